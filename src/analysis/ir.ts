@@ -1,0 +1,167 @@
+// The LossModel IR: what every front end (Python, TypeScript/JavaScript) produces and what the rules, the quick
+// fixes and the trainer read. Nothing downstream reads source text again; everything it needs is here.
+// Plain data (JSON-serialisable) so it can cross the IPC boundary to the trainer unchanged.
+
+export type Framework = 'keras' | 'pytorch' | 'tfjs';
+export type SourceLanguage = 'python' | 'typescript' | 'javascript';
+
+/** Zero-based line and column (UTF-16 code units), end exclusive: the same convention as `vscode.Range`. */
+export interface SourceRange {
+  startLine: number;
+  startCol: number;
+  endLine: number;
+  endCol: number;
+}
+
+export type BinaryOp =
+  | '+' | '-' | '*' | '/' | '//' | '%' | '**' | '@'
+  | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
+
+/** One index of a subscript: `y[:, 1:]` is [{kind:'slice'}, {kind:'slice', start:1}]. */
+export type IndexItem =
+  | { kind: 'index'; value: Expr }
+  | { kind: 'slice'; start?: Expr; stop?: Expr; step?: Expr }
+  | { kind: 'ellipsis' }
+  | { kind: 'newaxis' };
+
+/**
+ * An expression after local assignments are inlined (`p = ...; return ce + lam * p` gives the tree of
+ * `ce + lam * (...)`), so each node's `range` is where that piece of code is written, which may be on an earlier
+ * line than the `return`. `text` is the source text of the node (as written, before inlining).
+ *
+ * Callees are canonical dotted names, with the file's import aliases resolved:
+ *   Python: `tensorflow` → `tf`, `tensorflow.keras.backend` → `K`, `torch.nn.functional` → `F`, `torch`, `numpy` → `np`,
+ *   `from tensorflow.keras.losses import categorical_crossentropy` → `tf.keras.losses.categorical_crossentropy`,
+ *   `tf.math.reduce_sum` stays as written (op tables list the aliases they accept).
+ *   TS/JS: any import of `@tensorflow/tfjs*` → `tf` (`tf.losses.meanSquaredError`, `tf.sum`).
+ * A callee that cannot be resolved keeps its written dotted name.
+ */
+export type Expr = (
+  | { kind: 'number'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'none' }
+  /** A name that is not a local (locals are inlined): a parameter, a captured variable (factory), a global. */
+  | { kind: 'name'; name: string; ref: NameRef }
+  /** `self.lam` (PyTorch module attribute) or any attribute read that is not a call. */
+  | { kind: 'attr'; object: Expr; name: string }
+  | { kind: 'unary'; op: '-' | '+' | 'not'; operand: Expr }
+  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr }
+  /** `cond ? a : b` / `a if cond else b` */
+  | { kind: 'conditional'; test: Expr; then: Expr; else: Expr }
+  /** Free function call: `tf.reduce_mean(x, axis=-1)`. */
+  | { kind: 'call'; callee: string; args: Expr[]; kwargs: Record<string, Expr> }
+  /** Method call on a value: `x.sum(dim=1)`, `yPred.sum(-1)`, `tf.square(x).mean()`. */
+  | { kind: 'method'; object: Expr; method: string; args: Expr[]; kwargs: Record<string, Expr> }
+  | { kind: 'subscript'; object: Expr; index: IndexItem[] }
+  | { kind: 'tuple'; items: Expr[] }
+  /** Anything the front end cannot model (lambda, comprehension, …). The trainer reports it by `text`. */
+  | { kind: 'unsupported'; what: string }
+) & { range: SourceRange; text: string };
+
+/** What a free name refers to. */
+export type NameRef =
+  | 'yTrue'      // the target argument
+  | 'yPred'      // the prediction argument
+  | 'param'      // another parameter of the loss function (λ, bounds, …)
+  | 'captured'   // a parameter of an enclosing factory (`def make(lam): def loss(...)`) or a partial's bound arg
+  | 'module'     // an attribute of `self` in an nn.Module (`self.lam`); only on `attr` objects named `self`
+  | 'global';    // anything else (module-level constant, import)
+
+export type ConstraintKind =
+  | 'sum-to-one' | 'bounds' | 'output-sparsity' | 'weight-sparsity' | 'non-negativity' | 'monotone' | 'parity';
+
+/** A constraint shape recognised in a penalty, with the numbers the trainer needs for its violation metric. */
+export interface RecognisedConstraint {
+  kind: ConstraintKind;
+  /** e.g. { lower: 0, upper: 1 } for bounds, { target: 1 } for sum-to-one. Names come from the template catalog. */
+  params: Record<string, number>;
+}
+
+/**
+ * One additive term of the loss: `sign · weight · expr`.
+ * The returned expression is split at top-level `+`/`-` (after inlining); in each piece, numeric constants and
+ * hyper-parameter references that multiply the rest are the `weight`, the rest is `expr`.
+ *   `ce + lambda_param * sum_penalty`        → base{expr: ce}, penalty{weight: lambda_param, expr: sum_penalty}
+ *   `mse + lam * (lower_p + upper_p)`        → one penalty whose expr is `lower_p + upper_p`
+ *   `loss - 0.1 * p`                          → penalty{sign: -1, weight: 0.1}
+ * A term is `base` when it contains a recognised framework loss (cross-entropy, MSE, F.*_loss, tf.losses.*) and is
+ * the first such term, or when it is the only term; every other term is a `penalty`.
+ */
+export interface Term {
+  id: string;                // 't0', 't1', … in source order; stable for one analysis
+  role: 'base' | 'penalty';
+  sign: 1 | -1;
+  expr: Expr;
+  weight?: Expr;             // absent: no λ (the rule "penalty without λ" fires on penalties)
+  /** The hyper-parameter that is the weight, when the weight is (a number times) one name or `self.x`. */
+  weightParam?: string;
+  /** A short human name: the local variable it came from (`sum_penalty`), else the callee (`categorical_crossentropy`). */
+  label: string;
+  range: SourceRange;        // the whole term as written in the return expression
+  constraint?: RecognisedConstraint;
+}
+
+export interface LossParam {
+  name: string;
+  role: 'yTrue' | 'yPred' | 'hyper' | 'other';
+  /** Literal default, when it is a number (possibly negative) or a string. */
+  default?: number | string | boolean;
+  range: SourceRange;
+  defaultRange?: SourceRange;
+}
+
+/** How a loss is used elsewhere in the file. */
+export interface LossUsage {
+  kind: 'compile' | 'fit' | 'backward' | 'call' | 'partial' | 'factory-call';
+  range: SourceRange;
+  /**
+   * For `compile`: true when the bare function is passed (`loss=constrained_loss`), so Keras calls it with two
+   * arguments and every other parameter keeps its default forever.
+   */
+  passesBareFunction?: boolean;
+  /** Arguments bound by a factory call or `functools.partial(fn, lam=0.5)`. */
+  boundArgs?: Record<string, number | string | boolean>;
+}
+
+export type LossKind = 'function' | 'factory' | 'partial' | 'module-forward' | 'arrow';
+
+export interface LossModel {
+  /** `${name}:${line}` (1-based line of the definition). */
+  id: string;
+  name: string;
+  kind: LossKind;
+  framework: Framework;
+  language: SourceLanguage;
+  /** All parameters the loss can be configured by: the function's own, a factory's, a module's `self.x` (as `self.x`). */
+  params: LossParam[];
+  yTrue: string;
+  yPred: string;
+  /** The full returned expression (inlined). */
+  body: Expr;
+  terms: Term[];
+  /** The parameter that weights the penalties (the most common `weightParam`), if any. */
+  lambdaParam?: string;
+  /** Where the definition is; `nameRange` is where the CodeLens and most diagnostics anchor. */
+  range: SourceRange;
+  nameRange: SourceRange;
+  /** The `return` expression's range (quick fixes that rewrite the sum use it). */
+  returnRange: SourceRange;
+  usages: LossUsage[];
+  /** The output activation of the model this loss trains, when the file shows it (`Dense(10, activation='softmax')`). */
+  outputActivation?: string;
+}
+
+export interface ParseProblem {
+  range: SourceRange;
+  message: string;
+}
+
+export interface FileAnalysis {
+  language: SourceLanguage;
+  /** Detected from imports; undefined when the file imports no known framework. */
+  framework?: Framework;
+  models: LossModel[];
+  /** Syntax errors: analysis carries on around them; functions that parse keep their results. */
+  syntaxErrors: ParseProblem[];
+}

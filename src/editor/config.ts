@@ -1,0 +1,56 @@
+// Settings, read through one typed module. Every key lives under `lossLab.` (see package.json).
+import * as vscode from 'vscode';
+
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+export interface LossLabConfig {
+  diagnostics: { enable: boolean; severity: Record<string, SeverityName>; maxFileSize: number };
+  codeLens: { enable: boolean };
+  training: {
+    lambdas: number[];
+    includeCodeLambda: boolean;
+    steps: number;
+    batchSize: number;
+    hiddenLayers: number[];
+    outputActivation: 'auto' | 'linear' | 'softmax' | 'sigmoid' | 'relu' | 'tanh';
+    optimizer: 'adam' | 'sgd' | 'rmsprop';
+    learningRate: number;
+    dataset: string;
+    seed: number;
+    backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+    tfjsNodePath: string;
+  };
+}
+
+export function readConfig(scope?: vscode.ConfigurationScope): LossLabConfig {
+  const c = vscode.workspace.getConfiguration('lossLab', scope);
+  return {
+    diagnostics: {
+      enable: c.get('diagnostics.enable', true),
+      severity: c.get('diagnostics.severity', {}),
+      maxFileSize: c.get('diagnostics.maxFileSize', 1_000_000),
+    },
+    codeLens: { enable: c.get('codeLens.enable', true) },
+    training: {
+      lambdas: c.get('training.lambdas', [0, 0.1, 1, 10]),
+      includeCodeLambda: c.get('training.includeCodeLambda', true),
+      steps: c.get('training.steps', 300),
+      batchSize: c.get('training.batchSize', 64),
+      hiddenLayers: c.get('training.hiddenLayers', [64, 64]),
+      outputActivation: c.get('training.outputActivation', 'auto'),
+      optimizer: c.get('training.optimizer', 'adam'),
+      learningRate: c.get('training.learningRate', 0.01),
+      dataset: c.get('training.dataset', ''),
+      seed: c.get('training.seed', 42),
+      backend: c.get('training.backend', 'auto'),
+      tfjsNodePath: c.get('training.tfjsNodePath', ''),
+    },
+  };
+}
+
+/** Fires `listener` when any Loss Lab setting changes. */
+export function onConfigChange(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('lossLab')) listener();
+  });
+}

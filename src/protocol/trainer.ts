@@ -1,0 +1,168 @@
+// Messages between the extension host (or the CLI) and the trainer child process, as zod schemas: the
+// schema is the type and the validator, so a message is checked where it enters (see ./validate.ts).
+// The LossModel IR travels as plain JSON; it is produced by our own analysis, so it is checked for shape at the
+// top level only (its deep structure is typed by src/analysis/ir.ts).
+import { z } from 'zod';
+import type { LossModel } from '../analysis/ir';
+
+export const BackendChoice = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
+export type BackendChoice = z.infer<typeof BackendChoice>;
+/** What actually runs: `tensorflow` is tfjs-node (native libtensorflow). */
+export const BackendName = z.enum(['tensorflow', 'wasm', 'cpu']);
+export type BackendName = z.infer<typeof BackendName>;
+
+export const OptimizerSpec = z.object({
+  name: z.enum(['adam', 'sgd', 'rmsprop']),
+  learningRate: z.number().positive().max(10),
+});
+export type OptimizerSpec = z.infer<typeof OptimizerSpec>;
+
+export const DatasetSpec = z.discriminatedUnion('kind', [
+  /** Chosen from the loss: `classification` blobs for cross-entropy, `regression` targets that leave the bounds, … */
+  z.object({
+    kind: z.literal('synthetic'),
+    task: z.enum(['auto', 'classification', 'binary', 'regression', 'bounded-regression']),
+    samples: z.number().int().min(8).max(1_000_000),
+    features: z.number().int().min(1).max(4096),
+    outputs: z.number().int().min(1).max(4096),
+  }),
+  /** CSV, JSON or .npy; columns select features and targets (names for CSV/JSON, indices for any). */
+  z.object({
+    kind: z.literal('file'),
+    path: z.string().min(1),
+    featureColumns: z.array(z.union([z.string(), z.number().int().min(0)])).optional(),
+    targetColumns: z.array(z.union([z.string(), z.number().int().min(0)])).optional(),
+    /** For .npy: a second file with the targets. */
+    targetPath: z.string().optional(),
+  }),
+]);
+export type DatasetSpec = z.infer<typeof DatasetSpec>;
+
+export const ModelSpec = z.object({
+  hidden: z.array(z.number().int().min(1).max(4096)).max(8),
+  /** `auto`: inferred from the loss (softmax for categorical cross-entropy on probabilities, …); reported back. */
+  outputActivation: z.enum(['auto', 'linear', 'softmax', 'sigmoid', 'relu', 'tanh']),
+});
+export type ModelSpec = z.infer<typeof ModelSpec>;
+
+/** One run of a trial: the same loss with λ set to `lambda` (see TrialSpec). */
+export const RunSpec = z.object({
+  id: z.string().min(1).max(64),
+  label: z.string().max(128),
+  lambda: z.number().finite(),
+});
+export type RunSpec = z.infer<typeof RunSpec>;
+
+/**
+ * A trial: one loss, several runs trained side by side.
+ * λ semantics: when `loss.lambdaParam` is set, each run binds that parameter to its `lambda`; otherwise each
+ * run multiplies every penalty term that has no weight by its `lambda`.
+ * `params` overrides other hyper-parameters of the loss (bounds, …) for every run.
+ */
+export const TrialSpec = z.object({
+  loss: z.custom<LossModel>(
+    (v) => typeof v === 'object' && v !== null && typeof (v as LossModel).name === 'string' && Array.isArray((v as LossModel).terms),
+    'loss must be a LossModel',
+  ),
+  /** Where the loss came from, so errors can say "file:line". */
+  sourceFile: z.string().optional(),
+  params: z.record(z.string(), z.number().finite()).default({}),
+  runs: z.array(RunSpec).min(1).max(32),
+  dataset: DatasetSpec,
+  model: ModelSpec,
+  optimizer: OptimizerSpec,
+  steps: z.number().int().min(1).max(1_000_000),
+  batchSize: z.number().int().min(1).max(65536),
+  /** Fraction of the data held out for validation loss. */
+  validationSplit: z.number().min(0).max(0.5).default(0.2),
+  seed: z.number().int().default(42),
+  backend: BackendChoice.default('auto'),
+  /** Most metrics messages per second (batched); the trainer never sends more. */
+  maxMessagesPerSecond: z.number().positive().max(1000).default(20),
+});
+export type TrialSpec = z.infer<typeof TrialSpec>;
+export type TrialSpecInput = z.input<typeof TrialSpec>;
+
+/** One measured step of one run. Term values are keyed by Term.id. */
+export const StepMetrics = z.object({
+  runId: z.string(),
+  step: z.number().int().min(0),
+  total: z.number(),
+  /** Sum of the base terms (the "original" loss). */
+  original: z.number(),
+  /** Raw P of each penalty term and its weighted value sign·λ·P. */
+  terms: z.record(z.string(), z.object({ raw: z.number(), weighted: z.number() })),
+  /** Readable violations for recognised constraints, keyed by Term.id (e.g. mean |Σp − 1|). */
+  violations: z.record(z.string(), z.number()),
+  valLoss: z.number().optional(),
+});
+export type StepMetrics = z.infer<typeof StepMetrics>;
+
+export const RunSummary = z.object({
+  runId: z.string(),
+  lambda: z.number(),
+  steps: z.number().int(),
+  final: StepMetrics.nullable(),
+  bestStep: z.number().int().nullable(),
+  bestTotal: z.number().nullable(),
+  stepsPerSecond: z.number(),
+  wallSeconds: z.number(),
+  /** Why the run ended. */
+  status: z.enum(['completed', 'stopped', 'diverged', 'failed']),
+  message: z.string().optional(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+/** Where in the user's code something went wrong. Lines are 1-based for people. */
+export const CodeLocation = z.object({
+  file: z.string().optional(),
+  line: z.number().int().min(1),
+  column: z.number().int().min(1).optional(),
+});
+export type CodeLocation = z.infer<typeof CodeLocation>;
+
+export const TrainerErrorKind = z.enum([
+  'invalid-spec', 'unsupported-op', 'dataset', 'non-finite', 'backend', 'internal',
+]);
+
+export const TrainerToHost = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), pid: z.number().int() }),
+  z.object({
+    type: z.literal('started'),
+    backend: BackendName,
+    /** Why this backend: e.g. "tfjs-node not installed: Cannot find module …; using wasm". */
+    backendReason: z.string(),
+    outputActivation: z.string(),
+    dataset: z.object({ description: z.string(), trainSamples: z.number().int(), valSamples: z.number().int(), features: z.number().int(), outputs: z.number().int() }),
+    runs: z.array(RunSpec),
+    /** Term ids, roles and labels, so a UI can name the series before the first point. */
+    terms: z.array(z.object({ id: z.string(), role: z.enum(['base', 'penalty']), label: z.string(), constraint: z.string().optional() })),
+    steps: z.number().int(),
+  }),
+  /** A batch of measured steps (several runs, several steps), sent at most `maxMessagesPerSecond` times a second. */
+  z.object({ type: z.literal('metrics'), points: z.array(StepMetrics), stepsPerSecond: z.number() }),
+  z.object({ type: z.literal('run-ended'), summary: RunSummary }),
+  z.object({ type: z.literal('done'), summaries: z.array(RunSummary), wallSeconds: z.number() }),
+  z.object({
+    type: z.literal('error'),
+    kind: TrainerErrorKind,
+    message: z.string(),
+    /** The op, term, step or run concerned, when there is one. */
+    op: z.string().optional(),
+    term: z.string().optional(),
+    step: z.number().int().optional(),
+    runId: z.string().optional(),
+    location: CodeLocation.optional(),
+    /** Fatal errors end the trial; a non-fatal one ends only `runId`. */
+    fatal: z.boolean(),
+  }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+]);
+export type TrainerToHost = z.infer<typeof TrainerToHost>;
+
+export const HostToTrainer = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), spec: TrialSpec }),
+  z.object({ type: z.literal('stop') }),
+]);
+export type HostToTrainer = z.infer<typeof HostToTrainer>;
+export type HostToTrainerInput = z.input<typeof HostToTrainer>;
