@@ -1,0 +1,212 @@
+// Builds the TrialSpec for "Train with Constraint" from the loss (LossModel IR) and the `lossLab.training.*`
+// settings. Plain TypeScript (no `vscode`), so it is unit-tested in Node.
+import { isAbsolute, join } from 'node:path';
+import type { Expr, LossModel } from '../../analysis/ir';
+import type { DatasetSpec, ModelSpec, RunSpec, TrialSpecInput } from '../../protocol';
+
+/** The training settings (structurally the same as `LossLabConfig['training']` in ../config.ts). */
+export interface TrainingSettings {
+  lambdas: number[];
+  includeCodeLambda: boolean;
+  steps: number;
+  batchSize: number;
+  hiddenLayers: number[];
+  outputActivation: ModelSpec['outputActivation'];
+  optimizer: 'adam' | 'sgd' | 'rmsprop';
+  learningRate: number;
+  dataset: string;
+  seed: number;
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+}
+
+export interface SpecContext {
+  /** The file the loss is in (absolute path), so errors can say "file:line". */
+  sourceFile?: string;
+  /** The workspace folder relative dataset paths resolve against. */
+  workspaceDir?: string;
+}
+
+export type SpecResult = { ok: true; spec: TrialSpecInput; codeLambda: number | undefined } | { ok: false; message: string };
+
+type SyntheticTask = Extract<DatasetSpec, { kind: 'synthetic' }>['task'];
+
+/** Which synthetic task a base loss implies, by the last segment of its callee (case-insensitive). */
+const taskByCallee: ReadonlyArray<[RegExp, SyntheticTask]> = [
+  [/^(sparse_)?categorical_?crossentropy$|^cross_?entropy$|^softmax_?cross_?entropy|^nll_?loss$|^kl_?div/i, 'classification'],
+  [/^binary_?cross_?entropy(_with_logits)?$|^sigmoid_?cross_?entropy|^log_?loss$|^hinge/i, 'binary'],
+  [/^(mean_squared_error|mse|mse_loss|mean_absolute_error|mae|l1_loss|huber(_loss)?|smooth_l1_loss|mean_?squared_?error|absolute_?difference|mean_?absolute_?error)$/i, 'regression'],
+];
+
+/** Shape of the synthetic dataset per task: outputs > 1 where a constraint across outputs makes sense. */
+const syntheticShape: Record<SyntheticTask, { features: number; outputs: number }> = {
+  auto: { features: 8, outputs: 4 },
+  classification: { features: 8, outputs: 4 },
+  binary: { features: 8, outputs: 1 },
+  regression: { features: 8, outputs: 4 },
+  'bounded-regression': { features: 8, outputs: 4 },
+};
+
+const SYNTHETIC_SAMPLES = 2048;
+const MAX_RUNS = 32;
+
+function* callees(expr: Expr): Generator<string> {
+  switch (expr.kind) {
+    case 'call':
+      yield expr.callee;
+      for (const a of expr.args) yield* callees(a);
+      for (const a of Object.values(expr.kwargs)) yield* callees(a);
+      return;
+    case 'method':
+      yield expr.method;
+      yield* callees(expr.object);
+      for (const a of expr.args) yield* callees(a);
+      for (const a of Object.values(expr.kwargs)) yield* callees(a);
+      return;
+    case 'binary':
+      yield* callees(expr.left);
+      yield* callees(expr.right);
+      return;
+    case 'unary':
+      yield* callees(expr.operand);
+      return;
+    case 'conditional':
+      yield* callees(expr.test);
+      yield* callees(expr.then);
+      yield* callees(expr.else);
+      return;
+    case 'attr':
+      yield* callees(expr.object);
+      return;
+    case 'subscript':
+      yield* callees(expr.object);
+      return;
+    case 'tuple':
+      for (const i of expr.items) yield* callees(i);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The synthetic task a loss trains best on: from its base loss, then its constraints. */
+export function inferTask(model: LossModel): SyntheticTask {
+  for (const term of model.terms.filter((t) => t.role === 'base')) {
+    for (const callee of callees(term.expr)) {
+      const last = callee.split('.').pop() ?? callee;
+      const hit = taskByCallee.find(([re]) => re.test(last));
+      if (!hit) continue;
+      const task = hit[1];
+      const bounded = model.terms.some((t) => t.constraint?.kind === 'bounds');
+      return task === 'regression' && bounded ? 'bounded-regression' : task;
+    }
+  }
+  return 'auto';
+}
+
+/** Numbers bound by a `partial(...)` or a factory call in the same file, merged (last wins). */
+function boundArgs(model: LossModel): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const u of model.usages) {
+    for (const [k, v] of Object.entries(u.boundArgs ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * The λ written in the code: the value bound to `lambdaParam` by a partial/factory call, else its default;
+ * with no λ parameter, 1 when a penalty is added unweighted (the run's λ multiplies it), else a single literal weight.
+ */
+export function codeLambda(model: LossModel): number | undefined {
+  const penalties = model.terms.filter((t) => t.role === 'penalty');
+  if (penalties.length === 0) return undefined;
+  if (model.lambdaParam) {
+    const bound = boundArgs(model)[model.lambdaParam];
+    if (bound !== undefined) return bound;
+    const param = model.params.find((p) => p.name === model.lambdaParam);
+    return typeof param?.default === 'number' ? param.default : undefined;
+  }
+  if (penalties.some((t) => !t.weight)) return 1;
+  const literals = penalties.map((t) => (t.weight?.kind === 'number' ? t.weight.value : undefined));
+  const distinct = new Set(literals);
+  return distinct.size === 1 && literals[0] !== undefined ? literals[0] : undefined;
+}
+
+/** Formats λ for ids and labels without float noise (0.1, 1e-4, 10). */
+export function formatLambda(value: number): string {
+  return Number.parseFloat(value.toPrecision(6)).toString();
+}
+
+/** The runs: λ from the code plus the configured spread, deduplicated, ascending. */
+export function lambdaRuns(model: LossModel, settings: Pick<TrainingSettings, 'lambdas' | 'includeCodeLambda'>): RunSpec[] {
+  const fromCode = codeLambda(model);
+  const hasPenalty = model.terms.some((t) => t.role === 'penalty');
+  if (!hasPenalty) {
+    // No constraint term: λ changes nothing, so one run is enough.
+    return [{ id: 'run', label: 'no penalty term', lambda: 0 }];
+  }
+  const values = settings.lambdas.filter((v) => Number.isFinite(v));
+  if (settings.includeCodeLambda && fromCode !== undefined) values.push(fromCode);
+  if (values.length === 0) values.push(fromCode ?? 1);
+  const byKey = new Map<string, number>();
+  for (const v of values) byKey.set(formatLambda(v), Number.parseFloat(formatLambda(v)));
+  const sorted = [...byKey.values()].sort((a, b) => a - b).slice(0, MAX_RUNS);
+  const codeKey = fromCode === undefined ? undefined : formatLambda(fromCode);
+  return sorted.map((lambda) => {
+    const key = formatLambda(lambda);
+    const fromCodeMark = settings.includeCodeLambda && key === codeKey ? ' (code)' : '';
+    return { id: `lambda-${key}`, label: `λ = ${key}${fromCodeMark}`, lambda };
+  });
+}
+
+const datasetExtensions = /\.(csv|json|npy)$/i;
+
+function datasetSpec(model: LossModel, settings: TrainingSettings, ctx: SpecContext): DatasetSpec | string {
+  const path = settings.dataset.trim();
+  if (path) {
+    if (!datasetExtensions.test(path)) return `lossLab.training.dataset "${path}" is not a .csv, .json or .npy file`;
+    const absolute = isAbsolute(path) ? path : ctx.workspaceDir ? join(ctx.workspaceDir, path) : undefined;
+    if (!absolute) return `lossLab.training.dataset "${path}" is relative but no workspace folder is open`;
+    return { kind: 'file', path: absolute };
+  }
+  const task = inferTask(model);
+  return { kind: 'synthetic', task, samples: SYNTHETIC_SAMPLES, ...syntheticShape[task] };
+}
+
+const activations: ReadonlySet<string> = new Set(['linear', 'softmax', 'sigmoid', 'relu', 'tanh']);
+
+function outputActivation(model: LossModel, setting: TrainingSettings['outputActivation']): ModelSpec['outputActivation'] {
+  if (setting !== 'auto') return setting;
+  const fromFile = model.outputActivation?.toLowerCase();
+  return fromFile && activations.has(fromFile) ? (fromFile as ModelSpec['outputActivation']) : 'auto';
+}
+
+const clampInt = (v: number, min: number, max: number, fallback: number) =>
+  Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;
+
+/** The TrialSpec for one loss; a message (never a throw) when the settings cannot make one. */
+export function buildTrialSpec(model: LossModel, settings: TrainingSettings, ctx: SpecContext = {}): SpecResult {
+  const dataset = datasetSpec(model, settings, ctx);
+  if (typeof dataset === 'string') return { ok: false, message: dataset };
+  if (!(settings.learningRate > 0 && settings.learningRate <= 10)) {
+    return { ok: false, message: `lossLab.training.learningRate must be in (0, 10], got ${settings.learningRate}` };
+  }
+  const params = boundArgs(model);
+  if (model.lambdaParam) delete params[model.lambdaParam];
+  const spec: TrialSpecInput = {
+    loss: model,
+    sourceFile: ctx.sourceFile,
+    params,
+    runs: lambdaRuns(model, settings),
+    dataset,
+    model: {
+      hidden: settings.hiddenLayers.filter((n) => Number.isFinite(n) && n >= 1).slice(0, 8).map((n) => Math.min(4096, Math.round(n))),
+      outputActivation: outputActivation(model, settings.outputActivation),
+    },
+    optimizer: { name: settings.optimizer, learningRate: settings.learningRate },
+    steps: clampInt(settings.steps, 1, 1_000_000, 300),
+    batchSize: clampInt(settings.batchSize, 1, 65536, 64),
+    seed: clampInt(settings.seed, -2_147_483_648, 2_147_483_647, 42),
+    backend: settings.backend,
+  };
+  return { ok: true, spec, codeLambda: codeLambda(model) };
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { buildTrialSpec, codeLambda, inferTask, lambdaRuns, type TrainingSettings } from '../../../src/editor/training/trialSpec';
+import { TrialSpec } from '../../../src/protocol';
+import { bounded, literalWeight, noPenalty, sparse, sumToOne } from './lossModels';
+
+const defaults: TrainingSettings = {
+  lambdas: [0, 0.1, 1, 10], includeCodeLambda: true, steps: 300, batchSize: 64, hiddenLayers: [64, 64],
+  outputActivation: 'auto', optimizer: 'adam', learningRate: 0.01, dataset: '', seed: 42, backend: 'auto',
+};
+
+describe('lambdaRuns', () => {
+  it('adds the code λ to the spread and removes duplicates (sum-to-one: λ=1 already in the spread)', () => {
+    const runs = lambdaRuns(sumToOne, defaults);
+    assert.deepEqual(runs.map((r) => r.lambda), [0, 0.1, 1, 10]);
+    assert.equal(runs.find((r) => r.lambda === 1)?.label, 'λ = 1 (code)');
+    assert.equal(new Set(runs.map((r) => r.id)).size, runs.length);
+  });
+  it('sorts a code λ outside the spread into place (sparse: 0.01)', () => {
+    assert.deepEqual(lambdaRuns(sparse, defaults).map((r) => r.lambda), [0, 0.01, 0.1, 1, 10]);
+  });
+  it('treats float noise as the same λ', () => {
+    assert.deepEqual(lambdaRuns(sumToOne, { lambdas: [0.1, 0.30000000000000004, 0.3], includeCodeLambda: false }).map((r) => r.lambda), [0.1, 0.3]);
+  });
+  it('leaves the code λ out when includeCodeLambda is off', () => {
+    assert.deepEqual(lambdaRuns(sparse, { lambdas: [1, 10], includeCodeLambda: false }).map((r) => r.lambda), [1, 10]);
+  });
+  it('falls back to the code λ when the spread is empty', () => {
+    assert.deepEqual(lambdaRuns(bounded, { lambdas: [], includeCodeLambda: false }).map((r) => r.lambda), [10]);
+  });
+  it('trains a loss without penalty once', () => {
+    const runs = lambdaRuns(noPenalty, defaults);
+    assert.equal(runs.length, 1);
+    assert.match(runs[0].label, /no penalty/);
+  });
+});
+
+describe('codeLambda', () => {
+  it('reads the default of the λ parameter', () => {
+    assert.equal(codeLambda(bounded), 10);
+    assert.equal(codeLambda(sparse), 0.01);
+  });
+  it('prefers a value bound by functools.partial', () => {
+    const m = { ...sparse, usages: [{ kind: 'partial' as const, range: sparse.range, boundArgs: { lambda_param: 0.5 } }] };
+    assert.equal(codeLambda(m), 0.5);
+  });
+  it('reads a single literal weight when there is no λ parameter', () => {
+    assert.equal(codeLambda(literalWeight), 0.5);
+  });
+  it('has none without a penalty', () => {
+    assert.equal(codeLambda(noPenalty), undefined);
+  });
+});
+
+describe('inferTask', () => {
+  it('classification for categorical cross-entropy', () => assert.equal(inferTask(sumToOne), 'classification'));
+  it('bounded regression for MSE with a bounds constraint', () => assert.equal(inferTask(bounded), 'bounded-regression'));
+  it('regression for MSE', () => assert.equal(inferTask(sparse), 'regression'));
+});
+
+describe('buildTrialSpec', () => {
+  it('gives a spec the trainer protocol accepts, from the settings', () => {
+    const result = buildTrialSpec(bounded, { ...defaults, steps: 123, optimizer: 'sgd', learningRate: 0.05 }, { sourceFile: '/w/a.py' });
+    assert.ok(result.ok);
+    const parsed = TrialSpec.parse(result.spec);
+    assert.equal(parsed.steps, 123);
+    assert.deepEqual(parsed.optimizer, { name: 'sgd', learningRate: 0.05 });
+    assert.equal(parsed.sourceFile, '/w/a.py');
+    assert.deepEqual(parsed.dataset, { kind: 'synthetic', task: 'bounded-regression', samples: 2048, features: 8, outputs: 4 });
+    assert.deepEqual(parsed.model.hidden, [64, 64]);
+    assert.equal(result.codeLambda, 10);
+  });
+  it('resolves a relative dataset against the workspace folder', () => {
+    const result = buildTrialSpec(sparse, { ...defaults, dataset: 'data/train.csv' }, { workspaceDir: '/w' });
+    assert.ok(result.ok);
+    assert.deepEqual(result.spec.dataset, { kind: 'file', path: join('/w', 'data/train.csv') });
+  });
+  it('says what is wrong with a dataset it cannot read', () => {
+    const result = buildTrialSpec(sparse, { ...defaults, dataset: 'data.parquet' }, { workspaceDir: '/w' });
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.message : '', /data\.parquet.*\.csv, \.json or \.npy/);
+  });
+  it('clamps odd numeric settings instead of sending an invalid spec', () => {
+    const result = buildTrialSpec(sumToOne, { ...defaults, steps: 12.7, batchSize: 0, hiddenLayers: [32, -1, 9999] });
+    assert.ok(result.ok);
+    const parsed = TrialSpec.parse(result.spec);
+    assert.equal(parsed.steps, 13);
+    assert.equal(parsed.batchSize, 1);
+    assert.deepEqual(parsed.model.hidden, [32, 4096]);
+  });
+  it('uses the activation found in the file when the setting is auto', () => {
+    const result = buildTrialSpec({ ...sumToOne, outputActivation: 'softmax' }, defaults);
+    assert.ok(result.ok);
+    assert.equal(result.spec.model.outputActivation, 'softmax');
+  });
+});
