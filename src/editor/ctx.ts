@@ -1,9 +1,22 @@
 // One object owns every disposable of the extension and the shared services (after rust-analyzer's ctx.ts).
 import * as vscode from 'vscode';
+import type { AnalysisService } from './analysis/service';
 
 export class Ctx implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   private readonly disposables: vscode.Disposable[] = [];
+  private analysisService?: AnalysisService;
+
+  /** The document analysis service (src/editor/analysis/service.ts); the diagnostics feature, first in features.ts, starts it. */
+  get analysis(): AnalysisService {
+    if (!this.analysisService) throw new Error('Loss Lab: the analysis service is not started yet (diagnostics feature)');
+    return this.analysisService;
+  }
+
+  set analysis(service: AnalysisService) {
+    this.analysisService = service;
+    this.push(service);
+  }
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Loss Lab', { log: true });
