@@ -40,6 +40,8 @@ interface Entry {
   /** Edits since the last parse, in the order they were made. */
   pending: TreeEdit[];
   analysis?: FileAnalysis;
+  /** The last event fired for this document (its analysis with the text it was made from). */
+  last?: AnalysisEvent;
   /** The document version `analysis` was made from; -1 before the first one. */
   version: number;
   timer?: NodeJS.Timeout;
@@ -88,6 +90,11 @@ export class AnalysisService implements vscode.Disposable {
   /** The latest analysis of `document` (it may trail the text by the debounce delay), if it was analysed. */
   get(document: vscode.TextDocument): FileAnalysis | undefined {
     return this.entries.get(document.uri.toString())?.analysis;
+  }
+
+  /** The last analysis event of `document` (analysis, version and text), for listeners that start late. */
+  latest(document: vscode.TextDocument): AnalysisEvent | undefined {
+    return this.entries.get(document.uri.toString())?.last;
   }
 
   /** The analysis of the document's current text. Rejects only for a language Loss Lab does not read or when the parsers failed to load. */
@@ -197,7 +204,8 @@ export class AnalysisService implements vscode.Disposable {
       this.ctx.output.trace(
         `analysed ${basename(document.uri.path)} v${version} (${edits ? `${edits.length} edit(s)` : 'full parse'}) in ${ms.toFixed(1)} ms: ${analysis.models.length} loss function(s), ${analysis.syntaxErrors.length} syntax error(s)`,
       );
-      this.emitter.fire({ document, analysis, version, text });
+      entry.last = { document, analysis, version, text };
+      this.emitter.fire(entry.last);
       return analysis;
     } catch (err) {
       // Keep the last analysis (and so the last diagnostics); start from a full parse next time.
@@ -219,7 +227,8 @@ export class AnalysisService implements vscode.Disposable {
       this.ctx.output.info(message);
       void vscode.window.showInformationMessage(message);
     }
-    this.emitter.fire({ document, analysis, version: document.version, text: '' });
+    entry.last = { document, analysis, version: document.version, text: '' };
+    this.emitter.fire(entry.last);
     return analysis;
   }
 }

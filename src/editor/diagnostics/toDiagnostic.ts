@@ -1,0 +1,47 @@
+// A rule finding as a VS Code diagnostic: `source: 'Loss Lab'`, the rule code linking to its documentation page,
+// and related locations (the loss function it belongs to, the `model.compile` call that fixes λ) where useful.
+import * as vscode from 'vscode';
+import type { FileAnalysis, LossModel } from '../../analysis/ir';
+import type { Finding } from '../../analysis/rules/types';
+import { toRange } from '../analysis/range';
+import { ruleDocUri } from './docs';
+
+export const SOURCE = 'Loss Lab';
+
+function related(finding: Finding, model: LossModel | undefined, uri: vscode.Uri): vscode.DiagnosticRelatedInformation[] {
+  if (!model) return [];
+  const out: vscode.DiagnosticRelatedInformation[] = [];
+  const at = toRange(finding.range);
+  const name = toRange(model.nameRange);
+  if (!at.intersection(name)) {
+    out.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, name), `in loss function ${model.name}`));
+  }
+  // A finding on a parameter (its default): where the loss is handed to Keras as a bare function, which is why that
+  // default is the value training uses.
+  const onParam = model.params.some((p) => at.intersection(toRange(p.defaultRange ?? p.range)));
+  for (const usage of onParam ? model.usages : []) {
+    if (usage.kind === 'compile' && usage.passesBareFunction) {
+      const where = toRange(usage.range);
+      if (!where.intersection(at)) {
+        out.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, where), `${model.name} is passed to model.compile here`));
+      }
+    }
+  }
+  return out;
+}
+
+export function toDiagnostic(
+  finding: Finding,
+  severity: vscode.DiagnosticSeverity,
+  analysis: FileAnalysis,
+  document: vscode.TextDocument,
+  extensionUri: vscode.Uri,
+): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, severity);
+  diagnostic.source = SOURCE;
+  diagnostic.code = { value: finding.code, target: ruleDocUri(extensionUri, finding.code) };
+  const model = analysis.models.find((m) => m.id === finding.modelId);
+  const info = related(finding, model, document.uri);
+  if (info.length > 0) diagnostic.relatedInformation = info;
+  return diagnostic;
+}
