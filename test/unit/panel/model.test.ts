@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { HostToWebview, StepMetrics, TrainerToHost } from '../../../src/protocol';
+import { DrawnSeries, ema, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints } from '../../../webview/panel/model';
+import { chartSpecs, pointCount } from '../../../webview/panel/series';
+
+const started: TrainerToHost = {
+  type: 'started', backend: 'cpu', backendReason: 'tfjs-node not installed; wasm disabled', outputActivation: 'softmax',
+  dataset: { description: 'synthetic blobs', trainSamples: 800, valSamples: 200, features: 8, outputs: 4 },
+  runs: [{ id: 'lambda-0', label: 'λ = 0', lambda: 0 }, { id: 'lambda-1', label: 'λ = 1 (code)', lambda: 1 }],
+  terms: [
+    { id: 't0', role: 'base', label: 'cross_entropy' },
+    { id: 't1', role: 'penalty', label: 'sum_penalty', constraint: 'sum-to-one' },
+  ],
+  steps: 100,
+};
+
+function point(runId: string, step: number, total: number, original: number, raw: number, violation: number): StepMetrics {
+  return { runId, step, total, original, terms: { t1: { raw, weighted: raw } }, violations: { t1: violation } };
+}
+
+const trainer = (message: TrainerToHost): HostToWebview => ({ type: 'trainer', message });
+
+function trained(): PanelModel {
+  const m = new PanelModel();
+  m.apply({ type: 'reset', title: 'constrained_loss (a.py:3)' });
+  m.apply(trainer({ type: 'ready', pid: 4242 }));
+  m.apply(trainer(started));
+  m.apply(trainer({ type: 'metrics', stepsPerSecond: 50, points: [point('lambda-0', 0, 2, 2, 0.5, 0.5), point('lambda-1', 0, 2.5, 2, 0.5, 0.5)] }));
+  m.apply(trainer({ type: 'metrics', stepsPerSecond: 60, points: [point('lambda-0', 1, 1.5, 1.5, 0.6, 0.6), point('lambda-1', 1, 1.9, 1.7, 0.2, 0.2)] }));
+  return m;
+}
+
+describe('PanelModel', () => {
+  it('builds step-indexed series per run from metrics batches', () => {
+    const m = trained();
+    assert.equal(m.status, 'running');
+    assert.equal(m.pid, 4242);
+    assert.equal(m.length, 2);
+    assert.deepEqual(m.run('lambda-1')?.total, [2.5, 1.9]);
+    assert.deepEqual(m.run('lambda-1')?.violation.t1, [0.5, 0.2]);
+    assert.deepEqual(m.run('lambda-0')?.lambda, [0, 0]);
+    assert.equal(m.stepsPerSecond, 60);
+    assert.deepEqual(m.progress, { step: 2, steps: 100 });
+  });
+
+  it('keeps a non-finite value as a gap instead of breaking the chart', () => {
+    const m = trained();
+    m.apply(trainer({ type: 'metrics', stepsPerSecond: 60, points: [point('lambda-0', 3, Number.NaN, 1, 0.1, 0.1)] }));
+    assert.deepEqual(m.run('lambda-0')?.total, [2, 1.5, null, null]);
+    assert.equal(m.length, 4);
+  });
+
+  it('ignores points of a run it does not know', () => {
+    const m = trained();
+    m.apply(trainer({ type: 'metrics', stepsPerSecond: 1, points: [point('nope', 7, 1, 1, 1, 1)] }));
+    assert.equal(m.length, 2);
+  });
+
+  it('ends with a summary per run and a trade-off point per λ', () => {
+    const m = trained();
+    const final0 = point('lambda-0', 99, 0.2, 0.2, 0.4, 0.4);
+    const final1 = point('lambda-1', 99, 0.35, 0.3, 0.05, 0.05);
+    const summary = (runId: string, lambda: number, final: StepMetrics) => ({
+      runId, lambda, steps: 100, final, bestStep: 97, bestTotal: final.total, stepsPerSecond: 55, wallSeconds: 2, status: 'completed' as const,
+    });
+    m.apply(trainer({ type: 'done', summaries: [summary('lambda-0', 0, final0), summary('lambda-1', 1, final1)], wallSeconds: 2 }));
+    assert.equal(m.status, 'done');
+    const rows = summaryRows(m);
+    assert.deepEqual(rows.map((r) => [r.label, r.finalOriginal, r.finalViolation, r.bestStep]), [
+      ['λ = 0', 0.2, 0.4, 97],
+      ['λ = 1 (code)', 0.3, 0.05, 97],
+    ]);
+    // Sorted by violation for the x axis: λ=1 (0.05) before λ=0 (0.4).
+    assert.deepEqual(tradeoffPoints(m).map((p) => [p.lambda, p.violation, p.original]), [[1, 0.05, 0.3], [0, 0.4, 0.2]]);
+    assert.match(textSummary(m), /finished after 100 of 100 steps/);
+    assert.match(textSummary(m), /λ = 1 \(code\): original loss 0\.3000, violation 0\.0500/);
+  });
+
+  it('reports a fatal error and a crashed trainer, but not a crash after done', () => {
+    const m = trained();
+    m.apply(trainer({ type: 'error', kind: 'non-finite', message: 'total loss became NaN', step: 12, runId: 'lambda-1', fatal: false }));
+    assert.equal(m.status, 'running');
+    m.apply({ type: 'trainer-exit', code: null, signal: 'SIGKILL', message: 'The trainer process was killed (SIGKILL).' });
+    assert.equal(m.status, 'crashed');
+    assert.match(textSummary(m), /ended unexpectedly.*SIGKILL/);
+    const done = new PanelModel();
+    done.apply(trainer({ type: 'done', summaries: [], wallSeconds: 1 }));
+    assert.equal(done.apply({ type: 'trainer-exit', code: 0, signal: null, message: 'exit' }), 'none');
+  });
+
+  it('restores exactly from its own state (what the serializer keeps)', () => {
+    const m = trained();
+    const restored = new PanelModel();
+    restored.apply({ type: 'restore', state: JSON.parse(JSON.stringify(m.state())) });
+    assert.equal(restored.title, m.title);
+    assert.deepEqual(restored.run('lambda-1')?.raw, m.run('lambda-1')?.raw);
+    assert.equal(restored.status, 'running');
+  });
+
+  it('starts over on reset', () => {
+    const m = trained();
+    m.apply({ type: 'reset', title: 'again' });
+    assert.equal(m.runs.length, 0);
+    assert.equal(m.history.length, 0);
+    assert.equal(m.status, 'starting');
+  });
+});
+
+describe('chartSpecs', () => {
+  it('draws loss (total+original), each penalty (P+violation) and λ, per run', () => {
+    const specs = chartSpecs(trained());
+    assert.deepEqual(specs.map((s) => s.key), ['loss', 'term:t1', 'lambda']);
+    assert.deepEqual(specs[0].series.map((s) => s.label), ['λ = 0 total', 'λ = 0 original', 'λ = 1 (code) total', 'λ = 1 (code) original']);
+    assert.deepEqual(specs[1].series.map((s) => [s.label, s.dashed]), [
+      ['λ = 0 P', false], ['λ = 0 violation', true], ['λ = 1 (code) P', false], ['λ = 1 (code) violation', true],
+    ]);
+    assert.equal(specs[2].raw, true);
+  });
+  it('counts points, not gaps', () => assert.equal(pointCount([1, null, 2, null]), 2));
+});
+
+describe('toCsv', () => {
+  it('writes one row per run and step, quoting labels with commas', () => {
+    const m = trained();
+    m.runs[0].spec = { ...m.runs[0].spec, label: 'λ = 0, base' };
+    const lines = toCsv(m).trim().split('\n');
+    assert.equal(lines[0], 'run,lambda,step,total,original,sum_penalty P,sum_penalty violation');
+    assert.equal(lines.length, 5);
+    assert.equal(lines[1], '"λ = 0, base",0,0,2,2,0.5,0.5');
+    assert.equal(lines[4], 'λ = 1 (code),1,1,1.9,1.7,0.2,0.2');
+  });
+});
+
+describe('smoothing and log scale', () => {
+  it('EMA with debiasing starts at the first value and passes gaps through', () => {
+    assert.deepEqual(ema([4, null, 4], 0.5), [4, null, 4]);
+    const s = ema([0, 10], 0.5);
+    assert.ok((s[1] ?? 0) > 5 && (s[1] ?? 0) < 10, `second value ${s[1]}`);
+  });
+  it('DrawnSeries computes only new points, drops non-positive values on a log scale and pads to length', () => {
+    const d = new DrawnSeries();
+    const src: (number | null)[] = [1, 0, 2];
+    assert.deepEqual(d.get(src, 4, { smoothing: 0, log: true }), [1, null, 2, null]);
+    src.push(3);
+    assert.deepEqual(d.get(src, 4, { smoothing: 0, log: true }), [1, null, 2, 3]);
+    assert.equal(d.points, 4);
+    assert.deepEqual(d.get(src, 4, { smoothing: 0, log: false }), [1, 0, 2, 3]);
+  });
+});

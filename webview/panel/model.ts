@@ -1,0 +1,365 @@
+// The training panel's state, kept free of the DOM so it is unit-tested in Node: it applies host messages and
+// holds one step-indexed array per series (uPlot's aligned-data layout: x is the step, gaps are null).
+import type { HostToWebview, PanelState, RunSpec, RunSummary, StepMetrics, TrainerToHost } from '../../src/protocol';
+
+export type Value = number | null;
+type Started = Extract<TrainerToHost, { type: 'started' }>;
+type TrainerError = Extract<TrainerToHost, { type: 'error' }>;
+export type TermInfo = Started['terms'][number];
+
+export interface RunData {
+  spec: RunSpec;
+  /** Index in the run order: picks the run's colour. */
+  index: number;
+  total: Value[];
+  original: Value[];
+  lambda: Value[];
+  /** Raw P per penalty term id. */
+  raw: Record<string, Value[]>;
+  /** Violation metric per penalty term id (only terms with a recognised constraint have one). */
+  violation: Record<string, Value[]>;
+  lastStep: number;
+  summary?: RunSummary;
+  last?: StepMetrics;
+}
+
+export type Status = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'failed' | 'crashed';
+
+/** What a message changed, so the view redraws only what it must. */
+export type Change = 'none' | 'reset' | 'structure' | 'data' | 'status';
+
+export interface PanelError {
+  message: string;
+  kind: string;
+  fatal: boolean;
+  runId?: string;
+  step?: number;
+  op?: string;
+  file?: string;
+  line?: number;
+}
+
+export class PanelModel {
+  title = '';
+  status: Status = 'idle';
+  pid: number | undefined;
+  started: Started | undefined;
+  runs: RunData[] = [];
+  penaltyTerms: TermInfo[] = [];
+  /** One past the largest step seen: the length of every series array. */
+  length = 0;
+  stepsPerSecond = 0;
+  wallSeconds: number | undefined;
+  errors: PanelError[] = [];
+  exitMessage: string | undefined;
+  /** Every trainer message since the last reset: what the panel state is rebuilt from. */
+  history: TrainerToHost[] = [];
+  /** Bumped on every data change: caches keyed by it know when to recompute. */
+  version = 0;
+
+  apply(msg: HostToWebview): Change {
+    switch (msg.type) {
+      case 'reset':
+        this.clear(msg.title);
+        this.status = 'starting';
+        return 'reset';
+      case 'restore':
+        this.clear(msg.state.title);
+        for (const m of msg.state.history) this.applyTrainer(m);
+        return 'reset';
+      case 'trainer':
+        return this.applyTrainer(msg.message);
+      case 'trainer-exit':
+        if (this.status === 'done' || this.status === 'stopped') return 'none';
+        this.status = 'crashed';
+        this.exitMessage = msg.message;
+        return 'status';
+    }
+  }
+
+  state(): PanelState {
+    return { title: this.title, history: this.history };
+  }
+
+  private clear(title: string): void {
+    this.title = title;
+    this.status = 'idle';
+    this.pid = undefined;
+    this.started = undefined;
+    this.runs = [];
+    this.penaltyTerms = [];
+    this.length = 0;
+    this.stepsPerSecond = 0;
+    this.wallSeconds = undefined;
+    this.errors = [];
+    this.exitMessage = undefined;
+    this.history = [];
+    this.version++;
+  }
+
+  applyTrainer(m: TrainerToHost): Change {
+    if (m.type !== 'log') this.history.push(m);
+    switch (m.type) {
+      case 'ready':
+        this.pid = m.pid;
+        if (this.status === 'idle') this.status = 'starting';
+        return 'status';
+      case 'started':
+        this.started = m;
+        this.status = 'running';
+        this.penaltyTerms = m.terms.filter((t) => t.role === 'penalty');
+        this.runs = m.runs.map((spec, index) => this.newRun(spec, index));
+        this.version++;
+        return 'structure';
+      case 'metrics':
+        this.stepsPerSecond = m.stepsPerSecond;
+        for (const p of m.points) this.addPoint(p);
+        this.version++;
+        return 'data';
+      case 'run-ended': {
+        const run = this.run(m.summary.runId);
+        if (run) run.summary = m.summary;
+        return 'status';
+      }
+      case 'done':
+        for (const s of m.summaries) {
+          const run = this.run(s.runId);
+          if (run) run.summary = s;
+        }
+        this.wallSeconds = m.wallSeconds;
+        this.status = m.summaries.some((s) => s.status === 'stopped') ? 'stopped' : 'done';
+        return 'status';
+      case 'error':
+        this.errors.push(toPanelError(m));
+        if (m.fatal) this.status = 'failed';
+        return 'status';
+      case 'log':
+        return 'none';
+    }
+  }
+
+  private newRun(spec: RunSpec, index: number): RunData {
+    const perTerm = () => Object.fromEntries(this.penaltyTerms.map((t) => [t.id, [] as Value[]]));
+    return { spec, index, total: [], original: [], lambda: [], raw: perTerm(), violation: perTerm(), lastStep: -1 };
+  }
+
+  run(id: string): RunData | undefined {
+    return this.runs.find((r) => r.spec.id === id);
+  }
+
+  private addPoint(p: StepMetrics): void {
+    const run = this.run(p.runId);
+    if (!run) return;
+    const i = p.step;
+    if (i + 1 > this.length) this.length = i + 1;
+    put(run.total, i, finite(p.total));
+    put(run.original, i, finite(p.original));
+    put(run.lambda, i, run.spec.lambda);
+    for (const t of this.penaltyTerms) {
+      const term = p.terms[t.id];
+      if (term) put(run.raw[t.id], i, finite(term.raw));
+      const v = p.violations[t.id];
+      if (v !== undefined) put(run.violation[t.id], i, finite(v));
+    }
+    if (i > run.lastStep) {
+      run.lastStep = i;
+      run.last = p;
+    }
+  }
+
+  /** Steps done by the slowest run that is still going (for the progress bar). */
+  get progress(): { step: number; steps: number } {
+    const steps = this.started?.steps ?? 0;
+    const going = this.runs.filter((r) => !r.summary);
+    const step = going.length ? Math.min(...going.map((r) => r.lastStep + 1)) : steps;
+    return { step: Math.max(0, Math.min(step, steps)), steps };
+  }
+
+  /** Penalty terms that have a violation metric (for the summary and the trade-off). */
+  get measuredTerms(): TermInfo[] {
+    return this.penaltyTerms.filter((t) => this.runs.some((r) => r.violation[t.id]?.length));
+  }
+}
+
+function toPanelError(m: TrainerError): PanelError {
+  return {
+    message: m.message,
+    kind: m.kind,
+    fatal: m.fatal,
+    runId: m.runId,
+    step: m.step,
+    op: m.op,
+    file: m.location?.file,
+    line: m.location?.line,
+  };
+}
+
+const finite = (v: number): Value => (Number.isFinite(v) ? v : null);
+
+/** Sets a[i], filling any gap before it with nulls. */
+function put(a: Value[], i: number, v: Value): void {
+  while (a.length < i) a.push(null);
+  a[i] = v;
+}
+
+/** The numbers a run ends with: from its summary's final step, else its last point. */
+export function finalOf(run: RunData): StepMetrics | undefined {
+  return run.summary?.final ?? run.last;
+}
+
+/** One number for "how much the constraint is violated": the sum of the recognised violations, else of raw P. */
+export function violationOf(p: StepMetrics | undefined, terms: TermInfo[]): number | undefined {
+  if (!p) return undefined;
+  const measured = terms.filter((t) => p.violations[t.id] !== undefined);
+  if (measured.length) return measured.reduce((s, t) => s + p.violations[t.id], 0);
+  const raw = terms.filter((t) => p.terms[t.id] !== undefined);
+  return raw.length ? raw.reduce((s, t) => s + p.terms[t.id].raw, 0) : undefined;
+}
+
+export interface SummaryRow {
+  runId: string;
+  label: string;
+  lambda: number;
+  finalOriginal: number | undefined;
+  finalViolation: number | undefined;
+  bestStep: number | null;
+  status: string;
+  stepsPerSecond: number | undefined;
+}
+
+export function summaryRows(model: PanelModel): SummaryRow[] {
+  return model.runs.map((run) => {
+    const final = finalOf(run);
+    return {
+      runId: run.spec.id,
+      label: run.spec.label,
+      lambda: run.spec.lambda,
+      finalOriginal: final?.original,
+      finalViolation: violationOf(final, model.penaltyTerms),
+      bestStep: run.summary?.bestStep ?? null,
+      status: run.summary?.status ?? (model.status === 'running' ? 'running' : model.status),
+      stepsPerSecond: run.summary?.stepsPerSecond,
+    };
+  });
+}
+
+/** Final original loss against final violation, one point per λ, sorted by violation (uPlot wants ascending x). */
+export function tradeoffPoints(model: PanelModel): { runIndex: number; label: string; lambda: number; violation: number; original: number }[] {
+  const points = [];
+  for (const row of summaryRows(model)) {
+    if (row.finalOriginal === undefined || row.finalViolation === undefined) continue;
+    if (!Number.isFinite(row.finalOriginal) || !Number.isFinite(row.finalViolation)) continue;
+    const runIndex = model.runs.findIndex((r) => r.spec.id === row.runId);
+    points.push({ runIndex, label: row.label, lambda: row.lambda, violation: row.finalViolation, original: row.finalOriginal });
+  }
+  return points.sort((a, b) => a.violation - b.violation);
+}
+
+const fmt = (v: number | undefined | null): string => (v === undefined || v === null ? '' : String(v));
+
+/** Every measured point as CSV: one row per run and step. */
+export function toCsv(model: PanelModel): string {
+  const terms = model.penaltyTerms;
+  const header = ['run', 'lambda', 'step', 'total', 'original', ...terms.flatMap((t) => [`${t.label} P`, `${t.label} violation`])];
+  const lines = [header.map(csvCell).join(',')];
+  for (const run of model.runs) {
+    for (let i = 0; i < run.total.length; i++) {
+      if (run.total[i] === undefined || (run.total[i] === null && run.original[i] == null)) continue;
+      const cells = [run.spec.label, fmt(run.spec.lambda), String(i), fmt(run.total[i]), fmt(run.original[i])];
+      for (const t of terms) cells.push(fmt(run.raw[t.id]?.[i]), fmt(run.violation[t.id]?.[i]));
+      lines.push(cells.map(csvCell).join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const short = (v: number | undefined): string => (v === undefined ? 'n/a' : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(4));
+
+/** The text a screen reader announces: where training is and how each run stands. */
+export function textSummary(model: PanelModel): string {
+  const parts: string[] = [];
+  const name = model.title || 'Training';
+  const { step, steps } = model.progress;
+  const backend = model.started ? ` on ${model.started.backend}` : '';
+  switch (model.status) {
+    case 'idle':
+      return `${name}: no training yet.`;
+    case 'starting':
+      return `${name}: starting the trainer.`;
+    case 'running':
+      parts.push(`${name}${backend}: step ${step} of ${steps}, ${Math.round(model.stepsPerSecond)} steps per second.`);
+      break;
+    case 'done':
+    case 'stopped':
+      parts.push(`${name}${backend}: training ${model.status === 'done' ? 'finished' : 'stopped'} after ${step} of ${steps} steps.`);
+      break;
+    case 'failed':
+      parts.push(`${name}: training failed. ${model.errors.at(-1)?.message ?? ''}`.trim());
+      break;
+    case 'crashed':
+      parts.push(`${name}: the trainer process ended unexpectedly. ${model.exitMessage ?? ''}`.trim());
+      break;
+  }
+  for (const row of summaryRows(model)) {
+    parts.push(`${row.label}: original loss ${short(row.finalOriginal)}, violation ${short(row.finalViolation)}.`);
+  }
+  return parts.join(' ');
+}
+
+/** Exponential moving average (TensorBoard-style, debiased); nulls pass through without resetting it. */
+export function ema(values: readonly Value[], smoothing: number, out: Value[] = [], from = 0, carry = { last: 0, n: 0 }): Value[] {
+  const s = Math.min(Math.max(smoothing, 0), 0.999);
+  for (let i = from; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) {
+      out[i] = null;
+      continue;
+    }
+    carry.last = carry.last * s + (1 - s) * v;
+    carry.n++;
+    out[i] = s === 0 ? v : carry.last / (1 - s ** carry.n);
+  }
+  return out;
+}
+
+export interface Transform {
+  smoothing: number;
+  log: boolean;
+}
+
+/**
+ * A series as drawn: smoothed, non-positive values dropped on a log scale, padded with nulls to `length`.
+ * Incremental: only the points added since the last call are computed (the source grows at its end).
+ */
+export class DrawnSeries {
+  private out: Value[] = [];
+  private done = 0;
+  private carry = { last: 0, n: 0 };
+  private key = '';
+  /** Non-null source values seen: the number of points the series holds. */
+  points = 0;
+
+  get(source: readonly Value[], length: number, t: Transform): Value[] {
+    const key = `${t.smoothing}|${t.log}`;
+    if (key !== this.key || source.length < this.done) {
+      this.key = key;
+      this.out = [];
+      this.done = 0;
+      this.carry = { last: 0, n: 0 };
+      this.points = 0;
+    }
+    for (let i = this.done; i < source.length; i++) if (source[i] !== null && source[i] !== undefined) this.points++;
+    if (t.smoothing > 0) ema(source, t.smoothing, this.out, this.done, this.carry);
+    else for (let i = this.done; i < source.length; i++) this.out[i] = source[i] ?? null;
+    if (t.log) for (let i = this.done; i < source.length; i++) if ((this.out[i] ?? 0) <= 0) this.out[i] = null;
+    this.done = source.length;
+    // Pad to the shared x length (other runs may be ahead); the padding is overwritten when points arrive.
+    for (let i = source.length; i < length; i++) this.out[i] = null;
+    this.out.length = Math.max(length, source.length);
+    return this.out;
+  }
+}
