@@ -1,0 +1,132 @@
+// Picks the TensorFlow.js backend the trainer runs on and says which one and why.
+//   auto: native @tensorflow/tfjs-node where it loads, else WebAssembly, else the plain JavaScript CPU backend.
+// tfjs-node is optional (its install downloads libtensorflow and may fail): it is resolved at run time, never bundled.
+// When it loads, its own `tf` namespace is used: it re-exports a complete tfjs (core, gradients, native kernels),
+// and the tfjs-core bundled into this program is a different instance that knows nothing of the native backend.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tfCore from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendChoice, BackendName } from '../protocol/trainer';
+
+export type Tf = typeof import('@tensorflow/tfjs-core');
+
+export interface LoadedBackend {
+  tf: Tf;
+  name: BackendName;
+  /** One line for people: what was tried, what failed, what runs. */
+  reason: string;
+}
+
+export interface BackendOptions {
+  /** Folder holding `tfjs-backend-wasm*.wasm` (dist/wasm next to the bundle); node_modules is tried after it. */
+  wasmDir?: string;
+  /** Folders to resolve `@tensorflow/tfjs-node` from (the user's setting, the workspace, the extension). */
+  tfjsNodePaths?: string[];
+}
+
+const WASM_FILE = 'tfjs-backend-wasm.wasm';
+
+/** Loads the backend and makes it current. Never throws for `auto`; throws a readable Error for an explicit choice that cannot load. */
+export async function loadBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<LoadedBackend> {
+  const notes: string[] = [];
+  if (choice === 'auto' || choice === 'tensorflow') {
+    const native = await tryNative(options.tfjsNodePaths ?? []);
+    if (native.ok) return { tf: native.tf, name: 'tensorflow', reason: `tfjs-node loaded from ${native.from}; native TensorFlow` };
+    if (choice === 'tensorflow') throw new Error(`the native backend was asked for but tfjs-node did not load: ${native.error}`);
+    notes.push(`tfjs-node not installed (${native.error})`);
+  }
+  if (choice === 'auto' || choice === 'wasm') {
+    const wasm = await tryWasm(options.wasmDir);
+    if (wasm.ok) return { tf: tfCore, name: 'wasm', reason: [...notes, `wasm (${wasm.from})`].join('; ') };
+    if (choice === 'wasm') throw new Error(`the WebAssembly backend was asked for but did not start: ${wasm.error}`);
+    notes.push(`wasm did not start (${wasm.error})`);
+  }
+  await useCpu();
+  return { tf: tfCore, name: 'cpu', reason: choice === 'cpu' ? 'cpu (asked for in the settings)' : [...notes, 'cpu'].join('; ') };
+}
+
+type Attempt<T> = ({ ok: true; from: string } & T) | { ok: false; error: string };
+
+async function tryNative(paths: string[]): Promise<Attempt<{ tf: Tf }>> {
+  const localRequire = createRequire(__filename);
+  let resolved: string | undefined;
+  let firstError: string | undefined;
+  for (const attempt of [...paths.filter((p) => p.length > 0).map((p) => [p]), undefined]) {
+    try {
+      resolved = localRequire.resolve('@tensorflow/tfjs-node', attempt ? { paths: attempt } : undefined);
+      break;
+    } catch (e) {
+      firstError ??= firstLine(e);
+    }
+  }
+  if (!resolved) return { ok: false, error: firstError ?? 'Cannot find module @tensorflow/tfjs-node' };
+  try {
+    const tf = localRequire(resolved) as Tf;
+    await tf.setBackend('tensorflow');
+    await tf.ready();
+    if (tf.getBackend() !== 'tensorflow') return { ok: false, error: `loaded from ${resolved} but its backend did not start` };
+    quiet(tf);
+    return { ok: true, tf, from: dirname(resolved) };
+  } catch (e) {
+    return { ok: false, error: `found at ${resolved} but failed to load: ${firstLine(e)}` };
+  }
+}
+
+/** The folder holding the .wasm files: the given one, else the package's own dist (running from source). */
+export function findWasmDir(wasmDir?: string): string | undefined {
+  const candidates: string[] = [];
+  if (wasmDir) candidates.push(wasmDir);
+  try {
+    candidates.push(join(dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'));
+  } catch {
+    // not installed next to us: only the given folder can serve
+  }
+  return candidates.find((dir) => existsSync(join(dir, WASM_FILE)));
+}
+
+async function tryWasm(wasmDir?: string): Promise<Attempt<object>> {
+  const dir = findWasmDir(wasmDir);
+  if (!dir) return { ok: false, error: `${WASM_FILE} not found in ${wasmDir ?? 'dist/wasm'} nor in node_modules` };
+  setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
+  // The emscripten module installs process handlers that rethrow every uncaught error; the trainer reports those
+  // itself as `error` messages, so the handlers it adds are removed again.
+  const before = {
+    uncaughtException: new Set(process.listeners('uncaughtException')),
+    unhandledRejection: new Set(process.listeners('unhandledRejection')),
+  };
+  try {
+    const ok = await tfCore.setBackend('wasm');
+    if (!ok) return { ok: false, error: `initialisation failed with the files in ${dir}` };
+    await tfCore.ready();
+    quiet(tfCore);
+    return { ok: true, from: dir };
+  } catch (e) {
+    return { ok: false, error: firstLine(e) };
+  } finally {
+    for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+      for (const listener of process.listeners(event)) {
+        if (!before[event].has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+  }
+}
+
+async function useCpu(): Promise<void> {
+  await tfCore.setBackend('cpu');
+  await tfCore.ready();
+  quiet(tfCore);
+}
+
+/** Production mode: skips debug checks and the console banner recommending tfjs-node. */
+function quiet(tf: Tf): void {
+  tf.enableProdMode();
+}
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0]!.trim();
+}
