@@ -107,10 +107,11 @@ async function tryWasm(wasmDir?: string): Promise<Attempt<object>> {
   } catch (e) {
     return { ok: false, error: firstLine(e) };
   } finally {
-    for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
-      for (const listener of process.listeners(event)) {
-        if (!before[event].has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
-      }
+    for (const listener of process.listeners('uncaughtException')) {
+      if (!before.uncaughtException.has(listener)) process.removeListener('uncaughtException', listener);
+    }
+    for (const listener of process.listeners('unhandledRejection')) {
+      if (!before.unhandledRejection.has(listener)) process.removeListener('unhandledRejection', listener);
     }
   }
 }
