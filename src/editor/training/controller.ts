@@ -1,0 +1,380 @@
+// One training at a time: picks the loss, builds the TrialSpec, forks the trainer, forwards its messages to the
+// panel, and owns the lifecycle around it (status bar item, `lossLab.training` context key, cancellable progress,
+// output channel, notifications with "Show in code", the panel state kept for a window reload).
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { LossModel } from '../../analysis/ir';
+import { PanelState, parseMessage, type TrainerToHost, type WebviewToHost } from '../../protocol';
+import { readConfig } from '../config';
+import type { Ctx } from '../ctx';
+import { exportData } from './exportData';
+import { pickLoss, type TrainArgs } from './pickLoss';
+import { type TrainerHandle, launchTrainer } from './trainerProcess';
+import { TrainingPanel } from './trainingPanel';
+import { buildTrialSpec } from './trialSpec';
+
+const STATE_KEY = 'lossLab.training.lastPanelState';
+const CONTEXT_KEY = 'lossLab.training';
+/** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
+const STOP_GRACE_MS = 3000;
+const SAVE_STATE_MS = 2000;
+
+type TrainerError = Extract<TrainerToHost, { type: 'error' }>;
+
+interface Trial {
+  generation: number;
+  trainer: TrainerHandle;
+  model: LossModel;
+  document: vscode.Uri;
+  args: TrainArgs;
+  startedAt: number;
+  firstPointAt?: number;
+  steps: number;
+  step: number;
+  ended: boolean;
+  stopRequested: boolean;
+  notified: Set<string>;
+  endProgress?: () => void;
+  progress?: vscode.Progress<{ message?: string; increment?: number }>;
+  reported: number;
+}
+
+export class TrainingController implements vscode.Disposable {
+  private panel: TrainingPanel | undefined;
+  private trial: Trial | undefined;
+  private generation = 0;
+  private state: PanelState;
+  /** The last trained loss, for Re-run (also after a reload). */
+  private lastArgs: TrainArgs | undefined;
+  private lastSave = 0;
+  private readonly statusBar: vscode.StatusBarItem;
+
+  constructor(private readonly ctx: Ctx) {
+    this.statusBar = vscode.window.createStatusBarItem('lossLab.training', vscode.StatusBarAlignment.Left, 50);
+    this.statusBar.name = 'Loss Lab Training';
+    this.statusBar.command = 'lossLab.stopTraining';
+    const saved = parseMessage(PanelState, ctx.extension.workspaceState.get(STATE_KEY));
+    this.state = saved.ok ? saved.value : { title: '', history: [] };
+    this.lastArgs = ctx.extension.workspaceState.get<TrainArgs>(`${STATE_KEY}.args`);
+  }
+
+  get running(): boolean {
+    return this.trial !== undefined && !this.trial.ended;
+  }
+
+  /** The trainer's process id while one runs (shown in the panel header and the status bar tooltip). */
+  get pid(): number | undefined {
+    return this.running ? this.trial?.trainer.pid : undefined;
+  }
+
+  async train(args?: unknown): Promise<void> {
+    const picked = await pickLoss(this.ctx, args);
+    if (!picked) return;
+    const { document, model } = picked;
+    if (this.running && this.trial) {
+      const answer = await vscode.window.showWarningMessage(
+        `Loss Lab is training ${this.trial.model.name}. Stop it and train ${model.name}?`,
+        'Restart',
+        'Keep Running',
+      );
+      if (answer !== 'Restart') return;
+      this.endTrial('replaced');
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    const sourceFile = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
+    const built = buildTrialSpec(model, readConfig(document.uri).training, {
+      sourceFile,
+      workspaceDir: folder?.uri.fsPath ?? (sourceFile ? dirname(sourceFile) : undefined),
+    });
+    if (!built.ok) {
+      this.ctx.output.error(`Cannot train ${model.name}: ${built.message}`);
+      const open = await vscode.window.showErrorMessage(`Loss Lab: ${built.message}`, 'Open Settings');
+      if (open) void vscode.commands.executeCommand('workbench.action.openSettings', 'lossLab.training');
+      return;
+    }
+    const title = `${model.name} · ${basename(document.uri.path)}:${model.nameRange.startLine + 1}`;
+    const trainArgs: TrainArgs = { uri: document.uri.toString(), modelId: model.id };
+    this.lastArgs = trainArgs;
+    void this.ctx.extension.workspaceState.update(`${STATE_KEY}.args`, trainArgs);
+    this.state = { title, history: [] };
+    this.showPanel(title);
+    this.panel?.post({ type: 'reset', title });
+
+    const generation = ++this.generation;
+    const runs = built.spec.runs.map((r) => r.lambda).join(', ');
+    this.ctx.output.info(`Training ${title}: λ = ${runs}, ${built.spec.steps} steps, dataset ${JSON.stringify(built.spec.dataset)}`);
+    const trainerPath = vscode.Uri.joinPath(this.ctx.distUri, 'trainer.js').fsPath;
+    let trainer: TrainerHandle;
+    try {
+      trainer = launchTrainer(built.spec, trainerPath, {
+        onMessage: (m) => this.onTrainerMessage(generation, m),
+        onExit: (code, signal) => this.onTrainerExit(generation, code, signal),
+      });
+    } catch (err) {
+      const message = `Could not start the trainer (${trainerPath}): ${err instanceof Error ? err.message : String(err)}`;
+      this.ctx.output.error(message);
+      this.panel?.post({ type: 'trainer-exit', code: null, signal: null, message });
+      void vscode.window.showErrorMessage(`Loss Lab: ${message}`);
+      return;
+    }
+    this.ctx.output.info(`Trainer started, pid ${trainer.pid}`);
+    this.trial = {
+      generation, trainer, model, document: document.uri, args: trainArgs, startedAt: Date.now(),
+      steps: built.spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), reported: 0,
+    };
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
+    this.updateStatusBar();
+    this.startProgress(this.trial);
+  }
+
+  stop(): void {
+    const trial = this.trial;
+    if (!trial || trial.ended) {
+      void vscode.window.showInformationMessage('Loss Lab: no training is running.');
+      return;
+    }
+    if (trial.stopRequested) {
+      trial.trainer.kill();
+      return;
+    }
+    trial.stopRequested = true;
+    this.ctx.output.info(`Stopping the trainer (pid ${trial.trainer.pid})`);
+    trial.trainer.stop();
+    this.updateStatusBar();
+    setTimeout(() => {
+      if (this.trial === trial && !trial.ended) {
+        this.ctx.output.warn(`The trainer did not stop within ${STOP_GRACE_MS} ms; killing it`);
+        trial.trainer.kill();
+      }
+    }, STOP_GRACE_MS);
+  }
+
+  async rerun(): Promise<void> {
+    if (this.running) return;
+    if (!this.lastArgs) {
+      void vscode.window.showInformationMessage('Loss Lab: nothing to re-run yet.');
+      return;
+    }
+    await this.train(this.lastArgs);
+  }
+
+  /** A panel VS Code restored after a window reload (the serializer): show the last runs in it. */
+  adopt(webviewPanel: vscode.WebviewPanel, webviewState: unknown): void {
+    const fromWebview = parseMessage(PanelState, webviewState);
+    if (fromWebview.ok && fromWebview.value.history.length > this.state.history.length && !this.running) this.state = fromWebview.value;
+    if (this.panel && !this.panel.isDisposed) {
+      webviewPanel.dispose();
+      return;
+    }
+    this.panel = new TrainingPanel(this.ctx, webviewPanel, this.panelHandlers());
+    if (this.state.title) this.panel.setTitle(`Training: ${this.state.title}`);
+  }
+
+  private showPanel(title: string): void {
+    if (this.panel && !this.panel.isDisposed) {
+      this.panel.setTitle(`Training: ${title}`);
+      this.panel.reveal();
+      return;
+    }
+    this.panel = TrainingPanel.create(this.ctx, `Training: ${title}`, this.panelHandlers());
+  }
+
+  private panelHandlers() {
+    return {
+      onMessage: (m: WebviewToHost) => void this.onPanelMessage(m),
+      onDispose: () => {
+        this.panel = undefined;
+        if (this.running) {
+          this.ctx.output.info('The training panel was closed: ending the trainer');
+          this.endTrial('panel closed');
+        }
+      },
+    };
+  }
+
+  private async onPanelMessage(m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.panel?.post({ type: 'restore', state: this.state });
+        return;
+      case 'stop':
+        this.stop();
+        return;
+      case 'rerun':
+        await this.rerun();
+        return;
+      case 'reveal':
+        await this.reveal(m.file, m.line);
+        return;
+      case 'export':
+        await exportData(this.ctx, m.format, m.data, this.trial?.model.name ?? this.state.title.split(' ')[0] ?? 'training');
+        return;
+    }
+  }
+
+  private onTrainerMessage(generation: number, m: TrainerToHost): void {
+    const trial = this.trial;
+    if (!trial || trial.generation !== generation) return;
+    if (m.type === 'log') {
+      const log = { info: this.ctx.output.info, warn: this.ctx.output.warn, error: this.ctx.output.error }[m.level];
+      log.call(this.ctx.output, `[trainer] ${m.message}`);
+      return;
+    }
+    this.state.history.push(m);
+    this.panel?.post({ type: 'trainer', message: m });
+    switch (m.type) {
+      case 'ready':
+        break;
+      case 'started':
+        trial.steps = m.steps;
+        this.ctx.output.info(`Trainer runs on ${m.backend} (${m.backendReason}); data: ${m.dataset.description}; output activation ${m.outputActivation}`);
+        break;
+      case 'metrics':
+        if (trial.firstPointAt === undefined && m.points.length > 0) {
+          trial.firstPointAt = Date.now();
+          this.ctx.output.info(`First point ${trial.firstPointAt - trial.startedAt} ms after the command`);
+        }
+        for (const p of m.points) trial.step = Math.max(trial.step, p.step + 1);
+        this.updateStatusBar(m.stepsPerSecond);
+        this.reportProgress(trial);
+        this.saveState(false);
+        break;
+      case 'run-ended':
+        this.ctx.output.info(`Run ${m.summary.runId} ${m.summary.status} after ${m.summary.steps} steps${m.summary.message ? `: ${m.summary.message}` : ''}`);
+        break;
+      case 'error':
+        this.onTrainerError(trial, m);
+        break;
+      case 'done':
+        this.ctx.output.info(`Training done in ${m.wallSeconds.toFixed(1)} s`);
+        trial.ended = true;
+        this.finish(trial);
+        break;
+    }
+  }
+
+  private onTrainerError(trial: Trial, m: TrainerError): void {
+    const where = m.location ? `${basename(m.location.file ?? trial.document.path)}:${m.location.line}` : '';
+    const detail = [where, m.op ? `op ${m.op}` : '', m.runId ? `run ${m.runId}` : '', m.step !== undefined ? `step ${m.step}` : '']
+      .filter(Boolean)
+      .join(', ');
+    const text = `${m.message}${detail ? ` (${detail})` : ''}`;
+    this.ctx.output.error(`[trainer] ${m.kind}: ${text}`);
+    // One notification per kind per trial: several runs diverging must not flood the screen.
+    if (trial.notified.has(m.kind)) return;
+    trial.notified.add(m.kind);
+    const actions = m.location ? ['Show in code', 'Show Output'] : ['Show Output'];
+    void vscode.window.showErrorMessage(`Loss Lab: ${text}`, ...actions).then((choice) => {
+      if (choice === 'Show in code' && m.location) void this.reveal(m.location.file, m.location.line, trial.document);
+      if (choice === 'Show Output') this.ctx.output.show(true);
+    });
+  }
+
+  private onTrainerExit(generation: number, code: number | null, signal: string | null): void {
+    const trial = this.trial;
+    if (!trial || trial.generation !== generation) return;
+    const pid = trial.trainer.pid;
+    this.ctx.output.info(`Trainer (pid ${pid}) exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
+    if (!trial.ended) {
+      trial.ended = true;
+      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+      const message = trial.stopRequested
+        ? `The trainer (pid ${pid}) ${how} after Stop, at step ${trial.step}.`
+        : `The trainer process (pid ${pid}) ${how} at step ${trial.step} of ${trial.steps} before finishing.`;
+      this.panel?.post({ type: 'trainer-exit', code, signal, message });
+      // Kept in the history so a reloaded panel still says what happened.
+      this.state.history.push({ type: 'error', kind: 'internal', message, fatal: true });
+      if (!trial.stopRequested) {
+        void vscode.window.showErrorMessage(`Loss Lab: ${message}`, 'Show Output', 'Re-run').then((choice) => {
+          if (choice === 'Show Output') this.ctx.output.show(true);
+          if (choice === 'Re-run') void this.rerun();
+        });
+      }
+      this.finish(trial);
+    }
+  }
+
+  /** Ends the current trial now (restart, panel closed, deactivation): its late messages are ignored. */
+  private endTrial(reason: string): void {
+    const trial = this.trial;
+    if (!trial || trial.ended) return;
+    trial.ended = true;
+    this.ctx.output.info(`Ending the trainer (pid ${trial.trainer.pid}): ${reason}`);
+    this.generation++;
+    trial.trainer.kill();
+    this.finish(trial);
+  }
+
+  private finish(trial: Trial): void {
+    trial.endProgress?.();
+    trial.endProgress = undefined;
+    this.statusBar.hide();
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEY, false);
+    this.saveState(true);
+  }
+
+  private startProgress(trial: Trial): void {
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Loss Lab: training ${trial.model.name}`, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          if (trial.ended) return resolve();
+          trial.progress = progress;
+          trial.endProgress = resolve;
+          token.onCancellationRequested(() => {
+            if (this.trial === trial && !trial.ended) this.stop();
+          });
+        }),
+    );
+  }
+
+  private reportProgress(trial: Trial): void {
+    if (!trial.progress || trial.steps === 0) return;
+    const percent = Math.min(100, (100 * trial.step) / trial.steps);
+    const increment = percent - trial.reported;
+    if (increment < 1) return;
+    trial.reported = percent;
+    trial.progress.report({ increment, message: `step ${trial.step} of ${trial.steps}` });
+  }
+
+  private updateStatusBar(stepsPerSecond?: number): void {
+    const trial = this.trial;
+    if (!trial || trial.ended) {
+      this.statusBar.hide();
+      return;
+    }
+    const speed = stepsPerSecond ? ` · ${Math.round(stepsPerSecond)}/s` : '';
+    this.statusBar.text = `$(loading~spin) Loss Lab: step ${trial.step}/${trial.steps || '…'}${speed}`;
+    this.statusBar.tooltip = trial.stopRequested
+      ? `Stopping ${trial.model.name} (trainer pid ${trial.trainer.pid}); click to kill it`
+      : `Training ${trial.model.name} (trainer pid ${trial.trainer.pid}). Click to stop.`;
+    this.statusBar.show();
+  }
+
+  private saveState(now: boolean): void {
+    const t = Date.now();
+    if (!now && t - this.lastSave < SAVE_STATE_MS) return;
+    this.lastSave = t;
+    void this.ctx.extension.workspaceState.update(STATE_KEY, this.state);
+  }
+
+  /** "Show in code": the file of the error (else the trained file), the line selected and centred. */
+  private async reveal(file: string | undefined, line: number, fallback?: vscode.Uri): Promise<void> {
+    const uri = file ? vscode.Uri.file(file) : (fallback ?? this.trial?.document ?? (this.lastArgs ? vscode.Uri.parse(String(this.lastArgs.uri)) : undefined));
+    if (!uri) return;
+    try {
+      const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+      const target = editor.document.lineAt(Math.min(Math.max(0, line - 1), editor.document.lineCount - 1)).range;
+      editor.selection = new vscode.Selection(target.start, target.end);
+      editor.revealRange(target, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    } catch (err) {
+      void vscode.window.showWarningMessage(`Loss Lab: cannot open ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  dispose(): void {
+    this.endTrial('Loss Lab is shutting down');
+    this.statusBar.dispose();
+    // The panel stays open: after a window reload the serializer brings it back with the last runs.
+  }
+}
