@@ -1,0 +1,136 @@
+// LL102's fixes (and LL101's when the loss is passed bare to compile): bind the hyper-parameters so they can change.
+//   Python factory:  def make_f(lam=1.0): def f(y_true, y_pred): …; return f      + compile(loss=make_f(lam=1.0))
+//   Python partial:  compile(loss=functools.partial(f, lam=1.0))                   + import functools
+//   TS/JS closure:   compile({loss: (yTrue, yPred) => f(yTrue, yPred, 1.0)})
+import type { LossModel, LossUsage, Term } from '../ir';
+import type { RuleContext } from '../rules/types';
+import type { SourceText } from './text';
+import type { Fix, TextEdit } from './types';
+
+/** Splits a parameter list's text at top-level commas. */
+function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of s) {
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    if (c === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim()) out.push(cur);
+  return out.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+const paramName = (piece: string): string => /^[*]*\s*([A-Za-z_$][\w$]*)/.exec(piece)?.[1] ?? piece;
+const paramValue = (piece: string): string | undefined => /=\s*(.+)$/s.exec(piece)?.[1]?.trim();
+
+/** The offsets of the function's parameter list brackets, found from its name. */
+function paramList(text: SourceText, model: LossModel): { open: number; close: number } | undefined {
+  const from = text.end(model.nameRange);
+  const close = text.matchingClose(from);
+  const open = text.text.indexOf('(', from);
+  return close === undefined || open < 0 ? undefined : { open, close };
+}
+
+/** The edit that replaces the bare function name in the compile call. */
+function usageEdit(text: SourceText, model: LossModel, usage: LossUsage, replacement: string): TextEdit | undefined {
+  const written = text.slice(usage.range);
+  const m = new RegExp(`(?<![\\w.$])${model.name.replace(/\$/g, '\\$')}(?![\\w$]|\\s*\\()`).exec(written);
+  if (!m) return undefined;
+  const at = text.start(usage.range) + m.index;
+  return { range: text.range(at, at + model.name.length), newText: replacement };
+}
+
+interface FactoryOptions {
+  /** Also weight this term by a new λ (LL101). */
+  wrap?: Term;
+  lam?: string;
+}
+
+/** Python: the edits that turn `def f(y_true, y_pred, lam=1.0)` into a factory `make_f(lam=1.0)` and use it in compile. */
+export function factoryEdits(ctx: RuleContext, usage: LossUsage, opts: FactoryOptions = {}): TextEdit[] | undefined {
+  const { model, text } = ctx;
+  if (model.language !== 'python') return undefined;
+  const list = paramList(text, model);
+  if (!list) return undefined;
+  const regionStart = text.offsetAt(model.range.startLine, 0);
+  const regionEnd = text.offsetAt(model.range.endLine, text.lines[model.range.endLine]?.length ?? 0);
+  if (text.start(usage.range) < regionEnd && text.end(usage.range) > regionStart) return undefined;
+
+  const pieces = splitTopLevel(text.text.slice(list.open + 1, list.close));
+  const keep = pieces.filter((p) => [model.yTrue, model.yPred, 'self'].includes(paramName(p)));
+  const moved = pieces.filter((p) => !keep.includes(p));
+  if (opts.lam) moved.push(`${opts.lam}=1.0`);
+  if (moved.length === 0) return undefined;
+
+  // Inner edits, relative to the region, applied back to front.
+  const inner: { from: number; to: number; newText: string }[] = [
+    { from: list.open + 1, to: list.close, newText: keep.join(', ') },
+  ];
+  if (opts.wrap && opts.lam) {
+    const w = text.slice(opts.wrap.range);
+    const simple = ['name', 'call', 'method', 'subscript', 'attr'].includes(opts.wrap.expr.kind);
+    inner.push({ from: text.start(opts.wrap.range), to: text.end(opts.wrap.range), newText: simple ? `${opts.lam} * ${w}` : `${opts.lam} * (${w})` });
+  }
+  let body = text.text.slice(regionStart, regionEnd);
+  for (const e of inner.sort((a, b) => b.from - a.from)) {
+    body = body.slice(0, e.from - regionStart) + e.newText + body.slice(e.to - regionStart);
+  }
+  const indent = text.indentOf(model.range.startLine);
+  const unit = text.indentUnit();
+  const factory = `make_${model.name}`;
+  const indented = body
+    .split('\n')
+    .map((l) => (l.trim() ? unit + l : l))
+    .join('\n');
+  const newDef = `${indent}def ${factory}(${moved.join(', ')}):\n${indented}\n${indent}${unit}return ${model.name}`;
+  const args = moved.map((p) => `${paramName(p)}=${paramValue(p) ?? '1.0'}`).join(', ');
+  const use = usageEdit(text, model, usage, `${factory}(${args})`);
+  if (!use) return undefined;
+  return [{ range: text.range(regionStart, regionEnd), newText: newDef }, use];
+}
+
+export function compileFactory(ctx: RuleContext, usage: LossUsage): Fix | undefined {
+  const { model, text } = ctx;
+  if (model.language === 'python') {
+    const edits = factoryEdits(ctx, usage);
+    return edits && { title: `Turn ${model.name} into a factory make_${model.name}(…) so λ can be set`, edits, isPreferred: true };
+  }
+  // TS/JS: a closure at the call site that passes the hyper-parameters explicitly.
+  const list = paramList(text, model);
+  if (!list) return undefined;
+  const pieces = splitTopLevel(text.text.slice(list.open + 1, list.close));
+  const names = pieces.map(paramName);
+  const iTrue = names.indexOf(model.yTrue);
+  const iPred = names.indexOf(model.yPred);
+  if (iTrue < 0 || iPred < 0) return undefined;
+  const args = pieces.map((p, i) => (i === iTrue ? 'yTrue' : i === iPred ? 'yPred' : (paramValue(p) ?? '1.0')));
+  const edit = usageEdit(text, model, usage, `(yTrue, yPred) => ${model.name}(${args.join(', ')})`);
+  return edit && { title: `Pass the hyper-parameters of ${model.name} explicitly through a closure`, edits: [edit], isPreferred: true };
+}
+
+export function compilePartial(ctx: RuleContext, usage: LossUsage): Fix | undefined {
+  const { model, text } = ctx;
+  if (model.language !== 'python') return undefined;
+  const list = paramList(text, model);
+  if (!list) return undefined;
+  const pieces = splitTopLevel(text.text.slice(list.open + 1, list.close)).filter(
+    (p) => ![model.yTrue, model.yPred, 'self'].includes(paramName(p)) && !p.startsWith('*'),
+  );
+  if (pieces.length === 0) return undefined;
+  const bound = pieces.map((p) => `${paramName(p)}=${paramValue(p) ?? '1.0'}`).join(', ');
+  const use = usageEdit(text, model, usage, `functools.partial(${model.name}, ${bound})`);
+  if (!use) return undefined;
+  const edits: TextEdit[] = [use];
+  if (!/^\s*import\s+functools\b/m.test(text.text)) {
+    let line = 0;
+    text.lines.forEach((l, i) => {
+      if (/^(import|from)\s/.test(l) && i < model.range.startLine) line = i + 1;
+    });
+    edits.unshift({ range: text.range(text.offsetAt(line, 0), text.offsetAt(line, 0)), newText: 'import functools\n' });
+  }
+  return { title: `Bind the hyper-parameters of ${model.name} with functools.partial`, edits };
+}

@@ -1,0 +1,30 @@
+// LL107 (information): |residual| in a penalty. The absolute value has a kink exactly where the constraint holds,
+// so the gradient flips sign around the target and never shrinks: training oscillates instead of settling.
+import { absToSquare } from '../fixes/ops';
+import type { Expr } from '../ir';
+import { type CallExpr, type MethodExpr, collect, dependsOnPred, opName, operand } from './expr';
+import { code, termLabel } from './format';
+import type { Check, Report } from './types';
+
+/** `a - b` (a residual), possibly in parentheses the front end kept. */
+const isResidual = (e: Expr | undefined): boolean => !!e && e.kind === 'binary' && e.op === '-' && dependsOnPred(e);
+
+export const checkAbsResidual: Check = (ctx) => {
+  const out: Report[] = [];
+  for (const t of ctx.model.terms) {
+    if (t.role !== 'penalty') continue;
+    const abs = collect(t.expr, (n) => opName(n) === 'abs' && isResidual(operand(n as CallExpr | MethodExpr)));
+    for (const node of abs) {
+      const fix = absToSquare(ctx.text, node as CallExpr | MethodExpr);
+      out.push({
+        range: node.range,
+        termId: t.id,
+        message:
+          `Penalty ${termLabel(t)} takes the absolute value of a residual (${code(node.text)}): it is not smooth where the ` +
+          'constraint holds, so its gradient never shrinks near the target. A square (or a Huber penalty) settles smoothly.',
+        fixes: fix ? [fix] : [],
+      });
+    }
+  }
+  return out;
+};

@@ -1,0 +1,111 @@
+// Reading the IR's expressions: walking, which arguments a node depends on, callee names.
+import type { Expr, IndexItem, LossModel, NameRef } from '../ir';
+
+export type CallExpr = Extract<Expr, { kind: 'call' }>;
+export type MethodExpr = Extract<Expr, { kind: 'method' }>;
+
+function indexChildren(items: IndexItem[]): Expr[] {
+  const out: Expr[] = [];
+  for (const it of items) {
+    if (it.kind === 'index') out.push(it.value);
+    else if (it.kind === 'slice') for (const e of [it.start, it.stop, it.step]) if (e) out.push(e);
+  }
+  return out;
+}
+
+export function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'attr':
+      return [e.object];
+    case 'unary':
+      return [e.operand];
+    case 'binary':
+      return [e.left, e.right];
+    case 'conditional':
+      return [e.test, e.then, e.else];
+    case 'call':
+      return [...e.args, ...Object.values(e.kwargs)];
+    case 'method':
+      return [e.object, ...e.args, ...Object.values(e.kwargs)];
+    case 'subscript':
+      return [e.object, ...indexChildren(e.index)];
+    case 'tuple':
+      return e.items;
+    default:
+      return [];
+  }
+}
+
+/** Visits every node, parents first; `ancestors` is the path from the root (nearest last). */
+export function walk(e: Expr, visit: (node: Expr, ancestors: readonly Expr[]) => void, ancestors: Expr[] = []): void {
+  visit(e, ancestors);
+  ancestors.push(e);
+  for (const c of children(e)) walk(c, visit, ancestors);
+  ancestors.pop();
+}
+
+export function collect(e: Expr, pred: (node: Expr, ancestors: readonly Expr[]) => boolean): Expr[] {
+  const out: Expr[] = [];
+  walk(e, (n, a) => {
+    if (pred(n, a)) out.push(n);
+  });
+  return out;
+}
+
+/** The name references in an expression (`self.x` counts as 'module'). */
+export function refs(e: Expr): Set<NameRef> {
+  const out = new Set<NameRef>();
+  walk(e, (n) => {
+    if (n.kind === 'name') out.add(n.ref);
+  });
+  return out;
+}
+
+export const dependsOnPred = (e: Expr): boolean => refs(e).has('yPred');
+export const dependsOnData = (e: Expr): boolean => {
+  const r = refs(e);
+  return r.has('yPred') || r.has('yTrue');
+};
+
+/** The last segment of a dotted callee: `tf.math.reduce_sum` → `reduce_sum`. */
+export function lastSegment(callee: string): string {
+  const i = callee.lastIndexOf('.');
+  return i < 0 ? callee : callee.slice(i + 1);
+}
+
+/** The op name of a call or method call (`tf.abs(x)` and `x.abs()` are both `abs`), else undefined. */
+export function opName(e: Expr): string | undefined {
+  if (e.kind === 'call') return lastSegment(e.callee);
+  if (e.kind === 'method') return e.method;
+  return undefined;
+}
+
+/** The tensor an op applies to: the first argument of a call, the object of a method call. */
+export function operand(e: CallExpr | MethodExpr): Expr | undefined {
+  return e.kind === 'method' ? e.object : e.args[0];
+}
+
+/** An argument by keyword or by position (positions count after the operand). */
+export function argument(e: CallExpr | MethodExpr, names: readonly string[], position: number): Expr | undefined {
+  for (const n of names) if (e.kwargs[n]) return e.kwargs[n];
+  return e.kind === 'method' ? e.args[position - 1] : e.args[position];
+}
+
+/** A literal number, also `-1` written as a unary minus. */
+export function numberValue(e: Expr | undefined): number | undefined {
+  if (!e) return undefined;
+  if (e.kind === 'number') return e.value;
+  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'number') return -e.operand.value;
+  if (e.kind === 'unary' && e.op === '+' && e.operand.kind === 'number') return e.operand.value;
+  return undefined;
+}
+
+export function paramDefault(model: LossModel, name: string): number | undefined {
+  const p = model.params.find((q) => q.name === name);
+  return typeof p?.default === 'number' ? p.default : undefined;
+}
+
+/** Names in function, term labels and parameters, for rules that read the author's intent. */
+export function intentNames(model: LossModel): string[] {
+  return [model.name, ...model.terms.map((t) => t.label), ...model.params.map((p) => p.name)];
+}

@@ -1,0 +1,29 @@
+// LL102: `model.compile(loss=fn)` with the bare function: Keras (and TF.js) call fn(y_true, y_pred), so every
+// other parameter keeps its default for the whole training; λ "=1.0" in the signature is a constant in disguise.
+import { compileFactory, compilePartial } from '../fixes/compile';
+import type { Fix } from '../fixes/types';
+import { code } from './format';
+import type { Check } from './types';
+
+export const checkLambdaNeverChanges: Check = (ctx) => {
+  const { model } = ctx;
+  if (model.kind !== 'function' && model.kind !== 'arrow') return [];
+  const hypers = model.params.filter((p) => p.role === 'hyper' || p.role === 'other');
+  if (hypers.length === 0) return [];
+  const lam = hypers.find((p) => p.name === model.lambdaParam) ?? hypers[0];
+  const others = hypers.filter((p) => p !== lam).map((p) => code(p.name));
+  return model.usages
+    .filter((u) => u.kind === 'compile' && u.passesBareFunction)
+    .map((u) => {
+      const fixes = [compileFactory(ctx, u), compilePartial(ctx, u)].filter((f): f is Fix => !!f);
+      const value = lam.default === undefined ? 'has no default, so the call fails' : `keeps its default ${lam.default}`;
+      return {
+        range: u.range,
+        message:
+          `${code(lam.name)}${others.length ? ` (and ${others.join(', ')})` : ''} can never change: ` +
+          `${code(model.name)} is passed to compile as a bare function, which is called with (${model.yTrue}, ${model.yPred}) only, ` +
+          `so ${code(lam.name)} ${value} for the whole training. Bind it with a factory or functools.partial.`,
+        fixes,
+      };
+    });
+};

@@ -1,0 +1,52 @@
+// LL103: λ ≤ 0 by default. Zero turns the constraint off; a negative λ rewards violating it.
+import { setNumber } from '../fixes/lambda';
+import type { SourceRange } from '../ir';
+import { numberValue } from './expr';
+import { code, termLabel } from './format';
+import type { Check, Report } from './types';
+
+const effect = (v: number): string =>
+  v === 0 ? 'turns the constraint off' : 'rewards violating the constraint (the optimiser pushes the penalty up)';
+
+export const checkLambdaNotPositive: Check = (ctx) => {
+  const { model, text } = ctx;
+  const out: Report[] = [];
+  const seen = new Set<string>();
+  for (const t of model.terms) {
+    if (t.role !== 'penalty' || !t.weight) continue;
+    const literal = numberValue(t.weight);
+    if (literal !== undefined && literal <= 0) {
+      out.push({
+        range: t.weight.range,
+        termId: t.id,
+        message: `The weight ${literal} of penalty ${termLabel(t)} ${effect(literal)}. Use a positive weight.`,
+        fixes: [setNumber(text, t.weight.range, 'Set the weight to 1.0')],
+      });
+      continue;
+    }
+    const name = t.weightParam;
+    if (!name || seen.has(name)) continue;
+    seen.add(name);
+    const p = model.params.find((q) => q.name === name);
+    if (typeof p?.default !== 'number' || p.default > 0) continue;
+    const range: SourceRange = p.defaultRange ?? p.range;
+    out.push({
+      range,
+      termId: t.id,
+      message: `λ ${code(name)} defaults to ${p.default}, which ${effect(p.default)} for ${termLabel(t)}. Use a positive default.`,
+      fixes: p.defaultRange ? [setNumber(text, p.defaultRange, `Set the default of ${name} to 1.0`)] : [],
+    });
+  }
+  const lam = model.lambdaParam;
+  for (const u of model.usages) {
+    const v = lam ? u.boundArgs?.[lam] : undefined;
+    if (typeof v === 'number' && v <= 0) {
+      out.push({
+        range: u.range,
+        message: `λ ${code(lam ?? '')} is bound to ${v} here, which ${effect(v)}.`,
+        fixes: [],
+      });
+    }
+  }
+  return out;
+};

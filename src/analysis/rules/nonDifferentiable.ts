@@ -1,0 +1,103 @@
+// LL106: a penalty whose every path to y_pred goes through an op with no useful gradient (round, sign, argmax,
+// comparisons, integer/bool casts, stop_gradient, detach). A mask times a residual keeps a gradient and is fine.
+import type { Expr } from '../ir';
+import { type CallExpr, type MethodExpr, argument, children, opName } from './expr';
+import { code, termLabel } from './format';
+import type { Check, Report } from './types';
+
+/** Ops whose output has a zero (or no) gradient, with the reason shown to the user. */
+const NON_DIFFERENTIABLE: Record<string, string> = {
+  round: 'is piecewise constant (zero gradient)',
+  rint: 'is piecewise constant (zero gradient)',
+  floor: 'is piecewise constant (zero gradient)',
+  ceil: 'is piecewise constant (zero gradient)',
+  trunc: 'is piecewise constant (zero gradient)',
+  sign: 'is piecewise constant (zero gradient)',
+  argmax: 'returns indices, which carry no gradient',
+  argMax: 'returns indices, which carry no gradient',
+  argmin: 'returns indices, which carry no gradient',
+  argMin: 'returns indices, which carry no gradient',
+  equal: 'is a comparison (boolean, no gradient)',
+  not_equal: 'is a comparison (boolean, no gradient)',
+  notEqual: 'is a comparison (boolean, no gradient)',
+  greater: 'is a comparison (boolean, no gradient)',
+  greater_equal: 'is a comparison (boolean, no gradient)',
+  greaterEqual: 'is a comparison (boolean, no gradient)',
+  less: 'is a comparison (boolean, no gradient)',
+  less_equal: 'is a comparison (boolean, no gradient)',
+  lessEqual: 'is a comparison (boolean, no gradient)',
+  eq: 'is a comparison (boolean, no gradient)',
+  ne: 'is a comparison (boolean, no gradient)',
+  gt: 'is a comparison (boolean, no gradient)',
+  ge: 'is a comparison (boolean, no gradient)',
+  lt: 'is a comparison (boolean, no gradient)',
+  le: 'is a comparison (boolean, no gradient)',
+  stop_gradient: 'blocks the gradient',
+  detach: 'detaches the tensor from the graph',
+  numpy: 'leaves the graph',
+  int: 'casts to an integer type (no gradient)',
+  long: 'casts to an integer type (no gradient)',
+  bool: 'casts to bool (no gradient)',
+};
+const CASTS = new Set(['cast', 'to', 'type', 'astype']);
+const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
+/** Ops whose first argument is a condition: a comparison there selects, it does not cut the gradient. */
+const SELECTS = new Set(['where', 'select', 'masked_fill', 'maskedFill']);
+
+/** Why this node has no gradient, or undefined when it is differentiable. */
+function blocker(e: Expr): string | undefined {
+  if (e.kind === 'binary' && COMPARISONS.has(e.op)) return 'is a comparison (boolean, no gradient)';
+  const op = opName(e);
+  if (!op) return undefined;
+  if (CASTS.has(op)) {
+    const call = e as CallExpr | MethodExpr;
+    const dtype = argument(call, ['dtype'], 1);
+    if (dtype && /int|bool|long/i.test(dtype.text)) return 'casts to an integer or bool type (no gradient)';
+    return undefined;
+  }
+  return Object.hasOwn(NON_DIFFERENTIABLE, op) ? NON_DIFFERENTIABLE[op] : undefined;
+}
+
+/** Children through which a gradient can flow (the condition of a select carries none). */
+function gradientChildren(e: Expr): Expr[] {
+  if (e.kind === 'conditional') return [e.then, e.else];
+  const op = opName(e);
+  if (op && SELECTS.has(op) && e.kind === 'call') return e.args.slice(1);
+  return children(e);
+}
+
+/** Does `e` reach y_pred along a differentiable path? Collects the ops that cut the other paths. */
+function differentiable(e: Expr, cut: Expr[]): boolean {
+  if (e.kind === 'name') return e.ref === 'yPred';
+  if (blocker(e)) {
+    if (reachesPred(e)) cut.push(e);
+    return false;
+  }
+  let any = false;
+  for (const c of gradientChildren(e)) if (differentiable(c, cut)) any = true;
+  return any;
+}
+
+function reachesPred(e: Expr): boolean {
+  if (e.kind === 'name') return e.ref === 'yPred';
+  return children(e).some(reachesPred);
+}
+
+export const checkNonDifferentiable: Check = (ctx) => {
+  const out: Report[] = [];
+  for (const t of ctx.model.terms) {
+    if (t.role !== 'penalty' || !reachesPred(t.expr)) continue;
+    const cut: Expr[] = [];
+    if (differentiable(t.expr, cut) || cut.length === 0) continue;
+    const first = cut[0];
+    out.push({
+      range: first.range,
+      termId: t.id,
+      message:
+        `Penalty ${termLabel(t)} reaches ${code(ctx.model.yPred)} only through ${code(first.text)}, which ${blocker(first)}: ` +
+        'the penalty has no gradient and the constraint is never learned. Use a smooth surrogate (e.g. a squared hinge).',
+      fixes: [],
+    });
+  }
+  return out;
+};

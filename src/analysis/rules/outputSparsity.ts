@@ -1,0 +1,42 @@
+// LL110: an L1/L2 penalty on y_pred in a loss whose names talk about weights or sparsity. A loss only sees the
+// outputs: it penalises activations, not weights, so the model's weights are not made sparse.
+import type { Expr, Framework, Term } from '../ir';
+import { collect, dependsOnPred, intentNames, opName, operand, refs, type CallExpr, type MethodExpr } from './expr';
+import { code, termLabel } from './format';
+import type { Check } from './types';
+
+const WEIGHT_INTENT = /sparse|sparsity|(^|_|\b)l[12]($|_|\b|[A-Z])|weight|kernel|regulari[sz]/i;
+const NORMS = new Set(['abs', 'square', 'norm', 'pow', 'l1_loss', 'l2_loss']);
+
+const WEIGHT_PENALTY: Record<Framework, string> = {
+  keras: 'kernel_regularizer=tf.keras.regularizers.l1(…) on the layers',
+  pytorch: 'λ · sum(p.abs().sum() for p in model.parameters()) in the training step',
+  tfjs: 'kernelRegularizer: tf.regularizers.l1({l1: …}) on the layers',
+};
+
+/** The prediction itself (possibly sliced), not a residual against the target. */
+const isPrediction = (e: Expr | undefined): boolean =>
+  !!e && ((e.kind === 'name' && e.ref === 'yPred') || (e.kind === 'subscript' && isPrediction(e.object)));
+
+function penalisesOutputs(t: Term): boolean {
+  if (t.constraint?.kind === 'output-sparsity') return true;
+  if (!dependsOnPred(t.expr) || refs(t.expr).has('yTrue')) return false;
+  return collect(t.expr, (n) => NORMS.has(opName(n) ?? '') && isPrediction(operand(n as CallExpr | MethodExpr))).length > 0
+    || collect(t.expr, (n) => n.kind === 'binary' && n.op === '**' && isPrediction(n.left)).length > 0;
+}
+
+export const checkOutputSparsity: Check = (ctx) => {
+  const { model } = ctx;
+  const intent = intentNames(model).find((n) => WEIGHT_INTENT.test(n));
+  if (!intent) return [];
+  return model.terms
+    .filter((t) => t.role === 'penalty' && penalisesOutputs(t))
+    .map((t) => ({
+      range: t.range,
+      termId: t.id,
+      message:
+        `Penalty ${termLabel(t)} penalises the outputs ${code(model.yPred)} (activations), not the weights, although ${code(intent)} ` +
+        `suggests weight sparsity: the weights are not made sparse. For weight sparsity use ${WEIGHT_PENALTY[model.framework]}.`,
+      fixes: [],
+    }));
+};

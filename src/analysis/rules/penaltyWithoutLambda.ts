@@ -1,0 +1,20 @@
+// LL101: a penalty added with no weight. Its scale against the base loss is fixed by accident (units, batch
+// reduction), and the trade-off between fitting and satisfying the constraint cannot be tuned.
+import { addLambda } from '../fixes/lambda';
+import { baseLabel, termLabel } from './format';
+import type { Check } from './types';
+
+export const checkPenaltyWithoutLambda: Check = (ctx) =>
+  ctx.model.terms
+    .filter((t) => t.role === 'penalty' && !t.weight)
+    .map((t) => {
+      const fix = addLambda(ctx, t);
+      return {
+        range: t.range,
+        termId: t.id,
+        message:
+          `Penalty ${termLabel(t)} is added without a weight λ: its scale against ${baseLabel(ctx.model)} is fixed, ` +
+          'so the trade-off between the loss and the constraint cannot be tuned. Multiply it by a hyper-parameter.',
+        fixes: fix ? [fix] : [],
+      };
+    });

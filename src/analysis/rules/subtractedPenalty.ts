@@ -1,0 +1,19 @@
+// LL104: `loss - λ·P`. Minimising the total maximises the penalty: the constraint is pushed apart, not enforced.
+import { flipSign } from '../fixes/sign';
+import { termLabel } from './format';
+import type { Check } from './types';
+
+export const checkSubtractedPenalty: Check = (ctx) =>
+  ctx.model.terms
+    .filter((t) => t.role === 'penalty' && t.sign === -1)
+    .map((t) => {
+      const fix = flipSign(ctx.text, t);
+      return {
+        range: t.range,
+        termId: t.id,
+        message:
+          `Penalty ${termLabel(t)} is subtracted: minimising the loss then maximises the violation, ` +
+          'so training drives away from the constraint. Add the penalty instead.',
+        fixes: fix ? [fix] : [],
+      };
+    });

@@ -1,0 +1,57 @@
+// LL112: log(x) or a / x where x depends on the data and nothing keeps it away from zero (no epsilon, clip,
+// maximum). Softmax/sigmoid outputs underflow to exactly 0 in float32: one such sample makes the loss inf/NaN.
+import { addEpsilon } from '../fixes/ops';
+import type { Expr } from '../ir';
+import { type CallExpr, type MethodExpr, argument, dependsOnData, numberValue, opName, operand, walk } from './expr';
+import { code } from './format';
+import type { Check, Report } from './types';
+
+const LOGS = new Set(['log', 'log2', 'log10']);
+const DIVS = new Set(['div', 'divide', 'truediv', 'true_divide']);
+/** Ops whose result stays away from zero when given a positive floor (checked below) or always. */
+const FLOORED = new Set(['clip_by_value', 'clip', 'clamp', 'clipByValue', 'maximum', 'clamp_min', 'add']);
+const POSITIVE = new Set(['exp', 'softplus', 'cosh']);
+
+/** True when nothing in `x` keeps it away from zero. */
+function unguarded(x: Expr | undefined): boolean {
+  if (!x || !dependsOnData(x)) return false;
+  if (x.kind === 'binary' && x.op === '+') return dependsOnData(x.left) && dependsOnData(x.right);
+  if (x.kind === 'unary') return unguarded(x.operand);
+  const op = opName(x);
+  if (op && POSITIVE.has(op)) return false;
+  if (op && FLOORED.has(op)) {
+    const call = x as CallExpr | MethodExpr;
+    const others = call.kind === 'method' ? [...call.args, ...Object.values(call.kwargs)] : [...call.args.slice(1), ...Object.values(call.kwargs)];
+    return !others.some((a) => !dependsOnData(a) && numberValue(a) !== 0);
+  }
+  return true;
+}
+
+export const checkUnguardedLogDiv: Check = (ctx) => {
+  const out: Report[] = [];
+  walk(ctx.model.body, (n) => {
+    let x: Expr | undefined;
+    let what = '';
+    const op = opName(n);
+    if (op && LOGS.has(op)) {
+      x = operand(n as CallExpr | MethodExpr);
+      what = 'log';
+    } else if (op && DIVS.has(op)) {
+      x = argument(n as CallExpr | MethodExpr, ['other'], 1);
+      what = 'division';
+    } else if (n.kind === 'binary' && (n.op === '/' || n.op === '//')) {
+      x = n.right;
+      what = 'division';
+    }
+    if (!x || !unguarded(x)) return;
+    const fix = addEpsilon(ctx.text, x, what === 'division', ctx.model.language);
+    out.push({
+      range: n.range,
+      message:
+        `${what === 'log' ? 'log' : 'Division'} of ${code(x.text)}, which can reach zero with no epsilon: one such value makes the loss ` +
+        'inf or NaN and training diverges. Add a small epsilon (or clip).',
+      fixes: fix ? [fix] : [],
+    });
+  });
+  return out;
+};
