@@ -1,0 +1,56 @@
+// The trial's data: a synthetic set chosen from the loss, or the user's file; then the train/validation split.
+import type { LossModel } from '../../analysis/ir';
+import type { TrialSpec } from '../../protocol/trainer';
+import { type Dataset, DatasetError, splitDataset } from './dataset';
+import { loadDatasetFile } from './files';
+import { synthesize } from './synthetic';
+import { lossBounds, lossTask } from './task';
+
+export { type Dataset, DatasetError, splitDataset } from './dataset';
+export { lossTask, lossBounds } from './task';
+export { synthesize } from './synthetic';
+export { loadDatasetFile } from './files';
+
+export interface TrialData {
+  train: Dataset;
+  val: Dataset | undefined;
+  /** Class indices (sparse losses) or one target column per output. */
+  encoding: 'onehot' | 'index';
+  description: string;
+}
+
+export function prepareData(spec: Pick<TrialSpec, 'dataset' | 'seed' | 'validationSplit'>, loss: LossModel, baseDir?: string): TrialData {
+  const wants = lossTask(loss);
+  let data: Dataset;
+  if (spec.dataset.kind === 'synthetic') {
+    const task = spec.dataset.task === 'auto' ? wants.task : spec.dataset.task;
+    data = synthesize({
+      task,
+      samples: spec.dataset.samples,
+      features: spec.dataset.features,
+      outputs: spec.dataset.outputs,
+      seed: spec.seed,
+      encoding: task === 'classification' ? wants.encoding : 'onehot',
+      bounds: lossBounds(loss),
+    });
+  } else {
+    data = loadDatasetFile(spec.dataset, baseDir);
+    if (wants.encoding === 'index') data = asClassIndices(data);
+  }
+  const { train, val } = splitDataset(data, spec.validationSplit, spec.seed);
+  return { train, val, encoding: data.targets === 1 && wants.encoding === 'index' ? 'index' : 'onehot', description: data.description };
+}
+
+/** Sparse losses take one column of integer class labels; the model gets one output per class. */
+function asClassIndices(data: Dataset): Dataset {
+  if (data.targets !== 1) {
+    throw new DatasetError(`this loss takes class indices: select one target column (the data has ${data.targets})`);
+  }
+  let max = 0;
+  for (let r = 0; r < data.samples; r++) {
+    const v = data.y[r]!;
+    if (!Number.isInteger(v) || v < 0) throw new DatasetError(`row ${r + 1}: class label ${v} is not a non-negative integer`, undefined, r + 1);
+    max = Math.max(max, v);
+  }
+  return { ...data, outputs: max + 1, description: `${data.description}; ${max + 1} classes` };
+}
