@@ -35,7 +35,10 @@ export function diagnosticsFeature(ctx: Ctx): void {
     }
     try {
       const items: ShownFinding[] = [];
-      for (const finding of runRules(analysis, text)) {
+      const findings = runRules(analysis, text, (code, modelId, err) =>
+        ctx.output.warn(`Loss Lab rule ${code} failed on ${modelId} in ${document.uri.toString()}: ${describe(err)}`),
+      );
+      for (const finding of findings) {
         const severity = effectiveSeverity(finding.code, finding.severity, config.severity);
         if (severity === undefined) continue;
         items.push({ finding, diagnostic: toDiagnostic(finding, severity, analysis, document, ctx.extension.extensionUri) });

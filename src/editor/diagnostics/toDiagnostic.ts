@@ -16,14 +16,24 @@ function related(finding: Finding, model: LossModel | undefined, uri: vscode.Uri
   if (!at.intersection(name)) {
     out.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, name), `in loss function ${model.name}`));
   }
-  // A finding on a parameter (its default): where the loss is handed to Keras as a bare function, which is why that
-  // default is the value training uses.
+  // A finding on a parameter default ↔ the `model.compile(loss=fn)` that makes that default the value training uses.
+  const bareCompiles = model.usages.filter((u) => u.kind === 'compile' && u.passesBareFunction);
   const onParam = model.params.some((p) => at.intersection(toRange(p.defaultRange ?? p.range)));
-  for (const usage of onParam ? model.usages : []) {
-    if (usage.kind === 'compile' && usage.passesBareFunction) {
-      const where = toRange(usage.range);
-      if (!where.intersection(at)) {
-        out.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, where), `${model.name} is passed to model.compile here`));
+  for (const usage of onParam ? bareCompiles : []) {
+    const where = toRange(usage.range);
+    if (!where.intersection(at)) {
+      out.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, where), `${model.name} is passed to model.compile here`));
+    }
+  }
+  if (bareCompiles.some((u) => toRange(u.range).intersection(at))) {
+    for (const p of model.params) {
+      if (p.role === 'hyper' && p.defaultRange && p.default !== undefined) {
+        out.push(
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(uri, toRange(p.defaultRange)),
+            `${p.name} keeps its default ${String(p.default)} in training`,
+          ),
+        );
       }
     }
   }
