@@ -1,5 +1,6 @@
 // The webview's side of the host channel: every message is validated with the protocol's zod schemas, both the
 // ones that arrive (HostToWebview) and the ones we send (WebviewToHost). Invalid ones are logged and dropped.
+import './zodConfig';
 import { HostToWebview, PanelState, parseMessage, WebviewToHost } from '../../src/protocol';
 
 interface VsCodeApi {

@@ -1,4 +1,5 @@
 // Entry of the training panel webview (bundled to dist/webview/panel.js with its CSS to dist/webview/panel.css).
+import './zodConfig';
 import '@vscode-elements/elements/dist/bundled.js';
 import 'uplot/dist/uPlot.min.css';
 import './panel.css';
