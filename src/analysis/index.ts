@@ -1,0 +1,118 @@
+// The analysis API (see the team brief): parsers, one-shot analysis, incremental per-document analysis.
+// Everything here is plain TypeScript (no `vscode`), used by the editor service, the CLI and the tests.
+import type { Tree } from 'web-tree-sitter';
+import { detectFramework } from './framework';
+import type { FileAnalysis, LossModel, ParseProblem, SourceLanguage } from './ir';
+import { type Grammar, createParser, parsersReady, sharedParser } from './parsing/parsers';
+import { syntaxErrorsOf } from './parsing/range';
+import { analyzePythonTree } from './python/index';
+import { analyzeScriptTree } from './tsjs/index';
+
+export { initParsers } from './parsing/parsers';
+
+/** tree-sitter's edit shape; indices and columns in UTF-16 code units (what web-tree-sitter uses for JS strings). */
+export interface TextEditDelta {
+  startIndex: number;
+  oldEndIndex: number;
+  newEndIndex: number;
+  startPosition: { row: number; column: number };
+  oldEndPosition: { row: number; column: number };
+  newEndPosition: { row: number; column: number };
+}
+
+/** VS Code language ids and file names (by extension) → the analysed language. */
+const languageIds: Readonly<Record<string, SourceLanguage>> = {
+  python: 'python', py: 'python', pyi: 'python', ipynb: 'python',
+  typescript: 'typescript', typescriptreact: 'typescript', ts: 'typescript', tsx: 'typescript', mts: 'typescript', cts: 'typescript',
+  javascript: 'javascript', javascriptreact: 'javascript', js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript',
+};
+
+export function languageOf(fileNameOrLanguageId: string): SourceLanguage | undefined {
+  const key = fileNameOrLanguageId.toLowerCase();
+  const ext = key.includes('.') ? key.slice(key.lastIndexOf('.') + 1) : key;
+  return Object.hasOwn(languageIds, ext) ? languageIds[ext] : undefined;
+}
+
+/** TSX needs its own grammar (the TypeScript one reads `<div>` as a type assertion). */
+function grammarFor(language: SourceLanguage, fileName?: string, tsx?: boolean): Grammar {
+  if (language === 'typescript' && (tsx || /\.tsx$/i.test(fileName ?? ''))) return 'tsx';
+  return language;
+}
+
+const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const fileStart = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
+
+/** The file's analysis from a parsed tree; problems inside one definition are reported, not thrown. */
+function analyzeTree(tree: Tree, source: string, language: SourceLanguage): FileAnalysis {
+  const framework = detectFramework(source, language);
+  const problems: ParseProblem[] = syntaxErrorsOf(tree);
+  let models: LossModel[] = [];
+  try {
+    models = language === 'python' ? analyzePythonTree(tree, framework, problems) : analyzeScriptTree(tree, language, framework, problems);
+  } catch (err) {
+    problems.push({ range: fileStart, message: `Loss Lab could not analyse this file: ${describe(err)}` });
+  }
+  const out: FileAnalysis = { language, models, syntaxErrors: problems };
+  if (framework) out.framework = framework;
+  return out;
+}
+
+function notReady(language: SourceLanguage, err?: unknown): FileAnalysis {
+  const why = err ? describe(err) : 'the parsers are not loaded yet (initParsers)';
+  return { language, models: [], syntaxErrors: [{ range: fileStart, message: `Loss Lab could not parse this file: ${why}` }] };
+}
+
+/** Parses and analyses one source text. Synchronous once `initParsers` has resolved; never throws. */
+export function analyzeSource(source: string, language: SourceLanguage, fileName?: string): FileAnalysis {
+  if (!parsersReady()) return notReady(language);
+  let tree: Tree | null = null;
+  try {
+    tree = sharedParser(grammarFor(language, fileName)).parse(source);
+    if (!tree) return notReady(language, new Error('the parser returned no tree'));
+    return analyzeTree(tree, source, language);
+  } catch (err) {
+    return notReady(language, err);
+  } finally {
+    tree?.delete();
+  }
+}
+
+/**
+ * One document's analysis kept up to date: each update applies the edits to the previous tree (`tree.edit`) and
+ * reparses with it, so tree-sitter only re-reads what changed. Without edits (or before the first parse) the text
+ * is parsed from scratch. Never throws.
+ */
+export class DocumentAnalyzer {
+  private parser?: ReturnType<typeof createParser>;
+  private tree?: Tree;
+
+  constructor(
+    readonly language: SourceLanguage,
+    private readonly options: { fileName?: string; tsx?: boolean } = {},
+  ) {}
+
+  update(text: string, edits?: TextEditDelta[]): FileAnalysis {
+    if (!parsersReady()) return notReady(this.language);
+    try {
+      this.parser ??= createParser(grammarFor(this.language, this.options.fileName, this.options.tsx));
+      const old = edits && edits.length > 0 ? this.tree : undefined;
+      if (old) for (const e of edits ?? []) old.edit(e);
+      const tree = this.parser.parse(text, old ?? null);
+      if (!tree) return notReady(this.language, new Error('the parser returned no tree'));
+      this.tree?.delete();
+      this.tree = tree;
+      return analyzeTree(tree, text, this.language);
+    } catch (err) {
+      this.tree?.delete();
+      this.tree = undefined; // the next update parses from scratch
+      return notReady(this.language, err);
+    }
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+    this.parser?.delete();
+    this.parser = undefined;
+  }
+}

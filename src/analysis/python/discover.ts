@@ -1,0 +1,133 @@
+// Finds the loss definitions of a Python module: plain functions, factories (`def make(lam): def loss(...): …;
+// return loss`), and `nn.Module` / `keras.losses.Loss` subclasses (their `forward` / `call`, with `self.x` set in
+// `__init__`). Only top-level and class-level definitions are looked at; nested helpers are not losses.
+import type { Node } from 'web-tree-sitter';
+import type { LossKind } from '../ir';
+import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
+import { type ParamInfo, literalOf, readParams } from './params';
+
+export interface ModuleAttr {
+  name: string; // `self.lam`
+  node: Node;
+  default?: number | string | boolean;
+  defaultNode?: Node;
+  /** `self.ce = nn.CrossEntropyLoss()`: the value node, read as a constructor by the expression reader. */
+  value: Node;
+}
+
+export interface LossDef {
+  kind: LossKind;
+  name: string;
+  nameNode: Node;
+  /** The whole definition (outer function for a factory, class for a module). */
+  defNode: Node;
+  /** The function whose body computes the loss. */
+  fn: Node;
+  params: ParamInfo[];
+  /** A factory's parameters (captured by the loss). */
+  outerParams: ParamInfo[];
+  /** Statements of a factory before the inner def (their locals are captured). */
+  outerStatements: Node[];
+  moduleAttrs: ModuleAttr[];
+  /** Names a call binds positionally: a factory's or `__init__`'s parameters, else the function's own. */
+  bindNames: string[];
+}
+
+const names = (ps: ParamInfo[]): string[] => ps.filter((p) => !p.variadic && p.name !== 'self').map((p) => p.name);
+
+const LOSS_NAME = /loss|criterion|objective|penalty|cost/i;
+const LOSS_CLASS_BASE = /(^|\.)(Module|Loss)$/;
+
+const unwrapDecorated = (n: Node | null): Node | null => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n);
+
+function bodyStatements(fnOrClass: Node): Node[] {
+  return (fnOrClass.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => !!n).map((n) => unwrapDecorated(n) ?? n);
+}
+
+/** A function that reads as a loss: two positional params named like (target, prediction), or a loss-like name. */
+function isLossFunction(fn: Node, skipSelf: boolean): boolean {
+  const names = readParams(fn.childForFieldName('parameters'))
+    .filter((p) => !p.variadic)
+    .map((p) => p.name)
+    .slice(skipSelf ? 1 : 0);
+  if (names.length < 2) return false;
+  const firstThree = names.slice(0, 3);
+  if (looksLikeLossPair(firstThree)) return true;
+  const name = fn.childForFieldName('name')?.text ?? '';
+  return LOSS_NAME.test(name) && (firstThree.some(isTargetName) || firstThree.some(isPredictionName) || names.length === 2);
+}
+
+function plainOrFactory(fn: Node): LossDef | undefined {
+  const nameNode = fn.childForFieldName('name');
+  if (!nameNode) return undefined;
+  const stmts = bodyStatements(fn);
+  const returned = new Set(stmts.filter((s) => s.type === 'return_statement').map((s) => s.namedChild(0)?.text));
+  const innerIndex = stmts.findIndex((s) => s.type === 'function_definition' && returned.has(s.childForFieldName('name')?.text) && isLossFunction(s, false));
+  if (innerIndex >= 0) {
+    const inner = stmts[innerIndex];
+    return {
+      kind: 'factory', name: nameNode.text, nameNode, defNode: fn, fn: inner,
+      params: readParams(inner.childForFieldName('parameters')),
+      outerParams: readParams(fn.childForFieldName('parameters')),
+      outerStatements: stmts.slice(0, innerIndex),
+      moduleAttrs: [],
+      bindNames: names(readParams(fn.childForFieldName('parameters'))),
+    };
+  }
+  if (!isLossFunction(fn, false)) return undefined;
+  const params = readParams(fn.childForFieldName('parameters'));
+  return { kind: 'function', name: nameNode.text, nameNode, defNode: fn, fn, params, outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: names(params) };
+}
+
+/** `self.x = value` in `__init__`, with the default of the `__init__` parameter it copies. */
+function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
+  if (!init) return [];
+  const initParams = new Map(readParams(init.childForFieldName('parameters')).map((p) => [p.name, p]));
+  const out: ModuleAttr[] = [];
+  for (const stmt of init.childForFieldName('body')?.descendantsOfType('assignment') ?? []) {
+    const left = stmt?.childForFieldName('left');
+    const right = stmt?.childForFieldName('right');
+    if (!stmt || !left || !right || left.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
+    const attr: ModuleAttr = { name: left.text.replace(/\s+/g, ''), node: left, value: right };
+    const param = right.type === 'identifier' ? initParams.get(right.text) : undefined;
+    const lit = param ? param.default : literalOf(right);
+    if (lit !== undefined) attr.default = lit;
+    const defaultNode = param ? param.defaultNode : lit !== undefined ? right : undefined;
+    if (defaultNode) attr.defaultNode = defaultNode;
+    out.push(attr);
+  }
+  return out;
+}
+
+function moduleLoss(cls: Node): LossDef | undefined {
+  const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
+  if (!bases.some((b) => b && LOSS_CLASS_BASE.test(b.text.replace(/\s+/g, '')))) return undefined;
+  const nameNode = cls.childForFieldName('name');
+  const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
+  const byName = (n: string): Node | undefined => methods.find((m) => m.childForFieldName('name')?.text === n);
+  const fn = byName('forward') ?? byName('call') ?? byName('__call__');
+  if (!nameNode || !fn || !isLossFunction(fn, true)) return undefined;
+  return {
+    kind: 'module-forward', name: nameNode.text, nameNode, defNode: cls, fn,
+    params: readParams(fn.childForFieldName('parameters')).slice(1),
+    outerParams: [], outerStatements: [],
+    moduleAttrs: moduleAttrsOf(byName('__init__')),
+    bindNames: names(readParams(byName('__init__')?.childForFieldName('parameters') ?? null)),
+  };
+}
+
+export function discoverLosses(root: Node): LossDef[] {
+  const out: LossDef[] = [];
+  // Broken code can leave later definitions inside a top-level ERROR node: look one level into those too.
+  const tops = root.namedChildren.flatMap((c) => (c?.type === 'ERROR' ? c.namedChildren : [c]));
+  for (const child of tops) {
+    const stmt = unwrapDecorated(child);
+    if (!stmt) continue;
+    const def = stmt.type === 'function_definition' ? plainOrFactory(stmt) : stmt.type === 'class_definition' ? moduleLoss(stmt) : undefined;
+    if (def) {
+      if (child && child !== stmt) def.defNode = child;
+      out.push(def);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,196 @@
+// Python syntax nodes → IR expressions, with locals inlined and callees resolved through the imports.
+import type { Node } from 'web-tree-sitter';
+import type { BinaryOp, Expr, IndexItem } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { resolveCallee } from './imports';
+import type { Scope } from './scope';
+
+type Call = Extract<Expr, { kind: 'call' }>;
+type Base<K extends Expr['kind']> = Omit<Extract<Expr, { kind: K }>, 'range' | 'text'>;
+
+const binaryOps: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '<', '<=', '>', '>=', '==', '!=', 'and', 'or']);
+
+function make<K extends Expr['kind']>(node: Node, value: Base<K>): Expr {
+  return { ...value, range: rangeOf(node), text: node.text } as Expr;
+}
+
+const unsupported = (node: Node, what: string): Expr => make<'unsupported'>(node, { kind: 'unsupported', what });
+
+function parseNumber(text: string): number | undefined {
+  const v = Number(text.replace(/_/g, ''));
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/** `a.b.c` when the node is a plain dotted name of identifiers, else undefined. */
+export function dottedName(node: Node): string | undefined {
+  if (node.type === 'identifier') return node.text;
+  if (node.type !== 'attribute') return undefined;
+  const obj = node.childForFieldName('object');
+  const attr = node.childForFieldName('attribute');
+  const head = obj ? dottedName(obj) : undefined;
+  return head && attr ? `${head}.${attr.text}` : undefined;
+}
+
+function stringValue(node: Node): string {
+  return node.namedChildren
+    .filter((c) => c?.type === 'string_content')
+    .map((c) => c?.text ?? '')
+    .join('');
+}
+
+function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: Record<string, Expr> } {
+  const args: Expr[] = [];
+  const kwargs: Record<string, Expr> = {};
+  for (const a of list?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'keyword_argument') {
+      const name = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value');
+      if (name && value) kwargs[name] = convertExpr(value, scope);
+    } else if (a.type === 'generator_expression') {
+      args.push(unsupported(a, 'generator expression'));
+    } else {
+      args.push(convertExpr(a, scope));
+    }
+  }
+  return { args, kwargs };
+}
+
+/** A call applied to a constructed object (`criterion(p, t)` after `criterion = nn.MSELoss()`): the constructor's callee. */
+function applyInstance(node: Node, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
+  return make<'call'>(node, { kind: 'call', callee: ctor.callee, args: applied.args, kwargs: { ...ctor.kwargs, ...applied.kwargs } });
+}
+
+function convertCall(node: Node, scope: Scope): Expr {
+  const fn = node.childForFieldName('function');
+  const applied = convertArgs(node.childForFieldName('arguments'), scope);
+  if (!fn) return unsupported(node, 'call');
+  const name = dottedName(fn);
+  const head = name?.split('.')[0];
+  if (name?.startsWith('self.') && scope.instances.has(name.slice(5))) {
+    const ctor = scope.instances.get(name.slice(5));
+    if (ctor) return applyInstance(node, ctor, applied);
+  }
+  if (name && head !== undefined && head !== 'self' && !scope.refs.has(head) && !scope.locals.has(head)) {
+    return make<'call'>(node, { kind: 'call', callee: resolveCallee(name, scope.imports), ...applied });
+  }
+  if (fn.type === 'identifier') {
+    const local = scope.locals.get(fn.text);
+    if (local?.kind === 'call') return applyInstance(node, local, applied);
+  }
+  if (fn.type === 'call') {
+    const ctor = convertExpr(fn, scope);
+    if (ctor.kind === 'call') return applyInstance(node, ctor, applied);
+  }
+  if (fn.type === 'attribute') {
+    const obj = fn.childForFieldName('object');
+    const method = fn.childForFieldName('attribute')?.text;
+    if (obj && method) return make<'method'>(node, { kind: 'method', object: convertExpr(obj, scope), method, ...applied });
+  }
+  return unsupported(node, `call of ${fn.type}`);
+}
+
+function convertSlice(node: Node, scope: Scope): IndexItem {
+  const parts: (Expr | undefined)[] = [undefined, undefined, undefined];
+  let i = 0;
+  for (const c of node.children) {
+    if (!c) continue;
+    if (c.type === ':') i++;
+    else if (c.isNamed && c.type !== 'comment' && i < 3) parts[i] = convertExpr(c, scope);
+  }
+  const item: IndexItem = { kind: 'slice' };
+  if (parts[0]) item.start = parts[0];
+  if (parts[1]) item.stop = parts[1];
+  if (parts[2]) item.step = parts[2];
+  return item;
+}
+
+function convertIndex(node: Node, scope: Scope): IndexItem {
+  if (node.type === 'slice') return convertSlice(node, scope);
+  if (node.type === 'ellipsis') return { kind: 'ellipsis' };
+  if (node.type === 'none' || /^(tf|np|numpy|tensorflow)\.newaxis$/.test(node.text)) return { kind: 'newaxis' };
+  return { kind: 'index', value: convertExpr(node, scope) };
+}
+
+function convertBinary(node: Node, op: string, left: Node | null, right: Node | null, scope: Scope): Expr {
+  if (!left || !right || !binaryOps.has(op)) return unsupported(node, `operator ${op}`);
+  return make<'binary'>(node, { kind: 'binary', op: op as BinaryOp, left: convertExpr(left, scope), right: convertExpr(right, scope) });
+}
+
+/** Converts one expression node. Never throws: what it cannot model becomes an `unsupported` node. */
+export function convertExpr(node: Node, scope: Scope): Expr {
+  switch (node.type) {
+    case 'integer':
+    case 'float': {
+      const value = parseNumber(node.text);
+      return value === undefined ? unsupported(node, 'number literal') : make<'number'>(node, { kind: 'number', value });
+    }
+    case 'string':
+      return make<'string'>(node, { kind: 'string', value: stringValue(node) });
+    case 'concatenated_string':
+      return make<'string'>(node, { kind: 'string', value: node.namedChildren.map((c) => (c ? stringValue(c) : '')).join('') });
+    case 'true':
+    case 'false':
+      return make<'bool'>(node, { kind: 'bool', value: node.type === 'true' });
+    case 'none':
+      return make<'none'>(node, { kind: 'none' });
+    case 'identifier': {
+      const local = scope.locals.get(node.text);
+      if (local) return local;
+      return make<'name'>(node, { kind: 'name', name: node.text, ref: scope.refs.get(node.text) ?? 'global' });
+    }
+    case 'attribute': {
+      const obj = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute');
+      if (!obj || !attr) return unsupported(node, 'attribute');
+      const object =
+        obj.type === 'identifier' && obj.text === 'self' ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
+      return make<'attr'>(node, { kind: 'attr', object, name: attr.text });
+    }
+    case 'call':
+      return convertCall(node, scope);
+    case 'binary_operator':
+      return convertBinary(node, node.childForFieldName('operator')?.type ?? '?', node.childForFieldName('left'), node.childForFieldName('right'), scope);
+    case 'boolean_operator':
+      return convertBinary(node, node.childForFieldName('operator')?.type ?? '?', node.childForFieldName('left'), node.childForFieldName('right'), scope);
+    case 'comparison_operator': {
+      const named = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+      const op = node.children.find((c) => c && !c.isNamed)?.type ?? '?';
+      return convertBinary(node, op, named[0] ?? null, named[1] ?? null, scope);
+    }
+    case 'unary_operator': {
+      const op = node.childForFieldName('operator')?.type;
+      const arg = node.childForFieldName('argument');
+      if (!arg || (op !== '-' && op !== '+')) return unsupported(node, `operator ${op ?? '?'}`);
+      const operand = convertExpr(arg, scope);
+      if (op === '-' && operand.kind === 'number') return make<'number'>(node, { kind: 'number', value: -operand.value });
+      return make<'unary'>(node, { kind: 'unary', op, operand });
+    }
+    case 'not_operator': {
+      const arg = node.childForFieldName('argument');
+      return arg ? make<'unary'>(node, { kind: 'unary', op: 'not', operand: convertExpr(arg, scope) }) : unsupported(node, 'not');
+    }
+    case 'conditional_expression': {
+      const [then, test, otherwise] = node.namedChildren;
+      if (!then || !test || !otherwise) return unsupported(node, 'conditional expression');
+      // biome-ignore lint/suspicious/noThenProperty: `then` is the IR's field name (ir.ts), never awaited
+      return make<'conditional'>(node, { kind: 'conditional', test: convertExpr(test, scope), then: convertExpr(then, scope), else: convertExpr(otherwise, scope) });
+    }
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+      return inner ? convertExpr(inner, scope) : unsupported(node, 'empty parentheses');
+    }
+    case 'subscript': {
+      const value = node.childForFieldName('value');
+      if (!value) return unsupported(node, 'subscript');
+      const index = node.childrenForFieldName('subscript').flatMap((s) => (s ? [convertIndex(s, scope)] : []));
+      return make<'subscript'>(node, { kind: 'subscript', object: convertExpr(value, scope), index });
+    }
+    case 'tuple':
+    case 'list':
+    case 'expression_list':
+      return make<'tuple'>(node, { kind: 'tuple', items: node.namedChildren.flatMap((c) => (c && c.type !== 'comment' ? [convertExpr(c, scope)] : [])) });
+    default:
+      return unsupported(node, node.type.replace(/_/g, ' '));
+  }
+}

@@ -1,0 +1,64 @@
+// Import aliases → canonical callee names (ir.ts): `import tensorflow as tf`, `from tensorflow.keras import backend
+// as K`, `import torch.nn.functional as F`, `from tensorflow.keras.losses import categorical_crossentropy`.
+import type { Node } from 'web-tree-sitter';
+
+/** Module prefixes and the canonical name they are written as, longest first. */
+const canonicalPrefixes: readonly [string, string][] = [
+  ['tensorflow.keras.backend', 'K'],
+  ['tf.keras.backend', 'K'],
+  ['keras.backend', 'K'],
+  ['tensorflow.compat.v1', 'tf'],
+  ['tensorflow', 'tf'],
+  ['tf_keras', 'tf.keras'],
+  ['keras', 'tf.keras'],
+  ['torch.nn.functional', 'F'],
+  ['torch.nn', 'nn'],
+  ['numpy', 'np'],
+];
+
+export function canonicalModule(path: string): string {
+  for (const [prefix, canon] of canonicalPrefixes) {
+    if (path === prefix || path.startsWith(`${prefix}.`)) return canon + path.slice(prefix.length);
+  }
+  return path;
+}
+
+/** Local names bound by imports → the full dotted path they stand for. */
+export type ImportMap = ReadonlyMap<string, string>;
+
+function dotted(node: Node | null): string {
+  return node ? node.text.replace(/\s+/g, '') : '';
+}
+
+/** Reads every import statement of the module (top level and nested), skipping broken ones. */
+export function readImports(root: Node): ImportMap {
+  const map = new Map<string, string>();
+  for (const stmt of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+    if (!stmt) continue;
+    if (stmt.type === 'import_statement') {
+      for (const n of stmt.childrenForFieldName('name')) {
+        if (!n) continue;
+        if (n.type === 'aliased_import') map.set(dotted(n.childForFieldName('alias')), dotted(n.childForFieldName('name')));
+        else map.set(dotted(n).split('.')[0], dotted(n).split('.')[0]);
+      }
+    } else {
+      const from = dotted(stmt.childForFieldName('module_name'));
+      if (from.startsWith('.')) continue;
+      for (const n of stmt.childrenForFieldName('name')) {
+        if (!n) continue;
+        if (n.type === 'aliased_import') map.set(dotted(n.childForFieldName('alias')), `${from}.${dotted(n.childForFieldName('name'))}`);
+        else map.set(dotted(n), `${from}.${dotted(n)}`);
+      }
+    }
+  }
+  return map;
+}
+
+/** `a.b.c` with its head resolved through the imports and made canonical; unknown heads stay as written. */
+export function resolveCallee(name: string, imports: ImportMap): string {
+  const dot = name.indexOf('.');
+  const head = dot < 0 ? name : name.slice(0, dot);
+  const full = imports.get(head);
+  if (full === undefined) return name;
+  return canonicalModule(full + (dot < 0 ? '' : name.slice(dot)));
+}

@@ -1,0 +1,94 @@
+// One Python loss definition → a LossModel (without usages and output activation, which are file-wide).
+import type { Expr, Framework, LossModel, LossParam, NameRef } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { buildTerms } from '../terms/build';
+import { pickRoles } from '../terms/roles';
+import { statementsOf, readBlock } from './body';
+import type { LossDef } from './discover';
+import { convertExpr } from './expr';
+import type { ImportMap } from './imports';
+import type { ParamInfo } from './params';
+import type { Scope } from './scope';
+
+type Call = Extract<Expr, { kind: 'call' }>;
+
+export interface FileContext {
+  imports: ImportMap;
+  framework: Framework;
+  /** Module-level `NAME = number` constants (global λ). */
+  globals: Readonly<Record<string, number>>;
+  knownLosses: ReadonlySet<string>;
+}
+
+function toParam(p: ParamInfo, role: LossParam['role']): LossParam {
+  const out: LossParam = { name: p.name, role, range: rangeOf(p.node) };
+  if (p.default !== undefined) out.default = p.default;
+  if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
+  return out;
+}
+
+const numericDefault = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined);
+
+export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
+  const positional = def.params.filter((p) => !p.variadic);
+  const roles = pickRoles(positional.map((p) => p.name), file.framework);
+  if (!roles) return undefined;
+  const refs = new Map<string, NameRef>();
+  for (const p of def.outerParams) refs.set(p.name, 'captured');
+  for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
+  const scope: Scope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), instances: new Map() };
+  const instances = new Map<string, Call>();
+  for (const a of def.moduleAttrs) {
+    const v = convertExpr(a.value, scope);
+    if (v.kind === 'call') instances.set(a.name.slice('self.'.length), v);
+  }
+  scope.instances = instances;
+  if (def.outerStatements.length) readBlock(def.outerStatements, scope);
+  const returned = readBlock(statementsOf(def.fn.childForFieldName('body')), scope);
+  if (!returned) return undefined;
+
+  const defaults: Record<string, number> = { ...file.globals };
+  for (const p of [...def.outerParams, ...def.params]) {
+    const v = numericDefault(p.default);
+    if (v !== undefined) defaults[p.name] = v;
+  }
+  for (const a of def.moduleAttrs) {
+    const v = numericDefault(a.default);
+    if (v !== undefined) defaults[a.name] = v;
+  }
+  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses });
+  const weightParams = new Set(terms.map((t) => t.weightParam));
+  const hyperOr = (p: { name: string; default?: unknown }): LossParam['role'] =>
+    numericDefault(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : 'other';
+
+  const params: LossParam[] = [
+    ...def.outerParams.map((p) => toParam(p, hyperOr(p))),
+    ...def.params.map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p))),
+    ...def.moduleAttrs
+      .filter((a) => !instances.has(a.name.slice('self.'.length)))
+      .map((a) => {
+        const out: LossParam = { name: a.name, role: hyperOr(a), range: rangeOf(a.node) };
+        if (a.default !== undefined) out.default = a.default;
+        if (a.defaultNode) out.defaultRange = rangeOf(a.defaultNode);
+        return out;
+      }),
+  ];
+  const model: LossModel = {
+    id: `${def.name}:${def.defNode.startPosition.row + 1}`,
+    name: def.name,
+    kind: def.kind,
+    framework: file.framework,
+    language: 'python',
+    params,
+    yTrue: roles.yTrue,
+    yPred: roles.yPred,
+    body: returned.value,
+    terms,
+    range: rangeOf(def.defNode),
+    nameRange: rangeOf(def.nameNode),
+    returnRange: rangeOf(returned.node),
+    usages: [],
+  };
+  if (lambdaParam) model.lambdaParam = lambdaParam;
+  return model;
+}

@@ -1,0 +1,65 @@
+// Function parameters with their literal defaults (`lam=0.1`, `lower=-1.0`, `mode='mean'`).
+import type { Node } from 'web-tree-sitter';
+
+export interface ParamInfo {
+  name: string;
+  node: Node;
+  default?: number | string | boolean;
+  defaultNode?: Node;
+  /** `*args`, `**kwargs`: not a positional parameter the loss is called with. */
+  variadic: boolean;
+}
+
+/** The literal value of a default, when it is a number (possibly negative), a string or a bool. */
+export function literalOf(node: Node): number | string | boolean | undefined {
+  switch (node.type) {
+    case 'integer':
+    case 'float': {
+      const v = Number(node.text.replace(/_/g, ''));
+      return Number.isFinite(v) ? v : undefined;
+    }
+    case 'unary_operator': {
+      const arg = node.childForFieldName('argument');
+      const v = arg ? literalOf(arg) : undefined;
+      const op = node.childForFieldName('operator')?.type;
+      return typeof v === 'number' ? (op === '-' ? -v : v) : undefined;
+    }
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'string':
+      return node.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c?.text ?? '').join('');
+    case 'parenthesized_expression':
+      return node.namedChild(0) ? literalOf(node.namedChild(0) as Node) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function readParams(parameters: Node | null): ParamInfo[] {
+  const out: ParamInfo[] = [];
+  for (const p of parameters?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'identifier') out.push({ name: p.text, node: p, variadic: false });
+    else if (p.type === 'typed_parameter') {
+      const id = p.namedChildren.find((c) => c?.type === 'identifier');
+      const splat = p.namedChildren.some((c) => c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern');
+      if (id) out.push({ name: id.text, node: id, variadic: splat });
+    } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+      const name = p.childForFieldName('name');
+      const value = p.childForFieldName('value');
+      if (!name) continue;
+      const info: ParamInfo = { name: name.text, node: name, variadic: false };
+      if (value) {
+        info.defaultNode = value;
+        const lit = literalOf(value);
+        if (lit !== undefined) info.default = lit;
+      }
+      out.push(info);
+    } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+      out.push({ name: p.text.replace(/^\*+/, ''), node: p, variadic: true });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+// How the file uses its losses (ir.ts `LossUsage`) and which output activation its model shows, in one pass over
+// the calls and assignments of the module in document order.
+import type { Node } from 'web-tree-sitter';
+import type { LossModel, LossUsage } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { dottedName } from './expr';
+import { type ImportMap, resolveCallee } from './imports';
+import { literalOf } from './params';
+
+type Bound = Record<string, number | string | boolean>;
+interface Target {
+  model: LossModel;
+  /** True when the value is the function itself (compiling it leaves its extra parameters at their defaults). */
+  bare: boolean;
+}
+
+/** Layer constructors that name the output activation, by last callee segment. */
+const activationLayers: Readonly<Record<string, string>> = {
+  Softmax: 'softmax', Sigmoid: 'sigmoid', LogSoftmax: 'log_softmax', Tanh: 'tanh', ReLU: 'relu', Softplus: 'softplus',
+};
+
+const lastSegment = (name: string): string => name.slice(name.lastIndexOf('.') + 1);
+
+function argsOf(call: Node): { positional: Node[]; keyword: Map<string, Node> } {
+  const positional: Node[] = [];
+  const keyword = new Map<string, Node>();
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'keyword_argument') {
+      const name = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value');
+      if (name && value) keyword.set(name, value);
+    } else positional.push(a);
+  }
+  return { positional, keyword };
+}
+
+function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Bound {
+  const out: Bound = {};
+  positional.forEach((node, i) => {
+    const v = literalOf(node);
+    const name = positionalNames[i];
+    if (v !== undefined && name) out[name] = v;
+  });
+  for (const [name, node] of keyword) {
+    const v = literalOf(node);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+export interface FileUsages {
+  outputActivation?: string;
+}
+
+/** Adds usages to `models` (in place) and returns what the file shows about the model's output activation. */
+export function collectUsages(root: Node, models: LossModel[], defs: { node: Node; fnParams: string[] }[], imports: ImportMap): FileUsages {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const paramNames = new Map(models.map((m, i) => [m.name, defs[i]?.fnParams ?? []]));
+  const vars = new Map<string, Target>();
+  const fits: Node[] = [];
+  let outputActivation: string | undefined;
+  const insideLoss = (n: Node): boolean => defs.some((d) => n.startIndex >= d.node.startIndex && n.endIndex <= d.node.endIndex);
+  const add = (m: LossModel, u: LossUsage): void => {
+    m.usages.push(u);
+  };
+
+  /** The loss a value node stands for: a loss name, a variable holding one, a factory/partial/module product. */
+  const targetOf = (value: Node | undefined): Target | undefined => {
+    if (!value) return undefined;
+    if (value.type === 'identifier') {
+      const m = byName.get(value.text);
+      return m ? { model: m, bare: m.kind !== 'factory' && m.kind !== 'module-forward' } : vars.get(value.text);
+    }
+    if (value.type !== 'call') return undefined;
+    const fn = value.childForFieldName('function');
+    const name = fn ? dottedName(fn) : undefined;
+    if (!name) return undefined;
+    if (resolveCallee(name, imports) === 'functools.partial') {
+      const first = argsOf(value).positional[0];
+      const m = first?.type === 'identifier' ? byName.get(first.text) : undefined;
+      return m ? { model: m, bare: false } : undefined;
+    }
+    const m = byName.get(name);
+    if (m) return { model: m, bare: false };
+    const v = vars.get(name);
+    return v ? { model: v.model, bare: false } : undefined;
+  };
+
+  for (const node of root.descendantsOfType(['call', 'assignment'])) {
+    if (!node) continue;
+    if (node.type === 'assignment') {
+      const left = node.childForFieldName('left');
+      const t = targetOf(node.childForFieldName('right') ?? undefined);
+      if (left?.type === 'identifier' && t) vars.set(left.text, t);
+      continue;
+    }
+    const fn = node.childForFieldName('function');
+    if (!fn) continue;
+    const name = dottedName(fn);
+    const { positional, keyword } = argsOf(node);
+    const range = rangeOf(node);
+    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const direct = name ? byName.get(name) : undefined;
+    if (direct) {
+      const kind = direct.kind === 'factory' || direct.kind === 'module-forward' ? 'factory-call' : 'call';
+      const u: LossUsage = { kind, range };
+      if (kind === 'factory-call') u.boundArgs = boundArgs(paramNames.get(direct.name) ?? [], positional, keyword);
+      add(direct, u);
+    } else if (name && vars.has(name) && fn.type === 'identifier') {
+      add((vars.get(name) as Target).model, { kind: 'call', range });
+    } else if (name && resolveCallee(name, imports) === 'functools.partial') {
+      const first = positional[0];
+      const m = first?.type === 'identifier' ? byName.get(first.text) : undefined;
+      if (m) {
+        add(m, { kind: 'partial', range, boundArgs: boundArgs([], [], keyword) });
+        if (m.kind === 'function') m.kind = 'partial';
+      }
+    } else if (method === 'compile' || name === 'compile') {
+      const lossNode = keyword.get('loss') ?? positional[1];
+      const targets = lossNode?.type === 'dictionary' || lossNode?.type === 'list' ? lossNode.namedChildren.map((c) => (c?.type === 'pair' ? c.childForFieldName('value') : c)) : [lossNode];
+      for (const t of targets.map((n) => targetOf(n ?? undefined))) {
+        if (t) add(t.model, { kind: 'compile', range, passesBareFunction: t.bare });
+      }
+    } else if (method === 'backward') {
+      const obj = fn.childForFieldName('object');
+      const t = obj?.type === 'call' ? targetOf(obj) : obj?.type === 'identifier' ? vars.get(obj.text) : undefined;
+      if (t) add(t.model, { kind: 'backward', range });
+    } else if (method === 'fit' || method === 'fit_generator') {
+      fits.push(node);
+    } else if (name && !insideLoss(node)) {
+      const resolved = resolveCallee(name, imports);
+      const layer = activationLayers[lastSegment(resolved)];
+      const act = keyword.get('activation') ?? (lastSegment(resolved) === 'Activation' ? positional[0] : undefined);
+      if (/^(Dense|Activation)$/.test(lastSegment(resolved)) && act) {
+        const v = literalOf(act);
+        if (typeof v === 'string') outputActivation = v;
+        else if (act.type === 'attribute' || act.type === 'identifier') outputActivation = lastSegment(act.text);
+      } else if (layer && /^(nn|tf\.keras\.layers)\./.test(resolved)) {
+        outputActivation = layer;
+      }
+    }
+  }
+  const compiled = models.filter((m) => m.usages.some((u) => u.kind === 'compile'));
+  for (const fit of fits) for (const m of compiled) add(m, { kind: 'fit', range: rangeOf(fit) });
+  return outputActivation ? { outputActivation } : {};
+}

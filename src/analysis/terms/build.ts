@@ -1,0 +1,76 @@
+// Builds the terms of a loss from its returned expression (ir.ts `Term`), once for every front end.
+import type { Expr, Term } from '../ir';
+import { recogniseConstraint } from './constraints';
+import { mentionsRef, some } from './expr';
+import { isFrameworkLossCallee } from './ops';
+import { splitTerms, weightParamOf } from './split';
+import type { Defaults } from './values';
+
+export interface TermContext {
+  /** Literal defaults of the loss's hyper-parameters (`lower_bound` → 0, `self.lam` → 0.1). */
+  defaults: Defaults;
+  /** The local variable an (inlined) expression came from, for labels. */
+  labelOf: (e: Expr) => string | undefined;
+  /** Other loss functions of the file: a call to one makes a term a base term like a framework loss does. */
+  knownLosses?: ReadonlySet<string>;
+}
+
+const MAX_LABEL = 40;
+
+function labelFor(e: Expr, ctx: TermContext): string {
+  const local = ctx.labelOf(e);
+  if (local) return local;
+  if (e.kind === 'call') return e.callee.slice(e.callee.lastIndexOf('.') + 1);
+  if (e.kind === 'method') return e.method;
+  if (e.kind === 'name') return e.name;
+  const text = e.text.replace(/\s+/g, ' ');
+  return text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
+}
+
+function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
+  return some(e, (n) => (n.kind === 'call' && (isFrameworkLossCallee(n.callee) || !!ctx.knownLosses?.has(n.callee))) || (n.kind === 'method' && isFrameworkLossCallee(n.method)));
+}
+
+/**
+ * The index of the base term: the first term holding a framework loss, else the only term. When no term holds a
+ * known loss (a hand-written MSE), the first unweighted term that compares y_true with y_pred is the base.
+ */
+function baseIndex(exprs: { expr: Expr; weight?: Expr }[], ctx: TermContext): number {
+  const withLoss = exprs.findIndex((t) => containsFrameworkLoss(t.expr, ctx));
+  if (withLoss >= 0) return withLoss;
+  if (exprs.length === 1) return 0;
+  return exprs.findIndex((t) => !t.weight && mentionsRef(t.expr, 'yTrue') && mentionsRef(t.expr, 'yPred'));
+}
+
+export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
+  const pieces = splitTerms(body);
+  const base = baseIndex(pieces, ctx);
+  const terms = pieces.map((p, i): Term => {
+    const role = i === base ? 'base' : 'penalty';
+    const term: Term = {
+      id: `t${i}`,
+      role,
+      sign: p.sign,
+      expr: p.expr,
+      label: labelFor(p.expr, ctx),
+      range: p.whole.range,
+    };
+    if (p.weight) term.weight = p.weight;
+    const weightParam = weightParamOf(p.weight);
+    if (weightParam) term.weightParam = weightParam;
+    if (role === 'penalty') {
+      const constraint = recogniseConstraint(p.expr, ctx.defaults);
+      if (constraint) term.constraint = constraint;
+    }
+    return term;
+  });
+  return { terms, lambdaParam: mostCommon(terms.filter((t) => t.role === 'penalty').map((t) => t.weightParam)) };
+}
+
+function mostCommon(names: (string | undefined)[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const n of names) if (n) counts.set(n, (counts.get(n) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [n, c] of counts) if (!best || c > (counts.get(best) ?? 0)) best = n;
+  return best;
+}

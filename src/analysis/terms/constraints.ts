@@ -1,0 +1,127 @@
+// Constraint shapes recognised in a penalty (ir.ts `RecognisedConstraint`), as a table of patterns. Each pattern
+// looks at one additive piece of the penalty with its outer reductions removed; a penalty whose pieces all match
+// the same kind (bounds: the lower piece + the upper piece) gets that kind with the pieces' params merged.
+import type { ConstraintKind, Expr, RecognisedConstraint } from '../ir';
+import { isYPred, mentionsRef, some } from './expr';
+import { absOf, hingeOrSquaredHinge, isSumOfYPred, isYPredSlice, magnitudeOf, reductionOf, stripReductions } from './shapes';
+import { additivePieces } from './split';
+import { type Defaults, numberOf } from './values';
+
+type Params = Record<string, number>;
+type Signed = { sign: 1 | -1; expr: Expr };
+
+interface Pattern {
+  kind: ConstraintKind;
+  /** Gets the piece after outer reductions are removed; returns the params, or undefined when it does not match. */
+  match: (core: Expr, whole: Expr, defaults: Defaults) => Params | undefined;
+}
+
+/** Σ sign·value of constant pieces, or undefined when one is not a known number. */
+function constantSum(pieces: Signed[], defaults: Defaults): number | undefined {
+  let total = 0;
+  for (const p of pieces) {
+    const v = numberOf(p.expr, defaults);
+    if (v === undefined) return undefined;
+    total += p.sign * v;
+  }
+  return total;
+}
+
+const withValue = (name: string, v: number | undefined): Params => (v === undefined ? {} : { [name]: v });
+const weightContainers = /\.(parameters|named_parameters)\(\)|\.losses\b|\btrainable_(weights|variables)\b|\.getWeights\(\)/;
+
+/** Pieces of a hinge's argument split into prediction pieces and the rest. */
+function hingeParts(core: Expr): { pred: Signed[]; rest: Signed[] } | undefined {
+  const arg = hingeOrSquaredHinge(core);
+  if (!arg) return undefined;
+  const pieces = additivePieces(arg);
+  return { pred: pieces.filter((p) => mentionsRef(p.expr, 'yPred')), rest: pieces.filter((p) => !mentionsRef(p.expr, 'yPred')) };
+}
+
+export const constraintPatterns: readonly Pattern[] = [
+  {
+    kind: 'weight-sparsity', // L1/L2 over model.parameters(), model.losses, trainable weights: not the outputs
+    match: (_core, whole) => (some(whole, (n) => weightContainers.test(n.text)) && !mentionsRef(whole, 'yPred') ? {} : undefined),
+  },
+  {
+    kind: 'sum-to-one', // |Σ y_pred − target| or its square
+    match: (core, _whole, defaults) => {
+      const inner = magnitudeOf(core);
+      if (!inner) return undefined;
+      const pieces = additivePieces(inner);
+      const sums = pieces.filter((p) => isSumOfYPred(p.expr));
+      if (sums.length !== 1 || pieces.length < 2) return undefined;
+      const rest = pieces.filter((p) => p !== sums[0]);
+      if (rest.some((p) => mentionsRef(p.expr, 'yPred'))) return undefined;
+      const c = constantSum(rest, defaults);
+      return withValue('target', c === undefined ? undefined : -sums[0].sign * c);
+    },
+  },
+  {
+    kind: 'monotone', // relu(y[:, :-1] − y[:, 1:] (+ margin))
+    match: (core) => {
+      const parts = hingeParts(core);
+      if (parts?.pred.length !== 2 || !parts.pred.every((p) => isYPredSlice(p.expr))) return undefined;
+      return parts.pred[0].sign !== parts.pred[1].sign ? {} : undefined;
+    },
+  },
+  {
+    kind: 'non-negativity', // relu(−y_pred), max(−y_pred, 0)²
+    match: (core) => {
+      const parts = hingeParts(core);
+      if (parts?.pred.length !== 1 || parts.rest.length > 0) return undefined;
+      const [p] = parts.pred;
+      return p.sign === -1 && isYPred(p.expr) ? {} : undefined;
+    },
+  },
+  {
+    kind: 'bounds', // max(lower − y, 0)², relu(y − upper)
+    match: (core, _whole, defaults) => {
+      const parts = hingeParts(core);
+      if (parts?.pred.length !== 1 || parts.rest.length === 0 || !isYPred(parts.pred[0].expr)) return undefined;
+      const c = constantSum(parts.rest, defaults);
+      if (parts.pred[0].sign === -1) return withValue('lower', c);
+      return withValue('upper', c === undefined ? undefined : -c);
+    },
+  },
+  {
+    kind: 'parity', // |mean over group a − mean over group b| (or squared)
+    match: (core) => {
+      const inner = magnitudeOf(core);
+      if (!inner) return undefined;
+      const pieces = additivePieces(inner);
+      if (pieces.length !== 2 || pieces[0].sign === pieces[1].sign) return undefined;
+      const isGroupMean = (e: Expr): boolean => {
+        const num = e.kind === 'binary' && e.op === '/' ? e.left : e;
+        return reductionOf(num)?.op === 'mean' && mentionsRef(num, 'yPred');
+      };
+      return pieces.every((p) => isGroupMean(p.expr)) ? {} : undefined;
+    },
+  },
+  {
+    kind: 'output-sparsity', // mean |y_pred|, ‖y_pred‖₁
+    match: (core) => {
+      const inner = absOf(core);
+      if (inner && isYPred(inner)) return {};
+      return core.kind === 'call' && /(^|\.)norm$/.test(core.callee) && isYPred(core.args[0] ?? core) ? {} : undefined;
+    },
+  },
+];
+
+function matchPiece(piece: Expr, defaults: Defaults): RecognisedConstraint | undefined {
+  const core = stripReductions(piece);
+  for (const p of constraintPatterns) {
+    const params = p.match(core, piece, defaults);
+    if (params) return { kind: p.kind, params };
+  }
+  return undefined;
+}
+
+/** The constraint a penalty expresses, when every additive piece of it is the same recognised kind. */
+export function recogniseConstraint(penalty: Expr, defaults: Defaults): RecognisedConstraint | undefined {
+  const pieces = additivePieces(stripReductions(penalty));
+  const found = pieces.map((p) => matchPiece(p.expr, defaults));
+  const first = found[0];
+  if (!first || found.some((f) => f?.kind !== first.kind)) return undefined;
+  return { kind: first.kind, params: Object.assign({}, ...found.map((f) => f?.params)) };
+}

@@ -1,0 +1,66 @@
+// Small readers over the IR's expressions, shared by the term splitter, the constraint table and both front ends.
+import type { Expr, IndexItem, NameRef, SourceRange } from '../ir';
+import { spanOf } from '../parsing/range';
+
+export type CallLike = Extract<Expr, { kind: 'call' | 'method' }>;
+
+function indexChildren(items: IndexItem[]): Expr[] {
+  const out: Expr[] = [];
+  for (const it of items) {
+    if (it.kind === 'index') out.push(it.value);
+    else if (it.kind === 'slice') for (const e of [it.start, it.stop, it.step]) if (e) out.push(e);
+  }
+  return out;
+}
+
+export function childrenOf(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'attr':
+      return [e.object];
+    case 'unary':
+      return [e.operand];
+    case 'binary':
+      return [e.left, e.right];
+    case 'conditional':
+      return [e.test, e.then, e.else];
+    case 'call':
+      return [...e.args, ...Object.values(e.kwargs)];
+    case 'method':
+      return [e.object, ...e.args, ...Object.values(e.kwargs)];
+    case 'subscript':
+      return [e.object, ...indexChildren(e.index)];
+    case 'tuple':
+      return e.items;
+    default:
+      return [];
+  }
+}
+
+/** True when `pred` holds for the node or any node below it. */
+export function some(e: Expr, pred: (e: Expr) => boolean): boolean {
+  if (pred(e)) return true;
+  return childrenOf(e).some((c) => some(c, pred));
+}
+
+export function mentionsRef(e: Expr, ref: NameRef): boolean {
+  return some(e, (n) => n.kind === 'name' && n.ref === ref);
+}
+
+export const isYPred = (e: Expr): boolean => e.kind === 'name' && e.ref === 'yPred';
+
+/** The last segment of a callee or method name, lower-cased: `tf.math.reduce_sum` → `reduce_sum`. */
+export function opName(e: Expr): string | undefined {
+  if (e.kind === 'call') return e.callee.slice(e.callee.lastIndexOf('.') + 1).toLowerCase();
+  if (e.kind === 'method') return e.method.toLowerCase();
+  return undefined;
+}
+
+/** The operands of a call or method in call order (a method's object first: `x.sum(1)` → [x, 1]). */
+export function operandsOf(e: CallLike): Expr[] {
+  return e.kind === 'call' ? e.args : [e.object, ...e.args];
+}
+
+/** A binary node built by a front end (tfjs `a.add(b)` → `a + b`), spanning its operands. */
+export function binary(op: Extract<Expr, { kind: 'binary' }>['op'], left: Expr, right: Expr, range?: SourceRange, text?: string): Expr {
+  return { kind: 'binary', op, left, right, range: range ?? spanOf(left.range, right.range), text: text ?? `${left.text} ${op} ${right.text}` };
+}
