@@ -9,7 +9,17 @@ export function registerTraining(ctx: Ctx): void {
   const controller = new TrainingController(ctx);
   ctx.push(
     controller,
-    vscode.commands.registerCommand('lossLab.train', (args?: unknown) => controller.train(args)),
+    vscode.commands.registerCommand('lossLab.train', async (args?: unknown) => {
+      try {
+        await controller.train(args);
+      } catch (err) {
+        // Never an unexplained "command failed": say what went wrong and keep the details in the output channel.
+        const message = err instanceof Error ? err.message : String(err);
+        ctx.output.error(`Train with Constraint failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
+        const choice = await vscode.window.showErrorMessage(`Loss Lab: could not start training: ${message}`, 'Show Output');
+        if (choice) ctx.output.show(true);
+      }
+    }),
     vscode.commands.registerCommand('lossLab.stopTraining', () => controller.stop()),
     vscode.commands.registerCommand('lossLab.showOutput', () => ctx.output.show()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
