@@ -1,49 +1,97 @@
-// LL104's fix: make a subtracted penalty an added one, whichever way the subtraction is written:
-// `loss - p` → `loss + p`, `loss -= p` → `loss += p`, `-p + loss` → `p + loss`, `tf.sub(loss, p)` / `loss.sub(p)` → add.
-import type { Term } from '../ir';
+// LL104's fix: make a subtracted penalty an added one, wherever the subtraction is written. The inlined body says
+// which `-` decides the term's sign (the deepest binary minus whose right side holds the term, or a unary minus),
+// even when it sits on another line (`loss = mse - penalty; return loss`). Its written text gives the operator:
+// `a - p` → `a + p`, `-p` → `p`, `tf.sub(a, p)` / `a.sub(p)` → add.
+import type { Expr, LossModel, SourceRange, Term } from '../ir';
 import type { SourceText } from './text';
 import type { Fix, TextEdit } from './types';
 
-const UNARY_CONTEXT = /[=(,:[{]$|\breturn$|=>$/;
+const sameRange = (a: SourceRange, b: SourceRange): boolean =>
+  a.startLine === b.startLine && a.startCol === b.startCol && a.endLine === b.endLine && a.endCol === b.endCol;
 
-function signEdit(text: SourceText, term: Term): TextEdit | undefined {
-  const s = text.text;
-  const start = text.start(term.range);
-  // The term itself may start with its minus (`-p` as written).
-  if (s[start] === '-' && s[start + 1] !== '=') {
-    let k = start + 1;
-    while (k < s.length && s[k] === ' ') k++;
-    return { range: text.range(start, k), newText: '' };
+function contains(e: Expr, target: Expr): boolean {
+  if (e === target || (sameRange(e.range, target.range) && e.text === target.text)) return true;
+  switch (e.kind) {
+    case 'binary':
+      return contains(e.left, target) || contains(e.right, target);
+    case 'unary':
+      return contains(e.operand, target);
+    default:
+      return false;
   }
-  const j = text.previousNonBlank(start);
-  if (j < 0) return undefined;
-  if (s[j] === '-') {
-    const k = text.previousNonBlank(j);
-    const unary = k < 0 || UNARY_CONTEXT.test(s.slice(Math.max(0, k - 6), k + 1));
-    return { range: text.range(j, j + 1), newText: unary ? '' : '+' };
-  }
-  if (s[j] === '=' && s[j - 1] === '-') return { range: text.range(j - 1, j), newText: '+' };
-  // tf.sub(a, p) / a.sub(p) / tf.subtract(a, p): rename the op to add.
-  let open = j;
-  if (s[j] === ',') {
-    let depth = 0;
-    for (open = j - 1; open >= 0; open--) {
-      const c = s[open];
-      if (c === ')' || c === ']' || c === '}') depth++;
-      else if (c === '(' || c === '[' || c === '{') {
-        if (depth === 0) break;
-        depth--;
-      }
-    }
-  }
-  if (s[open] !== '(') return undefined;
-  const m = /(sub|subtract)\s*$/.exec(s.slice(Math.max(0, open - 12), open));
-  if (!m) return undefined;
-  const at = open - m[0].length;
-  return { range: text.range(at, at + m[1].length), newText: 'add' };
 }
 
-export function flipSign(text: SourceText, term: Term): Fix | undefined {
-  const edit = signEdit(text, term);
+/** The node that makes the term negative: walks the additive spine of the body toward the term. */
+function negatingNode(body: Expr, term: Expr): Expr | undefined {
+  let found: Expr | undefined;
+  const visit = (e: Expr): void => {
+    if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) {
+      if (e.op === '-' && contains(e.right, term)) found = e;
+      visit(e.left);
+      visit(e.right);
+    } else if (e.kind === 'unary' && e.op === '-' && contains(e.operand, term)) {
+      found = e;
+      visit(e.operand);
+    } else if (e.kind === 'binary' && e.op === '*') {
+      visit(e.left);
+      visit(e.right);
+    }
+  };
+  visit(body);
+  return found;
+}
+
+/** The offset of the top-level binary minus in `a - b - c` as written (the last one), skipping `1e-7` and unary minus. */
+function binaryMinus(written: string): number | undefined {
+  let depth = 0;
+  let last: number | undefined;
+  for (let i = 0; i < written.length; i++) {
+    const c = written[i];
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if ((c === '"' || c === "'" || c === '`') && written.indexOf(c, i + 1) > 0) i = written.indexOf(c, i + 1);
+    else if (c === '-' && depth === 0 && written[i + 1] !== '=' && written[i + 1] !== '>') {
+      const before = written.slice(0, i).trimEnd();
+      if (/[\w)\]}.]$/.test(before) && !/\d[eE]$/.test(before)) last = i;
+    }
+  }
+  return last;
+}
+
+function signEdit(text: SourceText, node: Expr): TextEdit | undefined {
+  const start = text.start(node.range);
+  const written = text.slice(node.range);
+  if (node.kind === 'unary') {
+    const k = /^-\s*/.exec(written);
+    return k ? { range: text.range(start, start + k[0].length), newText: '' } : undefined;
+  }
+  const sub = /^([\w$.]*?)\b(sub|subtract)(\s*\()/.exec(written);
+  if (sub) {
+    const at = start + sub[1].length;
+    return { range: text.range(at, at + sub[2].length), newText: 'add' };
+  }
+  const method = /\.(sub|subtract)\s*\([^()]*(\([^()]*\))*[^()]*\)\s*$/.exec(written);
+  if (method) {
+    const at = start + method.index + 1;
+    return { range: text.range(at, at + method[1].length), newText: 'add' };
+  }
+  const minus = binaryMinus(written);
+  return minus === undefined ? undefined : { range: text.range(start + minus, start + minus + 1), newText: '+' };
+}
+
+export function flipSign(text: SourceText, term: Term, model: LossModel): Fix | undefined {
+  const node = negatingNode(model.body, term.weight ? (findPiece(model.body, term) ?? term.expr) : term.expr);
+  const edit = node && signEdit(text, node);
   return edit && { title: `Add ${term.label} instead of subtracting it`, edits: [edit], isPreferred: true };
+}
+
+/** The additive piece of the body whose range is the term's (weight × expr as written). */
+function findPiece(body: Expr, term: Term): Expr | undefined {
+  let out: Expr | undefined;
+  const visit = (e: Expr): void => {
+    if (sameRange(e.range, term.range)) out = e;
+    else if (e.kind === 'binary' || e.kind === 'unary') for (const c of e.kind === 'binary' ? [e.left, e.right] : [e.operand]) visit(c);
+  };
+  visit(body);
+  return out;
 }

@@ -16,7 +16,8 @@ export const checkLambdaNeverChanges: Check = (ctx) => {
     .filter((u) => u.kind === 'compile' && u.passesBareFunction)
     .map((u) => {
       const fixes = [compileFactory(ctx, u), compilePartial(ctx, u)].filter((f): f is Fix => !!f);
-      const value = lam.default === undefined ? 'has no default, so the call fails' : `keeps its default ${lam.default}`;
+      const written = lam.defaultRange ? ctx.text.slice(lam.defaultRange) : String(lam.default);
+      const value = lam.default === undefined && !lam.defaultRange ? 'has no default, so the call fails' : `keeps its default ${written}`;
       return {
         range: u.range,
         message:

@@ -32,7 +32,8 @@ export const checkOutputSparsity: Check = (ctx) => {
   return model.terms
     .filter((t) => t.role === 'penalty' && penalisesOutputs(t))
     .map((t) => ({
-      range: t.range,
+      // Anchored where the penalty is written (`tf.abs(y_pred)`), which is what the message is about.
+      range: t.expr.range,
       termId: t.id,
       message:
         `Penalty ${termLabel(t)} penalises the outputs ${code(model.yPred)} (activations), not the weights, although ${code(intent)} ` +

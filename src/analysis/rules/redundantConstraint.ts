@@ -1,8 +1,9 @@
 // LL109 (information): a penalty for a property the output activation already guarantees (softmax rows sum to one,
 // sigmoid outputs lie in (0, 1), relu outputs are non-negative). The penalty is always ~0: it costs compute and
 // makes λ look like it matters when it cannot.
-import type { RecognisedConstraint, Term } from '../ir';
-import { collect, opName } from './expr';
+import type { Expr, LossModel, RecognisedConstraint, Term } from '../ir';
+import { recogniseConstraint } from '../terms/constraints';
+import { type CallExpr, type MethodExpr, collect, opName, operand } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 
@@ -32,17 +33,46 @@ function activationFor(t: Term, modelActivation: string | undefined): { name: st
   return undefined;
 }
 
+const isPred = (e: Expr | undefined): boolean => e?.kind === 'name' && e.ref === 'yPred';
+
+/** The expression with `softmax(y_pred)` (and the other activations) read as `y_pred` itself. */
+function throughActivations(e: Expr): Expr {
+  const op = opName(e);
+  if (op && Object.hasOwn(GUARANTEES, op) && isPred(operand(e as CallExpr | MethodExpr))) {
+    return operand(e as CallExpr | MethodExpr) as Expr;
+  }
+  const clone = { ...e } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(clone)) {
+    if (k === 'range') continue;
+    if (Array.isArray(v)) clone[k] = v.map((x) => (isExpr(x) ? throughActivations(x) : x));
+    else if (isExpr(v)) clone[k] = throughActivations(v);
+    else if (k === 'kwargs' && v && typeof v === 'object')
+      clone[k] = Object.fromEntries(Object.entries(v).map(([n, x]) => [n, throughActivations(x as Expr)]));
+  }
+  return clone as unknown as Expr;
+}
+const isExpr = (x: unknown): x is Expr => !!x && typeof x === 'object' && 'kind' in x && 'range' in x;
+
+/** The constraint as the front end recognised it, else as seen through an activation applied inside the loss. */
+function constraintOf(t: Term, model: LossModel): RecognisedConstraint | undefined {
+  if (t.constraint) return t.constraint;
+  const defaults: Record<string, number> = {};
+  for (const p of model.params) if (typeof p.default === 'number') defaults[p.name] = p.default;
+  return recogniseConstraint(throughActivations(t.expr), defaults);
+}
+
 export const checkRedundantConstraint: Check = (ctx) => {
   const out: Report[] = [];
   for (const t of ctx.model.terms) {
-    if (t.role !== 'penalty' || !t.constraint) continue;
-    const act = activationFor(t, ctx.model.outputActivation);
-    if (!act || !GUARANTEES[act.name].implies(t.constraint)) continue;
+    if (t.role !== 'penalty') continue;
+    const constraint = constraintOf(t, ctx.model);
+    const act = constraint && activationFor(t, ctx.model.outputActivation);
+    if (!constraint || !act || !GUARANTEES[act.name].implies(constraint)) continue;
     out.push({
       range: t.range,
       termId: t.id,
       message:
-        `Penalty ${termLabel(t)} (${t.constraint.kind}) is redundant: ${act.where} already gives ${GUARANTEES[act.name].says}, ` +
+        `Penalty ${termLabel(t)} (${constraint.kind}) is redundant: ${act.where} already gives ${GUARANTEES[act.name].says}, ` +
         'so the penalty is always about zero and λ has no effect. Remove it, or constrain something the activation does not.',
       fixes: [],
     });

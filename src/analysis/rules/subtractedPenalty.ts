@@ -7,7 +7,7 @@ export const checkSubtractedPenalty: Check = (ctx) =>
   ctx.model.terms
     .filter((t) => t.role === 'penalty' && t.sign === -1)
     .map((t) => {
-      const fix = flipSign(ctx.text, t);
+      const fix = flipSign(ctx.text, t, ctx.model);
       return {
         range: t.range,
         termId: t.id,

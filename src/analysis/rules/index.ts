@@ -1,0 +1,58 @@
+// runRules: every rule of the table on every loss model of a file. A rule that throws on odd input is skipped for
+// that model (the others still report): diagnostics must never take the editor or the CLI down.
+import { SourceText } from '../fixes/text';
+import type { FileAnalysis } from '../ir';
+import { checkAbsResidual } from './absResidual';
+import { checkBatchSum } from './batchSum';
+import { checkLambdaNeverChanges } from './lambdaNeverChanges';
+import { checkLambdaNotPositive } from './lambdaNotPositive';
+import { checkNoGradient } from './noGradient';
+import { checkNonDifferentiable } from './nonDifferentiable';
+import { checkOutputSparsity } from './outputSparsity';
+import { checkPenaltyWithoutLambda } from './penaltyWithoutLambda';
+import { checkRedundantConstraint } from './redundantConstraint';
+import { rules } from './rules';
+import { checkSubtractedPenalty } from './subtractedPenalty';
+import type { Check, Finding, RuleCode } from './types';
+import { checkUnguardedLogDiv } from './unguardedLogDiv';
+import { checkUnreducedBroadcast } from './unreducedBroadcast';
+import { checkUnsupportedOp } from './unsupportedOp';
+
+export { rules, ruleByCode, type RuleInfo } from './rules';
+export type { Finding, RuleCode, Severity } from './types';
+
+const checks: Record<RuleCode, Check> = {
+  LL101: checkPenaltyWithoutLambda,
+  LL102: checkLambdaNeverChanges,
+  LL103: checkLambdaNotPositive,
+  LL104: checkSubtractedPenalty,
+  LL105: checkNoGradient,
+  LL106: checkNonDifferentiable,
+  LL107: checkAbsResidual,
+  LL108: checkBatchSum,
+  LL109: checkRedundantConstraint,
+  LL110: checkOutputSparsity,
+  LL111: checkUnreducedBroadcast,
+  LL112: checkUnguardedLogDiv,
+  LL113: checkUnsupportedOp,
+};
+
+/** Called with the rule and model when a rule throws (tests and the CLI may log it); default: ignore. */
+export type RuleFailure = (code: RuleCode, modelId: string, error: unknown) => void;
+
+export function runRules(analysis: FileAnalysis, source: string, onFailure?: RuleFailure): Finding[] {
+  const text = new SourceText(source);
+  const out: Finding[] = [];
+  for (const model of analysis.models) {
+    for (const rule of rules) {
+      try {
+        for (const r of checks[rule.code]({ analysis, model, text })) {
+          out.push({ ...r, code: rule.code, severity: rule.severity, modelId: model.id });
+        }
+      } catch (err) {
+        onFailure?.(rule.code, model.id, err);
+      }
+    }
+  }
+  return out.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startCol - b.range.startCol || a.code.localeCompare(b.code));
+}

@@ -1,0 +1,50 @@
+// LL113 (information): an op that trial training cannot interpret. The loss itself may be fine; "Train with
+// constraint" will stop at this op, so the user learns it before starting a trial. The op names come from the
+// interpreter's own table (supportedCallees), so the rule and the trainer cannot disagree.
+import { supportedCallees, supportedMethods } from '../../trainer/interpreter/index';
+import type { Expr, Framework } from '../ir';
+import { walk } from './expr';
+import { code } from './format';
+import type { Check, Report } from './types';
+
+interface Supported {
+  calls: ReadonlySet<string>;
+  methods: ReadonlySet<string>;
+}
+
+/** The op a node calls when the interpreter's tables do not have it (`.sum()` style for methods). */
+function unsupportedName(n: Expr, supported: Supported): string | undefined {
+  if (n.kind === 'call') return supported.calls.has(n.callee) ? undefined : n.callee;
+  if (n.kind === 'method') return supported.methods.has(n.method) ? undefined : `.${n.method}()`;
+  if (n.kind === 'unsupported') return n.what;
+  return undefined;
+}
+
+const cache = new Map<Framework, Supported>();
+function supportedFor(framework: Framework): Supported {
+  let s = cache.get(framework);
+  if (!s) {
+    s = { calls: supportedCallees(framework), methods: supportedMethods(framework) };
+    cache.set(framework, s);
+  }
+  return s;
+}
+
+export const checkUnsupportedOp: Check = (ctx) => {
+  const supported = supportedFor(ctx.model.framework);
+  const out: Report[] = [];
+  const seen = new Set<string>();
+  walk(ctx.model.body, (n) => {
+    const op = unsupportedName(n, supported);
+    if (!op || seen.has(op)) return;
+    seen.add(op);
+    out.push({
+      range: n.range,
+      message:
+        `Trial training does not support ${code(op)} (in ${code(n.text.length > 60 ? `${n.text.slice(0, 57)}…` : n.text)}): ` +
+        '"Train with constraint" will stop here. The loss itself may be fine; rewrite this piece with supported ops to try it.',
+      fixes: [],
+    });
+  });
+  return out;
+};
