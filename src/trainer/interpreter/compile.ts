@@ -1,0 +1,74 @@
+// compileLoss: turns a LossModel into a function of (yTrue, yPred) that returns the total, the original (base)
+// loss and every term's raw value P and weighted value sign·weight·P, each a scalar tensor that gradients flow
+// through. Each term is evaluated separately and reduced the way the framework reduces a loss:
+//   Keras: the per-sample values are averaged over everything (sum_over_batch_size);
+//   PyTorch, TF.js: the returned value is used as is when it is a scalar, else averaged (the trainer needs a scalar).
+// Both amount to a mean over all elements, and by linearity the sum of the reduced terms is the reduced total.
+import type { TensorContainer } from '@tensorflow/tfjs-core';
+import type { Expr, LossModel, Term } from '../../analysis/ir';
+import { LossEvaluationError } from './errors';
+import { type Env, evaluate } from './evaluate';
+import { opTables } from './ops';
+import { makeLookup } from './scope';
+import type { Scalar, Tensor, Tf, Value } from './types';
+import { asFloat, asTensor, describe } from './values';
+
+export interface TermValues {
+  raw: Scalar;
+  weighted: Scalar;
+}
+
+export interface LossValues {
+  total: Scalar;
+  original: Scalar;
+  terms: Record<string, TermValues>;
+}
+
+export type CompiledLoss = (yTrue: Tensor, yPred: Tensor, extras?: { weights?: Tensor[] }) => LossValues;
+
+export interface CompileOptions {
+  /**
+   * Multiplies every penalty term written without a weight: the λ of a run when the loss has no λ parameter
+   * (see TrialSpec). Absent: 1, as the code computes it.
+   */
+  unweightedPenaltyScale?: number;
+}
+
+/** Reduces a term's value to a scalar: a mean over all elements (see the header). */
+function toScalar(tf: Tf, v: Value, expr: Expr): Scalar {
+  const t = asTensor(tf, v);
+  if (!t) throw new LossEvaluationError(expr.text, expr.range, `evaluates to ${describe(v)}, not a number or a tensor`);
+  const f = asFloat(tf, t);
+  return (f.rank === 0 ? f : tf.mean(f)) as Scalar;
+}
+
+/** The terms to evaluate: the model's, or the whole returned expression as one base term when it has none. */
+function termsOf(model: LossModel): Term[] {
+  if (model.terms.length > 0) return model.terms;
+  return [{ id: 't0', role: 'base', sign: 1, expr: model.body, label: model.name, range: model.body.range }];
+}
+
+export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, number>, options: CompileOptions = {}): CompiledLoss {
+  const ops = opTables[model.framework];
+  const lookup = makeLookup(model, bindings);
+  const terms = termsOf(model);
+  return (yTrue, yPred) =>
+    tf.tidy((): TensorContainer => {
+      const env: Env = { tf, ops, yTrue, yPred, lookup };
+      const values: Record<string, TermValues> = {};
+      let total: Tensor = tf.scalar(0);
+      let original: Tensor = tf.scalar(0);
+      for (const term of terms) {
+        const raw = toScalar(tf, evaluate(env, term.expr), term.expr);
+        const weight = term.weight
+          ? toScalar(tf, evaluate(env, term.weight), term.weight)
+          : tf.scalar(term.role === 'penalty' ? (options.unweightedPenaltyScale ?? 1) : 1);
+        const weighted = tf.mul(tf.mul(weight, term.sign), raw) as Scalar;
+        values[term.id] = { raw, weighted };
+        total = tf.add(total, weighted);
+        if (term.role === 'base') original = tf.add(original, weighted);
+      }
+      const out: LossValues = { total: total as Scalar, original: original as Scalar, terms: values };
+      return out as unknown as TensorContainer;
+    }) as unknown as LossValues;
+}

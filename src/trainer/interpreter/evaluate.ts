@@ -1,0 +1,159 @@
+// The evaluator: walks one Expr of the LossModel IR and computes its value with the framework's op table.
+// It never executes user code; anything outside the table is an UnsupportedOpError naming the op and its line.
+import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
+import { bindArgs } from './args';
+import { LossEvaluationError, UnsupportedOpError } from './errors';
+import { binary, unary } from './operators';
+import { type IndexValue, subscript } from './slicing';
+import type { FrameworkOps, Tf, Value } from './types';
+import { describe, isTensor, scalarNumber } from './values';
+
+export interface Env {
+  tf: Tf;
+  ops: FrameworkOps;
+  yTrue: Value;
+  yPred: Value;
+  /** Hyper-parameters, captured values and `self.x` attributes, already resolved to numbers (see scope.ts). */
+  lookup(name: string): Value | undefined;
+}
+
+/** The dotted name of an attribute chain over plain names (`tf.float32`, `self.lam`), if it is one. */
+export function dottedName(e: Expr): string | undefined {
+  if (e.kind === 'name') return e.name;
+  if (e.kind === 'attr') {
+    const base = dottedName(e.object);
+    return base === undefined ? undefined : `${base}.${e.name}`;
+  }
+  return undefined;
+}
+
+/** Runs `f`, turning a plain error (tfjs shape errors, operator errors) into one that says where. */
+function located<T>(op: string, range: SourceRange, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof UnsupportedOpError || err instanceof LossEvaluationError) throw err;
+    throw new LossEvaluationError(op, range, err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Attributes of runtime values (not of namespaces): `x.shape`, `x.T`, `torch.max(x, 1).values`. */
+const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {
+  shape: (_tf, v) => (isTensor(v) ? [...v.shape] : undefined),
+  ndim: (_tf, v) => (isTensor(v) ? v.rank : undefined),
+  rank: (_tf, v) => (isTensor(v) ? v.rank : undefined),
+  size: (_tf, v) => (isTensor(v) ? v.size : undefined),
+  dtype: (_tf, v) => (isTensor(v) ? v.dtype : undefined),
+  T: (tf, v) => (isTensor(v) ? tf.transpose(v) : undefined),
+  values: (_tf, v) => (Array.isArray(v) ? v[0] : undefined),
+  indices: (_tf, v) => (Array.isArray(v) ? v[1] : undefined),
+};
+
+function evalName(env: Env, e: Extract<Expr, { kind: 'name' }>): Value {
+  if (e.ref === 'yTrue') return env.yTrue;
+  if (e.ref === 'yPred') return env.yPred;
+  const v = env.lookup(e.name) ?? env.ops.constants[e.name];
+  if (v !== undefined) return v;
+  const why =
+    e.ref === 'global'
+      ? 'is defined outside the loss function; the trainer only sees the function (bind it as a parameter or inline the value)'
+      : 'has no value: give it a default or bind it';
+  throw new LossEvaluationError(e.name, e.range, why);
+}
+
+function evalAttr(env: Env, e: Extract<Expr, { kind: 'attr' }>): Value {
+  const dotted = dottedName(e);
+  if (dotted !== undefined) {
+    const bound = env.lookup(dotted) ?? env.ops.constants[dotted];
+    if (bound !== undefined) return bound;
+    if (e.object.kind === 'name' && e.object.ref !== 'yTrue' && e.object.ref !== 'yPred') {
+      if (e.object.ref === 'module' || e.object.name === 'self') {
+        throw new LossEvaluationError(dotted, e.range, 'has no value: give the module attribute a value (constructor default) or bind it');
+      }
+      if (env.lookup(e.object.name) === undefined) throw new UnsupportedOpError(dotted, e.range);
+    }
+  }
+  const object = evaluate(env, e.object);
+  const read = valueAttrs[e.name];
+  const v = read ? located(e.name, e.range, () => read(env.tf, object)) : undefined;
+  if (v === undefined) throw new UnsupportedOpError(`.${e.name}`, e.range, `line ${e.range.startLine + 1}: \`.${e.name}\` of ${describe(object)} is not supported by the Loss Lab trainer`);
+  return v;
+}
+
+function evalIndex(env: Env, it: IndexItem): IndexValue {
+  if (it.kind === 'index') return { kind: 'index', value: evaluate(env, it.value) };
+  if (it.kind === 'slice') {
+    const opt = (x?: Expr) => (x ? evaluate(env, x) : undefined);
+    return { kind: 'slice', start: opt(it.start), stop: opt(it.stop), step: opt(it.step) };
+  }
+  return it;
+}
+
+function truthy(v: Value): boolean {
+  if (isTensor(v)) {
+    const n = scalarNumber(v);
+    if (n === undefined) throw new Error(`the truth value of ${describe(v)} is ambiguous`);
+    return n !== 0;
+  }
+  if (Array.isArray(v)) return v.length > 0;
+  return Boolean(v);
+}
+
+function evalKwargs(env: Env, kwargs: Record<string, Expr>): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(kwargs)) out[k] = evaluate(env, v);
+  return out;
+}
+
+export function evaluate(env: Env, e: Expr): Value {
+  switch (e.kind) {
+    case 'number':
+    case 'string':
+    case 'bool':
+      return e.value;
+    case 'none':
+      return null;
+    case 'name':
+      return evalName(env, e);
+    case 'attr':
+      return evalAttr(env, e);
+    case 'unary': {
+      const v = evaluate(env, e.operand);
+      return located(e.op, e.range, () => unary(env.tf, e.op, v));
+    }
+    case 'binary': {
+      const l = evaluate(env, e.left);
+      const r = evaluate(env, e.right);
+      return located(e.op, e.range, () => binary(env.tf, e.op, l, r));
+    }
+    case 'conditional': {
+      const test = evaluate(env, e.test);
+      return located('if … else', e.range, () => truthy(test)) ? evaluate(env, e.then) : evaluate(env, e.else);
+    }
+    case 'call': {
+      const spec = env.ops.calls[e.callee];
+      if (!spec) throw new UnsupportedOpError(e.callee, e.range);
+      const args = e.args.map((a) => evaluate(env, a));
+      const kwargs = evalKwargs(env, e.kwargs);
+      return located(e.callee, e.range, () => spec.fn(bindArgs(env.tf, spec, e.callee, e.range, args, kwargs)));
+    }
+    case 'method': {
+      const spec = env.ops.methods[e.method];
+      if (!spec) throw new UnsupportedOpError(`.${e.method}`, e.range);
+      const self = evaluate(env, e.object);
+      const args = e.args.map((a) => evaluate(env, a));
+      const kwargs = evalKwargs(env, e.kwargs);
+      const name = `.${e.method}`;
+      return located(name, e.range, () => spec.fn(bindArgs(env.tf, spec, name, e.range, [self, ...args], kwargs)));
+    }
+    case 'subscript': {
+      const object = evaluate(env, e.object);
+      const index = e.index.map((it) => evalIndex(env, it));
+      return located('[]', e.range, () => subscript(env.tf, object, index));
+    }
+    case 'tuple':
+      return e.items.map((it) => evaluate(env, it));
+    case 'unsupported':
+      throw new UnsupportedOpError(e.what, e.range, `line ${e.range.startLine + 1}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
+  }
+}

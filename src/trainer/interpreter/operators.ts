@@ -1,0 +1,90 @@
+// Python/JS operators on numbers and tensors: numbers stay numbers (Python semantics for `//`, `%`, `**`),
+// anything with a tensor becomes a tfjs op with NumPy broadcasting.
+import type { BinaryOp } from '../../analysis/ir';
+import { broadcastShape, compare } from './ops/shared';
+import type { Tensor, Tf, Value } from './types';
+import { asFloat, asTensor, describe, isTensor } from './values';
+
+type NumberOp = (a: number, b: number) => number | boolean;
+
+const numberOps: Record<BinaryOp, NumberOp> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+  '//': (a, b) => Math.floor(a / b),
+  '%': (a, b) => a - b * Math.floor(a / b),
+  '**': (a, b) => a ** b,
+  '@': (a, b) => a * b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+  and: (a, b) => (a ? b : a),
+  or: (a, b) => (a ? a : b),
+};
+
+type TensorOp = (tf: Tf, a: Tensor, b: Tensor) => Tensor;
+
+const tensorOps: Record<BinaryOp, TensorOp> = {
+  '+': (tf, a, b) => tf.add(asFloat(tf, a), asFloat(tf, b)),
+  '-': (tf, a, b) => tf.sub(asFloat(tf, a), asFloat(tf, b)),
+  '*': (tf, a, b) => tf.mul(asFloat(tf, a), asFloat(tf, b)),
+  '/': (tf, a, b) => tf.div(asFloat(tf, a), asFloat(tf, b)),
+  '//': (tf, a, b) => tf.floorDiv(asFloat(tf, a), asFloat(tf, b)),
+  '%': (tf, a, b) => tf.mod(asFloat(tf, a), asFloat(tf, b)),
+  '**': power,
+  '@': (tf, a, b) => tf.matMul(asFloat(tf, a), asFloat(tf, b)),
+  '<': (tf, a, b) => compare(tf, '<', a, b),
+  '<=': (tf, a, b) => compare(tf, '<=', a, b),
+  '>': (tf, a, b) => compare(tf, '>', a, b),
+  '>=': (tf, a, b) => compare(tf, '>=', a, b),
+  '==': (tf, a, b) => compare(tf, '==', a, b),
+  '!=': (tf, a, b) => compare(tf, '!=', a, b),
+  and: (tf, a, b) => compare(tf, 'and', a, b),
+  or: (tf, a, b) => compare(tf, 'or', a, b),
+};
+
+/** `x ** p`: small integer and half powers use the exact op (square, sqrt), which keeps gradients clean at 0. */
+export function power(tf: Tf, a: Tensor, b: Tensor): Tensor {
+  const base = asFloat(tf, a);
+  if (b.size === 1 && b.rank === 0) {
+    const p = b.dataSync()[0] as number;
+    if (p === 1) return base;
+    if (p === 2) return tf.square(base);
+    if (p === 0.5) return tf.sqrt(base);
+    if (p === 3) return tf.mul(tf.square(base), base);
+  }
+  return tf.pow(base, asFloat(tf, b));
+}
+
+function toOperand(tf: Tf, v: Value): Tensor | number | boolean | undefined {
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  return asTensor(tf, v);
+}
+
+/** Applies a binary operator; throws a plain Error with a readable reason (the evaluator adds the location). */
+export function binary(tf: Tf, op: BinaryOp, left: Value, right: Value): Value {
+  const a = toOperand(tf, left);
+  const b = toOperand(tf, right);
+  if (a === undefined || b === undefined) {
+    throw new Error(`cannot apply \`${op}\` to ${describe(left)} and ${describe(right)}`);
+  }
+  if (!isTensor(a) && !isTensor(b)) return numberOps[op](Number(a), Number(b));
+  const ta = isTensor(a) ? a : tf.scalar(Number(a));
+  const tb = isTensor(b) ? b : tf.scalar(Number(b));
+  if (op !== '@') broadcastShape(ta.shape, tb.shape);
+  return tensorOps[op](tf, ta, tb);
+}
+
+export function unary(tf: Tf, op: '-' | '+' | 'not', operand: Value): Value {
+  if (typeof operand === 'number') return op === '-' ? -operand : op === '+' ? operand : !operand;
+  if (typeof operand === 'boolean') return op === 'not' ? !operand : op === '-' ? -Number(operand) : Number(operand);
+  const t = asTensor(tf, operand);
+  if (!t) throw new Error(`cannot apply \`${op}\` to ${describe(operand)}`);
+  if (op === '-') return tf.neg(asFloat(tf, t));
+  if (op === '+') return t;
+  return compare(tf, '==', t, tf.scalar(0));
+}

@@ -1,0 +1,212 @@
+// The Keras / TensorFlow op table: `tf.*` (and `tf.math.*`, `tf.nn.*` where TF has them), `K.*` backend
+// functions and `tf.keras.losses.*`. Names are canonical callees as the Python front end writes them.
+import { op } from '../args';
+import type { FrameworkOps, OpSpec, OpTable } from '../types';
+import { asFloat } from '../values';
+import {
+  binaryOp, castOp, clipOp, compareOp, constantOp, normOp, reduceOp, shapeArg, softmaxOp, stopGradient, sumList,
+  unaryOp, variance, whereOp,
+} from './builders';
+import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
+import { pythonBuiltins, pythonConstants } from './python';
+import { logSoftmax, softplus } from './shared';
+
+const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input_tensor|x', 'axis', 'keepdims'], kind);
+
+/** Ops that TF exposes both as `tf.x` and `tf.math.x`. */
+const math: OpTable = {
+  reduce_sum: red('sum'),
+  reduce_mean: red('mean'),
+  reduce_max: red('max'),
+  reduce_min: red('min'),
+  reduce_prod: red('prod'),
+  reduce_logsumexp: red('logsumexp'),
+  reduce_variance: op(['input_tensor', 'axis', 'keepdims'], (a) => variance(a.tf, a.tensor('input_tensor'), a.axis('axis'), a.bool('keepdims', false), 0)),
+  reduce_std: op(['input_tensor', 'axis', 'keepdims'], (a) => a.tf.sqrt(variance(a.tf, a.tensor('input_tensor'), a.axis('axis'), a.bool('keepdims', false), 0))),
+  abs: unaryOp('x', (tf, x) => tf.abs(x)),
+  square: unaryOp('x', (tf, x) => tf.square(x)),
+  sqrt: unaryOp('x', (tf, x) => tf.sqrt(x)),
+  rsqrt: unaryOp('x', (tf, x) => tf.rsqrt(x)),
+  exp: unaryOp('x', (tf, x) => tf.exp(x)),
+  log: unaryOp('x', (tf, x) => tf.log(x)),
+  log1p: unaryOp('x', (tf, x) => tf.log1p(x)),
+  sigmoid: unaryOp('x', (tf, x) => tf.sigmoid(x)),
+  log_sigmoid: unaryOp('x', (tf, x) => tf.neg(softplus(tf, tf.neg(x)))),
+  softplus: unaryOp('features|x', (tf, x) => softplus(tf, x)),
+  tanh: unaryOp('x', (tf, x) => tf.tanh(x)),
+  negative: unaryOp('x', (tf, x) => tf.neg(x)),
+  sign: unaryOp('x', (tf, x) => tf.sign(x)),
+  reciprocal: unaryOp('x', (tf, x) => tf.reciprocal(x)),
+  round: unaryOp('x', (tf, x) => tf.round(x)),
+  floor: unaryOp('x', (tf, x) => tf.floor(x)),
+  ceil: unaryOp('x', (tf, x) => tf.ceil(x)),
+  add: binaryOp(['x', 'y'], (tf, a, b) => tf.add(a, b)),
+  subtract: binaryOp(['x', 'y'], (tf, a, b) => tf.sub(a, b)),
+  multiply: binaryOp(['x', 'y'], (tf, a, b) => tf.mul(a, b)),
+  divide: binaryOp(['x', 'y'], (tf, a, b) => tf.div(a, b)),
+  truediv: binaryOp(['x', 'y'], (tf, a, b) => tf.div(a, b)),
+  divide_no_nan: binaryOp(['x', 'y'], (tf, a, b) => tf.divNoNan(a, b)),
+  maximum: binaryOp(['x', 'y'], (tf, a, b) => tf.maximum(a, b)),
+  minimum: binaryOp(['x', 'y'], (tf, a, b) => tf.minimum(a, b)),
+  pow: binaryOp(['x', 'y'], (tf, a, b) => tf.pow(a, b)),
+  squared_difference: binaryOp(['x', 'y'], (tf, a, b) => tf.squaredDifference(a, b)),
+  greater: compareOp(['x', 'y'], '>'),
+  greater_equal: compareOp(['x', 'y'], '>='),
+  less: compareOp(['x', 'y'], '<'),
+  less_equal: compareOp(['x', 'y'], '<='),
+  equal: compareOp(['x', 'y'], '=='),
+  not_equal: compareOp(['x', 'y'], '!='),
+  logical_and: compareOp(['x', 'y'], 'and'),
+  logical_or: compareOp(['x', 'y'], 'or'),
+};
+
+const nn: OpTable = {
+  relu: unaryOp('features|x', (tf, x) => tf.relu(x)),
+  relu6: unaryOp('features|x', (tf, x) => tf.relu6(x)),
+  elu: unaryOp('features|x', (tf, x) => tf.elu(x)),
+  sigmoid: math.sigmoid,
+  tanh: math.tanh,
+  softplus: math.softplus,
+  leaky_relu: op(['features|x', 'alpha'], (a) => a.tf.leakyRelu(asFloat(a.tf, a.tensor('features')), a.number('alpha', 0.2))),
+  softmax: softmaxOp(['logits|x', 'axis']),
+  log_softmax: softmaxOp(['logits|x', 'axis'], true),
+  l2_loss: unaryOp('t|x', (tf, x) => tf.div(tf.sum(tf.square(x)), 2)),
+  sigmoid_cross_entropy_with_logits: op(['labels', 'logits'], (a) => {
+    const { tf } = a;
+    const z = asFloat(tf, a.tensor('labels'));
+    const x = asFloat(tf, a.tensor('logits'));
+    return tf.sub(softplus(tf, x), tf.mul(x, z));
+  }),
+  softmax_cross_entropy_with_logits: op(['labels', 'logits', 'axis'], (a) => {
+    const { tf } = a;
+    const axis = a.number('axis', -1);
+    return tf.neg(tf.sum(tf.mul(asFloat(tf, a.tensor('labels')), logSoftmax(tf, a.tensor('logits'), axis)), axis));
+  }),
+};
+
+/** Top-level `tf.*` ops that are not under `tf.math`. */
+const top: OpTable = {
+  clip_by_value: clipOp(['t|x', 'clip_value_min', 'clip_value_max']),
+  where: whereOp(['condition', 'x', 'y']),
+  cast: castOp(['x', 'dtype']),
+  constant: constantOp(['value', 'dtype']),
+  convert_to_tensor: constantOp(['value', 'dtype']),
+  ones_like: unaryOp('input|x', (tf, x) => tf.onesLike(x)),
+  zeros_like: unaryOp('input|x', (tf, x) => tf.zerosLike(x)),
+  identity: unaryOp('input|x', (tf, x) => tf.clone(x)),
+  stop_gradient: unaryOp('input|x', (tf, x) => stopGradient(tf, x)),
+  norm: normOp(['tensor', 'ord', 'axis', 'keepdims']),
+  matmul: binaryOp(['a', 'b'], (tf, a, b) => tf.matMul(a, b)),
+  reshape: op(['tensor', 'shape'], (a) => a.tf.reshape(a.tensor('tensor'), shapeArg(a, 'shape'))),
+  transpose: op(['a', 'perm'], (a) => a.tf.transpose(a.tensor('a'), a.axis('perm') as number[] | undefined)),
+  expand_dims: op(['input', 'axis'], (a) => a.tf.expandDims(a.tensor('input'), a.number('axis'))),
+  squeeze: op(['input', 'axis'], (a) => a.tf.squeeze(a.tensor('input'), toList(a.axis('axis')))),
+  shape: op(['input'], (a) => [...a.tensor('input').shape]),
+  size: op(['input'], (a) => a.tensor('input').size),
+  add_n: op(['inputs'], (a) => sumList(a.tf, listArg(a.value('inputs')))),
+  one_hot: op(['indices', 'depth'], (a) => a.tf.oneHot(a.tf.cast(a.tensor('indices'), 'int32'), a.number('depth'))),
+  concat: op(['values', 'axis'], (a) => a.tf.concat(listArg(a.value('values')).map((v) => asFloat(a.tf, toTensor(a, v))), a.number('axis'))),
+  stack: op(['values', 'axis'], (a) => a.tf.stack(listArg(a.value('values')).map((v) => asFloat(a.tf, toTensor(a, v))), a.number('axis', 0))),
+};
+
+function toList(axis: number | number[] | undefined): number[] | undefined {
+  return axis === undefined ? undefined : Array.isArray(axis) ? axis : [axis];
+}
+
+function listArg(v: unknown): import('../types').Value[] {
+  if (!Array.isArray(v)) throw new Error('expected a list of tensors');
+  return v;
+}
+
+function toTensor(a: import('../types').OpArgs, v: import('../types').Value) {
+  const t = typeof v === 'number' ? a.tf.scalar(v) : v;
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new Error('expected a list of tensors');
+  return t;
+}
+
+/** The `K.*` backend functions (`tf.keras.backend` is canonicalised to `K`). */
+const backend: OpTable = {
+  ...kerasBackendLosses,
+  sum: reduceOp(['x', 'axis', 'keepdims'], 'sum'),
+  mean: reduceOp(['x', 'axis', 'keepdims'], 'mean'),
+  max: reduceOp(['x', 'axis', 'keepdims'], 'max'),
+  min: reduceOp(['x', 'axis', 'keepdims'], 'min'),
+  prod: reduceOp(['x', 'axis', 'keepdims'], 'prod'),
+  logsumexp: reduceOp(['x', 'axis', 'keepdims'], 'logsumexp'),
+  var: op(['x', 'axis', 'keepdims'], (a) => variance(a.tf, a.tensor('x'), a.axis('axis'), a.bool('keepdims', false), 0)),
+  std: op(['x', 'axis', 'keepdims'], (a) => a.tf.sqrt(variance(a.tf, a.tensor('x'), a.axis('axis'), a.bool('keepdims', false), 0))),
+  abs: math.abs,
+  square: math.square,
+  sqrt: math.sqrt,
+  exp: math.exp,
+  log: math.log,
+  sign: math.sign,
+  tanh: math.tanh,
+  sigmoid: math.sigmoid,
+  softplus: math.softplus,
+  relu: nn.relu,
+  softmax: softmaxOp(['x', 'axis']),
+  pow: math.pow,
+  maximum: math.maximum,
+  minimum: math.minimum,
+  greater: math.greater,
+  greater_equal: math.greater_equal,
+  less: math.less,
+  less_equal: math.less_equal,
+  equal: math.equal,
+  not_equal: math.not_equal,
+  clip: clipOp(['x', 'min_value', 'max_value']),
+  switch: whereOp(['condition', 'then_expression', 'else_expression']),
+  cast: castOp(['x', 'dtype']),
+  constant: constantOp(['value', 'dtype']),
+  ones_like: top.ones_like,
+  zeros_like: top.zeros_like,
+  stop_gradient: top.stop_gradient,
+  flatten: unaryOp('x', (tf, x) => tf.reshape(x, [-1])),
+  epsilon: op([], () => KERAS_EPSILON),
+  floatx: op([], () => 'float32'),
+};
+
+function prefixed(prefix: string, table: OpTable): [string, OpSpec][] {
+  return Object.entries(table).map(([name, spec]) => [`${prefix}.${name}`, spec]);
+}
+
+const calls: OpTable = Object.fromEntries([
+  ...prefixed('tf', math),
+  ...prefixed('tf.math', math),
+  ...prefixed('tf.nn', nn),
+  ...prefixed('tf', top),
+  ['tf.nn.softmax', nn.softmax],
+  ['tf.math.softmax', nn.softmax],
+  ['tf.math.log_softmax', nn.log_softmax],
+  ['tf.linalg.matmul', top.matmul],
+  ['tf.linalg.norm', top.norm],
+  ['tf.math.l2_normalize', op(['x', 'axis', 'epsilon'], (a) => {
+    const { tf } = a;
+    const x = asFloat(tf, a.tensor('x'));
+    const sq = tf.sum(tf.square(x), a.axis('axis'), true);
+    return tf.mul(x, tf.rsqrt(tf.maximum(sq, a.number('epsilon', 1e-12))));
+  })],
+  ...prefixed('K', backend),
+  ...prefixed('keras.backend', backend),
+  ...prefixed('tf.keras.backend', backend),
+  ...Object.entries(kerasLossTable),
+  ...Object.entries(pythonBuiltins),
+]);
+
+/** Python operators cover most of TF's tensor methods; Keras code rarely calls methods on tensors. */
+const methods: OpTable = {};
+
+export const kerasOps: FrameworkOps = {
+  calls,
+  methods,
+  constants: {
+    ...pythonConstants,
+    'tf.float32': 'float32',
+    'tf.float64': 'float32',
+    'tf.float16': 'float32',
+    'tf.int32': 'int32',
+    'tf.int64': 'int32',
+    'tf.bool': 'bool',
+  },
+};

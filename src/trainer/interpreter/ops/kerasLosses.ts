@@ -1,0 +1,115 @@
+// Keras losses as tf.keras 2.x computes them: probabilities are clipped to [ε, 1 − ε] with ε = 1e-7
+// (`K.epsilon()`), categorical cross-entropy first rescales predictions to sum to 1 over the class axis, and every
+// `tf.keras.losses.*` function returns one value per sample (a mean over the last axis where Keras takes one).
+import { op } from '../args';
+import type { OpArgs, OpTable, Tensor, Tf } from '../types';
+import { asFloat } from '../values';
+import { clip, compare, logSoftmax, softplus, where } from './shared';
+
+export const KERAS_EPSILON = 1e-7;
+
+const pair = (a: OpArgs) => [asFloat(a.tf, a.tensor('y_true')), asFloat(a.tf, a.tensor('y_pred'))] as const;
+
+/** `K.categorical_crossentropy(target, output, from_logits, axis)`: one value per sample. */
+export function categoricalCrossentropy(tf: Tf, target: Tensor, output: Tensor, fromLogits: boolean, axis = -1): Tensor {
+  if (fromLogits) return tf.neg(tf.sum(tf.mul(target, logSoftmax(tf, output, axis)), axis));
+  const scaled = tf.div(output, tf.sum(output, axis, true));
+  const p = clip(tf, scaled, KERAS_EPSILON, 1 - KERAS_EPSILON);
+  return tf.neg(tf.sum(tf.mul(target, tf.log(p)), axis));
+}
+
+/** `K.binary_crossentropy(target, output, from_logits)`: elementwise, as tf.keras 2.x writes it. */
+export function binaryCrossentropy(tf: Tf, target: Tensor, output: Tensor, fromLogits: boolean): Tensor {
+  if (fromLogits) return tf.sub(softplus(tf, output), tf.mul(output, target));
+  const p = clip(tf, output, KERAS_EPSILON, 1 - KERAS_EPSILON);
+  const pos = tf.mul(target, tf.log(tf.add(p, KERAS_EPSILON)));
+  const neg = tf.mul(tf.sub(1, target), tf.log(tf.add(tf.sub(1, p), KERAS_EPSILON)));
+  return tf.neg(tf.add(pos, neg));
+}
+
+/** `K.sparse_categorical_crossentropy(target, output, from_logits, axis)`: integer class targets. */
+export function sparseCategoricalCrossentropy(tf: Tf, target: Tensor, output: Tensor, fromLogits: boolean, axis = -1): Tensor {
+  const classes = output.shape[output.rank + (axis < 0 ? axis : axis - output.rank)];
+  const labels = target.rank === output.rank ? tf.squeeze(target, [target.rank - 1]) : target;
+  const onehot = tf.oneHot(tf.cast(labels, 'int32'), classes);
+  // Keras takes log of the clipped probabilities and feeds them to a softmax cross-entropy as logits.
+  const logits = fromLogits ? output : tf.log(clip(tf, output, KERAS_EPSILON, 1 - KERAS_EPSILON));
+  return tf.neg(tf.sum(tf.mul(onehot, logSoftmax(tf, logits, axis)), axis));
+}
+
+function smooth(tf: Tf, t: Tensor, ls: number, classes: number): Tensor {
+  return ls > 0 ? tf.add(tf.mul(t, 1 - ls), ls / classes) : t;
+}
+
+const lossParams = ['y_true', 'y_pred', 'from_logits', 'label_smoothing', 'axis'];
+
+const losses: OpTable = {
+  categorical_crossentropy: op(lossParams, (a) => {
+    const [t, p] = pair(a);
+    const yt = smooth(a.tf, t, a.number('label_smoothing', 0), p.shape[p.rank - 1]);
+    return categoricalCrossentropy(a.tf, yt, p, a.bool('from_logits', false), a.number('axis', -1));
+  }),
+  binary_crossentropy: op(lossParams, (a) => {
+    const [t, p] = pair(a);
+    const yt = smooth(a.tf, t, a.number('label_smoothing', 0), 2);
+    return a.tf.mean(binaryCrossentropy(a.tf, yt, p, a.bool('from_logits', false)), a.number('axis', -1));
+  }),
+  sparse_categorical_crossentropy: op(['y_true', 'y_pred', 'from_logits', 'axis'], (a) =>
+    sparseCategoricalCrossentropy(a.tf, a.tensor('y_true'), asFloat(a.tf, a.tensor('y_pred')), a.bool('from_logits', false), a.number('axis', -1)),
+  ),
+  mean_squared_error: op(['y_true', 'y_pred'], (a) => {
+    const [t, p] = pair(a);
+    return a.tf.mean(a.tf.squaredDifference(p, t), -1);
+  }),
+  mean_absolute_error: op(['y_true', 'y_pred'], (a) => {
+    const [t, p] = pair(a);
+    return a.tf.mean(a.tf.abs(a.tf.sub(p, t)), -1);
+  }),
+  huber: op(['y_true', 'y_pred', 'delta'], (a) => {
+    const [t, p] = pair(a);
+    const { tf } = a;
+    const d = a.number('delta', 1);
+    const err = tf.abs(tf.sub(p, t));
+    const quad = tf.mul(0.5, tf.square(err));
+    const lin = tf.sub(tf.mul(d, err), 0.5 * d * d);
+    return tf.mean(where(tf, compare(tf, '<=', err, tf.scalar(d)), quad, lin), -1);
+  }),
+  kl_divergence: op(['y_true', 'y_pred'], (a) => {
+    const [t, p] = pair(a);
+    const { tf } = a;
+    const ct = clip(tf, t, KERAS_EPSILON, 1);
+    const cp = clip(tf, p, KERAS_EPSILON, 1);
+    return tf.sum(tf.mul(ct, tf.log(tf.div(ct, cp))), -1);
+  }),
+};
+
+const aliases: Record<string, string> = {
+  mse: 'mean_squared_error',
+  MSE: 'mean_squared_error',
+  mae: 'mean_absolute_error',
+  MAE: 'mean_absolute_error',
+  huber_loss: 'huber',
+  kld: 'kl_divergence',
+  KLD: 'kl_divergence',
+  kullback_leibler_divergence: 'kl_divergence',
+};
+
+/** The loss functions under every prefix Keras code reaches them by (`tf.keras.losses.mse`, `keras.losses.…`). */
+export const kerasLossTable: OpTable = Object.fromEntries(
+  ['tf.keras.losses', 'keras.losses', 'tf.losses', 'tf.keras.metrics', 'keras.metrics'].flatMap((prefix) =>
+    [...Object.keys(losses), ...Object.keys(aliases)].map((name) => [`${prefix}.${name}`, losses[aliases[name] ?? name]]),
+  ),
+);
+
+/** `K.*` backend cross-entropies: elementwise (binary) or per sample (categorical), no mean over the last axis. */
+export const kerasBackendLosses: OpTable = {
+  categorical_crossentropy: op(['target', 'output', 'from_logits', 'axis'], (a) =>
+    categoricalCrossentropy(a.tf, asFloat(a.tf, a.tensor('target')), asFloat(a.tf, a.tensor('output')), a.bool('from_logits', false), a.number('axis', -1)),
+  ),
+  binary_crossentropy: op(['target', 'output', 'from_logits'], (a) =>
+    binaryCrossentropy(a.tf, asFloat(a.tf, a.tensor('target')), asFloat(a.tf, a.tensor('output')), a.bool('from_logits', false)),
+  ),
+  sparse_categorical_crossentropy: op(['target', 'output', 'from_logits', 'axis'], (a) =>
+    sparseCategoricalCrossentropy(a.tf, a.tensor('target'), asFloat(a.tf, a.tensor('output')), a.bool('from_logits', false), a.number('axis', -1)),
+  ),
+};

@@ -1,0 +1,56 @@
+// Python builtins and `math` constants that loss code uses on numbers and tensors (`abs(x)`, `sum([...])`, `math.pi`).
+import { op } from '../args';
+import type { OpTable, Value } from '../types';
+import { asFloat, isTensor } from '../values';
+import { sumList } from './builders';
+
+const numeric = (f: (x: number) => number) => op(['x'], (a) => f(a.number('x')));
+
+export const pythonBuiltins: OpTable = {
+  abs: op(['x'], (a) => {
+    const v = a.value('x');
+    return typeof v === 'number' ? Math.abs(v) : a.tf.abs(asFloat(a.tf, a.tensor('x')));
+  }),
+  sum: op(['iterable', 'start'], (a) => {
+    const v = a.value('iterable');
+    const start = a.optNumber('start') ?? 0;
+    if (Array.isArray(v)) {
+      if (v.every((x) => typeof x === 'number')) return (v as number[]).reduce((s, x) => s + x, start);
+      return a.tf.add(sumList(a.tf, v), start);
+    }
+    // Iterating a tensor walks its first axis.
+    return a.tf.add(a.tf.sum(asFloat(a.tf, a.tensor('iterable')), 0), start);
+  }),
+  max: op(['a', 'b'], (a) => pick(a.value('a'), a.value('b'), a.rest, Math.max)),
+  min: op(['a', 'b'], (a) => pick(a.value('a'), a.value('b'), a.rest, Math.min)),
+  float: op(['x'], (a) => a.number('x')),
+  int: op(['x'], (a) => Math.trunc(a.number('x'))),
+  len: op(['x'], (a) => {
+    const v = a.value('x');
+    if (Array.isArray(v)) return v.length;
+    if (isTensor(v) && v.rank > 0) return v.shape[0];
+    throw new Error('len() needs a tuple or a tensor');
+  }),
+  pow: op(['base', 'exp'], (a) => a.number('base') ** a.number('exp')),
+  'math.sqrt': numeric(Math.sqrt),
+  'math.log': numeric(Math.log),
+  'math.exp': numeric(Math.exp),
+  'math.fabs': numeric(Math.abs),
+};
+
+function pick(x: Value | undefined, y: Value | undefined, rest: Value[], f: (...n: number[]) => number): Value {
+  const items = y === undefined ? (Array.isArray(x) ? x : [x]) : [x, y, ...rest];
+  if (!items.every((v) => typeof v === 'number')) throw new Error('max()/min() of tensors: use the framework op (tf.maximum, torch.maximum)');
+  return f(...(items as number[]));
+}
+
+export const pythonConstants: Record<string, Value> = {
+  'math.pi': Math.PI,
+  'math.e': Math.E,
+  'math.inf': Number.POSITIVE_INFINITY,
+  'np.pi': Math.PI,
+  'np.e': Math.E,
+  'np.inf': Number.POSITIVE_INFINITY,
+  'np.float32': 'float32',
+  'np.newaxis': null,
+};

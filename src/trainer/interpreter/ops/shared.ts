@@ -1,0 +1,117 @@
+// Math shared by the framework op tables: reductions with axis/keepdims, softmax on any axis, clipping, casts,
+// comparisons (outside the gradient, as the frameworks treat them) and the reduction modes of loss functions.
+import { LossEvaluationError } from '../errors';
+import type { OpArgs, Tensor, Tf, Value } from '../types';
+import { asFloat } from '../values';
+
+export type ReduceKind = 'sum' | 'mean' | 'max' | 'min' | 'prod' | 'logsumexp';
+
+/** Reduces `x` over `axis` (undefined: every axis); negative axes count from the end as in every framework. */
+export function reduce(tf: Tf, kind: ReduceKind, x: Tensor, axis?: number | number[], keepDims = false): Tensor {
+  const f = kind === 'max' || kind === 'min' ? x : asFloat(tf, x);
+  switch (kind) {
+    case 'sum': return tf.sum(f, axis, keepDims);
+    case 'mean': return tf.mean(f, axis, keepDims);
+    case 'max': return tf.max(f, axis, keepDims);
+    case 'min': return tf.min(f, axis, keepDims);
+    case 'prod': return tf.prod(f, axis, keepDims);
+    case 'logsumexp': return tf.logSumExp(f, axis, keepDims);
+  }
+}
+
+/** Softmax along any axis (tfjs' own only takes the last one). */
+export function softmax(tf: Tf, x: Tensor, axis = -1): Tensor {
+  const f = asFloat(tf, x);
+  const e = tf.exp(tf.sub(f, tf.max(f, axis, true)));
+  return tf.div(e, tf.sum(e, axis, true));
+}
+
+export function logSoftmax(tf: Tf, x: Tensor, axis = -1): Tensor {
+  const f = asFloat(tf, x);
+  return tf.sub(f, tf.logSumExp(f, axis, true));
+}
+
+/** Clip to [lo, hi]; either bound may be absent (`torch.clamp(x, min=0)`). Bounds may be tensors. */
+export function clip(tf: Tf, x: Tensor, lo?: Tensor | number, hi?: Tensor | number): Tensor {
+  let out = asFloat(tf, x);
+  if (typeof lo === 'number' && typeof hi === 'number') return tf.clipByValue(out, lo, hi);
+  if (lo !== undefined) out = tf.maximum(out, lo);
+  if (hi !== undefined) out = tf.minimum(out, hi);
+  return out;
+}
+
+/** A framework dtype name (`tf.float32`, `torch.long`, `'float'`) as a tfjs dtype. */
+export function tfjsDtype(name: Value | undefined): 'float32' | 'int32' | 'bool' {
+  if (typeof name !== 'string') return 'float32';
+  if (/^(bool|boolean)$/.test(name)) return 'bool';
+  if (/^(u?int(8|16|32|64)?|long|short)$/.test(name)) return 'int32';
+  return 'float32';
+}
+
+export function cast(tf: Tf, x: Tensor, dtype: Value | undefined): Tensor {
+  const d = tfjsDtype(dtype);
+  return x.dtype === d ? x : tf.cast(x, d);
+}
+
+export type CompareKind = '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
+
+/**
+ * A comparison or logical op on tensors. Frameworks give them no gradient (they cut the graph); tfjs has no
+ * gradient registered for them, so they run inside a custom-gradient op that passes zeros back to the inputs.
+ */
+export function compare(tf: Tf, kind: CompareKind, a: Tensor, b: Tensor): Tensor {
+  const fa = asFloat(tf, a);
+  const fb = asFloat(tf, b);
+  const f = tf.customGrad((...inputs) => {
+    const [x, y] = inputs as Tensor[];
+    return { value: compareRaw(tf, kind, x, y), gradFunc: () => [tf.zerosLike(x), tf.zerosLike(y)] };
+  });
+  return f(fa, fb);
+}
+
+function compareRaw(tf: Tf, kind: CompareKind, a: Tensor, b: Tensor): Tensor {
+  switch (kind) {
+    case '<': return tf.less(a, b);
+    case '<=': return tf.lessEqual(a, b);
+    case '>': return tf.greater(a, b);
+    case '>=': return tf.greaterEqual(a, b);
+    case '==': return tf.equal(a, b);
+    case '!=': return tf.notEqual(a, b);
+    case 'and': return tf.logicalAnd(tf.cast(a, 'bool'), tf.cast(b, 'bool'));
+    case 'or': return tf.logicalOr(tf.cast(a, 'bool'), tf.cast(b, 'bool'));
+  }
+}
+
+/** `where(cond, a, b)`: cond may be bool or float (non-zero is true); shapes broadcast. */
+export function where(tf: Tf, cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  const c = cond.dtype === 'bool' ? cond : compare(tf, '!=', cond, tf.scalar(0));
+  return tf.where(c, asFloat(tf, a), asFloat(tf, b));
+}
+
+/** NumPy broadcasting of two shapes (throws a plain Error the caller turns into a located message). */
+export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new Error(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** PyTorch's `reduction=` (and TF.js' Reduction enum, mapped by the tfjs table): 'mean' | 'sum' | 'none'. */
+export function applyReduction(tf: Tf, a: OpArgs, perElement: Tensor, fallback = 'mean'): Tensor {
+  const mode = a.string('reduction', fallback);
+  if (mode === 'mean') return tf.mean(perElement);
+  if (mode === 'sum') return tf.sum(perElement);
+  if (mode === 'none') return perElement;
+  throw new LossEvaluationError(a.op, a.range, `unknown reduction '${mode}' (expected 'mean', 'sum' or 'none')`);
+}
+
+/** Numerically stable `log(1 + exp(-|x|)) + max(x, 0)` = softplus(x). */
+export function softplus(tf: Tf, x: Tensor): Tensor {
+  const f = asFloat(tf, x);
+  return tf.add(tf.relu(f), tf.log1p(tf.exp(tf.neg(tf.abs(f)))));
+}

@@ -1,0 +1,181 @@
+// The TensorFlow.js op table: `tf.*` functions, the same ops chained as tensor methods (`yPred.sum(-1)`,
+// `a.sub(b).square().mean()`), and `tf.losses.*` with their default reduction (SUM_BY_NONZERO_WEIGHTS: a mean
+// over all elements when no weights are given). JS arguments are positional; names here are for messages only.
+import { op } from '../args';
+import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor } from '../types';
+import { asFloat } from '../values';
+import {
+  binaryOp, castOp, clipOp, compareOp, constantOp, normOp, reduceOp, shapeArg, softmaxOp, sumList, unaryOp, whereOp,
+} from './builders';
+import { logSoftmax, softplus } from './shared';
+
+const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['x', 'axis', 'keepDims'], kind);
+
+/** Ops that exist both as `tf.x(t, …)` and `t.x(…)`. */
+const chainable: OpTable = {
+  sum: red('sum'),
+  mean: red('mean'),
+  max: red('max'),
+  min: red('min'),
+  prod: red('prod'),
+  logSumExp: red('logsumexp'),
+  norm: normOp(['x', 'ord', 'axis', 'keepDims']),
+  abs: unaryOp('x', (tf, x) => tf.abs(x)),
+  square: unaryOp('x', (tf, x) => tf.square(x)),
+  sqrt: unaryOp('x', (tf, x) => tf.sqrt(x)),
+  rsqrt: unaryOp('x', (tf, x) => tf.rsqrt(x)),
+  exp: unaryOp('x', (tf, x) => tf.exp(x)),
+  log: unaryOp('x', (tf, x) => tf.log(x)),
+  log1p: unaryOp('x', (tf, x) => tf.log1p(x)),
+  relu: unaryOp('x', (tf, x) => tf.relu(x)),
+  elu: unaryOp('x', (tf, x) => tf.elu(x)),
+  sigmoid: unaryOp('x', (tf, x) => tf.sigmoid(x)),
+  logSigmoid: unaryOp('x', (tf, x) => tf.neg(softplus(tf, tf.neg(x)))),
+  softplus: unaryOp('x', (tf, x) => softplus(tf, x)),
+  tanh: unaryOp('x', (tf, x) => tf.tanh(x)),
+  neg: unaryOp('x', (tf, x) => tf.neg(x)),
+  sign: unaryOp('x', (tf, x) => tf.sign(x)),
+  reciprocal: unaryOp('x', (tf, x) => tf.reciprocal(x)),
+  round: unaryOp('x', (tf, x) => tf.round(x)),
+  floor: unaryOp('x', (tf, x) => tf.floor(x)),
+  softmax: softmaxOp(['logits', 'dim']),
+  logSoftmax: softmaxOp(['logits', 'axis'], true),
+  leakyRelu: op(['x', 'alpha'], (a) => a.tf.leakyRelu(asFloat(a.tf, a.tensor('x')), a.number('alpha', 0.2))),
+  add: binaryOp(['a', 'b'], (tf, a, b) => tf.add(a, b)),
+  sub: binaryOp(['a', 'b'], (tf, a, b) => tf.sub(a, b)),
+  mul: binaryOp(['a', 'b'], (tf, a, b) => tf.mul(a, b)),
+  div: binaryOp(['a', 'b'], (tf, a, b) => tf.div(a, b)),
+  divNoNan: binaryOp(['a', 'b'], (tf, a, b) => tf.divNoNan(a, b)),
+  maximum: binaryOp(['a', 'b'], (tf, a, b) => tf.maximum(a, b)),
+  minimum: binaryOp(['a', 'b'], (tf, a, b) => tf.minimum(a, b)),
+  pow: binaryOp(['base', 'exp'], (tf, a, b) => tf.pow(a, b)),
+  squaredDifference: binaryOp(['a', 'b'], (tf, a, b) => tf.squaredDifference(a, b)),
+  matMul: binaryOp(['a', 'b'], (tf, a, b) => tf.matMul(a, b)),
+  greater: compareOp(['a', 'b'], '>'),
+  greaterEqual: compareOp(['a', 'b'], '>='),
+  less: compareOp(['a', 'b'], '<'),
+  lessEqual: compareOp(['a', 'b'], '<='),
+  equal: compareOp(['a', 'b'], '=='),
+  notEqual: compareOp(['a', 'b'], '!='),
+  logicalAnd: compareOp(['a', 'b'], 'and'),
+  logicalOr: compareOp(['a', 'b'], 'or'),
+  clipByValue: clipOp(['x', 'clipValueMin', 'clipValueMax']),
+  cast: castOp(['x', 'dtype']),
+  onesLike: unaryOp('x', (tf, x) => tf.onesLike(x)),
+  zerosLike: unaryOp('x', (tf, x) => tf.zerosLike(x)),
+  reshape: op(['x', 'shape'], (a) => a.tf.reshape(a.tensor('x'), shapeArg(a, 'shape'))),
+  flatten: unaryOp('x', (tf, x) => tf.reshape(x, [-1])),
+  transpose: op(['x', 'perm'], (a) => a.tf.transpose(a.tensor('x'), a.axis('perm') as number[] | undefined)),
+  expandDims: op(['x', 'axis'], (a) => a.tf.expandDims(a.tensor('x'), a.number('axis', 0))),
+  squeeze: op(['x', 'axis'], (a) => {
+    const axis = a.axis('axis');
+    return a.tf.squeeze(a.tensor('x'), axis === undefined ? undefined : Array.isArray(axis) ? axis : [axis]);
+  }),
+  slice: op(['x', 'begin', 'size'], (a) => {
+    const begin = a.axis('begin');
+    const size = a.axis('size');
+    return a.tf.slice(a.tensor('x'), begin ?? 0, size);
+  }),
+};
+
+/** TF.js `Reduction` values: NONE 0, MEAN 1, SUM 2, SUM_BY_NONZERO_WEIGHTS 3 (the default). */
+function reduceLoss(a: OpArgs, losses: Tensor): Tensor {
+  const { tf } = a;
+  const weights = a.optTensor('weights');
+  const weighted = weights ? tf.mul(losses, asFloat(tf, weights)) : losses;
+  const mode = a.number('reduction', 3);
+  if (mode === 0) return weighted;
+  if (mode === 2) return tf.sum(weighted);
+  if (mode === 1) return weights ? tf.div(tf.sum(weighted), tf.sum(tf.mul(tf.onesLike(losses), asFloat(tf, weights)))) : tf.mean(weighted);
+  if (!weights) return tf.mean(weighted);
+  const nonZero = tf.sum(tf.cast(tf.notEqual(tf.mul(tf.onesLike(losses), weights), 0), 'float32'));
+  return tf.divNoNan(tf.sum(weighted), nonZero);
+}
+
+const two = (a: OpArgs, first: string, second: string) => [asFloat(a.tf, a.tensor(first)), asFloat(a.tf, a.tensor(second))] as const;
+
+const losses: OpTable = {
+  meanSquaredError: op(['labels', 'predictions', 'weights', 'reduction'], (a) => {
+    const [t, p] = two(a, 'labels', 'predictions');
+    return reduceLoss(a, a.tf.squaredDifference(t, p));
+  }),
+  absoluteDifference: op(['labels', 'predictions', 'weights', 'reduction'], (a) => {
+    const [t, p] = two(a, 'labels', 'predictions');
+    return reduceLoss(a, a.tf.abs(a.tf.sub(t, p)));
+  }),
+  huberLoss: op(['labels', 'predictions', 'weights', 'delta', 'reduction'], (a) => {
+    const [t, p] = two(a, 'labels', 'predictions');
+    const { tf } = a;
+    const delta = a.number('delta', 1);
+    const err = tf.abs(tf.sub(p, t));
+    const quad = tf.minimum(err, delta);
+    return reduceLoss(a, tf.add(tf.mul(0.5, tf.square(quad)), tf.mul(delta, tf.sub(err, quad))));
+  }),
+  logLoss: op(['labels', 'predictions', 'weights', 'epsilon', 'reduction'], (a) => {
+    const [t, p] = two(a, 'labels', 'predictions');
+    const { tf } = a;
+    const eps = a.number('epsilon', 1e-7);
+    const pos = tf.mul(t, tf.log(tf.add(p, eps)));
+    const neg = tf.mul(tf.sub(1, t), tf.log(tf.add(tf.sub(1, p), eps)));
+    return reduceLoss(a, tf.neg(tf.add(pos, neg)));
+  }),
+  sigmoidCrossEntropy: op(['multiClassLabels', 'logits', 'weights', 'labelSmoothing', 'reduction'], (a) => {
+    const [t0, x] = two(a, 'multiClassLabels', 'logits');
+    const { tf } = a;
+    const ls = a.number('labelSmoothing', 0);
+    const t = ls > 0 ? tf.add(tf.mul(t0, 1 - ls), 0.5 * ls) : t0;
+    return reduceLoss(a, tf.sub(softplus(tf, x), tf.mul(x, t)));
+  }),
+  softmaxCrossEntropy: op(['onehotLabels', 'logits', 'weights', 'labelSmoothing', 'reduction'], (a) => {
+    const [t0, x] = two(a, 'onehotLabels', 'logits');
+    const { tf } = a;
+    const ls = a.number('labelSmoothing', 0);
+    const classes = x.shape[x.rank - 1];
+    const t = ls > 0 ? tf.add(tf.mul(t0, 1 - ls), ls / classes) : t0;
+    return reduceLoss(a, tf.neg(tf.sum(tf.mul(t, logSoftmax(tf, x, -1)), -1)));
+  }),
+  hingeLoss: op(['labels', 'predictions', 'weights', 'reduction'], (a) => {
+    const [t, p] = two(a, 'labels', 'predictions');
+    const { tf } = a;
+    return reduceLoss(a, tf.relu(tf.sub(1, tf.mul(tf.sub(tf.mul(2, t), 1), p))));
+  }),
+  cosineDistance: op(['labels', 'predictions', 'axis', 'weights', 'reduction'], (a) => {
+    const [t, p] = two(a, 'labels', 'predictions');
+    return reduceLoss(a, a.tf.sub(1, a.tf.sum(a.tf.mul(t, p), a.number('axis'), true)));
+  }),
+};
+
+const factories: OpTable = {
+  scalar: constantOp(['value', 'dtype']),
+  tensor: constantOp(['values', 'shape']),
+  tensor1d: constantOp(['values', 'dtype']),
+  tensor2d: constantOp(['values', 'shape']),
+  where: whereOp(['condition', 'a', 'b']),
+  addN: op(['tensors'], (a) => sumList(a.tf, a.value('tensors') as never)),
+  oneHot: op(['indices', 'depth'], (a) => a.tf.oneHot(a.tf.cast(a.tensor('indices'), 'int32'), a.number('depth'))),
+};
+
+function prefixed(prefix: string, table: OpTable): [string, OpSpec][] {
+  return Object.entries(table).map(([name, spec]) => [`${prefix}.${name}`, spec]);
+}
+
+/** Chained-only methods. */
+const methodOnly: OpTable = {
+  asScalar: unaryOp('x', (tf, x) => tf.reshape(x, [])),
+  asType: castOp(['x', 'dtype']),
+  toFloat: castOp(['x', 'dtype']),
+  clone: unaryOp('x', (tf, x) => tf.clone(x)),
+};
+
+export const tfjsOps: FrameworkOps = {
+  calls: Object.fromEntries([...prefixed('tf', chainable), ...prefixed('tf', factories), ...prefixed('tf.losses', losses)]),
+  methods: { ...chainable, ...methodOnly },
+  constants: {
+    'tf.Reduction.NONE': 0,
+    'tf.Reduction.MEAN': 1,
+    'tf.Reduction.SUM': 2,
+    'tf.Reduction.SUM_BY_NONZERO_WEIGHTS': 3,
+    'Math.PI': Math.PI,
+    'Math.E': Math.E,
+  },
+};

@@ -1,0 +1,133 @@
+// PyTorch functional losses (`F.*`) as torch 1.13 computes them, with their `reduction` ('mean' | 'sum' | 'none').
+import { op } from '../args';
+import type { OpArgs, OpTable, Tensor, Tf } from '../types';
+import { asFloat } from '../values';
+import { applyReduction, logSoftmax, softplus } from './shared';
+
+const pair = (a: OpArgs) => [asFloat(a.tf, a.tensor('input')), asFloat(a.tf, a.tensor('target'))] as const;
+
+/** Parameters of the element-wise losses, legacy `size_average`/`reduce` included so positions line up. */
+const elementwise = ['input', 'target', 'size_average', 'reduce', 'reduction'];
+
+/** Class targets (integers, shape [N] or [N, d…]) or probabilities (same shape as the input) for cross-entropy. */
+function crossEntropy(a: OpArgs): Tensor {
+  const { tf } = a;
+  const logits = asFloat(tf, a.tensor('input'));
+  const target = a.tensor('target');
+  const classAxis = logits.rank > 1 ? 1 : 0;
+  const classes = logits.shape[classAxis] as number;
+  const logp = logSoftmax(tf, logits, classAxis);
+  const ls = a.number('label_smoothing', 0);
+  const weight = a.optTensor('weight');
+  const probabilities = target.rank === logits.rank && target.shape.every((d, i) => d === logits.shape[i]);
+  const toClassAxis = (w: Tensor) => (logits.rank > 1 ? tf.reshape(w, [1, classes, ...logits.shape.slice(2).map(() => 1)] as number[]) : w);
+  if (probabilities) {
+    let t = asFloat(tf, target);
+    if (ls > 0) t = tf.add(tf.mul(t, 1 - ls), ls / classes);
+    const wl = weight ? tf.mul(logp, toClassAxis(asFloat(tf, weight))) : logp;
+    const perSample = tf.neg(tf.sum(tf.mul(t, wl), classAxis));
+    return applyReduction(tf, a, perSample);
+  }
+  const labels = tf.cast(target, 'int32');
+  let onehot = tf.oneHot(labels, classes);
+  // oneHot appends the class axis last; move it to axis 1 like the logits.
+  if (logits.rank > 2) onehot = tf.transpose(onehot, [0, onehot.rank - 1, ...Array.from({ length: onehot.rank - 2 }, (_, i) => i + 1)]);
+  const wc = weight ? toClassAxis(asFloat(tf, weight)) : tf.onesLike(tf.sum(onehot, 0, true));
+  let perSample = tf.neg(tf.sum(tf.mul(tf.mul(onehot, wc), logp), classAxis));
+  if (ls > 0) {
+    const smoothTerm = tf.neg(tf.sum(tf.mul(wc, logp), classAxis));
+    perSample = tf.add(tf.mul(perSample, 1 - ls), tf.mul(smoothTerm, ls / classes));
+  }
+  if (weight && a.string('reduction', 'mean') === 'mean') {
+    // A weighted mean: divided by the total weight of the targets' classes, as PyTorch does.
+    return tf.div(tf.sum(perSample), tf.sum(tf.mul(onehot, wc)));
+  }
+  return applyReduction(tf, a, perSample);
+}
+
+function nllLoss(a: OpArgs): Tensor {
+  const { tf } = a;
+  const logp = asFloat(tf, a.tensor('input'));
+  const classes = logp.shape[logp.rank > 1 ? 1 : 0] as number;
+  const onehot = tf.oneHot(tf.cast(a.tensor('target'), 'int32'), classes);
+  const weight = a.optTensor('weight');
+  const wc = weight ? asFloat(tf, weight) : tf.onesLike(tf.sum(onehot, 0));
+  const perSample = tf.neg(tf.sum(tf.mul(tf.mul(onehot, wc), logp), -1));
+  if (weight && a.string('reduction', 'mean') === 'mean') return tf.div(tf.sum(perSample), tf.sum(tf.mul(onehot, wc)));
+  return applyReduction(tf, a, perSample);
+}
+
+function withWeight(tf: Tf, a: OpArgs, loss: Tensor): Tensor {
+  const w = a.optTensor('weight');
+  return w ? tf.mul(loss, asFloat(tf, w)) : loss;
+}
+
+const losses: OpTable = {
+  mse_loss: op(elementwise, (a) => {
+    const [x, y] = pair(a);
+    return applyReduction(a.tf, a, a.tf.squaredDifference(x, y));
+  }),
+  l1_loss: op(elementwise, (a) => {
+    const [x, y] = pair(a);
+    return applyReduction(a.tf, a, a.tf.abs(a.tf.sub(x, y)));
+  }),
+  smooth_l1_loss: op([...elementwise, 'beta'], (a) => {
+    const [x, y] = pair(a);
+    const { tf } = a;
+    const beta = a.number('beta', 1);
+    const d = tf.abs(tf.sub(x, y));
+    if (beta === 0) return applyReduction(tf, a, d);
+    // min(d, β) splits the two branches without a comparison op in the gradient path:
+    // 0.5·m²/β + (d − m) is 0.5 d²/β inside the β band and d − β/2 outside.
+    const m = tf.minimum(d, beta);
+    const blended = tf.add(tf.div(tf.mul(0.5, tf.square(m)), beta), tf.sub(d, m));
+    return applyReduction(tf, a, blended);
+  }),
+  huber_loss: op(['input', 'target', 'reduction', 'delta'], (a) => {
+    const [x, y] = pair(a);
+    const { tf } = a;
+    const delta = a.number('delta', 1);
+    const d = tf.abs(tf.sub(x, y));
+    const m = tf.minimum(d, delta);
+    // 0.5·m² + δ·(d − m): 0.5 d² inside the δ band, δ(d − δ/2) outside.
+    return applyReduction(tf, a, tf.add(tf.mul(0.5, tf.square(m)), tf.mul(delta, tf.sub(d, m))));
+  }),
+  cross_entropy: op(['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing'], crossEntropy),
+  nll_loss: op(['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction'], nllLoss),
+  binary_cross_entropy: op(['input', 'target', 'weight', 'size_average', 'reduce', 'reduction'], (a) => {
+    const [p, t] = pair(a);
+    const { tf } = a;
+    // PyTorch clamps each log at −100 so that p = 0 or 1 gives a finite loss.
+    const logP = tf.maximum(tf.log(p), -100);
+    const log1mP = tf.maximum(tf.log(tf.sub(1, p)), -100);
+    const loss = tf.neg(tf.add(tf.mul(t, logP), tf.mul(tf.sub(1, t), log1mP)));
+    return applyReduction(tf, a, withWeight(tf, a, loss));
+  }),
+  binary_cross_entropy_with_logits: op(['input', 'target', 'weight', 'size_average', 'reduce', 'reduction', 'pos_weight'], (a) => {
+    const [x, t] = pair(a);
+    const { tf } = a;
+    const pw = a.optTensor('pos_weight');
+    const loss = pw
+      ? tf.add(tf.mul(tf.sub(1, t), x), tf.mul(tf.add(1, tf.mul(tf.sub(asFloat(tf, pw), 1), t)), softplus(tf, tf.neg(x))))
+      : tf.sub(softplus(tf, x), tf.mul(x, t));
+    return applyReduction(tf, a, withWeight(tf, a, loss));
+  }),
+  kl_div: op(['input', 'target', 'size_average', 'reduce', 'reduction', 'log_target'], (a) => {
+    const [logq, t] = pair(a);
+    const { tf } = a;
+    const loss = a.bool('log_target', false)
+      ? tf.mul(tf.exp(t), tf.sub(t, logq))
+      : // xlogy: 0·log 0 = 0 for targets that are exactly zero.
+        tf.sub(tf.mul(t, tf.log(tf.maximum(t, 1e-30))), tf.mul(t, logq));
+    if (a.string('reduction', 'mean') === 'batchmean') return tf.div(tf.sum(loss), loss.rank > 0 ? loss.shape[0] : 1);
+    return applyReduction(tf, a, loss);
+  }),
+};
+
+/** `F.x` and `torch.nn.functional.x`. */
+export const torchLossTable: OpTable = Object.fromEntries(
+  Object.entries(losses).flatMap(([name, spec]) => [
+    [`F.${name}`, spec],
+    [`torch.nn.functional.${name}`, spec],
+  ]),
+);

@@ -1,0 +1,52 @@
+// Types shared by the interpreter and its op tables. Only `import type` from tfjs: the op tables are data that
+// receive the `tf` namespace as an argument, so the analysis can import the op *names* without bundling tfjs.
+import type * as TfCore from '@tensorflow/tfjs-core';
+import type { SourceRange } from '../../analysis/ir';
+
+export type Tf = typeof TfCore;
+export type Tensor = TfCore.Tensor;
+export type Scalar = TfCore.Scalar;
+
+/**
+ * A runtime value: a tensor, a Python/JS number, string or bool, `None`/`null`, or a tuple/list of values
+ * (`axis=(1, 2)`, `x.shape`, `torch.max(x, dim=1)` → (values, indices)).
+ */
+export type Value = Tensor | number | string | boolean | null | Value[];
+
+/** What an op implementation sees: its arguments bound to parameter names, and helpers that convert them. */
+export interface OpArgs {
+  readonly tf: Tf;
+  /** The op as written (`tf.reduce_sum`, `.sum`), for error messages. */
+  readonly op: string;
+  readonly range: SourceRange;
+  has(name: string): boolean;
+  value(name: string): Value | undefined;
+  tensor(name: string): Tensor;
+  optTensor(name: string): Tensor | undefined;
+  number(name: string, fallback?: number): number;
+  optNumber(name: string): number | undefined;
+  bool(name: string, fallback: boolean): boolean;
+  string(name: string, fallback: string): string;
+  /** An axis argument: a number, a tuple of numbers, or absent/None (all axes). */
+  axis(name: string): number | number[] | undefined;
+  /** Positional arguments past the declared parameters (`torch.maximum(a, b)` has none; `tf.add_n([...])`). */
+  readonly rest: Value[];
+}
+
+/** One op: its parameters in positional order (aliases after `|`, e.g. `dim|axis`), and what it computes. */
+export interface OpSpec {
+  params: readonly string[];
+  fn: (a: OpArgs) => Value;
+}
+
+/** Op name → implementation. Free functions are keyed by canonical callee (`tf.reduce_sum`), methods by name. */
+export type OpTable = Readonly<Record<string, OpSpec>>;
+
+export interface FrameworkOps {
+  /** Free functions by canonical dotted callee. */
+  calls: OpTable;
+  /** Tensor methods (`x.sum(dim=1)`, `yPred.mean()`); the tensor is bound to the first parameter `self`. */
+  methods: OpTable;
+  /** Dotted attribute chains that are constants (`tf.float32`, `math.pi`, `tf.Reduction.MEAN`). */
+  constants: Readonly<Record<string, Value>>;
+}

@@ -1,0 +1,81 @@
+// findUnsupported: every op of a LossModel that the trainer could not evaluate, found from the IR alone (no tfjs),
+// so "line N: `tf.foo` is not supported" is shown before training starts.
+import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir';
+import { dottedName } from './evaluate';
+import { opTables } from './ops';
+import { makeLookup } from './scope';
+
+export interface UnsupportedOp {
+  op: string;
+  range: SourceRange;
+  message: string;
+}
+
+/** The sub-expressions of a node, in source order. */
+function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'attr': return [e.object];
+    case 'unary': return [e.operand];
+    case 'binary': return [e.left, e.right];
+    case 'conditional': return [e.test, e.then, e.else];
+    case 'call': return [...e.args, ...Object.values(e.kwargs)];
+    case 'method': return [e.object, ...e.args, ...Object.values(e.kwargs)];
+    case 'subscript':
+      return [e.object, ...e.index.flatMap((it) => (it.kind === 'index' ? [it.value] : it.kind === 'slice' ? [it.start, it.step, it.stop].filter((x): x is Expr => x !== undefined) : []))];
+    case 'tuple': return e.items;
+    default: return [];
+  }
+}
+
+const line = (r: SourceRange) => r.startLine + 1;
+
+export function findUnsupported(model: LossModel): UnsupportedOp[] {
+  const ops = opTables[model.framework];
+  const lookup = makeLookup(model, {});
+  const hyper = new Set(model.params.map((p) => p.name));
+  const found: UnsupportedOp[] = [];
+  const seen = new Set<string>();
+  const report = (op: string, range: SourceRange, message: string) => {
+    const key = `${op}@${range.startLine}:${range.startCol}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    found.push({ op, range, message });
+  };
+  const notSupported = (op: string, r: SourceRange) =>
+    `line ${line(r)}: \`${op}\` is not supported by the Loss Lab trainer (${frameworkName[model.framework]} op table)`;
+
+  const walk = (e: Expr): void => {
+    if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee, e.range));
+    if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`, e.range));
+    if (e.kind === 'unsupported') {
+      report(e.what, e.range, `line ${line(e.range)}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
+    }
+    if (e.kind === 'name' && (e.ref === 'global' || e.ref === 'captured') && lookup(e.name) === undefined && ops.constants[e.name] === undefined && !hyper.has(e.name)) {
+      report(e.name, e.range, `line ${line(e.range)}: \`${e.name}\` is defined outside the loss function; the trainer only sees the function`);
+    }
+    if (e.kind === 'attr') {
+      const dotted = dottedName(e);
+      if (dotted !== undefined && e.object.kind === 'name' && e.object.ref === 'global' && ops.constants[dotted] === undefined && lookup(dotted) === undefined) {
+        report(dotted, e.range, notSupported(dotted, e.range));
+        return;
+      }
+    }
+    for (const c of children(e)) walk(c);
+  };
+
+  const exprs = model.terms.length > 0 ? model.terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr])) : [model.body];
+  for (const e of exprs) walk(e);
+  return found;
+}
+
+const frameworkName: Record<Framework, string> = { keras: 'TensorFlow/Keras', pytorch: 'PyTorch', tfjs: 'TensorFlow.js' };
+
+/** The callees the trainer can evaluate for a framework (for the analysis' supported-op rule). */
+export function supportedCallees(framework: Framework): ReadonlySet<string> {
+  return new Set(Object.keys(opTables[framework].calls));
+}
+
+/** The tensor methods the trainer can evaluate (`sum` for `x.sum(dim=1)`). */
+export function supportedMethods(framework: Framework): ReadonlySet<string> {
+  return new Set(Object.keys(opTables[framework].methods));
+}
