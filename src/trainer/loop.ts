@@ -1,0 +1,243 @@
+// The training loop: K runs in one batched model, one optimizer step per mini-batch, every term measured.
+// Each step's metrics (total, original, each term's raw and weighted value, each recognised constraint's
+// violation, for every active run) are stacked into one tensor that is kept; pending steps are read back with
+// a single dataSync when a message is due (at most `maxMessagesPerSecond`), so reading never costs a sync per
+// scalar. Everything else lives inside tf.tidy, so the tensor count does not grow from step to step.
+// Between steps the loop yields to the event loop, so a stop message or SIGTERM is seen within milliseconds.
+import type { Optimizer, Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { ConstraintKind, Term } from '../analysis/ir';
+import type { RunSpec, RunSummary, StepMetrics, TrainerToHost } from '../protocol/trainer';
+import type { Tf } from './backend';
+import { BatchSampler } from './batches';
+import type { TrialData } from './data';
+import { RunTracker } from './metrics/tracker';
+import { violationFns } from './metrics/violations';
+import type { BatchedMlp } from './model/mlp';
+import type { LossFn } from './runLoss';
+
+export interface LoopOptions {
+  tf: Tf;
+  model: BatchedMlp;
+  optimizer: Optimizer;
+  data: TrialData;
+  runs: RunSpec[];
+  /** One loss per run (the run's λ applied). */
+  losses: LossFn[];
+  terms: Term[];
+  steps: number;
+  batchSize: number;
+  seed: number;
+  /** Validation loss every this many steps (and at the last step). */
+  validateEvery: number;
+  maxMessagesPerSecond: number;
+  /** Where the loss is written, to name a term's line when it goes non-finite. */
+  sourceFile?: string;
+  send: (message: TrainerToHost) => void;
+  shouldStop: () => boolean;
+  /** Called after every step (tests use it to watch the tensor count). */
+  onStep?: (step: number) => void;
+}
+
+export interface LoopResult {
+  summaries: RunSummary[];
+  wallSeconds: number;
+  stepsPerSecond: number;
+}
+
+interface Pending {
+  step: number;
+  /** The runs measured at this step, in order. */
+  runs: number[];
+  metrics: Tensor;
+  /** Validation totals of the same runs, when this step validates. */
+  val?: Tensor;
+}
+
+export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
+  const { tf, model, optimizer, data } = o;
+  const trackers = o.runs.map((r) => new RunTracker(r));
+  const violationTerms = o.terms.filter((t): t is Term & { constraint: NonNullable<Term['constraint']> } => !!t.constraint);
+  const sampler = new BatchSampler(data.train, o.batchSize, o.seed);
+  const yShape = (n: number): number[] => (data.encoding === 'index' ? [n] : [n, data.train.targets]);
+  const valX = data.val ? tf.tensor2d(data.val.x, [data.val.samples, data.val.features]) : undefined;
+  const valY = data.val ? tf.tensor(data.val.y, yShape(data.val.samples)) : undefined;
+  const interval = 1000 / o.maxMessagesPerSecond;
+  const startedAt = performance.now();
+  let lastSent = Number.NEGATIVE_INFINITY;
+  let lastYield = startedAt;
+  let pending: Pending[] = [];
+  let termIds: string[] | undefined;
+  let stepsRun = 0;
+
+  const measure = (out: ReturnType<LossFn>, yPred: Tensor, yTrue: Tensor, k: number): Scalar[] => {
+    termIds ??= o.terms.map((t) => t.id).filter((id) => out.terms[id] !== undefined);
+    const parts: Scalar[] = [out.total, out.original];
+    for (const id of termIds) {
+      const t = out.terms[id];
+      parts.push(t ? t.raw : tf.scalar(Number.NaN), t ? t.weighted : tf.scalar(Number.NaN));
+    }
+    for (const t of violationTerms) {
+      const fn = violationFns[t.constraint.kind as ConstraintKind];
+      parts.push(fn({ tf, yPred, yTrue, kernels: () => model.runKernels(k) }, t.constraint.params));
+    }
+    return parts;
+  };
+
+  const step = (xb: Tensor2D, yb: Tensor, active: number[]): Tensor => {
+    let kept: Tensor | undefined;
+    tf.tidy(() => {
+      optimizer.minimize(
+        () => {
+          const preds = model.predictions(xb);
+          const totals: Scalar[] = [];
+          const parts: Scalar[] = [];
+          for (const k of active) {
+            const out = o.losses[k]!(yb, preds[k]!);
+            totals.push(out.total);
+            parts.push(...measure(out, preds[k]!, yb, k));
+          }
+          kept = tf.keep(tf.stack(parts));
+          return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
+        },
+        false,
+        model.variables,
+      );
+    });
+    return kept!;
+  };
+
+  const validate = (active: number[]): Tensor =>
+    tf.tidy(() => {
+      const preds = model.predictions(valX!);
+      return tf.stack(active.map((k) => o.losses[k]!(valY!, preds[k]!).total));
+    });
+
+  /** Reads every pending step with one dataSync, checks for NaN/Inf, sends one metrics message. */
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    const all = tf.tidy(() => tf.concat(batch.flatMap((p) => (p.val ? [p.metrics, p.val] : [p.metrics])).map((t) => tf.reshape(t, [-1]))));
+    const values = all.dataSync();
+    all.dispose();
+    for (const p of batch) {
+      p.metrics.dispose();
+      p.val?.dispose();
+    }
+    const ids = termIds ?? [];
+    const width = 2 + 2 * ids.length + violationTerms.length;
+    const points: StepMetrics[] = [];
+    let offset = 0;
+    for (const p of batch) {
+      const valOffset = offset + p.runs.length * width;
+      p.runs.forEach((k, i) => {
+        const tracker = trackers[k]!;
+        const base = offset + i * width;
+        if (tracker.status === 'diverged') return;
+        const point: StepMetrics = {
+          runId: tracker.run.id,
+          step: p.step,
+          total: values[base]!,
+          original: values[base + 1]!,
+          terms: Object.fromEntries(ids.map((id, j) => [id, { raw: values[base + 2 + 2 * j]!, weighted: values[base + 3 + 2 * j]! }])),
+          violations: Object.fromEntries(
+            violationTerms.map((t, j) => [t.id, values[base + 2 + 2 * ids.length + j]!]).filter(([, v]) => Number.isFinite(v)),
+          ),
+        };
+        if (p.val) point.valLoss = values[valOffset + i]!;
+        const bad = nonFinite(point, o.terms);
+        if (bad) {
+          diverge(k, p.step, bad);
+          return;
+        }
+        tracker.record(point);
+        points.push(point);
+      });
+      offset = valOffset + (p.val ? p.runs.length : 0);
+    }
+    lastSent = performance.now();
+    const elapsed = (lastSent - startedAt) / 1000;
+    o.send({ type: 'metrics', points, stepsPerSecond: elapsed > 0 ? stepsRun / elapsed : 0 });
+  };
+
+  const diverge = (k: number, stepIndex: number, bad: { term: Term | undefined; what: string }): void => {
+    const tracker = trackers[k]!;
+    const where = bad.term ? ` in term ${bad.term.id} '${bad.term.label}' (line ${bad.term.range.startLine + 1})` : '';
+    const message = `run ${tracker.run.label || tracker.run.id}: ${bad.what} is not finite at step ${stepIndex}${where}`;
+    tracker.end('diverged', performance.now(), message);
+    tracker.stepsDone = stepIndex;
+    o.send({
+      type: 'error',
+      kind: 'non-finite',
+      message,
+      step: stepIndex,
+      runId: tracker.run.id,
+      fatal: false,
+      ...(bad.term ? { term: bad.term.id, location: { line: bad.term.range.startLine + 1, ...(o.sourceFile ? { file: o.sourceFile } : {}) } } : {}),
+    });
+    o.send({ type: 'run-ended', summary: tracker.summary(startedAt, performance.now()) });
+  };
+
+  try {
+    for (let s = 0; s < o.steps; s++) {
+      if (o.shouldStop()) break;
+      const active = trackers.flatMap((t, k) => (t.active ? [k] : []));
+      if (active.length === 0) break;
+      const batch = sampler.next();
+      const xb = tf.tensor2d(batch.x, [batch.size, data.train.features]);
+      const yb = tf.tensor(batch.y, yShape(batch.size));
+      let metrics: Tensor;
+      try {
+        metrics = step(xb, yb, active);
+      } finally {
+        xb.dispose();
+        yb.dispose();
+      }
+      const last = s === o.steps - 1;
+      const val = valX && (s % o.validateEvery === 0 || last) ? validate(active) : undefined;
+      pending.push({ step: s, runs: active, metrics, ...(val ? { val } : {}) });
+      stepsRun = s + 1;
+      for (const k of active) trackers[k]!.stepsDone = s + 1;
+      const now = performance.now();
+      if (now - lastSent >= interval) flush();
+      o.onStep?.(s);
+      if (now - lastYield > 8) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
+    // The last message still respects the rate.
+    const wait = interval - (performance.now() - lastSent);
+    if (pending.length > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    flush();
+  } finally {
+    for (const p of pending) {
+      p.metrics.dispose();
+      p.val?.dispose();
+    }
+    valX?.dispose();
+    valY?.dispose();
+  }
+  const now = performance.now();
+  const stopped = o.shouldStop();
+  for (const t of trackers) {
+    if (t.active) {
+      t.end(stopped ? 'stopped' : 'completed', now, stopped ? `stopped after ${t.stepsDone} of ${o.steps} steps` : undefined);
+      o.send({ type: 'run-ended', summary: t.summary(startedAt, now) });
+    }
+  }
+  const wallSeconds = (now - startedAt) / 1000;
+  return { summaries: trackers.map((t) => t.summary(startedAt, now)), wallSeconds, stepsPerSecond: wallSeconds > 0 ? stepsRun / wallSeconds : 0 };
+}
+
+/** The first non-finite value of a point, named by its term when a term is the cause. */
+function nonFinite(p: StepMetrics, terms: Term[]): { term: Term | undefined; what: string } | undefined {
+  for (const t of terms) {
+    const v = p.terms[t.id];
+    if (v && !Number.isFinite(v.raw)) return { term: t, what: `${t.role === 'base' ? 'the base loss' : 'penalty'} value ${v.raw}` };
+    if (v && !Number.isFinite(v.weighted)) return { term: t, what: `the weighted value ${v.weighted}` };
+  }
+  if (!Number.isFinite(p.original)) return { term: undefined, what: `the original loss (${p.original})` };
+  if (!Number.isFinite(p.total)) return { term: undefined, what: `the total loss (${p.total})` };
+  return undefined;
+}

@@ -1,0 +1,65 @@
+// The readable violation of each recognised constraint, one formula per ConstraintKind (the labels and their
+// descriptions are the template catalog's, src/templates/violations.ts: the single source of the names).
+// Each returns a scalar tensor so a step's metrics are read back together with one dataSync.
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import type { ConstraintKind } from '../../analysis/ir';
+import type { Tf } from '../backend';
+
+export interface ViolationContext {
+  tf: Tf;
+  /** The run's predictions [B, outputs]. */
+  yPred: Tensor;
+  /** The targets [B, targets] (or [B] class indices). */
+  yTrue: Tensor;
+  /** The run's kernels, for weight constraints. */
+  kernels: () => Tensor[];
+}
+
+export type ViolationFn = (ctx: ViolationContext, params: Record<string, number>) => Scalar;
+
+/** Magnitude under which a value counts as zero (the catalog's 1e-3). */
+export const NEAR_ZERO = 1e-3;
+
+const fraction = (tf: Tf, mask: Tensor): Scalar => tf.mean(tf.cast(mask, 'float32')) as Scalar;
+
+export const violationFns: Record<ConstraintKind, ViolationFn> = {
+  // mean |Σp − 1|
+  'sum-to-one': ({ tf, yPred }, p) => tf.mean(tf.abs(tf.sub(tf.sum(yPred, -1), p['target'] ?? 1))) as Scalar,
+  // fraction outside [lo, hi]
+  bounds: ({ tf, yPred }, p) => {
+    const lo = p['lower'] ?? Number.NEGATIVE_INFINITY;
+    const hi = p['upper'] ?? Number.POSITIVE_INFINITY;
+    return fraction(tf, tf.logicalOr(tf.less(yPred, lo), tf.greater(yPred, hi)));
+  },
+  // fraction |ŷ| ≥ 1e-3
+  'output-sparsity': ({ tf, yPred }) => fraction(tf, tf.greaterEqual(tf.abs(yPred), NEAR_ZERO)),
+  // fraction |w| ≥ 1e-3 over every kernel of the run
+  'weight-sparsity': ({ tf, kernels }) => {
+    const ks = kernels();
+    const count = ks.reduce((n, k) => n + k.size, 0);
+    const above = tf.addN(ks.map((k) => tf.sum(tf.cast(tf.greaterEqual(tf.abs(k), NEAR_ZERO), 'float32'))));
+    return tf.div(above, count) as Scalar;
+  },
+  // fraction ŷ < 0
+  'non-negativity': ({ tf, yPred }) => fraction(tf, tf.less(yPred, 0)),
+  // fraction of adjacent pairs (ŷ[k], ŷ[k+1]) out of order
+  monotone: ({ tf, yPred }) => {
+    const width = yPred.shape[yPred.rank - 1] ?? 1;
+    if (yPred.rank < 2 || width < 2) return tf.scalar(0);
+    const earlier = tf.slice(yPred, [0, 0], [-1, width - 1]);
+    const later = tf.slice(yPred, [0, 1], [-1, width - 1]);
+    return fraction(tf, tf.less(later, earlier));
+  },
+  // |mean ŷ(A) − mean ŷ(B)|, the group (1 = A) being the last column of y_true as in the parity template
+  parity: ({ tf, yPred, yTrue }) => {
+    const cols = yTrue.shape[yTrue.rank - 1] ?? 1;
+    if (yTrue.rank < 2 || cols < 2) return tf.scalar(Number.NaN);
+    const group = tf.slice(yTrue, [0, cols - 1], [-1, 1]);
+    const meanRow = tf.mean(yPred, -1, true);
+    const eps = 1e-7;
+    const a = tf.div(tf.sum(tf.mul(group, meanRow)), tf.add(tf.sum(group), eps));
+    const rest = tf.sub(1, group);
+    const b = tf.div(tf.sum(tf.mul(rest, meanRow)), tf.add(tf.sum(rest), eps));
+    return tf.abs(tf.sub(a, b)) as Scalar;
+  },
+};

@@ -1,0 +1,2 @@
+export { BatchedMlp, type MlpOptions } from './mlp';
+export { chooseOutputActivation, type ActivationChoice, type OutputActivation } from './activation';

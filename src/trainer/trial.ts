@@ -1,0 +1,146 @@
+// One trial from start to end: backend, unsupported-op check (before anything trains), data, model, the runs'
+// losses, the `started` message, the loop, `done`. Every failure becomes an `error` message that says what and
+// where; nothing is thrown at the host. The same function runs in the child process (main.ts) and in tests.
+import type { Optimizer } from '@tensorflow/tfjs-core';
+import type { LossModel } from '../analysis/ir';
+import type { OptimizerSpec, TrainerToHost, TrialSpec } from '../protocol/trainer';
+import { type BackendOptions, loadBackend, type Tf } from './backend';
+import { DatasetError, prepareData, type TrialData } from './data';
+import { compileLoss, findUnsupported, LossEvaluationError, UnsupportedOpError } from './interpreter';
+import { trainLoop } from './loop';
+import { BatchedMlp, chooseOutputActivation } from './model';
+import { runLosses } from './runLoss';
+
+export interface TrialOptions extends BackendOptions {
+  send: (message: TrainerToHost) => void;
+  shouldStop: () => boolean;
+  /** Folder that relative dataset paths resolve against. */
+  baseDir?: string;
+  onStep?: (step: number, tf: Tf) => void;
+}
+
+const optimizers: Record<OptimizerSpec['name'], (tf: Tf, lr: number) => Optimizer> = {
+  adam: (tf, lr) => tf.train.adam(lr),
+  sgd: (tf, lr) => tf.train.sgd(lr),
+  rmsprop: (tf, lr) => tf.train.rmsprop(lr),
+};
+
+/** How often the validation loss is measured: about 20 times a trial, at least every 50 steps. */
+const validateEvery = (steps: number) => Math.max(1, Math.min(50, Math.ceil(steps / 20)));
+
+/** Runs the trial; resolves when it is over (done, stopped or failed), having sent every message. */
+export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<void> {
+  const { send } = options;
+  const started = performance.now();
+  const location = (line: number) => ({ line, ...(spec.sourceFile ? { file: spec.sourceFile } : {}) });
+  const fail = (kind: Extract<TrainerToHost, { type: 'error' }>['kind'], message: string, extra: Partial<Extract<TrainerToHost, { type: 'error' }>> = {}) =>
+    send({ type: 'error', kind, message, fatal: true, ...extra });
+
+  const unsupported = findUnsupported(spec.loss);
+  if (unsupported.length > 0) {
+    const first = unsupported[0]!;
+    const lines = unsupported.map((u) => `line ${u.range.startLine + 1}: ${u.message}`);
+    fail('unsupported-op', `${spec.loss.name} cannot be trained: ${lines.join('; ')}`, { op: first.op, location: location(first.range.startLine + 1) });
+    return;
+  }
+
+  let backend: Awaited<ReturnType<typeof loadBackend>>;
+  try {
+    backend = await loadBackend(spec.backend, options);
+  } catch (e) {
+    fail('backend', (e as Error).message);
+    return;
+  }
+  const { tf } = backend;
+
+  let data: TrialData;
+  try {
+    data = prepareData(spec, spec.loss, options.baseDir);
+  } catch (e) {
+    if (e instanceof DatasetError) {
+      fail('dataset', e.message);
+      return;
+    }
+    throw e;
+  }
+
+  const activation = chooseOutputActivation(spec.loss as LossModel, spec.model.outputActivation);
+  const model = new BatchedMlp(tf, {
+    runs: spec.runs.length,
+    inputs: data.train.features,
+    hidden: spec.model.hidden,
+    outputs: data.train.outputs,
+    activation: activation.activation,
+    seed: spec.seed,
+  });
+  const optimizer = optimizers[spec.optimizer.name](tf, spec.optimizer.learningRate);
+  try {
+    const losses = runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss);
+    // Evaluate once on a tiny batch before training, so an op that fails on real tensors is reported up front.
+    const probe = checkLosses(tf, model, data, losses);
+    if (probe) {
+      fail(probe instanceof UnsupportedOpError ? 'unsupported-op' : 'invalid-spec', probe.message, {
+        op: probe.op,
+        location: location(probe.range.startLine + 1),
+      });
+      return;
+    }
+    send({
+      type: 'started',
+      backend: backend.name,
+      backendReason: backend.reason,
+      outputActivation: activation.reason,
+      dataset: {
+        description: data.description,
+        trainSamples: data.train.samples,
+        valSamples: data.val?.samples ?? 0,
+        features: data.train.features,
+        outputs: data.train.outputs,
+      },
+      runs: spec.runs,
+      terms: spec.loss.terms.map((t) => ({ id: t.id, role: t.role, label: t.label, ...(t.constraint ? { constraint: t.constraint.kind } : {}) })),
+      steps: spec.steps,
+    });
+    const result = await trainLoop({
+      tf,
+      model,
+      optimizer,
+      data,
+      runs: spec.runs,
+      losses,
+      terms: spec.loss.terms,
+      steps: spec.steps,
+      batchSize: spec.batchSize,
+      seed: spec.seed,
+      validateEvery: validateEvery(spec.steps),
+      maxMessagesPerSecond: spec.maxMessagesPerSecond,
+      ...(spec.sourceFile ? { sourceFile: spec.sourceFile } : {}),
+      send,
+      shouldStop: options.shouldStop,
+      ...(options.onStep ? { onStep: (s: number) => options.onStep!(s, tf) } : {}),
+    });
+    send({ type: 'done', summaries: result.summaries, wallSeconds: (performance.now() - started) / 1000 });
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+/** Runs every loss once on two training rows; returns the interpreter's error, if any. */
+function checkLosses(tf: Tf, model: BatchedMlp, data: TrialData, losses: ReturnType<typeof runLosses>): UnsupportedOpError | LossEvaluationError | undefined {
+  const n = Math.min(2, data.train.samples);
+  try {
+    tf.tidy(() => {
+      const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
+      const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
+      const preds = model.predictions(x);
+      losses.forEach((loss, k) => {
+        loss(y, preds[k]!);
+      });
+    });
+    return undefined;
+  } catch (e) {
+    if (e instanceof UnsupportedOpError || e instanceof LossEvaluationError) return e;
+    throw e;
+  }
+}
