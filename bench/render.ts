@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { makeNonce, panelHtml } from '../src/editor/training/panelHtml';
 
 export interface RenderBenchOptions {
@@ -86,16 +86,22 @@ function serve(dir: string, pages: Record<string, string>): Promise<Server> {
 }
 
 /** Runs in the page: fake VS Code API, then the stream of trainer messages once the panel says `ready`. */
-function pageScript(runs: number, points: number, messagesPerSecond: number): string {
-  return `
+/** Stands in for VS Code in the page: records what the panel sends and its saved state, and CSP violations. */
+const fakeVsCode = `
 window.__sent = [];
+window.__state = undefined;
 window.acquireVsCodeApi = () => ({
-  postMessage: (m) => { window.__sent.push(m); if (m.type === 'ready') window.__startStream(); },
-  getState: () => undefined,
-  setState: () => {},
+  postMessage: (m) => { window.__sent.push(m); if (window.__onPanelMessage) window.__onPanelMessage(m); },
+  getState: () => window.__state,
+  setState: (s) => { window.__state = s; },
 });
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber));
+`;
+
+function streamScript(runs: number, points: number, messagesPerSecond: number): string {
+  return `
+window.__onPanelMessage = (m) => { if (m.type === 'ready') window.__startStream(); };
 window.__startStream = () => {
   const RUNS = ${runs}, POINTS = ${points}, RATE = ${messagesPerSecond};
   const runs = Array.from({ length: RUNS }, (_, i) => ({ id: 'r' + i, label: 'λ = ' + [0, 0.1, 1, 10, 100, 1000][i % 6], lambda: [0, 0.1, 1, 10, 100, 1000][i % 6] }));
@@ -142,36 +148,60 @@ window.__startStream = () => {
 };`;
 }
 
-export async function benchRender(options: RenderBenchOptions = {}): Promise<RenderBenchResult> {
-  const runs = options.runs ?? 4;
-  const points = options.points ?? 10_000;
-  const rate = options.messagesPerSecond ?? 60;
-  const dir = mkdtempSync(join(tmpdir(), 'loss-lab-render-'));
-  let server: Server | undefined;
-  const browser = await (async () => {
-    await buildPanel(dir);
-    return chromium.launch({ executablePath: options.chromiumPath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  })();
+export interface PanelPage {
+  page: Page;
+  origin: string;
+  /** Page errors and console errors. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The built panel in headless Chromium: its real HTML and CSP from panelHtml(), the dark theme's variables, and a
+ * fake VS Code API (window.__sent, window.__state). `script` runs before the panel (same nonce).
+ */
+export async function openPanelPage(options: { script?: string; chromiumPath?: string; viewport?: { width: number; height: number } } = {}): Promise<PanelPage> {
+  const dir = mkdtempSync(join(tmpdir(), 'loss-lab-panel-'));
+  await buildPanel(dir);
+  const browser = await chromium.launch({ executablePath: options.chromiumPath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const pages: Record<string, string> = {};
+  const server = await serve(dir, pages);
+  const close = async () => {
+    await browser.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const nonce = makeNonce();
-    const pages: Record<string, string> = {};
-    server = await serve(dir, pages);
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    pages['fake-vscode.js'] = pageScript(runs, points, rate);
+    pages['fake-vscode.js'] = fakeVsCode + (options.script ?? '');
     pages['favicon.ico'] = '';
     // A few of the variables VS Code's dark theme sets, so the panel is styled as it is in the editor.
     pages['theme.css'] = `body { ${Object.entries(darkTheme).map(([k, v]) => `${k}: ${v};`).join(' ')} }`;
     // The panel's real HTML and CSP; one more nonce'd script in front of it stands in for VS Code.
-    pages['index.html'] = panelHtml({ cspSource: origin, scriptUri: `${origin}/panel.js`, styleUri: `${origin}/panel.css`, title: 'bench', nonce })
+    pages['index.html'] = panelHtml({ cspSource: origin, scriptUri: `${origin}/panel.js`, styleUri: `${origin}/panel.css`, title: 'panel', nonce })
       .replace('<script nonce', `<script nonce="${nonce}" src="${origin}/fake-vscode.js"></script>\n<script nonce`)
       .replace('<link rel', `<link rel="stylesheet" href="${origin}/theme.css">\n<link rel`);
-    const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 900, height: 1200 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(`${origin}/index.html`);
+    return { page, origin, errors, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+export async function benchRender(options: RenderBenchOptions = {}): Promise<RenderBenchResult> {
+  const runs = options.runs ?? 4;
+  const points = options.points ?? 10_000;
+  const rate = options.messagesPerSecond ?? 60;
+  const { page, errors, close } = await openPanelPage({ script: streamScript(runs, points, rate), chromiumPath: options.chromiumPath });
+  try {
     await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 180_000, polling: 250 });
     const r = await page.evaluate(() => {
       const w = window as unknown as { __result: { seconds: number; frames: number; p95: number; redraws: number }; __violations: string[] };
@@ -197,9 +227,7 @@ export async function benchRender(options: RenderBenchOptions = {}): Promise<Ren
       errors,
     };
   } finally {
-    await browser.close();
-    server?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -154,6 +154,13 @@ export class LineChart {
 }
 
 /** Final original loss (y) against final violation (x), one point per λ. */
+function padded(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  const lo = min ?? 0;
+  const hi = max ?? 1;
+  const pad = hi > lo ? (hi - lo) * 0.12 : Math.abs(hi) * 0.1 || 1;
+  return [lo - pad, hi + pad];
+}
+
 export class TradeoffChart {
   readonly figure: HTMLElement;
   private readonly plotHost: HTMLElement;
@@ -185,7 +192,8 @@ export class TradeoffChart {
       {
         width: Math.max(200, this.plotHost.clientWidth || 600),
         height: HEIGHT,
-        scales: { x: { time: false } },
+        // Padded ranges: a point at the edge of the plot would be cut in half.
+        scales: { x: { time: false, range: padded }, y: { range: padded } },
         axes: [axis(theme, 'final violation'), axis(theme, 'final original loss')],
         legend: { live: true },
         series: [
@@ -195,7 +203,7 @@ export class TradeoffChart {
             stroke: theme.runs[p.runIndex % theme.runs.length],
             fill: theme.runs[p.runIndex % theme.runs.length],
             paths: () => null,
-            points: { show: true, size: 10, width: 2 },
+            points: { show: true, size: 10, width: 2, fill: theme.runs[p.runIndex % theme.runs.length] },
             value: (_u: uPlot, v: number | null) => formatNumber(v),
           })),
         ],

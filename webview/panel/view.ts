@@ -221,7 +221,9 @@ export class PanelView {
     const m = this.model;
     const items = m.errors.map((e) => ({ text: describeError(e), file: e.file, line: e.line }));
     if (m.status === 'crashed' && m.exitMessage) items.push({ text: m.exitMessage, file: undefined, line: undefined });
-    if (this.errors.childElementCount === items.length) return;
+    const key = JSON.stringify(items);
+    if (this.errors.dataset.key === key) return;
+    this.errors.dataset.key = key;
     this.errors.replaceChildren(
       ...items.map((item) => {
         const banner = el('div', { class: 'error', role: 'alert' });
