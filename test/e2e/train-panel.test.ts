@@ -70,16 +70,16 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
   it('says ready and loads under the CSP without a violation', async () => {
     assert.deepEqual((await sent(page))[0], { type: 'ready' });
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
-    assert.match(await page.locator('#empty').innerText(), /Train with Constraint/);
+    assert.match(((await page.locator('#empty').textContent()) ?? ''), /Train with Constraint/);
   });
 
   it('streams every run into the loss, constraint and λ charts, with the header filled in', async () => {
     await post(page, { type: 'reset', title: 'constrained_loss · example1_sum_to_one.py:3' }, ...trainerMessages().map((message) => ({ type: 'trainer' as const, message })));
-    assert.equal(await page.locator('#title').innerText(), 'constrained_loss · example1_sum_to_one.py:3');
-    assert.equal(await page.locator('#backend').innerText(), 'wasm');
-    assert.equal(await page.locator('#pid').innerText(), '31337');
-    assert.equal(await page.locator('#progress-text').innerText(), `${STEPS} / ${STEPS}`);
-    assert.match(await page.locator('#steps-per-second').innerText(), /120 steps\/s/);
+    assert.equal(((await page.locator('#title').textContent()) ?? ''), 'constrained_loss · example1_sum_to_one.py:3');
+    assert.equal(((await page.locator('#backend').textContent()) ?? ''), 'wasm');
+    assert.equal(((await page.locator('#pid').textContent()) ?? ''), '31337');
+    assert.equal(((await page.locator('#progress-text').textContent()) ?? ''), `${STEPS} / ${STEPS}`);
+    assert.match(((await page.locator('#steps-per-second').textContent()) ?? ''), /120 steps\/s/);
     const charts = await page.locator('figure[data-chart]').evaluateAll((fs) => fs.map((f) => [(f as HTMLElement).dataset.chart, (f as HTMLElement).dataset.minPoints, (f as HTMLElement).dataset.series]));
     assert.deepEqual(charts, [
       ['loss', String(STEPS), '6'],
@@ -96,16 +96,16 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     await page.evaluate(() => window.postMessage({ type: 'teleport' }, '*'));
     await post(page);
     assert.equal(await page.locator('figure[data-chart="loss"]').getAttribute('data-min-points'), String(STEPS));
-    assert.equal(await page.locator('#status').innerText(), 'running');
+    assert.equal(((await page.locator('#status').textContent()) ?? ''), 'running');
   });
 
   it('reads values from the keyboard: a focused chart moves its read-out with the arrow keys', async () => {
     await page.locator('figure[data-chart="loss"]').focus();
     await page.keyboard.press('End');
-    const readout = await page.locator('figure[data-chart="loss"] .u-legend .u-series').first().innerText();
+    const readout = ((await page.locator('figure[data-chart="loss"] .u-legend .u-series').first().textContent()) ?? '');
     assert.match(readout, /step\s*79/);
     await page.keyboard.press('Shift+ArrowLeft');
-    assert.match(await page.locator('figure[data-chart="loss"] .u-legend .u-series').first().innerText(), /step\s*69/);
+    assert.match(((await page.locator('figure[data-chart="loss"] .u-legend .u-series').first().textContent()) ?? ''), /step\s*69/);
   });
 
   it('Stop sends stop to the host', async () => {
@@ -122,7 +122,7 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     assert.equal(rows[1][4], String(STEPS - 1));
     assert.equal(Number(rows[1][3]), Number((point(1, STEPS - 1).violations.t1).toPrecision(5)));
     assert.ok(await page.locator('figure[data-chart="tradeoff"] canvas').count(), 'trade-off chart drawn');
-    const live = await page.locator('#live-summary').innerText();
+    const live = ((await page.locator('#live-summary').textContent()) ?? '');
     assert.match(live, /finished after 80 of 80 steps/);
     assert.match(live, /λ = 10: original loss/);
     assert.equal(await page.locator('#live-summary').getAttribute('aria-live'), 'polite');
@@ -151,7 +151,7 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     await page.locator('#log-scale').click();
     await page.locator('#smoothing').fill('0.8');
     await post(page);
-    assert.equal(await page.locator('#smoothing-value').innerText(), '0.80');
+    assert.equal(((await page.locator('#smoothing-value').textContent()) ?? ''), '0.80');
     assert.equal(await page.locator('figure[data-chart="loss"] .u-legend .u-series.u-off').count(), 2, 'hidden runs stay hidden after the rebuild');
     assert.deepEqual(panel.errors, []);
   });
@@ -170,21 +170,21 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
 
   it('shows an error with "Show in code", which asks the host to reveal the line', async () => {
     await post(page, { type: 'reset', title: 'bad_loss · a.py:3' }, { type: 'trainer', message: { type: 'error', kind: 'unsupported-op', message: 'tf.py_function is not supported', op: 'tf.py_function', location: { file: '/w/a.py', line: 5 }, fatal: true } });
-    assert.match(await page.locator('#errors .error').innerText(), /tf\.py_function is not supported \(a\.py:5\)/);
+    assert.match(((await page.locator('#errors .error').textContent()) ?? ''), /tf\.py_function is not supported \(a\.py:5\)/);
     await page.locator('#errors vscode-button.reveal').click();
     assert.deepEqual((await sent(page)).at(-1), { type: 'reveal', file: '/w/a.py', line: 5 });
-    assert.equal(await page.locator('#status').innerText(), 'failed');
+    assert.equal(((await page.locator('#status').textContent()) ?? ''), 'failed');
   });
 
   it('reports a trainer that went away, and restores a saved state', async () => {
     const messages = trainerMessages().map((message) => ({ type: 'trainer' as const, message }));
     await post(page, { type: 'reset', title: 'killed' }, ...messages.slice(0, 4), { type: 'trainer-exit', code: null, signal: 'SIGKILL', message: 'The trainer process (pid 31337) was killed (SIGKILL) at step 20 of 80 before finishing.' });
-    assert.match(await page.locator('#errors').innerText(), /pid 31337\) was killed/);
-    assert.equal(await page.locator('#status').innerText(), 'crashed');
+    assert.match(((await page.locator('#errors').textContent()) ?? ''), /pid 31337\) was killed/);
+    assert.equal(((await page.locator('#status').textContent()) ?? ''), 'crashed');
     const state = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
     await post(page, { type: 'reset', title: 'other' });
     await post(page, { type: 'restore', state: state as never });
-    assert.equal(await page.locator('#title').innerText(), 'killed');
+    assert.equal(((await page.locator('#title').textContent()) ?? ''), 'killed');
     assert.equal(await page.locator('figure[data-chart="loss"]').getAttribute('data-min-points'), '20');
   });
 });
