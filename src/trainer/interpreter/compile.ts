@@ -72,3 +72,12 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       return out as unknown as TensorContainer;
     }) as unknown as LossValues;
 }
+
+/**
+ * The unreduced value of one expression of `model` on (yTrue, yPred), e.g. `y_pred.sum(-1)` for a violation
+ * metric or a test. The caller owns the returned tensors.
+ */
+export function evaluateExpr(tf: Tf, model: LossModel, expr: Expr, yTrue: Tensor, yPred: Tensor, bindings: Record<string, number> = {}): Value {
+  const env: Env = { tf, ops: opTables[model.framework], yTrue, yPred, lookup: makeLookup(model, bindings) };
+  return evaluate(env, expr);
+}

@@ -1,0 +1,134 @@
+"""Golden values for the PyTorch op table of the Loss Lab interpreter.
+
+Run with Debian's python3-torch:  /usr/bin/python3 scripts/golden/torch_ops.py > test/golden/torch-ops.json
+Each case names a torch op (a free function such as `F.cross_entropy` or a tensor method such as `.sum`), the
+tensors it receives (`y_pred`, `y_true`, fixed by a seed), its other arguments and torch's output. The unit test
+test/unit/interpreter/torchGolden.test.ts feeds the same inputs to the interpreter and compares within 1e-5.
+"""
+import json
+import sys
+
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(1234)
+
+LOGITS = torch.randn(4, 3) * 2.0
+PROBS = torch.softmax(torch.randn(4, 3), dim=1)
+CLASSES = torch.tensor([0, 2, 1, 2])
+ONEHOT = F.one_hot(CLASSES, 3).float()
+REG_PRED = torch.randn(4, 3) * 1.5
+REG_TRUE = torch.randn(4, 3)
+BIN_PROB = torch.sigmoid(torch.randn(4, 3) * 2.0)
+BIN_TRUE = (torch.rand(4, 3) > 0.5).float()
+SOFT_TRUE = torch.softmax(torch.randn(4, 3), dim=1)
+
+NAMESPACES = {"torch": torch, "F": F}
+
+
+def resolve(dotted):
+    head, *rest = dotted.split(".")
+    obj = NAMESPACES[head]
+    for part in rest:
+        obj = getattr(obj, part)
+    return obj
+
+
+def to_json(v):
+    if isinstance(v, (tuple, list)):
+        return [to_json(x) for x in v]
+    if isinstance(v, torch.Tensor):
+        return v.detach().double().tolist()
+    return v
+
+
+def case(name, op, y_pred, y_true=None, args=("y_pred", "y_true"), kwargs=None):
+    """`op` is `F.x`/`torch.x` (called with args) or `.x` (a method of the first arg)."""
+    env = {"y_pred": y_pred, "y_true": y_true}
+    values = [env[a] if isinstance(a, str) and a in env else a for a in args]
+    kwargs = kwargs or {}
+    if op.startswith("."):
+        out = getattr(values[0], op[1:])(*values[1:], **kwargs)
+    else:
+        out = resolve(op)(*values, **kwargs)
+    return {
+        "name": name,
+        "op": op,
+        "args": list(args),
+        "kwargs": {k: to_json(v) for k, v in kwargs.items()},
+        "y_pred": to_json(y_pred),
+        "y_true": to_json(y_true) if y_true is not None else None,
+        "y_true_dtype": "int" if y_true is not None and not y_true.is_floating_point() else "float",
+        "output": to_json(out),
+    }
+
+
+P = ("y_pred",)
+cases = []
+for red in ("mean", "sum", "none"):
+    cases += [
+        case(f"F.cross_entropy class targets {red}", "F.cross_entropy", LOGITS, CLASSES, kwargs={"reduction": red}),
+        case(f"F.mse_loss {red}", "F.mse_loss", REG_PRED, REG_TRUE, kwargs={"reduction": red}),
+        case(f"F.l1_loss {red}", "F.l1_loss", REG_PRED, REG_TRUE, kwargs={"reduction": red}),
+        case(f"F.binary_cross_entropy {red}", "F.binary_cross_entropy", BIN_PROB, BIN_TRUE, kwargs={"reduction": red}),
+        case(f"F.binary_cross_entropy_with_logits {red}", "F.binary_cross_entropy_with_logits", LOGITS, BIN_TRUE, kwargs={"reduction": red}),
+        case(f"F.smooth_l1_loss {red}", "F.smooth_l1_loss", REG_PRED, REG_TRUE, kwargs={"reduction": red}),
+    ]
+cases += [
+    case("F.cross_entropy probability targets", "F.cross_entropy", LOGITS, SOFT_TRUE),
+    case("F.cross_entropy one-hot targets", "F.cross_entropy", LOGITS, ONEHOT),
+    case("F.cross_entropy label smoothing", "F.cross_entropy", LOGITS, CLASSES, kwargs={"label_smoothing": 0.1}),
+    case("F.cross_entropy class weights", "F.cross_entropy", LOGITS, CLASSES, kwargs={"weight": torch.tensor([1.0, 2.0, 0.5])}),
+    case("F.nll_loss", "F.nll_loss", torch.log_softmax(LOGITS, dim=1), CLASSES),
+    case("F.smooth_l1_loss beta 0.5", "F.smooth_l1_loss", REG_PRED, REG_TRUE, kwargs={"beta": 0.5}),
+    case("F.huber_loss delta 0.7", "F.huber_loss", REG_PRED, REG_TRUE, kwargs={"delta": 0.7}),
+    case("F.binary_cross_entropy_with_logits pos_weight", "F.binary_cross_entropy_with_logits", LOGITS, BIN_TRUE,
+         kwargs={"pos_weight": torch.tensor([1.0, 3.0, 0.5])}),
+    case("F.kl_div batchmean", "F.kl_div", torch.log_softmax(LOGITS, dim=1), SOFT_TRUE, kwargs={"reduction": "batchmean"}),
+    case("F.kl_div sum", "F.kl_div", torch.log_softmax(LOGITS, dim=1), SOFT_TRUE, kwargs={"reduction": "sum"}),
+    case("F.softmax dim 1", "F.softmax", LOGITS, args=P, kwargs={"dim": 1}),
+    case("F.log_softmax dim 0", "F.log_softmax", LOGITS, args=P, kwargs={"dim": 0}),
+    case("F.relu", "F.relu", REG_PRED, args=P),
+    case("F.softplus", "F.softplus", REG_PRED, args=P),
+    case("torch.sigmoid", "torch.sigmoid", REG_PRED, args=P),
+    case("torch.sum dim 1 keepdim", "torch.sum", REG_PRED, args=P, kwargs={"dim": 1, "keepdim": True}),
+    case("torch.mean dim -1", "torch.mean", REG_PRED, args=("y_pred", -1)),
+    case("torch.mean all", "torch.mean", REG_PRED, args=P),
+    case("torch.clamp min", "torch.clamp", REG_PRED, args=P, kwargs={"min": 0.0}),
+    case("torch.clamp min max", "torch.clamp", REG_PRED, args=("y_pred", -0.5, 0.5)),
+    case("torch.abs", "torch.abs", REG_PRED, args=P),
+    case("torch.square", "torch.square", REG_PRED, args=P),
+    case("torch.exp", "torch.exp", REG_PRED, args=P),
+    case("torch.log", "torch.log", PROBS, args=P),
+    case("torch.sqrt", "torch.sqrt", PROBS, args=P),
+    case("torch.logsumexp dim 1", "torch.logsumexp", LOGITS, args=("y_pred", 1)),
+    case("torch.norm", "torch.norm", REG_PRED, args=P),
+    case("torch.norm p1 dim 1", "torch.norm", REG_PRED, args=P, kwargs={"p": 1, "dim": 1}),
+    case("torch.maximum", "torch.maximum", REG_PRED, REG_TRUE),
+    case("torch.minimum", "torch.minimum", REG_PRED, REG_TRUE),
+    case("torch.max all", "torch.max", REG_PRED, args=P),
+    case("torch.var dim 0", "torch.var", REG_PRED, args=("y_pred", 0)),
+    case("torch.std all", "torch.std", REG_PRED, args=P),
+    case("torch.pow 3", "torch.pow", REG_PRED, args=("y_pred", 3)),
+    case(".sum dim 1", ".sum", REG_PRED, args=P, kwargs={"dim": 1}),
+    case(".sum dims (0, 1)", ".sum", REG_PRED, args=("y_pred", (0, 1))),
+    case(".mean keepdim", ".mean", REG_PRED, args=("y_pred", -1), kwargs={"keepdim": True}),
+    case(".abs", ".abs", REG_PRED, args=P),
+    case(".pow 2", ".pow", REG_PRED, args=("y_pred", 2)),
+    case(".clamp max", ".clamp", REG_PRED, args=P, kwargs={"max": 0.25}),
+    case(".softmax -1", ".softmax", LOGITS, args=("y_pred", -1)),
+    case(".log_softmax 1", ".log_softmax", LOGITS, args=("y_pred", 1)),
+    case(".sigmoid", ".sigmoid", REG_PRED, args=P),
+    case(".relu", ".relu", REG_PRED, args=P),
+    case(".exp", ".exp", REG_PRED, args=P),
+    case(".sub", ".sub", REG_PRED, REG_TRUE),
+    case(".mul", ".mul", REG_PRED, REG_TRUE),
+    case(".div", ".div", REG_PRED, PROBS + 1.0),
+    case(".add alpha", ".add", REG_PRED, REG_TRUE, kwargs={"alpha": 0.5}),
+    case(".norm dim 1", ".norm", REG_PRED, args=P, kwargs={"dim": 1}),
+    case(".std dim 1 unbiased", ".std", REG_PRED, args=("y_pred", 1)),
+    case(".max dim 1 values", ".max", REG_PRED, args=("y_pred", 1)),
+]
+
+json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
+sys.stdout.write("\n")
