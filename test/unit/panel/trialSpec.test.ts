@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis/index';
 import { buildTrialSpec, codeLambda, inferTask, lambdaRuns, type TrainingSettings } from '../../../src/editor/training/trialSpec';
 import { TrialSpec } from '../../../src/protocol';
 import { bounded, literalWeight, noPenalty, sparse, sumToOne } from './lossModels';
@@ -94,4 +96,27 @@ describe('buildTrialSpec', () => {
     assert.ok(result.ok);
     assert.equal(result.spec.model.outputActivation, 'softmax');
   });
+});
+
+describe('buildTrialSpec on the seed article (real Python front end)', () => {
+  const seed = join(__dirname, '../../fixtures/seed');
+  const cases = [
+    { file: 'example1_sum_to_one.py', lambdas: [0, 0.1, 1, 10], code: 1, task: 'classification' },
+    { file: 'example2_bounded_output.py', lambdas: [0, 0.1, 1, 10], code: 10, task: 'bounded-regression' },
+    { file: 'example3_sparsity.py', lambdas: [0, 0.01, 0.1, 1, 10], code: 0.01, task: 'regression' },
+  ];
+  for (const c of cases) {
+    it(`${c.file}: runs λ ${c.lambdas.join(', ')} with the code λ ${c.code}, ${c.task} data`, async () => {
+      await initParsers();
+      const analysis = analyzeSource(readFileSync(join(seed, c.file), 'utf8'), 'python', c.file);
+      assert.equal(analysis.models.length, 1);
+      const result = buildTrialSpec(analysis.models[0], defaults, { sourceFile: join(seed, c.file) });
+      assert.ok(result.ok);
+      const spec = TrialSpec.parse(result.spec);
+      assert.deepEqual(spec.runs.map((r) => r.lambda), c.lambdas);
+      assert.equal(result.codeLambda, c.code);
+      assert.equal(spec.runs.filter((r) => r.label.endsWith('(code)')).map((r) => r.lambda)[0], c.code);
+      assert.equal(spec.dataset.kind === 'synthetic' && spec.dataset.task, c.task);
+    });
+  }
 });
