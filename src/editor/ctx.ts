@@ -1,21 +1,19 @@
 // One object owns every disposable of the extension and the shared services (after rust-analyzer's ctx.ts).
 import * as vscode from 'vscode';
-import type { AnalysisService } from './analysis/service';
+import { AnalysisService } from './analysis/service';
 
 export class Ctx implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   private readonly disposables: vscode.Disposable[] = [];
   private analysisService?: AnalysisService;
 
-  /** The document analysis service (src/editor/analysis/service.ts); the diagnostics feature, first in features.ts, starts it. */
+  /** The document analysis service (src/editor/analysis/service.ts), started by whichever feature needs it first. */
   get analysis(): AnalysisService {
-    if (!this.analysisService) throw new Error('Loss Lab: the analysis service is not started yet (diagnostics feature)');
+    if (!this.analysisService) {
+      this.analysisService = new AnalysisService(this);
+      this.push(this.analysisService);
+    }
     return this.analysisService;
-  }
-
-  set analysis(service: AnalysisService) {
-    this.analysisService = service;
-    this.push(service);
   }
 
   constructor(readonly extension: vscode.ExtensionContext) {

@@ -2,11 +2,13 @@
 import { registerTrainCodeLens } from './codeLens/trainLens';
 import { registerInsertConstraint } from './commands/insertConstraint';
 import type { Ctx } from './ctx';
+import { diagnosticsFeature } from './diagnostics/index';
 import { registerTraining } from './training/feature';
 
 export type Feature = (ctx: Ctx) => void | Promise<void>;
 
 export const features: Feature[] = [
+  diagnosticsFeature,
   registerInsertConstraint,
   registerTraining,
   registerTrainCodeLens,

@@ -195,7 +195,10 @@ export class AnalysisService implements vscode.Disposable {
     const edits = entry.analyzer ? entry.pending : undefined;
     entry.pending = [];
     try {
-      entry.analyzer ??= new DocumentAnalyzer(entry.language);
+      entry.analyzer ??= new DocumentAnalyzer(entry.language, {
+        fileName: document.uri.path,
+        tsx: document.languageId === 'typescriptreact',
+      });
       const started = performance.now();
       const analysis = entry.analyzer.update(text, edits);
       const ms = performance.now() - started;

@@ -3,7 +3,7 @@
 // that document keeps the diagnostics it had.
 import * as vscode from 'vscode';
 import { runRules } from '../../analysis/rules/index';
-import { type AnalysisEvent, AnalysisService } from '../analysis/service';
+import type { AnalysisEvent } from '../analysis/service';
 import { LossLabCodeActions } from '../codeActions/provider';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
@@ -19,7 +19,7 @@ export const analysedLanguages: vscode.DocumentSelector = ['python', 'typescript
 const describe = (err: unknown): string => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
 export function diagnosticsFeature(ctx: Ctx): void {
-  ctx.analysis = new AnalysisService(ctx);
+  const analysis = ctx.analysis;
   const collection = vscode.languages.createDiagnosticCollection('lossLab');
   const store = new FindingStore();
   ctx.push(collection);
@@ -55,13 +55,13 @@ export function diagnosticsFeature(ctx: Ctx): void {
 
   const republishAll = (): void => {
     for (const document of vscode.workspace.textDocuments) {
-      const last = ctx.analysis.latest(document);
+      const last = analysis.latest(document);
       if (last) publish({ ...last, document });
     }
   };
 
   ctx.push(
-    ctx.analysis.onDidAnalyze(publish),
+    analysis.onDidAnalyze(publish),
     vscode.workspace.onDidCloseTextDocument((document) => {
       collection.delete(document.uri);
       store.delete(document.uri);
