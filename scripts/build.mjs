@@ -21,12 +21,21 @@ const common = {
   absWorkingDir: root,
 };
 
+/**
+ * ESM packages bundled into CommonJS (web-tree-sitter) read `import.meta.url` to find their .wasm and to
+ * `createRequire`; in a CJS bundle it would be empty, so it is defined as this bundle's own file URL.
+ */
+const importMetaShim = {
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: 'var __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
+};
+
 /** Node-side bundles. `@tensorflow/tfjs-node` stays external: it is optional and native, resolved at run time. */
 const nodeBuilds = [
   { entryPoints: ['src/editor/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['src/trainer/main.ts'], outfile: 'dist/trainer.js', external: ['@tensorflow/tfjs-node'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['@tensorflow/tfjs-node'] },
-].map((b) => ({ ...common, ...b, platform: 'node', format: 'cjs', target: 'node20' }));
+].map((b) => ({ ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', ...importMetaShim }));
 
 const webBuilds = [
   { entryPoints: ['webview/panel/main.ts'], outfile: 'dist/webview/panel.js' },

@@ -1,0 +1,177 @@
+// `loss-lab check <files or folders> [--json]`: the editor's rules on the command line, for CI and pre-commit.
+// Prints `file:line:col code message` (1-based), or a JSON report; exit 1 when a warning or an error is found,
+// 0 otherwise, 2 on usage errors (unknown option, missing path, nothing to check).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { analyzeSource, initParsers, languageOf } from '../analysis/index';
+import type { SourceLanguage } from '../analysis/ir';
+import { type Finding, ruleByCode, runRules } from '../analysis/rules/index';
+
+export const checkUsage = `Usage: loss-lab check <files or folders…> [--json] [--max-size N]
+
+Checks the loss functions in Python, TypeScript and JavaScript files (folders are searched recursively,
+skipping node_modules, .git, virtual environments and __pycache__).
+
+  --json        print a JSON report on stdout
+  --max-size N  skip files larger than N characters (default 1000000)
+  -h, --help    show this help
+
+Exit code: 1 when a warning or an error is found, 0 otherwise, 2 on usage errors.`;
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache']);
+/** Notebooks are JSON: the CLI reads source files only (the editor checks notebook cells). */
+const SKIPPED_EXTENSIONS = /\.(ipynb|d\.ts)$/i;
+
+export interface CheckOptions {
+  paths: string[];
+  json: boolean;
+  maxSize: number;
+}
+
+export class UsageError extends Error {}
+
+export function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' {
+  const opts: CheckOptions = { paths: [], json: false, maxSize: 1_000_000 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') return 'help';
+    if (a === '--json') opts.json = true;
+    else if (a === '--max-size' || a.startsWith('--max-size=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      const n = Number(v);
+      if (v === undefined || !Number.isFinite(n) || n < 0) throw new UsageError(`--max-size needs a non-negative number, got ${v ?? 'nothing'}`);
+      opts.maxSize = n;
+    } else if (a === '--') {
+      opts.paths.push(...argv.slice(i + 1));
+      break;
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else opts.paths.push(a);
+  }
+  if (opts.paths.length === 0) throw new UsageError('no files or folders to check');
+  return opts;
+}
+
+/** The files to check under the given paths, in a stable order. Missing paths are usage errors. */
+export function collectFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string, explicit: boolean): void => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) {
+        if (SKIPPED_DIRS.has(name)) continue;
+        visit(join(p, name), false);
+      }
+    } else if (st.isFile()) {
+      const supported = languageOf(p) !== undefined && !SKIPPED_EXTENSIONS.test(p);
+      if (supported) out.push(p);
+      else if (explicit) throw new UsageError(`${p} is not a Python, TypeScript or JavaScript file`);
+    }
+  };
+  for (const p of paths) {
+    if (!existsSync(p)) throw new UsageError(`${p} does not exist`);
+    visit(p, true);
+  }
+  return [...new Set(out)];
+}
+
+export interface FileReport {
+  file: string;
+  language: SourceLanguage;
+  findings: Finding[];
+  syntaxErrors: { line: number; column: number; message: string }[];
+  skipped?: string;
+}
+
+export function checkFile(path: string, maxSize: number): FileReport {
+  const language = languageOf(path) as SourceLanguage;
+  const file = relative(process.cwd(), path) || path;
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (err) {
+    return { file, language, findings: [], syntaxErrors: [], skipped: `cannot read it: ${(err as Error).message}` };
+  }
+  if (source.length > maxSize) {
+    return { file, language, findings: [], syntaxErrors: [], skipped: `${source.length} characters, over the limit of ${maxSize}` };
+  }
+  const analysis = analyzeSource(source, language, path);
+  const failures: string[] = [];
+  const findings = runRules(analysis, source, (code, model) => failures.push(`${code} on ${model}`));
+  const syntaxErrors = analysis.syntaxErrors.map((e) => ({ line: e.range.startLine + 1, column: e.range.startCol + 1, message: e.message }));
+  for (const f of failures) syntaxErrors.push({ line: 1, column: 1, message: `Loss Lab rule ${f} failed and was skipped` });
+  return { file, language, findings, syntaxErrors };
+}
+
+const blocking = (f: Finding): boolean => f.severity === 'error' || f.severity === 'warning';
+
+function toJson(reports: readonly FileReport[]): unknown {
+  return {
+    files: reports.map((r) => ({
+      file: r.file,
+      language: r.language,
+      ...(r.skipped ? { skipped: r.skipped } : {}),
+      syntaxErrors: r.syntaxErrors,
+      findings: r.findings.map((f) => ({
+        line: f.range.startLine + 1,
+        column: f.range.startCol + 1,
+        endLine: f.range.endLine + 1,
+        endColumn: f.range.endCol + 1,
+        code: f.code,
+        severity: f.severity,
+        title: ruleByCode.get(f.code)?.title,
+        doc: ruleByCode.get(f.code)?.doc,
+        message: f.message,
+        model: f.modelId,
+        fixes: f.fixes.map((x) => x.title),
+      })),
+    })),
+    summary: {
+      files: reports.length,
+      findings: reports.reduce((n, r) => n + r.findings.length, 0),
+      blocking: reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0),
+    },
+  };
+}
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const defaultIo: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+/** Runs the check; returns the exit code. */
+export async function run(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  let opts: CheckOptions | 'help';
+  let files: string[];
+  try {
+    opts = parseCheckArgs(argv);
+    if (opts === 'help') {
+      io.out(checkUsage);
+      return 0;
+    }
+    files = collectFiles(opts.paths);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`loss-lab check: ${err.message}\n\n${checkUsage}`);
+    return 2;
+  }
+  // Bundled: the grammars sit in dist/wasm beside dist/cli.js. From source: node_modules (initParsers' default).
+  const bundled = join(__dirname, 'wasm');
+  await initParsers(existsSync(join(bundled, 'tree-sitter.wasm')) ? bundled : undefined);
+
+  const reports = files.map((f) => checkFile(f, opts.maxSize));
+  const count = reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0);
+  if (opts.json) {
+    io.out(JSON.stringify(toJson(reports), null, 2));
+  } else {
+    for (const r of reports) {
+      if (r.skipped) io.err(`${r.file}: skipped (${r.skipped})`);
+      for (const e of r.syntaxErrors) io.err(`${r.file}:${e.line}:${e.column}: note: ${e.message}`);
+      for (const f of r.findings) io.out(`${r.file}:${f.range.startLine + 1}:${f.range.startCol + 1} ${f.code} ${f.message}`);
+    }
+    const total = reports.reduce((n, r) => n + r.findings.length, 0);
+    io.err(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${total} finding${total === 1 ? '' : 's'}, ${count} warning${count === 1 ? '' : 's'} or error${count === 1 ? '' : 's'}`);
+  }
+  return count > 0 ? 1 : 0;
+}

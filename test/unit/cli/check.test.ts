@@ -1,0 +1,157 @@
+// The built `loss-lab` command: bundles src/cli/main.ts with esbuild into a temporary dist/ (with the grammar .wasm
+// files in dist/wasm, as the real build lays them out) and runs bin/loss-lab.js against it as a user would.
+import assert from 'node:assert/strict';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { build } from 'esbuild';
+
+const root = join(__dirname, '..', '..', '..');
+const seed = 'test/fixtures/seed';
+const expected = JSON.parse(readFileSync(join(root, seed, 'expected.json'), 'utf8')) as Record<string, { code: string; line: number }[] | string>;
+let tmp = '';
+let bin = '';
+
+const grammars: [string, string][] = [
+  ['node_modules/web-tree-sitter/tree-sitter.wasm', 'tree-sitter.wasm'],
+  ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'tree-sitter-python.wasm'],
+  ['node_modules/tree-sitter-typescript/tree-sitter-typescript.wasm', 'tree-sitter-typescript.wasm'],
+  ['node_modules/tree-sitter-typescript/tree-sitter-tsx.wasm', 'tree-sitter-tsx.wasm'],
+  ['node_modules/tree-sitter-javascript/tree-sitter-javascript.wasm', 'tree-sitter-javascript.wasm'],
+];
+
+function run(args: string[], cwd = root): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+}
+
+const lines = (s: string): string[] => s.split('\n').filter((l) => l.trim().length > 0);
+
+describe('loss-lab check (built CLI)', () => {
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'loss-lab-cli-'));
+    mkdirSync(join(tmp, 'dist', 'wasm'), { recursive: true });
+    mkdirSync(join(tmp, 'bin'));
+    // The trainer's command is bundled when its source exists; without it `train` must say so, not break `check`.
+    const train = existsSync(join(root, 'src/cli/train.ts'));
+    await build({
+      absWorkingDir: root,
+      entryPoints: ['src/cli/main.ts'],
+      outfile: join(tmp, 'dist', 'cli.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'silent',
+      external: ['@tensorflow/tfjs-node', ...(train ? [] : ['./train'])],
+      // As scripts/build.mjs: web-tree-sitter is ESM and needs import.meta.url inside the CJS bundle.
+      define: { 'import.meta.url': '__importMetaUrl' },
+      banner: { js: 'var __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
+    });
+    for (const [from, to] of grammars) copyFileSync(join(root, from), join(tmp, 'dist', 'wasm', to));
+    bin = join(tmp, 'bin', 'loss-lab.js');
+    copyFileSync(join(root, 'bin', 'loss-lab.js'), bin);
+  });
+  after(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('prints file:line:col code message for the seed examples and exits 1', () => {
+    const r = run(['check', seed]);
+    assert.equal(r.status, 1, r.stderr);
+    const got = lines(r.stdout).map((l) => {
+      const m = /^(.+?):(\d+):(\d+) (LL\d{3}) (.+)$/.exec(l);
+      assert.ok(m, `not file:line:col code message: ${l}`);
+      return `${m[1].split(/[\\/]/).pop()}:${m[2]} ${m[4]}`;
+    });
+    const want = Object.entries(expected).flatMap(([file, list]) => (typeof list === 'string' ? [] : list.map((w) => `${file}:${w.line} ${w.code}`)));
+    assert.deepEqual(got.sort(), want.sort());
+    assert.match(r.stdout, new RegExp(`^${seed}/example1_sum_to_one.py:19:1 LL102 \`lambda_param\` can never change`, 'm'));
+    assert.match(r.stderr, /3 files checked: 5 findings, 4 warnings or errors/);
+  });
+
+  it('reports JSON with --json', () => {
+    const r = run(['check', '--json', `${seed}/example3_sparsity.py`]);
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as {
+      files: { file: string; findings: { code: string; line: number; column: number; severity: string; doc: string; fixes: string[] }[] }[];
+      summary: { files: number; blocking: number };
+    };
+    assert.equal(report.files.length, 1);
+    assert.equal(report.files[0].file, `${seed}/example3_sparsity.py`);
+    assert.deepEqual(report.files[0].findings.map((f) => `${f.code}@${f.line}`).sort(), ['LL102@8', 'LL110@5']);
+    const ll102 = report.files[0].findings.find((f) => f.code === 'LL102');
+    assert.equal(ll102?.doc, 'docs/rules/LL102.md');
+    assert.ok(ll102?.fixes.some((t) => /factory/.test(t)));
+    assert.deepEqual(report.summary, { files: 1, findings: 2, blocking: 2 });
+  });
+
+  it('exits 0 on a clean file and when only information is found', () => {
+    const clean = run(['check', 'test/fixtures/rules/LL107/silent/keras_square_residual.py']);
+    assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+    assert.equal(clean.stdout, '');
+    const info = run(['check', 'test/fixtures/rules/LL107/fires/keras_abs_residual.py']);
+    assert.equal(info.status, 0, info.stdout + info.stderr);
+    assert.match(info.stdout, /^test\/fixtures\/rules\/LL107\/fires\/keras_abs_residual\.py:5:34 LL107 Penalty `sum_penalty` takes the absolute value/);
+  });
+
+  it('checks folders recursively, skipping node_modules and .git', () => {
+    const dir = mkdtempSync(join(tmp, 'proj-'));
+    mkdirSync(join(dir, 'src', 'nested'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules', 'pkg'), { recursive: true });
+    mkdirSync(join(dir, '.git'));
+    const bad = readFileSync(join(root, seed, 'example2_bounded_output.py'), 'utf8');
+    writeFileSync(join(dir, 'src', 'nested', 'loss.py'), bad);
+    writeFileSync(join(dir, 'node_modules', 'pkg', 'loss.py'), bad);
+    writeFileSync(join(dir, '.git', 'loss.py'), bad);
+    writeFileSync(join(dir, 'notes.txt'), 'not code');
+    const r = run(['check', '.'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(lines(r.stdout).map((l) => l.split(' ')[0]), ['src/nested/loss.py:9:1']);
+    assert.match(r.stderr, /^1 file checked/m);
+  });
+
+  it('keeps the diagnostics of valid functions in a file with a syntax error', () => {
+    const dir = mkdtempSync(join(tmp, 'broken-'));
+    const good = readFileSync(join(root, seed, 'example3_sparsity.py'), 'utf8');
+    writeFileSync(join(dir, 'half_typed.py'), `${good}\n\ndef unfinished(y_true, y_pred, lam=\n    return tf.reduce_mean(\n`);
+    const r = run(['check', 'half_typed.py'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /half_typed\.py:5:\d+ LL110 /);
+    assert.match(r.stderr, /half_typed\.py:\d+:\d+: note: /);
+  });
+
+  it('exits 2 on usage errors with a message saying what is wrong', () => {
+    const cases: [string[], RegExp][] = [
+      [['check'], /no files or folders to check/],
+      [['check', '--fix', seed], /unknown option --fix/],
+      [['check', 'no/such/file.py'], /no\/such\/file\.py does not exist/],
+      [['check', 'package.json'], /not a Python, TypeScript or JavaScript file/],
+      [['check', '--max-size', 'lots', seed], /--max-size needs a non-negative number/],
+      [[], /Usage: loss-lab <command>/],
+      [['lint'], /unknown command 'lint'/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+    }
+  });
+
+  it('skips files over --max-size with a notice', () => {
+    const r = run(['check', '--max-size', '100', `${seed}/example1_sum_to_one.py`]);
+    assert.equal(r.status, 0);
+    assert.match(r.stderr, /example1_sum_to_one\.py: skipped \(\d+ characters, over the limit of 100\)/);
+  });
+
+  it('prints help for check and for the command', () => {
+    const r = run(['check', '--help']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /Usage: loss-lab check <files or folders…> \[--json\]/);
+    const top = run(['--help']);
+    assert.equal(top.status, 0);
+    assert.match(top.stdout, /check +check loss functions/);
+    assert.match(top.stdout, /train +trial-train/);
+  });
+});
