@@ -244,6 +244,11 @@ export class TrainingController implements vscode.Disposable {
         break;
       case 'error':
         this.onTrainerError(trial, m);
+        if (m.fatal) {
+          // The trial is over; the process exiting next is expected, not a crash.
+          trial.ended = true;
+          this.finish(trial);
+        }
         break;
       case 'done':
         this.ctx.output.info(`Training done in ${m.wallSeconds.toFixed(1)} s`);
@@ -306,6 +311,8 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private finish(trial: Trial): void {
+    // A trainer that finished (done, fatal error) exits by itself; one that lingers is ended, never left behind.
+    setTimeout(() => trial.trainer.kill(), STOP_GRACE_MS).unref?.();
     trial.endProgress?.();
     trial.endProgress = undefined;
     this.statusBar.hide();
