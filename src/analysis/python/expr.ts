@@ -39,6 +39,8 @@ function stringValue(node: Node): string {
 }
 
 function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: Record<string, Expr> } {
+  // `sum(p.abs().sum() for p in model.parameters())`: the generator is the whole argument list
+  if (list?.type === 'generator_expression') return { args: [unsupported(list, 'generator expression')], kwargs: {} };
   const args: Expr[] = [];
   const kwargs: Record<string, Expr> = {};
   for (const a of list?.namedChildren ?? []) {

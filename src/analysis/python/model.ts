@@ -2,6 +2,7 @@
 import type { Expr, Framework, LossModel, LossParam, NameRef } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { buildTerms } from '../terms/build';
+import { some } from '../terms/expr';
 import { pickRoles } from '../terms/roles';
 import { statementsOf, readBlock } from './body';
 import type { LossDef } from './discover';
@@ -28,6 +29,18 @@ function toParam(p: ParamInfo, role: LossParam['role']): LossParam {
 }
 
 const numericDefault = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined);
+
+/**
+ * A file can hold Keras and PyTorch losses side by side: the model's own calls decide (torch/F/nn → PyTorch,
+ * tf/K → Keras), an nn.Module subclass is PyTorch, else the file's framework.
+ */
+function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framework {
+  if (def.kind === 'module-forward') return /Module\b/.test(def.defNode.childForFieldName('superclasses')?.text ?? '') ? 'pytorch' : 'keras';
+  const calls = (re: RegExp): boolean => some(body, (n) => n.kind === 'call' && re.test(n.callee));
+  const torch = calls(/^(torch|F|nn)\./);
+  const keras = calls(/^(tf|K)\./);
+  return torch && !keras ? 'pytorch' : keras && !torch ? 'keras' : fileFramework;
+}
 
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
@@ -77,7 +90,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     id: `${def.name}:${def.defNode.startPosition.row + 1}`,
     name: def.name,
     kind: def.kind,
-    framework: file.framework,
+    framework: frameworkOf(def, returned.value, file.framework),
     language: 'python',
     params,
     yTrue: roles.yTrue,

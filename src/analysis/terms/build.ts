@@ -20,6 +20,11 @@ const MAX_LABEL = 40;
 function labelFor(e: Expr, ctx: TermContext): string {
   const local = ctx.labelOf(e);
   if (local) return local;
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) {
+    const l = ctx.labelOf(e.left);
+    const r = ctx.labelOf(e.right);
+    if (l && r) return `${l} ${e.op} ${r}`; // `lam * (lower_penalty + upper_penalty)`, also when written tf.add(…)
+  }
   if (e.kind === 'call') return e.callee.slice(e.callee.lastIndexOf('.') + 1);
   if (e.kind === 'method') return e.method;
   if (e.kind === 'name') return e.name;
@@ -42,8 +47,20 @@ function baseIndex(exprs: { expr: Expr; weight?: Expr }[], ctx: TermContext): nu
   return exprs.findIndex((t) => !t.weight && mentionsRef(t.expr, 'yTrue') && mentionsRef(t.expr, 'yPred'));
 }
 
+/**
+ * The expression whose terms are the loss's terms. A conditional return (`if lam == 0: return ce` before
+ * `return ce + lam * p`) is split along its richer branch (more additive pieces; the later one on a tie), so the
+ * penalty is still seen; `body` keeps the whole conditional.
+ */
+export function termSource(body: Expr): Expr {
+  if (body.kind !== 'conditional') return body;
+  const a = termSource(body.then);
+  const b = termSource(body.else);
+  return splitTerms(a).length > splitTerms(b).length ? a : b;
+}
+
 export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
-  const pieces = splitTerms(body);
+  const pieces = splitTerms(termSource(body));
   const base = baseIndex(pieces, ctx);
   const terms = pieces.map((p, i): Term => {
     const role = i === base ? 'base' : 'penalty';

@@ -117,10 +117,19 @@ function matchPiece(piece: Expr, defaults: Defaults): RecognisedConstraint | und
   return undefined;
 }
 
-/** The constraint a penalty expresses, when every additive piece of it is the same recognised kind. */
+/**
+ * The constraint a penalty expresses, when every additive piece of it is the same recognised kind. A conditional
+ * penalty (`p = a if reduce else b`) is recognised when both branches are the same kind.
+ */
 export function recogniseConstraint(penalty: Expr, defaults: Defaults): RecognisedConstraint | undefined {
-  const pieces = additivePieces(stripReductions(penalty));
-  const found = pieces.map((p) => matchPiece(p.expr, defaults));
+  if (penalty.kind === 'conditional') {
+    const a = recogniseConstraint(penalty.then, defaults);
+    const b = recogniseConstraint(penalty.else, defaults);
+    return a && b && a.kind === b.kind ? { kind: a.kind, params: { ...b.params, ...a.params } } : undefined;
+  }
+  const stripped = stripReductions(penalty);
+  const pieces = additivePieces(stripped);
+  const found = pieces.length === 1 ? [matchPiece(penalty, defaults)] : pieces.map((p) => matchPiece(p.expr, defaults));
   const first = found[0];
   if (!first || found.some((f) => f?.kind !== first.kind)) return undefined;
   return { kind: first.kind, params: Object.assign({}, ...found.map((f) => f?.params)) };

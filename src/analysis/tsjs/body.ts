@@ -1,0 +1,114 @@
+// Reads a TS/JS function body: `const`/`let` locals are inlined, `+=` grows them, `if`/`else` becomes a conditional,
+// `try` bodies are read in line. The result is the returned expression.
+import type { Node } from 'web-tree-sitter';
+import type { BinaryOp, Expr } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { convertScript } from './expr';
+import { type ScriptScope, forkScriptScope } from './scope';
+
+const augmentedOps: Readonly<Record<string, BinaryOp>> = { '+=': '+', '-=': '-', '*=': '*', '/=': '/', '**=': '**', '%=': '%' };
+
+export interface ScriptReturned {
+  value: Expr;
+  node: Node;
+}
+
+function setLocal(scope: ScriptScope, name: string, value: Expr): void {
+  scope.locals.set(name, value);
+  if (!scope.labels.has(value)) scope.labels.set(value, name);
+}
+
+const statementsOf = (node: Node | null | undefined): Node[] => {
+  if (!node) return [];
+  if (node.type !== 'statement_block') return [node];
+  return node.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+};
+
+function declaration(stmt: Node, scope: ScriptScope): void {
+  for (const d of stmt.namedChildren) {
+    if (d?.type !== 'variable_declarator') continue;
+    const name = d.childForFieldName('name');
+    const value = d.childForFieldName('value');
+    if (name?.type === 'identifier' && value) setLocal(scope, name.text, convertScript(value, scope));
+  }
+}
+
+function expressionStatement(stmt: Node, scope: ScriptScope): void {
+  const e = stmt.namedChild(0);
+  const left = e?.childForFieldName('left');
+  const right = e?.childForFieldName('right');
+  if (!e || !left || !right || left.type !== 'identifier') return;
+  if (e.type === 'assignment_expression') setLocal(scope, left.text, convertScript(right, scope));
+  else if (e.type === 'augmented_assignment_expression') {
+    const op = augmentedOps[e.childForFieldName('operator')?.type ?? ''];
+    const old = convertScript(left, scope);
+    const grown: Expr = op
+      ? { kind: 'binary', op, left: old, right: convertScript(right, scope), range: rangeOf(e), text: e.text }
+      : { kind: 'unsupported', what: 'augmented assignment', range: rangeOf(e), text: e.text };
+    scope.locals.set(left.text, grown);
+    scope.labels.set(grown, left.text);
+  }
+}
+
+function conditional(test: Expr, then: Expr, otherwise: Expr, node: Node): Expr {
+  return then === otherwise ? then : { kind: 'conditional', test, then, else: otherwise, range: rangeOf(node), text: node.text };
+}
+
+function readIf(stmt: Node, rest: Node[], scope: ScriptScope): ScriptReturned | undefined {
+  const cond = stmt.childForFieldName('condition');
+  const test: Expr = cond ? convertScript(cond, scope) : { kind: 'unsupported', what: 'condition', range: rangeOf(stmt), text: stmt.text };
+  const a = forkScriptScope(scope);
+  const b = forkScriptScope(scope);
+  const thenRet = readStatements(statementsOf(stmt.childForFieldName('consequence')), a);
+  const alt = stmt.childForFieldName('alternative');
+  const elseRet = alt ? readStatements(alt.namedChildren.filter((n): n is Node => !!n).flatMap((n) => statementsOf(n)), b) : undefined;
+  if (thenRet && elseRet) return { value: conditional(test, thenRet.value, elseRet.value, stmt), node: elseRet.node };
+  if (thenRet || elseRet) {
+    scope.locals = (thenRet ? b : a).locals;
+    const after = readStatements(rest, scope);
+    if (!after) return thenRet ?? elseRet;
+    const value = thenRet ? conditional(test, thenRet.value, after.value, stmt) : conditional(test, after.value, (elseRet as ScriptReturned).value, stmt);
+    return { value, node: after.node };
+  }
+  for (const name of new Set([...a.locals.keys(), ...b.locals.keys()])) {
+    const va = a.locals.get(name);
+    const vb = b.locals.get(name);
+    const merged = va && vb ? conditional(test, va, vb, stmt) : (va ?? vb);
+    if (merged && merged !== scope.locals.get(name)) setLocal(scope, name, merged);
+  }
+  return readStatements(rest, scope);
+}
+
+export function readStatements(stmts: Node[], scope: ScriptScope): ScriptReturned | undefined {
+  for (let i = 0; i < stmts.length; i++) {
+    const stmt = stmts[i];
+    switch (stmt.type) {
+      case 'lexical_declaration':
+      case 'variable_declaration':
+        declaration(stmt, scope);
+        break;
+      case 'expression_statement':
+        expressionStatement(stmt, scope);
+        break;
+      case 'return_statement': {
+        const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+        return value ? { value: convertScript(value, scope), node: value } : undefined;
+      }
+      case 'if_statement':
+        return readIf(stmt, stmts.slice(i + 1), scope);
+      case 'statement_block':
+        return readStatements([...statementsOf(stmt), ...stmts.slice(i + 1)], scope);
+      case 'try_statement':
+        return readStatements([...statementsOf(stmt.childForFieldName('body')), ...stmts.slice(i + 1)], scope);
+      default:
+        break;
+    }
+  }
+  return undefined;
+}
+
+/** The returned expression of a function body (a block, or an arrow's expression body). */
+export function readScriptBody(body: Node, scope: ScriptScope): ScriptReturned | undefined {
+  if (body.type !== 'statement_block') return { value: convertScript(body, scope), node: body };
+  return readStatements(statementsOf(body), scope);
+}

@@ -1,0 +1,107 @@
+// Finds the loss definitions of a TS/JS module: function declarations, `const f = (yTrue, yPred) => …` and
+// function expressions, and factories returning one (`const make = (lam = 1) => (yTrue, yPred) => …`, or a function
+// that returns an inner arrow or an inner named function). Top level only, `export` included.
+import type { Node } from 'web-tree-sitter';
+import type { LossKind } from '../ir';
+import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
+import { type ScriptParam, readScriptParams } from './params';
+
+export interface ScriptLossDef {
+  kind: LossKind;
+  name: string;
+  nameNode: Node;
+  defNode: Node;
+  /** The function-like node whose body computes the loss. */
+  fn: Node;
+  params: ScriptParam[];
+  outerParams: ScriptParam[];
+  outerStatements: Node[];
+  bindNames: string[];
+}
+
+const LOSS_NAME = /loss|criterion|objective|penalty|cost/i;
+const functionLike: ReadonlySet<string> = new Set(['arrow_function', 'function_expression', 'function', 'function_declaration']);
+
+function unwrap(n: Node | null | undefined): Node | undefined {
+  let cur = n ?? undefined;
+  while (cur && (cur.type === 'parenthesized_expression' || cur.type === 'as_expression' || cur.type === 'satisfies_expression')) cur = cur.namedChild(0) ?? undefined;
+  return cur;
+}
+
+function isLossLike(fn: Node, name: string): boolean {
+  const names = readScriptParams(fn).filter((p) => !p.variadic).map((p) => p.name);
+  if (names.length < 2) return false;
+  const firstThree = names.slice(0, 3);
+  if (looksLikeLossPair(firstThree)) return true;
+  return LOSS_NAME.test(name) && (firstThree.some(isTargetName) || firstThree.some(isPredictionName) || names.length === 2);
+}
+
+const positional = (ps: ScriptParam[]): string[] => ps.filter((p) => !p.variadic).map((p) => p.name);
+
+/** The loss function a factory returns, with the statements before it. */
+function innerLoss(fn: Node, name: string): { inner: Node; before: Node[] } | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  if (body.type !== 'statement_block') {
+    const inner = unwrap(body);
+    return inner && functionLike.has(inner.type) && isLossLike(inner, name) ? { inner, before: [] } : undefined;
+  }
+  const stmts = body.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+  const named = new Map<string, { node: Node; index: number }>();
+  stmts.forEach((s, index) => {
+    if (s.type === 'function_declaration') {
+      const id = s.childForFieldName('name')?.text;
+      if (id) named.set(id, { node: s, index });
+    } else if (s.type === 'lexical_declaration' || s.type === 'variable_declaration') {
+      for (const d of s.namedChildren) {
+        const value = unwrap(d?.childForFieldName('value'));
+        const id = d?.childForFieldName('name')?.text;
+        if (id && value && functionLike.has(value.type)) named.set(id, { node: value, index });
+      }
+    }
+  });
+  for (const s of stmts) {
+    if (s.type !== 'return_statement') continue;
+    const value = unwrap(s.namedChild(0));
+    if (!value) continue;
+    if (functionLike.has(value.type) && isLossLike(value, name)) return { inner: value, before: stmts.slice(0, stmts.indexOf(s)) };
+    const ref = value.type === 'identifier' ? named.get(value.text) : undefined;
+    if (ref && isLossLike(ref.node, ref.node.childForFieldName('name')?.text ?? name)) return { inner: ref.node, before: stmts.slice(0, ref.index) };
+  }
+  return undefined;
+}
+
+function defOf(fn: Node, nameNode: Node, defNode: Node): ScriptLossDef | undefined {
+  const name = nameNode.text;
+  const outer = readScriptParams(fn);
+  const factory = innerLoss(fn, name);
+  if (factory) {
+    return { kind: 'factory', name, nameNode, defNode, fn: factory.inner, params: readScriptParams(factory.inner), outerParams: outer, outerStatements: factory.before, bindNames: positional(outer) };
+  }
+  if (!isLossLike(fn, name)) return undefined;
+  const kind: LossKind = fn.type === 'arrow_function' ? 'arrow' : 'function';
+  return { kind, name, nameNode, defNode, fn, params: outer, outerParams: [], outerStatements: [], bindNames: positional(outer) };
+}
+
+export function discoverScriptLosses(root: Node): ScriptLossDef[] {
+  const out: ScriptLossDef[] = [];
+  const tops = root.namedChildren.flatMap((c) => (c?.type === 'ERROR' ? c.namedChildren : [c]));
+  for (const top of tops) {
+    const stmt = top?.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
+    if (!stmt || !top) continue;
+    if (stmt.type === 'function_declaration') {
+      const nameNode = stmt.childForFieldName('name');
+      const def = nameNode ? defOf(stmt, nameNode, top) : undefined;
+      if (def) out.push(def);
+    } else if (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') {
+      for (const d of stmt.namedChildren) {
+        const nameNode = d?.childForFieldName('name');
+        const value = unwrap(d?.childForFieldName('value'));
+        if (!d || nameNode?.type !== 'identifier' || !value || !functionLike.has(value.type)) continue;
+        const def = defOf(value, nameNode, top);
+        if (def) out.push(def);
+      }
+    }
+  }
+  return out;
+}

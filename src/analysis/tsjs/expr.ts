@@ -1,0 +1,147 @@
+// TS/JS syntax nodes → IR expressions. TF.js arithmetic (`a.add(b)`, `tf.mul(lam, p)`) becomes `binary` nodes so
+// terms split as in Python; `tf.tidy(() => …)` is read through to the expression it returns.
+import type { Node } from 'web-tree-sitter';
+import type { BinaryOp, Expr } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { readScriptBody } from './body';
+import { resolveScriptCallee } from './imports';
+import { type ScriptScope, forkScriptScope } from './scope';
+
+type Base<K extends Expr['kind']> = Omit<Extract<Expr, { kind: K }>, 'range' | 'text'>;
+
+const binaryOps: Readonly<Record<string, BinaryOp>> = {
+  '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', '**': '**', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+  '==': '==', '===': '==', '!=': '!=', '!==': '!=', '&&': 'and', '||': 'or',
+};
+
+/** TF.js arithmetic by function/method name: `tf.add(a, b)` and `a.add(b)` are `a + b` (and `x.neg()` is `-x`). */
+const arithmetic: Readonly<Record<string, BinaryOp>> = { add: '+', sub: '-', mul: '*', div: '/', realDiv: '/' };
+
+/** Wrappers that do not change the value: TypeScript casts, `await`, `!`. */
+const transparent: ReadonlySet<string> = new Set(['as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion', 'await_expression', 'parenthesized_expression']);
+
+function make<K extends Expr['kind']>(node: Node, value: Base<K>): Expr {
+  return { ...value, range: rangeOf(node), text: node.text } as Expr;
+}
+
+const unsupported = (node: Node, what: string): Expr => make<'unsupported'>(node, { kind: 'unsupported', what });
+
+export function scriptDottedName(node: Node): string | undefined {
+  if (node.type === 'identifier') return node.text;
+  if (node.type !== 'member_expression') return undefined;
+  const obj = node.childForFieldName('object');
+  const prop = node.childForFieldName('property');
+  const head = obj ? scriptDottedName(obj) : undefined;
+  return head && prop?.type === 'property_identifier' ? `${head}.${prop.text}` : undefined;
+}
+
+const stringValue = (node: Node): string => node.namedChildren.map((c) => (c?.type === 'string_fragment' ? c.text : '')).join('');
+
+/** `tf.tidy(() => expr)` / `tf.tidy(() => { …; return expr; })`: the returned expression, read in a fork of the scope. */
+function readTidy(fnNode: Node, scope: ScriptScope): Expr | undefined {
+  const body = fnNode.childForFieldName('body');
+  if (!body) return undefined;
+  if (body.type !== 'statement_block') return convertScript(body, scope);
+  return readScriptBody(body, forkScriptScope(scope))?.value;
+}
+
+function convertCall(node: Node, scope: ScriptScope): Expr {
+  const fn = node.childForFieldName('function');
+  const argNodes = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  if (!fn) return unsupported(node, 'call');
+  const name = scriptDottedName(fn);
+  const head = name?.split('.')[0];
+  if (name && head !== undefined && !scope.refs.has(head) && !scope.locals.has(head)) {
+    const callee = resolveScriptCallee(name, scope.imports);
+    const lastArg = argNodes[argNodes.length - 1];
+    if (callee === 'tf.tidy' && lastArg && (lastArg.type === 'arrow_function' || lastArg.type === 'function_expression')) {
+      return readTidy(lastArg, scope) ?? unsupported(node, 'tf.tidy without a returned value');
+    }
+    const args = argNodes.map((a) => convertScript(a, scope));
+    if (callee === 'tf.neg' && args.length === 1) return make<'unary'>(node, { kind: 'unary', op: '-', operand: args[0] });
+    const op = callee.startsWith('tf.') ? arithmetic[callee.slice(3)] : undefined;
+    if (op && args.length === 2) return make<'binary'>(node, { kind: 'binary', op, left: args[0], right: args[1] });
+    return make<'call'>(node, { kind: 'call', callee, args, kwargs: {} });
+  }
+  const args = argNodes.map((a) => convertScript(a, scope));
+  if (fn.type === 'member_expression') {
+    const obj = fn.childForFieldName('object');
+    const method = fn.childForFieldName('property')?.text;
+    if (!obj || !method) return unsupported(node, 'call');
+    const object = convertScript(obj, scope);
+    if (method === 'neg' && args.length === 0) return make<'unary'>(node, { kind: 'unary', op: '-', operand: object });
+    const op = arithmetic[method];
+    if (op && args.length === 1) return make<'binary'>(node, { kind: 'binary', op, left: object, right: args[0] });
+    return make<'method'>(node, { kind: 'method', object, method, args, kwargs: {} });
+  }
+  return unsupported(node, `call of ${fn.type.replace(/_/g, ' ')}`);
+}
+
+/** Converts one expression node. Never throws: what it cannot model becomes an `unsupported` node. */
+export function convertScript(node: Node, scope: ScriptScope): Expr {
+  if (transparent.has(node.type)) {
+    const inner = node.namedChildren.find((c) => c && c.type !== 'comment' && !c.type.endsWith('type') && !c.type.includes('type_'));
+    return inner ? convertScript(inner, scope) : unsupported(node, node.type);
+  }
+  switch (node.type) {
+    case 'number': {
+      const value = Number(node.text.replace(/_/g, ''));
+      return Number.isFinite(value) ? make<'number'>(node, { kind: 'number', value }) : unsupported(node, 'number literal');
+    }
+    case 'string':
+      return make<'string'>(node, { kind: 'string', value: stringValue(node) });
+    case 'true':
+    case 'false':
+      return make<'bool'>(node, { kind: 'bool', value: node.type === 'true' });
+    case 'null':
+    case 'undefined':
+      return make<'none'>(node, { kind: 'none' });
+    case 'identifier': {
+      if (node.text === 'undefined') return make<'none'>(node, { kind: 'none' });
+      const local = scope.locals.get(node.text);
+      if (local) return local;
+      return make<'name'>(node, { kind: 'name', name: node.text, ref: scope.refs.get(node.text) ?? 'global' });
+    }
+    case 'member_expression': {
+      const obj = node.childForFieldName('object');
+      const prop = node.childForFieldName('property');
+      if (!obj || !prop) return unsupported(node, 'member');
+      return make<'attr'>(node, { kind: 'attr', object: convertScript(obj, scope), name: prop.text });
+    }
+    case 'call_expression':
+      return convertCall(node, scope);
+    case 'binary_expression': {
+      const op = binaryOps[node.childForFieldName('operator')?.type ?? ''];
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!op || !left || !right) return unsupported(node, `operator ${node.childForFieldName('operator')?.type ?? '?'}`);
+      return make<'binary'>(node, { kind: 'binary', op, left: convertScript(left, scope), right: convertScript(right, scope) });
+    }
+    case 'unary_expression': {
+      const op = node.childForFieldName('operator')?.type;
+      const arg = node.childForFieldName('argument');
+      if (!arg || (op !== '-' && op !== '+' && op !== '!')) return unsupported(node, `operator ${op ?? '?'}`);
+      const operand = convertScript(arg, scope);
+      if (op === '-' && operand.kind === 'number') return make<'number'>(node, { kind: 'number', value: -operand.value });
+      return make<'unary'>(node, { kind: 'unary', op: op === '!' ? 'not' : op, operand });
+    }
+    case 'ternary_expression': {
+      const test = node.childForFieldName('condition');
+      const then = node.childForFieldName('consequence');
+      const otherwise = node.childForFieldName('alternative');
+      if (!test || !then || !otherwise) return unsupported(node, 'conditional expression');
+      // biome-ignore lint/suspicious/noThenProperty: `then` is the IR's field name (ir.ts), never awaited
+      return make<'conditional'>(node, { kind: 'conditional', test: convertScript(test, scope), then: convertScript(then, scope), else: convertScript(otherwise, scope) });
+    }
+    case 'subscript_expression': {
+      const obj = node.childForFieldName('object');
+      const index = node.childForFieldName('index');
+      if (!obj || !index) return unsupported(node, 'subscript');
+      return make<'subscript'>(node, { kind: 'subscript', object: convertScript(obj, scope), index: [{ kind: 'index', value: convertScript(index, scope) }] });
+    }
+    case 'array':
+      return make<'tuple'>(node, { kind: 'tuple', items: node.namedChildren.flatMap((c) => (c && c.type !== 'comment' ? [convertScript(c, scope)] : [])) });
+    default:
+      return unsupported(node, node.type.replace(/_/g, ' '));
+  }
+}

@@ -1,0 +1,70 @@
+// One TS/JS loss definition → a LossModel (usages and the output activation are added file-wide).
+import type { Framework, LossModel, LossParam, NameRef, SourceLanguage } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { buildTerms } from '../terms/build';
+import { pickRoles } from '../terms/roles';
+import { readScriptBody, readStatements } from './body';
+import type { ScriptLossDef } from './discover';
+import type { ScriptImports } from './imports';
+import type { ScriptParam } from './params';
+import type { ScriptScope } from './scope';
+
+export interface ScriptFileContext {
+  imports: ScriptImports;
+  framework: Framework;
+  language: SourceLanguage;
+  globals: Readonly<Record<string, number>>;
+  knownLosses: ReadonlySet<string>;
+}
+
+const numeric = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined);
+
+function toParam(p: ScriptParam, role: LossParam['role']): LossParam {
+  const out: LossParam = { name: p.name, role, range: rangeOf(p.node) };
+  if (p.default !== undefined) out.default = p.default;
+  if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
+  return out;
+}
+
+export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): LossModel | undefined {
+  const roles = pickRoles(def.params.filter((p) => !p.variadic).map((p) => p.name), file.framework);
+  const body = def.fn.childForFieldName('body');
+  if (!roles || !body) return undefined;
+  const refs = new Map<string, NameRef>();
+  for (const p of def.outerParams) refs.set(p.name, 'captured');
+  for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
+  const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap() };
+  if (def.outerStatements.length) readStatements(def.outerStatements, scope);
+  const returned = readScriptBody(body, scope);
+  if (!returned) return undefined;
+
+  const defaults: Record<string, number> = { ...file.globals };
+  for (const p of [...def.outerParams, ...def.params]) {
+    const v = numeric(p.default);
+    if (v !== undefined) defaults[p.name] = v;
+  }
+  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses });
+  const weightParams = new Set(terms.map((t) => t.weightParam));
+  const hyperOr = (p: ScriptParam): LossParam['role'] => (numeric(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : 'other');
+  const model: LossModel = {
+    id: `${def.name}:${def.defNode.startPosition.row + 1}`,
+    name: def.name,
+    kind: def.kind,
+    framework: file.framework,
+    language: file.language,
+    params: [
+      ...def.outerParams.map((p) => toParam(p, hyperOr(p))),
+      ...def.params.map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p))),
+    ],
+    yTrue: roles.yTrue,
+    yPred: roles.yPred,
+    body: returned.value,
+    terms,
+    range: rangeOf(def.defNode),
+    nameRange: rangeOf(def.nameNode),
+    returnRange: rangeOf(returned.node),
+    usages: [],
+  };
+  if (lambdaParam) model.lambdaParam = lambdaParam;
+  return model;
+}

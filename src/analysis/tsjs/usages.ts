@@ -1,0 +1,88 @@
+// How a TS/JS file uses its losses: `model.compile({ loss: fn })` (bare or a factory's product), calls, factory
+// calls, `model.fit`, and the last `tf.layers.dense({ activation })` as the output activation.
+import type { Node } from 'web-tree-sitter';
+import type { LossModel, LossUsage } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { scriptDottedName } from './expr';
+import { scriptLiteral } from './params';
+
+type Bound = Record<string, number | string | boolean>;
+interface Target {
+  model: LossModel;
+  bare: boolean;
+}
+
+/** `{ key: value }` of an object literal. */
+function property(obj: Node | undefined, key: string): Node | undefined {
+  for (const pair of obj?.namedChildren ?? []) {
+    if (pair?.type === 'pair' && pair.childForFieldName('key')?.text.replace(/['"]/g, '') === key) return pair.childForFieldName('value') ?? undefined;
+    if (pair?.type === 'shorthand_property_identifier' && pair.text === key) return pair;
+  }
+  return undefined;
+}
+
+const argsOf = (call: Node): Node[] => (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+
+export function collectScriptUsages(root: Node, models: LossModel[], defs: { node: Node; bindNames: string[] }[]): { outputActivation?: string } {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const bindNames = new Map(models.map((m, i) => [m.name, defs[i]?.bindNames ?? []]));
+  const vars = new Map<string, Target>();
+  const fits: Node[] = [];
+  let outputActivation: string | undefined;
+
+  const targetOf = (value: Node | undefined): Target | undefined => {
+    if (!value) return undefined;
+    if (value.type === 'identifier' || value.type === 'shorthand_property_identifier') {
+      const m = byName.get(value.text);
+      return m ? { model: m, bare: m.kind !== 'factory' } : vars.get(value.text);
+    }
+    if (value.type !== 'call_expression') return undefined;
+    const fn = value.childForFieldName('function');
+    const name = fn ? scriptDottedName(fn) : undefined;
+    const m = name ? (byName.get(name) ?? vars.get(name)?.model) : undefined;
+    return m ? { model: m, bare: false } : undefined;
+  };
+
+  for (const node of root.descendantsOfType(['call_expression', 'variable_declarator'])) {
+    if (!node) continue;
+    if (node.type === 'variable_declarator') {
+      const name = node.childForFieldName('name');
+      const t = targetOf(node.childForFieldName('value') ?? undefined);
+      if (name?.type === 'identifier' && t) vars.set(name.text, t);
+      continue;
+    }
+    const fn = node.childForFieldName('function');
+    if (!fn) continue;
+    const name = scriptDottedName(fn);
+    const method = fn.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
+    const args = argsOf(node);
+    const range = rangeOf(node);
+    const direct = name ? byName.get(name) : undefined;
+    if (direct) {
+      const u: LossUsage = { kind: direct.kind === 'factory' ? 'factory-call' : 'call', range };
+      if (direct.kind === 'factory') {
+        const bound: Bound = {};
+        args.forEach((a, i) => {
+          const v = scriptLiteral(a);
+          const n = bindNames.get(direct.name)?.[i];
+          if (v !== undefined && n) bound[n] = v;
+        });
+        u.boundArgs = bound;
+      }
+      direct.usages.push(u);
+    } else if (name && vars.has(name)) {
+      vars.get(name)?.model.usages.push({ kind: 'call', range });
+    } else if (method === 'compile') {
+      const t = targetOf(property(args[0], 'loss'));
+      if (t) t.model.usages.push({ kind: 'compile', range, passesBareFunction: t.bare });
+    } else if (method === 'fit' || method === 'fitDataset' || method === 'trainOnBatch') {
+      fits.push(node);
+    } else if (method === 'dense' || method === 'activation') {
+      const act = scriptLiteral(property(args[0], 'activation') ?? args[0] ?? node);
+      if (typeof act === 'string') outputActivation = act;
+    }
+  }
+  const compiled = models.filter((m) => m.usages.some((u) => u.kind === 'compile'));
+  for (const fit of fits) for (const m of compiled) m.usages.push({ kind: 'fit', range: rangeOf(fit) });
+  return outputActivation ? { outputActivation } : {};
+}
