@@ -1,0 +1,226 @@
+// `loss-lab train <file>`: finds the loss in the file with the analysis front end, builds the same TrialSpec the
+// editor builds (src/editor/training/trialSpec.ts, plain TS), forks the same trainer program, and prints progress
+// (a bar on a terminal, JSON Lines with --json) and a final summary table. Exit code: 0 when every run completed,
+// 1 when a run diverged or the trial failed, 2 for a usage error.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyzeSource, initParsers, languageOf } from '../analysis';
+import type { LossModel } from '../analysis/ir';
+import { buildTrialSpec, type TrainingSettings } from '../editor/training/trialSpec';
+import type { BackendChoice, RunSummary, TrainerToHost } from '../protocol';
+import { startTrainer } from '../trainer/session';
+import { formatSummary, ProgressBar } from './trainReport';
+
+export const trainUsage = `Usage: loss-lab train <file> [options]
+
+Trial-trains the loss function in <file> (Python Keras/PyTorch, TypeScript/JavaScript TF.js) with several λ values
+side by side on TensorFlow.js, and prints every term's final value and the constraint's violation.
+
+Options:
+  --function NAME      the loss to train (default: the first one in the file)
+  --lambda LIST        comma-separated λ values (default 0,0.1,1,10; the λ in the code is added)
+  --steps N            training steps per run (default 300)
+  --batch-size N       batch size (default 64)
+  --hidden LIST        hidden layer sizes (default 64,64)
+  --lr X               Adam learning rate (default 0.01)
+  --seed N             random seed (default 42)
+  --data FILE          a .csv, .json or .npy dataset (default: synthetic data chosen from the loss)
+  --backend B          auto | tensorflow | wasm | cpu (default auto)
+  --json               print every trainer message as one JSON line (JSON Lines) instead of the bar and table
+  -h, --help           this help`;
+
+interface TrainArgs {
+  file: string;
+  fn?: string;
+  json: boolean;
+  settings: TrainingSettings;
+}
+
+const defaults: TrainingSettings = {
+  lambdas: [0, 0.1, 1, 10],
+  includeCodeLambda: true,
+  steps: 300,
+  batchSize: 64,
+  hiddenLayers: [64, 64],
+  outputActivation: 'auto',
+  optimizer: 'adam',
+  learningRate: 0.01,
+  dataset: '',
+  seed: 42,
+  backend: 'auto',
+};
+
+const numberList = (flag: string, v: string): number[] => {
+  const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const nums = items.map(Number);
+  if (items.length === 0 || nums.some((n) => !Number.isFinite(n))) throw new UsageError(`${flag} takes comma-separated numbers, got '${v}'`);
+  return nums;
+};
+const positiveInt = (flag: string, v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive integer, got '${v}'`);
+  return n;
+};
+
+class UsageError extends Error {}
+
+/** Flag → how it sets the settings (a table, so --help and parsing cannot drift far apart). */
+const flags: Record<string, (a: TrainArgs, v: string) => void> = {
+  '--function': (a, v) => {
+    a.fn = v;
+  },
+  '--lambda': (a, v) => {
+    a.settings.lambdas = numberList('--lambda', v);
+  },
+  '--steps': (a, v) => {
+    a.settings.steps = positiveInt('--steps', v);
+  },
+  '--batch-size': (a, v) => {
+    a.settings.batchSize = positiveInt('--batch-size', v);
+  },
+  '--hidden': (a, v) => {
+    a.settings.hiddenLayers = numberList('--hidden', v);
+  },
+  '--lr': (a, v) => {
+    a.settings.learningRate = Number(v);
+  },
+  '--seed': (a, v) => {
+    a.settings.seed = Number(v);
+  },
+  '--data': (a, v) => {
+    a.settings.dataset = resolve(v);
+  },
+  '--backend': (a, v) => {
+    if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(v)) throw new UsageError(`--backend takes auto, tensorflow, wasm or cpu, got '${v}'`);
+    a.settings.backend = v as BackendChoice;
+  },
+};
+
+export function parseTrainArgs(argv: readonly string[]): TrainArgs | 'help' {
+  const args: TrainArgs = { file: '', json: false, settings: { ...defaults, lambdas: [...defaults.lambdas] } };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (arg === '--json') {
+      args.json = true;
+      continue;
+    }
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const set = flags[flag];
+    if (set) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      set(args, value);
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option '${arg}'`);
+    } else if (!args.file) {
+      args.file = arg;
+    } else {
+      throw new UsageError(`one file at a time (got '${args.file}' and '${arg}')`);
+    }
+  }
+  if (!args.file) throw new UsageError('which file? loss-lab train <file>');
+  return args;
+}
+
+/** The trainer next to this bundle (dist/trainer.js), or its source when running under tsx. */
+function trainerPath(): string {
+  const bundled = join(__dirname, 'trainer.js');
+  if (!__filename.endsWith('.ts') && existsSync(bundled)) return bundled;
+  return join(__dirname, '..', 'trainer', 'main.ts');
+}
+
+/** The folder with the tree-sitter grammars: dist/wasm next to the bundle, else the front end's own default. */
+function grammarsDir(): string | undefined {
+  const dir = join(__dirname, 'wasm');
+  return existsSync(join(dir, 'tree-sitter.wasm')) ? dir : undefined;
+}
+
+export async function runTrain(argv: readonly string[]): Promise<number> {
+  const out = process.stdout;
+  const err = process.stderr;
+  let args: TrainArgs | 'help';
+  try {
+    args = parseTrainArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err.write(`loss-lab train: ${e.message}\n\n${trainUsage}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    out.write(`${trainUsage}\n`);
+    return 0;
+  }
+  const file = resolve(args.file);
+  if (!existsSync(file)) {
+    err.write(`loss-lab train: ${args.file}: no such file\n`);
+    return 2;
+  }
+  const language = languageOf(file);
+  if (!language) {
+    err.write(`loss-lab train: ${args.file}: not a Python, TypeScript or JavaScript file\n`);
+    return 2;
+  }
+  await initParsers(grammarsDir());
+  const analysis = analyzeSource(readFileSync(file, 'utf8'), language, file);
+  const model = pickModel(analysis.models, args.fn);
+  if (typeof model === 'string') {
+    err.write(`loss-lab train: ${args.file}: ${model}\n`);
+    return 2;
+  }
+  const built = buildTrialSpec(model, args.settings, { sourceFile: file, workspaceDir: process.cwd() });
+  if (!built.ok) {
+    err.write(`loss-lab train: ${built.message}\n`);
+    return 2;
+  }
+  const spec = built.spec;
+  const messages: TrainerToHost[] = [];
+  const bar = !args.json && out.isTTY ? new ProgressBar(err, spec.steps) : undefined;
+  let summaries: RunSummary[] | undefined;
+  let fatal = false;
+
+  const session = startTrainer(spec, {
+    trainerPath: trainerPath(),
+    onMessage: (m) => {
+      messages.push(m);
+      if (args.json) out.write(`${JSON.stringify(m)}\n`);
+      if (m.type === 'metrics') bar?.update(m.points, m.stepsPerSecond);
+      if (m.type === 'done') summaries = m.summaries;
+      if (m.type === 'error') {
+        fatal ||= m.fatal;
+        if (!args.json) {
+          bar?.clear();
+          const where = m.location ? `${m.location.file ?? args.file}:${m.location.line}: ` : '';
+          err.write(`${m.fatal ? 'error' : 'warning'}: ${where}${m.message}\n`);
+        }
+      }
+      if (m.type === 'log' && m.level !== 'info' && !args.json) err.write(`trainer: ${m.message}\n`);
+    },
+  });
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) session.stop();
+    else session.kill();
+  };
+  process.on('SIGINT', onSigint);
+  const { code, signal } = await session.exited;
+  process.off('SIGINT', onSigint);
+  bar?.clear();
+  if (!summaries) {
+    if (!fatal) err.write(`loss-lab train: the trainer exited (${signal ?? `code ${code}`}) before finishing\n`);
+    return 1;
+  }
+  if (!args.json) out.write(formatSummary(model, messages, summaries, file));
+  return summaries.every((s) => s.status === 'completed' || s.status === 'stopped') && !fatal ? 0 : 1;
+}
+
+/** E4's dispatcher calls `run`. */
+export const run = runTrain;
+
+function pickModel(models: LossModel[], name: string | undefined): LossModel | string {
+  if (models.length === 0) return 'no loss function found (a function taking (y_true, y_pred) or (pred, target) that returns a loss)';
+  if (!name) return models[0]!;
+  const found = models.find((m) => m.name === name);
+  return found ?? `no loss function named '${name}' (found: ${models.map((m) => m.name).join(', ')})`;
+}
