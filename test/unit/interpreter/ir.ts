@@ -68,3 +68,8 @@ export function lossModel(framework: Framework, terms: TermSpec[], params: Parti
     ...extra,
   };
 }
+
+/** `then if test else otherwise`. */
+export function conditional(test: Expr, then: Expr, otherwise: Expr): Expr {
+  return { kind: 'conditional', test, then, else: otherwise, range: r0, text: `${then.text} if ${test.text} else ${otherwise.text}` };
+}

@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import { LossEvaluationError } from '../../../src/trainer/interpreter';
 import { compileLoss } from '../../../src/trainer/interpreter';
 import {
-  all, attr, bin, bool, call, from, idx, literal, lossModel, method, name, neg, none, num, str, sub, tuple, upTo, yp, yt,
+  all, attr, bin, bool, call, conditional, from, idx, literal, lossModel, method, name, neg, none, num, str, sub, tuple, upTo, yp, yt,
 } from './ir';
 import { close, cpu, evalExpr, evalTensor, numbers, run, tf } from './tf';
 
@@ -139,7 +139,7 @@ describe('interpreter semantics', () => {
 
   it('None arguments mean "all axes"; the conditional expression picks a branch', () => {
     close(evalExpr('keras', call('tf.reduce_sum', [yp], { axis: none }), [0], x), -3);
-    const cond = { kind: 'conditional' as const, test: bin('>', name('k'), num(0)), then: num(1), else: num(2), range: yp.range, text: '' };
+    const cond = conditional(bin('>', name('k'), num(0)), num(1), num(2));
     close(evalExpr('keras', cond, [0], [0], { k: 1 }), 1);
     close(evalExpr('keras', cond, [0], [0], { k: -1 }), 2);
   });
