@@ -127,8 +127,8 @@ export function recogniseConstraint(penalty: Expr, defaults: Defaults): Recognis
     const b = recogniseConstraint(penalty.else, defaults);
     return a && b && a.kind === b.kind ? { kind: a.kind, params: { ...b.params, ...a.params } } : undefined;
   }
-  const stripped = stripReductions(penalty);
-  const pieces = additivePieces(stripped);
+  // constant pieces (`reg = 0.0; reg += …`) say nothing about the shape
+  const pieces = additivePieces(stripReductions(penalty)).filter((p) => p.expr.kind !== 'number');
   const found = pieces.length === 1 ? [matchPiece(penalty, defaults)] : pieces.map((p) => matchPiece(p.expr, defaults));
   const first = found[0];
   if (!first || found.some((f) => f?.kind !== first.kind)) return undefined;

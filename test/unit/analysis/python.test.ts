@@ -1,0 +1,224 @@
+// Python front end: each construct a user writes a loss with, read into the IR.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Expr } from '../../../src/analysis/ir';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const callee = (e: Expr): string | undefined => (e.kind === 'call' ? e.callee : undefined);
+
+describe('Python: Keras functions and factories', () => {
+  it('reads a factory closure: captured λ, bound by the compile call', () => {
+    const a = analyze(`import tensorflow as tf
+from tensorflow.keras import backend as K
+
+def make_sum_loss(lam=1.0, target=1.0):
+    def sum_loss(y_true, y_pred):
+        base = tf.keras.losses.categorical_crossentropy(y_true, y_pred)
+        sum_penalty = K.mean(K.square(K.sum(y_pred, axis=-1) - target))
+        return base + lam * sum_penalty
+    return sum_loss
+
+model.compile(loss=make_sum_loss(lam=0.5), optimizer='adam')
+`);
+    const m = model(a, 'make_sum_loss');
+    assert.equal(m.kind, 'factory');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:sum_penalty*lam']);
+    assert.deepEqual(m.terms[1].constraint, { kind: 'sum-to-one', params: { target: 1 } });
+    const lam = m.terms[1].weight;
+    assert.equal(lam?.kind === 'name' && lam.ref, 'captured');
+    assert.deepEqual(m.params.map((p) => [p.name, p.role]), [['lam', 'hyper'], ['target', 'hyper'], ['y_true', 'yTrue'], ['y_pred', 'yPred']]);
+    assert.deepEqual(m.usages.map((u) => [u.kind, u.passesBareFunction, u.boundArgs]), [
+      ['compile', false, undefined],
+      ['factory-call', undefined, { lam: 0.5 }],
+    ]);
+    assert.equal(m.nameRange.startLine, 3);
+  });
+
+  it('records functools.partial (imported either way) and a compile of the partial as not bare', () => {
+    const a = analyze(`import functools
+from functools import partial
+import tensorflow as tf
+
+def weighted(y_true, y_pred, lam=0.5):
+    return tf.keras.losses.mse(y_true, y_pred) + lam * tf.reduce_mean(tf.nn.relu(-y_pred))
+
+wl = functools.partial(weighted, lam=3)
+model.compile(loss=wl)
+model.compile(loss=partial(weighted, lam=2.0))
+model.fit(x, y)
+`);
+    const m = model(a, 'weighted');
+    assert.equal(m.kind, 'partial');
+    assert.deepEqual(m.usages.map((u) => [u.kind, u.passesBareFunction ?? null, u.boundArgs ?? null]), [
+      ['partial', null, { lam: 3 }],
+      ['compile', false, null],
+      ['compile', false, null],
+      ['partial', null, { lam: 2 }],
+      ['fit', null, null],
+    ]);
+    assert.deepEqual(m.terms[1].constraint, { kind: 'non-negativity', params: {} });
+  });
+
+  it('inlines augmented assignments and keeps each term where it is written', () => {
+    const a = analyze(`import tensorflow as tf
+def aug_loss(y_true, y_pred, lam=0.5):
+    loss = tf.keras.losses.mse(y_true, y_pred)
+    loss += lam * tf.reduce_mean(tf.abs(y_pred))
+    loss -= 0.1 * tf.reduce_mean(y_pred)
+    return loss
+`);
+    const m = model(a, 'aug_loss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:reduce_mean*lam', 'penalty:-:reduce_mean*0.1']);
+    assert.deepEqual(m.terms.map((t) => t.range.startLine), [2, 3, 4]);
+    assert.equal(m.terms[2].weightParam, undefined);
+  });
+
+  it('reads if/else assignments as a conditional and an early return along the richer branch', () => {
+    const a = analyze(`import torch.nn.functional as F
+def cond_loss(outputs, labels, lam=0.1, reduce=True):
+    ce = F.cross_entropy(outputs, labels)
+    if reduce:
+        p = outputs.abs().mean()
+    else:
+        p = outputs.abs().sum()
+    return ce + lam * p
+
+def early(logits, targets, lam=2):
+    ce = F.cross_entropy(logits, targets)
+    if lam == 0:
+        return ce
+    return ce + lam * F.relu(logits - 1.0).pow(2).mean()
+`);
+    const c = model(a, 'cond_loss');
+    assert.deepEqual([c.yPred, c.yTrue], ['outputs', 'labels']);
+    assert.equal(c.terms[1].expr.kind, 'conditional');
+    assert.deepEqual(c.terms[1].constraint, { kind: 'output-sparsity', params: {} });
+    const e = model(a, 'early');
+    assert.equal(e.body.kind, 'conditional');
+    assert.deepEqual(e.terms.map(termSummary), ['base:+:ce', 'penalty:+:mean*lam']);
+    assert.deepEqual(e.terms[1].constraint, { kind: 'bounds', params: { upper: 1 } });
+    assert.equal(e.lambdaParam, 'lam');
+  });
+
+  it('resolves import aliases to canonical callees', () => {
+    const a = analyze(`import tensorflow as tfx
+from tensorflow.keras.losses import categorical_crossentropy as cce
+import keras.backend as KB
+import numpy
+
+def l(y_true, y_pred, lam=1.0):
+    return cce(y_true, y_pred) + lam * KB.mean(tfx.math.abs(y_pred)) + numpy.float32(0.0)
+`);
+    const m = model(a, 'l');
+    assert.deepEqual(m.terms.map((t) => callee(t.expr)), ['tf.keras.losses.categorical_crossentropy', 'K.mean', 'np.float32']);
+  });
+
+  it('uses a module-level constant as λ with its value for bound defaults', () => {
+    const m = model(analyze(`import tensorflow as tf
+LAM = 0.3
+HI = 2.0
+def g(y_true, y_pred):
+    return tf.reduce_mean(tf.square(y_true - y_pred)) + LAM * tf.reduce_mean(tf.nn.relu(y_pred - HI))
+`), 'g');
+    assert.deepEqual(m.terms.map((t) => t.role), ['base', 'penalty']);
+    assert.equal(m.lambdaParam, 'LAM');
+    assert.equal(m.terms[1].weight?.kind === 'name' && m.terms[1].weight.ref, 'global');
+    assert.deepEqual(m.terms[1].constraint, { kind: 'bounds', params: { upper: 2 } });
+  });
+
+  it('reads the output activation of the last Dense layer', () => {
+    const a = analyze(`import tensorflow as tf
+def l(y_true, y_pred):
+    return tf.keras.losses.mse(y_true, y_pred)
+model = tf.keras.Sequential([tf.keras.layers.Dense(64, activation='relu'), tf.keras.layers.Dense(3, activation="softmax")])
+`);
+    assert.equal(model(a, 'l').outputActivation, 'softmax');
+  });
+
+  it('does not take helpers that are not losses', () => {
+    const a = analyze(`import tensorflow as tf
+def helper(x):
+    return x * 2
+def build(units, activation):
+    return tf.keras.layers.Dense(units, activation=activation)
+`);
+    assert.deepEqual(a.models, []);
+  });
+});
+
+describe('Python: PyTorch', () => {
+  it('decides target and prediction by names whatever their order', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def a(pred, target, lam=1.0):
+    return F.mse_loss(pred, target) + lam * torch.relu(-pred).mean()
+def b(logits, targets):
+    return F.cross_entropy(logits, targets)
+def c(labels, outputs, lam=1.0):
+    return F.cross_entropy(outputs, labels) + lam * outputs.abs().mean()
+def my_loss(x1, x2):
+    return F.mse_loss(x1, x2)
+`);
+    assert.equal(a.framework, 'pytorch');
+    const pairs = a.models.map((m) => [m.name, m.yTrue, m.yPred]);
+    assert.deepEqual(pairs, [['a', 'target', 'pred'], ['b', 'targets', 'logits'], ['c', 'labels', 'outputs'], ['my_loss', 'x2', 'x1']]);
+    assert.deepEqual(model(a, 'a').terms[1].constraint, { kind: 'non-negativity', params: {} });
+  });
+
+  it('reads an nn.Module: self.lam with the __init__ default, self.mse applied as its loss, backward usage', () => {
+    const a = analyze(`import torch
+import torch.nn as nn
+class ConstrainedLoss(nn.Module):
+    def __init__(self, lam=0.1, upper=2.0):
+        super().__init__()
+        self.lam = lam
+        self.upper = upper
+        self.mse = nn.MSELoss()
+
+    def forward(self, pred, target):
+        base = self.mse(pred, target)
+        return base + self.lam * torch.clamp(pred - self.upper, min=0).mean()
+
+criterion = ConstrainedLoss(lam=0.2)
+loss = criterion(out, y)
+loss.backward()
+`);
+    const m = model(a, 'ConstrainedLoss');
+    assert.equal(m.kind, 'module-forward');
+    assert.equal(m.framework, 'pytorch');
+    assert.equal(callee(m.terms[0].expr), 'nn.MSELoss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:mean*self.lam']);
+    assert.equal(m.lambdaParam, 'self.lam');
+    assert.deepEqual(m.params.filter((p) => p.role === 'hyper').map((p) => [p.name, p.default]), [['self.lam', 0.1], ['self.upper', 2]]);
+    assert.deepEqual(m.terms[1].constraint, { kind: 'bounds', params: { upper: 2 } });
+    const w = m.terms[1].weight;
+    assert.ok(w?.kind === 'attr' && w.object.kind === 'name' && w.object.ref === 'module');
+    assert.deepEqual(m.usages.map((u) => [u.kind, u.boundArgs ?? null]), [['factory-call', { lam: 0.2 }], ['call', null], ['backward', null]]);
+  });
+
+  it('recognises monotone, parity and weight-sparsity penalties', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def mono(pred, target, lam=1.0, margin=0.0):
+    drops = torch.relu(pred[:, :-1] - pred[:, 1:] + margin)
+    return F.mse_loss(pred, target) + lam * (drops ** 2).mean()
+def parity(pred, target, group, lam=1.0):
+    gap = pred[group == 1].mean() - pred[group == 0].mean()
+    return F.binary_cross_entropy(pred, target) + lam * gap.abs()
+def wsparse(pred, target, model, lam=1e-4):
+    weight_l1 = sum(p.abs().sum() for p in model.parameters())
+    return F.mse_loss(pred, target) + lam * weight_l1
+def wloop(pred, target, model, lam=1e-4):
+    reg = 0.0
+    for p in model.parameters():
+        reg += p.pow(2).sum()
+    return F.mse_loss(pred, target) + lam * reg
+`);
+    assert.deepEqual(a.models.map((m) => [m.name, m.terms[1]?.constraint?.kind]), [
+      ['mono', 'monotone'], ['parity', 'parity'], ['wsparse', 'weight-sparsity'], ['wloop', 'weight-sparsity'],
+    ]);
+    assert.equal(model(a, 'parity').params.find((p) => p.name === 'group')?.role, 'other');
+  });
+});
