@@ -55,7 +55,8 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     }
     if (e.kind === 'attr') {
       const dotted = dottedName(e);
-      if (dotted !== undefined && e.object.kind === 'name' && e.object.ref === 'global' && ops.constants[dotted] === undefined && lookup(dotted) === undefined) {
+      if (dotted !== undefined && (ops.constants[dotted] !== undefined || lookup(dotted) !== undefined)) return;
+      if (dotted !== undefined && e.object.kind === 'name' && e.object.ref === 'global') {
         report(dotted, e.range, notSupported(dotted, e.range));
         return;
       }

@@ -1,0 +1,75 @@
+// Unsupported ops are found before training (name + line) and, if evaluated anyway, throw UnsupportedOpError
+// with the op and its source range. The op names are importable without loading tfjs.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { compileLoss, findUnsupported, supportedCallees, supportedMethods, UnsupportedOpError } from '../../../src/trainer/interpreter';
+import { at, attr, bin, call, lossModel, method, name, num, yp, yt } from './ir';
+import { cpu, run, tf } from './tf';
+
+const lambdaNode = { kind: 'unsupported' as const, what: 'lambda', range: at(7, 4), text: 'lambda v: v * 2' };
+
+const broken = lossModel('keras', [
+  { expr: call('tf.keras.losses.categorical_crossentropy', [yt, yp], {}, 3) },
+  { expr: call('tf.reduce_mean', [call('tf.frobnicate', [yp], {}, 5)]), weight: name('lam') },
+  { expr: method(yp, 'magic', [], {}, 6) },
+  { expr: bin('*', lambdaNode, num(1)) },
+  { expr: bin('*', name('SCALE', 'global', 8), call('tf.reduce_mean', [yp])) },
+], [{ name: 'lam', default: 1 }]);
+
+describe('unsupported ops', () => {
+  before(cpu);
+
+  it('findUnsupported lists every unsupported op with its name and line, without evaluating', () => {
+    const found = findUnsupported(broken);
+    assert.deepEqual(found.map((f) => [f.op, f.range.startLine + 1]), [['tf.frobnicate', 6], ['.magic', 7], ['lambda', 8], ['SCALE', 9]]);
+    assert.match(found[0].message, /^line 6: `tf\.frobnicate` is not supported by the Loss Lab trainer/);
+    assert.match(found[2].message, /line 8: lambda cannot be interpreted.*lambda v: v \* 2/);
+  });
+
+  it('evaluating an unsupported op throws UnsupportedOpError naming the op and where it is', () => {
+    const model = lossModel('keras', [{ expr: call('tf.reduce_mean', [call('tf.frobnicate', [yp], {}, 5)]) }]);
+    const f = compileLoss(tf, model, {});
+    assert.throws(() => f(tf.tensor([[1]]), tf.tensor([[1]])), (e: unknown) => {
+      assert.ok(e instanceof UnsupportedOpError);
+      assert.equal(e.op, 'tf.frobnicate');
+      assert.equal(e.range.startLine, 5);
+      assert.match(e.message, /line 6/);
+      return true;
+    });
+  });
+
+  it('an op of another framework is unsupported (torch in a Keras loss), methods too', () => {
+    const model = lossModel('keras', [{ expr: call('torch.sum', [yp], {}, 2) }, { expr: method(yp, 'sum', [], {}, 3) }]);
+    assert.deepEqual(findUnsupported(model).map((f) => f.op), ['torch.sum', '.sum']);
+    assert.throws(() => run(model, [0], [1]), (e: unknown) => e instanceof UnsupportedOpError && e.op === 'torch.sum');
+  });
+
+  it('attributes of namespaces that are not constants are reported (tf.some_attr), constants are not (tf.float32)', () => {
+    const model = lossModel('keras', [{ expr: call('tf.cast', [yp, attr(name('tf', 'global'), 'float32')]) }, { expr: attr(name('tf', 'global'), 'mystery') }]);
+    assert.deepEqual(findUnsupported(model).map((f) => f.op), ['tf.mystery']);
+  });
+
+  it('supported callees per framework come from the op tables', () => {
+    const keras = supportedCallees('keras');
+    for (const op of ['tf.reduce_sum', 'tf.math.reduce_mean', 'tf.keras.losses.categorical_crossentropy', 'K.epsilon', 'tf.nn.softmax', 'tf.clip_by_value']) assert.ok(keras.has(op), op);
+    assert.ok(!keras.has('F.cross_entropy'));
+    const torch = supportedCallees('pytorch');
+    for (const op of ['F.cross_entropy', 'torch.nn.functional.mse_loss', 'torch.clamp', 'F.binary_cross_entropy_with_logits']) assert.ok(torch.has(op), op);
+    const tfjs = supportedCallees('tfjs');
+    for (const op of ['tf.losses.meanSquaredError', 'tf.losses.softmaxCrossEntropy', 'tf.sum', 'tf.clipByValue']) assert.ok(tfjs.has(op), op);
+    assert.ok(supportedMethods('pytorch').has('clamp') && supportedMethods('tfjs').has('square'));
+  });
+
+  it('the op names load without tfjs (the analysis imports them)', () => {
+    const root = join(__dirname, '../../..');
+    const code = "const m = require('./src/trainer/interpreter/index.ts'); const n = m.supportedCallees('pytorch').size; " +
+      "const tfjs = Object.keys(require.cache).filter((k) => k.includes('@tensorflow')); console.log(JSON.stringify({ n, tfjs }));";
+    const out = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: root, encoding: 'utf8' });
+    assert.equal(out.status, 0, out.stderr);
+    const { n, tfjs } = JSON.parse(out.stdout.trim());
+    assert.ok(n > 50);
+    assert.deepEqual(tfjs, []);
+  });
+});
