@@ -82,7 +82,8 @@ export class TrainingController implements vscode.Disposable {
     }
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const sourceFile = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
-    const built = buildTrialSpec(model, readConfig(document.uri).training, {
+    const settings = readConfig(document.uri).training;
+    const built = buildTrialSpec(model, settings, {
       sourceFile,
       workspaceDir: folder?.uri.fsPath ?? (sourceFile ? dirname(sourceFile) : undefined),
     });
@@ -106,10 +107,19 @@ export class TrainingController implements vscode.Disposable {
     const trainerPath = vscode.Uri.joinPath(this.ctx.distUri, 'trainer.js').fsPath;
     let trainer: TrainerHandle;
     try {
-      trainer = launchTrainer(built.spec, trainerPath, {
-        onMessage: (m) => this.onTrainerMessage(generation, m),
-        onExit: (code, signal) => this.onTrainerExit(generation, code, signal),
-      });
+      trainer = launchTrainer(
+        built.spec,
+        trainerPath,
+        {
+          onMessage: (m) => this.onTrainerMessage(generation, m),
+          onExit: (code, signal) => this.onTrainerExit(generation, code, signal),
+        },
+        {
+          cwd: folder?.uri.fsPath,
+          // Where a user may have installed @tensorflow/tfjs-node for the native backend.
+          tfjsNodePaths: [settings.tfjsNodePath, folder?.uri.fsPath, this.ctx.extension.extensionUri.fsPath].filter((p): p is string => !!p),
+        },
+      );
     } catch (err) {
       const message = `Could not start the trainer (${trainerPath}): ${err instanceof Error ? err.message : String(err)}`;
       this.ctx.output.error(message);

@@ -1,8 +1,7 @@
-// Starts the trainer child process (dist/trainer.js) over Node IPC. Every message from it is validated
-// (TrainerToHost); an invalid one is reported to `onInvalid` and dropped.
-// TODO(E7 integration): switch to `startTrainer` from src/trainer/session.ts once it lands (same shape).
-import { fork } from 'node:child_process';
-import { HostToTrainer, type HostToTrainerInput, parseMessage, TrainerToHost, type TrialSpecInput } from '../../protocol';
+// Starts the trainer child process (dist/trainer.js) through the plain-Node client shared with the CLI
+// (src/trainer/session.ts): Node IPC, every message from the trainer validated, stop (graceful) and kill.
+import type { TrainerToHost, TrialSpecInput } from '../../protocol';
+import { startTrainer } from '../../trainer/session';
 
 export interface TrainerHandle {
   readonly pid: number;
@@ -15,36 +14,21 @@ export interface TrainerHandle {
 export interface TrainerEvents {
   onMessage(message: TrainerToHost): void;
   onExit(code: number | null, signal: string | null): void;
-  onInvalid?(error: string): void;
 }
 
-export function launchTrainer(spec: TrialSpecInput, trainerPath: string, events: TrainerEvents): TrainerHandle {
-  const child = fork(trainerPath, [], { serialization: 'json', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  const send = (m: HostToTrainerInput) => {
-    const parsed = parseMessage(HostToTrainer, m);
-    if (!parsed.ok) throw new Error(`invalid message to the trainer: ${parsed.error}`);
-    if (child.connected) child.send(parsed.value);
-  };
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
+export interface TrainerPlace {
+  /** Working folder (the workspace folder): relative dataset paths resolve against it. */
+  cwd?: string;
+  /** Folders where `@tensorflow/tfjs-node` may be installed (lossLab.training.tfjsNodePath, the workspace). */
+  tfjsNodePaths: string[];
+}
+
+export function launchTrainer(spec: TrialSpecInput, trainerPath: string, events: TrainerEvents, place: TrainerPlace): TrainerHandle {
+  return startTrainer(spec, {
+    trainerPath,
+    cwd: place.cwd,
+    tfjsNodePaths: place.tfjsNodePaths,
+    onMessage: (m) => events.onMessage(m),
+    onExit: (code, signal) => events.onExit(code, signal),
   });
-  child.on('message', (raw: unknown) => {
-    const parsed = parseMessage(TrainerToHost, raw);
-    if (parsed.ok) events.onMessage(parsed.value);
-    else events.onInvalid?.(parsed.error);
-  });
-  child.on('exit', (code, signal) => {
-    if (code && stderr) events.onMessage({ type: 'log', level: 'error', message: stderr.trim() });
-    events.onExit(code, signal);
-  });
-  child.on('error', (err) => events.onMessage({ type: 'log', level: 'error', message: `trainer process: ${err.message}` }));
-  send({ type: 'start', spec });
-  return {
-    pid: child.pid ?? -1,
-    stop: () => send({ type: 'stop' }),
-    kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
-  };
 }
