@@ -1,0 +1,231 @@
+// Train with Constraint end to end in a real VS Code (code-server + Chromium, E1's harness): the seed article's
+// three examples trained from the command palette and from the CodeLens, the panel's charts and summary table,
+// the time from command to first point, Stop ending the child process, and a trainer killed from outside.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+
+const root = join(__dirname, '..', '..');
+const seed = join(root, 'test/fixtures/seed');
+
+/**
+ * The seed examples, a line inside each loss function (1-based) for the cursor, and the runs expected: λ 0, 0.1,
+ * 1, 10 plus the λ written in the code (1 and 10 are already there; sparse_loss adds 0.01).
+ */
+const examples = [
+  { file: 'example1_sum_to_one.py', line: 16, loss: 'constrained_loss', runs: 4 },
+  { file: 'example2_bounded_output.py', line: 5, loss: 'bounded_loss', runs: 4 },
+  { file: 'example3_sparsity.py', line: 5, loss: 'sparse_loss', runs: 5 },
+];
+
+const SHORT_RUN = { 'lossLab.training.steps': 120, 'lossLab.training.lambdas': [0, 0.1, 1, 10], 'lossLab.training.hiddenLayers': [16] };
+const LONG_RUN = { ...SHORT_RUN, 'lossLab.training.steps': 200_000 };
+
+function writeSettings(workspace: string, settings: Record<string, unknown>): void {
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify(settings, null, 2));
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err; // the webview frame may be reloading
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+/** What the panel shows, read from its DOM. */
+interface PanelView {
+  status: string;
+  pid: string;
+  title: string;
+  minPoints: number[];
+  summaryRows: number;
+  errors: string[];
+}
+
+async function readPanel(frame: Frame): Promise<PanelView> {
+  return frame.evaluate(() => ({
+    status: document.body.dataset.status ?? '',
+    pid: document.getElementById('pid')?.textContent ?? '',
+    title: document.getElementById('title')?.textContent ?? '',
+    minPoints: [...document.querySelectorAll<HTMLElement>('figure[data-min-points]')].map((f) => Number(f.dataset.minPoints)),
+    summaryRows: document.querySelectorAll('#summary:not([hidden]) #summary-table tbody tr').length,
+    errors: [...document.querySelectorAll('#errors .error')].map((e) => e.textContent ?? ''),
+  }));
+}
+
+async function panel(session: VSCodeSession): Promise<Frame> {
+  return session.findFrame('#charts');
+}
+
+async function goToLine(session: VSCodeSession, line: number): Promise<void> {
+  await session.page.keyboard.press('Control+G');
+  await session.page.keyboard.type(String(line));
+  await session.page.keyboard.press('Enter');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for the first point (returns ms since `t0`), then for the end and the summary table. */
+async function expectFullTrial(t: TestContext, session: VSCodeSession, t0: number, example: (typeof examples)[number], how: string): Promise<number> {
+  const loss = example.loss;
+  const firstPointMs = await until('the first point in the panel', async () => {
+    const view = await readPanel(await panel(session));
+    return view.title.includes(loss) && view.minPoints.length > 0 && view.minPoints[0] > 0 ? Date.now() - t0 : undefined;
+  }, 90_000);
+  const view = await until('the summary table', async () => {
+    const v = await readPanel(await panel(session));
+    return v.status === 'done' && v.summaryRows > 0 ? v : undefined;
+  }, 180_000);
+  t.diagnostic(`${loss} (${how}): first point ${firstPointMs} ms after the command; ${view.summaryRows} runs; points per series ≥ ${Math.min(...view.minPoints)}`);
+  assert.ok(view.minPoints.length >= 3, `charts: loss, constraint term, λ (got ${view.minPoints.length})`);
+  for (const n of view.minPoints) assert.ok(n >= 50, `every series has at least 50 points (got ${view.minPoints.join(', ')})`);
+  assert.equal(view.summaryRows, example.runs, 'one summary row per λ');
+  assert.deepEqual(view.errors, []);
+  return firstPointMs;
+}
+
+describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
+  let session: VSCodeSession;
+  let workspace: string;
+  const firstPoint: string[] = [];
+
+  before(async () => {
+    // A copy: the kill test edits a file, and the settings change between tests.
+    workspace = mkdtempSync(join(tmpdir(), 'loss-lab-train-'));
+    for (const e of examples) cpSync(join(seed, e.file), join(workspace, e.file));
+    writeSettings(workspace, SHORT_RUN);
+    session = await startVSCode({ workspace, settings: SHORT_RUN });
+  });
+
+  after(async () => {
+    if (firstPoint.length) console.log(`time from command to first point:\n  ${firstPoint.join('\n  ')}`);
+    await session?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  for (const example of examples) {
+    it(`${example.file}: from the command palette`, async (t) => {
+      await reportOnFailure(t, session, async () => {
+        await session.openFile(example.file);
+        await goToLine(session, example.line);
+        const t0 = Date.now();
+        await session.runCommand('Loss Lab: Train with Constraint');
+        const ms = await expectFullTrial(t, session, t0, example, 'palette');
+        firstPoint.push(`${example.loss} (palette): ${ms} ms`);
+        await session.screenshot(`train-palette-${example.loss}`);
+      });
+    });
+
+    it(`${example.file}: from the CodeLens`, async (t) => {
+      await reportOnFailure(t, session, async () => {
+        await session.openFile(example.file);
+        const lens = session.page.locator('.editor-instance .codelens-decoration a', { hasText: 'Train with constraint' }).first();
+        await lens.waitFor({ timeout: 60_000 });
+        const t0 = Date.now();
+        await lens.click();
+        const ms = await expectFullTrial(t, session, t0, example, 'CodeLens');
+        firstPoint.push(`${example.loss} (CodeLens): ${ms} ms`);
+        await session.screenshot(`train-codelens-${example.loss}`);
+      });
+    });
+  }
+
+  it('Stop mid-run ends the child process', async (t) => {
+    await reportOnFailure(t, session, () => stopMidRun(session, workspace));
+  });
+
+  it('a trainer killed from outside is reported, and the extension keeps working', async (t) => {
+    await reportOnFailure(t, session, () => killFromOutside(t, session, workspace));
+  });
+});
+
+async function stopMidRun(session: VSCodeSession, workspace: string): Promise<void> {
+  writeSettings(workspace, LONG_RUN);
+  await new Promise((r) => setTimeout(r, 1500)); // the settings file watcher
+  await session.openFile(examples[0].file);
+  await goToLine(session, examples[0].line);
+  await session.runCommand('Loss Lab: Train with Constraint');
+  const pid = await until('a running trainer with points', async () => {
+    const v = await readPanel(await panel(session));
+    return v.status === 'running' && v.minPoints[0] >= 10 && /^\d+$/.test(v.pid) ? Number(v.pid) : undefined;
+  }, 90_000);
+  assert.ok(isAlive(pid), `trainer pid ${pid} runs`);
+  const frame = await panel(session);
+  await frame.locator('#stop').click();
+  const view = await until('the panel to say stopped', async () => {
+    const v = await readPanel(await panel(session));
+    return v.status === 'stopped' || v.status === 'crashed' ? v : undefined;
+  }, 30_000);
+  await session.screenshot('train-stopped');
+  await until(`trainer pid ${pid} to be gone`, async () => !isAlive(pid), 10_000);
+  assert.equal(view.status, 'stopped');
+  assert.ok(view.summaryRows > 0, 'a stopped trial still shows its summary');
+}
+
+async function killFromOutside(t: TestContext, session: VSCodeSession, workspace: string): Promise<void> {
+  await session.openFile(examples[1].file);
+  await goToLine(session, examples[1].line);
+  await session.runCommand('Loss Lab: Train with Constraint');
+  const pid = await until('a running trainer', async () => {
+    const v = await readPanel(await panel(session));
+    return v.title.includes(examples[1].loss) && v.status === 'running' && v.minPoints[0] >= 5 && /^\d+$/.test(v.pid) ? Number(v.pid) : undefined;
+  }, 90_000);
+  process.kill(pid, 'SIGKILL');
+  const view = await until('the panel to report the killed trainer', async () => {
+    const v = await readPanel(await panel(session));
+    return v.status === 'crashed' ? v : undefined;
+  }, 30_000);
+  assert.ok(view.errors.some((e) => e.includes(String(pid)) && /killed/.test(e)), `the panel says the trainer was killed: ${view.errors.join(' | ')}`);
+  await session.screenshot('train-killed');
+
+  // Diagnostics still update: dropping λ from bounded_loss's penalty changes its squiggles.
+  const squiggles = session.page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info');
+  await session.openFile(examples[1].file);
+  const before = await until('the seed diagnostics', async () => {
+    const n = await squiggles.count();
+    return n > 0 ? n : undefined;
+  });
+  await goToLine(session, 7);
+  await session.page.keyboard.press('End');
+  await session.page.keyboard.press('Shift+Home');
+  await session.page.keyboard.type('return mse + (lower_penalty + upper_penalty)');
+  const afterEdit = await until('the diagnostics to follow the edit', async () => {
+    const n = await squiggles.count();
+    return n !== before ? n : undefined;
+  });
+  t.diagnostic(`squiggles in bounded_loss: ${before} before the edit, ${afterEdit} after`);
+  await session.screenshot('train-killed-diagnostics');
+  await session.page.keyboard.press('Control+Z');
+
+  // And a new run starts.
+  writeSettings(workspace, SHORT_RUN);
+  await new Promise((r) => setTimeout(r, 1500));
+  await session.openFile(examples[0].file);
+  await goToLine(session, examples[0].line);
+  await session.runCommand('Loss Lab: Train with Constraint');
+  await until('a new run after the kill', async () => {
+    const v = await readPanel(await panel(session));
+    return v.title.includes(examples[0].loss) && v.status !== 'crashed' && v.minPoints[0] > 0 && v.pid !== String(pid) ? v : undefined;
+  }, 90_000);
+  await session.screenshot('train-after-kill');
+}
