@@ -4,6 +4,7 @@
 //   TS/JS closure:   compile({loss: (yTrue, yPred) => f(yTrue, yPred, 1.0)})
 import type { LossModel, LossUsage, Term } from '../ir';
 import type { RuleContext } from '../rules/types';
+import { wrapTerm } from './wrap';
 import type { SourceText } from './text';
 import type { Fix, TextEdit } from './types';
 
@@ -71,9 +72,8 @@ export function factoryEdits(ctx: RuleContext, usage: LossUsage, opts: FactoryOp
     { from: list.open + 1, to: list.close, newText: keep.join(', ') },
   ];
   if (opts.wrap && opts.lam) {
-    const w = text.slice(opts.wrap.range);
-    const simple = ['name', 'call', 'method', 'subscript', 'attr'].includes(opts.wrap.expr.kind);
-    inner.push({ from: text.start(opts.wrap.range), to: text.end(opts.wrap.range), newText: simple ? `${opts.lam} * ${w}` : `${opts.lam} * (${w})` });
+    const w = wrapTerm(text, opts.wrap, opts.lam, model);
+    inner.push({ from: text.start(w.range), to: text.end(w.range), newText: w.newText });
   }
   let body = text.text.slice(regionStart, regionEnd);
   for (const e of inner.sort((a, b) => b.from - a.from)) {

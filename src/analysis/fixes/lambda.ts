@@ -2,22 +2,16 @@
 import type { LossModel, SourceRange, Term } from '../ir';
 import type { RuleContext } from '../rules/types';
 import { factoryEdits } from './compile';
+import { wrapTerm } from './wrap';
 import type { SourceText } from './text';
 import type { Fix, TextEdit } from './types';
 
-const SIMPLE = new Set(['name', 'call', 'method', 'subscript', 'attr', 'number']);
 
 /** A name for a new λ parameter that the function does not use yet. */
 export function freshLambdaName(model: LossModel): string {
   const taken = new Set(model.params.map((p) => p.name));
   for (const n of ['lam', 'lambda_param', 'penalty_weight']) if (!taken.has(n)) return n;
   return `lam${model.params.length}`;
-}
-
-/** `lam * (term)` over the term's range (no parentheses around a single call or name). */
-export function wrapTerm(text: SourceText, term: Term, lam: string): TextEdit {
-  const written = text.slice(term.range);
-  return { range: term.range, newText: SIMPLE.has(term.expr.kind) ? `${lam} * ${written}` : `${lam} * (${written})` };
 }
 
 /**
@@ -51,7 +45,7 @@ export function addParamEdit(text: SourceText, model: LossModel, lam: string, va
 export function addLambda(ctx: RuleContext, term: Term): Fix | undefined {
   const { model, text } = ctx;
   if (model.lambdaParam) {
-    return { title: `Weight ${term.label} by ${model.lambdaParam}`, edits: [wrapTerm(text, term, model.lambdaParam)], isPreferred: true };
+    return { title: `Weight ${term.label} by ${model.lambdaParam}`, edits: [wrapTerm(text, term, model.lambdaParam, model)], isPreferred: true };
   }
   const lam = freshLambdaName(model);
   const bare = model.usages.find((u) => u.kind === 'compile' && u.passesBareFunction);
@@ -61,7 +55,7 @@ export function addLambda(ctx: RuleContext, term: Term): Fix | undefined {
   }
   const param = addParamEdit(text, model, lam);
   if (!param) return undefined;
-  return { title: `Weight ${term.label} by a new parameter ${lam}=1.0`, edits: [wrapTerm(text, term, lam), param], isPreferred: true };
+  return { title: `Weight ${term.label} by a new parameter ${lam}=1.0`, edits: [wrapTerm(text, term, lam, model), param], isPreferred: true };
 }
 
 /** Replace a number (a default or a literal weight) with 1.0. */

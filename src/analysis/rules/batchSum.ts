@@ -37,7 +37,7 @@ export const checkBatchSum: Check = (ctx) => {
         range: n.range,
         termId: t.id,
         message:
-          `Penalty ${termLabel(t)} sums over the batch (${n.text.split('(')[0]} without a feature axis): its scale grows with the ` +
+          `Penalty ${termLabel(t)} sums over the batch (${call.kind === 'call' ? call.callee : `.${call.method}()`} without a feature axis): its scale grows with the ` +
           'batch size while the base loss is a mean, so the effective λ changes with the batch size. Use a mean.',
         fixes: fix ? [fix] : [],
       });

@@ -23,7 +23,9 @@ export const checkLambdaNeverChanges: Check = (ctx) => {
         message:
           `${code(lam.name)}${others.length ? ` (and ${others.join(', ')})` : ''} can never change: ` +
           `${code(model.name)} is passed to compile as a bare function, which is called with (${model.yTrue}, ${model.yPred}) only, ` +
-          `so ${code(lam.name)} ${value} for the whole training. Bind it with a factory or functools.partial.`,
+          `so ${code(lam.name)} ${value} for the whole training. ${
+            model.language === 'python' ? 'Bind it with a factory or functools.partial.' : 'Pass it explicitly through a closure or a factory.'
+          }`,
         fixes,
       };
     });
