@@ -64,6 +64,7 @@ const defaultSettings: Record<string, unknown> = {
   'workbench.tips.enabled': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'telemetry.telemetryLevel': 'off',
   'security.workspace.trust.enabled': false,
   'extensions.ignoreRecommendations': true,
