@@ -5,6 +5,7 @@ import { dottedName } from './evaluate';
 import { opTables } from './ops';
 import { makeLookup } from './scope';
 
+/** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
 export interface UnsupportedOp {
   op: string;
   range: SourceRange;
@@ -27,8 +28,6 @@ function children(e: Expr): Expr[] {
   }
 }
 
-const line = (r: SourceRange) => r.startLine + 1;
-
 export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const ops = opTables[model.framework];
   const lookup = makeLookup(model, {});
@@ -41,23 +40,22 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     seen.add(key);
     found.push({ op, range, message });
   };
-  const notSupported = (op: string, r: SourceRange) =>
-    `line ${line(r)}: \`${op}\` is not supported by the Loss Lab trainer (${frameworkName[model.framework]} op table)`;
+  const notSupported = (op: string) => `\`${op}\` is not supported by the Loss Lab trainer (not in its ${frameworkName[model.framework]} op table)`;
 
   const walk = (e: Expr): void => {
-    if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee, e.range));
-    if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`, e.range));
+    if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee));
+    if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`));
     if (e.kind === 'unsupported') {
-      report(e.what, e.range, `line ${line(e.range)}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
+      report(e.what, e.range, `${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
     }
     if (e.kind === 'name' && (e.ref === 'global' || e.ref === 'captured') && lookup(e.name) === undefined && ops.constants[e.name] === undefined && !hyper.has(e.name)) {
-      report(e.name, e.range, `line ${line(e.range)}: \`${e.name}\` is defined outside the loss function; the trainer only sees the function`);
+      report(e.name, e.range, `\`${e.name}\` is defined outside the loss function; the trainer only sees the function`);
     }
     if (e.kind === 'attr') {
       const dotted = dottedName(e);
       if (dotted !== undefined && (ops.constants[dotted] !== undefined || lookup(dotted) !== undefined)) return;
       if (dotted !== undefined && e.object.kind === 'name' && e.object.ref === 'global') {
-        report(dotted, e.range, notSupported(dotted, e.range));
+        report(dotted, e.range, notSupported(dotted));
         return;
       }
     }
