@@ -1,10 +1,11 @@
 // The analysis API (see the team brief): parsers, one-shot analysis, incremental per-document analysis.
 // Everything here is plain TypeScript (no `vscode`), used by the editor service, the CLI and the tests.
-import type { Tree } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 import { detectFramework } from './framework';
 import type { FileAnalysis, LossModel, ParseProblem, SourceLanguage } from './ir';
 import { type Grammar, createParser, parsersReady, sharedParser } from './parsing/parsers';
 import { syntaxErrorsOf } from './parsing/range';
+import { recoverDefinitions } from './parsing/recover';
 import { analyzePythonTree } from './python/index';
 import { analyzeScriptTree } from './tsjs/index';
 
@@ -43,14 +44,19 @@ const describe = (err: unknown): string => (err instanceof Error ? err.message :
 const fileStart = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
 
 /** The file's analysis from a parsed tree; problems inside one definition are reported, not thrown. */
-function analyzeTree(tree: Tree, source: string, language: SourceLanguage): FileAnalysis {
+function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser): FileAnalysis {
   const framework = detectFramework(source, language);
   const problems: ParseProblem[] = syntaxErrorsOf(tree);
   let models: LossModel[] = [];
+  let recovered: Tree[] = [];
   try {
-    models = language === 'python' ? analyzePythonTree(tree, framework, problems) : analyzeScriptTree(tree, language, framework, problems);
+    recovered = recoverDefinitions(source, language, tree, parser);
+    const extra = recovered.map((t) => t.rootNode);
+    models = language === 'python' ? analyzePythonTree(tree, framework, problems, extra) : analyzeScriptTree(tree, language, framework, problems, extra);
   } catch (err) {
     problems.push({ range: fileStart, message: `Loss Lab could not analyse this file: ${describe(err)}` });
+  } finally {
+    for (const t of recovered) t.delete();
   }
   const out: FileAnalysis = { language, models, syntaxErrors: problems };
   if (framework) out.framework = framework;
@@ -67,9 +73,10 @@ export function analyzeSource(source: string, language: SourceLanguage, fileName
   if (!parsersReady()) return notReady(language);
   let tree: Tree | null = null;
   try {
-    tree = sharedParser(grammarFor(language, fileName)).parse(source);
+    const parser = sharedParser(grammarFor(language, fileName));
+    tree = parser.parse(source);
     if (!tree) return notReady(language, new Error('the parser returned no tree'));
-    return analyzeTree(tree, source, language);
+    return analyzeTree(tree, source, language, parser);
   } catch (err) {
     return notReady(language, err);
   } finally {
@@ -101,7 +108,7 @@ export class DocumentAnalyzer {
       if (!tree) return notReady(this.language, new Error('the parser returned no tree'));
       this.tree?.delete();
       this.tree = tree;
-      return analyzeTree(tree, text, this.language);
+      return analyzeTree(tree, text, this.language, this.parser);
     } catch (err) {
       this.tree?.delete();
       this.tree = undefined; // the next update parses from scratch

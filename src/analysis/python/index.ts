@@ -1,5 +1,6 @@
 // The Python front end: a tree-sitter tree → the file's loss models.
 import type { Node, Tree } from 'web-tree-sitter';
+import { withRecovered } from '../parsing/merge';
 import type { Framework, LossModel, ParseProblem } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { discoverLosses } from './discover';
@@ -28,10 +29,10 @@ function guessFramework(root: Node): Framework {
 }
 
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
-export function analyzePythonTree(tree: Tree, framework: Framework | undefined, problems: ParseProblem[] = []): LossModel[] {
+export function analyzePythonTree(tree: Tree, framework: Framework | undefined, problems: ParseProblem[] = [], extraRoots: Node[] = []): LossModel[] {
   const root = tree.rootNode;
   const imports = readImports(root);
-  const defs = discoverLosses(root);
+  const defs = withRecovered(discoverLosses(root), extraRoots.map(discoverLosses));
   const file = {
     imports,
     framework: framework ?? guessFramework(root),

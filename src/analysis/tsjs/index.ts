@@ -1,5 +1,6 @@
 // The TypeScript/JavaScript (TF.js) front end: a tree-sitter tree → the file's loss models.
 import type { Node, Tree } from 'web-tree-sitter';
+import { withRecovered } from '../parsing/merge';
 import type { Framework, LossModel, ParseProblem, SourceLanguage } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { discoverScriptLosses } from './discover';
@@ -25,9 +26,9 @@ function readGlobals(root: Node): Record<string, number> {
 }
 
 /** Definitions whose analysis failed are reported in `problems` and the others carry on. */
-export function analyzeScriptTree(tree: Tree, language: SourceLanguage, framework: Framework | undefined, problems: ParseProblem[] = []): LossModel[] {
+export function analyzeScriptTree(tree: Tree, language: SourceLanguage, framework: Framework | undefined, problems: ParseProblem[] = [], extraRoots: Node[] = []): LossModel[] {
   const root = tree.rootNode;
-  const defs = discoverScriptLosses(root);
+  const defs = withRecovered(discoverScriptLosses(root), extraRoots.map(discoverScriptLosses));
   const file = {
     imports: readScriptImports(root),
     framework: framework ?? 'tfjs',

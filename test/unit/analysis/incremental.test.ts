@@ -1,0 +1,87 @@
+// DocumentAnalyzer: edits applied to the previous tree and reparsed give the same analysis as a full parse.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { DocumentAnalyzer, type TextEditDelta } from '../../../src/analysis/index';
+import { analyze, comparable, fixture, ready } from './helpers';
+
+before(() => ready);
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  const before = text.slice(0, index);
+  const row = before.split('\n').length - 1;
+  return { row, column: index - (before.lastIndexOf('\n') + 1) };
+}
+
+/** Replaces text[start, end) by `insert`; returns the new text and tree-sitter's edit (UTF-16 units). */
+function edit(text: string, start: number, end: number, insert: string): { text: string; delta: TextEditDelta } {
+  const next = text.slice(0, start) + insert + text.slice(end);
+  return {
+    text: next,
+    delta: {
+      startIndex: start,
+      oldEndIndex: end,
+      newEndIndex: start + insert.length,
+      startPosition: pointAt(text, start),
+      oldEndPosition: pointAt(text, end),
+      newEndPosition: pointAt(next, start + insert.length),
+    },
+  };
+}
+
+describe('incremental analysis', () => {
+  it('equals a full parse after each of a series of edits (insert, delete, replace, non-ASCII)', () => {
+    let text = `${fixture('seed-1-sum-to-one.py')}\n${fixture('seed-2-bounded.py')}`;
+    const doc = new DocumentAnalyzer('python');
+    assert.deepEqual(comparable(doc.update(text)), comparable(analyze(text)));
+    const steps: [string, string][] = [
+      ['lambda_param=1.0', 'lambda_param=0.0'], // change a default
+      ['return cross_entropy + lambda_param * sum_penalty', 'return cross_entropy - sum_penalty'], // drop λ and flip
+      ['  sum_penalty = ', '  # λ… 😀 comment\n  sum_penalty = '], // insert a line with astral characters before a term
+      ['upper_bound=1.0, ', ''], // delete a parameter
+      ['mse + lambda_param', 'mse + lambda_param * (1 +'], // break the syntax
+      ['mse + lambda_param * (1 +', 'mse + lambda_param'], // and mend it
+    ];
+    for (const [from, to] of steps) {
+      const start = text.indexOf(from);
+      assert.ok(start >= 0, from);
+      const e = edit(text, start, start + from.length, to);
+      text = e.text;
+      const inc = doc.update(text, [e.delta]);
+      assert.deepEqual(comparable(inc), comparable(analyze(text)), `after replacing '${from}'`);
+    }
+    const last = doc.update(text, []);
+    assert.equal(last.models.length, 2);
+    assert.equal(last.models[0].terms[1].sign, -1);
+    doc.dispose();
+  });
+
+  it('applies several edits given in one update, in order', () => {
+    let text = fixture('seed-3-sparse.py');
+    const doc = new DocumentAnalyzer('python');
+    doc.update(text);
+    const deltas: TextEditDelta[] = [];
+    for (const [from, to] of [['lambda_param=0.01', 'lambda_param=0.5'], ['tf.abs(y_pred)', 'tf.square(y_pred)']]) {
+      const start = text.indexOf(from);
+      const e = edit(text, start, start + from.length, to);
+      text = e.text;
+      deltas.push(e.delta);
+    }
+    const inc = doc.update(text, deltas);
+    assert.deepEqual(comparable(inc), comparable(analyze(text)));
+    assert.equal(inc.models[0].params.find((p) => p.name === 'lambda_param')?.default, 0.5);
+    doc.dispose();
+  });
+
+  it('works for TypeScript documents', () => {
+    let text = `import * as tf from '@tensorflow/tfjs';\nconst l = (yTrue, yPred, lam = 1) => tf.losses.meanSquaredError(yTrue, yPred).add(yPred.abs().mean().mul(lam));\n`;
+    const doc = new DocumentAnalyzer('typescript');
+    doc.update(text);
+    const start = text.indexOf('.mul(lam)');
+    const e = edit(text, start, start + '.mul(lam)'.length, '');
+    text = e.text;
+    const inc = doc.update(text, [e.delta]);
+    assert.deepEqual(comparable(inc), comparable(analyze(text, 'typescript')));
+    assert.equal(inc.models[0].terms[1].weight, undefined);
+    doc.dispose();
+  });
+});
