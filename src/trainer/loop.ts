@@ -162,7 +162,9 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
 
   const diverge = (k: number, stepIndex: number, bad: { term: Term | undefined; what: string }): void => {
     const tracker = trackers[k]!;
-    const where = bad.term ? ` in term ${bad.term.id} '${bad.term.label}' (line ${bad.term.range.startLine + 1})` : '';
+    // The line where the term's value is computed (its definition, e.g. `p = ...`), not where it is added.
+    const line = bad.term ? (bad.term.expr?.range ?? bad.term.range).startLine + 1 : undefined;
+    const where = bad.term ? ` in term ${bad.term.id} '${bad.term.label}' (line ${line})` : '';
     const message = `run ${tracker.run.label || tracker.run.id}: ${bad.what} is not finite at step ${stepIndex}${where}`;
     tracker.end('diverged', performance.now(), message);
     tracker.stepsDone = stepIndex;
@@ -173,7 +175,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       step: stepIndex,
       runId: tracker.run.id,
       fatal: false,
-      ...(bad.term ? { term: bad.term.id, location: { line: bad.term.range.startLine + 1, ...(o.sourceFile ? { file: o.sourceFile } : {}) } } : {}),
+      ...(bad.term ? { term: bad.term.id, location: { line: line!, ...(o.sourceFile ? { file: o.sourceFile } : {}) } } : {}),
     });
     o.send({ type: 'run-ended', summary: tracker.summary(startedAt, performance.now()) });
   };
