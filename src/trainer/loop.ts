@@ -34,8 +34,8 @@ export interface LoopOptions {
   sourceFile?: string;
   send: (message: TrainerToHost) => void;
   shouldStop: () => boolean;
-  /** Called after every step (tests use it to watch the tensor count). */
-  onStep?: (step: number) => void;
+  /** Called after every step with the number of kept metrics tensors not yet read (tests watch the tensor count). */
+  onStep?: (step: number, pendingTensors: number) => void;
 }
 
 export interface LoopResult {
@@ -202,7 +202,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       for (const k of active) trackers[k]!.stepsDone = s + 1;
       const now = performance.now();
       if (now - lastSent >= interval) flush();
-      o.onStep?.(s);
+      o.onStep?.(s, pending.reduce((n, p) => n + (p.val ? 2 : 1), 0));
       if (now - lastYield > 8) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = performance.now();

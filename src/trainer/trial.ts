@@ -16,7 +16,7 @@ export interface TrialOptions extends BackendOptions {
   shouldStop: () => boolean;
   /** Folder that relative dataset paths resolve against. */
   baseDir?: string;
-  onStep?: (step: number, tf: Tf) => void;
+  onStep?: (step: number, tf: Tf, pendingSteps: number) => void;
 }
 
 const optimizers: Record<OptimizerSpec['name'], (tf: Tf, lr: number) => Optimizer> = {
@@ -117,7 +117,7 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
       ...(spec.sourceFile ? { sourceFile: spec.sourceFile } : {}),
       send,
       shouldStop: options.shouldStop,
-      ...(options.onStep ? { onStep: (s: number) => options.onStep!(s, tf) } : {}),
+      ...(options.onStep ? { onStep: (s: number, pendingSteps: number) => options.onStep!(s, tf, pendingSteps) } : {}),
     });
     send({ type: 'done', summaries: result.summaries, wallSeconds: (performance.now() - started) / 1000 });
   } finally {
