@@ -3,7 +3,7 @@
 import { sumToMean } from '../fixes/ops';
 import type { Expr } from '../ir';
 import { type CallExpr, type MethodExpr, argument, dependsOnData, opName, operand, walk } from './expr';
-import { termLabel } from './format';
+import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 
 const SUMS = new Set(['reduce_sum', 'sum', 'nansum']);
@@ -21,6 +21,20 @@ export const checkBatchSum: Check = (ctx) => {
   for (const t of ctx.model.terms) {
     if (t.role !== 'penalty') continue;
     walk(t.expr, (n, ancestors) => {
+      // F.mse_loss(…, reduction='sum') inside a penalty: the same batch-size scaling, chosen by a keyword.
+      const reduction = n.kind === 'call' ? n.kwargs.reduction : undefined;
+      if (reduction?.kind === 'string' && reduction.value === 'sum') {
+        const written = ctx.text.slice(reduction.range);
+        out.push({
+          range: n.range,
+          termId: t.id,
+          message:
+            `Penalty ${termLabel(t)} uses ${code(`reduction='sum'`)}: its scale grows with the batch size while the base loss is a mean, ` +
+            'so the effective λ changes with the batch size. Use reduction=\'mean\'.',
+          fixes: [{ title: "Use reduction='mean' (batch-size independent)", edits: [{ range: reduction.range, newText: written.replace('sum', 'mean') }], isPreferred: true }],
+        });
+        return;
+      }
       const op = opName(n);
       if (!op || !SUMS.has(op)) return;
       const call = n as CallExpr | MethodExpr;

@@ -52,12 +52,22 @@ export function collect(e: Expr, pred: (node: Expr, ancestors: readonly Expr[]) 
   return out;
 }
 
-/** The name references in an expression (`self.x` counts as 'module'). */
+/** Ops and attributes that read a tensor's shape, not its values: `tf.shape(y_pred)[0]` carries no data. */
+const SHAPE_OPS = new Set(['shape', 'size', 'numel', 'int_shape', 'get_shape', 'dim', 'ndim', 'rank', 'len', 'ndimension']);
+const readsShapeOnly = (e: Expr): boolean =>
+  (e.kind === 'attr' && SHAPE_OPS.has(e.name)) ||
+  (e.kind === 'call' && SHAPE_OPS.has(lastSegment(e.callee))) ||
+  (e.kind === 'method' && SHAPE_OPS.has(e.method));
+
+/** The name references an expression's values depend on (`self.x` counts as 'module'; shapes are not values). */
 export function refs(e: Expr): Set<NameRef> {
   const out = new Set<NameRef>();
-  walk(e, (n) => {
+  const visit = (n: Expr): void => {
+    if (readsShapeOnly(n)) return;
     if (n.kind === 'name') out.add(n.ref);
-  });
+    for (const c of children(n)) visit(c);
+  };
+  visit(e);
   return out;
 }
 
