@@ -22,6 +22,11 @@ const examples = [
   { file: 'example3_sparsity.py', line: 5, loss: 'sparse_loss', runs: 5 },
 ];
 
+/**
+ * One editor per group: the panel keeps the second group to itself and the file tab in the first stays visible
+ * (the harness finds the opened file by its active tab).
+ */
+const EDITORS = { 'workbench.editor.limit.enabled': true, 'workbench.editor.limit.value': 1, 'workbench.editor.limit.perEditorGroup': true };
 const SHORT_RUN = { 'lossLab.training.steps': 120, 'lossLab.training.lambdas': [0, 0.1, 1, 10], 'lossLab.training.hiddenLayers': [16] };
 const LONG_RUN = { ...SHORT_RUN, 'lossLab.training.steps': 200_000 };
 
@@ -64,6 +69,12 @@ async function readPanel(frame: Frame): Promise<PanelView> {
     summaryRows: document.querySelectorAll('#summary:not([hidden]) #summary-table tbody tr').length,
     errors: [...document.querySelectorAll('#errors .error')].map((e) => e.textContent ?? ''),
   }));
+}
+
+/** Opens a file in the first editor group (focus may be in the panel's group after a click in it). */
+async function openFile(session: VSCodeSession, file: string): Promise<void> {
+  await session.runCommand('View: Focus First Editor Group');
+  await session.openFile(file);
 }
 
 async function panel(session: VSCodeSession): Promise<Frame> {
@@ -114,7 +125,7 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
     workspace = mkdtempSync(join(tmpdir(), 'loss-lab-train-'));
     for (const e of examples) cpSync(join(seed, e.file), join(workspace, e.file));
     writeSettings(workspace, SHORT_RUN);
-    session = await startVSCode({ workspace, settings: SHORT_RUN });
+    session = await startVSCode({ workspace, settings: { ...EDITORS, ...SHORT_RUN } });
   });
 
   after(async () => {
@@ -126,7 +137,7 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
   for (const example of examples) {
     it(`${example.file}: from the command palette`, async (t) => {
       await reportOnFailure(t, session, async () => {
-        await session.openFile(example.file);
+        await openFile(session, example.file);
         await goToLine(session, example.line);
         const t0 = Date.now();
         await session.runCommand('Loss Lab: Train with Constraint');
@@ -138,7 +149,7 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
 
     it(`${example.file}: from the CodeLens`, async (t) => {
       await reportOnFailure(t, session, async () => {
-        await session.openFile(example.file);
+        await openFile(session, example.file);
         const lens = session.page.locator('.editor-instance .codelens-decoration a', { hasText: 'Train with constraint' }).first();
         await lens.waitFor({ timeout: 60_000 });
         const t0 = Date.now();
@@ -162,7 +173,7 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
 async function stopMidRun(session: VSCodeSession, workspace: string): Promise<void> {
   writeSettings(workspace, LONG_RUN);
   await new Promise((r) => setTimeout(r, 1500)); // the settings file watcher
-  await session.openFile(examples[0].file);
+  await openFile(session, examples[0].file);
   await goToLine(session, examples[0].line);
   await session.runCommand('Loss Lab: Train with Constraint');
   const pid = await until('a running trainer with points', async () => {
@@ -183,7 +194,7 @@ async function stopMidRun(session: VSCodeSession, workspace: string): Promise<vo
 }
 
 async function killFromOutside(t: TestContext, session: VSCodeSession, workspace: string): Promise<void> {
-  await session.openFile(examples[1].file);
+  await openFile(session, examples[1].file);
   await goToLine(session, examples[1].line);
   await session.runCommand('Loss Lab: Train with Constraint');
   const pid = await until('a running trainer', async () => {
@@ -200,7 +211,7 @@ async function killFromOutside(t: TestContext, session: VSCodeSession, workspace
 
   // Diagnostics still update: dropping λ from bounded_loss's penalty changes its squiggles.
   const squiggles = session.page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info');
-  await session.openFile(examples[1].file);
+  await openFile(session, examples[1].file);
   const before = await until('the seed diagnostics', async () => {
     const n = await squiggles.count();
     return n > 0 ? n : undefined;
@@ -220,7 +231,7 @@ async function killFromOutside(t: TestContext, session: VSCodeSession, workspace
   // And a new run starts.
   writeSettings(workspace, SHORT_RUN);
   await new Promise((r) => setTimeout(r, 1500));
-  await session.openFile(examples[0].file);
+  await openFile(session, examples[0].file);
   await goToLine(session, examples[0].line);
   await session.runCommand('Loss Lab: Train with Constraint');
   await until('a new run after the kill', async () => {

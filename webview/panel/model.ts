@@ -170,8 +170,10 @@ export class PanelModel {
   /** Steps done by the slowest run that is still going (for the progress bar). */
   get progress(): { step: number; steps: number } {
     const steps = this.started?.steps ?? 0;
+    // The slowest run still going; once all ended, the furthest any run got (a stopped trial did not reach `steps`).
     const going = this.runs.filter((r) => !r.summary);
-    const step = going.length ? Math.min(...going.map((r) => r.lastStep + 1)) : steps;
+    const reached = (r: RunData) => Math.max(r.lastStep + 1, r.summary?.final ? r.summary.final.step + 1 : 0);
+    const step = going.length ? Math.min(...going.map(reached)) : this.runs.length ? Math.max(...this.runs.map(reached)) : 0;
     return { step: Math.max(0, Math.min(step, steps)), steps };
   }
 

@@ -48,8 +48,8 @@ export class PanelView {
   private readonly statusText = el('span', { id: 'status' }, 'idle');
   private readonly progress = vsc('vscode-progress-bar', { id: 'progress', 'aria-label': 'Training progress' });
   private readonly progressText = el('span', { id: 'progress-text' }, '');
-  private readonly stopButton = vsc('vscode-button', { id: 'stop', icon: 'debug-stop', disabled: '' }, 'Stop');
-  private readonly rerunButton = vsc('vscode-button', { id: 'rerun', secondary: '', icon: 'debug-restart', disabled: '' }, 'Re-run');
+  private readonly stopButton = vsc('vscode-button', { id: 'stop', disabled: '' }, 'Stop');
+  private readonly rerunButton = vsc('vscode-button', { id: 'rerun', secondary: '', disabled: '' }, 'Re-run');
   private readonly csvButton = vsc('vscode-button', { id: 'export-csv', secondary: '' }, 'Export CSV');
   private readonly pngButton = vsc('vscode-button', { id: 'export-png', secondary: '' }, 'Export PNG');
   private readonly errors = el('section', { id: 'errors', 'aria-label': 'Errors' });

@@ -68,7 +68,8 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   reveal(): void {
-    if (!this.disposed) this.panel.reveal(vscode.ViewColumn.Beside, true);
+    // In the column it is in (not "beside" whatever is active now, which would move it).
+    if (!this.disposed) this.panel.reveal(undefined, true);
   }
 
   setTitle(title: string): void {

@@ -77,6 +77,17 @@ describe('PanelModel', () => {
     assert.match(textSummary(m), /λ = 1 \(code\): original loss 0\.3000, violation 0\.0500/);
   });
 
+  it('shows how far a stopped trial got, not its planned steps', () => {
+    const m = trained();
+    const summary = (runId: string, lambda: number) => ({
+      runId, lambda, steps: 2, final: point(runId, 1, 1, 1, 0.1, 0.1), bestStep: 1, bestTotal: 1, stepsPerSecond: 50, wallSeconds: 0.1, status: 'stopped' as const,
+    });
+    m.apply(trainer({ type: 'done', summaries: [summary('lambda-0', 0), summary('lambda-1', 1)], wallSeconds: 0.1 }));
+    assert.equal(m.status, 'stopped');
+    assert.deepEqual(m.progress, { step: 2, steps: 100 });
+    assert.match(textSummary(m), /stopped after 2 of 100 steps/);
+  });
+
   it('reports a fatal error and a crashed trainer, but not a crash after done', () => {
     const m = trained();
     m.apply(trainer({ type: 'error', kind: 'non-finite', message: 'total loss became NaN', step: 12, runId: 'lambda-1', fatal: false }));
