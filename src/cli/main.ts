@@ -1,9 +1,7 @@
 // The `loss-lab` command line (bundled to dist/cli.js, started by bin/loss-lab.js). Subcommands are loaded on
 // demand, so `check` never loads the trainer (and tfjs) that `train` needs.
-/** A subcommand module: `run(argv)` resolves to the process exit code. */
-interface Subcommand {
-  run(argv: readonly string[]): Promise<number>;
-}
+/** A subcommand's entry: `run(argv)` (or `main`/`<command>`) resolves to the process exit code. */
+type Entry = (argv: readonly string[]) => Promise<number> | number;
 
 // `require` with a literal path: esbuild bundles the module but evaluates it only when the command runs.
 const commands: Record<string, { summary: string; load: () => unknown }> = {
@@ -20,7 +18,12 @@ ${Object.entries(commands)
 
 Run \`loss-lab <command> --help\` for a command's options.`;
 
-const isSubcommand = (m: unknown): m is Subcommand => !!m && typeof (m as Subcommand).run === 'function';
+function entryOf(mod: unknown, name: string): Entry | undefined {
+  if (!mod || typeof mod !== 'object') return undefined;
+  const exports = mod as Record<string, unknown>;
+  const fn = [exports.run, exports.main, exports[name]].find((f) => typeof f === 'function');
+  return fn as Entry | undefined;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -40,12 +43,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`loss-lab: the '${name}' command is not available in this build: ${(err as Error).message}\n`);
     return 2;
   }
-  if (!isSubcommand(mod)) {
-    process.stderr.write(`loss-lab: the '${name}' command is not available in this build (its module has no run())\n`);
+  const entry = entryOf(mod, name);
+  if (!entry) {
+    process.stderr.write(`loss-lab: the '${name}' command is not available in this build (its module exports no run())\n`);
     return 2;
   }
   try {
-    return await mod.run(rest);
+    return await entry(rest);
   } catch (err) {
     process.stderr.write(`loss-lab ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
