@@ -6,7 +6,6 @@ import { wrapTerm } from './wrap';
 import type { SourceText } from './text';
 import type { Fix, TextEdit } from './types';
 
-
 /** A name for a new λ parameter that the function does not use yet. */
 export function freshLambdaName(model: LossModel): string {
   const taken = new Set(model.params.map((p) => p.name));
@@ -59,6 +58,6 @@ export function addLambda(ctx: RuleContext, term: Term): Fix | undefined {
 }
 
 /** Replace a number (a default or a literal weight) with 1.0. */
-export function setNumber(_text: SourceText, range: SourceRange, title: string): Fix {
+export function setNumber(range: SourceRange, title: string): Fix {
   return { title, edits: [{ range, newText: '1.0' }], isPreferred: true };
 }

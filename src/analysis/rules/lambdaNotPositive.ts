@@ -9,7 +9,7 @@ const effect = (v: number): string =>
   v === 0 ? 'turns the constraint off' : 'rewards violating the constraint (the optimiser pushes the penalty up)';
 
 export const checkLambdaNotPositive: Check = (ctx) => {
-  const { model, text } = ctx;
+  const { model } = ctx;
   const out: Report[] = [];
   const seen = new Set<string>();
   for (const t of model.terms) {
@@ -20,7 +20,7 @@ export const checkLambdaNotPositive: Check = (ctx) => {
         range: t.weight.range,
         termId: t.id,
         message: `The weight ${literal} of penalty ${termLabel(t)} ${effect(literal)}. Use a positive weight.`,
-        fixes: [setNumber(text, t.weight.range, 'Set the weight to 1.0')],
+        fixes: [setNumber(t.weight.range, 'Set the weight to 1.0')],
       });
       continue;
     }
@@ -34,7 +34,7 @@ export const checkLambdaNotPositive: Check = (ctx) => {
       range,
       termId: t.id,
       message: `λ ${code(name)} defaults to ${p.default}, which ${effect(p.default)} for ${termLabel(t)}. Use a positive default.`,
-      fixes: p.defaultRange ? [setNumber(text, p.defaultRange, `Set the default of ${name} to 1.0`)] : [],
+      fixes: p.defaultRange ? [setNumber(p.defaultRange, `Set the default of ${name} to 1.0`)] : [],
     });
   }
   const lam = model.lambdaParam;
