@@ -21,6 +21,9 @@ const SAVE_STATE_MS = 2000;
 
 type TrainerError = Extract<TrainerToHost, { type: 'error' }>;
 
+/** The panel's tab: the loss name only (the header inside says file and line; a tab named like the file confuses). */
+const tabTitle = (title: string) => `Training: ${title.split(' · ')[0]}`;
+
 interface Trial {
   generation: number;
   trainer: TrainerHandle;
@@ -177,16 +180,16 @@ export class TrainingController implements vscode.Disposable {
       return;
     }
     this.panel = new TrainingPanel(this.ctx, webviewPanel, this.panelHandlers());
-    if (this.state.title) this.panel.setTitle(`Training: ${this.state.title}`);
+    if (this.state.title) this.panel.setTitle(tabTitle(this.state.title));
   }
 
   private showPanel(title: string): void {
     if (this.panel && !this.panel.isDisposed) {
-      this.panel.setTitle(`Training: ${title}`);
+      this.panel.setTitle(tabTitle(title));
       this.panel.reveal();
       return;
     }
-    this.panel = TrainingPanel.create(this.ctx, `Training: ${title}`, this.panelHandlers());
+    this.panel = TrainingPanel.create(this.ctx, tabTitle(title), this.panelHandlers());
   }
 
   private panelHandlers() {
