@@ -1,0 +1,131 @@
+// Trainer speed on the seed article's first example (sum-to-one constrained categorical cross-entropy): an MLP
+// 32-64-64-10, batch 64, Adam, trained by the real trainer (runTrial: interpreter, batched model, every term and
+// violation measured, messages batched) against the same model and loss in PyTorch (bench/torch_reference.py,
+// Debian's python3-torch on the CPU), side by side in one run; and 8 runs in one batched model against 1.
+// Targets: one run ≥ 0.5× PyTorch's steps/s; 8 runs in ≤ 2× the time of one.
+//   node --import tsx bench/trainer.ts        (or through bench/index.ts: `npm run bench`)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeSource, initParsers } from '../src/analysis/index';
+import { TrialSpec, type TrainerToHost } from '../src/protocol';
+import { runTrial } from '../src/trainer/trial';
+
+const root = join(__dirname, '..');
+const PYTHON = '/usr/bin/python3';
+
+export interface TrainerBenchOptions {
+  steps?: number;
+  warmup?: number;
+  backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+}
+
+export interface TrainerBenchResult {
+  backend: string;
+  backendReason: string;
+  steps: number;
+  oneRun: number;
+  eightRuns: number;
+  /** Time of 8 runs over time of 1 (target ≤ 2). */
+  eightOverOne: number;
+  torch?: { version: string; oneRun: number; eightRuns: number };
+  /** Ours over PyTorch's steps/s for one run (target ≥ 0.5). */
+  ratioToTorch?: number;
+  torchMissing?: string;
+}
+
+async function specFor(runs: number, steps: number, backend: TrainerBenchOptions['backend']): Promise<TrialSpec> {
+  await initParsers();
+  const file = join(root, 'test/fixtures/seed/example1_sum_to_one.py');
+  const loss = analyzeSource(readFileSync(file, 'utf8'), 'python', file).models[0]!;
+  const lambdas = [0, 0.1, 0.3, 1, 3, 10, 30, 100].slice(0, runs);
+  return TrialSpec.parse({
+    loss,
+    runs: lambdas.map((lambda) => ({ id: `l${lambda}`, label: `λ = ${lambda}`, lambda })),
+    dataset: { kind: 'synthetic', task: 'classification', samples: 4096, features: 32, outputs: 10 },
+    model: { hidden: [64, 64], outputActivation: 'auto' },
+    optimizer: { name: 'adam', learningRate: 0.01 },
+    steps,
+    batchSize: 64,
+    validationSplit: 0.2,
+    backend: backend ?? 'auto',
+  });
+}
+
+/** Steps per second of one trial, as the trainer reports it; the backend it ran on. */
+async function measure(runs: number, steps: number, backend: TrainerBenchOptions['backend']) {
+  const messages: TrainerToHost[] = [];
+  await runTrial(await specFor(runs, steps, backend), { send: (m) => messages.push(m), shouldStop: () => false });
+  const error = messages.find((m) => m.type === 'error');
+  if (error && error.type === 'error') throw new Error(`trainer bench: ${error.message}`);
+  const started = messages.find((m) => m.type === 'started');
+  const done = messages.find((m) => m.type === 'done');
+  if (started?.type !== 'started' || done?.type !== 'done') throw new Error('trainer bench: the trial did not finish');
+  return { stepsPerSecond: done.summaries[0]!.stepsPerSecond, backend: started.backend, reason: started.backendReason };
+}
+
+function torch(runs: number, steps: number, warmup: number): { version: string; stepsPerSecond: number } | string {
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  const r = spawnSync(PYTHON, [join(root, 'bench/torch_reference.py'), '--steps', String(steps), '--warmup', String(warmup), '--runs', String(runs)], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (r.status !== 0) {
+    const why = (r.stderr || r.error?.message || '').trim().split('\n').pop() ?? '';
+    return /No module named 'torch'/.test(why) ? 'PyTorch is not installed (apt-get install python3-torch)' : `the PyTorch reference failed: ${why}`;
+  }
+  const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as { torch: string; stepsPerSecond: number };
+  return { version: line.torch, stepsPerSecond: line.stepsPerSecond };
+}
+
+export async function runTrainerBench(options: TrainerBenchOptions = {}): Promise<TrainerBenchResult> {
+  const steps = options.steps ?? 500;
+  const warmup = options.warmup ?? 50;
+  await measure(1, warmup, options.backend); // loads the backend, compiles the kernels
+  const one = await measure(1, steps, options.backend);
+  const eight = await measure(8, steps, options.backend);
+  const result: TrainerBenchResult = {
+    backend: one.backend,
+    backendReason: one.reason,
+    steps,
+    oneRun: one.stepsPerSecond,
+    eightRuns: eight.stepsPerSecond,
+    eightOverOne: one.stepsPerSecond / eight.stepsPerSecond,
+  };
+  const t1 = torch(1, steps, warmup);
+  const t8 = typeof t1 === 'string' ? t1 : torch(8, Math.max(50, Math.round(steps / 4)), warmup);
+  if (typeof t1 === 'string' || typeof t8 === 'string') {
+    result.torchMissing = typeof t1 === 'string' ? t1 : (t8 as string);
+  } else {
+    result.torch = { version: t1.version, oneRun: t1.stepsPerSecond, eightRuns: t8.stepsPerSecond };
+    result.ratioToTorch = one.stepsPerSecond / t1.stepsPerSecond;
+  }
+  return result;
+}
+
+export function formatTrainerBench(r: TrainerBenchResult): string {
+  const pass = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
+  const lines = [
+    `trainer: seed example 1, MLP 32-64-64-10, batch 64, Adam, ${r.steps} steps; backend ${r.backend} (${r.backendReason})`,
+    `  Loss Lab, 1 run:    ${r.oneRun.toFixed(0)} steps/s`,
+  ];
+  if (r.torch) {
+    lines.push(`  PyTorch ${r.torch.version}, 1 run: ${r.torch.oneRun.toFixed(0)} steps/s (CPU, 1 thread)`);
+    lines.push(`  ratio Loss Lab / PyTorch: ${r.ratioToTorch!.toFixed(2)}× (target ≥ 0.5×: ${pass(r.ratioToTorch! >= 0.5)})`);
+  } else {
+    lines.push(`  PyTorch: not measured — ${r.torchMissing}`);
+  }
+  lines.push(`  Loss Lab, 8 runs in one batched model: ${r.eightRuns.toFixed(0)} steps/s, ${r.eightOverOne.toFixed(2)}× the time of 1 run (target ≤ 2×: ${pass(r.eightOverOne <= 2)})`);
+  if (r.torch) lines.push(`  PyTorch, 8 models one after another: ${r.torch.eightRuns.toFixed(0)} steps/s, ${(r.torch.oneRun / r.torch.eightRuns).toFixed(2)}× the time of 1`);
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  runTrainerBench().then(
+    (r) => console.log(formatTrainerBench(r)),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
