@@ -6,6 +6,7 @@ import type { FileAnalysis, LossModel, ParseProblem, SourceLanguage } from './ir
 import { type Grammar, createParser, parsersReady, sharedParser } from './parsing/parsers';
 import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
+import { DefinitionCache } from './parsing/definitionCache';
 import { analyzePythonTree } from './python/index';
 import { analyzeScriptTree } from './tsjs/index';
 
@@ -44,7 +45,7 @@ const describe = (err: unknown): string => (err instanceof Error ? err.message :
 const fileStart = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
 
 /** The file's analysis from a parsed tree; problems inside one definition are reported, not thrown. */
-function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser): FileAnalysis {
+function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, cache?: DefinitionCache): FileAnalysis {
   const framework = detectFramework(source, language);
   const problems: ParseProblem[] = syntaxErrorsOf(tree);
   let models: LossModel[] = [];
@@ -52,7 +53,10 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
   try {
     recovered = recoverDefinitions(source, language, tree, parser);
     const extra = recovered.map((t) => t.rootNode);
-    models = language === 'python' ? analyzePythonTree(tree, framework, problems, extra) : analyzeScriptTree(tree, language, framework, problems, extra);
+    models =
+      language === 'python'
+        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache })
+        : analyzeScriptTree(tree, language, framework, problems, extra);
   } catch (err) {
     problems.push({ range: fileStart, message: `Loss Lab could not analyse this file: ${describe(err)}` });
   } finally {
@@ -92,6 +96,8 @@ export function analyzeSource(source: string, language: SourceLanguage, fileName
 export class DocumentAnalyzer {
   private parser?: ReturnType<typeof createParser>;
   private tree?: Tree;
+  /** Definitions analysed before, by text: after an edit only the changed ones are rebuilt. */
+  private readonly cache = new DefinitionCache();
 
   constructor(
     readonly language: SourceLanguage,
@@ -108,7 +114,7 @@ export class DocumentAnalyzer {
       if (!tree) return notReady(this.language, new Error('the parser returned no tree'));
       this.tree?.delete();
       this.tree = tree;
-      return analyzeTree(tree, text, this.language, this.parser);
+      return analyzeTree(tree, text, this.language, this.parser, this.cache);
     } catch (err) {
       this.tree?.delete();
       this.tree = undefined; // the next update parses from scratch

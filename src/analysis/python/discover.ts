@@ -116,18 +116,21 @@ function moduleLoss(cls: Node): LossDef | undefined {
   };
 }
 
+/** The loss a top-level statement defines (a function, a factory, a loss class), if any. */
+export function discoverOne(top: Node): LossDef | undefined {
+  const stmt = unwrapDecorated(top);
+  if (!stmt) return undefined;
+  const def = stmt.type === 'function_definition' ? plainOrFactory(stmt) : stmt.type === 'class_definition' ? moduleLoss(stmt) : undefined;
+  if (def && stmt !== top) def.defNode = top;
+  return def;
+}
+
+/** Every loss defined at the top level of `root` (a module, an ERROR node, or a re-parsed chunk). */
 export function discoverLosses(root: Node): LossDef[] {
   const out: LossDef[] = [];
-  // Broken code can leave later definitions inside a top-level ERROR node: look one level into those too.
-  const tops = root.namedChildren.flatMap((c) => (c?.type === 'ERROR' ? c.namedChildren : [c]));
-  for (const child of tops) {
-    const stmt = unwrapDecorated(child);
-    if (!stmt) continue;
-    const def = stmt.type === 'function_definition' ? plainOrFactory(stmt) : stmt.type === 'class_definition' ? moduleLoss(stmt) : undefined;
-    if (def) {
-      if (child && child !== stmt) def.defNode = child;
-      out.push(def);
-    }
+  for (const child of root.namedChildren) {
+    const def = child ? discoverOne(child) : undefined;
+    if (def) out.push(def);
   }
   return out;
 }

@@ -30,10 +30,21 @@ function dotted(node: Node | null): string {
   return node ? node.text.replace(/\s+/g, '') : '';
 }
 
+/** Lines that start with `import` or `from` (found in the text, so a big file is not walked node by node). */
+const importLine = /^[ \t]*(?:import|from)[ \t]/gm;
+
+function importStatementAt(root: Node, index: number): Node | undefined {
+  for (let n: Node | null = root.descendantForIndex(index); n; n = n.parent) {
+    if (n.type === 'import_statement' || n.type === 'import_from_statement') return n;
+  }
+  return undefined;
+}
+
 /** Reads every import statement of the module (top level and nested), skipping broken ones. */
-export function readImports(root: Node): ImportMap {
+export function readImports(root: Node, source: string): ImportMap {
   const map = new Map<string, string>();
-  for (const stmt of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+  for (const m of source.matchAll(importLine)) {
+    const stmt = importStatementAt(root, (m.index ?? 0) + m[0].search(/\S/));
     if (!stmt) continue;
     if (stmt.type === 'import_statement') {
       for (const n of stmt.childrenForFieldName('name')) {

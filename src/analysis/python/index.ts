@@ -1,60 +1,110 @@
-// The Python front end: a tree-sitter tree → the file's loss models.
+// The Python front end: a tree-sitter tree → the file's loss models. With a DefinitionCache (incremental analysis)
+// only the top-level definitions whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
-import { withRecovered } from '../parsing/merge';
 import type { Framework, LossModel, ParseProblem } from '../ir';
+import type { DefinitionCache } from '../parsing/definitionCache';
+import { withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
-import { discoverLosses } from './discover';
-import { readImports } from './imports';
-import { buildModel } from './model';
-import { literalOf } from './params';
+import { isPredictionName, isTargetName } from '../terms/roles';
+import { type LossDef, discoverLosses, discoverOne } from './discover';
+import { type ImportMap, readImports } from './imports';
+import { type FileContext, buildModel } from './model';
 import { collectUsages } from './usages';
 
-/** Module-level `NAME = number` (a global λ written once at the top of a script). */
-function readGlobals(root: Node): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const stmt of root.namedChildren) {
-    const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : undefined;
-    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
-    const right = a?.childForFieldName('right');
-    if (left?.type !== 'identifier' || !right) continue;
-    const v = literalOf(right);
-    if (typeof v === 'number') out[left.text] = v;
+const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+/** `NAME = 0.1` (optionally annotated) on one line at module level: a global λ. */
+const globalNumber = /^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*(?:#.*)?$/;
+/** Top-level `def name(params` (params may span lines). */
+const topLevelDef = /^(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(([^)]*)/gm;
+
+/**
+ * Other loss functions of the file (calling one makes a term a base term), read from the source text so it is the
+ * same for full and incremental analysis: top-level functions whose parameters read as (target, prediction).
+ */
+function knownLossNames(source: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of source.matchAll(topLevelDef)) {
+    const names = m[2].split(',').map((p) => p.trim().split(/[\s:=]/)[0]).filter((n) => n && !n.startsWith('*'));
+    if (/penalty|regulari[sz]|constraint/i.test(m[1])) continue;
+    if (names.slice(0, 3).some(isTargetName) && names.slice(0, 3).some(isPredictionName)) out.add(m[1]);
   }
   return out;
 }
 
 /** Framework when the imports do not say: PyTorch when the file calls torch/F/nn, else Keras. */
-function guessFramework(root: Node): Framework {
-  return /\b(torch|F|nn)\.\w/.test(root.text) ? 'pytorch' : 'keras';
+const guessFramework = (source: string): Framework => (/\b(torch|F|nn)\.\w/.test(source) ? 'pytorch' : 'keras');
+
+function contextKey(file: FileContext, imports: ImportMap): string {
+  return JSON.stringify([file.framework, [...imports], file.globals, [...file.knownLosses].sort()]);
+}
+
+interface Built {
+  model: LossModel;
+  bindNames: string[];
+}
+
+export interface PythonOptions {
+  problems?: ParseProblem[];
+  /** Roots of definitions re-parsed after a syntax error swallowed them (parsing/recover.ts). */
+  extraRoots?: Node[];
+  cache?: DefinitionCache;
 }
 
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
-export function analyzePythonTree(tree: Tree, framework: Framework | undefined, problems: ParseProblem[] = [], extraRoots: Node[] = []): LossModel[] {
+export function analyzePythonTree(tree: Tree, source: string, framework: Framework | undefined, options: PythonOptions = {}): LossModel[] {
+  const { problems = [], extraRoots = [], cache } = options;
   const root = tree.rootNode;
-  const imports = readImports(root);
-  const defs = withRecovered(discoverLosses(root), extraRoots.map(discoverLosses));
-  const file = {
-    imports,
-    framework: framework ?? guessFramework(root),
-    globals: readGlobals(root),
-    knownLosses: new Set(defs.filter((d) => d.kind === 'function' && !/penalty|regulari[sz]/i.test(d.name)).map((d) => d.name)),
-  };
-  const built: { model: LossModel; def: (typeof defs)[number] }[] = [];
-  for (const def of defs) {
+  const tops = root.namedChildren.filter((n): n is Node => !!n);
+  const globals: Record<string, number> = {};
+  for (const n of tops) {
+    if (n.type !== 'expression_statement') continue;
+    const m = globalNumber.exec(n.text);
+    if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
+  }
+  const imports = readImports(root, source);
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source) };
+  cache?.begin(contextKey(file, imports));
+
+  const build = (def: LossDef): Built | undefined => {
     try {
       const model = buildModel(def, file);
-      if (model) built.push({ model, def });
+      return model ? { model, bindNames: def.bindNames } : undefined;
     } catch (err) {
       problems.push({ range: rangeOf(def.nameNode), message: `Loss Lab could not analyse '${def.name}' (line ${def.nameNode.startPosition.row + 1}): ${err instanceof Error ? err.message : String(err)}` });
+      return undefined;
     }
+  };
+
+  const built: Built[] = [];
+  const broken: Node[] = [];
+  for (const n of tops) {
+    if (n.type === 'ERROR') broken.push(n);
+    if (!definitionTypes.has(n.type)) continue;
+    const text = n.text;
+    const row = n.startPosition.row;
+    let entry = cache?.get(text, row);
+    if (!entry) {
+      const def = discoverOne(n);
+      const b = def ? build(def) : undefined;
+      // a definition whose analysis failed is not cached, so its problem is reported again next time
+      if (def && !b) continue;
+      entry = { row, bindNames: b?.bindNames ?? [], ...(b ? { model: b.model } : {}) };
+      cache?.set(text, entry);
+    }
+    if (entry.model) built.push({ model: { ...entry.model, usages: [] }, bindNames: entry.bindNames });
   }
+  // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
+  const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b)), extraRoots.map(discoverLosses));
+  for (const def of inErrors) {
+    const start = def.defNode.startPosition.row;
+    if (built.some((b) => start >= b.model.range.startLine && start <= b.model.range.endLine)) continue;
+    const b = build(def);
+    if (b) built.push(b);
+  }
+  built.sort((a, b) => a.model.range.startLine - b.model.range.startLine || a.model.range.startCol - b.model.range.startCol);
   const models = built.map((b) => b.model);
-  const { outputActivation } = collectUsages(
-    root,
-    models,
-    built.map((b) => ({ node: b.def.defNode, fnParams: b.def.bindNames })),
-    imports,
-  );
+  const { outputActivation } = collectUsages(root, source, models, new Map(built.map((b) => [b.model.name, b.bindNames])), imports);
   if (outputActivation) for (const m of models) m.outputActivation = outputActivation;
   return models;
 }
+

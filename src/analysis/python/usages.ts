@@ -53,14 +53,37 @@ export interface FileUsages {
   outputActivation?: string;
 }
 
-/** Adds usages to `models` (in place) and returns what the file shows about the model's output activation. */
-export function collectUsages(root: Node, models: LossModel[], defs: { node: Node; fnParams: string[] }[], imports: ImportMap): FileUsages {
+/** `name(` anywhere in the text: the calls worth looking at are found by name first, then read from the tree. */
+const callLike = /\b([A-Za-z_]\w*)[ \t]*\(/g;
+/** `x = callee(` / `x = name` on one line: a variable that may hold a loss. */
+const assignedCall = /^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(\(|$)/gm;
+const usageWords: ReadonlySet<string> = new Set(['partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...Object.keys(activationLayers)]);
+
+/** The call whose callee ends with the identifier at `index` (`make(…)`, `model.compile(…)`), if that is what it is. */
+function callAt(root: Node, index: number): Node | undefined {
+  const id = root.descendantForIndex(index);
+  if (id?.type !== 'identifier') return undefined;
+  let fn: Node = id;
+  const parent = id.parent;
+  if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === id.startIndex) fn = parent;
+  const call = fn.parent;
+  return call?.type === 'call' && call.childForFieldName('function')?.startIndex === fn.startIndex ? call : undefined;
+}
+
+/**
+ * Adds usages to `models` (in place) and returns what the file shows about the model's output activation.
+ * Candidates are found in the text by name (loss names, variables holding one, compile/fit/backward/partial and
+ * layer names) so a large file is not walked node by node.
+ */
+export function collectUsages(root: Node, source: string, models: LossModel[], bindNames: ReadonlyMap<string, string[]>, imports: ImportMap): FileUsages {
   const byName = new Map(models.map((m) => [m.name, m]));
-  const paramNames = new Map(models.map((m, i) => [m.name, defs[i]?.fnParams ?? []]));
   const vars = new Map<string, Target>();
   const fits: Node[] = [];
   let outputActivation: string | undefined;
-  const insideLoss = (n: Node): boolean => defs.some((d) => n.startIndex >= d.node.startIndex && n.endIndex <= d.node.endIndex);
+  const insideLoss = (n: Node): boolean => {
+    const row = n.startPosition.row;
+    return models.some((m) => row >= m.range.startLine && row <= m.range.endLine);
+  };
   const add = (m: LossModel, u: LossUsage): void => {
     m.usages.push(u);
   };
@@ -87,14 +110,22 @@ export function collectUsages(root: Node, models: LossModel[], defs: { node: Nod
     return v ? { model: v.model, bare: false } : undefined;
   };
 
-  for (const node of root.descendantsOfType(['call', 'assignment'])) {
+  // Variables first (in order): `criterion = Loss(…)`, `wl = partial(fn, …)`, `loss = criterion(out, y)`, `f = fn`.
+  for (const m of source.matchAll(assignedCall)) {
+    const callee = m[2];
+    const last = lastSegment(callee);
+    if (!byName.has(callee) && !vars.has(callee) && last !== 'partial') continue;
+    const at = (m.index ?? 0) + m[0].lastIndexOf(callee) + callee.length - last.length;
+    const value = m[3] === '(' ? callAt(root, at) : root.descendantForIndex(at) ?? undefined;
+    const t = targetOf(value);
+    if (t) vars.set(m[1], t);
+  }
+
+  for (const m of source.matchAll(callLike)) {
+    const word = m[1];
+    if (!byName.has(word) && !vars.has(word) && !usageWords.has(word)) continue;
+    const node = callAt(root, m.index ?? 0);
     if (!node) continue;
-    if (node.type === 'assignment') {
-      const left = node.childForFieldName('left');
-      const t = targetOf(node.childForFieldName('right') ?? undefined);
-      if (left?.type === 'identifier' && t) vars.set(left.text, t);
-      continue;
-    }
     const fn = node.childForFieldName('function');
     if (!fn) continue;
     const name = dottedName(fn);
@@ -105,16 +136,16 @@ export function collectUsages(root: Node, models: LossModel[], defs: { node: Nod
     if (direct) {
       const kind = direct.kind === 'factory' || direct.kind === 'module-forward' ? 'factory-call' : 'call';
       const u: LossUsage = { kind, range };
-      if (kind === 'factory-call') u.boundArgs = boundArgs(paramNames.get(direct.name) ?? [], positional, keyword);
+      if (kind === 'factory-call') u.boundArgs = boundArgs(bindNames.get(direct.name) ?? [], positional, keyword);
       add(direct, u);
     } else if (name && vars.has(name) && fn.type === 'identifier') {
       add((vars.get(name) as Target).model, { kind: 'call', range });
     } else if (name && resolveCallee(name, imports) === 'functools.partial') {
       const first = positional[0];
-      const m = first?.type === 'identifier' ? byName.get(first.text) : undefined;
-      if (m) {
-        add(m, { kind: 'partial', range, boundArgs: boundArgs([], [], keyword) });
-        if (m.kind === 'function') m.kind = 'partial';
+      const target = first?.type === 'identifier' ? byName.get(first.text) : undefined;
+      if (target) {
+        add(target, { kind: 'partial', range, boundArgs: boundArgs([], [], keyword) });
+        if (target.kind === 'function') target.kind = 'partial';
       }
     } else if (method === 'compile' || name === 'compile') {
       const lossNode = keyword.get('loss') ?? positional[1];
