@@ -23,7 +23,7 @@ BIN_PROB = torch.sigmoid(torch.randn(4, 3) * 2.0)
 BIN_TRUE = (torch.rand(4, 3) > 0.5).float()
 SOFT_TRUE = torch.softmax(torch.randn(4, 3), dim=1)
 
-NAMESPACES = {"torch": torch, "F": F}
+NAMESPACES = {"torch": torch, "F": F, "nn": torch.nn}
 
 
 def resolve(dotted):
@@ -43,12 +43,15 @@ def to_json(v):
 
 
 def case(name, op, y_pred, y_true=None, args=("y_pred", "y_true"), kwargs=None):
-    """`op` is `F.x`/`torch.x` (called with args) or `.x` (a method of the first arg)."""
+    """`op` is `F.x`/`torch.x` (called with args), `.x` (a method of the first arg) or `nn.X` (a loss module built
+    with `kwargs` and called with args, the way the front end writes `nn.X(**kwargs)(*args)`)."""
     env = {"y_pred": y_pred, "y_true": y_true}
     values = [env[a] if isinstance(a, str) and a in env else a for a in args]
     kwargs = kwargs or {}
     if op.startswith("."):
         out = getattr(values[0], op[1:])(*values[1:], **kwargs)
+    elif op.startswith("nn."):
+        out = resolve(op)(**kwargs)(*values)
     else:
         out = resolve(op)(*values, **kwargs)
     return {
@@ -128,6 +131,15 @@ cases += [
     case(".norm dim 1", ".norm", REG_PRED, args=P, kwargs={"dim": 1}),
     case(".std dim 1 unbiased", ".std", REG_PRED, args=("y_pred", 1)),
     case(".max dim 1 values", ".max", REG_PRED, args=("y_pred", 1)),
+    case("nn.CrossEntropyLoss label smoothing", "nn.CrossEntropyLoss", LOGITS, CLASSES, kwargs={"label_smoothing": 0.2}),
+    case("nn.MSELoss sum", "nn.MSELoss", REG_PRED, REG_TRUE, kwargs={"reduction": "sum"}),
+    case("nn.L1Loss", "nn.L1Loss", REG_PRED, REG_TRUE),
+    case("nn.BCEWithLogitsLoss pos_weight", "nn.BCEWithLogitsLoss", LOGITS, BIN_TRUE, kwargs={"pos_weight": torch.tensor([2.0, 1.0, 0.5])}),
+    case("nn.BCELoss", "nn.BCELoss", BIN_PROB, BIN_TRUE),
+    case("nn.SmoothL1Loss beta", "nn.SmoothL1Loss", REG_PRED, REG_TRUE, kwargs={"beta": 2.0}),
+    case("nn.HuberLoss", "nn.HuberLoss", REG_PRED, REG_TRUE, kwargs={"delta": 0.5}),
+    case("nn.KLDivLoss batchmean", "nn.KLDivLoss", torch.log_softmax(LOGITS, dim=1), SOFT_TRUE, kwargs={"reduction": "batchmean"}),
+    case("nn.NLLLoss", "nn.NLLLoss", torch.log_softmax(LOGITS, dim=1), CLASSES),
 ]
 
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)

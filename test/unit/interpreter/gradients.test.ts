@@ -33,7 +33,7 @@ describe('gradients through the interpreter', () => {
     const g = gradOf('keras', terms, yTrue, y, {}, params);
     const n = 3;
     const expected = y[0].map((v, j) => (2 * (v - yTrue[0][j])) / n + 10 * ((-2 * Math.max(-v, 0)) / n + (2 * Math.max(v - 1, 0)) / n));
-    g.forEach((gi, j) => close(gi, expected[j], 1e-5, `dL/dy[${j}]`));
+    for (const [j, gi] of g.entries()) close(gi, expected[j], 1e-5, `dL/dy[${j}]`);
   });
 
   it('comparisons and where in the path: zero gradient through the condition, gradient through the branches', () => {

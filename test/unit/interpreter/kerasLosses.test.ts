@@ -3,7 +3,8 @@
 // axis per sample, then Keras' mean over the batch).
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { bool, call, num, yp, yt } from './ir';
+import type { Expr } from '../../../src/analysis/ir';
+import { bool, call, literal, num, str, yp, yt } from './ir';
 import { close, cpu, evalExpr } from './tf';
 
 const EPS = 1e-7;
@@ -117,4 +118,17 @@ describe('Keras losses (closed form)', () => {
     const b = evalExpr('keras', call('tf.losses.categorical_crossentropy', [yt, yp]), onehot, probs);
     close(a, b, 1e-7);
   });
+
+  it('loss objects called on the spot (CategoricalCrossentropy(from_logits=True)(y_true, y_pred)) with reduction and sample_weight', () => {
+    const cls = (name: string, kwargs: Record<string, Expr> = {}, args: Expr[] = [yt, yp]) => call(`tf.keras.losses.${name}`, args, kwargs);
+    const perSample = onehot.map((t, i) => cceLogitsRow(t, logits[i]));
+    close(evalExpr('keras', cls('CategoricalCrossentropy', { from_logits: bool(true) }), onehot, logits), mean(perSample), 1e-5);
+    close(evalExpr('keras', cls('CategoricalCrossentropy', { from_logits: bool(true), reduction: str('sum') }), onehot, logits), perSample.reduce((a, b) => a + b, 0), 1e-5);
+    const weights = call('tf.constant', [literal([1, 0, 2])]);
+    const weighted = cls('CategoricalCrossentropy', { from_logits: bool(true) }, [yt, yp, weights]);
+    close(evalExpr('keras', weighted, onehot, logits), (perSample[0] + 2 * perSample[2]) / 3, 1e-5);
+    close(evalExpr('keras', cls('MeanSquaredError'), [[0, 1]], [[1, 3]]), 2.5, 1e-6);
+    close(evalExpr('keras', cls('Huber', { delta: num(0.5) }), [[0]], [[2]]), 0.5 * 2 - 0.125, 1e-6);
+  });
 });
+

@@ -7,6 +7,7 @@ import type { Expr } from '../../../src/analysis/ir';
 import { close, cpu, evalExpr, evalTensor, tf } from './tf';
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const round = (vs: number[]) => vs.map((v) => Math.round(v * 1e4) / 1e4);
 const reduction = (r: string): Expr => attr(attr(name('tf', 'global'), 'Reduction'), r);
 
 const t = [[0, 1, 1], [1, 0, 0]];
@@ -77,4 +78,20 @@ describe('TF.js op table', () => {
       close(evalExpr('tfjs', call(`tf.losses.${op}`, [yt, yp]), [[0, 1, 1], [1, 0, 0]], [[0.2, 0.7, 0.9], [0.6, 0.1, 0.3]]), expected, 1e-5, op);
     }
   });
+
+  it('tf.metrics.* give one value per sample as tfjs-layers computes them (clipped, rescaled)', () => {
+    const probs = [[0.2, 0.7, 0.1], [0.0, 0.5, 0.98]];
+    const onehot = [[0, 1, 0], [1, 0, 0]];
+    const eps = 1e-7;
+    const c = (q: number) => Math.min(Math.max(q, eps), 1 - eps);
+    const cce = onehot.map((row, i) => {
+      const s = probs[i].reduce((a, b) => a + b, 0);
+      return -row.reduce((acc, y, j) => acc + y * Math.log(c(probs[i][j] / s)), 0);
+    });
+    assert.deepEqual(round(evalTensor('tfjs', call('tf.metrics.categoricalCrossentropy', [yt, yp]), onehot, probs).values), round(cce));
+    const bce = onehot.map((row, i) => mean(row.map((y, j) => -(y * Math.log(c(probs[i][j])) + (1 - y) * Math.log(1 - c(probs[i][j]))))));
+    assert.deepEqual(round(evalTensor('tfjs', call('tf.metrics.binaryCrossentropy', [yt, yp]), onehot, probs).values), round(bce));
+    assert.deepEqual(round(evalTensor('tfjs', call('tf.metrics.meanSquaredError', [yt, yp]), onehot, probs).values), round(onehot.map((row, i) => mean(row.map((y, j) => (probs[i][j] - y) ** 2)))));
+  });
 });
+

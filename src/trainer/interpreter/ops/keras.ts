@@ -8,6 +8,7 @@ import {
   unaryOp, variance, whereOp,
 } from './builders';
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
+import { kerasLossClasses } from './lossClasses';
 import { pythonBuiltins, pythonConstants } from './python';
 import { logSoftmax, softplus } from './shared';
 
@@ -191,6 +192,7 @@ const calls: OpTable = Object.fromEntries([
   ...prefixed('keras.backend', backend),
   ...prefixed('tf.keras.backend', backend),
   ...Object.entries(kerasLossTable),
+  ...Object.entries(kerasLossClasses),
   ...Object.entries(pythonBuiltins),
 ]);
 

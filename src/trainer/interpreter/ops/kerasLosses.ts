@@ -43,7 +43,8 @@ function smooth(tf: Tf, t: Tensor, ls: number, classes: number): Tensor {
 
 const lossParams = ['y_true', 'y_pred', 'from_logits', 'label_smoothing', 'axis'];
 
-const losses: OpTable = {
+/** The loss functions by their Keras name (one value per sample). */
+export const kerasLossFunctions: OpTable = {
   categorical_crossentropy: op(lossParams, (a) => {
     const [t, p] = pair(a);
     const yt = smooth(a.tf, t, a.number('label_smoothing', 0), p.shape[p.rank - 1]);
@@ -97,7 +98,7 @@ const aliases: Record<string, string> = {
 /** The loss functions under every prefix Keras code reaches them by (`tf.keras.losses.mse`, `keras.losses.…`). */
 export const kerasLossTable: OpTable = Object.fromEntries(
   ['tf.keras.losses', 'keras.losses', 'tf.losses', 'tf.keras.metrics', 'keras.metrics'].flatMap((prefix) =>
-    [...Object.keys(losses), ...Object.keys(aliases)].map((name) => [`${prefix}.${name}`, losses[aliases[name] ?? name]]),
+    [...Object.keys(kerasLossFunctions), ...Object.keys(aliases)].map((name) => [`${prefix}.${name}`, kerasLossFunctions[aliases[name] ?? name]]),
   ),
 );
 

@@ -10,6 +10,7 @@ import {
 } from './builders';
 import { pythonBuiltins, pythonConstants } from './python';
 import { clip, reduce, softplus } from './shared';
+import { torchLossModules } from './lossClasses';
 import { torchLossTable } from './torchLosses';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input', 'dim|axis', 'keepdim|keepdims'], kind);
@@ -188,6 +189,7 @@ export const pytorchOps: FrameworkOps = {
     ...prefixed('F', functional),
     ...prefixed('torch.nn.functional', functional),
     ...Object.entries(torchLossTable),
+    ...Object.entries(torchLossModules),
     ...Object.entries(pythonBuiltins),
   ]),
   methods: { ...tensorOps, ...methodOnly },

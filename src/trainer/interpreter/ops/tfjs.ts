@@ -8,6 +8,7 @@ import {
   binaryOp, castOp, clipOp, compareOp, constantOp, normOp, reduceOp, shapeArg, softmaxOp, sumList, unaryOp, whereOp,
 } from './builders';
 import { logSoftmax, softplus } from './shared';
+import { tfjsMetricsTable } from './tfjsMetrics';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['x', 'axis', 'keepDims'], kind);
 
@@ -168,7 +169,12 @@ const methodOnly: OpTable = {
 };
 
 export const tfjsOps: FrameworkOps = {
-  calls: Object.fromEntries([...prefixed('tf', chainable), ...prefixed('tf', factories), ...prefixed('tf.losses', losses)]),
+  calls: Object.fromEntries([
+    ...prefixed('tf', chainable),
+    ...prefixed('tf', factories),
+    ...prefixed('tf.losses', losses),
+    ...Object.entries(tfjsMetricsTable),
+  ]),
   methods: { ...chainable, ...methodOnly },
   constants: {
     'tf.Reduction.NONE': 0,

@@ -62,7 +62,8 @@ function withWeight(tf: Tf, a: OpArgs, loss: Tensor): Tensor {
   return w ? tf.mul(loss, asFloat(tf, w)) : loss;
 }
 
-const losses: OpTable = {
+/** The functional losses by name (`mse_loss`, `cross_entropy`, …). */
+export const torchLossFunctions: OpTable = {
   mse_loss: op(elementwise, (a) => {
     const [x, y] = pair(a);
     return applyReduction(a.tf, a, a.tf.squaredDifference(x, y));
@@ -126,7 +127,7 @@ const losses: OpTable = {
 
 /** `F.x` and `torch.nn.functional.x`. */
 export const torchLossTable: OpTable = Object.fromEntries(
-  Object.entries(losses).flatMap(([name, spec]) => [
+  Object.entries(torchLossFunctions).flatMap(([name, spec]) => [
     [`F.${name}`, spec],
     [`torch.nn.functional.${name}`, spec],
   ]),

@@ -1,0 +1,57 @@
+// Loss classes called on the spot: `tf.keras.losses.CategoricalCrossentropy(from_logits=True)(y_true, y_pred)`,
+// `nn.CrossEntropyLoss(label_smoothing=0.1)(logits, target)`. The front end gives them as one call whose callee is
+// the class, with the constructor's keywords and the call's arguments; each reuses its function's implementation.
+import { op } from '../args';
+import { LossEvaluationError } from '../errors';
+import type { OpSpec, OpTable, Tensor } from '../types';
+import { asFloat } from '../values';
+import { kerasLossFunctions } from './kerasLosses';
+import { torchLossFunctions } from './torchLosses';
+
+const kerasClasses: Record<string, string> = {
+  CategoricalCrossentropy: 'categorical_crossentropy',
+  BinaryCrossentropy: 'binary_crossentropy',
+  SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  MeanSquaredError: 'mean_squared_error',
+  MeanAbsoluteError: 'mean_absolute_error',
+  Huber: 'huber',
+  KLDivergence: 'kl_divergence',
+};
+
+/** A Keras loss object: per-sample values, optionally weighted, reduced by `reduction` (default: mean over the batch). */
+function kerasClass(fn: OpSpec): OpSpec {
+  return op(['y_true', 'y_pred', 'sample_weight', 'from_logits', 'label_smoothing', 'axis', 'delta', 'reduction'], (a) => {
+    const { tf } = a;
+    const perSample = fn.fn(a) as Tensor;
+    const w = a.optTensor('sample_weight');
+    const weighted = w ? tf.mul(perSample, asFloat(tf, w)) : perSample;
+    const mode = a.string('reduction', 'sum_over_batch_size');
+    if (mode === 'sum_over_batch_size' || mode === 'auto') return tf.div(tf.sum(weighted), weighted.size);
+    if (mode === 'sum') return tf.sum(weighted);
+    if (mode === 'none') return weighted;
+    throw new LossEvaluationError(a.op, a.range, `unknown reduction '${mode}'`);
+  });
+}
+
+const torchModules: Record<string, string> = {
+  MSELoss: 'mse_loss',
+  L1Loss: 'l1_loss',
+  SmoothL1Loss: 'smooth_l1_loss',
+  HuberLoss: 'huber_loss',
+  CrossEntropyLoss: 'cross_entropy',
+  NLLLoss: 'nll_loss',
+  BCELoss: 'binary_cross_entropy',
+  BCEWithLogitsLoss: 'binary_cross_entropy_with_logits',
+  KLDivLoss: 'kl_div',
+};
+
+export const kerasLossClasses: OpTable = Object.fromEntries(
+  ['tf.keras.losses', 'keras.losses'].flatMap((prefix) =>
+    Object.entries(kerasClasses).map(([cls, fn]) => [`${prefix}.${cls}`, kerasClass(kerasLossFunctions[fn])]),
+  ),
+);
+
+/** `nn.X(...)(input, target)`: the module's keywords are the functional loss's own (`reduction`, `weight`, …). */
+export const torchLossModules: OpTable = Object.fromEntries(
+  ['nn', 'torch.nn'].flatMap((prefix) => Object.entries(torchModules).map(([cls, fn]) => [`${prefix}.${cls}`, torchLossFunctions[fn]])),
+);
