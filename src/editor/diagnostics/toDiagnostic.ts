@@ -8,12 +8,14 @@ import { ruleDocUri } from './docs';
 
 export const SOURCE = 'Loss Lab';
 
-function related(finding: Finding, model: LossModel | undefined, uri: vscode.Uri): vscode.DiagnosticRelatedInformation[] {
+function related(finding: Finding, model: LossModel | undefined, document: vscode.TextDocument): vscode.DiagnosticRelatedInformation[] {
   if (!model) return [];
+  const uri = document.uri;
   const out: vscode.DiagnosticRelatedInformation[] = [];
   const at = toRange(finding.range);
   const name = toRange(model.nameRange);
-  if (!at.intersection(name)) {
+  // A finding outside the function (on a `model.compile` line) points back to the function it is about.
+  if (!toRange(model.range).contains(at)) {
     out.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, name), `in loss function ${model.name}`));
   }
   // A finding on a parameter default ↔ the `model.compile(loss=fn)` that makes that default the value training uses.
@@ -31,7 +33,7 @@ function related(finding: Finding, model: LossModel | undefined, uri: vscode.Uri
         out.push(
           new vscode.DiagnosticRelatedInformation(
             new vscode.Location(uri, toRange(p.defaultRange)),
-            `${p.name} keeps its default ${String(p.default)} in training`,
+            `${p.name} keeps its default ${document.getText(toRange(p.defaultRange)) || String(p.default)} in training`,
           ),
         );
       }
@@ -51,7 +53,7 @@ export function toDiagnostic(
   diagnostic.source = SOURCE;
   diagnostic.code = { value: finding.code, target: ruleDocUri(extensionUri, finding.code) };
   const model = analysis.models.find((m) => m.id === finding.modelId);
-  const info = related(finding, model, document.uri);
+  const info = related(finding, model, document);
   if (info.length > 0) diagnostic.relatedInformation = info;
   return diagnostic;
 }
