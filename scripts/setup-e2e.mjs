@@ -123,6 +123,8 @@ export async function startCodeServer({ port, extensionsDir, userDataDir, folder
     '--disable-update-check',
     '--extensions-dir', extensionsDir,
     '--user-data-dir', userDataDir,
+    // Its own config file: code-server would otherwise create ~/.config/code-server/config.yaml.
+    '--config', join(userDataDir, 'code-server.yaml'),
   ];
   if (!trust) args.push('--disable-workspace-trust');
   if (folder) args.push(folder);
