@@ -86,7 +86,9 @@ export interface RecognisedConstraint {
  *   `mse + lam * (lower_p + upper_p)`        → one penalty whose expr is `lower_p + upper_p`
  *   `loss - 0.1 * p`                          → penalty{sign: -1, weight: 0.1}
  * A term is `base` when it contains a recognised framework loss (cross-entropy, MSE, F.*_loss, tf.losses.*) and is
- * the first such term, or when it is the only term; every other term is a `penalty`.
+ * the first such term, or when it is the only term; every other term is a `penalty`. When no term holds a recognised
+ * loss (a hand-written MSE), the first unweighted term that reads both `yTrue` and `yPred` is the base. A conditional
+ * return (`if lam == 0: return ce` … `return ce + lam * p`) is split along its branch with more terms.
  */
 export interface Term {
   id: string;                // 't0', 't1', … in source order; stable for one analysis
