@@ -125,11 +125,10 @@ export function compilePartial(ctx: RuleContext, usage: LossUsage): Fix | undefi
   const use = usageEdit(text, model, usage, `functools.partial(${model.name}, ${bound})`);
   if (!use) return undefined;
   const edits: TextEdit[] = [use];
-  if (!/^\s*import\s+functools\b/m.test(text.text)) {
-    let line = 0;
-    text.lines.forEach((l, i) => {
-      if (/^(import|from)\s/.test(l) && i < model.range.startLine) line = i + 1;
-    });
+  if (!text.once('importsFunctools', () => /^\s*import\s+functools\b/m.test(text.text))) {
+    // After the last top-level import above the function (line 0 when there is none).
+    const imports = text.once('importLines', () => text.lines.flatMap((l, i) => (/^(import|from)\s/.test(l) ? [i] : [])));
+    const line = imports.filter((i) => i < model.range.startLine).reduce((_, i) => i + 1, 0);
     edits.unshift({ range: text.range(text.offsetAt(line, 0), text.offsetAt(line, 0)), newText: 'import functools\n' });
   }
   return { title: `Bind the hyper-parameters of ${model.name} with functools.partial`, edits };

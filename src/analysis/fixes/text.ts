@@ -10,6 +10,8 @@ export interface Position {
 export class SourceText {
   readonly lines: string[];
   private readonly lineStarts: number[] = [0];
+  /** Whole-file facts computed once per text (fixes of many functions ask the same questions). */
+  private readonly memo = new Map<string, unknown>();
 
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
@@ -55,14 +57,22 @@ export class SourceText {
     return /^[ \t]*/.exec(this.lines[line] ?? '')?.[0] ?? '';
   }
 
+  /** Computes a whole-file fact once. */
+  once<T>(key: string, compute: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
+  }
+
   /** The indentation step the file uses (the smallest non-zero indent), default four spaces. */
   indentUnit(): string {
-    let best: string | undefined;
-    for (const l of this.lines) {
-      const m = /^([ \t]+)\S/.exec(l);
-      if (m && (!best || m[1].length < best.length)) best = m[1];
-    }
-    return best ?? '    ';
+    return this.once('indentUnit', () => {
+      let best: string | undefined;
+      for (const l of this.lines) {
+        const m = /^([ \t]+)\S/.exec(l);
+        if (m && (!best || m[1].length < best.length)) best = m[1];
+      }
+      return best ?? '    ';
+    });
   }
 
   /** The offset of the closing bracket that matches the first opening bracket at or after `from` (skipping strings). */
