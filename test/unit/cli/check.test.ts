@@ -145,6 +145,17 @@ describe('loss-lab check (built CLI)', () => {
     assert.match(r.stderr, /example1_sum_to_one\.py: skipped \(\d+ characters, over the limit of 100\)/);
   });
 
+  it('dispatches train to the trainer command without loading it for check', () => {
+    const r = run(['train', '--help']);
+    if (existsSync(join(root, 'src/cli/train.ts'))) {
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /Usage: loss-lab train/);
+    } else {
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /the 'train' command is not available in this build/);
+    }
+  });
+
   it('prints help for check and for the command', () => {
     const r = run(['check', '--help']);
     assert.equal(r.status, 0);
