@@ -47,16 +47,18 @@ const tensorOps: Record<BinaryOp, TensorOp> = {
   or: (tf, a, b) => compare(tf, 'or', a, b),
 };
 
-/** `x ** p`: small integer and half powers use the exact op (square, sqrt), which keeps gradients clean at 0. */
-export function power(tf: Tf, a: Tensor, b: Tensor): Tensor {
+/** Exact ops for common constant powers: cheaper, and clean gradients at 0 (`pow`'s gradient takes log(x)). */
+const constantPowers: Record<number, (tf: Tf, x: Tensor) => Tensor> = {
+  1: (_tf, x) => x,
+  2: (tf, x) => tf.square(x),
+  3: (tf, x) => tf.mul(tf.square(x), x),
+  0.5: (tf, x) => tf.sqrt(x),
+};
+
+/** `x ** p` with a tensor base. */
+export function power(tf: Tf, a: Tensor, b: Tensor | number): Tensor {
   const base = asFloat(tf, a);
-  if (b.size === 1 && b.rank === 0) {
-    const p = b.dataSync()[0] as number;
-    if (p === 1) return base;
-    if (p === 2) return tf.square(base);
-    if (p === 0.5) return tf.sqrt(base);
-    if (p === 3) return tf.mul(tf.square(base), base);
-  }
+  if (typeof b === 'number') return constantPowers[b]?.(tf, base) ?? tf.pow(base, b);
   return tf.pow(base, asFloat(tf, b));
 }
 
@@ -73,6 +75,7 @@ export function binary(tf: Tf, op: BinaryOp, left: Value, right: Value): Value {
     throw new Error(`cannot apply \`${op}\` to ${describe(left)} and ${describe(right)}`);
   }
   if (!isTensor(a) && !isTensor(b)) return numberOps[op](Number(a), Number(b));
+  if (op === '**' && isTensor(a) && !isTensor(b)) return power(tf, a, Number(b));
   const ta = isTensor(a) ? a : tf.scalar(Number(a));
   const tb = isTensor(b) ? b : tf.scalar(Number(b));
   if (op !== '@') broadcastShape(ta.shape, tb.shape);
