@@ -45,7 +45,7 @@ function bodyStatements(fnOrClass: Node): Node[] {
 }
 
 /** A function that reads as a loss: two positional params named like (target, prediction), or a loss-like name. */
-function isLossFunction(fn: Node, skipSelf: boolean): boolean {
+function isLossFunction(fn: Node, skipSelf: boolean, nameOverride?: string): boolean {
   const names = readParams(fn.childForFieldName('parameters'))
     .filter((p) => !p.variadic)
     .map((p) => p.name)
@@ -53,7 +53,7 @@ function isLossFunction(fn: Node, skipSelf: boolean): boolean {
   if (names.length < 2) return false;
   const firstThree = names.slice(0, 3);
   if (looksLikeLossPair(firstThree)) return true;
-  const name = fn.childForFieldName('name')?.text ?? '';
+  const name = nameOverride ?? fn.childForFieldName('name')?.text ?? '';
   return LOSS_NAME.test(name) && (firstThree.some(isTargetName) || firstThree.some(isPredictionName) || names.length === 2);
 }
 
@@ -116,8 +116,19 @@ function moduleLoss(cls: Node): LossDef | undefined {
   };
 }
 
-/** The loss a top-level statement defines (a function, a factory, a loss class), if any. */
+/** `loss = lambda y_true, y_pred: …` at module level. */
+function lambdaLoss(stmt: Node): LossDef | undefined {
+  const assignment = stmt.namedChild(0);
+  const nameNode = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+  const fn = assignment?.childForFieldName('right');
+  if (nameNode?.type !== 'identifier' || fn?.type !== 'lambda' || !isLossFunction(fn, false, nameNode.text)) return undefined;
+  const params = readParams(fn.childForFieldName('parameters'));
+  return { kind: 'arrow', name: nameNode.text, nameNode, defNode: stmt, fn, params, outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: names(params) };
+}
+
+/** The loss a top-level statement defines (a function, a factory, a loss class, a lambda), if any. */
 export function discoverOne(top: Node): LossDef | undefined {
+  if (top.type === 'expression_statement') return lambdaLoss(top);
   const stmt = unwrapDecorated(top);
   if (!stmt) return undefined;
   const def = stmt.type === 'function_definition' ? plainOrFactory(stmt) : stmt.type === 'class_definition' ? moduleLoss(stmt) : undefined;

@@ -14,6 +14,8 @@ import { collectUsages } from './usages';
 const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 /** `NAME = 0.1` (optionally annotated) on one line at module level: a global λ. */
 const globalNumber = /^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*(?:#.*)?$/;
+/** `name = lambda …` at module level (a loss written as a lambda). */
+const lambdaAssignment = /^[A-Za-z_]\w*[ \t]*=[ \t]*lambda\b/;
 /** Top-level `def name(params` (params may span lines). */
 const topLevelDef = /^(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(([^)]*)/gm;
 
@@ -56,10 +58,13 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const root = tree.rootNode;
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
+  const lambdas = new Set<Node>();
   for (const n of tops) {
     if (n.type !== 'expression_statement') continue;
-    const m = globalNumber.exec(n.text);
+    const text = n.text;
+    const m = globalNumber.exec(text);
     if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
+    else if (lambdaAssignment.test(text)) lambdas.add(n);
   }
   const imports = readImports(root, source);
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source) };
@@ -79,7 +84,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const broken: Node[] = [];
   for (const n of tops) {
     if (n.type === 'ERROR') broken.push(n);
-    if (!definitionTypes.has(n.type)) continue;
+    if (!definitionTypes.has(n.type) && !lambdas.has(n)) continue;
     const text = n.text;
     const row = n.startPosition.row;
     let entry = cache?.get(text, row);

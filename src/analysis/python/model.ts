@@ -4,7 +4,7 @@ import { rangeOf } from '../parsing/range';
 import { buildTerms } from '../terms/build';
 import { some } from '../terms/expr';
 import { pickRoles } from '../terms/roles';
-import { statementsOf, readBlock } from './body';
+import { type Returned, readBlock, statementsOf } from './body';
 import type { LossDef } from './discover';
 import { convertExpr } from './expr';
 import type { ImportMap } from './imports';
@@ -57,7 +57,9 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   }
   scope.instances = instances;
   if (def.outerStatements.length) readBlock(def.outerStatements, scope);
-  const returned = readBlock(statementsOf(def.fn.childForFieldName('body')), scope);
+  const bodyNode = def.fn.childForFieldName('body');
+  const returned: Returned | undefined =
+    def.fn.type === 'lambda' ? (bodyNode ? { value: convertExpr(bodyNode, scope), node: bodyNode } : undefined) : readBlock(statementsOf(bodyNode), scope);
   if (!returned) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };

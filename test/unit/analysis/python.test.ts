@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Expr } from '../../../src/analysis/ir';
-import { analyze, model, ready, termSummary } from './helpers';
+import { analyze, fixture, model, ready, termSummary } from './helpers';
 
 before(() => ready);
 
@@ -220,5 +220,45 @@ def wloop(pred, target, model, lam=1e-4):
       ['mono', 'monotone'], ['parity', 'parity'], ['wsparse', 'weight-sparsity'], ['wloop', 'weight-sparsity'],
     ]);
     assert.equal(model(a, 'parity').params.find((p) => p.name === 'group')?.role, 'other');
+  });
+});
+
+describe('Python: more shapes', () => {
+  it('reads a lambda loss, a keras.losses.Loss subclass, and nn.Softmax as the output activation', () => {
+    const a = analyze(`import tensorflow as tf
+import torch.nn as nn
+sparse = lambda y_true, y_pred, lam=0.1: tf.keras.losses.mse(y_true, y_pred) + lam * tf.reduce_mean(tf.abs(y_pred))
+
+class SumToOne(tf.keras.losses.Loss):
+    def __init__(self, lam=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.lam = lam
+
+    def call(self, y_true, y_pred):
+        ce = tf.keras.losses.categorical_crossentropy(y_true, y_pred)
+        return ce + self.lam * tf.square(tf.reduce_sum(y_pred, axis=-1) - 1.0)
+
+net = nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=1))
+model.compile(loss=SumToOne(lam=0.5))
+`);
+    const l = model(a, 'sparse');
+    assert.equal(l.kind, 'arrow');
+    assert.deepEqual(l.terms.map(termSummary), ['base:+:mse', 'penalty:+:reduce_mean*lam']);
+    const k = model(a, 'SumToOne');
+    assert.equal(k.kind, 'module-forward');
+    assert.equal(k.framework, 'keras');
+    assert.deepEqual(k.terms[1].constraint, { kind: 'sum-to-one', params: { target: 1 } });
+    assert.deepEqual(k.usages.map((u) => [u.kind, u.passesBareFunction ?? null, u.boundArgs ?? null]), [['compile', false, null], ['factory-call', null, { lam: 0.5 }]]);
+    assert.equal(k.outputActivation, 'softmax');
+  });
+
+  it('gives the same models for CRLF line endings', () => {
+    const src = fixture('seed-2-bounded.py');
+    const lf = analyze(src).models[0];
+    const crlf = analyze(src.replace(/\n/g, '\r\n')).models[0];
+    assert.deepEqual(crlf.terms.map(termSummary), lf.terms.map(termSummary));
+    assert.deepEqual(crlf.terms[1].constraint, lf.terms[1].constraint);
+    assert.deepEqual(crlf.usages.map((u) => u.kind), ['compile']);
+    assert.deepEqual(crlf.nameRange, lf.nameRange);
   });
 });
