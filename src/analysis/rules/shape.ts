@@ -19,8 +19,9 @@ const KERAS_PER_SAMPLE = /^(tf\.)?keras\.losses\.[a-z_]+$|^tf\.losses\.[a-z_]+$|
 const KERAS_ELEMENTWISE = /^K\.binary_crossentropy$/;
 /** PyTorch functional losses: a scalar unless reduction='none'. */
 const TORCH_LOSS = /^(F|torch\.nn\.functional)\.[a-z_]+_loss$|^(F|torch\.nn\.functional)\.(cross_entropy|binary_cross_entropy(_with_logits)?|kl_div)$/;
-/** TF.js tf.losses.* reduce to a scalar by default. */
-const TFJS_LOSS = /^tf\.(losses|metrics)\.[a-zA-Z]+$/;
+/** TF.js: tf.losses.* reduce to a scalar by default; tf.metrics.* average the last axis (one value per sample). */
+const TFJS_LOSS = /^tf\.losses\.[a-zA-Z]+$/;
+const TFJS_METRIC = /^tf\.metrics\.[a-zA-Z]+$/;
 
 function combine(ranks: Rank[]): Rank {
   let out: Rank = 'scalar';
@@ -67,6 +68,7 @@ export function rankOf(e: Expr, framework: Framework): Rank {
           return /cross_entropy$|nll_loss$/.test(e.callee) && !/binary/.test(e.callee) ? 'sample' : 'elem';
         }
         if (framework === 'tfjs' && TFJS_LOSS.test(e.callee)) return 'scalar';
+        if (framework === 'tfjs' && TFJS_METRIC.test(e.callee)) return 'sample';
         if (KERAS_ELEMENTWISE.test(e.callee)) return 'elem';
         if (framework === 'keras' && KERAS_PER_SAMPLE.test(e.callee) && /^[a-z_]+$/.test(lastSegment(e.callee))) return 'sample';
       }
