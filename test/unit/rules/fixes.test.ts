@@ -17,6 +17,7 @@ const FIX_COVERAGE: Record<string, string[]> = {
   LL104: ['python', 'typescript'],
   LL107: ['python', 'typescript'],
   LL108: ['python', 'typescript'],
+  LL111: ['python', 'typescript'],
   LL112: ['python', 'typescript'],
 };
 
