@@ -44,6 +44,8 @@ const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {
   rank: (_tf, v) => (isTensor(v) ? v.rank : undefined),
   size: (_tf, v) => (isTensor(v) ? v.size : undefined),
   dtype: (_tf, v) => (isTensor(v) ? v.dtype : undefined),
+  // Devices do not matter to the trainer: `.to(x.device)` keeps the tensor as it is.
+  device: (_tf, v) => (isTensor(v) ? 'cpu' : undefined),
   T: (tf, v) => (isTensor(v) ? tf.transpose(v) : undefined),
   values: (_tf, v) => (Array.isArray(v) ? v[0] : undefined),
   indices: (_tf, v) => (Array.isArray(v) ? v[1] : undefined),

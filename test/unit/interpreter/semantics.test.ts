@@ -143,4 +143,16 @@ describe('interpreter semantics', () => {
     close(evalExpr('keras', cond, [0], [0], { k: 1 }), 1);
     close(evalExpr('keras', cond, [0], [0], { k: -1 }), 2);
   });
+
+  it('devices are ignored (.to(pred.device)), dtypes cast (.to(torch.float32)); zeros/ones/cumsum/step/activations', () => {
+    const toDevice = method(yp, 'to', [attr(yp, 'device')]);
+    assert.deepEqual(evalTensor('pytorch', toDevice, [0], [[1.5, 2]]).values, [1.5, 2]);
+    assert.deepEqual(evalTensor('pytorch', method(bin('>', yp, num(1)), 'to', [attr(name('torch', 'global'), 'float32')]), [0], [[1.5, 0]]).values, [1, 0]);
+    assert.deepEqual(evalTensor('pytorch', call('torch.zeros', [num(2), num(3)]), [0], [0]).shape, [2, 3]);
+    assert.deepEqual(evalTensor('keras', call('tf.ones', [literal([2])]), [0], [0]).values, [1, 1]);
+    assert.deepEqual(evalTensor('keras', call('tf.math.cumsum', [yp], { axis: num(1) }), [0], [[1, 2, 3]]).values, [1, 3, 6]);
+    assert.deepEqual(evalTensor('tfjs', call('tf.step', [yp]), [0], [[-1, 2]]).values, [0, 1]);
+    assert.deepEqual(evalTensor('keras', call('tf.keras.activations.relu', [yp]), [0], [[-1, 2]]).values, [0, 2]);
+  });
 });
+

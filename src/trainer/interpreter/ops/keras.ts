@@ -22,6 +22,7 @@ const math: OpTable = {
   reduce_min: red('min'),
   reduce_prod: red('prod'),
   reduce_logsumexp: red('logsumexp'),
+  cumsum: op(['x', 'axis'], (a) => a.tf.cumsum(asFloat(a.tf, a.tensor('x')), a.number('axis', 0))),
   reduce_variance: op(['input_tensor', 'axis', 'keepdims'], (a) => variance(a.tf, a.tensor('input_tensor'), a.axis('axis'), a.bool('keepdims', false), 0)),
   reduce_std: op(['input_tensor', 'axis', 'keepdims'], (a) => a.tf.sqrt(variance(a.tf, a.tensor('input_tensor'), a.axis('axis'), a.bool('keepdims', false), 0))),
   abs: unaryOp('x', (tf, x) => tf.abs(x)),
@@ -107,6 +108,8 @@ const top: OpTable = {
   add_n: op(['inputs'], (a) => sumList(a.tf, listArg(a.value('inputs')))),
   one_hot: op(['indices', 'depth'], (a) => a.tf.oneHot(a.tf.cast(a.tensor('indices'), 'int32'), a.number('depth'))),
   concat: op(['values', 'axis'], (a) => a.tf.concat(listArg(a.value('values')).map((v) => asFloat(a.tf, toTensor(a, v))), a.number('axis'))),
+  zeros: op(['shape'], (a) => a.tf.zeros(shapeArg(a, 'shape'))),
+  ones: op(['shape'], (a) => a.tf.ones(shapeArg(a, 'shape'))),
   stack: op(['values', 'axis'], (a) => a.tf.stack(listArg(a.value('values')).map((v) => asFloat(a.tf, toTensor(a, v))), a.number('axis', 0))),
 };
 
@@ -188,6 +191,8 @@ const calls: OpTable = Object.fromEntries([
     const sq = tf.sum(tf.square(x), a.axis('axis'), true);
     return tf.mul(x, tf.rsqrt(tf.maximum(sq, a.number('epsilon', 1e-12))));
   })],
+  ...prefixed('tf.keras.activations', { relu: nn.relu, sigmoid: math.sigmoid, softmax: nn.softmax, tanh: math.tanh, softplus: math.softplus, elu: nn.elu }),
+  ...prefixed('keras.activations', { relu: nn.relu, sigmoid: math.sigmoid, softmax: nn.softmax, tanh: math.tanh, softplus: math.softplus, elu: nn.elu }),
   ...prefixed('K', backend),
   ...prefixed('keras.backend', backend),
   ...prefixed('tf.keras.backend', backend),

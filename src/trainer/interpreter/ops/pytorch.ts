@@ -9,7 +9,7 @@ import {
   unaryOp, variance, whereOp,
 } from './builders';
 import { pythonBuiltins, pythonConstants } from './python';
-import { clip, reduce, softplus } from './shared';
+import { cast, clip, diff, isDtypeName, reduce, softplus } from './shared';
 import { torchLossModules } from './lossClasses';
 import { torchLossTable } from './torchLosses';
 
@@ -110,6 +110,12 @@ const tensorOps: OpTable = {
   squeeze: op(['input', 'dim'], (a) => a.tf.squeeze(a.tensor('input'), a.has('dim') ? [a.number('dim')] : undefined)),
   unsqueeze: op(['input', 'dim'], (a) => a.tf.expandDims(a.tensor('input'), a.number('dim'))),
   t: unaryOp('input', (tf, x) => tf.transpose(x)),
+  diff: op(['input', 'n', 'dim'], (a) => {
+    let out = a.tensor('input');
+    for (let i = 0; i < a.number('n', 1); i++) out = diff(a.tf, out, a.number('dim', -1));
+    return out;
+  }),
+  cumsum: op(['input', 'dim'], (a) => a.tf.cumsum(asFloat(a.tf, a.tensor('input')), a.number('dim'))),
 };
 
 const torchOnly: OpTable = {
@@ -119,6 +125,9 @@ const torchOnly: OpTable = {
   cat: op(['tensors', 'dim'], (a) => a.tf.concat(tensorList(a), a.number('dim', 0))),
   stack: op(['tensors', 'dim'], (a) => a.tf.stack(tensorList(a), a.number('dim', 0))),
   'linalg.norm': normOp(['input', 'ord', 'dim', 'keepdim']),
+  'linalg.vector_norm': normOp(['input', 'ord', 'dim', 'keepdim']),
+  zeros: op(['size'], (a) => a.tf.zeros(shapeArg(a, 'size'))),
+  ones: op(['size'], (a) => a.tf.ones(shapeArg(a, 'size'))),
   'nn.functional.relu': tensorOps.relu,
 };
 
@@ -162,7 +171,10 @@ const methodOnly: OpTable = {
   long: castTo('input', 'int32'),
   int: castTo('input', 'int32'),
   bool: castTo('input', 'bool'),
-  to: castOp(['input', 'dtype']),
+  to: op(['input', 'dtype|device'], (a) => {
+    const d = a.value('dtype');
+    return isDtypeName(d) ? cast(a.tf, a.tensor('input'), d) : a.tensor('input');
+  }),
   type: castOp(['input', 'dtype']),
   type_as: op(['input', 'other'], (a) => a.tf.cast(a.tensor('input'), a.tensor('other').dtype)),
   view: tensorOps.reshape,

@@ -48,6 +48,21 @@ export function tfjsDtype(name: Value | undefined): 'float32' | 'int32' | 'bool'
   return 'float32';
 }
 
+/** Whether a value names a dtype (`.to(torch.float32)`) rather than a device (`.to(pred.device)`, `.to('cpu')`). */
+export function isDtypeName(v: Value | undefined): boolean {
+  return typeof v === 'string' && /^(bool|boolean|u?int(8|16|32|64)?|long|short|float(16|32|64)?|double|half)$/.test(v);
+}
+
+/** The difference of neighbours along an axis (`torch.diff`): x[1:] − x[:-1]. */
+export function diff(tf: Tf, x: Tensor, axis = -1): Tensor {
+  const f = asFloat(tf, x);
+  const ax = axis < 0 ? axis + f.rank : axis;
+  const n = f.shape[ax] as number;
+  const begin = (start: number) => f.shape.map((_, d) => (d === ax ? start : 0));
+  const size = f.shape.map((s, d) => (d === ax ? n - 1 : s));
+  return tf.sub(tf.slice(f, begin(1), size), tf.slice(f, begin(0), size));
+}
+
 export function cast(tf: Tf, x: Tensor, dtype: Value | undefined): Tensor {
   const d = tfjsDtype(dtype);
   return x.dtype === d ? x : tf.cast(x, d);

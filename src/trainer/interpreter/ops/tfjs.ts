@@ -61,6 +61,8 @@ const chainable: OpTable = {
   logicalAnd: compareOp(['a', 'b'], 'and'),
   logicalOr: compareOp(['a', 'b'], 'or'),
   clipByValue: clipOp(['x', 'clipValueMin', 'clipValueMax']),
+  cumsum: op(['x', 'axis'], (a) => a.tf.cumsum(asFloat(a.tf, a.tensor('x')), a.number('axis', 0))),
+  step: op(['x', 'alpha'], (a) => a.tf.step(asFloat(a.tf, a.tensor('x')), a.number('alpha', 0))),
   cast: castOp(['x', 'dtype']),
   onesLike: unaryOp('x', (tf, x) => tf.onesLike(x)),
   zerosLike: unaryOp('x', (tf, x) => tf.zerosLike(x)),
@@ -152,6 +154,9 @@ const factories: OpTable = {
   tensor1d: constantOp(['values', 'dtype']),
   tensor2d: constantOp(['values', 'shape']),
   where: whereOp(['condition', 'a', 'b']),
+  zeros: op(['shape'], (a) => a.tf.zeros(shapeArg(a, 'shape'))),
+  ones: op(['shape'], (a) => a.tf.ones(shapeArg(a, 'shape'))),
+  fill: op(['shape', 'value'], (a) => a.tf.fill(shapeArg(a, 'shape'), a.number('value'))),
   addN: op(['tensors'], (a) => sumList(a.tf, a.value('tensors') as never)),
   oneHot: op(['indices', 'depth'], (a) => a.tf.oneHot(a.tf.cast(a.tensor('indices'), 'int32'), a.number('depth'))),
 };
