@@ -40,13 +40,16 @@ export const checkLambdaNotPositive: Check = (ctx) => {
   const lam = model.lambdaParam;
   for (const u of model.usages) {
     const v = lam ? u.boundArgs?.[lam] : undefined;
-    if (typeof v === 'number' && v <= 0) {
-      out.push({
-        range: u.range,
-        message: `λ ${code(lam ?? '')} is bound to ${v} here, which ${effect(v)}.`,
-        fixes: [],
-      });
-    }
+    if (!lam || typeof v !== 'number' || v > 0) continue;
+    // The keyword as written in the call (`lam=0.0`), when it is one.
+    const written = ctx.text.slice(u.range);
+    const m = new RegExp(`(?<![\\w.$])${lam}\\s*=\\s*([-+]?\\s*[\\d.]+(?:[eE][-+]?\\d+)?)`).exec(written);
+    const at = m ? ctx.text.start(u.range) + m.index + m[0].length - m[1].length : -1;
+    out.push({
+      range: u.range,
+      message: `λ ${code(lam)} is bound to ${v} here, which ${effect(v)}.`,
+      fixes: m ? [setNumber(ctx.text.range(at, at + m[1].length), `Bind ${lam} to 1.0`)] : [],
+    });
   }
   return out;
 };
