@@ -56,7 +56,7 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
     models =
       language === 'python'
         ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache })
-        : analyzeScriptTree(tree, language, framework, problems, extra);
+        : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache });
   } catch (err) {
     problems.push({ range: fileStart, message: `Loss Lab could not analyse this file: ${describe(err)}` });
   } finally {

@@ -3,12 +3,16 @@
 // The whole cache is dropped when the file-wide context (imports, globals, framework, other loss names) changes.
 import type { LossModel } from '../ir';
 
-export interface CachedDefinition {
-  /** Undefined: this definition is not a loss (a helper), remembered so it is not looked at again. */
-  model?: LossModel;
+export interface CachedModel {
+  model: LossModel;
   /** Names a call binds positionally (usages). */
   bindNames: string[];
-  /** The line the definition started on when it was built. */
+}
+
+export interface CachedDefinition {
+  /** The losses the statement defines; empty for a helper, remembered so it is not looked at again. */
+  built: CachedModel[];
+  /** The line the statement started on when it was built. */
   row: number;
 }
 
@@ -29,8 +33,12 @@ export class DefinitionCache {
     let hit = this.entries.get(text);
     if (!hit) return undefined;
     if (hit.row !== row) {
-      const moved = hit.model && { ...shiftRows(hit.model, row - hit.row), id: `${hit.model.name}:${row + 1}` };
-      hit = { ...hit, model: moved, row };
+      const rows = row - hit.row;
+      const built = hit.built.map((b) => {
+        const model = shiftRows(b.model, rows);
+        return { ...b, model: { ...model, id: `${model.name}:${model.range.startLine + 1}` } };
+      });
+      hit = { built, row };
       this.entries.set(text, hit);
     }
     this.used.add(text);

@@ -93,10 +93,10 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       const b = def ? build(def) : undefined;
       // a definition whose analysis failed is not cached, so its problem is reported again next time
       if (def && !b) continue;
-      entry = { row, bindNames: b?.bindNames ?? [], ...(b ? { model: b.model } : {}) };
+      entry = { row, built: b ? [b] : [] };
       cache?.set(text, entry);
     }
-    if (entry.model) built.push({ model: { ...entry.model, usages: [] }, bindNames: entry.bindNames });
+    for (const b of entry.built) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
   }
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
   const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b)), extraRoots.map(discoverLosses));

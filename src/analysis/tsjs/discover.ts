@@ -83,25 +83,27 @@ function defOf(fn: Node, nameNode: Node, defNode: Node): ScriptLossDef | undefin
   return { kind, name, nameNode, defNode, fn, params: outer, outerParams: [], outerStatements: [], bindNames: positional(outer) };
 }
 
-export function discoverScriptLosses(root: Node): ScriptLossDef[] {
+/** The losses one top-level statement defines (a declaration can declare several). */
+export function discoverScriptStatement(top: Node): ScriptLossDef[] {
+  const stmt = top.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
+  if (stmt.type === 'function_declaration') {
+    const nameNode = stmt.childForFieldName('name');
+    const def = nameNode ? defOf(stmt, nameNode, top) : undefined;
+    return def ? [def] : [];
+  }
+  if (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') return [];
   const out: ScriptLossDef[] = [];
-  const tops = root.namedChildren.flatMap((c) => (c?.type === 'ERROR' ? c.namedChildren : [c]));
-  for (const top of tops) {
-    const stmt = top?.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
-    if (!stmt || !top) continue;
-    if (stmt.type === 'function_declaration') {
-      const nameNode = stmt.childForFieldName('name');
-      const def = nameNode ? defOf(stmt, nameNode, top) : undefined;
-      if (def) out.push(def);
-    } else if (stmt.type === 'lexical_declaration' || stmt.type === 'variable_declaration') {
-      for (const d of stmt.namedChildren) {
-        const nameNode = d?.childForFieldName('name');
-        const value = unwrap(d?.childForFieldName('value'));
-        if (!d || nameNode?.type !== 'identifier' || !value || !functionLike.has(value.type)) continue;
-        const def = defOf(value, nameNode, top);
-        if (def) out.push(def);
-      }
-    }
+  for (const d of stmt.namedChildren) {
+    const nameNode = d?.childForFieldName('name');
+    const value = unwrap(d?.childForFieldName('value'));
+    if (!d || nameNode?.type !== 'identifier' || !value || !functionLike.has(value.type)) continue;
+    const def = defOf(value, nameNode, top);
+    if (def) out.push(def);
   }
   return out;
+}
+
+/** Every loss defined at the top level of `root` (a program, an ERROR node, or a re-parsed chunk). */
+export function discoverScriptLosses(root: Node): ScriptLossDef[] {
+  return root.namedChildren.flatMap((c) => (c ? discoverScriptStatement(c) : []));
 }

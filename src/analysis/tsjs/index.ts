@@ -1,52 +1,98 @@
-// The TypeScript/JavaScript (TF.js) front end: a tree-sitter tree → the file's loss models.
+// The TypeScript/JavaScript (TF.js) front end: a tree-sitter tree → the file's loss models. With a DefinitionCache
+// (incremental analysis) only the top-level statements whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
-import { withRecovered } from '../parsing/merge';
 import type { Framework, LossModel, ParseProblem, SourceLanguage } from '../ir';
+import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
+import { withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
-import { discoverScriptLosses } from './discover';
+import { isPredictionName, isTargetName } from '../terms/roles';
+import { type ScriptLossDef, discoverScriptLosses, discoverScriptStatement } from './discover';
 import { readScriptImports } from './imports';
-import { buildScriptModel } from './model';
-import { scriptLiteral } from './params';
+import { type ScriptFileContext, buildScriptModel } from './model';
 import { collectScriptUsages } from './usages';
 
-/** Top-level `const LAM = 0.1` (a global λ). */
-function readGlobals(root: Node): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const top of root.namedChildren) {
-    const stmt = top?.type === 'export_statement' ? top.childForFieldName('declaration') : top;
-    if (stmt?.type !== 'lexical_declaration' && stmt?.type !== 'variable_declaration') continue;
-    for (const d of stmt.namedChildren) {
-      const name = d?.childForFieldName('name');
-      const value = d?.childForFieldName('value');
-      const v = value ? scriptLiteral(value) : undefined;
-      if (name?.type === 'identifier' && typeof v === 'number') out[name.text] = v;
-    }
+const statementTypes: ReadonlySet<string> = new Set(['function_declaration', 'export_statement', 'lexical_declaration', 'variable_declaration']);
+/** `const LAM = 0.1;` on one line at the top level: a global λ. */
+const globalNumber = /^(?:export[ \t]+)?(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*;?[ \t]*(?:\/\/.*)?$/;
+/** `function name(params` and `const name = (params` / `= function (params`, at any depth (params may span lines). */
+const functionHeads = /\bfunction[ \t]+([A-Za-z_$][\w$]*)[ \t]*\(([^)]*)|\b(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[^=\n]*=[ \t]*(?:async[ \t]*)?(?:function[ \t]*[\w$]*[ \t]*)?\(([^)]*)/g;
+
+/** Other loss functions of the file (a call to one makes a term a base term), read from the text: see python/index.ts. */
+function knownLossNames(source: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of source.matchAll(functionHeads)) {
+    const name = m[1] ?? m[3];
+    const params = (m[2] ?? m[4] ?? '').split(',').map((p) => p.trim().split(/[\s:=?]/)[0]).slice(0, 3);
+    if (!name || /penalty|regulari[sz]|constraint/i.test(name)) continue;
+    if (params.some(isTargetName) && params.some(isPredictionName)) out.add(name);
   }
   return out;
 }
 
+export interface ScriptOptions {
+  problems?: ParseProblem[];
+  extraRoots?: Node[];
+  cache?: DefinitionCache;
+}
+
 /** Definitions whose analysis failed are reported in `problems` and the others carry on. */
-export function analyzeScriptTree(tree: Tree, language: SourceLanguage, framework: Framework | undefined, problems: ParseProblem[] = [], extraRoots: Node[] = []): LossModel[] {
+export function analyzeScriptTree(tree: Tree, source: string, language: SourceLanguage, framework: Framework | undefined, options: ScriptOptions = {}): LossModel[] {
+  const { problems = [], extraRoots = [], cache } = options;
   const root = tree.rootNode;
-  const defs = withRecovered(discoverScriptLosses(root), extraRoots.map(discoverScriptLosses));
-  const file = {
-    imports: readScriptImports(root),
-    framework: framework ?? 'tfjs',
-    language,
-    globals: readGlobals(root),
-    knownLosses: new Set(defs.filter((d) => d.kind !== 'factory' && !/penalty|regulari[sz]/i.test(d.name)).map((d) => d.name)),
-  };
-  const built: { model: LossModel; def: (typeof defs)[number] }[] = [];
-  for (const def of defs) {
+  const tops = root.namedChildren.filter((n): n is Node => !!n);
+  const globals: Record<string, number> = {};
+  const texts = new Map<Node, string>();
+  for (const n of tops) {
+    if (!statementTypes.has(n.type)) continue;
+    const text = n.text;
+    texts.set(n, text);
+    const m = globalNumber.exec(text);
+    if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
+  }
+  const imports = readScriptImports(root);
+  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, knownLosses: knownLossNames(source) };
+  cache?.begin(JSON.stringify([language, file.framework, [...imports], globals, [...file.knownLosses].sort()]));
+
+  const build = (def: ScriptLossDef): CachedModel | undefined => {
     try {
       const model = buildScriptModel(def, file);
-      if (model) built.push({ model, def });
+      return model ? { model, bindNames: def.bindNames } : undefined;
     } catch (err) {
       problems.push({ range: rangeOf(def.nameNode), message: `Loss Lab could not analyse '${def.name}' (line ${def.nameNode.startPosition.row + 1}): ${err instanceof Error ? err.message : String(err)}` });
+      return undefined;
     }
+  };
+
+  const built: CachedModel[] = [];
+  const broken: Node[] = [];
+  for (const n of tops) {
+    if (n.type === 'ERROR') broken.push(n);
+    const text = texts.get(n);
+    if (text === undefined) continue;
+    const row = n.startPosition.row;
+    let entry = cache?.get(text, row);
+    if (!entry) {
+      const defs = discoverScriptStatement(n);
+      const made = defs.map(build);
+      if (made.some((b) => !b)) {
+        for (const b of made) if (b) built.push(b); // a failed definition is not cached: its problem is reported again
+        continue;
+      }
+      entry = { row, built: made as CachedModel[] };
+      cache?.set(text, entry);
+    }
+    for (const b of entry.built) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
   }
+  const inErrors = withRecovered(broken.flatMap((b) => discoverScriptLosses(b)), extraRoots.map(discoverScriptLosses));
+  for (const def of inErrors) {
+    const start = def.defNode.startPosition.row;
+    if (built.some((b) => start >= b.model.range.startLine && start <= b.model.range.endLine)) continue;
+    const b = build(def);
+    if (b) built.push(b);
+  }
+  built.sort((a, b) => a.model.range.startLine - b.model.range.startLine || a.model.range.startCol - b.model.range.startCol);
   const models = built.map((b) => b.model);
-  const { outputActivation } = collectScriptUsages(root, models, built.map((b) => ({ node: b.def.defNode, bindNames: b.def.bindNames })));
+  const { outputActivation } = collectScriptUsages(root, models, new Map(built.map((b) => [b.model.name, b.bindNames])));
   if (outputActivation) for (const m of models) m.outputActivation = outputActivation;
   return models;
 }

@@ -23,9 +23,8 @@ function property(obj: Node | undefined, key: string): Node | undefined {
 
 const argsOf = (call: Node): Node[] => (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
 
-export function collectScriptUsages(root: Node, models: LossModel[], defs: { node: Node; bindNames: string[] }[]): { outputActivation?: string } {
+export function collectScriptUsages(root: Node, models: LossModel[], bindNames: ReadonlyMap<string, string[]>): { outputActivation?: string } {
   const byName = new Map(models.map((m) => [m.name, m]));
-  const bindNames = new Map(models.map((m, i) => [m.name, defs[i]?.bindNames ?? []]));
   const vars = new Map<string, Target>();
   const fits: Node[] = [];
   let outputActivation: string | undefined;

@@ -72,16 +72,26 @@ describe('incremental analysis', () => {
     doc.dispose();
   });
 
-  it('works for TypeScript documents', () => {
-    let text = `import * as tf from '@tensorflow/tfjs';\nconst l = (yTrue, yPred, lam = 1) => tf.losses.meanSquaredError(yTrue, yPred).add(yPred.abs().mean().mul(lam));\n`;
+  it('works for TypeScript documents, also when code above moves a cached loss down', () => {
+    let text = `import * as tf from '@tensorflow/tfjs';\nconst LAM = 0.5;\nconst l = (yTrue, yPred, lam = 1) => tf.losses.meanSquaredError(yTrue, yPred).add(yPred.abs().mean().mul(lam));\nfunction g(yTrue, yPred) {\n  return tf.losses.meanSquaredError(yTrue, yPred).add(tf.mul(LAM, tf.relu(tf.neg(yPred)).mean()));\n}\nmodel.compile({ loss: g });\n`;
     const doc = new DocumentAnalyzer('typescript');
     doc.update(text);
-    const start = text.indexOf('.mul(lam)');
-    const e = edit(text, start, start + '.mul(lam)'.length, '');
-    text = e.text;
-    const inc = doc.update(text, [e.delta]);
-    assert.deepEqual(comparable(inc), comparable(analyze(text, 'typescript')));
-    assert.equal(inc.models[0].terms[1].weight, undefined);
+    const steps: [string, string][] = [
+      ['.mul(lam)', ''], // drop λ in one loss
+      ['const LAM', '// a comment line\n// and another\nconst LAM'], // move both losses down two lines
+      ['LAM = 0.5', 'LAM = 2'], // change the global λ both read
+      ['model.compile', 'const h = (yTrue, yPred) => tf.losses.meanSquaredError(yTrue, yPred);\nmodel.compile'], // add a loss
+    ];
+    for (const [from, to] of steps) {
+      const start = text.indexOf(from);
+      const e = edit(text, start, start + from.length, to);
+      text = e.text;
+      const inc = doc.update(text, [e.delta]);
+      assert.deepEqual(comparable(inc), comparable(analyze(text, 'typescript')), `after replacing '${from}'`);
+    }
+    const final = doc.update(text, []);
+    assert.deepEqual(final.models.map((m) => m.id), ['l:5', 'g:6', 'h:9']);
+    assert.equal(final.models[0].terms[1].weight, undefined);
     doc.dispose();
   });
 });
