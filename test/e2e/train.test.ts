@@ -71,14 +71,33 @@ async function readPanel(frame: Frame): Promise<PanelView> {
   }));
 }
 
-/** Opens a file in the first editor group (focus may be in the panel's group after a click in it). */
+/**
+ * Opens a file in the first editor group from the Explorer (focus may be in the panel's group after a click in
+ * it; the first group keeps the files, the second the panel).
+ */
 async function openFile(session: VSCodeSession, file: string): Promise<void> {
+  const page = session.page;
   await session.runCommand('View: Focus First Editor Group');
-  await session.openFile(file);
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().click();
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${file}"]`).first().waitFor({ timeout: 30_000 });
 }
 
 async function panel(session: VSCodeSession): Promise<Frame> {
   return session.findFrame('#charts');
+}
+
+/** Runs a palette command; returns the time it was chosen (after typing its title), for time-to-first-point. */
+async function runCommandTimed(session: VSCodeSession, title: string): Promise<number> {
+  const page = session.page;
+  await page.keyboard.press('F1');
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.type(title);
+  const row = widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: title }) }).first();
+  await row.waitFor({ timeout: 20_000 });
+  const t0 = Date.now();
+  await row.click();
+  return t0;
 }
 
 async function goToLine(session: VSCodeSession, line: number): Promise<void> {
@@ -97,11 +116,18 @@ function isAlive(pid: number): boolean {
 }
 
 /** Waits for the first point (returns ms since `t0`), then for the end and the summary table. */
-async function expectFullTrial(t: TestContext, session: VSCodeSession, t0: number, example: (typeof examples)[number], how: string): Promise<number> {
+/** The trainer pid the panel shows now ('' before the first panel): a new trial shows a different one. */
+async function currentPid(session: VSCodeSession): Promise<string> {
+  const frame = await session.findFrame('#charts', 1000).catch(() => undefined);
+  return frame ? (await readPanel(frame)).pid : '';
+}
+
+async function expectFullTrial(t: TestContext, session: VSCodeSession, t0: number, previousPid: string, example: (typeof examples)[number], how: string): Promise<number> {
   const loss = example.loss;
-  const firstPointMs = await until('the first point in the panel', async () => {
+  const firstPointMs = await until('the first point of the new trial in the panel', async () => {
     const view = await readPanel(await panel(session));
-    return view.title.includes(loss) && view.minPoints.length > 0 && view.minPoints[0] > 0 ? Date.now() - t0 : undefined;
+    const fresh = /^\d+$/.test(view.pid) && view.pid !== previousPid;
+    return fresh && view.title.includes(loss) && view.minPoints.length > 0 && view.minPoints[0] > 0 ? Date.now() - t0 : undefined;
   }, 90_000);
   const view = await until('the summary table', async () => {
     const v = await readPanel(await panel(session));
@@ -139,9 +165,9 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
       await reportOnFailure(t, session, async () => {
         await openFile(session, example.file);
         await goToLine(session, example.line);
-        const t0 = Date.now();
-        await session.runCommand('Loss Lab: Train with Constraint');
-        const ms = await expectFullTrial(t, session, t0, example, 'palette');
+        const previousPid = await currentPid(session);
+        const t0 = await runCommandTimed(session, 'Loss Lab: Train with Constraint');
+        const ms = await expectFullTrial(t, session, t0, previousPid, example, 'palette');
         firstPoint.push(`${example.loss} (palette): ${ms} ms`);
         await session.screenshot(`train-palette-${example.loss}`);
       });
@@ -152,9 +178,10 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
         await openFile(session, example.file);
         const lens = session.page.locator('.editor-instance .codelens-decoration a', { hasText: 'Train with constraint' }).first();
         await lens.waitFor({ timeout: 60_000 });
+        const previousPid = await currentPid(session);
         const t0 = Date.now();
         await lens.click();
-        const ms = await expectFullTrial(t, session, t0, example, 'CodeLens');
+        const ms = await expectFullTrial(t, session, t0, previousPid, example, 'CodeLens');
         firstPoint.push(`${example.loss} (CodeLens): ${ms} ms`);
         await session.screenshot(`train-codelens-${example.loss}`);
       });
