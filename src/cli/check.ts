@@ -5,16 +5,18 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis/index';
 import type { SourceLanguage } from '../analysis/ir';
-import { type Finding, ruleByCode, runRules } from '../analysis/rules/index';
+import { type Finding, type RuleCode, type Severity, ruleByCode, rules, runRules } from '../analysis/rules/index';
 
 export const checkUsage = `Usage: loss-lab check <files or folders…> [--json] [--max-size N]
 
 Checks the loss functions in Python, TypeScript and JavaScript files (folders are searched recursively,
 skipping node_modules, .git, virtual environments and __pycache__).
 
-  --json        print a JSON report on stdout
-  --max-size N  skip files larger than N characters (default 1000000)
-  -h, --help    show this help
+  --json                   print a JSON report on stdout
+  --severity CODE=LEVEL    override a rule's severity (error, warning, information, hint, off), as the
+                           lossLab.diagnostics.severity setting does in the editor; repeatable
+  --max-size N             skip files larger than N characters (default 1000000)
+  -h, --help               show this help
 
 Exit code: 1 when a warning or an error is found, 0 otherwise, 2 on usage errors.`;
 
@@ -22,16 +24,21 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache_
 /** Notebooks are JSON: the CLI reads source files only (the editor checks notebook cells). */
 const SKIPPED_EXTENSIONS = /\.(ipynb|d\.ts)$/i;
 
+export type SeverityOverride = Severity | 'off';
+
 export interface CheckOptions {
   paths: string[];
   json: boolean;
   maxSize: number;
+  severity: Partial<Record<RuleCode, SeverityOverride>>;
 }
+
+const LEVELS: readonly SeverityOverride[] = ['error', 'warning', 'information', 'hint', 'off'];
 
 export class UsageError extends Error {}
 
 export function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' {
-  const opts: CheckOptions = { paths: [], json: false, maxSize: 1_000_000 };
+  const opts: CheckOptions = { paths: [], json: false, maxSize: 1_000_000, severity: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') return 'help';
@@ -41,6 +48,12 @@ export function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' {
       const n = Number(v);
       if (v === undefined || !Number.isFinite(n) || n < 0) throw new UsageError(`--max-size needs a non-negative number, got ${v ?? 'nothing'}`);
       opts.maxSize = n;
+    } else if (a === '--severity' || a.startsWith('--severity=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      const [code, level] = (v ?? '').split('=');
+      if (!ruleByCode.has(code as RuleCode)) throw new UsageError(`--severity: unknown rule code ${code || '(none)'} (expected LL101…LL${100 + rules.length})`);
+      if (!LEVELS.includes(level as SeverityOverride)) throw new UsageError(`--severity ${code}: level must be one of ${LEVELS.join(', ')}`);
+      opts.severity[code as RuleCode] = level as SeverityOverride;
     } else if (a === '--') {
       opts.paths.push(...argv.slice(i + 1));
       break;
@@ -82,7 +95,7 @@ export interface FileReport {
   skipped?: string;
 }
 
-export function checkFile(path: string, maxSize: number): FileReport {
+export function checkFile(path: string, maxSize: number, severity: CheckOptions['severity'] = {}): FileReport {
   const language = languageOf(path) as SourceLanguage;
   const file = relative(process.cwd(), path) || path;
   let source: string;
@@ -96,7 +109,11 @@ export function checkFile(path: string, maxSize: number): FileReport {
   }
   const analysis = analyzeSource(source, language, path);
   const failures: string[] = [];
-  const findings = runRules(analysis, source, (code, model) => failures.push(`${code} on ${model}`));
+  const findings: Finding[] = [];
+  for (const f of runRules(analysis, source, (code, model) => failures.push(`${code} on ${model}`))) {
+    const level = severity[f.code] ?? f.severity;
+    if (level !== 'off') findings.push({ ...f, severity: level });
+  }
   const syntaxErrors = analysis.syntaxErrors.map((e) => ({ line: e.range.startLine + 1, column: e.range.startCol + 1, message: e.message }));
   for (const f of failures) syntaxErrors.push({ line: 1, column: 1, message: `Loss Lab rule ${f} failed and was skipped` });
   return { file, language, findings, syntaxErrors };
@@ -160,7 +177,7 @@ export async function run(argv: readonly string[], io: Io = defaultIo): Promise<
   const bundled = join(__dirname, 'wasm');
   await initParsers(existsSync(join(bundled, 'tree-sitter.wasm')) ? bundled : undefined);
 
-  const reports = files.map((f) => checkFile(f, opts.maxSize));
+  const reports = files.map((f) => checkFile(f, opts.maxSize, opts.severity));
   const count = reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0);
   if (opts.json) {
     io.out(JSON.stringify(toJson(reports), null, 2));

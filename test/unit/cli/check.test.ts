@@ -139,6 +139,23 @@ describe('loss-lab check (built CLI)', () => {
     }
   });
 
+  it('applies --severity overrides like the editor setting', () => {
+    const off = run(['check', '--severity', 'LL102=off', '--severity=LL110=information', '--json', `${seed}/example3_sparsity.py`]);
+    assert.equal(off.status, 0, off.stderr);
+    const report = JSON.parse(off.stdout) as { files: { findings: { code: string; severity: string }[] }[] };
+    assert.deepEqual(report.files[0].findings.map((f) => `${f.code}:${f.severity}`), ['LL110:information']);
+    const stricter = run(['check', '--severity', 'LL107=error', 'test/fixtures/rules/LL107/fires/keras_abs_residual.py']);
+    assert.equal(stricter.status, 1);
+    for (const [arg, message] of [
+      ['LL999=off', /unknown rule code LL999/],
+      ['LL107=loud', /level must be one of error, warning, information, hint, off/],
+    ] as const) {
+      const r = run(['check', '--severity', arg, seed]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, message);
+    }
+  });
+
   it('skips files over --max-size with a notice', () => {
     const r = run(['check', '--max-size', '100', `${seed}/example1_sum_to_one.py`]);
     assert.equal(r.status, 0);
