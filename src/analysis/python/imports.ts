@@ -16,6 +16,8 @@ const canonicalPrefixes: readonly [string, string][] = [
   ['numpy', 'np'],
 ];
 
+const wellKnownHeads: ReadonlySet<string> = new Set(['tensorflow', 'keras', 'tf_keras', 'numpy']);
+
 export function canonicalModule(path: string): string {
   for (const [prefix, canon] of canonicalPrefixes) {
     if (path === prefix || path.startsWith(`${prefix}.`)) return canon + path.slice(prefix.length);
@@ -70,6 +72,7 @@ export function resolveCallee(name: string, imports: ImportMap): string {
   const dot = name.indexOf('.');
   const head = dot < 0 ? name : name.slice(0, dot);
   const full = imports.get(head);
-  if (full === undefined) return name;
+  // a notebook cell often uses a module imported in an earlier cell: well-known full names are still canonical
+  if (full === undefined) return wellKnownHeads.has(head) ? canonicalModule(name) : name;
   return canonicalModule(full + (dot < 0 ? '' : name.slice(dot)));
 }

@@ -95,6 +95,11 @@ export function collectUsages(root: Node, source: string, models: LossModel[], b
       const m = byName.get(value.text);
       return m ? { model: m, bare: m.kind !== 'factory' && m.kind !== 'module-forward' } : vars.get(value.text);
     }
+    // `loss=lambda yt, yp: constrained_loss(yt, yp, lam=0.5)`: the wrapped loss, with its arguments bound
+    if (value.type === 'lambda') {
+      const inner = targetOf(value.childForFieldName('body') ?? undefined);
+      return inner && { model: inner.model, bare: false };
+    }
     if (value.type !== 'call') return undefined;
     const fn = value.childForFieldName('function');
     const name = fn ? dottedName(fn) : undefined;

@@ -35,6 +35,13 @@ export function collectScriptUsages(root: Node, models: LossModel[], bindNames: 
       const m = byName.get(value.text);
       return m ? { model: m, bare: m.kind !== 'factory' } : vars.get(value.text);
     }
+    // `loss: (yt, yp) => constrainedLoss(yt, yp, 0.5)`: the wrapped loss, with its arguments bound
+    if (value.type === 'arrow_function' || value.type === 'function_expression') {
+      const body = value.childForFieldName('body');
+      const ret = body?.type === 'statement_block' ? body.descendantsOfType('return_statement')[0]?.namedChild(0) : body;
+      const inner = targetOf(ret ?? undefined);
+      return inner && { model: inner.model, bare: false };
+    }
     if (value.type !== 'call_expression') return undefined;
     const fn = value.childForFieldName('function');
     const name = fn ? scriptDottedName(fn) : undefined;

@@ -262,3 +262,26 @@ model.compile(loss=SumToOne(lam=0.5))
     assert.deepEqual(crlf.nameRange, lf.nameRange);
   });
 });
+
+describe('Python: usages through wrappers and notebook cells', () => {
+  it('sees a compile of a lambda that calls the loss with λ bound as not bare', () => {
+    const a = analyze(`import tensorflow as tf
+def constrained_loss(y_true, y_pred, lam=1.0):
+    return tf.keras.losses.mse(y_true, y_pred) + lam * tf.reduce_mean(tf.abs(y_pred))
+model.compile(loss=lambda yt, yp: constrained_loss(yt, yp, lam=0.5), optimizer='adam')
+`);
+    assert.deepEqual(model(a, 'constrained_loss').usages.map((u) => [u.kind, u.passesBareFunction ?? null]), [['compile', false], ['call', null]]);
+  });
+
+  it('reads a notebook cell whose imports are in an earlier cell', () => {
+    const a = analyze(`def cell_loss(y_true, y_pred, lam=0.1):
+    return keras.losses.categorical_crossentropy(y_true, y_pred) + lam * tf.reduce_mean(tf.abs(tf.reduce_sum(y_pred, axis=-1) - 1))
+`);
+    assert.equal(a.framework, undefined);
+    const m = model(a, 'cell_loss');
+    assert.equal(m.framework, 'keras');
+    const base = m.terms[0].expr;
+    assert.equal(base.kind === 'call' && base.callee, 'tf.keras.losses.categorical_crossentropy');
+    assert.deepEqual(m.terms[1].constraint, { kind: 'sum-to-one', params: { target: 1 } });
+  });
+});

@@ -97,3 +97,13 @@ export const View = () => <div className="x">{String(1)}</div>;
     assert.deepEqual(a.models.map((m) => m.name), ['l']);
   });
 });
+
+describe('TF.js usages through wrappers', () => {
+  it('sees a compile of an arrow that calls the loss with λ as not bare', () => {
+    const a = analyze(`import * as tf from '@tensorflow/tfjs';
+function constrainedLoss(yTrue, yPred, lam = 1) { return tf.losses.meanSquaredError(yTrue, yPred).add(yPred.abs().mean().mul(lam)); }
+model.compile({ optimizer: 'adam', loss: (yt, yp) => constrainedLoss(yt, yp, 0.5) });
+`, 'javascript');
+    assert.deepEqual(model(a, 'constrainedLoss').usages.map((u) => [u.kind, u.passesBareFunction ?? null]), [['compile', false], ['call', null]]);
+  });
+});
