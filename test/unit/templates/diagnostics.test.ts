@@ -27,6 +27,16 @@ const accepted: Record<string, string[]> = {
   'sparse-weights/pytorch': ['LL113'],
 };
 
+/**
+ * Constraint shapes the analysis does not recognise yet (the loss, λ and terms are still checked), with the reason.
+ * The violation metric needs the recognised shape; the penalty itself trains either way.
+ */
+const unrecognised: Record<string, string> = {
+  // TypeScript has no slice syntax: the shifted columns are tf.slice calls, which the TS front end does not read as
+  // slices of yPred (the monotone pattern looks for y_pred[:, :-1] - y_pred[:, 1:]).
+  'monotone/tfjs': 'tf.slice is not read as a slice of yPred',
+};
+
 before(async () => {
   await initParsers();
 });
@@ -53,9 +63,9 @@ for (const t of templates) {
       });
     }
 
-    for (const framework of ['keras', 'pytorch'] as const) {
-      if (t.id === 'sparse-weights' && framework === 'keras') {
-        test('keras: no loss function at all (Keras adds the kernel regularizers itself)', () => {
+    for (const framework of frameworks) {
+      if (t.id === 'sparse-weights' && framework !== 'pytorch') {
+        test(`${framework}: no loss function at all (the framework adds the kernel regularizers itself)`, () => {
           assert.deepEqual(analyse(t.id, framework).analysis.models, []);
         });
         continue;
@@ -72,8 +82,8 @@ for (const t of templates) {
         assert.equal(penalties.length, 1, 'one penalty');
         assert.equal(penalties[0].sign, 1);
         assert.equal(penalties[0].weightParam, model.lambdaParam);
-        assert.equal(penalties[0].constraint?.kind, t.constraint);
-        if (framework === 'keras') assert.equal(model.kind, 'factory', 'Keras losses are factories, so compile uses λ');
+        if (!unrecognised[`${t.id}/${framework}`]) assert.equal(penalties[0].constraint?.kind, t.constraint);
+        if (framework !== 'pytorch') assert.equal(model.kind, 'factory', 'compiled losses are factories, so compile uses λ');
       });
     }
   });

@@ -1,6 +1,6 @@
-// The templates as trial training will run them: each Keras and PyTorch template's loss, analysed and compiled by
+// The templates as trial training will run them: each Keras, PyTorch and TF.js template's loss, analysed and compiled by
 // the interpreter on TensorFlow.js (CPU), gives finite values on a batch, a penalty that is 0 when the constraint
-// holds and positive when it is broken, and a λ that really scales the penalty (λ = 0 vs λ = 10).
+// holds and positive when it is broken, and a λ that really scales the penalty (λ = 0 vs λ = 10). TF.js too.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,9 +10,11 @@ import type { LossModel } from '../../../src/analysis/ir';
 import { templateDefaultText, templates } from '../../../src/templates/catalog';
 import { compileLoss } from '../../../src/trainer/interpreter/index';
 
-const imports = {
+type Fw = 'keras' | 'pytorch' | 'tfjs';
+const imports: Record<Fw, string> = {
   keras: 'import tensorflow as tf\n\n',
   pytorch: 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n',
+  tfjs: "import * as tf from '@tensorflow/tfjs';\n\n",
 };
 
 /** A batch that satisfies the template's constraint and one that breaks it (yTrue, yPred), per template id. */
@@ -33,9 +35,10 @@ before(async () => {
   await initParsers();
 });
 
-function modelOf(id: string, framework: 'keras' | 'pytorch'): LossModel {
+function modelOf(id: string, framework: Fw): LossModel {
   const t = templates.find((x) => x.id === id)!;
-  const analysis = analyzeSource(imports[framework] + templateDefaultText(t, framework), 'python', 'template.py');
+  const language = framework === 'tfjs' ? 'typescript' : 'python';
+  const analysis = analyzeSource(imports[framework] + templateDefaultText(t, framework), language, `template.${framework === 'tfjs' ? 'ts' : 'py'}`);
   assert.equal(analysis.models.length, 1);
   return analysis.models[0];
 }
@@ -59,7 +62,7 @@ function penaltyOf(model: LossModel, lambda: number, yTrue: tf.Tensor, yPred: tf
 for (const [id, batch] of Object.entries(batches)) {
   describe(`template ${id} interpreted`, () => {
     // PyTorch parity takes the group as a third argument, which a (yTrue, yPred) trial cannot feed.
-    const fws = id === 'parity' ? (['keras'] as const) : (['keras', 'pytorch'] as const);
+    const fws: Fw[] = id === 'parity' ? ['keras', 'tfjs'] : ['keras', 'pytorch', 'tfjs'];
     for (const framework of fws) {
       test(`${framework}: penalty 0 when the constraint holds, > 0 when broken, scaled by λ`, () => {
         const model = modelOf(id, framework);
