@@ -1,6 +1,6 @@
 // The templates as trial training will run them: each Keras, PyTorch and TF.js template's loss, analysed and compiled by
 // the interpreter on TensorFlow.js (CPU), gives finite values on a batch, a penalty that is 0 when the constraint
-// holds and positive when it is broken, and a λ that really scales the penalty (λ = 0 vs λ = 10). TF.js too.
+// holds and positive when it is broken, and a λ that really scales the penalty (λ = 0 vs λ = 10).
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
