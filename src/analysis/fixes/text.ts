@@ -92,12 +92,16 @@ export class SourceText {
     return undefined;
   }
 
-  /** The closing bracket of the parameter list that contains the offset `inside`. */
+  /** The closing bracket of the parameter list that contains the offset `inside` (skipping strings). */
   enclosingClose(inside: number): number | undefined {
     let depth = 0;
     for (let j = inside; j < this.text.length; j++) {
       const c = this.text[j];
-      if (c === '(' || c === '[' || c === '{') depth++;
+      if (c === '"' || c === "'" || c === '`') {
+        const k = this.text.indexOf(c, j + 1);
+        if (k < 0) return undefined;
+        j = k;
+      } else if (c === '(' || c === '[' || c === '{') depth++;
       else if (c === ')' || c === ']' || c === '}') {
         if (depth === 0) return c === ')' ? j : undefined;
         depth--;
