@@ -50,6 +50,7 @@ function termsOf(model: LossModel): Term[] {
 
 export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, number>, options: CompileOptions = {}): CompiledLoss {
   const ops = opTables[model.framework];
+  if (!ops) throw new Error(`Loss Lab cannot train a loss for framework '${String(model.framework)}' (keras, pytorch or tfjs)`);
   const lookup = makeLookup(model, bindings);
   const terms = termsOf(model);
   return (yTrue, yPred) =>

@@ -158,4 +158,9 @@ export function evaluate(env: Env, e: Expr): Value {
     case 'unsupported':
       throw new UnsupportedOpError(e.what, e.range, `line ${e.range.startLine + 1}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
   }
+  // The IR crosses the IPC boundary as JSON: a node of a kind this version does not know is reported, not crashed on.
+  const node = e as { kind?: unknown; range?: SourceRange };
+  throw new UnsupportedOpError(String(node.kind), node.range ?? noRange, `an expression of kind '${String(node.kind)}' is not supported by the Loss Lab trainer`);
 }
+
+const noRange: SourceRange = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };

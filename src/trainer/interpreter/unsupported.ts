@@ -43,6 +43,10 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const notSupported = (op: string) => `\`${op}\` is not supported by the Loss Lab trainer (not in its ${frameworkName[model.framework]} op table)`;
 
   const walk = (e: Expr): void => {
+    if (!knownKinds.has(e.kind)) {
+      report(String(e.kind), e.range, `an expression of kind '${String(e.kind)}' is not supported by the Loss Lab trainer`);
+      return;
+    }
     if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee));
     if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`));
     if (e.kind === 'unsupported') {
@@ -66,6 +70,8 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   for (const e of exprs) walk(e);
   return found;
 }
+
+const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 'attr', 'unary', 'binary', 'conditional', 'call', 'method', 'subscript', 'tuple', 'unsupported']);
 
 const frameworkName: Record<Framework, string> = { keras: 'TensorFlow/Keras', pytorch: 'PyTorch', tfjs: 'TensorFlow.js' };
 

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { compileLoss, findUnsupported, supportedCallees, supportedMethods, UnsupportedOpError } from '../../../src/trainer/interpreter';
+import type { Expr } from '../../../src/analysis/ir';
 import { at, attr, bin, call, lossModel, method, name, num, yp, yt } from './ir';
 import { cpu, run, tf } from './tf';
 
@@ -72,4 +73,12 @@ describe('unsupported ops', () => {
     assert.ok(n > 50);
     assert.deepEqual(tfjs, []);
   });
+
+  it('an IR node of an unknown kind (newer analysis, malformed JSON) is reported, not crashed on', () => {
+    const odd = { kind: 'lambda_v2', range: at(3), text: 'x' } as unknown as Expr;
+    const model = lossModel('keras', [{ expr: call('tf.reduce_mean', [odd]) }]);
+    assert.throws(() => run(model, [0], [1]), (e: unknown) => e instanceof UnsupportedOpError && e.op === 'lambda_v2' && e.range.startLine === 3);
+    assert.deepEqual(findUnsupported(model).map((f) => [f.op, f.range.startLine]), [['lambda_v2', 3]]);
+  });
 });
+
