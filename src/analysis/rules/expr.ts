@@ -114,8 +114,3 @@ export function paramDefault(model: LossModel, name: string): number | undefined
   const p = model.params.find((q) => q.name === name);
   return typeof p?.default === 'number' ? p.default : undefined;
 }
-
-/** Names in function, term labels and parameters, for rules that read the author's intent. */
-export function intentNames(model: LossModel): string[] {
-  return [model.name, ...model.terms.map((t) => t.label), ...model.params.map((p) => p.name)];
-}

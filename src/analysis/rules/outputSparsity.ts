@@ -1,11 +1,12 @@
 // LL110: an L1/L2 penalty on y_pred in a loss whose names talk about weights or sparsity. A loss only sees the
 // outputs: it penalises activations, not weights, so the model's weights are not made sparse.
 import type { Expr, Framework, Term } from '../ir';
-import { collect, dependsOnPred, intentNames, opName, operand, refs, type CallExpr, type MethodExpr } from './expr';
+import { collect, dependsOnPred, opName, operand, refs, type CallExpr, type MethodExpr } from './expr';
 import { code, termLabel } from './format';
 import type { Check } from './types';
 
-const WEIGHT_INTENT = /sparse|sparsity|(^|_|\b)l[12]($|_|\b|[A-Z])|weight|kernel|regulari[sz]/i;
+/** Names that promise weight sparsity or weight regularisation (`weighted_…` and class/sample weights do not). */
+const WEIGHT_INTENT = /sparse|sparsity|(^|_|\b)l[12]($|_|\b|[A-Z])|(?<!class_|sample_)weights?(?!ed)|kernel|regulari[sz]/i;
 const NORMS = new Set(['abs', 'square', 'norm', 'pow', 'l1_loss', 'l2_loss']);
 
 const WEIGHT_PENALTY: Record<Framework, string> = {
@@ -27,7 +28,9 @@ function penalisesOutputs(t: Term): boolean {
 
 export const checkOutputSparsity: Check = (ctx) => {
   const { model } = ctx;
-  const intent = intentNames(model).find((n) => WEIGHT_INTENT.test(n));
+  // The function's name and its penalties' names carry the intent; parameter names (class_weights, …) do not.
+  const names = [model.name, ...model.terms.filter((t) => t.role === 'penalty').map((t) => t.label)];
+  const intent = names.find((n) => WEIGHT_INTENT.test(n));
   if (!intent) return [];
   return model.terms
     .filter((t) => t.role === 'penalty' && penalisesOutputs(t))
