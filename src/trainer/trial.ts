@@ -72,6 +72,7 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
     outputs: data.train.outputs,
     activation: activation.activation,
     seed: spec.seed,
+    batchedMatMul: backend.name === 'wasm' ? 'per-run' : 'native',
   });
   const optimizer = optimizers[spec.optimizer.name](tf, spec.optimizer.learningRate);
   try {

@@ -2,7 +2,8 @@
 // [K, in, out] (biases [K, 1, out]) and each layer is one (batched) matMul, so K runs train in one step and one
 // optimizer; the runs never mix (no op reduces across the first axis), so each run's gradients are its own.
 // Every run starts from the same initial weights (seeded Glorot-uniform, like Keras's Dense), so runs differ by
-// their λ alone.
+// their λ alone. A single run is stored without the run axis ([in, out], [out]) and uses plain 2-D ops: each
+// reshape of a variable would cost a kernel forward and one backward, every step.
 import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend';
 import { createRng } from '../data/prng';
@@ -16,6 +17,12 @@ export interface MlpOptions {
   outputs: number;
   activation: OutputActivation;
   seed: number;
+  /**
+   * How layers after the first multiply [K, B, in] by [K, in, out]: one batched matMul (`native`), or K 2-D
+   * matMuls on the runs' slices (`per-run`). On the wasm backend a batched matMul misses the XNNPACK fast path
+   * (measured ~10× slower than K 2-D products for 8 × 64×64), so the trainer picks `per-run` there.
+   */
+  batchedMatMul?: 'native' | 'per-run';
 }
 
 type Activation = (tf: Tf, x: Tensor) => Tensor;
@@ -28,6 +35,13 @@ const activations: Record<OutputActivation | 'hidden', Activation> = {
   relu: (tf, x) => tf.relu(x),
   tanh: (tf, x) => tf.tanh(x),
 };
+
+/** A trainable variable holding `initial`, which is then released. */
+function variableOf(tf: Tf, initial: Tensor): Variable {
+  const v = tf.variable(initial);
+  initial.dispose();
+  return v;
+}
 
 export class BatchedMlp {
   readonly kernels: Variable[] = [];
@@ -51,8 +65,9 @@ export class BatchedMlp {
       for (let i = 0; i < one.length; i++) one[i] = (2 * rng.next() - 1) * limit;
       const all = new Float32Array(K * one.length);
       for (let k = 0; k < K; k++) all.set(one, k * one.length);
-      this.kernels.push(tf.variable(tf.tensor3d(all, [K, fanIn, fanOut]), true, `kernel${l}`));
-      this.biases.push(tf.variable(tf.zeros([K, 1, fanOut]), true, `bias${l}`));
+      const single = K === 1;
+      this.kernels.push(variableOf(tf, single ? tf.tensor2d(one, [fanIn, fanOut]) : tf.tensor3d(all, [K, fanIn, fanOut])));
+      this.biases.push(variableOf(tf, tf.zeros(single ? [fanOut] : [K, 1, fanOut])));
     }
   }
 
@@ -64,46 +79,54 @@ export class BatchedMlp {
   forward(x: Tensor2D): Tensor3D {
     const { tf } = this;
     const K = this.options.runs;
+    if (K === 1) return tf.expandDims(this.forwardSingle(x), 0) as Tensor3D;
     const B = x.shape[0];
-    let h: Tensor3D;
     // First layer: the input is shared, so all runs' kernels go side by side in one 2-D matMul.
     const first = this.sizes[1]!;
-    if (K === 1) {
-      h = tf.reshape(this.matMul2d(x, tf.reshape(this.kernels[0]!, [this.sizes[0]!, first])), [1, B, first]);
-    } else {
-      const side = tf.reshape(tf.transpose(this.kernels[0]!, [1, 0, 2]), [this.sizes[0]!, K * first]);
-      h = tf.transpose(tf.reshape(this.matMul2d(x, side as Tensor2D), [B, K, first]), [1, 0, 2]);
-    }
+    const side = tf.reshape(tf.transpose(this.kernels[0]!, [1, 0, 2]), [this.sizes[0]!, K * first]);
+    let h: Tensor3D = tf.transpose(tf.reshape(this.matMul2d(x, side as Tensor2D), [B, K, first]), [1, 0, 2]);
     h = tf.add(h, this.biases[0]!);
     for (let l = 1; l < this.kernels.length; l++) {
       h = this.activate(h, l - 1);
-      const out = this.sizes[l + 1]!;
-      const z =
-        K === 1
-          ? tf.reshape(this.matMul2d(tf.reshape(h, [B, this.sizes[l]!]), tf.reshape(this.kernels[l]!, [this.sizes[l]!, out])), [1, B, out])
-          : tf.matMul(h, this.kernels[l]!);
-      h = tf.add(z, this.biases[l]!);
+      h = tf.add(this.batchedMatMul(h, this.kernels[l]!), this.biases[l]!);
     }
-    return this.activate(h, this.kernels.length - 1) as Tensor3D;
+    return this.activate(h, this.kernels.length - 1);
   }
 
   /** Each run's predictions [B, outputs], in run order. */
   predictions(x: Tensor2D): Tensor2D[] {
-    const y = this.forward(x);
-    const K = this.options.runs;
-    if (K === 1) return [this.tf.reshape(y, [y.shape[1], y.shape[2]])];
-    return this.tf.unstack(y) as Tensor2D[];
+    if (this.options.runs === 1) return [this.forwardSingle(x)];
+    return this.tf.unstack(this.forward(x)) as Tensor2D[];
   }
 
   /** Run k's kernels (for weight-sparsity metrics). */
   runKernels(k: number): Tensor[] {
     const { tf } = this;
+    if (this.options.runs === 1) return [...this.kernels];
     return this.kernels.map((w) => tf.reshape(tf.slice(w, [k, 0, 0], [1, -1, -1]), [w.shape[1]!, w.shape[2]!]));
   }
 
-  private activate(h: Tensor3D, layer: number): Tensor3D {
+  /** [K, B, in] × [K, in, out] → [K, B, out]. */
+  private batchedMatMul(h: Tensor3D, w: Tensor): Tensor3D {
+    const { tf } = this;
+    if (this.options.batchedMatMul !== 'per-run') return tf.matMul(h, w as Tensor3D);
+    const hs = tf.unstack(h) as Tensor2D[];
+    const ws = tf.unstack(w) as Tensor2D[];
+    return tf.stack(hs.map((hk, k) => this.matMul2d(hk, ws[k]!))) as Tensor3D;
+  }
+
+  private forwardSingle(x: Tensor2D): Tensor2D {
+    let h: Tensor2D = x;
+    for (let l = 0; l < this.kernels.length; l++) {
+      if (l > 0) h = this.activate(h, l - 1);
+      h = this.tf.add(this.matMul2d(h, this.kernels[l] as Tensor2D), this.biases[l]!);
+    }
+    return this.activate(h, this.kernels.length - 1);
+  }
+
+  private activate<T extends Tensor>(h: T, layer: number): T {
     const last = layer === this.kernels.length - 1;
-    return activations[last ? this.options.activation : 'hidden'](this.tf, h) as Tensor3D;
+    return activations[last ? this.options.activation : 'hidden'](this.tf, h) as T;
   }
 
   dispose(): void {

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Tensor2D } from '@tensorflow/tfjs-core';
+import { loadBackend } from '../../../src/trainer/backend';
+import { BatchedMlp, chooseOutputActivation } from '../../../src/trainer/model';
+import { lossFrom } from './helpers';
+
+test('the batched MLP gives every run the same start, and both matMul strategies agree', async () => {
+  const { tf } = await loadBackend('cpu');
+  const options = { runs: 3, inputs: 5, hidden: [7, 6], outputs: 4, activation: 'softmax' as const, seed: 3 };
+  const native = new BatchedMlp(tf, { ...options, batchedMatMul: 'native' });
+  const perRun = new BatchedMlp(tf, { ...options, batchedMatMul: 'per-run' });
+  const single = new BatchedMlp(tf, { ...options, runs: 1 });
+  const x = tf.randomNormal([8, 5]) as Tensor2D;
+  const a = native.predictions(x).map((t) => Array.from(t.dataSync()));
+  const b = perRun.predictions(x).map((t) => Array.from(t.dataSync()));
+  const c = Array.from(single.predictions(x)[0]!.dataSync());
+  assert.equal(a.length, 3);
+  for (let k = 0; k < 3; k++) {
+    a[k]!.forEach((v, i) => {
+      assert.ok(Math.abs(v - b[k]![i]!) < 1e-5);
+      assert.ok(Math.abs(v - c[i]!) < 1e-5, 'same initial weights as a single run');
+    });
+  }
+  // softmax rows sum to one; shapes are [B, outputs]
+  assert.deepEqual(native.predictions(x)[0]!.shape, [8, 4]);
+  assert.ok(Math.abs(a[0]!.slice(0, 4).reduce((s, v) => s + v, 0) - 1) < 1e-5);
+  assert.deepEqual(native.kernels.map((k) => k.shape), [[3, 5, 7], [3, 7, 6], [3, 6, 4]]);
+});
+
+test('the output activation is inferred from the loss and the reason is given', async () => {
+  const ex1 = await lossFrom('test/fixtures/seed/example1_sum_to_one.py');
+  const ex2 = await lossFrom('test/fixtures/seed/example2_bounded_output.py');
+  const ex3 = await lossFrom('test/fixtures/seed/example3_sparsity.py');
+  assert.match(chooseOutputActivation(ex1, 'auto').reason, /^sigmoid: a softmax sums to one by construction/);
+  assert.equal(chooseOutputActivation(ex2, 'auto').activation, 'linear');
+  assert.equal(chooseOutputActivation(ex3, 'auto').activation, 'linear');
+  assert.deepEqual(chooseOutputActivation(ex1, 'tanh'), { activation: 'tanh', reason: 'tanh: set in the settings' });
+  // categorical cross-entropy without a sum-to-one penalty: softmax; from_logits: linear
+  const plain = { ...ex1, terms: ex1.terms.filter((t) => t.role === 'base') };
+  assert.equal(chooseOutputActivation(plain, 'auto').activation, 'softmax');
+  assert.equal(chooseOutputActivation({ ...plain, outputActivation: 'sigmoid' }, 'auto').reason, "sigmoid: as in your model's last layer");
+});
