@@ -22,6 +22,8 @@ REG_TRUE = torch.randn(4, 3)
 BIN_PROB = torch.sigmoid(torch.randn(4, 3) * 2.0)
 BIN_TRUE = (torch.rand(4, 3) > 0.5).float()
 SOFT_TRUE = torch.softmax(torch.randn(4, 3), dim=1)
+LOGITS3 = torch.randn(2, 3, 4)
+CLASSES3 = torch.tensor([[0, 1, 2, 1], [2, 2, 0, 1]])
 
 NAMESPACES = {"torch": torch, "F": F, "nn": torch.nn}
 
@@ -131,6 +133,12 @@ cases += [
     case(".norm dim 1", ".norm", REG_PRED, args=P, kwargs={"dim": 1}),
     case(".std dim 1 unbiased", ".std", REG_PRED, args=("y_pred", 1)),
     case(".max dim 1 values", ".max", REG_PRED, args=("y_pred", 1)),
+    case("F.cross_entropy ignore_index -100", "F.cross_entropy", LOGITS, torch.tensor([0, -100, 1, 2])),
+    case("F.cross_entropy ignore_index 2 with smoothing", "F.cross_entropy", LOGITS, CLASSES, kwargs={"ignore_index": 2, "label_smoothing": 0.1}),
+    case("F.cross_entropy rank 3 (N, C, d)", "F.cross_entropy", LOGITS3, CLASSES3),
+    case("F.cross_entropy rank 3 weighted sum", "F.cross_entropy", LOGITS3, CLASSES3, kwargs={"weight": torch.tensor([0.5, 1.0, 2.0]), "reduction": "sum"}),
+    case("F.nll_loss weighted", "F.nll_loss", torch.log_softmax(LOGITS, dim=1), CLASSES, kwargs={"weight": torch.tensor([1.0, 2.0, 0.5])}),
+    case("F.binary_cross_entropy weighted", "F.binary_cross_entropy", BIN_PROB, BIN_TRUE, kwargs={"weight": torch.tensor([1.0, 0.0, 2.0])}),
     case("torch.diff dim 1", "torch.diff", REG_PRED, args=P, kwargs={"dim": 1}),
     case(".diff n 2", ".diff", REG_PRED, args=P, kwargs={"n": 2, "dim": 1}),
     case("torch.cumsum dim 1", "torch.cumsum", REG_PRED, args=("y_pred", 1)),

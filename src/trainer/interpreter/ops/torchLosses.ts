@@ -28,33 +28,48 @@ function crossEntropy(a: OpArgs): Tensor {
     const perSample = tf.neg(tf.sum(tf.mul(t, wl), classAxis));
     return applyReduction(tf, a, perSample);
   }
-  const labels = tf.cast(target, 'int32');
-  let onehot = tf.oneHot(labels, classes);
-  // oneHot appends the class axis last; move it to axis 1 like the logits.
-  if (logits.rank > 2) onehot = tf.transpose(onehot, [0, onehot.rank - 1, ...Array.from({ length: onehot.rank - 2 }, (_, i) => i + 1)]);
+  const onehot = classOneHot(tf, target, classes, logits.rank, a.number('ignore_index', -100));
   const wc = weight ? toClassAxis(asFloat(tf, weight)) : tf.onesLike(tf.sum(onehot, 0, true));
   let perSample = tf.neg(tf.sum(tf.mul(tf.mul(onehot, wc), logp), classAxis));
   if (ls > 0) {
-    const smoothTerm = tf.neg(tf.sum(tf.mul(wc, logp), classAxis));
+    // Ignored targets have an all-zero one-hot row: their smoothing term is masked out too.
+    const valid = tf.sum(onehot, classAxis);
+    const smoothTerm = tf.mul(tf.neg(tf.sum(tf.mul(wc, logp), classAxis)), valid);
     perSample = tf.add(tf.mul(perSample, 1 - ls), tf.mul(smoothTerm, ls / classes));
   }
-  if (weight && a.string('reduction', 'mean') === 'mean') {
-    // A weighted mean: divided by the total weight of the targets' classes, as PyTorch does.
-    return tf.div(tf.sum(perSample), tf.sum(tf.mul(onehot, wc)));
-  }
-  return applyReduction(tf, a, perSample);
+  return classReduction(a, perSample, tf.sum(tf.mul(onehot, wc)));
+}
+
+/**
+ * Integer class targets as a one-hot tensor laid out like the scores (class axis 1 for rank > 1). Targets equal
+ * to `ignore_index` (PyTorch's default −100) get an all-zero row, so they add nothing and are not counted.
+ */
+function classOneHot(tf: Tf, target: Tensor, classes: number, rank: number, ignoreIndex: number): Tensor {
+  let labels = tf.cast(target, 'int32');
+  if (ignoreIndex >= 0) labels = tf.where(tf.equal(labels, ignoreIndex), tf.fill(labels.shape, -1, 'int32'), labels);
+  const onehot = tf.oneHot(labels, classes);
+  // oneHot appends the class axis last; move it to axis 1 like the scores.
+  if (rank <= 2) return onehot;
+  return tf.transpose(onehot, [0, onehot.rank - 1, ...Array.from({ length: onehot.rank - 2 }, (_, i) => i + 1)]);
+}
+
+/** PyTorch's 'mean' for class targets divides by the total weight of the (non-ignored) targets. */
+function classReduction(a: OpArgs, perSample: Tensor, totalWeight: Tensor): Tensor {
+  if (a.string('reduction', 'mean') === 'mean') return a.tf.div(a.tf.sum(perSample), totalWeight);
+  return applyReduction(a.tf, a, perSample);
 }
 
 function nllLoss(a: OpArgs): Tensor {
   const { tf } = a;
   const logp = asFloat(tf, a.tensor('input'));
-  const classes = logp.shape[logp.rank > 1 ? 1 : 0] as number;
-  const onehot = tf.oneHot(tf.cast(a.tensor('target'), 'int32'), classes);
+  const classAxis = logp.rank > 1 ? 1 : 0;
+  const classes = logp.shape[classAxis] as number;
+  const onehot = classOneHot(tf, a.tensor('target'), classes, logp.rank, a.number('ignore_index', -100));
   const weight = a.optTensor('weight');
-  const wc = weight ? asFloat(tf, weight) : tf.onesLike(tf.sum(onehot, 0));
-  const perSample = tf.neg(tf.sum(tf.mul(tf.mul(onehot, wc), logp), -1));
-  if (weight && a.string('reduction', 'mean') === 'mean') return tf.div(tf.sum(perSample), tf.sum(tf.mul(onehot, wc)));
-  return applyReduction(tf, a, perSample);
+  const shape = logp.rank > 1 ? [1, classes, ...logp.shape.slice(2).map(() => 1)] : [classes];
+  const wc = weight ? tf.reshape(asFloat(tf, weight), shape as number[]) : tf.onesLike(tf.sum(onehot, 0, true));
+  const perSample = tf.neg(tf.sum(tf.mul(tf.mul(onehot, wc), logp), classAxis));
+  return classReduction(a, perSample, tf.sum(tf.mul(onehot, wc)));
 }
 
 function withWeight(tf: Tf, a: OpArgs, loss: Tensor): Tensor {
