@@ -59,8 +59,9 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
   const lambdas = new Set<Node>();
-  for (const n of tops) {
-    if (n.type !== 'expression_statement') continue;
+  const types = tops.map((n) => n.type); // each `type` read is a call into the parser
+  for (const [i, n] of tops.entries()) {
+    if (types[i] !== 'expression_statement') continue;
     const text = n.text;
     const m = globalNumber.exec(text);
     if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
@@ -82,9 +83,9 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
 
   const built: Built[] = [];
   const broken: Node[] = [];
-  for (const n of tops) {
-    if (n.type === 'ERROR') broken.push(n);
-    if (!definitionTypes.has(n.type) && !lambdas.has(n)) continue;
+  for (const [i, n] of tops.entries()) {
+    if (types[i] === 'ERROR') broken.push(n);
+    if (!definitionTypes.has(types[i]) && !lambdas.has(n)) continue;
     const text = n.text;
     const row = n.startPosition.row;
     let entry = cache?.get(text, row);

@@ -2,6 +2,7 @@
 // the calls and assignments of the module in document order.
 import type { Node } from 'web-tree-sitter';
 import type { LossModel, LossUsage } from '../ir';
+import { callNames } from '../parsing/callNames';
 import { rangeOf } from '../parsing/range';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
@@ -53,8 +54,6 @@ export interface FileUsages {
   outputActivation?: string;
 }
 
-/** `name(` anywhere in the text: the calls worth looking at are found by name first, then read from the tree. */
-const callLike = /\b([A-Za-z_]\w*)[ \t]*\(/g;
 /** `x = callee(` / `x = name` on one line: a variable that may hold a loss. */
 const assignedCall = /^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(\(|$)/gm;
 const usageWords: ReadonlySet<string> = new Set(['partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...Object.keys(activationLayers)]);
@@ -126,10 +125,9 @@ export function collectUsages(root: Node, source: string, models: LossModel[], b
     if (t) vars.set(m[1], t);
   }
 
-  for (const m of source.matchAll(callLike)) {
-    const word = m[1];
+  for (const { name: word, index } of callNames(source)) {
     if (!byName.has(word) && !vars.has(word) && !usageWords.has(word)) continue;
-    const node = callAt(root, m.index ?? 0);
+    const node = callAt(root, index);
     if (!node) continue;
     const fn = node.childForFieldName('function');
     if (!fn) continue;
