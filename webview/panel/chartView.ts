@@ -6,6 +6,8 @@ import type { ChartSpec } from './series';
 import type { ChartTheme } from './theme';
 
 const HEIGHT = 190;
+/** Steps are whole numbers: no 2.5 on the x axis. */
+const stepIncrements = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 25_000, 50_000, 100_000, 200_000, 250_000, 500_000, 1_000_000];
 
 export function formatNumber(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
@@ -63,7 +65,7 @@ export class LineChart {
       height: HEIGHT,
       pxAlign: false,
       scales: { x: { time: false }, y: effective.log ? { distr: 3 } : {} },
-      axes: [axis(t, 'step'), axis(t)],
+      axes: [{ ...axis(t, 'step'), incrs: stepIncrements }, axis(t)],
       cursor: { sync: { key: 'loss-lab-steps' }, drag: { x: true, y: false } },
       legend: { live: true },
       series: [

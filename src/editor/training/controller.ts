@@ -281,9 +281,11 @@ export class TrainingController implements vscode.Disposable {
     // One notification per kind per trial: several runs diverging must not flood the screen.
     if (trial.notified.has(m.kind)) return;
     trial.notified.add(m.kind);
-    const actions = m.location ? ['Show in code', 'Show Output'] : ['Show Output'];
+    // "Show in code" where the error has a line; a dataset error is fixed in the settings.
+    const actions = [...(m.location ? ['Show in code'] : []), ...(m.kind === 'dataset' ? ['Open Settings'] : []), 'Show Output'];
     void vscode.window.showErrorMessage(`Loss Lab: ${text}`, ...actions).then((choice) => {
       if (choice === 'Show in code' && m.location) void this.reveal(m.location.file, m.location.line, trial.document);
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'lossLab.training.dataset');
       if (choice === 'Show Output') this.ctx.output.show(true);
     });
   }
