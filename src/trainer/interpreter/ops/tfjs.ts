@@ -157,7 +157,11 @@ const factories: OpTable = {
   zeros: op(['shape'], (a) => a.tf.zeros(shapeArg(a, 'shape'))),
   ones: op(['shape'], (a) => a.tf.ones(shapeArg(a, 'shape'))),
   fill: op(['shape', 'value'], (a) => a.tf.fill(shapeArg(a, 'shape'), a.number('value'))),
-  addN: op(['tensors'], (a) => sumList(a.tf, a.value('tensors') as never)),
+  addN: op(['tensors'], (a) => {
+    const v = a.value('tensors');
+    if (!Array.isArray(v)) throw new Error('expected a list of tensors');
+    return sumList(a.tf, v);
+  }),
   oneHot: op(['indices', 'depth'], (a) => a.tf.oneHot(a.tf.cast(a.tensor('indices'), 'int32'), a.number('depth'))),
 };
 
