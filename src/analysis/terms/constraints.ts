@@ -28,7 +28,7 @@ function constantSum(pieces: Signed[], defaults: Defaults): number | undefined {
 }
 
 const withValue = (name: string, v: number | undefined): Params => (v === undefined ? {} : { [name]: v });
-const weightContainers = /\.(parameters|named_parameters)\(\)|\.losses\b|\btrainable_(weights|variables)\b|\.getWeights\(\)/;
+const weightContainers = /\.(parameters|named_parameters)\(\)|\.losses\b(?![.(])|\btrainable_(weights|variables)\b|\.getWeights\(\)/;
 
 /** Pieces of a hinge's argument split into prediction pieces and the rest. */
 function hingeParts(core: Expr): { pred: Signed[]; rest: Signed[] } | undefined {

@@ -52,6 +52,12 @@ describe('constraint shapes', () => {
     assert.deepEqual(recognised('tf.reduce_sum(tf.abs(y_pred), axis=-1)'), { kind: 'output-sparsity', params: {} });
   });
 
+  it('recognises penalties over the model weights, not over a losses module', () => {
+    assert.deepEqual(recognised('tf.add_n(model.losses)'), { kind: 'weight-sparsity', params: {} });
+    assert.deepEqual(recognised('tf.add_n([tf.reduce_sum(tf.abs(w)) for w in model.trainable_weights])'), { kind: 'weight-sparsity', params: {} });
+    assert.equal(recognised('tf.keras.losses.mae(y_true, tf.zeros_like(y_true))'), undefined);
+  });
+
   it('does not take look-alikes on the target, on a residual, or mixed shapes', () => {
     const none = [
       'tf.reduce_mean(tf.abs(y_true - y_pred))', // MAE, not sparsity

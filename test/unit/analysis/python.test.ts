@@ -137,6 +137,22 @@ model = tf.keras.Sequential([tf.keras.layers.Dense(64, activation='relu'), tf.ke
     assert.equal(model(a, 'l').outputActivation, 'softmax');
   });
 
+  it('reads decorated losses and a decorated inner function of a factory', () => {
+    const a = analyze(`import tensorflow as tf
+@tf.function
+def deco(y_true, y_pred, lam=0.2):
+    return tf.keras.losses.mse(y_true, y_pred) + lam * tf.reduce_mean(tf.abs(y_pred))
+
+def make(lam=1.0):
+    @tf.function
+    def inner(y_true, y_pred):
+        return tf.keras.losses.mse(y_true, y_pred) + lam * tf.reduce_mean(tf.nn.relu(-y_pred))
+    return inner
+`);
+    assert.deepEqual(a.models.map((m) => [m.id, m.kind, m.lambdaParam]), [['deco:2', 'function', 'lam'], ['make:6', 'factory', 'lam']]);
+    assert.equal(model(a, 'deco').nameRange.startLine, 2);
+  });
+
   it('does not take helpers that are not losses', () => {
     const a = analyze(`import tensorflow as tf
 def helper(x):
