@@ -93,5 +93,11 @@ describe('TF.js op table', () => {
     assert.deepEqual(round(evalTensor('tfjs', call('tf.metrics.binaryCrossentropy', [yt, yp]), onehot, probs).values), round(bce));
     assert.deepEqual(round(evalTensor('tfjs', call('tf.metrics.meanSquaredError', [yt, yp]), onehot, probs).values), round(onehot.map((row, i) => mean(row.map((y, j) => (probs[i][j] - y) ** 2)))));
   });
+
+  it('Math.* on numbers (hyper-parameters), with a clear message on tensors', () => {
+    close(evalExpr('tfjs', call('Math.sqrt', [name('lam')]), [0], [0], { lam: 9 }), 3);
+    close(evalExpr('tfjs', call('Math.max', [num(1), num(4), num(2)]), [0], [0]), 4);
+    assert.throws(() => evalExpr('tfjs', call('Math.abs', [yp]), [0], [[-1]]), /Math\.abs takes numbers; use tf\.abs/);
+  });
 });
 

@@ -169,6 +169,18 @@ function prefixed(prefix: string, table: OpTable): [string, OpSpec][] {
   return Object.entries(table).map(([name, spec]) => [`${prefix}.${name}`, spec]);
 }
 
+/** JavaScript's Math on numbers (`Math.sqrt(2)`, `Math.max(a, b)` with numeric hyper-parameters). */
+const jsMath: OpTable = Object.fromEntries(
+  (['sqrt', 'log', 'exp', 'abs', 'max', 'min', 'pow'] as const).map((fn) => [
+    `Math.${fn}`,
+    op(['a', 'b'], (a) => {
+      const nums = [a.value('a'), a.value('b'), ...a.rest].filter((v) => v !== undefined);
+      if (!nums.every((v) => typeof v === 'number')) throw new Error(`Math.${fn} takes numbers; use tf.${fn === 'pow' ? 'pow' : fn} on tensors`);
+      return (Math[fn] as (...n: number[]) => number)(...(nums as number[]));
+    }),
+  ]),
+);
+
 /** Chained-only methods. */
 const methodOnly: OpTable = {
   asScalar: unaryOp('x', (tf, x) => tf.reshape(x, [])),
@@ -183,6 +195,7 @@ export const tfjsOps: FrameworkOps = {
     ...prefixed('tf', factories),
     ...prefixed('tf.losses', losses),
     ...Object.entries(tfjsMetricsTable),
+    ...Object.entries(jsMath),
   ]),
   methods: { ...chainable, ...methodOnly },
   constants: {
