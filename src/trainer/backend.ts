@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tfCore from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-backend-cpu';
+// A bare import would be dropped by the bundler (the package declares no side effects for its node build), and
+// the cpu backend registers itself as a side effect: a used binding keeps the module in the bundle.
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../protocol/trainer';
 
@@ -117,6 +119,7 @@ async function tryWasm(wasmDir?: string): Promise<Attempt<object>> {
 }
 
 async function useCpu(): Promise<void> {
+  if (!version_cpu) throw new Error('the cpu backend is missing from this build');
   await tfCore.setBackend('cpu');
   await tfCore.ready();
   quiet(tfCore);
