@@ -93,6 +93,16 @@ function approveInstallScripts(dir) {
   writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
+/**
+ * Node 24 first on PATH, without the `npm_*` variables of an enclosing `npm run` (its user agent names Node 20,
+ * and code-server's postinstall reads the Node version from it).
+ */
+function cleanNpmEnv() {
+  const env = node24Env();
+  for (const key of Object.keys(env)) if (key.startsWith('npm_') && key !== 'npm_config_nodedir') delete env[key];
+  return env;
+}
+
 /** Environment that runs code-server (and npm while installing it) on Node 24. */
 export function node24Env(extra = {}) {
   return { ...process.env, PATH: `${dirname(node24)}:${process.env.PATH}`, npm_config_nodedir: node24Pkg, ...extra };
@@ -194,13 +204,19 @@ async function installCodeServer() {
   if (existsSync(codeServerMarker) && existsSync(codeServerEntry)) return log(`code-server ${CODE_SERVER_VERSION} present`);
   privateNpmFolder(codeServerDir);
   approveInstallScripts(codeServerDir);
-  const env = node24Env();
-  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', `code-server@${CODE_SERVER_VERSION}`], { cwd: codeServerDir, env });
-  // code-server's postinstall (skipped above: not approved) installs the dependencies of its bundled VS Code and
-  // of its built-in extensions. Give those two projects the policy, then run it, as npm would, on Node 24.
+  const env = cleanNpmEnv();
+  // Scripts are run below, each in the project it belongs to, so the result does not depend on how npm treats
+  // the unapproved postinstall of code-server or the VS Code modules bundled inside it.
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: codeServerDir, env });
+  run('npm', ['rebuild', '--no-audit', '--no-fund', 'argon2'], { cwd: codeServerDir, env });
+  // code-server's postinstall installs the dependencies of its bundled VS Code and of its built-in extensions.
+  // Those two projects get the policy; their native modules are built for Node 24, then the postinstall runs as
+  // npm would run it (it checks the Node version in npm's user agent).
   const pkgDir = join(codeServerDir, 'node_modules', 'code-server');
-  approveInstallScripts(join(pkgDir, 'lib', 'vscode'));
-  approveInstallScripts(join(pkgDir, 'lib', 'vscode', 'extensions'));
+  const vscodeDir = join(pkgDir, 'lib', 'vscode');
+  approveInstallScripts(vscodeDir);
+  approveInstallScripts(join(vscodeDir, 'extensions'));
+  run('npm', ['rebuild', '--no-audit', '--no-fund'], { cwd: vscodeDir, env });
   const userAgent = `npm/${spawnSync('npm', ['--version'], { encoding: 'utf8', env }).stdout.trim()} node/${spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()} linux x64`;
   run('sh', ['./postinstall.sh'], { cwd: pkgDir, env: { ...env, npm_config_user_agent: userAgent } });
   await verifyCodeServer();

@@ -119,8 +119,20 @@ export async function startVSCode(options: StartOptions): Promise<VSCodeSession>
 
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
-  const stopServer = () => server?.stop();
-  process.once('exit', stopServer); // a crashed test must not leave code-server behind
+  // A crashed or interrupted test must not leave code-server behind: end its group, then let the signal act.
+  const onSignal = (signal: NodeJS.Signals) => {
+    server?.stop();
+    process.kill(process.pid, signal);
+  };
+  const stopServer = () => {
+    server?.stop();
+    process.removeListener('exit', stopServer);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+  process.once('exit', stopServer);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const logTail = (lines = 60): string => {
     const parts = [`--- code-server output (last ${lines} lines) ---\n${tailOf(server?.log() ?? '', lines)}`];
@@ -148,7 +160,6 @@ export async function startVSCode(options: StartOptions): Promise<VSCodeSession>
     const tail = logTail();
     await browser?.close().catch(() => undefined);
     stopServer();
-    process.removeListener('exit', stopServer);
     rmSync(tmp, { recursive: true, force: true });
     throw new Error(`could not start VS Code: ${err instanceof Error ? err.message : String(err)}\n${tail}`);
   }
@@ -183,7 +194,6 @@ function makeSession({ page, browser, server, workspace, userDataDir, tmp, logTa
     userDataDir,
 
     async openFile(relPath) {
-      await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, trial: true }).catch(() => undefined);
       await openQuickInput('Control+P');
       await page.keyboard.type(relPath);
       const name = basename(relPath);
@@ -272,7 +282,6 @@ function makeSession({ page, browser, server, workspace, userDataDir, tmp, logTa
       closed = true;
       await browser.close().catch(() => undefined);
       stopServer();
-      process.removeListener('exit', stopServer);
       if (!process.env.LOSS_LAB_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
     },
   };
