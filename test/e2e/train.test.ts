@@ -30,6 +30,21 @@ const EDITORS = { 'workbench.editor.limit.enabled': true, 'workbench.editor.limi
 const SHORT_RUN = { 'lossLab.training.steps': 120, 'lossLab.training.lambdas': [0, 0.1, 1, 10], 'lossLab.training.hiddenLayers': [16] };
 const LONG_RUN = { ...SHORT_RUN, 'lossLab.training.steps': 200_000 };
 
+/** A loss with an op outside the trainer's op table (line 5), to see the error where the user looks. */
+const UNSUPPORTED = {
+  file: 'unsupported_op.py',
+  line: 5,
+  source: [
+    'import tensorflow as tf',
+    '',
+    'def odd_loss(y_true, y_pred, lam=0.5):',
+    '    mse = tf.keras.losses.mean_squared_error(y_true, y_pred)',
+    '    penalty = tf.reduce_mean(tf.math.bessel_i0(y_pred))',
+    '    return mse + lam * penalty',
+    '',
+  ].join('\n'),
+};
+
 function writeSettings(workspace: string, settings: Record<string, unknown>): void {
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify(settings, null, 2));
@@ -150,6 +165,7 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
     // A copy: the kill test edits a file, and the settings change between tests.
     workspace = mkdtempSync(join(tmpdir(), 'loss-lab-train-'));
     for (const e of examples) cpSync(join(seed, e.file), join(workspace, e.file));
+    writeFileSync(join(workspace, UNSUPPORTED.file), UNSUPPORTED.source);
     writeSettings(workspace, SHORT_RUN);
     session = await startVSCode({ workspace, settings: { ...EDITORS, ...SHORT_RUN } });
   });
@@ -187,6 +203,27 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
       });
     });
   }
+
+  it('an unsupported op shows in the panel and in a notification whose "Show in code" reveals the line', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      await openFile(session, UNSUPPORTED.file);
+      await goToLine(session, 3);
+      await session.runCommand('Loss Lab: Train with Constraint');
+      const view = await until('the panel to show the error', async () => {
+        const v = await readPanel(await panel(session));
+        return v.title.includes('odd_loss') && v.status === 'failed' ? v : undefined;
+      }, 90_000);
+      assert.ok(view.errors.some((e) => e.includes('tf.math.bessel_i0') && e.includes(`${UNSUPPORTED.file}:${UNSUPPORTED.line}`)), view.errors.join(' | '));
+      const toast = session.page.locator('.notification-toast', { hasText: 'tf.math.bessel_i0' }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      await session.screenshot('train-unsupported-op');
+      // Move the cursor away, then let the notification bring it back to the op's line.
+      await goToLine(session, 1);
+      await toast.locator('.monaco-button', { hasText: 'Show in code' }).click();
+      await session.page.locator('.statusbar-item', { hasText: `Ln ${UNSUPPORTED.line},` }).first().waitFor({ timeout: 15_000 });
+      await session.screenshot('train-unsupported-op-revealed');
+    });
+  });
 
   it('Stop mid-run ends the child process', async (t) => {
     await reportOnFailure(t, session, () => stopMidRun(session, workspace));

@@ -160,7 +160,9 @@ export class PanelView {
 
   private rebuildCharts(): void {
     for (const c of this.charts) c.destroy();
-    this.charts = chartSpecs(this.model).map((spec) => new LineChart(this.chartsHost, spec, this.theme, this.transform, this.hiddenRuns));
+    // No runs yet (starting, or failed before training): no empty chart frames.
+    const specs = this.model.runs.length ? chartSpecs(this.model) : [];
+    this.charts = specs.map((spec) => new LineChart(this.chartsHost, spec, this.theme, this.transform, this.hiddenRuns));
     this.empty.hidden = this.model.runs.length > 0 || this.model.status !== 'idle';
     this.runToggles.replaceChildren(
       ...this.model.runs.map((run) => {
