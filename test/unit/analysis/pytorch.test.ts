@@ -1,0 +1,84 @@
+// Python front end, PyTorch: argument roles by name, nn.Module losses, and the penalties PyTorch code writes.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Expr } from '../../../src/analysis/ir';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const callee = (e: Expr): string | undefined => (e.kind === 'call' ? e.callee : undefined);
+
+describe('Python: PyTorch', () => {
+  it('decides target and prediction by names whatever their order', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def a(pred, target, lam=1.0):
+    return F.mse_loss(pred, target) + lam * torch.relu(-pred).mean()
+def b(logits, targets):
+    return F.cross_entropy(logits, targets)
+def c(labels, outputs, lam=1.0):
+    return F.cross_entropy(outputs, labels) + lam * outputs.abs().mean()
+def my_loss(x1, x2):
+    return F.mse_loss(x1, x2)
+`);
+    assert.equal(a.framework, 'pytorch');
+    const pairs = a.models.map((m) => [m.name, m.yTrue, m.yPred]);
+    assert.deepEqual(pairs, [['a', 'target', 'pred'], ['b', 'targets', 'logits'], ['c', 'labels', 'outputs'], ['my_loss', 'x2', 'x1']]);
+    assert.deepEqual(model(a, 'a').terms[1].constraint, { kind: 'non-negativity', params: {} });
+  });
+
+  it('reads an nn.Module: self.lam with the __init__ default, self.mse applied as its loss, backward usage', () => {
+    const a = analyze(`import torch
+import torch.nn as nn
+class ConstrainedLoss(nn.Module):
+    def __init__(self, lam=0.1, upper=2.0):
+        super().__init__()
+        self.lam = lam
+        self.upper = upper
+        self.mse = nn.MSELoss()
+
+    def forward(self, pred, target):
+        base = self.mse(pred, target)
+        return base + self.lam * torch.clamp(pred - self.upper, min=0).mean()
+
+criterion = ConstrainedLoss(lam=0.2)
+loss = criterion(out, y)
+loss.backward()
+`);
+    const m = model(a, 'ConstrainedLoss');
+    assert.equal(m.kind, 'module-forward');
+    assert.equal(m.framework, 'pytorch');
+    assert.equal(callee(m.terms[0].expr), 'nn.MSELoss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:mean*self.lam']);
+    assert.equal(m.lambdaParam, 'self.lam');
+    assert.deepEqual(m.params.filter((p) => p.role === 'hyper').map((p) => [p.name, p.default]), [['self.lam', 0.1], ['self.upper', 2]]);
+    assert.deepEqual(m.terms[1].constraint, { kind: 'bounds', params: { upper: 2 } });
+    const w = m.terms[1].weight;
+    assert.ok(w?.kind === 'attr' && w.object.kind === 'name' && w.object.ref === 'module');
+    assert.deepEqual(m.usages.map((u) => [u.kind, u.boundArgs ?? null]), [['factory-call', { lam: 0.2 }], ['call', null], ['backward', null]]);
+  });
+
+  it('recognises monotone, parity and weight-sparsity penalties', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def mono(pred, target, lam=1.0, margin=0.0):
+    drops = torch.relu(pred[:, :-1] - pred[:, 1:] + margin)
+    return F.mse_loss(pred, target) + lam * (drops ** 2).mean()
+def parity(pred, target, group, lam=1.0):
+    gap = pred[group == 1].mean() - pred[group == 0].mean()
+    return F.binary_cross_entropy(pred, target) + lam * gap.abs()
+def wsparse(pred, target, model, lam=1e-4):
+    weight_l1 = sum(p.abs().sum() for p in model.parameters())
+    return F.mse_loss(pred, target) + lam * weight_l1
+def wloop(pred, target, model, lam=1e-4):
+    reg = 0.0
+    for p in model.parameters():
+        reg += p.pow(2).sum()
+    return F.mse_loss(pred, target) + lam * reg
+`);
+    assert.deepEqual(a.models.map((m) => [m.name, m.terms[1]?.constraint?.kind]), [
+      ['mono', 'monotone'], ['parity', 'parity'], ['wsparse', 'weight-sparsity'], ['wloop', 'weight-sparsity'],
+    ]);
+    assert.equal(model(a, 'parity').params.find((p) => p.name === 'group')?.role, 'other');
+  });
+});
