@@ -13,11 +13,11 @@ import { collectUsages } from './usages';
 
 const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 /** `NAME = 0.1` (optionally annotated) on one line at module level: a global λ. */
-const globalNumber = /^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*(?:#.*)?$/;
+const globalNumber = /^([\p{L}_][\p{L}\p{N}_]*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*(?:#.*)?$/u;
 /** `name = lambda …` at module level (a loss written as a lambda). */
-const lambdaAssignment = /^[A-Za-z_]\w*[ \t]*=[ \t]*lambda\b/;
+const lambdaAssignment = /^[\p{L}_][\p{L}\p{N}_]*[ \t]*=[ \t]*lambda\b/u;
 /** Top-level `def name(params` (params may span lines). */
-const topLevelDef = /^(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(([^)]*)/gm;
+const topLevelDef = /^(?:async[ \t]+)?def[ \t]+([\p{L}_][\p{L}\p{N}_]*)[ \t]*\(([^)]*)/gmu;
 
 /**
  * Other loss functions of the file (calling one makes a term a base term), read from the source text so it is the

@@ -55,7 +55,7 @@ export interface FileUsages {
 }
 
 /** `x = callee(` / `x = name` on one line: a variable that may hold a loss. */
-const assignedCall = /^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(\(|$)/gm;
+const assignedCall = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*)[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)[ \t]*(\(|$)/gmu;
 const usageWords: ReadonlySet<string> = new Set(['partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...Object.keys(activationLayers)]);
 
 /** The call whose callee ends with the identifier at `index` (`make(…)`, `model.compile(…)`), if that is what it is. */

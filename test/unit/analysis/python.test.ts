@@ -226,3 +226,18 @@ model.compile(loss=lambda yt, yp: constrained_loss(yt, yp, lam=0.5), optimizer='
     assert.deepEqual(m.terms[1].constraint, { kind: 'sum-to-one', params: { target: 1 } });
   });
 });
+
+describe('Python: non-ASCII names', () => {
+  it('reads λ written as a Greek letter, as a parameter and as a module constant', () => {
+    const a = analyze(`import tensorflow as tf
+λ = 0.3
+def perte(y_true, y_pred, λ2=0.5):
+    return tf.keras.losses.mse(y_true, y_pred) + λ * tf.reduce_mean(tf.abs(y_pred)) + λ2 * tf.reduce_mean(tf.nn.relu(y_pred - λ))
+model.compile(loss=perte)
+`);
+    const m = model(a, 'perte');
+    assert.deepEqual(m.terms.map((t) => t.weightParam ?? null), [null, 'λ', 'λ2']);
+    assert.deepEqual(m.terms[2].constraint, { kind: 'bounds', params: { upper: 0.3 } });
+    assert.deepEqual(m.usages.map((u) => [u.kind, u.passesBareFunction]), [['compile', true]]);
+  });
+});
