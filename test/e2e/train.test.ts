@@ -204,6 +204,24 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
     });
   }
 
+  it('the panel comes back after a window reload with its last runs', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const before = await readPanel(await panel(session));
+      assert.equal(before.status, 'done');
+      await session.page.reload();
+      await session.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const after = await until('the restored panel', async () => {
+        const v = await readPanel(await panel(session));
+        return v.summaryRows > 0 ? v : undefined;
+      }, 60_000);
+      assert.equal(after.title, before.title);
+      assert.equal(after.status, 'done');
+      assert.equal(after.summaryRows, before.summaryRows);
+      assert.deepEqual(after.minPoints, before.minPoints);
+      await session.screenshot('train-restored-after-reload');
+    });
+  });
+
   it('an unsupported op shows in the panel and in a notification whose "Show in code" reveals the line', async (t) => {
     await reportOnFailure(t, session, async () => {
       await openFile(session, UNSUPPORTED.file);
