@@ -24,21 +24,24 @@ const GUARANTEES: Record<string, { says: string; implies: Implies }> = {
   tanh: { says: 'values in (-1, 1)', implies: (c) => within(c, -1, 1) },
 };
 
-/** The activation the constrained values pass through: one applied inside the penalty wins over the model's. */
+const isPred = (e: Expr | undefined): boolean => e?.kind === 'name' && e.ref === 'yPred';
+
+/** Activations a loss applies to its input itself (`probs = F.softmax(logits, dim=1)`); relu inside a penalty is a hinge. */
+const INSIDE = new Set(['softmax', 'sigmoid', 'tanh']);
+
+/** The activation the constrained values pass through: one applied to the prediction inside the loss wins over the model's. */
 function activationFor(t: Term, modelActivation: string | undefined): { name: string; where: string } | undefined {
-  const inside = collect(t.expr, (n) => !!opName(n) && Object.hasOwn(GUARANTEES, opName(n) ?? ''));
+  const inside = collect(t.expr, (n) => INSIDE.has(opName(n) ?? '') && isPred(operand(n as CallExpr | MethodExpr)));
   if (inside.length > 0) return { name: opName(inside[0]) ?? '', where: `the ${code(inside[0].text)} inside it` };
   const act = modelActivation?.toLowerCase();
   if (act && Object.hasOwn(GUARANTEES, act)) return { name: act, where: `the model's ${act} output activation` };
   return undefined;
 }
 
-const isPred = (e: Expr | undefined): boolean => e?.kind === 'name' && e.ref === 'yPred';
-
 /** The expression with `softmax(y_pred)` (and the other activations) read as `y_pred` itself. */
 function throughActivations(e: Expr): Expr {
   const op = opName(e);
-  if (op && Object.hasOwn(GUARANTEES, op) && isPred(operand(e as CallExpr | MethodExpr))) {
+  if (op && INSIDE.has(op) && isPred(operand(e as CallExpr | MethodExpr))) {
     return operand(e as CallExpr | MethodExpr) as Expr;
   }
   const clone = { ...e } as Record<string, unknown>;

@@ -17,6 +17,13 @@ export interface Fixture {
   path: string;
   language: SourceLanguage;
   source: string;
+  /** Other codes this fixture is expected to report, declared on its first line: `# also: LL113 (why)`. */
+  also: string[];
+}
+
+function declaredAlso(source: string): string[] {
+  const m = /^(?:#|\/\/)\s*also:\s*((?:LL\d{3}[ ,]*)+)/.exec(source);
+  return m ? (m[1].match(/LL\d{3}/g) ?? []) : [];
 }
 
 export function listFixtures(): Fixture[] {
@@ -34,7 +41,8 @@ export function listFixtures(): Fixture[] {
         const language = LANGUAGES[extname(file)];
         if (!language) continue;
         const path = join(dir, file);
-        out.push({ code, expect, file, path, language, source: readFileSync(path, 'utf8') });
+        const source = readFileSync(path, 'utf8');
+        out.push({ code, expect, file, path, language, source, also: declaredAlso(source) });
       }
     }
   }

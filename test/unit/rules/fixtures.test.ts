@@ -1,5 +1,7 @@
 // Every fixture through the real front end and the rules: `fires` fixtures must report their rule, `silent` ones
 // must not, and both must be read as a loss at all (a silent fixture the front end ignores would prove nothing).
+// No other rule may fire on a fixture unless its first line declares it (`# also: LL113 (why)`), so the corpus
+// also catches false positives of every rule on every other rule's fixtures.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { initParsers } from '../../../src/analysis/index';
@@ -38,6 +40,10 @@ describe('rule fixture corpus', () => {
       } else {
         assert.equal(hits.length, 0, `expected no ${f.code}, got:\n  ${summary(hits)}`);
       }
+      const expected = new Set([...(f.expect === 'fires' ? [f.code] : []), ...f.also]);
+      const others = findings.filter((x) => !expected.has(x.code));
+      assert.equal(others.length, 0, `unexpected findings:\n  ${summary(others)}`);
+      for (const code of f.also) assert.ok(findings.some((x) => x.code === code), `declared ${code} did not fire`);
     });
   }
 });
