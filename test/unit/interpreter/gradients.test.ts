@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Expr, Framework } from '../../../src/analysis/ir';
 import { compileLoss } from '../../../src/trainer/interpreter';
-import { bin, call, lossModel, method, name, neg, num, str, yp, yt } from './ir';
+import { bin, call, lossModel, method, name, neg, num, str, tuple, yp, yt } from './ir';
 import { close, cpu, tf } from './tf';
 
 /** d total / d yPred at yPred = `at`, through the compiled loss. */
@@ -46,6 +46,12 @@ describe('gradients through the interpreter', () => {
     // Keras huber uses a comparison internally.
     const g3 = gradOf('keras', [{ expr: call('tf.keras.losses.huber', [yt, yp]) }], [[0, 0]], [[0.5, 3]]);
     assert.deepEqual(g3.map((v) => Math.round(v * 1e6) / 1e6), [0.25, 0.5]);
+  });
+
+  it('torch.gather(pred, 1, target) passes the gradient to the gathered entries only', () => {
+    const index = call('torch.tensor', [tuple(tuple(num(2)), tuple(num(0)))]);
+    const g = gradOf('pytorch', [{ expr: method(call('torch.gather', [yp, num(1), index]), 'sum') }], [[0]], [[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]]);
+    assert.deepEqual(g, [0, 0, 1, 1, 0, 0]);
   });
 
   it('stop-gradient ops (x.detach(), tf.stop_gradient) pass no gradient', () => {

@@ -154,5 +154,13 @@ describe('interpreter semantics', () => {
     assert.deepEqual(evalTensor('tfjs', call('tf.step', [yp]), [0], [[-1, 2]]).values, [0, 1]);
     assert.deepEqual(evalTensor('keras', call('tf.keras.activations.relu', [yp]), [0], [[-1, 2]]).values, [0, 2]);
   });
+
+  it('argmax and gather: Keras, PyTorch and TF.js spellings', () => {
+    const y = [[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]];
+    assert.deepEqual(evalTensor('keras', call('tf.argmax', [yp], { axis: num(-1) }), [0], y).values, [1, 0]);
+    assert.deepEqual(evalTensor('pytorch', method(yp, 'argmax', [], { dim: num(1) }), [0], y).values, [1, 0]);
+    assert.deepEqual(evalTensor('tfjs', method(yp, 'argMax', [num(-1)]), [0], y).values, [1, 0]);
+    assert.deepEqual(round(evalTensor('keras', call('tf.gather', [yp, literal([2, 0])], { axis: num(1) }), [0], y).values), [0.2, 0.1, 0.2, 0.5]);
+  });
 });
 

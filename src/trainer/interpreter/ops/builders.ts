@@ -93,6 +93,26 @@ export function variance(tf: Tf, x: Tensor, axis: number | number[] | undefined,
   return tf.div(sq, Math.max(n - correction, 0));
 }
 
+/** `argmax`/`argmin` along an axis (all axes flattened when absent, as NumPy and PyTorch do). */
+export function argExtremumOp(params: readonly [string, string], kind: 'max' | 'min'): OpSpec {
+  return op(params, (a) => {
+    const { tf } = a;
+    const x = asFloat(tf, a.tensor(params[0]));
+    const axis = a.optNumber(params[1]);
+    const f = kind === 'max' ? tf.argMax : tf.argMin;
+    return axis === undefined ? f(tf.reshape(x, [-1])) : f(x, axis);
+  });
+}
+
+/** `tf.gather(params, indices, axis)`: whole slices along an axis. */
+export function gatherOp(params: readonly [string, string, string]): OpSpec {
+  return op(params, (a) => {
+    const { tf } = a;
+    const indices = tf.cast(a.tensor(params[1]), 'int32');
+    return tf.gather(asFloat(tf, a.tensor(params[0])), indices, a.number(params[2], 0));
+  });
+}
+
 /** Sum of a list of tensors (`tf.add_n`, Python `sum(list)`). */
 export function sumList(tf: Tf, items: Value[]): Tensor {
   const ts = items.map((v) => asTensor(tf, v));

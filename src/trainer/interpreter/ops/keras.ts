@@ -4,7 +4,7 @@ import { op } from '../args';
 import type { FrameworkOps, OpSpec, OpTable } from '../types';
 import { asFloat } from '../values';
 import {
-  binaryOp, castOp, clipOp, compareOp, constantOp, normOp, reduceOp, shapeArg, softmaxOp, stopGradient, sumList,
+  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, gatherOp, normOp, reduceOp, shapeArg, softmaxOp, stopGradient, sumList,
   unaryOp, variance, whereOp,
 } from './builders';
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
@@ -22,6 +22,8 @@ const math: OpTable = {
   reduce_min: red('min'),
   reduce_prod: red('prod'),
   reduce_logsumexp: red('logsumexp'),
+  argmax: argExtremumOp(['input', 'axis'], 'max'),
+  argmin: argExtremumOp(['input', 'axis'], 'min'),
   cumsum: op(['x', 'axis'], (a) => a.tf.cumsum(asFloat(a.tf, a.tensor('x')), a.number('axis', 0))),
   reduce_variance: op(['input_tensor', 'axis', 'keepdims'], (a) => variance(a.tf, a.tensor('input_tensor'), a.axis('axis'), a.bool('keepdims', false), 0)),
   reduce_std: op(['input_tensor', 'axis', 'keepdims'], (a) => a.tf.sqrt(variance(a.tf, a.tensor('input_tensor'), a.axis('axis'), a.bool('keepdims', false), 0))),
@@ -104,6 +106,7 @@ const top: OpTable = {
   expand_dims: op(['input', 'axis'], (a) => a.tf.expandDims(a.tensor('input'), a.number('axis'))),
   squeeze: op(['input', 'axis'], (a) => a.tf.squeeze(a.tensor('input'), toList(a.axis('axis')))),
   shape: op(['input'], (a) => [...a.tensor('input').shape]),
+  gather: gatherOp(['params', 'indices', 'axis']),
   size: op(['input'], (a) => a.tensor('input').size),
   add_n: op(['inputs'], (a) => sumList(a.tf, listArg(a.value('inputs')))),
   one_hot: op(['indices', 'depth'], (a) => a.tf.oneHot(a.tf.cast(a.tensor('indices'), 'int32'), a.number('depth'))),
@@ -137,6 +140,8 @@ const backend: OpTable = {
   min: reduceOp(['x', 'axis', 'keepdims'], 'min'),
   prod: reduceOp(['x', 'axis', 'keepdims'], 'prod'),
   logsumexp: reduceOp(['x', 'axis', 'keepdims'], 'logsumexp'),
+  argmax: argExtremumOp(['x', 'axis'], 'max'),
+  argmin: argExtremumOp(['x', 'axis'], 'min'),
   var: op(['x', 'axis', 'keepdims'], (a) => variance(a.tf, a.tensor('x'), a.axis('axis'), a.bool('keepdims', false), 0)),
   std: op(['x', 'axis', 'keepdims'], (a) => a.tf.sqrt(variance(a.tf, a.tensor('x'), a.axis('axis'), a.bool('keepdims', false), 0))),
   abs: math.abs,

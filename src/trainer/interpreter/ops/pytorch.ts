@@ -5,7 +5,7 @@ import { op } from '../args';
 import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor, Value } from '../types';
 import { asFloat, isTensor } from '../values';
 import {
-  binaryOp, castOp, castTo, clipOp, compareOp, constantOp, normOp, reduceOp, shapeArg, softmaxOp, stopGradient,
+  argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, normOp, reduceOp, shapeArg, softmaxOp, stopGradient,
   unaryOp, variance, whereOp,
 } from './builders';
 import { pythonBuiltins, pythonConstants } from './python';
@@ -53,6 +53,9 @@ const tensorOps: OpTable = {
   prod: op(['input', 'dim|axis', 'keepdim'], (a) => reduce(a.tf, 'prod', a.tensor('input'), a.axis('dim'), a.bool('keepdim', false))),
   logsumexp: red('logsumexp'),
   amax: red('max'),
+  argmax: argExtremumOp(['input', 'dim'], 'max'),
+  argmin: argExtremumOp(['input', 'dim'], 'min'),
+  gather: op(['input', 'dim', 'index'], (a) => torchGather(a)),
   amin: red('min'),
   max: extremum('max'),
   min: extremum('min'),
@@ -130,6 +133,24 @@ const torchOnly: OpTable = {
   ones: op(['size'], (a) => a.tf.ones(shapeArg(a, 'size'))),
   'nn.functional.relu': tensorOps.relu,
 };
+
+/**
+ * `torch.gather(input, dim, index)` on 2-D tensors: out[i][j] = input[i][index[i][j]] (dim 1) or
+ * input[index[i][j]][j] (dim 0), as a one-hot product so the gradient reaches `input`.
+ */
+function torchGather(a: OpArgs): Tensor {
+  const { tf } = a;
+  const x = asFloat(tf, a.tensor('input'));
+  const index = tf.cast(a.tensor('index'), 'int32');
+  const dim = a.number('dim');
+  if (x.rank !== 2 || index.rank !== 2) throw new Error('gather is supported on 2-D tensors');
+  const byRow = dim === 1 || dim === -1;
+  const src = byRow ? x : tf.transpose(x);
+  const idx = byRow ? index : tf.transpose(index);
+  const onehot = tf.oneHot(idx, src.shape[1] as number);
+  const out = tf.sum(tf.mul(onehot, tf.expandDims(src, 1)), 2);
+  return byRow ? out : tf.transpose(out);
+}
 
 function tensorList(a: OpArgs): Tensor[] {
   const v = a.value('tensors');

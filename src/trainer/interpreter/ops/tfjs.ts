@@ -5,7 +5,7 @@ import { op } from '../args';
 import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor } from '../types';
 import { asFloat } from '../values';
 import {
-  binaryOp, castOp, clipOp, compareOp, constantOp, normOp, reduceOp, shapeArg, softmaxOp, sumList, unaryOp, whereOp,
+  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, gatherOp, normOp, reduceOp, shapeArg, softmaxOp, sumList, unaryOp, whereOp,
 } from './builders';
 import { logSoftmax, softplus } from './shared';
 import { tfjsMetricsTable } from './tfjsMetrics';
@@ -20,6 +20,9 @@ const chainable: OpTable = {
   min: red('min'),
   prod: red('prod'),
   logSumExp: red('logsumexp'),
+  argMax: argExtremumOp(['x', 'axis'], 'max'),
+  argMin: argExtremumOp(['x', 'axis'], 'min'),
+  gather: gatherOp(['x', 'indices', 'axis']),
   norm: normOp(['x', 'ord', 'axis', 'keepDims']),
   abs: unaryOp('x', (tf, x) => tf.abs(x)),
   square: unaryOp('x', (tf, x) => tf.square(x)),
