@@ -1,5 +1,6 @@
-// How the file uses its losses (ir.ts `LossUsage`) and which output activation its model shows, in one pass over
-// the calls and assignments of the module in document order.
+// How the file uses its losses (ir.ts `LossUsage`) and which output activation its model shows. The calls worth
+// reading (loss names, variables holding a loss, compile/fit/backward/partial, layers) are found in the text by
+// name first and then read from the tree, in document order.
 import type { Node } from 'web-tree-sitter';
 import type { LossModel, LossUsage } from '../ir';
 import { callNames } from '../parsing/callNames';
@@ -19,6 +20,9 @@ interface Target {
 const activationLayers: Readonly<Record<string, string>> = {
   Softmax: 'softmax', Sigmoid: 'sigmoid', LogSoftmax: 'log_softmax', Tanh: 'tanh', ReLU: 'relu', Softplus: 'softplus',
 };
+/** Activation functions applied in a model's code outside any loss (`torch.softmax(self.fc(x), dim=1)`). */
+const activationFunctions: Readonly<Record<string, string>> = { softmax: 'softmax', sigmoid: 'sigmoid', log_softmax: 'log_softmax' };
+const activationNamespaces = /^(torch|F|tf\.nn|tf\.math|tf\.keras\.activations|K)\./;
 
 const lastSegment = (name: string): string => name.slice(name.lastIndexOf('.') + 1);
 
@@ -56,7 +60,9 @@ export interface FileUsages {
 
 /** `x = callee(` / `x = name` on one line: a variable that may hold a loss. */
 const assignedCall = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*)[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)[ \t]*(\(|$)/gmu;
-const usageWords: ReadonlySet<string> = new Set(['partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...Object.keys(activationLayers)]);
+const usageWords: ReadonlySet<string> = new Set([
+  'partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...Object.keys(activationLayers), ...Object.keys(activationFunctions),
+]);
 
 /** The call whose callee ends with the identifier at `index` (`make(…)`, `model.compile(…)`), if that is what it is. */
 function callAt(root: Node, index: number): Node | undefined {
@@ -172,6 +178,8 @@ export function collectUsages(root: Node, source: string, models: LossModel[], b
         else if (act.type === 'attribute' || act.type === 'identifier') outputActivation = lastSegment(act.text);
       } else if (layer && /^(nn|tf\.keras\.layers)\./.test(resolved)) {
         outputActivation = layer;
+      } else if (activationFunctions[lastSegment(resolved)] && activationNamespaces.test(resolved)) {
+        outputActivation = activationFunctions[lastSegment(resolved)];
       }
     }
   }

@@ -82,3 +82,20 @@ def wloop(pred, target, model, lam=1e-4):
     assert.equal(model(a, 'parity').params.find((p) => p.name === 'group')?.role, 'other');
   });
 });
+
+describe('PyTorch output activation', () => {
+  it('takes a softmax applied in the model, not one applied inside the loss', () => {
+    const a = analyze(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class Net(nn.Module):
+    def forward(self, x):
+        return torch.sigmoid(self.fc(x))
+
+def l(pred, target, lam=1.0):
+    probs = F.softmax(pred, dim=1)
+    return F.mse_loss(probs, target) + lam * probs.abs().mean()
+`);
+    assert.equal(model(a, 'l').outputActivation, 'sigmoid');
+  });
+});
