@@ -77,6 +77,7 @@ export function collectFiles(paths: readonly string[]): string[] {
     } else if (st.isFile()) {
       const supported = languageOf(p) !== undefined && !SKIPPED_EXTENSIONS.test(p);
       if (supported) out.push(p);
+      else if (explicit && /\.ipynb$/i.test(p)) throw new UsageError(`${p}: notebooks are checked in the editor; export the notebook to a .py file to check it here`);
       else if (explicit) throw new UsageError(`${p} is not a Python, TypeScript or JavaScript file`);
     }
   };

@@ -123,11 +123,13 @@ describe('loss-lab check (built CLI)', () => {
   });
 
   it('exits 2 on usage errors with a message saying what is wrong', () => {
+    writeFileSync(join(tmp, 'analysis.ipynb'), '{"cells": []}');
     const cases: [string[], RegExp][] = [
       [['check'], /no files or folders to check/],
       [['check', '--fix', seed], /unknown option --fix/],
       [['check', 'no/such/file.py'], /no\/such\/file\.py does not exist/],
       [['check', 'package.json'], /not a Python, TypeScript or JavaScript file/],
+      [['check', join(tmp, 'analysis.ipynb')], /notebooks are checked in the editor/],
       [['check', '--max-size', 'lots', seed], /--max-size needs a non-negative number/],
       [[], /Usage: loss-lab <command>/],
       [['lint'], /unknown command 'lint'/],
