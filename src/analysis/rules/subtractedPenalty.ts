@@ -3,9 +3,12 @@ import { flipSign } from '../fixes/sign';
 import { termLabel } from './format';
 import type { Check } from './types';
 
+/** Terms meant to be maximised, by their name (an entropy bonus in RL or in confidence penalties). */
+const MEANT_AS_BONUS = /entrop|bonus|reward|diversity/i;
+
 export const checkSubtractedPenalty: Check = (ctx) =>
   ctx.model.terms
-    .filter((t) => t.role === 'penalty' && t.sign === -1)
+    .filter((t) => t.role === 'penalty' && t.sign === -1 && !MEANT_AS_BONUS.test(t.label))
     .map((t) => {
       const fix = flipSign(ctx.text, t, ctx.model);
       return {
