@@ -22,7 +22,7 @@ test('the tfjs tensor count does not grow from step to step', async () => {
   const loss = await lossFrom('test/fixtures/seed/example2_bounded_output.py');
   // Tensors alive besides the one kept metrics tensor per step that is waiting to be read.
   const counts: number[] = [];
-  await trial(specFor(loss, { steps: 120 }), (_step, tf, pending) => {
+  await trial(specFor(loss, { steps: 60 }), (_step, tf, pending) => {
     counts.push(tf.memory().numTensors - pending);
   });
   const settled = counts.slice(2);
@@ -32,14 +32,14 @@ test('the tfjs tensor count does not grow from step to step', async () => {
 test('metrics messages never come faster than maxMessagesPerSecond', async () => {
   const loss = await lossFrom('test/fixtures/seed/example1_sum_to_one.py');
   for (const rate of [20, 5]) {
-    const messages = await trial(specFor(loss, { steps: 400, maxMessagesPerSecond: rate, batchSize: 16, model: { hidden: [8], outputActivation: 'auto' } }));
+    const messages = await trial(specFor(loss, { steps: 200, maxMessagesPerSecond: rate, batchSize: 16, model: { hidden: [8], outputActivation: 'auto' } }));
     const times = messages.filter((m) => m.message.type === 'metrics').map((m) => m.at);
     assert.ok(times.length >= 2, `${times.length} messages`);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     assert.ok(Math.min(...gaps) >= 1000 / rate - 1, `rate ${rate}: smallest gap ${Math.min(...gaps).toFixed(1)} ms`);
     // …and no step is lost by the batching
     const points = messages.flatMap((m) => (m.message.type === 'metrics' ? m.message.points : []));
-    assert.equal(points.length, 400 * 2);
+    assert.equal(points.length, 200 * 2);
   }
 });
 

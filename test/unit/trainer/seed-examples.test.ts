@@ -1,7 +1,7 @@
 // `loss-lab train` on each of the seed article's three examples, as a user runs it (the CLI, JSON Lines): it
 // trains every run to the end, and with λ = 10 the constraint is clearly better kept than with λ = 0.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { TrainerToHost } from '../../../src/protocol';
@@ -13,22 +13,32 @@ const examples = [
   { file: 'example3_sparsity.py', constraint: 'output-sparsity' },
 ];
 
-function train(file: string): TrainerToHost[] {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'train', join(root, 'test/fixtures/seed', file), '--json', '--lambda', '0,10', '--steps', '300'],
-    { cwd: root, encoding: 'utf8', timeout: 120_000 },
-  );
-  assert.equal(result.status, 0, `exit ${result.status}: ${result.stderr}`);
-  return result.stdout
-    .trim()
-    .split('\n')
-    .map((line) => TrainerToHost.parse(JSON.parse(line)));
+/** Runs the CLI; the three examples train at the same time (each test awaits its own). */
+function train(file: string): Promise<TrainerToHost[]> {
+  const args = ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'train', join(root, 'test/fixtures/seed', file), '--json', '--lambda', '0,10', '--steps', '300'];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`loss-lab train ${file} exited ${code}: ${stderr}`));
+      else resolve(stdout.trim().split('\n').map((line) => TrainerToHost.parse(JSON.parse(line))));
+    });
+  });
 }
 
+const trained = new Map(examples.map(({ file }) => [file, train(file)]));
+
 for (const { file, constraint } of examples) {
-  test(`loss-lab train ${file}: λ = 10 keeps the ${constraint} constraint clearly better than λ = 0`, () => {
-    const messages = train(file);
+  test(`loss-lab train ${file}: λ = 10 keeps the ${constraint} constraint clearly better than λ = 0`, async () => {
+    const messages = await trained.get(file)!;
     const started = messages.find((m) => m.type === 'started');
     assert.ok(started && started.type === 'started');
     const penalty = started.terms.find((t) => t.role === 'penalty');
