@@ -4,7 +4,7 @@
 import type { ConstraintKind, Expr, RecognisedConstraint } from '../ir';
 import { isYPred, mentionsRef, some } from './expr';
 import { absOf, hingeOrSquaredHinge, isSumOfYPred, isYPredSlice, magnitudeOf, reductionOf, stripReductions } from './shapes';
-import { additivePieces } from './split';
+import { additivePieces, splitWeight } from './split';
 import { type Defaults, numberOf } from './values';
 
 type Params = Record<string, number>;
@@ -108,8 +108,17 @@ export const constraintPatterns: readonly Pattern[] = [
   },
 ];
 
+/** Removes outer reductions and constant scale factors, repeatedly: `2 * mean(0.5 * x ** 2)` → `x ** 2`. */
+function unscaled(e: Expr): Expr {
+  for (let cur = e; ; ) {
+    const next = splitWeight({ sign: 1, expr: stripReductions(cur) }).expr;
+    if (next === cur) return cur;
+    cur = next;
+  }
+}
+
 function matchPiece(piece: Expr, defaults: Defaults): RecognisedConstraint | undefined {
-  const core = stripReductions(piece);
+  const core = unscaled(piece);
   for (const p of constraintPatterns) {
     const params = p.match(core, piece, defaults);
     if (params) return { kind: p.kind, params };
@@ -128,7 +137,7 @@ export function recogniseConstraint(penalty: Expr, defaults: Defaults): Recognis
     return a && b && a.kind === b.kind ? { kind: a.kind, params: { ...b.params, ...a.params } } : undefined;
   }
   // constant pieces (`reg = 0.0; reg += …`) say nothing about the shape
-  const pieces = additivePieces(stripReductions(penalty)).filter((p) => p.expr.kind !== 'number');
+  const pieces = additivePieces(unscaled(penalty)).filter((p) => p.expr.kind !== 'number');
   const found = pieces.length === 1 ? [matchPiece(penalty, defaults)] : pieces.map((p) => matchPiece(p.expr, defaults));
   const first = found[0];
   if (!first || found.some((f) => f?.kind !== first.kind)) return undefined;

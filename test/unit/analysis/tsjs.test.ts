@@ -107,3 +107,35 @@ model.compile({ optimizer: 'adam', loss: (yt, yp) => constrainedLoss(yt, yp, 0.5
     assert.deepEqual(model(a, 'constrainedLoss').usages.map((u) => [u.kind, u.passesBareFunction ?? null]), [['compile', false], ['call', null]]);
   });
 });
+
+describe('TF.js: more shapes', () => {
+  it('reads a factory returning a named inner function, typed arrows, and a labelled tf.tidy', () => {
+    const a = analyze(`import * as tf from '@tensorflow/tfjs';
+type LossFn = (a: tf.Tensor, b: tf.Tensor) => tf.Scalar;
+export function makeMono(lam: number = 1, margin = 0) {
+  const n = 4;
+  function monoLoss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+    const base = tf.losses.meanSquaredError(yTrue, yPred);
+    let penalty = tf.relu(tf.neg(yPred)).mean();
+    if (margin > 0) {
+      penalty = penalty.mul(2);
+    }
+    return base.add(penalty.mul(lam)) as tf.Scalar;
+  }
+  return monoLoss;
+}
+export const typed: LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar =>
+  tf.tidy('typed-loss', () => tf.losses.meanSquaredError(yTrue, yPred).sub(yPred.abs().mean().mul(0.1)));
+`, 'typescript');
+    const m = model(a, 'makeMono');
+    assert.equal(m.kind, 'factory');
+    assert.deepEqual(m.params.map((p) => [p.name, p.role, p.default ?? null]), [['lam', 'hyper', 1], ['margin', 'hyper', 0], ['yTrue', 'yTrue', null], ['yPred', 'yPred', null]]);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:penalty*lam']);
+    assert.equal(m.terms[1].expr.kind, 'conditional');
+    // `penalty * 2` in one branch is the same shape scaled
+    assert.deepEqual(m.terms[1].constraint, { kind: 'non-negativity', params: {} });
+    const t = model(a, 'typed');
+    assert.equal(t.kind, 'arrow');
+    assert.deepEqual(t.terms.map((x) => [x.role, x.sign, x.weight?.text ?? null, x.constraint?.kind ?? null]), [['base', 1, null, null], ['penalty', -1, '0.1', 'output-sparsity']]);
+  });
+});
