@@ -87,7 +87,11 @@ export function factoryEdits(ctx: RuleContext, usage: LossUsage, opts: FactoryOp
     .map((l) => (l.trim() ? unit + l : l))
     .join('\n');
   const newDef = `${indent}def ${factory}(${moved.join(', ')}):\n${indented}\n${indent}${unit}return ${model.name}`;
-  const args = moved.map((p) => `${paramName(p)}=${paramValue(p) ?? '1.0'}`).join(', ');
+  // Keyword arguments for the call: markers (`*`, `/`) and `*args`/`**kwargs` take no value.
+  const args = moved
+    .filter((p) => !/^[*/]/.test(p))
+    .map((p) => `${paramName(p)}=${paramValue(p) ?? '1.0'}`)
+    .join(', ');
   const use = usageEdit(text, model, usage, `${factory}(${args})`);
   if (!use) return undefined;
   return [{ range: text.range(regionStart, regionEnd), newText: newDef }, use];
