@@ -103,6 +103,7 @@ function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Return
   return readBlock(rest, scope);
 }
 
+/** A `for` or `while` loop, read once: the locals it changes take the value of one pass. */
 function readLoop(stmt: Node, scope: Scope): void {
   const left = stmt.childForFieldName('left');
   const iterable = stmt.childForFieldName('right');
@@ -135,6 +136,7 @@ export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
       case 'try_statement':
         return readBlock([...statementsOf(stmt.childForFieldName('body')), ...stmts.slice(i + 1)], scope);
       case 'for_statement':
+      case 'while_statement':
         readLoop(stmt, scope);
         break;
       default:

@@ -61,6 +61,12 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const returned: Returned | undefined =
     def.fn.type === 'lambda' ? (bodyNode ? { value: convertExpr(bodyNode, scope), node: bodyNode } : undefined) : readBlock(statementsOf(bodyNode), scope);
   if (!returned) return undefined;
+  // `return loss, {"ce": ce}` (a loss with logs, common in PyTorch code): the loss is the first item
+  const first = returned.node.namedChildren.find((c) => c && c.type !== 'comment');
+  if (returned.value.kind === 'tuple' && returned.value.items.length > 0 && first) {
+    returned.value = returned.value.items[0];
+    returned.node = first;
+  }
 
   const defaults: Record<string, number> = { ...file.globals };
   for (const p of [...def.outerParams, ...def.params]) {

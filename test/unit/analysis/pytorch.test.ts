@@ -99,3 +99,23 @@ def l(pred, target, lam=1.0):
     assert.equal(model(a, 'l').outputActivation, 'sigmoid');
   });
 });
+
+describe('PyTorch loops and tuple returns', () => {
+  it('reads a while loop once and takes the loss from a (loss, logs) return', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def l(pred, target, model, lam=1e-3):
+    ce = F.cross_entropy(pred, target)
+    reg = 0.0
+    params = iter(model.parameters())
+    while True:
+        reg += next(params).abs().sum()
+    return ce + lam * reg, {"ce": ce.item()}
+`);
+    const m = model(a, 'l');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:ce', 'penalty:+:reg*lam']);
+    assert.equal(m.body.kind, 'binary');
+    assert.deepEqual([m.returnRange.startCol, m.returnRange.endCol], [11, 25]); // `ce + lam * reg`, not the logs
+    assert.deepEqual(m.terms[1].constraint, { kind: 'weight-sparsity', params: {} });
+  });
+});
