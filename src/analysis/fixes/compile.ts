@@ -36,13 +36,20 @@ function paramList(text: SourceText, model: LossModel): { open: number; close: n
   return close === undefined || open < 0 ? undefined : { open, close };
 }
 
-/** The edit that replaces the bare function name in the compile call. */
+/**
+ * The edit that replaces the bare function name in the compile call: the name as a value, not the keyword
+ * (`loss=loss`) or property key (`loss: loss`); a TS/JS shorthand property `{ loss }` keeps its key.
+ */
 function usageEdit(text: SourceText, model: LossModel, usage: LossUsage, replacement: string): TextEdit | undefined {
   const written = text.slice(usage.range);
-  const m = new RegExp(`(?<![\\w.$])${model.name.replace(/\$/g, '\\$')}(?![\\w$]|\\s*\\()`).exec(written);
+  const name = model.name.replace(/\$/g, '\\$');
+  const m = new RegExp(`(?<![\\w.$])${name}(?![\\w$]|\\s*\\(|\\s*=(?!=)|\\s*:)`).exec(written);
   if (!m) return undefined;
   const at = text.start(usage.range) + m.index;
-  return { range: text.range(at, at + model.name.length), newText: replacement };
+  const before = written.slice(0, m.index).trimEnd().slice(-1);
+  const after = written.slice(m.index + model.name.length).trimStart().slice(0, 1);
+  const shorthand = model.language !== 'python' && (before === '{' || before === ',') && (after === '}' || after === ',');
+  return { range: text.range(at, at + model.name.length), newText: shorthand ? `${model.name}: ${replacement}` : replacement };
 }
 
 interface FactoryOptions {
