@@ -19,7 +19,7 @@ export const checkLambdaNotPositive: Check = (ctx) => {
       out.push({
         range: t.weight.range,
         termId: t.id,
-        message: `The weight ${literal} of penalty ${termLabel(t)} ${effect(literal)}. Use a positive weight.`,
+        message: `The weight ${ctx.text.slice(t.weight.range)} of penalty ${termLabel(t)} ${effect(literal)}. Use a positive weight.`,
         fixes: [setNumber(t.weight.range, 'Set the weight to 1.0')],
       });
       continue;
