@@ -1,5 +1,6 @@
 // Python/NumPy subscripts on tensors and tuples: `y[:, 1:]`, `y[:, :-1]`, `y[..., 0]`, `y[:, None]`, `y[::2]`,
 // `x.shape[-1]`. Unit steps use `tf.slice` and integer indices squeeze, so gradients flow; other steps gather.
+import { gather } from './ops/shared';
 import type { Tensor, Tf, Value } from './types';
 import { isTensor } from './values';
 
@@ -62,7 +63,7 @@ function sliceAxis(tf: Tf, t: Tensor, axis: number, idx: number[]): Tensor {
     const size = t.shape.map((_, d) => (d === axis ? idx.length : -1));
     return tf.slice(t, begin, size);
   }
-  return tf.gather(t, tf.tensor1d(idx, 'int32'), axis);
+  return gather(tf, t, tf.tensor1d(idx, 'int32'), axis);
 }
 
 export function subscript(tf: Tf, value: Value, index: IndexValue[]): Value {
@@ -83,9 +84,8 @@ export function subscript(tf: Tf, value: Value, index: IndexValue[]): Value {
       t = sliceAxis(tf, t, axis, idx);
       axis += 1;
     } else if (isTensor(it.value) && it.value.rank > 0) {
-      const indices = it.value.dtype === 'int32' ? it.value : tf.cast(it.value, 'int32');
-      t = tf.gather(t, indices, axis);
-      axis += indices.rank;
+      t = gather(tf, t, it.value, axis);
+      axis += it.value.rank;
     } else {
       const i = optInt(it.value, 'index');
       if (i === undefined) throw new Error('an index must be an integer, a slice, `...` or `None`');

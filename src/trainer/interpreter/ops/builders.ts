@@ -2,7 +2,7 @@
 import { op } from '../args';
 import type { OpArgs, OpSpec, Tensor, Tf, Value } from '../types';
 import { asFloat, asTensor } from '../values';
-import { type CompareKind, cast, clip, compare, logSoftmax, type ReduceKind, reduce, softmax, softplus, where } from './shared';
+import { type CompareKind, cast, clip, compare, gather, logSoftmax, type ReduceKind, reduce, softmax, softplus, where } from './shared';
 
 /** `f(x)` elementwise on a float tensor; `x` is the first parameter's name (`x`, `input`, `self`). */
 export function unaryOp(x: string, f: (tf: Tf, t: Tensor) => Tensor): OpSpec {
@@ -108,8 +108,7 @@ export function argExtremumOp(params: readonly [string, string], kind: 'max' | '
 export function gatherOp(params: readonly [string, string, string]): OpSpec {
   return op(params, (a) => {
     const { tf } = a;
-    const indices = tf.cast(a.tensor(params[1]), 'int32');
-    return tf.gather(asFloat(tf, a.tensor(params[0])), indices, a.number(params[2], 0));
+    return gather(tf, a.tensor(params[0]), a.tensor(params[1]), a.number(params[2], 0));
   });
 }
 

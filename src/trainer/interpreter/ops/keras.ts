@@ -10,7 +10,7 @@ import {
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
 import { kerasLossClasses } from './lossClasses';
 import { pythonBuiltins, pythonConstants } from './python';
-import { logSoftmax, softplus } from './shared';
+import { divNoNan, logSoftmax, softplus } from './shared';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input_tensor|x', 'axis', 'keepdims'], kind);
 
@@ -49,7 +49,7 @@ const math: OpTable = {
   multiply: binaryOp(['x', 'y'], (tf, a, b) => tf.mul(a, b)),
   divide: binaryOp(['x', 'y'], (tf, a, b) => tf.div(a, b)),
   truediv: binaryOp(['x', 'y'], (tf, a, b) => tf.div(a, b)),
-  divide_no_nan: binaryOp(['x', 'y'], (tf, a, b) => tf.divNoNan(a, b)),
+  divide_no_nan: binaryOp(['x', 'y'], divNoNan),
   maximum: binaryOp(['x', 'y'], (tf, a, b) => tf.maximum(a, b)),
   minimum: binaryOp(['x', 'y'], (tf, a, b) => tf.minimum(a, b)),
   pow: binaryOp(['x', 'y'], (tf, a, b) => tf.pow(a, b)),

@@ -97,6 +97,34 @@ function compareRaw(tf: Tf, kind: CompareKind, a: Tensor, b: Tensor): Tensor {
   }
 }
 
+/**
+ * `gather(x, indices, axis)` as a product with one-hot rows. tf.gather's gradient needs the UnsortedSegmentSum
+ * kernel, which the wasm backend lacks; a matMul has a gradient on every backend.
+ */
+export function gather(tf: Tf, x: Tensor, indices: Tensor, axis = 0): Tensor {
+  const f = asFloat(tf, x);
+  const ax = axis < 0 ? axis + f.rank : axis;
+  const n = f.shape[ax] as number;
+  const others = f.shape.map((_, d) => d).filter((d) => d !== ax);
+  const flat = tf.reshape(tf.transpose(f, [...others, ax]), [-1, n]);
+  const idx = tf.cast(indices, 'int32');
+  const onehot = tf.reshape(tf.oneHot(tf.reshape(idx, [-1]), n), [-1, n]);
+  const picked = tf.matMul(flat, onehot, false, true);
+  const shaped = tf.reshape(picked, [...others.map((d) => f.shape[d] as number), ...idx.shape]);
+  // Dimensions are now (before axis, after axis, index dims); put the index dims where the axis was.
+  const before = Array.from({ length: ax }, (_, i) => i);
+  const after = Array.from({ length: f.rank - 1 - ax }, (_, i) => ax + i);
+  const idxDims = Array.from({ length: idx.rank }, (_, i) => f.rank - 1 + i);
+  return tf.transpose(shaped, [...before, ...idxDims, ...after]);
+}
+
+/** a / b, 0 where b is 0 (tfjs' own divNoNan compares inside the gradient path, which has no gradient). */
+export function divNoNan(tf: Tf, a: Tensor, b: Tensor): Tensor {
+  const zero = compare(tf, '==', b, tf.scalar(0));
+  const safe = tf.where(zero, tf.onesLike(b), b);
+  return tf.where(zero, tf.zerosLike(tf.div(a, safe)), tf.div(a, safe));
+}
+
 /** `where(cond, a, b)`: cond may be bool or float (non-zero is true); shapes broadcast. */
 export function where(tf: Tf, cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const c = cond.dtype === 'bool' ? cond : compare(tf, '!=', cond, tf.scalar(0));

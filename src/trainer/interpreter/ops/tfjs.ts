@@ -7,7 +7,7 @@ import { asFloat } from '../values';
 import {
   argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, gatherOp, normOp, reduceOp, shapeArg, softmaxOp, sumList, unaryOp, whereOp,
 } from './builders';
-import { logSoftmax, softplus } from './shared';
+import { compare, divNoNan, logSoftmax, softplus } from './shared';
 import { tfjsMetricsTable } from './tfjsMetrics';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['x', 'axis', 'keepDims'], kind);
@@ -49,7 +49,7 @@ const chainable: OpTable = {
   sub: binaryOp(['a', 'b'], (tf, a, b) => tf.sub(a, b)),
   mul: binaryOp(['a', 'b'], (tf, a, b) => tf.mul(a, b)),
   div: binaryOp(['a', 'b'], (tf, a, b) => tf.div(a, b)),
-  divNoNan: binaryOp(['a', 'b'], (tf, a, b) => tf.divNoNan(a, b)),
+  divNoNan: binaryOp(['a', 'b'], divNoNan),
   maximum: binaryOp(['a', 'b'], (tf, a, b) => tf.maximum(a, b)),
   minimum: binaryOp(['a', 'b'], (tf, a, b) => tf.minimum(a, b)),
   pow: binaryOp(['base', 'exp'], (tf, a, b) => tf.pow(a, b)),
@@ -94,8 +94,8 @@ function reduceLoss(a: OpArgs, losses: Tensor): Tensor {
   if (mode === 2) return tf.sum(weighted);
   if (mode === 1) return weights ? tf.div(tf.sum(weighted), tf.sum(tf.mul(tf.onesLike(losses), asFloat(tf, weights)))) : tf.mean(weighted);
   if (!weights) return tf.mean(weighted);
-  const nonZero = tf.sum(tf.cast(tf.notEqual(tf.mul(tf.onesLike(losses), weights), 0), 'float32'));
-  return tf.divNoNan(tf.sum(weighted), nonZero);
+  const nonZero = tf.sum(tf.cast(compare(tf, '!=', tf.mul(tf.onesLike(losses), weights), tf.scalar(0)), 'float32'));
+  return divNoNan(tf, tf.sum(weighted), nonZero);
 }
 
 const two = (a: OpArgs, first: string, second: string) => [asFloat(a.tf, a.tensor(first)), asFloat(a.tf, a.tensor(second))] as const;
