@@ -122,6 +122,11 @@ export class DocumentAnalyzer {
     }
   }
 
+  /** How many top-level definitions the last update analysed again (the others were reused unchanged). */
+  get rebuiltDefinitions(): number {
+    return this.cache.rebuilt;
+  }
+
   dispose(): void {
     this.tree?.delete();
     this.tree = undefined;

@@ -1,6 +1,8 @@
 // Per-document cache of analysed top-level definitions, keyed by their source text, for incremental analysis:
 // after an edit only definitions whose text changed are rebuilt; the others are reused, moved to their new line.
-// The whole cache is dropped when the file-wide context (imports, globals, framework, other loss names) changes.
+// A definition also depends on the file around it (imports, module constants, the other losses, the framework),
+// but only through the names it mentions: each entry keeps the signature of that context restricted to its own
+// names, so typing a module constant rebuilds the losses that read it, not all of them.
 import type { LossModel } from '../ir';
 
 export interface CachedModel {
@@ -9,48 +11,57 @@ export interface CachedModel {
   bindNames: string[];
 }
 
-export interface CachedDefinition {
+/** The file context as seen by a definition that mentions `names` (equal strings: the definition reads the same). */
+export type ContextSignature = (names: ReadonlySet<string>) => string;
+
+interface Entry {
   /** The losses the statement defines; empty for a helper, remembered so it is not looked at again. */
   built: CachedModel[];
   /** The line the statement started on when it was built. */
   row: number;
+  names: ReadonlySet<string>;
+  signature: string;
 }
 
-export class DefinitionCache {
-  private entries = new Map<string, CachedDefinition>();
-  private used = new Set<string>();
-  private context = '';
+const identifiers = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
 
-  /** Starts one analysis: a different file-wide context invalidates everything. */
-  begin(context: string): void {
-    if (context !== this.context) this.entries.clear();
-    this.context = context;
+export class DefinitionCache {
+  private entries = new Map<string, Entry>();
+  private used = new Set<string>();
+  /** Definitions built (not reused) by the last analysis: what an edit cost. */
+  rebuilt = 0;
+
+  /** Starts one analysis. */
+  begin(): void {
     this.used.clear();
+    this.rebuilt = 0;
   }
 
-  /** The cached definition for this text, moved to `row` when it now starts on another line. */
-  get(text: string, row: number): CachedDefinition | undefined {
+  /** The cached losses for this statement text, moved to `row`; undefined when absent or its context changed. */
+  get(text: string, row: number, signature: ContextSignature): CachedModel[] | undefined {
     let hit = this.entries.get(text);
-    if (!hit) return undefined;
+    if (!hit || signature(hit.names) !== hit.signature) return undefined;
     if (hit.row !== row) {
       const rows = row - hit.row;
       const built = hit.built.map((b) => {
         const model = shiftRows(b.model, rows);
         return { ...b, model: { ...model, id: `${model.name}:${model.range.startLine + 1}` } };
       });
-      hit = { built, row };
+      hit = { ...hit, built, row };
       this.entries.set(text, hit);
     }
     this.used.add(text);
-    return hit;
+    return hit.built;
   }
 
-  set(text: string, entry: CachedDefinition): void {
-    this.entries.set(text, entry);
+  set(text: string, row: number, built: CachedModel[], signature: ContextSignature): void {
+    const names = new Set(text.match(identifiers));
+    this.entries.set(text, { built, row, names, signature: signature(names) });
     this.used.add(text);
+    this.rebuilt++;
   }
 
-  /** Ends one analysis: definitions no longer in the file are forgotten. */
+  /** Ends one analysis: statements no longer in the file are forgotten. */
   end(): void {
     for (const key of this.entries.keys()) if (!this.used.has(key)) this.entries.delete(key);
   }
@@ -58,6 +69,18 @@ export class DefinitionCache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/** The signature function for a context of named values (imports, constants, loss names) plus global facts. */
+export function contextSignature(global: string, named: ReadonlyMap<string, string>): ContextSignature {
+  return (names) => {
+    let out = global;
+    for (const n of names) {
+      const v = named.get(n);
+      if (v !== undefined) out += `|${n}=${v}`;
+    }
+    return out;
+  };
 }
 
 /** A copy of plain IR data with every range moved by `rows` lines (a definition reused below or above its old place). */

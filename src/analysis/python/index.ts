@@ -2,12 +2,12 @@
 // only the top-level definitions whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem } from '../ir';
-import type { DefinitionCache } from '../parsing/definitionCache';
+import { type ContextSignature, type DefinitionCache, contextSignature } from '../parsing/definitionCache';
 import { withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { type LossDef, discoverLosses, discoverOne } from './discover';
-import { type ImportMap, readImports } from './imports';
+import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
 import { collectUsages } from './usages';
 
@@ -36,8 +36,13 @@ function knownLossNames(source: string): Set<string> {
 /** Framework when the imports do not say: PyTorch when the file calls torch/F/nn, else Keras. */
 const guessFramework = (source: string): Framework => (/\b(torch|F|nn)\.\w/.test(source) ? 'pytorch' : 'keras');
 
-function contextKey(file: FileContext, imports: ImportMap): string {
-  return JSON.stringify([file.framework, [...imports], file.globals, [...file.knownLosses].sort()]);
+/** What a definition's model can depend on outside its own text, by the name it is read through. */
+function signatureOf(file: FileContext): ContextSignature {
+  const named = new Map<string, string>();
+  for (const [k, v] of file.imports) named.set(k, `import ${v}`);
+  for (const [k, v] of Object.entries(file.globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
+  for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
+  return contextSignature(file.framework, named);
 }
 
 interface Built {
@@ -69,7 +74,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   }
   const imports = readImports(root, source);
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source) };
-  cache?.begin(contextKey(file, imports));
+  const signature = signatureOf(file);
+  cache?.begin();
 
   const build = (def: LossDef): Built | undefined => {
     try {
@@ -88,17 +94,18 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     if (!definitionTypes.has(types[i]) && !lambdas.has(n)) continue;
     const text = n.text;
     const row = n.startPosition.row;
-    let entry = cache?.get(text, row);
+    let entry = cache?.get(text, row, signature);
     if (!entry) {
       const def = discoverOne(n);
       const b = def ? build(def) : undefined;
       // a definition whose analysis failed is not cached, so its problem is reported again next time
       if (def && !b) continue;
-      entry = { row, built: b ? [b] : [] };
-      cache?.set(text, entry);
+      entry = b ? [b] : [];
+      cache?.set(text, row, entry, signature);
     }
-    for (const b of entry.built) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
+    for (const b of entry) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
   }
+  cache?.end();
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
   const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b)), extraRoots.map(discoverLosses));
   for (const def of inErrors) {

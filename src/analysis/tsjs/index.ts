@@ -2,7 +2,7 @@
 // (incremental analysis) only the top-level statements whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem, SourceLanguage } from '../ir';
-import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
+import { type CachedModel, type DefinitionCache, contextSignature } from '../parsing/definitionCache';
 import { withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
@@ -51,7 +51,12 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   }
   const imports = readScriptImports(root);
   const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, knownLosses: knownLossNames(source) };
-  cache?.begin(JSON.stringify([language, file.framework, [...imports], globals, [...file.knownLosses].sort()]));
+  const named = new Map<string, string>();
+  for (const [k, v] of imports) named.set(k, `import ${v}`);
+  for (const [k, v] of Object.entries(globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
+  for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
+  const signature = contextSignature(`${language} ${file.framework}`, named);
+  cache?.begin();
 
   const build = (def: ScriptLossDef): CachedModel | undefined => {
     try {
@@ -70,19 +75,19 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     const text = texts.get(n);
     if (text === undefined) continue;
     const row = n.startPosition.row;
-    let entry = cache?.get(text, row);
+    let entry = cache?.get(text, row, signature);
     if (!entry) {
-      const defs = discoverScriptStatement(n);
-      const made = defs.map(build);
+      const made = discoverScriptStatement(n).map(build);
       if (made.some((b) => !b)) {
         for (const b of made) if (b) built.push(b); // a failed definition is not cached: its problem is reported again
         continue;
       }
-      entry = { row, built: made as CachedModel[] };
-      cache?.set(text, entry);
+      entry = made as CachedModel[];
+      cache?.set(text, row, entry, signature);
     }
-    for (const b of entry.built) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
+    for (const b of entry) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
   }
+  cache?.end();
   const inErrors = withRecovered(broken.flatMap((b) => discoverScriptLosses(b)), extraRoots.map(discoverScriptLosses));
   for (const def of inErrors) {
     const start = def.defNode.startPosition.row;

@@ -95,3 +95,42 @@ describe('incremental analysis', () => {
     doc.dispose();
   });
 });
+
+describe('incremental analysis reuses what did not change', () => {
+  const source = `import tensorflow as tf
+LAM = 0.5
+HI = 1.0
+def a(y_true, y_pred):
+    return tf.keras.losses.mse(y_true, y_pred) + LAM * tf.reduce_mean(tf.abs(y_pred))
+def b(y_true, y_pred, lam=1.0):
+    return tf.keras.losses.mse(y_true, y_pred) + lam * tf.reduce_mean(tf.nn.relu(y_pred - HI))
+def c(y_true, y_pred, lam=2.0):
+    return tf.keras.losses.mse(y_true, y_pred) + lam * tf.reduce_mean(tf.nn.relu(-y_pred))
+`;
+
+  function step(doc: DocumentAnalyzer, text: string, from: string, to: string): string {
+    const start = text.indexOf(from);
+    const e = edit(text, start, start + from.length, to);
+    const inc = doc.update(e.text, [e.delta]);
+    assert.deepEqual(comparable(inc), comparable(analyze(e.text)), `after replacing '${from}'`);
+    return e.text;
+  }
+
+  it('rebuilds only the edited loss, or the losses that read an edited module constant', () => {
+    const doc = new DocumentAnalyzer('python');
+    doc.update(source);
+    assert.equal(doc.rebuiltDefinitions, 3);
+    let text = step(doc, source, 'lam=2.0', 'lam=3.0');
+    assert.equal(doc.rebuiltDefinitions, 1); // c only
+    text = step(doc, text, 'HI = 1.0', 'HI = 2.0');
+    assert.equal(doc.rebuiltDefinitions, 1); // b reads HI
+    assert.deepEqual(doc.update(text, []).models[1].terms[1].constraint, { kind: 'bounds', params: { upper: 2 } });
+    text = step(doc, text, 'import tensorflow as tf\n', 'import tensorflow as tf\n# a note\n');
+    assert.equal(doc.rebuiltDefinitions, 0); // all moved one line down, none rebuilt
+    text = step(doc, text, '# a note', 'import numpy as np');
+    assert.equal(doc.rebuiltDefinitions, 0); // no loss reads `np`
+    text = step(doc, text, 'import tensorflow as tf', 'import tensorflow as tf2');
+    assert.equal(doc.rebuiltDefinitions, 3); // every loss reads `tf`, which is no longer the import
+    doc.dispose();
+  });
+});
