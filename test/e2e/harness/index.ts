@@ -197,10 +197,15 @@ function makeSession({ page, browser, server, workspace, userDataDir, tmp, logTa
       await openQuickInput('Control+P');
       await page.keyboard.type(relPath);
       const name = basename(relPath);
-      // Wait for the file among the results (the file index may still be building), then open it.
-      const row = quickInput.locator('.monaco-list-row', { hasText: name }).first();
+      // Wait for the file among the results (the file index may still be building) and click exactly it: the
+      // first row may be a recently opened file that the fuzzy match also accepts (a.py for "a.ts").
+      const dir = relPath.includes('/') ? relPath.slice(0, relPath.lastIndexOf('/')) : '';
+      const exactName = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      const row = quickInput
+        .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: exactName }), ...(dir ? { hasText: dir } : {}) })
+        .first();
       await row.waitFor({ timeout: 30_000 });
-      await page.keyboard.press('Enter');
+      await row.click();
       await quickInput.waitFor({ state: 'hidden', timeout: 15_000 });
       await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
       await activeEditor.locator('.view-lines').waitFor({ timeout: 30_000 });
@@ -228,15 +233,26 @@ function makeSession({ page, browser, server, workspace, userDataDir, tmp, logTa
     async editorText() {
       const tab = page.locator('.tabs-container .tab.active');
       const label = (await tab.getAttribute('aria-label')) ?? '';
-      await activeEditor.click({ position: { x: 1, y: 1 }, trial: true }).catch(() => undefined);
-      await page.keyboard.press('Control+S');
-      await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 15_000 });
+      // Save only when there is something to save: saving a clean file rewrites it, and a read racing that write
+      // can see it empty. The dirty mark goes away once the write has finished.
+      if ((await page.locator('.tabs-container .tab.active.dirty').count()) > 0) {
+        await page.keyboard.press('Control+S');
+        await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 15_000 });
+      }
       // The active tab's title attribute holds the file's path (with ~ for the home folder in some builds).
       const title = (await tab.getAttribute('title')) ?? '';
       const candidates = [title, title.replace(/^~/, process.env.HOME ?? '~'), ...filesUnder(workspace).filter((f) => label.startsWith(basename(f)))];
       const file = candidates.find((f) => f && existsSync(f) && statSync(f).isFile());
       if (!file) throw new Error(`cannot tell which file the active editor holds (tab "${label}", title "${title}")`);
-      return readFileSync(file, 'utf8');
+      // Belt and braces: the same content twice in a row, so a write still in flight is not read half-done.
+      let text = readFileSync(file, 'utf8');
+      for (let i = 0; i < 20; i++) {
+        await sleep(100);
+        const again = readFileSync(file, 'utf8');
+        if (again === text) break;
+        text = again;
+      }
+      return text;
     },
 
     async visibleLines() {
