@@ -2,7 +2,7 @@
 import { op } from '../args';
 import type { OpArgs, OpSpec, Tensor, Tf, Value } from '../types';
 import { asFloat, asTensor } from '../values';
-import { type CompareKind, cast, clip, compare, gather, logSoftmax, type ReduceKind, reduce, softmax, softplus, where } from './shared';
+import { type CompareKind, cast, clip, compare, gather, logSoftmax, type ReduceKind, reduce, softmax, where } from './shared';
 
 /** `f(x)` elementwise on a float tensor; `x` is the first parameter's name (`x`, `input`, `self`). */
 export function unaryOp(x: string, f: (tf: Tf, t: Tensor) => Tensor): OpSpec {
@@ -127,4 +127,3 @@ export function shapeArg(a: OpArgs, name: string): number[] {
   return parts as number[];
 }
 
-export { softplus };

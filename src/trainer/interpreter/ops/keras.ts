@@ -1,8 +1,8 @@
 // The Keras / TensorFlow op table: `tf.*` (and `tf.math.*`, `tf.nn.*` where TF has them), `K.*` backend
 // functions and `tf.keras.losses.*`. Names are canonical callees as the Python front end writes them.
 import { op } from '../args';
-import type { FrameworkOps, OpSpec, OpTable } from '../types';
-import { asFloat } from '../values';
+import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor, Value } from '../types';
+import { asFloat, asTensor } from '../values';
 import {
   argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, gatherOp, normOp, reduceOp, shapeArg, softmaxOp, stopGradient, sumList,
   unaryOp, variance, whereOp,
@@ -120,14 +120,14 @@ function toList(axis: number | number[] | undefined): number[] | undefined {
   return axis === undefined ? undefined : Array.isArray(axis) ? axis : [axis];
 }
 
-function listArg(v: unknown): import('../types').Value[] {
+function listArg(v: unknown): Value[] {
   if (!Array.isArray(v)) throw new Error('expected a list of tensors');
   return v;
 }
 
-function toTensor(a: import('../types').OpArgs, v: import('../types').Value) {
-  const t = typeof v === 'number' ? a.tf.scalar(v) : v;
-  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new Error('expected a list of tensors');
+function toTensor(a: OpArgs, v: Value): Tensor {
+  const t = asTensor(a.tf, v);
+  if (!t) throw new Error('expected a list of tensors');
   return t;
 }
 
