@@ -60,6 +60,7 @@ export interface FileUsages {
 
 /** `x = callee(` / `x = name` on one line: a variable that may hold a loss. */
 const assignedCall = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*)[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)[ \t]*(\(|$)/gmu;
+const definitionHead = /\b(def|class)[ \t]+$/;
 const usageWords: ReadonlySet<string> = new Set([
   'partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...Object.keys(activationLayers), ...Object.keys(activationFunctions),
 ]);
@@ -133,6 +134,7 @@ export function collectUsages(root: Node, source: string, models: LossModel[], b
 
   for (const { name: word, index } of callNames(source)) {
     if (!byName.has(word) && !vars.has(word) && !usageWords.has(word)) continue;
+    if (definitionHead.test(source.slice(Math.max(0, index - 8), index))) continue; // `def name(`: not a call
     const node = callAt(root, index);
     if (!node) continue;
     const fn = node.childForFieldName('function');
