@@ -153,6 +153,19 @@ def make(lam=1.0):
     assert.equal(model(a, 'deco').nameRange.startLine, 2);
   });
 
+  it('takes a call to another loss of the file as the base term, and records that call', () => {
+    const a = analyze(`import tensorflow as tf
+def my_base(y_true, y_pred):
+    return tf.reduce_mean(tf.square(y_true - y_pred))
+
+def total(y_true, y_pred, lam=0.1):
+    return 0.5 * my_base(y_true, y_pred) + lam * tf.reduce_mean(tf.abs(y_pred))
+`);
+    const t = model(a, 'total');
+    assert.deepEqual(t.terms.map(termSummary), ['base:+:my_base*0.5', 'penalty:+:reduce_mean*lam']);
+    assert.deepEqual(model(a, 'my_base').usages.map((u) => [u.kind, u.range.startLine]), [['call', 5]]);
+  });
+
   it('does not take helpers that are not losses', () => {
     const a = analyze(`import tensorflow as tf
 def helper(x):
