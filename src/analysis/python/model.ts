@@ -83,8 +83,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     numericDefault(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : 'other';
 
   const params: LossParam[] = [
-    ...def.outerParams.map((p) => toParam(p, hyperOr(p))),
-    ...def.params.map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p))),
+    ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p))),
+    ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p))),
     ...def.moduleAttrs
       .filter((a) => !instances.has(a.name.slice('self.'.length)))
       .map((a) => {

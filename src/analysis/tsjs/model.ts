@@ -53,8 +53,8 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     framework: file.framework,
     language: file.language,
     params: [
-      ...def.outerParams.map((p) => toParam(p, hyperOr(p))),
-      ...def.params.map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p))),
+      ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p))),
+      ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p))),
     ],
     yTrue: roles.yTrue,
     yPred: roles.yPred,

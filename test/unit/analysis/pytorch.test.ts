@@ -119,3 +119,18 @@ def l(pred, target, model, lam=1e-3):
     assert.deepEqual(m.terms[1].constraint, { kind: 'weight-sparsity', params: {} });
   });
 });
+
+describe('PyTorch type hints', () => {
+  it('reads annotated parameters and locals; *args/**kwargs are not parameters of the model', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def l(pred: torch.Tensor, target: torch.Tensor, *, lam: float = 0.1, **kw) -> torch.Tensor:
+    """Doc."""
+    base: torch.Tensor = F.mse_loss(pred, target)
+    return base + lam * torch.relu(-pred).mean()
+`);
+    const m = model(a, 'l');
+    assert.deepEqual(m.params.map((p) => [p.name, p.role, p.default ?? null]), [['pred', 'yPred', null], ['target', 'yTrue', null], ['lam', 'hyper', 0.1]]);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:mean*lam']);
+  });
+});
