@@ -4,7 +4,7 @@
 // a single dataSync when a message is due (at most `maxMessagesPerSecond`), so reading never costs a sync per
 // scalar. Everything else lives inside tf.tidy, so the tensor count does not grow from step to step.
 // Between steps the loop yields to the event loop, so a stop message or SIGTERM is seen within milliseconds.
-import type { Optimizer, Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { ConstraintKind, Term } from '../analysis/ir';
 import type { RunSpec, RunSummary, StepMetrics, TrainerToHost } from '../protocol/trainer';
 import type { Tf } from './backend';
@@ -13,12 +13,13 @@ import type { TrialData } from './data';
 import { RunTracker } from './metrics/tracker';
 import { violationFns } from './metrics/violations';
 import type { BatchedMlp } from './model/mlp';
+import type { TrainOptimizer } from './optimizer';
 import type { LossFn } from './runLoss';
 
 export interface LoopOptions {
   tf: Tf;
   model: BatchedMlp;
-  optimizer: Optimizer;
+  optimizer: TrainOptimizer;
   data: TrialData;
   runs: RunSpec[];
   /** One loss per run (the run's λ applied). */
@@ -86,22 +87,20 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   const step = (xb: Tensor2D, yb: Tensor, active: number[]): Tensor => {
     let kept: Tensor | undefined;
     tf.tidy(() => {
-      optimizer.minimize(
-        () => {
-          const preds = model.predictions(xb);
-          const totals: Scalar[] = [];
-          const parts: Scalar[] = [];
-          for (const k of active) {
-            const out = o.losses[k]!(yb, preds[k]!);
-            totals.push(out.total);
-            parts.push(...measure(out, preds[k]!, yb, k));
-          }
-          kept = tf.keep(tf.stack(parts));
-          return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
-        },
-        false,
-        model.variables,
-      );
+      // One loss for all runs: the sum of their totals (runs share no weights, so each gets its own gradient).
+      const { grads } = tf.variableGrads(() => {
+        const preds = model.predictions(xb);
+        const totals: Scalar[] = [];
+        const parts: Scalar[] = [];
+        for (const k of active) {
+          const out = o.losses[k]!(yb, preds[k]!);
+          totals.push(out.total);
+          parts.push(...measure(out, preds[k]!, yb, k));
+        }
+        kept = tf.keep(tf.stack(parts));
+        return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
+      }, model.variables);
+      optimizer.apply(model.variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
     });
     return kept!;
   };

@@ -1,14 +1,14 @@
 // One trial from start to end: backend, unsupported-op check (before anything trains), data, model, the runs'
 // losses, the `started` message, the loop, `done`. Every failure becomes an `error` message that says what and
 // where; nothing is thrown at the host. The same function runs in the child process (main.ts) and in tests.
-import type { Optimizer } from '@tensorflow/tfjs-core';
 import type { LossModel } from '../analysis/ir';
-import type { OptimizerSpec, TrainerToHost, TrialSpec } from '../protocol/trainer';
+import type { TrainerToHost, TrialSpec } from '../protocol/trainer';
 import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, prepareData, type TrialData } from './data';
 import { compileLoss, findUnsupported, LossEvaluationError, UnsupportedOpError } from './interpreter';
 import { trainLoop } from './loop';
 import { BatchedMlp, chooseOutputActivation } from './model';
+import { createOptimizer } from './optimizer';
 import { runLosses } from './runLoss';
 
 export interface TrialOptions extends BackendOptions {
@@ -18,12 +18,6 @@ export interface TrialOptions extends BackendOptions {
   baseDir?: string;
   onStep?: (step: number, tf: Tf, pendingSteps: number) => void;
 }
-
-const optimizers: Record<OptimizerSpec['name'], (tf: Tf, lr: number) => Optimizer> = {
-  adam: (tf, lr) => tf.train.adam(lr),
-  sgd: (tf, lr) => tf.train.sgd(lr),
-  rmsprop: (tf, lr) => tf.train.rmsprop(lr),
-};
 
 /** How often the validation loss is measured: about 20 times a trial, at least every 50 steps. */
 const validateEvery = (steps: number) => Math.max(1, Math.min(50, Math.ceil(steps / 20)));
@@ -74,7 +68,7 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
     seed: spec.seed,
     batchedMatMul: backend.name === 'wasm' ? 'per-run' : 'native',
   });
-  const optimizer = optimizers[spec.optimizer.name](tf, spec.optimizer.learningRate);
+  const optimizer = createOptimizer(tf, spec.optimizer, model.variables);
   try {
     const losses = runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss);
     // Evaluate once on a tiny batch before training, so an op that fails on real tensors is reported up front.
