@@ -143,7 +143,8 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
             violationTerms.map((t, j) => [t.id, values[base + 2 + 2 * ids.length + j]!]).filter(([, v]) => Number.isFinite(v)),
           ),
         };
-        if (p.val) point.valLoss = values[valOffset + i]!;
+        // JSON has no NaN/Infinity: a non-finite validation loss is left out rather than breaking the message.
+        if (p.val && Number.isFinite(values[valOffset + i]!)) point.valLoss = values[valOffset + i]!;
         const bad = nonFinite(point, o.terms);
         if (bad) {
           diverge(k, p.step, bad);
