@@ -184,6 +184,7 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
     onMessage: (m) => {
       messages.push(m);
       if (args.json) out.write(`${JSON.stringify(m)}\n`);
+      if (m.type === 'started') bar?.setRuns(m.runs);
       if (m.type === 'metrics') bar?.update(m.points, m.stepsPerSecond);
       if (m.type === 'done') summaries = m.summaries;
       if (m.type === 'error') {

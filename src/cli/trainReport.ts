@@ -12,12 +12,18 @@ const fmt = (v: number | null | undefined): string => {
 
 export class ProgressBar {
   private last = new Map<string, StepMetrics>();
+  private labels = new Map<string, string>();
   private lastDraw = 0;
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly steps: number,
   ) {}
+
+  /** Names the runs (from the `started` message). */
+  setRuns(runs: { id: string; label: string }[]): void {
+    for (const r of runs) this.labels.set(r.id, r.label);
+  }
 
   update(points: StepMetrics[], stepsPerSecond: number): void {
     for (const p of points) this.last.set(p.runId, p);
@@ -27,8 +33,8 @@ export class ProgressBar {
     const step = Math.max(0, ...[...this.last.values()].map((p) => p.step + 1));
     const width = 24;
     const filled = Math.round((width * step) / this.steps);
-    const losses = [...this.last.values()].map((p) => fmt(p.total)).join(' ');
-    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${step}/${this.steps}  ${stepsPerSecond.toFixed(0)} steps/s  total: ${losses}`;
+    const losses = [...this.last.values()].map((p) => `${this.labels.get(p.runId) ?? p.runId}: ${fmt(p.total)}`).join('  ');
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${step}/${this.steps}  ${stepsPerSecond.toFixed(0)} steps/s  total ${losses}`;
     this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\x1b[K`);
   }
 
