@@ -53,25 +53,33 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   if (!ops) throw new Error(`Loss Lab cannot train a loss for framework '${String(model.framework)}' (keras, pytorch or tfjs)`);
   const lookup = makeLookup(model, bindings);
   const terms = termsOf(model);
+  // Each returned scalar is its own tensor (a caller may keep one and dispose another), built with as few ops as
+  // possible: every op costs a fixed overhead per step on the wasm backend.
+  const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
   return (yTrue, yPred) =>
     tf.tidy((): TensorContainer => {
       const env: Env = { tf, ops, yTrue, yPred, lookup };
       const values: Record<string, TermValues> = {};
-      let total: Tensor = tf.scalar(0);
-      let original: Tensor = tf.scalar(0);
+      const weightedAll: Tensor[] = [];
+      const weightedBase: Tensor[] = [];
       for (const term of terms) {
         const raw = toScalar(tf, evaluate(env, term.expr), term.expr);
-        const weight = term.weight
-          ? toScalar(tf, evaluate(env, term.weight), term.weight)
-          : tf.scalar(term.role === 'penalty' ? (options.unweightedPenaltyScale ?? 1) : 1);
-        const weighted = tf.mul(tf.mul(weight, term.sign), raw) as Scalar;
+        const weighted = tf.mul(raw, weightOf(tf, env, term, options)) as Scalar;
         values[term.id] = { raw, weighted };
-        total = tf.add(total, weighted);
-        if (term.role === 'base') original = tf.add(original, weighted);
+        weightedAll.push(weighted);
+        if (term.role === 'base') weightedBase.push(weighted);
       }
-      const out: LossValues = { total: total as Scalar, original: original as Scalar, terms: values };
+      const out: LossValues = { total: sumOf(weightedAll) as Scalar, original: sumOf(weightedBase) as Scalar, terms: values };
       return out as unknown as TensorContainer;
     }) as unknown as LossValues;
+}
+
+/** sign · weight: a plain number when the weight is one (the usual λ), else a scalar tensor. */
+function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions): number | Tensor {
+  if (!term.weight) return term.sign * (term.role === 'penalty' ? (options.unweightedPenaltyScale ?? 1) : 1);
+  const w = evaluate(env, term.weight);
+  if (typeof w === 'number') return term.sign * w;
+  return tf.mul(toScalar(tf, w, term.weight), term.sign);
 }
 
 /**
