@@ -183,7 +183,7 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
     trainerPath: trainerPath(),
     onMessage: (m) => {
       messages.push(m);
-      if (args.json) out.write(`${JSON.stringify(m)}\n`);
+      if (args.json && !closed) out.write(`${JSON.stringify(m)}\n`);
       if (m.type === 'started') bar?.setRuns(m.runs);
       if (m.type === 'metrics') bar?.update(m.points, m.stepsPerSecond);
       if (m.type === 'done') summaries = m.summaries;
@@ -198,6 +198,14 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
       if (m.type === 'log' && m.level !== 'info' && !args.json) err.write(`trainer: ${m.message}\n`);
     },
   });
+  // `loss-lab train --json … | head`: the reader went away, so stop training instead of crashing on EPIPE.
+  let closed = false;
+  const onStdoutError = (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+    session.kill();
+  };
+  out.on('error', onStdoutError);
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -207,6 +215,8 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   const { code, signal } = await session.exited;
   process.off('SIGINT', onSigint);
+  out.off('error', onStdoutError);
+  if (closed) return 0;
   bar?.clear();
   if (!summaries) {
     if (!fatal) err.write(`loss-lab train: the trainer exited (${signal ?? `code ${code}`}) before finishing\n`);
