@@ -32,6 +32,8 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const ops = opTables[model.framework];
   const lookup = makeLookup(model, {});
   const hyper = new Set(model.params.map((p) => p.name));
+  // Parameters that are neither targets, predictions nor numbers (a model, a batch of inputs): nothing can bind them.
+  const objects = new Set(model.params.filter((p) => p.role === 'other' && p.default === undefined).map((p) => p.name));
   const found: UnsupportedOp[] = [];
   const seen = new Set<string>();
   const report = (op: string, range: SourceRange, message: string) => {
@@ -51,6 +53,9 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`));
     if (e.kind === 'unsupported') {
       report(e.what, e.range, `${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
+    }
+    if (e.kind === 'name' && e.ref === 'param' && objects.has(e.name) && lookup(e.name) === undefined) {
+      report(e.name, e.range, `\`${e.name}\` is an argument the trainer cannot provide (it passes only the targets, the predictions and numeric hyper-parameters)`);
     }
     if (e.kind === 'name' && (e.ref === 'global' || e.ref === 'captured') && lookup(e.name) === undefined && ops.constants[e.name] === undefined && !hyper.has(e.name)) {
       report(e.name, e.range, `\`${e.name}\` is defined outside the loss function; the trainer only sees the function`);

@@ -80,5 +80,12 @@ describe('unsupported ops', () => {
     assert.throws(() => run(model, [0], [1]), (e: unknown) => e instanceof UnsupportedOpError && e.op === 'lambda_v2' && e.range.startLine === 3);
     assert.deepEqual(findUnsupported(model).map((f) => [f.op, f.range.startLine]), [['lambda_v2', 3]]);
   });
+
+  it('a parameter that is not a number (a model, inputs) is reported: the trainer cannot pass it', () => {
+    const model = lossModel('pytorch', [{ expr: method(yp, 'mean') }, { expr: bin('*', name('inputs', 'param', 4), method(yp, 'mean')) }]);
+    model.params.push({ name: 'inputs', role: 'other', range: at(0) });
+    assert.deepEqual(findUnsupported(model).map((f) => [f.op, f.range.startLine + 1]), [['inputs', 5]]);
+    assert.match(findUnsupported(model)[0].message, /cannot provide/);
+  });
 });
 
