@@ -162,5 +162,13 @@ describe('interpreter semantics', () => {
     assert.deepEqual(evalTensor('tfjs', method(yp, 'argMax', [num(-1)]), [0], y).values, [1, 0]);
     assert.deepEqual(round(evalTensor('keras', call('tf.gather', [yp, literal([2, 0])], { axis: num(1) }), [0], y).values), [0.2, 0.1, 0.2, 0.5]);
   });
+
+  it('Keras 3 keras.ops.* with NumPy-style arguments', () => {
+    const y = [[-1, 2, 0.5]];
+    assert.deepEqual(evalTensor('keras', call('keras.ops.sum', [yp], { axis: num(-1), keepdims: bool(true) }), [0], y), { shape: [1, 1], values: [1.5] });
+    assert.deepEqual(evalTensor('keras', call('keras.ops.clip', [yp, num(0), num(1)]), [0], y).values, [0, 1, 0.5]);
+    assert.deepEqual(evalTensor('keras', call('keras.ops.maximum', [yp], { x2: num(0) }), [0], y).values, [0, 2, 0.5]);
+    assert.deepEqual(evalTensor('keras', call('keras.ops.where', [call('keras.ops.less', [yp, num(0)]), neg(yp), yp]), [0], y).values, [1, 2, 0.5]);
+  });
 });
 

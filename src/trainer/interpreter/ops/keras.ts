@@ -8,6 +8,7 @@ import {
   unaryOp, variance, whereOp,
 } from './builders';
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
+import { kerasOpsTable } from './kerasOps';
 import { kerasLossClasses } from './lossClasses';
 import { pythonBuiltins, pythonConstants } from './python';
 import { divNoNan, logSoftmax, softplus } from './shared';
@@ -198,6 +199,7 @@ const calls: OpTable = Object.fromEntries([
   })],
   ...prefixed('tf.keras.activations', { relu: nn.relu, sigmoid: math.sigmoid, softmax: nn.softmax, tanh: math.tanh, softplus: math.softplus, elu: nn.elu }),
   ...prefixed('keras.activations', { relu: nn.relu, sigmoid: math.sigmoid, softmax: nn.softmax, tanh: math.tanh, softplus: math.softplus, elu: nn.elu }),
+  ...Object.entries(kerasOpsTable),
   ...prefixed('K', backend),
   ...prefixed('keras.backend', backend),
   ...prefixed('tf.keras.backend', backend),
