@@ -1,0 +1,38 @@
+// Each constraint kind's violation metric on small tensors whose answer can be worked out by hand.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { loadBackend } from '../../../src/trainer/backend';
+import { violationFns } from '../../../src/trainer/metrics';
+
+test('violation metrics per constraint kind', async () => {
+  const { tf } = await loadBackend('cpu');
+  const yPred = tf.tensor2d([
+    [0.2, 0.5, 0.4],
+    [-0.1, 0.0005, 1.5],
+  ]);
+  const yTrue = tf.tensor2d([
+    [1, 0, 1],
+    [0, 1, 0],
+  ]);
+  const kernels = () => [tf.tensor2d([[0, 0.5], [0.0001, -2]])] as Tensor[];
+  const value = (kind: keyof typeof violationFns, params: Record<string, number> = {}) =>
+    violationFns[kind]({ tf, yPred, yTrue, kernels }, params).dataSync()[0]!;
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-6, `${a} vs ${b}`);
+  // row sums 1.1 and 1.4005: mean |Σp − 1| = (0.1 + 0.4005) / 2
+  close(value('sum-to-one', { target: 1 }), 0.25025);
+  // outside [0, 1]: −0.1 and 1.5 → 2 of 6
+  close(value('bounds', { lower: 0, upper: 1 }), 2 / 6);
+  // an upper bound only: above 0.3 → 0.5, 0.4, 1.5
+  close(value('bounds', { upper: 0.3 }), 3 / 6);
+  // |ŷ| ≥ 1e-3: all but 0.0005 → 5 of 6
+  close(value('output-sparsity'), 5 / 6);
+  // |w| ≥ 1e-3: 0.5 and −2 → 2 of 4
+  close(value('weight-sparsity'), 2 / 4);
+  // negative: −0.1 → 1 of 6
+  close(value('non-negativity'), 1 / 6);
+  // adjacent pairs out of order: (0.5, 0.4) in row 1; row 2 increasing → 1 of 4
+  close(value('monotone'), 1 / 4);
+  // group = last column of y_true: row 1 is A (mean 0.3667), row 2 is B (mean 0.46683)
+  close(value('parity'), Math.abs((0.2 + 0.5 + 0.4) / 3 - (-0.1 + 0.0005 + 1.5) / 3));
+});
