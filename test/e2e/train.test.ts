@@ -243,6 +243,10 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
     });
   });
 
+  it('a second Train while one runs asks whether to restart; the status bar item stops it', async (t) => {
+    await reportOnFailure(t, session, () => restartThenStopFromStatusBar(session, workspace));
+  });
+
   it('Stop mid-run ends the child process', async (t) => {
     await reportOnFailure(t, session, () => stopMidRun(session, workspace));
   });
@@ -251,6 +255,39 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
     await reportOnFailure(t, session, () => killFromOutside(t, session, workspace));
   });
 });
+
+async function restartThenStopFromStatusBar(session: VSCodeSession, workspace: string): Promise<void> {
+  writeSettings(workspace, LONG_RUN);
+  await new Promise((r) => setTimeout(r, 1500)); // the settings file watcher
+  await openFile(session, examples[2].file);
+  await goToLine(session, examples[2].line);
+  await session.runCommand('Loss Lab: Train with Constraint');
+  const firstPid = await until('a running trainer', async () => {
+    const v = await readPanel(await panel(session));
+    return v.title.includes(examples[2].loss) && v.status === 'running' && /^\d+$/.test(v.pid) ? Number(v.pid) : undefined;
+  }, 90_000);
+  const item = session.page.locator('.statusbar-item', { hasText: 'Loss Lab: step' }).first();
+  await item.waitFor({ timeout: 15_000 });
+
+  await session.runCommand('Loss Lab: Train with Constraint');
+  const ask = session.page.locator('.monaco-dialog-box', { hasText: 'Stop it and train' }).first();
+  await ask.waitFor({ timeout: 15_000 });
+  await session.screenshot('train-restart-question');
+  await ask.locator('.monaco-button', { hasText: 'Restart' }).click();
+  const secondPid = await until('the restarted trainer', async () => {
+    const v = await readPanel(await panel(session));
+    return v.status === 'running' && /^\d+$/.test(v.pid) && Number(v.pid) !== firstPid ? Number(v.pid) : undefined;
+  }, 90_000);
+  await until(`the first trainer (pid ${firstPid}) to be gone`, async () => !isAlive(firstPid), 10_000);
+
+  await item.click();
+  await until('the panel to say stopped', async () => {
+    const v = await readPanel(await panel(session));
+    return v.status === 'stopped' ? v : undefined;
+  }, 30_000);
+  await until(`the second trainer (pid ${secondPid}) to be gone`, async () => !isAlive(secondPid), 10_000);
+  await item.waitFor({ state: 'hidden', timeout: 10_000 });
+}
 
 async function stopMidRun(session: VSCodeSession, workspace: string): Promise<void> {
   writeSettings(workspace, LONG_RUN);

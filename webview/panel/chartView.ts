@@ -28,6 +28,47 @@ function axis(theme: ChartTheme, label?: string): uPlot.Axis {
   };
 }
 
+/**
+ * Min/max per bucket of consecutive x (`buckets` buckets, two points each, in the order they occur), for every
+ * series at once so they stay aligned on the same x values.
+ */
+export function decimate(xs: readonly number[], series: readonly (readonly Value[])[], buckets: number): { xs: number[]; ys: Value[][] } {
+  const n = xs.length;
+  const size = Math.ceil(n / buckets);
+  const outXs: number[] = [];
+  for (let start = 0; start < n; start += size) {
+    const end = Math.min(n, start + size) - 1;
+    outXs.push(xs[start]);
+    if (end > start) outXs.push(xs[end]);
+  }
+  const ys = series.map((values) => {
+    const out: Value[] = [];
+    for (let start = 0; start < n; start += size) {
+      const end = Math.min(n, start + size);
+      let lo: number | null = null;
+      let hi: number | null = null;
+      let loAt = 0;
+      let hiAt = 0;
+      for (let i = start; i < end; i++) {
+        const v = values[i];
+        if (v === null || v === undefined) continue;
+        if (lo === null || v < lo) {
+          lo = v;
+          loAt = i;
+        }
+        if (hi === null || v > hi) {
+          hi = v;
+          hiAt = i;
+        }
+      }
+      if (end - 1 > start) out.push(...(loAt <= hiAt ? [lo, hi] : [hi, lo]));
+      else out.push(lo);
+    }
+    return out;
+  });
+  return { xs: outXs, ys };
+}
+
 export class LineChart {
   readonly figure: HTMLElement;
   private readonly plotHost: HTMLElement;
@@ -111,7 +152,13 @@ export class LineChart {
     });
     this.figure.dataset.minPoints = String(Number.isFinite(minPoints) ? minPoints : 0);
     this.figure.dataset.series = String(this.spec.series.length);
-    this.plot.setData([xs, ...data] as uPlot.AlignedData);
+    // More steps than pixels: draw each pixel column's min and max instead of every point (same picture, a
+    // fraction of the work). The read-out then shows a column's extremes.
+    const buckets = Math.max(200, Math.round(this.plot.width));
+    const drawn = xs.length > 2 * buckets ? decimate(xs, data, buckets) : { xs, ys: data };
+    const plot = this.plot;
+    // batch: uPlot draws now rather than in a microtask, so the view can measure what a redraw costs.
+    plot.batch(() => plot.setData([drawn.xs, ...drawn.ys] as uPlot.AlignedData));
   }
 
   setRunVisible(runId: string, visible: boolean): void {

@@ -1,5 +1,6 @@
 // The training panel's state, kept free of the DOM so it is unit-tested in Node: it applies host messages and
 // holds one step-indexed array per series (uPlot's aligned-data layout: x is the step, gaps are null).
+import { compactHistory, MAX_SAVED_POINTS } from '../../src/editor/training/history';
 import type { HostToWebview, PanelState, RunSpec, RunSummary, StepMetrics, TrainerToHost } from '../../src/protocol';
 
 export type Value = number | null;
@@ -81,6 +82,9 @@ export class PanelModel {
     return { title: this.title, history: this.history };
   }
 
+  /** Points in `history` since it was last compacted (about). */
+  private historyPoints = 0;
+
   private clear(title: string): void {
     this.title = title;
     this.status = 'idle';
@@ -94,6 +98,7 @@ export class PanelModel {
     this.errors = [];
     this.exitMessage = undefined;
     this.history = [];
+    this.historyPoints = 0;
     this.version++;
   }
 
@@ -114,6 +119,12 @@ export class PanelModel {
       case 'metrics':
         this.stepsPerSecond = m.stepsPerSecond;
         for (const p of m.points) this.addPoint(p);
+        // The charts keep every point; the saved state (cloned on every save) stays bounded.
+        this.historyPoints += m.points.length;
+        if (this.historyPoints > 2 * MAX_SAVED_POINTS) {
+          this.history = compactHistory(this.history);
+          this.historyPoints = MAX_SAVED_POINTS;
+        }
         this.version++;
         return 'data';
       case 'run-ended': {

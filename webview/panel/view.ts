@@ -24,7 +24,7 @@ const vsc = (tag: `vscode-${string}`, attrs: Record<string, string> = {}, text?:
 
 /** How often the screen-reader summary may change while training (it is polite, but not chatty). */
 const LIVE_SUMMARY_MS = 5000;
-const SAVE_STATE_MS = 1000;
+const SAVE_STATE_MS = 3000;
 
 export class PanelView {
   readonly model = new PanelModel();
@@ -36,6 +36,9 @@ export class PanelView {
   private xs: number[] = [];
   private pending: { structure: boolean; data: boolean; status: boolean } = { structure: false, data: false, status: false };
   private frame = 0;
+  private timer = 0;
+  private lastDrawEnd = 0;
+  private lastDrawCost = 0;
   private lastLive = 0;
   private lastSave = 0;
   /** Frames drawn so far (the render bench reads it). */
@@ -138,12 +141,25 @@ export class PanelView {
     this.schedule();
   }
 
+  /**
+   * Next animation frame, but never sooner than twice the last redraw's cost after it ended: however much data
+   * streams in, drawing takes at most a third of the main thread and the editor around the panel stays responsive.
+   */
   private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.draw();
-    });
+    if (this.frame || this.timer) return;
+    const wait = this.lastDrawEnd + 2 * this.lastDrawCost - performance.now();
+    const request = () => {
+      this.timer = 0;
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        const start = performance.now();
+        this.draw();
+        this.lastDrawEnd = performance.now();
+        this.lastDrawCost = this.lastDrawEnd - start;
+      });
+    };
+    if (wait > 1) this.timer = window.setTimeout(request, wait);
+    else request();
   }
 
   private draw(): void {

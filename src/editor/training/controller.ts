@@ -8,6 +8,7 @@ import { PanelState, parseMessage, type TrainerToHost, type WebviewToHost } from
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { exportData } from './exportData';
+import { compactHistory, MAX_SAVED_POINTS } from './history';
 import { pickLoss, type TrainArgs } from './pickLoss';
 import { type TrainerHandle, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
@@ -17,7 +18,7 @@ const STATE_KEY = 'lossLab.training.lastPanelState';
 const CONTEXT_KEY = 'lossLab.training';
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
 const STOP_GRACE_MS = 3000;
-const SAVE_STATE_MS = 2000;
+const SAVE_STATE_MS = 5000;
 
 type TrainerError = Extract<TrainerToHost, { type: 'error' }>;
 
@@ -40,6 +41,8 @@ interface Trial {
   endProgress?: () => void;
   progress?: vscode.Progress<{ message?: string; increment?: number }>;
   reported: number;
+  /** Points in the kept history since it was last compacted (about). */
+  keptPoints: number;
 }
 
 export class TrainingController implements vscode.Disposable {
@@ -71,14 +74,17 @@ export class TrainingController implements vscode.Disposable {
   }
 
   async train(args?: unknown): Promise<void> {
+    this.ctx.output.info(`Train with Constraint${args ? ` (${JSON.stringify(args)})` : ''}`);
     const picked = await pickLoss(this.ctx, args);
     if (!picked) return;
     const { document, model } = picked;
     if (this.running && this.trial) {
+      this.ctx.output.info(`Train ${model.name} requested while ${this.trial.model.name} trains: asking whether to restart`);
+      // Modal: starting over throws away the running trial, so it is a decision, not a passing notice.
       const answer = await vscode.window.showWarningMessage(
         `Loss Lab is training ${this.trial.model.name}. Stop it and train ${model.name}?`,
+        { modal: true, detail: 'The running trial ends now; its charts are replaced by the new one.' },
         'Restart',
-        'Keep Running',
       );
       if (answer !== 'Restart') return;
       this.endTrial('replaced');
@@ -133,7 +139,7 @@ export class TrainingController implements vscode.Disposable {
     this.ctx.output.info(`Trainer started, pid ${trainer.pid}`);
     this.trial = {
       generation, trainer, model, document: document.uri, args: trainArgs, startedAt: Date.now(),
-      steps: built.spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), reported: 0,
+      steps: built.spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), reported: 0, keptPoints: 0,
     };
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
     this.updateStatusBar();
@@ -235,6 +241,14 @@ export class TrainingController implements vscode.Disposable {
     }
     this.state.history.push(m);
     this.panel?.post({ type: 'trainer', message: m });
+    if (m.type === 'metrics') {
+      // A long trial must not grow the kept history (and each save of it) without bound.
+      trial.keptPoints += m.points.length;
+      if (trial.keptPoints > 2 * MAX_SAVED_POINTS) {
+        this.state = { ...this.state, history: compactHistory(this.state.history) };
+        trial.keptPoints = MAX_SAVED_POINTS;
+      }
+    }
     switch (m.type) {
       case 'ready':
         break;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostToWebview, StepMetrics, TrainerToHost } from '../../../src/protocol';
+import { compactHistory, pointsIn } from '../../../src/editor/training/history';
 import { DrawnSeries, ema, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints } from '../../../webview/panel/model';
 import { chartSpecs, pointCount } from '../../../webview/panel/series';
 
@@ -157,5 +158,33 @@ describe('smoothing and log scale', () => {
     assert.deepEqual(d.get(src, 4, { smoothing: 0, log: true }), [1, null, 2, 3]);
     assert.equal(d.points, 4);
     assert.deepEqual(d.get(src, 4, { smoothing: 0, log: false }), [1, 0, 2, 3]);
+  });
+});
+
+describe('compactHistory', () => {
+  const long = (): TrainerToHost[] => [
+    started,
+    ...Array.from({ length: 100 }, (_, k): TrainerToHost => ({
+      type: 'metrics', stepsPerSecond: k,
+      points: Array.from({ length: 10 }, (_, i) => [point('lambda-0', k * 10 + i, 1, 1, 0, 0), point('lambda-1', k * 10 + i, 2, 2, 0, 0)]).flat(),
+    })),
+    { type: 'run-ended', summary: { runId: 'lambda-0', lambda: 0, steps: 1000, final: null, bestStep: null, bestTotal: null, stepsPerSecond: 1, wallSeconds: 1, status: 'completed' } },
+  ];
+  it('leaves a small history as it is', () => {
+    const h = long();
+    assert.equal(compactHistory(h, 5000), h);
+  });
+  it('thins a long one to about the limit, keeping every run, its last step and the other messages in order', () => {
+    const compact = compactHistory(long(), 500);
+    // 2000 points over 500: every 4th step (250 per run) plus each run's last step (999).
+    assert.equal(pointsIn(compact), 2 * (250 + 1));
+    assert.deepEqual(compact.map((m) => m.type), ['started', 'metrics', 'run-ended']);
+    const m = new PanelModel();
+    for (const msg of compact) m.applyTrainer(msg);
+    assert.equal(m.length, 1000);
+    assert.equal(m.run('lambda-1')?.total[999], 2, 'the last step is kept');
+    assert.equal(m.run('lambda-0')?.total[996], 1, 'every 4th step is kept');
+    assert.equal(m.run('lambda-0')?.total[997], null, 'steps in between are thinned');
+    assert.equal(m.stepsPerSecond, 99);
   });
 });
