@@ -98,4 +98,21 @@ model.compile(loss=make_loss(lam=4.0), optimizer='adam')
     close(v.original, mse, 1e-6);
     close(v.total, mse + 4 * neg, 1e-6, 'λ bound by the factory call make_loss(lam=4.0)');
   });
+
+  it('Keras 3: keras.losses + keras.ops (from keras import ops) through the front end', () => {
+    const model = only(`import keras
+from keras import ops
+
+def loss(y_true, y_pred, lam=0.5):
+    base = keras.losses.mean_squared_error(y_true, y_pred)
+    p = ops.mean(ops.abs(ops.sum(y_pred, axis=-1) - 1.0))
+    return base + lam * p
+`, 'python');
+    const yTrue = [[0, 1], [1, 0]];
+    const yPred = [[0.5, 0.9], [0.2, 0.1]];
+    const mse = mean([mean([0.25, 0.01]), mean([0.64, 0.01])]);
+    const p = mean([0.4, 0.7]);
+    close(run(model, yTrue, yPred).total, mse + 0.5 * p, 1e-6);
+  });
 });
+
