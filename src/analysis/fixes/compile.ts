@@ -105,12 +105,21 @@ export function factoryEdits(ctx: RuleContext, usage: LossUsage, opts: FactoryOp
 }
 
 export function compileFactory(ctx: RuleContext, usage: LossUsage): Fix | undefined {
-  const { model, text } = ctx;
+  const { model } = ctx;
   if (model.language === 'python') {
     const edits = factoryEdits(ctx, usage);
     return edits && { title: `Turn ${model.name} into a factory make_${model.name}(…) so λ can be set`, edits, isPreferred: true };
   }
-  // TS/JS: a closure at the call site that passes the hyper-parameters explicitly.
+  const edit = closureEdit(ctx, usage);
+  return edit && { title: `Pass the hyper-parameters of ${model.name} explicitly through a closure`, edits: [edit], isPreferred: true };
+}
+
+/**
+ * TS/JS: the compile argument as a closure that passes every hyper-parameter explicitly,
+ * `(yTrue, yPred) => f(yTrue, yPred, 0.5)`; `extra` are values for parameters a fix is adding at the end.
+ */
+export function closureEdit(ctx: RuleContext, usage: LossUsage, extra: readonly string[] = []): TextEdit | undefined {
+  const { model, text } = ctx;
   const list = paramList(text, model);
   if (!list) return undefined;
   const pieces = splitTopLevel(text.text.slice(list.open + 1, list.close));
@@ -118,9 +127,8 @@ export function compileFactory(ctx: RuleContext, usage: LossUsage): Fix | undefi
   const iTrue = names.indexOf(model.yTrue);
   const iPred = names.indexOf(model.yPred);
   if (iTrue < 0 || iPred < 0) return undefined;
-  const args = pieces.map((p, i) => (i === iTrue ? 'yTrue' : i === iPred ? 'yPred' : (paramValue(p) ?? '1.0')));
-  const edit = usageEdit(text, model, usage, `(yTrue, yPred) => ${model.name}(${args.join(', ')})`);
-  return edit && { title: `Pass the hyper-parameters of ${model.name} explicitly through a closure`, edits: [edit], isPreferred: true };
+  const args = [...pieces.map((p, i) => (i === iTrue ? 'yTrue' : i === iPred ? 'yPred' : (paramValue(p) ?? '1.0'))), ...extra];
+  return usageEdit(text, model, usage, `(yTrue, yPred) => ${model.name}(${args.join(', ')})`);
 }
 
 export function compilePartial(ctx: RuleContext, usage: LossUsage): Fix | undefined {

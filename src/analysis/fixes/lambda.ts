@@ -1,7 +1,7 @@
 // Fixes about λ: add one to an unweighted penalty, set a non-positive one to 1.0.
 import type { LossModel, SourceRange, Term } from '../ir';
 import type { RuleContext } from '../rules/types';
-import { factoryEdits } from './compile';
+import { closureEdit, factoryEdits } from './compile';
 import { wrapTerm } from './wrap';
 import type { SourceText } from './text';
 import type { Fix, TextEdit } from './types';
@@ -54,7 +54,11 @@ export function addLambda(ctx: RuleContext, term: Term): Fix | undefined {
   }
   const param = addParamEdit(text, model, lam);
   if (!param) return undefined;
-  return { title: `Weight ${term.label} by a new parameter ${lam}=1.0`, edits: [wrapTerm(text, term, lam, model), param], isPreferred: true };
+  const edits = [wrapTerm(text, term, lam, model), param];
+  // TS/JS passed bare to compile: the new parameter is passed explicitly there, or it would be stuck at 1.0.
+  const closure = bare && model.language !== 'python' ? closureEdit(ctx, bare, ['1.0']) : undefined;
+  if (closure) edits.push(closure);
+  return { title: `Weight ${term.label} by a new parameter ${lam}=1.0`, edits, isPreferred: true };
 }
 
 /** Replace a number (a default or a literal weight) with 1.0. */

@@ -1,5 +1,6 @@
 // Every quick fix offered on the fixture corpus and the seed examples: apply its edits, analyse again: the code
-// still parses, the loss is still found, and the diagnostic it was offered for is gone.
+// still parses, the loss is still found, the diagnostic it was offered for is gone, and no new kind of diagnostic
+// appears (adding λ to a loss passed bare to compile must not leave a frozen λ behind, for example).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +53,8 @@ describe('quick fixes', () => {
           assert.ok(after.analysis.models.length > 0, `${finding.code} "${fix.title}": the loss is no longer found:\n${fixed}`);
           const left = after.findings.filter((f) => sameFinding(f, finding)).length;
           assert.ok(left < before, `${finding.code} "${fix.title}" did not remove the diagnostic:\n${fixed}\n  ${summary(after.findings)}`);
+          const introduced = after.findings.filter((f) => !findings.some((b) => b.code === f.code));
+          assert.deepEqual(introduced, [], `${finding.code} "${fix.title}" introduced new diagnostics:\n${fixed}\n  ${summary(introduced)}`);
           covered.add(`${finding.code}:${c.language}`);
         }
       }
