@@ -7,6 +7,7 @@ import { type Grammar, createParser, parsersReady, sharedParser } from './parsin
 import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
 import { DefinitionCache } from './parsing/definitionCache';
+import { UsageCache } from './python/usageCache';
 import { analyzePythonTree } from './python/index';
 import { analyzeScriptTree } from './tsjs/index';
 
@@ -45,7 +46,13 @@ const describe = (err: unknown): string => (err instanceof Error ? err.message :
 const fileStart = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
 
 /** The file's analysis from a parsed tree; problems inside one definition are reported, not thrown. */
-function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, cache?: DefinitionCache): FileAnalysis {
+/** What a DocumentAnalyzer keeps between updates so only changed definitions and call sites are read again. */
+interface Caches {
+  definitions: DefinitionCache;
+  usages: UsageCache;
+}
+
+function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, caches?: Caches): FileAnalysis {
   const framework = detectFramework(source, language);
   const problems: ParseProblem[] = syntaxErrorsOf(tree);
   let models: LossModel[] = [];
@@ -55,8 +62,8 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
     const extra = recovered.map((t) => t.rootNode);
     models =
       language === 'python'
-        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache })
-        : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache });
+        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages })
+        : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache: caches?.definitions });
   } catch (err) {
     problems.push({ range: fileStart, message: `Loss Lab could not analyse this file: ${describe(err)}` });
   } finally {
@@ -96,8 +103,8 @@ export function analyzeSource(source: string, language: SourceLanguage, fileName
 export class DocumentAnalyzer {
   private parser?: ReturnType<typeof createParser>;
   private tree?: Tree;
-  /** Definitions analysed before, by text: after an edit only the changed ones are rebuilt. */
-  private readonly cache = new DefinitionCache();
+  /** Definitions and call sites analysed before, by text: after an edit only the changed ones are read again. */
+  private readonly caches: Caches = { definitions: new DefinitionCache(), usages: new UsageCache() };
 
   constructor(
     readonly language: SourceLanguage,
@@ -114,7 +121,7 @@ export class DocumentAnalyzer {
       if (!tree) return notReady(this.language, new Error('the parser returned no tree'));
       this.tree?.delete();
       this.tree = tree;
-      return analyzeTree(tree, text, this.language, this.parser, this.cache);
+      return analyzeTree(tree, text, this.language, this.parser, this.caches);
     } catch (err) {
       this.tree?.delete();
       this.tree = undefined; // the next update parses from scratch
@@ -124,7 +131,12 @@ export class DocumentAnalyzer {
 
   /** How many top-level definitions the last update analysed again (the others were reused unchanged). */
   get rebuiltDefinitions(): number {
-    return this.cache.rebuilt;
+    return this.caches.definitions.rebuilt;
+  }
+
+  /** How many call sites (compile, fit, partial, calls of a loss…) the last update read from the tree again. */
+  get rereadCallSites(): number {
+    return this.caches.usages.read;
   }
 
   dispose(): void {

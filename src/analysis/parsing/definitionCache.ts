@@ -31,8 +31,14 @@ export class DefinitionCache {
   /** Definitions built (not reused) by the last analysis: what an edit cost. */
   rebuilt = 0;
 
-  /** Starts one analysis. */
-  begin(): void {
+  private context?: string;
+  /** True while the whole file context is the one of the previous analysis (no per-entry check needed). */
+  private sameContext = false;
+
+  /** Starts one analysis; `context` is the whole file context (when unchanged, entries need no re-check). */
+  begin(context: string): void {
+    this.sameContext = context === this.context;
+    this.context = context;
     this.used.clear();
     this.rebuilt = 0;
   }
@@ -40,7 +46,7 @@ export class DefinitionCache {
   /** The cached losses for this statement text, moved to `row`; undefined when absent or its context changed. */
   get(text: string, row: number, signature: ContextSignature): CachedModel[] | undefined {
     let hit = this.entries.get(text);
-    if (!hit || signature(hit.names) !== hit.signature) return undefined;
+    if (!hit || (!this.sameContext && signature(hit.names) !== hit.signature)) return undefined;
     if (hit.row !== row) {
       const rows = row - hit.row;
       const built = hit.built.map((b) => {
@@ -69,6 +75,11 @@ export class DefinitionCache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/** The whole context as one string (for DefinitionCache.begin). */
+export function contextId(global: string, named: ReadonlyMap<string, string>): string {
+  return `${global}\n${JSON.stringify([...named])}`;
 }
 
 /** The signature function for a context of named values (imports, constants, loss names) plus global facts. */

@@ -2,13 +2,14 @@
 // only the top-level definitions whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem } from '../ir';
-import { type ContextSignature, type DefinitionCache, contextSignature } from '../parsing/definitionCache';
+import { type ContextSignature, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
 import { withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { type LossDef, discoverLosses, discoverOne } from './discover';
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
+import type { UsageCache } from './usageCache';
 import { collectUsages } from './usages';
 
 const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);
@@ -37,12 +38,12 @@ function knownLossNames(source: string): Set<string> {
 const guessFramework = (source: string): Framework => (/\b(torch|F|nn)\.\w/.test(source) ? 'pytorch' : 'keras');
 
 /** What a definition's model can depend on outside its own text, by the name it is read through. */
-function signatureOf(file: FileContext): ContextSignature {
+function signatureOf(file: FileContext): { signature: ContextSignature; id: string } {
   const named = new Map<string, string>();
   for (const [k, v] of file.imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(file.globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
-  return contextSignature(file.framework, named);
+  return { signature: contextSignature(file.framework, named), id: contextId(file.framework, named) };
 }
 
 interface Built {
@@ -55,11 +56,12 @@ export interface PythonOptions {
   /** Roots of definitions re-parsed after a syntax error swallowed them (parsing/recover.ts). */
   extraRoots?: Node[];
   cache?: DefinitionCache;
+  usageCache?: UsageCache;
 }
 
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
 export function analyzePythonTree(tree: Tree, source: string, framework: Framework | undefined, options: PythonOptions = {}): LossModel[] {
-  const { problems = [], extraRoots = [], cache } = options;
+  const { problems = [], extraRoots = [], cache, usageCache } = options;
   const root = tree.rootNode;
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
@@ -74,8 +76,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   }
   const imports = readImports(root, source);
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source) };
-  const signature = signatureOf(file);
-  cache?.begin();
+  const { signature, id } = signatureOf(file);
+  cache?.begin(id);
 
   const build = (def: LossDef): Built | undefined => {
     try {
@@ -116,7 +118,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   }
   built.sort((a, b) => a.model.range.startLine - b.model.range.startLine || a.model.range.startCol - b.model.range.startCol);
   const models = built.map((b) => b.model);
-  const { outputActivation } = collectUsages(root, source, models, new Map(built.map((b) => [b.model.name, b.bindNames])), imports);
+  const { outputActivation } = collectUsages(root, source, models, new Map(built.map((b) => [b.model.name, b.bindNames])), imports, usageCache);
   if (outputActivation) for (const m of models) m.outputActivation = outputActivation;
   return models;
 }

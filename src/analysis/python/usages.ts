@@ -2,12 +2,13 @@
 // reading (loss names, variables holding a loss, compile/fit/backward/partial, layers) are found in the text by
 // name first and then read from the tree, in document order.
 import type { Node } from 'web-tree-sitter';
-import type { LossModel, LossUsage } from '../ir';
+import type { LossModel, LossUsage, SourceRange } from '../ir';
 import { callNames } from '../parsing/callNames';
 import { rangeOf } from '../parsing/range';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
 import { literalOf } from './params';
+import { type CachedVar, type CallEffect, type UsageCache, lineStartsOf, rowAt, snippetAt } from './usageCache';
 
 type Bound = Record<string, number | string | boolean>;
 interface Target {
@@ -79,20 +80,20 @@ function callAt(root: Node, index: number): Node | undefined {
 /**
  * Adds usages to `models` (in place) and returns what the file shows about the model's output activation.
  * Candidates are found in the text by name (loss names, variables holding one, compile/fit/backward/partial and
- * layer names) so a large file is not walked node by node.
+ * layer names) so a large file is not walked node by node; with a UsageCache only changed call sites are read.
  */
-export function collectUsages(root: Node, source: string, models: LossModel[], bindNames: ReadonlyMap<string, string[]>, imports: ImportMap): FileUsages {
+export function collectUsages(
+  root: Node,
+  source: string,
+  models: LossModel[],
+  bindNames: ReadonlyMap<string, string[]>,
+  imports: ImportMap,
+  cache?: UsageCache,
+): FileUsages {
   const byName = new Map(models.map((m) => [m.name, m]));
   const vars = new Map<string, Target>();
-  const fits: Node[] = [];
-  let outputActivation: string | undefined;
-  const insideLoss = (n: Node): boolean => {
-    const row = n.startPosition.row;
-    return models.some((m) => row >= m.range.startLine && row <= m.range.endLine);
-  };
-  const add = (m: LossModel, u: LossUsage): void => {
-    m.usages.push(u);
-  };
+  const lineStarts = lineStartsOf(source);
+  const insideLoss = (row: number): boolean => models.some((m) => row >= m.range.startLine && row <= m.range.endLine);
 
   /** The loss a value node stands for: a loss name, a variable holding one, a factory/partial/module product. */
   const targetOf = (value: Node | undefined): Target | undefined => {
@@ -122,23 +123,37 @@ export function collectUsages(root: Node, source: string, models: LossModel[], b
   };
 
   // Variables first (in order): `criterion = Loss(…)`, `wl = partial(fn, …)`, `loss = criterion(out, y)`, `f = fn`.
-  for (const m of source.matchAll(assignedCall)) {
-    const callee = m[2];
-    const last = lastSegment(callee);
-    if (!byName.has(callee) && !vars.has(callee) && last !== 'partial') continue;
-    const at = (m.index ?? 0) + m[0].lastIndexOf(callee) + callee.length - last.length;
-    const value = m[3] === '(' ? callAt(root, at) : root.descendantForIndex(at) ?? undefined;
-    const t = targetOf(value);
-    if (t) vars.set(m[1], t);
+  const assigns = [...source.matchAll(assignedCall)];
+  const signature = `${JSON.stringify([models.map((m) => [m.name, m.kind, bindNames.get(m.name) ?? []]), [...imports]])}\n${assigns.map((m) => m[0]).join('\n')}`;
+  if (cache && cache.varsKey === signature) {
+    for (const [name, model, bare] of cache.vars) {
+      const m = byName.get(model);
+      if (m) vars.set(name, { model: m, bare });
+    }
+  } else {
+    for (const m of assigns) {
+      const callee = m[2];
+      const last = lastSegment(callee);
+      if (!byName.has(callee) && !vars.has(callee) && last !== 'partial') continue;
+      const at = (m.index ?? 0) + m[0].lastIndexOf(callee) + callee.length - last.length;
+      const value = m[3] === '(' ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
+      const t = targetOf(value);
+      if (t) vars.set(m[1], t);
+    }
+    if (cache) {
+      cache.varsKey = signature;
+      cache.vars = [...vars].map(([k, t]): CachedVar => [k, t.model.name, t.bare]);
+    }
   }
 
-  for (const { name: word, index } of callNames(source)) {
-    if (!byName.has(word) && !vars.has(word) && !usageWords.has(word)) continue;
-    if (definitionHead.test(source.slice(Math.max(0, index - 8), index))) continue; // `def name(`: not a call
-    const node = callAt(root, index);
-    if (!node) continue;
+  /** What one call contributes, read from the tree. */
+  const readCall = (node: Node, row: number): CallEffect => {
+    const effect: CallEffect = { usages: [] };
     const fn = node.childForFieldName('function');
-    if (!fn) continue;
+    if (!fn) return effect;
+    const add = (m: LossModel, usage: LossUsage): void => {
+      effect.usages.push({ model: m.name, usage });
+    };
     const name = dottedName(fn);
     const { positional, keyword } = argsOf(node);
     const range = rangeOf(node);
@@ -156,7 +171,7 @@ export function collectUsages(root: Node, source: string, models: LossModel[], b
       const target = first?.type === 'identifier' ? byName.get(first.text) : undefined;
       if (target) {
         add(target, { kind: 'partial', range, boundArgs: boundArgs([], [], keyword) });
-        if (target.kind === 'function') target.kind = 'partial';
+        effect.partialOf = target.name;
       }
     } else if (method === 'compile' || name === 'compile') {
       const lossNode = keyword.get('loss') ?? positional[1];
@@ -169,23 +184,53 @@ export function collectUsages(root: Node, source: string, models: LossModel[], b
       const t = obj?.type === 'call' ? targetOf(obj) : obj?.type === 'identifier' ? vars.get(obj.text) : undefined;
       if (t) add(t.model, { kind: 'backward', range });
     } else if (method === 'fit' || method === 'fit_generator') {
-      fits.push(node);
-    } else if (name && !insideLoss(node)) {
-      const resolved = resolveCallee(name, imports);
-      const layer = activationLayers[lastSegment(resolved)];
-      const act = keyword.get('activation') ?? (lastSegment(resolved) === 'Activation' ? positional[0] : undefined);
-      if (/^(Dense|Activation)$/.test(lastSegment(resolved)) && act) {
-        const v = literalOf(act);
-        if (typeof v === 'string') outputActivation = v;
-        else if (act.type === 'attribute' || act.type === 'identifier') outputActivation = lastSegment(act.text);
-      } else if (layer && /^(nn|tf\.keras\.layers)\./.test(resolved)) {
-        outputActivation = layer;
-      } else if (activationFunctions[lastSegment(resolved)] && activationNamespaces.test(resolved)) {
-        outputActivation = activationFunctions[lastSegment(resolved)];
-      }
+      effect.fit = range;
+    } else if (name && !insideLoss(row)) {
+      const activation = activationOf(resolveCallee(name, imports), positional, keyword);
+      if (activation) effect.activation = activation;
     }
+    return effect;
+  };
+
+  const fits: SourceRange[] = [];
+  let outputActivation: string | undefined;
+  cache?.begin(signature);
+  for (const { name: word, index } of callNames(source)) {
+    if (!byName.has(word) && !vars.has(word) && !usageWords.has(word)) continue;
+    if (definitionHead.test(source.slice(Math.max(0, index - 8), index))) continue; // `def name(`: not a call
+    const row = rowAt(lineStarts, index);
+    const snippet = cache && snippetAt(source, lineStarts, index);
+    const key = snippet && `${insideLoss(row) ? 'in' : 'out'}:${index - snippet.start}:${snippet.text}`;
+    let effect = key && snippet ? cache?.get(key, snippet.row) : undefined;
+    if (!effect) {
+      const node = callAt(root, index);
+      effect = node ? readCall(node, row) : { usages: [] };
+      // cached only when the whole call lies in the snippet its key is made of
+      if (cache && key && snippet && (!node || (node.startIndex >= snippet.start && node.endIndex <= snippet.end))) cache.set(key, snippet.row, effect);
+      if (cache) cache.read++;
+    }
+    for (const { model, usage } of effect.usages) byName.get(model)?.usages.push(usage);
+    const wrapped = effect.partialOf ? byName.get(effect.partialOf) : undefined;
+    if (wrapped?.kind === 'function') wrapped.kind = 'partial';
+    if (effect.fit) fits.push(effect.fit);
+    if (effect.activation) outputActivation = effect.activation;
   }
+  cache?.end();
   const compiled = models.filter((m) => m.usages.some((u) => u.kind === 'compile'));
-  for (const fit of fits) for (const m of compiled) add(m, { kind: 'fit', range: rangeOf(fit) });
+  for (const range of fits) for (const m of compiled) m.usages.push({ kind: 'fit', range });
   return outputActivation ? { outputActivation } : {};
+}
+
+/** The output activation a layer call names (`Dense(…, activation='softmax')`, `nn.Softmax()`, `torch.sigmoid(…)`). */
+function activationOf(resolved: string, positional: Node[], keyword: Map<string, Node>): string | undefined {
+  const last = lastSegment(resolved);
+  const act = keyword.get('activation') ?? (last === 'Activation' ? positional[0] : undefined);
+  if (/^(Dense|Activation)$/.test(last) && act) {
+    const v = literalOf(act);
+    if (typeof v === 'string') return v;
+    return act.type === 'attribute' || act.type === 'identifier' ? lastSegment(act.text) : undefined;
+  }
+  if (activationLayers[last] && /^(nn|tf\.keras\.layers)\./.test(resolved)) return activationLayers[last];
+  if (activationFunctions[last] && activationNamespaces.test(resolved)) return activationFunctions[last];
+  return undefined;
 }

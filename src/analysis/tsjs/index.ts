@@ -2,7 +2,7 @@
 // (incremental analysis) only the top-level statements whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem, SourceLanguage } from '../ir';
-import { type CachedModel, type DefinitionCache, contextSignature } from '../parsing/definitionCache';
+import { type CachedModel, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
 import { withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
@@ -56,7 +56,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   for (const [k, v] of Object.entries(globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
   const signature = contextSignature(`${language} ${file.framework}`, named);
-  cache?.begin();
+  cache?.begin(contextId(`${language} ${file.framework}`, named));
 
   const build = (def: ScriptLossDef): CachedModel | undefined => {
     try {

@@ -133,4 +133,26 @@ def c(y_true, y_pred, lam=2.0):
     assert.equal(doc.rebuiltDefinitions, 3); // every loss reads `tf`, which is no longer the import
     doc.dispose();
   });
+
+  it('reads again only the call sites whose statement changed', () => {
+    const doc = new DocumentAnalyzer('python');
+    let text = `${source}model.compile(loss=a, optimizer='adam')
+model.compile(
+    loss=b,
+    optimizer='adam',
+)
+model.fit(x, y)
+`;
+    doc.update(text);
+    assert.equal(doc.rereadCallSites, 3);
+    text = step(doc, text, 'lam=2.0', 'lam=3.0');
+    assert.equal(doc.rereadCallSites, 0);
+    text = step(doc, text, "    optimizer='adam',\n)", "    optimizer='sgd',\n)");
+    assert.equal(doc.rereadCallSites, 1); // the multi-line compile of b
+    text = step(doc, text, 'loss=a,', 'loss=c,');
+    assert.equal(doc.rereadCallSites, 1);
+    const models = doc.update(text, []).models;
+    assert.deepEqual(models.map((m) => m.usages.map((u) => u.kind)), [[], ['compile', 'fit'], ['compile', 'fit']]);
+    doc.dispose();
+  });
 });
