@@ -1,0 +1,159 @@
+// Jupyter notebooks end to end in a real VS Code (code-server + Chromium, built-in `ipynb` support, no Jupyter
+// extension or kernel): VS Code gives each code cell to extensions as its own `python` text document (scheme
+// `vscode-notebook-cell`), so a cell holding a constrained loss gets Loss Lab diagnostics in the cell editor and in
+// the Problems panel (under the notebook's name, with cell-relative lines), and its quick fixes apply in the cell.
+// Expectations: the same analysis core run in this process on the cell's text.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { analyzeSource, initParsers } from '../../src/analysis/index';
+import { applyEdits } from '../../src/analysis/fixes/apply';
+import { runRules } from '../../src/analysis/rules/index';
+import { reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+
+const importCell = 'import tensorflow as tf\n';
+const lossCell = `def constrained_loss(y_true, y_pred, lambda_param=1.0):
+    cross_entropy = tf.keras.losses.categorical_crossentropy(y_true, y_pred)
+    sum_penalty = tf.reduce_mean(tf.abs(tf.reduce_sum(y_pred, axis=-1) - 1.0))
+    return cross_entropy + lambda_param * sum_penalty
+
+model.compile(loss=constrained_loss, optimizer='adam')`;
+
+/** nbformat 4 stores a cell's source as lines that keep their `\n`. */
+const sourceLines = (text: string) => text.split(/(?<=\n)/);
+
+function notebook(): string {
+  return JSON.stringify(
+    {
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: sourceLines('# Sum-to-one constraint (seed example 1)\n') },
+        { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: sourceLines(importCell) },
+        { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: sourceLines(lossCell) },
+      ],
+      metadata: {
+        kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' },
+        language_info: { name: 'python' },
+      },
+      nbformat: 4,
+      nbformat_minor: 5,
+    },
+    null,
+    1,
+  );
+}
+
+interface Problem {
+  file: string;
+  code: string;
+  line: number;
+}
+
+/** The Loss Lab entries of the Problems panel: file, code, line. */
+async function readProblems(session: VSCodeSession): Promise<Problem[]> {
+  await session.runCommand('Focus on Problems View');
+  await session.page.locator('.markers-panel').first().waitFor({ timeout: 15_000 });
+  const rows = await session.page.locator('.markers-panel .monaco-list-row').evaluateAll((elements) => {
+    const sorted = [...elements].sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')));
+    const out: { file: string; code: string; line: number; source: string }[] = [];
+    let file = '';
+    for (const row of sorted) {
+      const label = row.querySelector('.resource-label-container .label-name');
+      if (label) file = label.textContent ?? '';
+      else if (row.querySelector('.marker-icon')) {
+        const at = /\[Ln (\d+),/.exec(row.querySelector('.marker-line')?.textContent ?? '');
+        out.push({ file, code: row.querySelector('.marker-code')?.textContent ?? '', line: at ? Number(at[1]) : 0, source: row.querySelector('.marker-source')?.textContent ?? '' });
+      }
+    }
+    return out;
+  });
+  return rows.filter((r) => r.source === 'Loss Lab').map(({ file, code, line }) => ({ file, code, line }));
+}
+
+async function waitForProblems(session: VSCodeSession, ok: (p: Problem[]) => boolean, what: string): Promise<Problem[]> {
+  const end = Date.now() + 30_000;
+  let last: Problem[] = [];
+  while (Date.now() < end) {
+    last = await readProblems(session);
+    if (ok(last)) return last;
+    await session.page.waitForTimeout(750);
+  }
+  assert.fail(`${what}; the Problems panel shows: ${JSON.stringify(last)}`);
+}
+
+const keys = (ps: { code: string; line: number }[]) => ps.map((p) => `${p.code}@${p.line}`).sort();
+const coreKeys = (text: string) => keys(runRules(analyzeSource(text, 'python'), text).map((f) => ({ code: f.code, line: f.range.startLine + 1 })));
+
+describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => {
+  let session: VSCodeSession;
+  let workspace: string;
+  const name = 'constrained.ipynb';
+
+  before(async () => {
+    await initParsers();
+    workspace = mkdtempSync(join(tmpdir(), 'loss-lab-nb-'));
+    writeFileSync(join(workspace, name), notebook());
+    session = await startVSCode({ workspace });
+  });
+
+  after(async () => {
+    await session?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('a Python cell holding a constrained loss gets squiggles and Problems entries; its quick fix applies in the cell', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const { page } = session;
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget').waitFor({ state: 'visible' });
+      await page.keyboard.type(name);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Enter');
+      // Opened in the notebook editor (the built-in ipynb serializer), not as JSON text.
+      const lossCellEditor = page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: /constrained_loss/ }).first();
+      await lossCellEditor.waitFor({ timeout: 30_000 });
+
+      await lossCellEditor.locator('.squiggly-warning').first().waitFor({ state: 'attached', timeout: 45_000 });
+      await lossCellEditor.locator('.squiggly-info').first().waitFor({ state: 'attached', timeout: 10_000 });
+      await session.screenshot('notebook-cell-squiggles');
+
+      const want = coreKeys(lossCell);
+      assert.deepEqual(want, ['LL102@6', 'LL107@3'], 'precondition: the core flags the compile call and the L1 residual');
+      const problems = await waitForProblems(session, (ps) => ps.some((p) => p.file === name), 'the notebook has Loss Lab entries');
+      assert.deepEqual(keys(problems.filter((p) => p.file === name)), want, 'entries under the notebook, at cell-relative lines');
+      await session.screenshot('notebook-problems');
+
+      // Quick fix inside the cell: put the cursor on the LL107 squiggle, Ctrl+., pick the square fix.
+      const finding = runRules(analyzeSource(lossCell, 'python'), lossCell).find((f) => f.code === 'LL107');
+      const fix = finding?.fixes.find((f) => f.isPreferred);
+      assert.ok(fix, 'LL107 has a preferred fix');
+      // The squiggle is a decoration under the text: click the text at its middle, as a user would.
+      const box = await lossCellEditor.locator('.squiggly-info').first().boundingBox();
+      assert.ok(box, 'the LL107 squiggle is on screen');
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await page.keyboard.press('Control+.');
+      const menu = page.locator('.action-widget').first();
+      const item = menu.locator('.monaco-list-row', { hasText: fix.title }).first();
+      await item.waitFor({ timeout: 15_000 });
+      await session.screenshot('notebook-quickfix-menu');
+      await item.click();
+      await lossCellEditor.locator('.squiggly-info').first().waitFor({ state: 'detached', timeout: 30_000 });
+
+      // Save the notebook and read the cell back from disk: the fix is the one the core computed.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+S');
+      await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 15_000 });
+      const saved = JSON.parse(readFileSync(join(workspace, name), 'utf8')) as { cells: { source: string[] | string }[] };
+      const cellText = [saved.cells[2].source].flat().join('');
+      assert.equal(cellText, applyEdits(lossCell, fix.edits), 'the cell holds the fixed code');
+      const after = await waitForProblems(
+        session,
+        (ps) => !ps.some((p) => p.file === name && p.code === 'LL107'),
+        'LL107 is gone from the notebook',
+      );
+      assert.deepEqual(keys(after.filter((p) => p.file === name)), coreKeys(cellText), 'what the core finds in the fixed cell');
+      await session.screenshot('notebook-quickfix-applied');
+    });
+  });
+});
