@@ -1,7 +1,7 @@
 // `loss-lab check <files or folders> [--json]`: the editor's rules on the command line, for CI and pre-commit.
 // Prints `file:line:col code message` (1-based), or a JSON report; exit 1 when a warning or an error is found,
 // 0 otherwise, 2 on usage errors (unknown option, missing path, nothing to check).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis/index';
 import type { SourceLanguage } from '../analysis/ir';
@@ -68,7 +68,13 @@ export function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' {
 export function collectFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
   const visit = (p: string, explicit: boolean): void => {
-    const st = statSync(p);
+    // Inside folders: symbolic links are not followed (no loops) and unreadable entries are skipped.
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = explicit ? statSync(p) : lstatSync(p);
+    } catch {
+      return;
+    }
     if (st.isDirectory()) {
       for (const name of readdirSync(p).sort()) {
         if (SKIPPED_DIRS.has(name)) continue;

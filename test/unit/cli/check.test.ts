@@ -2,7 +2,7 @@
 // files in dist/wasm, as the real build lays them out) and runs bin/loss-lab.js against it as a user would.
 import assert from 'node:assert/strict';
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,7 +96,7 @@ describe('loss-lab check (built CLI)', () => {
     assert.match(info.stdout, /^test\/fixtures\/rules\/LL107\/fires\/keras_abs_residual\.py:5:34 LL107 Penalty `sum_penalty` takes the absolute value/);
   });
 
-  it('checks folders recursively, skipping node_modules and .git', () => {
+  it('checks folders recursively, skipping node_modules, .git, symlink loops and dangling links', () => {
     const dir = mkdtempSync(join(tmp, 'proj-'));
     mkdirSync(join(dir, 'src', 'nested'), { recursive: true });
     mkdirSync(join(dir, 'node_modules', 'pkg'), { recursive: true });
@@ -106,6 +106,8 @@ describe('loss-lab check (built CLI)', () => {
     writeFileSync(join(dir, 'node_modules', 'pkg', 'loss.py'), bad);
     writeFileSync(join(dir, '.git', 'loss.py'), bad);
     writeFileSync(join(dir, 'notes.txt'), 'not code');
+    symlinkSync(dir, join(dir, 'src', 'loop'));
+    symlinkSync(join(dir, 'missing.py'), join(dir, 'src', 'dangling.py'));
     const r = run(['check', '.'], dir);
     assert.equal(r.status, 1, r.stderr);
     assert.deepEqual(lines(r.stdout).map((l) => l.split(' ')[0]), ['src/nested/loss.py:9:1']);
