@@ -49,8 +49,9 @@ async function post(page: Page, ...messages: HostToWebview[]): Promise<void> {
   await page.evaluate((ms) => {
     for (const m of ms) window.postMessage(m, '*');
   }, messages);
-  // Two frames: the panel redraws on the next animation frame.
+  // The panel redraws on a later animation frame: wait until it has drawn everything it received.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForFunction(() => (window as unknown as { lossLabPanel: { settled: boolean } }).lossLabPanel.settled, undefined, { polling: 'raf' });
 }
 
 const sent = (page: Page) => page.evaluate(() => (window as unknown as { __sent: { type: string; [k: string]: unknown }[] }).__sent);

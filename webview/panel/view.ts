@@ -44,6 +44,11 @@ export class PanelView {
   /** Frames drawn so far (the render bench reads it). */
   framesDrawn = 0;
 
+  /** True when every message received so far is drawn (tests wait for it). */
+  get settled(): boolean {
+    return this.frame === 0 && this.timer === 0;
+  }
+
   private readonly title = el('h1', { id: 'title' }, 'Loss Lab training');
   private readonly backend = el('span', { id: 'backend' }, '');
   private readonly speed = el('span', { id: 'steps-per-second' }, '');
