@@ -56,8 +56,9 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   // Each returned scalar is its own tensor (a caller may keep one and dispose another), built with as few ops as
   // possible: every op costs a fixed overhead per step on the wasm backend.
   const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
-  return (yTrue, yPred) =>
+  return (yTrueIn, yPredIn) =>
     tf.tidy((): TensorContainer => {
+      const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, yTrueIn, yPredIn) : [yTrueIn, yPredIn];
       const env: Env = { tf, ops, yTrue, yPred, lookup };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
@@ -72,6 +73,18 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const out: LossValues = { total: sumOf(weightedAll) as Scalar, original: sumOf(weightedBase) as Scalar, terms: values };
       return out as unknown as TensorContainer;
     }) as unknown as LossValues;
+}
+
+/**
+ * Keras calls a compiled loss function with targets and predictions whose ranks differ by at most the trailing
+ * 1 (`squeeze_or_expand_dimensions`): y_true [B] with y_pred [B, 1] arrives as two [B] tensors, not as a [B, B]
+ * broadcast. Sparse labels [B] with predictions [B, C] are left alone.
+ */
+function kerasAligned(tf: Tf, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor] {
+  const last = (t: Tensor) => t.shape[t.rank - 1];
+  if (yPred.rank === yTrue.rank + 1 && last(yPred) === 1) return [yTrue, tf.squeeze(yPred, [yPred.rank - 1])];
+  if (yTrue.rank === yPred.rank + 1 && last(yTrue) === 1) return [tf.squeeze(yTrue, [yTrue.rank - 1]), yPred];
+  return [yTrue, yPred];
 }
 
 /** sign · weight: a plain number when the weight is one (the usual λ), else a scalar tensor. */

@@ -170,5 +170,15 @@ describe('interpreter semantics', () => {
     assert.deepEqual(evalTensor('keras', call('keras.ops.maximum', [yp], { x2: num(0) }), [0], y).values, [0, 2, 0.5]);
     assert.deepEqual(evalTensor('keras', call('keras.ops.where', [call('keras.ops.less', [yp, num(0)]), neg(yp), yp]), [0], y).values, [1, 2, 0.5]);
   });
+
+  it('Keras squeezes a trailing 1 so y_true [B] meets y_pred [B, 1] sample by sample (PyTorch broadcasts, as torch does)', () => {
+    const mse = (fw: 'keras' | 'pytorch') =>
+      lossModel(fw, [{ expr: fw === 'keras' ? call('tf.keras.losses.mean_squared_error', [yt, yp]) : call('F.mse_loss', [yp, yt]) }]);
+    close(run(mse('keras'), [1, 2], [[1], [4]]).total, (0 + 4) / 2);
+    // torch: [2, 1] − [2] broadcasts to [2, 2]: ((0)² + (−1)² + (3)² + (2)²) / 4
+    close(run(mse('pytorch'), [1, 2], [[1], [4]]).total, (0 + 1 + 9 + 4) / 4);
+    // Sparse labels [B] with [B, C] predictions are not touched.
+    close(run(lossModel('keras', [{ expr: call('tf.keras.losses.sparse_categorical_crossentropy', [yt, yp]) }]), [0, 1], [[0.5, 0.5], [0.5, 0.5]]).total, Math.log(2), 1e-5);
+  });
 });
 
