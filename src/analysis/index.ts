@@ -36,10 +36,18 @@ export function languageOf(fileNameOrLanguageId: string): SourceLanguage | undef
   return Object.hasOwn(languageIds, ext) ? languageIds[ext] : undefined;
 }
 
-/** TSX needs its own grammar (the TypeScript one reads `<div>` as a type assertion). */
-function grammarFor(language: SourceLanguage, fileName?: string, tsx?: boolean): Grammar {
-  if (language === 'typescript' && (tsx || /\.tsx$/i.test(fileName ?? ''))) return 'tsx';
-  return language;
+/** A closing JSX tag or a self-closing one: TypeScript source that needs the TSX grammar. */
+const jsxLike = /<\/[A-Za-z]|\/>/;
+
+/**
+ * TSX needs its own grammar (the TypeScript one reads `<div>` as a type assertion). Chosen by the caller (`tsx`), by
+ * a `.tsx` file name, else, when neither is given, by JSX in the text.
+ */
+function grammarFor(language: SourceLanguage, source: string, fileName?: string, tsx?: boolean): Grammar {
+  if (language !== 'typescript') return language;
+  if (tsx !== undefined) return tsx ? 'tsx' : 'typescript';
+  if (fileName) return /\.tsx$/i.test(fileName) ? 'tsx' : 'typescript';
+  return jsxLike.test(source) ? 'tsx' : 'typescript';
 }
 
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -84,7 +92,7 @@ export function analyzeSource(source: string, language: SourceLanguage, fileName
   if (!parsersReady()) return notReady(language);
   let tree: Tree | null = null;
   try {
-    const parser = sharedParser(grammarFor(language, fileName));
+    const parser = sharedParser(grammarFor(language, source, fileName));
     tree = parser.parse(source);
     if (!tree) return notReady(language, new Error('the parser returned no tree'));
     return analyzeTree(tree, source, language, parser);
@@ -102,6 +110,7 @@ export function analyzeSource(source: string, language: SourceLanguage, fileName
  */
 export class DocumentAnalyzer {
   private parser?: ReturnType<typeof createParser>;
+  private grammar?: Grammar;
   private tree?: Tree;
   /** Definitions and call sites analysed before, by text: after an edit only the changed ones are read again. */
   private readonly caches: Caches = { definitions: new DefinitionCache(), usages: new UsageCache() };
@@ -114,14 +123,23 @@ export class DocumentAnalyzer {
   update(text: string, edits?: TextEditDelta[]): FileAnalysis {
     if (!parsersReady()) return notReady(this.language);
     try {
-      this.parser ??= createParser(grammarFor(this.language, this.options.fileName, this.options.tsx));
+      const grammar = grammarFor(this.language, text, this.options.fileName, this.options.tsx);
+      if (grammar !== this.grammar) {
+        // first parse, or JSX appeared in a TypeScript document: a new parser, and no old tree to reuse
+        this.parser?.delete();
+        this.tree?.delete();
+        this.tree = undefined;
+        this.parser = createParser(grammar);
+        this.grammar = grammar;
+      }
+      const parser = this.parser as ReturnType<typeof createParser>;
       const old = edits && edits.length > 0 ? this.tree : undefined;
       if (old) for (const e of edits ?? []) old.edit(e);
-      const tree = this.parser.parse(text, old ?? null);
+      const tree = parser.parse(text, old ?? null);
       if (!tree) return notReady(this.language, new Error('the parser returned no tree'));
       this.tree?.delete();
       this.tree = tree;
-      return analyzeTree(tree, text, this.language, this.parser, this.caches);
+      return analyzeTree(tree, text, this.language, parser, this.caches);
     } catch (err) {
       this.tree?.delete();
       this.tree = undefined; // the next update parses from scratch
@@ -144,5 +162,6 @@ export class DocumentAnalyzer {
     this.tree = undefined;
     this.parser?.delete();
     this.parser = undefined;
+    this.grammar = undefined;
   }
 }

@@ -1,6 +1,7 @@
 // TypeScript/JavaScript (TF.js) front end: the same IR as Python, arithmetic methods normalised to binary nodes.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { DocumentAnalyzer } from '../../../src/analysis/index';
 import { analyze, model, ready, termSummary } from './helpers';
 
 before(() => ready);
@@ -86,6 +87,22 @@ const fexpr = function (yTrue, yPred, lam = 0.1) {
     assert.equal(a.framework, 'tfjs');
     assert.equal(m.kind, 'function');
     assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:mean*lam']);
+  });
+
+  it('picks the TSX grammar for JSX when no file name says which, in one-shot and incremental analysis', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+const l = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.meanSquaredError(yTrue, yPred);
+export const View = () => <div className="x">{String(1)}</div>;
+`;
+    assert.deepEqual(analyze(src, 'typescript').syntaxErrors, []);
+    const doc = new DocumentAnalyzer('typescript');
+    assert.ok(doc.update('const a = 1;\n').syntaxErrors.length === 0);
+    const withJsx = doc.update(src); // JSX appears: a new parser, no old tree reused
+    assert.deepEqual(withJsx.syntaxErrors, []);
+    assert.deepEqual(withJsx.models.map((m) => m.name), ['l']);
+    doc.dispose();
+    // an old-style type assertion in a .ts file keeps the TypeScript grammar
+    assert.deepEqual(analyze('const x = <number>y;\nconst l = (yTrue, yPred) => (<any>yPred).abs().mean();\n', 'typescript', 'a.ts').syntaxErrors, []);
   });
 
   it('parses .tsx with the TSX grammar', () => {
