@@ -99,5 +99,9 @@ describe('TF.js op table', () => {
     close(evalExpr('tfjs', call('Math.max', [num(1), num(4), num(2)]), [0], [0]), 4);
     assert.throws(() => evalExpr('tfjs', call('Math.abs', [yp]), [0], [[-1]]), /Math\.abs takes numbers; use tf\.abs/);
   });
+
+  it('tf.losses.* need labels and predictions of one shape, as TF.js checks (no silent broadcast)', () => {
+    assert.throws(() => evalExpr('tfjs', call('tf.losses.meanSquaredError', [yt, yp]), [1, 2], [[1], [2]]), /labels \[2\] and predictions \[2, 1\] must have the same shape/);
+  });
 });
 

@@ -98,7 +98,15 @@ function reduceLoss(a: OpArgs, losses: Tensor): Tensor {
   return divNoNan(tf, tf.sum(weighted), nonZero);
 }
 
-const two = (a: OpArgs, first: string, second: string) => [asFloat(a.tf, a.tensor(first)), asFloat(a.tf, a.tensor(second))] as const;
+/** The two tensors of a tf.losses.* call, whose shapes must match exactly (tfjs checks it, it does not broadcast). */
+function two(a: OpArgs, first: string, second: string): readonly [Tensor, Tensor] {
+  const x = asFloat(a.tf, a.tensor(first));
+  const y = asFloat(a.tf, a.tensor(second));
+  if (x.shape.join() !== y.shape.join()) {
+    throw new Error(`${first} [${x.shape.join(', ')}] and ${second} [${y.shape.join(', ')}] must have the same shape (TF.js does not broadcast here)`);
+  }
+  return [x, y];
+}
 
 const losses: OpTable = {
   meanSquaredError: op(['labels', 'predictions', 'weights', 'reduction'], (a) => {
