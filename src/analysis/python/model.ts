@@ -1,7 +1,7 @@
 // One Python loss definition → a LossModel (without usages and output activation, which are file-wide).
 import type { Expr, Framework, LossModel, LossParam, NameRef } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { buildTerms } from '../terms/build';
+import { buildTerms, computesLossValue } from '../terms/build';
 import { some } from '../terms/expr';
 import { pickRoles } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
@@ -12,6 +12,8 @@ import type { ParamInfo } from './params';
 import type { Scope } from './scope';
 
 type Call = Extract<Expr, { kind: 'call' }>;
+
+const LOSS_CLASS = /loss|criterion|objective|penalty|constraint|regulari[sz]/i;
 
 export interface FileContext {
   imports: ImportMap;
@@ -67,6 +69,9 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     returned.value = returned.value.items[0];
     returned.node = first;
   }
+
+  // A model class's forward(self, inputs, targets) reads like a loss by its names; only a loss value makes it one.
+  if (def.kind === 'module-forward' && !LOSS_CLASS.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };
   for (const p of [...def.outerParams, ...def.params]) {

@@ -1,8 +1,8 @@
 // Builds the terms of a loss from its returned expression (ir.ts `Term`), once for every front end.
 import type { Expr, Term } from '../ir';
 import { recogniseConstraint } from './constraints';
-import { mentionsRef, some } from './expr';
-import { isFrameworkLossCallee } from './ops';
+import { mentionsRef, opName, some } from './expr';
+import { isFrameworkLossCallee, reductionOps } from './ops';
 import { splitTerms, weightParamOf } from './split';
 import type { Defaults } from './values';
 
@@ -90,4 +90,17 @@ function mostCommon(names: (string | undefined)[]): string | undefined {
   let best: string | undefined;
   for (const [n, c] of counts) if (!best || c > (counts.get(best) ?? 0)) best = n;
   return best;
+}
+
+/**
+ * True when an expression computes a loss value: it calls a framework loss or reduces (mean/sum) something. A
+ * model's `forward(self, inputs, targets)` that returns layer outputs does not; a loss module's forward does.
+ */
+export function computesLossValue(e: Expr, knownLosses?: ReadonlySet<string>): boolean {
+  return some(e, (n) => {
+    if (n.kind === 'call' && (isFrameworkLossCallee(n.callee) || !!knownLosses?.has(n.callee))) return true;
+    if (n.kind === 'method' && isFrameworkLossCallee(n.method)) return true;
+    const op = opName(n);
+    return op !== undefined && op in reductionOps;
+  });
 }

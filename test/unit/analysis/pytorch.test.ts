@@ -134,3 +134,18 @@ def l(pred: torch.Tensor, target: torch.Tensor, *, lam: float = 0.1, **kw) -> to
     assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:mean*lam']);
   });
 });
+
+describe('PyTorch modules that are models, not losses', () => {
+  it('does not take a model whose forward(inputs, targets) returns layer outputs', () => {
+    const a = analyze(`import torch.nn as nn
+class Seq2Seq(nn.Module):
+    def forward(self, inputs, targets):
+        return self.decoder(self.encoder(inputs), targets)
+
+class SumToOne(nn.Module):
+    def forward(self, probs, target):
+        return (probs.sum(dim=1) - 1).abs().mean()
+`);
+    assert.deepEqual(a.models.map((m) => m.name), ['SumToOne']);
+  });
+});
