@@ -273,6 +273,25 @@ describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 },
     });
   });
 
+  it('"Show documentation for LL110" from the light bulb opens the rule page shipped with the extension', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const file = 'example3_sparsity.py';
+      await showFile(session, file);
+      const finding = coreFindings(await session.editorText()).find((f) => f.code === 'LL110');
+      assert.ok(finding, 'the core finds LL110 in example 3');
+      await goTo(session.page, finding.range.startLine + 1, finding.range.startCol + 1);
+      await pickQuickFix(session, 'Show documentation for LL110', 'diagnostics-doc-action-menu');
+      // The page opens in the Markdown preview, beside or in place of the code.
+      await session.page.locator('.tabs-container .tab', { hasText: 'LL110.md' }).first().waitFor({ timeout: 30_000 });
+      const page = readFileSync(join(repo, 'docs', 'rules', 'LL110.md'), 'utf8');
+      const heading = /^#\s+(.+)$/m.exec(page)?.[1]?.trim() ?? 'LL110';
+      const frame = await session.findFrame(`text=${heading.slice(0, 30)}`, 30_000);
+      assert.ok(frame, 'the preview shows the page');
+      await session.screenshot('diagnostics-doc-page');
+      await session.page.keyboard.press('Control+W');
+    });
+  });
+
   it('breaking the syntax of one function keeps the diagnostics of the other; repairing it brings them back', async (t) => {
     await reportOnFailure(t, session, async () => {
       const file = 'two_losses.py';
