@@ -130,5 +130,27 @@ describe('Keras losses (closed form)', () => {
     close(evalExpr('keras', cls('MeanSquaredError'), [[0, 1]], [[1, 3]]), 2.5, 1e-6);
     close(evalExpr('keras', cls('Huber', { delta: num(0.5) }), [[0]], [[2]]), 0.5 * 2 - 0.125, 1e-6);
   });
+
+  it('log_cosh, MAPE, MSLE, hinge (0/1 labels → ±1), squared hinge, Poisson, cosine similarity', () => {
+    const t = [[0, 1, 1], [1, 0, 1]];
+    const p = [[0.3, 0.8, -0.4], [1.5, 0.2, 0.9]];
+    const rows = (f: (y: number, q: number) => number) => mean(t.map((row, i) => mean(row.map((y, j) => f(y, p[i][j])))));
+    const k = (name: string) => evalExpr('keras', call(`tf.keras.losses.${name}`, [yt, yp]), t, p);
+    close(k('log_cosh'), rows((y, q) => Math.log(Math.cosh(q - y))), 1e-5, 'log_cosh');
+    close(k('logcosh'), rows((y, q) => Math.log(Math.cosh(q - y))), 1e-5, 'logcosh');
+    close(k('mape'), rows((y, q) => (100 * Math.abs(y - q)) / Math.max(Math.abs(y), EPS)), 1e-4, 'mape');
+    close(k('msle'), rows((y, q) => (Math.log(Math.max(q, EPS) + 1) - Math.log(Math.max(y, EPS) + 1)) ** 2), 1e-5, 'msle');
+    close(k('hinge'), rows((y, q) => Math.max(1 - (2 * y - 1) * q, 0)), 1e-5, 'hinge');
+    close(k('squared_hinge'), rows((y, q) => Math.max(1 - (2 * y - 1) * q, 0) ** 2), 1e-5, 'squared_hinge');
+    const pos = [[0.3, 0.8, 0.4], [1.5, 0.2, 0.9]];
+    close(evalExpr('keras', call('tf.keras.losses.poisson', [yt, yp]), t, pos), mean(t.map((row, i) => mean(row.map((y, j) => pos[i][j] - y * Math.log(pos[i][j] + EPS))))), 1e-5, 'poisson');
+    const cos = t.map((row, i) => {
+      const dot = row.reduce((s2, y, j) => s2 + y * p[i][j], 0);
+      const n = (v: number[]) => Math.sqrt(v.reduce((s2, x) => s2 + x * x, 0));
+      return -dot / (n(row) * n(p[i]));
+    });
+    close(k('cosine_similarity'), mean(cos), 1e-5, 'cosine_similarity');
+    close(evalExpr('keras', call('tf.keras.losses.CosineSimilarity', [yt, yp]), t, p), mean(cos), 1e-5, 'CosineSimilarity()');
+  });
 });
 

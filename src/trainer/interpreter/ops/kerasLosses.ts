@@ -4,6 +4,7 @@
 import { op } from '../args';
 import type { OpArgs, OpTable, Tensor, Tf } from '../types';
 import { asFloat } from '../values';
+import { kerasMoreAliases, kerasMoreLosses } from './kerasMoreLosses';
 import { clip, compare, logSoftmax, softplus, where } from './shared';
 
 export const KERAS_EPSILON = 1e-7;
@@ -82,6 +83,7 @@ export const kerasLossFunctions: OpTable = {
     const cp = clip(tf, p, KERAS_EPSILON, 1);
     return tf.sum(tf.mul(ct, tf.log(tf.div(ct, cp))), -1);
   }),
+  ...kerasMoreLosses,
 };
 
 const aliases: Record<string, string> = {
@@ -93,6 +95,7 @@ const aliases: Record<string, string> = {
   kld: 'kl_divergence',
   KLD: 'kl_divergence',
   kullback_leibler_divergence: 'kl_divergence',
+  ...kerasMoreAliases,
 };
 
 /** The loss functions under every prefix Keras code reaches them by (`tf.keras.losses.mse`, `keras.losses.…`). */

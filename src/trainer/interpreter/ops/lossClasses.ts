@@ -16,6 +16,13 @@ const kerasClasses: Record<string, string> = {
   MeanAbsoluteError: 'mean_absolute_error',
   Huber: 'huber',
   KLDivergence: 'kl_divergence',
+  LogCosh: 'log_cosh',
+  MeanAbsolutePercentageError: 'mean_absolute_percentage_error',
+  MeanSquaredLogarithmicError: 'mean_squared_logarithmic_error',
+  Hinge: 'hinge',
+  SquaredHinge: 'squared_hinge',
+  Poisson: 'poisson',
+  CosineSimilarity: 'cosine_similarity',
 };
 
 /** A Keras loss object: per-sample values, optionally weighted, reduced by `reduction` (default: mean over the batch). */
