@@ -176,8 +176,8 @@ export async function openPanelPage(options: { script?: string; chromiumPath?: s
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     pages['fake-vscode.js'] = fakeVsCode + (options.script ?? '');
     pages['favicon.ico'] = '';
-    // A few of the variables VS Code's dark theme sets, so the panel is styled as it is in the editor.
-    pages['theme.css'] = `body { ${Object.entries(darkTheme).map(([k, v]) => `${k}: ${v};`).join(' ')} }`;
+    // A few of the variables VS Code's dark theme sets (on <html>, as VS Code does), so the panel looks as in the editor.
+    pages['theme.css'] = `html { ${Object.entries(darkTheme).map(([k, v]) => `${k}: ${v};`).join(' ')} }`;
     // The panel's real HTML and CSP; one more nonce'd script in front of it stands in for VS Code.
     pages['index.html'] = panelHtml({ cspSource: origin, scriptUri: `${origin}/panel.js`, styleUri: `${origin}/panel.css`, title: 'panel', nonce })
       .replace('<script nonce', `<script nonce="${nonce}" src="${origin}/fake-vscode.js"></script>\n<script nonce`)

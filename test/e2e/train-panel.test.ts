@@ -167,6 +167,11 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     const afterChange = await page.locator('vscode-checkbox[data-run="lambda-0"]').evaluate((e) => (e as HTMLElement).style.getPropertyValue('--run-colour'));
     assert.notEqual(afterChange, before);
     assert.equal(afterChange, '#0000aa');
+    // A theme of the same kind changes only the variables VS Code sets on <html>.
+    await page.evaluate(() => document.documentElement.style.setProperty('--vscode-charts-orange', '#aa5500'));
+    await post(page);
+    const orange = await page.locator('vscode-checkbox[data-run="lambda-1"]').evaluate((e) => (e as HTMLElement).style.getPropertyValue('--run-colour'));
+    assert.equal(orange, '#aa5500');
   });
 
   it('shows an error with "Show in code", which asks the host to reveal the line', async () => {

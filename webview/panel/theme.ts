@@ -36,9 +36,20 @@ export function readTheme(el: HTMLElement = document.body): ChartTheme {
   };
 }
 
-/** Calls `onChange` when VS Code switches the colour theme (the body's class or inline style changes). */
+/**
+ * Calls `onChange` (once per burst) when VS Code switches the colour theme: it sets the `--vscode-*` variables on
+ * <html>'s style and the theme kind as <body>'s class (vscode-light, vscode-dark, …) and data attributes.
+ */
 export function onThemeChange(onChange: () => void): () => void {
-  const observer = new MutationObserver(() => onChange());
-  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'style', 'data-vscode-theme-kind'] });
+  let pending = 0;
+  const observer = new MutationObserver(() => {
+    if (pending) return;
+    pending = requestAnimationFrame(() => {
+      pending = 0;
+      onChange();
+    });
+  });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'style', 'data-vscode-theme-kind', 'data-vscode-theme-name'] });
   return () => observer.disconnect();
 }
