@@ -55,6 +55,17 @@ function emptyAnalysis(language: SourceLanguage): FileAnalysis {
   return { language, models: [], syntaxErrors: [] };
 }
 
+/**
+ * How the analysis core reports that a whole file failed (it never throws; see src/analysis/index.ts): no models and
+ * a problem saying so. Such a result must not replace a good one, or a crash would wipe the file's diagnostics.
+ */
+const wholeFileFailure = /^Loss Lab could not (parse|analyse) this file/;
+
+function failureOf(analysis: FileAnalysis): string | undefined {
+  if (analysis.models.length > 0) return undefined;
+  return analysis.syntaxErrors.find((p) => wholeFileFailure.test(p.message))?.message;
+}
+
 const describe = (err: unknown): string => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
 export class AnalysisService implements vscode.Disposable {
@@ -202,6 +213,8 @@ export class AnalysisService implements vscode.Disposable {
       const started = performance.now();
       const analysis = entry.analyzer.update(text, edits);
       const ms = performance.now() - started;
+      const failure = failureOf(analysis);
+      if (failure) throw new Error(failure);
       entry.analysis = analysis;
       entry.version = version;
       this.ctx.output.trace(
