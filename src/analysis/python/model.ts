@@ -13,7 +13,7 @@ import type { Scope } from './scope';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
-const LOSS_CLASS = /loss|criterion|objective|penalty|constraint|regulari[sz]/i;
+const LOSS_NAME = /loss|criterion|objective|penalty|constraint|regulari[sz]|cost/i;
 
 export interface FileContext {
   imports: ImportMap;
@@ -70,8 +70,11 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     returned.node = first;
   }
 
-  // A model class's forward(self, inputs, targets) reads like a loss by its names; only a loss value makes it one.
-  if (def.kind === 'module-forward' && !LOSS_CLASS.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
+  // `forward(self, inputs, targets)` of a model, or `collate(inputs, labels)`, reads like a loss by its parameter
+  // names; unless the name says loss, or the parameters are Keras's own (y_true, y_pred: Keras reduces what the
+  // function returns), only computing a loss value (a framework loss, a mean or sum) makes it one.
+  const kerasPair = /^y_?true$/i.test(roles.yTrue) && /^y_?pred$/i.test(roles.yPred);
+  if (!kerasPair && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };
   for (const p of [...def.outerParams, ...def.params]) {

@@ -166,6 +166,14 @@ def total(y_true, y_pred, lam=0.1):
     assert.deepEqual(model(a, 'my_base').usages.map((u) => [u.kind, u.range.startLine]), [['call', 5]]);
   });
 
+  it('takes an unreduced (y_true, y_pred) function as a loss: Keras reduces what it returns', () => {
+    const a = analyze(`from tensorflow.keras import backend as K
+def my_mse(y_true, y_pred):
+    return K.square(y_pred - y_true)
+`);
+    assert.deepEqual(a.models.map((m) => m.name), ['my_mse']);
+  });
+
   it('does not take helpers that are not losses', () => {
     const a = analyze(`import tensorflow as tf
 def helper(x):

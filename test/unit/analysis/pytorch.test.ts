@@ -149,3 +149,17 @@ class SumToOne(nn.Module):
     assert.deepEqual(a.models.map((m) => m.name), ['SumToOne']);
   });
 });
+
+describe('PyTorch helpers that are not losses', () => {
+  it('does not take a function that only reshapes its (inputs, labels)', () => {
+    const a = analyze(`import torch
+def collate(inputs, labels):
+    return torch.stack(inputs), labels
+def accuracy_penalty(outputs, labels):
+    return outputs.argmax(1)
+def my_objective(pred, target):
+    return pred - target
+`);
+    assert.deepEqual(a.models.map((m) => m.name), ['accuracy_penalty', 'my_objective']);
+  });
+});
