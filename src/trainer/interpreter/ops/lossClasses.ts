@@ -50,6 +50,10 @@ const torchModules: Record<string, string> = {
   BCELoss: 'binary_cross_entropy',
   BCEWithLogitsLoss: 'binary_cross_entropy_with_logits',
   KLDivLoss: 'kl_div',
+  PoissonNLLLoss: 'poisson_nll_loss',
+  SoftMarginLoss: 'soft_margin_loss',
+  MultiLabelSoftMarginLoss: 'multilabel_soft_margin_loss',
+  HingeEmbeddingLoss: 'hinge_embedding_loss',
 };
 
 export const kerasLossClasses: OpTable = Object.fromEntries(

@@ -3,6 +3,7 @@ import { op } from '../args';
 import type { OpArgs, OpTable, Tensor, Tf } from '../types';
 import { asFloat } from '../values';
 import { applyReduction, logSoftmax, softplus } from './shared';
+import { torchMoreLosses } from './torchMoreLosses';
 
 const pair = (a: OpArgs) => [asFloat(a.tf, a.tensor('input')), asFloat(a.tf, a.tensor('target'))] as const;
 
@@ -138,6 +139,7 @@ export const torchLossFunctions: OpTable = {
     if (a.string('reduction', 'mean') === 'batchmean') return tf.div(tf.sum(loss), loss.rank > 0 ? loss.shape[0] : 1);
     return applyReduction(tf, a, loss);
   }),
+  ...torchMoreLosses,
 };
 
 /** `F.x` and `torch.nn.functional.x`. */
