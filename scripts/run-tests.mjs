@@ -28,5 +28,7 @@ if (files.length === 0) {
   console.error(`no *.test.ts files under ${folder}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...options, ...files], { stdio: 'inherit' });
+// --test-force-exit: a test file whose tests are done exits even if something it started (a child process, a
+// timer) is still alive, so a leak fails that file's tests instead of hanging the whole run.
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', ...options, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
