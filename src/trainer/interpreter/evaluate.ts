@@ -47,6 +47,8 @@ const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {
   // Devices do not matter to the trainer: `.to(x.device)` keeps the tensor as it is.
   device: (_tf, v) => (isTensor(v) ? 'cpu' : undefined),
   T: (tf, v) => (isTensor(v) ? tf.transpose(v) : undefined),
+  // JS arrays (`yPred.shape.length`)
+  length: (_tf, v) => (Array.isArray(v) ? v.length : undefined),
   values: (_tf, v) => (Array.isArray(v) ? v[0] : undefined),
   indices: (_tf, v) => (Array.isArray(v) ? v[1] : undefined),
 };

@@ -103,5 +103,11 @@ describe('TF.js op table', () => {
   it('tf.losses.* need labels and predictions of one shape, as TF.js checks (no silent broadcast)', () => {
     assert.throws(() => evalExpr('tfjs', call('tf.losses.meanSquaredError', [yt, yp]), [1, 2], [[1], [2]]), /labels \[2\] and predictions \[2, 1\] must have the same shape/);
   });
+
+  it('yPred.shape[yPred.shape.length - 1] reads the last dimension', () => {
+    const shape = attr(yp, 'shape');
+    const last = { kind: 'subscript' as const, object: shape, index: [{ kind: 'index' as const, value: { kind: 'binary' as const, op: '-' as const, left: attr(shape, 'length'), right: num(1), range: yp.range, text: '' } }], range: yp.range, text: '' };
+    close(evalExpr('tfjs', last, [0], [[1, 2, 3]]), 3);
+  });
 });
 
