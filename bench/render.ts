@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
@@ -31,6 +31,8 @@ export interface RenderBenchResult {
   fps: number;
   /** Panel redraws (setData of every chart) per second. */
   redrawsPerSecond: number;
+  /** Mean wall time of one redraw of every chart (at all sizes up to the full 10,000 points). */
+  meanRedrawMs: number;
   /** The slowest 5% of frames, in ms. */
   p95FrameMs: number;
   seconds: number;
@@ -141,7 +143,7 @@ window.__startStream = () => {
         const seconds = (performance.now() - t0) / 1000;
         const sorted = frames.slice(1).sort((a, b) => a - b);
         window.__result = { seconds, frames: frames.length, p95: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
-          redraws: window.lossLabPanel.framesDrawn };
+          redraws: window.lossLabPanel.framesDrawn, drawMs: window.lossLabPanel.drawMsTotal };
       }));
     }
   }, 1000 / RATE);
@@ -204,7 +206,7 @@ export async function benchRender(options: RenderBenchOptions = {}): Promise<Ren
   try {
     await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 180_000, polling: 250 });
     const r = await page.evaluate(() => {
-      const w = window as unknown as { __result: { seconds: number; frames: number; p95: number; redraws: number }; __violations: string[] };
+      const w = window as unknown as { __result: { seconds: number; frames: number; p95: number; redraws: number; drawMs: number }; __violations: string[] };
       const counts = [...document.querySelectorAll<HTMLElement>('figure[data-min-points]')].map((f) => Number(f.dataset.minPoints));
       return { ...w.__result, violations: w.__violations, minPoints: Math.min(...counts) };
     });
@@ -220,6 +222,7 @@ export async function benchRender(options: RenderBenchOptions = {}): Promise<Ren
       pointsPerSeries: points,
       fps: r.frames / r.seconds,
       redrawsPerSecond: r.redraws / r.seconds,
+      meanRedrawMs: r.drawMs / Math.max(1, r.redraws),
       p95FrameMs: r.p95,
       seconds: r.seconds,
       minPointsDrawn: r.minPoints,
@@ -232,8 +235,8 @@ export async function benchRender(options: RenderBenchOptions = {}): Promise<Ren
 }
 
 export function formatRenderResult(r: RenderBenchResult): string {
-  return `panel render: ${r.runs} runs × ${r.seriesPerRun} series × ${r.pointsPerSeries} points streamed in ${r.seconds.toFixed(1)} s: ` +
-    `${r.fps.toFixed(1)} fps (target ≥ 30), ${r.redrawsPerSecond.toFixed(1)} redraws/s, p95 frame ${r.p95FrameMs.toFixed(1)} ms, ` +
+  return `panel render (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores): ${r.runs} runs × ${r.seriesPerRun} series × ${r.pointsPerSeries} points streamed in ${r.seconds.toFixed(1)} s: ` +
+    `${r.fps.toFixed(1)} fps (target ≥ 30), ${r.redrawsPerSecond.toFixed(1)} redraws/s of ${r.meanRedrawMs.toFixed(1)} ms each, p95 frame ${r.p95FrameMs.toFixed(1)} ms, ` +
     `${r.minPointsDrawn} points per series drawn${r.cspViolations.length ? `, CSP violations: ${r.cspViolations.join('; ')}` : ''}` +
     `${r.errors.length ? `, page errors: ${r.errors.join('; ')}` : ''}`;
 }

@@ -1,6 +1,7 @@
 // One uPlot chart of the panel: built from a ChartSpec, fed from the model once per animation frame, re-styled
 // when the theme changes. Keyboard: focus the chart, ←/→ move the read-out by one step (Shift: 10), Home/End.
 import uPlot from 'uplot';
+import { decimate } from './decimate';
 import { DrawnSeries, type PanelModel, type Transform, type Value } from './model';
 import type { ChartSpec } from './series';
 import type { ChartTheme } from './theme';
@@ -26,47 +27,6 @@ function axis(theme: ChartTheme, label?: string): uPlot.Axis {
     label,
     values: (_u, splits) => splits.map((v) => formatNumber(v)),
   };
-}
-
-/**
- * Min/max per bucket of consecutive x (`buckets` buckets, two points each, in the order they occur), for every
- * series at once so they stay aligned on the same x values.
- */
-export function decimate(xs: readonly number[], series: readonly (readonly Value[])[], buckets: number): { xs: number[]; ys: Value[][] } {
-  const n = xs.length;
-  const size = Math.ceil(n / buckets);
-  const outXs: number[] = [];
-  for (let start = 0; start < n; start += size) {
-    const end = Math.min(n, start + size) - 1;
-    outXs.push(xs[start]);
-    if (end > start) outXs.push(xs[end]);
-  }
-  const ys = series.map((values) => {
-    const out: Value[] = [];
-    for (let start = 0; start < n; start += size) {
-      const end = Math.min(n, start + size);
-      let lo: number | null = null;
-      let hi: number | null = null;
-      let loAt = 0;
-      let hiAt = 0;
-      for (let i = start; i < end; i++) {
-        const v = values[i];
-        if (v === null || v === undefined) continue;
-        if (lo === null || v < lo) {
-          lo = v;
-          loAt = i;
-        }
-        if (hi === null || v > hi) {
-          hi = v;
-          hiAt = i;
-        }
-      }
-      if (end - 1 > start) out.push(...(loAt <= hiAt ? [lo, hi] : [hi, lo]));
-      else out.push(lo);
-    }
-    return out;
-  });
-  return { xs: outXs, ys };
 }
 
 export class LineChart {

@@ -41,8 +41,9 @@ export class PanelView {
   private lastDrawCost = 0;
   private lastLive = 0;
   private lastSave = 0;
-  /** Frames drawn so far (the render bench reads it). */
+  /** Frames drawn so far and the time they took (the render bench reads them). */
   framesDrawn = 0;
+  drawMsTotal = 0;
 
   /** True when every message received so far is drawn (tests wait for it). */
   get settled(): boolean {
@@ -161,6 +162,7 @@ export class PanelView {
         this.draw();
         this.lastDrawEnd = performance.now();
         this.lastDrawCost = this.lastDrawEnd - start;
+        this.drawMsTotal += this.lastDrawCost;
       });
     };
     if (wait > 1) this.timer = window.setTimeout(request, wait);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostToWebview, StepMetrics, TrainerToHost } from '../../../src/protocol';
 import { compactHistory, pointsIn } from '../../../src/editor/training/history';
+import { decimate } from '../../../webview/panel/decimate';
 import { DrawnSeries, ema, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints } from '../../../webview/panel/model';
 import { chartSpecs, pointCount } from '../../../webview/panel/series';
 
@@ -186,5 +187,26 @@ describe('compactHistory', () => {
     assert.equal(m.run('lambda-0')?.total[996], 1, 'every 4th step is kept');
     assert.equal(m.run('lambda-0')?.total[997], null, 'steps in between are thinned');
     assert.equal(m.stepsPerSecond, 99);
+  });
+});
+
+describe('decimate', () => {
+  it('keeps each bucket\'s min and max in the order they occur, for all series on the same x', () => {
+    const xs = [0, 1, 2, 3, 4, 5, 6, 7];
+    const a = [5, 1, 9, 3, 2, 8, 0, 4];
+    const b = [null, null, null, null, 1, null, 2, 3];
+    const { xs: dx, ys } = decimate(xs, [a, b], 2);
+    assert.deepEqual(dx, [0, 3, 4, 7]);
+    assert.deepEqual(ys[0], [1, 9, 8, 0]);
+    assert.deepEqual(ys[1], [null, null, 1, 3]);
+  });
+  it('keeps the global extremes of a long noisy series', () => {
+    const n = 10_000;
+    const xs = Array.from({ length: n }, (_, i) => i);
+    const v = xs.map((i) => Math.sin(i / 7) + (i === 4321 ? 50 : 0));
+    const { xs: dx, ys } = decimate(xs, [v], 800);
+    assert.ok(dx.length <= 1600 && dx.length >= 1500, `${dx.length} points`);
+    assert.equal(Math.max(...(ys[0] as number[])), Math.max(...v));
+    assert.equal(Math.min(...(ys[0] as number[])), Math.min(...v));
   });
 });
