@@ -82,10 +82,22 @@ const frameworkName: Record<Framework, string> = { keras: 'TensorFlow/Keras', py
 
 /** The callees the trainer can evaluate for a framework (for the analysis' supported-op rule). */
 export function supportedCallees(framework: Framework): ReadonlySet<string> {
-  return new Set(Object.keys(opTables[framework].calls));
+  return memo(calleeSets, framework, () => new Set(Object.keys(opTables[framework].calls)));
 }
 
 /** The tensor methods the trainer can evaluate (`sum` for `x.sum(dim=1)`). */
 export function supportedMethods(framework: Framework): ReadonlySet<string> {
-  return new Set(Object.keys(opTables[framework].methods));
+  return memo(methodSets, framework, () => new Set(Object.keys(opTables[framework].methods)));
+}
+
+const calleeSets = new Map<Framework, ReadonlySet<string>>();
+const methodSets = new Map<Framework, ReadonlySet<string>>();
+
+function memo(cache: Map<Framework, ReadonlySet<string>>, framework: Framework, make: () => ReadonlySet<string>): ReadonlySet<string> {
+  let set = cache.get(framework);
+  if (!set) {
+    set = make();
+    cache.set(framework, set);
+  }
+  return set;
 }
