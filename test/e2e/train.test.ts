@@ -45,6 +45,23 @@ const UNSUPPORTED = {
   ].join('\n'),
 };
 
+/** Two losses in one file: with the cursor outside both, the command asks which one. */
+const TWO_LOSSES = {
+  file: 'two_losses.py',
+  source: [
+    'import tensorflow as tf',
+    '',
+    'def first_loss(y_true, y_pred, lam=0.1):',
+    '    mse = tf.keras.losses.mean_squared_error(y_true, y_pred)',
+    '    return mse + lam * tf.reduce_mean(tf.abs(y_pred))',
+    '',
+    'def second_loss(y_true, y_pred, lam=1.0):',
+    '    mse = tf.keras.losses.mean_squared_error(y_true, y_pred)',
+    '    return mse + lam * tf.reduce_mean(tf.square(y_pred))',
+    '',
+  ].join('\n'),
+};
+
 function writeSettings(workspace: string, settings: Record<string, unknown>): void {
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify(settings, null, 2));
@@ -166,6 +183,7 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
     workspace = mkdtempSync(join(tmpdir(), 'loss-lab-train-'));
     for (const e of examples) cpSync(join(seed, e.file), join(workspace, e.file));
     writeFileSync(join(workspace, UNSUPPORTED.file), UNSUPPORTED.source);
+    writeFileSync(join(workspace, TWO_LOSSES.file), TWO_LOSSES.source);
     writeSettings(workspace, SHORT_RUN);
     session = await startVSCode({ workspace, settings: { ...EDITORS, ...SHORT_RUN } });
   });
@@ -222,6 +240,24 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
       assert.equal(after.summaryRows, before.summaryRows);
       assert.deepEqual(after.minPoints, before.minPoints);
       await session.screenshot('train-restored-after-reload');
+    });
+  });
+
+  it('asks which loss to train when the cursor is in none of several', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      await openFile(session, TWO_LOSSES.file);
+      await goToLine(session, 1);
+      const previousPid = await currentPid(session);
+      await session.runCommand('Loss Lab: Train with Constraint');
+      const pick = session.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'second_loss' }).first();
+      await pick.waitFor({ timeout: 30_000 });
+      assert.equal(await session.page.locator('.quick-input-widget .monaco-list-row').count(), 2);
+      await session.screenshot('train-pick-loss');
+      await pick.click();
+      await until('the picked loss training', async () => {
+        const v = await readPanel(await panel(session));
+        return v.title.startsWith('second_loss') && v.pid !== previousPid && v.status === 'done' ? v : undefined;
+      }, 120_000);
     });
   });
 
