@@ -20,15 +20,8 @@ function unsupportedName(n: Expr, supported: Supported): string | undefined {
   return undefined;
 }
 
-const cache = new Map<Framework, Supported>();
-function supportedFor(framework: Framework): Supported {
-  let s = cache.get(framework);
-  if (!s) {
-    s = { calls: supportedCallees(framework), methods: supportedMethods(framework) };
-    cache.set(framework, s);
-  }
-  return s;
-}
+/** The interpreter builds each framework's sets once. */
+const supportedFor = (framework: Framework): Supported => ({ calls: supportedCallees(framework), methods: supportedMethods(framework) });
 
 export const checkUnsupportedOp: Check = (ctx) => {
   const supported = supportedFor(ctx.model.framework);
