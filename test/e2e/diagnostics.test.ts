@@ -90,8 +90,8 @@ const key = (p: { code: string; line: number }) => `${p.code}@${p.line}`;
 const keysOf = (ps: { code: string; line: number }[]) => ps.map(key).sort();
 
 /** What the analysis core finds in a text, as (code, 1-based line) pairs. */
-function coreFindings(text: string): Finding[] {
-  return runRules(analyzeSource(text, 'python'), text);
+function coreFindings(text: string, language: 'python' | 'typescript' = 'python'): Finding[] {
+  return runRules(analyzeSource(text, language), text);
 }
 const asProblems = (fs: Finding[]) => fs.map((f) => ({ code: f.code, line: f.range.startLine + 1 }));
 
@@ -115,12 +115,23 @@ async function goTo(page: Page, line: number, col: number): Promise<void> {
 /** Opens the quick-fix menu at the cursor (Ctrl+.) and picks the action titled `title`. Returns every title offered. */
 async function pickQuickFix(session: VSCodeSession, title: string, screenshot: string): Promise<string[]> {
   const { page } = session;
-  await page.keyboard.press('Control+.');
   const menu = page.locator('.action-widget').first();
-  await menu.locator('.monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  const item = menu.locator('.monaco-list-row', { hasText: title }).first();
+  // Ctrl+. acts on the focused editor; a notification appearing at that moment can take the key, so try again.
+  for (let attempt = 0; ; attempt++) {
+    await page.waitForFunction(() => document.activeElement?.closest('.monaco-editor') != null, undefined, { timeout: 10_000 });
+    await page.keyboard.press('Control+.');
+    try {
+      await item.waitFor({ timeout: 8_000 });
+      break;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
   const offered = (await menu.locator('.monaco-list-row .title').allTextContents()).map((t) => t.trim());
   await session.screenshot(screenshot);
-  await menu.locator('.monaco-list-row', { hasText: title }).first().click();
+  await item.click();
   await menu.waitFor({ state: 'hidden', timeout: 10_000 });
   return offered;
 }
@@ -157,6 +168,16 @@ def second_loss(y_true, y_pred):
     return mse - 0.5 * upper
 `;
 
+const tfjsLoss = `import * as tf from '@tensorflow/tfjs';
+
+export const sumToOneLoss = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar =>
+  tf.tidy(() => {
+    const ce = tf.losses.softmaxCrossEntropy(yTrue, yPred);
+    const penalty = tf.sum(tf.square(tf.sub(tf.sum(yPred, -1), 1)));
+    return tf.sub(ce, tf.mul(0.5, penalty)) as tf.Scalar;
+  });
+`;
+
 const workspaceSettings = { 'typescript.validate.enable': false, 'files.exclude': { '**/__pycache__': true } };
 
 describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 }, () => {
@@ -170,6 +191,7 @@ describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 },
     rmSync(join(workspace, 'expected.json'));
     mkdirSync(join(workspace, '.vscode'));
     writeFileSync(join(workspace, 'two_losses.py'), twoLosses);
+    writeFileSync(join(workspace, 'tfjs_sum_to_one.ts'), tfjsLoss);
     // Plain JSON (the sample's settings have comments) so the settings test can rewrite it.
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(workspaceSettings, null, 2));
     session = await startVSCode({ workspace });
@@ -289,6 +311,36 @@ describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 },
       assert.ok(frame, 'the preview shows the page');
       await session.screenshot('diagnostics-doc-page');
       await session.page.keyboard.press('Control+W');
+    });
+  });
+
+  it('a TF.js arrow function in TypeScript is diagnosed too; flipping the subtracted penalty removes LL104', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const file = 'tfjs_sum_to_one.ts';
+      const initial = coreFindings(tfjsLoss, 'typescript');
+      assert.deepEqual(keysOf(asProblems(initial)), ['LL104@7', 'LL108@6'], 'precondition: the core flags the sum over the batch and the subtraction');
+      await session.openFile(file);
+      await session.waitForSquiggle('warning');
+      await waitForProblems(
+        session,
+        (ps) => keysOf(ps.filter((p) => p.file === file)).join() === keysOf(asProblems(initial)).join(),
+        'the TypeScript file shows what the core finds',
+      );
+      await session.screenshot('diagnostics-tfjs');
+      const finding = initial.find((f) => f.code === 'LL104') as Finding;
+      const fix = finding.fixes[0];
+      assert.ok(fix, 'LL104 has a fix');
+      await goTo(session.page, finding.range.startLine + 1, finding.range.startCol + 1);
+      await pickQuickFix(session, fix.title, 'diagnostics-tfjs-quickfix-menu');
+      const after = await session.editorText();
+      assert.equal(after, applyEdits(tfjsLoss, fix.edits), 'the editor holds the fixed code');
+      await waitForProblems(
+        session,
+        (ps) => keysOf(ps.filter((p) => p.file === file)).join() === keysOf(asProblems(coreFindings(after, 'typescript'))).join(),
+        'after the fix the file shows what the core finds in the new text',
+      );
+      assert.ok(!coreFindings(after, 'typescript').some((f) => f.code === 'LL104'), 'LL104 is gone');
+      await session.screenshot('diagnostics-tfjs-fixed');
     });
   });
 
