@@ -13,6 +13,7 @@ Checks the loss functions in Python, TypeScript and JavaScript files (folders ar
 skipping node_modules, .git, virtual environments and __pycache__).
 
   --json                   print a JSON report on stdout
+  --github                 print GitHub Actions annotations (::warning file=…,line=…::…) on stdout
   --severity CODE=LEVEL    override a rule's severity (error, warning, information, hint, off), as the
                            lossLab.diagnostics.severity setting does in the editor; repeatable
   --max-size N             skip files larger than N characters (default 1000000)
@@ -29,6 +30,7 @@ export type SeverityOverride = Severity | 'off';
 export interface CheckOptions {
   paths: string[];
   json: boolean;
+  github: boolean;
   maxSize: number;
   severity: Partial<Record<RuleCode, SeverityOverride>>;
 }
@@ -38,11 +40,12 @@ const LEVELS: readonly SeverityOverride[] = ['error', 'warning', 'information', 
 export class UsageError extends Error {}
 
 export function parseCheckArgs(argv: readonly string[]): CheckOptions | 'help' {
-  const opts: CheckOptions = { paths: [], json: false, maxSize: 1_000_000, severity: {} };
+  const opts: CheckOptions = { paths: [], json: false, github: false, maxSize: 1_000_000, severity: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') return 'help';
     if (a === '--json') opts.json = true;
+    else if (a === '--github') opts.github = true;
     else if (a === '--max-size' || a.startsWith('--max-size=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       const n = Number(v);
@@ -126,6 +129,18 @@ export function checkFile(path: string, maxSize: number, severity: CheckOptions[
   return { file, language, findings, syntaxErrors };
 }
 
+const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
+/** GitHub's workflow-command escaping: `%`, CR, LF everywhere; also `:` and `,` in properties. */
+const ghData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const ghProp = (s: string): string => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+function githubAnnotation(file: string, f: Finding): string {
+  const r = f.range;
+  const where = `file=${ghProp(file)},line=${r.startLine + 1},col=${r.startCol + 1},endLine=${r.endLine + 1},endColumn=${r.endCol + 1}`;
+  const title = ghProp(`${f.code} ${ruleByCode.get(f.code)?.title ?? ''}`.trim());
+  return `::${GITHUB_LEVEL[f.severity]} ${where},title=${title}::${ghData(f.message)}`;
+}
+
 const blocking = (f: Finding): boolean => f.severity === 'error' || f.severity === 'warning';
 
 function toJson(reports: readonly FileReport[]): unknown {
@@ -188,6 +203,8 @@ export async function run(argv: readonly string[], io: Io = defaultIo): Promise<
   const count = reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0);
   if (opts.json) {
     io.out(JSON.stringify(toJson(reports), null, 2));
+  } else if (opts.github) {
+    for (const r of reports) for (const f of r.findings) io.out(githubAnnotation(r.file, f));
   } else {
     for (const r of reports) {
       if (r.skipped) io.err(`${r.file}: skipped (${r.skipped})`);

@@ -87,6 +87,16 @@ describe('loss-lab check (built CLI)', () => {
     assert.deepEqual(report.summary, { files: 1, findings: 2, blocking: 2 });
   });
 
+  it('prints GitHub Actions annotations with --github', () => {
+    const r = run(['check', '--github', `${seed}/example1_sum_to_one.py`]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(lines(r.stdout).map((l) => l.slice(0, l.indexOf('::', 2))), [
+      `::notice file=${seed}/example1_sum_to_one.py,line=16,col=32,endLine=16,endColumn=76,title=LL107 Absolute value of a residual`,
+      `::warning file=${seed}/example1_sum_to_one.py,line=19,col=1,endLine=19,endColumn=55,title=LL102 λ can never change (loss passed bare to model.compile)`,
+    ]);
+    assert.match(r.stdout, /title=LL102 [^:]*::`lambda_param` can never change/);
+  });
+
   it('exits 0 on a clean file and when only information is found', () => {
     const clean = run(['check', 'test/fixtures/rules/LL107/silent/keras_square_residual.py']);
     assert.equal(clean.status, 0, clean.stdout + clean.stderr);
