@@ -14,6 +14,7 @@ import { RunTracker } from './metrics/tracker';
 import { violationFns } from './metrics/violations';
 import type { BatchedMlp } from './model/mlp';
 import type { TrainOptimizer } from './optimizer';
+import type { BatchedLoss } from './interpreter';
 import type { LossFn } from './runLoss';
 
 export interface LoopOptions {
@@ -24,6 +25,8 @@ export interface LoopOptions {
   runs: RunSpec[];
   /** One loss per run (the run's λ applied). */
   losses: LossFn[];
+  /** All runs' losses in one evaluation, when that is exact for this loss (batchedRuns.ts); used while every run is active. */
+  batchedLoss?: BatchedLoss;
   terms: Term[];
   steps: number;
   batchSize: number;
@@ -84,8 +87,43 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     return parts;
   };
 
+  const K = o.runs.length;
+  const batched = (active: number[]): BatchedLoss | undefined => (o.batchedLoss && active.length === K ? o.batchedLoss : undefined);
+
+  /** Every run's metrics as one [K, width] tensor (row k: run k's values in `measure`'s order). */
+  const measureBatched = (out: ReturnType<BatchedLoss>, preds: Tensor, yTrue: Tensor): Tensor => {
+    termIds ??= o.terms.map((t) => t.id).filter((id) => out.terms[id] !== undefined);
+    const nan = () => tf.fill([K], Number.NaN);
+    const columns: Tensor[] = [out.total, out.original];
+    for (const id of termIds) {
+      const t = out.terms[id];
+      columns.push(t ? t.raw : nan(), t ? t.weighted : nan());
+    }
+    if (violationTerms.length > 0) {
+      const runPreds = tf.unstack(preds);
+      for (const t of violationTerms) {
+        const fn = violationFns[t.constraint.kind as ConstraintKind];
+        columns.push(tf.stack(runPreds.map((p, k) => fn({ tf, yPred: p, yTrue, kernels: () => model.runKernels(k) }, t.constraint.params))));
+      }
+    }
+    return tf.stack(columns, 1);
+  };
+
   const step = (xb: Tensor2D, yb: Tensor, active: number[]): Tensor => {
     let kept: Tensor | undefined;
+    const together = batched(active);
+    if (together) {
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          const preds = model.forward(xb);
+          const out = together(yb, preds);
+          kept = tf.keep(measureBatched(out, preds, yb));
+          return tf.sum(out.total) as Scalar;
+        }, model.variables);
+        optimizer.apply(model.variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
+      });
+      return kept!;
+    }
     tf.tidy(() => {
       // One loss for all runs: the sum of their totals (runs share no weights, so each gets its own gradient).
       const { grads } = tf.variableGrads(() => {
@@ -107,6 +145,8 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
 
   const validate = (active: number[]): Tensor =>
     tf.tidy(() => {
+      const together = batched(active);
+      if (together) return together(valY!, model.forward(valX!)).total;
       const preds = model.predictions(valX!);
       return tf.stack(active.map((k) => o.losses[k]!(valY!, preds[k]!).total));
     });

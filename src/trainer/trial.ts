@@ -6,6 +6,7 @@ import type { TrainerToHost, TrialSpec } from '../protocol/trainer';
 import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, prepareData, type TrialData } from './data';
 import { compileLoss, findUnsupported, LossEvaluationError, UnsupportedOpError } from './interpreter';
+import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
 import { trainLoop } from './loop';
 import { BatchedMlp, chooseOutputActivation } from './model';
 import { createOptimizer } from './optimizer';
@@ -80,6 +81,10 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
       });
       return;
     }
+    const batched = chooseBatched(tf, model, data, spec, losses);
+    if ('reason' in batched && spec.runs.length > 1) {
+      send({ type: 'log', level: 'info', message: `runs evaluate the loss one by one (slower): ${batched.reason}` });
+    }
     send({
       type: 'started',
       backend: backend.name,
@@ -103,6 +108,7 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
       data,
       runs: spec.runs,
       losses,
+      ...('loss' in batched ? { batchedLoss: batched.loss } : {}),
       terms: spec.loss.terms,
       steps: spec.steps,
       batchSize: spec.batchSize,
@@ -118,6 +124,22 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
   } finally {
     model.dispose();
     optimizer.dispose();
+  }
+}
+
+/** The batched loss of all runs, checked against the runs' own losses on (up to) 16 training rows. */
+function chooseBatched(tf: Tf, model: BatchedMlp, data: TrialData, spec: TrialSpec, losses: ReturnType<typeof runLosses>): BatchedChoice {
+  if (spec.runs.length < 2) return { reason: 'one run' };
+  const n = Math.min(16, data.train.samples);
+  const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
+  const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
+  const pred = tf.tidy(() => model.predictions(x)[0]!);
+  try {
+    return batchedRunLoss(tf, spec.loss as LossModel, spec.runs, spec.params, losses, { yTrue: y, yPred: pred });
+  } finally {
+    x.dispose();
+    y.dispose();
+    pred.dispose();
   }
 }
 

@@ -35,7 +35,7 @@ export interface CompileOptions {
 }
 
 /** Reduces a term's value to a scalar: a mean over all elements (see the header). */
-function toScalar(tf: Tf, v: Value, expr: Expr): Scalar {
+export function toScalar(tf: Tf, v: Value, expr: Expr): Scalar {
   const t = asTensor(tf, v);
   if (!t) throw new LossEvaluationError(expr.text, expr.range, `evaluates to ${describe(v)}, not a number or a tensor`);
   const f = asFloat(tf, t);
@@ -43,7 +43,7 @@ function toScalar(tf: Tf, v: Value, expr: Expr): Scalar {
 }
 
 /** The terms to evaluate: the model's, or the whole returned expression as one base term when it has none. */
-function termsOf(model: LossModel): Term[] {
+export function termsOf(model: LossModel): Term[] {
   if (model.terms.length > 0) return model.terms;
   return [{ id: 't0', role: 'base', sign: 1, expr: model.body, label: model.name, range: model.body.range }];
 }
@@ -80,7 +80,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
  * 1 (`squeeze_or_expand_dimensions`): y_true [B] with y_pred [B, 1] arrives as two [B] tensors, not as a [B, B]
  * broadcast. Sparse labels [B] with predictions [B, C] are left alone.
  */
-function kerasAligned(tf: Tf, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor] {
+export function kerasAligned(tf: Tf, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor] {
   const last = (t: Tensor) => t.shape[t.rank - 1];
   if (yPred.rank === yTrue.rank + 1 && last(yPred) === 1) return [yTrue, tf.squeeze(yPred, [yPred.rank - 1])];
   if (yTrue.rank === yPred.rank + 1 && last(yTrue) === 1) return [tf.squeeze(yTrue, [yTrue.rank - 1]), yPred];
@@ -88,7 +88,7 @@ function kerasAligned(tf: Tf, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor] {
 }
 
 /** sign · weight: a plain number when the weight is one (the usual λ), else a scalar tensor. */
-function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions): number | Tensor {
+export function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions): number | Tensor {
   if (!term.weight) return term.sign * (term.role === 'penalty' ? (options.unweightedPenaltyScale ?? 1) : 1);
   const w = evaluate(env, term.weight);
   if (typeof w === 'number') return term.sign * w;

@@ -6,3 +6,4 @@ export { LossEvaluationError, UnsupportedOpError } from './errors';
 export { unboundParams } from './scope';
 export type { Scalar, Tensor, Tf, Value } from './types';
 export { findUnsupported, supportedCallees, supportedMethods, type UnsupportedOp } from './unsupported';
+export { type BatchedLoss, type BatchedLossValues, compileBatchedLoss, NotBatchableError } from './batched';
