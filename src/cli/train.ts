@@ -1,12 +1,12 @@
 // `loss-lab train <file>`: finds the loss in the file with the analysis front end, builds the same TrialSpec the
-// editor builds (src/editor/training/trialSpec.ts, plain TS), forks the same trainer program, and prints progress
+// editor builds (src/trial/spec.ts, plain TS), forks the same trainer program, and prints progress
 // (a bar on a terminal, JSON Lines with --json) and a final summary table. Exit code: 0 when every run completed,
 // 1 when a run diverged or the trial failed, 2 for a usage error.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis';
 import type { LossModel } from '../analysis/ir';
-import { buildTrialSpec, type TrainingSettings } from '../editor/training/trialSpec';
+import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
 import type { BackendChoice, RunSummary, TrainerToHost } from '../protocol';
 import { startTrainer } from '../trainer/session';
 import { formatSummary, ProgressBar } from './trainReport';

@@ -12,7 +12,7 @@ import { compactHistory, MAX_SAVED_POINTS } from './history';
 import { pickLoss, type TrainArgs } from './pickLoss';
 import { type TrainerHandle, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
-import { buildTrialSpec } from './trialSpec';
+import { buildTrialSpec } from '../../trial/spec';
 
 const STATE_KEY = 'lossLab.training.lastPanelState';
 const CONTEXT_KEY = 'lossLab.training';

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis/index';
-import { buildTrialSpec, codeLambda, inferTask, lambdaRuns, type TrainingSettings } from '../../../src/editor/training/trialSpec';
+import { buildTrialSpec, codeLambda, inferTask, lambdaRuns, type TrainingSettings } from '../../../src/trial/spec';
 import { TrialSpec } from '../../../src/protocol';
-import { bounded, literalWeight, noPenalty, sparse, sumToOne } from './lossModels';
+import { bounded, literalWeight, noPenalty, sparse, sumToOne } from '../panel/lossModels';
 
 const defaults: TrainingSettings = {
   lambdas: [0, 0.1, 1, 10], includeCodeLambda: true, steps: 300, batchSize: 64, hiddenLayers: [64, 64],

@@ -1,10 +1,10 @@
 // Builds the TrialSpec for "Train with Constraint" from the loss (LossModel IR) and the `lossLab.training.*`
-// settings. Plain TypeScript (no `vscode`), so it is unit-tested in Node.
+// settings. A plain layer (no `vscode`) shared by the editor and the CLI, unit-tested in Node.
 import { isAbsolute, join } from 'node:path';
-import type { Expr, LossModel } from '../../analysis/ir';
-import type { DatasetSpec, ModelSpec, RunSpec, TrialSpecInput } from '../../protocol';
+import type { Expr, LossModel } from '../analysis/ir';
+import type { DatasetSpec, ModelSpec, RunSpec, TrialSpecInput } from '../protocol';
 
-/** The training settings (structurally the same as `LossLabConfig['training']` in ../config.ts). */
+/** The training settings (structurally the same as `LossLabConfig['training']` in src/editor/config.ts). */
 export interface TrainingSettings {
   lambdas: number[];
   includeCodeLambda: boolean;
