@@ -9,18 +9,7 @@ import type { FileAnalysis, SourceLanguage } from '../../analysis/ir';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { type TreeEdit, toTreeEdit } from './edits';
-
-/** VS Code language ids Loss Lab reads, and the grammar each is parsed with. */
-const languages: Readonly<Record<string, SourceLanguage>> = {
-  python: 'python',
-  typescript: 'typescript',
-  typescriptreact: 'typescript',
-  javascript: 'javascript',
-  javascriptreact: 'javascript',
-};
-
-/** Where analysed documents come from: files, unsaved editors, notebook cells, remote files. Not git/diff views. */
-const schemes: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-notebook-cell', 'vscode-remote', 'vscode-vfs']);
+import { languageForDocument } from './languages';
 
 /** Quiet time after the last keystroke before a document is analysed again. */
 export const DEBOUNCE_MS = 200;
@@ -48,7 +37,7 @@ interface Entry {
 }
 
 export function analysisLanguageOf(document: vscode.TextDocument): SourceLanguage | undefined {
-  return schemes.has(document.uri.scheme) ? languages[document.languageId] : undefined;
+  return languageForDocument(document.languageId, document.uri.scheme);
 }
 
 function emptyAnalysis(language: SourceLanguage): FileAnalysis {

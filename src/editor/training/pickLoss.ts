@@ -2,6 +2,7 @@
 // else the only one in the file, else the user's pick.
 import * as vscode from 'vscode';
 import type { LossModel } from '../../analysis/ir';
+import { notTrainableMessage } from '../analysis/languages';
 import type { Ctx } from '../ctx';
 
 /** What the CodeLens passes (a string uri, so the argument survives serialisation). */
@@ -43,6 +44,11 @@ export async function pickLoss(ctx: Ctx, args: unknown): Promise<PickedLoss | un
     return undefined;
   }
   const document = editor.document;
+  const unreadable = notTrainableMessage(document.languageId, document.uri.scheme, vscode.workspace.asRelativePath(document.uri));
+  if (unreadable) {
+    void vscode.window.showInformationMessage(unreadable);
+    return undefined;
+  }
   const analysis = await ctx.analysis.analyze(document);
   const models = analysis.models;
   if (models.length === 0) {
