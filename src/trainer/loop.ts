@@ -73,74 +73,84 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   let termIds: string[] | undefined;
   let stepsRun = 0;
 
-  const measure = (out: ReturnType<LossFn>, yPred: Tensor, yTrue: Tensor, k: number): Scalar[] => {
+  /** A run's loss values in metrics order: total, original, each term's raw and weighted. */
+  const lossParts = (out: ReturnType<LossFn>): Scalar[] => {
     termIds ??= o.terms.map((t) => t.id).filter((id) => out.terms[id] !== undefined);
     const parts: Scalar[] = [out.total, out.original];
     for (const id of termIds) {
       const t = out.terms[id];
       parts.push(t ? t.raw : tf.scalar(Number.NaN), t ? t.weighted : tf.scalar(Number.NaN));
     }
-    for (const t of violationTerms) {
-      const fn = violationFns[t.constraint.kind as ConstraintKind];
-      parts.push(fn({ tf, yPred, yTrue, kernels: () => model.runKernels(k) }, t.constraint.params));
-    }
     return parts;
+  };
+
+  /** The same for all runs at once, [K, width]. */
+  const lossColumns = (out: ReturnType<BatchedLoss>): Tensor => {
+    termIds ??= o.terms.map((t) => t.id).filter((id) => out.terms[id] !== undefined);
+    const columns: Tensor[] = [out.total, out.original];
+    for (const id of termIds) {
+      const t = out.terms[id];
+      columns.push(t ? t.raw : tf.fill([K], Number.NaN), t ? t.weighted : tf.fill([K], Number.NaN));
+    }
+    return tf.stack(columns, 1);
+  };
+
+  /**
+   * Each measured run's violations, [runs, violations], or undefined when the loss has no recognised constraint.
+   * Called after the gradient tape: they are read-only metrics, so they need no saved copies nor backprop.
+   */
+  const violationColumns = (preds: Tensor[], yTrue: Tensor, runs: number[]): Tensor | undefined => {
+    if (violationTerms.length === 0) return undefined;
+    const rows = runs.map((k, i) =>
+      tf.stack(
+        violationTerms.map((t) =>
+          violationFns[t.constraint.kind as ConstraintKind]({ tf, yPred: preds[i]!, yTrue, kernels: () => model.runKernels(k) }, t.constraint.params),
+        ),
+      ),
+    );
+    return tf.stack(rows);
   };
 
   const K = o.runs.length;
   const batched = (active: number[]): BatchedLoss | undefined => (o.batchedLoss && active.length === K ? o.batchedLoss : undefined);
 
-  /** Every run's metrics as one [K, width] tensor (row k: run k's values in `measure`'s order). */
-  const measureBatched = (out: ReturnType<BatchedLoss>, preds: Tensor, yTrue: Tensor): Tensor => {
-    termIds ??= o.terms.map((t) => t.id).filter((id) => out.terms[id] !== undefined);
-    const nan = () => tf.fill([K], Number.NaN);
-    const columns: Tensor[] = [out.total, out.original];
-    for (const id of termIds) {
-      const t = out.terms[id];
-      columns.push(t ? t.raw : nan(), t ? t.weighted : nan());
-    }
-    if (violationTerms.length > 0) {
-      const runPreds = tf.unstack(preds);
-      for (const t of violationTerms) {
-        const fn = violationFns[t.constraint.kind as ConstraintKind];
-        columns.push(tf.stack(runPreds.map((p, k) => fn({ tf, yPred: p, yTrue, kernels: () => model.runKernels(k) }, t.constraint.params))));
-      }
-    }
-    return tf.stack(columns, 1);
-  };
-
+  /** One optimizer step; returns the step's metrics [runs, width] (kept, the caller disposes it). */
   const step = (xb: Tensor2D, yb: Tensor, active: number[]): Tensor => {
-    let kept: Tensor | undefined;
     const together = batched(active);
-    if (together) {
-      tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => {
-          const preds = model.forward(xb);
-          const out = together(yb, preds);
-          kept = tf.keep(measureBatched(out, preds, yb));
-          return tf.sum(out.total) as Scalar;
-        }, model.variables);
-        optimizer.apply(model.variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
-      });
-      return kept!;
-    }
-    tf.tidy(() => {
-      // One loss for all runs: the sum of their totals (runs share no weights, so each gets its own gradient).
+    return tf.tidy(() => {
+      let preds: Tensor[] = [];
+      let losses: Tensor | undefined;
       const { grads } = tf.variableGrads(() => {
-        const preds = model.predictions(xb);
-        const totals: Scalar[] = [];
-        const parts: Scalar[] = [];
-        for (const k of active) {
-          const out = o.losses[k]!(yb, preds[k]!);
-          totals.push(out.total);
-          parts.push(...measure(out, preds[k]!, yb, k));
+        if (together) {
+          const p = model.forward(xb);
+          const out = together(yb, p);
+          losses = tf.keep(lossColumns(out));
+          preds = violationTerms.length > 0 ? [tf.keep(p)] : [];
+          return tf.sum(out.total) as Scalar;
         }
-        kept = tf.keep(tf.stack(parts));
+        // One loss for all runs: the sum of their totals (runs share no weights, so each gets its own gradient).
+        const all = model.predictions(xb);
+        const totals: Scalar[] = [];
+        const rows: Tensor[] = [];
+        for (const k of active) {
+          const out = o.losses[k]!(yb, all[k]!);
+          totals.push(out.total);
+          rows.push(tf.stack(lossParts(out)));
+        }
+        losses = tf.keep(tf.stack(rows));
+        preds = violationTerms.length > 0 ? active.map((k) => tf.keep(all[k]!)) : [];
         return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
       }, model.variables);
       optimizer.apply(model.variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
+      // Kept tensors are not released by the tidy: these are, once used (the result is kept by the tidy).
+      const runPreds = together && preds.length > 0 ? tf.unstack(preds[0]!) : preds;
+      const violations = violationColumns(runPreds, yb, active);
+      for (const p of preds) p.dispose();
+      if (!violations) return losses!;
+      const metrics = tf.concat([losses!, violations], 1);
+      losses!.dispose();
+      return metrics;
     });
-    return kept!;
   };
 
   const validate = (active: number[]): Tensor =>
