@@ -9,8 +9,9 @@ export const violationMetrics: Record<ConstraintKind, ViolationMetric> = {
     describe: 'Mean over the samples of the absolute gap between the sum of each output row and its target (1).',
   },
   bounds: {
-    label: 'fraction outside [lo, hi]',
-    describe: 'Share of output values below the lower bound or above the upper bound.',
+    label: 'fraction outside [lo, hi] ± 1%',
+    describe:
+      'Share of output values below the lower bound or above the upper bound by more than 1% of (hi − lo) (1e-2 when only one bound is set): a squared-hinge penalty leaves values settled just past the bound, which this tolerance does not count.',
   },
   'output-sparsity': {
     label: 'fraction |ŷ| ≥ 1e-3',

@@ -20,16 +20,26 @@ export type ViolationFn = (ctx: ViolationContext, params: Record<string, number>
 /** Magnitude under which a value counts as zero (the catalog's 1e-3). */
 export const NEAR_ZERO = 1e-3;
 
+/**
+ * How far beyond a bound an output must be to count as outside: 1% of (hi − lo), or 1e-2 when the interval is open
+ * on one side. A squared-hinge penalty leaves outputs settled just past the bound (its gradient vanishes there), so
+ * counting every value a hair outside would hide the penalty's effect behind a number that barely moves.
+ */
+export function boundsTolerance(lo: number, hi: number): number {
+  return Number.isFinite(lo) && Number.isFinite(hi) && hi > lo ? 0.01 * (hi - lo) : 1e-2;
+}
+
 const fraction = (tf: Tf, mask: Tensor): Scalar => tf.mean(tf.cast(mask, 'float32')) as Scalar;
 
 export const violationFns: Record<ConstraintKind, ViolationFn> = {
   // mean |Σp − 1|
   'sum-to-one': ({ tf, yPred }, p) => tf.mean(tf.abs(tf.sub(tf.sum(yPred, -1), p['target'] ?? 1))) as Scalar,
-  // fraction outside [lo, hi]
+  // fraction outside [lo, hi] by more than the tolerance
   bounds: ({ tf, yPred }, p) => {
     const lo = p['lower'] ?? Number.NEGATIVE_INFINITY;
     const hi = p['upper'] ?? Number.POSITIVE_INFINITY;
-    return fraction(tf, tf.logicalOr(tf.less(yPred, lo), tf.greater(yPred, hi)));
+    const tol = boundsTolerance(lo, hi);
+    return fraction(tf, tf.logicalOr(tf.less(yPred, lo - tol), tf.greater(yPred, hi + tol)));
   },
   // fraction |ŷ| ≥ 1e-3
   'output-sparsity': ({ tf, yPred }) => fraction(tf, tf.greaterEqual(tf.abs(yPred), NEAR_ZERO)),

@@ -55,8 +55,8 @@ for (const { file, constraint } of examples) {
     const id = penalty!.id;
     const violation = (s: typeof free) => s.final!.violations[id]!;
     const raw = (s: typeof free) => s.final!.terms[id]!.raw;
-    // The readable violation (the catalog's metric) drops by at least a fifth, the penalty itself tenfold.
-    assert.ok(violation(strict) < 0.8 * violation(free), `violation λ=10 ${violation(strict)} vs λ=0 ${violation(free)}`);
+    // The readable violation (the catalog's metric) drops by at least 30%, the penalty itself tenfold.
+    assert.ok(violation(strict) < 0.7 * violation(free), `violation λ=10 ${violation(strict)} vs λ=0 ${violation(free)}`);
     assert.ok(raw(strict) < 0.1 * raw(free), `penalty λ=10 ${raw(strict)} vs λ=0 ${raw(free)}`);
     // Every step was measured and streamed, with validation losses along the way.
     const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));

@@ -35,4 +35,11 @@ test('violation metrics per constraint kind', async () => {
   close(value('monotone'), 1 / 4);
   // group = last column of y_true: row 1 is A (mean 0.3667), row 2 is B (mean 0.46683)
   close(value('parity'), Math.abs((0.2 + 0.5 + 0.4) / 3 - (-0.1 + 0.0005 + 1.5) / 3));
+  // outside [0, 1] by more than 1% of the width: −0.1 and 1.5 count, −0.005 and 1.009 (just past a bound) do not
+  const settled = tf.tensor2d([[-0.005, 1.009, 0.5, -0.1, 1.5, 0.3]]);
+  const bounds = (params: Record<string, number>) =>
+    violationFns.bounds({ tf, yPred: settled, yTrue, kernels }, params).dataSync()[0]!;
+  close(bounds({ lower: 0, upper: 1 }), 2 / 6);
+  // only an upper bound (0.3): the tolerance is 1e-2, so 0.3 itself is inside and 0.5, 1.009, 1.5 are outside
+  close(bounds({ upper: 0.3 }), 3 / 6);
 });
