@@ -4,10 +4,11 @@
 // Every run starts from the same initial weights (seeded Glorot-uniform, like Keras's Dense), so runs differ by
 // their λ alone. A single run is stored without the run axis ([in, out], [out]) and uses plain 2-D ops: each
 // reshape of a variable would cost a kernel forward and one backward, every step.
-import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend';
 import { createRng } from '../data/prng';
 import type { OutputActivation } from './activation';
+import { type Dense, makeDense } from './dense';
 import { makeMatMul2d } from './matmul';
 
 export interface MlpOptions {
@@ -48,6 +49,7 @@ export class BatchedMlp {
   readonly biases: Variable[] = [];
   readonly sizes: number[];
   private readonly matMul2d;
+  private readonly dense: Dense[] = [];
 
   constructor(
     private readonly tf: Tf,
@@ -115,13 +117,15 @@ export class BatchedMlp {
     return tf.stack(hs.map((hk, k) => this.matMul2d(hk, ws[k]!))) as Tensor3D;
   }
 
+  /** One run: fused dense layers (hidden ones with their relu), then the output activation. */
   private forwardSingle(x: Tensor2D): Tensor2D {
     let h: Tensor2D = x;
-    for (let l = 0; l < this.kernels.length; l++) {
-      if (l > 0) h = this.activate(h, l - 1);
-      h = this.tf.add(this.matMul2d(h, this.kernels[l] as Tensor2D), this.biases[l]!);
+    const last = this.kernels.length - 1;
+    for (let l = 0; l <= last; l++) {
+      this.dense[l] ??= makeDense(this.tf, l < last, l > 0);
+      h = this.dense[l]!(h, this.kernels[l] as Tensor2D, this.biases[l] as Tensor1D);
     }
-    return this.activate(h, this.kernels.length - 1);
+    return this.activate(h, last);
   }
 
   private activate<T extends Tensor>(h: T, layer: number): T {
