@@ -57,7 +57,9 @@ export class FusedAdam implements TrainOptimizer {
     const stepScale = -this.learningRate / (1 - this.accBeta1);
     const vScale = 1 / (1 - this.accBeta2);
     tf.tidy(() => {
-      const g = grads.length === 1 ? tf.reshape(grads[0]!, [-1]) : tf.concat(grads.map((t) => tf.reshape(t, [-1])));
+      // A reshape is a kernel call even when it changes nothing: 1-D tensors (biases) go as they are.
+      const flat = (t: Tensor): Tensor => (t.rank === 1 ? t : tf.reshape(t, [-1]));
+      const g = grads.length === 1 ? flat(grads[0]!) : tf.concat(grads.map(flat));
       const m = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1));
       const v = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2));
       this.m.assign(m);
@@ -65,7 +67,7 @@ export class FusedAdam implements TrainOptimizer {
       const update = tf.mul(tf.div(m, tf.add(tf.sqrt(tf.mul(v, vScale)), this.epsilon)), stepScale);
       const parts = this.variables.length === 1 ? [update] : tf.split(update, this.sizes);
       this.variables.forEach((variable, i) => {
-        variable.assign(tf.add(variable, tf.reshape(parts[i]!, variable.shape)));
+        variable.assign(tf.add(variable, variable.rank === 1 ? parts[i]! : tf.reshape(parts[i]!, variable.shape)));
       });
     });
   }
