@@ -2,6 +2,7 @@
 // holds one step-indexed array per series (uPlot's aligned-data layout: x is the step, gaps are null).
 import { compactHistory, MAX_SAVED_POINTS } from '../../src/editor/training/history';
 import type { HostToWebview, PanelState, RunSpec, RunSummary, StepMetrics, TrainerToHost } from '../../src/protocol';
+import { violationMetrics } from '../../src/templates/violations';
 
 export type Value = number | null;
 type Started = Extract<TrainerToHost, { type: 'started' }>;
@@ -238,6 +239,18 @@ export interface SummaryRow {
   bestStep: number | null;
   status: string;
   stepsPerSecond: number | undefined;
+}
+
+/**
+ * The heading of the summary's violation column: the catalog metric's name when one penalty is measured (so the
+ * user knows what 0.014 means), "Final penalty P" when only raw penalties are known (violationOf falls back to them).
+ */
+export function violationHeading(model: PanelModel): string {
+  const measured = model.measuredTerms;
+  if (measured.length === 0) return model.penaltyTerms.length ? 'Final penalty P' : 'Final violation';
+  const kind = measured.length === 1 ? measured[0]!.constraint : undefined;
+  const metric = kind && Object.hasOwn(violationMetrics, kind) ? violationMetrics[kind as keyof typeof violationMetrics] : undefined;
+  return metric ? `Final violation (${metric.label})` : 'Final violation';
 }
 
 export function summaryRows(model: PanelModel): SummaryRow[] {

@@ -4,7 +4,7 @@
 import type { HostToWebview } from '../../src/protocol';
 import { LineChart, TradeoffChart, formatNumber } from './chartView';
 import type { HostChannel } from './host';
-import { type Change, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints } from './model';
+import { type Change, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints, violationHeading } from './model';
 import { chartSpecs } from './series';
 import { type ChartTheme, onThemeChange, readTheme } from './theme';
 
@@ -69,6 +69,8 @@ export class PanelView {
   private readonly chartsHost = el('section', { id: 'charts', 'aria-label': 'Charts' });
   private readonly summary = el('section', { id: 'summary', 'aria-label': 'Summary', hidden: '' });
   private readonly summaryBody = el('tbody');
+  /** The summary's violation column heading, named after the measured metric when there is one. */
+  private violationHead: HTMLTableCellElement | undefined;
   private readonly tradeoffHost = el('div', { id: 'tradeoff' });
   private readonly live = el('div', { id: 'live-summary', class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   private readonly empty = el('p', { id: 'empty', class: 'empty' }, 'Run “Loss Lab: Train with Constraint” with the cursor in a loss function.');
@@ -108,7 +110,11 @@ export class PanelView {
     const caption = el('caption', {}, 'Summary per run');
     const head = el('thead');
     const headRow = el('tr');
-    for (const h of ['Run', 'λ', 'Final original loss', 'Final violation', 'Best step', 'Steps/s', 'Status']) headRow.append(el('th', { scope: 'col' }, h));
+    for (const h of ['Run', 'λ', 'Final original loss', 'Final violation', 'Best step', 'Steps/s', 'Status']) {
+      const th = el('th', { scope: 'col' }, h);
+      if (h === 'Final violation') this.violationHead = th;
+      headRow.append(th);
+    }
     head.append(headRow);
     table.append(caption, head, this.summaryBody);
     this.summary.append(table, this.tradeoffHost);
@@ -273,6 +279,7 @@ export class PanelView {
     const key = JSON.stringify(rows);
     if (this.summary.dataset.key === key) return;
     this.summary.dataset.key = key;
+    if (this.violationHead) this.violationHead.textContent = violationHeading(m);
     this.summaryBody.replaceChildren(
       ...rows.map((r) => {
         const tr = el('tr', { 'data-run': r.runId });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { HostToWebview, StepMetrics, TrainerToHost } from '../../../src/protocol';
 import { compactHistory, pointsIn } from '../../../src/editor/training/history';
 import { decimate } from '../../../webview/panel/decimate';
-import { DrawnSeries, ema, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints } from '../../../webview/panel/model';
+import { DrawnSeries, ema, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints, violationHeading } from '../../../webview/panel/model';
 import { chartSpecs, pointCount } from '../../../webview/panel/series';
 
 const started: TrainerToHost = {
@@ -77,6 +77,15 @@ describe('PanelModel', () => {
     assert.deepEqual(tradeoffPoints(m).map((p) => [p.lambda, p.violation, p.original]), [[1, 0.05, 0.3], [0, 0.4, 0.2]]);
     assert.match(textSummary(m), /finished after 100 of 100 steps/);
     assert.match(textSummary(m), /λ = 1 \(code\): original loss 0\.3000, violation 0\.0500/);
+  });
+
+  it("names the summary's violation column after the measured metric, or says it holds raw penalties", () => {
+    assert.equal(violationHeading(trained()), 'Final violation (mean |Σp − 1|)');
+    // A penalty Loss Lab did not recognise has no violation metric: the column holds its raw P and says so.
+    const unmeasured = new PanelModel();
+    unmeasured.apply(trainer({ ...started, terms: [started.terms[0]!, { id: 't1', role: 'penalty', label: 'custom' }] } as TrainerToHost));
+    unmeasured.apply(trainer({ type: 'metrics', stepsPerSecond: 50, points: [{ runId: 'lambda-0', step: 0, total: 1, original: 1, terms: { t1: { raw: 0.5, weighted: 0 } }, violations: {} }] }));
+    assert.equal(violationHeading(unmeasured), 'Final penalty P');
   });
 
   it('shows how far a stopped trial got, not its planned steps', () => {
