@@ -9,6 +9,7 @@ import type { ConstraintKind, Term } from '../analysis/ir';
 import type { RunSpec, RunSummary, StepMetrics, TrainerToHost } from '../protocol/trainer';
 import type { Tf } from './backend';
 import { BatchSampler } from './batches';
+import { batchedViolation } from './batchedViolations';
 import type { TrialData } from './data';
 import { RunTracker } from './metrics/tracker';
 import { violationFns } from './metrics/violations';
@@ -112,6 +113,18 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   };
 
   const K = o.runs.length;
+  const violationsTogether = violationTerms.map((t) => batchedViolation(tf, K, t.constraint.kind as ConstraintKind, t.constraint.params));
+  /** All runs' violations from their predictions [K, B, …], [K, violations]: together where the kind allows. */
+  const batchedViolationColumns = (preds: Tensor, yTrue: Tensor): Tensor => {
+    const runPreds = violationsTogether.every((f) => f) ? [] : tf.unstack(preds);
+    const columns = violationTerms.map((t, j) => {
+      const f = violationsTogether[j];
+      if (f) return f(preds, yTrue);
+      const fn = violationFns[t.constraint.kind as ConstraintKind];
+      return tf.stack(runPreds.map((p, k) => fn({ tf, yPred: p, yTrue, kernels: () => model.runKernels(k) }, t.constraint.params)));
+    });
+    return tf.stack(columns, 1);
+  };
   const batched = (active: number[]): BatchedLoss | undefined => (o.batchedLoss && active.length === K ? o.batchedLoss : undefined);
 
   /** One optimizer step; returns the step's metrics [runs, width] (kept, the caller disposes it). */
@@ -143,8 +156,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       }, model.variables);
       optimizer.apply(model.variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
       // Kept tensors are not released by the tidy: these are, once used (the result is kept by the tidy).
-      const runPreds = together && preds.length > 0 ? tf.unstack(preds[0]!) : preds;
-      const violations = violationColumns(runPreds, yb, active);
+      const violations = together && preds.length > 0 ? batchedViolationColumns(preds[0]!, yb) : violationColumns(preds, yb, active);
       for (const p of preds) p.dispose();
       if (!violations) return losses!;
       const metrics = tf.concat([losses!, violations], 1);

@@ -4,10 +4,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
-import type { LossModel } from '../../../src/analysis/ir';
+import type { ConstraintKind, LossModel } from '../../../src/analysis/ir';
 import type { TrainerToHost } from '../../../src/protocol';
 import { batchedRunLoss } from '../../../src/trainer/batchedRuns';
+import { batchedViolation } from '../../../src/trainer/batchedViolations';
 import { compileLoss } from '../../../src/trainer/interpreter';
+import { violationFns } from '../../../src/trainer/metrics/violations';
 import { runLosses } from '../../../src/trainer/runLoss';
 import { runTrial } from '../../../src/trainer/trial';
 import { cpu, tf } from '../interpreter/tf';
@@ -133,4 +135,28 @@ model.compile(loss=centred_loss)
   const log = messages.find((m) => m.type === 'log' && m.message.includes('one by one'));
   assert.ok(log, `log message: ${JSON.stringify(messages.filter((m) => m.type === 'log'))}`);
   assert.ok(messages.some((m) => m.type === 'done'));
+});
+
+test('violations measured together for all runs = each run measured alone, per constraint kind', async () => {
+  await cpu();
+  const K = 3;
+  const preds = tf.randomNormal([K, 10, 4], 0.3, 0.8, 'float32', 11);
+  const yTrue = tf.randomUniform([10, 4], 0, 1, 'float32', 12);
+  const cases: [ConstraintKind, Record<string, number>][] = [
+    ['sum-to-one', { target: 1 }],
+    ['bounds', { lower: 0, upper: 1 }],
+    ['output-sparsity', {}],
+    ['non-negativity', {}],
+  ];
+  for (const [kind, params] of cases) {
+    const together = batchedViolation(tf, K, kind, params);
+    assert.ok(together, `${kind} is measured together`);
+    const got = together(preds, yTrue).dataSync();
+    assert.equal(got.length, K);
+    tf.unstack(preds).forEach((p, k) => {
+      const want = violationFns[kind]({ tf, yPred: p, yTrue, kernels: () => [] }, params).dataSync()[0]!;
+      assert.ok(Math.abs(got[k]! - want) <= 1e-6, `${kind} run ${k}: ${got[k]} instead of ${want}`);
+    });
+  }
+  assert.equal(batchedViolation(tf, K, 'weight-sparsity', {}), undefined, 'weights are measured run by run');
 });
