@@ -287,7 +287,8 @@ export class TrainingController implements vscode.Disposable {
 
   private onTrainerError(trial: Trial, m: TrainerError): void {
     const where = m.location ? `${basename(m.location.file ?? trial.document.path)}:${m.location.line}` : '';
-    const detail = [where, m.op ? `op ${m.op}` : '', m.runId ? `run ${m.runId}` : '', m.step !== undefined ? `step ${m.step}` : '']
+    // The op only when the message does not already name it ("`tf.math.bessel_i0` is not supported…").
+    const detail = [where, m.op && !m.message.includes(m.op) ? `op ${m.op}` : '', m.runId ? `run ${m.runId}` : '', m.step !== undefined ? `step ${m.step}` : '']
       .filter(Boolean)
       .join(', ');
     const text = `${m.message}${detail ? ` (${detail})` : ''}`;
