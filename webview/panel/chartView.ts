@@ -17,6 +17,12 @@ export function formatNumber(v: number | null | undefined): string {
   return Number.parseFloat(v.toPrecision(5)).toString();
 }
 
+/** A rate (steps/s) that moves every batch: whole numbers from 10 up, two significant digits below (66.887 → 67). */
+export function formatRate(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return Math.abs(v) >= 10 ? String(Math.round(v)) : Number.parseFloat(v.toPrecision(2)).toString();
+}
+
 function axis(theme: ChartTheme, label?: string): uPlot.Axis {
   return {
     stroke: theme.muted,

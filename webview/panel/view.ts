@@ -2,7 +2,7 @@
 // smoothing, one toggle per run), the charts, the summary table and trade-off chart when training ends, and a
 // polite live region with a text summary for screen readers. Redraws at most once per animation frame.
 import type { HostToWebview } from '../../src/protocol';
-import { LineChart, TradeoffChart, formatNumber } from './chartView';
+import { LineChart, TradeoffChart, formatNumber, formatRate } from './chartView';
 import type { HostChannel } from './host';
 import { type Change, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints, violationHeading } from './model';
 import { chartSpecs } from './series';
@@ -234,7 +234,7 @@ export class PanelView {
     document.body.dataset.status = m.status;
     this.backend.textContent = m.started ? m.started.backend : '—';
     this.backend.title = m.started?.backendReason ?? '';
-    this.speed.textContent = m.stepsPerSecond ? `${formatNumber(m.stepsPerSecond)} steps/s` : '—';
+    this.speed.textContent = m.stepsPerSecond ? `${formatRate(m.stepsPerSecond)} steps/s` : '—';
     this.pid.textContent = m.pid === undefined ? '—' : String(m.pid);
     const { step, steps } = m.progress;
     this.progressText.textContent = steps ? `${step} / ${steps}` : '—';
@@ -294,7 +294,7 @@ export class PanelView {
           el('td', {}, formatNumber(r.finalOriginal)),
           el('td', {}, formatNumber(r.finalViolation)),
           el('td', {}, r.bestStep === null ? '—' : String(r.bestStep)),
-          el('td', {}, formatNumber(r.stepsPerSecond)),
+          el('td', {}, formatRate(r.stepsPerSecond)),
           el('td', {}, r.status),
         );
         return tr;
