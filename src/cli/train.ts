@@ -165,7 +165,10 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
   const analysis = analyzeSource(readFileSync(file, 'utf8'), language, file);
   const model = pickModel(analysis.models, args.fn);
   if (typeof model === 'string') {
-    err.write(`loss-lab train: ${args.file}: ${model}\n`);
+    // A half-typed file often has no loss only because it does not parse: say where it breaks.
+    const broken = analysis.syntaxErrors[0];
+    const why = broken ? `; the file has a syntax error at line ${broken.range.startLine + 1}` : '';
+    err.write(`loss-lab train: ${args.file}: ${model}${why}\n`);
     return 2;
   }
   const built = buildTrialSpec(model, args.settings, { sourceFile: file, workspaceDir: process.cwd() });

@@ -1,6 +1,8 @@
 // `loss-lab train` as a user types it: options, errors that say what is wrong, and the final table.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseTrainArgs } from '../../../src/cli/train';
@@ -34,6 +36,22 @@ test('a missing file and an unknown function are usage errors (exit 2) that say 
   const unknown = cli('test/fixtures/seed/example1_sum_to_one.py', '--function', 'other');
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /no loss function named 'other' \(found: constrained_loss\)/);
+});
+
+test('a half-typed file with no loss says where it stops parsing, and a Markdown file is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loss-lab-cli-'));
+  try {
+    writeFileSync(join(dir, 'half.py'), 'import tensorflow as tf\n\ndef f(y_true, y_pred):\n    return tf.reduce_mean((y_true - y_pred\n');
+    writeFileSync(join(dir, 'notes.md'), '# notes\n');
+    const half = cli(join(dir, 'half.py'));
+    assert.equal(half.status, 2);
+    assert.match(half.stderr, /half\.py: no loss function found .*; the file has a syntax error at line 4$/m);
+    const notes = cli(join(dir, 'notes.md'));
+    assert.equal(notes.status, 2);
+    assert.match(notes.stderr, /notes\.md: not a Python, TypeScript or JavaScript file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('without --json: a summary table with one row per λ, the terms and the catalog violation', () => {
