@@ -8,7 +8,7 @@ import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow
 import type { Tf } from '../backend';
 import { createRng } from '../data/prng';
 import type { OutputActivation } from './activation';
-import { type Dense, makeDense } from './dense';
+import { type BatchedDense, type Dense, makeBatchedDense, makeDense } from './dense';
 import { makeMatMul2d } from './matmul';
 
 export interface MlpOptions {
@@ -50,6 +50,7 @@ export class BatchedMlp {
   readonly sizes: number[];
   private readonly matMul2d;
   private readonly dense: Dense[] = [];
+  private readonly batchedDense: BatchedDense[] = [];
 
   constructor(
     private readonly tf: Tf,
@@ -88,11 +89,21 @@ export class BatchedMlp {
     const side = tf.reshape(tf.transpose(this.kernels[0]!, [1, 0, 2]), [this.sizes[0]!, K * first]);
     let h: Tensor3D = tf.transpose(tf.reshape(this.matMul2d(x, side as Tensor2D), [B, K, first]), [1, 0, 2]);
     h = tf.add(h, this.biases[0]!);
-    for (let l = 1; l < this.kernels.length; l++) {
+    const last = this.kernels.length - 1;
+    if (this.options.batchedMatMul === 'per-run') {
+      // Fused layers (see dense.ts): each applies the hidden relu of its own output.
+      h = this.activate(h, 0);
+      for (let l = 1; l <= last; l++) {
+        this.batchedDense[l] ??= makeBatchedDense(tf, l < last);
+        h = this.batchedDense[l]!(h, this.kernels[l] as Tensor3D, this.biases[l] as Tensor3D);
+      }
+      return last === 0 ? h : this.activate(h, last);
+    }
+    for (let l = 1; l <= last; l++) {
       h = this.activate(h, l - 1);
       h = tf.add(this.batchedMatMul(h, this.kernels[l]!), this.biases[l]!);
     }
-    return this.activate(h, this.kernels.length - 1);
+    return this.activate(h, last);
   }
 
   /** Each run's predictions [B, outputs], in run order. */

@@ -2,7 +2,7 @@
 // written with plain tfjs ops and differentiated by tfjs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { makeDense } from '../../../src/trainer/model/dense';
+import { makeBatchedDense, makeDense } from '../../../src/trainer/model/dense';
 import { cpu, tf } from '../interpreter/tf';
 
 function assertClose(a: tf.Tensor, b: tf.Tensor, what: string): void {
@@ -34,5 +34,27 @@ for (const relu of [true, false]) {
     const noInput = tf.grads(lossOf((a, c, d) => makeDense(tf, relu, false)(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D)))([x, w, b]);
     assertClose(noInput[1]!, want[1]!, 'dW without input gradient');
     assertClose(noInput[2]!, want[2]!, 'db without input gradient');
+  });
+}
+
+for (const relu of [true, false]) {
+  test(`fused batched dense layer (${relu ? 'relu' : 'linear'}, 3 runs) = tfjs ops: value and gradients of h, W, b`, async () => {
+    await cpu();
+    const h = tf.randomNormal([3, 5, 4], 0, 1, 'float32', 5) as tf.Tensor3D;
+    const w = tf.randomNormal([3, 4, 2], 0, 1, 'float32', 6) as tf.Tensor3D;
+    const b = tf.randomNormal([3, 1, 2], 0, 1, 'float32', 7) as tf.Tensor3D;
+    const target = tf.randomNormal([3, 5, 2], 0, 1, 'float32', 8);
+    const plain = (hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => {
+      const z = tf.add(tf.matMul(hi as tf.Tensor3D, wi as tf.Tensor3D), bi);
+      return relu ? tf.relu(z) : z;
+    };
+    const dense = makeBatchedDense(tf, relu);
+    const fused = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => dense(a as tf.Tensor3D, c as tf.Tensor3D, d as tf.Tensor3D);
+    const lossOf = (f: (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+      tf.sum(tf.mul(f(a, c, d), target)) as tf.Scalar;
+    assertClose(fused(h, w, b), plain(h, w, b), 'value');
+    const want = tf.grads(lossOf(plain))([h, w, b]);
+    const got = tf.grads(lossOf(fused))([h, w, b]);
+    ['dh', 'dW', 'db'].forEach((name, i) => assertClose(got[i]!, want[i]!, name));
   });
 }
