@@ -24,6 +24,8 @@ const activationLayers: Readonly<Record<string, string>> = {
 /** Activation functions applied in a model's code outside any loss (`torch.softmax(self.fc(x), dim=1)`). */
 const activationFunctions: Readonly<Record<string, string>> = { softmax: 'softmax', sigmoid: 'sigmoid', log_softmax: 'log_softmax' };
 const activationNamespaces = /^(torch|F|tf\.nn|tf\.math|tf\.keras\.activations|K)\./;
+/** Layers with no activation of their own: when one of them comes last, the output is linear (a hidden ReLU is not the output). */
+const linearLayers: ReadonlySet<string> = new Set(['Linear', 'LazyLinear', 'Bilinear']);
 
 const lastSegment = (name: string): string => name.slice(name.lastIndexOf('.') + 1);
 
@@ -63,7 +65,7 @@ export interface FileUsages {
 const assignedCall = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*)[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)[ \t]*(\(|$)/gmu;
 const definitionHead = /\b(def|class)[ \t]+$/;
 const usageWords: ReadonlySet<string> = new Set([
-  'partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...Object.keys(activationLayers), ...Object.keys(activationFunctions),
+  'partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...linearLayers, ...Object.keys(activationLayers), ...Object.keys(activationFunctions),
 ]);
 
 /** The call whose callee ends with the identifier at `index` (`make(…)`, `model.compile(…)`), if that is what it is. */
@@ -230,6 +232,8 @@ function activationOf(resolved: string, positional: Node[], keyword: Map<string,
     if (typeof v === 'string') return v;
     return act.type === 'attribute' || act.type === 'identifier' ? lastSegment(act.text) : undefined;
   }
+  if (last === 'Dense' && /^(tf\.keras\.layers|keras\.layers|layers)?\.?Dense$/.test(resolved)) return 'linear';
+  if (linearLayers.has(last) && /^(torch\.)?nn\./.test(resolved)) return 'linear';
   if (activationLayers[last] && /^(nn|tf\.keras\.layers)\./.test(resolved)) return activationLayers[last];
   if (activationFunctions[last] && activationNamespaces.test(resolved)) return activationFunctions[last];
   return undefined;

@@ -86,6 +86,8 @@ export function collectScriptUsages(root: Node, models: LossModel[], bindNames: 
     } else if (method === 'dense' || method === 'activation') {
       const act = scriptLiteral(property(args[0], 'activation') ?? args[0] ?? node);
       if (typeof act === 'string') outputActivation = act;
+      // a dense layer without an activation is linear: a hidden layer's relu is not the output's
+      else if (method === 'dense' && property(args[0], 'activation') === undefined) outputActivation = 'linear';
     }
   }
   const compiled = models.filter((m) => m.usages.some((u) => u.kind === 'compile'));

@@ -1,0 +1,33 @@
+// The output activation is the last layer's: a hidden ReLU followed by a plain linear layer leaves the output linear.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis';
+
+before(() => initParsers());
+
+const loss = 'def loss(y_true, y_pred, lam=1.0):\n    return tf.reduce_mean(tf.square(y_true - y_pred)) + lam * tf.reduce_mean(tf.nn.relu(-y_pred))\n';
+const activation = (source: string, language: 'python' | 'typescript' = 'python') =>
+  analyzeSource(source, language).models[0]?.outputActivation;
+
+test('Keras: Dense(32, relu) then Dense(4) is linear; a final softmax Dense is softmax', () => {
+  const head = 'import tensorflow as tf\n' + loss;
+  assert.equal(activation(`${head}model = tf.keras.Sequential([tf.keras.layers.Dense(32, activation='relu'), tf.keras.layers.Dense(4)])\n`), 'linear');
+  assert.equal(activation(`${head}model = tf.keras.Sequential([tf.keras.layers.Dense(32, activation='relu'), tf.keras.layers.Dense(4, activation='softmax')])\n`), 'softmax');
+});
+
+test('PyTorch: Linear, ReLU, Linear is linear; a trailing nn.Sigmoid is sigmoid', () => {
+  const head = 'import torch\nfrom torch import nn\n' + loss.replace(/tf\.\w+(\.\w+)?/g, 'torch.mean');
+  assert.equal(activation(`${head}net = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 4))\n`), 'linear');
+  assert.equal(activation(`${head}net = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 4), nn.Sigmoid())\n`), 'sigmoid');
+});
+
+test('TF.js: a dense layer without activation after a relu one is linear', () => {
+  const src = [
+    "import * as tf from '@tensorflow/tfjs';",
+    'const loss = (yTrue, yPred) => tf.losses.meanSquaredError(yTrue, yPred).add(tf.mul(0.5, yPred.neg().relu().mean()));',
+    "model.add(tf.layers.dense({ units: 32, activation: 'relu' }));",
+    'model.add(tf.layers.dense({ units: 4 }));',
+  ].join('\n');
+  assert.equal(activation(src, 'typescript'), 'linear');
+  assert.equal(activation(src.replace('{ units: 4 }', "{ units: 4, activation: 'sigmoid' }"), 'typescript'), 'sigmoid');
+});
