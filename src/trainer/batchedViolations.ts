@@ -25,7 +25,7 @@ export function batchedViolation(tf: Tf, K: number, kind: ConstraintKind, params
   const ptf = perRunTf(tf, K);
   return (preds, yTrue) => {
     const folded = tf.reshape(preds, [-1, ...preds.shape.slice(2)]);
-    const tiled = tf.tile(yTrue, [K, ...yTrue.shape.slice(1).map(() => 1)]);
-    return violationFns[kind]({ tf: ptf, yPred: folded, yTrue: tiled, kernels: () => [] }, params);
+    // These kinds read the predictions only: the targets are passed as they are, not copied K times.
+    return violationFns[kind]({ tf: ptf, yPred: folded, yTrue, kernels: () => [] }, params);
   };
 }

