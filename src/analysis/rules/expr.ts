@@ -1,40 +1,12 @@
 // Reading the IR's expressions: walking, which arguments a node depends on, callee names.
-import type { Expr, IndexItem, LossModel, NameRef } from '../ir';
+import type { Expr, LossModel, NameRef } from '../ir';
+import { childrenOf as children } from '../terms/expr';
 
 export type CallExpr = Extract<Expr, { kind: 'call' }>;
 export type MethodExpr = Extract<Expr, { kind: 'method' }>;
 
-function indexChildren(items: IndexItem[]): Expr[] {
-  const out: Expr[] = [];
-  for (const it of items) {
-    if (it.kind === 'index') out.push(it.value);
-    else if (it.kind === 'slice') for (const e of [it.start, it.stop, it.step]) if (e) out.push(e);
-  }
-  return out;
-}
-
-export function children(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'attr':
-      return [e.object];
-    case 'unary':
-      return [e.operand];
-    case 'binary':
-      return [e.left, e.right];
-    case 'conditional':
-      return [e.test, e.then, e.else];
-    case 'call':
-      return [...e.args, ...Object.values(e.kwargs)];
-    case 'method':
-      return [e.object, ...e.args, ...Object.values(e.kwargs)];
-    case 'subscript':
-      return [e.object, ...indexChildren(e.index)];
-    case 'tuple':
-      return e.items;
-    default:
-      return [];
-  }
-}
+/** The direct sub-expressions of a node (one definition, shared with the term splitter). */
+export { children };
 
 /** Visits every node, parents first; `ancestors` is the path from the root (nearest last). */
 export function walk(e: Expr, visit: (node: Expr, ancestors: readonly Expr[]) => void, ancestors: Expr[] = []): void {
