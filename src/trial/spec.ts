@@ -172,14 +172,6 @@ function datasetSpec(model: LossModel, settings: TrainingSettings, ctx: SpecCont
   return { kind: 'synthetic', task, samples: SYNTHETIC_SAMPLES, ...syntheticShape[task] };
 }
 
-const activations: ReadonlySet<string> = new Set(['linear', 'softmax', 'sigmoid', 'relu', 'tanh']);
-
-function outputActivation(model: LossModel, setting: TrainingSettings['outputActivation']): ModelSpec['outputActivation'] {
-  if (setting !== 'auto') return setting;
-  const fromFile = model.outputActivation?.toLowerCase();
-  return fromFile && activations.has(fromFile) ? (fromFile as ModelSpec['outputActivation']) : 'auto';
-}
-
 const clampInt = (v: number, min: number, max: number, fallback: number) =>
   Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;
 
@@ -200,7 +192,8 @@ export function buildTrialSpec(model: LossModel, settings: TrainingSettings, ctx
     dataset,
     model: {
       hidden: settings.hiddenLayers.filter((n) => Number.isFinite(n) && n >= 1).slice(0, 8).map((n) => Math.min(4096, Math.round(n))),
-      outputActivation: outputActivation(model, settings.outputActivation),
+      // 'auto' lets the trainer choose: the file's last layer first, and it reports which and why
+      outputActivation: settings.outputActivation,
     },
     optimizer: { name: settings.optimizer, learningRate: settings.learningRate },
     steps: clampInt(settings.steps, 1, 1_000_000, 300),

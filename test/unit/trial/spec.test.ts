@@ -91,10 +91,13 @@ describe('buildTrialSpec', () => {
     assert.equal(parsed.batchSize, 1);
     assert.deepEqual(parsed.model.hidden, [32, 4096]);
   });
-  it('uses the activation found in the file when the setting is auto', () => {
-    const result = buildTrialSpec({ ...sumToOne, outputActivation: 'softmax' }, defaults);
-    assert.ok(result.ok);
-    assert.equal(result.spec.model.outputActivation, 'softmax');
+  it('leaves the activation to the trainer when the setting is auto, and passes an explicit setting on', () => {
+    const auto = buildTrialSpec({ ...sumToOne, outputActivation: 'softmax' }, defaults);
+    assert.ok(auto.ok);
+    assert.equal(auto.spec.model.outputActivation, 'auto');
+    const set = buildTrialSpec({ ...sumToOne, outputActivation: 'softmax' }, { ...defaults, outputActivation: 'tanh' });
+    assert.ok(set.ok);
+    assert.equal(set.spec.model.outputActivation, 'tanh');
   });
 });
 
