@@ -29,7 +29,7 @@ for (const relu of [true, false]) {
     assertClose(dense(x, w, b), plain(x, w, b), 'value');
     const want = tf.grads(lossOf(plain))([x, w, b]);
     const got = tf.grads(lossOf((a, c, d) => dense(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D)))([x, w, b]);
-    ['dx', 'dW', 'db'].forEach((name, i) => assertClose(got[i]!, want[i]!, name));
+    for (const [i, name] of ['dx', 'dW', 'db'].entries()) assertClose(got[i]!, want[i]!, name);
     // Without an input gradient (the first layer's input is data) the weights' gradients are unchanged.
     const noInput = tf.grads(lossOf((a, c, d) => makeDense(tf, relu, false)(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D)))([x, w, b]);
     assertClose(noInput[1]!, want[1]!, 'dW without input gradient');
@@ -55,6 +55,6 @@ for (const relu of [true, false]) {
     assertClose(fused(h, w, b), plain(h, w, b), 'value');
     const want = tf.grads(lossOf(plain))([h, w, b]);
     const got = tf.grads(lossOf(fused))([h, w, b]);
-    ['dh', 'dW', 'db'].forEach((name, i) => assertClose(got[i]!, want[i]!, name));
+    for (const [i, name] of ['dh', 'dW', 'db'].entries()) assertClose(got[i]!, want[i]!, name);
   });
 }
