@@ -8,7 +8,7 @@ import { PanelState, parseMessage, type TrainerToHost, type WebviewToHost } from
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { exportData } from './exportData';
-import { compactHistory, MAX_SAVED_POINTS } from './history';
+import { chooseRestoredState, compactHistory, MAX_SAVED_POINTS } from './history';
 import { pickLoss, type TrainArgs } from './pickLoss';
 import { type TrainerHandle, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
@@ -180,7 +180,7 @@ export class TrainingController implements vscode.Disposable {
   /** A panel VS Code restored after a window reload (the serializer): show the last runs in it. */
   adopt(webviewPanel: vscode.WebviewPanel, webviewState: unknown): void {
     const fromWebview = parseMessage(PanelState, webviewState);
-    if (fromWebview.ok && fromWebview.value.history.length > this.state.history.length && !this.running) this.state = fromWebview.value;
+    this.state = chooseRestoredState(this.state, fromWebview.ok ? fromWebview.value : undefined, this.running);
     if (this.panel && !this.panel.isDisposed) {
       webviewPanel.dispose();
       return;

@@ -1,7 +1,7 @@
 // Keeps a trial's message history (what the panel is rebuilt from after a reload) bounded: past `maxPoints`
 // measured points, the metrics are thinned to every k-th step per run (each run's last point is always kept).
 // Plain TS, shared by the host (workspaceState) and the webview (its saved state).
-import type { StepMetrics, TrainerToHost } from '../../protocol';
+import type { PanelState, StepMetrics, TrainerToHost } from '../../protocol';
 
 export const MAX_SAVED_POINTS = 20_000;
 
@@ -39,4 +39,15 @@ export function compactHistory(history: TrainerToHost[], maxPoints = MAX_SAVED_P
   }
   out[at] = { type: 'metrics', points: kept, stepsPerSecond };
   return out;
+}
+
+/**
+ * Which saved state a panel restored after a window reload shows. The host's (workspaceState) is the last trial;
+ * the webview's copy is kept by the workbench and may be older (a previous trial with a longer history), so it only
+ * fills in when the host has nothing, or has less of the same trial.
+ */
+export function chooseRestoredState(host: PanelState, webview: PanelState | undefined, running: boolean): PanelState {
+  if (!webview || running || webview.history.length === 0) return host;
+  if (host.history.length === 0) return webview;
+  return webview.title === host.title && webview.history.length > host.history.length ? webview : host;
 }
