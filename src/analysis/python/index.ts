@@ -3,7 +3,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem } from '../ir';
 import { type ContextSignature, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
-import { withRecovered } from '../parsing/merge';
+import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { type LossDef, discoverLosses, discoverOne } from './discover';
@@ -110,16 +110,6 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   cache?.end();
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
   const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b)), extraRoots.map(discoverLosses));
-  for (const def of inErrors) {
-    const start = def.defNode.startPosition.row;
-    if (built.some((b) => start >= b.model.range.startLine && start <= b.model.range.endLine)) continue;
-    const b = build(def);
-    if (b) built.push(b);
-  }
-  built.sort((a, b) => a.model.range.startLine - b.model.range.startLine || a.model.range.startCol - b.model.range.startCol);
-  const models = built.map((b) => b.model);
-  const { outputActivation } = collectUsages(root, source, models, new Map(built.map((b) => [b.model.name, b.bindNames])), imports, usageCache);
-  if (outputActivation) for (const m of models) m.outputActivation = outputActivation;
-  return models;
+  return finishModels(built, inErrors, build, (models, bindNames) => collectUsages(root, source, models, bindNames, imports, usageCache));
 }
 

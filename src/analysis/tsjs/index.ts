@@ -3,7 +3,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem, SourceLanguage } from '../ir';
 import { type CachedModel, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
-import { withRecovered } from '../parsing/merge';
+import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { type ScriptLossDef, discoverScriptLosses, discoverScriptStatement } from './discover';
@@ -89,15 +89,5 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   }
   cache?.end();
   const inErrors = withRecovered(broken.flatMap((b) => discoverScriptLosses(b)), extraRoots.map(discoverScriptLosses));
-  for (const def of inErrors) {
-    const start = def.defNode.startPosition.row;
-    if (built.some((b) => start >= b.model.range.startLine && start <= b.model.range.endLine)) continue;
-    const b = build(def);
-    if (b) built.push(b);
-  }
-  built.sort((a, b) => a.model.range.startLine - b.model.range.startLine || a.model.range.startCol - b.model.range.startCol);
-  const models = built.map((b) => b.model);
-  const { outputActivation } = collectScriptUsages(root, models, new Map(built.map((b) => [b.model.name, b.bindNames])));
-  if (outputActivation) for (const m of models) m.outputActivation = outputActivation;
-  return models;
+  return finishModels(built, inErrors, build, (models, bindNames) => collectScriptUsages(root, models, bindNames));
 }
