@@ -1,0 +1,117 @@
+// Contiguous slicing kernels for the wasm backend. tfjs-backend-wasm 4.22's Slice reads its input with readSync,
+// which copies the whole input out of the wasm heap before taking the part it wants, and Unpack and SplitV call
+// that Slice once per output: taking the K runs' [B, n] slices of a [K, B, n] tensor copies K·K·B·n floats
+// instead of K·B·n (measured: 414 µs to unstack 8 × [64, 64], against ~30 µs for the copies themselves). These
+// kernels copy a contiguous part heap-to-heap and leave every other case to the original kernel. The values
+// and shapes are the original's (checked against it in the tests).
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Tf } from './backend';
+
+/** The parts of tfjs-backend-wasm's BackendWasm these kernels use (public methods of the class). */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: unknown;
+  attrs?: NamedAttrMap;
+}
+
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** A copy of elements [offset, offset + size(shape)) of x, shaped `shape`. */
+function copyPart(backend: WasmBackend, x: TensorInfo, offset: number, shape: number[]): TensorInfo {
+  const out = backend.makeOutput(shape, x.dtype);
+  // Read x's view after allocating: allocating may grow the heap, which detaches earlier views.
+  const from = backend.typedArrayFromHeap(x);
+  backend.typedArrayFromHeap(out).set(from.subarray(offset, offset + size(shape)));
+  return out;
+}
+
+/** Whether slicing along `axis` gives contiguous parts: every axis before it has size 1 once sliced. */
+const leadingOnes = (shape: number[], axis: number): boolean => shape.slice(0, axis).every((d) => d === 1);
+
+/** Normalised begin/size of a Slice (size -1 means to the end), as tfjs's slice_util does. */
+function sliceParams(x: TensorInfo, attrs: NamedAttrMap): { begin: number[]; size: number[] } {
+  const rank = x.shape.length;
+  const rawBegin = attrs['begin'] as number | number[];
+  const rawSize = attrs['size'] as number | number[] | undefined;
+  const begin = typeof rawBegin === 'number' ? [rawBegin, ...new Array(rank - 1).fill(0)] : [...rawBegin];
+  while (begin.length < rank) begin.push(0);
+  const sizes = rawSize === undefined ? new Array(rank).fill(-1) : typeof rawSize === 'number' ? [rawSize, ...new Array(rank - 1).fill(-1)] : [...rawSize];
+  while (sizes.length < rank) sizes.push(-1);
+  return { begin, size: sizes.map((s, i) => (s === -1 ? x.shape[i]! - begin[i]! : s)) };
+}
+
+/** Contiguous when, after the first axis that is not taken whole… every later axis is taken whole. */
+function contiguousOffset(shape: number[], begin: number[], sizes: number[]): number | undefined {
+  let i = shape.length - 1;
+  while (i > 0 && begin[i] === 0 && sizes[i] === shape[i]) i--;
+  // Axis i may be partial; all axes before it must have size 1.
+  if (!leadingOnes(sizes, i)) return undefined;
+  let offset = 0;
+  let stride = 1;
+  for (let j = shape.length - 1; j >= 0; j--) {
+    offset += begin[j]! * stride;
+    stride *= shape[j]!;
+  }
+  return offset;
+}
+
+type Overrides = Record<string, (original: KernelFunc) => KernelFunc>;
+
+const overrides: Overrides = {
+  Slice: (original) => (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const x = inputs['x']!;
+    if (x.dtype === 'string') return original(args);
+    const { begin, size: sizes } = sliceParams(x, attrs ?? {});
+    const offset = size(sizes) === 0 ? undefined : contiguousOffset(x.shape, begin, sizes);
+    return offset === undefined ? original(args) : copyPart(backend as WasmBackend, x, offset, sizes);
+  },
+  Unpack: (original) => (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const x = inputs['value']!;
+    const rank = x.shape.length;
+    let axis = (attrs?.['axis'] as number | undefined) ?? 0;
+    if (axis < 0) axis += rank;
+    if (x.dtype === 'string' || size(x.shape) === 0 || !leadingOnes(x.shape, axis)) return original(args);
+    const outShape = x.shape.filter((_, i) => i !== axis);
+    const part = size(outShape);
+    return Array.from({ length: x.shape[axis]! }, (_, i) => copyPart(backend as WasmBackend, x, i * part, outShape));
+  },
+  SplitV: (original) => (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const x = inputs['x']!;
+    const rank = x.shape.length;
+    let axis = (attrs?.['axis'] as number | undefined) ?? 0;
+    if (axis < 0) axis += rank;
+    const split = attrs?.['numOrSizeSplits'] as number | number[];
+    if (x.dtype === 'string' || size(x.shape) === 0 || !leadingOnes(x.shape, axis)) return original(args);
+    const dim = x.shape[axis]!;
+    let sizes = typeof split === 'number' ? new Array(split).fill(dim / split) : [...split];
+    const unknown = sizes.indexOf(-1);
+    if (unknown >= 0) sizes[unknown] = dim - sizes.reduce((a, b) => (b === -1 ? a : a + b), 0);
+    sizes = sizes.map(Number);
+    const inner = size(x.shape.slice(axis + 1));
+    let offset = 0;
+    return sizes.map((s) => {
+      const shape = x.shape.map((d, i) => (i === axis ? s : d));
+      const out = copyPart(backend as WasmBackend, x, offset, shape);
+      offset += s * inner;
+      return out;
+    });
+  },
+};
+
+/** Replaces the wasm backend's Slice, Unpack and SplitV kernels (once; later calls do nothing). */
+export function installWasmSlicing(tf: Tf): void {
+  for (const [name, make] of Object.entries(overrides)) {
+    const current = tf.getKernel(name, 'wasm');
+    if (!current || (current as KernelConfig & { lossLab?: true }).lossLab) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...current, kernelFunc: make(current.kernelFunc), lossLab: true } as KernelConfig);
+  }
+}
