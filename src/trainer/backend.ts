@@ -13,7 +13,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../protocol/trainer';
-import { installWasmSlicing } from './wasmSlicing';
+import { installWasmKernels } from './wasmKernels';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');
 
@@ -106,7 +106,7 @@ async function tryWasm(wasmDir?: string): Promise<Attempt<object>> {
     if (!ok) return { ok: false, error: `initialisation failed with the files in ${dir}` };
     await tfCore.ready();
     quiet(tfCore);
-    installWasmSlicing(tfCore);
+    installWasmKernels(tfCore);
     return { ok: true, from: dir };
   } catch (e) {
     return { ok: false, error: firstLine(e) };

@@ -1,4 +1,10 @@
-// Contiguous slicing kernels for the wasm backend. tfjs-backend-wasm 4.22's Slice reads its input with readSync,
+// Kernels of the wasm backend that copy less than tfjs-backend-wasm 4.22's own.
+//
+// Identity (what tfjs runs to clone a tensor, e.g. each input and output it saves for the backward pass) copies
+// the data; this one shares it and counts a reference, as the wasm Reshape kernel and the cpu backend's Identity
+// already do (no wasm kernel writes into its inputs, so shared data is never changed under a tensor).
+//
+// Contiguous slicing: tfjs-backend-wasm 4.22's Slice reads its input with readSync,
 // which copies the whole input out of the wasm heap before taking the part it wants, and Unpack and SplitV call
 // that Slice once per output: taking the K runs' [B, n] slices of a [K, B, n] tensor copies K·K·B·n floats
 // instead of K·B·n (measured: 414 µs to unstack 8 × [64, 64], against ~30 µs for the copies themselves). These
@@ -9,6 +15,7 @@ import type { Tf } from './backend';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use (public methods of the class). */
 interface WasmBackend {
+  incRef(dataId: TensorInfo['dataId']): void;
   makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
@@ -63,6 +70,13 @@ function contiguousOffset(shape: number[], begin: number[], sizes: number[]): nu
 type Overrides = Record<string, (original: KernelFunc) => KernelFunc>;
 
 const overrides: Overrides = {
+  Identity: (original) => (args) => {
+    const { inputs, backend } = args as unknown as KernelArgs;
+    const x = inputs['x']!;
+    if (x.dtype === 'string') return original(args);
+    (backend as WasmBackend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  },
   Slice: (original) => (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const x = inputs['x']!;
@@ -106,8 +120,8 @@ const overrides: Overrides = {
   },
 };
 
-/** Replaces the wasm backend's Slice, Unpack and SplitV kernels (once; later calls do nothing). */
-export function installWasmSlicing(tf: Tf): void {
+/** Replaces the wasm backend's Identity, Slice, Unpack and SplitV kernels (once; later calls do nothing). */
+export function installWasmKernels(tf: Tf): void {
   for (const [name, make] of Object.entries(overrides)) {
     const current = tf.getKernel(name, 'wasm');
     if (!current || (current as KernelConfig & { lossLab?: true }).lossLab) continue;

@@ -1,5 +1,6 @@
-// The wasm backend's contiguous slicing kernels (src/trainer/wasmSlicing.ts) give the same values and shapes as
-// the cpu backend for slices, unstacks and splits, contiguous or not, and are the kernels the wasm backend runs.
+// The wasm backend's own kernels (src/trainer/wasmKernels.ts): slices, unstacks and splits, contiguous or not,
+// give the same values and shapes as the cpu backend; a clone shares its data safely; they are the kernels the
+// wasm backend runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -47,7 +48,7 @@ for (const c of cases) {
 
 test('the wasm backend runs these kernels, and the tensor count does not grow', async () => {
   const { tf } = await loadBackend('wasm');
-  for (const name of ['Slice', 'Unpack', 'SplitV']) assert.equal((tf.getKernel(name, 'wasm') as { lossLab?: boolean }).lossLab, true, name);
+  for (const name of ['Identity', 'Slice', 'Unpack', 'SplitV']) assert.equal((tf.getKernel(name, 'wasm') as { lossLab?: boolean }).lossLab, true, name);
   const x = tf.ones([8, 64, 64]);
   const before = tf.memory().numTensors;
   for (let i = 0; i < 5; i++) tf.tidy(() => {
@@ -55,4 +56,22 @@ test('the wasm backend runs these kernels, and the tensor count does not grow', 
   });
   assert.equal(tf.memory().numTensors, before);
   x.dispose();
+});
+
+test('a wasm clone shares its data and outlives its source; the memory is freed with the last of them', async () => {
+  const { tf } = await loadBackend('wasm');
+  const buffers = () => tf.memory().numDataBuffers;
+  const before = buffers();
+  const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+  const copies = [tf.clone(x), tf.clone(x)];
+  assert.equal(buffers() - before, 1, 'one buffer for the three tensors');
+  x.dispose();
+  assert.deepEqual(Array.from(copies[0]!.dataSync()), [1, 2, 3, 4]);
+  // A new tensor must not land on the shared buffer while a clone still holds it.
+  const other = tf.tensor([9, 9, 9, 9], [2, 2]);
+  copies[0]!.dispose();
+  assert.deepEqual(Array.from(copies[1]!.dataSync()), [1, 2, 3, 4]);
+  copies[1]!.dispose();
+  other.dispose();
+  assert.equal(buffers(), before);
 });
