@@ -85,15 +85,15 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     return parts;
   };
 
-  /** The same for all runs at once, [K, width]. */
-  const lossColumns = (out: ReturnType<BatchedLoss>): Tensor => {
+  /** The same for all runs at once, each [K]. */
+  const lossColumns = (out: ReturnType<BatchedLoss>): Tensor[] => {
     termIds ??= o.terms.map((t) => t.id).filter((id) => out.terms[id] !== undefined);
     const columns: Tensor[] = [out.total, out.original];
     for (const id of termIds) {
       const t = out.terms[id];
       columns.push(t ? t.raw : tf.fill([K], Number.NaN), t ? t.weighted : tf.fill([K], Number.NaN));
     }
-    return tf.stack(columns, 1);
+    return columns;
   };
 
   /**
@@ -127,41 +127,53 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   };
   const batched = (active: number[]): BatchedLoss | undefined => (o.batchedLoss && active.length === K ? o.batchedLoss : undefined);
 
-  /** One optimizer step; returns the step's metrics [runs, width] (kept, the caller disposes it). */
+  /**
+   * One optimizer step; returns the step's metrics [runs, width] (kept, the caller disposes it). The model runs
+   * off the gradient tape (model/mlp.ts): the tape holds the output activation and the loss, which give the
+   * gradient of the logits; the model's backward pass does the rest. Metrics are stacked after the tape closes.
+   */
   const step = (xb: Tensor2D, yb: Tensor, active: number[]): Tensor => {
     const together = batched(active);
     return tf.tidy(() => {
+      const forward = model.logits(xb);
       let preds: Tensor[] = [];
-      let losses: Tensor | undefined;
-      const { grads } = tf.variableGrads(() => {
-        if (together) {
-          const p = model.forward(xb);
+      let columns: Tensor[] = [];
+      const rows: Tensor[][] = [];
+      let dLogits: Tensor | Tensor2D[];
+      if (together) {
+        [dLogits] = tf.grads((z: Tensor) => {
+          const p = model.activate(z);
           const out = together(yb, p);
-          losses = tf.keep(lossColumns(out));
+          columns = lossColumns(out).map((t) => tf.keep(t));
           preds = violationTerms.length > 0 ? [tf.keep(p)] : [];
           return tf.sum(out.total) as Scalar;
-        }
-        // One loss for all runs: the sum of their totals (runs share no weights, so each gets its own gradient).
-        const all = model.predictions(xb);
-        const totals: Scalar[] = [];
-        const rows: Tensor[] = [];
-        for (const k of active) {
-          const out = o.losses[k]!(yb, all[k]!);
-          totals.push(out.total);
-          rows.push(tf.stack(lossParts(out)));
-        }
-        losses = tf.keep(tf.stack(rows));
-        preds = violationTerms.length > 0 ? active.map((k) => tf.keep(all[k]!)) : [];
-        return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
-      }, model.variables);
-      optimizer.apply(model.variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
+        })([forward.logits]) as [Tensor];
+      } else {
+        // One loss for the active runs: the sum of their totals (runs share no weights, so each gets its own gradient).
+        const runLogits = forward.runs();
+        const grads = tf.grads((...zs: Tensor[]) => {
+          const totals = zs.map((z, i) => {
+            const p = model.activate(z);
+            const out = o.losses[active[i]!]!(yb, p);
+            rows.push(lossParts(out).map((t) => tf.keep(t)));
+            if (violationTerms.length > 0) preds.push(tf.keep(p));
+            return out.total;
+          });
+          return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
+        })(active.map((k) => runLogits[k]!));
+        dLogits = runLogits.map((z, k) => {
+          const i = active.indexOf(k);
+          return (i >= 0 ? grads[i]! : tf.zerosLike(z)) as Tensor2D;
+        });
+      }
+      optimizer.apply(model.backward(forward.cache, dLogits));
+      const losses = together ? tf.stack(columns, 1) : tf.stack(rows.map((r) => tf.stack(r)));
       // Kept tensors are not released by the tidy: these are, once used (the result is kept by the tidy).
+      tf.dispose([...columns, ...rows.flat()]);
       const violations = together && preds.length > 0 ? batchedViolationColumns(preds[0]!, yb) : violationColumns(preds, yb, active);
-      for (const p of preds) p.dispose();
-      if (!violations) return losses!;
-      const metrics = tf.concat([losses!, violations], 1);
-      losses!.dispose();
-      return metrics;
+      tf.dispose(preds);
+      if (!violations) return losses;
+      return tf.concat([losses, violations], 1);
     });
   };
 

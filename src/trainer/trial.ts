@@ -67,7 +67,6 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
     outputs: data.train.outputs,
     activation: activation.activation,
     seed: spec.seed,
-    batchedMatMul: backend.name === 'wasm' ? 'per-run' : 'native',
   });
   const optimizer = createOptimizer(tf, spec.optimizer, model.variables);
   try {

@@ -1,15 +1,19 @@
-// The trial model: an MLP whose K runs share one batched model. Each layer's weights are one variable shaped
-// [K, in, out] (biases [K, 1, out]) and each layer is one (batched) matMul, so K runs train in one step and one
-// optimizer; the runs never mix (no op reduces across the first axis), so each run's gradients are its own.
-// Every run starts from the same initial weights (seeded Glorot-uniform, like Keras's Dense), so runs differ by
-// their λ alone. A single run is stored without the run axis ([in, out], [out]) and uses plain 2-D ops: each
-// reshape of a variable would cost a kernel forward and one backward, every step.
+// The trial model: an MLP whose K runs share one set of variables. Each layer's weights are one variable shaped
+// [K, in, out] (biases [K, out]), so K runs train with one optimizer; the runs never mix (no op reduces across
+// the first axis), so each run's gradients are its own. Every run starts from the same initial weights (seeded
+// Glorot-uniform, like Keras's Dense), so runs differ by their λ alone.
+//
+// Training does not put the model on tfjs's gradient tape: the forward pass runs untaped, one fused
+// matMul + bias + relu kernel per layer and run, and keeps what the backward pass needs; the tape covers only the
+// output activation and the user's loss, which give the gradient of the logits; `backward` (backward.ts) then
+// does the MLP's part by hand. Taped, tfjs copies every saved input and output of every op and walks the tape
+// each step; per-kernel overhead, not arithmetic, is what a trial model of this size spends its time on. For the
+// same reason activations stay [1, B, n] per run (the fused kernel's own shape): a reshape is a kernel call too.
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend';
 import { createRng } from '../data/prng';
 import type { OutputActivation } from './activation';
-import { type BatchedDense, type Dense, makeBatchedDense, makeDense } from './dense';
-import { makeMatMul2d } from './matmul';
+import { backward } from './backward';
 
 export interface MlpOptions {
   runs: number;
@@ -18,18 +22,29 @@ export interface MlpOptions {
   outputs: number;
   activation: OutputActivation;
   seed: number;
-  /**
-   * How layers after the first multiply [K, B, in] by [K, in, out]: one batched matMul (`native`), or K 2-D
-   * matMuls on the runs' slices (`per-run`). On the wasm backend a batched matMul misses the XNNPACK fast path
-   * (measured ~10× slower than K 2-D products for 8 × 64×64), so the trainer picks `per-run` there.
-   */
-  batchedMatMul?: 'native' | 'per-run';
+}
+
+/** What the backward pass needs from a forward pass. */
+export interface ForwardCache {
+  /** The batch, [B, in]. */
+  x: Tensor2D;
+  /** Each hidden layer's output (the next layer's input), per run, [1, B, n]. */
+  hidden: Tensor3D[][];
+  /** Each layer's kernel, [K, in, out]. */
+  kernels: Tensor3D[];
+}
+
+export interface Logits {
+  /** The last layer's values before the output activation, [K, B, out]. */
+  logits: Tensor3D;
+  /** The same per run, [B, out] each. */
+  runs: () => Tensor2D[];
+  cache: ForwardCache;
 }
 
 type Activation = (tf: Tf, x: Tensor) => Tensor;
 
-const activations: Record<OutputActivation | 'hidden', Activation> = {
-  hidden: (tf, x) => tf.relu(x),
+const activations: Record<OutputActivation, Activation> = {
   linear: (_tf, x) => x,
   softmax: (tf, x) => tf.softmax(x),
   sigmoid: (tf, x) => tf.sigmoid(x),
@@ -48,16 +63,12 @@ export class BatchedMlp {
   readonly kernels: Variable[] = [];
   readonly biases: Variable[] = [];
   readonly sizes: number[];
-  private readonly matMul2d;
-  private readonly dense: Dense[] = [];
-  private readonly batchedDense: BatchedDense[] = [];
 
   constructor(
     private readonly tf: Tf,
     readonly options: MlpOptions,
   ) {
     this.sizes = [options.inputs, ...options.hidden, options.outputs];
-    this.matMul2d = makeMatMul2d(tf);
     const rng = createRng(options.seed + 104729);
     const K = options.runs;
     for (let l = 0; l + 1 < this.sizes.length; l++) {
@@ -68,9 +79,8 @@ export class BatchedMlp {
       for (let i = 0; i < one.length; i++) one[i] = (2 * rng.next() - 1) * limit;
       const all = new Float32Array(K * one.length);
       for (let k = 0; k < K; k++) all.set(one, k * one.length);
-      const single = K === 1;
-      this.kernels.push(variableOf(tf, single ? tf.tensor2d(one, [fanIn, fanOut]) : tf.tensor3d(all, [K, fanIn, fanOut])));
-      this.biases.push(variableOf(tf, tf.zeros(single ? [fanOut] : [K, 1, fanOut])));
+      this.kernels.push(variableOf(tf, tf.tensor3d(all, [K, fanIn, fanOut])));
+      this.biases.push(variableOf(tf, tf.zeros([K, fanOut])));
     }
   }
 
@@ -78,70 +88,53 @@ export class BatchedMlp {
     return [...this.kernels, ...this.biases];
   }
 
-  /** x: [B, inputs] shared by every run → [K, B, outputs]. */
-  forward(x: Tensor2D): Tensor3D {
+  /** The forward pass up to the output activation, untaped, with what `backward` needs. */
+  logits(x: Tensor2D): Logits {
     const { tf } = this;
     const K = this.options.runs;
-    if (K === 1) return tf.expandDims(this.forwardSingle(x), 0) as Tensor3D;
-    const B = x.shape[0];
-    // First layer: the input is shared, so all runs' kernels go side by side in one 2-D matMul.
-    const first = this.sizes[1]!;
-    const side = tf.reshape(tf.transpose(this.kernels[0]!, [1, 0, 2]), [this.sizes[0]!, K * first]);
-    let h: Tensor3D = tf.transpose(tf.reshape(this.matMul2d(x, side as Tensor2D), [B, K, first]), [1, 0, 2]);
-    h = tf.add(h, this.biases[0]!);
     const last = this.kernels.length - 1;
-    if (this.options.batchedMatMul === 'per-run') {
-      // Fused layers (see dense.ts): each applies the hidden relu of its own output.
-      h = this.activate(h, 0);
-      for (let l = 1; l <= last; l++) {
-        this.batchedDense[l] ??= makeBatchedDense(tf, l < last);
-        h = this.batchedDense[l]!(h, this.kernels[l] as Tensor3D, this.biases[l] as Tensor3D);
-      }
-      return last === 0 ? h : this.activate(h, last);
+    const hidden: Tensor3D[][] = [];
+    let h: Tensor3D[] = [tf.reshape(x, [1, ...x.shape])];
+    for (let l = 0; l <= last; l++) {
+      const ws = K === 1 ? [this.kernels[l] as Tensor3D] : (tf.split(this.kernels[l]!, K) as Tensor3D[]);
+      const bs = tf.unstack(this.biases[l]!) as Tensor1D[];
+      const attrs = { transposeA: false, transposeB: false, activation: l < last ? 'relu' : 'linear' };
+      // The kernel itself: tf.fused.matMul wraps it in a custom gradient and four reshapes, all kernel calls.
+      h = ws.map((w, k) => tf.engine().runKernel('_FusedMatMul', { a: h[l === 0 ? 0 : k]!, b: w, bias: bs[k]! }, attrs) as Tensor3D);
+      if (l < last) hidden.push(h);
     }
-    for (let l = 1; l <= last; l++) {
-      h = this.activate(h, l - 1);
-      h = tf.add(this.batchedMatMul(h, this.kernels[l]!), this.biases[l]!);
-    }
-    return this.activate(h, last);
+    const logits = K === 1 ? h[0]! : (tf.concat(h) as Tensor3D);
+    const B = x.shape[0];
+    const runs = () => (K === 1 ? [tf.reshape(logits, [B, -1]) as Tensor2D] : (tf.unstack(logits) as Tensor2D[]));
+    return { logits, runs, cache: { x, hidden, kernels: this.kernels as Tensor[] as Tensor3D[] } };
+  }
+
+  /** The output activation, applied to logits of any shape (on the gradient tape when training). */
+  activate<T extends Tensor>(logits: T): T {
+    return activations[this.options.activation](this.tf, logits) as T;
+  }
+
+  /** The gradients of every variable (in `variables` order) from the gradient of the logits: [K, B, out], or [B, out] per run. */
+  backward(cache: ForwardCache, dLogits: Tensor | Tensor2D[]): Tensor[] {
+    return backward(this.tf, this.options.runs, cache, dLogits);
+  }
+
+  /** x: [B, inputs] shared by every run → [K, B, outputs]. Not differentiable by tfjs (raw kernels): training uses logits and backward. */
+  forward(x: Tensor2D): Tensor3D {
+    return this.activate(this.logits(x).logits);
   }
 
   /** Each run's predictions [B, outputs], in run order. */
   predictions(x: Tensor2D): Tensor2D[] {
-    if (this.options.runs === 1) return [this.forwardSingle(x)];
-    return this.tf.unstack(this.forward(x)) as Tensor2D[];
+    return this.logits(x)
+      .runs()
+      .map((z) => this.activate(z));
   }
 
   /** Run k's kernels (for weight-sparsity metrics). */
   runKernels(k: number): Tensor[] {
     const { tf } = this;
-    if (this.options.runs === 1) return [...this.kernels];
     return this.kernels.map((w) => tf.reshape(tf.slice(w, [k, 0, 0], [1, -1, -1]), [w.shape[1]!, w.shape[2]!]));
-  }
-
-  /** [K, B, in] × [K, in, out] → [K, B, out]. */
-  private batchedMatMul(h: Tensor3D, w: Tensor): Tensor3D {
-    const { tf } = this;
-    if (this.options.batchedMatMul !== 'per-run') return tf.matMul(h, w as Tensor3D);
-    const hs = tf.unstack(h) as Tensor2D[];
-    const ws = tf.unstack(w) as Tensor2D[];
-    return tf.stack(hs.map((hk, k) => this.matMul2d(hk, ws[k]!))) as Tensor3D;
-  }
-
-  /** One run: fused dense layers (hidden ones with their relu), then the output activation. */
-  private forwardSingle(x: Tensor2D): Tensor2D {
-    let h: Tensor2D = x;
-    const last = this.kernels.length - 1;
-    for (let l = 0; l <= last; l++) {
-      this.dense[l] ??= makeDense(this.tf, l < last, l > 0);
-      h = this.dense[l]!(h, this.kernels[l] as Tensor2D, this.biases[l] as Tensor1D);
-    }
-    return this.activate(h, last);
-  }
-
-  private activate<T extends Tensor>(h: T, layer: number): T {
-    const last = layer === this.kernels.length - 1;
-    return activations[last ? this.options.activation : 'hidden'](this.tf, h) as T;
   }
 
   dispose(): void {

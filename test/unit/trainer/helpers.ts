@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { LossModel } from '../../../src/analysis/ir';
 import { TrialSpec, type TrialSpecInput } from '../../../src/protocol';
+import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import type { BatchedMlp } from '../../../src/trainer/model';
 
 export const root = join(__dirname, '..', '..', '..');
 export const trainerSource = join(root, 'src', 'trainer', 'main.ts');
@@ -33,4 +35,18 @@ export function specFor(loss: LossModel, overrides: Partial<TrialSpecInput> = {}
     backend: 'wasm',
     ...overrides,
   });
+}
+
+/**
+ * The MLP's forward pass written with plain, differentiable tfjs ops ([K, B, out] before the output activation):
+ * the reference the model's fused forward and hand-written backward are checked against.
+ */
+export function referenceLogits(tf: typeof import('@tensorflow/tfjs-core'), model: BatchedMlp, x: Tensor2D): Tensor {
+  const K = model.options.runs;
+  let h: Tensor = tf.tile(tf.expandDims(x, 0), [K, 1, 1]);
+  model.kernels.forEach((w, l) => {
+    h = tf.add(tf.matMul(h as Tensor3D, w as Tensor3D), tf.expandDims(model.biases[l]!, 1));
+    if (l < model.kernels.length - 1) h = tf.relu(h);
+  });
+  return h;
 }
