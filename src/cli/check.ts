@@ -1,6 +1,7 @@
 // `loss-lab check <files or folders> [--json]`: the editor's rules on the command line, for CI and pre-commit.
-// Prints `file:line:col code message` (1-based), or a JSON report; exit 1 when a warning or an error is found,
-// 0 otherwise, 2 on usage errors (unknown option, missing path, nothing to check).
+// Prints `file:line:col code message` (1-based), or a JSON report; exit 1 when a warning, an error or a syntax
+// error is found (a file that does not parse was not fully checked, as ESLint and Ruff treat it), 0 otherwise,
+// 2 on usage errors (unknown option, missing path, nothing to check).
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis/index';
@@ -19,7 +20,7 @@ skipping node_modules, .git, virtual environments and __pycache__).
   --max-size N             skip files larger than N characters (default 1000000)
   -h, --help               show this help
 
-Exit code: 1 when a warning or an error is found, 0 otherwise, 2 on usage errors.`;
+Exit code: 1 when a warning, an error or a syntax error is found, 0 otherwise, 2 on usage errors.`;
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache']);
 /** Notebooks are JSON: the CLI reads source files only (the editor checks notebook cells). */
@@ -102,6 +103,8 @@ export interface FileReport {
   language: SourceLanguage;
   findings: Finding[];
   syntaxErrors: { line: number; column: number; message: string }[];
+  /** Rules that failed on this file (a Loss Lab bug, not the user's): reported, never blocking. */
+  notes: string[];
   skipped?: string;
 }
 
@@ -112,10 +115,10 @@ export function checkFile(path: string, maxSize: number, severity: CheckOptions[
   try {
     source = readFileSync(path, 'utf8');
   } catch (err) {
-    return { file, language, findings: [], syntaxErrors: [], skipped: `cannot read it: ${(err as Error).message}` };
+    return { file, language, findings: [], syntaxErrors: [], notes: [], skipped: `cannot read it: ${(err as Error).message}` };
   }
   if (source.length > maxSize) {
-    return { file, language, findings: [], syntaxErrors: [], skipped: `${source.length} characters, over the limit of ${maxSize}` };
+    return { file, language, findings: [], syntaxErrors: [], notes: [], skipped: `${source.length} characters, over the limit of ${maxSize}` };
   }
   const analysis = analyzeSource(source, language, path);
   const failures: string[] = [];
@@ -125,8 +128,8 @@ export function checkFile(path: string, maxSize: number, severity: CheckOptions[
     if (level !== 'off') findings.push({ ...f, severity: level });
   }
   const syntaxErrors = analysis.syntaxErrors.map((e) => ({ line: e.range.startLine + 1, column: e.range.startCol + 1, message: e.message }));
-  for (const f of failures) syntaxErrors.push({ line: 1, column: 1, message: `Loss Lab rule ${f} failed and was skipped` });
-  return { file, language, findings, syntaxErrors };
+  const notes = failures.map((f) => `Loss Lab rule ${f} failed and was skipped`);
+  return { file, language, findings, syntaxErrors, notes };
 }
 
 const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
@@ -150,6 +153,7 @@ function toJson(reports: readonly FileReport[]): unknown {
       language: r.language,
       ...(r.skipped ? { skipped: r.skipped } : {}),
       syntaxErrors: r.syntaxErrors,
+      ...(r.notes.length > 0 ? { notes: r.notes } : {}),
       findings: r.findings.map((f) => ({
         line: f.range.startLine + 1,
         column: f.range.startCol + 1,
@@ -168,6 +172,7 @@ function toJson(reports: readonly FileReport[]): unknown {
       files: reports.length,
       findings: reports.reduce((n, r) => n + r.findings.length, 0),
       blocking: reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0),
+      syntaxErrors: reports.reduce((n, r) => n + r.syntaxErrors.length, 0),
     },
   };
 }
@@ -201,18 +206,24 @@ export async function run(argv: readonly string[], io: Io = defaultIo): Promise<
 
   const reports = files.map((f) => checkFile(f, opts.maxSize, opts.severity));
   const count = reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0);
+  const syntax = reports.reduce((n, r) => n + r.syntaxErrors.length, 0);
   if (opts.json) {
     io.out(JSON.stringify(toJson(reports), null, 2));
   } else if (opts.github) {
-    for (const r of reports) for (const f of r.findings) io.out(githubAnnotation(r.file, f));
+    for (const r of reports) {
+      for (const e of r.syntaxErrors) io.out(`::error file=${ghProp(r.file)},line=${e.line},col=${e.column},title=Syntax error::${ghData(e.message)}`);
+      for (const f of r.findings) io.out(githubAnnotation(r.file, f));
+    }
   } else {
     for (const r of reports) {
       if (r.skipped) io.err(`${r.file}: skipped (${r.skipped})`);
-      for (const e of r.syntaxErrors) io.err(`${r.file}:${e.line}:${e.column}: note: ${e.message}`);
+      for (const e of r.syntaxErrors) io.err(`${r.file}:${e.line}:${e.column}: error: ${e.message} (the rest of the file is still checked)`);
+      for (const n of r.notes) io.err(`${r.file}: note: ${n}`);
       for (const f of r.findings) io.out(`${r.file}:${f.range.startLine + 1}:${f.range.startCol + 1} ${f.code} ${f.message}`);
     }
     const total = reports.reduce((n, r) => n + r.findings.length, 0);
-    io.err(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${total} finding${total === 1 ? '' : 's'}, ${count} warning${count === 1 ? '' : 's'} or error${count === 1 ? '' : 's'}`);
+    const syntaxPart = syntax > 0 ? `, ${syntax} syntax error${syntax === 1 ? '' : 's'}` : '';
+    io.err(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${total} finding${total === 1 ? '' : 's'}, ${count} warning${count === 1 ? '' : 's'} or error${count === 1 ? '' : 's'}${syntaxPart}`);
   }
-  return count > 0 ? 1 : 0;
+  return count > 0 || syntax > 0 ? 1 : 0;
 }

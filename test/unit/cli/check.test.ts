@@ -84,7 +84,7 @@ describe('loss-lab check (built CLI)', () => {
     const ll102 = report.files[0].findings.find((f) => f.code === 'LL102');
     assert.equal(ll102?.doc, 'docs/rules/LL102.md');
     assert.ok(ll102?.fixes.some((t) => /factory/.test(t)));
-    assert.deepEqual(report.summary, { files: 1, findings: 2, blocking: 2 });
+    assert.deepEqual(report.summary, { files: 1, findings: 2, blocking: 2, syntaxErrors: 0 });
   });
 
   it('prints GitHub Actions annotations with --github', () => {
@@ -131,7 +131,22 @@ describe('loss-lab check (built CLI)', () => {
     const r = run(['check', 'half_typed.py'], dir);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /half_typed\.py:5:\d+ LL110 /);
-    assert.match(r.stderr, /half_typed\.py:\d+:\d+: note: /);
+    assert.match(r.stderr, /half_typed\.py:\d+:\d+: error: /);
+    assert.match(r.stderr, /, 1 syntax error$/m);
+  });
+
+  it('exits 1 on a syntax error alone: a file that does not parse was not fully checked', () => {
+    const dir = mkdtempSync(join(tmp, 'syntax-'));
+    writeFileSync(join(dir, 'clean.py'), 'import tensorflow as tf\n\ndef loss(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\n');
+    assert.equal(run(['check', 'clean.py'], dir).status, 0);
+    writeFileSync(join(dir, 'broken.py'), 'import tensorflow as tf\n\ndef loss(y_true, y_pred:\n    return tf.reduce_mean(\n');
+    const r = run(['check', 'broken.py'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^broken\.py:3:\d+: error: /m);
+    const json = JSON.parse(run(['check', '--json', 'broken.py'], dir).stdout) as { summary: { syntaxErrors: number } };
+    assert.ok(json.summary.syntaxErrors >= 1);
+    assert.match(run(['check', '--github', 'broken.py'], dir).stdout, /^::error file=broken\.py,line=3,col=\d+,title=Syntax error::/m);
   });
 
   it('exits 2 on usage errors with a message saying what is wrong', () => {
