@@ -1,6 +1,6 @@
 // One training at a time: picks the loss, builds the TrialSpec, forks the trainer, forwards its messages to the
-// panel, and owns the lifecycle around it (status bar item, `lossLab.training` context key, cancellable progress,
-// output channel, notifications with "Show in code", the panel state kept for a window reload).
+// panel, and owns the lifecycle around it (the indicators of trialIndicators.ts, the output channel,
+// notifications with "Show in code", the panel state kept for a window reload).
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LossModel } from '../../analysis/ir';
@@ -12,10 +12,10 @@ import { chooseRestoredState, compactHistory, MAX_SAVED_POINTS } from './history
 import { pickLoss, type TrainArgs } from './pickLoss';
 import { type TrainerHandle, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
+import { TrialIndicators, type TrialProgress } from './trialIndicators';
 import { buildTrialSpec } from '../../trial/spec';
 
 const STATE_KEY = 'lossLab.training.lastPanelState';
-const CONTEXT_KEY = 'lossLab.training';
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
 const STOP_GRACE_MS = 3000;
 const SAVE_STATE_MS = 5000;
@@ -38,9 +38,6 @@ interface Trial {
   ended: boolean;
   stopRequested: boolean;
   notified: Set<string>;
-  endProgress?: () => void;
-  progress?: vscode.Progress<{ message?: string; increment?: number }>;
-  reported: number;
   /** Points in the kept history since it was last compacted (about). */
   keptPoints: number;
 }
@@ -53,12 +50,9 @@ export class TrainingController implements vscode.Disposable {
   /** The last trained loss, for Re-run (also after a reload). */
   private lastArgs: TrainArgs | undefined;
   private lastSave = 0;
-  private readonly statusBar: vscode.StatusBarItem;
+  private readonly indicators = new TrialIndicators();
 
   constructor(private readonly ctx: Ctx) {
-    this.statusBar = vscode.window.createStatusBarItem('lossLab.training', vscode.StatusBarAlignment.Left, 50);
-    this.statusBar.name = 'Loss Lab Training';
-    this.statusBar.command = 'lossLab.stopTraining';
     const saved = parseMessage(PanelState, ctx.extension.workspaceState.get(STATE_KEY));
     this.state = saved.ok ? saved.value : { title: '', history: [] };
     this.lastArgs = ctx.extension.workspaceState.get<TrainArgs>(`${STATE_KEY}.args`);
@@ -139,11 +133,12 @@ export class TrainingController implements vscode.Disposable {
     this.ctx.output.info(`Trainer started, pid ${trainer.pid}`);
     this.trial = {
       generation, trainer, model, document: document.uri, args: trainArgs, startedAt: Date.now(),
-      steps: built.spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), reported: 0, keptPoints: 0,
+      steps: built.spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), keptPoints: 0,
     };
-    void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
-    this.updateStatusBar();
-    this.startProgress(this.trial);
+    const trial = this.trial;
+    this.indicators.start(this.progressOf(trial), () => {
+      if (this.trial === trial && !trial.ended) this.stop();
+    });
   }
 
   stop(): void {
@@ -159,7 +154,7 @@ export class TrainingController implements vscode.Disposable {
     trial.stopRequested = true;
     this.ctx.output.info(`Stopping the trainer (pid ${trial.trainer.pid})`);
     trial.trainer.stop();
-    this.updateStatusBar();
+    this.indicators.update(this.progressOf(trial));
     setTimeout(() => {
       if (this.trial === trial && !trial.ended) {
         this.ctx.output.warn(`The trainer did not stop within ${STOP_GRACE_MS} ms; killing it`);
@@ -262,8 +257,7 @@ export class TrainingController implements vscode.Disposable {
           this.ctx.output.info(`First point ${trial.firstPointAt - trial.startedAt} ms after the command`);
         }
         for (const p of m.points) trial.step = Math.max(trial.step, p.step + 1);
-        this.updateStatusBar(m.stepsPerSecond);
-        this.reportProgress(trial);
+        this.indicators.update(this.progressOf(trial, m.stepsPerSecond));
         this.saveState(false);
         break;
       case 'run-ended':
@@ -343,49 +337,13 @@ export class TrainingController implements vscode.Disposable {
   private finish(trial: Trial): void {
     // A trainer that finished (done, fatal error) exits by itself; one that lingers is ended, never left behind.
     setTimeout(() => trial.trainer.kill(), STOP_GRACE_MS).unref?.();
-    trial.endProgress?.();
-    trial.endProgress = undefined;
-    this.statusBar.hide();
-    void vscode.commands.executeCommand('setContext', CONTEXT_KEY, false);
+    this.indicators.end();
     this.saveState(true);
   }
 
-  private startProgress(trial: Trial): void {
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Loss Lab: training ${trial.model.name}`, cancellable: true },
-      (progress, token) =>
-        new Promise<void>((resolve) => {
-          if (trial.ended) return resolve();
-          trial.progress = progress;
-          trial.endProgress = resolve;
-          token.onCancellationRequested(() => {
-            if (this.trial === trial && !trial.ended) this.stop();
-          });
-        }),
-    );
-  }
-
-  private reportProgress(trial: Trial): void {
-    if (!trial.progress || trial.steps === 0) return;
-    const percent = Math.min(100, (100 * trial.step) / trial.steps);
-    const increment = percent - trial.reported;
-    if (increment < 1) return;
-    trial.reported = percent;
-    trial.progress.report({ increment, message: `step ${trial.step} of ${trial.steps}` });
-  }
-
-  private updateStatusBar(stepsPerSecond?: number): void {
-    const trial = this.trial;
-    if (!trial || trial.ended) {
-      this.statusBar.hide();
-      return;
-    }
-    const speed = stepsPerSecond ? ` · ${Math.round(stepsPerSecond)}/s` : '';
-    this.statusBar.text = `$(loading~spin) Loss Lab: step ${trial.step}/${trial.steps || '…'}${speed}`;
-    this.statusBar.tooltip = trial.stopRequested
-      ? `Stopping ${trial.model.name} (trainer pid ${trial.trainer.pid}); click to kill it`
-      : `Training ${trial.model.name} (trainer pid ${trial.trainer.pid}). Click to stop.`;
-    this.statusBar.show();
+  private progressOf(trial: Trial, stepsPerSecond?: number): TrialProgress {
+    const { model, trainer, step, steps, stopRequested } = trial;
+    return { name: model.name, pid: trainer.pid, step, steps, stopRequested, ...(stepsPerSecond ? { stepsPerSecond } : {}) };
   }
 
   private saveState(now: boolean): void {
@@ -411,7 +369,7 @@ export class TrainingController implements vscode.Disposable {
 
   dispose(): void {
     this.endTrial('Loss Lab is shutting down');
-    this.statusBar.dispose();
+    this.indicators.dispose();
     // The panel stays open: after a window reload the serializer brings it back with the last runs.
   }
 }
