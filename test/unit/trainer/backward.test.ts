@@ -17,12 +17,21 @@ function assertClose(got: Tensor, want: Tensor, what: string): void {
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= 1e-4 * Math.max(1, scale), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
 }
 
+const cases = [
+  { runs: 1, hidden: [6, 5], perRun: false },
+  { runs: 1, hidden: [6, 5], perRun: true },
+  { runs: 3, hidden: [6, 5], perRun: false },
+  { runs: 3, hidden: [6, 5], perRun: true },
+  { runs: 1, hidden: [], perRun: false },
+  { runs: 3, hidden: [], perRun: false },
+  { runs: 2, hidden: [6], perRun: true },
+];
+
 for (const backend of ['cpu', 'wasm'] as const) {
-  for (const runs of [1, 3]) {
-    for (const perRun of [false, true]) {
-      test(`${backend}, ${runs} run(s)${perRun ? ', per-run logit gradients' : ''}: hand-written backward = tfjs autodiff`, async () => {
+  for (const { runs, hidden, perRun } of cases) {
+      test(`${backend}, ${runs} run(s), hidden [${hidden}]${perRun ? ', per-run logit gradients' : ''}: hand-written backward = tfjs autodiff`, async () => {
         const { tf } = await loadBackend(backend);
-        const model = new BatchedMlp(tf, { runs, inputs: 4, hidden: [6, 5], outputs: 3, activation: 'sigmoid', seed: 11 });
+        const model = new BatchedMlp(tf, { runs, inputs: 4, hidden, outputs: 3, activation: 'sigmoid', seed: 11 });
         // Runs start equal; make them differ so that mixing runs up would show.
         for (const [i, v] of model.variables.entries()) v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.3, 'float32', 40 + i)));
         const x = tf.randomNormal([7, 4], 0, 1, 'float32', 1) as Tensor2D;
@@ -43,6 +52,5 @@ for (const backend of ['cpu', 'wasm'] as const) {
           assertClose(got[i]!, want[v.name]!, `${i < model.kernels.length ? 'kernel' : 'bias'} ${i % model.kernels.length}`);
         }
       });
-    }
   }
 }
