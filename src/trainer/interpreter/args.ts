@@ -1,7 +1,7 @@
 // Binds a call's positional and keyword arguments to an op's parameter names (Python-style) and converts them.
 import type { SourceRange } from '../../analysis/ir';
 import { LossEvaluationError } from './errors';
-import type { OpArgs, OpSpec, Tf, Value } from './types';
+import type { DeferReduction, OpArgs, OpSpec, Tf, Value } from './types';
 import { asTensor, describe, isTensor, scalarNumber } from './values';
 
 export function bindArgs(
@@ -11,6 +11,7 @@ export function bindArgs(
   range: SourceRange,
   args: Value[],
   kwargs: Record<string, Value>,
+  deferReduction?: DeferReduction,
 ): OpArgs {
   const names = spec.params.map((p) => p.split('|'));
   const bound = new Map<string, Value>();
@@ -32,6 +33,7 @@ export function bindArgs(
     op,
     range,
     rest,
+    ...(deferReduction ? { deferReduction } : {}),
     has: (name) => get(name) !== undefined && get(name) !== null,
     value: (name) => get(name),
     tensor(name) {

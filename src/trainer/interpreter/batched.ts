@@ -4,6 +4,8 @@
 // keeps its meaning unchanged. Each term's per-sample value (its top-level mean/sum over all elements removed)
 // is then split back per run ([K, ·], reduced per run), so each run keeps its own metrics and Keras's mean over
 // the batch holds per run. This is exact for terms whose value per sample depends on that sample's row only.
+// A library loss that reduces over the batch itself (PyTorch's `reduction`, tf.losses.*, Keras loss objects) is
+// asked for its values unreduced (OpArgs.deferReduction) and reduced per run the same way.
 // A term that is not (a batch statistic, a shape read, a value reduced to a scalar inside, a λ used inside the
 // expression) throws NotBatchableError here, or is caught by the trainer's probe against the per-run losses;
 // the trainer then falls back to one loss per run and says so.
@@ -12,7 +14,7 @@ import { type CompileOptions, kerasAligned, termsOf } from './compile';
 import { type Env, evaluate } from './evaluate';
 import { opTables } from './ops';
 import { makeLookup } from './scope';
-import type { Tensor, Tf, Value } from './types';
+import type { DeferReduction, Tensor, Tf, Value } from './types';
 import { asFloat, asTensor } from './values';
 
 /** Per-run values, each a [K] tensor. */
@@ -84,7 +86,29 @@ function perRunMean(env: Env, e: Expr, K: number, KB: number, label: string): Te
       }
     }
   }
-  const v = evaluate(env, e);
+  if (e.kind === 'call' || e.kind === 'method') {
+    // A library loss that reduces over the batch itself (F.mse_loss, tf.losses.*, a Keras loss object) gives its
+    // values unreduced, and each run's part is reduced as the loss would have reduced it.
+    let deferred: { values: Tensor; reduce: 'mean' | 'sum'; denominator?: Tensor } | undefined;
+    const to: DeferReduction = (values, reduce, denominator) => {
+      deferred = { values, reduce, ...(denominator ? { denominator } : {}) };
+      return values;
+    };
+    const v = evaluate({ ...env, defer: { node: e, to } }, e);
+    if (deferred) {
+      if (v !== deferred.values) throw new NotBatchableError(`term '${label}' reduces over the batch inside its expression`);
+      const rows = perRunRowsOf(tf, deferred.values, K, KB, label);
+      if (deferred.reduce === 'sum') return tf.sum(rows, 1);
+      if (!deferred.denominator) return tf.mean(rows, 1);
+      return tf.div(tf.sum(rows, 1), tf.sum(perRunRowsOf(tf, deferred.denominator, K, KB, label), 1));
+    }
+    return perRunValue(tf, v, K, KB, label);
+  }
+  return perRunValue(tf, evaluate(env, e), K, KB, label);
+}
+
+/** Each run's mean of a value that is a plain number or per sample. */
+function perRunValue(tf: Tf, v: Value, K: number, KB: number, label: string): Tensor {
   if (typeof v === 'number') return tf.fill([K], v);
   return tf.mean(perRunRowsOf(tf, v, K, KB, label), 1);
 }

@@ -5,7 +5,7 @@ import { bindArgs } from './args';
 import { LossEvaluationError, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
 import { type IndexValue, subscript } from './slicing';
-import type { FrameworkOps, Tf, Value } from './types';
+import type { DeferReduction, FrameworkOps, Tf, Value } from './types';
 import { describe, isTensor, scalarNumber } from './values';
 
 export interface Env {
@@ -15,6 +15,8 @@ export interface Env {
   yPred: Value;
   /** Hyper-parameters, captured values and `self.x` attributes, already resolved to numbers (see scope.ts). */
   lookup(name: string): Value | undefined;
+  /** The call whose op may defer its batch reduction (OpArgs.deferReduction), and where to. Batched evaluation only. */
+  defer?: { node: Expr; to: DeferReduction };
 }
 
 /** The dotted name of an attribute chain over plain names (`tf.float32`, `self.lam`), if it is one. */
@@ -139,7 +141,8 @@ export function evaluate(env: Env, e: Expr): Value {
       if (!spec) throw new UnsupportedOpError(e.callee, e.range);
       const args = e.args.map((a) => evaluate(env, a));
       const kwargs = evalKwargs(env, e.kwargs);
-      return located(e.callee, e.range, () => spec.fn(bindArgs(env.tf, spec, e.callee, e.range, args, kwargs)));
+      const defer = env.defer?.node === e ? env.defer.to : undefined;
+      return located(e.callee, e.range, () => spec.fn(bindArgs(env.tf, spec, e.callee, e.range, args, kwargs, defer)));
     }
     case 'method': {
       const spec = env.ops.methods[e.method];
@@ -148,7 +151,8 @@ export function evaluate(env: Env, e: Expr): Value {
       const args = e.args.map((a) => evaluate(env, a));
       const kwargs = evalKwargs(env, e.kwargs);
       const name = `.${e.method}`;
-      return located(name, e.range, () => spec.fn(bindArgs(env.tf, spec, name, e.range, [self, ...args], kwargs)));
+      const defer = env.defer?.node === e ? env.defer.to : undefined;
+      return located(name, e.range, () => spec.fn(bindArgs(env.tf, spec, name, e.range, [self, ...args], kwargs, defer)));
     }
     case 'subscript': {
       const object = evaluate(env, e.object);

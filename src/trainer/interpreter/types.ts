@@ -31,7 +31,15 @@ export interface OpArgs {
   axis(name: string): number | number[] | undefined;
   /** Positional arguments past the declared parameters (`torch.maximum(a, b)` has none; `tf.add_n([...])`). */
   readonly rest: Value[];
+  /**
+   * Set when batched evaluation (batched.ts) evaluates the op a term ends with: a loss about to reduce its values
+   * over the batch (a mean, over a count or over `denominator`'s sum, or a sum) passes them here instead and
+   * returns what this returns (the values, unreduced), so that each run's part can be reduced on its own.
+   */
+  readonly deferReduction?: DeferReduction;
 }
+
+export type DeferReduction = (values: Tensor, reduce: 'mean' | 'sum', denominator?: Tensor) => Tensor;
 
 /** One op: its parameters in positional order (aliases after `|`, e.g. `dim|axis`), and what it computes. */
 export interface OpSpec {

@@ -112,6 +112,54 @@ export function constrainedLoss(yTrue: tf.Tensor, yPred: tf.Tensor, lambda = 0.3
   assertBatchedEqualsAlone(loss, 'onehot');
 });
 
+/** Library losses that reduce over the batch themselves: batched by asking them for their values unreduced. */
+const reducingLosses: Array<{ what: string; language: 'python' | 'typescript'; targets: 'onehot' | 'index' | 'real'; body: string }> = [
+  { what: 'F.mse_loss (mean)', language: 'python', targets: 'real', body: 'F.mse_loss(y_pred, y_true)' },
+  { what: "F.l1_loss(reduction='sum')", language: 'python', targets: 'real', body: "F.l1_loss(y_pred, y_true, reduction='sum')" },
+  { what: 'F.cross_entropy on class indices', language: 'python', targets: 'index', body: 'F.cross_entropy(y_pred, y_true)' },
+  { what: 'F.cross_entropy with label smoothing', language: 'python', targets: 'index', body: 'F.cross_entropy(y_pred, y_true, label_smoothing=0.1)' },
+  { what: 'F.binary_cross_entropy', language: 'python', targets: 'onehot', body: 'F.binary_cross_entropy(y_pred, y_true)' },
+  { what: 'an nn.MSELoss module', language: 'python', targets: 'real', body: 'nn.MSELoss()(y_pred, y_true)' },
+  { what: 'F.smooth_l1_loss times a constant', language: 'python', targets: 'real', body: '2.0 * F.smooth_l1_loss(y_pred, y_true)' },
+  { what: 'tf.losses.meanSquaredError (default reduction)', language: 'typescript', targets: 'real', body: 'tf.losses.meanSquaredError(yTrue, yPred)' },
+  { what: 'tf.losses.absoluteDifference with Reduction.SUM', language: 'typescript', targets: 'real', body: 'tf.losses.absoluteDifference(yTrue, yPred, undefined, tf.Reduction.SUM)' },
+  { what: 'tf.losses.softmaxCrossEntropy', language: 'typescript', targets: 'onehot', body: 'tf.losses.softmaxCrossEntropy(yTrue, yPred)' },
+];
+
+for (const c of reducingLosses) {
+  test(`batched loss = each run alone: ${c.what}, which reduces over the batch itself`, async () => {
+    await cpu();
+    const text =
+      c.language === 'python'
+        ? `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\ndef constrained_loss(y_pred, y_true, lam=0.5):\n    base = ${c.body}\n    return base + lam * torch.mean((y_pred.sum(dim=-1) - 1.0) ** 2)\n`
+        : `import * as tf from '@tensorflow/tfjs';\n\nexport function constrainedLoss(yTrue: tf.Tensor, yPred: tf.Tensor, lambda = 0.5): tf.Scalar {\n  const base = ${c.body};\n  return tf.add(base, tf.mul(lambda, tf.mean(tf.square(tf.sub(tf.sum(yPred, -1), 1)))));\n}\n`;
+    assertBatchedEqualsAlone(await source(text, c.language), c.targets);
+  });
+}
+
+test('Keras loss objects (mean over the batch, and reduction sum) are batched too', async () => {
+  await cpu();
+  for (const call of ['tf.keras.losses.MeanSquaredError()(y_true, y_pred)', "tf.keras.losses.CategoricalCrossentropy(reduction='sum')(y_true, y_pred)"]) {
+    const loss = await source(
+      `import tensorflow as tf\n\ndef make_loss(lam=0.5):\n    def loss(y_true, y_pred):\n        base = ${call}\n        return base + lam * tf.reduce_mean(tf.square(tf.reduce_sum(y_pred, axis=-1) - 1.0))\n    return loss\n\nmodel.compile(loss=make_loss(lam=0.5))\n`,
+      'python',
+    );
+    assertBatchedEqualsAlone(loss, call.includes('Categorical') ? 'onehot' : 'real');
+  }
+});
+
+test('a library loss whose result is transformed after its reduction (an RMSE) still trains run by run', async () => {
+  await cpu();
+  const loss = await source(
+    'import torch\nimport torch.nn.functional as F\n\ndef rmse_loss(y_pred, y_true, lam=0.5):\n    return torch.sqrt(F.mse_loss(y_pred, y_true)) + lam * torch.relu(y_pred - 1.0).mean()\n',
+    'python',
+  );
+  const perRun = runLosses(tf, loss, runs, {}, compileLoss);
+  const probe = data(runs.length, 6, 4, 'real');
+  const choice = batchedRunLoss(tf, loss, runs, {}, perRun, { yTrue: probe.yTrue, yPred: tf.unstack(probe.pred)[0]! });
+  assert.ok('reason' in choice, 'a square root of a batch mean is not a mean per run');
+});
+
 test('a loss that mixes samples across the batch trains run by run, and the trainer says so', async () => {
   await cpu();
   const loss = await source(

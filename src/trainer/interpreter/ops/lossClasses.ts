@@ -6,6 +6,7 @@ import { LossEvaluationError } from '../errors';
 import type { OpSpec, OpTable, Tensor } from '../types';
 import { asFloat } from '../values';
 import { kerasLossFunctions } from './kerasLosses';
+import { reduceOverBatch } from './shared';
 import { torchLossFunctions } from './torchLosses';
 
 const kerasClasses: Record<string, string> = {
@@ -33,8 +34,8 @@ function kerasClass(fn: OpSpec): OpSpec {
     const w = a.optTensor('sample_weight');
     const weighted = w ? tf.mul(perSample, asFloat(tf, w)) : perSample;
     const mode = a.string('reduction', 'sum_over_batch_size');
-    if (mode === 'sum_over_batch_size' || mode === 'auto') return tf.div(tf.sum(weighted), weighted.size);
-    if (mode === 'sum') return tf.sum(weighted);
+    if (mode === 'sum_over_batch_size' || mode === 'auto') return reduceOverBatch(tf, a, weighted, 'mean');
+    if (mode === 'sum') return reduceOverBatch(tf, a, weighted, 'sum');
     if (mode === 'none') return weighted;
     throw new LossEvaluationError(a.op, a.range, `unknown reduction '${mode}'`);
   });

@@ -147,10 +147,19 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
 /** PyTorch's `reduction=` (and TF.js' Reduction enum, mapped by the tfjs table): 'mean' | 'sum' | 'none'. */
 export function applyReduction(tf: Tf, a: OpArgs, perElement: Tensor, fallback = 'mean'): Tensor {
   const mode = a.string('reduction', fallback);
-  if (mode === 'mean') return tf.mean(perElement);
-  if (mode === 'sum') return tf.sum(perElement);
+  if (mode === 'mean' || mode === 'sum') return reduceOverBatch(tf, a, perElement, mode);
   if (mode === 'none') return perElement;
   throw new LossEvaluationError(a.op, a.range, `unknown reduction '${mode}' (expected 'mean', 'sum' or 'none')`);
+}
+
+/**
+ * A loss's final reduction of its per-element values over everything (batch included): a mean (over their count,
+ * or over the sum of `denominator`, e.g. the weights) or a sum. Batched evaluation defers it (OpArgs.deferReduction).
+ */
+export function reduceOverBatch(tf: Tf, a: OpArgs, values: Tensor, reduce: 'mean' | 'sum', denominator?: Tensor): Tensor {
+  if (a.deferReduction) return a.deferReduction(values, reduce, denominator);
+  if (reduce === 'sum') return tf.sum(values);
+  return denominator ? tf.div(tf.sum(values), tf.sum(denominator)) : tf.mean(values);
 }
 
 /** Numerically stable `log(1 + exp(-|x|)) + max(x, 0)` = softplus(x). */

@@ -7,7 +7,7 @@ import { asFloat } from '../values';
 import {
   argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, gatherOp, normOp, reduceOp, shapeArg, softmaxOp, sumList, unaryOp, whereOp,
 } from './builders';
-import { compare, divNoNan, logSoftmax, softplus } from './shared';
+import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
 import { tfjsMetricsTable } from './tfjsMetrics';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['x', 'axis', 'keepDims'], kind);
@@ -91,9 +91,11 @@ function reduceLoss(a: OpArgs, losses: Tensor): Tensor {
   const weighted = weights ? tf.mul(losses, asFloat(tf, weights)) : losses;
   const mode = a.number('reduction', 3);
   if (mode === 0) return weighted;
-  if (mode === 2) return tf.sum(weighted);
-  if (mode === 1) return weights ? tf.div(tf.sum(weighted), tf.sum(tf.mul(tf.onesLike(losses), asFloat(tf, weights)))) : tf.mean(weighted);
-  if (!weights) return tf.mean(weighted);
+  if (mode === 2) return reduceOverBatch(tf, a, weighted, 'sum');
+  if (mode === 1) return reduceOverBatch(tf, a, weighted, 'mean', weights ? tf.mul(tf.onesLike(losses), asFloat(tf, weights)) : undefined);
+  if (!weights) return reduceOverBatch(tf, a, weighted, 'mean');
+  // SUM_BY_NONZERO_WEIGHTS with weights is 0 when every weight is 0 (divNoNan): not deferred, so runs are evaluated
+  // one by one for it.
   const nonZero = tf.sum(tf.cast(compare(tf, '!=', tf.mul(tf.onesLike(losses), weights), tf.scalar(0)), 'float32'));
   return divNoNan(tf, tf.sum(weighted), nonZero);
 }

@@ -2,7 +2,7 @@
 import { op } from '../args';
 import type { OpArgs, OpTable, Tensor, Tf } from '../types';
 import { asFloat } from '../values';
-import { applyReduction, logSoftmax, softplus } from './shared';
+import { applyReduction, logSoftmax, reduceOverBatch, softplus } from './shared';
 import { torchMoreLosses } from './torchMoreLosses';
 
 const pair = (a: OpArgs) => [asFloat(a.tf, a.tensor('input')), asFloat(a.tf, a.tensor('target'))] as const;
@@ -38,7 +38,7 @@ function crossEntropy(a: OpArgs): Tensor {
     const smoothTerm = tf.mul(tf.neg(tf.sum(tf.mul(wc, logp), classAxis)), valid);
     perSample = tf.add(tf.mul(perSample, 1 - ls), tf.mul(smoothTerm, ls / classes));
   }
-  return classReduction(a, perSample, tf.sum(tf.mul(onehot, wc)));
+  return classReduction(a, perSample, tf.sum(tf.mul(onehot, wc), classAxis));
 }
 
 /**
@@ -54,9 +54,9 @@ function classOneHot(tf: Tf, target: Tensor, classes: number, rank: number, igno
   return tf.transpose(onehot, [0, onehot.rank - 1, ...Array.from({ length: onehot.rank - 2 }, (_, i) => i + 1)]);
 }
 
-/** PyTorch's 'mean' for class targets divides by the total weight of the (non-ignored) targets. */
-function classReduction(a: OpArgs, perSample: Tensor, totalWeight: Tensor): Tensor {
-  if (a.string('reduction', 'mean') === 'mean') return a.tf.div(a.tf.sum(perSample), totalWeight);
+/** PyTorch's 'mean' for class targets divides by the total weight of the (non-ignored) targets, given per sample. */
+function classReduction(a: OpArgs, perSample: Tensor, sampleWeights: Tensor): Tensor {
+  if (a.string('reduction', 'mean') === 'mean') return reduceOverBatch(a.tf, a, perSample, 'mean', sampleWeights);
   return applyReduction(a.tf, a, perSample);
 }
 
@@ -70,7 +70,7 @@ function nllLoss(a: OpArgs): Tensor {
   const shape = logp.rank > 1 ? [1, classes, ...logp.shape.slice(2).map(() => 1)] : [classes];
   const wc = weight ? tf.reshape(asFloat(tf, weight), shape as number[]) : tf.onesLike(tf.sum(onehot, 0, true));
   const perSample = tf.neg(tf.sum(tf.mul(tf.mul(onehot, wc), logp), classAxis));
-  return classReduction(a, perSample, tf.sum(tf.mul(onehot, wc)));
+  return classReduction(a, perSample, tf.sum(tf.mul(onehot, wc), classAxis));
 }
 
 function withWeight(tf: Tf, a: OpArgs, loss: Tensor): Tensor {
