@@ -71,11 +71,16 @@ export type NameRef =
 export type ConstraintKind =
   | 'sum-to-one' | 'bounds' | 'output-sparsity' | 'weight-sparsity' | 'non-negativity' | 'monotone' | 'parity';
 
+/** An activation a loss applies to its prediction itself before constraining it (`torch.sigmoid(logits)`). */
+export type OutputTransform = 'sigmoid' | 'softmax' | 'tanh';
+
 /** A constraint shape recognised in a penalty, with the numbers the trainer needs for its violation metric. */
 export interface RecognisedConstraint {
   kind: ConstraintKind;
   /** e.g. { lower: 0, upper: 1 } for bounds, { target: 1 } for sum-to-one. Names come from the template catalog. */
   params: Record<string, number>;
+  /** The penalty constrains this activation of the prediction (applied inside the loss), not the prediction itself. */
+  on?: OutputTransform;
 }
 
 /**

@@ -91,7 +91,10 @@ export function formatSummary(model: LossModel, messages: TrainerToHost[], summa
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const render = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   lines.push('', render(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(render));
-  for (const t of constrained) lines.push(`${violationMetrics[t.constraint!.kind].label} (${t.label}, line ${t.range.startLine + 1}): ${violationMetrics[t.constraint!.kind].describe}`);
+  for (const t of constrained) {
+    const on = t.constraint!.on ? `, on ${t.constraint!.on}(outputs) as the loss computes it` : '';
+    lines.push(`${violationMetrics[t.constraint!.kind].label} (${t.label}, line ${t.range.startLine + 1}${on}): ${violationMetrics[t.constraint!.kind].describe}`);
+  }
   for (const s of summaries) if (s.message) lines.push(`${s.runId}: ${s.message}`);
   if (done) lines.push(`done in ${done.wallSeconds.toFixed(2)} s`);
   return `${lines.join('\n')}\n`;

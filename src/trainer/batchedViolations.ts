@@ -4,9 +4,9 @@
 // whose mean over all elements is taken per run ([K]). Same formula, same elements, one evaluation instead of K.
 // Other kinds (weights, parity, monotone slicing) return undefined and are measured run by run.
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { ConstraintKind } from '../analysis/ir';
+import type { ConstraintKind, OutputTransform } from '../analysis/ir';
 import type { Tf } from './backend';
-import { violationFns } from './metrics/violations';
+import { constrainedValues, violationFns } from './metrics/violations';
 
 const perRunKinds: ReadonlySet<ConstraintKind> = new Set<ConstraintKind>(['sum-to-one', 'bounds', 'output-sparsity', 'non-negativity']);
 
@@ -20,11 +20,17 @@ function perRunTf(tf: Tf, K: number): Tf {
 export type BatchedViolation = (preds: Tensor, yTrue: Tensor) => Tensor;
 
 /** [K] per run from preds [K, B, …] and the shared targets, or undefined when the kind is measured run by run. */
-export function batchedViolation(tf: Tf, K: number, kind: ConstraintKind, params: Record<string, number>): BatchedViolation | undefined {
+export function batchedViolation(
+  tf: Tf,
+  K: number,
+  kind: ConstraintKind,
+  params: Record<string, number>,
+  on?: OutputTransform,
+): BatchedViolation | undefined {
   if (!perRunKinds.has(kind)) return undefined;
   const ptf = perRunTf(tf, K);
   return (preds, yTrue) => {
-    const folded = tf.reshape(preds, [-1, ...preds.shape.slice(2)]);
+    const folded = constrainedValues(tf, tf.reshape(preds, [-1, ...preds.shape.slice(2)]), on);
     // These kinds read the predictions only: the targets are passed as they are, not copied K times.
     return violationFns[kind]({ tf: ptf, yPred: folded, yTrue, kernels: () => [] }, params);
   };

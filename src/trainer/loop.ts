@@ -12,7 +12,7 @@ import { BatchSampler } from './batches';
 import { batchedViolation } from './batchedViolations';
 import type { TrialData } from './data';
 import { RunTracker } from './metrics/tracker';
-import { violationFns } from './metrics/violations';
+import { constrainedValues, violationFns } from './metrics/violations';
 import type { BatchedMlp } from './model/mlp';
 import type { TrainOptimizer } from './optimizer';
 import type { BatchedLoss } from './interpreter';
@@ -105,7 +105,10 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     const rows = runs.map((k, i) =>
       tf.stack(
         violationTerms.map((t) =>
-          violationFns[t.constraint.kind as ConstraintKind]({ tf, yPred: preds[i]!, yTrue, kernels: () => model.runKernels(k) }, t.constraint.params),
+          violationFns[t.constraint.kind as ConstraintKind](
+            { tf, yPred: constrainedValues(tf, preds[i]!, t.constraint.on), yTrue, kernels: () => model.runKernels(k) },
+            t.constraint.params,
+          ),
         ),
       ),
     );
@@ -113,7 +116,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   };
 
   const K = o.runs.length;
-  const violationsTogether = violationTerms.map((t) => batchedViolation(tf, K, t.constraint.kind as ConstraintKind, t.constraint.params));
+  const violationsTogether = violationTerms.map((t) => batchedViolation(tf, K, t.constraint.kind as ConstraintKind, t.constraint.params, t.constraint.on));
   /** All runs' violations from their predictions [K, B, …], [K, violations]: together where the kind allows. */
   const batchedViolationColumns = (preds: Tensor, yTrue: Tensor): Tensor => {
     const runPreds = violationsTogether.every((f) => f) ? [] : tf.unstack(preds);
@@ -121,7 +124,9 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       const f = violationsTogether[j];
       if (f) return f(preds, yTrue);
       const fn = violationFns[t.constraint.kind as ConstraintKind];
-      return tf.stack(runPreds.map((p, k) => fn({ tf, yPred: p, yTrue, kernels: () => model.runKernels(k) }, t.constraint.params)));
+      return tf.stack(
+        runPreds.map((p, k) => fn({ tf, yPred: constrainedValues(tf, p, t.constraint.on), yTrue, kernels: () => model.runKernels(k) }, t.constraint.params)),
+      );
     });
     return tf.stack(columns, 1);
   };

@@ -2,6 +2,7 @@
 // looks at one additive piece of the penalty with its outer reductions removed; a penalty whose pieces all match
 // the same kind (bounds: the lower piece + the upper piece) gets that kind with the pieces' params merged.
 import type { ConstraintKind, Expr, RecognisedConstraint } from '../ir';
+import { soleActivation, throughActivations } from './activations';
 import { isYPred, mentionsRef, some } from './expr';
 import { absOf, hingeOrSquaredHinge, isSumOfYPred, isYPredSlice, magnitudeOf, reductionOf, stripReductions } from './shapes';
 import { additivePieces, splitWeight } from './split';
@@ -131,9 +132,18 @@ function matchPiece(piece: Expr, defaults: Defaults): RecognisedConstraint | und
  * penalty (`p = a if reduce else b`) is recognised when both branches are the same kind.
  */
 export function recogniseConstraint(penalty: Expr, defaults: Defaults): RecognisedConstraint | undefined {
+  const direct = recogniseShape(penalty, defaults);
+  if (direct) return direct;
+  // PyTorch losses take logits and apply the activation themselves: `(torch.sigmoid(logits).sum(-1) - 1) ** 2`.
+  const on = soleActivation(penalty);
+  const through = on ? recogniseShape(throughActivations(penalty), defaults) : undefined;
+  return through && on ? { ...through, on } : undefined;
+}
+
+function recogniseShape(penalty: Expr, defaults: Defaults): RecognisedConstraint | undefined {
   if (penalty.kind === 'conditional') {
-    const a = recogniseConstraint(penalty.then, defaults);
-    const b = recogniseConstraint(penalty.else, defaults);
+    const a = recogniseShape(penalty.then, defaults);
+    const b = recogniseShape(penalty.else, defaults);
     return a && b && a.kind === b.kind ? { kind: a.kind, params: { ...b.params, ...a.params } } : undefined;
   }
   // constant pieces (`reg = 0.0; reg += …`) say nothing about the shape

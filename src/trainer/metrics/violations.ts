@@ -2,7 +2,7 @@
 // descriptions are the template catalog's, src/templates/violations.ts: the single source of the names).
 // Each returns a scalar tensor so a step's metrics are read back together with one dataSync.
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import type { ConstraintKind } from '../../analysis/ir';
+import type { ConstraintKind, OutputTransform } from '../../analysis/ir';
 import type { Tf } from '../backend';
 
 export interface ViolationContext {
@@ -16,6 +16,17 @@ export interface ViolationContext {
 }
 
 export type ViolationFn = (ctx: ViolationContext, params: Record<string, number>) => Scalar;
+
+const transforms: Record<OutputTransform, (tf: Tf, x: Tensor) => Tensor> = {
+  sigmoid: (tf, x) => tf.sigmoid(x),
+  softmax: (tf, x) => tf.softmax(x),
+  tanh: (tf, x) => tf.tanh(x),
+};
+
+/** The values a constraint is on: the predictions, or the activation the loss applies to them itself (`on`). */
+export function constrainedValues(tf: Tf, yPred: Tensor, on: OutputTransform | undefined): Tensor {
+  return on ? transforms[on](tf, yPred) : yPred;
+}
 
 /** Magnitude under which a value counts as zero (the catalog's 1e-3). */
 export const NEAR_ZERO = 1e-3;

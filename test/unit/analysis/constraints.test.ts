@@ -36,6 +36,21 @@ describe('constraint shapes', () => {
     }
   });
 
+  it('reads through an activation the loss applies to the prediction itself, and says which (on)', () => {
+    const cases: [string, RecognisedConstraint | undefined][] = [
+      ['torch.mean((torch.sigmoid(y_pred).sum(dim=-1) - 1.0) ** 2)', { kind: 'sum-to-one', params: { target: 1 }, on: 'sigmoid' }],
+      ['(y_pred.sigmoid().sum(1) - 1).abs().mean()', { kind: 'sum-to-one', params: { target: 1 }, on: 'sigmoid' }],
+      ['tf.reduce_mean(tf.nn.relu(tf.nn.softmax(y_pred) - 0.9))', { kind: 'bounds', params: { upper: 0.9 }, on: 'softmax' }],
+      ['torch.relu(torch.tanh(y_pred) - 0.5).mean()', { kind: 'bounds', params: { upper: 0.5 }, on: 'tanh' }],
+      // a softmax over the batch axis is not the per-sample activation; raw and activated predictions mixed: neither
+      ['torch.mean((torch.softmax(y_pred, dim=0).sum(dim=-1) - 1.0) ** 2)', undefined],
+      ['torch.mean((torch.sigmoid(y_pred).sum(dim=-1) - y_pred.sum(dim=-1)) ** 2)', undefined],
+    ];
+    for (const [penalty, want] of cases) assert.deepEqual(recognised(penalty), want, penalty);
+    // the raw prediction still wins when there is no activation
+    assert.equal(recognised('tf.reduce_mean(tf.abs(tf.reduce_sum(y_pred, axis=-1) - 1.0))')?.on, undefined);
+  });
+
   it('recognises bounds from hinges on either side, merging lower and upper', () => {
     assert.deepEqual(recognised('tf.reduce_mean(tf.nn.relu(y_pred - hi))', 'hi=3.0'), { kind: 'bounds', params: { upper: 3 } });
     assert.deepEqual(recognised('torch.clamp(lo - y_pred, min=0).pow(2).mean()', 'lo=-1.0'), { kind: 'bounds', params: { lower: -1 } });

@@ -1,9 +1,13 @@
-// Each constraint kind's violation metric on small tensors whose answer can be worked out by hand.
+// Each constraint kind's violation metric on small tensors whose answer can be worked out by hand; a constraint
+// on an activation the loss applies itself is measured on that activation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { loadBackend } from '../../../src/trainer/backend';
+import type { TrainerToHost } from '../../../src/protocol';
 import { violationFns } from '../../../src/trainer/metrics';
+import { runTrial } from '../../../src/trainer/trial';
+import { lossFrom, specFor } from './helpers';
 
 test('violation metrics per constraint kind', async () => {
   const { tf } = await loadBackend('cpu');
@@ -42,4 +46,27 @@ test('violation metrics per constraint kind', async () => {
   close(bounds({ lower: 0, upper: 1 }), 2 / 6);
   // only an upper bound (0.3): the tolerance is 1e-2, so 0.3 itself is inside and 0.5, 1.009, 1.5 are outside
   close(bounds({ upper: 0.3 }), 3 / 6);
+});
+
+test('a penalty on the sigmoid of the logits (the PyTorch sample) is measured on the same sigmoid, alone and with K runs', async () => {
+  const loss = await lossFrom('sample-workspace/torch_sum_to_one.py');
+  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
+  assert.deepEqual(penalty.constraint, { kind: 'sum-to-one', params: { target: 1 }, on: 'sigmoid' });
+  for (const runs of [[0], [0, 10]]) {
+    const messages: TrainerToHost[] = [];
+    const spec = specFor(loss, { steps: 120, backend: 'wasm', runs: runs.map((lambda) => ({ id: `l${lambda}`, label: `λ = ${lambda}`, lambda })) });
+    await runTrial(spec, { send: (m) => messages.push(m), shouldStop: () => false });
+    const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
+    assert.ok(points.length > 0, JSON.stringify(messages.filter((m) => m.type === 'error')));
+    for (const p of points) {
+      // V = mean |Σσ(z) − 1| and P = mean (Σσ(z) − 1)²: by Jensen V² ≤ P, which holds for the same values only
+      // (the raw logits' row sums are unrelated to P).
+      const v = p.violations[penalty.id]!;
+      const raw = p.terms[penalty.id]!.raw;
+      assert.ok(Number.isFinite(v) && v >= 0, `step ${p.step}: violation ${v}`);
+      assert.ok(v * v <= raw * (1 + 1e-4) + 1e-7, `step ${p.step} ${p.runId}: V² = ${v * v} > P = ${raw}`);
+    }
+    const last = (id: string) => points.filter((p) => p.runId === id).at(-1)!.violations[penalty.id]!;
+    if (runs.length === 2) assert.ok(last('l10') < last('l0') / 2, `λ = 10: ${last('l10')}, λ = 0: ${last('l0')}`);
+  }
 });
