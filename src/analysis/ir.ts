@@ -55,6 +55,11 @@ export type Expr = (
   | { kind: 'method'; object: Expr; method: string; args: Expr[]; kwargs: Record<string, Expr> }
   | { kind: 'subscript'; object: Expr; index: IndexItem[] }
   | { kind: 'tuple'; items: Expr[] }
+  /**
+   * `sum(<body> for <variable> in model.parameters())` (PyTorch; a list comprehension too): the sum over the
+   * model's trainable parameters of `body`, in which `variable` (a name with ref 'weight') is each parameter.
+   */
+  | { kind: 'overWeights'; variable: string; body: Expr }
   /** Anything the front end cannot model (lambda, comprehension, …). The trainer reports it by `text`. */
   | { kind: 'unsupported'; what: string }
 ) & { range: SourceRange; text: string };
@@ -66,6 +71,7 @@ export type NameRef =
   | 'param'      // another parameter of the loss function (λ, bounds, …)
   | 'captured'   // a parameter of an enclosing factory (`def make(lam): def loss(...)`) or a partial's bound arg
   | 'module'     // an attribute of `self` in an nn.Module (`self.lam`); only on `attr` objects named `self`
+  | 'weight'     // the variable of a sum over the model's parameters (`overWeights`): each parameter in turn
   | 'global';    // anything else (module-level constant, import)
 
 export type ConstraintKind =

@@ -26,6 +26,8 @@ export interface LoopOptions {
   runs: RunSpec[];
   /** One loss per run (the run's λ applied). */
   losses: LossFn[];
+  /** The loss reads the model's parameters (`sum(… for p in model.parameters())`): each run's are passed to it. */
+  readsWeights?: boolean;
   /** All runs' losses in one evaluation, when that is exact for this loss (batchedRuns.ts); used while every run is active. */
   batchedLoss?: BatchedLoss;
   terms: Term[];
@@ -145,6 +147,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       let columns: Tensor[] = [];
       const rows: Tensor[][] = [];
       let dLogits: Tensor | Tensor2D[];
+      let weightGrads: Tensor[] | undefined;
       if (together) {
         [dLogits] = tf.grads((z: Tensor) => {
           const p = model.activate(z);
@@ -155,23 +158,29 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
         })([forward.logits]) as [Tensor];
       } else {
         // One loss for the active runs: the sum of their totals (runs share no weights, so each gets its own gradient).
+        // A loss that reads the model's parameters gets each run's, as further inputs of the tape.
         const runLogits = forward.runs();
-        const grads = tf.grads((...zs: Tensor[]) => {
-          const totals = zs.map((z, i) => {
+        const params = o.readsWeights ? active.map((k) => model.runParameters(k)) : [];
+        const A = active.length;
+        const grads = tf.grads((...xs: Tensor[]) => {
+          const totals = xs.slice(0, A).map((z, i) => {
             const p = model.activate(z);
-            const out = o.losses[active[i]!]!(yb, p);
+            const weights = o.readsWeights ? xs.slice(A + i * params[0]!.length, A + (i + 1) * params[0]!.length) : undefined;
+            const out = o.losses[active[i]!]!(yb, p, weights ? { weights } : undefined);
             rows.push(lossParts(out).map((t) => tf.keep(t)));
             if (violationTerms.length > 0) preds.push(tf.keep(p));
             return out.total;
           });
           return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
-        })(active.map((k) => runLogits[k]!));
+        })([...active.map((k) => runLogits[k]!), ...params.flat()]);
         dLogits = runLogits.map((z, k) => {
           const i = active.indexOf(k);
           return (i >= 0 ? grads[i]! : tf.zerosLike(z)) as Tensor2D;
         });
+        if (o.readsWeights) weightGrads = model.foldRunGrads(active, grads.slice(A));
       }
-      optimizer.apply(model.backward(forward.cache, dLogits));
+      const g = model.backward(forward.cache, dLogits);
+      optimizer.apply(weightGrads ? g.map((t, i) => tf.add(t, weightGrads![i]!)) : g);
       const losses = together ? tf.stack(columns, 1) : tf.stack(rows.map((r) => tf.stack(r)));
       // Kept tensors are not released by the tidy: these are, once used (the result is kept by the tidy).
       tf.dispose([...columns, ...rows.flat()]);
@@ -187,7 +196,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       const together = batched(active);
       if (together) return together(valY!, model.forward(valX!)).total;
       const preds = model.predictions(valX!);
-      return tf.stack(active.map((k) => o.losses[k]!(valY!, preds[k]!).total));
+      return tf.stack(active.map((k) => o.losses[k]!(valY!, preds[k]!, o.readsWeights ? { weights: model.runParameters(k) } : undefined).total));
     });
 
   /** Reads every pending step with one dataSync, checks for NaN/Inf, sends one metrics message. */

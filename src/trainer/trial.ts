@@ -5,7 +5,7 @@ import type { LossModel } from '../analysis/ir';
 import type { TrainerToHost, TrialSpec } from '../protocol/trainer';
 import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, prepareData, type TrialData } from './data';
-import { compileLoss, findUnsupported, LossEvaluationError, UnsupportedOpError } from './interpreter';
+import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
 import { trainLoop } from './loop';
 import { BatchedMlp, chooseOutputActivation } from './model';
@@ -72,7 +72,8 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
   try {
     const losses = runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss);
     // Evaluate once on a tiny batch before training, so an op that fails on real tensors is reported up front.
-    const probe = checkLosses(tf, model, data, losses);
+    const readsWeights = readsModelWeights(spec.loss as LossModel);
+    const probe = checkLosses(tf, model, data, losses, readsWeights);
     if (probe) {
       fail(probe instanceof UnsupportedOpError ? 'unsupported-op' : 'invalid-spec', probe.message, {
         op: probe.op,
@@ -107,6 +108,7 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
       data,
       runs: spec.runs,
       losses,
+      readsWeights,
       ...('loss' in batched ? { batchedLoss: batched.loss } : {}),
       terms: spec.loss.terms,
       steps: spec.steps,
@@ -143,7 +145,13 @@ function chooseBatched(tf: Tf, model: BatchedMlp, data: TrialData, spec: TrialSp
 }
 
 /** Runs every loss once on two training rows; returns the interpreter's error, if any. */
-function checkLosses(tf: Tf, model: BatchedMlp, data: TrialData, losses: ReturnType<typeof runLosses>): UnsupportedOpError | LossEvaluationError | undefined {
+function checkLosses(
+  tf: Tf,
+  model: BatchedMlp,
+  data: TrialData,
+  losses: ReturnType<typeof runLosses>,
+  readsWeights: boolean,
+): UnsupportedOpError | LossEvaluationError | undefined {
   const n = Math.min(2, data.train.samples);
   try {
     tf.tidy(() => {
@@ -151,7 +159,7 @@ function checkLosses(tf: Tf, model: BatchedMlp, data: TrialData, losses: ReturnT
       const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
       const preds = model.predictions(x);
       losses.forEach((loss, k) => {
-        loss(y, preds[k]!);
+        loss(y, preds[k]!, readsWeights ? { weights: model.runParameters(k) } : undefined);
       });
     });
     return undefined;

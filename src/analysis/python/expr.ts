@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { resolveCallee } from './imports';
-import type { Scope } from './scope';
+import { forkScope, type Scope } from './scope';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 type Base<K extends Expr['kind']> = Omit<Extract<Expr, { kind: K }>, 'range' | 'text'>;
@@ -63,8 +63,37 @@ function applyInstance(node: Node, ctor: Call, applied: { args: Expr[]; kwargs: 
   return make<'call'>(node, { kind: 'call', callee: ctor.callee, args: applied.args, kwargs: { ...ctor.kwargs, ...applied.kwargs } });
 }
 
+/** The comprehension that is a call's only argument: `sum(x for x in xs)`, `sum([x for x in xs])`. */
+function onlyComprehension(list: Node | null): Node | undefined {
+  if (list?.type === 'generator_expression') return list;
+  const args = list?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  const only = args.length === 1 ? args[0] : undefined;
+  return only && (only.type === 'generator_expression' || only.type === 'list_comprehension') ? only : undefined;
+}
+
+/** `sum(<body> for <p> in <model>.parameters())`: the sum over the model's parameters (an `overWeights` node). */
+function parameterSum(node: Node, fn: Node, scope: Scope): Expr | undefined {
+  if (fn.type !== 'identifier' || fn.text !== 'sum' || scope.refs.has('sum') || scope.locals.has('sum')) return undefined;
+  const comprehension = onlyComprehension(node.childForFieldName('arguments'));
+  const clauses = comprehension?.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause') ?? [];
+  const clause = clauses.length === 1 && clauses[0]?.type === 'for_in_clause' ? clauses[0] : undefined;
+  const variable = clause?.childForFieldName('left');
+  const source = clause?.childForFieldName('right');
+  const sourceFn = source?.type === 'call' ? source.childForFieldName('function') : undefined;
+  const body = comprehension?.childForFieldName('body');
+  if (!body || variable?.type !== 'identifier' || sourceFn?.type !== 'attribute' || sourceFn.childForFieldName('attribute')?.text !== 'parameters') {
+    return undefined;
+  }
+  // The loop variable shadows any local or parameter of the same name inside the body.
+  const inner: Scope = { ...forkScope(scope), refs: new Map([...scope.refs, [variable.text, 'weight' as const]]) };
+  inner.locals.delete(variable.text);
+  return make<'overWeights'>(node, { kind: 'overWeights', variable: variable.text, body: convertExpr(body, inner) });
+}
+
 function convertCall(node: Node, scope: Scope): Expr {
   const fn = node.childForFieldName('function');
+  const overWeights = fn ? parameterSum(node, fn, scope) : undefined;
+  if (overWeights) return overWeights;
   const applied = convertArgs(node.childForFieldName('arguments'), scope);
   if (!fn) return unsupported(node, 'call');
   const name = dottedName(fn);

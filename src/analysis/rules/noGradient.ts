@@ -25,10 +25,11 @@ function opaque(e: Expr, model: LossModel): boolean {
   return found;
 }
 
+/** Reads the prediction, or the model's parameters (`sum(… for p in model.parameters())`): either has a gradient. */
 function readsPrediction(e: Expr): boolean {
   let found = false;
   walk(e, (n) => {
-    if (n.kind === 'name' && n.ref === 'yPred') found = true;
+    if ((n.kind === 'name' && n.ref === 'yPred') || n.kind === 'overWeights') found = true;
   });
   return found;
 }

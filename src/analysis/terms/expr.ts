@@ -31,6 +31,8 @@ export function childrenOf(e: Expr): Expr[] {
       return [e.object, ...indexChildren(e.index)];
     case 'tuple':
       return e.items;
+    case 'overWeights':
+      return [e.body];
     default:
       return [];
   }

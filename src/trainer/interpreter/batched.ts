@@ -13,6 +13,7 @@ import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { type CompileOptions, kerasAligned, termsOf } from './compile';
 import { type Env, evaluate } from './evaluate';
 import { opTables } from './ops';
+import { readsModelWeights } from './unsupported';
 import { makeLookup } from './scope';
 import type { DeferReduction, Tensor, Tf, Value } from './types';
 import { asFloat, asTensor } from './values';
@@ -149,6 +150,8 @@ function runWeights(tf: Tf, model: LossModel, term: Term, lookups: Array<(n: str
 export function compileBatchedLoss(tf: Tf, model: LossModel, runBindings: Record<string, number>[], runOptions: CompileOptions[]): BatchedLoss {
   const ops = opTables[model.framework];
   if (!ops) throw new NotBatchableError(`framework '${String(model.framework)}'`);
+  // Each run has its own parameters: a sum over them is per run, not per sample.
+  if (readsModelWeights(model)) throw new NotBatchableError("the loss reads the model's parameters, which differ between runs");
   const K = runBindings.length;
   const lookups = runBindings.map((b) => makeLookup(model, b));
   const terms = termsOf(model).map((term) => ({ term, weights: runWeights(tf, model, term, lookups, runOptions) }));

@@ -56,10 +56,11 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   // Each returned scalar is its own tensor (a caller may keep one and dispose another), built with as few ops as
   // possible: every op costs a fixed overhead per step on the wasm backend.
   const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
-  return (yTrueIn, yPredIn) =>
+  return (yTrueIn, yPredIn, extras) =>
     tf.tidy((): TensorContainer => {
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, yTrueIn, yPredIn) : [yTrueIn, yPredIn];
-      const env: Env = { tf, ops, yTrue, yPred, lookup };
+      const weights = extras?.weights;
+      const env: Env = { tf, ops, yTrue, yPred, lookup, ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];

@@ -5,7 +5,7 @@ import { bindArgs } from './args';
 import { LossEvaluationError, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
 import { type IndexValue, subscript } from './slicing';
-import type { DeferReduction, FrameworkOps, Tf, Value } from './types';
+import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
 import { describe, isTensor, scalarNumber } from './values';
 
 export interface Env {
@@ -15,6 +15,8 @@ export interface Env {
   yPred: Value;
   /** Hyper-parameters, captured values and `self.x` attributes, already resolved to numbers (see scope.ts). */
   lookup(name: string): Value | undefined;
+  /** The run's trainable parameters (each layer's weight, then its bias), for sums over `model.parameters()`. */
+  weights?: () => Tensor[];
   /** The call whose op may defer its batch reduction (OpArgs.deferReduction), and where to. Batched evaluation only. */
   defer?: { node: Expr; to: DeferReduction };
 }
@@ -161,6 +163,16 @@ export function evaluate(env: Env, e: Expr): Value {
     }
     case 'tuple':
       return e.items.map((it) => evaluate(env, it));
+    case 'overWeights': {
+      const weights = env.weights?.();
+      if (!weights) throw new LossEvaluationError('model.parameters()', e.range, "reads the model's parameters, which are not available here");
+      let total: Value = 0;
+      for (const w of weights) {
+        const v = evaluate({ ...env, lookup: (n) => (n === e.variable ? w : env.lookup(n)) }, e.body);
+        total = located('sum', e.range, () => binary(env.tf, '+', total, v));
+      }
+      return total;
+    }
     case 'unsupported':
       throw new UnsupportedOpError(e.what, e.range, `line ${e.range.startLine + 1}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
   }

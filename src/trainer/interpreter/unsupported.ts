@@ -24,6 +24,7 @@ function children(e: Expr): Expr[] {
     case 'subscript':
       return [e.object, ...e.index.flatMap((it) => (it.kind === 'index' ? [it.value] : it.kind === 'slice' ? [it.start, it.step, it.stop].filter((x): x is Expr => x !== undefined) : []))];
     case 'tuple': return e.items;
+    case 'overWeights': return [e.body];
     default: return [];
   }
 }
@@ -76,7 +77,16 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   return found;
 }
 
-const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 'attr', 'unary', 'binary', 'conditional', 'call', 'method', 'subscript', 'tuple', 'unsupported']);
+const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 'attr', 'unary', 'binary', 'conditional', 'call', 'method', 'subscript', 'tuple', 'overWeights', 'unsupported']);
+
+/** Whether the loss reads the model's parameters (`sum(… for p in model.parameters())`): the trainer then passes them. */
+export function readsModelWeights(model: LossModel): boolean {
+  const reads = (e: Expr): boolean => e.kind === 'overWeights' || children(e).some(reads);
+  return termsOfModel(model).some(reads);
+}
+
+const termsOfModel = (model: LossModel): Expr[] =>
+  model.terms.length > 0 ? model.terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr])) : [model.body];
 
 const frameworkName: Record<Framework, string> = { keras: 'TensorFlow/Keras', pytorch: 'PyTorch', tfjs: 'TensorFlow.js' };
 

@@ -131,6 +131,30 @@ export class BatchedMlp {
       .map((z) => this.activate(z));
   }
 
+  /** Run k's parameters as PyTorch's `model.parameters()` lists them: each layer's kernel [in, out], then its bias. */
+  runParameters(k: number): Tensor[] {
+    const { tf } = this;
+    return this.kernels.flatMap((w, l) => {
+      const b = this.biases[l]!;
+      return [tf.reshape(tf.slice(w, [k, 0, 0], [1, -1, -1]), w.shape.slice(1)), tf.reshape(tf.slice(b, [k, 0], [1, -1]), b.shape.slice(1))];
+    });
+  }
+
+  /**
+   * Gradients of the runs' parameters (`runParameters` of each run in `runs`, one after another) as gradients of
+   * the variables, in `variables` order; runs not listed get zeros.
+   */
+  foldRunGrads(runs: number[], grads: Tensor[]): Tensor[] {
+    const { tf } = this;
+    const L = this.kernels.length;
+    const of = (v: Variable, part: number) =>
+      tf.stack(Array.from({ length: this.options.runs }, (_, k) => {
+        const i = runs.indexOf(k);
+        return i >= 0 ? grads[i * 2 * L + part]! : tf.zeros(v.shape.slice(1));
+      }));
+    return [...this.kernels.map((w, l) => of(w, 2 * l)), ...this.biases.map((b, l) => of(b, 2 * l + 1))];
+  }
+
   /** Run k's kernels (for weight-sparsity metrics). */
   runKernels(k: number): Tensor[] {
     const { tf } = this;

@@ -83,6 +83,30 @@ def wloop(pred, target, model, lam=1e-4):
   });
 });
 
+describe('PyTorch sums over model.parameters()', () => {
+  it('reads sum(… for p in model.parameters()) as a sum over the parameters (generator or list), nothing else', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def gen(pred, target, model, lam=1e-4):
+    return F.mse_loss(pred, target) + lam * sum(p.abs().sum() for p in model.parameters())
+def listed(pred, target, model, lam=1e-4, p=3.0):
+    return F.mse_loss(pred, target) + lam * sum([torch.sum(p ** 2) for p in model.parameters()])
+def filtered(pred, target, model, lam=1e-4):
+    return F.mse_loss(pred, target) + lam * sum(p.abs().sum() for p in model.parameters() if p.ndim > 1)
+def other(pred, target, model, lam=1e-4):
+    return F.mse_loss(pred, target) + lam * sum(x.abs().sum() for x in model.buffers())
+`);
+    const penalty = (name: string) => model(a, name).terms[1]!.expr;
+    const gen = penalty('gen');
+    assert.equal(gen.kind, 'overWeights');
+    assert.ok(gen.kind === 'overWeights' && gen.variable === 'p' && gen.body.kind === 'method' && gen.body.method === 'sum');
+    // The loop variable shadows the parameter p = 3.0 inside the body.
+    const listed = penalty('listed');
+    assert.ok(listed.kind === 'overWeights' && JSON.stringify(listed.body).includes('"ref":"weight"'));
+    for (const name of ['filtered', 'other']) assert.equal(JSON.stringify(penalty(name)).includes('"kind":"unsupported"'), true, name);
+  });
+});
+
 describe('PyTorch output activation', () => {
   it('takes a softmax applied in the model, not one applied inside the loss', () => {
     const a = analyze(`import torch

@@ -22,9 +22,6 @@ const accepted: Record<string, string[]> = {
   'sum1/keras': ['LL107'],
   'sum1/pytorch': ['LL107'],
   'sum1/tfjs': ['LL107'],
-  // PyTorch weight sparsity is a sum over model.parameters() (a generator): right for PyTorch, but trial training
-  // cannot interpret a generator yet, which LL113 (information) says.
-  'sparse-weights/pytorch': ['LL113'],
 };
 
 /**

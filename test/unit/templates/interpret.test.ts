@@ -81,3 +81,23 @@ for (const [id, batch] of Object.entries(batches)) {
     }
   });
 }
+
+describe('template sparse-weights interpreted (PyTorch: a sum over model.parameters())', () => {
+  test('the penalty is Σ|w| over the parameters it is given, 0 for zero weights, scaled by λ', () => {
+    const model = modelOf('sparse-weights', 'pytorch');
+    const lam = model.lambdaParam!;
+    const yTrue = tf.tensor2d([[0.5], [0.2]]);
+    const yPred = tf.tensor2d([[0.4], [0.3]]);
+    const penalty = model.terms.find((x) => x.role === 'penalty')!;
+    const run = (lambda: number, weights: tf.Tensor[]) => {
+      const v = compileLoss(tf, model, { [lam]: lambda })(yTrue, yPred, { weights });
+      return { raw: v.terms[penalty.id].raw.dataSync()[0], weighted: v.terms[penalty.id].weighted.dataSync()[0] };
+    };
+    const weights = [tf.tensor2d([[0.5, -1], [0, 2]]), tf.tensor1d([-0.25, 0]), tf.tensor2d([[3], [-0.5]]), tf.tensor1d([0.1])];
+    assert.ok(Math.abs(run(1, weights).raw - (0.5 + 1 + 2 + 0.25 + 3 + 0.5 + 0.1)) < 1e-5);
+    assert.equal(run(1, weights.map((w) => tf.zerosLike(w))).raw, 0);
+    assert.ok(Math.abs(run(10, weights).weighted - 10 * 7.35) < 1e-4);
+    // Without the model's parameters (a (yTrue, yPred) call) the loss says what it misses.
+    assert.throws(() => compileLoss(tf, model, { [lam]: 1 })(yTrue, yPred), /model's parameters/);
+  });
+});
