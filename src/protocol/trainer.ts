@@ -136,7 +136,16 @@ export const TrainerToHost = z.discriminatedUnion('type', [
     dataset: z.object({ description: z.string(), trainSamples: z.number().int(), valSamples: z.number().int(), features: z.number().int(), outputs: z.number().int() }),
     runs: z.array(RunSpec),
     /** Term ids, roles and labels, so a UI can name the series before the first point. */
-    terms: z.array(z.object({ id: z.string(), role: z.enum(['base', 'penalty']), label: z.string(), constraint: z.string().optional() })),
+    terms: z.array(
+      z.object({
+        id: z.string(),
+        role: z.enum(['base', 'penalty']),
+        label: z.string(),
+        constraint: z.string().optional(),
+        /** The activation the loss applies to the prediction before constraining it (RecognisedConstraint.on). */
+        constraintOn: z.enum(['sigmoid', 'softmax', 'tanh']).optional(),
+      }),
+    ),
     steps: z.number().int(),
   }),
   /** A batch of measured steps (several runs, several steps), sent at most `maxMessagesPerSecond` times a second. */

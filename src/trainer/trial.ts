@@ -98,7 +98,13 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
         outputs: data.train.outputs,
       },
       runs: spec.runs,
-      terms: spec.loss.terms.map((t) => ({ id: t.id, role: t.role, label: t.label, ...(t.constraint ? { constraint: t.constraint.kind } : {}) })),
+      terms: spec.loss.terms.map((t) => ({
+        id: t.id,
+        role: t.role,
+        label: t.label,
+        ...(t.constraint ? { constraint: t.constraint.kind } : {}),
+        ...(t.constraint?.on ? { constraintOn: t.constraint.on } : {}),
+      })),
       steps: spec.steps,
     });
     const result = await trainLoop({

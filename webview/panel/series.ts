@@ -40,7 +40,7 @@ export function chartSpecs(model: PanelModel): ChartSpec[] {
     charts.push({
       key: `term:${term.id}`,
       title: measured
-        ? `Constraint ${term.label}${term.constraint ? ` (${term.constraint})` : ''}: raw P (solid) and violation (dashed)`
+        ? `Constraint ${term.label}${term.constraint ? ` (${term.constraint}${term.constraintOn ? ` on ${term.constraintOn}(outputs)` : ''})` : ''}: raw P (solid) and violation (dashed)`
         : `Constraint ${term.label}: raw P`,
       raw: false,
       series: runs.flatMap((r) => [

@@ -138,6 +138,13 @@ describe('chartSpecs', () => {
       ['λ = 0 P', false], ['λ = 0 violation', true], ['λ = 1 (code) P', false], ['λ = 1 (code) violation', true],
     ]);
     assert.equal(specs[2].raw, true);
+    assert.equal(specs[1].title, 'Constraint sum_penalty (sum-to-one): raw P (solid) and violation (dashed)');
+  });
+  it('says when the constraint is on an activation the loss applies itself', () => {
+    const m = new PanelModel();
+    const terms = started.type === 'started' ? started.terms.map((t) => (t.role === 'penalty' ? { ...t, constraintOn: 'sigmoid' as const } : t)) : [];
+    m.apply(trainer({ ...started, terms } as TrainerToHost));
+    assert.equal(chartSpecs(m)[1]!.title, 'Constraint sum_penalty (sum-to-one on sigmoid(outputs)): raw P (solid) and violation (dashed)');
   });
   it('counts points, not gaps', () => assert.equal(pointCount([1, null, 2, null]), 2));
 });
