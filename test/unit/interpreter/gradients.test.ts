@@ -36,6 +36,30 @@ describe('gradients through the interpreter', () => {
     for (const [j, gi] of g.entries()) close(gi, expected[j], 1e-5, `dL/dy[${j}]`);
   });
 
+  it("Keras categorical cross-entropy (one fused op): its gradients are those of Keras's formula op by op", () => {
+    // Rows inside the clip, a row with entries clipped at both ends, targets that are not one-hot, a row not
+    // summing to one (rescaled first), and axis 1 of a [B, C] batch as well as the default last axis.
+    const yTrue = [[1, 0, 0], [0, 1, 0], [0.2, 0.3, 0.5], [0, 0, 1]];
+    const yPred = [[0.7, 0.2, 0.1], [1e-9, 0.999999, 1e-9], [0.5, 0.9, 0.4], [0.3, 0.3, 0.3]];
+    const eps = 1e-7;
+    for (const axis of [-1, 1]) {
+      const reference = (t: tf.Tensor, p: tf.Tensor) =>
+        tf.mean(tf.neg(tf.sum(tf.mul(t, tf.log(tf.clipByValue(tf.div(p, tf.sum(p, axis, true)), eps, 1 - eps))), axis)));
+      const t = tf.tensor(yTrue);
+      const p = tf.tensor(yPred);
+      const [wantT, wantP] = tf.grads(reference)([t, p]);
+      const model = lossModel('keras', [{ expr: call('tf.keras.losses.categorical_crossentropy', [yt, yp], { axis: num(axis) }) }]);
+      const f = compileLoss(tf, model, {});
+      const [gotT, gotP] = tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a, b).total)([t, p]);
+      close(f(t, p).total.dataSync()[0], reference(t, p).dataSync()[0], 1e-6, `value, axis ${axis}`);
+      for (const [got, want, what] of [[gotP, wantP, 'dL/dp'], [gotT, wantT, 'dL/dt']] as const) {
+        const g = got!.dataSync();
+        const w = want!.dataSync();
+        for (let i = 0; i < w.length; i++) close(g[i], w[i], 1e-4, `${what}[${i}], axis ${axis}`);
+      }
+    }
+  });
+
   it('comparisons and where in the path: zero gradient through the condition, gradient through the branches', () => {
     // torch.where(y < 0, -y, 0).mean(): d/dy = −1/n where y < 0, else 0.
     const g1 = gradOf('pytorch', [{ expr: method(call('torch.where', [bin('<', yp, num(0)), neg(yp), num(0)]), 'mean') }], [[0, 0, 0]], [[-1, 2, -3]]);

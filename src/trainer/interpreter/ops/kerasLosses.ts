@@ -14,10 +14,52 @@ const pair = (a: OpArgs) => [asFloat(a.tf, a.tensor('y_true')), asFloat(a.tf, a.
 /** `K.categorical_crossentropy(target, output, from_logits, axis)`: one value per sample. */
 export function categoricalCrossentropy(tf: Tf, target: Tensor, output: Tensor, fromLogits: boolean, axis = -1): Tensor {
   if (fromLogits) return tf.neg(tf.sum(tf.mul(target, logSoftmax(tf, output, axis)), axis));
-  const scaled = tf.div(output, tf.sum(output, axis, true));
-  const p = clip(tf, scaled, KERAS_EPSILON, 1 - KERAS_EPSILON);
-  return tf.neg(tf.sum(tf.mul(target, tf.log(p)), axis));
+  return fusedCrossentropy(tf, axis)(target, output) as Tensor;
 }
+
+/**
+ * Keras's categorical cross-entropy on probabilities, −Σ t·log(clip(p / Σp, ε, 1 − ε)), as one op with its gradient
+ * written out: taped op by op it costs ~35 kernels a step (7 forward, the clip's mask alone 5 backward, a saved copy
+ * of every input); the fused op 7 forward and 16 backward. Per-kernel overhead is what a trial step spends on.
+ * With q = p / Σp, c = clip(q) and g = t / c where q is inside the clip (0 outside, as tfjs's clip gradient):
+ *   ∂L/∂p_i = (Σ_j g_j q_j − g_i) / Σp,   ∂L/∂t_i = −log c_i   (times the incoming gradient of each sample).
+ */
+function fusedCrossentropy(tf: Tf, axis: number): (target: Tensor, output: Tensor) => Tensor {
+  const key = `${axis}`;
+  const cache = (fusedCache.get(tf) ?? fusedCache.set(tf, new Map()).get(tf))!;
+  let op = cache.get(key);
+  if (!op) {
+    op = tf.customGrad((...inputs: unknown[]) => {
+      const [t, p, save] = inputs as [Tensor, Tensor, (ts: Tensor[]) => void];
+      const target = asFloat(tf, t);
+      // Only the inputs are saved (tfjs keeps a saved intermediate as a separate buffer until the backward pass).
+      save([target, p]);
+      return {
+        value: tf.neg(tf.sum(tf.mul(target, tf.log(clipped(tf, p, axis).c)), axis)),
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const [st, sp] = saved as [Tensor, Tensor];
+          const { s: ss, q: sq, c: sc } = clipped(tf, sp, axis);
+          const slog = tf.log(sc);
+          const dyE = tf.expandDims(dy, axis < 0 ? dy.rank + 1 + axis : axis);
+          const g = tf.mul(tf.mul(tf.div(st, sc), tf.cast(tf.equal(sc, sq), 'float32')), dyE);
+          const dp = tf.div(tf.sub(tf.sum(tf.mul(g, sq), axis, true), g), ss);
+          return [tf.mul(tf.neg(slog), dyE), dp];
+        },
+      };
+    }) as unknown as (target: Tensor, output: Tensor) => Tensor;
+    cache.set(key, op);
+  }
+  return op;
+}
+
+/** p / Σp and its clip to [ε, 1 − ε], as Keras computes them. */
+function clipped(tf: Tf, p: Tensor, axis: number): { s: Tensor; q: Tensor; c: Tensor } {
+  const s = tf.sum(p, axis, true);
+  const q = tf.div(p, s);
+  return { s, q, c: tf.clipByValue(q, KERAS_EPSILON, 1 - KERAS_EPSILON) };
+}
+
+const fusedCache = new WeakMap<Tf, Map<string, (target: Tensor, output: Tensor) => Tensor>>();
 
 /** `K.binary_crossentropy(target, output, from_logits)`: elementwise, as tf.keras 2.x writes it. */
 export function binaryCrossentropy(tf: Tf, target: Tensor, output: Tensor, fromLogits: boolean): Tensor {
