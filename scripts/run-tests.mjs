@@ -28,7 +28,13 @@ if (files.length === 0) {
   console.error(`no *.test.ts files under ${folder}`);
   process.exit(1);
 }
-// --test-force-exit: a test file whose tests are done exits even if something it started (a child process, a
-// timer) is still alive, so a leak fails that file's tests instead of hanging the whole run.
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', ...options, ...files], { stdio: 'inherit' });
+// No --test-force-exit: with it, node drops the results of tests that ran from its report (and its counts), so a
+// run could look complete when it is not. A test file that leaves something running (a child process, a timer)
+// would instead hang the run: so the whole run has a time limit, past which it fails and says why.
+const limitMinutes = Number(process.env.LOSS_LAB_TEST_TIMEOUT_MINUTES ?? 30);
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...options, ...files], { stdio: 'inherit', timeout: limitMinutes * 60_000, killSignal: 'SIGKILL' });
+if (r.error?.code === 'ETIMEDOUT') {
+  console.error(`\ntests under ${folder} did not finish within ${limitMinutes} min: a test hangs, or a test file leaves something running`);
+  process.exit(1);
+}
 process.exit(r.status ?? 1);

@@ -8,12 +8,14 @@ export const PanelState = z.object({
   title: z.string(),
   /** Every trainer message so far (the panel rebuilds its charts from them after a reload). */
   history: z.array(TrainerToHost),
+  /** When the trial started (ms since 1970): which of two saved copies is the later trial. Absent in old states. */
+  trial: z.number().optional(),
 });
 export type PanelState = z.infer<typeof PanelState>;
 
 export const HostToWebview = z.discriminatedUnion('type', [
   /** A new trial begins: clear the charts. */
-  z.object({ type: z.literal('reset'), title: z.string() }),
+  z.object({ type: z.literal('reset'), title: z.string(), trial: z.number().optional() }),
   z.object({ type: z.literal('trainer'), message: TrainerToHost }),
   /** Restore after a window reload (from the WebviewPanelSerializer). */
   z.object({ type: z.literal('restore'), state: PanelState }),

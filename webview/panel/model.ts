@@ -56,6 +56,8 @@ export class PanelModel {
   exitMessage: string | undefined;
   /** Every trainer message since the last reset: what the panel state is rebuilt from. */
   history: TrainerToHost[] = [];
+  /** When the shown trial started (PanelState.trial). */
+  trial: number | undefined;
   /** Bumped on every data change: caches keyed by it know when to recompute. */
   version = 0;
 
@@ -63,10 +65,12 @@ export class PanelModel {
     switch (msg.type) {
       case 'reset':
         this.clear(msg.title);
+        this.trial = msg.trial;
         this.status = 'starting';
         return 'reset';
       case 'restore':
         this.clear(msg.state.title);
+        this.trial = msg.state.trial;
         for (const m of msg.state.history) this.applyTrainer(m);
         return 'reset';
       case 'trainer':
@@ -80,7 +84,7 @@ export class PanelModel {
   }
 
   state(): PanelState {
-    return { title: this.title, history: this.history };
+    return { title: this.title, history: this.history, ...(this.trial !== undefined ? { trial: this.trial } : {}) };
   }
 
   /** Points in `history` since it was last compacted (about). */

@@ -100,9 +100,10 @@ export class TrainingController implements vscode.Disposable {
     const trainArgs: TrainArgs = { uri: document.uri.toString(), modelId: model.id };
     this.lastArgs = trainArgs;
     void this.ctx.extension.workspaceState.update(`${STATE_KEY}.args`, trainArgs);
-    this.state = { title, history: [] };
+    const startedAt = Date.now();
+    this.state = { title, history: [], trial: startedAt };
     this.showPanel(title);
-    this.panel?.post({ type: 'reset', title });
+    this.panel?.post({ type: 'reset', title, trial: startedAt });
 
     const generation = ++this.generation;
     const runs = built.spec.runs.map((r) => r.lambda).join(', ');

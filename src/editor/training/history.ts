@@ -42,12 +42,16 @@ export function compactHistory(history: TrainerToHost[], maxPoints = MAX_SAVED_P
 }
 
 /**
- * Which saved state a panel restored after a window reload shows. The host's (workspaceState) is the last trial;
- * the webview's copy is kept by the workbench and may be older (a previous trial with a longer history), so it only
- * fills in when the host has nothing, or has less of the same trial.
+ * Which saved state a panel restored after a window reload shows: the later trial, by the time each copy says it
+ * started. Either copy can be behind: the workbench may keep a webview state of an older trial, and the host's
+ * workspaceState may not have been written out when the window reloaded right after a trial. Of two copies of the
+ * same trial, the one with more of it; copies without a start time (saved by an older version) fall back to the
+ * host's, unless it has nothing or less of the same title.
  */
 export function chooseRestoredState(host: PanelState, webview: PanelState | undefined, running: boolean): PanelState {
   if (!webview || running || webview.history.length === 0) return host;
   if (host.history.length === 0) return webview;
-  return webview.title === host.title && webview.history.length > host.history.length ? webview : host;
+  if (host.trial !== undefined && webview.trial !== undefined && host.trial !== webview.trial) return webview.trial > host.trial ? webview : host;
+  const sameTrial = host.trial !== undefined && host.trial === webview.trial;
+  return (sameTrial || webview.title === host.title) && webview.history.length > host.history.length ? webview : host;
 }

@@ -194,8 +194,6 @@ function makeSession({ page, browser, server, workspace, userDataDir, tmp, logTa
     userDataDir,
 
     async openFile(relPath) {
-      await openQuickInput('Control+P');
-      await page.keyboard.type(relPath);
       const name = basename(relPath);
       // Wait for the file among the results (the file index may still be building) and click exactly it: the
       // first row may be a recently opened file that the fuzzy match also accepts (a.py for "a.ts").
@@ -204,7 +202,21 @@ function makeSession({ page, browser, server, workspace, userDataDir, tmp, logTa
       const row = quickInput
         .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: exactName }), ...(dir ? { hasText: dir } : {}) })
         .first();
-      await row.waitFor({ timeout: 30_000 });
+      // Quick Open searches once per query: a file written a moment ago can be missing from that search, so a
+      // query that does not show it is closed and typed again (a new search).
+      for (let attempt = 1; ; attempt++) {
+        await openQuickInput('Control+P');
+        await page.keyboard.type(relPath);
+        try {
+          await row.waitFor({ timeout: attempt < 3 ? 10_000 : 30_000 });
+          break;
+        } catch (err) {
+          if (attempt >= 3) throw err;
+          await page.keyboard.press('Escape');
+          await quickInput.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+          await page.waitForTimeout(1000);
+        }
+      }
       await row.click();
       await quickInput.waitFor({ state: 'hidden', timeout: 15_000 });
       await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
