@@ -45,6 +45,9 @@ const UNSUPPORTED = {
   ].join('\n'),
 };
 
+/** The PyTorch sample: logits in, a sum-to-one penalty on torch.sigmoid(logits) inside the loss (line 10). */
+const TORCH_SAMPLE = { file: 'torch_sum_to_one.py', line: 10 };
+
 /** Two losses in one file: with the cursor outside both, the command asks which one. */
 const TWO_LOSSES = {
   file: 'two_losses.py',
@@ -184,6 +187,7 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
     for (const e of examples) cpSync(join(seed, e.file), join(workspace, e.file));
     writeFileSync(join(workspace, UNSUPPORTED.file), UNSUPPORTED.source);
     writeFileSync(join(workspace, TWO_LOSSES.file), TWO_LOSSES.source);
+    cpSync(join(root, 'sample-workspace', TORCH_SAMPLE.file), join(workspace, TORCH_SAMPLE.file));
     writeSettings(workspace, SHORT_RUN);
     session = await startVSCode({ workspace, settings: { ...EDITORS, ...SHORT_RUN } });
   });
@@ -292,6 +296,30 @@ describe('Train with Constraint (e2e)', { timeout: 20 * 60_000 }, () => {
 
   it('a trainer killed from outside is reported, and the extension keeps working', async (t) => {
     await reportOnFailure(t, session, () => killFromOutside(t, session, workspace));
+  });
+
+  it('a PyTorch loss on logits: the constraint is measured on the sigmoid the loss applies, and the chart says so', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      writeSettings(workspace, SHORT_RUN);
+      await new Promise((r) => setTimeout(r, 1500)); // the settings file watcher
+      await openFile(session, TORCH_SAMPLE.file);
+      await goToLine(session, TORCH_SAMPLE.line);
+      const previousPid = await currentPid(session);
+      await session.runCommand('Loss Lab: Train with Constraint');
+      const view = await until('the PyTorch trial done', async () => {
+        const v = await readPanel(await panel(session));
+        return v.title.startsWith('constrained_loss · torch_sum_to_one.py') && v.pid !== previousPid && v.status === 'done' ? v : undefined;
+      }, 120_000);
+      assert.deepEqual(view.errors, []);
+      assert.ok(view.summaryRows >= 4, `one row per λ (got ${view.summaryRows})`);
+      for (const n of view.minPoints) assert.ok(n >= 50, `every series has at least 50 points, the violations too (got ${view.minPoints.join(', ')})`);
+      const captions = await (await panel(session)).evaluate(() => [...document.querySelectorAll('figure.chart figcaption')].map((c) => c.textContent ?? ''));
+      assert.ok(
+        captions.some((c) => c.includes('sum-to-one on sigmoid(outputs)') && c.includes('violation')),
+        `a constraint chart with the violation, on the sigmoid: ${JSON.stringify(captions)}`,
+      );
+      await session.screenshot('train-pytorch-sigmoid-constraint');
+    });
   });
 });
 

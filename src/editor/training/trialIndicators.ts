@@ -4,6 +4,11 @@
 import * as vscode from 'vscode';
 
 const CONTEXT_KEY = 'lossLab.training';
+/**
+ * Metrics arrive up to 20 times a second; the status bar text changes width with every step count, so it is
+ * redrawn at most this often (a jittering item is hard to read and to click).
+ */
+const REDRAW_MS = 500;
 
 export interface TrialProgress {
   name: string;
@@ -21,6 +26,8 @@ export class TrialIndicators implements vscode.Disposable {
   private endProgress: (() => void) | undefined;
   private reported = 0;
   private active = false;
+  private lastDrawn = 0;
+  private lastStopRequested = false;
 
   constructor() {
     this.statusBar = vscode.window.createStatusBarItem('lossLab.training', vscode.StatusBarAlignment.Left, 50);
@@ -33,6 +40,8 @@ export class TrialIndicators implements vscode.Disposable {
     this.end();
     this.active = true;
     this.reported = 0;
+    this.lastDrawn = 0;
+    this.lastStopRequested = false;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
     this.update(t);
     void vscode.window.withProgress(
@@ -51,6 +60,11 @@ export class TrialIndicators implements vscode.Disposable {
 
   update(t: TrialProgress): void {
     if (!this.active) return;
+    const now = Date.now();
+    // A stop request always shows at once (the tooltip changes to "click to kill it").
+    if (now - this.lastDrawn < REDRAW_MS && t.stopRequested === this.lastStopRequested) return;
+    this.lastDrawn = now;
+    this.lastStopRequested = t.stopRequested;
     const speed = t.stepsPerSecond ? ` · ${Math.round(t.stepsPerSecond)}/s` : '';
     this.statusBar.text = `$(loading~spin) Loss Lab: step ${t.step}/${t.steps || '…'}${speed}`;
     this.statusBar.tooltip = t.stopRequested
