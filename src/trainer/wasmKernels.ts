@@ -67,6 +67,13 @@ function contiguousOffset(shape: number[], begin: number[], sizes: number[]): nu
   return offset;
 }
 
+/** The `axis` attribute of an Unpack or SplitV, when its parts are contiguous runs of x's data (else undefined). */
+function contiguousAxis(x: TensorInfo, attrs: NamedAttrMap | undefined): number | undefined {
+  let axis = (attrs?.['axis'] as number | undefined) ?? 0;
+  if (axis < 0) axis += x.shape.length;
+  return x.dtype === 'string' || size(x.shape) === 0 || !leadingOnes(x.shape, axis) ? undefined : axis;
+}
+
 type Overrides = Record<string, (original: KernelFunc) => KernelFunc>;
 
 const overrides: Overrides = {
@@ -88,10 +95,8 @@ const overrides: Overrides = {
   Unpack: (original) => (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const x = inputs['value']!;
-    const rank = x.shape.length;
-    let axis = (attrs?.['axis'] as number | undefined) ?? 0;
-    if (axis < 0) axis += rank;
-    if (x.dtype === 'string' || size(x.shape) === 0 || !leadingOnes(x.shape, axis)) return original(args);
+    const axis = contiguousAxis(x, attrs);
+    if (axis === undefined) return original(args);
     const outShape = x.shape.filter((_, i) => i !== axis);
     const part = size(outShape);
     return Array.from({ length: x.shape[axis]! }, (_, i) => copyPart(backend as WasmBackend, x, i * part, outShape));
@@ -99,11 +104,9 @@ const overrides: Overrides = {
   SplitV: (original) => (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const x = inputs['x']!;
-    const rank = x.shape.length;
-    let axis = (attrs?.['axis'] as number | undefined) ?? 0;
-    if (axis < 0) axis += rank;
+    const axis = contiguousAxis(x, attrs);
+    if (axis === undefined) return original(args);
     const split = attrs?.['numOrSizeSplits'] as number | number[];
-    if (x.dtype === 'string' || size(x.shape) === 0 || !leadingOnes(x.shape, axis)) return original(args);
     const dim = x.shape[axis]!;
     let sizes = typeof split === 'number' ? new Array(split).fill(dim / split) : [...split];
     const unknown = sizes.indexOf(-1);
