@@ -13,7 +13,7 @@ import { batchedViolation } from './batchedViolations';
 import type { TrialData } from './data';
 import { RunTracker } from './metrics/tracker';
 import { constrainedValues, violationFns } from './metrics/violations';
-import type { BatchedMlp } from './model/mlp';
+import type { BatchedMlp, Logits } from './model/mlp';
 import type { TrainOptimizer } from './optimizer';
 import type { BatchedLoss } from './interpreter';
 import type { LossFn } from './runLoss';
@@ -134,6 +134,66 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   };
   const batched = (active: number[]): BatchedLoss | undefined => (o.batchedLoss && active.length === K ? o.batchedLoss : undefined);
 
+  /** What one step's tape gives: the logits' gradient, extra gradients of the variables, kept loss values and predictions. */
+  interface TapeResult {
+    dLogits: Tensor | Tensor2D[];
+    weightGrads?: Tensor[];
+    /** The step's loss values [runs, width], not yet stacked: kept, the caller disposes them. */
+    values: Tensor[];
+    stack: () => Tensor;
+    /** Kept predictions for the violation metrics (all runs' [K, B, …], or one per active run). */
+    preds: Tensor[];
+  }
+
+  /** All runs' losses in one evaluation: the gradient of the stacked logits. */
+  const batchedTape = (together: BatchedLoss, forward: Logits, yb: Tensor): TapeResult => {
+    let values: Tensor[] = [];
+    let preds: Tensor[] = [];
+    const [dLogits] = tf.grads((z: Tensor) => {
+      const p = model.activate(z);
+      const out = together(yb, p);
+      values = lossColumns(out).map((t) => tf.keep(t));
+      preds = violationTerms.length > 0 ? [tf.keep(p)] : [];
+      return tf.sum(out.total) as Scalar;
+    })([forward.logits]) as [Tensor];
+    return { dLogits, values, stack: () => tf.stack(values, 1), preds };
+  };
+
+  /**
+   * One loss per active run, summed (runs share no weights, so each gets its own gradient); inactive runs get a
+   * zero gradient. A loss that reads the model's parameters gets each run's, as further inputs of the tape.
+   */
+  const perRunTape = (forward: Logits, yb: Tensor, active: number[]): TapeResult => {
+    const rows: Tensor[][] = [];
+    const preds: Tensor[] = [];
+    const runLogits = forward.runs();
+    const params = o.readsWeights ? active.map((k) => model.runParameters(k)) : [];
+    const A = active.length;
+    const perRun = params[0]?.length ?? 0;
+    const grads = tf.grads((...xs: Tensor[]) => {
+      const totals = xs.slice(0, A).map((z, i) => {
+        const p = model.activate(z);
+        const weights = o.readsWeights ? xs.slice(A + i * perRun, A + (i + 1) * perRun) : undefined;
+        const out = o.losses[active[i]!]!(yb, p, weights ? { weights } : undefined);
+        rows.push(lossParts(out).map((t) => tf.keep(t)));
+        if (violationTerms.length > 0) preds.push(tf.keep(p));
+        return out.total;
+      });
+      return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
+    })([...active.map((k) => runLogits[k]!), ...params.flat()]);
+    const dLogits = runLogits.map((z, k) => {
+      const i = active.indexOf(k);
+      return (i >= 0 ? grads[i]! : tf.zerosLike(z)) as Tensor2D;
+    });
+    return {
+      dLogits,
+      ...(o.readsWeights ? { weightGrads: model.foldRunGrads(active, grads.slice(A)) } : {}),
+      values: rows.flat(),
+      stack: () => tf.stack(rows.map((r) => tf.stack(r))),
+      preds,
+    };
+  };
+
   /**
    * One optimizer step; returns the step's metrics [runs, width] (kept, the caller disposes it). The model runs
    * off the gradient tape (model/mlp.ts): the tape holds the output activation and the loss, which give the
@@ -143,47 +203,13 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     const together = batched(active);
     return tf.tidy(() => {
       const forward = model.logits(xb);
-      let preds: Tensor[] = [];
-      let columns: Tensor[] = [];
-      const rows: Tensor[][] = [];
-      let dLogits: Tensor | Tensor2D[];
-      let weightGrads: Tensor[] | undefined;
-      if (together) {
-        [dLogits] = tf.grads((z: Tensor) => {
-          const p = model.activate(z);
-          const out = together(yb, p);
-          columns = lossColumns(out).map((t) => tf.keep(t));
-          preds = violationTerms.length > 0 ? [tf.keep(p)] : [];
-          return tf.sum(out.total) as Scalar;
-        })([forward.logits]) as [Tensor];
-      } else {
-        // One loss for the active runs: the sum of their totals (runs share no weights, so each gets its own gradient).
-        // A loss that reads the model's parameters gets each run's, as further inputs of the tape.
-        const runLogits = forward.runs();
-        const params = o.readsWeights ? active.map((k) => model.runParameters(k)) : [];
-        const A = active.length;
-        const grads = tf.grads((...xs: Tensor[]) => {
-          const totals = xs.slice(0, A).map((z, i) => {
-            const p = model.activate(z);
-            const weights = o.readsWeights ? xs.slice(A + i * params[0]!.length, A + (i + 1) * params[0]!.length) : undefined;
-            const out = o.losses[active[i]!]!(yb, p, weights ? { weights } : undefined);
-            rows.push(lossParts(out).map((t) => tf.keep(t)));
-            if (violationTerms.length > 0) preds.push(tf.keep(p));
-            return out.total;
-          });
-          return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
-        })([...active.map((k) => runLogits[k]!), ...params.flat()]);
-        dLogits = runLogits.map((z, k) => {
-          const i = active.indexOf(k);
-          return (i >= 0 ? grads[i]! : tf.zerosLike(z)) as Tensor2D;
-        });
-        if (o.readsWeights) weightGrads = model.foldRunGrads(active, grads.slice(A));
-      }
-      const g = model.backward(forward.cache, dLogits);
-      optimizer.apply(weightGrads ? g.map((t, i) => tf.add(t, weightGrads![i]!)) : g);
-      const losses = together ? tf.stack(columns, 1) : tf.stack(rows.map((r) => tf.stack(r)));
+      const tape = together ? batchedTape(together, forward, yb) : perRunTape(forward, yb, active);
+      const g = model.backward(forward.cache, tape.dLogits);
+      optimizer.apply(tape.weightGrads ? g.map((t, i) => tf.add(t, tape.weightGrads![i]!)) : g);
+      const losses = tape.stack();
       // Kept tensors are not released by the tidy: these are, once used (the result is kept by the tidy).
-      tf.dispose([...columns, ...rows.flat()]);
+      tf.dispose(tape.values);
+      const { preds } = tape;
       const violations = together && preds.length > 0 ? batchedViolationColumns(preds[0]!, yb) : violationColumns(preds, yb, active);
       tf.dispose(preds);
       if (!violations) return losses;
