@@ -72,8 +72,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     for (const c of children(e)) walk(c);
   };
 
-  const exprs = model.terms.length > 0 ? model.terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr])) : [model.body];
-  for (const e of exprs) walk(e);
+  for (const e of evaluatedExprs(model)) walk(e);
   return found;
 }
 
@@ -82,10 +81,11 @@ const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 
 /** Whether the loss reads the model's parameters (`sum(… for p in model.parameters())`): the trainer then passes them. */
 export function readsModelWeights(model: LossModel): boolean {
   const reads = (e: Expr): boolean => e.kind === 'overWeights' || children(e).some(reads);
-  return termsOfModel(model).some(reads);
+  return evaluatedExprs(model).some(reads);
 }
 
-const termsOfModel = (model: LossModel): Expr[] =>
+/** Every expression the trainer evaluates: each term and its weight, or the whole body when there are no terms. */
+const evaluatedExprs = (model: LossModel): Expr[] =>
   model.terms.length > 0 ? model.terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr])) : [model.body];
 
 const frameworkName: Record<Framework, string> = { keras: 'TensorFlow/Keras', pytorch: 'PyTorch', tfjs: 'TensorFlow.js' };

@@ -133,11 +133,13 @@ export class BatchedMlp {
 
   /** Run k's parameters as PyTorch's `model.parameters()` lists them: each layer's kernel [in, out], then its bias. */
   runParameters(k: number): Tensor[] {
-    const { tf } = this;
-    return this.kernels.flatMap((w, l) => {
-      const b = this.biases[l]!;
-      return [tf.reshape(tf.slice(w, [k, 0, 0], [1, -1, -1]), w.shape.slice(1)), tf.reshape(tf.slice(b, [k, 0], [1, -1]), b.shape.slice(1))];
-    });
+    return this.kernels.flatMap((w, l) => [this.runPart(w, k), this.runPart(this.biases[l]!, k)]);
+  }
+
+  /** Run k's part of a variable [K, …]: a tensor shaped […]. */
+  private runPart(v: Variable, k: number): Tensor {
+    const rest = v.shape.slice(1);
+    return this.tf.reshape(this.tf.slice(v, [k, ...rest.map(() => 0)], [1, ...rest.map(() => -1)]), rest);
   }
 
   /**
@@ -157,8 +159,7 @@ export class BatchedMlp {
 
   /** Run k's kernels (for weight-sparsity metrics). */
   runKernels(k: number): Tensor[] {
-    const { tf } = this;
-    return this.kernels.map((w) => tf.reshape(tf.slice(w, [k, 0, 0], [1, -1, -1]), [w.shape[1]!, w.shape[2]!]));
+    return this.kernels.map((w) => this.runPart(w, k));
   }
 
   dispose(): void {
