@@ -10,12 +10,12 @@ import type { Ctx } from '../ctx';
 import { exportData } from './exportData';
 import { chooseRestoredState, compactHistory, MAX_SAVED_POINTS } from './history';
 import { pickLoss, type TrainArgs } from './pickLoss';
+import { TrialStore } from './savedTrial';
 import { type TrainerHandle, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
 import { buildTrialSpec } from '../../trial/spec';
 
-const STATE_KEY = 'lossLab.training.lastPanelState';
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
 const STOP_GRACE_MS = 3000;
 const SAVE_STATE_MS = 5000;
@@ -50,12 +50,14 @@ export class TrainingController implements vscode.Disposable {
   /** The last trained loss, for Re-run (also after a reload). */
   private lastArgs: TrainArgs | undefined;
   private lastSave = 0;
+  private readonly store: TrialStore;
   private readonly indicators = new TrialIndicators();
 
   constructor(private readonly ctx: Ctx) {
-    const saved = parseMessage(PanelState, ctx.extension.workspaceState.get(STATE_KEY));
-    this.state = saved.ok ? saved.value : { title: '', history: [] };
-    this.lastArgs = ctx.extension.workspaceState.get<TrainArgs>(`${STATE_KEY}.args`);
+    this.store = new TrialStore(ctx.extension.storageUri?.fsPath, ctx.extension.workspaceState, (m) => ctx.output.warn(m));
+    const saved = this.store.read();
+    this.state = saved?.state ?? { title: '', history: [] };
+    this.lastArgs = saved?.args;
   }
 
   get running(): boolean {
@@ -99,7 +101,6 @@ export class TrainingController implements vscode.Disposable {
     const title = `${model.name} · ${basename(document.uri.path)}:${model.nameRange.startLine + 1}`;
     const trainArgs: TrainArgs = { uri: document.uri.toString(), modelId: model.id };
     this.lastArgs = trainArgs;
-    void this.ctx.extension.workspaceState.update(`${STATE_KEY}.args`, trainArgs);
     const startedAt = Date.now();
     this.state = { title, history: [], trial: startedAt };
     this.showPanel(title);
@@ -236,7 +237,6 @@ export class TrainingController implements vscode.Disposable {
       return;
     }
     this.state.history.push(m);
-    this.panel?.post({ type: 'trainer', message: m });
     if (m.type === 'metrics') {
       // A long trial must not grow the kept history (and each save of it) without bound.
       trial.keptPoints += m.points.length;
@@ -278,6 +278,8 @@ export class TrainingController implements vscode.Disposable {
         this.finish(trial);
         break;
     }
+    // After the switch: a trial that ended is saved (finish) before the panel shows it ended.
+    this.panel?.post({ type: 'trainer', message: m });
   }
 
   private onTrainerError(trial: Trial, m: TrainerError): void {
@@ -311,16 +313,16 @@ export class TrainingController implements vscode.Disposable {
       const message = trial.stopRequested
         ? `The trainer (pid ${pid}) ${how} after Stop, at step ${trial.step}.`
         : `The trainer process (pid ${pid}) ${how} at step ${trial.step} of ${trial.steps} before finishing.`;
-      this.panel?.post({ type: 'trainer-exit', code, signal, message });
-      // Kept in the history so a reloaded panel still says what happened.
+      // Kept in the history so a reloaded panel still says what happened; saved (finish) before the panel shows it.
       this.state.history.push({ type: 'error', kind: 'internal', message, fatal: true });
+      this.finish(trial);
+      this.panel?.post({ type: 'trainer-exit', code, signal, message });
       if (!trial.stopRequested) {
         void vscode.window.showErrorMessage(`Loss Lab: ${message}`, 'Show Output', 'Re-run').then((choice) => {
           if (choice === 'Show Output') this.ctx.output.show(true);
           if (choice === 'Re-run') void this.rerun();
         });
       }
-      this.finish(trial);
     }
   }
 
@@ -351,7 +353,7 @@ export class TrainingController implements vscode.Disposable {
     const t = Date.now();
     if (!now && t - this.lastSave < SAVE_STATE_MS) return;
     this.lastSave = t;
-    void this.ctx.extension.workspaceState.update(STATE_KEY, this.state);
+    this.store.write({ state: this.state, ...(this.lastArgs ? { args: { uri: String(this.lastArgs.uri), modelId: this.lastArgs.modelId } } : {}) });
   }
 
   /** "Show in code": the file of the error (else the trained file), the line selected and centred. */

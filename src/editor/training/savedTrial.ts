@@ -1,0 +1,96 @@
+// Where the last trial is kept for a window reload: a JSON file in the extension's workspace storage folder.
+// workspaceState lives in the workbench's storage, which a browser-hosted VS Code (code-server) writes out late: a
+// reload a few seconds after a trial brought back the trial before it. The extension host writes this file
+// synchronously before the panel is told the trial ended, so it is on disk whenever the window comes back.
+// Plain TS (node:fs only), tested in plain Node.
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PanelState, parseMessage } from '../../protocol';
+
+/** The last trained loss, for Re-run after a reload (a string uri: it is kept as JSON). */
+export interface SavedArgs {
+  uri: string;
+  modelId: string;
+}
+
+export interface SavedTrial {
+  state: PanelState;
+  args?: SavedArgs;
+}
+
+const FILE = 'last-trial.json';
+
+const isArgs = (v: unknown): v is SavedArgs =>
+  typeof v === 'object' && v !== null && typeof (v as SavedArgs).uri === 'string' && typeof (v as SavedArgs).modelId === 'string';
+
+/** The saved trial in `folder`, or undefined when there is none or it cannot be read (a bad file is not an error the user can act on). */
+export function readSavedTrial(folder: string): SavedTrial | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(join(folder, FILE), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { state, args } = raw as Record<string, unknown>;
+  const parsed = parseMessage(PanelState, state);
+  if (!parsed.ok) return undefined;
+  return { state: parsed.value, ...(isArgs(args) ? { args } : {}) };
+}
+
+/** The bit of vscode.Memento this needs (workspaceState). */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
+
+const FALLBACK_KEY = 'lossLab.training.lastTrial';
+
+/**
+ * The file when VS Code gives the extension a workspace storage folder; else (a window with no folder open) and
+ * after a failed write, workspaceState, which is better than nothing.
+ */
+export class TrialStore {
+  private failed = false;
+
+  constructor(
+    private readonly folder: string | undefined,
+    private readonly fallback: KeyValueStore,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  read(): SavedTrial | undefined {
+    const fromFile = this.folder ? readSavedTrial(this.folder) : undefined;
+    if (fromFile) return fromFile;
+    const raw = this.fallback.get(FALLBACK_KEY) as SavedTrial | undefined;
+    const parsed = parseMessage(PanelState, raw?.state);
+    return parsed.ok ? { state: parsed.value, ...(isArgs(raw?.args) ? { args: raw.args } : {}) } : undefined;
+  }
+
+  write(saved: SavedTrial): void {
+    if (this.folder && !this.failed) {
+      try {
+        writeSavedTrial(this.folder, saved);
+        return;
+      } catch (err) {
+        this.failed = true;
+        // A file left behind would be older than what workspaceState keeps from now on, and read first.
+        try {
+          rmSync(join(this.folder, FILE), { force: true });
+        } catch {
+          // Then a stale file may be read after a reload; nothing more can be done about a folder this broken.
+        }
+        this.warn(`Cannot save the last trial in ${this.folder} (${err instanceof Error ? err.message : String(err)}); keeping it in workspaceState`);
+      }
+    }
+    void this.fallback.update(FALLBACK_KEY, saved);
+  }
+}
+
+/** Writes the whole file anew, through a temporary file and a rename, so a reader never sees half of it. */
+export function writeSavedTrial(folder: string, saved: SavedTrial): void {
+  mkdirSync(folder, { recursive: true });
+  const tmp = join(folder, `${FILE}.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify(saved));
+  renameSync(tmp, join(folder, FILE));
+}
