@@ -7,11 +7,12 @@
 // constraint" gets, while V8 is still compiling the hot paths) and the steady state after some seconds of
 // training in the same process (PyTorch's C++ needs no warm-up beyond its own 50 steps). The targets are judged
 // on the steady state, like for like. A last line measures the MLP's matrix products alone, one run against 8:
-// what part of the 8-run time is arithmetic that grows with the runs.
+// what part of the 8-run time is arithmetic that grows with the runs. And the whole default trial (300 steps) as a
+// user waits for it: `loss-lab train` from launch to exit, 1 λ against 8, next to a PyTorch script's whole run.
 //   node --import tsx bench/trainer.ts        (or through bench/index.ts: `npm run bench`)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { analyzeSource, initParsers } from '../src/analysis/index';
 import { TrialSpec, type TrainerToHost } from '../src/protocol';
 import { loadBackend } from '../src/trainer/backend';
@@ -55,6 +56,8 @@ export interface TrainerBenchResult {
   /** The first trial's ratio by CPU time. */
   firstTrialRatioToTorch?: number;
   torchMissing?: string;
+  /** Wall seconds of the whole default trial from launch to exit (median of a few), 1 run and 8. */
+  wholeTrial?: { steps: number; one: number; eight: number; torch?: { one: number; eight: number } };
 }
 
 async function specFor(runs: number, steps: number, backend: TrainerBenchOptions['backend']): Promise<TrialSpec> {
@@ -135,6 +138,37 @@ async function productsMs(runs: number, backend: TrainerBenchOptions['backend'])
   return time(6000 / runs);
 }
 
+const WHOLE_TRIAL_STEPS = 300;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Median wall seconds of `times` runs of a command, from launch to exit. */
+function wallSeconds(command: string, args: string[], times = 3): number {
+  const runs: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(command, args, { encoding: 'utf8', timeout: 600_000 });
+    if (r.status !== 0) throw new Error(`${basename(command)} ${args.join(' ')} failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+    runs.push((performance.now() - t0) / 1000);
+  }
+  return median(runs);
+}
+
+/** The default trial (the settings' 300 steps, synthetic data chosen from the loss) through the built CLI. */
+function wholeTrial(torchAvailable: boolean): TrainerBenchResult['wholeTrial'] {
+  const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { encoding: 'utf8', timeout: 300_000 });
+  if (build.status !== 0) throw new Error(`trainer bench: the build failed: ${build.stderr.trim().split('\n').pop()}`);
+  const file = join(root, 'test/fixtures/seed/example1_sum_to_one.py');
+  const cli = (lambdas: string) => wallSeconds(process.execPath, [join(root, 'dist/cli.js'), 'train', file, '--lambda', lambdas, '--steps', String(WHOLE_TRIAL_STEPS), '--json']);
+  const py = (runs: number) =>
+    wallSeconds(PYTHON, [join(root, 'bench/torch_reference.py'), '--steps', String(WHOLE_TRIAL_STEPS), '--warmup', '0', '--runs', String(runs)]);
+  return {
+    steps: WHOLE_TRIAL_STEPS,
+    one: cli('1'),
+    eight: cli('0,0.1,0.3,1,3,10,30,100'),
+    ...(torchAvailable ? { torch: { one: py(1), eight: py(8) } } : {}),
+  };
+}
+
 function torch(runs: number, steps: number, warmup: number): { version: string; speed: Speed } | string {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   const r = spawnSync(PYTHON, [join(root, 'bench/torch_reference.py'), '--steps', String(steps), '--warmup', String(warmup), '--runs', String(runs)], {
@@ -181,6 +215,7 @@ export async function runTrainerBench(options: TrainerBenchOptions = {}): Promis
     result.wallRatioToTorch = one.speed.wall / t1.speed.wall;
     result.firstTrialRatioToTorch = cold1.speed.cpu / t1.speed.cpu;
   }
+  result.wholeTrial = wholeTrial(result.torch !== undefined);
   return result;
 }
 
@@ -211,6 +246,13 @@ export function formatTrainerBench(r: TrainerBenchResult): string {
     const step1 = 1000 / r.oneRun.cpu;
     lines.push(
       `  the MLP's matrix products alone (forward and backward, no loss, no optimizer): ${r.productsMs.one.toFixed(2)} ms a step for 1 run, ${r.productsMs.eight.toFixed(2)} ms for 8 = ${(r.productsMs.eight / step1).toFixed(2)}× one run's whole step (${step1.toFixed(2)} ms)`,
+    );
+  }
+  if (r.wholeTrial) {
+    const w = r.wholeTrial;
+    const t = w.torch ? `; PyTorch script (Python start and import included): ${w.torch.one.toFixed(2)} s and ${w.torch.eight.toFixed(2)} s, ${(w.torch.eight / w.torch.one).toFixed(2)}×` : '';
+    lines.push(
+      `  a whole default trial as a user waits for it (${w.steps} steps, \`loss-lab train\` from launch to exit, wall time, median of 3): 1 run ${w.one.toFixed(2)} s, 8 runs ${w.eight.toFixed(2)} s = ${(w.eight / w.one).toFixed(2)}× (target ≤ 2×: ${pass(w.eight / w.one <= 2)})${t}`,
     );
   }
   return lines.join('\n');
