@@ -353,7 +353,9 @@ export class TrainingController implements vscode.Disposable {
     const t = Date.now();
     if (!now && t - this.lastSave < SAVE_STATE_MS) return;
     this.lastSave = t;
-    this.store.write({ state: this.state, ...(this.lastArgs ? { args: { uri: String(this.lastArgs.uri), modelId: this.lastArgs.modelId } } : {}) });
+    const saved = { state: this.state, ...(this.lastArgs ? { args: { uri: String(this.lastArgs.uri), modelId: this.lastArgs.modelId } } : {}) };
+    if (now) this.store.write(saved);
+    else void this.store.writeSoon(saved);
   }
 
   /** "Show in code": the file of the error (else the trained file), the line selected and centred. */

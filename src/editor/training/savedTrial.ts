@@ -4,6 +4,7 @@
 // synchronously before the panel is told the trial ended, so it is on disk whenever the window comes back.
 // Plain TS (node:fs only), tested in plain Node.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PanelState, parseMessage } from '../../protocol';
 
@@ -52,6 +53,9 @@ const FALLBACK_KEY = 'lossLab.training.lastTrial';
  */
 export class TrialStore {
   private failed = false;
+  /** Counts writes, so a background write that finishes after a later one does not replace it. */
+  private version = 0;
+  private inFlight = false;
 
   constructor(
     private readonly folder: string | undefined,
@@ -67,22 +71,51 @@ export class TrialStore {
     return parsed.ok ? { state: parsed.value, ...(isArgs(raw?.args) ? { args: raw.args } : {}) } : undefined;
   }
 
+  /** Saves now, synchronously: the file is on disk when this returns (a trial that ended). */
   write(saved: SavedTrial): void {
-    if (this.folder && !this.failed) {
-      try {
-        writeSavedTrial(this.folder, saved);
-        return;
-      } catch (err) {
-        this.failed = true;
-        // A file left behind would be older than what workspaceState keeps from now on, and read first.
-        try {
-          rmSync(join(this.folder, FILE), { force: true });
-        } catch {
-          // Then a stale file may be read after a reload; nothing more can be done about a folder this broken.
-        }
-        this.warn(`Cannot save the last trial in ${this.folder} (${err instanceof Error ? err.message : String(err)}); keeping it in workspaceState`);
-      }
+    this.version++;
+    if (!this.folder || this.failed) return void this.fallback.update(FALLBACK_KEY, saved);
+    try {
+      writeSavedTrial(this.folder, saved);
+    } catch (err) {
+      this.fail(this.folder, err, saved);
     }
+  }
+
+  /**
+   * Saves in the background (a trial that runs: a history of 20,000 points is ~5 MB of JSON, and the extension
+   * host should not wait on the disk for it). Skipped while the previous one is still being written.
+   */
+  async writeSoon(saved: SavedTrial): Promise<void> {
+    if (!this.folder || this.failed) return this.write(saved);
+    if (this.inFlight) return;
+    const version = ++this.version;
+    const folder = this.folder;
+    const tmp = join(folder, `${FILE}.${process.pid}.soon.tmp`);
+    this.inFlight = true;
+    try {
+      const text = JSON.stringify(saved);
+      await mkdir(folder, { recursive: true });
+      await writeFile(tmp, text);
+      // Synchronous from the check to the rename: no other write can come in between.
+      if (version === this.version) renameSync(tmp, join(folder, FILE));
+      else rmSync(tmp, { force: true });
+    } catch (err) {
+      if (version === this.version) this.fail(folder, err, saved);
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  private fail(folder: string, err: unknown, saved: SavedTrial): void {
+    this.failed = true;
+    // A file left behind would be older than what workspaceState keeps from now on, and read first.
+    try {
+      rmSync(join(folder, FILE), { force: true });
+    } catch {
+      // Then a stale file may be read after a reload; nothing more can be done about a folder this broken.
+    }
+    this.warn(`Cannot save the last trial in ${folder} (${err instanceof Error ? err.message : String(err)}); keeping it in workspaceState`);
     void this.fallback.update(FALLBACK_KEY, saved);
   }
 }

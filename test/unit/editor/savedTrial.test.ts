@@ -81,3 +81,25 @@ test('a file that cannot be written: one warning, workspaceState from then on, a
   assert.equal(existsSync(join(folder, 'last-trial.json')), false);
   assert.equal(store.read()?.state.title, 'newer');
 });
+
+test('a background save lands on disk; a save made while it is written wins, and no temporary file is left', async () => {
+  const folder = tempDir();
+  const store = new TrialStore(folder, new Memento(), (m) => assert.fail(m));
+  await store.writeSoon(trial('running, 5 s in'));
+  assert.equal(readSavedTrial(folder)?.state.title, 'running, 5 s in');
+
+  const background = store.writeSoon(trial('running, 10 s in'));
+  store.write(trial('done'));
+  await background;
+  assert.equal(readSavedTrial(folder)?.state.title, 'done');
+  assert.deepEqual(readdirSync(folder), ['last-trial.json']);
+});
+
+test('a background save asked for while one is being written is skipped, not queued behind it', async () => {
+  const folder = tempDir();
+  const store = new TrialStore(folder, new Memento(), (m) => assert.fail(m));
+  const first = store.writeSoon(trial('first'));
+  const second = store.writeSoon(trial('second'));
+  await Promise.all([first, second]);
+  assert.equal(readSavedTrial(folder)?.state.title, 'first');
+});
