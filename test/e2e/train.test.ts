@@ -6,8 +6,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Frame } from 'playwright-core';
 import { reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+import { currentPid, panel, readPanel, until } from './harness/trainingPanel';
 
 const root = join(__dirname, '..', '..');
 const seed = join(root, 'test/fixtures/seed');
@@ -70,42 +70,6 @@ function writeSettings(workspace: string, settings: Record<string, unknown>): vo
   writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify(settings, null, 2));
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err; // the webview frame may be reloading
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-}
-
-/** What the panel shows, read from its DOM. */
-interface PanelView {
-  status: string;
-  pid: string;
-  title: string;
-  minPoints: number[];
-  summaryRows: number;
-  errors: string[];
-}
-
-async function readPanel(frame: Frame): Promise<PanelView> {
-  return frame.evaluate(() => ({
-    status: document.body.dataset.status ?? '',
-    pid: document.getElementById('pid')?.textContent ?? '',
-    title: document.getElementById('title')?.textContent ?? '',
-    minPoints: [...document.querySelectorAll<HTMLElement>('figure[data-min-points]')].map((f) => Number(f.dataset.minPoints)),
-    summaryRows: document.querySelectorAll('#summary:not([hidden]) #summary-table tbody tr').length,
-    errors: [...document.querySelectorAll('#errors .error')].map((e) => e.textContent ?? ''),
-  }));
-}
-
 /**
  * Opens a file in the first editor group from the Explorer (focus may be in the panel's group after a click in
  * it; the first group keeps the files, the second the panel).
@@ -115,10 +79,6 @@ async function openFile(session: VSCodeSession, file: string): Promise<void> {
   await session.runCommand('View: Focus First Editor Group');
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().click();
   await page.locator(`.tabs-container .tab.active[data-resource-name="${file}"]`).first().waitFor({ timeout: 30_000 });
-}
-
-async function panel(session: VSCodeSession): Promise<Frame> {
-  return session.findFrame('#charts');
 }
 
 /** Runs a palette command; returns the time it was chosen (after typing its title), for time-to-first-point. */
@@ -151,12 +111,6 @@ function isAlive(pid: number): boolean {
 }
 
 /** Waits for the first point (returns ms since `t0`), then for the end and the summary table. */
-/** The trainer pid the panel shows now ('' before the first panel): a new trial shows a different one. */
-async function currentPid(session: VSCodeSession): Promise<string> {
-  const frame = await session.findFrame('#charts', 1000).catch(() => undefined);
-  return frame ? (await readPanel(frame)).pid : '';
-}
-
 async function expectFullTrial(t: TestContext, session: VSCodeSession, t0: number, previousPid: string, example: (typeof examples)[number], how: string): Promise<number> {
   const loss = example.loss;
   const firstPointMs = await until('the first point of the new trial in the panel', async () => {

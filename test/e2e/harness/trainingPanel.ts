@@ -1,0 +1,52 @@
+// Reading the training panel from its DOM, as a user sees it (status, trainer pid, title, points per chart,
+// summary rows, errors), and waiting for a condition on it. Shared by the training e2e tests.
+import type { Frame } from 'playwright-core';
+import type { VSCodeSession } from './index';
+
+/** Polls `probe` until it gives a value (not undefined or false); errors in between (a reloading frame) are retried. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err; // the webview frame may be reloading
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+/** What the panel shows, read from its DOM. */
+export interface PanelView {
+  status: string;
+  pid: string;
+  title: string;
+  minPoints: number[];
+  summaryRows: number;
+  errors: string[];
+}
+
+export async function readPanel(frame: Frame): Promise<PanelView> {
+  return frame.evaluate(() => ({
+    status: document.body.dataset.status ?? '',
+    pid: document.getElementById('pid')?.textContent ?? '',
+    title: document.getElementById('title')?.textContent ?? '',
+    minPoints: [...document.querySelectorAll<HTMLElement>('figure[data-min-points]')].map((f) => Number(f.dataset.minPoints)),
+    summaryRows: document.querySelectorAll('#summary:not([hidden]) #summary-table tbody tr').length,
+    errors: [...document.querySelectorAll('#errors .error')].map((e) => e.textContent ?? ''),
+  }));
+}
+
+/** The training panel's webview frame. */
+export async function panel(session: VSCodeSession): Promise<Frame> {
+  return session.findFrame('#charts');
+}
+
+/** The trainer pid the panel shows now ('' before the first panel): a new trial shows a different one. */
+export async function currentPid(session: VSCodeSession): Promise<string> {
+  const frame = await session.findFrame('#charts', 1000).catch(() => undefined);
+  return frame ? (await readPanel(frame)).pid : '';
+}
