@@ -2,6 +2,7 @@
 // extension or kernel): VS Code gives each code cell to extensions as its own `python` text document (scheme
 // `vscode-notebook-cell`), so a cell holding a constrained loss gets Loss Lab diagnostics in the cell editor and in
 // the Problems panel (under the notebook's name, with cell-relative lines), and its quick fixes apply in the cell.
+// The cell's loss trains from its CodeLens, and the panel and notifications say "notebook, cell N, line L".
 // Expectations: the same analysis core run in this process on the cell's text.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { analyzeSource, initParsers } from '../../src/analysis/index';
 import { applyEdits } from '../../src/analysis/fixes/apply';
 import { runRules } from '../../src/analysis/rules/index';
 import { reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+import { panel, readPanel, until } from './harness/trainingPanel';
 
 const importCell = 'import tensorflow as tf\n';
 const lossCell = `def constrained_loss(y_true, y_pred, lambda_param=1.0):
@@ -85,6 +87,9 @@ async function waitForProblems(session: VSCodeSession, ok: (p: Problem[]) => boo
 const keys = (ps: { code: string; line: number }[]) => ps.map((p) => `${p.code}@${p.line}`).sort();
 const coreKeys = (text: string) => keys(runRules(analyzeSource(text, 'python'), text).map((f) => ({ code: f.code, line: f.range.startLine + 1 })));
 
+/** A short trial: λ 0 and 10, plus the λ = 1.0 written in the cell. */
+const TRAINING = { 'lossLab.training.steps': 100, 'lossLab.training.lambdas': [0, 10], 'lossLab.training.hiddenLayers': [16] };
+
 describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => {
   let session: VSCodeSession;
   let workspace: string;
@@ -94,7 +99,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
     await initParsers();
     workspace = mkdtempSync(join(tmpdir(), 'loss-lab-nb-'));
     writeFileSync(join(workspace, name), notebook());
-    session = await startVSCode({ workspace });
+    session = await startVSCode({ workspace, settings: TRAINING });
   });
 
   after(async () => {
@@ -164,6 +169,67 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
       );
       assert.deepEqual(keys(after.filter((p) => p.file === name)), coreKeys(cellText), 'what the core finds in the fixed cell');
       await session.screenshot('notebook-quickfix-applied');
+    });
+  });
+
+  it('the loss in a cell trains from its CodeLens; the panel names the notebook and the cell', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const { page } = session;
+      const lossCellEditor = page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: /constrained_loss/ }).first();
+      await lossCellEditor.waitFor({ timeout: 30_000 });
+      const lens = page.locator('.notebook-editor .codelens-decoration a', { hasText: 'Train with constraint' }).first();
+      await lens.waitFor({ timeout: 30_000 });
+      await lens.click();
+      const view = await until('the notebook trial done', async () => {
+        const v = await readPanel(await panel(session));
+        return v.status === 'done' && v.summaryRows > 0 ? v : undefined;
+      }, 120_000);
+      t.diagnostic(`panel title: ${view.title}`);
+      assert.match(view.title, /^constrained_loss · constrained\.ipynb, cell 3, line 1$/);
+      assert.deepEqual(view.errors, []);
+      assert.equal(view.summaryRows, 3, 'λ = 0, 1 (the cell’s own) and 10');
+      for (const n of view.minPoints) assert.ok(n >= 50, `every series has at least 50 points (got ${view.minPoints.join(', ')})`);
+      await session.screenshot('notebook-trained');
+    });
+  });
+
+  it('an unsupported op in a cell is reported with the notebook, cell and line, and "Show in code" goes to it', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const { page } = session;
+      const lossCellEditor = page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: /constrained_loss/ }).first();
+      // Line 3 of the cell becomes a penalty through an op the trainer does not have.
+      await lossCellEditor.locator('.view-line', { hasText: 'sum_penalty =' }).first().click();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.type('sum_penalty = tf.reduce_mean(tf.math.bessel_i0(y_pred))');
+      await lossCellEditor.locator('.view-line', { hasText: 'bessel_i0(y_pred))' }).first().waitFor({ timeout: 10_000 });
+      const previousPid = (await readPanel(await panel(session))).pid;
+      await page.locator('.notebook-editor .codelens-decoration a', { hasText: 'Train with constraint' }).first().click();
+      const view = await until('the panel to show the error', async () => {
+        const v = await readPanel(await panel(session));
+        return v.status === 'failed' && v.errors.length > 0 ? v : undefined;
+      }, 90_000);
+      assert.ok(view.pid === '' || view.pid !== previousPid, 'a new trial');
+      assert.ok(view.errors.some((e) => e.includes('tf.math.bessel_i0') && e.includes('line 3')), view.errors.join(' | '));
+      const toast = page.locator('.notification-toast', { hasText: 'tf.math.bessel_i0' }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      assert.match((await toast.textContent()) ?? '', /constrained\.ipynb, cell 3, line 3/);
+      await session.screenshot('notebook-unsupported-op');
+
+      // Focus elsewhere (the import cell), then let the notification bring the cursor back to the op's line.
+      await page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: /import\s+tensorflow/ }).first().click();
+      await toast.locator('.monaco-button', { hasText: 'Show in code' }).click();
+      // A notebook's status bar says "Cell 3 of 3", not the line: the line is read from the selection drawn in the cell.
+      await page.locator('.statusbar-item', { hasText: 'Cell 3 of 3' }).first().waitFor({ timeout: 15_000 });
+      const selection = await until('the op line selected in the loss cell', async () => {
+        const line = await lossCellEditor.locator('.view-line', { hasText: 'bessel_i0' }).first().boundingBox();
+        const selected = await lossCellEditor.locator('.selected-text').first().boundingBox({ timeout: 500 });
+        return line && selected && Math.abs(line.y - selected.y) < 3 ? selected : undefined;
+      }, 15_000);
+      assert.ok(selection.width > 100, `the whole line is selected (${selection.width} px)`);
+      const focused = await page.evaluate(() => document.activeElement?.closest('.cell-editor-container')?.textContent ?? '');
+      assert.match(focused, /bessel_i0/, 'the cursor is in the loss cell');
+      await session.screenshot('notebook-unsupported-op-revealed');
     });
   });
 });

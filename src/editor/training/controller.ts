@@ -14,6 +14,7 @@ import { TrialStore } from './savedTrial';
 import { type TrainerHandle, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
+import { describeWhere } from './where';
 import { buildTrialSpec } from '../../trial/spec';
 
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
@@ -98,7 +99,7 @@ export class TrainingController implements vscode.Disposable {
       if (open) void vscode.commands.executeCommand('workbench.action.openSettings', 'lossLab.training');
       return;
     }
-    const title = `${model.name} · ${basename(document.uri.path)}:${model.nameRange.startLine + 1}`;
+    const title = `${model.name} · ${describeWhere(document.uri, model.nameRange.startLine + 1)}`;
     const trainArgs: TrainArgs = { uri: document.uri.toString(), modelId: model.id };
     this.lastArgs = trainArgs;
     const startedAt = Date.now();
@@ -283,7 +284,7 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private onTrainerError(trial: Trial, m: TrainerError): void {
-    const where = m.location ? `${basename(m.location.file ?? trial.document.path)}:${m.location.line}` : '';
+    const where = m.location ? (m.location.file ? `${basename(m.location.file)}:${m.location.line}` : describeWhere(trial.document, m.location.line)) : '';
     // The op only when the message does not already name it ("`tf.math.bessel_i0` is not supported…").
     const detail = [where, m.op && !m.message.includes(m.op) ? `op ${m.op}` : '', m.runId ? `run ${m.runId}` : '', m.step !== undefined ? `step ${m.step}` : '']
       .filter(Boolean)
