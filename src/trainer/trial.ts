@@ -34,8 +34,9 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
   const unsupported = findUnsupported(spec.loss);
   if (unsupported.length > 0) {
     const first = unsupported[0]!;
-    const lines = unsupported.map((u) => `line ${u.range.startLine + 1}: ${u.message}`);
-    fail('unsupported-op', `${spec.loss.name} cannot be trained: ${lines.join('; ')}`, { op: first.op, location: location(first.range.startLine + 1) });
+    // The error's location gives the first op's line; the message names the lines only when there are several.
+    const what = unsupported.length === 1 ? first.message : unsupported.map((u) => `line ${u.range.startLine + 1}: ${u.message}`).join('; ');
+    fail('unsupported-op', `${spec.loss.name} cannot be trained: ${what}`, { op: first.op, location: location(first.range.startLine + 1) });
     return;
   }
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StepMetrics, TrainerToHost, TrialSpec } from '../../../src/protocol';
+import { analyzeSource, initParsers } from '../../../src/analysis/index';
 import { runTrial } from '../../../src/trainer/trial';
 import { lossFrom, specFor } from './helpers';
 
@@ -102,4 +103,25 @@ test('a missing dataset file is a dataset error naming the file, before training
   assert.equal(error.kind, 'dataset');
   assert.match(error.message, /dataset file not found: \/nonexistent\/data\.csv/);
   assert.ok(!messages.some((m) => m.type === 'started'));
+});
+
+test('several unsupported ops: the message names each with its line; the location is the first', async () => {
+  await initParsers();
+  const source = [
+    'import tensorflow as tf',
+    '',
+    'def odd_loss(y_true, y_pred, lam=1.0):',
+    '    mse = tf.keras.losses.mean_squared_error(y_true, y_pred)',
+    '    a = tf.reduce_mean(tf.math.bessel_i0(y_pred))',
+    '    b = tf.reduce_mean(tf.math.lgamma(y_pred))',
+    '    return mse + lam * (a + b)',
+  ].join('\n');
+  const loss = analyzeSource(source, 'python', '/w/odd.py').models[0]!;
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss), { send: (m) => messages.push(m), shouldStop: () => false });
+  const error = messages.find((m) => m.type === 'error');
+  assert.ok(error && error.type === 'error');
+  assert.equal(error.kind, 'unsupported-op');
+  assert.equal(error.location?.line, 5);
+  assert.match(error.message, /^odd_loss cannot be trained: line 5: `tf\.math\.bessel_i0` .*; line 6: `tf\.math\.lgamma` /);
 });
