@@ -21,7 +21,7 @@ export const DatasetSpec = z.discriminatedUnion('kind', [
   /** Chosen from the loss: `classification` blobs for cross-entropy, `regression` targets that leave the bounds, … */
   z.object({
     kind: z.literal('synthetic'),
-    task: z.enum(['auto', 'classification', 'binary', 'regression', 'bounded-regression']),
+    task: z.enum(['auto', 'classification', 'binary', 'regression', 'bounded-regression', 'non-negative-regression']),
     samples: z.number().int().min(8).max(1_000_000),
     features: z.number().int().min(1).max(4096),
     outputs: z.number().int().min(1).max(4096),

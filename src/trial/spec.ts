@@ -1,8 +1,9 @@
 // Builds the TrialSpec for "Train with Constraint" from the loss (LossModel IR) and the `lossLab.training.*`
 // settings. A plain layer (no `vscode`) shared by the editor and the CLI, unit-tested in Node.
 import { isAbsolute, join } from 'node:path';
-import type { Expr, LossModel } from '../analysis/ir';
+import type { LossModel } from '../analysis/ir';
 import type { DatasetSpec, ModelSpec, RunSpec, TrialSpecInput } from '../protocol';
+import { lossTask } from '../trainer/data/task';
 
 /** The training settings (structurally the same as `LossLabConfig['training']` in src/editor/config.ts). */
 export interface TrainingSettings {
@@ -30,13 +31,6 @@ export type SpecResult = { ok: true; spec: TrialSpecInput; codeLambda: number | 
 
 type SyntheticTask = Extract<DatasetSpec, { kind: 'synthetic' }>['task'];
 
-/** Which synthetic task a base loss implies, by the last segment of its callee (case-insensitive). */
-const taskByCallee: ReadonlyArray<[RegExp, SyntheticTask]> = [
-  [/^(sparse_)?categorical_?crossentropy$|^cross_?entropy$|^softmax_?cross_?entropy|^nll_?loss$|^kl_?div/i, 'classification'],
-  [/^binary_?cross_?entropy(_with_logits)?$|^sigmoid_?cross_?entropy|^log_?loss$|^hinge/i, 'binary'],
-  [/^(mean_squared_error|mse|mse_loss|mean_absolute_error|mae|l1_loss|huber(_loss)?|smooth_l1_loss|mean_?squared_?error|absolute_?difference|mean_?absolute_?error)$/i, 'regression'],
-];
-
 /** Shape of the synthetic dataset per task: outputs > 1 where a constraint across outputs makes sense. */
 const syntheticShape: Record<SyntheticTask, { features: number; outputs: number }> = {
   auto: { features: 8, outputs: 4 },
@@ -44,63 +38,15 @@ const syntheticShape: Record<SyntheticTask, { features: number; outputs: number 
   binary: { features: 8, outputs: 1 },
   regression: { features: 8, outputs: 4 },
   'bounded-regression': { features: 8, outputs: 4 },
+  'non-negative-regression': { features: 8, outputs: 4 },
 };
 
 const SYNTHETIC_SAMPLES = 2048;
 const MAX_RUNS = 32;
 
-function* callees(expr: Expr): Generator<string> {
-  switch (expr.kind) {
-    case 'call':
-      yield expr.callee;
-      for (const a of expr.args) yield* callees(a);
-      for (const a of Object.values(expr.kwargs)) yield* callees(a);
-      return;
-    case 'method':
-      yield expr.method;
-      yield* callees(expr.object);
-      for (const a of expr.args) yield* callees(a);
-      for (const a of Object.values(expr.kwargs)) yield* callees(a);
-      return;
-    case 'binary':
-      yield* callees(expr.left);
-      yield* callees(expr.right);
-      return;
-    case 'unary':
-      yield* callees(expr.operand);
-      return;
-    case 'conditional':
-      yield* callees(expr.test);
-      yield* callees(expr.then);
-      yield* callees(expr.else);
-      return;
-    case 'attr':
-      yield* callees(expr.object);
-      return;
-    case 'subscript':
-      yield* callees(expr.object);
-      return;
-    case 'tuple':
-      for (const i of expr.items) yield* callees(i);
-      return;
-    default:
-      return;
-  }
-}
-
-/** The synthetic task a loss trains best on: from its base loss, then its constraints. */
+/** The synthetic task a loss trains best on: from its base loss, then its constraints (the trainer's own table). */
 export function inferTask(model: LossModel): SyntheticTask {
-  for (const term of model.terms.filter((t) => t.role === 'base')) {
-    for (const callee of callees(term.expr)) {
-      const last = callee.split('.').pop() ?? callee;
-      const hit = taskByCallee.find(([re]) => re.test(last));
-      if (!hit) continue;
-      const task = hit[1];
-      const bounded = model.terms.some((t) => t.constraint?.kind === 'bounds');
-      return task === 'regression' && bounded ? 'bounded-regression' : task;
-    }
-  }
-  return 'auto';
+  return lossTask(model).task;
 }
 
 /** Numbers bound by a `partial(...)` or a factory call in the same file, merged (last wins). */

@@ -4,10 +4,13 @@
 //   regression:     a smooth non-linear function of the features plus noise
 //   bounded-regression: the same, scaled so that about a third of the targets leave [lower, upper], which is what
 //                   a bounds penalty has to fight
+//   non-negative-regression: the same, clipped at zero (counts, prices): about half the targets are 0, and a model
+//                   fitting them unconstrained predicts small negatives around those, which a non-negativity
+//                   penalty has to fight
 import type { Dataset } from './dataset';
 import { createRng, type Rng } from './prng';
 
-export type SyntheticTask = 'classification' | 'binary' | 'regression' | 'bounded-regression';
+export type SyntheticTask = 'classification' | 'binary' | 'regression' | 'bounded-regression' | 'non-negative-regression';
 export type TargetEncoding = 'onehot' | 'index';
 
 export interface SyntheticOptions {
@@ -62,6 +65,11 @@ const generators: Record<SyntheticTask, Generator> = {
     const half = (upper - lower) / 2 || 1;
     for (let i = 0; i < y.length; i++) y[i] = mid + 1.1 * half * y[i]!;
     return { x, y, targets: o.outputs, what: `regression targets leaving [${lower}, ${upper}]` };
+  },
+  'non-negative-regression'(o, rng) {
+    const { x, y } = smoothTargets(o, rng);
+    for (let i = 0; i < y.length; i++) y[i] = Math.max(0, y[i]!);
+    return { x, y, targets: o.outputs, what: 'non-negative regression targets, about half of them 0' };
   },
 };
 

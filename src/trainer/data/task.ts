@@ -1,5 +1,6 @@
 // What kind of data a loss wants, read from its base term's callees by a table: the synthetic task, and whether
 // the targets are one-hot rows or class indices (sparse cross-entropy, PyTorch's F.cross_entropy / nll_loss).
+// Shared by the trial spec (src/trial) and the trainer's data preparation.
 import type { Expr, LossModel } from '../../analysis/ir';
 import type { SyntheticTask, TargetEncoding } from './synthetic';
 
@@ -18,19 +19,23 @@ const calleeTasks: ReadonlyArray<{ pattern: RegExp; task: SyntheticTask; encodin
   { pattern: /^(mean_?squared_?error|mse|mse_loss|mean_?absolute_?error|mae|l1_loss|huber(_?loss)?|smooth_l1_loss|absolute_?difference)$/i, task: 'regression', encoding: 'onehot' },
 ];
 
+/** Regression data a constraint on the outputs has something to fight in: targets past its bounds, or at zero. */
+function regressionFor(loss: LossModel): SyntheticTask {
+  const kinds = new Set(loss.terms.map((t) => t.constraint?.kind));
+  return kinds.has('bounds') ? 'bounded-regression' : kinds.has('non-negativity') ? 'non-negative-regression' : 'regression';
+}
+
 export function lossTask(loss: LossModel): LossTask {
-  const bounded = loss.terms.some((t) => t.constraint?.kind === 'bounds');
   const bases = loss.terms.filter((t) => t.role === 'base');
   for (const term of bases.length ? bases : loss.terms) {
     for (const callee of callees(term.expr)) {
       const last = callee.split('.').pop() ?? callee;
       const hit = calleeTasks.find((row) => row.pattern.test(last));
       if (!hit) continue;
-      const task = hit.task === 'regression' && bounded ? 'bounded-regression' : hit.task;
-      return { task, encoding: hit.encoding, because: callee };
+      return { task: hit.task === 'regression' ? regressionFor(loss) : hit.task, encoding: hit.encoding, because: callee };
     }
   }
-  return { task: bounded ? 'bounded-regression' : 'regression', encoding: 'onehot' };
+  return { task: regressionFor(loss), encoding: 'onehot' };
 }
 
 /** The [lower, upper] of the first bounds constraint, for bounded-regression data. */

@@ -61,8 +61,8 @@ export const violationFns: Record<ConstraintKind, ViolationFn> = {
     const above = tf.addN(ks.map((k) => tf.sum(tf.cast(tf.greaterEqual(tf.abs(k), NEAR_ZERO), 'float32'))));
     return tf.div(above, count) as Scalar;
   },
-  // fraction ŷ < 0
-  'non-negativity': ({ tf, yPred }) => fraction(tf, tf.less(yPred, 0)),
+  // fraction ŷ < −0.01: a lower bound of 0 with the open interval's tolerance, for the same reason
+  'non-negativity': ({ tf, yPred }) => fraction(tf, tf.less(yPred, -boundsTolerance(0, Number.POSITIVE_INFINITY))),
   // fraction of adjacent pairs (ŷ[k], ŷ[k+1]) out of order
   monotone: ({ tf, yPred }) => {
     const width = yPred.shape[yPred.rank - 1] ?? 1;

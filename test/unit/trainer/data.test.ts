@@ -57,6 +57,13 @@ test('bounded-regression targets leave the bounds on both sides', () => {
   assert.ok(below + above < 1500, 'most targets stay inside');
 });
 
+test('non-negative-regression targets are never negative, and about half are 0 (what a non-negativity penalty fights)', () => {
+  const d = synthesize({ task: 'non-negative-regression', samples: 1000, features: 6, outputs: 2, seed: 4 });
+  assert.equal(d.y.filter((v) => v < 0).length, 0);
+  const zeros = d.y.filter((v) => v === 0).length;
+  assert.ok(zeros > 700 && zeros < 1300, `zeros ${zeros} of 2000`);
+});
+
 test('the split holds out the fraction asked for, reproducibly, without losing rows', () => {
   const d = synthesize({ task: 'regression', samples: 100, features: 3, outputs: 1, seed: 5 });
   const { train, val } = splitDataset(d, 0.2, 9);

@@ -46,6 +46,8 @@ test('violation metrics per constraint kind', async () => {
   close(bounds({ lower: 0, upper: 1 }), 2 / 6);
   // only an upper bound (0.3): the tolerance is 1e-2, so 0.3 itself is inside and 0.5, 1.009, 1.5 are outside
   close(bounds({ upper: 0.3 }), 3 / 6);
+  // below −0.01: −0.1 counts, −0.005 (settled just below 0) does not → 1 of 6
+  close(violationFns['non-negativity']({ tf, yPred: settled, yTrue, kernels }, {}).dataSync()[0]!, 1 / 6);
 });
 
 test('a penalty on the sigmoid of the logits (the PyTorch sample) is measured on the same sigmoid, alone and with K runs', async () => {
