@@ -1,0 +1,35 @@
+// The code cells of a Jupyter notebook (nbformat 4), as VS Code gives them to extensions: each cell its own
+// document with cell-relative lines. Used where a notebook is read from disk rather than from the editor (the CLI,
+// the sample-workspace tests). Plain TS.
+import type { SourceLanguage } from './ir';
+
+export interface NotebookCell {
+  /** 1-based, counting every cell (markdown too), as a notebook's status bar and Ruff count them. */
+  number: number;
+  source: string;
+}
+
+export type NotebookRead = { ok: true; language: SourceLanguage | undefined; cells: NotebookCell[] } | { ok: false; message: string };
+
+/** The kernels Loss Lab can read; another kernel's cells (R, Julia) are not analysed. */
+const kernelLanguages: Readonly<Record<string, SourceLanguage>> = { python: 'python', typescript: 'typescript', javascript: 'javascript' };
+
+export function notebookCells(json: string): NotebookRead {
+  let nb: unknown;
+  try {
+    nb = JSON.parse(json);
+  } catch (err) {
+    return { ok: false, message: `not a notebook: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const cells = (nb as { cells?: unknown })?.cells;
+  if (!Array.isArray(cells)) return { ok: false, message: 'not a notebook: no "cells" list (nbformat 4)' };
+  const meta = (nb as { metadata?: { language_info?: { name?: unknown }; kernelspec?: { language?: unknown } } }).metadata;
+  const name = String(meta?.language_info?.name ?? meta?.kernelspec?.language ?? 'python').toLowerCase();
+  const code: NotebookCell[] = [];
+  cells.forEach((cell: { cell_type?: unknown; source?: unknown }, i) => {
+    if (cell?.cell_type !== 'code') return;
+    const source = Array.isArray(cell.source) ? cell.source.join('') : typeof cell.source === 'string' ? cell.source : '';
+    code.push({ number: i + 1, source });
+  });
+  return { ok: true, language: Object.hasOwn(kernelLanguages, name) ? kernelLanguages[name] : undefined, cells: code };
+}
