@@ -1,17 +1,20 @@
 // `loss-lab check <files or folders> [--json]`: the editor's rules on the command line, for CI and pre-commit.
-// Prints `file:line:col code message` (1-based), or a JSON report; exit 1 when a warning, an error or a syntax
+// Prints `file:line:col code message` (1-based; in a Jupyter notebook `file:cell N:line:col`, cell-relative, as
+// Ruff prints them), or a JSON report; exit 1 when a warning, an error or a syntax
 // error is found (a file that does not parse was not fully checked, as ESLint and Ruff treat it), 0 otherwise,
 // 2 on usage errors (unknown option, missing path, nothing to check).
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis/index';
 import type { SourceLanguage } from '../analysis/ir';
+import { notebookCells } from '../analysis/notebook';
 import { type Finding, type RuleCode, type Severity, ruleByCode, rules, runRules } from '../analysis/rules/index';
 
 export const checkUsage = `Usage: loss-lab check <files or folders…> [--json] [--max-size N]
 
-Checks the loss functions in Python, TypeScript and JavaScript files (folders are searched recursively,
-skipping node_modules, .git, virtual environments and __pycache__).
+Checks the loss functions in Python, TypeScript and JavaScript files and in Jupyter notebooks (folders are
+searched recursively, skipping node_modules, .git, virtual environments and __pycache__). A notebook's
+findings say which cell: notebook.ipynb:cell 3:2:5, the line and column within the cell.
 
   --json                   print a JSON report on stdout
   --github                 print GitHub Actions annotations (::warning file=…,line=…::…) on stdout
@@ -23,8 +26,9 @@ skipping node_modules, .git, virtual environments and __pycache__).
 Exit code: 1 when a warning, an error or a syntax error is found, 0 otherwise, 2 on usage errors.`;
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache']);
-/** Notebooks are JSON: the CLI reads source files only (the editor checks notebook cells). */
-const SKIPPED_EXTENSIONS = /\.(ipynb|d\.ts)$/i;
+/** Declaration files hold no code to check. */
+const SKIPPED_EXTENSIONS = /\.d\.ts$/i;
+const isNotebook = (path: string): boolean => /\.ipynb$/i.test(path);
 
 export type SeverityOverride = Severity | 'off';
 
@@ -87,7 +91,6 @@ export function collectFiles(paths: readonly string[]): string[] {
     } else if (st.isFile()) {
       const supported = languageOf(p) !== undefined && !SKIPPED_EXTENSIONS.test(p);
       if (supported) out.push(p);
-      else if (explicit && /\.ipynb$/i.test(p)) throw new UsageError(`${p}: notebooks are checked in the editor; export the notebook to a .py file to check it here`);
       else if (explicit) throw new UsageError(`${p} is not a Python, TypeScript or JavaScript file`);
     }
   };
@@ -100,26 +103,41 @@ export function collectFiles(paths: readonly string[]): string[] {
 
 export interface FileReport {
   file: string;
+  /** In a notebook: the cell (1-based, markdown cells counted); lines and columns are within it. */
+  cell?: number;
   language: SourceLanguage;
   findings: Finding[];
-  syntaxErrors: { line: number; column: number; message: string }[];
+  /** `unreadable`: the whole file could not be read as code (a notebook that is not valid JSON), nothing was checked. */
+  syntaxErrors: { line: number; column: number; message: string; unreadable?: boolean }[];
   /** Rules that failed on this file (a Loss Lab bug, not the user's): reported, never blocking. */
   notes: string[];
   skipped?: string;
 }
 
-export function checkFile(path: string, maxSize: number, severity: CheckOptions['severity'] = {}): FileReport {
+/** The reports of one file: one, or for a notebook one per code cell with something to say (else one, clean). */
+export function checkFile(path: string, maxSize: number, severity: CheckOptions['severity'] = {}): FileReport[] {
   const language = languageOf(path) as SourceLanguage;
   const file = relative(process.cwd(), path) || path;
+  const empty = { file, language, findings: [], syntaxErrors: [], notes: [] };
   let source: string;
   try {
     source = readFileSync(path, 'utf8');
   } catch (err) {
-    return { file, language, findings: [], syntaxErrors: [], notes: [], skipped: `cannot read it: ${(err as Error).message}` };
+    return [{ ...empty, skipped: `cannot read it: ${(err as Error).message}` }];
   }
-  if (source.length > maxSize) {
-    return { file, language, findings: [], syntaxErrors: [], notes: [], skipped: `${source.length} characters, over the limit of ${maxSize}` };
-  }
+  if (source.length > maxSize) return [{ ...empty, skipped: `${source.length} characters, over the limit of ${maxSize}` }];
+  if (!isNotebook(path)) return [checkSource(file, language, source, path, severity)];
+  const nb = notebookCells(source);
+  // A notebook that does not parse as one was not checked: as a syntax error, it fails the run.
+  if (!nb.ok) return [{ ...empty, syntaxErrors: [{ line: 1, column: 1, message: nb.message, unreadable: true }] }];
+  if (!nb.language) return [{ ...empty, skipped: 'a notebook whose kernel is not Python, TypeScript or JavaScript' }];
+  const cells = nb.cells
+    .map((cell) => ({ ...checkSource(file, nb.language!, cell.source, path, severity), cell: cell.number }))
+    .filter((r) => r.findings.length + r.syntaxErrors.length + r.notes.length > 0);
+  return cells.length > 0 ? cells : [{ ...empty, language: nb.language }];
+}
+
+function checkSource(file: string, language: SourceLanguage, source: string, path: string, severity: CheckOptions['severity']): FileReport {
   const analysis = analyzeSource(source, language, path);
   const failures: string[] = [];
   const findings: Finding[] = [];
@@ -132,15 +150,22 @@ export function checkFile(path: string, maxSize: number, severity: CheckOptions[
   return { file, language, findings, syntaxErrors, notes };
 }
 
+/** `file:line:col`, or in a notebook `file:cell N:line:col`. */
+const at = (r: FileReport, line: number, column: number): string => `${r.file}${r.cell ? `:cell ${r.cell}` : ''}:${line}:${column}`;
+
 const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
 /** GitHub's workflow-command escaping: `%`, CR, LF everywhere; also `:` and `,` in properties. */
 const ghData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const ghProp = (s: string): string => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-function githubAnnotation(file: string, f: Finding): string {
+/** A notebook's lines are not the lines of its JSON file: annotations there name the file alone and say the cell. */
+function githubAnnotation(report: FileReport, f: Finding): string {
   const r = f.range;
-  const where = `file=${ghProp(file)},line=${r.startLine + 1},col=${r.startCol + 1},endLine=${r.endLine + 1},endColumn=${r.endCol + 1}`;
   const title = ghProp(`${f.code} ${ruleByCode.get(f.code)?.title ?? ''}`.trim());
+  if (report.cell) {
+    return `::${GITHUB_LEVEL[f.severity]} file=${ghProp(report.file)},title=${title}::${ghData(`cell ${report.cell}, line ${r.startLine + 1}: ${f.message}`)}`;
+  }
+  const where = `file=${ghProp(report.file)},line=${r.startLine + 1},col=${r.startCol + 1},endLine=${r.endLine + 1},endColumn=${r.endCol + 1}`;
   return `::${GITHUB_LEVEL[f.severity]} ${where},title=${title}::${ghData(f.message)}`;
 }
 
@@ -150,6 +175,7 @@ function toJson(reports: readonly FileReport[]): unknown {
   return {
     files: reports.map((r) => ({
       file: r.file,
+      ...(r.cell ? { cell: r.cell } : {}),
       language: r.language,
       ...(r.skipped ? { skipped: r.skipped } : {}),
       syntaxErrors: r.syntaxErrors,
@@ -169,7 +195,7 @@ function toJson(reports: readonly FileReport[]): unknown {
       })),
     })),
     summary: {
-      files: reports.length,
+      files: new Set(reports.map((r) => r.file)).size,
       findings: reports.reduce((n, r) => n + r.findings.length, 0),
       blocking: reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0),
       syntaxErrors: reports.reduce((n, r) => n + r.syntaxErrors.length, 0),
@@ -204,22 +230,25 @@ export async function run(argv: readonly string[], io: Io = defaultIo): Promise<
   const bundled = join(__dirname, 'wasm');
   await initParsers(existsSync(join(bundled, 'tree-sitter.wasm')) ? bundled : undefined);
 
-  const reports = files.map((f) => checkFile(f, opts.maxSize, opts.severity));
+  const reports = files.flatMap((f) => checkFile(f, opts.maxSize, opts.severity));
   const count = reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0);
   const syntax = reports.reduce((n, r) => n + r.syntaxErrors.length, 0);
   if (opts.json) {
     io.out(JSON.stringify(toJson(reports), null, 2));
   } else if (opts.github) {
     for (const r of reports) {
-      for (const e of r.syntaxErrors) io.out(`::error file=${ghProp(r.file)},line=${e.line},col=${e.column},title=Syntax error::${ghData(e.message)}`);
-      for (const f of r.findings) io.out(githubAnnotation(r.file, f));
+      for (const e of r.syntaxErrors) {
+        const where = r.cell ? '' : `,line=${e.line},col=${e.column}`;
+        io.out(`::error file=${ghProp(r.file)}${where},title=Syntax error::${ghData(r.cell ? `cell ${r.cell}, line ${e.line}: ${e.message}` : e.message)}`);
+      }
+      for (const f of r.findings) io.out(githubAnnotation(r, f));
     }
   } else {
     for (const r of reports) {
       if (r.skipped) io.err(`${r.file}: skipped (${r.skipped})`);
-      for (const e of r.syntaxErrors) io.err(`${r.file}:${e.line}:${e.column}: error: ${e.message} (the rest of the file is still checked)`);
-      for (const n of r.notes) io.err(`${r.file}: note: ${n}`);
-      for (const f of r.findings) io.out(`${r.file}:${f.range.startLine + 1}:${f.range.startCol + 1} ${f.code} ${f.message}`);
+      for (const e of r.syntaxErrors) io.err(`${at(r, e.line, e.column)}: error: ${e.message} (${e.unreadable ? 'nothing in it was checked' : 'the rest of the file is still checked'})`);
+      for (const n of r.notes) io.err(`${r.file}${r.cell ? `:cell ${r.cell}` : ''}: note: ${n}`);
+      for (const f of r.findings) io.out(`${at(r, f.range.startLine + 1, f.range.startCol + 1)} ${f.code} ${f.message}`);
     }
     const total = reports.reduce((n, r) => n + r.findings.length, 0);
     const syntaxPart = syntax > 0 ? `, ${syntax} syntax error${syntax === 1 ? '' : 's'}` : '';

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis';
-import type { LossModel } from '../analysis/ir';
+import type { LossModel, SourceLanguage } from '../analysis/ir';
+import { notebookCells } from '../analysis/notebook';
 import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
 import type { BackendChoice, RunSummary, TrainerToHost } from '../protocol';
 import { startTrainer } from '../trainer/session';
@@ -13,11 +14,12 @@ import { formatSummary, ProgressBar } from './trainReport';
 
 export const trainUsage = `Usage: loss-lab train <file> [options]
 
-Trial-trains the loss function in <file> (Python Keras/PyTorch, TypeScript/JavaScript TF.js) with several λ values
-side by side on TensorFlow.js, and prints every term's final value and the constraint's violation.
+Trial-trains the loss function in <file> (Python Keras/PyTorch, TypeScript/JavaScript TF.js, or a cell of a
+Jupyter notebook) with several λ values side by side on TensorFlow.js, and prints every term's final value and
+the constraint's violation.
 
 Options:
-  --function NAME      the loss to train (default: the first one in the file)
+  --function NAME      the loss to train (default: the first one in the file or notebook)
   --lambda LIST        comma-separated λ values (default 0,0.1,1,10; the λ in the code is added)
   --steps N            training steps per run (default 300)
   --batch-size N       batch size (default 64)
@@ -162,16 +164,22 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
     return 2;
   }
   await initParsers(grammarsDir());
-  const analysis = analyzeSource(readFileSync(file, 'utf8'), language, file);
-  const model = pickModel(analysis.models, args.fn);
-  if (typeof model === 'string') {
-    // A half-typed file often has no loss only because it does not parse: say where it breaks.
-    const broken = analysis.syntaxErrors[0];
-    const why = broken ? `; the file has a syntax error at line ${broken.range.startLine + 1}` : '';
-    err.write(`loss-lab train: ${args.file}: ${model}${why}\n`);
+  const found = findLosses(file, language);
+  if (typeof found === 'string') {
+    err.write(`loss-lab train: ${args.file}: ${found}\n`);
     return 2;
   }
-  const built = buildTrialSpec(model, args.settings, { sourceFile: file, workspaceDir: process.cwd() });
+  const picked = pickModel(found.losses, args.fn);
+  if (typeof picked === 'string') {
+    // A half-typed file often has no loss only because it does not parse: say where it breaks.
+    const why = found.brokenAt ? `; the file has a syntax error at ${found.brokenAt}` : '';
+    err.write(`loss-lab train: ${args.file}: ${picked}${why}\n`);
+    return 2;
+  }
+  const { model, cell } = picked;
+  // In a notebook, lines count from the top of the cell: the trainer's locations carry no file, and are said here.
+  const where = (line: number) => (cell ? `${args.file}, cell ${cell}, line ${line}` : `${args.file}:${line}`);
+  const built = buildTrialSpec(model, args.settings, { sourceFile: cell ? undefined : file, workspaceDir: process.cwd() });
   if (!built.ok) {
     err.write(`loss-lab train: ${built.message}\n`);
     return 2;
@@ -194,8 +202,8 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
         fatal ||= m.fatal;
         if (!args.json) {
           bar?.clear();
-          const where = m.location ? `${m.location.file ?? args.file}:${m.location.line}: ` : '';
-          err.write(`${m.fatal ? 'error' : 'warning'}: ${where}${m.message}\n`);
+          const at = m.location ? `${m.location.file ? `${m.location.file}:${m.location.line}` : where(m.location.line)}: ` : '';
+          err.write(`${m.fatal ? 'error' : 'warning'}: ${at}${m.message}\n`);
         }
       }
       if (m.type === 'log' && m.level !== 'info' && !args.json) err.write(`trainer: ${m.message}\n`);
@@ -225,16 +233,44 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
     if (!fatal) err.write(`loss-lab train: the trainer exited (${signal ?? `code ${code}`}) before finishing\n`);
     return 1;
   }
-  if (!args.json) out.write(formatSummary(model, messages, summaries, file));
+  if (!args.json) out.write(formatSummary(model, messages, summaries, where(model.nameRange.startLine + 1)));
   return summaries.every((s) => s.status === 'completed' || s.status === 'stopped') && !fatal ? 0 : 1;
 }
 
 /** E4's dispatcher calls `run`. */
 export const run = runTrain;
 
-function pickModel(models: LossModel[], name: string | undefined): LossModel | string {
-  if (models.length === 0) return 'no loss function found (a function taking (y_true, y_pred) or (pred, target) that returns a loss)';
-  if (!name) return models[0]!;
-  const found = models.find((m) => m.name === name);
-  return found ?? `no loss function named '${name}' (found: ${models.map((m) => m.name).join(', ')})`;
+interface FoundLoss {
+  model: LossModel;
+  /** The notebook cell it is in (1-based); its lines count from the top of the cell. */
+  cell?: number;
+}
+
+/** The losses of a source file, or of each code cell of a notebook (read as the editor reads cells); where it stops parsing. */
+function findLosses(file: string, language: SourceLanguage): { losses: FoundLoss[]; brokenAt?: string } | string {
+  const text = readFileSync(file, 'utf8');
+  if (!/\.ipynb$/i.test(file)) {
+    const analysis = analyzeSource(text, language, file);
+    const broken = analysis.syntaxErrors[0];
+    return { losses: analysis.models.map((model) => ({ model })), ...(broken ? { brokenAt: `line ${broken.range.startLine + 1}` } : {}) };
+  }
+  const nb = notebookCells(text);
+  if (!nb.ok) return nb.message;
+  if (!nb.language) return 'a notebook whose kernel is not Python, TypeScript or JavaScript';
+  const losses: FoundLoss[] = [];
+  let brokenAt: string | undefined;
+  for (const cell of nb.cells) {
+    const analysis = analyzeSource(cell.source, nb.language, file);
+    losses.push(...analysis.models.map((model) => ({ model, cell: cell.number })));
+    const broken = analysis.syntaxErrors[0];
+    if (broken && !brokenAt) brokenAt = `cell ${cell.number}, line ${broken.range.startLine + 1}`;
+  }
+  return { losses, ...(brokenAt ? { brokenAt } : {}) };
+}
+
+function pickModel(losses: FoundLoss[], name: string | undefined): FoundLoss | string {
+  if (losses.length === 0) return 'no loss function found (a function taking (y_true, y_pred) or (pred, target) that returns a loss)';
+  if (!name) return losses[0]!;
+  const found = losses.find((l) => l.model.name === name);
+  return found ?? `no loss function named '${name}' (found: ${losses.map((l) => l.model.name).join(', ')})`;
 }

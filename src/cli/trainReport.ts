@@ -43,13 +43,14 @@ export class ProgressBar {
   }
 }
 
-export function formatSummary(model: LossModel, messages: TrainerToHost[], summaries: RunSummary[], file: string): string {
+/** `where`: the loss's place as the user reads it, "file.py:3" or "notebook.ipynb, cell 3, line 1". */
+export function formatSummary(model: LossModel, messages: TrainerToHost[], summaries: RunSummary[], where: string): string {
   const started = messages.find((m): m is Extract<TrainerToHost, { type: 'started' }> => m.type === 'started');
   const done = messages.find((m): m is Extract<TrainerToHost, { type: 'done' }> => m.type === 'done');
   const constrained = model.terms.filter((t) => t.constraint);
   const penalties = model.terms.filter((t) => t.role === 'penalty');
   const lines: string[] = [];
-  lines.push(`${model.name} (${file}:${model.nameRange.startLine + 1})`);
+  lines.push(`${model.name} (${where})`);
   if (started) {
     lines.push(`backend: ${started.backend} — ${started.backendReason}`);
     lines.push(`output activation: ${started.outputActivation}`);

@@ -97,6 +97,49 @@ describe('loss-lab check (built CLI)', () => {
     assert.match(r.stdout, /title=LL102 [^:]*::`lambda_param` can never change/);
   });
 
+  it('checks Jupyter notebooks cell by cell: file:cell N:line:col, in text, JSON and GitHub annotations', () => {
+    const dir = mkdtempSync(join(tmp, 'nb-'));
+    const loss = readFileSync(join(root, seed, 'example1_sum_to_one.py'), 'utf8').replace('import tensorflow as tf\n', '');
+    const cell = (cell_type: string, text: string) => ({ cell_type, metadata: {}, source: text.split(/(?<=\n)/), ...(cell_type === 'code' ? { outputs: [], execution_count: null } : {}) });
+    const notebook = (language: string) =>
+      JSON.stringify({
+        cells: [cell('markdown', '# Sum to one\n'), cell('code', 'import tensorflow as tf\n'), cell('code', loss)],
+        metadata: { language_info: { name: language } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      });
+    mkdirSync(join(dir, 'notebooks'));
+    writeFileSync(join(dir, 'notebooks', 'constrained.ipynb'), notebook('python'));
+    // The lines the same loss has in its .py file, less the import line the cell does not have.
+    const inFile = lines(run(['check', `${seed}/example1_sum_to_one.py`]).stdout).map((l) => /:(\d+):(\d+) (LL\d+)/.exec(l)!);
+    const want = inFile.map(([, line, col, code]) => `notebooks/constrained.ipynb:cell 3:${Number(line) - 1}:${col} ${code}`);
+
+    const r = run(['check', '.'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(lines(r.stdout).map((l) => l.split(' ').slice(0, 3).join(' ')), want);
+    assert.match(r.stderr, /^1 file checked: 2 findings, 1 warning or error$/m);
+
+    const json = JSON.parse(run(['check', '--json', 'notebooks/constrained.ipynb'], dir).stdout) as {
+      files: { file: string; cell: number; findings: { code: string; line: number }[] }[];
+      summary: { files: number };
+    };
+    assert.deepEqual(json.files.map((f) => [f.file, f.cell, f.findings.map((x) => x.code).sort()]), [['notebooks/constrained.ipynb', 3, ['LL102', 'LL107']]]);
+    assert.equal(json.summary.files, 1);
+
+    // The cell's lines are not lines of the JSON file: the annotation names the file and says cell and line.
+    const gh = lines(run(['check', '--github', 'notebooks/constrained.ipynb'], dir).stdout);
+    assert.ok(gh.some((l) => /^::warning file=notebooks\/constrained\.ipynb,title=LL102 [^:]*::cell 3, line 18: `lambda_param` can never change/.test(l)), gh.join('\n'));
+    assert.ok(gh.every((l) => !l.includes('line=')), gh.join('\n'));
+
+    // Another kernel is skipped with a notice; a notebook that is not JSON was not checked, and fails the run.
+    writeFileSync(join(dir, 'notebooks', 'r.ipynb'), notebook('R'));
+    writeFileSync(join(dir, 'notebooks', 'broken.ipynb'), '{"cells": [');
+    const mixed = run(['check', 'notebooks/r.ipynb', 'notebooks/broken.ipynb'], dir);
+    assert.equal(mixed.status, 1, mixed.stderr);
+    assert.match(mixed.stderr, /^notebooks\/r\.ipynb: skipped \(a notebook whose kernel is not Python, TypeScript or JavaScript\)$/m);
+    assert.match(mixed.stderr, /^notebooks\/broken\.ipynb:1:1: error: not a notebook: .* \(nothing in it was checked\)$/m);
+  });
+
   it('exits 0 on a clean file and when only information is found', () => {
     const clean = run(['check', 'test/fixtures/rules/LL107/silent/keras_square_residual.py']);
     assert.equal(clean.status, 0, clean.stdout + clean.stderr);
@@ -150,13 +193,11 @@ describe('loss-lab check (built CLI)', () => {
   });
 
   it('exits 2 on usage errors with a message saying what is wrong', () => {
-    writeFileSync(join(tmp, 'analysis.ipynb'), '{"cells": []}');
     const cases: [string[], RegExp][] = [
       [['check'], /no files or folders to check/],
       [['check', '--fix', seed], /unknown option --fix/],
       [['check', 'no/such/file.py'], /no\/such\/file\.py does not exist/],
       [['check', 'package.json'], /not a Python, TypeScript or JavaScript file/],
-      [['check', join(tmp, 'analysis.ipynb')], /notebooks are checked in the editor/],
       [['check', '--max-size', 'lots', seed], /--max-size needs a non-negative number/],
       [[], /Usage: loss-lab <command>/],
       [['lint'], /unknown command 'lint'/],

@@ -67,3 +67,27 @@ test('without --json: a summary table with one row per λ, the terms and the cat
   assert.match(out, /^done in \d+\.\d\d s$/m);
   assert.equal(r.stderr, '', 'no progress bar when stdout is not a terminal');
 });
+
+test('a Jupyter notebook: the loss in a cell trains, and the table and errors say notebook, cell and line', () => {
+  const r = cli('sample-workspace/non_negative_outputs.ipynb', '--steps', '30', '--lambda', '0,10');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^non_negative_loss \(sample-workspace\/non_negative_outputs\.ipynb, cell 3, line 1\)$/m);
+  assert.match(r.stdout, /^data: synthetic non-negative-regression: /m);
+  assert.match(r.stdout, /fraction ŷ < −0\.01/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'loss-lab-cli-'));
+  try {
+    const code = (text: string) => ({ cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: text.split(/(?<=\n)/) });
+    const odd = 'def odd_loss(y_true, y_pred, lam=0.5):\n    mse = tf.keras.losses.mean_squared_error(y_true, y_pred)\n    penalty = tf.reduce_mean(tf.math.bessel_i0(y_pred))\n    return mse + lam * penalty\n';
+    writeFileSync(join(dir, 'odd.ipynb'), JSON.stringify({ cells: [code('import tensorflow as tf\n'), code(odd)], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    const failed = cli(join(dir, 'odd.ipynb'), '--steps', '10');
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /^error: .*odd\.ipynb, cell 2, line 3: odd_loss cannot be trained: `tf\.math\.bessel_i0` is not supported/m);
+    writeFileSync(join(dir, 'broken.ipynb'), '{"cells": [');
+    const broken = cli(join(dir, 'broken.ipynb'));
+    assert.equal(broken.status, 2);
+    assert.match(broken.stderr, /broken\.ipynb: not a notebook: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
