@@ -11,6 +11,11 @@ export interface NotebookCell {
 
 export type NotebookRead = { ok: true; language: SourceLanguage | undefined; cells: NotebookCell[] } | { ok: false; message: string };
 
+export const isNotebookPath = (path: string): boolean => /\.ipynb$/i.test(path);
+
+/** What is said of a notebook whose cells Loss Lab cannot read. */
+export const OTHER_KERNEL = 'a notebook whose kernel is not Python, TypeScript or JavaScript';
+
 /** The kernels Loss Lab can read; another kernel's cells (R, Julia) are not analysed. */
 const kernelLanguages: Readonly<Record<string, SourceLanguage>> = { python: 'python', typescript: 'typescript', javascript: 'javascript' };
 

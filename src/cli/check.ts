@@ -7,7 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node
 import { join, relative } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis/index';
 import type { SourceLanguage } from '../analysis/ir';
-import { notebookCells } from '../analysis/notebook';
+import { isNotebookPath, notebookCells, OTHER_KERNEL } from '../analysis/notebook';
 import { type Finding, type RuleCode, type Severity, ruleByCode, rules, runRules } from '../analysis/rules/index';
 
 export const checkUsage = `Usage: loss-lab check <files or folders…> [--json] [--max-size N]
@@ -28,7 +28,6 @@ Exit code: 1 when a warning, an error or a syntax error is found, 0 otherwise, 2
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache']);
 /** Declaration files hold no code to check. */
 const SKIPPED_EXTENSIONS = /\.d\.ts$/i;
-const isNotebook = (path: string): boolean => /\.ipynb$/i.test(path);
 
 export type SeverityOverride = Severity | 'off';
 
@@ -126,11 +125,11 @@ export function checkFile(path: string, maxSize: number, severity: CheckOptions[
     return [{ ...empty, skipped: `cannot read it: ${(err as Error).message}` }];
   }
   if (source.length > maxSize) return [{ ...empty, skipped: `${source.length} characters, over the limit of ${maxSize}` }];
-  if (!isNotebook(path)) return [checkSource(file, language, source, path, severity)];
+  if (!isNotebookPath(path)) return [checkSource(file, language, source, path, severity)];
   const nb = notebookCells(source);
   // A notebook that does not parse as one was not checked: as a syntax error, it fails the run.
   if (!nb.ok) return [{ ...empty, syntaxErrors: [{ line: 1, column: 1, message: nb.message, unreadable: true }] }];
-  if (!nb.language) return [{ ...empty, skipped: 'a notebook whose kernel is not Python, TypeScript or JavaScript' }];
+  if (!nb.language) return [{ ...empty, skipped: OTHER_KERNEL }];
   const cells = nb.cells
     .map((cell) => ({ ...checkSource(file, nb.language!, cell.source, path, severity), cell: cell.number }))
     .filter((r) => r.findings.length + r.syntaxErrors.length + r.notes.length > 0);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis';
 import type { LossModel, SourceLanguage } from '../analysis/ir';
-import { notebookCells } from '../analysis/notebook';
+import { isNotebookPath, notebookCells, OTHER_KERNEL } from '../analysis/notebook';
 import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
 import type { BackendChoice, RunSummary, TrainerToHost } from '../protocol';
 import { startTrainer } from '../trainer/session';
@@ -249,14 +249,14 @@ interface FoundLoss {
 /** The losses of a source file, or of each code cell of a notebook (read as the editor reads cells); where it stops parsing. */
 function findLosses(file: string, language: SourceLanguage): { losses: FoundLoss[]; brokenAt?: string } | string {
   const text = readFileSync(file, 'utf8');
-  if (!/\.ipynb$/i.test(file)) {
+  if (!isNotebookPath(file)) {
     const analysis = analyzeSource(text, language, file);
     const broken = analysis.syntaxErrors[0];
     return { losses: analysis.models.map((model) => ({ model })), ...(broken ? { brokenAt: `line ${broken.range.startLine + 1}` } : {}) };
   }
   const nb = notebookCells(text);
   if (!nb.ok) return nb.message;
-  if (!nb.language) return 'a notebook whose kernel is not Python, TypeScript or JavaScript';
+  if (!nb.language) return OTHER_KERNEL;
   const losses: FoundLoss[] = [];
   let brokenAt: string | undefined;
   for (const cell of nb.cells) {

@@ -24,19 +24,22 @@ const FILE = 'last-trial.json';
 const isArgs = (v: unknown): v is SavedArgs =>
   typeof v === 'object' && v !== null && typeof (v as SavedArgs).uri === 'string' && typeof (v as SavedArgs).modelId === 'string';
 
-/** The saved trial in `folder`, or undefined when there is none or it cannot be read (a bad file is not an error the user can act on). */
-export function readSavedTrial(folder: string): SavedTrial | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(join(folder, FILE), 'utf8'));
-  } catch {
-    return undefined;
-  }
+/** A saved trial read back (from the file or workspaceState), validated; bad Re-run arguments lose only themselves. */
+function asSavedTrial(raw: unknown): SavedTrial | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const { state, args } = raw as Record<string, unknown>;
   const parsed = parseMessage(PanelState, state);
   if (!parsed.ok) return undefined;
   return { state: parsed.value, ...(isArgs(args) ? { args } : {}) };
+}
+
+/** The saved trial in `folder`, or undefined when there is none or it cannot be read (a bad file is not an error the user can act on). */
+export function readSavedTrial(folder: string): SavedTrial | undefined {
+  try {
+    return asSavedTrial(JSON.parse(readFileSync(join(folder, FILE), 'utf8')));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The bit of vscode.Memento this needs (workspaceState). */
@@ -64,11 +67,7 @@ export class TrialStore {
   ) {}
 
   read(): SavedTrial | undefined {
-    const fromFile = this.folder ? readSavedTrial(this.folder) : undefined;
-    if (fromFile) return fromFile;
-    const raw = this.fallback.get(FALLBACK_KEY) as SavedTrial | undefined;
-    const parsed = parseMessage(PanelState, raw?.state);
-    return parsed.ok ? { state: parsed.value, ...(isArgs(raw?.args) ? { args: raw.args } : {}) } : undefined;
+    return (this.folder ? readSavedTrial(this.folder) : undefined) ?? asSavedTrial(this.fallback.get(FALLBACK_KEY));
   }
 
   /** Saves now, synchronously: the file is on disk when this returns (a trial that ended). */
