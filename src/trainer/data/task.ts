@@ -11,12 +11,24 @@ export interface LossTask {
   because?: string;
 }
 
-/** Matched against the last dotted segment of each callee of the base term(s), first hit wins. */
+/**
+ * Matched against the last dotted segment of each callee of the base term(s), first hit wins: functions
+ * (`F.cross_entropy`, `tf.keras.losses.mse`, `tf.losses.softmaxCrossEntropy`) and loss classes called as objects
+ * (`nn.CrossEntropyLoss()(…)`, `tf.keras.losses.CategoricalCrossentropy()(…)`).
+ */
 const calleeTasks: ReadonlyArray<{ pattern: RegExp; task: SyntheticTask; encoding: TargetEncoding }> = [
-  { pattern: /^sparse_?categorical_?cross_?entropy$|^cross_entropy$|^nll_loss$/i, task: 'classification', encoding: 'index' },
-  { pattern: /^categorical_?cross_?entropy$|^softmax_?cross_?entropy|^kl_?div(ergence)?$|^kld$/i, task: 'classification', encoding: 'onehot' },
-  { pattern: /^binary_?cross_?entropy(_with_logits)?$|^sigmoid_?cross_?entropy$|^log_?loss$|^hinge/i, task: 'binary', encoding: 'onehot' },
-  { pattern: /^(mean_?squared_?error|mse|mse_loss|mean_?absolute_?error|mae|l1_loss|huber(_?loss)?|smooth_l1_loss|absolute_?difference)$/i, task: 'regression', encoding: 'onehot' },
+  { pattern: /^sparse_?categorical_?cross_?entropy$|^cross_?entropy(_?loss)?$|^nll_?loss$/i, task: 'classification', encoding: 'index' },
+  { pattern: /^categorical_?cross_?entropy$|^softmax_?cross_?entropy|^kl_?div(ergence)?(_?loss)?$|^kld$/i, task: 'classification', encoding: 'onehot' },
+  {
+    pattern: /^binary_?cross_?entropy(_with_logits)?$|^bce(_?with_?logits)?(_?loss)?$|^sigmoid_?cross_?entropy$|^log_?loss$|^hinge/i,
+    task: 'binary',
+    encoding: 'onehot',
+  },
+  {
+    pattern: /^(mean_?squared_?error|mse|mse_?loss|mean_?absolute_?error|mae|l1_?loss|huber(_?loss)?|smooth_?l1_?loss|absolute_?difference)$/i,
+    task: 'regression',
+    encoding: 'onehot',
+  },
 ];
 
 /** Regression data a constraint on the outputs has something to fight in: targets past its bounds, or at zero. */
