@@ -118,6 +118,8 @@ export const CodeLocation = z.object({
   file: z.string().optional(),
   line: z.number().int().min(1),
   column: z.number().int().min(1).optional(),
+  /** In a Jupyter notebook, the cell (1-based) whose lines `line` counts: set by the editor, which knows the notebook. */
+  cell: z.number().int().min(1).optional(),
 });
 export type CodeLocation = z.infer<typeof CodeLocation>;
 

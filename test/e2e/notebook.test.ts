@@ -210,7 +210,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
         return v.status === 'failed' && v.errors.length > 0 ? v : undefined;
       }, 90_000);
       assert.ok(view.pid === '' || view.pid !== previousPid, 'a new trial');
-      assert.ok(view.errors.some((e) => e.includes('tf.math.bessel_i0') && e.includes('line 3')), view.errors.join(' | '));
+      assert.ok(view.errors.some((e) => e.includes('tf.math.bessel_i0') && e.includes('(cell 3, line 3)')), view.errors.join(' | '));
       const toast = page.locator('.notification-toast', { hasText: 'tf.math.bessel_i0' }).first();
       await toast.waitFor({ timeout: 30_000 });
       assert.match((await toast.textContent()) ?? '', /constrained\.ipynb, cell 3, line 3/);

@@ -180,6 +180,11 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     await page.locator('#errors vscode-button.reveal').click();
     assert.deepEqual((await sent(page)).at(-1), { type: 'reveal', file: '/w/a.py', line: 5 });
     assert.equal(((await page.locator('#status').textContent()) ?? ''), 'failed');
+    // In a notebook the line counts from the top of a cell, which the error says.
+    await post(page, { type: 'reset', title: 'bad_loss · nb.ipynb, cell 3, line 1' }, { type: 'trainer', message: { type: 'error', kind: 'unsupported-op', message: 'tf.py_function is not supported', location: { line: 4, cell: 3 }, fatal: true } });
+    assert.match(((await page.locator('#errors .error').textContent()) ?? ''), /tf\.py_function is not supported \(cell 3, line 4\)/);
+    await page.locator('#errors vscode-button.reveal').click();
+    assert.deepEqual((await sent(page)).at(-1), { type: 'reveal', file: undefined, line: 4 });
   });
 
   it('reports a trainer that went away, and restores a saved state', async () => {

@@ -39,6 +39,8 @@ export interface PanelError {
   op?: string;
   file?: string;
   line?: number;
+  /** A notebook cell, whose lines `line` counts. */
+  cell?: number;
 }
 
 export class PanelModel {
@@ -209,6 +211,7 @@ function toPanelError(m: TrainerError): PanelError {
     op: m.op,
     file: m.location?.file,
     line: m.location?.line,
+    cell: m.location?.cell,
   };
 }
 

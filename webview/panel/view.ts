@@ -4,7 +4,7 @@
 import type { HostToWebview } from '../../src/protocol';
 import { LineChart, TradeoffChart, formatNumber, formatRate } from './chartView';
 import type { HostChannel } from './host';
-import { type Change, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints, violationHeading } from './model';
+import { type Change, PanelModel, type PanelError, summaryRows, textSummary, toCsv, tradeoffPoints, violationHeading } from './model';
 import { chartSpecs } from './series';
 import { type ChartTheme, onThemeChange, readTheme } from './theme';
 
@@ -359,8 +359,9 @@ function toggleAttr(e: Element, name: string, on: boolean): void {
   else e.removeAttribute(name);
 }
 
-function describeError(e: { message: string; kind: string; runId?: string; step?: number; op?: string; file?: string; line?: number }): string {
-  const where = [e.file && e.line ? `${e.file.split(/[\\/]/).pop()}:${e.line}` : e.line ? `line ${e.line}` : '', e.runId ? `run ${e.runId}` : '', e.step !== undefined ? `step ${e.step}` : '']
+function describeError(e: PanelError): string {
+  const place = e.file && e.line ? `${e.file.split(/[\\/]/).pop()}:${e.line}` : e.line ? `${e.cell ? `cell ${e.cell}, ` : ''}line ${e.line}` : '';
+  const where = [place, e.runId ? `run ${e.runId}` : '', e.step !== undefined ? `step ${e.step}` : '']
     .filter(Boolean)
     .join(', ');
   return `${e.message}${where ? ` (${where})` : ''}`;

@@ -14,7 +14,7 @@ import { TrialStore } from './savedTrial';
 import { type TrainerHandle, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
-import { describeWhere } from './where';
+import { cellNumber, describeWhere } from './where';
 import { buildTrialSpec } from '../../trial/spec';
 
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
@@ -22,6 +22,13 @@ const STOP_GRACE_MS = 3000;
 const SAVE_STATE_MS = 5000;
 
 type TrainerError = Extract<TrainerToHost, { type: 'error' }>;
+
+/** An error in a notebook cell's lines, for the panel: the trainer knows lines, the editor knows which cell. */
+function withCell(m: TrainerToHost, document: vscode.Uri): TrainerToHost {
+  if (m.type !== 'error' || !m.location || m.location.file) return m;
+  const cell = cellNumber(document);
+  return cell ? { ...m, location: { ...m.location, cell } } : m;
+}
 
 /** The panel's tab: the loss name only (the header inside says file and line; a tab named like the file confuses). */
 const tabTitle = (title: string) => `Training: ${title.split(' · ')[0]}`;
@@ -229,9 +236,10 @@ export class TrainingController implements vscode.Disposable {
     }
   }
 
-  private onTrainerMessage(generation: number, m: TrainerToHost): void {
+  private onTrainerMessage(generation: number, message: TrainerToHost): void {
     const trial = this.trial;
     if (!trial || trial.generation !== generation) return;
+    const m = withCell(message, trial.document);
     if (m.type === 'log') {
       const log = { info: this.ctx.output.info, warn: this.ctx.output.warn, error: this.ctx.output.error }[m.level];
       log.call(this.ctx.output, `[trainer] ${m.message}`);

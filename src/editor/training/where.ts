@@ -3,14 +3,18 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 
-export function describeWhere(uri: vscode.Uri, line: number): string {
-  const file = basename(uri.path);
-  if (uri.scheme === 'vscode-notebook-cell') {
-    const key = uri.toString();
-    for (const notebook of vscode.workspace.notebookDocuments) {
-      const cell = notebook.getCells().find((c) => c.document.uri.toString() === key);
-      if (cell) return `${file}, cell ${cell.index + 1}, line ${line}`;
-    }
+/** The notebook cell (1-based) a document is, or undefined for a file. */
+export function cellNumber(uri: vscode.Uri): number | undefined {
+  if (uri.scheme !== 'vscode-notebook-cell') return undefined;
+  const key = uri.toString();
+  for (const notebook of vscode.workspace.notebookDocuments) {
+    const cell = notebook.getCells().find((c) => c.document.uri.toString() === key);
+    if (cell) return cell.index + 1;
   }
-  return `${file}:${line}`;
+  return undefined;
+}
+
+export function describeWhere(uri: vscode.Uri, line: number): string {
+  const cell = cellNumber(uri);
+  return cell ? `${basename(uri.path)}, cell ${cell}, line ${line}` : `${basename(uri.path)}:${line}`;
 }
