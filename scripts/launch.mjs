@@ -39,7 +39,9 @@ async function main() {
   const settings = join(userDataDir, 'User', 'settings.json');
   if (!existsSync(settings)) {
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(settings, `${JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off' }, null, 2)}\n`);
+    // The secondary side bar (Chat) would take a third of the window from the editor and the training panel.
+    const first = { 'workbench.startupEditor': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'telemetry.telemetryLevel': 'off' };
+    writeFileSync(settings, `${JSON.stringify(first, null, 2)}\n`);
   }
   log(installExtension(join(root, 'dist', 'loss-lab.vsix'), extensionsDir, userDataDir).trim());
 
