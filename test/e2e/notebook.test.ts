@@ -87,6 +87,10 @@ async function waitForProblems(session: VSCodeSession, ok: (p: Problem[]) => boo
 const keys = (ps: { code: string; line: number }[]) => ps.map((p) => `${p.code}@${p.line}`).sort();
 const coreKeys = (text: string) => keys(runRules(analyzeSource(text, 'python'), text).map((f) => ({ code: f.code, line: f.range.startLine + 1 })));
 
+/** The editor of the notebook cell whose text matches (Monaco renders spaces as no-break spaces: match with \s). */
+const cellEditor = (session: VSCodeSession, text: RegExp) =>
+  session.page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: text }).first();
+
 /** A short trial: λ 0 and 10, plus the λ = 1.0 written in the cell. */
 const TRAINING = { 'lossLab.training.steps': 100, 'lossLab.training.lambdas': [0, 10], 'lossLab.training.hiddenLayers': [16] };
 
@@ -116,7 +120,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
       await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
       await page.keyboard.press('Enter');
       // Opened in the notebook editor (the built-in ipynb serializer), not as JSON text.
-      const lossCellEditor = page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: /constrained_loss/ }).first();
+      const lossCellEditor = cellEditor(session, /constrained_loss/);
       await lossCellEditor.waitFor({ timeout: 30_000 });
 
       await lossCellEditor.locator('.squiggly-warning').first().waitFor({ state: 'attached', timeout: 45_000 });
@@ -175,7 +179,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
   it('the loss in a cell trains from its CodeLens; the panel names the notebook and the cell', async (t) => {
     await reportOnFailure(t, session, async () => {
       const { page } = session;
-      const lossCellEditor = page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: /constrained_loss/ }).first();
+      const lossCellEditor = cellEditor(session, /constrained_loss/);
       await lossCellEditor.waitFor({ timeout: 30_000 });
       const lens = page.locator('.notebook-editor .codelens-decoration a', { hasText: 'Train with constraint' }).first();
       await lens.waitFor({ timeout: 30_000 });
@@ -196,7 +200,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
   it('an unsupported op in a cell is reported with the notebook, cell and line, and "Show in code" goes to it', async (t) => {
     await reportOnFailure(t, session, async () => {
       const { page } = session;
-      const lossCellEditor = page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: /constrained_loss/ }).first();
+      const lossCellEditor = cellEditor(session, /constrained_loss/);
       // Line 3 of the cell becomes a penalty through an op the trainer does not have.
       await lossCellEditor.locator('.view-line', { hasText: 'sum_penalty =' }).first().click();
       await page.keyboard.press('Home');
@@ -217,7 +221,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
       await session.screenshot('notebook-unsupported-op');
 
       // Focus elsewhere (the import cell), then let the notification bring the cursor back to the op's line.
-      await page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: /import\s+tensorflow/ }).first().click();
+      await cellEditor(session, /import\s+tensorflow/).click();
       await toast.locator('.monaco-button', { hasText: 'Show in code' }).click();
       // A notebook's status bar says "Cell 3 of 3", not the line: the line is read from the selection drawn in the cell.
       await page.locator('.statusbar-item', { hasText: 'Cell 3 of 3' }).first().waitFor({ timeout: 15_000 });
