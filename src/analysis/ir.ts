@@ -117,7 +117,12 @@ export interface Term {
 
 export interface LossParam {
   name: string;
-  role: 'yTrue' | 'yPred' | 'hyper' | 'other';
+  /**
+   * 'tensor' (added for issue 10): an extra tensor argument beside the prediction and the target, named as written
+   * (`def loss(recon_x, x, mu, logvar)` → `mu` and `logvar`; `def loss(y_true, y_pred, encoded)` → `encoded`).
+   * The trainer maps it to its trial model by name (src/trainer/tensorArgs.ts) or refuses it by name.
+   */
+  role: 'yTrue' | 'yPred' | 'hyper' | 'other' | 'tensor';
   /** Literal default, when it is a number (possibly negative) or a string. */
   default?: number | string | boolean;
   range: SourceRange;
