@@ -60,6 +60,18 @@ export type Expr = (
    * model's trainable parameters of `body`, in which `variable` (a name with ref 'weight') is each parameter.
    */
   | { kind: 'overWeights'; variable: string; body: Expr }
+  /**
+   * A loop the trainer runs at train time (CONVENTIONS §4), also a comprehension. Each element of `iterable` binds
+   * `variables` (several: tuple unpacking), then `body` is evaluated with them (names with ref 'loop').
+   * With an `accumulator`, the loop is a fold: the accumulator starts at `init` and each pass sets it to `body`
+   * (which reads it by name, ref 'loop'); the node's value is its last value:
+   *   `total = 0` / `for p in tf.unstack(y_pred, axis=1): total += tf.reduce_mean(p)` →
+   *     { variables: ['p'], iterable: tf.unstack(y_pred, axis=1), accumulator: 'total', init: 0, body: total + reduce_mean(p) }
+   * Without one, its value is the list of the body's values (`[f(p) for p in xs]`, `outs.append(f(p))`).
+   * Iterables: a tensor (its slices along axis 0, as Python iterates a tensor), a list/tuple, `range(…)`,
+   * `zip(…)`, `enumerate(…)`.
+   */
+  | { kind: 'loop'; variables: string[]; iterable: Expr; body: Expr; accumulator?: string; init?: Expr }
   /** Anything the front end cannot model (lambda, comprehension, …). The trainer reports it by `text`. */
   | { kind: 'unsupported'; what: string }
 ) & { range: SourceRange; text: string };
@@ -72,6 +84,7 @@ export type NameRef =
   | 'captured'   // a parameter of an enclosing factory (`def make(lam): def loss(...)`) or a partial's bound arg
   | 'module'     // an attribute of `self` in an nn.Module (`self.lam`); only on `attr` objects named `self`
   | 'weight'     // the variable of a sum over the model's parameters (`overWeights`): each parameter in turn
+  | 'loop'       // a variable or the accumulator of an enclosing `loop` node
   | 'global';    // anything else (module-level constant, import)
 
 export type ConstraintKind =
@@ -115,6 +128,18 @@ export interface Term {
   constraint?: RecognisedConstraint;
 }
 
+/**
+ * Where a parameter's value is written (CONVENTIONS §1), so a reader knows what λ write-back edits:
+ *   'argument'        the loss's own parameter `def loss(y_true, y_pred, lam=0.1)`
+ *   'factory'         a factory's parameter `def make(lam=0.1): def loss(...)`
+ *   'closure'         a value assigned in the factory before the inner def, `scale, lam = cfg` / `lam = 0.1`
+ *   'module-constant' `TV_WEIGHT = 0.1` / `const LAMBDA = 0.1` at module level (read as a name, ref 'global')
+ *   'class-attribute' `class L(nn.Module): weight = 0.1` (read as `self.weight`)
+ *   'constructor'     `self.lam = lam` with `lam=0.5` in `__init__`, or `self.eps = 1e-7` there
+ *   'notebook-cell'   a module constant written in another cell of the notebook (range: in that cell's text)
+ */
+export type ParamOrigin = 'argument' | 'factory' | 'closure' | 'module-constant' | 'class-attribute' | 'constructor' | 'notebook-cell';
+
 export interface LossParam {
   name: string;
   /**
@@ -126,7 +151,12 @@ export interface LossParam {
   /** Literal default, when it is a number (possibly negative) or a string. */
   default?: number | string | boolean;
   range: SourceRange;
+  /** Where the literal default is written (λ write-back edits it); may be outside the loss (module constant). */
   defaultRange?: SourceRange;
+  /** Where the value lives; absent on front ends that do not say (read as 'argument'). */
+  origin?: ParamOrigin;
+  /** For origin 'notebook-cell': the 1-based number of the cell `range`/`defaultRange` are in. */
+  cell?: number;
 }
 
 /** How a loss is used elsewhere in the file. */

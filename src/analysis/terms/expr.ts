@@ -33,6 +33,8 @@ export function childrenOf(e: Expr): Expr[] {
       return e.items;
     case 'overWeights':
       return [e.body];
+    case 'loop':
+      return e.init ? [e.iterable, e.init, e.body] : [e.iterable, e.body];
     default:
       return [];
   }

@@ -86,6 +86,10 @@ function* callees(e: Expr): Generator<string> {
     case 'tuple':
       for (const a of e.items) yield* callees(a);
       break;
+    case 'loop':
+      yield* callees(e.iterable);
+      yield* callees(e.body);
+      break;
     default:
       break;
   }

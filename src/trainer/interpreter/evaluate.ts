@@ -6,7 +6,7 @@ import { LossEvaluationError, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
 import { type IndexValue, subscript } from './slicing';
 import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
-import { describe, isTensor, scalarNumber } from './values';
+import { describe, isTensor, iterationItems, scalarNumber } from './values';
 
 export interface Env {
   tf: Tf;
@@ -173,12 +173,46 @@ export function evaluate(env: Env, e: Expr): Value {
       }
       return total;
     }
+    case 'loop':
+      return evalLoop(env, e);
     case 'unsupported':
       throw new UnsupportedOpError(e.what, e.range, `line ${e.range.startLine + 1}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
   }
   // The IR crosses the IPC boundary as JSON: a node of a kind this version does not know is reported, not crashed on.
   const node = e as { kind?: unknown; range?: SourceRange };
   throw new UnsupportedOpError(String(node.kind), node.range ?? noRange, `an expression of kind '${String(node.kind)}' is not supported by the Loss Lab trainer`);
+}
+
+/**
+ * A `loop` node (ir.ts): the iterable is evaluated once, then the body once per element with the loop's variables
+ * (and the accumulator of a fold) bound, as Python runs the loop. Bound names shadow parameters of the same name.
+ */
+function evalLoop(env: Env, e: Extract<Expr, { kind: 'loop' }>): Value {
+  const iterable = evaluate(env, e.iterable);
+  const items = located('for … in', e.iterable.range, () => iterationItems(env.tf, iterable));
+  const bound = new Map<string, Value>();
+  const inner: Env = { ...env, lookup: (n) => (bound.has(n) ? bound.get(n) : env.lookup(n)) };
+  let acc: Value = e.accumulator ? (e.init ? evaluate(env, e.init) : 0) : null;
+  const collected: Value[] = [];
+  for (const item of items) {
+    located('for … in', e.range, () => bindLoopVariables(bound, e.variables, item));
+    if (e.accumulator) bound.set(e.accumulator, acc);
+    const v = evaluate(inner, e.body);
+    if (e.accumulator) acc = v;
+    else collected.push(v);
+  }
+  return e.accumulator ? acc : collected;
+}
+
+function bindLoopVariables(bound: Map<string, Value>, variables: string[], item: Value): void {
+  if (variables.length === 1) {
+    bound.set(variables[0], item);
+    return;
+  }
+  if (!Array.isArray(item) || item.length !== variables.length) {
+    throw new Error(`cannot unpack ${describe(item)} into ${variables.length} variables (${variables.join(', ')})`);
+  }
+  for (const [i, name] of variables.entries()) bound.set(name, item[i]);
 }
 
 const noRange: SourceRange = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };

@@ -25,6 +25,7 @@ function children(e: Expr): Expr[] {
       return [e.object, ...e.index.flatMap((it) => (it.kind === 'index' ? [it.value] : it.kind === 'slice' ? [it.start, it.step, it.stop].filter((x): x is Expr => x !== undefined) : []))];
     case 'tuple': return e.items;
     case 'overWeights': return [e.body];
+    case 'loop': return e.init ? [e.iterable, e.init, e.body] : [e.iterable, e.body];
     default: return [];
   }
 }
@@ -76,7 +77,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   return found;
 }
 
-const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 'attr', 'unary', 'binary', 'conditional', 'call', 'method', 'subscript', 'tuple', 'overWeights', 'unsupported']);
+const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 'attr', 'unary', 'binary', 'conditional', 'call', 'method', 'subscript', 'tuple', 'overWeights', 'loop', 'unsupported']);
 
 /** Whether the loss reads the model's parameters (`sum(… for p in model.parameters())`): the trainer then passes them. */
 export function readsModelWeights(model: LossModel): boolean {

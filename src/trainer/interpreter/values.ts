@@ -22,6 +22,13 @@ export function asTensor(tf: Tf, v: Value | undefined): Tensor | undefined {
   return undefined;
 }
 
+/** What a Python `for` walks: a list's items, or a tensor's slices along its first axis. */
+export function iterationItems(tf: Tf, v: Value): Value[] {
+  if (Array.isArray(v)) return v;
+  if (isTensor(v) && v.rank > 0) return tf.unstack(v, 0);
+  throw new Error(`cannot iterate over ${describe(v)}`);
+}
+
 /** Floating-point view of a tensor (bool/int → float32): arithmetic and losses work in float32. */
 export function asFloat(tf: Tf, t: Tensor): Tensor {
   return t.dtype === 'float32' ? t : tf.cast(t, 'float32');

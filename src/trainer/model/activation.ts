@@ -92,6 +92,10 @@ function factsOf(loss: LossModel): Facts {
       case 'tuple':
         e.items.forEach(visit);
         break;
+      case 'loop':
+        visit(e.iterable);
+        visit(e.body);
+        break;
       default:
         break;
     }

@@ -1,7 +1,7 @@
 // Python builtins and `math` constants that loss code uses on numbers and tensors (`abs(x)`, `sum([...])`, `math.pi`).
 import { op } from '../args';
 import type { OpTable, Value } from '../types';
-import { asFloat, isTensor } from '../values';
+import { asFloat, isTensor, iterationItems } from '../values';
 import { sumList } from './builders';
 
 const numeric = (f: (x: number) => number) => op(['x'], (a) => f(a.number('x')));
@@ -30,6 +30,24 @@ export const pythonBuiltins: OpTable = {
     if (Array.isArray(v)) return v.length;
     if (isTensor(v) && v.rank > 0) return v.shape[0];
     throw new Error('len() needs a tuple or a tensor');
+  }),
+  // Loops (`for i in range(k)`, `zip(a, b)`, `enumerate(xs)`) iterate these lists (evaluate.ts: evalLoop).
+  range: op(['start', 'stop', 'step'], (a) => {
+    const [start, stop] = a.has('stop') ? [a.number('start'), a.number('stop')] : [0, a.number('start')];
+    const step = a.number('step', 1);
+    if (step === 0) throw new Error('range() step must not be zero');
+    const out: number[] = [];
+    for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
+    return out;
+  }),
+  zip: op(['a', 'b'], (a) => {
+    const lists = [a.value('a'), a.value('b'), ...a.rest].filter((v) => v !== undefined).map((v) => iterationItems(a.tf, v as Value));
+    const n = Math.min(...lists.map((l) => l.length));
+    return Array.from({ length: n }, (_, i) => lists.map((l) => l[i]));
+  }),
+  enumerate: op(['iterable', 'start'], (a) => {
+    const start = a.number('start', 0);
+    return iterationItems(a.tf, a.value('iterable') ?? null).map((v, i) => [i + start, v]);
   }),
   pow: op(['base', 'exp'], (a) => a.number('base') ** a.number('exp')),
   'math.sqrt': numeric(Math.sqrt),

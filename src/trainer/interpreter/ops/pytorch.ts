@@ -209,6 +209,9 @@ const methodOnly: OpTable = {
   numel: op(['input'], (a) => a.tensor('input').size),
   contiguous: unaryOp('input', (_tf, x) => x),
   cpu: unaryOp('input', (_tf, x) => x),
+  // The trainer has one device: `.cuda()` moves nothing. `.numpy()` leaves autograd as `.detach()` does.
+  cuda: unaryOp('input', (_tf, x) => x),
+  numpy: unaryOp('input', (tf, x) => stopGradient(tf, x)),
 };
 
 function prefixed(prefix: string, table: OpTable): [string, OpSpec][] {
