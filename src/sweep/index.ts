@@ -1,0 +1,8 @@
+// Choose λ: the sweep's grid, feasibility per constraint, the Pareto front and the recommendation (plain TS).
+export * from './analyse';
+export * from './feasibility';
+export * from './grid';
+export * from './gradRatio';
+export * from './pareto';
+export * from './recommend';
+export * from './tolerance';
