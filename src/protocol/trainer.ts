@@ -79,6 +79,19 @@ export const TrialSpec = z.object({
   backend: BackendChoice.default('auto'),
   /** Most metrics messages per second (batched); the trainer never sends more. */
   maxMessagesPerSecond: z.number().positive().max(1000).default(20),
+  /**
+   * A λ sweep: before training, the trainer measures |L_original| and |P| on the first batches of the untrained
+   * model and adds `count` log-spaced λ over `decades` decades centred on their ratio to `runs` (which then hold
+   * the fixed values: 0 and the code's λ). `started.grid` says what it measured and chose.
+   */
+  sweep: z
+    .object({
+      count: z.number().int().min(1).max(25),
+      decades: z.number().positive().max(12),
+      /** The λ written in the code: the centre when the ratio cannot be measured. */
+      codeLambda: z.number().finite().optional(),
+    })
+    .optional(),
 });
 export type TrialSpec = z.infer<typeof TrialSpec>;
 export type TrialSpecInput = z.input<typeof TrialSpec>;
@@ -95,6 +108,15 @@ export const StepMetrics = z.object({
   /** Readable violations for recognised constraints, keyed by Term.id (e.g. mean |Σp − 1|). */
   violations: z.record(z.string(), z.number()),
   valLoss: z.number().optional(),
+  /** On validation steps (with valLoss): the base loss, each term's raw value and each violation on the validation split. */
+  valOriginal: z.number().optional(),
+  valTerms: z.record(z.string(), z.number()).optional(),
+  valViolations: z.record(z.string(), z.number()).optional(),
+  /**
+   * At the first and last step: per penalty term id, ‖∇θ(sign·λ·P)‖ / ‖∇θ L_original‖ on that step's batch
+   * (how much the penalty pulls on the weights next to the base loss).
+   */
+  gradRatios: z.record(z.string(), z.number()).optional(),
 });
 export type StepMetrics = z.infer<typeof StepMetrics>;
 
@@ -112,6 +134,18 @@ export const RunSummary = z.object({
   message: z.string().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
+
+/** The λ grid of a sweep: its values, its centre |L|/|P| and the measurements it came from. */
+export const SweepGrid = z.object({
+  values: z.array(z.number()),
+  centre: z.number(),
+  /** Mean |L_original| and |P| (the penalties' raw sum) on the first batches of the untrained model. */
+  base: z.number(),
+  penalty: z.number(),
+  /** One sentence: why this centre (the ratio, or why it fell back). */
+  reason: z.string(),
+});
+export type SweepGrid = z.infer<typeof SweepGrid>;
 
 /** Where in the user's code something went wrong. Lines are 1-based for people. */
 export const CodeLocation = z.object({
@@ -149,6 +183,8 @@ export const TrainerToHost = z.discriminatedUnion('type', [
       }),
     ),
     steps: z.number().int(),
+    /** For a sweep: the grid's centre and why (see TrialSpec.sweep). */
+    grid: SweepGrid.optional(),
   }),
   /** A batch of measured steps (several runs, several steps), sent at most `maxMessagesPerSecond` times a second. */
   z.object({ type: z.literal('metrics'), points: z.array(StepMetrics), stepsPerSecond: z.number() }),

@@ -9,6 +9,7 @@ import type { ConstraintKind, Term } from '../analysis/ir';
 import type { RunSpec, RunSummary, StepMetrics, TrainerToHost } from '../protocol/trainer';
 import type { Tf } from './backend';
 import { BatchSampler } from './batches';
+import { gradRatios } from './gradRatios';
 import { batchedViolation } from './batchedViolations';
 import type { TrialData } from './data';
 import { RunTracker } from './metrics/tracker';
@@ -118,6 +119,20 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   };
 
   const K = o.runs.length;
+  const penaltyIds = o.terms.filter((t) => t.role === 'penalty').map((t) => t.id);
+  const ratioInput = { tf, model, losses: o.losses, readsWeights: !!o.readsWeights, penalties: penaltyIds };
+  /** Step → run → each penalty's gradient-norm ratio, measured at the first and last step (gradRatios.ts). */
+  const gradRatioRows = new Map<number, Map<number, Record<string, number>>>();
+  const measureGradRatios = (s: number, xb: Tensor2D, yb: Tensor, active: number[]): void => {
+    if (penaltyIds.length === 0) return;
+    const rows = gradRatios(ratioInput, xb, yb, active);
+    const byRun = new Map<number, Record<string, number>>();
+    active.forEach((k, i) => {
+      // JSON has no NaN/Infinity: a ratio with a zero base gradient is left out.
+      byRun.set(k, Object.fromEntries(penaltyIds.map((id, j) => [id, rows[i]![j]!] as const).filter(([, v]) => Number.isFinite(v))));
+    });
+    gradRatioRows.set(s, byRun);
+  };
   const violationsTogether = violationTerms.map((t) => batchedViolation(tf, K, t.constraint.kind as ConstraintKind, t.constraint.params, t.constraint.on));
   /** All runs' violations from their predictions [K, B, …], [K, violations]: together where the kind allows. */
   const batchedViolationColumns = (preds: Tensor, yTrue: Tensor): Tensor => {
@@ -217,12 +232,30 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     });
   };
 
+  /**
+   * The validation split's values of the active runs, [runs, 2 + terms + violations]: total, original, each
+   * term's raw value, each violation (the same columns as a step's metrics, less the weighted values).
+   */
   const validate = (active: number[]): Tensor =>
     tf.tidy(() => {
       const together = batched(active);
-      if (together) return together(valY!, model.forward(valX!)).total;
+      if (together) {
+        const preds = model.forward(valX!);
+        const out = together(valY!, preds);
+        const ids = termIds ?? [];
+        const columns = [out.total, out.original, ...ids.map((id) => out.terms[id]?.raw ?? tf.fill([K], Number.NaN))];
+        const values = tf.stack(columns, 1);
+        return violationTerms.length > 0 ? tf.concat([values, batchedViolationColumns(preds, valY!)], 1) : values;
+      }
       const preds = model.predictions(valX!);
-      return tf.stack(active.map((k) => o.losses[k]!(valY!, preds[k]!, o.readsWeights ? { weights: model.runParameters(k) } : undefined).total));
+      const values = tf.stack(
+        active.map((k) => {
+          const out = o.losses[k]!(valY!, preds[k]!, o.readsWeights ? { weights: model.runParameters(k) } : undefined);
+          return tf.stack([out.total, out.original, ...(termIds ?? []).map((id) => out.terms[id]?.raw ?? tf.scalar(Number.NaN))]);
+        }),
+      );
+      const violations = violationColumns(active.map((k) => preds[k]!), valY!, active);
+      return violations ? tf.concat([values, violations], 1) : values;
     });
 
   /** Reads every pending step with one dataSync, checks for NaN/Inf, sends one metrics message. */
@@ -239,6 +272,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     }
     const ids = termIds ?? [];
     const width = 2 + 2 * ids.length + violationTerms.length;
+    const valWidth = 2 + ids.length + violationTerms.length;
     const points: StepMetrics[] = [];
     let offset = 0;
     for (const p of batch) {
@@ -257,8 +291,9 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
             violationTerms.map((t, j) => [t.id, values[base + 2 + 2 * ids.length + j]!]).filter(([, v]) => Number.isFinite(v)),
           ),
         };
-        // JSON has no NaN/Infinity: a non-finite validation loss is left out rather than breaking the message.
-        if (p.val && Number.isFinite(values[valOffset + i]!)) point.valLoss = values[valOffset + i]!;
+        if (p.val) Object.assign(point, validationFields(values.subarray(valOffset + i * valWidth, valOffset + (i + 1) * valWidth), ids, violationTerms));
+        const ratios = gradRatioRows.get(p.step)?.get(k);
+        if (ratios) point.gradRatios = ratios;
         const bad = nonFinite(point, o.terms);
         if (bad) {
           diverge(k, p.step, bad);
@@ -266,8 +301,9 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
         }
         tracker.record(point);
         points.push(point);
+        gradRatioRows.get(p.step)?.delete(k);
       });
-      offset = valOffset + (p.val ? p.runs.length : 0);
+      offset = valOffset + (p.val ? p.runs.length * valWidth : 0);
     }
     lastSent = performance.now();
     const elapsed = (lastSent - startedAt) / 1000;
@@ -303,13 +339,14 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       const xb = tf.tensor2d(batch.x, [batch.size, data.train.features]);
       const yb = tf.tensor(batch.y, yShape(batch.size));
       let metrics: Tensor;
+      const last = s === o.steps - 1;
       try {
+        if (s === 0 || last) measureGradRatios(s, xb, yb, active);
         metrics = step(xb, yb, active);
       } finally {
         xb.dispose();
         yb.dispose();
       }
-      const last = s === o.steps - 1;
       const val = valX && (s % o.validateEvery === 0 || last) ? validate(active) : undefined;
       pending.push({ step: s, runs: active, metrics, ...(val ? { val } : {}) });
       stepsRun = s + 1;
@@ -344,6 +381,18 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   }
   const wallSeconds = (now - startedAt) / 1000;
   return { summaries: trackers.map((t) => t.summary(startedAt, now)), wallSeconds, stepsPerSecond: wallSeconds > 0 ? stepsRun / wallSeconds : 0 };
+}
+
+/** A validation row (total, original, each term's raw value, each violation) as a point's fields; non-finite values left out (JSON has no NaN). */
+function validationFields(row: ArrayLike<number>, ids: string[], violationTerms: Term[]): Partial<StepMetrics> {
+  const finite = (entries: [string, number][]) => Object.fromEntries(entries.filter(([, v]) => Number.isFinite(v)));
+  const fields: Partial<StepMetrics> = {
+    valTerms: finite(ids.map((id, j) => [id, row[2 + j]!])),
+    valViolations: finite(violationTerms.map((t, j) => [t.id, row[2 + ids.length + j]!])),
+  };
+  if (Number.isFinite(row[0]!)) fields.valLoss = row[0]!;
+  if (Number.isFinite(row[1]!)) fields.valOriginal = row[1]!;
+  return fields;
 }
 
 /** The first non-finite value of a point, named by its term when a term is the cause. */

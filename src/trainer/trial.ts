@@ -2,13 +2,15 @@
 // losses, the `started` message, the loop, `done`. Every failure becomes an `error` message that says what and
 // where; nothing is thrown at the host. The same function runs in the child process (main.ts) and in tests.
 import type { LossModel } from '../analysis/ir';
-import type { TrainerToHost, TrialSpec } from '../protocol/trainer';
+import type { RunSpec, SweepGrid, TrainerToHost, TrialSpec } from '../protocol/trainer';
+import { gridRuns } from '../sweep/grid';
+import { measureGrid } from './sweepGrid';
 import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, prepareData, type TrialData } from './data';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
 import { trainLoop } from './loop';
-import { BatchedMlp, chooseOutputActivation } from './model';
+import { BatchedMlp, chooseOutputActivation, type OutputActivation } from './model';
 import { createOptimizer } from './optimizer';
 import { runLosses } from './runLoss';
 
@@ -24,8 +26,9 @@ export interface TrialOptions extends BackendOptions {
 const validateEvery = (steps: number) => Math.max(1, Math.min(50, Math.ceil(steps / 20)));
 
 /** Runs the trial; resolves when it is over (done, stopped or failed), having sent every message. */
-export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<void> {
+export async function runTrial(requested: TrialSpec, options: TrialOptions): Promise<void> {
   const { send } = options;
+  let spec = requested;
   const started = performance.now();
   const location = (line: number) => ({ line, ...(spec.sourceFile ? { file: spec.sourceFile } : {}) });
   const fail = (kind: Extract<TrainerToHost, { type: 'error' }>['kind'], message: string, extra: Partial<Extract<TrainerToHost, { type: 'error' }>> = {}) =>
@@ -61,6 +64,13 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
   }
 
   const activation = chooseOutputActivation(spec.loss as LossModel, spec.model.outputActivation);
+  let grid: SweepGrid | undefined;
+  if (spec.sweep) {
+    const measured = sweepRuns(tf, spec, data, activation.activation, fail, location);
+    if (!measured) return;
+    grid = measured.grid;
+    spec = { ...spec, runs: measured.runs };
+  }
   const model = new BatchedMlp(tf, {
     runs: spec.runs.length,
     inputs: data.train.features,
@@ -107,6 +117,7 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
         ...(t.constraint?.on ? { constraintOn: t.constraint.on } : {}),
       })),
       steps: spec.steps,
+      ...(grid ? { grid } : {}),
     });
     const result = await trainLoop({
       tf,
@@ -132,6 +143,25 @@ export async function runTrial(spec: TrialSpec, options: TrialOptions): Promise<
   } finally {
     model.dispose();
     optimizer.dispose();
+  }
+}
+
+/** A sweep's grid and runs, measured on the untrained model; undefined after reporting a failure. */
+function sweepRuns(
+  tf: Tf,
+  spec: TrialSpec,
+  data: TrialData,
+  activation: OutputActivation,
+  fail: (kind: 'invalid-spec', message: string, extra?: { location?: { line: number } }) => void,
+  location: (line: number) => { line: number },
+): { grid: SweepGrid; runs: RunSpec[] } | undefined {
+  try {
+    const grid = measureGrid(tf, spec, data, activation, readsModelWeights(spec.loss as LossModel));
+    return { grid, runs: gridRuns(grid, spec.runs) };
+  } catch (e) {
+    const at = e instanceof UnsupportedOpError || e instanceof LossEvaluationError ? { location: location(e.range.startLine + 1) } : {};
+    fail('invalid-spec', `the sweep could not measure the loss on the untrained model: ${(e as Error).message}`, at);
+    return undefined;
   }
 }
 
