@@ -1,0 +1,144 @@
+// Where the λ of a loss is written, so "Use λ = x" can change it there: the literal a factory call or partial
+// binds (`make_loss(lam=0.5)`), a parameter default (`lam=1.0`, `lambda = 2`), a value resolved from scope
+// (module constant, class attribute, constructor default: a LossParam with `defaultRange`), a module constant
+// the scope did not resolve (`LAMBDA = 0.1`, `const LAMBDA = tf.scalar(0.1)`), or a literal weight
+// (`ce + 0.3 * p`). The first place in that order that holds a number literal wins: it is the one that sets
+// the λ the loss runs with. Anything else is refused with a reason the user can act on.
+import type { LossModel, SourceRange } from './ir';
+import { applyEdits } from './fixes/apply';
+import { SourceText } from './fixes/text';
+import type { TextEdit } from './fixes/types';
+
+export interface LambdaSite {
+  /** The number literals to replace (one, or every equal literal weight of the penalties). */
+  ranges: SourceRange[];
+  /** As written, e.g. `1.0`. */
+  literal: string;
+  value: number;
+  /** For messages: "the default of lambda_param (line 3)". */
+  where: string;
+}
+
+export type LambdaLocation = { ok: true; site: LambdaSite } | { ok: false; reason: string };
+
+const NUMBER = String.raw`[-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?`;
+const parseLiteral = (s: string): number | undefined => {
+  const t = s.trim().replace(/_/g, '');
+  if (!new RegExp(`^${NUMBER}$`).test(t)) return undefined;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : undefined;
+};
+
+type Finder = (model: LossModel, text: SourceText) => LambdaLocation | undefined;
+const line = (r: SourceRange) => r.startLine + 1;
+
+/** `make_loss(lam=0.5)` / `partial(loss, lam=0.5)`: the last call that binds λ by keyword (it is the one used). */
+const boundByCall: Finder = (model, text) => {
+  const key = model.lambdaParam;
+  const usage = [...model.usages].reverse().find((u) => key && u.boundArgs && key in u.boundArgs);
+  if (!key || !usage) return undefined;
+  const from = text.start(usage.range);
+  const call = text.text.slice(from, text.end(usage.range));
+  const m = new RegExp(String.raw`\b${escapeRegExp(key)}\s*=\s*(${NUMBER})(?=\s*[,)])`).exec(call);
+  if (!m) return { ok: false, reason: `λ (${key}) is bound by the call on line ${line(usage.range)}, but not as a number literal` };
+  const start = from + m.index + m[0].length - m[1]!.length;
+  return site(text, start, m[1]!, `the argument ${key}= of the call on line ${line(usage.range)}`);
+};
+
+const originNames: Record<string, string> = {
+  argument: 'the default of',
+  factory: 'the factory default of',
+  'module-constant': 'the module constant',
+  'class-attribute': 'the class attribute',
+  constructor: 'the constructor default of',
+  'notebook-cell': 'the notebook constant',
+};
+
+/** A parameter (or a value the scope resolved) with a literal default. */
+const paramDefault: Finder = (model, text) => {
+  const param = model.params.find((p) => p.name === model.lambdaParam);
+  if (!param?.defaultRange) return undefined;
+  const literal = text.slice(param.defaultRange);
+  if (parseLiteral(literal) === undefined) return { ok: false, reason: `λ (${param.name}) is set by \`${literal}\` on line ${line(param.defaultRange)}, not a number literal` };
+  const origin = (param as { origin?: string }).origin;
+  const assigned = param.name.startsWith('self.') ? (text.lines[param.defaultRange.startLine] ?? '').includes(`${param.name}`) : false;
+  const what = origin ? (originNames[origin] ?? 'the value of') : param.name.startsWith('self.') ? (assigned ? 'the attribute' : 'the constructor default of') : 'the default of';
+  return site(text, text.start(param.defaultRange), literal, `${what} ${param.name} (line ${line(param.defaultRange)})`);
+};
+
+/** `LAMBDA = 0.1` / `const LAMBDA = 0.1` / `const LAMBDA = tf.scalar(0.1)` at the top level of the file. */
+const moduleConstant: Finder = (model, text) => {
+  const name = model.lambdaParam;
+  if (!name || !/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
+  const pattern = new RegExp(String.raw`^(?:(?:export\s+)?(?:const|let|var)\s+)?${escapeRegExp(name)}\s*(?::\s*[\w.]+\s*)?=\s*(?:tf\.scalar\(\s*)?(${NUMBER})\s*(?:\)\s*)?;?\s*(?:#.*|//.*)?$`);
+  const found = text.lines.map((l, i) => ({ i, m: pattern.exec(l) })).filter((x) => x.m);
+  if (found.length === 0) return undefined;
+  if (found.length > 1) return { ok: false, reason: `${name} is assigned at the top level ${found.length} times (lines ${found.map((f) => f.i + 1).join(', ')}): change the one you use` };
+  const { i, m } = found[0]!;
+  const col = m!.index + m![0].indexOf(m![1]!, m![0].indexOf('=') + 1);
+  return site(text, text.offsetAt(i, col), m![1]!, `the module constant ${name} (line ${i + 1})`);
+};
+
+/** `ce + 0.3 * p`: the penalties' literal weight (every penalty weighted by that same literal). */
+const literalWeight: Finder = (model, text) => {
+  if (model.lambdaParam) return undefined;
+  const penalties = model.terms.filter((t) => t.role === 'penalty');
+  if (penalties.length === 0) return undefined;
+  const unweighted = penalties.find((t) => !t.weight);
+  if (unweighted) return { ok: false, reason: `the penalty '${unweighted.label}' (line ${line(unweighted.range)}) has no λ: add one first (quick fix "Add λ")` };
+  const weights = penalties.map((t) => t.weight!);
+  const literals = weights.filter((w) => w.kind === 'number');
+  if (literals.length < weights.length) return { ok: false, reason: `the penalty's weight \`${weights.find((w) => w.kind !== 'number')!.text}\` is not a number literal or a parameter` };
+  const values = new Set(literals.map((w) => (w.kind === 'number' ? w.value : Number.NaN)));
+  if (values.size > 1) return { ok: false, reason: `the penalties have different weights (${literals.map((w) => w.text).join(', ')}): one λ cannot be written for them` };
+  const ranges = literals.map((w) => w.range);
+  const literal = text.slice(ranges[0]!);
+  return { ok: true, site: { ranges, literal, value: parseLiteral(literal) ?? Number.NaN, where: `the weight ${literal} on line ${ranges.map(line).join(', ')}` } };
+};
+
+const finders: Finder[] = [boundByCall, paramDefault, moduleConstant, literalWeight];
+
+export function findLambdaSite(model: LossModel, source: string): LambdaLocation {
+  const text = new SourceText(source);
+  for (const find of finders) {
+    const found = find(model, text);
+    if (found) return found;
+  }
+  if (!model.terms.some((t) => t.role === 'penalty')) return { ok: false, reason: `${model.name} has no penalty term, so no λ to set` };
+  const name = model.lambdaParam ?? 'λ';
+  return { ok: false, reason: `λ (${name}) is not a literal in this file (it is set at run time or imported): set it where it is assigned` };
+}
+
+/** The literal for `value`, in the style of the one it replaces (`1.0` → `10.0`, `1e-3` stays exponential). */
+export function formatLambdaLiteral(value: number, previous: string): string {
+  let s = Number.parseFloat(value.toPrecision(6)).toString();
+  if (/[eE]/.test(previous) && value !== 0 && !/e/.test(s)) s = Number.parseFloat(value.toPrecision(6)).toExponential().replace('e+', 'e');
+  if (/[.eE]/.test(previous) && !/[.eE]/.test(s)) s += '.0';
+  return s;
+}
+
+/** The edits that write `value` where λ lives, or the reason they cannot. */
+export function lambdaEdits(model: LossModel, source: string, value: number): { ok: true; edits: TextEdit[]; where: string; previous: number } | { ok: false; reason: string } {
+  if (!Number.isFinite(value)) return { ok: false, reason: `λ = ${value} is not a finite number` };
+  const found = findLambdaSite(model, source);
+  if (!found.ok) return found;
+  const { site } = found;
+  const newText = formatLambdaLiteral(value, site.literal);
+  return { ok: true, edits: site.ranges.map((range) => ({ range, newText })), where: site.where, previous: site.value };
+}
+
+/** `source` with λ set to `value` (the CLI's --write), or the reason it cannot be. */
+export function writeLambda(model: LossModel, source: string, value: number): { ok: true; text: string; where: string } | { ok: false; reason: string } {
+  const edits = lambdaEdits(model, source, value);
+  return edits.ok ? { ok: true, text: applyEdits(source, edits.edits), where: edits.where } : edits;
+}
+
+function site(text: SourceText, start: number, literal: string, where: string): LambdaLocation {
+  const value = parseLiteral(literal);
+  if (value === undefined) return { ok: false, reason: `${where} is \`${literal}\`, not a number literal` };
+  return { ok: true, site: { ranges: [text.range(start, start + literal.length)], literal, value, where } };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
