@@ -47,9 +47,12 @@ function runGradNorm(
 ): Scalar {
   const { tf, model } = o;
   const params = o.readsWeights ? model.runParameters(k) : [];
-  const grads = tf.grads((z: Tensor, ...weights: Tensor[]) =>
-    piece(o.losses[k]!(yb, model.activate(z), o.readsWeights ? { weights } : undefined)),
-  )([runLogits[k]!, ...params]);
+  // tf.grads refuses an input the value does not depend on (the base loss does not read the weights, a weight
+  // penalty not the logits): every input is joined by a zero term, so its gradient is a zero, not an error.
+  const grads = tf.grads((z: Tensor, ...weights: Tensor[]) => {
+    const value = piece(o.losses[k]!(yb, model.activate(z), o.readsWeights ? { weights } : undefined));
+    return tf.add(value, tf.mul(0, tf.addN([z, ...weights].map((x) => tf.sum(x))))) as Scalar;
+  })([runLogits[k]!, ...params]);
   const dLogits = runLogits.map((z, j) => (j === k ? (grads[0] as Tensor2D) : (tf.zerosLike(z) as Tensor2D)));
   let varGrads = model.backward(cache, dLogits);
   if (o.readsWeights) {
