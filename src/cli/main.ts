@@ -6,6 +6,7 @@ type Entry = (argv: readonly string[]) => Promise<number> | number;
 // `require` with a literal path: esbuild bundles the module but evaluates it only when the command runs.
 const commands: Record<string, { summary: string; load: () => unknown }> = {
   check: { summary: 'check loss functions for constraint mistakes (CI, pre-commit)', load: () => require('./check') },
+  sweep: { summary: 'sweep λ, judge each run against its constraints, recommend one (--write applies it)', load: () => require('./sweep') },
   train: { summary: 'trial-train a loss with several λ values on TensorFlow.js', load: () => require('./train') },
 };
 

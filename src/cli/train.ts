@@ -126,14 +126,14 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | 'help' {
 }
 
 /** The trainer next to this bundle (dist/trainer.js), or its source when running under tsx. */
-function trainerPath(): string {
+export function trainerPath(): string {
   const bundled = join(__dirname, 'trainer.js');
   if (!__filename.endsWith('.ts') && existsSync(bundled)) return bundled;
   return join(__dirname, '..', 'trainer', 'main.ts');
 }
 
 /** The folder with the tree-sitter grammars: dist/wasm next to the bundle, else the front end's own default. */
-function grammarsDir(): string | undefined {
+export function grammarsDir(): string | undefined {
   const dir = join(__dirname, 'wasm');
   return existsSync(join(dir, 'tree-sitter.wasm')) ? dir : undefined;
 }
@@ -240,14 +240,14 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
 /** E4's dispatcher calls `run`. */
 export const run = runTrain;
 
-interface FoundLoss {
+export interface FoundLoss {
   model: LossModel;
   /** The notebook cell it is in (1-based); its lines count from the top of the cell. */
   cell?: number;
 }
 
 /** The losses of a source file, or of each code cell of a notebook (read as the editor reads cells); where it stops parsing. */
-function findLosses(file: string, language: SourceLanguage): { losses: FoundLoss[]; brokenAt?: string } | string {
+export function findLosses(file: string, language: SourceLanguage): { losses: FoundLoss[]; brokenAt?: string } | string {
   const text = readFileSync(file, 'utf8');
   if (!isNotebookPath(file)) {
     const analysis = analyzeSource(text, language, file);
@@ -268,7 +268,7 @@ function findLosses(file: string, language: SourceLanguage): { losses: FoundLoss
   return { losses, ...(brokenAt ? { brokenAt } : {}) };
 }
 
-function pickModel(losses: FoundLoss[], name: string | undefined): FoundLoss | string {
+export function pickModel(losses: FoundLoss[], name: string | undefined): FoundLoss | string {
   if (losses.length === 0) return 'no loss function found (a function taking (y_true, y_pred) or (pred, target) that returns a loss)';
   if (!name) return losses[0]!;
   const found = losses.find((l) => l.model.name === name);

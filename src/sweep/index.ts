@@ -6,3 +6,4 @@ export * from './gradRatio';
 export * from './pareto';
 export * from './recommend';
 export * from './tolerance';
+export * from './collect';
