@@ -20,6 +20,7 @@ export interface LossLabConfig {
     backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
     tfjsNodePath: string;
   };
+  sweep: { count: number; decades: number; tolerance: number };
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): LossLabConfig {
@@ -44,6 +45,11 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLabConfig {
       seed: c.get('training.seed', 42),
       backend: c.get('training.backend', 'auto'),
       tfjsNodePath: c.get('training.tfjsNodePath', ''),
+    },
+    sweep: {
+      count: c.get('sweep.count', 9),
+      decades: c.get('sweep.decades', 4),
+      tolerance: c.get('sweep.tolerance', 0.01),
     },
   };
 }

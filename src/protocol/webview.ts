@@ -10,12 +10,14 @@ export const PanelState = z.object({
   history: z.array(TrainerToHost),
   /** When the trial started (ms since 1970): which of two saved copies is the later trial. Absent in old states. */
   trial: z.number().optional(),
+  /** A λ sweep (or any trial judged as one): the tolerance ε for penalties whose constraint has none (lossLab.sweep.tolerance). */
+  sweep: z.object({ tolerance: z.number().min(0) }).optional(),
 });
 export type PanelState = z.infer<typeof PanelState>;
 
 export const HostToWebview = z.discriminatedUnion('type', [
   /** A new trial begins: clear the charts. */
-  z.object({ type: z.literal('reset'), title: z.string(), trial: z.number().optional() }),
+  z.object({ type: z.literal('reset'), title: z.string(), trial: z.number().optional(), sweep: z.object({ tolerance: z.number().min(0) }).optional() }),
   z.object({ type: z.literal('trainer'), message: TrainerToHost }),
   /** Restore after a window reload (from the WebviewPanelSerializer). */
   z.object({ type: z.literal('restore'), state: PanelState }),
@@ -28,6 +30,10 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('rerun') }),
+  /** "Sweep λ" for the loss the panel shows. */
+  z.object({ type: z.literal('sweep') }),
+  /** "Use λ = x": write this λ into the shown loss's code. */
+  z.object({ type: z.literal('use-lambda'), lambda: z.number().finite() }),
   /** "Show in code" from an error banner. Lines are 1-based. */
   z.object({ type: z.literal('reveal'), file: z.string().max(4096).optional(), line: z.number().int().min(1).max(10_000_000) }),
   /** Export: the webview renders, the host asks where to save. PNG arrives as a data URL. */

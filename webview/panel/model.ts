@@ -2,6 +2,7 @@
 // holds one step-indexed array per series (uPlot's aligned-data layout: x is the step, gaps are null).
 import { compactHistory, MAX_SAVED_POINTS } from '../../src/editor/training/history';
 import type { HostToWebview, PanelState, RunSpec, RunSummary, StepMetrics, TrainerToHost } from '../../src/protocol';
+import { DEFAULT_TOLERANCE, SweepCollector, type SweepResult } from '../../src/sweep';
 import { violationMetrics } from '../../src/templates/violations';
 
 export type Value = number | null;
@@ -62,17 +63,24 @@ export class PanelModel {
   trial: number | undefined;
   /** Bumped on every data change: caches keyed by it know when to recompute. */
   version = 0;
+  /** The trial read as a sweep (src/sweep): the same reading the host and the CLI make. */
+  collector = new SweepCollector();
+  /** ε for penalties whose constraint has none (lossLab.sweep.tolerance, from the host). */
+  sweepTolerance = DEFAULT_TOLERANCE;
+  private sweepCache: { version: string; result: SweepResult } | undefined;
 
   apply(msg: HostToWebview): Change {
     switch (msg.type) {
       case 'reset':
         this.clear(msg.title);
         this.trial = msg.trial;
+        this.sweepTolerance = msg.sweep?.tolerance ?? DEFAULT_TOLERANCE;
         this.status = 'starting';
         return 'reset';
       case 'restore':
         this.clear(msg.state.title);
         this.trial = msg.state.trial;
+        this.sweepTolerance = msg.state.sweep?.tolerance ?? DEFAULT_TOLERANCE;
         for (const m of msg.state.history) this.applyTrainer(m);
         return 'reset';
       case 'trainer':
@@ -86,7 +94,12 @@ export class PanelModel {
   }
 
   state(): PanelState {
-    return { title: this.title, history: this.history, ...(this.trial !== undefined ? { trial: this.trial } : {}) };
+    return {
+      title: this.title,
+      history: this.history,
+      ...(this.trial !== undefined ? { trial: this.trial } : {}),
+      sweep: { tolerance: this.sweepTolerance },
+    };
   }
 
   /** Points in `history` since it was last compacted (about). */
@@ -106,11 +119,26 @@ export class PanelModel {
     this.exitMessage = undefined;
     this.history = [];
     this.historyPoints = 0;
+    this.collector = new SweepCollector();
+    this.sweepCache = undefined;
     this.version++;
+  }
+
+  /** Whether the runs ended and can be judged as a sweep: a penalty, and at least one run. */
+  get sweepReady(): boolean {
+    return ['done', 'stopped'].includes(this.status) && this.penaltyTerms.length > 0 && this.runs.length > 0;
+  }
+
+  /** Feasibility, front and recommendation of the ended runs (cached per data version and status). */
+  sweepResult(): SweepResult {
+    const key = `${this.version}:${this.status}:${this.sweepTolerance}`;
+    if (this.sweepCache?.version !== key) this.sweepCache = { version: key, result: this.collector.analyse({ tolerance: this.sweepTolerance }) };
+    return this.sweepCache.result;
   }
 
   applyTrainer(m: TrainerToHost): Change {
     if (m.type !== 'log') this.history.push(m);
+    this.collector.add(m);
     switch (m.type) {
       case 'ready':
         this.pid = m.pid;

@@ -6,6 +6,7 @@ import { LineChart, TradeoffChart, formatNumber, formatRate } from './chartView'
 import type { HostChannel } from './host';
 import { type Change, PanelModel, type PanelError, summaryRows, textSummary, toCsv, tradeoffPoints, violationHeading } from './model';
 import { chartSpecs } from './series';
+import { SweepView } from './sweepView';
 import { type ChartTheme, onThemeChange, readTheme } from './theme';
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
@@ -59,6 +60,11 @@ export class PanelView {
   private readonly progressText = el('span', { id: 'progress-text' }, '');
   private readonly stopButton = vsc('vscode-button', { id: 'stop', disabled: '' }, 'Stop');
   private readonly rerunButton = vsc('vscode-button', { id: 'rerun', secondary: '', disabled: '' }, 'Re-run');
+  private readonly sweepButton = vsc('vscode-button', { id: 'sweep-lambda', secondary: '', disabled: '' }, 'Sweep λ');
+  private readonly sweep = new SweepView({
+    useLambda: (lambda) => this.host.send({ type: 'use-lambda', lambda }),
+    focus: (runId) => this.focusRun(runId),
+  });
   private readonly csvButton = vsc('vscode-button', { id: 'export-csv', secondary: '' }, 'Export CSV');
   private readonly pngButton = vsc('vscode-button', { id: 'export-png', secondary: '' }, 'Export PNG');
   private readonly errors = el('section', { id: 'errors', 'aria-label': 'Errors' });
@@ -84,6 +90,7 @@ export class PanelView {
     onThemeChange(() => this.restyle());
     new ResizeObserver(() => {
       for (const c of this.charts) c.resize();
+      this.sweep.resize();
     }).observe(this.chartsHost);
   }
 
@@ -98,7 +105,7 @@ export class PanelView {
       labelled('Trainer pid', this.pid),
     );
     const actions = el('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Training actions' });
-    actions.append(this.stopButton, this.rerunButton, this.csvButton, this.pngButton);
+    actions.append(this.stopButton, this.rerunButton, this.sweepButton, this.csvButton, this.pngButton);
     header.append(this.title, meta, this.progress, actions);
 
     const controls = el('section', { class: 'controls', 'aria-label': 'Chart options' });
@@ -120,12 +127,14 @@ export class PanelView {
     this.summary.append(table, this.tradeoffHost);
     this.tradeoff = new TradeoffChart(this.tradeoffHost);
 
-    root.append(header, this.errors, controls, this.empty, this.chartsHost, this.summary, this.live);
+    // The answer (recommendation, front, table) on top; the curves below.
+    root.append(header, this.errors, this.sweep.section, controls, this.empty, this.chartsHost, this.summary, this.live);
   }
 
   private wire(): void {
     this.stopButton.addEventListener('click', () => this.host.send({ type: 'stop' }));
     this.rerunButton.addEventListener('click', () => this.host.send({ type: 'rerun' }));
+    this.sweepButton.addEventListener('click', () => this.host.send({ type: 'sweep' }));
     this.csvButton.addEventListener('click', () => this.host.send({ type: 'export', format: 'csv', data: toCsv(this.model) }));
     this.pngButton.addEventListener('click', () => {
       const png = this.renderPng();
@@ -182,6 +191,7 @@ export class PanelView {
     if (structure || data) this.updateCharts();
     this.updateHeader();
     this.updateSummary();
+    this.sweep.update(this.model, this.theme);
     this.updateLive(structure);
     this.saveState();
     this.framesDrawn++;
@@ -225,6 +235,21 @@ export class PanelView {
       if (run) box.style.setProperty('--run-colour', this.theme.runs[run.index % this.theme.runs.length]);
     }
     if (!this.summary.hidden) this.tradeoff?.render(tradeoffPoints(this.model), this.theme);
+    this.sweep.update(this.model, this.theme);
+  }
+
+  /** A clicked point of the front: only that run's curves (undefined: every run again). */
+  private focusRun(runId: string | undefined): void {
+    for (const run of this.model.runs) {
+      const visible = runId === undefined || run.spec.id === runId;
+      if (visible) this.hiddenRuns.delete(run.spec.id);
+      else this.hiddenRuns.add(run.spec.id);
+      for (const c of this.charts) c.setRunVisible(run.spec.id, visible);
+    }
+    for (const box of this.runToggles.querySelectorAll<HTMLElement>('.run-toggle')) {
+      toggleAttr(box, 'checked', !this.hiddenRuns.has(box.dataset.run ?? ''));
+      (box as unknown as { checked: boolean }).checked = !this.hiddenRuns.has(box.dataset.run ?? '');
+    }
   }
 
   private updateHeader(): void {
@@ -245,6 +270,7 @@ export class PanelView {
     const running = m.status === 'running' || m.status === 'starting';
     toggleAttr(this.stopButton, 'disabled', !running);
     toggleAttr(this.rerunButton, 'disabled', running || m.title === '');
+    toggleAttr(this.sweepButton, 'disabled', running || m.title === '' || (m.started !== undefined && m.penaltyTerms.length === 0));
     this.renderErrors();
   }
 
@@ -321,7 +347,11 @@ export class PanelView {
 
   /** Every chart stacked into one image, on the theme's background. */
   private renderPng(): string | undefined {
-    const parts = [...this.charts.map((c) => ({ title: c.spec.title, canvas: c.canvas })), ...(this.summary.hidden ? [] : [{ title: 'Trade-off', canvas: this.tradeoff?.canvas }])]
+    const parts = [
+      ...(this.model.sweepReady ? [{ title: 'Pareto front', canvas: this.sweep.canvas }] : []),
+      ...this.charts.map((c) => ({ title: c.spec.title, canvas: c.canvas })),
+      ...(this.summary.hidden ? [] : [{ title: 'Trade-off', canvas: this.tradeoff?.canvas }]),
+    ]
       .filter((p): p is { title: string; canvas: HTMLCanvasElement } => p.canvas !== undefined);
     if (parts.length === 0) return undefined;
     const ratio = window.devicePixelRatio || 1;

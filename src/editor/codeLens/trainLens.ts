@@ -27,15 +27,24 @@ class TrainLensProvider implements vscode.CodeLensProvider {
         return []; // the service logs why (parsers not loaded, …)
       }
     }
-    return analysis.models.map((model) => {
+    return analysis.models.flatMap((model) => {
       const r = model.nameRange;
+      const range = new vscode.Range(r.startLine, r.startCol, r.endLine, r.endCol);
       const args: TrainArgs = { uri: document.uri.toString(), modelId: model.id };
-      return new vscode.CodeLens(new vscode.Range(r.startLine, r.startCol, r.endLine, r.endCol), {
+      const train = new vscode.CodeLens(range, {
         title: '▶ Train with constraint',
         tooltip: `Train ${model.name} with several λ side by side and watch the loss and constraint terms live`,
         command: 'lossLab.train',
         arguments: [args],
       });
+      if (!model.terms.some((t) => t.role === 'penalty')) return [train];
+      const sweep = new vscode.CodeLens(range, {
+        title: 'Sweep λ',
+        tooltip: `Train ${model.name} for a grid of λ around |L|/|P|, judge each run against its constraints and recommend one`,
+        command: 'lossLab.sweep',
+        arguments: [args],
+      });
+      return [train, sweep];
     });
   }
 

@@ -16,6 +16,15 @@ import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
 import { cellNumber, describeWhere } from './where';
 import { buildTrialSpec } from '../../trial/spec';
+import { DEFAULT_TOLERANCE, SweepCollector } from '../../sweep';
+import { Recommendations, useLambda } from './useLambda';
+
+/** The trainer's sweep request from the lossLab.sweep settings (clamped to what the protocol accepts). */
+function sweepSpec(s: { count: number; decades: number }, codeLambda: number | undefined) {
+  const count = Math.min(25, Math.max(1, Math.round(Number.isFinite(s.count) ? s.count : 9)));
+  const decades = Math.min(12, Number.isFinite(s.decades) && s.decades > 0 ? s.decades : 4);
+  return { count, decades, ...(codeLambda !== undefined ? { codeLambda } : {}) };
+}
 
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
 const STOP_GRACE_MS = 3000;
@@ -60,6 +69,8 @@ export class TrainingController implements vscode.Disposable {
   private lastSave = 0;
   private readonly store: TrialStore;
   private readonly indicators = new TrialIndicators();
+  /** Each loss's last recommended λ (the code action at the loss offers it). */
+  readonly recommendations = new Recommendations();
 
   constructor(private readonly ctx: Ctx) {
     this.store = new TrialStore(ctx.extension.storageUri?.fsPath, ctx.extension.workspaceState, (m) => ctx.output.warn(m));
@@ -77,8 +88,8 @@ export class TrainingController implements vscode.Disposable {
     return this.running ? this.trial?.trainer.pid : undefined;
   }
 
-  async train(args?: unknown): Promise<void> {
-    this.ctx.output.info(`Train with Constraint${args ? ` (${JSON.stringify(args)})` : ''}`);
+  async train(args?: unknown, mode: 'train' | 'sweep' = 'train'): Promise<void> {
+    this.ctx.output.info(`${mode === 'sweep' ? 'Sweep λ' : 'Train with Constraint'}${args ? ` (${JSON.stringify(args)})` : ''}`);
     const picked = await pickLoss(this.ctx, args);
     if (!picked) return;
     const { document, model } = picked;
@@ -95,7 +106,12 @@ export class TrainingController implements vscode.Disposable {
     }
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const sourceFile = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
-    const settings = readConfig(document.uri).training;
+    const config = readConfig(document.uri);
+    const settings = mode === 'sweep' ? { ...config.training, lambdas: [0], includeCodeLambda: true } : config.training;
+    if (mode === 'sweep' && !model.terms.some((t) => t.role === 'penalty')) {
+      void vscode.window.showInformationMessage(`Loss Lab: ${model.name} has no penalty term, so there is no λ to sweep.`);
+      return;
+    }
     const built = buildTrialSpec(model, settings, {
       sourceFile,
       workspaceDir: folder?.uri.fsPath ?? (sourceFile ? dirname(sourceFile) : undefined),
@@ -106,22 +122,24 @@ export class TrainingController implements vscode.Disposable {
       if (open) void vscode.commands.executeCommand('workbench.action.openSettings', 'lossLab.training');
       return;
     }
+    const spec = mode === 'sweep' ? { ...built.spec, sweep: sweepSpec(config.sweep, built.codeLambda) } : built.spec;
     const title = `${model.name} · ${describeWhere(document.uri, model.nameRange.startLine + 1)}`;
     const trainArgs: TrainArgs = { uri: document.uri.toString(), modelId: model.id };
     this.lastArgs = trainArgs;
     const startedAt = Date.now();
-    this.state = { title, history: [], trial: startedAt };
+    const sweep = { tolerance: config.sweep.tolerance };
+    this.state = { title, history: [], trial: startedAt, sweep };
     this.showPanel(title);
-    this.panel?.post({ type: 'reset', title, trial: startedAt });
+    this.panel?.post({ type: 'reset', title, trial: startedAt, sweep });
 
     const generation = ++this.generation;
-    const runs = built.spec.runs.map((r) => r.lambda).join(', ');
-    this.ctx.output.info(`Training ${title}: λ = ${runs}, ${built.spec.steps} steps, dataset ${JSON.stringify(built.spec.dataset)}`);
+    const runs = spec.sweep ? `a grid of ${spec.sweep.count} over ${spec.sweep.decades} decades around |L|/|P|, plus ${spec.runs.map((r) => r.lambda).join(', ')}` : spec.runs.map((r) => r.lambda).join(', ');
+    this.ctx.output.info(`Training ${title}: λ = ${runs}, ${spec.steps} steps, dataset ${JSON.stringify(spec.dataset)}`);
     const trainerPath = vscode.Uri.joinPath(this.ctx.distUri, 'trainer.js').fsPath;
     let trainer: TrainerHandle;
     try {
       trainer = launchTrainer(
-        built.spec,
+        spec,
         trainerPath,
         {
           onMessage: (m) => this.onTrainerMessage(generation, m),
@@ -143,7 +161,7 @@ export class TrainingController implements vscode.Disposable {
     this.ctx.output.info(`Trainer started, pid ${trainer.pid}`);
     this.trial = {
       generation, trainer, model, document: document.uri, args: trainArgs, startedAt: Date.now(),
-      steps: built.spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), keptPoints: 0,
+      steps: spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), keptPoints: 0,
     };
     const trial = this.trial;
     this.indicators.start(this.progressOf(trial), () => {
@@ -227,6 +245,13 @@ export class TrainingController implements vscode.Disposable {
       case 'rerun':
         await this.rerun();
         return;
+      case 'sweep':
+        if (this.running) return;
+        if (this.lastArgs) await this.train(this.lastArgs, 'sweep');
+        return;
+      case 'use-lambda':
+        if (this.lastArgs) await useLambda(this.ctx, { ...this.lastArgs, uri: String(this.lastArgs.uri), lambda: m.lambda });
+        return;
       case 'reveal':
         await this.reveal(m.file, m.line);
         return;
@@ -284,6 +309,7 @@ export class TrainingController implements vscode.Disposable {
       case 'done':
         this.ctx.output.info(`Training done in ${m.wallSeconds.toFixed(1)} s`);
         trial.ended = true;
+        this.recommend(trial);
         this.finish(trial);
         break;
     }
@@ -344,6 +370,17 @@ export class TrainingController implements vscode.Disposable {
     this.generation++;
     trial.trainer.kill();
     this.finish(trial);
+  }
+
+  /** The trial read as a sweep: its recommendation is what "Use λ" at the loss offers (the panel shows the same). */
+  private recommend(trial: Trial): void {
+    if (!trial.model.terms.some((t) => t.role === 'penalty')) return;
+    const collector = new SweepCollector();
+    for (const m of this.state.history) collector.add(m);
+    const rec = collector.analyse({ tolerance: this.state.sweep?.tolerance ?? DEFAULT_TOLERANCE }).recommendation;
+    if (!rec) return;
+    this.recommendations.set(trial.args, rec.lambda, rec.feasible);
+    this.ctx.output.info(`${rec.feasible ? 'Recommended' : 'Closest to feasible'}: λ = ${rec.lambda}. ${rec.headline}`);
   }
 
   private finish(trial: Trial): void {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { TrainingController } from './controller';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './trainingPanel';
+import { UseLambdaActions, useLambda } from './useLambda';
 
 export function registerTraining(ctx: Ctx): void {
   const controller = new TrainingController(ctx);
@@ -20,6 +21,22 @@ export function registerTraining(ctx: Ctx): void {
         if (choice) ctx.output.show(true);
       }
     }),
+    vscode.commands.registerCommand('lossLab.sweep', async (args?: unknown) => {
+      try {
+        await controller.train(args, 'sweep');
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        ctx.output.error(`Sweep λ failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
+        const choice = await vscode.window.showErrorMessage(`Loss Lab: could not start the sweep: ${message}`, 'Show Output');
+        if (choice) ctx.output.show(true);
+      }
+    }),
+    vscode.commands.registerCommand('lossLab.useLambda', (args?: unknown) => useLambda(ctx, args)),
+    vscode.languages.registerCodeActionsProvider(
+      ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map((language) => ({ language })),
+      new UseLambdaActions(ctx, controller.recommendations),
+      { providedCodeActionKinds: UseLambdaActions.providedCodeActionKinds },
+    ),
     vscode.commands.registerCommand('lossLab.stopTraining', () => controller.stop()),
     vscode.commands.registerCommand('lossLab.showOutput', () => ctx.output.show()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {

@@ -1,0 +1,210 @@
+// The answer on top of the panel when the runs end: the recommendation with its reasons and "Use λ = x", the Pareto
+// front (validation base loss against violation, log axes when the values span decades, the front joined and
+// marked, infeasible runs grey, the recommended run ringed; hover names a point, click focuses its curves), and
+// one row per λ with feasibility in words and icons. While a sweep trains, only the grid and why.
+import uPlot from 'uplot';
+import { fmt, type RunVerdict, type SweepResult } from '../../src/sweep';
+import type { PanelModel } from './model';
+import type { ChartTheme } from './theme';
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+const button = (text: string, attrs: Record<string, string> = {}) => {
+  const b = document.createElement('vscode-button');
+  for (const [k, v] of Object.entries(attrs)) b.setAttribute(k, v);
+  b.textContent = text;
+  return b;
+};
+
+/** Log axes when the positive values span at least two decades. */
+export function useLog(values: number[]): boolean {
+  if (values.length < 2 || values.some((v) => !(v > 0))) return false;
+  return Math.max(...values) / Math.min(...values) >= 100;
+}
+
+const gradCell = (r: RunVerdict): string => {
+  const word = (v?: string) => (v && v !== 'balanced' ? ` (${v})` : '');
+  if (r.grad.start === undefined && r.grad.end === undefined) return '—';
+  return `${fmt(r.grad.start)}${word(r.grad.startVerdict)} → ${fmt(r.grad.end)}${word(r.grad.endVerdict)}`;
+};
+
+export interface SweepViewEvents {
+  useLambda: (lambda: number) => void;
+  /** A point was clicked: show only this run's curves (undefined: all again). */
+  focus: (runId: string | undefined) => void;
+}
+
+export class SweepView {
+  readonly section = el('section', { id: 'sweep', 'aria-label': 'Choose λ', hidden: '' });
+  private readonly grid = el('p', { id: 'sweep-grid', hidden: '' });
+  private readonly answer = el('div', { id: 'sweep-answer', hidden: '' });
+  private readonly headline = el('p', { id: 'recommendation', role: 'status' });
+  private readonly reasons = el('ul', { id: 'recommendation-reasons' });
+  private readonly useButton = button('Use λ', { id: 'use-recommended' });
+  private readonly frontHost = el('figure', { id: 'pareto', class: 'chart', tabindex: '0' });
+  private readonly hover = el('p', { id: 'pareto-hover', class: 'hover' }, 'Hover a point for its λ and numbers; click it to show only its curves.');
+  private readonly tableBody = el('tbody');
+  private readonly tableHead = el('tr');
+  private plot: uPlot | undefined;
+  private key = '';
+  private focused: string | undefined;
+  private recommended: number | undefined;
+
+  constructor(private readonly events: SweepViewEvents) {
+    const table = el('table', { id: 'sweep-table' });
+    const head = el('thead');
+    head.append(this.tableHead);
+    table.append(el('caption', {}, 'Runs judged against the constraints (validation split)'), head, this.tableBody);
+    this.frontHost.append(el('figcaption', {}, 'Pareto front: validation base loss against violation, one point per λ'));
+    const plotHost = el('div', { class: 'plot' });
+    this.frontHost.append(plotHost, this.hover);
+    const actions = el('div', { class: 'actions' });
+    actions.append(this.useButton);
+    this.answer.append(this.headline, this.reasons, actions, this.frontHost, table);
+    this.section.append(this.grid, this.answer);
+    this.useButton.addEventListener('click', () => {
+      if (this.recommended !== undefined) this.events.useLambda(this.recommended);
+    });
+  }
+
+  update(model: PanelModel, theme: ChartTheme): void {
+    const grid = model.started?.grid;
+    this.grid.hidden = !grid;
+    if (grid) this.grid.textContent = `Grid: ${model.runs.length} λ values centred on ${fmt(grid.centre)} — ${grid.reason}.`;
+    const ready = model.sweepReady;
+    this.answer.hidden = !ready;
+    this.section.hidden = !grid && !ready;
+    if (!ready) {
+      this.key = '';
+      return;
+    }
+    const result = model.sweepResult();
+    const key = JSON.stringify([result.runs.map((r) => [r.runId, r.valLoss, r.violation, r.feasible]), result.recommendation?.runId, theme.foreground]);
+    if (key === this.key) return;
+    this.key = key;
+    this.renderAnswer(result);
+    this.renderTable(model, result);
+    this.renderFront(result, theme);
+  }
+
+  private renderAnswer(result: SweepResult): void {
+    const rec = result.recommendation;
+    this.recommended = rec?.lambda;
+    this.headline.textContent = rec ? `${rec.feasible ? '✓' : '⚠'} ${rec.headline}` : 'No recommendation: no run finished with measured values.';
+    this.headline.dataset.feasible = String(!!rec?.feasible);
+    const items = [...(rec?.reasons ?? []), ...(rec?.tryNext.length ? [`Try: ${rec.tryNext.join('; ')}`] : [])];
+    const tolerances = result.constraints.map((c) => `'${c.label}' is met when ≤ ${fmt(c.epsilon)} (${c.source})`);
+    this.reasons.replaceChildren(...[...items, ...tolerances].map((t) => el('li', {}, t)));
+    this.useButton.textContent = rec ? `Use λ = ${fmt(rec.lambda)}` : 'Use λ';
+    if (rec) this.useButton.removeAttribute('disabled');
+    else this.useButton.setAttribute('disabled', '');
+  }
+
+  private renderTable(model: PanelModel, result: SweepResult): void {
+    const many = result.constraints.length > 1;
+    const perConstraint = result.constraints.flatMap((c) => {
+      const tag = many ? ` (${c.label})` : '';
+      return [`Violation${tag}`, `Feasible${tag}`, 'Last 20% feasible', 'Feasible from step'];
+    });
+    this.tableHead.replaceChildren(...['λ', 'Validation base loss', ...perConstraint, '‖λ∇P‖/‖∇L‖ start → end', 'Front', ''].map((h) => el('th', { scope: 'col' }, h)));
+    const rec = result.recommendation?.runId;
+    this.tableBody.replaceChildren(
+      ...result.runs.map((r) => {
+        const tr = el('tr', { 'data-run': r.runId, 'data-feasible': String(r.feasible) });
+        if (r.runId === rec) tr.classList.add('recommended');
+        const label = model.run(r.runId)?.spec.label ?? `λ = ${fmt(r.lambda)}`;
+        const use = button(`Use λ = ${fmt(r.lambda)}`, { secondary: '', class: 'use-lambda', 'data-lambda': String(r.lambda) });
+        use.addEventListener('click', () => this.events.useLambda(r.lambda));
+        tr.append(
+          el('th', { scope: 'row' }, `${label}${r.runId === rec ? ' ★ recommended' : ''}`),
+          el('td', {}, fmt(r.valLoss)),
+          ...r.constraints.flatMap((c) => [
+            el('td', {}, fmt(c.finalViolation)),
+            el('td', { class: c.feasible ? 'ok' : 'bad' }, c.feasible ? '✓ feasible' : '✗ not feasible'),
+            el('td', {}, `${Math.round(c.feasibleShare * 100)}%`),
+            el('td', {}, c.firstFeasibleStep === undefined ? '—' : String(c.firstFeasibleStep)),
+          ]),
+          el('td', {}, gradCell(r)),
+          el('td', {}, r.onFront ? '◆ on the front' : ''),
+          el('td', {}, ''),
+        );
+        tr.lastElementChild!.append(use);
+        return tr;
+      }),
+    );
+  }
+
+  private renderFront(result: SweepResult, theme: ChartTheme): void {
+    this.plot?.destroy();
+    this.plot = undefined;
+    const runs = result.runs.filter((r) => r.valLoss !== undefined && r.violation !== undefined).sort((a, b) => a.violation! - b.violation!);
+    const plotHost = this.frontHost.querySelector('.plot') as HTMLElement;
+    this.frontHost.setAttribute(
+      'aria-label',
+      `Pareto front. ${runs.map((r) => `λ = ${fmt(r.lambda)}: loss ${fmt(r.valLoss)}, violation ${fmt(r.violation)}, ${r.feasible ? 'feasible' : 'not feasible'}${r.onFront ? ', on the front' : ''}`).join('; ')}`,
+    );
+    if (runs.length === 0) return;
+    const xs = runs.map((r) => r.violation!);
+    const ys = runs.map((r) => r.valLoss!);
+    const only = (keep: (r: RunVerdict) => boolean) => runs.map((r) => (keep(r) ? r.valLoss! : null));
+    const recId = result.recommendation?.runId;
+    const accent = theme.runs[0]!;
+    const logX = useLog(xs);
+    const logY = useLog(ys);
+    const scatter = { paths: () => null } as unknown as Partial<uPlot.Series>;
+    this.plot = new uPlot(
+      {
+        width: Math.max(240, plotHost.clientWidth || 600),
+        height: 240,
+        scales: { x: { time: false, distr: logX ? 3 : 1 }, y: { distr: logY ? 3 : 1 } },
+        axes: [
+          { stroke: theme.foreground, grid: { stroke: theme.grid }, label: `violation${result.normalised ? ' / ε (worst)' : ''} (validation)${logX ? ', log' : ''}` },
+          { stroke: theme.foreground, grid: { stroke: theme.grid }, label: `base loss (validation)${logY ? ', log' : ''}` },
+        ],
+        legend: { show: false },
+        cursor: { points: { show: false } },
+        series: [
+          {},
+          { label: 'not feasible', stroke: theme.muted, ...scatter, points: { show: true, size: 9, width: 2, stroke: theme.muted, fill: theme.background } },
+          { label: 'feasible', stroke: accent, ...scatter, points: { show: true, size: 9, width: 2, stroke: accent, fill: accent } },
+          { label: 'Pareto front', stroke: accent, width: 2, spanGaps: true, points: { show: true, size: 13, width: 2, stroke: accent, fill: 'transparent' } },
+          { label: 'recommended', stroke: theme.foreground, ...scatter, points: { show: true, size: 19, width: 3, stroke: theme.foreground, fill: 'transparent' } },
+        ],
+        hooks: {
+          setCursor: [
+            (u) => {
+              const i = u.cursor.idx;
+              const r = i === null || i === undefined ? undefined : runs[i];
+              this.hover.textContent = r
+                ? `λ = ${fmt(r.lambda)}: validation base loss ${fmt(r.valLoss)}, violation ${fmt(r.violation)}, ${r.feasible ? 'feasible' : 'not feasible'}${r.onFront ? ', on the front' : ''}${r.runId === recId ? ', recommended' : ''}`
+                : this.hover.textContent;
+            },
+          ],
+        },
+      },
+      [xs, only((r) => !r.feasible), only((r) => r.feasible), only((r) => r.onFront), only((r) => r.runId === recId)] as uPlot.AlignedData,
+      plotHost,
+    );
+    const plot = this.plot;
+    plot.over.addEventListener('click', () => {
+      const i = plot.cursor.idx;
+      const r = i === null || i === undefined ? undefined : runs[i];
+      this.focused = r && r.runId !== this.focused ? r.runId : undefined;
+      this.events.focus(this.focused);
+      this.hover.textContent = this.focused ? `Showing the curves of λ = ${fmt(r!.lambda)} only; click it again to show all.` : 'Showing every run.';
+    });
+  }
+
+  get canvas(): HTMLCanvasElement | undefined {
+    return this.plot?.ctx.canvas;
+  }
+
+  resize(): void {
+    const host = this.frontHost.querySelector('.plot') as HTMLElement | null;
+    if (this.plot && host?.clientWidth) this.plot.setSize({ width: host.clientWidth, height: 240 });
+  }
+}
