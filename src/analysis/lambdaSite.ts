@@ -4,7 +4,7 @@
 // the scope did not resolve (`LAMBDA = 0.1`, `const LAMBDA = tf.scalar(0.1)`), or a literal weight
 // (`ce + 0.3 * p`). The first place in that order that holds a number literal wins: it is the one that sets
 // the λ the loss runs with. Anything else is refused with a reason the user can act on.
-import type { LossModel, SourceRange } from './ir';
+import type { LossModel, ParamOrigin, SourceRange } from './ir';
 import { applyEdits } from './fixes/apply';
 import { SourceText } from './fixes/text';
 import type { TextEdit } from './fixes/types';
@@ -45,9 +45,10 @@ const boundByCall: Finder = (model, text) => {
   return site(text, start, m[1]!, `the argument ${key}= of the call on line ${line(usage.range)}`);
 };
 
-const originNames: Record<string, string> = {
+const originNames: Record<ParamOrigin, string> = {
   argument: 'the default of',
   factory: 'the factory default of',
+  closure: 'the enclosing value of',
   'module-constant': 'the module constant',
   'class-attribute': 'the class attribute',
   constructor: 'the constructor default of',
@@ -60,9 +61,11 @@ const paramDefault: Finder = (model, text) => {
   if (!param?.defaultRange) return undefined;
   const literal = text.slice(param.defaultRange);
   if (parseLiteral(literal) === undefined) return { ok: false, reason: `λ (${param.name}) is set by \`${literal}\` on line ${line(param.defaultRange)}, not a number literal` };
-  const origin = (param as { origin?: string }).origin;
+  const origin = param.origin;
+  // Another cell's text: this document's ranges do not reach it.
+  if (origin === 'notebook-cell') return { ok: false, reason: `λ (${param.name}) is set in cell ${param.cell ?? '?'} (line ${line(param.defaultRange)}): change it there` };
   const assigned = param.name.startsWith('self.') ? (text.lines[param.defaultRange.startLine] ?? '').includes(`${param.name}`) : false;
-  const what = origin ? (originNames[origin] ?? 'the value of') : param.name.startsWith('self.') ? (assigned ? 'the attribute' : 'the constructor default of') : 'the default of';
+  const what = origin && origin !== 'argument' ? originNames[origin] : param.name.startsWith('self.') ? (assigned ? 'the attribute' : 'the constructor default of') : 'the default of';
   return site(text, text.start(param.defaultRange), literal, `${what} ${param.name} (line ${line(param.defaultRange)})`);
 };
 
