@@ -57,7 +57,15 @@ export interface TrainerBenchResult {
   firstTrialRatioToTorch?: number;
   torchMissing?: string;
   /** Wall seconds of the whole default trial from launch to exit (median of a few), 1 run and 8. */
-  wholeTrial?: { steps: number; one: number; eight: number; torch?: { one: number; eight: number } };
+  wholeTrial?: {
+    steps: number;
+    one: number;
+    eight: number;
+    /** `loss-lab sweep` with its default grid (9 log-spaced λ, 0 and the code's λ: 11 runs), launch to exit. */
+    sweep: number;
+    sweepRuns: number;
+    torch?: { one: number; eight: number; sweep: number };
+  };
 }
 
 async function specFor(runs: number, steps: number, backend: TrainerBenchOptions['backend']): Promise<TrialSpec> {
@@ -161,11 +169,15 @@ function wholeTrial(torchAvailable: boolean): TrainerBenchResult['wholeTrial'] {
   const cli = (lambdas: string) => wallSeconds(process.execPath, [join(root, 'dist/cli.js'), 'train', file, '--lambda', lambdas, '--steps', String(WHOLE_TRIAL_STEPS), '--json']);
   const py = (runs: number) =>
     wallSeconds(PYTHON, [join(root, 'bench/torch_reference.py'), '--steps', String(WHOLE_TRIAL_STEPS), '--warmup', '0', '--runs', String(runs)]);
+  const sweepArgs = [join(root, 'dist/cli.js'), 'sweep', file, '--steps', String(WHOLE_TRIAL_STEPS), '--json'];
+  const sweepRuns = (JSON.parse(spawnSync(process.execPath, sweepArgs, { encoding: 'utf8', timeout: 600_000 }).stdout || '{"runs":[]}') as { runs: unknown[] }).runs.length;
   return {
     steps: WHOLE_TRIAL_STEPS,
     one: cli('1'),
     eight: cli('0,0.1,0.3,1,3,10,30,100'),
-    ...(torchAvailable ? { torch: { one: py(1), eight: py(8) } } : {}),
+    sweep: wallSeconds(process.execPath, sweepArgs),
+    sweepRuns,
+    ...(torchAvailable ? { torch: { one: py(1), eight: py(8), sweep: py(sweepRuns || 11) } } : {}),
   };
 }
 
@@ -253,6 +265,7 @@ export function formatTrainerBench(r: TrainerBenchResult): string {
     const t = w.torch ? `; PyTorch script (Python start and import included): ${w.torch.one.toFixed(2)} s and ${w.torch.eight.toFixed(2)} s, ${(w.torch.eight / w.torch.one).toFixed(2)}×` : '';
     lines.push(
       `  a whole default trial as a user waits for it (${w.steps} steps, \`loss-lab train\` from launch to exit, wall time, median of 3): 1 run ${w.one.toFixed(2)} s, 8 runs ${w.eight.toFixed(2)} s = ${(w.eight / w.one).toFixed(2)}× (target ≤ 2×: ${pass(w.eight / w.one <= 2)})${t}`,
+      `  a sweep of ${w.sweepRuns} λ (\`loss-lab sweep\`, default grid, grid measurement and verdicts included): ${w.sweep.toFixed(2)} s = ${(w.sweep / w.one).toFixed(2)}× one default trial (target ≤ 2.5×: ${pass(w.sweep / w.one <= 2.5)})${w.torch ? `; PyTorch script, ${w.sweepRuns} models: ${w.torch.sweep.toFixed(2)} s` : ''}`,
     );
   }
   return lines.join('\n');
