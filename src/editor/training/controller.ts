@@ -164,9 +164,7 @@ export class TrainingController implements vscode.Disposable {
       steps: spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), keptPoints: 0,
     };
     const trial = this.trial;
-    this.indicators.start(this.progressOf(trial), () => {
-      if (this.trial === trial && !trial.ended) this.stop();
-    });
+    this.indicators.start(this.progressOf(trial));
   }
 
   stop(): void {

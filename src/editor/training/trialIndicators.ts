@@ -1,6 +1,6 @@
 // What shows that a trial runs, outside the panel: the status bar item (step, speed; click to stop, or to kill
-// a trainer that is stopping), the cancellable progress notification, and the `lossLab.training` context key
-// that enables the Stop command. One trial at a time: `start` replaces whatever the last one left.
+// a trainer that is stopping) and the `lossLab.training` context key that enables the Stop command. No progress
+// notification: it covered the panel, which shows the progress itself (header bar). One trial at a time.
 import * as vscode from 'vscode';
 
 const CONTEXT_KEY = 'lossLab.training';
@@ -22,9 +22,6 @@ export interface TrialProgress {
 
 export class TrialIndicators implements vscode.Disposable {
   private readonly statusBar: vscode.StatusBarItem;
-  private progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
-  private endProgress: (() => void) | undefined;
-  private reported = 0;
   private active = false;
   private lastDrawn = 0;
   private lastStopRequested = false;
@@ -35,27 +32,14 @@ export class TrialIndicators implements vscode.Disposable {
     this.statusBar.command = 'lossLab.stopTraining';
   }
 
-  /** Shows them for a new trial; `onCancel` runs when the user cancels the notification. */
-  start(t: TrialProgress, onCancel: () => void): void {
+  /** Shows them for a new trial. */
+  start(t: TrialProgress): void {
     this.end();
     this.active = true;
-    this.reported = 0;
     this.lastDrawn = 0;
     this.lastStopRequested = false;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
     this.update(t);
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Loss Lab: training ${t.name}`, cancellable: true },
-      (progress, token) =>
-        new Promise<void>((resolve) => {
-          if (!this.active) return resolve();
-          this.progress = progress;
-          this.endProgress = resolve;
-          token.onCancellationRequested(() => {
-            if (this.endProgress === resolve) onCancel();
-          });
-        }),
-    );
   }
 
   update(t: TrialProgress): void {
@@ -71,21 +55,12 @@ export class TrialIndicators implements vscode.Disposable {
       ? `Stopping ${t.name} (trainer pid ${t.pid}); click to kill it`
       : `Training ${t.name} (trainer pid ${t.pid}). Click to stop.`;
     this.statusBar.show();
-    if (!this.progress || t.steps === 0) return;
-    const percent = Math.min(100, (100 * t.step) / t.steps);
-    const increment = percent - this.reported;
-    if (increment < 1) return;
-    this.reported = percent;
-    this.progress.report({ increment, message: `step ${t.step} of ${t.steps}` });
   }
 
   /** Hides them (the trial ended, however). */
   end(): void {
     if (!this.active) return;
     this.active = false;
-    this.endProgress?.();
-    this.endProgress = undefined;
-    this.progress = undefined;
     this.statusBar.hide();
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, false);
   }
