@@ -1,0 +1,47 @@
+// The real-shapes corpus, trainer side (issue "Real losses train" §4): `loss-lab train --json --lambda 0,10
+// --steps 300` on every fixture, as a user runs it. A fixture whose penalty reads only the model's outputs,
+// targets, hidden activations or weights must train with that penalty term present; where the constraint is
+// learnable, its violation at λ = 10 must end below half of its value at λ = 0. A fixture that should not train
+// must be refused with a message. Known gaps are the same ratchet as the analysis side (known-gaps.json).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { type Fixture, type Measurement, type TrainReading, figure, listFixtures, mapLimit, measureTraining, ratchet, readKnownGaps, train } from './corpus';
+
+const fixtures = listFixtures();
+const gaps = readKnownGaps();
+// Two trainers at a time: the machines these tests run on have two cores.
+const runs = mapLimit(fixtures, 2, (f) => train(f));
+const byFile = new Map<string, Promise<TrainReading>>(fixtures.map((f, i) => [f.file, runs.then((r) => r[i]!)]));
+const results: { fixture: Fixture; measured: Measurement; seconds: number }[] = [];
+
+describe('real-shapes corpus: loss-lab train', () => {
+  for (const fixture of fixtures) {
+    const what = fixture.expect.trains
+      ? `trains 300 steps with its penalty${fixture.expect.learnable ? `, λ = 10 halves the ${fixture.expect.learnable} violation` : ''}`
+      : 'is refused with a message';
+    test(`${fixture.file}: ${what} (or as known-gaps.json says)`, async () => {
+      const reading = await byFile.get(fixture.file)!;
+      const measured = measureTraining(fixture, reading);
+      results.push({ fixture, measured, seconds: reading.seconds });
+      const problems = ratchet(fixture, measured, gaps);
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+  }
+
+  test('figures', async () => {
+    await runs;
+    const shouldTrain = results.filter((r) => r.fixture.expect.trains);
+    const line = (label: string, rs: typeof results) => {
+      const trainers = rs.filter((r) => r.fixture.expect.trains);
+      const refused = rs.filter((r) => !r.fixture.expect.trains);
+      return `${label}: train with penalty ${figure(trainers, 'train')}, λ=10 halves violation ${figure(trainers, 'learnable')}, refused with a message ${figure(refused, 'train')}`;
+    };
+    console.log(`real-shapes ${line('all', results)}`);
+    const held = results.filter((r) => r.fixture.expect.heldOut);
+    if (held.length > 0) console.log(`real-shapes ${line('held-out', held)}`);
+    const slowest = [...results].sort((a, b) => b.seconds - a.seconds)[0];
+    console.log(`real-shapes training: ${results.length} runs of loss-lab train, slowest ${slowest?.fixture.file} ${slowest?.seconds.toFixed(1)} s`);
+    assert.equal(results.length, fixtures.length);
+    assert.ok(shouldTrain.length > 0);
+  });
+});
