@@ -2,14 +2,15 @@
 // machine-readable `expect:` header line (see the README there). This module reads them and measures each one the
 // way a user meets it: the loss a command picks, its base/penalty split and λ, what `loss-lab check` reports, and
 // what `loss-lab train` does with it.
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import * as analysis from '../../../src/analysis/index';
 import type { Expr, LossModel, SourceLanguage } from '../../../src/analysis/ir';
 import { isNotebookPath, notebookCells } from '../../../src/analysis/notebook';
 import { checkFile } from '../../../src/cli/check';
-import { TrainerToHost } from '../../../src/protocol';
+import { type TrainerToHost, TrialSpec } from '../../../src/protocol';
+import { runTrial } from '../../../src/trainer/trial';
+import { buildTrialSpec, type TrainingSettings } from '../../../src/trial/spec';
 
 export const root = join(__dirname, '..', '..', '..');
 export const corpusDir = join(root, 'test', 'fixtures', 'real-shapes');
@@ -93,16 +94,16 @@ export function lossesIn(fx: Fixture): LossModel[] {
   return nb.cells.flatMap((c) => analysis.analyzeSource(c.source, nb.language!, fx.path).models);
 }
 
-type Chooser = (a: { models: LossModel[] }, opts: object) => unknown;
+type Chooser = (a: { language: SourceLanguage; models: LossModel[]; syntaxErrors: [] }, opts: object) => unknown;
 
 /**
  * The loss a command means. When the analysis exports `chooseLoss` (the team's agreed API) it decides; until then,
  * what `loss-lab train` does today: the first loss in the file.
  */
-export function chosenLoss(models: LossModel[]): LossModel | undefined {
+export function chosenLoss(models: LossModel[], language: SourceLanguage = 'python'): LossModel | undefined {
   const choose = (analysis as unknown as { chooseLoss?: Chooser }).chooseLoss;
   if (typeof choose !== 'function') return models[0];
-  const r = choose({ models }, {}) as { model?: LossModel; chosen?: LossModel } | LossModel | undefined;
+  const r = choose({ language, models, syntaxErrors: [] }, {}) as { model?: LossModel; chosen?: LossModel } | LossModel | undefined;
   if (!r) return undefined;
   if ('terms' in r) return r;
   return r.model ?? r.chosen;
@@ -246,36 +247,43 @@ export interface TrainReading {
   seconds: number;
 }
 
-/** `loss-lab train <fixture> --json --lambda 0,10 --steps 300`, as a user runs it. */
-export function train(fx: Fixture): Promise<TrainReading> {
-  const args = ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'train', fx.path, '--json', '--lambda', '0,10', '--steps', String(TRAIN_STEPS), '--backend', 'wasm'];
+/** `loss-lab train`'s defaults, with the runs this corpus compares: λ = 0 and λ = 10 (plus the code's λ). */
+const SETTINGS: TrainingSettings = {
+  lambdas: [0, 10],
+  includeCodeLambda: true,
+  steps: TRAIN_STEPS,
+  batchSize: 64,
+  hiddenLayers: [64, 64],
+  outputActivation: 'auto',
+  optimizer: 'adam',
+  learningRate: 0.01,
+  dataset: '',
+  seed: 42,
+  backend: 'wasm',
+};
+
+/**
+ * What `loss-lab train <fixture> --json --lambda 0,10 --steps 300` does, step for step (the loss picked, the
+ * TrialSpec built from it, the trial run, every message kept), in this process: tfjs loads once for the corpus
+ * instead of once per fixture. The command itself is tested on the seed examples (test/unit/trainer).
+ */
+export async function train(fx: Fixture): Promise<TrainReading> {
   const started = Date.now();
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve) => {
-    const finish = (exitCode: number | null) => {
-      const messages = stdout
-        .split('\n')
-        .filter((l) => l.trim().startsWith('{'))
-        .flatMap((l) => {
-          try {
-            return [TrainerToHost.parse(JSON.parse(l))];
-          } catch {
-            return [];
-          }
-        });
-      resolve({ exitCode, stderr: stderr.trim(), messages, seconds: (Date.now() - started) / 1000 });
-    };
-    child.on('error', () => finish(null));
-    child.on('exit', (code) => finish(code));
-  });
+  const messages: TrainerToHost[] = [];
+  const done = (stderr: string, exitCode: number | null): TrainReading => ({ exitCode, stderr, messages, seconds: (Date.now() - started) / 1000 });
+  const model = chosenLoss(lossesIn(fx), fx.language);
+  if (!model) return done(`loss-lab train: ${fx.file}: no loss function found`, 2);
+  const built = buildTrialSpec(model, SETTINGS, { sourceFile: isNotebookPath(fx.path) ? undefined : fx.path, workspaceDir: root });
+  if (!built.ok) return done(`loss-lab train: ${built.message}`, 2);
+  const parsed = TrialSpec.safeParse(built.spec);
+  if (!parsed.success) return done(`loss-lab train: invalid trial: ${parsed.error.message}`, 2);
+  try {
+    await runTrial(parsed.data, { send: (m) => messages.push(m), shouldStop: () => false, baseDir: root });
+  } catch (e) {
+    messages.push({ type: 'error', kind: 'internal', message: `the trainer failed: ${(e as Error).message}`, fatal: true });
+  }
+  const failed = messages.some((m) => m.type === 'error' && m.fatal);
+  return done('', failed ? 1 : 0);
 }
 
 type Started = Extract<TrainerToHost, { type: 'started' }>;
@@ -360,7 +368,7 @@ export type Measurement = Partial<Record<Aspect, string | undefined>>;
 /** The aspects read without training: the loss picked, its split and λ, the check's findings. */
 export function measureStatic(fx: Fixture): Measurement {
   const models = lossesIn(fx);
-  const chosen = chosenLoss(models);
+  const chosen = chosenLoss(models, fx.language);
   const { expect } = fx;
   const out: Measurement = {};
   if (expect.loss === null) {
