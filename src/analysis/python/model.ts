@@ -85,7 +85,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     const v = numericDefault(a.default);
     if (v !== undefined) defaults[a.name] = v;
   }
-  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses });
+  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework });
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: { name: string; default?: unknown }): LossParam['role'] =>
     numericDefault(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : 'other';

@@ -1,9 +1,12 @@
 // Builds the terms of a loss from its returned expression (ir.ts `Term`), once for every front end.
-import type { Expr, Term } from '../ir';
+import type { Expr, Framework, Term } from '../ir';
 import { recogniseConstraint } from './constraints';
 import { mentionsRef, opName, some } from './expr';
+import { labelFor, localLabel } from './label';
+import { distribute } from './linear';
 import { isFrameworkLossCallee, reductionOps } from './ops';
-import { splitTerms, weightParamOf } from './split';
+import { positiveByConstruction } from './sign';
+import { type Piece, splitTerms, weightParamOf } from './split';
 import type { Defaults } from './values';
 
 export interface TermContext {
@@ -13,23 +16,8 @@ export interface TermContext {
   labelOf: (e: Expr) => string | undefined;
   /** Other loss functions of the file: a call to one makes a term a base term like a framework loss does. */
   knownLosses?: ReadonlySet<string>;
-}
-
-const MAX_LABEL = 40;
-
-function labelFor(e: Expr, ctx: TermContext): string {
-  const local = ctx.labelOf(e);
-  if (local) return local;
-  if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) {
-    const l = ctx.labelOf(e.left);
-    const r = ctx.labelOf(e.right);
-    if (l && r) return `${l} ${e.op} ${r}`; // `lam * (lower_penalty + upper_penalty)`, also when written tf.add(…)
-  }
-  if (e.kind === 'call') return e.callee.slice(e.callee.lastIndexOf('.') + 1);
-  if (e.kind === 'method') return e.method;
-  if (e.kind === 'name') return e.name;
-  const text = e.text.replace(/\s+/g, ' ');
-  return text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
+  /** For the shapes that decide whether a reduction can be split exactly (linear.ts); default 'keras'. */
+  framework?: Framework;
 }
 
 function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
@@ -44,7 +32,10 @@ function baseIndex(exprs: { expr: Expr; weight?: Expr }[], ctx: TermContext): nu
   const withLoss = exprs.findIndex((t) => containsFrameworkLoss(t.expr, ctx));
   if (withLoss >= 0) return withLoss;
   if (exprs.length === 1) return 0;
-  return exprs.findIndex((t) => !t.weight && mentionsRef(t.expr, 'yTrue') && mentionsRef(t.expr, 'yPred'));
+  const compares = (t: { expr: Expr }): boolean => mentionsRef(t.expr, 'yTrue') && mentionsRef(t.expr, 'yPred');
+  const unweighted = exprs.findIndex((t) => !t.weight && compares(t));
+  // `0.5 * K.mean(se + lam * act)`: the constant factor outside the reduction weights the base too.
+  return unweighted >= 0 ? unweighted : exprs.findIndex((t) => !!t.weight && !weightParamOf(t.weight) && compares(t));
 }
 
 /**
@@ -59,8 +50,32 @@ export function termSource(body: Expr): Expr {
   return splitTerms(a).length > splitTerms(b).length ? a : b;
 }
 
+/**
+ * The hyper-parameter that is a term's λ: the one its weight names, unless the penalty reads it too (`-c *
+ * minimum(c - p, 0)`: binding `c` to a run's λ would move the margin as well as the weight).
+ */
+function lambdaOf(p: Piece): string | undefined {
+  const name = weightParamOf(p.weight);
+  const reads = (e: Expr): boolean =>
+    some(e, (n) => (n.kind === 'name' && n.name === name) || (n.kind === 'attr' && n.text.replace(/\s+/g, '') === name));
+  return name && !reads(p.expr) ? name : undefined;
+}
+
+/** The term's variable (`balance = lam * relu(…)` is `balance`, weighted by lam), else labelFor's rendering. */
+function termLabel(p: Piece, ctx: TermContext): string {
+  const whole = localLabel(p.expr, ctx.labelOf) ? undefined : ctx.labelOf(p.whole);
+  return whole ?? labelFor(p.expr, ctx.labelOf, (callee) => isFrameworkLossCallee(callee) || !!ctx.knownLosses?.has(callee));
+}
+
+/** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
+export function termPieces(body: Expr, framework: Framework = 'keras'): Piece[] {
+  return splitTerms(termSource(body))
+    .flatMap((p) => distribute(p, framework))
+    .map(positiveByConstruction);
+}
+
 export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
-  const pieces = splitTerms(termSource(body));
+  const pieces = termPieces(body, ctx.framework);
   const base = baseIndex(pieces, ctx);
   const terms = pieces.map((p, i): Term => {
     const role = i === base ? 'base' : 'penalty';
@@ -69,11 +84,11 @@ export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambd
       role,
       sign: p.sign,
       expr: p.expr,
-      label: labelFor(p.expr, ctx),
+      label: termLabel(p, ctx),
       range: p.whole.range,
     };
     if (p.weight) term.weight = p.weight;
-    const weightParam = weightParamOf(p.weight);
+    const weightParam = lambdaOf(p);
     if (weightParam) term.weightParam = weightParam;
     if (role === 'penalty') {
       const constraint = recogniseConstraint(p.expr, ctx.defaults);

@@ -1,7 +1,12 @@
 // Term splitting and weight extraction (ir.ts `Term`): the returned expression is split at top-level `+`/`-`; in
 // each piece the factors that are numbers or hyper-parameter references form the weight, the rest is the term.
+// A factor is found however the product is written: `lam * p`, `p * self.weight`, `torch.mul(C, p)`, `p.mul(lam)`,
+// `tf.multiply(p, lam)`, `tf.scalar(C).mul(p)` (TF.js, made a binary `*` by its front end), and a division by a
+// hyper-parameter is a weight 1/x: `p / temperature` has the weight `1 / temperature`, whose value is the code's λ;
+// `temperature` itself is not the λ (binding it to a run's λ would invert the sweep), so `weightParamOf` skips names
+// in a denominator.
 import type { Expr } from '../ir';
-import { binary } from './expr';
+import { binary, opName } from './expr';
 
 export interface Piece {
   sign: 1 | -1;
@@ -21,30 +26,64 @@ export function additivePieces(e: Expr, sign: 1 | -1 = 1): { sign: 1 | -1; expr:
   return [{ sign, expr: e }];
 }
 
+/** Calls that make a tensor of a number (`tf.scalar(C)`, `torch.tensor(lam)`): a weight when their value is one. */
+const NUMBER_TENSORS: ReadonlySet<string> = new Set(['scalar', 'constant', 'tensor', 'as_tensor', 'float32', 'float64', 'float', 'cast_to_floatx']);
+
 /** Numbers and hyper-parameter references (`lam`, `self.lam`, `config.lam`), and arithmetic of them (`lam / 2`). */
 export function isWeightFactor(e: Expr): boolean {
   switch (e.kind) {
     case 'number':
       return true;
     case 'name':
-      return e.ref !== 'yTrue' && e.ref !== 'yPred';
+      return e.ref !== 'yTrue' && e.ref !== 'yPred' && e.ref !== 'weight';
     case 'attr':
       return isWeightFactor(e.object);
     case 'unary':
       return e.op !== 'not' && isWeightFactor(e.operand);
     case 'binary':
       return ['+', '-', '*', '/', '**'].includes(e.op) && isWeightFactor(e.left) && isWeightFactor(e.right);
+    case 'call':
+      return NUMBER_TENSORS.has(opName(e) ?? '') && e.args.length >= 1 && isWeightFactor(e.args[0]!);
     default:
       return false;
   }
 }
 
+const MULTIPLY: ReadonlySet<string> = new Set(['mul', 'multiply']);
+const DIVIDE: ReadonlySet<string> = new Set(['div', 'divide', 'true_divide', 'truediv']);
+
+/** The two operands of a product or quotient written as a call (`torch.mul(a, b)`, `a.mul(b)`), else undefined. */
+function operandsOfCall(e: Expr, ops: ReadonlySet<string>): [Expr, Expr] | undefined {
+  if (e.kind !== 'call' && e.kind !== 'method') return undefined;
+  if (!ops.has(opName(e) ?? '') || Object.keys(e.kwargs).some((k) => k !== 'other' && k !== 'y')) return undefined;
+  const operands = e.kind === 'call' ? [...e.args] : [e.object, ...e.args];
+  const other = e.kwargs.other ?? e.kwargs.y;
+  if (other) operands.push(other);
+  return operands.length === 2 ? [operands[0]!, operands[1]!] : undefined;
+}
+
+/** `1 / x`, spanning x (x is a weight factor: the weight a division by x applies). */
+function reciprocal(x: Expr): Expr {
+  const one: Expr = { kind: 'number', value: 1, range: x.range, text: '1' };
+  return binary('/', one, x, x.range, `1 / ${x.kind === 'binary' ? `(${x.text})` : x.text}`);
+}
+
 function factorsOf(e: Expr): Expr[] {
   if (e.kind === 'binary' && e.op === '*') return [...factorsOf(e.left), ...factorsOf(e.right)];
+  if (e.kind === 'binary' && e.op === '/' && isWeightFactor(e.right) && !isWeightFactor(e.left)) return [...factorsOf(e.left), reciprocal(e.right)];
+  const product = operandsOfCall(e, MULTIPLY);
+  if (product) return [...factorsOf(product[0]), ...factorsOf(product[1])];
+  const quotient = operandsOfCall(e, DIVIDE);
+  if (quotient && isWeightFactor(quotient[1]) && !isWeightFactor(quotient[0])) return [...factorsOf(quotient[0]), reciprocal(quotient[1])];
   return [e];
 }
 
 const product = (items: Expr[]): Expr => items.reduce((acc, f) => binary('*', acc, f));
+
+/** The product of two optional weights (a factor outside a reduction times one inside it). */
+export function timesWeight(a: Expr | undefined, b: Expr | undefined): Expr | undefined {
+  return a && b ? binary('*', a, b, b.range, `${a.text} * ${b.text}`) : (a ?? b);
+}
 
 /** Splits one additive piece into weight and term. */
 export function splitWeight(piece: { sign: 1 | -1; expr: Expr }): Piece {
@@ -55,7 +94,10 @@ export function splitWeight(piece: { sign: 1 | -1; expr: Expr }): Piece {
   return { sign: piece.sign, whole: piece.expr, expr: product(rest), weight: product(weights) };
 }
 
-/** The hyper-parameter a weight names, when it names exactly one (`lam`, `0.5 * lam`, `self.lam`). */
+/**
+ * The hyper-parameter a weight names, when it names exactly one outside denominators (`lam`, `0.5 * lam`,
+ * `self.lam`, `lam / 2`, `tf.scalar(lam)`); `1 / temperature` names none (see the header).
+ */
 export function weightParamOf(weight: Expr | undefined): string | undefined {
   if (!weight) return undefined;
   const names = new Set<string>();
@@ -63,9 +105,10 @@ export function weightParamOf(weight: Expr | undefined): string | undefined {
     if (e.kind === 'name') names.add(e.name);
     else if (e.kind === 'attr') names.add(e.text.replace(/\s+/g, ''));
     else if (e.kind === 'unary') visit(e.operand);
+    else if (e.kind === 'call' && e.args[0]) visit(e.args[0]);
     else if (e.kind === 'binary') {
       visit(e.left);
-      visit(e.right);
+      if (e.op !== '/') visit(e.right);
     }
   };
   visit(weight);

@@ -43,7 +43,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     const v = numeric(p.default);
     if (v !== undefined) defaults[p.name] = v;
   }
-  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses });
+  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework });
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: ScriptParam): LossParam['role'] => (numeric(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : 'other');
   const model: LossModel = {

@@ -70,7 +70,7 @@ def aug_loss(y_true, y_pred, lam=0.5):
     return loss
 `);
     const m = model(a, 'aug_loss');
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:reduce_mean*lam', 'penalty:-:reduce_mean*0.1']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:abs(y_pred)*lam', 'penalty:-:reduce_mean(y_pred)*0.1']);
     assert.deepEqual(m.terms.map((t) => t.range.startLine), [2, 3, 4]);
     assert.equal(m.terms[2].weightParam, undefined);
   });
@@ -97,7 +97,7 @@ def early(logits, targets, lam=2):
     assert.deepEqual(c.terms[1].constraint, { kind: 'output-sparsity', params: {} });
     const e = model(a, 'early');
     assert.equal(e.body.kind, 'conditional');
-    assert.deepEqual(e.terms.map(termSummary), ['base:+:ce', 'penalty:+:mean*lam']);
+    assert.deepEqual(e.terms.map(termSummary), ['base:+:ce', 'penalty:+:relu(logits - 1.0).pow(2)*lam']);
     assert.deepEqual(e.terms[1].constraint, { kind: 'bounds', params: { upper: 1 } });
     assert.equal(e.lambdaParam, 'lam');
   });
@@ -162,7 +162,7 @@ def total(y_true, y_pred, lam=0.1):
     return 0.5 * my_base(y_true, y_pred) + lam * tf.reduce_mean(tf.abs(y_pred))
 `);
     const t = model(a, 'total');
-    assert.deepEqual(t.terms.map(termSummary), ['base:+:my_base*0.5', 'penalty:+:reduce_mean*lam']);
+    assert.deepEqual(t.terms.map(termSummary), ['base:+:my_base*0.5', 'penalty:+:abs(y_pred)*lam']);
     assert.deepEqual(model(a, 'my_base').usages.map((u) => [u.kind, u.range.startLine]), [['call', 5]]);
   });
 
@@ -205,7 +205,7 @@ model.compile(loss=SumToOne(lam=0.5))
 `);
     const l = model(a, 'sparse');
     assert.equal(l.kind, 'arrow');
-    assert.deepEqual(l.terms.map(termSummary), ['base:+:mse', 'penalty:+:reduce_mean*lam']);
+    assert.deepEqual(l.terms.map(termSummary), ['base:+:mse', 'penalty:+:abs(y_pred)*lam']);
     const k = model(a, 'SumToOne');
     assert.equal(k.kind, 'module-forward');
     assert.equal(k.framework, 'keras');

@@ -49,7 +49,7 @@ loss.backward()
     assert.equal(m.kind, 'module-forward');
     assert.equal(m.framework, 'pytorch');
     assert.equal(callee(m.terms[0].expr), 'nn.MSELoss');
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:mean*self.lam']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:clamp(pred - self.upper, min=0)*self.lam']);
     assert.equal(m.lambdaParam, 'self.lam');
     assert.deepEqual(m.params.filter((p) => p.role === 'hyper').map((p) => [p.name, p.default]), [['self.lam', 0.1], ['self.upper', 2]]);
     assert.deepEqual(m.terms[1].constraint, { kind: 'bounds', params: { upper: 2 } });
@@ -155,7 +155,7 @@ def l(pred: torch.Tensor, target: torch.Tensor, *, lam: float = 0.1, **kw) -> to
 `);
     const m = model(a, 'l');
     assert.deepEqual(m.params.map((p) => [p.name, p.role, p.default ?? null]), [['pred', 'yPred', null], ['target', 'yTrue', null], ['lam', 'hyper', 0.1]]);
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:mean*lam']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:base', 'penalty:+:relu(-pred)*lam']);
   });
 });
 

@@ -86,7 +86,7 @@ const fexpr = function (yTrue, yPred, lam = 0.1) {
     const m = model(a, 'fexpr');
     assert.equal(a.framework, 'tfjs');
     assert.equal(m.kind, 'function');
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:mean*lam']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:yPred.abs()*lam']);
   });
 
   it('picks the TSX grammar for JSX when no file name says which, in one-shot and incremental analysis', () => {

@@ -1,0 +1,94 @@
+// Term labels: what the user reads in diagnostics and the training panel. A term is named by the local variable it
+// came from (`hinge`), or by a short rendering of its expression when it has none (`relu(-y_pred)`), never by the
+// function around it: `reduce_mean`, `sum`, `where` are not names of penalties. A framework loss called as the
+// whole term is named by its function (`categorical_crossentropy`), which is what it is.
+import type { Expr, IndexItem } from '../ir';
+import { isFrameworkLossCallee, reductionOps } from './ops';
+import { opName } from './expr';
+
+const MAX_LABEL = 40;
+const last = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
+
+/** `mean(x)`, `x.sum(1)` → x: a reduction says how a term is averaged, not what it is. */
+function throughReductions(e: Expr, labelOf: (e: Expr) => string | undefined): Expr {
+  let cur = e;
+  while ((cur.kind === 'call' || cur.kind === 'method') && !labelOf(cur) && reductionOps[opName(cur) ?? '']) {
+    const inner = cur.kind === 'call' ? cur.args[0] : cur.object;
+    if (!inner) break;
+    cur = inner;
+  }
+  return cur;
+}
+
+/** The local variable a term (or what its reductions reduce) came from, if any. */
+export function localLabel(e: Expr, labelOf: (e: Expr) => string | undefined): string | undefined {
+  return labelOf(e) ?? labelOf(throughReductions(e, labelOf));
+}
+
+function renderIndex(items: IndexItem[], r: (e: Expr) => string): string {
+  return items
+    .map((it) => {
+      if (it.kind === 'index') return r(it.value);
+      if (it.kind === 'slice') return `${it.start ? r(it.start) : ''}:${it.stop ? r(it.stop) : ''}${it.step ? `:${r(it.step)}` : ''}`;
+      return it.kind === 'ellipsis' ? '...' : 'None';
+    })
+    .join(', ');
+}
+
+/** A compact rendering: callees by their last segment, locals by their names, numbers as written. */
+export function render(e: Expr, labelOf: (e: Expr) => string | undefined): string {
+  const r = (x: Expr): string => labelOf(x) ?? render(x, labelOf);
+  const group = (x: Expr): string => (x.kind === 'binary' && !labelOf(x) ? `(${r(x)})` : r(x));
+  switch (e.kind) {
+    case 'name':
+      return e.name;
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'none':
+      return e.text;
+    case 'attr':
+      return `${r(e.object)}.${e.name}`;
+    case 'unary':
+      return `${e.op === 'not' ? 'not ' : e.op}${group(e.operand)}`;
+    case 'binary':
+      return `${group(e.left)} ${e.op} ${group(e.right)}`;
+    case 'call':
+      return `${last(e.callee)}(${[...e.args.map(r), ...Object.entries(e.kwargs).map(([k, v]) => `${k}=${r(v)}`)].join(', ')})`;
+    case 'method':
+      return `${group(e.object)}.${e.method}(${[...e.args.map(r), ...Object.entries(e.kwargs).map(([k, v]) => `${k}=${r(v)}`)].join(', ')})`;
+    case 'subscript':
+      return `${group(e.object)}[${renderIndex(e.index, r)}]`;
+    case 'tuple':
+      return `(${e.items.map(r).join(', ')})`;
+    case 'conditional':
+      return `${r(e.then)} if ${r(e.test)} else ${r(e.else)}`;
+    default:
+      return e.text.replace(/\s+/g, ' ');
+  }
+}
+
+const short = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
+
+/**
+ * `isLoss` tells a call to another loss of the file (`my_base(y_true, y_pred)` → `my_base`). Outer reductions are
+ * left out of a rendering (`relu(-y_pred)`), unless only a bare name is left (`reduce_mean(y_pred)`).
+ */
+export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLoss: (callee: string) => boolean = isFrameworkLossCallee): string {
+  const local = labelOf(e);
+  if (local) return local;
+  if (e.kind === 'unary' && e.op === '-') {
+    // a non-positive piece made positive (sign.ts): `-minimum(c - y_pred, 0)`
+    const inner = throughReductions(e.operand, labelOf);
+    return short(`-${labelOf(inner) ?? render(inner, labelOf)}`);
+  }
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) {
+    const l = labelOf(e.left);
+    const r = labelOf(e.right);
+    if (l && r) return `${l} ${e.op} ${r}`; // `lam * (lower_penalty + upper_penalty)`, also when written tf.add(…)
+  }
+  if (e.kind === 'call' && isLoss(e.callee)) return last(e.callee);
+  if (e.kind === 'method' && isFrameworkLossCallee(e.method)) return e.method;
+  const core = throughReductions(e, labelOf);
+  return labelOf(core) ?? short(render(core.kind === 'name' ? e : core, labelOf));
+}

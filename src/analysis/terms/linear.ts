@@ -1,0 +1,81 @@
+// Splitting what one reduction hides, by linearity: `tf.reduce_mean(se + lam * hinge)` is
+// `tf.reduce_mean(se) + lam * tf.reduce_mean(hinge)`, with the same callee, axis and keepdims on every piece, and a
+// constant factor outside passes through (`0.5 * K.mean(a + b)` → `0.5 * K.mean(a) + 0.5 * K.mean(b)`). Nothing
+// non-linear is split through (only sums and means are, never `sqrt(a + b)` or `relu(a + b)`). The split is done
+// only when it is exact for the shapes the pieces have (rules/shape.ts `rankOf`):
+//   - a mean over everything is exact whatever the pieces' shapes (broadcasting replicates a piece evenly); a
+//     scalar piece (`lam * K.sum(W ** 2)`) is left unreduced, as mean(c) = c;
+//   - a mean over an axis, and any sum, needs pieces of one known shape: `sum(err + balance)` with `balance` per
+//     output (k,) against err (batch, k) counts balance once per sample, so it is not split;
+//   - at least one piece must not read the target (a penalty): `mean(y*log(p) + (1-y)*log(1-p))` is one base loss.
+import type { Expr, Framework } from '../ir';
+import { type Rank, rankOf } from '../rules/shape';
+import { mentionsRef, opName } from './expr';
+import { reductionOps } from './ops';
+import { type Piece, additivePieces, isWeightFactor, splitWeight, timesWeight } from './split';
+
+type Reduction = Extract<Expr, { kind: 'call' | 'method' }>;
+
+const AXIS = ['axis', 'dim', 'keepdims', 'keepdim', 'keepDims'];
+
+/** A sum or mean over a tensor (not NaN-skipping ones, not Python's builtin `sum` over a list): its kind. */
+function linearReduction(e: Expr): { op: 'mean' | 'sum'; operand: Expr; overAll: boolean } | undefined {
+  if (e.kind !== 'call' && e.kind !== 'method') return undefined;
+  const name = opName(e) ?? '';
+  if (name.startsWith('nan') || (e.kind === 'call' && !e.callee.includes('.'))) return undefined;
+  const op = reductionOps[name];
+  const operand = e.kind === 'call' ? e.args[0] : e.object;
+  if (!op || !operand) return undefined;
+  const extra = e.kind === 'call' ? e.args.slice(1) : e.args;
+  const kw = Object.keys(e.kwargs);
+  if (kw.some((k) => !AXIS.includes(k))) return undefined; // dtype=, weights=, out=: not plain reductions
+  const axis = e.kwargs.axis ?? e.kwargs.dim ?? extra[0];
+  return { op, operand, overAll: !axis || axis.kind === 'none' };
+}
+
+/** The same reduction applied to one piece, written as a reader would (`tf.reduce_mean(hinge, axis=-1)`). */
+function reduceOnly(r: Reduction, piece: Expr): Expr {
+  const group = (x: Expr): string => (x.kind === 'binary' || x.kind === 'unary' ? `(${x.text})` : x.text);
+  if (r.kind === 'method') {
+    const args = [...r.args.map((a) => a.text), ...Object.entries(r.kwargs).map(([k, v]) => `${k}=${v.text}`)];
+    return { ...r, object: piece, range: piece.range, text: `${group(piece)}.${r.method}(${args.join(', ')})` };
+  }
+  const rest = [...r.args.slice(1).map((a) => a.text), ...Object.entries(r.kwargs).map(([k, v]) => `${k}=${v.text}`)];
+  return { ...r, args: [piece, ...r.args.slice(1)], range: piece.range, text: `${r.callee}(${[piece.text, ...rest].join(', ')})` };
+}
+
+/** Whether reducing each piece alone gives the same total (see the header). */
+function exact(op: 'mean' | 'sum', overAll: boolean, ranks: Rank[]): boolean {
+  if (op === 'mean' && overAll) return true;
+  const shaped = ranks.filter((r) => r !== 'scalar');
+  if (op === 'sum' && shaped.length !== ranks.length) return false;
+  return shaped.length > 0 && shaped.every((r) => r !== 'unknown' && r === shaped[0]);
+}
+
+/**
+ * One additive piece of the loss, with every reduction it is made of distributed over the sum inside it. Returns
+ * the piece itself when nothing is split. `whole` of a split piece is the piece as written inside the reduction
+ * (`hinge` in `reduce_mean(se + hinge)`): that is where a fix weights or flips it.
+ */
+export function distribute(p: Piece, framework: Framework): Piece[] {
+  const r = linearReduction(p.expr);
+  if (!r) return [p];
+  const inner = additivePieces(r.operand).map(splitWeight).flatMap((q) => distribute(q, framework));
+  if (inner.length === 1 && !inner[0]!.weight) return [p];
+  if (inner.some((q) => isWeightFactor(q.expr))) return [p]; // `mean(se + 0.1)`: a constant is not a term
+  if (inner.length > 1 && inner.every((q) => mentionsRef(q.expr, 'yTrue'))) return [p];
+  // One piece: a constant factor passes through any reduction (`mean(-c * m)` = -c · mean(m)), whatever its shape.
+  const ranks: Rank[] = inner.length === 1 ? ['unknown'] : inner.map((q) => rankOf(q.expr, framework));
+  if (inner.length > 1 && !exact(r.op, r.overAll, ranks)) return [p];
+  const reduction = p.expr as Reduction;
+  return inner.map((q, i) => {
+    const out: Piece = {
+      sign: (p.sign * q.sign) as 1 | -1,
+      whole: q.whole,
+      expr: r.op === 'mean' && ranks[i] === 'scalar' ? q.expr : reduceOnly(reduction, q.expr),
+    };
+    const weight = timesWeight(p.weight, q.weight);
+    if (weight) out.weight = weight;
+    return out;
+  });
+}

@@ -1,0 +1,74 @@
+// A penalty that is positive through two negations: `-c * tf.minimum(c - p, 0)` (a negative weight times a
+// non-positive value) or `se - c * K.minimum(x, 0)` (a subtraction of one). The term is normalised to `+ c · (-m)`,
+// so rules that look for a negative λ or a subtracted penalty see the positive penalty it is; the value (and so
+// the trainer's total) is unchanged. Only values that are non-positive by construction count.
+import type { Expr } from '../ir';
+import { type CallLike, opName, operandsOf } from './expr';
+import { reductionOps } from './ops';
+import type { Piece } from './split';
+
+const NON_NEGATIVE_OPS: ReadonlySet<string> = new Set([
+  'relu', 'relu6', 'abs', 'absolute', 'square', 'exp', 'softplus', 'sigmoid', 'softmax', 'norm', 'sqrt', 'cosh', 'elu_plus_one',
+]);
+
+const isCall = (e: Expr): e is CallLike => e.kind === 'call' || e.kind === 'method';
+const isZero = (e: Expr | undefined): boolean => e?.kind === 'number' && e.value === 0;
+
+/** `mean(x)` / `x.sum(1)` → x: reductions keep the sign of what they reduce. */
+function unreduced(e: Expr): Expr {
+  return isCall(e) && reductionOps[opName(e) ?? ''] && operandsOf(e)[0] ? unreduced(operandsOf(e)[0]!) : e;
+}
+
+export function nonNegative(e: Expr): boolean {
+  const x = unreduced(e);
+  if (x.kind === 'number') return x.value >= 0;
+  if (x.kind === 'binary' && x.op === '**') return x.right.kind === 'number' && x.right.value % 2 === 0;
+  if (x.kind === 'binary' && (x.op === '*' || x.op === '+')) return nonNegative(x.left) && nonNegative(x.right);
+  if (x.kind === 'unary' && x.op === '-') return nonPositive(x.operand);
+  if (!isCall(x)) return false;
+  const op = opName(x) ?? '';
+  const args = operandsOf(x);
+  if (NON_NEGATIVE_OPS.has(op)) return true;
+  if (op === 'maximum') return args.some(isZero) || args.some(nonNegative);
+  if (op === 'clamp' || op === 'clip' || op === 'clamp_min' || op === 'clip_by_value') return isZero(x.kwargs.min ?? args[1]);
+  return false;
+}
+
+export function nonPositive(e: Expr): boolean {
+  const x = unreduced(e);
+  if (x.kind === 'number') return x.value <= 0;
+  if (x.kind === 'unary' && x.op === '-') return nonNegative(x.operand);
+  if (x.kind === 'binary' && x.op === '+') return nonPositive(x.left) && nonPositive(x.right);
+  if (!isCall(x)) return false;
+  const op = opName(x) ?? '';
+  const args = operandsOf(x);
+  if (op === 'minimum') return args.some(isZero) || args.some(nonPositive);
+  if (op === 'clamp' || op === 'clip' || op === 'clip_by_value') return isZero(x.kwargs.max ?? args[2]);
+  return false;
+}
+
+/** The weight without its negations, when it is a product of factors with an odd number of them; else undefined. */
+function negatedWeight(w: Expr): Expr | undefined {
+  if (w.kind === 'unary' && w.op === '-') return w.operand;
+  if (w.kind === 'number' && w.value < 0) return { ...w, value: -w.value, text: String(-w.value) };
+  if (w.kind === 'binary' && w.op === '*') {
+    const left = negatedWeight(w.left);
+    if (left && !negatedWeight(w.right)) return { ...w, left, text: `${left.text} * ${w.right.text}` };
+    const right = negatedWeight(w.right);
+    if (right && !left) return { ...w, right, text: `${w.left.text} * ${right.text}` };
+  }
+  return undefined;
+}
+
+/** The piece as `+ |weight| · (-expr)` when its sign and weight make a non-positive value positive. */
+export function positiveByConstruction(p: Piece): Piece {
+  if (!nonPositive(p.expr)) return p;
+  const positiveWeight = p.weight && negatedWeight(p.weight);
+  const negations = (p.sign < 0 ? 1 : 0) + (positiveWeight ? 1 : 0);
+  if (negations !== 1) return p;
+  const expr: Expr = { kind: 'unary', op: '-', operand: p.expr, range: p.expr.range, text: `-(${p.expr.text})` };
+  const out: Piece = { sign: 1, whole: p.whole, expr };
+  const weight = positiveWeight ?? p.weight;
+  if (weight) out.weight = weight;
+  return out;
+}

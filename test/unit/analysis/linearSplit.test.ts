@@ -1,0 +1,210 @@
+// Issue 9 §3: a reduction over a sum is split by linearity into the base loss and each penalty, with the same
+// axis, and λ is read however the product is written. Labels name the variable, or a short rendering of the
+// expression, never the reduction around it.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(async () => {
+  await ready;
+});
+
+const keras = (body: string): string => `import tensorflow as tf\nfrom tensorflow.keras import backend as K\n\n${body}`;
+const torch = (body: string): string => `import torch\nimport torch.nn.functional as F\n\n${body}`;
+
+describe('splitting a reduction over a sum', () => {
+  it('tf.reduce_mean(se + hinge): base se, penalty hinge, each reduced the same way', () => {
+    const m = model(
+      analyze(keras(`def hinge_mse(y_true, y_pred):
+    se = tf.square(y_true - y_pred)
+    hinge = tf.nn.relu(-y_pred)
+    return tf.reduce_mean(se + hinge)
+`)),
+      'hinge_mse',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:se', 'penalty:+:hinge']);
+    assert.equal(m.terms[1].expr.kind, 'call');
+    assert.equal(m.terms[1].expr.kind === 'call' && m.terms[1].expr.callee, 'tf.reduce_mean');
+    assert.deepEqual(m.terms[1].constraint, { kind: 'non-negativity', params: {} });
+    // the penalty's range is the piece inside the reduction (inlined: where `hinge` is defined), not the reduction
+    assert.deepEqual([m.terms[1].range.startLine, m.terms[1].range.startCol], [5, 12]);
+  });
+
+  it('K.mean(se + lam * act, axis=-1): the axis goes with every piece and lam is the λ', () => {
+    const m = model(
+      analyze(keras(`def act_reg(y_true, y_pred, lam=0.01):
+    se = K.square(y_true - y_pred)
+    act = K.abs(y_pred)
+    return K.mean(se + lam * act, axis=-1)
+`)),
+      'act_reg',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:se', 'penalty:+:act*lam']);
+    assert.equal(m.lambdaParam, 'lam');
+    assert.equal(m.terms[1].expr.text, 'K.mean(K.abs(y_pred), axis=-1)');
+    assert.ok(m.terms.every((t) => t.expr.kind === 'call' && t.expr.kwargs.axis?.text === '-1'));
+  });
+
+  it('torch.sum(err + balance) and (a + lam*b).mean() when the pieces have one shape', () => {
+    const a = analyze(torch(`def summed(pred, target, lam=0.5):
+    err = (pred - target) ** 2
+    balance = lam * torch.relu(pred - 1.0)
+    return torch.sum(err + balance)
+
+def meaned(pred, target, lam=0.5):
+    a = (pred - target) ** 2
+    b = torch.relu(-pred)
+    return (a + lam*b).mean()
+`));
+    assert.deepEqual(model(a, 'summed').terms.map(termSummary), ['base:+:err', 'penalty:+:balance*lam']);
+    assert.deepEqual(model(a, 'meaned').terms.map(termSummary), ['base:+:a', 'penalty:+:b*lam']);
+    assert.equal(model(a, 'meaned').terms[1].expr.text, 'torch.relu(-pred).mean()');
+  });
+
+  it('a constant factor outside passes through to every piece; a scalar piece is not reduced again', () => {
+    const m = model(
+      analyze(keras(`def make(encoded, beta):
+    def loss(y_true, y_pred):
+        return 0.5 * K.mean(K.square(y_pred - y_true) + beta * K.sum(K.abs(encoded)))
+    return loss
+`)),
+      'make',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:square(y_pred - y_true)*0.5', 'penalty:+:abs(encoded)*0.5 * beta']);
+    assert.equal(m.terms[1].weightParam, 'beta');
+    assert.equal(m.terms[1].expr.text, 'K.sum(K.abs(encoded))');
+  });
+
+  it('nested reductions split all the way: mean over samples of a per-sample sum', () => {
+    const m = model(
+      analyze(torch(`def nested(pred, target, lam=0.1):
+    return torch.mean(torch.sum((pred - target) ** 2 + lam * torch.relu(pred - 1.0), dim=1))
+`)),
+      'nested',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:(pred - target) ** 2', 'penalty:+:relu(pred - 1.0)*lam']);
+    assert.equal(m.terms[1].expr.text, 'torch.mean(torch.sum(torch.relu(pred - 1.0), dim=1))');
+  });
+
+  it('a subtracted piece inside a reduction keeps its sign', () => {
+    const m = model(
+      analyze(keras(`def sub(y_true, y_pred, lam=0.1):
+    return tf.reduce_mean(tf.square(y_true - y_pred) - lam * tf.nn.relu(y_pred - 1.0))
+`)),
+      'sub',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:square(y_true - y_pred)', 'penalty:-:relu(y_pred - 1.0)*lam']);
+  });
+
+  it('does not split through non-linear ops, across shapes that broadcast, or a hand-written cross-entropy', () => {
+    const a = analyze(torch(`def rooted(pred, target, lam=0.1):
+    return torch.sqrt(torch.mean((pred - target) ** 2 + lam * torch.relu(-pred)))
+
+def per_output(pred, target, lam=0.1):
+    err = (pred - target) ** 2
+    balance = (pred.mean(dim=0) - 0.5) ** 2
+    return torch.sum(err + lam * balance)
+
+def bce_by_hand(pred, target, w=2.0):
+    return -torch.mean(w * target * torch.log(pred) + (1 - target) * torch.log(1 - pred))
+`));
+    assert.equal(model(a, 'rooted').terms.length, 1);
+    assert.equal(model(a, 'per_output').terms.length, 1, 'sum(err + balance) with balance per output counts it once per sample');
+    assert.equal(model(a, 'bce_by_hand').terms.length, 1);
+  });
+
+  it('TF.js: tf.mean(se.add(hinge.mul(lam)))', () => {
+    const m = model(
+      analyze(
+        `import * as tf from '@tensorflow/tfjs';
+export function hingeLoss(yTrue: tf.Tensor, yPred: tf.Tensor, lam = 0.1): tf.Tensor {
+  const se = tf.square(tf.sub(yTrue, yPred));
+  const hinge = tf.relu(tf.neg(yPred));
+  return tf.mean(se.add(hinge.mul(lam)));
+}
+`,
+        'typescript',
+      ),
+      'hingeLoss',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:se', 'penalty:+:hinge*lam']);
+  });
+});
+
+describe('λ however it is written', () => {
+  it('p * self.weight, torch.mul(C, p), p.mul(lam), torch.tensor(C) * p', () => {
+    const a = analyze(torch(`C = 0.3
+
+class Reg(torch.nn.Module):
+    def __init__(self, weight=0.2):
+        super().__init__()
+        self.weight = weight
+
+    def forward(self, pred, target):
+        p = torch.relu(-pred).mean()
+        return F.mse_loss(pred, target) + p * self.weight
+
+def muls(pred, target, lam=0.5):
+    p = torch.relu(-pred).mean()
+    q = torch.relu(pred - 1).mean()
+    r = (pred.sum(dim=1) - 1).pow(2).mean()
+    return F.mse_loss(pred, target) + torch.mul(C, p) + q.mul(lam) + torch.tensor(C) * r
+`));
+    assert.deepEqual(model(a, 'Reg').terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:p*self.weight']);
+    assert.equal(model(a, 'Reg').lambdaParam, 'self.weight');
+    const m = model(a, 'muls');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:p*C', 'penalty:+:q*lam', 'penalty:+:r*torch.tensor(C)']);
+    assert.deepEqual(m.terms.map((t) => t.weightParam), [undefined, 'C', 'lam', 'C']);
+  });
+
+  it('TF.js: tf.scalar(C).mul(p) and p.mul(lam)', () => {
+    const m = model(
+      analyze(
+        `import * as tf from '@tensorflow/tfjs';
+const C = 0.5;
+export const scaled = (yTrue: tf.Tensor, yPred: tf.Tensor, lam = 0.1): tf.Tensor => {
+  const p = tf.mean(tf.relu(tf.neg(yPred)));
+  const q = tf.mean(tf.relu(yPred.sub(1)));
+  return tf.losses.meanSquaredError(yTrue, yPred).add(tf.scalar(C).mul(p)).add(q.mul(lam));
+};
+`,
+        'typescript',
+      ),
+      'scaled',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:meanSquaredError', 'penalty:+:p*tf.scalar(C)', 'penalty:+:q*lam']);
+    assert.deepEqual(m.terms.map((t) => t.weightParam), [undefined, 'C', 'lam']);
+  });
+
+  it('a division by a hyper-parameter is a weight 1/x, whose name is not the λ', () => {
+    const m = model(
+      analyze(keras(`def tempered(y_true, y_pred, temperature=2.0, lam=0.1):
+    se = tf.reduce_mean(tf.square(y_true - y_pred))
+    p = tf.reduce_mean(tf.nn.relu(-y_pred))
+    q = tf.reduce_mean(tf.nn.relu(y_pred - 1.0))
+    return se + p / temperature + lam * q / 2
+`)),
+      'tempered',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:se', 'penalty:+:p*1 / temperature', 'penalty:+:q*lam * 1 / 2']);
+    assert.deepEqual(m.terms.map((t) => t.weightParam), [undefined, undefined, 'lam']);
+  });
+
+  it('a hinge written with two negations is a positive penalty weighted by c; c is not a λ to sweep (it is the margin too)', () => {
+    const a = analyze(keras(`def margin(y_true, y_pred, c=1.0):
+    se = tf.reduce_mean(tf.square(y_true - y_pred))
+    return se + tf.reduce_mean(-c * tf.minimum(c - y_pred, 0))
+
+def margin_sub(y_true, y_pred, c=1.0):
+    se = tf.reduce_mean(tf.square(y_true - y_pred))
+    return se - c * tf.reduce_mean(tf.minimum(c - y_pred, 0.0))
+`));
+    for (const name of ['margin', 'margin_sub']) {
+      const t = model(a, name).terms[1];
+      assert.equal(t.sign, 1, name);
+      assert.equal(t.weight?.text, 'c', name);
+      assert.equal(t.weightParam, undefined, name);
+      assert.match(t.label, /^-minimum\(c - y_pred, 0(\.0)?\)$/, name);
+    }
+  });
+});
