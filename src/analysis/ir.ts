@@ -113,6 +113,14 @@ export interface RecognisedConstraint {
  * the first such term, or when it is the only term; every other term is a `penalty`. When no term holds a recognised
  * loss (a hand-written MSE), the first unweighted term that reads both `yTrue` and `yPred` is the base. A conditional
  * return (`if lam == 0: return ce` … `return ce + lam * p`) is split along its branch with more terms.
+ * A mean or sum over a sum is split by linearity where that is exact (src/analysis/terms/linear.ts), each piece
+ * keeping the reduction, its axis and keepdims; a constant factor outside multiplies every piece's weight:
+ *   `K.mean(se + lam * act, axis=-1)`        → base{expr: K.mean(se, axis=-1)}, penalty{weight: lam, expr: K.mean(act, axis=-1)}
+ * so Σ sign·weight·expr (each reduced as the framework reduces a loss) is the loss as written. The weight is read
+ * in any product form (`p * self.weight`, `torch.mul(C, p)`, `p.mul(lam)`, `tf.scalar(C).mul(p)`); a division by a
+ * hyper-parameter is the weight `1 / x` (`p / temperature` → weight `1 / temperature`, no weightParam: the λ is
+ * 1/x, not x). A never-positive piece with one negation (`-c * tf.minimum(c - p, 0)`, `- c * minimum(…)`) is
+ * normalised to sign +1, weight c, expr `-(minimum(…))`: the same value, a positive penalty.
  */
 export interface Term {
   id: string;                // 't0', 't1', … in source order; stable for one analysis
@@ -120,9 +128,16 @@ export interface Term {
   sign: 1 | -1;
   expr: Expr;
   weight?: Expr;             // absent: no λ (the rule "penalty without λ" fires on penalties)
-  /** The hyper-parameter that is the weight, when the weight is (a number times) one name or `self.x`. */
+  /**
+   * The hyper-parameter that is the weight, when the weight is (a number times) one name or `self.x`, not in a
+   * denominator, and the penalty does not read it too (`-c * minimum(c - p, 0)`: c is also the margin).
+   */
   weightParam?: string;
-  /** A short human name: the local variable it came from (`sum_penalty`), else the callee (`categorical_crossentropy`). */
+  /**
+   * A short human name: the local variable it came from (`sum_penalty`), a framework loss's function
+   * (`categorical_crossentropy`), else a short rendering of the expression without its outer reduction
+   * (`relu(-y_pred)`); never the function around it (`reduce_mean`, `sum`).
+   */
   label: string;
   range: SourceRange;        // the whole term as written in the return expression
   constraint?: RecognisedConstraint;
@@ -168,6 +183,12 @@ export interface LossUsage {
    * arguments and every other parameter keeps its default forever.
    */
   passesBareFunction?: boolean;
+  /**
+   * For `compile` (added for issue 9 §4): true when a factory itself is passed, not what it returns
+   * (`def make_loss(alpha): def loss(y_true, y_pred): …; return loss` with `compile(loss=make_loss)`): the framework
+   * calls the factory with (y_true, y_pred) as its own parameters and gets a function, not a loss value.
+   */
+  passesFactory?: boolean;
   /** Arguments bound by a factory call or `functools.partial(fn, lam=0.5)`. */
   boundArgs?: Record<string, number | string | boolean>;
 }

@@ -15,6 +15,8 @@ interface Target {
   model: LossModel;
   /** True when the value is the function itself (compiling it leaves its extra parameters at their defaults). */
   bare: boolean;
+  /** True when the value is a factory itself, not its product (`loss=make_loss`). */
+  factory?: boolean;
 }
 
 /** Layer constructors that name the output activation, by last callee segment. */
@@ -102,7 +104,8 @@ export function collectUsages(
     if (!value) return undefined;
     if (value.type === 'identifier') {
       const m = byName.get(value.text);
-      return m ? { model: m, bare: m.kind !== 'factory' && m.kind !== 'module-forward' } : vars.get(value.text);
+      if (m?.kind === 'factory') return { model: m, bare: false, factory: true };
+      return m ? { model: m, bare: m.kind !== 'module-forward' } : vars.get(value.text);
     }
     // `loss=lambda yt, yp: constrained_loss(yt, yp, lam=0.5)`: the wrapped loss, with its arguments bound
     if (value.type === 'lambda') {
@@ -179,7 +182,7 @@ export function collectUsages(
       const lossNode = keyword.get('loss') ?? positional[1];
       const targets = lossNode?.type === 'dictionary' || lossNode?.type === 'list' ? lossNode.namedChildren.map((c) => (c?.type === 'pair' ? c.childForFieldName('value') : c)) : [lossNode];
       for (const t of targets.map((n) => targetOf(n ?? undefined))) {
-        if (t) add(t.model, { kind: 'compile', range, passesBareFunction: t.bare });
+        if (t) add(t.model, { kind: 'compile', range, passesBareFunction: t.bare, ...(t.factory ? { passesFactory: true } : {}) });
       }
     } else if (method === 'backward') {
       const obj = fn.childForFieldName('object');

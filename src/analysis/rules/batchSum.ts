@@ -2,7 +2,7 @@
 // size while the base loss is a mean, so the effective λ changes whenever the batch size does.
 import { sumToMean } from '../fixes/ops';
 import type { Expr } from '../ir';
-import { type CallExpr, type MethodExpr, argument, dependsOnData, opName, operand, walk } from './expr';
+import { type CallExpr, type MethodExpr, argument, collect, dependsOnData, opName, operand, walk } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 
@@ -16,8 +16,47 @@ function coversBatch(axis: Expr | undefined): boolean {
   return false;
 }
 
+const DIVIDES = new Set(['div', 'divide', 'true_divide', 'truediv']);
+
+/**
+ * True when the sum is the numerator of a division, through sums, products and signs only: a hand-normalised
+ * sum (`.sum() / n`, `lam * x.sum() / n`, `(a.sum() + b.sum()) / (2 * n)`, `x.sum().div(n)`) or a ratio.
+ */
+function normalised(node: Expr, ancestors: readonly Expr[]): boolean {
+  let child = node;
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i]!;
+    if (a.kind === 'binary' && (a.op === '/' || a.op === '//')) return a.left === child;
+    if ((a.kind === 'call' && DIVIDES.has(opName(a) ?? '') && a.args[0] === child) || (a.kind === 'method' && DIVIDES.has(a.method) && a.object === child)) return true;
+    if (a.kind === 'binary' && a.op === '*' && isReciprocal(a.left === child ? a.right : a.left)) return true;
+    if (!((a.kind === 'binary' && ['+', '-', '*'].includes(a.op)) || a.kind === 'unary')) return false;
+    child = a;
+  }
+  return false;
+}
+
+/** `1 / n`, `1.0 / x.numel()`: multiplying by it divides. */
+const isReciprocal = (e: Expr): boolean => e.kind === 'binary' && e.op === '/' && e.left.kind === 'number';
+
+/** A tensor sum over every element or the batch axis of something read from the data, not normalised by hand. */
+function isBatchSum(n: Expr, ancestors: readonly Expr[]): boolean {
+  const op = opName(n);
+  if (!op || !SUMS.has(op)) return false;
+  const call = n as CallExpr | MethodExpr;
+  const x = operand(call);
+  if (!x || !dependsOnData(x)) return false;
+  // Python's builtin sum() over a list is not a tensor reduction.
+  if (call.kind === 'call' && call.callee === 'sum') return false;
+  if (!coversBatch(argument(call, ['axis', 'dim'], 1))) return false;
+  // `reduce_sum(x) / batch_size`, `(dx.sum() + dy.sum()) / (bs * c * h * w)`: a mean written by hand.
+  return !normalised(n, ancestors);
+}
+
 export const checkBatchSum: Check = (ctx) => {
   const out: Report[] = [];
+  // `torch.sum(err + lam * balance)` split into terms: the base sums over the batch too, so their ratio holds.
+  const base = ctx.model.terms.find((t) => t.role === 'base');
+  const baseSums = !!base && collect(base.expr, isBatchSum).length > 0;
   for (const t of ctx.model.terms) {
     if (t.role !== 'penalty') continue;
     walk(t.expr, (n, ancestors) => {
@@ -35,17 +74,8 @@ export const checkBatchSum: Check = (ctx) => {
         });
         return;
       }
-      const op = opName(n);
-      if (!op || !SUMS.has(op)) return;
+      if (!isBatchSum(n, ancestors) || baseSums) return;
       const call = n as CallExpr | MethodExpr;
-      const x = operand(call);
-      if (!x || !dependsOnData(x)) return;
-      // Python's builtin sum() over a list is not a tensor reduction.
-      if (call.kind === 'call' && call.callee === 'sum') return;
-      if (!coversBatch(argument(call, ['axis', 'dim'], 1))) return;
-      // `reduce_sum(x) / batch_size` is a mean written by hand.
-      const parent = ancestors[ancestors.length - 1];
-      if (parent?.kind === 'binary' && parent.op === '/' && parent.left === n) return;
       const fix = sumToMean(ctx.text, call);
       out.push({
         range: n.range,

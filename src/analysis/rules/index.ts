@@ -43,10 +43,16 @@ export type RuleFailure = (code: RuleCode, modelId: string, error: unknown) => v
 export function runRules(analysis: FileAnalysis, source: string, onFailure?: RuleFailure): Finding[] {
   const text = new SourceText(source);
   const out: Finding[] = [];
+  // The same finding is reported once: an inlined local read twice (`frac = y / s` in two terms) is one division,
+  // and a helper inlined into two losses is one place with one message.
+  const seen = new Set<string>();
   for (const model of analysis.models) {
     for (const rule of rules) {
       try {
         for (const r of checks[rule.code]({ analysis, model, text })) {
+          const at = `${rule.code}@${r.range.startLine}:${r.range.startCol}-${r.range.endLine}:${r.range.endCol}`;
+          if (seen.has(`${at}#${model.id}`) || seen.has(`${at}#${r.message}`)) continue;
+          seen.add(`${at}#${model.id}`).add(`${at}#${r.message}`);
           out.push({ ...r, code: rule.code, severity: rule.severity, modelId: model.id });
         }
       } catch (err) {

@@ -5,8 +5,29 @@ import type { Fix } from '../fixes/types';
 import { code } from './format';
 import type { Check } from './types';
 
+/**
+ * A factory passed itself (`loss=make_loss`): whatever its parameters are called, the framework calls it with
+ * (y_true, y_pred) in their place and gets the inner function back instead of a loss value.
+ */
+const checkFactoryPassed: Check = (ctx) => {
+  const { model } = ctx;
+  const outer = model.params.filter((p) => p.role !== 'yTrue' && p.role !== 'yPred' && !p.name.startsWith('self.'));
+  const named = outer.length ? outer.map((p) => code(p.name)).join(', ') : 'no parameters';
+  return model.usages
+    .filter((u) => u.kind === 'compile' && u.passesFactory)
+    .map((u) => ({
+      range: u.range,
+      message:
+        `${code(model.name)} is a factory (it takes ${named} and returns the loss), but compile is given the factory itself: ` +
+        `it is called with (${model.yTrue}, ${model.yPred}) in place of ${named} and gives back a function, not a loss value, so training fails ` +
+        `or λ is never what you set. Pass what it returns, called with the λ you want: ${code(`${model.name}(…)`)}.`,
+      fixes: [],
+    }));
+};
+
 export const checkLambdaNeverChanges: Check = (ctx) => {
   const { model } = ctx;
+  if (model.kind === 'factory') return checkFactoryPassed(ctx);
   if (model.kind !== 'function' && model.kind !== 'arrow') return [];
   const hypers = model.params.filter((p) => p.role === 'hyper' || p.role === 'other');
   if (hypers.length === 0) return [];

@@ -1,7 +1,10 @@
-// LL105: a penalty that depends only on y_true, hyper-parameters and constants. Its gradient with respect to
-// the model is zero: it shifts the loss value, training never sees it.
+// LL105: a penalty with no gradient with respect to the model. Either it depends only on y_true, hyper-parameters
+// and constants (it shifts the loss value, training never sees it), or it reads the model only through a frozen
+// copy (`K.variable(layer.get_weights()[0])`, `w.detach()`, `stop_gradient`): the copy is a constant to the
+// optimiser. A penalty that reads the prediction, the model's weights, or another tensor of the model passed to
+// the loss (`mu`, `logvar`, `encoded`: role 'tensor') has a gradient. Paths to y_pred cut by detach are LL106's.
 import type { Expr, LossModel } from '../ir';
-import { walk } from './expr';
+import { children, lastSegment, opName } from './expr';
 import { code, termLabel } from './format';
 import type { Check } from './types';
 
@@ -9,39 +12,73 @@ import type { Check } from './types';
 const MATH_NAMESPACES = new Set(['tf', 'K', 'keras', 'torch', 'F', 'np', 'math', 'Math', 'nn']);
 const MATH_BUILTINS = new Set(['abs', 'sum', 'min', 'max', 'pow', 'float', 'len', 'round']);
 
-/** True when the expression reads something whose dependence on the model we cannot see (a weight, a helper). */
-function opaque(e: Expr, model: LossModel): boolean {
-  let found = false;
-  walk(e, (n) => {
-    if (n.kind === 'unsupported') found = true;
-    else if (n.kind === 'name' && n.ref === 'global') found = true;
-    else if (n.kind === 'attr' && n.object.kind === 'name' && n.object.ref === 'module') {
-      if (!model.params.some((p) => p.name === `self.${n.name}`)) found = true;
-    } else if (n.kind === 'call') {
-      const ns = n.callee.split('.')[0];
-      if (n.callee.includes('.') ? !MATH_NAMESPACES.has(ns) : !MATH_BUILTINS.has(n.callee)) found = true;
-    }
-  });
-  return found;
+/** Ops whose result is a constant copy of their argument: no gradient flows back through them. */
+const FREEZES = new Set(['detach', 'stop_gradient', 'numpy', 'item', 'tolist', 'get_weights', 'get_value', 'eval', 'variable', 'Variable', 'constant', 'array']);
+const freezes = (e: Expr): boolean => {
+  const op = opName(e);
+  if (!op || !FREEZES.has(op)) return false;
+  // `tf.constant(0.5)` or `K.variable(1.0)` of a number is just a constant, not a copy of the model
+  return e.kind === 'method' || (e.kind === 'call' && e.callee.includes('.')) || op === 'get_weights';
+};
+
+interface Reads {
+  /** Something with a gradient: the prediction, the model's weights, a tensor argument. */
+  live: boolean;
+  /** Something whose dependence on the model cannot be seen (a global, a helper, an unknown attribute). */
+  opaque: boolean;
+  /** Frozen copies of something live or opaque. */
+  frozen: Expr[];
 }
 
-/** Reads the prediction, or the model's parameters (`sum(… for p in model.parameters())`): either has a gradient. */
-function readsPrediction(e: Expr): boolean {
-  let found = false;
-  walk(e, (n) => {
-    if ((n.kind === 'name' && n.ref === 'yPred') || n.kind === 'overWeights') found = true;
-  });
-  return found;
+/** Parameters that are tensors of the model: role 'tensor', or no numeric default and not the λ. */
+function tensorParams(model: LossModel): Set<string> {
+  return new Set(model.params.filter((p) => p.role === 'tensor' || (p.role === 'other' && p.default === undefined)).map((p) => p.name));
 }
 
-export const checkNoGradient: Check = (ctx) =>
-  ctx.model.terms
-    .filter((t) => t.role === 'penalty' && !readsPrediction(t.expr) && !opaque(t.expr, ctx.model))
-    .map((t) => ({
-      range: t.range,
-      termId: t.id,
-      message:
-        `Penalty ${termLabel(t)} depends only on ${code(ctx.model.yTrue)} and constants, not on ${code(ctx.model.yPred)}: ` +
-        'its gradient is zero, so it changes the reported loss but never the model. Penalise the prediction.',
-      fixes: [],
-    }));
+/** What the node itself reads (its children aside). */
+function readsItself(e: Expr, model: LossModel, tensors: Set<string>, out: Reads): void {
+  if (e.kind === 'unsupported') out.opaque = true;
+  else if (e.kind === 'overWeights') out.live = true;
+  else if (e.kind === 'name') {
+    if (e.ref === 'yPred' || tensors.has(e.name)) out.live = true;
+    else if (e.ref === 'global') out.opaque = true;
+  } else if (e.kind === 'attr' && e.object.kind === 'name' && e.object.ref === 'module') {
+    if (!model.params.some((p) => p.name === `self.${e.name}`)) out.opaque = true;
+  } else if (e.kind === 'call') {
+    // `layer.get_weights()` is written as a call of `layer.get_weights`: a global's method
+    const ns = e.callee.split('.')[0];
+    if (e.callee.includes('.') ? !MATH_NAMESPACES.has(ns) : !MATH_BUILTINS.has(e.callee)) out.opaque = true;
+  }
+}
+
+function reads(e: Expr, model: LossModel, tensors: Set<string>, out: Reads): void {
+  if (freezes(e)) {
+    const inner: Reads = { live: false, opaque: false, frozen: [] };
+    readsItself(e, model, tensors, inner);
+    for (const c of children(e)) reads(c, model, tensors, inner);
+    if (inner.live || inner.opaque || inner.frozen.length > 0) out.frozen.push(e);
+    return;
+  }
+  readsItself(e, model, tensors, out);
+  for (const c of children(e)) reads(c, model, tensors, out);
+}
+
+/** Does any path reach y_pred (even through a detach: LL106 reports those)? */
+const reachesPred = (e: Expr): boolean => (e.kind === 'name' && e.ref === 'yPred') || children(e).some(reachesPred);
+
+export const checkNoGradient: Check = (ctx) => {
+  const tensors = tensorParams(ctx.model);
+  return ctx.model.terms.flatMap((t) => {
+    if (t.role !== 'penalty' || reachesPred(t.expr)) return [];
+    const r: Reads = { live: false, opaque: false, frozen: [] };
+    reads(t.expr, ctx.model, tensors, r);
+    if (r.live || r.opaque) return [];
+    const frozen = r.frozen[0];
+    const message = frozen
+      ? `Penalty ${termLabel(t)} reads the model only through ${code(frozen.text)}, a frozen copy (${code(`${lastSegment(opName(frozen) ?? '')}`)} ` +
+        'takes no gradient): the optimiser sees a constant, so the penalty changes the reported loss but never the model. Penalise the live tensor (the layer\'s kernel, the parameter itself).'
+      : `Penalty ${termLabel(t)} depends only on ${code(ctx.model.yTrue)} and constants, not on ${code(ctx.model.yPred)}: ` +
+        'its gradient is zero, so it changes the reported loss but never the model. Penalise the prediction.';
+    return [{ range: frozen?.range ?? t.range, termId: t.id, message, fixes: [] }];
+  });
+};

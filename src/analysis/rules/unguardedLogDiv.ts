@@ -2,6 +2,7 @@
 // maximum). Softmax/sigmoid outputs underflow to exactly 0 in float32: one such sample makes the loss inf/NaN.
 import { addEpsilon } from '../fixes/ops';
 import type { Expr } from '../ir';
+import { nonNegative } from '../terms/sign';
 import { type CallExpr, type MethodExpr, argument, dependsOnData, numberValue, opName, operand, walk } from './expr';
 import { code } from './format';
 import type { Check, Report } from './types';
@@ -12,9 +13,28 @@ const DIVS = new Set(['div', 'divide', 'truediv', 'true_divide']);
 const FLOORED = new Set(['clip_by_value', 'clip', 'clamp', 'clipByValue', 'maximum', 'clamp_min', 'add']);
 const POSITIVE = new Set(['exp', 'softplus', 'cosh']);
 
+const REDUCTIONS = new Set(['sum', 'reduce_sum', 'mean', 'reduce_mean']);
+
+/**
+ * Positive by construction: `exp`, `softplus`, a sum or mean of positives, a positive plus a non-negative
+ * (`x ** 2 + eps`, `e.sum() + p.abs()`), products and roots of positives. (A softmax or sigmoid is not: it
+ * underflows to exactly 0 in float32, which is what this rule is about.)
+ */
+function positive(x: Expr): boolean {
+  if (!dependsOnData(x)) return numberValue(x) === undefined || (numberValue(x) ?? 0) > 0;
+  if (x.kind === 'binary' && x.op === '+') return (positive(x.left) && nonNegative(x.right)) || (nonNegative(x.left) && positive(x.right));
+  if (x.kind === 'binary' && (x.op === '*' || x.op === '/')) return positive(x.left) && positive(x.right);
+  const op = opName(x);
+  if (!op) return false;
+  if (POSITIVE.has(op)) return true;
+  const call = x as CallExpr | MethodExpr;
+  if (REDUCTIONS.has(op) || op === 'sqrt') return !!operand(call) && positive(operand(call) as Expr);
+  return false;
+}
+
 /** True when nothing in `x` keeps it away from zero. */
 function unguarded(x: Expr | undefined): boolean {
-  if (!x || !dependsOnData(x)) return false;
+  if (!x || !dependsOnData(x) || positive(x)) return false;
   if (x.kind === 'binary' && x.op === '+') return dependsOnData(x.left) && dependsOnData(x.right);
   if (x.kind === 'unary') return unguarded(x.operand);
   const op = opName(x);

@@ -6,7 +6,7 @@ import { labelFor, localLabel } from './label';
 import { distribute } from './linear';
 import { isFrameworkLossCallee, reductionOps } from './ops';
 import { positiveByConstruction } from './sign';
-import { type Piece, splitTerms, weightParamOf } from './split';
+import { type Piece, isWeightFactor, splitTerms, weightParamOf } from './split';
 import type { Defaults } from './values';
 
 export interface TermContext {
@@ -63,8 +63,17 @@ function lambdaOf(p: Piece): string | undefined {
 
 /** The term's variable (`balance = lam * relu(…)` is `balance`, weighted by lam), else labelFor's rendering. */
 function termLabel(p: Piece, ctx: TermContext): string {
-  const whole = localLabel(p.expr, ctx.labelOf) ? undefined : ctx.labelOf(p.whole);
+  const whole = localLabel(p.expr, ctx.labelOf) ? undefined : spineLabel(p.whole, ctx.labelOf);
   return whole ?? labelFor(p.expr, ctx.labelOf, (callee) => isFrameworkLossCallee(callee) || !!ctx.knownLosses?.has(callee));
+}
+
+/** The variable along a product's spine: `beta * kl` with `kl = -0.5 * K.mean(…)` is `kl`. */
+function spineLabel(e: Expr, labelOf: TermContext['labelOf']): string | undefined {
+  const own = labelOf(e);
+  if (own) return own;
+  if (e.kind !== 'binary' || (e.op !== '*' && e.op !== '/')) return undefined;
+  const sides = [e.left, e.right].filter((x) => !isWeightFactor(x));
+  return sides.length === 1 ? spineLabel(sides[0]!, labelOf) : undefined;
 }
 
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */

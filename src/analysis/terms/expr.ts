@@ -35,9 +35,33 @@ export function childrenOf(e: Expr): Expr[] {
       return [e.body];
     case 'loop':
       return e.init ? [e.iterable, e.init, e.body] : [e.iterable, e.body];
-    default:
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'none':
+    case 'name':
+    case 'unsupported':
       return [];
+    default:
+      return exprFields(e);
   }
+}
+
+const isExpr = (x: unknown): x is Expr => !!x && typeof x === 'object' && 'kind' in x && 'range' in x && 'text' in x;
+
+/**
+ * The sub-expressions of a node kind this reader does not list (one added to the IR later, e.g. a loop over
+ * `tf.unstack(y_pred)`): every field that holds an expression or a list of them, so a rule never misses that a
+ * term reads the prediction through it.
+ */
+function exprFields(e: Expr): Expr[] {
+  const out: Expr[] = [];
+  for (const [k, v] of Object.entries(e)) {
+    if (k === 'range') continue;
+    if (isExpr(v)) out.push(v);
+    else if (Array.isArray(v)) for (const x of v) if (isExpr(x)) out.push(x);
+  }
+  return out;
 }
 
 /** True when `pred` holds for the node or any node below it. */

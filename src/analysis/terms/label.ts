@@ -35,10 +35,23 @@ function renderIndex(items: IndexItem[], r: (e: Expr) => string): string {
     .join(', ');
 }
 
+const PRECEDENCE: Readonly<Record<string, number>> = {
+  or: 0, and: 1, '<': 2, '<=': 2, '>': 2, '>=': 2, '==': 2, '!=': 2, '+': 3, '-': 3, '*': 4, '/': 4, '//': 4, '%': 4, '@': 4, '**': 6,
+};
+const precedence = (x: Expr, labelOf: (e: Expr) => string | undefined): number =>
+  labelOf(x) ? 9 : x.kind === 'binary' ? (PRECEDENCE[x.op] ?? 0) : x.kind === 'unary' ? 5 : x.kind === 'conditional' ? -1 : 9;
+
 /** A compact rendering: callees by their last segment, locals by their names, numbers as written. */
 export function render(e: Expr, labelOf: (e: Expr) => string | undefined): string {
   const r = (x: Expr): string => labelOf(x) ?? render(x, labelOf);
-  const group = (x: Expr): string => (x.kind === 'binary' && !labelOf(x) ? `(${r(x)})` : r(x));
+  const group = (x: Expr): string => (precedence(x, labelOf) < 9 && x.kind !== 'unary' ? `(${r(x)})` : r(x));
+  /** An operand of a binary operator, in parentheses only where the operator needs them. */
+  const side = (x: Expr, op: string, right: boolean): string => {
+    const p = PRECEDENCE[op] ?? 0;
+    const q = precedence(x, labelOf);
+    const tight = op === '**' ? !right : right && !(op === '+' || op === '*');
+    return q < p || (q === p && tight) ? `(${r(x)})` : r(x);
+  };
   switch (e.kind) {
     case 'name':
       return e.name;
@@ -50,9 +63,9 @@ export function render(e: Expr, labelOf: (e: Expr) => string | undefined): strin
     case 'attr':
       return `${r(e.object)}.${e.name}`;
     case 'unary':
-      return `${e.op === 'not' ? 'not ' : e.op}${group(e.operand)}`;
+      return `${e.op === 'not' ? 'not ' : e.op}${precedence(e.operand, labelOf) < 5 ? `(${r(e.operand)})` : r(e.operand)}`;
     case 'binary':
-      return `${group(e.left)} ${e.op} ${group(e.right)}`;
+      return `${side(e.left, e.op, false)} ${e.op} ${side(e.right, e.op, true)}`;
     case 'call':
       return `${last(e.callee)}(${[...e.args.map(r), ...Object.entries(e.kwargs).map(([k, v]) => `${k}=${r(v)}`)].join(', ')})`;
     case 'method':

@@ -10,6 +10,8 @@ type Bound = Record<string, number | string | boolean>;
 interface Target {
   model: LossModel;
   bare: boolean;
+  /** True when the value is a factory itself, not its product (`loss: makeLoss`). */
+  factory?: boolean;
 }
 
 /** `{ key: value }` of an object literal. */
@@ -33,7 +35,8 @@ export function collectScriptUsages(root: Node, models: LossModel[], bindNames: 
     if (!value) return undefined;
     if (value.type === 'identifier' || value.type === 'shorthand_property_identifier') {
       const m = byName.get(value.text);
-      return m ? { model: m, bare: m.kind !== 'factory' } : vars.get(value.text);
+      if (m?.kind === 'factory') return { model: m, bare: false, factory: true };
+      return m ? { model: m, bare: true } : vars.get(value.text);
     }
     // `loss: (yt, yp) => constrainedLoss(yt, yp, 0.5)`: the wrapped loss, with its arguments bound
     if (value.type === 'arrow_function' || value.type === 'function_expression') {
@@ -80,7 +83,7 @@ export function collectScriptUsages(root: Node, models: LossModel[], bindNames: 
       vars.get(name)?.model.usages.push({ kind: 'call', range });
     } else if (method === 'compile') {
       const t = targetOf(property(args[0], 'loss'));
-      if (t) t.model.usages.push({ kind: 'compile', range, passesBareFunction: t.bare });
+      if (t) t.model.usages.push({ kind: 'compile', range, passesBareFunction: t.bare, ...(t.factory ? { passesFactory: true } : {}) });
     } else if (method === 'fit' || method === 'fitDataset' || method === 'trainOnBatch') {
       fits.push(node);
     } else if (method === 'dense' || method === 'activation') {
