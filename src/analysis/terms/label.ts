@@ -7,6 +7,9 @@ import { isFrameworkLossCallee, reductionOps } from './ops';
 import { opName } from './expr';
 
 const MAX_LABEL = 40;
+/** Namespaces of framework ops (`tf.where`, `torch.relu`): an op is not a name; a user's helper function is. */
+const FRAMEWORK_NAMESPACES: ReadonlySet<string> = new Set(['tf', 'K', 'keras', 'torch', 'F', 'nn', 'np', 'math', 'Math', 'jnp', 'scipy']);
+const BUILTINS: ReadonlySet<string> = new Set(['abs', 'sum', 'min', 'max', 'pow', 'float', 'len', 'round', 'mean']);
 const last = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
 
 /** `mean(x)`, `x.sum(1)` → x: a reduction says how a term is averaged, not what it is. */
@@ -103,5 +106,7 @@ export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLo
   if (e.kind === 'call' && isLoss(e.callee)) return last(e.callee);
   if (e.kind === 'method' && isFrameworkLossCallee(e.method)) return e.method;
   const core = throughReductions(e, labelOf);
+  // a helper of the user's (`SMOOTHNESS * _variation(output)`) is named for what it computes: its name
+  if (core.kind === 'call' && !FRAMEWORK_NAMESPACES.has(core.callee.split('.')[0]!) && !BUILTINS.has(core.callee)) return labelOf(core) ?? last(core.callee);
   return labelOf(core) ?? short(render(core.kind === 'name' ? e : core, labelOf));
 }

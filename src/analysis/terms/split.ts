@@ -35,7 +35,7 @@ export function isWeightFactor(e: Expr): boolean {
     case 'number':
       return true;
     case 'name':
-      return e.ref !== 'yTrue' && e.ref !== 'yPred' && e.ref !== 'weight';
+      return e.ref !== 'yTrue' && e.ref !== 'yPred' && e.ref !== 'weight' && e.ref !== 'loop';
     case 'attr':
       return isWeightFactor(e.object);
     case 'unary':
