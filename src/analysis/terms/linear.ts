@@ -10,7 +10,8 @@
 //   - at least one piece must not read the target (a penalty): `mean(y*log(p) + (1-y)*log(1-p))` is one base loss.
 import type { Expr, Framework } from '../ir';
 import { type Rank, rankOf } from '../rules/shape';
-import { mentionsRef, opName } from './expr';
+import { dependsOnData } from '../rules/expr';
+import { binary, mentionsRef, opName } from './expr';
 import { reductionOps } from './ops';
 import { type Piece, additivePieces, isWeightFactor, splitWeight, timesWeight } from './split';
 
@@ -58,6 +59,14 @@ function exact(op: 'mean' | 'sum', overAll: boolean, ranks: Rank[]): boolean {
  * (`hinge` in `reduce_mean(se + hinge)`): that is where a fix weights or flips it.
  */
 export function distribute(p: Piece, framework: Framework): Piece[] {
+  // `torch.sum(err + w * balance) / pred.shape[0]`: a count divides every piece (it is not a λ: it stays in the term)
+  if (p.expr.kind === 'binary' && p.expr.op === '/' && linearReduction(p.expr.left) && !dependsOnData(p.expr.right)) {
+    const { right } = p.expr;
+    const inner = distribute({ ...p, expr: p.expr.left }, framework);
+    if (inner.length < 2) return [p];
+    const over = (e: Expr): Expr => binary('/', e, right, e.range, `${e.text} / ${right.kind === 'binary' ? `(${right.text})` : right.text}`);
+    return inner.map((q) => ({ ...q, expr: over(q.expr) }));
+  }
   const r = linearReduction(p.expr);
   if (!r) return [p];
   const inner = additivePieces(r.operand).map(splitWeight).flatMap((q) => distribute(q, framework));

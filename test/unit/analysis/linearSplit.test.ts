@@ -86,6 +86,19 @@ def meaned(pred, target, lam=0.5):
     assert.equal(m.terms[1].expr.text, 'torch.mean(torch.sum(torch.relu(pred - 1.0), dim=1))');
   });
 
+  it('a sum normalised by a count: the count divides every piece and is not a λ', () => {
+    const m = model(
+      analyze(torch(`def per_row(pred, target, w=0.2):
+    err = ((pred - target) ** 2).sum(dim=1)
+    balance = (pred.sum(dim=1) - 1.0) ** 2
+    return torch.sum(err + w * balance) / pred.shape[0]
+`)),
+      'per_row',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:err', 'penalty:+:balance*w']);
+    assert.equal(m.terms[1].expr.text, 'torch.sum((pred.sum(dim=1) - 1.0) ** 2) / pred.shape[0]');
+  });
+
   it('a subtracted piece inside a reduction keeps its sign', () => {
     const m = model(
       analyze(keras(`def sub(y_true, y_pred, lam=0.1):

@@ -52,6 +52,11 @@ def meaned(pred, target, C=0.7):
     a = (pred - target) ** 2
     b = torch.relu(pred - 0.2)
     return (a + torch.mul(C, b)).mean() + b.mean().mul(C)
+
+def per_row(pred, target, w=0.2):
+    err = ((pred - target) ** 2).sum(dim=1)
+    balance = (pred.sum(dim=1) - 1.0) ** 2
+    return torch.sum(err + w * balance) / pred.shape[0]
 `;
 
 const tfjs = `import * as tf from '@tensorflow/tfjs';
@@ -69,6 +74,7 @@ const cases: { source: string; name: string; language?: SourceLanguage; terms: n
   { source: pytorch, name: 'summed', terms: 2 },
   { source: pytorch, name: 'nested', terms: 2 },
   { source: pytorch, name: 'meaned', terms: 3 },
+  { source: pytorch, name: 'per_row', terms: 2 },
   { source: tfjs, name: 'hingeLoss', language: 'typescript', terms: 2 },
 ];
 
