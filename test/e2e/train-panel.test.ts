@@ -74,7 +74,7 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     assert.match(((await page.locator('#empty').textContent()) ?? ''), /Train with Constraint/);
   });
 
-  it('streams every run into the loss, constraint and λ charts, with the header filled in', async () => {
+  it('streams every run into the loss and constraint charts (no flat λ chart for fixed λ), with the header filled in', async () => {
     await post(page, { type: 'reset', title: 'constrained_loss · example1_sum_to_one.py:3' }, ...trainerMessages().map((message) => ({ type: 'trainer' as const, message })));
     assert.equal(((await page.locator('#title').textContent()) ?? ''), 'constrained_loss · example1_sum_to_one.py:3');
     assert.equal(((await page.locator('#backend').textContent()) ?? ''), 'wasm');
@@ -85,7 +85,6 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     assert.deepEqual(charts, [
       ['loss', String(STEPS), '6'],
       ['term:t1', String(STEPS), '6'],
-      ['lambda', String(STEPS), '3'],
       ['tradeoff', undefined, undefined],
     ]);
     assert.equal(await page.locator('#summary').isHidden(), true, 'no summary while training');

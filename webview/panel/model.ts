@@ -67,6 +67,8 @@ export class PanelModel {
   collector = new SweepCollector();
   /** ε for penalties whose constraint has none (lossLab.sweep.tolerance, from the host). */
   sweepTolerance = DEFAULT_TOLERANCE;
+  /** ε typed into the panel for every constraint (undefined: each constraint's own, else the setting). */
+  sweepOverride: number | undefined;
   private sweepCache: { version: string; result: SweepResult } | undefined;
 
   apply(msg: HostToWebview): Change {
@@ -121,6 +123,7 @@ export class PanelModel {
     this.historyPoints = 0;
     this.collector = new SweepCollector();
     this.sweepCache = undefined;
+    this.sweepOverride = undefined;
     this.version++;
   }
 
@@ -131,8 +134,9 @@ export class PanelModel {
 
   /** Feasibility, front and recommendation of the ended runs (cached per data version and status). */
   sweepResult(): SweepResult {
-    const key = `${this.version}:${this.status}:${this.sweepTolerance}`;
-    if (this.sweepCache?.version !== key) this.sweepCache = { version: key, result: this.collector.analyse({ tolerance: this.sweepTolerance }) };
+    const key = `${this.version}:${this.status}:${this.sweepTolerance}:${this.sweepOverride}`;
+    const options = { tolerance: this.sweepTolerance, ...(this.sweepOverride !== undefined ? { override: this.sweepOverride } : {}) };
+    if (this.sweepCache?.version !== key) this.sweepCache = { version: key, result: this.collector.analyse(options) };
     return this.sweepCache.result;
   }
 

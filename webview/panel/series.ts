@@ -1,5 +1,6 @@
 // Which charts the panel draws and which series each holds, as data (DOM-free, unit-tested):
-//   (a) total and original loss per run, (b) per penalty term its raw P and violation per run, (c) λ per run.
+//   (a) total and original loss per run, (b) per penalty term its raw P and violation per run, (c) λ per run, only
+//   when some run's λ moves (a fixed λ would be a flat line: the legend and the summary already say it).
 import type { PanelModel, RunData, Value } from './model';
 
 export interface SeriesSpec {
@@ -51,8 +52,19 @@ export function chartSpecs(model: PanelModel): ChartSpec[] {
       ]),
     });
   }
-  charts.push({ key: 'lambda', title: 'λ per run', raw: true, series: perRun((r) => r.spec.label, (r) => r.lambda) });
+  if (runs.some(lambdaMoves)) charts.push({ key: 'lambda', title: 'λ per run', raw: true, series: perRun((r) => r.spec.label, (r) => r.lambda) });
   return charts;
+}
+
+/** Whether a run's λ takes more than one value over its steps. */
+export function lambdaMoves(run: RunData): boolean {
+  let first: Value | undefined;
+  for (const v of run.lambda) {
+    if (v === null || v === undefined) continue;
+    if (first === undefined) first = v;
+    else if (v !== first) return true;
+  }
+  return false;
 }
 
 /** Number of points a series holds (non-null values): what the e2e test and the bench count. */

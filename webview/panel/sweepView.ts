@@ -36,6 +36,8 @@ export interface SweepViewEvents {
   useLambda: (lambda: number) => void;
   /** A point was clicked: show only this run's curves (undefined: all again). */
   focus: (runId: string | undefined) => void;
+  /** ε was edited (undefined: cleared): judge the runs again. */
+  tolerance: (epsilon: number | undefined) => void;
 }
 
 export class SweepView {
@@ -47,6 +49,7 @@ export class SweepView {
   private readonly useButton = button('Use λ', { id: 'use-recommended' });
   private readonly frontHost = el('figure', { id: 'pareto', class: 'chart', tabindex: '0' });
   private readonly hover = el('p', { id: 'pareto-hover', class: 'hover' }, 'Hover a point for its λ and numbers; click it to show only its curves.');
+  private readonly epsilon = el('input', { id: 'sweep-tolerance', type: 'number', min: '0', step: 'any', placeholder: 'each constraint’s own', 'aria-describedby': 'sweep-tolerance-help' });
   private readonly tableBody = el('tbody');
   private readonly tableHead = el('tr');
   private plot: uPlot | undefined;
@@ -63,7 +66,14 @@ export class SweepView {
     const plotHost = el('div', { class: 'plot' });
     this.frontHost.append(plotHost, this.hover);
     const actions = el('div', { class: 'actions' });
-    actions.append(this.useButton);
+    const epsilonLabel = el('label', { for: 'sweep-tolerance' }, 'Tolerance ε for every constraint: ');
+    const help = el('span', { id: 'sweep-tolerance-help', class: 'help' }, ' (empty: each constraint’s own ε, else lossLab.sweep.tolerance)');
+    epsilonLabel.append(this.epsilon, help);
+    actions.append(this.useButton, epsilonLabel);
+    this.epsilon.addEventListener('change', () => {
+      const v = this.epsilon.value.trim() === '' ? undefined : Number(this.epsilon.value);
+      this.events.tolerance(v !== undefined && Number.isFinite(v) && v >= 0 ? v : undefined);
+    });
     this.answer.append(this.headline, this.reasons, actions, this.frontHost, table);
     this.section.append(this.grid, this.answer);
     this.useButton.addEventListener('click', () => {
@@ -80,10 +90,11 @@ export class SweepView {
     this.section.hidden = !grid && !ready;
     if (!ready) {
       this.key = '';
+      this.epsilon.value = '';
       return;
     }
     const result = model.sweepResult();
-    const key = JSON.stringify([result.runs.map((r) => [r.runId, r.valLoss, r.violation, r.feasible]), result.recommendation?.runId, theme.foreground]);
+    const key = JSON.stringify([result.runs.map((r) => [r.runId, r.valLoss, r.violation, r.feasible]), result.recommendation?.runId, result.constraints.map((c) => c.epsilon), theme.foreground]);
     if (key === this.key) return;
     this.key = key;
     this.renderAnswer(result);

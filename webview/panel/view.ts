@@ -64,6 +64,11 @@ export class PanelView {
   private readonly sweep = new SweepView({
     useLambda: (lambda) => this.host.send({ type: 'use-lambda', lambda }),
     focus: (runId) => this.focusRun(runId),
+    tolerance: (epsilon) => {
+      this.model.sweepOverride = epsilon;
+      this.pending.status = true;
+      this.schedule();
+    },
   });
   private readonly csvButton = vsc('vscode-button', { id: 'export-csv', secondary: '' }, 'Export CSV');
   private readonly pngButton = vsc('vscode-button', { id: 'export-png', secondary: '' }, 'Export PNG');

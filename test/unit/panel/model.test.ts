@@ -130,8 +130,11 @@ describe('PanelModel', () => {
 });
 
 describe('chartSpecs', () => {
-  it('draws loss (total+original), each penalty (P+violation) and λ, per run', () => {
-    const specs = chartSpecs(trained());
+  it('draws loss (total+original) and each penalty (P+violation) per run; λ only when some λ moves', () => {
+    const m = trained();
+    assert.deepEqual(chartSpecs(m).map((s) => s.key), ['loss', 'term:t1'], 'fixed λ: no flat λ chart');
+    m.run('lambda-1')!.lambda[1] = 2; // a run whose λ changed during training
+    const specs = chartSpecs(m);
     assert.deepEqual(specs.map((s) => s.key), ['loss', 'term:t1', 'lambda']);
     assert.deepEqual(specs[0].series.map((s) => s.label), ['λ = 0 total', 'λ = 0 original', 'λ = 1 (code) total', 'λ = 1 (code) original']);
     assert.deepEqual(specs[1].series.map((s) => [s.label, s.dashed]), [

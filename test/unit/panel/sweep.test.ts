@@ -67,3 +67,17 @@ describe('panel: the sweep answer', () => {
     assert.equal(useLog([0, 0.5]), false);
   });
 });
+
+describe('panel: ε edited in the panel', () => {
+  it('judges the runs again with the typed ε for every constraint, and a new trial forgets it', () => {
+    const m = sweep(0.01);
+    m.apply(trainer({ type: 'done', summaries: [summary('lambda-0'), summary('lambda-3')], wallSeconds: 1 }));
+    assert.equal(m.sweepResult().recommendation?.feasible, false);
+    m.sweepOverride = 0.05;
+    const result = m.sweepResult();
+    assert.equal(result.recommendation?.feasible, true);
+    assert.equal(result.constraints[0]?.source, 'set for this sweep');
+    m.apply({ type: 'reset', title: 'again' });
+    assert.equal(m.sweepOverride, undefined);
+  });
+});

@@ -1,0 +1,139 @@
+// Sweep λ end to end in a real VS Code (code-server + Chromium): on the seed's sum-to-one example the sweep
+// ends with the answer on top of the panel (a Pareto front, a feasible recommendation, the table in words), and
+// "Use λ = x" changes the λ in the code as one undo step, with the diagnostics following the new text.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+import { panel, until } from './harness/trainingPanel';
+
+const root = join(__dirname, '..', '..');
+const FILE = 'example1_sum_to_one.py';
+/** Fewer, shorter runs than the defaults so the test stays short; enough for the sum-to-one penalty to settle. */
+const SETTINGS = {
+  'lossLab.training.steps': 200,
+  'lossLab.sweep.count': 5,
+  'workbench.editor.limit.enabled': true,
+  'workbench.editor.limit.value': 1,
+  'workbench.editor.limit.perEditorGroup': true,
+};
+
+/** The answer the panel shows, read from its DOM. */
+async function readAnswer(session: VSCodeSession) {
+  const frame = await panel(session);
+  return frame.evaluate(() => ({
+    status: document.body.dataset.status ?? '',
+    grid: document.getElementById('sweep-grid')?.textContent ?? '',
+    shown: !document.getElementById('sweep-answer')?.hidden,
+    headline: document.getElementById('recommendation')?.textContent ?? '',
+    feasible: document.getElementById('recommendation')?.dataset.feasible === 'true',
+    use: document.getElementById('use-recommended')?.textContent ?? '',
+    rows: [...document.querySelectorAll('#sweep-table tbody tr')].map((tr) => tr.textContent ?? ''),
+    front: !!document.querySelector('#pareto canvas'),
+    // The answer is above the curves.
+    onTop: (() => {
+      const answer = document.getElementById('sweep');
+      const charts = document.getElementById('charts');
+      return !!answer && !!charts && (answer.compareDocumentPosition(charts) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    })(),
+  }));
+}
+
+/** The Loss Lab messages of the Problems panel. */
+async function problemMessages(session: VSCodeSession): Promise<string[]> {
+  await session.runCommand('Focus on Problems View');
+  const rows = session.page.locator('.markers-panel .monaco-list-row .marker-message');
+  await session.page.locator('.markers-panel').first().waitFor({ timeout: 15_000 });
+  return rows.allTextContents();
+}
+
+async function focusCode(session: VSCodeSession): Promise<void> {
+  await session.runCommand('View: Focus First Editor Group');
+  await session.page.locator(`.tabs-container .tab.active[data-resource-name="${FILE}"]`).first().waitFor({ timeout: 30_000 });
+}
+
+/**
+ * The code as the editor holds it, saved first (the harness's editorText reads "the" active tab, and the panel's
+ * group has one too).
+ */
+async function savedCode(session: VSCodeSession, workspace: string): Promise<string> {
+  await focusCode(session);
+  const dirty = session.page.locator(`.tabs-container .tab.dirty[data-resource-name="${FILE}"]`);
+  if ((await dirty.count()) > 0) {
+    await session.page.keyboard.press('Control+S');
+    await dirty.first().waitFor({ state: 'detached', timeout: 15_000 });
+  }
+  return readFileSync(join(workspace, FILE), 'utf8');
+}
+
+describe('Sweep λ (e2e)', { timeout: 15 * 60_000 }, () => {
+  let session: VSCodeSession;
+  let workspace: string;
+
+  before(async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'loss-lab-sweep-'));
+    cpSync(join(root, 'test/fixtures/seed', FILE), join(workspace, FILE));
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify(SETTINGS, null, 2));
+    session = await startVSCode({ workspace, settings: SETTINGS });
+  });
+
+  after(async () => {
+    await session?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('the sum-to-one example: a front and a feasible λ on top; "Use λ" writes it and the diagnostics follow', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const { page } = session;
+      await session.openFile(FILE);
+      const lens = page.locator('.editor-instance .codelens-decoration a', { hasText: 'Sweep λ' }).first();
+      await lens.waitFor({ timeout: 60_000 });
+      await lens.click();
+
+      const answer = await until('the sweep to end with an answer', async () => {
+        const a = await readAnswer(session);
+        return a.status === 'done' && a.shown && a.rows.length > 0 ? a : undefined;
+      }, 8 * 60_000);
+      await session.screenshot('sweep-answer');
+      t.diagnostic(`${answer.headline} (${answer.rows.length} runs); ${answer.grid}`);
+      assert.match(answer.grid, /centred on .*\|L\| \/ \|P\|/);
+      assert.ok(answer.rows.length >= 6, `5 grid values, 0 and the code's λ (got ${answer.rows.length})`);
+      assert.ok(answer.front, 'the Pareto chart is drawn');
+      assert.ok(answer.rows.some((r) => r.includes('◆ on the front')), 'the front is marked in the table');
+      assert.ok(answer.rows.some((r) => r.includes('✓ feasible')) && answer.rows.some((r) => r.includes('✗ not feasible')), 'feasibility in words');
+      assert.equal(answer.feasible, true, answer.headline);
+      assert.ok(answer.onTop, 'the answer is above the curves');
+      const lambda = /Use λ = ([\d.e-]+)/.exec(answer.use)?.[1];
+      assert.ok(lambda && lambda !== '1', `a λ other than the code's (got ${answer.use})`);
+
+      const before = await problemMessages(session);
+      assert.ok(before.some((m) => m.includes('keeps its default 1.0')), `LL102 names the current default:\n${before.join('\n')}`);
+
+      const frame = await panel(session);
+      await frame.locator('#use-recommended').click();
+      const text = await until('the λ written into the code', async () => {
+        const current = await savedCode(session, workspace);
+        return current.includes(`lambda_param=${lambda}`) ? current : undefined;
+      }, 30_000);
+      assert.equal(text.split('\n').filter((l) => l.includes('lambda_param=')).length, 1, 'only the default changed');
+      const after = await until('the diagnostics to follow the new λ', async () => {
+        const ms = await problemMessages(session);
+        return ms.some((m) => m.includes(`keeps its default ${lambda}`)) ? ms : undefined;
+      }, 30_000);
+      assert.ok(!after.some((m) => m.includes('keeps its default 1.0')));
+      await session.screenshot('sweep-use-lambda');
+
+      // One undo step takes the whole edit back.
+      await focusCode(session);
+      await page.keyboard.press('Control+Z');
+      const undone = await until('one undo to restore λ = 1.0', async () => {
+        const current = await savedCode(session, workspace);
+        return current.includes('lambda_param=1.0') ? current : undefined;
+      }, 15_000);
+      assert.ok(undone.includes('lambda_param=1.0'));
+    });
+  });
+});
