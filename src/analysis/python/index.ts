@@ -103,6 +103,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
   const lambdas = new Set<Node>();
+  /** Top-level expression statements that call add_loss (`model.add_loss(…)`): losses of their own. */
+  const addLosses = new Set<Node>();
   const types = tops.map((n) => n.type); // each `type` read is a call into the parser
   for (const [i, n] of tops.entries()) {
     if (types[i] !== 'expression_statement') continue;
@@ -110,6 +112,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     const m = globalNumber.exec(text);
     if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
     else if (lambdaAssignment.test(text)) lambdas.add(n);
+    else if (text.includes('.add_loss(')) addLosses.add(n);
   }
   const imports = readImports(root, source);
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source), regularizers: regularizerUses(source) };
@@ -131,9 +134,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const broken: Node[] = [];
   for (const [i, n] of tops.entries()) {
     if (types[i] === 'ERROR') broken.push(n);
-    if (scriptTypes.has(types[i]) || (types[i] === 'expression_statement' && !lambdas.has(n))) {
-      const text = n.text;
-      if (!scriptMarks.test(text)) continue;
+    if (addLosses.has(n) || scriptTypes.has(types[i])) {
+      if (!addLosses.has(n) && !scriptMarks.test(n.text)) continue;
       for (const def of discoverOne(n, ctx)) {
         const b = build(def);
         if (b) built.push(b);
