@@ -2,7 +2,7 @@
 // Everything here is plain TypeScript (no `vscode`), used by the editor service, the CLI and the tests.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { detectFramework } from './framework';
-import type { FileAnalysis, LossModel, ParseProblem, SourceLanguage } from './ir';
+import type { FileAnalysis, LossModel, NoValueLoss, ParseProblem, SourceLanguage } from './ir';
 import { type Grammar, createParser, parsersReady, sharedParser } from './parsing/parsers';
 import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
@@ -64,13 +64,14 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
   const framework = detectFramework(source, language);
   const problems: ParseProblem[] = syntaxErrorsOf(tree);
   let models: LossModel[] = [];
+  const noValue: NoValueLoss[] = [];
   let recovered: Tree[] = [];
   try {
     recovered = recoverDefinitions(source, language, tree, parser);
     const extra = recovered.map((t) => t.rootNode);
     models =
       language === 'python'
-        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages })
+        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages, noValue })
         : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache: caches?.definitions });
   } catch (err) {
     problems.push({ range: fileStart, message: `Loss Lab could not analyse this file: ${describe(err)}` });
@@ -78,6 +79,7 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
     for (const t of recovered) t.delete();
   }
   const out: FileAnalysis = { language, models, syntaxErrors: problems };
+  if (noValue.length > 0) out.noValue = noValue;
   if (framework) out.framework = framework;
   return out;
 }

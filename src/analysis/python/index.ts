@@ -1,7 +1,7 @@
 // The Python front end: a tree-sitter tree → the file's loss models. With a DefinitionCache (incremental analysis)
 // only the top-level definitions whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Framework, LossModel, LossUsage, ParseProblem, Regularizes } from '../ir';
+import type { Framework, LossModel, LossUsage, NoValueLoss, ParseProblem, Regularizes } from '../ir';
 import { type ContextSignature, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
@@ -10,6 +10,7 @@ import { type DiscoverContext, type LossDef, discoverLosses, discoverOne } from 
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
 import type { UsageCache } from './usageCache';
+import { noValueOf } from './noValue';
 import { collectUsages } from './usages';
 
 const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);
@@ -94,11 +95,13 @@ export interface PythonOptions {
   extraRoots?: Node[];
   cache?: DefinitionCache;
   usageCache?: UsageCache;
+  /** Filled with loss-like definitions that never return a value (rule LL114). */
+  noValue?: NoValueLoss[];
 }
 
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
 export function analyzePythonTree(tree: Tree, source: string, framework: Framework | undefined, options: PythonOptions = {}): LossModel[] {
-  const { problems = [], extraRoots = [], cache, usageCache } = options;
+  const { problems = [], extraRoots = [], cache, usageCache, noValue = [] } = options;
   const root = tree.rootNode;
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
@@ -154,6 +157,11 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       if (bs.length === entry.length) cache?.set(text, row, entry, signature);
     }
     for (const b of entry) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
+    if (entry.length === 0 && types[i] !== 'class_definition') {
+      const fn = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : n;
+      const missing = fn?.type === 'function_definition' ? noValueOf(fn, text) : undefined;
+      if (missing) noValue.push(missing);
+    }
   }
   cache?.end();
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).

@@ -8,6 +8,7 @@ import { checkLambdaNeverChanges } from './lambdaNeverChanges';
 import { checkLambdaNotPositive } from './lambdaNotPositive';
 import { checkNoGradient } from './noGradient';
 import { checkNonDifferentiable } from './nonDifferentiable';
+import { checkNoReturn } from './noReturn';
 import { checkOutputSparsity } from './outputSparsity';
 import { checkPenaltyWithoutLambda } from './penaltyWithoutLambda';
 import { checkRedundantConstraint } from './redundantConstraint';
@@ -21,7 +22,13 @@ import { checkUnsupportedOp } from './unsupportedOp';
 export { rules, ruleByCode, type RuleInfo } from './rules';
 export type { Finding, RuleCode, Severity } from './types';
 
-const checks: Record<RuleCode, Check> = {
+/** Rules about definitions that give no loss model at all: they read the file's analysis, once. */
+const fileChecks: Partial<Record<RuleCode, typeof checkNoReturn>> = {
+  LL114: checkNoReturn,
+};
+
+/** Rules about one loss model, run on each. */
+const checks: Partial<Record<RuleCode, Check>> = {
   LL101: checkPenaltyWithoutLambda,
   LL102: checkLambdaNeverChanges,
   LL103: checkLambdaNotPositive,
@@ -43,10 +50,20 @@ export type RuleFailure = (code: RuleCode, modelId: string, error: unknown) => v
 export function runRules(analysis: FileAnalysis, source: string, onFailure?: RuleFailure): Finding[] {
   const text = new SourceText(source);
   const out: Finding[] = [];
+  for (const rule of rules) {
+    const fileCheck = fileChecks[rule.code];
+    try {
+      for (const r of fileCheck?.(analysis) ?? []) out.push({ ...r, code: rule.code, severity: rule.severity });
+    } catch (err) {
+      onFailure?.(rule.code, '(file)', err);
+    }
+  }
   for (const model of analysis.models) {
     for (const rule of rules) {
+      const check = checks[rule.code];
+      if (!check) continue;
       try {
-        for (const r of checks[rule.code]({ analysis, model, text })) {
+        for (const r of check({ analysis, model, text })) {
           out.push({ ...r, code: rule.code, severity: rule.severity, modelId: model.id });
         }
       } catch (err) {
