@@ -182,7 +182,8 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
   // In a notebook, lines count from the top of the cell: the trainer's locations carry no file, and are said here.
   const where = (line: number) => (cell ? `${args.file}, cell ${cell}, line ${line}` : `${args.file}:${line}`);
   const chosen = chosenJson(choice, args.file, cell);
-  if (args.json) out.write(`${JSON.stringify({ type: 'chosen', ...chosen })}\n`);
+  // A trainer 'log' line (so a JSON Lines reader of trainer messages reads it too) that also carries the choice.
+  if (args.json) out.write(`${JSON.stringify({ type: 'log', level: 'info', message: `training ${chosen.name}: ${choice.because}`, chosen })}\n`);
   // with several losses in the file, say which one trains and why (with one, there is nothing to choose)
   else if (choice.others.length > 0) err.write(`loss-lab train: training ${chosen.name} (${where(chosen.line)}): ${choice.because}\n`);
   const built = buildTrialSpec(model, args.settings, { sourceFile: cell ? undefined : file, workspaceDir: process.cwd() });

@@ -1,5 +1,5 @@
 // The command line names the loss it chose (name, file, line, why) and lists the others: `check --json` per file,
-// `train --json` as its first line, `train` on stderr when the file holds several losses.
+// `train --json` in its first line (a trainer 'log' message carrying `chosen`), `train` on stderr when the file holds several losses.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,14 +49,18 @@ describe('the chosen loss on the command line', () => {
         timeout: 120_000,
       });
     const json = cli('--json');
-    const first = JSON.parse(json.stdout.split('\n')[0]) as Record<string, unknown>;
-    assert.equal(first.type, 'chosen');
+    const line = JSON.parse(json.stdout.split('\n')[0]) as { type: string; message: string; chosen: Record<string, unknown> };
+    assert.equal(line.type, 'log', 'a trainer message line, so JSON Lines readers of trainer messages read it');
+    assert.equal(line.message, 'training make_bounded: make_bounded: it is passed to compile and it has a penalty');
+    const first = line.chosen;
     assert.equal(first.name, 'make_bounded');
     assert.equal(first.why, 'compiled');
     assert.equal(first.line, 4);
+    assert.match(String(first.file), /two\.py$/);
+    assert.deepEqual(first.others, [{ name: 'accuracy_like', line: 2 }]);
     const plain = cli();
     assert.match(plain.stderr, /training make_bounded \(.*two\.py:4\): make_bounded: it is passed to compile and it has a penalty/);
     const named = cli('--function', 'accuracy_like', '--json');
-    assert.equal((JSON.parse(named.stdout.split('\n')[0]) as { why: string }).why, 'named');
+    assert.equal((JSON.parse(named.stdout.split('\n')[0]) as { chosen: { why: string } }).chosen.why, 'named');
   });
 });
