@@ -12,6 +12,7 @@ import { analyzePythonTree } from './python/index';
 import { analyzeScriptTree } from './tsjs/index';
 
 export { initParsers } from './parsing/parsers';
+export { chooseLoss, qualifiedName, type ChooseOptions, type ChooseResult, type LossChoice } from './choose';
 
 /** tree-sitter's edit shape; indices and columns in UTF-16 code units (what web-tree-sitter uses for JS strings). */
 export interface TextEditDelta {
