@@ -93,7 +93,7 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     const ret = rets.at(-1);
     const value = ret ? returnedLoss(ret) : undefined;
     if (ret && value) push(inlineDef(c, method, 'training-step', ret, { valueNode: value }, name));
-  } else if (c && name === 'train_step' && text.includes('.gradient(')) {
+  } else if (c && name === 'train_step' && (text.includes('.gradient(') || text.includes('.minimize('))) {
     const g = tapeGradient(method);
     if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, name));
   }

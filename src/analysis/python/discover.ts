@@ -115,7 +115,8 @@ function moduleLoss(cls: Node): LossDef | undefined {
   const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
   const byName = (n: string): Node | undefined => methods.find((m) => m.childForFieldName('name')?.text === n);
   const fn = byName('forward') ?? byName('call') ?? byName('__call__');
-  if (!nameNode || !fn || !isLossFunction(fn, true)) return undefined;
+  // `forward(self, restored, clean)` of a class named like a loss is its loss, whatever its arguments are called
+  if (!nameNode || !fn || !(isLossFunction(fn, true) || (LOSS_NAME.test(nameNode.text) && isLossFunction(fn, true, nameNode.text)))) return undefined;
   return {
     kind: 'module-forward', name: nameNode.text, nameNode, defNode: cls, fn,
     params: readParams(fn.childForFieldName('parameters')).slice(1),

@@ -170,11 +170,14 @@ export function backwardCalls(node: Node): { stmt: Node; lossVar: string }[] {
   return out;
 }
 
-/** `tape.gradient(loss, …)` under `node`: the statement holding it and the loss's name. */
+/** What differentiates a loss in a Keras train_step: `tape.gradient(loss, …)`, `optimizer.minimize(loss, …, tape=tape)`. */
+const differentiates: ReadonlySet<string> = new Set(['gradient', 'minimize']);
+
+/** `tape.gradient(loss, …)` (or `.minimize(loss, …)`) under `node`: the statement holding it and the loss's name. */
 export function tapeGradient(node: Node): { stmt: Node; lossVar: string } | undefined {
   for (const call of node.descendantsOfType('call')) {
     const fn = call?.childForFieldName('function');
-    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'gradient') continue;
+    if (fn?.type !== 'attribute' || !differentiates.has(fn.childForFieldName('attribute')?.text ?? '')) continue;
     const first = named(call?.childForFieldName('arguments'))[0];
     let stmt: Node | null = call?.parent ?? null;
     while (stmt && stmt.type !== 'expression_statement') stmt = stmt.parent;

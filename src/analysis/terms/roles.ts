@@ -10,11 +10,13 @@ const roleNames: Readonly<Record<Role, ReadonlySet<string>>> = {
   yTrue: new Set([
     'y_true', 'ytrue', 'y', 'true', 'target', 'targets', 'label', 'labels', 'gt', 'ground_truth', 'y_target', 'truth',
     'expected', 'actual', 'y_actual', 'ys', 'y_batch', 'target_batch', 'y_gt', 'tgt', 'true_labels', 'y_real',
+    'clean', 'sharp', 'reference', 'hr', 'gt_image',
   ]),
   yPred: new Set([
     'y_pred', 'ypred', 'pred', 'preds', 'prediction', 'predictions', 'output', 'outputs', 'out', 'logits', 'y_hat',
     'yhat', 'probs', 'probabilities', 'scores', 'input', 'inputs', 'predicted', 'y_predicted', 'estimate',
-    'output_batch', 'pred_batch', 'y_out', 'net_out', 'model_output',
+    'output_batch', 'pred_batch', 'y_out', 'net_out', 'model_output', 'log_probs', 'logprobs', 'log_prob',
+    'restored', 'denoised', 'enhanced', 'generated', 'fake',
   ]),
 };
 
@@ -83,7 +85,9 @@ export function pickRoles(names: readonly string[], framework: Framework | undef
   const window = names.slice(0, NAMED_WINDOW);
   const t = window.find(isTargetName);
   const p = window.find((n) => n !== t && isPredictionName(n));
-  const other = (taken: string): string => names.find((n) => n !== taken && !isTensorName(n)) ?? (names[0] === taken ? names[1] : names[0]);
+  // the other one: an input it may rebuild (`images`, `x`), else the first that is not a known extra tensor
+  const other = (taken: string): string =>
+    names.find((n) => n !== taken && reconstruction.yTrue.has(norm(n))) ?? names.find((n) => n !== taken && !isTensorName(n)) ?? (names[0] === taken ? names[1] : names[0]);
   if (t) return { yTrue: t, yPred: other(t) };
   if (p) return { yTrue: other(p), yPred: p };
   const [first, second] = argumentOrder[framework ?? 'keras'];

@@ -262,3 +262,52 @@ hidden = tf.keras.layers.Dense(32, activity_regularizer=l1_outputs)
     assert.deepEqual(a.models.map((m) => [m.name, m.kind, m.regularizes?.on]), [['l1_outputs', 'regularizer', 'activity']]);
   });
 });
+
+describe('Discovery: loss classes and training steps with unusual names', () => {
+  it("reads the forward of a class named like a loss whatever its arguments are called (restored, clean; hidden, output, images)", () => {
+    const a = analyze(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class DeblurLoss(nn.Module):
+    def __init__(self, edge_weight=0.05):
+        super().__init__()
+        self.edge_weight = edge_weight
+    def forward(self, restored, clean):
+        edges = (restored[:, :, 1:] - restored[:, :, :-1]).abs().mean()
+        return F.l1_loss(restored, clean) + self.edge_weight * edges
+class CodeSparsityLoss(nn.Module):
+    def __init__(self, rho=1e-3):
+        super().__init__()
+        self.rho = rho
+        self.rec = nn.MSELoss()
+    def forward(self, hidden, output, images):
+        return self.rec(output, images) + self.rho * torch.mean(torch.abs(hidden))
+`);
+    const deblur = model(a, 'DeblurLoss');
+    assert.deepEqual([deblur.yTrue, deblur.yPred], ['clean', 'restored']);
+    const sparse = model(a, 'CodeSparsityLoss');
+    assert.deepEqual([sparse.yTrue, sparse.yPred], ['images', 'output']);
+    assert.equal(sparse.params.find((p) => p.name === 'hidden')?.role, 'tensor');
+  });
+
+  it('reads a Keras train_step that hands the loss to optimizer.minimize(loss, …, tape=tape)', () => {
+    const a = analyze(`import tensorflow as tf
+from tensorflow import keras
+ROW_W = 0.2
+class RowSumModel(keras.Model):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            probs = self(x, training=True)
+            fit = self.compiled_loss(y, probs)
+            gap = tf.reduce_mean(tf.square(tf.reduce_sum(probs, axis=1) - 1.0))
+            total = fit + ROW_W * gap
+        self.optimizer.minimize(total, self.trainable_variables, tape=tape)
+        return {"loss": total}
+`);
+    const m = model(a, 'train_step');
+    assert.equal(m.kind, 'training-step');
+    assert.deepEqual([m.yTrue, m.yPred], ['y', 'probs']);
+    assert.equal(m.terms.at(-1)?.weight?.text, 'ROW_W');
+  });
+});
