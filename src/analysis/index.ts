@@ -2,7 +2,7 @@
 // Everything here is plain TypeScript (no `vscode`), used by the editor service, the CLI and the tests.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { detectFramework } from './framework';
-import type { FileAnalysis, LossModel, ParseProblem, SourceLanguage } from './ir';
+import type { FileAnalysis, LossModel, NoValueLoss, ParseProblem, SourceLanguage } from './ir';
 import { type Grammar, createParser, parsersReady, sharedParser } from './parsing/parsers';
 import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
@@ -12,6 +12,7 @@ import { analyzePythonTree } from './python/index';
 import { analyzeScriptTree } from './tsjs/index';
 
 export { initParsers } from './parsing/parsers';
+export { chooseLoss, qualifiedName, type ChooseOptions, type ChooseResult, type LossChoice } from './choose';
 
 /** tree-sitter's edit shape; indices and columns in UTF-16 code units (what web-tree-sitter uses for JS strings). */
 export interface TextEditDelta {
@@ -64,13 +65,14 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
   const framework = detectFramework(source, language);
   const problems: ParseProblem[] = syntaxErrorsOf(tree);
   let models: LossModel[] = [];
+  const noValue: NoValueLoss[] = [];
   let recovered: Tree[] = [];
   try {
     recovered = recoverDefinitions(source, language, tree, parser);
     const extra = recovered.map((t) => t.rootNode);
     models =
       language === 'python'
-        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages })
+        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages, noValue })
         : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache: caches?.definitions });
   } catch (err) {
     problems.push({ range: fileStart, message: `Loss Lab could not analyse this file: ${describe(err)}` });
@@ -78,6 +80,7 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
     for (const t of recovered) t.delete();
   }
   const out: FileAnalysis = { language, models, syntaxErrors: problems };
+  if (noValue.length > 0) out.noValue = noValue;
   if (framework) out.framework = framework;
   return out;
 }

@@ -155,6 +155,11 @@ export interface Term {
  */
 export type ParamOrigin = 'argument' | 'factory' | 'closure' | 'module-constant' | 'class-attribute' | 'constructor' | 'notebook-cell';
 
+/**
+ * A parameter of the loss: 'yTrue' / 'yPred' the target and the prediction (terms/roles.ts decides which from
+ * names, order, framework); 'hyper' a number that configures the loss (`l1_lambda=1e-3`, `self.lam`); 'tensor'
+ * (below); 'other' anything else (a string mode, an object).
+ */
 export interface LossParam {
   name: string;
   /**
@@ -176,7 +181,12 @@ export interface LossParam {
 
 /** How a loss is used elsewhere in the file. */
 export interface LossUsage {
-  kind: 'compile' | 'fit' | 'backward' | 'call' | 'partial' | 'factory-call';
+  /**
+   * 'training-step': returned by a Lightning `training_step` (or as its dict's 'loss'), or differentiated by a
+   * Keras `train_step`'s `tape.gradient(loss, …)`; 'add-loss': passed to `self.add_loss(...)`/`model.add_loss(...)`;
+   * 'regularizer': a Regularizer passed to a layer (`activity_regularizer=Ortho(0.1)`).
+   */
+  kind: 'compile' | 'fit' | 'backward' | 'call' | 'partial' | 'factory-call' | 'training-step' | 'add-loss' | 'regularizer';
   range: SourceRange;
   /**
    * For `compile`: true when the bare function is passed (`loss=constrained_loss`), so Keras calls it with two
@@ -193,7 +203,32 @@ export interface LossUsage {
   boundArgs?: Record<string, number | string | boolean>;
 }
 
-export type LossKind = 'function' | 'factory' | 'partial' | 'module-forward' | 'arrow';
+/**
+ * How the loss is written. 'module-forward' is a loss class's method with `self.x` set in `__init__`: an
+ * `nn.Module`'s `forward` or a `keras.losses.Loss`'s `call` (params then hold `__init__`'s as `self.x`).
+ *   'method'        a model's own loss method, `def loss(self, x, recon, encoded, lam=1e-3)`, or a TS/JS class
+ *                   method `loss(yTrue, yPred) {…}`; `className` is set.
+ *   'class-field'   a TS/JS class field holding an arrow: `loss = (yTrue, yPred) => …`; `className` is set.
+ *   'inline'        written where training happens, no function of its own: `loss = criterion(out, y) + lam * reg`
+ *                   then `loss.backward()` (name: the variable, yPred: `out` of `out = model(x)`).
+ *   'training-step' returned by a Lightning `training_step` (or its dict's 'loss'), or the loss a Keras
+ *                   `train_step` differentiates under `GradientTape`; `className` is set.
+ *   'add-loss'      the expression passed to `self.add_loss(...)` / `model.add_loss(...)`: a penalty on its own
+ *                   (its terms are all penalties; yPred is the tensor it reads).
+ *   'regularizer'   a Keras Regularizer subclass's `__call__(self, x)` or a function passed as
+ *                   `activity_regularizer=`/`kernel_regularizer=`; `regularizes` says on what.
+ */
+export type LossKind =
+  | 'function' | 'factory' | 'partial' | 'module-forward' | 'arrow'
+  | 'method' | 'class-field' | 'inline' | 'training-step' | 'add-loss' | 'regularizer';
+
+/** What a regularizer penalises: a layer's outputs (`activity_regularizer=`) or its weights (`kernel_`/`bias_`). */
+export interface Regularizes {
+  on: 'activity' | 'kernel' | 'bias';
+  /** The layer's constructor as written (`Dense`), when a layer in the file uses it. */
+  layer?: string;
+  range?: SourceRange;
+}
 
 export interface LossModel {
   /** `${name}:${line}` (1-based line of the definition). */
@@ -219,6 +254,10 @@ export interface LossModel {
   usages: LossUsage[];
   /** The output activation of the model this loss trains, when the file shows it (`Dense(10, activation='softmax')`). */
   outputActivation?: string;
+  /** The class a method, class field or training step is defined in (`VAE` for `VAE.loss`; `--function VAE.loss`). */
+  className?: string;
+  /** For kind 'regularizer': on what the penalty acts (`{ on: 'activity', layer: 'Dense' }`). */
+  regularizes?: Regularizes;
 }
 
 export interface ParseProblem {
@@ -226,11 +265,28 @@ export interface ParseProblem {
   message: string;
 }
 
+/**
+ * A definition that reads as a loss but gives the caller nothing to train (rule LL114): a loss function whose body
+ * never returns a value (`def loss(y_true, y_pred): total = …` with no `return`), or a factory whose inner loss
+ * is never returned (`def make(lam): def loss(y_true, y_pred): …` and no `return loss`).
+ * Example: { name: 'make', what: 'factory-no-return', inner: 'loss', range, nameRange }.
+ */
+export interface NoValueLoss {
+  name: string;
+  what: 'no-return' | 'factory-no-return';
+  /** The inner loss a factory defines but does not return. */
+  inner?: string;
+  range: SourceRange;
+  nameRange: SourceRange;
+}
+
 export interface FileAnalysis {
   language: SourceLanguage;
   /** Detected from imports; undefined when the file imports no known framework. */
   framework?: Framework;
   models: LossModel[];
+  /** Loss-like definitions that never return a value (rule LL114); absent when there are none. */
+  noValue?: NoValueLoss[];
   /** Syntax errors: analysis carries on around them; functions that parse keep their results. */
   syntaxErrors: ParseProblem[];
 }

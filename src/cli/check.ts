@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node
 import { join, relative } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis/index';
 import type { SourceLanguage } from '../analysis/ir';
+import { chooseLoss, qualifiedName } from '../analysis/choose';
 import { isNotebookPath, notebookCells, OTHER_KERNEL } from '../analysis/notebook';
 import { type Finding, type RuleCode, type Severity, ruleByCode, rules, runRules } from '../analysis/rules/index';
 
@@ -111,6 +112,16 @@ export interface FileReport {
   /** Rules that failed on this file (a Loss Lab bug, not the user's): reported, never blocking. */
   notes: string[];
   skipped?: string;
+  /** The loss a command would train in this file (or cell), why, and the others (src/analysis/choose.ts). */
+  chosen?: ChosenLoss;
+}
+
+export interface ChosenLoss {
+  name: string;
+  line: number;
+  why: string;
+  because: string;
+  others: { name: string; line: number }[];
 }
 
 /** The reports of one file: one, or for a notebook one per code cell with something to say (else one, clean). */
@@ -146,7 +157,18 @@ function checkSource(file: string, language: SourceLanguage, source: string, pat
   }
   const syntaxErrors = analysis.syntaxErrors.map((e) => ({ line: e.range.startLine + 1, column: e.range.startCol + 1, message: e.message }));
   const notes = failures.map((f) => `Loss Lab rule ${f} failed and was skipped`);
-  return { file, language, findings, syntaxErrors, notes };
+  const report: FileReport = { file, language, findings, syntaxErrors, notes };
+  const choice = chooseLoss(analysis);
+  if (choice.ok) {
+    report.chosen = {
+      name: qualifiedName(choice.model),
+      line: choice.model.nameRange.startLine + 1,
+      why: choice.why,
+      because: choice.because,
+      others: choice.others.map((o) => ({ name: qualifiedName(o), line: o.nameRange.startLine + 1 })),
+    };
+  }
+  return report;
 }
 
 /** `file:line:col`, or in a notebook `file:cell N:line:col`. */
@@ -179,6 +201,7 @@ function toJson(reports: readonly FileReport[]): unknown {
       ...(r.skipped ? { skipped: r.skipped } : {}),
       syntaxErrors: r.syntaxErrors,
       ...(r.notes.length > 0 ? { notes: r.notes } : {}),
+      ...(r.chosen ? { chosen: { ...r.chosen, file: r.file, ...(r.cell ? { cell: r.cell } : {}) } } : {}),
       findings: r.findings.map((f) => ({
         line: f.range.startLine + 1,
         column: f.range.startCol + 1,

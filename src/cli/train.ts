@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis';
 import type { LossModel, SourceLanguage } from '../analysis/ir';
+import { chooseLoss, type LossChoice, qualifiedName } from '../analysis/choose';
 import { isNotebookPath, notebookCells, OTHER_KERNEL } from '../analysis/notebook';
 import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
 import type { BackendChoice, RunSummary, TrainerToHost } from '../protocol';
@@ -19,7 +20,8 @@ Jupyter notebook) with several λ values side by side on TensorFlow.js, and prin
 the constraint's violation.
 
 Options:
-  --function NAME      the loss to train (default: the first one in the file or notebook)
+  --function NAME      the loss to train: a name, Class.method, or name:line (default: the loss the file
+                       uses (compiled, .backward(), returned by a training step) that has a penalty)
   --lambda LIST        comma-separated λ values (default 0,0.1,1,10; the λ in the code is added)
   --steps N            training steps per run (default 300)
   --batch-size N       batch size (default 64)
@@ -176,9 +178,14 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
     err.write(`loss-lab train: ${args.file}: ${picked}${why}\n`);
     return 2;
   }
-  const { model, cell } = picked;
+  const { model, cell, choice } = picked;
   // In a notebook, lines count from the top of the cell: the trainer's locations carry no file, and are said here.
   const where = (line: number) => (cell ? `${args.file}, cell ${cell}, line ${line}` : `${args.file}:${line}`);
+  const chosen = chosenJson(choice, args.file, cell);
+  // A trainer 'log' line (so a JSON Lines reader of trainer messages reads it too) that also carries the choice.
+  if (args.json) out.write(`${JSON.stringify({ type: 'log', level: 'info', message: `training ${chosen.name}: ${choice.because}`, chosen })}\n`);
+  // with several losses in the file, say which one trains and why (with one, there is nothing to choose)
+  else if (choice.others.length > 0) err.write(`loss-lab train: training ${chosen.name} (${where(chosen.line)}): ${choice.because}\n`);
   const built = buildTrialSpec(model, args.settings, { sourceFile: cell ? undefined : file, workspaceDir: process.cwd() });
   if (!built.ok) {
     err.write(`loss-lab train: ${built.message}\n`);
@@ -268,9 +275,30 @@ export function findLosses(file: string, language: SourceLanguage): { losses: Fo
   return { losses, ...(brokenAt ? { brokenAt } : {}) };
 }
 
-export function pickModel(losses: FoundLoss[], name: string | undefined): FoundLoss | string {
+export interface PickedLoss extends FoundLoss {
+  choice: LossChoice;
+}
+
+/** The loss to train: `--function` when given, else the one the file uses with a penalty (src/analysis/choose.ts). */
+export function pickModel(losses: FoundLoss[], name: string | undefined): PickedLoss | string {
   if (losses.length === 0) return 'no loss function found (a function taking (y_true, y_pred) or (pred, target) that returns a loss)';
-  if (!name) return losses[0]!;
-  const found = losses.find((l) => l.model.name === name);
-  return found ?? `no loss function named '${name}' (found: ${losses.map((l) => l.model.name).join(', ')})`;
+  const choice = chooseLoss({ models: losses.map((l) => l.model) }, name === undefined ? {} : { function: name });
+  if (!choice.ok) return choice.message;
+  const found = losses.find((l) => l.model === choice.model) as FoundLoss;
+  return { ...found, choice };
+}
+
+/** What `--json` says about the chosen loss: name, file, line, why, and the others. */
+export function chosenJson(choice: LossChoice, file: string, cell?: number) {
+  const m = choice.model;
+  return {
+    name: qualifiedName(m),
+    kind: m.kind,
+    file,
+    ...(cell ? { cell } : {}),
+    line: m.nameRange.startLine + 1,
+    why: choice.why,
+    because: choice.because,
+    others: choice.others.map((o) => ({ name: qualifiedName(o), line: o.nameRange.startLine + 1 })),
+  };
 }

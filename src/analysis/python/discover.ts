@@ -1,9 +1,12 @@
 // Finds the loss definitions of a Python module: plain functions, factories (`def make(lam): def loss(...): …;
-// return loss`), and `nn.Module` / `keras.losses.Loss` subclasses (their `forward` / `call`, with `self.x` set in
-// `__init__`). Only top-level and class-level definitions are looked at; nested helpers are not losses.
+// return loss`), lambdas, the losses classes hold (classes.ts: loss classes, methods, training steps, regularizers)
+// and losses written inline where training happens (inline.ts). Only top-level and class-level definitions are
+// looked at; nested helpers are not losses.
 import type { Node } from 'web-tree-sitter';
-import type { LossKind } from '../ir';
+import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
+import { type RegularizerUses, classLosses, inlineLosses } from './classes';
+import type { InlineSpec } from './inline';
 import { type ParamInfo, literalOf, readParams } from './params';
 
 export interface ModuleAttr {
@@ -31,21 +34,29 @@ export interface LossDef {
   moduleAttrs: ModuleAttr[];
   /** Names a call binds positionally: a factory's or `__init__`'s parameters, else the function's own. */
   bindNames: string[];
+  /** The class a method, training step or add_loss is written in. */
+  className?: string;
+  /** Target and prediction when the shape says them (inline losses, regularizers), instead of the name tables. */
+  roles?: { yTrue: string; yPred: string };
+  /** An inline loss: the statements to read and where the loss is at the end (instead of `fn`'s return). */
+  inline?: InlineSpec;
+  /** add_loss and regularizers: every term is a penalty (the loss they add to is elsewhere). */
+  penaltiesOnly?: boolean;
+  regularizes?: Regularizes;
 }
 
-const names = (ps: ParamInfo[]): string[] => ps.filter((p) => !p.variadic && p.name !== 'self').map((p) => p.name);
+export const names = (ps: ParamInfo[]): string[] => ps.filter((p) => !p.variadic && p.name !== 'self').map((p) => p.name);
 
 const LOSS_NAME = /loss|criterion|objective|penalty|cost/i;
-const LOSS_CLASS_BASE = /(^|\.)(Module|Loss)$/;
 
-const unwrapDecorated = (n: Node | null): Node | null => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n);
+export const unwrapDecorated = (n: Node | null): Node | null => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n);
 
-function bodyStatements(fnOrClass: Node): Node[] {
+export function bodyStatements(fnOrClass: Node): Node[] {
   return (fnOrClass.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => !!n).map((n) => unwrapDecorated(n) ?? n);
 }
 
 /** A function that reads as a loss: two positional params named like (target, prediction), or a loss-like name. */
-function isLossFunction(fn: Node, skipSelf: boolean, nameOverride?: string): boolean {
+export function isLossFunction(fn: Node, skipSelf: boolean, nameOverride?: string): boolean {
   const names = readParams(fn.childForFieldName('parameters'))
     .filter((p) => !p.variadic)
     .map((p) => p.name)
@@ -80,7 +91,7 @@ function plainOrFactory(fn: Node): LossDef | undefined {
 }
 
 /** `self.x = value` in `__init__`, with the default of the `__init__` parameter it copies. */
-function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
+export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
   if (!init) return [];
   const initParams = new Map(readParams(init.childForFieldName('parameters')).map((p) => [p.name, p]));
   const out: ModuleAttr[] = [];
@@ -100,13 +111,12 @@ function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
 }
 
 function moduleLoss(cls: Node): LossDef | undefined {
-  const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
-  if (!bases.some((b) => b && LOSS_CLASS_BASE.test(b.text.replace(/\s+/g, '')))) return undefined;
   const nameNode = cls.childForFieldName('name');
   const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
   const byName = (n: string): Node | undefined => methods.find((m) => m.childForFieldName('name')?.text === n);
   const fn = byName('forward') ?? byName('call') ?? byName('__call__');
-  if (!nameNode || !fn || !isLossFunction(fn, true)) return undefined;
+  // `forward(self, restored, clean)` of a class named like a loss is its loss, whatever its arguments are called
+  if (!nameNode || !fn || !(isLossFunction(fn, true) || (LOSS_NAME.test(nameNode.text) && isLossFunction(fn, true, nameNode.text)))) return undefined;
   return {
     kind: 'module-forward', name: nameNode.text, nameNode, defNode: cls, fn,
     params: readParams(fn.childForFieldName('parameters')).slice(1),
@@ -126,22 +136,49 @@ function lambdaLoss(stmt: Node): LossDef | undefined {
   return { kind: 'arrow', name: nameNode.text, nameNode, defNode: stmt, fn, params, outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: names(params) };
 }
 
-/** The loss a top-level statement defines (a function, a factory, a loss class, a lambda), if any. */
-export function discoverOne(top: Node): LossDef | undefined {
-  if (top.type === 'expression_statement') return lambdaLoss(top);
+/** What discovery needs from the rest of the file. */
+export interface DiscoverContext {
+  /** Regularizers the file passes to layers, by name (`activity_regularizer=Ortho(0.1)`). */
+  regularizers: RegularizerUses;
+}
+
+const noContext: DiscoverContext = { regularizers: new Map() };
+
+/** `def l1_reg(w): return 0.01 * K.sum(K.abs(w))` passed as `kernel_regularizer=l1_reg`. */
+function regularizerFunction(fn: Node, ctx: DiscoverContext): LossDef | undefined {
+  const nameNode = fn.childForFieldName('name');
+  const on = nameNode ? ctx.regularizers.get(nameNode.text) : undefined;
+  const params = readParams(fn.childForFieldName('parameters')).filter((p) => !p.variadic);
+  if (!nameNode || !on || params.length === 0) return undefined;
+  return {
+    kind: 'regularizer', name: nameNode.text, nameNode, defNode: fn, fn, params: params.slice(0, 1), outerParams: [], outerStatements: [],
+    moduleAttrs: [], bindNames: names(params), roles: { yTrue: '', yPred: params[0].name }, penaltiesOnly: true, regularizes: on,
+  };
+}
+
+function functionLosses(fn: Node, ctx: DiscoverContext): LossDef[] {
+  const own = plainOrFactory(fn) ?? regularizerFunction(fn, ctx);
+  return own ? [own] : inlineLosses(fn);
+}
+
+/** Statements that hold a training loop at module level (a script): `for x, y in loader: … loss.backward()`. */
+const scriptBlocks: ReadonlySet<string> = new Set(['for_statement', 'while_statement', 'with_statement', 'if_statement', 'try_statement']);
+
+/** The losses a top-level statement defines (a function, a factory, a class's losses, a lambda, a script's loop). */
+export function discoverOne(top: Node, ctx: DiscoverContext = noContext): LossDef[] {
+  if (top.type === 'expression_statement') {
+    const l = lambdaLoss(top);
+    return l ? [l] : top.text.includes('.add_loss(') ? inlineLosses(top) : [];
+  }
+  if (scriptBlocks.has(top.type)) return inlineLosses(top);
   const stmt = unwrapDecorated(top);
-  if (!stmt) return undefined;
-  const def = stmt.type === 'function_definition' ? plainOrFactory(stmt) : stmt.type === 'class_definition' ? moduleLoss(stmt) : undefined;
-  if (def && stmt !== top) def.defNode = top;
-  return def;
+  if (!stmt) return [];
+  const defs = stmt.type === 'function_definition' ? functionLosses(stmt, ctx) : stmt.type === 'class_definition' ? classLosses(stmt, top, ctx.regularizers, moduleLoss) : [];
+  for (const def of defs) if (def.defNode === stmt && stmt !== top) def.defNode = top;
+  return defs;
 }
 
 /** Every loss defined at the top level of `root` (a module, an ERROR node, or a re-parsed chunk). */
-export function discoverLosses(root: Node): LossDef[] {
-  const out: LossDef[] = [];
-  for (const child of root.namedChildren) {
-    const def = child ? discoverOne(child) : undefined;
-    if (def) out.push(def);
-  }
-  return out;
+export function discoverLosses(root: Node, ctx: DiscoverContext = noContext): LossDef[] {
+  return root.namedChildren.flatMap((child) => (child ? discoverOne(child, ctx) : []));
 }

@@ -1,18 +1,25 @@
 // The Python front end: a tree-sitter tree → the file's loss models. With a DefinitionCache (incremental analysis)
 // only the top-level definitions whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Framework, LossModel, ParseProblem } from '../ir';
+import type { Framework, LossModel, LossUsage, NoValueLoss, ParseProblem, Regularizes } from '../ir';
 import { type ContextSignature, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
-import { type LossDef, discoverLosses, discoverOne } from './discover';
+import { type DiscoverContext, type LossDef, discoverLosses, discoverOne } from './discover';
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
 import type { UsageCache } from './usageCache';
+import { noValueOf } from './noValue';
 import { collectUsages } from './usages';
 
 const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+/**
+ * Top-level statements that may hold a script's training loop (`for x, y in loader: … loss.backward()`) or a
+ * `model.add_loss(…)`. Not cached: what they read depends on the statements above them.
+ */
+const scriptTypes: ReadonlySet<string> = new Set(['for_statement', 'while_statement', 'with_statement', 'if_statement', 'try_statement']);
+const scriptMarks = /\.backward\(|\.add_loss\(/;
 /** `NAME = 0.1` (optionally annotated) on one line at module level: a global λ. */
 const globalNumber = /^([\p{L}_][\p{L}\p{N}_]*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*(?:#.*)?$/u;
 /** `name = lambda …` at module level (a loss written as a lambda). */
@@ -34,6 +41,36 @@ function knownLossNames(source: string): Set<string> {
   return out;
 }
 
+/** `activity_regularizer=Ortho(0.1)`, `kernel_regularizer = l1_reg`: a regularizer the file gives a layer. */
+const regularizerArg = /\b(activity|kernel|bias)_regularizer[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)/gu;
+/** A layer constructor right before its arguments (`Dense(`, `layers.Conv2D(`). */
+const layerCall = /([\p{L}_][\p{L}\p{N}_]*)[ \t]*\([^()]*$/u;
+
+/** Custom regularizers by name, with what they act on; read from the text like the loss names. */
+function regularizerUses(source: string): Map<string, Regularizes> {
+  const out = new Map<string, Regularizes>();
+  if (!source.includes('_regularizer')) return out;
+  for (const m of source.matchAll(regularizerArg)) {
+    const name = m[2].slice(m[2].lastIndexOf('.') + 1);
+    if (out.has(name)) continue;
+    const layer = layerCall.exec(source.slice(Math.max(0, (m.index ?? 0) - 200), m.index))?.[1];
+    out.set(name, { on: m[1] as Regularizes['on'], ...(layer ? { layer } : {}) });
+  }
+  return out;
+}
+
+/** How a loss found by its shape is used, by that shape: a training loop's is differentiated, a training step's returned. */
+const intrinsicUsage: Partial<Record<LossModel['kind'], LossUsage['kind']>> = {
+  inline: 'backward',
+  'training-step': 'training-step',
+  'add-loss': 'add-loss',
+};
+
+function addIntrinsicUsage(m: LossModel): void {
+  const kind = m.kind === 'regularizer' && m.regularizes ? 'regularizer' : intrinsicUsage[m.kind];
+  if (kind && !m.usages.some((u) => u.kind === kind)) m.usages.unshift({ kind, range: m.returnRange });
+}
+
 /** Framework when the imports do not say: PyTorch when the file calls torch/F/nn, else Keras. */
 const guessFramework = (source: string): Framework => (/\b(torch|F|nn)\.\w/.test(source) ? 'pytorch' : 'keras');
 
@@ -43,6 +80,7 @@ function signatureOf(file: FileContext): { signature: ContextSignature; id: stri
   for (const [k, v] of file.imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(file.globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
+  for (const [k, v] of file.regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on} ${v.layer ?? ''}`);
   return { signature: contextSignature(file.framework, named), id: contextId(file.framework, named) };
 }
 
@@ -57,15 +95,19 @@ export interface PythonOptions {
   extraRoots?: Node[];
   cache?: DefinitionCache;
   usageCache?: UsageCache;
+  /** Filled with loss-like definitions that never return a value (rule LL114). */
+  noValue?: NoValueLoss[];
 }
 
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
 export function analyzePythonTree(tree: Tree, source: string, framework: Framework | undefined, options: PythonOptions = {}): LossModel[] {
-  const { problems = [], extraRoots = [], cache, usageCache } = options;
+  const { problems = [], extraRoots = [], cache, usageCache, noValue = [] } = options;
   const root = tree.rootNode;
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
   const lambdas = new Set<Node>();
+  /** Top-level expression statements that call add_loss (`model.add_loss(…)`): losses of their own. */
+  const addLosses = new Set<Node>();
   const types = tops.map((n) => n.type); // each `type` read is a call into the parser
   for (const [i, n] of tops.entries()) {
     if (types[i] !== 'expression_statement') continue;
@@ -73,9 +115,11 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     const m = globalNumber.exec(text);
     if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
     else if (lambdaAssignment.test(text)) lambdas.add(n);
+    else if (text.includes('.add_loss(')) addLosses.add(n);
   }
   const imports = readImports(root, source);
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source) };
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source), regularizers: regularizerUses(source) };
+  const ctx: DiscoverContext = { regularizers: file.regularizers };
   const { signature, id } = signatureOf(file);
   cache?.begin(id);
 
@@ -93,23 +137,39 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const broken: Node[] = [];
   for (const [i, n] of tops.entries()) {
     if (types[i] === 'ERROR') broken.push(n);
+    if (addLosses.has(n) || scriptTypes.has(types[i])) {
+      if (!addLosses.has(n) && !scriptMarks.test(n.text)) continue;
+      for (const def of discoverOne(n, ctx)) {
+        const b = build(def);
+        if (b) built.push(b);
+      }
+      continue;
+    }
     if (!definitionTypes.has(types[i]) && !lambdas.has(n)) continue;
     const text = n.text;
     const row = n.startPosition.row;
     let entry = cache?.get(text, row, signature);
     if (!entry) {
-      const def = discoverOne(n);
-      const b = def ? build(def) : undefined;
+      const defs = discoverOne(n, ctx);
+      const bs = defs.map(build);
+      entry = bs.filter((b): b is Built => !!b);
       // a definition whose analysis failed is not cached, so its problem is reported again next time
-      if (def && !b) continue;
-      entry = b ? [b] : [];
-      cache?.set(text, row, entry, signature);
+      if (bs.length === entry.length) cache?.set(text, row, entry, signature);
     }
     for (const b of entry) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
+    if (entry.length === 0 && types[i] !== 'class_definition') {
+      const fn = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : n;
+      const missing = fn?.type === 'function_definition' ? noValueOf(fn, text) : undefined;
+      if (missing) noValue.push(missing);
+    }
   }
   cache?.end();
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
-  const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b)), extraRoots.map(discoverLosses));
-  return finishModels(built, inErrors, build, (models, bindNames) => collectUsages(root, source, models, bindNames, imports, usageCache));
+  const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b, ctx)), extraRoots.map((r) => discoverLosses(r, ctx)));
+  return finishModels(built, inErrors, build, (models, bindNames) => {
+    const found = collectUsages(root, source, models, bindNames, imports, usageCache);
+    for (const m of models) addIntrinsicUsage(m);
+    return found;
+  });
 }
 

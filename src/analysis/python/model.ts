@@ -1,9 +1,9 @@
 // One Python loss definition → a LossModel (without usages and output activation, which are file-wide).
-import type { Expr, Framework, LossModel, LossParam, NameRef } from '../ir';
+import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { buildTerms, computesLossValue } from '../terms/build';
 import { some } from '../terms/expr';
-import { pickRoles } from '../terms/roles';
+import { isTensorName, pickRoles } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
 import type { LossDef } from './discover';
 import { convertExpr } from './expr';
@@ -21,6 +21,21 @@ export interface FileContext {
   /** Module-level `NAME = number` constants (global λ). */
   globals: Readonly<Record<string, number>>;
   knownLosses: ReadonlySet<string>;
+  /** Custom regularizers the file passes to layers, by name. */
+  regularizers: ReadonlyMap<string, Regularizes>;
+}
+
+/** Kinds found by their shape (a training step, a loss class, …), not by a loss-like name or a loss value. */
+const shapeKinds: ReadonlySet<LossModel['kind']> = new Set(['inline', 'training-step', 'add-loss', 'regularizer']);
+
+/** What an inline loss is at its anchor: the loss local, or the expression handed over (add_loss, a returned dict). */
+function readInline(def: LossDef, scope: Scope): Returned | undefined {
+  const spec = def.inline;
+  if (!spec) return undefined;
+  readBlock(spec.statements, scope);
+  if (spec.valueNode) return { value: convertExpr(spec.valueNode, scope), node: spec.valueNode };
+  const value = spec.lossVar ? scope.locals.get(spec.lossVar) : undefined;
+  return value && { value, node: def.nameNode.parent?.childForFieldName('right') ?? def.nameNode };
 }
 
 function toParam(p: ParamInfo, role: LossParam['role']): LossParam {
@@ -37,7 +52,7 @@ const numericDefault = (v: unknown): number | undefined => (typeof v === 'number
  * tf/K → Keras), an nn.Module subclass is PyTorch, else the file's framework.
  */
 function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framework {
-  if (def.kind === 'module-forward') return /Module\b/.test(def.defNode.childForFieldName('superclasses')?.text ?? '') ? 'pytorch' : 'keras';
+  if (def.kind === 'module-forward' || def.kind === 'regularizer') return /Module\b/.test(def.defNode.childForFieldName('superclasses')?.text ?? '') ? 'pytorch' : 'keras';
   const calls = (re: RegExp): boolean => some(body, (n) => n.kind === 'call' && re.test(n.callee));
   const torch = calls(/^(torch|F|nn)\./);
   const keras = calls(/^(tf|K)\./);
@@ -46,7 +61,7 @@ function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framew
 
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
-  const roles = pickRoles(positional.map((p) => p.name), file.framework);
+  const roles = def.roles ?? pickRoles(positional.map((p) => p.name), file.framework);
   if (!roles) return undefined;
   const refs = new Map<string, NameRef>();
   for (const p of def.outerParams) refs.set(p.name, 'captured');
@@ -60,8 +75,11 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   scope.instances = instances;
   if (def.outerStatements.length) readBlock(def.outerStatements, scope);
   const bodyNode = def.fn.childForFieldName('body');
-  const returned: Returned | undefined =
-    def.fn.type === 'lambda' ? (bodyNode ? { value: convertExpr(bodyNode, scope), node: bodyNode } : undefined) : readBlock(statementsOf(bodyNode), scope);
+  const returned: Returned | undefined = def.inline
+    ? readInline(def, scope)
+    : def.fn.type === 'lambda'
+      ? (bodyNode ? { value: convertExpr(bodyNode, scope), node: bodyNode } : undefined)
+      : readBlock(statementsOf(bodyNode), scope);
   if (!returned) return undefined;
   // `return loss, {"ce": ce}` (a loss with logs, common in PyTorch code): the loss is the first item
   const first = returned.node.namedChildren.find((c) => c && c.type !== 'comment');
@@ -74,7 +92,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // names; unless the name says loss, or the parameters are Keras's own (y_true, y_pred: Keras reduces what the
   // function returns), only computing a loss value (a framework loss, a mean or sum) makes it one.
   const kerasPair = /^y_?true$/i.test(roles.yTrue) && /^y_?pred$/i.test(roles.yPred);
-  if (!kerasPair && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
+  if (!kerasPair && !shapeKinds.has(def.kind) && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };
   for (const p of [...def.outerParams, ...def.params]) {
@@ -85,10 +103,13 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     const v = numericDefault(a.default);
     if (v !== undefined) defaults[a.name] = v;
   }
-  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework });
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework });
+  const { lambdaParam } = built;
+  // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty
+  const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: { name: string; default?: unknown }): LossParam['role'] =>
-    numericDefault(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : 'other';
+    numericDefault(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : p.default === undefined && isTensorName(p.name) ? 'tensor' : 'other';
 
   const params: LossParam[] = [
     ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p))),
@@ -103,7 +124,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
       }),
   ];
   const model: LossModel = {
-    id: `${def.name}:${def.defNode.startPosition.row + 1}`,
+    // an inline loss is named where it is assigned: several in one function keep distinct ids
+    id: `${def.name}:${(def.inline ? def.nameNode : def.defNode).startPosition.row + 1}`,
     name: def.name,
     kind: def.kind,
     framework: frameworkOf(def, returned.value, file.framework),
@@ -119,5 +141,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     usages: [],
   };
   if (lambdaParam) model.lambdaParam = lambdaParam;
+  if (def.className) model.className = def.className;
+  if (def.regularizes) model.regularizes = def.regularizes;
   return model;
 }

@@ -8,6 +8,7 @@ import { checkLambdaNeverChanges } from './lambdaNeverChanges';
 import { checkLambdaNotPositive } from './lambdaNotPositive';
 import { checkNoGradient } from './noGradient';
 import { checkNonDifferentiable } from './nonDifferentiable';
+import { checkNoReturn } from './noReturn';
 import { checkOutputSparsity } from './outputSparsity';
 import { checkPenaltyWithoutLambda } from './penaltyWithoutLambda';
 import { checkRedundantConstraint } from './redundantConstraint';
@@ -21,7 +22,13 @@ import { checkUnsupportedOp } from './unsupportedOp';
 export { rules, ruleByCode, type RuleInfo } from './rules';
 export type { Finding, RuleCode, Severity } from './types';
 
-const checks: Record<RuleCode, Check> = {
+/** Rules about definitions that give no loss model at all: they read the file's analysis, once. */
+const fileChecks: Partial<Record<RuleCode, typeof checkNoReturn>> = {
+  LL114: checkNoReturn,
+};
+
+/** Rules about one loss model, run on each. */
+const checks: Partial<Record<RuleCode, Check>> = {
   LL101: checkPenaltyWithoutLambda,
   LL102: checkLambdaNeverChanges,
   LL103: checkLambdaNotPositive,
@@ -46,10 +53,20 @@ export function runRules(analysis: FileAnalysis, source: string, onFailure?: Rul
   // The same finding is reported once: an inlined local read twice (`frac = y / s` in two terms) is one division,
   // and a helper inlined into two losses is one place with one message.
   const seen = new Set<string>();
+  for (const rule of rules) {
+    const fileCheck = fileChecks[rule.code];
+    try {
+      for (const r of fileCheck?.(analysis) ?? []) out.push({ ...r, code: rule.code, severity: rule.severity });
+    } catch (err) {
+      onFailure?.(rule.code, '(file)', err);
+    }
+  }
   for (const model of analysis.models) {
     for (const rule of rules) {
+      const check = checks[rule.code];
+      if (!check) continue;
       try {
-        for (const r of checks[rule.code]({ analysis, model, text })) {
+        for (const r of check({ analysis, model, text })) {
           const at = `${rule.code}@${r.range.startLine}:${r.range.startCol}-${r.range.endLine}:${r.range.endCol}`;
           if (seen.has(`${at}#${model.id}`) || seen.has(`${at}#${r.message}`)) continue;
           seen.add(`${at}#${model.id}`).add(`${at}#${r.message}`);

@@ -31,6 +31,7 @@ export const rules: readonly RuleInfo[] = [
   row('LL111', 'warning', 'Unreduced penalty broadcasts against a per-sample loss'),
   row('LL112', 'warning', 'log or division of a quantity that can reach zero'),
   row('LL113', 'information', 'Op not supported by trial training'),
+  row('LL114', 'warning', 'Loss never returns a value'),
 ];
 
 export const ruleByCode: ReadonlyMap<RuleCode, RuleInfo> = new Map(rules.map((r) => [r.code, r]));

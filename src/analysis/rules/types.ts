@@ -6,7 +6,7 @@ import type { SourceText } from '../fixes/text';
 
 export type RuleCode =
   | 'LL101' | 'LL102' | 'LL103' | 'LL104' | 'LL105' | 'LL106' | 'LL107'
-  | 'LL108' | 'LL109' | 'LL110' | 'LL111' | 'LL112' | 'LL113';
+  | 'LL108' | 'LL109' | 'LL110' | 'LL111' | 'LL112' | 'LL113' | 'LL114';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

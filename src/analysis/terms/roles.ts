@@ -1,38 +1,95 @@
-// Which parameters are the target and the prediction, from their names (a table), else from the framework's
-// argument order: Keras/TF.js call `loss(y_true, y_pred)`, PyTorch code writes `loss(pred, target)`.
+// Which arguments of a loss are the target, the prediction and the other tensors: from their names (tables), else
+// from the framework's argument order (a table too): Keras and TF.js call `loss(y_true, y_pred)`, PyTorch code
+// writes `loss(pred, target)` like its own `F.mse_loss(input, target)`.
 import type { Framework } from '../ir';
 
-const targetNames: ReadonlySet<string> = new Set([
-  'y_true', 'ytrue', 'y', 'true', 'target', 'targets', 'label', 'labels', 'gt', 'ground_truth', 'y_target', 'truth',
-  'expected', 'actual', 'y_actual', 'ys', 'y_batch',
+type Role = 'yTrue' | 'yPred';
+
+/** Names that say "target" / "prediction", compared in snake_case lower case. */
+const roleNames: Readonly<Record<Role, ReadonlySet<string>>> = {
+  yTrue: new Set([
+    'y_true', 'ytrue', 'y', 'true', 'target', 'targets', 'label', 'labels', 'gt', 'ground_truth', 'y_target', 'truth',
+    'expected', 'actual', 'y_actual', 'ys', 'y_batch', 'target_batch', 'y_gt', 'tgt', 'true_labels', 'y_real',
+    'clean', 'sharp', 'reference', 'hr', 'gt_image',
+  ]),
+  yPred: new Set([
+    'y_pred', 'ypred', 'pred', 'preds', 'prediction', 'predictions', 'output', 'outputs', 'out', 'logits', 'y_hat',
+    'yhat', 'probs', 'probabilities', 'scores', 'input', 'inputs', 'predicted', 'y_predicted', 'estimate',
+    'output_batch', 'pred_batch', 'y_out', 'net_out', 'model_output', 'log_probs', 'logprobs', 'log_prob',
+    'restored', 'denoised', 'enhanced', 'generated', 'fake',
+  ]),
+};
+
+/**
+ * A reconstruction loss names its pair differently: `loss(recon_x, x, mu, logvar)`, `loss(self, x, recon, …)`.
+ * When an argument is named like a reconstruction, it is the prediction and the input it rebuilds is the target.
+ */
+const reconstruction = {
+  yPred: new Set(['recon', 'recon_x', 'x_recon', 'x_hat', 'xhat', 'reconstruction', 'reconstructed', 'decoded', 'x_rec', 'rec_x', 'x_tilde', 'recon_batch']),
+  yTrue: new Set(['x', 'inputs', 'input', 'data', 'orig', 'original', 'images', 'imgs', 'img', 'image', 'x_true', 'x_batch', 'batch']),
+};
+
+/** Extra tensors a loss reads beside the prediction and the target (LossParam role 'tensor'). */
+const tensorNames: ReadonlySet<string> = new Set([
+  'mu', 'mean', 'means', 'logvar', 'log_var', 'log_variance', 'sigma', 'log_sigma', 'std', 'var', 'z', 'z_mean',
+  'z_log_var', 'z_mu', 'z_logvar', 'latent', 'latents', 'code', 'codes', 'encoded', 'encoding', 'encodings',
+  'embedding', 'embeddings', 'emb', 'features', 'feature', 'feats', 'feat', 'hidden', 'h', 'activations', 'acts',
+  'weights', 'weight', 'w', 'kernel', 'params', 'parameters', 'theta', 'mask', 'masks', 'attention', 'attn',
+  'sensitive', 'sensitive_attr', 'sensitive_attribute', 'group', 'groups', 'protected', 'x', 'xs', 'x_batch',
+  'inputs', 'input', 'images', 'coords', 'x_coords', 't',
 ]);
-const predictionNames: ReadonlySet<string> = new Set([
-  'y_pred', 'ypred', 'pred', 'preds', 'prediction', 'predictions', 'output', 'outputs', 'out', 'logits', 'y_hat',
-  'yhat', 'probs', 'probabilities', 'scores', 'input', 'inputs', 'predicted', 'y_predicted', 'estimate',
-]);
 
-const norm = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+/** The order a framework passes (target, prediction) in when the names say nothing. */
+const argumentOrder: Readonly<Record<Framework, readonly [Role, Role]>> = {
+  keras: ['yTrue', 'yPred'],
+  tfjs: ['yTrue', 'yPred'],
+  pytorch: ['yPred', 'yTrue'],
+};
 
-export const isTargetName = (name: string): boolean => targetNames.has(norm(name));
-export const isPredictionName = (name: string): boolean => predictionNames.has(norm(name));
+const norm = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
-/** True when the pair of names reads as a loss's (target, prediction) in some order. */
+export const isTargetName = (name: string): boolean => roleNames.yTrue.has(norm(name));
+export const isPredictionName = (name: string): boolean => roleNames.yPred.has(norm(name)) || reconstruction.yPred.has(norm(name));
+export const isTensorName = (name: string): boolean => tensorNames.has(norm(name));
+
+/** How many leading positional arguments are read for names (`loss(self, x, recon, encoded, lam)` needs four). */
+const NAMED_WINDOW = 4;
+
+/** Target and prediction when the names say both (a reconstruction pair first, then the name tables). */
+function byName(names: readonly string[]): { yTrue: string; yPred: string } | undefined {
+  const window = names.slice(0, NAMED_WINDOW);
+  const recon = window.find((n) => reconstruction.yPred.has(norm(n)));
+  if (recon) {
+    const rebuilt = window.find((n) => n !== recon && (reconstruction.yTrue.has(norm(n)) || isTargetName(n)));
+    if (rebuilt) return { yTrue: rebuilt, yPred: recon };
+  }
+  const t = window.find(isTargetName);
+  const p = window.find((n) => n !== t && roleNames.yPred.has(norm(n)));
+  return t && p ? { yTrue: t, yPred: p } : undefined;
+}
+
+/** True when the names read as a loss's (target, prediction) in some order. */
 export function looksLikeLossPair(names: readonly string[]): boolean {
-  return names.some(isTargetName) && names.some(isPredictionName);
+  return byName(names) !== undefined;
 }
 
 /**
- * The target and prediction among the positional parameters (self excluded). Named ones win; otherwise the first
- * two in the framework's order. Undefined when there are fewer than two.
+ * The target and prediction among the positional parameters (self excluded). Named ones win; when only one is
+ * named, the other is the first argument that is not a known extra tensor; otherwise the first two in the
+ * framework's order. Undefined when there are fewer than two.
  */
 export function pickRoles(names: readonly string[], framework: Framework | undefined): { yTrue: string; yPred: string } | undefined {
-  const candidates = names.slice(0, 3);
-  const t = candidates.find(isTargetName);
-  const p = candidates.find((n) => n !== t && isPredictionName(n));
-  if (t && p) return { yTrue: t, yPred: p };
-  const [a, b] = names;
-  if (a === undefined || b === undefined) return undefined;
-  if (t) return { yTrue: t, yPred: t === a ? b : a };
-  if (p) return { yTrue: p === a ? b : a, yPred: p };
-  return framework === 'pytorch' ? { yTrue: b, yPred: a } : { yTrue: a, yPred: b };
+  const named = byName(names);
+  if (named) return named;
+  if (names.length < 2) return undefined;
+  const window = names.slice(0, NAMED_WINDOW);
+  const t = window.find(isTargetName);
+  const p = window.find((n) => n !== t && isPredictionName(n));
+  // the other one: an input it may rebuild (`images`, `x`), else the first that is not a known extra tensor
+  const other = (taken: string): string =>
+    names.find((n) => n !== taken && reconstruction.yTrue.has(norm(n))) ?? names.find((n) => n !== taken && !isTensorName(n)) ?? (names[0] === taken ? names[1] : names[0]);
+  if (t) return { yTrue: t, yPred: other(t) };
+  if (p) return { yTrue: other(p), yPred: p };
+  const [first, second] = argumentOrder[framework ?? 'keras'];
+  return { [first]: names[0], [second]: names[1] } as { yTrue: string; yPred: string };
 }

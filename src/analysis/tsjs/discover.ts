@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossKind } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
-import { type ScriptParam, readScriptParams } from './params';
+import { type ScriptParam, readScriptParams, scriptLiteral } from './params';
 
 export interface ScriptLossDef {
   kind: LossKind;
@@ -17,6 +17,10 @@ export interface ScriptLossDef {
   outerParams: ScriptParam[];
   outerStatements: Node[];
   bindNames: string[];
+  /** A class field or method: the class it is in. */
+  className?: string;
+  /** The class's numeric fields and constructor defaults, as `this.x` (`lam = 0.1;`, `constructor(lam = 0.5) { this.lam = lam }`). */
+  classFields?: ScriptParam[];
 }
 
 const LOSS_NAME = /loss|criterion|objective|penalty|cost/i;
@@ -83,9 +87,59 @@ function defOf(fn: Node, nameNode: Node, defNode: Node): ScriptLossDef | undefin
   return { kind, name, nameNode, defNode, fn, params: outer, outerParams: [], outerStatements: [], bindNames: positional(outer) };
 }
 
+const memberName = (m: Node): Node | null => m.childForFieldName('name') ?? m.childForFieldName('property');
+
+/** `constructor(lam = 0.5) { this.lam = lam; }` and `lam = 0.1;`: the class's numbers as `this.x` parameters. */
+function classFieldsOf(members: Node[]): ScriptParam[] {
+  const out = new Map<string, ScriptParam>();
+  for (const m of members) {
+    const name = memberName(m);
+    const value = m.childForFieldName('value');
+    if ((m.type === 'public_field_definition' || m.type === 'field_definition') && name && value) {
+      const v = scriptLiteral(value);
+      if (typeof v === 'number') out.set(`this.${name.text}`, { name: `this.${name.text}`, node: name, default: v, defaultNode: value, variadic: false });
+    }
+    if (m.type !== 'method_definition' || name?.text !== 'constructor') continue;
+    const params = new Map(readScriptParams(m).map((p) => [p.name, p]));
+    for (const a of m.childForFieldName('body')?.descendantsOfType('assignment_expression') ?? []) {
+      const left = a?.childForFieldName('left');
+      const right = a?.childForFieldName('right');
+      if (left?.type !== 'member_expression' || left.childForFieldName('object')?.type !== 'this' || !right) continue;
+      const key = `this.${left.childForFieldName('property')?.text ?? ''}`;
+      const p = right.type === 'identifier' ? params.get(right.text) : undefined;
+      const lit = p ? p.default : scriptLiteral(right);
+      const defaultNode = p ? p.defaultNode : right;
+      if (typeof lit === 'number' && defaultNode) out.set(key, { name: key, node: left, default: lit, defaultNode, variadic: false });
+    }
+  }
+  return [...out.values()];
+}
+
+/** Class fields holding an arrow (`loss = (yTrue, yPred) => …`) and methods (`compute(yTrue, yPred) {…}`). */
+function classLosses(cls: Node): ScriptLossDef[] {
+  const className = cls.childForFieldName('name')?.text;
+  const members = (cls.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => !!n);
+  const out: ScriptLossDef[] = [];
+  for (const m of members) {
+    const nameNode = memberName(m);
+    if (!nameNode || nameNode.text === 'constructor') continue;
+    const fieldValue = m.type === 'method_definition' ? undefined : unwrap(m.childForFieldName('value'));
+    const fn = m.type === 'method_definition' ? m : fieldValue && functionLike.has(fieldValue.type) ? fieldValue : undefined;
+    if (!fn || !isLossLike(fn, nameNode.text)) continue;
+    const params = readScriptParams(fn);
+    const kind: LossKind = m.type === 'method_definition' ? 'method' : 'class-field';
+    out.push({ kind, name: nameNode.text, nameNode, defNode: m, fn, params, outerParams: [], outerStatements: [], bindNames: positional(params), ...(className ? { className } : {}) });
+  }
+  if (out.length === 0) return out;
+  const classFields = classFieldsOf(members);
+  for (const d of out) d.classFields = classFields;
+  return out;
+}
+
 /** The losses one top-level statement defines (a declaration can declare several). */
 export function discoverScriptStatement(top: Node): ScriptLossDef[] {
   const stmt = top.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
+  if (stmt.type === 'class_declaration') return classLosses(stmt);
   if (stmt.type === 'function_declaration') {
     const nameNode = stmt.childForFieldName('name');
     const def = nameNode ? defOf(stmt, nameNode, top) : undefined;

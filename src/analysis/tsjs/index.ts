@@ -11,7 +11,7 @@ import { readScriptImports } from './imports';
 import { type ScriptFileContext, buildScriptModel } from './model';
 import { collectScriptUsages } from './usages';
 
-const statementTypes: ReadonlySet<string> = new Set(['function_declaration', 'export_statement', 'lexical_declaration', 'variable_declaration']);
+const statementTypes: ReadonlySet<string> = new Set(['function_declaration', 'export_statement', 'lexical_declaration', 'variable_declaration', 'class_declaration']);
 /** `const LAM = 0.1;` on one line at the top level: a global λ. */
 const globalNumber = /^(?:export[ \t]+)?(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*;?[ \t]*(?:\/\/.*)?$/;
 /** `function name(params` and `const name = (params` / `= function (params`, at any depth (params may span lines). */

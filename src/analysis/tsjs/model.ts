@@ -2,7 +2,7 @@
 import type { Framework, LossModel, LossParam, NameRef, SourceLanguage } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { buildTerms } from '../terms/build';
-import { pickRoles } from '../terms/roles';
+import { isTensorName, pickRoles } from '../terms/roles';
 import { readScriptBody, readStatements } from './body';
 import type { ScriptLossDef } from './discover';
 import type { ScriptImports } from './imports';
@@ -39,13 +39,15 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   if (!returned) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };
-  for (const p of [...def.outerParams, ...def.params]) {
+  const classFields = def.classFields ?? [];
+  for (const p of [...def.outerParams, ...def.params, ...classFields]) {
     const v = numeric(p.default);
     if (v !== undefined) defaults[p.name] = v;
   }
   const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework });
   const weightParams = new Set(terms.map((t) => t.weightParam));
-  const hyperOr = (p: ScriptParam): LossParam['role'] => (numeric(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : 'other');
+  const hyperOr = (p: ScriptParam): LossParam['role'] =>
+    numeric(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : p.default === undefined && isTensorName(p.name) ? 'tensor' : 'other';
   const model: LossModel = {
     id: `${def.name}:${def.defNode.startPosition.row + 1}`,
     name: def.name,
@@ -55,6 +57,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     params: [
       ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p))),
       ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p))),
+      ...classFields.map((p) => toParam(p, 'hyper')),
     ],
     yTrue: roles.yTrue,
     yPred: roles.yPred,
@@ -66,5 +69,6 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     usages: [],
   };
   if (lambdaParam) model.lambdaParam = lambdaParam;
+  if (def.className) model.className = def.className;
   return model;
 }

@@ -1,6 +1,7 @@
 // Which loss "Train with Constraint" trains: the one named by the CodeLens argument, else the one around the cursor,
 // else the only one in the file, else the user's pick.
 import * as vscode from 'vscode';
+import { chooseLoss } from '../../analysis/choose';
 import type { LossModel } from '../../analysis/ir';
 import { notTrainableMessage } from '../analysis/languages';
 import type { Ctx } from '../ctx';
@@ -22,8 +23,6 @@ export interface PickedLoss {
   model: LossModel;
 }
 
-const contains = (m: LossModel, line: number) => m.range.startLine <= line && line <= m.range.endLine;
-const size = (m: LossModel) => m.range.endLine - m.range.startLine;
 
 export async function pickLoss(ctx: Ctx, args: unknown): Promise<PickedLoss | undefined> {
   if (isTrainArgs(args)) {
@@ -53,17 +52,17 @@ export async function pickLoss(ctx: Ctx, args: unknown): Promise<PickedLoss | un
   const models = analysis.models;
   if (models.length === 0) {
     void vscode.window.showInformationMessage(
-      `Loss Lab: no loss function found in ${vscode.workspace.asRelativePath(document.uri)} (a function taking y_true and y_pred, a loss factory, or an nn.Module's forward).`,
+      `Loss Lab: no loss found in ${vscode.workspace.asRelativePath(document.uri)} (a function taking a target and a prediction, a loss factory or class, a training step, or a loss before .backward()).`,
     );
     return undefined;
   }
-  const line = editor.selection.active.line;
-  const around = models.filter((m) => contains(m, line)).sort((a, b) => size(a) - size(b))[0];
-  if (around) return { document, model: around };
+  // the loss around the cursor (the innermost), as the command line's chooseLoss reads a cursor
+  const around = chooseLoss(analysis, { cursor: { line: editor.selection.active.line } });
+  if (around.ok && around.why === 'cursor') return { document, model: around.model };
   if (models.length === 1) return { document, model: models[0] };
   const picked = await vscode.window.showQuickPick(
     models.map((m) => ({
-      label: m.name,
+      label: m.className ? `${m.className}.${m.name}` : m.name,
       description: `line ${m.nameRange.startLine + 1}`,
       detail: m.terms.map((t) => `${t.role === 'base' ? 'loss' : 'penalty'}: ${t.label}`).join(' · '),
       model: m,

@@ -35,7 +35,8 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const lookup = makeLookup(model, {});
   const hyper = new Set(model.params.map((p) => p.name));
   // Parameters that are neither targets, predictions nor numbers (a model, a batch of inputs): nothing can bind them.
-  const objects = new Set(model.params.filter((p) => p.role === 'other' && p.default === undefined).map((p) => p.name));
+  // Extra tensors (`mu`, `encoded`) are refused by name the same way until the trial model can provide them.
+  const objects = new Set(model.params.filter((p) => (p.role === 'other' || p.role === 'tensor') && p.default === undefined).map((p) => p.name));
   const found: UnsupportedOp[] = [];
   const seen = new Set<string>();
   const report = (op: string, range: SourceRange, message: string) => {

@@ -29,7 +29,8 @@ describe('rule fixture corpus', () => {
     it(`${f.code} ${f.expect}: ${f.file}`, () => {
       const { analysis, findings } = check(f.source, f.language, f.file);
       assert.equal(analysis.syntaxErrors.length, 0, `syntax errors: ${JSON.stringify(analysis.syntaxErrors)}`);
-      assert.ok(analysis.models.length > 0, 'the front end found no loss function');
+      // LL114's definitions give no model (they return nothing): found as such, they count as read
+      assert.ok(analysis.models.length + (analysis.noValue?.length ?? 0) > 0, 'the front end found no loss function');
       const hits = findings.filter((x) => x.code === f.code);
       if (f.expect === 'fires') {
         assert.ok(hits.length > 0, `expected ${f.code}, got:\n  ${summary(findings)}`);

@@ -1,0 +1,134 @@
+// The losses a Python class holds, by what the class is and what its methods do (a table of shapes, read in order):
+//   Regularizer subclass        `__call__(self, x)`: a penalty on what the layer hands it ('regularizer')
+//   nn.Module / Loss subclass   `forward` / `call` with `self.x` from `__init__` ('module-forward')
+//   any class                   a method named like a loss with tensor arguments, `loss(self, x, recon, …)` ('method')
+//   Lightning module            `training_step` returning the loss or {'loss': …} ('training-step')
+//   keras.Model subclass        `train_step` differentiating the loss under GradientTape ('training-step')
+//   any method                  `self.add_loss(expr)` ('add-loss'); a loop calling `loss.backward()` ('inline')
+import type { Node } from 'web-tree-sitter';
+import type { Regularizes } from '../ir';
+import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names } from './discover';
+import { addLossCalls, backwardCalls, inlineLoss, modulePreamble, returnedLoss, tapeGradient } from './inline';
+import { readParams } from './params';
+
+/** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
+export type RegularizerUses = ReadonlyMap<string, Regularizes>;
+
+const REGULARIZER_BASE = /(^|\.)Regularizer$/;
+const LOSS_CLASS_BASE = /(^|\.)(Module|Loss)$/;
+const LOSS_METHOD = /loss|criterion|objective|cost/i;
+
+interface ClassInfo {
+  cls: Node;
+  name: string;
+  nameNode: Node;
+  defNode: Node;
+  methods: Node[];
+  attrs: ModuleAttr[];
+  initNames: string[];
+}
+
+const methodName = (m: Node): string => m.childForFieldName('name')?.text ?? '';
+
+function regularizerClass(c: ClassInfo, uses: RegularizerUses): LossDef[] {
+  const fn = c.methods.find((m) => methodName(m) === '__call__');
+  const params = fn ? readParams(fn.childForFieldName('parameters')).slice(1).filter((p) => !p.variadic) : [];
+  if (!fn || params.length === 0) return [];
+  const def: LossDef = {
+    kind: 'regularizer', name: c.name, nameNode: c.nameNode, defNode: c.defNode, fn, params: params.slice(0, 1),
+    outerParams: [], outerStatements: [], moduleAttrs: c.attrs, bindNames: c.initNames,
+    roles: { yTrue: '', yPred: params[0].name }, penaltiesOnly: true,
+  };
+  const on = uses.get(c.name);
+  if (on) def.regularizes = on;
+  return [def];
+}
+
+/** `def loss(self, x, recon, encoded, lam=1e-3)` of a model, `compute_loss(self, pred, target)`. */
+function lossMethods(c: ClassInfo, skip: ReadonlySet<Node>): LossDef[] {
+  return c.methods
+    .filter((m) => !skip.has(m) && !methodName(m).startsWith('__') && LOSS_METHOD.test(methodName(m)) && isLossFunction(m, true))
+    .map((m) => ({
+      kind: 'method', name: methodName(m), nameNode: m.childForFieldName('name') as Node, defNode: m, fn: m,
+      params: readParams(m.childForFieldName('parameters')).slice(1),
+      outerParams: [], outerStatements: [], moduleAttrs: c.attrs, bindNames: c.initNames, className: c.name,
+    }));
+}
+
+/** An inline loss inside `method` as a LossDef of `kind`. */
+function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind'], anchor: Node, value: Parameters<typeof inlineLoss>[2], name: string, fallbackPred?: Node): LossDef | undefined {
+  const found = inlineLoss(anchor, method, value, fallbackPred, method.type !== 'function_definition' && method.parent?.type === 'module' ? modulePreamble(method) : []);
+  if (!found) return undefined;
+  const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
+  const def: LossDef = {
+    kind, name, nameNode: found.nameNode, defNode: method, fn: method, params: found.params,
+    outerParams: c ? [] : selfless, outerStatements: [], moduleAttrs: c?.attrs ?? [], bindNames: c?.initNames ?? [],
+    roles: { yTrue: found.yTrue, yPred: found.yPred }, inline: found.spec,
+  };
+  if (c) def.className = c.name;
+  if (kind === 'add-loss') def.penaltiesOnly = true;
+  return def;
+}
+
+/** The first parameter after self of a method (a Layer's `call(self, inputs)`: what an add_loss there reads). */
+const firstInput = (m: Node): Node | undefined => readParams(m.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !p.variadic)[0]?.node;
+
+/** The first free name an expression reads that is not a module (`0.01 * tf.reduce_sum(tf.abs(hidden))` → hidden). */
+export function firstTensorName(value: Node): Node | undefined {
+  for (const id of value.descendantsOfType('identifier')) {
+    const parent = id?.parent;
+    if (id && !(parent?.type === 'attribute') && !(parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id)) return id;
+  }
+  return undefined;
+}
+
+/** Losses written inside one function or method: training steps, add_loss calls, backward loops. */
+export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
+  const text = method.text;
+  const out: LossDef[] = [];
+  const name = methodName(method);
+  const push = (d: LossDef | undefined) => d && out.push(d);
+  if (c && name === 'training_step') {
+    const rets = bodyStatements(method).filter((s) => s.type === 'return_statement');
+    const ret = rets.at(-1);
+    const value = ret ? returnedLoss(ret) : undefined;
+    if (ret && value) push(inlineDef(c, method, 'training-step', ret, { valueNode: value }, name));
+  } else if (c && name === 'train_step' && (text.includes('.gradient(') || text.includes('.minimize('))) {
+    const g = tapeGradient(method);
+    if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, name));
+  }
+  if (text.includes('.add_loss(')) {
+    for (const a of addLossCalls(method)) push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, 'add_loss', firstInput(method) ?? firstTensorName(a.value)));
+  }
+  if (text.includes('.backward(') && name !== 'training_step') {
+    for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, { lossVar: b.lossVar }, b.lossVar));
+  }
+  return out;
+}
+
+/** Every loss a class definition holds (`defNode` is the class, or its decorated definition). */
+export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, moduleLoss: (cls: Node) => LossDef | undefined): LossDef[] {
+  const nameNode = cls.childForFieldName('name');
+  if (!nameNode) return [];
+  const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
+  const init = methods.find((m) => methodName(m) === '__init__');
+  const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b?.text.replace(/\s+/g, '') ?? '');
+  const c: ClassInfo = {
+    cls, name: nameNode.text, nameNode, defNode, methods,
+    attrs: moduleAttrsOf(init), initNames: names(readParams(init?.childForFieldName('parameters') ?? null)),
+  };
+  if (bases.some((b) => REGULARIZER_BASE.test(b))) return regularizerClass(c, uses);
+  const out: LossDef[] = [];
+  const skip = new Set<Node>();
+  if (bases.some((b) => LOSS_CLASS_BASE.test(b))) {
+    const m = moduleLoss(cls);
+    if (m) {
+      m.defNode = defNode;
+      out.push(m);
+      skip.add(m.fn);
+    }
+  }
+  out.push(...lossMethods(c, skip));
+  for (const m of methods) if (!skip.has(m)) out.push(...inlineLosses(m, c));
+  return out.sort((a, b) => a.nameNode.startIndex - b.nameNode.startIndex);
+}
