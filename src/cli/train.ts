@@ -179,7 +179,8 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
   const { model, cell } = picked;
   // In a notebook, lines count from the top of the cell: the trainer's locations carry no file, and are said here.
   const where = (line: number) => (cell ? `${args.file}, cell ${cell}, line ${line}` : `${args.file}:${line}`);
-  const built = buildTrialSpec(model, args.settings, { sourceFile: cell ? undefined : file, workspaceDir: process.cwd() });
+  // The command line is trusted: the user ran it in this folder, with these arguments.
+  const built = buildTrialSpec(model, args.settings, { sourceFile: cell ? undefined : file, workspaceDir: process.cwd(), trusted: true });
   if (!built.ok) {
     err.write(`loss-lab train: ${built.message}\n`);
     return 2;
