@@ -278,7 +278,7 @@ function makeSession({ page, browser, server, workspace, userDataDir, extensions
 
   async function openQuickInput(key: string): Promise<void> {
     await page.keyboard.press(key);
-    await quickInput.waitFor({ state: 'visible', timeout: 15_000 });
+    await quickInput.waitFor({ state: 'visible', timeout: 30_000 });
   }
 
   const session: VSCodeSession = {
@@ -347,13 +347,13 @@ function makeSession({ page, browser, server, workspace, userDataDir, extensions
       await page.keyboard.type(title);
       // The palette filters as it is typed: wait for the exact command, then run it.
       const row = quickInput.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: title }) }).first();
-      await row.waitFor({ timeout: 20_000 });
+      await row.waitFor({ timeout: 60_000 });
       await row.click();
       await page.waitForFunction((t) => {
         const input = document.querySelector<HTMLInputElement>('.quick-input-widget input');
         const widget = document.querySelector<HTMLElement>('.quick-input-widget');
         return !widget || widget.style.display === 'none' || !input?.value.startsWith(`>${t}`);
-      }, title, { timeout: 15_000 });
+      }, title, { timeout: 30_000 });
     },
 
     async typeText(text) {
