@@ -158,7 +158,7 @@ export async function runSweep(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const where = (line: number) => (cell ? `${args.file}, cell ${cell}, line ${line}` : `${args.file}:${line}`);
-  const built = buildTrialSpec(model, settingsOf(args), { sourceFile: cell ? undefined : file, workspaceDir: process.cwd() });
+  const built = buildTrialSpec(model, settingsOf(args), { sourceFile: cell ? undefined : file, workspaceDir: process.cwd(), trusted: true });
   if (!built.ok) {
     err.write(`loss-lab sweep: ${built.message}\n`);
     return 2;

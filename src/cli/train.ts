@@ -186,7 +186,8 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
   if (args.json) out.write(`${JSON.stringify({ type: 'log', level: 'info', message: `training ${chosen.name}: ${choice.because}`, chosen })}\n`);
   // with several losses in the file, say which one trains and why (with one, there is nothing to choose)
   else if (choice.others.length > 0) err.write(`loss-lab train: training ${chosen.name} (${where(chosen.line)}): ${choice.because}\n`);
-  const built = buildTrialSpec(model, args.settings, { sourceFile: cell ? undefined : file, workspaceDir: process.cwd() });
+  // The command line is trusted: the user ran it in this folder, with these arguments.
+  const built = buildTrialSpec(model, args.settings, { sourceFile: cell ? undefined : file, workspaceDir: process.cwd(), trusted: true });
   if (!built.ok) {
     err.write(`loss-lab train: ${built.message}\n`);
     return 2;

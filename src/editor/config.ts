@@ -23,6 +23,20 @@ export interface LossLabConfig {
   sweep: { count: number; decades: number; tolerance: number };
 }
 
+/**
+ * Settings that name a path or a backend: declared in package.json's `restrictedConfigurations`. In an untrusted
+ * workspace a value written in the workspace is ignored (only the user's own settings count), and no folder is
+ * offered for tfjs-node at all: the trainer then loads it only from Loss Lab's own folder.
+ */
+export const RESTRICTED_SETTINGS = ['training.tfjsNodePath', 'training.dataset', 'training.backend'] as const;
+
+/** A restricted setting as the trust state allows: trusted, the effective value; untrusted, the user's own value. */
+function restricted<T>(c: vscode.WorkspaceConfiguration, key: (typeof RESTRICTED_SETTINGS)[number], fallback: T): T {
+  if (vscode.workspace.isTrusted) return c.get(key, fallback);
+  if (key === 'training.tfjsNodePath') return fallback;
+  return c.inspect<T>(key)?.globalValue ?? fallback;
+}
+
 export function readConfig(scope?: vscode.ConfigurationScope): LossLabConfig {
   const c = vscode.workspace.getConfiguration('lossLab', scope);
   return {
@@ -41,10 +55,10 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLabConfig {
       outputActivation: c.get('training.outputActivation', 'auto'),
       optimizer: c.get('training.optimizer', 'adam'),
       learningRate: c.get('training.learningRate', 0.01),
-      dataset: c.get('training.dataset', ''),
+      dataset: restricted(c, 'training.dataset', ''),
       seed: c.get('training.seed', 42),
-      backend: c.get('training.backend', 'auto'),
-      tfjsNodePath: c.get('training.tfjsNodePath', ''),
+      backend: restricted(c, 'training.backend', 'auto'),
+      tfjsNodePath: restricted(c, 'training.tfjsNodePath', ''),
     },
     sweep: {
       count: c.get('sweep.count', 9),

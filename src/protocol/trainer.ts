@@ -77,6 +77,14 @@ export const TrialSpec = z.object({
   validationSplit: z.number().min(0).max(0.5).default(0.2),
   seed: z.number().int().default(42),
   backend: BackendChoice.default('auto'),
+  /**
+   * VS Code's workspace trust (the command line is trusted). Untrusted: the trainer loads tfjs-node only from Loss
+   * Lab's own folder (never from the workspace, the working folder or a setting) and reads a dataset only when its
+   * real path lies inside `workspaceDir`. Absent means untrusted.
+   */
+  workspaceTrusted: z.boolean().default(false),
+  /** The workspace folder (datasets of an untrusted workspace must lie inside it; says where tfjs-node came from). */
+  workspaceDir: z.string().optional(),
   /** Most metrics messages per second (batched); the trainer never sends more. */
   maxMessagesPerSecond: z.number().positive().max(1000).default(20),
   /**
@@ -168,6 +176,13 @@ export const TrainerToHost = z.discriminatedUnion('type', [
     backend: BackendName,
     /** Why this backend: e.g. "tfjs-node not installed: Cannot find module …; using wasm". */
     backendReason: z.string(),
+    /**
+     * The tfjs-node module the trainer required (its code ran), when it came from outside Loss Lab's own folder:
+     * which file, which version, from where, and whether its backend started. Said to the user once per trial.
+     */
+    native: z
+      .object({ file: z.string(), version: z.string(), origin: z.enum(['workspace', 'loss-lab', 'folder']), started: z.boolean() })
+      .optional(),
     outputActivation: z.string(),
     dataset: z.object({ description: z.string(), trainSamples: z.number().int(), valSamples: z.number().int(), features: z.number().int(), outputs: z.number().int() }),
     runs: z.array(RunSpec),

@@ -1,6 +1,7 @@
 // Picks the TensorFlow.js backend the trainer runs on and says which one and why.
 //   auto: native @tensorflow/tfjs-node where it loads, else WebAssembly, else the plain JavaScript CPU backend.
-// tfjs-node is optional (its install downloads libtensorflow and may fail): it is resolved at run time, never bundled.
+// tfjs-node is optional (its install downloads libtensorflow and may fail): it is looked up at run time at exact
+// paths that depend on workspace trust (./trust.ts), never bundled and never found through Node's resolution.
 // When it loads, its own `tf` namespace is used: it re-exports a complete tfjs (core, gradients, native kernels),
 // and the tfjs-core bundled into this program is a different instance that knows nothing of the native backend.
 import { existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../protocol/trainer';
+import { findTfjsNode, type NativeModule } from './trust';
 import { installWasmKernels } from './wasmKernels';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');
@@ -22,13 +24,21 @@ export interface LoadedBackend {
   name: BackendName;
   /** One line for people: what was tried, what failed, what runs. */
   reason: string;
+  /** The tfjs-node module that was required (its code ran), and whether its backend started. */
+  native?: NativeModule & { started: boolean };
 }
 
 export interface BackendOptions {
   /** Folder holding `tfjs-backend-wasm*.wasm` (dist/wasm next to the bundle); node_modules is tried after it. */
   wasmDir?: string;
-  /** Folders to resolve `@tensorflow/tfjs-node` from (the user's setting, the workspace, the extension). */
+  /** Folders whose node_modules may hold `@tensorflow/tfjs-node` (the user's setting, the workspace): trusted only. */
   tfjsNodePaths?: string[];
+  /** The workspace is trusted: without it, only `ownRoot` is searched. Default: untrusted. */
+  trusted?: boolean;
+  /** Loss Lab's own folder (searched last, and the only one searched in an untrusted workspace). */
+  ownRoot?: string;
+  /** The workspace folder, to say where a module came from. */
+  workspaceDir?: string;
 }
 
 const WASM_FILE = 'tfjs-backend-wasm.wasm';
@@ -36,46 +46,44 @@ const WASM_FILE = 'tfjs-backend-wasm.wasm';
 /** Loads the backend and makes it current. Never throws for `auto`; throws a readable Error for an explicit choice that cannot load. */
 export async function loadBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<LoadedBackend> {
   const notes: string[] = [];
+  let required: LoadedBackend['native'];
   if (choice === 'auto' || choice === 'tensorflow') {
-    const native = await tryNative(options.tfjsNodePaths ?? []);
-    if (native.ok) return { tf: native.tf, name: 'tensorflow', reason: `tfjs-node loaded from ${native.from}; native TensorFlow` };
+    const native = await tryNative(options);
+    if (native.module) required = { ...native.module, started: native.ok };
+    if (native.ok) return { tf: native.tf, name: 'tensorflow', reason: `tfjs-node ${native.module.version} loaded from ${native.from}; native TensorFlow`, native: required };
     if (choice === 'tensorflow') throw new Error(`the native backend was asked for but tfjs-node did not load: ${native.error}`);
-    notes.push(`tfjs-node not installed (${native.error})`);
+    notes.push(native.module ? `tfjs-node ${native.error}` : `tfjs-node not installed (${native.error})`);
   }
   if (choice === 'auto' || choice === 'wasm') {
     const wasm = await tryWasm(options.wasmDir);
-    if (wasm.ok) return { tf: tfCore, name: 'wasm', reason: [...notes, `wasm (${wasm.from})`].join('; ') };
+    if (wasm.ok) return { tf: tfCore, name: 'wasm', reason: [...notes, `wasm (${wasm.from})`].join('; '), native: required };
     if (choice === 'wasm') throw new Error(`the WebAssembly backend was asked for but did not start: ${wasm.error}`);
     notes.push(`wasm did not start (${wasm.error})`);
   }
   await useCpu();
-  return { tf: tfCore, name: 'cpu', reason: choice === 'cpu' ? 'cpu (asked for in the settings)' : [...notes, 'cpu'].join('; ') };
+  return { tf: tfCore, name: 'cpu', reason: choice === 'cpu' ? 'cpu (asked for in the settings)' : [...notes, 'cpu'].join('; '), native: required };
 }
 
 type Attempt<T> = ({ ok: true; from: string } & T) | { ok: false; error: string };
 
-async function tryNative(paths: string[]): Promise<Attempt<{ tf: Tf }>> {
-  const localRequire = createRequire(__filename);
-  let resolved: string | undefined;
-  let firstError: string | undefined;
-  for (const attempt of [...paths.filter((p) => p.length > 0).map((p) => [p]), undefined]) {
-    try {
-      resolved = localRequire.resolve('@tensorflow/tfjs-node', attempt ? { paths: attempt } : undefined);
-      break;
-    } catch (e) {
-      firstError ??= firstLine(e);
-    }
-  }
-  if (!resolved) return { ok: false, error: firstError ?? 'Cannot find module @tensorflow/tfjs-node' };
+type NativeAttempt = ({ ok: true; from: string; tf: Tf; module: NativeModule }) | { ok: false; error: string; module?: NativeModule };
+
+/** Requires tfjs-node from the exact file found for this trust level (./trust.ts), and starts its backend. */
+async function tryNative(options: BackendOptions): Promise<NativeAttempt> {
+  const found = findTfjsNode({ trusted: options.trusted === true, folders: options.tfjsNodePaths ?? [], ownRoot: options.ownRoot, workspaceDir: options.workspaceDir });
+  if (!found.ok) return { ok: false, error: found.error };
+  const module = found.module;
   try {
-    const tf = localRequire(resolved) as Tf;
+    // An absolute file: Node loads exactly it, without looking through any node_modules folder.
+    const tf = createRequire(__filename)(module.file) as Tf;
+    if (typeof tf?.setBackend !== 'function') return { ok: false, module, error: `${module.version} from ${module.file} is not a TensorFlow.js module (no setBackend)` };
     await tf.setBackend('tensorflow');
     await tf.ready();
-    if (tf.getBackend() !== 'tensorflow') return { ok: false, error: `loaded from ${resolved} but its backend did not start` };
+    if (tf.getBackend() !== 'tensorflow') return { ok: false, module, error: `${module.version} loaded from ${module.file} but its backend did not start` };
     quiet(tf);
-    return { ok: true, tf, from: dirname(resolved) };
+    return { ok: true, tf, from: dirname(module.file), module };
   } catch (e) {
-    return { ok: false, error: `found at ${resolved} but failed to load: ${firstLine(e)}` };
+    return { ok: false, module, error: `${module.version} found at ${module.file} but failed to load: ${firstLine(e)}` };
   }
 }
 

@@ -3,7 +3,8 @@
 // TrainerToHost. `stop` or SIGTERM ends training within a second; any exception arrives as an `error` message
 // before the process exits, never as a silent exit.
 //   node dist/trainer.js [--tfjs-node-path=DIR]...
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { HostToTrainer, parseMessage, type TrainerToHost } from '../protocol';
 import { runTrial } from './trial';
 
@@ -44,6 +45,20 @@ async function crash(e: unknown): Promise<void> {
   await exit(1);
 }
 
+/** Loss Lab's own folder: the nearest folder above this file whose package.json is Loss Lab's (dist/.. when bundled). */
+function ownRoot(): string | undefined {
+  for (let dir = __dirname, i = 0; i < 4; i++, dir = dirname(dir)) {
+    try {
+      const pkg = join(dir, 'package.json');
+      if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'loss-lab') return dir;
+    } catch {
+      /* not ours */
+    }
+  }
+  return undefined;
+}
+
+/** Folders the caller offers for tfjs-node; used only when the spec says the workspace is trusted (./trust.ts). */
 function tfjsNodePaths(): string[] {
   const fromArgs = process.argv.filter((a) => a.startsWith('--tfjs-node-path=')).map((a) => a.slice('--tfjs-node-path='.length));
   const fromEnv = process.env['LOSS_LAB_TFJS_NODE_PATH'];
@@ -60,6 +75,7 @@ async function start(spec: Extract<HostToTrainer, { type: 'start' }>['spec']): P
       shouldStop: () => stopRequested,
       wasmDir: join(__dirname, 'wasm'),
       tfjsNodePaths: tfjsNodePaths(),
+      ownRoot: ownRoot(),
       baseDir: process.cwd(),
     });
     await exit(0);

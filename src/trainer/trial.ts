@@ -45,7 +45,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
 
   let backend: Awaited<ReturnType<typeof loadBackend>>;
   try {
-    backend = await loadBackend(spec.backend, options);
+    // The spec's trust decides where tfjs-node may come from (./trust.ts), whatever folders the caller offers.
+    backend = await loadBackend(spec.backend, { ...options, trusted: spec.workspaceTrusted, workspaceDir: spec.workspaceDir ?? options.workspaceDir });
   } catch (e) {
     fail('backend', (e as Error).message);
     return;
@@ -54,7 +55,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
 
   let data: TrialData;
   try {
-    data = prepareData(spec, spec.loss, options.baseDir);
+    data = prepareData(spec, spec.loss, options.baseDir, { trusted: spec.workspaceTrusted, workspaceDir: spec.workspaceDir ?? options.baseDir });
   } catch (e) {
     if (e instanceof DatasetError) {
       fail('dataset', e.message);
@@ -100,6 +101,10 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       type: 'started',
       backend: backend.name,
       backendReason: backend.reason,
+      // Said once when code from outside Loss Lab's own folder was required (which file, which version, from where).
+      ...(backend.native && backend.native.origin !== 'loss-lab'
+        ? { native: { file: backend.native.file, version: backend.native.version, origin: backend.native.origin, started: backend.native.started } }
+        : {}),
       outputActivation: activation.reason,
       dataset: {
         description: data.description,

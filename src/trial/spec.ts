@@ -25,6 +25,8 @@ export interface SpecContext {
   sourceFile?: string;
   /** The workspace folder relative dataset paths resolve against. */
   workspaceDir?: string;
+  /** Workspace trust, enforced by the trainer (TrialSpec.workspaceTrusted). Absent: untrusted. */
+  trusted?: boolean;
 }
 
 export type SpecResult = { ok: true; spec: TrialSpecInput; codeLambda: number | undefined } | { ok: false; message: string };
@@ -146,6 +148,8 @@ export function buildTrialSpec(model: LossModel, settings: TrainingSettings, ctx
     batchSize: clampInt(settings.batchSize, 1, 65536, 64),
     seed: clampInt(settings.seed, -2_147_483_648, 2_147_483_647, 42),
     backend: settings.backend,
+    workspaceTrusted: ctx.trusted === true,
+    ...(ctx.workspaceDir ? { workspaceDir: ctx.workspaceDir } : {}),
   };
   return { ok: true, spec, codeLambda: codeLambda(model) };
 }

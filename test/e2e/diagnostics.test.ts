@@ -14,7 +14,7 @@ import { analyzeSource, initParsers } from '../../src/analysis/index';
 import { applyEdits } from '../../src/analysis/fixes/apply';
 import type { Fix } from '../../src/analysis/fixes/types';
 import { type Finding, ruleByCode, runRules } from '../../src/analysis/rules/index';
-import { copyWorkspace, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+import { copyWorkspace, knownStateAroundEachTest, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
 
 const repo = join(__dirname, '..', '..');
 const seedDir = join(repo, 'test', 'fixtures', 'seed');
@@ -96,21 +96,7 @@ function coreFindings(text: string, language: 'python' | 'typescript' = 'python'
 const asProblems = (fs: Finding[]) => fs.map((f) => ({ code: f.code, line: f.range.startLine + 1 }));
 
 /** Puts the cursor at a 1-based line/column with Go to Line (Ctrl+G `line:col`), checked in the status bar. */
-async function goTo(page: Page, line: number, col: number): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  const position = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
-  for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 10_000 });
-    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value === ':', undefined, { timeout: 10_000 });
-    await input.pressSequentially(`${line}:${col}`);
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-    const now = (await position.textContent()) ?? '';
-    if (now.includes(`Ln ${line}, Col ${col}`)) return;
-    if (attempt >= 2) assert.fail(`Go to Line ${line}:${col} left the cursor at ${now}`);
-  }
-}
+const goTo = (session: VSCodeSession, line: number, col: number) => session.goToLine(line, col);
 
 /** Opens the quick-fix menu at the cursor (Ctrl+.) and picks the action titled `title`. Returns every title offered. */
 async function pickQuickFix(session: VSCodeSession, title: string, screenshot: string): Promise<string[]> {
@@ -202,6 +188,8 @@ describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 },
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
+  knownStateAroundEachTest(() => session);
+
   it('the seed examples show squiggles and Problems entries with the codes a reviewer expects, linked to their pages', async (t) => {
     await reportOnFailure(t, session, async () => {
       for (const file of seedFiles) {
@@ -247,7 +235,7 @@ describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 },
       assert.ok(fix, 'LL107 has a preferred fix');
       assert.equal(await squiggles(session.page, 'info'), 1, 'one information squiggle (LL107) before the fix');
 
-      await goTo(session.page, finding.range.startLine + 1, finding.range.startCol + 1);
+      await goTo(session, finding.range.startLine + 1, finding.range.startCol + 1);
       const offered = await pickQuickFix(session, fix.title, 'diagnostics-quickfix-menu');
       assert.ok(offered.includes('Show documentation for LL107'), `the menu also offers the rule's page: ${offered.join(' | ')}`);
 
@@ -280,7 +268,7 @@ describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 },
       const fix = finding.fixes.find((f) => f.isPreferred) as Fix;
       assert.ok(fix, 'LL102 has a preferred fix');
 
-      await goTo(session.page, finding.range.startLine + 1, finding.range.startCol + 1);
+      await goTo(session, finding.range.startLine + 1, finding.range.startCol + 1);
       await pickQuickFix(session, fix.title, 'diagnostics-quickfix-factory-menu');
       const after = await session.editorText();
       assert.equal(after, applyEdits(before, fix.edits), 'the editor holds the factory');
@@ -301,7 +289,7 @@ describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 },
       await showFile(session, file);
       const finding = coreFindings(await session.editorText()).find((f) => f.code === 'LL110');
       assert.ok(finding, 'the core finds LL110 in example 3');
-      await goTo(session.page, finding.range.startLine + 1, finding.range.startCol + 1);
+      await goTo(session, finding.range.startLine + 1, finding.range.startCol + 1);
       await pickQuickFix(session, 'Show documentation for LL110', 'diagnostics-doc-action-menu');
       // The page opens in the Markdown preview, beside or in place of the code.
       await session.page.locator('.tabs-container .tab', { hasText: 'LL110.md' }).first().waitFor({ timeout: 30_000 });
@@ -330,7 +318,7 @@ describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 },
       const finding = initial.find((f) => f.code === 'LL104') as Finding;
       const fix = finding.fixes[0];
       assert.ok(fix, 'LL104 has a fix');
-      await goTo(session.page, finding.range.startLine + 1, finding.range.startCol + 1);
+      await goTo(session, finding.range.startLine + 1, finding.range.startCol + 1);
       await pickQuickFix(session, fix.title, 'diagnostics-tfjs-quickfix-menu');
       const after = await session.editorText();
       assert.equal(after, applyEdits(tfjsLoss, fix.edits), 'the editor holds the fixed code');
@@ -362,7 +350,7 @@ describe('Loss Lab diagnostics and quick fixes (e2e)', { timeout: 12 * 60_000 },
 
       // Half-typed code in the first function: a dangling `+` at the end of its `mse = …` line.
       await showFile(session, file);
-      await goTo(session.page, 5, 1);
+      await goTo(session, 5, 1);
       await session.page.keyboard.press('End');
       await session.typeText(' + ');
       const broken = await session.editorText();

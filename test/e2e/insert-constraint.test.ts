@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Framework } from '../../src/analysis/ir';
 import { findTemplate, frameworkLabels, templateDefaultText, templates } from '../../src/templates/catalog';
-import { copyWorkspace, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+import { copyWorkspace, knownStateAroundEachTest, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
 
 const sampleWorkspace = join(__dirname, '..', '..', 'sample-workspace');
 const COMMAND = 'Loss Lab: Insert Constraint…';
@@ -74,6 +74,8 @@ describe('Insert Constraint… (e2e)', { timeout: 5 * 60_000 }, () => {
     await session?.close();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
+
+  knownStateAroundEachTest(() => session);
 
   it('a TF.js file gets the TensorFlow.js bounded-outputs template', async (t) => {
     await reportOnFailure(t, session, async () => {

@@ -12,8 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../src/analysis/index';
 import { applyEdits } from '../../src/analysis/fixes/apply';
 import { runRules } from '../../src/analysis/rules/index';
-import { reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
-import { panel, readPanel, until } from './harness/trainingPanel';
+import { knownStateAroundEachTest, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+import { currentPid, panel, readPanel, until } from './harness/trainingPanel';
 
 const importCell = 'import tensorflow as tf\n';
 const lossCell = `def constrained_loss(y_true, y_pred, lambda_param=1.0):
@@ -91,6 +91,17 @@ const coreKeys = (text: string) => keys(runRules(analyzeSource(text, 'python'), 
 const cellEditor = (session: VSCodeSession, text: RegExp) =>
   session.page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: text }).first();
 
+/** Opens the notebook with Quick Open, in the notebook editor (the built-in ipynb serializer), not as JSON text. */
+async function openNotebook(session: VSCodeSession, name: string): Promise<void> {
+  const { page } = session;
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await cellEditor(session, /constrained_loss/).waitFor({ timeout: 30_000 });
+}
+
 /** A short trial: λ 0 and 10, plus the λ = 1.0 written in the cell. */
 const TRAINING = { 'lossLab.training.steps': 100, 'lossLab.training.lambdas': [0, 10], 'lossLab.training.hiddenLayers': [16] };
 
@@ -111,17 +122,13 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
+  knownStateAroundEachTest(() => session);
+
   it('a Python cell holding a constrained loss gets squiggles and Problems entries; its quick fix applies in the cell', async (t) => {
     await reportOnFailure(t, session, async () => {
       const { page } = session;
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget').waitFor({ state: 'visible' });
-      await page.keyboard.type(name);
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
-      await page.keyboard.press('Enter');
-      // Opened in the notebook editor (the built-in ipynb serializer), not as JSON text.
+      await openNotebook(session, name);
       const lossCellEditor = cellEditor(session, /constrained_loss/);
-      await lossCellEditor.waitFor({ timeout: 30_000 });
 
       await lossCellEditor.locator('.squiggly-warning').first().waitFor({ state: 'attached', timeout: 45_000 });
       await lossCellEditor.locator('.squiggly-info').first().waitFor({ state: 'attached', timeout: 10_000 });
@@ -179,8 +186,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
   it('the loss in a cell trains from its CodeLens; the panel names the notebook and the cell', async (t) => {
     await reportOnFailure(t, session, async () => {
       const { page } = session;
-      const lossCellEditor = cellEditor(session, /constrained_loss/);
-      await lossCellEditor.waitFor({ timeout: 30_000 });
+      await openNotebook(session, name);
       const lens = page.locator('.notebook-editor .codelens-decoration a', { hasText: 'Train with constraint' }).first();
       await lens.waitFor({ timeout: 30_000 });
       await lens.click();
@@ -200,6 +206,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
   it('an unsupported op in a cell is reported with the notebook, cell and line, and "Show in code" goes to it', async (t) => {
     await reportOnFailure(t, session, async () => {
       const { page } = session;
+      await openNotebook(session, name);
       const lossCellEditor = cellEditor(session, /constrained_loss/);
       // Line 3 of the cell becomes a penalty through an op the trainer does not have.
       await lossCellEditor.locator('.view-line', { hasText: 'sum_penalty =' }).first().click();
@@ -207,7 +214,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
       await page.keyboard.press('Shift+End');
       await page.keyboard.type('sum_penalty = tf.reduce_mean(tf.math.bessel_i0(y_pred))');
       await lossCellEditor.locator('.view-line', { hasText: 'bessel_i0(y_pred))' }).first().waitFor({ timeout: 10_000 });
-      const previousPid = (await readPanel(await panel(session))).pid;
+      const previousPid = await currentPid(session);
       await page.locator('.notebook-editor .codelens-decoration a', { hasText: 'Train with constraint' }).first().click();
       const view = await until('the panel to show the error', async () => {
         const v = await readPanel(await panel(session));

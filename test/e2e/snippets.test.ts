@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findTemplate, templateDefaultText } from '../../src/templates/catalog';
-import { copyWorkspace, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+import { copyWorkspace, knownStateAroundEachTest, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
 
 const sampleWorkspace = join(__dirname, '..', '..', 'sample-workspace');
 
@@ -45,6 +45,8 @@ describe('constraint snippets (e2e)', { timeout: 5 * 60_000 }, () => {
     await session?.close();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
+
+  knownStateAroundEachTest(() => session);
 
   it('closs-sum1 in a Keras .py file inserts the sum-to-one loss factory; its name and λ are tab stops', async (t) => {
     await reportOnFailure(t, session, async () => {

@@ -53,6 +53,8 @@ export class PanelView {
 
   private readonly title = el('h1', { id: 'title' }, 'Loss Lab training');
   private readonly backend = el('span', { id: 'backend' }, '');
+  /** Which tfjs-node file ran when it came from outside Loss Lab (the workspace, a folder the user named). */
+  private readonly native = el('p', { id: 'native', class: 'native', role: 'note', hidden: '' });
   private readonly speed = el('span', { id: 'steps-per-second' }, '');
   private readonly pid = el('span', { id: 'pid' }, '');
   private readonly statusText = el('span', { id: 'status' }, 'idle');
@@ -111,7 +113,7 @@ export class PanelView {
     );
     const actions = el('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Training actions' });
     actions.append(this.stopButton, this.rerunButton, this.sweepButton, this.csvButton, this.pngButton);
-    header.append(this.title, meta, this.progress, actions);
+    header.append(this.title, meta, this.native, this.progress, actions);
 
     const controls = el('section', { class: 'controls', 'aria-label': 'Chart options' });
     const smoothLabel = el('label', { for: 'smoothing', class: 'smoothing' }, 'Smoothing ');
@@ -264,6 +266,11 @@ export class PanelView {
     document.body.dataset.status = m.status;
     this.backend.textContent = m.started ? m.started.backend : '—';
     this.backend.title = m.started?.backendReason ?? '';
+    const native = m.started?.native;
+    toggleAttr(this.native, 'hidden', !native);
+    this.native.textContent = native
+      ? `Loaded ${native.origin === 'workspace' ? "the workspace's" : 'a'} tfjs-node ${native.version} from ${native.file}${native.started ? '' : ` — it did not start; running on ${m.started?.backend ?? '…'}`}`
+      : '';
     this.speed.textContent = m.stepsPerSecond ? `${formatRate(m.stepsPerSecond)} steps/s` : '—';
     this.pid.textContent = m.pid === undefined ? '—' : String(m.pid);
     const { step, steps } = m.progress;

@@ -39,6 +39,12 @@ function withCell(m: TrainerToHost, document: vscode.Uri): TrainerToHost {
   return cell ? { ...m, location: { ...m.location, cell } } : m;
 }
 
+/** Says which tfjs-node file ran (code from outside Loss Lab), which version, and whether it worked. */
+function describeNative(n: NonNullable<Extract<TrainerToHost, { type: 'started' }>['native']>): string {
+  const from = n.origin === 'workspace' ? "the workspace's" : 'a';
+  return `Loaded ${from} @tensorflow/tfjs-node ${n.version} from ${n.file}${n.started ? '' : ': it did not start a native backend, so the trial runs without it'}`;
+}
+
 /** The panel's tab: the loss name only (the header inside says file and line; a tab named like the file confuses). */
 const tabTitle = (title: string) => `Training: ${title.split(' · ')[0]}`;
 
@@ -112,9 +118,12 @@ export class TrainingController implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Loss Lab: ${model.name} has no penalty term, so there is no λ to sweep.`);
       return;
     }
+    // Workspace trust travels in the spec: the trainer itself refuses workspace code and outside datasets when false.
+    const trusted = vscode.workspace.isTrusted;
     const built = buildTrialSpec(model, settings, {
       sourceFile,
       workspaceDir: folder?.uri.fsPath ?? (sourceFile ? dirname(sourceFile) : undefined),
+      trusted,
     });
     if (!built.ok) {
       this.ctx.output.error(`Cannot train ${model.name}: ${built.message}`);
@@ -147,8 +156,9 @@ export class TrainingController implements vscode.Disposable {
         },
         {
           cwd: folder?.uri.fsPath,
-          // Where a user may have installed @tensorflow/tfjs-node for the native backend.
-          tfjsNodePaths: [settings.tfjsNodePath, folder?.uri.fsPath, this.ctx.extension.extensionUri.fsPath].filter((p): p is string => !!p),
+          // Where a user may have installed @tensorflow/tfjs-node for the native backend: trusted workspaces only
+          // (the trainer looks in its own folder in any case).
+          tfjsNodePaths: trusted ? [settings.tfjsNodePath, folder?.uri.fsPath].filter((p): p is string => !!p) : [],
         },
       );
     } catch (err) {
@@ -283,6 +293,7 @@ export class TrainingController implements vscode.Disposable {
       case 'started':
         trial.steps = m.steps;
         this.ctx.output.info(`Trainer runs on ${m.backend} (${m.backendReason}); data: ${m.dataset.description}; output activation ${m.outputActivation}`);
+        if (m.native) this.ctx.output.warn(describeNative(m.native));
         break;
       case 'metrics':
         if (trial.firstPointAt === undefined && m.points.length > 0) {

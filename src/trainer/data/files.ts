@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { DatasetSpec } from '../../protocol/trainer';
+import { datasetRealPath } from '../trust';
 import { parseCsv } from './csv';
 import { type Dataset, DatasetError } from './dataset';
 import { parseJson } from './json';
@@ -11,8 +12,14 @@ import { type ColumnRef, type Table, tableToDataset } from './table';
 
 type FileSpec = Extract<DatasetSpec, { kind: 'file' }>;
 
-export function loadDatasetFile(spec: FileSpec, baseDir = process.cwd()): Dataset {
-  const path = locate(spec.path, baseDir);
+/** Workspace trust for a dataset path (../trust.ts): untrusted, the file's real path must lie in `workspaceDir`. */
+export interface DatasetAccess {
+  trusted: boolean;
+  workspaceDir?: string;
+}
+
+export function loadDatasetFile(spec: FileSpec, baseDir = process.cwd(), access?: DatasetAccess): Dataset {
+  const path = locate(spec.path, baseDir, access);
   const ext = extname(path).toLowerCase();
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     return tableToDataset(parseCsv(readFileSync(path, 'utf8'), path), spec.featureColumns, spec.targetColumns, 'CSV');
@@ -25,7 +32,7 @@ export function loadDatasetFile(spec: FileSpec, baseDir = process.cwd()): Datase
   if (ext === '.npy') {
     const x = parseNpy(readFileSync(path), path);
     if (!spec.targetPath) return tableToDataset(x, spec.featureColumns, spec.targetColumns, '.npy');
-    const yPath = locate(spec.targetPath, baseDir);
+    const yPath = locate(spec.targetPath, baseDir, access);
     const y = parseNpy(readFileSync(yPath), yPath);
     if (x.rows !== y.rows) {
       throw new DatasetError(`wrong shapes: ${path} has ${x.rows} rows but ${yPath} has ${y.rows}`, path);
@@ -35,7 +42,7 @@ export function loadDatasetFile(spec: FileSpec, baseDir = process.cwd()): Datase
   throw new DatasetError(`${path}: unsupported file type '${ext || '(none)'}' (use .csv, .json or .npy)`, path);
 }
 
-function locate(path: string, baseDir: string): string {
+function locate(path: string, baseDir: string, access?: DatasetAccess): string {
   const full = isAbsolute(path) ? path : resolve(baseDir, path);
   let isFile = false;
   try {
@@ -44,7 +51,12 @@ function locate(path: string, baseDir: string): string {
     throw new DatasetError(`dataset file not found: ${full}${isAbsolute(path) ? '' : ` ('${path}' relative to ${baseDir})`}`, full);
   }
   if (!isFile) throw new DatasetError(`dataset path is not a file: ${full}`, full);
-  return full;
+  if (!access) return full;
+  try {
+    return datasetRealPath(full, access);
+  } catch (e) {
+    throw new DatasetError((e as Error).message, full);
+  }
 }
 
 /** Features from one table, targets from another (JSON {x, y}, or two .npy files). */

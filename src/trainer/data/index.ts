@@ -2,7 +2,7 @@
 import type { LossModel } from '../../analysis/ir';
 import type { TrialSpec } from '../../protocol/trainer';
 import { type Dataset, DatasetError, splitDataset } from './dataset';
-import { loadDatasetFile } from './files';
+import { type DatasetAccess, loadDatasetFile } from './files';
 import { synthesize } from './synthetic';
 import { lossBounds, lossTask } from './task';
 
@@ -19,7 +19,7 @@ export interface TrialData {
   description: string;
 }
 
-export function prepareData(spec: Pick<TrialSpec, 'dataset' | 'seed' | 'validationSplit'>, loss: LossModel, baseDir?: string): TrialData {
+export function prepareData(spec: Pick<TrialSpec, 'dataset' | 'seed' | 'validationSplit'>, loss: LossModel, baseDir?: string, access?: DatasetAccess): TrialData {
   const wants = lossTask(loss);
   let data: Dataset;
   if (spec.dataset.kind === 'synthetic') {
@@ -34,7 +34,7 @@ export function prepareData(spec: Pick<TrialSpec, 'dataset' | 'seed' | 'validati
       bounds: lossBounds(loss),
     });
   } else {
-    data = loadDatasetFile(spec.dataset, baseDir);
+    data = loadDatasetFile(spec.dataset, baseDir, access);
     if (wants.encoding === 'index') data = asClassIndices(data);
   }
   const { train, val } = splitDataset(data, spec.validationSplit, spec.seed);

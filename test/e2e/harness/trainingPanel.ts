@@ -24,6 +24,11 @@ export interface PanelView {
   status: string;
   pid: string;
   title: string;
+  /** Steps of the trial as the trainer announced them (0 before `started`). */
+  steps: number;
+  /** The backend the trainer runs on, and why (the header's tooltip). */
+  backend: string;
+  backendReason: string;
   minPoints: number[];
   summaryRows: number;
   errors: string[];
@@ -34,6 +39,9 @@ export async function readPanel(frame: Frame): Promise<PanelView> {
     status: document.body.dataset.status ?? '',
     pid: document.getElementById('pid')?.textContent ?? '',
     title: document.getElementById('title')?.textContent ?? '',
+    steps: Number(/\/\s*(\d+)/.exec(document.getElementById('progress-text')?.textContent ?? '')?.[1] ?? 0),
+    backend: document.getElementById('backend')?.textContent ?? '',
+    backendReason: document.getElementById('backend')?.getAttribute('title') ?? '',
     minPoints: [...document.querySelectorAll<HTMLElement>('figure[data-min-points]')].map((f) => Number(f.dataset.minPoints)),
     summaryRows: document.querySelectorAll('#summary:not([hidden]) #summary-table tbody tr').length,
     errors: [...document.querySelectorAll('#errors .error')].map((e) => e.textContent ?? ''),

@@ -37,7 +37,7 @@ test('a tfjs-node that is present but broken is reported with its error, then wa
   mkdirSync(pkg, { recursive: true });
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', main: 'index.js' }));
   writeFileSync(join(pkg, 'index.js'), "throw new Error('libtensorflow.so.2: cannot open shared object file');\n");
-  const { name, reason } = await loadBackend('auto', { tfjsNodePaths: [root] });
+  const { name, reason } = await loadBackend('auto', { trusted: true, tfjsNodePaths: [root] });
   assert.equal(name, 'wasm');
   assert.match(reason, /found at .*tfjs-node.* but failed to load: libtensorflow\.so\.2: cannot open shared object file/);
 });
