@@ -100,7 +100,7 @@ export function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions):
  * The unreduced value of one expression of `model` on (yTrue, yPred), e.g. `y_pred.sum(-1)` for a violation
  * metric or a test. The caller owns the returned tensors.
  */
-export function evaluateExpr(tf: Tf, model: LossModel, expr: Expr, yTrue: Tensor, yPred: Tensor, bindings: Record<string, number> = {}): Value {
+export function evaluateExpr(tf: Tf, model: LossModel, expr: Expr, yTrue: Tensor, yPred: Tensor, bindings: Readonly<Record<string, Value>> = {}): Value {
   const env: Env = { tf, ops: opTables[model.framework], yTrue, yPred, lookup: makeLookup(model, bindings) };
   return evaluate(env, expr);
 }
