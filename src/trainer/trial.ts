@@ -1,6 +1,7 @@
 // One trial from start to end: backend, unsupported-op check (before anything trains), data, model, the runs'
 // losses, the `started` message, the loop, `done`. Every failure becomes an `error` message that says what and
 // where; nothing is thrown at the host. The same function runs in the child process (main.ts) and in tests.
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LossModel } from '../analysis/ir';
 import type { RunSpec, SweepGrid, TrainerToHost, TrialSpec } from '../protocol/trainer';
 import { gridRuns } from '../sweep/grid';
@@ -13,6 +14,7 @@ import { trainLoop } from './loop';
 import { BatchedMlp, chooseOutputActivation, type OutputActivation } from './model';
 import { createOptimizer } from './optimizer';
 import { runLosses } from './runLoss';
+import { shapedBatchedLoss, shapedLosses } from './shapedLoss';
 
 export interface TrialOptions extends BackendOptions {
   send: (message: TrainerToHost) => void;
@@ -81,7 +83,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   });
   const optimizer = createOptimizer(tf, spec.optimizer, model.variables);
   try {
-    const losses = runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss);
+    const losses = shapedLosses(tf, runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss), data.sampleShape);
     // Evaluate once on a tiny batch before training, so an op that fails on real tensors is reported up front.
     const readsWeights = readsModelWeights(spec.loss as LossModel);
     const probe = checkLosses(tf, model, data, losses, readsWeights);
@@ -93,6 +95,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       return;
     }
     const batched = chooseBatched(tf, model, data, spec, losses);
+    const batchedLoss = 'loss' in batched ? shapedBatchedLoss(tf, batched.loss, data.sampleShape) : undefined;
     if ('reason' in batched && spec.runs.length > 1) {
       send({ type: 'log', level: 'info', message: `runs evaluate the loss one by one (slower): ${batched.reason}` });
     }
@@ -101,6 +104,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       backend: backend.name,
       backendReason: backend.reason,
       outputActivation: activation.reason,
+      trial: describeTrial(model, data, activation.activation),
       dataset: {
         description: data.description,
         trainSamples: data.train.samples,
@@ -127,7 +131,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       runs: spec.runs,
       losses,
       readsWeights,
-      ...('loss' in batched ? { batchedLoss: batched.loss } : {}),
+      ...(batchedLoss ? { batchedLoss } : {}),
       terms: spec.loss.terms,
       steps: spec.steps,
       batchSize: spec.batchSize,
@@ -173,7 +177,14 @@ function chooseBatched(tf: Tf, model: BatchedMlp, data: TrialData, spec: TrialSp
   const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
   const pred = tf.tidy(() => model.predictions(x)[0]!);
   try {
-    return batchedRunLoss(tf, spec.loss as LossModel, spec.runs, spec.params, losses, { yTrue: y, yPred: pred });
+    // Compared in the shape the loss reads (the per-run losses pass shaped tensors through unchanged).
+    const shaped = (t: Tensor) => (data.sampleShape.length > 1 && t.rank === 2 ? tf.reshape(t, [n, ...data.sampleShape]) : t);
+    const [yShaped, predShaped] = [shaped(y), shaped(pred)];
+    try {
+      return batchedRunLoss(tf, spec.loss as LossModel, spec.runs, spec.params, losses, { yTrue: yShaped, yPred: predShaped });
+    } finally {
+      if (yShaped !== y) tf.dispose([yShaped, predShaped]);
+    }
   } finally {
     x.dispose();
     y.dispose();
@@ -204,4 +215,14 @@ function checkLosses(
     if (e instanceof UnsupportedOpError || e instanceof LossEvaluationError) return e;
     throw e;
   }
+}
+
+/** The panel header's two lines: the trial model and the data, each with why when it is shaped by the loss. */
+function describeTrial(model: BatchedMlp, data: TrialData, activation: string): { model: string; data: string } {
+  const shape = data.sampleShape;
+  const reshaped = shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '';
+  return {
+    model: `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)${reshaped}`,
+    data: `${data.description}${data.shapeWhy ? `; ${data.shapeWhy}` : ''}`,
+  };
 }
