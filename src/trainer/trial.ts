@@ -40,7 +40,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   if (unsupported.length > 0) {
     const first = unsupported[0]!;
     // The error's location gives the first op's line; the message names the lines only when there are several.
-    const what = unsupported.length === 1 ? first.message : unsupported.map((u) => `line ${u.range.startLine + 1}: ${u.message}`).join('; ');
+    const at = (u: (typeof unsupported)[number]) => (u.lines && u.lines.length > 1 ? `lines ${u.lines.join(', ')}` : `line ${u.range.startLine + 1}`);
+    const what = unsupported.length === 1 && !first.lines ? first.message : unsupported.map((u) => `${at(u)}: ${u.message}`).join('; ');
     fail('unsupported-op', `${spec.loss.name} cannot be trained: ${what}`, { op: first.op, location: location(first.range.startLine + 1) });
     return;
   }
