@@ -51,10 +51,20 @@ export interface TensorArgRefusal {
   message: string;
 }
 
+/** Kinds the trainer provides: a hidden layer's activations (the last hidden layer of the trial MLP). */
+const provided: ReadonlySet<TensorArgKind> = new Set(['hidden']);
+
+const kindOf = (name: string): TensorArgKind | undefined => tensorArgTable.find((r) => r.names.test(name))?.kind;
+
+/** The extra tensor arguments that are the trial model's last hidden layer's activations (`encoded`, `features`). */
+export function hiddenArgs(loss: LossModel): string[] {
+  return loss.params.filter((p) => p.role === 'tensor' && kindOf(p.name) === 'hidden').map((p) => p.name);
+}
+
 /** Each extra tensor argument the loss takes, with why it cannot be provided and what the user can do. */
 export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
   return loss.params
-    .filter((p) => p.role === 'tensor')
+    .filter((p) => p.role === 'tensor' && !provided.has(kindOf(p.name) as TensorArgKind))
     .map((p) => {
       const row = tensorArgTable.find((r) => r.names.test(p.name));
       if (row) return { name: p.name, kind: row.kind, message: row.refusal(p.name) };

@@ -10,6 +10,7 @@ import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, prepareData, type TrialData } from './data';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
+import { hiddenArgs } from './tensorArgs';
 import { trainLoop } from './loop';
 import { BatchedMlp, chooseOutputActivation, type OutputActivation } from './model';
 import { createOptimizer } from './optimizer';
@@ -87,7 +88,12 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
     const losses = shapedLosses(tf, runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss), data.sampleShape);
     // Evaluate once on a tiny batch before training, so an op that fails on real tensors is reported up front.
     const readsWeights = readsModelWeights(spec.loss as LossModel);
-    const probe = checkLosses(tf, model, data, losses, readsWeights);
+    const hidden = hiddenArgs(spec.loss as LossModel);
+    if (hidden.length > 0 && spec.model.hidden.length === 0) {
+      fail('invalid-spec', `${spec.loss.name} cannot be trained: \`${hidden[0]}\` is a hidden layer's activations, but the trial model has no hidden layer (set lossLab.training.hiddenLayers)`);
+      return;
+    }
+    const probe = checkLosses(tf, model, data, losses, readsWeights, hidden);
     if (probe) {
       fail(probe instanceof UnsupportedOpError ? 'unsupported-op' : 'invalid-spec', probe.message, {
         op: probe.op,
@@ -95,7 +101,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       });
       return;
     }
-    const batched = chooseBatched(tf, model, data, spec, losses);
+    const batched: BatchedChoice = hidden.length > 0 ? { reason: `the loss reads each run's hidden activations (\`${hidden.join('`, `')}\`)` } : chooseBatched(tf, model, data, spec, losses);
     const batchedLoss = 'loss' in batched ? shapedBatchedLoss(tf, batched.loss, data.sampleShape) : undefined;
     if ('reason' in batched && spec.runs.length > 1) {
       send({ type: 'log', level: 'info', message: `runs evaluate the loss one by one (slower): ${batched.reason}` });
@@ -105,7 +111,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       backend: backend.name,
       backendReason: backend.reason,
       outputActivation: activation.reason,
-      trial: describeTrial(model, data, activation.activation),
+      trial: describeTrial(model, data, activation.activation, hidden),
       dataset: {
         description: data.description,
         trainSamples: data.train.samples,
@@ -132,6 +138,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       runs: spec.runs,
       losses,
       readsWeights,
+      hiddenArgs: hidden,
       ...(batchedLoss ? { batchedLoss } : {}),
       terms: spec.loss.terms,
       steps: spec.steps,
@@ -200,6 +207,7 @@ function checkLosses(
   data: TrialData,
   losses: ReturnType<typeof runLosses>,
   readsWeights: boolean,
+  hidden: string[],
 ): UnsupportedOpError | LossEvaluationError | undefined {
   const n = Math.min(2, data.train.samples);
   try {
@@ -207,8 +215,11 @@ function checkLosses(
       const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
       const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
       const preds = model.predictions(x);
+      const h = hidden.length > 0 ? model.logits(x).cache.hidden.at(-1) : undefined;
       losses.forEach((loss, k) => {
-        loss(y, preds[k]!, readsWeights ? { weights: model.runParameters(k) } : undefined);
+        const hk = h ? tf.reshape(h[k]!, [n, -1]) : undefined;
+        const tensors = hk ? Object.fromEntries(hidden.map((name) => [name, hk])) : undefined;
+        loss(y, preds[k]!, { ...(readsWeights ? { weights: model.runParameters(k) } : {}), ...(tensors ? { tensors } : {}) });
       });
     });
     return undefined;
@@ -219,9 +230,11 @@ function checkLosses(
 }
 
 /** The panel header's two lines: the trial model and the data, each with why when it is shaped by the loss. */
-function describeTrial(model: BatchedMlp, data: TrialData, activation: string): { model: string; data: string } {
+function describeTrial(model: BatchedMlp, data: TrialData, activation: string, hidden: string[]): { model: string; data: string } {
   const shape = data.sampleShape;
-  const reshaped = shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '';
+  const units = model.sizes.at(-2);
+  const mapped = hidden.length > 0 ? `; ${hidden.map((n) => `\`${n}\``).join(', ')} = the last hidden layer's activations (${units} relu units), because of ${hidden.length > 1 ? 'their names' : 'its name'}` : '';
+  const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + mapped;
   return {
     model: `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)${reshaped}`,
     data: `${data.description}${data.shapeWhy ? `; ${data.shapeWhy}` : ''}`,

@@ -24,7 +24,13 @@ export interface LossValues {
   terms: Record<string, TermValues>;
 }
 
-export type CompiledLoss = (yTrue: Tensor, yPred: Tensor, extras?: { weights?: Tensor[] }) => LossValues;
+/** What a run passes beside the targets and predictions: its parameters, and extra tensor arguments by name (`encoded`). */
+export interface LossExtras {
+  weights?: Tensor[];
+  tensors?: Readonly<Record<string, Tensor>>;
+}
+
+export type CompiledLoss = (yTrue: Tensor, yPred: Tensor, extras?: LossExtras) => LossValues;
 
 export interface CompileOptions {
   /**
@@ -60,7 +66,9 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
     tf.tidy((): TensorContainer => {
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, yTrueIn, yPredIn) : [yTrueIn, yPredIn];
       const weights = extras?.weights;
-      const env: Env = { tf, ops, yTrue, yPred, lookup, ...(weights ? { weights: () => weights } : {}) };
+      const tensors = extras?.tensors;
+      const runLookup = tensors ? (name: string) => tensors[name] ?? lookup(name) : lookup;
+      const env: Env = { tf, ops, yTrue, yPred, lookup: runLookup, ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findUnsupported } from '../../../src/trainer/interpreter';
-import { refusedTensorArgs } from '../../../src/trainer/tensorArgs';
+import { hiddenArgs, refusedTensorArgs } from '../../../src/trainer/tensorArgs';
 import { bin, call, lossModel, name, yp, yt } from '../interpreter/ir';
 
 describe('extra tensor arguments', () => {
@@ -27,7 +27,8 @@ describe('extra tensor arguments', () => {
   it('names map to what they are by the table; an unknown name says what it would take', () => {
     const model = lossModel('pytorch', [{ expr: yp }], ['encoded', 'group', 'recon_target', 'kernel'].map((n) => ({ name: n, role: 'tensor' as const })));
     const byName = Object.fromEntries(refusedTensorArgs(model).map((r) => [r.name, r]));
-    assert.equal(byName['encoded']!.kind, 'hidden');
+    assert.equal(byName['encoded'], undefined, 'a hidden layer\'s activations are provided, not refused');
+    assert.deepEqual(hiddenArgs(model), ['encoded']);
     assert.equal(byName['group']!.kind, 'sensitive');
     assert.match(byName['group']!.message, /pass it as a dataset column/);
     assert.equal(byName['kernel']!.kind, 'weights');
