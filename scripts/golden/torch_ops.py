@@ -37,6 +37,9 @@ def resolve(dotted):
 
 
 def to_json(v):
+    if isinstance(v, float) and v in (float("inf"), float("-inf")):
+        # JSON has no infinity: the test reads "inf" as `math.inf`.
+        return "inf" if v > 0 else "-inf"
     if isinstance(v, (tuple, list)):
         return [to_json(x) for x in v]
     if isinstance(v, torch.Tensor):
@@ -44,28 +47,50 @@ def to_json(v):
     return v
 
 
-def case(name, op, y_pred, y_true=None, args=("y_pred", "y_true"), kwargs=None):
-    """`op` is `F.x`/`torch.x` (called with args), `.x` (a method of the first arg) or `nn.X` (a loss module built
-    with `kwargs` and called with args, the way the front end writes `nn.X(**kwargs)(*args)`)."""
-    env = {"y_pred": y_pred, "y_true": y_true}
-    values = [env[a] if isinstance(a, str) and a in env else a for a in args]
+def dtype_of(t):
+    if t is None or t.is_floating_point():
+        return "float"
+    return "bool" if t.dtype == torch.bool else "int"
+
+
+def case(name, op, y_pred, y_true=None, args=("y_pred", "y_true"), kwargs=None, z=None):
+    """`op` is `F.x`/`torch.x` (called with args), `.x` (a method of the first arg), `@` (the matrix product of the
+    two args) or `nn.X` (a loss module built with `kwargs` and called with args, the way the front end writes
+    `nn.X(**kwargs)(*args)`). Args name the tensors `y_pred`, `y_true` and `z` (a third one, for `where`); a list of
+    names is a list of tensors (`torch.stack([y_pred, y_true])`); anything else is a literal."""
+    env = {"y_pred": y_pred, "y_true": y_true, "z": z}
+
+    def value(a):
+        if isinstance(a, str) and a in env:
+            return env[a]
+        if isinstance(a, list):
+            return [value(x) for x in a]
+        return a
+
+    values = [value(a) for a in args]
     kwargs = kwargs or {}
-    if op.startswith("."):
+    if op == "@":
+        out = values[0] @ values[1]
+    elif op.startswith("."):
         out = getattr(values[0], op[1:])(*values[1:], **kwargs)
     elif op.startswith("nn."):
         out = resolve(op)(**kwargs)(*values)
     else:
         out = resolve(op)(*values, **kwargs)
-    return {
+    result = {
         "name": name,
         "op": op,
         "args": list(args),
         "kwargs": {k: to_json(v) for k, v in kwargs.items()},
         "y_pred": to_json(y_pred),
         "y_true": to_json(y_true) if y_true is not None else None,
-        "y_true_dtype": "int" if y_true is not None and not y_true.is_floating_point() else "float",
+        "y_true_dtype": "int" if dtype_of(y_true) == "int" else "float",
         "output": to_json(out),
     }
+    if z is not None:
+        result["z"] = to_json(z)
+        result["z_dtype"] = dtype_of(z)
+    return result
 
 
 P = ("y_pred",)
@@ -163,6 +188,69 @@ cases += [
     case("nn.HuberLoss", "nn.HuberLoss", REG_PRED, REG_TRUE, kwargs={"delta": 0.5}),
     case("nn.KLDivLoss batchmean", "nn.KLDivLoss", torch.log_softmax(LOGITS, dim=1), SOFT_TRUE, kwargs={"reduction": "batchmean"}),
     case("nn.NLLLoss", "nn.NLLLoss", torch.log_softmax(LOGITS, dim=1), CLASSES),
+]
+
+# Ops that real losses use beside the framework losses (issue 10): shapes, products of weights, selections, norms.
+# Each case is checked against the interpreter's PyTorch spelling, and (test/unit/interpreter/spellingsGolden.test.ts)
+# against its Keras/TF and TF.js spellings on the same inputs.
+MAT_A = torch.randn(4, 3)
+MAT_B = torch.randn(3, 5)
+SQUARE = torch.randn(3, 3)
+BATCH_A = torch.randn(2, 3, 4)
+BATCH_B = torch.randn(2, 4, 2)
+ROW = torch.randn(3)
+COLUMN_MASK = torch.tensor([[True], [False], [True], [False]])
+INDEX = torch.tensor([2, 0, 2])
+cases += [
+    case("torch.unsqueeze dim 1", "torch.unsqueeze", REG_PRED, args=("y_pred", 1)),
+    case(".unsqueeze -1", ".unsqueeze", REG_PRED, args=("y_pred", -1)),
+    case("torch.transpose 1 2", "torch.transpose", LOGITS3, args=("y_pred", 1, 2)),
+    case(".transpose 0 1", ".transpose", MAT_A, args=("y_pred", 0, 1)),
+    case(".permute 0 2 1", ".permute", LOGITS3, args=("y_pred", 0, 2, 1)),
+    case("torch.permute (2, 0, 1)", "torch.permute", LOGITS3, args=("y_pred", (2, 0, 1))),
+    case("torch.t", "torch.t", MAT_A, args=P),
+    case("torch.stack dim 1", "torch.stack", REG_PRED, REG_TRUE, args=(["y_pred", "y_true"],), kwargs={"dim": 1}),
+    case("torch.unbind dim 1", "torch.unbind", REG_PRED, args=("y_pred", 1)),
+    case(".unbind", ".unbind", REG_PRED, args=P),
+    case("torch.index_select dim 1", "torch.index_select", REG_PRED, INDEX, args=("y_pred", 1, "y_true")),
+    case("torch.index_select dim 0", "torch.index_select", REG_PRED, INDEX, args=("y_pred", 0, "y_true")),
+    case("torch.clamp tensor bounds", "torch.clamp", REG_PRED, -REG_TRUE.abs(), args=("y_pred",), kwargs={"min": -0.5, "max": 0.75}),
+    case("torch.where", "torch.where", REG_PRED, REG_TRUE, args=("z", "y_pred", "y_true"), z=REG_TRUE > 0),
+    case("torch.where broadcast", "torch.where", REG_PRED, ROW, args=("z", "y_pred", "y_true"), z=COLUMN_MASK),
+    case("torch.maximum broadcast row", "torch.maximum", REG_PRED, ROW),
+    case("torch.minimum broadcast column", "torch.minimum", REG_PRED, REG_TRUE[:, :1]),
+    case("torch.logsumexp dim 1 keepdim", "torch.logsumexp", LOGITS, args=("y_pred", 1), kwargs={"keepdim": True}),
+    case("torch.logsumexp dims (0, 1)", "torch.logsumexp", LOGITS, args=("y_pred", (0, 1))),
+    case("torch.norm fro", "torch.norm", REG_PRED, args=P, kwargs={"p": "fro"}),
+    case("torch.norm p2 dim 1", "torch.norm", REG_PRED, args=P, kwargs={"p": 2, "dim": 1}),
+    case("torch.norm p1 dim 0 keepdim", "torch.norm", REG_PRED, args=P, kwargs={"p": 1, "dim": 0, "keepdim": True}),
+    case("torch.linalg.norm matrix", "torch.linalg.norm", REG_PRED, args=P),
+    case("torch.linalg.norm dim 1", "torch.linalg.norm", REG_PRED, args=P, kwargs={"dim": 1}),
+    case("torch.linalg.norm matrix ord 1", "torch.linalg.norm", REG_PRED, args=P, kwargs={"ord": 1}),
+    case("torch.linalg.norm matrix ord inf", "torch.linalg.norm", REG_PRED, args=P, kwargs={"ord": float("inf")}),
+    case("torch.matmul", "torch.matmul", MAT_A, MAT_B),
+    case("torch.mm", "torch.mm", MAT_A, MAT_B),
+    case("@", "@", MAT_A, MAT_B),
+    case("torch.matmul W.T W", "torch.matmul", MAT_A.T.contiguous(), MAT_A),
+    case("torch.bmm", "torch.bmm", BATCH_A, BATCH_B),
+    case("torch.matmul batched", "torch.matmul", BATCH_A, BATCH_B),
+    case("torch.matmul matrix vector", "torch.matmul", MAT_A, ROW),
+    case("torch.eye 3", "torch.eye", ROW, args=(3,)),
+    case("torch.eye 3 4", "torch.eye", ROW, args=(3, 4)),
+    case("torch.trace", "torch.trace", SQUARE, args=P),
+    case("torch.diag of a matrix", "torch.diag", SQUARE, args=P),
+    case("torch.diag of a vector", "torch.diag", ROW, args=P),
+    case("torch.diagonal", "torch.diagonal", MAT_A, args=P),
+    case("torch.outer", "torch.outer", ROW, REG_PRED[0]),
+    case("torch.dot", "torch.dot", ROW, REG_PRED[0]),
+    case("torch.sin", "torch.sin", REG_PRED, args=P),
+    case("torch.cos", "torch.cos", REG_PRED, args=P),
+    case(".repeat 2 1", ".repeat", REG_PRED, args=("y_pred", 2, 1)),
+    case("torch.cat dim 1", "torch.cat", REG_PRED, REG_TRUE, args=(["y_pred", "y_true"],), kwargs={"dim": 1}),
+    case("torch.arange 5", "torch.arange", ROW, args=(5,)),
+    case("torch.log2", "torch.log2", PROBS, args=P),
+    case("torch.log10", "torch.log10", PROBS, args=P),
+    case("torch.square of a difference of neighbours (TV)", "torch.diff", BATCH_A, args=P, kwargs={"dim": 2}),
 ]
 
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)

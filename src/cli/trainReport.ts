@@ -54,7 +54,8 @@ export function formatSummary(model: LossModel, messages: TrainerToHost[], summa
   if (started) {
     lines.push(`backend: ${started.backend} — ${started.backendReason}`);
     lines.push(`output activation: ${started.outputActivation}`);
-    lines.push(`data: ${started.dataset.description} (${started.dataset.trainSamples} train / ${started.dataset.valSamples} validation)`);
+    if (started.trial) lines.push(`trial model: ${started.trial.model}`);
+    lines.push(`data: ${started.trial?.data ?? started.dataset.description} (${started.dataset.trainSamples} train / ${started.dataset.valSamples} validation)`);
   }
   const header = [
     'run',

@@ -185,6 +185,12 @@ export const TrainerToHost = z.discriminatedUnion('type', [
       .optional(),
     outputActivation: z.string(),
     dataset: z.object({ description: z.string(), trainSamples: z.number().int(), valSamples: z.number().int(), features: z.number().int(), outputs: z.number().int() }),
+    /**
+     * What the trial model and the data are and why, one line each, for the panel header: e.g. model "MLP 8 → 32 →
+     * 32 → 48, output reshaped to (N, 3, 4, 4); `encoded` = the last hidden layer's activations", data "synthetic
+     * regression …; images (N, C, H, W) because the loss indexes four axes". Absent from older trainers.
+     */
+    trial: z.object({ model: z.string(), data: z.string() }).optional(),
     runs: z.array(RunSpec),
     /** Term ids, roles and labels, so a UI can name the series before the first point. */
     terms: z.array(

@@ -13,6 +13,8 @@ export interface GradRatioInput {
   model: BatchedMlp;
   losses: LossFn[];
   readsWeights: boolean;
+  /** Extra tensor arguments that are the last hidden layer's activations (loop.ts `hiddenArgs`). */
+  hiddenArgs?: string[];
   /** Penalty term ids, in the order of the result's columns. */
   penalties: string[];
 }
@@ -47,16 +49,22 @@ function runGradNorm(
 ): Scalar {
   const { tf, model } = o;
   const params = o.readsWeights ? model.runParameters(k) : [];
+  const hiddenNames = o.hiddenArgs ?? [];
+  const hiddenParts = hiddenNames.length > 0 ? cache.hidden.at(-1)! : [];
   // tf.grads refuses an input the value does not depend on (the base loss does not read the weights, a weight
   // penalty not the logits): every input is joined by a zero term, so its gradient is a zero, not an error.
-  const grads = tf.grads((z: Tensor, ...weights: Tensor[]) => {
-    const value = piece(o.losses[k]!(yb, model.activate(z), o.readsWeights ? { weights } : undefined));
-    return tf.add(value, tf.mul(0, tf.addN([z, ...weights].map((x) => tf.sum(x))))) as Scalar;
-  })([runLogits[k]!, ...params]);
+  const grads = tf.grads((z: Tensor, ...rest: Tensor[]) => {
+    const weights = rest.slice(0, params.length);
+    const h = hiddenParts.length > 0 ? tf.reshape(rest[params.length]!, [z.shape[0]!, -1]) : undefined;
+    const tensors = h ? Object.fromEntries(hiddenNames.map((n) => [n, h])) : undefined;
+    const value = piece(o.losses[k]!(yb, model.activate(z), { ...(o.readsWeights ? { weights } : {}), ...(tensors ? { tensors } : {}) }));
+    return tf.add(value, tf.mul(0, tf.addN([z, ...rest].map((x) => tf.sum(x))))) as Scalar;
+  })([runLogits[k]!, ...params, ...(hiddenParts.length > 0 ? [hiddenParts[k]!] : [])]);
   const dLogits = runLogits.map((z, j) => (j === k ? (grads[0] as Tensor2D) : (tf.zerosLike(z) as Tensor2D)));
-  let varGrads = model.backward(cache, dLogits);
+  const dHidden = hiddenParts.length > 0 ? tf.concat(hiddenParts.map((h, j) => (j === k ? grads[1 + params.length]! : tf.zerosLike(h)))) : undefined;
+  let varGrads = model.backward(cache, dLogits, dHidden);
   if (o.readsWeights) {
-    const direct = model.foldRunGrads([k], grads.slice(1));
+    const direct = model.foldRunGrads([k], grads.slice(1, 1 + params.length));
     varGrads = varGrads.map((g, i) => tf.add(g, direct[i]!));
   }
   // Run k's slice of each variable's gradient (the other runs' are zero).

@@ -29,6 +29,8 @@ export interface LoopOptions {
   losses: LossFn[];
   /** The loss reads the model's parameters (`sum(… for p in model.parameters())`): each run's are passed to it. */
   readsWeights?: boolean;
+  /** Extra tensor arguments that are the last hidden layer's activations (`encoded`): passed to each run's loss. */
+  hiddenArgs?: string[];
   /** All runs' losses in one evaluation, when that is exact for this loss (batchedRuns.ts); used while every run is active. */
   batchedLoss?: BatchedLoss;
   terms: Term[];
@@ -120,7 +122,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
 
   const K = o.runs.length;
   const penaltyIds = o.terms.filter((t) => t.role === 'penalty').map((t) => t.id);
-  const ratioInput = { tf, model, losses: o.losses, readsWeights: !!o.readsWeights, penalties: penaltyIds };
+  const ratioInput = { tf, model, losses: o.losses, readsWeights: !!o.readsWeights, ...(o.hiddenArgs ? { hiddenArgs: o.hiddenArgs } : {}), penalties: penaltyIds };
   /** Step → run → each penalty's gradient-norm ratio, measured at the first and last step (gradRatios.ts). */
   const gradRatioRows = new Map<number, Map<number, Record<string, number>>>();
   const measureGradRatios = (s: number, xb: Tensor2D, yb: Tensor, active: number[]): void => {
@@ -153,6 +155,8 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   interface TapeResult {
     dLogits: Tensor | Tensor2D[];
     weightGrads?: Tensor[];
+    /** The loss's gradient with respect to the last hidden layer's output, [K, B, n], when it reads it. */
+    dHidden?: Tensor;
     /** The step's loss values [runs, width], not yet stacked: kept, the caller disposes them. */
     values: Tensor[];
     stack: () => Tensor;
@@ -174,6 +178,20 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     return { dLogits, values, stack: () => tf.stack(values, 1), preds };
   };
 
+  /** Gradients of the active runs' parts ([1, B, n] each) as one [K, B, n] tensor, zeros for the other runs. */
+  const runsJoined = (active: number[], grads: Tensor[], parts: Tensor[]): Tensor =>
+    tf.concat(parts.map((h, k) => (active.includes(k) ? grads[active.indexOf(k)]! : tf.zerosLike(h))));
+
+  /** What run k's loss gets beside targets and predictions outside the tape (validation): its weights, its hidden activations. */
+  const runExtras = (k: number) => {
+    const hiddenNames = o.hiddenArgs ?? [];
+    const weights = o.readsWeights ? model.runParameters(k) : undefined;
+    if (hiddenNames.length === 0) return weights ? { weights } : undefined;
+    const h = model.lastHidden(model.logits(valX!).cache)!;
+    const hk = tf.reshape(tf.slice(h, [k, 0, 0], [1, -1, -1]), [h.shape[1]!, h.shape[2]!]);
+    return { ...(weights ? { weights } : {}), tensors: Object.fromEntries(hiddenNames.map((n) => [n, hk])) };
+  };
+
   /**
    * One loss per active run, summed (runs share no weights, so each gets its own gradient); inactive runs get a
    * zero gradient. A loss that reads the model's parameters gets each run's, as further inputs of the tape.
@@ -185,24 +203,31 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     const params = o.readsWeights ? active.map((k) => model.runParameters(k)) : [];
     const A = active.length;
     const perRun = params[0]?.length ?? 0;
+    const hiddenNames = o.hiddenArgs ?? [];
+    // The last hidden layer's output of each active run, [1, B, n]: further inputs of the tape when the loss reads it.
+    const hiddenIn = hiddenNames.length > 0 ? active.map((k) => forward.cache.hidden.at(-1)![k]!) : [];
+    const hiddenAt = A + params.flat().length;
     const grads = tf.grads((...xs: Tensor[]) => {
       const totals = xs.slice(0, A).map((z, i) => {
         const p = model.activate(z);
         const weights = o.readsWeights ? xs.slice(A + i * perRun, A + (i + 1) * perRun) : undefined;
-        const out = o.losses[active[i]!]!(yb, p, weights ? { weights } : undefined);
+        const h = hiddenIn.length > 0 ? tf.reshape(xs[hiddenAt + i]!, [z.shape[0]!, -1]) : undefined;
+        const tensors = h ? Object.fromEntries(hiddenNames.map((n) => [n, h])) : undefined;
+        const out = o.losses[active[i]!]!(yb, p, weights || tensors ? { ...(weights ? { weights } : {}), ...(tensors ? { tensors } : {}) } : undefined);
         rows.push(lossParts(out).map((t) => tf.keep(t)));
         if (violationTerms.length > 0) preds.push(tf.keep(p));
         return out.total;
       });
       return (totals.length === 1 ? totals[0]! : tf.addN(totals)) as Scalar;
-    })([...active.map((k) => runLogits[k]!), ...params.flat()]);
+    })([...active.map((k) => runLogits[k]!), ...params.flat(), ...hiddenIn]);
     const dLogits = runLogits.map((z, k) => {
       const i = active.indexOf(k);
       return (i >= 0 ? grads[i]! : tf.zerosLike(z)) as Tensor2D;
     });
     return {
       dLogits,
-      ...(o.readsWeights ? { weightGrads: model.foldRunGrads(active, grads.slice(A)) } : {}),
+      ...(o.readsWeights ? { weightGrads: model.foldRunGrads(active, grads.slice(A, hiddenAt)) } : {}),
+      ...(hiddenIn.length > 0 ? { dHidden: runsJoined(active, grads.slice(hiddenAt), forward.cache.hidden.at(-1)!) } : {}),
       values: rows.flat(),
       stack: () => tf.stack(rows.map((r) => tf.stack(r))),
       preds,
@@ -219,7 +244,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     return tf.tidy(() => {
       const forward = model.logits(xb);
       const tape = together ? batchedTape(together, forward, yb) : perRunTape(forward, yb, active);
-      const g = model.backward(forward.cache, tape.dLogits);
+      const g = model.backward(forward.cache, tape.dLogits, tape.dHidden);
       optimizer.apply(tape.weightGrads ? g.map((t, i) => tf.add(t, tape.weightGrads![i]!)) : g);
       const losses = tape.stack();
       // Kept tensors are not released by the tidy: these are, once used (the result is kept by the tidy).
@@ -250,7 +275,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       const preds = model.predictions(valX!);
       const values = tf.stack(
         active.map((k) => {
-          const out = o.losses[k]!(valY!, preds[k]!, o.readsWeights ? { weights: model.runParameters(k) } : undefined);
+          const out = o.losses[k]!(valY!, preds[k]!, runExtras(k));
           return tf.stack([out.total, out.original, ...(termIds ?? []).map((id) => out.terms[id]?.raw ?? tf.scalar(Number.NaN))]);
         }),
       );

@@ -13,7 +13,7 @@ export interface LossValues {
 }
 
 /** The interpreter's CompiledLoss, structurally. */
-export type LossFn = (yTrue: Tensor, yPred: Tensor, extras?: { weights?: Tensor[] }) => LossValues;
+export type LossFn = (yTrue: Tensor, yPred: Tensor, extras?: { weights?: Tensor[]; tensors?: Readonly<Record<string, Tensor>> }) => LossValues;
 export type CompileFn = (tf: Tf, model: LossModel, bindings: Record<string, number>, options?: { unweightedPenaltyScale?: number }) => LossFn;
 
 export function runLosses(tf: Tf, loss: LossModel, runs: RunSpec[], params: Record<string, number>, compile: CompileFn): LossFn[] {

@@ -1,6 +1,7 @@
 // One trial from start to end: backend, unsupported-op check (before anything trains), data, model, the runs'
 // losses, the `started` message, the loop, `done`. Every failure becomes an `error` message that says what and
 // where; nothing is thrown at the host. The same function runs in the child process (main.ts) and in tests.
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LossModel } from '../analysis/ir';
 import type { RunSpec, SweepGrid, TrainerToHost, TrialSpec } from '../protocol/trainer';
 import { gridRuns } from '../sweep/grid';
@@ -9,10 +10,12 @@ import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, prepareData, type TrialData } from './data';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
+import { hiddenArgs } from './tensorArgs';
 import { trainLoop } from './loop';
 import { BatchedMlp, chooseOutputActivation, type OutputActivation } from './model';
 import { createOptimizer } from './optimizer';
 import { runLosses } from './runLoss';
+import { shapedBatchedLoss, shapedLosses } from './shapedLoss';
 
 export interface TrialOptions extends BackendOptions {
   send: (message: TrainerToHost) => void;
@@ -38,7 +41,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   if (unsupported.length > 0) {
     const first = unsupported[0]!;
     // The error's location gives the first op's line; the message names the lines only when there are several.
-    const what = unsupported.length === 1 ? first.message : unsupported.map((u) => `line ${u.range.startLine + 1}: ${u.message}`).join('; ');
+    const at = (u: (typeof unsupported)[number]) => (u.lines && u.lines.length > 1 ? `lines ${u.lines.join(', ')}` : `line ${u.range.startLine + 1}`);
+    const what = unsupported.length === 1 && !first.lines ? first.message : unsupported.map((u) => `${at(u)}: ${u.message}`).join('; ');
     fail('unsupported-op', `${spec.loss.name} cannot be trained: ${what}`, { op: first.op, location: location(first.range.startLine + 1) });
     return;
   }
@@ -82,10 +86,15 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   });
   const optimizer = createOptimizer(tf, spec.optimizer, model.variables);
   try {
-    const losses = runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss);
+    const losses = shapedLosses(tf, runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss), data.sampleShape);
     // Evaluate once on a tiny batch before training, so an op that fails on real tensors is reported up front.
     const readsWeights = readsModelWeights(spec.loss as LossModel);
-    const probe = checkLosses(tf, model, data, losses, readsWeights);
+    const hidden = hiddenArgs(spec.loss as LossModel);
+    if (hidden.length > 0 && spec.model.hidden.length === 0) {
+      fail('invalid-spec', `${spec.loss.name} cannot be trained: \`${hidden[0]}\` is a hidden layer's activations, but the trial model has no hidden layer (set lossLab.training.hiddenLayers)`);
+      return;
+    }
+    const probe = checkLosses(tf, model, data, losses, readsWeights, hidden);
     if (probe) {
       fail(probe instanceof UnsupportedOpError ? 'unsupported-op' : 'invalid-spec', probe.message, {
         op: probe.op,
@@ -93,7 +102,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       });
       return;
     }
-    const batched = chooseBatched(tf, model, data, spec, losses);
+    const batched: BatchedChoice = hidden.length > 0 ? { reason: `the loss reads each run's hidden activations (\`${hidden.join('`, `')}\`)` } : chooseBatched(tf, model, data, spec, losses);
+    const batchedLoss = 'loss' in batched ? shapedBatchedLoss(tf, batched.loss, data.sampleShape) : undefined;
     if ('reason' in batched && spec.runs.length > 1) {
       send({ type: 'log', level: 'info', message: `runs evaluate the loss one by one (slower): ${batched.reason}` });
     }
@@ -106,6 +116,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
         ? { native: { file: backend.native.file, version: backend.native.version, origin: backend.native.origin, started: backend.native.started } }
         : {}),
       outputActivation: activation.reason,
+      trial: describeTrial(model, data, activation.activation, hidden),
       dataset: {
         description: data.description,
         trainSamples: data.train.samples,
@@ -132,7 +143,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       runs: spec.runs,
       losses,
       readsWeights,
-      ...('loss' in batched ? { batchedLoss: batched.loss } : {}),
+      hiddenArgs: hidden,
+      ...(batchedLoss ? { batchedLoss } : {}),
       terms: spec.loss.terms,
       steps: spec.steps,
       batchSize: spec.batchSize,
@@ -178,7 +190,14 @@ function chooseBatched(tf: Tf, model: BatchedMlp, data: TrialData, spec: TrialSp
   const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
   const pred = tf.tidy(() => model.predictions(x)[0]!);
   try {
-    return batchedRunLoss(tf, spec.loss as LossModel, spec.runs, spec.params, losses, { yTrue: y, yPred: pred });
+    // Compared in the shape the loss reads (the per-run losses pass shaped tensors through unchanged).
+    const shaped = (t: Tensor) => (data.sampleShape.length > 1 && t.rank === 2 ? tf.reshape(t, [n, ...data.sampleShape]) : t);
+    const [yShaped, predShaped] = [shaped(y), shaped(pred)];
+    try {
+      return batchedRunLoss(tf, spec.loss as LossModel, spec.runs, spec.params, losses, { yTrue: yShaped, yPred: predShaped });
+    } finally {
+      if (yShaped !== y) tf.dispose([yShaped, predShaped]);
+    }
   } finally {
     x.dispose();
     y.dispose();
@@ -193,6 +212,7 @@ function checkLosses(
   data: TrialData,
   losses: ReturnType<typeof runLosses>,
   readsWeights: boolean,
+  hidden: string[],
 ): UnsupportedOpError | LossEvaluationError | undefined {
   const n = Math.min(2, data.train.samples);
   try {
@@ -200,8 +220,11 @@ function checkLosses(
       const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
       const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
       const preds = model.predictions(x);
+      const h = hidden.length > 0 ? model.logits(x).cache.hidden.at(-1) : undefined;
       losses.forEach((loss, k) => {
-        loss(y, preds[k]!, readsWeights ? { weights: model.runParameters(k) } : undefined);
+        const hk = h ? tf.reshape(h[k]!, [n, -1]) : undefined;
+        const tensors = hk ? Object.fromEntries(hidden.map((name) => [name, hk])) : undefined;
+        loss(y, preds[k]!, { ...(readsWeights ? { weights: model.runParameters(k) } : {}), ...(tensors ? { tensors } : {}) });
       });
     });
     return undefined;
@@ -209,4 +232,16 @@ function checkLosses(
     if (e instanceof UnsupportedOpError || e instanceof LossEvaluationError) return e;
     throw e;
   }
+}
+
+/** The panel header's two lines: the trial model and the data, each with why when it is shaped by the loss. */
+function describeTrial(model: BatchedMlp, data: TrialData, activation: string, hidden: string[]): { model: string; data: string } {
+  const shape = data.sampleShape;
+  const units = model.sizes.at(-2);
+  const mapped = hidden.length > 0 ? `; ${hidden.map((n) => `\`${n}\``).join(', ')} = the last hidden layer's activations (${units} relu units), because of ${hidden.length > 1 ? 'their names' : 'its name'}` : '';
+  const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + mapped;
+  return {
+    model: `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)${reshaped}`,
+    data: `${data.description}${data.shapeWhy ? `; ${data.shapeWhy}` : ''}`,
+  };
 }

@@ -3,6 +3,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { LossModel } from '../analysis/ir';
 import type { DatasetSpec, ModelSpec, RunSpec, TrialSpecInput } from '../protocol';
+import { lossSampleShape, shapeSize } from '../trainer/data/shape';
 import { lossTask } from '../trainer/data/task';
 
 /** The training settings (structurally the same as `LossLabConfig['training']` in src/editor/config.ts). */
@@ -117,7 +118,9 @@ function datasetSpec(model: LossModel, settings: TrainingSettings, ctx: SpecCont
     return { kind: 'file', path: absolute };
   }
   const task = inferTask(model);
-  return { kind: 'synthetic', task, samples: SYNTHETIC_SAMPLES, ...syntheticShape[task] };
+  const { features, outputs } = syntheticShape[task];
+  // As many outputs as the loss reads (`y_pred[:, 5]`, a constant of 6 per-output weights, images), not fewer.
+  return { kind: 'synthetic', task, samples: SYNTHETIC_SAMPLES, features, outputs: shapeSize(lossSampleShape(model, outputs).shape) };
 }
 
 const clampInt = (v: number, min: number, max: number, fallback: number) =>

@@ -75,6 +75,9 @@ export class PanelView {
   private readonly csvButton = vsc('vscode-button', { id: 'export-csv', secondary: '' }, 'Export CSV');
   private readonly pngButton = vsc('vscode-button', { id: 'export-png', secondary: '' }, 'Export PNG');
   private readonly errors = el('section', { id: 'errors', 'aria-label': 'Errors' });
+  /** What the trial model and data are, and why (one line each). */
+  private readonly trialModel = el('p', { id: 'trial-model', class: 'trial-what' });
+  private readonly trialData = el('p', { id: 'trial-data', class: 'trial-what' });
   private readonly runToggles = el('div', { id: 'run-toggles', role: 'group', 'aria-label': 'Show or hide runs' });
   private readonly logToggle = vsc('vscode-checkbox', { id: 'log-scale', label: 'Log scale' });
   private readonly smoothing = el('input', { id: 'smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', value: '0', 'aria-label': 'Smoothing (exponential moving average)' });
@@ -113,7 +116,7 @@ export class PanelView {
     );
     const actions = el('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Training actions' });
     actions.append(this.stopButton, this.rerunButton, this.sweepButton, this.csvButton, this.pngButton);
-    header.append(this.title, meta, this.native, this.progress, actions);
+    header.append(this.title, meta, this.native, this.trialModel, this.trialData, this.progress, actions);
 
     const controls = el('section', { class: 'controls', 'aria-label': 'Chart options' });
     const smoothLabel = el('label', { for: 'smoothing', class: 'smoothing' }, 'Smoothing ');
@@ -271,6 +274,11 @@ export class PanelView {
     this.native.textContent = native
       ? `Loaded ${native.origin === 'workspace' ? "the workspace's" : 'a'} tfjs-node ${native.version} from ${native.file}${native.started ? '' : ` — it did not start; running on ${m.started?.backend ?? '…'}`}`
       : '';
+    const trial = m.started?.trial;
+    this.trialModel.textContent = trial ? `Model: ${trial.model}` : '';
+    this.trialData.textContent = trial ? `Data: ${trial.data}` : '';
+    this.trialModel.hidden = !trial;
+    this.trialData.hidden = !trial;
     this.speed.textContent = m.stepsPerSecond ? `${formatRate(m.stepsPerSecond)} steps/s` : '—';
     this.pid.textContent = m.pid === undefined ? '—' : String(m.pid);
     const { step, steps } = m.progress;

@@ -3,6 +3,7 @@ import type { LossModel } from '../../analysis/ir';
 import type { TrialSpec } from '../../protocol/trainer';
 import { type Dataset, DatasetError, splitDataset } from './dataset';
 import { type DatasetAccess, loadDatasetFile } from './files';
+import { lossSampleShape, shapeSize } from './shape';
 import { synthesize } from './synthetic';
 import { lossBounds, lossTask } from './task';
 
@@ -10,6 +11,7 @@ export { type Dataset, DatasetError, splitDataset } from './dataset';
 export { lossTask, lossBounds } from './task';
 export { synthesize } from './synthetic';
 export { loadDatasetFile } from './files';
+export { lossSampleShape, shapeSize } from './shape';
 
 export interface TrialData {
   train: Dataset;
@@ -17,18 +19,26 @@ export interface TrialData {
   /** Class indices (sparse losses) or one target column per output. */
   encoding: 'onehot' | 'index';
   description: string;
+  /** One sample's prediction shape as the loss reads it ([outputs], or [C, H, W], [T, F]): the MLP's output is reshaped to it. */
+  sampleShape: number[];
+  /** Why the data has this shape (panel header), when it is not the task's default. */
+  shapeWhy?: string;
 }
 
 export function prepareData(spec: Pick<TrialSpec, 'dataset' | 'seed' | 'validationSplit'>, loss: LossModel, baseDir?: string, access?: DatasetAccess): TrialData {
   const wants = lossTask(loss);
   let data: Dataset;
+  let sample: { shape: number[]; why?: string } | undefined;
   if (spec.dataset.kind === 'synthetic') {
     const task = spec.dataset.task === 'auto' ? wants.task : spec.dataset.task;
+    // The synthetic data is the trainer's: it is shaped to what the loss reads (an index past the last output is
+    // the data's fault, not the user's line).
+    sample = lossSampleShape(loss, spec.dataset.outputs);
     data = synthesize({
       task,
       samples: spec.dataset.samples,
       features: spec.dataset.features,
-      outputs: spec.dataset.outputs,
+      outputs: shapeSize(sample.shape),
       seed: spec.seed,
       encoding: task === 'classification' ? wants.encoding : 'onehot',
       bounds: lossBounds(loss),
@@ -38,7 +48,17 @@ export function prepareData(spec: Pick<TrialSpec, 'dataset' | 'seed' | 'validati
     if (wants.encoding === 'index') data = asClassIndices(data);
   }
   const { train, val } = splitDataset(data, spec.validationSplit, spec.seed);
-  return { train, val, encoding: data.targets === 1 && wants.encoding === 'index' ? 'index' : 'onehot', description: data.description };
+  // A user's file keeps its columns; its rows are reshaped only when they hold exactly the shape the loss reads.
+  const fileShape = sample ?? lossSampleShape(loss, data.outputs);
+  const fits = shapeSize(fileShape.shape) === data.outputs;
+  return {
+    train,
+    val,
+    encoding: data.targets === 1 && wants.encoding === 'index' ? 'index' : 'onehot',
+    description: data.description,
+    sampleShape: fits ? fileShape.shape : [data.outputs],
+    ...(fits && fileShape.why ? { shapeWhy: fileShape.why } : {}),
+  };
 }
 
 /** Sparse losses take one column of integer class labels; the model gets one output per class. */

@@ -24,7 +24,13 @@ export interface LossValues {
   terms: Record<string, TermValues>;
 }
 
-export type CompiledLoss = (yTrue: Tensor, yPred: Tensor, extras?: { weights?: Tensor[] }) => LossValues;
+/** What a run passes beside the targets and predictions: its parameters, and extra tensor arguments by name (`encoded`). */
+export interface LossExtras {
+  weights?: Tensor[];
+  tensors?: Readonly<Record<string, Tensor>>;
+}
+
+export type CompiledLoss = (yTrue: Tensor, yPred: Tensor, extras?: LossExtras) => LossValues;
 
 export interface CompileOptions {
   /**
@@ -60,7 +66,9 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
     tf.tidy((): TensorContainer => {
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, yTrueIn, yPredIn) : [yTrueIn, yPredIn];
       const weights = extras?.weights;
-      const env: Env = { tf, ops, yTrue, yPred, lookup, ...(weights ? { weights: () => weights } : {}) };
+      const tensors = extras?.tensors;
+      const runLookup = tensors ? (name: string) => tensors[name] ?? lookup(name) : lookup;
+      const env: Env = { tf, ops, yTrue, yPred, lookup: runLookup, ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];
@@ -100,7 +108,7 @@ export function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions):
  * The unreduced value of one expression of `model` on (yTrue, yPred), e.g. `y_pred.sum(-1)` for a violation
  * metric or a test. The caller owns the returned tensors.
  */
-export function evaluateExpr(tf: Tf, model: LossModel, expr: Expr, yTrue: Tensor, yPred: Tensor, bindings: Record<string, number> = {}): Value {
+export function evaluateExpr(tf: Tf, model: LossModel, expr: Expr, yTrue: Tensor, yPred: Tensor, bindings: Readonly<Record<string, Value>> = {}): Value {
   const env: Env = { tf, ops: opTables[model.framework], yTrue, yPred, lookup: makeLookup(model, bindings) };
   return evaluate(env, expr);
 }

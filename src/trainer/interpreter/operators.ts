@@ -1,7 +1,7 @@
 // Python/JS operators on numbers and tensors: numbers stay numbers (Python semantics for `//`, `%`, `**`),
 // anything with a tensor becomes a tfjs op with NumPy broadcasting.
 import type { BinaryOp } from '../../analysis/ir';
-import { broadcastShape, compare } from './ops/shared';
+import { broadcastShape, compare, matmul } from './ops/shared';
 import type { Tensor, Tf, Value } from './types';
 import { asFloat, asTensor, describe, isTensor } from './values';
 
@@ -36,7 +36,7 @@ const tensorOps: Record<BinaryOp, TensorOp> = {
   '//': (tf, a, b) => tf.floorDiv(asFloat(tf, a), asFloat(tf, b)),
   '%': (tf, a, b) => tf.mod(asFloat(tf, a), asFloat(tf, b)),
   '**': power,
-  '@': (tf, a, b) => tf.matMul(asFloat(tf, a), asFloat(tf, b)),
+  '@': (tf, a, b) => matmul(tf, a, b),
   '<': (tf, a, b) => compare(tf, '<', a, b),
   '<=': (tf, a, b) => compare(tf, '<=', a, b),
   '>': (tf, a, b) => compare(tf, '>', a, b),

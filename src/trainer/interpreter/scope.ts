@@ -4,7 +4,7 @@
 import type { LossModel } from '../../analysis/ir';
 import type { Value } from './types';
 
-export function makeLookup(model: LossModel, bindings: Record<string, number>): (name: string) => Value | undefined {
+export function makeLookup(model: LossModel, bindings: Readonly<Record<string, Value>>): (name: string) => Value | undefined {
   const bound = new Map<string, Value>();
   for (const usage of model.usages) {
     if (usage.kind !== 'partial' && usage.kind !== 'factory-call') continue;

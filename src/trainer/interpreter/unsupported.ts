@@ -3,6 +3,7 @@
 import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir';
 import { dottedName } from './evaluate';
 import { opTables } from './ops';
+import { refusedTensorArgs } from '../tensorArgs';
 import { makeLookup } from './scope';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
@@ -10,6 +11,8 @@ export interface UnsupportedOp {
   op: string;
   range: SourceRange;
   message: string;
+  /** Every line (1-based) the same refusal applies to, when there are several: it is listed once. */
+  lines?: number[];
 }
 
 /** The sub-expressions of a node, in source order. */
@@ -38,13 +41,22 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   // Extra tensors (`mu`, `encoded`) are refused by name the same way until the trial model can provide them.
   const objects = new Set(model.params.filter((p) => (p.role === 'other' || p.role === 'tensor') && p.default === undefined).map((p) => p.name));
   const found: UnsupportedOp[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, UnsupportedOp>();
+  // The same refusal (op and message) on several lines is listed once, with its lines.
   const report = (op: string, range: SourceRange, message: string) => {
-    const key = `${op}@${range.startLine}:${range.startCol}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    found.push({ op, range, message });
+    const key = `${op}\u0000${message}`;
+    const line = range.startLine + 1;
+    const first = seen.get(key);
+    if (first) {
+      const lines = first.lines ?? [first.range.startLine + 1];
+      if (!lines.includes(line)) first.lines = [...lines, line];
+      return;
+    }
+    const item = { op, range, message };
+    seen.set(key, item);
+    found.push(item);
   };
+  const tensorArgs = new Map(refusedTensorArgs(model).map((r) => [r.name, r.message]));
   const notSupported = (op: string) => `\`${op}\` is not supported by the Loss Lab trainer (not in its ${frameworkName[model.framework]} op table)`;
 
   const walk = (e: Expr): void => {
@@ -57,6 +69,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     if (e.kind === 'unsupported') {
       report(e.what, e.range, `${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
     }
+    if (e.kind === 'name' && e.ref === 'param' && tensorArgs.has(e.name)) report(e.name, e.range, tensorArgs.get(e.name)!);
     if (e.kind === 'name' && e.ref === 'param' && objects.has(e.name) && lookup(e.name) === undefined) {
       report(e.name, e.range, `\`${e.name}\` is an argument the trainer cannot provide (it passes only the targets, the predictions and numeric hyper-parameters)`);
     }

@@ -13,7 +13,11 @@ import type { ForwardCache } from './mlp';
 const parts = (tf: Tf, t: Tensor3D, K: number): Tensor3D[] => (K === 1 ? [t] : (tf.split(t, K) as Tensor3D[]));
 const joined = (tf: Tf, ts: Tensor3D[]): Tensor3D => (ts.length === 1 ? ts[0]! : (tf.concat(ts) as Tensor3D));
 
-export function backward(tf: Tf, K: number, cache: ForwardCache, dLogits: Tensor | Tensor2D[]): Tensor[] {
+/**
+ * `dHidden`: the loss's own gradient with respect to the last hidden layer's output (a loss that reads the hidden
+ * activations, `encoded`/`features`), [K, B, n]; it adds to what flows back from the output layer before relu′.
+ */
+export function backward(tf: Tf, K: number, cache: ForwardCache, dLogits: Tensor | Tensor2D[], dHidden?: Tensor): Tensor[] {
   const L = cache.kernels.length;
   const dW: Tensor[] = new Array(L);
   const db: Tensor[] = new Array(L);
@@ -27,7 +31,8 @@ export function backward(tf: Tf, K: number, cache: ForwardCache, dLogits: Tensor
     const hT = parts(tf, tf.transpose(h, [0, 2, 1]), K);
     dW[l] = joined(tf, dzs.map((d, k) => tf.matMul(hT[k]!, d)));
     const wT = parts(tf, tf.transpose(cache.kernels[l]!, [0, 2, 1]), K);
-    dz = tf.mul(joined(tf, dzs.map((d, k) => tf.matMul(d, wT[k]!))), tf.step(h));
+    const dh = joined(tf, dzs.map((d, k) => tf.matMul(d, wT[k]!)));
+    dz = tf.mul(dHidden && l === L - 1 ? tf.add(dh, dHidden) : dh, tf.step(h));
   }
   db[0] = tf.sum(dz, 1);
   // The first layer's input is the batch shared by every run: one product for all runs, xᵀ·[dz_1 … dz_K].

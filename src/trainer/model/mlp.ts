@@ -115,8 +115,15 @@ export class BatchedMlp {
   }
 
   /** The gradients of every variable (in `variables` order) from the gradient of the logits: [K, B, out], or [B, out] per run. */
-  backward(cache: ForwardCache, dLogits: Tensor | Tensor2D[]): Tensor[] {
-    return backward(this.tf, this.options.runs, cache, dLogits);
+  backward(cache: ForwardCache, dLogits: Tensor | Tensor2D[], dHidden?: Tensor): Tensor[] {
+    return backward(this.tf, this.options.runs, cache, dLogits, dHidden);
+  }
+
+  /** The last hidden layer's output of every run, [K, B, n] (what a loss reading `encoded`/`features` gets), or undefined without hidden layers. */
+  lastHidden(cache: ForwardCache): Tensor3D | undefined {
+    const h = cache.hidden.at(-1);
+    if (!h) return undefined;
+    return h.length === 1 ? h[0]! : (this.tf.concat(h) as Tensor3D);
   }
 
   /** x: [B, inputs] shared by every run → [K, B, outputs]. Not differentiable by tfjs (raw kernels): training uses logits and backward. */

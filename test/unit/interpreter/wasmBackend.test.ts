@@ -2,14 +2,14 @@
 // every table must have its forward and gradient kernels there, and the torch golden values must hold on it.
 // (The other interpreter tests use the CPU backend.)
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Expr, Framework } from '../../../src/analysis/ir';
 import { compileLoss, evaluateExpr } from '../../../src/trainer/interpreter';
 import { opTables } from '../../../src/trainer/interpreter/ops';
-import { call, literal, lossModel, method, num, yp, yt } from './ir';
+import { assertTorchOutput, caseExpr, caseInputs, torchGolden } from './golden';
+import { call, lossModel, method, num, yp, yt } from './ir';
 import { tf } from './tf';
 
 const missingKernel = /not registered|not yet implemented|gradient function not found/i;
@@ -53,25 +53,11 @@ describe('wasm backend', () => {
   }
 
   it('torch golden values hold on wasm', () => {
-    const golden = JSON.parse(readFileSync(join(__dirname, '../../golden/torch-ops.json'), 'utf8')) as {
-      cases: { name: string; op: string; args: unknown[]; kwargs: Record<string, unknown>; y_pred: number[]; y_true: number[] | null; y_true_dtype: string; output: unknown }[];
-    };
-    for (const c of golden.cases) {
-      const arg = (a: unknown): Expr => (a === 'y_pred' ? yp : a === 'y_true' ? yt : literal(a));
-      const args = c.args.map(arg);
-      const kwargs = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, Array.isArray(v) ? call('torch.tensor', [literal(v)]) : literal(v)]));
-      const expr = c.op.startsWith('.') ? method(args[0], c.op.slice(1), args.slice(1), kwargs) : call(c.op, args, kwargs);
-      const yPred = tf.tensor(c.y_pred);
-      const yTrue = c.y_true === null ? tf.scalar(0) : tf.tensor(c.y_true, undefined, c.y_true_dtype === 'int' ? 'int32' : 'float32');
-      const out = tf.tidy(() => {
-        const v = evaluateExpr(tf, lossModel('pytorch', [{ expr }]), expr, yTrue, yPred);
-        const parts = Array.isArray(v) ? v : [v];
-        return parts.flatMap((p) => (p instanceof tf.Tensor ? Array.from(p.dataSync()) : [Number(p)]));
-      });
-      const expected = [c.output].flat(4) as number[];
-      assert.equal(out.length, expected.length, c.name);
-      for (let i = 0; i < out.length; i++) assert.ok(Math.abs(out[i] - expected[i]) <= 1e-5 * Math.max(1, Math.abs(expected[i])), `${c.name}[${i}]: ${out[i]} vs ${expected[i]}`);
-      tf.dispose([yPred, yTrue]);
+    for (const c of torchGolden.cases) {
+      const input = caseInputs(c);
+      const expr = caseExpr(c);
+      assertTorchOutput(evaluateExpr(tf, lossModel('pytorch', [{ expr }]), expr, input.yTrue, input.yPred, input.bindings), c, c.name);
+      input.dispose();
     }
   });
 });

@@ -2,7 +2,7 @@
 // forward pass and loss, for one run and for K runs (stacked or per-run logit gradients), on cpu and wasm.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { loadBackend } from '../../../src/trainer/backend';
 import { BatchedMlp } from '../../../src/trainer/model';
 import { referenceLogits } from './helpers';
@@ -51,6 +51,41 @@ for (const backend of ['cpu', 'wasm'] as const) {
       for (const [i, v] of model.variables.entries()) {
         assertClose(got[i]!, want[v.name]!, `${i < model.kernels.length ? 'kernel' : 'bias'} ${i % model.kernels.length}`);
       }
+    });
+  }
+}
+
+// A loss that reads the hidden activations (`encoded`, `features`): its gradient with respect to them joins the
+// backward pass at the last hidden layer, and every kernel and bias gets what autodiff gives.
+for (const backend of ['cpu', 'wasm'] as const) {
+  for (const runs of [1, 3]) {
+    test(`${backend}, ${runs} run(s): a penalty on the last hidden layer's activations, hand-written backward = tfjs autodiff`, async () => {
+      const { tf } = await loadBackend(backend);
+      const model = new BatchedMlp(tf, { runs, inputs: 4, hidden: [6, 5], outputs: 3, activation: 'sigmoid', seed: 11 });
+      for (const [i, v] of model.variables.entries()) v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.3, 'float32', 40 + i)));
+      const x = tf.randomNormal([7, 4], 0, 1, 'float32', 1) as Tensor2D;
+      const target = tf.randomUniform([7, 3], 0, 1, 'float32', 2);
+      // base MSE on the predictions + 0.7 · mean(h²) on the last hidden layer (an activation-sparsity penalty)
+      const lossOf = (p: Tensor, h: Tensor) => tf.add(tf.mean(tf.square(tf.sub(p, target))), tf.mul(0.7, tf.mean(tf.square(h))));
+      const referenceHidden = (): Tensor => {
+        let h: Tensor = tf.tile(tf.expandDims(x, 0), [runs, 1, 1]);
+        for (let l = 0; l < model.kernels.length - 1; l++) h = tf.relu(tf.add(tf.matMul(h as Tensor3D, model.kernels[l] as Tensor3D), tf.expandDims(model.biases[l]!, 1)));
+        return h;
+      };
+      const lossAll = (p: Tensor, h: Tensor) =>
+        runs === 1 ? lossOf(tf.reshape(p, [7, 3]), tf.reshape(h, [7, 5])) : tf.addN(tf.unstack(p).map((pk, k) => lossOf(pk, tf.unstack(h)[k]!)));
+      const want = tf.variableGrads(() => lossAll(model.activate(referenceLogits(tf, model, x)), referenceHidden()) as Scalar, model.variables).grads;
+      const forward = model.logits(x);
+      const hidden = model.lastHidden(forward.cache)!;
+      const [dLogits, dHidden] = tf.grads((z: Tensor, h: Tensor) => lossAll(model.activate(z), h) as Scalar)([forward.logits, hidden]);
+      const got = model.backward(forward.cache, dLogits!, dHidden);
+      for (const [i, v] of model.variables.entries()) {
+        assertClose(got[i]!, want[v.name]!, `${i < model.kernels.length ? 'kernel' : 'bias'} ${i % model.kernels.length}`);
+      }
+      // Without the hidden gradient the first layers' gradients differ: the test would catch a dropped term.
+      const without = model.backward(forward.cache, dLogits!);
+      const diff = tf.max(tf.abs(tf.sub(without[0]!, want[model.variables[0]!.name]!))).dataSync()[0]!;
+      assert.ok(diff > 1e-3, `the hidden penalty changes the first kernel's gradient (${diff})`);
     });
   }
 }

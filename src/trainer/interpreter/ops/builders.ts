@@ -2,7 +2,7 @@
 import { op } from '../args';
 import type { OpArgs, OpSpec, Tensor, Tf, Value } from '../types';
 import { asFloat, asTensor } from '../values';
-import { type CompareKind, cast, clip, compare, gather, logSoftmax, type ReduceKind, reduce, softmax, where } from './shared';
+import { type CompareKind, cast, clip, compare, gather, logSoftmax, matmul, type ReduceKind, reduce, softmax, where } from './shared';
 
 /** `f(x)` elementwise on a float tensor; `x` is the first parameter's name (`x`, `input`, `self`). */
 export function unaryOp(x: string, f: (tf: Tf, t: Tensor) => Tensor): OpSpec {
@@ -67,19 +67,89 @@ export function stopGradient(tf: Tf, x: Tensor): Tensor {
   return f(asFloat(tf, x));
 }
 
-/** `norm(x, ord, axis, keepdims)`: the vector p-norm over the axes (Frobenius/2-norm of everything by default). */
-export function normOp(params: readonly [string, string, string, string]): OpSpec {
+/**
+ * `norm(x, ord, axis, keepdims)`: the vector p-norm over the axes (the 2-norm of every element by default, which is
+ * the Frobenius norm of a matrix). A numeric `ord` over two axes is the induced matrix norm where the framework says
+ * so (`matrix`): 'axes' when two axes are given (`tf.norm`), 'numpy' also for a 2-D input without axes
+ * (`torch.linalg.norm`, `keras.ops.norm`): 1 → largest column sum of |x|, inf → largest row sum; the spectral (2)
+ * and nuclear norms need singular values, which the trainer does not compute. `torch.norm` is always a vector norm.
+ */
+export function normOp(params: readonly [string, string, string, string], matrix: 'never' | 'axes' | 'numpy' = 'never'): OpSpec {
   return op(params, (a) => {
     const { tf } = a;
     const x = asFloat(tf, a.tensor(params[0]));
     const ordValue = a.value(params[1]);
-    const ord = ordValue === 'euclidean' || ordValue === 'fro' || ordValue === null || ordValue === undefined ? 2 : a.number(params[1]);
     const axis = a.axis(params[2]);
     const keep = a.bool(params[3], false);
-    if (ord === 1) return tf.sum(tf.abs(x), axis, keep);
-    if (ord === 2) return tf.sqrt(tf.sum(tf.square(x), axis, keep));
-    if (ord === Number.POSITIVE_INFINITY) return tf.max(tf.abs(x), axis, keep);
-    return tf.pow(tf.sum(tf.pow(tf.abs(x), ord), axis, keep), 1 / ord);
+    if (ordValue === 'fro' || ordValue === 'euclidean' || ordValue === null || ordValue === undefined) return pNorm(tf, x, 2, axis, keep);
+    if (typeof ordValue === 'string') throw new Error(`ord='${ordValue}' needs singular values, which the trainer does not compute: use 'fro'`);
+    const ord = a.number(params[1]);
+    const axes = axis === undefined ? (matrix === 'numpy' && x.rank === 2 ? [0, 1] : undefined) : Array.isArray(axis) ? axis : [axis];
+    if (matrix !== 'never' && axes?.length === 2) return matrixNorm(tf, x, ord, axes as [number, number], keep);
+    return pNorm(tf, x, ord, axis, keep);
+  });
+}
+
+function pNorm(tf: Tf, x: Tensor, ord: number, axis: number | number[] | undefined, keep: boolean): Tensor {
+  if (ord === 1) return tf.sum(tf.abs(x), axis, keep);
+  if (ord === 2) return tf.sqrt(tf.sum(tf.square(x), axis, keep));
+  if (ord === Number.POSITIVE_INFINITY) return tf.max(tf.abs(x), axis, keep);
+  if (ord === Number.NEGATIVE_INFINITY) return tf.min(tf.abs(x), axis, keep);
+  return tf.pow(tf.sum(tf.pow(tf.abs(x), ord), axis, keep), 1 / ord);
+}
+
+/** Induced matrix norms over `[rows, cols]` axes: 1 (max column sum), inf (max row sum), their negatives (min). */
+function matrixNorm(tf: Tf, x: Tensor, ord: number, [rows, cols]: [number, number], keep: boolean): Tensor {
+  const r = rows < 0 ? rows + x.rank : rows;
+  const c = cols < 0 ? cols + x.rank : cols;
+  const [sumAxis, pickAxis] = Math.abs(ord) === 1 ? [r, c] : Math.abs(ord) === Number.POSITIVE_INFINITY ? [c, r] : [-1, -1];
+  if (sumAxis < 0) throw new Error(`the matrix norm ord=${ord} needs singular values, which the trainer does not compute: use 'fro' or ord=1/inf`);
+  const sums = tf.sum(tf.abs(x), sumAxis, true);
+  const picked = ord > 0 ? tf.max(sums, pickAxis, true) : tf.min(sums, pickAxis, true);
+  return keep ? picked : tf.squeeze(picked, [r, c]);
+}
+
+/** A square matrix with ones on its diagonal (`torch.eye(n, m)`, `tf.eye(n, num_columns)`). */
+export function eyeOp(params: readonly [string, string]): OpSpec {
+  return op(params, (a) => {
+    const n = a.number(params[0]);
+    const m = a.optNumber(params[1]);
+    return a.tf.eye(n, m ?? n);
+  });
+}
+
+export function matmulOp(params: readonly [string, string], transposes?: readonly [string, string]): OpSpec {
+  return op(transposes ? [...params, ...transposes] : params, (a) =>
+    matmul(a.tf, a.tensor(params[0]), a.tensor(params[1]), transposes ? a.bool(transposes[0], false) : false, transposes ? a.bool(transposes[1], false) : false),
+  );
+}
+
+/** `unstack(x, axis)` / `torch.unbind(x, dim)`: the slices along an axis, as a list. */
+export function unstackOp(params: readonly [string, string]): OpSpec {
+  return op(params, (a) => a.tf.unstack(asFloat(a.tf, a.tensor(params[0])), a.number(params[1], 0)));
+}
+
+/** `stack(values, axis)` / `concat(values, axis)` of a list of tensors (numbers and nested lists become tensors). */
+export function joinOp(params: readonly [string, string], kind: 'stack' | 'concat', defaultAxis = 0): OpSpec {
+  return op(params, (a) => {
+    const v = a.value(params[0]);
+    if (!Array.isArray(v) || v.length === 0) throw new Error('expected a non-empty list of tensors');
+    const ts = v.map((item) => {
+      const t = asTensor(a.tf, item);
+      if (!t) throw new Error('expected a list of tensors');
+      return asFloat(a.tf, t);
+    });
+    const axis = a.number(params[1], defaultAxis);
+    return kind === 'stack' ? a.tf.stack(ts, axis) : a.tf.concat(ts, axis);
+  });
+}
+
+/** Permutes axes given as a tuple or as separate numbers (`x.permute(0, 2, 1)`, `tf.transpose(x, perm=[0, 2, 1])`). */
+export function permuteOp(params: readonly [string, string]): OpSpec {
+  return op(params, (a) => {
+    const x = a.tensor(params[0]);
+    if (!a.has(params[1])) return a.tf.transpose(x);
+    return a.tf.transpose(x, shapeArg(a, params[1]).map((d) => (d < 0 ? d + x.rank : d)));
   });
 }
 

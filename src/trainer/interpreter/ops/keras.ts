@@ -1,17 +1,17 @@
 // The Keras / TensorFlow op table: `tf.*` (and `tf.math.*`, `tf.nn.*` where TF has them), `K.*` backend
 // functions and `tf.keras.losses.*`. Names are canonical callees as the Python front end writes them.
 import { op } from '../args';
-import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor, Value } from '../types';
-import { asFloat, asTensor } from '../values';
+import type { FrameworkOps, OpSpec, OpTable, Value } from '../types';
+import { asFloat } from '../values';
 import {
-  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, gatherOp, normOp, reduceOp, shapeArg, softmaxOp, stopGradient, sumList,
-  unaryOp, variance, whereOp,
+  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
+  softmaxOp, stopGradient, sumList, unaryOp, unstackOp, variance, whereOp,
 } from './builders';
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
 import { kerasOpsTable } from './kerasOps';
 import { kerasLossClasses } from './lossClasses';
 import { pythonBuiltins, pythonConstants } from './python';
-import { divNoNan, logSoftmax, softplus } from './shared';
+import { diagMatrix, diagonal, divNoNan, logSoftmax, softplus, swapAxes } from './shared';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input_tensor|x', 'axis', 'keepdims'], kind);
 
@@ -45,6 +45,8 @@ const math: OpTable = {
   round: unaryOp('x', (tf, x) => tf.round(x)),
   floor: unaryOp('x', (tf, x) => tf.floor(x)),
   ceil: unaryOp('x', (tf, x) => tf.ceil(x)),
+  sin: unaryOp('x', (tf, x) => tf.sin(x)),
+  cos: unaryOp('x', (tf, x) => tf.cos(x)),
   add: binaryOp(['x', 'y'], (tf, a, b) => tf.add(a, b)),
   subtract: binaryOp(['x', 'y'], (tf, a, b) => tf.sub(a, b)),
   multiply: binaryOp(['x', 'y'], (tf, a, b) => tf.mul(a, b)),
@@ -100,10 +102,18 @@ const top: OpTable = {
   zeros_like: unaryOp('input|x', (tf, x) => tf.zerosLike(x)),
   identity: unaryOp('input|x', (tf, x) => tf.clone(x)),
   stop_gradient: unaryOp('input|x', (tf, x) => stopGradient(tf, x)),
-  norm: normOp(['tensor', 'ord', 'axis', 'keepdims']),
-  matmul: binaryOp(['a', 'b'], (tf, a, b) => tf.matMul(a, b)),
+  norm: normOp(['tensor', 'ord', 'axis', 'keepdims'], 'axes'),
+  matmul: matmulOp(['a', 'b'], ['transpose_a', 'transpose_b']),
+  tensordot: op(['a', 'b', 'axes'], (a) => {
+    if (a.number('axes') !== 1) throw new Error('tensordot is supported with axes=1 (a matrix product)');
+    return matmulOp(['a', 'b']).fn(a);
+  }),
+  eye: eyeOp(['num_rows', 'num_columns']),
   reshape: op(['tensor', 'shape'], (a) => a.tf.reshape(a.tensor('tensor'), shapeArg(a, 'shape'))),
-  transpose: op(['a', 'perm'], (a) => a.tf.transpose(a.tensor('a'), a.axis('perm') as number[] | undefined)),
+  transpose: permuteOp(['a', 'perm']),
+  unstack: unstackOp(['value', 'axis']),
+  tile: op(['input', 'multiples'], (a) => a.tf.tile(asFloat(a.tf, a.tensor('input')), shapeArg(a, 'multiples'))),
+  rank: op(['input'], (a) => a.tensor('input').rank),
   expand_dims: op(['input', 'axis'], (a) => a.tf.expandDims(a.tensor('input'), a.number('axis'))),
   squeeze: op(['input', 'axis'], (a) => a.tf.squeeze(a.tensor('input'), toList(a.axis('axis')))),
   shape: op(['input'], (a) => [...a.tensor('input').shape]),
@@ -111,10 +121,21 @@ const top: OpTable = {
   size: op(['input'], (a) => a.tensor('input').size),
   add_n: op(['inputs'], (a) => sumList(a.tf, listArg(a.value('inputs')))),
   one_hot: op(['indices', 'depth'], (a) => a.tf.oneHot(a.tf.cast(a.tensor('indices'), 'int32'), a.number('depth'))),
-  concat: op(['values', 'axis'], (a) => a.tf.concat(listArg(a.value('values')).map((v) => asFloat(a.tf, toTensor(a, v))), a.number('axis'))),
+  concat: joinOp(['values', 'axis'], 'concat'),
   zeros: op(['shape'], (a) => a.tf.zeros(shapeArg(a, 'shape'))),
   ones: op(['shape'], (a) => a.tf.ones(shapeArg(a, 'shape'))),
-  stack: op(['values', 'axis'], (a) => a.tf.stack(listArg(a.value('values')).map((v) => asFloat(a.tf, toTensor(a, v))), a.number('axis', 0))),
+  stack: joinOp(['values', 'axis'], 'stack'),
+};
+
+/** `tf.linalg.*` beyond matmul and norm. */
+const linalg: OpTable = {
+  matmul: top.matmul,
+  norm: top.norm,
+  eye: top.eye,
+  trace: op(['x'], (a) => a.tf.sum(diagonal(a.tf, a.tensor('x')), -1)),
+  diag_part: op(['input'], (a) => diagonal(a.tf, a.tensor('input'))),
+  diag: op(['diagonal'], (a) => diagMatrix(a.tf, a.tensor('diagonal'))),
+  matrix_transpose: op(['a'], (a) => swapAxes(a.tf, a.tensor('a'), -1, -2)),
 };
 
 function toList(axis: number | number[] | undefined): number[] | undefined {
@@ -124,12 +145,6 @@ function toList(axis: number | number[] | undefined): number[] | undefined {
 function listArg(v: unknown): Value[] {
   if (!Array.isArray(v)) throw new Error('expected a list of tensors');
   return v;
-}
-
-function toTensor(a: OpArgs, v: Value): Tensor {
-  const t = asTensor(a.tf, v);
-  if (!t) throw new Error('expected a list of tensors');
-  return t;
 }
 
 /** The `K.*` backend functions (`tf.keras.backend` is canonicalised to `K`). */
@@ -173,6 +188,25 @@ const backend: OpTable = {
   zeros_like: top.zeros_like,
   stop_gradient: top.stop_gradient,
   flatten: unaryOp('x', (tf, x) => tf.reshape(x, [-1])),
+  expand_dims: op(['x', 'axis'], (a) => a.tf.expandDims(a.tensor('x'), a.number('axis', -1))),
+  transpose: unaryOp('x', (tf, x) => tf.transpose(x)),
+  permute_dimensions: permuteOp(['x', 'pattern']),
+  reshape: op(['x', 'shape'], (a) => a.tf.reshape(a.tensor('x'), shapeArg(a, 'shape'))),
+  stack: joinOp(['x', 'axis'], 'stack'),
+  concatenate: joinOp(['tensors', 'axis'], 'concat', -1),
+  gather: gatherOp(['reference', 'indices', 'axis']),
+  dot: matmulOp(['x', 'y']),
+  eye: eyeOp(['size', 'columns']),
+  sin: math.sin,
+  cos: math.cos,
+  l2_normalize: op(['x', 'axis'], (a) => {
+    const { tf } = a;
+    const x = asFloat(tf, a.tensor('x'));
+    return tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), a.axis('axis'), true), 1e-12)));
+  }),
+  ndim: op(['x'], (a) => a.tensor('x').rank),
+  int_shape: op(['x'], (a) => [...a.tensor('x').shape]),
+  shape: op(['x'], (a) => [...a.tensor('x').shape]),
   epsilon: op([], () => KERAS_EPSILON),
   floatx: op([], () => 'float32'),
 };
@@ -189,8 +223,7 @@ const calls: OpTable = Object.fromEntries([
   ['tf.nn.softmax', nn.softmax],
   ['tf.math.softmax', nn.softmax],
   ['tf.math.log_softmax', nn.log_softmax],
-  ['tf.linalg.matmul', top.matmul],
-  ['tf.linalg.norm', top.norm],
+  ...prefixed('tf.linalg', linalg),
   ['tf.math.l2_normalize', op(['x', 'axis', 'epsilon'], (a) => {
     const { tf } = a;
     const x = asFloat(tf, a.tensor('x'));

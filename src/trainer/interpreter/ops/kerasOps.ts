@@ -3,10 +3,10 @@ import { op } from '../args';
 import type { OpTable } from '../types';
 import { asFloat } from '../values';
 import {
-  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, normOp, reduceOp, softmaxOp, stopGradient, unaryOp,
-  variance, whereOp,
+  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, eyeOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg, softmaxOp,
+  stopGradient, unaryOp, variance, whereOp,
 } from './builders';
-import { softplus } from './shared';
+import { diagonal, gather, softplus } from './shared';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['x', 'axis', 'keepdims'], kind);
 const bin = (f: Parameters<typeof binaryOp>[1]) => binaryOp(['x1', 'x2'], f);
@@ -22,7 +22,7 @@ const ops: OpTable = {
   std: op(['x', 'axis', 'keepdims'], (a) => a.tf.sqrt(variance(a.tf, a.tensor('x'), a.axis('axis'), a.bool('keepdims', false), 0))),
   argmax: argExtremumOp(['x', 'axis'], 'max'),
   argmin: argExtremumOp(['x', 'axis'], 'min'),
-  norm: normOp(['x', 'ord', 'axis', 'keepdims']),
+  norm: normOp(['x', 'ord', 'axis', 'keepdims'], 'numpy'),
   abs: unaryOp('x', (tf, x) => tf.abs(x)),
   absolute: unaryOp('x', (tf, x) => tf.abs(x)),
   square: unaryOp('x', (tf, x) => tf.square(x)),
@@ -46,7 +46,24 @@ const ops: OpTable = {
   power: bin((tf, a, b) => tf.pow(a, b)),
   maximum: bin((tf, a, b) => tf.maximum(a, b)),
   minimum: bin((tf, a, b) => tf.minimum(a, b)),
-  matmul: bin((tf, a, b) => tf.matMul(a, b)),
+  matmul: matmulOp(['x1', 'x2']),
+  dot: matmulOp(['x1', 'x2']),
+  eye: eyeOp(['N', 'M']),
+  trace: op(['x'], (a) => a.tf.sum(diagonal(a.tf, a.tensor('x')), -1)),
+  diagonal: op(['x'], (a) => diagonal(a.tf, a.tensor('x'))),
+  transpose: permuteOp(['x', 'axes']),
+  reshape: op(['x', 'newshape'], (a) => a.tf.reshape(a.tensor('x'), shapeArg(a, 'newshape'))),
+  stack: joinOp(['x', 'axis'], 'stack'),
+  concatenate: joinOp(['xs', 'axis'], 'concat'),
+  unstack: op(['x', 'num', 'axis'], (a) => a.tf.unstack(asFloat(a.tf, a.tensor('x')), a.number('axis', 0))),
+  take: op(['x', 'indices', 'axis'], (a) => {
+    const x = a.tensor('x');
+    const axis = a.optNumber('axis');
+    return axis === undefined ? gather(a.tf, a.tf.reshape(x, [-1]), a.tensor('indices'), 0) : gather(a.tf, x, a.tensor('indices'), axis);
+  }),
+  sin: unaryOp('x', (tf, x) => tf.sin(x)),
+  cos: unaryOp('x', (tf, x) => tf.cos(x)),
+  tile: op(['x', 'repeats'], (a) => a.tf.tile(asFloat(a.tf, a.tensor('x')), shapeArg(a, 'repeats'))),
   greater: compareOp(['x1', 'x2'], '>'),
   greater_equal: compareOp(['x1', 'x2'], '>='),
   less: compareOp(['x1', 'x2'], '<'),

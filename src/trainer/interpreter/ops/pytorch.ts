@@ -5,11 +5,11 @@ import { op } from '../args';
 import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor, Value } from '../types';
 import { asFloat, isTensor } from '../values';
 import {
-  argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, normOp, reduceOp, shapeArg, softmaxOp, stopGradient,
-  unaryOp, variance, whereOp,
+  argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, eyeOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
+  softmaxOp, stopGradient, unaryOp, unstackOp, variance, whereOp,
 } from './builders';
 import { pythonBuiltins, pythonConstants } from './python';
-import { cast, clip, diff, isDtypeName, reduce, softplus } from './shared';
+import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchLossModules } from './lossClasses';
 import { torchLossTable } from './torchLosses';
 
@@ -94,8 +94,26 @@ const tensorOps: OpTable = {
   multiply: binaryOp(['input', 'other'], (tf, a, b) => tf.mul(a, b)),
   div: binaryOp(['input', 'other'], (tf, a, b) => tf.div(a, b)),
   divide: binaryOp(['input', 'other'], (tf, a, b) => tf.div(a, b)),
-  matmul: binaryOp(['input', 'other'], (tf, a, b) => tf.matMul(a, b)),
-  mm: binaryOp(['input', 'mat2'], (tf, a, b) => tf.matMul(a, b)),
+  matmul: matmulOp(['input', 'other']),
+  mm: matmulOp(['input', 'mat2']),
+  bmm: matmulOp(['input', 'mat2']),
+  mv: matmulOp(['input', 'vec']),
+  dot: matmulOp(['input', 'other']),
+  outer: binaryOp(['input', 'vec2'], (tf, a, b) => tf.mul(tf.expandDims(a, 1), tf.expandDims(b, 0))),
+  trace: op(['input'], (a) => a.tf.sum(diagonal(a.tf, a.tensor('input')))),
+  diag: op(['input'], (a) => {
+    const x = a.tensor('input');
+    return x.rank === 1 ? diagMatrix(a.tf, x) : diagonal(a.tf, x);
+  }),
+  diagonal: op(['input'], (a) => diagonal(a.tf, a.tensor('input'))),
+  transpose: op(['input', 'dim0', 'dim1'], (a) => swapAxes(a.tf, a.tensor('input'), a.number('dim0'), a.number('dim1'))),
+  permute: permuteOp(['input', 'dims']),
+  unbind: unstackOp(['input', 'dim']),
+  index_select: op(['input', 'dim', 'index'], (a) => gather(a.tf, a.tensor('input'), a.tensor('index'), a.number('dim'))),
+  sin: unaryOp('input', (tf, x) => tf.sin(x)),
+  cos: unaryOp('input', (tf, x) => tf.cos(x)),
+  log2: unaryOp('input', (tf, x) => tf.div(tf.log(x), Math.LN2)),
+  log10: unaryOp('input', (tf, x) => tf.div(tf.log(x), Math.LN10)),
   gt: compareOp(['input', 'other'], '>'),
   ge: compareOp(['input', 'other'], '>='),
   lt: compareOp(['input', 'other'], '<'),
@@ -113,6 +131,14 @@ const tensorOps: OpTable = {
   squeeze: op(['input', 'dim'], (a) => a.tf.squeeze(a.tensor('input'), a.has('dim') ? [a.number('dim')] : undefined)),
   unsqueeze: op(['input', 'dim'], (a) => a.tf.expandDims(a.tensor('input'), a.number('dim'))),
   t: unaryOp('input', (tf, x) => tf.transpose(x)),
+  repeat: op(['input', 'sizes'], (a) => {
+    const x = asFloat(a.tf, a.tensor('input'));
+    const reps = shapeArg(a, 'sizes');
+    // Extra leading repeats add axes, as torch does.
+    const shaped = reps.length > x.rank ? a.tf.reshape(x, [...reps.slice(x.rank).map(() => 1), ...x.shape]) : x;
+    return a.tf.tile(shaped, reps);
+  }),
+  expand_as: op(['input', 'other'], (a) => a.tf.broadcastTo(asFloat(a.tf, a.tensor('input')), a.tensor('other').shape)),
   diff: op(['input', 'n', 'dim'], (a) => {
     let out = a.tensor('input');
     for (let i = 0; i < a.number('n', 1); i++) out = diff(a.tf, out, a.number('dim', -1));
@@ -125,9 +151,15 @@ const torchOnly: OpTable = {
   tensor: constantOp(['data', 'dtype']),
   as_tensor: constantOp(['data', 'dtype']),
   mean: tensorOps.mean,
-  cat: op(['tensors', 'dim'], (a) => a.tf.concat(tensorList(a), a.number('dim', 0))),
-  stack: op(['tensors', 'dim'], (a) => a.tf.stack(tensorList(a), a.number('dim', 0))),
-  'linalg.norm': normOp(['input', 'ord', 'dim', 'keepdim']),
+  cat: joinOp(['tensors', 'dim|axis'], 'concat'),
+  concat: joinOp(['tensors', 'dim|axis'], 'concat'),
+  stack: joinOp(['tensors', 'dim|axis'], 'stack'),
+  eye: eyeOp(['n', 'm']),
+  arange: op(['start', 'end', 'step'], (a) => {
+    const end = a.optNumber('end');
+    return end === undefined ? a.tf.range(0, a.number('start')) : a.tf.range(a.number('start'), end, a.number('step', 1));
+  }),
+  'linalg.norm': normOp(['input', 'ord', 'dim', 'keepdim'], 'numpy'),
   'linalg.vector_norm': normOp(['input', 'ord', 'dim', 'keepdim']),
   zeros: op(['size'], (a) => a.tf.zeros(shapeArg(a, 'size'))),
   ones: op(['size'], (a) => a.tf.ones(shapeArg(a, 'size'))),
@@ -150,12 +182,6 @@ function torchGather(a: OpArgs): Tensor {
   const onehot = tf.oneHot(idx, src.shape[1] as number);
   const out = tf.sum(tf.mul(onehot, tf.expandDims(src, 1)), 2);
   return byRow ? out : tf.transpose(out);
-}
-
-function tensorList(a: OpArgs): Tensor[] {
-  const v = a.value('tensors');
-  if (!Array.isArray(v) || !v.every(isTensor)) throw new Error('expected a list of tensors');
-  return (v as Tensor[]).map((t) => asFloat(a.tf, t));
 }
 
 const functional: OpTable = {
@@ -206,6 +232,7 @@ const methodOnly: OpTable = {
     return a.has('dim') ? shape[(a.number('dim') + shape.length) % shape.length] : [...shape];
   }),
   dim: op(['input'], (a) => a.tensor('input').rank),
+  ndimension: op(['input'], (a) => a.tensor('input').rank),
   numel: op(['input'], (a) => a.tensor('input').size),
   contiguous: unaryOp('input', (_tf, x) => x),
   cpu: unaryOp('input', (_tf, x) => x),

@@ -167,3 +167,56 @@ export function softplus(tf: Tf, x: Tensor): Tensor {
   const f = asFloat(tf, x);
   return tf.add(tf.relu(f), tf.log1p(tf.exp(tf.neg(tf.abs(f)))));
 }
+
+/** The main diagonal of the last two axes (`torch.diagonal`, `tf.linalg.diag_part`). */
+export function diagonal(tf: Tf, x: Tensor): Tensor {
+  if (x.rank < 2) throw new Error(`the diagonal needs a matrix, not a tensor of rank ${x.rank}`);
+  const [n, m] = x.shape.slice(-2) as [number, number];
+  const k = Math.min(n, m);
+  const mask = tf.eye(n, m);
+  const picked = tf.sum(tf.mul(asFloat(tf, x), mask), -1);
+  // Row i of the masked matrix holds x[i, i] (and nothing when i ≥ m).
+  return k === n ? picked : tf.slice(picked, picked.shape.map(() => 0), [...picked.shape.slice(0, -1), k]);
+}
+
+/** A matrix with `v` on its diagonal (`torch.diag(v)`, `tf.linalg.diag(v)`). */
+export function diagMatrix(tf: Tf, v: Tensor): Tensor {
+  const n = v.shape[v.rank - 1] as number;
+  return tf.mul(tf.expandDims(asFloat(tf, v), -1), tf.eye(n));
+}
+
+/** Swaps two axes (`torch.transpose(x, 0, 1)`, `x.transpose(-1, -2)`, `tf.linalg.matrix_transpose`). */
+export function swapAxes(tf: Tf, x: Tensor, d0: number, d1: number): Tensor {
+  const perm = x.shape.map((_, i) => i);
+  const a = d0 < 0 ? d0 + x.rank : d0;
+  const b = d1 < 0 ? d1 + x.rank : d1;
+  [perm[a], perm[b]] = [perm[b]!, perm[a]!];
+  return tf.transpose(x, perm);
+}
+
+/**
+ * The matrix product as the frameworks define it: 1-D operands are a vector (a row on the left, a column on the
+ * right, the added axis removed after), batched operands broadcast over leading axes; `tf.matmul`'s
+ * `transpose_a`/`transpose_b` swap the last two axes first.
+ */
+export function matmul(tf: Tf, a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
+  let x = asFloat(tf, a);
+  let y = asFloat(tf, b);
+  if (x.rank === 1 && y.rank === 1) return tf.sum(tf.mul(x, y));
+  const vecLeft = x.rank === 1;
+  const vecRight = y.rank === 1;
+  if (vecLeft) x = tf.expandDims(x, 0);
+  if (vecRight) y = tf.expandDims(y, 1);
+  if (transposeA) x = swapAxes(tf, x, -1, -2);
+  if (transposeB) y = swapAxes(tf, y, -1, -2);
+  if (x.rank > 2 || y.rank > 2) {
+    // tfjs broadcasts batch axes of matMul only between equal ranks: give both the same leading axes.
+    const rank = Math.max(x.rank, y.rank);
+    while (x.rank < rank) x = tf.expandDims(x, 0);
+    while (y.rank < rank) y = tf.expandDims(y, 0);
+  }
+  let out = tf.matMul(x, y);
+  if (vecLeft) out = tf.squeeze(out, [out.rank - 2]);
+  if (vecRight) out = tf.squeeze(out, [out.rank - 1]);
+  return out;
+}

@@ -5,7 +5,8 @@ import { op } from '../args';
 import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor } from '../types';
 import { asFloat } from '../values';
 import {
-  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, gatherOp, normOp, reduceOp, shapeArg, softmaxOp, sumList, unaryOp, whereOp,
+  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
+  softmaxOp, sumList, unaryOp, unstackOp, whereOp,
 } from './builders';
 import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
 import { tfjsMetricsTable } from './tfjsMetrics';
@@ -23,7 +24,7 @@ const chainable: OpTable = {
   argMax: argExtremumOp(['x', 'axis'], 'max'),
   argMin: argExtremumOp(['x', 'axis'], 'min'),
   gather: gatherOp(['x', 'indices', 'axis']),
-  norm: normOp(['x', 'ord', 'axis', 'keepDims']),
+  norm: normOp(['x', 'ord', 'axis', 'keepDims'], 'axes'),
   abs: unaryOp('x', (tf, x) => tf.abs(x)),
   square: unaryOp('x', (tf, x) => tf.square(x)),
   sqrt: unaryOp('x', (tf, x) => tf.sqrt(x)),
@@ -42,6 +43,8 @@ const chainable: OpTable = {
   reciprocal: unaryOp('x', (tf, x) => tf.reciprocal(x)),
   round: unaryOp('x', (tf, x) => tf.round(x)),
   floor: unaryOp('x', (tf, x) => tf.floor(x)),
+  sin: unaryOp('x', (tf, x) => tf.sin(x)),
+  cos: unaryOp('x', (tf, x) => tf.cos(x)),
   softmax: softmaxOp(['logits', 'dim']),
   logSoftmax: softmaxOp(['logits', 'axis'], true),
   leakyRelu: op(['x', 'alpha'], (a) => a.tf.leakyRelu(asFloat(a.tf, a.tensor('x')), a.number('alpha', 0.2))),
@@ -54,7 +57,10 @@ const chainable: OpTable = {
   minimum: binaryOp(['a', 'b'], (tf, a, b) => tf.minimum(a, b)),
   pow: binaryOp(['base', 'exp'], (tf, a, b) => tf.pow(a, b)),
   squaredDifference: binaryOp(['a', 'b'], (tf, a, b) => tf.squaredDifference(a, b)),
-  matMul: binaryOp(['a', 'b'], (tf, a, b) => tf.matMul(a, b)),
+  matMul: matmulOp(['a', 'b'], ['transposeA', 'transposeB']),
+  dot: matmulOp(['t1', 't2']),
+  unstack: unstackOp(['x', 'axis']),
+  tile: op(['x', 'reps'], (a) => a.tf.tile(asFloat(a.tf, a.tensor('x')), shapeArg(a, 'reps'))),
   greater: compareOp(['a', 'b'], '>'),
   greaterEqual: compareOp(['a', 'b'], '>='),
   less: compareOp(['a', 'b'], '<'),
@@ -71,7 +77,7 @@ const chainable: OpTable = {
   zerosLike: unaryOp('x', (tf, x) => tf.zerosLike(x)),
   reshape: op(['x', 'shape'], (a) => a.tf.reshape(a.tensor('x'), shapeArg(a, 'shape'))),
   flatten: unaryOp('x', (tf, x) => tf.reshape(x, [-1])),
-  transpose: op(['x', 'perm'], (a) => a.tf.transpose(a.tensor('x'), a.axis('perm') as number[] | undefined)),
+  transpose: permuteOp(['x', 'perm']),
   expandDims: op(['x', 'axis'], (a) => a.tf.expandDims(a.tensor('x'), a.number('axis', 0))),
   squeeze: op(['x', 'axis'], (a) => {
     const axis = a.axis('axis');
@@ -167,6 +173,10 @@ const factories: OpTable = {
   tensor1d: constantOp(['values', 'dtype']),
   tensor2d: constantOp(['values', 'shape']),
   where: whereOp(['condition', 'a', 'b']),
+  stack: joinOp(['tensors', 'axis'], 'stack'),
+  concat: joinOp(['tensors', 'axis'], 'concat'),
+  eye: eyeOp(['numRows', 'numColumns']),
+  outerProduct: binaryOp(['v1', 'v2'], (tf, a, b) => tf.mul(tf.expandDims(a, 1), tf.expandDims(b, 0))),
   zeros: op(['shape'], (a) => a.tf.zeros(shapeArg(a, 'shape'))),
   ones: op(['shape'], (a) => a.tf.ones(shapeArg(a, 'shape'))),
   fill: op(['shape', 'value'], (a) => a.tf.fill(shapeArg(a, 'shape'), a.number('value'))),

@@ -1,0 +1,197 @@
+// The shape of one sample's prediction, read from what the loss reads, so that the synthetic data and the trial
+// model fit the loss instead of the loss failing on the trainer's data:
+//   - `y_pred[:, 5]`, `y_pred[..., 5]`, `y_true[:, :6]` → at least 6 outputs (highest index + 1, a slice's bound);
+//   - a per-output constant (`torch.tensor([0.5] * 6)`, `tf.constant([1., 2., 3.])`) → exactly its length;
+//   - four index positions (`img[:, :, 1:, :]`) or `x.shape[3]` / `x.size(3)` → images, (N, C, H, W) in PyTorch and
+//     (N, H, W, C) in Keras/TF.js; three (`seq[:, 1:, :]`) → a sequence (N, T, F).
+// The MLP's output is reshaped to it (a reshape is exact and differentiable). Shared by src/trial (the spec's output
+// count) and the trainer (data and reshape).
+import type { Expr, IndexItem, LossModel } from '../../analysis/ir';
+
+export interface SampleShape {
+  /** Per-sample shape of the prediction (and of the targets, one per output): [outputs], [C, H, W], [T, F]. */
+  shape: number[];
+  /** Why, for the panel header; absent when the default shape is kept. */
+  why?: string;
+}
+
+/** Functions whose list argument is a tensor constant (a per-output weight, bound, prior…). */
+const tensorConstructors = /^(torch\.(tensor|as_tensor|Tensor|FloatTensor)|tf\.(constant|convert_to_tensor|tensor1d|tensor)|K\.constant|np\.(array|asarray)|keras\.ops\.convert_to_tensor)$/;
+
+const IMAGE = { pytorch: [3, 6, 6], channelsLast: [6, 6, 3] };
+const SEQUENCE = [8, 2];
+
+interface Reads {
+  /** Highest rank a subscript of y_pred / y_true implies (index positions, or `.shape[k]` + 1). */
+  rank: number;
+  /** Minimum size per axis (axis 1 … rank-1 of the batch tensor), keyed by axis from the start (≥1) or from the end (<0). */
+  minFromStart: Map<number, number>;
+  minLast: number;
+  /** Lengths of per-output constants. */
+  constants: number[];
+  /** Where each finding is written, for the explanation. */
+  evidence: string[];
+}
+
+function isTarget(e: Expr): boolean {
+  return e.kind === 'name' && (e.ref === 'yPred' || e.ref === 'yTrue');
+}
+
+function literalNumber(e: Expr | undefined): number | undefined {
+  if (!e) return undefined;
+  if (e.kind === 'number') return e.value;
+  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'number') return -e.operand.value;
+  return undefined;
+}
+
+/** The static length of a list literal: `[0.5, 1.0]`, `[0.5] * 6`, `6 * [0.5]`, `[a] * n + [b]`. */
+export function staticListLength(e: Expr): number | undefined {
+  if (e.kind === 'tuple') return e.items.length;
+  if (e.kind === 'binary' && e.op === '*') {
+    const [list, n] = e.left.kind === 'number' ? [e.right, e.left] : [e.left, e.right];
+    const len = staticListLength(list);
+    return len !== undefined && n.kind === 'number' && Number.isInteger(n.value) ? len * n.value : undefined;
+  }
+  if (e.kind === 'binary' && e.op === '+') {
+    const a = staticListLength(e.left);
+    const b = staticListLength(e.right);
+    return a !== undefined && b !== undefined ? a + b : undefined;
+  }
+  return undefined;
+}
+
+/** A 1-D list of numbers (not nested): a per-output constant; nested lists and single numbers are not. */
+function flatListLength(e: Expr): number | undefined {
+  const len = staticListLength(e);
+  if (len === undefined || len < 2) return undefined;
+  const first = e.kind === 'tuple' ? e.items[0] : e.kind === 'binary' ? (e.left.kind === 'tuple' ? e.left.items[0] : e.right.kind === 'tuple' ? e.right.items[0] : undefined) : undefined;
+  return first && first.kind === 'tuple' ? undefined : len;
+}
+
+function readSubscript(r: Reads, index: IndexItem[], text: string, line: number): void {
+  const consuming = index.filter((i) => i.kind === 'index' || i.kind === 'slice').length;
+  const ellipsis = index.some((i) => i.kind === 'ellipsis');
+  if (!ellipsis) r.rank = Math.max(r.rank, consuming);
+  let axis = 0;
+  let fromEnd = false;
+  for (const it of index) {
+    if (it.kind === 'ellipsis') {
+      fromEnd = true;
+      axis = -(index.slice(index.indexOf(it) + 1).filter((i) => i.kind === 'index' || i.kind === 'slice').length);
+      continue;
+    }
+    if (it.kind === 'newaxis') continue;
+    const need = it.kind === 'index' ? neededByIndex(literalNumber(it.value)) : neededBySlice(literalNumber(it.start), literalNumber(it.stop));
+    if (need !== undefined && (fromEnd || axis > 0)) {
+      record(r, fromEnd ? axis : axis, need);
+      r.evidence.push(`\`${text}\` (line ${line})`);
+    }
+    axis += 1;
+  }
+}
+
+const neededByIndex = (i: number | undefined) => (i === undefined ? undefined : i >= 0 ? i + 1 : -i);
+function neededBySlice(start: number | undefined, stop: number | undefined): number | undefined {
+  const a = start === undefined ? 0 : start >= 0 ? start + 1 : -start;
+  const b = stop === undefined ? 0 : stop >= 0 ? stop : -stop + 1;
+  const n = Math.max(a, b);
+  return n > 0 ? n : undefined;
+}
+
+function record(r: Reads, axis: number, need: number): void {
+  if (axis === -1) r.minLast = Math.max(r.minLast, need);
+  else if (axis > 0) r.minFromStart.set(axis, Math.max(r.minFromStart.get(axis) ?? 0, need));
+}
+
+function walk(r: Reads, e: Expr): void {
+  const line = e.range.startLine + 1;
+  switch (e.kind) {
+    case 'subscript':
+      if (isTarget(e.object)) readSubscript(r, e.index, e.text, line);
+      // `y_pred.shape[3]`, `y_pred.size()[3]`
+      else if (e.object.kind === 'attr' && e.object.name === 'shape' && isTarget(e.object.object)) shapeIndex(r, literalNumber(indexValue(e.index)));
+      walk(r, e.object);
+      for (const it of e.index) for (const x of indexExprs(it)) walk(r, x);
+      return;
+    case 'call':
+      if (tensorConstructors.test(e.callee) && e.args[0]) {
+        const n = flatListLength(e.args[0]);
+        if (n !== undefined) {
+          r.constants.push(n);
+          r.evidence.push(`a constant of ${n} values (line ${line})`);
+        }
+      }
+      for (const a of [...e.args, ...Object.values(e.kwargs)]) walk(r, a);
+      return;
+    case 'method':
+      if (e.method === 'size' && isTarget(e.object)) shapeIndex(r, literalNumber(e.args[0]));
+      walk(r, e.object);
+      for (const a of [...e.args, ...Object.values(e.kwargs)]) walk(r, a);
+      return;
+    case 'attr':
+      walk(r, e.object);
+      return;
+    case 'unary':
+      walk(r, e.operand);
+      return;
+    case 'binary':
+      walk(r, e.left);
+      walk(r, e.right);
+      return;
+    case 'conditional':
+      for (const x of [e.test, e.then, e.else]) walk(r, x);
+      return;
+    case 'tuple':
+      for (const x of e.items) walk(r, x);
+      return;
+    case 'overWeights':
+      walk(r, e.body);
+      return;
+    default:
+      return;
+  }
+}
+
+function shapeIndex(r: Reads, k: number | undefined): void {
+  if (k !== undefined && k >= 0) r.rank = Math.max(r.rank, k + 1);
+}
+
+function indexValue(index: IndexItem[]): Expr | undefined {
+  const [it] = index;
+  return index.length === 1 && it?.kind === 'index' ? it.value : undefined;
+}
+
+function indexExprs(it: IndexItem): Expr[] {
+  if (it.kind === 'index') return [it.value];
+  if (it.kind === 'slice') return [it.start, it.stop, it.step].filter((x): x is Expr => x !== undefined);
+  return [];
+}
+
+/** The per-sample prediction shape for `loss`, given the output count the task would use by default. */
+export function lossSampleShape(loss: LossModel, defaultOutputs: number): SampleShape {
+  const r: Reads = { rank: 2, minFromStart: new Map(), minLast: 0, constants: [], evidence: [] };
+  walk(r, loss.body);
+  for (const t of loss.terms) walk(r, t.expr);
+  const rank = Math.min(r.rank, 4);
+  const channelsLast = loss.framework !== 'pytorch';
+  const base = rank === 4 ? (channelsLast ? IMAGE.channelsLast : IMAGE.pytorch) : rank === 3 ? SEQUENCE : [defaultOutputs];
+  const shape = [...base];
+  for (const [axis, need] of r.minFromStart) if (axis <= shape.length) shape[axis - 1] = Math.max(shape[axis - 1]!, need);
+  shape[shape.length - 1] = Math.max(shape[shape.length - 1]!, r.minLast);
+  const constant = r.constants.length > 0 ? Math.max(...r.constants) : undefined;
+  // A per-output constant broadcasts against the last axis only when the lengths are equal.
+  if (constant !== undefined && constant >= (rank === 2 ? (r.minFromStart.get(1) ?? 0) : r.minLast)) shape[shape.length - 1] = constant;
+  const why = explain(rank, channelsLast, shape, r.evidence);
+  return why ? { shape, why } : { shape };
+}
+
+function explain(rank: number, channelsLast: boolean, shape: number[], evidence: string[]): string | undefined {
+  const unique = [...new Set(evidence)].slice(0, 3);
+  const reads = unique.length > 0 ? `the loss reads ${unique.join(', ')}` : '';
+  const reshaped = (what: string, axes: string) => `${what} = (N, ${shape.join(', ')}), the MLP's output reshaped, because the loss indexes ${axes}${reads ? `; ${reads}` : ''}`;
+  if (rank === 4) return reshaped(`images (N, ${channelsLast ? 'H, W, C' : 'C, H, W'})`, 'four axes');
+  if (rank === 3) return reshaped('sequences (N, T, F)', 'three axes');
+  return reads ? `${shape[0]} outputs because ${reads}` : undefined;
+}
+
+export const shapeSize = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

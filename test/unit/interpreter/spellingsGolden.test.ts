@@ -1,0 +1,184 @@
+// The same ops in Keras/TF, Keras 3 and TF.js spellings, on the inputs of the PyTorch golden cases
+// (test/golden/torch-ops.json, computed by torch): each spelling must give torch's numbers.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Expr, Framework } from '../../../src/analysis/ir';
+import { evaluateExpr } from '../../../src/trainer/interpreter';
+import { assertTorchOutput, caseInputs, torchGolden as golden } from './golden';
+import { attr, bool, call, literal, lossModel, method, name, num, str, tuple, yp, yt } from './ir';
+import { cpu, tf } from './tf';
+
+const z = name('z');
+const ints = (...xs: number[]) => literal(xs);
+const inf = attr(name('math', 'global'), 'inf');
+
+type Spelling = [Framework, string, Expr];
+const k = (text: string, e: Expr): Spelling => ['keras', text, e];
+const j = (text: string, e: Expr): Spelling => ['tfjs', text, e];
+
+/** torch golden case → its spellings elsewhere. */
+const spellings: Record<string, Spelling[]> = {
+  'torch.unsqueeze dim 1': [
+    k('tf.expand_dims(y, 1)', call('tf.expand_dims', [yp, num(1)])),
+    k('K.expand_dims(y, axis=1)', call('K.expand_dims', [yp], { axis: num(1) })),
+    k('keras.ops.expand_dims(y, 1)', call('keras.ops.expand_dims', [yp, num(1)])),
+    j('tf.expandDims(y, 1)', call('tf.expandDims', [yp, num(1)])),
+    j('y.expandDims(1)', method(yp, 'expandDims', [num(1)])),
+  ],
+  '.unsqueeze -1': [k('K.expand_dims(y)', call('K.expand_dims', [yp])), j('y.expandDims(-1)', method(yp, 'expandDims', [num(-1)]))],
+  'torch.transpose 1 2': [
+    k('tf.transpose(y, perm=[0, 2, 1])', call('tf.transpose', [yp], { perm: ints(0, 2, 1) })),
+    k('K.permute_dimensions(y, (0, 2, 1))', call('K.permute_dimensions', [yp, ints(0, 2, 1)])),
+    k('keras.ops.transpose(y, (0, 2, 1))', call('keras.ops.transpose', [yp, ints(0, 2, 1)])),
+    k('tf.linalg.matrix_transpose(y)', call('tf.linalg.matrix_transpose', [yp])),
+    j('tf.transpose(y, [0, 2, 1])', call('tf.transpose', [yp, ints(0, 2, 1)])),
+  ],
+  'torch.t': [
+    k('tf.transpose(y)', call('tf.transpose', [yp])),
+    k('K.transpose(y)', call('K.transpose', [yp])),
+    k('y.T', attr(yp, 'T')),
+    j('y.transpose()', method(yp, 'transpose')),
+  ],
+  'torch.permute (2, 0, 1)': [k('tf.transpose(y, [2, 0, 1])', call('tf.transpose', [yp, ints(2, 0, 1)])), j('tf.transpose(y, [2, 0, 1])', call('tf.transpose', [yp, ints(2, 0, 1)]))],
+  'torch.stack dim 1': [
+    k('tf.stack([p, t], axis=1)', call('tf.stack', [tuple(yp, yt)], { axis: num(1) })),
+    k('K.stack([p, t], axis=1)', call('K.stack', [tuple(yp, yt)], { axis: num(1) })),
+    k('keras.ops.stack([p, t], axis=1)', call('keras.ops.stack', [tuple(yp, yt)], { axis: num(1) })),
+    j('tf.stack([p, t], 1)', call('tf.stack', [tuple(yp, yt), num(1)])),
+  ],
+  'torch.unbind dim 1': [
+    k('tf.unstack(y, axis=1)', call('tf.unstack', [yp], { axis: num(1) })),
+    k('keras.ops.unstack(y, axis=1)', call('keras.ops.unstack', [yp], { axis: num(1) })),
+    j('tf.unstack(y, 1)', call('tf.unstack', [yp, num(1)])),
+    j('y.unstack(1)', method(yp, 'unstack', [num(1)])),
+  ],
+  '.unbind': [k('tf.unstack(y)', call('tf.unstack', [yp]))],
+  'torch.index_select dim 1': [
+    k('tf.gather(y, idx, axis=1)', call('tf.gather', [yp, yt], { axis: num(1) })),
+    k('keras.ops.take(y, idx, axis=1)', call('keras.ops.take', [yp, yt], { axis: num(1) })),
+    j('tf.gather(y, idx, 1)', call('tf.gather', [yp, yt, num(1)])),
+  ],
+  'torch.index_select dim 0': [k('K.gather(y, idx)', call('K.gather', [yp, yt])), k('tf.gather(y, idx)', call('tf.gather', [yp, yt]))],
+  'torch.clamp tensor bounds': [
+    k('tf.clip_by_value(y, -0.5, 0.75)', call('tf.clip_by_value', [yp, num(-0.5), num(0.75)])),
+    k('K.clip(y, -0.5, 0.75)', call('K.clip', [yp, num(-0.5), num(0.75)])),
+    k('keras.ops.clip(y, -0.5, 0.75)', call('keras.ops.clip', [yp, num(-0.5), num(0.75)])),
+    j('tf.clipByValue(y, -0.5, 0.75)', call('tf.clipByValue', [yp, num(-0.5), num(0.75)])),
+  ],
+  'torch.where': [
+    k('tf.where(c, p, t)', call('tf.where', [z, yp, yt])),
+    k('K.switch(c, p, t)', call('K.switch', [z, yp, yt])),
+    k('keras.ops.where(c, p, t)', call('keras.ops.where', [z, yp, yt])),
+    j('tf.where(c, p, t)', call('tf.where', [z, yp, yt])),
+  ],
+  'torch.where broadcast': [k('tf.where(c, p, t)', call('tf.where', [z, yp, yt])), j('tf.where(c, p, t)', call('tf.where', [z, yp, yt]))],
+  'torch.maximum broadcast row': [
+    k('tf.maximum(p, t)', call('tf.maximum', [yp, yt])),
+    k('K.maximum(p, t)', call('K.maximum', [yp, yt])),
+    k('keras.ops.maximum(p, t)', call('keras.ops.maximum', [yp, yt])),
+    j('tf.maximum(p, t)', call('tf.maximum', [yp, yt])),
+    j('p.maximum(t)', method(yp, 'maximum', [yt])),
+  ],
+  'torch.minimum broadcast column': [
+    k('tf.minimum(p, t)', call('tf.minimum', [yp, yt])),
+    k('K.minimum(p, t)', call('K.minimum', [yp, yt])),
+    j('tf.minimum(p, t)', call('tf.minimum', [yp, yt])),
+  ],
+  'torch.logsumexp dim 1 keepdim': [
+    k('tf.reduce_logsumexp(y, axis=1, keepdims=True)', call('tf.reduce_logsumexp', [yp], { axis: num(1), keepdims: bool(true) })),
+    k('K.logsumexp(y, axis=1, keepdims=True)', call('K.logsumexp', [yp], { axis: num(1), keepdims: bool(true) })),
+    k('keras.ops.logsumexp(y, axis=1, keepdims=True)', call('keras.ops.logsumexp', [yp], { axis: num(1), keepdims: bool(true) })),
+    j('tf.logSumExp(y, 1, true)', call('tf.logSumExp', [yp, num(1), bool(true)])),
+  ],
+  'torch.logsumexp dims (0, 1)': [k('tf.reduce_logsumexp(y)', call('tf.reduce_logsumexp', [yp])), j('y.logSumExp()', method(yp, 'logSumExp'))],
+  'torch.norm fro': [
+    k("tf.norm(y, ord='fro', axis=[0, 1])", call('tf.norm', [yp], { ord: str('fro'), axis: ints(0, 1) })),
+    k('tf.norm(y)', call('tf.norm', [yp])),
+    k('keras.ops.norm(y)', call('keras.ops.norm', [yp])),
+    j('tf.norm(y)', call('tf.norm', [yp])),
+    j("y.norm('fro', [0, 1])", method(yp, 'norm', [str('fro'), ints(0, 1)])),
+  ],
+  'torch.norm p2 dim 1': [
+    k('tf.norm(y, axis=1)', call('tf.norm', [yp], { axis: num(1) })),
+    k('tf.linalg.norm(y, axis=1)', call('tf.linalg.norm', [yp], { axis: num(1) })),
+    k('keras.ops.norm(y, axis=1)', call('keras.ops.norm', [yp], { axis: num(1) })),
+    j("tf.norm(y, 'euclidean', 1)", call('tf.norm', [yp, str('euclidean'), num(1)])),
+  ],
+  'torch.norm p1 dim 0 keepdim': [
+    k('tf.norm(y, ord=1, axis=0, keepdims=True)', call('tf.norm', [yp], { ord: num(1), axis: num(0), keepdims: bool(true) })),
+    j('tf.norm(y, 1, 0, true)', call('tf.norm', [yp, num(1), num(0), bool(true)])),
+  ],
+  'torch.linalg.norm matrix ord 1': [
+    k('tf.norm(y, ord=1, axis=[0, 1])', call('tf.norm', [yp], { ord: num(1), axis: ints(0, 1) })),
+    k('keras.ops.norm(y, ord=1)', call('keras.ops.norm', [yp], { ord: num(1) })),
+    j('tf.norm(y, 1, [0, 1])', call('tf.norm', [yp, num(1), ints(0, 1)])),
+  ],
+  'torch.linalg.norm matrix ord inf': [
+    k('tf.norm(y, ord=np.inf, axis=[0, 1])', call('tf.norm', [yp], { ord: inf, axis: ints(0, 1) })),
+    j('tf.norm(y, Infinity, [0, 1])', call('tf.norm', [yp, num(Number.POSITIVE_INFINITY), ints(0, 1)])),
+  ],
+  'torch.matmul': [
+    k('tf.matmul(a, b)', call('tf.matmul', [yp, yt])),
+    k('tf.linalg.matmul(a, b)', call('tf.linalg.matmul', [yp, yt])),
+    k('K.dot(a, b)', call('K.dot', [yp, yt])),
+    k('keras.ops.matmul(a, b)', call('keras.ops.matmul', [yp, yt])),
+    k('tf.tensordot(a, b, axes=1)', call('tf.tensordot', [yp, yt], { axes: num(1) })),
+    j('tf.matMul(a, b)', call('tf.matMul', [yp, yt])),
+    j('a.matMul(b)', method(yp, 'matMul', [yt])),
+    j('tf.dot(a, b)', call('tf.dot', [yp, yt])),
+  ],
+  'torch.matmul W.T W': [
+    k('tf.matmul(w, w, transpose_a=True)', call('tf.matmul', [yt, yt], { transpose_a: bool(true) })),
+    j('tf.matMul(w, w, true, false)', call('tf.matMul', [yt, yt, bool(true), bool(false)])),
+  ],
+  'torch.matmul batched': [k('tf.matmul(a, b)', call('tf.matmul', [yp, yt])), j('tf.matMul(a, b)', call('tf.matMul', [yp, yt]))],
+  'torch.matmul matrix vector': [k('keras.ops.matmul(a, v)', call('keras.ops.matmul', [yp, yt]))],
+  'torch.eye 3': [
+    k('tf.eye(3)', call('tf.eye', [num(3)])),
+    k('tf.linalg.eye(3)', call('tf.linalg.eye', [num(3)])),
+    k('K.eye(3)', call('K.eye', [num(3)])),
+    k('keras.ops.eye(3)', call('keras.ops.eye', [num(3)])),
+    j('tf.eye(3)', call('tf.eye', [num(3)])),
+  ],
+  'torch.eye 3 4': [k('tf.eye(3, num_columns=4)', call('tf.eye', [num(3)], { num_columns: num(4) })), j('tf.eye(3, 4)', call('tf.eye', [num(3), num(4)]))],
+  'torch.trace': [k('tf.linalg.trace(m)', call('tf.linalg.trace', [yp])), k('keras.ops.trace(m)', call('keras.ops.trace', [yp]))],
+  'torch.diag of a matrix': [k('tf.linalg.diag_part(m)', call('tf.linalg.diag_part', [yp]))],
+  'torch.diag of a vector': [k('tf.linalg.diag(v)', call('tf.linalg.diag', [yp]))],
+  'torch.diagonal': [k('keras.ops.diagonal(m)', call('keras.ops.diagonal', [yp])), k('tf.linalg.diag_part(m)', call('tf.linalg.diag_part', [yp]))],
+  'torch.outer': [j('tf.outerProduct(a, b)', call('tf.outerProduct', [yp, yt]))],
+  'torch.dot': [k('tf.tensordot(a, b, 1)', call('tf.tensordot', [yp, yt, num(1)])), j('tf.dot(a, b)', call('tf.dot', [yp, yt]))],
+  'torch.sin': [k('tf.sin(y)', call('tf.sin', [yp])), k('tf.math.sin(y)', call('tf.math.sin', [yp])), j('y.sin()', method(yp, 'sin'))],
+  'torch.cos': [k('K.cos(y)', call('K.cos', [yp])), k('keras.ops.cos(y)', call('keras.ops.cos', [yp])), j('tf.cos(y)', call('tf.cos', [yp]))],
+  '.repeat 2 1': [
+    k('tf.tile(y, [2, 1])', call('tf.tile', [yp, ints(2, 1)])),
+    k('keras.ops.tile(y, (2, 1))', call('keras.ops.tile', [yp, ints(2, 1)])),
+    j('tf.tile(y, [2, 1])', call('tf.tile', [yp, ints(2, 1)])),
+  ],
+  'torch.cat dim 1': [
+    k('tf.concat([p, t], axis=1)', call('tf.concat', [tuple(yp, yt)], { axis: num(1) })),
+    k('K.concatenate([p, t])', call('K.concatenate', [tuple(yp, yt)])),
+    k('keras.ops.concatenate([p, t], axis=1)', call('keras.ops.concatenate', [tuple(yp, yt)], { axis: num(1) })),
+    j('tf.concat([p, t], 1)', call('tf.concat', [tuple(yp, yt), num(1)])),
+  ],
+};
+
+describe('Keras/TF and TF.js spellings match torch (golden values)', () => {
+  before(cpu);
+
+  it('every spelled case is a golden case', () => {
+    const names = new Set(golden.cases.map((c) => c.name));
+    for (const n of Object.keys(spellings)) assert.ok(names.has(n), n);
+  });
+
+  for (const [caseName, list] of Object.entries(spellings)) {
+    const c = golden.cases.find((g) => g.name === caseName);
+    if (!c) continue;
+    for (const [framework, text, expr] of list) {
+      it(`${framework}: ${text} = ${caseName}`, () => {
+        const input = caseInputs(c);
+        assertTorchOutput(evaluateExpr(tf, lossModel(framework, [{ expr }]), expr, input.yTrue, input.yPred, input.bindings), c, text);
+        input.dispose();
+      });
+    }
+  }
+});
