@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<void> {
   await initParsers();
   const fixtures = listFixtures().filter((f) => filters.length === 0 || filters.some((s) => f.file.includes(s)));
   const old = readKnownGaps();
-  const results = await mapLimit(fixtures, 2, async (fixture) => {
+  const results = await mapLimit(fixtures, 1, async (fixture) => {
     const measured: Measurement = measureStatic(fixture);
     if (withTraining) Object.assign(measured, measureTraining(fixture, await train(fixture)));
     return { fixture, measured };

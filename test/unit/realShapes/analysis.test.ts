@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { initParsers } from '../../../src/analysis/index';
-import { ASPECTS, type Fixture, type Measurement, figure, listFixtures, measureStatic, ratchet, readKnownGaps } from './corpus';
+import { ASPECTS, type Fixture, type Measurement, falseAlarmsPerRule, figure, listFixtures, measureStatic, ratchet, readKnownGaps } from './corpus';
 
 const fixtures = listFixtures();
 const gaps = readKnownGaps();
@@ -49,9 +49,12 @@ describe('real-shapes corpus: discovery, split and check', () => {
   test('figures', () => {
     const line = (label: string, rs: typeof results) =>
       `${label}: shapes recognised ${figure(rs, 'loss')}, split and λ right ${figure(rs, 'split')}, findings as expected ${figure(rs, 'findings')}`;
-    console.log(`real-shapes ${line('all', results)}`);
+    console.log(`real-shapes ${line('all', results)}; false alarms per rule: ${falseAlarmsPerRule(fixtures)}`);
     const held = results.filter((r) => r.fixture.expect.heldOut);
-    if (held.length > 0) console.log(`real-shapes ${line('held-out', held)}`);
+    if (held.length > 0) {
+      const heldSet = held.map((r) => r.fixture);
+      console.log(`real-shapes ${line('held-out', held)}; false alarms per rule: ${falseAlarmsPerRule(heldSet)}`);
+    }
     assert.equal(results.length, fixtures.length);
   });
 });

@@ -407,6 +407,20 @@ export function ratchet(fx: Fixture, measured: Measurement, gaps: KnownGaps): st
   return problems;
 }
 
+/**
+ * False alarms per rule: for each code `loss-lab check` reported where the fixture does not expect it, on how many
+ * of the fixtures (the issue's bar: no check wrong on more than 1 in 10).
+ */
+export function falseAlarmsPerRule(fixtures: readonly Fixture[]): string {
+  const counts = new Map<string, number>();
+  for (const fx of fixtures) {
+    const wanted = fx.expect.findings.flatMap(alternatives);
+    for (const code of checkReading(fx).codes) if (!wanted.includes(code)) counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  const parts = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}/${fixtures.length}`);
+  return parts.length > 0 ? parts.join(', ') : `none of ${fixtures.length}`;
+}
+
 /** `N/M` of the fixtures measured on `aspect` that meet it. */
 export function figure(results: { measured: Measurement }[], aspect: Aspect): string {
   const applicable = results.filter((r) => aspect in r.measured);
