@@ -170,6 +170,7 @@ function checkSource(file: string, language: SourceLanguage, source: string, pat
  * must not start a line of its own (a forged `::error` GitHub Actions command) or drive the terminal.
  */
 export function plain(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     const code = c.charCodeAt(0);
