@@ -16,6 +16,7 @@ export interface LossLabConfig {
     optimizer: 'adam' | 'sgd' | 'rmsprop';
     learningRate: number;
     dataset: string;
+    maxDatasetMB: number;
     seed: number;
     backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
     tfjsNodePath: string;
@@ -42,6 +43,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLabConfig {
       optimizer: c.get('training.optimizer', 'adam'),
       learningRate: c.get('training.learningRate', 0.01),
       dataset: c.get('training.dataset', ''),
+      maxDatasetMB: c.get('training.maxDatasetMB', 200),
       seed: c.get('training.seed', 42),
       backend: c.get('training.backend', 'auto'),
       tfjsNodePath: c.get('training.tfjsNodePath', ''),
