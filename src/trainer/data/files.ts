@@ -1,6 +1,6 @@
 // Reads a user dataset from a CSV, JSON or .npy file, with a clear error for a missing file, a file over the size
 // limit, a wrong shape or a non-numeric cell (file, row, column). `readDatasetFile` (the trainer's) reads in chunks
-// and yields between them, so stop, SIGTERM and a dead parent are seen while a large file loads.
+// (256 KB) and yields between them, so stop, SIGTERM and a dead parent are seen while a large file loads.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -26,7 +26,7 @@ export class DatasetLoadStopped extends Error {
 }
 
 /** Bytes read between two yields to the event loop. */
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 256 * 1024;
 
 /** The size check, before a byte is read. */
 function checkSize(path: string, spec: FileSpec): void {

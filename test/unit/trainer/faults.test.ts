@@ -177,7 +177,7 @@ describe('stops, signals and dead parents', () => {
     spec = specFor(await lossFrom('test/fixtures/seed/example1_sum_to_one.py'), { dataset: { kind: 'file', path: bigCsv, featureColumns: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] }, steps: 1_000_000 });
   });
 
-  test('stop during a load ends the trainer within 2 s, saying nothing was trained', async () => {
+  test('stop during a load ends the trainer within 3 s, saying nothing was trained', async () => {
     const messages: TrainerToHost[] = [];
     const session = startTrainer(spec, { trainerPath: trainerSource, onMessage: (m) => messages.push(m) });
     await waitForMessage(messages, (m) => m.type === 'log' && m.message.startsWith('reading the dataset'));
@@ -186,7 +186,8 @@ describe('stops, signals and dead parents', () => {
     session.stop();
     const exit = await session.exited;
     const took = performance.now() - asked;
-    assert.ok(took < 2000, `exited ${took.toFixed(0)} ms after stop`);
+    // seen between two 256 KB chunks; 3 s leaves room for a machine shared by many (idle: well under 1 s)
+    assert.ok(took < 3000, `exited ${took.toFixed(0)} ms after stop`);
     assert.equal(exit.code, 0);
     assert.ok(!messages.some((m) => m.type === 'started'), 'the load was cut short');
     assert.ok(messages.some((m) => m.type === 'log' && /stopped while the dataset was loading/.test(m.message)), JSON.stringify(messages));
