@@ -2,7 +2,10 @@
 // Everything here is plain TypeScript (no `vscode`), used by the editor service, the CLI and the tests.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { detectFramework } from './framework';
-import type { FileAnalysis, LossModel, NoValueLoss, ParseProblem, SourceLanguage } from './ir';
+import { clipTextsIn } from './exprText';
+import type { FileAnalysis, LossModel, NoValueLoss, NotAnalysed, ParseProblem, SourceLanguage } from './ir';
+import { notTextReason } from './parsing/binary';
+import { type Deadline, ParseTimeout, deadlineIn, parseBefore, parseBudgetMs } from './parsing/deadline';
 import { type Grammar, createParser, parsersReady, sharedParser } from './parsing/parsers';
 import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
@@ -13,6 +16,12 @@ import { analyzeScriptTree } from './tsjs/index';
 
 export { initParsers } from './parsing/parsers';
 export { chooseLoss, qualifiedName, type ChooseOptions, type ChooseResult, type LossChoice } from './choose';
+export { PARSE_BASE_MS, parseBudgetMs } from './parsing/deadline';
+
+/** How long parses may take: the base of the budget (ms), which grows with the text's length (parseBudgetMs). */
+export interface ParseLimits {
+  parseBaseMs?: number;
+}
 
 /** tree-sitter's edit shape; indices and columns in UTF-16 code units (what web-tree-sitter uses for JS strings). */
 export interface TextEditDelta {
@@ -61,20 +70,22 @@ interface Caches {
   usages: UsageCache;
 }
 
-function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, caches?: Caches): FileAnalysis {
+function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, deadline: Deadline, caches?: Caches): FileAnalysis {
   const framework = detectFramework(source, language);
   const problems: ParseProblem[] = syntaxErrorsOf(tree);
   let models: LossModel[] = [];
   const noValue: NoValueLoss[] = [];
   let recovered: Tree[] = [];
   try {
-    recovered = recoverDefinitions(source, language, tree, parser);
+    recovered = recoverDefinitions(source, language, tree, (range) => parseBefore(parser, source, deadline, null, [range]));
     const extra = recovered.map((t) => t.rootNode);
     models =
       language === 'python'
         ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages, noValue })
         : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache: caches?.definitions });
+    clipTextsIn(models);
   } catch (err) {
+    if (err instanceof ParseTimeout) return notAnalysed(language, 'timeout', err.message);
     problems.push({ range: fileStart, message: `Loss Lab could not analyse this file: ${describe(err)}` });
   } finally {
     for (const t of recovered) t.delete();
@@ -90,16 +101,33 @@ function notReady(language: SourceLanguage, err?: unknown): FileAnalysis {
   return { language, models: [], syntaxErrors: [{ range: fileStart, message: `Loss Lab could not parse this file: ${why}` }] };
 }
 
-/** Parses and analyses one source text. Synchronous once `initParsers` has resolved; never throws. */
-export function analyzeSource(source: string, language: SourceLanguage, fileName?: string): FileAnalysis {
+/** A file that was not analysed at all: no models, and why (the caller keeps its last good analysis). */
+function notAnalysed(language: SourceLanguage, reason: NotAnalysed['reason'], message: string): FileAnalysis {
+  return { language, models: [], syntaxErrors: [], notAnalysed: { reason, message } };
+}
+
+/** A binary file is not parsed (see parsing/binary.ts). */
+function binaryFile(language: SourceLanguage, source: string): FileAnalysis | undefined {
+  const why = notTextReason(source);
+  return why ? notAnalysed(language, 'binary', `not analysed: it is not text (${why})`) : undefined;
+}
+
+/**
+ * Parses and analyses one source text. Synchronous once `initParsers` has resolved; never throws. Every parse ends
+ * by its deadline (`limits`): past it the result says "not analysed: the parser gave up after N ms".
+ */
+export function analyzeSource(source: string, language: SourceLanguage, fileName?: string, limits: ParseLimits = {}): FileAnalysis {
   if (!parsersReady()) return notReady(language);
+  const binary = binaryFile(language, source);
+  if (binary) return binary;
   let tree: Tree | null = null;
   try {
     const parser = sharedParser(grammarFor(language, source, fileName));
-    tree = parser.parse(source);
-    if (!tree) return notReady(language, new Error('the parser returned no tree'));
-    return analyzeTree(tree, source, language, parser);
+    const deadline = deadlineIn(parseBudgetMs(source.length, limits.parseBaseMs));
+    tree = parseBefore(parser, source, deadline);
+    return analyzeTree(tree, source, language, parser, deadline);
   } catch (err) {
+    if (err instanceof ParseTimeout) return notAnalysed(language, 'timeout', err.message);
     return notReady(language, err);
   } finally {
     tree?.delete();
@@ -120,11 +148,16 @@ export class DocumentAnalyzer {
 
   constructor(
     readonly language: SourceLanguage,
-    private readonly options: { fileName?: string; tsx?: boolean } = {},
+    private readonly options: { fileName?: string; tsx?: boolean } & ParseLimits = {},
   ) {}
 
   update(text: string, edits?: TextEditDelta[]): FileAnalysis {
     if (!parsersReady()) return notReady(this.language);
+    const binary = binaryFile(this.language, text);
+    if (binary) {
+      this.forgetTree();
+      return binary;
+    }
     try {
       const grammar = grammarFor(this.language, text, this.options.fileName, this.options.tsx);
       if (grammar !== this.grammar) {
@@ -138,16 +171,21 @@ export class DocumentAnalyzer {
       const parser = this.parser as ReturnType<typeof createParser>;
       const old = edits && edits.length > 0 ? this.tree : undefined;
       if (old) for (const e of edits ?? []) old.edit(e);
-      const tree = parser.parse(text, old ?? null);
-      if (!tree) return notReady(this.language, new Error('the parser returned no tree'));
+      const deadline = deadlineIn(parseBudgetMs(text.length, this.options.parseBaseMs));
+      const tree = parseBefore(parser, text, deadline, old);
       this.tree?.delete();
       this.tree = tree;
-      return analyzeTree(tree, text, this.language, parser, this.caches);
+      return analyzeTree(tree, text, this.language, parser, deadline, this.caches);
     } catch (err) {
-      this.tree?.delete();
-      this.tree = undefined; // the next update parses from scratch
+      this.forgetTree(); // the next update parses from scratch
+      if (err instanceof ParseTimeout) return notAnalysed(this.language, 'timeout', err.message);
       return notReady(this.language, err);
     }
+  }
+
+  private forgetTree(): void {
+    this.tree?.delete();
+    this.tree = undefined;
   }
 
   /** How many top-level definitions the last update analysed again (the others were reused unchanged). */

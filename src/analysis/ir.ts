@@ -27,7 +27,10 @@ export type IndexItem =
 /**
  * An expression after local assignments are inlined (`p = ...; return ce + lam * p` gives the tree of
  * `ce + lam * (...)`), so each node's `range` is where that piece of code is written, which may be on an earlier
- * line than the `return`. `text` is the source text of the node (as written, before inlining).
+ * line than the `return`. `text` is the source text of the node (as written, before inlining), cut to
+ * EXPR_TEXT_MAX (160) characters by `clipExprText` (src/analysis/exprText.ts) (ending in `…`): each level of a deeply nested expression used to copy its whole
+ * subexpression, so a 16 KB line made a 37 MB spec. It is for messages and labels; code that needs the exact text
+ * slices the document at `range` (fixes do, through SourceText).
  *
  * Callees are canonical dotted names, with the file's import aliases resolved:
  *   Python: `tensorflow` → `tf`, `tensorflow.keras.backend` → `K`, `torch.nn.functional` → `F`, `torch`, `numpy` → `np`,
@@ -280,8 +283,20 @@ export interface NoValueLoss {
   nameRange: SourceRange;
 }
 
+/**
+ * Why a whole file was not analysed (then `models` is empty and the caller keeps its last good analysis):
+ *   { reason: 'timeout', message: 'not analysed: the parser gave up after 750 ms' }
+ *   { reason: 'binary', message: 'not analysed: it is not text (NUL bytes)' }
+ */
+export interface NotAnalysed {
+  reason: 'timeout' | 'binary';
+  message: string;
+}
+
 export interface FileAnalysis {
   language: SourceLanguage;
+  /** Set when the file was not analysed at all (a parse past its deadline, a binary file). */
+  notAnalysed?: NotAnalysed;
   /** Detected from imports; undefined when the file imports no known framework. */
   framework?: Framework;
   models: LossModel[];

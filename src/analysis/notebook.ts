@@ -19,6 +19,8 @@ export const OTHER_KERNEL = 'a notebook whose kernel is not Python, TypeScript o
 /** The kernels Loss Lab can read; another kernel's cells (R, Julia) are not analysed. */
 const kernelLanguages: Readonly<Record<string, SourceLanguage>> = { python: 'python', typescript: 'typescript', javascript: 'javascript' };
 
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 export function notebookCells(json: string): NotebookRead {
   let nb: unknown;
   try {
@@ -29,11 +31,13 @@ export function notebookCells(json: string): NotebookRead {
   const cells = (nb as { cells?: unknown })?.cells;
   if (!Array.isArray(cells)) return { ok: false, message: 'not a notebook: no "cells" list (nbformat 4)' };
   const meta = (nb as { metadata?: { language_info?: { name?: unknown }; kernelspec?: { language?: unknown } } }).metadata;
-  const name = String(meta?.language_info?.name ?? meta?.kernelspec?.language ?? 'python').toLowerCase();
+  // Only strings are read: a crafted notebook may put anything where a string belongs (`{"toString": 1}`), and
+  // String() or join() of such an object throws.
+  const name = (text(meta?.language_info?.name) ?? text(meta?.kernelspec?.language) ?? 'python').toLowerCase();
   const code: NotebookCell[] = [];
   cells.forEach((cell: { cell_type?: unknown; source?: unknown }, i) => {
     if (cell?.cell_type !== 'code') return;
-    const source = Array.isArray(cell.source) ? cell.source.join('') : typeof cell.source === 'string' ? cell.source : '';
+    const source = Array.isArray(cell.source) ? cell.source.map((line) => text(line) ?? '').join('') : (text(cell.source) ?? '');
     code.push({ number: i + 1, source });
   });
   return { ok: true, language: Object.hasOwn(kernelLanguages, name) ? kernelLanguages[name] : undefined, cells: code };

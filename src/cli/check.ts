@@ -114,6 +114,10 @@ export interface FileReport {
   skipped?: string;
   /** The loss a command would train in this file (or cell), why, and the others (src/analysis/choose.ts). */
   chosen?: ChosenLoss;
+  /** The file (or cell) was read but not analysed: a parse past its deadline, a binary file. Not blocking. */
+  notAnalysed?: string;
+  /** Checking the file failed (a Loss Lab bug or a file crafted to break it): said, the run goes on, exit 1. */
+  failed?: string;
 }
 
 export interface ChosenLoss {
@@ -147,8 +151,20 @@ export function checkFile(path: string, maxSize: number, severity: CheckOptions[
   return cells.length > 0 ? cells : [{ ...empty, language: nb.language }];
 }
 
+/** checkFile that never throws: a file that breaks the checker is reported ("could not check FILE: …"), the run goes on. */
+export function checkFileSafely(path: string, maxSize: number, severity: CheckOptions['severity'] = {}): FileReport[] {
+  try {
+    return checkFile(path, maxSize, severity);
+  } catch (err) {
+    const file = relative(process.cwd(), path) || path;
+    const language = languageOf(path) ?? 'python';
+    return [{ file, language, findings: [], syntaxErrors: [], notes: [], failed: err instanceof Error ? err.message : String(err) }];
+  }
+}
+
 function checkSource(file: string, language: SourceLanguage, source: string, path: string, severity: CheckOptions['severity']): FileReport {
   const analysis = analyzeSource(source, language, path);
+  if (analysis.notAnalysed) return { file, language, findings: [], syntaxErrors: [], notes: [], notAnalysed: analysis.notAnalysed.message };
   const failures: string[] = [];
   const findings: Finding[] = [];
   for (const f of runRules(analysis, source, (code, model) => failures.push(`${code} on ${model}`))) {
@@ -171,8 +187,23 @@ function checkSource(file: string, language: SourceLanguage, source: string, pat
   return report;
 }
 
+/**
+ * Plain output shows control characters as escapes (`\n`, `\x1b`, `\u202e`): a file name or a quoted piece of code
+ * must not start a line of its own (a forged `::error` GitHub Actions command) or drive the terminal.
+ */
+export function plain(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    const code = c.charCodeAt(0);
+    return named[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
 /** `file:line:col`, or in a notebook `file:cell N:line:col`. */
-const at = (r: FileReport, line: number, column: number): string => `${r.file}${r.cell ? `:cell ${r.cell}` : ''}:${line}:${column}`;
+const at = (r: FileReport, line: number, column: number): string => `${plain(r.file)}${r.cell ? `:cell ${r.cell}` : ''}:${line}:${column}`;
+/** `file` or `file:cell N`, escaped for plain output. */
+const where = (r: FileReport): string => `${plain(r.file)}${r.cell ? `:cell ${r.cell}` : ''}`;
 
 const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
 /** GitHub's workflow-command escaping: `%`, CR, LF everywhere; also `:` and `,` in properties. */
@@ -199,6 +230,8 @@ function toJson(reports: readonly FileReport[]): unknown {
       ...(r.cell ? { cell: r.cell } : {}),
       language: r.language,
       ...(r.skipped ? { skipped: r.skipped } : {}),
+      ...(r.notAnalysed ? { notAnalysed: r.notAnalysed } : {}),
+      ...(r.failed ? { error: `could not check ${r.file}: ${r.failed}` } : {}),
       syntaxErrors: r.syntaxErrors,
       ...(r.notes.length > 0 ? { notes: r.notes } : {}),
       ...(r.chosen ? { chosen: { ...r.chosen, file: r.file, ...(r.cell ? { cell: r.cell } : {}) } } : {}),
@@ -221,6 +254,7 @@ function toJson(reports: readonly FileReport[]): unknown {
       findings: reports.reduce((n, r) => n + r.findings.length, 0),
       blocking: reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0),
       syntaxErrors: reports.reduce((n, r) => n + r.syntaxErrors.length, 0),
+      ...(reports.some((r) => r.failed) ? { failed: reports.filter((r) => r.failed).length } : {}),
     },
   };
 }
@@ -252,13 +286,16 @@ export async function run(argv: readonly string[], io: Io = defaultIo): Promise<
   const bundled = join(__dirname, 'wasm');
   await initParsers(existsSync(join(bundled, 'tree-sitter.wasm')) ? bundled : undefined);
 
-  const reports = files.flatMap((f) => checkFile(f, opts.maxSize, opts.severity));
+  const reports = files.flatMap((f) => checkFileSafely(f, opts.maxSize, opts.severity));
   const count = reports.reduce((n, r) => n + r.findings.filter(blocking).length, 0);
   const syntax = reports.reduce((n, r) => n + r.syntaxErrors.length, 0);
+  const failed = reports.filter((r) => r.failed).length;
   if (opts.json) {
     io.out(JSON.stringify(toJson(reports), null, 2));
   } else if (opts.github) {
     for (const r of reports) {
+      if (r.failed) io.out(`::error file=${ghProp(r.file)},title=Loss Lab could not check this file::${ghData(r.failed)}`);
+      if (r.notAnalysed) io.out(`::notice file=${ghProp(r.file)},title=Loss Lab::${ghData(r.notAnalysed)}`);
       for (const e of r.syntaxErrors) {
         const where = r.cell ? '' : `,line=${e.line},col=${e.column}`;
         io.out(`::error file=${ghProp(r.file)}${where},title=Syntax error::${ghData(r.cell ? `cell ${r.cell}, line ${e.line}: ${e.message}` : e.message)}`);
@@ -267,14 +304,16 @@ export async function run(argv: readonly string[], io: Io = defaultIo): Promise<
     }
   } else {
     for (const r of reports) {
-      if (r.skipped) io.err(`${r.file}: skipped (${r.skipped})`);
-      for (const e of r.syntaxErrors) io.err(`${at(r, e.line, e.column)}: error: ${e.message} (${e.unreadable ? 'nothing in it was checked' : 'the rest of the file is still checked'})`);
-      for (const n of r.notes) io.err(`${r.file}${r.cell ? `:cell ${r.cell}` : ''}: note: ${n}`);
-      for (const f of r.findings) io.out(`${at(r, f.range.startLine + 1, f.range.startCol + 1)} ${f.code} ${f.message}`);
+      if (r.failed) io.err(`could not check ${plain(r.file)}: ${plain(r.failed)}`);
+      if (r.skipped) io.err(`${plain(r.file)}: skipped (${plain(r.skipped)})`);
+      if (r.notAnalysed) io.err(`${where(r)}: ${r.notAnalysed}`);
+      for (const e of r.syntaxErrors) io.err(`${at(r, e.line, e.column)}: error: ${plain(e.message)} (${e.unreadable ? 'nothing in it was checked' : 'the rest of the file is still checked'})`);
+      for (const n of r.notes) io.err(`${where(r)}: note: ${plain(n)}`);
+      for (const f of r.findings) io.out(`${at(r, f.range.startLine + 1, f.range.startCol + 1)} ${f.code} ${plain(f.message)}`);
     }
     const total = reports.reduce((n, r) => n + r.findings.length, 0);
-    const syntaxPart = syntax > 0 ? `, ${syntax} syntax error${syntax === 1 ? '' : 's'}` : '';
+    const syntaxPart = `${syntax > 0 ? `, ${syntax} syntax error${syntax === 1 ? '' : 's'}` : ''}${failed > 0 ? `, ${failed} could not be checked` : ''}`;
     io.err(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${total} finding${total === 1 ? '' : 's'}, ${count} warning${count === 1 ? '' : 's'} or error${count === 1 ? '' : 's'}${syntaxPart}`);
   }
-  return count > 0 || syntax > 0 ? 1 : 0;
+  return count > 0 || syntax > 0 || failed > 0 ? 1 : 0;
 }

@@ -16,6 +16,7 @@ export interface LossLabConfig {
     optimizer: 'adam' | 'sgd' | 'rmsprop';
     learningRate: number;
     dataset: string;
+    maxDatasetMB: number;
     seed: number;
     backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
     tfjsNodePath: string;
@@ -56,6 +57,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLabConfig {
       optimizer: c.get('training.optimizer', 'adam'),
       learningRate: c.get('training.learningRate', 0.01),
       dataset: restricted(c, 'training.dataset', ''),
+      maxDatasetMB: c.get('training.maxDatasetMB', 200),
       seed: c.get('training.seed', 42),
       backend: restricted(c, 'training.backend', 'auto'),
       tfjsNodePath: restricted(c, 'training.tfjsNodePath', ''),

@@ -34,6 +34,8 @@ export const DatasetSpec = z.discriminatedUnion('kind', [
     targetColumns: z.array(z.union([z.string(), z.number().int().min(0)])).optional(),
     /** For .npy: a second file with the targets. */
     targetPath: z.string().optional(),
+    /** Larger files are refused before they are read (lossLab.training.maxDatasetMB; the trainer's default is 200). */
+    maxMB: z.number().positive().max(1_000_000).optional(),
   }),
 ]);
 export type DatasetSpec = z.infer<typeof DatasetSpec>;

@@ -109,9 +109,11 @@ process.on('SIGTERM', () => {
   setTimeout(() => process.exit(0), HARD_EXIT_MS).unref();
 });
 process.on('disconnect', () => {
-  // The host went away: nobody is listening, so stop.
+  // The host went away (closed, crashed, killed with -9): nobody is listening, so stop, and exit for sure soon after
+  // even if a step or a load does not return (no orphaned trainer).
   stopRequested = true;
   if (!running) process.exit(0);
+  setTimeout(() => process.exit(0), HARD_EXIT_MS).unref();
 });
 process.on('uncaughtException', (e) => {
   void crash(e);

@@ -28,7 +28,22 @@ export interface TrainerSession {
   readonly child: ChildProcess;
 }
 
+/**
+ * The start message, validated and serialised before anything is forked: a spec that cannot be sent (the loss IR is
+ * checked at its top level only, so a cycle or a BigInt deep inside passes zod) throws here and leaves no idle child.
+ */
+function startMessage(spec: TrialSpecInput): unknown {
+  const parsed = parseMessage(HostToTrainer, { type: 'start', spec });
+  if (!parsed.ok) throw new Error(`invalid message to the trainer: ${parsed.error}`);
+  try {
+    return JSON.parse(JSON.stringify(parsed.value));
+  } catch (err) {
+    throw new Error(`the training spec cannot be sent to the trainer: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 export function startTrainer(spec: TrialSpecInput, options: TrainerSessionOptions): TrainerSession {
+  const start = startMessage(spec);
   const fromSource = options.trainerPath.endsWith('.ts');
   const child = fork(options.trainerPath, (options.tfjsNodePaths ?? []).map((p) => `--tfjs-node-path=${p}`), {
     serialization: 'json',
@@ -58,7 +73,11 @@ export function startTrainer(spec: TrialSpecInput, options: TrainerSessionOption
     if (!parsed.ok) throw new Error(`invalid message to the trainer: ${parsed.error}`);
     if (child.connected) child.send(parsed.value);
   };
-  send({ type: 'start', spec });
+  child.send(start as object, (err) => {
+    if (!err) return;
+    options.onMessage({ type: 'log', level: 'error', message: `could not send the spec to the trainer: ${err.message}` });
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   return {
     pid: child.pid ?? -1,
     stop: () => send({ type: 'stop' }),

@@ -7,7 +7,8 @@ import type { RunSpec, SweepGrid, TrainerToHost, TrialSpec } from '../protocol/t
 import { gridRuns } from '../sweep/grid';
 import { measureGrid } from './sweepGrid';
 import { type BackendOptions, loadBackend, type Tf } from './backend';
-import { DatasetError, prepareData, type TrialData } from './data';
+import { DatasetError, DatasetLoadStopped, prepareData, type TrialData } from './data';
+import { memoryRefusal } from './memory';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
 import { hiddenArgs } from './tensorArgs';
@@ -58,14 +59,28 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   const { tf } = backend;
 
   let data: TrialData;
+  if (spec.dataset.kind === 'file') send({ type: 'log', level: 'info', message: `reading the dataset ${spec.dataset.path}` });
   try {
-    data = prepareData(spec, spec.loss, options.baseDir, { trusted: spec.workspaceTrusted, workspaceDir: spec.workspaceDir ?? options.baseDir });
+    data = await prepareData(spec, spec.loss, options.baseDir, options.shouldStop, {
+      trusted: spec.workspaceTrusted,
+      workspaceDir: spec.workspaceDir ?? options.baseDir,
+    });
   } catch (e) {
+    if (e instanceof DatasetLoadStopped) {
+      send({ type: 'log', level: 'info', message: 'stopped while the dataset was loading: nothing was trained' });
+      send({ type: 'done', summaries: [], wallSeconds: (performance.now() - started) / 1000 });
+      return;
+    }
     if (e instanceof DatasetError) {
-      fail('dataset', e.message);
+      fail('dataset', e.message, e.file ? { location: { file: e.file, line: e.row ?? 1 } } : {});
       return;
     }
     throw e;
+  }
+  const tooLarge = memoryRefusal({ runs: spec.runs.length, inputs: data.train.features, hidden: spec.model.hidden, outputs: data.train.outputs, batchSize: spec.batchSize, samples: data.train.samples + (data.val?.samples ?? 0) }, backend.name);
+  if (tooLarge) {
+    fail('invalid-spec', tooLarge);
+    return;
   }
 
   const activation = chooseOutputActivation(spec.loss as LossModel, spec.model.outputActivation);

@@ -17,6 +17,8 @@ export interface TrainingSettings {
   optimizer: 'adam' | 'sgd' | 'rmsprop';
   learningRate: number;
   dataset: string;
+  /** lossLab.training.maxDatasetMB: larger dataset files are refused before they are read (trainer default 200). */
+  maxDatasetMB?: number;
   seed: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 }
@@ -115,7 +117,8 @@ function datasetSpec(model: LossModel, settings: TrainingSettings, ctx: SpecCont
     if (!datasetExtensions.test(path)) return `lossLab.training.dataset "${path}" is not a .csv, .json or .npy file`;
     const absolute = isAbsolute(path) ? path : ctx.workspaceDir ? join(ctx.workspaceDir, path) : undefined;
     if (!absolute) return `lossLab.training.dataset "${path}" is relative but no workspace folder is open`;
-    return { kind: 'file', path: absolute };
+    const maxMB = settings.maxDatasetMB;
+    return { kind: 'file', path: absolute, ...(maxMB !== undefined && Number.isFinite(maxMB) && maxMB > 0 ? { maxMB } : {}) };
   }
   const task = inferTask(model);
   const { features, outputs } = syntheticShape[task];

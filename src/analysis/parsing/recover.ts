@@ -2,7 +2,7 @@
 // node (`x = = (]` before a `def`). Each top-level definition whose first token lies inside an ERROR node is
 // parsed again on its own (an included range of the same text, so positions stay those of the file), up to the
 // next top-level line. The caller deletes the returned trees.
-import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
+import type { Node, Range, Tree } from 'web-tree-sitter';
 import type { SourceLanguage } from '../ir';
 
 /** Lines that start a top-level definition, per language. */
@@ -59,12 +59,14 @@ function chunkRanges(source: string, language: SourceLanguage, tree: Tree): Rang
 }
 
 /** Separate trees for the definitions an error swallowed (none when the tree has no error). */
-export function recoverDefinitions(source: string, language: SourceLanguage, tree: Tree, parser: Parser): Tree[] {
+export function recoverDefinitions(source: string, language: SourceLanguage, tree: Tree, parseRange: (range: Range) => Tree): Tree[] {
   if (!tree.rootNode.hasError) return [];
   const out: Tree[] = [];
-  for (const range of chunkRanges(source, language, tree)) {
-    const t = parser.parse(source, null, { includedRanges: [range] });
-    if (t) out.push(t);
+  try {
+    for (const range of chunkRanges(source, language, tree)) out.push(parseRange(range));
+  } catch (err) {
+    for (const t of out) t.delete(); // a parse past the deadline: nothing recovered is kept
+    throw err;
   }
   return out;
 }

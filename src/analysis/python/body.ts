@@ -3,6 +3,7 @@
 // loop body is read once (its variable stands for the iterable). The result is the returned expression.
 import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr } from '../ir';
+import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { convertExpr } from './expr';
 import { type Scope, forkScope } from './scope';
@@ -29,7 +30,7 @@ function assign(left: Node, value: Expr, scope: Scope, rightNode: Node): void {
     const targets = left.namedChildren.filter((n): n is Node => !!n && n.type === 'identifier');
     targets.forEach((t, i) => {
       const item = value.kind === 'tuple' && value.items.length === targets.length ? value.items[i] : undefined;
-      setLocal(scope, t.text, item ?? { kind: 'unsupported', what: 'tuple unpacking', range: rangeOf(rightNode), text: rightNode.text });
+      setLocal(scope, t.text, item ?? { kind: 'unsupported', what: 'tuple unpacking', range: rangeOf(rightNode), text: clipExprText(rightNode.text) });
     });
   }
 }
@@ -48,10 +49,10 @@ function expressionStatement(stmt: Node, scope: Scope): void {
     if (!left || !right || left.type !== 'identifier') return;
     const old = convertExpr(left, scope);
     if (!op) {
-      setLocal(scope, left.text, { kind: 'unsupported', what: 'augmented assignment', range: rangeOf(inner), text: inner.text });
+      setLocal(scope, left.text, { kind: 'unsupported', what: 'augmented assignment', range: rangeOf(inner), text: clipExprText(inner.text) });
       return;
     }
-    const grown: Expr = { kind: 'binary', op, left: old, right: convertExpr(right, scope), range: rangeOf(inner), text: inner.text };
+    const grown: Expr = { kind: 'binary', op, left: old, right: convertExpr(right, scope), range: rangeOf(inner), text: clipExprText(inner.text) };
     scope.locals.set(left.text, grown);
     scope.labels.set(grown, left.text);
   }
@@ -59,7 +60,7 @@ function expressionStatement(stmt: Node, scope: Scope): void {
 
 function conditional(test: Expr, then: Expr, otherwise: Expr, node: Node): Expr {
   if (then === otherwise) return then;
-  return { kind: 'conditional', test, then, else: otherwise, range: rangeOf(node), text: node.text };
+  return { kind: 'conditional', test, then, else: otherwise, range: rangeOf(node), text: clipExprText(node.text) };
 }
 
 /** Locals after an if/else where neither branch returned: each changed local becomes a conditional. */
@@ -82,7 +83,7 @@ const statementsOf = (block: Node | null): Node[] => (block?.namedChildren ?? []
 
 function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Returned | undefined {
   const condition = stmt.childForFieldName('condition');
-  const test: Expr = condition ? convertExpr(condition, scope) : { kind: 'unsupported', what: 'condition', range: rangeOf(stmt), text: stmt.text };
+  const test: Expr = condition ? convertExpr(condition, scope) : { kind: 'unsupported', what: 'condition', range: rangeOf(stmt), text: clipExprText(stmt.text) };
   const thenScope = forkScope(scope);
   const thenRet = readBlock(statementsOf(stmt.childForFieldName('consequence')), thenScope);
   const elseScope = forkScope(scope);
@@ -109,7 +110,7 @@ function readLoop(stmt: Node, scope: Scope): void {
   const iterable = stmt.childForFieldName('right');
   const body = forkScope(scope);
   if (left?.type === 'identifier' && iterable) {
-    body.locals.set(left.text, { kind: 'unsupported', what: `loop variable ${left.text}`, range: rangeOf(iterable), text: iterable.text });
+    body.locals.set(left.text, { kind: 'unsupported', what: `loop variable ${left.text}`, range: rangeOf(iterable), text: clipExprText(iterable.text) });
   }
   readBlock(statementsOf(stmt.childForFieldName('body')), body);
   for (const [name, value] of body.locals) if (name !== left?.text && scope.locals.get(name) !== value) setLocal(scope, name, value);

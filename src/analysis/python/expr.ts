@@ -1,6 +1,7 @@
 // Python syntax nodes → IR expressions, with locals inlined and callees resolved through the imports.
 import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr, IndexItem } from '../ir';
+import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { resolveCallee } from './imports';
 import { forkScope, type Scope } from './scope';
@@ -11,7 +12,7 @@ type Base<K extends Expr['kind']> = Omit<Extract<Expr, { kind: K }>, 'range' | '
 const binaryOps: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '<', '<=', '>', '>=', '==', '!=', 'and', 'or']);
 
 function make<K extends Expr['kind']>(node: Node, value: Base<K>): Expr {
-  return { ...value, range: rangeOf(node), text: node.text } as Expr;
+  return { ...value, range: rangeOf(node), text: clipExprText(node.text) } as Expr;
 }
 
 const unsupported = (node: Node, what: string): Expr => make<'unsupported'>(node, { kind: 'unsupported', what });

@@ -1,5 +1,6 @@
 // Small readers over the IR's expressions, shared by the term splitter, the constraint table and both front ends.
 import type { Expr, IndexItem, NameRef, SourceRange } from '../ir';
+import { clipExprText } from '../exprText';
 import { spanOf } from '../parsing/range';
 
 export type CallLike = Extract<Expr, { kind: 'call' | 'method' }>;
@@ -90,5 +91,5 @@ export function operandsOf(e: CallLike): Expr[] {
 
 /** A binary node built by a front end (tfjs `a.add(b)` → `a + b`), spanning its operands. */
 export function binary(op: Extract<Expr, { kind: 'binary' }>['op'], left: Expr, right: Expr, range?: SourceRange, text?: string): Expr {
-  return { kind: 'binary', op, left, right, range: range ?? spanOf(left.range, right.range), text: text ?? `${left.text} ${op} ${right.text}` };
+  return { kind: 'binary', op, left, right, range: range ?? spanOf(left.range, right.range), text: clipExprText(text ?? `${left.text} ${op} ${right.text}`) };
 }

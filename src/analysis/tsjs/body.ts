@@ -2,6 +2,7 @@
 // `try` bodies are read in line. The result is the returned expression.
 import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr } from '../ir';
+import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { convertScript } from './expr';
 import { type ScriptScope, forkScriptScope } from './scope';
@@ -43,20 +44,20 @@ function expressionStatement(stmt: Node, scope: ScriptScope): void {
     const op = augmentedOps[e.childForFieldName('operator')?.type ?? ''];
     const old = convertScript(left, scope);
     const grown: Expr = op
-      ? { kind: 'binary', op, left: old, right: convertScript(right, scope), range: rangeOf(e), text: e.text }
-      : { kind: 'unsupported', what: 'augmented assignment', range: rangeOf(e), text: e.text };
+      ? { kind: 'binary', op, left: old, right: convertScript(right, scope), range: rangeOf(e), text: clipExprText(e.text) }
+      : { kind: 'unsupported', what: 'augmented assignment', range: rangeOf(e), text: clipExprText(e.text) };
     scope.locals.set(left.text, grown);
     scope.labels.set(grown, left.text);
   }
 }
 
 function conditional(test: Expr, then: Expr, otherwise: Expr, node: Node): Expr {
-  return then === otherwise ? then : { kind: 'conditional', test, then, else: otherwise, range: rangeOf(node), text: node.text };
+  return then === otherwise ? then : { kind: 'conditional', test, then, else: otherwise, range: rangeOf(node), text: clipExprText(node.text) };
 }
 
 function readIf(stmt: Node, rest: Node[], scope: ScriptScope): ScriptReturned | undefined {
   const cond = stmt.childForFieldName('condition');
-  const test: Expr = cond ? convertScript(cond, scope) : { kind: 'unsupported', what: 'condition', range: rangeOf(stmt), text: stmt.text };
+  const test: Expr = cond ? convertScript(cond, scope) : { kind: 'unsupported', what: 'condition', range: rangeOf(stmt), text: clipExprText(stmt.text) };
   const a = forkScriptScope(scope);
   const b = forkScriptScope(scope);
   const thenRet = readStatements(statementsOf(stmt.childForFieldName('consequence')), a);

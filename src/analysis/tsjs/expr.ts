@@ -2,6 +2,7 @@
 // terms split as in Python; `tf.tidy(() => …)` is read through to the expression it returns.
 import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr } from '../ir';
+import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { readScriptBody } from './body';
 import { resolveScriptCallee } from './imports';
@@ -21,7 +22,7 @@ const arithmetic: Readonly<Record<string, BinaryOp>> = { add: '+', sub: '-', mul
 const transparent: ReadonlySet<string> = new Set(['as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion', 'await_expression', 'parenthesized_expression']);
 
 function make<K extends Expr['kind']>(node: Node, value: Base<K>): Expr {
-  return { ...value, range: rangeOf(node), text: node.text } as Expr;
+  return { ...value, range: rangeOf(node), text: clipExprText(node.text) } as Expr;
 }
 
 const unsupported = (node: Node, what: string): Expr => make<'unsupported'>(node, { kind: 'unsupported', what });

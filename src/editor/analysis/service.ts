@@ -61,6 +61,8 @@ export class AnalysisService implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   /** Files already told about the size limit (once per file per session). */
   private readonly sizeNoticeShown = new Set<string>();
+  /** Files already told they were not analysed (parser deadline, binary), once per file per session. */
+  private readonly notAnalysedShown = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<AnalysisEvent>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly ready: Promise<void>;
@@ -202,6 +204,7 @@ export class AnalysisService implements vscode.Disposable {
       const started = performance.now();
       const analysis = entry.analyzer.update(text, edits);
       const ms = performance.now() - started;
+      if (analysis.notAnalysed) return this.notAnalysed(document, entry, analysis.notAnalysed.message);
       const failure = failureOf(analysis);
       if (failure) throw new Error(failure);
       entry.analysis = analysis;
@@ -218,6 +221,22 @@ export class AnalysisService implements vscode.Disposable {
       this.release(entry);
       return entry.analysis ?? emptyAnalysis(entry.language);
     }
+  }
+
+  /**
+   * The parser gave up (deadline) or the text is binary: the last good analysis and its diagnostics stay, and the
+   * user is told once per file. The version is marked done so the same text is not parsed again.
+   */
+  private notAnalysed(document: vscode.TextDocument, entry: Entry, message: string): FileAnalysis {
+    entry.version = document.version;
+    const key = document.uri.toString();
+    if (!this.notAnalysedShown.has(key)) {
+      this.notAnalysedShown.add(key);
+      const text = `Loss Lab: ${basename(document.uri.path)} ${message} (the last analysis is kept).`;
+      this.ctx.output.warn(text);
+      void vscode.window.showInformationMessage(text);
+    }
+    return entry.analysis ?? emptyAnalysis(entry.language);
   }
 
   private skip(document: vscode.TextDocument, entry: Entry, size: number, limit: number): FileAnalysis {

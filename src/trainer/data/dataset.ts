@@ -14,6 +14,8 @@ export interface Dataset {
   outputs: number;
   /** One line for people: what the data is and where it came from. */
   description: string;
+  /** The file it was read from (absent for synthetic data). */
+  file?: string;
 }
 
 /** Problems with the data a user gave: said with the file and, where there is one, the row and column. */

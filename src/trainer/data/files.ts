@@ -1,10 +1,13 @@
-// Reads a user dataset from a CSV, JSON or .npy file, with a clear error for a missing file, a wrong shape or a
-// non-numeric cell (file, row, column).
-import { readFileSync, statSync } from 'node:fs';
+// Reads a user dataset from a CSV, JSON or .npy file, with a clear error for a missing file, a file over the size
+// limit, a wrong shape or a non-numeric cell (file, row, column). `readDatasetFile` (the trainer's) reads in chunks
+// (256 KB) and yields between them, so stop, SIGTERM and a dead parent are seen while a large file loads.
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { DatasetSpec } from '../../protocol/trainer';
 import { datasetRealPath } from '../trust';
-import { parseCsv } from './csv';
+import { CsvReader, parseCsv } from './csv';
 import { type Dataset, DatasetError } from './dataset';
 import { parseJson } from './json';
 import { parseNpy } from './npy';
@@ -18,26 +21,109 @@ export interface DatasetAccess {
   workspaceDir?: string;
 }
 
+/** The default of `lossLab.training.maxDatasetMB`. */
+export const DEFAULT_MAX_DATASET_MB = 200;
+
+/** Thrown when a stop (or SIGTERM, or the parent's exit) arrives while a dataset loads. */
+export class DatasetLoadStopped extends Error {
+  constructor() {
+    super('stopped while the dataset was loading');
+    this.name = 'DatasetLoadStopped';
+  }
+}
+
+/** Bytes read between two yields to the event loop. */
+const CHUNK_BYTES = 256 * 1024;
+
+/** The size check, before a byte is read. */
+function checkSize(path: string, spec: FileSpec): void {
+  const limitMB = spec.maxMB ?? DEFAULT_MAX_DATASET_MB;
+  const bytes = statSync(path).size;
+  if (bytes > limitMB * 1024 * 1024) {
+    throw new DatasetError(
+      `${path}: ${(bytes / 1024 / 1024).toFixed(1)} MB, over the dataset limit of ${limitMB} MB (setting lossLab.training.maxDatasetMB)`,
+      path,
+    );
+  }
+}
+
+/**
+ * The trainer's reader: size checked first, CSV parsed a chunk at a time, every file read asynchronously; between
+ * chunks `shouldStop` is asked, and a stop throws DatasetLoadStopped.
+ */
+export async function readDatasetFile(spec: FileSpec, baseDir: string, shouldStop: () => boolean, access?: DatasetAccess): Promise<Dataset> {
+  const path = locate(spec.path, baseDir, access);
+  checkSize(path, spec);
+  const ext = extname(path).toLowerCase();
+  const stopCheck = () => {
+    if (shouldStop()) throw new DatasetLoadStopped();
+  };
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
+    const table = await readCsvInChunks(path, stopCheck);
+    return tableToDataset(table, spec.featureColumns, spec.targetColumns, 'CSV');
+  }
+  if (ext === '.json') {
+    const text = await readFile(path, 'utf8');
+    stopCheck();
+    return fromJson(text, path, spec);
+  }
+  if (ext === '.npy') {
+    const x = parseNpy(await readFile(path), path);
+    stopCheck();
+    if (!spec.targetPath) return tableToDataset(x, spec.featureColumns, spec.targetColumns, '.npy');
+    const yPath = locate(spec.targetPath, baseDir, access);
+    checkSize(yPath, spec);
+    const y = parseNpy(await readFile(yPath), yPath);
+    stopCheck();
+    return npyPair(x, y, path, yPath, spec);
+  }
+  throw new DatasetError(`${path}: unsupported file type '${ext || '(none)'}' (use .csv, .json or .npy)`, path);
+}
+
+async function readCsvInChunks(path: string, stopCheck: () => void): Promise<Table> {
+  const reader = new CsvReader(path);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let lineNumber = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+    stopCheck();
+    const text = rest + decoder.write(chunk as Buffer);
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) reader.line(line, ++lineNumber);
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let messages and signals in
+  }
+  reader.line(rest + decoder.end(), ++lineNumber);
+  stopCheck();
+  return reader.table();
+}
+
+function fromJson(text: string, path: string, spec: FileSpec): Dataset {
+  const parsed = parseJson(text, path);
+  if (parsed.table) return tableToDataset(parsed.table, spec.featureColumns, spec.targetColumns, 'JSON');
+  return pairToDataset(parsed.x!, parsed.y!, spec.featureColumns, spec.targetColumns, 'JSON');
+}
+
+function npyPair(x: Table, y: Table, path: string, yPath: string, spec: FileSpec): Dataset {
+  if (x.rows !== y.rows) throw new DatasetError(`wrong shapes: ${path} has ${x.rows} rows but ${yPath} has ${y.rows}`, path);
+  return pairToDataset(x, y, spec.featureColumns, spec.targetColumns, '.npy');
+}
+
+/** Synchronous reading of a whole file (tests, small files); the same checks as readDatasetFile. */
 export function loadDatasetFile(spec: FileSpec, baseDir = process.cwd(), access?: DatasetAccess): Dataset {
   const path = locate(spec.path, baseDir, access);
+  checkSize(path, spec);
   const ext = extname(path).toLowerCase();
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     return tableToDataset(parseCsv(readFileSync(path, 'utf8'), path), spec.featureColumns, spec.targetColumns, 'CSV');
   }
-  if (ext === '.json') {
-    const parsed = parseJson(readFileSync(path, 'utf8'), path);
-    if (parsed.table) return tableToDataset(parsed.table, spec.featureColumns, spec.targetColumns, 'JSON');
-    return pairToDataset(parsed.x!, parsed.y!, spec.featureColumns, spec.targetColumns, 'JSON');
-  }
+  if (ext === '.json') return fromJson(readFileSync(path, 'utf8'), path, spec);
   if (ext === '.npy') {
     const x = parseNpy(readFileSync(path), path);
     if (!spec.targetPath) return tableToDataset(x, spec.featureColumns, spec.targetColumns, '.npy');
     const yPath = locate(spec.targetPath, baseDir, access);
-    const y = parseNpy(readFileSync(yPath), yPath);
-    if (x.rows !== y.rows) {
-      throw new DatasetError(`wrong shapes: ${path} has ${x.rows} rows but ${yPath} has ${y.rows}`, path);
-    }
-    return pairToDataset(x, y, spec.featureColumns, spec.targetColumns, '.npy');
+    checkSize(yPath, spec);
+    return npyPair(x, parseNpy(readFileSync(yPath), yPath), path, yPath, spec);
   }
   throw new DatasetError(`${path}: unsupported file type '${ext || '(none)'}' (use .csv, .json or .npy)`, path);
 }

@@ -2,7 +2,7 @@
 import type { LossModel } from '../../analysis/ir';
 import type { TrialSpec } from '../../protocol/trainer';
 import { type Dataset, DatasetError, splitDataset } from './dataset';
-import { type DatasetAccess, loadDatasetFile } from './files';
+import { type DatasetAccess, readDatasetFile } from './files';
 import { lossSampleShape, shapeSize } from './shape';
 import { synthesize } from './synthetic';
 import { lossBounds, lossTask } from './task';
@@ -10,8 +10,11 @@ import { lossBounds, lossTask } from './task';
 export { type Dataset, DatasetError, splitDataset } from './dataset';
 export { lossTask, lossBounds } from './task';
 export { synthesize } from './synthetic';
-export { loadDatasetFile } from './files';
+export { DEFAULT_MAX_DATASET_MB, DatasetLoadStopped, loadDatasetFile, readDatasetFile } from './files';
 export { lossSampleShape, shapeSize } from './shape';
+
+/** The most classes a sparse loss may get from a label column: each is one output of every run's model. */
+export const MAX_CLASSES = 1000;
 
 export interface TrialData {
   train: Dataset;
@@ -25,7 +28,18 @@ export interface TrialData {
   shapeWhy?: string;
 }
 
-export function prepareData(spec: Pick<TrialSpec, 'dataset' | 'seed' | 'validationSplit'>, loss: LossModel, baseDir?: string, access?: DatasetAccess): TrialData {
+/**
+ * The trial's data. A file is read in chunks (readDatasetFile): `shouldStop` is asked between them and a stop throws
+ * DatasetLoadStopped; every problem with the data is a DatasetError naming the file (and row). `access` carries
+ * workspace trust (../trust.ts): untrusted, the file's real path must lie in the workspace.
+ */
+export async function prepareData(
+  spec: Pick<TrialSpec, 'dataset' | 'seed' | 'validationSplit'>,
+  loss: LossModel,
+  baseDir = process.cwd(),
+  shouldStop: () => boolean = () => false,
+  access?: DatasetAccess,
+): Promise<TrialData> {
   const wants = lossTask(loss);
   let data: Dataset;
   let sample: { shape: number[]; why?: string } | undefined;
@@ -44,7 +58,7 @@ export function prepareData(spec: Pick<TrialSpec, 'dataset' | 'seed' | 'validati
       bounds: lossBounds(loss),
     });
   } else {
-    data = loadDatasetFile(spec.dataset, baseDir, access);
+    data = await readDatasetFile(spec.dataset, baseDir, shouldStop, access);
     if (wants.encoding === 'index') data = asClassIndices(data);
   }
   const { train, val } = splitDataset(data, spec.validationSplit, spec.seed);
@@ -67,10 +81,25 @@ function asClassIndices(data: Dataset): Dataset {
     throw new DatasetError(`this loss takes class indices: select one target column (the data has ${data.targets})`);
   }
   let max = 0;
+  let maxRow = 0;
   for (let r = 0; r < data.samples; r++) {
     const v = data.y[r]!;
     if (!Number.isInteger(v) || v < 0) throw new DatasetError(`row ${r + 1}: class label ${v} is not a non-negative integer`, undefined, r + 1);
-    max = Math.max(max, v);
+    if (v > max) [max, maxRow] = [v, r];
+  }
+  if (max + 1 > MAX_CLASSES) {
+    throw new DatasetError(`${data.file ?? 'the dataset'}: ${tooManyClasses(data, max, maxRow)}`, data.file);
   }
   return { ...data, outputs: max + 1, description: `${data.description}; ${max + 1} classes` };
+}
+
+/** Why a label column gives too many classes, with a guess at the cause (an id column, codes instead of 0…K-1). */
+function tooManyClasses(data: Dataset, max: number, maxRow: number): string {
+  const distinct = new Set<number>();
+  for (let r = 0; r < data.samples; r++) distinct.add(data.y[r]!);
+  const count = `data row ${maxRow + 1}: class label ${max.toLocaleString('en')} makes ${(max + 1).toLocaleString('en')} classes, more than the ${MAX_CLASSES.toLocaleString('en')} Loss Lab trains`;
+  if (distinct.size > MAX_CLASSES || distinct.size >= 0.9 * data.samples) {
+    return `${count}; ${distinct.size.toLocaleString('en')} different labels in ${data.samples.toLocaleString('en')} rows: is this an id column? Choose the label column (targetColumns).`;
+  }
+  return `${count}; only ${distinct.size.toLocaleString('en')} different labels: are they codes rather than class indices 0…K-1? Number the classes from 0.`;
 }

@@ -43,6 +43,7 @@ export function tableToDataset(table: Table, featureColumns: ColumnRef[] | undef
     targets: targetIdx.length,
     outputs: targetIdx.length,
     description: `${kind} ${table.file}: ${table.rows} rows; features ${names(featureIdx)}; targets ${names(targetIdx)}`,
+    file: table.file,
   };
 }
 

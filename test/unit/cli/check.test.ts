@@ -252,4 +252,55 @@ describe('loss-lab check (built CLI)', () => {
     assert.match(top.stdout, /check +check loss functions/);
     assert.match(top.stdout, /train +trial-train/);
   });
+
+  it('returns within 2 s on inputs the TypeScript grammar never finishes, one line per file', () => {
+    const dir = mkdtempSync(join(tmp, 'hang-'));
+    writeFileSync(join(dir, 'hang.tsx'), '<a {{b:>c:d(e f)\n');
+    // an MPEG transport stream is a .ts file too: sync bytes every 188 bytes, the rest binary
+    writeFileSync(join(dir, 'video.ts'), Buffer.from(Array.from({ length: 188 * 20 }, (_, i) => (i % 188 === 0 ? 0x47 : (i * 131 + 7) % 256))));
+    writeFileSync(join(dir, 'clean.py'), 'import tensorflow as tf\n\ndef loss(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\n');
+    const t0 = performance.now();
+    const baseline = run(['check', join(dir, 'clean.py')]);
+    const startup = performance.now() - t0;
+    assert.equal(baseline.status, 0, baseline.stderr);
+    const t1 = performance.now();
+    const r = run(['check', join(dir, 'hang.tsx'), join(dir, 'video.ts')], dir);
+    const took = performance.now() - t1;
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^hang\.tsx: not analysed: the parser gave up after \d+ ms$/m);
+    assert.match(r.stderr, /^video\.ts: not analysed: it is not text \((NUL bytes|\d+ invalid UTF-8 sequences)\)$/m);
+    assert.match(r.stderr, /2 files checked: 0 findings/);
+    assert.ok(took - startup < 2000, `took ${took.toFixed(0)} ms (a plain run takes ${startup.toFixed(0)} ms)`);
+    const json = JSON.parse(run(['check', '--json', join(dir, 'hang.tsx')], dir).stdout) as { files: { notAnalysed?: string }[] };
+    assert.match(json.files[0].notAnalysed ?? '', /the parser gave up after/);
+  });
+
+  it('keeps going past a crafted notebook: the other files are checked', () => {
+    const dir = mkdtempSync(join(tmp, 'crafted-'));
+    const crafted = { cells: [{ cell_type: 'code', source: [{ toString: 1 }, 'x = 1\n'] }, { cell_type: 'code', source: { toString: 1 } }], metadata: { language_info: { name: { toString: 1 } } } };
+    writeFileSync(join(dir, 'a_crafted.ipynb'), JSON.stringify(crafted));
+    copyFileSync(join(root, seed, 'example3_sparsity.py'), join(dir, 'b_loss.py'));
+    const r = run(['check', '.'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^b_loss\.py:\d+:\d+ LL\d{3} /m);
+    assert.match(r.stderr, /2 files checked/);
+    // the crafted fields are read as empty text, not as a reason to give up on the notebook
+    assert.doesNotMatch(r.stderr, /could not check/);
+  });
+
+  it('escapes control characters in file names and quoted code: no forged workflow command', () => {
+    const dir = mkdtempSync(join(tmp, 'forge-'));
+    const name = 'x.py\n::error file=ci.yml,line=1::forged\n\u001b[2Ky.py';
+    const loss = readFileSync(join(root, seed, 'example3_sparsity.py'), 'utf8');
+    writeFileSync(join(dir, name), loss);
+    const r = run(['check', '.'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    for (const line of [...lines(r.stdout), ...lines(r.stderr)]) {
+      assert.doesNotMatch(line, /^::/, `a line starts a workflow command: ${line}`);
+      assert.ok(!line.includes('\u001b'), `a raw escape character: ${JSON.stringify(line)}`);
+    }
+    assert.ok(lines(r.stdout).some((l) => l.startsWith('x.py\\n::error file=ci.yml,line=1::forged\\n\\x1b[2Ky.py:')), r.stdout);
+    const gh = run(['check', '--github', '.'], dir);
+    assert.ok(lines(gh.stdout).every((l) => /^::(warning|error|notice) file=x\.py%0A%3A%3Aerror/.test(l)), gh.stdout);
+  });
 });

@@ -1,0 +1,30 @@
+// How much source text an IR expression carries (see `Expr.text` in ir.ts). Every level of a nested expression used
+// to copy its whole subexpression: a 16 KB line made a 37 MB training spec. Texts are for messages and labels;
+// code that needs the exact text slices the document at the node's `range`.
+import type { Expr } from './ir';
+
+/** The most characters of source an `Expr.text` holds. */
+export const EXPR_TEXT_MAX = 160;
+
+/** `text` as an Expr keeps it: whole when short, else its first characters and `…` (`tf.reduce_mean(tf.square(…`). */
+export function clipExprText(text: string): string {
+  return text.length <= EXPR_TEXT_MAX ? text : `${text.slice(0, EXPR_TEXT_MAX - 1)}…`;
+}
+
+/**
+ * Clips the `text` of every expression node under `value` in place (any object with a `kind`, a `range` and a
+ * string `text`): a safety net after analysis for nodes a front end built without `clipExprText`.
+ */
+export function clipTextsIn(value: unknown, seen = new Set<object>()): void {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) clipTextsIn(v, seen);
+    return;
+  }
+  const node = value as Partial<Expr> & Record<string, unknown>;
+  if (typeof node.text === 'string' && typeof node.kind === 'string' && node.range && node.text.length > EXPR_TEXT_MAX) {
+    node.text = clipExprText(node.text);
+  }
+  for (const key of Object.keys(node)) if (key !== 'range') clipTextsIn(node[key], seen);
+}

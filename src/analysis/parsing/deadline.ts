@@ -1,0 +1,41 @@
+// Every parse has a deadline. tree-sitter-typescript never finishes on some inputs (the TSX line
+// `<a {{b:>c:d(e f)`, short binary-looking `.ts` files): without a deadline one such line freezes the editor's
+// extension host and `loss-lab check`. web-tree-sitter 0.25 calls `progressCallback` often during a parse; returning
+// true cancels it (parse then returns null), and `reset()` makes the next parse start afresh instead of resuming.
+import type { Parser, Range, Tree } from 'web-tree-sitter';
+
+/** The time every parse of a file gets: a base, plus 1 ms per 1,000 characters (a 1 MB file parses in ~0.6 s). */
+export const PARSE_BASE_MS = 750;
+
+export function parseBudgetMs(textLength: number, baseMs = PARSE_BASE_MS): number {
+  return Math.round(baseMs + textLength / 1000);
+}
+
+/** A point in time (performance.now()) shared by all parses of one analysis, and the budget it came from. */
+export interface Deadline {
+  readonly ms: number;
+  readonly at: number;
+}
+
+export function deadlineIn(ms: number): Deadline {
+  return { ms, at: performance.now() + ms };
+}
+
+/** A parse cancelled at its deadline. */
+export class ParseTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`not analysed: the parser gave up after ${ms} ms`);
+    this.name = 'ParseTimeout';
+  }
+}
+
+/** `parser.parse`, cancelled at the deadline: throws ParseTimeout (the parser is reset, ready for other text). */
+export function parseBefore(parser: Parser, text: string, deadline: Deadline, oldTree?: Tree | null, includedRanges?: Range[]): Tree {
+  const cancel = (): boolean => performance.now() > deadline.at;
+  if (cancel()) throw new ParseTimeout(deadline.ms);
+  const tree = parser.parse(text, oldTree ?? null, { ...(includedRanges ? { includedRanges } : {}), progressCallback: cancel });
+  if (tree) return tree;
+  parser.reset();
+  if (cancel()) throw new ParseTimeout(deadline.ms);
+  throw new Error('the parser returned no tree');
+}
