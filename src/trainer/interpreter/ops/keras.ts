@@ -115,6 +115,8 @@ const top: OpTable = {
   zeros: op(['shape'], (a) => a.tf.zeros(shapeArg(a, 'shape'))),
   ones: op(['shape'], (a) => a.tf.ones(shapeArg(a, 'shape'))),
   stack: op(['values', 'axis'], (a) => a.tf.stack(listArg(a.value('values')).map((v) => asFloat(a.tf, toTensor(a, v))), a.number('axis', 0))),
+  // the slices a loop walks (`for p in tf.unstack(y_pred, axis=1)`)
+  unstack: op(['value', 'num', 'axis'], (a) => a.tf.unstack(asFloat(a.tf, a.tensor('value')), a.number('axis', 0))),
 };
 
 function toList(axis: number | number[] | undefined): number[] | undefined {

@@ -127,6 +127,8 @@ const torchOnly: OpTable = {
   mean: tensorOps.mean,
   cat: op(['tensors', 'dim'], (a) => a.tf.concat(tensorList(a), a.number('dim', 0))),
   stack: op(['tensors', 'dim'], (a) => a.tf.stack(tensorList(a), a.number('dim', 0))),
+  // the slices a loop walks (`for p in torch.unbind(y_pred, dim=1)`)
+  unbind: op(['input', 'dim'], (a) => a.tf.unstack(asFloat(a.tf, a.tensor('input')), a.number('dim', 0))),
   'linalg.norm': normOp(['input', 'ord', 'dim', 'keepdim']),
   'linalg.vector_norm': normOp(['input', 'ord', 'dim', 'keepdim']),
   zeros: op(['size'], (a) => a.tf.zeros(shapeArg(a, 'size'))),
