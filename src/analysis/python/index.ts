@@ -5,10 +5,12 @@ import type { Framework, LossModel, ParseProblem } from '../ir';
 import { type ContextSignature, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
+import { childrenOf } from '../terms/expr';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { type LossDef, discoverLosses, discoverOne } from './discover';
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
+import { type ModuleScope, emptyModuleScope, mayAssignConstant, readModuleAssignment } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { collectUsages } from './usages';
 
@@ -38,10 +40,13 @@ function knownLossNames(source: string): Set<string> {
 const guessFramework = (source: string): Framework => (/\b(torch|F|nn)\.\w/.test(source) ? 'pytorch' : 'keras');
 
 /** What a definition's model can depend on outside its own text, by the name it is read through. */
-function signatureOf(file: FileContext): { signature: ContextSignature; id: string } {
+function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, string>): { signature: ContextSignature; id: string } {
   const named = new Map<string, string>();
   for (const [k, v] of file.imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(file.globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
+  // where a constant is written is part of the model (its defaultRange), and a helper's text is read into callers
+  for (const [k, c] of file.module?.constants ?? []) if (typeof c.value !== 'number') named.set(k, `${named.get(k) ?? ''} = ${JSON.stringify(c.value)}`);
+  for (const [k, t] of functionTexts) named.set(k, `${named.get(k) ?? ''} def ${t}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
   return { signature: contextSignature(file.framework, named), id: contextId(file.framework, named) };
 }
@@ -49,6 +54,25 @@ function signatureOf(file: FileContext): { signature: ContextSignature; id: stri
 interface Built {
   model: LossModel;
   bindNames: string[];
+  /** The model holds ranges outside its definition (a module constant, a helper's body): not moved with it. */
+  pinned?: boolean;
+}
+
+const readsOutside = (m: LossModel): boolean => outside(m.body, m.range.startLine, m.range.endLine);
+
+/** A reused model's module-constant parameters, pointed at where the constants are written now. */
+function withConstantsAt(m: LossModel, module: ModuleScope): LossModel {
+  if (!m.params.some((p) => p.origin === 'module-constant')) return m;
+  const params = m.params.map((p) => {
+    const c = p.origin === 'module-constant' ? module.constants.get(p.name) : undefined;
+    return c ? { ...p, range: c.nameRange, defaultRange: c.valueRange } : p;
+  });
+  return { ...m, params };
+}
+
+function outside(e: LossModel['body'], first: number, last: number): boolean {
+  if (e.range.startLine < first || e.range.endLine > last) return true;
+  return childrenOf(e).some((c) => outside(c, first, last));
 }
 
 export interface PythonOptions {
@@ -57,6 +81,15 @@ export interface PythonOptions {
   extraRoots?: Node[];
   cache?: DefinitionCache;
   usageCache?: UsageCache;
+  /** What other notebook cells define (constants above the loss's cell); this file's own definitions override it. */
+  module?: ModuleScope;
+}
+
+/** A short fingerprint of a text (FNV-1a), so a context string does not hold every helper's source. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${(h >>> 0).toString(36)}:${text.length}`;
 }
 
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
@@ -74,15 +107,27 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
     else if (lambdaAssignment.test(text)) lambdas.add(n);
   }
+  const module = options.module ?? emptyModuleScope();
+  const functionTexts = new Map<string, string>();
+  for (const [i, n] of tops.entries()) {
+    if (types[i] === 'expression_statement' && !lambdas.has(n) && mayAssignConstant(n.text)) readModuleAssignment(n, module);
+    const def = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : types[i] === 'function_definition' ? n : null;
+    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+    if (def && name) {
+      module.functions.set(name, def);
+      functionTexts.set(name, hash(n.text));
+    }
+  }
+  for (const [k, c] of module.constants) if (typeof c.value === 'number' && !c.cell) globals[k] = c.value;
   const imports = readImports(root, source);
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source) };
-  const { signature, id } = signatureOf(file);
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source), module };
+  const { signature, id } = signatureOf(file, functionTexts);
   cache?.begin(id);
 
   const build = (def: LossDef): Built | undefined => {
     try {
       const model = buildModel(def, file);
-      return model ? { model, bindNames: def.bindNames } : undefined;
+      return model ? { model, bindNames: def.bindNames, pinned: readsOutside(model) } : undefined;
     } catch (err) {
       problems.push({ range: rangeOf(def.nameNode), message: `Loss Lab could not analyse '${def.name}' (line ${def.nameNode.startPosition.row + 1}): ${err instanceof Error ? err.message : String(err)}` });
       return undefined;
@@ -105,7 +150,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       entry = b ? [b] : [];
       cache?.set(text, row, entry, signature);
     }
-    for (const b of entry) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
+    for (const b of entry) built.push({ model: withConstantsAt({ ...b.model, usages: [] }, module), bindNames: b.bindNames });
   }
   cache?.end();
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
