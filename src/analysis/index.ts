@@ -8,7 +8,9 @@ import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
 import { DefinitionCache } from './parsing/definitionCache';
 import { UsageCache } from './python/usageCache';
+import type { NotebookCell } from './notebook';
 import { analyzePythonTree } from './python/index';
+import { type ModuleScope, emptyModuleScope, readModuleAssignment } from './python/moduleScope';
 import { analyzeScriptTree } from './tsjs/index';
 
 export { initParsers } from './parsing/parsers';
@@ -60,7 +62,7 @@ interface Caches {
   usages: UsageCache;
 }
 
-function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, caches?: Caches): FileAnalysis {
+function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, caches?: Caches, module?: ModuleScope): FileAnalysis {
   const framework = detectFramework(source, language);
   const problems: ParseProblem[] = syntaxErrorsOf(tree);
   let models: LossModel[] = [];
@@ -70,7 +72,7 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
     const extra = recovered.map((t) => t.rootNode);
     models =
       language === 'python'
-        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages })
+        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages, ...(module ? { module } : {}) })
         : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache: caches?.definitions });
   } catch (err) {
     problems.push({ range: fileStart, message: `Loss Lab could not analyse this file: ${describe(err)}` });
@@ -87,15 +89,39 @@ function notReady(language: SourceLanguage, err?: unknown): FileAnalysis {
   return { language, models: [], syntaxErrors: [{ range: fileStart, message: `Loss Lab could not parse this file: ${why}` }] };
 }
 
+export interface SourceOptions {
+  /** A notebook cell's scope: the code cells above it (their module constants count, origin 'notebook-cell'). */
+  cellsAbove?: readonly NotebookCell[];
+}
+
+/** The constants the cells above define, each with its cell; a later cell's assignment wins. Python only. */
+function notebookModule(cells: readonly NotebookCell[]): ModuleScope {
+  const module = emptyModuleScope();
+  const parser = sharedParser('python');
+  for (const cell of cells) {
+    const tree = parser.parse(cell.source);
+    if (!tree) continue;
+    try {
+      const own = emptyModuleScope();
+      for (const n of tree.rootNode.namedChildren) if (n?.type === 'expression_statement' && /=/.test(n.text)) readModuleAssignment(n, own);
+      for (const [k, c] of own.constants) module.constants.set(k, { ...c, cell: cell.number });
+    } finally {
+      tree.delete();
+    }
+  }
+  return module;
+}
+
 /** Parses and analyses one source text. Synchronous once `initParsers` has resolved; never throws. */
-export function analyzeSource(source: string, language: SourceLanguage, fileName?: string): FileAnalysis {
+export function analyzeSource(source: string, language: SourceLanguage, fileName?: string, options: SourceOptions = {}): FileAnalysis {
   if (!parsersReady()) return notReady(language);
   let tree: Tree | null = null;
   try {
     const parser = sharedParser(grammarFor(language, source, fileName));
     tree = parser.parse(source);
     if (!tree) return notReady(language, new Error('the parser returned no tree'));
-    return analyzeTree(tree, source, language, parser);
+    const module = language === 'python' && options.cellsAbove?.length ? notebookModule(options.cellsAbove) : undefined;
+    return analyzeTree(tree, source, language, parser, undefined, module);
   } catch (err) {
     return notReady(language, err);
   } finally {

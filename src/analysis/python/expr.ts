@@ -154,7 +154,8 @@ export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefi
 
 function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
   if (fn.type === 'identifier') {
-    const def = scope.refs.has(fn.text) || scope.locals.has(fn.text) ? undefined : scope.module?.functions.get(fn.text);
+    const top = scope.refs.has(fn.text) || scope.locals.has(fn.text) ? undefined : scope.module?.functions.get(fn.text);
+    const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
     return def ? inlineHelper(node, fn.text, def, applied, scope, false) : undefined;
   }
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;

@@ -10,7 +10,7 @@ import { isPredictionName, isTargetName } from '../terms/roles';
 import { type LossDef, discoverLosses, discoverOne } from './discover';
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
-import { type ModuleScope, emptyModuleScope, mayAssignConstant, readModuleAssignment } from './moduleScope';
+import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readModuleAssignment } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { collectUsages } from './usages';
 
@@ -85,6 +85,20 @@ export interface PythonOptions {
   module?: ModuleScope;
 }
 
+/** `def name` of a top-level function, after its decorators. */
+const functionName = /^(?:@[^\n]*\n[ \t]*)*(?:async[ \t]+)?def[ \t]+([\p{L}_][\p{L}\p{N}_]*)/u;
+
+/** A constant read by the one-line regex, with where its name and number are written (no tree calls). */
+function numberConstant(n: Node, text: string, name: string, literal: string, value: number): ModuleConstant {
+  const { row, column } = n.startPosition;
+  const at = text.indexOf(literal, text.indexOf('=') + 1);
+  return {
+    value,
+    nameRange: { startLine: row, startCol: column, endLine: row, endCol: column + name.length },
+    valueRange: { startLine: row, startCol: column + at, endLine: row, endCol: column + at + literal.length },
+  };
+}
+
 /** A short fingerprint of a text (FNV-1a), so a context string does not hold every helper's source. */
 function hash(text: string): string {
   let h = 0x811c9dc5;
@@ -100,25 +114,29 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const globals: Record<string, number> = {};
   const lambdas = new Set<Node>();
   const types = tops.map((n) => n.type); // each `type` read is a call into the parser
+  const module = options.module ?? emptyModuleScope();
+  const functionTexts = new Map<string, string>();
+  const texts: (string | undefined)[] = [];
   for (const [i, n] of tops.entries()) {
+    if (types[i] === 'function_definition' || types[i] === 'decorated_definition') {
+      const text = n.text;
+      texts[i] = text;
+      const name = functionName.exec(text)?.[1];
+      if (name) {
+        module.functions.set(name, n);
+        functionTexts.set(name, hash(text));
+      }
+    }
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
     const m = globalNumber.exec(text);
-    if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
-    else if (lambdaAssignment.test(text)) lambdas.add(n);
+    if (m) {
+      globals[m[1]] = Number(m[2].replace(/_/g, ''));
+      module.constants.set(m[1], numberConstant(n, text, m[1], m[2], globals[m[1]]));
+    } else if (lambdaAssignment.test(text)) lambdas.add(n);
+    else if (mayAssignConstant(text)) readModuleAssignment(n, module);
   }
-  const module = options.module ?? emptyModuleScope();
-  const functionTexts = new Map<string, string>();
-  for (const [i, n] of tops.entries()) {
-    if (types[i] === 'expression_statement' && !lambdas.has(n) && mayAssignConstant(n.text)) readModuleAssignment(n, module);
-    const def = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : types[i] === 'function_definition' ? n : null;
-    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-    if (def && name) {
-      module.functions.set(name, def);
-      functionTexts.set(name, hash(n.text));
-    }
-  }
-  for (const [k, c] of module.constants) if (typeof c.value === 'number' && !c.cell) globals[k] = c.value;
+  for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = readImports(root, source);
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source), module };
   const { signature, id } = signatureOf(file, functionTexts);
@@ -139,7 +157,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   for (const [i, n] of tops.entries()) {
     if (types[i] === 'ERROR') broken.push(n);
     if (!definitionTypes.has(types[i]) && !lambdas.has(n)) continue;
-    const text = n.text;
+    const text = texts[i] ?? n.text;
     const row = n.startPosition.row;
     let entry = cache?.get(text, row, signature);
     if (!entry) {

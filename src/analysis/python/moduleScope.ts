@@ -19,7 +19,7 @@ export interface ModuleConstant {
 
 export interface ModuleScope {
   constants: Map<string, ModuleConstant>;
-  /** Top-level functions by name: helpers a loss may call. */
+  /** Top-level functions by name (a decorated one by its decorated statement): helpers a loss may call. */
   functions: Map<string, Node>;
 }
 
@@ -59,4 +59,9 @@ function addConstant(scope: ModuleScope, name: Node, value: Node): void {
 }
 
 /** Quick test on a statement's text: could it assign a constant? (skips the tree for everything else) */
-export const mayAssignConstant = (text: string): boolean => oneLine.test(text) || /^[\p{L}_][\p{L}\p{N}_]*[ \t]*,/u.test(text);
+export function mayAssignConstant(text: string): boolean {
+  const m = oneLine.exec(text);
+  // strings, booleans and parenthesised literals (numbers are read by the caller's regex); `A, B = 0.1, 0.2`
+  if (m) return /^(?:[-+(\d.]|['"]|True\b|False\b)/.test(text.slice(m[0].length));
+  return /^[\p{L}_][\p{L}\p{N}_]*[ \t]*,/u.test(text);
+}

@@ -1,6 +1,7 @@
 // Scope resolution (issue 9 §2, CONVENTIONS §1/§4): what the IR holds for values a loss uses but does not define.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { analyzeSource } from '../../../src/analysis/index';
 import type { Expr, LossModel, LossParam } from '../../../src/analysis/ir';
 import { some } from '../../../src/analysis/terms/expr';
 import { findUnsupported } from '../../../src/trainer/interpreter';
@@ -221,5 +222,25 @@ def loss(pred, target):
     const m = model(analyze(src), 'loss');
     assert.ok(has(m.body, (n) => n.kind === 'method' && n.method === 'detach'));
     assert.ok(has(m.body, (n) => n.kind === 'method' && n.method === 'item'));
+  });
+});
+
+describe('scope: a notebook is one module', () => {
+  before(() => ready);
+
+  it('a constant from a cell above is a parameter of the loss, with its cell and where it is written there', () => {
+    const cells = [
+      { number: 1, source: 'import torch\nimport torch.nn.functional as F\n' },
+      { number: 2, source: '# hyper-parameters\nLAMBDA = 0.3\nEPS = 1e-6\n' },
+      { number: 4, source: 'LAMBDA = 0.5\n' },
+    ];
+    const loss = 'def loss(pred, target):\n    return F.mse_loss(pred, target) + LAMBDA * torch.relu(-pred).mean() + torch.log(pred.abs() + EPS).mean()\n';
+    const m = model(analyzeSource(loss, 'python', 'nb.ipynb', { cellsAbove: cells }), 'loss');
+    const lam = param(m, 'LAMBDA');
+    assert.deepEqual([lam.origin, lam.cell, lam.default, lam.defaultRange?.startLine, lam.defaultRange?.startCol], ['notebook-cell', 4, 0.5, 0, 9]);
+    assert.deepEqual([param(m, 'EPS').cell, param(m, 'EPS').default], [2, 1e-6]);
+    assert.deepEqual(findUnsupported(m), []);
+    const alone = model(analyzeSource(loss, 'python', 'nb.ipynb'), 'loss');
+    assert.ok(!alone.params.some((p) => p.name === 'LAMBDA'), 'without the notebook, LAMBDA is unknown');
   });
 });
