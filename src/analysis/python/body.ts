@@ -20,7 +20,10 @@ export interface Returned {
 
 function setLocal(scope: Scope, name: string, value: Expr): void {
   scope.locals.set(name, value);
-  if (!scope.labels.has(value)) scope.labels.set(value, name);
+  if (!scope.labels.has(value) || scope.weakLabels?.has(value)) {
+    scope.labels.set(value, name);
+    scope.weakLabels?.delete(value);
+  }
 }
 
 function assign(left: Node, value: Expr, scope: Scope, rightNode: Node): void {

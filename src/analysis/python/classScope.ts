@@ -26,6 +26,9 @@ export interface ClassScope {
 const unwrap = (n: Node | null): Node | null => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n);
 
 /** A class-like constructor (`nn.MSELoss()`, `CustomLoss(…)`): its instance is called like a function. */
+/** Calls that hold a number as a tensor without changing it. */
+const valueWrappers = /^(tf\.convert_to_tensor|tf\.constant|torch\.tensor|torch\.as_tensor|float|np\.float32|np\.array)$/;
+
 const isConstructor = (callee: string): boolean => /^[A-Z]/.test(callee.slice(callee.lastIndexOf('.') + 1));
 
 export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAttr[], scope: Scope): ClassScope {
@@ -56,6 +59,13 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     }
     if (a.value.type === 'identifier' && initParamNames.has(a.value.text)) continue; // `self.lam = lam` without a default
     const v = convertExpr(a.value, ctorScope);
+    const wrapped = v.kind === 'call' && valueWrappers.test(v.callee) && v.args[0]?.kind === 'name' ? out.initParams.find((p) => v.args[0]?.kind === 'name' && p.name === v.args[0].name) : undefined;
+    if (wrapped) {
+      // `self.w = tf.convert_to_tensor(w, dtype=…)`: the same number as `self.w = w`, so λ stays `self.w`
+      if (wrapped.default !== undefined) a.default = wrapped.default;
+      if (wrapped.defaultNode) a.defaultNode = wrapped.defaultNode;
+      continue;
+    }
     if (v.kind === 'call' && isConstructor(v.callee)) out.instances.set(attr, v);
     else if (v.kind !== 'unsupported') out.attrValues.set(attr, v);
   }

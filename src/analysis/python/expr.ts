@@ -128,7 +128,7 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   if (inlining.length >= MAX_HELPER_DEPTH) return unsupported(node, `call of ${name} nested ${MAX_HELPER_DEPTH} helpers deep`);
   const params = readParams(def.childForFieldName('parameters')).slice(isMethod ? 1 : 0);
   const inner: Scope = {
-    locals: new Map(), refs: new Map(), imports: scope.imports, labels: scope.labels, inlining: [...inlining, name], ...(scope.inlined ? { inlined: scope.inlined } : {}),
+    locals: new Map(), refs: new Map(), imports: scope.imports, labels: scope.labels, inlining: [...inlining, name], ...(scope.inlined ? { inlined: scope.inlined } : {}), ...(scope.weakLabels ? { weakLabels: scope.weakLabels } : {}),
     instances: isMethod ? scope.instances : new Map(),
     ...(scope.module ? { module: scope.module } : {}),
     ...(isMethod ? { methods: scope.methods, attrValues: scope.attrValues, staticAttrs: scope.staticAttrs } : {}),
@@ -141,7 +141,9 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   }
   const returned = readHelperBody(def, inner);
   if (!returned) return unsupported(node, `call of ${name}, which returns no value`);
-  if (!scope.labels.has(returned)) scope.labels.set(returned, name);
+  // named by the helper unless the caller names it (a local inside the helper is not the term's name)
+  scope.labels.set(returned, name.replace(/^self\./, ''));
+  scope.weakLabels?.add(returned);
   scope.inlined?.set(returned, name);
   return returned;
 }

@@ -54,7 +54,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const refs = new Map<string, NameRef>();
   for (const p of def.outerParams) refs.set(p.name, 'captured');
   for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
-  const scope: Scope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), instances: new Map(), ...(file.module ? { module: file.module } : {}) };
+  const scope: Scope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), instances: new Map(), ...(file.module ? { module: file.module } : {}) };
   const classNode = def.kind === 'module-forward' ? (def.defNode.type === 'decorated_definition' ? def.defNode.childForFieldName('definition') : def.defNode) : null;
   const cls: ClassScope | undefined = classNode ? readClassScope(classNode, def.fn, def.moduleAttrs, scope) : undefined;
   if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods });

@@ -25,6 +25,8 @@ export interface Scope {
   staticAttrs?: ReadonlyMap<string, number | string | boolean>;
   /** The helper each inlined call's value came from (a call of another loss of the file stays a base term). */
   inlined?: WeakMap<Expr, string>;
+  /** Labels given by a followed helper's name: the caller's local name (`shrink = self.norm(net)`) replaces them. */
+  weakLabels?: WeakSet<Expr>;
   /** Helpers being followed (recursion guard), outermost first. */
   inlining?: readonly string[];
   /** Inside a loop body: lists appended to (`outs.append(x)`), by name → the appended value. */

@@ -73,11 +73,13 @@ class CappedMSE(nn.Module):
     const m = model(analyze(src), 'CappedMSE');
     assert.deepEqual([param(m, 'self.margin').origin, param(m, 'self.margin').default], ['class-attribute', 0.05]);
     assert.deepEqual([param(m, 'self.lam').origin, param(m, 'self.lam').default], ['constructor', 0.3]);
-    const cap = param(m, 'cap');
+    // torch.tensor(cap) holds the number cap: self.cap stays a parameter with cap's default (λ write-back edits it)
+    const cap = param(m, 'self.cap');
     assert.deepEqual([cap.origin, cap.default, cap.defaultRange?.startLine], ['constructor', 1, lineOf(src, 'def __init__')]);
-    assert.ok(!m.params.some((p) => p.name === 'self.cap'), 'self.cap is read as its constructor expression');
-    assert.ok(has(m.body, (n) => n.kind === 'call' && n.callee === 'torch.tensor'), 'torch.tensor(cap) is read in place of self.cap');
     assert.ok(!has(m.body, (n) => n.kind === 'method' && n.method === 'to'), '.to(device) changes nothing and is dropped');
+    const shifted = model(analyze(src.replace('torch.tensor(cap).to(device)', 'torch.tensor([cap, 2 * cap]).to(device)')), 'CappedMSE');
+    assert.ok(has(shifted.body, (n) => n.kind === 'call' && n.callee === 'torch.tensor'), 'another constructor expression is read in place of self.cap');
+    assert.equal(param(shifted, 'cap').origin, 'constructor');
     assert.deepEqual(m.terms.map(termSummary), ['base:+:MSELoss', 'penalty:+:mean*self.lam']);
     assert.deepEqual(findUnsupported(m), []);
   });
