@@ -11,7 +11,9 @@ import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
 import { DefinitionCache } from './parsing/definitionCache';
 import { UsageCache } from './python/usageCache';
+import type { NotebookCell } from './notebook';
 import { analyzePythonTree } from './python/index';
+import { type ModuleScope, emptyModuleScope, readModuleAssignment } from './python/moduleScope';
 import { analyzeScriptTree } from './tsjs/index';
 
 export { initParsers } from './parsing/parsers';
@@ -70,7 +72,7 @@ interface Caches {
   usages: UsageCache;
 }
 
-function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, deadline: Deadline, caches?: Caches): FileAnalysis {
+function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, deadline: Deadline, caches?: Caches, module?: ModuleScope): FileAnalysis {
   const framework = detectFramework(source, language);
   const problems: ParseProblem[] = syntaxErrorsOf(tree);
   let models: LossModel[] = [];
@@ -81,7 +83,7 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
     const extra = recovered.map((t) => t.rootNode);
     models =
       language === 'python'
-        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages, noValue })
+        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages, noValue, ...(module ? { module } : {}) })
         : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache: caches?.definitions });
     clipTextsIn(models);
   } catch (err) {
@@ -101,6 +103,28 @@ function notReady(language: SourceLanguage, err?: unknown): FileAnalysis {
   return { language, models: [], syntaxErrors: [{ range: fileStart, message: `Loss Lab could not parse this file: ${why}` }] };
 }
 
+export interface SourceOptions extends ParseLimits {
+  /** A notebook cell's scope: the code cells above it (their module constants count, origin 'notebook-cell'). */
+  cellsAbove?: readonly NotebookCell[];
+}
+
+/** The constants the cells above define, each with its cell; a later cell's assignment wins. Python only. */
+function notebookModule(cells: readonly NotebookCell[], deadline: Deadline): ModuleScope {
+  const module = emptyModuleScope();
+  const parser = sharedParser('python');
+  for (const cell of cells) {
+    const tree = parseBefore(parser, cell.source, deadline);
+    try {
+      const own = emptyModuleScope();
+      for (const n of tree.rootNode.namedChildren) if (n?.type === 'expression_statement' && /=/.test(n.text)) readModuleAssignment(n, own);
+      for (const [k, c] of own.constants) module.constants.set(k, { ...c, cell: cell.number });
+    } finally {
+      tree.delete();
+    }
+  }
+  return module;
+}
+
 /** A file that was not analysed at all: no models, and why (the caller keeps its last good analysis). */
 function notAnalysed(language: SourceLanguage, reason: NotAnalysed['reason'], message: string): FileAnalysis {
   return { language, models: [], syntaxErrors: [], notAnalysed: { reason, message } };
@@ -114,18 +138,19 @@ function binaryFile(language: SourceLanguage, source: string): FileAnalysis | un
 
 /**
  * Parses and analyses one source text. Synchronous once `initParsers` has resolved; never throws. Every parse ends
- * by its deadline (`limits`): past it the result says "not analysed: the parser gave up after N ms".
+ * by its deadline (`options.parseBaseMs`): past it the result says "not analysed: the parser gave up after N ms".
  */
-export function analyzeSource(source: string, language: SourceLanguage, fileName?: string, limits: ParseLimits = {}): FileAnalysis {
+export function analyzeSource(source: string, language: SourceLanguage, fileName?: string, options: SourceOptions = {}): FileAnalysis {
   if (!parsersReady()) return notReady(language);
   const binary = binaryFile(language, source);
   if (binary) return binary;
   let tree: Tree | null = null;
   try {
     const parser = sharedParser(grammarFor(language, source, fileName));
-    const deadline = deadlineIn(parseBudgetMs(source.length, limits.parseBaseMs));
+    const deadline = deadlineIn(parseBudgetMs(source.length, options.parseBaseMs));
     tree = parseBefore(parser, source, deadline);
-    return analyzeTree(tree, source, language, parser, deadline);
+    const module = language === 'python' && options.cellsAbove?.length ? notebookModule(options.cellsAbove, deadline) : undefined;
+    return analyzeTree(tree, source, language, parser, deadline, undefined, module);
   } catch (err) {
     if (err instanceof ParseTimeout) return notAnalysed(language, 'timeout', err.message);
     return notReady(language, err);

@@ -65,7 +65,9 @@ const paramDefault: Finder = (model, text) => {
   // Another cell's text: this document's ranges do not reach it.
   if (origin === 'notebook-cell') return { ok: false, reason: `λ (${param.name}) is set in cell ${param.cell ?? '?'} (line ${line(param.defaultRange)}): change it there` };
   const assigned = param.name.startsWith('self.') ? (text.lines[param.defaultRange.startLine] ?? '').includes(`${param.name}`) : false;
-  const what = origin && origin !== 'argument' ? originNames[origin] : param.name.startsWith('self.') ? (assigned ? 'the attribute' : 'the constructor default of') : 'the default of';
+  // origin 'constructor' covers `self.w = w` (the default of w) and `self.w = 0.25` (the attribute itself)
+  const what =
+    origin === 'constructor' && assigned ? 'the attribute' : origin && origin !== 'argument' ? originNames[origin] : param.name.startsWith('self.') ? (assigned ? 'the attribute' : 'the constructor default of') : 'the default of';
   return site(text, text.start(param.defaultRange), literal, `${what} ${param.name} (line ${line(param.defaultRange)})`);
 };
 

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis/index';
 import type { SourceLanguage } from '../analysis/ir';
 import { chooseLoss, qualifiedName } from '../analysis/choose';
-import { isNotebookPath, notebookCells, OTHER_KERNEL } from '../analysis/notebook';
+import { isNotebookPath, type NotebookCell, notebookCells, OTHER_KERNEL } from '../analysis/notebook';
 import { type Finding, type RuleCode, type Severity, ruleByCode, rules, runRules } from '../analysis/rules/index';
 
 export const checkUsage = `Usage: loss-lab check <files or folders…> [--json] [--max-size N]
@@ -145,8 +145,9 @@ export function checkFile(path: string, maxSize: number, severity: CheckOptions[
   // A notebook that does not parse as one was not checked: as a syntax error, it fails the run.
   if (!nb.ok) return [{ ...empty, syntaxErrors: [{ line: 1, column: 1, message: nb.message, unreadable: true }] }];
   if (!nb.language) return [{ ...empty, skipped: OTHER_KERNEL }];
+  // a cell's scope is the notebook: the constants of the cells above it count
   const cells = nb.cells
-    .map((cell) => ({ ...checkSource(file, nb.language!, cell.source, path, severity), cell: cell.number }))
+    .map((cell, i) => ({ ...checkSource(file, nb.language!, cell.source, path, severity, nb.cells.slice(0, i)), cell: cell.number }))
     .filter((r) => r.findings.length + r.syntaxErrors.length + r.notes.length > 0);
   return cells.length > 0 ? cells : [{ ...empty, language: nb.language }];
 }
@@ -162,8 +163,8 @@ export function checkFileSafely(path: string, maxSize: number, severity: CheckOp
   }
 }
 
-function checkSource(file: string, language: SourceLanguage, source: string, path: string, severity: CheckOptions['severity']): FileReport {
-  const analysis = analyzeSource(source, language, path);
+function checkSource(file: string, language: SourceLanguage, source: string, path: string, severity: CheckOptions['severity'], cellsAbove: NotebookCell[] = []): FileReport {
+  const analysis = analyzeSource(source, language, path, { cellsAbove });
   if (analysis.notAnalysed) return { file, language, findings: [], syntaxErrors: [], notes: [], notAnalysed: analysis.notAnalysed.message };
   const failures: string[] = [];
   const findings: Finding[] = [];

@@ -267,8 +267,9 @@ export function findLosses(file: string, language: SourceLanguage): { losses: Fo
   if (!nb.language) return OTHER_KERNEL;
   const losses: FoundLoss[] = [];
   let brokenAt: string | undefined;
-  for (const cell of nb.cells) {
-    const analysis = analyzeSource(cell.source, nb.language, file);
+  for (const [i, cell] of nb.cells.entries()) {
+    // a cell's scope is the notebook: the constants of the cells above it count
+    const analysis = analyzeSource(cell.source, nb.language, file, { cellsAbove: nb.cells.slice(0, i) });
     losses.push(...analysis.models.map((model) => ({ model, cell: cell.number })));
     const broken = analysis.syntaxErrors[0];
     if (broken && !brokenAt) brokenAt = `cell ${cell.number}, line ${broken.range.startLine + 1}`;

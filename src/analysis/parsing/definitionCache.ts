@@ -9,6 +9,8 @@ export interface CachedModel {
   model: LossModel;
   /** Names a call binds positionally (usages). */
   bindNames: string[];
+  /** Holds ranges outside the definition (a module constant, a helper's body): rebuilt, not shifted, when it moves. */
+  pinned?: boolean;
 }
 
 /** The file context as seen by a definition that mentions `names` (equal strings: the definition reads the same). */
@@ -47,6 +49,7 @@ export class DefinitionCache {
   get(text: string, row: number, signature: ContextSignature): CachedModel[] | undefined {
     let hit = this.entries.get(text);
     if (!hit || (!this.sameContext && signature(hit.names) !== hit.signature)) return undefined;
+    if (hit.row !== row && hit.built.some((b) => b.pinned)) return undefined;
     if (hit.row !== row) {
       const rows = row - hit.row;
       const built = hit.built.map((b) => {

@@ -5,8 +5,11 @@ import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
-import { convertExpr } from './expr';
+import { some } from '../terms/expr';
+import { convertExpr, setHelperReader } from './expr';
+import { collectOf, foldOf, loopName, loopVariables } from './loops';
 import { type Scope, forkScope } from './scope';
+import { staticTruth } from './static';
 
 const augmentedOps: Readonly<Record<string, BinaryOp>> = { '+=': '+', '-=': '-', '*=': '*', '/=': '/', '//=': '//', '**=': '**', '%=': '%', '@=': '@' };
 
@@ -18,7 +21,10 @@ export interface Returned {
 
 function setLocal(scope: Scope, name: string, value: Expr): void {
   scope.locals.set(name, value);
-  if (!scope.labels.has(value)) scope.labels.set(value, name);
+  if (!scope.labels.has(value) || scope.weakLabels?.has(value)) {
+    scope.labels.set(value, name);
+    scope.weakLabels?.delete(value);
+  }
 }
 
 function assign(left: Node, value: Expr, scope: Scope, rightNode: Node): void {
@@ -27,17 +33,50 @@ function assign(left: Node, value: Expr, scope: Scope, rightNode: Node): void {
     return;
   }
   if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
-    const targets = left.namedChildren.filter((n): n is Node => !!n && n.type === 'identifier');
-    targets.forEach((t, i) => {
-      const item = value.kind === 'tuple' && value.items.length === targets.length ? value.items[i] : undefined;
-      setLocal(scope, t.text, item ?? { kind: 'unsupported', what: 'tuple unpacking', range: rangeOf(rightNode), text: clipExprText(rightNode.text) });
-    });
+    const items = left.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+    const targets = items.filter((n) => n.type === 'identifier');
+    const starred = targets.length !== items.length;
+    for (const [i, t] of targets.entries()) {
+      setLocal(scope, t.text, starred ? { kind: 'unsupported', what: 'starred tuple unpacking', range: rangeOf(rightNode), text: clipExprText(rightNode.text) } : unpacked(value, i, targets.length, t));
+    }
   }
+}
+
+/**
+ * Item `i` of a tuple unpacking `a, b = value`: the tuple's item, else `value[i]` as Python indexes any sequence
+ * (`bs, c, h, w = img.size()`, `n, k = y_pred.shape`, `mu, logvar = out`); the trainer evaluates the index.
+ */
+function unpacked(value: Expr, i: number, count: number, target: Node): Expr {
+  if (value.kind === 'tuple') {
+    if (value.items.length === count) return value.items[i];
+    return { kind: 'unsupported', what: `unpacking ${value.items.length} values into ${count} names`, range: value.range, text: value.text };
+  }
+  const index: Expr = { kind: 'number', value: i, range: rangeOf(target), text: String(i) };
+  return { kind: 'subscript', object: value, index: [{ kind: 'index', value: index }], range: value.range, text: `${value.text}[${i}]` };
+}
+
+/** `outs.append(x)`: in a loop body, x is recorded (the loop makes the list); outside, the list literal grows. */
+function appendCall(call: Node, scope: Scope): boolean {
+  const fn = call.childForFieldName('function');
+  const target = fn?.type === 'attribute' ? fn.childForFieldName('object') : undefined;
+  if (fn?.childForFieldName('attribute')?.text !== 'append' || target?.type !== 'identifier') return false;
+  const list = scope.locals.get(target.text);
+  const argNodes = call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
+  if (!list || argNodes.length !== 1) return false;
+  const value = convertExpr(argNodes[0], scope);
+  if (scope.appends && list.kind === 'tuple' && list.items.length === 0 && !scope.appends.has(target.text)) scope.appends.set(target.text, value);
+  else if (!scope.appends && list.kind === 'tuple') setLocal(scope, target.text, { ...list, items: [...list.items, value] });
+  else setLocal(scope, target.text, { kind: 'unsupported', what: `list '${target.text}' appended to in this way`, range: rangeOf(call), text: call.text });
+  return true;
 }
 
 function expressionStatement(stmt: Node, scope: Scope): void {
   const inner = stmt.namedChild(0);
   if (!inner) return;
+  if (inner.type === 'call') {
+    appendCall(inner, scope);
+    return;
+  }
   if (inner.type === 'assignment') {
     const left = inner.childForFieldName('left');
     const right = inner.childForFieldName('right');
@@ -84,6 +123,15 @@ const statementsOf = (block: Node | null): Node[] => (block?.namedChildren ?? []
 function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Returned | undefined {
   const condition = stmt.childForFieldName('condition');
   const test: Expr = condition ? convertExpr(condition, scope) : { kind: 'unsupported', what: 'condition', range: rangeOf(stmt), text: clipExprText(stmt.text) };
+  // A branch on a value known before training (`if REDUCTION == 'mean':`): only the branch taken is read.
+  const known = staticTruth(test, scope);
+  if (known !== undefined) {
+    const [next, ...more] = clauses;
+    if (known) return readBlock([...statementsOf(stmt.childForFieldName('consequence')), ...rest], scope);
+    if (next?.type === 'elif_clause') return readIf(next, rest, scope, more);
+    if (next?.type === 'else_clause') return readBlock([...statementsOf(next.childForFieldName('body')), ...rest], scope);
+    return readBlock(rest, scope);
+  }
   const thenScope = forkScope(scope);
   const thenRet = readBlock(statementsOf(stmt.childForFieldName('consequence')), thenScope);
   const elseScope = forkScope(scope);
@@ -104,17 +152,75 @@ function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Return
   return readBlock(rest, scope);
 }
 
-/** A `for` or `while` loop, read once: the locals it changes take the value of one pass. */
-function readLoop(stmt: Node, scope: Scope): void {
-  const left = stmt.childForFieldName('left');
-  const iterable = stmt.childForFieldName('right');
-  const body = forkScope(scope);
-  if (left?.type === 'identifier' && iterable) {
-    body.locals.set(left.text, { kind: 'unsupported', what: `loop variable ${left.text}`, range: rangeOf(iterable), text: clipExprText(iterable.text) });
+/** Names assigned (`x = …`, `x += …`) anywhere in a block, nested blocks included. */
+function assignedNames(stmts: Node[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of stmts) {
+    for (const a of s.descendantsOfType(['assignment', 'augmented_assignment'])) {
+      const left = a?.childForFieldName('left');
+      if (left?.type === 'identifier') out.add(left.text);
+    }
   }
-  readBlock(statementsOf(stmt.childForFieldName('body')), body);
-  for (const [name, value] of body.locals) if (name !== left?.text && scope.locals.get(name) !== value) setLocal(scope, name, value);
+  return out;
 }
+
+/**
+ * A `for` loop: each local it accumulates into becomes a `loop` node (loops.ts), each list it appends to the list
+ * of the appended values; the trainer runs them. A `while` loop, or a `for` whose target is not plain names,
+ * cannot be modelled: the locals it changes become 'unsupported' nodes naming the loop.
+ */
+function readLoop(stmt: Node, scope: Scope): void {
+  const stmts = statementsOf(stmt.childForFieldName('body'));
+  const assigned = assignedNames(stmts);
+  const iterableNode = stmt.type === 'for_statement' ? stmt.childForFieldName('right') : null;
+  const variables = stmt.type === 'for_statement' ? loopVariables(stmt.childForFieldName('left')) : undefined;
+  if (stmt.type === 'while_statement') {
+    readOnce(stmt, scope);
+    return;
+  }
+  if (!variables || !iterableNode) {
+    for (const name of assigned) setLocal(scope, name, { kind: 'unsupported', what: 'for loop with this target', range: rangeOf(stmt), text: clipExprText(stmt.text) });
+    return;
+  }
+  const iterable = convertExpr(iterableNode, scope);
+  const body = forkScope(scope);
+  body.appends = new Map();
+  const left = stmt.childForFieldName('left') as Node;
+  for (const v of variables) body.locals.set(v, loopName(v, left));
+  const accumulators = [...assigned].filter((n) => scope.locals.has(n) && !variables.includes(n));
+  for (const a of accumulators) body.locals.set(a, loopName(a, stmt));
+  readBlock(stmts, body);
+  const changed = accumulators.filter((a) => !isLoopName(body.locals.get(a), a));
+  for (const name of assigned) {
+    if (variables.includes(name)) continue;
+    const after = body.locals.get(name);
+    if (!after || isLoopName(after, name)) continue;
+    const others = changed.filter((o) => o !== name && readsName(after, o));
+    if (!scope.locals.has(name)) {
+      setLocal(scope, name, { kind: 'unsupported', what: `'${name}' after the loop that sets it`, range: rangeOf(stmt), text: clipExprText(stmt.text) });
+    } else if (others.length > 0) {
+      setLocal(scope, name, { kind: 'unsupported', what: `loop updating ${[name, ...others].join(' and ')} together`, range: rangeOf(stmt), text: clipExprText(stmt.text) });
+    } else {
+      const init = scope.locals.get(name) as Expr;
+      const folded = foldOf(name, init, after, variables, iterable, stmt);
+      // the sum the loop adds to its start is named by the accumulator (`total`), as the term it becomes
+      const added = folded.kind === 'binary' && folded.left === init ? folded.right : undefined;
+      for (const part of [added, added?.kind === 'binary' ? added.right : undefined]) if (part) scope.labels.set(part, name);
+      setLocal(scope, name, folded);
+    }
+  }
+  for (const [name, value] of body.appends) setLocal(scope, name, collectOf(variables, iterable, value, stmt));
+}
+
+/** A `while` loop, read once: the locals it changes take the value of one pass (its bound is unknown). */
+function readOnce(stmt: Node, scope: Scope): void {
+  const body = forkScope(scope);
+  readBlock(statementsOf(stmt.childForFieldName('body')), body);
+  for (const [name, value] of body.locals) if (scope.locals.get(name) !== value) setLocal(scope, name, value);
+}
+
+const isLoopName = (e: Expr | undefined, name: string): boolean => e?.kind === 'name' && e.ref === 'loop' && e.name === name;
+const readsName = (e: Expr, name: string): boolean => some(e, (n) => isLoopName(n, name));
 
 /** Reads statements in order; returns the returned expression when the block returns on every path it reads. */
 export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
@@ -148,3 +254,5 @@ export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
 }
 
 export { statementsOf };
+
+setHelperReader((def, scope) => readBlock(statementsOf(def.childForFieldName('body')), scope)?.value);

@@ -4,6 +4,8 @@ import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { resolveCallee } from './imports';
+import { collectOf, loopName, loopVariables } from './loops';
+import { readParams } from './params';
 import { forkScope, type Scope } from './scope';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -39,9 +41,31 @@ function stringValue(node: Node): string {
     .join('');
 }
 
+/** `[f(p) for p in xs]` / `(f(p) for p in xs)` with one `for` and no `if`: a loop node collecting the values. */
+function comprehension(node: Node, scope: Scope): Expr {
+  const clauses = node.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause');
+  const clause = clauses.length === 1 && clauses[0]?.type === 'for_in_clause' ? clauses[0] : undefined;
+  const left = clause?.childForFieldName('left') ?? null;
+  const variables = loopVariables(left);
+  const source = clause?.childForFieldName('right');
+  const body = node.childForFieldName('body');
+  if (!variables || !source || !body || !left) return unsupported(node, clauses.length > 1 ? 'comprehension with several clauses' : node.type.replace(/_/g, ' '));
+  const iterable = convertExpr(source, scope);
+  const inner = forkScope(scope);
+  for (const v of variables) inner.locals.set(v, loopName(v, left));
+  return collectOf(variables, iterable, convertExpr(body, inner), node);
+}
+
+/** Device and bookkeeping calls that change nothing a loss computes: `.cuda()`, `.cpu()`, `.to(device)`. */
+function isDeviceMove(method: string, argNodes: Node[]): boolean {
+  if (method === 'cuda' || method === 'cpu') return true;
+  // `.to(torch.float32)`/`.to(dtype=…)`/`.to(other_tensor)` are casts or moves the trainer evaluates itself
+  return method === 'to' && argNodes.length > 0 && argNodes.every((a) => a.type !== 'keyword_argument' && /(^|\.)(device|dev|DEVICE)$|^['"](cuda|cpu)/.test(a.text));
+}
+
 function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: Record<string, Expr> } {
-  // `sum(p.abs().sum() for p in model.parameters())`: the generator is the whole argument list
-  if (list?.type === 'generator_expression') return { args: [unsupported(list, 'generator expression')], kwargs: {} };
+  // `sum(p.abs().sum() for p in xs)`: the generator is the whole argument list
+  if (list?.type === 'generator_expression') return { args: [comprehension(list, scope)], kwargs: {} };
   const args: Expr[] = [];
   const kwargs: Record<string, Expr> = {};
   for (const a of list?.namedChildren ?? []) {
@@ -49,9 +73,10 @@ function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: R
     if (a.type === 'keyword_argument') {
       const name = a.childForFieldName('name')?.text;
       const value = a.childForFieldName('value');
-      if (name && value) kwargs[name] = convertExpr(value, scope);
+      // where a tensor lives changes nothing the loss computes (`torch.tensor(b, device=device)`)
+      if (name && value && name !== 'device') kwargs[name] = convertExpr(value, scope);
     } else if (a.type === 'generator_expression') {
-      args.push(unsupported(a, 'generator expression'));
+      args.push(comprehension(a, scope));
     } else {
       args.push(convertExpr(a, scope));
     }
@@ -91,12 +116,71 @@ function parameterSum(node: Node, fn: Node, scope: Scope): Expr | undefined {
   return make<'overWeights'>(node, { kind: 'overWeights', variable: variable.text, body: convertExpr(body, inner) });
 }
 
+const MAX_HELPER_DEPTH = 8;
+
+/**
+ * A call of a function defined in the same file (or of the loss class's own method, `self.penalty(x)`): its body is
+ * read with its parameters bound to the call's arguments (or their defaults), and the returned expression stands
+ * in for the call. A helper that calls itself, or a chain deeper than MAX_HELPER_DEPTH, is not followed.
+ */
+function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope, isMethod: boolean): Expr {
+  const inlining = scope.inlining ?? [];
+  if (inlining.includes(name)) return unsupported(node, `recursive call of ${name}`);
+  if (inlining.length >= MAX_HELPER_DEPTH) return unsupported(node, `call of ${name} nested ${MAX_HELPER_DEPTH} helpers deep`);
+  const params = readParams(def.childForFieldName('parameters')).slice(isMethod ? 1 : 0);
+  const inner: Scope = {
+    locals: new Map(), refs: new Map(), imports: scope.imports, labels: scope.labels, inlining: [...inlining, name], ...(scope.inlined ? { inlined: scope.inlined } : {}), ...(scope.weakLabels ? { weakLabels: scope.weakLabels } : {}),
+    instances: isMethod ? scope.instances : new Map(),
+    ...(scope.module ? { module: scope.module } : {}),
+    ...(isMethod ? { methods: scope.methods, attrValues: scope.attrValues, staticAttrs: scope.staticAttrs } : {}),
+  };
+  for (const [i, p] of params.entries()) {
+    if (p.variadic) return unsupported(node, `call of ${name}, which takes *args or **kwargs`);
+    const value = applied.kwargs[p.name] ?? applied.args[i] ?? (p.defaultNode ? convertExpr(p.defaultNode, inner) : undefined);
+    if (!value) return unsupported(node, `call of ${name} without its argument ${p.name}`);
+    inner.locals.set(p.name, value);
+  }
+  const returned = readHelperBody(def, inner);
+  if (!returned) return unsupported(node, `call of ${name}, which returns no value`);
+  // named by the helper unless the caller names it (a local inside the helper is not the term's name)
+  scope.labels.set(returned, name.replace(/^self\./, ''));
+  scope.weakLabels?.add(returned);
+  scope.inlined?.set(returned, name);
+  return returned;
+}
+
+/** Set by body.ts (which imports this module): reads a function body to its returned expression. */
+let readHelperBody: (def: Node, scope: Scope) => Expr | undefined = () => undefined;
+export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefined): void {
+  readHelperBody = read;
+}
+
+function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
+  if (fn.type === 'identifier') {
+    const top = scope.refs.has(fn.text) || scope.locals.has(fn.text) ? undefined : scope.module?.functions.get(fn.text);
+    const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+    return def ? inlineHelper(node, fn.text, def, applied, scope, false) : undefined;
+  }
+  const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
+  const method = fn.childForFieldName('attribute')?.text;
+  const def = obj?.type === 'identifier' && obj.text === 'self' && method ? scope.methods?.get(method) : undefined;
+  return def && method ? inlineHelper(node, `self.${method}`, def, applied, scope, true) : undefined;
+}
+
 function convertCall(node: Node, scope: Scope): Expr {
   const fn = node.childForFieldName('function');
   const overWeights = fn ? parameterSum(node, fn, scope) : undefined;
   if (overWeights) return overWeights;
   const applied = convertArgs(node.childForFieldName('arguments'), scope);
   if (!fn) return unsupported(node, 'call');
+  const helper = helperCall(node, fn, applied, scope);
+  if (helper) return helper;
+  if (fn.type === 'attribute') {
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const argNodes = node.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
+    const obj = fn.childForFieldName('object');
+    if (obj && isDeviceMove(method, argNodes)) return convertExpr(obj, scope);
+  }
   const name = dottedName(fn);
   const head = name?.split('.')[0];
   if (name?.startsWith('self.') && scope.instances.has(name.slice(5))) {
@@ -175,8 +259,11 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const obj = node.childForFieldName('object');
       const attr = node.childForFieldName('attribute');
       if (!obj || !attr) return unsupported(node, 'attribute');
-      const object =
-        obj.type === 'identifier' && obj.text === 'self' ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
+      const isSelf = obj.type === 'identifier' && obj.text === 'self';
+      // `self.bound` set in `__init__` to an expression (`torch.tensor(bound)`): that expression, read in place
+      const ctorValue = isSelf ? scope.attrValues?.get(attr.text) : undefined;
+      if (ctorValue) return ctorValue;
+      const object = isSelf ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
       return make<'attr'>(node, { kind: 'attr', object, name: attr.text });
     }
     case 'call':
@@ -218,6 +305,9 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const index = node.childrenForFieldName('subscript').flatMap((s) => (s ? [convertIndex(s, scope)] : []));
       return make<'subscript'>(node, { kind: 'subscript', object: convertExpr(value, scope), index });
     }
+    case 'list_comprehension':
+    case 'generator_expression':
+      return comprehension(node, scope);
     case 'tuple':
     case 'list':
     case 'expression_list':

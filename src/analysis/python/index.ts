@@ -5,10 +5,12 @@ import type { Framework, LossModel, LossUsage, NoValueLoss, ParseProblem, Regula
 import { type ContextSignature, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
+import { childrenOf } from '../terms/expr';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { type DiscoverContext, type LossDef, discoverLosses, discoverOne } from './discover';
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
+import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readModuleAssignment } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { collectUsages } from './usages';
@@ -75,10 +77,13 @@ function addIntrinsicUsage(m: LossModel): void {
 const guessFramework = (source: string): Framework => (/\b(torch|F|nn)\.\w/.test(source) ? 'pytorch' : 'keras');
 
 /** What a definition's model can depend on outside its own text, by the name it is read through. */
-function signatureOf(file: FileContext): { signature: ContextSignature; id: string } {
+function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, string>): { signature: ContextSignature; id: string } {
   const named = new Map<string, string>();
   for (const [k, v] of file.imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(file.globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
+  // where a constant is written is part of the model (its defaultRange), and a helper's text is read into callers
+  for (const [k, c] of file.module?.constants ?? []) if (typeof c.value !== 'number') named.set(k, `${named.get(k) ?? ''} = ${JSON.stringify(c.value)}`);
+  for (const [k, t] of functionTexts) named.set(k, `${named.get(k) ?? ''} def ${t}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
   for (const [k, v] of file.regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on} ${v.layer ?? ''}`);
   return { signature: contextSignature(file.framework, named), id: contextId(file.framework, named) };
@@ -87,6 +92,25 @@ function signatureOf(file: FileContext): { signature: ContextSignature; id: stri
 interface Built {
   model: LossModel;
   bindNames: string[];
+  /** The model holds ranges outside its definition (a module constant, a helper's body): not moved with it. */
+  pinned?: boolean;
+}
+
+const readsOutside = (m: LossModel): boolean => outside(m.body, m.range.startLine, m.range.endLine);
+
+/** A reused model's module-constant parameters, pointed at where the constants are written now. */
+function withConstantsAt(m: LossModel, module: ModuleScope): LossModel {
+  if (!m.params.some((p) => p.origin === 'module-constant')) return m;
+  const params = m.params.map((p) => {
+    const c = p.origin === 'module-constant' ? module.constants.get(p.name) : undefined;
+    return c ? { ...p, range: c.nameRange, defaultRange: c.valueRange } : p;
+  });
+  return { ...m, params };
+}
+
+function outside(e: LossModel['body'], first: number, last: number): boolean {
+  if (e.range.startLine < first || e.range.endLine > last) return true;
+  return childrenOf(e).some((c) => outside(c, first, last));
 }
 
 export interface PythonOptions {
@@ -97,6 +121,29 @@ export interface PythonOptions {
   usageCache?: UsageCache;
   /** Filled with loss-like definitions that never return a value (rule LL114). */
   noValue?: NoValueLoss[];
+  /** What other notebook cells define (constants above the loss's cell); this file's own definitions override it. */
+  module?: ModuleScope;
+}
+
+/** `def name` of a top-level function, after its decorators. */
+const functionName = /^(?:@[^\n]*\n[ \t]*)*(?:async[ \t]+)?def[ \t]+([\p{L}_][\p{L}\p{N}_]*)/u;
+
+/** A constant read by the one-line regex, with where its name and number are written (no tree calls). */
+function numberConstant(n: Node, text: string, name: string, literal: string, value: number): ModuleConstant {
+  const { row, column } = n.startPosition;
+  const at = text.indexOf(literal, text.indexOf('=') + 1);
+  return {
+    value,
+    nameRange: { startLine: row, startCol: column, endLine: row, endCol: column + name.length },
+    valueRange: { startLine: row, startCol: column + at, endLine: row, endCol: column + at + literal.length },
+  };
+}
+
+/** A short fingerprint of a text (FNV-1a), so a context string does not hold every helper's source. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${(h >>> 0).toString(36)}:${text.length}`;
 }
 
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
@@ -109,24 +156,40 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   /** Top-level expression statements that call add_loss (`model.add_loss(…)`): losses of their own. */
   const addLosses = new Set<Node>();
   const types = tops.map((n) => n.type); // each `type` read is a call into the parser
+  const module = options.module ?? emptyModuleScope();
+  const functionTexts = new Map<string, string>();
+  const texts: (string | undefined)[] = [];
   for (const [i, n] of tops.entries()) {
+    if (types[i] === 'function_definition' || types[i] === 'decorated_definition') {
+      const text = n.text;
+      texts[i] = text;
+      const name = functionName.exec(text)?.[1];
+      if (name) {
+        module.functions.set(name, n);
+        functionTexts.set(name, hash(text));
+      }
+    }
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
     const m = globalNumber.exec(text);
-    if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
-    else if (lambdaAssignment.test(text)) lambdas.add(n);
+    if (m) {
+      globals[m[1]] = Number(m[2].replace(/_/g, ''));
+      module.constants.set(m[1], numberConstant(n, text, m[1], m[2], globals[m[1]]));
+    } else if (lambdaAssignment.test(text)) lambdas.add(n);
     else if (text.includes('.add_loss(')) addLosses.add(n);
+    else if (mayAssignConstant(text)) readModuleAssignment(n, module);
   }
+  for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = readImports(root, source);
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source), regularizers: regularizerUses(source) };
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source), regularizers: regularizerUses(source), module };
   const ctx: DiscoverContext = { regularizers: file.regularizers };
-  const { signature, id } = signatureOf(file);
+  const { signature, id } = signatureOf(file, functionTexts);
   cache?.begin(id);
 
   const build = (def: LossDef): Built | undefined => {
     try {
       const model = buildModel(def, file);
-      return model ? { model, bindNames: def.bindNames } : undefined;
+      return model ? { model, bindNames: def.bindNames, pinned: readsOutside(model) } : undefined;
     } catch (err) {
       problems.push({ range: rangeOf(def.nameNode), message: `Loss Lab could not analyse '${def.name}' (line ${def.nameNode.startPosition.row + 1}): ${err instanceof Error ? err.message : String(err)}` });
       return undefined;
@@ -146,7 +209,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       continue;
     }
     if (!definitionTypes.has(types[i]) && !lambdas.has(n)) continue;
-    const text = n.text;
+    const text = texts[i] ?? n.text;
     const row = n.startPosition.row;
     let entry = cache?.get(text, row, signature);
     if (!entry) {
@@ -156,7 +219,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       // a definition whose analysis failed is not cached, so its problem is reported again next time
       if (bs.length === entry.length) cache?.set(text, row, entry, signature);
     }
-    for (const b of entry) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
+    for (const b of entry) built.push({ model: withConstantsAt({ ...b.model, usages: [] }, module), bindNames: b.bindNames });
     if (entry.length === 0 && types[i] !== 'class_definition') {
       const fn = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : n;
       const missing = fn?.type === 'function_definition' ? noValueOf(fn, text) : undefined;

@@ -8,10 +8,11 @@ import { type Returned, readBlock, statementsOf } from './body';
 import type { LossDef } from './discover';
 import { convertExpr } from './expr';
 import type { ImportMap } from './imports';
+import { type ClassScope, constructorParams, readClassScope } from './classScope';
+import { closureParams, moduleConstantParams, readNamesOf } from './scopeParams';
+import type { ModuleScope } from './moduleScope';
 import type { ParamInfo } from './params';
 import type { Scope } from './scope';
-
-type Call = Extract<Expr, { kind: 'call' }>;
 
 const LOSS_NAME = /loss|criterion|objective|penalty|constraint|regulari[sz]|cost/i;
 
@@ -20,6 +21,8 @@ export interface FileContext {
   framework: Framework;
   /** Module-level `NAME = number` constants (global λ). */
   globals: Readonly<Record<string, number>>;
+  /** Module-level constants (with where they are written) and functions (helpers). */
+  module?: ModuleScope;
   knownLosses: ReadonlySet<string>;
   /** Custom regularizers the file passes to layers, by name. */
   regularizers: ReadonlyMap<string, Regularizes>;
@@ -38,8 +41,8 @@ function readInline(def: LossDef, scope: Scope): Returned | undefined {
   return value && { value, node: def.nameNode.parent?.childForFieldName('right') ?? def.nameNode };
 }
 
-function toParam(p: ParamInfo, role: LossParam['role']): LossParam {
-  const out: LossParam = { name: p.name, role, range: rangeOf(p.node) };
+function toParam(p: ParamInfo, role: LossParam['role'], origin: LossParam['origin']): LossParam {
+  const out: LossParam = { name: p.name, role, range: rangeOf(p.node), origin };
   if (p.default !== undefined) out.default = p.default;
   if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
   return out;
@@ -66,14 +69,17 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const refs = new Map<string, NameRef>();
   for (const p of def.outerParams) refs.set(p.name, 'captured');
   for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
-  const scope: Scope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), instances: new Map() };
-  const instances = new Map<string, Call>();
-  for (const a of def.moduleAttrs) {
-    const v = convertExpr(a.value, scope);
-    if (v.kind === 'call') instances.set(a.name.slice('self.'.length), v);
-  }
-  scope.instances = instances;
+  const scope: Scope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), instances: new Map(), ...(file.module ? { module: file.module } : {}) };
+  const classNode = def.kind === 'module-forward' ? (def.defNode.type === 'decorated_definition' ? def.defNode.childForFieldName('definition') : def.defNode) : null;
+  const cls: ClassScope | undefined = classNode ? readClassScope(classNode, def.fn, def.moduleAttrs, scope) : undefined;
+  if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods });
+  const closure = def.outerStatements.length ? closureParams(def.outerStatements, def.outerParams) : [];
   if (def.outerStatements.length) readBlock(def.outerStatements, scope);
+  // Closure values (`lam = 0.1`, `scale, lam = cfg`) stay names, so they are parameters λ write-back can edit.
+  for (const c of closure) {
+    scope.locals.delete(c.name);
+    refs.set(c.name, 'captured');
+  }
   const bodyNode = def.fn.childForFieldName('body');
   const returned: Returned | undefined = def.inline
     ? readInline(def, scope)
@@ -99,11 +105,12 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     const v = numericDefault(p.default);
     if (v !== undefined) defaults[p.name] = v;
   }
-  for (const a of def.moduleAttrs) {
+  for (const a of [...def.moduleAttrs, ...(cls?.classAttrs ?? [])]) {
     const v = numericDefault(a.default);
     if (v !== undefined) defaults[a.name] = v;
   }
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework });
+  for (const c of closure) if (typeof c.default === 'number') defaults[c.name] = c.default;
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e) });
   const { lambdaParam } = built;
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty
   const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;
@@ -111,18 +118,25 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const hyperOr = (p: { name: string; default?: unknown }): LossParam['role'] =>
     numericDefault(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : p.default === undefined && isTensorName(p.name) ? 'tensor' : 'other';
 
+  const readNames = readNamesOf(returned.value, terms);
+  const inlined = (a: { name: string }) => cls?.instances.has(a.name.slice('self.'.length)) || cls?.attrValues.has(a.name.slice('self.'.length));
+  const attrParam = (origin: LossParam['origin']) => (a: { name: string; node: Parameters<typeof rangeOf>[0]; default?: number | string | boolean; defaultNode?: Parameters<typeof rangeOf>[0] }): LossParam => {
+    const out: LossParam = { name: a.name, role: hyperOr(a), range: rangeOf(a.node), origin };
+    if (a.default !== undefined) out.default = a.default;
+    if (a.defaultNode) out.defaultRange = rangeOf(a.defaultNode);
+    return out;
+  };
+  const own = new Set([...def.outerParams, ...def.params].map((p) => p.name));
   const params: LossParam[] = [
-    ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p))),
-    ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p))),
-    ...def.moduleAttrs
-      .filter((a) => !instances.has(a.name.slice('self.'.length)))
-      .map((a) => {
-        const out: LossParam = { name: a.name, role: hyperOr(a), range: rangeOf(a.node) };
-        if (a.default !== undefined) out.default = a.default;
-        if (a.defaultNode) out.defaultRange = rangeOf(a.defaultNode);
-        return out;
-      }),
+    ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p), 'factory')),
+    ...closure.filter((c) => !own.has(c.name)).map((c) => ({ ...c, role: hyperOr(c) })),
+    ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p), 'argument')),
+    ...def.moduleAttrs.filter((a) => !inlined(a)).map(attrParam('constructor')),
+    ...(cls?.classAttrs ?? []).map((a) => ({ ...attrParam('class-attribute')(a), defaultRange: rangeOf(a.value) })),
+    ...(cls ? constructorParams(cls, readNames, hyperOr) : []),
   ];
+  const named = new Set(params.map((p) => p.name));
+  if (file.module) params.push(...moduleConstantParams(readNames, file.module.constants, named, weightParams));
   const model: LossModel = {
     // an inline loss is named where it is assigned: several in one function keep distinct ids
     id: `${def.name}:${(def.inline ? def.nameNode : def.defNode).startPosition.row + 1}`,

@@ -1,7 +1,9 @@
 // What a Python expression is read against: the function's locals (inlined), what each free name refers to, the
 // file's imports, and the constructors behind callable locals (`criterion = nn.MSELoss()`).
 import type { Expr, NameRef } from '../ir';
+import type { Node } from 'web-tree-sitter';
 import type { ImportMap } from './imports';
+import type { ModuleScope } from './moduleScope';
 
 export interface Scope {
   /** Locals assigned so far, already converted (their uses are replaced by these nodes). */
@@ -13,6 +15,22 @@ export interface Scope {
   labels: WeakMap<Expr, string>;
   /** `self.ce = nn.CrossEntropyLoss(...)` in `__init__`: callee and constructor kwargs by attribute name. */
   instances: ReadonlyMap<string, Extract<Expr, { kind: 'call' }>>;
+  /** Module-level constants and functions (helpers are followed into their bodies). */
+  module?: ModuleScope;
+  /** The loss class's other methods (`self.penalty(x)` is followed into its body). */
+  methods?: ReadonlyMap<string, Node>;
+  /** `self.bound = torch.tensor(bound)` in `__init__`: the value expression by attribute name (read in its place). */
+  attrValues?: ReadonlyMap<string, Expr>;
+  /** Attributes set to a literal in `__init__` or the class body, not from a parameter (static branches). */
+  staticAttrs?: ReadonlyMap<string, number | string | boolean>;
+  /** The helper each inlined call's value came from (a call of another loss of the file stays a base term). */
+  inlined?: WeakMap<Expr, string>;
+  /** Labels given by a followed helper's name: the caller's local name (`shrink = self.norm(net)`) replaces them. */
+  weakLabels?: WeakSet<Expr>;
+  /** Helpers being followed (recursion guard), outermost first. */
+  inlining?: readonly string[];
+  /** Inside a loop body: lists appended to (`outs.append(x)`), by name → the appended value. */
+  appends?: Map<string, Expr>;
 }
 
 export function forkScope(scope: Scope): Scope {

@@ -29,7 +29,8 @@ export const checkLambdaNeverChanges: Check = (ctx) => {
   const { model } = ctx;
   if (model.kind === 'factory') return checkFactoryPassed(ctx);
   if (model.kind !== 'function' && model.kind !== 'arrow') return [];
-  const hypers = model.params.filter((p) => p.role === 'hyper' || p.role === 'other');
+  // Only the function's own parameters keep their defaults under compile; a module constant is changed where it is.
+  const hypers = model.params.filter((p) => (p.role === 'hyper' || p.role === 'other') && (p.origin === undefined || p.origin === 'argument'));
   if (hypers.length === 0) return [];
   const lam = hypers.find((p) => p.name === model.lambdaParam) ?? hypers[0];
   const others = hypers.filter((p) => p !== lam).map((p) => code(p.name));

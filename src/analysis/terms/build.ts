@@ -18,10 +18,13 @@ export interface TermContext {
   knownLosses?: ReadonlySet<string>;
   /** For the shapes that decide whether a reduction can be split exactly (linear.ts); default 'keras'. */
   framework?: Framework;
+  /** The function an (inlined) expression is the body of, when a front end followed a call into it. */
+  inlinedFrom?: (e: Expr) => string | undefined;
 }
 
 function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
-  return some(e, (n) => (n.kind === 'call' && (isFrameworkLossCallee(n.callee) || !!ctx.knownLosses?.has(n.callee))) || (n.kind === 'method' && isFrameworkLossCallee(n.method)));
+  const inlinedLoss = (n: Expr) => !!ctx.knownLosses?.has(ctx.inlinedFrom?.(n) ?? '');
+  return some(e, (n) => (n.kind === 'call' && (isFrameworkLossCallee(n.callee) || !!ctx.knownLosses?.has(n.callee))) || (n.kind === 'method' && isFrameworkLossCallee(n.method)) || inlinedLoss(n));
 }
 
 /**

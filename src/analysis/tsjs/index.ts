@@ -1,5 +1,6 @@
 // The TypeScript/JavaScript (TF.js) front end: a tree-sitter tree → the file's loss models. With a DefinitionCache
 // (incremental analysis) only the top-level statements whose text changed are rebuilt.
+import type { ModuleConstant } from '../python/moduleScope';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem, SourceLanguage } from '../ir';
 import { type CachedModel, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
@@ -35,6 +36,16 @@ export interface ScriptOptions {
   cache?: DefinitionCache;
 }
 
+/** A reused model's module-constant parameters, pointed at where the constants are written now. */
+function withConstantsAt(m: LossModel, constants: ReadonlyMap<string, ModuleConstant>): LossModel {
+  if (!m.params.some((p) => p.origin === 'module-constant')) return m;
+  const params = m.params.map((p) => {
+    const c = p.origin === 'module-constant' ? constants.get(p.name) : undefined;
+    return c ? { ...p, range: c.nameRange, defaultRange: c.valueRange } : p;
+  });
+  return { ...m, params };
+}
+
 /** Definitions whose analysis failed are reported in `problems` and the others carry on. */
 export function analyzeScriptTree(tree: Tree, source: string, language: SourceLanguage, framework: Framework | undefined, options: ScriptOptions = {}): LossModel[] {
   const { problems = [], extraRoots = [], cache } = options;
@@ -42,15 +53,25 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
   const texts = new Map<Node, string>();
+  const constants = new Map<string, ModuleConstant>();
   for (const n of tops) {
     if (!statementTypes.has(n.type)) continue;
     const text = n.text;
     texts.set(n, text);
     const m = globalNumber.exec(text);
-    if (m) globals[m[1]] = Number(m[2].replace(/_/g, ''));
+    if (!m) continue;
+    globals[m[1]] = Number(m[2].replace(/_/g, ''));
+    const { row, column } = n.startPosition;
+    const nameAt = text.indexOf(m[1]);
+    const valueAt = text.indexOf(m[2], text.indexOf('=', nameAt + m[1].length));
+    constants.set(m[1], {
+      value: globals[m[1]],
+      nameRange: { startLine: row, startCol: column + nameAt, endLine: row, endCol: column + nameAt + m[1].length },
+      valueRange: { startLine: row, startCol: column + valueAt, endLine: row, endCol: column + valueAt + m[2].length },
+    });
   }
   const imports = readScriptImports(root);
-  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, knownLosses: knownLossNames(source) };
+  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, constants, knownLosses: knownLossNames(source) };
   const named = new Map<string, string>();
   for (const [k, v] of imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
@@ -85,7 +106,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
       entry = made as CachedModel[];
       cache?.set(text, row, entry, signature);
     }
-    for (const b of entry) built.push({ model: { ...b.model, usages: [] }, bindNames: b.bindNames });
+    for (const b of entry) built.push({ model: withConstantsAt({ ...b.model, usages: [] }, constants), bindNames: b.bindNames });
   }
   cache?.end();
   const inErrors = withRecovered(broken.flatMap((b) => discoverScriptLosses(b)), extraRoots.map(discoverScriptLosses));

@@ -8,12 +8,16 @@ import type { ScriptLossDef } from './discover';
 import type { ScriptImports } from './imports';
 import type { ScriptParam } from './params';
 import type { ScriptScope } from './scope';
+import type { ModuleConstant } from '../python/moduleScope';
+import { moduleConstantParams, readNamesOf } from '../python/scopeParams';
 
 export interface ScriptFileContext {
   imports: ScriptImports;
   framework: Framework;
   language: SourceLanguage;
   globals: Readonly<Record<string, number>>;
+  /** Module-level constants with where they are written (become parameters of the losses that read them). */
+  constants?: ReadonlyMap<string, ModuleConstant>;
   knownLosses: ReadonlySet<string>;
 }
 
@@ -68,6 +72,10 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     returnRange: rangeOf(returned.node),
     usages: [],
   };
+  if (file.constants) {
+    const taken = new Set(model.params.map((p) => p.name));
+    model.params.push(...moduleConstantParams(readNamesOf(returned.value, terms), file.constants, taken, weightParams));
+  }
   if (lambdaParam) model.lambdaParam = lambdaParam;
   if (def.className) model.className = def.className;
   return model;

@@ -69,6 +69,9 @@ function toOperand(tf: Tf, v: Value): Tensor | number | boolean | undefined {
 
 /** Applies a binary operator; throws a plain Error with a readable reason (the evaluator adds the location). */
 export function binary(tf: Tf, op: BinaryOp, left: Value, right: Value): Value {
+  // `self.reduction == 'mean'`, `mode != None`: Python compares strings and None by value
+  const plain = (v: Value) => typeof v === 'string' || v === null;
+  if ((op === '==' || op === '!=') && (plain(left) || plain(right))) return (left === right) === (op === '==');
   const a = toOperand(tf, left);
   const b = toOperand(tf, right);
   if (a === undefined || b === undefined) {

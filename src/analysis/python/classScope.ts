@@ -1,0 +1,85 @@
+// What a loss class (`nn.Module`, `keras.losses.Loss`) gives its `forward`/`call` beside `self.x = param`:
+// class attributes (`weight = 0.1` in the class body), constructor expressions (`self.bound =
+// torch.tensor(bound).to(device)`, read in place with `bound` a constructor parameter), attributes set to a literal
+// (static branches), callable instances (`self.ce = nn.CrossEntropyLoss()`), and its other methods (helpers).
+import type { Node } from 'web-tree-sitter';
+import type { Expr, LossParam } from '../ir';
+import { rangeOf } from '../parsing/range';
+import type { ModuleAttr } from './discover';
+import { convertExpr } from './expr';
+import { type ParamInfo, literalOf, readParams } from './params';
+import type { Scope } from './scope';
+
+type Call = Extract<Expr, { kind: 'call' }>;
+
+export interface ClassScope {
+  instances: Map<string, Call>;
+  attrValues: Map<string, Expr>;
+  staticAttrs: Map<string, number | string | boolean>;
+  methods: Map<string, Node>;
+  /** `weight = 0.1` in the class body, not set in `__init__`: read as `self.weight`. */
+  classAttrs: { name: string; node: Node; value: Node; default: number | string | boolean }[];
+  /** `__init__`'s parameters (a constructor expression reads them as captured names). */
+  initParams: ParamInfo[];
+}
+
+const unwrap = (n: Node | null): Node | null => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n);
+
+/** A class-like constructor (`nn.MSELoss()`, `CustomLoss(…)`): its instance is called like a function. */
+/** Calls that hold a number as a tensor without changing it. */
+const valueWrappers = /^(tf\.convert_to_tensor|tf\.constant|torch\.tensor|torch\.as_tensor|float|np\.float32|np\.array)$/;
+
+const isConstructor = (callee: string): boolean => /^[A-Z]/.test(callee.slice(callee.lastIndexOf('.') + 1));
+
+export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAttr[], scope: Scope): ClassScope {
+  const out: ClassScope = { instances: new Map(), attrValues: new Map(), staticAttrs: new Map(), methods: new Map(), classAttrs: [], initParams: [] };
+  const body = (classNode.childForFieldName('body')?.namedChildren ?? []).map((n) => unwrap(n)).filter((n): n is Node => !!n);
+  const init = body.find((s) => s.type === 'function_definition' && s.childForFieldName('name')?.text === '__init__');
+  out.initParams = init ? readParams(init.childForFieldName('parameters')).slice(1) : [];
+  for (const s of body) {
+    const name = s.type === 'function_definition' ? s.childForFieldName('name')?.text : undefined;
+    if (name && s !== fn && name !== '__init__') out.methods.set(name, s);
+    const assignment = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    const right = assignment?.childForFieldName('right');
+    const lit = right ? literalOf(right) : undefined;
+    if (left?.type === 'identifier' && right && lit !== undefined && !moduleAttrs.some((a) => a.name === `self.${left.text}`)) {
+      out.classAttrs.push({ name: `self.${left.text}`, node: left, value: right, default: lit });
+      out.staticAttrs.set(left.text, lit);
+    }
+  }
+  // Constructor expressions read `__init__`'s parameters as captured values (bound by `Loss(bound=2.0)` calls).
+  const ctorScope: Scope = { ...scope, locals: new Map(), refs: new Map(out.initParams.map((p) => [p.name, 'captured' as const])) };
+  const initParamNames = new Set(out.initParams.map((p) => p.name));
+  for (const a of moduleAttrs) {
+    const attr = a.name.slice('self.'.length);
+    if (a.default !== undefined) {
+      if (!(a.value.type === 'identifier' && initParamNames.has(a.value.text))) out.staticAttrs.set(attr, a.default);
+      continue;
+    }
+    if (a.value.type === 'identifier' && initParamNames.has(a.value.text)) continue; // `self.lam = lam` without a default
+    const v = convertExpr(a.value, ctorScope);
+    const wrapped = v.kind === 'call' && valueWrappers.test(v.callee) && v.args[0]?.kind === 'name' ? out.initParams.find((p) => v.args[0]?.kind === 'name' && p.name === v.args[0].name) : undefined;
+    if (wrapped) {
+      // `self.w = tf.convert_to_tensor(w, dtype=…)`: the same number as `self.w = w`, so λ stays `self.w`
+      if (wrapped.default !== undefined) a.default = wrapped.default;
+      if (wrapped.defaultNode) a.defaultNode = wrapped.defaultNode;
+      continue;
+    }
+    if (v.kind === 'call' && isConstructor(v.callee)) out.instances.set(attr, v);
+    else if (v.kind !== 'unsupported') out.attrValues.set(attr, v);
+  }
+  return out;
+}
+
+/** The constructor parameters a constructor expression the loss reads uses, as parameters of the loss. */
+export function constructorParams(cls: ClassScope, readNames: ReadonlySet<string>, role: (p: ParamInfo) => LossParam['role']): LossParam[] {
+  return cls.initParams
+    .filter((p) => !p.variadic && readNames.has(p.name))
+    .map((p) => {
+      const out: LossParam = { name: p.name, role: role(p), range: rangeOf(p.node), origin: 'constructor' };
+      if (p.default !== undefined) out.default = p.default;
+      if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
+      return out;
+    });
+}

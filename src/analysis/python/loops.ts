@@ -1,0 +1,54 @@
+// `for` loops in a loss body (CONVENTIONS §4): each local the loop accumulates into (`total += …`,
+// `total = total + …`) becomes a `loop` node that the trainer runs at train time, a list the loop appends to
+// (`outs.append(…)`) becomes the list of the values, and a comprehension is a loop without an accumulator.
+// A sum accumulated into a starting value keeps the start outside the loop (`loss = ce; for …: loss += lam * p`
+// reads `ce + lam * Σ p`), so the term splitter sees the base loss and the weight.
+import type { Node } from 'web-tree-sitter';
+import type { Expr } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { some } from '../terms/expr';
+import type { Scope } from './scope';
+
+type Loop = Extract<Expr, { kind: 'loop' }>;
+
+/** The names a `for` target binds (`p`, `i, (a, b)` is not supported), or undefined. */
+export function loopVariables(left: Node | null): string[] | undefined {
+  if (!left) return undefined;
+  if (left.type === 'identifier') return [left.text];
+  if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
+    const items = left.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+    return items.every((n) => n.type === 'identifier') ? items.map((n) => n.text) : undefined;
+  }
+  return undefined;
+}
+
+/** A name standing for a loop variable or an accumulator inside the loop's body. */
+export function loopName(name: string, node: Node): Expr {
+  return { kind: 'name', name, ref: 'loop', range: rangeOf(node), text: name };
+}
+
+const isPlaceholder = (e: Expr, name: string): boolean => e.kind === 'name' && e.ref === 'loop' && e.name === name;
+const readsLoop = (e: Expr): boolean => some(e, (n) => n.kind === 'name' && n.ref === 'loop');
+
+/** The value of `name` after the loop, given its value before (`init`) and after one pass (`after`). */
+export function foldOf(name: string, init: Expr, after: Expr, variables: string[], iterable: Expr, stmt: Node): Expr {
+  const at = { range: rangeOf(stmt), text: stmt.text };
+  const fold = (start: Expr, body: Expr): Loop => ({ kind: 'loop', variables, iterable, accumulator: name, init: start, body, ...at });
+  // `acc + X` with X not reading acc: acc = init + Σ X, and Σ (w · Y) = w · Σ Y for a loop-invariant w.
+  if (after.kind === 'binary' && after.op === '+' && isPlaceholder(after.left, name) && !some(after.right, (n) => isPlaceholder(n, name))) {
+    const zero: Expr = { kind: 'number', value: 0, ...at };
+    const x = after.right;
+    const weighted = x.kind === 'binary' && x.op === '*' && !readsLoop(x.left) && readsLoop(x.right);
+    const sum = (y: Expr): Expr => fold(zero, { ...after, right: y });
+    const total: Expr = weighted ? { kind: 'binary', op: '*', left: x.left, right: sum(x.right), ...at } : sum(x);
+    if (init.kind === 'number' && init.value === 0) return total;
+    return { kind: 'binary', op: '+', left: init, right: total, ...at };
+  }
+  return fold(init, after);
+}
+
+export function collectOf(variables: string[], iterable: Expr, body: Expr, node: Node): Expr {
+  return { kind: 'loop', variables, iterable, body, range: rangeOf(node), text: node.text };
+}
+
+export type { Scope };

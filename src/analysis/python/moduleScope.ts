@@ -1,0 +1,67 @@
+// What a Python module defines at its top level that a loss may read without defining it: constants
+// (`TV_WEIGHT = 0.1`, `EPS = 1e-7`, `REDUCTION = 'mean'`, `A, B = 0.1, 0.2`) and functions (helpers a loss calls,
+// followed into their bodies). Read from each top-level statement's text where one line says it all (fast on
+// large files), else from its syntax tree.
+import type { Node } from 'web-tree-sitter';
+import type { SourceRange } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { literalOf } from './params';
+
+export interface ModuleConstant {
+  value: number | string | boolean;
+  /** Where the name is written (the parameter's `range`). */
+  nameRange: SourceRange;
+  /** Where the literal is written (λ write-back edits it). */
+  valueRange: SourceRange;
+  /** Set when the constant comes from another notebook cell (1-based). */
+  cell?: number;
+}
+
+export interface ModuleScope {
+  constants: Map<string, ModuleConstant>;
+  /** Top-level functions by name (a decorated one by its decorated statement): helpers a loss may call. */
+  functions: Map<string, Node>;
+}
+
+export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });
+
+/** `NAME = <literal>` (optionally annotated) on one line: the name and where the value starts. */
+const oneLine = /^([\p{L}_][\p{L}\p{N}_]*)[ \t]*(?::[^=\n]*)?=[ \t]*(?!=)/u;
+
+/** Reads one top-level expression statement into `scope` when it assigns literals to names. */
+export function readModuleAssignment(stmt: Node, scope: ModuleScope): void {
+  const assignment = stmt.namedChild(0);
+  if (assignment?.type !== 'assignment') return;
+  const left = assignment.childForFieldName('left');
+  const right = assignment.childForFieldName('right');
+  if (!left || !right) return;
+  if (left.type === 'identifier') {
+    addConstant(scope, left, right);
+    return;
+  }
+  if ((left.type === 'pattern_list' || left.type === 'tuple_pattern') && (right.type === 'expression_list' || right.type === 'tuple')) {
+    const names = left.namedChildren.filter((n): n is Node => !!n);
+    const values = right.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+    if (names.length !== values.length) return;
+    names.forEach((n, i) => {
+      if (n.type === 'identifier') addConstant(scope, n, values[i]);
+    });
+  }
+}
+
+function addConstant(scope: ModuleScope, name: Node, value: Node): void {
+  const lit = literalOf(value);
+  if (lit === undefined) {
+    scope.constants.delete(name.text); // reassigned to something else: no longer a known constant
+    return;
+  }
+  scope.constants.set(name.text, { value: lit, nameRange: rangeOf(name), valueRange: rangeOf(value) });
+}
+
+/** Quick test on a statement's text: could it assign a constant? (skips the tree for everything else) */
+export function mayAssignConstant(text: string): boolean {
+  const m = oneLine.exec(text);
+  // strings, booleans and parenthesised literals (numbers are read by the caller's regex); `A, B = 0.1, 0.2`
+  if (m) return /^(?:[-+(\d.]|['"]|True\b|False\b)/.test(text.slice(m[0].length));
+  return /^[\p{L}_][\p{L}\p{N}_]*[ \t]*,/u.test(text);
+}

@@ -1,0 +1,79 @@
+// Values a loss reads from outside its own parameters become parameters of the model (CONVENTIONS §1): module
+// constants it reads by name and a factory's closure values, each with its literal and where that is written.
+import type { Node } from 'web-tree-sitter';
+import type { Expr, LossParam, Term } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { some } from '../terms/expr';
+import type { ModuleConstant } from './moduleScope';
+import { type ParamInfo, literalOf } from './params';
+
+/** Free names (module-level or captured) the loss evaluates: in its body and its terms' weights. */
+export function readNamesOf(body: Expr, terms: Term[]): Set<string> {
+  const out = new Set<string>();
+  const collect = (e: Expr) =>
+    some(e, (n) => {
+      if (n.kind === 'name' && (n.ref === 'global' || n.ref === 'captured')) out.add(n.name);
+      return false;
+    });
+  collect(body);
+  for (const t of terms) if (t.weight) collect(t.weight);
+  return out;
+}
+
+/** The module constants the loss reads, as parameters (origin 'module-constant' or 'notebook-cell'). */
+export function moduleConstantParams(readNames: ReadonlySet<string>, constants: ReadonlyMap<string, ModuleConstant>, taken: ReadonlySet<string>, weightParams: ReadonlySet<string | undefined>): LossParam[] {
+  const out: LossParam[] = [];
+  for (const name of readNames) {
+    const c = constants.get(name);
+    if (!c || taken.has(name)) continue;
+    const role: LossParam['role'] = typeof c.value === 'number' || typeof c.value === 'boolean' || weightParams.has(name) ? 'hyper' : 'other';
+    const p: LossParam = { name, role, default: c.value, range: c.nameRange, defaultRange: c.valueRange, origin: c.cell ? 'notebook-cell' : 'module-constant' };
+    if (c.cell) p.cell = c.cell;
+    out.push(p);
+  }
+  return out;
+}
+
+type ClosureParam = Omit<LossParam, 'role'> & { default?: number | string | boolean };
+
+function itemsOf(node: Node): Node[] {
+  return node.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+}
+
+/**
+ * Closure values a factory sets before its inner loss: `lam = 0.1`, `scale, lam = 2.0, 0.1`, and `scale, lam = cfg`
+ * with `cfg` a factory parameter (its tuple default gives the values).
+ */
+export function closureParams(outerStatements: Node[], outerParams: ParamInfo[]): ClosureParam[] {
+  const out: ClosureParam[] = [];
+  const add = (name: Node, value: Node | undefined) => {
+    const p: ClosureParam = { name: name.text, range: rangeOf(name), origin: 'closure' };
+    const lit = value ? literalOf(value) : undefined;
+    if (value && lit !== undefined) {
+      p.default = lit;
+      p.defaultRange = rangeOf(value);
+    }
+    out.push(p);
+  };
+  for (const stmt of outerStatements) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const right = a?.childForFieldName('right');
+    if (!left || !right) continue;
+    if (left.type === 'identifier') {
+      if (literalOf(right) !== undefined) add(left, right);
+      continue;
+    }
+    if (left.type !== 'pattern_list' && left.type !== 'tuple_pattern') continue;
+    const names = itemsOf(left);
+    if (!names.every((n) => n.type === 'identifier')) continue;
+    const tupleOf = (n: Node | undefined) => (n && (n.type === 'tuple' || n.type === 'expression_list' || n.type === 'list') ? itemsOf(n) : undefined);
+    const fromParam = right.type === 'identifier' ? outerParams.find((p) => p.name === right.text) : undefined;
+    const values = tupleOf(right) ?? tupleOf(fromParam?.defaultNode);
+    if (values && values.length === names.length && values.every((v) => literalOf(v) !== undefined)) {
+      for (const [i, n] of names.entries()) add(n, values[i]);
+    }
+    else if (fromParam && !fromParam.defaultNode) for (const n of names) add(n, undefined);
+  }
+  return out;
+}

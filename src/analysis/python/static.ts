@@ -1,0 +1,59 @@
+// Values known before training: literals, module constants and constructor attributes set to a literal
+// (`self.reduction = 'mean'`). A branch on one (`if self.reduction == 'mean':`) is read as the branch taken.
+import type { Expr } from '../ir';
+import type { Scope } from './scope';
+
+type Known = number | string | boolean | null;
+
+function known(e: Expr, scope: Scope): Known | undefined {
+  switch (e.kind) {
+    case 'number':
+    case 'string':
+    case 'bool':
+      return e.value;
+    case 'none':
+      return null;
+    case 'name':
+      return e.ref === 'global' ? scope.module?.constants.get(e.name)?.value : undefined;
+    case 'attr':
+      return e.object.kind === 'name' && e.object.ref === 'module' ? scope.staticAttrs?.get(e.name) : undefined;
+    case 'unary': {
+      const v = known(e.operand, scope);
+      if (v === undefined) return undefined;
+      if (e.op === 'not') return !v;
+      return typeof v === 'number' ? (e.op === '-' ? -v : v) : undefined;
+    }
+    case 'binary':
+      return knownBinary(e.op, known(e.left, scope), known(e.right, scope));
+    default:
+      return undefined;
+  }
+}
+
+function knownBinary(op: string, l: Known | undefined, r: Known | undefined): Known | undefined {
+  if (l === undefined || r === undefined) return undefined;
+  switch (op) {
+    case '==':
+      return l === r;
+    case '!=':
+      return l !== r;
+    case 'and':
+      return l ? r : l;
+    case 'or':
+      return l ? l : r;
+  }
+  if (typeof l !== 'number' || typeof r !== 'number') return undefined;
+  switch (op) {
+    case '<': return l < r;
+    case '<=': return l <= r;
+    case '>': return l > r;
+    case '>=': return l >= r;
+    default: return undefined;
+  }
+}
+
+/** The truth of a branch's test when it is known before training, else undefined. */
+export function staticTruth(test: Expr, scope: Scope): boolean | undefined {
+  const v = known(test, scope);
+  return v === undefined ? undefined : Boolean(v);
+}
