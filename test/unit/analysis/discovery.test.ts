@@ -84,7 +84,7 @@ class SparseAutoencoder(nn.Module):
     assert.equal(m.className, 'SparseAutoencoder');
     assert.deepEqual([m.yTrue, m.yPred], ['x', 'recon']);
     assert.deepEqual(roles(m), ['x:yTrue', 'recon:yPred', 'encoded:tensor', 'lam:hyper', 'self.rho:hyper']);
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:mean*lam']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:abs(encoded)*lam']);
     assert.equal(a.models.length, 1, 'forward(self, x) of the model is not a loss');
   });
 
@@ -104,7 +104,7 @@ model.compile(optimizer="adam", loss=BoundedMSE(weight=2.0))
     const m = model(a, 'BoundedMSE');
     assert.equal(m.kind, 'module-forward');
     assert.deepEqual(roles(m), ['y_true:yTrue', 'y_pred:yPred', 'self.upper:hyper', 'self.weight:hyper']);
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:reduce_mean', 'penalty:+:over*self.weight']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:square(y_true - y_pred)', 'penalty:+:over*self.weight']);
     assert.ok(m.usages.some((u) => u.kind === 'compile'));
   });
 });
@@ -224,8 +224,8 @@ model.add_loss(0.01 * tf.reduce_mean(tf.abs(code)))
 `);
     const adds = byKind(a.models, 'add-loss');
     assert.deepEqual(adds.map((m) => [m.className ?? null, m.yPred, m.terms.map(termSummary)]), [
-      ['ActivityL2', 'inputs', ['penalty:+:reduce_mean*self.rate']],
-      [null, 'code', ['penalty:+:reduce_mean*0.01']],
+      ['ActivityL2', 'inputs', ['penalty:+:square(inputs)*self.rate']],
+      [null, 'code', ['penalty:+:abs(code)*0.01']],
     ]);
     assert.deepEqual(adds.map((m) => m.usages.map((u) => u.kind)), [['add-loss'], ['add-loss']]);
   });
@@ -247,7 +247,7 @@ layer = keras.layers.Dense(16, kernel_regularizer=Orthogonality(0.05))
     assert.equal(m.kind, 'regularizer');
     assert.deepEqual(m.regularizes, { on: 'kernel', layer: 'Dense' });
     assert.equal(m.yPred, 'w');
-    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:reduce_sum*self.factor']);
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:square(gram - eye(shape(w)[1]))*self.factor']);
     assert.deepEqual(roles(m), ['w:yPred', 'self.factor:hyper']);
   });
 
