@@ -6,7 +6,7 @@ import { labelFor, localLabel } from './label';
 import { distribute } from './linear';
 import { isFrameworkLossCallee, reductionOps } from './ops';
 import { positiveByConstruction } from './sign';
-import { type Piece, isWeightFactor, splitTerms, weightParamOf } from './split';
+import { type Piece, additivePieces, isWeightFactor, splitTerms, weightParamOf } from './split';
 import type { Defaults } from './values';
 
 export interface TermContext {
@@ -65,8 +65,8 @@ function lambdaOf(p: Piece): string | undefined {
 }
 
 /** The term's variable (`balance = lam * relu(…)` is `balance`, weighted by lam), else labelFor's rendering. */
-function termLabel(p: Piece, ctx: TermContext): string {
-  const whole = localLabel(p.expr, ctx.labelOf) ? undefined : spineLabel(p.whole, ctx.labelOf);
+function termLabel(p: Piece, ctx: TermContext, body: Expr): string {
+  const whole = localLabel(p.expr, ctx.labelOf) ? undefined : (spineLabel(p.whole, ctx.labelOf) ?? accumulatorLabel(body, p.whole, ctx.labelOf));
   return whole ?? labelFor(p.expr, ctx.labelOf, (callee) => isFrameworkLossCallee(callee) || !!ctx.knownLosses?.has(callee));
 }
 
@@ -81,9 +81,32 @@ function spineLabel(e: Expr, labelOf: TermContext['labelOf']): string | undefine
 
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
 export function termPieces(body: Expr, framework: Framework = 'keras'): Piece[] {
-  return splitTerms(termSource(body))
+  const pieces = splitTerms(termSource(body))
     .flatMap((p) => distribute(p, framework))
     .map(positiveByConstruction);
+  // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term
+  const terms = pieces.filter((p) => !isZero(p.expr));
+  return terms.length > 0 ? terms : pieces;
+}
+
+const isZero = (e: Expr): boolean => e.kind === 'number' && e.value === 0;
+
+/**
+ * The accumulator a piece is the only non-zero part of (`pinball = 0.0` then `pinball = pinball + mean(…)`):
+ * the labelled sum whose other additive pieces are zeros.
+ */
+function accumulatorLabel(body: Expr, whole: Expr, labelOf: TermContext['labelOf']): string | undefined {
+  let found: string | undefined;
+  const visit = (e: Expr): void => {
+    if (found || e.kind !== 'binary' || (e.op !== '+' && e.op !== '-')) return;
+    const label = labelOf(e);
+    const rest = additivePieces(e).filter((p) => !isZero(p.expr));
+    if (label && rest.length === 1 && rest[0]!.expr === whole) found = label;
+    visit(e.left);
+    visit(e.right);
+  };
+  visit(body);
+  return found;
 }
 
 export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
@@ -96,7 +119,7 @@ export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambd
       role,
       sign: p.sign,
       expr: p.expr,
-      label: termLabel(p, ctx),
+      label: termLabel(p, ctx, body),
       range: p.whole.range,
     };
     if (p.weight) term.weight = p.weight;

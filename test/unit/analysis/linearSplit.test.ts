@@ -99,6 +99,20 @@ def meaned(pred, target, lam=0.5):
     assert.equal(m.terms[1].expr.text, 'torch.sum((pred.sum(dim=1) - 1.0) ** 2) / pred.shape[0]');
   });
 
+  it('an accumulator\'s start (0.0) is not a term, and the accumulator names what it sums', () => {
+    const m = model(
+      analyze(torch(`def acc(pred, target, lam=0.1):
+    fit = 0.0
+    fit = fit + torch.mean((pred - target) ** 2)
+    reg = 0.0
+    reg = reg + torch.relu(-pred).mean()
+    return fit + lam * reg
+`)),
+      'acc',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:fit', 'penalty:+:reg*lam']);
+  });
+
   it('a subtracted piece inside a reduction keeps its sign', () => {
     const m = model(
       analyze(keras(`def sub(y_true, y_pred, lam=0.1):
