@@ -126,12 +126,16 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     if (a.defaultNode) out.defaultRange = rangeOf(a.defaultNode);
     return out;
   };
+  // `self.enc = nn.Linear(…)` is the model's layer, not a setting of the loss: an attribute without a literal value
+  // is a parameter only when the loss reads it
+  const readsSelf = (e: Expr, name: string) =>
+    some(e, (n) => n.kind === 'attr' && n.object.kind === 'name' && n.object.name === 'self' && `self.${n.name}` === name);
   const own = new Set([...def.outerParams, ...def.params].map((p) => p.name));
   const params: LossParam[] = [
     ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p), 'factory')),
     ...closure.filter((c) => !own.has(c.name)).map((c) => ({ ...c, role: hyperOr(c) })),
     ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p), 'argument')),
-    ...def.moduleAttrs.filter((a) => !inlined(a)).map(attrParam('constructor')),
+    ...def.moduleAttrs.filter((a) => !inlined(a) && (a.default !== undefined || readsSelf(returned.value, a.name))).map(attrParam('constructor')),
     ...(cls?.classAttrs ?? []).map((a) => ({ ...attrParam('class-attribute')(a), defaultRange: rangeOf(a.value) })),
     ...(cls ? constructorParams(cls, readNames, hyperOr) : []),
   ];
