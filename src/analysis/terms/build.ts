@@ -100,7 +100,8 @@ function accumulatorLabel(body: Expr, whole: Expr, labelOf: TermContext['labelOf
   const visit = (e: Expr): void => {
     if (found || e.kind !== 'binary' || (e.op !== '+' && e.op !== '-')) return;
     const label = labelOf(e);
-    const rest = additivePieces(e).filter((p) => !isZero(p.expr));
+    // only labelled sums are split (few): splitting every node of a long sum for every piece was cubic
+    const rest = label ? additivePieces(e).filter((p) => !isZero(p.expr)) : [];
     if (label && rest.length === 1 && rest[0]!.expr === whole) found = label;
     visit(e.left);
     visit(e.right);

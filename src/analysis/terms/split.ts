@@ -18,12 +18,22 @@ export interface Piece {
 
 /** `a + b - c` → [+a, +b, -c]; `-(x)` flips the sign; anything else is one piece. */
 export function additivePieces(e: Expr, sign: 1 | -1 = 1): { sign: 1 | -1; expr: Expr }[] {
-  if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) {
-    const flip = (e.op === '-' ? -sign : sign) as 1 | -1;
-    return [...additivePieces(e.left, sign), ...additivePieces(e.right, flip)];
+  // Iterative, into one array: a long sum (`a + 1 + 1 + … `, a left-deep tree thousands of nodes deep) costs linear
+  // time and no stack, where spreading the two halves at every level was quadratic.
+  const out: { sign: 1 | -1; expr: Expr }[] = [];
+  const todo: { sign: 1 | -1; expr: Expr }[] = [{ sign, expr: e }];
+  while (todo.length > 0) {
+    const { sign: s, expr: x } = todo.pop() as { sign: 1 | -1; expr: Expr };
+    if (x.kind === 'binary' && (x.op === '+' || x.op === '-')) {
+      // right first, so the left side is popped (and emitted) first: pieces stay in source order
+      todo.push({ sign: (x.op === '-' ? -s : s) as 1 | -1, expr: x.right }, { sign: s, expr: x.left });
+    } else if (x.kind === 'unary' && x.op === '-' && !isWeightFactor(x)) {
+      todo.push({ sign: (-s) as 1 | -1, expr: x.operand });
+    } else {
+      out.push({ sign: s, expr: x });
+    }
   }
-  if (e.kind === 'unary' && e.op === '-' && !isWeightFactor(e)) return additivePieces(e.operand, (-sign) as 1 | -1);
-  return [{ sign, expr: e }];
+  return out;
 }
 
 /** Calls that make a tensor of a number (`tf.scalar(C)`, `torch.tensor(lam)`): a weight when their value is one. */
