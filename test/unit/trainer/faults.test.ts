@@ -14,13 +14,16 @@ import { DatasetError, loadDatasetFile } from '../../../src/trainer/data';
 import { encodeNpy } from '../../../src/trainer/data/npy';
 import { startTrainer } from '../../../src/trainer/session';
 import { runTrial } from '../../../src/trainer/trial';
-import { lossFrom, specFor, trainerSource } from './helpers';
+import { lossFrom, specFor as baseSpecFor, trainerSource } from './helpers';
 
 let dir = '';
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'loss-lab-faults-'));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The suite's folder plays the workspace (untrusted, the default): its datasets lie inside it, as a user's would. */
+const specFor = (...args: Parameters<typeof baseSpecFor>): TrialSpecInput => ({ ...baseSpecFor(...args), workspaceDir: dir });
 
 /** A running process: one that exited but was not yet reaped by init (state Z, a zombie) is not running. */
 const alive = (pid: number): boolean => {
