@@ -38,8 +38,9 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const lookup = makeLookup(model, {});
   const hyper = new Set(model.params.map((p) => p.name));
   // Parameters that are neither targets, predictions nor numbers (a model, a batch of inputs): nothing can bind them.
-  // Extra tensors (`mu`, `encoded`) are refused by name the same way until the trial model can provide them.
-  const objects = new Set(model.params.filter((p) => (p.role === 'other' || p.role === 'tensor') && p.default === undefined).map((p) => p.name));
+  // Extra tensors (`mu`, `encoded`) are not among them: the tensor-argument table (../tensorArgs.ts) provides the ones
+  // the trial model has and refuses the others by name, once.
+  const objects = new Set(model.params.filter((p) => p.role === 'other' && p.default === undefined).map((p) => p.name));
   const found: UnsupportedOp[] = [];
   const seen = new Map<string, UnsupportedOp>();
   // The same refusal (op and message) on several lines is listed once, with its lines.
