@@ -236,7 +236,12 @@ describe('Train with Constraint (e2e)', { timeout: 45 * 60_000 }, () => {
         const v = await readPanel(await panel(session));
         return v.pid === started.pid && v.status === 'done' && v.summaryRows > 0 ? v : undefined;
       }, 240_000);
-      await session.page.reload();
+      // Reload as a user does, with the workbench's command: it shuts the window down properly, so the workbench
+      // writes out which editors are open (the panel among them). A bare browser reload right after the panel opened
+      // raced that write, and the panel to restore could be forgotten with it.
+      const reloaded = session.page.waitForEvent('load', { timeout: 120_000 });
+      await session.runCommand('Developer: Reload Window').catch(() => undefined); // the page goes away under it
+      await reloaded;
       await session.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
       // A new extension host starts and Loss Lab activates for the panel: slow on a loaded machine.
       const after = await until('the restored panel', async () => {
