@@ -40,7 +40,8 @@ interface TrainArgs {
   settings: TrainingSettings;
 }
 
-const defaults: TrainingSettings = {
+/** `loss-lab train`'s settings when no option changes them. */
+export const defaults: TrainingSettings = {
   lambdas: [0, 0.1, 1, 10],
   includeCodeLambda: true,
   steps: 300,

@@ -8,6 +8,7 @@ import * as analysis from '../../../src/analysis/index';
 import type { Expr, LossModel, SourceLanguage } from '../../../src/analysis/ir';
 import { isNotebookPath, notebookCells } from '../../../src/analysis/notebook';
 import { checkFile } from '../../../src/cli/check';
+import { defaults as trainDefaults } from '../../../src/cli/train';
 import { type TrainerToHost, TrialSpec } from '../../../src/protocol';
 import { runTrial } from '../../../src/trainer/trial';
 import { buildTrialSpec, type TrainingSettings } from '../../../src/trial/spec';
@@ -248,19 +249,7 @@ export interface TrainReading {
 }
 
 /** `loss-lab train`'s defaults, with the runs this corpus compares: λ = 0 and λ = 10 (plus the code's λ). */
-const SETTINGS: TrainingSettings = {
-  lambdas: [0, 10],
-  includeCodeLambda: true,
-  steps: TRAIN_STEPS,
-  batchSize: 64,
-  hiddenLayers: [64, 64],
-  outputActivation: 'auto',
-  optimizer: 'adam',
-  learningRate: 0.01,
-  dataset: '',
-  seed: 42,
-  backend: 'wasm',
-};
+const SETTINGS: TrainingSettings = { ...trainDefaults, lambdas: [0, 10], steps: TRAIN_STEPS, backend: 'wasm' };
 
 /**
  * What `loss-lab train <fixture> --json --lambda 0,10 --steps 300` does, step for step (the loss picked, the
