@@ -90,6 +90,11 @@ export const TrialSpec = z.object({
   /** Most metrics messages per second (batched); the trainer never sends more. */
   maxMessagesPerSecond: z.number().positive().max(1000).default(20),
   /**
+   * Most points each run reports (a long trial reports every k-th step, and always its last): what the editor
+   * receives stays bounded however fast and long the trial runs. Every step is still trained and checked.
+   */
+  maxPointsPerRun: z.number().int().min(10).max(1_000_000).default(2000),
+  /**
    * A λ sweep: before training, the trainer measures |L_original| and |P| on the first batches of the untrained
    * model and adds `count` log-spaced λ over `decades` decades centred on their ratio to `runs` (which then hold
    * the fixed values: 0 and the code's λ). `started.grid` says what it measured and chose.
@@ -209,7 +214,10 @@ export const TrainerToHost = z.discriminatedUnion('type', [
     /** For a sweep: the grid's centre and why (see TrialSpec.sweep). */
     grid: SweepGrid.optional(),
   }),
-  /** A batch of measured steps (several runs, several steps), sent at most `maxMessagesPerSecond` times a second. */
+  /**
+   * A batch of measured steps (several runs, several steps), sent at most `maxMessagesPerSecond` times a second; a
+   * long trial reports every k-th step only (`maxPointsPerRun`).
+   */
   z.object({ type: z.literal('metrics'), points: z.array(StepMetrics), stepsPerSecond: z.number() }),
   z.object({ type: z.literal('run-ended'), summary: RunSummary }),
   z.object({ type: z.literal('done'), summaries: z.array(RunSummary), wallSeconds: z.number() }),

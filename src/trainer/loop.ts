@@ -37,8 +37,10 @@ export interface LoopOptions {
   steps: number;
   batchSize: number;
   seed: number;
-  /** Validation loss every this many steps (and at the last step). */
+  /** Validation loss every this many steps (and at the last step); a multiple of `reportEvery`. */
   validateEvery: number;
+  /** A point is reported every this many steps (and the last step, and steps that measure something more). */
+  reportEvery: number;
   maxMessagesPerSecond: number;
   /** Where the loss is written, to name a term's line when it goes non-finite. */
   sourceFile?: string;
@@ -283,8 +285,11 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       return violations ? tf.concat([values, violations], 1) : values;
     });
 
-  /** Reads every pending step with one dataSync, checks for NaN/Inf, sends one metrics message. */
-  const flush = (): void => {
+  /**
+   * Reads every pending step with one dataSync, checks for NaN/Inf, sends one metrics message with the reported
+   * steps (`final`: the last pending step is reported too, so a stopped run's chart ends where it stopped).
+   */
+  const flush = (final = false): void => {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
@@ -325,14 +330,16 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
           return;
         }
         tracker.record(point);
-        points.push(point);
+        const lastOfAll = final && p === batch[batch.length - 1];
+        if (p.step % o.reportEvery === 0 || p.val || ratios || lastOfAll || p.step === o.steps - 1) points.push(point);
         gradRatioRows.get(p.step)?.delete(k);
       });
       offset = valOffset + (p.val ? p.runs.length * valWidth : 0);
     }
     lastSent = performance.now();
     const elapsed = (lastSent - startedAt) / 1000;
-    o.send({ type: 'metrics', points, stepsPerSecond: elapsed > 0 ? stepsRun / elapsed : 0 });
+    // Steps between two reported ones send nothing: the next message is at most `interval` away anyway.
+    if (points.length > 0) o.send({ type: 'metrics', points, stepsPerSecond: elapsed > 0 ? stepsRun / elapsed : 0 });
   };
 
   const diverge = (k: number, stepIndex: number, bad: { term: Term | undefined; what: string }): void => {
@@ -387,7 +394,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     // The last message still respects the rate.
     const wait = interval - (performance.now() - lastSent);
     if (pending.length > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    flush();
+    flush(true);
   } finally {
     for (const p of pending) {
       p.metrics.dispose();

@@ -15,6 +15,7 @@ import { hiddenArgs } from './tensorArgs';
 import { trainLoop } from './loop';
 import { BatchedMlp, chooseOutputActivation, type OutputActivation } from './model';
 import { createOptimizer } from './optimizer';
+import { reportEvery, validateEvery } from './cadence';
 import { runLosses } from './runLoss';
 import { shapedBatchedLoss, shapedLosses } from './shapedLoss';
 
@@ -26,8 +27,6 @@ export interface TrialOptions extends BackendOptions {
   onStep?: (step: number, tf: Tf, pendingSteps: number) => void;
 }
 
-/** How often the validation loss is measured: about 20 times a trial, at least every 50 steps. */
-const validateEvery = (steps: number) => Math.max(1, Math.min(50, Math.ceil(steps / 20)));
 
 /** Runs the trial; resolves when it is over (done, stopped or failed), having sent every message. */
 export async function runTrial(requested: TrialSpec, options: TrialOptions): Promise<void> {
@@ -150,6 +149,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       steps: spec.steps,
       ...(grid ? { grid } : {}),
     });
+    const report = reportEvery(spec.steps, spec.maxPointsPerRun);
     const result = await trainLoop({
       tf,
       model,
@@ -164,7 +164,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       steps: spec.steps,
       batchSize: spec.batchSize,
       seed: spec.seed,
-      validateEvery: validateEvery(spec.steps),
+      reportEvery: report,
+      validateEvery: validateEvery(spec.steps, report),
       maxMessagesPerSecond: spec.maxMessagesPerSecond,
       ...(spec.sourceFile ? { sourceFile: spec.sourceFile } : {}),
       send,

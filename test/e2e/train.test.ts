@@ -348,28 +348,32 @@ async function startLongRun(t: TestContext, session: VSCodeSession, workspace: s
 
 async function restartThenStopFromStatusBar(t: TestContext, session: VSCodeSession, workspace: string): Promise<void> {
   const firstPid = await startLongRun(t, session, workspace, examples[2]);
-  await until('the first trial running', async () => {
+  // Far into a long trial: a panel fed every step once fell minutes behind here, and the editor's dialogs with it.
+  const deep = await until('the first trial 10,000 steps in', async () => {
     const v = await readPanel(await panel(session));
-    return v.pid === String(firstPid) && v.status === 'running' ? v : undefined;
-  }, 180_000);
+    return v.pid === String(firstPid) && v.status === 'running' && v.step >= 10_000 ? v : undefined;
+  }, 240_000);
+  t.diagnostic(`first trial at step ${deep.step} when the second Train is asked`);
   const item = session.page.locator('.statusbar-item', { hasText: 'Loss Lab: step' }).first();
   await item.waitFor({ timeout: 30_000 });
 
   // The first trial has 200,000 steps: it still runs when the second Train asks.
   await openFile(session, examples[2].file);
   await goToLine(session, examples[2].line);
+  const asked = Date.now();
   await session.runCommand('Loss Lab: Train with Constraint');
   const ask = session.page.locator('.monaco-dialog-box', { hasText: 'Stop it and train' }).first();
-  // The extension host is busy with the running trial (its metrics, the saved state): on a loaded machine the
-  // question takes long to come, but it comes (the first trial cannot end meanwhile).
-  await ask.waitFor({ timeout: 240_000 });
+  await ask.waitFor({ timeout: 120_000 });
+  t.diagnostic(`the restart question came ${Date.now() - asked} ms after the command`);
   assert.ok(isAlive(firstPid), `the first trainer (pid ${firstPid}) still runs while the question is asked`);
   await session.screenshot('train-restart-question');
+  const answered = Date.now();
   await ask.locator('.monaco-button', { hasText: 'Restart' }).click();
   const secondPid = await until('the restarted trainer', async () => {
     const v = await readPanel(await panel(session));
     return v.status === 'running' && /^\d+$/.test(v.pid) && Number(v.pid) !== firstPid ? Number(v.pid) : undefined;
-  }, 180_000);
+  }, 120_000);
+  t.diagnostic(`the panel showed the restarted trainer ${Date.now() - answered} ms after Restart`);
   await until(`the first trainer (pid ${firstPid}) to be gone`, async () => !isAlive(firstPid), 30_000);
 
   await item.click();

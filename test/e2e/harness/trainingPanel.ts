@@ -26,6 +26,8 @@ export interface PanelView {
   title: string;
   /** Steps of the trial as the trainer announced them (0 before `started`). */
   steps: number;
+  /** The step the header's progress shows. */
+  step: number;
   /** The backend the trainer runs on, and why (the header's tooltip). */
   backend: string;
   backendReason: string;
@@ -40,6 +42,7 @@ export async function readPanel(frame: Frame): Promise<PanelView> {
     pid: document.getElementById('pid')?.textContent ?? '',
     title: document.getElementById('title')?.textContent ?? '',
     steps: Number(/\/\s*(\d+)/.exec(document.getElementById('progress-text')?.textContent ?? '')?.[1] ?? 0),
+    step: Number(/(\d+)\s*\//.exec(document.getElementById('progress-text')?.textContent ?? '')?.[1] ?? 0),
     backend: document.getElementById('backend')?.textContent ?? '',
     backendReason: document.getElementById('backend')?.getAttribute('title') ?? '',
     minPoints: [...document.querySelectorAll<HTMLElement>('figure[data-min-points]')].map((f) => Number(f.dataset.minPoints)),

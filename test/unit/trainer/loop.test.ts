@@ -44,6 +44,24 @@ test('metrics messages never come faster than maxMessagesPerSecond', async () =>
   }
 });
 
+test('a long trial reports every k-th step (maxPointsPerRun), its validations and its last step; the summary saw every step', async () => {
+  const loss = await lossFrom('test/fixtures/seed/example1_sum_to_one.py');
+  const steps = 230;
+  const messages = await trial(specFor(loss, { steps, maxPointsPerRun: 20, batchSize: 16, model: { hidden: [8], outputActivation: 'auto' } }));
+  const points = messages.flatMap((m) => (m.message.type === 'metrics' ? m.message.points : []));
+  const l0 = points.filter((p) => p.runId === 'l0').map((p) => p.step);
+  // every 12th step (230 / 20, rounded up), and the last one: 21 points, not 230
+  assert.deepEqual(l0, [...Array.from({ length: 20 }, (_, i) => i * 12), steps - 1]);
+  // validations fall on reported steps, so none is lost
+  assert.ok(points.filter((p) => p.runId === 'l0' && p.valLoss !== undefined).length >= 5);
+  // no message without points
+  assert.ok(messages.every((m) => m.message.type !== 'metrics' || m.message.points.length > 0));
+  // the summary ends where the run ended
+  const done = messages.find((m) => m.message.type === 'done')?.message;
+  assert.ok(done?.type === 'done');
+  assert.equal(done.summaries[0]!.final?.step, steps - 1);
+});
+
 test('runs sharing the batched model train exactly as they would alone', async () => {
   const loss = await lossFrom('test/fixtures/seed/example1_sum_to_one.py');
   const pointsOf = (messages: { message: TrainerToHost }[], runId: string): StepMetrics[] =>
