@@ -260,6 +260,8 @@ export function findLosses(file: string, language: SourceLanguage): { losses: Fo
   const text = readFileSync(file, 'utf8');
   if (!isNotebookPath(file)) {
     const analysis = analyzeSource(text, language, file);
+    // A file the parser gave up on (or not text) says so; "no loss found" would send the user looking for one.
+    if (analysis.notAnalysed) return analysis.notAnalysed.message;
     const broken = analysis.syntaxErrors[0];
     return { losses: analysis.models.map((model) => ({ model })), ...(broken ? { brokenAt: `line ${broken.range.startLine + 1}` } : {}) };
   }
@@ -271,6 +273,7 @@ export function findLosses(file: string, language: SourceLanguage): { losses: Fo
   for (const [i, cell] of nb.cells.entries()) {
     // a cell's scope is the notebook: the constants of the cells above it count
     const analysis = analyzeSource(cell.source, nb.language, file, { cellsAbove: nb.cells.slice(0, i) });
+    if (analysis.notAnalysed) return `cell ${cell.number}: ${analysis.notAnalysed.message}`;
     losses.push(...analysis.models.map((model) => ({ model, cell: cell.number })));
     const broken = analysis.syntaxErrors[0];
     if (broken && !brokenAt) brokenAt = `cell ${cell.number}, line ${broken.range.startLine + 1}`;

@@ -11,14 +11,24 @@ export function parseBudgetMs(textLength: number, baseMs = PARSE_BASE_MS): numbe
   return Math.round(baseMs + textLength / 1000);
 }
 
-/** A point in time (performance.now()) shared by all parses of one analysis, and the budget it came from. */
+/**
+ * The clock deadlines are measured on: this process's CPU time (ms) where Node gives it, else wall time. A parse that
+ * never ends burns CPU, so it is caught all the same; a parse that waited for a busy machine's CPU is not cut short
+ * (on wall time, a ten-line file was reported unparsable while other processes loaded both cores).
+ */
+export function cpuClockMs(): number {
+  const usage = typeof process !== 'undefined' && typeof process.cpuUsage === 'function' ? process.cpuUsage() : undefined;
+  return usage ? (usage.user + usage.system) / 1000 : performance.now();
+}
+
+/** A point on cpuClockMs() shared by all parses of one analysis, and the budget it came from. */
 export interface Deadline {
   readonly ms: number;
   readonly at: number;
 }
 
 export function deadlineIn(ms: number): Deadline {
-  return { ms, at: performance.now() + ms };
+  return { ms, at: cpuClockMs() + ms };
 }
 
 /** A parse cancelled at its deadline. */
@@ -31,7 +41,7 @@ export class ParseTimeout extends Error {
 
 /** `parser.parse`, cancelled at the deadline: throws ParseTimeout (the parser is reset, ready for other text). */
 export function parseBefore(parser: Parser, text: string, deadline: Deadline, oldTree?: Tree | null, includedRanges?: Range[]): Tree {
-  const cancel = (): boolean => performance.now() > deadline.at;
+  const cancel = (): boolean => cpuClockMs() > deadline.at;
   if (cancel()) throw new ParseTimeout(deadline.ms);
   const tree = parser.parse(text, oldTree ?? null, { ...(includedRanges ? { includedRanges } : {}), progressCallback: cancel });
   if (tree) return tree;

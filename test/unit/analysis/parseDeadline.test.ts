@@ -4,6 +4,7 @@ import { before, describe, it } from 'node:test';
 import { DocumentAnalyzer, analyzeSource } from '../../../src/analysis/index';
 import { EXPR_TEXT_MAX } from '../../../src/analysis/exprText';
 import type { Expr } from '../../../src/analysis/ir';
+import { cpuClockMs, deadlineIn } from '../../../src/analysis/parsing/deadline';
 import { fixture, ready } from './helpers';
 
 before(() => ready);
@@ -20,6 +21,13 @@ describe('parse deadlines', () => {
     assert.deepEqual(a.notAnalysed, { reason: 'timeout', message: 'not analysed: the parser gave up after 200 ms' });
     assert.deepEqual(a.models, []);
     assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+  });
+
+  it('measures deadlines in CPU time: waiting for a busy machine does not use up the budget', () => {
+    const deadline = deadlineIn(200);
+    // Blocked without using the CPU, as a process is while other processes hold both cores.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+    assert.ok(cpuClockMs() < deadline.at, 'still within the budget after 300 ms of waiting');
   });
 
   it('parses the next file normally after a cancelled parse (the parser was reset)', () => {

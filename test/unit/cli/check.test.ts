@@ -273,6 +273,10 @@ describe('loss-lab check (built CLI)', () => {
     assert.ok(took - startup < 2000, `took ${took.toFixed(0)} ms (a plain run takes ${startup.toFixed(0)} ms)`);
     const json = JSON.parse(run(['check', '--json', join(dir, 'hang.tsx')], dir).stdout) as { files: { notAnalysed?: string }[] };
     assert.match(json.files[0].notAnalysed ?? '', /the parser gave up after/);
+    // train says the same, not "no loss function found"
+    const train = run(['train', join(dir, 'hang.tsx')], dir);
+    assert.equal(train.status, 2);
+    assert.match(train.stderr, /hang\.tsx: not analysed: the parser gave up after \d+ ms/);
   });
 
   it('keeps going past a crafted notebook: the other files are checked', () => {
