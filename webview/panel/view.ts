@@ -26,6 +26,11 @@ const vsc = (tag: `vscode-${string}`, attrs: Record<string, string> = {}, text?:
 /** How often the screen-reader summary may change while training (it is polite, but not chatty). */
 const LIVE_SUMMARY_MS = 5000;
 const SAVE_STATE_MS = 3000;
+/**
+ * While a trial streams, charts are redrawn at most this often: ten pictures a second read as live, and the
+ * webview shares its thread with the editor around it in a browser-hosted VS Code.
+ */
+const STREAM_FRAME_MS = 100;
 
 export class PanelView {
   readonly model = new PanelModel();
@@ -38,6 +43,7 @@ export class PanelView {
   private pending: { structure: boolean; data: boolean; status: boolean } = { structure: false, data: false, status: false };
   private frame = 0;
   private timer = 0;
+  private lastDrawStart = 0;
   private lastDrawEnd = 0;
   private lastDrawCost = 0;
   private lastLive = 0;
@@ -173,17 +179,22 @@ export class PanelView {
   }
 
   /**
-   * Next animation frame, but never sooner than twice the last redraw's cost after it ended: however much data
-   * streams in, drawing takes at most a third of the main thread and the editor around the panel stays responsive.
+   * Next animation frame, but never sooner than twice the last redraw's cost after it ended (and, while streaming,
+   * STREAM_FRAME_MS after the last one began): however much data streams in, drawing takes at most a third of the
+   * main thread and the editor around the panel stays responsive.
    */
   private schedule(): void {
     if (this.frame || this.timer) return;
-    const wait = this.lastDrawEnd + 2 * this.lastDrawCost - performance.now();
+    // A new chart structure draws at once; a stop or an end waits at most one streaming frame.
+    const streaming = this.model.status === 'running' && !this.pending.structure;
+    const earliest = Math.max(this.lastDrawEnd + 2 * this.lastDrawCost, streaming ? this.lastDrawStart + STREAM_FRAME_MS : 0);
+    const wait = earliest - performance.now();
     const request = () => {
       this.timer = 0;
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
         const start = performance.now();
+        this.lastDrawStart = start;
         this.draw();
         this.lastDrawEnd = performance.now();
         this.lastDrawCost = this.lastDrawEnd - start;
