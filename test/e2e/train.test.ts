@@ -3,9 +3,10 @@
 // the time from command to first point, Stop ending the child process, and a trainer killed from outside.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
+import { TRAINER_NICENESS } from '../../src/editor/training/trainerProcess';
 import { isAlive, knownStateAroundEachTest, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
 import { currentPid, type PanelView, panel, readPanel, until } from './harness/trainingPanel';
 
@@ -356,15 +357,20 @@ async function restartThenStopFromStatusBar(t: TestContext, session: VSCodeSessi
   t.diagnostic(`first trial at step ${deep.step} when the second Train is asked`);
   const item = session.page.locator('.statusbar-item', { hasText: 'Loss Lab: step' }).first();
   await item.waitFor({ timeout: 30_000 });
+  // No animated icon: it repaints the window all along the trial (typing in the palette was 3 times slower).
+  assert.equal(await item.locator('.codicon-modifier-spin').count(), 0, 'the status bar item does not spin');
 
   // The first trial has 200,000 steps: it still runs when the second Train asks.
   await openFile(session, examples[2].file);
   await goToLine(session, examples[2].line);
   const asked = Date.now();
   await session.runCommand('Loss Lab: Train with Constraint');
+  t.diagnostic(`the palette ran the command in ${Date.now() - asked} ms (${new Date().toISOString()})`);
   const ask = session.page.locator('.monaco-dialog-box', { hasText: 'Stop it and train' }).first();
   await ask.waitFor({ timeout: 120_000 });
   t.diagnostic(`the restart question came ${Date.now() - asked} ms after the command`);
+  // The host's side of it: when the command reached the extension, and when it asked.
+  for (const line of session.logTail(400).split('\n').filter((l) => /\] (Train with Constraint|Train .* requested while)/.test(l)).slice(-2)) t.diagnostic(`host: ${line.trim()}`);
   assert.ok(isAlive(firstPid), `the first trainer (pid ${firstPid}) still runs while the question is asked`);
   await session.screenshot('train-restart-question');
   const answered = Date.now();
@@ -392,6 +398,8 @@ async function stopMidRun(t: TestContext, session: VSCodeSession, workspace: str
     return v.pid === String(pid) && v.status === 'running' && v.minPoints[0] >= 10 ? v : undefined;
   }, 90_000);
   assert.ok(isAlive(pid), `trainer pid ${pid} runs`);
+  // Below the editor's priority: a trial yields the CPU to the editor when both want it.
+  assert.equal(getPriority(pid), TRAINER_NICENESS, `trainer pid ${pid} runs at niceness ${TRAINER_NICENESS}`);
   const frame = await panel(session);
   await frame.locator('#stop').click();
   const view = await until('the panel to say stopped', async () => {
