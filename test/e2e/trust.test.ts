@@ -1,7 +1,8 @@
 // Workspace trust in the real editor (issue 12 §1): a cloned repository that ships its own
 // node_modules/@tensorflow/tfjs-node (a package.json with a version, an index.js that writes a marker file when it
-// runs), also named by the workspace's lossLab.training.tfjsNodePath. Trusted, the module is loaded, and the panel
-// says so (which file, which version) and that it did not start, so the trial runs on wasm.
+// runs), also named by the workspace's lossLab.training.tfjsNodePath. Opened untrusted (Restricted Mode), the trial
+// runs on wasm and the module never runs. Trusted, the module is loaded, and the panel says so (which file, which
+// version) and that it did not start, so the trial runs on wasm.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,11 +43,6 @@ async function trainToTheEnd(session: VSCodeSession) {
   return { view, nativeLine: String(nativeLine ?? '') };
 }
 
-// Only the trusted case runs here: the code-server build these tests drive has workspace trust switched off in its
-// web workbench (no trust prompt, no "Manage Workspace Trust" command, so every folder is trusted), so Restricted
-// Mode cannot be entered from a test. The untrusted case is covered where it is enforced, in the trainer process:
-// test/unit/trainer/trust.test.ts forks it with the workspace offered and an untrusted spec, and the planted module
-// never runs.
 describe('a workspace with its own tfjs-node, trusted (e2e)', { timeout: 20 * 60_000 }, () => {
   let session: VSCodeSession;
   let planted: ReturnType<typeof plantedWorkspace>;
@@ -76,6 +72,41 @@ describe('a workspace with its own tfjs-node, trusted (e2e)', { timeout: 20 * 60
       assert.equal(nativeLine, `Loaded the workspace's tfjs-node ${VERSION} from ${planted.entry} — it did not start; running on wasm`);
       assert.equal(view.backend, 'wasm');
       assert.match(view.backendReason, new RegExp(`tfjs-node ${VERSION.replace(/\./g, '\\.')} from .*index\\.js is not a TensorFlow\\.js module`));
+    });
+  });
+});
+
+describe('a workspace with its own tfjs-node, untrusted (e2e)', { timeout: 20 * 60_000 }, () => {
+  let session: VSCodeSession;
+  let planted: ReturnType<typeof plantedWorkspace>;
+
+  before(async () => {
+    planted = plantedWorkspace();
+    // Workspace trust on: a folder never trusted before opens in Restricted Mode.
+    session = await startVSCode({ workspace: planted.workspace, trust: true });
+  });
+
+  after(async () => {
+    await session?.close();
+    if (planted) {
+      rmSync(planted.workspace, { recursive: true, force: true });
+      rmSync(planted.marker, { force: true });
+    }
+  });
+
+  knownStateAroundEachTest(() => session);
+
+  it('trains on wasm in Restricted Mode; the planted module never runs', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      await session.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 120_000 });
+      const { view, nativeLine } = await trainToTheEnd(session);
+      await session.screenshot('trust-untrusted-trained');
+      t.diagnostic(`backend ${view.backend}: ${view.backendReason}`);
+      assert.equal(view.status, 'done', view.errors.join(' | '));
+      assert.equal(existsSync(planted.marker), false, 'untrusted: the workspace’s module never ran');
+      assert.equal(nativeLine, '', 'no tfjs-node was loaded, so the header names none');
+      assert.equal(view.backend, 'wasm');
+      assert.doesNotMatch(view.backendReason, /9\.9\.9-planted|probe-trust|loss-lab-trust/);
     });
   });
 });
