@@ -4,6 +4,7 @@
 // and a dead parent (files.ts), and no string the size of the whole file is ever built.
 import { DatasetError } from './dataset';
 import type { Table } from './table';
+import { quote } from './quote';
 
 /** Growable Float64 storage: a large CSV would otherwise go through a JS array of boxed numbers. */
 class Values {
@@ -52,8 +53,7 @@ export class CsvReader {
       const trimmed = cell.trim();
       const v = trimmed === '' ? Number.NaN : Number(trimmed);
       if (!Number.isFinite(v)) {
-        const shown = trimmed.length > 40 ? `${trimmed.slice(0, 39)}…` : trimmed;
-        throw new DatasetError(`${this.file}: row ${lineNumber}, column '${columns[c]}': '${shown}' is not a number`, this.file, lineNumber, columns[c]);
+        throw new DatasetError(`${this.file}: row ${lineNumber}, column '${quote(columns[c] ?? '', 40)}': '${quote(trimmed)}' is not a number`, this.file, lineNumber, columns[c]);
       }
       this.values.push(v);
     });

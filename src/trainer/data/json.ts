@@ -2,6 +2,7 @@
 // of the first object), or `{"x": [[…], …], "y": [[…], …]}` (1-D arrays are one column; columns named x0…, y0…).
 import { DatasetError } from './dataset';
 import type { Table } from './table';
+import { quote, quoteValue } from './quote';
 
 export interface JsonTables {
   /** One table with every column (array of objects), or x and y apart ({x, y}). */
@@ -41,7 +42,7 @@ function objectsToTable(rows: unknown[], file: string): Table {
     columns.forEach((c, j) => {
       const v = (row as Record<string, unknown>)[c];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new DatasetError(`${file}: row ${r + 1}, column '${c}': ${v === undefined ? 'missing' : `${JSON.stringify(v)} is not a number`}`, file, r + 1, c);
+        throw new DatasetError(`${file}: row ${r + 1}, column '${quote(c, 40)}': ${v === undefined ? 'missing' : `${quoteValue(v)} is not a number`}`, file, r + 1, c);
       }
       values[r * columns.length + j] = v;
     });
@@ -61,7 +62,7 @@ function matrixToTable(m: unknown, name: string, file: string): Table {
     }
     cells.forEach((v, c) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new DatasetError(`${file}: "${name}" row ${r + 1}, column ${c}: ${JSON.stringify(v)} is not a number`, file, r + 1, String(c));
+        throw new DatasetError(`${file}: "${quote(name, 40)}" row ${r + 1}, column ${c}: ${quoteValue(v)} is not a number`, file, r + 1, String(c));
       }
       values[r * width + c] = v;
     });

@@ -2,6 +2,7 @@
 // are one column, 2-D arrays are rows × columns; floats (f2 excluded), signed/unsigned integers and booleans.
 import { DatasetError } from './dataset';
 import type { Table } from './table';
+import { quote } from './quote';
 
 type Reader = (view: DataView, offset: number, little: boolean) => number;
 
@@ -42,7 +43,7 @@ function readHeader(bytes: Uint8Array, file: string): NpyHeader {
     throw new DatasetError(`${file}: the .npy header says it is ${headerLen} bytes long, but the file ends before (${bytes.length} bytes)`, file);
   }
   const header = new TextDecoder('latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
-  const quoted = header.length > 80 ? `${header.slice(0, 77).trim()}…` : header.trim();
+  const quoted = quote(header.trim());
   const descr = /'descr'\s*:\s*'([<>|=])([a-z]\d+)'/.exec(header);
   const fortran = /'fortran_order'\s*:\s*(True|False)\b/.exec(header);
   const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);

@@ -1,5 +1,6 @@
 // A numeric table read from a file (named columns, rows) and the column selection that turns it into a dataset.
 import { type Dataset, DatasetError } from './dataset';
+import { quote, quoteList } from './quote';
 
 export interface Table {
   file: string;
@@ -59,7 +60,7 @@ function resolve(table: Table, refs: ColumnRef[]): number[] {
     if (i < 0) {
       const asIndex = /^\d+$/.test(ref) ? Number(ref) : undefined;
       if (asIndex !== undefined && asIndex < table.columns.length) return asIndex;
-      throw new DatasetError(`${table.file}: no column named '${ref}' (columns: ${table.columns.join(', ')})`, table.file, undefined, ref);
+      throw new DatasetError(`${table.file}: no column named '${quote(ref, 40)}' (columns: ${quoteList(table.columns)})`, table.file, undefined, ref);
     }
     return i;
   });

@@ -151,3 +151,30 @@ test('.npy errors: 3-D shape, rows that do not match, unsupported dtype, not a .
   assert.throws(() => loadDatasetFile({ kind: 'file', path: c }), /dtype '<c8' is not supported/);
   assert.throws(() => loadDatasetFile({ kind: 'file', path: file('fake.npy', 'hello world') }), /not a \.npy file/);
 });
+
+test('what an error quotes from the file is cut to about 80 characters, with control characters escaped', () => {
+  const message = (path: string, spec: Record<string, unknown> = {}): string => {
+    try {
+      loadDatasetFile({ kind: 'file', path, ...spec });
+    } catch (e) {
+      assert.ok(e instanceof DatasetError, String(e));
+      return e.message;
+    }
+    assert.fail('no error');
+  };
+  const longCell = join(dir, 'long-cell.csv');
+  writeFileSync(longCell, `${'h'.repeat(5000)},y\n${'\u001b[31m'}${'z'.repeat(10_000)},1\n`);
+  const cellError = message(longCell);
+  assert.ok(cellError.length < longCell.length + 200, `${cellError.length} characters: ${cellError.slice(0, 300)}`);
+  assert.match(cellError, /row 2, column 'h{39}…': '\\u001b\[31mz+…' is not a number/);
+
+  const wide = join(dir, 'wide.csv');
+  writeFileSync(wide, `${Array.from({ length: 1000 }, (_, i) => `c${i}`).join(',')}\n${Array.from({ length: 1000 }, () => '1').join(',')}\n`);
+  assert.match(message(wide, { targetColumns: ['nope'] }), /no column named 'nope' \(columns: c0, c1, c2, c3, c4, c5, c6, c7, … \(1000 columns\)\)$/);
+
+  const nested = join(dir, 'nested.json');
+  writeFileSync(nested, JSON.stringify([{ a: 1, t: 0 }, { a: { deep: 'v'.repeat(10_000) }, t: 1 }]));
+  const jsonError = message(nested, { targetColumns: ['t'] });
+  assert.match(jsonError, /row 2, column 'a': \{"deep":"v+… is not a number$/);
+  assert.ok(jsonError.length < nested.length + 150, `${jsonError.length} characters`);
+});
