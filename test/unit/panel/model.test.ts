@@ -164,6 +164,27 @@ describe('toCsv', () => {
   });
 });
 
+describe('toCsv after the runs ended', () => {
+  it("adds each run's sweep verdict: validation loss, feasible, front, recommended, per-constraint numbers, gradient ratios", () => {
+    const m = trained();
+    const withVal = (p: StepMetrics, val: number, v: number): StepMetrics => ({ ...p, valLoss: val, valOriginal: val, valTerms: { t1: v }, valViolations: { t1: v } });
+    m.apply(trainer({ type: 'metrics', stepsPerSecond: 60, points: [withVal(point('lambda-0', 2, 1.2, 1.2, 0.6, 0.6), 1.1, 0.6), withVal(point('lambda-1', 2, 1.3, 1.25, 0.004, 0.004), 1.2, 0.005)] }));
+    const summary = (runId: string, lambda: number) => ({ runId, lambda, steps: 3, final: null, bestStep: 2, bestTotal: 1, stepsPerSecond: 55, wallSeconds: 2, status: 'completed' as const });
+    m.apply(trainer({ type: 'done', summaries: [summary('lambda-0', 0), summary('lambda-1', 1)], wallSeconds: 2 }));
+    const [header, ...rows] = toCsv(m).trim().split('\n');
+    assert.equal(
+      header,
+      'run,lambda,step,total,original,sum_penalty P,sum_penalty violation,val base loss,feasible,on front,recommended,sum_penalty final violation,sum_penalty epsilon,sum_penalty feasible share (last 20%),sum_penalty feasible from step,grad ratio start,grad ratio end',
+    );
+    const last = (label: string) => rows.filter((r) => r.startsWith(label)).at(-1)!.split(',');
+    // λ = 1 ends within sum-to-one's ε (0.01) on the validation split, λ = 0 does not: λ = 1 is recommended
+    assert.deepEqual(last('λ = 1').slice(7, 13), ['1.2', 'yes', 'yes', 'yes', '0.005', '0.01']);
+    assert.deepEqual(last('λ = 0,').slice(7, 13), ['1.1', 'no', 'yes', 'no', '0.6', '0.01']);
+    // the verdict is the run's, on every one of its rows
+    assert.ok(rows.filter((r) => r.startsWith('λ = 1')).every((r) => r.split(',')[8] === 'yes'));
+  });
+});
+
 describe('smoothing and log scale', () => {
   it('EMA with debiasing starts at the first value and passes gaps through', () => {
     assert.deepEqual(ema([4, null, 4], 0.5), [4, null, 4]);
