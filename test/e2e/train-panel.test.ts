@@ -100,7 +100,12 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
   });
 
   it('reads values from the keyboard: a focused chart moves its read-out with the arrow keys', async () => {
+    // One legend (the run toggles): a chart's read-out shows only while it is hovered or focused.
+    await page.mouse.move(0, 0);
+    await page.locator('#log-scale').focus();
+    assert.equal(await page.locator('figure[data-chart="loss"] .u-legend').isVisible(), false, 'no read-out under an idle chart');
     await page.locator('figure[data-chart="loss"]').focus();
+    assert.equal(await page.locator('figure[data-chart="loss"] .u-legend').isVisible(), true, 'the read-out of the focused chart');
     await page.keyboard.press('End');
     const readout = ((await page.locator('figure[data-chart="loss"] .u-legend .u-series').first().textContent()) ?? '');
     assert.match(readout, /step\s*79/);
@@ -113,15 +118,20 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     assert.deepEqual((await sent(page)).at(-1), { type: 'stop' });
   });
 
-  it('ends with a summary table per run, a trade-off chart and a screen-reader summary', async () => {
+  it('ends with a summary table per run, the Pareto front as its one trade-off chart, and a screen-reader summary', async () => {
+    assert.equal(await page.locator('#pid').isVisible(), true, 'the pid shows while the trainer runs');
     await post(page, { type: 'trainer', message: done() });
     assert.equal(await page.locator('#summary').isVisible(), true);
+    assert.equal(await page.locator('#pid').isVisible(), false, 'no stale pid in the header once the trainer ended');
+    assert.match((await page.locator('#status').getAttribute('title')) ?? '', /^Trainer process \d+ \(ended\)$/);
     const rows = await page.locator('#summary-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
     assert.equal(rows.length, 3);
     assert.deepEqual(rows[1].slice(0, 2), ['λ = 1 (code)', '1']);
     assert.equal(rows[1][4], String(STEPS - 1));
     assert.equal(Number(rows[1][3]), Number((point(1, STEPS - 1).violations.t1).toPrecision(5)));
-    assert.ok(await page.locator('figure[data-chart="tradeoff"] canvas').count(), 'trade-off chart drawn');
+    // The Pareto front is the trade-off chart; the older final-values chart does not repeat it.
+    assert.equal(await page.locator('#pareto canvas').isVisible(), true, 'the Pareto front is drawn');
+    assert.equal(await page.locator('figure[data-chart="tradeoff"]').isVisible(), false, 'no second trade-off chart');
     const live = ((await page.locator('#live-summary').textContent()) ?? '');
     assert.match(live, /finished after 80 of 80 steps/);
     assert.match(live, /λ = 10: original loss/);
@@ -135,8 +145,10 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     assert.equal(csv?.type, 'export');
     assert.equal(csv?.format, 'csv');
     const lines = String(csv?.data).trim().split('\n');
-    assert.equal(lines[0], 'run,lambda,step,total,original,sum_penalty P,sum_penalty violation');
+    // The runs ended: each row also carries its run's verdict (the sweep columns).
+    assert.match(lines[0], /^run,lambda,step,total,original,sum_penalty P,sum_penalty violation,val base loss,feasible,on front,recommended,/);
     assert.equal(lines.length, 1 + runs.length * STEPS);
+    assert.ok(lines.slice(1).every((l) => /,(yes|no),(yes|no),(yes|no),/.test(l)), lines[1]);
     await page.locator('#export-png').click();
     const png = (await sent(page)).at(-1);
     assert.equal(png?.format, 'png');

@@ -64,6 +64,8 @@ export class PanelView {
   private readonly speed = el('span', { id: 'steps-per-second' }, '');
   private readonly pid = el('span', { id: 'pid' }, '');
   private readonly statusText = el('span', { id: 'status' }, 'idle');
+  /** The trainer's pid, shown while it runs; after, only in the status's tooltip (and the output channel). */
+  private readonly pidField = labelled('Trainer pid', this.pid);
   private readonly progress = vsc('vscode-progress-bar', { id: 'progress', 'aria-label': 'Training progress' });
   private readonly progressText = el('span', { id: 'progress-text' }, '');
   private readonly stopButton = vsc('vscode-button', { id: 'stop', disabled: '' }, 'Stop');
@@ -118,7 +120,7 @@ export class PanelView {
       labelled('Backend', this.backend),
       labelled('Speed', this.speed),
       labelled('Progress', this.progressText),
-      labelled('Trainer pid', this.pid),
+      this.pidField,
     );
     const actions = el('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Training actions' });
     actions.append(this.stopButton, this.rerunButton, this.sweepButton, this.csvButton, this.pngButton);
@@ -255,7 +257,7 @@ export class PanelView {
       const run = this.model.run(box.dataset.run ?? '');
       if (run) box.style.setProperty('--run-colour', this.theme.runs[run.index % this.theme.runs.length]);
     }
-    if (!this.summary.hidden) this.tradeoff?.render(tradeoffPoints(this.model), this.theme);
+    if (!this.summary.hidden && !this.tradeoffHost.hidden) this.tradeoff?.render(tradeoffPoints(this.model), this.theme);
     this.sweep.update(this.model, this.theme);
   }
 
@@ -292,6 +294,9 @@ export class PanelView {
     this.trialData.hidden = !trial;
     this.speed.textContent = m.stepsPerSecond ? `${formatRate(m.stepsPerSecond)} steps/s` : '—';
     this.pid.textContent = m.pid === undefined ? '—' : String(m.pid);
+    const alive = m.status === 'starting' || m.status === 'running';
+    toggleAttr(this.pidField, 'hidden', !alive || m.pid === undefined);
+    this.statusText.title = m.pid === undefined ? '' : `Trainer process ${m.pid}${alive ? '' : ' (ended)'}`;
     const { step, steps } = m.progress;
     this.progressText.textContent = steps ? `${step} / ${steps}` : '—';
     const bar = this.progress as unknown as { value?: number; max: number; indeterminate: boolean };
@@ -357,7 +362,10 @@ export class PanelView {
         return tr;
       }),
     );
-    this.tradeoff?.render(tradeoffPoints(m), this.theme);
+    // Once the runs read as a sweep, the Pareto front above is the trade-off chart; this one stays for trials that
+    // ended otherwise (a crash, a failure) and still have final values to compare.
+    this.tradeoffHost.hidden = m.sweepReady;
+    if (!m.sweepReady) this.tradeoff?.render(tradeoffPoints(m), this.theme);
   }
 
   private updateLive(force: boolean): void {
@@ -381,7 +389,7 @@ export class PanelView {
     const parts = [
       ...(this.model.sweepReady ? [{ title: 'Pareto front', canvas: this.sweep.canvas }] : []),
       ...this.charts.map((c) => ({ title: c.spec.title, canvas: c.canvas })),
-      ...(this.summary.hidden ? [] : [{ title: 'Trade-off', canvas: this.tradeoff?.canvas }]),
+      ...(this.summary.hidden || this.tradeoffHost.hidden ? [] : [{ title: 'Trade-off', canvas: this.tradeoff?.canvas }]),
     ]
       .filter((p): p is { title: string; canvas: HTMLCanvasElement } => p.canvas !== undefined);
     if (parts.length === 0) return undefined;
