@@ -16,15 +16,26 @@ export interface Piece {
   weight?: Expr;
 }
 
-/** `a + b - c` → [+a, +b, -c]; `-(x)` flips the sign; anything else is one piece. */
-export function additivePieces(e: Expr, sign: 1 | -1 = 1): { sign: 1 | -1; expr: Expr }[] {
+/**
+ * A number offset of a tensor (`1 - iou`, `1.0 - dice`, `x + 1e-7`) is one quantity: a similarity turned into a
+ * loss, or an epsilon. Split, it read as a constant "penalty" that ignores the prediction (LL105) beside a
+ * subtracted one (LL104). A zero is not an offset: an accumulator's start (`0.0 + …`) is still split off.
+ */
+const isNumberOffset = (x: Expr): boolean =>
+  x.kind === 'binary' && (x.op === '+' || x.op === '-') && [x.left, x.right].some((side) => side.kind === 'number' && side.value !== 0);
+
+/**
+ * `a + b - c` → [+a, +b, -c]; `-(x)` flips the sign; anything else is one piece. `keepOffsets` (splitting a loss into
+ * terms): a number offset (`1 - iou`) is one piece too.
+ */
+export function additivePieces(e: Expr, sign: 1 | -1 = 1, keepOffsets = false): { sign: 1 | -1; expr: Expr }[] {
   // Iterative, into one array: a long sum (`a + 1 + 1 + … `, a left-deep tree thousands of nodes deep) costs linear
   // time and no stack, where spreading the two halves at every level was quadratic.
   const out: { sign: 1 | -1; expr: Expr }[] = [];
   const todo: { sign: 1 | -1; expr: Expr }[] = [{ sign, expr: e }];
   while (todo.length > 0) {
     const { sign: s, expr: x } = todo.pop() as { sign: 1 | -1; expr: Expr };
-    if (x.kind === 'binary' && (x.op === '+' || x.op === '-')) {
+    if (x.kind === 'binary' && (x.op === '+' || x.op === '-') && !(keepOffsets && isNumberOffset(x))) {
       // right first, so the left side is popped (and emitted) first: pieces stay in source order
       todo.push({ sign: (x.op === '-' ? -s : s) as 1 | -1, expr: x.right }, { sign: s, expr: x.left });
     } else if (x.kind === 'unary' && x.op === '-' && !isWeightFactor(x)) {
@@ -126,5 +137,5 @@ export function weightParamOf(weight: Expr | undefined): string | undefined {
 }
 
 export function splitTerms(body: Expr): Piece[] {
-  return additivePieces(body).map(splitWeight);
+  return additivePieces(body, 1, true).map(splitWeight);
 }

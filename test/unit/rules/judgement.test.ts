@@ -23,6 +23,14 @@ describe('rules on real shapes', () => {
     assert.equal(findings.filter((f) => f.code === 'LL112').length, 1, findings.map((f) => f.message).join('\n'));
   });
 
+  it('1 - overlap is one penalty added without λ, not a constant term beside a subtracted one', () => {
+    const { findings } = check(fixture('LL101/fires/keras_one_minus_overlap.py'), 'python', 'f.py');
+    assert.deepEqual(
+      findings.map((f) => `${f.code} ${f.message.split(' is ')[0]}`),
+      ['LL101 Penalty `1.0 - overlap`'],
+    );
+  });
+
   it('a frozen copy of a layer\'s weights: the message names the copy', () => {
     const { findings } = check(fixture('LL105/fires/keras_frozen_kernel_copy.py'), 'python', 'f.py');
     const f = findings.find((x) => x.code === 'LL105');
