@@ -24,10 +24,11 @@ describe('parse deadlines', () => {
   });
 
   it('measures deadlines in CPU time: waiting for a busy machine does not use up the budget', () => {
-    const deadline = deadlineIn(200);
-    // Blocked without using the CPU, as a process is while other processes hold both cores.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
-    assert.ok(cpuClockMs() < deadline.at, 'still within the budget after 300 ms of waiting');
+    const deadline = deadlineIn(1000);
+    // Blocked without using the CPU, as a process is while other processes hold both cores. (The process's other
+    // threads, GC and compilers, do use some CPU meanwhile: the budget leaves them room.)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    assert.ok(cpuClockMs() < deadline.at, 'still within the budget after 1.5 s of waiting');
   });
 
   it('parses the next file normally after a cancelled parse (the parser was reset)', () => {
