@@ -8,6 +8,7 @@ import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import type { Scope } from './scope';
+import { isTrivia } from './trivia';
 
 type Loop = Extract<Expr, { kind: 'loop' }>;
 
@@ -16,7 +17,7 @@ export function loopVariables(left: Node | null): string[] | undefined {
   if (!left) return undefined;
   if (left.type === 'identifier') return [left.text];
   if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
-    const items = left.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+    const items = left.namedChildren.filter((n): n is Node => !!n && !isTrivia(n));
     return items.every((n) => n.type === 'identifier') ? items.map((n) => n.text) : undefined;
   }
   return undefined;
@@ -39,12 +40,32 @@ export function foldOf(name: string, init: Expr, after: Expr, variables: string[
     const zero: Expr = { kind: 'number', value: 0, ...at };
     const x = after.right;
     const weighted = x.kind === 'binary' && x.op === '*' && !readsLoop(x.left) && readsLoop(x.right);
-    const sum = (y: Expr): Expr => fold(zero, { ...after, right: y });
+    const sum = (y: Expr): Expr => parameterFold(variables, iterable, y, at) ?? fold(zero, { ...after, right: y });
     const total: Expr = weighted ? { kind: 'binary', op: '*', left: x.left, right: sum(x.right), ...at } : sum(x);
     if (init.kind === 'number' && init.value === 0) return total;
     return { kind: 'binary', op: '+', left: init, right: total, ...at };
   }
   return fold(init, after);
+}
+
+/**
+ * `for p in net.parameters(): total += f(p)` is the sum over the model's parameters: an `overWeights` node, as
+ * `sum(f(p) for p in net.parameters())` is (the trainer passes each run's weights; p reads one of them).
+ */
+function parameterFold(variables: string[], iterable: Expr, body: Expr, at: { range: Expr['range']; text: string }): Expr | undefined {
+  const [variable] = variables;
+  if (variables.length !== 1 || !variable || iterable.kind !== 'method' || iterable.method !== 'parameters' || iterable.args.length > 0) return undefined;
+  if (iterable.object.kind !== 'name' && iterable.object.kind !== 'attr') return undefined;
+  return { kind: 'overWeights', variable, body: asWeight(body, variable), ...at };
+}
+
+/** `body` with the loop variable read as the weight it stands for (ref 'weight'). Plain data: rebuilt by walking it. */
+function asWeight<T>(value: T, variable: string): T {
+  if (Array.isArray(value)) return value.map((v) => asWeight(v, variable)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const node = value as Record<string, unknown>;
+  if (node.kind === 'name' && node.ref === 'loop' && node.name === variable) return { ...node, ref: 'weight' } as T;
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : asWeight(v, variable)])) as T;
 }
 
 export function collectOf(variables: string[], iterable: Expr, body: Expr, node: Node): Expr {

@@ -2,7 +2,7 @@
 // It never executes user code; anything outside the table is an UnsupportedOpError naming the op and its line.
 import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
 import { bindArgs } from './args';
-import { LossEvaluationError, UnsupportedOpError } from './errors';
+import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
 import { type IndexValue, subscript } from './slicing';
 import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
@@ -64,7 +64,7 @@ function evalName(env: Env, e: Extract<Expr, { kind: 'name' }>): Value {
   if (v !== undefined) return v;
   const why =
     e.ref === 'global'
-      ? 'is defined outside the loss function; the trainer only sees the function (bind it as a parameter or inline the value)'
+      ? OUTSIDE_VALUE_UNKNOWN
       : 'has no value: give it a default or bind it';
   throw new LossEvaluationError(e.name, e.range, why);
 }
@@ -176,7 +176,7 @@ export function evaluate(env: Env, e: Expr): Value {
     case 'loop':
       return evalLoop(env, e);
     case 'unsupported':
-      throw new UnsupportedOpError(e.what, e.range, `line ${e.range.startLine + 1}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
+      throw new UnsupportedOpError(e.what, e.range, `line ${e.range.startLine + 1}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`): ${UNINTERPRETED_HINT}`);
   }
   // The IR crosses the IPC boundary as JSON: a node of a kind this version does not know is reported, not crashed on.
   const node = e as { kind?: unknown; range?: SourceRange };
