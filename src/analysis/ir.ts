@@ -62,7 +62,14 @@ export type Expr = (
    * `sum(<body> for <variable> in model.parameters())` (PyTorch; a list comprehension too): the sum over the
    * model's trainable parameters of `body`, in which `variable` (a name with ref 'weight') is each parameter.
    */
-  | { kind: 'overWeights'; variable: string; body: Expr }
+  | {
+      kind: 'overWeights'; variable: string; body: Expr;
+      /**
+       * `for name, p in net.named_parameters()`: the variable bound to each parameter's name, as `nn.Sequential`
+       * names them (`0.weight`, `0.bias`, `2.weight`, …: each layer's weight, then its bias).
+       */
+      nameVariable?: string;
+    }
   /**
    * A loop the trainer runs at train time (CONVENTIONS §4), also a comprehension. Each element of `iterable` binds
    * `variables` (several: tuple unpacking), then `body` is evaluated with them (names with ref 'loop').

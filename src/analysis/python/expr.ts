@@ -184,6 +184,8 @@ function convertCall(node: Node, scope: Scope): Expr {
   }
   const name = dottedName(fn);
   const head = name?.split('.')[0];
+  const compiled = name === 'self.compiled_loss' ? compiledLossCall(node, applied, scope) : undefined;
+  if (compiled) return compiled;
   if (name?.startsWith('self.') && scope.instances.has(name.slice(5))) {
     const ctor = scope.instances.get(name.slice(5));
     if (ctor) return applyInstance(node, ctor, applied);
@@ -205,6 +207,19 @@ function convertCall(node: Node, scope: Scope): Expr {
     if (obj && method) return make<'method'>(node, { kind: 'method', object: convertExpr(obj, scope), method, ...applied });
   }
   return unsupported(node, `call of ${fn.type}`);
+}
+
+/**
+ * `self.compiled_loss(y, y_pred, …)` in a Keras `train_step`: the loss `model.compile(loss="name")` names, reduced
+ * over the batch as a compiled loss is (sum_over_batch_size): `tf.reduce_mean(tf.keras.losses.name(y, y_pred))`.
+ * `regularization_losses=` adds the layers' own losses, which the trial model does not have.
+ */
+function compiledLossCall(node: Node, applied: { args: Expr[] }, scope: Scope): Expr | undefined {
+  const lossName = scope.module?.compiledLoss;
+  const [yTrue, yPred] = applied.args;
+  if (!lossName || !yTrue || !yPred) return undefined;
+  const perSample = make<'call'>(node, { kind: 'call', callee: `tf.keras.losses.${lossName}`, args: [yTrue, yPred], kwargs: {} });
+  return make<'call'>(node, { kind: 'call', callee: 'tf.reduce_mean', args: [perSample], kwargs: {} });
 }
 
 function convertSlice(node: Node, scope: Scope): IndexItem {

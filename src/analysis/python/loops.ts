@@ -32,8 +32,9 @@ const isPlaceholder = (e: Expr, name: string): boolean => e.kind === 'name' && e
 const readsLoop = (e: Expr): boolean => some(e, (n) => n.kind === 'name' && n.ref === 'loop');
 
 /** The value of `name` after the loop, given its value before (`init`) and after one pass (`after`). */
-export function foldOf(name: string, init: Expr, after: Expr, variables: string[], iterable: Expr, stmt: Node): Expr {
+export function foldOf(name: string, init: Expr, afterPass: Expr, variables: string[], iterable: Expr, stmt: Node): Expr {
   const at = { range: rangeOf(stmt), text: stmt.text };
+  const after = guardedSum(afterPass, name, at);
   const fold = (start: Expr, body: Expr): Loop => ({ kind: 'loop', variables, iterable, accumulator: name, init: start, body, ...at });
   // `acc + X` with X not reading acc: acc = init + Σ X, and Σ (w · Y) = w · Σ Y for a loop-invariant w.
   if (after.kind === 'binary' && after.op === '+' && isPlaceholder(after.left, name) && !some(after.right, (n) => isPlaceholder(n, name))) {
@@ -49,14 +50,33 @@ export function foldOf(name: string, init: Expr, after: Expr, variables: string[
 }
 
 /**
+ * A guarded pass `acc + X if c else acc` (from `if c: acc += X`) adds `X if c else 0`: `acc + (X if c else 0)`, so
+ * the fold is a sum again (`for name, w in net.named_parameters(): if name.endswith("weight"): total += …`).
+ */
+function guardedSum(after: Expr, name: string, at: { range: Expr['range']; text: string }): Expr {
+  if (after.kind !== 'conditional') return after;
+  const adds = (e: Expr) => e.kind === 'binary' && e.op === '+' && isPlaceholder(e.left, name) && !some(e.right, (n) => isPlaceholder(n, name));
+  const zero: Expr = { kind: 'number', value: 0, ...at };
+  const [added, addedWhen] = adds(after.then) && isPlaceholder(after.else, name) ? [after.then, true] : adds(after.else) && isPlaceholder(after.then, name) ? [after.else, false] : [undefined, false];
+  if (added?.kind !== 'binary') return after;
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the IR's field name (ir.ts), never awaited
+  const guarded: Expr = { ...after, then: addedWhen ? added.right : zero, else: addedWhen ? zero : added.right };
+  return { ...added, right: guarded };
+}
+
+/**
  * `for p in net.parameters(): total += f(p)` is the sum over the model's parameters: an `overWeights` node, as
  * `sum(f(p) for p in net.parameters())` is (the trainer passes each run's weights; p reads one of them).
  */
 function parameterFold(variables: string[], iterable: Expr, body: Expr, at: { range: Expr['range']; text: string }): Expr | undefined {
-  const [variable] = variables;
-  if (variables.length !== 1 || !variable || iterable.kind !== 'method' || iterable.method !== 'parameters' || iterable.args.length > 0) return undefined;
-  if (iterable.object.kind !== 'name' && iterable.object.kind !== 'attr') return undefined;
-  return { kind: 'overWeights', variable, body: asWeight(body, variable), ...at };
+  if (iterable.kind !== 'method' || iterable.args.length > 0 || (iterable.object.kind !== 'name' && iterable.object.kind !== 'attr')) return undefined;
+  if (iterable.method === 'parameters' && variables.length === 1) return { kind: 'overWeights', variable: variables[0]!, body: asWeight(body, variables[0]!), ...at };
+  // `for name, p in net.named_parameters()`: p is each parameter, name its name
+  const [nameVariable, variable] = variables;
+  if (iterable.method === 'named_parameters' && variables.length === 2 && nameVariable && variable) {
+    return { kind: 'overWeights', variable, nameVariable, body: asWeight(body, variable), ...at };
+  }
+  return undefined;
 }
 
 /** `body` with the loop variable read as the weight it stands for (ref 'weight'). Plain data: rebuilt by walking it. */

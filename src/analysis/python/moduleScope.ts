@@ -23,6 +23,11 @@ export interface ModuleScope {
   constants: Map<string, ModuleConstant>;
   /** Top-level functions by name (a decorated one by its decorated statement): helpers a loss may call. */
   functions: Map<string, Node>;
+  /**
+   * The loss a top-level `model.compile(loss="categorical_crossentropy")` names, when it is a Keras loss's name: what
+   * `self.compiled_loss(y, y_pred)` computes in a Keras `train_step`.
+   */
+  compiledLoss?: string;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });
@@ -74,6 +79,15 @@ export function readClassConstants(cls: Node, scope: ModuleScope): void {
     const right = assignment?.childForFieldName('right');
     if (left?.type === 'identifier' && right) addConstant(scope, left, right, `${name}.`);
   }
+}
+
+/** `….compile(…, loss="name", …)` with a Keras loss name (one line or several). */
+const compileLossName = /\.compile\([^)]*?\bloss\s*=\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/;
+
+/** Reads the loss a top-level `compile(loss="…")` names into `scope` (the last one wins, as the last compile does). */
+export function readCompiledLoss(text: string, scope: ModuleScope): void {
+  const m = compileLossName.exec(text);
+  if (m) scope.compiledLoss = m[1];
 }
 
 /** Quick test on a statement's text: could it assign a constant? (skips the tree for everything else) */

@@ -163,16 +163,8 @@ export function evaluate(env: Env, e: Expr): Value {
     }
     case 'tuple':
       return e.items.map((it) => evaluate(env, it));
-    case 'overWeights': {
-      const weights = env.weights?.();
-      if (!weights) throw new LossEvaluationError('model.parameters()', e.range, "reads the model's parameters, which are not available here");
-      let total: Value = 0;
-      for (const w of weights) {
-        const v = evaluate({ ...env, lookup: (n) => (n === e.variable ? w : env.lookup(n)) }, e.body);
-        total = located('sum', e.range, () => binary(env.tf, '+', total, v));
-      }
-      return total;
-    }
+    case 'overWeights':
+      return evalOverWeights(env, e);
     case 'loop':
       return evalLoop(env, e);
     case 'unsupported':
@@ -181,6 +173,25 @@ export function evaluate(env: Env, e: Expr): Value {
   // The IR crosses the IPC boundary as JSON: a node of a kind this version does not know is reported, not crashed on.
   const node = e as { kind?: unknown; range?: SourceRange };
   throw new UnsupportedOpError(String(node.kind), node.range ?? noRange, `an expression of kind '${String(node.kind)}' is not supported by the Loss Lab trainer`);
+}
+
+/**
+ * Σ over the run's parameters of `body` (ir.ts `overWeights`). A parameter whose pass adds no tensor (`if
+ * name.endswith("weight")` skips the biases) still takes part with a zero gradient, as in torch, where a parameter the
+ * penalty skips gets none from it: the trainer differentiates with respect to every parameter.
+ */
+function evalOverWeights(env: Env, e: Extract<Expr, { kind: 'overWeights' }>): Value {
+  const weights = env.weights?.();
+  if (!weights) throw new LossEvaluationError('model.parameters()', e.range, "reads the model's parameters, which are not available here");
+  let total: Value = 0;
+  for (const [i, w] of weights.entries()) {
+    // weights come as each layer's weight, then its bias: named as nn.Sequential names them
+    const name = `${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`;
+    const v = evaluate({ ...env, lookup: (n) => (n === e.variable ? w : n === e.nameVariable ? name : env.lookup(n)) }, e.body);
+    const part = isTensor(v) ? v : env.tf.add(v as number, env.tf.mul(env.tf.sum(w), 0));
+    total = located('sum', e.range, () => binary(env.tf, '+', total, part));
+  }
+  return total;
 }
 
 /**

@@ -221,6 +221,36 @@ def train(net, loader, opt):
     tf.dispose(weights);
   });
 
+  it('`for name, w in net.named_parameters(): if name.endswith("weight"): …` sums over the kernels only; biases get a zero gradient', () => {
+    const m = only(`${torchHeader}class Ridge(nn.Module):
+    def __init__(self, decay=0.01):
+        super().__init__()
+        self.decay = decay
+    def norm(self, net):
+        total = 0.0
+        for pname, w in net.named_parameters():
+            if pname.endswith("weight"):
+                total = total + (w ** 2).sum()
+        return total
+    def forward(self, prediction, target, net):
+        return F.mse_loss(prediction, target) + self.decay * self.norm(net)
+`, 'Ridge');
+    const penalty = m.terms.find((t) => t.role === 'penalty');
+    assert.equal(penalty?.expr.kind === 'overWeights' && penalty.expr.nameVariable, 'pname');
+    const kernel = tf.variable(tf.tensor([[0.5, -1.0], [2.0, 0.25]]));
+    const bias = tf.variable(tf.tensor([0.3, -0.2]));
+    const f = compileLoss(tf, m, {});
+    const t = tf.tensor(yTrue);
+    const p = tf.tensor(yPred);
+    const { value, grads } = tf.variableGrads(() => f(t, p, { weights: [kernel, bias] }).total, [kernel, bias]);
+    const mse = yPred.flat().reduce((s, q, i) => s + (q - yTrue.flat()[i]!) ** 2, 0) / 8;
+    close(value.dataSync()[0]!, mse + 0.01 * (0.25 + 1 + 4 + 0.0625), 1e-5, 'mse + decay · Σ kernel²');
+    assert.deepEqual(Array.from(grads[bias.name]!.dataSync()), [0, 0]);
+    const kernelGrad = Array.from(grads[kernel.name]!.dataSync());
+    for (const [i, w] of [0.5, -1.0, 2.0, 0.25].entries()) close(kernelGrad[i]!, 0.02 * w, 1e-6, `d/dkernel[${i}]`);
+    tf.dispose([kernel, bias, t, p, value, ...Object.values(grads)]);
+  });
+
   it('a static loop bound sets the trial data: `y_pred[:, i + 1]` for i in range(N_OUT - 1) needs N_OUT outputs', () => {
     const m = only(`from tensorflow.keras import backend as K
 N_OUT = 7
@@ -231,6 +261,30 @@ def monotone(y_true, y_pred, lam=0.4):
     return K.mean(K.square(y_true - y_pred)) + lam * drops
 `, 'monotone');
     assert.deepEqual(lossSampleShape(m, 4).shape, [7]);
+  });
+
+  it('`self.compiled_loss(y, y_pred)` in a Keras train_step is the loss compile(loss="…") names, reduced as Keras does', () => {
+    const step = only(`${kerasHeader}from tensorflow import keras
+W = 0.3
+class M(keras.Model):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            base = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+            gap = tf.reduce_mean(tf.square(tf.reduce_sum(y_pred, axis=1) - 1.0))
+            loss = base + W * gap
+        self.optimizer.minimize(loss, self.trainable_variables, tape=tape)
+        return {}
+
+model = M(inputs, outputs)
+model.compile(optimizer="adam", loss="mse")
+`, 'train_step');
+    const plain = only(`${kerasHeader}def loss(y_true, y_pred):
+    return tf.reduce_mean(tf.square(y_true - y_pred)) + 0.3 * tf.reduce_mean(tf.square(tf.reduce_sum(y_pred, axis=1) - 1.0))
+`, 'loss');
+    assert.deepEqual(step.terms.map((t) => t.label), ['base', 'gap']);
+    same(evaluate(step, yTrue, yPred), evaluate(plain, yTrue, yPred), 'compiled loss');
   });
 
   it("a run's λ stands in for the one literal every penalty is weighted by, and only then", () => {
