@@ -58,10 +58,20 @@ export function literalPenaltyWeight(model: LossModel): number | undefined {
   return penalties.length > 0 && literals.size === 1 && only !== undefined ? only : undefined;
 }
 
-/** sign · weight of a term whose weight needs no evaluation (none, or the literal λ a run replaces); else undefined. */
-export function plainWeight(model: LossModel, term: Term, options: CompileOptions): number | undefined {
+/** The options as they apply to `model`: `literalLambda` only when it has one literal λ (literalPenaltyWeight). */
+export function optionsFor(model: LossModel, options: CompileOptions): CompileOptions {
+  if (options.literalLambda === undefined || literalPenaltyWeight(model) !== undefined) return options;
+  const { literalLambda: _ignored, ...rest } = options;
+  return rest;
+}
+
+/**
+ * sign · weight of a term whose weight needs no evaluation (none, or the literal λ a run replaces); else undefined.
+ * `options` as optionsFor gives them.
+ */
+export function plainWeight(term: Term, options: CompileOptions): number | undefined {
   if (!term.weight) return term.sign * (term.role === 'penalty' ? (options.unweightedPenaltyScale ?? 1) : 1);
-  if (options.literalLambda !== undefined && term.role === 'penalty' && literalPenaltyWeight(model) !== undefined) return term.sign * options.literalLambda;
+  if (options.literalLambda !== undefined && term.role === 'penalty') return term.sign * options.literalLambda;
   return undefined;
 }
 
@@ -84,6 +94,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   if (!ops) throw new Error(`Loss Lab cannot train a loss for framework '${String(model.framework)}' (keras, pytorch or tfjs)`);
   const lookup = makeLookup(model, bindings);
   const terms = termsOf(model);
+  const applied = optionsFor(model, options);
   // Each returned scalar is its own tensor (a caller may keep one and dispose another), built with as few ops as
   // possible: every op costs a fixed overhead per step on the wasm backend.
   const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
@@ -99,7 +110,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const weightedBase: Tensor[] = [];
       for (const term of terms) {
         const raw = toScalar(tf, evaluate(env, term.expr), term.expr);
-        const weighted = tf.mul(raw, weightOf(tf, env, term, options, model)) as Scalar;
+        const weighted = tf.mul(raw, weightOf(tf, env, term, applied)) as Scalar;
         values[term.id] = { raw, weighted };
         weightedAll.push(weighted);
         if (term.role === 'base') weightedBase.push(weighted);
@@ -122,8 +133,8 @@ export function kerasAligned(tf: Tf, yTrue: Tensor, yPred: Tensor): [Tensor, Ten
 }
 
 /** sign · weight: a plain number when the weight is one (the usual λ), else a scalar tensor. */
-export function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions, model: LossModel): number | Tensor {
-  const plain = plainWeight(model, term, options);
+export function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions): number | Tensor {
+  const plain = plainWeight(term, options);
   if (plain !== undefined || !term.weight) return plain ?? term.sign;
   const w = evaluate(env, term.weight);
   if (typeof w === 'number') return term.sign * w;
