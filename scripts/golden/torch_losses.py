@@ -61,6 +61,74 @@ class SparseBCE(nn.Module):
         probs = torch.sigmoid(logits)
         return base + self.lam * probs.abs().mean()
 """, "bin"),
+    # Scope the analysis resolves (issue 10 §1): each case is read by the front end with its module, class and
+    # factory around it, and the trainer must compute what torch computes for the loss as Python runs it.
+    ("a list constant iterated by enumerate, a module weight, a static branch in the loop", """
+QUANTILES = [0.1, 0.5, 0.9]
+CROSS_WEIGHT = 1.5
+
+
+def quantile_loss(preds, target):
+    pinball = 0.0
+    crossing = 0.0
+    for i, q in enumerate(QUANTILES):
+        err = target[:, i] - preds[:, i]
+        pinball = pinball + torch.mean(torch.max(q * err, (q - 1) * err))
+        if i > 0:
+            crossing = crossing + torch.relu(preds[:, i - 1] - preds[:, i]).mean()
+    return pinball + CROSS_WEIGHT * crossing
+""", "reg"),
+    ("a range loop over a module constant, written with backslash continuations", """
+N_OUT = 4
+
+
+def monotone_loss(pred, target, lam=0.4):
+    base = torch.mean((pred - target) ** 2)
+    drops = 0.0
+    for i in range(N_OUT - 1):
+        drops = drops + \
+            torch.relu(pred[:, i] - \
+                       pred[:, i + 1]).mean()
+    return base + \
+        lam * drops
+""", "reg"),
+    ("factory closure values unpacked from a tuple passed where the factory is called", """
+def make_loss(settings):
+    tol, lam = settings
+
+    def simplex_loss(pred, target):
+        base = F.mse_loss(pred, target)
+        excess = torch.relu(torch.abs(pred.sum(dim=-1) - 1.0) - tol).mean()
+        return base + lam * excess
+
+    return simplex_loss
+
+
+criterion = make_loss((0.05, 0.7))
+""", "reg", "criterion"),
+    ("a settings class's attribute as the weight", """
+class Weights:
+    z_loss = 0.02
+    margin = 0.25
+
+
+def z_loss(logits, labels):
+    ce = F.cross_entropy(logits, labels)
+    z = torch.relu(torch.logsumexp(logits, dim=1) - Weights.margin).pow(2).mean()
+    return ce + Weights.z_loss * z
+""", "cls", "z_loss"),
+    ("a module whose constructor default is a tuple of per-output weights", """
+class WeightedL1(nn.Module):
+    def __init__(self, weights=(0.5, 1.0, 2.0, 4.0), lam=0.3):
+        super().__init__()
+        self.weights = weights
+        self.lam = lam
+
+    def forward(self, pred, target):
+        w = torch.tensor(self.weights)
+        base = (w * (pred - target).abs()).mean()
+        return base + self.lam * torch.relu(-pred).mean()
+""", "reg"),
     ("variance and norms", """
 def spread_loss(pred, target, lam=0.3):
     base = F.huber_loss(pred, target, delta=0.8)
@@ -77,19 +145,20 @@ INPUTS = {
 }
 
 
-def evaluate(source):
+def evaluate(source, entry=None):
     scope = {"torch": torch, "nn": nn, "F": F}
     exec(compile(source, "<fixture>", "exec"), scope)
-    fn = [v for k, v in scope.items() if k not in ("torch", "nn", "F") and callable(v)][0]
+    # the loss is the first callable defined, or the one the case names (`criterion = make_loss(...)`)
+    fn = scope[entry] if entry else [v for k, v in scope.items() if k not in ("torch", "nn", "F") and callable(v)][0]
     if isinstance(fn, type):
         fn = fn()
     return fn
 
 
 cases = []
-for name, body, kind in LOSSES:
+for name, body, kind, *entry in LOSSES:
     pred, target = INPUTS[kind]
-    fn = evaluate(body)
+    fn = evaluate(body, *entry)
     total = fn(pred, target)
     cases.append({
         "name": name,

@@ -62,7 +62,14 @@ export type Expr = (
    * `sum(<body> for <variable> in model.parameters())` (PyTorch; a list comprehension too): the sum over the
    * model's trainable parameters of `body`, in which `variable` (a name with ref 'weight') is each parameter.
    */
-  | { kind: 'overWeights'; variable: string; body: Expr }
+  | {
+      kind: 'overWeights'; variable: string; body: Expr;
+      /**
+       * `for name, p in net.named_parameters()`: the variable bound to each parameter's name, as `nn.Sequential`
+       * names them (`0.weight`, `0.bias`, `2.weight`, …: each layer's weight, then its bias).
+       */
+      nameVariable?: string;
+    }
   /**
    * A loop the trainer runs at train time (CONVENTIONS §4), also a comprehension. Each element of `iterable` binds
    * `variables` (several: tuple unpacking), then `body` is evaluated with them (names with ref 'loop').
@@ -163,6 +170,9 @@ export type ParamOrigin = 'argument' | 'factory' | 'closure' | 'module-constant'
  * names, order, framework); 'hyper' a number that configures the loss (`l1_lambda=1e-3`, `self.lam`); 'tensor'
  * (below); 'other' anything else (a string mode, an object).
  */
+/** A value known before training: a literal, or a list/tuple of them (ir.ts LossParam.items). */
+export type StaticValue = number | string | boolean | StaticValue[];
+
 export interface LossParam {
   name: string;
   /**
@@ -173,6 +183,17 @@ export interface LossParam {
   role: 'yTrue' | 'yPred' | 'hyper' | 'other' | 'tensor';
   /** Literal default, when it is a number (possibly negative) or a string. */
   default?: number | string | boolean;
+  /**
+   * A value that is not one literal but is known before training: a list or tuple of literals, possibly nested
+   * (`QUANTILES = [0.1, 0.5, 0.9]`, `def __init__(self, quantiles=(0.1, 0.5, 0.9))`, `make_loss((0.01, 0.5))`
+   * bound to a factory's `settings`). The trainer reads it as the Python list or tuple it is.
+   */
+  items?: StaticValue[];
+  /**
+   * Where the value comes from when it is one item of another parameter's value: `tol, lam = settings` in a
+   * factory gives `tol` { from: 'settings', index: 0 }. The trainer unpacks it as Python does.
+   */
+  unpacks?: { from: string; index: number };
   range: SourceRange;
   /** Where the literal default is written (λ write-back edits it); may be outside the loss (module constant). */
   defaultRange?: SourceRange;
@@ -204,6 +225,8 @@ export interface LossUsage {
   passesFactory?: boolean;
   /** Arguments bound by a factory call or `functools.partial(fn, lam=0.5)`. */
   boundArgs?: Record<string, number | string | boolean>;
+  /** Lists and tuples of literals bound the same way (`make_loss((0.01, 0.5))` binds `settings` to [0.01, 0.5]). */
+  boundItems?: Record<string, StaticValue[]>;
 }
 
 /**

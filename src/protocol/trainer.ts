@@ -58,7 +58,8 @@ export type RunSpec = z.infer<typeof RunSpec>;
 /**
  * A trial: one loss, several runs trained side by side.
  * λ semantics: when `loss.lambdaParam` is set, each run binds that parameter to its `lambda`; otherwise each
- * run multiplies every penalty term that has no weight by its `lambda`.
+ * run multiplies every penalty term that has no weight by its `lambda`, and when every penalty is weighted by the same
+ * literal (`mse + 4.0 * p`: the λ written in the code), the run's `lambda` stands in for that literal.
  * `params` overrides other hyper-parameters of the loss (bounds, …) for every run.
  */
 export const TrialSpec = z.object({

@@ -7,7 +7,7 @@ import type { LossModel } from '../analysis/ir';
 import type { RunSpec } from '../protocol/trainer';
 import type { Tf } from './backend';
 import { type BatchedLoss, compileBatchedLoss, NotBatchableError } from './interpreter';
-import type { LossFn } from './runLoss';
+import { type LossFn, runLambdaOptions } from './runLoss';
 
 export type BatchedChoice = { loss: BatchedLoss } | { reason: string };
 
@@ -28,7 +28,7 @@ export function batchedRunLoss(
   try {
     batched = key
       ? compileBatchedLoss(tf, loss, runs.map((r) => ({ ...params, [key]: r.lambda })), runs.map(() => ({})))
-      : compileBatchedLoss(tf, loss, runs.map(() => params), runs.map((r) => ({ unweightedPenaltyScale: r.lambda })));
+      : compileBatchedLoss(tf, loss, runs.map(() => params), runs.map((r) => runLambdaOptions(r.lambda)));
     const mismatch = tf.tidy(() => compare(tf, batched, perRun, probe.yTrue, probe.yPred));
     return mismatch ? { reason: mismatch } : { loss: batched };
   } catch (e) {

@@ -1,6 +1,7 @@
 // One loss function per run, with the run's λ applied as the TrialSpec says: when the loss has a `lambdaParam`,
 // the run binds it; otherwise the run's λ multiplies every penalty that has no weight of its own (the
-// interpreter's `unweightedPenaltyScale`).
+// interpreter's `unweightedPenaltyScale`), or stands in for the one literal all penalties are weighted by
+// (`literalLambda`: `mse + 4.0 * p` trains `mse + λ * p`).
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { LossModel } from '../analysis/ir';
 import type { RunSpec } from '../protocol/trainer';
@@ -14,11 +15,20 @@ export interface LossValues {
 
 /** The interpreter's CompiledLoss, structurally. */
 export type LossFn = (yTrue: Tensor, yPred: Tensor, extras?: { weights?: Tensor[]; tensors?: Readonly<Record<string, Tensor>> }) => LossValues;
-export type CompileFn = (tf: Tf, model: LossModel, bindings: Record<string, number>, options?: { unweightedPenaltyScale?: number }) => LossFn;
+export type CompileFn = (tf: Tf, model: LossModel, bindings: Record<string, number>, options?: RunLambdaOptions) => LossFn;
+
+/** How a run's λ enters a loss without a λ parameter (the interpreter's CompileOptions, structurally). */
+export interface RunLambdaOptions {
+  unweightedPenaltyScale?: number;
+  literalLambda?: number;
+}
+
+/** The CompileOptions of a run of a loss without a λ parameter. */
+export const runLambdaOptions = (lambda: number): RunLambdaOptions => ({ unweightedPenaltyScale: lambda, literalLambda: lambda });
 
 export function runLosses(tf: Tf, loss: LossModel, runs: RunSpec[], params: Record<string, number>, compile: CompileFn): LossFn[] {
   const key = loss.lambdaParam;
   return runs.map((run) =>
-    key ? compile(tf, loss, { ...params, [key]: run.lambda }) : compile(tf, loss, params, { unweightedPenaltyScale: run.lambda }),
+    key ? compile(tf, loss, { ...params, [key]: run.lambda }) : compile(tf, loss, params, runLambdaOptions(run.lambda)),
   );
 }

@@ -10,6 +10,7 @@ import { convertExpr, setHelperReader } from './expr';
 import { collectOf, foldOf, loopName, loopVariables } from './loops';
 import { type Scope, forkScope } from './scope';
 import { staticTruth } from './static';
+import { isTrivia } from './trivia';
 
 const augmentedOps: Readonly<Record<string, BinaryOp>> = { '+=': '+', '-=': '-', '*=': '*', '/=': '/', '//=': '//', '**=': '**', '%=': '%', '@=': '@' };
 
@@ -33,7 +34,7 @@ function assign(left: Node, value: Expr, scope: Scope, rightNode: Node): void {
     return;
   }
   if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
-    const items = left.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+    const items = left.namedChildren.filter((n): n is Node => !!n && !isTrivia(n));
     const targets = items.filter((n) => n.type === 'identifier');
     const starred = targets.length !== items.length;
     for (const [i, t] of targets.entries()) {
@@ -61,7 +62,7 @@ function appendCall(call: Node, scope: Scope): boolean {
   const target = fn?.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   if (fn?.childForFieldName('attribute')?.text !== 'append' || target?.type !== 'identifier') return false;
   const list = scope.locals.get(target.text);
-  const argNodes = call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
+  const argNodes = call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && !isTrivia(n)) ?? [];
   if (!list || argNodes.length !== 1) return false;
   const value = convertExpr(argNodes[0], scope);
   if (scope.appends && list.kind === 'tuple' && list.items.length === 0 && !scope.appends.has(target.text)) scope.appends.set(target.text, value);
@@ -118,7 +119,7 @@ function mergeLocals(scope: Scope, test: Expr, a: Scope, b: Scope, node: Node): 
 }
 
 /** The statements of a block, or of an elif/else clause's body. */
-const statementsOf = (block: Node | null): Node[] => (block?.namedChildren ?? []).filter((n): n is Node => !!n && n.type !== 'comment');
+const statementsOf = (block: Node | null): Node[] => (block?.namedChildren ?? []).filter((n): n is Node => !!n && !isTrivia(n));
 
 function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Returned | undefined {
   const condition = stmt.childForFieldName('condition');
@@ -231,7 +232,7 @@ export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
         expressionStatement(stmt, scope);
         break;
       case 'return_statement': {
-        const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+        const value = stmt.namedChildren.find((c) => c && !isTrivia(c));
         return value ? { value: convertExpr(value, scope), node: value } : undefined;
       }
       case 'if_statement': {

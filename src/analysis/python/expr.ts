@@ -7,6 +7,7 @@ import { resolveCallee } from './imports';
 import { collectOf, loopName, loopVariables } from './loops';
 import { readParams } from './params';
 import { forkScope, type Scope } from './scope';
+import { isTrivia } from './trivia';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 type Base<K extends Expr['kind']> = Omit<Extract<Expr, { kind: K }>, 'range' | 'text'>;
@@ -69,7 +70,7 @@ function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: R
   const args: Expr[] = [];
   const kwargs: Record<string, Expr> = {};
   for (const a of list?.namedChildren ?? []) {
-    if (!a || a.type === 'comment') continue;
+    if (!a || isTrivia(a)) continue;
     if (a.type === 'keyword_argument') {
       const name = a.childForFieldName('name')?.text;
       const value = a.childForFieldName('value');
@@ -92,7 +93,7 @@ function applyInstance(node: Node, ctor: Call, applied: { args: Expr[]; kwargs: 
 /** The comprehension that is a call's only argument: `sum(x for x in xs)`, `sum([x for x in xs])`. */
 function onlyComprehension(list: Node | null): Node | undefined {
   if (list?.type === 'generator_expression') return list;
-  const args = list?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  const args = list?.namedChildren.filter((c) => c && !isTrivia(c)) ?? [];
   const only = args.length === 1 ? args[0] : undefined;
   return only && (only.type === 'generator_expression' || only.type === 'list_comprehension') ? only : undefined;
 }
@@ -177,12 +178,14 @@ function convertCall(node: Node, scope: Scope): Expr {
   if (helper) return helper;
   if (fn.type === 'attribute') {
     const method = fn.childForFieldName('attribute')?.text ?? '';
-    const argNodes = node.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
+    const argNodes = node.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && !isTrivia(n)) ?? [];
     const obj = fn.childForFieldName('object');
     if (obj && isDeviceMove(method, argNodes)) return convertExpr(obj, scope);
   }
   const name = dottedName(fn);
   const head = name?.split('.')[0];
+  const compiled = name === 'self.compiled_loss' ? compiledLossCall(node, applied, scope) : undefined;
+  if (compiled) return compiled;
   if (name?.startsWith('self.') && scope.instances.has(name.slice(5))) {
     const ctor = scope.instances.get(name.slice(5));
     if (ctor) return applyInstance(node, ctor, applied);
@@ -206,13 +209,26 @@ function convertCall(node: Node, scope: Scope): Expr {
   return unsupported(node, `call of ${fn.type}`);
 }
 
+/**
+ * `self.compiled_loss(y, y_pred, …)` in a Keras `train_step`: the loss `model.compile(loss="name")` names, reduced
+ * over the batch as a compiled loss is (sum_over_batch_size): `tf.reduce_mean(tf.keras.losses.name(y, y_pred))`.
+ * `regularization_losses=` adds the layers' own losses, which the trial model does not have.
+ */
+function compiledLossCall(node: Node, applied: { args: Expr[] }, scope: Scope): Expr | undefined {
+  const lossName = scope.module?.compiledLoss;
+  const [yTrue, yPred] = applied.args;
+  if (!lossName || !yTrue || !yPred) return undefined;
+  const perSample = make<'call'>(node, { kind: 'call', callee: `tf.keras.losses.${lossName}`, args: [yTrue, yPred], kwargs: {} });
+  return make<'call'>(node, { kind: 'call', callee: 'tf.reduce_mean', args: [perSample], kwargs: {} });
+}
+
 function convertSlice(node: Node, scope: Scope): IndexItem {
   const parts: (Expr | undefined)[] = [undefined, undefined, undefined];
   let i = 0;
   for (const c of node.children) {
     if (!c) continue;
     if (c.type === ':') i++;
-    else if (c.isNamed && c.type !== 'comment' && i < 3) parts[i] = convertExpr(c, scope);
+    else if (c.isNamed && !isTrivia(c) && i < 3) parts[i] = convertExpr(c, scope);
   }
   const item: IndexItem = { kind: 'slice' };
   if (parts[0]) item.start = parts[0];
@@ -273,7 +289,7 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     case 'boolean_operator':
       return convertBinary(node, node.childForFieldName('operator')?.type ?? '?', node.childForFieldName('left'), node.childForFieldName('right'), scope);
     case 'comparison_operator': {
-      const named = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+      const named = node.namedChildren.filter((c): c is Node => !!c && !isTrivia(c));
       const op = node.children.find((c) => c && !c.isNamed)?.type ?? '?';
       return convertBinary(node, op, named[0] ?? null, named[1] ?? null, scope);
     }
@@ -290,13 +306,13 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       return arg ? make<'unary'>(node, { kind: 'unary', op: 'not', operand: convertExpr(arg, scope) }) : unsupported(node, 'not');
     }
     case 'conditional_expression': {
-      const [then, test, otherwise] = node.namedChildren;
+      const [then, test, otherwise] = node.namedChildren.filter((c): c is Node => !!c && !isTrivia(c));
       if (!then || !test || !otherwise) return unsupported(node, 'conditional expression');
       // biome-ignore lint/suspicious/noThenProperty: `then` is the IR's field name (ir.ts), never awaited
       return make<'conditional'>(node, { kind: 'conditional', test: convertExpr(test, scope), then: convertExpr(then, scope), else: convertExpr(otherwise, scope) });
     }
     case 'parenthesized_expression': {
-      const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+      const inner = node.namedChildren.find((c) => c && !isTrivia(c));
       return inner ? convertExpr(inner, scope) : unsupported(node, 'empty parentheses');
     }
     case 'subscript': {
@@ -311,7 +327,7 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     case 'tuple':
     case 'list':
     case 'expression_list':
-      return make<'tuple'>(node, { kind: 'tuple', items: node.namedChildren.flatMap((c) => (c && c.type !== 'comment' ? [convertExpr(c, scope)] : [])) });
+      return make<'tuple'>(node, { kind: 'tuple', items: node.namedChildren.flatMap((c) => (c && !isTrivia(c) ? [convertExpr(c, scope)] : [])) });
     default:
       return unsupported(node, node.type.replace(/_/g, ' '));
   }

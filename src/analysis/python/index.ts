@@ -10,7 +10,7 @@ import { isPredictionName, isTargetName } from '../terms/roles';
 import { type DiscoverContext, type LossDef, discoverLosses, discoverOne } from './discover';
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
-import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readModuleAssignment } from './moduleScope';
+import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readModuleAssignment } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { collectUsages } from './usages';
@@ -83,6 +83,13 @@ function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, strin
   for (const [k, v] of Object.entries(file.globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
   // where a constant is written is part of the model (its defaultRange), and a helper's text is read into callers
   for (const [k, c] of file.module?.constants ?? []) if (typeof c.value !== 'number') named.set(k, `${named.get(k) ?? ''} = ${JSON.stringify(c.value)}`);
+  // `self.compiled_loss(…)` in a train_step is the loss `compile(loss="…")` names
+  if (file.module?.compiledLoss) named.set('self', `${named.get('self') ?? ''} compiled_loss = ${file.module.compiledLoss}`);
+  // a class's constant (`LossWeights.z_loss`) is read through the class's name
+  for (const [k, c] of file.module?.constants ?? []) {
+    const dot = k.indexOf('.');
+    if (dot > 0) named.set(k.slice(0, dot), `${named.get(k.slice(0, dot)) ?? ''} ${k} = ${JSON.stringify(c.value)}`);
+  }
   for (const [k, t] of functionTexts) named.set(k, `${named.get(k) ?? ''} def ${t}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
   for (const [k, v] of file.regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on} ${v.layer ?? ''}`);
@@ -169,6 +176,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
         functionTexts.set(name, hash(text));
       }
     }
+    if (types[i] === 'class_definition') readClassConstants(n, module);
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
     const m = globalNumber.exec(text);
@@ -177,6 +185,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       module.constants.set(m[1], numberConstant(n, text, m[1], m[2], globals[m[1]]));
     } else if (lambdaAssignment.test(text)) lambdas.add(n);
     else if (text.includes('.add_loss(')) addLosses.add(n);
+    else if (text.includes('.compile(')) readCompiledLoss(text, module);
     else if (mayAssignConstant(text)) readModuleAssignment(n, module);
   }
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;

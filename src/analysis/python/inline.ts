@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
 import type { ParamInfo } from './params';
+import { isTrivia } from './trivia';
 
 export interface InlineSpec {
   /** The statements read in order: those before the anchor in each enclosing block, outermost first. */
@@ -33,7 +34,7 @@ const forwardCallee = /^(self|self\.(forward|model|net|network|module|backbone)|
 /** Names of a batch being unpacked (`x, y = batch`). */
 const batchName = /^(batch|data|sample|samples|inputs_and_targets|train_batch|item|(\w+_)?batch)$/;
 
-const named = (n: Node | null | undefined): Node[] => (n?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
+const named = (n: Node | null | undefined): Node[] => (n?.namedChildren ?? []).filter((c): c is Node => !!c && !isTrivia(c));
 const identifiersIn = (pattern: Node): Node[] => (pattern.type === 'identifier' ? [pattern] : named(pattern).flatMap(identifiersIn));
 
 /** The identifiers a forward pass binds (`out = model(x)`, `recon, mu, logvar = self(x)`), else undefined. */

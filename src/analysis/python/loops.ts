@@ -8,6 +8,7 @@ import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import type { Scope } from './scope';
+import { isTrivia } from './trivia';
 
 type Loop = Extract<Expr, { kind: 'loop' }>;
 
@@ -16,7 +17,7 @@ export function loopVariables(left: Node | null): string[] | undefined {
   if (!left) return undefined;
   if (left.type === 'identifier') return [left.text];
   if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
-    const items = left.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+    const items = left.namedChildren.filter((n): n is Node => !!n && !isTrivia(n));
     return items.every((n) => n.type === 'identifier') ? items.map((n) => n.text) : undefined;
   }
   return undefined;
@@ -31,20 +32,60 @@ const isPlaceholder = (e: Expr, name: string): boolean => e.kind === 'name' && e
 const readsLoop = (e: Expr): boolean => some(e, (n) => n.kind === 'name' && n.ref === 'loop');
 
 /** The value of `name` after the loop, given its value before (`init`) and after one pass (`after`). */
-export function foldOf(name: string, init: Expr, after: Expr, variables: string[], iterable: Expr, stmt: Node): Expr {
+export function foldOf(name: string, init: Expr, afterPass: Expr, variables: string[], iterable: Expr, stmt: Node): Expr {
   const at = { range: rangeOf(stmt), text: stmt.text };
+  const after = guardedSum(afterPass, name, at);
   const fold = (start: Expr, body: Expr): Loop => ({ kind: 'loop', variables, iterable, accumulator: name, init: start, body, ...at });
   // `acc + X` with X not reading acc: acc = init + Σ X, and Σ (w · Y) = w · Σ Y for a loop-invariant w.
   if (after.kind === 'binary' && after.op === '+' && isPlaceholder(after.left, name) && !some(after.right, (n) => isPlaceholder(n, name))) {
     const zero: Expr = { kind: 'number', value: 0, ...at };
     const x = after.right;
     const weighted = x.kind === 'binary' && x.op === '*' && !readsLoop(x.left) && readsLoop(x.right);
-    const sum = (y: Expr): Expr => fold(zero, { ...after, right: y });
+    const sum = (y: Expr): Expr => parameterFold(variables, iterable, y, at) ?? fold(zero, { ...after, right: y });
     const total: Expr = weighted ? { kind: 'binary', op: '*', left: x.left, right: sum(x.right), ...at } : sum(x);
     if (init.kind === 'number' && init.value === 0) return total;
     return { kind: 'binary', op: '+', left: init, right: total, ...at };
   }
   return fold(init, after);
+}
+
+/**
+ * A guarded pass `acc + X if c else acc` (from `if c: acc += X`) adds `X if c else 0`: `acc + (X if c else 0)`, so
+ * the fold is a sum again (`for name, w in net.named_parameters(): if name.endswith("weight"): total += …`).
+ */
+function guardedSum(after: Expr, name: string, at: { range: Expr['range']; text: string }): Expr {
+  if (after.kind !== 'conditional') return after;
+  const adds = (e: Expr) => e.kind === 'binary' && e.op === '+' && isPlaceholder(e.left, name) && !some(e.right, (n) => isPlaceholder(n, name));
+  const zero: Expr = { kind: 'number', value: 0, ...at };
+  const [added, addedWhen] = adds(after.then) && isPlaceholder(after.else, name) ? [after.then, true] : adds(after.else) && isPlaceholder(after.then, name) ? [after.else, false] : [undefined, false];
+  if (added?.kind !== 'binary') return after;
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the IR's field name (ir.ts), never awaited
+  const guarded: Expr = { ...after, then: addedWhen ? added.right : zero, else: addedWhen ? zero : added.right };
+  return { ...added, right: guarded };
+}
+
+/**
+ * `for p in net.parameters(): total += f(p)` is the sum over the model's parameters: an `overWeights` node, as
+ * `sum(f(p) for p in net.parameters())` is (the trainer passes each run's weights; p reads one of them).
+ */
+function parameterFold(variables: string[], iterable: Expr, body: Expr, at: { range: Expr['range']; text: string }): Expr | undefined {
+  if (iterable.kind !== 'method' || iterable.args.length > 0 || (iterable.object.kind !== 'name' && iterable.object.kind !== 'attr')) return undefined;
+  if (iterable.method === 'parameters' && variables.length === 1) return { kind: 'overWeights', variable: variables[0]!, body: asWeight(body, variables[0]!), ...at };
+  // `for name, p in net.named_parameters()`: p is each parameter, name its name
+  const [nameVariable, variable] = variables;
+  if (iterable.method === 'named_parameters' && variables.length === 2 && nameVariable && variable) {
+    return { kind: 'overWeights', variable, nameVariable, body: asWeight(body, variable), ...at };
+  }
+  return undefined;
+}
+
+/** `body` with the loop variable read as the weight it stands for (ref 'weight'). Plain data: rebuilt by walking it. */
+function asWeight<T>(value: T, variable: string): T {
+  if (Array.isArray(value)) return value.map((v) => asWeight(v, variable)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const node = value as Record<string, unknown>;
+  if (node.kind === 'name' && node.ref === 'loop' && node.name === variable) return { ...node, ref: 'weight' } as T;
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : asWeight(v, variable)])) as T;
 }
 
 export function collectOf(variables: string[], iterable: Expr, body: Expr, node: Node): Expr {

@@ -1,4 +1,5 @@
 // One Python loss definition → a LossModel (without usages and output activation, which are file-wide).
+import type { Node } from 'web-tree-sitter';
 import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { buildTerms, computesLossValue } from '../terms/build';
@@ -11,8 +12,9 @@ import type { ImportMap } from './imports';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
 import { closureParams, moduleConstantParams, readNamesOf } from './scopeParams';
 import type { ModuleScope } from './moduleScope';
-import type { ParamInfo } from './params';
+import { type ParamInfo, staticItemsOf } from './params';
 import type { Scope } from './scope';
+import { isTrivia } from './trivia';
 
 const LOSS_NAME = /loss|criterion|objective|penalty|constraint|regulari[sz]|cost/i;
 
@@ -45,7 +47,23 @@ function toParam(p: ParamInfo, role: LossParam['role'], origin: LossParam['origi
   const out: LossParam = { name: p.name, role, range: rangeOf(p.node), origin };
   if (p.default !== undefined) out.default = p.default;
   if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
+  withItems(out, p.defaultNode);
   return out;
+}
+
+/** Names the loss may read whose value is a list or tuple: module constants, defaults, constructor values. */
+function listNames(def: LossDef, file: FileContext): Set<string> {
+  const out = new Set<string>();
+  for (const [k, c] of file.module?.constants ?? []) if (Array.isArray(c.value)) out.add(k);
+  for (const p of [...def.outerParams, ...def.params, ...def.moduleAttrs]) if (p.default === undefined && p.defaultNode && staticItemsOf(p.defaultNode)) out.add(p.name);
+  return out;
+}
+
+/** A default that is a list or tuple of literals (`quantiles=(0.1, 0.5, 0.9)`) is the parameter's `items`. */
+function withItems(param: LossParam, defaultNode: Node | undefined): void {
+  if (param.default !== undefined || !defaultNode) return;
+  const items = staticItemsOf(defaultNode);
+  if (items) param.items = items;
 }
 
 const numericDefault = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined);
@@ -88,7 +106,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
       : readBlock(statementsOf(bodyNode), scope);
   if (!returned) return undefined;
   // `return loss, {"ce": ce}` (a loss with logs, common in PyTorch code): the loss is the first item
-  const first = returned.node.namedChildren.find((c) => c && c.type !== 'comment');
+  const first = returned.node.namedChildren.find((c) => c && !isTrivia(c));
   if (returned.value.kind === 'tuple' && returned.value.items.length > 0 && first) {
     returned.value = returned.value.items[0];
     returned.node = first;
@@ -110,7 +128,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     if (v !== undefined) defaults[a.name] = v;
   }
   for (const c of closure) if (typeof c.default === 'number') defaults[c.name] = c.default;
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e) });
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file) });
   const { lambdaParam } = built;
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty
   const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;
@@ -124,6 +142,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     const out: LossParam = { name: a.name, role: hyperOr(a), range: rangeOf(a.node), origin };
     if (a.default !== undefined) out.default = a.default;
     if (a.defaultNode) out.defaultRange = rangeOf(a.defaultNode);
+    withItems(out, a.defaultNode);
     return out;
   };
   // `self.enc = nn.Linear(…)` is the model's layer, not a setting of the loss: an attribute without a literal value

@@ -3,12 +3,14 @@
 // followed into their bodies). Read from each top-level statement's text where one line says it all (fast on
 // large files), else from its syntax tree.
 import type { Node } from 'web-tree-sitter';
-import type { SourceRange } from '../ir';
+import type { SourceRange, StaticValue } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { literalOf } from './params';
+import { literalOf, staticItemsOf } from './params';
+import { isTrivia } from './trivia';
 
 export interface ModuleConstant {
-  value: number | string | boolean;
+  /** A literal, or the items of a list/tuple of literals (`QUANTILES = [0.1, 0.5, 0.9]`). */
+  value: number | string | boolean | StaticValue[];
   /** Where the name is written (the parameter's `range`). */
   nameRange: SourceRange;
   /** Where the literal is written (λ write-back edits it). */
@@ -21,6 +23,11 @@ export interface ModuleScope {
   constants: Map<string, ModuleConstant>;
   /** Top-level functions by name (a decorated one by its decorated statement): helpers a loss may call. */
   functions: Map<string, Node>;
+  /**
+   * The loss a top-level `model.compile(loss="categorical_crossentropy")` names, when it is a Keras loss's name: what
+   * `self.compiled_loss(y, y_pred)` computes in a Keras `train_step`.
+   */
+  compiledLoss?: string;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });
@@ -41,7 +48,7 @@ export function readModuleAssignment(stmt: Node, scope: ModuleScope): void {
   }
   if ((left.type === 'pattern_list' || left.type === 'tuple_pattern') && (right.type === 'expression_list' || right.type === 'tuple')) {
     const names = left.namedChildren.filter((n): n is Node => !!n);
-    const values = right.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+    const values = right.namedChildren.filter((n): n is Node => !!n && !isTrivia(n));
     if (names.length !== values.length) return;
     names.forEach((n, i) => {
       if (n.type === 'identifier') addConstant(scope, n, values[i]);
@@ -49,19 +56,44 @@ export function readModuleAssignment(stmt: Node, scope: ModuleScope): void {
   }
 }
 
-function addConstant(scope: ModuleScope, name: Node, value: Node): void {
-  const lit = literalOf(value);
+function addConstant(scope: ModuleScope, name: Node, value: Node, prefix = ''): void {
+  const lit = literalOf(value) ?? staticItemsOf(value);
+  const key = prefix + name.text;
   if (lit === undefined) {
-    scope.constants.delete(name.text); // reassigned to something else: no longer a known constant
+    scope.constants.delete(key); // reassigned to something else: no longer a known constant
     return;
   }
-  scope.constants.set(name.text, { value: lit, nameRange: rangeOf(name), valueRange: rangeOf(value) });
+  scope.constants.set(key, { value: lit, nameRange: rangeOf(name), valueRange: rangeOf(value) });
+}
+
+/**
+ * A top-level class used as a namespace of settings (`class LossWeights: z_loss = 1e-3`): each attribute assigned
+ * a literal in its body is the constant `LossWeights.z_loss`, read as a loss reads it.
+ */
+export function readClassConstants(cls: Node, scope: ModuleScope): void {
+  const name = cls.childForFieldName('name')?.text;
+  if (!name) return;
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    const right = assignment?.childForFieldName('right');
+    if (left?.type === 'identifier' && right) addConstant(scope, left, right, `${name}.`);
+  }
+}
+
+/** `….compile(…, loss="name", …)` with a Keras loss name (one line or several). */
+const compileLossName = /\.compile\([^)]*?\bloss\s*=\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/;
+
+/** Reads the loss a top-level `compile(loss="…")` names into `scope` (the last one wins, as the last compile does). */
+export function readCompiledLoss(text: string, scope: ModuleScope): void {
+  const m = compileLossName.exec(text);
+  if (m) scope.compiledLoss = m[1];
 }
 
 /** Quick test on a statement's text: could it assign a constant? (skips the tree for everything else) */
 export function mayAssignConstant(text: string): boolean {
   const m = oneLine.exec(text);
   // strings, booleans and parenthesised literals (numbers are read by the caller's regex); `A, B = 0.1, 0.2`
-  if (m) return /^(?:[-+(\d.]|['"]|True\b|False\b)/.test(text.slice(m[0].length));
+  if (m) return /^(?:[-+([\d.]|['"]|True\b|False\b)/.test(text.slice(m[0].length));
   return /^[\p{L}_][\p{L}\p{N}_]*[ \t]*,/u.test(text);
 }

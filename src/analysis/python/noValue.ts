@@ -7,6 +7,7 @@ import { rangeOf } from '../parsing/range';
 import { looksLikeLossPair } from '../terms/roles';
 import { bodyStatements } from './discover';
 import { readParams } from './params';
+import { isTrivia } from './trivia';
 
 const positional = (fn: Node): string[] => readParams(fn.childForFieldName('parameters')).filter((p) => !p.variadic).map((p) => p.name);
 
@@ -14,7 +15,7 @@ const positional = (fn: Node): string[] => readParams(fn.childForFieldName('para
 function returnsValue(block: Node | null): boolean {
   for (const c of block?.namedChildren ?? []) {
     if (!c || c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'decorated_definition') continue;
-    if (c.type === 'return_statement' && c.namedChildren.some((v) => v && v.type !== 'comment')) return true;
+    if (c.type === 'return_statement' && c.namedChildren.some((v) => v && !isTrivia(v))) return true;
     if (returnsValue(c)) return true;
   }
   return false;

@@ -1,5 +1,7 @@
 // Function parameters with their literal defaults (`lam=0.1`, `lower=-1.0`, `mode='mean'`).
 import type { Node } from 'web-tree-sitter';
+import type { StaticValue } from '../ir';
+import { isTrivia } from './trivia';
 
 export interface ParamInfo {
   name: string;
@@ -36,6 +38,26 @@ export function literalOf(node: Node): number | string | boolean | undefined {
       return undefined;
   }
 }
+
+/**
+ * The items of a list or tuple of literals (nested ones too): `[0.1, 0.5, 0.9]`, `(0.01, 0.5)`, `((0, 1), (1, 2))`;
+ * undefined for anything else, and for an empty or very long one (not a setting).
+ */
+export function staticItemsOf(node: Node): StaticValue[] | undefined {
+  const inner = node.type === 'parenthesized_expression' ? node.namedChildren.find((c) => c && !isTrivia(c)) : node;
+  if (!inner || (inner.type !== 'list' && inner.type !== 'tuple' && inner.type !== 'expression_list')) return undefined;
+  const children = inner.namedChildren.filter((c): c is Node => !!c && !isTrivia(c));
+  if (children.length === 0 || children.length > MAX_STATIC_ITEMS) return undefined;
+  const items: StaticValue[] = [];
+  for (const c of children) {
+    const v = literalOf(c) ?? staticItemsOf(c);
+    if (v === undefined) return undefined;
+    items.push(v);
+  }
+  return items;
+}
+
+const MAX_STATIC_ITEMS = 4096;
 
 export function readParams(parameters: Node | null): ParamInfo[] {
   const out: ParamInfo[] = [];

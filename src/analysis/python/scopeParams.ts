@@ -6,6 +6,7 @@ import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import type { ModuleConstant } from './moduleScope';
 import { type ParamInfo, literalOf } from './params';
+import { isTrivia } from './trivia';
 
 /** Free names (module-level or captured) the loss evaluates: in its body and its terms' weights. */
 export function readNamesOf(body: Expr, terms: Term[]): Set<string> {
@@ -13,6 +14,8 @@ export function readNamesOf(body: Expr, terms: Term[]): Set<string> {
   const collect = (e: Expr) =>
     some(e, (n) => {
       if (n.kind === 'name' && (n.ref === 'global' || n.ref === 'captured')) out.add(n.name);
+      // `LossWeights.z_loss`: a class's constant (moduleScope.ts readClassConstants)
+      if (n.kind === 'attr' && n.object.kind === 'name' && n.object.ref === 'global') out.add(`${n.object.name}.${n.name}`);
       return false;
     });
   collect(body);
@@ -27,7 +30,9 @@ export function moduleConstantParams(readNames: ReadonlySet<string>, constants: 
     const c = constants.get(name);
     if (!c || taken.has(name)) continue;
     const role: LossParam['role'] = typeof c.value === 'number' || typeof c.value === 'boolean' || weightParams.has(name) ? 'hyper' : 'other';
-    const p: LossParam = { name, role, default: c.value, range: c.nameRange, defaultRange: c.valueRange, origin: c.cell ? 'notebook-cell' : 'module-constant' };
+    const p: LossParam = { name, role, range: c.nameRange, defaultRange: c.valueRange, origin: c.cell ? 'notebook-cell' : 'module-constant' };
+    if (Array.isArray(c.value)) p.items = c.value;
+    else p.default = c.value;
     if (c.cell) p.cell = c.cell;
     out.push(p);
   }
@@ -37,7 +42,7 @@ export function moduleConstantParams(readNames: ReadonlySet<string>, constants: 
 type ClosureParam = Omit<LossParam, 'role'> & { default?: number | string | boolean };
 
 function itemsOf(node: Node): Node[] {
-  return node.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+  return node.namedChildren.filter((n): n is Node => !!n && !isTrivia(n));
 }
 
 /**
@@ -46,8 +51,9 @@ function itemsOf(node: Node): Node[] {
  */
 export function closureParams(outerStatements: Node[], outerParams: ParamInfo[]): ClosureParam[] {
   const out: ClosureParam[] = [];
-  const add = (name: Node, value: Node | undefined) => {
+  const add = (name: Node, value: Node | undefined, unpacks?: LossParam['unpacks']) => {
     const p: ClosureParam = { name: name.text, range: rangeOf(name), origin: 'closure' };
+    if (unpacks) p.unpacks = unpacks;
     const lit = value ? literalOf(value) : undefined;
     if (value && lit !== undefined) {
       p.default = lit;
@@ -73,7 +79,8 @@ export function closureParams(outerStatements: Node[], outerParams: ParamInfo[])
     if (values && values.length === names.length && values.every((v) => literalOf(v) !== undefined)) {
       for (const [i, n] of names.entries()) add(n, values[i]);
     }
-    else if (fromParam && !fromParam.defaultNode) for (const n of names) add(n, undefined);
+    // `tol, lam = settings` with `settings` bound where the factory is called: each name is one of its items
+    else if (fromParam && !fromParam.defaultNode) for (const [index, n] of names.entries()) add(n, undefined, { from: fromParam.name, index });
   }
   return out;
 }

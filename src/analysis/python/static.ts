@@ -5,6 +5,8 @@ import type { Scope } from './scope';
 
 type Known = number | string | boolean | null;
 
+const scalar = (v: Known | unknown[] | undefined): Known | undefined => (Array.isArray(v) ? undefined : v);
+
 function known(e: Expr, scope: Scope): Known | undefined {
   switch (e.kind) {
     case 'number':
@@ -14,7 +16,7 @@ function known(e: Expr, scope: Scope): Known | undefined {
     case 'none':
       return null;
     case 'name':
-      return e.ref === 'global' ? scope.module?.constants.get(e.name)?.value : undefined;
+      return e.ref === 'global' ? scalar(scope.module?.constants.get(e.name)?.value) : undefined;
     case 'attr':
       return e.object.kind === 'name' && e.object.ref === 'module' ? scope.staticAttrs?.get(e.name) : undefined;
     case 'unary': {

@@ -2,13 +2,14 @@
 // reading (loss names, variables holding a loss, compile/fit/backward/partial, layers) are found in the text by
 // name first and then read from the tree, in document order.
 import type { Node } from 'web-tree-sitter';
-import type { LossModel, LossUsage, SourceRange } from '../ir';
+import type { LossModel, LossUsage, SourceRange, StaticValue } from '../ir';
 import { callNames } from '../parsing/callNames';
 import { rangeOf } from '../parsing/range';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
-import { literalOf } from './params';
+import { literalOf, staticItemsOf } from './params';
 import { type CachedVar, type CallEffect, type UsageCache, lineStartsOf, rowAt, snippetAt } from './usageCache';
+import { isTrivia } from './trivia';
 
 type Bound = Record<string, number | string | boolean>;
 interface Target {
@@ -35,7 +36,7 @@ function argsOf(call: Node): { positional: Node[]; keyword: Map<string, Node> } 
   const positional: Node[] = [];
   const keyword = new Map<string, Node>();
   for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
-    if (!a || a.type === 'comment') continue;
+    if (!a || isTrivia(a)) continue;
     if (a.type === 'keyword_argument') {
       const name = a.childForFieldName('name')?.text;
       const value = a.childForFieldName('value');
@@ -57,6 +58,17 @@ function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<s
     if (v !== undefined) out[name] = v;
   }
   return out;
+}
+
+/** Lists and tuples of literals bound the same way (`make_loss((0.01, 0.5))`), for LossUsage.boundItems. */
+function boundItems(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Record<string, StaticValue[]> | undefined {
+  const out: Record<string, StaticValue[]> = {};
+  const pairs: [string | undefined, Node][] = [...positional.map((node, i): [string | undefined, Node] => [positionalNames[i], node]), ...keyword];
+  for (const [name, node] of pairs) {
+    const items = name ? staticItemsOf(node) : undefined;
+    if (name && items) out[name] = items;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export interface FileUsages {
@@ -167,7 +179,11 @@ export function collectUsages(
     if (direct) {
       const kind = direct.kind === 'factory' || direct.kind === 'module-forward' ? 'factory-call' : 'call';
       const u: LossUsage = { kind, range };
-      if (kind === 'factory-call') u.boundArgs = boundArgs(bindNames.get(direct.name) ?? [], positional, keyword);
+      if (kind === 'factory-call') {
+        u.boundArgs = boundArgs(bindNames.get(direct.name) ?? [], positional, keyword);
+        const items = boundItems(bindNames.get(direct.name) ?? [], positional, keyword);
+        if (items) u.boundItems = items;
+      }
       add(direct, u);
     } else if (name && vars.has(name) && fn.type === 'identifier') {
       add((vars.get(name) as Target).model, { kind: 'call', range });

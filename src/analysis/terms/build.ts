@@ -6,7 +6,7 @@ import { labelFor, localLabel } from './label';
 import { distribute } from './linear';
 import { isFrameworkLossCallee, reductionOps } from './ops';
 import { positiveByConstruction } from './sign';
-import { type Piece, additivePieces, isWeightFactor, splitTerms, weightParamOf } from './split';
+import { type Piece, additivePieces, isWeightFactor, splitTerms, weightParamOf, withListNames } from './split';
 import type { Defaults } from './values';
 
 export interface TermContext {
@@ -20,6 +20,8 @@ export interface TermContext {
   framework?: Framework;
   /** The function an (inlined) expression is the body of, when a front end followed a call into it. */
   inlinedFrom?: (e: Expr) => string | undefined;
+  /** Names whose value is a list or tuple (`QUANTILES`, `self.weights`): never a λ (split.ts withListNames). */
+  lists?: ReadonlySet<string>;
 }
 
 function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
@@ -111,6 +113,10 @@ function accumulatorLabel(body: Expr, whole: Expr, labelOf: TermContext['labelOf
 }
 
 export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
+  return withListNames(ctx.lists, () => buildTermsOf(body, ctx));
+}
+
+function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
   const pieces = termPieces(body, ctx.framework);
   const base = baseIndex(pieces, ctx);
   const terms = pieces.map((p, i): Term => {

@@ -50,15 +50,36 @@ export function additivePieces(e: Expr, sign: 1 | -1 = 1, keepOffsets = false): 
 /** Calls that make a tensor of a number (`tf.scalar(C)`, `torch.tensor(lam)`): a weight when their value is one. */
 const NUMBER_TENSORS: ReadonlySet<string> = new Set(['scalar', 'constant', 'tensor', 'as_tensor', 'float32', 'float64', 'float', 'cast_to_floatx']);
 
+/**
+ * Names whose value is a list or tuple (`QUANTILES = [0.1, 0.5, 0.9]`, `self.weights` with a tuple default): not a
+ * λ, since `mean(w * x)` is not `mean(w) * mean(x)` for a per-output w. Set by buildTerms for the loss it splits
+ * (withListNames), empty otherwise.
+ */
+let listNames: ReadonlySet<string> = new Set();
+
+/** Runs `f` with `names` read as lists by isWeightFactor (buildTerms' TermContext.lists). */
+export function withListNames<T>(names: ReadonlySet<string> | undefined, f: () => T): T {
+  const outer = listNames;
+  listNames = names ?? new Set();
+  try {
+    return f();
+  } finally {
+    listNames = outer;
+  }
+}
+
+const dotted = (e: Expr): string | undefined =>
+  e.kind === 'name' ? e.name : e.kind === 'attr' ? ((o) => (o === undefined ? undefined : `${o}.${e.name}`))(dotted(e.object)) : undefined;
+
 /** Numbers and hyper-parameter references (`lam`, `self.lam`, `config.lam`), and arithmetic of them (`lam / 2`). */
 export function isWeightFactor(e: Expr): boolean {
   switch (e.kind) {
     case 'number':
       return true;
     case 'name':
-      return e.ref !== 'yTrue' && e.ref !== 'yPred' && e.ref !== 'weight' && e.ref !== 'loop';
+      return e.ref !== 'yTrue' && e.ref !== 'yPred' && e.ref !== 'weight' && e.ref !== 'loop' && !listNames.has(e.name);
     case 'attr':
-      return isWeightFactor(e.object);
+      return isWeightFactor(e.object) && !listNames.has(dotted(e) ?? '');
     case 'unary':
       return e.op !== 'not' && isWeightFactor(e.operand);
     case 'binary':

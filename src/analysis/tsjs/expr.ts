@@ -103,6 +103,9 @@ export function convertScript(node: Node, scope: ScriptScope): Expr {
       if (local) return local;
       return make<'name'>(node, { kind: 'name', name: node.text, ref: scope.refs.get(node.text) ?? 'global' });
     }
+    case 'this':
+      // `this.weight`: read as Python's `self.weight`, a class field or constructor value (`this.x` parameters)
+      return make<'name'>(node, { kind: 'name', name: 'this', ref: 'module' });
     case 'member_expression': {
       const obj = node.childForFieldName('object');
       const prop = node.childForFieldName('property');

@@ -7,6 +7,8 @@
 // The MLP's output is reshaped to it (a reshape is exact and differentiable). Shared by src/trial (the spec's output
 // count) and the trainer (data and reshape).
 import type { Expr, IndexItem, LossModel } from '../../analysis/ir';
+import { makeLookup } from '../interpreter/scope';
+import { type Known, staticIterations, staticValue } from '../interpreter/staticValues';
 
 export interface SampleShape {
   /** Per-sample shape of the prediction (and of the targets, one per output): [outputs], [C, H, W], [T, F]. */
@@ -31,17 +33,31 @@ interface Reads {
   constants: number[];
   /** Where each finding is written, for the explanation. */
   evidence: string[];
+  /**
+   * Values known before training: the loss's parameters (constants, defaults, lists) and, inside a loop with static
+   * bounds, its variables on the pass being read (`y_pred[:, i + 1]` for i in range(N_OUT - 1)).
+   */
+  lookup: (name: string) => unknown;
 }
 
 function isTarget(e: Expr): boolean {
   return e.kind === 'name' && (e.ref === 'yPred' || e.ref === 'yTrue');
 }
 
-function literalNumber(e: Expr | undefined): number | undefined {
+function literalNumber(e: Expr | undefined, r?: Reads): number | undefined {
   if (!e) return undefined;
   if (e.kind === 'number') return e.value;
   if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'number') return -e.operand.value;
-  return undefined;
+  if (!r) return undefined;
+  const v = staticValue(e, r.lookup);
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+
+/** A 1-D list of numbers known before training (`tf.constant(self.quantiles)`, QUANTILES): its length. */
+function knownListLength(e: Expr, r: Reads): number | undefined {
+  if (e.kind !== 'name' && e.kind !== 'attr') return undefined;
+  const v: Known | undefined = staticValue(e, r.lookup);
+  return Array.isArray(v) && v.length >= 2 && v.every((x) => typeof x === 'number') ? v.length : undefined;
 }
 
 /** The static length of a list literal: `[0.5, 1.0]`, `[0.5] * 6`, `6 * [0.5]`, `[a] * n + [b]`. */
@@ -81,7 +97,7 @@ function readSubscript(r: Reads, index: IndexItem[], text: string, line: number)
       continue;
     }
     if (it.kind === 'newaxis') continue;
-    const need = it.kind === 'index' ? neededByIndex(literalNumber(it.value)) : neededBySlice(literalNumber(it.start), literalNumber(it.stop));
+    const need = it.kind === 'index' ? neededByIndex(literalNumber(it.value, r)) : neededBySlice(literalNumber(it.start, r), literalNumber(it.stop, r));
     if (need !== undefined && (fromEnd || axis > 0)) {
       record(r, fromEnd ? axis : axis, need);
       r.evidence.push(`\`${text}\` (line ${line})`);
@@ -115,7 +131,7 @@ function walk(r: Reads, e: Expr): void {
       return;
     case 'call':
       if (tensorConstructors.test(e.callee) && e.args[0]) {
-        const n = flatListLength(e.args[0]);
+        const n = flatListLength(e.args[0]) ?? knownListLength(e.args[0], r);
         if (n !== undefined) {
           r.constants.push(n);
           r.evidence.push(`a constant of ${n} values (line ${line})`);
@@ -147,9 +163,25 @@ function walk(r: Reads, e: Expr): void {
     case 'overWeights':
       walk(r, e.body);
       return;
+    case 'loop':
+      walkLoop(r, e);
+      return;
     default:
       return;
   }
+}
+
+/** A loop's body is read once per pass when its bounds are static (each pass indexes other outputs), else once. */
+function walkLoop(r: Reads, e: Extract<Expr, { kind: 'loop' }>): void {
+  walk(r, e.iterable);
+  if (e.init) walk(r, e.init);
+  const passes = staticIterations(e, r.lookup) ?? [new Map<string, Known>()];
+  const outer = r.lookup;
+  for (const vars of passes) {
+    r.lookup = (name) => (vars.has(name) ? vars.get(name) : outer(name));
+    walk(r, e.body);
+  }
+  r.lookup = outer;
 }
 
 function shapeIndex(r: Reads, k: number | undefined): void {
@@ -169,7 +201,7 @@ function indexExprs(it: IndexItem): Expr[] {
 
 /** The per-sample prediction shape for `loss`, given the output count the task would use by default. */
 export function lossSampleShape(loss: LossModel, defaultOutputs: number): SampleShape {
-  const r: Reads = { rank: 2, minFromStart: new Map(), minLast: 0, constants: [], evidence: [] };
+  const r: Reads = { rank: 2, minFromStart: new Map(), minLast: 0, constants: [], evidence: [], lookup: makeLookup(loss, {}) };
   walk(r, loss.body);
   for (const t of loss.terms) walk(r, t.expr);
   const rank = Math.min(r.rank, 4);

@@ -10,7 +10,7 @@
 // expression) throws NotBatchableError here, or is caught by the trainer's probe against the per-run losses;
 // the trainer then falls back to one loss per run and says so.
 import type { Expr, LossModel, Term } from '../../analysis/ir';
-import { type CompileOptions, kerasAligned, termsOf } from './compile';
+import { type CompileOptions, kerasAligned, optionsFor, plainWeight, termsOf } from './compile';
 import { type Env, evaluate } from './evaluate';
 import { opTables } from './ops';
 import { readsModelWeights } from './unsupported';
@@ -130,7 +130,8 @@ const sameValue = (a: Value | undefined, b: Value | undefined): boolean => a ===
 /** Each run's sign·weight of `term`: numbers only (a weight computed from tensors is not batchable). */
 function runWeights(tf: Tf, model: LossModel, term: Term, lookups: Array<(n: string) => Value | undefined>, options: CompileOptions[]): number[] {
   return lookups.map((lookup, k) => {
-    if (!term.weight) return term.sign * (term.role === 'penalty' ? (options[k]?.unweightedPenaltyScale ?? 1) : 1);
+    const plain = plainWeight(term, optionsFor(model, options[k] ?? {}));
+    if (plain !== undefined || !term.weight) return plain ?? term.sign;
     let w: Value;
     try {
       w = evaluate({ tf, ops: opTables[model.framework], yTrue: null, yPred: null, lookup }, term.weight);

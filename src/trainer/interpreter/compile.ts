@@ -38,6 +38,41 @@ export interface CompileOptions {
    * (see TrialSpec). Absent: 1, as the code computes it.
    */
   unweightedPenaltyScale?: number;
+  /**
+   * The λ of a run in place of the one literal every penalty is weighted by (`mse + 4.0 * p`, a helper's
+   * `coef=5e-4` inlined): that literal is the λ written in the code (src/trial/spec.ts codeLambda), so a run with
+   * λ = 10 trains `mse + 10 * p`. Absent: the literal, as the code computes it.
+   */
+  literalLambda?: number;
+}
+
+/**
+ * The literal λ of a loss with no λ parameter: the one number every penalty is weighted by, when each penalty has a
+ * weight and all of them are that same number literal (the rule of codeLambda in src/trial/spec.ts); else undefined.
+ */
+export function literalPenaltyWeight(model: LossModel): number | undefined {
+  if (model.lambdaParam) return undefined;
+  const penalties = model.terms.filter((t) => t.role === 'penalty');
+  const literals = new Set(penalties.map((t) => (t.weight?.kind === 'number' ? t.weight.value : undefined)));
+  const [only] = literals;
+  return penalties.length > 0 && literals.size === 1 && only !== undefined ? only : undefined;
+}
+
+/** The options as they apply to `model`: `literalLambda` only when it has one literal λ (literalPenaltyWeight). */
+export function optionsFor(model: LossModel, options: CompileOptions): CompileOptions {
+  if (options.literalLambda === undefined || literalPenaltyWeight(model) !== undefined) return options;
+  const { literalLambda: _ignored, ...rest } = options;
+  return rest;
+}
+
+/**
+ * sign · weight of a term whose weight needs no evaluation (none, or the literal λ a run replaces); else undefined.
+ * `options` as optionsFor gives them.
+ */
+export function plainWeight(term: Term, options: CompileOptions): number | undefined {
+  if (!term.weight) return term.sign * (term.role === 'penalty' ? (options.unweightedPenaltyScale ?? 1) : 1);
+  if (options.literalLambda !== undefined && term.role === 'penalty') return term.sign * options.literalLambda;
+  return undefined;
 }
 
 /** Reduces a term's value to a scalar: a mean over all elements (see the header). */
@@ -59,6 +94,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   if (!ops) throw new Error(`Loss Lab cannot train a loss for framework '${String(model.framework)}' (keras, pytorch or tfjs)`);
   const lookup = makeLookup(model, bindings);
   const terms = termsOf(model);
+  const applied = optionsFor(model, options);
   // Each returned scalar is its own tensor (a caller may keep one and dispose another), built with as few ops as
   // possible: every op costs a fixed overhead per step on the wasm backend.
   const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
@@ -74,7 +110,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const weightedBase: Tensor[] = [];
       for (const term of terms) {
         const raw = toScalar(tf, evaluate(env, term.expr), term.expr);
-        const weighted = tf.mul(raw, weightOf(tf, env, term, options)) as Scalar;
+        const weighted = tf.mul(raw, weightOf(tf, env, term, applied)) as Scalar;
         values[term.id] = { raw, weighted };
         weightedAll.push(weighted);
         if (term.role === 'base') weightedBase.push(weighted);
@@ -98,9 +134,16 @@ export function kerasAligned(tf: Tf, yTrue: Tensor, yPred: Tensor): [Tensor, Ten
 
 /** sign · weight: a plain number when the weight is one (the usual λ), else a scalar tensor. */
 export function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions): number | Tensor {
-  if (!term.weight) return term.sign * (term.role === 'penalty' ? (options.unweightedPenaltyScale ?? 1) : 1);
+  const plain = plainWeight(term, options);
+  if (plain !== undefined || !term.weight) return plain ?? term.sign;
   const w = evaluate(env, term.weight);
   if (typeof w === 'number') return term.sign * w;
+  // A weight multiplies its term after the term is reduced: only exact for one number (`mean(w * x)` with a
+  // per-output w is not `mean(w) * mean(x)`), so anything else is refused rather than averaged.
+  const t = asTensor(tf, w);
+  if (t?.size !== 1) {
+    throw new LossEvaluationError(term.weight.text, term.weight.range, `is the weight of term '${term.label}' but evaluates to ${describe(w)}, not one number: write the per-output weights inside the term`);
+  }
   return tf.mul(toScalar(tf, w, term.weight), term.sign);
 }
 

@@ -25,3 +25,10 @@ export class LossEvaluationError extends Error {
     super(`line ${range.startLine + 1}: \`${op}\`: ${detail}`);
   }
 }
+
+/** What the user can do about a construct the front end could not model. */
+export const UNINTERPRETED_HINT = 'write it as plain tensor operations in the loss (or in a helper function of the same file)';
+
+/** A free name whose value the analysis could not read before training. */
+export const OUTSIDE_VALUE_UNKNOWN =
+  'is defined outside the loss function and its value is not known before training (the trainer reads literal module constants, defaults and constructor values): give it a literal value, or make it a parameter with a default';

@@ -2,7 +2,7 @@
 // It never executes user code; anything outside the table is an UnsupportedOpError naming the op and its line.
 import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
 import { bindArgs } from './args';
-import { LossEvaluationError, UnsupportedOpError } from './errors';
+import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
 import { type IndexValue, subscript } from './slicing';
 import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
@@ -64,7 +64,7 @@ function evalName(env: Env, e: Extract<Expr, { kind: 'name' }>): Value {
   if (v !== undefined) return v;
   const why =
     e.ref === 'global'
-      ? 'is defined outside the loss function; the trainer only sees the function (bind it as a parameter or inline the value)'
+      ? OUTSIDE_VALUE_UNKNOWN
       : 'has no value: give it a default or bind it';
   throw new LossEvaluationError(e.name, e.range, why);
 }
@@ -163,24 +163,35 @@ export function evaluate(env: Env, e: Expr): Value {
     }
     case 'tuple':
       return e.items.map((it) => evaluate(env, it));
-    case 'overWeights': {
-      const weights = env.weights?.();
-      if (!weights) throw new LossEvaluationError('model.parameters()', e.range, "reads the model's parameters, which are not available here");
-      let total: Value = 0;
-      for (const w of weights) {
-        const v = evaluate({ ...env, lookup: (n) => (n === e.variable ? w : env.lookup(n)) }, e.body);
-        total = located('sum', e.range, () => binary(env.tf, '+', total, v));
-      }
-      return total;
-    }
+    case 'overWeights':
+      return evalOverWeights(env, e);
     case 'loop':
       return evalLoop(env, e);
     case 'unsupported':
-      throw new UnsupportedOpError(e.what, e.range, `line ${e.range.startLine + 1}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
+      throw new UnsupportedOpError(e.what, e.range, `line ${e.range.startLine + 1}: ${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`): ${UNINTERPRETED_HINT}`);
   }
   // The IR crosses the IPC boundary as JSON: a node of a kind this version does not know is reported, not crashed on.
   const node = e as { kind?: unknown; range?: SourceRange };
   throw new UnsupportedOpError(String(node.kind), node.range ?? noRange, `an expression of kind '${String(node.kind)}' is not supported by the Loss Lab trainer`);
+}
+
+/**
+ * Σ over the run's parameters of `body` (ir.ts `overWeights`). A parameter whose pass adds no tensor (`if
+ * name.endswith("weight")` skips the biases) still takes part with a zero gradient, as in torch, where a parameter the
+ * penalty skips gets none from it: the trainer differentiates with respect to every parameter.
+ */
+function evalOverWeights(env: Env, e: Extract<Expr, { kind: 'overWeights' }>): Value {
+  const weights = env.weights?.();
+  if (!weights) throw new LossEvaluationError('model.parameters()', e.range, "reads the model's parameters, which are not available here");
+  let total: Value = 0;
+  for (const [i, w] of weights.entries()) {
+    // weights come as each layer's weight, then its bias: named as nn.Sequential names them
+    const name = `${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`;
+    const v = evaluate({ ...env, lookup: (n) => (n === e.variable ? w : n === e.nameVariable ? name : env.lookup(n)) }, e.body);
+    const part = isTensor(v) ? v : env.tf.add(v as number, env.tf.mul(env.tf.sum(w), 0));
+    total = located('sum', e.range, () => binary(env.tf, '+', total, part));
+  }
+  return total;
 }
 
 /**

@@ -2,6 +2,7 @@
 // so "line N: `tf.foo` is not supported" is shown before training starts.
 import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir';
 import { dottedName } from './evaluate';
+import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
 import { refusedTensorArgs } from '../tensorArgs';
 import { makeLookup } from './scope';
@@ -68,14 +69,14 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee));
     if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`));
     if (e.kind === 'unsupported') {
-      report(e.what, e.range, `${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`)`);
+      report(e.what, e.range, `${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`): ${UNINTERPRETED_HINT}`);
     }
     if (e.kind === 'name' && e.ref === 'param' && tensorArgs.has(e.name)) report(e.name, e.range, tensorArgs.get(e.name)!);
     if (e.kind === 'name' && e.ref === 'param' && objects.has(e.name) && lookup(e.name) === undefined) {
       report(e.name, e.range, `\`${e.name}\` is an argument the trainer cannot provide (it passes only the targets, the predictions and numeric hyper-parameters)`);
     }
     if (e.kind === 'name' && (e.ref === 'global' || e.ref === 'captured') && lookup(e.name) === undefined && ops.constants[e.name] === undefined && !hyper.has(e.name)) {
-      report(e.name, e.range, `\`${e.name}\` is defined outside the loss function; the trainer only sees the function`);
+      report(e.name, e.range, `\`${e.name}\` ${OUTSIDE_VALUE_UNKNOWN}`);
     }
     if (e.kind === 'attr') {
       const dotted = dottedName(e);

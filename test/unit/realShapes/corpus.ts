@@ -86,13 +86,14 @@ export function readKnownGaps(): KnownGaps {
 // ---------------------------------------------------------------------------------------------------------------
 // Discovery and split
 
-/** Every loss the analysis finds in the file (a notebook: in every code cell, as `loss-lab train` reads it). */
+/** Every loss the analysis finds in the file (a notebook: in every code cell with the cells above, as `loss-lab train` reads it). */
 export function lossesIn(fx: Fixture): LossModel[] {
   const text = readFileSync(fx.path, 'utf8');
   if (!isNotebookPath(fx.path)) return analysis.analyzeSource(text, fx.language, fx.path).models;
   const nb = notebookCells(text);
   if (!nb.ok || !nb.language) return [];
-  return nb.cells.flatMap((c) => analysis.analyzeSource(c.source, nb.language!, fx.path).models);
+  // as `loss-lab train` reads a notebook (src/cli/train.ts findLosses): the constants of the cells above count
+  return nb.cells.flatMap((c, i) => analysis.analyzeSource(c.source, nb.language!, fx.path, { cellsAbove: nb.cells.slice(0, i) }).models);
 }
 
 type Chooser = (a: { language: SourceLanguage; models: LossModel[]; syntaxErrors: [] }, opts: object) => unknown;

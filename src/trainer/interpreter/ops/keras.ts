@@ -10,7 +10,7 @@ import {
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
 import { kerasOpsTable } from './kerasOps';
 import { kerasLossClasses } from './lossClasses';
-import { pythonBuiltins, pythonConstants } from './python';
+import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { diagMatrix, diagonal, divNoNan, logSoftmax, softplus, swapAxes } from './shared';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input_tensor|x', 'axis', 'keepdims'], kind);
@@ -242,7 +242,7 @@ const calls: OpTable = Object.fromEntries([
 ]);
 
 /** Python operators cover most of TF's tensor methods; Keras code rarely calls methods on tensors. */
-const methods: OpTable = {};
+const methods: OpTable = { ...pythonStringMethods };
 
 export const kerasOps: FrameworkOps = {
   calls,

@@ -6,6 +6,12 @@ import { sumList } from './builders';
 
 const numeric = (f: (x: number) => number) => op(['x'], (a) => f(a.number('x')));
 
+/** Methods of Python strings a loss calls on a parameter's name (`name.endswith("weight")`). */
+export const pythonStringMethods: OpTable = {
+  endswith: op(['self', 'suffix'], (a) => a.string('self', '').endsWith(a.string('suffix', ''))),
+  startswith: op(['self', 'prefix'], (a) => a.string('self', '').startsWith(a.string('prefix', ''))),
+};
+
 export const pythonBuiltins: OpTable = {
   abs: op(['x'], (a) => {
     const v = a.value('x');

@@ -8,7 +8,7 @@ import {
   argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, eyeOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
   softmaxOp, stopGradient, unaryOp, unstackOp, variance, whereOp,
 } from './builders';
-import { pythonBuiltins, pythonConstants } from './python';
+import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchLossModules } from './lossClasses';
 import { torchLossTable } from './torchLosses';
@@ -255,7 +255,7 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchLossModules),
     ...Object.entries(pythonBuiltins),
   ]),
-  methods: { ...tensorOps, ...methodOnly },
+  methods: { ...tensorOps, ...methodOnly, ...pythonStringMethods },
   constants: {
     ...pythonConstants,
     'torch.float32': 'float32',
