@@ -5,7 +5,8 @@ Run with Debian's python3-torch:
     /usr/bin/python3 scripts/golden/torch_trial_model.py > test/golden/torch-trial-model.json
 
 vae: a VAE with fixed weights ([in, out] kernels, x @ W + b), batch and noise eps: its outputs, the head
-  [mu | logvar], and the gradients of every kernel and bias for loss = mse(out, x) + beta * KL(mu, logvar);
+  [mu | logvar], the sample z, and the gradients of every kernel and bias for
+  loss = mse(out, x) + beta * KL(mu, logvar) + gamma * mean(z ** 2) (a term on the sample, as a Monte Carlo KL has);
   test/unit/trainer/vae.test.ts checks the hand-written backward pass against them.
 views: fixed hidden activations h, weights and targets; the penalty each real-shapes fixture computes on the view
   the trainer cuts for its argument (`trans` = h[:, :k*k] as [B, k, k]; two feature arguments = two blocks of h;
@@ -36,19 +37,21 @@ def vae_case():
     z = mu + torch.exp(0.5 * logvar) * eps
     dec = torch.relu(z @ kernels[2] + biases[2])
     out = dec @ kernels[3] + biases[3]
-    beta = 0.3
+    beta, gamma = 0.3, 0.1
     kl = torch.mean(-0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1))
-    loss = F.mse_loss(out, x) + beta * kl
+    loss = F.mse_loss(out, x) + beta * kl + gamma * z.pow(2).mean()
     loss.backward()
     return {
         "sizes": {"batch": B, "inputs": n_in, "hidden": hidden, "latent": d, "outputs": n_out},
         "beta": beta,
+        "gamma": gamma,
         "kernels": [rows(k) for k in kernels],
         "biases": [rows(b) for b in biases],
         "x": rows(x),
         "eps": rows(eps),
         "out": rows(out),
         "head": rows(head),
+        "z": rows(z),
         "loss": loss.item(),
         "kernelGrads": [rows(k.grad) for k in kernels],
         "biasGrads": [rows(b.grad) for b in biases],

@@ -4,7 +4,7 @@
 // gradient reaches the layer the view is cut from:
 //   hidden   all units, or the i-th of m equal blocks when m arguments share the layer (`common_feats`, `specific_feats`)
 //   square   the first k² units as [B, k, k], k = ⌊√n⌋ (`trans`, a feature-transform matrix)
-//   vae-*    mu = head[:, :d], logvar = head[:, d:]; σ, σ², log σ from logvar
+//   vae-*    mu = head[:, :d], logvar = head[:, d:2d], z = head[:, 2d:]; σ, σ², log σ from logvar
 //   weights  the kernel of the layer that makes the last hidden layer ([out, in] in PyTorch, [in, out] elsewhere)
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Framework, LossModel } from '../analysis/ir';
@@ -14,7 +14,7 @@ import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
 
 export interface ArgLayout {
   framework: Framework;
-  /** Units of what the loop passes for the hidden names: the last hidden layer, or the VAE head (2 × latent). */
+  /** Units of what the loop passes for the hidden names: the last hidden layer, or the VAE's [mu | logvar | z] (3 × latent). */
   units: number;
   /** The VAE's latent size, when the model is a VAE. */
   latent?: number;
@@ -45,6 +45,8 @@ function viewOf(kind: TensorArgKind, layout: ArgLayout, block: [number, number])
     'vae-logsigma': (tf, h) => tf.mul(logvar(tf, h), 0.5),
     'vae-std': (tf, h) => tf.exp(tf.mul(logvar(tf, h), 0.5)),
     'vae-var': (tf, h) => tf.exp(logvar(tf, h)),
+    // The VAE's sample after the head; without a VAE, `z` is the last hidden layer.
+    'vae-sample': (tf, h) => (layout.latent ? tf.slice(h, [0, 2 * d], [-1, d]) : h),
   };
   return views[kind];
 }

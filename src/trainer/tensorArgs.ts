@@ -8,7 +8,7 @@ import type { LossModel, LossParam } from '../analysis/ir';
  *   hidden     the last hidden layer's activations [B, n] (a block of its units when several arguments share it)
  *   square     a per-sample square matrix [B, k, k] made of the last hidden layer's first k² units (`trans`)
  *   vae-*      a VAE head's outputs: the trial model becomes a VAE (model/vae.ts) and passes mu, logvar or what
- *              derives from them (σ = exp(logvar / 2), σ² = exp(logvar), log σ = logvar / 2)
+ *              derives from them (σ = exp(logvar / 2), σ² = exp(logvar), log σ = logvar / 2), and the sample z
  *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
  *   sensitive  a synthetic 0/1 group column correlated with the target (data/sensitive.ts)
  * Refused with what to do: the input beside a target, a list of weights, the model object itself.
@@ -21,6 +21,7 @@ export type TensorArgKind =
   | 'vae-logsigma'
   | 'vae-std'
   | 'vae-var'
+  | 'vae-sample'
   | 'reconstruction-input'
   | 'weight-list'
   | 'model'
@@ -41,6 +42,8 @@ export const tensorArgTable: readonly Row[] = [
   { kind: 'vae-logsigma', names: /^(log_?sigma|log_std|z_log_sigma|z_log_std)$/i },
   { kind: 'vae-std', names: /^(sigma|std|z_std|z_sigma|stddev)$/i },
   { kind: 'vae-var', names: /^(var|variance|z_var)$/i },
+  // In a VAE the sample the decoder decoded; without a VAE head, the last hidden layer like any code (`z`).
+  { kind: 'vae-sample', names: /^(z|z_sample|z_sampled|sampled_z|latent_sample)$/i },
   { kind: 'square', names: /^(trans|trans_feat|transform|transform_matrix|trans_matrix|feat_trans|feature_transform|rotation)$/i },
   {
     kind: 'hidden',
@@ -97,7 +100,7 @@ export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorA
 }
 
 /** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */
-const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var']);
+const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
 export const isVaeKind = (kind: TensorArgKind): boolean => kind.startsWith('vae-');
 
 /** The extra tensor arguments the loop passes the last hidden layer's activations (or the VAE head) for. */
@@ -110,7 +113,7 @@ export function hiddenArgs(loss: LossModel): string[] {
 /** Whether the trial model is a VAE: the loss reads a VAE head's mean and its (log-)variance. */
 export function wantsVae(loss: LossModel): boolean {
   const kinds = mappedTensorArgs(loss).map((a) => a.kind);
-  return kinds.includes('vae-mean') && kinds.some((k) => isVaeKind(k) && k !== 'vae-mean');
+  return kinds.includes('vae-mean') && kinds.some((k) => isVaeKind(k) && k !== 'vae-mean' && k !== 'vae-sample');
 }
 
 /** Each extra tensor argument the loss takes, with why it cannot be provided and what the user can do. */
@@ -120,7 +123,7 @@ export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
     const kind = tensorArgKind(p.name);
     const refusal = refusalOf(p.name);
     if (kind && refusal) return [{ name: p.name, kind, message: refusal(p.name) }];
-    if (kind && isVaeKind(kind) && !vae) {
+    if (kind && isVaeKind(kind) && kind !== 'vae-sample' && !vae) {
       const missing = kind === 'vae-mean' ? 'its log-variance (`logvar`)' : 'its mean (`mu`)';
       return [{ name: p.name, kind, message: `\`${p.name}\` is a VAE head's output, but the loss does not take ${missing} beside it, so the trainer cannot build the head; pass \`${p.name}\` as a dataset column` }];
     }

@@ -26,7 +26,7 @@ export interface TrialModel {
 export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'>): TrialModel {
   const vae = wantsVae(loss);
   const model = vae ? new BatchedVae(tf, { ...options, latent: VAE_LATENT }) : new BatchedMlp(tf, options);
-  const units = vae ? 2 * VAE_LATENT : (options.hidden.at(-1) ?? 0);
+  const units = vae ? 3 * VAE_LATENT : (options.hidden.at(-1) ?? 0);
   const layout: ArgLayout = {
     framework: loss.framework,
     units,
@@ -59,6 +59,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   'vae-logsigma': () => "the VAE head's log σ (logvar / 2)",
   'vae-std': () => "the VAE head's σ (exp(logvar / 2))",
   'vae-var': () => "the VAE head's variance (exp(logvar))",
+  'vae-sample': (t) => (t.layout.latent ? 'the sample z the decoder decodes' : `the last hidden layer's activations (${t.layout.units} relu units)`),
   weights: (t) => `the kernel of the layer that makes the last hidden layer (${t.layout.framework === 'pytorch' ? '[out, in], as nn.Linear.weight' : '[in, out], as a Dense kernel'})`,
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
 };

@@ -1,8 +1,9 @@
 // The trial model for a loss that reads a VAE head (`mu`, `logvar`): the MLP's encoder layers, a linear head of
 // 2·d units read as [mu | logvar], the reparametrisation z = mu + exp(logvar / 2)·ε with ε ~ N(0, 1) drawn afresh
-// at every forward pass (seeded: a trial is reproducible), and a decoder d → n (relu) → outputs. The loss gets the
-// head as the model's "last hidden layer" (cache.hidden's last entry, what the loop hands to hidden arguments), so
-// the KL term's gradient joins the reconstruction's at the head, as in a VAE trained by autograd.
+// at every forward pass (seeded: a trial is reproducible), and a decoder d → n (relu) → outputs. The loss gets
+// [mu | logvar | z] as the model's "last hidden layer" (cache.hidden's last entry, what the loop hands to hidden
+// arguments): the KL term's gradient joins the reconstruction's at the head, and a term on the sample z (a Monte
+// Carlo KL) reads the very z the decoder decoded, as in a VAE trained by autograd.
 //
 // Like BatchedMlp, the forward pass is untaped and the backward pass is written by hand (checked against PyTorch's
 // autograd in test/unit/trainer/vae.test.ts). A trial VAE is small and rare, so it runs the K runs as batched
@@ -71,14 +72,14 @@ export class BatchedVae extends BatchedMlp {
     const decoded = layer(z, E + 1, true);
     const logits = layer(decoded, E + 2, false);
     const perRun = (t: Tensor3D): Tensor3D[] => (K === 1 ? [t] : (tf.split(t, K) as Tensor3D[]));
-    // The MLP's cache layout: each hidden layer's per-run parts, the head last (what hidden arguments read).
-    const hidden = [...inputs.slice(1), head].map(perRun);
+    // The MLP's cache layout: each hidden layer's per-run parts, then [mu | logvar | z] (what hidden arguments read).
+    const hidden = [...inputs.slice(1), tf.concat([head, z], 2) as Tensor3D].map(perRun);
     const cache: VaeCache = { x, hidden, kernels: this.kernels as Tensor[] as Tensor3D[], vae: { inputs, head, eps, std, z, decoded } };
     const runs = () => (K === 1 ? [tf.reshape(logits, [B, -1]) as Tensor2D] : (tf.unstack(logits) as Tensor2D[]));
     return { logits, runs, cache };
   }
 
-  /** dHidden: the loss's own gradient with respect to the head [mu | logvar], [K, B, 2d]. */
+  /** dHidden: the loss's own gradient with respect to [mu | logvar | z], [K, B, 3d]. */
   override backward(cache: ForwardCache, dLogits: Tensor | Tensor2D[], dHidden?: Tensor): Tensor[] {
     const { tf } = this;
     const K = this.options.runs;
@@ -97,10 +98,13 @@ export class BatchedVae extends BatchedMlp {
     };
     let dz = (Array.isArray(dLogits) ? (K === 1 ? tf.reshape(dLogits[0]!, [1, B, -1]) : tf.stack(dLogits)) : dLogits) as Tensor3D;
     const dDecoded = through(E + 2, decoded, dz);
-    const dZ = through(E + 1, z, tf.mul(dDecoded, tf.step(decoded)) as Tensor3D);
+    const d = this.vaeOptions.latent;
+    const dLoss = dHidden ? tf.reshape(dHidden, [K, B, 3 * d]) : undefined;
+    let dZ = through(E + 1, z, tf.mul(dDecoded, tf.step(decoded)) as Tensor3D);
+    if (dLoss) dZ = tf.add(dZ, tf.slice(dLoss, [0, 0, 2 * d], [-1, -1, d])) as Tensor3D;
     // z = mu + σ·ε with σ = exp(logvar / 2): ∂z/∂mu = 1, ∂z/∂logvar = σ·ε / 2.
     let dHead = tf.concat([dZ, tf.mul(tf.mul(dZ, tf.mul(std, eps)), 0.5)], 2) as Tensor3D;
-    if (dHidden) dHead = tf.add(dHead, tf.reshape(dHidden, dHead.shape)) as Tensor3D;
+    if (dLoss) dHead = tf.add(dHead, tf.slice(dLoss, [0, 0, 0], [-1, -1, 2 * d])) as Tensor3D;
     dz = dHead;
     for (let l = E; l >= 0; l--) {
       const dIn = through(l, inputs[l]!, dz);

@@ -73,3 +73,37 @@ test('a VAE needs no hidden layer of the MLP: its head is its own layer', async 
   assert.ok(started?.type === 'started');
   assert.match(started.trial!.model, /^VAE 8 → \[mu \| logvar\] 2×4 → z = mu \+ exp\(logvar\/2\)·ε \(4\) → 8 → 8/);
 });
+
+test('a sweep measures its grid on the same trial model: the VAE head and the group column reach the probe', async () => {
+  for (const fixture of ['torch_fn_vae_mu_logvar.py', 'torch_module_demographic_parity.py']) {
+    const loss = await lossFrom(`test/fixtures/real-shapes/${fixture}`);
+    const messages: TrainerToHost[] = [];
+    const runs = [{ id: 'lambda-0', label: 'λ = 0', lambda: 0 }];
+    await runTrial(specFor(loss, { steps: 3, runs, sweep: { count: 3, decades: 2, codeLambda: 0.5 } }), { send: (m) => messages.push(m), shouldStop: () => false });
+    assert.deepEqual(messages.filter((m) => m.type === 'error'), [], fixture);
+    const started = messages.find((m) => m.type === 'started');
+    assert.ok(started?.type === 'started' && started.grid, fixture);
+    assert.ok(started.grid.base > 0 && started.grid.penalty > 0, `${fixture}: ${JSON.stringify(started.grid)}`);
+  }
+});
+
+test('mu, logvar, z: a Monte Carlo KL reads the sample the decoder decoded', async () => {
+  await initParsers();
+  const source = `import torch
+import torch.nn.functional as F
+
+def mc_elbo(x_hat, x, mu, logvar, z, beta=1.0):
+    recon = F.mse_loss(x_hat, x)
+    log_q = -0.5 * (logvar + (z - mu) ** 2 / logvar.exp()).sum(dim=1)
+    log_p = -0.5 * (z ** 2).sum(dim=1)
+    kl = (log_q - log_p).mean()
+    return recon + beta * kl
+`;
+  const loss = analyzeSource(source, 'python', 'mc.py').models[0]!;
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps: 5 }), { send: (m) => messages.push(m), shouldStop: () => false });
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  const started = messages.find((m) => m.type === 'started');
+  assert.ok(started?.type === 'started');
+  assert.match(started.trial!.model, /^VAE .*`mu` = the VAE head's mean, `logvar` = the VAE head's log-variance, `z` = the sample z the decoder decodes, because of their names/);
+});

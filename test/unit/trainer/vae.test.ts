@@ -1,7 +1,8 @@
 // The trial VAE (model/vae.ts) against PyTorch's autograd (golden numbers from scripts/golden/torch_trial_model.py,
 // in test/golden/torch-trial-model.json): with the same weights, batch and noise ε, its outputs and head
-// [mu | logvar] are torch's, and its hand-written backward pass, fed the gradients the loop's tape gives (the
-// outputs' and the head's, for reconstruction + β·KL), gives torch's gradient of every kernel and bias.
+// [mu | logvar] and sample z are torch's, and its hand-written backward pass, fed the gradients the loop's tape gives
+// (the outputs' and [mu | logvar | z]'s, for reconstruction + β·KL + γ·mean(z²)), gives torch's gradient of every
+// kernel and bias.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,12 +15,14 @@ import { root } from './helpers';
 interface VaeGolden {
   sizes: { batch: number; inputs: number; hidden: number; latent: number; outputs: number };
   beta: number;
+  gamma: number;
   kernels: number[][][];
   biases: number[][];
   x: number[][];
   eps: number[][];
   out: number[][];
   head: number[][];
+  z: number[][];
   loss: number;
   kernelGrads: number[][][];
   biasGrads: number[][];
@@ -56,27 +59,31 @@ function goldenVae(runs = 1): BatchedVae {
 
 before(cpu);
 
-test(`VAE forward: outputs and head [mu | logvar] are torch ${golden.torch}'s for the same weights and ε`, () => {
+test(`VAE forward: outputs, head [mu | logvar] and sample z are torch ${golden.torch}'s for the same weights and ε`, () => {
   const model = goldenVae();
+  const d = g.sizes.latent;
   const forward = model.logits(tf.tensor2d(g.x) as Tensor2D);
   assertClose(forward.logits, g.out, 'outputs');
-  assertClose(model.lastHidden(forward.cache)!, g.head, 'head');
+  const last = model.lastHidden(forward.cache)!;
+  assertClose(tf.slice(last, [0, 0, 0], [-1, -1, 2 * d]), g.head, 'head');
+  assertClose(tf.slice(last, [0, 0, 2 * d], [-1, -1, d]), g.z, 'z');
   model.dispose();
 });
 
-test('VAE backward: reconstruction + β·KL gives torch autograd\'s gradient of every kernel and bias, for each of 2 runs', () => {
+test('VAE backward: reconstruction + β·KL + γ·mean(z²) gives torch autograd\'s gradient of every kernel and bias, for each of 2 runs', () => {
   const runs = 2;
   const model = goldenVae(runs);
   const x = tf.tensor2d(g.x) as Tensor2D;
   const d = g.sizes.latent;
   const forward = model.logits(x);
   const head = model.lastHidden(forward.cache)!;
-  // What the loop's tape gives: the loss's gradient with respect to the outputs and to the head it reads as mu, logvar.
+  // What the loop's tape gives: the loss's gradient with respect to the outputs and to [mu | logvar | z], which it reads.
   const loss = (out: Tensor, h: Tensor): Scalar => {
     const mu = tf.slice(h, [0, 0], [-1, d]);
     const logvar = tf.slice(h, [0, d], [-1, d]);
+    const z = tf.slice(h, [0, 2 * d], [-1, d]);
     const kl = tf.mean(tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logvar), tf.square(mu)), tf.exp(logvar)), 1)));
-    return tf.add(tf.mean(tf.square(tf.sub(out, x))), tf.mul(g.beta, kl)) as Scalar;
+    return tf.addN([tf.mean(tf.square(tf.sub(out, x))), tf.mul(g.beta, kl), tf.mul(g.gamma, tf.mean(tf.square(z)))]) as Scalar;
   };
   const perRun = forward.runs().map((out, k) => {
     const hk = tf.reshape(tf.slice(head, [k, 0, 0], [1, -1, -1]), [g.sizes.batch, -1]);
