@@ -54,7 +54,7 @@ export const tensorArgTable: readonly Row[] = [
     kind: 'reconstruction-input',
     names: /^(x|inputs?|original|images?|data|batch)$/i,
     refusal: (n) =>
-      `\`${n}\` is the model's input beside its target: the trainer passes the input only as the target of a reconstruction loss (\`loss(recon_x, x)\`); make \`${n}\` the loss's target, or pass it as a dataset column`,
+      `\`${n}\` is the model's input beside its target, which the trainer cannot provide (it passes the input only as the target of a reconstruction loss, \`loss(recon_x, x)\`); make \`${n}\` the loss's target, or pass it as a dataset column`,
   },
   {
     kind: 'weight-list',
