@@ -78,7 +78,12 @@ export interface TensorArgRefusal {
   message: string;
 }
 
-export const tensorArgKind = (name: string): TensorArgKind | undefined => tensorArgTable.find((r) => r.names.test(name))?.kind;
+/** `zLogVar` → `z_log_var`: TS/JS names are camelCase, the table is written in snake_case. */
+const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+
+const rowOf = (name: string): Row | undefined => tensorArgTable.find((r) => r.names.test(name) || r.names.test(snake(name)));
+
+export const tensorArgKind = (name: string): TensorArgKind | undefined => rowOf(name)?.kind;
 
 /**
  * The extra tensor arguments of a loss: the ones the analysis marks 'tensor', and the arguments it could not place
@@ -89,7 +94,7 @@ export function extraTensorParams(loss: LossModel): LossParam[] {
   return loss.params.filter((p) => p.role === 'tensor' || (p.role === 'other' && p.default === undefined && tensorArgKind(p.name) !== undefined));
 }
 
-const refusalOf = (name: string): ((n: string) => string) | undefined => tensorArgTable.find((r) => r.names.test(name))?.refusal;
+const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(name)?.refusal;
 
 /** The provided extra tensor arguments, in argument order, with their kinds. */
 export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorArgKind }[] {

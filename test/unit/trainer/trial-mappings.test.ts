@@ -107,3 +107,22 @@ def mc_elbo(x_hat, x, mu, logvar, z, beta=1.0):
   assert.ok(started?.type === 'started');
   assert.match(started.trial!.model, /^VAE .*`mu` = the VAE head's mean, `logvar` = the VAE head's log-variance, `z` = the sample z the decoder decodes, because of their names/);
 });
+
+test('TF.js camelCase names (`zMean`, `zLogVar`) are the VAE head too', async () => {
+  await initParsers();
+  const source = `import * as tf from '@tensorflow/tfjs';
+
+export function vaeLoss(yTrue: tf.Tensor, yPred: tf.Tensor, zMean: tf.Tensor, zLogVar: tf.Tensor, beta = 0.5): tf.Scalar {
+  const recon = tf.mean(tf.square(tf.sub(yTrue, yPred)));
+  const kl = tf.mean(tf.sub(tf.add(tf.exp(zLogVar), tf.square(zMean)), tf.add(zLogVar, 1)));
+  return tf.add(recon, tf.mul(beta, kl));
+}
+`;
+  const loss = analyzeSource(source, 'typescript', 'vae.ts').models[0]!;
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps: 5 }), { send: (m) => messages.push(m), shouldStop: () => false });
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  const started = messages.find((m) => m.type === 'started');
+  assert.ok(started?.type === 'started');
+  assert.match(started.trial!.model, /^VAE .*`zMean` = the VAE head's mean, `zLogVar` = the VAE head's log-variance/);
+});
