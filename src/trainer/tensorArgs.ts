@@ -1,48 +1,75 @@
-// Extra tensor arguments of a loss (LossParam role 'tensor': `mu`, `logvar`, `encoded`, `weights`, a sensitive
-// attribute…) are mapped to the trial model by name, with this table; what it cannot map is refused by name, saying
-// what it would take. Pure data (no tfjs): findUnsupported reads it before anything trains.
-import type { LossModel } from '../analysis/ir';
+// Extra tensor arguments of a loss (`mu`, `logvar`, `encoded`, `trans`, `enc_weight`, a sensitive attribute…) are
+// mapped to the trial model by name, with this table; what it cannot map is refused by name, saying what it would
+// take. Pure data (no tfjs): findUnsupported reads it before anything trains, mappedLoss.ts gives the tensors.
+import type { LossModel, LossParam } from '../analysis/ir';
 
-export type TensorArgKind = 'hidden' | 'vae' | 'reconstruction-input' | 'weights' | 'sensitive';
+/**
+ * What an argument is, and so what the trainer passes for it:
+ *   hidden     the last hidden layer's activations [B, n] (a block of its units when several arguments share it)
+ *   square     a per-sample square matrix [B, k, k] made of the last hidden layer's first k² units (`trans`)
+ *   vae-*      a VAE head's outputs: the trial model becomes a VAE (model/vae.ts) and passes mu, logvar or what
+ *              derives from them (σ = exp(logvar / 2), σ² = exp(logvar), log σ = logvar / 2), and the sample z
+ *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
+ *   sensitive  a synthetic 0/1 group column correlated with the target (data/sensitive.ts)
+ * Refused with what to do: the input beside a target, a list of weights, the model object itself.
+ */
+export type TensorArgKind =
+  | 'hidden'
+  | 'square'
+  | 'vae-mean'
+  | 'vae-logvar'
+  | 'vae-logsigma'
+  | 'vae-std'
+  | 'vae-var'
+  | 'vae-sample'
+  | 'reconstruction-input'
+  | 'weight-list'
+  | 'model'
+  | 'weights'
+  | 'sensitive';
 
 interface Row {
   kind: TensorArgKind;
   names: RegExp;
-  /** What the trainer would need to provide it, and what the user can do meanwhile. */
-  refusal: (name: string) => string;
+  /** What the trainer would need to provide it, and what the user can do meanwhile; absent when it is provided. */
+  refusal?: (name: string) => string;
 }
 
-/** First match wins. Names are matched whole, case-insensitively, with common prefixes/suffixes. */
+/** First match wins. Names are matched whole, case-insensitively. */
 export const tensorArgTable: readonly Row[] = [
-  {
-    kind: 'vae',
-    names: /^(mu|mean|z_mean|z_mu|logvar|log_var|z_log_var|logsigma|log_sigma|sigma|std|var)$/i,
-    refusal: (n) =>
-      `\`${n}\` is a VAE head's output: the trial model has no VAE head with the reparametrisation yet; train this loss in your own loop, or pass \`${n}\` as a dataset column`,
-  },
+  { kind: 'vae-mean', names: /^(mu|means?|z_mean|z_mu|mu_z|q_mu|mu_q|latent_mean|enc_mu|post_mu)$/i },
+  { kind: 'vae-logvar', names: /^(logvar|log_var|log_variance|z_log_var|z_logvar|logvar_z|q_logvar|latent_log_var|enc_logvar|post_logvar)$/i },
+  { kind: 'vae-logsigma', names: /^(log_?sigma|log_std|z_log_sigma|z_log_std)$/i },
+  { kind: 'vae-std', names: /^(sigma|std|z_std|z_sigma|stddev)$/i },
+  { kind: 'vae-var', names: /^(var|variance|z_var)$/i },
+  // In a VAE the sample the decoder decoded; without a VAE head, the last hidden layer like any code (`z`).
+  { kind: 'vae-sample', names: /^(z|z_sample|z_sampled|sampled_z|latent_sample)$/i },
+  { kind: 'square', names: /^(trans|trans_feat|transform|transform_matrix|trans_matrix|feat_trans|feature_transform|rotation)$/i },
   {
     kind: 'hidden',
-    names: /^(encoded|encoding|z|h|hidden|features?|latent|embeddings?|code|activations?|representation)$/i,
-    refusal: (n) =>
-      `\`${n}\` is a hidden layer's activations: the trial model does not hand its hidden layers to the loss yet; write the penalty on the prediction, or pass \`${n}\` as a dataset column`,
+    names:
+      /^(encoded|encoding|encodings|z|h|hidden|latents?|codes?|embeddings?|emb|activations?|acts|representations?|reprs?|feats?|features?|[a-z]+_(feats?|features|embeddings?|codes?|repr|hidden)|(feats?|features|hidden|codes?)_[a-z0-9]+)$/i,
   },
   {
     kind: 'reconstruction-input',
     names: /^(x|inputs?|original|images?|data|batch)$/i,
     refusal: (n) =>
-      `\`${n}\` is the model's input (a reconstruction loss): the trial has no autoencoder task with target = input yet; give the loss the input as its target (\`y_true\`) or use a dataset whose targets are the inputs`,
+      `\`${n}\` is the model's input beside its target, which the trainer cannot provide (it passes the input only as the target of a reconstruction loss, \`loss(recon_x, x)\`); make \`${n}\` the loss's target, or pass it as a dataset column`,
   },
   {
-    kind: 'weights',
-    names: /^(w|weights?|kernel|params|parameters|theta)$/i,
+    kind: 'weight-list',
+    names: /^(params|parameters|theta)$/i,
     refusal: (n) =>
-      `\`${n}\` is a weight matrix: write the penalty over \`model.parameters()\` (\`sum(p.abs().sum() for p in model.parameters())\`), which the trainer passes its model's weights to`,
+      `\`${n}\` is a list of weights: write the penalty over \`model.parameters()\` (\`sum(p.abs().sum() for p in model.parameters())\`), which the trainer passes its model's weights to`,
   },
   {
-    kind: 'sensitive',
-    names: /^(group|groups|sensitive|sensitive_attr|s|attr|attribute|protected|a)$/i,
-    refusal: (n) => `\`${n}\` is a sensitive attribute: the synthetic data has no group column yet; pass it as a dataset column (lossLab.training.dataset)`,
+    kind: 'model',
+    names: /^(model|net|network|module|mdl|classifier|encoder|decoder)$/i,
+    refusal: (n) =>
+      `\`${n}\` is the model itself: the trainer passes its trial model's weights to a sum over \`${n}.parameters()\` written in the loss (\`sum((p ** 2).sum() for p in ${n}.parameters())\`), not the model object; rewrite the penalty that way`,
   },
+  { kind: 'weights', names: /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w)|(weights?|kernel|w)_[a-z0-9]+)$/i },
+  { kind: 'sensitive', names: /^(groups?|sensitive|sensitive_(attr|attribute|features?|groups?)|s|attr|attribute|protected(_attr)?|a|[a-z]+_group|groups?_[a-z]+)$/i },
 ];
 
 export interface TensorArgRefusal {
@@ -51,27 +78,67 @@ export interface TensorArgRefusal {
   message: string;
 }
 
-/** Kinds the trainer provides: a hidden layer's activations (the last hidden layer of the trial MLP). */
-const provided: ReadonlySet<TensorArgKind> = new Set(['hidden']);
+/** `zLogVar` → `z_log_var`: TS/JS names are camelCase, the table is written in snake_case. */
+const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
 
-const kindOf = (name: string): TensorArgKind | undefined => tensorArgTable.find((r) => r.names.test(name))?.kind;
+const rowOf = (name: string): Row | undefined => tensorArgTable.find((r) => r.names.test(name) || r.names.test(snake(name)));
 
-/** The extra tensor arguments that are the trial model's last hidden layer's activations (`encoded`, `features`). */
+export const tensorArgKind = (name: string): TensorArgKind | undefined => rowOf(name)?.kind;
+
+/**
+ * The extra tensor arguments of a loss: the ones the analysis marks 'tensor', and the arguments it could not place
+ * ('other', no default) whose name the table knows (`trans`, `common_feats`: shapes of tensors the analysis' own
+ * name list does not hold).
+ */
+export function extraTensorParams(loss: LossModel): LossParam[] {
+  return loss.params.filter((p) => p.role === 'tensor' || (p.role === 'other' && p.default === undefined && tensorArgKind(p.name) !== undefined));
+}
+
+const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(name)?.refusal;
+
+/** The provided extra tensor arguments, in argument order, with their kinds. */
+export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorArgKind }[] {
+  return extraTensorParams(loss).flatMap((p) => {
+    const kind = tensorArgKind(p.name);
+    return kind && !refusalOf(p.name) ? [{ name: p.name, kind }] : [];
+  });
+}
+
+/** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */
+const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
+export const isVaeKind = (kind: TensorArgKind): boolean => kind.startsWith('vae-');
+
+/** The extra tensor arguments the loop passes the last hidden layer's activations (or the VAE head) for. */
 export function hiddenArgs(loss: LossModel): string[] {
-  return loss.params.filter((p) => p.role === 'tensor' && kindOf(p.name) === 'hidden').map((p) => p.name);
+  return mappedTensorArgs(loss)
+    .filter((a) => fromHidden.has(a.kind))
+    .map((a) => a.name);
+}
+
+/** Whether the trial model is a VAE: the loss reads a VAE head's mean and its (log-)variance. */
+export function wantsVae(loss: LossModel): boolean {
+  const kinds = mappedTensorArgs(loss).map((a) => a.kind);
+  return kinds.includes('vae-mean') && kinds.some((k) => isVaeKind(k) && k !== 'vae-mean' && k !== 'vae-sample');
 }
 
 /** Each extra tensor argument the loss takes, with why it cannot be provided and what the user can do. */
 export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
-  return loss.params
-    .filter((p) => p.role === 'tensor' && !provided.has(kindOf(p.name) as TensorArgKind))
-    .map((p) => {
-      const row = tensorArgTable.find((r) => r.names.test(p.name));
-      if (row) return { name: p.name, kind: row.kind, message: row.refusal(p.name) };
-      return {
+  const vae = wantsVae(loss);
+  return extraTensorParams(loss).flatMap((p): TensorArgRefusal[] => {
+    const kind = tensorArgKind(p.name);
+    const refusal = refusalOf(p.name);
+    if (kind && refusal) return [{ name: p.name, kind, message: refusal(p.name) }];
+    if (kind && isVaeKind(kind) && kind !== 'vae-sample' && !vae) {
+      const missing = kind === 'vae-mean' ? 'its log-variance (`logvar`)' : 'its mean (`mu`)';
+      return [{ name: p.name, kind, message: `\`${p.name}\` is a VAE head's output, but the loss does not take ${missing} beside it, so the trainer cannot build the head; pass \`${p.name}\` as a dataset column` }];
+    }
+    if (kind) return [];
+    return [
+      {
         name: p.name,
         kind: 'unknown' as const,
         message: `\`${p.name}\` is a tensor argument the trainer cannot provide (it passes the targets, the predictions, and tensors it recognises by name: hidden activations, weights, VAE heads, a sensitive attribute); pass it as a dataset column, or rename it if it is one of those`,
-      };
-    });
+      },
+    ];
+  });
 }

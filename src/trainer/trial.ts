@@ -11,9 +11,10 @@ import { DatasetError, DatasetLoadStopped, prepareData, type TrialData } from '.
 import { memoryRefusal } from './memory';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
-import { hiddenArgs } from './tensorArgs';
+import { describeArgs, probeExtras, type TrialModel, trialLosses, trialModel } from './trialModel';
 import { trainLoop } from './loop';
-import { BatchedMlp, chooseOutputActivation, type OutputActivation } from './model';
+import { type BatchedMlp, chooseOutputActivation, type OutputActivation } from './model';
+import { BatchedVae } from './model/vae';
 import { createOptimizer } from './optimizer';
 import { reportEvery, validateEvery } from './cadence';
 import { runLosses } from './runLoss';
@@ -90,25 +91,26 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
     grid = measured.grid;
     spec = { ...spec, runs: measured.runs };
   }
-  const model = new BatchedMlp(tf, {
-    runs: spec.runs.length,
-    inputs: data.train.features,
-    hidden: spec.model.hidden,
-    outputs: data.train.outputs,
-    activation: activation.activation,
-    seed: spec.seed,
-  });
+  const trial = trialModel(
+    tf,
+    spec.loss as LossModel,
+    { runs: spec.runs.length, inputs: data.train.features, hidden: spec.model.hidden, outputs: data.train.outputs, activation: activation.activation, seed: spec.seed },
+    data,
+  );
+  const { model, hidden } = trial;
   const optimizer = createOptimizer(tf, spec.optimizer, model.variables);
   try {
-    const losses = shapedLosses(tf, runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss), data.sampleShape);
+    // The loss gets its extra tensor arguments (mappedLoss.ts) outermost: the targets still carry a group column there.
+    const losses = trialLosses(tf, spec.loss as LossModel, shapedLosses(tf, runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss), data.sampleShape), trial);
     // Evaluate once on a tiny batch before training, so an op that fails on real tensors is reported up front.
-    const readsWeights = readsModelWeights(spec.loss as LossModel);
-    const hidden = hiddenArgs(spec.loss as LossModel);
-    if (hidden.length > 0 && spec.model.hidden.length === 0) {
-      fail('invalid-spec', `${spec.loss.name} cannot be trained: \`${hidden[0]}\` is a hidden layer's activations, but the trial model has no hidden layer (set lossLab.training.hiddenLayers)`);
+    const readsWeights = readsModelWeights(spec.loss as LossModel) || trial.readsArgWeights;
+    // A VAE's head is its own layer; hidden activations (and a matrix cut from them) need a hidden layer.
+    const needsHidden = trial.layout.latent === undefined ? hidden[0] : undefined;
+    if (needsHidden && spec.model.hidden.length === 0) {
+      fail('invalid-spec', `${spec.loss.name} cannot be trained: \`${needsHidden}\` is a hidden layer's activations, but the trial model has no hidden layer (set lossLab.training.hiddenLayers)`);
       return;
     }
-    const probe = checkLosses(tf, model, data, losses, readsWeights, hidden);
+    const probe = checkLosses(tf, trial, data, losses, readsWeights);
     if (probe) {
       fail(probe instanceof UnsupportedOpError ? 'unsupported-op' : 'invalid-spec', probe.message, {
         op: probe.op,
@@ -116,7 +118,9 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       });
       return;
     }
-    const batched: BatchedChoice = hidden.length > 0 ? { reason: `the loss reads each run's hidden activations (\`${hidden.join('`, `')}\`)` } : chooseBatched(tf, model, data, spec, losses);
+    const extraArgs = [...hidden, ...(trial.readsArgWeights ? ['weights'] : []), ...(data.groupColumn ? ['group column'] : [])];
+    const batched: BatchedChoice =
+      extraArgs.length > 0 ? { reason: `the loss reads each run's own tensors beside its prediction (${extraArgs.join(', ')})` } : chooseBatched(tf, model, data, spec, losses);
     const batchedLoss = 'loss' in batched ? shapedBatchedLoss(tf, batched.loss, data.sampleShape) : undefined;
     if ('reason' in batched && spec.runs.length > 1) {
       send({ type: 'log', level: 'info', message: `runs evaluate the loss one by one (slower): ${batched.reason}` });
@@ -130,7 +134,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
         ? { native: { file: backend.native.file, version: backend.native.version, origin: backend.native.origin, started: backend.native.started } }
         : {}),
       outputActivation: activation.reason,
-      trial: describeTrial(model, data, activation.activation, hidden),
+      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation),
       dataset: {
         description: data.description,
         trainSamples: data.train.samples,
@@ -222,26 +226,14 @@ function chooseBatched(tf: Tf, model: BatchedMlp, data: TrialData, spec: TrialSp
 }
 
 /** Runs every loss once on two training rows; returns the interpreter's error, if any. */
-function checkLosses(
-  tf: Tf,
-  model: BatchedMlp,
-  data: TrialData,
-  losses: ReturnType<typeof runLosses>,
-  readsWeights: boolean,
-  hidden: string[],
-): UnsupportedOpError | LossEvaluationError | undefined {
+function checkLosses(tf: Tf, trial: TrialModel, data: TrialData, losses: ReturnType<typeof runLosses>, readsWeights: boolean): UnsupportedOpError | LossEvaluationError | undefined {
   const n = Math.min(2, data.train.samples);
   try {
     tf.tidy(() => {
       const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
       const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
-      const preds = model.predictions(x);
-      const h = hidden.length > 0 ? model.logits(x).cache.hidden.at(-1) : undefined;
-      losses.forEach((loss, k) => {
-        const hk = h ? tf.reshape(h[k]!, [n, -1]) : undefined;
-        const tensors = hk ? Object.fromEntries(hidden.map((name) => [name, hk])) : undefined;
-        loss(y, preds[k]!, { ...(readsWeights ? { weights: model.runParameters(k) } : {}), ...(tensors ? { tensors } : {}) });
-      });
+      const preds = trial.model.predictions(x);
+      for (const [k, loss] of losses.entries()) loss(y, preds[k]!, probeExtras(tf, trial, x, k, readsWeights));
     });
     return undefined;
   } catch (e) {
@@ -251,13 +243,14 @@ function checkLosses(
 }
 
 /** The panel header's two lines: the trial model and the data, each with why when it is shaped by the loss. */
-function describeTrial(model: BatchedMlp, data: TrialData, activation: string, hidden: string[]): { model: string; data: string } {
+function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string): { model: string; data: string } {
+  const { model } = trial;
   const shape = data.sampleShape;
-  const units = model.sizes.at(-2);
-  const mapped = hidden.length > 0 ? `; ${hidden.map((n) => `\`${n}\``).join(', ')} = the last hidden layer's activations (${units} relu units), because of ${hidden.length > 1 ? 'their names' : 'its name'}` : '';
-  const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + mapped;
+  const args = describeArgs(loss, trial);
+  const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + (args ? `; ${args}` : '');
+  const kind = model instanceof BatchedVae ? `${model.describe()} (relu hidden layers, ${activation} output)` : `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)`;
   return {
-    model: `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)${reshaped}`,
+    model: `${kind}${reshaped}`,
     data: `${data.description}${data.shapeWhy ? `; ${data.shapeWhy}` : ''}`,
   };
 }

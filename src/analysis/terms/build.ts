@@ -82,9 +82,9 @@ function spineLabel(e: Expr, labelOf: TermContext['labelOf']): string | undefine
 }
 
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
-export function termPieces(body: Expr, framework: Framework = 'keras'): Piece[] {
+export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean): Piece[] {
   const pieces = splitTerms(termSource(body))
-    .flatMap((p) => distribute(p, framework))
+    .flatMap((p) => distribute(p, framework, named))
     .map(positiveByConstruction);
   // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term
   const terms = pieces.filter((p) => !isZero(p.expr));
@@ -117,7 +117,7 @@ export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambd
 }
 
 function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
-  const pieces = termPieces(body, ctx.framework);
+  const pieces = termPieces(body, ctx.framework, (e) => ctx.labelOf(e) !== undefined);
   const base = baseIndex(pieces, ctx);
   const terms = pieces.map((p, i): Term => {
     const role = i === base ? 'base' : 'penalty';

@@ -19,6 +19,10 @@ type Reduction = Extract<Expr, { kind: 'call' | 'method' }>;
 
 const AXIS = ['axis', 'dim', 'keepdims', 'keepdim', 'keepDims'];
 
+/** Whether a weight names anything (a hyper-parameter, an attribute), rather than being numbers only. */
+const mentionsName = (e: Expr): boolean =>
+  e.kind === 'name' || e.kind === 'attr' || (e.kind === 'binary' && (mentionsName(e.left) || mentionsName(e.right))) || (e.kind === 'unary' && mentionsName(e.operand)) || ((e.kind === 'call' || e.kind === 'method') && e.args.some(mentionsName));
+
 /** A sum or mean over a tensor (not NaN-skipping ones, not Python's builtin `sum` over a list): its kind. */
 function linearReduction(e: Expr): { op: 'mean' | 'sum'; operand: Expr; overAll: boolean } | undefined {
   if (e.kind !== 'call' && e.kind !== 'method') return undefined;
@@ -56,22 +60,25 @@ function exact(op: 'mean' | 'sum', overAll: boolean, ranks: Rank[]): boolean {
 /**
  * One additive piece of the loss, with every reduction it is made of distributed over the sum inside it. Returns
  * the piece itself when nothing is split. `whole` of a split piece is the piece as written inside the reduction
- * (`hinge` in `reduce_mean(se + hinge)`): that is where a fix weights or flips it.
+ * (`hinge` in `reduce_mean(se + hinge)`): that is where a fix weights or flips it. `named` tells a reduction the code
+ * stores in a variable (`kl = …`): the numbers inside it stay in it.
  */
-export function distribute(p: Piece, framework: Framework): Piece[] {
+export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => boolean): Piece[] {
   // `torch.sum(err + w * balance) / pred.shape[0]`: a count divides every piece (it is not a λ: it stays in the term)
   if (p.expr.kind === 'binary' && p.expr.op === '/' && linearReduction(p.expr.left) && !dependsOnData(p.expr.right)) {
     const { right } = p.expr;
-    const inner = distribute({ ...p, expr: p.expr.left }, framework);
+    const inner = distribute({ ...p, expr: p.expr.left }, framework, named);
     if (inner.length < 2) return [p];
     const over = (e: Expr): Expr => binary('/', e, right, e.range, `${e.text} / ${right.kind === 'binary' ? `(${right.text})` : right.text}`);
     return inner.map((q) => ({ ...q, expr: over(q.expr) }));
   }
   const r = linearReduction(p.expr);
   if (!r) return [p];
-  const inner = additivePieces(r.operand).map(splitWeight).flatMap((q) => distribute(q, framework));
+  const inner = additivePieces(r.operand).map(splitWeight).flatMap((q) => distribute(q, framework, named));
   if (inner.length === 1 && !inner[0]!.weight) return [p];
   if (inner.some((q) => isWeightFactor(q.expr))) return [p]; // `mean(se + 0.1)`: a constant is not a term
+  // `kl = mean(-0.5 * sum(…))`: a bare number inside a reduction the code names is part of what it defines, not a λ
+  if (inner.length === 1 && named?.(p.expr) && inner[0]!.weight && !mentionsName(inner[0]!.weight)) return [p];
   if (inner.length > 1 && inner.every((q) => mentionsRef(q.expr, 'yTrue'))) return [p];
   // One piece: a constant factor passes through any reduction (`mean(-c * m)` = -c · mean(m)), whatever its shape.
   const ranks: Rank[] = inner.length === 1 ? ['unknown'] : inner.map((q) => rankOf(q.expr, framework));
@@ -80,7 +87,9 @@ export function distribute(p: Piece, framework: Framework): Piece[] {
   return inner.map((q, i) => {
     const out: Piece = {
       sign: (p.sign * q.sign) as 1 | -1,
-      whole: q.whole,
+      // One piece is the whole reduction, as written outside it (`kl_weight * kl` with `kl = mean(-0.5 * …)`): its
+      // variable names the term and a fix weights it there; several are each written inside the reduction.
+      whole: inner.length === 1 ? p.whole : q.whole,
       expr: r.op === 'mean' && ranks[i] === 'scalar' ? q.expr : reduceOnly(reduction, q.expr),
     };
     const weight = timesWeight(p.weight, q.weight);

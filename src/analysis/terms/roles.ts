@@ -68,6 +68,14 @@ function byName(names: readonly string[]): { yTrue: string; yPred: string } | un
   return t && p ? { yTrue: t, yPred: p } : undefined;
 }
 
+/**
+ * True when a loss's (prediction, target) pair is a reconstruction and its input (`x_hat` against `x`, `decoded`
+ * against `batch`): the prediction is named like a reconstruction, or the target like the input it rebuilds.
+ */
+export function isReconstructionPair(yPred: string, yTrue: string): boolean {
+  return reconstruction.yPred.has(norm(yPred)) || reconstruction.yTrue.has(norm(yTrue));
+}
+
 /** True when the names read as a loss's (target, prediction) in some order. */
 export function looksLikeLossPair(names: readonly string[]): boolean {
   return byName(names) !== undefined;

@@ -5,7 +5,7 @@
 import type { Expr } from '../ir';
 import { type CallLike, opName, operandsOf } from './expr';
 import { reductionOps } from './ops';
-import type { Piece } from './split';
+import { additivePieces, type Piece } from './split';
 
 const NON_NEGATIVE_OPS: ReadonlySet<string> = new Set([
   'relu', 'relu6', 'abs', 'absolute', 'square', 'exp', 'softplus', 'sigmoid', 'softmax', 'norm', 'sqrt', 'cosh', 'elu_plus_one',
@@ -29,14 +29,37 @@ export function nonNegative(e: Expr): boolean {
   const op = opName(x) ?? '';
   const args = operandsOf(x);
   if (NON_NEGATIVE_OPS.has(op)) return true;
+  // `mu.pow(2)`, `torch.pow(mu, 2)`: an even power
+  const power = args[1] ?? x.kwargs.exponent;
+  if (op === 'pow' && power?.kind === 'number' && power.value % 2 === 0) return true;
   if (op === 'maximum') return args.some(isZero) || args.some(nonNegative);
   if (op === 'clamp' || op === 'clip' || op === 'clamp_min' || op === 'clip_by_value') return isZero(x.kwargs.min ?? args[1]);
+  return false;
+}
+
+/**
+ * `1 + a - exp(a) - …` with every other piece non-positive: non-positive because exp(a) ≥ 1 + a. It is how the
+ * VAE's KL is written, `-0.5 * sum(1 + logvar - mu ** 2 - exp(logvar))`, a positive penalty under a negative weight.
+ */
+function gibbsSum(x: Expr): boolean {
+  if (x.kind !== 'binary' || (x.op !== '+' && x.op !== '-')) return false;
+  const pieces = additivePieces(x);
+  const key = (e: Expr): string => e.text.replace(/\s+/g, '');
+  const exps = pieces.flatMap((p) => (p.sign < 0 && isCall(p.expr) && opName(p.expr) === 'exp' && operandsOf(p.expr)[0] ? [{ p, a: key(operandsOf(p.expr)[0]!) }] : []));
+  for (const { p: exp, a } of exps) {
+    const linear = pieces.find((p) => p.sign > 0 && key(p.expr) === a);
+    const one = pieces.find((p) => p.sign > 0 && p.expr.kind === 'number' && p.expr.value === 1);
+    if (!linear || !one) continue;
+    const rest = pieces.filter((p) => p !== exp && p !== linear && p !== one);
+    if (rest.every((p) => (p.sign > 0 ? nonPositive(p.expr) : nonNegative(p.expr)))) return true;
+  }
   return false;
 }
 
 export function nonPositive(e: Expr): boolean {
   const x = unreduced(e);
   if (x.kind === 'number') return x.value <= 0;
+  if (gibbsSum(x)) return true;
   if (x.kind === 'unary' && x.op === '-') return nonNegative(x.operand);
   if (x.kind === 'binary' && x.op === '+') return nonPositive(x.left) && nonPositive(x.right);
   if (!isCall(x)) return false;

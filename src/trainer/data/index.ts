@@ -6,6 +6,10 @@ import { type DatasetAccess, readDatasetFile } from './files';
 import { lossSampleShape, shapeSize } from './shape';
 import { synthesize } from './synthetic';
 import { lossBounds, lossTask } from './task';
+import { autoencoderData } from './autoencoder';
+import { withGroupColumn } from './sensitive';
+import { isReconstructionPair } from '../../analysis/terms/roles';
+import { mappedTensorArgs } from '../tensorArgs';
 
 export { type Dataset, DatasetError, splitDataset } from './dataset';
 export { lossTask, lossBounds } from './task';
@@ -26,7 +30,21 @@ export interface TrialData {
   sampleShape: number[];
   /** Why the data has this shape (panel header), when it is not the task's default. */
   shapeWhy?: string;
+  /**
+   * The targets' last column is the group of a sensitive attribute (`group`), not a target: 'index' when the
+   * columns before it are one column of class indices, 'columns' otherwise (../mappedLoss.ts takes it off).
+   */
+  groupColumn?: 'index' | 'columns';
 }
+
+/** The loss's prediction and target when they are a reconstruction and its input (`x_hat`, `x`): an autoencoder task. */
+export function reconstructionPair(loss: LossModel): { yPred: string; yTrue: string } | undefined {
+  const yPred = loss.params.find((p) => p.role === 'yPred')?.name;
+  const yTrue = loss.params.find((p) => p.role === 'yTrue')?.name;
+  return yPred && yTrue && isReconstructionPair(yPred, yTrue) ? { yPred, yTrue } : undefined;
+}
+
+const readsSensitive = (loss: LossModel): boolean => mappedTensorArgs(loss).some((a) => a.kind === 'sensitive');
 
 /**
  * The trial's data. A file is read in chunks (readDatasetFile): `shouldStop` is asked between them and a stop throws
@@ -48,27 +66,43 @@ export async function prepareData(
     // The synthetic data is the trainer's: it is shaped to what the loss reads (an index past the last output is
     // the data's fault, not the user's line).
     sample = lossSampleShape(loss, spec.dataset.outputs);
-    data = synthesize({
-      task,
-      samples: spec.dataset.samples,
-      features: spec.dataset.features,
-      outputs: shapeSize(sample.shape),
-      seed: spec.seed,
-      encoding: task === 'classification' ? wants.encoding : 'onehot',
-      bounds: lossBounds(loss),
-    });
+    // A reconstruction loss on flat samples trains an autoencoder: target = input, as many outputs as features.
+    const pair = reconstructionPair(loss);
+    if (pair && sample.shape.length === 1 && spec.dataset.task === 'auto' && wants.task !== 'classification') {
+      const why = `the loss compares \`${pair.yPred}\` with the input \`${pair.yTrue}\``;
+      data = autoencoderData({ samples: spec.dataset.samples, features: spec.dataset.features, seed: spec.seed, why, binary: wants.task === 'binary' });
+      sample = { shape: [data.outputs] };
+    } else {
+      data = synthesize({
+        task,
+        samples: spec.dataset.samples,
+        features: spec.dataset.features,
+        outputs: shapeSize(sample.shape),
+        seed: spec.seed,
+        encoding: task === 'classification' ? wants.encoding : 'onehot',
+        bounds: lossBounds(loss),
+      });
+    }
+    if (readsSensitive(loss)) data = withGroupColumn(data, spec.seed);
   } else {
     data = await readDatasetFile(spec.dataset, baseDir, shouldStop, access);
     if (wants.encoding === 'index') data = asClassIndices(data);
+  }
+  const group = readsSensitive(loss);
+  if (group && spec.dataset.kind === 'file' && data.targets < 2) {
+    throw new DatasetError(`the loss reads a sensitive attribute (${mappedTensorArgs(loss).filter((a) => a.kind === 'sensitive').map((a) => `\`${a.name}\``).join(', ')}): select its column as the last target column, after the target itself`, data.file);
   }
   const { train, val } = splitDataset(data, spec.validationSplit, spec.seed);
   // A user's file keeps its columns; its rows are reshaped only when they hold exactly the shape the loss reads.
   const fileShape = sample ?? lossSampleShape(loss, data.outputs);
   const fits = shapeSize(fileShape.shape) === data.outputs;
+  const indexTargets = (group ? data.targets - 1 : data.targets) === 1 && wants.encoding === 'index';
   return {
     train,
     val,
-    encoding: data.targets === 1 && wants.encoding === 'index' ? 'index' : 'onehot',
+    // With a group column, the loop reads the targets as columns; the wrapper gives the loss its class indices back.
+    encoding: indexTargets && !group ? 'index' : 'onehot',
+    ...(group ? { groupColumn: indexTargets ? ('index' as const) : ('columns' as const) } : {}),
     description: data.description,
     sampleShape: fits ? fileShape.shape : [data.outputs],
     ...(fits && fileShape.why ? { shapeWhy: fileShape.why } : {}),

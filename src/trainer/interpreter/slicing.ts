@@ -66,6 +66,22 @@ function sliceAxis(tf: Tf, t: Tensor, axis: number, idx: number[]): Tensor {
   return gather(tf, t, tf.tensor1d(idx, 'int32'), axis);
 }
 
+/**
+ * `p[group == 1]`: NumPy's boolean mask over the axes the mask covers (flattened into one), as a gather of the rows
+ * where it is true, so the gradient flows to the rows kept. The mask is data, read synchronously (it has no gradient).
+ */
+function booleanMask(tf: Tf, t: Tensor, mask: Tensor, axis: number): Tensor {
+  const covered = t.shape.slice(axis, axis + mask.rank);
+  if (mask.rank === 0 || covered.length < mask.rank || covered.some((n, i) => n !== mask.shape[i])) {
+    throw new Error(`a boolean mask of shape [${mask.shape}] does not match the indexed axes [${covered}]`);
+  }
+  const flat = mask.rank === 1 ? t : tf.reshape(t, [...t.shape.slice(0, axis), -1, ...t.shape.slice(axis + mask.rank)]);
+  const values = mask.dataSync();
+  const kept: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i]) kept.push(i);
+  return gather(tf, flat, tf.tensor1d(kept, 'int32'), axis);
+}
+
 export function subscript(tf: Tf, value: Value, index: IndexValue[]): Value {
   if (Array.isArray(value)) return subscriptTuple(value, index);
   if (!isTensor(value)) throw new Error('only tensors and tuples can be indexed');
@@ -82,6 +98,9 @@ export function subscript(tf: Tf, value: Value, index: IndexValue[]): Value {
     } else if (it.kind === 'slice') {
       const idx = sliceIndices(t.shape[axis], optInt(it.start, 'start'), optInt(it.stop, 'stop'), optInt(it.step, 'step'));
       t = sliceAxis(tf, t, axis, idx);
+      axis += 1;
+    } else if (isTensor(it.value) && it.value.dtype === 'bool') {
+      t = booleanMask(tf, t, it.value, axis);
       axis += 1;
     } else if (isTensor(it.value) && it.value.rank > 0) {
       t = gather(tf, t, it.value, axis);

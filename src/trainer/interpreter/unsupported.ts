@@ -4,7 +4,7 @@ import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir'
 import { dottedName } from './evaluate';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
-import { refusedTensorArgs } from '../tensorArgs';
+import { extraTensorParams, refusedTensorArgs } from '../tensorArgs';
 import { makeLookup } from './scope';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
@@ -41,7 +41,8 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   // Parameters that are neither targets, predictions nor numbers (a model, a batch of inputs): nothing can bind them.
   // Extra tensors (`mu`, `encoded`) are not among them: the tensor-argument table (../tensorArgs.ts) provides the ones
   // the trial model has and refuses the others by name, once.
-  const objects = new Set(model.params.filter((p) => p.role === 'other' && p.default === undefined).map((p) => p.name));
+  const extra = new Set(extraTensorParams(model).map((p) => p.name));
+  const objects = new Set(model.params.filter((p) => p.role === 'other' && p.default === undefined && !extra.has(p.name)).map((p) => p.name));
   const found: UnsupportedOp[] = [];
   const seen = new Map<string, UnsupportedOp>();
   // The same refusal (op and message) on several lines is listed once, with its lines.

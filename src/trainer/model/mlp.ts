@@ -65,15 +65,13 @@ export class BatchedMlp {
   readonly sizes: number[];
 
   constructor(
-    private readonly tf: Tf,
+    protected readonly tf: Tf,
     readonly options: MlpOptions,
   ) {
     this.sizes = [options.inputs, ...options.hidden, options.outputs];
     const rng = createRng(options.seed + 104729);
     const K = options.runs;
-    for (let l = 0; l + 1 < this.sizes.length; l++) {
-      const fanIn = this.sizes[l]!;
-      const fanOut = this.sizes[l + 1]!;
+    for (const [fanIn, fanOut] of this.layerShapes(options)) {
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       const one = new Float32Array(fanIn * fanOut);
       for (let i = 0; i < one.length; i++) one[i] = (2 * rng.next() - 1) * limit;
@@ -82,6 +80,12 @@ export class BatchedMlp {
       this.kernels.push(variableOf(tf, tf.tensor3d(all, [K, fanIn, fanOut])));
       this.biases.push(variableOf(tf, tf.zeros([K, fanOut])));
     }
+  }
+
+  /** Each layer's [inputs, outputs]: consecutive sizes (a subclass with a layer that changes width overrides it). */
+  protected layerShapes(o: MlpOptions): [number, number][] {
+    const sizes = [o.inputs, ...o.hidden, o.outputs];
+    return sizes.slice(1).map((out, l) => [sizes[l]!, out]);
   }
 
   get variables(): Variable[] {

@@ -1,5 +1,6 @@
-// Extra tensor arguments the trainer cannot provide yet are refused by name, each once, with its lines and what it
-// would take; the same unsupported op on several lines is one refusal, not one per line.
+// Extra tensor arguments are mapped to the trial model by the table (src/trainer/tensorArgs.ts); the ones it cannot
+// provide are refused by name, each once, with its lines and what it would take; the same unsupported op on several
+// lines is one refusal, not one per line.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findUnsupported } from '../../../src/trainer/interpreter';
@@ -7,34 +8,53 @@ import { hiddenArgs, refusedTensorArgs } from '../../../src/trainer/tensorArgs';
 import { bin, call, lossModel, name, yp, yt } from '../interpreter/ir';
 
 describe('extra tensor arguments', () => {
-  it('a VAE loss: mu and logvar are refused by name, once each, with the lines they are read on and what to do', () => {
+  it('a mean without a log-variance is refused by name, once, with the lines it is read on and what to do', () => {
     const mu = (line: number) => name('mu', 'param', line);
-    const logvar = (line: number) => name('logvar', 'param', line);
-    const kld = bin('-', call('torch.exp', [logvar(4)]), bin('+', call('torch.square', [mu(4)]), logvar(5)));
+    const model = lossModel('pytorch', [{ expr: call('F.mse_loss', [yp, yt]) }, { expr: call('torch.sum', [bin('+', call('torch.square', [mu(4)]), mu(5))]) }], [
+      { name: 'mu', role: 'tensor' },
+    ]);
+    const refused = findUnsupported(model);
+    assert.deepEqual(refused.map((r) => r.op), ['mu']);
+    assert.deepEqual(refused[0]!.lines, [5, 6]);
+    assert.match(refused[0]!.message, /`mu` is a VAE head's output, but the loss does not take its log-variance \(`logvar`\) beside it/);
+    assert.match(refused[0]!.message, /pass `mu` as a dataset column/);
+  });
+
+  it('a VAE loss: mu and logvar are provided (the VAE head), not refused', () => {
+    const kld = bin('-', call('torch.exp', [name('logvar', 'param', 4)]), bin('+', call('torch.square', [name('mu', 'param', 4)]), name('logvar', 'param', 5)));
     const model = lossModel('pytorch', [{ expr: call('F.mse_loss', [yp, yt]) }, { expr: call('torch.sum', [kld]) }], [
       { name: 'mu', role: 'tensor' },
       { name: 'logvar', role: 'tensor' },
     ]);
-    const refused = findUnsupported(model);
-    assert.deepEqual(refused.map((r) => r.op), ['logvar', 'mu']);
-    const lv = refused[0]!;
-    assert.deepEqual(lv.lines, [5, 6]);
-    assert.match(lv.message, /`logvar` is a VAE head's output/);
-    assert.match(lv.message, /pass `logvar` as a dataset column/);
-    assert.equal(refused[1]!.lines, undefined, 'mu is read on one line only');
+    assert.deepEqual(findUnsupported(model), []);
+    assert.deepEqual(hiddenArgs(model), ['mu', 'logvar']);
   });
 
-  it('names map to what they are by the table; an unknown name says what it would take', () => {
-    const model = lossModel('pytorch', [{ expr: yp }], ['encoded', 'group', 'recon_target', 'kernel'].map((n) => ({ name: n, role: 'tensor' as const })));
+  it('names map to what they are by the table; what it cannot map says what it would take', () => {
+    const names = ['encoded', 'group', 'recon_target', 'kernel', 'params', 'x'];
+    const model = lossModel('pytorch', [{ expr: yp }], names.map((n) => ({ name: n, role: 'tensor' as const })));
     const byName = Object.fromEntries(refusedTensorArgs(model).map((r) => [r.name, r]));
-    assert.equal(byName['encoded'], undefined, 'a hidden layer\'s activations are provided, not refused');
+    assert.deepEqual(Object.keys(byName).sort(), ['params', 'recon_target', 'x'], 'hidden activations, a kernel and a group column are provided');
     assert.deepEqual(hiddenArgs(model), ['encoded']);
-    assert.equal(byName['group']!.kind, 'sensitive');
-    assert.match(byName['group']!.message, /pass it as a dataset column/);
-    assert.equal(byName['kernel']!.kind, 'weights');
-    assert.match(byName['kernel']!.message, /model\.parameters\(\)/);
+    assert.equal(byName['params']!.kind, 'weight-list');
+    assert.match(byName['params']!.message, /model\.parameters\(\)/);
+    assert.equal(byName['x']!.kind, 'reconstruction-input');
+    assert.match(byName['x']!.message, /make `x` the loss's target, or pass it as a dataset column/);
     assert.equal(byName['recon_target']!.kind, 'unknown');
     assert.match(byName['recon_target']!.message, /`recon_target` is a tensor argument the trainer cannot provide.*pass it as a dataset column/);
+  });
+
+  it('an argument the analysis could not place (`other`) is mapped when the table knows its name; the model object is refused with the rewrite', () => {
+    const trans = name('trans', 'param', 2);
+    const net = name('net', 'param', 3);
+    const model = lossModel('pytorch', [{ expr: call('F.mse_loss', [yp, yt]) }, { expr: call('torch.sum', [bin('*', trans, net)]) }], [
+      { name: 'trans', role: 'other' },
+      { name: 'net', role: 'other' },
+    ]);
+    const refused = findUnsupported(model);
+    assert.deepEqual(refused.map((r) => r.op), ['net']);
+    assert.match(refused[0]!.message, /`net` is the model itself: the trainer passes its trial model's weights to a sum over `net\.parameters\(\)`/);
+    assert.deepEqual(hiddenArgs(model), ['trans']);
   });
 
   it('the same unsupported op on three lines is listed once with its lines', () => {

@@ -1,0 +1,85 @@
+// The loss gets its extra tensor arguments (tensorArgs.ts) from what the loop hands every run's loss: the last
+// hidden layer's activations (or the VAE head) under each name that comes from it, the run's weights, and targets
+// that carry the synthetic group column last. Each name gets its view, on the gradient tape, so the penalty's
+// gradient reaches the layer the view is cut from:
+//   hidden   all units, or the i-th of m equal blocks when m arguments share the layer (`common_feats`, `specific_feats`)
+//   square   the first k² units as [B, k, k], k = ⌊√n⌋ (`trans`, a feature-transform matrix)
+//   vae-*    mu = head[:, :d], logvar = head[:, d:2d], z = head[:, 2d:]; σ, σ², log σ from logvar
+//   weights  the kernel of the layer that makes the last hidden layer ([out, in] in PyTorch, [in, out] elsewhere)
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Framework, LossModel } from '../analysis/ir';
+import type { Tf } from './backend';
+import type { LossFn } from './runLoss';
+import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
+
+export interface ArgLayout {
+  framework: Framework;
+  /** Units of what the loop passes for the hidden names: the last hidden layer, or the VAE's [mu | logvar | z] (3 × latent). */
+  units: number;
+  /** The VAE's latent size, when the model is a VAE. */
+  latent?: number;
+  /** Index in a run's parameter list (model.runParameters) of the kernel weight-named arguments get. */
+  weightIndex: number;
+  /**
+   * Whether the targets carry a group column last (the sensitive attribute): 'index' when the targets before it are
+   * one column of class indices (passed on as [B]), 'columns' otherwise.
+   */
+  groupColumn?: 'index' | 'columns';
+}
+
+type View = (tf: Tf, h: Tensor) => Tensor;
+
+/** How each kind's tensor is cut from the hidden tensor [B, units]; `block` = [index, count] among plain hidden names. */
+function viewOf(kind: TensorArgKind, layout: ArgLayout, block: [number, number]): View | undefined {
+  const d = layout.latent ?? Math.floor(layout.units / 2);
+  const mu: View = (tf, h) => tf.slice(h, [0, 0], [-1, d]);
+  const logvar: View = (tf, h) => tf.slice(h, [0, d], [-1, d]);
+  const k = Math.max(1, Math.floor(Math.sqrt(layout.units)));
+  const [i, m] = block;
+  const width = Math.max(1, Math.floor(layout.units / m));
+  const views: Partial<Record<TensorArgKind, View>> = {
+    hidden: (tf, h) => (m === 1 ? h : tf.slice(h, [0, i * width], [-1, width])),
+    square: (tf, h) => tf.reshape(tf.slice(h, [0, 0], [-1, k * k]), [-1, k, k]),
+    'vae-mean': mu,
+    'vae-logvar': logvar,
+    'vae-logsigma': (tf, h) => tf.mul(logvar(tf, h), 0.5),
+    'vae-std': (tf, h) => tf.exp(tf.mul(logvar(tf, h), 0.5)),
+    'vae-var': (tf, h) => tf.exp(logvar(tf, h)),
+    // The VAE's sample after the head; without a VAE, `z` is the last hidden layer.
+    'vae-sample': (tf, h) => (layout.latent ? tf.slice(h, [0, 2 * d], [-1, d]) : h),
+  };
+  return views[kind];
+}
+
+/** The per-sample square matrix's side for `units` hidden units (for the header). */
+export const squareSide = (units: number): number => Math.max(1, Math.floor(Math.sqrt(units)));
+
+/** Wraps each run's loss so that it gets its extra tensor arguments; the losses unchanged when it takes none. */
+export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: ArgLayout): LossFn[] {
+  const args = mappedTensorArgs(loss);
+  if (args.length === 0 && !layout.groupColumn) return losses;
+  const plain = args.filter((a) => a.kind === 'hidden').map((a) => a.name);
+  const views = args.flatMap((a) => {
+    const view = viewOf(a.kind, layout, [Math.max(0, plain.indexOf(a.name)), Math.max(1, plain.length)]);
+    return view ? [{ name: a.name, view }] : [];
+  });
+  const weightNames = args.filter((a) => a.kind === 'weights').map((a) => a.name);
+  const groupNames = args.filter((a) => a.kind === 'sensitive').map((a) => a.name);
+  const kernelOf = (w: Tensor): Tensor => (layout.framework === 'pytorch' ? tf.transpose(w) : w);
+  return losses.map((run): LossFn => (yTrue, yPred, extras) => {
+    const given = extras?.tensors ?? {};
+    const tensors: Record<string, Tensor> = {};
+    const h = views.length > 0 ? given[views[0]!.name] : undefined;
+    if (h) for (const { name, view } of views) tensors[name] = view(tf, h);
+    const w = extras?.weights?.[layout.weightIndex];
+    if (w) for (const name of weightNames) tensors[name] = kernelOf(w);
+    let y = yTrue;
+    if (layout.groupColumn) {
+      const cols = yTrue.shape[1]!;
+      const group = tf.reshape(tf.slice(yTrue, [0, cols - 1], [-1, 1]), [-1]);
+      for (const name of groupNames) tensors[name] = group;
+      y = layout.groupColumn === 'index' ? tf.reshape(tf.slice(yTrue, [0, 0], [-1, 1]), [-1]) : tf.slice(yTrue, [0, 0], [-1, cols - 1]);
+    }
+    return run(y, yPred, { ...(extras ?? {}), tensors: { ...given, ...tensors } });
+  });
+}

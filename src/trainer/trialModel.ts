@@ -1,0 +1,77 @@
+// The trial model a loss gets, from what it reads (tensorArgs.ts): the MLP, or a VAE when it takes a VAE head's
+// mean and log-variance; and the layout its extra tensor arguments are cut from (mappedLoss.ts). Shared by the trial
+// and the sweep's probe, so both evaluate the loss on the same model.
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { LossModel } from '../analysis/ir';
+import type { Tf } from './backend';
+import type { TrialData } from './data';
+import { type ArgLayout, mappedLosses, squareSide } from './mappedLoss';
+import { BatchedMlp, type MlpOptions } from './model';
+import { BatchedVae } from './model/vae';
+import type { LossFn } from './runLoss';
+import { hiddenArgs, mappedTensorArgs, type TensorArgKind, wantsVae } from './tensorArgs';
+
+/** The VAE's latent size: small, as trial data has few latent factors (data/autoencoder.ts has 3). */
+export const VAE_LATENT = 4;
+
+export interface TrialModel {
+  model: BatchedMlp;
+  layout: ArgLayout;
+  /** Extra tensor arguments cut from the last hidden layer (or the VAE head): the loop hands that layer for them. */
+  hidden: string[];
+  /** Whether the loss reads the run's weights (weight-named arguments): the loop then passes them on the tape. */
+  readsArgWeights: boolean;
+}
+
+export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'>): TrialModel {
+  const vae = wantsVae(loss);
+  const model = vae ? new BatchedVae(tf, { ...options, latent: VAE_LATENT }) : new BatchedMlp(tf, options);
+  const units = vae ? 3 * VAE_LATENT : (options.hidden.at(-1) ?? 0);
+  const layout: ArgLayout = {
+    framework: loss.framework,
+    units,
+    ...(vae ? { latent: VAE_LATENT } : {}),
+    // The kernel that makes the last hidden layer (the encoder's, in a VAE); the output layer's without hidden layers.
+    weightIndex: 2 * Math.max(0, options.hidden.length - 1),
+    ...(data.groupColumn ? { groupColumn: data.groupColumn } : {}),
+  };
+  return { model, layout, hidden: hiddenArgs(loss), readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights') };
+}
+
+export function trialLosses(tf: Tf, loss: LossModel, losses: LossFn[], trial: TrialModel): LossFn[] {
+  return mappedLosses(tf, loss, losses, trial.layout);
+}
+
+/** What run k's loss gets beside targets and predictions, off the training tape (probes): its weights, its hidden layer. */
+export function probeExtras(tf: Tf, trial: TrialModel, x: Tensor2D, k: number, readsWeights: boolean): { weights?: Tensor[]; tensors?: Record<string, Tensor> } | undefined {
+  const weights = readsWeights ? trial.model.runParameters(k) : undefined;
+  if (trial.hidden.length === 0) return weights ? { weights } : undefined;
+  const n = x.shape[0];
+  const h = tf.reshape(trial.model.logits(x).cache.hidden.at(-1)![k]!, [n, -1]);
+  return { ...(weights ? { weights } : {}), tensors: Object.fromEntries(trial.hidden.map((name) => [name, h])) };
+}
+
+const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> = {
+  hidden: (t) => `the last hidden layer's activations (${t.layout.units} relu units)`,
+  square: (t) => `a ${squareSide(t.layout.units)}×${squareSide(t.layout.units)} matrix per sample from the last hidden layer's first ${squareSide(t.layout.units) ** 2} units`,
+  'vae-mean': () => "the VAE head's mean",
+  'vae-logvar': () => "the VAE head's log-variance",
+  'vae-logsigma': () => "the VAE head's log σ (logvar / 2)",
+  'vae-std': () => "the VAE head's σ (exp(logvar / 2))",
+  'vae-var': () => "the VAE head's variance (exp(logvar))",
+  'vae-sample': (t) => (t.layout.latent ? 'the sample z the decoder decodes' : `the last hidden layer's activations (${t.layout.units} relu units)`),
+  weights: (t) => `the kernel of the layer that makes the last hidden layer (${t.layout.framework === 'pytorch' ? '[out, in], as nn.Linear.weight' : '[in, out], as a Dense kernel'})`,
+  sensitive: () => 'a synthetic 0/1 group column correlated with the target',
+};
+
+/** The header's words for each mapped argument: "`mu` = the VAE head's mean", with why (the names). */
+export function describeArgs(loss: LossModel, trial: TrialModel): string | undefined {
+  const args = mappedTensorArgs(loss);
+  if (args.length === 0) return undefined;
+  const plain = args.filter((a) => a.kind === 'hidden').length;
+  const parts = args.map((a) => {
+    const words = kindWords[a.kind]?.(trial) ?? a.kind;
+    return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}`;
+  });
+  return `${parts.join(', ')}, because of ${args.length > 1 ? 'their names' : 'its name'}`;
+}
