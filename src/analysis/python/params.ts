@@ -45,6 +45,7 @@ export function literalOf(node: Node): number | string | boolean | undefined {
  */
 export function staticItemsOf(node: Node): StaticValue[] | undefined {
   const inner = node.type === 'parenthesized_expression' ? node.namedChildren.find((c) => c && !isTrivia(c)) : node;
+  if (inner?.type === 'binary_operator') return repeatedItems(inner);
   if (!inner || (inner.type !== 'list' && inner.type !== 'tuple' && inner.type !== 'expression_list')) return undefined;
   const children = inner.namedChildren.filter((c): c is Node => !!c && !isTrivia(c));
   if (children.length === 0 || children.length > MAX_STATIC_ITEMS) return undefined;
@@ -58,6 +59,25 @@ export function staticItemsOf(node: Node): StaticValue[] | undefined {
 }
 
 const MAX_STATIC_ITEMS = 4096;
+
+/** List arithmetic as Python does it: `[1.5] * 6`, `6 * [0.5]`, `[a] * 2 + [b]` (a per-output default). */
+function repeatedItems(node: Node): StaticValue[] | undefined {
+  const op = node.childForFieldName('operator')?.text;
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  if (!left || !right) return undefined;
+  if (op === '+') {
+    const a = staticItemsOf(left);
+    const b = a && staticItemsOf(right);
+    return a && b && a.length + b.length <= MAX_STATIC_ITEMS ? [...a, ...b] : undefined;
+  }
+  if (op !== '*') return undefined;
+  const [list, count] = left.type === 'integer' ? [right, left] : [left, right];
+  const items = staticItemsOf(list);
+  const n = count.type === 'integer' ? Number(count.text) : Number.NaN;
+  if (!items || !Number.isInteger(n) || n < 0 || items.length * n > MAX_STATIC_ITEMS) return undefined;
+  return Array.from({ length: n }, () => items).flat();
+}
 
 export function readParams(parameters: Node | null): ParamInfo[] {
   const out: ParamInfo[] = [];

@@ -151,6 +151,13 @@ function walk(r: Reads, e: Expr): void {
       walk(r, e.operand);
       return;
     case 'binary':
+      // `pred.abs() - self.limits` with `limits=[1.5] * 6`: a per-output constant read through a name
+      for (const side of [e.left, e.right]) {
+        const n = knownListLength(side, r);
+        if (n === undefined) continue;
+        r.constants.push(n);
+        r.evidence.push(`\`${side.text}\`, a constant of ${n} values (line ${line})`);
+      }
       walk(r, e.left);
       walk(r, e.right);
       return;

@@ -60,7 +60,33 @@ async function train(l: LossModel): Promise<TrainerToHost[]> {
   return messages;
 }
 
+/** Per-output limits as a constructor default written with list repetition, read through `self` (an unseen shape). */
+const repeatedLimits = `${torchHeader}import torch.nn as nn
+
+class ClippedActionLoss(nn.Module):
+    def __init__(self, limits=[1.5] * 6, weight=5.0, device="cpu"):
+        super().__init__()
+        self.limits = torch.tensor(limits).to(device)
+        self.weight = weight
+
+    def forward(self, actions, expert):
+        fit = 0.5 * (actions - expert).pow(2).mean()
+        excess = (actions.abs() - self.limits).clamp_min(0.0)
+        return fit + self.weight * excess.pow(2).mean()
+`;
+
 describe('a trial shaped by the loss', () => {
+  it('a constructor default [1.5] * 6 read through self gives 6 outputs, and the loss trains with its penalty', async () => {
+    const l = await loss(repeatedLimits);
+    const shape = lossSampleShape(l, 4);
+    assert.deepEqual(shape.shape, [6]);
+    assert.match(shape.why ?? '', /a constant of 6 values/);
+    const messages = await train(l);
+    assert.equal(messages.find((m) => m.type === 'error'), undefined, JSON.stringify(messages.find((m) => m.type === 'error')));
+    const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
+    assert.ok(points.length > 0 && points.every((p) => Object.values(p.terms).length === 2), 'both terms measured at every point');
+  });
+
   it('reads the output count, images and sequences from the loss', async () => {
     assert.deepEqual(lossSampleShape(await loss(orderedOutputs), 4).shape, [6]);
     assert.deepEqual(lossSampleShape(await loss(perOutputPrior), 4).shape, [6]);
