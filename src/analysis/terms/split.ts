@@ -21,8 +21,12 @@ export interface Piece {
  * loss, or an epsilon. Split, it read as a constant "penalty" that ignores the prediction (LL105) beside a
  * subtracted one (LL104). A zero is not an offset: an accumulator's start (`0.0 + …`) is still split off.
  */
+const isAdditive = (x: Expr): boolean => x.kind === 'binary' && (x.op === '+' || x.op === '-');
 const isNumberOffset = (x: Expr): boolean =>
-  x.kind === 'binary' && (x.op === '+' || x.op === '-') && [x.left, x.right].some((side) => side.kind === 'number' && side.value !== 0);
+  x.kind === 'binary' &&
+  isAdditive(x) &&
+  // one side a non-zero number, the other not itself a sum (a long `a + 1 + 1 + …` is still split, piece by piece)
+  ((x.left.kind === 'number' && x.left.value !== 0 && !isAdditive(x.right)) || (x.right.kind === 'number' && x.right.value !== 0 && !isAdditive(x.left)));
 
 /**
  * `a + b - c` → [+a, +b, -c]; `-(x)` flips the sign; anything else is one piece. `keepOffsets` (splitting a loss into
