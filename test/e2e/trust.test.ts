@@ -43,15 +43,17 @@ async function trainToTheEnd(session: VSCodeSession) {
   return { view, nativeLine: String(nativeLine ?? '') };
 }
 
-describe('a workspace with its own tfjs-node, trusted (e2e)', { timeout: 20 * 60_000 }, () => {
+/**
+ * A session on a fresh planted workspace for the suite it is called in. `untrusted`: workspace trust on, so the
+ * folder (never trusted before) opens in Restricted Mode; otherwise trust is off and every folder is trusted.
+ */
+function plantedSession(options: { untrusted: boolean }): { session: () => VSCodeSession; planted: () => ReturnType<typeof plantedWorkspace> } {
   let session: VSCodeSession;
   let planted: ReturnType<typeof plantedWorkspace>;
-
   before(async () => {
     planted = plantedWorkspace();
-    session = await startVSCode({ workspace: planted.workspace });
+    session = await startVSCode({ workspace: planted.workspace, ...(options.untrusted ? { trust: true } : {}) });
   });
-
   after(async () => {
     await session?.close();
     if (planted) {
@@ -59,10 +61,16 @@ describe('a workspace with its own tfjs-node, trusted (e2e)', { timeout: 20 * 60
       rmSync(planted.marker, { force: true });
     }
   });
-
   knownStateAroundEachTest(() => session);
+  return { session: () => session, planted: () => planted };
+}
+
+describe('a workspace with its own tfjs-node, trusted (e2e)', { timeout: 20 * 60_000 }, () => {
+  const ctx = plantedSession({ untrusted: false });
 
   it('loads the workspace’s tfjs-node, says which file and version, and falls back clearly', async (t) => {
+    const session = ctx.session();
+    const planted = ctx.planted();
     await reportOnFailure(t, session, async () => {
       const { view, nativeLine } = await trainToTheEnd(session);
       await session.screenshot('trust-trusted-trained');
@@ -77,26 +85,11 @@ describe('a workspace with its own tfjs-node, trusted (e2e)', { timeout: 20 * 60
 });
 
 describe('a workspace with its own tfjs-node, untrusted (e2e)', { timeout: 20 * 60_000 }, () => {
-  let session: VSCodeSession;
-  let planted: ReturnType<typeof plantedWorkspace>;
-
-  before(async () => {
-    planted = plantedWorkspace();
-    // Workspace trust on: a folder never trusted before opens in Restricted Mode.
-    session = await startVSCode({ workspace: planted.workspace, trust: true });
-  });
-
-  after(async () => {
-    await session?.close();
-    if (planted) {
-      rmSync(planted.workspace, { recursive: true, force: true });
-      rmSync(planted.marker, { force: true });
-    }
-  });
-
-  knownStateAroundEachTest(() => session);
+  const ctx = plantedSession({ untrusted: true });
 
   it('trains on wasm in Restricted Mode; the planted module never runs', async (t) => {
+    const session = ctx.session();
+    const planted = ctx.planted();
     await reportOnFailure(t, session, async () => {
       await session.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 120_000 });
       const { view, nativeLine } = await trainToTheEnd(session);
