@@ -25,10 +25,20 @@ export function cpuClockMs(): number {
 export interface Deadline {
   readonly ms: number;
   readonly at: number;
+  /** The same budget on the wall clock: CPU time never runs ahead of it, so until then there is no need to ask. */
+  readonly wallAt: number;
 }
 
 export function deadlineIn(ms: number): Deadline {
-  return { ms, at: cpuClockMs() + ms };
+  return { ms, at: cpuClockMs() + ms, wallAt: performance.now() + ms };
+}
+
+/**
+ * Past the deadline's CPU time. The parser asks about a thousand times in a 250 KB parse and reading the CPU time is
+ * a system call (~2 µs, 15% of the parse), so the cheap wall clock is read first.
+ */
+export function pastDeadline(deadline: Deadline): boolean {
+  return performance.now() > deadline.wallAt && cpuClockMs() > deadline.at;
 }
 
 /** A parse cancelled at its deadline. */
@@ -41,7 +51,7 @@ export class ParseTimeout extends Error {
 
 /** `parser.parse`, cancelled at the deadline: throws ParseTimeout (the parser is reset, ready for other text). */
 export function parseBefore(parser: Parser, text: string, deadline: Deadline, oldTree?: Tree | null, includedRanges?: Range[]): Tree {
-  const cancel = (): boolean => cpuClockMs() > deadline.at;
+  const cancel = (): boolean => pastDeadline(deadline);
   if (cancel()) throw new ParseTimeout(deadline.ms);
   const tree = parser.parse(text, oldTree ?? null, { ...(includedRanges ? { includedRanges } : {}), progressCallback: cancel });
   if (tree) return tree;
