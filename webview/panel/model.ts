@@ -320,61 +320,6 @@ export function tradeoffPoints(model: PanelModel): { runIndex: number; label: st
   return points.sort((a, b) => a.violation - b.violation);
 }
 
-const fmt = (v: number | undefined | null): string => (v === undefined || v === null ? '' : String(v));
-
-/** Every measured point as CSV: one row per run and step; once the runs ended, each row also carries its run's verdict. */
-export function toCsv(model: PanelModel): string {
-  const terms = model.penaltyTerms;
-  const sweep = sweepColumns(model);
-  const header = ['run', 'lambda', 'step', 'total', 'original', ...terms.flatMap((t) => [`${t.label} P`, `${t.label} violation`]), ...sweep.header];
-  const lines = [header.map(csvCell).join(',')];
-  for (const run of model.runs) {
-    const verdict = sweep.cells(run.spec.id);
-    for (let i = 0; i < run.total.length; i++) {
-      if (run.total[i] === undefined || (run.total[i] === null && run.original[i] == null)) continue;
-      const cells = [run.spec.label, fmt(run.spec.lambda), String(i), fmt(run.total[i]), fmt(run.original[i])];
-      for (const t of terms) cells.push(fmt(run.raw[t.id]?.[i]), fmt(run.violation[t.id]?.[i]));
-      lines.push([...cells, ...verdict].map(csvCell).join(','));
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/**
- * The sweep's reading of each run as CSV columns (the same numbers as the panel's table): validation base loss,
- * feasible, on the Pareto front, recommended, per constraint its final violation, ε, feasible share of the last 20%
- * and first feasible step, and the gradient-norm ratio at the start and the end. None while the runs still go.
- */
-function sweepColumns(model: PanelModel): { header: string[]; cells: (runId: string) => string[] } {
-  if (!model.sweepReady) return { header: [], cells: () => [] };
-  const result = model.sweepResult();
-  const constraints = result.constraints;
-  const header = [
-    'val base loss',
-    'feasible',
-    'on front',
-    'recommended',
-    ...constraints.flatMap((c) => [`${c.label} final violation`, `${c.label} epsilon`, `${c.label} feasible share (last 20%)`, `${c.label} feasible from step`]),
-    'grad ratio start',
-    'grad ratio end',
-  ];
-  const yesNo = (b: boolean) => (b ? 'yes' : 'no');
-  const cells = (runId: string): string[] => {
-    const r = result.runs.find((v) => v.runId === runId);
-    if (!r) return header.map(() => '');
-    const perConstraint = constraints.flatMap((c) => {
-      const v = r.constraints.find((x) => x.id === c.id);
-      return [fmt(v?.finalViolation), fmt(c.epsilon), fmt(v?.feasibleShare), fmt(v?.firstFeasibleStep)];
-    });
-    return [fmt(r.valLoss), yesNo(r.feasible), yesNo(r.onFront), yesNo(result.recommendation?.runId === runId), ...perConstraint, fmt(r.grad.start), fmt(r.grad.end)];
-  };
-  return { header, cells };
-}
-
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 const short = (v: number | undefined): string => (v === undefined ? 'n/a' : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(4));
 
 /** The text a screen reader announces: where training is and how each run stands. */

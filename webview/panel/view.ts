@@ -4,7 +4,8 @@
 import type { HostToWebview } from '../../src/protocol';
 import { LineChart, TradeoffChart, formatNumber, formatRate } from './chartView';
 import type { HostChannel } from './host';
-import { type Change, PanelModel, type PanelError, summaryRows, textSummary, toCsv, tradeoffPoints, violationHeading } from './model';
+import { toCsv } from './csv';
+import { type Change, PanelModel, type PanelError, summaryRows, textSummary, tradeoffPoints, violationHeading } from './model';
 import { chartSpecs } from './series';
 import { SweepView } from './sweepView';
 import { type ChartTheme, onThemeChange, readTheme } from './theme';

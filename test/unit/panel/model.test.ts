@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { HostToWebview, StepMetrics, TrainerToHost } from '../../../src/protocol';
 import { compactHistory, pointsIn } from '../../../src/editor/training/history';
 import { decimate } from '../../../webview/panel/decimate';
-import { DrawnSeries, ema, PanelModel, summaryRows, textSummary, toCsv, tradeoffPoints, violationHeading } from '../../../webview/panel/model';
+import { toCsv } from '../../../webview/panel/csv';
+import { DrawnSeries, ema, PanelModel, summaryRows, textSummary, tradeoffPoints, violationHeading } from '../../../webview/panel/model';
 import { chartSpecs, pointCount } from '../../../webview/panel/series';
 
 const started: TrainerToHost = {
