@@ -176,7 +176,8 @@ export class DocumentAnalyzer {
     private readonly options: { fileName?: string; tsx?: boolean } & ParseLimits = {},
   ) {}
 
-  update(text: string, edits?: TextEditDelta[]): FileAnalysis {
+  /** `scope.cellsAbove`: in a notebook, the code cells above this one (their constants count, as in `analyzeSource`). */
+  update(text: string, edits?: TextEditDelta[], scope: Pick<SourceOptions, 'cellsAbove'> = {}): FileAnalysis {
     if (!parsersReady()) return notReady(this.language);
     const binary = binaryFile(this.language, text);
     if (binary) {
@@ -200,7 +201,9 @@ export class DocumentAnalyzer {
       const tree = parseBefore(parser, text, deadline, old);
       this.tree?.delete();
       this.tree = tree;
-      return analyzeTree(tree, text, this.language, parser, deadline, this.caches);
+      // the definition cache holds models before the notebook's constants are applied, so it stays valid
+      const module = this.language === 'python' && scope.cellsAbove?.length ? notebookModule(scope.cellsAbove, deadline) : undefined;
+      return analyzeTree(tree, text, this.language, parser, deadline, this.caches, module);
     } catch (err) {
       this.forgetTree(); // the next update parses from scratch
       if (err instanceof ParseTimeout) return notAnalysed(this.language, 'timeout', err.message);

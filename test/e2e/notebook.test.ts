@@ -26,14 +26,19 @@ model.compile(loss=constrained_loss, optimizer='adam')`;
 /** nbformat 4 stores a cell's source as lines that keep their `\n`. */
 const sourceLines = (text: string) => text.split(/(?<=\n)/);
 
-function notebook(): string {
+/** A loss whose λ is a constant of the cell above it: the notebook is its scope. */
+const weightCell = 'import tensorflow as tf\n\nNEG_WEIGHT = 2.5\n';
+const scopedLossCell = `def nonneg_mse(y_true, y_pred):
+    mse = tf.reduce_mean(tf.square(y_true - y_pred))
+    negative_part = tf.reduce_mean(tf.square(tf.minimum(y_pred, 0.0)))
+    return mse + NEG_WEIGHT * negative_part`;
+
+const codeCell = (text: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: sourceLines(text) });
+
+function notebook(cells: object[] = [{ cell_type: 'markdown', metadata: {}, source: sourceLines('# Sum-to-one constraint (seed example 1)\n') }, codeCell(importCell), codeCell(lossCell)]): string {
   return JSON.stringify(
     {
-      cells: [
-        { cell_type: 'markdown', metadata: {}, source: sourceLines('# Sum-to-one constraint (seed example 1)\n') },
-        { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: sourceLines(importCell) },
-        { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: sourceLines(lossCell) },
-      ],
+      cells,
       metadata: {
         kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' },
         language_info: { name: 'python' },
@@ -92,14 +97,21 @@ const cellEditor = (session: VSCodeSession, text: RegExp) =>
   session.page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: text }).first();
 
 /** Opens the notebook with Quick Open, in the notebook editor (the built-in ipynb serializer), not as JSON text. */
-async function openNotebook(session: VSCodeSession, name: string): Promise<void> {
+async function openNotebook(session: VSCodeSession, name: string, lossText = /constrained_loss/): Promise<void> {
   const { page } = session;
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 15_000 });
   await page.keyboard.type(name);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
-  await cellEditor(session, /constrained_loss/).waitFor({ timeout: 30_000 });
+  await cellEditor(session, lossText).waitFor({ timeout: 30_000 });
+}
+
+/** The λ column of the panel's summary table, one entry per run. */
+async function summaryLambdas(session: VSCodeSession): Promise<string[]> {
+  return (await panel(session)).evaluate(() =>
+    [...document.querySelectorAll('#summary-table tbody tr')].map((tr) => tr.querySelectorAll('td')[0]?.textContent?.trim() ?? ''),
+  );
 }
 
 /** A short trial: λ 0 and 10, plus the λ = 1.0 written in the cell. */
@@ -109,11 +121,13 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
   let session: VSCodeSession;
   let workspace: string;
   const name = 'constrained.ipynb';
+  const scoped = 'scoped.ipynb';
 
   before(async () => {
     await initParsers();
     workspace = mkdtempSync(join(tmpdir(), 'loss-lab-nb-'));
     writeFileSync(join(workspace, name), notebook());
+    writeFileSync(join(workspace, scoped), notebook([codeCell(weightCell), codeCell(scopedLossCell)]));
     session = await startVSCode({ workspace, settings: TRAINING });
   });
 
@@ -241,6 +255,38 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
       const focused = await page.evaluate(() => document.activeElement?.closest('.cell-editor-container')?.textContent ?? '');
       assert.match(focused, /bessel_i0/, 'the cursor is in the loss cell');
       await session.screenshot('notebook-unsupported-op-revealed');
+    });
+  });
+
+  it('a λ set in the cell above trains as the loss’s λ, and follows an edit of that cell', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const { page } = session;
+      await openNotebook(session, scoped, /nonneg_mse/);
+      const train = async (want: string) => {
+        const previousPid = await currentPid(session);
+        await page.locator('.notebook-editor .codelens-decoration a', { hasText: 'Train with constraint' }).first().click();
+        const view = await until(`the trial with λ = ${want} done`, async () => {
+          const v = await readPanel(await panel(session));
+          return v.status === 'done' && v.summaryRows > 0 && v.pid !== previousPid ? v : undefined;
+        }, 120_000);
+        assert.deepEqual(view.errors, [], 'the constant of the cell above resolves (no "defined outside the loss function")');
+        return summaryLambdas(session);
+      };
+      const first = await train('2.5');
+      t.diagnostic(`runs: ${first.join(', ')}`);
+      assert.deepEqual(first, ['0', '2.5', '10'], 'λ = 0, the cell above’s NEG_WEIGHT and 10');
+      await session.screenshot('notebook-scope-trained');
+
+      // Change the constant in the first cell: the loss cell below is read again with the new value.
+      await cellEditor(session, /NEG_WEIGHT/).locator('.view-line', { hasText: 'NEG_WEIGHT' }).first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Shift+Home');
+      await page.keyboard.type('NEG_WEIGHT = 4.0');
+      await cellEditor(session, /NEG_WEIGHT/).locator('.view-line', { hasText: '4.0' }).first().waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(1_000); // past the analysis debounce
+      const second = await train('4');
+      assert.deepEqual(second, ['0', '4', '10'], 'the edited constant is the λ of the next trial');
+      await session.screenshot('notebook-scope-retrained');
     });
   });
 });

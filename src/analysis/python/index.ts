@@ -105,12 +105,18 @@ interface Built {
 
 const readsOutside = (m: LossModel): boolean => outside(m.body, m.range.startLine, m.range.endLine);
 
-/** A reused model's module-constant parameters, pointed at where the constants are written now. */
+const constantOrigins = new Set(['module-constant', 'notebook-cell']);
+
+/**
+ * A reused model's module-constant parameters, pointed at where the constants are written now (in a notebook, the
+ * cell above may have gained lines or moved since the model was cached: the cache key holds values, not places).
+ */
 function withConstantsAt(m: LossModel, module: ModuleScope): LossModel {
-  if (!m.params.some((p) => p.origin === 'module-constant')) return m;
+  if (!m.params.some((p) => p.origin && constantOrigins.has(p.origin))) return m;
   const params = m.params.map((p) => {
-    const c = p.origin === 'module-constant' ? module.constants.get(p.name) : undefined;
-    return c ? { ...p, range: c.nameRange, defaultRange: c.valueRange } : p;
+    const c = p.origin && constantOrigins.has(p.origin) ? module.constants.get(p.name) : undefined;
+    if (!c) return p;
+    return { ...p, range: c.nameRange, defaultRange: c.valueRange, ...(c.cell !== undefined ? { cell: c.cell } : {}) };
   });
   return { ...m, params };
 }

@@ -10,6 +10,7 @@ import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { type TreeEdit, toTreeEdit } from './edits';
 import { languageForDocument } from './languages';
+import { cellsAbove, cellsBelow } from './notebookScope';
 
 /** Quiet time after the last keystroke before a document is analysed again. */
 export const DEBOUNCE_MS = 200;
@@ -82,6 +83,12 @@ export class AnalysisService implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.track(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
+      // a notebook's cells may be tracked before the notebook is known: read them again with their scope
+      vscode.workspace.onDidOpenNotebookDocument((nb) => this.reanalyze(nb.getCells().map((c) => c.document), 0)),
+      // cells added, removed or moved: every cell's scope (the cells above it) may have changed
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (e.contentChanges.length > 0) this.reanalyze(e.notebook.getCells().map((c) => c.document), DEBOUNCE_MS);
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('lossLab.diagnostics.maxFileSize')) this.reanalyzeAll();
       }),
@@ -138,6 +145,18 @@ export class AnalysisService implements vscode.Disposable {
     // Edits only matter to a tree that exists; without one the next run parses the whole text.
     if (entry.analyzer) for (const change of e.contentChanges) entry.pending.push(toTreeEdit(change));
     this.schedule(e.document, entry, DEBOUNCE_MS);
+    // in a notebook, the cells below read this cell's constants
+    this.reanalyze(cellsBelow(e.document), DEBOUNCE_MS);
+  }
+
+  /** Analyses these documents again though their text did not change (their scope did). */
+  private reanalyze(documents: readonly vscode.TextDocument[], delay: number): void {
+    for (const document of documents) {
+      const entry = this.entries.get(document.uri.toString());
+      if (!entry) continue;
+      entry.version = -1;
+      this.schedule(document, entry, delay);
+    }
   }
 
   private forget(document: vscode.TextDocument): void {
@@ -161,13 +180,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private reanalyzeAll(): void {
-    for (const document of vscode.workspace.textDocuments) {
-      const entry = this.entries.get(document.uri.toString());
-      if (entry) {
-        entry.version = -1;
-        this.schedule(document, entry, 0);
-      }
-    }
+    this.reanalyze(vscode.workspace.textDocuments, 0);
   }
 
   private schedule(document: vscode.TextDocument, entry: Entry, delay: number): void {
@@ -202,7 +215,8 @@ export class AnalysisService implements vscode.Disposable {
         tsx: document.languageId === 'typescriptreact',
       });
       const started = performance.now();
-      const analysis = entry.analyzer.update(text, edits);
+      const above = cellsAbove(document);
+      const analysis = entry.analyzer.update(text, edits, above ? { cellsAbove: above } : {});
       const ms = performance.now() - started;
       if (analysis.notAnalysed) return this.notAnalysed(document, entry, analysis.notAnalysed.message);
       const failure = failureOf(analysis);

@@ -1,7 +1,7 @@
 // Scope resolution (issue 9 §2, CONVENTIONS §1/§4): what the IR holds for values a loss uses but does not define.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { analyzeSource } from '../../../src/analysis/index';
+import { analyzeSource, DocumentAnalyzer } from '../../../src/analysis/index';
 import type { Expr, LossModel, LossParam } from '../../../src/analysis/ir';
 import { some } from '../../../src/analysis/terms/expr';
 import { findUnsupported } from '../../../src/trainer/interpreter';
@@ -244,5 +244,23 @@ describe('scope: a notebook is one module', () => {
     assert.deepEqual(findUnsupported(m), []);
     const alone = model(analyzeSource(loss, 'python', 'nb.ipynb'), 'loss');
     assert.ok(!alone.params.some((p) => p.name === 'LAMBDA'), 'without the notebook, LAMBDA is unknown');
+  });
+
+  it('the editor’s incremental analyzer reads a cell with the cells above it, and follows them when they change', () => {
+    const loss = 'def loss(pred, target):\n    return F.mse_loss(pred, target) + LAMBDA * torch.relu(-pred).mean()\n';
+    const analyzer = new DocumentAnalyzer('python', { fileName: 'nb.ipynb' });
+    const first = model(analyzer.update(loss, undefined, { cellsAbove: [{ number: 1, source: 'import torch\nLAMBDA = 0.3\n' }] }), 'loss');
+    assert.deepEqual([param(first, 'LAMBDA').default, param(first, 'LAMBDA').cell, param(first, 'LAMBDA').defaultRange?.startLine], [0.3, 1, 1]);
+    // the cell above gains a line and a new value: the same loss text, read again, has both
+    const above = [{ number: 1, source: 'import torch\n# weight of the penalty\nLAMBDA = 0.7\n' }];
+    const second = model(analyzer.update(loss, [], { cellsAbove: above }), 'loss');
+    assert.deepEqual([param(second, 'LAMBDA').default, param(second, 'LAMBDA').defaultRange?.startLine], [0.7, 2]);
+    // moved to another cell with the same value: the cached model points at the new place
+    const moved = [{ number: 1, source: 'import torch\n' }, { number: 3, source: 'LAMBDA = 0.7\n' }];
+    const third = model(analyzer.update(loss, [], { cellsAbove: moved }), 'loss');
+    assert.deepEqual([param(third, 'LAMBDA').cell, param(third, 'LAMBDA').defaultRange?.startLine], [3, 0]);
+    const alone = model(analyzer.update(loss, []), 'loss');
+    assert.ok(!alone.params.some((p) => p.name === 'LAMBDA'), 'without the cells above, LAMBDA is unknown');
+    analyzer.dispose();
   });
 });
