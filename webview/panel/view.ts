@@ -175,6 +175,8 @@ export class PanelView {
   handle(msg: HostToWebview): void {
     const change: Change = this.model.apply(msg);
     if (change === 'none') return;
+    // when the trial's first point is painted (epoch ms): the e2e tests measure command → first point drawn with it
+    if (change === 'reset') delete document.body.dataset.firstPointDrawnAt;
     if (change === 'reset' || change === 'structure') this.pending.structure = true;
     if (change === 'data') this.pending.data = true;
     this.pending.status = true;
@@ -213,6 +215,7 @@ export class PanelView {
     this.pending = { structure: false, data: false, status: false };
     if (structure) this.rebuildCharts();
     if (structure || data) this.updateCharts();
+    if (this.model.length > 0 && this.charts.length > 0) document.body.dataset.firstPointDrawnAt ??= String(Date.now());
     this.updateHeader();
     this.updateSummary();
     this.sweep.update(this.model, this.theme);

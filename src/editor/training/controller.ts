@@ -11,7 +11,7 @@ import { exportData } from './exportData';
 import { chooseRestoredState, compactHistory, MAX_SAVED_POINTS } from './history';
 import { pickLoss, type TrainArgs } from './pickLoss';
 import { TrialStore } from './savedTrial';
-import { type TrainerHandle, launchTrainer } from './trainerProcess';
+import { SpareTrainer, type TrainerHandle, type TrainerPlace, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
 import { cellNumber, describeWhere } from './where';
@@ -51,6 +51,8 @@ const tabTitle = (title: string) => `Training: ${title.split(' · ')[0]}`;
 interface Trial {
   generation: number;
   trainer: TrainerHandle;
+  /** Where its trainer ran: the spare for the next trial is forked at the same place. */
+  place: TrainerPlace;
   model: LossModel;
   document: vscode.Uri;
   args: TrainArgs;
@@ -75,6 +77,7 @@ export class TrainingController implements vscode.Disposable {
   private lastSave = 0;
   private readonly store: TrialStore;
   private readonly indicators = new TrialIndicators();
+  private readonly spare: SpareTrainer;
   /** Each loss's last recommended λ (the code action at the loss offers it). */
   readonly recommendations = new Recommendations();
 
@@ -83,6 +86,7 @@ export class TrainingController implements vscode.Disposable {
     const saved = this.store.read();
     this.state = saved?.state ?? { title: '', history: [] };
     this.lastArgs = saved?.args;
+    this.spare = new SpareTrainer((m) => ctx.output.info(m));
   }
 
   get running(): boolean {
@@ -144,33 +148,32 @@ export class TrainingController implements vscode.Disposable {
     const generation = ++this.generation;
     const runs = spec.sweep ? `a grid of ${spec.sweep.count} over ${spec.sweep.decades} decades around |L|/|P|, plus ${spec.runs.map((r) => r.lambda).join(', ')}` : spec.runs.map((r) => r.lambda).join(', ');
     this.ctx.output.info(`Training ${title}: λ = ${runs}, ${spec.steps} steps, dataset ${JSON.stringify(spec.dataset)}`);
-    const trainerPath = vscode.Uri.joinPath(this.ctx.distUri, 'trainer.js').fsPath;
+    const place: TrainerPlace = {
+      trainerPath: vscode.Uri.joinPath(this.ctx.distUri, 'trainer.js').fsPath,
+      cwd: folder?.uri.fsPath,
+      // Where a user may have installed @tensorflow/tfjs-node for the native backend: trusted workspaces only
+      // (the trainer looks in its own folder in any case).
+      tfjsNodePaths: trusted ? [settings.tfjsNodePath, folder?.uri.fsPath].filter((p): p is string => !!p) : [],
+    };
     let trainer: TrainerHandle;
+    let warmForMs: number | undefined;
     try {
-      trainer = launchTrainer(
-        spec,
-        trainerPath,
-        {
-          onMessage: (m) => this.onTrainerMessage(generation, m),
-          onExit: (code, signal) => this.onTrainerExit(generation, code, signal),
-        },
-        {
-          cwd: folder?.uri.fsPath,
-          // Where a user may have installed @tensorflow/tfjs-node for the native backend: trusted workspaces only
-          // (the trainer looks in its own folder in any case).
-          tfjsNodePaths: trusted ? [settings.tfjsNodePath, folder?.uri.fsPath].filter((p): p is string => !!p) : [],
-        },
-      );
+      const taken = this.spare.take(place);
+      warmForMs = taken.warmForMs;
+      trainer = launchTrainer(spec, taken.trainer, {
+        onMessage: (m) => this.onTrainerMessage(generation, m),
+        onExit: (code, signal) => this.onTrainerExit(generation, code, signal),
+      });
     } catch (err) {
-      const message = `Could not start the trainer (${trainerPath}): ${err instanceof Error ? err.message : String(err)}`;
+      const message = `Could not start the trainer (${place.trainerPath}): ${err instanceof Error ? err.message : String(err)}`;
       this.ctx.output.error(message);
       this.panel?.post({ type: 'trainer-exit', code: null, signal: null, message });
       void vscode.window.showErrorMessage(`Loss Lab: ${message}`);
       return;
     }
-    this.ctx.output.info(`Trainer started, pid ${trainer.pid}`);
+    this.ctx.output.info(`Trainer started, pid ${trainer.pid}${warmForMs === undefined ? '' : ` (the spare, forked ${(warmForMs / 1000).toFixed(1)} s before)`}`);
     this.trial = {
-      generation, trainer, model, document: document.uri, args: trainArgs, startedAt: Date.now(),
+      generation, trainer, place, model, document: document.uri, args: trainArgs, startedAt: Date.now(),
       steps: spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), keptPoints: 0,
     };
     const trial = this.trial;
@@ -234,6 +237,7 @@ export class TrainingController implements vscode.Disposable {
       onMessage: (m: WebviewToHost) => void this.onPanelMessage(m),
       onDispose: () => {
         this.panel = undefined;
+        this.spare.clear();
         if (this.running) {
           this.ctx.output.info('The training panel was closed: ending the trainer');
           this.endTrial('panel closed');
@@ -395,6 +399,8 @@ export class TrainingController implements vscode.Disposable {
   private finish(trial: Trial): void {
     // A trainer that finished (done, fatal error) exits by itself; one that lingers is ended, never left behind.
     setTimeout(() => trial.trainer.kill(), STOP_GRACE_MS).unref?.();
+    // the next trial in this panel starts on a trainer that is already loaded
+    if (this.panel && !this.panel.isDisposed) this.spare.prepare(trial.place);
     this.indicators.end();
     this.saveState(true);
   }
@@ -429,6 +435,7 @@ export class TrainingController implements vscode.Disposable {
 
   dispose(): void {
     this.endTrial('Loss Lab is shutting down');
+    this.spare.clear();
     this.indicators.dispose();
     // The panel stays open: after a window reload the serializer brings it back with the last runs.
   }

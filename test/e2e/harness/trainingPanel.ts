@@ -34,6 +34,8 @@ export interface PanelView {
   minPoints: number[];
   summaryRows: number;
   errors: string[];
+  /** When the panel painted the trial's first point (epoch ms, the webview's clock), 0 before. */
+  firstPointDrawnAt: number;
 }
 
 export async function readPanel(frame: Frame): Promise<PanelView> {
@@ -48,6 +50,7 @@ export async function readPanel(frame: Frame): Promise<PanelView> {
     minPoints: [...document.querySelectorAll<HTMLElement>('figure[data-min-points]')].map((f) => Number(f.dataset.minPoints)),
     summaryRows: document.querySelectorAll('#summary:not([hidden]) #summary-table tbody tr').length,
     errors: [...document.querySelectorAll('#errors .error')].map((e) => e.textContent ?? ''),
+    firstPointDrawnAt: Number(document.body.dataset.firstPointDrawnAt ?? 0),
   }));
 }
 
