@@ -8,7 +8,9 @@ import { initParsers } from '../src/analysis/index';
 import {
   ASPECTS,
   type Aspect,
+  BATCHES,
   corpusDir,
+  falseAlarmsPerRule,
   figure,
   type KnownGaps,
   listFixtures,
@@ -45,10 +47,17 @@ async function main(argv: string[]): Promise<void> {
     if (Object.keys(entry).length > 0) gaps[fixture.file] = entry;
     else delete gaps[fixture.file];
   }
-  console.log(
-    `\nshapes recognised ${figure(results, 'loss')}, split and λ right ${figure(results, 'split')}, findings as expected ${figure(results, 'findings')}` +
-      (withTraining ? `, train with penalty ${figure(results.filter((r) => r.fixture.expect.trains), 'train')}, λ=10 halves violation ${figure(results, 'learnable')}` : ''),
-  );
+  const line = (label: string, rs: typeof results): string =>
+    `${label}: shapes recognised ${figure(rs, 'loss')}, split and λ right ${figure(rs, 'split')}, findings as expected ${figure(rs, 'findings')}` +
+    (withTraining
+      ? `, train with penalty ${figure(rs.filter((r) => r.fixture.expect.trains), 'train')}, λ=10 halves violation ${figure(rs, 'learnable')}, refused with a message ${figure(rs.filter((r) => !r.fixture.expect.trains), 'train')}`
+      : '') +
+    `; false alarms per rule: ${falseAlarmsPerRule(rs.map((r) => r.fixture))}`;
+  console.log(`\n${line('all', results)}`);
+  for (const batch of BATCHES) {
+    const rs = results.filter((r) => batch.has(r.fixture));
+    if (rs.length > 0) console.log(line(batch.label, rs));
+  }
   if (write) {
     const sorted = Object.fromEntries(Object.keys(gaps).sort().map((k) => [k, gaps[k]]));
     writeFileSync(join(corpusDir, 'known-gaps.json'), `${JSON.stringify(sorted, null, 2)}\n`);

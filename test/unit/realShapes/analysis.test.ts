@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { initParsers } from '../../../src/analysis/index';
-import { ASPECTS, type Fixture, type Measurement, falseAlarmsPerRule, figure, listFixtures, measureStatic, ratchet, readKnownGaps } from './corpus';
+import { ASPECTS, BATCHES, type Fixture, type Measurement, falseAlarmsPerRule, figure, listFixtures, measureStatic, ratchet, readKnownGaps } from './corpus';
 
 const fixtures = listFixtures();
 const gaps = readKnownGaps();
@@ -50,10 +50,9 @@ describe('real-shapes corpus: discovery, split and check', () => {
     const line = (label: string, rs: typeof results) =>
       `${label}: shapes recognised ${figure(rs, 'loss')}, split and λ right ${figure(rs, 'split')}, findings as expected ${figure(rs, 'findings')}`;
     console.log(`real-shapes ${line('all', results)}; false alarms per rule: ${falseAlarmsPerRule(fixtures)}`);
-    const held = results.filter((r) => r.fixture.expect.heldOut);
-    if (held.length > 0) {
-      const heldSet = held.map((r) => r.fixture);
-      console.log(`real-shapes ${line('held-out', held)}; false alarms per rule: ${falseAlarmsPerRule(heldSet)}`);
+    for (const batch of BATCHES) {
+      const rs = results.filter((r) => batch.has(r.fixture));
+      if (rs.length > 0) console.log(`real-shapes ${line(batch.label, rs)}; false alarms per rule: ${falseAlarmsPerRule(rs.map((r) => r.fixture))}`);
     }
     assert.equal(results.length, fixtures.length);
   });

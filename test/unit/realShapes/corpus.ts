@@ -77,6 +77,15 @@ export function listFixtures(): Fixture[] {
     });
 }
 
+/**
+ * The batches whose figures are reported on their own lines beside `all`: the first held-out batch (`heldout_*`,
+ * since studied and fixed against) and the fresh unseen one (`unseen_*`), both written with `"heldOut": true`.
+ */
+export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
+  { label: 'held-out', has: (fx) => fx.expect.heldOut === true && !fx.file.startsWith('unseen_') },
+  { label: 'unseen', has: (fx) => fx.file.startsWith('unseen_') },
+];
+
 export type KnownGaps = Record<string, Partial<Record<Aspect, string>>>;
 
 export function readKnownGaps(): KnownGaps {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { initParsers } from '../../../src/analysis/index';
-import { type Fixture, type Measurement, type TrainReading, figure, listFixtures, mapLimit, measureTraining, ratchet, readKnownGaps, train } from './corpus';
+import { BATCHES, type Fixture, type Measurement, type TrainReading, figure, listFixtures, mapLimit, measureTraining, ratchet, readKnownGaps, train } from './corpus';
 
 const fixtures = listFixtures();
 const gaps = readKnownGaps();
@@ -42,8 +42,10 @@ describe('real-shapes corpus: loss-lab train', () => {
       return `${label}: train with penalty ${figure(trainers, 'train')}, λ=10 halves violation ${figure(trainers, 'learnable')}, refused with a message ${figure(refused, 'train')}`;
     };
     console.log(`real-shapes ${line('all', results)}`);
-    const held = results.filter((r) => r.fixture.expect.heldOut);
-    if (held.length > 0) console.log(`real-shapes ${line('held-out', held)}`);
+    for (const batch of BATCHES) {
+      const rs = results.filter((r) => batch.has(r.fixture));
+      if (rs.length > 0) console.log(`real-shapes ${line(batch.label, rs)}`);
+    }
     const slowest = [...results].sort((a, b) => b.seconds - a.seconds)[0];
     console.log(`real-shapes training: ${results.length} trials, slowest ${slowest?.fixture.file} ${slowest?.seconds.toFixed(1)} s`);
     assert.equal(results.length, fixtures.length);
