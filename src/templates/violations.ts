@@ -11,7 +11,7 @@ export const violationMetrics: Record<ConstraintKind, ViolationMetric> = {
   bounds: {
     label: 'fraction outside [lo, hi] ± 1%',
     describe:
-      'Share of output values below the lower bound or above the upper bound by more than 1% of (hi − lo) (1e-2 when only one bound is set): a squared-hinge penalty leaves values settled just past the bound, which this tolerance does not count.',
+      'Share of output values below the lower bound or above the upper bound by more than 1% of (hi − lo) (1e-2 when only one bound is set): a penalty whose pull fades at the bound (a squared hinge) leaves values settled just past it, which this tolerance does not count.',
   },
   'output-sparsity': {
     label: 'fraction |ŷ| ≥ 1e-3',
@@ -24,7 +24,7 @@ export const violationMetrics: Record<ConstraintKind, ViolationMetric> = {
   'non-negativity': {
     label: 'fraction ŷ < −0.01',
     describe:
-      'Share of output values below −0.01: a squared penalty on the negative part leaves outputs settled just below 0, which this tolerance does not count.',
+      'Share of output values below −0.01: a penalty whose pull fades near 0 (a squared one) leaves outputs settled just below it, which this tolerance does not count.',
   },
   monotone: {
     label: 'fraction of pairs out of order',
