@@ -445,11 +445,13 @@ async function stopMidRun(t: TestContext, session: VSCodeSession, workspace: str
   // Below the editor's priority: a trial yields the CPU to the editor when both want it.
   assert.equal(getPriority(pid), TRAINER_NICENESS, `trainer pid ${pid} runs at niceness ${TRAINER_NICENESS}`);
   const frame = await panel(session);
+  const clickedAt = Date.now();
   await frame.locator('#stop').click();
   const view = await until('the panel to say stopped', async () => {
     const v = await readPanel(await panel(session));
     return v.status === 'stopped' || v.status === 'crashed' ? v : undefined;
   }, 60_000);
+  t.diagnostic(`"${view.status}" shown ${view.statusShownAt - clickedAt} ms after the Stop click`);
   await session.screenshot('train-stopped');
   await until(`trainer pid ${pid} to be gone`, async () => !isAlive(pid), 30_000);
   assert.equal(view.status, 'stopped');

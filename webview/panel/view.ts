@@ -283,6 +283,8 @@ export class PanelView {
     const m = this.model;
     this.title.textContent = m.title || 'Loss Lab training';
     this.statusText.textContent = m.status;
+    // when the shown status last changed (epoch ms): the e2e tests measure click → "stopped" shown with it
+    if (document.body.dataset.status !== m.status) document.body.dataset.statusShownAt = String(Date.now());
     document.body.dataset.status = m.status;
     this.backend.textContent = m.started ? m.started.backend : '—';
     this.backend.title = m.started?.backendReason ?? '';

@@ -36,6 +36,8 @@ export interface PanelView {
   errors: string[];
   /** When the panel painted the trial's first point (epoch ms, the webview's clock), 0 before. */
   firstPointDrawnAt: number;
+  /** When the panel last showed a new status (epoch ms, the webview's clock). */
+  statusShownAt: number;
 }
 
 export async function readPanel(frame: Frame): Promise<PanelView> {
@@ -51,6 +53,7 @@ export async function readPanel(frame: Frame): Promise<PanelView> {
     summaryRows: document.querySelectorAll('#summary:not([hidden]) #summary-table tbody tr').length,
     errors: [...document.querySelectorAll('#errors .error')].map((e) => e.textContent ?? ''),
     firstPointDrawnAt: Number(document.body.dataset.firstPointDrawnAt ?? 0),
+    statusShownAt: Number(document.body.dataset.statusShownAt ?? 0),
   }));
 }
 
