@@ -57,7 +57,10 @@ function lossMethods(c: ClassInfo, skip: ReadonlySet<Node>): LossDef[] {
 
 /** An inline loss inside `method` as a LossDef of `kind`. */
 function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind'], anchor: Node, value: Parameters<typeof inlineLoss>[2], name: string, fallbackPred?: Node): LossDef | undefined {
-  const found = inlineLoss(anchor, method, value, fallbackPred, method.type !== 'function_definition' && method.parent?.type === 'module' ? modulePreamble(method) : []);
+  const preamble = method.type !== 'function_definition' && method.parent?.type === 'module' ? modulePreamble(method) : [];
+  // a step's first parameter is its batch (`training_step(self, batch, batch_idx)`, `train_step(self, data)`)
+  const batchParam = kind === 'training-step' ? firstInput(method) : undefined;
+  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}) });
   if (!found) return undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
