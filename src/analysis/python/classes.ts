@@ -1,6 +1,7 @@
 // The losses a Python class holds, by what the class is and what its methods do (a table of shapes, read in order):
 //   Regularizer subclass        `__call__(self, x)`: a penalty on what the layer hands it ('regularizer')
 //   nn.Module / Loss subclass   `forward` / `call` with `self.x` from `__init__` ('module-forward')
+//   plain callable class        `__call__(self, y_true, y_pred)`, the instance passed as the loss ('module-forward')
 //   any class                   a method named like a loss with tensor arguments, `loss(self, x, recon, …)` ('method')
 //   Lightning module            `training_step` returning the loss or {'loss': …} ('training-step')
 //   keras.Model subclass        `train_step` differentiating the loss under GradientTape ('training-step')
@@ -57,7 +58,10 @@ function lossMethods(c: ClassInfo, skip: ReadonlySet<Node>): LossDef[] {
 
 /** An inline loss inside `method` as a LossDef of `kind`. */
 function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind'], anchor: Node, value: Parameters<typeof inlineLoss>[2], name: string, fallbackPred?: Node): LossDef | undefined {
-  const found = inlineLoss(anchor, method, value, fallbackPred, method.type !== 'function_definition' && method.parent?.type === 'module' ? modulePreamble(method) : []);
+  const preamble = method.type !== 'function_definition' && method.parent?.type === 'module' ? modulePreamble(method) : [];
+  // a step's first parameter is its batch (`training_step(self, batch, batch_idx)`, `train_step(self, data)`)
+  const batchParam = kind === 'training-step' ? firstInput(method) : undefined;
+  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}) });
   if (!found) return undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
@@ -120,7 +124,9 @@ export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, mod
   if (bases.some((b) => REGULARIZER_BASE.test(b))) return regularizerClass(c, uses);
   const out: LossDef[] = [];
   const skip = new Set<Node>();
-  if (bases.some((b) => LOSS_CLASS_BASE.test(b))) {
+  // a plain class whose instances are called like a loss (`loss=MotionLoss(weight=0.05)` with `__call__(self, y_true, y_pred)`)
+  const callable = bases.every((b) => b === 'object') && methods.some((m) => methodName(m) === '__call__');
+  if (callable || bases.some((b) => LOSS_CLASS_BASE.test(b))) {
     const m = moduleLoss(cls);
     if (m) {
       m.defNode = defNode;

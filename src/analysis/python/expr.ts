@@ -282,8 +282,11 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const object = isSelf ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
       return make<'attr'>(node, { kind: 'attr', object, name: attr.text });
     }
-    case 'call':
+    case 'call': {
+      const forward = scope.forwardCalls?.get(node.id);
+      if (forward !== undefined) return make<'name'>(node, { kind: 'name', name: forward, ref: scope.refs.get(forward) ?? 'yPred' });
       return convertCall(node, scope);
+    }
     case 'binary_operator':
       return convertBinary(node, node.childForFieldName('operator')?.type ?? '?', node.childForFieldName('left'), node.childForFieldName('right'), scope);
     case 'boolean_operator':

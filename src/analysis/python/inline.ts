@@ -6,8 +6,8 @@
 // prediction and the extra tensors instead of being inlined as an unknown call.
 import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
+import { type FileNames, type Flow, buildsCallable, chainRoot, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, namedChildren, namesRead } from './forward';
 import type { ParamInfo } from './params';
-import { isTrivia } from './trivia';
 
 export interface InlineSpec {
   /** The statements read in order: those before the anchor in each enclosing block, outermost first. */
@@ -16,6 +16,8 @@ export interface InlineSpec {
   lossVar?: string;
   /** Or the expression that is the loss (`self.add_loss(expr)`, `return {'loss': expr}`). */
   valueNode?: Node;
+  /** Calls that run the model inside the statements read (`criterion(model(xb), yb)`): each reads as the prediction `name`. */
+  forwardCalls?: { node: Node; name: string }[];
 }
 
 export interface InlineFound {
@@ -29,36 +31,32 @@ export interface InlineFound {
   anchor: Node;
 }
 
-/** Callees that run the model being trained: its output is the prediction (`out = model(x)`, `logits = self(x)`). */
-const forwardCallee = /^(self|self\.(forward|model|net|network|module|backbone)|model|net|network|[\w.]*[._](model|net)|\w*(model|net))$/;
 /** Names of a batch being unpacked (`x, y = batch`). */
 const batchName = /^(batch|data|sample|samples|inputs_and_targets|train_batch|item|(\w+_)?batch)$/;
 
-const named = (n: Node | null | undefined): Node[] => (n?.namedChildren ?? []).filter((c): c is Node => !!c && !isTrivia(c));
+const named = namedChildren;
 const identifiersIn = (pattern: Node): Node[] => (pattern.type === 'identifier' ? [pattern] : named(pattern).flatMap(identifiersIn));
+/** `_`, `__`: a name that discards what it is given. */
+const discarded = (n: Node): boolean => /^_+$/.test(n.text);
 
-/** The identifiers a forward pass binds (`out = model(x)`, `recon, mu, logvar = self(x)`), else undefined. */
-function forwardPass(stmt: Node): Node[] | undefined {
-  const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-  if (a?.type !== 'assignment') return undefined;
-  const right = a.childForFieldName('right');
-  const fn = right?.type === 'call' ? right.childForFieldName('function') : undefined;
-  if (!fn || !forwardCallee.test(fn.text.replace(/\s+/g, ''))) return undefined;
-  const left = a.childForFieldName('left');
-  return left ? identifiersIn(left) : undefined;
-}
-
-/** `x, y = batch` / `inputs, labels = data` / `xb, yb = next(it)`: the unpacked identifiers. */
-function batchUnpack(stmt: Node): Node[] | undefined {
+function assignmentOf(stmt: Node): { left: Node; right: Node } | undefined {
   const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
   const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
   const right = a?.childForFieldName('right');
-  if (!left || !right || left.type === 'identifier') return undefined;
-  const fromBatch = right.type === 'identifier' ? batchName.test(right.text) : right.type === 'call' && /^next\b/.test(right.text);
-  if (!fromBatch) return undefined;
-  return identifiersIn(left);
+  return left && right ? { left, right } : undefined;
 }
 
+/** `x, y = batch` / `inputs, labels = data` / `xb, yb = next(it)` / `x = batch["image"]`: the identifiers bound. */
+function batchUnpack(stmt: Node, batch: ReadonlySet<string>): Node[] | undefined {
+  const a = assignmentOf(stmt);
+  if (!a) return undefined;
+  if (a.left.type !== 'identifier') {
+    const fromName = a.right.type === 'identifier' ? batchName.test(a.right.text) || batch.has(a.right.text) : a.right.type === 'call' && /^next\b/.test(a.right.text);
+    if (fromName || fromBatch(a.right, batch)) return identifiersIn(a.left);
+    return undefined;
+  }
+  return fromBatch(a.right, batch) ? [a.left] : undefined;
+}
 /** The statements before `stmt` in each block between `container` and it, outermost first; the loop headers passed. */
 function pathTo(stmt: Node, container: Node): { statements: Node[]; loops: Node[] } {
   const levels: Node[][] = [];
@@ -97,50 +95,150 @@ export function modulePreamble(top: Node): Node[] {
   return out;
 }
 
-/** The target among unpacked names: one named like a target, else the last of an `x, y` pair. */
-function pickTarget(unpacked: Node[][]): Node | undefined {
-  const all = unpacked.flat();
-  return all.find((n) => isTargetName(n.text)) ?? unpacked.find((ids) => ids.length >= 2)?.at(-1);
+/** The target among unpacked names: one named like a target, else the last of an `x, y` pair (not `_`, not fed to the model). */
+function pickTarget(unpacked: Node[][], fedToModel: ReadonlySet<string>): Node | undefined {
+  const all = unpacked.flat().filter((n) => !discarded(n));
+  const last = unpacked.map((ids) => ids.filter((n) => !discarded(n))).find((ids) => ids.length >= 2)?.at(-1);
+  return all.find((n) => isTargetName(n.text)) ?? (last && !fedToModel.has(last.text) ? last : undefined);
 }
 
-const param = (node: Node): ParamInfo => ({ name: node.text, node, variadic: false });
+/** The batch's names a loop binds (`for x, y in loader`, `for batch in loader`); none for `for epoch in range(n)`. */
+function loopBatchNames(loop: Node): Node[] {
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  if (!left || (right?.type === 'call' && right.childForFieldName('function')?.text === 'range')) return [];
+  return identifiersIn(left).filter((n) => !discarded(n));
+}
 
-/**
- * An inline loss reaching `anchor` (a statement inside `container`): the forward pass gives the prediction and extra
- * tensors, an unpacked batch or loop variable the target. Undefined when no prediction can be told.
- */
-export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: string; valueNode?: Node }, fallbackPred?: Node, preamble: Node[] = []): InlineFound | undefined {
-  const path = pathTo(anchor, container);
-  const statements = [...preamble, ...path.statements];
-  const loops = path.loops;
-  const forward: Node[] = [];
-  const unpacked: Node[][] = [];
-  const kept: Node[] = [];
-  for (const s of statements.flatMap(openBlocks)) {
-    const bound = forwardPass(s);
-    if (bound) {
-      forward.splice(0, forward.length, ...bound);
+const param = (node: Node, name = node.text): ParamInfo => ({ name, node, variadic: false });
+
+/** What walking the statements to the anchor found: the model's outputs, the batch's names, the statements kept. */
+interface Walk {
+  /** Each forward pass's bound names, in order (`z_mean, z_log_var, z = self.encoder(x)`, then `recon = self.decoder(z)`). */
+  outputs: Node[][];
+  /** Model calls inside kept statements (`F.cross_entropy(model(xb), yb)`): each read as the prediction. */
+  nested: Node[];
+  unpacked: Node[][];
+  kept: Node[];
+  /** Batch names the model was given. */
+  fed: Set<string>;
+}
+
+function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames): Walk {
+  const w: Walk = { outputs: [], nested: [], unpacked, kept: [], fed: new Set() };
+  const outputs = new Set<string>();
+  const locals = new Set<string>();
+  const flow = (): Flow => {
+    const target = pickTarget(w.unpacked, w.fed)?.text;
+    return { batch, outputs, locals, ...(target !== undefined ? { target } : {}) };
+  };
+  for (const s of statements) {
+    const a = assignmentOf(s);
+    const call = a && !preamble.has(s) ? modelCallOf(a.right, flow(), names) : undefined;
+    if (a && call) {
+      const bound = identifiersIn(a.left);
+      for (const n of namesRead(call.childForFieldName('arguments') ?? call)) if (batch.has(n)) w.fed.add(n);
+      w.outputs.push(bound);
+      for (const b of bound) outputs.add(b.text);
       continue; // left out: its names stay the prediction and the extra tensors
     }
-    const batch = batchUnpack(s);
-    if (batch) unpacked.push(batch); // left out too: its names stay the input and the target
-    else kept.push(s);
+    const unpackedHere = preamble.has(s) ? undefined : batchUnpack(s, batch);
+    if (unpackedHere) {
+      w.unpacked.push(unpackedHere); // left out too: its names stay the input and the target
+      for (const n of unpackedHere) batch.add(n.text);
+      continue;
+    }
+    w.kept.push(s);
+    if (!preamble.has(s)) {
+      for (const c of modelCallsIn(s, flow(), names)) {
+        w.nested.push(c);
+        for (const n of namesRead(c.childForFieldName('arguments') ?? c)) if (batch.has(n)) w.fed.add(n);
+      }
+    }
+    if (a) for (const id of identifiersIn(a.left)) if (!(preamble.has(s) && buildsCallable(a.right))) locals.add(id.text);
   }
-  for (const loop of loops) {
-    const left = loop.childForFieldName('left');
-    if (left && left.type !== 'identifier') unpacked.push(identifiersIn(left));
+  // `model = nn.Sequential(…)` above the loop builds the model the trainer replaces: read no further than its name
+  const models = new Set(w.nested.map((c) => chainRoot(c.childForFieldName('function') ?? c)?.text));
+  w.kept = w.kept.filter((s) => !preamble.has(s) || !identifiersIn(assignmentOf(s)?.left ?? s).some((id) => models.has(id.text)));
+  return w;
+}
+
+/** The batch names the kept statements (and the handed-over value) read outside the model's calls: a target. */
+function batchReadOutsideModel(w: Walk, batch: ReadonlySet<string>, valueNode: Node | undefined): string | undefined {
+  const inside = new Set(w.nested.map((c) => c.id));
+  const visit = (n: Node): string | undefined => {
+    if (inside.has(n.id)) return undefined;
+    if (n.type === 'identifier') return batch.has(n.text) && isRead(n) ? n.text : undefined;
+    for (const c of named(n)) {
+      const found = visit(c);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const s of [...w.kept, ...(valueNode ? [valueNode] : [])]) {
+    const a = assignmentOf(s);
+    const found = visit(a ? a.right : s);
+    if (found) return found;
   }
-  const pred = forward[0] ?? fallbackPred;
+  return undefined;
+}
+
+/** An identifier in a position that reads it (not an attribute's name, a keyword's name, an assignment's target). */
+function isRead(id: Node): boolean {
+  const p = id.parent;
+  if (!p) return true;
+  if (p.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id) return false;
+  if (p.type === 'keyword_argument' && p.childForFieldName('name')?.id === id.id) return false;
+  return true;
+}
+
+export interface InlineOptions {
+  /** Statements of the module above a script's loop (`criterion = nn.MSELoss()`). */
+  preamble?: Node[];
+  /** The step's batch parameter (`training_step(self, batch, …)`, `train_step(self, data)`). */
+  batchParam?: Node;
+}
+
+/**
+ * An inline loss reaching `anchor` (a statement inside `container`), read by data flow: the batch comes from the
+ * loop variables, a step's batch parameter and what unpacks them; the model is what takes the batch (forward.ts),
+ * its outputs are the prediction (the last forward pass's first name) and extra tensors; the target is the batch
+ * name that is not the model's input, or the input itself when the loss compares the output with it (an
+ * autoencoder). Undefined when no prediction can be told.
+ */
+export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: string; valueNode?: Node }, fallbackPred?: Node, options: InlineOptions = {}): InlineFound | undefined {
+  const path = pathTo(anchor, container);
+  const preamble = options.preamble ?? [];
+  const statements = [...preamble, ...path.statements].flatMap(openBlocks);
+  const batch = new Set<string>();
+  const unpacked: Node[][] = [];
+  if (options.batchParam) batch.add(options.batchParam.text);
+  for (const loop of [...path.loops].reverse()) {
+    const ids = loopBatchNames(loop);
+    for (const id of ids) batch.add(id.text);
+    if (ids.length >= 2) unpacked.push(ids);
+  }
+  const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor));
+  const last = w.outputs.at(-1);
+  const nestedPred = !last ? w.nested[0] : undefined;
+  const pred = last?.[0] ?? nestedPred ?? fallbackPred;
   if (!pred) return undefined;
-  const target = pickTarget(unpacked);
-  const lossNode = value.lossVar ? lastAssignmentOf(kept, value.lossVar) : undefined;
-  const params = [param(pred), ...forward.slice(1).map(param)];
-  if (target && target.text !== pred.text) params.push(param(target));
+  const predName = nestedPred ? nestedPred.text.replace(/\s+/g, '') : pred.text;
+  const keptText = [...w.kept, ...(value.valueNode ? [value.valueNode] : [])].map((s) => s.text).join('\n');
+  const readByLoss = (n: Node): boolean => new RegExp(`(^|[^\\p{L}\\p{N}_.])${n.text}(?![\\p{L}\\p{N}_])`, 'u').test(keptText);
+  const extras = [...w.outputs.slice(0, -1).flat(), ...(last?.slice(1) ?? [])].filter((n) => n.text !== predName && !discarded(n) && readByLoss(n));
+  const targetNode = pickTarget(w.unpacked, w.fed);
+  const targetName = targetNode?.text ?? batchReadOutsideModel(w, batch, value.valueNode);
+  const lossNode = value.lossVar ? lastAssignmentOf(w.kept, value.lossVar) : undefined;
+  const params = [param(pred, predName), ...extras.map((n) => param(n))];
+  if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? pred, targetName));
+  const spec: InlineSpec = { statements: w.kept, ...value };
+  if (nestedPred) spec.forwardCalls = w.nested.map((node) => ({ node, name: predName }));
   return {
-    spec: { statements: kept, ...value },
+    spec,
     params,
-    yPred: pred.text,
-    yTrue: target?.text ?? '',
+    yPred: predName,
+    yTrue: targetName ?? '',
     nameNode: lossNode ?? anchor,
     anchor,
   };

@@ -37,6 +37,7 @@ const shapeKinds: ReadonlySet<LossModel['kind']> = new Set(['inline', 'training-
 function readInline(def: LossDef, scope: Scope): Returned | undefined {
   const spec = def.inline;
   if (!spec) return undefined;
+  if (spec.forwardCalls) scope.forwardCalls = new Map(spec.forwardCalls.map((f) => [f.node.id, f.name]));
   readBlock(spec.statements, scope);
   if (spec.valueNode) return { value: convertExpr(spec.valueNode, scope), node: spec.valueNode };
   const value = spec.lossVar ? scope.locals.get(spec.lossVar) : undefined;
@@ -80,6 +81,13 @@ function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framew
   return torch && !keras ? 'pytorch' : keras && !torch ? 'keras' : fileFramework;
 }
 
+/** A value that is one call of a loss written elsewhere: an unknown bare function, or a loss function of the file. */
+function delegatesToLoss(value: Expr, scope: Scope, knownLosses: ReadonlySet<string>): boolean {
+  if (value.kind === 'call' && !value.callee.includes('.')) return true;
+  const helper = scope.inlined?.get(value);
+  return helper !== undefined && knownLosses.has(helper);
+}
+
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
   const roles = def.roles ?? pickRoles(positional.map((p) => p.name), file.framework);
@@ -115,6 +123,10 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // `forward(self, inputs, targets)` of a model, or `collate(inputs, labels)`, reads like a loss by its parameter
   // names; unless the name says loss, or the parameters are Keras's own (y_true, y_pred: Keras reduces what the
   // function returns), only computing a loss value (a framework loss, a mean or sum) makes it one.
+  // `loss = my_loss(model(x), y)` before `.backward()`: the loop hands its batch to a loss written elsewhere (another is that loss's use (usages.ts), not a loss of the loop's own
+  // cell, another module) or in this file (followed into its body), which is that loss's use (usages.ts), not a loss
+  // of the loop's own
+  if (def.inline && !def.inline.valueNode && delegatesToLoss(returned.value, scope, file.knownLosses)) return undefined;
   const kerasPair = /^y_?true$/i.test(roles.yTrue) && /^y_?pred$/i.test(roles.yPred);
   if (!kerasPair && !shapeKinds.has(def.kind) && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
 

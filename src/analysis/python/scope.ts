@@ -29,6 +29,11 @@ export interface Scope {
   weakLabels?: WeakSet<Expr>;
   /** Helpers being followed (recursion guard), outermost first. */
   inlining?: readonly string[];
+  /**
+   * Calls that run the model inside an inline loss (`F.cross_entropy(model(xb), yb)`), by node id: each reads as
+   * the prediction's name (inline.ts), as an assigned forward pass (`out = model(xb)`) would.
+   */
+  forwardCalls?: ReadonlyMap<number, string>;
   /** Inside a loop body: lists appended to (`outs.append(x)`), by name → the appended value. */
   appends?: Map<string, Expr>;
 }

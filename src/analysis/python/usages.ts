@@ -5,6 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import type { LossModel, LossUsage, SourceRange, StaticValue } from '../ir';
 import { callNames } from '../parsing/callNames';
 import { rangeOf } from '../parsing/range';
+import { some } from '../terms/expr';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
 import { literalOf, staticItemsOf } from './params';
@@ -109,7 +110,9 @@ export function collectUsages(
   const byName = new Map(models.map((m) => [m.name, m]));
   const vars = new Map<string, Target>();
   const lineStarts = lineStartsOf(source);
-  const insideLoss = (row: number): boolean => models.some((m) => row >= m.range.startLine && row <= m.range.endLine);
+  const helperRows = rowsOfHelpers(models);
+  // a helper a loss reads (`p = F.softmax(logits)` in an entropy helper) is the loss's, not the model's last layer
+  const insideLoss = (row: number): boolean => helperRows.has(row) || models.some((m) => row >= m.range.startLine && row <= m.range.endLine);
 
   /** The loss a value node stands for: a loss name, a variable holding one, a factory/partial/module product. */
   const targetOf = (value: Node | undefined): Target | undefined => {
@@ -240,6 +243,18 @@ export function collectUsages(
   const compiled = models.filter((m) => m.usages.some((u) => u.kind === 'compile'));
   for (const range of fits) for (const m of compiled) m.usages.push({ kind: 'fit', range });
   return outputActivation ? { outputActivation } : {};
+}
+
+/** The lines outside each loss's own text that its body was read from (the bodies of the helpers it calls). */
+function rowsOfHelpers(models: readonly LossModel[]): Set<number> {
+  const rows = new Set<number>();
+  for (const m of models) {
+    some(m.body, (e) => {
+      if (e.range.endLine < m.range.startLine || e.range.startLine > m.range.endLine) for (let r = e.range.startLine; r <= e.range.endLine; r++) rows.add(r);
+      return false;
+    });
+  }
+  return rows;
 }
 
 /** The output activation a layer call names (`Dense(…, activation='softmax')`, `nn.Softmax()`, `torch.sigmoid(…)`). */

@@ -27,7 +27,7 @@ const statementsOf = (node: Node | null | undefined): Node[] => {
 
 function declaration(stmt: Node, scope: ScriptScope): void {
   for (const d of stmt.namedChildren) {
-    if (d?.type !== 'variable_declarator') continue;
+    if (d?.type !== 'variable_declarator' || scope.skipped?.has(d.id)) continue;
     const name = d.childForFieldName('name');
     const value = d.childForFieldName('value');
     if (name?.type === 'identifier' && value) setLocal(scope, name.text, convertScript(value, scope));

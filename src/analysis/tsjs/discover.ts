@@ -4,6 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossKind } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
+import { minimizeLosses } from './inline';
 import { type ScriptParam, readScriptParams, scriptLiteral } from './params';
 
 export interface ScriptLossDef {
@@ -21,6 +22,12 @@ export interface ScriptLossDef {
   className?: string;
   /** The class's numeric fields and constructor defaults, as `this.x` (`lam = 0.1;`, `constructor(lam = 0.5) { this.lam = lam }`). */
   classFields?: ScriptParam[];
+  /** Target and prediction when the shape says them (a loss inline in `minimize`), instead of the name tables. */
+  roles?: { yTrue: string; yPred: string };
+  /** Declarations the body reader leaves out (`const pred = model.predict(xs)`: its name stays the prediction). */
+  skipped?: Node[];
+  /** Model calls inside the body (`tf.losses.meanSquaredError(ys, model.predict(xs))`), each read as the prediction `name`. */
+  forwardCalls?: { node: Node; name: string }[];
 }
 
 const LOSS_NAME = /loss|criterion|objective|penalty|cost/i;
@@ -136,8 +143,13 @@ function classLosses(cls: Node): ScriptLossDef[] {
   return out;
 }
 
-/** The losses one top-level statement defines (a declaration can declare several). */
+/** The losses one top-level statement defines (a declaration can declare several), or the losses inline in its `minimize` calls. */
 export function discoverScriptStatement(top: Node): ScriptLossDef[] {
+  const own = definedLosses(top);
+  return own.length > 0 ? own : minimizeLosses(top);
+}
+
+function definedLosses(top: Node): ScriptLossDef[] {
   const stmt = top.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
   if (stmt.type === 'class_declaration') return classLosses(stmt);
   if (stmt.type === 'function_declaration') {

@@ -112,8 +112,11 @@ export function convertScript(node: Node, scope: ScriptScope): Expr {
       if (!obj || !prop) return unsupported(node, 'member');
       return make<'attr'>(node, { kind: 'attr', object: convertScript(obj, scope), name: prop.text });
     }
-    case 'call_expression':
+    case 'call_expression': {
+      const forward = scope.forwardCalls?.get(node.id);
+      if (forward !== undefined) return make<'name'>(node, { kind: 'name', name: forward, ref: scope.refs.get(forward) ?? 'yPred' });
       return convertCall(node, scope);
+    }
     case 'binary_expression': {
       const op = binaryOps[node.childForFieldName('operator')?.type ?? ''];
       const left = node.childForFieldName('left');

@@ -13,6 +13,8 @@ import { type ScriptFileContext, buildScriptModel } from './model';
 import { collectScriptUsages } from './usages';
 
 const statementTypes: ReadonlySet<string> = new Set(['function_declaration', 'export_statement', 'lexical_declaration', 'variable_declaration', 'class_declaration']);
+/** Top-level statements that may hold a training loop calling `optimizer.minimize(() => …)`. */
+const loopTypes: ReadonlySet<string> = new Set(['for_statement', 'for_in_statement', 'while_statement', 'expression_statement']);
 /** `const LAM = 0.1;` on one line at the top level: a global λ. */
 const globalNumber = /^(?:export[ \t]+)?(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*;?[ \t]*(?:\/\/.*)?$/;
 /** `function name(params` and `const name = (params` / `= function (params`, at any depth (params may span lines). */
@@ -55,8 +57,9 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   const texts = new Map<Node, string>();
   const constants = new Map<string, ModuleConstant>();
   for (const n of tops) {
-    if (!statementTypes.has(n.type)) continue;
+    if (!statementTypes.has(n.type) && !loopTypes.has(n.type)) continue;
     const text = n.text;
+    if (!statementTypes.has(n.type) && !text.includes('.minimize(')) continue; // a script's loop matters for its minimize
     texts.set(n, text);
     const m = globalNumber.exec(text);
     if (!m) continue;

@@ -31,13 +31,15 @@ function toParam(p: ScriptParam, role: LossParam['role']): LossParam {
 }
 
 export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): LossModel | undefined {
-  const roles = pickRoles(def.params.filter((p) => !p.variadic).map((p) => p.name), file.framework);
+  const roles = def.roles ?? pickRoles(def.params.filter((p) => !p.variadic).map((p) => p.name), file.framework);
   const body = def.fn.childForFieldName('body');
   if (!roles || !body) return undefined;
   const refs = new Map<string, NameRef>();
   for (const p of def.outerParams) refs.set(p.name, 'captured');
   for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
   const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap() };
+  if (def.skipped) scope.skipped = new Set(def.skipped.map((n) => n.id));
+  if (def.forwardCalls) scope.forwardCalls = new Map(def.forwardCalls.map((f) => [f.node.id, f.name]));
   if (def.outerStatements.length) readStatements(def.outerStatements, scope);
   const returned = readScriptBody(body, scope);
   if (!returned) return undefined;

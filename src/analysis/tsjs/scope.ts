@@ -7,6 +7,10 @@ export interface ScriptScope {
   refs: ReadonlyMap<string, NameRef>;
   imports: ScriptImports;
   labels: WeakMap<Expr, string>;
+  /** Declarators left out of the body (`const pred = model.predict(xs)` in a `minimize` arrow), by node id. */
+  skipped?: ReadonlySet<number>;
+  /** Model calls read as the prediction's name (inline.ts), by node id. */
+  forwardCalls?: ReadonlyMap<number, string>;
 }
 
 export function forkScriptScope(scope: ScriptScope): ScriptScope {

@@ -1,0 +1,166 @@
+// Which calls of a training loop run the model, told by data flow rather than by the model's name: the model is
+// whatever callable takes the batch (`out = classifier(images)`, `z_mean, z_log_var, z = self.encoder(data)`) or
+// what a forward output goes on through (`recon = self.decoder(z)`), however its variable is called. Calls that are
+// not the model, by a table of what they are instead:
+//   an op of an imported module   `F.cross_entropy(out, y)`, `torch.sigmoid(out)`
+//   a helper of the file/class    `prediction_entropy(out)`, `self.kl(mu, logvar)`
+//   a loss or criterion           `criterion(out, y)`, `self.loss_fn(x_hat, x)`
+//   a method of a local tensor    `x.view(-1, 784)`, `out.squeeze(1)`
+//   a call that reads the target  `ce(out, labels)`
+import type { Node } from 'web-tree-sitter';
+import { isTrivia } from './trivia';
+
+/** Callees that run the model whatever they read (`out = model(x)`, `logits = self(x)`). */
+const modelNamed = /^(self|self\.(forward|model|net|network|module|backbone)|model|net|network|[\w.]*[._](model|net)|\w*(model|net))$/;
+/** A callee named like a loss or a criterion is not the model, whatever it reads. */
+const lossNamed = /loss|criterion|crit$|objective|cost|penalty|regulari[sz]/i;
+
+export const namedChildren = (n: Node | null | undefined): Node[] => (n?.namedChildren ?? []).filter((c): c is Node => !!c && !isTrivia(c));
+
+/** What the file says about names a callee may start with: imported modules and functions of the file or class. */
+export interface FileNames {
+  /** Names bound by imports (`torch`, `F`, `tf`, `np`). */
+  imports: ReadonlySet<string>;
+  /** Top-level functions of the file and methods of the enclosing class (`self.` + name): helpers. */
+  helpers: ReadonlySet<string>;
+}
+
+const fileNamesCache = new WeakMap<Node, FileNames>();
+
+/** The import aliases and helpers seen from `at` (cached per tree root; the class's methods added per call). */
+export function fileNamesAt(at: Node): FileNames {
+  let root: Node = at;
+  while (root.parent) root = root.parent;
+  let base = fileNamesCache.get(root);
+  if (!base) {
+    const imports = new Set<string>();
+    const helpers = new Set<string>();
+    for (const top of namedChildren(root)) {
+      const stmt = top.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+      if (stmt?.type === 'function_definition') helpers.add(stmt.childForFieldName('name')?.text ?? '');
+      if (stmt?.type === 'import_statement' || stmt?.type === 'import_from_statement') {
+        for (const n of stmt.descendantsOfType(['dotted_name', 'identifier'])) {
+          const alias = n?.parent?.type === 'aliased_import' ? n.parent.childForFieldName('alias') : undefined;
+          if (n && n.parent?.id === stmt.id) imports.add(n.text.split('.')[0] ?? '');
+          if (alias) imports.add(alias.text);
+        }
+      }
+    }
+    base = { imports, helpers };
+    fileNamesCache.set(root, base);
+  }
+  let cls: Node | null = at;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  if (!cls) return base;
+  const methods = namedChildren(cls.childForFieldName('body'))
+    .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
+    .filter((s): s is Node => s?.type === 'function_definition')
+    .map((s) => `self.${s.childForFieldName('name')?.text ?? ''}`);
+  return { imports: base.imports, helpers: new Set([...base.helpers, ...methods]) };
+}
+
+/** The identifier a chain of attributes, subscripts and calls starts from (`x` of `x[0].to(dev)`), else undefined. */
+export function chainRoot(node: Node): Node | undefined {
+  let cur: Node | null = node;
+  while (cur) {
+    if (cur.type === 'identifier') return cur;
+    if (cur.type === 'attribute') cur = cur.childForFieldName('object');
+    else if (cur.type === 'subscript') cur = cur.childForFieldName('value');
+    else if (cur.type === 'call') cur = cur.childForFieldName('function');
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** The names an expression reads (not attribute names, not keyword names), outermost first. */
+export function namesRead(node: Node): string[] {
+  const out: string[] = [];
+  for (const id of node.type === 'identifier' ? [node] : node.descendantsOfType('identifier')) {
+    const parent = id?.parent;
+    if (!id || !parent) continue;
+    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id) continue;
+    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) continue;
+    out.push(id.text);
+  }
+  return out;
+}
+
+/** What the loop knows so far: names holding the batch, names holding the model's outputs, the target. */
+export interface Flow {
+  batch: ReadonlySet<string>;
+  outputs: ReadonlySet<string>;
+  target?: string;
+  /** Names assigned by statements read so far (a call on them is a tensor's method, not the model). */
+  locals: ReadonlySet<string>;
+}
+
+/**
+ * Whether `call` runs the model: not an op, helper, loss or tensor method (the table above), and it reads the batch
+ * (not its target) with no model output, or only model outputs through `self.<layer>`, or its name says model.
+ */
+export function isModelCall(call: Node, flow: Flow, names: FileNames): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return false;
+  const callee = fn.text.replace(/\s+/g, '');
+  const head = callee.split('.')[0] ?? '';
+  if (names.imports.has(head) || names.helpers.has(callee) || lossNamed.test(callee.slice(callee.lastIndexOf('.') + 1))) return false;
+  if (head !== 'self' && (flow.batch.has(head) || flow.outputs.has(head) || flow.locals.has(head)) && !modelNamed.test(callee)) return false;
+  const args = call.childForFieldName('arguments');
+  const read = args ? namesRead(args) : [];
+  if (flow.target !== undefined && read.includes(flow.target)) return false;
+  const readsBatch = read.some((n) => flow.batch.has(n));
+  const readsOutputs = read.some((n) => flow.outputs.has(n)) || nestedModelCall(args, flow, names);
+  if (modelNamed.test(callee)) return true;
+  if (readsBatch) return !readsOutputs;
+  return readsOutputs && head === 'self' && read.every((n) => flow.outputs.has(n));
+}
+
+function nestedModelCall(args: Node | null, flow: Flow, names: FileNames): boolean {
+  return !!args && args.descendantsOfType('call').some((c) => !!c && isModelCall(c, flow, names));
+}
+
+/** The outermost calls under `stmt` that run the model (`model(xb.cuda())` inside `F.cross_entropy(…)`). */
+export function modelCallsIn(stmt: Node, flow: Flow, names: FileNames): Node[] {
+  const out: Node[] = [];
+  const visit = (n: Node): void => {
+    if (n.type === 'call' && isModelCall(n, flow, names)) {
+      out.push(n);
+      return;
+    }
+    if (n.type === 'lambda' || n.type === 'function_definition') return;
+    for (const c of namedChildren(n)) visit(c);
+  };
+  visit(stmt);
+  return out;
+}
+
+/** The call an assignment's right side runs the model with (`model(x)`, `model(x)[0]`); a computation on it is not. */
+export function modelCallOf(right: Node, flow: Flow, names: FileNames): Node | undefined {
+  const call = right.type === 'subscript' ? right.childForFieldName('value') : right;
+  return call?.type === 'call' && isModelCall(call, flow, names) ? call : undefined;
+}
+
+/** A right side that builds a callable (`Net()`, `nn.Sequential(…).to(dev)`, `models.resnet18()`), not a tensor. */
+const constructorCallee = /(^|\.)[A-Z]\w*$|(^|\.)models?\.\w+$|create_model$|from_pretrained$|load_model$/;
+export function buildsCallable(right: Node): boolean {
+  for (let cur: Node | null = right; cur; ) {
+    if (cur.type === 'call') {
+      const fn = cur.childForFieldName('function');
+      if (fn && constructorCallee.test(fn.text.replace(/\s+/g, ''))) return true;
+      cur = fn;
+    } else if (cur.type === 'attribute') cur = cur.childForFieldName('object');
+    else return false;
+  }
+  return false;
+}
+
+/** Whether an expression only reshapes, indexes or moves batch names (`batch['image']`, `x.view(-1, 784)`, `a.cuda(), b.cuda()`). */
+export function fromBatch(right: Node, batch: ReadonlySet<string>): boolean {
+  if (right.type === 'expression_list' || right.type === 'tuple') {
+    const items = namedChildren(right);
+    return items.length > 0 && items.every((i) => fromBatch(i, batch));
+  }
+  if (!['identifier', 'attribute', 'subscript', 'call'].includes(right.type)) return false;
+  const root = chainRoot(right);
+  return !!root && batch.has(root.text);
+}

@@ -1,0 +1,86 @@
+// A TF.js loss written where training happens: `optimizer.minimize(() => { const pred = model.predict(xs); …;
+// return loss; })`. The arrow is the loss; the model is the call that predicts (`model.predict(xs)`,
+// `model.apply(xs)`, a function of the data, `f(xs)`), its result the prediction, written in a declaration or inside
+// the loss call (`tf.losses.meanSquaredError(ys, model.predict(xs))`); the target is the data name the arrow reads
+// that is named like one (`ys`, `labels`).
+import type { Node } from 'web-tree-sitter';
+import { isTargetName } from '../terms/roles';
+import type { ScriptLossDef } from './discover';
+import { readScriptImports } from './imports';
+import type { ScriptParam } from './params';
+
+/** Methods that run a TF.js model on its input. */
+const predicts: ReadonlySet<string> = new Set(['predict', 'apply', 'call', 'execute', 'predictOnBatch']);
+/** Callees that are the model by name (`model(xs)`, `net(xs)`). */
+const modelNamed = /^(model|net|network|\w*(Model|Net))$/;
+const functionLike: ReadonlySet<string> = new Set(['arrow_function', 'function_expression', 'function']);
+
+const named = (n: Node | null | undefined): Node[] => (n?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
+
+/** The names the arrow declares (its locals): a call on them is a tensor's method, not the model. */
+function declaredIn(body: Node): Set<string> {
+  const out = new Set<string>();
+  for (const d of body.descendantsOfType('variable_declarator')) {
+    const name = d?.childForFieldName('name');
+    if (name?.type === 'identifier') out.add(name.text);
+  }
+  return out;
+}
+
+/** Whether `call` runs the model: a predict-like method of a name that is not an op namespace or a local, or a model-named callee. */
+function isModelCall(call: Node, locals: ReadonlySet<string>, imports: ReadonlySet<string>): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return modelNamed.test(fn.text) && !locals.has(fn.text);
+  if (fn?.type !== 'member_expression') return false;
+  const object = fn.childForFieldName('object');
+  const head = object?.text.split('.')[0] ?? '';
+  return predicts.has(fn.childForFieldName('property')?.text ?? '') && !imports.has(head) && !locals.has(head);
+}
+
+/** Free names the arrow reads that are named like a target (`ys`, `labels`), first one first. */
+function targetIn(body: Node, locals: ReadonlySet<string>): Node | undefined {
+  return body.descendantsOfType('identifier').find((id): id is Node => !!id && !locals.has(id.text) && isTargetName(id.text) && id.parent?.type !== 'variable_declarator');
+}
+
+const param = (node: Node, name = node.text): ScriptParam => ({ name, node, variadic: false });
+
+function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>): ScriptLossDef | undefined {
+  const body = arrow.childForFieldName('body');
+  const nameNode = call.childForFieldName('function')?.childForFieldName('property');
+  if (!body || !nameNode) return undefined;
+  const locals = declaredIn(body);
+  const models = body.descendantsOfType('call_expression').filter((c): c is Node => !!c && isModelCall(c, locals, imports));
+  const first = models[0];
+  if (!first) return undefined;
+  // `const pred = model.predict(xs)`: the declared name is the prediction and the declaration is left out
+  const declarator = first.parent?.type === 'variable_declarator' ? first.parent : undefined;
+  const predNode = declarator?.childForFieldName('name') ?? first;
+  const predName = declarator ? predNode.text : first.text.replace(/\s+/g, '');
+  const target = targetIn(body, locals);
+  const params = [param(predNode, predName), ...(target ? [param(target)] : [])];
+  let stmt: Node = call;
+  while (stmt.parent && stmt.parent.type !== 'statement_block' && stmt.parent.type !== 'program') stmt = stmt.parent;
+  return {
+    kind: 'inline', name: nameNode.text, nameNode, defNode: stmt, fn: arrow, params, outerParams: [], outerStatements: [], bindNames: [],
+    roles: { yTrue: target?.text ?? '', yPred: predName },
+    ...(declarator ? { skipped: [declarator] } : { forwardCalls: models.map((node) => ({ node, name: predName })) }),
+  };
+}
+
+/** Every `X.minimize(() => …)` under a top-level statement whose arrow returns a loss. */
+export function minimizeLosses(top: Node): ScriptLossDef[] {
+  if (!top.text.includes('.minimize(')) return [];
+  let root = top;
+  while (root.parent) root = root.parent;
+  const imports = new Set(['tf', ...readScriptImports(root).keys()]);
+  const out: ScriptLossDef[] = [];
+  for (const call of top.descendantsOfType('call_expression')) {
+    const fn = call?.childForFieldName('function');
+    if (!call || fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'minimize') continue;
+    const arrow = named(call.childForFieldName('arguments'))[0];
+    if (!arrow || !functionLike.has(arrow.type) || named(arrow.childForFieldName('parameters')).length > 0) continue;
+    const def = minimizeLoss(call, arrow, imports);
+    if (def) out.push(def);
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+// TF.js losses written where training happens (issue 9 §1): the arrow given to `optimizer.minimize(() => …)` is the
+// loss; what the model predicts is the prediction, the data named like a target the target. Shapes seen in public
+// TF.js training loops, written in our own words.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { chooseLoss } from '../../../src/analysis/index';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+describe('TF.js: a loss inline in optimizer.minimize', () => {
+  it('reads the arrow as the loss: the declared prediction, the target it is compared with, a module constant λ', () => {
+    const a = analyze(`import * as tf from '@tensorflow/tfjs';
+const CAP = 0.3;
+const opt = tf.train.sgd(0.1);
+export function fitStep(net, xs, labels) {
+  opt.minimize(() => {
+    const out = net.predict(xs);
+    const ce = tf.losses.softmaxCrossEntropy(labels, out);
+    const over = tf.mean(tf.relu(tf.sub(out, 1)));
+    return ce.add(over.mul(CAP));
+  });
+}
+`, 'javascript');
+    const m = model(a, 'minimize');
+    assert.equal(m.kind, 'inline');
+    assert.deepEqual([m.yTrue, m.yPred], ['labels', 'out']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:ce', 'penalty:+:over*CAP']);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok && chosen.model === m);
+  });
+
+  it('reads a model call inside the loss call as the prediction (TypeScript, a loop at module level)', () => {
+    const a = analyze(`import * as tf from '@tensorflow/tfjs';
+for (let i = 0; i < 50; i++) {
+  optimizer.minimize(() => tf.losses.meanSquaredError(ys, regressor.predict(xs)).add(tf.mean(tf.abs(regressor.predict(xs))).mul(0.01)) as tf.Scalar);
+}
+`, 'typescript');
+    const m = model(a, 'minimize');
+    assert.deepEqual([m.yTrue, m.yPred], ['ys', 'regressor.predict(xs)']);
+    assert.deepEqual(m.terms.map((t) => t.role), ['base', 'penalty']);
+    assert.ok(!JSON.stringify(m.body).includes('"method":"predict"'), 'the model call is the prediction, not an unknown method');
+  });
+
+  it('finds no loss in a minimize whose arrow runs no model', () => {
+    const a = analyze(`import * as tf from '@tensorflow/tfjs';
+export function shrink(w) {
+  optimizer.minimize(() => tf.sum(tf.square(w)));
+}
+`, 'javascript');
+    assert.deepEqual(a.models.map((m) => m.name), []);
+  });
+});
