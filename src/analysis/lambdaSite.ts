@@ -60,11 +60,11 @@ const originNames: Record<ParamOrigin, string> = {
 const paramDefault: Finder = (model, text) => {
   const param = model.params.find((p) => p.name === model.lambdaParam);
   if (!param?.defaultRange) return undefined;
+  const origin = param.origin;
+  // Another cell's text: this document's ranges do not reach it (read before slicing this text at that range).
+  if (origin === 'notebook-cell') return { ok: false, reason: `λ (${param.name}) is set in cell ${param.cell ?? '?'} (line ${line(param.defaultRange)}): change it there` };
   const literal = text.slice(param.defaultRange);
   if (parseLiteral(literal) === undefined) return { ok: false, reason: `λ (${param.name}) is set by \`${literal}\` on line ${line(param.defaultRange)}, not a number literal` };
-  const origin = param.origin;
-  // Another cell's text: this document's ranges do not reach it.
-  if (origin === 'notebook-cell') return { ok: false, reason: `λ (${param.name}) is set in cell ${param.cell ?? '?'} (line ${line(param.defaultRange)}): change it there` };
   const assigned = param.name.startsWith('self.') ? (text.lines[param.defaultRange.startLine] ?? '').includes(`${param.name}`) : false;
   // origin 'constructor' covers `self.w = w` (the default of w) and `self.w = 0.25` (the attribute itself)
   const what =
