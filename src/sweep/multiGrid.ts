@@ -29,10 +29,10 @@ const axisCount: Record<MultiPenaltyMode, (settings: GridSettings, axes: number)
   grid2: (s) => Math.max(1, Math.min(s.count, GRID2_AXIS)),
 };
 
-function axisOf(base: number, m: KnobMeasure, settings: GridSettings, mode: MultiPenaltyMode): Axis {
+function axisOf(base: number, m: KnobMeasure, settings: GridSettings, mode: MultiPenaltyMode, fixed?: readonly number[]): Axis {
   const { knob, penalty } = m;
   const grid = sweepGrid(base, penalty, knob.code, settings);
-  const values = mode === 'grid2' ? logGrid(grid.centre, settings) : grid.values;
+  const values = fixed ? [...fixed] : mode === 'grid2' ? logGrid(grid.centre, settings) : grid.values;
   return { id: knob.id, label: knob.label, values, centre: grid.centre, penalty, reason: grid.reason, ...(knob.code !== undefined ? { code: knob.code } : {}) };
 }
 
@@ -70,13 +70,14 @@ const reasons: Record<MultiPenaltyMode, (axes: Axis[]) => string> = {
 /**
  * The grid and runs of a sweep over several knobs. `selected`: the knob ids to sweep (checked by the caller);
  * default all for oneAtATime, the first two for grid2. grid2 with fewer than two knobs sweeps one at a time.
+ * `fixed`: the values of every swept knob (`loss-lab sweep --lambdas LIST`) instead of a grid around |L|/|P|.
  */
-export function multiGrid(base: number, measured: KnobMeasure[], settings: GridSettings, requested: MultiPenaltyMode, selected?: readonly string[]): { grid: SweepGrid; runs: RunSpec[] } {
+export function multiGrid(base: number, measured: KnobMeasure[], settings: GridSettings, requested: MultiPenaltyMode, selected?: readonly string[], fixed?: readonly number[]): { grid: SweepGrid; runs: RunSpec[] } {
   const chosen = selected && selected.length > 0 ? measured.filter((m) => selected.includes(m.knob.id)) : measured;
   const mode: MultiPenaltyMode = requested === 'grid2' && chosen.length >= 2 ? 'grid2' : 'oneAtATime';
   const swept = mode === 'grid2' ? chosen.slice(0, 2) : chosen;
   const axisSettings = { ...settings, count: axisCount[mode](settings, swept.length) };
-  const axes = swept.map((m) => axisOf(base, m, axisSettings, mode));
+  const axes = swept.map((m) => axisOf(base, m, axisSettings, mode, fixed));
   const heldAll = Object.fromEntries(measured.map((m) => [m.knob.id, heldValue(base, m)]));
   const knobs = measured.map((m) => m.knob);
   const byKey = new Map<string, RunSpec>();
