@@ -5,6 +5,7 @@
 // (`ce + 0.3 * p`). The first place in that order that holds a number literal wins: it is the one that sets
 // the λ the loss runs with. Anything else is refused with a reason the user can act on.
 import type { LossModel, ParamOrigin, SourceRange } from './ir';
+import { type PenaltyKnob, penaltyKnobs } from './knobs';
 import { applyEdits } from './fixes/apply';
 import { SourceText } from './fixes/text';
 import type { TextEdit } from './fixes/types';
@@ -59,11 +60,11 @@ const originNames: Record<ParamOrigin, string> = {
 const paramDefault: Finder = (model, text) => {
   const param = model.params.find((p) => p.name === model.lambdaParam);
   if (!param?.defaultRange) return undefined;
+  const origin = param.origin;
+  // Another cell's text: this document's ranges do not reach it (read before slicing this text at that range).
+  if (origin === 'notebook-cell') return { ok: false, reason: `λ (${param.name}) is set in cell ${param.cell ?? '?'} (line ${line(param.defaultRange)}): change it there` };
   const literal = text.slice(param.defaultRange);
   if (parseLiteral(literal) === undefined) return { ok: false, reason: `λ (${param.name}) is set by \`${literal}\` on line ${line(param.defaultRange)}, not a number literal` };
-  const origin = param.origin;
-  // Another cell's text: this document's ranges do not reach it.
-  if (origin === 'notebook-cell') return { ok: false, reason: `λ (${param.name}) is set in cell ${param.cell ?? '?'} (line ${line(param.defaultRange)}): change it there` };
   const assigned = param.name.startsWith('self.') ? (text.lines[param.defaultRange.startLine] ?? '').includes(`${param.name}`) : false;
   // origin 'constructor' covers `self.w = w` (the default of w) and `self.w = 0.25` (the attribute itself)
   const what =
@@ -146,4 +147,56 @@ function site(text: SourceText, start: number, literal: string, where: string): 
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One knob's value to write (Recommendation.lambdas). */
+export interface KnobValue {
+  id: string;
+  label: string;
+  value: number;
+}
+
+type KnobEdits = { ok: true; edits: TextEdit[]; where: string[] } | { ok: false; reason: string };
+
+/** The edits of one knob: its parameter's site (as for the one λ), or its penalty's literal weight. */
+function knobEdit(model: LossModel, knob: PenaltyKnob, source: string, value: number): KnobEdits {
+  if (knob.param) {
+    const found = lambdaEdits({ ...model, lambdaParam: knob.param }, source, value);
+    return found.ok ? { ok: true, edits: found.edits, where: [found.where] } : { ok: false, reason: `${knob.label}: ${found.reason}` };
+  }
+  const term = model.terms.find((t) => t.id === knob.terms[0]);
+  const weight = term?.weight;
+  if (!term || weight?.kind !== 'number') return { ok: false, reason: `the penalty '${term?.label ?? knob.label}' has no λ: add one first (quick fix "Add λ")` };
+  const text = new SourceText(source);
+  const literal = text.slice(weight.range);
+  if (parseLiteral(literal) === undefined) return { ok: false, reason: `the weight of '${term.label}' is \`${literal}\`, not a number literal` };
+  return { ok: true, edits: [{ range: weight.range, newText: formatLambdaLiteral(value, literal) }], where: [`the weight of '${term.label}' (line ${line(weight.range)})`] };
+}
+
+/**
+ * The edits that write every penalty's λ (a sweep over several), as one list: the editor applies them as one
+ * WorkspaceEdit (one undo step), the CLI in one write. A knob whose value is the code's is left as it is; any knob
+ * that cannot be written refuses the whole set, with its reason, so the code never holds half an answer.
+ */
+export function knobEdits(model: LossModel, source: string, values: readonly KnobValue[]): KnobEdits {
+  const knobs = penaltyKnobs(model);
+  const edits: TextEdit[] = [];
+  const where: string[] = [];
+  for (const v of values) {
+    if (!Number.isFinite(v.value)) return { ok: false, reason: `${v.label} = ${v.value} is not a finite number` };
+    const knob = knobs.find((k) => k.id === v.id);
+    if (!knob) return { ok: false, reason: `${v.label} is no longer a penalty λ of ${model.name}` };
+    if (knob.code === v.value) continue;
+    const one = knobEdit(model, knob, source, v.value);
+    if (!one.ok) return one;
+    edits.push(...one.edits);
+    where.push(...one.where);
+  }
+  return { ok: true, edits, where };
+}
+
+/** `source` with every knob set (the CLI's --write), or the reason it cannot be. */
+export function writeKnobs(model: LossModel, source: string, values: readonly KnobValue[]): { ok: true; text: string; where: string } | { ok: false; reason: string } {
+  const found = knobEdits(model, source, values);
+  return found.ok ? { ok: true, text: applyEdits(source, found.edits), where: found.where.join(', ') || 'nowhere (every λ is already the code\'s)' } : found;
 }

@@ -5,10 +5,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { initParsers, languageOf } from '../analysis';
-import { writeLambda } from '../analysis/lambdaSite';
-import { isNotebookPath } from '../analysis/notebook';
-import type { TrainerToHost } from '../protocol';
-import { DEFAULT_GRID, DEFAULT_TOLERANCE, fmt, SweepCollector } from '../sweep';
+import type { LossModel } from '../analysis/ir';
+import { type PenaltyKnob, penaltyKnobs, pickKnobs } from '../analysis/knobs';
+import { writeChoice } from '../analysis/writeBack';
+import type { TrainerToHost, TrialSpecInput } from '../protocol';
+import { DEFAULT_GRID, DEFAULT_TOLERANCE, fmt, type MultiPenaltyMode, multiGrid, SweepCollector } from '../sweep';
 import { startTrainer } from '../trainer/session';
 import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
 import { findLosses, grammarsDir, pickModel, trainerPath } from './train';
@@ -25,7 +26,12 @@ Options:
   --count N            values of the auto grid (default ${DEFAULT_GRID.count})
   --decades X          decades the auto grid spans (default ${DEFAULT_GRID.decades})
   --tolerance EPS      ε under which every constraint counts as met (default: the constraint's own, else ${DEFAULT_TOLERANCE})
-  --write              write the recommended λ into <file> (only when it meets the constraints)
+  --penalty NAME       with several penalty λs: sweep this one (a parameter's name, or a penalty's name; repeat
+                       for more); the others stay at the code's values (default: each in turn)
+  --grid               with several penalty λs: a small grid over two of them (the first two, or the two
+                       --penalty names) instead of one at a time
+  --write              write the recommended λ (every penalty's) into <file> or the notebook's cell (only when
+                       it meets the constraints)
   --function NAME      the loss to sweep (default: the first one in the file)
   --steps N            training steps per run (default 300)
   --seed N             random seed (default 42)
@@ -45,6 +51,10 @@ interface SweepArgs {
   tolerance?: number;
   write: boolean;
   json: boolean;
+  /** --penalty: the penalty λs to sweep (several penalty λs). */
+  penalties: string[];
+  /** --grid: a grid over two penalty λs instead of one at a time. */
+  grid: boolean;
   steps: number;
   seed: number;
   data: string;
@@ -72,6 +82,7 @@ const valued: Record<string, (a: SweepArgs, v: string) => void> = {
     a.tolerance = n;
   },
   '--function': (a, v) => { a.fn = v; },
+  '--penalty': (a, v) => { a.penalties.push(v); },
   '--steps': (a, v) => { a.steps = positive('--steps', v, true); },
   '--seed': (a, v) => { a.seed = Number(v); },
   '--data': (a, v) => { a.data = resolve(v); },
@@ -81,13 +92,16 @@ const valued: Record<string, (a: SweepArgs, v: string) => void> = {
   },
 };
 
+const switches: Record<string, 'json' | 'write' | 'grid'> = { '--json': 'json', '--write': 'write', '--grid': 'grid' };
+
 export function parseSweepArgs(argv: readonly string[]): SweepArgs | 'help' {
-  const a: SweepArgs = { file: '', count: DEFAULT_GRID.count, decades: DEFAULT_GRID.decades, write: false, json: false, steps: 300, seed: 42, data: '', backend: 'auto' };
+  const a: SweepArgs = { file: '', count: DEFAULT_GRID.count, decades: DEFAULT_GRID.decades, write: false, json: false, penalties: [], grid: false, steps: 300, seed: 42, data: '', backend: 'auto' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--json' || arg === '--write') {
-      a[arg === '--json' ? 'json' : 'write'] = true;
+    const flagName = switches[arg];
+    if (flagName) {
+      a[flagName] = true;
       continue;
     }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -141,10 +155,6 @@ export async function runSweep(argv: readonly string[]): Promise<number> {
     err.write(`loss-lab sweep: ${args.file}: ${existsSync(file) ? 'not a Python, TypeScript or JavaScript file' : 'no such file'}\n`);
     return 2;
   }
-  if (args.write && isNotebookPath(file)) {
-    err.write('loss-lab sweep: --write does not edit notebooks; run without it and set λ in the cell\n');
-    return 2;
-  }
   await initParsers(grammarsDir());
   const found = findLosses(file, language);
   const picked = typeof found === 'string' ? found : pickModel(found.losses, args.fn);
@@ -163,7 +173,13 @@ export async function runSweep(argv: readonly string[]): Promise<number> {
     err.write(`loss-lab sweep: ${built.message}\n`);
     return 2;
   }
-  const spec = args.lambdas ? built.spec : { ...built.spec, sweep: { count: args.count, decades: args.decades, ...(built.codeLambda !== undefined ? { codeLambda: built.codeLambda } : {}) } };
+  const plan = penaltyPlan(model, args);
+  if (typeof plan === 'string') {
+    err.write(`loss-lab sweep: ${plan}\n`);
+    return 2;
+  }
+  if (plan.note && !args.json) err.write(`${plan.note}\n`);
+  const spec = specOf(built.spec, built.codeLambda, args, plan);
   const collector = new SweepCollector();
   let fatal: string | undefined;
   const session = startTrainer(spec, {
@@ -183,13 +199,15 @@ export async function runSweep(argv: readonly string[]): Promise<number> {
   await session.exited;
   process.off('SIGINT', onSigint);
   if (fatal || collector.terms.length === 0) return 1;
-  const result = collector.analyse({ tolerance: DEFAULT_TOLERANCE, ...(args.tolerance !== undefined ? { override: args.tolerance } : {}) });
+  const penalties = plan.knobs.length > 1 ? { penalties: plan.knobs.map((k) => ({ id: k.id, label: k.label })) } : {};
+  const result = collector.analyse({ tolerance: DEFAULT_TOLERANCE, ...(args.tolerance !== undefined ? { override: args.tolerance } : {}), ...penalties });
   const rec = result.recommendation;
   let written: { ok: boolean; message: string } | undefined;
-  if (args.write) written = writeRecommended(file, model, rec);
+  if (args.write) written = writeRecommended(file, model, cell, rec);
   if (args.json) {
     const loss = { name: model.name, file: args.file, line: model.nameRange.startLine + 1, ...(cell ? { cell } : {}) };
-    out.write(`${JSON.stringify({ loss, grid: collector.grid ?? null, constraints: result.constraints, runs: result.runs, front: result.front, recommendation: rec ?? null, ...(written ? { written } : {}) })}\n`);
+    const several = result.penalties ? { penalties: result.penalties, fronts: result.fronts ?? null } : {};
+    out.write(`${JSON.stringify({ loss, grid: collector.grid ?? null, constraints: result.constraints, runs: result.runs, front: result.front, ...several, recommendation: rec ?? null, ...(written ? { written } : {}) })}\n`);
   } else {
     out.write(formatSweep(model.name, where(model.nameRange.startLine + 1), collector.grid, result));
     if (written) (written.ok ? out : err).write(`${written.message}\n`);
@@ -197,15 +215,54 @@ export async function runSweep(argv: readonly string[]): Promise<number> {
   return rec?.feasible && (!written || written.ok) ? 0 : 1;
 }
 
-/** --write: the recommended λ into the file, when it is feasible and the λ is a literal the finder can place. */
-function writeRecommended(file: string, model: Parameters<typeof writeLambda>[0], rec: ReturnType<SweepCollector['analyse']>['recommendation']) {
+type Recommended = ReturnType<SweepCollector['analyse']>['recommendation'];
+
+/** --write: the recommended λ (every penalty's) into the file or the notebook cell, when it is feasible and placeable. */
+function writeRecommended(file: string, model: LossModel, cell: number | undefined, rec: Recommended): { ok: boolean; message: string } {
   if (!rec) return { ok: false, message: 'not written: no recommendation' };
-  if (!rec.feasible) return { ok: false, message: `not written: no λ met the constraints (λ = ${fmt(rec.lambda)} came closest)` };
+  const said = rec.lambdas ? rec.lambdas.map((l) => `${l.label} = ${fmt(l.value)}`).join(', ') : `λ = ${fmt(rec.lambda)}`;
+  if (!rec.feasible) return { ok: false, message: `not written: no λ met the constraints (${said} came closest)` };
   const source = readFileSync(file, 'utf8');
-  const edit = writeLambda(model, source, rec.lambda);
-  if (!edit.ok) return { ok: false, message: `not written: ${edit.reason}; set λ = ${fmt(rec.lambda)} by hand` };
-  if (edit.text !== source) writeFileSync(file, edit.text);
-  return { ok: true, message: `wrote λ = ${fmt(rec.lambda)} to ${edit.where} in ${file}` };
+  const written = writeChoice(model, source, rec, cell);
+  if (!written.ok) return { ok: false, message: `not written: ${written.reason}; set ${said} by hand` };
+  if (written.text !== source) writeFileSync(file, written.text);
+  return { ok: true, message: `wrote ${said} to ${written.where} in ${file}` };
+}
+
+interface PenaltyPlan {
+  knobs: PenaltyKnob[];
+  /** Knob ids to sweep (--penalty). */
+  swept: string[];
+  mode: MultiPenaltyMode;
+  /** Said before training: how --grid or --penalty were read. */
+  note?: string;
+}
+
+/** The penalty λs of the loss and which of them the flags sweep, or why the flags do not fit the loss. */
+function penaltyPlan(model: LossModel, args: SweepArgs): PenaltyPlan | string {
+  const knobs = penaltyKnobs(model);
+  const labels = Object.fromEntries(model.terms.map((t) => [t.id, t.label]));
+  const picked = pickKnobs(knobs, args.penalties, labels);
+  if (typeof picked === 'string') return picked;
+  const mode: MultiPenaltyMode = args.grid ? 'grid2' : 'oneAtATime';
+  if (knobs.length < 2) {
+    const note = args.grid || args.penalties.length > 0 ? `${model.name} has one penalty λ: --grid and --penalty change nothing` : undefined;
+    return { knobs, swept: [], mode, ...(note ? { note } : {}) };
+  }
+  const note = args.grid && picked.length === 1 ? '--grid needs two penalty λs: sweeping the one named' : undefined;
+  return { knobs, swept: picked.map((k) => k.id), mode, ...(note ? { note } : {}) };
+}
+
+/** The trial: an auto grid (the trainer centres it), or the --lambdas list, for one λ or for several (host-built runs). */
+function specOf(base: TrialSpecInput, codeLambda: number | undefined, args: SweepArgs, plan: PenaltyPlan): TrialSpecInput {
+  const several = plan.knobs.length > 1;
+  if (!args.lambdas) {
+    const multi = several ? { multiPenalty: plan.mode, ...(plan.swept.length > 0 ? { penalties: plan.swept } : {}) } : {};
+    return { ...base, sweep: { count: args.count, decades: args.decades, ...(codeLambda !== undefined ? { codeLambda } : {}), ...multi } };
+  }
+  if (!several) return base;
+  const measured = plan.knobs.map((knob) => ({ knob, penalty: Number.NaN }));
+  return { ...base, runs: multiGrid(Number.NaN, measured, { count: args.lambdas.length, decades: 1 }, plan.mode, plan.swept, args.lambdas).runs };
 }
 
 export const run = runSweep;

@@ -52,6 +52,11 @@ export const RunSpec = z.object({
   id: z.string().min(1).max(64),
   label: z.string().max(128),
   lambda: z.number().finite(),
+  /**
+   * A sweep over several penalties: each penalty's λ in this run, keyed by knob id (src/sweep/knobs.ts: the
+   * hyper-parameter's name, or the term id of a literal or missing weight). `lambda` is then the swept knob's value.
+   */
+  lambdas: z.record(z.string(), z.number().finite()).optional(),
 });
 export type RunSpec = z.infer<typeof RunSpec>;
 
@@ -106,6 +111,13 @@ export const TrialSpec = z.object({
       decades: z.number().positive().max(12),
       /** The λ written in the code: the centre when the ratio cannot be measured. */
       codeLambda: z.number().finite().optional(),
+      /**
+       * A loss with several penalty λs (knobs): 'oneAtATime' sweeps each around the code's values, the others held
+       * at theirs; 'grid2' a small grid over two. Absent: 'oneAtATime'. A loss with one λ ignores it.
+       */
+      multiPenalty: z.enum(['oneAtATime', 'grid2']).optional(),
+      /** Knob ids to sweep (default: all for 'oneAtATime', the first two for 'grid2'). */
+      penalties: z.array(z.string()).max(16).optional(),
     })
     .optional(),
 });
@@ -160,6 +172,23 @@ export const SweepGrid = z.object({
   penalty: z.number(),
   /** One sentence: why this centre (the ratio, or why it fell back). */
   reason: z.string(),
+  /** Several penalty λs: how they were swept, and each swept knob's own grid (centred on |L| / |P of that knob|). */
+  mode: z.enum(['oneAtATime', 'grid2']).optional(),
+  penalties: z
+    .array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        values: z.array(z.number()),
+        centre: z.number(),
+        penalty: z.number(),
+        reason: z.string(),
+        code: z.number().optional(),
+      }),
+    )
+    .optional(),
+  /** Knobs not swept, held at these values in every run (the code's, or the centre when the code sets none). */
+  held: z.array(z.object({ id: z.string(), label: z.string(), value: z.number() })).optional(),
 });
 export type SweepGrid = z.infer<typeof SweepGrid>;
 

@@ -4,9 +4,12 @@ import type { ConstraintKind } from '../analysis/ir';
 import type { RunSummary, StepMetrics } from '../protocol/trainer';
 import { type ConstraintInfo, type ConstraintResult, constraintResult } from './feasibility';
 import { type GradVerdict, gradVerdict, worstRatio } from './gradRatio';
+import { byLambdas, type PenaltyName } from './order';
 import { paretoFront } from './pareto';
 import { type Recommendation, recommend } from './recommend';
 import { type Tolerance, toleranceFor } from './tolerance';
+
+export type { PenaltyName } from './order';
 
 export interface SweepTerm {
   id: string;
@@ -19,6 +22,8 @@ export interface SweepRunInput {
   runId: string;
   lambda: number;
   status: RunSummary['status'] | 'running';
+  /** Several penalty λs: each knob's value in this run (RunSpec.lambdas). */
+  lambdas?: Record<string, number>;
   /** The run's measured steps, in step order. */
   points: StepMetrics[];
 }
@@ -28,7 +33,10 @@ export interface SweepOptions {
   tolerance: number;
   /** ε set for this sweep (--tolerance, or edited in the panel): for every penalty, or per term id. */
   override?: number | Record<string, number>;
+  /** Several penalty λs: the knobs (id, label) in the loss's order, as the grid names them (SweepGrid.penalties). */
+  penalties?: PenaltyName[];
 }
+
 
 export interface RunGradRatio {
   /** The hardest-pulling penalty's ratio at the first and last step. */
@@ -41,6 +49,8 @@ export interface RunGradRatio {
 export interface RunVerdict {
   runId: string;
   lambda: number;
+  /** Several penalty λs: each knob's value. */
+  lambdas?: Record<string, number>;
   status: SweepRunInput['status'];
   /** Validation base loss at the last validation step (the last batch's base loss when there is none). */
   valLoss: number | undefined;
@@ -60,6 +70,10 @@ export interface SweepResult {
   runs: RunVerdict[];
   /** Run ids on the front, by increasing violation. */
   front: string[];
+  /** With several constraints: per constraint id, the front of validation base loss against that violation alone. */
+  fronts?: Record<string, string[]>;
+  /** Several penalty λs: the knobs, in the loss's order (the columns of the table). */
+  penalties?: PenaltyName[];
   /** Whether `violation` is normalised by ε (several constraints). */
   normalised: boolean;
   recommendation: Recommendation | undefined;
@@ -109,6 +123,7 @@ function verdictOf(run: SweepRunInput, constraints: SweepConstraint[]): Omit<Run
   return {
     runId: run.runId,
     lambda: run.lambda,
+    ...(run.lambdas ? { lambdas: run.lambdas } : {}),
     status: run.status,
     valLoss: healthy ? valLoss : undefined,
     constraints: results,
@@ -118,9 +133,23 @@ function verdictOf(run: SweepRunInput, constraints: SweepConstraint[]): Omit<Run
   };
 }
 
+/** Per constraint, the runs on the front of validation base loss against that constraint's violation alone. */
+function frontsPerConstraint(runs: Omit<RunVerdict, 'onFront'>[], constraints: SweepConstraint[]): Record<string, string[]> {
+  return Object.fromEntries(
+    constraints.map((c, k) => {
+      const points = runs.map((r) => {
+        const v = r.constraints[k]?.finalViolation;
+        return r.valLoss !== undefined && v !== undefined ? { loss: r.valLoss, violation: v } : undefined;
+      });
+      return [c.id, paretoFront(points).map((i) => runs[i]!.runId)];
+    }),
+  );
+}
+
 export function analyseSweep(terms: SweepTerm[], runs: SweepRunInput[], options: SweepOptions): SweepResult {
   const constraints = sweepConstraints(terms, options);
-  const verdicts = [...runs].sort((a, b) => a.lambda - b.lambda).map((r) => verdictOf(r, constraints));
+  const penalties = options.penalties && options.penalties.length > 1 ? options.penalties : undefined;
+  const verdicts = [...runs].sort(byLambdas(penalties)).map((r) => verdictOf(r, constraints));
   const frontIdx = paretoFront(verdicts.map((v) => (v.valLoss !== undefined && v.violation !== undefined ? { loss: v.valLoss, violation: v.violation } : undefined)));
   const onFront = new Set(frontIdx);
   const result: RunVerdict[] = verdicts.map((v, i) => ({ ...v, onFront: onFront.has(i) }));
@@ -128,7 +157,9 @@ export function analyseSweep(terms: SweepTerm[], runs: SweepRunInput[], options:
     constraints,
     runs: result,
     front: frontIdx.map((i) => result[i]!.runId),
+    ...(constraints.length > 1 ? { fronts: frontsPerConstraint(verdicts, constraints) } : {}),
+    ...(penalties ? { penalties } : {}),
     normalised: constraints.length > 1,
-    recommendation: recommend(result, constraints),
+    recommendation: recommend(result, constraints, penalties),
   };
 }

@@ -7,14 +7,14 @@ export class SweepCollector {
   terms: SweepTerm[] = [];
   grid: SweepGrid | undefined;
   steps = 0;
-  private readonly runs = new Map<string, { lambda: number; label: string; status: SweepRunInput['status']; points: StepMetrics[] }>();
+  private readonly runs = new Map<string, { lambda: number; lambdas?: Record<string, number>; label: string; status: SweepRunInput['status']; points: StepMetrics[] }>();
 
   add(m: TrainerToHost): void {
     if (m.type === 'started') {
       this.terms = m.terms.map((t) => ({ id: t.id, role: t.role, label: t.label, ...(t.constraint ? { constraint: t.constraint } : {}) }));
       this.grid = m.grid;
       this.steps = m.steps;
-      for (const r of m.runs) this.runs.set(r.id, { lambda: r.lambda, label: r.label, status: 'running', points: [] });
+      for (const r of m.runs) this.runs.set(r.id, { lambda: r.lambda, ...(r.lambdas ? { lambdas: r.lambdas } : {}), label: r.label, status: 'running', points: [] });
     } else if (m.type === 'metrics') {
       for (const p of m.points) this.runs.get(p.runId)?.points.push(p);
     } else if (m.type === 'run-ended') {
@@ -34,10 +34,13 @@ export class SweepCollector {
   }
 
   inputs(): SweepRunInput[] {
-    return [...this.runs.entries()].map(([runId, r]) => ({ runId, lambda: r.lambda, status: r.status, points: r.points }));
+    return [...this.runs.entries()].map(([runId, r]) => ({ runId, lambda: r.lambda, ...(r.lambdas ? { lambdas: r.lambdas } : {}), status: r.status, points: r.points }));
   }
 
   analyse(options: SweepOptions): SweepResult {
-    return analyseSweep(this.terms, this.inputs(), options);
+    // the knobs held in every run are columns too: the table says the value each run used
+    const grid = this.grid;
+    const penalties = grid?.penalties ? [...grid.penalties, ...(grid.held ?? [])].map((p) => ({ id: p.id, label: p.label })) : undefined;
+    return analyseSweep(this.terms, this.inputs(), { ...options, ...(penalties ? { penalties } : {}) });
   }
 }

@@ -1,10 +1,13 @@
 // One λ to use, with reasons: the feasible run with the lowest validation base loss (ties: the smaller λ); when no
 // run is feasible, the run with the smallest violation, saying that the constraint was not met and what to try.
 import type { RunVerdict, SweepConstraint } from './analyse';
+import { byLambdas, type PenaltyName } from './order';
 
 export interface Recommendation {
   runId: string;
   lambda: number;
+  /** Several penalty λs: the value of every one, in the loss's order (what "Use λ" writes). */
+  lambdas?: (PenaltyName & { value: number })[];
   feasible: boolean;
   /** One sentence: the answer. */
   headline: string;
@@ -33,36 +36,54 @@ function gradReasons(run: RunVerdict): string[] {
   return out;
 }
 
-function byLossThenLambda(a: RunVerdict, b: RunVerdict): number {
-  const la = a.valLoss!;
-  const lb = b.valLoss!;
-  if (Math.abs(la - lb) <= TIE * Math.max(Math.abs(la), Math.abs(lb), 1e-12)) return a.lambda - b.lambda;
-  return la - lb;
+/** `λ = 0.1`, or with several penalty λs every one of them: `lam_sum = 0.1, lam_bound = 3.2`. */
+export function lambdaText(run: Pick<RunVerdict, 'lambda' | 'lambdas'>, penalties: readonly PenaltyName[] | undefined): string {
+  if (!penalties || !run.lambdas) return `λ = ${fmt(run.lambda)}`;
+  return penalties.map((p) => `${p.label} = ${fmt(run.lambdas![p.id])}`).join(', ');
 }
 
-function feasibleChoice(feasible: RunVerdict[], all: RunVerdict[], constraints: SweepConstraint[]): Recommendation {
-  const best = [...feasible].sort(byLossThenLambda)[0]!;
+function lambdasOf(run: RunVerdict, penalties: readonly PenaltyName[] | undefined): Pick<Recommendation, 'lambdas'> {
+  if (!penalties || !run.lambdas) return {};
+  return { lambdas: penalties.flatMap((p) => (run.lambdas![p.id] !== undefined ? [{ ...p, value: run.lambdas![p.id]! }] : [])) };
+}
+
+/** By validation base loss; a tie goes to the smaller λ (with several, compared in the loss's order). */
+function byLossThenLambda(penalties: readonly PenaltyName[] | undefined): (a: RunVerdict, b: RunVerdict) => number {
+  const byLambda = byLambdas(penalties);
+  return (a, b) => {
+    const la = a.valLoss!;
+    const lb = b.valLoss!;
+    if (Math.abs(la - lb) <= TIE * Math.max(Math.abs(la), Math.abs(lb), 1e-12)) return byLambda(a, b);
+    return la - lb;
+  };
+}
+
+function feasibleChoice(feasible: RunVerdict[], all: RunVerdict[], constraints: SweepConstraint[], penalties?: readonly PenaltyName[]): Recommendation {
+  const best = [...feasible].sort(byLossThenLambda(penalties))[0]!;
   const reasons = [
     constraints.length > 0
       ? `${feasible.length} of ${all.length} runs meet ${names(constraints)}; this one has the lowest validation base loss (${fmt(best.valLoss)})`
       : `the lowest validation base loss (${fmt(best.valLoss)})`,
   ];
-  const unconstrained = all.find((r) => r.lambda === 0 && r.valLoss !== undefined);
+  const unconstrained = all.find((r) => (r.lambdas ? Object.values(r.lambdas).every((v) => v === 0) : r.lambda === 0) && r.valLoss !== undefined);
   if (unconstrained && unconstrained.runId !== best.runId && !unconstrained.feasible) {
-    reasons.push(`λ = 0 reaches ${fmt(unconstrained.valLoss)} but violates the constraint (${fmt(unconstrained.violation)})`);
+    const zero = unconstrained.lambdas ? 'every λ = 0' : 'λ = 0';
+    reasons.push(`${zero} reaches ${fmt(unconstrained.valLoss)} but violates the constraint (${fmt(unconstrained.violation)})`);
   }
   return {
     runId: best.runId,
     lambda: best.lambda,
+    ...lambdasOf(best, penalties),
     feasible: true,
-    headline: `Use λ = ${fmt(best.lambda)}: feasible, validation base loss ${fmt(best.valLoss)}`,
+    headline: `Use ${lambdaText(best, penalties)}: feasible, validation base loss ${fmt(best.valLoss)}`,
     reasons: [...reasons, ...gradReasons(best)],
     tryNext: [],
   };
 }
 
-function closestChoice(candidates: RunVerdict[], all: RunVerdict[], constraints: SweepConstraint[]): Recommendation {
-  const best = [...candidates].sort((a, b) => a.violation! - b.violation! || byLossThenLambda(a, b))[0]!;
+function closestChoice(candidates: RunVerdict[], all: RunVerdict[], constraints: SweepConstraint[], penalties?: readonly PenaltyName[]): Recommendation {
+  const tie = byLossThenLambda(penalties);
+  const best = [...candidates].sort((a, b) => a.violation! - b.violation! || tie(a, b))[0]!;
   const largest = Math.max(...all.map((r) => r.lambda));
   const tryNext = [
     best.lambda === largest || best.grad.endVerdict === 'negligible'
@@ -75,17 +96,18 @@ function closestChoice(candidates: RunVerdict[], all: RunVerdict[], constraints:
   return {
     runId: best.runId,
     lambda: best.lambda,
+    ...lambdasOf(best, penalties),
     feasible: false,
-    headline: `No λ met ${names(constraints)}: λ = ${fmt(best.lambda)} came closest (violation ${fmt(best.violation)})`,
+    headline: `No λ met ${names(constraints)}: ${lambdaText(best, penalties)} came closest (violation ${fmt(best.violation)})`,
     reasons: [`the smallest violation of the ${all.length} runs; its validation base loss is ${fmt(best.valLoss)}`, ...gradReasons(best)],
     tryNext,
   };
 }
 
-export function recommend(runs: RunVerdict[], constraints: SweepConstraint[]): Recommendation | undefined {
+export function recommend(runs: RunVerdict[], constraints: SweepConstraint[], penalties?: readonly PenaltyName[]): Recommendation | undefined {
   const measured = runs.filter((r) => r.valLoss !== undefined);
   const feasible = measured.filter((r) => r.feasible);
-  if (feasible.length > 0) return feasibleChoice(feasible, runs, constraints);
+  if (feasible.length > 0) return feasibleChoice(feasible, runs, constraints, penalties);
   const candidates = measured.filter((r) => r.violation !== undefined);
-  return candidates.length > 0 ? closestChoice(candidates, runs, constraints) : undefined;
+  return candidates.length > 0 ? closestChoice(candidates, runs, constraints, penalties) : undefined;
 }

@@ -7,7 +7,7 @@ import type { LossModel } from '../analysis/ir';
 import type { RunSpec } from '../protocol/trainer';
 import type { Tf } from './backend';
 import { type BatchedLoss, compileBatchedLoss, NotBatchableError } from './interpreter';
-import { type LossFn, runLambdaOptions } from './runLoss';
+import { type LossFn, runCompileArgs } from './runLoss';
 
 export type BatchedChoice = { loss: BatchedLoss } | { reason: string };
 
@@ -23,12 +23,10 @@ export function batchedRunLoss(
   probe: { yTrue: Tensor; yPred: Tensor },
 ): BatchedChoice {
   if (runs.length < 2) return { reason: 'one run' };
-  const key = loss.lambdaParam;
   let batched: BatchedLoss;
   try {
-    batched = key
-      ? compileBatchedLoss(tf, loss, runs.map((r) => ({ ...params, [key]: r.lambda })), runs.map(() => ({})))
-      : compileBatchedLoss(tf, loss, runs.map(() => params), runs.map((r) => runLambdaOptions(r.lambda)));
+    const args = runs.map((r) => runCompileArgs(loss, r, params));
+    batched = compileBatchedLoss(tf, loss, args.map((a) => a.bindings), args.map((a) => a.options));
     const mismatch = tf.tidy(() => compare(tf, batched, perRun, probe.yTrue, probe.yPred));
     return mismatch ? { reason: mismatch } : { loss: batched };
   } catch (e) {

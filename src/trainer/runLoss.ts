@@ -5,6 +5,7 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { LossModel } from '../analysis/ir';
 import type { RunSpec } from '../protocol/trainer';
+import { knobCompile, penaltyKnobs } from '../analysis/knobs';
 import type { Tf } from './backend';
 
 export interface LossValues {
@@ -21,14 +22,25 @@ export type CompileFn = (tf: Tf, model: LossModel, bindings: Record<string, numb
 export interface RunLambdaOptions {
   unweightedPenaltyScale?: number;
   literalLambda?: number;
+  penaltyWeights?: Readonly<Record<string, number>>;
 }
 
 /** The CompileOptions of a run of a loss without a λ parameter. */
 export const runLambdaOptions = (lambda: number): RunLambdaOptions => ({ unweightedPenaltyScale: lambda, literalLambda: lambda });
 
-export function runLosses(tf: Tf, loss: LossModel, runs: RunSpec[], params: Record<string, number>, compile: CompileFn): LossFn[] {
+/** The bindings and options of one run: its knobs' values when it has several λs, else its one λ. */
+export function runCompileArgs(loss: LossModel, run: RunSpec, params: Record<string, number>): { bindings: Record<string, number>; options: RunLambdaOptions } {
+  if (run.lambdas) {
+    const { bindings, penaltyWeights } = knobCompile(penaltyKnobs(loss), run.lambdas);
+    return { bindings: { ...params, ...bindings }, options: { penaltyWeights } };
+  }
   const key = loss.lambdaParam;
-  return runs.map((run) =>
-    key ? compile(tf, loss, { ...params, [key]: run.lambda }) : compile(tf, loss, params, runLambdaOptions(run.lambda)),
-  );
+  return key ? { bindings: { ...params, [key]: run.lambda }, options: {} } : { bindings: params, options: runLambdaOptions(run.lambda) };
+}
+
+export function runLosses(tf: Tf, loss: LossModel, runs: RunSpec[], params: Record<string, number>, compile: CompileFn): LossFn[] {
+  return runs.map((run) => {
+    const { bindings, options } = runCompileArgs(loss, run, params);
+    return compile(tf, loss, bindings, options);
+  });
 }

@@ -4,8 +4,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LossModel } from '../analysis/ir';
 import type { RunSpec, SweepGrid, TrainerToHost, TrialSpec } from '../protocol/trainer';
-import { gridRuns } from '../sweep/grid';
-import { measureGrid } from './sweepGrid';
+import { planSweep } from './sweepGrid';
 import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, DatasetLoadStopped, prepareData, type TrialData } from './data';
 import { memoryRefusal } from './memory';
@@ -193,8 +192,7 @@ function sweepRuns(
   location: (line: number) => { line: number },
 ): { grid: SweepGrid; runs: RunSpec[] } | undefined {
   try {
-    const grid = measureGrid(tf, spec, data, activation, readsModelWeights(spec.loss as LossModel));
-    return { grid, runs: gridRuns(grid, spec.runs) };
+    return planSweep(tf, spec, data, activation, readsModelWeights(spec.loss as LossModel));
   } catch (e) {
     const at = e instanceof UnsupportedOpError || e instanceof LossEvaluationError ? { location: location(e.range.startLine + 1) } : {};
     fail('invalid-spec', `the sweep could not measure the loss on the untrained model: ${(e as Error).message}`, at);

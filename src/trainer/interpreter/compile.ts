@@ -44,6 +44,11 @@ export interface CompileOptions {
    * λ = 10 trains `mse + 10 * p`. Absent: the literal, as the code computes it.
    */
   literalLambda?: number;
+  /**
+   * Per penalty term id, the λ that replaces that term's weight (sign kept): the run of a sweep over several
+   * penalties sets each literal or missing weight this way (src/sweep/knobs.ts). Before the options above.
+   */
+  penaltyWeights?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -70,6 +75,8 @@ export function optionsFor(model: LossModel, options: CompileOptions): CompileOp
  * `options` as optionsFor gives them.
  */
 export function plainWeight(term: Term, options: CompileOptions): number | undefined {
+  const own = term.role === 'penalty' ? options.penaltyWeights?.[term.id] : undefined;
+  if (own !== undefined) return term.sign * own;
   if (!term.weight) return term.sign * (term.role === 'penalty' ? (options.unweightedPenaltyScale ?? 1) : 1);
   if (options.literalLambda !== undefined && term.role === 'penalty') return term.sign * options.literalLambda;
   return undefined;
