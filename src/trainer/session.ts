@@ -56,6 +56,8 @@ export interface PreparedTrainer {
   readonly pid: number;
   readonly place: TrainerPlace;
   alive(): boolean;
+  /** It said `ready`: Node and the bundle are loaded. */
+  loaded(): boolean;
   start(spec: TrialSpecInput, listeners: Listeners): TrainerSession;
   kill(): void;
 }
@@ -69,8 +71,18 @@ export function prepareTrainer(place: TrainerPlace): PreparedTrainer {
     ...(place.cwd ? { cwd: place.cwd } : {}),
   });
   let listeners: Listeners | undefined;
+  // Messages that came before `start` (the `ready`), handed over after `start` returns, in order: a caller
+  // registers its trial once `start` returns, and must get them as it gets any IPC message, later.
   const early: TrainerToHost[] = [];
-  const deliver = (m: TrainerToHost) => (listeners ? listeners.onMessage(m) : early.push(m));
+  const flush = () => {
+    while (listeners && early.length > 0) listeners.onMessage(early.shift() as TrainerToHost);
+  };
+  let ready = false;
+  const deliver = (m: TrainerToHost) => {
+    if (m.type === 'ready') ready = true;
+    if (listeners && early.length === 0) listeners.onMessage(m);
+    else early.push(m);
+  };
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -86,6 +98,7 @@ export function prepareTrainer(place: TrainerPlace): PreparedTrainer {
     child.on('exit', (code, signal) => {
       exit = { code, signal };
       if (code && stderr.trim()) deliver({ type: 'log', level: 'error', message: stderr.trim() });
+      flush();
       listeners?.onExit?.(code, signal);
       resolve({ code, signal });
     });
@@ -103,12 +116,13 @@ export function prepareTrainer(place: TrainerPlace): PreparedTrainer {
     pid: child.pid ?? -1,
     place,
     alive: () => !listeners && running() && child.connected,
+    loaded: () => ready,
     kill,
     start(spec, given) {
       if (listeners) throw new Error('this trainer was already started');
       const start = startMessage(spec);
       listeners = given;
-      for (const m of early.splice(0)) given.onMessage(m);
+      if (early.length > 0) setImmediate(flush);
       child.send(start as object, (err) => {
         if (!err) return;
         given.onMessage({ type: 'log', level: 'error', message: `could not send the spec to the trainer: ${err.message}` });

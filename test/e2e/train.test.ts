@@ -263,6 +263,7 @@ describe('Train with Constraint (e2e)', { timeout: 45 * 60_000 }, () => {
       const started = /Trainer started, pid (\d+)( \(the spare[^)]*\))?/g;
       const last = [...session.logTail(400).matchAll(started)].at(-1);
       assert.equal(last?.[1], String(spare), `the second trial runs on the process forked before the command (log: ${last?.[0]})`);
+      assert.equal(view.pid, String(spare), 'the panel names the spare as the trial’s trainer (its ready message was kept for the trial)');
       const drawnMs = view.firstPointDrawnAt - t0;
       t.diagnostic(`first point drawn ${drawnMs} ms after the click (spare trainer, panel open)`);
       assert.ok(drawnMs > 0, 'the panel painted a point of the new trial after the click');

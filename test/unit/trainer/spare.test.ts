@@ -41,12 +41,14 @@ describe('a trainer forked ahead of its trial', { timeout: 120_000 }, () => {
     const prepared = prepareTrainer(place);
     spawned.push(prepared.pid);
     assert.equal(prepared.alive(), true);
-    // let it load completely before the trial exists
-    await new Promise((r) => setTimeout(r, 3000));
+    // it loads completely before the trial exists
+    await until('the prepared trainer to say ready', () => prepared.loaded(), 60_000);
     assert.equal(prepared.alive(), true, 'an idle prepared trainer waits; it does not exit');
     const messages: TrainerToHost[] = [];
     const spec = specFor(await lossFrom('test/fixtures/seed/example1_sum_to_one.py'), { steps: 20, runs: [{ id: 'a', label: 'λ = 1', lambda: 1 }] });
     const session = prepared.start(spec, { onMessage: (m) => messages.push(m) });
+    // the editor registers its trial once start returns: a message handed over inside start would be dropped
+    assert.equal(messages.length, 0, 'the kept ready message arrives after start returns, as IPC messages do');
     assert.equal(prepared.alive(), false, 'once started it is no longer a spare');
     assert.equal(session.pid, prepared.pid);
     const { code } = await session.exited;
