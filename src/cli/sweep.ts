@@ -9,7 +9,7 @@ import type { LossModel } from '../analysis/ir';
 import { type PenaltyKnob, penaltyKnobs, pickKnobs } from '../analysis/knobs';
 import { writeChoice } from '../analysis/writeBack';
 import type { TrainerToHost, TrialSpecInput } from '../protocol';
-import { DEFAULT_GRID, DEFAULT_TOLERANCE, fmt, type MultiPenaltyMode, multiGrid, SweepCollector } from '../sweep';
+import { choiceText, DEFAULT_GRID, DEFAULT_TOLERANCE, type MultiPenaltyMode, multiGrid, SweepCollector } from '../sweep';
 import { startTrainer } from '../trainer/session';
 import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
 import { findLosses, grammarsDir, pickModel, trainerPath } from './train';
@@ -220,7 +220,7 @@ type Recommended = ReturnType<SweepCollector['analyse']>['recommendation'];
 /** --write: the recommended λ (every penalty's) into the file or the notebook cell, when it is feasible and placeable. */
 function writeRecommended(file: string, model: LossModel, cell: number | undefined, rec: Recommended): { ok: boolean; message: string } {
   if (!rec) return { ok: false, message: 'not written: no recommendation' };
-  const said = rec.lambdas ? rec.lambdas.map((l) => `${l.label} = ${fmt(l.value)}`).join(', ') : `λ = ${fmt(rec.lambda)}`;
+  const said = choiceText(rec);
   if (!rec.feasible) return { ok: false, message: `not written: no λ met the constraints (${said} came closest)` };
   const source = readFileSync(file, 'utf8');
   const written = writeChoice(model, source, rec, cell);

@@ -42,6 +42,11 @@ export function lambdaText(run: Pick<RunVerdict, 'lambda' | 'lambdas'>, penaltie
   return penalties.map((p) => `${p.label} = ${fmt(run.lambdas![p.id])}`).join(', ');
 }
 
+/** What "Use λ" writes, said: `λ = 0.1`, or every penalty's `lam_sum = 0.1, lam_box = 3.2`. */
+export function choiceText(choice: { lambda: number; lambdas?: readonly { label: string; value: number }[] }): string {
+  return choice.lambdas ? choice.lambdas.map((l) => `${l.label} = ${fmt(l.value)}`).join(', ') : `λ = ${fmt(choice.lambda)}`;
+}
+
 function lambdasOf(run: RunVerdict, penalties: readonly PenaltyName[] | undefined): Pick<Recommendation, 'lambdas'> {
   if (!penalties || !run.lambdas) return {};
   return { lambdas: penalties.flatMap((p) => (run.lambdas![p.id] !== undefined ? [{ ...p, value: run.lambdas![p.id]! }] : [])) };
