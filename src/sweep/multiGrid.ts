@@ -73,7 +73,9 @@ const reasons: Record<MultiPenaltyMode, (axes: Axis[]) => string> = {
  * `fixed`: the values of every swept knob (`loss-lab sweep --lambdas LIST`) instead of a grid around |L|/|P|.
  */
 export function multiGrid(base: number, measured: KnobMeasure[], settings: GridSettings, requested: MultiPenaltyMode, selected?: readonly string[], fixed?: readonly number[]): { grid: SweepGrid; runs: RunSpec[] } {
-  const chosen = selected && selected.length > 0 ? measured.filter((m) => selected.includes(m.knob.id)) : measured;
+  // ids that name no knob (a spec from an older analysis) sweep them all rather than nothing
+  const picked = measured.filter((m) => selected?.includes(m.knob.id));
+  const chosen = picked.length > 0 ? picked : measured;
   const mode: MultiPenaltyMode = requested === 'grid2' && chosen.length >= 2 ? 'grid2' : 'oneAtATime';
   const swept = mode === 'grid2' ? chosen.slice(0, 2) : chosen;
   const axisSettings = { ...settings, count: axisCount[mode](settings, swept.length) };

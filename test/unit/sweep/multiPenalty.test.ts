@@ -77,6 +77,10 @@ describe('the grid of each mode', () => {
     assert.ok(runs.length > 20, 'each knob still gets several values');
   });
 
+  it('penalty ids that name no knob sweep every knob', () => {
+    assert.deepEqual(multiGrid(1, measured(), settings, 'oneAtATime', ['gone']).grid.penalties!.map((p) => p.id), ['lam_sum', 'lam_box']);
+  });
+
   it('grid2 with one knob picked sweeps it alone', () => {
     assert.equal(multiGrid(1, measured(), settings, 'grid2', ['lam_sum']).grid.mode, 'oneAtATime');
   });
