@@ -191,7 +191,7 @@ export async function runSweep(argv: readonly string[]): Promise<number> {
         const at = m.location ? `${m.location.file ? `${m.location.file}:${m.location.line}` : where(m.location.line)}: ` : '';
         err.write(`${m.fatal ? 'error' : 'warning'}: ${at}${m.message}\n`);
       }
-      if (m.type === 'started' && !args.json) err.write(`training ${m.runs.length} λ values for ${m.steps} steps on ${m.backend}…\n`);
+      if (m.type === 'started' && !args.json) err.write(`training ${m.runs.length} ${m.runs.some((r) => r.lambdas) ? 'runs' : 'λ values'} for ${m.steps} steps on ${m.backend}…\n`);
     },
   });
   const onSigint = () => session.stop();
@@ -199,7 +199,7 @@ export async function runSweep(argv: readonly string[]): Promise<number> {
   await session.exited;
   process.off('SIGINT', onSigint);
   if (fatal || collector.terms.length === 0) return 1;
-  const penalties = plan.knobs.length > 1 ? { penalties: plan.knobs.map((k) => ({ id: k.id, label: k.label })) } : {};
+  const penalties = plan.knobs.length > 1 ? { penalties: plan.knobs.map((k) => ({ id: k.id, label: k.label, terms: k.terms })) } : {};
   const result = collector.analyse({ tolerance: DEFAULT_TOLERANCE, ...(args.tolerance !== undefined ? { override: args.tolerance } : {}), ...penalties });
   const rec = result.recommendation;
   let written: { ok: boolean; message: string } | undefined;

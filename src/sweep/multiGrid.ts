@@ -33,7 +33,7 @@ function axisOf(base: number, m: KnobMeasure, settings: GridSettings, mode: Mult
   const { knob, penalty } = m;
   const grid = sweepGrid(base, penalty, knob.code, settings);
   const values = fixed ? [...fixed] : mode === 'grid2' ? logGrid(grid.centre, settings) : grid.values;
-  return { id: knob.id, label: knob.label, values, centre: grid.centre, penalty, reason: grid.reason, ...(knob.code !== undefined ? { code: knob.code } : {}) };
+  return { id: knob.id, label: knob.label, values, centre: grid.centre, penalty, reason: grid.reason, terms: knob.terms, ...(knob.code !== undefined ? { code: knob.code } : {}) };
 }
 
 /** A knob's value where it is not swept: the code's, else the centre of its own grid. */
@@ -88,7 +88,7 @@ export function multiGrid(base: number, measured: KnobMeasure[], settings: GridS
     if (!byKey.has(key)) byKey.set(key, runOf(knobs, v, byKey.size));
   }
   const sweptIds = new Set(swept.map((m) => m.knob.id));
-  const held = knobs.filter((k) => !sweptIds.has(k.id)).map((k) => ({ id: k.id, label: k.label, value: heldAll[k.id]! }));
+  const held = knobs.filter((k) => !sweptIds.has(k.id)).map((k) => ({ id: k.id, label: k.label, value: heldAll[k.id]!, terms: k.terms }));
   const first = axes[0]!;
   const total = measured.reduce((s, m) => s + m.penalty, 0);
   return {
