@@ -50,27 +50,34 @@ function splitByCell(model: LossModel, cells: readonly NotebookCell[], lossCell:
   return { elsewhere, rest: { lambda: choice.lambda, lambdas: rest } };
 }
 
+/** Every edit of a notebook's choice, by cell (1-based over every cell): the loss's own cell and the cells that set a λ. */
+export function notebookEdits(model: LossModel, cells: readonly NotebookCell[], lossCell: number, choice: LambdaChoice): { ok: true; edits: { cell: number; edit: TextEdit }[]; where: string } | { ok: false; reason: string } {
+  const own = cells.find((c) => c.number === lossCell);
+  if (!own) return { ok: false, reason: `cell ${lossCell} is not a code cell` };
+  const split = splitByCell(model, cells, lossCell, choice);
+  if ('reason' in split) return { ok: false, reason: split.reason };
+  const inOwn: Found = split.rest.lambdas?.length === 0 ? { ok: true, edits: [], where: [] } : editsIn(model, own.source, split.rest);
+  if (!inOwn.ok) return inOwn;
+  const edits = [...inOwn.edits.map((edit) => ({ cell: lossCell, edit })), ...split.elsewhere.map((e) => ({ cell: e.cell, edit: e.edit }))];
+  const where = [...inOwn.where.map((w) => `${w} in cell ${lossCell}`), ...split.elsewhere.map((e) => e.where)];
+  return { ok: true, edits, where: whereText(where) };
+}
+
 /** The notebook with every edit applied, cell by cell (each edit of the JSON keeps the other cells' bytes). */
 function writeNotebook(model: LossModel, json: string, lossCell: number, choice: LambdaChoice): WriteBack {
   const nb = notebookCells(json);
   if (!nb.ok) return { ok: false, reason: nb.message };
-  const own = nb.cells.find((c) => c.number === lossCell);
-  if (!own) return { ok: false, reason: `cell ${lossCell} is not a code cell` };
-  const split = splitByCell(model, nb.cells, lossCell, choice);
-  if ('reason' in split) return { ok: false, reason: split.reason };
-  const inOwn: Found = split.rest.lambdas?.length === 0 ? { ok: true, edits: [], where: [] } : editsIn(model, own.source, split.rest);
-  if (!inOwn.ok) return inOwn;
-  const byCell = new Map<number, TextEdit[]>([[lossCell, inOwn.edits]]);
-  for (const e of split.elsewhere) byCell.set(e.cell, [...(byCell.get(e.cell) ?? []), e.edit]);
+  const found = notebookEdits(model, nb.cells, lossCell, choice);
+  if (!found.ok) return found;
+  const byCell = new Map<number, TextEdit[]>();
+  for (const e of found.edits) byCell.set(e.cell, [...(byCell.get(e.cell) ?? []), e.edit]);
   let text = json;
   for (const [cell, edits] of byCell) {
-    if (edits.length === 0) continue;
     const edited = editNotebookCell(text, cell, edits);
     if (!edited.ok) return edited;
     text = edited.text;
   }
-  const where = [...inOwn.where.map((w) => `${w} in cell ${lossCell}`), ...split.elsewhere.map((e) => e.where)];
-  return { ok: true, text, where: whereText(where) };
+  return { ok: true, text, where: found.where };
 }
 
 /** `fileText` with the choice written; `cell`: the loss is in this notebook cell and `fileText` is the notebook. */

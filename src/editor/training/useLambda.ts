@@ -2,7 +2,9 @@
 // undo step and the diagnostics follow the new text. When the λ is not a literal the finder can place, says why
 // and offers to copy the value. Also the code action at the loss, offering the last sweep's recommendation.
 import * as vscode from 'vscode';
+import type { TextEdit } from '../../analysis/fixes/types';
 import { type KnobValue, knobEdits, lambdaEdits } from '../../analysis/lambdaSite';
+import { notebookEdits } from '../../analysis/writeBack';
 import type { LossModel } from '../../analysis/ir';
 import { choiceText, fmt } from '../../sweep';
 import { toRange } from '../analysis/range';
@@ -54,25 +56,55 @@ export async function useLambda(ctx: Ctx, args: unknown): Promise<boolean> {
   // what is said (`λ = 0.1`, or every penalty's) and what "Copy" puts on the clipboard
   const value = { said: choiceText(args), copy: args.lambdas ? choiceText(args) : fmt(args.lambda) };
   if (!model) return refuse(ctx, `the loss ${args.modelId.split(':')[0]} is no longer in ${vscode.workspace.asRelativePath(uri)}`, value);
-  const found = args.lambdas ? knobEdits(model, document.getText(), args.lambdas) : lambdaEdits(model, document.getText(), args.lambda);
-  if (!found.ok) return refuse(ctx, found.reason, value);
-  const edits = { edits: found.edits, where: Array.isArray(found.where) ? found.where.join(', ') : found.where };
+  const edits = placeEdits(document, model, args);
+  if ('reason' in edits) return refuse(ctx, edits.reason, value);
   if (edits.edits.length === 0) {
     void vscode.window.setStatusBarMessage(`Loss Lab: ${value.said} is what the code already sets`, 5000);
     return true;
   }
-  // Several edits in one WorkspaceEdit: one undo step.
+  // Several edits (several λs, several cells of a notebook) in one WorkspaceEdit: one undo step.
   const edit = new vscode.WorkspaceEdit();
-  for (const e of edits.edits) edit.replace(document.uri, toRange(e.range), e.newText);
+  for (const e of edits.edits) edit.replace(e.uri, toRange(e.range), e.newText);
   const applied = await vscode.workspace.applyEdit(edit);
   ctx.output.info(`Use ${value.said}: ${applied ? 'written to' : 'could not write'} ${edits.where} in ${vscode.workspace.asRelativePath(uri)}`);
   if (!applied) return refuse(ctx, 'the editor did not apply the edit (is the file read-only?)', value);
   const editor = await vscode.window.showTextDocument(document, { preserveFocus: true, preview: false, viewColumn: vscode.ViewColumn.One });
-  const r = toRange(edits.edits[0]!.range);
-  editor.selection = new vscode.Selection(r.start, r.start.translate(0, edits.edits[0]!.newText.length));
-  editor.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  // select the first λ written in this document (in a notebook it may be in another cell only)
+  const first = edits.edits.find((e) => e.uri.toString() === document.uri.toString());
+  if (first) {
+    const r = toRange(first.range);
+    editor.selection = new vscode.Selection(r.start, r.start.translate(0, first.newText.length));
+    editor.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
   void vscode.window.setStatusBarMessage(`Loss Lab: ${value.said} written to ${edits.where}`, 5000);
   return true;
+}
+
+/** The notebook a cell document belongs to, and the cell's 1-based number. */
+function notebookOf(uri: vscode.Uri): { notebook: vscode.NotebookDocument; cell: number } | undefined {
+  if (uri.scheme !== 'vscode-notebook-cell') return undefined;
+  for (const notebook of vscode.workspace.notebookDocuments) {
+    const cell = notebook.getCells().find((c) => c.document.uri.toString() === uri.toString());
+    if (cell) return { notebook, cell: cell.index + 1 };
+  }
+  return undefined;
+}
+
+type PlacedEdit = TextEdit & { uri: vscode.Uri };
+
+/** Where each λ is written: in the document, or in a notebook in the cell that sets it (a later call, a cell above). */
+function placeEdits(document: vscode.TextDocument, model: LossModel, args: LambdaChoice): { edits: PlacedEdit[]; where: string } | { reason: string } {
+  const inNotebook = notebookOf(document.uri);
+  if (!inNotebook) {
+    const found = args.lambdas ? knobEdits(model, document.getText(), args.lambdas) : lambdaEdits(model, document.getText(), args.lambda);
+    if (!found.ok) return found;
+    return { edits: found.edits.map((e) => ({ ...e, uri: document.uri })), where: Array.isArray(found.where) ? found.where.join(', ') : found.where };
+  }
+  const { notebook, cell } = inNotebook;
+  const cells = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => ({ number: c.index + 1, source: c.document.getText() }));
+  const found = notebookEdits(model, cells, cell, args);
+  if (!found.ok) return found;
+  return { edits: found.edits.map((e) => ({ ...e.edit, uri: notebook.cellAt(e.cell - 1).document.uri })), where: found.where };
 }
 
 async function refuse(ctx: Ctx, reason: string, value: { said: string; copy: string }): Promise<false> {
