@@ -22,7 +22,8 @@ validation split, and prints the table, the Pareto front (validation base loss a
 
 Options:
   --lambdas auto|LIST  auto (default): ${DEFAULT_GRID.count} values over ${DEFAULT_GRID.decades} decades centred on |L|/|P| of the
-                       untrained model, plus 0 and the code's λ; or comma-separated λ values
+                       untrained model, plus 0 and the code's λ; or comma-separated λ values (with several
+                       penalty λs: each swept λ takes these values)
   --count N            values of the auto grid (default ${DEFAULT_GRID.count})
   --decades X          decades the auto grid spans (default ${DEFAULT_GRID.decades})
   --tolerance EPS      ε under which every constraint counts as met (default: the constraint's own, else ${DEFAULT_TOLERANCE})
