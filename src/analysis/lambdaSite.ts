@@ -22,7 +22,7 @@ export interface LambdaSite {
 
 export type LambdaLocation = { ok: true; site: LambdaSite } | { ok: false; reason: string };
 
-const NUMBER = String.raw`[-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?`;
+export const NUMBER = String.raw`[-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?`;
 const parseLiteral = (s: string): number | undefined => {
   const t = s.trim().replace(/_/g, '');
   if (!new RegExp(`^${NUMBER}$`).test(t)) return undefined;

@@ -9,7 +9,7 @@ import type { LossModel } from '../analysis/ir';
 import { type PenaltyKnob, penaltyKnobs, pickKnobs } from '../analysis/knobs';
 import { writeChoice } from '../analysis/writeBack';
 import type { TrainerToHost, TrialSpecInput } from '../protocol';
-import { DEFAULT_GRID, DEFAULT_TOLERANCE, fmt, type MultiPenaltyMode, multiGrid, SweepCollector } from '../sweep';
+import { choiceText, DEFAULT_GRID, DEFAULT_TOLERANCE, type MultiPenaltyMode, multiGrid, SweepCollector } from '../sweep';
 import { startTrainer } from '../trainer/session';
 import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
 import { findLosses, grammarsDir, pickModel, trainerPath } from './train';
@@ -22,7 +22,8 @@ validation split, and prints the table, the Pareto front (validation base loss a
 
 Options:
   --lambdas auto|LIST  auto (default): ${DEFAULT_GRID.count} values over ${DEFAULT_GRID.decades} decades centred on |L|/|P| of the
-                       untrained model, plus 0 and the code's λ; or comma-separated λ values
+                       untrained model, plus 0 and the code's λ; or comma-separated λ values (with several
+                       penalty λs: each swept λ takes these values)
   --count N            values of the auto grid (default ${DEFAULT_GRID.count})
   --decades X          decades the auto grid spans (default ${DEFAULT_GRID.decades})
   --tolerance EPS      ε under which every constraint counts as met (default: the constraint's own, else ${DEFAULT_TOLERANCE})
@@ -191,7 +192,7 @@ export async function runSweep(argv: readonly string[]): Promise<number> {
         const at = m.location ? `${m.location.file ? `${m.location.file}:${m.location.line}` : where(m.location.line)}: ` : '';
         err.write(`${m.fatal ? 'error' : 'warning'}: ${at}${m.message}\n`);
       }
-      if (m.type === 'started' && !args.json) err.write(`training ${m.runs.length} λ values for ${m.steps} steps on ${m.backend}…\n`);
+      if (m.type === 'started' && !args.json) err.write(`training ${m.runs.length} ${m.runs.some((r) => r.lambdas) ? 'runs' : 'λ values'} for ${m.steps} steps on ${m.backend}…\n`);
     },
   });
   const onSigint = () => session.stop();
@@ -199,7 +200,7 @@ export async function runSweep(argv: readonly string[]): Promise<number> {
   await session.exited;
   process.off('SIGINT', onSigint);
   if (fatal || collector.terms.length === 0) return 1;
-  const penalties = plan.knobs.length > 1 ? { penalties: plan.knobs.map((k) => ({ id: k.id, label: k.label })) } : {};
+  const penalties = plan.knobs.length > 1 ? { penalties: plan.knobs.map((k) => ({ id: k.id, label: k.label, terms: k.terms })) } : {};
   const result = collector.analyse({ tolerance: DEFAULT_TOLERANCE, ...(args.tolerance !== undefined ? { override: args.tolerance } : {}), ...penalties });
   const rec = result.recommendation;
   let written: { ok: boolean; message: string } | undefined;
@@ -220,7 +221,7 @@ type Recommended = ReturnType<SweepCollector['analyse']>['recommendation'];
 /** --write: the recommended λ (every penalty's) into the file or the notebook cell, when it is feasible and placeable. */
 function writeRecommended(file: string, model: LossModel, cell: number | undefined, rec: Recommended): { ok: boolean; message: string } {
   if (!rec) return { ok: false, message: 'not written: no recommendation' };
-  const said = rec.lambdas ? rec.lambdas.map((l) => `${l.label} = ${fmt(l.value)}`).join(', ') : `λ = ${fmt(rec.lambda)}`;
+  const said = choiceText(rec);
   if (!rec.feasible) return { ok: false, message: `not written: no λ met the constraints (${said} came closest)` };
   const source = readFileSync(file, 'utf8');
   const written = writeChoice(model, source, rec, cell);

@@ -21,7 +21,7 @@ export interface LossLabConfig {
     backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
     tfjsNodePath: string;
   };
-  sweep: { count: number; decades: number; tolerance: number };
+  sweep: { count: number; decades: number; tolerance: number; multiPenalty: 'oneAtATime' | 'grid2' };
 }
 
 /**
@@ -66,6 +66,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLabConfig {
       count: c.get('sweep.count', 9),
       decades: c.get('sweep.decades', 4),
       tolerance: c.get('sweep.tolerance', 0.01),
+      multiPenalty: c.get<string>('sweep.multiPenalty', 'oneAtATime') === 'grid2' ? 'grid2' : 'oneAtATime',
     },
   };
 }

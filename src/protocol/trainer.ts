@@ -184,11 +184,13 @@ export const SweepGrid = z.object({
         penalty: z.number(),
         reason: z.string(),
         code: z.number().optional(),
+        /** The penalty term ids this λ weights. */
+        terms: z.array(z.string()).optional(),
       }),
     )
     .optional(),
   /** Knobs not swept, held at these values in every run (the code's, or the centre when the code sets none). */
-  held: z.array(z.object({ id: z.string(), label: z.string(), value: z.number() })).optional(),
+  held: z.array(z.object({ id: z.string(), label: z.string(), value: z.number(), terms: z.array(z.string()).optional() })).optional(),
 });
 export type SweepGrid = z.infer<typeof SweepGrid>;
 

@@ -33,7 +33,12 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** "Sweep λ" for the loss the panel shows. */
   z.object({ type: z.literal('sweep') }),
   /** "Use λ = x": write this λ into the shown loss's code. */
-  z.object({ type: z.literal('use-lambda'), lambda: z.number().finite() }),
+  z.object({
+    type: z.literal('use-lambda'),
+    lambda: z.number().finite(),
+    /** A sweep over several penalties: every penalty's λ of the chosen run, each written where it lives (one undo step). */
+    lambdas: z.array(z.object({ id: z.string().max(256), label: z.string().max(256), value: z.number().finite() })).max(32).optional(),
+  }),
   /** "Show in code" from an error banner. Lines are 1-based. */
   z.object({ type: z.literal('reveal'), file: z.string().max(4096).optional(), line: z.number().int().min(1).max(10_000_000) }),
   /** Export: the webview renders, the host asks where to save. PNG arrives as a data URL. */

@@ -40,7 +40,7 @@ export class SweepCollector {
   analyse(options: SweepOptions): SweepResult {
     // the knobs held in every run are columns too: the table says the value each run used
     const grid = this.grid;
-    const penalties = grid?.penalties ? [...grid.penalties, ...(grid.held ?? [])].map((p) => ({ id: p.id, label: p.label })) : undefined;
+    const penalties = grid?.penalties ? [...grid.penalties, ...(grid.held ?? [])].map((p) => ({ id: p.id, label: p.label, ...(p.terms ? { terms: p.terms } : {}) })) : undefined;
     return analyseSweep(this.terms, this.inputs(), { ...options, ...(penalties ? { penalties } : {}) });
   }
 }

@@ -33,7 +33,7 @@ function axisOf(base: number, m: KnobMeasure, settings: GridSettings, mode: Mult
   const { knob, penalty } = m;
   const grid = sweepGrid(base, penalty, knob.code, settings);
   const values = fixed ? [...fixed] : mode === 'grid2' ? logGrid(grid.centre, settings) : grid.values;
-  return { id: knob.id, label: knob.label, values, centre: grid.centre, penalty, reason: grid.reason, ...(knob.code !== undefined ? { code: knob.code } : {}) };
+  return { id: knob.id, label: knob.label, values, centre: grid.centre, penalty, reason: grid.reason, terms: knob.terms, ...(knob.code !== undefined ? { code: knob.code } : {}) };
 }
 
 /** A knob's value where it is not swept: the code's, else the centre of its own grid. */
@@ -73,7 +73,9 @@ const reasons: Record<MultiPenaltyMode, (axes: Axis[]) => string> = {
  * `fixed`: the values of every swept knob (`loss-lab sweep --lambdas LIST`) instead of a grid around |L|/|P|.
  */
 export function multiGrid(base: number, measured: KnobMeasure[], settings: GridSettings, requested: MultiPenaltyMode, selected?: readonly string[], fixed?: readonly number[]): { grid: SweepGrid; runs: RunSpec[] } {
-  const chosen = selected && selected.length > 0 ? measured.filter((m) => selected.includes(m.knob.id)) : measured;
+  // ids that name no knob (a spec from an older analysis) sweep them all rather than nothing
+  const picked = measured.filter((m) => selected?.includes(m.knob.id));
+  const chosen = picked.length > 0 ? picked : measured;
   const mode: MultiPenaltyMode = requested === 'grid2' && chosen.length >= 2 ? 'grid2' : 'oneAtATime';
   const swept = mode === 'grid2' ? chosen.slice(0, 2) : chosen;
   const axisSettings = { ...settings, count: axisCount[mode](settings, swept.length) };
@@ -86,7 +88,7 @@ export function multiGrid(base: number, measured: KnobMeasure[], settings: GridS
     if (!byKey.has(key)) byKey.set(key, runOf(knobs, v, byKey.size));
   }
   const sweptIds = new Set(swept.map((m) => m.knob.id));
-  const held = knobs.filter((k) => !sweptIds.has(k.id)).map((k) => ({ id: k.id, label: k.label, value: heldAll[k.id]! }));
+  const held = knobs.filter((k) => !sweptIds.has(k.id)).map((k) => ({ id: k.id, label: k.label, value: heldAll[k.id]!, terms: k.terms }));
   const first = axes[0]!;
   const total = measured.reduce((s, m) => s + m.penalty, 0);
   return {

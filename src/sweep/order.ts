@@ -3,6 +3,8 @@
 export interface PenaltyName {
   id: string;
   label: string;
+  /** The penalty term ids this λ weights (SweepGrid.penalties[].terms), so advice can say which λ a constraint needs. */
+  terms?: string[];
 }
 
 /** λ order: by `lambda`, then (several penalty λs) by each knob's value in the loss's order. */

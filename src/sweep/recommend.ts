@@ -42,6 +42,11 @@ export function lambdaText(run: Pick<RunVerdict, 'lambda' | 'lambdas'>, penaltie
   return penalties.map((p) => `${p.label} = ${fmt(run.lambdas![p.id])}`).join(', ');
 }
 
+/** What "Use λ" writes, said: `λ = 0.1`, or every penalty's `lam_sum = 0.1, lam_box = 3.2`. */
+export function choiceText(choice: { lambda: number; lambdas?: readonly { label: string; value: number }[] }): string {
+  return choice.lambdas ? choice.lambdas.map((l) => `${l.label} = ${fmt(l.value)}`).join(', ') : `λ = ${fmt(choice.lambda)}`;
+}
+
 function lambdasOf(run: RunVerdict, penalties: readonly PenaltyName[] | undefined): Pick<Recommendation, 'lambdas'> {
   if (!penalties || !run.lambdas) return {};
   return { lambdas: penalties.flatMap((p) => (run.lambdas![p.id] !== undefined ? [{ ...p, value: run.lambdas![p.id]! }] : [])) };
@@ -81,14 +86,26 @@ function feasibleChoice(feasible: RunVerdict[], all: RunVerdict[], constraints: 
   };
 }
 
+/** Several penalty λs: for each constraint the closest run misses, a larger value of the λ that weights it. */
+function knobAdvice(best: RunVerdict, all: RunVerdict[], constraints: SweepConstraint[], penalties: readonly PenaltyName[]): string[] {
+  const missed = constraints.filter((_c, k) => !best.constraints[k]?.feasible);
+  const advice = missed.flatMap((c) => {
+    const knob = penalties.find((p) => p.terms?.includes(c.id));
+    if (!knob) return [];
+    const tried = Math.max(...all.map((r) => r.lambdas?.[knob.id] ?? 0));
+    return [`a larger ${knob.label} for '${c.label}' (not met; the sweep tried up to ${fmt(tried)}, this run has ${fmt(best.lambdas?.[knob.id])})`];
+  });
+  return advice.length > 0 ? [...new Set(advice)] : [`larger λs around ${lambdaText(best, penalties)}`];
+}
+
 function closestChoice(candidates: RunVerdict[], all: RunVerdict[], constraints: SweepConstraint[], penalties?: readonly PenaltyName[]): Recommendation {
   const tie = byLossThenLambda(penalties);
   const best = [...candidates].sort((a, b) => a.violation! - b.violation! || tie(a, b))[0]!;
   const largest = Math.max(...all.map((r) => r.lambda));
   const tryNext = [
-    best.lambda === largest || best.grad.endVerdict === 'negligible'
-      ? `a larger λ than ${fmt(largest)} (the violation falls as λ grows)`
-      : `a λ between the runs around ${fmt(best.lambda)}`,
+    ...(penalties && best.lambdas
+      ? knobAdvice(best, all, constraints, penalties)
+      : [best.lambda === largest || best.grad.endVerdict === 'negligible' ? `a larger λ than ${fmt(largest)} (the violation falls as λ grows)` : `a λ between the runs around ${fmt(best.lambda)}`]),
     'a smooth penalty (squared instead of absolute value), which keeps pulling near the constraint',
     `more steps (the runs may not have converged)`,
   ];

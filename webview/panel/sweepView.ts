@@ -3,7 +3,7 @@
 // marked, infeasible runs grey, the recommended run ringed; hover names a point, click focuses its curves), and
 // one row per λ with feasibility in words and icons. While a sweep trains, only the grid and why.
 import uPlot from 'uplot';
-import { fmt, type RunVerdict, type SweepResult } from '../../src/sweep';
+import { choiceText, fmt, type RunVerdict, type SweepResult } from '../../src/sweep';
 import type { PanelModel } from './model';
 import type { ChartTheme } from './theme';
 
@@ -32,8 +32,27 @@ const gradCell = (r: RunVerdict): string => {
   return `${fmt(r.grad.start)}${word(r.grad.startVerdict)} → ${fmt(r.grad.end)}${word(r.grad.endVerdict)}`;
 };
 
+/** What "Use λ" writes: the run's λ, or every penalty's when the sweep varied several. */
+export interface LambdaChoice {
+  lambda: number;
+  lambdas?: { id: string; label: string; value: number }[];
+}
+
+/** A run's choice: with several penalty λs, each one's value in the loss's order. */
+function runChoice(r: RunVerdict, result: SweepResult): LambdaChoice {
+  const lambdas = result.penalties?.flatMap((p) => (r.lambdas?.[p.id] !== undefined ? [{ ...p, value: r.lambdas[p.id]! }] : []));
+  return { lambda: r.lambda, ...(lambdas ? { lambdas } : {}) };
+}
+
+/** The front column: on the front, and with several constraints on which one's own front (loss against it alone). */
+function frontCell(r: RunVerdict, result: SweepResult): string {
+  const own = result.fronts ? result.constraints.filter((c) => result.fronts![c.id]?.includes(r.runId)).map((c) => c.label) : [];
+  const parts = [...(r.onFront ? ['◆ on the front'] : []), ...(own.length > 0 ? [`front of ${own.join(', ')}`] : [])];
+  return parts.join('; ');
+}
+
 export interface SweepViewEvents {
-  useLambda: (lambda: number) => void;
+  useLambda: (choice: LambdaChoice) => void;
   /** A point was clicked: show only this run's curves (undefined: all again). */
   focus: (runId: string | undefined) => void;
   /** ε was edited (undefined: cleared): judge the runs again. */
@@ -55,7 +74,7 @@ export class SweepView {
   private plot: uPlot | undefined;
   private key = '';
   private focused: string | undefined;
-  private recommended: number | undefined;
+  private recommended: LambdaChoice | undefined;
 
   constructor(private readonly events: SweepViewEvents) {
     const table = el('table', { id: 'sweep-table' });
@@ -84,7 +103,7 @@ export class SweepView {
   update(model: PanelModel, theme: ChartTheme): void {
     const grid = model.started?.grid;
     this.grid.hidden = !grid;
-    if (grid) this.grid.textContent = `Grid: ${model.runs.length} λ values centred on ${fmt(grid.centre)} — ${grid.reason}.`;
+    if (grid) this.grid.textContent = grid.penalties ? `Grid: ${model.runs.length} runs — ${grid.reason}: ${grid.penalties.map((p) => `${p.label} centred on ${fmt(p.centre)}`).join(', ')}.` : `Grid: ${model.runs.length} λ values centred on ${fmt(grid.centre)} — ${grid.reason}.`;
     const ready = model.sweepReady;
     this.answer.hidden = !ready;
     this.section.hidden = !grid && !ready;
@@ -104,13 +123,13 @@ export class SweepView {
 
   private renderAnswer(result: SweepResult): void {
     const rec = result.recommendation;
-    this.recommended = rec?.lambda;
+    this.recommended = rec ? { lambda: rec.lambda, ...(rec.lambdas ? { lambdas: rec.lambdas } : {}) } : undefined;
     this.headline.textContent = rec ? `${rec.feasible ? '✓' : '⚠'} ${rec.headline}` : 'No recommendation: no run finished with measured values.';
     this.headline.dataset.feasible = String(!!rec?.feasible);
     const items = [...(rec?.reasons ?? []), ...(rec?.tryNext.length ? [`Try: ${rec.tryNext.join('; ')}`] : [])];
     const tolerances = result.constraints.map((c) => `'${c.label}' is met when ≤ ${fmt(c.epsilon)} (${c.source})`);
     this.reasons.replaceChildren(...[...items, ...tolerances].map((t) => el('li', {}, t)));
-    this.useButton.textContent = rec ? `Use λ = ${fmt(rec.lambda)}` : 'Use λ';
+    this.useButton.textContent = rec ? `Use ${choiceText(rec)}` : 'Use λ';
     if (rec) this.useButton.removeAttribute('disabled');
     else this.useButton.setAttribute('disabled', '');
   }
@@ -128,8 +147,9 @@ export class SweepView {
         const tr = el('tr', { 'data-run': r.runId, 'data-feasible': String(r.feasible) });
         if (r.runId === rec) tr.classList.add('recommended');
         const label = model.run(r.runId)?.spec.label ?? `λ = ${fmt(r.lambda)}`;
-        const use = button(`Use λ = ${fmt(r.lambda)}`, { secondary: '', class: 'use-lambda', 'data-lambda': String(r.lambda) });
-        use.addEventListener('click', () => this.events.useLambda(r.lambda));
+        const choice = runChoice(r, result);
+        const use = button(`Use ${choiceText(choice)}`, { secondary: '', class: 'use-lambda', 'data-lambda': String(r.lambda) });
+        use.addEventListener('click', () => this.events.useLambda(choice));
         tr.append(
           el('th', { scope: 'row' }, `${label}${r.runId === rec ? ' ★ recommended' : ''}`),
           el('td', {}, fmt(r.valLoss)),
@@ -140,7 +160,7 @@ export class SweepView {
             el('td', {}, c.firstFeasibleStep === undefined ? '—' : String(c.firstFeasibleStep)),
           ]),
           el('td', {}, gradCell(r)),
-          el('td', {}, r.onFront ? '◆ on the front' : ''),
+          el('td', {}, frontCell(r, result)),
           el('td', {}, ''),
         );
         tr.lastElementChild!.append(use);

@@ -73,7 +73,7 @@ export class PanelView {
   private readonly rerunButton = vsc('vscode-button', { id: 'rerun', secondary: '', disabled: '' }, 'Re-run');
   private readonly sweepButton = vsc('vscode-button', { id: 'sweep-lambda', secondary: '', disabled: '' }, 'Sweep λ');
   private readonly sweep = new SweepView({
-    useLambda: (lambda) => this.host.send({ type: 'use-lambda', lambda }),
+    useLambda: (choice) => this.host.send({ type: 'use-lambda', ...choice }),
     focus: (runId) => this.focusRun(runId),
     tolerance: (epsilon) => {
       this.model.sweepOverride = epsilon;

@@ -16,14 +16,14 @@ import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
 import { cellNumber, describeWhere } from './where';
 import { buildTrialSpec } from '../../trial/spec';
-import { DEFAULT_TOLERANCE, SweepCollector } from '../../sweep';
+import { choiceText, DEFAULT_TOLERANCE, SweepCollector } from '../../sweep';
 import { Recommendations, useLambda } from './useLambda';
 
 /** The trainer's sweep request from the lossLab.sweep settings (clamped to what the protocol accepts). */
-function sweepSpec(s: { count: number; decades: number }, codeLambda: number | undefined) {
+function sweepSpec(s: { count: number; decades: number; multiPenalty: 'oneAtATime' | 'grid2' }, codeLambda: number | undefined) {
   const count = Math.min(25, Math.max(1, Math.round(Number.isFinite(s.count) ? s.count : 9)));
   const decades = Math.min(12, Number.isFinite(s.decades) && s.decades > 0 ? s.decades : 4);
-  return { count, decades, ...(codeLambda !== undefined ? { codeLambda } : {}) };
+  return { count, decades, multiPenalty: s.multiPenalty, ...(codeLambda !== undefined ? { codeLambda } : {}) };
 }
 
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
@@ -262,7 +262,7 @@ export class TrainingController implements vscode.Disposable {
         if (this.lastArgs) await this.train(this.lastArgs, 'sweep');
         return;
       case 'use-lambda':
-        if (this.lastArgs) await useLambda(this.ctx, { ...this.lastArgs, uri: String(this.lastArgs.uri), lambda: m.lambda });
+        if (this.lastArgs) await useLambda(this.ctx, { ...this.lastArgs, uri: String(this.lastArgs.uri), lambda: m.lambda, ...(m.lambdas ? { lambdas: m.lambdas } : {}) });
         return;
       case 'reveal':
         await this.reveal(m.file, m.line);
@@ -392,8 +392,8 @@ export class TrainingController implements vscode.Disposable {
     for (const m of this.state.history) collector.add(m);
     const rec = collector.analyse({ tolerance: this.state.sweep?.tolerance ?? DEFAULT_TOLERANCE }).recommendation;
     if (!rec) return;
-    this.recommendations.set(trial.args, rec.lambda, rec.feasible);
-    this.ctx.output.info(`${rec.feasible ? 'Recommended' : 'Closest to feasible'}: λ = ${rec.lambda}. ${rec.headline}`);
+    this.recommendations.set(trial.args, { lambda: rec.lambda, ...(rec.lambdas ? { lambdas: rec.lambdas } : {}), feasible: rec.feasible });
+    this.ctx.output.info(`${rec.feasible ? 'Recommended' : 'Closest to feasible'}: ${choiceText(rec)}. ${rec.headline}`);
   }
 
   private finish(trial: Trial): void {

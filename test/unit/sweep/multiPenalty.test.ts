@@ -56,7 +56,7 @@ describe('the grid of each mode', () => {
 
   it('oneAtATime with one penalty picked: the other is held at its code value', () => {
     const { grid, runs } = multiGrid(1, measured(), settings, 'oneAtATime', ['lam_box']);
-    assert.deepEqual(grid.held, [{ id: 'lam_sum', label: 'lam_sum', value: 0.1 }]);
+    assert.deepEqual(grid.held, [{ id: 'lam_sum', label: 'lam_sum', value: 0.1, terms: ['t1'] }]);
     assert.ok(runs.every((r) => r.lambdas!.lam_sum === 0.1));
     assert.equal(runs.length, 10);
   });
@@ -75,6 +75,10 @@ describe('the grid of each mode', () => {
     const { runs } = multiGrid(1, many, settings, 'oneAtATime');
     assert.ok(runs.length <= MAX_RUNS, `${runs.length} runs`);
     assert.ok(runs.length > 20, 'each knob still gets several values');
+  });
+
+  it('penalty ids that name no knob sweep every knob', () => {
+    assert.deepEqual(multiGrid(1, measured(), settings, 'oneAtATime', ['gone']).grid.penalties!.map((p) => p.id), ['lam_sum', 'lam_box']);
   });
 
   it('grid2 with one knob picked sweeps it alone', () => {
@@ -115,5 +119,13 @@ describe('the recommendation with two λs', () => {
     assert.equal(tie.recommendation!.runId, 'r-1-1');
     const none = analyseSweep(terms, [run(1, 1, 0.3, 0.5, 0.5), run(10, 1, 0.4, 0.05, 0.05)], { tolerance: 0.01, penalties });
     assert.match(none.recommendation!.headline, /^No λ met .*: lam_sum = 10, lam_box = 1 came closest/);
+  });
+
+  it('with none feasible, says which λ to raise for each constraint the closest run misses', () => {
+    const withTerms = [{ id: 'lam_sum', label: 'lam_sum', terms: ['t1'] }, { id: 'lam_box', label: 'lam_box', terms: ['t2'] }];
+    const r = analyseSweep(terms, [run(1, 1, 0.3, 0.5, 0.5), run(10, 1, 0.4, 0.05, 0.005), run(1, 30, 0.4, 0.5, 0.001)], { tolerance: 0.01, penalties: withTerms });
+    assert.equal(r.recommendation!.runId, 'r-10-1');
+    assert.equal(r.recommendation!.tryNext[0], "a larger lam_sum for 'sum_penalty' (not met; the sweep tried up to 10, this run has 10)");
+    assert.equal(r.recommendation!.tryNext.filter((t) => t.includes('lam_box')).length, 0, 'the bounds are met in that run');
   });
 });
