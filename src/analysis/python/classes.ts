@@ -105,7 +105,9 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, name));
   }
   if (text.includes('.add_loss(')) {
-    for (const a of addLossCalls(method)) push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, 'add_loss', firstInput(method) ?? firstTensorName(a.value)));
+    // named by the method it is written in (`ActivationPenalty.call`), or `add_loss` at module level
+    const addName = c ? name : 'add_loss';
+    for (const a of addLossCalls(method)) push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, addName, firstInput(method) ?? firstTensorName(a.value)));
   }
   if (text.includes('.backward(') && name !== 'training_step') {
     for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, { lossVar: b.lossVar }, b.lossVar));

@@ -197,3 +197,16 @@ net.add_loss(0.5 * spread)
     assert.ok(!JSON.stringify(m.body).includes('Dense'), 'the layers are the model, not ops of the penalty');
   });
 });
+
+describe('Inline losses: names', () => {
+  it("names a layer's self.add_loss by the method it is written in (Class.call), a module-level one add_loss", () => {
+    const a = analyze(`import tensorflow as tf
+from tensorflow import keras
+class Sparse(keras.layers.Layer):
+    def call(self, inputs):
+        self.add_loss(1e-3 * tf.reduce_sum(tf.abs(inputs)))
+        return inputs
+`);
+    assert.deepEqual(a.models.map((m) => [m.className, m.name, m.kind]), [['Sparse', 'call', 'add-loss']]);
+  });
+});
