@@ -9,7 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
 import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names } from './discover';
-import { addLossCalls, backwardCalls, inlineLoss, modulePreamble, returnedLoss, tapeGradient } from './inline';
+import { addLossCalls, backwardCalls, inlineLoss, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
@@ -58,10 +58,13 @@ function lossMethods(c: ClassInfo, skip: ReadonlySet<Node>): LossDef[] {
 
 /** An inline loss inside `method` as a LossDef of `kind`. */
 function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind'], anchor: Node, value: Parameters<typeof inlineLoss>[2], name: string, fallbackPred?: Node): LossDef | undefined {
-  const preamble = method.type !== 'function_definition' && method.parent?.type === 'module' ? modulePreamble(method) : [];
+  // a script's loop reads the set-up above it; a script's own `loss.backward()` (no loop) reads every statement above
+  const atModule = method.type !== 'function_definition' && method.parent?.type === 'module';
+  const script = atModule && method.type === 'expression_statement' && kind === 'inline' ? moduleStatementsAbove(method) : undefined;
+  const preamble = atModule && !script ? modulePreamble(method) : [];
   // a step's first parameter is its batch (`training_step(self, batch, batch_idx)`, `train_step(self, data)`)
   const batchParam = kind === 'training-step' ? firstInput(method) : undefined;
-  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}) });
+  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}) });
   if (!found) return undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
@@ -102,7 +105,9 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, name));
   }
   if (text.includes('.add_loss(')) {
-    for (const a of addLossCalls(method)) push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, 'add_loss', firstInput(method) ?? firstTensorName(a.value)));
+    // named by the method it is written in (`ActivationPenalty.call`), or `add_loss` at module level
+    const addName = c ? name : 'add_loss';
+    for (const a of addLossCalls(method)) push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, addName, firstInput(method) ?? firstTensorName(a.value)));
   }
   if (text.includes('.backward(') && name !== 'training_step') {
     for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, { lossVar: b.lossVar }, b.lossVar));

@@ -168,7 +168,7 @@ const scriptBlocks: ReadonlySet<string> = new Set(['for_statement', 'while_state
 export function discoverOne(top: Node, ctx: DiscoverContext = noContext): LossDef[] {
   if (top.type === 'expression_statement') {
     const l = lambdaLoss(top);
-    return l ? [l] : top.text.includes('.add_loss(') ? inlineLosses(top) : [];
+    return l ? [l] : /\.add_loss\(|\.backward\(/.test(top.text) ? inlineLosses(top) : [];
   }
   if (scriptBlocks.has(top.type)) return inlineLosses(top);
   const stmt = unwrapDecorated(top);

@@ -100,6 +100,11 @@ export interface Flow {
  */
 export function isModelCall(call: Node, flow: Flow, names: FileNames): boolean {
   const fn = call.childForFieldName('function');
+  // a Keras functional layer applied where it is built (`layers.Dense(4)(hid)`): a step of the model
+  if (fn?.type === 'call' && buildsCallable(fn)) {
+    const read = namesRead(call.childForFieldName('arguments') ?? call);
+    return read.length > 0 && read.every((n) => flow.batch.has(n) || flow.outputs.has(n));
+  }
   if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return false;
   const callee = fn.text.replace(/\s+/g, '');
   const head = callee.split('.')[0] ?? '';

@@ -166,7 +166,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
   const lambdas = new Set<Node>();
-  /** Top-level expression statements that call add_loss (`model.add_loss(…)`): losses of their own. */
+  /** Top-level expression statements that call add_loss (`model.add_loss(…)`) or backward (a script with no loop): losses of their own. */
   const addLosses = new Set<Node>();
   const types = tops.map((n) => n.type); // each `type` read is a call into the parser
   const module = options.module ?? emptyModuleScope();
@@ -190,7 +190,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       globals[m[1]] = Number(m[2].replace(/_/g, ''));
       module.constants.set(m[1], numberConstant(n, text, m[1], m[2], globals[m[1]]));
     } else if (lambdaAssignment.test(text)) lambdas.add(n);
-    else if (text.includes('.add_loss(')) addLosses.add(n);
+    else if (text.includes('.add_loss(') || text.includes('.backward(')) addLosses.add(n); // a script's `loss.backward()` too
     else if (text.includes('.compile(')) readCompiledLoss(text, module);
     else if (mayAssignConstant(text)) readModuleAssignment(n, module);
   }

@@ -95,6 +95,26 @@ export function modulePreamble(top: Node): Node[] {
   return out;
 }
 
+/** A script with no loop (`y_pred = model(x)`, `loss = …`, `loss.backward()`): the assignments above, in order. */
+export function moduleStatementsAbove(top: Node): Node[] {
+  const out: Node[] = [];
+  for (let s = top.previousNamedSibling; s && out.length < PREAMBLE_MAX; s = s.previousNamedSibling) if (assignmentOf(s)) out.unshift(s);
+  return out;
+}
+
+/** Calls that make data rather than compute from it (`x = torch.randn(8, 10)`, `y = np.load(…)`): a script's batch. */
+const dataSource = /^(torch\.(randn|rand|randint|tensor|from_numpy|load|zeros|ones|linspace|arange)|np\.[\w.]+|numpy\.[\w.]+|Variable|([\w.]+\.)?Input)$/;
+/** Names a script gives its data: the input (`x`, `inputs`, `X_train`) or a target (`y`, `labels`). */
+const dataName = (name: string): boolean => isTargetName(name) || /^(x|xs|x_\w+|X\w*|inputs?|inp|images?|features)$/.test(name);
+function makesData(right: Node): boolean {
+  let cur: Node | null = right;
+  while (cur?.type === 'call' || cur?.type === 'attribute') {
+    if (cur.type === 'call' && dataSource.test(cur.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')) return true;
+    cur = cur.type === 'call' ? cur.childForFieldName('function') : cur.childForFieldName('object');
+  }
+  return false;
+}
+
 /** The target among unpacked names: one named like a target, else the last of an `x, y` pair (not `_`, not fed to the model). */
 function pickTarget(unpacked: Node[][], fedToModel: ReadonlySet<string>): Node | undefined {
   const all = unpacked.flat().filter((n) => !discarded(n));
@@ -122,10 +142,12 @@ interface Walk {
   kept: Node[];
   /** Batch names the model was given. */
   fed: Set<string>;
+  /** The names the model is called through (`clf` of `clf(xb)`). */
+  models: Set<string>;
 }
 
-function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames): Walk {
-  const w: Walk = { outputs: [], nested: [], unpacked, kept: [], fed: new Set() };
+function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean): Walk {
+  const w: Walk = { outputs: [], nested: [], unpacked, kept: [], fed: new Set(), models: new Set() };
   const outputs = new Set<string>();
   const locals = new Set<string>();
   const flow = (): Flow => {
@@ -134,32 +156,37 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
   };
   for (const s of statements) {
     const a = assignmentOf(s);
-    const call = a && !preamble.has(s) ? modelCallOf(a.right, flow(), names) : undefined;
+    const call = a ? modelCallOf(a.right, flow(), names) : undefined;
     if (a && call) {
+      w.models.add(chainRoot(call.childForFieldName('function') ?? call)?.text ?? '');
       const bound = identifiersIn(a.left);
       for (const n of namesRead(call.childForFieldName('arguments') ?? call)) if (batch.has(n)) w.fed.add(n);
       w.outputs.push(bound);
       for (const b of bound) outputs.add(b.text);
       continue; // left out: its names stay the prediction and the extra tensors
     }
-    const unpackedHere = preamble.has(s) ? undefined : batchUnpack(s, batch);
+    // a script's data (`x = torch.randn(8, 10)`) is its batch; a target-named one (`y`) is the target
+    const made = a?.left.type === 'identifier' && script && dataName(a.left.text) && makesData(a.right) ? [a.left] : undefined;
+    const unpackedHere = made ?? (preamble.has(s) ? undefined : batchUnpack(s, batch));
     if (unpackedHere) {
       w.unpacked.push(unpackedHere); // left out too: its names stay the input and the target
       for (const n of unpackedHere) batch.add(n.text);
       continue;
     }
+    // `l1_lambda = 1e-5` above a script's backward is a module constant: it stays a name (a parameter λ write-back edits)
+    if (script && a?.left.type === 'identifier' && /^-?\s*[\d.]/.test(a.right.text) && ['integer', 'float', 'unary_operator'].includes(a.right.type)) continue;
     w.kept.push(s);
     if (!preamble.has(s)) {
       for (const c of modelCallsIn(s, flow(), names)) {
         w.nested.push(c);
+        w.models.add(chainRoot(c.childForFieldName('function') ?? c)?.text ?? '');
         for (const n of namesRead(c.childForFieldName('arguments') ?? c)) if (batch.has(n)) w.fed.add(n);
       }
     }
-    if (a) for (const id of identifiersIn(a.left)) if (!(preamble.has(s) && buildsCallable(a.right))) locals.add(id.text);
+    if (a && !buildsCallable(a.right)) for (const id of identifiersIn(a.left)) locals.add(id.text);
   }
   // `model = nn.Sequential(…)` above the loop builds the model the trainer replaces: read no further than its name
-  const models = new Set(w.nested.map((c) => chainRoot(c.childForFieldName('function') ?? c)?.text));
-  w.kept = w.kept.filter((s) => !preamble.has(s) || !identifiersIn(assignmentOf(s)?.left ?? s).some((id) => models.has(id.text)));
+  w.kept = w.kept.filter((s) => !(preamble.has(s) || script) || !identifiersIn(assignmentOf(s)?.left ?? s).some((id) => w.models.has(id.text)));
   return w;
 }
 
@@ -177,6 +204,7 @@ function batchReadOutsideModel(w: Walk, batch: ReadonlySet<string>, valueNode: N
   };
   for (const s of [...w.kept, ...(valueNode ? [valueNode] : [])]) {
     const a = assignmentOf(s);
+    if (a && buildsCallable(a.right)) continue; // `model = keras.Model(inp, out)` builds the model, it compares nothing
     const found = visit(a ? a.right : s);
     if (found) return found;
   }
@@ -197,6 +225,8 @@ export interface InlineOptions {
   preamble?: Node[];
   /** The step's batch parameter (`training_step(self, batch, …)`, `train_step(self, data)`). */
   batchParam?: Node;
+  /** A script's `loss.backward()` with no loop: the module's assignments above it, read as its body. */
+  script?: Node[];
 }
 
 /**
@@ -209,7 +239,7 @@ export interface InlineOptions {
 export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: string; valueNode?: Node }, fallbackPred?: Node, options: InlineOptions = {}): InlineFound | undefined {
   const path = pathTo(anchor, container);
   const preamble = options.preamble ?? [];
-  const statements = [...preamble, ...path.statements].flatMap(openBlocks);
+  const statements = [...preamble, ...(options.script ?? []), ...path.statements].flatMap(openBlocks);
   const batch = new Set<string>();
   const unpacked: Node[][] = [];
   if (options.batchParam) batch.add(options.batchParam.text);
@@ -218,7 +248,7 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     for (const id of ids) batch.add(id.text);
     if (ids.length >= 2) unpacked.push(ids);
   }
-  const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor));
+  const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0);
   const last = w.outputs.at(-1);
   const nestedPred = !last ? w.nested[0] : undefined;
   const pred = last?.[0] ?? nestedPred ?? fallbackPred;

@@ -44,10 +44,23 @@ function targetIn(body: Node, locals: ReadonlySet<string>): Node | undefined {
 
 const param = (node: Node, name = node.text): ScriptParam => ({ name, node, variadic: false });
 
+/** The expression an arrow returns: its expression body, or its last `return`'s value (type casts unwrapped). */
+function returnedBy(body: Node): Node | undefined {
+  let value: Node | undefined = body.type === 'statement_block' ? named(named(body).filter((s) => s.type === 'return_statement').at(-1))[0] : body;
+  while (value && (value.type === 'parenthesized_expression' || value.type === 'as_expression')) value = named(value)[0];
+  return value;
+}
+
+/** `() => loss(model.predict(xs), ys)`: the arrow hands the data to a loss function, which is the loss (its use). */
+function delegates(body: Node): boolean {
+  const value = returnedBy(body);
+  return value?.type === 'call_expression' && value.childForFieldName('function')?.type === 'identifier';
+}
+
 function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>): ScriptLossDef | undefined {
   const body = arrow.childForFieldName('body');
   const nameNode = call.childForFieldName('function')?.childForFieldName('property');
-  if (!body || !nameNode) return undefined;
+  if (!body || !nameNode || delegates(body)) return undefined;
   const locals = declaredIn(body);
   const models = body.descendantsOfType('call_expression').filter((c): c is Node => !!c && isModelCall(c, locals, imports));
   const first = models[0];

@@ -153,3 +153,60 @@ class LitAE(L.LightningModule):
     }
   });
 });
+
+describe('Inline losses: a script with no loop', () => {
+  it("reads a module-level `loss.backward()`: the statements above are its body, the script's data its input and target, a constant its λ", () => {
+    const a = analyze(`import torch
+import torch.nn as nn
+reg = nn.Linear(10, 1)
+criterion = nn.MSELoss()
+x = torch.randn(8, 10)
+y = torch.randn(8, 1)
+y_pred = reg(x)
+loss = criterion(y_pred, y)
+l1_lambda = 1e-5
+l1_norm = sum(p.abs().sum() for p in reg.parameters())
+loss = loss + l1_lambda * l1_norm
+loss.backward()
+`);
+    const m = model(a, 'loss');
+    assert.equal(m.kind, 'inline');
+    assert.deepEqual([m.yTrue, m.yPred], ['y', 'y_pred']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:l1_norm*l1_lambda']);
+    assert.equal(m.params.find((p) => p.name === 'l1_lambda')?.origin, 'module-constant');
+    assert.ok(!JSON.stringify(m.body).includes('torch.randn'), 'the data is the batch, not a constant tensor');
+  });
+});
+
+describe('Inline losses: a Keras functional model with model.add_loss', () => {
+  it('reads the layers applied to the Input as the model: the penalty is on their output, no layer is inlined', () => {
+    const a = analyze(`import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+inp = keras.Input(shape=(6,))
+h = layers.Dense(16, activation="relu")(inp)
+shares = layers.Dense(3, activation="softmax")(h)
+net = keras.Model(inp, shares)
+spread = tf.reduce_mean(tf.square(shares - 1.0 / 3.0))
+net.add_loss(0.5 * spread)
+`);
+    const m = model(a, 'add_loss');
+    assert.equal(m.kind, 'add-loss');
+    assert.equal(m.yPred, 'shares');
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:spread*0.5']);
+    assert.ok(!JSON.stringify(m.body).includes('Dense'), 'the layers are the model, not ops of the penalty');
+  });
+});
+
+describe('Inline losses: names', () => {
+  it("names a layer's self.add_loss by the method it is written in (Class.call), a module-level one add_loss", () => {
+    const a = analyze(`import tensorflow as tf
+from tensorflow import keras
+class Sparse(keras.layers.Layer):
+    def call(self, inputs):
+        self.add_loss(1e-3 * tf.reduce_sum(tf.abs(inputs)))
+        return inputs
+`);
+    assert.deepEqual(a.models.map((m) => [m.className, m.name, m.kind]), [['Sparse', 'call', 'add-loss']]);
+  });
+});

@@ -42,6 +42,18 @@ for (let i = 0; i < 50; i++) {
     assert.ok(!JSON.stringify(m.body).includes('"method":"predict"'), 'the model call is the prediction, not an unknown method');
   });
 
+  it('finds no loss of its own in a minimize whose arrow calls a loss function: that function is the loss', () => {
+    const a = analyze(`import * as tf from '@tensorflow/tfjs';
+const capped = function (prediction, label) {
+  return prediction.sub(label).square().mean().add(prediction.sub(1).relu().mean().mul(0.5));
+};
+export function step(net, xs, ys) {
+  optimizer.minimize(() => capped(net.predict(xs), ys));
+}
+`, 'javascript');
+    assert.deepEqual(a.models.map((m) => m.name), ['capped']);
+  });
+
   it('finds no loss in a minimize whose arrow runs no model', () => {
     const a = analyze(`import * as tf from '@tensorflow/tfjs';
 export function shrink(w) {
