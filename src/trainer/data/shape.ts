@@ -44,6 +44,34 @@ function isTarget(e: Expr): boolean {
   return e.kind === 'name' && (e.ref === 'yPred' || e.ref === 'yTrue');
 }
 
+/** Whether `e` reads the prediction or the target anywhere inside it (`torch.sigmoid(logits)`). */
+function readsTarget(e: Expr | undefined): boolean {
+  if (!e) return false;
+  if (isTarget(e)) return true;
+  switch (e.kind) {
+    case 'call':
+      return [...e.args, ...Object.values(e.kwargs)].some(readsTarget);
+    case 'method':
+      return readsTarget(e.object) || [...e.args, ...Object.values(e.kwargs)].some(readsTarget);
+    case 'attr':
+      return readsTarget(e.object);
+    case 'unary':
+      return readsTarget(e.operand);
+    case 'binary':
+      return readsTarget(e.left) || readsTarget(e.right);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Differences between neighbouring outputs (`torch.diff(p, dim=1)`, `tf.experimental.numpy.diff`): one output
+ * leaves none, and a reduction of nothing is no number (NaN, or on wasm whatever the memory held). Four outputs
+ * give a few neighbours to order.
+ */
+const differences = /(^|\.)diff$/;
+const NEIGHBOURS = 4;
+
 function literalNumber(e: Expr | undefined, r?: Reads): number | undefined {
   if (!e) return undefined;
   if (e.kind === 'number') return e.value;
@@ -130,6 +158,11 @@ function walk(r: Reads, e: Expr): void {
       for (const it of e.index) for (const x of indexExprs(it)) walk(r, x);
       return;
     case 'call':
+      if (differences.test(e.callee) && readsTarget(e.args[0])) {
+        const dim = literalNumber(e.kwargs['dim'] ?? e.kwargs['axis'] ?? e.args[2], r); // (input, n, dim)
+        record(r, dim === undefined || dim < 0 ? -1 : dim, NEIGHBOURS);
+        r.evidence.push(`differences between neighbouring outputs, \`${e.callee}\` (line ${line})`);
+      }
       if (tensorConstructors.test(e.callee) && e.args[0]) {
         const n = flatListLength(e.args[0]) ?? knownListLength(e.args[0], r);
         if (n !== undefined) {

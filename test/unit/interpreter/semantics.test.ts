@@ -39,6 +39,14 @@ describe('interpreter semantics', () => {
     assert.throws(() => evalExpr('keras', bin('+', yp, yt), [1, 2], x), (e: unknown) => e instanceof LossEvaluationError && /do not broadcast/.test(e.message));
   });
 
+  it('a reduction of an empty selection is a located error, not a number read from nowhere', () => {
+    // y[:, 3:] of a 3-wide prediction selects nothing: its mean is no number (on wasm it read leftover memory)
+    assert.throws(
+      () => evalExpr('keras', call('tf.reduce_mean', [sub(yp, all, from(3))]), [0], x),
+      (e: unknown) => e instanceof LossEvaluationError && e.op === 'tf.reduce_mean' && /reduces an empty tensor \(shape \[2, 0\]\)/.test(e.message),
+    );
+  });
+
   it('numbers stay Python numbers: //, % and ** follow Python', () => {
     close(evalExpr('keras', bin('//', num(-7), num(2)), [0], [0]), -4);
     close(evalExpr('keras', bin('%', num(-7), num(3)), [0], [0]), 2);

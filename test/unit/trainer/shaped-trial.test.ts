@@ -60,6 +60,16 @@ async function train(l: LossModel): Promise<TrainerToHost[]> {
   return messages;
 }
 
+/** Ordered thresholds: a sigmoid each, BCE, and a squared hinge on the drops between neighbours (torch.diff). */
+const orderedThresholds = `${torchHeader}ORDER_WEIGHT = 2.0
+
+def ordered_loss(logits, target):
+    probs = torch.sigmoid(logits)
+    fit = F.binary_cross_entropy(probs, target)
+    drops = torch.relu(-torch.diff(probs, dim=1)).pow(2).mean()
+    return fit + ORDER_WEIGHT * drops
+`;
+
 /** Per-output limits as a constructor default written with list repetition, read through `self` (an unseen shape). */
 const repeatedLimits = `${torchHeader}import torch.nn as nn
 
@@ -95,6 +105,21 @@ describe('a trial shaped by the loss', () => {
     // a plain loss keeps the task's default and says nothing about it
     const plain = lossSampleShape(await loss(`${torchHeader}def plain(y_pred, y_true):\n    return F.mse_loss(y_pred, y_true)\n`), 4);
     assert.deepEqual(plain, { shape: [4] });
+  });
+
+  it('differences between neighbouring outputs get several outputs on a binary task, never one (nothing to differ)', async () => {
+    const l = await loss(orderedThresholds);
+    const shape = lossSampleShape(l, 1);
+    assert.deepEqual(shape.shape, [4]);
+    assert.match(shape.why ?? '', /4 outputs because the loss reads differences between neighbouring outputs, `torch\.diff` \(line 9\)/);
+    const built = buildTrialSpec(l, settings);
+    assert.ok(built.ok && built.spec.dataset.kind === 'synthetic');
+    assert.equal(built.spec.dataset.outputs, 4);
+    // one output left torch.diff empty, and its mean on wasm was whatever the memory held: a run diverged at random
+    const messages = await train(l);
+    assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+    const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
+    assert.ok(points.length > 0 && points.every((p) => Object.values(p.terms).every((t) => Number.isFinite(t.raw) && t.raw >= 0)), 'BCE and a squared hinge: finite, never negative');
   });
 
   it('the spec asks for as many outputs as the loss reads', async () => {

@@ -1,4 +1,5 @@
 // Small builders for op table entries that several frameworks share (same math, different parameter names).
+import { LossEvaluationError } from '../errors';
 import { op } from '../args';
 import type { OpArgs, OpSpec, Tensor, Tf, Value } from '../types';
 import { asFloat, asTensor } from '../values';
@@ -20,7 +21,12 @@ export function compareOp(names: readonly [string, string], kind: CompareKind): 
 
 /** A reduction; params are `[x, axis, keepdims]` under the framework's names (`dim|axis`, `keepdim`). */
 export function reduceOp(params: readonly [string, string, string], kind: ReduceKind): OpSpec {
-  return op(params, (a) => reduce(a.tf, kind, a.tensor(params[0]), a.axis(params[1]), a.bool(params[2], false)));
+  return op(params, (a) => {
+    const x = a.tensor(params[0]);
+    // A reduction of nothing is no number (and on wasm, whatever the memory held): say so where it is written.
+    if (x.size === 0) throw new LossEvaluationError(a.op, a.range, `reduces an empty tensor (shape [${x.shape.join(', ')}]): the values it is given select nothing on the trial's data`);
+    return reduce(a.tf, kind, x, a.axis(params[1]), a.bool(params[2], false));
+  });
 }
 
 export function softmaxOp(params: readonly [string, string], log = false): OpSpec {
