@@ -388,9 +388,6 @@ export function measureTraining(fx: Fixture, r: TrainReading): Measurement {
   return out;
 }
 
-/** A known gap written `unstable: …`: it passes on some runs and fails on others, for the reason given. */
-export const isUnstable = (reason: string | undefined): boolean => reason?.startsWith('unstable:') ?? false;
-
 /**
  * The ratchet: an aspect listed in known-gaps.json must still fail (a fix forces its removal from the list), and
  * one not listed must hold. Returns the problems, one sentence each.
@@ -400,8 +397,6 @@ export function ratchet(fx: Fixture, measured: Measurement, gaps: KnownGaps): st
   const known = gaps[fx.file] ?? {};
   for (const aspect of ASPECTS) {
     if (!(aspect in measured)) continue;
-    // a gap whose outcome changes from run to run (a known trainer bug, said in the reason): counted, not ratcheted
-    if (isUnstable(known[aspect])) continue;
     const why = measured[aspect];
     if (known[aspect] !== undefined && why === undefined) {
       problems.push(`${fx.file}: ${aspect} now meets its expectation: remove it from known-gaps.json (it said: ${known[aspect]})`);
