@@ -22,6 +22,11 @@ export interface TermContext {
   inlinedFrom?: (e: Expr) => string | undefined;
   /** Names whose value is a list or tuple (`QUANTILES`, `self.weights`): never a λ (split.ts withListNames). */
   lists?: ReadonlySet<string>;
+  /**
+   * The loss's tensor arguments beside the prediction and the target (`h`, `mu`, `mask`): never a λ, nor is what
+   * derives from them (`(dh ** 2) * w_sq` with `dh = h * (1 - h)` is all penalty).
+   */
+  tensors?: ReadonlySet<string>;
 }
 
 function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
@@ -113,7 +118,8 @@ function accumulatorLabel(body: Expr, whole: Expr, labelOf: TermContext['labelOf
 }
 
 export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
-  return withListNames(ctx.lists, () => buildTermsOf(body, ctx));
+  const notWeights = new Set([...(ctx.lists ?? []), ...(ctx.tensors ?? [])]);
+  return withListNames(notWeights, () => buildTermsOf(body, ctx));
 }
 
 function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {

@@ -55,9 +55,10 @@ export function additivePieces(e: Expr, sign: 1 | -1 = 1, keepOffsets = false): 
 const NUMBER_TENSORS: ReadonlySet<string> = new Set(['scalar', 'constant', 'tensor', 'as_tensor', 'float32', 'float64', 'float', 'cast_to_floatx']);
 
 /**
- * Names whose value is a list or tuple (`QUANTILES = [0.1, 0.5, 0.9]`, `self.weights` with a tuple default): not a
- * λ, since `mean(w * x)` is not `mean(w) * mean(x)` for a per-output w. Set by buildTerms for the loss it splits
- * (withListNames), empty otherwise.
+ * Names that are never a λ factor: a list or tuple (`QUANTILES = [0.1, 0.5, 0.9]`, `self.weights` with a tuple
+ * default), since `mean(w * x)` is not `mean(w) * mean(x)` for a per-output w; and a tensor argument of the loss
+ * (`h`, `mu`, `mask`: LossParam role 'tensor'), with what derives from it (`dh = h * (1 - h)`): a weight must not
+ * depend on the model. Set by buildTerms for the loss it splits (withListNames), empty otherwise.
  */
 let listNames: ReadonlySet<string> = new Set();
 

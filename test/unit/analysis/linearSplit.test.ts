@@ -235,3 +235,25 @@ def margin_sub(y_true, y_pred, c=1.0):
     }
   });
 });
+
+describe('a weight never depends on the model', () => {
+  it('a factor computed from a tensor argument (dh = h * (1 - h)) stays in the penalty; a hyper-parameter named w stays λ', () => {
+    const a = analyze(torch(`def contractive(recon, x, h, enc_weight, lam=1e-4):
+    mse = F.mse_loss(recon, x)
+    dh = h * (1 - h)
+    w_sq = torch.sum(enc_weight ** 2, dim=1)
+    contractive = torch.mean(torch.sum((dh ** 2) * w_sq, dim=1))
+    return mse + lam * contractive
+
+def masked(pred, target, mask, w=0.5):
+    return F.mse_loss(pred, target) + w * mask * torch.relu(-pred).mean()
+`));
+    const c = model(a, 'contractive');
+    assert.deepEqual(c.terms.map(termSummary), ['base:+:mse', 'penalty:+:contractive*lam']);
+    assert.equal(c.params.find((p) => p.name === 'h')?.role, 'tensor');
+    // `mask` is a tensor (a per-sample weight), `w` a hyper-parameter with a number default
+    const m = model(a, 'masked');
+    assert.deepEqual(m.terms.map((t) => t.weight?.text), [undefined, 'w']);
+    assert.equal(m.terms[1].weightParam, 'w');
+  });
+});
