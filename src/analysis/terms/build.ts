@@ -88,7 +88,7 @@ function spineLabel(e: Expr, labelOf: TermContext['labelOf']): string | undefine
 
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
 export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean): Piece[] {
-  const pieces = splitTerms(termSource(body))
+  const pieces = splitTerms(termSource(body), named)
     .flatMap((p) => distribute(p, framework, named))
     .map(positiveByConstruction);
   // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term

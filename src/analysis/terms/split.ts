@@ -132,9 +132,43 @@ export function timesWeight(a: Expr | undefined, b: Expr | undefined): Expr | un
   return a && b ? binary('*', a, b, b.range, `${a.text} * ${b.text}`) : (a ?? b);
 }
 
-/** Splits one additive piece into weight and term. */
-export function splitWeight(piece: { sign: 1 | -1; expr: Expr }): Piece {
-  const factors = factorsOf(piece.expr);
+/** Numbers only (`-0.5`, `1 / 2`): no hyper-parameter, attribute or tensor call in it. */
+const isLiteral = (e: Expr): boolean =>
+  e.kind === 'number' || (e.kind === 'unary' && isLiteral(e.operand)) || (e.kind === 'binary' && isLiteral(e.left) && isLiteral(e.right));
+
+/**
+ * The factors of a product where a variable the code names (`kld = -0.5 * torch.mean(…)`) stays whole when the
+ * numbers are all it would give up: its -0.5 is part of what `kld` is. Undefined when no variable was kept whole.
+ */
+function factorsKeepingNamed(e: Expr, named: (e: Expr) => boolean): Expr[] | undefined {
+  let kept = false;
+  const visit = (x: Expr, root: boolean): Expr[] => {
+    if (!root && named(x) && factorsOf(x).every((f) => !isWeightFactor(f) || isLiteral(f))) {
+      kept = true;
+      return [x];
+    }
+    if (x.kind === 'binary' && x.op === '*') return [...visit(x.left, false), ...visit(x.right, false)];
+    const product = operandsOfCall(x, MULTIPLY);
+    if (product) return [...visit(product[0], false), ...visit(product[1], false)];
+    return factorsOf(x);
+  };
+  const factors = visit(e, true);
+  return kept ? factors : undefined;
+}
+
+/**
+ * Splits one additive piece into weight and term. With `named` (which expressions are variables of the code): when
+ * the piece weights a variable where it is added (`self.beta * kld`), that weight is the λ, and the numbers inside
+ * the variable's own definition (`kld = -0.5 * mean(…)`) stay in the term; a variable added unweighted still gives
+ * up its numbers (`reg = 0.01 * sum(w ** 2)`; `mse + reg` has λ = 0.01).
+ */
+export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Expr) => boolean): Piece {
+  const keeping = named ? factorsKeepingNamed(piece.expr, named) : undefined;
+  if (keeping && keeping.some(isWeightFactor) && keeping.some((f) => !isWeightFactor(f))) return splitFactors(piece, keeping);
+  return splitFactors(piece, factorsOf(piece.expr));
+}
+
+function splitFactors(piece: { sign: 1 | -1; expr: Expr }, factors: Expr[]): Piece {
   const weights = factors.filter(isWeightFactor);
   const rest = factors.filter((f) => !isWeightFactor(f));
   if (weights.length === 0 || rest.length === 0) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
@@ -162,6 +196,6 @@ export function weightParamOf(weight: Expr | undefined): string | undefined {
   return names.size === 1 ? [...names][0] : undefined;
 }
 
-export function splitTerms(body: Expr): Piece[] {
-  return additivePieces(body, 1, true).map(splitWeight);
+export function splitTerms(body: Expr, named?: (e: Expr) => boolean): Piece[] {
+  return additivePieces(body, 1, true).map((p) => splitWeight(p, named));
 }

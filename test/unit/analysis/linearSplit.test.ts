@@ -257,3 +257,29 @@ def masked(pred, target, mask, w=0.5):
     assert.equal(m.terms[1].weightParam, 'w');
   });
 });
+
+describe('the λ is the weight where a variable is added', () => {
+  it('self.beta * kld with kld = -0.5 * mean(…): λ is self.beta, the -0.5 stays in kld; an unweighted variable still gives up its numbers', () => {
+    const a = analyze(torch(`class BetaLoss(torch.nn.Module):
+    def __init__(self, beta=2.0):
+        super().__init__()
+        self.beta = beta
+
+    def forward(self, x_rec, x, mu, logvar):
+        rec = F.mse_loss(x_rec, x)
+        kld = -0.5 * torch.mean(torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1))
+        total = rec + self.beta * kld
+        return total, rec, kld
+
+def ridge(pred, target, weights):
+    reg = 0.01 * torch.sum(weights ** 2)
+    return F.mse_loss(pred, target) + reg
+`));
+    const kld = model(a, 'BetaLoss').terms[1];
+    assert.equal(kld.label, 'kld');
+    assert.equal(kld.weight?.text, 'self.beta');
+    assert.equal(kld.weightParam, 'self.beta');
+    assert.match(kld.expr.text, /^-0\.5 \* torch\.mean/);
+    assert.deepEqual(model(a, 'ridge').terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:reg*0.01']);
+  });
+});
