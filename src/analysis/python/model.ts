@@ -150,8 +150,9 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
 
   const readNames = readNamesOf(returned.value, terms);
   const inlined = (a: { name: string }) => cls?.instances.has(a.name.slice('self.'.length)) || cls?.attrValues.has(a.name.slice('self.'.length));
-  const attrParam = (origin: LossParam['origin']) => (a: { name: string; node: Parameters<typeof rangeOf>[0]; default?: number | string | boolean; defaultNode?: Parameters<typeof rangeOf>[0] }): LossParam => {
+  const attrParam = (origin: LossParam['origin']) => (a: { name: string; node: Parameters<typeof rangeOf>[0]; default?: number | string | boolean; defaultNode?: Parameters<typeof rangeOf>[0]; initParam?: string }): LossParam => {
     const out: LossParam = { name: a.name, role: hyperOr(a), range: rangeOf(a.node), origin };
+    if (a.initParam) out.initArgument = a.initParam;
     if (a.default !== undefined) out.default = a.default;
     if (a.defaultNode) out.defaultRange = rangeOf(a.defaultNode);
     withItems(out, a.defaultNode);
@@ -161,12 +162,15 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // is a parameter only when the loss reads it
   const readsSelf = (e: Expr, name: string) =>
     some(e, (n) => n.kind === 'attr' && n.object.kind === 'name' && n.object.name === 'self' && `self.${n.name}` === name);
+  const readsAttr = (e: Expr, name: string) => some(e, (n) => n.kind === 'attr' && n.text.replace(/\s+/g, '') === name);
   const own = new Set([...def.outerParams, ...def.params].map((p) => p.name));
   const params: LossParam[] = [
     ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p), 'factory')),
     ...closure.filter((c) => !own.has(c.name)).map((c) => ({ ...c, role: hyperOr(c) })),
     ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p), 'argument')),
-    ...def.moduleAttrs.filter((a) => !inlined(a) && (a.default !== undefined || readsSelf(returned.value, a.name))).map(attrParam('constructor')),
+    ...def.moduleAttrs
+      .filter((a) => (a.onlyWhenRead ? readsAttr(returned.value, a.name) : !inlined(a) && (a.default !== undefined || readsSelf(returned.value, a.name))))
+      .map(attrParam('constructor')),
     ...(cls?.classAttrs ?? []).map((a) => ({ ...attrParam('class-attribute')(a), defaultRange: rangeOf(a.value) })),
     ...(cls ? constructorParams(cls, readNames, hyperOr) : []),
   ];

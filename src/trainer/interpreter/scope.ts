@@ -1,6 +1,6 @@
 // Where a hyper-parameter's value comes from, first match wins: the trainer's bindings (λ of the run, overrides),
 // then arguments bound where the loss is built (`functools.partial(fn, lam=0.5)`, `make_loss(lam=0.5)`,
-// `make_loss((0.01, 0.5))`), then the default the analysis resolved: a literal in the signature, a module's
+// `make_loss((0.01, 0.5))`, `Loss(w=4.0)` for the `self.w` its `__init__` sets from `w`), then the default the analysis resolved: a literal in the signature, a module's
 // constructor default for `self.x`, a module constant, a list or tuple of literals (`QUANTILES = [0.1, 0.5, 0.9]`).
 // A closure value unpacked from another (`tol, lam = settings`) is that value's item, as Python unpacks it.
 import type { LossModel, LossParam } from '../../analysis/ir';
@@ -16,9 +16,10 @@ export function makeLookup(model: LossModel, bindings: Readonly<Record<string, V
   const params = new Map<string, LossParam>(model.params.map((p) => [p.name, p]));
   const lookup = (name: string, depth = 0): Value | undefined => {
     if (Object.hasOwn(bindings, name)) return bindings[name];
-    const v = bound.get(name);
-    if (v !== undefined) return v;
     const p = params.get(name);
+    // `self.w` set from `__init__`'s `w`: a constructor call binds it as `w` (LossParam.initArgument)
+    const v = bound.get(name) ?? (p?.initArgument !== undefined ? bound.get(p.initArgument) : undefined);
+    if (v !== undefined) return v;
     if (!p) return undefined;
     if (p.default !== undefined) return p.default;
     if (p.items !== undefined) return p.items;

@@ -4,7 +4,10 @@ import { before, describe, it } from 'node:test';
 import { analyzeSource, DocumentAnalyzer } from '../../../src/analysis/index';
 import type { Expr, LossModel, LossParam } from '../../../src/analysis/ir';
 import { some } from '../../../src/analysis/terms/expr';
+import { writeLambda } from '../../../src/analysis/lambdaSite';
 import { findUnsupported } from '../../../src/trainer/interpreter';
+import { makeLookup } from '../../../src/trainer/interpreter/scope';
+import { codeLambda } from '../../../src/trial/spec';
 import { analyze, model, ready, termSummary } from './helpers';
 
 const param = (m: LossModel, name: string): LossParam => {
@@ -262,5 +265,59 @@ describe('scope: a notebook is one module', () => {
     const alone = model(analyzer.update(loss, []), 'loss');
     assert.ok(!alone.params.some((p) => p.name === 'LAMBDA'), 'without the cells above, LAMBDA is unknown');
     analyzer.dispose();
+  });
+});
+
+describe('scope: a loss class built with arguments', () => {
+  before(() => ready);
+
+  const KERAS = `import tensorflow as tf
+
+class NonNeg(tf.keras.losses.Loss):
+    def __init__(self, neg_weight=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.neg_weight = tf.convert_to_tensor(neg_weight, dtype=tf.float32)
+
+    def call(self, y_true, y_pred):
+        mse = tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)
+        return mse + self.neg_weight * tf.reduce_mean(tf.nn.relu(-y_pred), axis=-1)
+
+model.compile(optimizer="adam", loss=NonNeg(neg_weight=4.0))
+`;
+
+  it('self.x copies an __init__ argument (through tf.convert_to_tensor): the constructor call binds it; the code λ, the trainer and "Use λ" read it there', () => {
+    const m = model(analyze(KERAS), 'NonNeg');
+    assert.equal(param(m, 'self.neg_weight').initArgument, 'neg_weight');
+    assert.equal(m.lambdaParam, 'self.neg_weight');
+    assert.equal(codeLambda(m), 4);
+    const lookup = makeLookup(m, {});
+    assert.equal(lookup('self.neg_weight'), 4);
+    const out = writeLambda(m, KERAS, 0.5);
+    assert.ok(out.ok);
+    assert.match(out.text, /loss=NonNeg\(neg_weight=0\.5\)/);
+    assert.match(out.text, /def __init__\(self, neg_weight=1\.0/);
+  });
+
+  it("Lightning: self.save_hyperparameters() makes self.hparams.x the __init__ argument x (only the ones the loss reads)", () => {
+    const src = `import pytorch_lightning as pl
+import torch.nn.functional as F
+
+class Smooth(pl.LightningModule):
+    def __init__(self, lr=1e-3, lam_smooth=0.1):
+        super().__init__()
+        self.save_hyperparameters()
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        y_hat = self(x)
+        fit = F.mse_loss(y_hat, y)
+        roughness = (y_hat[:, 1:] - y_hat[:, :-1]).pow(2).mean()
+        return fit + self.hparams.lam_smooth * roughness
+`;
+    const m = model(analyze(src), 'training_step');
+    const lam = param(m, 'self.hparams.lam_smooth');
+    assert.deepEqual([lam.role, lam.default, lam.initArgument, lam.origin, lam.defaultRange?.startLine], ['hyper', 0.1, 'lam_smooth', 'constructor', lineOf(src, 'lam_smooth=0.1')]);
+    assert.ok(!m.params.some((p) => p.name === 'self.hparams.lr'), 'lr is not read by the loss');
+    assert.equal(codeLambda(m), 0.1);
   });
 });

@@ -4,6 +4,7 @@
 // what `loss-lab train` does with it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { boundKey } from '../../../src/analysis/bound';
 import * as analysis from '../../../src/analysis/index';
 import type { Expr, LossModel, SourceLanguage } from '../../../src/analysis/ir';
 import { isNotebookPath, notebookCells } from '../../../src/analysis/notebook';
@@ -137,8 +138,10 @@ export function labelMatches(label: string, expected: string): boolean {
 }
 
 function paramValue(model: LossModel, name: string): number | undefined {
+  // a constructor call binds `self.w` by the `__init__` argument it copies (LossParam.initArgument)
+  const key = boundKey(model, name);
   for (const u of model.usages) {
-    const v = u.boundArgs?.[name];
+    const v = u.boundArgs?.[key];
     if (typeof v === 'number') return v;
   }
   const p = model.params.find((q) => q.name === name);
