@@ -164,7 +164,7 @@ function factorsKeepingNamed(e: Expr, named: (e: Expr) => boolean): Expr[] | und
  */
 export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Expr) => boolean): Piece {
   const keeping = named ? factorsKeepingNamed(piece.expr, named) : undefined;
-  if (keeping && keeping.some(isWeightFactor) && keeping.some((f) => !isWeightFactor(f))) return splitFactors(piece, keeping);
+  if (keeping?.some(isWeightFactor) && keeping.some((f) => !isWeightFactor(f))) return splitFactors(piece, keeping);
   return splitFactors(piece, factorsOf(piece.expr));
 }
 
