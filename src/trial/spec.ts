@@ -1,7 +1,7 @@
 // Builds the TrialSpec for "Train with Constraint" from the loss (LossModel IR) and the `lossLab.training.*`
 // settings. A plain layer (no `vscode`) shared by the editor and the CLI, unit-tested in Node.
 import { isAbsolute, join } from 'node:path';
-import { boundKey } from '../analysis/bound';
+import { boundKey, staticNumber } from '../analysis/bound';
 import type { LossModel } from '../analysis/ir';
 import type { DatasetSpec, ModelSpec, RunSpec, TrialSpecInput } from '../protocol';
 import { lossSampleShape, shapeSize } from '../trainer/data/shape';
@@ -74,8 +74,8 @@ export function codeLambda(model: LossModel): number | undefined {
   if (model.lambdaParam) {
     const bound = boundArgs(model)[boundKey(model, model.lambdaParam)];
     if (bound !== undefined) return bound;
-    const param = model.params.find((p) => p.name === model.lambdaParam);
-    return typeof param?.default === 'number' ? param.default : undefined;
+    // its default, or the item of a tuple it unpacks (`tol, lam = settings` with `make_loss((0.01, 0.5))`)
+    return staticNumber(model, model.lambdaParam);
   }
   if (penalties.some((t) => !t.weight)) return 1;
   const literals = penalties.map((t) => (t.weight?.kind === 'number' ? t.weight.value : undefined));

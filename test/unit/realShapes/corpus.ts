@@ -4,7 +4,7 @@
 // what `loss-lab train` does with it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { boundKey } from '../../../src/analysis/bound';
+import { boundKey, staticNumber } from '../../../src/analysis/bound';
 import * as analysis from '../../../src/analysis/index';
 import type { Expr, LossModel, SourceLanguage } from '../../../src/analysis/ir';
 import { isNotebookPath, notebookCells } from '../../../src/analysis/notebook';
@@ -144,8 +144,8 @@ function paramValue(model: LossModel, name: string): number | undefined {
     const v = u.boundArgs?.[key];
     if (typeof v === 'number') return v;
   }
-  const p = model.params.find((q) => q.name === name);
-  return typeof p?.default === 'number' ? p.default : undefined;
+  // the default, or the item of a tuple it unpacks (`tol, lam = settings` bound by `make_loss((0.01, 0.5))`)
+  return staticNumber(model, name);
 }
 
 /** The number a weight expression stands for, reading λ from the loss's parameters; undefined when unknown. */
