@@ -4,7 +4,7 @@ import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes } from
 import { rangeOf } from '../parsing/range';
 import { buildTerms, computesLossValue } from '../terms/build';
 import { some } from '../terms/expr';
-import { isTensorName, pickRoles, tensorArgNames } from '../terms/roles';
+import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
 import type { LossDef } from './discover';
 import { convertExpr } from './expr';
@@ -140,7 +140,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     if (v !== undefined) defaults[a.name] = v;
   }
   for (const c of closure) if (typeof c.default === 'number') defaults[c.name] = c.default;
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles) });
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   const { lambdaParam } = built;
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty
   const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;

@@ -27,6 +27,8 @@ export interface TermContext {
    * derives from them (`(dh ** 2) * w_sq` with `dh = h * (1 - h)` is all penalty).
    */
   tensors?: ReadonlySet<string>;
+  /** The loss's own parameters with no value (split.ts: in `self.λ * codebook`, codebook is the term). */
+  unvalued?: ReadonlySet<string>;
 }
 
 function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
@@ -119,7 +121,7 @@ function accumulatorLabel(body: Expr, whole: Expr, labelOf: TermContext['labelOf
 
 export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
   const notWeights = new Set([...(ctx.lists ?? []), ...(ctx.tensors ?? [])]);
-  return withListNames(notWeights, () => buildTermsOf(body, ctx));
+  return withListNames(notWeights, () => buildTermsOf(body, ctx), ctx.unvalued);
 }
 
 function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {

@@ -109,3 +109,8 @@ export function pickRoles(names: readonly string[], framework: Framework | undef
 export function tensorArgNames(params: readonly { name: string; default?: unknown }[], roles: { yTrue: string; yPred: string }): Set<string> {
   return new Set(params.filter((p) => p.default === undefined && p.name !== roles.yTrue && p.name !== roles.yPred && isTensorName(p.name)).map((p) => p.name));
 }
+
+/** The loss's own arguments with no default beside the target and the prediction (TermContext.unvalued). */
+export function unvaluedArgs(params: readonly { name: string; default?: unknown; variadic?: boolean }[], roles: { yTrue: string; yPred: string }): Set<string> {
+  return new Set(params.filter((p) => !p.variadic && p.default === undefined && p.name !== roles.yTrue && p.name !== roles.yPred).map((p) => p.name));
+}

@@ -62,14 +62,24 @@ const NUMBER_TENSORS: ReadonlySet<string> = new Set(['scalar', 'constant', 'tens
  */
 let listNames: ReadonlySet<string> = new Set();
 
-/** Runs `f` with `names` read as lists by isWeightFactor (buildTerms' TermContext.lists). */
-export function withListNames<T>(names: ReadonlySet<string> | undefined, f: () => T): T {
-  const outer = listNames;
+/**
+ * The loss's own parameters that have no value (`def forward(self, decoded, codebook, target)`): in a product of
+ * nothing but names (`self.λ * codebook`), the one with no value is what is weighted, not a weight.
+ */
+let unvaluedNames: ReadonlySet<string> = new Set();
+
+/**
+ * Runs `f` with `names` never read as a λ by isWeightFactor (buildTerms' TermContext.lists and tensors), and
+ * `unvalued` the parameters with no value (TermContext.unvalued).
+ */
+export function withListNames<T>(names: ReadonlySet<string> | undefined, f: () => T, unvalued?: ReadonlySet<string>): T {
+  const outer = [listNames, unvaluedNames] as const;
   listNames = names ?? new Set();
+  unvaluedNames = unvalued ?? new Set();
   try {
     return f();
   } finally {
-    listNames = outer;
+    [listNames, unvaluedNames] = outer;
   }
 }
 
@@ -169,8 +179,14 @@ export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Exp
 }
 
 function splitFactors(piece: { sign: 1 | -1; expr: Expr }, factors: Expr[]): Piece {
-  const weights = factors.filter(isWeightFactor);
-  const rest = factors.filter((f) => !isWeightFactor(f));
+  let weights = factors.filter(isWeightFactor);
+  let rest = factors.filter((f) => !isWeightFactor(f));
+  // `self.λ * codebook`: all names; the argument with no value is the term, what has a value weights it
+  const unvalued = (f: Expr): boolean => f.kind === 'name' && f.ref === 'param' && unvaluedNames.has(f.name);
+  if (rest.length === 0 && weights.some(unvalued) && !weights.every(unvalued)) {
+    rest = weights.filter(unvalued);
+    weights = weights.filter((f) => !unvalued(f));
+  }
   if (weights.length === 0 || rest.length === 0) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
   return { sign: piece.sign, whole: piece.expr, expr: product(rest), weight: product(weights) };
 }

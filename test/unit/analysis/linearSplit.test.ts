@@ -283,3 +283,26 @@ def ridge(pred, target, weights):
     assert.deepEqual(model(a, 'ridge').terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:reg*0.01']);
   });
 });
+
+describe('a product of names', () => {
+  it('self.λ * codebook: the argument with no value is the term, the attribute with one its λ', () => {
+    const a = analyze(torch(`class CodebookLoss(torch.nn.Module):
+    def __init__(self, λ=0.25):
+        super().__init__()
+        self.λ = λ
+        self.rec_fn = torch.nn.MSELoss()
+
+    def forward(self, decoded, codebook, target):
+        rec = self.rec_fn(decoded, target)
+        return rec + self.λ * codebook
+
+def two_unknowns(pred, target, lam, reg):
+    return F.mse_loss(pred, target) + lam * reg
+`));
+    const m = model(a, 'CodebookLoss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:codebook*self.λ']);
+    assert.equal(m.lambdaParam, 'self.λ');
+    // two arguments with no value: which one weights the other is not known, so the product stays one term
+    assert.equal(model(a, 'two_unknowns').terms[1]!.weight, undefined);
+  });
+});
