@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { buildTerms, computesLossValue } from '../terms/build';
+import { buildTerms, computesLossValue, lambdaParamOf } from '../terms/build';
 import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
@@ -141,9 +141,10 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   }
   for (const c of closure) if (typeof c.default === 'number') defaults[c.name] = c.default;
   const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
-  const { lambdaParam } = built;
-  // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty
+  // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty, and its weight is the
+  // λ a run sets (`SPARSITY_BETA * reduce_sum(kl)`; read before the roles changed, the one term was a base)
   const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;
+  const lambdaParam = def.penaltiesOnly ? lambdaParamOf(terms) : built.lambdaParam;
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: { name: string; default?: unknown }): LossParam['role'] =>
     numericDefault(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : p.default === undefined && isTensorName(p.name) ? 'tensor' : 'other';

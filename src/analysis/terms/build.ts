@@ -146,7 +146,12 @@ function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaPara
     }
     return term;
   });
-  return { terms, lambdaParam: mostCommon(terms.filter((t) => t.role === 'penalty').map((t) => t.weightParam)) };
+  return { terms, lambdaParam: lambdaParamOf(terms) };
+}
+
+/** The parameter that weights the penalties: the most common `weightParam` among them (LossModel.lambdaParam). */
+export function lambdaParamOf(terms: readonly Term[]): string | undefined {
+  return mostCommon(terms.filter((t) => t.role === 'penalty').map((t) => t.weightParam));
 }
 
 function mostCommon(names: (string | undefined)[]): string | undefined {

@@ -298,6 +298,35 @@ model.compile(optimizer="adam", loss=NonNeg(neg_weight=4.0))
     assert.match(out.text, /def __init__\(self, neg_weight=1\.0/);
   });
 
+  it('a Regularizer subclass built with its factor (DecorrelateKernel(5e-4)): the factor is its λ, bound there; a regularizer function weighted by a constant has that constant as λ', () => {
+    const src = `import tensorflow as tf
+from tensorflow import keras
+
+RATE_BETA = 3.0
+
+
+class Decorrelate(keras.regularizers.Regularizer):
+    def __init__(self, factor=1e-3):
+        self.factor = factor
+
+    def __call__(self, kernel):
+        gram = tf.matmul(kernel, kernel, transpose_a=True)
+        return self.factor * tf.reduce_sum(tf.square(gram - tf.eye(4)))
+
+
+def rate_penalty(acts):
+    return RATE_BETA * tf.reduce_sum(tf.square(tf.reduce_mean(acts, axis=0) - 0.1))
+
+
+net = keras.Sequential([keras.layers.Dense(4, kernel_regularizer=Decorrelate(5e-4), activity_regularizer=rate_penalty)])
+`;
+    const a = analyze(src);
+    const reg = model(a, 'Decorrelate');
+    assert.equal(reg.lambdaParam, 'self.factor');
+    assert.equal(codeLambda(reg), 5e-4);
+    assert.equal(model(a, 'rate_penalty').lambdaParam, 'RATE_BETA');
+  });
+
   it("Lightning: self.save_hyperparameters() makes self.hparams.x the __init__ argument x (only the ones the loss reads)", () => {
     const src = `import pytorch_lightning as pl
 import torch.nn.functional as F
