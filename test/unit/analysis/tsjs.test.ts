@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { DocumentAnalyzer } from '../../../src/analysis/index';
+import { findUnsupported } from '../../../src/trainer/interpreter';
+import { check } from '../rules/corpus';
 import { analyze, model, ready, termSummary } from './helpers';
 
 before(() => ready);
@@ -158,9 +160,7 @@ export const typed: LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar =>
 });
 
 describe('TF.js: a method of a module-level value', () => {
-  it('`a.square()` with `const a = tf.variable(…)` at module level is a method on a global name: refused by name, no unsupported op', async () => {
-    const { check } = await import('../rules/corpus');
-    const { findUnsupported } = await import('../../../src/trainer/interpreter');
+  it('`a.square()` with `const a = tf.variable(…)` at module level is a method on a global name: refused by name, no unsupported op', () => {
     const src = `const tf = require('@tensorflow/tfjs');
 
 const RIDGE = 0.01;
