@@ -25,17 +25,21 @@ export const modelValueKind = (name: string): 'model' | 'layer' | undefined =>
 const WEIGHT_READERS: ReadonlySet<string> = new Set(['parameters', 'named_parameters', 'get_weights']);
 
 /**
- * The names of the loss that hold the model or a layer: a parameter with no value (the loss's, a factory's, a
- * module's) named like one (`model`, `net`, `layer`), or any name whose weights the loss reads (`m.parameters()`).
+ * The names of the loss that hold the model or a layer: a parameter with no value (the loss's, a factory's) whose
+ * weights the loss reads (`model.parameters()`, `layer.get_weights()`), and that it uses in no other way: a model
+ * called on an input (`model(x)`) or read for a sub-layer (`model.fc.weight`) is still refused by name.
  */
 export function modelValueNames(model: LossModel, reads: (visit: (e: Expr) => void) => void): Set<string> {
-  const out = new Set<string>();
   const unvalued = new Set(model.params.filter((p) => p.default === undefined && p.items === undefined && p.role !== 'yPred' && p.role !== 'yTrue').map((p) => p.name));
+  const readers = new Set<Expr>();
+  const uses: Extract<Expr, { kind: 'name' }>[] = [];
   reads((e) => {
-    if (e.kind === 'name' && unvalued.has(e.name) && modelValueKind(e.name)) out.add(e.name);
-    if (e.kind === 'method' && WEIGHT_READERS.has(e.method) && e.object.kind === 'name') out.add(e.object.name);
+    if (e.kind === 'method' && WEIGHT_READERS.has(e.method) && e.object.kind === 'name') readers.add(e.object);
+    if (e.kind === 'name' && unvalued.has(e.name)) uses.push(e);
   });
-  return out;
+  const read = new Set(uses.filter((u) => readers.has(u)).map((u) => u.name));
+  for (const u of uses) if (!readers.has(u)) read.delete(u.name);
+  return read;
 }
 
 /** Each run's parameters as the loss sees them: PyTorch's nn.Linear weight is [out, in], a Keras kernel [in, out]. */

@@ -73,3 +73,17 @@ describe(`the model as a value: the trial model's weights, against torch ${golde
     });
   }
 });
+
+describe('the model as a value: only its weights', () => {
+  before(() => initParsers());
+
+  it('a model called on an input or read for a sub-layer is still refused by name', () => {
+    const refusals = (body: string) => {
+      const src = `import torch\nimport torch.nn.functional as F\n\ndef loss(pred, target, model, x_in, lam=0.1):\n    return F.mse_loss(pred, target) + lam * ${body}\n`;
+      return findUnsupported(analyzeSource(src, 'python', 'f.py').models[0]!).map((u) => u.op);
+    };
+    assert.deepEqual(refusals('next(iter(model.parameters())).abs().sum()'), []);
+    assert.deepEqual(refusals('model.fc.weight.abs().sum()'), ['model']);
+    assert.equal(refusals('model(x_in).abs().mean()').length, 1);
+  });
+});
