@@ -201,6 +201,14 @@ export interface LossParam {
   origin?: ParamOrigin;
   /** For origin 'notebook-cell': the 1-based number of the cell `range`/`defaultRange` are in. */
   cell?: number;
+  /**
+   * For a `self.x` set in `__init__` from one of its parameters (added for issue 9 §2): that parameter, which a
+   * constructor call binds by its own name. `self.neg_weight = tf.convert_to_tensor(neg_weight)` with
+   * `NonNegMSE(neg_weight=4.0)` gives { name: 'self.neg_weight', initArgument: 'neg_weight' } and a usage with
+   * boundArgs { neg_weight: 4 }: the loss runs with self.neg_weight = 4. Lightning's `self.save_hyperparameters()`
+   * gives `self.hparams.lam` { initArgument: 'lam' } the same way. Read it through `boundKey` (src/analysis/bound.ts).
+   */
+  initArgument?: string;
 }
 
 /** How a loss is used elsewhere in the file. */

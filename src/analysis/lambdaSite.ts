@@ -4,6 +4,7 @@
 // the scope did not resolve (`LAMBDA = 0.1`, `const LAMBDA = tf.scalar(0.1)`), or a literal weight
 // (`ce + 0.3 * p`). The first place in that order that holds a number literal wins: it is the one that sets
 // the λ the loss runs with. Anything else is refused with a reason the user can act on.
+import { boundKey } from './bound';
 import type { LossModel, ParamOrigin, SourceRange } from './ir';
 import { type PenaltyKnob, penaltyKnobs } from './knobs';
 import { applyEdits } from './fixes/apply';
@@ -35,7 +36,8 @@ const line = (r: SourceRange) => r.startLine + 1;
 
 /** `make_loss(lam=0.5)` / `partial(loss, lam=0.5)`: the last call that binds λ by keyword (it is the one used). */
 const boundByCall: Finder = (model, text) => {
-  const key = model.lambdaParam;
+  // `self.w` is bound as `w` by the constructor call (LossParam.initArgument)
+  const key = model.lambdaParam && boundKey(model, model.lambdaParam);
   const usage = [...model.usages].reverse().find((u) => key && u.boundArgs && key in u.boundArgs);
   if (!key || !usage) return undefined;
   const from = text.start(usage.range);

@@ -10,6 +10,8 @@ import { BatchedMlp, type MlpOptions } from './model';
 import { BatchedVae } from './model/vae';
 import type { LossFn } from './runLoss';
 import { hiddenArgs, mappedTensorArgs, type TensorArgKind, wantsVae } from './tensorArgs';
+import { modelValueKind, modelValueNames } from './interpreter/modelValues';
+import { evaluatedExprs, walkExprs } from './interpreter/unsupported';
 
 /** The VAE's latent size: small, as trial data has few latent factors (data/autoencoder.ts has 3). */
 export const VAE_LATENT = 4;
@@ -67,11 +69,16 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
 /** The header's words for each mapped argument: "`mu` = the VAE head's mean", with why (the names). */
 export function describeArgs(loss: LossModel, trial: TrialModel): string | undefined {
   const args = mappedTensorArgs(loss);
-  if (args.length === 0) return undefined;
+  // the model or a layer the loss reads the weights of (interpreter/modelValues.ts)
+  const models = [...modelValueNames(loss, (visit) => walkExprs(evaluatedExprs(loss), visit))].filter((n) => !args.some((a) => a.name === n));
+  if (args.length + models.length === 0) return undefined;
   const plain = args.filter((a) => a.kind === 'hidden').length;
   const parts = args.map((a) => {
     const words = kindWords[a.kind]?.(trial) ?? a.kind;
     return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}`;
   });
-  return `${parts.join(', ')}, because of ${args.length > 1 ? 'their names' : 'its name'}`;
+  for (const name of models) {
+    parts.push(`\`${name}\` = ${modelValueKind(name) === 'layer' ? "the trial model's first layer (its kernel and bias)" : "the trial model (its weights, each layer's then its bias)"}`);
+  }
+  return `${parts.join(', ')}, because of ${args.length + models.length > 1 ? 'their names' : 'its name'}`;
 }

@@ -1,6 +1,7 @@
 // Builds the TrialSpec for "Train with Constraint" from the loss (LossModel IR) and the `lossLab.training.*`
 // settings. A plain layer (no `vscode`) shared by the editor and the CLI, unit-tested in Node.
 import { isAbsolute, join } from 'node:path';
+import { boundKey, staticNumber } from '../analysis/bound';
 import type { LossModel } from '../analysis/ir';
 import type { DatasetSpec, ModelSpec, RunSpec, TrialSpecInput } from '../protocol';
 import { lossSampleShape, shapeSize } from '../trainer/data/shape';
@@ -71,10 +72,10 @@ export function codeLambda(model: LossModel): number | undefined {
   const penalties = model.terms.filter((t) => t.role === 'penalty');
   if (penalties.length === 0) return undefined;
   if (model.lambdaParam) {
-    const bound = boundArgs(model)[model.lambdaParam];
+    const bound = boundArgs(model)[boundKey(model, model.lambdaParam)];
     if (bound !== undefined) return bound;
-    const param = model.params.find((p) => p.name === model.lambdaParam);
-    return typeof param?.default === 'number' ? param.default : undefined;
+    // its default, or the item of a tuple it unpacks (`tol, lam = settings` with `make_loss((0.01, 0.5))`)
+    return staticNumber(model, model.lambdaParam);
   }
   if (penalties.some((t) => !t.weight)) return 1;
   const literals = penalties.map((t) => (t.weight?.kind === 'number' ? t.weight.value : undefined));
@@ -137,7 +138,7 @@ export function buildTrialSpec(model: LossModel, settings: TrainingSettings, ctx
     return { ok: false, message: `lossLab.training.learningRate must be in (0, 10], got ${settings.learningRate}` };
   }
   const params = boundArgs(model);
-  if (model.lambdaParam) delete params[model.lambdaParam];
+  if (model.lambdaParam) delete params[boundKey(model, model.lambdaParam)];
   const spec: TrialSpecInput = {
     loss: model,
     sourceFile: ctx.sourceFile,

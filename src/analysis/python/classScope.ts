@@ -62,6 +62,7 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     const wrapped = v.kind === 'call' && valueWrappers.test(v.callee) && v.args[0]?.kind === 'name' ? out.initParams.find((p) => v.args[0]?.kind === 'name' && p.name === v.args[0].name) : undefined;
     if (wrapped) {
       // `self.w = tf.convert_to_tensor(w, dtype=…)`: the same number as `self.w = w`, so λ stays `self.w`
+      a.initParam = wrapped.name;
       if (wrapped.default !== undefined) a.default = wrapped.default;
       if (wrapped.defaultNode) a.defaultNode = wrapped.defaultNode;
       continue;

@@ -16,6 +16,10 @@ export interface ModuleAttr {
   defaultNode?: Node;
   /** `self.ce = nn.CrossEntropyLoss()`: the value node, read as a constructor by the expression reader. */
   value: Node;
+  /** The `__init__` parameter the attribute copies (`self.lam = lam`, `self.w = torch.tensor(w)`): LossParam.initArgument. */
+  initParam?: string;
+  /** Only a parameter of the loss when the loss reads it (Lightning's `self.hparams.x`: every `__init__` argument). */
+  onlyWhenRead?: boolean;
 }
 
 export interface LossDef {
@@ -101,10 +105,34 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     if (!stmt || !left || !right || left.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
     const attr: ModuleAttr = { name: left.text.replace(/\s+/g, ''), node: left, value: right };
     const param = right.type === 'identifier' ? initParams.get(right.text) : undefined;
+    if (param) attr.initParam = param.name;
     const lit = param ? param.default : literalOf(right);
     if (lit !== undefined) attr.default = lit;
     const defaultNode = param ? param.defaultNode : lit !== undefined ? right : undefined;
     if (defaultNode) attr.defaultNode = defaultNode;
+    out.push(attr);
+  }
+  return [...out, ...savedHyperparameters(init, initParams)];
+}
+
+/**
+ * Lightning's `self.save_hyperparameters()` in `__init__` stores its arguments as `self.hparams.<name>` (all of
+ * them, or the ones named as strings, less `ignore=`): each is an attribute copying that argument.
+ */
+function savedHyperparameters(init: Node, initParams: ReadonlyMap<string, ParamInfo>): ModuleAttr[] {
+  const call = (init.childForFieldName('body')?.descendantsOfType('call') ?? []).find((c) => c?.childForFieldName('function')?.text.replace(/\s+/g, '') === 'self.save_hyperparameters');
+  if (!call) return [];
+  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a);
+  const strings = (n: Node | undefined | null): string[] =>
+    !n ? [] : n.type === 'string' ? [String(literalOf(n))] : n.namedChildren.filter((c): c is Node => c?.type === 'string').map((c) => String(literalOf(c)));
+  const named = args.filter((a) => a.type === 'string').flatMap((a) => strings(a));
+  const ignored = new Set(strings(args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'ignore')?.childForFieldName('value')));
+  const out: ModuleAttr[] = [];
+  for (const p of initParams.values()) {
+    if (p.variadic || p.name === 'self' || ignored.has(p.name) || (named.length > 0 && !named.includes(p.name))) continue;
+    const attr: ModuleAttr = { name: `self.hparams.${p.name}`, node: p.node, value: p.node, initParam: p.name, onlyWhenRead: true };
+    if (p.default !== undefined) attr.default = p.default;
+    if (p.defaultNode) attr.defaultNode = p.defaultNode;
     out.push(attr);
   }
   return out;

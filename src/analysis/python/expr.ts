@@ -188,7 +188,14 @@ function convertCall(node: Node, scope: Scope): Expr {
   if (compiled) return compiled;
   if (name?.startsWith('self.') && scope.instances.has(name.slice(5))) {
     const ctor = scope.instances.get(name.slice(5));
-    if (ctor) return applyInstance(node, ctor, applied);
+    if (ctor) {
+      // `self.nll(log_probs, target)` with `self.nll = nn.NLLLoss()` is named `nll` as written, as a helper is
+      // (weakly: a variable the caller assigns it to names it instead)
+      const instanceCall = applyInstance(node, ctor, applied);
+      scope.labels.set(instanceCall, name.slice(5));
+      scope.weakLabels?.add(instanceCall);
+      return instanceCall;
+    }
   }
   if (name && head !== undefined && head !== 'self' && !scope.refs.has(head) && !scope.locals.has(head)) {
     return make<'call'>(node, { kind: 'call', callee: resolveCallee(name, scope.imports), ...applied });

@@ -2,9 +2,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { buildTerms, computesLossValue } from '../terms/build';
+import { buildTerms, computesLossValue, lambdaParamOf } from '../terms/build';
 import { some } from '../terms/expr';
-import { isTensorName, pickRoles } from '../terms/roles';
+import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
 import type { LossDef } from './discover';
 import { convertExpr } from './expr';
@@ -140,18 +140,20 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     if (v !== undefined) defaults[a.name] = v;
   }
   for (const c of closure) if (typeof c.default === 'number') defaults[c.name] = c.default;
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file) });
-  const { lambdaParam } = built;
-  // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
+  // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty, and its weight is the
+  // λ a run sets (`SPARSITY_BETA * reduce_sum(kl)`; read before the roles changed, the one term was a base)
   const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;
+  const lambdaParam = def.penaltiesOnly ? lambdaParamOf(terms) : built.lambdaParam;
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: { name: string; default?: unknown }): LossParam['role'] =>
     numericDefault(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : p.default === undefined && isTensorName(p.name) ? 'tensor' : 'other';
 
   const readNames = readNamesOf(returned.value, terms);
   const inlined = (a: { name: string }) => cls?.instances.has(a.name.slice('self.'.length)) || cls?.attrValues.has(a.name.slice('self.'.length));
-  const attrParam = (origin: LossParam['origin']) => (a: { name: string; node: Parameters<typeof rangeOf>[0]; default?: number | string | boolean; defaultNode?: Parameters<typeof rangeOf>[0] }): LossParam => {
+  const attrParam = (origin: LossParam['origin']) => (a: { name: string; node: Parameters<typeof rangeOf>[0]; default?: number | string | boolean; defaultNode?: Parameters<typeof rangeOf>[0]; initParam?: string }): LossParam => {
     const out: LossParam = { name: a.name, role: hyperOr(a), range: rangeOf(a.node), origin };
+    if (a.initParam) out.initArgument = a.initParam;
     if (a.default !== undefined) out.default = a.default;
     if (a.defaultNode) out.defaultRange = rangeOf(a.defaultNode);
     withItems(out, a.defaultNode);
@@ -161,12 +163,15 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // is a parameter only when the loss reads it
   const readsSelf = (e: Expr, name: string) =>
     some(e, (n) => n.kind === 'attr' && n.object.kind === 'name' && n.object.name === 'self' && `self.${n.name}` === name);
+  const readsAttr = (e: Expr, name: string) => some(e, (n) => n.kind === 'attr' && n.text.replace(/\s+/g, '') === name);
   const own = new Set([...def.outerParams, ...def.params].map((p) => p.name));
   const params: LossParam[] = [
     ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p), 'factory')),
     ...closure.filter((c) => !own.has(c.name)).map((c) => ({ ...c, role: hyperOr(c) })),
     ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p), 'argument')),
-    ...def.moduleAttrs.filter((a) => !inlined(a) && (a.default !== undefined || readsSelf(returned.value, a.name))).map(attrParam('constructor')),
+    ...def.moduleAttrs
+      .filter((a) => (a.onlyWhenRead ? readsAttr(returned.value, a.name) : !inlined(a) && (a.default !== undefined || readsSelf(returned.value, a.name))))
+      .map(attrParam('constructor')),
     ...(cls?.classAttrs ?? []).map((a) => ({ ...attrParam('class-attribute')(a), defaultRange: rangeOf(a.value) })),
     ...(cls ? constructorParams(cls, readNames, hyperOr) : []),
   ];

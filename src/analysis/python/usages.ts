@@ -180,7 +180,9 @@ export function collectUsages(
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
     const direct = name ? byName.get(name) : undefined;
     if (direct) {
-      const kind = direct.kind === 'factory' || direct.kind === 'module-forward' ? 'factory-call' : 'call';
+      // a loss class (also a Regularizer subclass, whose settings are constructor values) is built by the call
+      const built = direct.kind === 'regularizer' && direct.params.some((p) => p.origin === 'constructor');
+      const kind = direct.kind === 'factory' || direct.kind === 'module-forward' || built ? 'factory-call' : 'call';
       const u: LossUsage = { kind, range };
       if (kind === 'factory-call') {
         u.boundArgs = boundArgs(bindNames.get(direct.name) ?? [], positional, keyword);

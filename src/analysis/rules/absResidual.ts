@@ -2,18 +2,34 @@
 // so the gradient flips sign around the target and never shrinks: training oscillates instead of settling.
 import { absToSquare } from '../fixes/ops';
 import type { Expr } from '../ir';
-import { type CallExpr, type MethodExpr, collect, dependsOnPred, opName, operand } from './expr';
+import { type CallExpr, type MethodExpr, collect, dependsOnPred, numberValue, opName, operand } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 
 /** `a - b` (a residual), possibly in parentheses the front end kept. */
 const isResidual = (e: Expr | undefined): boolean => !!e && e.kind === 'binary' && e.op === '-' && dependsOnPred(e);
 
+/** Hinges: zero below their threshold (`relu(x)`, `maximum(x, 0)`, `clamp(x, min=0)`). */
+const HINGES = new Set(['relu', 'maximum', 'clamp', 'clamp_min', 'clip_by_value', 'clip', 'softplus']);
+
+/**
+ * `relu(|r| - tol)`: a tolerance band. The penalty is flat (zero) around the target and active only where |r| is
+ * past tol, away from the kink, so the absolute value does no harm there.
+ */
+function inToleranceBand(abs: Expr, ancestors: readonly Expr[]): boolean {
+  const band = ancestors.at(-1);
+  const hinge = ancestors.at(-2);
+  if (!band || !hinge || band.kind !== 'binary' || band.op !== '-' || band.left !== abs) return false;
+  const tol = band.right;
+  if (dependsOnPred(tol) || numberValue(tol) === 0 || (numberValue(tol) ?? 1) < 0) return false;
+  return HINGES.has(opName(hinge) ?? '');
+}
+
 export const checkAbsResidual: Check = (ctx) => {
   const out: Report[] = [];
   for (const t of ctx.model.terms) {
     if (t.role !== 'penalty') continue;
-    const abs = collect(t.expr, (n) => opName(n) === 'abs' && isResidual(operand(n as CallExpr | MethodExpr)));
+    const abs = collect(t.expr, (n, ancestors) => opName(n) === 'abs' && isResidual(operand(n as CallExpr | MethodExpr)) && !inToleranceBand(n, ancestors));
     for (const node of abs) {
       const fix = absToSquare(ctx.text, node as CallExpr | MethodExpr);
       out.push({

@@ -1,8 +1,9 @@
 // LL108: a sum over every element (or over axis 0) inside a penalty. The penalty then grows with the batch
 // size while the base loss is a mean, so the effective λ changes whenever the batch size does.
 import { sumToMean } from '../fixes/ops';
-import type { Expr } from '../ir';
-import { type CallExpr, type MethodExpr, argument, collect, dependsOnData, opName, operand, walk } from './expr';
+import type { Expr, LossModel } from '../ir';
+import { childrenOf } from '../terms/expr';
+import { type CallExpr, type MethodExpr, argument, collect, opName, operand, walk } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 
@@ -38,13 +39,39 @@ function normalised(node: Expr, ancestors: readonly Expr[]): boolean {
 /** `1 / n`, `1.0 / x.numel()`: multiplying by it divides. */
 const isReciprocal = (e: Expr): boolean => e.kind === 'binary' && e.op === '/' && e.left.kind === 'number';
 
+/** Reductions that take the batch axis away when they run over it (`reduce_mean(h, axis=0)` is per unit). */
+const REDUCTIONS = new Set(['reduce_sum', 'sum', 'nansum', 'reduce_mean', 'mean', 'nanmean', 'reduce_max', 'max', 'amax', 'reduce_min', 'min', 'amin', 'norm', 'std', 'var', 'logsumexp', 'reduce_logsumexp', 'prod', 'reduce_prod']);
+
+/** A weight-named tensor argument (`enc_weight`, `kernel`): a weight matrix, with no batch axis. */
+const WEIGHT_NAME = /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w))$/i;
+
+/**
+ * The names that hold a batch axis: the prediction and the target, and the loss's per-sample tensor arguments
+ * (`z`, `h`, `mu`: role 'tensor'); not a regularizer's kernel or bias, nor a weight-named argument.
+ */
+function batchNames(model: LossModel): (e: Extract<Expr, { kind: 'name' }>) => boolean {
+  if (model.regularizes && model.regularizes.on !== 'activity') return () => false;
+  const tensors = new Set(model.params.filter((p) => p.role === 'tensor' && !WEIGHT_NAME.test(p.name)).map((p) => p.name));
+  return (e) => e.ref === 'yPred' || e.ref === 'yTrue' || tensors.has(e.name);
+}
+
+type BatchName = ReturnType<typeof batchNames>;
+
+/** Whether `e` still has the batch axis of what it reads: not once a reduction ran over that axis. */
+function readsBatch(e: Expr, names: BatchName): boolean {
+  if (e.kind === 'name') return names(e);
+  const op = opName(e);
+  if (op && REDUCTIONS.has(op) && coversBatch(argument(e as CallExpr | MethodExpr, ['axis', 'dim'], 1))) return false;
+  return childrenOf(e).some((c) => readsBatch(c, names));
+}
+
 /** A tensor sum over every element or the batch axis of something read from the data, not normalised by hand. */
-function isBatchSum(n: Expr, ancestors: readonly Expr[]): boolean {
+function isBatchSum(n: Expr, ancestors: readonly Expr[], names: BatchName): boolean {
   const op = opName(n);
   if (!op || !SUMS.has(op)) return false;
   const call = n as CallExpr | MethodExpr;
   const x = operand(call);
-  if (!x || !dependsOnData(x)) return false;
+  if (!x || !readsBatch(x, names)) return false;
   // Python's builtin sum() over a list is not a tensor reduction.
   if (call.kind === 'call' && call.callee === 'sum') return false;
   if (!coversBatch(argument(call, ['axis', 'dim'], 1))) return false;
@@ -56,7 +83,9 @@ export const checkBatchSum: Check = (ctx) => {
   const out: Report[] = [];
   // `torch.sum(err + lam * balance)` split into terms: the base sums over the batch too, so their ratio holds.
   const base = ctx.model.terms.find((t) => t.role === 'base');
-  const baseSums = !!base && collect(base.expr, isBatchSum).length > 0;
+  const names = batchNames(ctx.model);
+  const batchSum = (n: Expr, ancestors: readonly Expr[]): boolean => isBatchSum(n, ancestors, names);
+  const baseSums = !!base && collect(base.expr, batchSum).length > 0;
   for (const t of ctx.model.terms) {
     if (t.role !== 'penalty') continue;
     walk(t.expr, (n, ancestors) => {
@@ -74,7 +103,7 @@ export const checkBatchSum: Check = (ctx) => {
         });
         return;
       }
-      if (!isBatchSum(n, ancestors) || baseSums) return;
+      if (!batchSum(n, ancestors) || baseSums) return;
       const call = n as CallExpr | MethodExpr;
       const fix = sumToMean(ctx.text, call);
       out.push({

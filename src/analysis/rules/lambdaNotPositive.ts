@@ -1,4 +1,5 @@
 // LL103: λ ≤ 0 by default. Zero turns the constraint off; a negative λ rewards violating it.
+import { boundKey } from '../bound';
 import { setNumber } from '../fixes/lambda';
 import type { SourceRange } from '../ir';
 import { numberValue } from './expr';
@@ -37,7 +38,7 @@ export const checkLambdaNotPositive: Check = (ctx) => {
       fixes: p.defaultRange ? [setNumber(p.defaultRange, `Set the default of ${name} to 1.0`)] : [],
     });
   }
-  const lam = model.lambdaParam;
+  const lam = model.lambdaParam && boundKey(model, model.lambdaParam);
   for (const u of model.usages) {
     const v = lam ? u.boundArgs?.[lam] : undefined;
     if (!lam || typeof v !== 'number' || v > 0) continue;

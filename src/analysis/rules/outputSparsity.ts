@@ -28,6 +28,8 @@ function penalisesOutputs(t: Term): boolean {
 
 export const checkOutputSparsity: Check = (ctx) => {
   const { model } = ctx;
+  // A kernel_regularizer / bias_regularizer is given the weights themselves: penalising them is what it is for.
+  if (model.regularizes && model.regularizes.on !== 'activity') return [];
   // The function's name and its penalties' names carry the intent; parameter names (class_weights, …) do not.
   const names = [model.name, ...model.terms.filter((t) => t.role === 'penalty').map((t) => t.label)];
   const intent = names.find((n) => WEIGHT_INTENT.test(n));

@@ -15,14 +15,57 @@ const POSITIVE = new Set(['exp', 'softplus', 'cosh']);
 
 const REDUCTIONS = new Set(['sum', 'reduce_sum', 'mean', 'reduce_mean']);
 
+/** Where a clip's bounds are written, by op: [lower bound's keywords, upper bound's keywords] (position 1 and 2). */
+const CLIP_BOUNDS: Readonly<Record<string, [string[], string[]]>> = {
+  clip_by_value: [['clip_value_min'], ['clip_value_max']],
+  clipByValue: [['clipValueMin'], ['clipValueMax']],
+  clip: [['a_min', 'min', 'clip_value_min'], ['a_max', 'max', 'clip_value_max']],
+  clamp: [['min'], ['max']],
+  clip_: [['min'], ['max']],
+};
+
+/** A constant: a number written out (`1.0 - 1e-6`), folded. */
+function constant(e: Expr | undefined): number | undefined {
+  if (!e || dependsOnData(e)) return undefined;
+  const n = numberValue(e);
+  if (n !== undefined) return n;
+  if (e.kind !== 'binary') return undefined;
+  const [a, b] = [constant(e.left), constant(e.right)];
+  if (a === undefined || b === undefined) return undefined;
+  return e.op === '+' ? a + b : e.op === '-' ? a - b : e.op === '*' ? a * b : e.op === '/' && b !== 0 ? a / b : undefined;
+}
+
+/** The constant lower and upper bounds a clip, clamp, maximum or minimum puts on its result. */
+function bounds(x: Expr): { lower?: number; upper?: number } {
+  const op = opName(x);
+  if (!op || (x.kind !== 'call' && x.kind !== 'method')) return {};
+  const call = x as CallExpr | MethodExpr;
+  const clip = CLIP_BOUNDS[op];
+  if (clip) return { lower: constant(argument(call, clip[0], 1)), upper: constant(argument(call, clip[1], 2)) };
+  if (op === 'clamp_min') return { lower: constant(argument(call, ['min'], 1)) };
+  if (op === 'clamp_max') return { upper: constant(argument(call, ['max'], 1)) };
+  const pair = call.kind === 'method' ? [call.object, ...call.args] : call.args;
+  const c = pair.map(constant).find((v) => v !== undefined);
+  if (op === 'maximum' || op === 'fmax') return { lower: c };
+  if (op === 'minimum' || op === 'fmin') return { upper: c };
+  return {};
+}
+
 /**
  * Positive by construction: `exp`, `softplus`, a sum or mean of positives, a positive plus a non-negative
- * (`x ** 2 + eps`, `e.sum() + p.abs()`), products and roots of positives. (A softmax or sigmoid is not: it
- * underflows to exactly 0 in float32, which is what this rule is about.)
+ * (`x ** 2 + eps`, `e.sum() + p.abs()`), products and roots of positives, a clip with a positive floor
+ * (`clip_by_value(r, 1e-6, 1 - 1e-6)`) and a constant above a clip's ceiling less it (`1 - r` of that r). (A
+ * softmax or sigmoid is not: it underflows to exactly 0 in float32, which is what this rule is about.)
  */
 function positive(x: Expr): boolean {
   if (!dependsOnData(x)) return numberValue(x) === undefined || (numberValue(x) ?? 0) > 0;
   if (x.kind === 'binary' && x.op === '+') return (positive(x.left) && nonNegative(x.right)) || (nonNegative(x.left) && positive(x.right));
+  if (x.kind === 'binary' && x.op === '-') {
+    const c = constant(x.left);
+    const upper = bounds(x.right).upper;
+    return c !== undefined && upper !== undefined && c > upper;
+  }
+  if ((bounds(x).lower ?? 0) > 0) return true;
   if (x.kind === 'binary' && (x.op === '*' || x.op === '/')) return positive(x.left) && positive(x.right);
   const op = opName(x);
   if (!op) return false;

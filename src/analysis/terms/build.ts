@@ -22,6 +22,13 @@ export interface TermContext {
   inlinedFrom?: (e: Expr) => string | undefined;
   /** Names whose value is a list or tuple (`QUANTILES`, `self.weights`): never a λ (split.ts withListNames). */
   lists?: ReadonlySet<string>;
+  /**
+   * The loss's tensor arguments beside the prediction and the target (`h`, `mu`, `mask`): never a λ, nor is what
+   * derives from them (`(dh ** 2) * w_sq` with `dh = h * (1 - h)` is all penalty).
+   */
+  tensors?: ReadonlySet<string>;
+  /** The loss's own parameters with no value (split.ts: in `self.λ * codebook`, codebook is the term). */
+  unvalued?: ReadonlySet<string>;
 }
 
 function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
@@ -83,7 +90,7 @@ function spineLabel(e: Expr, labelOf: TermContext['labelOf']): string | undefine
 
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
 export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean): Piece[] {
-  const pieces = splitTerms(termSource(body))
+  const pieces = splitTerms(termSource(body), named)
     .flatMap((p) => distribute(p, framework, named))
     .map(positiveByConstruction);
   // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term
@@ -113,7 +120,8 @@ function accumulatorLabel(body: Expr, whole: Expr, labelOf: TermContext['labelOf
 }
 
 export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
-  return withListNames(ctx.lists, () => buildTermsOf(body, ctx));
+  const notWeights = new Set([...(ctx.lists ?? []), ...(ctx.tensors ?? [])]);
+  return withListNames(notWeights, () => buildTermsOf(body, ctx), ctx.unvalued);
 }
 
 function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
@@ -138,7 +146,12 @@ function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaPara
     }
     return term;
   });
-  return { terms, lambdaParam: mostCommon(terms.filter((t) => t.role === 'penalty').map((t) => t.weightParam)) };
+  return { terms, lambdaParam: lambdaParamOf(terms) };
+}
+
+/** The parameter that weights the penalties: the most common `weightParam` among them (LossModel.lambdaParam). */
+export function lambdaParamOf(terms: readonly Term[]): string | undefined {
+  return mostCommon(terms.filter((t) => t.role === 'penalty').map((t) => t.weightParam));
 }
 
 function mostCommon(names: (string | undefined)[]): string | undefined {

@@ -3,7 +3,7 @@
 // the same kind (bounds: the lower piece + the upper piece) gets that kind with the pieces' params merged.
 import type { ConstraintKind, Expr, RecognisedConstraint } from '../ir';
 import { soleActivation, throughActivations } from './activations';
-import { isYPred, mentionsRef, some } from './expr';
+import { isYPred, mentionsRef, opName, some } from './expr';
 import { absOf, hingeOrSquaredHinge, isSumOfYPred, isYPredSlice, magnitudeOf, reductionOf, stripReductions } from './shapes';
 import { additivePieces, splitWeight } from './split';
 import { type Defaults, numberOf } from './values';
@@ -29,6 +29,24 @@ function constantSum(pieces: Signed[], defaults: Defaults): number | undefined {
 }
 
 const withValue = (name: string, v: number | undefined): Params => (v === undefined ? {} : { [name]: v });
+/**
+ * A squared magnitude (`p.pow(2)`, `p ** 2`, `tf.square(w)`, `p * p`) and no absolute value: an L2 penalty (weight
+ * decay) shrinks the weights but makes none of them zero, so "sparse weights" is not its measure (its own value is).
+ */
+function squaresOnly(whole: Expr): boolean {
+  const isTwo = (e: Expr | undefined) => e?.kind === 'number' && e.value === 2;
+  const squares = some(whole, (n) => {
+    const op = opName(n);
+    if (op === 'square' || op === 'l2_loss') return true;
+    if (n.kind === 'binary' && n.op === '**') return isTwo(n.right);
+    if (n.kind === 'binary' && n.op === '*') return n.left.text === n.right.text;
+    if (op === 'pow') return isTwo(n.kind === 'method' ? n.args[0] : n.kind === 'call' ? n.args[1] : undefined);
+    return false;
+  });
+  const magnitudes = some(whole, (n) => ['abs', 'l1_loss', 'norm', 'sign'].includes(opName(n) ?? ''));
+  return squares && !magnitudes;
+}
+
 const weightContainers = /\.(parameters|named_parameters)\(\)|\.losses\b(?![.(])|\btrainable_(weights|variables)\b|\.getWeights\(\)/;
 
 /** Pieces of a hinge's argument split into prediction pieces and the rest. */
@@ -42,7 +60,7 @@ function hingeParts(core: Expr): { pred: Signed[]; rest: Signed[] } | undefined 
 export const constraintPatterns: readonly Pattern[] = [
   {
     kind: 'weight-sparsity', // L1/L2 over model.parameters(), model.losses, trainable weights: not the outputs
-    match: (_core, whole) => (some(whole, (n) => weightContainers.test(n.text)) && !mentionsRef(whole, 'yPred') ? {} : undefined),
+    match: (_core, whole) => (some(whole, (n) => weightContainers.test(n.text)) && !mentionsRef(whole, 'yPred') && !squaresOnly(whole) ? {} : undefined),
   },
   {
     kind: 'sum-to-one', // |Σ y_pred − target| or its square

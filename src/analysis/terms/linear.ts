@@ -74,7 +74,7 @@ export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => 
   }
   const r = linearReduction(p.expr);
   if (!r) return [p];
-  const inner = additivePieces(r.operand).map(splitWeight).flatMap((q) => distribute(q, framework, named));
+  const inner = additivePieces(r.operand).map((q) => splitWeight(q)).flatMap((q) => distribute(q, framework, named));
   if (inner.length === 1 && !inner[0]!.weight) return [p];
   if (inner.some((q) => isWeightFactor(q.expr))) return [p]; // `mean(se + 0.1)`: a constant is not a term
   // `kl = mean(-0.5 * sum(…))`: a bare number inside a reduction the code names is part of what it defines, not a λ

@@ -101,3 +101,16 @@ export function pickRoles(names: readonly string[], framework: Framework | undef
   const [first, second] = argumentOrder[framework ?? 'keras'];
   return { [first]: names[0], [second]: names[1] } as { yTrue: string; yPred: string };
 }
+
+/**
+ * The loss's own arguments that are extra tensors (LossParam role 'tensor': no default, named like one), known
+ * before the terms are split so that none of them is taken for a λ (terms/build.ts TermContext.tensors).
+ */
+export function tensorArgNames(params: readonly { name: string; default?: unknown }[], roles: { yTrue: string; yPred: string }): Set<string> {
+  return new Set(params.filter((p) => p.default === undefined && p.name !== roles.yTrue && p.name !== roles.yPred && isTensorName(p.name)).map((p) => p.name));
+}
+
+/** The loss's own arguments with no default beside the target and the prediction (TermContext.unvalued). */
+export function unvaluedArgs(params: readonly { name: string; default?: unknown; variadic?: boolean }[], roles: { yTrue: string; yPred: string }): Set<string> {
+  return new Set(params.filter((p) => !p.variadic && p.default === undefined && p.name !== roles.yTrue && p.name !== roles.yPred).map((p) => p.name));
+}

@@ -55,20 +55,31 @@ export function additivePieces(e: Expr, sign: 1 | -1 = 1, keepOffsets = false): 
 const NUMBER_TENSORS: ReadonlySet<string> = new Set(['scalar', 'constant', 'tensor', 'as_tensor', 'float32', 'float64', 'float', 'cast_to_floatx']);
 
 /**
- * Names whose value is a list or tuple (`QUANTILES = [0.1, 0.5, 0.9]`, `self.weights` with a tuple default): not a
- * λ, since `mean(w * x)` is not `mean(w) * mean(x)` for a per-output w. Set by buildTerms for the loss it splits
- * (withListNames), empty otherwise.
+ * Names that are never a λ factor: a list or tuple (`QUANTILES = [0.1, 0.5, 0.9]`, `self.weights` with a tuple
+ * default), since `mean(w * x)` is not `mean(w) * mean(x)` for a per-output w; and a tensor argument of the loss
+ * (`h`, `mu`, `mask`: LossParam role 'tensor'), with what derives from it (`dh = h * (1 - h)`): a weight must not
+ * depend on the model. Set by buildTerms for the loss it splits (withListNames), empty otherwise.
  */
 let listNames: ReadonlySet<string> = new Set();
 
-/** Runs `f` with `names` read as lists by isWeightFactor (buildTerms' TermContext.lists). */
-export function withListNames<T>(names: ReadonlySet<string> | undefined, f: () => T): T {
-  const outer = listNames;
+/**
+ * The loss's own parameters that have no value (`def forward(self, decoded, codebook, target)`): in a product of
+ * nothing but names (`self.λ * codebook`), the one with no value is what is weighted, not a weight.
+ */
+let unvaluedNames: ReadonlySet<string> = new Set();
+
+/**
+ * Runs `f` with `names` never read as a λ by isWeightFactor (buildTerms' TermContext.lists and tensors), and
+ * `unvalued` the parameters with no value (TermContext.unvalued).
+ */
+export function withListNames<T>(names: ReadonlySet<string> | undefined, f: () => T, unvalued?: ReadonlySet<string>): T {
+  const outer = [listNames, unvaluedNames] as const;
   listNames = names ?? new Set();
+  unvaluedNames = unvalued ?? new Set();
   try {
     return f();
   } finally {
-    listNames = outer;
+    [listNames, unvaluedNames] = outer;
   }
 }
 
@@ -131,11 +142,51 @@ export function timesWeight(a: Expr | undefined, b: Expr | undefined): Expr | un
   return a && b ? binary('*', a, b, b.range, `${a.text} * ${b.text}`) : (a ?? b);
 }
 
-/** Splits one additive piece into weight and term. */
-export function splitWeight(piece: { sign: 1 | -1; expr: Expr }): Piece {
-  const factors = factorsOf(piece.expr);
-  const weights = factors.filter(isWeightFactor);
-  const rest = factors.filter((f) => !isWeightFactor(f));
+/** Numbers only (`-0.5`, `1 / 2`): no hyper-parameter, attribute or tensor call in it. */
+const isLiteral = (e: Expr): boolean =>
+  e.kind === 'number' || (e.kind === 'unary' && isLiteral(e.operand)) || (e.kind === 'binary' && isLiteral(e.left) && isLiteral(e.right));
+
+/**
+ * The factors of a product where a variable the code names (`kld = -0.5 * torch.mean(…)`) stays whole when the
+ * numbers are all it would give up: its -0.5 is part of what `kld` is. Undefined when no variable was kept whole.
+ */
+function factorsKeepingNamed(e: Expr, named: (e: Expr) => boolean): Expr[] | undefined {
+  let kept = false;
+  const visit = (x: Expr, root: boolean): Expr[] => {
+    if (!root && named(x) && factorsOf(x).every((f) => !isWeightFactor(f) || isLiteral(f))) {
+      kept = true;
+      return [x];
+    }
+    if (x.kind === 'binary' && x.op === '*') return [...visit(x.left, false), ...visit(x.right, false)];
+    const product = operandsOfCall(x, MULTIPLY);
+    if (product) return [...visit(product[0], false), ...visit(product[1], false)];
+    return factorsOf(x);
+  };
+  const factors = visit(e, true);
+  return kept ? factors : undefined;
+}
+
+/**
+ * Splits one additive piece into weight and term. With `named` (which expressions are variables of the code): when
+ * the piece weights a variable where it is added (`self.beta * kld`), that weight is the λ, and the numbers inside
+ * the variable's own definition (`kld = -0.5 * mean(…)`) stay in the term; a variable added unweighted still gives
+ * up its numbers (`reg = 0.01 * sum(w ** 2)`; `mse + reg` has λ = 0.01).
+ */
+export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Expr) => boolean): Piece {
+  const keeping = named ? factorsKeepingNamed(piece.expr, named) : undefined;
+  if (keeping?.some(isWeightFactor) && keeping.some((f) => !isWeightFactor(f))) return splitFactors(piece, keeping);
+  return splitFactors(piece, factorsOf(piece.expr));
+}
+
+function splitFactors(piece: { sign: 1 | -1; expr: Expr }, factors: Expr[]): Piece {
+  let weights = factors.filter(isWeightFactor);
+  let rest = factors.filter((f) => !isWeightFactor(f));
+  // `self.λ * codebook`: all names; the argument with no value is the term, what has a value weights it
+  const unvalued = (f: Expr): boolean => f.kind === 'name' && f.ref === 'param' && unvaluedNames.has(f.name);
+  if (rest.length === 0 && weights.some(unvalued) && !weights.every(unvalued)) {
+    rest = weights.filter(unvalued);
+    weights = weights.filter((f) => !unvalued(f));
+  }
   if (weights.length === 0 || rest.length === 0) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
   return { sign: piece.sign, whole: piece.expr, expr: product(rest), weight: product(weights) };
 }
@@ -161,6 +212,6 @@ export function weightParamOf(weight: Expr | undefined): string | undefined {
   return names.size === 1 ? [...names][0] : undefined;
 }
 
-export function splitTerms(body: Expr): Piece[] {
-  return additivePieces(body, 1, true).map(splitWeight);
+export function splitTerms(body: Expr, named?: (e: Expr) => boolean): Piece[] {
+  return additivePieces(body, 1, true).map((p) => splitWeight(p, named));
 }

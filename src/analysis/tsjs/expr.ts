@@ -46,13 +46,21 @@ function readTidy(fnNode: Node, scope: ScriptScope): Expr | undefined {
   return readScriptBody(body, forkScriptScope(scope))?.value;
 }
 
+/**
+ * Namespaces a script calls functions of without importing them (JS globals, TF.js loaded by a script tag): a call
+ * `ns.f(x)` of one is a free function; `a.square()` of any other name the file does not import is a method of a
+ * value (`const a = tf.variable(…)` at module level), read as a method on a global name.
+ */
+const GLOBAL_NAMESPACES: ReadonlySet<string> = new Set(['tf', 'Math', 'Number', 'console', 'JSON', 'Object', 'Array', 'Date', 'Promise', 'performance', 'process', 'window', 'globalThis', 'self']);
+
 function convertCall(node: Node, scope: ScriptScope): Expr {
   const fn = node.childForFieldName('function');
   const argNodes = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
   if (!fn) return unsupported(node, 'call');
   const name = scriptDottedName(fn);
   const head = name?.split('.')[0];
-  if (name && head !== undefined && !scope.refs.has(head) && !scope.locals.has(head)) {
+  const methodOfGlobal = name !== undefined && head !== undefined && name.split('.').length === 2 && !scope.imports.has(head) && !GLOBAL_NAMESPACES.has(head);
+  if (name && head !== undefined && !scope.refs.has(head) && !scope.locals.has(head) && !methodOfGlobal) {
     const callee = resolveScriptCallee(name, scope.imports);
     const lastArg = argNodes[argNodes.length - 1];
     if (callee === 'tf.tidy' && lastArg && (lastArg.type === 'arrow_function' || lastArg.type === 'function_expression')) {

@@ -2,7 +2,7 @@
 import type { Framework, LossModel, LossParam, NameRef, SourceLanguage } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { buildTerms } from '../terms/build';
-import { isTensorName, pickRoles } from '../terms/roles';
+import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { readScriptBody, readStatements } from './body';
 import type { ScriptLossDef } from './discover';
 import type { ScriptImports } from './imports';
@@ -50,7 +50,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     const v = numeric(p.default);
     if (v !== undefined) defaults[p.name] = v;
   }
-  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework });
+  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: ScriptParam): LossParam['role'] =>
     numeric(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : p.default === undefined && isTensorName(p.name) ? 'tensor' : 'other';

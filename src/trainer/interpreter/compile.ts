@@ -9,7 +9,9 @@ import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
 import { opTables } from './ops';
+import { modelValue, modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
+import { evaluatedExprs, walkExprs } from './unsupported';
 import type { Scalar, Tensor, Tf, Value } from './types';
 import { asFloat, asTensor, describe } from './values';
 
@@ -100,6 +102,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   const ops = opTables[model.framework];
   if (!ops) throw new Error(`Loss Lab cannot train a loss for framework '${String(model.framework)}' (keras, pytorch or tfjs)`);
   const lookup = makeLookup(model, bindings);
+  const models = modelValueNames(model, (visit) => walkExprs(evaluatedExprs(model), visit));
   const terms = termsOf(model);
   const applied = optionsFor(model, options);
   // Each returned scalar is its own tensor (a caller may keep one and dispose another), built with as few ops as
@@ -110,7 +113,9 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, yTrueIn, yPredIn) : [yTrueIn, yPredIn];
       const weights = extras?.weights;
       const tensors = extras?.tensors;
-      const runLookup = tensors ? (name: string) => tensors[name] ?? lookup(name) : lookup;
+      const given = tensors ? (name: string) => tensors[name] ?? lookup(name) : lookup;
+      // the model or a layer (`model.parameters()`, `layer.get_weights()`): the run's weights
+      const runLookup = weights && models.size > 0 ? (name: string) => given(name) ?? (models.has(name) ? modelValue(tf, model.framework, name, weights) : undefined) : given;
       const env: Env = { tf, ops, yTrue, yPred, lookup: runLookup, ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];

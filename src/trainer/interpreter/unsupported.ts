@@ -5,6 +5,7 @@ import { dottedName } from './evaluate';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
 import { extraTensorParams, refusedTensorArgs } from '../tensorArgs';
+import { modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
@@ -59,7 +60,9 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     seen.set(key, item);
     found.push(item);
   };
-  const tensorArgs = new Map(refusedTensorArgs(model).map((r) => [r.name, r.message]));
+  // the model or a layer whose weights the loss reads: the trainer passes the trial model's (modelValues.ts)
+  const models = modelValueNames(model, (visit) => walkExprs(evaluatedExprs(model), visit));
+  const tensorArgs = new Map(refusedTensorArgs(model).filter((r) => !models.has(r.name)).map((r) => [r.name, r.message]));
   const notSupported = (op: string) => `\`${op}\` is not supported by the Loss Lab trainer (not in its ${frameworkName[model.framework]} op table)`;
 
   const walk = (e: Expr): void => {
@@ -73,6 +76,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       report(e.what, e.range, `${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`): ${UNINTERPRETED_HINT}`);
     }
     if (e.kind === 'name' && e.ref === 'param' && tensorArgs.has(e.name)) report(e.name, e.range, tensorArgs.get(e.name)!);
+    if (e.kind === 'name' && models.has(e.name)) return;
     if (e.kind === 'name' && e.ref === 'param' && objects.has(e.name) && lookup(e.name) === undefined) {
       report(e.name, e.range, `\`${e.name}\` is an argument the trainer cannot provide (it passes only the targets, the predictions and numeric hyper-parameters)`);
     }
@@ -96,14 +100,26 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
 
 const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 'attr', 'unary', 'binary', 'conditional', 'call', 'method', 'subscript', 'tuple', 'overWeights', 'loop', 'unsupported']);
 
-/** Whether the loss reads the model's parameters (`sum(… for p in model.parameters())`): the trainer then passes them. */
+/**
+ * Whether the loss reads the model's parameters (`sum(… for p in model.parameters())`, `next(iter(net.parameters()))`,
+ * `layer.get_weights()`): the trainer then passes them.
+ */
 export function readsModelWeights(model: LossModel): boolean {
   const reads = (e: Expr): boolean => e.kind === 'overWeights' || children(e).some(reads);
-  return evaluatedExprs(model).some(reads);
+  return evaluatedExprs(model).some(reads) || modelValueNames(model, (visit) => walkExprs(evaluatedExprs(model), visit)).size > 0;
+}
+
+/** Calls `visit` on every node of `exprs`. */
+export function walkExprs(exprs: readonly Expr[], visit: (e: Expr) => void): void {
+  const walk = (e: Expr): void => {
+    visit(e);
+    for (const c of children(e)) walk(c);
+  };
+  for (const e of exprs) walk(e);
 }
 
 /** Every expression the trainer evaluates: each term and its weight, or the whole body when there are no terms. */
-const evaluatedExprs = (model: LossModel): Expr[] =>
+export const evaluatedExprs = (model: LossModel): Expr[] =>
   model.terms.length > 0 ? model.terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr])) : [model.body];
 
 const frameworkName: Record<Framework, string> = { keras: 'TensorFlow/Keras', pytorch: 'PyTorch', tfjs: 'TensorFlow.js' };

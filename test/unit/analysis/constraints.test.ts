@@ -72,6 +72,10 @@ describe('constraint shapes', () => {
   it('recognises penalties over the model weights, not over a losses module', () => {
     assert.deepEqual(recognised('tf.add_n(model.losses)'), { kind: 'weight-sparsity', params: {} });
     assert.deepEqual(recognised('tf.add_n([tf.reduce_sum(tf.abs(w)) for w in model.trainable_weights])'), { kind: 'weight-sparsity', params: {} });
+    // an L2 over the weights shrinks them but zeroes none: weight decay, measured by its own value, not sparsity
+    assert.equal(recognised('sum((p * p).sum() for p in model.parameters())'), undefined);
+    assert.equal(recognised('tf.add_n([tf.reduce_sum(tf.square(w)) for w in model.trainable_weights])'), undefined);
+    assert.deepEqual(recognised('sum(p.abs().sum() + (p ** 2).sum() for p in model.parameters())'), { kind: 'weight-sparsity', params: {} });
     assert.equal(recognised('tf.keras.losses.mae(y_true, tf.zeros_like(y_true))'), undefined);
   });
 

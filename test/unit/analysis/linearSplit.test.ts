@@ -235,3 +235,74 @@ def margin_sub(y_true, y_pred, c=1.0):
     }
   });
 });
+
+describe('a weight never depends on the model', () => {
+  it('a factor computed from a tensor argument (dh = h * (1 - h)) stays in the penalty; a hyper-parameter named w stays λ', () => {
+    const a = analyze(torch(`def contractive(recon, x, h, enc_weight, lam=1e-4):
+    mse = F.mse_loss(recon, x)
+    dh = h * (1 - h)
+    w_sq = torch.sum(enc_weight ** 2, dim=1)
+    contractive = torch.mean(torch.sum((dh ** 2) * w_sq, dim=1))
+    return mse + lam * contractive
+
+def masked(pred, target, mask, w=0.5):
+    return F.mse_loss(pred, target) + w * mask * torch.relu(-pred).mean()
+`));
+    const c = model(a, 'contractive');
+    assert.deepEqual(c.terms.map(termSummary), ['base:+:mse', 'penalty:+:contractive*lam']);
+    assert.equal(c.params.find((p) => p.name === 'h')?.role, 'tensor');
+    // `mask` is a tensor (a per-sample weight), `w` a hyper-parameter with a number default
+    const m = model(a, 'masked');
+    assert.deepEqual(m.terms.map((t) => t.weight?.text), [undefined, 'w']);
+    assert.equal(m.terms[1].weightParam, 'w');
+  });
+});
+
+describe('the λ is the weight where a variable is added', () => {
+  it('self.beta * kld with kld = -0.5 * mean(…): λ is self.beta, the -0.5 stays in kld; an unweighted variable still gives up its numbers', () => {
+    const a = analyze(torch(`class BetaLoss(torch.nn.Module):
+    def __init__(self, beta=2.0):
+        super().__init__()
+        self.beta = beta
+
+    def forward(self, x_rec, x, mu, logvar):
+        rec = F.mse_loss(x_rec, x)
+        kld = -0.5 * torch.mean(torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1))
+        total = rec + self.beta * kld
+        return total, rec, kld
+
+def ridge(pred, target, weights):
+    reg = 0.01 * torch.sum(weights ** 2)
+    return F.mse_loss(pred, target) + reg
+`));
+    const kld = model(a, 'BetaLoss').terms[1];
+    assert.equal(kld.label, 'kld');
+    assert.equal(kld.weight?.text, 'self.beta');
+    assert.equal(kld.weightParam, 'self.beta');
+    assert.match(kld.expr.text, /^-0\.5 \* torch\.mean/);
+    assert.deepEqual(model(a, 'ridge').terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:reg*0.01']);
+  });
+});
+
+describe('a product of names', () => {
+  it('self.λ * codebook: the argument with no value is the term, the attribute with one its λ', () => {
+    const a = analyze(torch(`class CodebookLoss(torch.nn.Module):
+    def __init__(self, λ=0.25):
+        super().__init__()
+        self.λ = λ
+        self.rec_fn = torch.nn.MSELoss()
+
+    def forward(self, decoded, codebook, target):
+        rec = self.rec_fn(decoded, target)
+        return rec + self.λ * codebook
+
+def two_unknowns(pred, target, lam, reg):
+    return F.mse_loss(pred, target) + lam * reg
+`));
+    const m = model(a, 'CodebookLoss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:codebook*self.λ']);
+    assert.equal(m.lambdaParam, 'self.λ');
+    // two arguments with no value: which one weights the other is not known, so the product stays one term
+    assert.equal(model(a, 'two_unknowns').terms[1]!.weight, undefined);
+  });
+});

@@ -4,7 +4,10 @@ import { before, describe, it } from 'node:test';
 import { analyzeSource, DocumentAnalyzer } from '../../../src/analysis/index';
 import type { Expr, LossModel, LossParam } from '../../../src/analysis/ir';
 import { some } from '../../../src/analysis/terms/expr';
+import { writeLambda } from '../../../src/analysis/lambdaSite';
 import { findUnsupported } from '../../../src/trainer/interpreter';
+import { makeLookup } from '../../../src/trainer/interpreter/scope';
+import { codeLambda } from '../../../src/trial/spec';
 import { analyze, model, ready, termSummary } from './helpers';
 
 const param = (m: LossModel, name: string): LossParam => {
@@ -80,7 +83,7 @@ class CappedMSE(nn.Module):
     const shifted = model(analyze(src.replace('torch.tensor(cap).to(device)', 'torch.tensor([cap, 2 * cap]).to(device)')), 'CappedMSE');
     assert.ok(has(shifted.body, (n) => n.kind === 'call' && n.callee === 'torch.tensor'), 'another constructor expression is read in place of self.cap');
     assert.equal(param(shifted, 'cap').origin, 'constructor');
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:MSELoss', 'penalty:+:over.pow(2)*self.lam']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse', 'penalty:+:over.pow(2)*self.lam']);
     assert.deepEqual(findUnsupported(m), []);
   });
 
@@ -262,5 +265,88 @@ describe('scope: a notebook is one module', () => {
     const alone = model(analyzer.update(loss, []), 'loss');
     assert.ok(!alone.params.some((p) => p.name === 'LAMBDA'), 'without the cells above, LAMBDA is unknown');
     analyzer.dispose();
+  });
+});
+
+describe('scope: a loss class built with arguments', () => {
+  before(() => ready);
+
+  const KERAS = `import tensorflow as tf
+
+class NonNeg(tf.keras.losses.Loss):
+    def __init__(self, neg_weight=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.neg_weight = tf.convert_to_tensor(neg_weight, dtype=tf.float32)
+
+    def call(self, y_true, y_pred):
+        mse = tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)
+        return mse + self.neg_weight * tf.reduce_mean(tf.nn.relu(-y_pred), axis=-1)
+
+model.compile(optimizer="adam", loss=NonNeg(neg_weight=4.0))
+`;
+
+  it('self.x copies an __init__ argument (through tf.convert_to_tensor): the constructor call binds it; the code λ, the trainer and "Use λ" read it there', () => {
+    const m = model(analyze(KERAS), 'NonNeg');
+    assert.equal(param(m, 'self.neg_weight').initArgument, 'neg_weight');
+    assert.equal(m.lambdaParam, 'self.neg_weight');
+    assert.equal(codeLambda(m), 4);
+    const lookup = makeLookup(m, {});
+    assert.equal(lookup('self.neg_weight'), 4);
+    const out = writeLambda(m, KERAS, 0.5);
+    assert.ok(out.ok);
+    assert.match(out.text, /loss=NonNeg\(neg_weight=0\.5\)/);
+    assert.match(out.text, /def __init__\(self, neg_weight=1\.0/);
+  });
+
+  it('a Regularizer subclass built with its factor (DecorrelateKernel(5e-4)): the factor is its λ, bound there; a regularizer function weighted by a constant has that constant as λ', () => {
+    const src = `import tensorflow as tf
+from tensorflow import keras
+
+RATE_BETA = 3.0
+
+
+class Decorrelate(keras.regularizers.Regularizer):
+    def __init__(self, factor=1e-3):
+        self.factor = factor
+
+    def __call__(self, kernel):
+        gram = tf.matmul(kernel, kernel, transpose_a=True)
+        return self.factor * tf.reduce_sum(tf.square(gram - tf.eye(4)))
+
+
+def rate_penalty(acts):
+    return RATE_BETA * tf.reduce_sum(tf.square(tf.reduce_mean(acts, axis=0) - 0.1))
+
+
+net = keras.Sequential([keras.layers.Dense(4, kernel_regularizer=Decorrelate(5e-4), activity_regularizer=rate_penalty)])
+`;
+    const a = analyze(src);
+    const reg = model(a, 'Decorrelate');
+    assert.equal(reg.lambdaParam, 'self.factor');
+    assert.equal(codeLambda(reg), 5e-4);
+    assert.equal(model(a, 'rate_penalty').lambdaParam, 'RATE_BETA');
+  });
+
+  it("Lightning: self.save_hyperparameters() makes self.hparams.x the __init__ argument x (only the ones the loss reads)", () => {
+    const src = `import pytorch_lightning as pl
+import torch.nn.functional as F
+
+class Smooth(pl.LightningModule):
+    def __init__(self, lr=1e-3, lam_smooth=0.1):
+        super().__init__()
+        self.save_hyperparameters()
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        y_hat = self(x)
+        fit = F.mse_loss(y_hat, y)
+        roughness = (y_hat[:, 1:] - y_hat[:, :-1]).pow(2).mean()
+        return fit + self.hparams.lam_smooth * roughness
+`;
+    const m = model(analyze(src), 'training_step');
+    const lam = param(m, 'self.hparams.lam_smooth');
+    assert.deepEqual([lam.role, lam.default, lam.initArgument, lam.origin, lam.defaultRange?.startLine], ['hyper', 0.1, 'lam_smooth', 'constructor', lineOf(src, 'lam_smooth=0.1')]);
+    assert.ok(!m.params.some((p) => p.name === 'self.hparams.lr'), 'lr is not read by the loss');
+    assert.equal(codeLambda(m), 0.1);
   });
 });

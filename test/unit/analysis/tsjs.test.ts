@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { DocumentAnalyzer } from '../../../src/analysis/index';
+import { findUnsupported } from '../../../src/trainer/interpreter';
+import { check } from '../rules/corpus';
 import { analyze, model, ready, termSummary } from './helpers';
 
 before(() => ready);
@@ -154,5 +156,27 @@ export const typed: LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar =>
     const t = model(a, 'typed');
     assert.equal(t.kind, 'arrow');
     assert.deepEqual(t.terms.map((x) => [x.role, x.sign, x.weight?.text ?? null, x.constraint?.kind ?? null]), [['base', 1, null, null], ['penalty', -1, '0.1', 'output-sparsity']]);
+  });
+});
+
+describe('TF.js: a method of a module-level value', () => {
+  it('`a.square()` with `const a = tf.variable(…)` at module level is a method on a global name: refused by name, no unsupported op', () => {
+    const src = `const tf = require('@tensorflow/tfjs');
+
+const RIDGE = 0.01;
+const a = tf.variable(tf.scalar(Math.random()));
+
+function loss(predictions, labels) {
+  const mse = predictions.sub(labels).square().mean();
+  return mse.add(a.square().mul(RIDGE));
+}
+`;
+    const { analysis, findings } = check(src, 'javascript', 'ridge.js');
+    const m = model(analysis, 'loss');
+    const ridge = m.terms[1]!.expr;
+    assert.equal(ridge.kind, 'method');
+    assert.deepEqual(ridge.kind === 'method' && ridge.object.kind === 'name' ? [ridge.object.name, ridge.object.ref, ridge.method] : [], ['a', 'global', 'square']);
+    assert.deepEqual(findings.map((f) => f.code), []);
+    assert.deepEqual(findUnsupported(m).map((u) => u.op), ['a']);
   });
 });

@@ -4,6 +4,7 @@
 // what `loss-lab train` does with it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { boundKey, staticNumber } from '../../../src/analysis/bound';
 import * as analysis from '../../../src/analysis/index';
 import type { Expr, LossModel, SourceLanguage } from '../../../src/analysis/ir';
 import { isNotebookPath, notebookCells } from '../../../src/analysis/notebook';
@@ -137,12 +138,14 @@ export function labelMatches(label: string, expected: string): boolean {
 }
 
 function paramValue(model: LossModel, name: string): number | undefined {
+  // a constructor call binds `self.w` by the `__init__` argument it copies (LossParam.initArgument)
+  const key = boundKey(model, name);
   for (const u of model.usages) {
-    const v = u.boundArgs?.[name];
+    const v = u.boundArgs?.[key];
     if (typeof v === 'number') return v;
   }
-  const p = model.params.find((q) => q.name === name);
-  return typeof p?.default === 'number' ? p.default : undefined;
+  // the default, or the item of a tuple it unpacks (`tol, lam = settings` bound by `make_loss((0.01, 0.5))`)
+  return staticNumber(model, name);
 }
 
 /** The number a weight expression stands for, reading λ from the loss's parameters; undefined when unknown. */

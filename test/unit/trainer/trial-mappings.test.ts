@@ -126,3 +126,23 @@ export function vaeLoss(yTrue: tf.Tensor, yPred: tf.Tensor, zMean: tf.Tensor, zL
   assert.ok(started?.type === 'started');
   assert.match(started.trial!.model, /^VAE .*`zMean` = the VAE head's mean, `zLogVar` = the VAE head's log-variance/);
 });
+
+test('a penalty on one kernel (`enc_weight`) with the hidden codes trains: the other weights get a zero gradient, not an error', async () => {
+  await initParsers();
+  const source = `import torch
+import torch.nn.functional as F
+
+def contractive(recon, x, h, enc_weight, lam=1e-4):
+    dh = h * (1 - h)
+    w_sq = torch.sum(enc_weight ** 2, dim=1)
+    return F.mse_loss(recon, x) + lam * torch.mean(torch.sum((dh ** 2) * w_sq, dim=1))
+`;
+  const loss = analyzeSource(source, 'python', 'cae.py').models[0]!;
+  const messages: TrainerToHost[] = [];
+  // one run: the loop's per-run tape, whose inputs are all the run's weights and the hidden layer
+  await runTrial(specFor(loss, { steps: 5, runs: [{ id: 'l10', label: 'λ = 10', lambda: 10 }] }), { send: (m) => messages.push(m), shouldStop: () => false });
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
+  const id = loss.terms.find((t) => t.role === 'penalty')!.id;
+  assert.ok(points.length > 0 && points.every((p) => Number.isFinite(p.terms[id]!.raw)));
+});

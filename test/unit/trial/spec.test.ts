@@ -123,3 +123,25 @@ describe('buildTrialSpec on the seed article (real Python front end)', () => {
     });
   }
 });
+
+describe('codeLambda of a factory whose λ is unpacked from a tuple argument', () => {
+  it('`tol, lam = settings` with make_loss((0.01, 0.5)) runs with λ = 0.5', async () => {
+    await initParsers();
+    const src = `import tensorflow as tf
+
+def make_loss(settings):
+    tol, lam = settings
+
+    def loss(y_true, y_pred):
+        ce = tf.keras.losses.categorical_crossentropy(y_true, y_pred)
+        return ce + lam * tf.nn.relu(tf.abs(tf.reduce_sum(y_pred, axis=-1) - 1.0) - tol)
+
+    return loss
+
+model.compile(optimizer="adam", loss=make_loss((0.01, 0.5)))
+`;
+    const m = analyzeSource(src, 'python', 'f.py').models[0]!;
+    assert.equal(m.lambdaParam, 'lam');
+    assert.equal(codeLambda(m), 0.5);
+  });
+});

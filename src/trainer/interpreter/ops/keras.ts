@@ -10,6 +10,7 @@ import {
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
 import { kerasOpsTable } from './kerasOps';
 import { kerasLossClasses } from './lossClasses';
+import { iteratorBuiltins, modelMethods, variableCopies } from '../modelValues';
 import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { diagMatrix, diagonal, divNoNan, logSoftmax, softplus, swapAxes } from './shared';
 
@@ -239,10 +240,12 @@ const calls: OpTable = Object.fromEntries([
   ...Object.entries(kerasLossTable),
   ...Object.entries(kerasLossClasses),
   ...Object.entries(pythonBuiltins),
+  ...Object.entries(iteratorBuiltins),
+  ...Object.entries(variableCopies),
 ]);
 
 /** Python operators cover most of TF's tensor methods; Keras code rarely calls methods on tensors. */
-const methods: OpTable = { ...pythonStringMethods };
+const methods: OpTable = { ...pythonStringMethods, ...modelMethods };
 
 export const kerasOps: FrameworkOps = {
   calls,

@@ -8,6 +8,7 @@ import {
   argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, eyeOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
   softmaxOp, stopGradient, unaryOp, unstackOp, variance, whereOp,
 } from './builders';
+import { iteratorBuiltins, modelMethods } from '../modelValues';
 import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchLossModules } from './lossClasses';
@@ -254,8 +255,9 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchLossTable),
     ...Object.entries(torchLossModules),
     ...Object.entries(pythonBuiltins),
+    ...Object.entries(iteratorBuiltins),
   ]),
-  methods: { ...tensorOps, ...methodOnly, ...pythonStringMethods },
+  methods: { ...tensorOps, ...methodOnly, ...pythonStringMethods, ...modelMethods },
   constants: {
     ...pythonConstants,
     'torch.float32': 'float32',

@@ -1,0 +1,85 @@
+// The model as a value a loss reads (issue 10 §2): a loss given the model or one of its layers reads its weights
+// (`next(iter(model.parameters()))`, `layer.get_weights()[0]`, `K.variable(layer.get_weights()[0])`,
+// `for name, p in net.named_parameters()`). The trainer gives it the trial model's weights: the model is the list of
+// its parameters (each layer's weight, then its bias, in the framework's layout), a layer the pair of the trial
+// model's first layer. What the framework gives as a copy is a copy here too: `get_weights()` returns numpy
+// arrays and `K.variable(…)` a new variable, so neither carries a gradient back to the model.
+import type { Expr, Framework, LossModel } from '../../analysis/ir';
+import { op } from './args';
+import { stopGradient } from './ops/builders';
+import type { OpTable, Tensor, Tf, Value } from './types';
+import { iterationItems } from './values';
+
+/** What a name holds, by the name as written (matched whole, case-insensitively; snake_case of camelCase too). */
+const MODEL_VALUE_NAMES: readonly { holds: 'model' | 'layer'; names: RegExp }[] = [
+  { holds: 'model', names: /^(model|net|network|module|mdl|classifier|encoder|decoder|autoencoder|regressor)$/i },
+  { holds: 'layer', names: /^(layer|dense|linear|fc|[a-z]+_layer|layer_?[a-z0-9]+)$/i },
+];
+
+const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+
+export const modelValueKind = (name: string): 'model' | 'layer' | undefined =>
+  MODEL_VALUE_NAMES.find((r) => r.names.test(name) || r.names.test(snake(name)))?.holds;
+
+/** Methods that read a model's (or a layer's) weights, only ever called on one. */
+const WEIGHT_READERS: ReadonlySet<string> = new Set(['parameters', 'named_parameters', 'get_weights']);
+
+/**
+ * The names of the loss that hold the model or a layer: a parameter with no value (the loss's, a factory's) whose
+ * weights the loss reads (`model.parameters()`, `layer.get_weights()`), and that it uses in no other way: a model
+ * called on an input (`model(x)`) or read for a sub-layer (`model.fc.weight`) is still refused by name.
+ */
+export function modelValueNames(model: LossModel, reads: (visit: (e: Expr) => void) => void): Set<string> {
+  const unvalued = new Set(model.params.filter((p) => p.default === undefined && p.items === undefined && p.role !== 'yPred' && p.role !== 'yTrue').map((p) => p.name));
+  const readers = new Set<Expr>();
+  const uses: Extract<Expr, { kind: 'name' }>[] = [];
+  reads((e) => {
+    if (e.kind === 'method' && WEIGHT_READERS.has(e.method) && e.object.kind === 'name') readers.add(e.object);
+    if (e.kind === 'name' && unvalued.has(e.name)) uses.push(e);
+  });
+  const read = new Set(uses.filter((u) => readers.has(u)).map((u) => u.name));
+  for (const u of uses) if (!readers.has(u)) read.delete(u.name);
+  return read;
+}
+
+/** Each run's parameters as the loss sees them: PyTorch's nn.Linear weight is [out, in], a Keras kernel [in, out]. */
+function inLayout(tf: Tf, framework: Framework, weights: Tensor[]): Tensor[] {
+  return framework === 'pytorch' ? weights.map((w) => (w.rank === 2 ? tf.transpose(w) : w)) : weights;
+}
+
+/** The value of a model-holding name: all the run's parameters, or the first layer's weight and bias. */
+export function modelValue(tf: Tf, framework: Framework, name: string, weights: Tensor[]): Value {
+  const all = inLayout(tf, framework, weights);
+  return modelValueKind(name) === 'layer' ? all.slice(0, 2) : all;
+}
+
+const listOf = (v: Value | undefined): Value[] => {
+  if (!Array.isArray(v)) throw new Error('expected the model (or a layer), whose weights the trainer passes');
+  return v;
+};
+
+/** Methods on a model value. */
+export const modelMethods: OpTable = {
+  parameters: op(['self'], (a) => listOf(a.value('self'))),
+  // named as nn.Sequential names them: `0.weight`, `0.bias`, `1.weight`, …
+  named_parameters: op(['self'], (a) => listOf(a.value('self')).map((w, i) => [`${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`, w])),
+  get_weights: op(['self'], (a) => listOf(a.value('self')).map((w) => stopGradient(a.tf, w as Tensor))),
+};
+
+/**
+ * Python's iterator builtins, over a list (what a model value gives: `next(iter(model.parameters()))` is the first
+ * weight) or a tensor (its slices along the first axis, as Python iterates it).
+ */
+export const iteratorBuiltins: OpTable = {
+  iter: op(['iterable'], (a) => iterationItems(a.tf, a.value('iterable') ?? null)),
+  list: op(['iterable'], (a) => iterationItems(a.tf, a.value('iterable') ?? null)),
+  next: op(['iterator'], (a) => {
+    const items = iterationItems(a.tf, a.value('iterator') ?? null);
+    if (items.length === 0) throw new Error('next() of an empty iterator');
+    return items[0]!;
+  }),
+};
+
+/** A new variable holding a copy (`K.variable(x)`, `tf.Variable(x)`): the model's gradient does not reach it. */
+const copyOp = op(['value'], (a) => stopGradient(a.tf, a.tensor('value')));
+export const variableCopies: OpTable = { 'K.variable': copyOp, 'keras.backend.variable': copyOp, 'tf.keras.backend.variable': copyOp, 'tf.Variable': copyOp };

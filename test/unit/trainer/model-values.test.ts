@@ -1,0 +1,89 @@
+// A loss that reads the model itself gets the trial model's weights (src/trainer/interpreter/modelValues.ts), and
+// computes PyTorch's numbers on them (golden: scripts/golden/torch_model_values.py →
+// test/golden/torch-model-values.json): `next(iter(model.parameters()))` is the first nn.Linear weight ([out, in]),
+// a helper walking `net.named_parameters()` sums the weights, and `K.variable(layer.get_weights()[0])` is a frozen
+// copy of the first kernel (its value, no gradient).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import { analyzeSource, initParsers } from '../../../src/analysis';
+import { chooseLoss } from '../../../src/analysis/choose';
+import type { LossModel } from '../../../src/analysis/ir';
+import { compileLoss, findUnsupported, readsModelWeights } from '../../../src/trainer/interpreter';
+import { cpu, tf } from '../interpreter/tf';
+import { root } from './helpers';
+
+interface Case {
+  fixture?: string;
+  source?: string;
+  term: string;
+  value: number;
+  kernelGrads: number[][][];
+}
+
+const golden = JSON.parse(readFileSync(join(root, 'test', 'golden', 'torch-model-values.json'), 'utf8')) as {
+  torch: string;
+  kernels: number[][][];
+  biases: number[][];
+  cases: Case[];
+};
+
+function lossOf(c: Case): LossModel {
+  const file = c.fixture ? join(root, 'test', 'fixtures', 'real-shapes', c.fixture) : 'inline.py';
+  const analysis = analyzeSource(c.source ?? readFileSync(file, 'utf8'), 'python', file);
+  const chosen = chooseLoss(analysis, {});
+  const loss = (chosen as { model?: LossModel }).model ?? analysis.models[0];
+  assert.ok(loss, `${c.fixture ?? 'inline source'}: a loss`);
+  return loss;
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
+
+describe(`the model as a value: the trial model's weights, against torch ${golden.torch}`, () => {
+  before(async () => {
+    await cpu();
+    await initParsers();
+  });
+
+  for (const c of golden.cases) {
+    it(`${c.fixture ?? 'next(iter(model.parameters()))'}: ${c.term} and its gradient = torch's`, () => {
+      const loss = lossOf(c);
+      assert.deepEqual(findUnsupported(loss), [], 'nothing refused');
+      assert.ok(readsModelWeights(loss), 'the trainer passes the weights');
+      const term = loss.terms.find((t) => t.label === c.term);
+      assert.ok(term, `a term named ${c.term} (got ${loss.terms.map((t) => t.label).join(', ')})`);
+      const params = golden.kernels.flatMap((k, i) => [tf.tensor2d(k), tf.tensor1d(golden.biases[i]!)]);
+      const run = compileLoss(tf, loss, {});
+      const y = tf.zeros([2, 3]);
+      const raw = run(y, tf.zeros([2, 3]), { weights: params }).terms[term.id]!.raw.dataSync()[0]!;
+      assert.ok(close(raw, c.value), `${c.term}: ${raw} vs torch ${c.value}`);
+      // d term / d kernel, each kernel in the trainer's layout; tf.grads needs every input used: join by a zero
+      const grads = tf.grads((...ws: Tensor[]) => {
+        const v = run(y, tf.zeros([2, 3]), { weights: ws }).terms[term.id]!.raw;
+        return tf.add(v, tf.mul(0, tf.addN(ws.map((w) => tf.sum(w))))) as Scalar;
+      })(params);
+      for (const [i, want] of c.kernelGrads.entries()) {
+        const got = grads[2 * i]!.arraySync() as number[][];
+        for (const [r, row] of want.entries()) {
+          for (const [k, g] of row.entries()) assert.ok(close(got[r]![k]!, g), `kernel ${i} [${r}, ${k}]: ${got[r]![k]} vs torch ${g}`);
+        }
+      }
+    });
+  }
+});
+
+describe('the model as a value: only its weights', () => {
+  before(() => initParsers());
+
+  it('a model called on an input or read for a sub-layer is still refused by name', () => {
+    const refusals = (body: string) => {
+      const src = `import torch\nimport torch.nn.functional as F\n\ndef loss(pred, target, model, x_in, lam=0.1):\n    return F.mse_loss(pred, target) + lam * ${body}\n`;
+      return findUnsupported(analyzeSource(src, 'python', 'f.py').models[0]!).map((u) => u.op);
+    };
+    assert.deepEqual(refusals('next(iter(model.parameters())).abs().sum()'), []);
+    assert.deepEqual(refusals('model.fc.weight.abs().sum()'), ['model']);
+    assert.equal(refusals('model(x_in).abs().mean()').length, 1);
+  });
+});
