@@ -2,7 +2,7 @@
 // 32-64-64-10, batch 64, Adam, trained by the real trainer (runTrial: interpreter, batched model, every term and
 // violation measured, messages batched) against the same model and loss in PyTorch (bench/torch_reference.py,
 // Debian's python3-torch on the CPU), side by side in one run; and 8 runs in one batched model against 1.
-// Targets: one run ≥ 0.5× PyTorch's steps/s; 8 runs in ≤ 2× the time of one.
+// Targets: one run ≥ 0.75× PyTorch's steps/s in the steady state (issue "Real losses train"); 8 runs in ≤ 2× the time of one.
 // Each figure comes from its own fresh Node process, twice: a first trial (what a user's first "Train with
 // constraint" gets, while V8 is still compiling the hot paths) and the steady state after some seconds of
 // training in the same process (PyTorch's C++ needs no warm-up beyond its own 50 steps). The targets are judged
@@ -245,7 +245,7 @@ export function formatTrainerBench(r: TrainerBenchResult): string {
   if (r.torch) {
     lines.push(`    PyTorch ${r.torch.version}, 1 run (CPU, 1 thread): ${speed(r.torch.oneRun)}`);
     lines.push(
-      `    ratio Loss Lab / PyTorch: ${r.ratioToTorch!.toFixed(2)}× by CPU time, ${r.wallRatioToTorch!.toFixed(2)}× by wall time (target ≥ 0.5×: ${pass(r.ratioToTorch! >= 0.5)})`,
+      `    ratio Loss Lab / PyTorch: ${r.ratioToTorch!.toFixed(2)}× by CPU time, ${r.wallRatioToTorch!.toFixed(2)}× by wall time (target ≥ 0.75×: ${pass(r.ratioToTorch! >= 0.75)})`,
     );
   } else {
     lines.push(`    PyTorch: not measured — ${r.torchMissing}`);
