@@ -49,24 +49,27 @@ async function problemMessages(session: VSCodeSession): Promise<string[]> {
   return rows.allTextContents();
 }
 
-async function focusCode(session: VSCodeSession): Promise<void> {
+async function focusCode(session: VSCodeSession, file = FILE): Promise<void> {
   await session.runCommand('View: Focus First Editor Group');
-  await session.page.locator(`.tabs-container .tab.active[data-resource-name="${FILE}"]`).first().waitFor({ timeout: 30_000 });
+  await session.page.locator(`.tabs-container .tab.active[data-resource-name="${file}"]`).first().waitFor({ timeout: 30_000 });
 }
 
 /**
  * The code as the editor holds it, saved first (the harness's editorText reads "the" active tab, and the panel's
  * group has one too).
  */
-async function savedCode(session: VSCodeSession, workspace: string): Promise<string> {
-  await focusCode(session);
-  const dirty = session.page.locator(`.tabs-container .tab.dirty[data-resource-name="${FILE}"]`);
+async function savedCode(session: VSCodeSession, workspace: string, file = FILE): Promise<string> {
+  await focusCode(session, file);
+  const dirty = session.page.locator(`.tabs-container .tab.dirty[data-resource-name="${file}"]`);
   if ((await dirty.count()) > 0) {
     await session.page.keyboard.press('Control+S');
     await dirty.first().waitFor({ state: 'detached', timeout: 15_000 });
   }
-  return readFileSync(join(workspace, FILE), 'utf8');
+  return readFileSync(join(workspace, file), 'utf8');
 }
+
+/** Two constraints, each with its own λ default (lam_sum=0.1, lam_box=1.0). */
+const TWO = 'two_penalties.py';
 
 describe('Sweep λ (e2e)', { timeout: 15 * 60_000 }, () => {
   let session: VSCodeSession;
@@ -75,6 +78,7 @@ describe('Sweep λ (e2e)', { timeout: 15 * 60_000 }, () => {
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), 'loss-lab-sweep-'));
     cpSync(join(root, 'test/fixtures/seed', FILE), join(workspace, FILE));
+    cpSync(join(root, 'test/fixtures/sweep2', TWO), join(workspace, TWO));
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
     writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify(SETTINGS, null, 2));
     session = await startVSCode({ workspace, settings: SETTINGS });
@@ -134,6 +138,49 @@ describe('Sweep λ (e2e)', { timeout: 15 * 60_000 }, () => {
         return current.includes('lambda_param=1.0') ? current : undefined;
       }, 15_000);
       assert.ok(undone.includes('lambda_param=1.0'));
+    });
+  });
+
+  it('two penalties: each λ swept around the code’s, "Use" writes both as one undo step', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const { page } = session;
+      await session.openFile(TWO);
+      const lens = page.locator('.editor-instance .codelens-decoration a', { hasText: 'Sweep λ' }).first();
+      await lens.waitFor({ timeout: 60_000 });
+      await lens.click();
+      const answer = await until('the two-λ sweep to end with an answer', async () => {
+        const a = await readAnswer(session);
+        // the grid names both λs: the previous test's answer (one λ) is not this one
+        return a.status === 'done' && a.shown && a.rows.length > 0 && /lam_sum/.test(a.grid) ? a : undefined;
+      }, 8 * 60_000);
+      await session.screenshot('sweep-two-penalties');
+      t.diagnostic(`${answer.headline} (${answer.rows.length} runs); ${answer.grid}; ${answer.use}`);
+      assert.match(answer.grid, /lam_sum/);
+      assert.match(answer.grid, /lam_box/);
+      const chosen = /Use lam_sum = ([\d.e-]+), lam_box = ([\d.e-]+)/.exec(answer.use);
+      assert.ok(chosen, `the button names both λs (got "${answer.use}")`);
+      const [, sum, box] = chosen;
+      assert.ok(Number(sum) !== 0.1 || Number(box) !== 1, `the recommendation moves some λ (got ${answer.use})`);
+
+      const frame = await panel(session);
+      await frame.locator('#use-recommended').click();
+      // the button rounds to 3 digits; the code gets the run's λ in the style of the literal it replaces
+      const near = (written: string | undefined, shown: string) => written !== undefined && Math.abs(Number(written) - Number(shown)) <= 0.006 * Math.abs(Number(shown));
+      const text = await until('both λs written into the code', async () => {
+        const current = await savedCode(session, workspace, TWO);
+        const written = { sum: /lam_sum=([\d.e-]+)/.exec(current)?.[1], box: /lam_box=([\d.e-]+)/.exec(current)?.[1] };
+        return near(written.sum, sum!) && near(written.box, box!) && current !== readFileSync(join(root, 'test/fixtures/sweep2', TWO), 'utf8') ? current : undefined;
+      }, 30_000);
+      assert.equal(text.split('\n').filter((l) => l.includes('lam_sum=')).length, 1, 'one signature line holds both');
+      await session.screenshot('sweep-two-penalties-written');
+
+      await focusCode(session, TWO);
+      await page.keyboard.press('Control+Z');
+      const undone = await until('one undo to restore both', async () => {
+        const current = await savedCode(session, workspace, TWO);
+        return current.includes('lam_sum=0.1') && current.includes('lam_box=1.0') ? current : undefined;
+      }, 15_000);
+      assert.ok(undone.includes('lam_sum=0.1, lam_box=1.0'));
     });
   });
 });

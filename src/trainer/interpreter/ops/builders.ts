@@ -23,8 +23,10 @@ export function compareOp(names: readonly [string, string], kind: CompareKind): 
 export function reduceOp(params: readonly [string, string, string], kind: ReduceKind): OpSpec {
   return op(params, (a) => {
     const x = a.tensor(params[0]);
-    // A reduction of nothing is no number (and on wasm, whatever the memory held): say so where it is written.
-    if (x.size === 0) throw new LossEvaluationError(a.op, a.range, `reduces an empty tensor (shape [${x.shape.join(', ')}]): the values it is given select nothing on the trial's data`);
+    // A reduction of nothing is no number (and on wasm, whatever the memory held): say so where it is written when
+    // the emptiness is in the values' own axes (y[:, 3:] of 3 outputs). A batch a mask leaves empty
+    // (`pred[group == 1]` on a batch with no such row) is data, not a mistake in the loss: it stays as the framework has it.
+    if (x.shape.slice(1).includes(0)) throw new LossEvaluationError(a.op, a.range, `reduces an empty tensor (shape [${x.shape.join(', ')}]): the values it is given select nothing on the trial's data`);
     return reduce(a.tf, kind, x, a.axis(params[1]), a.bool(params[2], false));
   });
 }
