@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+import { focusCode as focusFile, problemMessages, readAnswer, sameLambda as near, savedCode as savedFile } from './harness/sweepPanel';
 import { panel, until } from './harness/trainingPanel';
 
 const root = join(__dirname, '..', '..');
@@ -20,53 +21,8 @@ const SETTINGS = {
   'workbench.editor.limit.perEditorGroup': true,
 };
 
-/** The answer the panel shows, read from its DOM. */
-async function readAnswer(session: VSCodeSession) {
-  const frame = await panel(session);
-  return frame.evaluate(() => ({
-    status: document.body.dataset.status ?? '',
-    grid: document.getElementById('sweep-grid')?.textContent ?? '',
-    shown: !document.getElementById('sweep-answer')?.hidden,
-    headline: document.getElementById('recommendation')?.textContent ?? '',
-    feasible: document.getElementById('recommendation')?.dataset.feasible === 'true',
-    use: document.getElementById('use-recommended')?.textContent ?? '',
-    rows: [...document.querySelectorAll('#sweep-table tbody tr')].map((tr) => tr.textContent ?? ''),
-    front: !!document.querySelector('#pareto canvas'),
-    // The answer is above the curves.
-    onTop: (() => {
-      const answer = document.getElementById('sweep');
-      const charts = document.getElementById('charts');
-      return !!answer && !!charts && (answer.compareDocumentPosition(charts) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
-    })(),
-  }));
-}
-
-/** The Loss Lab messages of the Problems panel. */
-async function problemMessages(session: VSCodeSession): Promise<string[]> {
-  await session.runCommand('Focus on Problems View');
-  const rows = session.page.locator('.markers-panel .monaco-list-row .marker-message');
-  await session.page.locator('.markers-panel').first().waitFor({ timeout: 15_000 });
-  return rows.allTextContents();
-}
-
-async function focusCode(session: VSCodeSession, file = FILE): Promise<void> {
-  await session.runCommand('View: Focus First Editor Group');
-  await session.page.locator(`.tabs-container .tab.active[data-resource-name="${file}"]`).first().waitFor({ timeout: 30_000 });
-}
-
-/**
- * The code as the editor holds it, saved first (the harness's editorText reads "the" active tab, and the panel's
- * group has one too).
- */
-async function savedCode(session: VSCodeSession, workspace: string, file = FILE): Promise<string> {
-  await focusCode(session, file);
-  const dirty = session.page.locator(`.tabs-container .tab.dirty[data-resource-name="${file}"]`);
-  if ((await dirty.count()) > 0) {
-    await session.page.keyboard.press('Control+S');
-    await dirty.first().waitFor({ state: 'detached', timeout: 15_000 });
-  }
-  return readFileSync(join(workspace, file), 'utf8');
-}
+const focusCode = (session: VSCodeSession, file = FILE) => focusFile(session, file);
+const savedCode = (session: VSCodeSession, workspace: string, file = FILE) => savedFile(session, workspace, file);
 
 /** Two constraints, each with its own λ default (lam_sum=0.1, lam_box=1.0). */
 const TWO = 'two_penalties.py';
@@ -164,8 +120,6 @@ describe('Sweep λ (e2e)', { timeout: 15 * 60_000 }, () => {
 
       const frame = await panel(session);
       await frame.locator('#use-recommended').click();
-      // the button rounds to 3 digits; the code gets the run's λ in the style of the literal it replaces
-      const near = (written: string | undefined, shown: string) => written !== undefined && Math.abs(Number(written) - Number(shown)) <= 0.006 * Math.abs(Number(shown));
       const text = await until('both λs written into the code', async () => {
         const current = await savedCode(session, workspace, TWO);
         const written = { sum: /lam_sum=([\d.e-]+)/.exec(current)?.[1], box: /lam_box=([\d.e-]+)/.exec(current)?.[1] };
