@@ -143,6 +143,16 @@ async function startTrial(
   }
 }
 
+/** Train with Constraint from the CodeLens of `file`; returns when the click was made. */
+const fromCodeLens = (session: VSCodeSession, file: string) => async () => {
+  await openFile(session, file);
+  const lens = session.page.locator('.editor-instance .codelens-decoration a', { hasText: 'Train with constraint' }).first();
+  await lens.waitFor({ timeout: 60_000 });
+  const t0 = Date.now();
+  await lens.click();
+  return t0;
+};
+
 /** Train with Constraint from the palette with the cursor on `line` of `file` (see runCommandTimed). */
 const fromPalette = (session: VSCodeSession, file: string, line: number) => async () => {
   await openFile(session, file);
@@ -213,14 +223,7 @@ describe('Train with Constraint (e2e)', { timeout: 45 * 60_000 }, () => {
     it(`${example.file}: from the CodeLens`, async (t) => {
       await reportOnFailure(t, session, async () => {
         writeSettings(workspace, SHORT_RUN);
-        const clickLens = async () => {
-          await openFile(session, example.file);
-          const lens = session.page.locator('.editor-instance .codelens-decoration a', { hasText: 'Train with constraint' }).first();
-          await lens.waitFor({ timeout: 60_000 });
-          const t0 = Date.now();
-          await lens.click();
-          return t0;
-        };
+        const clickLens = fromCodeLens(session, example.file);
         const { t0, view } = await startTrial(t, session, clickLens, { loss: example.loss, steps: SHORT_RUN['lossLab.training.steps'] });
         const ms = await expectFullTrial(t, session, t0, view, example, 'CodeLens');
         firstPoint.push(`${example.loss} (CodeLens): ${ms} ms`);
@@ -233,14 +236,7 @@ describe('Train with Constraint (e2e)', { timeout: 45 * 60_000 }, () => {
     await reportOnFailure(t, session, async () => {
       writeSettings(workspace, SHORT_RUN);
       const example = examples[0];
-      const clickLens = async () => {
-        await openFile(session, example.file);
-        const lens = session.page.locator('.editor-instance .codelens-decoration a', { hasText: 'Train with constraint' }).first();
-        await lens.waitFor({ timeout: 60_000 });
-        const t0 = Date.now();
-        await lens.click();
-        return t0;
-      };
+      const clickLens = fromCodeLens(session, example.file);
       const first = await startTrial(t, session, clickLens, { loss: example.loss, steps: SHORT_RUN['lossLab.training.steps'] });
       await expectFullTrial(t, session, first.t0, first.view, example, 'CodeLens, cold');
       // The trial ended with the panel open: one spare trainer waits for the next trial.
