@@ -5,7 +5,7 @@
 // The cell's loss trains from its CodeLens, and the panel and notifications say "notebook, cell N, line L".
 // Expectations: the same analysis core run in this process on the cell's text.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import { analyzeSource, initParsers } from '../../src/analysis/index';
 import { applyEdits } from '../../src/analysis/fixes/apply';
 import { runRules } from '../../src/analysis/rules/index';
 import { knownStateAroundEachTest, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
+import { readAnswer, sameLambda } from './harness/sweepPanel';
 import { currentPid, panel, readPanel, until } from './harness/trainingPanel';
 
 const importCell = 'import tensorflow as tf\n';
@@ -115,6 +116,9 @@ async function summaryLambdas(session: VSCodeSession): Promise<string[]> {
 }
 
 /** A short trial: λ 0 and 10, plus the λ = 1.0 written in the cell. */
+/** The sample workspace's notebook: the loss in cell 3 (lam=1.0), called with lam=1.0 in cell 4's training loop. */
+const SAMPLE = 'non_negative_outputs.ipynb';
+
 const TRAINING = { 'lossLab.training.steps': 100, 'lossLab.training.lambdas': [0, 10], 'lossLab.training.hiddenLayers': [16] };
 
 describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => {
@@ -128,6 +132,7 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
     workspace = mkdtempSync(join(tmpdir(), 'loss-lab-nb-'));
     writeFileSync(join(workspace, name), notebook());
     writeFileSync(join(workspace, scoped), notebook([codeCell(weightCell), codeCell(scopedLossCell)]));
+    cpSync(join(__dirname, '..', '..', 'sample-workspace', SAMPLE), join(workspace, SAMPLE));
     session = await startVSCode({ workspace, settings: TRAINING });
   });
 
@@ -287,6 +292,39 @@ describe('Loss Lab in a Jupyter notebook (e2e)', { timeout: 6 * 60_000 }, () => 
       const second = await train('4');
       assert.deepEqual(second, ['0', '4', '10'], 'the edited constant is the λ of the next trial');
       await session.screenshot('notebook-scope-retrained');
+    });
+  });
+
+  it('Sweep λ in the sample notebook: "Use λ" writes the λ where the training loop sets it (cell 4), one cell saved', async (t) => {
+    await reportOnFailure(t, session, async () => {
+      const { page } = session;
+      await openNotebook(session, SAMPLE, /non_negative_loss\(pred/);
+      const lens = page.locator('.notebook-editor .codelens-decoration a', { hasText: 'Sweep λ' }).first();
+      await lens.waitFor({ timeout: 30_000 });
+      await lens.click();
+      const answer = await until('the notebook sweep to end with an answer', async () => {
+        const a = await readAnswer(session);
+        const title = await (await panel(session)).evaluate(() => document.getElementById('title')?.textContent ?? '');
+        return title.includes('non_negative_loss') && a.status === 'done' && a.shown && a.rows.length > 0 ? a : undefined;
+      }, 8 * 60_000);
+      t.diagnostic(`${answer.headline} (${answer.rows.length} runs)`);
+      assert.ok(answer.front, 'the Pareto chart is drawn');
+      const lambda = /Use λ = ([\d.e-]+)/.exec(answer.use)?.[1];
+      assert.ok(lambda, `the button names the λ (got "${answer.use}")`);
+      await session.screenshot('notebook-sweep-answer');
+
+      await (await panel(session)).locator('#use-recommended').click();
+      const loopCell = cellEditor(session, /for\s+step/);
+      await loopCell.locator('.view-line', { hasText: 'non_negative_loss(model' }).first().waitFor({ timeout: 30_000 });
+      const saved = await until('the notebook saved with the λ in cell 4', async () => {
+        await loopCell.click();
+        await page.keyboard.press('Control+S');
+        const nb = JSON.parse(readFileSync(join(workspace, SAMPLE), 'utf8')) as { cells: { source: string[] | string }[] };
+        const call = /lam=([\d.e-]+)\)/.exec([nb.cells[3]!.source].flat().join(''))?.[1];
+        return sameLambda(call, lambda) ? nb : undefined;
+      }, 60_000);
+      assert.match([saved.cells[2]!.source].flat().join(''), /lam=1\.0\)/, 'the default in cell 3, which the call overrides, is left alone');
+      await session.screenshot('notebook-sweep-use-lambda');
     });
   });
 });
