@@ -113,9 +113,11 @@ describe('training panel webview (Chromium)', { timeout: 120_000 }, () => {
     assert.match(((await page.locator('figure[data-chart="loss"] .u-legend .u-series').first().textContent()) ?? ''), /step\s*69/);
   });
 
-  it('Stop sends stop to the host', async () => {
+  it('Stop sends stop to the host and says "stopping…" at once, until the trainer confirms', async () => {
     await page.locator('#stop').click();
     assert.deepEqual((await sent(page)).at(-1), { type: 'stop' });
+    assert.equal(await page.locator('#status').textContent(), 'stopping…');
+    assert.notEqual(await page.locator('#stop').getAttribute('disabled'), null, 'Stop is not offered twice');
   });
 
   it('ends with a summary table per run, the Pareto front as its one trade-off chart, and a screen-reader summary', async () => {

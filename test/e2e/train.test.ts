@@ -448,7 +448,8 @@ async function stopMidRun(t: TestContext, session: VSCodeSession, workspace: str
     const v = await readPanel(await panel(session));
     return v.status === 'stopped' || v.status === 'crashed' ? v : undefined;
   }, 60_000);
-  t.diagnostic(`"${view.status}" shown ${view.statusShownAt - clickedAt} ms after the Stop click`);
+  t.diagnostic(`"stopping…" shown ${view.stoppingShownAt - clickedAt} ms and "${view.status}" ${view.statusShownAt - clickedAt} ms after the Stop click`);
+  assert.ok(view.stoppingShownAt >= clickedAt, 'the panel said "stopping…" after the click');
   await session.screenshot('train-stopped');
   await until(`trainer pid ${pid} to be gone`, async () => !isAlive(pid), 30_000);
   assert.equal(view.status, 'stopped');

@@ -70,6 +70,8 @@ export class PanelView {
   private readonly progress = vsc('vscode-progress-bar', { id: 'progress', 'aria-label': 'Training progress' });
   private readonly progressText = el('span', { id: 'progress-text' }, '');
   private readonly stopButton = vsc('vscode-button', { id: 'stop', disabled: '' }, 'Stop');
+  /** When Stop was clicked in this trial (epoch ms), 0 before: the header says "stopping…" until the trainer confirms. */
+  private stopAskedAt = 0;
   private readonly rerunButton = vsc('vscode-button', { id: 'rerun', secondary: '', disabled: '' }, 'Re-run');
   private readonly sweepButton = vsc('vscode-button', { id: 'sweep-lambda', secondary: '', disabled: '' }, 'Sweep λ');
   private readonly sweep = new SweepView({
@@ -151,7 +153,13 @@ export class PanelView {
   }
 
   private wire(): void {
-    this.stopButton.addEventListener('click', () => this.host.send({ type: 'stop' }));
+    this.stopButton.addEventListener('click', () => {
+      this.host.send({ type: 'stop' });
+      // Said at once: the trainer confirms after its current step and its summaries (about half a second).
+      this.stopAskedAt = Date.now();
+      document.body.dataset.stoppingShownAt = String(this.stopAskedAt);
+      this.updateHeader();
+    });
     this.rerunButton.addEventListener('click', () => this.host.send({ type: 'rerun' }));
     this.sweepButton.addEventListener('click', () => this.host.send({ type: 'sweep' }));
     this.csvButton.addEventListener('click', () => this.host.send({ type: 'export', format: 'csv', data: toCsv(this.model) }));
@@ -176,7 +184,10 @@ export class PanelView {
     const change: Change = this.model.apply(msg);
     if (change === 'none') return;
     // when the trial's first point is painted (epoch ms): the e2e tests measure command → first point drawn with it
-    if (change === 'reset') delete document.body.dataset.firstPointDrawnAt;
+    if (change === 'reset') {
+      delete document.body.dataset.firstPointDrawnAt;
+      this.stopAskedAt = 0;
+    }
     if (change === 'reset' || change === 'structure') this.pending.structure = true;
     if (change === 'data') this.pending.data = true;
     this.pending.status = true;
@@ -282,7 +293,9 @@ export class PanelView {
   private updateHeader(): void {
     const m = this.model;
     this.title.textContent = m.title || 'Loss Lab training';
-    this.statusText.textContent = m.status;
+    const running = m.status === 'running' || m.status === 'starting';
+    const stopping = running && this.stopAskedAt > 0;
+    this.statusText.textContent = stopping ? 'stopping…' : m.status;
     // when the shown status last changed (epoch ms): the e2e tests measure click → "stopped" shown with it
     if (document.body.dataset.status !== m.status) document.body.dataset.statusShownAt = String(Date.now());
     document.body.dataset.status = m.status;
@@ -309,8 +322,7 @@ export class PanelView {
     bar.max = Math.max(1, steps);
     bar.value = step;
     bar.indeterminate = m.status === 'starting';
-    const running = m.status === 'running' || m.status === 'starting';
-    toggleAttr(this.stopButton, 'disabled', !running);
+    toggleAttr(this.stopButton, 'disabled', !running || stopping);
     toggleAttr(this.rerunButton, 'disabled', running || m.title === '');
     toggleAttr(this.sweepButton, 'disabled', running || m.title === '' || (m.started !== undefined && m.penaltyTerms.length === 0));
     this.renderErrors();

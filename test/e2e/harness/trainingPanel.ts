@@ -38,6 +38,8 @@ export interface PanelView {
   firstPointDrawnAt: number;
   /** When the panel last showed a new status (epoch ms, the webview's clock). */
   statusShownAt: number;
+  /** When the panel said "stopping…" after a click on Stop (epoch ms), 0 before. */
+  stoppingShownAt: number;
 }
 
 export async function readPanel(frame: Frame): Promise<PanelView> {
@@ -54,6 +56,7 @@ export async function readPanel(frame: Frame): Promise<PanelView> {
     errors: [...document.querySelectorAll('#errors .error')].map((e) => e.textContent ?? ''),
     firstPointDrawnAt: Number(document.body.dataset.firstPointDrawnAt ?? 0),
     statusShownAt: Number(document.body.dataset.statusShownAt ?? 0),
+    stoppingShownAt: Number(document.body.dataset.stoppingShownAt ?? 0),
   }));
 }
 
