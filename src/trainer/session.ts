@@ -120,7 +120,13 @@ export function prepareTrainer(place: TrainerPlace): PreparedTrainer {
     kill,
     start(spec, given) {
       if (listeners) throw new Error('this trainer was already started');
-      const start = startMessage(spec);
+      let start: unknown;
+      try {
+        start = startMessage(spec);
+      } catch (err) {
+        kill(); // a spare given a spec that cannot be sent must not stay behind idle
+        throw err;
+      }
       listeners = given;
       if (early.length > 0) setImmediate(flush);
       child.send(start as object, (err) => {
