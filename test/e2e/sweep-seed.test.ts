@@ -67,10 +67,14 @@ describe('Sweep λ on the seed’s bounds and sparsity examples (e2e)', { timeou
         assert.ok(lambda, `the button names the λ (got "${answer.use}")`);
 
         await (await panel(session)).locator('#use-recommended').click();
-        const text = await until('the λ written into the code', async () => {
+        let seen = '';
+        const text = await until(`λ = ${lambda} written into the code`, async () => {
           const current = await savedCode(session, workspace, example.file);
+          seen = /lambda_param=[^,)]*/.exec(current)?.[0] ?? current;
           return sameLambda(/lambda_param=([\d.e-]+)/.exec(current)?.[1], lambda) ? current : undefined;
-        }, 30_000);
+        }, 30_000).catch((err: Error) => {
+          throw new Error(`${err.message}; the saved file has ${seen}`);
+        });
         const written = /lambda_param=([\d.e-]+)/.exec(text)?.[1] ?? '';
         const messages = await until('LL102 to name the new default', async () => {
           const ms = await problemMessages(session);

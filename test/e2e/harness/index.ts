@@ -177,11 +177,12 @@ export async function startVSCode(options: StartOptions): Promise<VSCodeSession>
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  // The extension's own log first: when a report is cut short, its lines are the ones that say what Loss Lab did.
   const logTail = (lines = 60): string => {
-    const parts = [`--- code-server output (last ${lines} lines) ---\n${tailOf(server?.log() ?? '', lines)}`];
-    for (const f of filesUnder(join(userDataDir, 'logs')).filter((p) => /exthost\.log$|Loss Lab\.log$|remoteexthost\.log$/.test(p))) {
-      parts.push(`--- ${f.slice(userDataDir.length + 1)} ---\n${tailOf(readFileSync(f, 'utf8'), lines)}`);
-    }
+    const logs = filesUnder(join(userDataDir, 'logs')).filter((p) => /exthost\.log$|Loss Lab\.log$|remoteexthost\.log$/.test(p));
+    logs.sort((a, b) => Number(!a.endsWith('Loss Lab.log')) - Number(!b.endsWith('Loss Lab.log')));
+    const parts = logs.map((f) => `--- ${f.slice(userDataDir.length + 1)} ---\n${tailOf(readFileSync(f, 'utf8'), lines)}`);
+    parts.push(`--- code-server output (last ${lines / 2} lines) ---\n${tailOf(server?.log() ?? '', lines / 2)}`);
     return parts.join('\n');
   };
 
