@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
-import { problemMessages, readAnswer, sameLambda, savedCode } from './harness/sweepPanel';
+import { clickUseRecommended, problemMessages, readAnswer, sameLambda, savedCode } from './harness/sweepPanel';
 import { panel, until } from './harness/trainingPanel';
 
 const root = join(__dirname, '..', '..');
@@ -63,10 +63,14 @@ describe('Sweep λ on the seed’s bounds and sparsity examples (e2e)', { timeou
         if (example.feasible) assert.equal(answer.feasible, true, answer.headline);
         else if (!answer.feasible) assert.match(answer.headline, /No λ met/, 'an infeasible sweep says so');
         assert.ok(answer.onTop, 'the answer is above the curves');
-        const lambda = /Use λ = ([\d.e-]+)/.exec(answer.use)?.[1];
+        let lambda = /Use λ = ([\d.e-]+)/.exec(answer.use)?.[1];
         assert.ok(lambda, `the button names the λ (got "${answer.use}")`);
 
-        await (await panel(session)).locator('#use-recommended').click();
+        // the λ the button named when it was clicked (the one read above unless the answer changed in between)
+        const sent = await clickUseRecommended(session);
+        if (!sent.includes(`= ${lambda}`)) t.diagnostic(`the button read "${answer.use}" but said "${sent}" when clicked`);
+        lambda = /Use λ = ([\d.e-]+)/.exec(sent)?.[1];
+        assert.ok(lambda, `the clicked button names the λ (got "${sent}")`);
         let seen = '';
         const text = await until(`λ = ${lambda} written into the code`, async () => {
           const current = await savedCode(session, workspace, example.file);

@@ -96,7 +96,10 @@ export class SweepView {
     this.answer.append(this.headline, this.reasons, actions, this.frontHost, table);
     this.section.append(this.grid, this.answer);
     this.useButton.addEventListener('click', () => {
-      if (this.recommended !== undefined) this.events.useLambda(this.recommended);
+      if (this.recommended === undefined) return;
+      // What was asked for, as the button said it: the e2e tests compare it with the code the host writes.
+      this.useButton.dataset.sent = this.useButton.textContent ?? '';
+      this.events.useLambda(this.recommended);
     });
   }
 
@@ -130,6 +133,7 @@ export class SweepView {
     const tolerances = result.constraints.map((c) => `'${c.label}' is met when ≤ ${fmt(c.epsilon)} (${c.source})`);
     this.reasons.replaceChildren(...[...items, ...tolerances].map((t) => el('li', {}, t)));
     this.useButton.textContent = rec ? `Use ${choiceText(rec)}` : 'Use λ';
+    delete this.useButton.dataset.sent;
     if (rec) this.useButton.removeAttribute('disabled');
     else this.useButton.setAttribute('disabled', '');
   }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VSCodeSession } from './index';
-import { panel } from './trainingPanel';
+import { panel, until } from './trainingPanel';
 
 /** The answer the panel shows, read from its DOM. */
 export async function readAnswer(session: VSCodeSession) {
@@ -55,3 +55,13 @@ export async function savedCode(session: VSCodeSession, workspace: string, file:
 /** The button rounds λ to 3 digits; the code gets the run's λ in the style of the literal it replaces. */
 export const sameLambda = (written: string | undefined, shown: string): boolean =>
   written !== undefined && Math.abs(Number(written) - Number(shown)) <= 0.006 * Math.abs(Number(shown));
+
+/**
+ * Clicks "Use λ = x" on the recommendation and returns what the button said when it was clicked (the panel keeps
+ * it in `data-sent`, cleared when a new answer is drawn).
+ */
+export async function clickUseRecommended(session: VSCodeSession): Promise<string> {
+  const frame = await panel(session);
+  await frame.locator('#use-recommended').click();
+  return until('the panel to send Use λ', () => frame.evaluate(() => document.getElementById('use-recommended')?.dataset.sent), 10_000);
+}
