@@ -14,39 +14,17 @@ import { TrialStore } from './savedTrial';
 import { SpareTrainer, type TrainerHandle, type TrainerPlace, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
-import { cellNumber, describeWhere } from './where';
+import { describeWhere } from './where';
+import { describeNative, sweepSpec, tabTitle, withCell } from './trialText';
 import { buildTrialSpec } from '../../trial/spec';
 import { choiceText, DEFAULT_TOLERANCE, SweepCollector } from '../../sweep';
 import { Recommendations, useLambda } from './useLambda';
-
-/** The trainer's sweep request from the lossLab.sweep settings (clamped to what the protocol accepts). */
-function sweepSpec(s: { count: number; decades: number; multiPenalty: 'oneAtATime' | 'grid2' }, codeLambda: number | undefined) {
-  const count = Math.min(25, Math.max(1, Math.round(Number.isFinite(s.count) ? s.count : 9)));
-  const decades = Math.min(12, Number.isFinite(s.decades) && s.decades > 0 ? s.decades : 4);
-  return { count, decades, multiPenalty: s.multiPenalty, ...(codeLambda !== undefined ? { codeLambda } : {}) };
-}
 
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
 const STOP_GRACE_MS = 3000;
 const SAVE_STATE_MS = 5000;
 
 type TrainerError = Extract<TrainerToHost, { type: 'error' }>;
-
-/** An error in a notebook cell's lines, for the panel: the trainer knows lines, the editor knows which cell. */
-function withCell(m: TrainerToHost, document: vscode.Uri): TrainerToHost {
-  if (m.type !== 'error' || !m.location || m.location.file) return m;
-  const cell = cellNumber(document);
-  return cell ? { ...m, location: { ...m.location, cell } } : m;
-}
-
-/** Says which tfjs-node file ran (code from outside Loss Lab), which version, and whether it worked. */
-function describeNative(n: NonNullable<Extract<TrainerToHost, { type: 'started' }>['native']>): string {
-  const from = n.origin === 'workspace' ? "the workspace's" : 'a';
-  return `Loaded ${from} @tensorflow/tfjs-node ${n.version} from ${n.file}${n.started ? '' : ': it did not start a native backend, so the trial runs without it'}`;
-}
-
-/** The panel's tab: the loss name only (the header inside says file and line; a tab named like the file confuses). */
-const tabTitle = (title: string) => `Training: ${title.split(' · ')[0]}`;
 
 interface Trial {
   generation: number;
@@ -103,24 +81,57 @@ export class TrainingController implements vscode.Disposable {
     const picked = await pickLoss(this.ctx, args);
     if (!picked) return;
     const { document, model } = picked;
-    if (this.running && this.trial) {
-      this.ctx.output.info(`Train ${model.name} requested while ${this.trial.model.name} trains: asking whether to restart`);
-      // Modal: starting over throws away the running trial, so it is a decision, not a passing notice.
-      const answer = await vscode.window.showWarningMessage(
-        `Loss Lab is training ${this.trial.model.name}. Stop it and train ${model.name}?`,
-        { modal: true, detail: 'The running trial ends now; its charts are replaced by the new one.' },
-        'Restart',
-      );
-      if (answer !== 'Restart') return;
-      this.endTrial('replaced');
-    }
+    if (!(await this.mayReplaceRunning(model))) return;
+    const prepared = await this.prepareTrial(document, model, mode);
+    if (!prepared) return;
+    const { spec, place } = prepared;
+    const title = `${model.name} · ${describeWhere(document.uri, model.nameRange.startLine + 1)}`;
+    const trainArgs: TrainArgs = { uri: document.uri.toString(), modelId: model.id };
+    this.lastArgs = trainArgs;
+    const startedAt = Date.now();
+    const sweep = { tolerance: prepared.tolerance };
+    this.state = { title, history: [], trial: startedAt, sweep };
+    this.showPanel(title);
+    this.panel?.post({ type: 'reset', title, trial: startedAt, sweep });
+
+    const generation = ++this.generation;
+    const runs = spec.sweep ? `a grid of ${spec.sweep.count} over ${spec.sweep.decades} decades around |L|/|P|, plus ${spec.runs.map((r) => r.lambda).join(', ')}` : spec.runs.map((r) => r.lambda).join(', ');
+    this.ctx.output.info(`Training ${title}: λ = ${runs}, ${spec.steps} steps, dataset ${JSON.stringify(spec.dataset)}`);
+    const launched = this.launch(spec, place, generation);
+    if (!launched) return;
+    const { trainer, warmForMs } = launched;
+    this.ctx.output.info(`Trainer started, pid ${trainer.pid}${warmForMs === undefined ? '' : ` (the spare, forked ${(warmForMs / 1000).toFixed(1)} s before)`}`);
+    this.trial = {
+      generation, trainer, place, model, document: document.uri, args: trainArgs, startedAt: Date.now(),
+      steps: spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), keptPoints: 0,
+    };
+    this.indicators.start(this.progressOf(this.trial));
+  }
+
+  /** With a trial running, asks whether to end it for `model`'s: true when nothing runs or the user said Restart. */
+  private async mayReplaceRunning(model: LossModel): Promise<boolean> {
+    if (!this.running || !this.trial) return true;
+    this.ctx.output.info(`Train ${model.name} requested while ${this.trial.model.name} trains: asking whether to restart`);
+    // Modal: starting over throws away the running trial, so it is a decision, not a passing notice.
+    const answer = await vscode.window.showWarningMessage(
+      `Loss Lab is training ${this.trial.model.name}. Stop it and train ${model.name}?`,
+      { modal: true, detail: 'The running trial ends now; its charts are replaced by the new one.' },
+      'Restart',
+    );
+    if (answer !== 'Restart') return false;
+    this.endTrial('replaced');
+    return true;
+  }
+
+  /** The trial's spec and where its trainer runs, or undefined after telling the user why there is none. */
+  private async prepareTrial(document: vscode.TextDocument, model: LossModel, mode: 'train' | 'sweep') {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const sourceFile = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
     const config = readConfig(document.uri);
     const settings = mode === 'sweep' ? { ...config.training, lambdas: [0], includeCodeLambda: true } : config.training;
     if (mode === 'sweep' && !model.terms.some((t) => t.role === 'penalty')) {
       void vscode.window.showInformationMessage(`Loss Lab: ${model.name} has no penalty term, so there is no λ to sweep.`);
-      return;
+      return undefined;
     }
     // Workspace trust travels in the spec: the trainer itself refuses workspace code and outside datasets when false.
     const trusted = vscode.workspace.isTrusted;
@@ -133,21 +144,9 @@ export class TrainingController implements vscode.Disposable {
       this.ctx.output.error(`Cannot train ${model.name}: ${built.message}`);
       const open = await vscode.window.showErrorMessage(`Loss Lab: ${built.message}`, 'Open Settings');
       if (open) void vscode.commands.executeCommand('workbench.action.openSettings', 'lossLab.training');
-      return;
+      return undefined;
     }
     const spec = mode === 'sweep' ? { ...built.spec, sweep: sweepSpec(config.sweep, built.codeLambda) } : built.spec;
-    const title = `${model.name} · ${describeWhere(document.uri, model.nameRange.startLine + 1)}`;
-    const trainArgs: TrainArgs = { uri: document.uri.toString(), modelId: model.id };
-    this.lastArgs = trainArgs;
-    const startedAt = Date.now();
-    const sweep = { tolerance: config.sweep.tolerance };
-    this.state = { title, history: [], trial: startedAt, sweep };
-    this.showPanel(title);
-    this.panel?.post({ type: 'reset', title, trial: startedAt, sweep });
-
-    const generation = ++this.generation;
-    const runs = spec.sweep ? `a grid of ${spec.sweep.count} over ${spec.sweep.decades} decades around |L|/|P|, plus ${spec.runs.map((r) => r.lambda).join(', ')}` : spec.runs.map((r) => r.lambda).join(', ');
-    this.ctx.output.info(`Training ${title}: λ = ${runs}, ${spec.steps} steps, dataset ${JSON.stringify(spec.dataset)}`);
     const place: TrainerPlace = {
       trainerPath: vscode.Uri.joinPath(this.ctx.distUri, 'trainer.js').fsPath,
       cwd: folder?.uri.fsPath,
@@ -155,29 +154,25 @@ export class TrainingController implements vscode.Disposable {
       // (the trainer looks in its own folder in any case).
       tfjsNodePaths: trusted ? [settings.tfjsNodePath, folder?.uri.fsPath].filter((p): p is string => !!p) : [],
     };
-    let trainer: TrainerHandle;
-    let warmForMs: number | undefined;
+    return { spec, place, tolerance: config.sweep.tolerance };
+  }
+
+  /** Starts the trial on the spare trainer or a new one; undefined after saying why it could not start. */
+  private launch(spec: Parameters<typeof launchTrainer>[0], place: TrainerPlace, generation: number) {
     try {
       const taken = this.spare.take(place);
-      warmForMs = taken.warmForMs;
-      trainer = launchTrainer(spec, taken.trainer, {
+      const trainer = launchTrainer(spec, taken.trainer, {
         onMessage: (m) => this.onTrainerMessage(generation, m),
         onExit: (code, signal) => this.onTrainerExit(generation, code, signal),
       });
+      return { trainer, warmForMs: taken.warmForMs };
     } catch (err) {
       const message = `Could not start the trainer (${place.trainerPath}): ${err instanceof Error ? err.message : String(err)}`;
       this.ctx.output.error(message);
       this.panel?.post({ type: 'trainer-exit', code: null, signal: null, message });
       void vscode.window.showErrorMessage(`Loss Lab: ${message}`);
-      return;
+      return undefined;
     }
-    this.ctx.output.info(`Trainer started, pid ${trainer.pid}${warmForMs === undefined ? '' : ` (the spare, forked ${(warmForMs / 1000).toFixed(1)} s before)`}`);
-    this.trial = {
-      generation, trainer, place, model, document: document.uri, args: trainArgs, startedAt: Date.now(),
-      steps: spec.steps ?? 0, step: 0, ended: false, stopRequested: false, notified: new Set(), keptPoints: 0,
-    };
-    const trial = this.trial;
-    this.indicators.start(this.progressOf(trial));
   }
 
   stop(): void {
