@@ -3,10 +3,11 @@ import type { Expr, Framework, Term } from '../ir';
 import { recogniseConstraint } from './constraints';
 import { mentionsRef, opName, some } from './expr';
 import { labelFor, localLabel } from './label';
+import { isNegatedLogLikelihood } from './likelihood';
 import { distribute } from './linear';
 import { isFrameworkLossCallee, reductionOps } from './ops';
-import { positiveByConstruction } from './sign';
-import { type Piece, additivePieces, isWeightFactor, splitTerms, weightParamOf, withListNames } from './split';
+import { nonNegative, positiveByConstruction } from './sign';
+import { type Piece, additivePieces, isWeightFactor, splitTerms, splitWeight, weightParamOf, withListNames } from './split';
 import type { Defaults } from './values';
 
 export interface TermContext {
@@ -37,17 +38,32 @@ function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
 }
 
 /**
- * The index of the base term: the first term holding a framework loss, else the only term. When no term holds a
- * known loss (a hand-written MSE), the first unweighted term that compares y_true with y_pred is the base.
+ * What makes a term the base, strongest first (a data table: each row is one test, its rank its weight). A loss's
+ * base is what compares the prediction with the target (`cross_entropy(student, labels)`, not the distillation
+ * `kl_div(student, teacher)` written first); then a framework loss, another loss of the file, or a cross-entropy
+ * written by hand (likelihood.ts); then a term the code adds without a hyper-parameter weight (`alpha * soft +
+ * hard`: a weighted term is the penalty when an unweighted one stands beside it). The first of the best-ranked
+ * terms wins, so a loss whose terms all rank the same keeps its first.
  */
+const BASE_SIGNS: readonly ((t: { expr: Expr; weight?: Expr }, ctx: TermContext) => boolean)[] = [
+  (t) => mentionsRef(t.expr, 'yTrue') && mentionsRef(t.expr, 'yPred'),
+  (t, ctx) => containsFrameworkLoss(t.expr, ctx) || isNegatedLogLikelihood(t.expr),
+  (t) => !weightParamOf(t.weight),
+];
+
+function baseRank(t: { expr: Expr; weight?: Expr }, ctx: TermContext): number {
+  return BASE_SIGNS.reduce((rank, sign, i) => rank + (sign(t, ctx) ? 2 ** (BASE_SIGNS.length - i) : 0), 0);
+}
+
+/** The index of the base term: the best-ranked by BASE_SIGNS, the first on a tie. */
 function baseIndex(exprs: { expr: Expr; weight?: Expr }[], ctx: TermContext): number {
-  const withLoss = exprs.findIndex((t) => containsFrameworkLoss(t.expr, ctx));
-  if (withLoss >= 0) return withLoss;
-  if (exprs.length === 1) return 0;
-  const compares = (t: { expr: Expr }): boolean => mentionsRef(t.expr, 'yTrue') && mentionsRef(t.expr, 'yPred');
-  const unweighted = exprs.findIndex((t) => !t.weight && compares(t));
-  // `0.5 * K.mean(se + lam * act)`: the constant factor outside the reduction weights the base too.
-  return unweighted >= 0 ? unweighted : exprs.findIndex((t) => !!t.weight && !weightParamOf(t.weight) && compares(t));
+  let best = 0;
+  let bestRank = -1;
+  exprs.forEach((t, i) => {
+    const rank = baseRank(t, ctx);
+    if (rank > bestRank) [best, bestRank] = [i, rank];
+  });
+  return best;
 }
 
 /**
@@ -88,9 +104,21 @@ function spineLabel(e: Expr, labelOf: TermContext['labelOf']): string | undefine
   return sides.length === 1 ? spineLabel(sides[0]!, labelOf) : undefined;
 }
 
+/**
+ * A difference the code names, `wasserstein = mean(critic_fake) - mean(critic_real)`, is one quantity when nothing in
+ * it is weighted and what it subtracts is no violation (not non-negative by construction): the author wrote an
+ * objective, not a penalty subtracted by mistake (`fit = mse - mean(relu(y_pred - 1))` is still split, and LL104
+ * still fires on it).
+ */
+function namedDifference(x: Expr, named: (e: Expr) => boolean): boolean {
+  if (x.kind !== 'binary' || x.op !== '-' || !named(x)) return false;
+  const pieces = additivePieces(x).map((p) => splitWeight(p));
+  return pieces.every((p) => !p.weight) && pieces.filter((p) => p.sign < 0).every((p) => !nonNegative(p.expr));
+}
+
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
 export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean): Piece[] {
-  const pieces = splitTerms(termSource(body), named)
+  const pieces = splitTerms(termSource(body), named, named && ((x) => namedDifference(x, named)))
     .flatMap((p) => distribute(p, framework, named))
     .map(positiveByConstruction);
   // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term

@@ -7,6 +7,7 @@
 // in a denominator.
 import type { Expr } from '../ir';
 import { binary, opName } from './expr';
+import { isNegatedLogLikelihood } from './likelihood';
 
 export interface Piece {
   sign: 1 | -1;
@@ -30,19 +31,20 @@ const isNumberOffset = (x: Expr): boolean =>
 
 /**
  * `a + b - c` → [+a, +b, -c]; `-(x)` flips the sign; anything else is one piece. `keepOffsets` (splitting a loss into
- * terms): a number offset (`1 - iou`) is one piece too.
+ * terms): a number offset (`1 - iou`) is one piece too, and so is a cross-entropy written by hand (`-mean(t * log_p)`,
+ * likelihood.ts): a positive term as written, named by its variable. `keepWhole`: a sum the caller keeps as one.
  */
-export function additivePieces(e: Expr, sign: 1 | -1 = 1, keepOffsets = false): { sign: 1 | -1; expr: Expr }[] {
+export function additivePieces(e: Expr, sign: 1 | -1 = 1, keepOffsets = false, keepWhole?: (x: Expr) => boolean): { sign: 1 | -1; expr: Expr }[] {
   // Iterative, into one array: a long sum (`a + 1 + 1 + … `, a left-deep tree thousands of nodes deep) costs linear
   // time and no stack, where spreading the two halves at every level was quadratic.
   const out: { sign: 1 | -1; expr: Expr }[] = [];
   const todo: { sign: 1 | -1; expr: Expr }[] = [{ sign, expr: e }];
   while (todo.length > 0) {
     const { sign: s, expr: x } = todo.pop() as { sign: 1 | -1; expr: Expr };
-    if (x.kind === 'binary' && (x.op === '+' || x.op === '-') && !(keepOffsets && isNumberOffset(x))) {
+    if (x.kind === 'binary' && (x.op === '+' || x.op === '-') && !(keepOffsets && isNumberOffset(x)) && !keepWhole?.(x)) {
       // right first, so the left side is popped (and emitted) first: pieces stay in source order
       todo.push({ sign: (x.op === '-' ? -s : s) as 1 | -1, expr: x.right }, { sign: s, expr: x.left });
-    } else if (x.kind === 'unary' && x.op === '-' && !isWeightFactor(x)) {
+    } else if (x.kind === 'unary' && x.op === '-' && !isWeightFactor(x) && !(keepOffsets && isNegatedLogLikelihood(x))) {
       todo.push({ sign: (-s) as 1 | -1, expr: x.operand });
     } else {
       out.push({ sign: s, expr: x });
@@ -151,9 +153,18 @@ const isLiteral = (e: Expr): boolean =>
  * numbers are all it would give up: its -0.5 is part of what `kld` is. Undefined when no variable was kept whole.
  */
 function factorsKeepingNamed(e: Expr, named: (e: Expr) => boolean): Expr[] | undefined {
+  // `alpha * soft` with `soft = kl_div(…) * (T * T)`: the code weights `soft` by a hyper-parameter where it adds
+  // it, so that is the λ; what `soft`'s own definition multiplies in (the temperature's T²) is part of the term
+  const weighted = keepingNamed(e, named, () => true);
+  if (weighted?.some((f) => isWeightFactor(f) && !isLiteral(f) && !named(f))) return weighted;
+  return keepingNamed(e, named, (x) => factorsOf(x).every((f) => !isWeightFactor(f) || isLiteral(f)));
+}
+
+/** The factors of a product, a named variable kept whole when `keep` says so; undefined when none was kept. */
+function keepingNamed(e: Expr, named: (e: Expr) => boolean, keep: (x: Expr) => boolean): Expr[] | undefined {
   let kept = false;
   const visit = (x: Expr, root: boolean): Expr[] => {
-    if (!root && named(x) && factorsOf(x).every((f) => !isWeightFactor(f) || isLiteral(f))) {
+    if (!root && named(x) && !isWeightFactor(x) && keep(x)) {
       kept = true;
       return [x];
     }
@@ -212,6 +223,7 @@ export function weightParamOf(weight: Expr | undefined): string | undefined {
   return names.size === 1 ? [...names][0] : undefined;
 }
 
-export function splitTerms(body: Expr, named?: (e: Expr) => boolean): Piece[] {
-  return additivePieces(body, 1, true).map((p) => splitWeight(p, named));
+/** The loss's additive pieces, each split into weight and term; `keepWhole` tells a sum that is one term. */
+export function splitTerms(body: Expr, named?: (e: Expr) => boolean, keepWhole?: (x: Expr) => boolean): Piece[] {
+  return additivePieces(body, 1, true, keepWhole && ((x) => x !== body && keepWhole(x))).map((p) => splitWeight(p, named));
 }
