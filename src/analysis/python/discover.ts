@@ -47,6 +47,8 @@ export interface LossDef {
   /** add_loss and regularizers: every term is a penalty (the loss they add to is elsewhere). */
   penaltiesOnly?: boolean;
   regularizes?: Regularizes;
+  /** An nn.Module found by its shape alone: a loss only when it returns one scalar (a model's forward returns tensors). */
+  scalarOnly?: boolean;
 }
 
 export const names = (ps: ParamInfo[]): string[] => ps.filter((p) => !p.variadic && p.name !== 'self').map((p) => p.name);
@@ -138,14 +140,36 @@ function savedHyperparameters(init: Node, initParams: ReadonlyMap<string, ParamI
   return out;
 }
 
+/** A loss base class (`keras.losses.Loss`, torch's `_Loss`): its `call`/`forward` is a loss by definition. */
+const LOSS_BASE = /(^|\.)_?Loss$/;
+/** An `nn.Module`: a model or a loss; its forward is a loss when it returns one scalar (python/model.ts). */
+const MODULE_BASE = /(^|\.)Module$/;
+
+const positionalCount = (fn: Node): number => readParams(fn.childForFieldName('parameters')).filter((p) => !p.variadic && p.name !== 'self').length;
+
+/**
+ * Whether a class's forward/call is its loss, and on what condition: named like one (its arguments or the class),
+ * any two arguments of a Loss subclass (`call(self, imgs_true, imgs_pred)`), or an nn.Module's two arguments when
+ * what it returns is a scalar loss value (`forward(self, allocation, asset_returns)`: 'scalar').
+ */
+function forwardIsLoss(cls: Node, nameNode: Node, fn: Node): boolean | 'scalar' {
+  // `forward(self, restored, clean)` of a class named like a loss is its loss, whatever its arguments are called
+  if (isLossFunction(fn, true) || (LOSS_NAME.test(nameNode.text) && isLossFunction(fn, true, nameNode.text))) return true;
+  if (positionalCount(fn) < 2) return false;
+  const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b?.text.replace(/\s+/g, '') ?? '');
+  if (bases.some((b) => LOSS_BASE.test(b))) return true;
+  return bases.some((b) => MODULE_BASE.test(b)) ? 'scalar' : false;
+}
+
 function moduleLoss(cls: Node): LossDef | undefined {
   const nameNode = cls.childForFieldName('name');
   const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
   const byName = (n: string): Node | undefined => methods.find((m) => m.childForFieldName('name')?.text === n);
   const fn = byName('forward') ?? byName('call') ?? byName('__call__');
-  // `forward(self, restored, clean)` of a class named like a loss is its loss, whatever its arguments are called
-  if (!nameNode || !fn || !(isLossFunction(fn, true) || (LOSS_NAME.test(nameNode.text) && isLossFunction(fn, true, nameNode.text)))) return undefined;
+  const isLoss = nameNode && fn ? forwardIsLoss(cls, nameNode, fn) : false;
+  if (!nameNode || !fn || !isLoss) return undefined;
   return {
+    ...(isLoss === 'scalar' ? { scalarOnly: true } : {}),
     kind: 'module-forward', name: nameNode.text, nameNode, defNode: cls, fn,
     params: readParams(fn.childForFieldName('parameters')).slice(1),
     outerParams: [], outerStatements: [],

@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { buildTerms, computesLossValue, lambdaParamOf } from '../terms/build';
+import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss } from '../terms/build';
 import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
@@ -129,6 +129,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (def.inline && !def.inline.valueNode && delegatesToLoss(returned.value, scope, file.knownLosses)) return undefined;
   const kerasPair = /^y_?true$/i.test(roles.yTrue) && /^y_?pred$/i.test(roles.yPred);
   if (!kerasPair && !shapeKinds.has(def.kind) && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
+  if (def.scalarOnly && !returnsScalarLoss(returned.value, file.knownLosses)) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };
   for (const p of [...def.outerParams, ...def.params]) {

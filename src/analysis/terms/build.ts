@@ -202,3 +202,25 @@ export function computesLossValue(e: Expr, knownLosses?: ReadonlySet<string>): b
     return op !== undefined && op in reductionOps;
   });
 }
+
+const AXIS_ARGS: readonly string[] = ['axis', 'dim', 'axes'];
+
+/** `torch.mean(x)`, `x.sum()`, a framework loss: one number, not a tensor a model hands on. */
+function isScalarLoss(e: Expr, knownLosses?: ReadonlySet<string>): boolean {
+  if (e.kind === 'unary' && e.op === '-') return isScalarLoss(e.operand, knownLosses);
+  if (e.kind === 'binary' && e.op === '/') return isScalarLoss(e.left, knownLosses);
+  if (e.kind === 'call' && (isFrameworkLossCallee(e.callee) || !!knownLosses?.has(e.callee))) return true;
+  if (e.kind !== 'call' && e.kind !== 'method') return false;
+  const op = opName(e);
+  const positional = e.kind === 'call' ? e.args.length - 1 : e.args.length;
+  return op !== undefined && op in reductionOps && positional === 0 && !AXIS_ARGS.some((k) => k in e.kwargs);
+}
+
+/**
+ * True when every additive piece of an expression is one number: a reduction over everything or a framework loss,
+ * weighted or not (`log_wealth + self.budget_weight * budget`). An nn.Module found by its shape alone is a loss
+ * only then: a model's forward returns tensors, pooled (`x.mean(dim=1)`) or not.
+ */
+export function returnsScalarLoss(e: Expr, knownLosses?: ReadonlySet<string>): boolean {
+  return splitTerms(termSource(e)).every((p) => isScalarLoss(p.expr, knownLosses));
+}
