@@ -13,6 +13,7 @@ import { type FileContext, buildModel } from './model';
 import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readModuleAssignment } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
+import { bindUnpackedItems } from './unpackedItems';
 import { collectUsages } from './usages';
 
 const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);
@@ -246,6 +247,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b, ctx)), extraRoots.map((r) => discoverLosses(r, ctx)));
   return finishModels(built, inErrors, build, (models, bindNames) => {
     const found = collectUsages(root, source, models, bindNames, imports, usageCache);
+    bindUnpackedItems(root, models, bindNames, module);
     for (const m of models) addIntrinsicUsage(m);
     return found;
   });

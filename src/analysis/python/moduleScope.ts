@@ -5,11 +5,11 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceRange, StaticValue } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { literalOf, staticItemsOf } from './params';
+import { arithmeticOf, literalOf, staticItemsOf } from './params';
 import { isTrivia } from './trivia';
 
 export interface ModuleConstant {
-  /** A literal, or the items of a list/tuple of literals (`QUANTILES = [0.1, 0.5, 0.9]`). */
+  /** A literal, arithmetic of numbers (`1000 * 0.5`), or the items of a list/tuple of literals (`QUANTILES = [0.1, 0.5, 0.9]`). */
   value: number | string | boolean | StaticValue[];
   /** Where the name is written (the parameter's `range`). */
   nameRange: SourceRange;
@@ -57,7 +57,7 @@ export function readModuleAssignment(stmt: Node, scope: ModuleScope): void {
 }
 
 function addConstant(scope: ModuleScope, name: Node, value: Node, prefix = ''): void {
-  const lit = literalOf(value) ?? staticItemsOf(value);
+  const lit = literalOf(value) ?? arithmeticOf(value) ?? staticItemsOf(value);
   const key = prefix + name.text;
   if (lit === undefined) {
     scope.constants.delete(key); // reassigned to something else: no longer a known constant

@@ -39,6 +39,30 @@ export function literalOf(node: Node): number | string | boolean | undefined {
   }
 }
 
+const ARITHMETIC: Readonly<Partial<Record<string, (a: number, b: number) => number>>> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+  '**': (a, b) => a ** b,
+};
+
+/** A number written as arithmetic of numbers (`1000 * 0.5`, `1 / 3`, `(2e-3) * 5`): its value, else undefined. */
+export function arithmeticOf(node: Node): number | undefined {
+  if (node.type === 'parenthesized_expression') return node.namedChild(0) ? arithmeticOf(node.namedChild(0) as Node) : undefined;
+  if (node.type !== 'binary_operator') {
+    const v = literalOf(node);
+    return typeof v === 'number' ? v : undefined;
+  }
+  const op = ARITHMETIC[node.childForFieldName('operator')?.text ?? ''];
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  const a = left ? arithmeticOf(left) : undefined;
+  const b = right ? arithmeticOf(right) : undefined;
+  const v = a !== undefined && b !== undefined ? op?.(a, b) : undefined;
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
 /**
  * The items of a list or tuple of literals (nested ones too): `[0.1, 0.5, 0.9]`, `(0.01, 0.5)`, `((0, 1), (1, 2))`;
  * undefined for anything else, and for an empty or very long one (not a setting).
