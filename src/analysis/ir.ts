@@ -209,6 +209,14 @@ export interface LossParam {
    * gives `self.hparams.lam` { initArgument: 'lam' } the same way. Read it through `boundKey` (src/analysis/bound.ts).
    */
   initArgument?: string;
+  /**
+   * Added for issue 9 §4: the value is computed once before training, where the loss is built: the factory call
+   * passes a module-level value computed from concrete data, not from a symbolic `keras.Input`
+   * (`make([gap, lam])` with `gap = density(model(K.constant(pairs)))` at module level gives `gap` of
+   * `gap, lam = settings` { fixedBeforeTraining: true }). A constant to the optimiser: a penalty reading only it has
+   * no gradient (LL105).
+   */
+  fixedBeforeTraining?: boolean;
 }
 
 /** How a loss is used elsewhere in the file. */

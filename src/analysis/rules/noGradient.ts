@@ -5,6 +5,7 @@
 // the loss (`mu`, `logvar`, `encoded`: role 'tensor') has a gradient. Paths to y_pred cut by detach are LL106's.
 import type { Expr, LossModel } from '../ir';
 import { children, lastSegment, opName } from './expr';
+import { some } from '../terms/expr';
 import { code, termLabel } from './format';
 import type { Check } from './types';
 
@@ -30,10 +31,20 @@ interface Reads {
   frozen: Expr[];
 }
 
-/** Parameters that are tensors of the model: role 'tensor', or no numeric default and not the λ. */
+/**
+ * Parameters that are tensors of the model: role 'tensor', or no numeric default and not the λ; not a value
+ * computed once before training (LossParam.fixedBeforeTraining), which is a constant unless the loss reaches the
+ * model through it (`model.trainable_weights`, `model(x)`: see reads).
+ */
 function tensorParams(model: LossModel): Set<string> {
-  return new Set(model.params.filter((p) => p.role === 'tensor' || (p.role === 'other' && p.default === undefined)).map((p) => p.name));
+  return new Set(model.params.filter((p) => !p.fixedBeforeTraining && (p.role === 'tensor' || (p.role === 'other' && p.default === undefined))).map((p) => p.name));
 }
+
+const fixedParams = (model: LossModel): Set<string> => new Set(model.params.filter((p) => p.fixedBeforeTraining).map((p) => p.name));
+
+/** `fixed.weights`, `fixed.parameters()`: an object fixed before training may still hold the model. */
+const throughObject = (e: Expr, fixed: ReadonlySet<string>): boolean =>
+  (e.kind === 'attr' || e.kind === 'method') && e.object.kind === 'name' && fixed.has(e.object.name);
 
 /** What the node itself reads (its children aside). */
 function readsItself(e: Expr, model: LossModel, tensors: Set<string>, out: Reads): void {
@@ -51,16 +62,17 @@ function readsItself(e: Expr, model: LossModel, tensors: Set<string>, out: Reads
   }
 }
 
-function reads(e: Expr, model: LossModel, tensors: Set<string>, out: Reads): void {
+function reads(e: Expr, model: LossModel, tensors: Set<string>, out: Reads, fixed: ReadonlySet<string> = fixedParams(model)): void {
+  if (throughObject(e, fixed)) out.opaque = true;
   if (freezes(e)) {
     const inner: Reads = { live: false, opaque: false, frozen: [] };
     readsItself(e, model, tensors, inner);
-    for (const c of children(e)) reads(c, model, tensors, inner);
+    for (const c of children(e)) reads(c, model, tensors, inner, fixed);
     if (inner.live || inner.opaque || inner.frozen.length > 0) out.frozen.push(e);
     return;
   }
   readsItself(e, model, tensors, out);
-  for (const c of children(e)) reads(c, model, tensors, out);
+  for (const c of children(e)) reads(c, model, tensors, out, fixed);
 }
 
 /** Does any path reach y_pred (even through a detach: LL106 reports those)? */
@@ -68,17 +80,22 @@ const reachesPred = (e: Expr): boolean => (e.kind === 'name' && e.ref === 'yPred
 
 export const checkNoGradient: Check = (ctx) => {
   const tensors = tensorParams(ctx.model);
+  const fixed = fixedParams(ctx.model);
   return ctx.model.terms.flatMap((t) => {
     if (t.role !== 'penalty' || reachesPred(t.expr)) return [];
     const r: Reads = { live: false, opaque: false, frozen: [] };
-    reads(t.expr, ctx.model, tensors, r);
+    reads(t.expr, ctx.model, tensors, r, fixed);
     if (r.live || r.opaque) return [];
     const frozen = r.frozen[0];
+    const once = [...fixed].find((name) => some(t.expr, (n) => n.kind === 'name' && n.name === name));
     const message = frozen
       ? `Penalty ${termLabel(t)} reads the model only through ${code(frozen.text)}, a frozen copy (${code(`${lastSegment(opName(frozen) ?? '')}`)} ` +
         'takes no gradient): the optimiser sees a constant, so the penalty changes the reported loss but never the model. Penalise the live tensor (the layer\'s kernel, the parameter itself).'
-      : `Penalty ${termLabel(t)} depends only on ${code(ctx.model.yTrue)} and constants, not on ${code(ctx.model.yPred)}: ` +
-        'its gradient is zero, so it changes the reported loss but never the model. Penalise the prediction.';
+      : once
+        ? `Penalty ${termLabel(t)} reads ${code(once)}, computed once before training where the loss is built, and never ${code(ctx.model.yPred)}: ` +
+          'to the optimiser it is a constant, so the penalty changes the reported loss but never the model. Compute it from the prediction inside the loss.'
+        : `Penalty ${termLabel(t)} depends only on ${code(ctx.model.yTrue)} and constants, not on ${code(ctx.model.yPred)}: ` +
+          'its gradient is zero, so it changes the reported loss but never the model. Penalise the prediction.';
     return [{ range: frozen?.range ?? t.range, termId: t.id, message, fixes: [] }];
   });
 };
