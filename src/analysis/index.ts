@@ -1,6 +1,6 @@
 // The analysis API (see the team brief): parsers, one-shot analysis, incremental per-document analysis.
 // Everything here is plain TypeScript (no `vscode`), used by the editor service, the CLI and the tests.
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { detectFramework } from './framework';
 import { clipTextsIn } from './exprText';
 import type { FileAnalysis, LossModel, NoValueLoss, NotAnalysed, ParseProblem, SourceLanguage } from './ir';
@@ -108,21 +108,53 @@ export interface SourceOptions extends ParseLimits {
   cellsAbove?: readonly NotebookCell[];
 }
 
-/** The constants the cells above define, each with its cell; a later cell's assignment wins. Python only. */
-function notebookModule(cells: readonly NotebookCell[], deadline: Deadline): ModuleScope {
-  const module = emptyModuleScope();
+/**
+ * The constants and functions the cells above define, each constant with its cell; a later cell's definition wins.
+ * Python only. The trees of cells that define functions stay alive (their nodes are read by the analysis): the
+ * caller deletes them once it is done.
+ */
+function notebookModule(cells: readonly NotebookCell[], deadline: Deadline): { module: ModuleScope; trees: Tree[] } {
+  const module: ModuleScope = { ...emptyModuleScope(), otherCells: new Set() };
   const parser = sharedParser('python');
+  const trees: Tree[] = [];
   for (const cell of cells) {
     const tree = parseBefore(parser, cell.source, deadline);
+    let keep = false;
     try {
       const own = emptyModuleScope();
-      for (const n of tree.rootNode.namedChildren) if (n?.type === 'expression_statement' && /=/.test(n.text)) readModuleAssignment(n, own);
+      for (const n of tree.rootNode.namedChildren) {
+        if (n?.type === 'expression_statement' && /=/.test(n.text)) readModuleAssignment(n, own);
+        const name = n && definedFunction(n);
+        if (n && name) {
+          module.functions.set(name, n);
+          module.otherCells?.add(name);
+          keep = true;
+        }
+      }
       for (const [k, c] of own.constants) module.constants.set(k, { ...c, cell: cell.number });
     } finally {
-      tree.delete();
+      if (keep) trees.push(tree);
+      else tree.delete();
     }
   }
-  return module;
+  return { module, trees };
+}
+
+/** The name a top-level (possibly decorated) function definition defines. */
+function definedFunction(n: Node): string | undefined {
+  const def = n.type === 'decorated_definition' ? n.childForFieldName('definition') : n;
+  return def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+}
+
+/** Analyses with the notebook's scope, then frees the cells' trees it kept. */
+function withNotebookScope<T>(cells: readonly NotebookCell[] | undefined, language: SourceLanguage, deadline: Deadline, analyse: (module?: ModuleScope) => T): T {
+  if (language !== 'python' || !cells?.length) return analyse();
+  const { module, trees } = notebookModule(cells, deadline);
+  try {
+    return analyse(module);
+  } finally {
+    for (const t of trees) t.delete();
+  }
 }
 
 /** A file that was not analysed at all: no models, and why (the caller keeps its last good analysis). */
@@ -149,8 +181,8 @@ export function analyzeSource(source: string, language: SourceLanguage, fileName
     const parser = sharedParser(grammarFor(language, source, fileName));
     const deadline = deadlineIn(parseBudgetMs(source.length, options.parseBaseMs));
     tree = parseBefore(parser, source, deadline);
-    const module = language === 'python' && options.cellsAbove?.length ? notebookModule(options.cellsAbove, deadline) : undefined;
-    return analyzeTree(tree, source, language, parser, deadline, undefined, module);
+    const parsed = tree;
+    return withNotebookScope(options.cellsAbove, language, deadline, (module) => analyzeTree(parsed, source, language, parser, deadline, undefined, module));
   } catch (err) {
     if (err instanceof ParseTimeout) return notAnalysed(language, 'timeout', err.message);
     return notReady(language, err);
@@ -202,8 +234,7 @@ export class DocumentAnalyzer {
       this.tree?.delete();
       this.tree = tree;
       // the definition cache holds models before the notebook's constants are applied, so it stays valid
-      const module = this.language === 'python' && scope.cellsAbove?.length ? notebookModule(scope.cellsAbove, deadline) : undefined;
-      return analyzeTree(tree, text, this.language, parser, deadline, this.caches, module);
+      return withNotebookScope(scope.cellsAbove, this.language, deadline, (module) => analyzeTree(tree, text, this.language, parser, deadline, this.caches, module));
     } catch (err) {
       this.forgetTree(); // the next update parses from scratch
       if (err instanceof ParseTimeout) return notAnalysed(this.language, 'timeout', err.message);

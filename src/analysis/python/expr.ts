@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
+import { childrenOf } from '../terms/expr';
 import { resolveCallee } from './imports';
 import { collectOf, loopName, loopVariables } from './loops';
 import { readParams } from './params';
@@ -156,11 +157,33 @@ export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefi
   readHelperBody = read;
 }
 
+/**
+ * A helper from another notebook cell: its nodes' ranges are in that cell's text, so everything read from its body
+ * is placed at the call (what the caller passed in keeps its own ranges).
+ */
+function placedAtCall(e: Expr, call: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
+  const range = rangeOf(call);
+  const passed = new Set<Expr>();
+  const collect = (x: Expr): void => {
+    passed.add(x);
+    childrenOf(x).forEach(collect);
+  };
+  [...applied.args, ...Object.values(applied.kwargs)].forEach(collect);
+  const place = (x: Expr): void => {
+    if (passed.has(x)) return;
+    x.range = range;
+    childrenOf(x).forEach(place);
+  };
+  place(e);
+  return e;
+}
+
 function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
   if (fn.type === 'identifier') {
     const top = scope.refs.has(fn.text) || scope.locals.has(fn.text) ? undefined : scope.module?.functions.get(fn.text);
     const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
-    return def ? inlineHelper(node, fn.text, def, applied, scope, false) : undefined;
+    const out = def ? inlineHelper(node, fn.text, def, applied, scope, false) : undefined;
+    return out && scope.module?.otherCells?.has(fn.text) ? placedAtCall(out, node, applied) : out;
   }
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   const method = fn.childForFieldName('attribute')?.text;

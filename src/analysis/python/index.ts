@@ -7,7 +7,7 @@ import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { childrenOf } from '../terms/expr';
 import { isPredictionName, isTargetName } from '../terms/roles';
-import { type DiscoverContext, type LossDef, discoverLosses, discoverOne } from './discover';
+import { type DiscoverContext, type LossDef, discoverLosses, discoverOne, isLossFunction, unwrapDecorated } from './discover';
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
 import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readModuleAssignment } from './moduleScope';
@@ -40,6 +40,19 @@ function knownLossNames(source: string): Set<string> {
     const names = m[2].split(',').map((p) => p.trim().split(/[\s:=]/)[0]).filter((n) => n && !n.startsWith('*'));
     if (/penalty|regulari[sz]|constraint/i.test(m[1])) continue;
     if (names.slice(0, 3).some(isTargetName) && names.slice(0, 3).some(isPredictionName)) out.add(m[1]);
+  }
+  return out;
+}
+
+/**
+ * The file's loss functions and, in a notebook, the functions of the cells above that discovery reads as losses (a
+ * loop calling one hands it its batch: that is the loss's use, not a loss of the loop's own).
+ */
+function knownLossesWith(source: string, module: ModuleScope): Set<string> {
+  const out = knownLossNames(source);
+  for (const name of module.otherCells ?? []) {
+    const fn = unwrapDecorated(module.functions.get(name) ?? null);
+    if (fn && isLossFunction(fn, false)) out.add(name);
   }
   return out;
 }
@@ -172,6 +185,11 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const types = tops.map((n) => n.type); // each `type` read is a call into the parser
   const module = options.module ?? emptyModuleScope();
   const functionTexts = new Map<string, string>();
+  // a notebook's functions from the cells above are read into callers like the file's own
+  for (const name of module.otherCells ?? []) {
+    const fn = module.functions.get(name);
+    if (fn) functionTexts.set(name, hash(fn.text));
+  }
   const texts: (string | undefined)[] = [];
   for (const [i, n] of tops.entries()) {
     if (types[i] === 'function_definition' || types[i] === 'decorated_definition') {
@@ -180,6 +198,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       const name = functionName.exec(text)?.[1];
       if (name) {
         module.functions.set(name, n);
+        module.otherCells?.delete(name);
         functionTexts.set(name, hash(text));
       }
     }
@@ -197,7 +216,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   }
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = readImports(root, source);
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossNames(source), regularizers: regularizerUses(source), module };
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module), regularizers: regularizerUses(source), module };
   const ctx: DiscoverContext = { regularizers: file.regularizers };
   const { signature, id } = signatureOf(file, functionTexts);
   cache?.begin(id);

@@ -28,6 +28,11 @@ export interface ModuleScope {
    * `self.compiled_loss(y, y_pred)` computes in a Keras `train_step`.
    */
   compiledLoss?: string;
+  /**
+   * In a notebook: the functions of `functions` defined in the cells above, not in the cell analysed. Their nodes
+   * lie in another cell's text, so what a loss reads from their bodies is placed at the call (python/expr.ts).
+   */
+  otherCells?: Set<string>;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });

@@ -1,0 +1,65 @@
+// Issue 9 §2: in a notebook the scope is the notebook. A helper function defined in a cell above is followed into
+// its body like a helper of the same file (not only the cells' constants count); what is read from its body is
+// placed at the call, since its own lines are another cell's. A loss function of a cell above, called by a loop,
+// is that loss's use, not a loss of the loop's own.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyzeSource, DocumentAnalyzer } from '../../../src/analysis/index';
+import type { Expr } from '../../../src/analysis/ir';
+import { runRules } from '../../../src/analysis/rules/index';
+import { childrenOf } from '../../../src/analysis/terms/expr';
+import { model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const setup = { number: 1, source: 'import torch\nimport torch.nn as nn\n\nSPREAD = 1e-2\n' };
+const helper = {
+  number: 2,
+  source: `def spread_penalty(net):
+    total = 0.0
+    for name, w in net.named_parameters():
+        total = total + w.pow(2).sum()
+    return total
+`,
+};
+const loop = `model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+criterion = nn.CrossEntropyLoss()
+for xb, yb in loader:
+    loss = criterion(model(xb), yb)
+    loss = loss + SPREAD * spread_penalty(model)
+    loss.backward()
+`;
+
+const ranges = (e: Expr): Expr['range'][] => [e.range, ...childrenOf(e).flatMap(ranges)];
+
+describe('a notebook: functions of the cells above', () => {
+  it('a helper from a cell above is followed: the penalty over the weights, weighted by a constant of another cell', () => {
+    const m = model(analyzeSource(loop, 'python', 'nb.ipynb', { cellsAbove: [setup, helper] }), 'loss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:spread_penalty*SPREAD']);
+    assert.ok(!runRules(analyzeSource(loop, 'python', 'nb.ipynb', { cellsAbove: [setup, helper] }), loop).some((f) => f.code === 'LL113'));
+  });
+
+  it("what is read from the helper's body is placed in this cell, at the call", () => {
+    const m = model(analyzeSource(loop, 'python', 'nb.ipynb', { cellsAbove: [setup, helper] }), 'loss');
+    const penalty = m.terms.find((t) => t.role === 'penalty')!;
+    assert.ok(JSON.stringify(penalty.expr).includes('"pow"'), 'the body is read');
+    const lines = loop.split('\n').length;
+    assert.ok(ranges(penalty.expr).every((r) => r.startLine < lines && r.startLine === 4), JSON.stringify(ranges(penalty.expr).map((r) => r.startLine)));
+  });
+
+  it('the editor analyzer follows the helper too, and sees it change', () => {
+    const analyzer = new DocumentAnalyzer('python', { fileName: 'nb.ipynb' });
+    const first = model(analyzer.update(loop, undefined, { cellsAbove: [setup, helper] }), 'loss');
+    assert.equal(first.terms.length, 2);
+    const changed = { number: 2, source: helper.source.replace('w.pow(2).sum()', 'w.abs().sum()') };
+    const second = model(analyzer.update(loop, [], { cellsAbove: [setup, changed] }), 'loss');
+    assert.ok(JSON.stringify(second.terms[1]!.expr).includes('"abs"'));
+    analyzer.dispose();
+  });
+
+  it('a loss function of a cell above that the loop calls is its use, not a second loss', () => {
+    const lossCell = { number: 2, source: 'def cdf_loss(logits, target_cdf):\n    return torch.mean((torch.sigmoid(logits) - target_cdf) ** 2) + SPREAD * torch.relu(-logits).mean()\n' };
+    const calling = 'for xb, yb in loader:\n    loss = cdf_loss(model(xb), yb)\n    loss.backward()\n';
+    assert.deepEqual(analyzeSource(calling, 'python', 'nb.ipynb', { cellsAbove: [setup, lossCell] }).models.map((m) => m.name), []);
+  });
+});
