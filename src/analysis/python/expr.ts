@@ -187,8 +187,35 @@ function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Recor
   }
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   const method = fn.childForFieldName('attribute')?.text;
+  if (obj?.type === 'identifier' && obj.text !== 'self' && method) return instanceMethodCall(node, obj.text, method, applied, scope);
   const def = obj?.type === 'identifier' && obj.text === 'self' && method ? scope.methods?.get(method) : undefined;
   return def && method ? inlineHelper(node, `self.${method}`, def, applied, scope, true) : undefined;
+}
+
+/** A class's methods by name (a decorated one by its definition). */
+function methodsOf(cls: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const s of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
+    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+    if (def && name) out.set(name, def);
+  }
+  return out;
+}
+
+/**
+ * `consolidation.penalty(net)` with `consolidation = Consolidation(...)` built above and the class in this file: the
+ * method is followed like a helper, with the object's other methods. The object's state stays as written
+ * (`self.fisher`): what `__init__` stores (often data loaded from files) is the object's, not an op of the loss.
+ */
+function instanceMethodCall(node: Node, objName: string, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
+  const built = scope.refs.has(objName) ? undefined : scope.locals.get(objName);
+  const cls = built?.kind === 'call' ? scope.module?.classes?.get(built.callee) : undefined;
+  const methods = cls ? methodsOf(cls) : undefined;
+  const def = methods?.get(method);
+  if (!def || !methods) return undefined;
+  const asObject: Scope = { ...scope, methods, attrValues: new Map(), staticAttrs: new Map(), instances: new Map() };
+  return inlineHelper(node, `${objName}.${method}`, def, applied, asObject, true);
 }
 
 function convertCall(node: Node, scope: Scope): Expr {

@@ -202,7 +202,15 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
         functionTexts.set(name, hash(text));
       }
     }
-    if (types[i] === 'class_definition') readClassConstants(n, module);
+    if (types[i] === 'class_definition') {
+      readClassConstants(n, module);
+      const name = n.childForFieldName('name')?.text;
+      if (name) {
+        module.classes ??= new Map();
+        module.classes.set(name, n);
+        functionTexts.set(name, hash(n.text));
+      }
+    }
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
     const m = globalNumber.exec(text);

@@ -33,6 +33,8 @@ export interface ModuleScope {
    * lie in another cell's text, so what a loss reads from their bodies is placed at the call (python/expr.ts).
    */
   otherCells?: Set<string>;
+  /** Top-level classes by name: a method called on an instance built at module level is followed (python/expr.ts). */
+  classes?: Map<string, Node>;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });
