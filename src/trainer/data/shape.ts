@@ -31,6 +31,11 @@ interface Reads {
   minLast: number;
   /** Lengths of per-output constants. */
   constants: number[];
+  /**
+   * Where the loss reads the prediction's count of outputs (`torch.eye(probs.shape[1])`, `y_pred.size(-1)`): a matrix
+   * or a normaliser sized by it, which one output makes a number.
+   */
+  outputCount: string[];
   /** Where each finding is written, for the explanation. */
   evidence: string[];
   /**
@@ -154,6 +159,7 @@ function walk(r: Reads, e: Expr): void {
       if (isTarget(e.object)) readSubscript(r, e.index, e.text, line);
       // `y_pred.shape[3]`, `y_pred.size()[3]`
       else if (e.object.kind === 'attr' && e.object.name === 'shape' && isTarget(e.object.object)) shapeIndex(r, literalNumber(indexValue(e.index)));
+      if (e.object.kind === 'attr' && e.object.name === 'shape' && readsPrediction(e.object.object)) countRead(r, literalNumber(indexValue(e.index)), e.text, line);
       walk(r, e.object);
       for (const it of e.index) for (const x of indexExprs(it)) walk(r, x);
       return;
@@ -174,6 +180,7 @@ function walk(r: Reads, e: Expr): void {
       return;
     case 'method':
       if (e.method === 'size' && isTarget(e.object)) shapeIndex(r, literalNumber(e.args[0]));
+      if (e.method === 'size' && readsPrediction(e.object)) countRead(r, literalNumber(e.args[0]), e.text, line);
       walk(r, e.object);
       for (const a of [...e.args, ...Object.values(e.kwargs)]) walk(r, a);
       return;
@@ -224,6 +231,24 @@ function walkLoop(r: Reads, e: Extract<Expr, { kind: 'loop' }>): void {
   r.lookup = outer;
 }
 
+/** Whether `e` is the prediction or an elementwise function of it (`torch.sigmoid(logits)`), whose axes are its own. */
+function readsPrediction(e: Expr): boolean {
+  if (e.kind === 'name') return e.ref === 'yPred';
+  if (e.kind === 'call') return elementwise.test(e.callee) && e.args[0] !== undefined && readsPrediction(e.args[0]);
+  if (e.kind === 'method') return elementwise.test(e.method) && readsPrediction(e.object);
+  return false;
+}
+
+const elementwise = /(^|\.)(sigmoid|softmax|log_softmax|tanh|relu|exp|abs|softplus|float|detach|clamp|clip|contiguous)$/;
+
+/** `probs.shape[1]` or `probs.size(-1)` on a 2-D prediction: the loss sizes something by its count of outputs. */
+function countRead(r: Reads, k: number | undefined, text: string, line: number): void {
+  if (k === 1 || k === -1) r.outputCount.push(`\`${text}\` (line ${line})`);
+}
+
+/** Outputs a loss gets when it reads their count (countRead): a matrix of outputs × outputs with off-diagonal entries. */
+const COUNTED_OUTPUTS = 4;
+
 function shapeIndex(r: Reads, k: number | undefined): void {
   if (k !== undefined && k >= 0) r.rank = Math.max(r.rank, k + 1);
 }
@@ -241,7 +266,7 @@ function indexExprs(it: IndexItem): Expr[] {
 
 /** The per-sample prediction shape for `loss`, given the output count the task would use by default. */
 export function lossSampleShape(loss: LossModel, defaultOutputs: number): SampleShape {
-  const r: Reads = { rank: 2, minFromStart: new Map(), minLast: 0, constants: [], evidence: [], lookup: makeLookup(loss, {}) };
+  const r: Reads = { rank: 2, minFromStart: new Map(), minLast: 0, constants: [], outputCount: [], evidence: [], lookup: makeLookup(loss, {}) };
   walk(r, loss.body);
   for (const t of loss.terms) walk(r, t.expr);
   const rank = Math.min(r.rank, 4);
@@ -250,6 +275,10 @@ export function lossSampleShape(loss: LossModel, defaultOutputs: number): Sample
   const shape = [...base];
   for (const [axis, need] of r.minFromStart) if (axis <= shape.length) shape[axis - 1] = Math.max(shape[axis - 1]!, need);
   shape[shape.length - 1] = Math.max(shape[shape.length - 1]!, r.minLast);
+  if (rank === 2 && r.outputCount.length > 0 && shape[0]! <= COUNTED_OUTPUTS) {
+    shape[0] = COUNTED_OUTPUTS;
+    r.evidence.push(`the count of outputs ${r.outputCount[0]}`);
+  }
   const constant = r.constants.length > 0 ? Math.max(...r.constants) : undefined;
   // A per-output constant broadcasts against the last axis only when the lengths are equal.
   if (constant !== undefined && constant >= (rank === 2 ? (r.minFromStart.get(1) ?? 0) : r.minLast)) shape[shape.length - 1] = constant;
