@@ -172,12 +172,14 @@ export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
       return [{ name: p.name, kind, message: `\`${p.name}\` is a VAE head's output, but the loss does not take ${missing} beside it, so the trainer cannot build the head; pass \`${p.name}\` as a dataset column` }];
     }
     if (kind) return [];
-    return [
-      {
-        name: p.name,
-        kind: 'unknown' as const,
-        message: `\`${p.name}\` is a tensor argument the trainer cannot provide (it passes the targets, the predictions, and tensors it recognises by name: hidden activations, weights, VAE heads, a sensitive attribute); pass it as a dataset column, or rename it if it is one of those`,
-      },
-    ];
+    return [{ name: p.name, kind: 'unknown' as const, message: unprovidedTensor(p.name) }];
   });
+}
+
+/**
+ * The refusal of a tensor beside the prediction that the trial cannot make up (a teacher's logits, asset returns, a
+ * mask from the data loader): what the trainer passes, and what it would take.
+ */
+export function unprovidedTensor(name: string): string {
+  return `\`${name}\` is a tensor argument the trainer cannot provide (it passes the targets, the predictions, and tensors it recognises by name: hidden activations, weights, VAE heads, a sensitive attribute, a reconstruction's input), and its values would have to come from your data: pass it as a dataset column, choose a loss without it (--function), or rename it if it is one of those`;
 }
