@@ -18,7 +18,7 @@ import { createOptimizer } from './optimizer';
 import { reportEvery, validateEvery } from './cadence';
 import { type LossFn, runLosses } from './runLoss';
 import { type GradientIssue, nonFiniteGradient } from './gradientCheck';
-import { shapedBatchedLoss, shapedLosses } from './shapedLoss';
+import { shapedBatchedLoss, shapedLosses, toSampleShape } from './shapedLoss';
 
 export interface TrialOptions extends BackendOptions {
   send: (message: TrainerToHost) => void;
@@ -212,7 +212,7 @@ function chooseBatched(tf: Tf, model: BatchedMlp, data: TrialData, spec: TrialSp
   const pred = tf.tidy(() => model.predictions(x)[0]!);
   try {
     // Compared in the shape the loss reads (the per-run losses pass shaped tensors through unchanged).
-    const shaped = (t: Tensor) => (data.sampleShape.length > 1 && t.rank === 2 ? tf.reshape(t, [n, ...data.sampleShape]) : t);
+    const shaped = (t: Tensor) => toSampleShape(tf, t, data.sampleShape);
     const [yShaped, predShaped] = [shaped(y), shaped(pred)];
     try {
       return batchedRunLoss(tf, spec.loss as LossModel, spec.runs, spec.params, losses, { yTrue: yShaped, yPred: predShaped });
@@ -252,7 +252,7 @@ function probeGradients(tf: Tf, loss: LossModel, trial: TrialModel, data: TrialD
     tf.tidy(() => {
       const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
       const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
-      const shaped = (t: Tensor) => (data.sampleShape.length > 1 && t.rank === 2 ? tf.reshape(t, [n, ...data.sampleShape]) : t);
+      const shaped = (t: Tensor) => toSampleShape(tf, t, data.sampleShape);
       issue = nonFiniteGradient(tf, loss, run, y, trial.model.predictions(x)[0]!, probeExtras(tf, trial, x, 0, readsWeights), shaped);
     });
   } catch {
