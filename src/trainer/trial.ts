@@ -18,6 +18,7 @@ import { createOptimizer } from './optimizer';
 import { reportEvery, validateEvery } from './cadence';
 import { type LossFn, runLosses } from './runLoss';
 import { type GradientIssue, nonFiniteGradient } from './gradientCheck';
+import { readableConstraint } from './metrics/violations';
 import { shapedBatchedLoss, shapedLosses, toSampleShape } from './shapedLoss';
 
 export interface TrialOptions extends BackendOptions {
@@ -148,8 +149,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
         id: t.id,
         role: t.role,
         label: t.label,
-        ...(t.constraint ? { constraint: t.constraint.kind } : {}),
-        ...(t.constraint?.on ? { constraintOn: t.constraint.on } : {}),
+        ...(readableConstraint(t) ? { constraint: t.constraint!.kind } : {}),
+        ...(readableConstraint(t)?.on ? { constraintOn: t.constraint!.on } : {}),
       })),
       steps: spec.steps,
       ...(grid ? { grid } : {}),
