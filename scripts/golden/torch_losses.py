@@ -129,6 +129,35 @@ class WeightedL1(nn.Module):
         base = (w * (pred - target).abs()).mean()
         return base + self.lam * torch.relu(-pred).mean()
 """, "reg"),
+    ("a module whose bounds are registered buffers", """
+class BufferedBounds(nn.Module):
+    def __init__(self, low=-0.2, high=0.7, weight=2.5):
+        super().__init__()
+        self.register_buffer("low", torch.tensor(low))
+        self.register_buffer("high", torch.tensor(high))
+        self.weight = weight
+
+    def forward(self, pred, target):
+        fit = F.mse_loss(pred, target)
+        outside = torch.relu(pred - self.high).pow(2).mean() + torch.relu(self.low - pred).pow(2).mean()
+        return fit + self.weight * outside
+""", "reg"),
+    ("label smoothing built in place under no_grad, with a LogSoftmax module", """
+class SmoothedCE(nn.Module):
+    def __init__(self, eps=0.2, lam=0.05):
+        super().__init__()
+        self.eps = eps
+        self.lam = lam
+        self.log_softmax = nn.LogSoftmax(dim=1)
+
+    def forward(self, logits, labels):
+        log_probs = self.log_softmax(logits)
+        with torch.no_grad():
+            soft = torch.full_like(log_probs, self.eps / (logits.shape[1] - 1))
+            soft.scatter_(1, labels.unsqueeze(1), 1.0 - self.eps)
+        smoothed = -torch.sum(soft * log_probs, dim=1).mean()
+        return smoothed + self.lam * (logits ** 2).mean()
+""", "cls"),
     ("variance and norms", """
 def spread_loss(pred, target, lam=0.3):
     base = F.huber_loss(pred, target, delta=0.8)

@@ -251,6 +251,16 @@ cases += [
     case("torch.log2", "torch.log2", PROBS, args=P),
     case("torch.log10", "torch.log10", PROBS, args=P),
     case("torch.square of a difference of neighbours (TV)", "torch.diff", BATCH_A, args=P, kwargs={"dim": 2}),
+    # building targets by hand (label smoothing): fills, scatters, masks, and activation modules held by a loss
+    case("torch.full_like", "torch.full_like", REG_PRED, args=("y_pred", 0.05)),
+    case("torch.full", "torch.full", ROW, args=((2, 3), -0.5)),
+    case(".scatter value dim 1", ".scatter", REG_PRED, CLASSES.unsqueeze(1), args=("y_pred", 1, "y_true", 0.9)),
+    case(".scatter src dim 1", ".scatter", REG_PRED, torch.tensor([[2, 0], [1, 2], [0, 1], [2, 1]]), args=("y_pred", 1, "y_true", "z"), z=REG_TRUE),
+    case(".scatter src dim 0", ".scatter", REG_PRED, torch.tensor([[3, 0, 1], [1, 2, 0]]), args=("y_pred", 0, "y_true", "z"), z=REG_TRUE),
+    case(".masked_fill", ".masked_fill", REG_PRED, args=("y_pred", "z", -1.5), z=REG_TRUE > 0),
+    case("nn.LogSoftmax dim -1", "nn.LogSoftmax", LOGITS, args=P, kwargs={"dim": -1}),
+    case("nn.Softmax dim 1 on (N, C, T)", "nn.Softmax", LOGITS3, args=P, kwargs={"dim": 1}),
+    case("nn.Sigmoid", "nn.Sigmoid", REG_PRED, args=P),
 ]
 
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)

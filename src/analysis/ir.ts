@@ -56,7 +56,11 @@ export type Expr = (
   | { kind: 'call'; callee: string; args: Expr[]; kwargs: Record<string, Expr> }
   /** Method call on a value: `x.sum(dim=1)`, `yPred.sum(-1)`, `tf.square(x).mean()`. */
   | { kind: 'method'; object: Expr; method: string; args: Expr[]; kwargs: Record<string, Expr> }
-  | { kind: 'subscript'; object: Expr; index: IndexItem[] }
+  /**
+   * `unpacked`: the item of a tuple unpacking, not an index written in the code: `logits, norm = outputs` reads
+   * `outputs[0]` and `outputs[1]` (the trainer then knows `outputs` is a tuple the model returns, not a batch).
+   */
+  | { kind: 'subscript'; object: Expr; index: IndexItem[]; unpacked?: true }
   | { kind: 'tuple'; items: Expr[] }
   /**
    * `sum(<body> for <variable> in model.parameters())` (PyTorch; a list comprehension too): the sum over the

@@ -39,6 +39,7 @@ function viewOf(kind: TensorArgKind, layout: ArgLayout, block: [number, number])
   const width = Math.max(1, Math.floor(layout.units / m));
   const views: Partial<Record<TensorArgKind, View>> = {
     hidden: (tf, h) => (m === 1 ? h : tf.slice(h, [0, i * width], [-1, width])),
+    'output-item': (_tf, h) => h,
     square: (tf, h) => tf.reshape(tf.slice(h, [0, 0], [-1, k * k]), [-1, k, k]),
     'vae-mean': mu,
     'vae-logvar': logvar,

@@ -5,7 +5,14 @@ import type { Tf } from './backend';
 import type { BatchedLoss } from './interpreter';
 import type { LossFn } from './runLoss';
 
-/** [lead…, n] → [lead…, …shape] when the last axis holds exactly one sample's values. */
+/**
+ * [lead…, n] → [lead…, …shape] when the last axis holds exactly one sample's values (targets of another shape, a
+ * class index per frame, are left as they are).
+ */
+export function toSampleShape(tf: Tf, t: Tensor, shape: readonly number[]): Tensor {
+  return shape.length < 2 ? t : reshapeLast(tf, t, shape, shape.reduce((a, b) => a * b, 1));
+}
+
 function reshapeLast(tf: Tf, t: Tensor, shape: readonly number[], size: number): Tensor {
   if (t.shape[t.rank - 1] !== size) return t;
   return tf.reshape(t, [...t.shape.slice(0, -1), ...shape]);

@@ -1,7 +1,7 @@
 // Extra tensor arguments of a loss (`mu`, `logvar`, `encoded`, `trans`, `enc_weight`, a sensitive attribute…) are
 // mapped to the trial model by name, with this table; what it cannot map is refused by name, saying what it would
 // take. Pure data (no tfjs): findUnsupported reads it before anything trains, mappedLoss.ts gives the tensors.
-import type { LossModel, LossParam } from '../analysis/ir';
+import type { Expr, LossModel, LossParam } from '../analysis/ir';
 
 /**
  * What an argument is, and so what the trainer passes for it:
@@ -11,6 +11,8 @@ import type { LossModel, LossParam } from '../analysis/ir';
  *              derives from them (σ = exp(logvar / 2), σ² = exp(logvar), log σ = logvar / 2), and the sample z
  *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
  *   sensitive  a synthetic 0/1 group column correlated with the target (data/sensitive.ts)
+ *   output-item a further item of a prediction the loss unpacks (`logits, norm = outputs`): the model returns a tuple,
+ *              its first item is the trial model's output and each further one the last hidden layer's activations
  * Refused with what to do: the input beside a target, a list of weights, the model object itself.
  */
 export type TensorArgKind =
@@ -26,7 +28,8 @@ export type TensorArgKind =
   | 'weight-list'
   | 'model'
   | 'weights'
-  | 'sensitive';
+  | 'sensitive'
+  | 'output-item';
 
 interface Row {
   kind: TensorArgKind;
@@ -96,16 +99,52 @@ export function extraTensorParams(loss: LossModel): LossParam[] {
 
 const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(name)?.refusal;
 
-/** The provided extra tensor arguments, in argument order, with their kinds. */
+/** The provided extra tensor arguments, in argument order, with their kinds; then a tuple prediction's further items. */
 export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorArgKind }[] {
-  return extraTensorParams(loss).flatMap((p) => {
+  const args = extraTensorParams(loss).flatMap((p) => {
     const kind = tensorArgKind(p.name);
     return kind && !refusalOf(p.name) ? [{ name: p.name, kind }] : [];
   });
+  return [...args, ...predictionItems(loss).slice(1).map((name) => ({ name, kind: 'output-item' as const }))];
+}
+
+/**
+ * The items of a prediction the loss unpacks as a tuple (`logits, norm = outputs` → [`outputs[0]`, `outputs[1]`]), by
+ * the names the loss gets them under (the item's text); empty when the prediction is one tensor.
+ */
+export function predictionItems(loss: LossModel): string[] {
+  const yPred = loss.params.find((p) => p.role === 'yPred')?.name;
+  let count = 0;
+  const visit = (e: Expr): void => {
+    if (e.kind === 'subscript' && e.unpacked && e.object.kind === 'name' && e.object.ref === 'yPred') {
+      const it = e.index[0];
+      if (it?.kind === 'index' && it.value.kind === 'number') count = Math.max(count, it.value.value + 1);
+    }
+    for (const c of childExprs(e)) visit(c);
+  };
+  for (const t of loss.terms.length > 0 ? loss.terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr])) : [loss.body]) visit(t);
+  return yPred && count > 1 ? Array.from({ length: count }, (_, i) => `${yPred}[${i}]`) : [];
+}
+
+function childExprs(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'attr': return [e.object];
+    case 'unary': return [e.operand];
+    case 'binary': return [e.left, e.right];
+    case 'conditional': return [e.test, e.then, e.else];
+    case 'call': return [...e.args, ...Object.values(e.kwargs)];
+    case 'method': return [e.object, ...e.args, ...Object.values(e.kwargs)];
+    case 'subscript':
+      return [e.object, ...e.index.flatMap((it) => (it.kind === 'index' ? [it.value] : it.kind === 'slice' ? [it.start, it.step, it.stop].filter((x): x is Expr => x !== undefined) : []))];
+    case 'tuple': return e.items;
+    case 'overWeights': return [e.body];
+    case 'loop': return e.init ? [e.iterable, e.init, e.body] : [e.iterable, e.body];
+    default: return [];
+  }
 }
 
 /** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */
-const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
+const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
 export const isVaeKind = (kind: TensorArgKind): boolean => kind.startsWith('vae-');
 
 /** The extra tensor arguments the loop passes the last hidden layer's activations (or the VAE head) for. */
@@ -133,12 +172,14 @@ export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
       return [{ name: p.name, kind, message: `\`${p.name}\` is a VAE head's output, but the loss does not take ${missing} beside it, so the trainer cannot build the head; pass \`${p.name}\` as a dataset column` }];
     }
     if (kind) return [];
-    return [
-      {
-        name: p.name,
-        kind: 'unknown' as const,
-        message: `\`${p.name}\` is a tensor argument the trainer cannot provide (it passes the targets, the predictions, and tensors it recognises by name: hidden activations, weights, VAE heads, a sensitive attribute); pass it as a dataset column, or rename it if it is one of those`,
-      },
-    ];
+    return [{ name: p.name, kind: 'unknown' as const, message: unprovidedTensor(p.name) }];
   });
+}
+
+/**
+ * The refusal of a tensor beside the prediction that the trial cannot make up (a teacher's logits, asset returns, a
+ * mask from the data loader): what the trainer passes, and what it would take.
+ */
+export function unprovidedTensor(name: string): string {
+  return `\`${name}\` is a tensor argument the trainer cannot provide (it passes the targets, the predictions, and tensors it recognises by name: hidden activations, weights, VAE heads, a sensitive attribute, a reconstruction's input), and its values would have to come from your data: pass it as a dataset column, choose a loss without it (--function), or rename it if it is one of those`;
 }

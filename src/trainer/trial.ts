@@ -16,8 +16,10 @@ import { type BatchedMlp, chooseOutputActivation, type OutputActivation } from '
 import { BatchedVae } from './model/vae';
 import { createOptimizer } from './optimizer';
 import { reportEvery, validateEvery } from './cadence';
-import { runLosses } from './runLoss';
-import { shapedBatchedLoss, shapedLosses } from './shapedLoss';
+import { type LossFn, runLosses } from './runLoss';
+import { type GradientIssue, nonFiniteGradient } from './gradientCheck';
+import { readableConstraint } from './metrics/violations';
+import { shapedBatchedLoss, shapedLosses, toSampleShape } from './shapedLoss';
 
 export interface TrialOptions extends BackendOptions {
   send: (message: TrainerToHost) => void;
@@ -117,6 +119,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       });
       return;
     }
+    const gradientIssue = probeGradients(tf, spec.loss as LossModel, trial, data, losses[0], readsWeights);
     const extraArgs = [...hidden, ...(trial.readsArgWeights ? ['weights'] : []), ...(data.groupColumn ? ['group column'] : [])];
     const batched: BatchedChoice =
       extraArgs.length > 0 ? { reason: `the loss reads each run's own tensors beside its prediction (${extraArgs.join(', ')})` } : chooseBatched(tf, model, data, spec, losses);
@@ -146,8 +149,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
         id: t.id,
         role: t.role,
         label: t.label,
-        ...(t.constraint ? { constraint: t.constraint.kind } : {}),
-        ...(t.constraint?.on ? { constraintOn: t.constraint.on } : {}),
+        ...(readableConstraint(t) ? { constraint: t.constraint!.kind } : {}),
+        ...(readableConstraint(t)?.on ? { constraintOn: t.constraint!.on } : {}),
       })),
       steps: spec.steps,
       ...(grid ? { grid } : {}),
@@ -171,6 +174,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       validateEvery: validateEvery(spec.steps, report),
       maxMessagesPerSecond: spec.maxMessagesPerSecond,
       ...(spec.sourceFile ? { sourceFile: spec.sourceFile } : {}),
+      ...(gradientIssue ? { gradientIssue } : {}),
       send,
       shouldStop: options.shouldStop,
       ...(options.onStep ? { onStep: (s: number, pendingSteps: number) => options.onStep!(s, tf, pendingSteps) } : {}),
@@ -209,7 +213,7 @@ function chooseBatched(tf: Tf, model: BatchedMlp, data: TrialData, spec: TrialSp
   const pred = tf.tidy(() => model.predictions(x)[0]!);
   try {
     // Compared in the shape the loss reads (the per-run losses pass shaped tensors through unchanged).
-    const shaped = (t: Tensor) => (data.sampleShape.length > 1 && t.rank === 2 ? tf.reshape(t, [n, ...data.sampleShape]) : t);
+    const shaped = (t: Tensor) => toSampleShape(tf, t, data.sampleShape);
     const [yShaped, predShaped] = [shaped(y), shaped(pred)];
     try {
       return batchedRunLoss(tf, spec.loss as LossModel, spec.runs, spec.params, losses, { yTrue: yShaped, yPred: predShaped });
@@ -238,6 +242,24 @@ function checkLosses(tf: Tf, trial: TrialModel, data: TrialData, losses: ReturnT
     if (e instanceof UnsupportedOpError || e instanceof LossEvaluationError) return e;
     throw e;
   }
+}
+
+/** The first term whose gradient is non-finite on a few training rows before training (gradientCheck.ts), if any. */
+function probeGradients(tf: Tf, loss: LossModel, trial: TrialModel, data: TrialData, run: LossFn | undefined, readsWeights: boolean): GradientIssue | undefined {
+  if (!run) return undefined;
+  const n = Math.min(8, data.train.samples);
+  let issue: GradientIssue | undefined;
+  try {
+    tf.tidy(() => {
+      const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
+      const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
+      const shaped = (t: Tensor) => toSampleShape(tf, t, data.sampleShape);
+      issue = nonFiniteGradient(tf, loss, run, y, trial.model.predictions(x)[0]!, probeExtras(tf, trial, x, 0, readsWeights), shaped);
+    });
+  } catch {
+    return undefined; // the probe only adds a cause to a divergence: it never stops a trial
+  }
+  return issue;
 }
 
 /** The panel header's two lines: the trial model and the data, each with why when it is shaped by the loss. */

@@ -55,6 +55,7 @@ export function probeExtras(tf: Tf, trial: TrialModel, x: Tensor2D, k: number, r
 
 const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> = {
   hidden: (t) => `the last hidden layer's activations (${t.layout.units} relu units)`,
+  'output-item': (t) => `the last hidden layer's activations (${t.layout.units} relu units), a further output beside the prediction`,
   square: (t) => `a ${squareSide(t.layout.units)}×${squareSide(t.layout.units)} matrix per sample from the last hidden layer's first ${squareSide(t.layout.units) ** 2} units`,
   'vae-mean': () => "the VAE head's mean",
   'vae-logvar': () => "the VAE head's log-variance",
@@ -80,5 +81,7 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   for (const name of models) {
     parts.push(`\`${name}\` = ${modelValueKind(name) === 'layer' ? "the trial model's first layer (its kernel and bias)" : "the trial model (its weights, each layer's then its bias)"}`);
   }
-  return `${parts.join(', ')}, because of ${args.length + models.length > 1 ? 'their names' : 'its name'}`;
+  const named = args.filter((a) => a.kind !== 'output-item').length + models.length;
+  const why = [named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '', args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : ''].filter(Boolean);
+  return `${parts.join(', ')}, ${why.join('; ')}`;
 }

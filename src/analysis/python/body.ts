@@ -53,7 +53,7 @@ function unpacked(value: Expr, i: number, count: number, target: Node): Expr {
     return { kind: 'unsupported', what: `unpacking ${value.items.length} values into ${count} names`, range: value.range, text: value.text };
   }
   const index: Expr = { kind: 'number', value: i, range: rangeOf(target), text: String(i) };
-  return { kind: 'subscript', object: value, index: [{ kind: 'index', value: index }], range: value.range, text: `${value.text}[${i}]` };
+  return { kind: 'subscript', object: value, index: [{ kind: 'index', value: index }], unpacked: true, range: value.range, text: `${value.text}[${i}]` };
 }
 
 /** `outs.append(x)`: in a loop body, x is recorded (the loop makes the list); outside, the list literal grows. */
@@ -71,11 +71,23 @@ function appendCall(call: Node, scope: Scope): boolean {
   return true;
 }
 
+/**
+ * `t.scatter_(1, idx, 0.9)`, `t.clamp_(min=0)` on a local: PyTorch's in-place ops change `t` and return it, so `t`
+ * holds the call's value from here on.
+ */
+function inPlaceCall(call: Node, scope: Scope): void {
+  const fn = call.childForFieldName('function');
+  const target = fn?.type === 'attribute' ? fn.childForFieldName('object') : undefined;
+  const method = fn?.childForFieldName('attribute')?.text ?? '';
+  if (target?.type !== 'identifier' || !/^[a-z][a-z0-9_]*[a-z0-9]_$/.test(method) || !scope.locals.has(target.text)) return;
+  setLocal(scope, target.text, convertExpr(call, scope));
+}
+
 function expressionStatement(stmt: Node, scope: Scope): void {
   const inner = stmt.namedChild(0);
   if (!inner) return;
   if (inner.type === 'call') {
-    appendCall(inner, scope);
+    if (!appendCall(inner, scope)) inPlaceCall(inner, scope);
     return;
   }
   if (inner.type === 'assignment') {

@@ -114,7 +114,24 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     if (defaultNode) attr.defaultNode = defaultNode;
     out.push(attr);
   }
-  return [...out, ...savedHyperparameters(init, initParams)];
+  return [...out, ...registeredBuffers(init), ...savedHyperparameters(init, initParams)];
+}
+
+/**
+ * `self.register_buffer("high", torch.tensor(high))` in `__init__` sets `self.high` to its value as
+ * `self.high = torch.tensor(high)` would (a buffer is a tensor the module keeps without training it).
+ */
+function registeredBuffers(init: Node): ModuleAttr[] {
+  const out: ModuleAttr[] = [];
+  for (const call of init.childForFieldName('body')?.descendantsOfType('call') ?? []) {
+    if (call?.childForFieldName('function')?.text.replace(/\s+/g, '') !== 'self.register_buffer') continue;
+    const [nameNode, value] = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a);
+    const name = nameNode?.type === 'string' ? literalOf(nameNode) : undefined;
+    if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name) || !value || value.type === 'keyword_argument') continue;
+    const lit = literalOf(value);
+    out.push({ name: `self.${name}`, node: nameNode as Node, value, ...(lit !== undefined ? { default: lit, defaultNode: value } : {}) });
+  }
+  return out;
 }
 
 /**

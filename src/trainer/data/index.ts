@@ -73,6 +73,7 @@ export async function prepareData(
       data = autoencoderData({ samples: spec.dataset.samples, features: spec.dataset.features, seed: spec.seed, why, binary: wants.task === 'binary' });
       sample = { shape: [data.outputs] };
     } else {
+      const frames = task === 'classification' && wants.encoding === 'index' ? sequenceFrames(loss, sample.shape) : undefined;
       data = synthesize({
         task,
         samples: spec.dataset.samples,
@@ -81,6 +82,7 @@ export async function prepareData(
         seed: spec.seed,
         encoding: task === 'classification' ? wants.encoding : 'onehot',
         bounds: lossBounds(loss),
+        ...(frames ? { frames } : {}),
       });
     }
     if (readsSensitive(loss)) data = withGroupColumn(data, spec.seed);
@@ -107,6 +109,15 @@ export async function prepareData(
     sampleShape: fits ? fileShape.shape : [data.outputs],
     ...(fits && fileShape.why ? { shapeWhy: fileShape.why } : {}),
   };
+}
+
+/**
+ * The frames of a sequence a sparse loss classifies frame by frame: the prediction is (N, C, T) in PyTorch (its
+ * cross-entropy takes classes on axis 1) and (N, T, C) elsewhere; undefined for one label per sample.
+ */
+function sequenceFrames(loss: LossModel, shape: readonly number[]): number | undefined {
+  if (shape.length !== 2) return undefined;
+  return loss.framework === 'pytorch' ? shape[1] : shape[0];
 }
 
 /** Sparse losses take one column of integer class labels; the model gets one output per class. */

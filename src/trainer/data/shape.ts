@@ -31,6 +31,18 @@ interface Reads {
   minLast: number;
   /** Lengths of per-output constants. */
   constants: number[];
+  /**
+   * Where the loss reads the prediction's count of outputs (`torch.eye(probs.shape[1])`, `y_pred.size(-1)`): a matrix
+   * or a normaliser sized by it, which one output makes a number.
+   */
+  outputCount: string[];
+  /** Axes (from the start, ≥ 1) the loss slices with a bound (`scores[:, :, 1:]`): in a sequence, its time axis. */
+  sliced: Set<number>;
+  /**
+   * Axes whose size the loss fixes by a reshape (`scores.transpose(2, 1).reshape(-1, N_CLASSES)`: axis 1 holds
+   * N_CLASSES values), keyed from the start (≥ 1); read for sequences.
+   */
+  exact: Map<number, number>;
   /** Where each finding is written, for the explanation. */
   evidence: string[];
   /**
@@ -126,6 +138,7 @@ function readSubscript(r: Reads, index: IndexItem[], text: string, line: number)
     }
     if (it.kind === 'newaxis') continue;
     const need = it.kind === 'index' ? neededByIndex(literalNumber(it.value, r)) : neededBySlice(literalNumber(it.start, r), literalNumber(it.stop, r));
+    if (it.kind === 'slice' && (it.start || it.stop) && !fromEnd && axis > 0) r.sliced.add(axis);
     if (need !== undefined && (fromEnd || axis > 0)) {
       record(r, fromEnd ? axis : axis, need);
       r.evidence.push(`\`${text}\` (line ${line})`);
@@ -154,6 +167,7 @@ function walk(r: Reads, e: Expr): void {
       if (isTarget(e.object)) readSubscript(r, e.index, e.text, line);
       // `y_pred.shape[3]`, `y_pred.size()[3]`
       else if (e.object.kind === 'attr' && e.object.name === 'shape' && isTarget(e.object.object)) shapeIndex(r, literalNumber(indexValue(e.index)));
+      if (e.object.kind === 'attr' && e.object.name === 'shape' && readsPrediction(e.object.object)) countRead(r, literalNumber(indexValue(e.index)), e.text, line);
       walk(r, e.object);
       for (const it of e.index) for (const x of indexExprs(it)) walk(r, x);
       return;
@@ -174,6 +188,8 @@ function walk(r: Reads, e: Expr): void {
       return;
     case 'method':
       if (e.method === 'size' && isTarget(e.object)) shapeIndex(r, literalNumber(e.args[0]));
+      if (e.method === 'size' && readsPrediction(e.object)) countRead(r, literalNumber(e.args[0]), e.text, line);
+      if ((e.method === 'reshape' || e.method === 'view') && e.args.length === 2) reshapeRead(r, e, line);
       walk(r, e.object);
       for (const a of [...e.args, ...Object.values(e.kwargs)]) walk(r, a);
       return;
@@ -224,6 +240,47 @@ function walkLoop(r: Reads, e: Extract<Expr, { kind: 'loop' }>): void {
   r.lookup = outer;
 }
 
+/** Whether `e` is the prediction or an elementwise function of it (`torch.sigmoid(logits)`), whose axes are its own. */
+function readsPrediction(e: Expr): boolean {
+  if (e.kind === 'name') return e.ref === 'yPred';
+  if (e.kind === 'call') return elementwise.test(e.callee) && e.args[0] !== undefined && readsPrediction(e.args[0]);
+  if (e.kind === 'method') return elementwise.test(e.method) && readsPrediction(e.object);
+  return false;
+}
+
+const elementwise = /(^|\.)(sigmoid|softmax|log_softmax|tanh|relu|exp|abs|softplus|float|detach|clamp|clip|contiguous)$/;
+
+/** `probs.shape[1]` or `probs.size(-1)` on a 2-D prediction: the loss sizes something by its count of outputs. */
+function countRead(r: Reads, k: number | undefined, text: string, line: number): void {
+  if (k === 1 || k === -1) r.outputCount.push(`\`${text}\` (line ${line})`);
+}
+
+/**
+ * `p.reshape(-1, K)` of a 3-D prediction, or of `p.transpose(2, 1)`: the axis that ends up last holds K values
+ * (frames × classes flattened for a frame-wise cross-entropy).
+ */
+function reshapeRead(r: Reads, e: Extract<Expr, { kind: 'method' }>, line: number): void {
+  const [first, second] = e.args;
+  const k = literalNumber(second, r);
+  if (literalNumber(first, r) !== -1 || k === undefined || k < 1) return;
+  let axis: number | undefined;
+  if (isTarget(e.object)) axis = -1;
+  else if (e.object.kind === 'method' && (e.object.method === 'transpose' || e.object.method === 'swapaxes') && isTarget(e.object.object)) {
+    const [a, b] = e.object.args.map((x) => literalNumber(x, r));
+    const last = (x: number | undefined) => x === -1 || x === 2;
+    axis = last(a) ? b : last(b) ? a : undefined;
+  }
+  if (axis === undefined) return;
+  r.exact.set(axis === -1 ? 2 : axis, k);
+  r.evidence.push(`\`${e.text}\` (line ${line})`);
+}
+
+/** Frames of a sequence along the axis the loss slices (time), when it reads no length of its own. */
+const SEQUENCE_FRAMES = 8;
+
+/** Outputs a loss gets when it reads their count (countRead): a matrix of outputs × outputs with off-diagonal entries. */
+const COUNTED_OUTPUTS = 4;
+
 function shapeIndex(r: Reads, k: number | undefined): void {
   if (k !== undefined && k >= 0) r.rank = Math.max(r.rank, k + 1);
 }
@@ -241,7 +298,7 @@ function indexExprs(it: IndexItem): Expr[] {
 
 /** The per-sample prediction shape for `loss`, given the output count the task would use by default. */
 export function lossSampleShape(loss: LossModel, defaultOutputs: number): SampleShape {
-  const r: Reads = { rank: 2, minFromStart: new Map(), minLast: 0, constants: [], evidence: [], lookup: makeLookup(loss, {}) };
+  const r: Reads = { rank: 2, minFromStart: new Map(), minLast: 0, constants: [], outputCount: [], sliced: new Set(), exact: new Map(), evidence: [], lookup: makeLookup(loss, {}) };
   walk(r, loss.body);
   for (const t of loss.terms) walk(r, t.expr);
   const rank = Math.min(r.rank, 4);
@@ -250,19 +307,31 @@ export function lossSampleShape(loss: LossModel, defaultOutputs: number): Sample
   const shape = [...base];
   for (const [axis, need] of r.minFromStart) if (axis <= shape.length) shape[axis - 1] = Math.max(shape[axis - 1]!, need);
   shape[shape.length - 1] = Math.max(shape[shape.length - 1]!, r.minLast);
+  if (rank === 3) {
+    // a sequence: the axis the loss slices is time, with a few frames; a reshape fixes the other's size
+    for (const axis of r.sliced) if (axis <= 2) shape[axis - 1] = Math.max(shape[axis - 1]!, SEQUENCE_FRAMES);
+    for (const [axis, k] of r.exact) if (axis <= 2 && k >= (r.minFromStart.get(axis) ?? 0)) shape[axis - 1] = k;
+  }
+  // (a regularizer's `y_pred` is a kernel, whose shape is the layer's, not the trial's outputs)
+  if (rank === 2 && loss.kind !== 'regularizer' && r.outputCount.length > 0 && shape[0]! <= COUNTED_OUTPUTS) {
+    shape[0] = COUNTED_OUTPUTS;
+    r.evidence.push(`the count of outputs ${r.outputCount[0]}`);
+  }
   const constant = r.constants.length > 0 ? Math.max(...r.constants) : undefined;
   // A per-output constant broadcasts against the last axis only when the lengths are equal.
   if (constant !== undefined && constant >= (rank === 2 ? (r.minFromStart.get(1) ?? 0) : r.minLast)) shape[shape.length - 1] = constant;
-  const why = explain(rank, channelsLast, shape, r.evidence);
+  // PyTorch's conv/temporal layout (N, C, T): the loss slices the last axis, not the one after the batch
+  const channelsFirst = rank === 3 && r.sliced.has(2) && !r.sliced.has(1);
+  const why = explain(rank, channelsLast, shape, r.evidence, channelsFirst);
   return why ? { shape, why } : { shape };
 }
 
-function explain(rank: number, channelsLast: boolean, shape: number[], evidence: string[]): string | undefined {
+function explain(rank: number, channelsLast: boolean, shape: number[], evidence: string[], timeLast = false): string | undefined {
   const unique = [...new Set(evidence)].slice(0, 3);
   const reads = unique.length > 0 ? `the loss reads ${unique.join(', ')}` : '';
   const reshaped = (what: string, axes: string) => `${what} = (N, ${shape.join(', ')}), the MLP's output reshaped, because the loss indexes ${axes}${reads ? `; ${reads}` : ''}`;
   if (rank === 4) return reshaped(`images (N, ${channelsLast ? 'H, W, C' : 'C, H, W'})`, 'four axes');
-  if (rank === 3) return reshaped('sequences (N, T, F)', 'three axes');
+  if (rank === 3) return reshaped(timeLast ? 'sequences (N, C, T)' : 'sequences (N, T, F)', 'three axes');
   return reads ? `${shape[0]} outputs because ${reads}` : undefined;
 }
 

@@ -22,12 +22,19 @@ export interface SyntheticOptions {
   seed: number;
   encoding?: TargetEncoding;
   bounds?: { lower: number; upper: number };
+  /**
+   * Classification of a sequence (a frame-wise cross-entropy): `outputs` = classes × frames, and the targets are one
+   * class index per frame: the sample's class for the first half of the frames, the next class after (one change of
+   * label per sequence, as an action segment ends).
+   */
+  frames?: number;
 }
 
 type Generator = (o: SyntheticOptions, rng: Rng) => { y: Float32Array; x: Float32Array; targets: number; what: string };
 
 const generators: Record<SyntheticTask, Generator> = {
   classification(o, rng) {
+    if (o.frames) return frameClassification(o, rng, o.frames);
     // Centres close enough that the blobs overlap a little: the base loss does not vanish.
     const centers = gaussian(rng, o.outputs * o.features, 1.2);
     const x = new Float32Array(o.samples * o.features);
@@ -72,6 +79,21 @@ const generators: Record<SyntheticTask, Generator> = {
     return { x, y, targets: o.outputs, what: 'non-negative regression targets, about half of them 0' };
   },
 };
+
+/** Gaussian blobs, one per class, labelled per frame (SyntheticOptions.frames). */
+function frameClassification(o: SyntheticOptions, rng: Rng, frames: number): ReturnType<Generator> {
+  const classes = Math.max(2, Math.floor(o.outputs / frames));
+  const centers = gaussian(rng, classes * o.features, 1.2);
+  const x = new Float32Array(o.samples * o.features);
+  const y = new Float32Array(o.samples * frames);
+  const change = Math.floor(frames / 2);
+  for (let i = 0; i < o.samples; i++) {
+    const c = rng.int(classes);
+    for (let f = 0; f < o.features; f++) x[i * o.features + f] = centers[c * o.features + f]! + rng.normal();
+    for (let t = 0; t < frames; t++) y[i * frames + t] = t < change ? c : (c + 1) % classes;
+  }
+  return { x, y, targets: frames, what: `${classes} Gaussian blobs, a class index per frame over ${frames} frames (the blob's class, then the next from frame ${change})` };
+}
 
 export function synthesize(options: SyntheticOptions): Dataset {
   const rng = createRng(options.seed);

@@ -47,7 +47,82 @@ export function lossTask(loss: LossModel): LossTask {
       return { task: hit.task === 'regression' ? regressionFor(loss) : hit.task, encoding: hit.encoding, because: callee };
     }
   }
+  const indexing = targetAsIndex(loss);
+  if (indexing) return { task: 'classification', encoding: 'index', because: indexing };
   return { task: regressionFor(loss), encoding: 'onehot' };
+}
+
+/**
+ * Ops whose index argument picks classes: the targets given there are class labels (a cross-entropy written by hand,
+ * `soft.scatter_(1, labels.unsqueeze(1), 0.9)`, `log_p.gather(1, y[:, None])`, `F.one_hot(labels)`). Position of the
+ * index among the call's arguments (a method's object is not counted).
+ */
+const indexArgument: Readonly<Record<string, { call: number; method: number }>> = {
+  scatter: { call: 2, method: 1 },
+  scatter_: { call: 2, method: 1 },
+  gather: { call: 2, method: 1 },
+  take_along_dim: { call: 1, method: 0 },
+  one_hot: { call: 0, method: -1 },
+};
+
+/** The op that takes the targets as class indices, if one does (see indexArgument). */
+function targetAsIndex(loss: LossModel): string | undefined {
+  const yTrue = loss.params.find((p) => p.role === 'yTrue')?.name;
+  if (!yTrue) return undefined;
+  const readsTarget = (e: Expr | undefined): boolean => !!e && [...names(e)].includes(yTrue);
+  for (const term of loss.terms.length > 0 ? loss.terms : [{ expr: loss.body }]) {
+    for (const e of nodes(term.expr)) {
+      if (e.kind !== 'call' && e.kind !== 'method') continue;
+      const name = e.kind === 'call' ? (e.callee.split('.').pop() ?? '') : e.method;
+      const at = indexArgument[name];
+      if (!at) continue;
+      const index = e.kind === 'call' ? (e.kwargs['index'] ?? e.args[at.call]) : (e.kwargs['index'] ?? e.args[at.method]);
+      if (readsTarget(index)) return e.kind === 'call' ? e.callee : `.${e.method}`;
+    }
+  }
+  return undefined;
+}
+
+function* nodes(e: Expr): Generator<Expr> {
+  yield e;
+  switch (e.kind) {
+    case 'call':
+      for (const a of [...e.args, ...Object.values(e.kwargs)]) yield* nodes(a);
+      break;
+    case 'method':
+      for (const a of [e.object, ...e.args, ...Object.values(e.kwargs)]) yield* nodes(a);
+      break;
+    case 'binary':
+      yield* nodes(e.left);
+      yield* nodes(e.right);
+      break;
+    case 'unary':
+      yield* nodes(e.operand);
+      break;
+    case 'conditional':
+      for (const a of [e.test, e.then, e.else]) yield* nodes(a);
+      break;
+    case 'attr':
+      yield* nodes(e.object);
+      break;
+    case 'subscript':
+      yield* nodes(e.object);
+      for (const it of e.index) if (it.kind === 'index') yield* nodes(it.value);
+      break;
+    case 'tuple':
+      for (const a of e.items) yield* nodes(a);
+      break;
+    case 'loop':
+      yield* nodes(e.iterable);
+      yield* nodes(e.body);
+      break;
+    default:
+      break;
+  }
+}
+
+function* names(e: Expr): Generator<string> {
+  for (const n of nodes(e)) if (n.kind === 'name' && n.ref === 'yTrue') yield n.name;
 }
 
 /** The [lower, upper] of the first bounds constraint, for bounded-regression data. */

@@ -12,6 +12,7 @@ import { opTables } from './ops';
 import { modelValue, modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
 import { evaluatedExprs, walkExprs } from './unsupported';
+import { predictionItems } from '../tensorArgs';
 import type { Scalar, Tensor, Tf, Value } from './types';
 import { asFloat, asTensor, describe } from './values';
 
@@ -107,6 +108,11 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   const applied = optionsFor(model, options);
   // Each returned scalar is its own tensor (a caller may keep one and dispose another), built with as few ops as
   // possible: every op costs a fixed overhead per step on the wasm backend.
+  // A prediction the loss unpacks (`logits, norm = outputs`) is a tuple: the output, then the further items the
+  // loop hands by name (tensorArgs.ts predictionItems: the last hidden layer's activations).
+  const items = predictionItems(model);
+  const predictionOf = (yPred: Tensor, tensors: LossExtras['tensors']): Value =>
+    items.length === 0 ? yPred : [yPred, ...items.slice(1).map((name) => tensors?.[name] ?? missingItem(model, name))];
   const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
   return (yTrueIn, yPredIn, extras) =>
     tf.tidy((): TensorContainer => {
@@ -116,7 +122,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const given = tensors ? (name: string) => tensors[name] ?? lookup(name) : lookup;
       // the model or a layer (`model.parameters()`, `layer.get_weights()`): the run's weights
       const runLookup = weights && models.size > 0 ? (name: string) => given(name) ?? (models.has(name) ? modelValue(tf, model.framework, name, weights) : undefined) : given;
-      const env: Env = { tf, ops, yTrue, yPred, lookup: runLookup, ...(weights ? { weights: () => weights } : {}) };
+      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];
@@ -130,6 +136,10 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const out: LossValues = { total: sumOf(weightedAll) as Scalar, original: sumOf(weightedBase) as Scalar, terms: values };
       return out as unknown as TensorContainer;
     }) as unknown as LossValues;
+}
+
+function missingItem(model: LossModel, name: string): never {
+  throw new LossEvaluationError(name, model.body.range, `is an item of the prediction the loss unpacks, and no tensor was given for it here`);
 }
 
 /**

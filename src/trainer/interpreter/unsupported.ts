@@ -4,7 +4,7 @@ import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir'
 import { dottedName } from './evaluate';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
-import { extraTensorParams, refusedTensorArgs } from '../tensorArgs';
+import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
 import { modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
 
@@ -78,7 +78,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     if (e.kind === 'name' && e.ref === 'param' && tensorArgs.has(e.name)) report(e.name, e.range, tensorArgs.get(e.name)!);
     if (e.kind === 'name' && models.has(e.name)) return;
     if (e.kind === 'name' && e.ref === 'param' && objects.has(e.name) && lookup(e.name) === undefined) {
-      report(e.name, e.range, `\`${e.name}\` is an argument the trainer cannot provide (it passes only the targets, the predictions and numeric hyper-parameters)`);
+      report(e.name, e.range, unprovidedTensor(e.name));
     }
     if (e.kind === 'name' && (e.ref === 'global' || e.ref === 'captured') && lookup(e.name) === undefined && ops.constants[e.name] === undefined && !hyper.has(e.name)) {
       report(e.name, e.range, `\`${e.name}\` ${OUTSIDE_VALUE_UNKNOWN}`);

@@ -11,6 +11,7 @@ import type { Tf } from '../backend';
 import { BatchSampler } from '../batches';
 import type { TrialData } from '../data';
 import { gradRatios } from '../gradRatios';
+import type { GradientIssue } from '../gradientCheck';
 import type { BatchedLoss } from '../interpreter';
 import { RunTracker } from '../metrics/tracker';
 import type { BatchedMlp } from '../model/mlp';
@@ -46,6 +47,8 @@ export interface LoopOptions {
   maxMessagesPerSecond: number;
   /** Where the loss is written, to name a term's line when it goes non-finite. */
   sourceFile?: string;
+  /** A term whose gradient is non-finite before training (../gradientCheck.ts): a diverged run blames it. */
+  gradientIssue?: GradientIssue;
   send: (message: TrainerToHost) => void;
   shouldStop: () => boolean;
   /** Called after every step with the number of kept metrics tensors not yet read (tests watch the tensor count). */

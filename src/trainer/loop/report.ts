@@ -7,6 +7,7 @@ import type { StepMetrics, TrainerToHost } from '../../protocol/trainer';
 import type { Tf } from '../backend';
 import type { RunTracker } from '../metrics/tracker';
 import { type MetricColumns, nonFinite, validationFields } from './columns';
+import { describeGradientIssue, type GradientIssue } from '../gradientCheck';
 import type { ConstrainedTerm } from './violationColumns';
 
 export interface PendingStep {
@@ -29,6 +30,8 @@ export interface ReporterOptions {
   maxMessagesPerSecond: number;
   sourceFile?: string;
   send: (message: TrainerToHost) => void;
+  /** A term whose gradient is non-finite before training: the cause a diverged run names (../gradientCheck.ts). */
+  gradientIssue?: GradientIssue;
   /** Step → run → each penalty's gradient-norm ratio (gradRatios.ts): sent with that step's point. */
   gradRatioRows: Map<number, Map<number, Record<string, number>>>;
 }
@@ -142,12 +145,18 @@ export class Reporter {
   }
 
   /** Ends run k at `stepIndex`: says which value went non-finite, in which term and on which line. */
-  private diverge(k: number, stepIndex: number, bad: { term: Term | undefined; what: string }): void {
+  private diverge(k: number, stepIndex: number, found: { term: Term | undefined; what: string }): void {
     const tracker = this.o.trackers[k]!;
+    // Every term goes NaN once a non-finite gradient has reached the weights (the first update): the term whose
+    // gradient did is the cause.
+    const issue = stepIndex <= 1 ? this.o.gradientIssue : undefined;
+    const bad = issue ? { term: issue.term, what: 'the loss' } : found;
     // The line where the term's value is computed (its definition, e.g. `p = ...`), not where it is added.
     const line = bad.term ? (bad.term.expr?.range ?? bad.term.range).startLine + 1 : undefined;
     const where = bad.term ? ` in term ${bad.term.id} '${bad.term.label}' (line ${line})` : '';
-    const message = `run ${tracker.run.label || tracker.run.id}: ${bad.what} is not finite at step ${stepIndex}${where}`;
+    const message = issue
+      ? `run ${tracker.run.label || tracker.run.id}: ${bad.what} is not finite at step ${stepIndex}: ${describeGradientIssue(issue)}`
+      : `run ${tracker.run.label || tracker.run.id}: ${bad.what} is not finite at step ${stepIndex}${where}`;
     tracker.end('diverged', performance.now(), message);
     tracker.stepsDone = stepIndex;
     this.o.send({

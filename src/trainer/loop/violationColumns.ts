@@ -4,7 +4,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ConstraintKind, Term } from '../../analysis/ir';
 import type { Tf } from '../backend';
 import { batchedViolation } from '../batchedViolations';
-import { constrainedValues, violationFns } from '../metrics/violations';
+import { constrainedValues, readableConstraint, violationFns } from '../metrics/violations';
 import type { BatchedMlp } from '../model/mlp';
 
 export type ConstrainedTerm = Term & { constraint: NonNullable<Term['constraint']> };
@@ -20,7 +20,7 @@ export class ViolationColumns {
     terms: Term[],
     runs: number,
   ) {
-    this.terms = terms.filter((t): t is ConstrainedTerm => !!t.constraint);
+    this.terms = terms.filter((t): t is ConstrainedTerm => !!readableConstraint(t));
     this.together = this.terms.map((t) => batchedViolation(tf, runs, t.constraint.kind as ConstraintKind, t.constraint.params, t.constraint.on));
   }
 

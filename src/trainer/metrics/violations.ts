@@ -28,6 +28,17 @@ export function constrainedValues(tf: Tf, yPred: Tensor, on: OutputTransform | u
   return on ? transforms[on](tf, yPred) : yPred;
 }
 
+/**
+ * The constraint a term's readable violation measures, if the trainer can measure it: a sum compared with something
+ * that is not a known number (`Σŷ − Σy`, the mains a disaggregation's outputs must add up to) is no "sum to one",
+ * and |Σŷ − 1| would report a violation the loss does not penalise; its raw value is its violation instead.
+ */
+export function readableConstraint<T extends { constraint?: { kind: string; params: Record<string, number> } }>(term: T): T['constraint'] {
+  const c = term.constraint;
+  if (c?.kind === 'sum-to-one' && c.params['target'] === undefined) return undefined;
+  return c;
+}
+
 /** Magnitude under which a value counts as zero (the catalog's 1e-3). */
 export const NEAR_ZERO = 1e-3;
 

@@ -13,6 +13,7 @@ import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchLossModules } from './lossClasses';
 import { torchLossTable } from './torchLosses';
+import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input', 'dim|axis', 'keepdim|keepdims'], kind);
 
@@ -146,6 +147,7 @@ const tensorOps: OpTable = {
     return out;
   }),
   cumsum: op(['input', 'dim'], (a) => a.tf.cumsum(asFloat(a.tf, a.tensor('input')), a.number('dim'))),
+  ...torchFillOps,
 };
 
 const torchOnly: OpTable = {
@@ -165,6 +167,7 @@ const torchOnly: OpTable = {
   zeros: op(['size'], (a) => a.tf.zeros(shapeArg(a, 'size'))),
   ones: op(['size'], (a) => a.tf.ones(shapeArg(a, 'size'))),
   'nn.functional.relu': tensorOps.relu,
+  ...torchFillCalls,
 };
 
 /**
@@ -254,10 +257,11 @@ export const pytorchOps: FrameworkOps = {
     ...prefixed('torch.nn.functional', functional),
     ...Object.entries(torchLossTable),
     ...Object.entries(torchLossModules),
+    ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),
     ...Object.entries(iteratorBuiltins),
   ]),
-  methods: { ...tensorOps, ...methodOnly, ...pythonStringMethods, ...modelMethods },
+  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchFillMethods, ...pythonStringMethods, ...modelMethods },
   constants: {
     ...pythonConstants,
     'torch.float32': 'float32',

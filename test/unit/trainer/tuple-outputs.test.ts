@@ -1,0 +1,80 @@
+// A criterion whose first argument is the model's output tuple (`logits, aux_norm = outputs`, as models that return
+// an auxiliary quantity beside their logits are trained) trains: the trial model's output is the first item, the last
+// hidden layer's activations the second, and the header says so. A target used as the index of a hand-written
+// cross-entropy (`soft.scatter_(1, labels.unsqueeze(1), …)`) makes the data class indices.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis';
+import type { LossModel } from '../../../src/analysis/ir';
+import type { TrainerToHost } from '../../../src/protocol';
+import { lossTask } from '../../../src/trainer/data';
+import { compileLoss } from '../../../src/trainer/interpreter';
+import { predictionItems } from '../../../src/trainer/tensorArgs';
+import { runTrial } from '../../../src/trainer/trial';
+import { cpu, tf } from '../interpreter/tf';
+import { specFor } from './helpers';
+
+const source = `import torch
+import torch.nn as nn
+
+
+class SmoothedWithAux(nn.Module):
+    def __init__(self, eps=0.1, beta=0.5):
+        super().__init__()
+        self.eps = eps
+        self.beta = beta
+        self.log_softmax = nn.LogSoftmax(dim=-1)
+
+    def forward(self, outputs, labels):
+        logits, aux_norm = outputs
+        log_probs = self.log_softmax(logits)
+        with torch.no_grad():
+            soft = torch.full_like(log_probs, self.eps / (logits.shape[1] - 1))
+            soft.scatter_(1, labels.unsqueeze(1), 1.0 - self.eps)
+        smoothed = -torch.mean(torch.sum(soft * log_probs, dim=-1))
+        aux = torch.mean(aux_norm ** 2)
+        return smoothed + self.beta * aux
+`;
+
+let loss: LossModel;
+before(async () => {
+  await cpu();
+  await initParsers();
+  loss = analyzeSource(source, 'python', 'criterion.py').models[0]!;
+});
+
+test('the unpacked prediction is a tuple: the output, then a further item by name', () => {
+  assert.deepEqual(predictionItems(loss), ['outputs[0]', 'outputs[1]']);
+  const run = compileLoss(tf, loss, {});
+  const logits = tf.tensor2d([[2, 0, -1], [0, 1, 0]]);
+  const labels = tf.tensor1d([0, 2], 'int32');
+  const aux = tf.tensor2d([[1, 3], [2, 0]]);
+  const v = run(labels, logits, { tensors: { 'outputs[1]': aux } });
+  // by hand: smoothed targets [0.9, 0.05, 0.05] and [0.05, 0.05, 0.9]; aux = mean([1, 9, 4, 0]) = 3.5
+  const lsm = (row: number[]) => row.map((x) => x - Math.log(row.reduce((s, y) => s + Math.exp(y), 0)));
+  const [a, b] = [lsm([2, 0, -1]), lsm([0, 1, 0])];
+  const smoothed = -((0.9 * a[0]! + 0.05 * a[1]! + 0.05 * a[2]!) + (0.05 * b[0]! + 0.05 * b[1]! + 0.9 * b[2]!)) / 2;
+  assert.ok(Math.abs(v.total.dataSync()[0]! - (smoothed + 0.5 * 3.5)) < 1e-5, `total ${v.total.dataSync()[0]} vs ${smoothed + 1.75}`);
+});
+
+test('a target used as the index of a scatter is class labels', () => {
+  assert.deepEqual(lossTask(loss), { task: 'classification', encoding: 'index', because: '.scatter_' });
+});
+
+test('it trains: the second item is the hidden activations, which λ shrinks', async () => {
+  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
+  assert.ok(penalty, `a penalty (terms ${loss.terms.map((t) => t.label).join(', ')})`);
+  const runs = [0, 10].map((lambda) => ({ id: `l${lambda}`, label: `λ = ${lambda}`, lambda }));
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps: 120, runs }), { send: (m) => messages.push(m), shouldStop: () => false });
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  const started = messages.find((m) => m.type === 'started');
+  assert.ok(started?.type === 'started');
+  assert.match(started.trial!.model, /`outputs\[1\]` = the last hidden layer's activations \(32 relu units\), a further output beside the prediction.*the loss unpacks its prediction as a tuple/);
+  assert.match(started.dataset.description, /class indices/);
+  const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
+  const last = (id: string) => points.filter((p) => p.runId === id).at(-1)!;
+  const free = last('l0').terms[penalty.id]!.raw;
+  const pushed = last('l10').terms[penalty.id]!.raw;
+  assert.ok(pushed < free / 2, `λ = 10: mean aux² = ${pushed}, against ${free} at λ = 0`);
+});

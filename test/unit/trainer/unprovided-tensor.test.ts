@@ -1,0 +1,33 @@
+// A tensor beside the prediction that the trial cannot make up (a teacher's logits in a distillation loss) is refused
+// before anything trains, by name, on the line that reads it, in one sentence that says what it would take.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis';
+import type { TrainerToHost } from '../../../src/protocol';
+import { runTrial } from '../../../src/trainer/trial';
+import { specFor } from './helpers';
+
+const source = `import torch.nn.functional as F
+
+
+def distill_loss(student_logits, labels, teacher_scores, temperature=2.0, mix=0.5):
+    ce = F.cross_entropy(student_logits, labels)
+    match = F.kl_div(F.log_softmax(student_logits / temperature, dim=1), F.softmax(teacher_scores / temperature, dim=1), reduction="batchmean")
+    return ce + mix * match
+`;
+
+test("a teacher's logits are refused by name, with its line and what it would take", async () => {
+  await initParsers();
+  const loss = analyzeSource(source, 'python', 'distill.py').models[0]!;
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps: 5, sourceFile: 'distill.py' }), { send: (m) => messages.push(m), shouldStop: () => false });
+  const errors = messages.filter((m) => m.type === 'error');
+  assert.equal(errors.length, 1);
+  const [error] = errors;
+  assert.ok(error?.type === 'error');
+  assert.equal(error.kind, 'unsupported-op');
+  assert.equal(error.location?.line, 6);
+  assert.match(error.message, /^distill_loss cannot be trained: `teacher_scores` is a tensor argument the trainer cannot provide \(.*\), and its values would have to come from your data: pass it as a dataset column/);
+  assert.equal(error.message.split('. ').length, 1, 'one sentence');
+  assert.ok(!messages.some((m) => m.type === 'started'), 'nothing trains');
+});
