@@ -2,7 +2,7 @@
 // function expressions, and factories returning one (`const make = (lam = 1) => (yTrue, yPred) => …`, or a function
 // that returns an inner arrow or an inner named function). Top level only, `export` included.
 import type { Node } from 'web-tree-sitter';
-import type { LossKind } from '../ir';
+import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
 import { minimizeLosses } from './inline';
 import { type ScriptParam, readScriptParams, scriptLiteral } from './params';
@@ -24,6 +24,8 @@ export interface ScriptLossDef {
   classFields?: ScriptParam[];
   /** Target and prediction when the shape says them (a loss inline in `minimize`), instead of the name tables. */
   roles?: { yTrue: string; yPred: string };
+  /** A regularizer (`kernelRegularizer: new NearBinaryWeights(5e-4)`): every term is a penalty on that layer's tensor. */
+  regularizes?: Regularizes;
   /** Declarations the body reader leaves out (`const pred = model.predict(xs)`: its name stays the prediction). */
   skipped?: Node[];
   /** Model calls inside the body (`tf.losses.meanSquaredError(ys, model.predict(xs))`), each read as the prediction `name`. */
@@ -108,6 +110,11 @@ function classFieldsOf(members: Node[]): ScriptParam[] {
     }
     if (m.type !== 'method_definition' || name?.text !== 'constructor') continue;
     const params = new Map(readScriptParams(m).map((p) => [p.name, p]));
+    // TS parameter properties: `constructor(private readonly strength = 1e-3)` declares and sets `this.strength`
+    for (const p of params.values()) {
+      const declares = p.node.parent?.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.type === 'override_modifier') || /^\s*readonly\b/.test(p.node.parent?.text ?? '');
+      if (declares && typeof p.default === 'number' && p.defaultNode) out.set(`this.${p.name}`, { name: `this.${p.name}`, node: p.node, default: p.default, defaultNode: p.defaultNode, variadic: false, initParam: p.name });
+    }
     for (const a of m.childForFieldName('body')?.descendantsOfType('assignment_expression') ?? []) {
       const left = a?.childForFieldName('left');
       const right = a?.childForFieldName('right');
@@ -116,16 +123,40 @@ function classFieldsOf(members: Node[]): ScriptParam[] {
       const p = right.type === 'identifier' ? params.get(right.text) : undefined;
       const lit = p ? p.default : scriptLiteral(right);
       const defaultNode = p ? p.defaultNode : right;
-      if (typeof lit === 'number' && defaultNode) out.set(key, { name: key, node: left, default: lit, defaultNode, variadic: false });
+      if (typeof lit === 'number' && defaultNode) out.set(key, { name: key, node: left, default: lit, defaultNode, variadic: false, ...(p ? { initParam: p.name } : {}) });
     }
   }
   return [...out.values()];
 }
 
+/** What the file says about its regularizers: `kernelRegularizer: new NearBinaryWeights(5e-4)` → { on: 'kernel' }. */
+export type ScriptRegularizers = ReadonlyMap<string, Regularizes>;
+
+/**
+ * A TF.js regularizer class: `apply(x)` returns the penalty on what the layer hands it. It is one when the file gives
+ * it to a layer (`kernelRegularizer: new X(…)`) or it extends a Regularizer.
+ */
+function regularizerClass(cls: Node, members: Node[], uses: ScriptRegularizers): ScriptLossDef | undefined {
+  const nameNode = cls.childForFieldName('name');
+  const base = cls.namedChildren.find((c) => c?.type === 'class_heritage')?.text ?? '';
+  const on = nameNode ? (uses.get(nameNode.text) ?? (/Regularizer\b/.test(base) ? { on: 'kernel' as const } : undefined)) : undefined;
+  const apply = members.find((m) => m.type === 'method_definition' && memberName(m)?.text === 'apply');
+  const params = apply ? readScriptParams(apply).filter((p) => !p.variadic) : [];
+  if (!nameNode || !on || !apply || params.length === 0) return undefined;
+  const ctor = members.find((m) => m.type === 'method_definition' && memberName(m)?.text === 'constructor');
+  return {
+    kind: 'regularizer', name: nameNode.text, nameNode, defNode: cls, fn: apply, params: params.slice(0, 1), outerParams: [], outerStatements: [],
+    bindNames: ctor ? positional(readScriptParams(ctor)) : [], className: nameNode.text, classFields: classFieldsOf(members),
+    roles: { yTrue: '', yPred: params[0]!.name }, regularizes: on,
+  };
+}
+
 /** Class fields holding an arrow (`loss = (yTrue, yPred) => …`) and methods (`compute(yTrue, yPred) {…}`). */
-function classLosses(cls: Node): ScriptLossDef[] {
+function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
   const className = cls.childForFieldName('name')?.text;
   const members = (cls.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => !!n);
+  const regularizer = regularizerClass(cls, members, uses);
+  if (regularizer) return [regularizer];
   const out: ScriptLossDef[] = [];
   for (const m of members) {
     const nameNode = memberName(m);
@@ -144,14 +175,14 @@ function classLosses(cls: Node): ScriptLossDef[] {
 }
 
 /** The losses one top-level statement defines (a declaration can declare several), or the losses inline in its `minimize` calls. */
-export function discoverScriptStatement(top: Node): ScriptLossDef[] {
-  const own = definedLosses(top);
+export function discoverScriptStatement(top: Node, uses: ScriptRegularizers = new Map()): ScriptLossDef[] {
+  const own = definedLosses(top, uses);
   return own.length > 0 ? own : minimizeLosses(top);
 }
 
-function definedLosses(top: Node): ScriptLossDef[] {
+function definedLosses(top: Node, uses: ScriptRegularizers): ScriptLossDef[] {
   const stmt = top.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
-  if (stmt.type === 'class_declaration') return classLosses(stmt);
+  if (stmt.type === 'class_declaration') return classLosses(stmt, uses);
   if (stmt.type === 'function_declaration') {
     const nameNode = stmt.childForFieldName('name');
     const def = nameNode ? defOf(stmt, nameNode, top) : undefined;
@@ -170,6 +201,6 @@ function definedLosses(top: Node): ScriptLossDef[] {
 }
 
 /** Every loss defined at the top level of `root` (a program, an ERROR node, or a re-parsed chunk). */
-export function discoverScriptLosses(root: Node): ScriptLossDef[] {
-  return root.namedChildren.flatMap((c) => (c ? discoverScriptStatement(c) : []));
+export function discoverScriptLosses(root: Node, uses: ScriptRegularizers = new Map()): ScriptLossDef[] {
+  return root.namedChildren.flatMap((c) => (c ? discoverScriptStatement(c, uses) : []));
 }

@@ -2,7 +2,7 @@
 // (incremental analysis) only the top-level statements whose text changed are rebuilt.
 import type { ModuleConstant } from '../python/moduleScope';
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Framework, LossModel, ParseProblem, SourceLanguage } from '../ir';
+import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
 import { type CachedModel, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
@@ -29,6 +29,15 @@ function knownLossNames(source: string): Set<string> {
     if (!name || /penalty|regulari[sz]|constraint/i.test(name)) continue;
     if (params.some(isTargetName) && params.some(isPredictionName)) out.add(name);
   }
+  return out;
+}
+
+/** `kernelRegularizer: new NearBinaryWeights(5e-4)`: the regularizer classes the file gives its layers, and on what. */
+const regularizerArg = /\b(kernel|bias|activity)Regularizer[ \t]*:[ \t]*new[ \t]+([A-Za-z_$][\w$]*)/g;
+
+function regularizerUses(source: string): Map<string, Regularizes> {
+  const out = new Map<string, Regularizes>();
+  for (const m of source.matchAll(regularizerArg)) if (!out.has(m[2]!)) out.set(m[2]!, { on: m[1] as Regularizes['on'] });
   return out;
 }
 
@@ -79,6 +88,8 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   for (const [k, v] of imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
+  const regularizers = regularizerUses(source);
+  for (const [k, v] of regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on}`);
   const signature = contextSignature(`${language} ${file.framework}`, named);
   cache?.begin(contextId(`${language} ${file.framework}`, named));
 
@@ -101,7 +112,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     const row = n.startPosition.row;
     let entry = cache?.get(text, row, signature);
     if (!entry) {
-      const made = discoverScriptStatement(n).map(build);
+      const made = discoverScriptStatement(n, regularizers).map(build);
       if (made.some((b) => !b)) {
         for (const b of made) if (b) built.push(b); // a failed definition is not cached: its problem is reported again
         continue;
@@ -112,6 +123,9 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     for (const b of entry) built.push({ model: withConstantsAt({ ...b.model, usages: [] }, constants), bindNames: b.bindNames });
   }
   cache?.end();
-  const inErrors = withRecovered(broken.flatMap((b) => discoverScriptLosses(b)), extraRoots.map(discoverScriptLosses));
+  const inErrors = withRecovered(
+    broken.flatMap((b) => discoverScriptLosses(b, regularizers)),
+    extraRoots.map((r) => discoverScriptLosses(r, regularizers)),
+  );
   return finishModels(built, inErrors, build, (models, bindNames) => collectScriptUsages(root, models, bindNames));
 }

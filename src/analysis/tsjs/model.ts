@@ -1,7 +1,7 @@
 // One TS/JS loss definition → a LossModel (usages and the output activation are added file-wide).
 import type { Framework, LossModel, LossParam, NameRef, SourceLanguage } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { buildTerms } from '../terms/build';
+import { buildTerms, lambdaParamOf } from '../terms/build';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { readScriptBody, readStatements } from './body';
 import type { ScriptLossDef } from './discover';
@@ -50,7 +50,10 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     const v = numeric(p.default);
     if (v !== undefined) defaults[p.name] = v;
   }
-  const { terms, lambdaParam } = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
+  // a regularizer adds to a loss compiled elsewhere: what it holds is all penalty (python/model.ts does the same)
+  const terms = def.regularizes ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;
+  const lambdaParam = def.regularizes ? lambdaParamOf(terms) : built.lambdaParam;
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: ScriptParam): LossParam['role'] =>
     numeric(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : p.default === undefined && isTensorName(p.name) ? 'tensor' : 'other';
@@ -63,7 +66,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     params: [
       ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p))),
       ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p))),
-      ...classFields.map((p) => toParam(p, 'hyper')),
+      ...classFields.map((p) => ({ ...toParam(p, 'hyper'), ...(p.initParam ? { initArgument: p.initParam } : {}) })),
     ],
     yTrue: roles.yTrue,
     yPred: roles.yPred,
@@ -80,5 +83,6 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   }
   if (lambdaParam) model.lambdaParam = lambdaParam;
   if (def.className) model.className = def.className;
+  if (def.regularizes) model.regularizes = def.regularizes;
   return model;
 }

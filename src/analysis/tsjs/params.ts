@@ -7,6 +7,8 @@ export interface ScriptParam {
   default?: number | string | boolean;
   defaultNode?: Node;
   variadic: boolean;
+  /** A class field `this.x` a constructor parameter sets (`constructor(private strength = 1e-3)`): that parameter. */
+  initParam?: string;
 }
 
 export function scriptLiteral(node: Node): number | string | boolean | undefined {

@@ -25,6 +25,25 @@ function property(obj: Node | undefined, key: string): Node | undefined {
 
 const argsOf = (call: Node): Node[] => (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
 
+/**
+ * `new NearBinaryWeights(5e-4)` of a regularizer class: the layer's regularizer (usage 'regularizer'), built with
+ * its constructor arguments bound by name (a 'factory-call', as Python's `Ortho(0.1)`).
+ */
+function regularizerBuilt(node: Node, byName: ReadonlyMap<string, LossModel>, bindNames: ReadonlyMap<string, string[]>): void {
+  const ctor = node.childForFieldName('constructor');
+  const m = ctor?.type === 'identifier' ? byName.get(ctor.text) : undefined;
+  if (m?.kind !== 'regularizer') return;
+  const range = rangeOf(node);
+  const boundArgs: Bound = {};
+  argsOf(node).forEach((a, i) => {
+    const v = scriptLiteral(a);
+    const n = bindNames.get(m.name)?.[i];
+    if (v !== undefined && n) boundArgs[n] = v;
+  });
+  if (!m.usages.some((u) => u.kind === 'regularizer')) m.usages.push({ kind: 'regularizer', range });
+  m.usages.push({ kind: 'factory-call', range, boundArgs });
+}
+
 export function collectScriptUsages(root: Node, models: LossModel[], bindNames: ReadonlyMap<string, string[]>): { outputActivation?: string } {
   const byName = new Map(models.map((m) => [m.name, m]));
   const vars = new Map<string, Target>();
@@ -52,8 +71,12 @@ export function collectScriptUsages(root: Node, models: LossModel[], bindNames: 
     return m ? { model: m, bare: false } : undefined;
   };
 
-  for (const node of root.descendantsOfType(['call_expression', 'variable_declarator'])) {
+  for (const node of root.descendantsOfType(['call_expression', 'variable_declarator', 'new_expression'])) {
     if (!node) continue;
+    if (node.type === 'new_expression') {
+      regularizerBuilt(node, byName, bindNames);
+      continue;
+    }
     if (node.type === 'variable_declarator') {
       const name = node.childForFieldName('name');
       const t = targetOf(node.childForFieldName('value') ?? undefined);

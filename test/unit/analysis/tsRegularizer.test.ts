@@ -1,0 +1,57 @@
+// Issue 9 §1: a TF.js regularizer class (`apply(x)`, given to a layer as `kernelRegularizer: new X(5e-4)`) is read
+// as a penalty on that layer's tensor, its weight a constructor parameter property whose value the `new` binds.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { boundKey, staticNumber } from '../../../src/analysis/bound';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const source = `import * as tf from '@tensorflow/tfjs';
+
+class SmallWeights extends tf.serialization.Serializable {
+  static readonly className = 'SmallWeights';
+
+  constructor(private readonly rate = 1e-2) {
+    super();
+  }
+
+  apply(x: tf.Tensor): tf.Scalar {
+    return tf.tidy(() => {
+      const size = tf.sum(tf.square(x));
+      return tf.mul(this.rate, size) as tf.Scalar;
+    });
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { rate: this.rate };
+  }
+}
+
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 4, inputShape: [3], kernelRegularizer: new SmallWeights(2e-3) as never }));
+model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+`;
+
+describe('a TF.js regularizer class', () => {
+  it('is a penalty on the kernel it is given to, weighted by the constructor parameter property', () => {
+    const m = model(analyze(source, 'typescript'), 'SmallWeights');
+    assert.equal(m.kind, 'regularizer');
+    assert.deepEqual(m.regularizes, { on: 'kernel' });
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:size*this.rate']);
+  });
+
+  it('its λ is what `new SmallWeights(2e-3)` passes, the default 1e-2 otherwise', () => {
+    const m = model(analyze(source, 'typescript'), 'SmallWeights');
+    assert.equal(boundKey(m, 'this.rate'), 'rate');
+    assert.equal(m.usages.find((u) => u.kind === 'factory-call')?.boundArgs?.rate, 2e-3);
+    assert.equal(staticNumber(m, 'this.rate'), 2e-3);
+    const unbuilt = model(analyze(source.replace('new SmallWeights(2e-3)', 'new SmallWeights()'), 'typescript'), 'SmallWeights');
+    assert.equal(staticNumber(unbuilt, 'this.rate'), 1e-2);
+  });
+
+  it('a class with an apply method that no layer is given is not a loss', () => {
+    const plain = source.replace(/model\.add\([^\n]*\n/, '');
+    assert.ok(!analyze(plain, 'typescript').models.some((m) => m.name === 'SmallWeights'));
+  });
+});
