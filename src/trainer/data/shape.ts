@@ -164,7 +164,7 @@ function walk(r: Reads, e: Expr): void {
   const line = e.range.startLine + 1;
   switch (e.kind) {
     case 'subscript':
-      if (isTarget(e.object)) readSubscript(r, e.index, e.text, line);
+      if (isTarget(e.object) || sameShapeAsTarget(e.object)) readSubscript(r, e.index, e.text, line);
       // `y_pred.shape[3]`, `y_pred.size()[3]`
       else if (e.object.kind === 'attr' && e.object.name === 'shape' && isTarget(e.object.object)) shapeIndex(r, literalNumber(indexValue(e.index)));
       if (e.object.kind === 'attr' && e.object.name === 'shape' && readsPrediction(e.object.object)) countRead(r, literalNumber(indexValue(e.index)), e.text, line);
@@ -240,6 +240,19 @@ function walkLoop(r: Reads, e: Extract<Expr, { kind: 'loop' }>): void {
   r.lookup = outer;
 }
 
+/**
+ * Whether `e` has the prediction's (or the target's) shape: an elementwise combination of them (`r = y_true - y_pred`,
+ * `torch.abs(pred - target)`), so that indexing it (`r[:, 1:, :, :]`) indexes theirs.
+ */
+function sameShapeAsTarget(e: Expr): boolean {
+  if (isTarget(e)) return true;
+  if (e.kind === 'binary') return ['+', '-', '*', '/'].includes(e.op) && (sameShapeAsTarget(e.left) || sameShapeAsTarget(e.right));
+  if (e.kind === 'unary') return e.op === '-' && sameShapeAsTarget(e.operand);
+  if (e.kind === 'call') return elementwise.test(e.callee) && e.args[0] !== undefined && sameShapeAsTarget(e.args[0]);
+  if (e.kind === 'method') return elementwise.test(e.method) && sameShapeAsTarget(e.object);
+  return false;
+}
+
 /** Whether `e` is the prediction or an elementwise function of it (`torch.sigmoid(logits)`), whose axes are its own. */
 function readsPrediction(e: Expr): boolean {
   if (e.kind === 'name') return e.ref === 'yPred';
@@ -248,7 +261,7 @@ function readsPrediction(e: Expr): boolean {
   return false;
 }
 
-const elementwise = /(^|\.)(sigmoid|softmax|log_softmax|tanh|relu|exp|abs|softplus|float|detach|clamp|clip|contiguous)$/;
+const elementwise = /(^|\.)(sigmoid|softmax|log_softmax|tanh|relu|exp|abs|square|softplus|float|detach|clamp|clip|contiguous|stop_gradient)$/;
 
 /** `probs.shape[1]` or `probs.size(-1)` on a 2-D prediction: the loss sizes something by its count of outputs. */
 function countRead(r: Reads, k: number | undefined, text: string, line: number): void {
