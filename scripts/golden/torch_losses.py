@@ -158,6 +158,18 @@ class SmoothedCE(nn.Module):
         smoothed = -torch.sum(soft * log_probs, dim=1).mean()
         return smoothed + self.lam * (logits ** 2).mean()
 """, "cls"),
+    ("modules built with positional arguments: a class weight and a softmax axis", """
+class WeightedShare(nn.Module):
+    def __init__(self, lam=0.3):
+        super().__init__()
+        self.lam = lam
+        self.ce = nn.CrossEntropyLoss(torch.tensor([1.0, 2.0, 0.5, 1.5]))
+        self.batch_share = nn.Softmax(0)
+
+    def forward(self, logits, labels):
+        share = self.batch_share(logits)
+        return self.ce(logits, labels) + self.lam * (share ** 2).sum(dim=0).mean()
+""", "cls"),
     ("variance and norms", """
 def spread_loss(pred, target, lam=0.3):
     base = F.huber_loss(pred, target, delta=0.8)

@@ -53,7 +53,12 @@ export type Expr = (
   /** `cond ? a : b` / `a if cond else b` */
   | { kind: 'conditional'; test: Expr; then: Expr; else: Expr }
   /** Free function call: `tf.reduce_mean(x, axis=-1)`. */
-  | { kind: 'call'; callee: string; args: Expr[]; kwargs: Record<string, Expr> }
+  /**
+   * `ctorArgs`: a class instance called later (`self.sm = nn.LogSoftmax(1)` then `self.sm(x)`) is one call with the
+   * constructor's keywords in `kwargs`; its positional arguments (`1`) are kept here, since only the callee's table
+   * knows their names (the trainer binds them, `dim`).
+   */
+  | { kind: 'call'; callee: string; args: Expr[]; kwargs: Record<string, Expr>; ctorArgs?: Expr[] }
   /** Method call on a value: `x.sum(dim=1)`, `yPred.sum(-1)`, `tf.square(x).mean()`. */
   | { kind: 'method'; object: Expr; method: string; args: Expr[]; kwargs: Record<string, Expr> }
   /**

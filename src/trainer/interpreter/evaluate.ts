@@ -4,6 +4,7 @@ import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
 import { bindArgs } from './args';
 import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
+import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { type IndexValue, subscript } from './slicing';
 import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
 import { describe, isTensor, iterationItems, scalarNumber } from './values';
@@ -107,6 +108,15 @@ function truthy(v: Value): boolean {
   return Boolean(v);
 }
 
+/** A class instance's positional constructor arguments (`nn.LogSoftmax(1)`), by the names its signature gives them. */
+function constructorKwargs(env: Env, e: Extract<Expr, { kind: 'call' }>): Record<string, Value> {
+  const ctorArgs = e.ctorArgs ?? [];
+  if (ctorArgs.length === 0) return {};
+  const names = constructorParamNames(e.callee, ctorArgs.length);
+  if (!names) throw new UnsupportedOpError(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1));
+  return Object.fromEntries(names.map((n, i) => [n, evaluate(env, ctorArgs[i]!)]));
+}
+
 function evalKwargs(env: Env, kwargs: Record<string, Expr>): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const [k, v] of Object.entries(kwargs)) out[k] = evaluate(env, v);
@@ -142,7 +152,7 @@ export function evaluate(env: Env, e: Expr): Value {
       const spec = env.ops.calls[e.callee];
       if (!spec) throw new UnsupportedOpError(e.callee, e.range);
       const args = e.args.map((a) => evaluate(env, a));
-      const kwargs = evalKwargs(env, e.kwargs);
+      const kwargs = { ...constructorKwargs(env, e), ...evalKwargs(env, e.kwargs) };
       const defer = env.defer?.node === e ? env.defer.to : undefined;
       return located(e.callee, e.range, () => spec.fn(bindArgs(env.tf, spec, e.callee, e.range, args, kwargs, defer)));
     }

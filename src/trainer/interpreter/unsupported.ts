@@ -4,6 +4,7 @@ import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir'
 import { dottedName } from './evaluate';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
+import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
 import { modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
@@ -24,7 +25,7 @@ function children(e: Expr): Expr[] {
     case 'unary': return [e.operand];
     case 'binary': return [e.left, e.right];
     case 'conditional': return [e.test, e.then, e.else];
-    case 'call': return [...e.args, ...Object.values(e.kwargs)];
+    case 'call': return [...e.args, ...Object.values(e.kwargs), ...(e.ctorArgs ?? [])];
     case 'method': return [e.object, ...e.args, ...Object.values(e.kwargs)];
     case 'subscript':
       return [e.object, ...e.index.flatMap((it) => (it.kind === 'index' ? [it.value] : it.kind === 'slice' ? [it.start, it.step, it.stop].filter((x): x is Expr => x !== undefined) : []))];
@@ -71,6 +72,9 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       return;
     }
     if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee));
+    else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
+      report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
+    }
     if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`));
     if (e.kind === 'unsupported') {
       report(e.what, e.range, `${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`): ${UNINTERPRETED_HINT}`);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { TrainerToHost } from '../../../src/protocol';
+import { findUnsupported } from '../../../src/trainer/interpreter';
 import { runTrial } from '../../../src/trainer/trial';
 import { specFor } from './helpers';
 
@@ -30,4 +31,24 @@ test("a teacher's logits are refused by name, with its line and what it would ta
   assert.match(error.message, /^distill_loss cannot be trained: `teacher_scores` is a tensor argument the trainer cannot provide \(.*\), and its values would have to come from your data: pass it as a dataset column/);
   assert.equal(error.message.split('. ').length, 1, 'one sentence');
   assert.ok(!messages.some((m) => m.type === 'started'), 'nothing trains');
+});
+
+test('a module built with positional arguments the trainer cannot name is refused with the rewrite', async () => {
+  await initParsers();
+  const loss = analyzeSource(`import torch
+import torch.nn as nn
+
+
+class MarginLoss(nn.Module):
+    def __init__(self, lam=0.1):
+        super().__init__()
+        self.lam = lam
+        self.hinge = nn.HingeEmbeddingLoss(0.5)
+
+    def forward(self, pred, target):
+        return torch.mean((pred - target) ** 2) + self.lam * self.hinge(pred, target)
+`, 'python', 'margin.py').models[0]!;
+  const refusals = findUnsupported(loss);
+  assert.equal(refusals.length, 1);
+  assert.match(refusals[0]!.message, /^`nn\.HingeEmbeddingLoss\(…\)` is built with positional arguments the Loss Lab trainer cannot name: write them by keyword/);
 });

@@ -70,7 +70,7 @@ const activationModules: OpTable = {
   Softmax: softmaxModule(false),
   Sigmoid: unaryOp('input', (tf, x) => tf.sigmoid(x)),
   Tanh: unaryOp('input', (tf, x) => tf.tanh(x)),
-  ReLU: unaryOp('input', (tf, x) => tf.relu(x)),
+  ReLU: op(['input', 'inplace'], (a) => a.tf.relu(asFloat(a.tf, a.tensor('input')))),
   Identity: unaryOp('input', (_tf, x) => x),
   Softplus: op(['input', 'beta'], (a) => {
     const beta = a.number('beta', 1);

@@ -1,0 +1,30 @@
+// The positional parameters of the classes a loss builds and calls later (`nn.LogSoftmax(1)`, `nn.CrossEntropyLoss(w)`):
+// the front end keeps a constructor's positional arguments apart (ir.ts call `ctorArgs`), and these names bind them as
+// the class's own signature does. A class not listed here, or given more arguments than it lists, is refused with a
+// rewrite (name the arguments), never bound by guess.
+const torchClasses: Readonly<Record<string, readonly string[]>> = {
+  LogSoftmax: ['dim'],
+  Softmax: ['dim'],
+  Softplus: ['beta', 'threshold'],
+  ReLU: ['inplace'],
+  CrossEntropyLoss: ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing'],
+  NLLLoss: ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction'],
+  BCELoss: ['weight', 'size_average', 'reduce', 'reduction'],
+  BCEWithLogitsLoss: ['weight', 'size_average', 'reduce', 'reduction', 'pos_weight'],
+  MSELoss: ['size_average', 'reduce', 'reduction'],
+  L1Loss: ['size_average', 'reduce', 'reduction'],
+  SmoothL1Loss: ['size_average', 'reduce', 'reduction', 'beta'],
+  HuberLoss: ['reduction', 'delta'],
+  KLDivLoss: ['size_average', 'reduce', 'reduction', 'log_target'],
+};
+
+/** The parameter names `callee`'s positional constructor arguments bind, or undefined when they cannot be bound. */
+export function constructorParamNames(callee: string, count: number): readonly string[] | undefined {
+  const [prefix, name] = [callee.slice(0, callee.lastIndexOf('.')), callee.slice(callee.lastIndexOf('.') + 1)];
+  const names = prefix === 'nn' || prefix === 'torch.nn' ? torchClasses[name] : undefined;
+  return names && count <= names.length ? names.slice(0, count) : undefined;
+}
+
+/** The refusal of positional constructor arguments this table cannot bind. */
+export const constructorArgsRefusal = (callee: string, line: number): string =>
+  `line ${line}: \`${callee}(…)\` is built with positional arguments the Loss Lab trainer cannot name: write them by keyword (\`${callee}(dim=1)\`, \`${callee}(weight=w)\`)`;
