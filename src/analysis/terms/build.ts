@@ -117,9 +117,9 @@ function namedDifference(x: Expr, named: (e: Expr) => boolean): boolean {
 }
 
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
-export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean): Piece[] {
-  const pieces = splitTerms(termSource(body), named, named && ((x) => namedDifference(x, named)))
-    .flatMap((p) => distribute(p, framework, named))
+export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] {
+  const pieces = splitTerms(termSource(body), named, named && ((x) => namedDifference(x, named)), fromHelper)
+    .flatMap((p) => distribute(p, framework, named, fromHelper))
     .map(positiveByConstruction);
   // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term
   const terms = pieces.filter((p) => !isZero(p.expr));
@@ -153,7 +153,7 @@ export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambd
 }
 
 function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
-  const pieces = termPieces(body, ctx.framework, (e) => ctx.labelOf(e) !== undefined);
+  const pieces = termPieces(body, ctx.framework, (e) => ctx.labelOf(e) !== undefined, ctx.inlinedFrom && ((e) => ctx.inlinedFrom?.(e) !== undefined));
   const base = baseIndex(pieces, ctx);
   const terms = pieces.map((p, i): Term => {
     const role = i === base ? 'base' : 'penalty';

@@ -63,18 +63,18 @@ function exact(op: 'mean' | 'sum', overAll: boolean, ranks: Rank[]): boolean {
  * (`hinge` in `reduce_mean(se + hinge)`): that is where a fix weights or flips it. `named` tells a reduction the code
  * stores in a variable (`kl = …`): the numbers inside it stay in it.
  */
-export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => boolean): Piece[] {
+export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] {
   // `torch.sum(err + w * balance) / pred.shape[0]`: a count divides every piece (it is not a λ: it stays in the term)
   if (p.expr.kind === 'binary' && p.expr.op === '/' && linearReduction(p.expr.left) && !dependsOnData(p.expr.right)) {
     const { right } = p.expr;
-    const inner = distribute({ ...p, expr: p.expr.left }, framework, named);
+    const inner = distribute({ ...p, expr: p.expr.left }, framework, named, fromHelper);
     if (inner.length < 2) return [p];
     const over = (e: Expr): Expr => binary('/', e, right, e.range, `${e.text} / ${right.kind === 'binary' ? `(${right.text})` : right.text}`);
     return inner.map((q) => ({ ...q, expr: over(q.expr) }));
   }
   const r = linearReduction(p.expr);
   if (!r) return [p];
-  const inner = additivePieces(r.operand).map((q) => splitWeight(q)).flatMap((q) => distribute(q, framework, named));
+  const inner = additivePieces(r.operand).map((q) => splitWeight(q, named, fromHelper)).flatMap((q) => distribute(q, framework, named, fromHelper));
   if (inner.length === 1 && !inner[0]!.weight) return [p];
   if (inner.some((q) => isWeightFactor(q.expr))) return [p]; // `mean(se + 0.1)`: a constant is not a term
   // `kl = mean(-0.5 * sum(…))`: a bare number inside a reduction the code names is part of what it defines, not a λ

@@ -146,7 +146,10 @@ export function timesWeight(a: Expr | undefined, b: Expr | undefined): Expr | un
 
 /** Numbers only (`-0.5`, `1 / 2`): no hyper-parameter, attribute or tensor call in it. */
 const isLiteral = (e: Expr): boolean =>
-  e.kind === 'number' || (e.kind === 'unary' && isLiteral(e.operand)) || (e.kind === 'binary' && isLiteral(e.left) && isLiteral(e.right));
+  e.kind === 'number' ||
+  (e.kind === 'unary' && isLiteral(e.operand)) ||
+  (e.kind === 'binary' && isLiteral(e.left) && isLiteral(e.right)) ||
+  (e.kind === 'call' && NUMBER_TENSORS.has(opName(e) ?? '') && e.args.length === 1 && isLiteral(e.args[0]!));
 
 /**
  * The factors of a product where a variable the code names (`kld = -0.5 * torch.mean(…)`) stays whole when the
@@ -183,7 +186,9 @@ function keepingNamed(e: Expr, named: (e: Expr) => boolean, keep: (x: Expr) => b
  * the variable's own definition (`kld = -0.5 * mean(…)`) stay in the term; a variable added unweighted still gives
  * up its numbers (`reg = 0.01 * sum(w ** 2)`; `mse + reg` has λ = 0.01).
  */
-export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Expr) => boolean): Piece {
+export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece {
+  // `kl = divergence(m, lv)` with the helper returning `sum(…) * -0.5`: numbers inside a helper are its formula
+  if (fromHelper?.(piece.expr) && factorsOf(piece.expr).every((f) => !isWeightFactor(f) || isLiteral(f))) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
   const keeping = named ? factorsKeepingNamed(piece.expr, named) : undefined;
   if (keeping?.some(isWeightFactor) && keeping.some((f) => !isWeightFactor(f))) return splitFactors(piece, keeping);
   return splitFactors(piece, factorsOf(piece.expr));
@@ -224,6 +229,6 @@ export function weightParamOf(weight: Expr | undefined): string | undefined {
 }
 
 /** The loss's additive pieces, each split into weight and term; `keepWhole` tells a sum that is one term. */
-export function splitTerms(body: Expr, named?: (e: Expr) => boolean, keepWhole?: (x: Expr) => boolean): Piece[] {
-  return additivePieces(body, 1, true, keepWhole && ((x) => x !== body && keepWhole(x))).map((p) => splitWeight(p, named));
+export function splitTerms(body: Expr, named?: (e: Expr) => boolean, keepWhole?: (x: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] {
+  return additivePieces(body, 1, true, keepWhole && ((x) => x !== body && keepWhole(x))).map((p) => splitWeight(p, named, fromHelper));
 }

@@ -16,7 +16,19 @@ export interface ScriptReturned {
 
 function setLocal(scope: ScriptScope, name: string, value: Expr): void {
   scope.locals.set(name, value);
-  if (!scope.labels.has(value)) scope.labels.set(value, name);
+  if (scope.labels.has(value) && !scope.weakLabels?.has(value)) return;
+  scope.labels.set(value, name); // the caller's name for a helper's value replaces the helper's
+  scope.weakLabels?.delete(value);
+}
+
+/** `const [mean, logVar, recon] = yPred`: each name is an item of the value, as Python's tuple unpacking (`unpacked`). */
+function destructured(pattern: Node, value: Expr, scope: ScriptScope): void {
+  const items = pattern.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  for (const [i, item] of items.entries()) {
+    if (item.type !== 'identifier') continue; // a hole, a default or a rest element: left unread
+    const index: Expr = { kind: 'number', value: i, range: rangeOf(item), text: String(i) };
+    setLocal(scope, item.text, { kind: 'subscript', object: value, index: [{ kind: 'index', value: index }], unpacked: true, range: value.range, text: `${value.text}[${i}]` });
+  }
 }
 
 const statementsOf = (node: Node | null | undefined): Node[] => {
@@ -31,6 +43,7 @@ function declaration(stmt: Node, scope: ScriptScope): void {
     const name = d.childForFieldName('name');
     const value = d.childForFieldName('value');
     if (name?.type === 'identifier' && value) setLocal(scope, name.text, convertScript(value, scope));
+    else if (name?.type === 'array_pattern' && value) destructured(name, convertScript(value, scope), scope);
   }
 }
 

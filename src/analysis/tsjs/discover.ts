@@ -1,6 +1,7 @@
 // Finds the loss definitions of a TS/JS module: function declarations, `const f = (yTrue, yPred) => …` and
 // function expressions, and factories returning one (`const make = (lam = 1) => (yTrue, yPred) => …`, or a function
-// that returns an inner arrow or an inner named function). Top level only, `export` included.
+// that returns an inner arrow or an inner named function). Top level, `export` included, and declared in the body of a
+// top-level function that is not a loss itself (a script's `train()`).
 import type { Node } from 'web-tree-sitter';
 import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
@@ -186,7 +187,7 @@ function definedLosses(top: Node, uses: ScriptRegularizers): ScriptLossDef[] {
   if (stmt.type === 'function_declaration') {
     const nameNode = stmt.childForFieldName('name');
     const def = nameNode ? defOf(stmt, nameNode, top) : undefined;
-    return def ? [def] : [];
+    return def ? [def] : nestedLosses(stmt, uses);
   }
   if (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') return [];
   const out: ScriptLossDef[] = [];
@@ -196,8 +197,20 @@ function definedLosses(top: Node, uses: ScriptRegularizers): ScriptLossDef[] {
     if (!d || nameNode?.type !== 'identifier' || !value || !functionLike.has(value.type)) continue;
     const def = defOf(value, nameNode, top);
     if (def) out.push(def);
+    else out.push(...nestedLosses(value, uses));
   }
   return out;
+}
+
+/**
+ * Losses declared inside a function that is not one (`async function train(config) { …; const vaeLoss = (yTrue,
+ * yPred) => …; optimizer.minimize(() => vaeLoss(batch, vae(batch))) }`): a script's training function often builds
+ * its models and declares its losses in its own body.
+ */
+function nestedLosses(fn: Node, uses: ScriptRegularizers): ScriptLossDef[] {
+  const body = fn.childForFieldName('body');
+  if (body?.type !== 'statement_block') return [];
+  return body.namedChildren.flatMap((s) => (s && s.type !== 'class_declaration' ? definedLosses(s, uses) : []));
 }
 
 /** Every loss defined at the top level of `root` (a program, an ERROR node, or a re-parsed chunk). */

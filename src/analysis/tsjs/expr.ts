@@ -5,6 +5,7 @@ import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { readScriptBody } from './body';
+import { helperOf, inlineScriptHelper } from './helpers';
 import { resolveScriptCallee } from './imports';
 import { type ScriptScope, forkScriptScope } from './scope';
 
@@ -57,6 +58,12 @@ function convertCall(node: Node, scope: ScriptScope): Expr {
   const fn = node.childForFieldName('function');
   const argNodes = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
   if (!fn) return unsupported(node, 'call');
+  const helper = helperOf(fn, scope);
+  if (helper) {
+    const args = argNodes.map((a) => convertScript(a, scope));
+    const out = inlineScriptHelper(helper.name, helper.def, args, scope, (b, s) => readScriptBody(b, s)?.value);
+    return typeof out === 'string' ? unsupported(node, out) : out;
+  }
   const name = scriptDottedName(fn);
   const head = name?.split('.')[0];
   const methodOfGlobal = name !== undefined && head !== undefined && name.split('.').length === 2 && !scope.imports.has(head) && !GLOBAL_NAMESPACES.has(head);

@@ -4,6 +4,7 @@ import { rangeOf } from '../parsing/range';
 import { buildTerms, lambdaParamOf } from '../terms/build';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { readScriptBody, readStatements } from './body';
+import { classMethods, visibleFunctions } from './helpers';
 import type { ScriptLossDef } from './discover';
 import type { ScriptImports } from './imports';
 import type { ScriptParam } from './params';
@@ -37,7 +38,9 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   const refs = new Map<string, NameRef>();
   for (const p of def.outerParams) refs.set(p.name, 'captured');
   for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
-  const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap() };
+  const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name] };
+  scope.functions = visibleFunctions(def.fn);
+  if (def.fn.type === 'method_definition') scope.methods = classMethods(def.fn);
   if (def.skipped) scope.skipped = new Set(def.skipped.map((n) => n.id));
   if (def.forwardCalls) scope.forwardCalls = new Map(def.forwardCalls.map((f) => [f.node.id, f.name]));
   if (def.outerStatements.length) readStatements(def.outerStatements, scope);
@@ -50,7 +53,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     const v = numeric(p.default);
     if (v !== undefined) defaults[p.name] = v;
   }
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, inlinedFrom: (e) => scope.inlined?.get(e), framework: file.framework, tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   // a regularizer adds to a loss compiled elsewhere: what it holds is all penalty (python/model.ts does the same)
   const terms = def.regularizes ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;
   const lambdaParam = def.regularizes ? lambdaParamOf(terms) : built.lambdaParam;

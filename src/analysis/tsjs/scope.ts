@@ -1,4 +1,5 @@
 // What a TS/JS expression is read against: inlined locals, the loss's parameters, the TF.js imports.
+import type { Node } from 'web-tree-sitter';
 import type { Expr, NameRef } from '../ir';
 import type { ScriptImports } from './imports';
 
@@ -11,6 +12,16 @@ export interface ScriptScope {
   skipped?: ReadonlySet<number>;
   /** Model calls read as the prediction's name (inline.ts), by node id. */
   forwardCalls?: ReadonlyMap<number, string>;
+  /** Functions visible from the loss (the file's and its enclosing functions'), followed into when called (helpers.ts). */
+  functions?: ReadonlyMap<string, Node>;
+  /** The loss's own class's methods, followed into when called as `this.m(…)`. */
+  methods?: ReadonlyMap<string, Node>;
+  /** The helpers being read (a recursive call is not followed). */
+  inlining?: readonly string[];
+  /** The helper each inlined call's value came from (a call of another loss of the file stays a base term). */
+  inlined?: WeakMap<Expr, string>;
+  /** Labels given by a followed helper's name: the caller's local name (`const rec = reconstruction(…)`) replaces them. */
+  weakLabels?: WeakSet<Expr>;
 }
 
 export function forkScriptScope(scope: ScriptScope): ScriptScope {

@@ -1,0 +1,85 @@
+// Same-file helpers of a TS/JS loss: a call `reconstruction(yTrue, recon)` of a function visible from the loss (declared
+// at the top level or in a function enclosing the loss), or `this.klTerm(mu, logVar)` of a method of the loss's own
+// class, is read through: the helper's body with its parameters bound to the call's arguments (or their defaults).
+import type { Node } from 'web-tree-sitter';
+import type { Expr } from '../ir';
+import { readScriptParams } from './params';
+import type { ScriptScope } from './scope';
+
+const MAX_HELPER_DEPTH = 8;
+const functionValues: ReadonlySet<string> = new Set(['arrow_function', 'function_expression', 'function']);
+
+/** The functions a block declares by name: `function f(…) {…}` and `const f = (…) => …`. */
+function declaredFunctions(block: Node, out: Map<string, Node>): void {
+  for (const s of block.namedChildren) {
+    const stmt = s?.type === 'export_statement' ? s.childForFieldName('declaration') : s;
+    if (stmt?.type === 'function_declaration') {
+      const name = stmt.childForFieldName('name')?.text;
+      if (name && !out.has(name)) out.set(name, stmt);
+    } else if (stmt?.type === 'lexical_declaration' || stmt?.type === 'variable_declaration') {
+      for (const d of stmt.namedChildren) {
+        const name = d?.childForFieldName('name');
+        let value = d?.childForFieldName('value');
+        while (value?.type === 'parenthesized_expression') value = value.namedChild(0);
+        if (name?.type === 'identifier' && value && functionValues.has(value.type) && !out.has(name.text)) out.set(name.text, value);
+      }
+    }
+  }
+}
+
+/** Functions visible from `fn`: those of each enclosing block, the nearest first (it shadows the outer ones). */
+export function visibleFunctions(fn: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (let cur = fn.parent; cur; cur = cur.parent) if (cur.type === 'statement_block' || cur.type === 'program') declaredFunctions(cur, out);
+  return out;
+}
+
+/** The methods of the class `member` belongs to, by name (the constructor left out). */
+export function classMethods(member: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const body = member.parent?.type === 'class_body' ? member.parent : undefined;
+  for (const m of body?.namedChildren ?? []) {
+    const name = m?.childForFieldName('name')?.text;
+    if (m?.type === 'method_definition' && name && name !== 'constructor') out.set(name, m);
+  }
+  return out;
+}
+
+/** The helper a call names, if the loss can see it: `f(…)` not shadowed by a local or parameter, or `this.m(…)`. */
+export function helperOf(fn: Node, scope: ScriptScope): { name: string; def: Node } | undefined {
+  if (fn.type === 'identifier') {
+    const def = scope.refs.has(fn.text) || scope.locals.has(fn.text) ? undefined : scope.functions?.get(fn.text);
+    return def ? { name: fn.text, def } : undefined;
+  }
+  const method = fn.type === 'member_expression' && fn.childForFieldName('object')?.type === 'this' ? fn.childForFieldName('property')?.text : undefined;
+  const def = method ? scope.methods?.get(method) : undefined;
+  return def && method ? { name: method, def } : undefined;
+}
+
+type Read = (body: Node, scope: ScriptScope) => Expr | undefined;
+
+/** The helper's returned value with its parameters bound to `args`, or why it cannot be followed. */
+export function inlineScriptHelper(name: string, def: Node, args: Expr[], scope: ScriptScope, read: Read): Expr | string {
+  const inlining = scope.inlining ?? [];
+  if (inlining.includes(name)) return `recursive call of ${name}`;
+  if (inlining.length >= MAX_HELPER_DEPTH) return `call of ${name} nested ${MAX_HELPER_DEPTH} helpers deep`;
+  const inner: ScriptScope = { ...scope, locals: new Map(), refs: new Map(), inlining: [...inlining, name] };
+  delete inner.skipped;
+  delete inner.forwardCalls;
+  const params = readScriptParams(def);
+  for (const [i, p] of params.entries()) {
+    if (p.variadic) return `call of ${name}, which takes rest parameters`;
+    const value = args[i] ?? (p.defaultNode ? read(p.defaultNode, inner) : undefined);
+    if (!value) return `call of ${name} without its argument ${p.name}`;
+    inner.locals.set(p.name, value);
+  }
+  const body = def.childForFieldName('body');
+  const returned = body ? read(body, inner) : undefined;
+  if (!returned) return `call of ${name}, which returns no value`;
+  if (!scope.labels.has(returned)) {
+    scope.labels.set(returned, name);
+    scope.weakLabels?.add(returned);
+  }
+  scope.inlined?.set(returned, name);
+  return returned;
+}
