@@ -89,6 +89,12 @@ export function firstTensorName(value: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * A function or method (not only a Model's `train_step`) that records its loss under `with tf.GradientTape() as
+ * tape:` and differentiates it (`tape.gradient(loss, …)`): a custom training step, its loss what the tape records.
+ */
+const tapedStep = (fn: Node): boolean => fn.type === 'function_definition' && /\bwith\s+(?:tf\.)?GradientTape\s*\(/.test(fn.text);
+
 /** Losses written inside one function or method: training steps, add_loss calls, backward loops. */
 export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
   const text = method.text;
@@ -100,7 +106,7 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     const ret = rets.at(-1);
     const value = ret ? returnedLoss(ret) : undefined;
     if (ret && value) push(inlineDef(c, method, 'training-step', ret, { valueNode: value }, name));
-  } else if (c && name === 'train_step' && (text.includes('.gradient(') || text.includes('.minimize('))) {
+  } else if (((c && name === 'train_step') || tapedStep(method)) && (text.includes('.gradient(') || text.includes('.minimize('))) {
     const g = tapeGradient(method);
     if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, name));
   }

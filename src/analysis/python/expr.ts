@@ -306,6 +306,18 @@ function convertBinary(node: Node, op: string, left: Node | null, right: Node | 
   return make<'binary'>(node, { kind: 'binary', op: op as BinaryOp, left: convertExpr(left, scope), right: convertExpr(right, scope) });
 }
 
+const literalKinds: ReadonlySet<Expr['kind']> = new Set(['none', 'number', 'string', 'bool']);
+
+/**
+ * `w is not None` where `w` is known when the loss is read (a helper's parameter left at its default None, or bound
+ * to a literal): a static branch, its truth a bool. Anything else is not modelled.
+ */
+function identityTest(node: Node, op: 'is' | 'is not', left: Expr, right: Expr): Expr {
+  if (!literalKinds.has(left.kind) || !literalKinds.has(right.kind) || (left.kind !== 'none' && right.kind !== 'none')) return unsupported(node, `operator ${op}`);
+  const same = left.kind === right.kind;
+  return make<'bool'>(node, { kind: 'bool', value: op === 'is' ? same : !same });
+}
+
 /** Converts one expression node. Never throws: what it cannot model becomes an `unsupported` node. */
 export function convertExpr(node: Node, scope: Scope): Expr {
   switch (node.type) {
@@ -351,6 +363,7 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     case 'comparison_operator': {
       const named = node.namedChildren.filter((c): c is Node => !!c && !isTrivia(c));
       const op = node.children.find((c) => c && !c.isNamed)?.type ?? '?';
+      if ((op === 'is' || op === 'is not') && named[0] && named[1]) return identityTest(node, op, convertExpr(named[0], scope), convertExpr(named[1], scope));
       return convertBinary(node, op, named[0] ?? null, named[1] ?? null, scope);
     }
     case 'unary_operator': {
