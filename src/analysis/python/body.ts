@@ -7,6 +7,7 @@ import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import { convertExpr, setHelperReader } from './expr';
+import { returnedLoss } from './inline';
 import { collectOf, foldOf, loopName, loopVariables } from './loops';
 import { type Scope, forkScope } from './scope';
 import { staticTruth } from './static';
@@ -244,7 +245,8 @@ export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
         expressionStatement(stmt, scope);
         break;
       case 'return_statement': {
-        const value = stmt.namedChildren.find((c) => c && !isTrivia(c));
+        // `return {"loss": total, "rec": rec.detach()}`: what the caller optimizes is the dict's "loss" entry
+        const value = returnedLoss(stmt);
         return value ? { value: convertExpr(value, scope), node: value } : undefined;
       }
       case 'if_statement': {

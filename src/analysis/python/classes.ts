@@ -105,7 +105,9 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     const rets = bodyStatements(method).filter((s) => s.type === 'return_statement');
     const ret = rets.at(-1);
     const value = ret ? returnedLoss(ret) : undefined;
-    if (ret && value) push(inlineDef(c, method, 'training-step', ret, { valueNode: value }, name));
+    // no forward pass in sight (`a, b = self.net.loss_function(x, y)` computes the terms elsewhere): the step still
+    // returns the loss; its batch stands for the prediction, and what cannot be followed is reported as such
+    if (ret && value) push(inlineDef(c, method, 'training-step', ret, { valueNode: value }, name, firstInput(method)));
   } else if (((c && name === 'train_step') || tapedStep(method)) && (text.includes('.gradient(') || text.includes('.minimize('))) {
     const g = tapeGradient(method);
     if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, name));

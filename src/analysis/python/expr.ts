@@ -148,6 +148,8 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   scope.labels.set(returned, name.replace(/^self\./, ''));
   scope.weakLabels?.add(returned);
   scope.inlined?.set(returned, name);
+  // `loss, logs = objective(...)` of a helper returning (loss, logs): the first item is still the helper's value
+  if (returned.kind === 'tuple' && returned.items[0]) scope.inlined?.set(returned.items[0], name);
   return returned;
 }
 
@@ -178,7 +180,24 @@ function placedAtCall(e: Expr, call: Node, applied: { args: Expr[]; kwargs: Reco
   return e;
 }
 
+/**
+ * The file's function a pick from a dispatch table names (`FAIR_TERMS["parity"]`, or `FAIR_TERMS[kind]` when every
+ * key holds the same function): what `fn = FAIR_TERMS[kind]; fn(p, y)` calls.
+ */
+function dispatched(pick: Expr | undefined, scope: Scope): string | undefined {
+  if (pick?.kind !== 'subscript' || pick.object.kind !== 'name' || pick.index.length !== 1) return undefined;
+  const table = scope.module?.dispatch?.get(pick.object.name);
+  const key = pick.index[0]?.kind === 'index' ? pick.index[0].value : undefined;
+  if (!table || scope.refs.has(pick.object.name) || scope.locals.has(pick.object.name)) return undefined;
+  if (key?.kind === 'string') return table.get(key.value);
+  const fns = new Set(table.values());
+  return fns.size === 1 ? [...fns][0] : undefined;
+}
+
 function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
+  const picked = fn.type === 'identifier' || fn.type === 'subscript' ? dispatched(fn.type === 'identifier' ? scope.locals.get(fn.text) : convertExpr(fn, scope), scope) : undefined;
+  const pickedDef = picked ? scope.module?.functions.get(picked) : undefined;
+  if (picked && pickedDef) return inlineHelper(node, picked, pickedDef.type === 'decorated_definition' ? (pickedDef.childForFieldName('definition') as Node) : pickedDef, applied, scope, false);
   if (fn.type === 'identifier') {
     const top = scope.refs.has(fn.text) || scope.locals.has(fn.text) ? undefined : scope.module?.functions.get(fn.text);
     const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;

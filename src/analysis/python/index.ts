@@ -10,7 +10,7 @@ import { isPredictionName, isTargetName } from '../terms/roles';
 import { type DiscoverContext, type LossDef, discoverLosses, discoverOne, isLossFunction, unwrapDecorated } from './discover';
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
-import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readModuleAssignment } from './moduleScope';
+import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readDispatchTable, readModuleAssignment } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { bindUnpackedItems } from './unpackedItems';
@@ -221,6 +221,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     else if (text.includes('.add_loss(') || text.includes('.backward(')) addLosses.add(n); // a script's `loss.backward()` too
     else if (text.includes('.compile(')) readCompiledLoss(text, module);
     else if (mayAssignConstant(text)) readModuleAssignment(n, module);
+    else if (/^\w+\s*=\s*\{/.test(text) && readDispatchTable(n, module)) functionTexts.set(text.slice(0, text.indexOf('=')).trim(), hash(text));
   }
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = readImports(root, source);

@@ -329,13 +329,13 @@ export function addLossCalls(node: Node): { stmt: Node; value: Node }[] {
   return out;
 }
 
-/** The value a `return` statement gives the trainer: the expression, or a returned dict's 'loss' entry. */
+/** The value a `return` statement gives the trainer: the expression, or a returned dict's 'loss' entry (any case: `'Loss'`). */
 export function returnedLoss(ret: Node): Node | undefined {
   const value = named(ret)[0];
   if (value?.type !== 'dictionary') return value;
   for (const pair of named(value)) {
     const key = pair.childForFieldName('key');
-    if (pair.type === 'pair' && key?.type === 'string' && /^['"]loss['"]$/.test(key.text)) return pair.childForFieldName('value') ?? undefined;
+    if (pair.type === 'pair' && key?.type === 'string' && /^['"]loss['"]$/i.test(key.text)) return pair.childForFieldName('value') ?? undefined;
   }
   return undefined;
 }

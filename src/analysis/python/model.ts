@@ -6,7 +6,7 @@ import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss } from 
 import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
-import type { LossDef } from './discover';
+import { type LossDef, isLossFunction, unwrapDecorated } from './discover';
 import { convertExpr } from './expr';
 import type { ImportMap } from './imports';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
@@ -85,7 +85,10 @@ function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framew
 function delegatesToLoss(value: Expr, scope: Scope, knownLosses: ReadonlySet<string>): boolean {
   if (value.kind === 'call' && !value.callee.includes('.')) return true;
   const helper = scope.inlined?.get(value);
-  return helper !== undefined && knownLosses.has(helper);
+  if (helper === undefined) return false;
+  // a function of the file that reads as a loss (`objective(logits, targets, …)`) though its names are not a pair
+  const fn = unwrapDecorated(scope.module?.functions.get(helper) ?? null);
+  return knownLosses.has(helper) || (!!fn && isLossFunction(fn, false));
 }
 
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {

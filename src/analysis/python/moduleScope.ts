@@ -35,6 +35,11 @@ export interface ModuleScope {
   otherCells?: Set<string>;
   /** Top-level classes by name: a method called on an instance built at module level is followed (python/expr.ts). */
   classes?: Map<string, Node>;
+  /**
+   * Dicts of the file's functions by key (`FAIR_TERMS = {"parity": parity_gap}`): a loss that picks one
+   * (`fn = FAIR_TERMS[kind]; fn(p, y)`) calls that function (python/expr.ts follows it like a helper).
+   */
+  dispatch?: Map<string, Map<string, string>>;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });
@@ -103,4 +108,24 @@ export function mayAssignConstant(text: string): boolean {
   // strings, booleans and parenthesised literals (numbers are read by the caller's regex); `A, B = 0.1, 0.2`
   if (m) return /^(?:[-+([\d.]|['"]|True\b|False\b)/.test(text.slice(m[0].length));
   return /^[\p{L}_][\p{L}\p{N}_]*[ \t]*,/u.test(text);
+}
+
+/** `NAME = {"key": function_name, …}` at module level: a table of functions by key. */
+export function readDispatchTable(stmt: Node, scope: ModuleScope): boolean {
+  const assignment = stmt.namedChild(0);
+  const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+  const right = assignment?.childForFieldName('right');
+  if (left?.type !== 'identifier' || right?.type !== 'dictionary') return false;
+  const table = new Map<string, string>();
+  for (const pair of right.namedChildren) {
+    if (!pair || isTrivia(pair)) continue;
+    const key = pair.type === 'pair' ? literalOf(pair.childForFieldName('key') as Node) : undefined;
+    const value = pair.childForFieldName('value');
+    if (typeof key !== 'string' || value?.type !== 'identifier') return false;
+    table.set(key, value.text);
+  }
+  if (table.size === 0) return false;
+  scope.dispatch ??= new Map();
+  scope.dispatch.set(left.text, table);
+  return true;
 }

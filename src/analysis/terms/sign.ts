@@ -89,9 +89,22 @@ export function positiveByConstruction(p: Piece): Piece {
   const positiveWeight = p.weight && negatedWeight(p.weight);
   const negations = (p.sign < 0 ? 1 : 0) + (positiveWeight ? 1 : 0);
   if (negations !== 1) return p;
-  const expr: Expr = { kind: 'unary', op: '-', operand: p.expr, range: p.expr.range, text: `-(${p.expr.text})` };
+  const negated: Expr = { kind: 'unary', op: '-', operand: p.expr, range: p.expr.range, text: `-(${p.expr.text})` };
+  // the ½ of the Gaussian KL (`-0.5 * sum(1 + logvar - mu² - exp(logvar))`) is the formula's, not a λ
+  const { half, rest } = gibbsSum(unreduced(p.expr)) ? withoutHalf(positiveWeight ?? p.weight) : { half: undefined, rest: positiveWeight ?? p.weight };
+  const expr: Expr = half ? { kind: 'binary', op: '*', left: half, right: negated, range: p.whole.range, text: `${half.text} * ${negated.text}` } : negated;
   const out: Piece = { sign: 1, whole: p.whole, expr };
-  const weight = positiveWeight ?? p.weight;
-  if (weight) out.weight = weight;
+  if (rest) out.weight = rest;
   return out;
+}
+
+const isHalf = (e: Expr): boolean => e.kind === 'number' && e.value === 0.5;
+
+/** A weight's literal ½ factor apart from the rest (`0.5` → ½ and none; `beta * 0.5` → ½ and beta). */
+function withoutHalf(w: Expr | undefined): { half?: Expr; rest?: Expr } {
+  if (!w) return {};
+  if (isHalf(w)) return { half: w };
+  if (w.kind === 'binary' && w.op === '*' && isHalf(w.left)) return { half: w.left, rest: w.right };
+  if (w.kind === 'binary' && w.op === '*' && isHalf(w.right)) return { half: w.right, rest: w.left };
+  return { rest: w };
 }

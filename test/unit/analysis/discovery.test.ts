@@ -182,6 +182,25 @@ class Classifier(pl.LightningModule):
     }
   });
 
+  it('reads a training_step whose terms come from another object\'s loss method: the step still returns the loss', () => {
+    const a = analyze(`import pytorch_lightning as pl
+class Lit(pl.LightningModule):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        rec, kl = self.net.compute_loss(x, y)
+        loss = rec
+        loss += 0.1 * kl
+        return {"loss": loss}
+`);
+    const m = model(a, 'training_step');
+    assert.equal(m.kind, 'training-step');
+    assert.equal(m.yPred, 'batch'); // no forward pass in sight: the batch stands for what the net is given
+    assert.deepEqual(m.terms.map((t) => [t.role, t.label]), [['base', 'rec'], ['penalty', 'kl']]);
+  });
+
   it('reads a Keras train_step: the loss GradientTape differentiates, y_pred = self(x)', () => {
     const a = analyze(`import tensorflow as tf
 from tensorflow import keras

@@ -284,6 +284,28 @@ def ridge(pred, target, weights):
   });
 });
 
+describe('the Gaussian KL written with -0.5', () => {
+  it('kld = -0.5 * sum(1 + logvar - mu² - exp(logvar)) added as is has no λ: the ½ is the formula\'s; beta beside it still is one', () => {
+    const a = analyze(torch(`def plain(recon_x, x, mu, logvar):
+    rec = torch.sum((recon_x - x) ** 2)
+    kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return rec + kld
+
+def weighted(recon_x, x, mu, logvar, beta=4.0):
+    rec = torch.sum((recon_x - x) ** 2)
+    return rec + -0.5 * beta * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+`));
+    const kld = model(a, 'plain').terms[1];
+    assert.equal(kld.role, 'penalty');
+    assert.equal(kld.label, 'kld');
+    assert.equal(kld.weight, undefined);
+    assert.equal(kld.sign, 1);
+    const beta = model(a, 'weighted').terms[1];
+    assert.equal(beta.weightParam, 'beta');
+    assert.equal(beta.weight?.text, 'beta');
+  });
+});
+
 describe('a product of names', () => {
   it('self.λ * codebook: the argument with no value is the term, the attribute with one its λ', () => {
     const a = analyze(torch(`class CodebookLoss(torch.nn.Module):

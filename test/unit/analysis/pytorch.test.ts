@@ -147,6 +147,22 @@ def l(pred, target, model, lam=1e-3):
     assert.deepEqual([m.returnRange.startCol, m.returnRange.endCol], [11, 25]); // `ce + lam * reg`, not the logs
     assert.deepEqual(m.terms[1].constraint, { kind: 'weight-sparsity', params: {} });
   });
+
+  it('a loss returning a dict is its "loss" entry (any case); the logged copies beside it are no part of it', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def l(recon, x, mu, logvar, beta=0.5):
+    rec = F.mse_loss(recon, x)
+    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    if beta > 1:
+        return {"Loss": rec + 2 * beta * kl, "kl": kl.detach()}
+    return {"Loss": rec + beta * kl, "rec": rec.detach(), "kl": -kl.detach()}
+`);
+    const m = model(a, 'l');
+    assert.equal(m.body.kind, 'conditional');
+    assert.ok(!JSON.stringify(m.body).includes('unsupported'), 'no part of the dict is left unread');
+    assert.deepEqual([m.returnRange.startLine, m.returnRange.startCol, m.returnRange.endCol], [7, 20, 35]); // `rec + beta * kl`
+  });
 });
 
 describe('PyTorch type hints', () => {

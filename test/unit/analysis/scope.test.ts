@@ -198,6 +198,55 @@ def loss2(pred, target):
     assert.match(bad[0].message, /recursive call of forever/);
   });
 
+  it('a function picked from a module dict of the file\'s functions is followed: by a literal key, or any key when all hold one function', () => {
+    const src = `import torch
+import torch.nn.functional as F
+
+def parity(p, y):
+    return (p.mean() - 0.5) ** 2
+
+def spread(p, y):
+    return p.var()
+
+TERMS = {"parity": parity, "spread": spread}
+ONLY = {"demographic_parity": parity}
+
+def by_literal(pred, target, lam=0.1):
+    return F.mse_loss(pred, target) + lam * TERMS["spread"](pred, target)
+
+def by_argument(pred, target, kind, lam=0.1):
+    fair_fn = ONLY[kind]
+    fair = fair_fn(pred, target)
+    return F.mse_loss(pred, target) + lam * fair
+
+def ambiguous(pred, target, kind, lam=0.1):
+    return F.mse_loss(pred, target) + lam * TERMS[kind](pred, target)
+`;
+    const a = analyze(src);
+    assert.deepEqual(model(a, 'by_literal').terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:spread*lam']);
+    assert.deepEqual(findUnsupported(model(a, 'by_literal')), []);
+    assert.deepEqual(model(a, 'by_argument').terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:fair*lam']);
+    assert.deepEqual(findUnsupported(model(a, 'by_argument')), []);
+    assert.equal(findUnsupported(model(a, 'ambiguous')).length, 1, 'two functions under a key known only at run time: not guessed');
+  });
+
+  it('a loop that backprops the first value of a file\'s loss function returning (loss, logs) is that loss\'s use, not a loss of its own', () => {
+    const src = `import torch
+import torch.nn.functional as F
+
+def objective(logits, labels_matrix, weight):
+    ce = F.cross_entropy(logits, labels_matrix[:, 0])
+    total = ce + weight * logits.softmax(1).var()
+    return total, {"ce": ce.item()}
+
+for x, y in loader:
+    loss, parts = objective(model(x), y, 0.8)
+    loss.backward()
+`;
+    const a = analyze(src);
+    assert.deepEqual(a.models.map((m) => m.name), ['objective']);
+  });
+
   it('backslash continuations and static branches on module constants', () => {
     const src = `import torch
 REDUCTION = 'sum'
