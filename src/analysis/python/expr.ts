@@ -88,6 +88,7 @@ function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: R
 
 /** A call applied to a constructed object (`criterion(p, t)` after `criterion = nn.MSELoss()`): the constructor's callee. */
 export function applyInstance(node: Node, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
+  return make<'call'>(node, { kind: 'call', callee: ctor.callee, args: applied.args, kwargs: { ...ctor.kwargs, ...applied.kwargs }, ...(ctor.args.length > 0 ? { ctorArgs: ctor.args } : {}) });
 }
 
 /** The comprehension that is a call's only argument: `sum(x for x in xs)`, `sum([x for x in xs])`. */
