@@ -87,7 +87,7 @@ function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: R
 }
 
 /** A call applied to a constructed object (`criterion(p, t)` after `criterion = nn.MSELoss()`): the constructor's callee. */
-function applyInstance(node: Node, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
+export function applyInstance(node: Node, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
   return make<'call'>(node, { kind: 'call', callee: ctor.callee, args: applied.args, kwargs: { ...ctor.kwargs, ...applied.kwargs }, ...(ctor.args.length > 0 ? { ctorArgs: ctor.args } : {}) });
 }
 
@@ -194,12 +194,25 @@ function dispatched(pick: Expr | undefined, scope: Scope): string | undefined {
   return fns.size === 1 ? [...fns][0] : undefined;
 }
 
+/** Set by moduleInstances.ts (which imports this module): a call of an object built at module level, or undefined. */
+let readModuleInstance: (node: Node, name: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
+export function setModuleInstanceReader(read: typeof readModuleInstance): void {
+  readModuleInstance = read;
+}
+
+/** An object's method (`forward` of a module-level instance) followed like a helper, `scope` holding the object's state. */
+export function followMethod(node: Node, name: string, def: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr {
+  return inlineHelper(node, name, def, applied, scope, true);
+}
+
 function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
   const picked = fn.type === 'identifier' || fn.type === 'subscript' ? dispatched(fn.type === 'identifier' ? scope.locals.get(fn.text) : convertExpr(fn, scope), scope) : undefined;
   const pickedDef = picked ? scope.module?.functions.get(picked) : undefined;
   if (picked && pickedDef) return inlineHelper(node, picked, pickedDef.type === 'decorated_definition' ? (pickedDef.childForFieldName('definition') as Node) : pickedDef, applied, scope, false);
   if (fn.type === 'identifier') {
-    const top = scope.refs.has(fn.text) || scope.locals.has(fn.text) ? undefined : scope.module?.functions.get(fn.text);
+    const free = !(scope.refs.has(fn.text) || scope.locals.has(fn.text));
+    const top = free ? scope.module?.functions.get(fn.text) : undefined;
+    if (!top && free && scope.module?.instances?.has(fn.text)) return readModuleInstance(node, fn.text, applied, scope);
     const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
     const out = def ? inlineHelper(node, fn.text, def, applied, scope, false) : undefined;
     return out && scope.module?.otherCells?.has(fn.text) ? placedAtCall(out, node, applied) : out;
@@ -212,7 +225,7 @@ function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Recor
 }
 
 /** A class's methods by name (a decorated one by its definition). */
-function methodsOf(cls: Node): Map<string, Node> {
+export function methodsOf(cls: Node): Map<string, Node> {
   const out = new Map<string, Node>();
   for (const s of cls.childForFieldName('body')?.namedChildren ?? []) {
     const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;

@@ -10,7 +10,8 @@ import { isPredictionName, isTargetName } from '../terms/roles';
 import { type DiscoverContext, type LossDef, discoverLosses, discoverOne, isLossFunction, unwrapDecorated } from './discover';
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
-import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readDispatchTable, readModuleAssignment } from './moduleScope';
+import './moduleInstances'; // registers the reader of module-level objects' calls (python/expr.ts)
+import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readDispatchTable, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { bindUnpackedItems } from './unpackedItems';
@@ -213,6 +214,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     }
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
+    // an object built at module level (`criterion = nn.MSELoss()`) that a loss may call: its text is read into callers
+    if (readModuleInstance(n, text, module)) functionTexts.set(n.namedChild(0)?.childForFieldName('left')?.text ?? '', hash(`${n.startPosition.row}:${text}`));
     const m = globalNumber.exec(text);
     if (m) {
       globals[m[1]] = Number(m[2].replace(/_/g, ''));

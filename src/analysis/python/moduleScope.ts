@@ -40,6 +40,11 @@ export interface ModuleScope {
    * (`fn = FAIR_TERMS[kind]; fn(p, y)`) calls that function (python/expr.ts follows it like a helper).
    */
   dispatch?: Map<string, Map<string, string>>;
+  /**
+   * Top-level `name = Ctor(...)` statements (`criterion = nn.CrossEntropyLoss()`, `penalty = RangePenalty(weight=0.3)`)
+   * by name: a loss calling `name(...)` calls that object (python/moduleInstances.ts).
+   */
+  instances?: Map<string, Node>;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });
@@ -100,6 +105,22 @@ const compileLossName = /\.compile\([^)]*?\bloss\s*=\s*["']([A-Za-z_][A-Za-z0-9_
 export function readCompiledLoss(text: string, scope: ModuleScope): void {
   const m = compileLossName.exec(text);
   if (m) scope.compiledLoss = m[1];
+}
+
+/** `name = Ctor(` or `name = pkg.Ctor(` on a statement's first line: an object built at module level. */
+const instanceAssignment = /^([\p{L}_][\p{L}\p{N}_]*)[ \t]*=[ \t]*(?:[\p{L}_][\p{L}\p{N}_]*\.)*\p{Lu}[\p{L}\p{N}_]*\(/u;
+
+/** Reads `name = Ctor(...)` into `scope.instances`; any other assignment of a name forgets it. Returns whether it was one. */
+export function readModuleInstance(stmt: Node, text: string, scope: ModuleScope): boolean {
+  const m = instanceAssignment.exec(text);
+  if (m?.[1] && stmt.namedChild(0)?.childForFieldName('right')?.type === 'call') {
+    scope.instances ??= new Map();
+    scope.instances.set(m[1], stmt);
+    return true;
+  }
+  const reassigned = oneLine.exec(text)?.[1];
+  if (reassigned) scope.instances?.delete(reassigned);
+  return false;
 }
 
 /** Quick test on a statement's text: could it assign a constant? (skips the tree for everything else) */

@@ -87,3 +87,26 @@ describe('the model as a value: only its weights', () => {
     assert.equal(refusals('model(x_in).abs().mean()').length, 1);
   });
 });
+
+describe('the model as a value: parameters picked by their name', () => {
+  before(async () => {
+    await cpu();
+    await initParsers();
+  });
+
+  // nn.Sequential names its parameters `0.weight`, `0.bias`, `1.weight`, …: a filter on a part of the name picks those
+  const penaltyOn = (test: string): number => {
+    const src = `import torch\nimport torch.nn.functional as F\n\ndef by_name(model):\n    total = 0\n    for name, p in model.named_parameters():\n        if ${test}:\n            total += (p ** 2).sum()\n    return total\n\ndef loss(pred, target, model, lam=0.1):\n    return F.mse_loss(pred, target) + lam * by_name(model)\n`;
+    const loss = analyzeSource(src, 'python', 'f.py').models.find((m) => m.name === 'loss')!;
+    assert.deepEqual(findUnsupported(loss), [], 'nothing refused');
+    const term = loss.terms.find((t) => t.role === 'penalty')!;
+    const params = [tf.tensor2d([[1, 2]]), tf.tensor1d([3]), tf.tensor2d([[4], [5]]), tf.tensor1d([6, 7])];
+    return compileLoss(tf, loss, {})(tf.zeros([1, 2]), tf.zeros([1, 2]), { weights: params }).terms[term.id]!.raw.dataSync()[0]!;
+  };
+
+  it('name.split(".")[-1] is the last dotted part, as Python splits it', () => {
+    assert.equal(penaltyOn('name.split(".")[-1] == "bias"'), 3 ** 2 + 6 ** 2 + 7 ** 2);
+    assert.equal(penaltyOn('name.split(".", 1)[0] == "1"'), 4 ** 2 + 5 ** 2 + 6 ** 2 + 7 ** 2);
+    assert.equal(penaltyOn('name.split(".")[-1] == "thresh"'), 0);
+  });
+});

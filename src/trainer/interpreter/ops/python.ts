@@ -10,7 +10,17 @@ const numeric = (f: (x: number) => number) => op(['x'], (a) => f(a.number('x')))
 export const pythonStringMethods: OpTable = {
   endswith: op(['self', 'suffix'], (a) => a.string('self', '').endsWith(a.string('suffix', ''))),
   startswith: op(['self', 'prefix'], (a) => a.string('self', '').startsWith(a.string('prefix', ''))),
+  // `name.split(".")[-1] == "thresh"`: the parts as Python gives them (no separator: split on runs of whitespace)
+  split: op(['self', 'sep', 'maxsplit'], (a) => splitString(a.string('self', ''), a.string('sep', ''), a.optNumber('maxsplit') ?? -1)),
 };
+
+/** Python's `str.split(sep, maxsplit)`; an empty `sep` stands for None (runs of whitespace, no empty parts). */
+export function splitString(s: string, sep: string, maxsplit: number): string[] {
+  const parts = sep === '' ? s.trim().split(/\s+/).filter((p) => p !== '') : s.split(sep);
+  if (maxsplit < 0 || parts.length <= maxsplit + 1) return parts;
+  const glue = sep === '' ? ' ' : sep;
+  return [...parts.slice(0, maxsplit), parts.slice(maxsplit).join(glue)];
+}
 
 export const pythonBuiltins: OpTable = {
   abs: op(['x'], (a) => {

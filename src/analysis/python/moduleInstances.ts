@@ -1,0 +1,70 @@
+// Objects built at module level and called like functions inside a loss: `criterion = nn.CrossEntropyLoss()` or
+// `range_penalty = RangePenalty(weight=0.3)` above the training function that calls `criterion(out, y)`. A loss class
+// of torch.nn / Keras (canonical `nn.X`, `tf.keras.losses.X`) is its functional loss applied with the constructor's keywords (as `self.ce = nn.…()` in a
+// loss module is); a class of the same file is followed into its forward/__call__, its `self.x = x` reading what
+// the constructor call passed (or the default), so a weight applied inside the module is the number written there.
+import type { Node } from 'web-tree-sitter';
+import type { Expr } from '../ir';
+import { readClassScope } from './classScope';
+import { moduleAttrsOf } from './discover';
+import { applyInstance, convertExpr, followMethod, methodsOf, setModuleInstanceReader } from './expr';
+import { readParams } from './params';
+import type { Scope } from './scope';
+
+type Call = Extract<Expr, { kind: 'call' }>;
+type Applied = { args: Expr[]; kwargs: Record<string, Expr> };
+
+/** Library loss classes whose instances compute a loss (`nn.MSELoss`, `tf.keras.losses.Huber`, canonical names). */
+const libraryLossClass = /^(nn\.[A-Z]\w*Loss|tf\.keras\.losses\.[A-Z]\w*)$/;
+
+/** The constructor call, read at module level (its arguments are module constants or literals). */
+function constructorCall(stmt: Node, scope: Scope): Call | undefined {
+  const right = stmt.namedChild(0)?.childForFieldName('right');
+  if (!right) return undefined;
+  const moduleLevel: Scope = { locals: new Map(), refs: new Map(), imports: scope.imports, labels: scope.labels, instances: new Map(), ...(scope.module ? { module: scope.module } : {}) };
+  const ctor = convertExpr(right, moduleLevel);
+  return ctor.kind === 'call' ? ctor : undefined;
+}
+
+/** `self.x = x` (or a tensor of it) in `__init__`: x as the constructor call passed it, else its default. */
+function boundAttributes(init: Node | undefined, ctor: Call, scope: Scope): Map<string, Expr> {
+  const params = init ? readParams(init.childForFieldName('parameters')).slice(1) : [];
+  const out = new Map<string, Expr>();
+  for (const a of moduleAttrsOf(init)) {
+    const i = params.findIndex((p) => p.name === a.initParam);
+    const p = params[i];
+    if (!p || p.variadic || !a.name.startsWith('self.') || a.name.indexOf('.', 5) >= 0) continue;
+    const passed = ctor.kwargs[p.name] ?? ctor.args[i];
+    const value = passed ?? (p.defaultNode ? convertExpr(p.defaultNode, { ...scope, locals: new Map(), refs: new Map() }) : undefined);
+    if (value) out.set(a.name.slice(5), value);
+  }
+  return out;
+}
+
+/** A same-file class's forward/__call__ followed with the object's state bound from its constructor call. */
+function followObject(node: Node, name: string, cls: Node, ctor: Call, applied: Applied, scope: Scope): Expr | undefined {
+  const methods = methodsOf(cls);
+  const def = methods.get('forward') ?? methods.get('__call__');
+  if (!def) return undefined;
+  const init = methods.get('__init__');
+  const state = readClassScope(cls, def, moduleAttrsOf(init), scope);
+  for (const [k, v] of boundAttributes(init, ctor, scope)) state.attrValues.set(k, v);
+  const asObject: Scope = { ...scope, methods: state.methods, attrValues: state.attrValues, staticAttrs: state.staticAttrs, instances: state.instances };
+  return followMethod(node, name, def, applied, asObject);
+}
+
+function moduleInstanceCall(node: Node, name: string, applied: Applied, scope: Scope): Expr | undefined {
+  const stmt = scope.module?.instances?.get(name);
+  const ctor = stmt ? constructorCall(stmt, scope) : undefined;
+  if (!ctor) return undefined;
+  const cls = scope.module?.classes?.get(ctor.callee);
+  if (cls) return followObject(node, name, cls, ctor, applied, scope);
+  if (!libraryLossClass.test(ctor.callee)) return undefined;
+  const call = applyInstance(node, ctor, applied);
+  // named as written (weakly: a variable the caller assigns it to names it instead), as `self.ce(…)` is
+  scope.labels.set(call, name);
+  scope.weakLabels?.add(call);
+  return call;
+}
+
+setModuleInstanceReader(moduleInstanceCall);
