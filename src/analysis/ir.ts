@@ -40,7 +40,12 @@ export type IndexItem =
  * A callee that cannot be resolved keeps its written dotted name.
  */
 export type Expr = (
-  | { kind: 'number'; value: number }
+  /**
+   * `boundTo`: the object attribute a constructor call set this number into (`RangePenalty(weight=0.3)` makes
+   * `self.weight` 0.3): a value the user chose, so a weight where it multiplies a helper's result, never part of the
+   * helper's own formula (as the ½ of a KL is).
+   */
+  | { kind: 'number'; value: number; boundTo?: string }
   | { kind: 'string'; value: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }

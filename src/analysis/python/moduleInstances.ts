@@ -36,7 +36,7 @@ function boundAttributes(init: Node | undefined, ctor: Call, scope: Scope): Map<
     if (!p || p.variadic || !a.name.startsWith('self.') || a.name.indexOf('.', 5) >= 0) continue;
     const passed = ctor.kwargs[p.name] ?? ctor.args[i];
     const value = passed ?? (p.defaultNode ? convertExpr(p.defaultNode, { ...scope, locals: new Map(), refs: new Map() }) : undefined);
-    if (value) out.set(a.name.slice(5), value);
+    if (value) out.set(a.name.slice(5), value.kind === 'number' ? { ...value, boundTo: a.name } : value);
   }
   return out;
 }

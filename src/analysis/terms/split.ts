@@ -145,6 +145,9 @@ export function timesWeight(a: Expr | undefined, b: Expr | undefined): Expr | un
 }
 
 /** Numbers only (`-0.5`, `1 / 2`): no hyper-parameter, attribute or tensor call in it. */
+/** A number a constructor call bound to an attribute: the user's choice, a weight (ir.ts, `boundTo`). */
+const isBoundValue = (e: Expr): boolean => (e.kind === 'number' && e.boundTo !== undefined) || (e.kind === 'unary' && isBoundValue(e.operand));
+
 const isLiteral = (e: Expr): boolean =>
   e.kind === 'number' ||
   (e.kind === 'unary' && isLiteral(e.operand)) ||
@@ -188,7 +191,7 @@ function keepingNamed(e: Expr, named: (e: Expr) => boolean, keep: (x: Expr) => b
  */
 export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece {
   // `kl = divergence(m, lv)` with the helper returning `sum(…) * -0.5`: numbers inside a helper are its formula
-  if (fromHelper?.(piece.expr) && factorsOf(piece.expr).every((f) => !isWeightFactor(f) || isLiteral(f))) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
+  if (fromHelper?.(piece.expr) && factorsOf(piece.expr).every((f) => !isWeightFactor(f) || (isLiteral(f) && !isBoundValue(f)))) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
   const keeping = named ? factorsKeepingNamed(piece.expr, named) : undefined;
   if (keeping?.some(isWeightFactor) && keeping.some((f) => !isWeightFactor(f))) return splitFactors(piece, keeping);
   return splitFactors(piece, factorsOf(piece.expr));
