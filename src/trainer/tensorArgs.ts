@@ -84,7 +84,12 @@ export interface TensorArgRefusal {
 /** `zLogVar` → `z_log_var`: TS/JS names are camelCase, the table is written in snake_case. */
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
 
-const rowOf = (name: string): Row | undefined => tensorArgTable.find((r) => r.names.test(name) || r.names.test(snake(name)));
+/** A name as the table reads it: `vae.logvar` (a model object's attribute, analysis role 'tensor') by its attribute. */
+const attribute = (name: string): string => name.slice(name.lastIndexOf('.') + 1);
+const rowOf = (name: string): Row | undefined => {
+  const n = attribute(name);
+  return tensorArgTable.find((r) => r.names.test(n) || r.names.test(snake(n)));
+};
 
 export const tensorArgKind = (name: string): TensorArgKind | undefined => rowOf(name)?.kind;
 
@@ -94,7 +99,7 @@ export const tensorArgKind = (name: string): TensorArgKind | undefined => rowOf(
  * name list does not hold).
  */
 export function extraTensorParams(loss: LossModel): LossParam[] {
-  return loss.params.filter((p) => p.role === 'tensor' || (p.role === 'other' && p.default === undefined && tensorArgKind(p.name) !== undefined));
+  return loss.params.filter((p) => p.role === 'tensor' || (p.role === 'other' && p.default === undefined && !p.name.includes('.') && tensorArgKind(p.name) !== undefined));
 }
 
 const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(name)?.refusal;

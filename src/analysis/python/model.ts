@@ -91,6 +91,22 @@ function delegatesToLoss(value: Expr, scope: Scope, knownLosses: ReadonlySet<str
   return knownLosses.has(helper) || (!!fn && isLossFunction(fn, false));
 }
 
+/**
+ * `vae.logvar`, `vae.mean` read from a module-level object (a Keras model that keeps its hidden activations as
+ * attributes in call): tensors of the model, not settings; named as written (the trainer maps them by the attribute).
+ */
+function globalTensorAttrs(body: Expr, taken: ReadonlySet<string>, scope: Scope): LossParam[] {
+  const out = new Map<string, LossParam>();
+  some(body, (n) => {
+    const obj = n.kind === 'attr' ? n.object : undefined;
+    if (n.kind !== 'attr' || obj?.kind !== 'name' || obj.ref !== 'global' || scope.imports.has(obj.name) || !isTensorName(n.name)) return false;
+    const name = `${obj.name}.${n.name}`;
+    if (!taken.has(name) && !out.has(name)) out.set(name, { name, role: 'tensor', range: n.range });
+    return false;
+  });
+  return [...out.values()];
+}
+
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
   const roles = def.roles ?? pickRoles(positional.map((p) => p.name), file.framework);
@@ -179,6 +195,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     ...(cls?.classAttrs ?? []).map((a) => ({ ...attrParam('class-attribute')(a), defaultRange: rangeOf(a.value) })),
     ...(cls ? constructorParams(cls, readNames, hyperOr) : []),
   ];
+  params.push(...globalTensorAttrs(returned.value, new Set(params.map((p) => p.name)), scope));
   const named = new Set(params.map((p) => p.name));
   if (file.module) params.push(...moduleConstantParams(readNames, file.module.constants, named, weightParams));
   const model: LossModel = {

@@ -90,6 +90,12 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     if (e.kind === 'attr') {
       const dotted = dottedName(e);
       if (dotted !== undefined && (ops.constants[dotted] !== undefined || lookup(dotted) !== undefined)) return;
+      // a model object's hidden activations (`vae.logvar`): a tensor argument, provided or refused by the table
+      if (dotted !== undefined && extra.has(dotted)) {
+        const refusal = tensorArgs.get(dotted);
+        if (refusal) report(dotted, e.range, refusal);
+        return;
+      }
       if (dotted !== undefined && e.object.kind === 'name' && e.object.ref === 'global') {
         report(dotted, e.range, notSupported(dotted));
         return;

@@ -247,6 +247,23 @@ for x, y in loader:
     assert.deepEqual(a.models.map((m) => m.name), ['objective']);
   });
 
+  it('a helper reading the global model\'s hidden activations (vae.mean, vae.logvar) gives them as tensors of the loss', () => {
+    const src = `import tensorflow as tf
+
+def latent_kl(y_true, y_pred):
+    return -0.5 * tf.reduce_mean(1 + vae.logvar - tf.square(vae.mean) - tf.exp(vae.logvar))
+
+def vae_loss(y_true, y_pred):
+    kl = latent_kl(y_true, y_pred)
+    return tf.reduce_mean(tf.square(y_true - y_pred)) + 0.01 * kl
+
+vae = build_vae()
+vae.compile(optimizer="adam", loss=vae_loss)
+`;
+    const m = model(analyze(src), 'vae_loss');
+    assert.deepEqual(m.params.filter((p) => p.role === 'tensor').map((p) => p.name).sort(), ['vae.logvar', 'vae.mean']);
+  });
+
   it('backslash continuations and static branches on module constants', () => {
     const src = `import torch
 REDUCTION = 'sum'

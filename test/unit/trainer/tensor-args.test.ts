@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findUnsupported } from '../../../src/trainer/interpreter';
 import { hiddenArgs, refusedTensorArgs } from '../../../src/trainer/tensorArgs';
-import { bin, call, lossModel, name, yp, yt } from '../interpreter/ir';
+import { attr, bin, call, lossModel, name, yp, yt } from '../interpreter/ir';
 
 describe('extra tensor arguments', () => {
   it('a mean without a log-variance is refused by name, once, with the lines it is read on and what to do', () => {
@@ -28,6 +28,18 @@ describe('extra tensor arguments', () => {
     ]);
     assert.deepEqual(findUnsupported(model), []);
     assert.deepEqual(hiddenArgs(model), ['mu', 'logvar']);
+  });
+
+  it('a model object\'s attributes (`vae.mean`, `vae.logvar`) map by the attribute\'s name to the VAE head', () => {
+    const vae = name('vae', 'global');
+    const kld = bin('-', call('tf.exp', [attr(vae, 'logvar')]), call('tf.square', [attr(vae, 'mean')]));
+    const model = lossModel('keras', [{ expr: call('tf.keras.losses.MSE', [yt, yp]) }, { expr: call('tf.reduce_mean', [kld]) }], [
+      { name: 'vae.mean', role: 'tensor' },
+      { name: 'vae.logvar', role: 'tensor' },
+    ]);
+    assert.deepEqual(refusedTensorArgs(model), []);
+    assert.deepEqual(findUnsupported(model), []);
+    assert.deepEqual(hiddenArgs(model), ['vae.mean', 'vae.logvar']);
   });
 
   it('names map to what they are by the table; what it cannot map says what it would take', () => {
