@@ -2,6 +2,7 @@
 // mapped to the trial model by name, with this table; what it cannot map is refused by name, saying what it would
 // take. Pure data (no tfjs): findUnsupported reads it before anything trains, mappedLoss.ts gives the tensors.
 import type { Expr, LossModel, LossParam } from '../analysis/ir';
+import { childrenOf } from '../analysis/terms/expr';
 
 /**
  * What an argument is, and so what the trainer passes for it:
@@ -125,27 +126,10 @@ export function predictionItems(loss: LossModel): string[] {
       const it = e.index[0];
       if (it?.kind === 'index' && it.value.kind === 'number') count = Math.max(count, it.value.value + 1);
     }
-    for (const c of childExprs(e)) visit(c);
+    for (const c of childrenOf(e)) visit(c);
   };
   for (const t of loss.terms.length > 0 ? loss.terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr])) : [loss.body]) visit(t);
   return yPred && count > 1 ? Array.from({ length: count }, (_, i) => `${yPred}[${i}]`) : [];
-}
-
-function childExprs(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'attr': return [e.object];
-    case 'unary': return [e.operand];
-    case 'binary': return [e.left, e.right];
-    case 'conditional': return [e.test, e.then, e.else];
-    case 'call': return [...e.args, ...Object.values(e.kwargs)];
-    case 'method': return [e.object, ...e.args, ...Object.values(e.kwargs)];
-    case 'subscript':
-      return [e.object, ...e.index.flatMap((it) => (it.kind === 'index' ? [it.value] : it.kind === 'slice' ? [it.start, it.step, it.stop].filter((x): x is Expr => x !== undefined) : []))];
-    case 'tuple': return e.items;
-    case 'overWeights': return [e.body];
-    case 'loop': return e.init ? [e.iterable, e.init, e.body] : [e.iterable, e.body];
-    default: return [];
-  }
 }
 
 /** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */

@@ -1,6 +1,7 @@
 // findUnsupported: every op of a LossModel that the trainer could not evaluate, found from the IR alone (no tfjs),
 // so "line N: `tf.foo` is not supported" is shown before training starts.
 import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir';
+import { childrenOf } from '../../analysis/terms/expr';
 import { dottedName } from './evaluate';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
@@ -19,22 +20,8 @@ export interface UnsupportedOp {
 }
 
 /** The sub-expressions of a node, in source order. */
-function children(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'attr': return [e.object];
-    case 'unary': return [e.operand];
-    case 'binary': return [e.left, e.right];
-    case 'conditional': return [e.test, e.then, e.else];
-    case 'call': return [...e.args, ...Object.values(e.kwargs), ...(e.ctorArgs ?? [])];
-    case 'method': return [e.object, ...e.args, ...Object.values(e.kwargs)];
-    case 'subscript':
-      return [e.object, ...e.index.flatMap((it) => (it.kind === 'index' ? [it.value] : it.kind === 'slice' ? [it.start, it.step, it.stop].filter((x): x is Expr => x !== undefined) : []))];
-    case 'tuple': return e.items;
-    case 'overWeights': return [e.body];
-    case 'loop': return e.init ? [e.iterable, e.init, e.body] : [e.iterable, e.body];
-    default: return [];
-  }
-}
+/** The IR's children (analysis/terms/expr.ts), and the constructor arguments a called module keeps apart. */
+const children = (e: Expr): Expr[] => (e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
 
 export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const ops = opTables[model.framework];
