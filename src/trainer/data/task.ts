@@ -2,6 +2,7 @@
 // the targets are one-hot rows or class indices (sparse cross-entropy, PyTorch's F.cross_entropy / nll_loss).
 // Shared by the trial spec (src/trial) and the trainer's data preparation.
 import type { Expr, LossModel } from '../../analysis/ir';
+import { childrenOf } from '../../analysis/terms/expr';
 import type { SyntheticTask, TargetEncoding } from './synthetic';
 
 export interface LossTask {
@@ -83,42 +84,10 @@ function targetAsIndex(loss: LossModel): string | undefined {
   return undefined;
 }
 
+/** `e` and every expression under it (the IR's children, analysis/terms/expr.ts). */
 function* nodes(e: Expr): Generator<Expr> {
   yield e;
-  switch (e.kind) {
-    case 'call':
-      for (const a of [...e.args, ...Object.values(e.kwargs)]) yield* nodes(a);
-      break;
-    case 'method':
-      for (const a of [e.object, ...e.args, ...Object.values(e.kwargs)]) yield* nodes(a);
-      break;
-    case 'binary':
-      yield* nodes(e.left);
-      yield* nodes(e.right);
-      break;
-    case 'unary':
-      yield* nodes(e.operand);
-      break;
-    case 'conditional':
-      for (const a of [e.test, e.then, e.else]) yield* nodes(a);
-      break;
-    case 'attr':
-      yield* nodes(e.object);
-      break;
-    case 'subscript':
-      yield* nodes(e.object);
-      for (const it of e.index) if (it.kind === 'index') yield* nodes(it.value);
-      break;
-    case 'tuple':
-      for (const a of e.items) yield* nodes(a);
-      break;
-    case 'loop':
-      yield* nodes(e.iterable);
-      yield* nodes(e.body);
-      break;
-    default:
-      break;
-  }
+  for (const c of childrenOf(e)) yield* nodes(c);
 }
 
 function* names(e: Expr): Generator<string> {
