@@ -4,15 +4,10 @@
 // one row per λ with feasibility in words and icons. While a sweep trains, only the grid and why.
 import uPlot from 'uplot';
 import { choiceText, fmt, type RunVerdict, type SweepResult } from '../../src/sweep';
+import { el } from './dom';
 import type { PanelModel } from './model';
 import type { ChartTheme } from './theme';
 
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 const button = (text: string, attrs: Record<string, string> = {}) => {
   const b = document.createElement('vscode-button');
   for (const [k, v] of Object.entries(attrs)) b.setAttribute(k, v);

@@ -2,27 +2,17 @@
 // smoothing, one toggle per run), the charts, the summary table and trade-off chart when training ends, and a
 // polite live region with a text summary for screen readers. Redraws at most once per animation frame.
 import type { HostToWebview } from '../../src/protocol';
-import { LineChart, TradeoffChart, formatNumber, formatRate } from './chartView';
+import { LineChart, formatRate } from './chartView';
+import { el, labelled, toggleAttr, vsc } from './dom';
+import { ErrorsView } from './errorsView';
 import type { HostChannel } from './host';
 import { toCsv } from './csv';
-import { type Change, PanelModel, type PanelError, summaryRows, textSummary, tradeoffPoints, violationHeading } from './model';
+import { type Change, PanelModel, textSummary } from './model';
+import { stackCharts } from './pngExport';
 import { chartSpecs } from './series';
+import { SummaryView } from './summaryView';
 import { SweepView } from './sweepView';
 import { type ChartTheme, onThemeChange, readTheme } from './theme';
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
-/** A vscode-elements custom element (registered by the bundle import in main.ts). */
-const vsc = (tag: `vscode-${string}`, attrs: Record<string, string> = {}, text?: string): HTMLElement => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 /** How often the screen-reader summary may change while training (it is polite, but not chatty). */
 const LIVE_SUMMARY_MS = 5000;
@@ -39,7 +29,6 @@ export class PanelView {
   private transform = { smoothing: 0, log: false };
   private readonly hiddenRuns = new Set<string>();
   private charts: LineChart[] = [];
-  private tradeoff: TradeoffChart | undefined;
   private xs: number[] = [];
   private pending: { structure: boolean; data: boolean; status: boolean } = { structure: false, data: false, status: false };
   private frame = 0;
@@ -85,7 +74,7 @@ export class PanelView {
   });
   private readonly csvButton = vsc('vscode-button', { id: 'export-csv', secondary: '' }, 'Export CSV');
   private readonly pngButton = vsc('vscode-button', { id: 'export-png', secondary: '' }, 'Export PNG');
-  private readonly errors = el('section', { id: 'errors', 'aria-label': 'Errors' });
+  private readonly errors: ErrorsView;
   /** What the trial model and data are, and why (one line each). */
   private readonly trialModel = el('p', { id: 'trial-model', class: 'trial-what' });
   private readonly trialData = el('p', { id: 'trial-data', class: 'trial-what' });
@@ -94,11 +83,7 @@ export class PanelView {
   private readonly smoothing = el('input', { id: 'smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', value: '0', 'aria-label': 'Smoothing (exponential moving average)' });
   private readonly smoothingValue = el('output', { id: 'smoothing-value', for: 'smoothing' }, '0');
   private readonly chartsHost = el('section', { id: 'charts', 'aria-label': 'Charts' });
-  private readonly summary = el('section', { id: 'summary', 'aria-label': 'Summary', hidden: '' });
-  private readonly summaryBody = el('tbody');
-  /** The summary's violation column heading, named after the measured metric when there is one. */
-  private violationHead: HTMLTableCellElement | undefined;
-  private readonly tradeoffHost = el('div', { id: 'tradeoff' });
+  private readonly summary = new SummaryView();
   private readonly live = el('div', { id: 'live-summary', class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   private readonly empty = el('p', { id: 'empty', class: 'empty' }, 'Run “Loss Lab: Train with Constraint” with the cursor in a loss function.');
 
@@ -106,6 +91,7 @@ export class PanelView {
     root: HTMLElement,
     private readonly host: HostChannel,
   ) {
+    this.errors = new ErrorsView(host);
     this.layout(root);
     this.wire();
     onThemeChange(() => this.restyle());
@@ -134,22 +120,8 @@ export class PanelView {
     smoothLabel.append(this.smoothing, this.smoothingValue);
     controls.append(this.logToggle, smoothLabel, this.runToggles);
 
-    const table = el('table', { id: 'summary-table' });
-    const caption = el('caption', {}, 'Summary per run');
-    const head = el('thead');
-    const headRow = el('tr');
-    for (const h of ['Run', 'λ', 'Final original loss', 'Final violation', 'Best step', 'Steps/s', 'Status']) {
-      const th = el('th', { scope: 'col' }, h);
-      if (h === 'Final violation') this.violationHead = th;
-      headRow.append(th);
-    }
-    head.append(headRow);
-    table.append(caption, head, this.summaryBody);
-    this.summary.append(table, this.tradeoffHost);
-    this.tradeoff = new TradeoffChart(this.tradeoffHost);
-
     // The answer (recommendation, front, table) on top; the curves below.
-    root.append(header, this.errors, this.sweep.section, controls, this.empty, this.chartsHost, this.summary, this.live);
+    root.append(header, this.errors.section, this.sweep.section, controls, this.empty, this.chartsHost, this.summary.section, this.live);
   }
 
   private wire(): void {
@@ -228,7 +200,7 @@ export class PanelView {
     if (structure || data) this.updateCharts();
     if (this.model.length > 0 && this.charts.length > 0) document.body.dataset.firstPointDrawnAt ??= String(Date.now());
     this.updateHeader();
-    this.updateSummary();
+    this.summary.render(this.model, this.theme);
     this.sweep.update(this.model, this.theme);
     this.updateLive(structure);
     this.saveState();
@@ -272,7 +244,7 @@ export class PanelView {
       const run = this.model.run(box.dataset.run ?? '');
       if (run) box.style.setProperty('--run-colour', this.theme.runs[run.index % this.theme.runs.length]);
     }
-    if (!this.summary.hidden && !this.tradeoffHost.hidden) this.tradeoff?.render(tradeoffPoints(this.model), this.theme);
+    this.summary.restyle(this.model, this.theme);
     this.sweep.update(this.model, this.theme);
   }
 
@@ -325,65 +297,7 @@ export class PanelView {
     toggleAttr(this.stopButton, 'disabled', !running || stopping);
     toggleAttr(this.rerunButton, 'disabled', running || m.title === '');
     toggleAttr(this.sweepButton, 'disabled', running || m.title === '' || (m.started !== undefined && m.penaltyTerms.length === 0));
-    this.renderErrors();
-  }
-
-  private renderErrors(): void {
-    const m = this.model;
-    const items = m.errors.map((e) => ({ text: describeError(e), file: e.file, line: e.line }));
-    if (m.status === 'crashed' && m.exitMessage) items.push({ text: m.exitMessage, file: undefined, line: undefined });
-    const key = JSON.stringify(items);
-    if (this.errors.dataset.key === key) return;
-    this.errors.dataset.key = key;
-    this.errors.replaceChildren(
-      ...items.map((item) => {
-        const banner = el('div', { class: 'error', role: 'alert' });
-        banner.append(el('span', { class: 'message' }, item.text));
-        if (item.line !== undefined) {
-          const reveal = vsc('vscode-button', { secondary: '', class: 'reveal' }, 'Show in code');
-          const { file, line } = item;
-          reveal.addEventListener('click', () => this.host.send({ type: 'reveal', file, line }));
-          banner.append(reveal);
-        }
-        return banner;
-      }),
-    );
-  }
-
-  private updateSummary(): void {
-    const m = this.model;
-    const ended = ['done', 'stopped', 'failed', 'crashed'].includes(m.status) && m.runs.length > 0;
-    this.summary.hidden = !ended;
-    if (!ended) return;
-    const rows = summaryRows(m);
-    const key = JSON.stringify(rows);
-    if (this.summary.dataset.key === key) return;
-    this.summary.dataset.key = key;
-    if (this.violationHead) this.violationHead.textContent = violationHeading(m);
-    this.summaryBody.replaceChildren(
-      ...rows.map((r) => {
-        const tr = el('tr', { 'data-run': r.runId });
-        const name = el('th', { scope: 'row' });
-        const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
-        const run = m.run(r.runId);
-        swatch.style.background = this.theme.runs[(run?.index ?? 0) % this.theme.runs.length];
-        name.append(swatch, document.createTextNode(r.label));
-        tr.append(
-          name,
-          el('td', {}, formatNumber(r.lambda)),
-          el('td', {}, formatNumber(r.finalOriginal)),
-          el('td', {}, formatNumber(r.finalViolation)),
-          el('td', {}, r.bestStep === null ? '—' : String(r.bestStep)),
-          el('td', {}, formatRate(r.stepsPerSecond)),
-          el('td', {}, r.status),
-        );
-        return tr;
-      }),
-    );
-    // Once the runs read as a sweep, the Pareto front above is the trade-off chart; this one stays for trials that
-    // ended otherwise (a crash, a failure) and still have final values to compare.
-    this.tradeoffHost.hidden = m.sweepReady;
-    if (!m.sweepReady) this.tradeoff?.render(tradeoffPoints(m), this.theme);
+    this.errors.render(m);
   }
 
   private updateLive(force: boolean): void {
@@ -404,52 +318,14 @@ export class PanelView {
 
   /** Every chart stacked into one image, on the theme's background. */
   private renderPng(): string | undefined {
-    const parts = [
-      ...(this.model.sweepReady ? [{ title: 'Pareto front', canvas: this.sweep.canvas }] : []),
-      ...this.charts.map((c) => ({ title: c.spec.title, canvas: c.canvas })),
-      ...(this.summary.hidden || this.tradeoffHost.hidden ? [] : [{ title: 'Trade-off', canvas: this.tradeoff?.canvas }]),
-    ]
-      .filter((p): p is { title: string; canvas: HTMLCanvasElement } => p.canvas !== undefined);
-    if (parts.length === 0) return undefined;
-    const ratio = window.devicePixelRatio || 1;
-    const titleHeight = Math.round(20 * ratio);
-    const width = Math.max(...parts.map((p) => p.canvas.width));
-    const height = parts.reduce((h, p) => h + p.canvas.height + titleHeight, titleHeight);
-    const out = document.createElement('canvas');
-    out.width = width;
-    out.height = height;
-    const g = out.getContext('2d');
-    if (!g) return undefined;
-    g.fillStyle = this.theme.background;
-    g.fillRect(0, 0, width, height);
-    g.fillStyle = this.theme.foreground;
-    g.font = `${Math.round(13 * ratio)}px sans-serif`;
-    g.fillText(this.model.title, 8 * ratio, 15 * ratio);
-    let y = titleHeight;
-    for (const p of parts) {
-      g.fillText(p.title, 8 * ratio, y + 15 * ratio);
-      g.drawImage(p.canvas, 0, y + titleHeight);
-      y += titleHeight + p.canvas.height;
-    }
-    return out.toDataURL('image/png');
+    return stackCharts(
+      this.model.title,
+      [
+        ...(this.model.sweepReady ? [{ title: 'Pareto front', canvas: this.sweep.canvas }] : []),
+        ...this.charts.map((c) => ({ title: c.spec.title, canvas: c.canvas })),
+        { title: 'Trade-off', canvas: this.summary.tradeoffCanvas },
+      ],
+      this.theme,
+    );
   }
-}
-
-function labelled(label: string, value: HTMLElement): HTMLElement {
-  const span = el('span', { class: 'field' });
-  span.append(el('span', { class: 'label' }, `${label}: `), value);
-  return span;
-}
-
-function toggleAttr(e: Element, name: string, on: boolean): void {
-  if (on) e.setAttribute(name, '');
-  else e.removeAttribute(name);
-}
-
-function describeError(e: PanelError): string {
-  const place = e.file && e.line ? `${e.file.split(/[\\/]/).pop()}:${e.line}` : e.line ? `${e.cell ? `cell ${e.cell}, ` : ''}line ${e.line}` : '';
-  const where = [place, e.runId ? `run ${e.runId}` : '', e.step !== undefined ? `step ${e.step}` : '']
-    .filter(Boolean)
-    .join(', ');
-  return `${e.message}${where ? ` (${where})` : ''}`;
 }
