@@ -2,7 +2,8 @@
 // when the theme changes. Keyboard: focus the chart, ←/→ move the read-out by one step (Shift: 10), Home/End.
 import uPlot from 'uplot';
 import { decimate } from './decimate';
-import { DrawnSeries, type PanelModel, type Transform, type Value } from './model';
+import type { PanelModel, Value } from './model';
+import { DrawnSeries, type Transform } from './smoothing';
 import type { ChartSpec } from './series';
 import type { ChartTheme } from './theme';
 

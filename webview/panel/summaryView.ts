@@ -2,7 +2,8 @@
 // status) and, for trials that did not end as a sweep, the trade-off chart of final values.
 import { TradeoffChart, formatNumber, formatRate } from './chartView';
 import { el } from './dom';
-import { type PanelModel, summaryRows, tradeoffPoints, violationHeading } from './model';
+import type { PanelModel } from './model';
+import { summaryRows, tradeoffPoints, violationHeading } from './summary';
 import type { ChartTheme } from './theme';
 
 const COLUMNS = ['Run', 'λ', 'Final original loss', 'Final violation', 'Best step', 'Steps/s', 'Status'];

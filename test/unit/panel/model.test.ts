@@ -4,7 +4,9 @@ import type { HostToWebview, StepMetrics, TrainerToHost } from '../../../src/pro
 import { compactHistory, pointsIn } from '../../../src/editor/training/history';
 import { decimate } from '../../../webview/panel/decimate';
 import { toCsv } from '../../../webview/panel/csv';
-import { DrawnSeries, ema, PanelModel, summaryRows, textSummary, tradeoffPoints, violationHeading } from '../../../webview/panel/model';
+import { PanelModel } from '../../../webview/panel/model';
+import { DrawnSeries, ema } from '../../../webview/panel/smoothing';
+import { summaryRows, textSummary, tradeoffPoints, violationHeading } from '../../../webview/panel/summary';
 import { chartSpecs, pointCount } from '../../../webview/panel/series';
 
 const started: TrainerToHost = {
