@@ -1,7 +1,7 @@
 // One training at a time: picks the loss, builds the TrialSpec, forks the trainer, forwards its messages to the
 // panel, and owns the lifecycle around it (the indicators of trialIndicators.ts, the output channel,
 // notifications with "Show in code", the panel state kept for a window reload).
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LossModel } from '../../analysis/ir';
 import { PanelState, parseMessage, type TrainerToHost, type WebviewToHost } from '../../protocol';
@@ -14,6 +14,7 @@ import { TrialStore } from './savedTrial';
 import { SpareTrainer, type TrainerHandle, type TrainerPlace, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
+import { notifyTrainerError, revealLine } from './trainerNotices';
 import { describeWhere } from './where';
 import { describeNative, sweepSpec, tabTitle, withCell } from './trialText';
 import { buildTrialSpec } from '../../trial/spec';
@@ -23,8 +24,6 @@ import { Recommendations, useLambda } from './useLambda';
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
 const STOP_GRACE_MS = 3000;
 const SAVE_STATE_MS = 5000;
-
-type TrainerError = Extract<TrainerToHost, { type: 'error' }>;
 
 interface Trial {
   generation: number;
@@ -307,7 +306,7 @@ export class TrainingController implements vscode.Disposable {
         this.ctx.output.info(`Run ${m.summary.runId} ${m.summary.status} after ${m.summary.steps} steps${m.summary.message ? `: ${m.summary.message}` : ''}`);
         break;
       case 'error':
-        this.onTrainerError(trial, m);
+        notifyTrainerError(this.ctx, m, trial);
         if (m.fatal) {
           // The trial is over; the process exiting next is expected, not a crash.
           trial.ended = true;
@@ -323,26 +322,6 @@ export class TrainingController implements vscode.Disposable {
     }
     // After the switch: a trial that ended is saved (finish) before the panel shows it ended.
     this.panel?.post({ type: 'trainer', message: m });
-  }
-
-  private onTrainerError(trial: Trial, m: TrainerError): void {
-    const where = m.location ? (m.location.file ? `${basename(m.location.file)}:${m.location.line}` : describeWhere(trial.document, m.location.line)) : '';
-    // The op only when the message does not already name it ("`tf.math.bessel_i0` is not supported…").
-    const detail = [where, m.op && !m.message.includes(m.op) ? `op ${m.op}` : '', m.runId ? `run ${m.runId}` : '', m.step !== undefined ? `step ${m.step}` : '']
-      .filter(Boolean)
-      .join(', ');
-    const text = `${m.message}${detail ? ` (${detail})` : ''}`;
-    this.ctx.output.error(`[trainer] ${m.kind}: ${text}`);
-    // One notification per kind per trial: several runs diverging must not flood the screen.
-    if (trial.notified.has(m.kind)) return;
-    trial.notified.add(m.kind);
-    // "Show in code" where the error has a line; a dataset error is fixed in the settings.
-    const actions = [...(m.location ? ['Show in code'] : []), ...(m.kind === 'dataset' ? ['Open Settings'] : []), 'Show Output'];
-    void vscode.window.showErrorMessage(`Loss Lab: ${text}`, ...actions).then((choice) => {
-      if (choice === 'Show in code' && m.location) void this.reveal(m.location.file, m.location.line, trial.document);
-      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'lossLab.training.dataset');
-      if (choice === 'Show Output') this.ctx.output.show(true);
-    });
   }
 
   private onTrainerExit(generation: number, code: number | null, signal: string | null): void {
@@ -414,18 +393,10 @@ export class TrainingController implements vscode.Disposable {
     else void this.store.writeSoon(saved);
   }
 
-  /** "Show in code": the file of the error (else the trained file), the line selected and centred. */
-  private async reveal(file: string | undefined, line: number, fallback?: vscode.Uri): Promise<void> {
-    const uri = file ? vscode.Uri.file(file) : (fallback ?? this.trial?.document ?? (this.lastArgs ? vscode.Uri.parse(String(this.lastArgs.uri)) : undefined));
-    if (!uri) return;
-    try {
-      const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-      const target = editor.document.lineAt(Math.min(Math.max(0, line - 1), editor.document.lineCount - 1)).range;
-      editor.selection = new vscode.Selection(target.start, target.end);
-      editor.revealRange(target, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    } catch (err) {
-      void vscode.window.showWarningMessage(`Loss Lab: cannot open ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+  /** "Show in code" from the panel: the file of the error, else the trained file. */
+  private async reveal(file: string | undefined, line: number): Promise<void> {
+    const uri = file ? vscode.Uri.file(file) : (this.trial?.document ?? (this.lastArgs ? vscode.Uri.parse(String(this.lastArgs.uri)) : undefined));
+    if (uri) await revealLine(uri, line);
   }
 
   dispose(): void {
