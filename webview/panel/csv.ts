@@ -7,18 +7,26 @@ const fmt = (v: number | undefined | null): string => (v === undefined || v === 
 export function toCsv(model: PanelModel): string {
   const terms = model.penaltyTerms;
   const sweep = sweepColumns(model);
-  const header = ['run', 'lambda', 'step', 'total', 'original', ...terms.flatMap((t) => [`${t.label} P`, `${t.label} violation`]), ...sweep.header];
+  const lambdaNames = lambdaColumns(model);
+  const header = ['run', 'lambda', ...lambdaNames.map((n) => `lambda ${n}`), 'step', 'total', 'original', ...terms.flatMap((t) => [`${t.label} P`, `${t.label} violation`]), ...sweep.header];
   const lines = [header.map(csvCell).join(',')];
   for (const run of model.runs) {
     const verdict = sweep.cells(run.spec.id);
     for (let i = 0; i < run.total.length; i++) {
       if (run.total[i] === undefined || (run.total[i] === null && run.original[i] == null)) continue;
-      const cells = [run.spec.label, fmt(run.spec.lambda), String(i), fmt(run.total[i]), fmt(run.original[i])];
+      const cells = [run.spec.label, fmt(run.spec.lambda), ...lambdaNames.map((n) => fmt(run.spec.lambdas?.[n])), String(i), fmt(run.total[i]), fmt(run.original[i])];
       for (const t of terms) cells.push(fmt(run.raw[t.id]?.[i]), fmt(run.violation[t.id]?.[i]));
       lines.push([...cells, ...verdict].map(csvCell).join(','));
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** With several penalties, each run's λ of each one gets its own column (names in the order first seen). */
+function lambdaColumns(model: PanelModel): string[] {
+  const names = new Set<string>();
+  for (const run of model.runs) for (const name of Object.keys(run.spec.lambdas ?? {})) names.add(name);
+  return [...names];
 }
 
 /**

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HostToWebview, type StepMetrics, type TrainerToHost, WebviewToHost } from '../../../src/protocol';
+import { toCsv } from '../../../webview/panel/csv';
 import { PanelModel } from '../../../webview/panel/model';
 
 const runs = [
@@ -31,15 +32,33 @@ const last = (runId: string, loss: number, sum: number, neg: number): StepMetric
   valLoss: 1, valOriginal: loss, valTerms: { t1: sum, t2: neg }, valViolations: { t1: sum, t2: neg },
 });
 
+/** One CSV line's cells (quoted cells may hold commas; "" is a quote). */
+const csvRow = (line: string): string[] => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"'));
+
+/** The panel after the four runs ended, each with one final point. */
+function endedSweep(): PanelModel {
+  const m = new PanelModel();
+  m.apply({ type: 'reset', title: 'loss (a.py:3)', sweep: { tolerance: 0.01 } });
+  m.apply(HostToWebview.parse({ type: 'trainer', message: started }));
+  m.apply({ type: 'trainer', message: { type: 'metrics', stepsPerSecond: 1, points: [last('a', 0.1, 0.5, 0.2), last('b', 0.2, 0.3, 0.2), last('c', 0.3, 0.005, 0.2), last('d', 0.4, 0.004, 0.001)] } });
+  const summary = (runId: string) => ({ runId, lambda: 0, steps: 1, final: null, bestStep: null, bestTotal: null, stepsPerSecond: 1, wallSeconds: 1, status: 'completed' as const });
+  m.apply({ type: 'trainer', message: { type: 'done', summaries: runs.map((r) => summary(r.id)), wallSeconds: 1 } });
+  return m;
+}
+
 describe('panel: a sweep over two penalty λs', () => {
+  it('exports one CSV column per penalty λ, so a spreadsheet can plot against either', () => {
+    const [header, ...rows] = toCsv(endedSweep()).trim().split('\n').map(csvRow);
+    const sum = header.indexOf('lambda lam_sum');
+    const neg = header.indexOf('lambda lam_neg');
+    assert.ok(sum > 0 && neg > 0, header.join(','));
+    const byRun = new Map(rows.map((r) => [r[0], [r[sum], r[neg]]]));
+    assert.deepEqual(byRun.get('lam_sum = 10, lam_neg = 30'), ['10', '30']);
+    assert.deepEqual(byRun.get('lam_sum = 0, lam_neg = 1'), ['0', '1']);
+  });
+
   it('recommends both λs, keeps a front per constraint, and the use-lambda message carries them', () => {
-    const m = new PanelModel();
-    m.apply({ type: 'reset', title: 'loss (a.py:3)', sweep: { tolerance: 0.01 } });
-    m.apply(HostToWebview.parse({ type: 'trainer', message: started }));
-    m.apply({ type: 'trainer', message: { type: 'metrics', stepsPerSecond: 1, points: [last('a', 0.1, 0.5, 0.2), last('b', 0.2, 0.3, 0.2), last('c', 0.3, 0.005, 0.2), last('d', 0.4, 0.004, 0.001)] } });
-    const summary = (runId: string) => ({ runId, lambda: 0, steps: 1, final: null, bestStep: null, bestTotal: null, stepsPerSecond: 1, wallSeconds: 1, status: 'completed' as const });
-    m.apply({ type: 'trainer', message: { type: 'done', summaries: runs.map((r) => summary(r.id)), wallSeconds: 1 } });
-    const result = m.sweepResult();
+    const result = endedSweep().sweepResult();
     assert.equal(result.recommendation?.headline, 'Use lam_sum = 10, lam_neg = 30: feasible, validation base loss 0.4');
     assert.deepEqual(result.fronts, { t1: ['d', 'c', 'b', 'a'], t2: ['d', 'a'] });
     const use = WebviewToHost.parse({ type: 'use-lambda', lambda: result.recommendation!.lambda, lambdas: result.recommendation!.lambdas });
