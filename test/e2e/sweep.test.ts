@@ -119,6 +119,18 @@ describe('Sweep λ (e2e)', { timeout: 15 * 60_000 }, () => {
       assert.ok(Number(sum) !== 0.1 || Number(box) !== 1, `the recommendation moves some λ (got ${answer.use})`);
 
       const frame = await panel(session);
+      // Each constraint's own front: the chart is redrawn against that violation alone.
+      const radios = frame.locator('#pareto-constraint vscode-radio');
+      assert.equal(await radios.count(), 3, 'the overall front and one per constraint');
+      const last = radios.last();
+      const chosenLabel = await last.getAttribute('label');
+      await last.click();
+      const drawn = await until("the front of one constraint drawn", async () => {
+        const label = await frame.locator('#pareto').getAttribute('aria-label');
+        return label?.startsWith(`Pareto front, violation of ${chosenLabel} (validation)`) ? label : undefined;
+      }, 15_000);
+      t.diagnostic(drawn.slice(0, 200));
+      await session.screenshot('sweep-two-penalties-front-of-one');
       await frame.locator('#use-recommended').click();
       const text = await until('both λs written into the code', async () => {
         const current = await savedCode(session, workspace, TWO);

@@ -5,6 +5,7 @@
 import uPlot from 'uplot';
 import { choiceText, fmt, type RunVerdict, type SweepResult } from '../../src/sweep';
 import { el } from './dom';
+import { type FrontPoint, frontAxisLabel, frontPoints } from './frontPoints';
 import type { PanelModel } from './model';
 import type { ChartTheme } from './theme';
 
@@ -62,6 +63,11 @@ export class SweepView {
   private readonly reasons = el('ul', { id: 'recommendation-reasons' });
   private readonly useButton = button('Use λ', { id: 'use-recommended' });
   private readonly frontHost = el('figure', { id: 'pareto', class: 'chart', tabindex: '0' });
+  /** With several constraints: draw the overall front or one constraint's own. */
+  private readonly frontPick = el('div', { id: 'pareto-constraint', class: 'front-pick', hidden: '' });
+  /** The constraint whose front is drawn (undefined: the overall one). */
+  private frontOf: string | undefined;
+  private last: { result: SweepResult; theme: ChartTheme } | undefined;
   private readonly hover = el('p', { id: 'pareto-hover', class: 'hover' }, 'Hover a point for its λ and numbers; click it to show only its curves.');
   private readonly epsilon = el('input', { id: 'sweep-tolerance', type: 'number', min: '0', step: 'any', placeholder: 'each constraint’s own', 'aria-describedby': 'sweep-tolerance-help' });
   private readonly tableBody = el('tbody');
@@ -78,7 +84,7 @@ export class SweepView {
     table.append(el('caption', {}, 'Runs judged against the constraints (validation split)'), head, this.tableBody);
     this.frontHost.append(el('figcaption', {}, 'Pareto front: validation base loss against violation, one point per λ'));
     const plotHost = el('div', { class: 'plot' });
-    this.frontHost.append(plotHost, this.hover);
+    this.frontHost.append(this.frontPick, plotHost, this.hover);
     const actions = el('div', { class: 'actions' });
     const epsilonLabel = el('label', { for: 'sweep-tolerance' }, 'Tolerance ε for every constraint: ');
     const help = el('span', { id: 'sweep-tolerance-help', class: 'help' }, ' (empty: each constraint’s own ε, else lossLab.sweep.tolerance)');
@@ -116,7 +122,39 @@ export class SweepView {
     this.key = key;
     this.renderAnswer(result);
     this.renderTable(model, result);
+    this.last = { result, theme };
+    this.renderFrontPick(result);
     this.renderFront(result, theme);
+  }
+
+  /** One radio per front: the overall one, then each constraint's; shown only with several constraints. */
+  private renderFrontPick(result: SweepResult): void {
+    const many = result.constraints.length > 1 && result.fronts !== undefined;
+    this.frontPick.hidden = !many;
+    if (!many) {
+      this.frontOf = undefined;
+      this.frontPick.replaceChildren();
+      return;
+    }
+    if (this.frontOf !== undefined && !result.constraints.some((c) => c.id === this.frontOf)) this.frontOf = undefined;
+    const group = document.createElement('vscode-radio-group');
+    group.setAttribute('aria-label', 'Front drawn against');
+    const options = [{ id: '', label: 'every constraint (worst violation / ε)' }, ...result.constraints.map((c) => ({ id: c.id, label: c.label }))];
+    for (const o of options) {
+      const radio = document.createElement('vscode-radio');
+      radio.setAttribute('name', 'pareto-constraint');
+      radio.setAttribute('value', o.id);
+      radio.setAttribute('label', o.label);
+      radio.dataset.constraint = o.id;
+      if ((this.frontOf ?? '') === o.id) radio.setAttribute('checked', '');
+      radio.addEventListener('change', () => {
+        if (!(radio as unknown as { checked: boolean }).checked) return;
+        this.frontOf = o.id === '' ? undefined : o.id;
+        if (this.last) this.renderFront(this.last.result, this.last.theme);
+      });
+      group.append(radio);
+    }
+    this.frontPick.replaceChildren(el('span', { class: 'label' }, 'Front against: '), group);
   }
 
   private renderAnswer(result: SweepResult): void {
@@ -171,16 +209,19 @@ export class SweepView {
   private renderFront(result: SweepResult, theme: ChartTheme): void {
     this.plot?.destroy();
     this.plot = undefined;
-    const runs = result.runs.filter((r) => r.valLoss !== undefined && r.violation !== undefined).sort((a, b) => a.violation! - b.violation!);
+    const runs = frontPoints(result, this.frontOf);
+    const choices = new Map(result.runs.map((r) => [r.runId, choiceText(runChoice(r, result))]));
+    const describe = (r: FrontPoint) => `${choices.get(r.runId)}: validation base loss ${fmt(r.valLoss)}, violation ${fmt(r.violation)}, ${r.feasible ? 'feasible' : 'not feasible'}${r.onFront ? ', on the front' : ''}`;
+    this.frontHost.dataset.constraint = this.frontOf ?? '';
     const plotHost = this.frontHost.querySelector('.plot') as HTMLElement;
     this.frontHost.setAttribute(
       'aria-label',
-      `Pareto front. ${runs.map((r) => `λ = ${fmt(r.lambda)}: loss ${fmt(r.valLoss)}, violation ${fmt(r.violation)}, ${r.feasible ? 'feasible' : 'not feasible'}${r.onFront ? ', on the front' : ''}`).join('; ')}`,
+      `Pareto front, ${frontAxisLabel(result, this.frontOf)}. ${runs.map(describe).join('; ')}`,
     );
     if (runs.length === 0) return;
-    const xs = runs.map((r) => r.violation!);
-    const ys = runs.map((r) => r.valLoss!);
-    const only = (keep: (r: RunVerdict) => boolean) => runs.map((r) => (keep(r) ? r.valLoss! : null));
+    const xs = runs.map((r) => r.violation);
+    const ys = runs.map((r) => r.valLoss);
+    const only = (keep: (r: FrontPoint) => boolean) => runs.map((r) => (keep(r) ? r.valLoss : null));
     const recId = result.recommendation?.runId;
     const accent = theme.runs[0]!;
     const logX = useLog(xs);
@@ -192,7 +233,7 @@ export class SweepView {
         height: 240,
         scales: { x: { time: false, distr: logX ? 3 : 1 }, y: { distr: logY ? 3 : 1 } },
         axes: [
-          { stroke: theme.foreground, grid: { stroke: theme.grid }, label: `violation${result.normalised ? ' / ε (worst)' : ''} (validation)${logX ? ', log' : ''}` },
+          { stroke: theme.foreground, grid: { stroke: theme.grid }, label: `${frontAxisLabel(result, this.frontOf)}${logX ? ', log' : ''}` },
           { stroke: theme.foreground, grid: { stroke: theme.grid }, label: `base loss (validation)${logY ? ', log' : ''}` },
         ],
         legend: { show: false },
@@ -209,9 +250,7 @@ export class SweepView {
             (u) => {
               const i = u.cursor.idx;
               const r = i === null || i === undefined ? undefined : runs[i];
-              this.hover.textContent = r
-                ? `λ = ${fmt(r.lambda)}: validation base loss ${fmt(r.valLoss)}, violation ${fmt(r.violation)}, ${r.feasible ? 'feasible' : 'not feasible'}${r.onFront ? ', on the front' : ''}${r.runId === recId ? ', recommended' : ''}`
-                : this.hover.textContent;
+              this.hover.textContent = r ? `${describe(r)}${r.runId === recId ? ', recommended' : ''}` : this.hover.textContent;
             },
           ],
         },
@@ -225,7 +264,7 @@ export class SweepView {
       const r = i === null || i === undefined ? undefined : runs[i];
       this.focused = r && r.runId !== this.focused ? r.runId : undefined;
       this.events.focus(this.focused);
-      this.hover.textContent = this.focused ? `Showing the curves of λ = ${fmt(r!.lambda)} only; click it again to show all.` : 'Showing every run.';
+      this.hover.textContent = this.focused ? `Showing the curves of ${choices.get(r!.runId)} only; click it again to show all.` : 'Showing every run.';
     });
   }
 

@@ -7,7 +7,9 @@
 //     scalar piece (`lam * K.sum(W ** 2)`) is left unreduced, as mean(c) = c;
 //   - a mean over an axis, and any sum, needs pieces of one known shape: `sum(err + balance)` with `balance` per
 //     output (k,) against err (batch, k) counts balance once per sample, so it is not split;
-//   - at least one piece must not read the target (a penalty): `mean(y*log(p) + (1-y)*log(1-p))` is one base loss.
+//   - at least one piece must not read the target (a penalty): `mean(y*log(p) + (1-y)*log(1-p))` is one base loss;
+//   - and one piece must differ from another: a λ of its own, or reading the target where another does not
+//     (`mean(relu(y - 1)**2 + relu(-y)**2)` is one penalty, its two sides of one bound).
 import type { Expr, Framework } from '../ir';
 import { type Rank, rankOf } from '../rules/shape';
 import { dependsOnData } from '../rules/expr';
@@ -80,6 +82,9 @@ export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => 
   // `kl = mean(-0.5 * sum(…))`: a bare number inside a reduction the code names is part of what it defines, not a λ
   if (inner.length === 1 && named?.(p.expr) && inner[0]!.weight && !mentionsName(inner[0]!.weight)) return [p];
   if (inner.length > 1 && inner.every((q) => mentionsRef(q.expr, 'yTrue'))) return [p];
+  // `box = mean(relu(y - 1)² + relu(-y)²)`: pieces with no λ of their own that none reads the target are one
+  // penalty, weighted (or not) as a whole where it is added; splitting it would only rename its halves.
+  if (inner.length > 1 && inner.every((q) => !q.weight && !mentionsRef(q.expr, 'yTrue'))) return [p];
   // One piece: a constant factor passes through any reduction (`mean(-c * m)` = -c · mean(m)), whatever its shape.
   const ranks: Rank[] = inner.length === 1 ? ['unknown'] : inner.map((q) => rankOf(q.expr, framework));
   if (inner.length > 1 && !exact(r.op, r.overAll, ranks)) return [p];

@@ -30,6 +30,20 @@ describe('splitting a reduction over a sum', () => {
     assert.deepEqual([m.terms[1].range.startLine, m.terms[1].range.startCol], [5, 12]);
   });
 
+  it('a penalty whose reduction sums two unweighted sides of one bound stays one term, named by its variable', () => {
+    const m = model(
+      analyze(keras(`def simplex_box(y_true, y_pred, lam_sum=0.1, lam_box=1.0):
+    mse = tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)
+    sum_penalty = tf.abs(tf.reduce_sum(y_pred, axis=-1) - 1.0)
+    box_penalty = tf.reduce_mean(tf.square(tf.nn.relu(y_pred - 1.0)) + tf.square(tf.nn.relu(0.0 - y_pred)), axis=-1)
+    return mse + lam_sum * sum_penalty + lam_box * box_penalty
+`)),
+      'simplex_box',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse', 'penalty:+:sum_penalty*lam_sum', 'penalty:+:box_penalty*lam_box']);
+    assert.deepEqual(m.terms[2].constraint?.kind, 'bounds');
+  });
+
   it('K.mean(se + lam * act, axis=-1): the axis goes with every piece and lam is the λ', () => {
     const m = model(
       analyze(keras(`def act_reg(y_true, y_pred, lam=0.01):

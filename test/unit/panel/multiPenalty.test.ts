@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HostToWebview, type StepMetrics, type TrainerToHost, WebviewToHost } from '../../../src/protocol';
 import { toCsv } from '../../../webview/panel/csv';
+import { frontAxisLabel, frontPoints } from '../../../webview/panel/frontPoints';
 import { PanelModel } from '../../../webview/panel/model';
 
 const runs = [
@@ -63,5 +64,22 @@ describe('panel: a sweep over two penalty λs', () => {
     assert.deepEqual(result.fronts, { t1: ['d', 'c', 'b', 'a'], t2: ['d', 'a'] });
     const use = WebviewToHost.parse({ type: 'use-lambda', lambda: result.recommendation!.lambda, lambdas: result.recommendation!.lambdas });
     assert.deepEqual(use, { type: 'use-lambda', lambda: 30, lambdas: [{ id: 'lam_sum', label: 'lam_sum', value: 10 }, { id: 'lam_neg', label: 'lam_neg', value: 30 }] });
+  });
+
+  it("draws each constraint's own front on its own axis, feasible by that constraint alone", () => {
+    const result = endedSweep().sweepResult();
+    const overall = frontPoints(result);
+    assert.deepEqual(overall.filter((p) => p.onFront).map((p) => p.runId), ['d', 'c', 'b', 'a']);
+    const neg = frontPoints(result, 't2');
+    assert.deepEqual(neg.map((p) => [p.runId, p.violation, p.feasible, p.onFront]), [
+      ['d', 0.001, true, true],
+      ['a', 0.2, false, true],
+      ['b', 0.2, false, false],
+      ['c', 0.2, false, false],
+    ]);
+    const sum = frontPoints(result, 't1');
+    assert.deepEqual(sum.filter((p) => p.feasible).map((p) => p.runId), ['d', 'c']);
+    assert.equal(frontAxisLabel(result, 't2'), 'violation of neg_penalty (validation)');
+    assert.equal(frontAxisLabel(result), 'violation / ε (worst) (validation)');
   });
 });
