@@ -1,9 +1,9 @@
-// Runs every `*.test.ts` under a folder with node's test runner (through tsx). Node 20's `--test` takes file
+// Runs every `*.test.ts` under a folder (or one test file) with node's test runner (through tsx). Node 20's `--test` takes file
 // paths but no globs, so the files are found here.
 //   node scripts/run-tests.mjs <folder> [more node --test options]
 // e.g. node scripts/run-tests.mjs test/unit --test-reporter=spec
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const [folder, ...options] = process.argv.slice(2);
@@ -23,7 +23,7 @@ function findTests(dir) {
     .sort();
 }
 
-const files = findTests(folder).map((f) => relative(process.cwd(), f));
+const files = (statSync(folder).isFile() ? [folder] : findTests(folder)).map((f) => relative(process.cwd(), f));
 if (files.length === 0) {
   console.error(`no *.test.ts files under ${folder}`);
   process.exit(1);
