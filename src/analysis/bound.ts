@@ -12,6 +12,18 @@ export function boundKey(model: LossModel, name: string): string {
 }
 
 
+/**
+ * What the first plain call of a function loss passes (`objective(out, y, 0.8)`): the value of a parameter that has
+ * no default, as it runs there (a default is kept: another call, an evaluation, may pass something else).
+ */
+export function calledWith(model: LossModel): Map<string, StaticValue> {
+  const out = new Map<string, StaticValue>();
+  for (const usage of model.usages) {
+    for (const [k, v] of Object.entries(usage.passedArgs ?? {})) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+
 /** `a, b = c` chains deeper than this are not followed (a cycle in a malformed IR must not loop). */
 const MAX_UNPACK_DEPTH = 8;
 
@@ -22,6 +34,7 @@ const MAX_UNPACK_DEPTH = 8;
  */
 export function valueLookup<V>(model: LossModel, first: (name: string) => { value: V } | undefined = () => undefined): (name: string) => V | StaticValue | undefined {
   const bound = new Map<string, StaticValue>();
+  const called = calledWith(model);
   for (const usage of model.usages) {
     if (usage.kind !== 'partial' && usage.kind !== 'factory-call') continue;
     for (const [k, v] of Object.entries(usage.boundArgs ?? {})) if (!bound.has(k)) bound.set(k, v);
@@ -38,6 +51,8 @@ export function valueLookup<V>(model: LossModel, first: (name: string) => { valu
     if (!p) return undefined;
     if (p.default !== undefined) return p.default;
     if (p.items !== undefined) return p.items;
+    const passed = called.get(name);
+    if (passed !== undefined) return passed;
     if (p.unpacks && depth < MAX_UNPACK_DEPTH) {
       const from = lookup(p.unpacks.from, depth + 1);
       return Array.isArray(from) ? (from[p.unpacks.index] as V | StaticValue | undefined) : undefined;

@@ -176,8 +176,10 @@ export interface Term {
  *   'class-attribute' `class L(nn.Module): weight = 0.1` (read as `self.weight`)
  *   'constructor'     `self.lam = lam` with `lam=0.5` in `__init__`, or `self.eps = 1e-7` there
  *   'notebook-cell'   a module constant written in another cell of the notebook (range: in that cell's text)
+ *   'argparse'        a command-line flag's default: `args.r_so` with `parser.add_argument('--r_so', default=0.05)`
+ *                     (name `args.r_so`, defaultRange the `0.05`; python/argparse.ts)
  */
-export type ParamOrigin = 'argument' | 'factory' | 'closure' | 'module-constant' | 'class-attribute' | 'constructor' | 'notebook-cell';
+export type ParamOrigin = 'argument' | 'factory' | 'closure' | 'module-constant' | 'class-attribute' | 'constructor' | 'notebook-cell' | 'argparse';
 
 /**
  * A parameter of the loss: 'yTrue' / 'yPred' the target and the prediction (terms/roles.ts decides which from
@@ -255,6 +257,13 @@ export interface LossUsage {
   passesFactory?: boolean;
   /** Arguments bound by a factory call or `functools.partial(fn, lam=0.5)`. */
   boundArgs?: Record<string, number | string | boolean>;
+  /**
+   * Added for issue 9 §2, on a plain 'call' of a function loss: the numbers the call passes by parameter name
+   * (`objective(out, y, 0.8)` passes fair_weight = 0.8), the value of a parameter that has no default (bound.ts
+   * calledWith), and where each is written (λ write-back edits it there).
+   */
+  passedArgs?: Record<string, number>;
+  passedAt?: Record<string, SourceRange>;
   /** Lists and tuples of literals bound the same way (`make_loss((0.01, 0.5))` binds `settings` to [0.01, 0.5]). */
   boundItems?: Record<string, StaticValue[]>;
 }

@@ -56,6 +56,18 @@ const originNames: Record<ParamOrigin, string> = {
   'class-attribute': 'the class attribute',
   constructor: 'the constructor default of',
   'notebook-cell': 'the notebook constant',
+  argparse: 'the command-line default of',
+};
+
+/** `objective(out, y, 0.8)` for a λ parameter with no default: the number the first call passes, where it is written. */
+const passedByCall: Finder = (model, text) => {
+  const name = model.lambdaParam;
+  const param = model.params.find((p) => p.name === name);
+  if (!name || !param || param.default !== undefined || param.items !== undefined) return undefined;
+  const usage = model.usages.find((u) => u.passedAt?.[name]);
+  const at = usage?.passedAt?.[name];
+  if (!usage || !at) return undefined;
+  return site(text, text.start(at), text.slice(at), `the argument ${name} of the call on line ${line(usage.range)}`);
 };
 
 /** A parameter (or a value the scope resolved) with a literal default. */
@@ -104,7 +116,7 @@ const literalWeight: Finder = (model, text) => {
   return { ok: true, site: { ranges, literal, value: parseLiteral(literal) ?? Number.NaN, where: `the weight ${literal} on line ${ranges.map(line).join(', ')}` } };
 };
 
-const finders: Finder[] = [boundByCall, paramDefault, moduleConstant, literalWeight];
+const finders: Finder[] = [boundByCall, passedByCall, paramDefault, moduleConstant, literalWeight];
 
 export function findLambdaSite(model: LossModel, source: string): LambdaLocation {
   const text = new SourceText(source);

@@ -11,6 +11,7 @@ import { type DiscoverContext, type LossDef, discoverLosses, discoverOne, isLoss
 import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
 import './moduleInstances'; // registers the reader of module-level objects' calls (python/expr.ts)
+import { readArgparseFlags } from './argparse';
 import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readDispatchTable, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
@@ -120,7 +121,7 @@ interface Built {
 
 const readsOutside = (m: LossModel): boolean => outside(m.body, m.range.startLine, m.range.endLine);
 
-const constantOrigins = new Set(['module-constant', 'notebook-cell']);
+const constantOrigins = new Set(['module-constant', 'notebook-cell', 'argparse']);
 
 /**
  * A reused model's module-constant parameters, pointed at where the constants are written now (in a notebook, the
@@ -226,6 +227,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     else if (mayAssignConstant(text)) readModuleAssignment(n, module);
     else if (/^\w+\s*=\s*\{/.test(text) && readDispatchTable(n, module)) functionTexts.set(text.slice(0, text.indexOf('=')).trim(), hash(text));
   }
+  readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = readImports(root, source);
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module), regularizers: regularizerUses(source), module };

@@ -6,6 +6,7 @@
 // prediction and the extra tensors instead of being inlined as an unknown call.
 import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
+import { parsesFlags } from './argparse';
 import { type FileNames, type Flow, buildsCallable, chainRoot, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, namedChildren, namesRead } from './forward';
 import type { ParamInfo } from './params';
 
@@ -90,7 +91,8 @@ export function modulePreamble(top: Node): Node[] {
   const out: Node[] = [];
   for (let s = top.previousNamedSibling; s && out.length < PREAMBLE_MAX; s = s.previousNamedSibling) {
     const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
-    if (a?.type === 'assignment' && a.childForFieldName('right')?.type === 'call') out.unshift(s);
+    const right = a?.type === 'assignment' ? a.childForFieldName('right') : null;
+    if (right?.type === 'call' && !parsesFlags(right)) out.unshift(s);
   }
   return out;
 }
@@ -98,7 +100,10 @@ export function modulePreamble(top: Node): Node[] {
 /** A script with no loop (`y_pred = model(x)`, `loss = …`, `loss.backward()`): the assignments above, in order. */
 export function moduleStatementsAbove(top: Node): Node[] {
   const out: Node[] = [];
-  for (let s = top.previousNamedSibling; s && out.length < PREAMBLE_MAX; s = s.previousNamedSibling) if (assignmentOf(s)) out.unshift(s);
+  for (let s = top.previousNamedSibling; s && out.length < PREAMBLE_MAX; s = s.previousNamedSibling) {
+    const a = assignmentOf(s);
+    if (a && !parsesFlags(a.right)) out.unshift(s);
+  }
   return out;
 }
 

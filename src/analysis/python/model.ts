@@ -10,7 +10,7 @@ import { type LossDef, isLossFunction, unwrapDecorated } from './discover';
 import { convertExpr } from './expr';
 import type { ImportMap } from './imports';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
-import { closureParams, moduleConstantParams, readNamesOf } from './scopeParams';
+import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
 import type { ModuleScope } from './moduleScope';
 import { type ParamInfo, staticItemsOf } from './params';
 import type { Scope } from './scope';
@@ -197,7 +197,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   ];
   params.push(...globalTensorAttrs(returned.value, new Set(params.map((p) => p.name)), scope));
   const named = new Set(params.map((p) => p.name));
-  if (file.module) params.push(...moduleConstantParams(readNames, file.module.constants, named, weightParams));
+  if (file.module) params.push(...moduleConstantParams(readNames, file.module.constants, named, weightParams, passedAttributeReads(returned.value, terms)));
   const model: LossModel = {
     // an inline loss is named where it is assigned: several in one function keep distinct ids
     id: `${def.name}:${(def.inline ? def.nameNode : def.defNode).startPosition.row + 1}`,

@@ -17,6 +17,8 @@ export interface ModuleConstant {
   valueRange: SourceRange;
   /** Set when the constant comes from another notebook cell (1-based). */
   cell?: number;
+  /** Set for a command-line flag's default (`args.r_so` from `add_argument('--r_so', default=0.05)`, argparse.ts). */
+  flag?: boolean;
 }
 
 export interface ModuleScope {

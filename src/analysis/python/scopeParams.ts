@@ -23,14 +23,33 @@ export function readNamesOf(body: Expr, terms: Term[]): Set<string> {
   return out;
 }
 
-/** The module constants the loss reads, as parameters (origin 'module-constant' or 'notebook-cell'). */
-export function moduleConstantParams(readNames: ReadonlySet<string>, constants: ReadonlyMap<string, ModuleConstant>, taken: ReadonlySet<string>, weightParams: ReadonlySet<string | undefined>): LossParam[] {
+/**
+ * `opt.l1_weight` with `opt` a parameter or local of the loss (`def train(opt, model)`): a parsed-arguments
+ * namespace passed in, whose attribute may be a command-line flag (argparse.ts).
+ */
+export function passedAttributeReads(body: Expr, terms: Term[]): Set<string> {
+  const out = new Set<string>();
+  const collect = (e: Expr) =>
+    some(e, (n) => {
+      if (n.kind === 'attr' && n.object.kind === 'name' && n.object.ref !== 'global' && n.object.name !== 'self') out.add(`${n.object.name}.${n.name}`);
+      return false;
+    });
+  collect(body);
+  for (const t of terms) if (t.weight) collect(t.weight);
+  return out;
+}
+
+/**
+ * The module constants the loss reads, as parameters (origin 'module-constant', 'notebook-cell' or 'argparse');
+ * `passed` (passedAttributeReads) count only for command-line flags.
+ */
+export function moduleConstantParams(readNames: ReadonlySet<string>, constants: ReadonlyMap<string, ModuleConstant>, taken: ReadonlySet<string>, weightParams: ReadonlySet<string | undefined>, passed: ReadonlySet<string> = new Set()): LossParam[] {
   const out: LossParam[] = [];
-  for (const name of readNames) {
+  for (const name of new Set([...readNames, ...passed])) {
     const c = constants.get(name);
-    if (!c || taken.has(name)) continue;
+    if (!c || taken.has(name) || (!readNames.has(name) && !c.flag)) continue;
     const role: LossParam['role'] = typeof c.value === 'number' || typeof c.value === 'boolean' || weightParams.has(name) ? 'hyper' : 'other';
-    const p: LossParam = { name, role, range: c.nameRange, defaultRange: c.valueRange, origin: c.cell ? 'notebook-cell' : 'module-constant' };
+    const p: LossParam = { name, role, range: c.nameRange, defaultRange: c.valueRange, origin: c.cell ? 'notebook-cell' : c.flag ? 'argparse' : 'module-constant' };
     if (Array.isArray(c.value)) p.items = c.value;
     else p.default = c.value;
     if (c.cell) p.cell = c.cell;

@@ -61,6 +61,20 @@ function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<s
   return out;
 }
 
+/** A plain call's number arguments by parameter name and where each is written (LossUsage.passedArgs / passedAt). */
+function callBinding(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Pick<LossUsage, 'passedArgs' | 'passedAt'> {
+  const passedArgs: Record<string, number> = {};
+  const passedAt: Record<string, SourceRange> = {};
+  const pairs: [string | undefined, Node][] = [...positional.map((node, i): [string | undefined, Node] => [positionalNames[i], node]), ...keyword];
+  for (const [name, node] of pairs) {
+    const v = name ? literalOf(node) : undefined;
+    if (!name || typeof v !== 'number') continue;
+    passedArgs[name] = v;
+    passedAt[name] = rangeOf(node);
+  }
+  return Object.keys(passedArgs).length > 0 ? { passedArgs, passedAt } : {};
+}
+
 /** Lists and tuples of literals bound the same way (`make_loss((0.01, 0.5))`), for LossUsage.boundItems. */
 function boundItems(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Record<string, StaticValue[]> | undefined {
   const out: Record<string, StaticValue[]> = {};
@@ -184,6 +198,8 @@ export function collectUsages(
       const built = direct.kind === 'regularizer' && direct.params.some((p) => p.origin === 'constructor');
       const kind = direct.kind === 'factory' || direct.kind === 'module-forward' || built ? 'factory-call' : 'call';
       const u: LossUsage = { kind, range };
+      // a plain function called with its λ (`objective(out, y, 0.8)`): what the call passes, where it is written
+      if (kind === 'call' && direct.kind === 'function') Object.assign(u, callBinding(bindNames.get(direct.name) ?? [], positional, keyword));
       if (kind === 'factory-call') {
         u.boundArgs = boundArgs(bindNames.get(direct.name) ?? [], positional, keyword);
         const items = boundItems(bindNames.get(direct.name) ?? [], positional, keyword);
