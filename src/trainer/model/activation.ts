@@ -26,7 +26,7 @@ const LOGIT_LOSSES = /^(cross_entropy|binary_cross_entropy_with_logits|softmaxCr
 const CATEGORICAL = /^(sparse_)?categorical_?cross_?entropy$|^kl_?div(ergence)?$|^nll_loss$/i;
 const BINARY = /^binary_?cross_?entropy$|^log_?loss$/i;
 
-/** First matching rule wins. */
+/** First matching rule wins: bounds before sum-to-one, as the sigmoid chosen for the latter meets [0, 1] bounds. */
 const rules: ReadonlyArray<{ when: (f: Facts) => boolean; activation: OutputActivation; reason: string }> = [
   {
     when: (f) => f.fromLogits || anyCallee(f, LOGIT_LOSSES),
@@ -34,14 +34,14 @@ const rules: ReadonlyArray<{ when: (f: Facts) => boolean; activation: OutputActi
     reason: 'linear: the loss takes logits',
   },
   {
-    when: (f) => f.kinds.has('sum-to-one'),
-    activation: 'sigmoid',
-    reason: 'sigmoid: a softmax sums to one by construction, so the sum-to-one penalty could not be seen working',
-  },
-  {
     when: (f) => f.kinds.has('bounds') || f.kinds.has('non-negativity'),
     activation: 'linear',
     reason: 'linear: a squashing activation would keep the outputs inside the constraint by construction',
+  },
+  {
+    when: (f) => f.kinds.has('sum-to-one'),
+    activation: 'sigmoid',
+    reason: 'sigmoid: a softmax sums to one by construction, so the sum-to-one penalty could not be seen working',
   },
   { when: (f) => anyCallee(f, CATEGORICAL), activation: 'softmax', reason: 'softmax: categorical cross-entropy on probabilities' },
   { when: (f) => anyCallee(f, BINARY), activation: 'sigmoid', reason: 'sigmoid: binary cross-entropy on probabilities' },

@@ -14,7 +14,7 @@ before(() => ready);
 const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/sweep2', name), 'utf8');
 const settings = { count: 9, decades: 4 };
 
-/** The knobs of the Python fixture (lam_sum = 0.1 on sum-to-one, lam_box = 1.0 on the two bounds terms), measured. */
+/** The knobs of the Python fixture (lam_sum = 0.1 on sum-to-one, lam_box = 1.0 on the bounds), measured. */
 function measured(): KnobMeasure[] {
   const knobs = penaltyKnobs(analyze(fixture('two_penalties.py'), 'python').models[0]!);
   // |L| = 1: lam_sum's penalty weighs 0.1 (centre 10), lam_box's 0.01 (centre 100)
@@ -24,7 +24,10 @@ function measured(): KnobMeasure[] {
 describe('penalty knobs', () => {
   it('one knob per λ as written: a shared parameter is one knob, literal weights one each', () => {
     const py = penaltyKnobs(analyze(fixture('two_penalties.py'), 'python').models[0]!);
-    assert.deepEqual(py.map((k) => [k.id, k.terms.length, k.code]), [['lam_sum', 1, 0.1], ['lam_box', 2, 1]]);
+    assert.deepEqual(py.map((k) => [k.id, k.terms.length, k.code]), [['lam_sum', 1, 0.1], ['lam_box', 1, 1]]);
+    const sharedSource = 'import tensorflow as tf\n\ndef shared(y_true, y_pred, lam_sum=0.1, lam_box=1.0):\n    mse = tf.reduce_mean(tf.square(y_true - y_pred))\n    sum_penalty = tf.reduce_mean(tf.abs(tf.reduce_sum(y_pred, axis=-1) - 1.0))\n    upper = tf.reduce_mean(tf.nn.relu(y_pred - 1.0))\n    lower = tf.reduce_mean(tf.nn.relu(-y_pred))\n    return mse + lam_sum * sum_penalty + lam_box * upper + lam_box * lower\n';
+    const shared = penaltyKnobs(analyze(sharedSource, 'python').models[0]!);
+    assert.deepEqual(shared.map((k) => [k.id, k.terms.length, k.code]), [['lam_sum', 1, 0.1], ['lam_box', 2, 1]], 'lam_box weighs upper and lower: one knob');
     const factory = penaltyKnobs(analyze(fixture('two_penalties_factory.py'), 'python').models[0]!);
     assert.deepEqual(factory.map((k) => [k.id, k.code]), [['lam_sum', 0.5], ['lam_neg', 2]], 'the values the compile call binds');
     const js = penaltyKnobs(analyze(fixture('literal_weights.js'), 'javascript').models[0]!);

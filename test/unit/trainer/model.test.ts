@@ -38,5 +38,9 @@ test('the output activation is inferred from the loss and the reason is given', 
   // categorical cross-entropy without a sum-to-one penalty: softmax; from_logits: linear
   const plain = { ...ex1, terms: ex1.terms.filter((t) => t.role === 'base') };
   assert.equal(chooseOutputActivation(plain, 'auto').activation, 'softmax');
+  // sum-to-one beside a [0, 1] bound: a sigmoid would meet the bound by construction (its front would be flat at 0)
+  const box = await lossFrom('test/fixtures/sweep2/two_penalties.py');
+  assert.deepEqual(box.terms.map((t) => t.constraint?.kind).filter(Boolean).sort(), ['bounds', 'sum-to-one']);
+  assert.equal(chooseOutputActivation(box, 'auto').activation, 'linear');
   assert.equal(chooseOutputActivation({ ...plain, outputActivation: 'sigmoid' }, 'auto').reason, "sigmoid: as in your model's last layer");
 });

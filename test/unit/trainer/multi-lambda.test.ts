@@ -32,11 +32,19 @@ function weights(loss: LossModel, run: RunSpec): Record<string, number> {
   return Object.fromEntries(Object.entries(out.terms).filter(([id]) => id !== 't0').map(([id, v]) => [id, Number((v.weighted.dataSync()[0]! / v.raw.dataSync()[0]!).toPrecision(6))]));
 }
 
-test('parameter λs: each penalty weighted by its own, a parameter shared by two penalties weights both', async () => {
+test('parameter λs: each penalty weighted by its own', async () => {
   const loss = await lossFrom('test/fixtures/sweep2/two_penalties.py');
+  assert.deepEqual(weights(loss, { id: 'r', label: '', lambda: 3, lambdas: { lam_sum: 3, lam_box: 0.25 } }), { t1: 3, t2: 0.25 });
+  // without lambdas the run's one λ binds the loss's lambdaParam (the first penalty's, lam_sum); lam_box keeps its 1.0
+  assert.equal(loss.lambdaParam, 'lam_sum');
+  assert.deepEqual(weights(loss, { id: 'r', label: '', lambda: 3 }), { t1: 3, t2: 1 });
+});
+
+test('a parameter shared by two penalties weights both', async () => {
+  await initParsers();
+  const source = 'import tensorflow as tf\n\ndef shared(y_true, y_pred, lam_sum=0.1, lam_box=1.0):\n    mse = tf.reduce_mean(tf.square(y_true - y_pred))\n    sum_penalty = tf.reduce_mean(tf.abs(tf.reduce_sum(y_pred, axis=-1) - 1.0))\n    upper = tf.reduce_mean(tf.nn.relu(y_pred - 1.0))\n    lower = tf.reduce_mean(tf.nn.relu(-y_pred))\n    return mse + lam_sum * sum_penalty + lam_box * upper + lam_box * lower\n';
+  const loss = analyzeSource(source, 'python', 'shared.py').models[0]!;
   assert.deepEqual(weights(loss, { id: 'r', label: '', lambda: 3, lambdas: { lam_sum: 3, lam_box: 0.25 } }), { t1: 3, t2: 0.25, t3: 0.25 });
-  // without lambdas the run's one λ binds lam_box (the loss's lambdaParam) and lam_sum keeps its default 0.1
-  assert.deepEqual(weights(loss, { id: 'r', label: '', lambda: 3 }), { t1: 0.1, t2: 3, t3: 3 });
 });
 
 test('literal weights: each replaced by its penalty\'s λ', async () => {
