@@ -263,5 +263,28 @@ cases += [
     case("nn.Sigmoid", "nn.Sigmoid", REG_PRED, args=P),
 ]
 
+# Reordering, ranking and distances (ops/ordering.ts): ranking and trimmed losses, symmetry and shift penalties,
+# the off-diagonal of a Gram matrix, metric and cluster losses. A tuple output is (values, indices).
+cases += [
+    case("torch.sort dim 1", "torch.sort", REG_PRED, args=P, kwargs={"dim": 1}),
+    case(".sort dim 0 descending", ".sort", REG_PRED, args=P, kwargs={"dim": 0, "descending": True}),
+    case("torch.argsort descending", "torch.argsort", REG_PRED, args=P, kwargs={"descending": True}),
+    case("torch.topk 2", "torch.topk", REG_PRED, args=("y_pred", 2)),
+    case(".topk 2 dim 0 smallest", ".topk", REG_PRED, args=("y_pred", 2), kwargs={"dim": 0, "largest": False}),
+    case("torch.flip dims (1,)", "torch.flip", REG_PRED, args=("y_pred", (1,))),
+    case(".flip 0 1", ".flip", LOGITS3, args=("y_pred", (0, 2))),
+    case("torch.roll 1 dim 1", "torch.roll", REG_PRED, args=("y_pred", 1, 1)),
+    case("torch.roll -1 dim 0", "torch.roll", REG_PRED, args=("y_pred",), kwargs={"shifts": -1, "dims": 0}),
+    case("torch.roll flattened", "torch.roll", REG_PRED, args=("y_pred", 5)),
+    case("torch.triu diagonal 1", "torch.triu", SQUARE, args=("y_pred", 1)),
+    case("torch.tril", "torch.tril", MAT_A, args=P),
+    case(".triu batched", ".triu", BATCH_A, args=P),
+    case("torch.cdist", "torch.cdist", REG_PRED, MAT_A, args=("y_pred", "y_true")),
+    case("torch.cdist p1", "torch.cdist", REG_PRED, MAT_A, args=("y_pred", "y_true"), kwargs={"p": 1.0}),
+    case("F.pairwise_distance", "F.pairwise_distance", REG_PRED, REG_TRUE),
+    case("F.pairwise_distance p1 keepdim", "F.pairwise_distance", REG_PRED, REG_TRUE, kwargs={"p": 1.0, "keepdim": True}),
+    case("F.logsigmoid", "F.logsigmoid", REG_PRED, args=P),
+]
+
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
 sys.stdout.write("\n")

@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import type { Expr, Framework } from '../../../src/analysis/ir';
 import { evaluateExpr } from '../../../src/trainer/interpreter';
 import { assertTorchOutput, caseInputs, torchGolden as golden } from './golden';
-import { attr, bool, call, literal, lossModel, method, name, num, str, tuple, yp, yt } from './ir';
+import { attr, bin, bool, call, literal, lossModel, method, name, num, str, tuple, yp, yt } from './ir';
 import { cpu, tf } from './tf';
 
 const z = name('z');
@@ -160,6 +160,12 @@ const spellings: Record<string, Spelling[]> = {
     k('keras.ops.concatenate([p, t], axis=1)', call('keras.ops.concatenate', [tuple(yp, yt)], { axis: num(1) })),
     j('tf.concat([p, t], 1)', call('tf.concat', [tuple(yp, yt), num(1)])),
   ],
+  'torch.argsort descending': [k("tf.argsort(y, direction='DESCENDING')", call('tf.argsort', [yp], { direction: str('DESCENDING') }))],
+  'torch.topk 2': [k('tf.math.top_k(y, k=2)', call('tf.math.top_k', [yp], { k: num(2) })), k('tf.nn.top_k(y, 2)', call('tf.nn.top_k', [yp, num(2)]))],
+  'torch.flip dims (1,)': [k('tf.reverse(y, [1])', call('tf.reverse', [yp, ints(1)]))],
+  'torch.roll 1 dim 1': [k('tf.roll(y, shift=1, axis=1)', call('tf.roll', [yp], { shift: num(1), axis: num(1) }))],
+  'torch.tril': [k('tf.linalg.band_part(y, -1, 0)', call('tf.linalg.band_part', [yp, num(-1), num(0)]))],
+  'torch.triu diagonal 1': [k('tf.linalg.band_part(y, 0, -1) - tf.linalg.band_part(y, 0, 0)', bin('-', call('tf.linalg.band_part', [yp, num(0), num(-1)]), call('tf.linalg.band_part', [yp, num(0), num(0)])))],
 };
 
 describe('Keras/TF and TF.js spellings match torch (golden values)', () => {

@@ -9,6 +9,7 @@ import {
 } from './builders';
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
 import { kerasOpsTable } from './kerasOps';
+import { kerasOrderingOps } from './ordering';
 import { kerasLossClasses } from './lossClasses';
 import { iteratorBuiltins, modelMethods, variableCopies } from '../modelValues';
 import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
@@ -234,6 +235,7 @@ const calls: OpTable = Object.fromEntries([
   ...prefixed('tf.keras.activations', { relu: nn.relu, sigmoid: math.sigmoid, softmax: nn.softmax, tanh: math.tanh, softplus: math.softplus, elu: nn.elu }),
   ...prefixed('keras.activations', { relu: nn.relu, sigmoid: math.sigmoid, softmax: nn.softmax, tanh: math.tanh, softplus: math.softplus, elu: nn.elu }),
   ...Object.entries(kerasOpsTable),
+  ...Object.entries(kerasOrderingOps),
   ...prefixed('K', backend),
   ...prefixed('keras.backend', backend),
   ...prefixed('tf.keras.backend', backend),

@@ -12,6 +12,7 @@ import { iteratorBuiltins, modelMethods } from '../modelValues';
 import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchLossModules } from './lossClasses';
+import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 
@@ -148,6 +149,7 @@ const tensorOps: OpTable = {
   }),
   cumsum: op(['input', 'dim'], (a) => a.tf.cumsum(asFloat(a.tf, a.tensor('input')), a.number('dim'))),
   ...torchFillOps,
+  ...torchOrderingOps,
 };
 
 const torchOnly: OpTable = {
@@ -168,6 +170,7 @@ const torchOnly: OpTable = {
   ones: op(['size'], (a) => a.tf.ones(shapeArg(a, 'size'))),
   'nn.functional.relu': tensorOps.relu,
   ...torchFillCalls,
+  ...torchOrderingCalls,
 };
 
 /**
@@ -213,6 +216,8 @@ const functional: OpTable = {
     const n = tf.pow(tf.sum(tf.pow(tf.abs(x), p), dim, true), 1 / p);
     return tf.div(x, tf.maximum(n, a.number('eps', 1e-12)));
   }),
+  logsigmoid: unaryOp('input', (tf, x) => tf.neg(softplus(tf, tf.neg(x)))),
+  ...torchOrderingFunctional,
 };
 
 /** Methods only (casts, detach, item, views). */
