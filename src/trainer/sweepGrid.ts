@@ -7,7 +7,7 @@ import { penaltyKnobs } from '../analysis/knobs';
 import { multiGrid } from '../sweep/multiGrid';
 import type { Tf } from './backend';
 import { BatchSampler } from './batches';
-import type { TrialData } from './data';
+import { type TrialData, targetTensorShape } from './data';
 import { compileLoss } from './interpreter';
 import type { OutputActivation } from './model';
 import { runLosses } from './runLoss';
@@ -34,7 +34,7 @@ function probeLosses(tf: Tf, spec: TrialSpec, data: TrialData, activation: Outpu
     const [loss] = trialLosses(tf, loss0, shapedLosses(tf, probeLosses, data.sampleShape), trial);
     const penalties = spec.loss.terms.filter((t) => t.role === 'penalty').map((t) => t.id);
     const sampler = new BatchSampler(data.train, spec.batchSize, spec.seed);
-    const yShape = (n: number): number[] => (data.encoding === 'index' ? [n] : [n, data.train.targets]);
+    const yShape = (n: number): number[] => targetTensorShape(data, n);
     const probe: Probe = { base: 0, penalty: 0, terms: Object.fromEntries(penalties.map((id) => [id, 0])) };
     for (let b = 0; b < PROBE_BATCHES; b++) {
       const batch = sampler.next();

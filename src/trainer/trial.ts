@@ -6,7 +6,7 @@ import type { LossModel } from '../analysis/ir';
 import type { RunSpec, SweepGrid, TrainerToHost, TrialSpec } from '../protocol/trainer';
 import { planSweep } from './sweepGrid';
 import { type BackendOptions, loadBackend, type Tf } from './backend';
-import { DatasetError, DatasetLoadStopped, prepareData, type TrialData } from './data';
+import { DatasetError, DatasetLoadStopped, prepareData, targetTensorShape, type TrialData } from './data';
 import { memoryRefusal } from './memory';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
@@ -209,7 +209,7 @@ function chooseBatched(tf: Tf, model: BatchedMlp, data: TrialData, spec: TrialSp
   if (spec.runs.length < 2) return { reason: 'one run' };
   const n = Math.min(16, data.train.samples);
   const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
-  const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
+  const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), targetTensorShape(data, n));
   const pred = tf.tidy(() => model.predictions(x)[0]!);
   try {
     // Compared in the shape the loss reads (the per-run losses pass shaped tensors through unchanged).
@@ -233,7 +233,7 @@ function checkLosses(tf: Tf, trial: TrialModel, data: TrialData, losses: ReturnT
   try {
     tf.tidy(() => {
       const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
-      const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
+      const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), targetTensorShape(data, n));
       const preds = trial.model.predictions(x);
       for (const [k, loss] of losses.entries()) loss(y, preds[k]!, probeExtras(tf, trial, x, k, readsWeights));
     });
@@ -252,7 +252,7 @@ function probeGradients(tf: Tf, loss: LossModel, trial: TrialModel, data: TrialD
   try {
     tf.tidy(() => {
       const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);
-      const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), data.encoding === 'index' ? [n] : [n, data.train.targets]);
+      const y = tf.tensor(data.train.y.subarray(0, n * data.train.targets), targetTensorShape(data, n));
       const shaped = (t: Tensor) => toSampleShape(tf, t, data.sampleShape);
       issue = nonFiniteGradient(tf, loss, run, y, trial.model.predictions(x)[0]!, probeExtras(tf, trial, x, 0, readsWeights), shaped);
     });

@@ -10,6 +10,7 @@ import { autoencoderData } from './autoencoder';
 import { withGroupColumn } from './sensitive';
 import { isReconstructionPair } from '../../analysis/terms/roles';
 import { mappedTensorArgs } from '../tensorArgs';
+import { lossTargetAxis, targetSampleShape } from './targetShape';
 
 export { type Dataset, DatasetError, splitDataset } from './dataset';
 export { lossTask, lossBounds } from './task';
@@ -35,6 +36,17 @@ export interface TrialData {
    * columns before it are one column of class indices, 'columns' otherwise (../mappedLoss.ts takes it off).
    */
   groupColumn?: 'index' | 'columns';
+  /**
+   * One sample's target shape when it is not the prediction's (./targetShape.ts: one target compared with each
+   * prediction column): [] for one number per sample, [T] for one per frame.
+   */
+  targetShape?: number[];
+}
+
+/** The shape of `n` samples' targets as the loss receives them. */
+export function targetTensorShape(data: Pick<TrialData, 'encoding' | 'targetShape' | 'train'>, n: number): number[] {
+  if (data.targetShape) return [n, ...data.targetShape];
+  return data.encoding === 'index' ? [n] : [n, data.train.targets];
 }
 
 /** The loss's prediction and target when they are a reconstruction and its input (`x_hat`, `x`): an autoencoder task. */
@@ -61,6 +73,7 @@ export async function prepareData(
   const wants = lossTask(loss);
   let data: Dataset;
   let sample: { shape: number[]; why?: string } | undefined;
+  let targets: { shape: number[]; why: string } | undefined;
   if (spec.dataset.kind === 'synthetic') {
     const task = spec.dataset.task === 'auto' ? wants.task : spec.dataset.task;
     // The synthetic data is the trainer's: it is shaped to what the loss reads (an index past the last output is
@@ -74,16 +87,18 @@ export async function prepareData(
       sample = { shape: [data.outputs] };
     } else {
       const frames = task === 'classification' && wants.encoding === 'index' ? sequenceFrames(loss, sample.shape) : undefined;
+      targets = task === 'classification' ? undefined : columnTargets(loss, sample.shape);
       data = synthesize({
         task,
         samples: spec.dataset.samples,
         features: spec.dataset.features,
-        outputs: shapeSize(sample.shape),
+        outputs: targets ? shapeSize(targets.shape) : shapeSize(sample.shape),
         seed: spec.seed,
         encoding: task === 'classification' ? wants.encoding : 'onehot',
         bounds: lossBounds(loss),
         ...(frames ? { frames } : {}),
       });
+      if (targets) data = { ...data, outputs: shapeSize(sample.shape), description: `${data.description}; ${targets.why}` };
     }
     if (readsSensitive(loss)) data = withGroupColumn(data, spec.seed);
   } else {
@@ -108,7 +123,15 @@ export async function prepareData(
     description: data.description,
     sampleShape: fits ? fileShape.shape : [data.outputs],
     ...(fits && fileShape.why ? { shapeWhy: fileShape.why } : {}),
+    ...(targets && !group ? { targetShape: targets.shape } : {}),
   };
+}
+
+/** Synthetic targets of their own shape when the loss compares one target with each prediction column. */
+function columnTargets(loss: LossModel, sample: readonly number[]): { shape: number[]; why: string } | undefined {
+  const found = lossTargetAxis(loss);
+  if (!found || sample.length > 2) return undefined;
+  return { shape: targetSampleShape(sample, found.axis), why: found.why };
 }
 
 /**

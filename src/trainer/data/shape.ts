@@ -7,6 +7,7 @@
 // The MLP's output is reshaped to it (a reshape is exact and differentiable). Shared by src/trial (the spec's output
 // count) and the trainer (data and reshape).
 import type { Expr, IndexItem, LossModel } from '../../analysis/ir';
+import { childrenOf } from '../../analysis/terms/expr';
 import { makeLookup } from '../interpreter/scope';
 import { type Known, staticIterations, staticValue } from '../interpreter/staticValues';
 
@@ -230,6 +231,7 @@ function walk(r: Reads, e: Expr): void {
 /** A loop's body is read once per pass when its bounds are static (each pass indexes other outputs), else once. */
 function walkLoop(r: Reads, e: Extract<Expr, { kind: 'loop' }>): void {
   walk(r, e.iterable);
+  enumeratedColumns(r, e);
   if (e.init) walk(r, e.init);
   const passes = staticIterations(e, r.lookup) ?? [new Map<string, Known>()];
   const outer = r.lookup;
@@ -238,6 +240,27 @@ function walkLoop(r: Reads, e: Extract<Expr, { kind: 'loop' }>): void {
     walk(r, e.body);
   }
   r.lookup = outer;
+}
+
+/**
+ * `for i, q in enumerate(QUANTILES): … y_pred[:, i] …`: one output column per item of a list known before training,
+ * so exactly as many outputs as items (a per-output constant read through its loop).
+ */
+function enumeratedColumns(r: Reads, e: Extract<Expr, { kind: 'loop' }>): void {
+  const [counter] = e.variables;
+  const it = e.iterable;
+  if (!counter || e.variables.length !== 2 || it.kind !== 'call' || it.callee !== 'enumerate' || !it.args[0]) return;
+  const n = knownListLength(it.args[0], r) ?? flatListLength(it.args[0]);
+  if (n === undefined || !indexesPredictionBy(e.body, counter)) return;
+  r.constants.push(n);
+  r.evidence.push(`one output per item of \`${it.args[0].text}\` (${n}), indexed by \`${counter}\` (line ${e.range.startLine + 1})`);
+}
+
+function indexesPredictionBy(e: Expr, counter: string): boolean {
+  if (e.kind === 'subscript' && isTarget(e.object) && e.object.kind === 'name' && e.object.ref === 'yPred') {
+    if (e.index.some((it) => it.kind === 'index' && it.value.kind === 'name' && it.value.name === counter)) return true;
+  }
+  return childrenOf(e).some((c) => indexesPredictionBy(c, counter));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Term } from '../../analysis/ir';
 import type { RunSpec, RunSummary, TrainerToHost } from '../../protocol/trainer';
 import type { Tf } from '../backend';
 import { BatchSampler } from '../batches';
-import type { TrialData } from '../data';
+import { type TrialData, targetTensorShape } from '../data';
 import { gradRatios } from '../gradRatios';
 import type { GradientIssue } from '../gradientCheck';
 import type { BatchedLoss } from '../interpreter';
@@ -163,7 +163,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   const columns = new MetricColumns(tf, o.terms, o.runs.length);
   const violations = new ViolationColumns(tf, o.model, o.terms, o.runs.length);
   const sampler = new BatchSampler(data.train, o.batchSize, o.seed);
-  const yShape = (n: number): number[] => (data.encoding === 'index' ? [n] : [n, data.train.targets]);
+  const yShape = (n: number): number[] => targetTensorShape(data, n);
   const val = data.val ? { x: tf.tensor2d(data.val.x, [data.val.samples, data.val.features]), y: tf.tensor(data.val.y, yShape(data.val.samples)) } : undefined;
   const tape: TapeContext = {
     tf,
