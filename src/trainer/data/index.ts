@@ -7,10 +7,10 @@ import { lossSampleShape, shapeSize } from './shape';
 import { synthesize } from './synthetic';
 import { lossBounds, lossTask } from './task';
 import { autoencoderData } from './autoencoder';
-import { withGroupColumn } from './sensitive';
+import { withAttributeColumns, withGroupColumn } from './sensitive';
 import { isReconstructionPair } from '../../analysis/terms/roles';
 import { mappedTensorArgs } from '../tensorArgs';
-import { lossTargetAxis, targetSampleShape } from './targetShape';
+import { lossAttributeColumns, lossTargetAxis, targetSampleShape } from './targetShape';
 
 export { type Dataset, DatasetError, splitDataset } from './dataset';
 export { lossTask, lossBounds } from './task';
@@ -99,6 +99,11 @@ export async function prepareData(
         ...(frames ? { frames } : {}),
       });
       if (targets) data = { ...data, outputs: shapeSize(sample.shape), description: `${data.description}; ${targets.why}` };
+      const attrs = task === 'classification' && wants.encoding === 'index' && !frames ? lossAttributeColumns(loss) : undefined;
+      if (attrs) {
+        data = { ...withAttributeColumns(data, attrs.columns, attrs.labels, spec.seed), description: `${data.description}; ${attrs.why}` };
+        targets = { shape: [attrs.columns], why: attrs.why };
+      }
     }
     if (readsSensitive(loss)) data = withGroupColumn(data, spec.seed);
   } else {

@@ -35,3 +35,18 @@ export function withGroupColumn(data: Dataset, seed: number): Dataset {
     description: `${data.description}; a 0/1 group column (${ones} of ${data.samples} rows in group 1) correlated with the target`,
   };
 }
+
+/**
+ * Class indices (one column) spread into a target matrix of `columns` columns: the label columns hold the class,
+ * every other column a 0/1 attribute correlated with it like a group column (above the mean class, flipped for
+ * one row in five).
+ */
+export function withAttributeColumns(data: Dataset, columns: number, labels: readonly number[], seed: number): Dataset {
+  const grouped = withGroupColumn(data, seed);
+  const y = new Float32Array(data.samples * columns);
+  for (let r = 0; r < data.samples; r++) {
+    const [label, group] = [grouped.y[r * 2]!, grouped.y[r * 2 + 1]!];
+    for (let c = 0; c < columns; c++) y[r * columns + c] = labels.includes(c) ? label : group;
+  }
+  return { ...data, y, targets: columns };
+}

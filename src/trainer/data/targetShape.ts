@@ -5,6 +5,8 @@
 // user's line. Read from the loss's syntax, never from names.
 import type { Expr, IndexItem, LossModel } from '../../analysis/ir';
 import { childrenOf } from '../../analysis/terms/expr';
+import { makeLookup } from '../interpreter/scope';
+import { staticValue } from '../interpreter/staticValues';
 
 export interface TargetAxis {
   /** The prediction's per-sample axis the target lacks (0 = the first after the batch; -1 = the last). */
@@ -93,4 +95,42 @@ export function lossTargetAxis(loss: LossModel): TargetAxis | undefined {
 export function targetSampleShape(sample: readonly number[], axis: number): number[] {
   const at = axis < 0 ? axis + sample.length : axis;
   return sample.filter((_, i) => i !== at);
+}
+
+/**
+ * A matrix of class labels and attributes (`F.cross_entropy(logits, attrs[:, TARGET_COL])`, `groups = attrs[:, 1]`):
+ * the target's columns the loss picks by a number known before training. `labels` are those its base terms read
+ * (the class a cross-entropy is taken against), the others are attributes (a sensitive group, an auxiliary label).
+ */
+export interface AttributeColumns {
+  columns: number;
+  labels: number[];
+  why: string;
+}
+
+function pickedTargetColumn(e: Expr, lookup: (name: string) => unknown): number | undefined {
+  if (e.kind !== 'subscript' || !isRef(e.object, 'yTrue') || e.index.length !== 2) return undefined;
+  const [rows, col] = e.index;
+  if (rows?.kind !== 'slice' || rows.start || rows.stop || col?.kind !== 'index') return undefined;
+  const v = staticValue(col.value, lookup as Parameters<typeof staticValue>[1]);
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+}
+
+function columnsIn(e: Expr, lookup: (name: string) => unknown): number[] {
+  return [...nodes(e)].flatMap((n) => {
+    const c = pickedTargetColumn(n, lookup);
+    return c === undefined ? [] : [c];
+  });
+}
+
+export function lossAttributeColumns(loss: LossModel): AttributeColumns | undefined {
+  const lookup = makeLookup(loss, {});
+  const all = [...new Set([loss.body, ...loss.terms.map((t) => t.expr)].flatMap((e) => columnsIn(e, lookup)))];
+  if (all.length === 0) return undefined;
+  const bases = loss.terms.filter((t) => t.role === 'base');
+  const labels = [...new Set((bases.length ? bases : loss.terms).flatMap((t) => columnsIn(t.expr, lookup)))];
+  const columns = Math.max(...all) + 1;
+  const attrs = all.filter((c) => !labels.includes(c));
+  const why = `a target matrix of ${columns} columns, because the loss reads ${all.map((c) => `column ${c}`).join(', ')}${attrs.length ? `: ${attrs.map((c) => `column ${c}`).join(', ')} a 0/1 attribute correlated with the class` : ''}`;
+  return { columns, labels: labels.length ? labels : [Math.min(...all)], why };
 }

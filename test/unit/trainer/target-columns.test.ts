@@ -60,3 +60,33 @@ test('the pinball loss trains with its crossing penalty, and λ = 10 removes the
   assert.ok(Number.isFinite(last('l0').terms[penalty.id]!.raw));
   assert.ok(last('l10').terms[penalty.id]!.raw <= last('l0').terms[penalty.id]!.raw);
 });
+
+const attributes = `import torch.nn.functional as F
+LABEL, GROUP = 0, 2
+
+def fair_ce(logits, targets, w=0.5):
+    p = F.softmax(logits, dim=1)[:, 1]
+    g = targets[:, GROUP]
+    gap = (p[g == 1].mean() - p[g == 0].mean()) ** 2
+    return F.cross_entropy(logits, targets[:, LABEL]) + w * gap
+`;
+
+test('a matrix of labels and attributes (`targets[:, LABEL]` for the cross-entropy, `targets[:, GROUP]`): its columns, the class in the label column, a 0/1 attribute in the others', async () => {
+  const data = await prepareData({ ...spec, dataset: { ...spec.dataset, outputs: 3 } }, lossOf(attributes));
+  assert.deepEqual(data.targetShape, [3]);
+  assert.equal(data.train.targets, 3);
+  const rows = Array.from({ length: data.train.samples }, (_, r) => Array.from(data.train.y.subarray(r * 3, r * 3 + 3)));
+  assert.ok(rows.every(([label, a, b]) => Number.isInteger(label) && label! >= 0 && label! < 3 && a === b && (a === 0 || a === 1)));
+  assert.ok(new Set(rows.map((r) => r[2])).size === 2, 'both groups occur');
+  assert.match(data.description, /a target matrix of 3 columns, because the loss reads column 0, column 2: column 2 a 0\/1 attribute/);
+});
+
+test('the label-and-attribute loss trains with its parity penalty', async () => {
+  const loss = lossOf(attributes);
+  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps: 20 }), { send: (m) => messages.push(m), shouldStop: () => false });
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
+  assert.ok(points.length > 0 && points.every((p) => Number.isFinite(p.terms[penalty.id]!.raw)));
+});
