@@ -284,6 +284,13 @@ cases += [
     case("F.pairwise_distance", "F.pairwise_distance", REG_PRED, REG_TRUE),
     case("F.pairwise_distance p1 keepdim", "F.pairwise_distance", REG_PRED, REG_TRUE, kwargs={"p": 1.0, "keepdim": True}),
     case("F.logsigmoid", "F.logsigmoid", REG_PRED, args=P),
+    # einsum in the forms losses write: a Gram matrix, row-wise dots, a batched product, a whole sum, implicit output
+    case("torch.einsum Gram bi,bj->ij", "torch.einsum", REG_PRED, REG_TRUE, args=("bi,bj->ij", "y_pred", "y_true")),
+    case("torch.einsum row dots bi,bi->b", "torch.einsum", REG_PRED, REG_TRUE, args=("bi,bi->b", "y_pred", "y_true")),
+    case("torch.einsum batched bij,bjk->bik", "torch.einsum", BATCH_A, BATCH_B, args=("bij,bjk->bik", "y_pred", "y_true")),
+    case("torch.einsum total ij->", "torch.einsum", REG_PRED, args=("ij->", "y_pred")),
+    case("torch.einsum implicit ij,jk", "torch.einsum", MAT_A, MAT_B, args=("ij,jk", "y_pred", "y_true")),
+    case("torch.einsum transpose ij->ji", "torch.einsum", MAT_A, args=("ij->ji", "y_pred")),
 ]
 
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)

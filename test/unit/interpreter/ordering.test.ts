@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { compileLoss, evaluateExpr, type Tensor, type Value } from '../../../src/trainer/interpreter';
-import { bin, call, idx, literal, lossModel, method, num, sub, yp } from './ir';
+import { bin, call, idx, literal, lossModel, method, num, str, sub, yp } from './ir';
 import { close, cpu, tf } from './tf';
 
 const evalIn = (framework: 'pytorch' | 'keras', expr: Parameters<typeof evaluateExpr>[2], yPred: number[][]): Value =>
@@ -58,5 +58,14 @@ describe('reordering ops beyond the torch goldens', () => {
       assert.ok(g.every(Number.isFinite), `${expr.text}: ${g}`);
       if (expected[i]) assert.deepEqual(g, expected[i], expr.text);
     }
+  });
+
+  it("einsum's gradient: d sum(einsum('bi,bi->b', y, y)) / dy = 2y; a diagonal ('ii->') is refused by name", () => {
+    const expr = call('torch.sum', [call('torch.einsum', [str('bi,bi->b'), yp, yp])]);
+    const f = compileLoss(tf, lossModel('pytorch', [{ expr }]), {});
+    const v = tf.variable(tf.tensor([[0.1, 0.9, 0.5], [3, -1, 2]]));
+    const { grads } = tf.variableGrads(() => f(tf.zeros([2, 3]), v).total, [v]);
+    for (const [i, g] of values(grads[v.name]!).entries()) close(g, 2 * [0.1, 0.9, 0.5, 3, -1, 2][i]!, 1e-5, `grad[${i}]`);
+    assert.throws(() => evalIn('pytorch', call('torch.einsum', [str('ii->'), yp]), [[1, 2], [3, 4]]), /repeats a letter \(a diagonal\)/);
   });
 });

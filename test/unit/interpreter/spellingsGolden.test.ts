@@ -166,6 +166,10 @@ const spellings: Record<string, Spelling[]> = {
   'torch.roll 1 dim 1': [k('tf.roll(y, shift=1, axis=1)', call('tf.roll', [yp], { shift: num(1), axis: num(1) }))],
   'torch.tril': [k('tf.linalg.band_part(y, -1, 0)', call('tf.linalg.band_part', [yp, num(-1), num(0)]))],
   'torch.triu diagonal 1': [k('tf.linalg.band_part(y, 0, -1) - tf.linalg.band_part(y, 0, 0)', bin('-', call('tf.linalg.band_part', [yp, num(0), num(-1)]), call('tf.linalg.band_part', [yp, num(0), num(0)])))],
+  'torch.einsum Gram bi,bj->ij': [
+    k("tf.einsum('bi,bj->ij', p, t)", call('tf.einsum', [str('bi,bj->ij'), yp, yt])),
+    k("keras.ops.einsum('bi,bj->ij', p, t)", call('keras.ops.einsum', [str('bi,bj->ij'), yp, yt])),
+  ],
 };
 
 describe('Keras/TF and TF.js spellings match torch (golden values)', () => {

@@ -9,6 +9,7 @@ import {
 } from './builders';
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
 import { kerasOpsTable } from './kerasOps';
+import { kerasEinsum } from './einsum';
 import { kerasOrderingOps } from './ordering';
 import { kerasLossClasses } from './lossClasses';
 import { iteratorBuiltins, modelMethods, variableCopies } from '../modelValues';
@@ -236,6 +237,7 @@ const calls: OpTable = Object.fromEntries([
   ...prefixed('keras.activations', { relu: nn.relu, sigmoid: math.sigmoid, softmax: nn.softmax, tanh: math.tanh, softplus: math.softplus, elu: nn.elu }),
   ...Object.entries(kerasOpsTable),
   ...Object.entries(kerasOrderingOps),
+  ...Object.entries(kerasEinsum),
   ...prefixed('K', backend),
   ...prefixed('keras.backend', backend),
   ...prefixed('tf.keras.backend', backend),

@@ -12,6 +12,7 @@ import { iteratorBuiltins, modelMethods } from '../modelValues';
 import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchLossModules } from './lossClasses';
+import { torchEinsum } from './einsum';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
@@ -261,6 +262,7 @@ export const pytorchOps: FrameworkOps = {
     ...prefixed('F', functional),
     ...prefixed('torch.nn.functional', functional),
     ...Object.entries(torchLossTable),
+    ...Object.entries(torchEinsum),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),
