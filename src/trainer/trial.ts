@@ -8,6 +8,7 @@ import { planSweep } from './sweepGrid';
 import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, DatasetLoadStopped, prepareData, targetTensorShape, type TrialData } from './data';
 import { memoryRefusal } from './memory';
+import { modelCalledOnInput, withModelCallsAsPrediction } from './modelCall';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
 import { describeArgs, probeExtras, type TrialModel, trialLosses, trialModel } from './trialModel';
@@ -33,7 +34,9 @@ export interface TrialOptions extends BackendOptions {
 /** Runs the trial; resolves when it is over (done, stopped or failed), having sent every message. */
 export async function runTrial(requested: TrialSpec, options: TrialOptions): Promise<void> {
   const { send } = options;
-  let spec = requested;
+  // A loss that runs its model argument on its input: the call is the trial model's prediction (./modelCall.ts).
+  const called = modelCalledOnInput(requested.loss as LossModel);
+  let spec = called ? { ...requested, loss: withModelCallsAsPrediction(requested.loss as LossModel) } : requested;
   const started = performance.now();
   const location = (line: number) => ({ line, ...(spec.sourceFile ? { file: spec.sourceFile } : {}) });
   const fail = (kind: Extract<TrainerToHost, { type: 'error' }>['kind'], message: string, extra: Partial<Extract<TrainerToHost, { type: 'error' }>> = {}) =>
@@ -136,7 +139,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
         ? { native: { file: backend.native.file, version: backend.native.version, origin: backend.native.origin, started: backend.native.started } }
         : {}),
       outputActivation: activation.reason,
-      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation),
+      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation, called && `\`${called.model}(${called.input})\` = this model's prediction (the loss runs its model argument on its input)`),
       dataset: {
         description: data.description,
         trainSamples: data.train.samples,
@@ -263,10 +266,10 @@ function probeGradients(tf: Tf, loss: LossModel, trial: TrialModel, data: TrialD
 }
 
 /** The panel header's two lines: the trial model and the data, each with why when it is shaped by the loss. */
-function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string): { model: string; data: string } {
+function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string, modelCall?: string): { model: string; data: string } {
   const { model } = trial;
   const shape = data.sampleShape;
-  const args = describeArgs(loss, trial);
+  const args = [modelCall, describeArgs(loss, trial)].filter(Boolean).join('; ');
   const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + (args ? `; ${args}` : '');
   const kind = model instanceof BatchedVae ? `${model.describe()} (relu hidden layers, ${activation} output)` : `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)`;
   return {

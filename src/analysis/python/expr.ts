@@ -285,6 +285,9 @@ function convertCall(node: Node, scope: Scope): Expr {
   if (fn.type === 'identifier') {
     const local = scope.locals.get(fn.text);
     if (local?.kind === 'call') return applyInstance(node, local, applied);
+    // A parameter called (`model(x)`, `net(inputs, training=True)`): Python's `model.__call__(x)`, a method of the
+    // object the caller passes (the trainer maps a model argument called on the loss's input to its trial model).
+    if (scope.refs.get(fn.text) === 'param') return make<'method'>(node, { kind: 'method', object: convertExpr(fn, scope), method: '__call__', ...applied });
   }
   if (fn.type === 'call') {
     const ctor = convertExpr(fn, scope);

@@ -2,6 +2,7 @@
 // constraint" will stop at this op, so the user learns it before starting a trial. The op names come from the
 // interpreter's own table (supportedCallees), so the rule and the trainer cannot disagree.
 import { supportedCallees, supportedMethods } from '../../trainer/interpreter/index';
+import { withModelCallsAsPrediction } from '../../trainer/modelCall';
 import type { Expr, Framework } from '../ir';
 import { walk } from './expr';
 import { code } from './format';
@@ -15,6 +16,8 @@ interface Supported {
 /** The op a node calls when the interpreter's tables do not have it (`.sum()` style for methods). */
 function unsupportedName(n: Expr, supported: Supported): string | undefined {
   if (n.kind === 'call') return supported.calls.has(n.callee) ? undefined : n.callee;
+  // a model argument called on something the trainer cannot give it (the calls on the loss's input are rewritten)
+  if (n.kind === 'method' && n.method === '__call__' && n.object.kind === 'name') return `${n.object.name}(…)`;
   if (n.kind === 'method') return supported.methods.has(n.method) ? undefined : `.${n.method}()`;
   if (n.kind === 'unsupported') return n.what;
   return undefined;
@@ -27,7 +30,8 @@ export const checkUnsupportedOp: Check = (ctx) => {
   const supported = supportedFor(ctx.model.framework);
   const out: Report[] = [];
   const seen = new Set<string>();
-  walk(ctx.model.body, (n) => {
+  // the loss as the trainer runs it: `model(x)` on the loss's input is the trial model's prediction (trainer/modelCall.ts)
+  walk(withModelCallsAsPrediction(ctx.model).body, (n) => {
     const op = unsupportedName(n, supported);
     if (!op || seen.has(op)) return;
     seen.add(op);

@@ -58,8 +58,21 @@ const listOf = (v: Value | undefined): Value[] => {
   return v;
 };
 
+/**
+ * `model(x)` (written `model.__call__(x)` by the analysis): the trainer gives the model's prediction where the loss
+ * runs its model argument on its input and reads that input nowhere else (../modelCall.ts rewrites those calls);
+ * any other call reaches here.
+ */
+export const MODEL_CALL_REFUSAL =
+  "the loss runs its model argument on a tensor the trainer cannot give it: the trainer's model takes the loss's input only where that input is read through the model call alone (`pred = model(x)`); compute the prediction outside the loss and pass it, or use --function on a loss taking (prediction, target)";
+
+const runsModel = op(['self'], () => {
+  throw new Error(MODEL_CALL_REFUSAL);
+});
+
 /** Methods on a model value. */
 export const modelMethods: OpTable = {
+  __call__: runsModel,
   parameters: op(['self'], (a) => listOf(a.value('self'))),
   // named as nn.Sequential names them: `0.weight`, `0.bias`, `1.weight`, …
   named_parameters: op(['self'], (a) => listOf(a.value('self')).map((w, i) => [`${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`, w])),

@@ -7,7 +7,7 @@ import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
-import { modelValueNames } from './modelValues';
+import { MODEL_CALL_REFUSAL, modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
@@ -61,6 +61,11 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee));
     else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
       report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
+    }
+    // `model(x)` left by ../modelCall.ts (the model run on something other than the loss's input alone): one refusal
+    if (e.kind === 'method' && e.method === '__call__' && e.object.kind === 'name') {
+      report(`${e.object.name}(…)`, e.range, `\`${e.text}\`: ${MODEL_CALL_REFUSAL}`);
+      return;
     }
     if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`));
     if (e.kind === 'unsupported') {
