@@ -293,5 +293,28 @@ cases += [
     case("torch.einsum transpose ij->ji", "torch.einsum", MAT_A, args=("ij->ji", "y_pred")),
 ]
 
+# Elementwise math, activations, masks and splits beside the reductions (ops/mathMore.ts).
+cases += [
+    case("torch.erf", "torch.erf", REG_PRED, args=P),
+    case("torch.expm1", "torch.expm1", REG_PRED, args=P),
+    case("torch.atan2", "torch.atan2", REG_PRED, REG_TRUE),
+    case("torch.xlogy with zeros", "torch.xlogy", BIN_TRUE, PROBS),
+    case("torch.trunc", "torch.trunc", REG_PRED * 2, args=P),
+    case("torch.logical_not", "torch.logical_not", BIN_TRUE, args=P),
+    case("torch.all dim 1", "torch.all", BIN_TRUE, args=("y_pred", 1)),
+    case("torch.any dim 0", "torch.any", BIN_TRUE, args=("y_pred", 0)),
+    case("torch.count_nonzero dim 1", "torch.count_nonzero", BIN_TRUE, args=P, kwargs={"dim": 1}),
+    case("torch.chunk 2 dim 1", "torch.chunk", REG_PRED, args=("y_pred", 2, 1)),
+    case("torch.split 2 dim 0", "torch.split", REG_PRED, args=("y_pred", 2, 0)),
+    case("torch.narrow", "torch.narrow", REG_PRED, args=("y_pred", 1, 1, 2)),
+    case("F.gelu", "F.gelu", REG_PRED, args=P),
+    case("F.silu", "F.silu", REG_PRED, args=P),
+    case("F.mish", "F.mish", REG_PRED, args=P),
+    case("F.selu", "F.selu", REG_PRED, args=P),
+    case("F.hardtanh", "F.hardtanh", REG_PRED, args=P),
+    case(".expand", ".expand", ROW, args=("y_pred", 4, -1)),
+    case(".view_as", ".view_as", REG_PRED, MAT_A.T.contiguous(), args=("y_pred", "y_true")),
+]
+
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
 sys.stdout.write("\n")

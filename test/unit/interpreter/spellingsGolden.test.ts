@@ -170,6 +170,13 @@ const spellings: Record<string, Spelling[]> = {
     k("tf.einsum('bi,bj->ij', p, t)", call('tf.einsum', [str('bi,bj->ij'), yp, yt])),
     k("keras.ops.einsum('bi,bj->ij', p, t)", call('keras.ops.einsum', [str('bi,bj->ij'), yp, yt])),
   ],
+  'torch.erf': [k('tf.math.erf(y)', call('tf.math.erf', [yp]))],
+  'torch.xlogy with zeros': [k('tf.math.xlogy(p, t)', call('tf.math.xlogy', [yp, yt]))],
+  'F.gelu': [k('tf.nn.gelu(y)', call('tf.nn.gelu', [yp]))],
+  'F.silu': [k('tf.nn.silu(y)', call('tf.nn.silu', [yp])), k('tf.nn.swish(y)', call('tf.nn.swish', [yp]))],
+  'torch.all dim 1': [k('tf.reduce_all(y, axis=1)', call('tf.reduce_all', [yp], { axis: num(1) })), k('K.all(y, 1)', call('K.all', [yp, num(1)]))],
+  'torch.any dim 0': [k('tf.reduce_any(y, 0)', call('tf.reduce_any', [yp, num(0)]))],
+  'torch.logical_not': [k('tf.math.logical_not(y)', call('tf.math.logical_not', [yp]))],
 };
 
 describe('Keras/TF and TF.js spellings match torch (golden values)', () => {

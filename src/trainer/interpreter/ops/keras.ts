@@ -10,6 +10,7 @@ import {
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
 import { kerasOpsTable } from './kerasOps';
 import { kerasEinsum } from './einsum';
+import { kerasMathOps } from './mathMore';
 import { kerasOrderingOps } from './ordering';
 import { kerasLossClasses } from './lossClasses';
 import { iteratorBuiltins, modelMethods, variableCopies } from '../modelValues';
@@ -238,6 +239,7 @@ const calls: OpTable = Object.fromEntries([
   ...Object.entries(kerasOpsTable),
   ...Object.entries(kerasOrderingOps),
   ...Object.entries(kerasEinsum),
+  ...Object.entries(kerasMathOps),
   ...prefixed('K', backend),
   ...prefixed('keras.backend', backend),
   ...prefixed('tf.keras.backend', backend),

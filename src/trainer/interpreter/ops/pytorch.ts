@@ -13,6 +13,7 @@ import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchLossModules } from './lossClasses';
 import { torchEinsum } from './einsum';
+import { torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
@@ -151,6 +152,7 @@ const tensorOps: OpTable = {
   cumsum: op(['input', 'dim'], (a) => a.tf.cumsum(asFloat(a.tf, a.tensor('input')), a.number('dim'))),
   ...torchFillOps,
   ...torchOrderingOps,
+  ...torchMathOps,
 };
 
 const torchOnly: OpTable = {
@@ -219,6 +221,7 @@ const functional: OpTable = {
   }),
   logsigmoid: unaryOp('input', (tf, x) => tf.neg(softplus(tf, tf.neg(x)))),
   ...torchOrderingFunctional,
+  ...torchMathFunctional,
 };
 
 /** Methods only (casts, detach, item, views). */
@@ -268,7 +271,7 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(pythonBuiltins),
     ...Object.entries(iteratorBuiltins),
   ]),
-  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchFillMethods, ...pythonStringMethods, ...modelMethods },
+  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchFillMethods, ...pythonStringMethods, ...modelMethods },
   constants: {
     ...pythonConstants,
     'torch.float32': 'float32',
