@@ -4,7 +4,7 @@
 import { op } from '../args';
 import type { OpArgs, OpTable, Tensor, Tf } from '../types';
 import { asFloat } from '../values';
-import { unaryOp } from './builders';
+import { shapeArg, unaryOp } from './builders';
 import { compare, softplus } from './shared';
 
 const gelu = (tf: Tf, x: Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
@@ -32,7 +32,9 @@ function allOrAny(a: OpArgs, name: string, axisName: string, kind: 'all' | 'any'
   const { tf } = a;
   const nonZero = compare(tf, '!=', a.tensor(name), tf.scalar(0));
   const axis = a.axis(axisName);
-  return kind === 'all' ? tf.all(nonZero, axis) : tf.any(nonZero, axis);
+  const found = kind === 'all' ? tf.all(nonZero, axis) : tf.any(nonZero, axis);
+  // a mask is data, not part of the graph: tfjs has no gradient for All/Any, so the result is a fresh tensor
+  return tf.tensor(found.dataSync(), found.shape, 'bool');
 }
 
 /** `torch.chunk(x, n, dim)` / `torch.split(x, size, dim)`: pieces along an axis (the last one smaller). */
@@ -72,7 +74,7 @@ export const torchMathOps: OpTable = {
   xlogy: op(['input', 'other'], (a) => xlogy(a.tf, asFloat(a.tf, a.tensor('input')), asFloat(a.tf, a.tensor('other')))),
   isnan: op(['input'], (a) => isNan(a.tf, asFloat(a.tf, a.tensor('input')))),
   nan_to_num: op(['input', 'nan', 'posinf', 'neginf'], (a) => nanToNum(a, 'input')),
-  logical_not: op(['input'], (a) => a.tf.logicalNot(compare(a.tf, '!=', a.tensor('input'), a.tf.scalar(0)))),
+  logical_not: op(['input'], (a) => compare(a.tf, '==', a.tensor('input'), a.tf.scalar(0))),
   logical_and: op(['input', 'other'], (a) => compare(a.tf, 'and', a.tensor('input'), a.tensor('other'))),
   logical_or: op(['input', 'other'], (a) => compare(a.tf, 'or', a.tensor('input'), a.tensor('other'))),
   all: op(['input', 'dim'], (a) => allOrAny(a, 'input', 'dim', 'all')),
@@ -133,7 +135,7 @@ export const kerasMathOps: OpTable = {
     return tf.where(compare(tf, '==', tf.add(y, tf.zerosLike(x)), tf.scalar(0)), tf.zerosLike(tf.mul(x, y)), tf.mul(x, y));
   }),
   'tf.math.is_nan': op(['x'], (a) => isNan(a.tf, asFloat(a.tf, a.tensor('x')))),
-  'tf.math.logical_not': op(['x'], (a) => a.tf.logicalNot(compare(a.tf, '!=', a.tensor('x'), a.tf.scalar(0)))),
+  'tf.math.logical_not': op(['x'], (a) => compare(a.tf, '==', a.tensor('x'), a.tf.scalar(0))),
   'tf.reduce_all': op(['input_tensor', 'axis'], (a) => allOrAny(a, 'input_tensor', 'axis', 'all')),
   'tf.reduce_any': op(['input_tensor', 'axis'], (a) => allOrAny(a, 'input_tensor', 'axis', 'any')),
   'tf.math.count_nonzero': op(['input', 'axis'], (a) => a.tf.sum(a.tf.cast(compare(a.tf, '!=', a.tensor('input'), a.tf.scalar(0)), 'int32'), a.axis('axis'))),
@@ -141,7 +143,7 @@ export const kerasMathOps: OpTable = {
   'tf.nn.silu': unaryOp('features', silu),
   'tf.nn.swish': unaryOp('features', silu),
   'tf.image.total_variation': op(['images'], (a) => totalVariation(a.tf, a.tensor('images'))),
-  'tf.broadcast_to': op(['input', 'shape'], (a) => a.tf.broadcastTo(asFloat(a.tf, a.tensor('input')), a.value('shape') as number[])),
+  'tf.broadcast_to': op(['input', 'shape'], (a) => a.tf.broadcastTo(asFloat(a.tf, a.tensor('input')), shapeArg(a, 'shape'))),
   'tf.split': op(['value', 'num_or_size_splits', 'axis'], (a) => {
     const v = a.value('num_or_size_splits');
     return a.tf.split(a.tensor('value'), Array.isArray(v) ? (v as number[]) : a.number('num_or_size_splits'), a.number('axis', 0));
