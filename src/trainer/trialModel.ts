@@ -79,7 +79,9 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
     return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}`;
   });
   for (const name of models) {
-    parts.push(`\`${name}\` = ${modelValueKind(name) === 'layer' ? "the trial model's first layer (its kernel and bias)" : "the trial model (its weights, each layer's then its bias)"}`);
+    const kind = modelValueKind(name);
+    const what = kind === 'layer' ? "the trial model's first layer (its kernel and bias)" : kind === 'weight-list' ? "the trial model's weight matrices (a list collected outside the loss)" : "the trial model (its weights, each layer's then its bias)";
+    parts.push(`\`${name}\` = ${what}`);
   }
   const named = args.filter((a) => a.kind !== 'output-item').length + models.length;
   const why = [named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '', args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : ''].filter(Boolean);

@@ -11,14 +11,16 @@ import type { OpTable, Tensor, Tf, Value } from './types';
 import { iterationItems } from './values';
 
 /** What a name holds, by the name as written (matched whole, case-insensitively; snake_case of camelCase too). */
-const MODEL_VALUE_NAMES: readonly { holds: 'model' | 'layer'; names: RegExp }[] = [
+const MODEL_VALUE_NAMES: readonly { holds: 'model' | 'layer' | 'weight-list'; names: RegExp }[] = [
   { holds: 'model', names: /^(model|net|network|module|mdl|classifier|encoder|decoder|autoencoder|regressor)$/i },
   { holds: 'layer', names: /^(layer|dense|linear|fc|[a-z]+_layer|layer_?[a-z0-9]+)$/i },
+  // a list of weight matrices collected before a training loop (`hidden_weights = [m.weight for m in …]`)
+  { holds: 'weight-list', names: /^(weights|kernels|weight_list|weight_matrices|[a-z]+_(weights|kernels|matrices))$/i },
 ];
 
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
 
-export const modelValueKind = (name: string): 'model' | 'layer' | undefined =>
+export const modelValueKind = (name: string): 'model' | 'layer' | 'weight-list' | undefined =>
   MODEL_VALUE_NAMES.find((r) => r.names.test(name) || r.names.test(snake(name)))?.holds;
 
 /** Methods that read a model's (or a layer's) weights, only ever called on one. */
@@ -39,7 +41,26 @@ export function modelValueNames(model: LossModel, reads: (visit: (e: Expr) => vo
   });
   const read = new Set(uses.filter((u) => readers.has(u)).map((u) => u.name));
   for (const u of uses) if (!readers.has(u)) read.delete(u.name);
+  for (const name of iteratedWeightLists(model, reads)) read.add(name);
   return read;
+}
+
+/**
+ * Module-level names the loss iterates as a list of weights (`for w in hidden_weights:` in a training loop, the list
+ * built before it from the model): named as a weight list, not a parameter, and read only as a loop's iterable. The
+ * trainer gives them its trial model's weight matrices (a module constant with a value keeps its value).
+ */
+function iteratedWeightLists(model: LossModel, reads: (visit: (e: Expr) => void) => void): Set<string> {
+  const params = new Set(model.params.map((p) => p.name));
+  const iterated = new Set<Expr>();
+  const uses: Extract<Expr, { kind: 'name' }>[] = [];
+  reads((e) => {
+    if (e.kind === 'loop' && e.iterable.kind === 'name') iterated.add(e.iterable);
+    if (e.kind === 'name' && e.ref === 'global' && !params.has(e.name) && modelValueKind(e.name) === 'weight-list') uses.push(e);
+  });
+  const names = new Set(uses.filter((u) => iterated.has(u)).map((u) => u.name));
+  for (const u of uses) if (!iterated.has(u)) names.delete(u.name);
+  return names;
 }
 
 /** Each run's parameters as the loss sees them: PyTorch's nn.Linear weight is [out, in], a Keras kernel [in, out]. */
@@ -50,7 +71,8 @@ function inLayout(tf: Tf, framework: Framework, weights: Tensor[]): Tensor[] {
 /** The value of a model-holding name: all the run's parameters, or the first layer's weight and bias. */
 export function modelValue(tf: Tf, framework: Framework, name: string, weights: Tensor[]): Value {
   const all = inLayout(tf, framework, weights);
-  return modelValueKind(name) === 'layer' ? all.slice(0, 2) : all;
+  const kind = modelValueKind(name);
+  return kind === 'layer' ? all.slice(0, 2) : kind === 'weight-list' ? all.filter((w) => w.rank === 2) : all;
 }
 
 const listOf = (v: Value | undefined): Value[] => {
