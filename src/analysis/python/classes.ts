@@ -9,7 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
 import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names } from './discover';
-import { addLossCalls, backwardCalls, inlineLoss, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
+import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
@@ -63,7 +63,8 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   const script = atModule && method.type === 'expression_statement' && kind === 'inline' ? moduleStatementsAbove(method) : undefined;
   const preamble = atModule && !script ? modulePreamble(method) : [];
   // a step's first parameter is its batch (`training_step(self, batch, batch_idx)`, `train_step(self, data)`)
-  const batchParam = kind === 'training-step' ? firstInput(method) : undefined;
+  // (a plain function `fit_step(model, batch, optimizer)` names it: the parameter named like a batch)
+  const batchParam = kind === 'training-step' ? (batchNamedInput(method) ?? firstInput(method)) : undefined;
   const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}) });
   if (!found) return undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
@@ -79,6 +80,9 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
 
 /** The first parameter after self of a method (a Layer's `call(self, inputs)`: what an add_loss there reads). */
 const firstInput = (m: Node): Node | undefined => readParams(m.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !p.variadic)[0]?.node;
+
+/** The parameter named like a batch (`batch`, `data`, `train_batch`), if one. */
+const batchNamedInput = (m: Node): Node | undefined => readParams(m.childForFieldName('parameters')).find((p) => !p.variadic && isBatchName(p.name))?.node;
 
 /** The first free name an expression reads that is not a module (`0.01 * tf.reduce_sum(tf.abs(hidden))` → hidden). */
 export function firstTensorName(value: Node): Node | undefined {

@@ -167,5 +167,12 @@ export function fromBatch(right: Node, batch: ReadonlySet<string>): boolean {
   }
   if (!['identifier', 'attribute', 'subscript', 'call'].includes(right.type)) return false;
   const root = chainRoot(right);
-  return !!root && batch.has(root.text);
+  if (root && batch.has(root.text)) return true;
+  // `tf.convert_to_tensor(batch["target"], dtype=…)`, `torch.as_tensor(batch["y"])`: the batch's item, as a tensor
+  const fn = right.type === 'call' ? right.childForFieldName('function')?.text : undefined;
+  const first = fn && conversion.test(fn) ? right.childForFieldName('arguments')?.namedChild(0) : undefined;
+  return !!first && first.type !== 'keyword_argument' && fromBatch(first, batch);
 }
+
+/** Calls that only make a tensor of what they are given (its values unchanged). */
+const conversion = /^(?:tf|torch|np|numpy|K|keras\.ops)\.(?:convert_to_tensor|as_tensor|tensor|from_numpy|asarray|array|constant|cast)$/;

@@ -12,6 +12,7 @@ import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
 import './moduleInstances'; // registers the reader of module-level objects' calls (python/expr.ts)
 import { readArgparseFlags } from './argparse';
+import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readDispatchTable, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
@@ -278,11 +279,14 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   cache?.end();
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
   const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b, ctx)), extraRoots.map((r) => discoverLosses(r, ctx)));
-  return finishModels(built, inErrors, build, (models, bindNames) => {
+  const models = finishModels(built, inErrors, build, (models, bindNames) => {
     const found = collectUsages(root, source, models, bindNames, imports, usageCache);
     bindUnpackedItems(root, models, bindNames, module);
     for (const m of models) addIntrinsicUsage(m);
     return found;
   });
+  // an add_loss / a regularizer adds to the loss `compile` names: that loss is its base term
+  const compiled = models.some((m) => m.kind === 'add-loss' || m.kind === 'regularizer') ? readCompiledBase(source, 'python') : undefined;
+  return compiled ? models.map((m) => withCompiledBase(m, compiled)) : models;
 }
 

@@ -34,6 +34,7 @@ export interface InlineFound {
 
 /** Names of a batch being unpacked (`x, y = batch`). */
 const batchName = /^(batch|data|sample|samples|inputs_and_targets|train_batch|item|(\w+_)?batch)$/;
+export const isBatchName = (name: string): boolean => batchName.test(name);
 
 const named = namedChildren;
 const identifiersIn = (pattern: Node): Node[] => (pattern.type === 'identifier' ? [pattern] : named(pattern).flatMap(identifiersIn));

@@ -1,6 +1,6 @@
 // One Python loss definition → a LossModel (without usages and output activation, which are file-wide).
 import type { Node } from 'web-tree-sitter';
-import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes } from '../ir';
+import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes, Term } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss } from '../terms/build';
 import { some } from '../terms/expr';
@@ -163,7 +163,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty, and its weight is the
   // λ a run sets (`SPARSITY_BETA * reduce_sum(kl)`; read before the roles changed, the one term was a base)
-  const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;
+  const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const, ...regularizerLabel(def, built.terms, t) })) : built.terms;
   const lambdaParam = def.penaltiesOnly ? lambdaParamOf(terms) : built.lambdaParam;
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: { name: string; default?: unknown }): LossParam['role'] =>
@@ -219,4 +219,12 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (def.className) model.className = def.className;
   if (def.regularizes) model.regularizes = def.regularizes;
   return model;
+}
+
+/**
+ * A regularizer's one penalty written as an expression with no variable of its own (`return self.strength *
+ * reduce_sum(square(1 - norm))`) is the regularizer itself: it is named by it (`OnUnitCircle`), not by a rendering.
+ */
+function regularizerLabel(def: LossDef, terms: readonly Term[], term: Term): Partial<Term> {
+  return def.kind === 'regularizer' && terms.length === 1 && !/^[\p{L}_][\p{L}\p{N}_]*$/u.test(term.label) ? { label: def.name } : {};
 }

@@ -61,6 +61,9 @@ function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<s
   return out;
 }
 
+/** A Regularizer subclass or a layer that adds a loss: its settings are constructor values, bound by the constructor call. */
+const builtByClass = (m: LossModel): boolean => (m.kind === 'regularizer' || m.kind === 'add-loss') && m.params.some((p) => p.origin === 'constructor');
+
 /** A plain call's number arguments by parameter name and where each is written (LossUsage.passedArgs / passedAt). */
 function callBinding(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Pick<LossUsage, 'passedArgs' | 'passedAt'> {
   const passedArgs: Record<string, number> = {};
@@ -122,6 +125,8 @@ export function collectUsages(
   cache?: UsageCache,
 ): FileUsages {
   const byName = new Map(models.map((m) => [m.name, m]));
+  // a layer whose `call` adds a loss is built by its class's constructor call (`ActivationPenalty(strength=1e-3)(h)`)
+  for (const m of models) if (builtByClass(m) && m.className && !byName.has(m.className)) byName.set(m.className, m);
   const vars = new Map<string, Target>();
   const lineStarts = lineStartsOf(source);
   const helperRows = rowsOfHelpers(models);
@@ -195,7 +200,7 @@ export function collectUsages(
     const direct = name ? byName.get(name) : undefined;
     if (direct) {
       // a loss class (also a Regularizer subclass, whose settings are constructor values) is built by the call
-      const built = direct.kind === 'regularizer' && direct.params.some((p) => p.origin === 'constructor');
+      const built = builtByClass(direct);
       const kind = direct.kind === 'factory' || direct.kind === 'module-forward' || built ? 'factory-call' : 'call';
       const u: LossUsage = { kind, range };
       // a plain function called with its λ (`objective(out, y, 0.8)`): what the call passes, where it is written

@@ -21,7 +21,8 @@ const DIVIDES = new Set(['div', 'divide', 'true_divide', 'truediv']);
 
 /**
  * True when the sum is the numerator of a division, through sums, products and signs only: a hand-normalised
- * sum (`.sum() / n`, `lam * x.sum() / n`, `(a.sum() + b.sum()) / (2 * n)`, `x.sum().div(n)`) or a ratio.
+ * sum (`.sum() / n`, `lam * x.sum() / n`, `(a.sum() + b.sum()) / (2 * n)`, `x.sum().div(n)`, an accumulator of
+ * sums divided after its loop) or a ratio.
  */
 function normalised(node: Expr, ancestors: readonly Expr[]): boolean {
   let child = node;
@@ -30,7 +31,9 @@ function normalised(node: Expr, ancestors: readonly Expr[]): boolean {
     if (a.kind === 'binary' && (a.op === '/' || a.op === '//')) return a.left === child;
     if ((a.kind === 'call' && DIVIDES.has(opName(a) ?? '') && a.args[0] === child) || (a.kind === 'method' && DIVIDES.has(a.method) && a.object === child)) return true;
     if (a.kind === 'binary' && a.op === '*' && isReciprocal(a.left === child ? a.right : a.left)) return true;
-    if (!((a.kind === 'binary' && ['+', '-', '*'].includes(a.op)) || a.kind === 'unary')) return false;
+    // an accumulator over a loop (`smooth += x.sum()`) adds its passes: a division of its total divides each
+    const accumulates = a.kind === 'loop' && a.body === child && !!a.accumulator;
+    if (!((a.kind === 'binary' && ['+', '-', '*'].includes(a.op)) || a.kind === 'unary' || accumulates)) return false;
     child = a;
   }
   return false;

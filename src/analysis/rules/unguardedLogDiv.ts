@@ -11,7 +11,7 @@ const LOGS = new Set(['log', 'log2', 'log10']);
 const DIVS = new Set(['div', 'divide', 'truediv', 'true_divide']);
 /** Ops whose result stays away from zero when given a positive floor (checked below) or always. */
 const FLOORED = new Set(['clip_by_value', 'clip', 'clamp', 'clipByValue', 'maximum', 'clamp_min', 'add']);
-const POSITIVE = new Set(['exp', 'softplus', 'cosh']);
+const POSITIVE = new Set(['exp', 'softplus', 'cosh', 'ones_like', 'ones']);
 
 const REDUCTIONS = new Set(['sum', 'reduce_sum', 'mean', 'reduce_mean']);
 
@@ -75,6 +75,20 @@ function positive(x: Expr): boolean {
   return false;
 }
 
+const compact = (e: Expr): string => e.text.replace(/[\s()]/g, '');
+
+/**
+ * `where(abs(x) < eps, eps * ones_like(x), x)`: x where it is away from zero, a positive value where it is not (a
+ * safe denominator written by hand).
+ */
+function replacesSmall(x: Expr): boolean {
+  if (x.kind !== 'call' || x.args.length < 3) return false;
+  const [test, small, kept] = x.args as [Expr, Expr, Expr];
+  if (test.kind !== 'binary' || (test.op !== '<' && test.op !== '<=')) return false;
+  const measured = opName(test.left) === 'abs' ? operand(test.left as CallExpr | MethodExpr) : test.left;
+  return !!measured && compact(measured) === compact(kept) && positive(small);
+}
+
 /** True when nothing in `x` keeps it away from zero. */
 function unguarded(x: Expr | undefined): boolean {
   if (!x || !dependsOnData(x) || positive(x)) return false;
@@ -82,6 +96,7 @@ function unguarded(x: Expr | undefined): boolean {
   if (x.kind === 'unary') return unguarded(x.operand);
   const op = opName(x);
   if (op && POSITIVE.has(op)) return false;
+  if (op === 'where' && replacesSmall(x)) return false;
   if (op && FLOORED.has(op)) {
     const call = x as CallExpr | MethodExpr;
     const others = call.kind === 'method' ? [...call.args, ...Object.values(call.kwargs)] : [...call.args.slice(1), ...Object.values(call.kwargs)];

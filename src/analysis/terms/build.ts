@@ -1,5 +1,6 @@
 // Builds the terms of a loss from its returned expression (ir.ts `Term`), once for every front end.
 import type { Expr, Framework, Term } from '../ir';
+import { type FitSigns, baseIndices } from './bases';
 import { recogniseConstraint } from './constraints';
 import { mentionsRef, opName, some } from './expr';
 import { labelFor, localLabel } from './label';
@@ -91,6 +92,9 @@ function lambdaOf(p: Piece): string | undefined {
 
 /** The term's variable (`balance = lam * relu(…)` is `balance`, weighted by lam), else labelFor's rendering. */
 function termLabel(p: Piece, ctx: TermContext, body: Expr): string {
+  // `identity_loss = gap_helper(pred) * w`: the variable the code gives the weighted call names it, not the helper
+  const variable = ctx.inlinedFrom?.(p.expr) !== undefined && p.whole !== p.expr ? ctx.labelOf(p.whole) : undefined;
+  if (variable) return variable;
   const whole = localLabel(p.expr, ctx.labelOf) ? undefined : (spineLabel(p.whole, ctx.labelOf) ?? accumulatorLabel(body, p.whole, ctx.labelOf));
   return whole ?? labelFor(p.expr, ctx.labelOf, (callee) => isFrameworkLossCallee(callee) || !!ctx.knownLosses?.has(callee));
 }
@@ -147,6 +151,23 @@ function accumulatorLabel(body: Expr, whole: Expr, labelOf: TermContext['labelOf
   return found;
 }
 
+/** The loss function a piece is (a helper of the file followed into, a framework loss) and whether it reads y and ŷ. */
+function fitSigns(ctx: TermContext): FitSigns {
+  const fitOf = (p: Piece): string | undefined => {
+    const helper = ctx.inlinedFrom?.(p.expr);
+    if (helper) return helper;
+    let e = p.expr;
+    while ((e.kind === 'call' || e.kind === 'method') && reductionOps[opName(e) ?? ''] && !isFrameworkLossCallee(e.kind === 'call' ? e.callee : e.method)) {
+      const inner: Expr | undefined = e.kind === 'call' ? e.args[0] : e.object;
+      if (!inner) break;
+      e = inner;
+    }
+    if (e.kind === 'call' && (isFrameworkLossCallee(e.callee) || ctx.knownLosses?.has(e.callee))) return e.callee;
+    return e.kind === 'method' && isFrameworkLossCallee(e.method) ? e.method : undefined;
+  };
+  return { fitOf, comparesWithTarget: (p) => mentionsRef(p.expr, 'yTrue') && mentionsRef(p.expr, 'yPred') };
+}
+
 export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
   const notWeights = new Set([...(ctx.lists ?? []), ...(ctx.tensors ?? [])]);
   return withListNames(notWeights, () => buildTermsOf(body, ctx), ctx.unvalued);
@@ -154,15 +175,16 @@ export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambd
 
 function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
   const pieces = termPieces(body, ctx.framework, (e) => ctx.labelOf(e) !== undefined, ctx.inlinedFrom && ((e) => ctx.inlinedFrom?.(e) !== undefined));
-  const base = baseIndex(pieces, ctx);
+  const labels = pieces.map((p) => termLabel(p, ctx, body));
+  const bases = baseIndices(pieces, baseIndex(pieces, ctx), labels, fitSigns(ctx));
   const terms = pieces.map((p, i): Term => {
-    const role = i === base ? 'base' : 'penalty';
+    const role = bases.has(i) ? 'base' : 'penalty';
     const term: Term = {
       id: `t${i}`,
       role,
       sign: p.sign,
       expr: p.expr,
-      label: termLabel(p, ctx, body),
+      label: labels[i] ?? '',
       range: p.whole.range,
     };
     if (p.weight) term.weight = p.weight;

@@ -84,6 +84,19 @@ export function render(e: Expr, labelOf: (e: Expr) => string | undefined): strin
   }
 }
 
+/** Ops that measure the size of what they take: `square(imbalance)` is the imbalance's size, named by it. */
+const MAGNITUDE_OPS: ReadonlySet<string> = new Set(['square', 'abs', 'norm']);
+
+/** `square(x)`, `x.abs()`, `x ** 2`, `x.pow(2)`: the x whose magnitude a term measures, else undefined. */
+function magnitudeOf(e: Expr): Expr | undefined {
+  if (e.kind === 'call' && MAGNITUDE_OPS.has(last(e.callee))) return e.args[0];
+  if (e.kind === 'method' && MAGNITUDE_OPS.has(e.method)) return e.object;
+  const squared = (x: Expr | undefined) => x?.kind === 'number' && x.value === 2;
+  if (e.kind === 'binary' && e.op === '**' && squared(e.right)) return e.left;
+  if (e.kind === 'method' && e.method === 'pow' && squared(e.args[0])) return e.object;
+  return undefined;
+}
+
 const short = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
 
 /**
@@ -106,6 +119,8 @@ export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLo
   if (e.kind === 'call' && isLoss(e.callee)) return last(e.callee);
   if (e.kind === 'method' && isFrameworkLossCallee(e.method)) return e.method;
   const core = throughReductions(e, labelOf);
+  const measured = magnitudeOf(core);
+  if (measured && labelOf(measured)) return labelOf(measured) as string;
   // a helper of the user's (`SMOOTHNESS * _variation(output)`) is named for what it computes: its name
   if (core.kind === 'call' && !FRAMEWORK_NAMESPACES.has(core.callee.split('.')[0]!) && !BUILTINS.has(core.callee)) return labelOf(core) ?? last(core.callee);
   return labelOf(core) ?? short(render(core.kind === 'name' ? e : core, labelOf));

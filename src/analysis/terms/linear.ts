@@ -59,6 +59,61 @@ function exact(op: 'mean' | 'sum', overAll: boolean, ranks: Rank[]): boolean {
   return shaped.length > 0 && shaped.every((r) => r !== 'unknown' && r === shaped[0]);
 }
 
+/** A term as a reader sees one: a variable of the code, a reduction, a loop's accumulated value. */
+const termLike = (e: Expr, named?: (e: Expr) => boolean): boolean => !!named?.(e) || !!linearReduction(e) || e.kind === 'loop';
+
+/**
+ * `(hinge + sparsity + smooth) / n_videos`: a sum of terms divided by something that is not the prediction (a
+ * count, the batch size) is each term divided by it, exactly (division distributes over a sum); the divisor stays
+ * in each term. Only when every piece of the sum is a term of its own (a variable, a reduction, an accumulator):
+ * `(y_pred - y_true) / y_true` is one relative error, not two terms.
+ */
+function dividedSum(p: Piece, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] | undefined {
+  const e = p.expr;
+  const isSum = (x: Expr) => x.kind === 'binary' && (x.op === '+' || x.op === '-');
+  // `(a + b) / n` with n a setting was already read as the sum weighted by 1 / n (split.ts): n divides each
+  const w = p.weight;
+  const reciprocal = w?.kind === 'binary' && w.op === '/' && w.left.kind === 'number' && w.left.value === 1 ? w.right : undefined;
+  const weightedSum = isSum(e) && !!reciprocal;
+  if (!weightedSum && (e.kind !== 'binary' || e.op !== '/' || !isSum(e.left) || mentionsRef(e.right, 'yPred'))) return undefined;
+  const sum = weightedSum ? e : (e as Extract<Expr, { kind: 'binary' }>).left;
+  const right = weightedSum ? (reciprocal as Expr) : (e as Extract<Expr, { kind: 'binary' }>).right;
+  const outer = weightedSum ? undefined : p.weight;
+  const pieces = additivePieces(sum).filter((q) => !isZeroStart(q.expr));
+  if (pieces.length < 2 || !pieces.every((q) => termLike(q.expr, named))) return undefined;
+  const over = (x: Expr): Expr => binary('/', x, right, x.range, `${x.text} / ${right.kind === 'binary' ? `(${right.text})` : right.text}`);
+  return pieces.map((q) => {
+    const inner = accumulatedWeight(splitWeight(q, named, fromHelper), named, fromHelper);
+    const out: Piece = { sign: (p.sign * inner.sign) as 1 | -1, whole: inner.whole, expr: over(inner.expr) };
+    const weight = timesWeight(outer, inner.weight);
+    if (weight) out.weight = weight;
+    return out;
+  });
+}
+
+/**
+ * `smooth = 0; for v in …: smooth += roughness(v) * SMOOTH_W`: the same weight on every pass, started from zero, is
+ * the accumulated term's λ (Σ w·x = w·Σ x). The weight must not change between passes (no loop variable in it).
+ */
+export function accumulatedWeight(p: Piece, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece {
+  const loop = p.expr;
+  if (p.weight || loop.kind !== 'loop' || !loop.accumulator || (loop.init && !isZeroStart(loop.init))) return p;
+  const body = loop.body;
+  const acc = (x: Expr) => x.kind === 'name' && x.name === loop.accumulator;
+  if (body.kind !== 'binary' || body.op !== '+' || !acc(body.left)) return p;
+  const added = splitWeight({ sign: 1, expr: body.right }, named, fromHelper);
+  if (!added.weight || added.sign !== 1) return p;
+  const unweighted: Expr = { ...loop, body: binary('+', body.left, added.expr, body.range, `${body.left.text} + ${added.expr.text}`) };
+  return { ...p, expr: unweighted, weight: added.weight };
+}
+
+/** An accumulator's start: `0`, `0.0`, `torch.tensor(0.)` (with `.cuda()` or not), `tf.constant(0.0)`. */
+export function isZeroStart(e: Expr): boolean {
+  if (e.kind === 'number') return e.value === 0;
+  if (e.kind === 'method' && ['cuda', 'to', 'cpu', 'float', 'detach'].includes(e.method)) return isZeroStart(e.object);
+  return e.kind === 'call' && ['tensor', 'constant', 'scalar', 'as_tensor'].includes(opName(e) ?? '') && !!e.args[0] && isZeroStart(e.args[0]);
+}
+
 /**
  * One additive piece of the loss, with every reduction it is made of distributed over the sum inside it. Returns
  * the piece itself when nothing is split. `whole` of a split piece is the piece as written inside the reduction
@@ -66,6 +121,12 @@ function exact(op: 'mean' | 'sum', overAll: boolean, ranks: Rank[]): boolean {
  * stores in a variable (`kl = …`): the numbers inside it stay in it.
  */
 export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] {
+  if (p.expr.kind === 'loop' && !p.weight) {
+    const weighted = accumulatedWeight(p, named, fromHelper);
+    if (weighted !== p) return [weighted];
+  }
+  const divided = dividedSum(p, named, fromHelper);
+  if (divided) return divided.flatMap((q) => distribute(q, framework, named, fromHelper));
   // `torch.sum(err + w * balance) / pred.shape[0]`: a count divides every piece (it is not a λ: it stays in the term)
   if (p.expr.kind === 'binary' && p.expr.op === '/' && linearReduction(p.expr.left) && !dependsOnData(p.expr.right)) {
     const { right } = p.expr;

@@ -4,6 +4,7 @@ import type { ModuleConstant } from '../python/moduleScope';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
 import { type CachedModel, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
+import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
@@ -127,5 +128,8 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     broken.flatMap((b) => discoverScriptLosses(b, regularizers)),
     extraRoots.map((r) => discoverScriptLosses(r, regularizers)),
   );
-  return finishModels(built, inErrors, build, (models, bindNames) => collectScriptUsages(root, models, bindNames));
+  const models = finishModels(built, inErrors, build, (models, bindNames) => collectScriptUsages(root, models, bindNames));
+  // a regularizer adds to the loss `compile` names: that loss is its base term
+  const compiled = models.some((m) => m.kind === 'regularizer') ? readCompiledBase(source, 'ts') : undefined;
+  return compiled ? models.map((m) => withCompiledBase(m, compiled)) : models;
 }

@@ -266,7 +266,7 @@ layer = keras.layers.Dense(16, kernel_regularizer=Orthogonality(0.05))
     assert.equal(m.kind, 'regularizer');
     assert.deepEqual(m.regularizes, { on: 'kernel', layer: 'Dense' });
     assert.equal(m.yPred, 'w');
-    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:square(gram - eye(shape(w)[1]))*self.factor']);
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:Orthogonality*self.factor']);
     assert.deepEqual(roles(m), ['w:yPred', 'self.factor:hyper']);
   });
 

@@ -38,7 +38,8 @@ describe('a TF.js regularizer class', () => {
     const m = model(analyze(source, 'typescript'), 'SmallWeights');
     assert.equal(m.kind, 'regularizer');
     assert.deepEqual(m.regularizes, { on: 'kernel' });
-    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:size*this.rate']);
+    // the compiled loss is the base the regularizer adds to (analysis/compiledBase.ts)
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:size*this.rate', 'base:+:meanSquaredError']);
   });
 
   it('its λ is what `new SmallWeights(2e-3)` passes, the default 1e-2 otherwise', () => {

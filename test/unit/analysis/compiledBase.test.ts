@@ -1,0 +1,109 @@
+// A penalty in an add_loss or a Regularizer adds to the loss the model compiles (issue 9 §1): that compiled loss is
+// the model's base term, in each form `compile` takes it (a Keras name, `losses.fn`, a loss object with literal
+// settings, a TF.js name), so rules and the trainer see base + λ·penalty.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { readCompiledBase } from '../../../src/analysis/compiledBase';
+import { analyze, model, ready, termSummary } from './helpers';
+
+const REGULARIZER = (compile: string) => `import tensorflow as tf
+from tensorflow import keras
+
+
+class Spread(keras.regularizers.Regularizer):
+    def __init__(self, rate=0.0):
+        self.rate = rate
+
+    def __call__(self, x):
+        return self.rate * tf.reduce_sum(tf.square(x))
+
+
+inputs = keras.Input(shape=(8,))
+outputs = keras.layers.Dense(3, activity_regularizer=Spread(rate=0.01))(inputs)
+model = keras.Model(inputs, outputs)
+${compile}
+`;
+
+const LAYER = `import tensorflow as tf
+from tensorflow import keras
+
+
+class Penalised(keras.layers.Layer):
+    def __init__(self, strength=1e-2, **kwargs):
+        super().__init__(**kwargs)
+        self.strength = strength
+
+    def call(self, inputs):
+        self.add_loss(self.strength * tf.reduce_sum(tf.abs(inputs)))
+        return inputs
+
+
+inputs = keras.Input(shape=(8,))
+h = Penalised(strength=1e-3)(keras.layers.Dense(16)(inputs))
+model = keras.Model(inputs, keras.layers.Dense(4, activation="softmax")(h))
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+`;
+
+describe('the compiled loss is the base of an add_loss or a regularizer', () => {
+  before(() => ready);
+
+  const forms: [string, string, string][] = [
+    ['a Keras name', 'model.compile(optimizer="adam", loss="mse")', 'tf.keras.losses.mse'],
+    ['losses.fn', 'model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.mean_absolute_error)', 'tf.keras.losses.mean_absolute_error'],
+    ['a loss object', 'model.compile(\n    optimizer="adam",\n    loss=tf.keras.losses.Huber(delta=2.0),\n)', 'tf.keras.losses.Huber'],
+  ];
+  for (const [what, compile, callee] of forms) {
+    it(`${what}: ${compile.replace(/\s+/g, ' ')}`, () => {
+      const m = model(analyze(REGULARIZER(compile)), 'Spread');
+      const base = m.terms.find((t) => t.role === 'base');
+      assert.ok(base, m.terms.map(termSummary).join(', '));
+      assert.equal(base.expr.kind === 'call' && base.expr.args[0]?.kind === 'call' ? base.expr.args[0].callee : undefined, callee);
+      assert.equal(m.terms.filter((t) => t.role === 'penalty').length, 1, 'the regularizer is still the penalty');
+    });
+  }
+
+  it("a regularizer's penalty written with no variable of its own is named by the regularizer", () => {
+    const m = model(analyze(REGULARIZER('')), 'Spread');
+    assert.deepEqual(m.terms.map((t) => t.label), ['Spread']);
+  });
+
+  it("a loss object's literal settings are kept (Huber's delta)", () => {
+    const m = model(analyze(REGULARIZER('model.compile(optimizer="adam", loss=tf.keras.losses.Huber(delta=2.0))')), 'Spread');
+    const base = m.terms.find((t) => t.role === 'base');
+    const call = base?.expr.kind === 'call' ? base.expr.args[0] : undefined;
+    assert.deepEqual(call?.kind === 'call' ? call.kwargs.delta : undefined, { kind: 'number', value: 2, range: base?.range, text: 'Huber' });
+  });
+
+  it('no compile, or a compile without a framework loss: no base is invented', () => {
+    assert.deepEqual(model(analyze(REGULARIZER('')), 'Spread').terms.map((t) => t.role), ['penalty']);
+    assert.deepEqual(model(analyze(REGULARIZER('model.compile(optimizer="adam", loss=my_loss)')), 'Spread').terms.map((t) => t.role), ['penalty']);
+  });
+
+  it("a layer's add_loss: the compiled base, and the λ its constructor call binds", () => {
+    const m = model(analyze(LAYER), 'call');
+    assert.deepEqual(m.terms.map((t) => t.role), ['penalty', 'base']);
+    assert.equal(m.terms[1]?.label, 'categorical_crossentropy');
+    const u = m.usages.find((x) => x.kind === 'factory-call');
+    assert.equal(u?.boundArgs?.strength, 1e-3, 'Penalised(strength=1e-3) binds self.strength');
+  });
+
+  it('TF.js: compile({ loss: name }) is the base of a regularizer class', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+class Small extends tf.serialization.Serializable {
+  constructor(private readonly rate = 1e-3) { super(); }
+  apply(x: tf.Tensor): tf.Scalar { return tf.mul(this.rate, tf.sum(tf.square(x))) as tf.Scalar; }
+  static get className() { return 'Small'; }
+}
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 4, inputShape: [8], kernelRegularizer: new Small(5e-4) }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+`;
+    const m = analyze(src, 'typescript').models.find((x) => x.kind === 'regularizer');
+    assert.ok(m, 'the regularizer class is found');
+    const base = m.terms.find((t) => t.role === 'base');
+    assert.equal(base?.label, 'meanSquaredError');
+    assert.equal(base?.expr.kind === 'call' && base.expr.args[0]?.kind === 'call' ? base.expr.args[0].callee : undefined, 'tf.metrics.meanSquaredError');
+    const col = src.split('\n')[8]!.indexOf('meanSquaredError');
+    assert.deepEqual(readCompiledBase(src, 'ts')?.range, { startLine: 8, startCol: col, endLine: 8, endCol: col + 'meanSquaredError'.length });
+  });
+});

@@ -1,0 +1,110 @@
+// A loss may fit the data with several terms beside its penalties (issue 9 §3): a convex mix of two measures, terms
+// named as data fits beside a data-fit base, the base's own loss function applied twice. Each joins the base; a
+// weighted term that only reads the prediction stays a penalty.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyze, model, ready } from './helpers';
+
+const split = (src: string, name: string) => {
+  const m = model(analyze(src), name);
+  return { base: m.terms.filter((t) => t.role === 'base').map((t) => t.label), penalties: m.terms.filter((t) => t.role === 'penalty').map((t) => t.label), lambda: m.lambdaParam };
+};
+
+describe('several base terms', () => {
+  before(() => ready);
+
+  it('a convex mix `mix * a + (1 - mix) * b` is all base; the hyper-weighted term beside it is the penalty', () => {
+    const src = `import tensorflow as tf
+
+def mixed(y_true, y_pred, mix=0.7, lam=0.05):
+    kl = tf.reduce_sum(y_true * tf.math.log((y_true + 1e-7) / (y_pred + 1e-7)), axis=1)
+    abs_err = tf.reduce_mean(tf.abs(y_true - y_pred), axis=1)
+    spread = tf.reduce_sum(tf.square(y_pred), axis=1)
+    return mix * kl + (1.0 - mix) * abs_err + lam * spread
+`;
+    assert.deepEqual(split(src, 'mixed'), { base: ['kl', 'abs_err'], penalties: ['spread'], lambda: 'lam' });
+  });
+
+  it('a distillation mix keeps the teacher term a penalty: it does not compare the prediction with the target', () => {
+    const src = `import torch.nn.functional as F
+
+def kd_loss(student, labels, teacher, alpha=0.3, T=4.0):
+    soft = F.kl_div(F.log_softmax(student / T, dim=1), F.softmax(teacher / T, dim=1), reduction="batchmean") * T * T
+    hard = F.cross_entropy(student, labels)
+    return alpha * soft + (1.0 - alpha) * hard
+`;
+    assert.deepEqual(split(src, 'kd_loss').base, ['hard']);
+  });
+
+  it('without the complement, a hyper-weighted second term stays a penalty', () => {
+    const src = `import tensorflow as tf
+
+def weighted(y_true, y_pred, mix=0.7, lam=0.05):
+    fit = tf.reduce_mean(tf.square(y_true - y_pred))
+    spread = tf.reduce_mean(tf.square(y_pred))
+    return fit + lam * spread + (1.0 - mix) * tf.reduce_mean(tf.abs(y_pred))
+`;
+    assert.deepEqual(split(src, 'weighted').base, ['fit']);
+  });
+
+  it('reconstructions named so are base beside a reconstruction base; the KLs are penalties', () => {
+    const src = `import torch
+import torch.nn.functional as F
+
+
+def two_view_loss(recon, x, mu, logvar, beta=0.01):
+    a_rec = F.mse_loss(recon[:, :8], x[:, :8])
+    b_rec = F.binary_cross_entropy(recon[:, 8:], x[:, 8:])
+    cross_rec = (recon[:, :8] - x[:, 8:]).abs().mean()
+    a_kl = -0.5 * torch.mean(1 + logvar - mu ** 2 - logvar.exp())
+    b_kl = torch.mean(mu ** 2)
+    return 0.5 * a_rec + b_rec + 0.2 * cross_rec + beta * a_kl + b_kl
+`;
+    assert.deepEqual(split(src, 'two_view_loss'), { base: ['a_rec', 'b_rec', 'cross_rec'], penalties: ['a_kl', 'b_kl'], lambda: 'beta' });
+  });
+
+  it('the base loss function applied twice to prediction and target is base twice; a penalty on the prediction is not', () => {
+    const src = `import torch
+import torch.nn.functional as F
+
+def multi_horizon(pred, target, w_short=1.0, w_long=0.3, lam=0.1):
+    short = F.mse_loss(pred[:, :4], target[:, :4])
+    long = F.mse_loss(pred[:, 4:], target[:, 4:])
+    smooth = F.mse_loss(pred[:, 1:], pred[:, :-1])
+    return w_short * short + w_long * long + lam * smooth
+`;
+    assert.deepEqual(split(src, 'multi_horizon'), { base: ['short', 'long'], penalties: ['smooth'], lambda: 'lam' });
+  });
+
+  it("a penalty's name: the variable holding a helper's weighted value, and the residual a square measures", () => {
+    const src = `import tensorflow as tf
+
+def gap(pred):
+    return tf.reduce_mean(tf.abs(tf.reduce_sum(pred, axis=-1) - 1.0))
+
+def step_loss(y_true, y_pred, w=4.0, beta=0.1):
+    fit = tf.reduce_mean(tf.square(y_true - y_pred))
+    gap_loss = gap(y_pred) * w
+    excess = tf.reduce_sum(y_pred, axis=1) - 2.0
+    return fit + gap_loss + beta * tf.reduce_mean(tf.square(excess))
+`;
+    assert.deepEqual(split(src, 'step_loss').penalties, ['gap_loss', 'excess']);
+  });
+
+  it('a training function whose batch is converted to tensors: the converted target is the target', () => {
+    const src = `import tensorflow as tf
+
+def fit_step(model, batch, optimizer, lam=0.5):
+    x = tf.convert_to_tensor(batch["inputs"], dtype=tf.float32)
+    target = tf.convert_to_tensor(batch["target"], dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        pred = model(x, training=True)
+        loss = tf.reduce_mean(tf.square(target - pred)) + lam * tf.reduce_mean(tf.nn.relu(-pred))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+`;
+    const m = analyze(src).models[0];
+    assert.ok(m);
+    assert.deepEqual([m.yTrue, m.yPred], ['target', 'pred']);
+  });
+});
