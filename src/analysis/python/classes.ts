@@ -16,7 +16,7 @@ import { readParams } from './params';
 export type RegularizerUses = ReadonlyMap<string, Regularizes>;
 
 const REGULARIZER_BASE = /(^|\.)Regularizer$/;
-const LOSS_CLASS_BASE = /(^|\.)(Module|_?Loss)$/;
+const LOSS_CLASS_BASE = /(^|\.)(Module|_?(?:Weighted)?Loss)$/;
 const LOSS_METHOD = /loss|criterion|objective|cost/i;
 
 interface ClassInfo {

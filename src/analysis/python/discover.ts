@@ -157,8 +157,8 @@ function savedHyperparameters(init: Node, initParams: ReadonlyMap<string, ParamI
   return out;
 }
 
-/** A loss base class (`keras.losses.Loss`, torch's `_Loss`): its `call`/`forward` is a loss by definition. */
-const LOSS_BASE = /(^|\.)_?Loss$/;
+/** A loss base class (`keras.losses.Loss`, torch's `_Loss` and `_WeightedLoss`): its `call`/`forward` is a loss by definition. */
+const LOSS_BASE = /(^|\.)_?(?:Weighted)?Loss$/;
 /** An `nn.Module`: a model or a loss; its forward is a loss when it returns one scalar (python/model.ts). */
 const MODULE_BASE = /(^|\.)Module$/;
 

@@ -12,6 +12,7 @@ import { readImports } from './imports';
 import { type FileContext, buildModel } from './model';
 import './moduleInstances'; // registers the reader of module-level objects' calls (python/expr.ts)
 import { readArgparseFlags } from './argparse';
+import { readDictConstants } from './dictConstants';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readDispatchTable, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
@@ -227,6 +228,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     else if (text.includes('.compile(')) readCompiledLoss(text, module);
     else if (mayAssignConstant(text)) readModuleAssignment(n, module);
     else if (/^\w+\s*=\s*\{/.test(text) && readDispatchTable(n, module)) functionTexts.set(text.slice(0, text.indexOf('=')).trim(), hash(text));
+    else if (/^\w+\s*=\s*(?:\{|dict\()/.test(text)) readDictConstants(n, module);
   }
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;

@@ -74,7 +74,8 @@ const numericDefault = (v: unknown): number | undefined => (typeof v === 'number
  * tf/K → Keras), an nn.Module subclass is PyTorch, else the file's framework.
  */
 function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framework {
-  if (def.kind === 'module-forward' || def.kind === 'regularizer') return /Module\b/.test(def.defNode.childForFieldName('superclasses')?.text ?? '') ? 'pytorch' : 'keras';
+  // torch's loss bases are `nn.Module`, `_Loss`, `_WeightedLoss` (torch.nn.modules.loss); Keras's is `Loss`
+  if (def.kind === 'module-forward' || def.kind === 'regularizer') return /Module\b|(?:^|[\s.(,])_(?:Weighted)?Loss\b|\bnn\.|\btorch\./.test(def.defNode.childForFieldName('superclasses')?.text ?? '') ? 'pytorch' : 'keras';
   const calls = (re: RegExp): boolean => some(body, (n) => n.kind === 'call' && re.test(n.callee));
   const torch = calls(/^(torch|F|nn)\./);
   const keras = calls(/^(tf|K)\./);

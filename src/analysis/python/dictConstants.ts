@@ -1,0 +1,53 @@
+// Settings kept in a module-level dict (`config = {"lam": 0.1, "eps": 1e-7}`, `cfg = dict(lam=0.1)`): a loss reading
+// `config["lam"]` reads the constant `config['lam']` (a module constant like `LAM = 0.1`, moduleScope.ts), whose
+// value and place λ write-back uses. Only literal values are read; a dict reassigned or changed later is not a
+// constant (`config["lam"] = …` is an assignment the reader forgets it on).
+import type { Node } from 'web-tree-sitter';
+import { rangeOf } from '../parsing/range';
+import type { ModuleScope } from './moduleScope';
+import { arithmeticOf, literalOf } from './params';
+import { isTrivia } from './trivia';
+
+/** The constant's key: `config['lam']`, whatever quotes the code uses. */
+export const dictKey = (dict: string, key: string): string => `${dict}['${key}']`;
+
+/** Key and value nodes of `{"lam": 0.1}` or `dict(lam=0.1)`. */
+function entriesOf(right: Node): [string, Node][] | undefined {
+  const items = right.type === 'dictionary' ? right.namedChildren : right.type === 'call' && right.childForFieldName('function')?.text === 'dict' ? right.childForFieldName('arguments')?.namedChildren : undefined;
+  if (!items) return undefined;
+  const out: [string, Node][] = [];
+  for (const item of items) {
+    if (!item || isTrivia(item)) continue;
+    const key = item.type === 'pair' ? literalOf(item.childForFieldName('key') as Node) : item.type === 'keyword_argument' ? item.childForFieldName('name')?.text : undefined;
+    const value = item.childForFieldName('value');
+    if (typeof key === 'string' && value) out.push([key, value]);
+  }
+  return out;
+}
+
+/** Reads `NAME = {"k": literal, …}` / `NAME = dict(k=literal)` into `scope.constants` as `NAME['k']`. Returns whether any was. */
+export function readDictConstants(stmt: Node, scope: ModuleScope): boolean {
+  const assignment = stmt.namedChild(0);
+  const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+  const right = assignment?.childForFieldName('right');
+  const entries = left?.type === 'identifier' && right ? entriesOf(right) : undefined;
+  if (!left || !entries) return false;
+  let read = false;
+  for (const [key, value] of entries) {
+    const v = literalOf(value) ?? arithmeticOf(value);
+    if (v === undefined) continue;
+    scope.constants.set(dictKey(left.text, key), { value: v, nameRange: rangeOf(value.parent ?? value), valueRange: rangeOf(value) });
+    read = true;
+  }
+  return read;
+}
+
+/** `config["lam"]` with `config` a module-level dict of settings: the constant's key, else undefined. */
+export function dictConstantRead(node: Node, isLocal: (name: string) => boolean, scope: ModuleScope | undefined): string | undefined {
+  const value = node.childForFieldName('value');
+  const subscripts = node.childrenForFieldName('subscript').filter((s): s is Node => !!s);
+  if (!scope || value?.type !== 'identifier' || isLocal(value.text) || subscripts.length !== 1 || subscripts[0]?.type !== 'string') return undefined;
+  const key = literalOf(subscripts[0]);
+  const name = typeof key === 'string' ? dictKey(value.text, key) : undefined;
+  return name && scope.constants.has(name) ? name : undefined;
+}
