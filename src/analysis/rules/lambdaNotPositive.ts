@@ -1,13 +1,31 @@
 // LL103: λ ≤ 0 by default. Zero turns the constraint off; a negative λ rewards violating it.
 import { boundKey } from '../bound';
 import { setNumber } from '../fixes/lambda';
-import type { SourceRange } from '../ir';
+import type { LossModel, LossParam, SourceRange } from '../ir';
 import { numberValue } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 
 const effect = (v: number): string =>
   v === 0 ? 'turns the constraint off' : 'rewards violating the constraint (the optimiser pushes the penalty up)';
+
+/**
+ * True when the default is never what the loss runs with: every place that builds the loss (a factory call, a
+ * constructor call, `functools.partial`) binds the parameter to a positive number, and nothing uses the loss
+ * unbuilt (passed bare to `compile`, or a plain function called directly, which may keep its default). Such a
+ * default ≤ 0 is a placeholder (`make_loss(mass_weight=0.05)` over `mass_weight=0.0`), not a disabled penalty;
+ * a binding ≤ 0 is still reported at the call below.
+ */
+function defaultNeverUsed(model: LossModel, p: LossParam, key: string): boolean {
+  const builds = model.usages.filter((u) => u.kind === 'factory-call' || u.kind === 'partial');
+  if (builds.length === 0) return false;
+  if (model.usages.some((u) => u.passesBareFunction || u.passesFactory)) return false;
+  if ((p.origin ?? 'argument') === 'argument' && model.usages.some((u) => u.kind === 'call')) return false;
+  return builds.every((u) => {
+    const v = u.boundArgs?.[key];
+    return typeof v === 'number' && v > 0;
+  });
+}
 
 export const checkLambdaNotPositive: Check = (ctx) => {
   const { model } = ctx;
@@ -29,7 +47,7 @@ export const checkLambdaNotPositive: Check = (ctx) => {
     if (!name || seen.has(name)) continue;
     seen.add(name);
     const p = model.params.find((q) => q.name === name);
-    if (typeof p?.default !== 'number' || p.default > 0) continue;
+    if (typeof p?.default !== 'number' || p.default > 0 || defaultNeverUsed(model, p, boundKey(model, name))) continue;
     const range: SourceRange = p.defaultRange ?? p.range;
     out.push({
       range,
