@@ -4,6 +4,7 @@ import { addEpsilon } from '../fixes/ops';
 import type { Expr } from '../ir';
 import { nonNegative } from '../terms/sign';
 import { type CallExpr, type MethodExpr, argument, dependsOnData, numberValue, opName, operand, walk } from './expr';
+import { countNames, isCount } from './counts';
 import { code } from './format';
 import type { Check, Report } from './types';
 
@@ -59,7 +60,7 @@ function bounds(x: Expr): { lower?: number; upper?: number } {
  */
 function positive(x: Expr): boolean {
   if (!dependsOnData(x)) return numberValue(x) === undefined || (numberValue(x) ?? 0) > 0;
-  if (x.kind === 'binary' && x.op === '+') return (positive(x.left) && nonNegative(x.right)) || (nonNegative(x.left) && positive(x.right));
+  if (x.kind === 'binary' && x.op === '+') return guardedBy(x.left, x.right) || guardedBy(x.right, x.left);
   if (x.kind === 'binary' && x.op === '-') {
     const c = constant(x.left);
     const upper = bounds(x.right).upper;
@@ -89,6 +90,12 @@ function replacesSmall(x: Expr): boolean {
   return !!measured && compact(measured) === compact(kept) && positive(small);
 }
 
+/**
+ * `a + b` is kept positive by `b`: a positive constant added to data is an epsilon (`mean(y) + EPS`, so that
+ * `w = 1 / (mean(y) + EPS)` and `w / sum(w)` are positive by construction), else a positive plus a non-negative.
+ */
+const guardedBy = (a: Expr, b: Expr): boolean => (!dependsOnData(b) && positive(b)) || (nonNegative(a) && positive(b));
+
 /** True when nothing in `x` keeps it away from zero. */
 function unguarded(x: Expr | undefined): boolean {
   if (!x || !dependsOnData(x) || positive(x)) return false;
@@ -107,6 +114,7 @@ function unguarded(x: Expr | undefined): boolean {
 
 export const checkUnguardedLogDiv: Check = (ctx) => {
   const out: Report[] = [];
+  const counts = countNames(ctx.model.body);
   walk(ctx.model.body, (n) => {
     let x: Expr | undefined;
     let what = '';
@@ -121,7 +129,7 @@ export const checkUnguardedLogDiv: Check = (ctx) => {
       x = n.right;
       what = 'division';
     }
-    if (!x || !unguarded(x)) return;
+    if (!x || !unguarded(x) || (what === 'division' && isCount(x, counts))) return;
     const fix = addEpsilon(ctx.text, x, what === 'division', ctx.model.language);
     out.push({
       range: n.range,
