@@ -96,8 +96,14 @@ export type Expr = (
    * `zip(…)`, `enumerate(…)`.
    */
   | { kind: 'loop'; variables: string[]; iterable: Expr; body: Expr; accumulator?: string; init?: Expr }
-  /** Anything the front end cannot model (lambda, comprehension, …). The trainer reports it by `text`. */
-  | { kind: 'unsupported'; what: string }
+  /**
+   * Anything the front end cannot model (lambda, comprehension, …). The trainer reports it by `text`.
+   * `returnsNothing` (added for issue 9 §1): the call of a same-file helper (a function, or a held module's forward)
+   * that never returns a value, so the caller gets None: `self.kl_term(p, q)` whose forward's last statement is a
+   * bare expression gives { helper: 'self.kl_term', discarded: <that expression, read with the call's arguments> }.
+   * Rules report the missing return (LL114) and still judge what the helper computes (LL112 on its logs).
+   */
+  | { kind: 'unsupported'; what: string; returnsNothing?: { helper: string; discarded?: Expr } }
 ) & { range: SourceRange; text: string };
 
 /** What a free name refers to. */

@@ -270,4 +270,12 @@ export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
 
 export { statementsOf };
 
-setHelperReader((def, scope) => readBlock(statementsOf(def.childForFieldName('body')), scope)?.value);
+/** A body's last statement when it is a bare computation (not a call for its effect, a docstring or `...`): its value. */
+function discardedValue(def: Node, scope: Scope): Expr | undefined {
+  const last = statementsOf(def.childForFieldName('body')).at(-1);
+  const value = last?.type === 'expression_statement' ? last.namedChild(0) : undefined;
+  if (!value || !['binary_operator', 'unary_operator', 'parenthesized_expression'].includes(value.type)) return undefined;
+  return convertExpr(value, scope);
+}
+
+setHelperReader((def, scope) => readBlock(statementsOf(def.childForFieldName('body')), scope)?.value, discardedValue);

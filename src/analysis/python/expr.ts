@@ -144,7 +144,10 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
     inner.locals.set(p.name, value);
   }
   const returned = readHelperBody(def, inner);
-  if (!returned) return unsupported(node, `call of ${name}, which returns no value`);
+  if (!returned) {
+    const discarded = readDiscarded(def, inner);
+    return make<'unsupported'>(node, { kind: 'unsupported', what: `call of ${name}, which returns no value`, returnsNothing: { helper: name, ...(discarded ? { discarded } : {}) } });
+  }
   // named by the helper unless the caller names it (a local inside the helper is not the term's name)
   scope.labels.set(returned, name.replace(/^self\./, ''));
   scope.weakLabels?.add(returned);
@@ -156,8 +159,11 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
 
 /** Set by body.ts (which imports this module): reads a function body to its returned expression. */
 let readHelperBody: (def: Node, scope: Scope) => Expr | undefined = () => undefined;
-export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefined): void {
+/** Also set by body.ts: the value a body computes and drops, its last statement a bare expression (a forgotten `return`). */
+let readDiscarded: (def: Node, scope: Scope) => Expr | undefined = () => undefined;
+export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefined, discarded: typeof readDiscarded): void {
   readHelperBody = read;
+  readDiscarded = discarded;
 }
 
 /**
@@ -199,6 +205,15 @@ function dispatched(pick: Expr | undefined, scope: Scope): string | undefined {
 let readModuleInstance: (node: Node, name: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
 export function setModuleInstanceReader(read: typeof readModuleInstance): void {
   readModuleInstance = read;
+}
+
+/**
+ * Set by moduleInstances.ts: a call of an object a loss class holds (`self.kl = BernoulliKL()` then `self.kl(p, q)`)
+ * when its class is in this file, followed into its forward with its state bound from `ctor`; else undefined.
+ */
+let readHeldObject: (node: Node, name: string, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
+export function setHeldObjectReader(read: typeof readHeldObject): void {
+  readHeldObject = read;
 }
 
 /** An object's method (`forward` of a module-level instance) followed like a helper, `scope` holding the object's state. */
@@ -271,6 +286,8 @@ function convertCall(node: Node, scope: Scope): Expr {
   if (compiled) return compiled;
   if (name?.startsWith('self.') && scope.instances.has(name.slice(5))) {
     const ctor = scope.instances.get(name.slice(5));
+    const followed = ctor ? readHeldObject(node, name, ctor, applied, scope) : undefined;
+    if (followed) return followed;
     if (ctor) {
       // `self.nll(log_probs, target)` with `self.nll = nn.NLLLoss()` is named `nll` as written, as a helper is
       // (weakly: a variable the caller assigns it to names it instead)

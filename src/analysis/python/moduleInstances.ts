@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { readClassScope } from './classScope';
 import { moduleAttrsOf } from './discover';
-import { applyInstance, convertExpr, followMethod, methodsOf, setModuleInstanceReader } from './expr';
+import { applyInstance, convertExpr, followMethod, methodsOf, setHeldObjectReader, setModuleInstanceReader } from './expr';
 import { readParams } from './params';
 import type { Scope } from './scope';
 
@@ -68,3 +68,11 @@ function moduleInstanceCall(node: Node, name: string, applied: Applied, scope: S
 }
 
 setModuleInstanceReader(moduleInstanceCall);
+
+/** `self.kl_term(p, q)` with `self.kl_term = BernoulliDivergence()` and that class in this file: its forward, followed. */
+function heldObjectCall(node: Node, name: string, ctor: Call, applied: Applied, scope: Scope): Expr | undefined {
+  const cls = scope.module?.classes?.get(ctor.callee);
+  return cls ? followObject(node, name, cls, ctor, applied, scope) : undefined;
+}
+
+setHeldObjectReader(heldObjectCall);

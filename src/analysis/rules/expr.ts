@@ -43,6 +43,18 @@ export function refs(e: Expr): Set<NameRef> {
   return out;
 }
 
+/** The parameter names an expression's values depend on (shapes are not values), as `refs` walks them. */
+export function valueNames(e: Expr): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: Expr): void => {
+    if (readsShapeOnly(n)) return;
+    if (n.kind === 'name' && n.ref === 'param') out.add(n.name);
+    for (const c of children(n)) visit(c);
+  };
+  visit(e);
+  return out;
+}
+
 export const dependsOnPred = (e: Expr): boolean => refs(e).has('yPred');
 export const dependsOnData = (e: Expr): boolean => {
   const r = refs(e);

@@ -8,7 +8,7 @@ import { checkLambdaNeverChanges } from './lambdaNeverChanges';
 import { checkLambdaNotPositive } from './lambdaNotPositive';
 import { checkNoGradient } from './noGradient';
 import { checkNonDifferentiable } from './nonDifferentiable';
-import { checkNoReturn } from './noReturn';
+import { checkHelperNoValue, checkNoReturn } from './noReturn';
 import { checkOutputSparsity } from './outputSparsity';
 import { checkPenaltyWithoutLambda } from './penaltyWithoutLambda';
 import { checkRedundantConstraint } from './redundantConstraint';
@@ -42,6 +42,7 @@ const checks: Partial<Record<RuleCode, Check>> = {
   LL111: checkUnreducedBroadcast,
   LL112: checkUnguardedLogDiv,
   LL113: checkUnsupportedOp,
+  LL114: checkHelperNoValue,
 };
 
 /** Called with the rule and model when a rule throws (tests and the CLI may log it); default: ignore. */

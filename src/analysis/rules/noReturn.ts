@@ -1,7 +1,9 @@
 // LL114: a loss that never returns a value, or a factory that never returns its loss. Found by the front end
 // (FileAnalysis.noValue), since such a definition gives no loss model for the other rules to read.
 import type { FileAnalysis } from '../ir';
-import type { Report } from './types';
+import { walk } from './expr';
+import { code } from './format';
+import type { Check, Report } from './types';
 
 export interface FileReport extends Report {
   /** `name:line` of the definition (it has no model). */
@@ -19,3 +21,23 @@ export function checkNoReturn(analysis: FileAnalysis): FileReport[] {
         : `\`${d.name}\` takes a target and a prediction but never returns a value: the framework gets None instead of a loss. Return the loss (\`return …\`) on every path.`,
   }));
 }
+
+/**
+ * A same-file helper the loss calls (a function, or the forward of a module it holds: `self.kl_term(p, q)`) that
+ * never returns a value: the loss adds None and fails at its first step. Reported at the call.
+ */
+export const checkHelperNoValue: Check = (ctx) => {
+  const out: Report[] = [];
+  walk(ctx.model.body, (n) => {
+    if (n.kind !== 'unsupported' || !n.returnsNothing) return;
+    const helper = n.returnsNothing.helper;
+    out.push({
+      range: n.range,
+      fixes: [],
+      message:
+        `${code(helper)} never returns a value: ${code(n.text.length > 60 ? `${n.text.slice(0, 57)}…` : n.text)} is None, so ` +
+        `\`${ctx.model.name}\` fails where it uses it. Return what ${code(helper)} computes (\`return …\`).`,
+    });
+  });
+  return out;
+};

@@ -1,9 +1,9 @@
 // LL112: log(x) or a / x where x depends on the data and nothing keeps it away from zero (no epsilon, clip,
 // maximum). Softmax/sigmoid outputs underflow to exactly 0 in float32: one such sample makes the loss inf/NaN.
 import { addEpsilon } from '../fixes/ops';
-import type { Expr } from '../ir';
+import type { Expr, LossModel } from '../ir';
 import { nonNegative } from '../terms/sign';
-import { type CallExpr, type MethodExpr, argument, dependsOnData, numberValue, opName, operand, walk } from './expr';
+import { type CallExpr, type MethodExpr, argument, dependsOnData, numberValue, opName, operand, valueNames, walk } from './expr';
 import { countNames, isCount } from './counts';
 import { code } from './format';
 import type { Check, Report } from './types';
@@ -25,28 +25,36 @@ const CLIP_BOUNDS: Readonly<Record<string, [string[], string[]]>> = {
   clip_: [['min'], ['max']],
 };
 
+/** Whether an expression reads the data: the prediction, the target, or an extra tensor argument (`codes`, `mu`). */
+type DataTest = (e: Expr) => boolean;
+
+function dataTest(model: LossModel): DataTest {
+  const tensors = new Set(model.params.filter((p) => p.role === 'tensor').map((p) => p.name));
+  return (e) => dependsOnData(e) || (tensors.size > 0 && [...valueNames(e)].some((n) => tensors.has(n)));
+}
+
 /** A constant: a number written out (`1.0 - 1e-6`), folded. */
-function constant(e: Expr | undefined): number | undefined {
-  if (!e || dependsOnData(e)) return undefined;
+function constant(e: Expr | undefined, isData: DataTest): number | undefined {
+  if (!e || isData(e)) return undefined;
   const n = numberValue(e);
   if (n !== undefined) return n;
   if (e.kind !== 'binary') return undefined;
-  const [a, b] = [constant(e.left), constant(e.right)];
+  const [a, b] = [constant(e.left, isData), constant(e.right, isData)];
   if (a === undefined || b === undefined) return undefined;
   return e.op === '+' ? a + b : e.op === '-' ? a - b : e.op === '*' ? a * b : e.op === '/' && b !== 0 ? a / b : undefined;
 }
 
 /** The constant lower and upper bounds a clip, clamp, maximum or minimum puts on its result. */
-function bounds(x: Expr): { lower?: number; upper?: number } {
+function bounds(x: Expr, isData: DataTest): { lower?: number; upper?: number } {
   const op = opName(x);
   if (!op || (x.kind !== 'call' && x.kind !== 'method')) return {};
   const call = x as CallExpr | MethodExpr;
   const clip = CLIP_BOUNDS[op];
-  if (clip) return { lower: constant(argument(call, clip[0], 1)), upper: constant(argument(call, clip[1], 2)) };
-  if (op === 'clamp_min') return { lower: constant(argument(call, ['min'], 1)) };
-  if (op === 'clamp_max') return { upper: constant(argument(call, ['max'], 1)) };
+  if (clip) return { lower: constant(argument(call, clip[0], 1), isData), upper: constant(argument(call, clip[1], 2), isData) };
+  if (op === 'clamp_min') return { lower: constant(argument(call, ['min'], 1), isData) };
+  if (op === 'clamp_max') return { upper: constant(argument(call, ['max'], 1), isData) };
   const pair = call.kind === 'method' ? [call.object, ...call.args] : call.args;
-  const c = pair.map(constant).find((v) => v !== undefined);
+  const c = pair.map((p) => constant(p, isData)).find((v) => v !== undefined);
   if (op === 'maximum' || op === 'fmax') return { lower: c };
   if (op === 'minimum' || op === 'fmin') return { upper: c };
   return {};
@@ -58,21 +66,21 @@ function bounds(x: Expr): { lower?: number; upper?: number } {
  * (`clip_by_value(r, 1e-6, 1 - 1e-6)`) and a constant above a clip's ceiling less it (`1 - r` of that r). (A
  * softmax or sigmoid is not: it underflows to exactly 0 in float32, which is what this rule is about.)
  */
-function positive(x: Expr): boolean {
-  if (!dependsOnData(x)) return numberValue(x) === undefined || (numberValue(x) ?? 0) > 0;
-  if (x.kind === 'binary' && x.op === '+') return guardedBy(x.left, x.right) || guardedBy(x.right, x.left);
+function positive(x: Expr, isData: DataTest): boolean {
+  if (!isData(x)) return numberValue(x) === undefined || (numberValue(x) ?? 0) > 0;
+  if (x.kind === 'binary' && x.op === '+') return guardedBy(x.left, x.right, isData) || guardedBy(x.right, x.left, isData);
   if (x.kind === 'binary' && x.op === '-') {
-    const c = constant(x.left);
-    const upper = bounds(x.right).upper;
+    const c = constant(x.left, isData);
+    const upper = bounds(x.right, isData).upper;
     return c !== undefined && upper !== undefined && c > upper;
   }
-  if ((bounds(x).lower ?? 0) > 0) return true;
-  if (x.kind === 'binary' && (x.op === '*' || x.op === '/')) return positive(x.left) && positive(x.right);
+  if ((bounds(x, isData).lower ?? 0) > 0) return true;
+  if (x.kind === 'binary' && (x.op === '*' || x.op === '/')) return positive(x.left, isData) && positive(x.right, isData);
   const op = opName(x);
   if (!op) return false;
   if (POSITIVE.has(op)) return true;
   const call = x as CallExpr | MethodExpr;
-  if (REDUCTIONS.has(op) || op === 'sqrt') return !!operand(call) && positive(operand(call) as Expr);
+  if (REDUCTIONS.has(op) || op === 'sqrt') return !!operand(call) && positive(operand(call) as Expr, isData);
   return false;
 }
 
@@ -94,20 +102,20 @@ function replacesSmall(x: Expr): boolean {
  * `a + b` is kept positive by `b`: a positive constant added to data is an epsilon (`mean(y) + EPS`, so that
  * `w = 1 / (mean(y) + EPS)` and `w / sum(w)` are positive by construction), else a positive plus a non-negative.
  */
-const guardedBy = (a: Expr, b: Expr): boolean => (!dependsOnData(b) && positive(b)) || (nonNegative(a) && positive(b));
+const guardedBy = (a: Expr, b: Expr, isData: DataTest): boolean => (!isData(b) && positive(b, isData)) || (nonNegative(a) && positive(b, isData));
 
 /** True when nothing in `x` keeps it away from zero. */
-function unguarded(x: Expr | undefined): boolean {
-  if (!x || !dependsOnData(x) || positive(x)) return false;
-  if (x.kind === 'binary' && x.op === '+') return dependsOnData(x.left) && dependsOnData(x.right);
-  if (x.kind === 'unary') return unguarded(x.operand);
+function unguarded(x: Expr | undefined, isData: DataTest): boolean {
+  if (!x || !isData(x) || positive(x, isData)) return false;
+  if (x.kind === 'binary' && x.op === '+') return isData(x.left) && isData(x.right);
+  if (x.kind === 'unary') return unguarded(x.operand, isData);
   const op = opName(x);
   if (op && POSITIVE.has(op)) return false;
   if (op === 'where' && replacesSmall(x)) return false;
   if (op && FLOORED.has(op)) {
     const call = x as CallExpr | MethodExpr;
     const others = call.kind === 'method' ? [...call.args, ...Object.values(call.kwargs)] : [...call.args.slice(1), ...Object.values(call.kwargs)];
-    return !others.some((a) => !dependsOnData(a) && numberValue(a) !== 0);
+    return !others.some((a) => !isData(a) && numberValue(a) !== 0);
   }
   return true;
 }
@@ -115,6 +123,7 @@ function unguarded(x: Expr | undefined): boolean {
 export const checkUnguardedLogDiv: Check = (ctx) => {
   const out: Report[] = [];
   const counts = countNames(ctx.model.body);
+  const isData = dataTest(ctx.model);
   walk(ctx.model.body, (n) => {
     let x: Expr | undefined;
     let what = '';
@@ -129,7 +138,7 @@ export const checkUnguardedLogDiv: Check = (ctx) => {
       x = n.right;
       what = 'division';
     }
-    if (!x || !unguarded(x) || (what === 'division' && isCount(x, counts))) return;
+    if (!x || !unguarded(x, isData) || (what === 'division' && isCount(x, counts))) return;
     const fix = addEpsilon(ctx.text, x, what === 'division', ctx.model.language);
     out.push({
       range: n.range,

@@ -19,7 +19,8 @@ function unsupportedName(n: Expr, supported: Supported): string | undefined {
   // a model argument called on something the trainer cannot give it (the calls on the loss's input are rewritten)
   if (n.kind === 'method' && n.method === '__call__' && n.object.kind === 'name') return `${n.object.name}(…)`;
   if (n.kind === 'method') return supported.methods.has(n.method) ? undefined : `.${n.method}()`;
-  if (n.kind === 'unsupported') return n.what;
+  // a helper that returns nothing is LL114's (the loss is broken, not the trainer short of an op)
+  if (n.kind === 'unsupported') return n.returnsNothing ? undefined : n.what;
   return undefined;
 }
 

@@ -41,8 +41,9 @@ export function childrenOf(e: Expr): Expr[] {
     case 'bool':
     case 'none':
     case 'name':
-    case 'unsupported':
       return [];
+    case 'unsupported':
+      return e.returnsNothing?.discarded ? [e.returnsNothing.discarded] : [];
     default:
       return exprFields(e);
   }
