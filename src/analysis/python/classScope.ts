@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr, LossParam } from '../ir';
 import { rangeOf } from '../parsing/range';
+import { attrSetOutside } from './attrsSetOutside';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
 import { type ParamInfo, literalOf, readParams } from './params';
@@ -43,10 +44,14 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
     const right = assignment?.childForFieldName('right');
     const lit = right ? literalOf(right) : undefined;
-    if (left?.type === 'identifier' && right && lit !== undefined && !moduleAttrs.some((a) => a.name === `self.${left.text}`)) {
+    if (left?.type !== 'identifier' || !right || moduleAttrs.some((a) => a.name === `self.${left.text}`)) continue;
+    if (lit !== undefined) {
       out.classAttrs.push({ name: `self.${left.text}`, node: left, value: right, default: lit });
       out.staticAttrs.set(left.text, lit);
     }
+    // `base = nn.MSELoss()` in the class body: an instance shared by the class, called as `self.base(out, y)`
+    const built = right.type === 'call' ? convertExpr(right, { ...scope, locals: new Map(), refs: new Map() }) : undefined;
+    if (built?.kind === 'call' && isConstructor(built.callee)) out.instances.set(left.text, built);
   }
   // Constructor expressions read `__init__`'s parameters as captured values (bound by `Loss(bound=2.0)` calls).
   const ctorScope: Scope = { ...scope, locals: new Map(), refs: new Map(out.initParams.map((p) => [p.name, 'captured' as const])) };
@@ -68,6 +73,7 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       continue;
     }
     if (v.kind === 'call' && isConstructor(v.callee)) out.instances.set(attr, v);
+    else if (v.kind === 'none') out.attrValues.set(attr, attrSetOutside(classNode, attr, scope) ?? v);
     else if (v.kind !== 'unsupported') out.attrValues.set(attr, v);
   }
   return out;

@@ -69,14 +69,28 @@ function guardedSum(after: Expr, name: string, at: { range: Expr['range']; text:
  * `sum(f(p) for p in net.parameters())` is (the trainer passes each run's weights; p reads one of them).
  */
 function parameterFold(variables: string[], iterable: Expr, body: Expr, at: { range: Expr['range']; text: string }): Expr | undefined {
-  if (iterable.kind !== 'method' || iterable.args.length > 0 || (iterable.object.kind !== 'name' && iterable.object.kind !== 'attr')) return undefined;
-  if (iterable.method === 'parameters' && variables.length === 1) return { kind: 'overWeights', variable: variables[0]!, body: asWeight(body, variables[0]!), ...at };
+  const method = weightsMethod(iterable);
+  if (method === 'parameters' && variables.length === 1) return { kind: 'overWeights', variable: variables[0]!, body: asWeight(body, variables[0]!), ...at };
   // `for name, p in net.named_parameters()`: p is each parameter, name its name
   const [nameVariable, variable] = variables;
-  if (iterable.method === 'named_parameters' && variables.length === 2 && nameVariable && variable) {
+  if (method === 'named_parameters' && variables.length === 2 && nameVariable && variable) {
     return { kind: 'overWeights', variable, nameVariable, body: asWeight(body, variable), ...at };
   }
   return undefined;
+}
+
+/**
+ * The method a loop iterates a model by, with no arguments: `net.parameters()`, `self.net.named_parameters()`, also
+ * read as a call of a dotted name when `net` is a module-level object (`for p in model.parameters()` in a function).
+ */
+function weightsMethod(iterable: Expr): string | undefined {
+  if (iterable.kind === 'method') {
+    const onObject = iterable.object.kind === 'name' || iterable.object.kind === 'attr';
+    return onObject && iterable.args.length === 0 ? iterable.method : undefined;
+  }
+  if (iterable.kind !== 'call' || iterable.args.length > 0 || Object.keys(iterable.kwargs).length > 0) return undefined;
+  const dot = iterable.callee.lastIndexOf('.');
+  return dot > 0 ? iterable.callee.slice(dot + 1) : undefined;
 }
 
 /** `body` with the loop variable read as the weight it stands for (ref 'weight'). Plain data: rebuilt by walking it. */
