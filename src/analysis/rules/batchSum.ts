@@ -49,11 +49,19 @@ const REDUCTIONS = new Set(['reduce_sum', 'sum', 'nansum', 'reduce_mean', 'mean'
 const WEIGHT_NAME = /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w))$/i;
 
 /**
+ * Keras itself divides what an activity regularizer returns by the batch size before adding it to the loss
+ * (tf.keras Layer: `mean_activity_loss = activity_loss / batch_size`, "make activity regularization strength
+ * batch-agnostic"), so its sum over the batch is a mean by the time it is trained.
+ */
+const normalisedByFramework = (model: LossModel): boolean => model.regularizes?.on === 'activity' && model.framework === 'keras';
+
+/**
  * The names that hold a batch axis: the prediction and the target, and the loss's per-sample tensor arguments
- * (`z`, `h`, `mu`: role 'tensor'); not a regularizer's kernel or bias, nor a weight-named argument.
+ * (`z`, `h`, `mu`: role 'tensor'); not a regularizer's kernel or bias, nor a weight-named argument, nor what a
+ * Keras activity regularizer reads (above).
  */
 function batchNames(model: LossModel): (e: Extract<Expr, { kind: 'name' }>) => boolean {
-  if (model.regularizes && model.regularizes.on !== 'activity') return () => false;
+  if ((model.regularizes && model.regularizes.on !== 'activity') || normalisedByFramework(model)) return () => false;
   const tensors = new Set(model.params.filter((p) => p.role === 'tensor' && !WEIGHT_NAME.test(p.name)).map((p) => p.name));
   return (e) => e.ref === 'yPred' || e.ref === 'yTrue' || tensors.has(e.name);
 }
