@@ -15,9 +15,21 @@ const WEIGHT_PENALTY: Record<Framework, string> = {
   tfjs: 'kernelRegularizer: tf.regularizers.l1({l1: …}) on the layers',
 };
 
-/** The prediction itself (possibly sliced), not a residual against the target. */
+/**
+ * Names that say the penalty is on activations (a code, a latent, hidden units): `code_l1`, `latent_sparsity`,
+ * `activity_l1`. Sparse activations are then the stated intent, not a misread weight penalty.
+ */
+const ACTIVATION_NAMED = /code|latent|hidden|activ|encod|embed|feature|(^|_)(z|h|act|acts)($|_)/i;
+/** …unless the name says weights after all (`hidden_weight_l1`). */
+const SAYS_WEIGHTS = /weights?(?!ed)|kernel/i;
+
+/**
+ * The prediction itself (possibly sliced), not a residual against the target. An item unpacked from a tuple the
+ * model returns (`recon, code = y_pred`) is not: a model that returns its code beside its output hands the loss a
+ * hidden activation to penalise.
+ */
 const isPrediction = (e: Expr | undefined): boolean =>
-  !!e && ((e.kind === 'name' && e.ref === 'yPred') || (e.kind === 'subscript' && isPrediction(e.object)));
+  !!e && ((e.kind === 'name' && e.ref === 'yPred') || (e.kind === 'subscript' && !e.unpacked && isPrediction(e.object)));
 
 function penalisesOutputs(t: Term): boolean {
   if (t.constraint?.kind === 'output-sparsity') return true;
@@ -32,10 +44,11 @@ export const checkOutputSparsity: Check = (ctx) => {
   if (model.regularizes && model.regularizes.on !== 'activity') return [];
   // The function's name and its penalties' names carry the intent; parameter names (class_weights, …) do not.
   const names = [model.name, ...model.terms.filter((t) => t.role === 'penalty').map((t) => t.label)];
-  const intent = names.find((n) => WEIGHT_INTENT.test(n));
+  const intent = names.find((n) => WEIGHT_INTENT.test(n) && (!ACTIVATION_NAMED.test(n) || SAYS_WEIGHTS.test(n)));
   if (!intent) return [];
   return model.terms
-    .filter((t) => t.role === 'penalty' && penalisesOutputs(t))
+    // a penalty named for the activations it is on (`latent_l1`, `code_sparsity`) says what it does
+    .filter((t) => t.role === 'penalty' && !(ACTIVATION_NAMED.test(t.label) && !SAYS_WEIGHTS.test(t.label)) && penalisesOutputs(t))
     .map((t) => ({
       // Anchored where the penalty is written (`tf.abs(y_pred)`), which is what the message is about.
       range: t.expr.range,
