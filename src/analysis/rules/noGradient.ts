@@ -14,7 +14,7 @@ const MATH_NAMESPACES = new Set(['tf', 'K', 'keras', 'torch', 'F', 'np', 'math',
 const MATH_BUILTINS = new Set(['abs', 'sum', 'min', 'max', 'pow', 'float', 'len', 'round']);
 
 /** Ops whose result is a constant copy of their argument: no gradient flows back through them. */
-const FREEZES = new Set(['detach', 'stop_gradient', 'numpy', 'item', 'tolist', 'get_weights', 'get_value', 'eval', 'variable', 'Variable', 'constant', 'array']);
+const FREEZES = new Set(['detach', 'stop_gradient', 'numpy', 'item', 'tolist', 'get_weights', 'get_value', 'eval', 'variable', 'Variable', 'constant', 'array', 'dataSync', 'arraySync', 'bufferSync']);
 const freezes = (e: Expr): boolean => {
   const op = opName(e);
   if (!op || !FREEZES.has(op)) return false;

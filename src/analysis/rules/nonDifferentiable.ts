@@ -35,6 +35,14 @@ const NON_DIFFERENTIABLE: Record<string, string> = {
   stop_gradient: 'blocks the gradient',
   detach: 'detaches the tensor from the graph',
   numpy: 'leaves the graph',
+  // values read out of the graph as plain numbers or arrays: PyTorch's `.item()`/`.tolist()`, TF.js's
+  // `dataSync()[0]`, `arraySync()`, `await t.data()`; what is computed from them is a constant to the optimiser
+  item: 'converts the tensor to a plain number (it leaves the graph)',
+  tolist: 'converts the tensor to a plain list (it leaves the graph)',
+  dataSync: 'reads the values out as a plain array (it leaves the graph)',
+  arraySync: 'reads the values out as a plain array (it leaves the graph)',
+  bufferSync: 'reads the values out as a plain buffer (it leaves the graph)',
+  data: 'reads the values out as a plain array (it leaves the graph)',
   int: 'casts to an integer type (no gradient)',
   long: 'casts to an integer type (no gradient)',
   bool: 'casts to bool (no gradient)',
