@@ -6,8 +6,16 @@ import { type CallExpr, type MethodExpr, collect, dependsOnPred, numberValue, op
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 
+/**
+ * Neighbouring slices of one tensor (`x[:, 1:] - x[:, :-1]`): a finite difference, as total variation writes it.
+ * Its absolute value is the anisotropic (L1) TV, chosen for that kink (it keeps edges, favours piecewise-constant
+ * outputs); it is not a residual toward a target.
+ */
+const isFiniteDifference = (e: Expr): boolean =>
+  e.kind === 'binary' && e.left.kind === 'subscript' && e.right.kind === 'subscript' && e.left.object.text === e.right.object.text && e.left.text !== e.right.text;
+
 /** `a - b` (a residual), possibly in parentheses the front end kept. */
-const isResidual = (e: Expr | undefined): boolean => !!e && e.kind === 'binary' && e.op === '-' && dependsOnPred(e);
+const isResidual = (e: Expr | undefined): boolean => !!e && e.kind === 'binary' && e.op === '-' && dependsOnPred(e) && !isFiniteDifference(e);
 
 /** Hinges: zero below their threshold (`relu(x)`, `maximum(x, 0)`, `clamp(x, min=0)`). */
 const HINGES = new Set(['relu', 'maximum', 'clamp', 'clamp_min', 'clip_by_value', 'clip', 'softplus']);
