@@ -90,12 +90,12 @@ const compact = (e: Expr): string => e.text.replace(/[\s()]/g, '');
  * `where(abs(x) < eps, eps * ones_like(x), x)`: x where it is away from zero, a positive value where it is not (a
  * safe denominator written by hand).
  */
-function replacesSmall(x: Expr): boolean {
+function replacesSmall(x: Expr, isData: DataTest): boolean {
   if (x.kind !== 'call' || x.args.length < 3) return false;
   const [test, small, kept] = x.args as [Expr, Expr, Expr];
   if (test.kind !== 'binary' || (test.op !== '<' && test.op !== '<=')) return false;
   const measured = opName(test.left) === 'abs' ? operand(test.left as CallExpr | MethodExpr) : test.left;
-  return !!measured && compact(measured) === compact(kept) && positive(small);
+  return !!measured && compact(measured) === compact(kept) && positive(small, isData);
 }
 
 /**
@@ -111,7 +111,7 @@ function unguarded(x: Expr | undefined, isData: DataTest): boolean {
   if (x.kind === 'unary') return unguarded(x.operand, isData);
   const op = opName(x);
   if (op && POSITIVE.has(op)) return false;
-  if (op === 'where' && replacesSmall(x)) return false;
+  if (op === 'where' && replacesSmall(x, isData)) return false;
   if (op && FLOORED.has(op)) {
     const call = x as CallExpr | MethodExpr;
     const others = call.kind === 'method' ? [...call.args, ...Object.values(call.kwargs)] : [...call.args.slice(1), ...Object.values(call.kwargs)];
