@@ -74,15 +74,36 @@ export function chainRoot(node: Node): Node | undefined {
 
 /** The names an expression reads (not attribute names, not keyword names), outermost first. */
 export function namesRead(node: Node): string[] {
+  if (node.type === 'identifier') return isNameOf(node, node.parent) ? [] : [node.text];
+  return [...namesUnder(node)];
+}
+
+/**
+ * Top-down, so each identifier's parent is at hand (tree-sitter's `.parent` walks down from the root: asking it of
+ * every identifier made a deep nesting cubic), and memoised per tree, as the loop asks it of each nested call.
+ */
+function namesUnder(n: Node): readonly string[] {
+  let memo = namesMemo.get(n.tree);
+  if (!memo) namesMemo.set(n.tree, (memo = new Map()));
+  const known = memo.get(n.id);
+  if (known) return known;
   const out: string[] = [];
-  for (const id of node.type === 'identifier' ? [node] : node.descendantsOfType('identifier')) {
-    const parent = id?.parent;
-    if (!id || !parent) continue;
-    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id) continue;
-    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) continue;
-    out.push(id.text);
+  for (const c of n.namedChildren) {
+    if (!c) continue;
+    if (c.type !== 'identifier') out.push(...namesUnder(c));
+    else if (!isNameOf(c, n)) out.push(c.text);
   }
+  memo.set(n.id, out);
   return out;
+}
+
+const namesMemo = new WeakMap<object, Map<number, readonly string[]>>();
+
+/** Whether an identifier names an attribute (`x.mean`) or a keyword (`dim=1`) of its parent, rather than reading a value. */
+function isNameOf(id: Node, parent: Node | null): boolean {
+  if (parent?.type === 'attribute') return parent.childForFieldName('attribute')?.id === id.id;
+  if (parent?.type === 'keyword_argument') return parent.childForFieldName('name')?.id === id.id;
+  return false;
 }
 
 /** What the loop knows so far: names holding the batch, names holding the model's outputs, the target. */
@@ -99,6 +120,20 @@ export interface Flow {
  * (not its target) with no model output, or only model outputs through `self.<layer>`, or its name says model.
  */
 export function isModelCall(call: Node, flow: Flow, names: FileNames): boolean {
+  // Memoised per flow: a call asks the same of every call nested in its arguments, and they of theirs, so without
+  // it `f(f(f(…)))` took time exponential in the depth (a fuzzed 20-deep nesting took 16 s, 50 never ended).
+  let known = modelCallMemo.get(flow);
+  if (!known) modelCallMemo.set(flow, (known = new Map()));
+  const cached = known.get(call.id);
+  if (cached !== undefined) return cached;
+  const runsModel = decideModelCall(call, flow, names);
+  known.set(call.id, runsModel);
+  return runsModel;
+}
+
+const modelCallMemo = new WeakMap<Flow, Map<number, boolean>>();
+
+function decideModelCall(call: Node, flow: Flow, names: FileNames): boolean {
   const fn = call.childForFieldName('function');
   // a Keras functional layer applied where it is built (`layers.Dense(4)(hid)`): a step of the model
   if (fn?.type === 'call' && buildsCallable(fn)) {
@@ -121,8 +156,21 @@ export function isModelCall(call: Node, flow: Flow, names: FileNames): boolean {
 }
 
 function nestedModelCall(args: Node | null, flow: Flow, names: FileNames): boolean {
-  return !!args && args.descendantsOfType('call').some((c) => !!c && isModelCall(c, flow, names));
+  return !!args && args.namedChildren.some((c) => !!c && runsModelWithin(c, flow, names));
 }
+
+/** Whether `n` or a call anywhere under it runs the model; memoised per flow like isModelCall. */
+function runsModelWithin(n: Node, flow: Flow, names: FileNames): boolean {
+  let known = withinMemo.get(flow);
+  if (!known) withinMemo.set(flow, (known = new Map()));
+  const cached = known.get(n.id);
+  if (cached !== undefined) return cached;
+  const runs = (n.type === 'call' && isModelCall(n, flow, names)) || n.namedChildren.some((c) => !!c && runsModelWithin(c, flow, names));
+  known.set(n.id, runs);
+  return runs;
+}
+
+const withinMemo = new WeakMap<Flow, Map<number, boolean>>();
 
 /** The outermost calls under `stmt` that run the model (`model(xb.cuda())` inside `F.cross_entropy(…)`). */
 export function modelCallsIn(stmt: Node, flow: Flow, names: FileNames): Node[] {
