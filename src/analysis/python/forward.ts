@@ -83,8 +83,7 @@ export function namesRead(node: Node): string[] {
  * every identifier made a deep nesting cubic), and memoised per tree, as the loop asks it of each nested call.
  */
 function namesUnder(n: Node): readonly string[] {
-  let memo = namesMemo.get(n.tree);
-  if (!memo) namesMemo.set(n.tree, (memo = new Map()));
+  const memo = memoFor(namesMemo, n.tree);
   const known = memo.get(n.id);
   if (known) return known;
   const out: string[] = [];
@@ -98,6 +97,15 @@ function namesUnder(n: Node): readonly string[] {
 }
 
 const namesMemo = new WeakMap<object, Map<number, readonly string[]>>();
+
+/** The memo of one tree or one flow (node id → answer), made on first use. */
+function memoFor<K extends object, V>(store: WeakMap<K, Map<number, V>>, key: K): Map<number, V> {
+  const found = store.get(key);
+  if (found) return found;
+  const made = new Map<number, V>();
+  store.set(key, made);
+  return made;
+}
 
 /** Whether an identifier names an attribute (`x.mean`) or a keyword (`dim=1`) of its parent, rather than reading a value. */
 function isNameOf(id: Node, parent: Node | null): boolean {
@@ -122,8 +130,7 @@ export interface Flow {
 export function isModelCall(call: Node, flow: Flow, names: FileNames): boolean {
   // Memoised per flow: a call asks the same of every call nested in its arguments, and they of theirs, so without
   // it `f(f(f(…)))` took time exponential in the depth (a fuzzed 20-deep nesting took 16 s, 50 never ended).
-  let known = modelCallMemo.get(flow);
-  if (!known) modelCallMemo.set(flow, (known = new Map()));
+  const known = memoFor(modelCallMemo, flow);
   const cached = known.get(call.id);
   if (cached !== undefined) return cached;
   const runsModel = decideModelCall(call, flow, names);
@@ -161,8 +168,7 @@ function nestedModelCall(args: Node | null, flow: Flow, names: FileNames): boole
 
 /** Whether `n` or a call anywhere under it runs the model; memoised per flow like isModelCall. */
 function runsModelWithin(n: Node, flow: Flow, names: FileNames): boolean {
-  let known = withinMemo.get(flow);
-  if (!known) withinMemo.set(flow, (known = new Map()));
+  const known = memoFor(withinMemo, flow);
   const cached = known.get(n.id);
   if (cached !== undefined) return cached;
   const runs = (n.type === 'call' && isModelCall(n, flow, names)) || n.namedChildren.some((c) => !!c && runsModelWithin(c, flow, names));
