@@ -10,6 +10,7 @@ import { type Grammar, createParser, parsersReady, sharedParser } from './parsin
 import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
 import { DefinitionCache } from './parsing/definitionCache';
+import { readImports } from './python/imports';
 import { UsageCache } from './python/usageCache';
 import type { NotebookCell } from './notebook';
 import { analyzePythonTree } from './python/index';
@@ -73,7 +74,7 @@ interface Caches {
 }
 
 function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, deadline: Deadline, caches?: Caches, module?: ModuleScope): FileAnalysis {
-  const framework = detectFramework(source, language);
+  const framework = detectFramework(source, language) ?? module?.framework;
   const problems: ParseProblem[] = syntaxErrorsOf(tree);
   let models: LossModel[] = [];
   const noValue: NoValueLoss[] = [];
@@ -132,6 +133,8 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline): { m
         }
       }
       for (const [k, c] of own.constants) module.constants.set(k, { ...c, cell: cell.number });
+      module.imports = new Map([...(module.imports ?? []), ...readImports(tree.rootNode, cell.source)]);
+      module.framework ??= detectFramework(cell.source, 'python');
     } finally {
       if (keep) trees.push(tree);
       else tree.delete();

@@ -232,7 +232,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   }
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
-  const imports = readImports(root, source);
+  const imports = new Map([...(module.imports ?? []), ...readImports(root, source)]);
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module), regularizers: regularizerUses(source), module };
   const ctx: DiscoverContext = { regularizers: file.regularizers };
   const { signature, id } = signatureOf(file, functionTexts);

@@ -3,7 +3,7 @@
 // followed into their bodies). Read from each top-level statement's text where one line says it all (fast on
 // large files), else from its syntax tree.
 import type { Node } from 'web-tree-sitter';
-import type { SourceRange, StaticValue } from '../ir';
+import type { Framework, SourceRange, StaticValue } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { arithmeticOf, literalOf, staticItemsOf } from './params';
 import { isTrivia } from './trivia';
@@ -35,6 +35,13 @@ export interface ModuleScope {
    * lie in another cell's text, so what a loss reads from their bodies is placed at the call (python/expr.ts).
    */
   otherCells?: Set<string>;
+  /**
+   * In a notebook: the imports of the cells above (`from keras import ops` in the first cell, `ops.mean` in the
+   * loss's), local name → full dotted path; the cell's own imports win.
+   */
+  imports?: Map<string, string>;
+  /** In a notebook: the framework the cells above import, for a cell that imports nothing itself. */
+  framework?: Framework;
   /** Top-level classes by name: a method called on an instance built at module level is followed (python/expr.ts). */
   classes?: Map<string, Node>;
   /**

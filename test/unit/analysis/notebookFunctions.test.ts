@@ -63,3 +63,27 @@ describe('a notebook: functions of the cells above', () => {
     assert.deepEqual(analyzeSource(calling, 'python', 'nb.ipynb', { cellsAbove: [setup, lossCell] }).models.map((m) => m.name), []);
   });
 });
+
+describe('a notebook: imports of the cells above', () => {
+  const imports = { number: 1, source: 'import keras\nfrom keras import ops\n' };
+  const loss = `def vae_objective(x, x_hat, mean, log_var, beta=0.5):
+    recon = ops.mean(ops.sum((x - x_hat) ** 2, axis=-1))
+    kl = ops.mean(-0.5 * ops.sum(1 + log_var - mean ** 2 - ops.exp(log_var), axis=-1))
+    return recon + beta * kl
+`;
+
+  it('`from keras import ops` in the first cell makes `ops.mean` in a later cell Keras ops, which the trainer has', () => {
+    const analysis = analyzeSource(loss, 'python', 'nb.ipynb', { cellsAbove: [imports] });
+    assert.equal(analysis.framework, 'keras', 'the framework the cells above import');
+    const m = model(analysis, 'vae_objective');
+    const callees = JSON.stringify(m.terms.map((t) => t.expr));
+    assert.ok(callees.includes('"tf.keras.ops.mean"'), callees.slice(0, 300));
+    assert.ok(!runRules(analysis, loss).some((f) => f.code === 'LL113'), 'no op reported as unsupported');
+  });
+
+  it("the cell's own import wins over an earlier cell's", () => {
+    const own = `import numpy as ops\n${loss}`;
+    const m = model(analyzeSource(own, 'python', 'nb.ipynb', { cellsAbove: [imports] }), 'vae_objective');
+    assert.ok(JSON.stringify(m.terms.map((t) => t.expr)).includes('"np.mean"'));
+  });
+});
