@@ -6,7 +6,7 @@
 // reconstruction compared with `x`, a gradient with respect to it) keeps the call, which the trainer refuses by name.
 // `model.parameters()` beside it is the trial model's weights as before (interpreter/modelValues.ts).
 import type { Expr, LossModel, Term } from '../analysis/ir';
-import { childrenOf } from '../analysis/terms/expr';
+import { childrenOf, some } from '../analysis/terms/expr';
 
 /** Methods that run the model on its input (a training flag or keywords beside it change nothing here). */
 const RUNS_MODEL: ReadonlySet<string> = new Set(['__call__', 'forward', 'predict_on_batch']);
@@ -54,10 +54,7 @@ function rewrite<T>(v: T, input: string): T {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'range' ? x : rewrite(x, input)])) as T;
 }
 
-function stillReads(roots: Expr[], name: string): boolean {
-  const visit = (e: Expr): boolean => (e.kind === 'name' && e.name === name) || childrenOf(e).some(visit);
-  return roots.some(visit);
-}
+const stillReads = (roots: Expr[], name: string): boolean => roots.some((r) => some(r, (e) => e.kind === 'name' && e.name === name));
 
 /** What the rewrite did, for the panel's header; undefined when the loss does not call a model on its input. */
 export function modelCalledOnInput(loss: LossModel): Called | undefined {

@@ -2,6 +2,7 @@
 // maximum). Softmax/sigmoid outputs underflow to exactly 0 in float32: one such sample makes the loss inf/NaN.
 import { addEpsilon } from '../fixes/ops';
 import type { Expr, LossModel } from '../ir';
+import { writtenKey } from '../terms/expr';
 import { nonNegative } from '../terms/sign';
 import { type CallExpr, type MethodExpr, argument, dependsOnData, numberValue, opName, operand, valueNames, walk } from './expr';
 import { countNames, isCount } from './counts';
@@ -84,8 +85,6 @@ function positive(x: Expr, isData: DataTest): boolean {
   return false;
 }
 
-const compact = (e: Expr): string => e.text.replace(/[\s()]/g, '');
-
 /**
  * `where(abs(x) < eps, eps * ones_like(x), x)`: x where it is away from zero, a positive value where it is not (a
  * safe denominator written by hand).
@@ -95,7 +94,7 @@ function replacesSmall(x: Expr, isData: DataTest): boolean {
   const [test, small, kept] = x.args as [Expr, Expr, Expr];
   if (test.kind !== 'binary' || (test.op !== '<' && test.op !== '<=')) return false;
   const measured = opName(test.left) === 'abs' ? operand(test.left as CallExpr | MethodExpr) : test.left;
-  return !!measured && compact(measured) === compact(kept) && positive(small, isData);
+  return !!measured && writtenKey(measured) === writtenKey(kept) && positive(small, isData);
 }
 
 /**

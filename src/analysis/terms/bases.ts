@@ -7,6 +7,7 @@
 //                  not weighted by a hyper-parameter, fit the data too;
 //   one fit twice  terms the base's own loss function computes on the prediction and the target.
 import type { Expr } from '../ir';
+import { writtenKey } from './expr';
 import { type Piece, weightParamOf } from './split';
 
 /** Names of data-fit terms: reconstructions, likelihoods, cross-entropies, errors (a whole word of a snake_case name). */
@@ -15,8 +16,6 @@ const DATA_FIT = /(?:^|_)(?:rec|recs|recon|recons|reconstruction|reconstructions
 const PENALTY_WORD = /(?:^|_)(?:kl|kld|reg|regularizer|regularization|penalty|prior|sparsity|smooth|smoothness|tv|ortho|l1|l2)(?:_|$)/i;
 
 export const isDataFitName = (label: string): boolean => DATA_FIT.test(label) && !PENALTY_WORD.test(label);
-
-const compact = (e: Expr): string => e.text.replace(/[\s()]/g, '');
 
 /** `1 - x` / `1.0 - x`: the x, when the weight is one minus something. */
 function complementOf(w: Expr | undefined): Expr | undefined {
@@ -31,7 +30,7 @@ function convexPartner(pieces: readonly Piece[], i: number): number {
     if (j === i || !p.weight) return false;
     const a = complementOf(p.weight);
     const b = complementOf(own);
-    return (a !== undefined && compact(a) === compact(own)) || (b !== undefined && compact(b) === compact(p.weight));
+    return (a !== undefined && writtenKey(a) === writtenKey(own)) || (b !== undefined && writtenKey(b) === writtenKey(p.weight));
   });
 }
 

@@ -66,6 +66,15 @@ function exprFields(e: Expr): Expr[] {
   return out;
 }
 
+/** `e` and every expression under it, parents first (the children of `childrenOf`). */
+export function* nodesOf(e: Expr): Generator<Expr> {
+  yield e;
+  for (const c of childrenOf(e)) yield* nodesOf(c);
+}
+
+/** The expression as written, ignoring spaces and parentheses: `1 - mix` and `(1-mix)` are alike. */
+export const writtenKey = (e: Expr): string => e.text.replace(/[\s()]/g, '');
+
 /** True when `pred` holds for the node or any node below it. */
 export function some(e: Expr, pred: (e: Expr) => boolean): boolean {
   if (pred(e)) return true;

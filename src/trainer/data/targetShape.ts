@@ -4,7 +4,7 @@
 // shape would make `target - preds[:, i]` fail to broadcast (or broadcast to (N, N)): the data's fault, not the
 // user's line. Read from the loss's syntax, never from names.
 import type { Expr, IndexItem, LossModel } from '../../analysis/ir';
-import { childrenOf } from '../../analysis/terms/expr';
+import { nodesOf } from '../../analysis/terms/expr';
 import { makeLookup } from '../interpreter/scope';
 import { staticValue } from '../interpreter/staticValues';
 
@@ -16,11 +16,6 @@ export interface TargetAxis {
 }
 
 const elementwise = new Set(['+', '-', '*', '/']);
-
-function* nodes(e: Expr): Generator<Expr> {
-  yield e;
-  for (const c of childrenOf(e)) yield* nodes(c);
-}
 
 const isRef = (e: Expr, ref: 'yPred' | 'yTrue') => e.kind === 'name' && e.ref === ref;
 const consuming = (it: IndexItem) => it.kind === 'index' || it.kind === 'slice';
@@ -63,7 +58,7 @@ function sampleAxis(d: number | undefined): number | undefined {
 
 /** The target is read whole: no subscript picks from it (`target[:, 0]` reads the target's own columns). */
 function targetIndexed(body: Expr[]): boolean {
-  return body.some((root) => [...nodes(root)].some((n) => n.kind === 'subscript' && isRef(n.object, 'yTrue') && n.index.some((it) => it.kind === 'index' || (consuming(it) && it.kind === 'slice' && (it.start || it.stop)))));
+  return body.some((root) => [...nodesOf(root)].some((n) => n.kind === 'subscript' && isRef(n.object, 'yTrue') && n.index.some((it) => it.kind === 'index' || (consuming(it) && it.kind === 'slice' && (it.start || it.stop)))));
 }
 
 /** Whether both operands read the prediction and target in the shape each would have without the column rule. */
@@ -83,7 +78,7 @@ export function lossTargetAxis(loss: LossModel): TargetAxis | undefined {
   const roots = [loss.body, ...loss.terms.map((t) => t.expr)];
   if (targetIndexed(roots)) return undefined;
   for (const root of roots) {
-    for (const n of nodes(root)) {
+    for (const n of nodesOf(root)) {
       const hit = comparison(n);
       if (hit) return { axis: hit.axis, why: `one target per sample, compared with each prediction column (\`${hit.text}\`, line ${n.range.startLine + 1})` };
     }
@@ -117,7 +112,7 @@ function pickedTargetColumn(e: Expr, lookup: (name: string) => unknown): number 
 }
 
 function columnsIn(e: Expr, lookup: (name: string) => unknown): number[] {
-  return [...nodes(e)].flatMap((n) => {
+  return [...nodesOf(e)].flatMap((n) => {
     const c = pickedTargetColumn(n, lookup);
     return c === undefined ? [] : [c];
   });

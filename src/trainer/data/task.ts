@@ -2,7 +2,7 @@
 // the targets are one-hot rows or class indices (sparse cross-entropy, PyTorch's F.cross_entropy / nll_loss).
 // Shared by the trial spec (src/trial) and the trainer's data preparation.
 import type { Expr, LossModel } from '../../analysis/ir';
-import { childrenOf } from '../../analysis/terms/expr';
+import { nodesOf } from '../../analysis/terms/expr';
 import type { SyntheticTask, TargetEncoding } from './synthetic';
 
 export interface LossTask {
@@ -72,7 +72,7 @@ function targetAsIndex(loss: LossModel): string | undefined {
   if (!yTrue) return undefined;
   const readsTarget = (e: Expr | undefined): boolean => !!e && [...names(e)].includes(yTrue);
   for (const term of loss.terms.length > 0 ? loss.terms : [{ expr: loss.body }]) {
-    for (const e of nodes(term.expr)) {
+    for (const e of nodesOf(term.expr)) {
       if (e.kind !== 'call' && e.kind !== 'method') continue;
       const name = e.kind === 'call' ? (e.callee.split('.').pop() ?? '') : e.method;
       const at = indexArgument[name];
@@ -84,14 +84,8 @@ function targetAsIndex(loss: LossModel): string | undefined {
   return undefined;
 }
 
-/** `e` and every expression under it (the IR's children, analysis/terms/expr.ts). */
-function* nodes(e: Expr): Generator<Expr> {
-  yield e;
-  for (const c of childrenOf(e)) yield* nodes(c);
-}
-
 function* names(e: Expr): Generator<string> {
-  for (const n of nodes(e)) if (n.kind === 'name' && n.ref === 'yTrue') yield n.name;
+  for (const n of nodesOf(e)) if (n.kind === 'name' && n.ref === 'yTrue') yield n.name;
 }
 
 /** The [lower, upper] of the first bounds constraint, for bounded-regression data. */
