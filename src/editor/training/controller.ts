@@ -8,13 +8,13 @@ import { PanelState, parseMessage, type TrainerToHost, type WebviewToHost } from
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { exportData } from './exportData';
-import { chooseRestoredState, compactHistory, MAX_SAVED_POINTS } from './history';
+import { appendBounded, chooseRestoredState } from './history';
 import { pickLoss, type TrainArgs } from './pickLoss';
 import { TrialStore } from './savedTrial';
 import { SpareTrainer, type TrainerHandle, type TrainerPlace, launchTrainer } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
-import { notifyTrainerError, revealLine } from './trainerNotices';
+import { notifyTrainerError, revealLine, trainerExitText } from './trainerNotices';
 import { describeWhere } from './where';
 import { describeNative, sweepSpec, tabTitle, withCell } from './trialText';
 import { buildTrialSpec } from '../../trial/spec';
@@ -276,15 +276,9 @@ export class TrainingController implements vscode.Disposable {
       log.call(this.ctx.output, `[trainer] ${m.message}`);
       return;
     }
-    this.state.history.push(m);
-    if (m.type === 'metrics') {
-      // A long trial must not grow the kept history (and each save of it) without bound.
-      trial.keptPoints += m.points.length;
-      if (trial.keptPoints > 2 * MAX_SAVED_POINTS) {
-        this.state = { ...this.state, history: compactHistory(this.state.history) };
-        trial.keptPoints = MAX_SAVED_POINTS;
-      }
-    }
+    const kept = appendBounded(this.state.history, trial.keptPoints, m);
+    trial.keptPoints = kept.keptPoints;
+    if (kept.history !== this.state.history) this.state = { ...this.state, history: kept.history };
     switch (m.type) {
       case 'ready':
         break;
@@ -331,10 +325,7 @@ export class TrainingController implements vscode.Disposable {
     this.ctx.output.info(`Trainer (pid ${pid}) exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
     if (!trial.ended) {
       trial.ended = true;
-      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-      const message = trial.stopRequested
-        ? `The trainer (pid ${pid}) ${how} after Stop, at step ${trial.step}.`
-        : `The trainer process (pid ${pid}) ${how} at step ${trial.step} of ${trial.steps} before finishing.`;
+      const message = trainerExitText({ pid, step: trial.step, steps: trial.steps, stopRequested: trial.stopRequested }, code, signal);
       // Kept in the history so a reloaded panel still says what happened; saved (finish) before the panel shows it.
       this.state.history.push({ type: 'error', kind: 'internal', message, fatal: true });
       this.finish(trial);

@@ -11,6 +11,22 @@ export function pointsIn(history: readonly TrainerToHost[]): number {
   return n;
 }
 
+/**
+ * Appends a trainer message to the kept history. A long trial must not grow it (and each save of it) without
+ * bound: past twice the cap of points it is compacted to the cap, and the new history is returned.
+ */
+export function appendBounded(
+  history: TrainerToHost[],
+  keptPoints: number,
+  m: TrainerToHost,
+): { history: TrainerToHost[]; keptPoints: number } {
+  history.push(m);
+  if (m.type !== 'metrics') return { history, keptPoints };
+  const points = keptPoints + m.points.length;
+  if (points <= 2 * MAX_SAVED_POINTS) return { history, keptPoints: points };
+  return { history: compactHistory(history), keptPoints: MAX_SAVED_POINTS };
+}
+
 export function compactHistory(history: TrainerToHost[], maxPoints = MAX_SAVED_POINTS): TrainerToHost[] {
   const total = pointsIn(history);
   if (total <= maxPoints) return history;

@@ -47,3 +47,15 @@ export async function revealLine(uri: vscode.Uri, line: number): Promise<void> {
     void vscode.window.showWarningMessage(`Loss Lab: cannot open ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
+
+/** What the panel and the notification say when the trainer process ended before sending `done`. */
+export function trainerExitText(
+  trial: { pid: number | undefined; step: number; steps: number; stopRequested: boolean },
+  code: number | null,
+  signal: string | null,
+): string {
+  const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+  return trial.stopRequested
+    ? `The trainer (pid ${trial.pid}) ${how} after Stop, at step ${trial.step}.`
+    : `The trainer process (pid ${trial.pid}) ${how} at step ${trial.step} of ${trial.steps} before finishing.`;
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostToWebview, StepMetrics, TrainerToHost } from '../../../src/protocol';
-import { compactHistory, pointsIn } from '../../../src/editor/training/history';
+import { appendBounded, compactHistory, MAX_SAVED_POINTS, pointsIn } from '../../../src/editor/training/history';
 import { decimate } from '../../../webview/panel/decimate';
 import { toCsv } from '../../../webview/panel/csv';
 import { PanelModel } from '../../../webview/panel/model';
@@ -230,6 +230,20 @@ describe('compactHistory', () => {
     assert.equal(m.run('lambda-0')?.total[996], 1, 'every 4th step is kept');
     assert.equal(m.run('lambda-0')?.total[997], null, 'steps in between are thinned');
     assert.equal(m.stepsPerSecond, 99);
+  });
+  it('a trial appending past twice the cap compacts its kept history to the cap, and below it keeps every point', () => {
+    const batch = (k: number): TrainerToHost => ({
+      type: 'metrics', stepsPerSecond: 1,
+      points: Array.from({ length: 1000 }, (_, i) => point('lambda-0', k * 1000 + i, 1, 1, 0, 0)),
+    });
+    let kept = { history: [started] as TrainerToHost[], keptPoints: 0 };
+    const batches = (2 * MAX_SAVED_POINTS) / 1000;
+    for (let k = 0; k < batches; k++) kept = appendBounded(kept.history, kept.keptPoints, batch(k));
+    assert.equal(pointsIn(kept.history), 2 * MAX_SAVED_POINTS, 'at twice the cap nothing is thinned yet');
+    kept = appendBounded(kept.history, kept.keptPoints, batch(batches));
+    assert.ok(pointsIn(kept.history) <= MAX_SAVED_POINTS + 1, `compacted to about the cap (${pointsIn(kept.history)})`);
+    assert.equal(kept.keptPoints, MAX_SAVED_POINTS);
+    assert.deepEqual(kept.history.map((m) => m.type).slice(0, 2), ['started', 'metrics']);
   });
 });
 
