@@ -371,6 +371,15 @@ function identityTest(node: Node, op: 'is' | 'is not', left: Expr, right: Expr):
   return make<'bool'>(node, { kind: 'bool', value: op === 'is' ? same : !same });
 }
 
+/**
+ * `"bias" not in name` (a parameter's name filtered in a weight penalty): Python's membership test, read as the
+ * `__contains__` method Python calls, negated for `not in`.
+ */
+function membershipTest(node: Node, op: 'in' | 'not in', item: Expr, container: Expr): Expr {
+  const contains = make<'method'>(node, { kind: 'method', object: container, method: '__contains__', args: [item], kwargs: {} });
+  return op === 'in' ? contains : make<'unary'>(node, { kind: 'unary', op: 'not', operand: contains });
+}
+
 /** Converts one expression node. Never throws: what it cannot model becomes an `unsupported` node. */
 export function convertExpr(node: Node, scope: Scope): Expr {
   switch (node.type) {
@@ -417,6 +426,7 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const named = node.namedChildren.filter((c): c is Node => !!c && !isTrivia(c));
       const op = node.children.find((c) => c && !c.isNamed)?.type ?? '?';
       if ((op === 'is' || op === 'is not') && named[0] && named[1]) return identityTest(node, op, convertExpr(named[0], scope), convertExpr(named[1], scope));
+      if ((op === 'in' || op === 'not in') && named[0] && named[1]) return membershipTest(node, op, convertExpr(named[0], scope), convertExpr(named[1], scope));
       return convertBinary(node, op, named[0] ?? null, named[1] ?? null, scope);
     }
     case 'unary_operator': {

@@ -251,6 +251,35 @@ def train(net, loader, opt):
     tf.dispose([kernel, bias, t, p, value, ...Object.values(grads)]);
   });
 
+  it('`if "bias" not in pname` (and `"weight" in pname`) filters a weight penalty by parameter name, as Python\'s membership test', () => {
+    const source = (test: string) => `${torchHeader}class Decay(nn.Module):
+    def __init__(self, decay=0.01):
+        super().__init__()
+        self.decay = decay
+    def energy(self, net):
+        total = 0
+        for pname, w in net.named_parameters():
+            if ${test}:
+                total = total + torch.sum(w * w)
+        return total
+    def forward(self, prediction, target, net):
+        return F.mse_loss(prediction, target) + self.decay * self.energy(net)
+`;
+    const mse = yPred.flat().reduce((s, q, i) => s + (q - yTrue.flat()[i]!) ** 2, 0) / 8;
+    for (const test of ['"bias" not in pname', '"weight" in pname']) {
+      const m = only(source(test), 'Decay');
+      const kernel = tf.variable(tf.tensor([[0.5, -1.0], [2.0, 0.25]]));
+      const bias = tf.variable(tf.tensor([0.3, -0.2]));
+      const f = compileLoss(tf, m, {});
+      const t = tf.tensor(yTrue);
+      const p = tf.tensor(yPred);
+      const { value, grads } = tf.variableGrads(() => f(t, p, { weights: [kernel, bias] }).total, [kernel, bias]);
+      close(value.dataSync()[0]!, mse + 0.01 * (0.25 + 1 + 4 + 0.0625), 1e-5, `${test}: mse + decay · Σ kernel²`);
+      assert.deepEqual(Array.from(grads[bias.name]!.dataSync()), [0, 0], `${test}: the biases are left out`);
+      tf.dispose([kernel, bias, t, p, value, ...Object.values(grads)]);
+    }
+  });
+
   it('a static loop bound sets the trial data: `y_pred[:, i + 1]` for i in range(N_OUT - 1) needs N_OUT outputs', () => {
     const m = only(`from tensorflow.keras import backend as K
 N_OUT = 7

@@ -10,6 +10,11 @@ const numeric = (f: (x: number) => number) => op(['x'], (a) => f(a.number('x')))
 export const pythonStringMethods: OpTable = {
   endswith: op(['self', 'suffix'], (a) => a.string('self', '').endsWith(a.string('suffix', ''))),
   startswith: op(['self', 'prefix'], (a) => a.string('self', '').startsWith(a.string('prefix', ''))),
+  // `"bias" not in name` (expr.ts reads `in` as the method Python calls): a substring, or an item of a list
+  __contains__: op(['self', 'item'], (a) => {
+    const container = a.value('self');
+    return Array.isArray(container) ? container.includes(a.value('item') ?? null) : a.string('self', '').includes(a.string('item', ''));
+  }),
   // `name.split(".")[-1] == "thresh"`: the parts as Python gives them (no separator: split on runs of whitespace)
   split: op(['self', 'sep', 'maxsplit'], (a) => splitString(a.string('self', ''), a.string('sep', ''), a.optNumber('maxsplit') ?? -1)),
 };
