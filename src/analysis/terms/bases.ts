@@ -5,9 +5,11 @@
 //   data-fit names `speech_rec + face_rec + cross_rec + 0.02 * speech_kl`: when the base is named as a data-fit
 //                  term (a reconstruction, a likelihood, a cross-entropy, an error), the other terms named so, and
 //                  not weighted by a hyper-parameter, fit the data too;
-//   one fit twice  terms the base's own loss function computes on the prediction and the target.
+//   one fit twice  terms the base's own loss function computes on the prediction and the target;
+//   a normaliser   `0.5 * log_var` beside `0.5 * exp(-log_var) * err` (normaliser.ts): a Gaussian likelihood's own term.
 import type { Expr } from '../ir';
 import { writtenKey } from './expr';
+import { isLikelihoodNormaliser } from './normaliser';
 import { type Piece, weightParamOf } from './split';
 
 /** Names of data-fit terms: reconstructions, likelihoods, cross-entropies, errors (a whole word of a snake_case name). */
@@ -63,5 +65,9 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
       if (isDataFitName(labels[i] ?? '') && weightParamOf(p.weight) === undefined) out.add(i);
     });
   }
+  const fits = [...out].map((i) => pieces[i]?.whole).filter((e): e is Expr => e !== undefined);
+  pieces.forEach((p, i) => {
+    if (!out.has(i) && weightParamOf(p.weight) === undefined && isLikelihoodNormaliser(p.whole, fits)) out.add(i);
+  });
   return out;
 }

@@ -107,4 +107,36 @@ def fit_step(model, batch, optimizer, lam=0.5):
     assert.ok(m);
     assert.deepEqual([m.yTrue, m.yPred], ['target', 'pred']);
   });
+  it("a Gaussian likelihood's normaliser (`0.5 * log_var` beside `exp(-log_var) * err`, `log(sigma)` beside `err / sigma²`) is base, not a penalty", () => {
+    const logVar = `import torch
+
+def gaussian_nll_smooth(pred, target, smooth_weight=0.1):
+    mean, log_var = pred[:, 0], pred[:, 1]
+    residual = (target[:, 0] - mean) ** 2
+    nll = 0.5 * torch.exp(-log_var) * residual + 0.5 * log_var
+    smooth = (mean[1:] - mean[:-1]).abs().mean()
+    return nll.mean() + smooth_weight * smooth
+`;
+    const bySigma = `import tensorflow as tf
+
+def sigma_nll(y_true, y_pred, lam=0.01):
+    mu, sigma = y_pred[:, 0], tf.nn.softplus(y_pred[:, 1])
+    fit = tf.reduce_mean((y_true[:, 0] - mu) ** 2 / (2.0 * sigma ** 2))
+    spread = tf.reduce_mean(tf.math.log(sigma))
+    width = tf.reduce_mean(tf.square(sigma))
+    return fit + spread + lam * width
+`;
+    for (const [src, name, penalty] of [[logVar, 'gaussian_nll_smooth', 'smooth'], [bySigma, 'sigma_nll', 'width']] as const) {
+      const s = split(src, name);
+      assert.deepEqual(s.penalties, [penalty], `${name}: ${JSON.stringify(s)}`);
+    }
+    // a log-variance that no fit term is weighted by stays a penalty
+    const alone = `import torch
+
+def fit_and_spread(pred, target, lam=0.1):
+    mse = torch.mean((pred[:, 0] - target[:, 0]) ** 2)
+    return mse + 0.5 * pred[:, 1].mean()
+`;
+    assert.equal(split(alone, 'fit_and_spread').penalties.length, 1);
+  });
 });
