@@ -91,11 +91,11 @@ function lambdaOf(p: Piece): string | undefined {
 }
 
 /** The term's variable (`balance = lam * relu(…)` is `balance`, weighted by lam), else labelFor's rendering. */
-function termLabel(p: Piece, ctx: TermContext, body: Expr): string {
+function termLabel(p: Piece, ctx: TermContext, accumulators: ReadonlyMap<Expr, string>): string {
   // `identity_loss = gap_helper(pred) * w`: the variable the code gives the weighted call names it, not the helper
   const variable = ctx.inlinedFrom?.(p.expr) !== undefined && p.whole !== p.expr ? ctx.labelOf(p.whole) : undefined;
   if (variable) return variable;
-  const whole = localLabel(p.expr, ctx.labelOf) ? undefined : (spineLabel(p.whole, ctx.labelOf) ?? accumulatorLabel(body, p.whole, ctx.labelOf));
+  const whole = localLabel(p.expr, ctx.labelOf) ? undefined : (spineLabel(p.whole, ctx.labelOf) ?? accumulators.get(p.whole));
   return whole ?? labelFor(p.expr, ctx.labelOf, (callee) => isFrameworkLossCallee(callee) || !!ctx.knownLosses?.has(callee));
 }
 
@@ -133,17 +133,18 @@ export function termPieces(body: Expr, framework: Framework = 'keras', named?: (
 const isZero = (e: Expr): boolean => e.kind === 'number' && e.value === 0;
 
 /**
- * The accumulator a piece is the only non-zero part of (`pinball = 0.0` then `pinball = pinball + mean(…)`):
- * the labelled sum whose other additive pieces are zeros.
+ * The accumulator each piece is the only non-zero part of (`pinball = 0.0` then `pinball = pinball + mean(…)`): the
+ * labelled sums whose other additive pieces are zeros, read in one walk of the body (the first, outermost, wins).
+ * Walking the body again for each piece was quadratic: a return of 2,000 added ones took seconds.
  */
-function accumulatorLabel(body: Expr, whole: Expr, labelOf: TermContext['labelOf']): string | undefined {
-  let found: string | undefined;
+function accumulatorLabels(body: Expr, labelOf: TermContext['labelOf']): Map<Expr, string> {
+  const found = new Map<Expr, string>();
   const visit = (e: Expr): void => {
-    if (found || e.kind !== 'binary' || (e.op !== '+' && e.op !== '-')) return;
+    if (e.kind !== 'binary' || (e.op !== '+' && e.op !== '-')) return;
     const label = labelOf(e);
-    // only labelled sums are split (few): splitting every node of a long sum for every piece was cubic
+    // only labelled sums are split (few): splitting every node of a long sum was cubic
     const rest = label ? additivePieces(e).filter((p) => !isZero(p.expr)) : [];
-    if (label && rest.length === 1 && rest[0]!.expr === whole) found = label;
+    if (label && rest.length === 1 && !found.has(rest[0]!.expr)) found.set(rest[0]!.expr, label);
     visit(e.left);
     visit(e.right);
   };
@@ -175,7 +176,8 @@ export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambd
 
 function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {
   const pieces = termPieces(body, ctx.framework, (e) => ctx.labelOf(e) !== undefined, ctx.inlinedFrom && ((e) => ctx.inlinedFrom?.(e) !== undefined));
-  const labels = pieces.map((p) => termLabel(p, ctx, body));
+  const accumulators = accumulatorLabels(body, ctx.labelOf);
+  const labels = pieces.map((p) => termLabel(p, ctx, accumulators));
   const bases = baseIndices(pieces, baseIndex(pieces, ctx), labels, fitSigns(ctx));
   const terms = pieces.map((p, i): Term => {
     const role = bases.has(i) ? 'base' : 'penalty';
