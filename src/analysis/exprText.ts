@@ -16,15 +16,21 @@ export function clipExprText(text: string): string {
  * string `text`): a safety net after analysis for nodes a front end built without `clipExprText`.
  */
 export function clipTextsIn(value: unknown, seen = new Set<object>()): void {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  if (typeof value !== 'object' || value === null || seen.has(value) || clipped.has(value)) return;
   seen.add(value);
   if (Array.isArray(value)) {
     for (const v of value) clipTextsIn(v, seen);
-    return;
+  } else {
+    const node = value as Partial<Expr> & Record<string, unknown>;
+    const isExpr = typeof node.text === 'string' && typeof node.kind === 'string' && node.range !== undefined;
+    if (isExpr && (node.text as string).length > EXPR_TEXT_MAX) node.text = clipExprText(node.text as string);
+    for (const key of Object.keys(node)) if (key !== 'range') clipTextsIn(node[key], seen);
   }
-  const node = value as Partial<Expr> & Record<string, unknown>;
-  if (typeof node.text === 'string' && typeof node.kind === 'string' && node.range && node.text.length > EXPR_TEXT_MAX) {
-    node.text = clipExprText(node.text);
-  }
-  for (const key of Object.keys(node)) if (key !== 'range') clipTextsIn(node[key], seen);
+  clipped.add(value);
 }
+
+/**
+ * Objects whose subtree is clipped. The IR is not changed once built, and the definitions an edit leaves alone keep
+ * their terms, bodies and params (DocumentAnalyzer's cache; only the model objects are new): an edit walks the new.
+ */
+const clipped = new WeakSet<object>();

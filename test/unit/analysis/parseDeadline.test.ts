@@ -66,7 +66,35 @@ describe('binary files', () => {
   });
 });
 
+/** The longest `Expr.text` under a value. */
+function longestText(value: unknown): number {
+  let longest = 0;
+  const walk = (e: unknown): void => {
+    if (typeof e !== 'object' || e === null) return;
+    const n = e as Partial<Expr>;
+    if (typeof n.text === 'string' && n.kind) longest = Math.max(longest, n.text.length);
+    for (const v of Object.values(e)) walk(v);
+  };
+  walk(value);
+  return longest;
+}
+
 describe('IR texts', () => {
+  it('keeps them short after an edit too: the definition the edit adds is clipped, the unchanged ones stay clipped', () => {
+    const long = `${'tf.math.reduce_max( 1.0 * '.repeat(60)}y_pred${')'.repeat(60)}`;
+    const first = `import tensorflow as tf\ndef a(y_true, y_pred, lam=0.1):\n    return tf.reduce_mean(tf.square(y_true - y_pred)) + lam * tf.reduce_mean(${long})\n`;
+    const doc = new DocumentAnalyzer('python');
+    assert.ok(longestText(doc.update(first).models) <= EXPR_TEXT_MAX);
+    const added = `${first}\ndef b(y_true, y_pred, mu=0.2):\n    return tf.reduce_mean(tf.abs(y_true - y_pred)) + mu * tf.reduce_mean(${long.replace(/max/g, 'min')})\n`;
+    const at = first.length;
+    const point = { row: first.split('\n').length - 1, column: 0 };
+    const end = { row: added.split('\n').length - 1, column: 0 };
+    const after = doc.update(added, [{ startIndex: at, oldEndIndex: at, newEndIndex: added.length, startPosition: point, oldEndPosition: point, newEndPosition: end }]);
+    assert.deepEqual(after.models.map((m) => m.name), ['a', 'b']);
+    assert.ok(longestText(after.models) <= EXPR_TEXT_MAX, `an Expr.text of ${longestText(after.models)} characters`);
+    doc.dispose();
+  });
+
   it('keeps every expression text short on a deeply nested 16 KB line (ranges hold the rest)', () => {
     const depth = 620; // deeper overflows the front end's stack: reported as a problem, tested by the fuzz suite
     const line = `${'tf.math.reduce_max( 1.0 * '.repeat(depth)}y_pred${')'.repeat(depth)}`;
