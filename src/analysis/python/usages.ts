@@ -212,7 +212,11 @@ export function collectUsages(
       }
       add(direct, u);
     } else if (name && vars.has(name) && fn.type === 'identifier') {
-      add((vars.get(name) as Target).model, { kind: 'call', range });
+      // `criterion = objective` then `criterion(out, y, lam=0.8)`: the alias is the function, and its call binds λ too
+      const { model, bare } = vars.get(name) as Target;
+      const u: LossUsage = { kind: 'call', range };
+      if (bare && model.kind === 'function') Object.assign(u, callBinding(bindNames.get(model.name) ?? [], positional, keyword));
+      add(model, u);
     } else if (name && resolveCallee(name, imports) === 'functools.partial') {
       const first = positional[0];
       const target = first?.type === 'identifier' ? byName.get(first.text) : undefined;

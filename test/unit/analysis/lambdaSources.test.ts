@@ -106,6 +106,14 @@ describe('λ written outside the loss: command-line flags and call arguments', (
     });
   }
 
+  it('a call through an alias (`criterion = objective`) passes λ the same way, written back at that call', () => {
+    const src = CALLED('criterion(model(x), y, fair_weight=0.8)').replace('\n\nfor x, y in loader:', '\n\ncriterion = objective\n\nfor x, y in loader:');
+    const m = model(analyze(src), 'objective');
+    assert.equal(codeLambda(m), 0.8);
+    const out = writeLambda(m, src, 2);
+    assert.ok(out.ok && out.text.includes('criterion(model(x), y, fair_weight=2.0)'), JSON.stringify(out));
+  });
+
   it('a call does not replace a default (another call may pass something else)', () => {
     const src = CALLED('objective(model(x), y, 0.8, 1e-3)').replace('fair_weight, eps=1e-6', 'fair_weight=0.5, eps=1e-6');
     const m = model(analyze(src), 'objective');
