@@ -8,6 +8,7 @@ import { isNegatedLogLikelihood } from './likelihood';
 import { distribute } from './linear';
 import { isFrameworkLossCallee, reductionOps } from './ops';
 import { nonNegative, positiveByConstruction } from './sign';
+import { overSizeCount } from './sizes';
 import { type Piece, additivePieces, isWeightFactor, splitTerms, splitWeight, weightParamOf, withListNames } from './split';
 import type { Defaults } from './values';
 
@@ -99,10 +100,13 @@ function termLabel(p: Piece, ctx: TermContext, accumulators: ReadonlyMap<Expr, s
   return whole ?? labelFor(p.expr, ctx.labelOf, (callee) => isFrameworkLossCallee(callee) || !!ctx.knownLosses?.has(callee));
 }
 
-/** The variable along a product's spine: `beta * kl` with `kl = -0.5 * K.mean(…)` is `kl`. */
+/** The variable along a product's spine: `beta * kl` with `kl = -0.5 * K.mean(…)` is `kl`, and so is `kl / len(x)`. */
 function spineLabel(e: Expr, labelOf: TermContext['labelOf']): string | undefined {
   const own = labelOf(e);
   if (own) return own;
+  // `kl / x.size(0)`: a normalisation by a count (sizes.ts) is not part of the name
+  const normalised = overSizeCount(e);
+  if (normalised) return spineLabel(normalised.numerator, labelOf);
   if (e.kind !== 'binary' || (e.op !== '*' && e.op !== '/')) return undefined;
   const sides = [e.left, e.right].filter((x) => !isWeightFactor(x));
   return sides.length === 1 ? spineLabel(sides[0]!, labelOf) : undefined;

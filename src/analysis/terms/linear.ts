@@ -80,7 +80,9 @@ function dividedSum(p: Piece, named?: (e: Expr) => boolean, fromHelper?: (e: Exp
   const right = weightedSum ? (reciprocal as Expr) : (e as Extract<Expr, { kind: 'binary' }>).right;
   const outer = weightedSum ? undefined : p.weight;
   const pieces = additivePieces(sum).filter((q) => !isZeroStart(q.expr));
-  if (pieces.length < 2 || !pieces.every((q) => termLike(q.expr, named))) return undefined;
+  // a weighted term is a term too: `(bce + beta * kld) / x.size(0)`
+  const weightedTerm = (q: { sign: 1 | -1; expr: Expr }) => termLike(q.expr, named) || termLike(splitWeight(q, named, fromHelper).expr, named);
+  if (pieces.length < 2 || !pieces.every(weightedTerm)) return undefined;
   const over = (x: Expr): Expr => binary('/', x, right, x.range, `${x.text} / ${right.kind === 'binary' ? `(${right.text})` : right.text}`);
   return pieces.map((q) => {
     const inner = accumulatedWeight(splitWeight(q, named, fromHelper), named, fromHelper);

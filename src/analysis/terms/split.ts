@@ -8,6 +8,7 @@
 import type { Expr } from '../ir';
 import { binary, opName } from './expr';
 import { isNegatedLogLikelihood } from './likelihood';
+import { overSizeCount } from './sizes';
 
 export interface Piece {
   sign: 1 | -1;
@@ -190,11 +191,25 @@ function keepingNamed(e: Expr, named: (e: Expr) => boolean, keep: (x: Expr) => b
  * up its numbers (`reg = 0.01 * sum(w ** 2)`; `mse + reg` has λ = 0.01).
  */
 export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece {
+  const normalised = overSizeCount(piece.expr);
+  if (normalised) return perCount(piece, normalised, named, fromHelper);
   // `kl = divergence(m, lv)` with the helper returning `sum(…) * -0.5`: numbers inside a helper are its formula
   if (fromHelper?.(piece.expr) && factorsOf(piece.expr).every((f) => !isWeightFactor(f) || (isLiteral(f) && !isBoundValue(f)))) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
   const keeping = named ? factorsKeepingNamed(piece.expr, named) : undefined;
   if (keeping?.some(isWeightFactor) && keeping.some((f) => !isWeightFactor(f))) return splitFactors(piece, keeping);
   return splitFactors(piece, factorsOf(piece.expr));
+}
+
+/**
+ * `beta * kld / x.size(0)`: a term normalised by a count (sizes.ts) is weighted as its numerator is (λ = beta); the
+ * count stays in the term, which is what the code trains (`kld / x.size(0)`).
+ */
+function perCount(piece: { sign: 1 | -1; expr: Expr }, q: { numerator: Expr; count: Expr }, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece {
+  // a variable divided as a whole (`kl / len(x)`) keeps its own numbers, as `bce + kl` does
+  const inner = named?.(q.numerator) ? undefined : splitWeight({ sign: piece.sign, expr: q.numerator }, named, fromHelper);
+  if (!inner?.weight) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
+  const text = `${inner.expr.kind === 'binary' ? `(${inner.expr.text})` : inner.expr.text} / ${q.count.kind === 'binary' ? `(${q.count.text})` : q.count.text}`;
+  return { ...inner, whole: piece.expr, expr: binary('/', inner.expr, q.count, piece.expr.range, text) };
 }
 
 function splitFactors(piece: { sign: 1 | -1; expr: Expr }, factors: Expr[]): Piece {

@@ -1,0 +1,61 @@
+// A term divided by a count read from a shape (`kl / x.size(0)`, `kl / len(x)`, `kl.div(x.shape[0])`) is normalised
+// per sample: it keeps its variable's name, its λ is what weights the numerator, and the count stays in the term.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyze, model, ready, termSummary } from './helpers';
+
+const vae = (ret: string, extra = '') => `import torch
+import torch.nn.functional as F
+
+def vae_loss(recon_x, x, mu, logvar, beta=4.0):
+    rec = F.mse_loss(recon_x, x)
+    kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+${extra}    return ${ret}
+`;
+
+describe('a term normalised by a count', () => {
+  before(() => ready);
+
+  for (const count of ['x.size(0)', 'len(x)', 'x.shape[0]', 'float(x.size(0))', 'x.numel()', '(x.size(1) * x.size(2))']) {
+    it(`kld / ${count} is named kld, with no λ`, () => {
+      const m = model(analyze(vae(`rec + kld / ${count}`)), 'vae_loss');
+      assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:kld']);
+      assert.match(m.terms[1]!.expr.text, /\/ /, 'the division stays in the term');
+    });
+  }
+
+  it('a local bound to the count (batch_size = x.size(0)) is a count too', () => {
+    const m = model(analyze(vae('rec + kld / batch_size', '    batch_size = x.size(0)\n')), 'vae_loss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:kld']);
+  });
+
+  it('beta * kld / x.shape[0]: λ = beta, the term is kld / x.shape[0]', () => {
+    const m = model(analyze(vae('rec + beta * kld / x.shape[0]')), 'vae_loss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:kld*beta']);
+    assert.equal(m.terms[1]!.weightParam, 'beta');
+    assert.match(m.terms[1]!.expr.text, /\) \/ x\.shape\[0\]$/, 'the count stays in the term, the weight does not');
+  });
+
+  it('(rec + beta * kld) / x.size(0): two terms, each divided, λ = beta', () => {
+    const m = model(analyze(vae('(rec + beta * kld) / x.size(0)')), 'vae_loss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:kld*beta']);
+    assert.equal(m.lambdaParam, 'beta');
+  });
+
+  it('TF.js: kl.div(yTrue.shape[0]) is named kl', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+export function vaeLoss(yTrue: tf.Tensor, yPred: tf.Tensor, mu: tf.Tensor, logVar: tf.Tensor): tf.Tensor {
+  const rec = tf.losses.meanSquaredError(yTrue, yPred);
+  const kl = tf.sum(tf.sub(tf.add(1, logVar), tf.add(tf.square(mu), tf.exp(logVar)))).mul(-0.5);
+  return rec.add(kl.div(yTrue.shape[0]));
+}
+`;
+    const m = model(analyze(src, 'typescript'), 'vaeLoss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:kl']);
+  });
+
+  it('a division by a tensor value is not a normalisation: kld / mu.sum() is not named kld', () => {
+    const m = model(analyze(vae('rec + kld / mu.sum()')), 'vae_loss');
+    assert.notEqual(m.terms[1]!.label, 'kld');
+  });
+});
