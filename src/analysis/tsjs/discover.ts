@@ -99,6 +99,24 @@ function defOf(fn: Node, nameNode: Node, defNode: Node): ScriptLossDef | undefin
 
 const memberName = (m: Node): Node | null => m.childForFieldName('name') ?? m.childForFieldName('property');
 
+/**
+ * A config object the class holds (`this.config = { beta: 0.5, latentSize: 4 }`): each numeric property is a
+ * parameter `this.config.beta`, read wherever the loss writes `this.config.beta` or `this.config['beta']`
+ * (expr.ts reads a string key on `this` as a property).
+ */
+function configFields(owner: string, value: Node): ScriptParam[] {
+  if (value.type !== 'object') return [];
+  const out: ScriptParam[] = [];
+  for (const pair of value.namedChildren) {
+    const key = pair?.type === 'pair' ? pair.childForFieldName('key') : undefined;
+    const v = pair?.childForFieldName('value');
+    const k = key?.type === 'property_identifier' ? key.text : key?.type === 'string' ? scriptLiteral(key) : undefined;
+    const lit = v ? scriptLiteral(v) : undefined;
+    if (key && v && typeof k === 'string' && typeof lit === 'number') out.push({ name: `${owner}.${k}`, node: key, default: lit, defaultNode: v, variadic: false });
+  }
+  return out;
+}
+
 /** `constructor(lam = 0.5) { this.lam = lam; }` and `lam = 0.1;`: the class's numbers as `this.x` parameters. */
 function classFieldsOf(members: Node[]): ScriptParam[] {
   const out = new Map<string, ScriptParam>();
@@ -108,6 +126,7 @@ function classFieldsOf(members: Node[]): ScriptParam[] {
     if ((m.type === 'public_field_definition' || m.type === 'field_definition') && name && value) {
       const v = scriptLiteral(value);
       if (typeof v === 'number') out.set(`this.${name.text}`, { name: `this.${name.text}`, node: name, default: v, defaultNode: value, variadic: false });
+      for (const f of configFields(`this.${name.text}`, value)) out.set(f.name, f);
     }
     if (m.type !== 'method_definition' || name?.text !== 'constructor') continue;
     const params = new Map(readScriptParams(m).map((p) => [p.name, p]));
@@ -121,6 +140,7 @@ function classFieldsOf(members: Node[]): ScriptParam[] {
       const right = a?.childForFieldName('right');
       if (left?.type !== 'member_expression' || left.childForFieldName('object')?.type !== 'this' || !right) continue;
       const key = `this.${left.childForFieldName('property')?.text ?? ''}`;
+      for (const f of configFields(key, right)) out.set(f.name, f);
       const p = right.type === 'identifier' ? params.get(right.text) : undefined;
       const lit = p ? p.default : scriptLiteral(right);
       const defaultNode = p ? p.defaultNode : right;

@@ -37,6 +37,27 @@ export function scriptDottedName(node: Node): string | undefined {
   return head && prop?.type === 'property_identifier' ? `${head}.${prop.text}` : undefined;
 }
 
+/** `this.config`: a member chain on the class's own object, dotted; else undefined. */
+function ownDottedName(node: Node): string | undefined {
+  if (node.type === 'this') return 'this';
+  const obj = node.type === 'member_expression' ? node.childForFieldName('object') : null;
+  const prop = node.childForFieldName('property');
+  const head = obj ? ownDottedName(obj) : undefined;
+  return head && prop?.type === 'property_identifier' ? `${head}.${prop.text}` : undefined;
+}
+
+/**
+ * `this.config['beta']` is `this.config.beta` in JS: a string key on the class's own object is read as the
+ * property, written dotted, so the value the class holds there (discover.ts configFields) is found by its name.
+ */
+function ownProperty(obj: Node, index: Node, scope: ScriptScope): Expr | undefined {
+  const owner = index.type === 'string' ? ownDottedName(obj) : undefined;
+  const key = owner ? stringValue(index) : '';
+  if (!owner || !/^[A-Za-z_$][\w$]*$/.test(key)) return undefined;
+  const parent = index.parent as Node;
+  return { kind: 'attr', object: convertScript(obj, scope), name: key, range: rangeOf(parent), text: `${owner}.${key}` };
+}
+
 const stringValue = (node: Node): string => node.namedChildren.map((c) => (c?.type === 'string_fragment' ? c.text : '')).join('');
 
 /** `tf.tidy(() => expr)` / `tf.tidy(() => { …; return expr; })`: the returned expression, read in a fork of the scope. */
@@ -159,6 +180,8 @@ export function convertScript(node: Node, scope: ScriptScope): Expr {
       const obj = node.childForFieldName('object');
       const index = node.childForFieldName('index');
       if (!obj || !index) return unsupported(node, 'subscript');
+      const property = ownProperty(obj, index, scope);
+      if (property) return property;
       return make<'subscript'>(node, { kind: 'subscript', object: convertScript(obj, scope), index: [{ kind: 'index', value: convertScript(index, scope) }] });
     }
     case 'array':
