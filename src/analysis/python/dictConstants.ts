@@ -3,6 +3,7 @@
 // value and place λ write-back uses. Only literal values are read; a dict reassigned or changed later is not a
 // constant (`config["lam"] = …` is an assignment the reader forgets it on).
 import type { Node } from 'web-tree-sitter';
+import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import type { ModuleScope } from './moduleScope';
 import { arithmeticOf, literalOf } from './params';
@@ -12,7 +13,7 @@ import { isTrivia } from './trivia';
 export const dictKey = (dict: string, key: string): string => `${dict}['${key}']`;
 
 /** Key and value nodes of `{"lam": 0.1}` or `dict(lam=0.1)`. */
-function entriesOf(right: Node): [string, Node][] | undefined {
+export function entriesOf(right: Node): [string, Node][] | undefined {
   const items = right.type === 'dictionary' ? right.namedChildren : right.type === 'call' && right.childForFieldName('function')?.text === 'dict' ? right.childForFieldName('arguments')?.namedChildren : undefined;
   if (!items) return undefined;
   const out: [string, Node][] = [];
@@ -50,4 +51,20 @@ export function dictConstantRead(node: Node, isLocal: (name: string) => boolean,
   const key = literalOf(subscripts[0]);
   const name = typeof key === 'string' ? dictKey(value.text, key) : undefined;
   return name && scope.constants.has(name) ? name : undefined;
+}
+
+/**
+ * `self.config["beta"]` with `self.config = {"beta": 0.5}` in `__init__` (discover.ts moduleAttrsOf): the attribute
+ * `self.config['beta']`, one setting of the object named as dictKey writes it (so the trainer and λ write-back find
+ * it by that name); else undefined.
+ */
+export function ownDictSetting(node: Node): Expr | undefined {
+  const value = node.childForFieldName('value');
+  const subscripts = node.childrenForFieldName('subscript').filter((s): s is Node => !!s);
+  const owner = value?.type === 'attribute' && value.childForFieldName('object')?.text === 'self' ? value.childForFieldName('attribute')?.text : undefined;
+  if (!value || !owner || subscripts.length !== 1 || subscripts[0]?.type !== 'string') return undefined;
+  const key = literalOf(subscripts[0]);
+  if (typeof key !== 'string' || !/^[A-Za-z_]\w*$/.test(key)) return undefined;
+  const self: Expr = { kind: 'name', name: 'self', ref: 'module', range: rangeOf(value), text: 'self' };
+  return { kind: 'attr', object: self, name: dictKey(owner, key), range: rangeOf(node), text: `self.${dictKey(owner, key)}` };
 }

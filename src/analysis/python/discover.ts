@@ -8,6 +8,7 @@ import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/role
 import { type RegularizerUses, classLosses, inlineLosses } from './classes';
 import type { InlineSpec } from './inline';
 import { type ParamInfo, literalOf, readParams } from './params';
+import { dictKey, entriesOf } from './dictConstants';
 
 export interface ModuleAttr {
   name: string; // `self.lam`
@@ -112,9 +113,23 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     if (lit !== undefined) attr.default = lit;
     const defaultNode = param ? param.defaultNode : lit !== undefined ? right : undefined;
     if (defaultNode) attr.defaultNode = defaultNode;
-    out.push(attr);
+    out.push(attr, ...ownDictEntries(left, right));
   }
   return [...out, ...registeredBuffers(init), ...savedHyperparameters(init, initParams)];
+}
+
+/**
+ * `self.config = {"beta": 0.5}` (or `dict(beta=0.5)`) in `__init__`: each literal entry is a setting of the object,
+ * `self.config['beta']`, read where the loss writes `self.config["beta"]` (expr.ts) and written back in place.
+ */
+function ownDictEntries(left: Node, right: Node): ModuleAttr[] {
+  const attr = left.childForFieldName('attribute')?.text;
+  const out: ModuleAttr[] = [];
+  for (const [key, value] of (attr && entriesOf(right)) || []) {
+    const lit = literalOf(value);
+    if (typeof lit === 'number') out.push({ name: `self.${dictKey(attr as string, key)}`, node: value, value, default: lit, defaultNode: value, onlyWhenRead: true });
+  }
+  return out;
 }
 
 /**

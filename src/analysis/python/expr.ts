@@ -1,6 +1,6 @@
 // Python syntax nodes → IR expressions, with locals inlined and callees resolved through the imports.
 import type { Node } from 'web-tree-sitter';
-import { dictConstantRead } from './dictConstants';
+import { dictConstantRead, ownDictSetting } from './dictConstants';
 import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
@@ -456,6 +456,8 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       if (!value) return unsupported(node, 'subscript');
       const setting = dictConstantRead(node, (n) => scope.locals.has(n) || scope.refs.has(n), scope.module);
       if (setting) return make<'name'>(node, { kind: 'name', name: setting, ref: 'global' });
+      const own = ownDictSetting(node);
+      if (own) return own;
       const index = node.childrenForFieldName('subscript').flatMap((s) => (s ? [convertIndex(s, scope)] : []));
       return make<'subscript'>(node, { kind: 'subscript', object: convertExpr(value, scope), index });
     }

@@ -98,6 +98,8 @@ export function isWeightFactor(e: Expr): boolean {
       return e.ref !== 'yTrue' && e.ref !== 'yPred' && e.ref !== 'weight' && e.ref !== 'loop' && !listNames.has(e.name);
     case 'attr':
       return isWeightFactor(e.object) && !listNames.has(dotted(e) ?? '');
+    case 'subscript':
+      return isConfigEntry(e);
     case 'unary':
       return e.op !== 'not' && isWeightFactor(e.operand);
     case 'binary':
@@ -107,6 +109,18 @@ export function isWeightFactor(e: Expr): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * `self.config["beta"]`, `HPARAMS['kl_weight']`, `this.cfg['lam']`: a setting read by a string key from a config
+ * mapping the code holds (an attribute, a module or closure value), not from an argument of the loss (a Lightning
+ * `batch["mask"]` is data), the prediction or a list.
+ */
+function isConfigEntry(e: Extract<Expr, { kind: 'subscript' }>): boolean {
+  const [key] = e.index;
+  if (e.index.length !== 1 || key?.kind !== 'index' || key.value.kind !== 'string') return false;
+  const held = e.object.kind === 'attr' || (e.object.kind === 'name' && (e.object.ref === 'global' || e.object.ref === 'captured'));
+  return held && isWeightFactor(e.object);
 }
 
 const MULTIPLY: ReadonlySet<string> = new Set(['mul', 'multiply']);
@@ -234,7 +248,7 @@ export function weightParamOf(weight: Expr | undefined): string | undefined {
   const names = new Set<string>();
   const visit = (e: Expr): void => {
     if (e.kind === 'name') names.add(e.name);
-    else if (e.kind === 'attr') names.add(e.text.replace(/\s+/g, ''));
+    else if (e.kind === 'attr' || e.kind === 'subscript') names.add(e.text.replace(/\s+/g, ''));
     else if (e.kind === 'unary') visit(e.operand);
     else if (e.kind === 'call' && e.args[0]) visit(e.args[0]);
     else if (e.kind === 'binary') {

@@ -1,0 +1,60 @@
+// Python: a λ read from a config mapping by a string key (`self.config["beta"] * kl`). It weights the penalty
+// (no negative-λ or missing-λ warning from the -0.5 inside kl), and when `__init__` builds the dict with literals,
+// its value and the place to write it back are known.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { check } from '../rules/corpus';
+import { analyze, model, ready, termSummary } from './helpers';
+
+const module = (init: string, read: string) => `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class VAELoss(nn.Module):
+    def __init__(self, config=None):
+        super().__init__()
+        ${init}
+
+    def forward(self, recon, x, mu, logvar):
+        rec = F.mse_loss(recon, x)
+        kl = -0.5 * torch.mean(1 + logvar - mu.pow(2) - logvar.exp())
+        return rec + ${read} * kl
+`;
+
+describe('λ in a config dict (Python)', () => {
+  before(() => ready);
+
+  for (const init of ['self.config = {"units": 8, "beta": 0.25}', 'self.config = dict(units=8, beta=0.25)']) {
+    it(`${init}: self.config["beta"] is the λ, 0.25, written back at the literal`, () => {
+      const src = module(init, 'self.config["beta"]');
+      const m = model(analyze(src), 'VAELoss');
+      assert.deepEqual(m.terms.map(termSummary), ["base:+:rec", "penalty:+:kl*self.config['beta']"]);
+      assert.equal(m.lambdaParam, "self.config['beta']");
+      const p = m.params.find((x) => x.name === "self.config['beta']");
+      assert.equal(p?.default, 0.25);
+      const r = p!.defaultRange!;
+      assert.equal(src.split('\n')[r.startLine]!.slice(r.startCol, r.endCol), '0.25');
+    });
+  }
+
+  it('a config passed in (its values unknown) still weights the penalty: no LL103 / LL101', () => {
+    const src = module('self.config = config', 'self.config["beta"]');
+    const m = model(analyze(src), 'VAELoss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', "penalty:+:kl*self.config['beta']"]);
+    const codes = check(src, 'python', 'loss.py').findings.map((f) => f.code);
+    assert.ok(!codes.includes('LL103') && !codes.includes('LL101'), codes.join(', '));
+  });
+
+  it('a string key on an argument of the loss (a batch of data) is not a λ', () => {
+    const src = `import torch
+import torch.nn.functional as F
+
+def loss_fn(pred, target, batch, lam=0.1):
+    rec = F.mse_loss(pred, target)
+    return rec + lam * (pred.abs() * batch["mask"]).mean()
+`;
+    const m = model(analyze(src), 'loss_fn');
+    assert.equal(m.terms[1]?.weightParam, 'lam');
+  });
+});
