@@ -5,7 +5,8 @@
 //   data-fit names `speech_rec + face_rec + cross_rec + 0.02 * speech_kl`: when the base is named as a data-fit
 //                  term (a reconstruction, a likelihood, a cross-entropy, an error), the other terms named so, and
 //                  not weighted by a hyper-parameter, fit the data too;
-//   one fit twice  terms the base's own loss function computes on the prediction and the target;
+//   one fit twice  terms the base's own loss function computes on the prediction and the target, unless the base
+//                  is added as it is and the other weighted (`pixel + 0.004 * feature`: a perceptual penalty).
 //   a normaliser   `0.5 * log_var` beside `0.5 * exp(-log_var) * err` (normaliser.ts): a Gaussian likelihood's own term.
 import type { Expr } from '../ir';
 import { writtenKey } from './expr';
@@ -52,8 +53,9 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   const out = new Set([base]);
   const chosen = pieces[base];
   const fit = chosen && signs?.comparesWithTarget(chosen) ? signs.fitOf(chosen) : undefined;
+  // a term weighted where the base is not (`pixel + 0.004 * feature` with both an MSE) is a penalty on top of it
   if (fit && signs) pieces.forEach((p, i) => {
-    if (signs.comparesWithTarget(p) && signs.fitOf(p) === fit) out.add(i);
+    if (signs.comparesWithTarget(p) && signs.fitOf(p) === fit && (!p.weight || !!chosen?.weight)) out.add(i);
   });
   // (a distillation `alpha * kd(student, teacher) + (1 - alpha) * ce(student, y)` keeps the KD a penalty: it does not
   // compare the prediction with the target)

@@ -139,4 +139,26 @@ def fit_and_spread(pred, target, lam=0.1):
 `;
     assert.equal(split(alone, 'fit_and_spread').penalties.length, 1);
   });
+
+  it('the same criterion on features, weighted beside an unweighted base, is a penalty (a perceptual loss)', () => {
+    const src = `import torch
+from torch import nn
+
+
+class PerceptualLoss(nn.Module):
+    def __init__(self, extractor):
+        super().__init__()
+        self.extractor = extractor
+        self.mse = nn.MSELoss()
+
+    def forward(self, generated, reference):
+        feature_term = self.mse(self.extractor(generated), self.extractor(reference))
+        pixel_term = self.mse(generated, reference)
+        return pixel_term + 0.004 * feature_term
+`;
+    assert.deepEqual(split(src, 'PerceptualLoss'), { base: ['pixel_term'], penalties: ['feature_term'], lambda: undefined });
+    // both weighted: two measures of one fit, as before
+    const both = src.replace('pixel_term + 0.004 * feature_term', '0.5 * pixel_term + 0.5 * feature_term');
+    assert.deepEqual(split(both, 'PerceptualLoss').base, ['pixel_term', 'feature_term']);
+  });
 });
