@@ -124,9 +124,22 @@ function namedDifference(x: Expr, named: (e: Expr) => boolean): boolean {
   return pieces.every((p) => !p.weight) && pieces.filter((p) => p.sign < 0).every((p) => !nonNegative(p.expr));
 }
 
+/**
+ * A sum the code names (`boundary = left + right`, or a helper's `return left + right` assigned to `boundary`) is one
+ * term when its pieces are like terms: unweighted, none reading the target, all the same op (`square(y[0] - a) +
+ * square(y[-1] - b)`: the two ends of one boundary condition). Split, each side would read as a penalty of its own,
+ * asking for a λ the code never gave it.
+ */
+function namedLikeSum(x: Expr, named: (e: Expr) => boolean): boolean {
+  if (x.kind !== 'binary' || x.op !== '+' || !named(x)) return false;
+  const pieces = additivePieces(x).map((p) => splitWeight(p));
+  const ops = new Set(pieces.map((p) => opName(p.expr) ?? `${p.expr.kind}`));
+  return pieces.length > 1 && ops.size === 1 && pieces.every((p) => p.sign > 0 && !p.weight && !mentionsRef(p.expr, 'yTrue') && (p.expr.kind === 'call' || p.expr.kind === 'method'));
+}
+
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
 export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] {
-  const pieces = splitTerms(termSource(body), named, named && ((x) => namedDifference(x, named)), fromHelper)
+  const pieces = splitTerms(termSource(body), named, named && ((x) => namedDifference(x, named) || namedLikeSum(x, named)), fromHelper)
     .flatMap((p) => distribute(p, framework, named, fromHelper))
     .map(positiveByConstruction);
   // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term
