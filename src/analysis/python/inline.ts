@@ -196,6 +196,31 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
   return w;
 }
 
+/**
+ * With no target from a batch (a PINN's full-batch loop: `data_term = criterion(u_obs, u_fit)` beside a physics
+ * residual on another forward pass), the forward pass that a two-argument call compares with a name no forward pass
+ * produced (observed data) is the prediction, and that name the target: the term fitting the data is the base.
+ */
+function comparedWithData(w: Walk): { pred: Node; target: string } | undefined {
+  const firsts = new Map(w.outputs.flatMap((o) => (o[0] ? [[o[0].text, o[0]] as const] : [])));
+  const fromModel = new Set(w.outputs.flat().map((n) => n.text));
+  for (const s of w.kept) {
+    const a = assignmentOf(s);
+    if (a && namesRead(a.right).some((n) => fromModel.has(n))) for (const id of identifiersIn(a.left)) fromModel.add(id.text);
+  }
+  for (const s of w.kept) {
+    for (const call of s.descendantsOfType('call')) {
+      const args = named(call?.childForFieldName('arguments') ?? call!).filter((n) => n.type !== 'comment');
+      if (args.length !== 2 || args.some((n) => n.type !== 'identifier')) continue;
+      const [a, b] = args as [Node, Node];
+      const pred = firsts.get(a.text) ?? firsts.get(b.text);
+      const other = firsts.has(a.text) ? b : a;
+      if (pred && !fromModel.has(other.text)) return { pred, target: other.text };
+    }
+  }
+  return undefined;
+}
+
 /** The batch names the kept statements (and the handed-over value) read outside the model's calls: a target. */
 function batchReadOutsideModel(w: Walk, batch: ReadonlySet<string>, valueNode: Node | undefined): string | undefined {
   const inside = new Set(w.nested.map((c) => c.id));
@@ -255,16 +280,18 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     if (ids.length >= 2) unpacked.push(ids);
   }
   const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0);
+  const targetNode = pickTarget(w.unpacked, w.fed);
+  const batchTarget = targetNode?.text ?? batchReadOutsideModel(w, batch, value.valueNode);
+  const compared = batchTarget === undefined && w.outputs.length > 1 ? comparedWithData(w) : undefined;
   const last = w.outputs.at(-1);
   const nestedPred = !last ? w.nested[0] : undefined;
-  const pred = last?.[0] ?? nestedPred ?? fallbackPred;
+  const pred = compared?.pred ?? last?.[0] ?? nestedPred ?? fallbackPred;
   if (!pred) return undefined;
   const predName = nestedPred ? nestedPred.text.replace(/\s+/g, '') : pred.text;
   const keptText = [...w.kept, ...(value.valueNode ? [value.valueNode] : [])].map((s) => s.text).join('\n');
   const readByLoss = (n: Node): boolean => new RegExp(`(^|[^\\p{L}\\p{N}_.])${n.text}(?![\\p{L}\\p{N}_])`, 'u').test(keptText);
-  const extras = [...w.outputs.slice(0, -1).flat(), ...(last?.slice(1) ?? [])].filter((n) => n.text !== predName && !discarded(n) && readByLoss(n));
-  const targetNode = pickTarget(w.unpacked, w.fed);
-  const targetName = targetNode?.text ?? batchReadOutsideModel(w, batch, value.valueNode);
+  const extras = w.outputs.flat().filter((n) => n.text !== predName && !discarded(n) && readByLoss(n));
+  const targetName = batchTarget ?? compared?.target;
   const lossNode = value.lossVar ? lastAssignmentOf(w.kept, value.lossVar) : undefined;
   const params = [param(pred, predName), ...extras.map((n) => param(n))];
   if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? pred, targetName));

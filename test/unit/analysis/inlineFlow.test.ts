@@ -103,6 +103,26 @@ for xb, yb in loader:
     assert.deepEqual(a.models.map((m) => m.name), ['bounded_loss']);
     assert.ok(a.models[0].usages.some((u) => u.kind === 'backward'), 'the function is the loss .backward() differentiates');
   });
+
+  it('with no batch, the forward pass compared with observed data is the prediction and that data the target (a PINN loop)', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def train(model, optimizer, colloc, x_obs, u_obs, epochs):
+    for epoch in range(epochs):
+        optimizer.zero_grad()
+        u_fit = model(x_obs)
+        data_term = F.mse_loss(u_fit, u_obs)
+        u_col = model(colloc)
+        smooth_term = torch.mean(u_col ** 2)
+        loss = data_term + 0.1 * smooth_term
+        loss.backward()
+        optimizer.step()
+`);
+    const m = model(a, 'loss');
+    assert.deepEqual([m.yTrue, m.yPred], ['u_obs', 'u_fit']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:data_term', 'penalty:+:smooth_term*0.1']);
+    assert.ok(roles(m).includes('u_col:other') || roles(m).includes('u_col:tensor'), roles(m).join(' '));
+  });
 });
 
 describe('Inline losses: steps and their batch', () => {
