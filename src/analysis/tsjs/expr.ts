@@ -37,6 +37,18 @@ export function scriptDottedName(node: Node): string | undefined {
   return head && prop?.type === 'property_identifier' ? `${head}.${prop.text}` : undefined;
 }
 
+/**
+ * `CONFIG.KL_WEIGHT || 0.01` (or `?? 0.01`) with `CONFIG.KL_WEIGHT` a module constant: the fallback is never taken
+ * when the constant is set (non-zero for `||`), so the expression is the constant, a λ with its value and place.
+ */
+function staticFallback(node: Node, left: Node, scope: ScriptScope): Expr | undefined {
+  const op = node.childForFieldName('operator')?.type;
+  const name = op === '||' || op === '??' ? scriptDottedName(left) : undefined;
+  const value = name !== undefined && !scope.locals.has(name.split('.')[0]!) && !scope.refs.has(name.split('.')[0]!) ? scope.constants?.[name] : undefined;
+  if (value === undefined || (op === '||' && value === 0)) return undefined;
+  return convertScript(left, scope);
+}
+
 /** `this.config`: a member chain on the class's own object, dotted; else undefined. */
 function ownDottedName(node: Node): string | undefined {
   if (node.type === 'this') return 'this';
@@ -157,6 +169,8 @@ export function convertScript(node: Node, scope: ScriptScope): Expr {
       const op = binaryOps[node.childForFieldName('operator')?.type ?? ''];
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
+      const taken = left && staticFallback(node, left, scope);
+      if (taken) return taken;
       if (!op || !left || !right) return unsupported(node, `operator ${node.childForFieldName('operator')?.type ?? '?'}`);
       return make<'binary'>(node, { kind: 'binary', op, left: convertScript(left, scope), right: convertScript(right, scope) });
     }

@@ -10,6 +10,7 @@ import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { type ScriptLossDef, discoverScriptLosses, discoverScriptStatement } from './discover';
 import { readScriptImports } from './imports';
+import { scriptLiteral } from './params';
 import { type ScriptFileContext, buildScriptModel } from './model';
 import { collectScriptUsages } from './usages';
 
@@ -58,6 +59,29 @@ function withConstantsAt(m: LossModel, constants: ReadonlyMap<string, ModuleCons
   return { ...m, params };
 }
 
+/**
+ * `export const CONFIG = { KL_WEIGHT: 0.02, LR: 5e-4 }` at the top level: each numeric property is a module constant
+ * `CONFIG.KL_WEIGHT` (a λ the loss may read as `CONFIG.KL_WEIGHT`), with its value and where it is written.
+ */
+function readObjectConstants(top: Node, constants: Map<string, ModuleConstant>, globals: Record<string, number>): void {
+  const stmt = top.type === 'export_statement' ? top.childForFieldName('declaration') : top;
+  if (stmt?.type !== 'lexical_declaration' && stmt?.type !== 'variable_declaration') return;
+  for (const d of stmt.namedChildren) {
+    const name = d?.childForFieldName('name');
+    const value = d?.childForFieldName('value');
+    if (name?.type !== 'identifier' || value?.type !== 'object') continue;
+    for (const pair of value.namedChildren) {
+      const key = pair?.type === 'pair' ? pair.childForFieldName('key') : null;
+      const v = pair?.childForFieldName('value');
+      const k = key?.type === 'property_identifier' ? key.text : key?.type === 'string' ? scriptLiteral(key) : undefined;
+      const lit = v ? scriptLiteral(v) : undefined;
+      if (!key || !v || typeof k !== 'string' || typeof lit !== 'number') continue;
+      globals[`${name.text}.${k}`] = lit;
+      constants.set(`${name.text}.${k}`, { value: lit, nameRange: rangeOf(key), valueRange: rangeOf(v) });
+    }
+  }
+}
+
 /** Definitions whose analysis failed are reported in `problems` and the others carry on. */
 export function analyzeScriptTree(tree: Tree, source: string, language: SourceLanguage, framework: Framework | undefined, options: ScriptOptions = {}): LossModel[] {
   const { problems = [], extraRoots = [], cache } = options;
@@ -72,7 +96,10 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     if (!statementTypes.has(n.type) && !text.includes('.minimize(')) continue; // a script's loop matters for its minimize
     texts.set(n, text);
     const m = globalNumber.exec(text);
-    if (!m) continue;
+    if (!m) {
+      readObjectConstants(n, constants, globals);
+      continue;
+    }
     globals[m[1]] = Number(m[2].replace(/_/g, ''));
     const { row, column } = n.startPosition;
     const nameAt = text.indexOf(m[1]);
@@ -88,6 +115,8 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   const named = new Map<string, string>();
   for (const [k, v] of imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
+  // a config object's entry (`CONFIG.KL_WEIGHT`) is read through the object's name
+  for (const [k, v] of Object.entries(globals)) if (k.includes('.')) named.set(k.slice(0, k.indexOf('.')), `${named.get(k.slice(0, k.indexOf('.'))) ?? ''} ${k} = ${v}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
   const regularizers = regularizerUses(source);
   for (const [k, v] of regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on}`);

@@ -10,7 +10,7 @@ import { readScriptImports } from './imports';
 import type { ScriptParam } from './params';
 
 /** Methods that run a TF.js model on its input. */
-const predicts: ReadonlySet<string> = new Set(['predict', 'apply', 'call', 'execute', 'predictOnBatch']);
+const predicts: ReadonlySet<string> = new Set(['predict', 'apply', 'call', 'execute', 'predictOnBatch', 'forward']);
 /** Callees that are the model by name (`model(xs)`, `net(xs)`). */
 const modelNamed = /^(model|net|network|\w*(Model|Net))$/;
 const functionLike: ReadonlySet<string> = new Set(['arrow_function', 'function_expression', 'function']);
@@ -57,20 +57,37 @@ function delegates(body: Node): boolean {
   return value?.type === 'call_expression' && value.childForFieldName('function')?.type === 'identifier';
 }
 
-function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>): ScriptLossDef | undefined {
+/**
+ * An autoencoder's target: the model's input (an identifier), when the arrow also hands it to another call beside
+ * the prediction (`meanSquaredError(batchTensor, recon)` with `recon` from `vae.forward(batchTensor, …)`).
+ */
+function comparedInput(model: Node, body: Node, predName: string): Node | undefined {
+  const input = named(model.childForFieldName('arguments'))[0];
+  if (input?.type !== 'identifier') return undefined;
+  const compares = (c: Node | null): boolean => {
+    const args = named(c?.childForFieldName('arguments')).map((a) => a.text);
+    return !!c && c.id !== model.id && args.includes(input.text) && args.includes(predName);
+  };
+  return body.descendantsOfType('call_expression').some(compares) ? input : undefined;
+}
+
+function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nameNode = call.childForFieldName('function')?.childForFieldName('property')): ScriptLossDef | undefined {
   const body = arrow.childForFieldName('body');
-  const nameNode = call.childForFieldName('function')?.childForFieldName('property');
   if (!body || !nameNode || delegates(body)) return undefined;
   const locals = declaredIn(body);
   const models = body.descendantsOfType('call_expression').filter((c): c is Node => !!c && isModelCall(c, locals, imports));
   const first = models[0];
   if (!first) return undefined;
-  // `const pred = model.predict(xs)`: the declared name is the prediction and the declaration is left out
+  // `const pred = model.predict(xs)`: the declared name is the prediction and the declaration is left out;
+  // `const [recon, mu, logvar] = vae.forward(x)`: the first is the prediction, the others extra tensors
   const declarator = first.parent?.type === 'variable_declarator' ? first.parent : undefined;
-  const predNode = declarator?.childForFieldName('name') ?? first;
+  const bound = declarator?.childForFieldName('name');
+  const outputs = bound?.type === 'array_pattern' ? named(bound).filter((n) => n.type === 'identifier') : bound ? [bound] : [];
+  if (declarator && outputs.length === 0) return undefined;
+  const predNode = outputs[0] ?? first;
   const predName = declarator ? predNode.text : first.text.replace(/\s+/g, '');
-  const target = targetIn(body, locals);
-  const params = [param(predNode, predName), ...(target ? [param(target)] : [])];
+  const target = targetIn(body, locals) ?? comparedInput(first, body, predName);
+  const params = [param(predNode, predName), ...outputs.slice(1).map((n) => param(n)), ...(target ? [param(target)] : [])];
   let stmt: Node = call;
   while (stmt.parent && stmt.parent.type !== 'statement_block' && stmt.parent.type !== 'program') stmt = stmt.parent;
   return {
@@ -80,7 +97,22 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>): Sc
   };
 }
 
-/** Every `X.minimize(() => …)` under a top-level statement whose arrow returns a loss. */
+const unwrapped = (n: Node | null): Node | undefined => (n?.type === 'parenthesized_expression' ? unwrapped(named(n)[0] ?? null) : (n ?? undefined));
+
+/**
+ * `const lossFn = () => {…}; optimizer.minimize(lossFn, true, varList)`: the arrow declared under that name before
+ * the call, in a block that holds the call (the training function's, a `tf.tidy` arrow's), the last one first.
+ */
+function arrowNamed(id: Node, top: Node): Node | undefined {
+  const found = top.descendantsOfType('variable_declarator').filter((d): d is Node => {
+    if (!d || d.childForFieldName('name')?.text !== id.text || d.startIndex >= id.startIndex) return false;
+    const block = d.parent?.parent;
+    return !!block && block.startIndex <= id.startIndex && id.endIndex <= block.endIndex && functionLike.has(unwrapped(d.childForFieldName('value'))?.type ?? '');
+  });
+  return found.at(-1);
+}
+
+/** Every `X.minimize(() => …)` (or `X.minimize(lossFn)` with `lossFn` an arrow above) under a top-level statement whose arrow returns a loss. */
 export function minimizeLosses(top: Node): ScriptLossDef[] {
   if (!top.text.includes('.minimize(')) return [];
   let root = top;
@@ -90,9 +122,11 @@ export function minimizeLosses(top: Node): ScriptLossDef[] {
   for (const call of top.descendantsOfType('call_expression')) {
     const fn = call?.childForFieldName('function');
     if (!call || fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'minimize') continue;
-    const arrow = named(call.childForFieldName('arguments'))[0];
+    const given = named(call.childForFieldName('arguments'))[0];
+    const declared = given?.type === 'identifier' ? arrowNamed(given, top) : undefined;
+    const arrow = declared ? unwrapped(declared.childForFieldName('value')) : given;
     if (!arrow || !functionLike.has(arrow.type) || named(arrow.childForFieldName('parameters')).length > 0) continue;
-    const def = minimizeLoss(call, arrow, imports);
+    const def = minimizeLoss(call, arrow, imports, declared?.childForFieldName('name') ?? undefined);
     if (def) out.push(def);
   }
   return out;

@@ -38,7 +38,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   const refs = new Map<string, NameRef>();
   for (const p of def.outerParams) refs.set(p.name, 'captured');
   for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
-  const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name] };
+  const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name], constants: file.globals };
   scope.functions = visibleFunctions(def.fn);
   if (def.fn.type === 'method_definition') scope.methods = classMethods(def.fn);
   if (def.skipped) scope.skipped = new Set(def.skipped.map((n) => n.id));
