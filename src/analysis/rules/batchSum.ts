@@ -90,19 +90,30 @@ function isBatchSum(n: Expr, ancestors: readonly Expr[], names: BatchName): bool
   return !normalised(n, ancestors);
 }
 
+/**
+ * A framework loss summed over the batch by its keyword: `reduction='sum'`, or PyTorch's older `size_average=False`
+ * (the classic VAE example's `F.binary_cross_entropy(recon, x, reduction='sum')` beside its summed KL).
+ */
+const sumsByKeyword = (n: Expr): boolean => {
+  if (n.kind !== 'call') return false;
+  const { reduction, size_average: average } = n.kwargs;
+  return (reduction?.kind === 'string' && reduction.value === 'sum') || (average?.kind === 'bool' && !average.value);
+};
+
 export const checkBatchSum: Check = (ctx) => {
   const out: Report[] = [];
-  // `torch.sum(err + lam * balance)` split into terms: the base sums over the batch too, so their ratio holds.
+  // `torch.sum(err + lam * balance)` split into terms, or a base with reduction='sum': the base sums over the batch
+  // too, so their ratio holds.
   const base = ctx.model.terms.find((t) => t.role === 'base');
   const names = batchNames(ctx.model);
   const batchSum = (n: Expr, ancestors: readonly Expr[]): boolean => isBatchSum(n, ancestors, names);
-  const baseSums = !!base && collect(base.expr, batchSum).length > 0;
+  const baseSums = !!base && (collect(base.expr, batchSum).length > 0 || collect(base.expr, sumsByKeyword).length > 0);
   for (const t of ctx.model.terms) {
     if (t.role !== 'penalty') continue;
     walk(t.expr, (n, ancestors) => {
       // F.mse_loss(…, reduction='sum') inside a penalty: the same batch-size scaling, chosen by a keyword.
       const reduction = n.kind === 'call' ? n.kwargs.reduction : undefined;
-      if (reduction?.kind === 'string' && reduction.value === 'sum') {
+      if (reduction?.kind === 'string' && reduction.value === 'sum' && !baseSums) {
         const written = ctx.text.slice(reduction.range);
         out.push({
           range: n.range,

@@ -4,7 +4,7 @@ import { addEpsilon } from '../fixes/ops';
 import type { Expr, LossModel } from '../ir';
 import { writtenKey } from '../terms/expr';
 import { nonNegative } from '../terms/sign';
-import { type CallExpr, type MethodExpr, argument, dependsOnData, numberValue, opName, operand, valueNames, walk } from './expr';
+import { type CallExpr, type MethodExpr, argument, dependsOnData, numberValue, opName, operand, paramDefault, valueNames, walk } from './expr';
 import { countNames, isCount } from './counts';
 import { code } from './format';
 import type { Check, Report } from './types';
@@ -16,6 +16,14 @@ const FLOORED = new Set(['clip_by_value', 'clip', 'clamp', 'clipByValue', 'maxim
 const POSITIVE = new Set(['exp', 'softplus', 'cosh', 'ones_like', 'ones']);
 
 const REDUCTIONS = new Set(['sum', 'reduce_sum', 'mean', 'reduce_mean']);
+const MULS = new Set(['mul', 'multiply']);
+
+/** The two operands of `tf.div(a, b)` / `a.div(b)`, else undefined. */
+function callOperands(call: CallExpr | MethodExpr): [Expr, Expr] | undefined {
+  const first = operand(call);
+  const second = argument(call, ['other', 'y'], 1);
+  return first && second ? [first, second] : undefined;
+}
 
 /** Where a clip's bounds are written, by op: [lower bound's keywords, upper bound's keywords] (position 1 and 2). */
 const CLIP_BOUNDS: Readonly<Record<string, [string[], string[]]>> = {
@@ -27,17 +35,20 @@ const CLIP_BOUNDS: Readonly<Record<string, [string[], string[]]>> = {
 };
 
 /** Whether an expression reads the data: the prediction, the target, or an extra tensor argument (`codes`, `mu`). */
-type DataTest = (e: Expr) => boolean;
+/** `settingValue`: the number a setting of the loss holds (`EPS = 1e-5` at module level, `self.eps` with its default). */
+type DataTest = ((e: Expr) => boolean) & { settingValue?: (e: Expr) => number | undefined };
 
 function dataTest(model: LossModel): DataTest {
   const tensors = new Set(model.params.filter((p) => p.role === 'tensor').map((p) => p.name));
-  return (e) => dependsOnData(e) || (tensors.size > 0 && [...valueNames(e)].some((n) => tensors.has(n)));
+  const test: DataTest = (e) => dependsOnData(e) || (tensors.size > 0 && [...valueNames(e)].some((n) => tensors.has(n)));
+  test.settingValue = (e) => (e.kind === 'name' || e.kind === 'attr' ? paramDefault(model, e.kind === 'name' ? e.name : e.text.replace(/\s+/g, '')) : undefined);
+  return test;
 }
 
-/** A constant: a number written out (`1.0 - 1e-6`), folded. */
+/** A constant: a number written out (`1.0 - 1e-6`) or a setting's (`EPS`), folded. */
 function constant(e: Expr | undefined, isData: DataTest): number | undefined {
   if (!e || isData(e)) return undefined;
-  const n = numberValue(e);
+  const n = numberValue(e) ?? isData.settingValue?.(e);
   if (n !== undefined) return n;
   if (e.kind !== 'binary') return undefined;
   const [a, b] = [constant(e.left, isData), constant(e.right, isData)];
@@ -79,6 +90,9 @@ function positive(x: Expr, isData: DataTest): boolean {
   if (x.kind === 'binary' && (x.op === '*' || x.op === '/')) return positive(x.left, isData) && positive(x.right, isData);
   const op = opName(x);
   if (!op) return false;
+  // `tf.div(pc, qc)`, `a.mul(b)`: a quotient or product written as a call, positive when both operands are
+  const operands = DIVS.has(op) || MULS.has(op) ? callOperands(x as CallExpr | MethodExpr) : undefined;
+  if (operands) return operands.every((o) => positive(o, isData));
   if (POSITIVE.has(op)) return true;
   const call = x as CallExpr | MethodExpr;
   if (REDUCTIONS.has(op) || op === 'sqrt') return !!operand(call) && positive(operand(call) as Expr, isData);
