@@ -32,6 +32,21 @@ const valueWrappers = /^(tf\.convert_to_tensor|tf\.constant|torch\.tensor|torch\
 
 const isConstructor = (callee: string): boolean => /^[A-Z]/.test(callee.slice(callee.lastIndexOf('.') + 1));
 
+/**
+ * `self.cfg = cfg` with `cfg: VAEConfig` in `__init__`, or `self.cfg = VAEConfig()`: a settings class of the file
+ * (a dataclass or namespace whose literals moduleScope reads as `VAEConfig.kl_weight`), so `self.cfg.kl_weight`
+ * reads that constant, its default and where it is written. Undefined for anything else.
+ */
+function settingsClassOf(value: Node, initParams: ParamInfo[], scope: Scope): string | undefined {
+  const param = value.type === 'identifier' ? initParams.find((p) => p.name === value.text) : undefined;
+  const annotation = param?.node.parent?.type === 'typed_parameter' ? param.node.parent.childForFieldName('type')?.text : undefined;
+  const built = value.type === 'call' && value.childForFieldName('arguments')?.namedChildren.length === 0 ? value.childForFieldName('function')?.text : undefined;
+  const name = annotation ?? built;
+  const constants = scope.module?.constants;
+  if (!name || !/^[A-Za-z_]\w*$/.test(name) || !scope.module?.classes?.has(name) || !constants) return undefined;
+  return [...constants.keys()].some((k) => k.startsWith(`${name}.`)) ? name : undefined;
+}
+
 export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAttr[], scope: Scope): ClassScope {
   const out: ClassScope = { instances: new Map(), attrValues: new Map(), staticAttrs: new Map(), methods: new Map(), classAttrs: [], initParams: [] };
   const body = (classNode.childForFieldName('body')?.namedChildren ?? []).map((n) => unwrap(n)).filter((n): n is Node => !!n);
@@ -60,6 +75,11 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     const attr = a.name.slice('self.'.length);
     if (a.default !== undefined) {
       if (!(a.value.type === 'identifier' && initParamNames.has(a.value.text))) out.staticAttrs.set(attr, a.default);
+      continue;
+    }
+    const settings = settingsClassOf(a.value, out.initParams, scope);
+    if (settings) {
+      out.attrValues.set(attr, { kind: 'name', name: settings, ref: 'global', range: rangeOf(a.value), text: settings });
       continue;
     }
     if (a.value.type === 'identifier' && initParamNames.has(a.value.text)) continue; // `self.lam = lam` without a default

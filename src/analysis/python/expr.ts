@@ -411,6 +411,8 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const ctorValue = isSelf ? scope.attrValues?.get(attr.text) : undefined;
       if (ctorValue) return ctorValue;
       const object = isSelf ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
+      // `self.cfg.kl_weight` with `self.cfg` a settings class (classScope.ts): the constant `VAEConfig.kl_weight`
+      if (object.kind === 'name' && object.ref === 'global' && obj.type === 'attribute') return { kind: 'attr', object, name: attr.text, range: rangeOf(node), text: `${object.name}.${attr.text}` };
       return make<'attr'>(node, { kind: 'attr', object, name: attr.text });
     }
     case 'call': {

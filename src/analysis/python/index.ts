@@ -206,12 +206,14 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
         functionTexts.set(name, hash(text));
       }
     }
-    if (types[i] === 'class_definition') {
-      readClassConstants(n, module);
-      const name = n.childForFieldName('name')?.text;
+    // a decorated class (`@dataclass class Config: kl_weight: float = 0.05`) is a class of settings too
+    const cls = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : n;
+    if (cls?.type === 'class_definition') {
+      readClassConstants(cls, module);
+      const name = cls.childForFieldName('name')?.text;
       if (name) {
         module.classes ??= new Map();
-        module.classes.set(name, n);
+        module.classes.set(name, cls);
         functionTexts.set(name, hash(n.text));
       }
     }

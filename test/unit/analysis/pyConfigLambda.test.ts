@@ -57,4 +57,41 @@ def loss_fn(pred, target, batch, lam=0.1):
     const m = model(analyze(src), 'loss_fn');
     assert.equal(m.terms[1]?.weightParam, 'lam');
   });
+
+  it('self.cfg.kl_weight with cfg a dataclass of the file (annotated, or built with no arguments): its default is the λ', () => {
+    const dataclass = (init: string) => `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from dataclasses import dataclass
+
+
+@dataclass
+class VAEConfig:
+    latent: int = 16
+    kl_weight: float = 0.05
+
+
+class VAELoss(nn.Module):
+    def __init__(self${init.includes('cfg: VAEConfig') ? ', cfg: VAEConfig' : ''}):
+        super().__init__()
+        self.cfg = ${init.includes('cfg: VAEConfig') ? 'cfg' : 'VAEConfig()'}
+
+    def forward(self, recon, x, mu, logvar):
+        rec = F.mse_loss(recon, x)
+        kl = -0.5 * torch.mean(1 + logvar - mu.pow(2) - logvar.exp())
+        return rec + self.cfg.kl_weight * kl
+`;
+    for (const init of ['cfg: VAEConfig', 'VAEConfig()']) {
+      const src = dataclass(init);
+      const m = model(analyze(src), 'VAELoss');
+      assert.equal(m.lambdaParam, 'VAEConfig.kl_weight', init);
+      const p = m.params.find((x) => x.name === 'VAEConfig.kl_weight');
+      assert.equal(p?.default, 0.05);
+      const r = p!.defaultRange!;
+      assert.equal(src.split('\n')[r.startLine]!.slice(r.startCol, r.endCol), '0.05');
+    }
+    // a config of a class the file does not define stays self.cfg.kl_weight, with no value
+    const foreign = dataclass('cfg: VAEConfig').replace('cfg: VAEConfig', 'cfg: OtherConfig');
+    assert.equal(model(analyze(foreign), 'VAELoss').lambdaParam, 'self.cfg.kl_weight');
+  });
 });
