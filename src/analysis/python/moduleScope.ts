@@ -116,15 +116,41 @@ export function readCompiledLoss(text: string, scope: ModuleScope): void {
   if (m) scope.compiledLoss = m[1];
 }
 
+/** Namespaces built from keywords: `SimpleNamespace(kl_weight=0.1)`, `argparse.Namespace(lam=0.5)`. */
+const NAMESPACES: ReadonlySet<string> = new Set(['SimpleNamespace', 'Namespace', 'EasyDict', 'edict', 'AttrDict']);
+
+/**
+ * `cfg = VAEConfig()` / `cfg = VAEConfig(kl_weight=0.1)` with VAEConfig a settings class of the file (its literals
+ * read as `VAEConfig.kl_weight`), or `cfg = SimpleNamespace(kl_weight=0.1)`: each setting is the constant
+ * `cfg.kl_weight`, valued by the keyword when the call passes one (written back there), else by the class's default.
+ */
+function readSettingsInstance(name: string, call: Node, scope: ModuleScope): void {
+  const callee = call.childForFieldName('function')?.text ?? '';
+  const cls = callee.slice(callee.lastIndexOf('.') + 1);
+  const prefix = `${cls}.`;
+  const isClass = !!scope.classes?.has(callee);
+  if (!isClass && !NAMESPACES.has(cls)) return;
+  if (isClass) {
+    for (const [k, c] of [...scope.constants]) if (k.startsWith(prefix) && !k.slice(prefix.length).includes('.')) scope.constants.set(`${name}.${k.slice(prefix.length)}`, c);
+  }
+  for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    const key = arg?.type === 'keyword_argument' ? arg.childForFieldName('name') : null;
+    const value = arg?.childForFieldName('value');
+    if (key && value) addConstant(scope, key, value, `${name}.`);
+  }
+}
+
 /** `name = Ctor(` or `name = pkg.Ctor(` on a statement's first line: an object built at module level. */
 const instanceAssignment = /^([\p{L}_][\p{L}\p{N}_]*)[ \t]*=[ \t]*(?:[\p{L}_][\p{L}\p{N}_]*\.)*\p{Lu}[\p{L}\p{N}_]*\(/u;
 
 /** Reads `name = Ctor(...)` into `scope.instances`; any other assignment of a name forgets it. Returns whether it was one. */
 export function readModuleInstance(stmt: Node, text: string, scope: ModuleScope): boolean {
   const m = instanceAssignment.exec(text);
-  if (m?.[1] && stmt.namedChild(0)?.childForFieldName('right')?.type === 'call') {
+  const right = stmt.namedChild(0)?.childForFieldName('right');
+  if (m?.[1] && right?.type === 'call') {
     scope.instances ??= new Map();
     scope.instances.set(m[1], stmt);
+    readSettingsInstance(m[1], right, scope);
     return true;
   }
   const reassigned = oneLine.exec(text)?.[1];

@@ -94,4 +94,38 @@ class VAELoss(nn.Module):
     const foreign = dataclass('cfg: VAEConfig').replace('cfg: VAEConfig', 'cfg: OtherConfig');
     assert.equal(model(analyze(foreign), 'VAELoss').lambdaParam, 'self.cfg.kl_weight');
   });
+
+  it('a module-level settings object (cfg = TrainConfig(kl_weight=0.2), SimpleNamespace(smooth=0.3)): cfg.kl_weight is a constant', () => {
+    const src = `import torch
+import torch.nn.functional as F
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+
+@dataclass
+class TrainConfig:
+    lr: float = 1e-3
+    kl_weight: float = 0.05
+
+
+cfg = TrainConfig(kl_weight=0.2)
+defaults = TrainConfig()
+opts = SimpleNamespace(smooth=0.3)
+
+
+def vae_loss(recon, x, mu, logvar):
+    rec = F.mse_loss(recon, x)
+    kl = -0.5 * torch.mean(1 + logvar - mu.pow(2) - logvar.exp())
+    return rec + cfg.kl_weight * kl + defaults.lr * kl + opts.smooth * recon.abs().mean()
+`;
+    const m = model(analyze(src), 'vae_loss');
+    const value = (name: string) => {
+      const p = m.params.find((x) => x.name === name);
+      const r = p?.defaultRange;
+      return r ? [p.default, src.split('\n')[r.startLine]!.slice(r.startCol, r.endCol)] : undefined;
+    };
+    assert.deepEqual(value('cfg.kl_weight'), [0.2, '0.2'], 'the keyword the call passes');
+    assert.deepEqual(value('defaults.lr'), [0.001, '1e-3'], "the class's default");
+    assert.deepEqual(value('opts.smooth'), [0.3, '0.3']);
+  });
 });
