@@ -3,65 +3,10 @@
 // trains mse + λ·penalty. That compiled loss is the base term of such a model, read from the file's last
 // `compile` (the one that configures training), so the rules and the trainer see base and penalty as for a loss
 // function: the trainer trains the sum with the base's own curve.
-import type { Expr, Framework, LossModel, SourceRange, Term } from './ir';
+import type { CompiledBase } from './compileCall';
+import type { Expr, Framework, LossModel, Term } from './ir';
 
-export interface CompiledBase {
-  /** The loss as written: `mse`, `binary_crossentropy`, `MeanSquaredError`, `meanSquaredError` (the term's label). */
-  name: string;
-  /** A loss object built in the call (`keras.losses.Huber(delta=2.0)`): its literal keywords. */
-  ctorKwargs?: Record<string, number | string | boolean>;
-  /** Where the compiled loss is written. */
-  range: SourceRange;
-}
-
-/** Python: `.compile(…, loss="mse")`, `loss=keras.losses.mse`, `loss=tf.keras.losses.Huber(delta=2.0)` (no nested parentheses before it). */
-const pythonCompile = /\.compile\((?:[^()]|\([^()]*\))*?\bloss\s*=\s*(?:["']([A-Za-z_]\w*)["']|((?:tf\.)?(?:keras\.)?losses\.([A-Za-z_]\w*))(\([^()]*\))?)/g;
-/** TF.js: `.compile({ …, loss: 'meanSquaredError' })` / `loss: tf.losses.meanSquaredError`. */
-const tsCompile = /\.compile\(\s*\{[^}]*?\bloss\s*:\s*(?:(['"`])([A-Za-z_$][\w$]*)\1|tf\.(?:losses|metrics)\.([A-Za-z_$][\w$]*))/g;
-
-/** Literal keywords of a constructor's argument text `(delta=2.0, from_logits=True)`; undefined if any is not a literal. */
-function literalKwargs(args: string): Record<string, number | string | boolean> | undefined {
-  const out: Record<string, number | string | boolean> = {};
-  const inner = args.slice(1, -1).trim();
-  if (!inner) return out;
-  for (const part of inner.split(',')) {
-    const m = /^\s*(\w+)\s*=\s*(.+?)\s*$/.exec(part);
-    if (!m?.[1] || m[2] === undefined) return undefined;
-    const v = m[2];
-    if (v === 'True' || v === 'False') out[m[1]] = v === 'True';
-    else if (/^["'][^"']*["']$/.test(v)) out[m[1]] = v.slice(1, -1);
-    else if (Number.isFinite(Number(v))) out[m[1]] = Number(v);
-    else return undefined;
-  }
-  return out;
-}
-
-function rangeAt(source: string, start: number, end: number): SourceRange {
-  const pos = (offset: number) => {
-    const before = source.slice(0, offset);
-    const line = before.split('\n').length - 1;
-    return { line, col: offset - (before.lastIndexOf('\n') + 1) };
-  };
-  const a = pos(start);
-  const b = pos(end);
-  return { startLine: a.line, startCol: a.col, endLine: b.line, endCol: b.col };
-}
-
-/** The loss the file's last `compile` names, when it is a framework loss (a string, `losses.X`, `losses.X(…)`). */
-export function readCompiledBase(source: string, language: 'python' | 'ts'): CompiledBase | undefined {
-  if (!source.includes('.compile(')) return undefined;
-  let last: RegExpMatchArray | undefined;
-  for (const m of source.matchAll(language === 'python' ? pythonCompile : tsCompile)) last = m;
-  if (last?.index === undefined) return undefined;
-  const name = language === 'python' ? (last[1] ?? last[3]) : (last[2] ?? last[3]);
-  if (!name) return undefined;
-  const written = language === 'python' ? (last[1] !== undefined ? `'${name}'` : `${last[2]}${last[4] ?? ''}`) : (last[3] ?? name);
-  const at = last.index + last[0].lastIndexOf(written.startsWith("'") ? name : written);
-  const out: CompiledBase = { name, range: rangeAt(source, at, at + (written.startsWith("'") ? name.length : written.length)) };
-  const kwargs = last[4] ? literalKwargs(last[4]) : undefined;
-  if (kwargs) out.ctorKwargs = kwargs;
-  return out;
-}
+export { type CompiledBase, readCompiledBase } from './compileCall';
 
 /** The compiled loss on the model's targets and outputs, reduced as the framework reduces it (a mean over the batch). */
 function baseExpr(base: CompiledBase, framework: Framework, yTrue: string, yPred: string): Expr {

@@ -14,7 +14,7 @@ import './moduleInstances'; // registers the reader of module-level objects' cal
 import { readArgparseFlags } from './argparse';
 import { readDictConstants } from './dictConstants';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
-import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readCompiledLoss, readDispatchTable, readModuleAssignment, readModuleInstance } from './moduleScope';
+import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { bindUnpackedItems } from './unpackedItems';
@@ -227,11 +227,14 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       module.constants.set(m[1], numberConstant(n, text, m[1], m[2], globals[m[1]]));
     } else if (lambdaAssignment.test(text)) lambdas.add(n);
     else if (text.includes('.add_loss(') || text.includes('.backward(')) addLosses.add(n); // a script's `loss.backward()` too
-    else if (text.includes('.compile(')) readCompiledLoss(text, module);
+    else if (text.includes('.compile(')) continue; // read from the tree below (compileCall.ts)
     else if (mayAssignConstant(text)) readModuleAssignment(n, module);
     else if (/^\w+\s*=\s*\{/.test(text) && readDispatchTable(n, module)) functionTexts.set(text.slice(0, text.indexOf('=')).trim(), hash(text));
     else if (/^\w+\s*=\s*(?:\{|dict\()/.test(text)) readDictConstants(n, module);
   }
+  // `self.compiled_loss(…)` in a train_step computes the loss the last compile names (a name or a loss function)
+  const compiled = source.includes('.compile(') ? readCompiledBase(root, 'python') : undefined;
+  if (compiled && compiled.form !== 'object') module.compiledLoss = compiled.name;
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = new Map([...(module.imports ?? []), ...readImports(root, source)]);
@@ -290,7 +293,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     return found;
   });
   // an add_loss / a regularizer adds to the loss `compile` names: that loss is its base term
-  const compiled = models.some((m) => m.kind === 'add-loss' || m.kind === 'regularizer') ? readCompiledBase(source, 'python') : undefined;
-  return compiled ? models.map((m) => withCompiledBase(m, compiled)) : models;
+  const base = compiled && models.some((m) => m.kind === 'add-loss' || m.kind === 'regularizer') ? compiled : undefined;
+  return base ? models.map((m) => withCompiledBase(m, base)) : models;
 }
 

@@ -107,15 +107,6 @@ export function readClassConstants(cls: Node, scope: ModuleScope): void {
   }
 }
 
-/** `….compile(…, loss="name", …)` with a Keras loss name (one line or several). */
-const compileLossName = /\.compile\([^)]*?\bloss\s*=\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/;
-
-/** Reads the loss a top-level `compile(loss="…")` names into `scope` (the last one wins, as the last compile does). */
-export function readCompiledLoss(text: string, scope: ModuleScope): void {
-  const m = compileLossName.exec(text);
-  if (m) scope.compiledLoss = m[1];
-}
-
 /** Namespaces built from keywords: `SimpleNamespace(kl_weight=0.1)`, `argparse.Namespace(lam=0.5)`. */
 const NAMESPACES: ReadonlySet<string> = new Set(['SimpleNamespace', 'Namespace', 'EasyDict', 'edict', 'AttrDict']);
 

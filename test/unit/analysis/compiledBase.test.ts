@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { readCompiledBase } from '../../../src/analysis/compiledBase';
+import { createParser } from '../../../src/analysis/parsing/parsers';
 import { analyze, model, ready, termSummary } from './helpers';
 
 const REGULARIZER = (compile: string) => `import tensorflow as tf
@@ -104,6 +105,42 @@ model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
     assert.equal(base?.label, 'meanSquaredError');
     assert.equal(base?.expr.kind === 'call' && base.expr.args[0]?.kind === 'call' ? base.expr.args[0].callee : undefined, 'tf.metrics.meanSquaredError');
     const col = src.split('\n')[8]!.indexOf('meanSquaredError');
-    assert.deepEqual(readCompiledBase(src, 'ts')?.range, { startLine: 8, startCol: col, endLine: 8, endCol: col + 'meanSquaredError'.length });
+    assert.deepEqual(readCompiledBase(createParser('typescript').parse(src)!.rootNode, 'ts')?.range, { startLine: 8, startCol: col, endLine: 8, endCol: col + 'meanSquaredError'.length });
+  });
+
+  it('compile read from the syntax tree: nested calls before loss= do not hide it, for both uses', () => {
+    const compile = 'model.compile(\n    optimizer=keras.optimizers.Adam(learning_rate=keras.optimizers.schedules.ExponentialDecay(1e-3, 100, 0.9)),\n    loss="mse",\n)';
+    const m = model(analyze(REGULARIZER(compile)), 'Spread');
+    assert.equal(m.terms.find((t) => t.role === 'base')?.label, 'mse', 'the base of a regularizer');
+    const step = `import tensorflow as tf
+from tensorflow import keras
+
+
+class RowModel(keras.Model):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            probs = self(x, training=True)
+            fit = self.compiled_loss(y, probs)
+            gap = tf.reduce_mean(tf.square(tf.reduce_sum(probs, axis=1) - 1.0))
+            total = fit + 0.2 * gap
+        self.optimizer.minimize(total, self.trainable_variables, tape=tape)
+        return {"loss": total}
+
+
+model = RowModel()
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="categorical_crossentropy")
+`;
+    const fit = model(analyze(step), 'train_step').terms.find((t) => t.label === 'fit');
+    const call = fit?.expr.kind === 'call' ? fit.expr.args[0] : undefined;
+    assert.equal(call?.kind === 'call' ? call.callee : undefined, 'tf.keras.losses.categorical_crossentropy', 'what self.compiled_loss computes');
+  });
+
+  it('TF.js: an optimizer built in the config object does not hide the loss', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.compile({ optimizer: tf.train.adam(1e-3), metrics: [{ name: 'mae' }.name], loss: tf.losses.meanSquaredError });
+`;
+    assert.equal(readCompiledBase(createParser('typescript').parse(src)!.rootNode, 'ts')?.name, 'meanSquaredError');
   });
 });
