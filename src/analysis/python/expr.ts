@@ -305,7 +305,10 @@ function convertCall(node: Node, scope: Scope): Expr {
     if (local?.kind === 'call') return applyInstance(node, local, applied);
     // A parameter called (`model(x)`, `net(inputs, training=True)`): Python's `model.__call__(x)`, a method of the
     // object the caller passes (the trainer maps a model argument called on the loss's input to its trial model).
-    if (scope.refs.get(fn.text) === 'param') return make<'method'>(node, { kind: 'method', object: convertExpr(fn, scope), method: '__call__', ...applied });
+    // So is a callable an enclosing function was given (`criterion` of `def train(model, criterion, …)` read in
+    // its loop): `criterion(u_obs, u_fit)` keeps what it compares, so the term fitting the data can be told.
+    const ref = scope.refs.get(fn.text);
+    if (ref === 'param' || ref === 'captured') return make<'method'>(node, { kind: 'method', object: convertExpr(fn, scope), method: '__call__', ...applied });
   }
   if (fn.type === 'call') {
     const ctor = convertExpr(fn, scope);

@@ -123,6 +123,24 @@ def train(model, optimizer, colloc, x_obs, u_obs, epochs):
     assert.deepEqual(m.terms.map(termSummary), ['base:+:data_term', 'penalty:+:smooth_term*0.1']);
     assert.ok(roles(m).includes('u_col:other') || roles(m).includes('u_col:tensor'), roles(m).join(' '));
   });
+
+  it('a criterion the training function is given keeps what it compares: the data fit is the base', () => {
+    const a = analyze(`import torch
+def train(model, optimizer, criterion, colloc, x_obs, u_obs, epochs):
+    for epoch in range(epochs):
+        optimizer.zero_grad()
+        u_col = model(colloc)
+        physics_term = criterion(u_col[:, 1:], u_col[:, :-1])
+        u_fit = model(x_obs)
+        data_term = criterion(u_obs, u_fit)
+        loss = physics_term + data_term
+        loss.backward()
+        optimizer.step()
+`);
+    const m = model(a, 'loss');
+    assert.deepEqual([m.yTrue, m.yPred], ['u_obs', 'u_fit']);
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:physics_term', 'base:+:data_term']);
+  });
 });
 
 describe('Inline losses: steps and their batch', () => {
