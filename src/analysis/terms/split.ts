@@ -105,10 +105,26 @@ export function isWeightFactor(e: Expr): boolean {
     case 'binary':
       return ['+', '-', '*', '/', '**'].includes(e.op) && isWeightFactor(e.left) && isWeightFactor(e.right);
     case 'call':
+      if (isScheduleCall(e)) return true;
       return NUMBER_TENSORS.has(opName(e) ?? '') && e.args.length >= 1 && isWeightFactor(e.args[0]!);
     default:
       return false;
   }
+}
+
+/** Python's scalar builtins and the math/NumPy namespaces: a function of settings there is a setting. */
+const SCALAR_BUILTINS: ReadonlySet<string> = new Set(['min', 'max', 'float', 'abs', 'round', 'pow', 'int']);
+const SCALAR_NAMESPACES: ReadonlySet<string> = new Set(['math', 'np', 'numpy', 'Math']);
+
+/**
+ * A λ computed from settings and counters, as a schedule does (`beta = min(1.0, epoch / WARMUP)`, KL annealing;
+ * `np.clip(step / ramp, 0, 1)`, `math.exp(-decay * step)`): scalar arithmetic of weight factors is one.
+ */
+function isScheduleCall(e: Extract<Expr, { kind: 'call' }>): boolean {
+  const dot = e.callee.indexOf('.');
+  const scalar = dot < 0 ? SCALAR_BUILTINS.has(e.callee) : SCALAR_NAMESPACES.has(e.callee.slice(0, dot));
+  const args = [...e.args, ...Object.values(e.kwargs)];
+  return scalar && args.length > 0 && args.every(isWeightFactor);
 }
 
 /**
