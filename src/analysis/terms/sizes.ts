@@ -12,6 +12,12 @@ const SHAPES: ReadonlySet<string> = new Set(['shape', 'size', 'int_shape', 'get_
 /** Conversions that keep a count a count (`float(n)`, `tf.cast(n, 'float32')`, `torch.tensor(n)`, `n.float()`). */
 const CONVERSIONS: ReadonlySet<string> = new Set(['float', 'int', 'cast', 'to_float', 'tensor', 'as_tensor', 'convert_to_tensor', 'scalar', 'constant']);
 
+/**
+ * Names that hold a number of items by the usual conventions: `batch_size`, `bs`, `BATCH_SIZE`, `num_samples`,
+ * `n_pixels`, `dataset_size`, `N` (a loss that divides by one normalises, whatever binds it: an argument, a constant).
+ */
+const COUNT_NAME = /^(?:bs|n|N|batch|BATCH|batch_?size|BATCH_?SIZE|batchSize|\w+_size|\w+_SIZE|\w+Size|num_\w+|NUM_\w+|num[A-Z]\w*|n_\w+|N_\w+|numel|count|\w+_count|len_\w+)$/;
+
 /** `x.shape`, `tf.shape(x)`, `x.size()`, `K.int_shape(x)`: a whole shape. */
 function isShape(e: Expr): boolean {
   if (e.kind === 'attr') return e.name === 'shape';
@@ -22,6 +28,8 @@ function isShape(e: Expr): boolean {
 /** See the header: a count of items, read from shapes only (no tensor value in it). */
 export function isSizeCount(e: Expr): boolean {
   switch (e.kind) {
+    case 'name':
+      return e.ref !== 'yTrue' && e.ref !== 'yPred' && COUNT_NAME.test(e.name);
     case 'attr':
       // TF.js and NumPy `x.size`: the number of elements (not an attribute of the code's own object)
       return e.name === 'size' && !(e.object.kind === 'name' && (e.object.name === 'self' || e.object.name === 'this'));

@@ -58,4 +58,13 @@ export function vaeLoss(yTrue: tf.Tensor, yPred: tf.Tensor, mu: tf.Tensor, logVa
     const m = model(analyze(vae('rec + kld / mu.sum()')), 'vae_loss');
     assert.notEqual(m.terms[1]!.label, 'kld');
   });
+
+  it('a name that holds a count by convention (batch_size argument, BATCH_SIZE constant) normalises too; a temperature weights', () => {
+    const arg = vae('rec + kld / batch_size').replace('beta=4.0)', 'beta=4.0, batch_size=None)');
+    assert.deepEqual(model(analyze(arg), 'vae_loss').terms.map(termSummary), ['base:+:rec', 'penalty:+:kld']);
+    const constant = `BATCH_SIZE = 64\n${vae('rec + beta * kld / BATCH_SIZE')}`;
+    assert.deepEqual(model(analyze(constant), 'vae_loss').terms.map(termSummary), ['base:+:rec', 'penalty:+:kld*beta']);
+    const tempered = vae('rec + kld / temperature').replace('beta=4.0)', 'temperature=2.0)');
+    assert.equal(model(analyze(tempered), 'vae_loss').terms[1]?.weight?.text, '1 / temperature');
+  });
 });
