@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
 import { minimizeLosses } from './inline';
-import { type ScriptParam, readScriptParams, scriptLiteral } from './params';
+import { type ScriptParam, configFields, readScriptParams, scriptLiteral } from './params';
 
 export interface ScriptLossDef {
   kind: LossKind;
@@ -99,24 +99,6 @@ function defOf(fn: Node, nameNode: Node, defNode: Node): ScriptLossDef | undefin
 
 const memberName = (m: Node): Node | null => m.childForFieldName('name') ?? m.childForFieldName('property');
 
-/**
- * A config object the class holds (`this.config = { beta: 0.5, latentSize: 4 }`): each numeric property is a
- * parameter `this.config.beta`, read wherever the loss writes `this.config.beta` or `this.config['beta']`
- * (expr.ts reads a string key on `this` as a property).
- */
-function configFields(owner: string, value: Node): ScriptParam[] {
-  if (value.type !== 'object') return [];
-  const out: ScriptParam[] = [];
-  for (const pair of value.namedChildren) {
-    const key = pair?.type === 'pair' ? pair.childForFieldName('key') : undefined;
-    const v = pair?.childForFieldName('value');
-    const k = key?.type === 'property_identifier' ? key.text : key?.type === 'string' ? scriptLiteral(key) : undefined;
-    const lit = v ? scriptLiteral(v) : undefined;
-    if (key && v && typeof k === 'string' && typeof lit === 'number') out.push({ name: `${owner}.${k}`, node: key, default: lit, defaultNode: v, variadic: false });
-  }
-  return out;
-}
-
 /** `constructor(lam = 0.5) { this.lam = lam; }` and `lam = 0.1;`: the class's numbers as `this.x` parameters. */
 function classFieldsOf(members: Node[]): ScriptParam[] {
   const out = new Map<string, ScriptParam>();
@@ -140,8 +122,9 @@ function classFieldsOf(members: Node[]): ScriptParam[] {
       const right = a?.childForFieldName('right');
       if (left?.type !== 'member_expression' || left.childForFieldName('object')?.type !== 'this' || !right) continue;
       const key = `this.${left.childForFieldName('property')?.text ?? ''}`;
-      for (const f of configFields(key, right)) out.set(f.name, f);
       const p = right.type === 'identifier' ? params.get(right.text) : undefined;
+      // `this.config = config` with `constructor(config = { beta: 0.5 })`: the default object's entries
+      for (const f of configFields(key, p?.defaultNode ?? right)) out.set(f.name, f);
       const lit = p ? p.default : scriptLiteral(right);
       const defaultNode = p ? p.defaultNode : right;
       if (typeof lit === 'number' && defaultNode) out.set(key, { name: key, node: left, default: lit, defaultNode, variadic: false, ...(p ? { initParam: p.name } : {}) });

@@ -7,7 +7,7 @@ import { readScriptBody, readStatements } from './body';
 import { classMethods, visibleFunctions } from './helpers';
 import type { ScriptLossDef } from './discover';
 import type { ScriptImports } from './imports';
-import type { ScriptParam } from './params';
+import { type ScriptParam, configFields } from './params';
 import type { ScriptScope } from './scope';
 import type { ModuleConstant } from '../python/moduleScope';
 import { moduleConstantParams, readNamesOf } from '../python/scopeParams';
@@ -48,7 +48,8 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   if (!returned) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };
-  const classFields = def.classFields ?? [];
+  // `opts = { beta: 0.5 }` as a parameter's default: `opts.beta` is a setting like a class's config (configFields)
+  const classFields = [...(def.classFields ?? []), ...def.params.flatMap((p) => (p.defaultNode ? configFields(p.name, p.defaultNode) : []))];
   for (const p of [...def.outerParams, ...def.params, ...classFields]) {
     const v = numeric(p.default);
     if (v !== undefined) defaults[p.name] = v;

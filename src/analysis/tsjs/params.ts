@@ -66,3 +66,21 @@ export function readScriptParams(fn: Node): ScriptParam[] {
   }
   return out;
 }
+
+/**
+ * A config object the class holds (`this.config = { beta: 0.5, latentSize: 4 }`): each numeric property is a
+ * parameter `this.config.beta`, read wherever the loss writes `this.config.beta` or `this.config['beta']`
+ * (expr.ts reads a string key on `this` as a property).
+ */
+export function configFields(owner: string, value: Node): ScriptParam[] {
+  if (value.type !== 'object') return [];
+  const out: ScriptParam[] = [];
+  for (const pair of value.namedChildren) {
+    const key = pair?.type === 'pair' ? pair.childForFieldName('key') : undefined;
+    const v = pair?.childForFieldName('value');
+    const k = key?.type === 'property_identifier' ? key.text : key?.type === 'string' ? scriptLiteral(key) : undefined;
+    const lit = v ? scriptLiteral(v) : undefined;
+    if (key && v && typeof k === 'string' && typeof lit === 'number') out.push({ name: `${owner}.${k}`, node: key, default: lit, defaultNode: v, variadic: false });
+  }
+  return out;
+}

@@ -44,4 +44,20 @@ describe('λ in a config object of the class', () => {
     const m = model(analyze(src, 'typescript'), 'vaeLoss');
     assert.equal(m.lambdaParam, undefined);
   });
+
+  it('a config object given as a default (constructor(config = { beta: 0.4 }), a loss parameter opts = { smooth: 0.3 })', () => {
+    const ctor = cls('private config: any;\n  constructor(config = { units: 8, beta: 0.4 }) {\n    this.config = config;\n  }', 'this.config.beta');
+    const m = model(analyze(ctor, 'typescript'), 'vaeLoss');
+    assert.equal(m.params.find((x) => x.name === 'this.config.beta')?.default, 0.4);
+    const fn = `import * as tf from '@tensorflow/tfjs';
+export function smoothLoss(yTrue: tf.Tensor, yPred: tf.Tensor, opts = { smooth: 0.3 }): tf.Tensor {
+  const fit = tf.losses.meanSquaredError(yTrue, yPred);
+  const rough = tf.mean(tf.abs(yPred));
+  return fit.add(rough.mul(opts.smooth));
+}
+`;
+    const f = model(analyze(fn, 'typescript'), 'smoothLoss');
+    assert.equal(f.lambdaParam, 'opts.smooth');
+    assert.equal(f.params.find((x) => x.name === 'opts.smooth')?.default, 0.3);
+  });
 });
