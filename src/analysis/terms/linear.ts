@@ -142,8 +142,9 @@ export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => 
   const inner = additivePieces(r.operand).map((q) => splitWeight(q, named, fromHelper)).flatMap((q) => distribute(q, framework, named, fromHelper));
   if (inner.length === 1 && !inner[0]!.weight) return [p];
   if (inner.some((q) => isWeightFactor(q.expr))) return [p]; // `mean(se + 0.1)`: a constant is not a term
-  // `kl = mean(-0.5 * sum(…))`: a bare number inside a reduction the code names is part of what it defines, not a λ
-  if (inner.length === 1 && named?.(p.expr) && inner[0]!.weight && !mentionsName(inner[0]!.weight)) return [p];
+  // `kl = mean(-0.5 * sum(…))`: a bare number inside a reduction the code names is part of what it defines, not a λ;
+  // so is one inside the variable a reduction averages (`ops.mean(kl)` with `kl = -0.5 * ops.sum(…, axis=-1)`)
+  if (inner.length === 1 && (named?.(p.expr) || named?.(r.operand)) && inner[0]!.weight && !mentionsName(inner[0]!.weight)) return [p];
   if (inner.length > 1 && inner.every((q) => mentionsRef(q.expr, 'yTrue'))) return [p];
   // `box = mean(relu(y - 1)² + relu(-y)²)`: pieces with no λ of their own that none reads the target are one
   // penalty, weighted (or not) as a whole where it is added; splitting it would only rename its halves.

@@ -67,4 +67,18 @@ export function vaeLoss(yTrue: tf.Tensor, yPred: tf.Tensor, mu: tf.Tensor, logVa
     const tempered = vae('rec + kld / temperature').replace('beta=4.0)', 'temperature=2.0)');
     assert.equal(model(analyze(tempered), 'vae_loss').terms[1]?.weight?.text, '1 / temperature');
   });
+
+  it('a mean of a per-sample variable keeps its name and its own numbers (ops.mean(kl), kl.mean())', () => {
+    const keras3 = `import keras
+from keras import ops
+
+def vae_loss(x, x_hat, mean, log_var):
+    kl = -0.5 * ops.sum(1 + log_var - mean ** 2 - ops.exp(log_var), axis=-1)
+    recon = ops.sum((x - x_hat) ** 2, axis=-1)
+    return ops.mean(recon) + ops.mean(kl)
+`;
+    assert.deepEqual(model(analyze(keras3), 'vae_loss').terms.map(termSummary), ['base:+:recon', 'penalty:+:kl']);
+    const torch = vae('rec + kld.mean()').replace('torch.sum(1 + logvar - mu.pow(2) - logvar.exp())', 'torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1)');
+    assert.deepEqual(model(analyze(torch), 'vae_loss').terms.map(termSummary), ['base:+:rec', 'penalty:+:kld']);
+  });
 });
