@@ -2,6 +2,8 @@
 // the front end keeps a constructor's positional arguments apart (ir.ts call `ctorArgs`), and these names bind them as
 // the class's own signature does. A class not listed here, or given more arguments than it lists, is refused with a
 // rewrite (name the arguments), never bound by guess.
+import { kerasRegularizerParams } from './kerasRegularizers';
+
 const torchClasses: Readonly<Record<string, readonly string[]>> = {
   LogSoftmax: ['dim'],
   Softmax: ['dim'],
@@ -21,7 +23,8 @@ const torchClasses: Readonly<Record<string, readonly string[]>> = {
 /** The parameter names `callee`'s positional constructor arguments bind, or undefined when they cannot be bound. */
 export function constructorParamNames(callee: string, count: number): readonly string[] | undefined {
   const [prefix, name] = [callee.slice(0, callee.lastIndexOf('.')), callee.slice(callee.lastIndexOf('.') + 1)];
-  const names = prefix === 'nn' || prefix === 'torch.nn' ? torchClasses[name] : undefined;
+  const table = prefix === 'nn' || prefix === 'torch.nn' ? torchClasses : prefix === 'tf.keras.regularizers' || prefix === 'keras.regularizers' ? kerasRegularizerParams : {};
+  const names = Object.hasOwn(table, name) ? table[name] : undefined;
   return names && count <= names.length ? names.slice(0, count) : undefined;
 }
 
