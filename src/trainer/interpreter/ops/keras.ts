@@ -14,6 +14,7 @@ import { kerasMathOps } from './mathMore';
 import { kerasOrderingOps } from './ordering';
 import { kerasLossClasses } from './lossClasses';
 import { kerasRegularizerTable } from './kerasRegularizers';
+import { kerasRandomCalls } from './random';
 import { iteratorBuiltins, modelMethods, variableCopies } from '../modelValues';
 import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { diagMatrix, diagonal, divNoNan, logSoftmax, softplus, swapAxes } from './shared';
@@ -247,6 +248,7 @@ const calls: OpTable = Object.fromEntries([
   ...Object.entries(kerasLossTable),
   ...Object.entries(kerasLossClasses),
   ...Object.entries(kerasRegularizerTable),
+  ...Object.entries(kerasRandomCalls),
   ...Object.entries(pythonBuiltins),
   ...Object.entries(iteratorBuiltins),
   ...Object.entries(variableCopies),

@@ -16,6 +16,7 @@ import { torchEinsum } from './einsum';
 import { torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
+import { torchRandomCalls } from './random';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input', 'dim|axis', 'keepdim|keepdims'], kind);
@@ -265,6 +266,7 @@ export const pytorchOps: FrameworkOps = {
     ...prefixed('F', functional),
     ...prefixed('torch.nn.functional', functional),
     ...Object.entries(torchLossTable),
+    ...Object.entries(torchRandomCalls),
     ...Object.entries(torchEinsum),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),

@@ -10,6 +10,7 @@ import {
 } from './builders';
 import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
 import { tfjsMetricsTable } from './tfjsMetrics';
+import { tfjsRandomCalls } from './random';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['x', 'axis', 'keepDims'], kind);
 
@@ -219,6 +220,7 @@ export const tfjsOps: FrameworkOps = {
     ...prefixed('tf.losses', losses),
     ...Object.entries(tfjsMetricsTable),
     ...Object.entries(jsMath),
+    ...Object.entries(tfjsRandomCalls),
   ]),
   methods: { ...chainable, ...methodOnly },
   constants: {
