@@ -63,7 +63,9 @@ const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {
 function evalName(env: Env, e: Extract<Expr, { kind: 'name' }>): Value {
   if (e.ref === 'yTrue') return env.yTrue;
   if (e.ref === 'yPred') return env.yPred;
-  const v = env.lookup(e.name) ?? env.ops.constants[e.name];
+  // a bound None (a fold's accumulator started at None) is a value, not a missing one
+  const bound = env.lookup(e.name);
+  const v = bound !== undefined ? bound : env.ops.constants[e.name];
   if (v !== undefined) return v;
   const why =
     e.ref === 'global'
