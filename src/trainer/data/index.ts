@@ -7,6 +7,7 @@ import { lossSampleShape, shapeSize } from './shape';
 import { synthesize } from './synthetic';
 import { lossBounds, lossTask } from './task';
 import { autoencoderData } from './autoencoder';
+import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 import { withAttributeColumns, withGroupColumn } from './sensitive';
 import { isReconstructionPair } from '../../analysis/terms/roles';
 import { mappedTensorArgs } from '../tensorArgs';
@@ -83,7 +84,11 @@ export async function prepareData(
     const pair = reconstructionPair(loss);
     if (pair && sample.shape.length === 1 && spec.dataset.task === 'auto' && wants.task !== 'classification') {
       const why = `the loss compares \`${pair.yPred}\` with the input \`${pair.yTrue}\``;
-      data = autoencoderData({ samples: spec.dataset.samples, features: spec.dataset.features, seed: spec.seed, why, binary: wants.task === 'binary' });
+      // the loss's own reshape of its input (`x.view(-1, 784)`) fixes how many features a sample has
+      const reshaped = lossReshapeWidth(loss);
+      const features = reshaped ? fittingSize(spec.dataset.features, reshaped.width) : spec.dataset.features;
+      const because = reshaped && features !== spec.dataset.features ? `${why}; ${features} features because ${reshaped.why}` : why;
+      data = autoencoderData({ samples: spec.dataset.samples, features, seed: spec.seed, why: because, binary: wants.task === 'binary' });
       sample = { shape: [data.outputs] };
     } else {
       const frames = task === 'classification' && wants.encoding === 'index' ? sequenceFrames(loss, sample.shape) : undefined;
