@@ -132,6 +132,17 @@ export function predictionItems(loss: LossModel): string[] {
   return yPred && count > 1 ? Array.from({ length: count }, (_, i) => `${yPred}[${i}]`) : [];
 }
 
+/**
+ * Whether `e` reads the prediction whole where the loss also unpacks it (predictionItems): the loss a Keras model
+ * compiles beside an add_loss layer whose inputs are unpacked (`mean, log_var = inputs`) reads the model's output,
+ * which is the first item the trainer gives, not the tuple.
+ */
+export function readsWholePrediction(e: Expr): boolean {
+  if (e.kind === 'subscript' && e.unpacked && e.object.kind === 'name' && e.object.ref === 'yPred') return false;
+  if (e.kind === 'name') return e.ref === 'yPred';
+  return childrenOf(e).some(readsWholePrediction);
+}
+
 /** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */
 const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
 export const isVaeKind = (kind: TensorArgKind): boolean => kind.startsWith('vae-');
