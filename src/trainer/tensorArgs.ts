@@ -105,11 +105,23 @@ export function extraTensorParams(loss: LossModel): LossParam[] {
 
 const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(name)?.refusal;
 
+/**
+ * The model's input read as the target of a loss that has no target of its own: a Keras `train_step` on unlabelled
+ * data (`x = data`, `x_hat = self.vae(x)`, `ops.sum((x - x_hat) ** 2)`) reconstructs its input. The trainer trains an
+ * autoencoder (target = input) and passes its targets under that name.
+ */
+export function reconstructionTarget(loss: LossModel): string | undefined {
+  if (loss.params.some((p) => p.role === 'yTrue')) return undefined;
+  const inputs = extraTensorParams(loss).filter((p) => tensorArgKind(p.name) === 'reconstruction-input');
+  return inputs.length === 1 ? inputs[0]!.name : undefined;
+}
+
 /** The provided extra tensor arguments, in argument order, with their kinds; then a tuple prediction's further items. */
 export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorArgKind }[] {
+  const target = reconstructionTarget(loss);
   const args = extraTensorParams(loss).flatMap((p) => {
     const kind = tensorArgKind(p.name);
-    return kind && !refusalOf(p.name) ? [{ name: p.name, kind }] : [];
+    return kind && (!refusalOf(p.name) || p.name === target) ? [{ name: p.name, kind }] : [];
   });
   return [...args, ...predictionItems(loss).slice(1).map((name) => ({ name, kind: 'output-item' as const }))];
 }
@@ -163,9 +175,10 @@ export function wantsVae(loss: LossModel): boolean {
 /** Each extra tensor argument the loss takes, with why it cannot be provided and what the user can do. */
 export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
   const vae = wantsVae(loss);
+  const target = reconstructionTarget(loss);
   return extraTensorParams(loss).flatMap((p): TensorArgRefusal[] => {
     const kind = tensorArgKind(p.name);
-    const refusal = refusalOf(p.name);
+    const refusal = p.name === target ? undefined : refusalOf(p.name);
     if (kind && refusal) return [{ name: p.name, kind, message: refusal(p.name) }];
     if (kind && isVaeKind(kind) && kind !== 'vae-sample' && !vae) {
       const missing = kind === 'vae-mean' ? 'its log-variance (`logvar`)' : 'its mean (`mu`)';

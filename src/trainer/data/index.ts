@@ -10,7 +10,7 @@ import { autoencoderData } from './autoencoder';
 import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 import { withAttributeColumns, withGroupColumn } from './sensitive';
 import { isReconstructionPair } from '../../analysis/terms/roles';
-import { mappedTensorArgs } from '../tensorArgs';
+import { mappedTensorArgs, reconstructionTarget } from '../tensorArgs';
 import { lossAttributeColumns, lossTargetAxis, targetSampleShape } from './targetShape';
 
 export { type Dataset, DatasetError, splitDataset } from './dataset';
@@ -54,6 +54,8 @@ export function targetTensorShape(data: Pick<TrialData, 'encoding' | 'targetShap
 export function reconstructionPair(loss: LossModel): { yPred: string; yTrue: string } | undefined {
   const yPred = loss.params.find((p) => p.role === 'yPred')?.name;
   const yTrue = loss.params.find((p) => p.role === 'yTrue')?.name;
+  const input = reconstructionTarget(loss);
+  if (yPred && input) return { yPred, yTrue: input };
   return yPred && yTrue && isReconstructionPair(yPred, yTrue) ? { yPred, yTrue } : undefined;
 }
 
