@@ -84,7 +84,8 @@ export async function prepareData(
     sample = lossSampleShape(loss, spec.dataset.outputs);
     // A reconstruction loss on flat samples trains an autoencoder: target = input, as many outputs as features.
     const pair = reconstructionPair(loss);
-    if (pair && sample.shape.length === 1 && spec.dataset.task === 'auto' && wants.task !== 'classification') {
+    // (the spec carries the task the loss implies, `inferTask`; only a task chosen otherwise keeps its own data)
+    if (pair && sample.shape.length === 1 && (spec.dataset.task === 'auto' || spec.dataset.task === wants.task) && wants.task !== 'classification') {
       const why = `the loss compares \`${pair.yPred}\` with the input \`${pair.yTrue}\``;
       // the loss's own reshape of its input (`x.view(-1, 784)`) fixes how many features a sample has
       const reshaped = lossReshapeWidth(loss);
