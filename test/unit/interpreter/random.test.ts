@@ -7,7 +7,7 @@ import { analyzeSource, initParsers } from '../../../src/analysis/index';
 import type { LossModel, SourceLanguage } from '../../../src/analysis/ir';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
 import { cpu, evalTensor, tf } from './tf';
-import { call, literal, num } from './ir';
+import { call, literal, method, num } from './ir';
 
 function only(source: string, language: SourceLanguage = 'python'): LossModel {
   const a = analyzeSource(source, language, language === 'python' ? 'loss.py' : 'loss.ts');
@@ -83,5 +83,20 @@ export function loss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
     const kn = evalTensor('keras', call('tf.random.normal', [literal([3000])], { mean: num(-1), stddev: num(2) }), [0], [0]);
     const sk = stats(kn.values);
     assert.ok(Math.abs(sk.mean + 1) < 0.15 && Math.abs(sk.sd - 2) < 0.15, JSON.stringify(sk));
+  });
+
+  it('in-place draws on a tensor: torch.empty_like(x).normal_(), .uniform_(a, b), probs.bernoulli()', () => {
+    const model = only(`import torch
+def loss(pred, target):
+    noise = torch.empty_like(pred).normal_(0.0, 0.1)
+    jitter = torch.empty(3).uniform_(-1.0, 1.0)
+    keep = torch.sigmoid(pred).bernoulli()
+    return ((pred + noise - target) ** 2).mean() + 0.1 * (keep * pred).mean() + 0.1 * jitter.sum()
+`);
+    const first = totals(model, 2);
+    assert.deepEqual(totals(model, 2), first);
+    assert.notEqual(first[0], first[1]);
+    const u = stats(evalTensor('pytorch', method(call('torch.empty', [num(3000)]), 'uniform_', [num(-1), num(3)]), [0], [0]).values);
+    assert.ok(u.min >= -1 && u.max < 3 && Math.abs(u.mean - 1) < 0.1, JSON.stringify(u));
   });
 });

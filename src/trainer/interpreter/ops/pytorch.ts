@@ -16,7 +16,7 @@ import { torchEinsum } from './einsum';
 import { torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
-import { torchRandomCalls } from './random';
+import { torchEmptyCalls, torchRandomCalls, torchRandomMethods } from './random';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input', 'dim|axis', 'keepdim|keepdims'], kind);
@@ -267,13 +267,14 @@ export const pytorchOps: FrameworkOps = {
     ...prefixed('torch.nn.functional', functional),
     ...Object.entries(torchLossTable),
     ...Object.entries(torchRandomCalls),
+    ...Object.entries(torchEmptyCalls),
     ...Object.entries(torchEinsum),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),
     ...Object.entries(iteratorBuiltins),
   ]),
-  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchFillMethods, ...pythonStringMethods, ...modelMethods },
+  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchFillMethods, ...torchRandomMethods, ...pythonStringMethods, ...modelMethods },
   constants: {
     ...pythonConstants,
     'torch.float32': 'float32',

@@ -63,6 +63,25 @@ export const torchRandomCalls: OpTable = {
   }),
 };
 
+/**
+ * In-place draws on a tensor (`torch.empty_like(x).normal_()`, `w.new_empty(n).uniform_(-1, 1)`, `p.bernoulli()`): a
+ * fresh draw of the tensor's shape, which is what the tensor holds afterwards.
+ */
+export const torchRandomMethods: OpTable = {
+  normal_: op(['self', 'mean', 'std'], (a) => normal(a, shapeOfTensor(a, 'self'), a.number('mean', 0), a.number('std', 1))),
+  uniform_: op(['self', 'from', 'to'], (a) => uniform(a, shapeOfTensor(a, 'self'), a.number('from', 0), a.number('to', 1))),
+  bernoulli: op(['self', 'p'], (a) => {
+    const p = a.has('p') ? a.tf.fill(shapeOfTensor(a, 'self'), a.number('p')) : asFloat(a.tf, a.tensor('self'));
+    return a.tf.cast(a.tf.less(uniform(a, [...p.shape], 0, 1), p), 'float32');
+  }),
+};
+
+/** `torch.empty(...)` / `torch.empty_like(x)`: uninitialised memory, only ever read after an in-place fill; zeros here. */
+export const torchEmptyCalls: OpTable = {
+  'torch.empty': op(['size'], (a) => a.tf.zeros(shapeOf(a, 'size'))),
+  'torch.empty_like': op(['input'], (a) => a.tf.zeros(shapeOfTensor(a, 'input'))),
+};
+
 /** TF / Keras: `shape, mean|minval, stddev|maxval` (Keras' old `std=` too); `maxval=None` is 1 for floats. */
 const tfNormal: OpSpec = op(['shape', 'mean', 'stddev|std'], (a) => normal(a, shapeOf(a, 'shape'), a.number('mean', 0), a.number('stddev', 1)));
 const tfUniform: OpSpec = op(['shape', 'minval', 'maxval'], (a) => uniform(a, shapeOf(a, 'shape'), a.number('minval', 0), a.number('maxval', 1)));
