@@ -18,6 +18,11 @@ const torchClasses: Readonly<Record<string, readonly string[]>> = {
   SmoothL1Loss: ['size_average', 'reduce', 'reduction', 'beta'],
   HuberLoss: ['reduction', 'delta'],
   KLDivLoss: ['size_average', 'reduce', 'reduction', 'log_target'],
+  MarginRankingLoss: ['margin', 'size_average', 'reduce', 'reduction'],
+  TripletMarginLoss: ['margin', 'p', 'eps', 'swap', 'size_average', 'reduce', 'reduction'],
+  CosineEmbeddingLoss: ['margin', 'size_average', 'reduce', 'reduction'],
+  CosineSimilarity: ['dim', 'eps'],
+  PairwiseDistance: ['p', 'eps', 'keepdim'],
 };
 
 /** The parameter names `callee`'s positional constructor arguments bind, or undefined when they cannot be bound. */

@@ -16,6 +16,7 @@ import { torchEinsum } from './einsum';
 import { torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
+import { torchPairCalls } from './torchPairLosses';
 import { torchEmptyCalls, torchRandomCalls, torchRandomMethods } from './random';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 
@@ -268,6 +269,7 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchLossTable),
     ...Object.entries(torchRandomCalls),
     ...Object.entries(torchEmptyCalls),
+    ...Object.entries(torchPairCalls),
     ...Object.entries(torchEinsum),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
