@@ -15,6 +15,7 @@ import { kerasOrderingOps } from './ordering';
 import { kerasLossClasses } from './lossClasses';
 import { kerasRegularizerTable } from './kerasRegularizers';
 import { kerasRandomCalls } from './random';
+import { kerasSpellings } from './kerasSpellings';
 import { iteratorBuiltins, modelMethods, variableCopies } from '../modelValues';
 import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { diagMatrix, diagonal, divNoNan, logSoftmax, softplus, swapAxes } from './shared';
@@ -249,6 +250,7 @@ const calls: OpTable = Object.fromEntries([
   ...Object.entries(kerasLossClasses),
   ...Object.entries(kerasRegularizerTable),
   ...Object.entries(kerasRandomCalls),
+  ...Object.entries(kerasSpellings),
   ...Object.entries(pythonBuiltins),
   ...Object.entries(iteratorBuiltins),
   ...Object.entries(variableCopies),
