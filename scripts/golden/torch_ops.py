@@ -346,5 +346,21 @@ cases += [
     case("nn.PairwiseDistance p 1", "nn.PairwiseDistance", ANCHOR, NEGATIVE, kwargs={"p": 1.0}),
 ]
 
+# Further spellings (ops/torchSpellings.ts).
+cases += [
+    case("torch.lerp scalar weight", "torch.lerp", ANCHOR, NEGATIVE, args=("y_pred", "y_true", 0.3)),
+    case("torch.lerp tensor weight", "torch.lerp", ANCHOR, NEGATIVE, args=THREE, z=VARIANCE),
+    case(".lerp", ".lerp", ANCHOR, NEGATIVE, args=("y_pred", "y_true", 0.75)),
+    case("torch.special.entr with zeros", "torch.special.entr", BIN_PROB * BIN_TRUE, args=P),
+    case("torch.special.xlogy", "torch.special.xlogy", BIN_TRUE, PROBS),
+    case("F.softmin dim 1", "F.softmin", LOGITS, args=P, kwargs={"dim": 1}),
+    case("torch.cumprod dim 1", "torch.cumprod", REG_PRED, args=("y_pred", 1)),
+    case("torch.logcumsumexp dim 0", "torch.logcumsumexp", LOGITS, args=("y_pred", 0)),
+    case(".new_zeros", ".new_zeros", REG_PRED, args=("y_pred", (2, 3))),
+    case(".new_full", ".new_full", REG_PRED, args=("y_pred", (3,), 0.25)),
+    case(".new_tensor", ".new_tensor", REG_PRED, args=("y_pred", [1.5, -2.0])),
+    case("torch.linspace", "torch.linspace", REG_PRED, args=(0.0, 1.0, 5)),
+]
+
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
 sys.stdout.write("\n")

@@ -17,6 +17,7 @@ import { torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore'
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
 import { torchPairCalls } from './torchPairLosses';
+import { torchSpellingCalls, torchSpellingMethods } from './torchSpellings';
 import { torchEmptyCalls, torchRandomCalls, torchRandomMethods } from './random';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 
@@ -270,13 +271,14 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchRandomCalls),
     ...Object.entries(torchEmptyCalls),
     ...Object.entries(torchPairCalls),
+    ...Object.entries(torchSpellingCalls),
     ...Object.entries(torchEinsum),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),
     ...Object.entries(iteratorBuiltins),
   ]),
-  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchFillMethods, ...torchRandomMethods, ...pythonStringMethods, ...modelMethods },
+  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchFillMethods, ...torchRandomMethods, ...torchSpellingMethods, ...pythonStringMethods, ...modelMethods },
   constants: {
     ...pythonConstants,
     'torch.float32': 'float32',
