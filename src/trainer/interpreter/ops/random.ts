@@ -6,6 +6,7 @@
 import { op } from '../args';
 import type { OpArgs, OpSpec, OpTable, Tensor, Value } from '../types';
 import { asFloat, isTensor } from '../values';
+import { compare } from './shared';
 
 /** The first seed of a stream, and of a draw evaluated outside one (a metric): fixed, so runs are reproducible. */
 export const RANDOM_SEED = 20261130;
@@ -59,7 +60,7 @@ export const torchRandomCalls: OpTable = {
   'torch.randint': op(['low', 'high', 'size'], torchRandint),
   'torch.bernoulli': op(['input|p'], (a) => {
     const p = asFloat(a.tf, a.tensor('input'));
-    return a.tf.cast(a.tf.less(uniform(a, [...p.shape], 0, 1), p), 'float32');
+    return a.tf.cast(compare(a.tf, '<', uniform(a, [...p.shape], 0, 1), p), 'float32');
   }),
 };
 
@@ -72,7 +73,7 @@ export const torchRandomMethods: OpTable = {
   uniform_: op(['self', 'from', 'to'], (a) => uniform(a, shapeOfTensor(a, 'self'), a.number('from', 0), a.number('to', 1))),
   bernoulli: op(['self', 'p'], (a) => {
     const p = a.has('p') ? a.tf.fill(shapeOfTensor(a, 'self'), a.number('p')) : asFloat(a.tf, a.tensor('self'));
-    return a.tf.cast(a.tf.less(uniform(a, [...p.shape], 0, 1), p), 'float32');
+    return a.tf.cast(compare(a.tf, '<', uniform(a, [...p.shape], 0, 1), p), 'float32');
   }),
 };
 
