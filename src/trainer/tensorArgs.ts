@@ -113,6 +113,11 @@ const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(n
 export function reconstructionTarget(loss: LossModel): string | undefined {
   if (loss.params.some((p) => p.role === 'yTrue')) return undefined;
   const inputs = extraTensorParams(loss).filter((p) => tensorArgKind(p.name) === 'reconstruction-input');
+  // an argument the loss reads that nothing gives a value (`y` the analysis did not take as the target) may be the
+  // target: then the input is not what the loss reconstructs
+  const unvalued = new Set(loss.params.filter((p) => p.role === 'other' && p.default === undefined && p.items === undefined).map((p) => p.name));
+  const readsUnvalued = (e: Expr): boolean => (e.kind === 'name' && unvalued.has(e.name)) || childrenOf(e).some(readsUnvalued);
+  if (loss.terms.some((t) => readsUnvalued(t.expr))) return undefined;
   return inputs.length === 1 ? inputs[0]!.name : undefined;
 }
 
