@@ -316,5 +316,51 @@ cases += [
     case(".view_as", ".view_as", REG_PRED, MAT_A.T.contiguous(), args=("y_pred", "y_true")),
 ]
 
+# Metric-learning and heteroscedastic losses (ops/torchPairLosses.ts), drawn from their own generator so the
+# tensors above keep their values.
+PAIR_GEN = torch.Generator().manual_seed(4321)
+ANCHOR = torch.randn(4, 3, generator=PAIR_GEN)
+POSITIVE = ANCHOR + 0.5 * torch.randn(4, 3, generator=PAIR_GEN)
+NEGATIVE = torch.randn(4, 3, generator=PAIR_GEN)
+SIGNS = torch.tensor([1.0, -1.0, 1.0, -1.0])
+SIGNS_2D = torch.where(torch.rand(4, 3, generator=PAIR_GEN) > 0.5, 1.0, -1.0)
+VARIANCE = torch.rand(4, 3, generator=PAIR_GEN) + 1e-7
+VARIANCE_ROW = torch.rand(4, generator=PAIR_GEN) + 0.1
+THREE = ("y_pred", "y_true", "z")
+cases += [
+    case("F.margin_ranking_loss margin 0.3", "F.margin_ranking_loss", ANCHOR, NEGATIVE, args=THREE, z=SIGNS_2D, kwargs={"margin": 0.3}),
+    case("F.margin_ranking_loss sum", "F.margin_ranking_loss", ANCHOR, NEGATIVE, args=THREE, z=SIGNS_2D, kwargs={"reduction": "sum"}),
+    case("F.triplet_margin_loss", "F.triplet_margin_loss", ANCHOR, POSITIVE, args=THREE, z=NEGATIVE),
+    case("F.triplet_margin_loss p 1 swap", "F.triplet_margin_loss", ANCHOR, POSITIVE, args=THREE, z=NEGATIVE,
+         kwargs={"margin": 0.5, "p": 1.0, "swap": True, "reduction": "none"}),
+    case("nn.TripletMarginLoss margin 2", "nn.TripletMarginLoss", ANCHOR, POSITIVE, args=THREE, z=NEGATIVE, kwargs={"margin": 2.0}),
+    case("F.cosine_embedding_loss margin 0.2", "F.cosine_embedding_loss", ANCHOR, NEGATIVE, args=THREE, z=SIGNS,
+         kwargs={"margin": 0.2, "reduction": "none"}),
+    case("nn.CosineEmbeddingLoss", "nn.CosineEmbeddingLoss", ANCHOR, POSITIVE, args=THREE, z=SIGNS),
+    case("F.gaussian_nll_loss", "F.gaussian_nll_loss", ANCHOR, NEGATIVE, args=THREE, z=VARIANCE),
+    case("F.gaussian_nll_loss full, variance per sample", "F.gaussian_nll_loss", ANCHOR, NEGATIVE, args=THREE, z=VARIANCE_ROW,
+         kwargs={"full": True, "reduction": "sum"}),
+    case("nn.GaussianNLLLoss eps 0.1", "nn.GaussianNLLLoss", ANCHOR, NEGATIVE, args=THREE, z=VARIANCE, kwargs={"eps": 0.1}),
+    case("torch.cosine_similarity dim 1", "torch.cosine_similarity", ANCHOR, NEGATIVE),
+    case("nn.CosineSimilarity dim 0", "nn.CosineSimilarity", ANCHOR, NEGATIVE, kwargs={"dim": 0}),
+    case("nn.PairwiseDistance p 1", "nn.PairwiseDistance", ANCHOR, NEGATIVE, kwargs={"p": 1.0}),
+]
+
+# Further spellings (ops/torchSpellings.ts).
+cases += [
+    case("torch.lerp scalar weight", "torch.lerp", ANCHOR, NEGATIVE, args=("y_pred", "y_true", 0.3)),
+    case("torch.lerp tensor weight", "torch.lerp", ANCHOR, NEGATIVE, args=THREE, z=VARIANCE),
+    case(".lerp", ".lerp", ANCHOR, NEGATIVE, args=("y_pred", "y_true", 0.75)),
+    case("torch.special.entr with zeros", "torch.special.entr", BIN_PROB * BIN_TRUE, args=P),
+    case("torch.special.xlogy", "torch.special.xlogy", BIN_TRUE, PROBS),
+    case("F.softmin dim 1", "F.softmin", LOGITS, args=P, kwargs={"dim": 1}),
+    case("torch.cumprod dim 1", "torch.cumprod", REG_PRED, args=("y_pred", 1)),
+    case("torch.logcumsumexp dim 0", "torch.logcumsumexp", LOGITS, args=("y_pred", 0)),
+    case(".new_zeros", ".new_zeros", REG_PRED, args=("y_pred", (2, 3))),
+    case(".new_full", ".new_full", REG_PRED, args=("y_pred", (3,), 0.25)),
+    case(".new_tensor", ".new_tensor", REG_PRED, args=("y_pred", [1.5, -2.0])),
+    case("torch.linspace", "torch.linspace", REG_PRED, args=(0.0, 1.0, 5)),
+]
+
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
 sys.stdout.write("\n")

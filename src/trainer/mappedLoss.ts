@@ -66,6 +66,8 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   });
   const weightNames = args.filter((a) => a.kind === 'weights').map((a) => a.name);
   const groupNames = args.filter((a) => a.kind === 'sensitive').map((a) => a.name);
+  // the input a target-less loss reconstructs (tensorArgs.ts reconstructionTarget): the autoencoder's targets
+  const inputNames = args.filter((a) => a.kind === 'reconstruction-input').map((a) => a.name);
   const kernelOf = (w: Tensor): Tensor => (layout.framework === 'pytorch' ? tf.transpose(w) : w);
   return losses.map((run): LossFn => (yTrue, yPred, extras) => {
     const given = extras?.tensors ?? {};
@@ -74,6 +76,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     if (h) for (const { name, view } of views) tensors[name] = view(tf, h);
     const w = extras?.weights?.[layout.weightIndex];
     if (w) for (const name of weightNames) tensors[name] = kernelOf(w);
+    for (const name of inputNames) tensors[name] = yTrue;
     let y = yTrue;
     if (layout.groupColumn) {
       const cols = yTrue.shape[1]!;

@@ -105,11 +105,28 @@ export function extraTensorParams(loss: LossModel): LossParam[] {
 
 const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(name)?.refusal;
 
+/**
+ * The model's input read as the target of a loss that has no target of its own: a Keras `train_step` on unlabelled
+ * data (`x = data`, `x_hat = self.vae(x)`, `ops.sum((x - x_hat) ** 2)`) reconstructs its input. The trainer trains an
+ * autoencoder (target = input) and passes its targets under that name.
+ */
+export function reconstructionTarget(loss: LossModel): string | undefined {
+  if (loss.params.some((p) => p.role === 'yTrue')) return undefined;
+  const inputs = extraTensorParams(loss).filter((p) => tensorArgKind(p.name) === 'reconstruction-input');
+  // an argument the loss reads that nothing gives a value (`y` the analysis did not take as the target) may be the
+  // target: then the input is not what the loss reconstructs
+  const unvalued = new Set(loss.params.filter((p) => p.role === 'other' && p.default === undefined && p.items === undefined).map((p) => p.name));
+  const readsUnvalued = (e: Expr): boolean => (e.kind === 'name' && unvalued.has(e.name)) || childrenOf(e).some(readsUnvalued);
+  if (loss.terms.some((t) => readsUnvalued(t.expr))) return undefined;
+  return inputs.length === 1 ? inputs[0]!.name : undefined;
+}
+
 /** The provided extra tensor arguments, in argument order, with their kinds; then a tuple prediction's further items. */
 export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorArgKind }[] {
+  const target = reconstructionTarget(loss);
   const args = extraTensorParams(loss).flatMap((p) => {
     const kind = tensorArgKind(p.name);
-    return kind && !refusalOf(p.name) ? [{ name: p.name, kind }] : [];
+    return kind && (!refusalOf(p.name) || p.name === target) ? [{ name: p.name, kind }] : [];
   });
   return [...args, ...predictionItems(loss).slice(1).map((name) => ({ name, kind: 'output-item' as const }))];
 }
@@ -132,6 +149,17 @@ export function predictionItems(loss: LossModel): string[] {
   return yPred && count > 1 ? Array.from({ length: count }, (_, i) => `${yPred}[${i}]`) : [];
 }
 
+/**
+ * Whether `e` reads the prediction whole where the loss also unpacks it (predictionItems): the loss a Keras model
+ * compiles beside an add_loss layer whose inputs are unpacked (`mean, log_var = inputs`) reads the model's output,
+ * which is the first item the trainer gives, not the tuple.
+ */
+export function readsWholePrediction(e: Expr): boolean {
+  if (e.kind === 'subscript' && e.unpacked && e.object.kind === 'name' && e.object.ref === 'yPred') return false;
+  if (e.kind === 'name') return e.ref === 'yPred';
+  return childrenOf(e).some(readsWholePrediction);
+}
+
 /** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */
 const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
 export const isVaeKind = (kind: TensorArgKind): boolean => kind.startsWith('vae-');
@@ -152,9 +180,10 @@ export function wantsVae(loss: LossModel): boolean {
 /** Each extra tensor argument the loss takes, with why it cannot be provided and what the user can do. */
 export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
   const vae = wantsVae(loss);
+  const target = reconstructionTarget(loss);
   return extraTensorParams(loss).flatMap((p): TensorArgRefusal[] => {
     const kind = tensorArgKind(p.name);
-    const refusal = refusalOf(p.name);
+    const refusal = p.name === target ? undefined : refusalOf(p.name);
     if (kind && refusal) return [{ name: p.name, kind, message: refusal(p.name) }];
     if (kind && isVaeKind(kind) && kind !== 'vae-sample' && !vae) {
       const missing = kind === 'vae-mean' ? 'its log-variance (`logvar`)' : 'its mean (`mu`)';

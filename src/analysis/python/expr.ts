@@ -366,10 +366,13 @@ const literalKinds: ReadonlySet<Expr['kind']> = new Set(['none', 'number', 'stri
 
 /**
  * `w is not None` where `w` is known when the loss is read (a helper's parameter left at its default None, or bound
- * to a literal): a static branch, its truth a bool. Anything else is not modelled.
+ * to a literal): a static branch, its truth a bool. A value known only when the loss runs tested against None (a
+ * fold's accumulator started at None: `total = t if total is None else total + t`) is `== None` / `!= None`, which
+ * the trainer evaluates as Python's identity with None (only None is None). Anything else is not modelled.
  */
 function identityTest(node: Node, op: 'is' | 'is not', left: Expr, right: Expr): Expr {
-  if (!literalKinds.has(left.kind) || !literalKinds.has(right.kind) || (left.kind !== 'none' && right.kind !== 'none')) return unsupported(node, `operator ${op}`);
+  if (left.kind !== 'none' && right.kind !== 'none') return unsupported(node, `operator ${op}`);
+  if (!literalKinds.has(left.kind) || !literalKinds.has(right.kind)) return make<'binary'>(node, { kind: 'binary', op: op === 'is' ? '==' : '!=', left, right });
   const same = left.kind === right.kind;
   return make<'bool'>(node, { kind: 'bool', value: op === 'is' ? same : !same });
 }

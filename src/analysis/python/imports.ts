@@ -64,7 +64,25 @@ export function readImports(root: Node, source: string): ImportMap {
       }
     }
   }
+  readModuleAliases(source, map);
   return map;
+}
+
+/** `kl_divergence = keras.losses.kullback_leibler_divergence`, `K = keras.backend`: a module-level name for an imported path. */
+const aliasLine = /^([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[ \t]*(?:#.*)?$/gm;
+
+/**
+ * A name assigned a dotted path of an imported module at the top level is that path, as an import alias is: calls
+ * through it resolve like the path written out. Paths whose head is no import (`x = config.rate`) are not aliases.
+ */
+function readModuleAliases(source: string, map: Map<string, string>): void {
+  for (const m of source.matchAll(aliasLine)) {
+    const [, name, path] = m;
+    const head = path.slice(0, path.indexOf('.'));
+    const full = map.get(head);
+    if (full !== undefined) map.set(name, full + path.slice(head.length));
+    else if (wellKnownHeads.has(head) || head === 'tf' || head === 'torch') map.set(name, path);
+  }
 }
 
 /** `a.b.c` with its head resolved through the imports and made canonical; unknown heads stay as written. */

@@ -7,9 +7,10 @@ import { lossSampleShape, shapeSize } from './shape';
 import { synthesize } from './synthetic';
 import { lossBounds, lossTask } from './task';
 import { autoencoderData } from './autoencoder';
+import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 import { withAttributeColumns, withGroupColumn } from './sensitive';
 import { isReconstructionPair } from '../../analysis/terms/roles';
-import { mappedTensorArgs } from '../tensorArgs';
+import { mappedTensorArgs, reconstructionTarget } from '../tensorArgs';
 import { lossAttributeColumns, lossTargetAxis, targetSampleShape } from './targetShape';
 
 export { type Dataset, DatasetError, splitDataset } from './dataset';
@@ -53,6 +54,8 @@ export function targetTensorShape(data: Pick<TrialData, 'encoding' | 'targetShap
 export function reconstructionPair(loss: LossModel): { yPred: string; yTrue: string } | undefined {
   const yPred = loss.params.find((p) => p.role === 'yPred')?.name;
   const yTrue = loss.params.find((p) => p.role === 'yTrue')?.name;
+  const input = reconstructionTarget(loss);
+  if (yPred && input) return { yPred, yTrue: input };
   return yPred && yTrue && isReconstructionPair(yPred, yTrue) ? { yPred, yTrue } : undefined;
 }
 
@@ -81,9 +84,14 @@ export async function prepareData(
     sample = lossSampleShape(loss, spec.dataset.outputs);
     // A reconstruction loss on flat samples trains an autoencoder: target = input, as many outputs as features.
     const pair = reconstructionPair(loss);
-    if (pair && sample.shape.length === 1 && spec.dataset.task === 'auto' && wants.task !== 'classification') {
+    // (the spec carries the task the loss implies, `inferTask`; only a task chosen otherwise keeps its own data)
+    if (pair && sample.shape.length === 1 && (spec.dataset.task === 'auto' || spec.dataset.task === wants.task) && wants.task !== 'classification') {
       const why = `the loss compares \`${pair.yPred}\` with the input \`${pair.yTrue}\``;
-      data = autoencoderData({ samples: spec.dataset.samples, features: spec.dataset.features, seed: spec.seed, why, binary: wants.task === 'binary' });
+      // the loss's own reshape of its input (`x.view(-1, 784)`) fixes how many features a sample has
+      const reshaped = lossReshapeWidth(loss);
+      const features = reshaped ? fittingSize(spec.dataset.features, reshaped.width) : spec.dataset.features;
+      const because = reshaped && features !== spec.dataset.features ? `${why}; ${features} features because ${reshaped.why}` : why;
+      data = autoencoderData({ samples: spec.dataset.samples, features, seed: spec.seed, why: because, binary: wants.task === 'binary' });
       sample = { shape: [data.outputs] };
     } else {
       const frames = task === 'classification' && wants.encoding === 'index' ? sequenceFrames(loss, sample.shape) : undefined;

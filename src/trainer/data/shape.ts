@@ -10,6 +10,7 @@ import type { Expr, IndexItem, LossModel } from '../../analysis/ir';
 import { childrenOf } from '../../analysis/terms/expr';
 import { makeLookup } from '../interpreter/scope';
 import { type Known, staticIterations, staticValue } from '../interpreter/staticValues';
+import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 
 export interface SampleShape {
   /** Per-sample shape of the prediction (and of the targets, one per output): [outputs], [C, H, W], [T, F]. */
@@ -356,6 +357,12 @@ export function lossSampleShape(loss: LossModel, defaultOutputs: number): Sample
   const constant = r.constants.length > 0 ? Math.max(...r.constants) : undefined;
   // A per-output constant broadcasts against the last axis only when the lengths are equal.
   if (constant !== undefined && constant >= (rank === 2 ? (r.minFromStart.get(1) ?? 0) : r.minLast)) shape[shape.length - 1] = constant;
+  // a flat sample the loss reshapes to rows of K (`x.view(-1, 784)`) holds a multiple of K values
+  const reshaped = rank === 2 && loss.kind !== 'regularizer' ? lossReshapeWidth(loss) : undefined;
+  if (reshaped && shape[0]! % reshaped.width !== 0) {
+    shape[0] = fittingSize(shape[0]!, reshaped.width);
+    r.evidence.push(reshaped.why);
+  }
   // PyTorch's conv/temporal layout (N, C, T): the loss slices the last axis, not the one after the batch
   const channelsFirst = rank === 3 && r.sliced.has(2) && !r.sliced.has(1);
   const why = explain(rank, channelsLast, shape, r.evidence, channelsFirst);

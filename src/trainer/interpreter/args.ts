@@ -12,6 +12,7 @@ export function bindArgs(
   args: Value[],
   kwargs: Record<string, Value>,
   deferReduction?: DeferReduction,
+  nextSeed?: () => number,
 ): OpArgs {
   const names = spec.params.map((p) => p.split('|'));
   const bound = new Map<string, Value>();
@@ -34,6 +35,7 @@ export function bindArgs(
     range,
     rest,
     ...(deferReduction ? { deferReduction } : {}),
+    ...(nextSeed ? { nextSeed } : {}),
     has: (name) => get(name) !== undefined && get(name) !== null,
     value: (name) => get(name),
     tensor(name) {

@@ -13,6 +13,7 @@ import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { type CompileOptions, kerasAligned, optionsFor, plainWeight, termsOf } from './compile';
 import { type Env, evaluate } from './evaluate';
 import { opTables } from './ops';
+import { seedStream } from './ops/random';
 import { readsModelWeights } from './unsupported';
 import { makeLookup } from './scope';
 import type { DeferReduction, Tensor, Tf, Value } from './types';
@@ -156,6 +157,7 @@ export function compileBatchedLoss(tf: Tf, model: LossModel, runBindings: Record
   const K = runBindings.length;
   const lookups = runBindings.map((b) => makeLookup(model, b));
   const terms = termsOf(model).map((term) => ({ term, weights: runWeights(tf, model, term, lookups, runOptions) }));
+  const nextSeed = seedStream();
   // Term expressions are evaluated once, with run 0's hyper-parameters: each name they read must be the same in
   // every run (a λ inside an expression, not as its weight, differs).
   const lookup = (name: string): Value | undefined => {
@@ -173,7 +175,7 @@ export function compileBatchedLoss(tf: Tf, model: LossModel, runBindings: Record
       // K copies one after another: a concat (wasm: ~15 µs for 8 × [64, 10]) rather than tf.tile (~180 µs).
       const tiled = tf.concat(Array.from({ length: K }, () => yTrueIn));
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, tiled, folded) : [tiled, folded];
-      const env: Env = { tf, ops, yTrue, yPred, lookup };
+      const env: Env = { tf, ops, yTrue, yPred, lookup, nextSeed };
       const values: BatchedLossValues['terms'] = {};
       const all: Tensor[] = [];
       const base: Tensor[] = [];

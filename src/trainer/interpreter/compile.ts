@@ -9,10 +9,11 @@ import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
 import { opTables } from './ops';
+import { seedStream } from './ops/random';
 import { modelValue, modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
 import { evaluatedExprs, walkExprs } from './unsupported';
-import { predictionItems } from '../tensorArgs';
+import { predictionItems, readsWholePrediction } from '../tensorArgs';
 import type { Scalar, Tensor, Tf, Value } from './types';
 import { asFloat, asTensor, describe } from './values';
 
@@ -114,6 +115,9 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   const predictionOf = (yPred: Tensor, tensors: LossExtras['tensors']): Value =>
     items.length === 0 ? yPred : [yPred, ...items.slice(1).map((name) => tensors?.[name] ?? missingItem(model, name))];
   const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
+  const nextSeed = seedStream();
+  // a term reading the prediction whole, beside terms that unpack it, reads the model's output (tensorArgs.ts)
+  const whole = new Set(items.length > 0 ? terms.filter((t) => readsWholePrediction(t.expr)).map((t) => t.id) : []);
   return (yTrueIn, yPredIn, extras) =>
     tf.tidy((): TensorContainer => {
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, yTrueIn, yPredIn) : [yTrueIn, yPredIn];
@@ -122,12 +126,12 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const given = tensors ? (name: string) => tensors[name] ?? lookup(name) : lookup;
       // the model or a layer (`model.parameters()`, `layer.get_weights()`): the run's weights
       const runLookup = weights && models.size > 0 ? (name: string) => given(name) ?? (models.has(name) ? modelValue(tf, model.framework, name, weights) : undefined) : given;
-      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, ...(weights ? { weights: () => weights } : {}) };
+      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];
       for (const term of terms) {
-        const raw = toScalar(tf, evaluate(env, term.expr), term.expr);
+        const raw = toScalar(tf, evaluate(whole.has(term.id) ? { ...env, yPred } : env, term.expr), term.expr);
         const weighted = tf.mul(raw, weightOf(tf, env, term, applied)) as Scalar;
         values[term.id] = { raw, weighted };
         weightedAll.push(weighted);

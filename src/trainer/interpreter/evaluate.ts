@@ -20,6 +20,8 @@ export interface Env {
   weights?: () => Tensor[];
   /** The call whose op may defer its batch reduction (OpArgs.deferReduction), and where to. Batched evaluation only. */
   defer?: { node: Expr; to: DeferReduction };
+  /** Seeds of the random draws (ops/random.ts seedStream): one stream per compiled loss. */
+  nextSeed?: () => number;
 }
 
 /** The dotted name of an attribute chain over plain names (`tf.float32`, `self.lam`), if it is one. */
@@ -61,7 +63,9 @@ const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {
 function evalName(env: Env, e: Extract<Expr, { kind: 'name' }>): Value {
   if (e.ref === 'yTrue') return env.yTrue;
   if (e.ref === 'yPred') return env.yPred;
-  const v = env.lookup(e.name) ?? env.ops.constants[e.name];
+  // a bound None (a fold's accumulator started at None) is a value, not a missing one
+  const bound = env.lookup(e.name);
+  const v = bound !== undefined ? bound : env.ops.constants[e.name];
   if (v !== undefined) return v;
   const why =
     e.ref === 'global'
@@ -154,7 +158,7 @@ export function evaluate(env: Env, e: Expr): Value {
       const args = e.args.map((a) => evaluate(env, a));
       const kwargs = { ...constructorKwargs(env, e), ...evalKwargs(env, e.kwargs) };
       const defer = env.defer?.node === e ? env.defer.to : undefined;
-      return located(e.callee, e.range, () => spec.fn(bindArgs(env.tf, spec, e.callee, e.range, args, kwargs, defer)));
+      return located(e.callee, e.range, () => spec.fn(bindArgs(env.tf, spec, e.callee, e.range, args, kwargs, defer, env.nextSeed)));
     }
     case 'method': {
       const spec = env.ops.methods[e.method];
@@ -164,7 +168,7 @@ export function evaluate(env: Env, e: Expr): Value {
       const kwargs = evalKwargs(env, e.kwargs);
       const name = `.${e.method}`;
       const defer = env.defer?.node === e ? env.defer.to : undefined;
-      return located(name, e.range, () => spec.fn(bindArgs(env.tf, spec, name, e.range, [self, ...args], kwargs, defer)));
+      return located(name, e.range, () => spec.fn(bindArgs(env.tf, spec, name, e.range, [self, ...args], kwargs, defer, env.nextSeed)));
     }
     case 'subscript': {
       const object = evaluate(env, e.object);

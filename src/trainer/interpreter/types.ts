@@ -37,6 +37,8 @@ export interface OpArgs {
    * returns what this returns (the values, unreduced), so that each run's part can be reduced on its own.
    */
   readonly deferReduction?: DeferReduction;
+  /** The seed of the next random draw of the compiled loss (ops/random.ts), so a trial is reproducible. */
+  readonly nextSeed?: () => number;
 }
 
 export type DeferReduction = (values: Tensor, reduce: 'mean' | 'sum', denominator?: Tensor) => Tensor;

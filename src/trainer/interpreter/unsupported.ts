@@ -71,7 +71,10 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     if (e.kind === 'unsupported') {
       report(e.what, e.range, `${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`): ${UNINTERPRETED_HINT}`);
     }
-    if (e.kind === 'name' && e.ref === 'param' && tensorArgs.has(e.name)) report(e.name, e.range, tensorArgs.get(e.name)!);
+    // a helper's body read into the loss refers to the loss's own arguments as captured values: a tensor the table
+    // refuses by name is refused there too
+    const argument = e.kind === 'name' && (e.ref === 'param' || (e.ref === 'captured' && hyper.has(e.name)));
+    if (e.kind === 'name' && argument && tensorArgs.has(e.name)) report(e.name, e.range, tensorArgs.get(e.name)!);
     if (e.kind === 'name' && models.has(e.name)) return;
     if (e.kind === 'name' && e.ref === 'param' && objects.has(e.name) && lookup(e.name) === undefined) {
       report(e.name, e.range, unprovidedTensor(e.name));

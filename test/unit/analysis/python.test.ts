@@ -115,6 +115,23 @@ def l(y_true, y_pred, lam=1.0):
     assert.deepEqual(m.terms.map((t) => callee(t.expr)), ['tf.keras.losses.categorical_crossentropy', 'K.mean', 'np.float32']);
   });
 
+  it('resolves a module-level name assigned an imported path as that path (kl = keras.losses.kld)', () => {
+    const a = analyze(`from tensorflow import keras
+import torch.nn.functional as nnf
+K = keras.backend
+kl_divergence = keras.losses.kullback_leibler_divergence
+smooth = nnf.smooth_l1_loss  # an alias with a comment
+rate = config.rate
+
+def l(y_true, y_pred, lam=1.0):
+    return smooth(y_pred, y_true) + lam * K.mean(kl_divergence(y_true, y_pred)) + rate(y_pred)
+`);
+    const m = model(a, 'l');
+    assert.deepEqual(m.terms.map((t) => callee(t.expr)), ['F.smooth_l1_loss', 'K.mean', 'rate']);
+    const kl = m.terms[1].expr.kind === 'call' ? m.terms[1].expr.args[0] : undefined;
+    assert.equal(kl && callee(kl), 'tf.keras.losses.kullback_leibler_divergence');
+  });
+
   it('uses a module-level constant as λ with its value for bound defaults', () => {
     const m = model(analyze(`import tensorflow as tf
 LAM = 0.3

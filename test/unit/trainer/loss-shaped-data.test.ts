@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
-import { prepareData } from '../../../src/trainer/data';
+import { lossTask, prepareData } from '../../../src/trainer/data';
 
 const spec = { dataset: { kind: 'synthetic' as const, task: 'auto' as const, samples: 400, features: 6, outputs: 3 }, seed: 5, validationSplit: 0 };
 const lossOf = (source: string) => analyzeSource(`import torch\nimport torch.nn.functional as F\n\n${source}`, 'python', 'loss.py').models[0]!;
@@ -57,4 +57,14 @@ test('a sparse classification loss with a group: the targets are read as columns
   assert.equal(data.groupColumn, 'index');
   assert.equal(data.train.targets, 2);
   assert.ok(Number.isInteger(data.train.y[0]) && Number.isInteger(data.train.y[2]));
+});
+
+test('the task the spec infers from the loss (as the CLI and the editor build it) still gets autoencoder data', async () => {
+  const loss = lossOf('def rec(x_hat, x, lam=0.1):\n    return F.mse_loss(x_hat, x) + lam * x_hat.abs().mean()\n');
+  const data = await prepareData({ ...spec, dataset: { ...spec.dataset, task: lossTask(loss).task } }, loss);
+  assert.match(data.description, /^synthetic autoencoder data: target = input/);
+  assert.deepEqual(Array.from(data.train.y), Array.from(data.train.x));
+  // a task chosen otherwise keeps its own data
+  const chosen = await prepareData({ ...spec, dataset: { ...spec.dataset, task: 'bounded-regression' as const } }, loss);
+  assert.doesNotMatch(chosen.description, /autoencoder/);
 });

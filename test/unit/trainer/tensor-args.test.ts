@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findUnsupported } from '../../../src/trainer/interpreter';
-import { hiddenArgs, refusedTensorArgs } from '../../../src/trainer/tensorArgs';
+import { reconstructionPair } from '../../../src/trainer/data';
+import { hiddenArgs, mappedTensorArgs, reconstructionTarget, refusedTensorArgs } from '../../../src/trainer/tensorArgs';
 import { attr, bin, call, lossModel, name, yp, yt } from '../interpreter/ir';
 
 describe('extra tensor arguments', () => {
@@ -54,6 +55,21 @@ describe('extra tensor arguments', () => {
     assert.match(byName['x']!.message, /make `x` the loss's target, or pass it as a dataset column/);
     assert.equal(byName['recon_target']!.kind, 'unknown');
     assert.match(byName['recon_target']!.message, /`recon_target` is a tensor argument the trainer cannot provide.*pass it as a dataset column/);
+  });
+
+  it('a loss with no target that compares the prediction with the model input reconstructs it: the input is the target, not refused', () => {
+    const x = name('x', 'param', 3);
+    const terms = [{ expr: call('tf.reduce_mean', [call('tf.square', [bin('-', x, yp)])]) }, { expr: call('tf.reduce_mean', [call('tf.square', [yp])]) }];
+    const noTarget = lossModel('keras', terms, [{ name: 'x', role: 'tensor' }], { yTrue: '' });
+    noTarget.params = noTarget.params.filter((p) => p.role !== 'yTrue');
+    assert.equal(reconstructionTarget(noTarget), 'x');
+    assert.deepEqual(refusedTensorArgs(noTarget), []);
+    assert.deepEqual(mappedTensorArgs(noTarget), [{ name: 'x', kind: 'reconstruction-input' }]);
+    assert.deepEqual(reconstructionPair(noTarget), { yPred: 'y_pred', yTrue: 'x' });
+    // beside a target of its own, the input stays refused (the trainer gives one tensor as the target)
+    const withTarget = lossModel('keras', terms, [{ name: 'x', role: 'tensor' }]);
+    assert.equal(reconstructionTarget(withTarget), undefined);
+    assert.deepEqual(refusedTensorArgs(withTarget).map((r) => r.name), ['x']);
   });
 
   it('an argument the analysis could not place (`other`) is mapped when the table knows its name; the model object is refused with the rewrite', () => {

@@ -78,3 +78,30 @@ test('it trains: the second item is the hidden activations, which λ shrinks', a
   const pushed = last('l10').terms[penalty.id]!.raw;
   assert.ok(pushed < free / 2, `λ = 10: mean aux² = ${pushed}, against ${free} at λ = 0`);
 });
+
+test('a Keras add_loss layer unpacking its inputs beside a compiled loss: the compiled loss reads the model output, not the tuple', () => {
+  const keras = analyzeSource(`import keras
+from keras import backend as K
+
+
+class KLLayer(keras.layers.Layer):
+    def call(self, inputs):
+        mean, log_var = inputs
+        self.add_loss(0.5 * K.mean(K.sum(K.square(mean) + K.exp(log_var) - 1 - log_var, axis=-1)))
+        return inputs
+
+
+def build():
+    model = keras.models.Model(inp, out)
+    model.compile(optimizer="adam", loss="mse")
+    return model
+`, 'python', 'vae.py').models[0]!;
+  assert.equal(keras.terms.find((t) => t.role === 'base')?.label, 'mse');
+  const run = compileLoss(tf, keras, {});
+  const out = tf.tensor2d([[1, 2], [0, 1]]);
+  const logVar = tf.tensor2d([[0, 0], [0, 0]]);
+  const v = run(tf.tensor2d([[1, 1], [1, 1]]), out, { tensors: { 'inputs[1]': logVar } });
+  // mse of the output: mean([0, 1, 1, 0]) = 0.5; KL with mean = output, log_var = 0: 0.5 · mean([1 + 4, 0 + 1]) = 1.5
+  assert.ok(Math.abs(v.original.dataSync()[0]! - 0.5) < 1e-5, `original ${v.original.dataSync()[0]}`);
+  assert.ok(Math.abs(v.total.dataSync()[0]! - 2) < 1e-5, `total ${v.total.dataSync()[0]}`);
+});

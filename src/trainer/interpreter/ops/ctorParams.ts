@@ -2,6 +2,8 @@
 // the front end keeps a constructor's positional arguments apart (ir.ts call `ctorArgs`), and these names bind them as
 // the class's own signature does. A class not listed here, or given more arguments than it lists, is refused with a
 // rewrite (name the arguments), never bound by guess.
+import { kerasRegularizerParams } from './kerasRegularizers';
+
 const torchClasses: Readonly<Record<string, readonly string[]>> = {
   LogSoftmax: ['dim'],
   Softmax: ['dim'],
@@ -16,12 +18,18 @@ const torchClasses: Readonly<Record<string, readonly string[]>> = {
   SmoothL1Loss: ['size_average', 'reduce', 'reduction', 'beta'],
   HuberLoss: ['reduction', 'delta'],
   KLDivLoss: ['size_average', 'reduce', 'reduction', 'log_target'],
+  MarginRankingLoss: ['margin', 'size_average', 'reduce', 'reduction'],
+  TripletMarginLoss: ['margin', 'p', 'eps', 'swap', 'size_average', 'reduce', 'reduction'],
+  CosineEmbeddingLoss: ['margin', 'size_average', 'reduce', 'reduction'],
+  CosineSimilarity: ['dim', 'eps'],
+  PairwiseDistance: ['p', 'eps', 'keepdim'],
 };
 
 /** The parameter names `callee`'s positional constructor arguments bind, or undefined when they cannot be bound. */
 export function constructorParamNames(callee: string, count: number): readonly string[] | undefined {
   const [prefix, name] = [callee.slice(0, callee.lastIndexOf('.')), callee.slice(callee.lastIndexOf('.') + 1)];
-  const names = prefix === 'nn' || prefix === 'torch.nn' ? torchClasses[name] : undefined;
+  const table = prefix === 'nn' || prefix === 'torch.nn' ? torchClasses : prefix === 'tf.keras.regularizers' || prefix === 'keras.regularizers' ? kerasRegularizerParams : {};
+  const names = Object.hasOwn(table, name) ? table[name] : undefined;
   return names && count <= names.length ? names.slice(0, count) : undefined;
 }
 

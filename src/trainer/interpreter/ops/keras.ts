@@ -13,6 +13,9 @@ import { kerasEinsum } from './einsum';
 import { kerasMathOps } from './mathMore';
 import { kerasOrderingOps } from './ordering';
 import { kerasLossClasses } from './lossClasses';
+import { kerasRegularizerTable } from './kerasRegularizers';
+import { kerasRandomCalls } from './random';
+import { kerasSpellings } from './kerasSpellings';
 import { iteratorBuiltins, modelMethods, variableCopies } from '../modelValues';
 import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { diagMatrix, diagonal, divNoNan, logSoftmax, softplus, swapAxes } from './shared';
@@ -245,6 +248,9 @@ const calls: OpTable = Object.fromEntries([
   ...prefixed('tf.keras.backend', backend),
   ...Object.entries(kerasLossTable),
   ...Object.entries(kerasLossClasses),
+  ...Object.entries(kerasRegularizerTable),
+  ...Object.entries(kerasRandomCalls),
+  ...Object.entries(kerasSpellings),
   ...Object.entries(pythonBuiltins),
   ...Object.entries(iteratorBuiltins),
   ...Object.entries(variableCopies),

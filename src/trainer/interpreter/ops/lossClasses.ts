@@ -55,6 +55,11 @@ const torchModules: Record<string, string> = {
   SoftMarginLoss: 'soft_margin_loss',
   MultiLabelSoftMarginLoss: 'multilabel_soft_margin_loss',
   HingeEmbeddingLoss: 'hinge_embedding_loss',
+  MarginRankingLoss: 'margin_ranking_loss',
+  TripletMarginLoss: 'triplet_margin_loss',
+  CosineEmbeddingLoss: 'cosine_embedding_loss',
+  GaussianNLLLoss: 'gaussian_nll_loss',
+  CosineSimilarity: 'cosine_similarity',
 };
 
 export const kerasLossClasses: OpTable = Object.fromEntries(

@@ -80,7 +80,7 @@ export function cdist(tf: Tf, a: Tensor, b: Tensor, p = 2): Tensor {
   return pNorm(tf, diff, p, -1);
 }
 
-function pNorm(tf: Tf, diff: Tensor, p: number, axis: number, keep = false): Tensor {
+export function pNorm(tf: Tf, diff: Tensor, p: number, axis: number, keep = false): Tensor {
   if (p === Number.POSITIVE_INFINITY) return tf.max(tf.abs(diff), axis, keep);
   if (p === 1) return tf.sum(tf.abs(diff), axis, keep);
   if (p === 2) {

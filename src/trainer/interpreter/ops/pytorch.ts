@@ -16,6 +16,9 @@ import { torchEinsum } from './einsum';
 import { torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
+import { torchPairCalls } from './torchPairLosses';
+import { torchSpellingCalls, torchSpellingMethods } from './torchSpellings';
+import { torchEmptyCalls, torchRandomCalls, torchRandomMethods } from './random';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input', 'dim|axis', 'keepdim|keepdims'], kind);
@@ -265,13 +268,17 @@ export const pytorchOps: FrameworkOps = {
     ...prefixed('F', functional),
     ...prefixed('torch.nn.functional', functional),
     ...Object.entries(torchLossTable),
+    ...Object.entries(torchRandomCalls),
+    ...Object.entries(torchEmptyCalls),
+    ...Object.entries(torchPairCalls),
+    ...Object.entries(torchSpellingCalls),
     ...Object.entries(torchEinsum),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),
     ...Object.entries(iteratorBuiltins),
   ]),
-  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchFillMethods, ...pythonStringMethods, ...modelMethods },
+  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchFillMethods, ...torchRandomMethods, ...torchSpellingMethods, ...pythonStringMethods, ...modelMethods },
   constants: {
     ...pythonConstants,
     'torch.float32': 'float32',

@@ -10,6 +10,8 @@ import {
 } from './builders';
 import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
 import { tfjsMetricsTable } from './tfjsMetrics';
+import { tfjsRandomCalls } from './random';
+import { tfjsMoreCalls, tfjsMoreChainable, tfjsMoreMethods } from './tfjsSpellings';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['x', 'axis', 'keepDims'], kind);
 
@@ -219,8 +221,11 @@ export const tfjsOps: FrameworkOps = {
     ...prefixed('tf.losses', losses),
     ...Object.entries(tfjsMetricsTable),
     ...Object.entries(jsMath),
+    ...Object.entries(tfjsRandomCalls),
+    ...prefixed('tf', tfjsMoreChainable),
+    ...Object.entries(tfjsMoreCalls),
   ]),
-  methods: { ...chainable, ...methodOnly },
+  methods: { ...chainable, ...methodOnly, ...tfjsMoreChainable, ...tfjsMoreMethods },
   constants: {
     'tf.Reduction.NONE': 0,
     'tf.Reduction.MEAN': 1,

@@ -4,6 +4,7 @@ import type { OpArgs, OpTable, Tensor, Tf } from '../types';
 import { asFloat } from '../values';
 import { applyReduction, logSoftmax, reduceOverBatch, softplus } from './shared';
 import { torchMoreLosses } from './torchMoreLosses';
+import { torchPairLosses } from './torchPairLosses';
 
 const pair = (a: OpArgs) => [asFloat(a.tf, a.tensor('input')), asFloat(a.tf, a.tensor('target'))] as const;
 
@@ -140,6 +141,7 @@ export const torchLossFunctions: OpTable = {
     return applyReduction(tf, a, loss);
   }),
   ...torchMoreLosses,
+  ...torchPairLosses,
 };
 
 /** `F.x` and `torch.nn.functional.x`. */

@@ -1,0 +1,75 @@
+// Further PyTorch spellings real losses use beside the main table: tensors built like another (`x.new_zeros(n)`,
+// `x.new_ones(…)`, `x.new_full(…, v)`, `x.new_tensor([…])`), `torch.lerp`/`x.lerp`, `torch.special.xlogy`/`entr`, `F.softmin`, `torch.linspace`, `torch.cumprod`, `torch.logcumsumexp`.
+import { op } from '../args';
+import type { OpArgs, OpTable, Tensor } from '../types';
+import { asFloat, asTensor, isTensor } from '../values';
+import { shapeArg } from './builders';
+import { torchMathOps } from './mathMore';
+import { compare, softmax } from './shared';
+
+const float = (a: OpArgs, name: string): Tensor => asFloat(a.tf, a.tensor(name));
+
+/** start + weight·(end − start), the weight a number or a tensor. */
+const lerp = op(['input', 'end', 'weight'], (a) => {
+  const { tf } = a;
+  const start = float(a, 'input');
+  const w = a.value('weight');
+  return tf.add(start, tf.mul(isTensor(w) ? asFloat(tf, w) : a.number('weight'), tf.sub(float(a, 'end'), start)));
+});
+
+/** −x·log x, 0 at x = 0 (and −∞ below, as torch). */
+const entr = op(['input'], (a) => {
+  const { tf } = a;
+  const x = float(a, 'input');
+  const safe = tf.where(compare(tf, '>', x, tf.scalar(0)), x, tf.onesLike(x));
+  const value = tf.neg(tf.mul(x, tf.log(safe)));
+  return tf.where(compare(tf, '<', x, tf.scalar(0)), tf.fill(x.shape, Number.NEGATIVE_INFINITY), value);
+});
+
+const cumprod = op(['input', 'dim'], (a) => {
+  const { tf } = a;
+  const x = float(a, 'input');
+  const dim = a.number('dim');
+  const slices = tf.unstack(x, dim);
+  const out: Tensor[] = [];
+  for (const s of slices) out.push(out.length === 0 ? s : tf.mul(out[out.length - 1]!, s));
+  return tf.stack(out, dim);
+});
+
+/** log Σ_{j≤i} exp(x_j) along `dim`, stable: m + log cumsum(exp(x − m)) with m the max along `dim`. */
+const logcumsumexp = op(['input', 'dim'], (a) => {
+  const { tf } = a;
+  const x = float(a, 'input');
+  const dim = a.number('dim');
+  const m = tf.max(x, dim, true);
+  return tf.add(tf.log(tf.cumsum(tf.exp(tf.sub(x, m)), dim)), m);
+});
+
+/** `x.new_tensor(data)`: a constant tensor from a list or number. */
+const newTensor = op(['self', 'data'], (a) => {
+  const t = asTensor(a.tf, a.value('data'));
+  if (!t) throw new Error('new_tensor needs a number or a list of numbers');
+  return asFloat(a.tf, t);
+});
+
+export const torchSpellingCalls: OpTable = {
+  'torch.lerp': lerp,
+  'torch.special.xlogy': torchMathOps.xlogy!,
+  'torch.special.entr': entr,
+  'torch.special.expm1': torchMathOps.expm1!,
+  'torch.special.erf': torchMathOps.erf!,
+  'F.softmin': op(['input', 'dim'], (a) => softmax(a.tf, a.tf.neg(float(a, 'input')), a.number('dim', -1))),
+  'torch.linspace': op(['start', 'end', 'steps'], (a) => a.tf.linspace(a.number('start'), a.number('end'), a.number('steps'))),
+  'torch.cumprod': cumprod,
+  'torch.logcumsumexp': logcumsumexp,
+};
+
+export const torchSpellingMethods: OpTable = {
+  new_zeros: op(['self', 'size'], (a) => a.tf.zeros(shapeArg(a, 'size'))),
+  new_ones: op(['self', 'size'], (a) => a.tf.ones(shapeArg(a, 'size'))),
+  new_full: op(['self', 'size', 'fill_value'], (a) => a.tf.fill(shapeArg(a, 'size'), a.number('fill_value'))),
+  new_tensor: newTensor,
+  lerp,
+  cumprod,
+  logcumsumexp,
+};

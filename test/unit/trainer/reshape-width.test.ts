@@ -1,0 +1,28 @@
+// The loss's own reshape of its prediction or target (`x.view(-1, 784)`, `tf.reshape(y_true, [-1, N])`) fixes the
+// width of a flat sample: the trial's data holds a multiple of it, so the reshape never fails on the trainer's data.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis';
+import { prepareData } from '../../../src/trainer/data';
+import { lossSampleShape } from '../../../src/trainer/data/shape';
+
+const spec = { dataset: { kind: 'synthetic' as const, task: 'auto' as const, samples: 100, features: 6, outputs: 3 }, seed: 5, validationSplit: 0 };
+const torchLoss = (source: string) => analyzeSource(`import torch\nimport torch.nn.functional as F\nPIXELS = 5 * 5\n\n${source}`, 'python', 'loss.py').models[0]!;
+
+before(() => initParsers());
+
+test('a reconstruction loss viewing its input as rows of PIXELS gets PIXELS features per sample, and says why', async () => {
+  const loss = torchLoss('def rec(recon_x, x, lam=0.1):\n    return F.binary_cross_entropy(recon_x, x.view(-1, PIXELS), reduction="sum") + lam * recon_x.abs().sum()\n');
+  const data = await prepareData(spec, loss);
+  assert.deepEqual([data.train.features, data.train.outputs], [25, 25]);
+  assert.match(data.description, /25 features because the loss reshapes `x` to rows of 25/);
+});
+
+test('a prediction reshaped to rows of K (method or function, tuple or list shape) gets a multiple of K outputs', () => {
+  assert.deepEqual(lossSampleShape(torchLoss('def f(pred, target):\n    return ((pred.reshape(-1, 10) - target.reshape(-1, 10)) ** 2).mean()\n'), 3).shape, [10]);
+  const keras = analyzeSource('import tensorflow as tf\n\ndef f(y_true, y_pred):\n    return tf.reduce_mean(tf.square(tf.reshape(y_pred, [-1, 7]) - tf.reshape(y_true, (-1, 7))))\n', 'python', 'loss.py').models[0]!;
+  assert.deepEqual(lossSampleShape(keras, 3).shape, [7]);
+  // a width the default already fits is kept, and a reshape of something else says nothing
+  assert.deepEqual(lossSampleShape(torchLoss('def f(pred, target):\n    return ((pred.view(-1, 2) - target.view(-1, 2)) ** 2).mean()\n'), 4).shape, [4]);
+  assert.deepEqual(lossSampleShape(torchLoss('def f(pred, target, w):\n    return ((pred - target) ** 2).mean() + (w.view(-1, 9) ** 2).mean()\n'), 3).shape, [3]);
+});
