@@ -13,6 +13,7 @@ import { type ClassScope, constructorParams, readClassScope } from './classScope
 import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
 import type { ModuleScope } from './moduleScope';
 import { type ParamInfo, staticItemsOf } from './params';
+import { callsClassLoss, lossClassNode, reachableMethods } from './selfCalls';
 import type { Scope } from './scope';
 import { isTrivia } from './trivia';
 
@@ -86,6 +87,7 @@ function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framew
 function delegatesToLoss(value: Expr, scope: Scope, knownLosses: ReadonlySet<string>): boolean {
   if (value.kind === 'call' && !value.callee.includes('.')) return true;
   const helper = scope.inlined?.get(value);
+  if (callsClassLoss(value, helper, scope)) return true;
   if (helper === undefined) return false;
   // a function of the file that reads as a loss (`objective(logits, targets, …)`) though its names are not a pair
   const fn = unwrapDecorated(scope.module?.functions.get(helper) ?? null);
@@ -116,8 +118,10 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   for (const p of def.outerParams) refs.set(p.name, 'captured');
   for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
   const scope: Scope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), instances: new Map(), ...(file.module ? { module: file.module } : {}) };
-  const classNode = def.kind === 'module-forward' ? (def.defNode.type === 'decorated_definition' ? def.defNode.childForFieldName('definition') : def.defNode) : null;
+  // a loss class's forward, or a method (a model's loss method, a training step) reading its own class
+  const classNode = lossClassNode(def);
   const cls: ClassScope | undefined = classNode ? readClassScope(classNode, def.fn, def.moduleAttrs, scope) : undefined;
+  if (cls && classNode) cls.methods = reachableMethods(def, classNode, cls.methods, file.module);
   if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods });
   const closure = def.outerStatements.length ? closureParams(def.outerStatements, def.outerParams) : [];
   if (def.outerStatements.length) readBlock(def.outerStatements, scope);

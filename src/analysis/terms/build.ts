@@ -94,7 +94,10 @@ function lambdaOf(p: Piece): string | undefined {
 /** The term's variable (`balance = lam * relu(…)` is `balance`, weighted by lam), else labelFor's rendering. */
 function termLabel(p: Piece, ctx: TermContext, accumulators: ReadonlyMap<Expr, string>): string {
   // `identity_loss = gap_helper(pred) * w`: the variable the code gives the weighted call names it, not the helper
-  const variable = ctx.inlinedFrom?.(p.expr) !== undefined && p.whole !== p.expr ? ctx.labelOf(p.whole) : undefined;
+  // `sparsity_loss = self.rate_penalty(h)` whose helper returns `self.beta * divergence`: the caller's name, not
+  // the helper's local (the whole term is the helper's value)
+  const fromHelper = (e: Expr): boolean => ctx.inlinedFrom?.(e) !== undefined;
+  const variable = (fromHelper(p.expr) || fromHelper(p.whole)) && p.whole !== p.expr ? ctx.labelOf(p.whole) : undefined;
   if (variable) return variable;
   const whole = localLabel(p.expr, ctx.labelOf) ? undefined : (spineLabel(p.whole, ctx.labelOf) ?? accumulators.get(p.whole));
   return whole ?? labelFor(p.expr, ctx.labelOf, (callee) => isFrameworkLossCallee(callee) || !!ctx.knownLosses?.has(callee));

@@ -1,0 +1,86 @@
+// A loss written as a method of a class (a model's `loss_function`, a Lightning `training_step`, a Keras
+// `train_step`, an `add_loss` in a layer's `call`) reads its own class as an nn.Module loss's forward does: it calls
+// the class's other methods (`self.rate_penalty(h)`, `loss, logs = self.shared_step(batch)`), which are followed
+// like same-file helpers with `self` kept, and it reads what `__init__` built (`self.loss_function = nn.MSELoss()`).
+// Methods a class inherits from a base written in the same file are its own too (an override wins), and a base
+// class whose loss calls a method only its subclasses define (a template method: `self.data_term(pred, y)` in a
+// Lightning base, defined by the one model below it) reaches that subclass's definition.
+import type { Node } from 'web-tree-sitter';
+import type { Expr } from '../ir';
+import { type LossDef, isLossFunction, unwrapDecorated } from './discover';
+import { methodsOf } from './expr';
+import type { ModuleScope } from './moduleScope';
+import type { Scope } from './scope';
+
+/** A method named like a loss (classes.ts reads the same names as a model's loss method). */
+const LOSS_METHOD = /loss|criterion|objective|cost/i;
+
+/** The class whose methods and `__init__` a loss reads: the loss class itself, or the class a method is written in. */
+export function lossClassNode(def: LossDef): Node | null {
+  if (def.kind === 'module-forward') return unwrapDecorated(def.defNode);
+  if (!def.className) return null;
+  for (let n = def.fn.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
+  return null;
+}
+
+/** Methods that run a model or a loss object on its inputs (Python's call protocol, PyTorch's and Keras's). */
+const forwardNames: ReadonlySet<string> = new Set(['forward', 'call', '__call__']);
+
+const baseNames = (cls: Node): string[] =>
+  (cls.childForFieldName('superclasses')?.namedChildren ?? []).flatMap((b) => (b?.type === 'identifier' ? [b.text] : []));
+
+/** The class's bases written in this file, nearest first (`class RidgeNet(BaseRegressor)`), without cycles. */
+function fileBases(cls: Node, module: ModuleScope | undefined): Node[] {
+  const out: Node[] = [];
+  const queue = [cls];
+  while (queue.length > 0 && out.length < 8) {
+    const next = queue.shift() as Node;
+    for (const name of baseNames(next)) {
+      const base = module?.classes?.get(name);
+      if (base && base.id !== cls.id && !out.some((o) => o.id === base.id)) {
+        out.push(base);
+        queue.push(base);
+      }
+    }
+  }
+  return out;
+}
+
+// (tree-sitter hands out a new Node object per access: nodes are compared by id)
+
+/** The classes of the file that derive from `cls` (directly or not), in the order they are written. */
+function fileSubclasses(cls: Node, module: ModuleScope | undefined): Node[] {
+  return [...(module?.classes?.values() ?? [])].filter((c) => c.id !== cls.id && fileBases(c, module).some((b) => b.id === cls.id));
+}
+
+/**
+ * The methods `self.m(...)` reaches from a loss written in `cls`: its own (given, without the loss and `__init__`),
+ * then its in-file bases' not overridden, then methods only a subclass defines (the first subclass that does).
+ */
+export function reachableMethods(def: LossDef, cls: Node, own: ReadonlyMap<string, Node>, module: ModuleScope | undefined): Map<string, Node> {
+  const fn = def.fn;
+  const out = new Map(own);
+  // a model's own forward pass (`self.forward(x)` in a training step) runs the model: it is not a helper of its loss
+  if (def.kind !== 'module-forward') for (const name of forwardNames) out.delete(name);
+  const add = (c: Node): void => {
+    for (const [name, m] of methodsOf(c)) if (!out.has(name) && m.id !== fn.id && name !== '__init__' && !forwardNames.has(name)) out.set(name, m);
+  };
+  for (const base of fileBases(cls, module)) add(base);
+  for (const sub of fileSubclasses(cls, module)) add(sub);
+  return out;
+}
+
+/**
+ * Whether an inline loss's value is a loss method of a class of this file: `loss = self.compute_loss(self(x), y)`
+ * in the model's own step (followed, `helper` is `self.compute_loss`) or `loss = model.objective(out, x, h)` in a
+ * loop handed the model. The loop then uses that loss (its own definition is the loss), it is not a second one.
+ */
+export function callsClassLoss(value: Expr, helper: string | undefined, scope: Scope): boolean {
+  const own = helper?.startsWith('self.') ? scope.methods?.get(helper.slice('self.'.length)) : undefined;
+  if (own) return isLossFunction(own, true);
+  if (value.kind !== 'method' || value.object.kind !== 'name' || value.object.ref === 'module') return false;
+  return [...(scope.module?.classes?.values() ?? [])].some((c) => {
+    const m = methodsOf(c).get(value.method);
+    return !!m && LOSS_METHOD.test(value.method) && isLossFunction(m, true);
+  });
+}
