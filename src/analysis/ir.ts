@@ -239,6 +239,13 @@ export interface LossParam {
    * no gradient (LL105).
    */
   fixedBeforeTraining?: boolean;
+  /**
+   * Added for issue 10 §2 (role 'tensor'): a trainable parameter of the model whose method the loss is, read as an
+   * attribute: `self.head_weight` with `self.head_weight = nn.Parameter(...)` in `__init__`, `self.hidden.weight`
+   * with `self.hidden = nn.Linear(...)`, `self.w` with `self.w = self.add_weight(...)`. Whatever its name, the trainer
+   * passes one of its trial model's weights (src/trainer/tensorArgs.ts, kind 'weights').
+   */
+  modelWeight?: true;
 }
 
 /** How a loss is used elsewhere in the file. */
