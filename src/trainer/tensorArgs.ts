@@ -121,12 +121,16 @@ export function reconstructionTarget(loss: LossModel): string | undefined {
   return inputs.length === 1 ? inputs[0]!.name : undefined;
 }
 
+/** A parameter's kind: a weight of the model whose method the loss is (LossParam.modelWeight) whatever its name, else by name. */
+const paramKind = (p: LossParam): TensorArgKind | undefined => (p.modelWeight ? 'weights' : tensorArgKind(p.name));
+const paramRefusal = (p: LossParam): ((n: string) => string) | undefined => (p.modelWeight ? undefined : refusalOf(p.name));
+
 /** The provided extra tensor arguments, in argument order, with their kinds; then a tuple prediction's further items. */
 export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorArgKind }[] {
   const target = reconstructionTarget(loss);
   const args = extraTensorParams(loss).flatMap((p) => {
-    const kind = tensorArgKind(p.name);
-    return kind && (!refusalOf(p.name) || p.name === target) ? [{ name: p.name, kind }] : [];
+    const kind = paramKind(p);
+    return kind && (!paramRefusal(p) || p.name === target) ? [{ name: p.name, kind }] : [];
   });
   return [...args, ...predictionItems(loss).slice(1).map((name) => ({ name, kind: 'output-item' as const }))];
 }
@@ -182,8 +186,8 @@ export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
   const vae = wantsVae(loss);
   const target = reconstructionTarget(loss);
   return extraTensorParams(loss).flatMap((p): TensorArgRefusal[] => {
-    const kind = tensorArgKind(p.name);
-    const refusal = p.name === target ? undefined : refusalOf(p.name);
+    const kind = paramKind(p);
+    const refusal = p.name === target ? undefined : paramRefusal(p);
     if (kind && refusal) return [{ name: p.name, kind, message: refusal(p.name) }];
     if (kind && isVaeKind(kind) && kind !== 'vae-sample' && !vae) {
       const missing = kind === 'vae-mean' ? 'its log-variance (`logvar`)' : 'its mean (`mu`)';

@@ -13,6 +13,7 @@ import { type ClassScope, constructorParams, readClassScope } from './classScope
 import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
 import type { ModuleScope } from './moduleScope';
 import { type ParamInfo, staticItemsOf } from './params';
+import { ownWeightParams, ownWeightsOf } from './ownWeights';
 import { callsClassLoss, lossClassNode, reachableMethods } from './selfCalls';
 import type { Scope } from './scope';
 import { isTrivia } from './trivia';
@@ -122,6 +123,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const classNode = lossClassNode(def);
   const cls: ClassScope | undefined = classNode ? readClassScope(classNode, def.fn, def.moduleAttrs, scope) : undefined;
   if (cls && classNode) cls.methods = reachableMethods(def, classNode, cls.methods, file.module);
+  const ownWeights = ownWeightsOf(def, cls);
   if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods });
   const closure = def.outerStatements.length ? closureParams(def.outerStatements, def.outerParams) : [];
   if (def.outerStatements.length) readBlock(def.outerStatements, scope);
@@ -201,6 +203,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     ...(cls ? constructorParams(cls, readNames, hyperOr) : []),
   ];
   params.push(...globalTensorAttrs(returned.value, new Set(params.map((p) => p.name)), scope));
+  const weights = ownWeightParams(returned.value, ownWeights);
+  if (weights.length > 0) params.splice(0, params.length, ...params.filter((p) => !weights.some((w) => w.name === p.name)), ...weights);
   const named = new Set(params.map((p) => p.name));
   if (file.module) params.push(...moduleConstantParams(readNames, file.module.constants, named, weightParams, passedAttributeReads(returned.value, terms)));
   const model: LossModel = {

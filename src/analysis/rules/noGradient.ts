@@ -50,6 +50,8 @@ const throughObject = (e: Expr, fixed: ReadonlySet<string>): boolean =>
 function readsItself(e: Expr, model: LossModel, tensors: Set<string>, out: Reads): void {
   if (e.kind === 'unsupported') out.opaque = true;
   else if (e.kind === 'overWeights') out.live = true;
+  // a model's own weight read through self (`self.head.weight`, LossParam.modelWeight) is a tensor of the model
+  else if (e.kind === 'attr' && tensors.has(e.text.replace(/\s+/g, ''))) out.live = true;
   else if (e.kind === 'name') {
     if (e.ref === 'yPred' || tensors.has(e.name)) out.live = true;
     else if (e.ref === 'global') out.opaque = true;

@@ -44,3 +44,37 @@ test("a loss method's call of its own class's method trains with the helper's pe
   assert.ok(Number.isFinite(free) && free > 0, `the penalty is measured: ${free}`);
   assert.ok(pushed < free, `λ = 10 lowers the mean activation's square: ${pushed} against ${free}`);
 });
+
+const ownWeight = `import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, lam=0.01):
+        super().__init__()
+        self.A = nn.Parameter(torch.randn(16, 2))
+        self.lam = lam
+        self.criterion = nn.MSELoss()
+
+    def compute_loss(self, pred, target):
+        fit = self.criterion(pred, target)
+        shrink = self.lam * self.A.pow(2).sum()
+        return fit + shrink
+`;
+
+test("a model method's penalty on the model's own nn.Parameter trains on a trial weight, whatever it is called", async () => {
+  await initParsers();
+  const loss = analyzeSource(ownWeight, 'python', 'net.py').models.find((m) => m.name === 'compute_loss')!;
+  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
+  const runs = [0, 10].map((lambda) => ({ id: `l${lambda}`, label: `λ = ${lambda}`, lambda }));
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps: 60, runs }), { send: (m) => messages.push(m), shouldStop: () => false });
+  // `A` would read as a sensitive attribute by its name: being the model's parameter decides
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
+  const last = (id: string) => points.filter((p) => p.runId === id).at(-1)!;
+  const free = last('l0').terms[penalty.id]!.raw;
+  const pushed = last('l10').terms[penalty.id]!.raw;
+  assert.ok(free > 0, `the weight's squared norm is measured: ${free}`);
+  assert.ok(pushed < free / 2, `λ = 10 shrinks the weight: ${pushed} against ${free}`);
+});
