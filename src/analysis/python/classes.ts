@@ -11,6 +11,7 @@ import type { Regularizes } from '../ir';
 import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names } from './discover';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
+import { delegatedStep } from './selfCalls';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
 export type RegularizerUses = ReadonlyMap<string, Regularizes>;
@@ -57,14 +58,14 @@ function lossMethods(c: ClassInfo, skip: ReadonlySet<Node>): LossDef[] {
 }
 
 /** An inline loss inside `method` as a LossDef of `kind`. */
-function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind'], anchor: Node, value: Parameters<typeof inlineLoss>[2], name: string, fallbackPred?: Node): LossDef | undefined {
+function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind'], anchor: Node, value: Parameters<typeof inlineLoss>[2], name: string, fallbackPred?: Node, stepBatch?: Node): LossDef | undefined {
   // a script's loop reads the set-up above it; a script's own `loss.backward()` (no loop) reads every statement above
   const atModule = method.type !== 'function_definition' && method.parent?.type === 'module';
   const script = atModule && method.type === 'expression_statement' && kind === 'inline' ? moduleStatementsAbove(method) : undefined;
   const preamble = atModule && !script ? modulePreamble(method) : [];
   // a step's first parameter is its batch (`training_step(self, batch, batch_idx)`, `train_step(self, data)`)
   // (a plain function `fit_step(model, batch, optimizer)` names it: the parameter named like a batch)
-  const batchParam = kind === 'training-step' ? (batchNamedInput(method) ?? firstInput(method)) : undefined;
+  const batchParam = kind === 'training-step' ? (stepBatch ?? batchNamedInput(method) ?? firstInput(method)) : undefined;
   const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}) });
   if (!found) return undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
@@ -111,7 +112,12 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     const value = ret ? returnedLoss(ret) : undefined;
     // no forward pass in sight (`a, b = self.net.loss_function(x, y)` computes the terms elsewhere): the step still
     // returns the loss; its batch stands for the prediction, and what cannot be followed is reported as such
-    if (ret && value) push(inlineDef(c, method, 'training-step', ret, { valueNode: value }, name, firstInput(method)));
+    const helper = value ? delegatedStep(value, method, c.methods, batchNamedInput(method) ?? firstInput(method)) : undefined;
+    const helperRet = helper ? bodyStatements(helper.method).filter((s) => s.type === 'return_statement').at(-1) : undefined;
+    const helperValue = helperRet ? returnedLoss(helperRet) : undefined;
+    const delegated = helper && helperRet && helperValue ? inlineDef(c, helper.method, 'training-step', helperRet, { valueNode: helperValue, bound: helper.bound }, name, helper.batchParam, helper.batchParam) : undefined;
+    if (delegated) push(delegated);
+    else if (ret && value) push(inlineDef(c, method, 'training-step', ret, { valueNode: value }, name, firstInput(method)));
   } else if (((c && name === 'train_step') || tapedStep(method)) && (text.includes('.gradient(') || text.includes('.minimize('))) {
     const g = tapeGradient(method);
     if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, name));

@@ -19,6 +19,8 @@ export interface InlineSpec {
   valueNode?: Node;
   /** Calls that run the model inside the statements read (`criterion(model(xb), yb)`): each reads as the prediction `name`. */
   forwardCalls?: { node: Node; name: string }[];
+  /** A step's helper method read as the step (selfCalls.ts): its other parameters, bound to what the step passes. */
+  bound?: { name: string; node: Node }[];
 }
 
 export interface InlineFound {
@@ -267,7 +269,7 @@ export interface InlineOptions {
  * name that is not the model's input, or the input itself when the loss compares the output with it (an
  * autoencoder). Undefined when no prediction can be told.
  */
-export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: string; valueNode?: Node }, fallbackPred?: Node, options: InlineOptions = {}): InlineFound | undefined {
+export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: string; valueNode?: Node; bound?: InlineSpec['bound'] }, fallbackPred?: Node, options: InlineOptions = {}): InlineFound | undefined {
   const path = pathTo(anchor, container);
   const preamble = options.preamble ?? [];
   const statements = [...preamble, ...(options.script ?? []), ...path.statements].flatMap(openBlocks);

@@ -6,15 +6,15 @@ import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss } from 
 import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
-import { type LossDef, isLossFunction, unwrapDecorated } from './discover';
-import { convertExpr } from './expr';
+import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
+import { convertExpr, methodsOf } from './expr';
 import type { ImportMap } from './imports';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
 import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
 import type { ModuleScope } from './moduleScope';
 import { type ParamInfo, staticItemsOf } from './params';
 import { ownWeightParams, ownWeightsOf } from './ownWeights';
-import { callsClassLoss, lossClassNode, reachableMethods } from './selfCalls';
+import { callsClassLoss, lossClassNode, reachableMethods, setupClass } from './selfCalls';
 import type { Scope } from './scope';
 import { isTrivia } from './trivia';
 
@@ -40,6 +40,7 @@ function readInline(def: LossDef, scope: Scope): Returned | undefined {
   const spec = def.inline;
   if (!spec) return undefined;
   if (spec.forwardCalls) scope.forwardCalls = new Map(spec.forwardCalls.map((f) => [f.node.id, f.name]));
+  for (const b of spec.bound ?? []) scope.locals.set(b.name, convertExpr(b.node, scope));
   readBlock(spec.statements, scope);
   if (spec.valueNode) return { value: convertExpr(spec.valueNode, scope), node: spec.valueNode };
   const value = spec.lossVar ? scope.locals.get(spec.lossVar) : undefined;
@@ -121,7 +122,10 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const scope: Scope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), instances: new Map(), ...(file.module ? { module: file.module } : {}) };
   // a loss class's forward, or a method (a model's loss method, a training step) reading its own class
   const classNode = lossClassNode(def);
-  const cls: ClassScope | undefined = classNode ? readClassScope(classNode, def.fn, def.moduleAttrs, scope) : undefined;
+  const setup = classNode && def.kind !== 'module-forward' ? setupClass(classNode, file.module) : undefined;
+  // a class with no `__init__` of its own reads the attributes its in-file base's or subclass's sets
+  if (setup && classNode && setup.id !== classNode.id) def = { ...def, moduleAttrs: moduleAttrsOf(methodsOf(setup).get('__init__')) };
+  const cls: ClassScope | undefined = classNode ? readClassScope(setup ?? classNode, def.fn, def.moduleAttrs, scope) : undefined;
   if (cls && classNode) cls.methods = reachableMethods(def, classNode, cls.methods, file.module);
   const ownWeights = ownWeightsOf(def, cls);
   if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods });

@@ -10,6 +10,7 @@ import type { Expr } from '../ir';
 import { type LossDef, isLossFunction, unwrapDecorated } from './discover';
 import { methodsOf } from './expr';
 import type { ModuleScope } from './moduleScope';
+import { readParams } from './params';
 import type { Scope } from './scope';
 
 /** A method named like a loss (classes.ts reads the same names as a model's loss method). */
@@ -83,4 +84,64 @@ export function callsClassLoss(value: Expr, helper: string | undefined, scope: S
     const m = methodsOf(c).get(value.method);
     return !!m && LOSS_METHOD.test(value.method) && isLossFunction(m, true);
   });
+}
+
+/** A step's helper method and what the step passes its other parameters (or their defaults), read before its body. */
+export interface DelegatedStep {
+  method: Node;
+  /** The helper's parameter that receives the batch. */
+  batchParam: Node;
+  bound: { name: string; node: Node }[];
+}
+
+/** The value a step returns, seen through one local: `loss = self.step(batch)` (or `loss, logs = …`) then `return loss`. */
+function stepValueCall(value: Node, step: Node): Node | undefined {
+  if (value.type === 'call') return value;
+  if (value.type !== 'identifier') return undefined;
+  let found: Node | undefined;
+  for (const s of step.childForFieldName('body')?.namedChildren ?? []) {
+    const a = s?.type === 'expression_statement' ? s.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const first = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? left.namedChild(0) : left;
+    const right = a?.childForFieldName('right');
+    if (first?.type === 'identifier' && first.text === value.text && right) found = right;
+  }
+  return found?.type === 'call' ? found : undefined;
+}
+
+/**
+ * A training step that hands its batch to a method of its class (`return self.shared_step(batch, batch_idx,
+ * "train")`, Lightning's usual shape): the method runs the model and computes the loss, so it is read as the step,
+ * its batch parameter the step's batch, its other parameters bound to what the step passes or their defaults
+ * (`with_penalty=True` then decides a static branch). Undefined when the step computes anything itself.
+ */
+export function delegatedStep(value: Node, step: Node, methods: readonly Node[], batch: Node | undefined): DelegatedStep | undefined {
+  const call = stepValueCall(value, step);
+  const fn = call?.childForFieldName('function');
+  const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const name = fn?.childForFieldName('attribute')?.text;
+  const method = obj?.text === 'self' && name ? methods.find((m) => m.childForFieldName('name')?.text === name) : undefined;
+  const params = method ? readParams(method.childForFieldName('parameters')).slice(1) : [];
+  const args = (call?.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  const positional = args.filter((a) => a.type !== 'keyword_argument');
+  const keyword = new Map(args.flatMap((a) => (a.type === 'keyword_argument' ? [[a.childForFieldName('name')?.text ?? '', a.childForFieldName('value') as Node] as const] : [])));
+  const batchAt = positional.findIndex((a) => a.type === 'identifier' && a.text === batch?.text);
+  const batchParam = params[batchAt];
+  if (!method || !batchParam || batchParam.variadic || params.some((p) => p.variadic)) return undefined;
+  const bound = params.flatMap((p, i) => {
+    const node = i === batchAt ? undefined : (keyword.get(p.name) ?? positional[i] ?? p.defaultNode);
+    return node ? [{ name: p.name, node }] : [];
+  });
+  return { method, batchParam: batchParam.node, bound };
+}
+
+/**
+ * The class whose `__init__` sets up the `self` a method-shaped loss reads: its own class when that has an
+ * `__init__`, else the nearest in-file base with one, else the first in-file subclass with one (a Lightning base
+ * class whose step reads `self.lam`, set by the one model deriving from it).
+ */
+export function setupClass(cls: Node, module: ModuleScope | undefined): Node {
+  const hasInit = (c: Node): boolean => methodsOf(c).has('__init__');
+  if (hasInit(cls)) return cls;
+  return fileBases(cls, module).find(hasInit) ?? fileSubclasses(cls, module).find(hasInit) ?? cls;
 }

@@ -61,8 +61,13 @@ function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<s
   return out;
 }
 
-/** A Regularizer subclass or a layer that adds a loss: its settings are constructor values, bound by the constructor call. */
-const builtByClass = (m: LossModel): boolean => (m.kind === 'regularizer' || m.kind === 'add-loss') && m.params.some((p) => p.origin === 'constructor');
+/**
+ * A Regularizer subclass, a layer that adds a loss, or a loss written as a method of its class (a model's
+ * `loss_function`, a training step): its settings are constructor values, bound by the class's constructor call
+ * (`SparseCoder(beta=3e-4)` sets the `self.beta` its loss method reads).
+ */
+const builtByClass = (m: LossModel): boolean =>
+  (m.kind === 'regularizer' || m.kind === 'add-loss' || m.kind === 'method' || m.kind === 'training-step') && m.params.some((p) => p.origin === 'constructor');
 
 /** A plain call's number arguments by parameter name and where each is written (LossUsage.passedArgs / passedAt). */
 function callBinding(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Pick<LossUsage, 'passedArgs' | 'passedAt'> {

@@ -50,14 +50,20 @@ from torch import nn
 
 
 class Base(pl.LightningModule):
-    def step(self, batch):
+    def step(self, batch, stage, use_decay=False):
         x, y = batch
-        pred = self(x)
+        pred = self.forward(x)
         fit, logs = self.fit_term(pred, y)
-        return fit + self.decay()
+        if use_decay:
+            fit = fit + self.decay()
+        self.log(stage + "_loss", fit)
+        return {"loss": fit, "log": logs}
 
     def training_step(self, batch, batch_idx):
-        return self.step(batch)
+        return self.step(batch, "train", use_decay=True)
+
+    def validation_step(self, batch, batch_idx):
+        return self.step(batch, "val")
 
 
 class Ridge(Base):
@@ -103,5 +109,27 @@ describe('a training step reaching methods through the class hierarchy of the fi
     assert.match(base ?? '', /^base:\+:(fit|mse)$/);
     assert.equal(penalty, 'penalty:+:decay*self.lam');
     assert.equal(m.terms.length, 2);
+  });
+
+  it("reads the helper as the step: the model's forward there is the prediction, the batch's other item the target", () => {
+    const m = model(analyze(lightningBase), 'training_step');
+    assert.deepEqual([m.yPred, m.yTrue], ['pred', 'y']);
+    assert.deepEqual(runRules(analyze(lightningBase), lightningBase).map((f) => f.code), []);
+  });
+
+  it("takes self.lam from the __init__ of the one subclass, since the base has none", () => {
+    const m = model(analyze(lightningBase), 'training_step');
+    assert.equal(m.params.find((p) => p.name === 'self.lam')?.default, 0.01);
+    assert.deepEqual(m.params.filter((p) => p.modelWeight).map((p) => p.name), ['self.lin.weight']);
+  });
+});
+
+describe("a model's loss method built by its class's constructor call", () => {
+  it('is bound by it: the call sets the attribute the loss reads', () => {
+    const source = `${modelMethod}
+coder = Coder(16, 4, weight=0.005)
+`;
+    const m = model(analyze(source), 'reconstruction_loss');
+    assert.deepEqual(m.usages.filter((u) => u.boundArgs).map((u) => u.boundArgs), [{ n: 16, k: 4, weight: 0.005 }]);
   });
 });

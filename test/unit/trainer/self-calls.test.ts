@@ -78,3 +78,47 @@ test("a model method's penalty on the model's own nn.Parameter trains on a trial
   assert.ok(free > 0, `the weight's squared norm is measured: ${free}`);
   assert.ok(pushed < free / 2, `λ = 10 shrinks the weight: ${pushed} against ${free}`);
 });
+
+const lightning = `import pytorch_lightning as pl
+import torch.nn.functional as F
+from torch import nn
+
+
+class Base(pl.LightningModule):
+    def step(self, batch, use_decay=False):
+        x, y = batch
+        pred = self(x)
+        fit = F.mse_loss(pred, y)
+        if use_decay:
+            fit = fit + self.decay()
+        return {"loss": fit}
+
+    def training_step(self, batch, batch_idx):
+        return self.step(batch, use_decay=True)
+
+
+class Ridge(Base):
+    def __init__(self, lam=0.01):
+        super().__init__()
+        self.lam = lam
+        self.lin = nn.Linear(4, 1)
+
+    def decay(self):
+        return self.lam * self.lin.weight.pow(2).sum()
+`;
+
+test('a Lightning step handing its batch to a shared step method trains, the decay of the subclass present', async () => {
+  await initParsers();
+  const loss = analyzeSource(lightning, 'python', 'ridge.py').models.find((m) => m.name === 'training_step')!;
+  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
+  const runs = [0, 10].map((lambda) => ({ id: `l${lambda}`, label: `λ = ${lambda}`, lambda }));
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps: 60, runs }), { send: (m) => messages.push(m), shouldStop: () => false });
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
+  const last = (id: string) => points.filter((p) => p.runId === id).at(-1)!;
+  const free = last('l0').terms[penalty.id]!.raw;
+  const pushed = last('l10').terms[penalty.id]!.raw;
+  assert.ok(free > 0, `the decay is measured: ${free}`);
+  assert.ok(pushed < free / 2, `λ = 10 shrinks the layer's weight: ${pushed} against ${free}`);
+});
