@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr, LossParam } from '../ir';
 import { rangeOf } from '../parsing/range';
+import { functionAlias } from './aliases';
 import { attrSetOutside } from './attrsSetOutside';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
@@ -83,6 +84,11 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       continue;
     }
     if (a.value.type === 'identifier' && initParamNames.has(a.value.text)) continue; // `self.lam = lam` without a default
+    const alias = functionAlias(a.value, scope.imports);
+    if (alias) {
+      out.instances.set(attr, alias); // `self.loss_fn = F.mse_loss`: called as `self.loss_fn(p, y)`
+      continue;
+    }
     const v = convertExpr(a.value, ctorScope);
     const wrapped = v.kind === 'call' && valueWrappers.test(v.callee) && v.args[0]?.kind === 'name' ? out.initParams.find((p) => v.args[0]?.kind === 'name' && p.name === v.args[0].name) : undefined;
     if (wrapped) {
