@@ -81,18 +81,20 @@ export function listFixtures(): Fixture[] {
 /**
  * The batches whose figures are reported on their own lines beside `all`: the first held-out batch (`heldout_*`,
  * since studied and fixed against), the unseen one (`unseen_*`), the blind one (`blind_*`, written while the
- * analysis and trainer were being fixed against the others) and the sealed one (`sealed_*`, written from public
- * code without running Loss Lab on it, kept from everyone fixing the code until it is measured), all written with
- * `"heldOut": true`.
+ * analysis and trainer were being fixed against the others), the sealed one (`sealed_*`, written from public
+ * code without running Loss Lab on it, kept from everyone fixing the code until it is measured) and the vault one
+ * (`vault_*`, a second sealed batch written the same way in the next session, from projects none of the others
+ * cite), all written with `"heldOut": true`.
  */
 /** File prefixes of the batches written after the first held-out one; each has its own figure line. */
-const LATER_BATCHES = ['unseen_', 'blind_', 'sealed_'] as const;
+const LATER_BATCHES = ['unseen_', 'blind_', 'sealed_', 'vault_'] as const;
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
   { label: 'held-out', has: (fx) => fx.expect.heldOut === true && !LATER_BATCHES.some((prefix) => fx.file.startsWith(prefix)) },
   { label: 'unseen', has: (fx) => fx.file.startsWith('unseen_') },
   { label: 'blind', has: (fx) => fx.file.startsWith('blind_') },
   { label: 'sealed', has: (fx) => fx.file.startsWith('sealed_') },
+  { label: 'vault', has: (fx) => fx.file.startsWith('vault_') },
 ];
 
 export type KnownGaps = Record<string, Partial<Record<Aspect, string>>>;
