@@ -152,5 +152,23 @@ describe('Keras losses (closed form)', () => {
     close(k('cosine_similarity'), mean(cos), 1e-5, 'cosine_similarity');
     close(evalExpr('keras', call('tf.keras.losses.CosineSimilarity', [yt, yp]), t, p), mean(cos), 1e-5, 'CosineSimilarity()');
   });
-});
 
+  it('binary_focal_crossentropy (Keras 2.11+): (1 − p_t)^γ · BCE per element, class-balanced by α, and its loss object; categorical_hinge', () => {
+    const t = [[1, 0], [0, 1]];
+    const p = [[0.9, 0.3], [0.6, 0.2]];
+    const focal = (gamma: number, alpha?: number) =>
+      mean(t.map((row, i) => mean(row.map((y, j) => {
+        const q = clip(p[i]![j]!);
+        const bce = -(y * Math.log(q + EPS) + (1 - y) * Math.log(1 - q + EPS));
+        const pt = y * p[i]![j]! + (1 - y) * (1 - p[i]![j]!);
+        const w = alpha === undefined ? 1 : y * alpha + (1 - y) * (1 - alpha);
+        return w * (1 - pt) ** gamma * bce;
+      }))));
+    close(evalExpr('keras', call('tf.keras.losses.binary_focal_crossentropy', [yt, yp]), t, p), focal(2), 1e-5, 'γ = 2');
+    const balanced = call('tf.keras.losses.binary_focal_crossentropy', [yt, yp], { gamma: num(1.5), apply_class_balancing: bool(true), alpha: num(0.4) });
+    close(evalExpr('keras', balanced, t, p), focal(1.5, 0.4), 1e-5, 'γ = 1.5, α = 0.4');
+    close(evalExpr('keras', call('tf.keras.losses.BinaryFocalCrossentropy', [yt, yp], { gamma: num(3) }), t, p), focal(3), 1e-5, 'loss object, γ = 3');
+    const hinge = mean(t.map((row, i) => Math.max(0, Math.max(...row.map((y, j) => (1 - y) * p[i]![j]!)) - row.reduce((s2, y, j) => s2 + y * p[i]![j]!, 0) + 1)));
+    close(evalExpr('keras', call('tf.keras.losses.categorical_hinge', [yt, yp]), t, p), hinge, 1e-6, 'categorical_hinge');
+  });
+});

@@ -3,6 +3,7 @@
 import { op } from '../args';
 import type { OpArgs, OpTable, Tensor, Tf } from '../types';
 import { asFloat } from '../values';
+import { binaryCrossentropy } from './kerasLosses';
 import { softplus } from './shared';
 
 const EPSILON = 1e-7;
@@ -58,6 +59,30 @@ export const kerasMoreLosses: OpTable = {
     const { tf } = a;
     const axis = a.number('axis', -1);
     return tf.neg(tf.sum(tf.mul(l2Normalize(tf, t, axis), l2Normalize(tf, p, axis)), axis));
+  }),
+  // Keras 2.11+: (1 − p_t)^γ · BCE (· α_t when class-balanced), mean over the last axis; labels smoothed first
+  binary_focal_crossentropy: op(['y_true', 'y_pred', 'apply_class_balancing', 'alpha', 'gamma', 'from_logits', 'label_smoothing', 'axis'], (a) => {
+    const [t0, p] = pair(a);
+    const { tf } = a;
+    const ls = a.number('label_smoothing', 0);
+    const t = ls > 0 ? tf.add(tf.mul(t0, 1 - ls), 0.5 * ls) : t0;
+    const logits = a.bool('from_logits', false);
+    const prob = logits ? tf.sigmoid(p) : p;
+    const pT = tf.add(tf.mul(t, prob), tf.mul(tf.sub(1, t), tf.sub(1, prob)));
+    let loss = tf.mul(tf.pow(tf.sub(1, pT), a.number('gamma', 2)), binaryCrossentropy(tf, t, p, logits));
+    if (a.bool('apply_class_balancing', false)) {
+      const alpha = a.number('alpha', 0.25);
+      loss = tf.mul(tf.add(tf.mul(t, alpha), tf.mul(tf.sub(1, t), 1 - alpha)), loss);
+    }
+    return tf.mean(loss, a.number('axis', -1));
+  }),
+  // max(0, max((1 − y)·ŷ) − Σ y·ŷ + 1) per sample
+  categorical_hinge: op(['y_true', 'y_pred'], (a) => {
+    const [t, p] = pair(a);
+    const { tf } = a;
+    const pos = tf.sum(tf.mul(t, p), -1);
+    const neg = tf.max(tf.mul(tf.sub(1, t), p), -1);
+    return tf.relu(tf.add(tf.sub(neg, pos), 1));
   }),
 };
 

@@ -24,11 +24,14 @@ const kerasClasses: Record<string, string> = {
   SquaredHinge: 'squared_hinge',
   Poisson: 'poisson',
   CosineSimilarity: 'cosine_similarity',
+  BinaryFocalCrossentropy: 'binary_focal_crossentropy',
+  CategoricalHinge: 'categorical_hinge',
 };
 
 /** A Keras loss object: per-sample values, optionally weighted, reduced by `reduction` (default: mean over the batch). */
 function kerasClass(fn: OpSpec): OpSpec {
-  return op(['y_true', 'y_pred', 'sample_weight', 'from_logits', 'label_smoothing', 'axis', 'delta', 'reduction'], (a) => {
+  // the class's own keywords (`delta`, focal `gamma`/`alpha`…) reach its function by name
+  return op(['y_true', 'y_pred', 'sample_weight', 'from_logits', 'label_smoothing', 'axis', 'delta', 'reduction', 'apply_class_balancing', 'alpha', 'gamma'], (a) => {
     const { tf } = a;
     const perSample = fn.fn(a) as Tensor;
     const w = a.optTensor('sample_weight');
