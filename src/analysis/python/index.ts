@@ -233,7 +233,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     else if (/^\w+\s*=\s*(?:\{|dict\()/.test(text)) readDictConstants(n, module);
   }
   // `self.compiled_loss(…)` in a train_step computes the loss the last compile names (a name or a loss function)
-  const compiled = source.includes('.compile(') ? readCompiledBase(root, 'python') : undefined;
+  const compiled = source.includes('.compile(') ? readCompiledBase(root, source, 'python') : undefined;
   if (compiled && compiled.form !== 'object') module.compiledLoss = compiled.name;
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;

@@ -159,6 +159,6 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   );
   const models = finishModels(built, inErrors, build, (models, bindNames) => collectScriptUsages(root, models, bindNames));
   // a regularizer adds to the loss `compile` names: that loss is its base term
-  const compiled = source.includes('.compile(') && models.some((m) => m.kind === 'regularizer') ? readCompiledBase(root, 'ts') : undefined;
+  const compiled = source.includes('.compile(') && models.some((m) => m.kind === 'regularizer') ? readCompiledBase(root, source, 'ts') : undefined;
   return compiled ? models.map((m) => withCompiledBase(m, compiled)) : models;
 }

@@ -105,7 +105,7 @@ model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
     assert.equal(base?.label, 'meanSquaredError');
     assert.equal(base?.expr.kind === 'call' && base.expr.args[0]?.kind === 'call' ? base.expr.args[0].callee : undefined, 'tf.metrics.meanSquaredError');
     const col = src.split('\n')[8]!.indexOf('meanSquaredError');
-    assert.deepEqual(readCompiledBase(createParser('typescript').parse(src)!.rootNode, 'ts')?.range, { startLine: 8, startCol: col, endLine: 8, endCol: col + 'meanSquaredError'.length });
+    assert.deepEqual(readCompiledBase(createParser('typescript').parse(src)!.rootNode, src, 'ts')?.range, { startLine: 8, startCol: col, endLine: 8, endCol: col + 'meanSquaredError'.length });
   });
 
   it('compile read from the syntax tree: nested calls before loss= do not hide it, for both uses', () => {
@@ -141,6 +141,6 @@ model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="categor
 const model = tf.sequential();
 model.compile({ optimizer: tf.train.adam(1e-3), metrics: [{ name: 'mae' }.name], loss: tf.losses.meanSquaredError });
 `;
-    assert.equal(readCompiledBase(createParser('typescript').parse(src)!.rootNode, 'ts')?.name, 'meanSquaredError');
+    assert.equal(readCompiledBase(createParser('typescript').parse(src)!.rootNode, src, 'ts')?.name, 'meanSquaredError');
   });
 });
