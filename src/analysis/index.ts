@@ -12,7 +12,7 @@ import { recoverDefinitions } from './parsing/recover';
 import { DefinitionCache } from './parsing/definitionCache';
 import { readImports } from './python/imports';
 import { UsageCache } from './python/usageCache';
-import type { NotebookCell } from './notebook';
+import { blankMagics, type NotebookCell } from './notebook';
 import { analyzePythonTree } from './python/index';
 import { type ModuleScope, emptyModuleScope, readModuleAssignment } from './python/moduleScope';
 import { analyzeScriptTree } from './tsjs/index';
@@ -105,7 +105,10 @@ function notReady(language: SourceLanguage, err?: unknown): FileAnalysis {
 }
 
 export interface SourceOptions extends ParseLimits {
-  /** A notebook cell's scope: the code cells above it (their module constants count, origin 'notebook-cell'). */
+  /**
+   * A notebook cell's scope: the code cells above it (their module constants count, origin 'notebook-cell'); `[]`
+   * for the first cell. Given, it says the text is a cell: its IPython magics are read as blank lines.
+   */
   cellsAbove?: readonly NotebookCell[];
 }
 
@@ -118,7 +121,8 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline): { m
   const module: ModuleScope = { ...emptyModuleScope(), otherCells: new Set() };
   const parser = sharedParser('python');
   const trees: Tree[] = [];
-  for (const cell of cells) {
+  for (const written of cells) {
+    const cell = { ...written, source: blankMagics(written.source) };
     const tree = parseBefore(parser, cell.source, deadline);
     let keep = false;
     try {
@@ -142,6 +146,10 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline): { m
   }
   return { module, trees };
 }
+
+/** A Python notebook cell's text as the parser reads it: its IPython magics blanked (notebook.ts blankMagics). */
+const cellText = (text: string, language: SourceLanguage, cellsAbove: SourceOptions['cellsAbove']): string =>
+  cellsAbove !== undefined && language === 'python' ? blankMagics(text) : text;
 
 /** The name a top-level (possibly decorated) function definition defines. */
 function definedFunction(n: Node): string | undefined {
@@ -175,8 +183,9 @@ function binaryFile(language: SourceLanguage, source: string): FileAnalysis | un
  * Parses and analyses one source text. Synchronous once `initParsers` has resolved; never throws. Every parse ends
  * by its deadline (`options.parseBaseMs`): past it the result says "not analysed: the parser gave up after N ms".
  */
-export function analyzeSource(source: string, language: SourceLanguage, fileName?: string, options: SourceOptions = {}): FileAnalysis {
+export function analyzeSource(written: string, language: SourceLanguage, fileName?: string, options: SourceOptions = {}): FileAnalysis {
   if (!parsersReady()) return notReady(language);
+  const source = cellText(written, language, options.cellsAbove);
   const binary = binaryFile(language, source);
   if (binary) return binary;
   let tree: Tree | null = null;
@@ -212,8 +221,9 @@ export class DocumentAnalyzer {
   ) {}
 
   /** `scope.cellsAbove`: in a notebook, the code cells above this one (their constants count, as in `analyzeSource`). */
-  update(text: string, edits?: TextEditDelta[], scope: Pick<SourceOptions, 'cellsAbove'> = {}): FileAnalysis {
+  update(written: string, edits?: TextEditDelta[], scope: Pick<SourceOptions, 'cellsAbove'> = {}): FileAnalysis {
     if (!parsersReady()) return notReady(this.language);
+    const text = cellText(written, this.language, scope.cellsAbove);
     const binary = binaryFile(this.language, text);
     if (binary) {
       this.forgetTree();

@@ -42,3 +42,19 @@ export function notebookCells(json: string): NotebookRead {
   });
   return { ok: true, language: Object.hasOwn(kernelLanguages, name) ? kernelLanguages[name] : undefined, cells: code };
 }
+
+/** Cell magics whose body is still Python (`%%time` above the training loop); any other (`%%bash`) is not. */
+const PYTHON_CELL_MAGICS: ReadonlySet<string> = new Set(['time', 'timeit', 'capture', 'prun', 'debug', 'memit', 'autoreload']);
+
+/**
+ * A notebook cell's IPython syntax read as blank space: line magics (`%matplotlib inline`), shell escapes
+ * (`!pip install torch`) and a cell magic's line (`%%time`; a whole non-Python cell, `%%bash`, blanks out).
+ * Nearly every real notebook has one, and Python's grammar reports each as a syntax error. Spaces keep every
+ * offset, so ranges and edits still match the cell's text. `x != y` and `a % b` continued on a new line stay.
+ */
+export function blankMagics(source: string): string {
+  if (!/^[ \t]*[%!]/m.test(source)) return source;
+  const cellMagic = /^%%(\w+)/.exec(source);
+  if (cellMagic && !PYTHON_CELL_MAGICS.has(cellMagic[1]!)) return source.replace(/[^\r\n]/g, ' ');
+  return source.replace(/^([ \t]*)(%[%\w]|![^=])[^\r\n]*/gm, (line) => ' '.repeat(line.length));
+}

@@ -163,8 +163,8 @@ export function checkFileSafely(path: string, maxSize: number, severity: CheckOp
   }
 }
 
-function checkSource(file: string, language: SourceLanguage, source: string, path: string, severity: CheckOptions['severity'], cellsAbove: NotebookCell[] = []): FileReport {
-  const analysis = analyzeSource(source, language, path, { cellsAbove });
+function checkSource(file: string, language: SourceLanguage, source: string, path: string, severity: CheckOptions['severity'], cellsAbove?: NotebookCell[]): FileReport {
+  const analysis = analyzeSource(source, language, path, cellsAbove ? { cellsAbove } : {});
   if (analysis.notAnalysed) return { file, language, findings: [], syntaxErrors: [], notes: [], notAnalysed: analysis.notAnalysed.message };
   const failures: string[] = [];
   const findings: Finding[] = [];

@@ -73,7 +73,8 @@ export const tensorArgTable: readonly Row[] = [
       `\`${n}\` is the model itself: the trainer passes its trial model's weights to a sum over \`${n}.parameters()\` written in the loss (\`sum((p ** 2).sum() for p in ${n}.parameters())\`), not the model object; rewrite the penalty that way`,
   },
   { kind: 'weights', names: /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w)|(weights?|kernel|w)_[a-z0-9]+)$/i },
-  { kind: 'sensitive', names: /^(groups?|sensitive|sensitive_(attr|attribute|features?|groups?)|s|attr|attribute|protected(_attr)?|a|[a-z]+_group|groups?_[a-z]+)$/i },
+  // the spellings fairness code uses for the protected attribute (`s_attr`, `sens`, `x_control`, `gender`, …)
+  { kind: 'sensitive', names: /^(groups?|sensitive|sensitive_(attrs?|attributes?|features?|groups?)|sens(_attrs?)?|s|s_attrs?|attrs?|attributes?|protected(_attrs?|_attributes?)?|prot(_attrs?)?|a|x_control|race|gender|sex|[a-z]+_group|groups?_[a-z]+)$/i },
 ];
 
 export interface TensorArgRefusal {

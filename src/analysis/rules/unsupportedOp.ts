@@ -2,9 +2,9 @@
 // constraint" will stop at this op, so the user learns it before starting a trial. The op names come from the
 // interpreter's own table (supportedCallees), so the rule and the trainer cannot disagree.
 import { supportedCallees, supportedMethods } from '../../trainer/interpreter/index';
+import { liveChildrenFor } from '../../trainer/interpreter/staticBranch';
 import { withModelCallsAsPrediction } from '../../trainer/modelCall';
 import type { Expr, Framework } from '../ir';
-import { walk } from './expr';
 import { code } from './format';
 import type { Check, Report } from './types';
 
@@ -31,8 +31,11 @@ export const checkUnsupportedOp: Check = (ctx) => {
   const supported = supportedFor(ctx.model.framework);
   const out: Report[] = [];
   const seen = new Set<string>();
-  // the loss as the trainer runs it: `model(x)` on the loss's input is the trial model's prediction (trainer/modelCall.ts)
-  walk(withModelCallsAsPrediction(ctx.model).body, (n) => {
+  // the loss as the trainer runs it: `model(x)` on the loss's input is the trial model's prediction (trainer/modelCall.ts),
+  // and of a branch its settings decide, only the one taken (staticBranch.ts)
+  const live = liveChildrenFor(ctx.model);
+  const visit = (n: Expr): void => {
+    for (const c of live(n)) visit(c);
     const op = unsupportedName(n, supported);
     if (!op || seen.has(op)) return;
     seen.add(op);
@@ -43,6 +46,7 @@ export const checkUnsupportedOp: Check = (ctx) => {
         '"Train with constraint" will stop here. The loss itself may be fine; rewrite this piece with supported ops to try it.',
       fixes: [],
     });
-  });
+  };
+  visit(withModelCallsAsPrediction(ctx.model).body);
   return out;
 };

@@ -9,6 +9,7 @@ import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams'
 import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
 import { MODEL_CALL_REFUSAL, modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
+import { liveChildrenFor } from './staticBranch';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
 export interface UnsupportedOp {
@@ -34,6 +35,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const objects = new Set(model.params.filter((p) => p.role === 'other' && p.default === undefined && !extra.has(p.name)).map((p) => p.name));
   const found: UnsupportedOp[] = [];
   const seen = new Map<string, UnsupportedOp>();
+  const live = liveChildrenFor(model);
   // The same refusal (op and message) on several lines is listed once, with its lines.
   const report = (op: string, range: SourceRange, message: string) => {
     const key = `${op}\u0000${message}`;
@@ -96,7 +98,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
         return;
       }
     }
-    for (const c of children(e)) walk(c);
+    for (const c of live(e, children)) walk(c);
   };
 
   for (const e of evaluatedExprs(model)) walk(e);

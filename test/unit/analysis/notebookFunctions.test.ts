@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { analyzeSource, DocumentAnalyzer } from '../../../src/analysis/index';
+import { blankMagics } from '../../../src/analysis/notebook';
+import { codeLambda } from '../../../src/trial/spec';
 import type { Expr } from '../../../src/analysis/ir';
 import { runRules } from '../../../src/analysis/rules/index';
 import { childrenOf } from '../../../src/analysis/terms/expr';
@@ -85,5 +87,44 @@ describe('a notebook: imports of the cells above', () => {
     const own = `import numpy as ops\n${loss}`;
     const m = model(analyzeSource(own, 'python', 'nb.ipynb', { cellsAbove: [imports] }), 'vae_objective');
     assert.ok(JSON.stringify(m.terms.map((t) => t.expr)).includes('"np.mean"'));
+  });
+});
+
+describe('a notebook: IPython magics', () => {
+  const cell = `%matplotlib inline
+!pip install -q torch
+import torch
+import torch.nn.functional as F
+
+def smooth_fit(pred, target, lam=0.1):
+    fit = F.mse_loss(pred, target)
+    smooth = (pred[1:] - pred[:-1]).abs().mean()
+    return fit + lam * smooth
+`;
+
+  it('a cell with `%matplotlib inline` and `!pip install` has no syntax error, and its loss is read (the first cell too)', () => {
+    const a = analyzeSource(cell, 'python', 'nb.ipynb', { cellsAbove: [] });
+    assert.deepEqual(a.syntaxErrors, []);
+    assert.deepEqual(model(a, 'smooth_fit').terms.map(termSummary), ['base:+:fit', 'penalty:+:smooth*lam']);
+    // the same lines in a .py file are Python's syntax errors, and still reported
+    assert.ok(analyzeSource(cell, 'python', 'loss.py').syntaxErrors.length > 0);
+  });
+
+  it('in the editor analyzer too; a magic in a cell above does not hide its constants', () => {
+    const doc = new DocumentAnalyzer('python');
+    const above = [{ number: 1, source: '%load_ext autoreload\n!nvidia-smi\nLAM = 0.3\n' }];
+    const first = doc.update(cell.replace('fit + lam * smooth', 'fit + LAM * smooth'), undefined, { cellsAbove: above });
+    assert.deepEqual(first.syntaxErrors, []);
+    assert.deepEqual(model(first, 'smooth_fit').terms.map(termSummary), ['base:+:fit', 'penalty:+:smooth*LAM']);
+    assert.equal(codeLambda(model(first, 'smooth_fit')), 0.3, 'LAM from the cell above');
+    doc.dispose();
+  });
+
+  it('blankMagics keeps offsets, leaves `!=` and `%` continued on a new line, and blanks a whole %%bash cell', () => {
+    assert.equal(blankMagics('%time x = 1\ny = 2\n'), `${' '.repeat(11)}\ny = 2\n`);
+    const continued = 'ok = (a\n      != b)\nr = (a\n     % b)\n';
+    assert.equal(blankMagics(continued), continued);
+    assert.equal(blankMagics('%%bash\nls -la\n'), '      \n      \n');
+    assert.equal(blankMagics('%%time\nfit(model)\n'), '      \nfit(model)\n');
   });
 });

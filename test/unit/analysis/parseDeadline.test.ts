@@ -102,14 +102,7 @@ describe('IR texts', () => {
     assert.ok(src.length > 16_000);
     const a = analyzeSource(src, 'python', 'deep.py');
     assert.equal(a.models.length, 1);
-    let longest = 0;
-    const walk = (e: unknown): void => {
-      if (typeof e !== 'object' || e === null) return;
-      const n = e as Partial<Expr>;
-      if (typeof n.text === 'string' && n.kind) longest = Math.max(longest, n.text.length);
-      for (const v of Object.values(e)) walk(v);
-    };
-    walk(a.models);
+    const longest = longestText(a.models);
     assert.ok(longest <= EXPR_TEXT_MAX, `an Expr.text of ${longest} characters`);
     const spec = JSON.stringify(a.models);
     assert.ok(spec.length < 2_000_000, `the IR serialises to ${spec.length} characters`);

@@ -57,6 +57,15 @@ describe('extra tensor arguments', () => {
     assert.match(byName['recon_target']!.message, /`recon_target` is a tensor argument the trainer cannot provide.*pass it as a dataset column/);
   });
 
+  it('the protected attribute under the names fairness code gives it is the trial\'s group column', () => {
+    const names = ['s_attr', 'sens', 'sensitive_attrs', 'protected_attributes', 'x_control', 'gender'];
+    for (const n of names) {
+      const model = lossModel('pytorch', [{ expr: yp }], [{ name: n, role: 'tensor' as const }]);
+      assert.deepEqual(refusedTensorArgs(model), [], n);
+      assert.deepEqual(mappedTensorArgs(model), [{ name: n, kind: 'sensitive' }], n);
+    }
+  });
+
   it('a loss with no target that compares the prediction with the model input reconstructs it: the input is the target, not refused', () => {
     const x = name('x', 'param', 3);
     const terms = [{ expr: call('tf.reduce_mean', [call('tf.square', [bin('-', x, yp)])]) }, { expr: call('tf.reduce_mean', [call('tf.square', [yp])]) }];

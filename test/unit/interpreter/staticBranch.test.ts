@@ -1,0 +1,65 @@
+// A branch the loss's settings decide is interpreted only where it goes (evaluate.ts evaluates the branch taken):
+// what the other branch calls must not refuse the trial before it starts, nor be reported as LL113.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis/index';
+import { runRules } from '../../../src/analysis/rules/index';
+import { findUnsupported } from '../../../src/trainer/interpreter';
+
+const factory = (forCnn: string) => `import numpy
+import keras.backend as K
+
+
+def make_loss(top_index, bottom_index, gap_weight, for_cnn):
+    def loss(y_true, y_pred):
+        if for_cnn:
+            columns = numpy.array([top_index, bottom_index], dtype=int)
+            fit = K.mean(K.square(y_true[:, columns] - y_pred[:, columns]))
+        else:
+            fit = K.mean(K.square(y_true - y_pred))
+        gap = K.mean(K.square(y_pred[:, top_index] - y_pred[:, bottom_index]))
+        return fit + gap_weight * gap
+    return loss
+
+
+model.compile(loss=make_loss(0, 3, 0.5, for_cnn=${forCnn}), optimizer="adam")
+`;
+
+const lambdaTest = `import numpy
+import torch.nn.functional as F
+
+
+def objective(pred, target, lam=0.1):
+    if lam == 0:
+        return numpy.mean(F.mse_loss(pred, target))
+    return F.mse_loss(pred, target) + lam * pred.abs().mean()
+`;
+
+function analysed(src: string, name: string) {
+  const a = analyzeSource(src, 'python', 'loss.py');
+  const m = a.models.find((x) => x.name === name);
+  assert.ok(m, `no ${name} in ${a.models.map((x) => x.name)}`);
+  return { a, m, ll113: runRules(a, src).filter((f) => f.code === 'LL113').map((f) => f.message) };
+}
+
+describe('branches the settings decide', () => {
+  before(() => initParsers());
+
+  it('`if for_cnn:` bound False by the factory call: numpy.array in the branch not taken neither refuses the trial nor is LL113', () => {
+    const { m, ll113 } = analysed(factory('False'), 'make_loss');
+    assert.deepEqual(findUnsupported(m), []);
+    assert.deepEqual(ll113, []);
+  });
+
+  it('bound True, the branch is taken: numpy.array refuses the trial and LL113 says so', () => {
+    const { m, ll113 } = analysed(factory('True'), 'make_loss');
+    assert.ok(findUnsupported(m).some((u) => u.op === 'np.array'), JSON.stringify(findUnsupported(m)));
+    assert.equal(ll113.length, 1);
+    assert.match(ll113[0]!, /np\.array/);
+  });
+
+  it('a test on the λ a sweep moves is not static: LL113 still reads both branches', () => {
+    const { ll113 } = analysed(lambdaTest, 'objective');
+    assert.match(ll113[0] ?? '', /np\.mean/);
+  });
+});
