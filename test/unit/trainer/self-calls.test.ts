@@ -8,6 +8,24 @@ import type { TrainerToHost } from '../../../src/protocol';
 import { runTrial } from '../../../src/trainer/trial';
 import { specFor } from './helpers';
 
+/** Trains `name` of `source` at λ = 0 and λ = 10; its penalty term and that term's last value in each run. */
+async function penaltyAtZeroAndTen(source: string, file: string, name: string, steps: number) {
+  await initParsers();
+  const loss = analyzeSource(source, 'python', file).models.find((m) => m.name === name)!;
+  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
+  const runs = [0, 10].map((lambda) => ({ id: `l${lambda}`, label: `λ = ${lambda}`, lambda }));
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps, runs }), { send: (m) => messages.push(m), shouldStop: () => false });
+  const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
+  const last = (id: string) => points.filter((p) => p.runId === id).at(-1)!;
+  return {
+    penalty,
+    errors: messages.filter((m) => m.type === 'error'),
+    free: last('l0').terms[penalty.id]!.raw,
+    pushed: last('l10').terms[penalty.id]!.raw,
+  };
+}
+
 const source = `import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -29,18 +47,9 @@ class Coder(nn.Module):
 `;
 
 test("a loss method's call of its own class's method trains with the helper's penalty present", async () => {
-  await initParsers();
-  const loss = analyzeSource(source, 'python', 'coder.py').models.find((m) => m.name === 'reconstruction_loss')!;
-  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
+  const { penalty, errors, free, pushed } = await penaltyAtZeroAndTen(source, 'coder.py', 'reconstruction_loss', 40);
   assert.equal(penalty.label, 'sparse');
-  const runs = [0, 10].map((lambda) => ({ id: `l${lambda}`, label: `λ = ${lambda}`, lambda }));
-  const messages: TrainerToHost[] = [];
-  await runTrial(specFor(loss, { steps: 40, runs }), { send: (m) => messages.push(m), shouldStop: () => false });
-  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
-  const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
-  const last = (id: string) => points.filter((p) => p.runId === id).at(-1)!;
-  const free = last('l0').terms[penalty.id]!.raw;
-  const pushed = last('l10').terms[penalty.id]!.raw;
+  assert.deepEqual(errors, []);
   assert.ok(Number.isFinite(free) && free > 0, `the penalty is measured: ${free}`);
   assert.ok(pushed < free, `λ = 10 lowers the mean activation's square: ${pushed} against ${free}`);
 });
@@ -63,18 +72,9 @@ class Net(nn.Module):
 `;
 
 test("a model method's penalty on the model's own nn.Parameter trains on a trial weight, whatever it is called", async () => {
-  await initParsers();
-  const loss = analyzeSource(ownWeight, 'python', 'net.py').models.find((m) => m.name === 'compute_loss')!;
-  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
-  const runs = [0, 10].map((lambda) => ({ id: `l${lambda}`, label: `λ = ${lambda}`, lambda }));
-  const messages: TrainerToHost[] = [];
-  await runTrial(specFor(loss, { steps: 60, runs }), { send: (m) => messages.push(m), shouldStop: () => false });
+  const { errors, free, pushed } = await penaltyAtZeroAndTen(ownWeight, 'net.py', 'compute_loss', 60);
   // `A` would read as a sensitive attribute by its name: being the model's parameter decides
-  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
-  const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
-  const last = (id: string) => points.filter((p) => p.runId === id).at(-1)!;
-  const free = last('l0').terms[penalty.id]!.raw;
-  const pushed = last('l10').terms[penalty.id]!.raw;
+  assert.deepEqual(errors, []);
   assert.ok(free > 0, `the weight's squared norm is measured: ${free}`);
   assert.ok(pushed < free / 2, `λ = 10 shrinks the weight: ${pushed} against ${free}`);
 });
@@ -108,17 +108,8 @@ class Ridge(Base):
 `;
 
 test('a Lightning step handing its batch to a shared step method trains, the decay of the subclass present', async () => {
-  await initParsers();
-  const loss = analyzeSource(lightning, 'python', 'ridge.py').models.find((m) => m.name === 'training_step')!;
-  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
-  const runs = [0, 10].map((lambda) => ({ id: `l${lambda}`, label: `λ = ${lambda}`, lambda }));
-  const messages: TrainerToHost[] = [];
-  await runTrial(specFor(loss, { steps: 60, runs }), { send: (m) => messages.push(m), shouldStop: () => false });
-  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
-  const points = messages.flatMap((m) => (m.type === 'metrics' ? m.points : []));
-  const last = (id: string) => points.filter((p) => p.runId === id).at(-1)!;
-  const free = last('l0').terms[penalty.id]!.raw;
-  const pushed = last('l10').terms[penalty.id]!.raw;
+  const { errors, free, pushed } = await penaltyAtZeroAndTen(lightning, 'ridge.py', 'training_step', 60);
+  assert.deepEqual(errors, []);
   assert.ok(free > 0, `the decay is measured: ${free}`);
   assert.ok(pushed < free / 2, `λ = 10 shrinks the layer's weight: ${pushed} against ${free}`);
 });
