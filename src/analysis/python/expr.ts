@@ -4,10 +4,9 @@ import { dictConstantRead, ownDictSetting } from './dictConstants';
 import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
-import { childrenOf } from '../terms/expr';
+import { followHeldObject, helperCall } from './helperCalls';
 import { resolveCallee } from './imports';
 import { collectOf, loopName, loopVariables } from './loops';
-import { readParams } from './params';
 import { forkScope, type Scope } from './scope';
 import { isTrivia } from './trivia';
 
@@ -16,11 +15,11 @@ type Base<K extends Expr['kind']> = Omit<Extract<Expr, { kind: K }>, 'range' | '
 
 const binaryOps: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '<', '<=', '>', '>=', '==', '!=', 'and', 'or']);
 
-function make<K extends Expr['kind']>(node: Node, value: Base<K>): Expr {
+export function make<K extends Expr['kind']>(node: Node, value: Base<K>): Expr {
   return { ...value, range: rangeOf(node), text: clipExprText(node.text) } as Expr;
 }
 
-const unsupported = (node: Node, what: string): Expr => make<'unsupported'>(node, { kind: 'unsupported', what });
+export const unsupported = (node: Node, what: string): Expr => make<'unsupported'>(node, { kind: 'unsupported', what });
 
 function parseNumber(text: string): number | undefined {
   const v = Number(text.replace(/_/g, ''));
@@ -119,153 +118,6 @@ function parameterSum(node: Node, fn: Node, scope: Scope): Expr | undefined {
   return make<'overWeights'>(node, { kind: 'overWeights', variable: variable.text, body: convertExpr(body, inner) });
 }
 
-const MAX_HELPER_DEPTH = 8;
-
-/**
- * A call of a function defined in the same file (or of the loss class's own method, `self.penalty(x)`): its body is
- * read with its parameters bound to the call's arguments (or their defaults), and the returned expression stands
- * in for the call. A helper that calls itself, or a chain deeper than MAX_HELPER_DEPTH, is not followed.
- */
-function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope, isMethod: boolean): Expr {
-  const inlining = scope.inlining ?? [];
-  if (inlining.includes(name)) return unsupported(node, `recursive call of ${name}`);
-  if (inlining.length >= MAX_HELPER_DEPTH) return unsupported(node, `call of ${name} nested ${MAX_HELPER_DEPTH} helpers deep`);
-  const params = readParams(def.childForFieldName('parameters')).slice(isMethod ? 1 : 0);
-  const inner: Scope = {
-    locals: new Map(), refs: new Map(), imports: scope.imports, labels: scope.labels, inlining: [...inlining, name], ...(scope.inlined ? { inlined: scope.inlined } : {}), ...(scope.weakLabels ? { weakLabels: scope.weakLabels } : {}),
-    instances: isMethod ? scope.instances : new Map(),
-    ...(scope.module ? { module: scope.module } : {}),
-    ...(isMethod ? { methods: scope.methods, attrValues: scope.attrValues, staticAttrs: scope.staticAttrs } : {}),
-  };
-  for (const [i, p] of params.entries()) {
-    if (p.variadic) return unsupported(node, `call of ${name}, which takes *args or **kwargs`);
-    const value = applied.kwargs[p.name] ?? applied.args[i] ?? (p.defaultNode ? convertExpr(p.defaultNode, inner) : undefined);
-    if (!value) return unsupported(node, `call of ${name} without its argument ${p.name}`);
-    inner.locals.set(p.name, value);
-  }
-  const returned = readHelperBody(def, inner);
-  if (!returned) {
-    const discarded = readDiscarded(def, inner);
-    return make<'unsupported'>(node, { kind: 'unsupported', what: `call of ${name}, which returns no value`, returnsNothing: { helper: name, ...(discarded ? { discarded } : {}) } });
-  }
-  // named by the helper unless the caller names it (a local inside the helper is not the term's name)
-  scope.labels.set(returned, name.replace(/^self\./, ''));
-  scope.weakLabels?.add(returned);
-  scope.inlined?.set(returned, name);
-  // `loss, logs = objective(...)` of a helper returning (loss, logs): the first item is still the helper's value
-  if (returned.kind === 'tuple' && returned.items[0]) scope.inlined?.set(returned.items[0], name);
-  return returned;
-}
-
-/** Set by body.ts (which imports this module): reads a function body to its returned expression. */
-let readHelperBody: (def: Node, scope: Scope) => Expr | undefined = () => undefined;
-/** Also set by body.ts: the value a body computes and drops, its last statement a bare expression (a forgotten `return`). */
-let readDiscarded: (def: Node, scope: Scope) => Expr | undefined = () => undefined;
-export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefined, discarded: typeof readDiscarded): void {
-  readHelperBody = read;
-  readDiscarded = discarded;
-}
-
-/**
- * A helper from another notebook cell: its nodes' ranges are in that cell's text, so everything read from its body
- * is placed at the call (what the caller passed in keeps its own ranges).
- */
-function placedAtCall(e: Expr, call: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
-  const range = rangeOf(call);
-  const passed = new Set<Expr>();
-  const collect = (x: Expr): void => {
-    passed.add(x);
-    childrenOf(x).forEach(collect);
-  };
-  [...applied.args, ...Object.values(applied.kwargs)].forEach(collect);
-  const place = (x: Expr): void => {
-    if (passed.has(x)) return;
-    x.range = range;
-    childrenOf(x).forEach(place);
-  };
-  place(e);
-  return e;
-}
-
-/**
- * The file's function a pick from a dispatch table names (`FAIR_TERMS["parity"]`, or `FAIR_TERMS[kind]` when every
- * key holds the same function): what `fn = FAIR_TERMS[kind]; fn(p, y)` calls.
- */
-function dispatched(pick: Expr | undefined, scope: Scope): string | undefined {
-  if (pick?.kind !== 'subscript' || pick.object.kind !== 'name' || pick.index.length !== 1) return undefined;
-  const table = scope.module?.dispatch?.get(pick.object.name);
-  const key = pick.index[0]?.kind === 'index' ? pick.index[0].value : undefined;
-  if (!table || scope.refs.has(pick.object.name) || scope.locals.has(pick.object.name)) return undefined;
-  if (key?.kind === 'string') return table.get(key.value);
-  const fns = new Set(table.values());
-  return fns.size === 1 ? [...fns][0] : undefined;
-}
-
-/** Set by moduleInstances.ts (which imports this module): a call of an object built at module level, or undefined. */
-let readModuleInstance: (node: Node, name: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
-export function setModuleInstanceReader(read: typeof readModuleInstance): void {
-  readModuleInstance = read;
-}
-
-/**
- * Set by moduleInstances.ts: a call of an object a loss class holds (`self.kl = BernoulliKL()` then `self.kl(p, q)`)
- * when its class is in this file, followed into its forward with its state bound from `ctor`; else undefined.
- */
-let readHeldObject: (node: Node, name: string, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
-export function setHeldObjectReader(read: typeof readHeldObject): void {
-  readHeldObject = read;
-}
-
-/** An object's method (`forward` of a module-level instance) followed like a helper, `scope` holding the object's state. */
-export function followMethod(node: Node, name: string, def: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr {
-  return inlineHelper(node, name, def, applied, scope, true);
-}
-
-function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
-  const picked = fn.type === 'identifier' || fn.type === 'subscript' ? dispatched(fn.type === 'identifier' ? scope.locals.get(fn.text) : convertExpr(fn, scope), scope) : undefined;
-  const pickedDef = picked ? scope.module?.functions.get(picked) : undefined;
-  if (picked && pickedDef) return inlineHelper(node, picked, pickedDef.type === 'decorated_definition' ? (pickedDef.childForFieldName('definition') as Node) : pickedDef, applied, scope, false);
-  if (fn.type === 'identifier') {
-    const free = !(scope.refs.has(fn.text) || scope.locals.has(fn.text));
-    const top = free ? scope.module?.functions.get(fn.text) : undefined;
-    if (!top && free && scope.module?.instances?.has(fn.text)) return readModuleInstance(node, fn.text, applied, scope);
-    const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
-    const out = def ? inlineHelper(node, fn.text, def, applied, scope, false) : undefined;
-    return out && scope.module?.otherCells?.has(fn.text) ? placedAtCall(out, node, applied) : out;
-  }
-  const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
-  const method = fn.childForFieldName('attribute')?.text;
-  if (obj?.type === 'identifier' && obj.text !== 'self' && method) return instanceMethodCall(node, obj.text, method, applied, scope);
-  const def = obj?.type === 'identifier' && obj.text === 'self' && method ? scope.methods?.get(method) : undefined;
-  return def && method ? inlineHelper(node, `self.${method}`, def, applied, scope, true) : undefined;
-}
-
-/** A class's methods by name (a decorated one by its definition). */
-export function methodsOf(cls: Node): Map<string, Node> {
-  const out = new Map<string, Node>();
-  for (const s of cls.childForFieldName('body')?.namedChildren ?? []) {
-    const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
-    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-    if (def && name) out.set(name, def);
-  }
-  return out;
-}
-
-/**
- * `consolidation.penalty(net)` with `consolidation = Consolidation(...)` built above and the class in this file: the
- * method is followed like a helper, with the object's other methods. The object's state stays as written
- * (`self.fisher`): what `__init__` stores (often data loaded from files) is the object's, not an op of the loss.
- */
-function instanceMethodCall(node: Node, objName: string, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
-  const built = scope.refs.has(objName) ? undefined : scope.locals.get(objName);
-  const cls = built?.kind === 'call' ? scope.module?.classes?.get(built.callee) : undefined;
-  const methods = cls ? methodsOf(cls) : undefined;
-  const def = methods?.get(method);
-  if (!def || !methods) return undefined;
-  const asObject: Scope = { ...scope, methods, attrValues: new Map(), staticAttrs: new Map(), instances: new Map() };
-  return inlineHelper(node, `${objName}.${method}`, def, applied, asObject, true);
-}
-
 function convertCall(node: Node, scope: Scope): Expr {
   const fn = node.childForFieldName('function');
   const overWeights = fn ? parameterSum(node, fn, scope) : undefined;
@@ -286,7 +138,7 @@ function convertCall(node: Node, scope: Scope): Expr {
   if (compiled) return compiled;
   if (name?.startsWith('self.') && scope.instances.has(name.slice(5))) {
     const ctor = scope.instances.get(name.slice(5));
-    const followed = ctor ? readHeldObject(node, name, ctor, applied, scope) : undefined;
+    const followed = ctor ? followHeldObject(node, name, ctor, applied, scope) : undefined;
     if (followed) return followed;
     if (ctor) {
       // `self.nll(log_probs, target)` with `self.nll = nn.NLLLoss()` is named `nll` as written, as a helper is

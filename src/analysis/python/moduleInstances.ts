@@ -7,7 +7,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { readClassScope } from './classScope';
 import { moduleAttrsOf } from './discover';
-import { applyInstance, convertExpr, followMethod, methodsOf, setHeldObjectReader, setModuleInstanceReader } from './expr';
+import { applyInstance, convertExpr } from './expr';
+import { followMethod, methodsOf, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
 import { readParams } from './params';
 import type { Scope } from './scope';
 

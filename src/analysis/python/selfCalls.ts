@@ -8,7 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { type LossDef, isLossFunction, unwrapDecorated } from './discover';
-import { methodsOf } from './expr';
+import { methodsOf } from './helperCalls';
 import type { ModuleScope } from './moduleScope';
 import { readParams } from './params';
 import type { Scope } from './scope';
