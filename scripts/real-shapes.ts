@@ -1,6 +1,7 @@
 // Measures the real-shapes corpus (test/fixtures/real-shapes/) and prints, per fixture, the aspects it does not
 // meet, then the figures. With --write, rewrites known-gaps.json from the measurement: aspects now met are
-// removed, new failures are added with the measured reason, and reasons already written by hand are kept.
+// removed, new failures are added with the measured reason, and reasons written by hand are kept while they
+// still describe the measured failure (test/unit/realShapes/gapReasons.ts).
 //   node --import tsx scripts/real-shapes.ts [--train] [--write] [fixture-name-substring…]
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import {
   readKnownGaps,
   train,
 } from '../test/unit/realShapes/corpus';
+import { gapReason } from '../test/unit/realShapes/gapReasons';
 
 async function main(argv: string[]): Promise<void> {
   const withTraining = argv.includes('--train');
@@ -41,7 +43,7 @@ async function main(argv: string[]): Promise<void> {
       if (!(aspect in measured)) continue;
       const why = measured[aspect];
       if (why === undefined) delete entry[aspect];
-      else entry[aspect] = old[fixture.file]?.[aspect] ?? why;
+      else entry[aspect] = gapReason(old[fixture.file]?.[aspect], why);
       if (why !== undefined) console.log(`${fixture.file}  ${aspect}: ${why}`);
     }
     if (Object.keys(entry).length > 0) gaps[fixture.file] = entry;
