@@ -94,8 +94,11 @@ export type Expr = (
    * Without one, its value is the list of the body's values (`[f(p) for p in xs]`, `outs.append(f(p))`).
    * Iterables: a tensor (its slices along axis 0, as Python iterates a tensor), a list/tuple, `range(…)`,
    * `zip(…)`, `enumerate(…)`.
+   * A collecting loop with a `filter` keeps only the passes where it holds, as Python does:
+   *   `[f(p) for k, p in enumerate(ps) if k > 0]`, or `for k, p in …: if k > 0: outs.append(f(p))` →
+   *     { variables: ['k', 'p'], iterable: enumerate(ps), body: f(p), filter: k > 0 }
    */
-  | { kind: 'loop'; variables: string[]; iterable: Expr; body: Expr; accumulator?: string; init?: Expr }
+  | { kind: 'loop'; variables: string[]; iterable: Expr; body: Expr; accumulator?: string; init?: Expr; filter?: Expr }
   /**
    * Anything the front end cannot model (lambda, comprehension, …). The trainer reports it by `text`.
    * `returnsNothing` (added for issue 9 §1): the call of a same-file helper (a function, or a held module's forward)

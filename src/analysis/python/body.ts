@@ -67,8 +67,10 @@ function appendCall(call: Node, scope: Scope): boolean {
   const argNodes = call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && !isTrivia(n)) ?? [];
   if (!list || argNodes.length !== 1) return false;
   const value = convertExpr(argNodes[0], scope);
-  if (scope.appends && list.kind === 'tuple' && list.items.length === 0 && !scope.appends.has(target.text)) scope.appends.set(target.text, value);
-  else if (!scope.appends && list.kind === 'tuple') setLocal(scope, target.text, { ...list, items: [...list.items, value] });
+  if (scope.appends && list.kind === 'tuple' && list.items.length === 0 && !scope.appends.has(target.text)) {
+    scope.appends.set(target.text, value);
+    if (scope.guard) scope.appendGuards?.set(target.text, scope.guard);
+  } else if (!scope.appends && list.kind === 'tuple') setLocal(scope, target.text, { ...list, items: [...list.items, value] });
   else setLocal(scope, target.text, { kind: 'unsupported', what: `list '${target.text}' appended to in this way`, range: rangeOf(call), text: call.text });
   return true;
 }
@@ -147,9 +149,11 @@ function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Return
     if (next?.type === 'else_clause') return readBlock([...statementsOf(next.childForFieldName('body')), ...rest], scope);
     return readBlock(rest, scope);
   }
-  const thenScope = forkScope(scope);
-  const thenRet = readBlock(statementsOf(stmt.childForFieldName('consequence')), thenScope);
-  const elseScope = forkScope(scope);
+  const consequence = statementsOf(stmt.childForFieldName('consequence'));
+  if (scope.appends && clauses.length === 0 && consequence.at(-1)?.type === 'continue_statement') return readSkippedPass(stmt, test, consequence, rest, scope);
+  const thenScope = guarded(scope, test);
+  const thenRet = readBlock(consequence, thenScope);
+  const elseScope = guarded(scope, negation(test, stmt));
   const [next, ...more] = clauses;
   let elseRet: Returned | undefined;
   if (next?.type === 'elif_clause') elseRet = readIf(next, [], elseScope, more);
@@ -165,6 +169,31 @@ function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Return
   }
   mergeLocals(scope, test, thenScope, elseScope, stmt);
   return readBlock(rest, scope);
+}
+
+/** A scope for a branch of a loop body: what it appends is appended only when `test` holds. */
+function guarded(scope: Scope, test: Expr): Scope {
+  const fork = forkScope(scope);
+  if (!scope.appends) return fork;
+  const guard: Expr = scope.guard ? { kind: 'binary', op: 'and', left: scope.guard, right: test, range: test.range, text: clipExprText(`${scope.guard.text} and ${test.text}`) } : test;
+  return { ...fork, guard };
+}
+
+function negation(test: Expr, node: Node): Expr {
+  return { kind: 'unary', op: 'not', operand: test, range: rangeOf(node), text: clipExprText(`not (${test.text})`) };
+}
+
+/**
+ * `if c: continue` in a loop body: the rest of the pass runs only when c is false, as if written under
+ * `if not c:` (what it appends is guarded, what it accumulates is added only then).
+ */
+function readSkippedPass(stmt: Node, test: Expr, consequence: Node[], rest: Node[], scope: Scope): undefined {
+  const skipped = guarded(scope, test);
+  readBlock(consequence.slice(0, -1), skipped);
+  const runs = guarded(scope, negation(test, stmt));
+  readBlock(rest, runs);
+  mergeLocals(scope, test, skipped, runs, stmt);
+  return undefined;
 }
 
 /** Names assigned (`x = …`, `x += …`) anywhere in a block, nested blocks included. */
@@ -200,6 +229,8 @@ function readLoop(stmt: Node, scope: Scope): void {
   const iterable = convertExpr(iterableNode, scope);
   const body = forkScope(scope);
   body.appends = new Map();
+  body.appendGuards = new Map();
+  body.guard = undefined;
   const left = stmt.childForFieldName('left') as Node;
   for (const v of variables) body.locals.set(v, loopName(v, left));
   const accumulators = [...assigned].filter((n) => scope.locals.has(n) && !variables.includes(n));
@@ -224,7 +255,7 @@ function readLoop(stmt: Node, scope: Scope): void {
       setLocal(scope, name, folded);
     }
   }
-  for (const [name, value] of body.appends) setLocal(scope, name, collectOf(variables, iterable, value, stmt));
+  for (const [name, value] of body.appends) setLocal(scope, name, collectOf(variables, iterable, value, stmt, body.appendGuards.get(name)));
 }
 
 /** A `while` loop, read once: the locals it changes take the value of one pass (its bound is unknown). */

@@ -43,10 +43,12 @@ function stringValue(node: Node): string {
     .join('');
 }
 
-/** `[f(p) for p in xs]` / `(f(p) for p in xs)` with one `for` and no `if`: a loop node collecting the values. */
+/** `[f(p) for p in xs]` / `(f(p) for p in xs if c)` with one `for` and at most one `if`: a loop node collecting the values. */
 function comprehension(node: Node, scope: Scope): Expr {
   const clauses = node.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause');
-  const clause = clauses.length === 1 && clauses[0]?.type === 'for_in_clause' ? clauses[0] : undefined;
+  const [first, condition] = clauses;
+  const filtered = clauses.length === 2 && condition?.type === 'if_clause';
+  const clause = (clauses.length === 1 || filtered) && first?.type === 'for_in_clause' ? first : undefined;
   const left = clause?.childForFieldName('left') ?? null;
   const variables = loopVariables(left);
   const source = clause?.childForFieldName('right');
@@ -55,7 +57,8 @@ function comprehension(node: Node, scope: Scope): Expr {
   const iterable = convertExpr(source, scope);
   const inner = forkScope(scope);
   for (const v of variables) inner.locals.set(v, loopName(v, left));
-  return collectOf(variables, iterable, convertExpr(body, inner), node);
+  const test = filtered ? condition?.namedChildren.find((c) => c && !isTrivia(c)) : undefined;
+  return collectOf(variables, iterable, convertExpr(body, inner), node, test ? convertExpr(test, inner) : undefined);
 }
 
 /** Device and bookkeeping calls that change nothing a loss computes: `.cuda()`, `.cpu()`, `.to(device)`. */
@@ -99,12 +102,17 @@ function onlyComprehension(list: Node | null): Node | undefined {
   return only && (only.type === 'generator_expression' || only.type === 'list_comprehension') ? only : undefined;
 }
 
-/** `sum(<body> for <p> in <model>.parameters())`: the sum over the model's parameters (an `overWeights` node). */
+/**
+ * `sum(<body> for <p> in <model>.parameters())`: the sum over the model's parameters (an `overWeights` node); with
+ * `if <c>`, a parameter that fails c adds 0 (`sum(p.abs().sum() for p in net.parameters() if p.dim() > 1)`).
+ */
 function parameterSum(node: Node, fn: Node, scope: Scope): Expr | undefined {
   if (fn.type !== 'identifier' || fn.text !== 'sum' || scope.refs.has('sum') || scope.locals.has('sum')) return undefined;
   const comprehension = onlyComprehension(node.childForFieldName('arguments'));
   const clauses = comprehension?.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause') ?? [];
-  const clause = clauses.length === 1 && clauses[0]?.type === 'for_in_clause' ? clauses[0] : undefined;
+  const [first, condition] = clauses;
+  const filtered = clauses.length === 2 && condition?.type === 'if_clause';
+  const clause = (clauses.length === 1 || filtered) && first?.type === 'for_in_clause' ? first : undefined;
   const variable = clause?.childForFieldName('left');
   const source = clause?.childForFieldName('right');
   const sourceFn = source?.type === 'call' ? source.childForFieldName('function') : undefined;
@@ -115,7 +123,12 @@ function parameterSum(node: Node, fn: Node, scope: Scope): Expr | undefined {
   // The loop variable shadows any local or parameter of the same name inside the body.
   const inner: Scope = { ...forkScope(scope), refs: new Map([...scope.refs, [variable.text, 'weight' as const]]) };
   inner.locals.delete(variable.text);
-  return make<'overWeights'>(node, { kind: 'overWeights', variable: variable.text, body: convertExpr(body, inner) });
+  const value = convertExpr(body, inner);
+  const test = filtered ? condition?.namedChildren.find((c) => c && !isTrivia(c)) : undefined;
+  const zero = make<'number'>(body, { kind: 'number', value: 0 });
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the IR's field name (ir.ts), never awaited
+  const kept = test ? make<'conditional'>(body, { kind: 'conditional', test: convertExpr(test, inner), then: value, else: zero }) : value;
+  return make<'overWeights'>(node, { kind: 'overWeights', variable: variable.text, body: kept });
 }
 
 function convertCall(node: Node, scope: Scope): Expr {

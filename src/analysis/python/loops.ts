@@ -102,8 +102,9 @@ function asWeight<T>(value: T, variable: string): T {
   return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : asWeight(v, variable)])) as T;
 }
 
-export function collectOf(variables: string[], iterable: Expr, body: Expr, node: Node): Expr {
-  return { kind: 'loop', variables, iterable, body, range: rangeOf(node), text: node.text };
+/** The list a loop collects; with a filter, only the passes where it holds (ir.ts). */
+export function collectOf(variables: string[], iterable: Expr, body: Expr, node: Node, filter?: Expr): Expr {
+  return { kind: 'loop', variables, iterable, body, ...(filter ? { filter } : {}), range: rangeOf(node), text: node.text };
 }
 
 export type { Scope };

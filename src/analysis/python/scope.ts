@@ -36,6 +36,10 @@ export interface Scope {
   forwardCalls?: ReadonlyMap<number, string>;
   /** Inside a loop body: lists appended to (`outs.append(x)`), by name → the appended value. */
   appends?: Map<string, Expr>;
+  /** Inside a loop body: the condition of the pass under which each list was appended to (`if k > 0:`), by name. */
+  appendGuards?: Map<string, Expr>;
+  /** Inside a branch of a loop body: the condition under which this branch's statements run. */
+  guard?: Expr;
 }
 
 export function forkScope(scope: Scope): Scope {

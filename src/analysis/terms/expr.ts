@@ -35,7 +35,7 @@ export function childrenOf(e: Expr): Expr[] {
     case 'overWeights':
       return [e.body];
     case 'loop':
-      return e.init ? [e.iterable, e.init, e.body] : [e.iterable, e.body];
+      return [e.iterable, ...(e.init ? [e.init] : []), ...(e.filter ? [e.filter] : []), e.body];
     case 'number':
     case 'string':
     case 'bool':

@@ -210,7 +210,8 @@ function evalOverWeights(env: Env, e: Extract<Expr, { kind: 'overWeights' }>): V
 
 /**
  * A `loop` node (ir.ts): the iterable is evaluated once, then the body once per element with the loop's variables
- * (and the accumulator of a fold) bound, as Python runs the loop. Bound names shadow parameters of the same name.
+ * (and the accumulator of a fold) bound, as Python runs the loop; a pass whose `filter` is false is skipped. Bound
+ * names shadow parameters of the same name.
  */
 function evalLoop(env: Env, e: Extract<Expr, { kind: 'loop' }>): Value {
   const iterable = evaluate(env, e.iterable);
@@ -222,6 +223,7 @@ function evalLoop(env: Env, e: Extract<Expr, { kind: 'loop' }>): Value {
   for (const item of items) {
     located('for … in', e.range, () => bindLoopVariables(bound, e.variables, item));
     if (e.accumulator) bound.set(e.accumulator, acc);
+    if (e.filter && !located('if', e.filter.range, () => truthy(evaluate(inner, e.filter as Expr)))) continue;
     const v = evaluate(inner, e.body);
     if (e.accumulator) acc = v;
     else collected.push(v);

@@ -276,6 +276,19 @@ def train(net, loader, opt):
     for (const test of ['"bias" not in pname', '"weight" in pname']) kernelOnlyDecay(only(source(test), 'Decay'), test);
   });
 
+  it('`sum(… for p in net.parameters() if p.dim() > 1)` sums over the kernels only, as the filtered generator does', () => {
+    for (const test of ['p.dim() > 1', 'p.ndim >= 2', 'len(p.shape) == 2']) {
+      const m = only(`${torchHeader}class Decay(nn.Module):
+    def __init__(self, decay=0.01):
+        super().__init__()
+        self.decay = decay
+    def forward(self, prediction, target, net):
+        return F.mse_loss(prediction, target) + self.decay * sum((p ** 2).sum() for p in net.parameters() if ${test})
+`, 'Decay');
+      kernelOnlyDecay(m, test);
+    }
+  });
+
   it('a static loop bound sets the trial data: `y_pred[:, i + 1]` for i in range(N_OUT - 1) needs N_OUT outputs', () => {
     const m = only(`from tensorflow.keras import backend as K
 N_OUT = 7

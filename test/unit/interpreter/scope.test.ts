@@ -200,4 +200,35 @@ def loss(pred, target):
     const want = pred2.flat().map((p, i) => (2 * (p - [0, 1, 1, 1, 0, 0][i])) / 6 + k);
     for (const [i, g] of r.grad.entries()) close(g, want[i], 1e-5, `d/dpred[${i}]`);
   });
+  it('a pass a loop skips adds nothing to its list: `if k > 0: outs.append(…)`, `if k == 0: continue`, `[… for k in … if k > 0]`', () => {
+    // Each reads only the neighbours (1, 0) and (2, 1); without the condition the first pass would add pred[:, 0] − pred[:, -1].
+    const plain = only(`import torch
+def loss(pred, target):
+    d = torch.stack([(pred[:, 1] - pred[:, 0]).mean(), (pred[:, 2] - pred[:, 1]).mean()])
+    return ((pred - target) ** 2).mean() + 0.5 * torch.relu(0.1 - d).sum()
+`, 'loss');
+    const spellings = {
+      guarded: `    gaps = []
+    for k in range(3):
+        if k > 0:
+            gaps.append((pred[:, k] - pred[:, k - 1]).mean())`,
+      skipped: `    gaps = []
+    for k in range(3):
+        if k == 0:
+            continue
+        gaps.append((pred[:, k] - pred[:, k - 1]).mean())`,
+      filtered: '    gaps = [(pred[:, k] - pred[:, k - 1]).mean() for k in range(3) if k > 0]',
+    };
+    const want = evaluate(plain, true2(), pred2);
+    for (const [what, lines] of Object.entries(spellings)) {
+      const m = only(`import torch
+def loss(pred, target):
+${lines}
+    return ((pred - target) ** 2).mean() + 0.5 * torch.relu(0.1 - torch.stack(gaps)).sum()
+`, 'loss');
+      same(evaluate(m, true2(), pred2), want, what);
+    }
+    // by hand: d = [mean(-0.9, -0.6), mean(2.1, -0.5)] = [-0.75, 0.8]; relu(0.1 - d) = [0.85, 0]
+    close(want.terms[1], 0.85, 1e-6, 'Σ relu(0.1 − d) by hand');
+  });
 });
