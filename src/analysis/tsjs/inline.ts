@@ -51,9 +51,22 @@ function returnedBy(body: Node): Node | undefined {
   return value;
 }
 
-/** `() => loss(model.predict(xs), ys)`: the arrow hands the data to a loss function, which is the loss (its use). */
+/** The value a local of the arrow is declared with (`const loss = studentLoss(x, pred)`), the last declaration first. */
+function localValue(body: Node, name: string): Node | undefined {
+  const reassigned = body.descendantsOfType(['assignment_expression', 'augmented_assignment_expression']).some((a) => a?.childForFieldName('left')?.text === name);
+  if (reassigned) return undefined;
+  const decl = body.descendantsOfType('variable_declarator').filter((d): d is Node => d?.childForFieldName('name')?.text === name).at(-1);
+  return unwrapped(decl?.childForFieldName('value') ?? null);
+}
+
+/**
+ * `() => loss(model.predict(xs), ys)`, or `{ const pred = …; const l = loss(ys, pred); return l; }`: the arrow hands
+ * the data to a loss function, which is the loss (its use); its returned value is that call, directly or through
+ * the local it is held in.
+ */
 function delegates(body: Node): boolean {
-  const value = returnedBy(body);
+  let value = returnedBy(body);
+  if (value?.type === 'identifier' && body.type === 'statement_block') value = localValue(body, value.text);
   return value?.type === 'call_expression' && value.childForFieldName('function')?.type === 'identifier';
 }
 

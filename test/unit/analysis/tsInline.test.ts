@@ -63,3 +63,31 @@ export function shrink(w) {
     assert.deepEqual(a.models.map((m) => m.name), []);
   });
 });
+
+describe('TF.js: a minimize arrow that hands the data to a named loss through a local', () => {
+  const src = (ret: string) => `const tf = require('@tensorflow/tfjs');
+function shapedLoss(target, out) {
+  const fit = tf.mean(tf.square(tf.sub(target, out)));
+  const spread = tf.mean(tf.abs(out));
+  return fit.add(spread.mul(0.05));
+}
+function step(opt, net, inputs, target) {
+  opt.minimize(() => {
+    const out = net.apply(inputs, { training: true });
+    ${ret}
+  });
+}
+`;
+
+  it('picks the named loss, not the arrow, when the arrow returns the local holding its call', () => {
+    const a = analyze(src('const value = shapedLoss(target, out);\n    return value;'), 'javascript');
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok && chosen.model.name === 'shapedLoss');
+    assert.ok(!a.models.some((m) => m.name === 'minimize'));
+  });
+
+  it('keeps the arrow as the loss when the local is changed after its call (the arrow adds to it)', () => {
+    const a = analyze(src('let value = shapedLoss(target, out);\n    value = value.add(tf.mean(out).mul(0.1));\n    return value;'), 'javascript');
+    assert.ok(a.models.some((m) => m.name === 'minimize'));
+  });
+});
