@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
+import { convertArrayCall, convertNewArray } from './arrays';
 import { readScriptBody } from './body';
 import { helperOf, inlineScriptHelper } from './helpers';
 import { resolveScriptCallee } from './imports';
@@ -91,6 +92,8 @@ function convertCall(node: Node, scope: ScriptScope): Expr {
   const fn = node.childForFieldName('function');
   const argNodes = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
   if (!fn) return unsupported(node, 'call');
+  const array = convertArrayCall(node, fn, argNodes, scope);
+  if (array) return array;
   const helper = helperOf(fn, scope);
   if (helper) {
     const args = argNodes.map((a) => convertScript(a, scope));
@@ -198,6 +201,8 @@ export function convertScript(node: Node, scope: ScriptScope): Expr {
       if (property) return property;
       return make<'subscript'>(node, { kind: 'subscript', object: convertScript(obj, scope), index: [{ kind: 'index', value: convertScript(index, scope) }] });
     }
+    case 'new_expression':
+      return convertNewArray(node, scope) ?? unsupported(node, 'new expression');
     case 'array':
       return make<'tuple'>(node, { kind: 'tuple', items: node.namedChildren.flatMap((c) => (c && c.type !== 'comment' ? [convertScript(c, scope)] : [])) });
     default:

@@ -9,6 +9,7 @@ import {
   softmaxOp, sumList, unaryOp, unstackOp, whereOp,
 } from './builders';
 import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
+import { jsArrayCalls, jsArrayMethods, tfjsTensorOp } from './jsArrays';
 import { tfjsMetricsTable } from './tfjsMetrics';
 import { tfjsRandomCalls } from './random';
 import { tfjsMoreCalls, tfjsMoreChainable, tfjsMoreMethods } from './tfjsSpellings';
@@ -171,9 +172,11 @@ const losses: OpTable = {
 
 const factories: OpTable = {
   scalar: constantOp(['value', 'dtype']),
-  tensor: constantOp(['values', 'shape']),
-  tensor1d: constantOp(['values', 'dtype']),
-  tensor2d: constantOp(['values', 'shape']),
+  tensor: tfjsTensorOp(true),
+  tensor1d: tfjsTensorOp(false),
+  tensor2d: tfjsTensorOp(true),
+  tensor3d: tfjsTensorOp(true),
+  tensor4d: tfjsTensorOp(true),
   where: whereOp(['condition', 'a', 'b']),
   stack: joinOp(['tensors', 'axis'], 'stack'),
   concat: joinOp(['tensors', 'axis'], 'concat'),
@@ -224,8 +227,9 @@ export const tfjsOps: FrameworkOps = {
     ...Object.entries(tfjsRandomCalls),
     ...prefixed('tf', tfjsMoreChainable),
     ...Object.entries(tfjsMoreCalls),
+    ...Object.entries(jsArrayCalls),
   ]),
-  methods: { ...chainable, ...methodOnly, ...tfjsMoreChainable, ...tfjsMoreMethods },
+  methods: { ...chainable, ...methodOnly, ...tfjsMoreChainable, ...tfjsMoreMethods, ...jsArrayMethods },
   constants: {
     'tf.Reduction.NONE': 0,
     'tf.Reduction.MEAN': 1,
