@@ -4,7 +4,8 @@
 import { supportedCallees, supportedMethods } from '../../trainer/interpreter/index';
 import { liveChildrenFor } from '../../trainer/interpreter/staticBranch';
 import { withModelCallsAsPrediction } from '../../trainer/modelCall';
-import type { Expr, Framework } from '../ir';
+import { chooseLoss } from '../choose';
+import type { Expr, FileAnalysis, Framework, LossModel } from '../ir';
 import { code } from './format';
 import type { Check, Report } from './types';
 
@@ -27,7 +28,20 @@ function unsupportedName(n: Expr, supported: Supported): string | undefined {
 /** The interpreter builds each framework's sets once. */
 const supportedFor = (framework: Framework): Supported => ({ calls: supportedCallees(framework), methods: supportedMethods(framework) });
 
+/** The loss "Train with constraint" trains when nothing names another (choose.ts), once per analysis. */
+const trained = new WeakMap<FileAnalysis, LossModel | undefined>();
+function trainedLoss(analysis: FileAnalysis): LossModel | undefined {
+  if (!trained.has(analysis)) {
+    const chosen = chooseLoss(analysis);
+    trained.set(analysis, chosen.ok ? chosen.model : undefined);
+  }
+  return trained.get(analysis);
+}
+
 export const checkUnsupportedOp: Check = (ctx) => {
+  // only the loss a trial trains: another loss of the file (a second phase's objective, a metric, a helper that is
+  // inlined where it is used) never reaches the trainer unless it is picked, and is checked then
+  if (trainedLoss(ctx.analysis) !== ctx.model) return [];
   const supported = supportedFor(ctx.model.framework);
   const out: Report[] = [];
   const seen = new Set<string>();
