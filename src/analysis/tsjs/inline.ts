@@ -84,6 +84,22 @@ function comparedInput(model: Node, body: Node, predName: string): Node | undefi
   return body.descendantsOfType('call_expression').some(compares) ? input : undefined;
 }
 
+/**
+ * An encoder–decoder pair run in the arrow: `const [zMean, zLogVar] = encoder.predict(x); const out =
+ * decoder.predict(zMean)`. The later model call fed an output of the first is the decoder: its declared result is
+ * the prediction, and the encoder's outputs are tensors beside it (a VAE head's mean and log-variance).
+ */
+function decoderOf(later: readonly Node[], outputs: readonly Node[]): { name: Node; declarator: Node } | undefined {
+  const fed = new Set(outputs.map((o) => o.text));
+  for (const call of later) {
+    const reads = named(call.childForFieldName('arguments')).some((a) => a.type === 'identifier' && fed.has(a.text));
+    const declarator = call.parent?.type === 'variable_declarator' ? call.parent : undefined;
+    const name = declarator?.childForFieldName('name');
+    if (reads && declarator && name?.type === 'identifier') return { name, declarator };
+  }
+  return undefined;
+}
+
 function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nameNode = call.childForFieldName('function')?.childForFieldName('property')): ScriptLossDef | undefined {
   const body = arrow.childForFieldName('body');
   if (!body || !nameNode || delegates(body)) return undefined;
@@ -97,16 +113,18 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nam
   const bound = declarator?.childForFieldName('name');
   const outputs = bound?.type === 'array_pattern' ? named(bound).filter((n) => n.type === 'identifier') : bound ? [bound] : [];
   if (declarator && outputs.length === 0) return undefined;
-  const predNode = outputs[0] ?? first;
+  const decoder = decoderOf(models.slice(1), outputs);
+  const predNode = decoder?.name ?? outputs[0] ?? first;
   const predName = declarator ? predNode.text : first.text.replace(/\s+/g, '');
   const target = targetIn(body, locals) ?? comparedInput(first, body, predName);
-  const params = [param(predNode, predName), ...outputs.slice(1).map((n) => param(n)), ...(target ? [param(target)] : [])];
+  const extras = decoder ? outputs : outputs.slice(1);
+  const params = [param(predNode, predName), ...extras.map((n) => param(n)), ...(target ? [param(target)] : [])];
   let stmt: Node = call;
   while (stmt.parent && stmt.parent.type !== 'statement_block' && stmt.parent.type !== 'program') stmt = stmt.parent;
   return {
     kind: 'inline', name: nameNode.text, nameNode, defNode: stmt, fn: arrow, params, outerParams: [], outerStatements: [], bindNames: [],
     roles: { yTrue: target?.text ?? '', yPred: predName },
-    ...(declarator ? { skipped: [declarator] } : { forwardCalls: models.map((node) => ({ node, name: predName })) }),
+    ...(declarator ? { skipped: decoder ? [declarator, decoder.declarator] : [declarator] } : { forwardCalls: models.map((node) => ({ node, name: predName })) }),
   };
 }
 

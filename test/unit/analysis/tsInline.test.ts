@@ -91,3 +91,32 @@ function step(opt, net, inputs, target) {
     assert.ok(a.models.some((m) => m.name === 'minimize'));
   });
 });
+
+describe('TF.js: an encoder and a decoder run in the minimize arrow', () => {
+  const src = (decoderInput: string) => `const tf = require('@tensorflow/tfjs');
+async function fitAll(enc, dec, images) {
+  const opt = tf.train.adam(0.001);
+  for (const x of images) {
+    opt.minimize(() => {
+      const [m, lv] = enc.predict(x);
+      const rebuilt = dec.predict(${decoderInput});
+      const rec = tf.losses.absoluteDifference(x, rebuilt);
+      const kl = tf.mean(tf.exp(lv).add(m.square()).sub(1).sub(lv));
+      return rec.add(kl.mul(0.3));
+    });
+  }
+}
+`;
+
+  it("reads the decoder's result as the prediction and the encoder's outputs as tensors beside it", () => {
+    const m = model(analyze(src('m'), 'javascript'), 'minimize');
+    assert.deepEqual([m.yTrue, m.yPred], ['x', 'rebuilt']);
+    assert.deepEqual(m.params.map((p) => p.name), ['rebuilt', 'm', 'lv', 'x']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:kl*0.3']);
+  });
+
+  it('a second model call that reads none of the first one\'s outputs is not a decoder', () => {
+    const m = model(analyze(src('x'), 'javascript'), 'minimize');
+    assert.equal(m.yPred, 'm');
+  });
+});
