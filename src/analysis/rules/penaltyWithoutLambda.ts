@@ -1,12 +1,16 @@
 // LL101: a penalty added with no weight. Its scale against the base loss is fixed by accident (units, batch
 // reduction), and the trade-off between fitting and satisfying the constraint cannot be tuned.
 import { addLambda } from '../fixes/lambda';
+import { isLikelihoodNormaliser, isPrecisionNormaliser } from '../terms/normaliser';
 import { baseLabel, termLabel } from './format';
 import type { Check } from './types';
 
-export const checkPenaltyWithoutLambda: Check = (ctx) =>
-  ctx.model.terms
-    .filter((t) => t.role === 'penalty' && !t.weight)
+export const checkPenaltyWithoutLambda: Check = (ctx) => {
+  const bases = ctx.model.terms.filter((t) => t.role === 'base').map((t) => t.expr);
+  // a likelihood's own normaliser (`log(1 / w)` beside `w * err`) is part of the fit: it wants no λ
+  const normaliser = (t: (typeof ctx.model.terms)[number]): boolean => isPrecisionNormaliser(t.expr, t.sign, bases) || isLikelihoodNormaliser(t.expr, bases);
+  return ctx.model.terms
+    .filter((t) => t.role === 'penalty' && !t.weight && !normaliser(t))
     .map((t) => {
       const fix = addLambda(ctx, t);
       return {
@@ -18,3 +22,4 @@ export const checkPenaltyWithoutLambda: Check = (ctx) =>
         fixes: fix ? [fix] : [],
       };
     });
+};

@@ -4,7 +4,7 @@
 // without bound. It is part of the data-fit term, not a constraint to weigh with a λ (nor one "added without λ").
 import type { Expr } from '../ir';
 import { type CallLike, nodesOf, opName, operandsOf, writtenKey } from './expr';
-import { reductionOps } from './ops';
+import { clampOps, maximumOps, reductionOps } from './ops';
 
 const isCall = (e: Expr): e is CallLike => e.kind === 'call' || e.kind === 'method';
 const isNumber = (e: Expr): boolean => e.kind === 'number' || (e.kind === 'unary' && e.operand.kind === 'number');
@@ -52,4 +52,36 @@ export function isLikelihoodNormaliser(piece: Expr, bases: readonly Expr[]): boo
   if (scale) return bases.some((b) => scalesTheFit(b, scale, false));
   if (c.kind === 'number') return false;
   return bases.some((b) => scalesTheFit(b, c, true));
+}
+
+/** Bounds that keep a value finite (`maximum(minimum(w, 1e6), 1e-6)`, `clip(w, eps, None)`) → w. */
+function unclipped(e: Expr): Expr {
+  const name = isCall(e) ? (opName(e) ?? '') : '';
+  const bounding = maximumOps.has(name) || clampOps.has(name) || name === 'minimum' || name === 'min' || name === 'fmin';
+  const args = isCall(e) ? operandsOf(e) : [];
+  const value = args.filter((a) => !isNumber(a) && a.kind !== 'none');
+  return bounding && value.length === 1 ? unclipped(value[0]!) : e;
+}
+
+/** `log(1 / w)`, `-log(w)` (or the term subtracted): the precision w whose log is taken with a minus; else undefined. */
+function negLoggedPrecision(e: Expr, sign: 1 | -1): Expr | undefined {
+  const negFactor = e.kind === 'binary' && e.op === '*' && isNumber(e.left) && e.left.text.trim().startsWith('-');
+  const negated = (e.kind === 'unary' && e.op === '-') || negFactor;
+  const c = core(e.kind === 'unary' && e.op === '-' ? e.operand : e);
+  if (!isCall(c) || opName(c) !== 'log' || !operandsOf(c)[0]) return undefined;
+  const x = operandsOf(c)[0]!;
+  if (x.kind === 'binary' && x.op === '/' && isNumber(x.left)) return negated || sign < 0 ? undefined : unclipped(x.right);
+  return negated !== sign < 0 ? unclipped(x) : undefined;
+}
+
+/**
+ * True when `piece` (added with `sign`) is the normaliser of a Gaussian likelihood written with a predicted precision:
+ * `w * err + log(1 / w)` or `w * err - log(w)` (w possibly clipped), where a fit term is multiplied by w. Like the
+ * variance forms above, it belongs to the likelihood and wants no λ of its own.
+ */
+export function isPrecisionNormaliser(piece: Expr, sign: 1 | -1, bases: readonly Expr[]): boolean {
+  const precision = negLoggedPrecision(piece, sign);
+  if (!precision) return false;
+  const key = writtenKey(precision);
+  return bases.some((b) => [...nodesOf(b)].some((n) => n.kind === 'binary' && n.op === '*' && (writtenKey(unclipped(n.left)) === key || writtenKey(unclipped(n.right)) === key)));
 }
