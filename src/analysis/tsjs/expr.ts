@@ -17,6 +17,12 @@ const binaryOps: Readonly<Record<string, BinaryOp>> = {
   '==': '==', '===': '==', '!=': '!=', '!==': '!=', '&&': 'and', '||': 'or',
 };
 
+/**
+ * Methods that give back the same values (`loss.asScalar()` on the total a minimize arrow returns, `x.clone()`), and
+ * `tf.keep(x)`: read as their operand, so a sum they wrap still splits into its terms.
+ */
+const sameValueMethods: ReadonlySet<string> = new Set(['asScalar', 'clone']);
+
 /** TF.js arithmetic by function/method name: `tf.add(a, b)` and `a.add(b)` are `a + b` (and `x.neg()` is `-x`). */
 const arithmetic: Readonly<Record<string, BinaryOp>> = { add: '+', sub: '-', mul: '*', div: '/', realDiv: '/' };
 
@@ -111,6 +117,7 @@ function convertCall(node: Node, scope: ScriptScope): Expr {
     }
     const args = argNodes.map((a) => convertScript(a, scope));
     if (callee === 'tf.neg' && args.length === 1) return make<'unary'>(node, { kind: 'unary', op: '-', operand: args[0] });
+    if (callee === 'tf.keep' && args.length === 1) return args[0]!;
     const op = callee.startsWith('tf.') ? arithmetic[callee.slice(3)] : undefined;
     if (op && args.length === 2) return make<'binary'>(node, { kind: 'binary', op, left: args[0], right: args[1] });
     return make<'call'>(node, { kind: 'call', callee, args, kwargs: {} });
@@ -122,6 +129,7 @@ function convertCall(node: Node, scope: ScriptScope): Expr {
     if (!obj || !method) return unsupported(node, 'call');
     const object = convertScript(obj, scope);
     if (method === 'neg' && args.length === 0) return make<'unary'>(node, { kind: 'unary', op: '-', operand: object });
+    if (sameValueMethods.has(method) && args.length === 0) return object;
     const op = arithmetic[method];
     if (op && args.length === 1) return make<'binary'>(node, { kind: 'binary', op, left: object, right: args[0] });
     return make<'method'>(node, { kind: 'method', object, method, args, kwargs: {} });

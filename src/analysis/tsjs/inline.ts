@@ -4,7 +4,7 @@
 // the loss call (`tf.losses.meanSquaredError(ys, model.predict(xs))`); the target is the data name the arrow reads
 // that is named like one (`ys`, `labels`).
 import type { Node } from 'web-tree-sitter';
-import { isTargetName } from '../terms/roles';
+import { isPredictionName, isTargetName } from '../terms/roles';
 import type { ScriptLossDef } from './discover';
 import { readScriptImports } from './imports';
 import type { ScriptParam } from './params';
@@ -43,6 +43,26 @@ function targetIn(body: Node, locals: ReadonlySet<string>): Node | undefined {
 }
 
 const param = (node: Node, name = node.text): ScriptParam => ({ name, node, variadic: false });
+
+/** Calls that compare two tensors: `tf.sub(pred, x)`, `pred.sub(x)`, `tf.squaredDifference`, `tf.losses.*`, `tf.metrics.*`. */
+const comparing = (fn: Node): boolean => /(^|\.)(sub|squaredDifference)$|(^|\.)(losses|metrics)\.\w+$/.test(fn.text);
+
+/**
+ * The data the arrow compares the prediction with when no name says target (`tf.sub(predicted, xNext)`,
+ * `tf.losses.meanSquaredError(nextFrame, out)`): the free name beside the prediction in a comparing call.
+ */
+function comparedWith(body: Node, predName: string, locals: ReadonlySet<string>, imports: ReadonlySet<string>): Node | undefined {
+  for (const call of body.descendantsOfType('call_expression')) {
+    const fn = call?.childForFieldName('function');
+    if (!call || !fn || !comparing(fn)) continue;
+    const object = fn.type === 'member_expression' ? fn.childForFieldName('object') : null;
+    const operands = [...(object && !imports.has(object.text.split('.')[0] ?? '') ? [object] : []), ...named(call.childForFieldName('arguments'))];
+    if (!operands.some((o) => o.text === predName)) continue;
+    const other = operands.find((o) => o.type === 'identifier' && o.text !== predName && !locals.has(o.text) && !imports.has(o.text));
+    if (other) return other;
+  }
+  return undefined;
+}
 
 /** The expression an arrow returns: its expression body, or its last `return`'s value (type casts unwrapped). */
 function returnedBy(body: Node): Node | undefined {
@@ -85,6 +105,23 @@ function comparedInput(model: Node, body: Node, predName: string): Node | undefi
 }
 
 /**
+ * The names a model call's result is bound to: `pred`, `[recon, mu, logvar]` (the first is the prediction), or
+ * `{ predicted, newMemory, surprise }` / `{ output: out, … }` (the one named like a prediction first, else as written).
+ */
+function boundOutputs(bound: Node): Node[] {
+  if (bound.type === 'identifier') return [bound];
+  if (bound.type === 'array_pattern') return named(bound).filter((n) => n.type === 'identifier');
+  if (bound.type !== 'object_pattern') return [];
+  const names = named(bound).flatMap((n) => {
+    if (n.type === 'shorthand_property_identifier_pattern') return [n];
+    const value = n.type === 'pair_pattern' ? n.childForFieldName('value') : null;
+    return value?.type === 'identifier' ? [value] : [];
+  });
+  const pred = names.findIndex((n) => isPredictionName(n.text));
+  return pred > 0 ? [names[pred]!, ...names.filter((_, i) => i !== pred)] : names;
+}
+
+/**
  * An encoder–decoder pair run in the arrow: `const [zMean, zLogVar] = encoder.predict(x); const out =
  * decoder.predict(zMean)`. The later model call fed an output of the first is the decoder: its declared result is
  * the prediction, and the encoder's outputs are tensors beside it (a VAE head's mean and log-variance).
@@ -111,12 +148,12 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nam
   // `const [recon, mu, logvar] = vae.forward(x)`: the first is the prediction, the others extra tensors
   const declarator = first.parent?.type === 'variable_declarator' ? first.parent : undefined;
   const bound = declarator?.childForFieldName('name');
-  const outputs = bound?.type === 'array_pattern' ? named(bound).filter((n) => n.type === 'identifier') : bound ? [bound] : [];
+  const outputs = bound ? boundOutputs(bound) : [];
   if (declarator && outputs.length === 0) return undefined;
   const decoder = decoderOf(models.slice(1), outputs);
   const predNode = decoder?.name ?? outputs[0] ?? first;
   const predName = declarator ? predNode.text : first.text.replace(/\s+/g, '');
-  const target = targetIn(body, locals) ?? comparedInput(first, body, predName);
+  const target = targetIn(body, locals) ?? comparedInput(first, body, predName) ?? comparedWith(body, predName, locals, imports);
   const extras = decoder ? outputs : outputs.slice(1);
   const params = [param(predNode, predName), ...extras.map((n) => param(n)), ...(target ? [param(target)] : [])];
   let stmt: Node = call;

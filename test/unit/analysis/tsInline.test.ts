@@ -120,3 +120,39 @@ async function fitAll(enc, dec, images) {
     assert.equal(m.yPred, 'm');
   });
 });
+
+describe('TF.js: what a minimize arrow returns and reads, as training loops write it', () => {
+  it('a total wrapped in .asScalar() (or tf.keep) still splits into its terms', () => {
+    const src = (ret: string) => `import * as tf from '@tensorflow/tfjs';
+export function boundedFit(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const fit = tf.losses.meanSquaredError(yTrue, yPred);
+    const spread = tf.mean(tf.abs(yPred));
+    return ${ret};
+  });
+}
+`;
+    for (const ret of ['fit.add(spread.mul(0.2)).asScalar()', 'tf.keep(tf.add(fit, tf.mul(0.2, spread)))']) {
+      const m = model(analyze(src(ret), 'typescript'), 'boundedFit');
+      assert.deepEqual(m.terms.map(termSummary), ['base:+:fit', 'penalty:+:spread*0.2'], ret);
+    }
+  });
+
+  it('an object destructured from the model call: the prediction-named field is the prediction, the compared name the target', () => {
+    const a = analyze(`import * as tf from '@tensorflow/tfjs';
+export class Recurrent {
+  step(xNow: tf.Tensor, xLater: tf.Tensor, state: tf.Tensor) {
+    return this.opt.minimize(() => {
+      const { nextState, prediction, drift } = this.forward(xNow, state);
+      const err = tf.mean(tf.square(tf.sub(prediction, xLater)));
+      return tf.add(err, tf.mul(tf.scalar(0.05), drift)) as tf.Scalar;
+    }, true);
+  }
+}
+`, 'typescript');
+    const m = model(a, 'minimize');
+    assert.deepEqual([m.yTrue, m.yPred], ['xLater', 'prediction']);
+    assert.deepEqual(m.params.map((p) => p.name), ['prediction', 'nextState', 'drift', 'xLater']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:err', 'penalty:+:drift*tf.scalar(0.05)']);
+  });
+});
