@@ -130,7 +130,7 @@ function decoderOf(later: readonly Node[], outputs: readonly Node[]): { name: No
   const fed = new Set(outputs.map((o) => o.text));
   for (const call of later) {
     const reads = named(call.childForFieldName('arguments')).some((a) => a.type === 'identifier' && fed.has(a.text));
-    const declarator = call.parent?.type === 'variable_declarator' ? call.parent : undefined;
+    const declarator = declaratorOf(call);
     const name = declarator?.childForFieldName('name');
     if (reads && declarator && name?.type === 'identifier') return { name, declarator };
   }
@@ -146,7 +146,7 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nam
   if (!first) return undefined;
   // `const pred = model.predict(xs)`: the declared name is the prediction and the declaration is left out;
   // `const [recon, mu, logvar] = vae.forward(x)`: the first is the prediction, the others extra tensors
-  const declarator = first.parent?.type === 'variable_declarator' ? first.parent : undefined;
+  const declarator = declaratorOf(first);
   const bound = declarator?.childForFieldName('name');
   const outputs = bound ? boundOutputs(bound) : [];
   if (declarator && outputs.length === 0) return undefined;
@@ -163,6 +163,16 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nam
     roles: { yTrue: target?.text ?? '', yPred: predName },
     ...(declarator ? { skipped: decoder ? [declarator, decoder.declarator] : [declarator] } : { forwardCalls: models.map((node) => ({ node, name: predName })) }),
   };
+}
+
+/** Wrappers of a value that keep it (`model.predict(xs) as tf.Tensor`, `await`, `!`, parentheses). */
+const valueWrappers: ReadonlySet<string> = new Set(['as_expression', 'satisfies_expression', 'non_null_expression', 'parenthesized_expression', 'await_expression', 'type_assertion']);
+
+/** The declarator a call's value is held in, through TS casts: `const pred = model.predict(xs) as tf.Tensor`. */
+function declaratorOf(call: Node): Node | undefined {
+  let n: Node = call;
+  while (n.parent && valueWrappers.has(n.parent.type)) n = n.parent;
+  return n.parent?.type === 'variable_declarator' && n.parent.childForFieldName('value')?.id === n.id ? n.parent : undefined;
 }
 
 const unwrapped = (n: Node | null): Node | undefined => (n?.type === 'parenthesized_expression' ? unwrapped(named(n)[0] ?? null) : (n ?? undefined));

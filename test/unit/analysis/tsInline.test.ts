@@ -156,3 +156,20 @@ export class Recurrent {
     assert.deepEqual(m.terms.map(termSummary), ['base:+:err', 'penalty:+:drift*tf.scalar(0.05)']);
   });
 });
+
+describe('TF.js in TypeScript: a prediction held through a cast', () => {
+  it('const pred = model.predict(xs) as tf.Tensor names the prediction pred (the declaration is left out)', () => {
+    const a = analyze(`import * as tf from '@tensorflow/tfjs';
+export function fitStep(net: tf.LayersModel, opt: tf.Optimizer, xs: tf.Tensor, ys: tf.Tensor) {
+  return opt.minimize(() => {
+    const pred = (net.predict(xs) as tf.Tensor);
+    const ce = tf.losses.sigmoidCrossEntropy(ys, pred);
+    return ce.add(tf.mean(tf.relu(pred.sub(1))).mul(0.5)) as tf.Scalar;
+  }, true);
+}
+`, 'typescript');
+    const m = model(a, 'minimize');
+    assert.deepEqual([m.yTrue, m.yPred], ['ys', 'pred']);
+    assert.deepEqual(m.params.map((p) => p.name), ['pred', 'ys']);
+  });
+});
