@@ -6,6 +6,7 @@ import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { convertScript } from './expr';
 import { type ScriptScope, forkScriptScope } from './scope';
+import { readWeightLoop } from './weightLoops';
 
 const augmentedOps: Readonly<Record<string, BinaryOp>> = { '+=': '+', '-=': '-', '*=': '*', '/=': '/', '**=': '**', '%=': '%' };
 
@@ -112,6 +113,9 @@ export function readStatements(stmts: Node[], scope: ScriptScope): ScriptReturne
         return readIf(stmt, stmts.slice(i + 1), scope);
       case 'statement_block':
         return readStatements([...statementsOf(stmt), ...stmts.slice(i + 1)], scope);
+      case 'for_in_statement':
+        readWeightLoop(stmt, scope);
+        break;
       case 'try_statement':
         return readStatements([...statementsOf(stmt.childForFieldName('body')), ...stmts.slice(i + 1)], scope);
       default:

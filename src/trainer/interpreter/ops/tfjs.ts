@@ -215,6 +215,8 @@ const methodOnly: OpTable = {
   asType: castOp(['x', 'dtype']),
   toFloat: castOp(['x', 'dtype']),
   clone: unaryOp('x', (tf, x) => tf.clone(x)),
+  // a layer's weight variable read as a tensor (`for (const w of model.trainableWeights) … w.read()`)
+  read: op(['x'], (a) => a.tensor('x')),
 };
 
 export const tfjsOps: FrameworkOps = {
