@@ -7,9 +7,19 @@
 // `model.parameters()` beside it is the trial model's weights as before (interpreter/modelValues.ts).
 import type { Expr, LossModel, Term } from '../analysis/ir';
 import { childrenOf, some } from '../analysis/terms/expr';
+import { isPredictionName } from '../analysis/terms/roles';
 
-/** Methods that run the model on its input (a training flag or keywords beside it change nothing here). */
-const RUNS_MODEL: ReadonlySet<string> = new Set(['__call__', 'forward', 'predict_on_batch']);
+/** Methods that run the model on its input (a training flag or keywords beside it change nothing here); TF.js: `predict`, `apply`. */
+const RUNS_MODEL: ReadonlySet<string> = new Set(['__call__', 'forward', 'predict_on_batch', 'predict', 'apply', 'predictOnBatch']);
+/** A model the loss's class holds (`this.model.predict(x)`, `self.net(x)`): an attribute of self/this named as a model. */
+const HELD_MODEL = /^(model|net|network|\w*(Model|Net|_model|_net))$/;
+
+/** The model a call runs: a parameter of the loss, or a model attribute of its own object; else undefined. */
+function modelObject(e: Expr): string | undefined {
+  if (e.kind === 'name' && e.ref === 'param') return e.name;
+  const own = e.kind === 'attr' && e.object.kind === 'name' && (e.object.name === 'this' || e.object.name === 'self');
+  return own && HELD_MODEL.test(e.name) ? e.text : undefined;
+}
 
 interface Called {
   /** The model argument. */
@@ -21,8 +31,12 @@ interface Called {
 const isInput = (e: Expr | undefined, input: string): boolean => e?.kind === 'name' && e.ref === 'yPred' && e.name === input;
 
 function modelCall(e: Expr, input: string): string | undefined {
-  if (e.kind !== 'method' || !RUNS_MODEL.has(e.method) || e.object.kind !== 'name' || e.object.ref !== 'param') return undefined;
-  return isInput(e.args[0] ?? e.kwargs['x'] ?? e.kwargs['inputs'], input) ? e.object.name : undefined;
+  if (e.kind !== 'method') return undefined;
+  // Python writes `self.net(x)` as the method `net` of `self`
+  const ownCall = e.object.kind === 'name' && e.object.name === 'self' && HELD_MODEL.test(e.method) ? `self.${e.method}` : undefined;
+  const model = ownCall ?? (RUNS_MODEL.has(e.method) ? modelObject(e.object) : undefined);
+  if (!model) return undefined;
+  return isInput(e.args[0] ?? e.kwargs['x'] ?? e.kwargs['inputs'], input) ? model : undefined;
 }
 
 /** Models called on the input, and whether the input is read anywhere outside those calls. */
@@ -54,6 +68,13 @@ function rewrite<T>(v: T, input: string): T {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'range' ? x : rewrite(x, input)])) as T;
 }
 
+/** Whether the held model is also run on something else than the input. */
+function runsOnOther(roots: Expr[], model: string, input: string): boolean {
+  const other = (e: Expr): boolean =>
+    e.kind === 'method' && !modelCall(e, input) && (`${e.object.text}.${e.method}` === model || (RUNS_MODEL.has(e.method) && e.object.text === model));
+  return roots.some((r) => some(r, other));
+}
+
 const stillReads = (roots: Expr[], name: string): boolean => roots.some((r) => some(r, (e) => e.kind === 'name' && e.name === name));
 
 /** What the rewrite did, for the panel's header; undefined when the loss does not call a model on its input. */
@@ -62,7 +83,12 @@ export function modelCalledOnInput(loss: LossModel): Called | undefined {
   if (!input) return undefined;
   const { models, readsInputOtherwise } = survey([loss.body, ...loss.terms.map((t) => t.expr)], input);
   const [model] = models;
-  return model && models.size === 1 && !readsInputOtherwise ? { model, input } : undefined;
+  if (!model || models.size !== 1 || readsInputOtherwise) return undefined;
+  // a model the class holds runs on the loss's input (`states`, `x`), never on its prediction or its target: a
+  // feature network applied to both (`self.feature_net(pred)`, `self.feature_net(target)`) is a perceptual loss
+  const held = model.includes('.');
+  if (held && (isPredictionName(input) || runsOnOther([loss.body, ...loss.terms.map((t) => t.expr)], model, input))) return undefined;
+  return { model, input };
 }
 
 /**

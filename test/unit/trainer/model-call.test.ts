@@ -58,3 +58,45 @@ test('a model run on another tensor, or an input read beside the call, is refuse
   assert.equal(modelCalledOnInput(beside), undefined);
   assert.match(findUnsupported(withModelCallsAsPrediction(beside))[0]!.message, /^`model\(x\)`: the loss runs its model argument/);
 });
+
+test("a loss method that runs its class's own model (TF.js this.model.predict(x), PyTorch self.net(x)) reads the prediction", () => {
+  const ts = analyzeSource(`import * as tf from '@tensorflow/tfjs';
+export class Policy {
+  model!: tf.LayersModel;
+  coef = 0.01;
+  computeLoss(states: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+    const out = this.model.predict(states) as tf.Tensor;
+    const fit = tf.losses.meanSquaredError(targets, out);
+    return fit.add(tf.mean(tf.square(out)).mul(this.coef)) as tf.Scalar;
+  }
+}
+`, 'typescript', 'policy.ts').models[0]!;
+  const py = lossOf(`class Wrapper:
+    def loss(self, x, y, lam=0.1):
+        out = self.net(x)
+        return F.mse_loss(out, y) + lam * (out ** 2).mean()
+`);
+  for (const [loss, model, input] of [[ts, 'this.model', 'states'], [py, 'self.net', 'x']] as const) {
+    assert.deepEqual(modelCalledOnInput(loss), { model, input });
+    assert.deepEqual(findUnsupported(withModelCallsAsPrediction(loss)), []);
+  }
+  // an attribute that is not named as a model is not taken for one
+  const other = analyzeSource(`import * as tf from '@tensorflow/tfjs';
+export class P {
+  scaler: any;
+  computeLoss(states: tf.Tensor, targets: tf.Tensor) {
+    const out = this.scaler.predict(states) as tf.Tensor;
+    return tf.losses.meanSquaredError(targets, out).add(tf.mean(out).mul(0.1));
+  }
+}
+`, 'typescript', 'p.ts').models[0]!;
+  assert.equal(modelCalledOnInput(other), undefined);
+});
+
+test('a feature network the loss class holds, run on the prediction and the target, is not the trial model', () => {
+  const perceptual = lossOf(`class Perceptual:
+    def loss(self, pred, target, lam=0.1):
+        return F.mse_loss(self.feature_net(pred), self.feature_net(target)) + lam * self.feature_net(pred).abs().mean()
+`);
+  assert.equal(modelCalledOnInput(perceptual), undefined);
+});
