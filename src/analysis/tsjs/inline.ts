@@ -71,6 +71,13 @@ function returnedBy(body: Node): Node | undefined {
   return value;
 }
 
+/** `tf.tidy(() => …)` returned by the arrow: the inner arrow's body, which holds what the arrow computes. */
+function tidyBody(value: Node | undefined): Node | undefined {
+  if (value?.type !== 'call_expression' || !/^(tf\.)?tidy$/.test(value.childForFieldName('function')?.text ?? '')) return undefined;
+  const inner = named(value.childForFieldName('arguments')).at(-1);
+  return inner && functionLike.has(inner.type) ? (inner.childForFieldName('body') ?? undefined) : undefined;
+}
+
 /** The value a local of the arrow is declared with (`const loss = studentLoss(x, pred)`), the last declaration first. */
 function localValue(body: Node, name: string): Node | undefined {
   const reassigned = body.descendantsOfType(['assignment_expression', 'augmented_assignment_expression']).some((a) => a?.childForFieldName('left')?.text === name);
@@ -85,6 +92,8 @@ function localValue(body: Node, name: string): Node | undefined {
  * the local it is held in.
  */
 function delegates(body: Node): boolean {
+  const tidied = tidyBody(returnedBy(body));
+  if (tidied) return delegates(tidied);
   let value = returnedBy(body);
   if (value?.type === 'identifier' && body.type === 'statement_block') value = localValue(body, value.text);
   return value?.type === 'call_expression' && value.childForFieldName('function')?.type === 'identifier';

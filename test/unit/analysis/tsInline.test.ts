@@ -86,6 +86,12 @@ function step(opt, net, inputs, target) {
     assert.ok(!a.models.some((m) => m.name === 'minimize'));
   });
 
+  it('picks the named loss through a tf.tidy the arrow returns', () => {
+    const a = analyze(src('return tf.tidy(() => {\n      const held = shapedLoss(target, out);\n      return held;\n    });'), 'javascript');
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok && chosen.model.name === 'shapedLoss');
+  });
+
   it('keeps the arrow as the loss when the local is changed after its call (the arrow adds to it)', () => {
     const a = analyze(src('let value = shapedLoss(target, out);\n    value = value.add(tf.mean(out).mul(0.1));\n    return value;'), 'javascript');
     assert.ok(a.models.some((m) => m.name === 'minimize'));
