@@ -280,6 +280,20 @@ hidden = tf.keras.layers.Dense(32, activity_regularizer=l1_outputs)
 `);
     assert.deepEqual(a.models.map((m) => [m.name, m.kind, m.regularizes?.on]), [['l1_outputs', 'regularizer', 'activity']]);
   });
+
+  it('names a regularizer\'s one penalty by its class even when it returns a local of its own (r = W^T W - I)', () => {
+    const a = analyze(`import tensorflow as tf
+class Orthogonal(tf.keras.regularizers.Regularizer):
+    def __init__(self, l2=0.01):
+        self.l2 = l2
+    def __call__(self, w):
+        r = tf.matmul(w, w, transpose_a=True)
+        r = r - tf.eye(w.shape[-1])
+        return self.l2 * tf.reduce_mean(r ** 2)
+layer = tf.keras.layers.Dense(16, kernel_regularizer=Orthogonal(l2=0.005))
+`);
+    assert.deepEqual(model(a, 'Orthogonal').terms.map(termSummary), ['penalty:+:Orthogonal*self.l2']);
+  });
 });
 
 describe('Discovery: loss classes and training steps with unusual names', () => {
