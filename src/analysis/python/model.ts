@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes, Term } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss } from '../terms/build';
+import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss, wholePenalty } from '../terms/build';
 import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
@@ -175,7 +175,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty, and its weight is the
   // λ a run sets (`SPARSITY_BETA * reduce_sum(kl)`; read before the roles changed, the one term was a base)
-  const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const, ...regularizerLabel(def, built.terms) })) : built.terms;
+  const whole = def.kind === 'regularizer' && built.terms.length > 1 ? wholePenalty(returned.value, def.name, { defaults }) : undefined;
+  const terms = whole ? [whole] : def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const, ...regularizerLabel(def, built.terms) })) : built.terms;
   const lambdaParam = def.penaltiesOnly ? lambdaParamOf(terms) : built.lambdaParam;
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: { name: string; default?: unknown }): LossParam['role'] =>

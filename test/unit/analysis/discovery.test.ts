@@ -281,6 +281,25 @@ hidden = tf.keras.layers.Dense(32, activity_regularizer=l1_outputs)
     assert.deepEqual(a.models.map((m) => [m.name, m.kind, m.regularizes?.on]), [['l1_outputs', 'regularizer', 'activity']]);
   });
 
+  it('reads what a Regularizer returns as ONE penalty, weighted by its outer factor, not split by linearity', () => {
+    const a = analyze(`from tensorflow.keras import backend as K
+from tensorflow.keras.layers import Dense
+from tensorflow.keras.regularizers import Regularizer
+class KLSparsity(Regularizer):
+    def __init__(self, rho=0.05, beta=3.0):
+        self.rho = rho
+        self.beta = beta
+    def __call__(self, x):
+        rho_hat = K.mean(x, axis=0)
+        kl = self.rho * K.log(self.rho / rho_hat) + (1 - self.rho) * K.log((1 - self.rho) / (1 - rho_hat))
+        return self.beta * K.sum(kl)
+code = Dense(32, activation='sigmoid', activity_regularizer=KLSparsity(0.05, 3.0))
+`);
+    const m = model(a, 'KLSparsity');
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:KLSparsity*self.beta']);
+    assert.equal(m.lambdaParam, 'self.beta');
+  });
+
   it('names a regularizer\'s one penalty by its class even when it returns a local of its own (r = W^T W - I)', () => {
     const a = analyze(`import tensorflow as tf
 class Orthogonal(tf.keras.regularizers.Regularizer):
