@@ -95,10 +95,26 @@ function localAssignment(block: Node | null, name: string, row: number): Node | 
   return found;
 }
 
-/** A name's number as the enclosing builder functions, then the module, give it. */
+/** `self.wd` in a model class's method: what its `__init__` sets it to, a number or a parameter's default. */
+function selfAttribute(node: Node, attr: string): { value?: number; at?: SourceRange } | undefined {
+  let cls = node.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const init = named(cls?.childForFieldName('body')).map((d) => (d.type === 'decorated_definition' ? d.childForFieldName('definition') : d)).find((d) => d?.type === 'function_definition' && d.childForFieldName('name')?.text === '__init__');
+  const right = init ? localAssignment(init.childForFieldName('body'), `self.${attr}`, Number.POSITIVE_INFINITY) : undefined;
+  if (!init || !right) return undefined;
+  const v = arithmeticOf(right);
+  if (v !== undefined) return { value: v, at: rangeOf(right) };
+  const param = right.type === 'identifier' ? readParams(init.childForFieldName('parameters')).find((q) => q.name === right.text) : undefined;
+  return typeof param?.default === 'number' && param.defaultNode ? { value: param.default, at: rangeOf(param.defaultNode) } : {};
+}
+
+/** A name's number as the enclosing builder functions (or a model class's `__init__`), then the module, give it. */
 function resolveName(node: Node, module: ModuleScope): Factor['name'] & { value?: number; at?: SourceRange } {
   const text = node.text;
   const base = { text, range: rangeOf(node) };
+  const attr = node.type === 'attribute' && node.childForFieldName('object')?.text === 'self' ? node.childForFieldName('attribute')?.text : undefined;
+  const own = attr ? selfAttribute(node, attr) : undefined;
+  if (own) return { ...base, origin: 'constructor', ...own };
   for (let p = node.parent; p; p = p.parent) {
     if (p.type !== 'function_definition') continue;
     const local = localAssignment(p.childForFieldName('body'), text, node.startPosition.row);
@@ -155,10 +171,31 @@ function stringSettings(call: Node): Record<string, string> {
   return out;
 }
 
+/** `reg = regularizers.l2(1e-4)` above the layer (in the builder, else at module level): the call `reg` holds. */
+function heldCall(name: Node): Node | undefined {
+  for (let p = name.parent; p; p = p.parent) {
+    const block = p.type === 'function_definition' ? p.childForFieldName('body') : p.type === 'module' ? p : null;
+    const value = block ? localAssignment(block, name.text, name.startPosition.row) : undefined;
+    if (value) return value.type === 'call' ? value : undefined;
+  }
+  return undefined;
+}
+
+/** `kernel_regularizer='l2'`: Keras builds the built-in of that name with its default factors. */
+function namedBuiltin(on: Regularizes['on'], keyword: Node, value: Node): BuiltinUse | undefined {
+  const name = value.type === 'string' ? named(value).find((c) => c.type === 'string_content')?.text : undefined;
+  const spec = name && Object.hasOwn(builtinRegularizers, name) ? builtinRegularizers[name]! : undefined;
+  if (!name || !spec) return undefined;
+  const factors = spec.factors.map((key): Factor => ({ key, value: spec.defaults[key] ?? 0 })).filter((f) => f.value !== 0);
+  return { callee: name, regularizes: { on, ...layerOf(keyword) }, range: rangeOf(value), factors, settings: {} };
+}
+
 /** One `*_regularizer=<built-in>(…)` keyword argument → its use, or undefined when it is something else. */
 function useAt(keyword: Node, imports: ImportMap, module: ModuleScope): BuiltinUse | undefined {
   const on = keywordKinds[keyword.childForFieldName('name')?.text ?? ''];
-  const call = keyword.childForFieldName('value');
+  const value = keyword.childForFieldName('value');
+  if (on && value?.type === 'string') return namedBuiltin(on, keyword, value);
+  const call = value?.type === 'identifier' ? heldCall(value) : value;
   const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
   const name = on && fn ? builtinName(fn, imports, module) : undefined;
   if (!on || !call || !name) return undefined;

@@ -116,6 +116,28 @@ model.compile(optimizer='adam', loss='mse')
     assert.deepEqual(e.kind === 'call' && Object.fromEntries(Object.entries(e.kwargs).map(([k, v]) => [k, v.kind === 'number' || v.kind === 'string' ? v.value : v.kind])), { factor: 1, mode: 'columns' });
   });
 
+  it("a model class's self.x factor (its __init__ default), a regularizer held in a variable, and a string identifier", () => {
+    const m = regularised(`import tensorflow as tf
+from tensorflow.keras import layers, regularizers
+reg = regularizers.l2(5e-4)
+class Net(tf.keras.Model):
+    def __init__(self, weight_decay=1e-4):
+        super().__init__()
+        self.weight_decay = weight_decay
+        self.hidden = layers.Dense(32, kernel_regularizer=regularizers.l2(self.weight_decay))
+        self.mid = layers.Dense(16, kernel_regularizer=reg, bias_regularizer='l1')
+        self.out = layers.Dense(1)
+    def call(self, x):
+        return self.out(self.mid(self.hidden(x)))
+net = Net()
+net.compile(optimizer='adam', loss='mse')
+`);
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:l2*self.weight_decay', 'penalty:+:l2_2*5e-4', 'penalty:+:l1*0.01', 'base:+:mse']);
+    assert.equal(lambdaOf(m, 'l2'), 1e-4);
+    assert.equal(m.params.find((p) => p.name === 'self.weight_decay')?.origin, 'constructor');
+    assert.deepEqual(m.terms.slice(0, 3).map((t) => t.regularizes?.on), ['kernel', 'kernel', 'bias']);
+  });
+
   it('a function of the file named like a built-in is that function, not the built-in', () => {
     const a = analyze(`import tensorflow as tf
 def l2(w):
