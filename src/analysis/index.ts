@@ -13,6 +13,7 @@ import { DefinitionCache } from './parsing/definitionCache';
 import { readImports } from './python/imports';
 import { UsageCache } from './python/usageCache';
 import { blankMagics, type NotebookCell } from './notebook';
+import { readCompiledBase } from './compileCall';
 import { analyzePythonTree } from './python/index';
 import { type ModuleScope, emptyModuleScope, readModuleAssignment } from './python/moduleScope';
 import { analyzeScriptTree } from './tsjs/index';
@@ -110,6 +111,11 @@ export interface SourceOptions extends ParseLimits {
    * for the first cell. Given, it says the text is a cell: its IPython magics are read as blank lines.
    */
   cellsAbove?: readonly NotebookCell[];
+  /**
+   * The code cells below it: only the model's `compile` is read there (a notebook defines its regularizer or add_loss
+   * layer in one cell and compiles the model in a later one; that compiled loss is their base term).
+   */
+  cellsBelow?: readonly NotebookCell[];
 }
 
 /**
@@ -117,7 +123,7 @@ export interface SourceOptions extends ParseLimits {
  * Python only. The trees of cells that define functions stay alive (their nodes are read by the analysis): the
  * caller deletes them once it is done.
  */
-function notebookModule(cells: readonly NotebookCell[], deadline: Deadline): { module: ModuleScope; trees: Tree[] } {
+function notebookModule(cells: readonly NotebookCell[], deadline: Deadline, below: readonly NotebookCell[] = []): { module: ModuleScope; trees: Tree[] } {
   const module: ModuleScope = { ...emptyModuleScope(), otherCells: new Set() };
   const parser = sharedParser('python');
   const trees: Tree[] = [];
@@ -139,12 +145,29 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline): { m
       for (const [k, c] of own.constants) module.constants.set(k, { ...c, cell: cell.number });
       module.imports = new Map([...(module.imports ?? []), ...readImports(tree.rootNode, cell.source)]);
       module.framework ??= detectFramework(cell.source, 'python');
+      readCellCompile(tree, cell.source, module);
     } finally {
       if (keep) trees.push(tree);
       else tree.delete();
     }
   }
+  for (const written of below) {
+    const source = blankMagics(written.source);
+    if (!source.includes('.compile(')) continue;
+    const tree = parseBefore(parser, source, deadline);
+    try {
+      readCellCompile(tree, source, module);
+    } finally {
+      tree.delete();
+    }
+  }
   return { module, trees };
+}
+
+/** The notebook's last `compile` (cells above, then below): the loss a regularizer or add_loss of a cell adds to. */
+function readCellCompile(tree: Tree, source: string, module: ModuleScope): void {
+  const compiled = source.includes('.compile(') ? readCompiledBase(tree.rootNode, source, 'python') : undefined;
+  if (compiled) module.compiledInCells = compiled;
 }
 
 /** A Python notebook cell's text as the parser reads it: its IPython magics blanked (notebook.ts blankMagics). */
@@ -158,9 +181,9 @@ function definedFunction(n: Node): string | undefined {
 }
 
 /** Analyses with the notebook's scope, then frees the cells' trees it kept. */
-function withNotebookScope<T>(cells: readonly NotebookCell[] | undefined, language: SourceLanguage, deadline: Deadline, analyse: (module?: ModuleScope) => T): T {
-  if (language !== 'python' || !cells?.length) return analyse();
-  const { module, trees } = notebookModule(cells, deadline);
+function withNotebookScope<T>(cells: readonly NotebookCell[] | undefined, language: SourceLanguage, deadline: Deadline, analyse: (module?: ModuleScope) => T, below?: readonly NotebookCell[]): T {
+  if (language !== 'python' || (!cells?.length && !below?.length)) return analyse();
+  const { module, trees } = notebookModule(cells ?? [], deadline, below);
   try {
     return analyse(module);
   } finally {
@@ -194,7 +217,7 @@ export function analyzeSource(written: string, language: SourceLanguage, fileNam
     const deadline = deadlineIn(parseBudgetMs(source.length, options.parseBaseMs));
     tree = parseBefore(parser, source, deadline);
     const parsed = tree;
-    return withNotebookScope(options.cellsAbove, language, deadline, (module) => analyzeTree(parsed, source, language, parser, deadline, undefined, module));
+    return withNotebookScope(options.cellsAbove, language, deadline, (module) => analyzeTree(parsed, source, language, parser, deadline, undefined, module), options.cellsBelow);
   } catch (err) {
     if (err instanceof ParseTimeout) return notAnalysed(language, 'timeout', err.message);
     return notReady(language, err);

@@ -174,6 +174,12 @@ export interface Term {
   label: string;
   range: SourceRange;        // the whole term as written in the return expression
   constraint?: RecognisedConstraint;
+  /**
+   * Added for issue 9 §1 (Keras built-in regularizers): the layer this penalty comes from, when Keras adds it to the
+   * compiled loss from a layer's argument: `Dense(64, kernel_regularizer=regularizers.l2(1e-4))` gives the term
+   * `l2` { on: 'kernel', layer: 'Dense', range: the Dense call } (python/builtinRegularizerModel.ts).
+   */
+  regularizes?: Regularizes;
 }
 
 /**

@@ -147,7 +147,7 @@ export function checkFile(path: string, maxSize: number, severity: CheckOptions[
   if (!nb.language) return [{ ...empty, skipped: OTHER_KERNEL }];
   // a cell's scope is the notebook: the constants of the cells above it count
   const cells = nb.cells
-    .map((cell, i) => ({ ...checkSource(file, nb.language!, cell.source, path, severity, nb.cells.slice(0, i)), cell: cell.number }))
+    .map((cell, i) => ({ ...checkSource(file, nb.language!, cell.source, path, severity, nb.cells.slice(0, i), nb.cells.slice(i + 1)), cell: cell.number }))
     .filter((r) => r.findings.length + r.syntaxErrors.length + r.notes.length > 0);
   return cells.length > 0 ? cells : [{ ...empty, language: nb.language }];
 }
@@ -163,8 +163,8 @@ export function checkFileSafely(path: string, maxSize: number, severity: CheckOp
   }
 }
 
-function checkSource(file: string, language: SourceLanguage, source: string, path: string, severity: CheckOptions['severity'], cellsAbove?: NotebookCell[]): FileReport {
-  const analysis = analyzeSource(source, language, path, cellsAbove ? { cellsAbove } : {});
+function checkSource(file: string, language: SourceLanguage, source: string, path: string, severity: CheckOptions['severity'], cellsAbove?: NotebookCell[], cellsBelow?: NotebookCell[]): FileReport {
+  const analysis = analyzeSource(source, language, path, cellsAbove ? { cellsAbove, ...(cellsBelow ? { cellsBelow } : {}) } : {});
   if (analysis.notAnalysed) return { file, language, findings: [], syntaxErrors: [], notes: [], notAnalysed: analysis.notAnalysed.message };
   const failures: string[] = [];
   const findings: Finding[] = [];

@@ -271,8 +271,8 @@ export function findLosses(file: string, language: SourceLanguage): { losses: Fo
   const losses: FoundLoss[] = [];
   let brokenAt: string | undefined;
   for (const [i, cell] of nb.cells.entries()) {
-    // a cell's scope is the notebook: the constants of the cells above it count
-    const analysis = analyzeSource(cell.source, nb.language, file, { cellsAbove: nb.cells.slice(0, i) });
+    // a cell's scope is the notebook: the constants of the cells above it count, and a compile in any cell
+    const analysis = analyzeSource(cell.source, nb.language, file, { cellsAbove: nb.cells.slice(0, i), cellsBelow: nb.cells.slice(i + 1) });
     if (analysis.notAnalysed) return `cell ${cell.number}: ${analysis.notAnalysed.message}`;
     losses.push(...analysis.models.map((model) => ({ model, cell: cell.number })));
     const broken = analysis.syntaxErrors[0];

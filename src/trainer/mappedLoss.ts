@@ -6,6 +6,7 @@
 //   square   the first k² units as [B, k, k], k = ⌊√n⌋ (`trans`, a feature-transform matrix)
 //   vae-*    mu = head[:, :d], logvar = head[:, d:2d], z = head[:, 2d:]; σ, σ², log σ from logvar
 //   weights  the kernel of the layer that makes the last hidden layer ([out, in] in PyTorch, [in, out] elsewhere)
+//   bias     that layer's bias
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Framework, LossModel } from '../analysis/ir';
 import type { Tf } from './backend';
@@ -65,6 +66,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     return view ? [{ name: a.name, view }] : [];
   });
   const weightNames = args.filter((a) => a.kind === 'weights').map((a) => a.name);
+  const biasNames = args.filter((a) => a.kind === 'bias').map((a) => a.name);
   const groupNames = args.filter((a) => a.kind === 'sensitive').map((a) => a.name);
   // the input a target-less loss reconstructs (tensorArgs.ts reconstructionTarget): the autoencoder's targets
   const inputNames = args.filter((a) => a.kind === 'reconstruction-input').map((a) => a.name);
@@ -76,6 +78,9 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     if (h) for (const { name, view } of views) tensors[name] = view(tf, h);
     const w = extras?.weights?.[layout.weightIndex];
     if (w) for (const name of weightNames) tensors[name] = kernelOf(w);
+    // the bias of the same layer: each layer's kernel is followed by its bias in a run's parameters
+    const b = extras?.weights?.[layout.weightIndex + 1];
+    if (b) for (const name of biasNames) tensors[name] = b;
     for (const name of inputNames) tensors[name] = yTrue;
     let y = yTrue;
     if (layout.groupColumn) {

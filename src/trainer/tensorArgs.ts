@@ -11,6 +11,7 @@ import { childrenOf } from '../analysis/terms/expr';
  *   vae-*      a VAE head's outputs: the trial model becomes a VAE (model/vae.ts) and passes mu, logvar or what
  *              derives from them (σ = exp(logvar / 2), σ² = exp(logvar), log σ = logvar / 2), and the sample z
  *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
+ *   bias       that layer's bias (a Keras `bias_regularizer`'s tensor, python/builtinRegularizerModel.ts)
  *   sensitive  a synthetic 0/1 group column correlated with the target (data/sensitive.ts)
  *   output-item a further item of a prediction the loss unpacks (`logits, norm = outputs`): the model returns a tuple,
  *              its first item is the trial model's output and each further one the last hidden layer's activations
@@ -29,6 +30,7 @@ export type TensorArgKind =
   | 'weight-list'
   | 'model'
   | 'weights'
+  | 'bias'
   | 'sensitive'
   | 'output-item';
 
@@ -73,6 +75,7 @@ export const tensorArgTable: readonly Row[] = [
       `\`${n}\` is the model itself: the trainer passes its trial model's weights to a sum over \`${n}.parameters()\` written in the loss (\`sum((p ** 2).sum() for p in ${n}.parameters())\`), not the model object; rewrite the penalty that way`,
   },
   { kind: 'weights', names: /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w)|(weights?|kernel|w)_[a-z0-9]+)$/i },
+  { kind: 'bias', names: /^bias$/i },
   // the spellings fairness code uses for the protected attribute (`s_attr`, `sens`, `x_control`, `gender`, …)
   { kind: 'sensitive', names: /^(groups?|sensitive|sensitive_(attrs?|attributes?|features?|groups?)|sens(_attrs?)?|s|s_attrs?|attrs?|attributes?|protected(_attrs?|_attributes?)?|prot(_attrs?)?|a|x_control|race|gender|sex|[a-z]+_group|groups?_[a-z]+)$/i },
 ];

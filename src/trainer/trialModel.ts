@@ -2,7 +2,7 @@
 // mean and log-variance; and the layout its extra tensor arguments are cut from (mappedLoss.ts). Shared by the trial
 // and the sweep's probe, so both evaluate the loss on the same model.
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import type { LossModel } from '../analysis/ir';
+import type { Expr, LossModel } from '../analysis/ir';
 import type { Tf } from './backend';
 import type { TrialData } from './data';
 import { type ArgLayout, mappedLosses, squareSide } from './mappedLoss';
@@ -37,7 +37,7 @@ export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: P
     weightIndex: 2 * Math.max(0, options.hidden.length - 1),
     ...(data.groupColumn ? { groupColumn: data.groupColumn } : {}),
   };
-  return { model, layout, hidden: hiddenArgs(loss), readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights') };
+  return { model, layout, hidden: hiddenArgs(loss), readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights' || a.kind === 'bias') };
 }
 
 export function trialLosses(tf: Tf, loss: LossModel, losses: LossFn[], trial: TrialModel): LossFn[] {
@@ -64,6 +64,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   'vae-var': () => "the VAE head's variance (exp(logvar))",
   'vae-sample': (t) => (t.layout.latent ? 'the sample z the decoder decodes' : `the last hidden layer's activations (${t.layout.units} relu units)`),
   weights: (t) => `the kernel of the layer that makes the last hidden layer (${t.layout.framework === 'pytorch' ? '[out, in], as nn.Linear.weight' : '[in, out], as a Dense kernel'})`,
+  bias: () => 'the bias of the layer that makes the last hidden layer',
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
 };
 
@@ -74,16 +75,44 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   const models = [...modelValueNames(loss, (visit) => walkExprs(evaluatedExprs(loss), visit))].filter((n) => !args.some((a) => a.name === n));
   if (args.length + models.length === 0) return undefined;
   const plain = args.filter((a) => a.kind === 'hidden').length;
+  const layers = regularisedLayers(loss);
   const parts = args.map((a) => {
     const words = kindWords[a.kind]?.(trial) ?? a.kind;
-    return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}`;
+    const from = layers.get(a.name);
+    return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${from ? `, for ${from}` : ''}`;
   });
   for (const name of models) {
     const kind = modelValueKind(name);
     const what = kind === 'layer' ? "the trial model's first layer (its kernel and bias)" : kind === 'weight-list' ? "the trial model's weight matrices (a list collected outside the loss)" : "the trial model (its weights, each layer's then its bias)";
     parts.push(`\`${name}\` = ${what}`);
   }
-  const named = args.filter((a) => a.kind !== 'output-item').length + models.length;
-  const why = [named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '', args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : ''].filter(Boolean);
+  const named = args.filter((a) => a.kind !== 'output-item' && !layers.has(a.name)).length + models.length;
+  const why = [
+    named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
+    args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : '',
+    layers.size > 0 ? "because your model's layers carry Keras regularizers" : '',
+  ].filter(Boolean);
   return `${parts.join(', ')}, ${why.join('; ')}`;
+}
+
+/**
+ * The layers a built-in Keras regularizer's tensor comes from, by that tensor's name (Term.regularizes):
+ * `kernel` → "the l2 of Dense (line 4) and l2_2 of Dense (line 5)".
+ */
+function regularisedLayers(loss: LossModel): Map<string, string> {
+  const out = new Map<string, string[]>();
+  for (const t of loss.terms) {
+    const on = t.regularizes;
+    const tensor = on && t.expr.kind === 'call' ? tensorName(t.expr) : undefined;
+    if (!on || !tensor) continue;
+    const line = (on.range ?? t.range).startLine + 1;
+    out.set(tensor, [...(out.get(tensor) ?? []), `${t.label} of ${on.layer ?? 'a layer'} (line ${line})`]);
+  }
+  return new Map([...out].map(([k, v]) => [k, `the ${v.join(' and ')}`]));
+}
+
+/** The one tensor a built-in regularizer's penalty reads (`kernel` in `reduce_sum(abs(kernel))`). */
+function tensorName(e: Expr): string | undefined {
+  if (e.kind === 'name') return e.name;
+  return e.kind === 'call' && e.args[0] ? tensorName(e.args[0]) : undefined;
 }

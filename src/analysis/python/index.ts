@@ -9,6 +9,8 @@ import { childrenOf } from '../terms/expr';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { type DiscoverContext, type LossDef, discoverLosses, discoverOne, isLossFunction, unwrapDecorated } from './discover';
 import { readImports } from './imports';
+import { builtinRegularizerUses } from './builtinRegularizers';
+import { builtinRegularizerModel, withLayerPenalties } from './builtinRegularizerModel';
 import { type FileContext, buildModel } from './model';
 import './moduleInstances'; // registers the reader of module-level objects' calls (python/expr.ts)
 import { readArgparseFlags } from './argparse';
@@ -233,7 +235,10 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     else if (/^\w+\s*=\s*(?:\{|dict\()/.test(text)) readDictConstants(n, module);
   }
   // `self.compiled_loss(…)` in a train_step computes the loss the last compile names (a name or a loss function)
-  const compiled = source.includes('.compile(') ? readCompiledBase(root, source, 'python') : undefined;
+  const ownCompiled = source.includes('.compile(') ? readCompiledBase(root, source, 'python') : undefined;
+  // in a notebook, the compile of another cell (its range is there: each term built from it is placed at its loss)
+  const elsewhere = ownCompiled ? undefined : module.compiledInCells;
+  const compiled = ownCompiled ?? elsewhere;
   if (compiled && compiled.form !== 'object') module.compiledLoss = compiled.name;
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
@@ -292,8 +297,19 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     for (const m of models) addIntrinsicUsage(m);
     return found;
   });
+  // the layers' built-in regularizers (`kernel_regularizer=regularizers.l2(1e-4)`): penalties of the compiled loss,
+  // a loss of the file when compile names one, else the framework's loss compile names
+  const layerPenalties = builtinRegularizerUses(root, source, imports, module);
+  const compiledHere = layerPenalties.length > 0 ? models.findIndex((m) => m.framework !== 'pytorch' && m.usages.some((u) => u.kind === 'compile')) : -1;
+  if (compiledHere >= 0) models[compiledHere] = withLayerPenalties(models[compiledHere]!, layerPenalties);
+  const here = elsewhere && layerPenalties[0] ? { ...elsewhere, range: layerPenalties[0].range } : compiled;
+  const builtins = compiledHere < 0 ? builtinRegularizerModel(layerPenalties, here) : undefined;
+  if (builtins) {
+    addIntrinsicUsage(builtins);
+    models.push(builtins);
+  }
   // an add_loss / a regularizer adds to the loss `compile` names: that loss is its base term
   const base = compiled && models.some((m) => m.kind === 'add-loss' || m.kind === 'regularizer') ? compiled : undefined;
-  return base ? models.map((m) => withCompiledBase(m, base)) : models;
+  return base ? models.map((m) => withCompiledBase(m, elsewhere ? { ...base, range: m.nameRange } : base)) : models;
 }
 

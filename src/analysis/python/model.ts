@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes, Term } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss } from '../terms/build';
+import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss, wholePenalty } from '../terms/build';
 import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
@@ -175,7 +175,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty, and its weight is the
   // λ a run sets (`SPARSITY_BETA * reduce_sum(kl)`; read before the roles changed, the one term was a base)
-  const terms = def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const, ...regularizerLabel(def, built.terms, t) })) : built.terms;
+  const whole = def.kind === 'regularizer' && built.terms.length > 1 ? wholePenalty(returned.value, def.name, { defaults }) : undefined;
+  const terms = whole ? [whole] : def.penaltiesOnly ? built.terms.map((t) => ({ ...t, role: 'penalty' as const, ...regularizerLabel(def, built.terms) })) : built.terms;
   const lambdaParam = def.penaltiesOnly ? lambdaParamOf(terms) : built.lambdaParam;
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: { name: string; default?: unknown }): LossParam['role'] =>
@@ -236,9 +237,11 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
 }
 
 /**
- * A regularizer's one penalty written as an expression with no variable of its own (`return self.strength *
- * reduce_sum(square(1 - norm))`) is the regularizer itself: it is named by it (`OnUnitCircle`), not by a rendering.
+ * A regularizer's one penalty is the regularizer itself: a reviewer names it by its class or function
+ * (`OnUnitCircle`, `Orthogonal`), whether the code returns an expression (`self.strength * reduce_sum(…)`) or a
+ * local of the helper's own (`r = tf.matmul(w, w, …)`, `return self.l2 * reduce_mean(r ** 2)`), never by a rendering
+ * or that local's name.
  */
-function regularizerLabel(def: LossDef, terms: readonly Term[], term: Term): Partial<Term> {
-  return def.kind === 'regularizer' && terms.length === 1 && !/^[\p{L}_][\p{L}\p{N}_]*$/u.test(term.label) ? { label: def.name } : {};
+function regularizerLabel(def: LossDef, terms: readonly Term[]): Partial<Term> {
+  return def.kind === 'regularizer' && terms.length === 1 ? { label: def.name } : {};
 }

@@ -3,6 +3,7 @@
 // followed into their bodies). Read from each top-level statement's text where one line says it all (fast on
 // large files), else from its syntax tree.
 import type { Node } from 'web-tree-sitter';
+import type { CompiledBase } from '../compileCall';
 import type { Framework, SourceRange, StaticValue } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { arithmeticOf, literalOf, staticItemsOf } from './params';
@@ -54,6 +55,11 @@ export interface ModuleScope {
    * by name: a loss calling `name(...)` calls that object (python/moduleInstances.ts).
    */
   instances?: Map<string, Node>;
+  /**
+   * In a notebook: the last `model.compile(loss=…)` of the other cells (above, then below), whose range is in its
+   * own cell: the base of a regularizer or add_loss defined in a cell that does not compile the model itself.
+   */
+  compiledInCells?: CompiledBase;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });

@@ -221,6 +221,23 @@ function buildTermsOf(body: Expr, ctx: TermContext): { terms: Term[]; lambdaPara
   return { terms, lambdaParam: lambdaParamOf(terms) };
 }
 
+/**
+ * `body` as ONE penalty, its weight split off: what a Keras Regularizer returns (`self.beta * K.sum(kl)` with `kl` a
+ * sum of two logs) is the one quantity the layer adds, named by the regularizer, never split by linearity into
+ * pieces no reviewer would name. Undefined when the body is itself a sum (`l1 * Σ|x| + l2 * Σx²`: its terms stand).
+ */
+export function wholePenalty(body: Expr, label: string, ctx: Pick<TermContext, 'defaults'>): Term | undefined {
+  if (additivePieces(body).length !== 1) return undefined;
+  const p = splitWeight({ sign: 1, expr: body });
+  const term: Term = { id: 't0', role: 'penalty', sign: p.sign, expr: p.expr, label, range: body.range };
+  if (p.weight) term.weight = p.weight;
+  const weightParam = lambdaOf(p);
+  if (weightParam) term.weightParam = weightParam;
+  const constraint = recogniseConstraint(p.expr, ctx.defaults);
+  if (constraint) term.constraint = constraint;
+  return term;
+}
+
 /** The parameter that weights the penalties: the most common `weightParam` among them (LossModel.lambdaParam). */
 export function lambdaParamOf(terms: readonly Term[]): string | undefined {
   return mostCommon(terms.filter((t) => t.role === 'penalty').map((t) => t.weightParam));

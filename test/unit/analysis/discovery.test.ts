@@ -280,6 +280,39 @@ hidden = tf.keras.layers.Dense(32, activity_regularizer=l1_outputs)
 `);
     assert.deepEqual(a.models.map((m) => [m.name, m.kind, m.regularizes?.on]), [['l1_outputs', 'regularizer', 'activity']]);
   });
+
+  it('reads what a Regularizer returns as ONE penalty, weighted by its outer factor, not split by linearity', () => {
+    const a = analyze(`from tensorflow.keras import backend as K
+from tensorflow.keras.layers import Dense
+from tensorflow.keras.regularizers import Regularizer
+class KLSparsity(Regularizer):
+    def __init__(self, rho=0.05, beta=3.0):
+        self.rho = rho
+        self.beta = beta
+    def __call__(self, x):
+        rho_hat = K.mean(x, axis=0)
+        kl = self.rho * K.log(self.rho / rho_hat) + (1 - self.rho) * K.log((1 - self.rho) / (1 - rho_hat))
+        return self.beta * K.sum(kl)
+code = Dense(32, activation='sigmoid', activity_regularizer=KLSparsity(0.05, 3.0))
+`);
+    const m = model(a, 'KLSparsity');
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:KLSparsity*self.beta']);
+    assert.equal(m.lambdaParam, 'self.beta');
+  });
+
+  it('names a regularizer\'s one penalty by its class even when it returns a local of its own (r = W^T W - I)', () => {
+    const a = analyze(`import tensorflow as tf
+class Orthogonal(tf.keras.regularizers.Regularizer):
+    def __init__(self, l2=0.01):
+        self.l2 = l2
+    def __call__(self, w):
+        r = tf.matmul(w, w, transpose_a=True)
+        r = r - tf.eye(w.shape[-1])
+        return self.l2 * tf.reduce_mean(r ** 2)
+layer = tf.keras.layers.Dense(16, kernel_regularizer=Orthogonal(l2=0.005))
+`);
+    assert.deepEqual(model(a, 'Orthogonal').terms.map(termSummary), ['penalty:+:Orthogonal*self.l2']);
+  });
 });
 
 describe('Discovery: loss classes and training steps with unusual names', () => {

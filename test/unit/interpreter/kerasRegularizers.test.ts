@@ -47,4 +47,14 @@ describe('Keras regularizers called on a tensor', () => {
     const v = penaltyOf('tf.add_n([tf.keras.regularizers.l2(0.1)(t) for t in tf.unstack(y_pred)])');
     close(v, 0.1 * sumSq, 1e-5, 'sum over rows');
   });
+
+  it('OrthogonalRegularizer: factor times the mean |cosine| between distinct rows (or columns)', () => {
+    // rows (0.5, -1.5) and (2, 0.25): one pair, cosine (1 - 0.375) / (√2.5 · √4.0625)
+    const cosRows = 0.625 / (Math.sqrt(2.5) * Math.sqrt(4.0625));
+    close(penaltyOf('keras.regularizers.OrthogonalRegularizer(factor=0.1)(y_pred)'), 0.1 * cosRows, 1e-6, 'rows');
+    // columns (0.5, 2) and (-1.5, 0.25): cosine (-0.75 + 0.5) / (√4.25 · √2.3125)
+    const cosCols = Math.abs(-0.25) / (Math.sqrt(4.25) * Math.sqrt(2.3125));
+    close(penaltyOf('tf.keras.regularizers.OrthogonalRegularizer(0.2, mode="columns")(y_pred)'), 0.2 * cosCols, 1e-6, 'columns');
+    close(penaltyOf('tf.keras.regularizers.orthogonal_regularizer()(y_pred)'), 0.01 * cosRows, 1e-6, 'default factor 0.01');
+  });
 });

@@ -113,7 +113,7 @@ export function lossesIn(fx: Fixture): LossModel[] {
   const nb = notebookCells(text);
   if (!nb.ok || !nb.language) return [];
   // as `loss-lab train` reads a notebook (src/cli/train.ts findLosses): the constants of the cells above count
-  return nb.cells.flatMap((c, i) => analysis.analyzeSource(c.source, nb.language!, fx.path, { cellsAbove: nb.cells.slice(0, i) }).models);
+  return nb.cells.flatMap((c, i) => analysis.analyzeSource(c.source, nb.language!, fx.path, { cellsAbove: nb.cells.slice(0, i), cellsBelow: nb.cells.slice(i + 1) }).models);
 }
 
 type Chooser = (a: { language: SourceLanguage; models: LossModel[]; syntaxErrors: [] }, opts: object) => unknown;

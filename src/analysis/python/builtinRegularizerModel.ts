@@ -1,0 +1,139 @@
+// The loss a Keras model trains when its layers carry built-in regularizers (builtinRegularizers.ts): the loss it
+// compiles plus one penalty per regularised layer and factor, as Keras adds them (model.losses):
+//   kernel / bias  λ·Σ|W| (l1), λ·ΣW² (l2) over the layer's weights (no ½, tf.keras 2.x);
+//   activity       λ·Σ|h| / batch size over the layer's outputs (Keras divides an activity penalty by the batch).
+// The weights and activations are tensors the loss reads beside the prediction (`kernel`, `bias`, `activations`,
+// role 'tensor'), which the trainer maps to its trial model's (src/trainer/tensorArgs.ts); λ is the factor, a
+// parameter where the code names it (a builder's local, a module constant) so the rules and write-back see it.
+import type { Expr, LossModel, LossParam, SourceRange, Term } from '../ir';
+import { spanOf } from '../parsing/range';
+import { lambdaParamOf } from '../terms/build';
+import type { BuiltinUse, Factor } from './builtinRegularizers';
+
+/** The tensor each kind of regularizer reads, by the name the trainer maps (tensorArgs.ts). */
+const tensorOf = { kernel: 'kernel', bias: 'bias', activity: 'activations' } as const;
+
+const at = (range: SourceRange, text: string) => ({ range, text });
+const call = (callee: string, args: Expr[], range: SourceRange, kwargs: Record<string, Expr> = {}): Expr => ({ kind: 'call', callee, args, kwargs, ...at(range, `${callee}(…)`) });
+
+/**
+ * Σ|x| or Σx² of the layer's tensor; for its activity, a mean over the batch of each sample's sum. An
+ * OrthogonalRegularizer is the framework's own op at factor 1 (its factor is the term's weight).
+ */
+function penaltyExpr(use: BuiltinUse, key: Factor['key']): Expr {
+  const r = use.range;
+  const name = tensorOf[use.regularizes.on];
+  const x: Expr = { kind: 'name', name, ref: 'param', ...at(r, name) };
+  if (key === 'factor') {
+    const kwargs: Record<string, Expr> = { factor: { kind: 'number', value: 1, ...at(r, '1') } };
+    for (const [k, v] of Object.entries(use.settings)) kwargs[k] = { kind: 'string', value: v, ...at(r, v) };
+    return call('tf.keras.regularizers.OrthogonalRegularizer', [x], r, kwargs);
+  }
+  const elementwise = call(key === 'l1' ? 'tf.abs' : 'tf.square', [x], r);
+  if (use.regularizes.on !== 'activity') return call('tf.reduce_sum', [elementwise], r);
+  const perSample = call('tf.reduce_sum', [elementwise], r, { axis: { kind: 'number', value: -1, ...at(r, '-1') } });
+  return call('tf.reduce_mean', [perSample], r);
+}
+
+/** The factor as the term's weight: its number, or the name that holds it (then a parameter of the loss). */
+function weightOf(f: Factor, r: SourceRange): Expr {
+  if (f.name) return { kind: 'name', name: f.name.text, ref: f.name.origin === 'closure' || f.name.origin === 'factory' ? 'captured' : 'global', ...at(f.name.range, f.name.text) };
+  return { kind: 'number', value: f.value ?? 0, ...at(f.at ?? r, f.written ?? String(f.value ?? 0)) };
+}
+
+function factorParam(f: Factor): LossParam | undefined {
+  if (!f.name) return undefined;
+  const p: LossParam = { name: f.name.text, role: 'hyper', range: f.name.range };
+  if (f.name.origin !== 'unknown') p.origin = f.name.origin;
+  if (f.name.cell !== undefined) p.cell = f.name.cell;
+  if (f.value !== undefined) p.default = f.value;
+  if (f.at) p.defaultRange = f.at;
+  return p;
+}
+
+/** A penalty's name: the regularizer as written (`L1L2`), or its factor (`l1`, `l2`) when it has two; unique. */
+function labelOf(use: BuiltinUse, f: Factor, taken: Map<string, number>): string {
+  const base = use.factors.length > 1 ? f.key : use.callee;
+  const n = (taken.get(base) ?? 0) + 1;
+  taken.set(base, n);
+  return n === 1 ? base : `${base}_${n}`;
+}
+
+function penaltyTerms(uses: readonly BuiltinUse[], first = 0): Term[] {
+  const taken = new Map<string, number>();
+  return uses.flatMap((use) =>
+    use.factors.map((f): Term => {
+      const weight = weightOf(f, use.range);
+      const term: Term = { id: '', role: 'penalty', sign: 1, expr: penaltyExpr(use, f.key), weight, label: labelOf(use, f, taken), range: use.range, regularizes: use.regularizes };
+      if (f.name) term.weightParam = f.name.text;
+      return term;
+    }),
+  ).map((t, i) => ({ ...t, id: `t${first + i}` }));
+}
+
+function paramsOf(uses: readonly BuiltinUse[], given: readonly LossParam[]): LossParam[] {
+  const out = new Map<string, LossParam>(given.map((p) => [p.name, p]));
+  for (const use of uses) {
+    const tensor = tensorOf[use.regularizes.on];
+    if (!out.has(tensor)) out.set(tensor, { name: tensor, role: 'tensor', range: use.regularizes.range ?? use.range });
+    for (const f of use.factors) {
+      const p = factorParam(f);
+      if (p && !out.has(p.name)) out.set(p.name, p);
+    }
+  }
+  return [...out.values()];
+}
+
+const sumOf = (terms: readonly Term[]): Expr =>
+  terms
+    .map((t): Expr => (t.weight ? { kind: 'binary', op: '*', left: t.weight, right: t.expr, ...at(t.range, t.label) } : t.expr))
+    .reduce((a, b) => ({ kind: 'binary', op: '+', left: a, right: b, ...at(spanOf(a.range, b.range), '…') }));
+
+/**
+ * The model of the loss a Keras model trains with its layers' built-in regularizers; named by the compiled loss
+ * when the file says it (`binary_crossentropy`), else by the first regularizer. The compiled base is added by
+ * withCompiledBase like any regularizer's.
+ */
+export function builtinRegularizerModel(uses: readonly BuiltinUse[], compiled?: { name: string; range: SourceRange }): LossModel | undefined {
+  if (uses.length === 0) return undefined;
+  const first = uses[0]!;
+  const range = uses.map((u) => u.regularizes.range ?? u.range).reduce(spanOf);
+  const terms = penaltyTerms(uses);
+  const name = compiled?.name ?? first.callee;
+  const model: LossModel = {
+    id: `${name}:${(compiled?.range ?? first.range).startLine + 1}`,
+    name,
+    kind: 'regularizer',
+    framework: 'keras',
+    language: 'python',
+    params: paramsOf(uses, [
+      { name: 'y_true', role: 'yTrue', range: compiled?.range ?? first.range },
+      { name: 'y_pred', role: 'yPred', range: compiled?.range ?? first.range },
+    ]),
+    yTrue: 'y_true',
+    yPred: 'y_pred',
+    body: sumOf(terms),
+    terms,
+    range,
+    nameRange: first.range,
+    returnRange: first.range,
+    usages: [],
+    regularizes: first.regularizes,
+  };
+  const lambda = lambdaParamOf(terms);
+  if (lambda) model.lambdaParam = lambda;
+  return model;
+}
+
+/**
+ * A loss function or object the model compiles (`compile(loss=constrained_mse)`), with its layers' built-in
+ * regularizers added as further penalties: what Keras trains (the loss's own terms first, its λ kept).
+ */
+export function withLayerPenalties(model: LossModel, uses: readonly BuiltinUse[]): LossModel {
+  if (uses.length === 0) return model;
+  const terms = [...model.terms, ...penaltyTerms(uses, model.terms.length)];
+  const out: LossModel = { ...model, terms, params: paramsOf(uses, model.params) };
+  const lambda = model.lambdaParam ?? lambdaParamOf(terms);
+  if (lambda) out.lambdaParam = lambda;
+  return out;
+}
