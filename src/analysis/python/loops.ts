@@ -43,10 +43,33 @@ export function foldOf(name: string, init: Expr, afterPass: Expr, variables: str
     const weighted = x.kind === 'binary' && x.op === '*' && !readsLoop(x.left) && readsLoop(x.right);
     const sum = (y: Expr): Expr => parameterFold(variables, iterable, y, at) ?? fold(zero, { ...after, right: y });
     const total: Expr = weighted ? { kind: 'binary', op: '*', left: x.left, right: sum(x.right), ...at } : sum(x);
-    if (init.kind === 'number' && init.value === 0) return total;
+    if (isZeroStart(init)) return total;
     return { kind: 'binary', op: '+', left: init, right: total, ...at };
   }
   return fold(init, after);
+}
+
+/** Constructors of a zero the framework writes as a tensor (`torch.tensor(0.)`, `torch.zeros(1)`, `tf.constant(0.)`). */
+const ZERO_TENSOR_CALLS: ReadonlySet<string> = new Set(['torch.tensor', 'torch.as_tensor', 'torch.scalar_tensor', 'tf.constant', 'tf.convert_to_tensor', 'np.float32', 'np.array']);
+const ZEROS_CALLS: ReadonlySet<string> = new Set(['torch.zeros', 'tf.zeros']);
+/** Methods that only move or cast a tensor (`.to(device)`, `.cuda()`, `.float()`): a zero stays a zero. */
+const CAST_METHODS: ReadonlySet<string> = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'type_as', 'requires_grad_', 'detach']);
+const isZeroNumber = (e: Expr | undefined): boolean => e?.kind === 'number' && e.value === 0;
+
+/**
+ * Whether an accumulator starts at zero, so `acc = start + Σ X` is just `Σ X`: `0`, `0.0`, and the zero tensors real
+ * loops start from (`torch.tensor(0., device=d, requires_grad=True)`, `torch.zeros(1).to(device)`, `tf.constant(0.0)`).
+ * A zero tensor kept as the start would become a term of its own, always 0, beside the sum.
+ */
+export function isZeroStart(init: Expr): boolean {
+  if (isZeroNumber(init)) return true;
+  if (init.kind === 'method' && CAST_METHODS.has(init.method)) return isZeroStart(init.object);
+  if (init.kind !== 'call') return false;
+  const first = init.args[0];
+  if (ZERO_TENSOR_CALLS.has(init.callee)) return isZeroNumber(first) || (first?.kind === 'tuple' && first.items.length === 1 && isZeroNumber(first.items[0]));
+  // torch.zeros(1), torch.zeros(()), tf.zeros([]): a scalar (or one-element) zero
+  const shape = first?.kind === 'tuple' ? first.items : init.args;
+  return ZEROS_CALLS.has(init.callee) && shape.length <= 1 && shape.every((d) => d.kind === 'number' && d.value === 1);
 }
 
 /**
