@@ -70,7 +70,7 @@ export const tensorArgTable: readonly Row[] = [
     kind: 'model',
     names: /^(model|net|network|module|mdl|classifier|encoder|decoder)$/i,
     refusal: (n) =>
-      `\`${n}\` is the model itself: the trainer passes its trial model's weights to a sum over \`${n}.parameters()\` written in the loss (\`sum((p ** 2).sum() for p in ${n}.parameters())\`), not the model object; rewrite the penalty that way`,
+      `\`${n}\` is the model itself, used in a way the trainer cannot follow: it gives a model argument its trial model's weights where the loss reads them (\`${n}.parameters()\`, \`${n}.fc1.weight\`, \`${n}.lora_A\`) and runs it only as the prediction (\`pred = ${n}(x)\`); read the weights that way, or compute what the loss takes from the model outside it and pass that`,
   },
   { kind: 'weights', names: /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w)|(weights?|kernel|w)_[a-z0-9]+)$/i },
   // the spellings fairness code uses for the protected attribute (`s_attr`, `sens`, `x_control`, `gender`, …)

@@ -120,6 +120,9 @@ function parameterSum(node: Node, fn: Node, scope: Scope): Expr | undefined {
   if (!body || variable?.type !== 'identifier' || sourceFn?.type !== 'attribute' || sourceFn.childForFieldName('attribute')?.text !== 'parameters') {
     return undefined;
   }
+  // the whole model's parameters (`model.parameters()`, `self.net.parameters()`); a member's (`model.fc1.parameters()`)
+  // are that layer's alone, which the trainer reads as a plain loop
+  if (!isWholeModel(sourceFn.childForFieldName('object'))) return undefined;
   // The loop variable shadows any local or parameter of the same name inside the body.
   const inner: Scope = { ...forkScope(scope), refs: new Map([...scope.refs, [variable.text, 'weight' as const]]) };
   inner.locals.delete(variable.text);
@@ -129,6 +132,12 @@ function parameterSum(node: Node, fn: Node, scope: Scope): Expr | undefined {
   // biome-ignore lint/suspicious/noThenProperty: `then` is the IR's field name (ir.ts), never awaited
   const kept = test ? make<'conditional'>(body, { kind: 'conditional', test: convertExpr(test, inner), then: value, else: zero }) : value;
   return make<'overWeights'>(node, { kind: 'overWeights', variable: variable.text, body: kept });
+}
+
+/** A model as a whole: a name, or a module's attribute (`self.net`), not a member of one (`model.fc1`). */
+export function isWholeModel(object: Node | null): boolean {
+  if (object?.type === 'identifier') return true;
+  return object?.type === 'attribute' && object.childForFieldName('object')?.text === 'self';
 }
 
 function convertCall(node: Node, scope: Scope): Expr {

@@ -107,13 +107,15 @@ function parameterFold(variables: string[], iterable: Expr, body: Expr, at: { ra
  * read as a call of a dotted name when `net` is a module-level object (`for p in model.parameters()` in a function).
  */
 function weightsMethod(iterable: Expr): string | undefined {
+  // the whole model (`net`, `self.net`); a member's parameters (`net.fc1.parameters()`) are that layer's alone
   if (iterable.kind === 'method') {
-    const onObject = iterable.object.kind === 'name' || iterable.object.kind === 'attr';
-    return onObject && iterable.args.length === 0 ? iterable.method : undefined;
+    const o = iterable.object;
+    const onModel = o.kind === 'name' || (o.kind === 'attr' && o.object.kind === 'name' && o.object.name === 'self');
+    return onModel && iterable.args.length === 0 ? iterable.method : undefined;
   }
   if (iterable.kind !== 'call' || iterable.args.length > 0 || Object.keys(iterable.kwargs).length > 0) return undefined;
-  const dot = iterable.callee.lastIndexOf('.');
-  return dot > 0 ? iterable.callee.slice(dot + 1) : undefined;
+  const parts = iterable.callee.split('.');
+  return parts.length === 2 || (parts.length === 3 && parts[0] === 'self') ? parts.at(-1) : undefined;
 }
 
 /** `body` with the loop variable read as the weight it stands for (ref 'weight'). Plain data: rebuilt by walking it. */
