@@ -55,6 +55,8 @@ const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {
   // Devices do not matter to the trainer: `.to(x.device)` keeps the tensor as it is.
   device: (_tf, v) => (isTensor(v) ? 'cpu' : undefined),
   T: (tf, v) => (isTensor(v) ? tf.transpose(v) : undefined),
+  // a filter on the model's parameters (`for p in model.parameters() if p.requires_grad`): the trial's all train
+  requires_grad: (_tf, v) => (isTensor(v) ? true : undefined),
   // JS arrays (`yPred.shape.length`)
   length: (_tf, v) => (Array.isArray(v) ? v.length : undefined),
   values: (_tf, v) => (Array.isArray(v) ? v[0] : undefined),

@@ -118,6 +118,19 @@ describe('the model as a value: parameters picked by their name', () => {
     assert.equal(penaltyOn('name.split(".", 1)[0] == "1"'), 4 ** 2 + 5 ** 2 + 6 ** 2 + 7 ** 2);
     assert.equal(penaltyOn('name.split(".")[-1] == "thresh"'), 0);
   });
+
+  it('a summed comprehension with `if` clauses adds the parameters they keep (one-line L1/L2 over weights only)', () => {
+    const sumOf = (comprehension: string): number => {
+      const src = `import torch\nimport torch.nn.functional as F\n\ndef loss(pred, target, model, lam=0.1):\n    return F.mse_loss(pred, target) + lam * sum(${comprehension})\n`;
+      const loss = analyzeSource(src, 'python', 'f.py').models[0]!;
+      assert.deepEqual(findUnsupported(loss), [], 'nothing refused');
+      const term = loss.terms.find((t) => t.role === 'penalty')!;
+      const params = [tf.tensor2d([[1, 2]]), tf.tensor1d([3]), tf.tensor2d([[4], [5]]), tf.tensor1d([6, 7])];
+      return compileLoss(tf, loss, {})(tf.zeros([1, 2]), tf.zeros([1, 2]), { weights: params }).terms[term.id]!.raw.dataSync()[0]!;
+    };
+    assert.equal(sumOf("(p ** 2).sum() for n, p in model.named_parameters() if 'bias' not in n"), 1 + 4 + 16 + 25);
+    assert.equal(sumOf('[p.abs().sum() for p in model.parameters() if p.requires_grad if p.ndim > 1]'), 1 + 2 + 4 + 5);
+  });
 });
 
 describe("the model's named members: which trial layer each takes", () => {
