@@ -101,7 +101,20 @@ export const tensorArgKind = (name: string): TensorArgKind | undefined => rowOf(
  * name list does not hold).
  */
 export function extraTensorParams(loss: LossModel): LossParam[] {
-  return loss.params.filter((p) => p.role === 'tensor' || (p.role === 'other' && p.default === undefined && !p.name.includes('.') && tensorArgKind(p.name) !== undefined));
+  const absent = new Set(absentArgs(loss));
+  return loss.params.filter((p) => !absent.has(p.name) && (p.role === 'tensor' || (p.role === 'other' && p.default === undefined && !p.name.includes('.') && tensorArgKind(p.name) !== undefined)));
+}
+
+/** Kinds the trial model gives even where the argument defaults to None: activations and a group column the penalty reads. */
+const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample', 'sensitive']);
+
+/**
+ * The arguments that default to None (`mask=None`, `pos_weight=None`, `sample_weight=None`) the trainer leaves out, so
+ * the loss runs as called without them: all but the model's activations and a sensitive group column, which it gives
+ * (a penalty on `features=None` needs them). A mask, per-sample or per-class weights, an input: None.
+ */
+export function absentArgs(loss: LossModel): string[] {
+  return loss.params.filter((p) => p.noneDefault && p.default === undefined && p.items === undefined && !givenWhenOptional.has(tensorArgKind(p.name) as TensorArgKind)).map((p) => p.name);
 }
 
 const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(name)?.refusal;
