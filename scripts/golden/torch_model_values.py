@@ -12,6 +12,8 @@ interpreter on the same weights and compares both.
   helper: a method walking net.named_parameters() and summing the weights' squares (biases skipped)
   frozen: K.variable(layer.get_weights()[0]) is a copy of the first kernel: torch's equivalent is .detach(), so the
           value is the kernel's and the gradient is zero
+  members: named members of the model (`model.fc1.weight`, `model.out.weight[0]`, `model.out.bias`, the parameter
+          `model.lora_A`): the first member read takes the first layer, one named as the output layer the last
 """
 import json
 
@@ -81,9 +83,59 @@ def frozen_case():
     return {"fixture": "keras_frozen_weights_copy.py", "term": "l2", "value": value.item(), "kernelGrads": [rows(torch.zeros_like(k)) for k in KERNELS]}
 
 
+MEMBERS_SOURCE = """import torch
+import torch.nn.functional as F
+
+
+def loss(pred, target, model, lam=0.1):
+    fit = F.mse_loss(pred, target)
+    members = torch.norm(model.fc1.weight, 1) + (model.out.weight[0] ** 2).sum() + model.out.bias.abs().sum()
+    return fit + lam * members
+"""
+
+PARAMETER_SOURCE = """import torch
+import torch.nn.functional as F
+
+
+def loss(pred, target, model, lam=0.1):
+    fit = F.mse_loss(pred, target)
+    adapters = model.lora_A.abs().sum() + model.lora_B.pow(2).sum()
+    return fit + lam * adapters
+"""
+
+
+class Named(nn.Module):
+    """The same two layers under the names the member sources read: fc1 (first) and out (output)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(*SIZES[0])
+        self.out = nn.Linear(*SIZES[1])
+        with torch.no_grad():
+            for layer, k, b in zip([self.fc1, self.out], KERNELS, BIASES):
+                layer.weight.copy_(k.t())
+                layer.bias.copy_(b)
+
+
+def members_case():
+    net = Named()
+    value = torch.norm(net.fc1.weight, 1) + (net.out.weight[0] ** 2).sum() + net.out.bias.abs().sum()
+    value.backward()
+    return {"source": MEMBERS_SOURCE, "term": "members", "value": value.item(), "kernelGrads": grads([net.fc1.weight, net.out.weight])}
+
+
+def parameter_case():
+    # LoRA factors as bare nn.Parameters, [out, in] as nn.Linear holds them: lora_A takes the first layer, lora_B the second
+    lora_a = nn.Parameter(KERNELS[0].t().clone())
+    lora_b = nn.Parameter(KERNELS[1].t().clone())
+    value = lora_a.abs().sum() + lora_b.pow(2).sum()
+    value.backward()
+    return {"source": PARAMETER_SOURCE, "term": "adapters", "value": value.item(), "kernelGrads": grads([lora_a, lora_b])}
+
+
 print(json.dumps({
     "torch": torch.__version__,
     "kernels": [rows(k) for k in KERNELS],
     "biases": [rows(b) for b in BIASES],
-    "cases": [live_case(), helper_case(), frozen_case()],
+    "cases": [live_case(), helper_case(), frozen_case(), members_case(), parameter_case()],
 }, indent=1))

@@ -255,6 +255,12 @@ export interface LossParam {
    * passes one of its trial model's weights (src/trainer/tensorArgs.ts, kind 'weights').
    */
   modelWeight?: true;
+  /**
+   * Added for issue 10 §2: the default is `None` (`def loss(pred, target, mask=None)`, `pos_weight=None` in an
+   * `__init__`): the argument may be absent, and the loss then runs its None branch (`if mask is not None: …`).
+   * The trainer passes None rather than ask for a tensor it has not got.
+   */
+  noneDefault?: true;
 }
 
 /** How a loss is used elsewhere in the file. */

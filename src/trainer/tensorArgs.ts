@@ -72,7 +72,7 @@ export const tensorArgTable: readonly Row[] = [
     kind: 'model',
     names: /^(model|net|network|module|mdl|classifier|encoder|decoder)$/i,
     refusal: (n) =>
-      `\`${n}\` is the model itself: the trainer passes its trial model's weights to a sum over \`${n}.parameters()\` written in the loss (\`sum((p ** 2).sum() for p in ${n}.parameters())\`), not the model object; rewrite the penalty that way`,
+      `\`${n}\` is the model itself, used in a way the trainer cannot follow: it gives a model argument its trial model's weights where the loss reads them (\`${n}.parameters()\`, \`${n}.fc1.weight\`, \`${n}.lora_A\`) and runs it only as the prediction (\`pred = ${n}(x)\`); read the weights that way, or compute what the loss takes from the model outside it and pass that`,
   },
   { kind: 'weights', names: /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w)|(weights?|kernel|w)_[a-z0-9]+)$/i },
   { kind: 'bias', names: /^bias$/i },
@@ -104,7 +104,20 @@ export const tensorArgKind = (name: string): TensorArgKind | undefined => rowOf(
  * name list does not hold).
  */
 export function extraTensorParams(loss: LossModel): LossParam[] {
-  return loss.params.filter((p) => p.role === 'tensor' || (p.role === 'other' && p.default === undefined && !p.name.includes('.') && tensorArgKind(p.name) !== undefined));
+  const absent = new Set(absentArgs(loss));
+  return loss.params.filter((p) => !absent.has(p.name) && (p.role === 'tensor' || (p.role === 'other' && p.default === undefined && !p.name.includes('.') && tensorArgKind(p.name) !== undefined)));
+}
+
+/** Kinds the trial model gives even where the argument defaults to None: activations and a group column the penalty reads. */
+const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample', 'sensitive']);
+
+/**
+ * The arguments that default to None (`mask=None`, `pos_weight=None`, `sample_weight=None`) the trainer leaves out, so
+ * the loss runs as called without them: all but the model's activations and a sensitive group column, which it gives
+ * (a penalty on `features=None` needs them). A mask, per-sample or per-class weights, an input: None.
+ */
+export function absentArgs(loss: LossModel): string[] {
+  return loss.params.filter((p) => p.noneDefault && p.default === undefined && p.items === undefined && !givenWhenOptional.has(tensorArgKind(p.name) as TensorArgKind)).map((p) => p.name);
 }
 
 const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(name)?.refusal;

@@ -10,7 +10,9 @@ import { BatchedMlp, type MlpOptions } from './model';
 import { BatchedVae } from './model/vae';
 import type { LossFn } from './runLoss';
 import { hiddenArgs, mappedTensorArgs, type TensorArgKind, wantsVae } from './tensorArgs';
-import { modelValueKind, modelValueNames } from './interpreter/modelValues';
+import { type ModelReads, modelReads, modelValueKind } from './interpreter/modelValues';
+import { layerIndex, slotId } from './interpreter/modelMembers';
+import { childrenOf } from '../analysis/terms/expr';
 import { evaluatedExprs, walkExprs } from './interpreter/unsupported';
 
 /** The VAE's latent size: small, as trial data has few latent factors (data/autoencoder.ts has 3). */
@@ -71,9 +73,12 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
 /** The header's words for each mapped argument: "`mu` = the VAE head's mean", with why (the names). */
 export function describeArgs(loss: LossModel, trial: TrialModel): string | undefined {
   const args = mappedTensorArgs(loss);
-  // the model or a layer the loss reads the weights of (interpreter/modelValues.ts)
-  const models = [...modelValueNames(loss, (visit) => walkExprs(evaluatedExprs(loss), visit))].filter((n) => !args.some((a) => a.name === n));
-  if (args.length + models.length === 0) return undefined;
+  // the model or a layer the loss reads the weights of (interpreter/modelValues.ts), or named members of (modelMembers.ts)
+  const read = modelReads(loss, (visit) => walkExprs(evaluatedExprs(loss), visit));
+  const memberRoots = new Set(read.members.map((r) => r.root));
+  const models = [...read.roots].filter((n) => !args.some((a) => a.name === n) && (!memberRoots.has(n) || readsWhole(loss, n)));
+  const members = describeMembers(read, trial.model.sizes);
+  if (args.length + models.length + members.length === 0) return undefined;
   const plain = args.filter((a) => a.kind === 'hidden').length;
   const layers = regularisedLayers(loss);
   const parts = args.map((a) => {
@@ -86,11 +91,13 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
     const what = kind === 'layer' ? "the trial model's first layer (its kernel and bias)" : kind === 'weight-list' ? "the trial model's weight matrices (a list collected outside the loss)" : "the trial model (its weights, each layer's then its bias)";
     parts.push(`\`${name}\` = ${what}`);
   }
+  parts.push(...members);
   const named = args.filter((a) => a.kind !== 'output-item' && !layers.has(a.name)).length + models.length;
   const why = [
     named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
     args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : '',
     layers.size > 0 ? "because your model's layers carry Keras regularizers" : '',
+    members.length > 0 ? "the model's members take the trial's layers in the order the loss reads them, one named as an output layer its last" : '',
   ].filter(Boolean);
   return `${parts.join(', ')}, ${why.join('; ')}`;
 }
@@ -115,4 +122,31 @@ function regularisedLayers(loss: LossModel): Map<string, string> {
 function tensorName(e: Expr): string | undefined {
   if (e.kind === 'name') return e.name;
   return e.kind === 'call' && e.args[0] ? tensorName(e.args[0]) : undefined;
+}
+
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'];
+
+/** "`model.fc1.weight` = the trial's first layer's weight (8 → 64)": each member read, once. */
+function describeMembers(read: ModelReads, sizes: number[]): string[] {
+  const layers = sizes.length - 1;
+  const seen = new Set<string>();
+  return read.members.flatMap((r) => {
+    if (seen.has(r.key)) return [];
+    seen.add(r.key);
+    const i = layerIndex(read.slots.get(slotId(r)) ?? 0, layers);
+    const which = `the trial's ${i === layers - 1 ? 'output' : (ORDINALS[i] ?? `${i + 1}th`)} layer (${sizes[i]} → ${sizes[i + 1]})`;
+    const part = r.part === 'bias' ? 'the bias of ' : r.part === 'module' ? '' : 'the weight of ';
+    return [`\`${r.key}\` = ${part}${which}`];
+  });
+}
+
+/** Whether the loss reads `name` itself (`model.parameters()`), not only through its members. */
+function readsWhole(loss: LossModel, name: string): boolean {
+  const visit = (e: Expr): boolean => (e.kind === 'name' && e.name === name && !isMemberBase(e)) || childrenOf(e).some(visit);
+  const bases = new Set<Expr>();
+  const isMemberBase = (e: Expr) => bases.has(e);
+  walkExprs(evaluatedExprs(loss), (e) => {
+    if ((e.kind === 'attr' || e.kind === 'subscript') && e.object.kind === 'name') bases.add(e.object);
+  });
+  return evaluatedExprs(loss).some(visit);
 }

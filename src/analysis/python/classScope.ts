@@ -113,6 +113,7 @@ export function constructorParams(cls: ClassScope, readNames: ReadonlySet<string
       const out: LossParam = { name: p.name, role: role(p), range: rangeOf(p.node), origin: 'constructor' };
       if (p.default !== undefined) out.default = p.default;
       if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
+      if (p.defaultNode?.type === 'none') out.noneDefault = true;
       return out;
     });
 }

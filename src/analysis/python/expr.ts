@@ -61,6 +61,15 @@ function comprehension(node: Node, scope: Scope): Expr {
   return collectOf(variables, iterable, convertExpr(body, inner), node, test ? convertExpr(test, inner) : undefined);
 }
 
+/** `body` where every `if` clause holds, else 0: `[x for … if a if b]` adds `x if a else 0` when b. */
+function guarded(node: Node, guards: Node[], body: Expr, scope: Scope): Expr {
+  const zero = make<'number'>(node, { kind: 'number', value: 0 });
+  return guards.reduceRight<Expr>((then, g) => {
+    const test = g.namedChildren.find((c) => c && !isTrivia(c));
+    return test ? make<'conditional'>(g, { kind: 'conditional', test: convertExpr(test, scope), then, else: zero }) : then;
+  }, body);
+}
+
 /** Device and bookkeeping calls that change nothing a loss computes: `.cuda()`, `.cpu()`, `.to(device)`. */
 function isDeviceMove(method: string, argNodes: Node[]): boolean {
   if (method === 'cuda' || method === 'cpu') return true;
@@ -103,32 +112,37 @@ function onlyComprehension(list: Node | null): Node | undefined {
 }
 
 /**
- * `sum(<body> for <p> in <model>.parameters())`: the sum over the model's parameters (an `overWeights` node); with
- * `if <c>`, a parameter that fails c adds 0 (`sum(p.abs().sum() for p in net.parameters() if p.dim() > 1)`).
+ * `sum(<body> for <p> in <model>.parameters())`, `sum(<body> for <n>, <p> in <model>.named_parameters() if <test>)`:
+ * the sum over the model's parameters (an `overWeights` node); an `if` clause adds 0 for the parameters it skips.
  */
 function parameterSum(node: Node, fn: Node, scope: Scope): Expr | undefined {
   if (fn.type !== 'identifier' || fn.text !== 'sum' || scope.refs.has('sum') || scope.locals.has('sum')) return undefined;
   const comprehension = onlyComprehension(node.childForFieldName('arguments'));
   const clauses = comprehension?.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause') ?? [];
-  const [first, condition] = clauses;
-  const filtered = clauses.length === 2 && condition?.type === 'if_clause';
-  const clause = (clauses.length === 1 || filtered) && first?.type === 'for_in_clause' ? first : undefined;
-  const variable = clause?.childForFieldName('left');
+  const guards = clauses.filter((c): c is Node => c?.type === 'if_clause');
+  const clause = clauses.length === guards.length + 1 && clauses[0]?.type === 'for_in_clause' ? clauses[0] : undefined;
+  const variables = loopVariables(clause?.childForFieldName('left') ?? null);
   const source = clause?.childForFieldName('right');
   const sourceFn = source?.type === 'call' ? source.childForFieldName('function') : undefined;
   const body = comprehension?.childForFieldName('body');
-  if (!body || variable?.type !== 'identifier' || sourceFn?.type !== 'attribute' || sourceFn.childForFieldName('attribute')?.text !== 'parameters') {
-    return undefined;
-  }
+  const method = sourceFn?.type === 'attribute' ? sourceFn.childForFieldName('attribute')?.text : undefined;
+  const [nameVariable, variable] = method === 'named_parameters' && variables?.length === 2 ? variables : [undefined, method === 'parameters' && variables?.length === 1 ? variables[0] : undefined];
+  if (!body || !variable || !comprehension) return undefined;
+  // the whole model's parameters (`model.parameters()`, `self.net.parameters()`); a member's (`model.fc1.parameters()`)
+  // are that layer's alone, which the trainer reads as a plain loop
+  if (!isWholeModel(sourceFn?.childForFieldName('object') ?? null)) return undefined;
   // The loop variable shadows any local or parameter of the same name inside the body.
-  const inner: Scope = { ...forkScope(scope), refs: new Map([...scope.refs, [variable.text, 'weight' as const]]) };
-  inner.locals.delete(variable.text);
-  const value = convertExpr(body, inner);
-  const test = filtered ? condition?.namedChildren.find((c) => c && !isTrivia(c)) : undefined;
-  const zero = make<'number'>(body, { kind: 'number', value: 0 });
-  // biome-ignore lint/suspicious/noThenProperty: `then` is the IR's field name (ir.ts), never awaited
-  const kept = test ? make<'conditional'>(body, { kind: 'conditional', test: convertExpr(test, inner), then: value, else: zero }) : value;
-  return make<'overWeights'>(node, { kind: 'overWeights', variable: variable.text, body: kept });
+  const inner: Scope = { ...forkScope(scope), refs: new Map([...scope.refs, [variable, 'weight' as const]]) };
+  inner.locals.delete(variable);
+  if (nameVariable) inner.locals.set(nameVariable, loopName(nameVariable, clause as Node));
+  const summed = guarded(comprehension, guards, convertExpr(body, inner), inner);
+  return make<'overWeights'>(node, { kind: 'overWeights', variable, body: summed, ...(nameVariable ? { nameVariable } : {}) });
+}
+
+/** A model as a whole: a name, or a module's attribute (`self.net`), not a member of one (`model.fc1`). */
+export function isWholeModel(object: Node | null): boolean {
+  if (object?.type === 'identifier') return true;
+  return object?.type === 'attribute' && object.childForFieldName('object')?.text === 'self';
 }
 
 function convertCall(node: Node, scope: Scope): Expr {

@@ -193,8 +193,11 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
     }
     if (a && !buildsCallable(a.right)) for (const id of identifiersIn(a.left)) locals.add(id.text);
   }
-  // `model = nn.Sequential(…)` above the loop builds the model the trainer replaces: read no further than its name
-  w.kept = w.kept.filter((s) => !(preamble.has(s) || script) || !identifiersIn(assignmentOf(s)?.left ?? s).some((id) => w.models.has(id.text)));
+  // `model = nn.Sequential(…)` above the loop builds the model the trainer replaces: read no further than its name.
+  // A compound statement that reads the model is kept: `for p in net.parameters(): l2 += p.norm()` in a script is a
+  // penalty's accumulation, not the model's making.
+  const makesModel = (s: Node) => s.type === 'expression_statement' && identifiersIn(assignmentOf(s)?.left ?? s).some((id) => w.models.has(id.text));
+  w.kept = w.kept.filter((s) => !(preamble.has(s) || script) || !makesModel(s));
   return w;
 }
 

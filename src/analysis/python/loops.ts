@@ -43,10 +43,33 @@ export function foldOf(name: string, init: Expr, afterPass: Expr, variables: str
     const weighted = x.kind === 'binary' && x.op === '*' && !readsLoop(x.left) && readsLoop(x.right);
     const sum = (y: Expr): Expr => parameterFold(variables, iterable, y, at) ?? fold(zero, { ...after, right: y });
     const total: Expr = weighted ? { kind: 'binary', op: '*', left: x.left, right: sum(x.right), ...at } : sum(x);
-    if (init.kind === 'number' && init.value === 0) return total;
+    if (isZeroStart(init)) return total;
     return { kind: 'binary', op: '+', left: init, right: total, ...at };
   }
   return fold(init, after);
+}
+
+/** Constructors of a zero the framework writes as a tensor (`torch.tensor(0.)`, `torch.zeros(1)`, `tf.constant(0.)`). */
+const ZERO_TENSOR_CALLS: ReadonlySet<string> = new Set(['torch.tensor', 'torch.as_tensor', 'torch.scalar_tensor', 'tf.constant', 'tf.convert_to_tensor', 'np.float32', 'np.array']);
+const ZEROS_CALLS: ReadonlySet<string> = new Set(['torch.zeros', 'tf.zeros']);
+/** Methods that only move or cast a tensor (`.to(device)`, `.cuda()`, `.float()`): a zero stays a zero. */
+const CAST_METHODS: ReadonlySet<string> = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'type_as', 'requires_grad_', 'detach']);
+const isZeroNumber = (e: Expr | undefined): boolean => e?.kind === 'number' && e.value === 0;
+
+/**
+ * Whether an accumulator starts at zero, so `acc = start + Σ X` is just `Σ X`: `0`, `0.0`, and the zero tensors real
+ * loops start from (`torch.tensor(0., device=d, requires_grad=True)`, `torch.zeros(1).to(device)`, `tf.constant(0.0)`).
+ * A zero tensor kept as the start would become a term of its own, always 0, beside the sum.
+ */
+export function isZeroStart(init: Expr): boolean {
+  if (isZeroNumber(init)) return true;
+  if (init.kind === 'method' && CAST_METHODS.has(init.method)) return isZeroStart(init.object);
+  if (init.kind !== 'call') return false;
+  const first = init.args[0];
+  if (ZERO_TENSOR_CALLS.has(init.callee)) return isZeroNumber(first) || (first?.kind === 'tuple' && first.items.length === 1 && isZeroNumber(first.items[0]));
+  // torch.zeros(1), torch.zeros(()), tf.zeros([]): a scalar (or one-element) zero
+  const shape = first?.kind === 'tuple' ? first.items : init.args;
+  return ZEROS_CALLS.has(init.callee) && shape.length <= 1 && shape.every((d) => d.kind === 'number' && d.value === 1);
 }
 
 /**
@@ -84,13 +107,15 @@ function parameterFold(variables: string[], iterable: Expr, body: Expr, at: { ra
  * read as a call of a dotted name when `net` is a module-level object (`for p in model.parameters()` in a function).
  */
 function weightsMethod(iterable: Expr): string | undefined {
+  // the whole model (`net`, `self.net`); a member's parameters (`net.fc1.parameters()`) are that layer's alone
   if (iterable.kind === 'method') {
-    const onObject = iterable.object.kind === 'name' || iterable.object.kind === 'attr';
-    return onObject && iterable.args.length === 0 ? iterable.method : undefined;
+    const o = iterable.object;
+    const onModel = o.kind === 'name' || (o.kind === 'attr' && o.object.kind === 'name' && o.object.name === 'self');
+    return onModel && iterable.args.length === 0 ? iterable.method : undefined;
   }
   if (iterable.kind !== 'call' || iterable.args.length > 0 || Object.keys(iterable.kwargs).length > 0) return undefined;
-  const dot = iterable.callee.lastIndexOf('.');
-  return dot > 0 ? iterable.callee.slice(dot + 1) : undefined;
+  const parts = iterable.callee.split('.');
+  return parts.length === 2 || (parts.length === 3 && parts[0] === 'self') ? parts.at(-1) : undefined;
 }
 
 /** `body` with the loop variable read as the weight it stands for (ref 'weight'). Plain data: rebuilt by walking it. */

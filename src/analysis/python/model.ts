@@ -52,6 +52,7 @@ function toParam(p: ParamInfo, role: LossParam['role'], origin: LossParam['origi
   const out: LossParam = { name: p.name, role, range: rangeOf(p.node), origin };
   if (p.default !== undefined) out.default = p.default;
   if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
+  if (p.defaultNode?.type === 'none') out.noneDefault = true;
   withItems(out, p.defaultNode);
   return out;
 }
@@ -189,6 +190,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     if (a.initParam) out.initArgument = a.initParam;
     if (a.default !== undefined) out.default = a.default;
     if (a.defaultNode) out.defaultRange = rangeOf(a.defaultNode);
+    if (a.defaultNode?.type === 'none') out.noneDefault = true;
     withItems(out, a.defaultNode);
     return out;
   };

@@ -10,7 +10,7 @@ import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
-import { modelValue, modelValueNames } from './modelValues';
+import { modelLookup, modelReads } from './modelValues';
 import { makeLookup } from './scope';
 import { evaluatedExprs, walkExprs } from './unsupported';
 import { predictionItems, readsWholePrediction } from '../tensorArgs';
@@ -104,7 +104,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   const ops = opTables[model.framework];
   if (!ops) throw new Error(`Loss Lab cannot train a loss for framework '${String(model.framework)}' (keras, pytorch or tfjs)`);
   const lookup = makeLookup(model, bindings);
-  const models = modelValueNames(model, (visit) => walkExprs(evaluatedExprs(model), visit));
+  const models = modelReads(model, (visit) => walkExprs(evaluatedExprs(model), visit));
   const terms = termsOf(model);
   const applied = optionsFor(model, options);
   // Each returned scalar is its own tensor (a caller may keep one and dispose another), built with as few ops as
@@ -124,8 +124,9 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const weights = extras?.weights;
       const tensors = extras?.tensors;
       const given = tensors ? (name: string) => tensors[name] ?? lookup(name) : lookup;
-      // the model or a layer (`model.parameters()`, `layer.get_weights()`): the run's weights
-      const runLookup = weights && models.size > 0 ? (name: string) => given(name) ?? (models.has(name) ? modelValue(tf, model.framework, name, weights) : undefined) : given;
+      // the model or a layer (`model.parameters()`, `layer.get_weights()`, `model.fc1.weight`): the run's weights
+      const fromModel = weights && models.roots.size > 0 ? modelLookup(tf, model.framework, models, weights) : undefined;
+      const runLookup = fromModel ? (name: string) => given(name) ?? fromModel(name) : given;
       const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];

@@ -2,6 +2,7 @@
 // It never executes user code; anything outside the table is an UnsupportedOpError naming the op and its line.
 import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
 import { bindArgs } from './args';
+import { chainKey } from './modelMembers';
 import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
@@ -54,6 +55,8 @@ const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {
   // Devices do not matter to the trainer: `.to(x.device)` keeps the tensor as it is.
   device: (_tf, v) => (isTensor(v) ? 'cpu' : undefined),
   T: (tf, v) => (isTensor(v) ? tf.transpose(v) : undefined),
+  // a filter on the model's parameters (`for p in model.parameters() if p.requires_grad`): the trial's all train
+  requires_grad: (_tf, v) => (isTensor(v) ? true : undefined),
   // JS arrays (`yPred.shape.length`)
   length: (_tf, v) => (Array.isArray(v) ? v.length : undefined),
   values: (_tf, v) => (Array.isArray(v) ? v[0] : undefined),
@@ -76,6 +79,10 @@ function evalName(env: Env, e: Extract<Expr, { kind: 'name' }>): Value {
 
 function evalAttr(env: Env, e: Extract<Expr, { kind: 'attr' }>): Value {
   const dotted = dottedName(e);
+  // a member of the model read through a subscript (`model[0].weight`, `model.layers[1].bias`): modelMembers.ts
+  const chain = dotted === undefined ? chainKey(e) : undefined;
+  const member = chain === undefined ? undefined : env.lookup(chain);
+  if (member !== undefined) return member;
   if (dotted !== undefined) {
     const bound = env.lookup(dotted) ?? env.ops.constants[dotted];
     if (bound !== undefined) return bound;

@@ -9,6 +9,8 @@ import { op } from './args';
 import { stopGradient } from './ops/builders';
 import type { OpTable, Tensor, Tf, Value } from './types';
 import { iterationItems } from './values';
+import { layerIndex, type MemberRead, memberReads, memberSlots, slotId } from './modelMembers';
+import { makeLookup } from './scope';
 
 /** What a name holds, by the name as written (matched whole, case-insensitively; snake_case of camelCase too). */
 const MODEL_VALUE_NAMES: readonly { holds: 'model' | 'layer' | 'weight-list'; names: RegExp }[] = [
@@ -27,22 +29,45 @@ export const modelValueKind = (name: string): 'model' | 'layer' | 'weight-list' 
 const WEIGHT_READERS: ReadonlySet<string> = new Set(['parameters', 'named_parameters', 'get_weights']);
 
 /**
- * The names of the loss that hold the model or a layer: a parameter with no value (the loss's, a factory's) whose
- * weights the loss reads (`model.parameters()`, `layer.get_weights()`), and that it uses in no other way: a model
- * called on an input (`model(x)`) or read for a sub-layer (`model.fc.weight`) is still refused by name.
+ * The names of the loss that hold the model or a layer: a parameter with no value (the loss's, a factory's,
+ * `self.model`) or a module-level model (`model` in a script), whose weights the loss reads (`model.parameters()`,
+ * `layer.get_weights()`) or whose named members it reads (`model.fc1.weight`, `model.lora_A`: modelMembers.ts), and
+ * that it uses in no other way: a model called on an input is still refused by name.
  */
 export function modelValueNames(model: LossModel, reads: (visit: (e: Expr) => void) => void): Set<string> {
+  return modelReads(model, reads).roots;
+}
+
+export interface ModelReads {
+  roots: Set<string>;
+  /** The members read, each chain once per place it is read (modelMembers.ts), and the trial layer each takes. */
+  members: MemberRead[];
+  slots: Map<string, number | 'last'>;
+}
+
+export function modelReads(model: LossModel, reads: (visit: (e: Expr) => void) => void): ModelReads {
   const unvalued = new Set(model.params.filter((p) => p.default === undefined && p.items === undefined && p.role !== 'yPred' && p.role !== 'yTrue').map((p) => p.name));
-  const readers = new Set<Expr>();
+  const lookup = makeLookup(model, {});
+  // a module-level model read in a script's loop (`model[0].weight`): named as a model, with no value of its own
+  const candidate = (n: Extract<Expr, { kind: 'name' }>) => unvalued.has(n.name) || (n.ref === 'global' && modelValueKind(n.name) === 'model' && lookup(n.name) === undefined);
+  const nodes: Expr[] = [];
+  reads((e) => nodes.push(e));
+  const covered = new Set<Expr>();
   const uses: Extract<Expr, { kind: 'name' }>[] = [];
-  reads((e) => {
-    if (e.kind === 'method' && WEIGHT_READERS.has(e.method) && e.object.kind === 'name') readers.add(e.object);
-    if (e.kind === 'name' && unvalued.has(e.name)) uses.push(e);
-  });
-  const read = new Set(uses.filter((u) => readers.has(u)).map((u) => u.name));
-  for (const u of uses) if (!readers.has(u)) read.delete(u.name);
-  for (const name of iteratedWeightLists(model, reads)) read.add(name);
-  return read;
+  for (const e of nodes) {
+    if (e.kind === 'method' && WEIGHT_READERS.has(e.method) && e.object.kind === 'name') covered.add(e.object);
+    if (e.kind === 'name' && candidate(e)) uses.push(e);
+  }
+  const isRoot = (root: string, base: Extract<Expr, { kind: 'name' }>) => unvalued.has(root) || (root === base.name && candidate(base));
+  // a member read counts where the root is named as a model or a layer, or the read says it is a weight
+  const members = memberReads(nodes, isRoot, WEIGHT_READERS).filter((r) => modelValueKind(r.root.slice(r.root.lastIndexOf('.') + 1)) !== undefined || r.part !== 'parameter');
+  for (const r of members) covered.add(r.base);
+  const roots = new Set(uses.filter((u) => covered.has(u)).map((u) => u.name));
+  for (const u of uses) if (!covered.has(u)) roots.delete(u.name);
+  for (const r of members) if (r.root !== r.base.name) roots.add(r.root);
+  for (const name of iteratedWeightLists(model, reads)) roots.add(name);
+  const kept = members.filter((r) => roots.has(r.root));
+  return { roots, members: kept, slots: memberSlots(kept) };
 }
 
 /**
@@ -73,6 +98,24 @@ export function modelValue(tf: Tf, framework: Framework, name: string, weights: 
   const all = inLayout(tf, framework, weights);
   const kind = modelValueKind(name);
   return kind === 'layer' ? all.slice(0, 2) : kind === 'weight-list' ? all.filter((w) => w.rank === 2) : all;
+}
+
+/**
+ * The values of the model-holding names and of the members read (`model.fc1.weight` → the weight of the trial layer
+ * that member takes, in the framework's layout), for run lookups.
+ */
+export function modelLookup(tf: Tf, framework: Framework, reads: ModelReads, weights: Tensor[]): (name: string) => Value | undefined {
+  const byKey = new Map(reads.members.map((r) => [r.key, r]));
+  let all: Tensor[] | undefined;
+  return (name) => {
+    if (reads.roots.has(name)) return modelValue(tf, framework, name, weights);
+    const r = byKey.get(name);
+    if (!r) return undefined;
+    all ??= inLayout(tf, framework, weights);
+    const i = 2 * layerIndex(reads.slots.get(slotId(r)) ?? 0, Math.max(1, Math.floor(all.length / 2)));
+    const [w, b] = [all[i]!, all[i + 1]!];
+    return r.part === 'bias' ? b : r.part === 'module' ? [w, b] : w;
+  };
 }
 
 const listOf = (v: Value | undefined): Value[] => {

@@ -7,9 +7,16 @@
 import { valueLookup } from '../../analysis/bound';
 import type { LossModel } from '../../analysis/ir';
 import type { Value } from './types';
+import { absentArgs } from '../tensorArgs';
 
 export function makeLookup(model: LossModel, bindings: Readonly<Record<string, Value>>): (name: string) => Value | undefined {
-  return valueLookup<Value>(model, (name) => (Object.hasOwn(bindings, name) ? { value: bindings[name] as Value } : undefined));
+  const values = valueLookup<Value>(model, (name) => (Object.hasOwn(bindings, name) ? { value: bindings[name] as Value } : undefined));
+  // an argument whose default is None (`mask=None`) and that nothing passes is None (../tensorArgs.ts absentArgs)
+  const absent = new Set(absentArgs(model));
+  return (name) => {
+    const v = values(name);
+    return v === undefined && absent.has(name) ? null : v;
+  };
 }
 
 /** Hyper-parameters the loss reads that have no value from any source (the trainer must bind them). */

@@ -7,7 +7,8 @@ import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
-import { MODEL_CALL_REFUSAL, modelValueNames } from './modelValues';
+import { chainKey } from './modelMembers';
+import { MODEL_CALL_REFUSAL, modelReads, modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
 import { liveChildrenFor } from './staticBranch';
 
@@ -51,8 +52,15 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     found.push(item);
   };
   // the model or a layer whose weights the loss reads: the trainer passes the trial model's (modelValues.ts)
-  const models = modelValueNames(model, (visit) => walkExprs(evaluatedExprs(model), visit));
-  const tensorArgs = new Map(refusedTensorArgs(model).filter((r) => !models.has(r.name)).map((r) => [r.name, r.message]));
+  const modelRead = modelReads(model, (visit) => walkExprs(evaluatedExprs(model), visit));
+  const models = modelRead.roots;
+  const memberKeys = new Set(modelRead.members.map((r) => r.key));
+  // a model also run on an input is refused for that call alone (below), not a second time as a model argument
+  const called = new Set<string>();
+  walkExprs(evaluatedExprs(model), (e) => {
+    if (e.kind === 'method' && e.method === '__call__' && e.object.kind === 'name') called.add(e.object.name);
+  });
+  const tensorArgs = new Map(refusedTensorArgs(model).filter((r) => !models.has(r.name) && !(r.kind === 'model' && called.has(r.name))).map((r) => [r.name, r.message]));
   const notSupported = (op: string) => `\`${op}\` is not supported by the Loss Lab trainer (not in its ${frameworkName[model.framework]} op table)`;
 
   const walk = (e: Expr): void => {
@@ -84,6 +92,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     if (e.kind === 'name' && (e.ref === 'global' || e.ref === 'captured') && lookup(e.name) === undefined && ops.constants[e.name] === undefined && !hyper.has(e.name)) {
       report(e.name, e.range, `\`${e.name}\` ${OUTSIDE_VALUE_UNKNOWN}`);
     }
+    if (e.kind === 'attr' && memberKeys.has(chainKey(e) ?? '')) return;
     if (e.kind === 'attr') {
       const dotted = dottedName(e);
       if (dotted !== undefined && (ops.constants[dotted] !== undefined || lookup(dotted) !== undefined)) return;

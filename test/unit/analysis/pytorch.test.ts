@@ -114,6 +114,29 @@ def other(pred, target, model, lam=1e-4):
   });
 });
 
+describe('PyTorch sums over parameters picked by a filter or a member', () => {
+  it("reads sum(… for n, p in model.named_parameters() if …) as the sum over the parameters, 0 for those skipped", () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def named(pred, target, model, lam=1e-4):
+    return F.mse_loss(pred, target) + lam * sum(p.pow(2).sum() for n, p in model.named_parameters() if 'bias' not in n)
+def two(pred, target, model, lam=1e-4):
+    return F.mse_loss(pred, target) + lam * sum([p.abs().sum() for p in model.parameters() if p.requires_grad if p.ndim > 1])
+def member(pred, target, model, lam=1e-4):
+    return F.mse_loss(pred, target) + lam * sum(p.abs().sum() for p in model.head.parameters())
+`);
+    const penalty = (name: string) => model(a, name).terms[1]!.expr;
+    const named = penalty('named');
+    assert.ok(named.kind === 'overWeights' && named.variable === 'p' && named.nameVariable === 'n' && named.body.kind === 'conditional');
+    const two = penalty('two');
+    assert.ok(two.kind === 'overWeights' && two.body.kind === 'conditional' && two.body.then.kind === 'conditional', 'both clauses hold');
+    // a member's parameters are that layer's, not the whole model's: a loop the trainer runs over `model.head.parameters()`
+    const member = penalty('member');
+    assert.ok(member.kind === 'call' && member.args[0]?.kind === 'loop' && JSON.stringify(member.args[0].iterable).includes('"name":"head"'));
+
+  });
+});
+
 describe('PyTorch output activation', () => {
   it('takes a softmax applied in the model, not one applied inside the loss', () => {
     const a = analyze(`import torch

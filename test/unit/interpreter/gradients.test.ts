@@ -136,3 +136,23 @@ describe('gradients through the interpreter', () => {
     tf.dispose([yTrue, yPred]);
   });
 });
+
+describe('norms at a zero vector (a bias initialised to zeros)', () => {
+  before(cpu);
+  // golden: torch 2.x, x = [[0,0,0],[3,-4,0],[1,2,2]].requires_grad_(); torch.norm(x, p, dim=1) (…).sum().backward()
+  const at = [[0, 0, 0], [3, -4, 0], [1, 2, 2]];
+  const zeros = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const normRows = (p: number) => call('torch.norm', [yp, num(p)], { dim: num(1) });
+
+  it('torch.norm(x, 2) ** 2 passes PyTorch\'s gradient back: 0 at the zero row, 2x elsewhere (no NaN)', () => {
+    const g = gradOf('pytorch', [{ expr: call('torch.sum', [bin('**', normRows(2), num(2))]) }], zeros, at);
+    const want = [0, 0, 0, 6, -8, 0, 2, 4, 4];
+    for (const [i, gi] of g.entries()) close(gi, want[i]!, 1e-5, `dL/dx[${i}]`);
+  });
+
+  it('torch.norm(x, 3): 0 at the zero row, x·|x| / ‖x‖₃² elsewhere', () => {
+    const g = gradOf('pytorch', [{ expr: call('torch.sum', [normRows(3)]) }], zeros, at);
+    const want = [0, 0, 0, 0.4448513388633728, -0.7908468246459961, 0, 0.15125185251235962, 0.6050074100494385, 0.6050074100494385];
+    for (const [i, gi] of g.entries()) close(gi, want[i]!, 1e-5, `dL/dx[${i}]`);
+  });
+});

@@ -100,10 +100,38 @@ export function normOp(params: readonly [string, string, string, string], matrix
 
 function pNorm(tf: Tf, x: Tensor, ord: number, axis: number | number[] | undefined, keep: boolean): Tensor {
   if (ord === 1) return tf.sum(tf.abs(x), axis, keep);
-  if (ord === 2) return tf.sqrt(tf.sum(tf.square(x), axis, keep));
+  if (ord === 2) return rootAtZero(tf, tf.sum(tf.square(x), axis, keep), 2);
   if (ord === Number.POSITIVE_INFINITY) return tf.max(tf.abs(x), axis, keep);
   if (ord === Number.NEGATIVE_INFINITY) return tf.min(tf.abs(x), axis, keep);
-  return tf.pow(tf.sum(tf.pow(tf.abs(x), ord), axis, keep), 1 / ord);
+  return rootAtZero(tf, tf.sum(tf.pow(tf.abs(x), ord), axis, keep), ord);
+}
+
+/**
+ * s^(1/p) whose gradient is 0 where s = 0, as PyTorch's norm backward gives at a zero vector (a bias initialised to
+ * zeros in `for p in model.parameters(): l2 += torch.norm(p)`): the plain root's derivative there is infinite, and
+ * times the zero gradient of Σx² it is NaN. The root is taken of 1 where s = 0 and the result masked (both branches
+ * of a `where` are differentiated, so the inner one must be finite too).
+ */
+function rootAtZero(tf: Tf, s: Tensor, p: number): Tensor {
+  const root = (sum: Tensor): [Tensor, Tensor, Tensor] => {
+    const positive = tf.greater(sum, 0);
+    const safe = tf.where(positive, sum, tf.onesLike(sum));
+    return [positive, safe, p === 2 ? tf.sqrt(safe) : tf.pow(safe, 1 / p)];
+  };
+  const f = tf.customGrad((...args) => {
+    const sum = args[0] as Tensor;
+    (args[1] as (ts: Tensor[]) => void)([sum]);
+    const [positive, , r] = root(sum);
+    return {
+      value: tf.where(positive, r, tf.zerosLike(sum)),
+      // d s^(1/p) / ds = s^(1/p) / (p·s), 0 where s = 0
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+        const [pos, safe, r0] = root(saved[0]!);
+        return tf.mul(dy as Tensor, tf.where(pos, tf.div(r0, tf.mul(safe, p)), tf.zerosLike(safe)));
+      },
+    };
+  });
+  return f(s);
 }
 
 /** Induced matrix norms over `[rows, cols]` axes: 1 (max column sum), inf (max row sum), their negatives (min). */
