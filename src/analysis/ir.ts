@@ -286,6 +286,13 @@ export interface LossUsage {
   /** Arguments bound by a factory call or `functools.partial(fn, lam=0.5)`. */
   boundArgs?: Record<string, number | string | boolean>;
   /**
+   * Added for issue 9 §2: for an argument of boundArgs passed as a name, not a literal, where that name's literal is
+   * written (λ write-back edits it there): `SparseCoder(beta=args.sparsity_lambda)` with
+   * `add_argument('--sparsity_lambda', default=3e-4)` binds beta = 3e-4 at the `3e-4`; `Model(lam=LAM)` at `LAM = 0.1`'s
+   * `0.1`; `lam = 0.05` then `Model(lam=lam)` at that `0.05` (python/passedValue.ts).
+   */
+  boundAt?: Record<string, SourceRange>;
+  /**
    * Added for issue 9 §2, on a plain 'call' of a function loss: the numbers the call passes by parameter name
    * (`objective(out, y, 0.8)` passes fair_weight = 0.8), the value of a parameter that has no default (bound.ts
    * calledWith), and where each is written (λ write-back edits it there).

@@ -40,6 +40,9 @@ const boundByCall: Finder = (model, text) => {
   const key = model.lambdaParam && boundKey(model, model.lambdaParam);
   const usage = [...model.usages].reverse().find((u) => key && u.boundArgs && key in u.boundArgs);
   if (!key || !usage) return undefined;
+  // bound through a name (`beta=args.sparsity_lambda`, `lam=LAM`): the literal is where that name is set
+  const at = usage.boundAt?.[key];
+  if (at) return site(text, text.start(at), text.slice(at), `${key}= of the call on line ${line(usage.range)}, set on line ${line(at)}`);
   const from = text.start(usage.range);
   const call = text.text.slice(from, text.end(usage.range));
   const m = new RegExp(String.raw`\b${escapeRegExp(key)}\s*=\s*(${NUMBER})(?=\s*[,)])`).exec(call);

@@ -9,7 +9,7 @@ import { some } from '../terms/expr';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
 import { returnedLoss } from './inline';
-import { collectOf, foldOf, loopName, loopVariables } from './loops';
+import { type Partner, collectOf, coupledFold, foldOf, loopName, loopVariables } from './loops';
 import { type Scope, forkScope } from './scope';
 import { staticTruth } from './static';
 import { isTrivia } from './trivia';
@@ -234,6 +234,8 @@ function readLoop(stmt: Node, scope: Scope): void {
   const left = stmt.childForFieldName('left') as Node;
   for (const v of variables) body.locals.set(v, loopName(v, left));
   const accumulators = [...assigned].filter((n) => scope.locals.has(n) && !variables.includes(n));
+  // each accumulator's value before the loop (a partner folded first must still start from it)
+  const initial = new Map(accumulators.map((a) => [a, scope.locals.get(a) as Expr]));
   for (const a of accumulators) body.locals.set(a, loopName(a, stmt));
   readBlock(stmts, body);
   const changed = accumulators.filter((a) => !isLoopName(body.locals.get(a), a));
@@ -245,7 +247,9 @@ function readLoop(stmt: Node, scope: Scope): void {
     if (!scope.locals.has(name)) {
       setLocal(scope, name, { kind: 'unsupported', what: `'${name}' after the loop that sets it`, range: rangeOf(stmt), text: clipExprText(stmt.text) });
     } else if (others.length > 0) {
-      setLocal(scope, name, { kind: 'unsupported', what: `loop updating ${[name, ...others].join(' and ')} together`, range: rangeOf(stmt), text: clipExprText(stmt.text) });
+      const partners = others.map((o) => ({ name: o, init: initial.get(o) as Expr, after: body.locals.get(o) as Expr }));
+      const coupled = foldedWith(name, initial.get(name) ?? (scope.locals.get(name) as Expr), after, partners, variables, iterable, stmt, scope);
+      setLocal(scope, name, coupled ?? { kind: 'unsupported', what: `loop updating ${[name, ...others].join(' and ')} together`, range: rangeOf(stmt), text: clipExprText(stmt.text) });
     } else {
       const init = scope.locals.get(name) as Expr;
       const folded = foldOf(name, init, after, variables, iterable, stmt);
@@ -256,6 +260,14 @@ function readLoop(stmt: Node, scope: Scope): void {
     }
   }
   for (const [name, value] of body.appends) setLocal(scope, name, collectOf(variables, iterable, value, stmt, body.appendGuards.get(name)));
+}
+
+/** A fold adding another accumulator's running value (loops.ts coupledFold), its sum named by that accumulator. */
+function foldedWith(name: string, init: Expr, after: Expr, partners: Partner[], variables: string[], iterable: Expr, stmt: Node, scope: Scope): Expr | undefined {
+  const coupled = coupledFold(name, init, after, partners, variables, iterable, stmt);
+  if (!coupled) return undefined;
+  scope.labels.set(coupled.summed, coupled.label);
+  return coupled.value;
 }
 
 /** A `while` loop, read once: the locals it changes take the value of one pass (its bound is unknown). */

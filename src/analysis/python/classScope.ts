@@ -83,6 +83,9 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       out.attrValues.set(attr, { kind: 'name', name: settings, ref: 'global', range: rangeOf(a.value), text: settings });
       continue;
     }
+    // `self.weight = weight` (or a base constructor's) with `weight=None`: None until a call binds it
+    const param = a.value.type === 'identifier' ? out.initParams.find((p) => p.name === a.value.text) : undefined;
+    if (param?.defaultNode?.type === 'none' && !passedByACall(classNode, param.name, out.initParams.indexOf(param))) out.attrValues.set(attr, convertExpr(param.defaultNode, ctorScope));
     if (a.value.type === 'identifier' && initParamNames.has(a.value.text)) continue; // `self.lam = lam` without a default
     const alias = functionAlias(a.value, scope.imports);
     if (alias) {
@@ -103,6 +106,19 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     else if (v.kind !== 'unsupported') out.attrValues.set(attr, v);
   }
   return out;
+}
+
+/** Whether a call of the class in this file passes its `__init__` parameter `name` (at `index`, or by keyword). */
+function passedByACall(classNode: Node, name: string, index: number): boolean {
+  const cls = classNode.childForFieldName('name')?.text;
+  let root: Node = classNode;
+  while (root.parent) root = root.parent;
+  if (!cls || !root.text.includes(`${cls}(`)) return false;
+  return root.descendantsOfType('call').some((c) => {
+    if (c?.childForFieldName('function')?.text.split('.').at(-1) !== cls) return false;
+    const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+    return args.filter((a) => a.type !== 'keyword_argument').length > index || args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
+  });
 }
 
 /** The constructor parameters a constructor expression the loss reads uses, as parameters of the loss. */

@@ -11,6 +11,7 @@ import type { Regularizes } from '../ir';
 import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names } from './discover';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
+import { ancestorBases } from './superInit';
 import { delegatedStep } from './selfCalls';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
@@ -139,7 +140,8 @@ export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, mod
   if (!nameNode) return [];
   const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
   const init = methods.find((m) => methodName(m) === '__init__');
-  const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b?.text.replace(/\s+/g, '') ?? '');
+  // an in-file base counts for what it derives from (`class RangeLoss(Penalised)`, `class Penalised(nn.Module)`)
+  const bases = ancestorBases(cls);
   const c: ClassInfo = {
     cls, name: nameNode.text, nameNode, defNode, methods,
     attrs: moduleAttrsOf(init), initNames: names(readParams(init?.childForFieldName('parameters') ?? null)),

@@ -9,6 +9,7 @@ import { type RegularizerUses, classLosses, inlineLosses } from './classes';
 import type { InlineSpec } from './inline';
 import { type ParamInfo, literalOf, readParams } from './params';
 import { dictKey, entriesOf } from './dictConstants';
+import { ancestorBases, superInitAttrs } from './superInit';
 
 export interface ModuleAttr {
   name: string; // `self.lam`
@@ -115,7 +116,8 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     if (defaultNode) attr.defaultNode = defaultNode;
     out.push(attr, ...ownDictEntries(left, right));
   }
-  return [...out, ...registeredBuffers(init), ...savedHyperparameters(init, initParams)];
+  const own = new Set(out.map((a) => a.name));
+  return [...out, ...registeredBuffers(init), ...savedHyperparameters(init, initParams), ...superInitAttrs(init, initParams, own)];
 }
 
 /**
@@ -188,7 +190,8 @@ function forwardIsLoss(cls: Node, nameNode: Node, fn: Node): boolean | 'scalar' 
   // `forward(self, restored, clean)` of a class named like a loss is its loss, whatever its arguments are called
   if (isLossFunction(fn, true) || (LOSS_NAME.test(nameNode.text) && isLossFunction(fn, true, nameNode.text))) return true;
   if (positionalCount(fn) < 2) return false;
-  const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b?.text.replace(/\s+/g, '') ?? '');
+  // an in-file base counts for what it derives from (`class RangeLoss(Penalised)`, `class Penalised(nn.Module)`)
+  const bases = ancestorBases(cls);
   if (bases.some((b) => LOSS_BASE.test(b))) return true;
   return bases.some((b) => MODULE_BASE.test(b)) ? 'scalar' : false;
 }

@@ -292,7 +292,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
   const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b, ctx)), extraRoots.map((r) => discoverLosses(r, ctx)));
   const models = finishModels(built, inErrors, build, (models, bindNames) => {
-    const found = collectUsages(root, source, models, bindNames, imports, usageCache);
+    const found = collectUsages(root, source, models, bindNames, imports, usageCache, module);
     bindUnpackedItems(root, models, bindNames, module);
     for (const m of models) addIntrinsicUsage(m);
     return found;

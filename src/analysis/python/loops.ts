@@ -133,3 +133,51 @@ export function collectOf(variables: string[], iterable: Expr, body: Expr, node:
 }
 
 export type { Scope };
+
+/** `value` with each loop placeholder of `slots` (an accumulator's value before the pass) replaced by its slot. */
+function withSlots<T>(value: T, slots: ReadonlyMap<string, Expr>): T {
+  if (Array.isArray(value)) return value.map((v) => withSlots(v, slots)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const node = value as Record<string, unknown>;
+  if (node.kind === 'name' && node.ref === 'loop' && typeof node.name === 'string' && slots.has(node.name)) return slots.get(node.name) as T;
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : withSlots(v, slots)])) as T;
+}
+
+/** An accumulator the loop also changes, with its value before the loop and after one pass. */
+export interface Partner {
+  name: string;
+  init: Expr;
+  after: Expr;
+}
+
+/**
+ * An accumulator that adds another's running value each pass: `for p in net.parameters(): reg += p.abs().sum();
+ * loss = loss + lam * reg` (the add written inside the loop). Python gives loss = loss₀ + lam · Σₖ regₖ, each pass's
+ * running reg; that sum is one loop whose accumulator is the tuple (reg, Σ) (the trainer runs it as Python would),
+ * so the split still sees the start, the weight and the penalty, named by the accumulator it sums. Undefined for
+ * any other coupling (left to the caller's refusal).
+ */
+export function coupledFold(name: string, init: Expr, afterPass: Expr, partners: Partner[], variables: string[], iterable: Expr, stmt: Node): { value: Expr; summed: Expr; label: string } | undefined {
+  const at = { range: rangeOf(stmt), text: stmt.text };
+  const reads = (e: Expr, n: string) => some(e, (x) => isPlaceholder(x, n));
+  if (afterPass.kind !== 'binary' || afterPass.op !== '+' || !isPlaceholder(afterPass.left, name) || reads(afterPass.right, name)) return undefined;
+  if (partners.length === 0 || partners.some((p) => reads(p.after, name))) return undefined;
+  // the partners' passes read only the loop's variables and each other (else their state is not all in the tuple)
+  const known = new Set([...variables, ...partners.map((p) => p.name)]);
+  if (partners.some((p) => some(p.after, (n) => n.kind === 'name' && n.ref === 'loop' && !known.has(n.name)))) return undefined;
+  const x = afterPass.right;
+  const weighted = x.kind === 'binary' && x.op === '*' && !readsLoop(x.left);
+  const y = weighted ? x.right : x;
+  const state = `${partners.map((p) => p.name).join('_')}_running`;
+  const stateName: Expr = { kind: 'name', name: state, ref: 'loop', ...at };
+  const slot = (i: number): Expr => ({ kind: 'subscript', object: stateName, index: [{ kind: 'index', value: { kind: 'number', value: i, ...at } }], ...at });
+  const slots = new Map(partners.map((p, i) => [p.name, slot(i)]));
+  const total = slot(partners.length);
+  const items = [...partners.map((p) => withSlots(p.after, slots)), { kind: 'binary', op: '+', left: total, right: withSlots(y, slots), ...at } as Expr];
+  const zero: Expr = { kind: 'number', value: 0, ...at };
+  const loop: Loop = { kind: 'loop', variables, iterable, accumulator: state, init: { kind: 'tuple', items: [...partners.map((p) => p.init), zero], ...at }, body: { kind: 'tuple', items, ...at }, ...at };
+  const summed: Expr = { kind: 'subscript', object: loop, index: [{ kind: 'index', value: { kind: 'number', value: partners.length, ...at } }], ...at };
+  const term: Expr = weighted && x.kind === 'binary' ? { kind: 'binary', op: '*', left: x.left, right: summed, ...at } : summed;
+  const label = partners.find((p) => reads(y, p.name))?.name ?? name;
+  return { value: { kind: 'binary', op: '+', left: init, right: term, ...at }, summed, label };
+}

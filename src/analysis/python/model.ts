@@ -7,6 +7,7 @@ import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { type Returned, readBlock, statementsOf } from './body';
 import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
+import { ancestorBases } from './superInit';
 import { convertExpr } from './expr';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
@@ -80,7 +81,12 @@ const numericDefault = (v: unknown): number | undefined => (typeof v === 'number
  */
 function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framework {
   // torch's loss bases are `nn.Module`, `_Loss`, `_WeightedLoss` (torch.nn.modules.loss); Keras's is `Loss`
-  if (def.kind === 'module-forward' || def.kind === 'regularizer') return /Module\b|(?:^|[\s.(,])_(?:Weighted)?Loss\b|\bnn\.|\btorch\./.test(def.defNode.childForFieldName('superclasses')?.text ?? '') ? 'pytorch' : 'keras';
+  // (an in-file base counts for what it derives from: superInit.ts ancestorBases)
+  if (def.kind === 'module-forward' || def.kind === 'regularizer') {
+    const cls = unwrapDecorated(def.defNode);
+    const bases = cls ? ancestorBases(cls).join(', ') : (def.defNode.childForFieldName('superclasses')?.text ?? '');
+    return /Module\b|(?:^|[\s.(,])_(?:Weighted)?Loss\b|\bnn\.|\btorch\./.test(bases) ? 'pytorch' : 'keras';
+  }
   const calls = (re: RegExp): boolean => some(body, (n) => n.kind === 'call' && re.test(n.callee));
   const torch = calls(/^(torch|F|nn)\./);
   const keras = calls(/^(tf|K)\./);

@@ -31,7 +31,7 @@ const baseNames = (cls: Node): string[] =>
   (cls.childForFieldName('superclasses')?.namedChildren ?? []).flatMap((b) => (b?.type === 'identifier' ? [b.text] : []));
 
 /** The class's bases written in this file, nearest first (`class RidgeNet(BaseRegressor)`), without cycles. */
-function fileBases(cls: Node, module: ModuleScope | undefined): Node[] {
+export function fileBases(cls: Node, module: ModuleScope | undefined): Node[] {
   const out: Node[] = [];
   const queue = [cls];
   while (queue.length > 0 && out.length < 8) {
@@ -50,7 +50,7 @@ function fileBases(cls: Node, module: ModuleScope | undefined): Node[] {
 // (tree-sitter hands out a new Node object per access: nodes are compared by id)
 
 /** The classes of the file that derive from `cls` (directly or not), in the order they are written. */
-function fileSubclasses(cls: Node, module: ModuleScope | undefined): Node[] {
+export function fileSubclasses(cls: Node, module: ModuleScope | undefined): Node[] {
   return [...(module?.classes?.values() ?? [])].filter((c) => c.id !== cls.id && fileBases(c, module).some((b) => b.id === cls.id));
 }
 

@@ -8,6 +8,9 @@ import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
+import type { ModuleConstant, ModuleScope } from './moduleScope';
+import { type PassedValue, passedValue } from './passedValue';
+import { subclassConstructors } from './subclassCtors';
 import { literalOf, staticItemsOf } from './params';
 import { type CachedVar, type CallEffect, type UsageCache, lineStartsOf, rowAt, snippetAt } from './usageCache';
 import { isTrivia } from './trivia';
@@ -47,18 +50,26 @@ function argsOf(call: Node): { positional: Node[]; keyword: Map<string, Node> } 
   return { positional, keyword };
 }
 
-function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Bound {
+/** Reads what an argument passes (python/passedValue.ts); notes when the value was read outside the call. */
+type ArgValue = (node: Node) => PassedValue | undefined;
+
+/** Each argument's name and node: positional ones by the callee's parameter names, then keywords. */
+function namedArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): [string | undefined, Node][] {
+  return [...positional.map((node, i): [string | undefined, Node] => [positionalNames[i], node]), ...keyword];
+}
+
+/** What a factory call, a partial or a constructor call binds, and where each value bound through a name is written. */
+function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, argValue: ArgValue): Pick<LossUsage, 'boundArgs' | 'boundAt'> {
   const out: Bound = {};
-  positional.forEach((node, i) => {
-    const v = literalOf(node);
-    const name = positionalNames[i];
-    if (v !== undefined && name) out[name] = v;
-  });
-  for (const [name, node] of keyword) {
-    const v = literalOf(node);
-    if (v !== undefined) out[name] = v;
+  const at: Record<string, SourceRange> = {};
+  for (const [name, node] of namedArgs(positionalNames, positional, keyword)) {
+    const v = name ? argValue(node) : undefined;
+    if (!name || !v) continue;
+    out[name] = v.value;
+    // a literal in the call is edited there (lambdaSite.ts boundByCall); a name, where its literal is written
+    if (v.at && literalOf(node) === undefined) at[name] = v.at;
   }
-  return out;
+  return Object.keys(at).length > 0 ? { boundArgs: out, boundAt: at } : { boundArgs: out };
 }
 
 /**
@@ -70,15 +81,14 @@ const builtByClass = (m: LossModel): boolean =>
   (m.kind === 'regularizer' || m.kind === 'add-loss' || m.kind === 'method' || m.kind === 'training-step') && m.params.some((p) => p.origin === 'constructor');
 
 /** A plain call's number arguments by parameter name and where each is written (LossUsage.passedArgs / passedAt). */
-function callBinding(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Pick<LossUsage, 'passedArgs' | 'passedAt'> {
+function callBinding(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, argValue: ArgValue): Pick<LossUsage, 'passedArgs' | 'passedAt'> {
   const passedArgs: Record<string, number> = {};
   const passedAt: Record<string, SourceRange> = {};
-  const pairs: [string | undefined, Node][] = [...positional.map((node, i): [string | undefined, Node] => [positionalNames[i], node]), ...keyword];
-  for (const [name, node] of pairs) {
-    const v = name ? literalOf(node) : undefined;
-    if (!name || typeof v !== 'number') continue;
-    passedArgs[name] = v;
-    passedAt[name] = rangeOf(node);
+  for (const [name, node] of namedArgs(positionalNames, positional, keyword)) {
+    const v = name ? argValue(node) : undefined;
+    if (!name || typeof v?.value !== 'number' || !v.at) continue;
+    passedArgs[name] = v.value;
+    passedAt[name] = v.at;
   }
   return Object.keys(passedArgs).length > 0 ? { passedArgs, passedAt } : {};
 }
@@ -86,8 +96,7 @@ function callBinding(positionalNames: string[], positional: Node[], keyword: Map
 /** Lists and tuples of literals bound the same way (`make_loss((0.01, 0.5))`), for LossUsage.boundItems. */
 function boundItems(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Record<string, StaticValue[]> | undefined {
   const out: Record<string, StaticValue[]> = {};
-  const pairs: [string | undefined, Node][] = [...positional.map((node, i): [string | undefined, Node] => [positionalNames[i], node]), ...keyword];
-  for (const [name, node] of pairs) {
+  for (const [name, node] of namedArgs(positionalNames, positional, keyword)) {
     const items = name ? staticItemsOf(node) : undefined;
     if (name && items) out[name] = items;
   }
@@ -128,10 +137,21 @@ export function collectUsages(
   bindNames: ReadonlyMap<string, string[]>,
   imports: ImportMap,
   cache?: UsageCache,
+  module?: ModuleScope,
 ): FileUsages {
   const byName = new Map(models.map((m) => [m.name, m]));
   // a layer whose `call` adds a loss is built by its class's constructor call (`ActivationPenalty(strength=1e-3)(h)`)
   for (const m of models) if (builtByClass(m) && m.className && !byName.has(m.className)) byName.set(m.className, m);
+  // ... or by a subclass's (`RidgeNet(12, 32, lam=0.05)` of a Lightning base whose step is the loss), bound by its own __init__
+  const ctorNames = subclassConstructors(models, byName, builtByClass, module);
+  for (const [sub, { model }] of ctorNames) byName.set(sub, model);
+  const constants = module?.constants ?? new Map<string, ModuleConstant>();
+  let readOutside = false;
+  const argValue: ArgValue = (node) => {
+    const v = passedValue(node, constants);
+    if (v && literalOf(node) === undefined) readOutside = true;
+    return v;
+  };
   const vars = new Map<string, Target>();
   const lineStarts = lineStartsOf(source);
   const helperRows = rowsOfHelpers(models);
@@ -168,7 +188,7 @@ export function collectUsages(
 
   // Variables first (in order): `criterion = Loss(…)`, `wl = partial(fn, …)`, `loss = criterion(out, y)`, `f = fn`.
   const assigns = [...source.matchAll(assignedCall)];
-  const signature = `${JSON.stringify([models.map((m) => [m.name, m.kind, bindNames.get(m.name) ?? []]), [...imports]])}\n${assigns.map((m) => m[0]).join('\n')}`;
+  const signature = `${JSON.stringify([models.map((m) => [m.name, m.kind, bindNames.get(m.name) ?? []]), [...imports], [...ctorNames].map(([k, c]) => [k, c.names])])}\n${assigns.map((m) => m[0]).join('\n')}`;
   if (cache && cache.varsKey === signature) {
     for (const [name, model, bare] of cache.vars) {
       const m = byName.get(model);
@@ -209,10 +229,11 @@ export function collectUsages(
       const kind = direct.kind === 'factory' || direct.kind === 'module-forward' || built ? 'factory-call' : 'call';
       const u: LossUsage = { kind, range };
       // a plain function called with its λ (`objective(out, y, 0.8)`): what the call passes, where it is written
-      if (kind === 'call' && direct.kind === 'function') Object.assign(u, callBinding(bindNames.get(direct.name) ?? [], positional, keyword));
+      const names = (name ? ctorNames.get(name)?.names : undefined) ?? bindNames.get(direct.name) ?? [];
+      if (kind === 'call' && direct.kind === 'function') Object.assign(u, callBinding(names, positional, keyword, argValue));
       if (kind === 'factory-call') {
-        u.boundArgs = boundArgs(bindNames.get(direct.name) ?? [], positional, keyword);
-        const items = boundItems(bindNames.get(direct.name) ?? [], positional, keyword);
+        Object.assign(u, boundArgs(names, positional, keyword, argValue));
+        const items = boundItems(names, positional, keyword);
         if (items) u.boundItems = items;
       }
       add(direct, u);
@@ -220,13 +241,13 @@ export function collectUsages(
       // `criterion = objective` then `criterion(out, y, lam=0.8)`: the alias is the function, and its call binds λ too
       const { model, bare } = vars.get(name) as Target;
       const u: LossUsage = { kind: 'call', range };
-      if (bare && model.kind === 'function') Object.assign(u, callBinding(bindNames.get(model.name) ?? [], positional, keyword));
+      if (bare && model.kind === 'function') Object.assign(u, callBinding(bindNames.get(model.name) ?? [], positional, keyword, argValue));
       add(model, u);
     } else if (name && resolveCallee(name, imports) === 'functools.partial') {
       const first = positional[0];
       const target = first?.type === 'identifier' ? byName.get(first.text) : undefined;
       if (target) {
-        add(target, { kind: 'partial', range, boundArgs: boundArgs([], [], keyword) });
+        add(target, { kind: 'partial', range, ...boundArgs([], [], keyword, argValue) });
         effect.partialOf = target.name;
       }
     } else if (method === 'compile' || name === 'compile') {
@@ -260,9 +281,10 @@ export function collectUsages(
     let effect = key && snippet ? cache?.get(key, snippet.row) : undefined;
     if (!effect) {
       const node = callAt(root, index);
+      readOutside = false;
       effect = node ? readCall(node, row) : { usages: [] };
-      // cached only when the whole call lies in the snippet its key is made of
-      if (cache && key && snippet && (!node || (node.startIndex >= snippet.start && node.endIndex <= snippet.end))) cache.set(key, snippet.row, effect);
+      // cached only when the whole call lies in the snippet its key is made of, and binds nothing read elsewhere
+      if (cache && key && snippet && !readOutside && (!node || (node.startIndex >= snippet.start && node.endIndex <= snippet.end))) cache.set(key, snippet.row, effect);
       if (cache) cache.read++;
     }
     for (const { model, usage } of effect.usages) byName.get(model)?.usages.push(usage);

@@ -158,8 +158,29 @@ function reciprocal(x: Expr): Expr {
   return binary('/', one, x, x.range, `1 / ${x.kind === 'binary' ? `(${x.text})` : x.text}`);
 }
 
+/** `0`, `0.0`, `torch.tensor(0.0)`, `torch.zeros(1)`: what a branch adds when the penalty is off. */
+const isZero = (e: Expr): boolean =>
+  (e.kind === 'number' && e.value === 0) ||
+  (e.kind === 'call' && NUMBER_TENSORS.has(opName(e) ?? '') && e.args.length === 1 && isZero(e.args[0]!)) ||
+  (e.kind === 'call' && /(^|\.)zeros(_like)?$/.test(e.callee));
+
+/**
+ * `lam * mean(neg ** 2) if (x < 0).any() else 0.0` (a penalty computed only when violated): the weight of the live
+ * branch weights the whole conditional, `lam * (mean(neg ** 2) if … else 0.0)`, the same value for every input.
+ */
+function conditionalFactors(e: Extract<Expr, { kind: 'conditional' }>): Expr[] | undefined {
+  const live = isZero(e.else) ? 'then' : isZero(e.then) ? 'else' : undefined;
+  if (!live) return undefined;
+  const factors = factorsOf(e[live]);
+  const weights = factors.filter(isWeightFactor);
+  const rest = factors.filter((f) => !isWeightFactor(f));
+  if (weights.length === 0 || rest.length === 0) return undefined;
+  return [...weights, { ...e, [live]: product(rest) }];
+}
+
 function factorsOf(e: Expr): Expr[] {
   if (e.kind === 'binary' && e.op === '*') return [...factorsOf(e.left), ...factorsOf(e.right)];
+  if (e.kind === 'conditional') return conditionalFactors(e) ?? [e];
   if (e.kind === 'binary' && e.op === '/' && isWeightFactor(e.right) && !isWeightFactor(e.left)) return [...factorsOf(e.left), reciprocal(e.right)];
   const product = operandsOfCall(e, MULTIPLY);
   if (product) return [...factorsOf(product[0]), ...factorsOf(product[1])];

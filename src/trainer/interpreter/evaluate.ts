@@ -221,8 +221,7 @@ function evalOverWeights(env: Env, e: Extract<Expr, { kind: 'overWeights' }>): V
  * names shadow parameters of the same name.
  */
 function evalLoop(env: Env, e: Extract<Expr, { kind: 'loop' }>): Value {
-  const iterable = evaluate(env, e.iterable);
-  const items = located('for … in', e.iterable.range, () => iterationItems(env.tf, iterable));
+  const items = weightItems(env, e.iterable) ?? located('for … in', e.iterable.range, () => iterationItems(env.tf, evaluate(env, e.iterable)));
   const bound = new Map<string, Value>();
   const inner: Env = { ...env, lookup: (n) => (bound.has(n) ? bound.get(n) : env.lookup(n)) };
   let acc: Value = e.accumulator ? (e.init ? evaluate(env, e.init) : 0) : null;
@@ -236,6 +235,24 @@ function evalLoop(env: Env, e: Extract<Expr, { kind: 'loop' }>): Value {
     else collected.push(v);
   }
   return e.accumulator ? acc : collected;
+}
+
+/**
+ * `for p in self.parameters()` / `for name, p in net.named_parameters()` kept as a loop (one whose passes depend on
+ * each other, python/loops.ts coupledFold): the run's parameters, in the order and with the names `overWeights` uses.
+ */
+function weightItems(env: Env, iterable: Expr): Value[] | undefined {
+  const method = weightsLoopMethod(iterable);
+  if (!method) return undefined;
+  const weights = env.weights?.();
+  if (!weights) throw new LossEvaluationError(`.${method}()`, iterable.range, "reads the model's parameters, which are not available here");
+  return method === 'parameters' ? weights : weights.map((w, i) => [`${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`, w]);
+}
+
+/** The model method a loop's iterable reads the parameters by (`self.parameters()`, `net.named_parameters()`), if it is one. */
+export function weightsLoopMethod(iterable: Expr): 'parameters' | 'named_parameters' | undefined {
+  if (iterable.kind !== 'method' || iterable.args.length > 0 || (iterable.object.kind !== 'name' && iterable.object.kind !== 'attr')) return undefined;
+  return iterable.method === 'parameters' || iterable.method === 'named_parameters' ? iterable.method : undefined;
 }
 
 function bindLoopVariables(bound: Map<string, Value>, variables: string[], item: Value): void {

@@ -2,7 +2,7 @@
 // so "line N: `tf.foo` is not supported" is shown before training starts.
 import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir';
 import { childrenOf } from '../../analysis/terms/expr';
-import { dottedName } from './evaluate';
+import { dottedName, weightsLoopMethod } from './evaluate';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
@@ -107,6 +107,11 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
         return;
       }
     }
+    // a loop over the model's parameters: the trainer passes its weights (evaluate.ts weightItems)
+    if (e.kind === 'loop' && weightsLoopMethod(e.iterable)) {
+      for (const c of live(e, children)) if (c !== e.iterable) walk(c);
+      return;
+    }
     for (const c of live(e, children)) walk(c);
   };
 
@@ -121,7 +126,7 @@ const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 
  * `layer.get_weights()`): the trainer then passes them.
  */
 export function readsModelWeights(model: LossModel): boolean {
-  const reads = (e: Expr): boolean => e.kind === 'overWeights' || children(e).some(reads);
+  const reads = (e: Expr): boolean => e.kind === 'overWeights' || (e.kind === 'loop' && !!weightsLoopMethod(e.iterable)) || children(e).some(reads);
   return evaluatedExprs(model).some(reads) || modelValueNames(model, (visit) => walkExprs(evaluatedExprs(model), visit)).size > 0;
 }
 

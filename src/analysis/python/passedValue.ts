@@ -1,0 +1,67 @@
+// The value an argument passes where a loss is built or called, read as Python binds it before the call runs:
+// a literal (`SparseCoder(beta=3e-4)`), a name set to a literal earlier in the same function or script
+// (`lam = 0.05` then `RidgeNet(lam=lam)`), a module constant (`Model(lam=LAM)`), or a command-line flag's default
+// (`SparseCoder(beta=args.sparsity_lambda)` with `add_argument('--sparsity_lambda', default=3e-4)`, argparse.ts),
+// each with where its literal is written, so λ write-back edits that place and not the call.
+import type { Node } from 'web-tree-sitter';
+import type { SourceRange } from '../ir';
+import { rangeOf } from '../parsing/range';
+import type { ModuleConstant } from './moduleScope';
+import { literalOf } from './params';
+
+export interface PassedValue {
+  value: number | string | boolean;
+  /** Where the literal is written in this text; absent when it is in another notebook cell. */
+  at?: SourceRange;
+}
+
+const scopeTypes: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
+
+/** The function (or the module) whose locals a name in `node` is one of. */
+function enclosingScope(node: Node): Node | null {
+  let n = node.parent;
+  while (n && !scopeTypes.has(n.type)) n = n.parent;
+  return n;
+}
+
+const isParameterOf = (fn: Node, name: string): boolean =>
+  (fn.childForFieldName('parameters')?.namedChildren ?? []).some((p) => (p?.type === 'identifier' ? p.text : p?.childForFieldName('name')?.text ?? p?.namedChild(0)?.text) === name);
+
+/**
+ * `name = <value>` written before `node` in its own scope (not inside a nested function or class): the last one, or
+ * null when the name is a local bound otherwise (a parameter, a loop variable, a non-literal assignment: unknown).
+ */
+function localAssignment(node: Node, name: string): Node | null | undefined {
+  const scope = enclosingScope(node);
+  if (!scope) return undefined;
+  if (scope.type !== 'module' && isParameterOf(scope, name)) return null;
+  const own = (n: Node | null): n is Node => !!n && n.startIndex < node.startIndex && enclosingScope(n)?.id === scope.id;
+  // a loop variable (`for lam in (0.1, 1.0): Model(lam=lam)`) takes several values
+  if (scope.descendantsOfType('for_statement').some((f) => own(f) && f.childForFieldName('left')?.text === name)) return null;
+  let last: Node | undefined;
+  for (const a of scope.descendantsOfType('assignment')) {
+    if (!own(a)) continue;
+    const left = a.childForFieldName('left');
+    if (left?.type === 'identifier' && left.text === name) last = a.childForFieldName('right') ?? undefined;
+  }
+  return last;
+}
+
+/** The value `node` passes, if it is known before the call runs (see the file's header). */
+export function passedValue(node: Node, constants: ReadonlyMap<string, ModuleConstant>): PassedValue | undefined {
+  const lit = literalOf(node);
+  if (lit !== undefined) return { value: lit, at: rangeOf(node) };
+  if (node.type !== 'identifier' && node.type !== 'attribute') return undefined;
+  const name = node.text.replace(/\s+/g, '');
+  if (node.type === 'identifier') {
+    const local = localAssignment(node, name);
+    if (local === null) return undefined;
+    const value = local ? literalOf(local) : undefined;
+    if (value !== undefined && local) return { value, at: rangeOf(local) };
+    // set otherwise inside a function: not the module constant of that name (arithmetic at module level is)
+    if (local && enclosingScope(node)?.type !== 'module') return undefined;
+  }
+  const c = constants.get(name);
+  if (!c || Array.isArray(c.value)) return undefined;
+  return c.cell === undefined ? { value: c.value, at: c.valueRange } : { value: c.value };
+}

@@ -1,0 +1,117 @@
+// What a call binds where a loss is built (issue 9 §2): a constructor call of a SUBCLASS of the class the loss is
+// written in, and arguments passed as names (a command-line flag's default, a module constant, a local set to a
+// literal before the call), each read as Python binds it and written back where its literal is.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { writeLambda } from '../../../src/analysis/lambdaSite';
+import { makeLookup } from '../../../src/trainer/interpreter/scope';
+import { codeLambda } from '../../../src/trial/spec';
+import { analyze, model, ready } from './helpers';
+
+const LIGHTNING_BASE = (build: string) => `import pytorch_lightning as pl
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class Template(pl.LightningModule):
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        out = self(x)
+        fit = F.smooth_l1_loss(out, y)
+        shrink = self.decay * sum(p.abs().sum() for p in self.parameters())
+        return fit + shrink
+
+
+class Lasso(Template):
+    def __init__(self, width, decay=1e-3):
+        super().__init__()
+        self.decay = decay
+        self.net = nn.Linear(width, 1)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+${build}
+`;
+
+const SAE = (build: string, flag = '0.002') => `import argparse
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+SPARSITY = 0.07
+
+
+class Coder(nn.Module):
+    def __init__(self, dims, sparsity=1e-4):
+        super().__init__()
+        self.sparsity = sparsity
+        self.enc = nn.Linear(dims, 32)
+        self.dec = nn.Linear(32, dims)
+
+    def forward(self, x):
+        h = torch.relu(self.enc(x))
+        return h, self.dec(h)
+
+    def reconstruction_loss(self, x_hat, x, h):
+        rec = F.mse_loss(x_hat, x)
+        return rec + self.sparsity * h.abs().mean()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--l1", type=float, default=${flag})
+    args = ap.parse_args()
+${build}
+    for x in loader:
+        h, x_hat = net(x)
+        loss = net.reconstruction_loss(x_hat, x, h)
+        loss.backward()
+`;
+
+describe('constructor calls that bind a loss written in a class', () => {
+  before(() => ready);
+
+  it("a subclass's call (`Lasso(16, decay=0.05)`) binds the base's training step λ, written back at that call", () => {
+    const src = LIGHTNING_BASE('net = Lasso(16, decay=0.05)');
+    const m = model(analyze(src), 'training_step');
+    assert.equal(m.lambdaParam, 'self.decay');
+    assert.equal(codeLambda(m), 0.05);
+    const out = writeLambda(m, src, 0.5);
+    assert.ok(out.ok && out.text.includes('net = Lasso(16, decay=0.5)'), JSON.stringify(out));
+  });
+
+  it("a subclass's positional arguments bind by the subclass's own __init__", () => {
+    const m = model(analyze(LIGHTNING_BASE('net = Lasso(16, 0.2)')), 'training_step');
+    assert.equal(codeLambda(m), 0.2);
+    assert.equal(makeLookup(m, {})('self.decay'), 0.2);
+  });
+
+  it('a constructor argument passed from a command-line flag binds its default, written back at the flag', () => {
+    const src = SAE('    net = Coder(64, sparsity=args.l1)');
+    const m = model(analyze(src), 'reconstruction_loss');
+    assert.equal(codeLambda(m), 0.002);
+    assert.equal(makeLookup(m, {})('self.sparsity'), 0.002, 'the trainer reads the same value');
+    const out = writeLambda(m, src, 0.01);
+    assert.ok(out.ok && out.text.includes('ap.add_argument("--l1", type=float, default=0.01)') && out.text.includes('sparsity=args.l1'), JSON.stringify(out));
+  });
+
+  it('a module constant passed by position binds its value, written back at the constant', () => {
+    const src = SAE('    net = Coder(64, SPARSITY)');
+    const m = model(analyze(src), 'reconstruction_loss');
+    assert.equal(codeLambda(m), 0.07);
+    const out = writeLambda(m, src, 0.5);
+    assert.ok(out.ok && out.text.includes('SPARSITY = 0.5') && out.text.includes('Coder(64, SPARSITY)'), JSON.stringify(out));
+  });
+
+  it('a local set to a literal before the call binds that literal; a loop variable or a parameter binds nothing', () => {
+    const local = SAE('    strength = 0.03\n    net = Coder(64, sparsity=strength)');
+    assert.equal(codeLambda(model(analyze(local), 'reconstruction_loss')), 0.03);
+    const loop = SAE('    for strength in (0.1, 1.0):\n        net = Coder(64, sparsity=strength)');
+    assert.equal(codeLambda(model(analyze(loop), 'reconstruction_loss')), 1e-4, 'the default stands');
+    const shadow = SAE('    net = Coder(64, sparsity=SPARSITY)').replace('def main():', 'def main(SPARSITY):');
+    assert.equal(codeLambda(model(analyze(shadow), 'reconstruction_loss')), 1e-4, 'the parameter is not the module constant');
+  });
+});
