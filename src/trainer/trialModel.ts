@@ -77,7 +77,7 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   const read = modelReads(loss, (visit) => walkExprs(evaluatedExprs(loss), visit));
   const memberRoots = new Set(read.members.map((r) => r.root));
   const models = [...read.roots].filter((n) => !args.some((a) => a.name === n) && (!memberRoots.has(n) || readsWhole(loss, n)));
-  const members = describeMembers(read, trial.model.sizes);
+  const members = read.members.length > 0 ? describeMembers(read, trial.model.sizes) : [];
   if (args.length + models.length + members.length === 0) return undefined;
   const plain = args.filter((a) => a.kind === 'hidden').length;
   const layers = regularisedLayers(loss);

@@ -249,9 +249,15 @@ function weightItems(env: Env, iterable: Expr): Value[] | undefined {
   return method === 'parameters' ? weights : weights.map((w, i) => [`${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`, w]);
 }
 
-/** The model method a loop's iterable reads the parameters by (`self.parameters()`, `net.named_parameters()`), if it is one. */
+/**
+ * The model method a loop's iterable reads the whole model's parameters by (`self.parameters()`, `self.net…`,
+ * `net.named_parameters()`), if it is one; a member's (`model.fc1.parameters()`) are that layer's (modelMembers.ts).
+ */
 export function weightsLoopMethod(iterable: Expr): 'parameters' | 'named_parameters' | undefined {
-  if (iterable.kind !== 'method' || iterable.args.length > 0 || (iterable.object.kind !== 'name' && iterable.object.kind !== 'attr')) return undefined;
+  if (iterable.kind !== 'method' || iterable.args.length > 0) return undefined;
+  const o = iterable.object;
+  const whole = o.kind === 'name' || (o.kind === 'attr' && o.object.kind === 'name' && o.object.name === 'self');
+  if (!whole) return undefined;
   return iterable.method === 'parameters' || iterable.method === 'named_parameters' ? iterable.method : undefined;
 }
 
