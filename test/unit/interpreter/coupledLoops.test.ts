@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis/index';
 import type { LossModel } from '../../../src/analysis/ir';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
-import { close, cpu, tf } from './tf';
+import { BIAS, KERNEL, close, cpu, onWeightPair, tf } from './tf';
 
 const yTrue = [[0.0, 1.0, 0.5], [1.0, 0.0, 0.25]];
 const yPred = [[0.2, 0.7, 0.9], [0.6, -0.3, 0.1]];
@@ -61,20 +61,12 @@ describe('an accumulator adding another one inside their loop', () => {
   it("over the model's parameters: λ and the penalty split out, and each pass adds the running L1 (value and gradient)", () => {
     const m = only(OVER_PARAMETERS, 'training_loss');
     assert.deepEqual(terms(m), ['base:loss', 'penalty:reg*self.lam']);
-    const kernel = tf.variable(tf.tensor([[0.5, -1.0], [2.0, 0.25]]));
-    const bias = tf.variable(tf.tensor([0.3, -0.2]));
-    const f = compileLoss(tf, m, {});
-    const t = tf.tensor(yTrue);
-    const p = tf.tensor(yPred);
-    const { value, grads } = tf.variableGrads(() => f(t, p, { weights: [kernel, bias] }).total, [kernel, bias]);
+    const { value, kernelGrad, biasGrad } = onWeightPair(m, yTrue, yPred);
     // passes: reg₁ = Σ|kernel| = 3.75, reg₂ = 3.75 + Σ|bias| = 4.25; loss = mse + 0.1 · (3.75 + 4.25)
-    close(value.dataSync()[0]!, mse + 0.1 * (3.75 + 4.25), 1e-5, 'mse + λ · Σₖ regₖ');
+    close(value, mse + 0.1 * (3.75 + 4.25), 1e-5, 'mse + λ · Σₖ regₖ');
     // the kernel is counted in both passes (d = 0.1 · 2 · sign), the bias in the last one (0.1 · sign)
-    const kernelGrad = Array.from(grads[kernel.name]!.dataSync());
-    for (const [i, w] of [0.5, -1.0, 2.0, 0.25].entries()) close(kernelGrad[i]!, 0.2 * Math.sign(w), 1e-6, `d/dkernel[${i}]`);
-    const biasGrad = Array.from(grads[bias.name]!.dataSync());
-    for (const [i, b] of [0.3, -0.2].entries()) close(biasGrad[i]!, 0.1 * Math.sign(b), 1e-6, `d/dbias[${i}]`);
-    tf.dispose([kernel, bias, t, p, value, ...Object.values(grads)]);
+    for (const [i, w] of KERNEL.flat().entries()) close(kernelGrad[i]!, 0.2 * Math.sign(w), 1e-6, `d/dkernel[${i}]`);
+    for (const [i, b] of BIAS.entries()) close(biasGrad[i]!, 0.1 * Math.sign(b), 1e-6, `d/dbias[${i}]`);
   });
 
   it('over range(k) of the prediction: total = mse + 0.5 · (m₀ + (m₀+m₁) + (m₀+m₁+m₂))', () => {

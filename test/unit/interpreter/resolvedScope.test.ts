@@ -12,7 +12,7 @@ import type { NotebookCell } from '../../../src/analysis/notebook';
 import { lossSampleShape } from '../../../src/trainer/data/shape';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
 import { codeLambda } from '../../../src/trial/spec';
-import { close, cpu, tf } from './tf';
+import { KERNEL, close, cpu, onWeightPair, tf } from './tf';
 
 function only(source: string, name: string, language: SourceLanguage = 'python', cellsAbove?: NotebookCell[]): LossModel {
   const a = analyzeSource(source, language, language === 'python' ? 'loss.py' : 'loss.ts', cellsAbove ? { cellsAbove } : {});
@@ -32,18 +32,11 @@ interface Result {
  * the bias gets a zero gradient and the kernel 0.02 · w.
  */
 function kernelOnlyDecay(m: LossModel, what: string): void {
-  const kernel = tf.variable(tf.tensor([[0.5, -1.0], [2.0, 0.25]]));
-  const bias = tf.variable(tf.tensor([0.3, -0.2]));
-  const f = compileLoss(tf, m, {});
-  const t = tf.tensor(yTrue);
-  const p = tf.tensor(yPred);
-  const { value, grads } = tf.variableGrads(() => f(t, p, { weights: [kernel, bias] }).total, [kernel, bias]);
+  const { value, kernelGrad, biasGrad } = onWeightPair(m, yTrue, yPred);
   const mse = yPred.flat().reduce((s, q, i) => s + (q - yTrue.flat()[i]!) ** 2, 0) / 8;
-  close(value.dataSync()[0]!, mse + 0.01 * (0.25 + 1 + 4 + 0.0625), 1e-5, `${what}: mse + decay · Σ kernel²`);
-  assert.deepEqual(Array.from(grads[bias.name]!.dataSync()), [0, 0], `${what}: the biases are left out`);
-  const kernelGrad = Array.from(grads[kernel.name]!.dataSync());
-  for (const [i, w] of [0.5, -1.0, 2.0, 0.25].entries()) close(kernelGrad[i]!, 0.02 * w, 1e-6, `${what}: d/dkernel[${i}]`);
-  tf.dispose([kernel, bias, t, p, value, ...Object.values(grads)]);
+  close(value, mse + 0.01 * (0.25 + 1 + 4 + 0.0625), 1e-5, `${what}: mse + decay · Σ kernel²`);
+  assert.deepEqual(biasGrad, [0, 0], `${what}: the biases are left out`);
+  for (const [i, w] of KERNEL.flat().entries()) close(kernelGrad[i]!, 0.02 * w, 1e-6, `${what}: d/dkernel[${i}]`);
 }
 
 function evaluate(m: LossModel, yTrue: number[][], yPred: number[][], options: Parameters<typeof compileLoss>[3] = {}, weights?: tf.Tensor[]): Result {

@@ -54,3 +54,20 @@ export function close(actual: number, expected: number, tol = 1e-5, what = ''): 
   const ok = Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected));
   if (!ok) throw new Error(`${what} expected ${expected}, got ${actual} (tolerance ${tol})`);
 }
+
+/** The fixed pair of trial weights the weight-penalty tests read: a 2×2 kernel, then its bias. */
+export const KERNEL = [[0.5, -1.0], [2.0, 0.25]];
+export const BIAS = [0.3, -0.2];
+
+/** A loss on (yTrue, yPred) given the pair [KERNEL, BIAS] as the run's weights: its value and both gradients. */
+export function onWeightPair(m: LossModel, yTrue: Nested, yPred: Nested): { value: number; kernelGrad: number[]; biasGrad: number[] } {
+  const kernel = tf.variable(tf.tensor(KERNEL));
+  const bias = tf.variable(tf.tensor(BIAS));
+  const f = compileLoss(tf, m, {});
+  const t = tf.tensor(yTrue as number[]);
+  const p = tf.tensor(yPred as number[]);
+  const { value, grads } = tf.variableGrads(() => f(t, p, { weights: [kernel, bias] }).total, [kernel, bias]);
+  const out = { value: value.dataSync()[0]!, kernelGrad: Array.from(grads[kernel.name]!.dataSync()), biasGrad: Array.from(grads[bias.name]!.dataSync()) };
+  tf.dispose([kernel, bias, t, p, value, ...Object.values(grads)]);
+  return out;
+}
