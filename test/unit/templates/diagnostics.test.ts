@@ -61,8 +61,21 @@ for (const t of templates) {
     }
 
     for (const framework of frameworks) {
-      if (t.id === 'sparse-weights' && framework !== 'pytorch') {
-        test(`${framework}: no loss function at all (the framework adds the kernel regularizers itself)`, () => {
+      if (t.id === 'sparse-weights' && framework === 'keras') {
+        // Keras adds the kernel regularizers to the compiled loss itself: Loss Lab reads them as its penalties
+        test('keras: the compiled loss with one L1 penalty per regularised layer, each weighted by the template\'s λ', () => {
+          const { analysis } = analyse(t.id, framework);
+          assert.equal(analysis.models.length, 1, analysis.models.map((m) => m.name).join(', '));
+          const [model] = analysis.models;
+          assert.deepEqual(model.terms.filter((x) => x.role === 'base').map((x) => x.label), ['categorical_crossentropy']);
+          const penalties = model.terms.filter((x) => x.role === 'penalty');
+          assert.equal(penalties.length, 2, 'the two Dense layers');
+          for (const p of penalties) assert.equal(p.weightParam, t.snippets.keras.lambdaName);
+        });
+        continue;
+      }
+      if (t.id === 'sparse-weights' && framework === 'tfjs') {
+        test('tfjs: no loss function at all (TF.js layers\' built-in regularizers are not read yet)', () => {
           assert.deepEqual(analyse(t.id, framework).analysis.models, []);
         });
         continue;
