@@ -9,7 +9,7 @@ import { names } from './discover';
 import { methodsOf } from './helperCalls';
 import type { ModuleScope } from './moduleScope';
 import { readParams } from './params';
-import { fileBases, fileSubclasses } from './selfCalls';
+import { fileBases } from './selfCalls';
 
 export interface SubclassCtor {
   model: LossModel;
@@ -31,15 +31,29 @@ function initNamesOf(cls: Node, module: ModuleScope): string[] | undefined {
 export function subclassConstructors(models: readonly LossModel[], taken: ReadonlyMap<string, LossModel>, builtByClass: (m: LossModel) => boolean, module: ModuleScope | undefined): Map<string, SubclassCtor> {
   const out = new Map<string, SubclassCtor>();
   if (!module?.classes) return out;
+  const subclasses = subclassIndex(module);
   for (const m of models) {
     const name = builtClass(m, builtByClass);
     const cls = name ? module.classes.get(name) : undefined;
     if (!cls) continue;
-    for (const sub of fileSubclasses(cls, module)) {
+    for (const sub of subclasses.get(cls.id) ?? []) {
       const subName = sub.childForFieldName('name')?.text;
       if (!subName || taken.has(subName) || out.has(subName)) continue;
       out.set(subName, { model: m, names: initNamesOf(sub, module) ?? [] });
     }
   }
   return out;
+}
+
+/**
+ * Each class's in-file subclasses (direct or not, in the order they are written), by the class's node id: one walk
+ * of the file's classes, where asking fileSubclasses per loss walked them all once per loss (a file of hundreds of
+ * losses paid it on every edit).
+ */
+function subclassIndex(module: ModuleScope): Map<number, Node[]> {
+  const index = new Map<number, Node[]>();
+  for (const c of module.classes?.values() ?? []) {
+    for (const base of fileBases(c, module)) index.set(base.id, [...(index.get(base.id) ?? []), c]);
+  }
+  return index;
 }
