@@ -57,15 +57,18 @@ function comprehension(node: Node, scope: Scope): Expr {
   const iterable = convertExpr(source, scope);
   const inner = forkScope(scope);
   for (const v of variables) inner.locals.set(v, loopName(v, left));
-  const test = filtered ? condition?.namedChildren.find((c) => c && !isTrivia(c)) : undefined;
+  const test = filtered ? ifClauseTest(condition) : undefined;
   return collectOf(variables, iterable, convertExpr(body, inner), node, test ? convertExpr(test, inner) : undefined);
 }
+
+/** The condition an `if` clause of a comprehension tests. */
+const ifClauseTest = (clause: Node | null | undefined): Node | undefined => clause?.namedChildren.find((c): c is Node => !!c && !isTrivia(c));
 
 /** `body` where every `if` clause holds, else 0: `[x for … if a if b]` adds `x if a else 0` when b. */
 function guarded(node: Node, guards: Node[], body: Expr, scope: Scope): Expr {
   const zero = make<'number'>(node, { kind: 'number', value: 0 });
   return guards.reduceRight<Expr>((then, g) => {
-    const test = g.namedChildren.find((c) => c && !isTrivia(c));
+    const test = ifClauseTest(g);
     return test ? make<'conditional'>(g, { kind: 'conditional', test: convertExpr(test, scope), then, else: zero }) : then;
   }, body);
 }
