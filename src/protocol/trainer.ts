@@ -17,6 +17,9 @@ export const OptimizerSpec = z.object({
 });
 export type OptimizerSpec = z.infer<typeof OptimizerSpec>;
 
+/** Values in one synthetic sample's prediction a trial affords (2048 samples of at most this many values). */
+export const MAX_SAMPLE_VALUES = 4096;
+
 export const DatasetSpec = z.discriminatedUnion('kind', [
   /** Chosen from the loss: `classification` blobs for cross-entropy, `regression` targets that leave the bounds, … */
   z.object({
@@ -24,7 +27,7 @@ export const DatasetSpec = z.discriminatedUnion('kind', [
     task: z.enum(['auto', 'classification', 'binary', 'regression', 'bounded-regression', 'non-negative-regression']),
     samples: z.number().int().min(8).max(1_000_000),
     features: z.number().int().min(1).max(4096),
-    outputs: z.number().int().min(1).max(4096),
+    outputs: z.number().int().min(1).max(MAX_SAMPLE_VALUES),
   }),
   /** CSV, JSON or .npy; columns select features and targets (names for CSV/JSON, indices for any). */
   z.object({

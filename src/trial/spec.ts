@@ -3,7 +3,7 @@
 import { isAbsolute, join } from 'node:path';
 import { boundKey, staticNumber } from '../analysis/bound';
 import type { LossModel } from '../analysis/ir';
-import type { DatasetSpec, ModelSpec, RunSpec, TrialSpecInput } from '../protocol';
+import { type DatasetSpec, MAX_SAMPLE_VALUES, type ModelSpec, type RunSpec, type TrialSpecInput } from '../protocol';
 import { lossSampleShape, shapeSize } from '../trainer/data/shape';
 import { lossTask } from '../trainer/data/task';
 
@@ -124,7 +124,12 @@ function datasetSpec(model: LossModel, settings: TrainingSettings, ctx: SpecCont
   const task = inferTask(model);
   const { features, outputs } = syntheticShape[task];
   // As many outputs as the loss reads (`y_pred[:, 5]`, a constant of 6 per-output weights, images), not fewer.
-  return { kind: 'synthetic', task, samples: SYNTHETIC_SAMPLES, features, outputs: shapeSize(lossSampleShape(model, outputs).shape) };
+  const sample = lossSampleShape(model, outputs);
+  const size = shapeSize(sample.shape);
+  if (size > MAX_SAMPLE_VALUES) {
+    return `${model.name} reads predictions of ${sample.shape.join(' × ')} = ${size} values per sample (${sample.why ?? 'from its indexing'}); a synthetic trial affords at most ${MAX_SAMPLE_VALUES}: set lossLab.training.dataset to data of that shape, or make the sizes the loss fixes parameters with smaller defaults`;
+  }
+  return { kind: 'synthetic', task, samples: SYNTHETIC_SAMPLES, features, outputs: size };
 }
 
 const clampInt = (v: number, min: number, max: number, fallback: number) =>

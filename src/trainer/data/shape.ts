@@ -10,6 +10,7 @@ import type { Expr, IndexItem, LossModel } from '../../analysis/ir';
 import { childrenOf } from '../../analysis/terms/expr';
 import { makeLookup } from '../interpreter/scope';
 import { type Known, staticIterations, staticValue } from '../interpreter/staticValues';
+import { MAX_SAMPLE_VALUES } from '../../protocol/trainer';
 import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 
 export interface SampleShape {
@@ -139,7 +140,7 @@ function readSubscript(r: Reads, index: IndexItem[], text: string, line: number)
       continue;
     }
     if (it.kind === 'newaxis') continue;
-    const need = it.kind === 'index' ? neededByIndex(literalNumber(it.value, r)) : neededBySlice(literalNumber(it.start, r), literalNumber(it.stop, r));
+    const need = it.kind === 'index' ? neededByIndex(literalNumber(it.value, r)) : neededBySlice(literalNumber(it.start, r), literalNumber(it.stop, r), sizeBeforeMinus(it.stop, r));
     if (it.kind === 'slice' && (it.start || it.stop) && !fromEnd && axis > 0) r.sliced.add(axis);
     if (need !== undefined && (fromEnd || axis > 0)) {
       record(r, fromEnd ? axis : axis, need);
@@ -150,11 +151,21 @@ function readSubscript(r: Reads, index: IndexItem[], text: string, line: number)
 }
 
 const neededByIndex = (i: number | undefined) => (i === undefined ? undefined : i >= 0 ? i + 1 : -i);
-function neededBySlice(start: number | undefined, stop: number | undefined): number | undefined {
+function neededBySlice(start: number | undefined, stop: number | undefined, assumed = 0): number | undefined {
   const a = start === undefined ? 0 : start >= 0 ? start + 1 : -start;
   const b = stop === undefined ? 0 : stop >= 0 ? stop : -stop + 1;
-  const n = Math.max(a, b);
+  const n = Math.max(a, b, assumed);
   return n > 0 ? n : undefined;
+}
+
+/**
+ * `img[:, :, :h - 1]` is "all but the last row" of an axis the loss assumes has h entries: compared with `img[:, :, 1:]`
+ * it lines up only when the axis holds exactly h, so the data gets h, not h - 1.
+ */
+function sizeBeforeMinus(stop: Expr | undefined, r: Reads): number {
+  if (stop?.kind !== 'binary' || stop.op !== '-') return 0;
+  const [size, cut] = [literalNumber(stop.left, r), literalNumber(stop.right, r)];
+  return size !== undefined && cut !== undefined && size > 0 && cut > 0 ? size : 0;
 }
 
 function record(r: Reads, axis: number, need: number): void {
@@ -344,6 +355,7 @@ export function lossSampleShape(loss: LossModel, defaultOutputs: number): Sample
   const shape = [...base];
   for (const [axis, need] of r.minFromStart) if (axis <= shape.length) shape[axis - 1] = Math.max(shape[axis - 1]!, need);
   shape[shape.length - 1] = Math.max(shape[shape.length - 1]!, r.minLast);
+  if (rank === 4) fitChannels(shape, channelsLast, r);
   if (rank === 3) {
     // a sequence: the axis the loss slices is time, with a few frames; a reshape fixes the other's size
     for (const axis of r.sliced) if (axis <= 2) shape[axis - 1] = Math.max(shape[axis - 1]!, SEQUENCE_FRAMES);
@@ -367,6 +379,16 @@ export function lossSampleShape(loss: LossModel, defaultOutputs: number): Sample
   const channelsFirst = rank === 3 && r.sliced.has(2) && !r.sliced.has(1);
   const why = explain(rank, channelsLast, shape, r.evidence, channelsFirst);
   return why ? { shape, why } : { shape };
+}
+
+/**
+ * A loss that fixes an image's height and width (`pred[:, :, :h - 1, :w - 1]` with h = 101) but never reads its
+ * channels gets one channel where the default three would not fit in a trial's sample.
+ */
+function fitChannels(shape: number[], channelsLast: boolean, r: Reads): void {
+  const axis = channelsLast ? 3 : 1;
+  const needed = r.minFromStart.get(axis) ?? (channelsLast ? r.minLast : 0);
+  if (shapeSize(shape) > MAX_SAMPLE_VALUES && needed <= 1) shape[axis - 1] = 1;
 }
 
 function explain(rank: number, channelsLast: boolean, shape: number[], evidence: string[], timeLast = false): string | undefined {
