@@ -2,8 +2,15 @@
 // as K`, `import torch.nn.functional as F`, `from tensorflow.keras.losses import categorical_crossentropy`.
 import type { Node } from 'web-tree-sitter';
 
-/** Module prefixes and the canonical name they are written as, longest first. */
+/** Module prefixes and the canonical name they are written as, longest (most specific) first. */
 const canonicalPrefixes: readonly [string, string][] = [
+  // torch's own module files (`from torch.nn.modules.loss import MSELoss`) hold the classes torch.nn exports
+  ...['loss', 'activation', 'linear', 'conv', 'container', 'dropout', 'normalization', 'pooling', 'module'].map(
+    (file): [string, string] => [`torch.nn.modules.${file}`, 'nn'],
+  ),
+  ['torch.nn.modules', 'nn'],
+  ['tensorflow.python.keras.backend', 'K'],
+  ['tensorflow.python.keras', 'tf.keras'],
   ['tensorflow.keras.backend', 'K'],
   ['tf.keras.backend', 'K'],
   ['keras.backend', 'K'],

@@ -115,6 +115,20 @@ def l(y_true, y_pred, lam=1.0):
     assert.deepEqual(m.terms.map((t) => callee(t.expr)), ['tf.keras.losses.categorical_crossentropy', 'K.mean', 'np.float32']);
   });
 
+  it("resolves torch's module files and tensorflow.python.keras to the names their classes are exported under", () => {
+    const a = analyze(`import torch
+from torch.nn.modules import MSELoss
+from torch.nn.modules.loss import L1Loss as Abs
+from tensorflow.python.keras import backend as PK
+
+def l(y_pred, y_true, lam=1.0):
+    return MSELoss()(y_pred, y_true) + lam * Abs()(y_pred, y_true) + PK.mean(y_pred)
+`);
+    const m = model(a, 'l');
+    const callees = m.terms.flatMap((t) => [...JSON.stringify(t.expr).matchAll(/"callee":"([^"]+)"/g)].map((x) => x[1]));
+    for (const name of ['nn.MSELoss', 'nn.L1Loss', 'K.mean']) assert.ok(callees.includes(name), `${name} in ${JSON.stringify(callees)}`);
+  });
+
   it('resolves a module-level name assigned an imported path as that path (kl = keras.losses.kld)', () => {
     const a = analyze(`from tensorflow import keras
 import torch.nn.functional as nnf
