@@ -78,7 +78,8 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   const memberRoots = new Set(read.members.map((r) => r.root));
   const models = [...read.roots].filter((n) => !args.some((a) => a.name === n) && (!memberRoots.has(n) || readsWhole(loss, n)));
   const members = read.members.length > 0 ? describeMembers(read, trial.model.sizes) : [];
-  if (args.length + models.length + members.length === 0) return undefined;
+  const sums = weightSums(loss).filter((text) => !models.some((n) => text === n || text.startsWith(`${n}.`)));
+  if (args.length + models.length + members.length + sums.length === 0) return undefined;
   const plain = args.filter((a) => a.kind === 'hidden').length;
   const layers = regularisedLayers(loss);
   const parts = args.map((a) => {
@@ -92,11 +93,13 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
     parts.push(`\`${name}\` = ${what}`);
   }
   parts.push(...members);
+  parts.push(...sums.map((text) => `\`${text}\` = the trial model's parameters (each layer's weight, then its bias)`));
   const named = args.filter((a) => a.kind !== 'output-item' && !layers.has(a.name)).length + models.length;
   const why = [
     named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
     args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : '',
     layers.size > 0 ? "because your model's layers carry Keras regularizers" : '',
+    sums.length > 0 ? "the loss sums over its model's parameters" : '',
     members.length > 0 ? "the model's members take the trial's layers in the order the loss reads them, one named as an output layer its last" : '',
   ].filter(Boolean);
   return `${parts.join(', ')}, ${why.join('; ')}`;
@@ -138,6 +141,20 @@ function describeMembers(read: ModelReads, sizes: number[]): string[] {
     const part = r.part === 'bias' ? 'the bias of ' : r.part === 'module' ? '' : 'the weight of ';
     return [`\`${r.key}\` = ${part}${which}`];
   });
+}
+
+/**
+ * What a sum over the model's parameters (ir.ts `overWeights`: `for w in self.weights:`, `sum(… for p in
+ * model.parameters())`) iterates, as written, for the header: the trial gives it its own model's parameters.
+ */
+function weightSums(loss: LossModel): string[] {
+  const out = new Set<string>();
+  walkExprs(evaluatedExprs(loss), (e) => {
+    if (e.kind !== 'overWeights') return;
+    const iterable = /\bfor\s+[^\n]*?\s+in\s+([\w.]+(?:\(\))?)/.exec(e.text)?.[1];
+    if (iterable) out.add(iterable);
+  });
+  return [...out];
 }
 
 /** Whether the loss reads `name` itself (`model.parameters()`), not only through its members. */

@@ -146,3 +146,13 @@ def contractive(recon, x, h, enc_weight, lam=1e-4):
   const id = loss.terms.find((t) => t.role === 'penalty')!.id;
   assert.ok(points.length > 0 && points.every((p) => Number.isFinite(p.terms[id]!.raw)));
 });
+
+test("a loop over a list of weights set from outside the loss: the header says it is the trial model's parameters", async () => {
+  const loss = await lossFrom('test/fixtures/real-shapes/torch_module_external_weight_list_clamp.py');
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps: 3, model: { hidden: [16], outputActivation: 'auto' } }), { send: (m) => messages.push(m), shouldStop: () => false });
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  const started = messages.find((m) => m.type === 'started');
+  assert.ok(started?.type === 'started' && started.trial);
+  assert.match(started.trial.model, /`self\.weights` = the trial model's parameters \(each layer's weight, then its bias\), the loss sums over its model's parameters/);
+});
