@@ -49,3 +49,50 @@ test('sgd and rmsprop step through tfjs', async () => {
     assert.ok(loss().dataSync()[0]! < before / 2, `${name} reduces the loss`);
   }
 });
+
+test('the fused Adam makes its constant factors once, and its steps are bit for bit those of number operands', async () => {
+  const { tf } = await loadBackend('cpu');
+  const make = () => new BatchedMlp(tf, { runs: 1, inputs: 3, hidden: [4], outputs: 2, activation: 'linear', seed: 5 });
+  const a = make();
+  const x = tf.randomNormal([6, 3], 0, 1, 'float32', 2) as Tensor2D;
+  const loss = () => tf.sum(tf.square(tf.sub(referenceLogits(tf, a, x), 0.5))) as Scalar;
+  const opt = createOptimizer(tf, { name: 'adam', learningRate: 0.05 }, a.variables);
+  // The same update written with JS numbers, as tf.mul(t, 0.9) reads them (a float32 scalar made per call).
+  const flat = a.variables.map((v) => Array.from(v.dataSync()));
+  const total = flat.reduce((n, f) => n + f.length, 0);
+  let m = tf.zeros([total]);
+  let v = tf.zeros([total]);
+  let acc1 = 1;
+  let acc2 = 1;
+  const engine = tf.engine() as unknown as { makeTensor: (...args: unknown[]) => unknown };
+  const makeTensor = engine.makeTensor;
+  let made = 0;
+  for (let step = 0; step < 5; step++) {
+    const grads = tf.tidy(() => {
+      const { grads } = tf.variableGrads(loss, a.variables);
+      return a.variables.map((w) => tf.keep(grads[w.name]!));
+    });
+    const before = tf.concat(a.variables.map((w) => tf.reshape(w, [-1])));
+    acc1 *= 0.9;
+    acc2 *= 0.999;
+    const g = tf.concat(grads.map((t) => tf.reshape(t, [-1])));
+    const m1 = tf.add(tf.mul(m, 0.9), tf.mul(g, 1 - 0.9));
+    const v1 = tf.add(tf.mul(v, 0.999), tf.mul(tf.square(g), 1 - 0.999));
+    const want = tf.add(before, tf.mul(tf.div(m1, tf.add(tf.sqrt(tf.mul(v1, 1 / (1 - acc2))), 1e-7)), -0.05 / (1 - acc1)));
+    [m, v] = [m1, v1];
+    engine.makeTensor = (...args: unknown[]) => {
+      made++;
+      return makeTensor.apply(engine, args);
+    };
+    try {
+      opt.apply(grads);
+    } finally {
+      engine.makeTensor = makeTensor;
+    }
+    const got = tf.concat(a.variables.map((w) => tf.reshape(w, [-1])));
+    assert.deepEqual(Array.from(got.dataSync()), Array.from(want.dataSync()), `step ${step}`);
+  }
+  // Per step: the two factors that change with the step count (bias corrections); β1, β2, ε and their complements are made once.
+  assert.equal(made, 5 * 2);
+  opt.dispose();
+});
