@@ -155,8 +155,9 @@ export function collectUsages(
   const vars = new Map<string, Target>();
   const lineStarts = lineStartsOf(source);
   const helperRows = rowsOfHelpers(models);
+  const inModel = rowInRanges(models.map((m) => m.range));
   // a helper a loss reads (`p = F.softmax(logits)` in an entropy helper) is the loss's, not the model's last layer
-  const insideLoss = (row: number): boolean => helperRows.has(row) || models.some((m) => row >= m.range.startLine && row <= m.range.endLine);
+  const insideLoss = (row: number): boolean => helperRows.has(row) || inModel(row);
 
   /** The loss a value node stands for: a loss name, a variable holding one, a factory/partial/module product. */
   const targetOf = (value: Node | undefined): Target | undefined => {
@@ -302,13 +303,49 @@ export function collectUsages(
 /** The lines outside each loss's own text that its body was read from (the bodies of the helpers it calls). */
 function rowsOfHelpers(models: readonly LossModel[]): Set<number> {
   const rows = new Set<number>();
-  for (const m of models) {
-    some(m.body, (e) => {
-      if (e.range.endLine < m.range.startLine || e.range.startLine > m.range.endLine) for (let r = e.range.startLine; r <= e.range.endLine; r++) rows.add(r);
-      return false;
-    });
-  }
+  for (const m of models) for (const r of helperRowsOf(m)) rows.add(r);
   return rows;
+}
+
+/**
+ * One model's helper rows, remembered per body: an edit re-analyses one definition, and the other models keep
+ * their bodies (DocumentAnalyzer's cache), so walking every body of the file on every edit is not needed.
+ */
+const helperRowsMemo = new WeakMap<object, { start: number; end: number; rows: number[] }>();
+
+function helperRowsOf(m: LossModel): number[] {
+  const { startLine: start, endLine: end } = m.range;
+  const memo = helperRowsMemo.get(m.body);
+  if (memo && memo.start === start && memo.end === end) return memo.rows;
+  const rows = new Set<number>();
+  some(m.body, (e) => {
+    if (e.range.endLine < start || e.range.startLine > end) for (let r = e.range.startLine; r <= e.range.endLine; r++) rows.add(r);
+    return false;
+  });
+  const out = [...rows];
+  helperRowsMemo.set(m.body, { start, end, rows: out });
+  return out;
+}
+
+/**
+ * Whether a row lies in any of the ranges, by binary search over their starts with the furthest end so far
+ * (ranges may nest: a factory's inner loss), so reading a file's call sites is not quadratic in its losses.
+ */
+export function rowInRanges(ranges: readonly SourceRange[]): (row: number) => boolean {
+  const sorted = [...ranges].sort((a, b) => a.startLine - b.startLine);
+  const starts = sorted.map((r) => r.startLine);
+  const reach: number[] = [];
+  for (const [i, r] of sorted.entries()) reach.push(Math.max(r.endLine, i > 0 ? reach[i - 1]! : -1));
+  return (row) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= row) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && reach[lo - 1]! >= row;
+  };
 }
 
 /** The output activation a layer call names (`Dense(…, activation='softmax')`, `nn.Softmax()`, `torch.sigmoid(…)`). */
