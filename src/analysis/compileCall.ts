@@ -98,11 +98,12 @@ function compileCallAt(root: Node, index: number, language: 'python' | 'ts'): No
  * 5,000-line file took a third of each edit's analysis.
  */
 export function readCompiledBase(root: Node, source: string, language: 'python' | 'ts'): CompiledBase | undefined {
+  // Only the last compile call counts: the candidates are read from the tree from the end, and the first that is one is it
+  // (a file compiling a model per loss would otherwise look up every one of them on every edit).
+  const candidates: number[] = [];
+  for (const { name, index } of callNames(source)) if (name === 'compile') candidates.push(index);
   let last: Node | undefined;
-  for (const { name, index } of callNames(source)) {
-    if (name !== 'compile') continue;
-    last = compileCallAt(root, index, language) ?? last;
-  }
+  for (let i = candidates.length - 1; i >= 0 && !last; i--) last = compileCallAt(root, candidates[i]!, language);
   const value = last ? lossArgument(last, language) : undefined;
   return value ? lossOf(value) : undefined;
 }

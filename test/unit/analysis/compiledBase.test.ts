@@ -143,4 +143,18 @@ model.compile({ optimizer: tf.train.adam(1e-3), metrics: [{ name: 'mae' }.name],
 `;
     assert.equal(readCompiledBase(createParser('typescript').parse(src)!.rootNode, src, 'ts')?.name, 'meanSquaredError');
   });
+
+  it('several compiles: the last one the file writes names the base, whatever comes after it that is not a compile', () => {
+    const src = `import re
+model.compile(optimizer="adam", loss="mse")
+other.compile(optimizer="sgd", loss="mae")
+model.fit(x, y)
+pattern = re.compile("loss")
+model.compile(optimizer="adam", loss="huber")
+print(compile)
+`;
+    assert.equal(readCompiledBase(createParser('python').parse(src)!.rootNode, src, 'python')?.name, 'huber');
+    const noneLast = src.replace('model.compile(optimizer="adam", loss="huber")', 'model.compile(optimizer="adam")');
+    assert.equal(readCompiledBase(createParser('python').parse(noneLast)!.rootNode, noneLast, 'python'), undefined, 'the last compile names no loss: no base, as before');
+  });
 });
