@@ -12,6 +12,7 @@
 // and shapes are the original's (checked against it in the tests).
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
+import { elementwiseOverrides } from './wasmElementwise';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use (public methods of the class). */
 interface WasmBackend {
@@ -123,12 +124,16 @@ const overrides: Overrides = {
   },
 };
 
-/** Replaces the wasm backend's Identity, Slice, Unpack and SplitV kernels (once; later calls do nothing). */
+/**
+ * Replaces the wasm backend's Identity, Slice, Unpack and SplitV kernels, and its float32 element-wise ones
+ * (wasmElementwise.ts), once; later calls do nothing.
+ */
 export function installWasmKernels(tf: Tf): void {
-  for (const [name, make] of Object.entries(overrides)) {
+  for (const [name, make] of Object.entries({ ...overrides, ...elementwiseOverrides })) {
     const current = tf.getKernel(name, 'wasm');
     if (!current || (current as KernelConfig & { lossLab?: true }).lossLab) continue;
     tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ ...current, kernelFunc: make(current.kernelFunc), lossLab: true } as KernelConfig);
+    // the kernel it replaces is kept beside it, for the tests that compare the two
+    tf.registerKernel({ ...current, kernelFunc: make(current.kernelFunc), lossLab: true, replaced: current.kernelFunc } as KernelConfig);
   }
 }
