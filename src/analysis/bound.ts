@@ -4,7 +4,7 @@
 // training the way Python binds it: what a call binds, else its default, else the item of another value it
 // unpacks (`tol, lam = settings` with `make_loss((0.01, 0.5))`). The trainer's scope reads the same, after its own
 // bindings (the run's λ).
-import type { LossModel, LossParam, StaticValue } from './ir';
+import type { LossModel, LossParam, SourceRange, StaticValue } from './ir';
 
 /** The key a call binds the parameter `name` under: `neg_weight` for `self.neg_weight = …(neg_weight)`, else the name. */
 export function boundKey(model: LossModel, name: string): string {
@@ -66,4 +66,24 @@ export function valueLookup<V>(model: LossModel, first: (name: string) => { valu
 export function staticNumber(model: LossModel, name: string): number | undefined {
   const v = valueLookup(model)(name);
   return typeof v === 'number' ? v : undefined;
+}
+
+/**
+ * The parameters a call where the loss is built passes a value the analysis does not read (LossUsage.unreadArgs),
+ * bound by no other call: the loss does not run with their default. By parameter name, with that call's range.
+ */
+export function unreadSettings(model: LossModel): Map<string, SourceRange> {
+  const bound = new Set<string>();
+  const unread = new Map<string, SourceRange>();
+  for (const u of model.usages) {
+    for (const k of [...Object.keys(u.boundArgs ?? {}), ...Object.keys(u.boundItems ?? {})]) bound.add(k);
+    for (const k of u.unreadArgs ?? []) if (!unread.has(k)) unread.set(k, u.range);
+  }
+  const out = new Map<string, SourceRange>();
+  for (const p of model.params) {
+    const key = p.initArgument ?? p.name;
+    const at = unread.get(key);
+    if (at && !bound.has(key)) out.set(p.name, at);
+  }
+  return out;
 }

@@ -301,6 +301,12 @@ export interface LossUsage {
   passedAt?: Record<string, SourceRange>;
   /** Lists and tuples of literals bound the same way (`make_loss((0.01, 0.5))` binds `settings` to [0.01, 0.5]). */
   boundItems?: Record<string, StaticValue[]>;
+  /**
+   * Added for issue 10 ("no silent substitution"): the arguments a factory or constructor call passes with a value
+   * the analysis does not read (`Model(margin=cfg.margin)`, `Model(pairs=load_pairs())`), by parameter name. The loss
+   * does not run with their default: the trainer says which it trained with, or refuses a branch they decide.
+   */
+  unreadArgs?: string[];
 }
 
 /**

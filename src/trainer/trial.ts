@@ -21,6 +21,7 @@ import { type LossFn, runLosses } from './runLoss';
 import { type GradientIssue, nonFiniteGradient } from './gradientCheck';
 import { readableConstraint } from './metrics/violations';
 import { shapedBatchedLoss, shapedLosses, toSampleShape } from './shapedLoss';
+import { branchChoices, branchNote } from './interpreter/termBranch';
 
 export interface TrialOptions extends BackendOptions {
   send: (message: TrainerToHost) => void;
@@ -269,7 +270,8 @@ function probeGradients(tf: Tf, loss: LossModel, trial: TrialModel, data: TrialD
 function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string, modelCall?: string): { model: string; data: string } {
   const { model } = trial;
   const shape = data.sampleShape;
-  const args = [modelCall, describeArgs(loss, trial)].filter(Boolean).join('; ');
+  const branches = branchChoices(loss).flatMap((c) => branchNote(c) ?? []);
+  const args = [modelCall, describeArgs(loss, trial), ...branches].filter(Boolean).join('; ');
   const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + (args ? `; ${args}` : '');
   const kind = model instanceof BatchedVae ? `${model.describe()} (relu hidden layers, ${activation} output)` : `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)`;
   return {

@@ -84,6 +84,26 @@ export function staticItemsOf(node: Node): StaticValue[] | undefined {
 
 const MAX_STATIC_ITEMS = 4096;
 
+/**
+ * The keys of a dict literal passed as a setting (`Model(monotone={"price": -1, "promo": 1})`, `dict(price=-1)`):
+ * what Python's `len(d)`, `for k in d` and `if d:` read of it. Undefined for an empty dict, a key that is not a
+ * literal, or anything else.
+ */
+export function dictKeysOf(node: Node): StaticValue[] | undefined {
+  const pairs = node.type === 'dictionary' ? node.namedChildren.filter((c): c is Node => !!c && !isTrivia(c)) : undefined;
+  if (pairs) {
+    const keys = pairs.map((c) => {
+      const key = c.type === 'pair' ? c.childForFieldName('key') : null;
+      return key ? literalOf(key) : undefined;
+    });
+    return keys.length > 0 && keys.length <= MAX_STATIC_ITEMS && keys.every((k) => k !== undefined) ? (keys as StaticValue[]) : undefined;
+  }
+  if (node.type !== 'call' || node.childForFieldName('function')?.text !== 'dict') return undefined;
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && !isTrivia(c)) ?? [];
+  const keys = args.map((a) => (a.type === 'keyword_argument' ? a.childForFieldName('name')?.text : undefined));
+  return keys.length > 0 && keys.every((k) => k !== undefined) ? (keys as StaticValue[]) : undefined;
+}
+
 /** List arithmetic as Python does it: `[1.5] * 6`, `6 * [0.5]`, `[a] * 2 + [b]` (a per-output default). */
 function repeatedItems(node: Node): StaticValue[] | undefined {
   const op = node.childForFieldName('operator')?.text;

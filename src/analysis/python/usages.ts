@@ -11,7 +11,7 @@ import { type ImportMap, resolveCallee } from './imports';
 import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { type PassedValue, passedValue } from './passedValue';
 import { subclassConstructors } from './subclassCtors';
-import { literalOf, staticItemsOf } from './params';
+import { dictKeysOf, literalOf, staticItemsOf } from './params';
 import { type CachedVar, type CallEffect, type UsageCache, lineStartsOf, rowAt, snippetAt } from './usageCache';
 import { isTrivia } from './trivia';
 
@@ -97,10 +97,17 @@ function callBinding(positionalNames: string[], positional: Node[], keyword: Map
 function boundItems(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Record<string, StaticValue[]> | undefined {
   const out: Record<string, StaticValue[]> = {};
   for (const [name, node] of namedArgs(positionalNames, positional, keyword)) {
-    const items = name ? staticItemsOf(node) : undefined;
+    // a dict is read as its keys: what `len(d)`, `for k in d` and `if d:` see of it
+    const items = name ? (staticItemsOf(node) ?? dictKeysOf(node)) : undefined;
     if (name && items) out[name] = items;
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The arguments a call passes that it binds neither as a value nor as items (LossUsage.unreadArgs). */
+function unreadArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, u: LossUsage): string[] {
+  const names = namedArgs(positionalNames, positional, keyword).flatMap(([name]) => (name ? [name] : []));
+  return names.filter((n) => u.boundArgs?.[n] === undefined && u.boundItems?.[n] === undefined);
 }
 
 export interface FileUsages {
@@ -236,6 +243,8 @@ export function collectUsages(
         Object.assign(u, boundArgs(names, positional, keyword, argValue));
         const items = boundItems(names, positional, keyword);
         if (items) u.boundItems = items;
+        const unread = unreadArgs(names, positional, keyword, u);
+        if (unread.length > 0) u.unreadArgs = unread;
       }
       add(direct, u);
     } else if (name && vars.has(name) && fn.type === 'identifier') {

@@ -80,6 +80,11 @@ export function termSource(body: Expr): Expr {
   return splitTerms(a).length > splitTerms(b).length ? a : b;
 }
 
+/** The branch of a conditional body whose terms are the loss's (termSource): the trainer says which it trained. */
+export function termBranch(body: Extract<Expr, { kind: 'conditional' }>): 'then' | 'else' {
+  return splitTerms(termSource(body.then)).length > splitTerms(termSource(body.else)).length ? 'then' : 'else';
+}
+
 /**
  * The hyper-parameter that is a term's λ: the one its weight names, unless the penalty reads it too (`-c *
  * minimum(c - p, 0)`: binding `c` to a run's λ would move the margin as well as the weight).

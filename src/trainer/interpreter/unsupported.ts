@@ -11,6 +11,7 @@ import { chainKey } from './modelMembers';
 import { MODEL_CALL_REFUSAL, modelReads, modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
 import { liveChildrenFor } from './staticBranch';
+import { branchChoices, branchRefusal } from './termBranch';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
 export interface UnsupportedOp {
@@ -115,8 +116,13 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     for (const c of live(e, children)) walk(c);
   };
 
+  // terms read from the branch the code does not run (termBranch.ts): refused first, naming the branch that runs
+  const wrongBranch = branchChoices(model).flatMap((c) => {
+    const message = branchRefusal(c);
+    return message ? [{ op: 'if … else', range: { startLine: c.line - 1, startCol: 0, endLine: c.line - 1, endCol: 0 }, message }] : [];
+  });
   for (const e of evaluatedExprs(model)) walk(e);
-  return found;
+  return [...wrongBranch, ...found];
 }
 
 const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 'attr', 'unary', 'binary', 'conditional', 'call', 'method', 'subscript', 'tuple', 'overWeights', 'loop', 'unsupported']);

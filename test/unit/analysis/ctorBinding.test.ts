@@ -115,3 +115,42 @@ describe('constructor calls that bind a loss written in a class', () => {
     assert.equal(codeLambda(model(analyze(shadow), 'reconstruction_loss')), 1e-4, 'the parameter is not the module constant');
   });
 });
+
+const HPARAMS = (build: string) => `import pytorch_lightning as pl
+import torch
+import torch.nn.functional as F
+
+
+class Ranker(pl.LightningModule):
+    def __init__(self, width, pairs=None):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = torch.nn.Linear(width, 2)
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        out = self(x)
+        fit = F.mse_loss(out, y)
+        if self.hparams.pairs:
+            fit = fit + 0.1 * torch.relu(out[:, 0] - out[:, 1]).mean()
+        return fit
+
+
+${build}
+`;
+
+describe('a dict passed as a setting where the loss is built', () => {
+  before(() => ready);
+
+  it('binds the setting to its keys (what len, iteration and truth read), a literal dict or dict(...)', () => {
+    const literal = model(analyze(HPARAMS('model = Ranker(8, pairs={"first": 0, "second": 1})')), 'training_step');
+    assert.deepEqual(makeLookup(literal, {})('self.hparams.pairs'), ['first', 'second']);
+    const called = model(analyze(HPARAMS('model = Ranker(8, pairs=dict(first=0))')), 'training_step');
+    assert.deepEqual(makeLookup(called, {})('self.hparams.pairs'), ['first']);
+  });
+
+  it('a dict whose keys are not literals binds nothing: the default stands', () => {
+    const m = model(analyze(HPARAMS('key = "first"\nmodel = Ranker(8, pairs={key: 0})')), 'training_step');
+    assert.equal(makeLookup(m, {})('self.hparams.pairs'), null);
+  });
+});
