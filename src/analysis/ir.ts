@@ -334,6 +334,12 @@ export interface Regularizes {
   /** The layer's constructor as written (`Dense`), when a layer in the file uses it. */
   layer?: string;
   range?: SourceRange;
+  /**
+   * Added for issue 10 ("no silent substitution"): for an activity regularizer, the layer is the model's output layer
+   * (`out = Dense(2, activity_regularizer=R())(h)` with `Model(inp, out)`, the last layer of a Sequential): its
+   * activity is the prediction. Absent: a hidden layer's, or not known; the trainer passes hidden activations.
+   */
+  output?: true;
 }
 
 export interface LossModel {

@@ -9,6 +9,7 @@ import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, DatasetLoadStopped, prepareData, targetTensorShape, type TrialData } from './data';
 import { memoryRefusal } from './memory';
 import { modelCalledOnInput, withModelCallsAsPrediction } from './modelCall';
+import { regularizedTensor, withRegularizedTensor } from './regularizerInput';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
 import { describeArgs, probeExtras, type TrialModel, trialLosses, trialModel } from './trialModel';
@@ -38,6 +39,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   // A loss that runs its model argument on its input: the call is the trial model's prediction (./modelCall.ts).
   const called = modelCalledOnInput(requested.loss as LossModel);
   let spec = called ? { ...requested, loss: withModelCallsAsPrediction(requested.loss as LossModel) } : requested;
+  // A custom regularizer's argument: the layer's kernel, bias or activations, not the prediction (./regularizerInput.ts)
+  if (regularizedTensor(spec.loss as LossModel)) spec = { ...spec, loss: withRegularizedTensor(spec.loss as LossModel) };
   const started = performance.now();
   const location = (line: number) => ({ line, ...(spec.sourceFile ? { file: spec.sourceFile } : {}) });
   const fail = (kind: Extract<TrainerToHost, { type: 'error' }>['kind'], message: string, extra: Partial<Extract<TrainerToHost, { type: 'error' }>> = {}) =>

@@ -2,6 +2,7 @@
 // mean and log-variance; and the layout its extra tensor arguments are cut from (mappedLoss.ts). Shared by the trial
 // and the sweep's probe, so both evaluate the loss on the same model.
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { regularizedTensor } from './regularizerInput';
 import type { Expr, LossModel } from '../analysis/ir';
 import type { Tf } from './backend';
 import type { TrialData } from './data';
@@ -118,6 +119,9 @@ function regularisedLayers(loss: LossModel): Map<string, string> {
     const line = (on.range ?? t.range).startLine + 1;
     out.set(tensor, [...(out.get(tensor) ?? []), `${t.label} of ${on.layer ?? 'a layer'} (line ${line})`]);
   }
+  // a custom regularizer class or function given to a layer (../regularizerInput.ts): its argument is that tensor
+  const custom = regularizedTensor(loss);
+  if (custom && loss.regularizes) out.set(custom, [`\`${loss.name}\` of ${loss.regularizes.layer ?? 'a layer'}${loss.regularizes.range ? ` (line ${loss.regularizes.range.startLine + 1})` : ''}`]);
   return new Map([...out].map(([k, v]) => [k, `the ${v.join(' and ')}`]));
 }
 

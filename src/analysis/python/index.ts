@@ -15,6 +15,7 @@ import { type FileContext, buildModel } from './model';
 import './moduleInstances'; // registers the reader of module-level objects' calls (python/expr.ts)
 import { readArgparseFlags } from './argparse';
 import { readDictConstants } from './dictConstants';
+import { isOutputLayer } from './outputLayer';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
@@ -76,7 +77,13 @@ function regularizerUses(source: string): Map<string, Regularizes> {
     const name = m[2].slice(m[2].lastIndexOf('.') + 1);
     if (out.has(name)) continue;
     const layer = layerCall.exec(source.slice(Math.max(0, (m.index ?? 0) - 200), m.index))?.[1];
-    out.set(name, { on: m[1] as Regularizes['on'], ...(layer ? { layer } : {}) });
+    const output = m[1] === 'activity' && isOutputLayer(source, m.index ?? 0);
+    const use: Regularizes = { on: m[1] as Regularizes['on'], ...(layer ? { layer } : {}), ...(output ? { output: true as const } : {}) };
+    out.set(name, use);
+    // `code_penalty = RateKL(weight=0.03)` then `activity_regularizer=code_penalty`: the class is the regularizer used
+    const built = new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*([\\p{L}_][\\p{L}\\p{N}_.]*)[ \\t]*\\(`, 'mu').exec(source)?.[1];
+    const cls = built?.slice(built.lastIndexOf('.') + 1);
+    if (cls && !out.has(cls)) out.set(cls, use);
   }
   return out;
 }
@@ -112,7 +119,7 @@ function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, strin
   }
   for (const [k, t] of functionTexts) named.set(k, `${named.get(k) ?? ''} def ${t}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
-  for (const [k, v] of file.regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on} ${v.layer ?? ''}`);
+  for (const [k, v] of file.regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on} ${v.layer ?? ''} ${v.output ? 'output' : ''}`);
   return { signature: contextSignature(file.framework, named), id: contextId(file.framework, named) };
 }
 
