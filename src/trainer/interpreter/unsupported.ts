@@ -12,6 +12,7 @@ import { MODEL_CALL_REFUSAL, modelReads, modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
 import { liveChildrenFor } from './staticBranch';
 import { branchChoices, branchRefusal } from './termBranch';
+import { emptyNameFilters } from './weightNameFilter';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
 export interface UnsupportedOp {
@@ -122,6 +123,8 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     return message ? [{ op: 'if … else', range: { startLine: c.line - 1, startCol: 0, endLine: c.line - 1, endCol: 0 }, message }] : [];
   });
   for (const e of evaluatedExprs(model)) walk(e);
+  // a filter on the parameters' names that keeps none of the trial's would train a zero penalty (weightNameFilter.ts)
+  for (const f of emptyNameFilters(model, evaluatedExprs(model))) report('named_parameters()', f.range, f.message);
   return [...wrongBranch, ...found];
 }
 
