@@ -261,6 +261,12 @@ export interface LossParam {
    * The trainer passes None rather than ask for a tensor it has not got.
    */
   noneDefault?: true;
+  /**
+   * Added for issue 10 §2: a further output of the model's own call in an inline loss or a training step, by its
+   * index among the call's outputs (`logits, aux = model(x)` gives `aux` { role: 'tensor', modelOutput: 1 }). A tensor
+   * the model computes, whatever its name: the trainer passes the trial model's hidden activations for it, and says so.
+   */
+  modelOutput?: number;
 }
 
 /** How a loss is used elsewhere in the file. */

@@ -138,9 +138,24 @@ export function reconstructionTarget(loss: LossModel): string | undefined {
   return inputs.length === 1 ? inputs[0]!.name : undefined;
 }
 
-/** A parameter's kind: a weight of the model whose method the loss is (LossParam.modelWeight) whatever its name, else by name. */
-const paramKind = (p: LossParam): TensorArgKind | undefined => (p.modelWeight ? 'weights' : tensorArgKind(p.name));
-const paramRefusal = (p: LossParam): ((n: string) => string) | undefined => (p.modelWeight ? undefined : refusalOf(p.name));
+/**
+ * A parameter's kind: a weight of the model whose method the loss is (LossParam.modelWeight) whatever its name; a
+ * further output of the model's call (LossParam.modelOutput) by its name when the table gives it an activation
+ * (`mu`, `logvar`, `feats`), else the hidden activations (`aux`, `p`, `attn_weights`: a tensor the model computes,
+ * never a weight or a data column); else by name.
+ */
+function paramKind(p: LossParam): TensorArgKind | undefined {
+  if (p.modelWeight) return 'weights';
+  const kind = tensorArgKind(p.name);
+  if (p.modelOutput === undefined) return kind;
+  return kind !== undefined && fromHidden.has(kind) && kind !== 'output-item' ? kind : 'hidden';
+}
+const paramRefusal = (p: LossParam): ((n: string) => string) | undefined => (p.modelWeight || p.modelOutput !== undefined ? undefined : refusalOf(p.name));
+
+/** The model outputs mapped to hidden activations by what they are, not by their names (paramKind). */
+export function unnamedModelOutputs(loss: LossModel): string[] {
+  return extraTensorParams(loss).filter((p) => p.modelOutput !== undefined && paramKind(p) === 'hidden' && tensorArgKind(p.name) !== 'hidden').map((p) => p.name);
+}
 
 /** The provided extra tensor arguments, in argument order, with their kinds; then a tuple prediction's further items. */
 export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorArgKind }[] {

@@ -10,7 +10,7 @@ import { type ArgLayout, mappedLosses, squareSide } from './mappedLoss';
 import { BatchedMlp, type MlpOptions } from './model';
 import { BatchedVae } from './model/vae';
 import type { LossFn } from './runLoss';
-import { hiddenArgs, mappedTensorArgs, type TensorArgKind, wantsVae } from './tensorArgs';
+import { hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, wantsVae } from './tensorArgs';
 import { type ModelReads, modelReads, modelValueKind } from './interpreter/modelValues';
 import { layerIndex, slotId } from './interpreter/modelMembers';
 import { childrenOf } from '../analysis/terms/expr';
@@ -95,9 +95,12 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   }
   parts.push(...members);
   parts.push(...sums.map((text) => `\`${text}\` = the trial model's parameters (each layer's weight, then its bias)`));
-  const named = args.filter((a) => a.kind !== 'output-item' && !layers.has(a.name)).length + models.length;
+  // a further output of the model's call taken for what it is, not for its name (tensorArgs.ts paramKind)
+  const outputs = new Set(unnamedModelOutputs(loss));
+  const named = args.filter((a) => a.kind !== 'output-item' && !layers.has(a.name) && !outputs.has(a.name)).length + models.length;
   const why = [
     named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
+    outputs.size > 0 ? `because your model returns ${[...outputs].map((n) => `\`${n}\``).join(', ')} beside its prediction` : '',
     args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : '',
     layers.size > 0 ? "because your model's layers carry Keras regularizers" : '',
     sums.length > 0 ? "the loss sums over its model's parameters" : '',

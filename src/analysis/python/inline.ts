@@ -298,7 +298,9 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const extras = w.outputs.flat().filter((n) => n.text !== predName && !discarded(n) && readByLoss(n));
   const targetName = batchTarget ?? compared?.target;
   const lossNode = value.lossVar ? lastAssignmentOf(w.kept, value.lossVar) : undefined;
-  const params = [param(pred, predName), ...extras.map((n) => param(n))];
+  // a further output of the model's call (`logits, aux = model(x)`): a tensor of the model, whatever its name
+  const outputIndex = (n: Node): number => w.outputs.find((o) => o.includes(n))?.indexOf(n) ?? 1;
+  const params = [param(pred, predName), ...extras.map((n): ParamInfo => ({ ...param(n), modelOutput: outputIndex(n) }))];
   if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? pred, targetName));
   const spec: InlineSpec = { statements: w.kept, ...value };
   if (nestedPred) spec.forwardCalls = w.nested.map((node) => ({ node, name: predName }));

@@ -50,7 +50,8 @@ function readInline(def: LossDef, scope: Scope): Returned | undefined {
 }
 
 function toParam(p: ParamInfo, role: LossParam['role'], origin: LossParam['origin']): LossParam {
-  const out: LossParam = { name: p.name, role, range: rangeOf(p.node), origin };
+  const out: LossParam = { name: p.name, role: p.modelOutput !== undefined && role === 'other' ? 'tensor' : role, range: rangeOf(p.node), origin };
+  if (p.modelOutput !== undefined) out.modelOutput = p.modelOutput;
   if (p.default !== undefined) out.default = p.default;
   if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
   if (p.defaultNode?.type === 'none') out.noneDefault = true;

@@ -10,6 +10,8 @@ export interface ParamInfo {
   defaultNode?: Node;
   /** `*args`, `**kwargs`: not a positional parameter the loss is called with. */
   variadic: boolean;
+  /** An inline loss's further output of the model's call (`logits, feats = model(x)`): LossParam.modelOutput. */
+  modelOutput?: number;
 }
 
 /** The literal value of a default, when it is a number (possibly negative), a string or a bool. */
