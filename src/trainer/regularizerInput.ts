@@ -6,6 +6,7 @@
 // the kernel of a hidden layer, its bias, or the last hidden layer's activations; only an activity regularizer on the
 // model's output layer (Regularizes.output) reads the prediction. The compiled base keeps the prediction.
 import type { Expr, LossModel, Regularizes, Term } from '../analysis/ir';
+import { mentionsRef } from '../analysis/terms/expr';
 
 /** The tensor argument each kind of regularizer gets, by a name the tensor-argument table maps (tensorArgs.ts). */
 const tensorFor: Readonly<Record<Regularizes['on'], string>> = { kernel: 'kernel', bias: 'bias', activity: 'activations' };
@@ -14,7 +15,10 @@ const tensorFor: Readonly<Record<Regularizes['on'], string>> = { kernel: 'kernel
 export function regularizedTensor(loss: LossModel): string | undefined {
   const on = loss.kind === 'regularizer' ? loss.regularizes : undefined;
   if (!on || (on.on === 'activity' && on.output)) return undefined;
-  return loss.params.some((p) => p.role === 'yPred') ? tensorFor[on.on] : undefined;
+  // the built-in l1/l2 read their layer's tensor already (python/builtinRegularizerModel.ts): only a penalty that
+  // reads its argument as the prediction is the custom regularizer's
+  const readsArgument = loss.terms.some((t) => t.role === 'penalty' && mentionsRef(t.expr, 'yPred'));
+  return readsArgument ? tensorFor[on.on] : undefined;
 }
 
 /** A copy of `e` reading the tensor `name` where it read the prediction. */
