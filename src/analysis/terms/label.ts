@@ -97,6 +97,16 @@ function magnitudeOf(e: Expr): Expr | undefined {
   return undefined;
 }
 
+/**
+ * The callee of a loss call as the code writes it: `criterion` of `criterion(out, y)` with `criterion =
+ * nn.CrossEntropyLoss()` built above, `bce` of `self.bce(p, y)`, `mse_loss` of `F.mse_loss(p, y)`. A variable that
+ * holds a loss object names its term, as a local names its value (issue 9 §3: a term is named by its variable).
+ */
+function writtenCallee(e: Extract<Expr, { kind: 'call' }>): string | undefined {
+  const callee = /^([\p{L}_][\p{L}\p{N}_.]*)\s*\(/u.exec(e.text)?.[1];
+  return callee ? last(callee) : undefined;
+}
+
 const short = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
 
 /**
@@ -116,7 +126,7 @@ export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLo
     const r = labelOf(e.right);
     if (l && r) return `${l} ${e.op} ${r}`; // `lam * (lower_penalty + upper_penalty)`, also when written tf.add(…)
   }
-  if (e.kind === 'call' && isLoss(e.callee)) return last(e.callee);
+  if (e.kind === 'call' && isLoss(e.callee)) return writtenCallee(e) ?? last(e.callee);
   if (e.kind === 'method' && isFrameworkLossCallee(e.method)) return e.method;
   const core = throughReductions(e, labelOf);
   const measured = magnitudeOf(core);

@@ -128,7 +128,7 @@ def fit(model, loader, opt, lam=1e-4, epochs=3):
     assert.equal(m.kind, 'inline');
     assert.equal(m.className, undefined);
     assert.deepEqual([m.yTrue, m.yPred], ['batch_y', 'out']);
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:CrossEntropyLoss', 'penalty:+:reg*lam']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:criterion', 'penalty:+:reg*lam']);
     assert.equal(m.params.find((p) => p.name === 'lam')?.default, 1e-4);
     assert.equal(m.terms[1].weightParam, 'lam');
     assert.deepEqual(m.usages.map((u) => u.kind), ['backward']);
@@ -151,7 +151,7 @@ for step in range(1000):
     const m = model(a, 'total');
     assert.equal(m.kind, 'inline');
     assert.deepEqual([m.yTrue, m.yPred], ['yb', 'pred']);
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:MSELoss', 'penalty:+:drops*MONO']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:crit', 'penalty:+:drops*MONO']);
     assert.deepEqual(m.terms[1].constraint?.kind, 'monotone');
   });
 

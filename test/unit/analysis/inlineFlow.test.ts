@@ -86,7 +86,7 @@ for x, y in loader:
 `);
     const m = model(a, 'loss');
     assert.deepEqual([m.yTrue, m.yPred], ['y', 'logits']);
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:CrossEntropyLoss', 'penalty:+:s*0.2']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:ce', 'penalty:+:s*0.2']);
   });
   it('finds no loss of its own in a loop that hands the batch to a loss function (of the file, or written elsewhere)', () => {
     const a = analyze(`import torch
