@@ -10,7 +10,7 @@ import { DatasetError, DatasetLoadStopped, prepareData, targetTensorShape, type 
 import { memoryRefusal } from './memory';
 import { modelCalledOnInput, withModelCallsAsPrediction } from './modelCall';
 import { regularizedTensor, withRegularizedTensor } from './regularizerInput';
-import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, UnsupportedOpError } from './interpreter';
+import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, refusalMessage, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
 import { describeArgs, probeExtras, type TrialModel, trialLosses, trialModel } from './trialModel';
 import { trainLoop } from './loop';
@@ -50,9 +50,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   if (unsupported.length > 0) {
     const first = unsupported[0]!;
     // The error's location gives the first op's line; the message names the lines only when there are several.
-    const at = (u: (typeof unsupported)[number]) => (u.lines && u.lines.length > 1 ? `lines ${u.lines.join(', ')}` : `line ${u.range.startLine + 1}`);
-    const what = unsupported.length === 1 && !first.lines ? first.message : unsupported.map((u) => `${at(u)}: ${u.message}`).join('; ');
-    fail('unsupported-op', `${spec.loss.name} cannot be trained: ${what}`, { op: first.op, location: location(first.range.startLine + 1) });
+    fail('unsupported-op', refusalMessage(spec.loss.name, unsupported), { op: first.op, location: location(first.range.startLine + 1) });
     return;
   }
 

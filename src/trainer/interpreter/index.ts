@@ -5,5 +5,5 @@ export { type CompiledLoss, type CompileOptions, compileLoss, evaluateExpr, type
 export { LossEvaluationError, UnsupportedOpError } from './errors';
 export { unboundParams } from './scope';
 export type { Scalar, Tensor, Tf, Value } from './types';
-export { findUnsupported, readsModelWeights, supportedCallees, supportedMethods, type UnsupportedOp } from './unsupported';
+export { findUnsupported, readsModelWeights, refusalMessage, supportedCallees, supportedMethods, type UnsupportedOp } from './unsupported';
 export { type BatchedLoss, type BatchedLossValues, compileBatchedLoss, NotBatchableError } from './batched';

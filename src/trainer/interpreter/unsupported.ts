@@ -21,6 +21,23 @@ export interface UnsupportedOp {
   message: string;
   /** Every line (1-based) the same refusal applies to, when there are several: it is listed once. */
   lines?: number[];
+  /** What the user can do, said once for all the refusals that share it (refusalMessage). */
+  hint?: string;
+}
+
+/** What to do about ops outside the trainer's tables, said once however many there are. */
+export const NOT_IN_TABLE_HINT = 'rewrite those pieces with ops the trainer supports (`loss-lab check` marks each with LL113), or train another loss of the file with --function';
+
+/**
+ * The one refusal of a loss: each refused construct once, with its line (or lines), then what to do, once per kind
+ * of advice (issue 10 §3).
+ */
+export function refusalMessage(lossName: string, unsupported: readonly UnsupportedOp[]): string {
+  const first = unsupported[0];
+  const at = (u: UnsupportedOp) => (u.lines && u.lines.length > 1 ? `lines ${u.lines.join(', ')}` : `line ${u.range.startLine + 1}`);
+  const what = unsupported.length === 1 && first && !first.lines ? first.message : unsupported.map((u) => `${at(u)}: ${u.message}`).join('; ');
+  const hints = [...new Set(unsupported.flatMap((u) => (u.hint ? [u.hint] : [])))];
+  return `${lossName} cannot be trained: ${what}${hints.length > 0 ? `. To train it: ${hints.join('; ')}` : ''}`;
 }
 
 /** The sub-expressions of a node, in source order. */
@@ -40,7 +57,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const seen = new Map<string, UnsupportedOp>();
   const live = liveChildrenFor(model);
   // The same refusal (op and message) on several lines is listed once, with its lines.
-  const report = (op: string, range: SourceRange, message: string) => {
+  const report = (op: string, range: SourceRange, message: string, hint?: string) => {
     const key = `${op}\u0000${message}`;
     const line = range.startLine + 1;
     const first = seen.get(key);
@@ -49,7 +66,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       if (!lines.includes(line)) first.lines = [...lines, line];
       return;
     }
-    const item = { op, range, message };
+    const item: UnsupportedOp = hint ? { op, range, message, hint } : { op, range, message };
     seen.set(key, item);
     found.push(item);
   };
@@ -70,7 +87,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       report(String(e.kind), e.range, `an expression of kind '${String(e.kind)}' is not supported by the Loss Lab trainer`);
       return;
     }
-    if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee));
+    if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
     else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
       report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
     }
@@ -79,7 +96,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       report(`${e.object.name}(…)`, e.range, `\`${e.text}\`: ${MODEL_CALL_REFUSAL}`);
       return;
     }
-    if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`));
+    if (e.kind === 'method' && !ops.methods[e.method]) report(`.${e.method}`, e.range, notSupported(`.${e.method}`), NOT_IN_TABLE_HINT);
     if (e.kind === 'unsupported') {
       report(e.what, e.range, `${e.what} cannot be interpreted by the Loss Lab trainer (\`${e.text}\`): ${UNINTERPRETED_HINT}`);
     }
@@ -105,7 +122,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
         return;
       }
       if (dotted !== undefined && e.object.kind === 'name' && e.object.ref === 'global') {
-        report(dotted, e.range, notSupported(dotted));
+        report(dotted, e.range, notSupported(dotted), NOT_IN_TABLE_HINT);
         return;
       }
     }

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { compileLoss, findUnsupported, supportedCallees, supportedMethods, UnsupportedOpError } from '../../../src/trainer/interpreter';
+import { compileLoss, findUnsupported, refusalMessage, supportedCallees, supportedMethods, UnsupportedOpError } from '../../../src/trainer/interpreter';
+import { NOT_IN_TABLE_HINT } from '../../../src/trainer/interpreter/unsupported';
 import type { Expr } from '../../../src/analysis/ir';
 import { at, attr, bin, call, lossModel, method, name, num, yp, yt } from './ir';
 import { cpu, run, tf } from './tf';
@@ -27,6 +28,15 @@ describe('unsupported ops', () => {
     assert.deepEqual(found.map((f) => [f.op, f.range.startLine + 1]), [['tf.frobnicate', 6], ['.magic', 7], ['lambda', 8], ['SCALE', 9]]);
     assert.match(found[0].message, /^`tf\.frobnicate` is not supported by the Loss Lab trainer/);
     assert.match(found[2].message, /^lambda cannot be interpreted.*lambda v: v \* 2/);
+  });
+
+  it('the refusal names each construct once with its line, then says what to do once (issue 10 §3)', () => {
+    const message = refusalMessage('broken', findUnsupported(broken));
+    assert.match(message, /^broken cannot be trained: line 6: `tf\.frobnicate` is not supported .*; line 7: `\.magic` is not supported .*; line 8: lambda cannot be interpreted/);
+    assert.equal(message.split(NOT_IN_TABLE_HINT).length - 1, 1, `the advice on the two ops outside the tables, once: ${message}`);
+    assert.ok(message.endsWith(`. To train it: ${NOT_IN_TABLE_HINT}`), message);
+    const plain = lossModel('keras', [{ expr: bin('*', name('SCALE', 'global', 8), call('tf.reduce_mean', [yp])) }]);
+    assert.ok(!refusalMessage('plain', findUnsupported(plain)).includes('To train it'), 'a refusal that says what to do itself gets nothing more');
   });
 
   it('evaluating an unsupported op throws UnsupportedOpError naming the op and where it is', () => {
