@@ -88,13 +88,13 @@ function trainStep(parts: LoopParts, xb: Tensor2D, yb: Tensor, active: number[])
     const tape = together ? batchedTape(c, together, forward, yb) : perRunTape(c, forward, yb, active);
     const g = model.backward(forward.cache, tape.dLogits, tape.dHidden);
     o.optimizer.apply(tape.weightGrads ? g.map((t, i) => tf.add(t, tape.weightGrads![i]!)) : g);
-    const losses = tape.stack();
+    const { preds } = tape;
+    const measured = together && preds.length > 0 ? violations.batched(preds[0]!, yb) : undefined;
+    const metrics = together ? tape.stack() : tape.stack(violations.perRunValues(preds, yb, active));
     // Kept tensors are not released by the tidy: these are, once used (the result is kept by the tidy).
     tf.dispose(tape.values);
-    const { preds } = tape;
-    const measured = together && preds.length > 0 ? violations.batched(preds[0]!, yb) : violations.perRun(preds, yb, active);
     tf.dispose(preds);
-    return measured ? tf.concat([losses, measured], 1) : losses;
+    return measured ? tf.concat([metrics, measured], 1) : metrics;
   });
 }
 

@@ -29,7 +29,11 @@ export interface TapeResult {
   dHidden?: Tensor;
   /** The step's loss values [runs, width], not yet stacked: kept, the caller disposes them. */
   values: Tensor[];
-  stack: () => Tensor;
+  /**
+   * The values as [runs, width]; with `extra` (per active run, scalars such as its violations) each row goes on
+   * with them, in one stack rather than a stack and a concat (each a kernel call). Batched tapes take none.
+   */
+  stack: (extra?: Tensor[][]) => Tensor;
   /** Kept predictions for the violation metrics (all runs' [K, B, …], or one per active run). */
   preds: Tensor[];
 }
@@ -95,7 +99,7 @@ export function perRunTape(c: TapeContext, forward: Logits, yb: Tensor, active: 
     ...(c.readsWeights ? { weightGrads: model.foldRunGrads(active, grads.slice(A, hiddenAt)) } : {}),
     ...(hiddenIn.length > 0 ? { dHidden: runsJoined(tf, active, grads.slice(hiddenAt), forward.cache.hidden.at(-1)!) } : {}),
     values: rows.flat(),
-    stack: () => tf.stack(rows.map((r) => tf.stack(r))),
+    stack: (extra) => tf.stack(rows.map((r, i) => tf.stack(extra ? [...r, ...extra[i]!] : r))),
     preds,
   };
 }

@@ -35,9 +35,14 @@ export class ViolationColumns {
 
   /** Each measured run's violations, [runs, violations], or undefined when the loss has no recognised constraint. */
   perRun(preds: Tensor[], yTrue: Tensor, runs: number[]): Tensor | undefined {
+    const values = this.perRunValues(preds, yTrue, runs);
+    return values && this.tf.stack(values.map((row) => this.tf.stack(row)));
+  }
+
+  /** The same as scalars, run by run (a step stacks them with its loss values at once), or undefined without a recognised constraint. */
+  perRunValues(preds: Tensor[], yTrue: Tensor, runs: number[]): Tensor[][] | undefined {
     if (!this.any) return undefined;
-    const { tf } = this;
-    return tf.stack(runs.map((k, i) => tf.stack(this.terms.map((t) => this.one(t, preds[i]!, yTrue, k)))));
+    return runs.map((k, i) => this.terms.map((t) => this.one(t, preds[i]!, yTrue, k)));
   }
 
   /** All runs' violations from their predictions [K, B, …], [K, violations]: together where the kind allows. */
