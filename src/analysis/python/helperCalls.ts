@@ -54,6 +54,8 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
 let readHelperBody: (def: Node, scope: Scope) => Expr | undefined = () => undefined;
 /** Also set by body.ts: the value a body computes and drops, its last statement a bare expression (a forgotten `return`). */
 let readDiscarded: (def: Node, scope: Scope) => Expr | undefined = () => undefined;
+/** A `def`'s body read to its returned expression in `scope` (callables.ts follows nested defs with it). */
+export const readFunctionBody = (def: Node, scope: Scope): Expr | undefined => readHelperBody(def, scope);
 export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefined, discarded: typeof readDiscarded): void {
   readHelperBody = read;
   readDiscarded = discarded;
