@@ -193,3 +193,64 @@ def loss(pred, target):
     assert.match(JSON.stringify(findUnsupported(m)), /recursive call of f/);
   });
 });
+
+function firstModel(source: string): LossModel {
+  const a = analyzeSource(source, 'javascript', 'loss.js');
+  const m = a.models[0];
+  assert.ok(m, 'no loss found');
+  assert.deepEqual(findUnsupported(m), []);
+  return m;
+}
+
+describe('TF.js functions of the loss in the trainer', () => {
+  before(async () => {
+    await cpu();
+    await initParsers();
+  });
+
+  const plain = `export function loss(yTrue, yPred) {
+  return tf.losses.meanSquaredError(yTrue, yPred).add(tf.relu(tf.sub(yPred, 1)).square().sum().mul(0.5));
+}
+`;
+
+  it('function expressions, arrows and hoisted declarations written in the loss, reading its closure; tf handed in as a parameter', () => {
+    const b = valueAndGrad(firstModel(plain), pred);
+    for (const written of [
+      `export function makeLoss(tf, lam = 0.5) {
+  return function (yTrue, yPred) {
+    return tf.tidy(function () {
+      const cap = 1;
+      const excess = function (x) { return tf.relu(tf.sub(x, cap)).square().sum(); };
+      return tf.losses.meanSquaredError(yTrue, yPred).add(excess(yPred).mul(lam));
+    });
+  };
+}
+`,
+      `function applyTo(tf, fn, x) {
+  return fn(x);
+}
+export function loss(yTrue, yPred) {
+  const pen = applyTo(tf, (x) => tf.relu(tf.sub(x, 1)).square().sum(), yPred);
+  return tf.losses.meanSquaredError(yTrue, yPred).add(excess2(pen));
+  function excess2(p) { return p.mul(0.5); }
+}
+`,
+    ]) {
+      const a = valueAndGrad(firstModel(written), pred);
+      close(a.value, b.value, 1e-5, 'value');
+      for (const [i, g] of a.grad.entries()) close(g, b.grad[i] as number, 1e-5, `d/dpred[${i}]`);
+    }
+  });
+
+  it("JavaScript's Math rounding and Number()/String() of settings", () => {
+    const a = valueAndGrad(firstModel(`export function loss(yTrue, yPred) {
+  const half = Math.floor(Number('3') / 2);
+  const mode = String('sum');
+  const p = mode === 'sum' ? tf.relu(tf.sub(yPred, half)).square().sum() : tf.scalar(0);
+  return tf.losses.meanSquaredError(yTrue, yPred).add(p.mul(0.5));
+}
+`), pred);
+    const b = valueAndGrad(firstModel(plain), pred);
+    close(a.value, b.value, 1e-5, 'value');
+  });
+});
