@@ -13,7 +13,7 @@ import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchLossModules } from './lossClasses';
 import { torchEinsum } from './einsum';
-import { torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
+import { torchLibraryCalls, torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
 import { torchPairCalls } from './torchPairLosses';
@@ -273,6 +273,7 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchPairCalls),
     ...Object.entries(torchSpellingCalls),
     ...Object.entries(torchEinsum),
+    ...Object.entries(torchLibraryCalls),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),
