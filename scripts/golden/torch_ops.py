@@ -362,5 +362,21 @@ cases += [
     case("torch.linspace", "torch.linspace", REG_PRED, args=(0.0, 1.0, 5)),
 ]
 
+# Statistics and norms of decorrelation / orthogonality penalties (ops/statistics.ts).
+cases += [
+    case("torch.cov rows are variables", "torch.cov", REG_PRED, args=P),
+    case("torch.cov correction 0", "torch.cov", REG_PRED, args=P, kwargs={"correction": 0}),
+    case(".cov", ".cov", REG_PRED.T, args=P),
+    case("torch.corrcoef", "torch.corrcoef", REG_PRED, args=P),
+    case("torch.linalg.matrix_norm of a batch of matrices", "torch.linalg.matrix_norm", LOGITS3, args=P),
+    case("torch.linalg.matrix_norm fro dim (0, 2) keepdim", "torch.linalg.matrix_norm", LOGITS3, args=P, kwargs={"ord": "fro", "dim": (0, 2), "keepdim": True}),
+    case("torch.dist", "torch.dist", REG_PRED, REG_TRUE),
+    case("torch.dist p 1", "torch.dist", REG_PRED, REG_TRUE, args=("y_pred", "y_true", 1.0)),
+    case(".dist p 3", ".dist", REG_PRED, REG_TRUE, args=("y_pred", "y_true", 3.0)),
+    case("torch.logit", "torch.logit", BIN_PROB, args=P),
+    case("torch.logit eps 0.2", "torch.logit", BIN_PROB, args=P, kwargs={"eps": 0.2}),
+    case("torch.special.logit", "torch.special.logit", BIN_PROB, args=P),
+]
+
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
 sys.stdout.write("\n")

@@ -14,6 +14,7 @@ import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, so
 import { torchLossModules } from './lossClasses';
 import { torchEinsum } from './einsum';
 import { torchLibraryCalls, torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
+import { torchStatisticsCalls, torchStatisticsMethods } from './statistics';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
 import { torchPairCalls } from './torchPairLosses';
@@ -274,12 +275,13 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchSpellingCalls),
     ...Object.entries(torchEinsum),
     ...Object.entries(torchLibraryCalls),
+    ...Object.entries(torchStatisticsCalls),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),
     ...Object.entries(iteratorBuiltins),
   ]),
-  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchFillMethods, ...torchRandomMethods, ...torchSpellingMethods, ...pythonStringMethods, ...modelMethods },
+  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchStatisticsMethods, ...torchFillMethods, ...torchRandomMethods, ...torchSpellingMethods, ...pythonStringMethods, ...modelMethods },
   constants: {
     ...pythonConstants,
     'torch.float32': 'float32',
