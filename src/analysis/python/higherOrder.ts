@@ -71,6 +71,23 @@ const mapFn: Reader = (node, a, scope) => {
 
 const pyMap: Reader = (node, a, scope) => mapLoop(node, a.args[0], a.args.slice(1), true, scope);
 
+/**
+ * `functools.reduce(f, xs, init)`: a fold, f(f(init, x0), x1)…; without init the first item starts it
+ * (`reduce(lambda a, b: a + b, penalties)`).
+ */
+const reduce: Reader = (node, a, scope) => {
+  const c = callableOf(a.args[0]);
+  const items = a.args[1];
+  if (!c || !items) return undefined;
+  const init = arg(a, 2, 'initial');
+  const first: Expr = make<'number'>(node, { kind: 'number', value: 0 });
+  const from = (start: number): Expr => make<'subscript'>(node, { kind: 'subscript', object: items, index: [start === 0 ? { kind: 'index', value: first } : { kind: 'slice', start: make<'number'>(node, { kind: 'number', value: start }) }] });
+  const acc = make<'name'>(node, { kind: 'name', name: '_folded', ref: 'loop' });
+  const item = make<'name'>(node, { kind: 'name', name: '_item', ref: 'loop' });
+  const body = callCallable(node, c, { args: [acc, item], kwargs: {} }, scope);
+  return make<'loop'>(node, { kind: 'loop', variables: ['_item'], iterable: init ? items : from(1), body, accumulator: '_folded', init: init ?? from(0) });
+};
+
 const vmap = (stack: string): Reader => (node, a) => mappedCallable(node, arg(a, 0, 'func'), stack);
 
 const table: Readonly<Record<string, Reader>> = {
@@ -82,6 +99,7 @@ const table: Readonly<Record<string, Reader>> = {
   'tf.vectorized_map': mapFn,
   'K.map_fn': mapFn,
   map: pyMap,
+  'functools.reduce': reduce,
   'torch.vmap': vmap('torch.stack'),
   'torch.func.vmap': vmap('torch.stack'),
   'functorch.vmap': vmap('torch.stack'),

@@ -254,3 +254,37 @@ export function loss(yTrue, yPred) {
     close(a.value, b.value, 1e-5, 'value');
   });
 });
+
+describe('more callables: static and class methods called on the class, functools.reduce, list(map(…))', () => {
+  before(async () => {
+    await cpu();
+    await initParsers();
+  });
+
+  it('@staticmethod / @classmethod called on the class or on self; reduce folds with or without a start; list() of a map', () => {
+    same(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class Capped(nn.Module):
+    cap = 1.0
+    @staticmethod
+    def excess(x, cap):
+        return torch.relu(x - cap).pow(2).sum()
+    @classmethod
+    def half(cls, v):
+        return 0.5 * v
+    def forward(self, pred, target):
+        return F.mse_loss(pred, target) + Capped.half(self.excess(pred, 1.0))
+`, plainTorch, 'Capped');
+    same(`import torch
+import functools
+from functools import reduce
+import torch.nn.functional as F
+def loss(pred, target):
+    parts = [torch.relu(pred - 1.0).pow(2).sum(), torch.zeros(())]
+    pen = reduce(lambda a, b: a + b, parts)
+    rows = torch.stack(list(map(lambda r: torch.relu(r - 1.0).pow(2).sum(), pred)))
+    return F.mse_loss(pred, target) + 0.25 * pen + 0.25 * functools.reduce(lambda a, b: a + b, rows, 0.0)
+`, plainTorch);
+  });
+});
