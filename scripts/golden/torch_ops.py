@@ -378,5 +378,18 @@ cases += [
     case("torch.special.logit", "torch.special.logit", BIN_PROB, args=P),
 ]
 
+# Pooling and padding of images (ops/torchPooling.ts), on a batch of 2 two-channel 5×6 images and a (C, H, W) one.
+IMAGES = torch.randn(2, 2, 5, 6)
+cases += [
+    case("F.avg_pool2d kernel 2", "F.avg_pool2d", IMAGES, args=("y_pred", 2)),
+    case("F.avg_pool2d kernel (2, 3) stride 1 padding 1", "F.avg_pool2d", IMAGES, args=P, kwargs={"kernel_size": (2, 3), "stride": 1, "padding": 1}),
+    case("F.avg_pool2d of a (C, H, W) image", "F.avg_pool2d", LOGITS3, args=("y_pred", 2)),
+    case("F.max_pool2d kernel 3 stride 2 padding 1", "F.max_pool2d", IMAGES, args=("y_pred", 3, 2, 1)),
+    case("nn.AvgPool2d kernel 2 stride 1", "nn.AvgPool2d", IMAGES, args=P, kwargs={"kernel_size": 2, "stride": 1}),
+    case("nn.MaxPool2d kernel 2", "nn.MaxPool2d", IMAGES, args=P, kwargs={"kernel_size": 2}),
+    case("F.pad constant", "F.pad", IMAGES, args=("y_pred", (1, 2, 0, 1)), kwargs={"value": 0.5}),
+    case("F.pad reflect", "F.pad", IMAGES, args=("y_pred", (1, 1, 2, 1)), kwargs={"mode": "reflect"}),
+]
+
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
 sys.stdout.write("\n")

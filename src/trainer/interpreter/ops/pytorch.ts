@@ -15,6 +15,7 @@ import { torchLossModules } from './lossClasses';
 import { torchEinsum } from './einsum';
 import { torchLibraryCalls, torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
 import { torchStatisticsCalls, torchStatisticsMethods } from './statistics';
+import { torchPoolingCalls } from './torchPooling';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
 import { torchPairCalls } from './torchPairLosses';
@@ -276,6 +277,7 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchEinsum),
     ...Object.entries(torchLibraryCalls),
     ...Object.entries(torchStatisticsCalls),
+    ...Object.entries(torchPoolingCalls),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),
