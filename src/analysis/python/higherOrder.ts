@@ -2,7 +2,7 @@
 // `tf.cond(pred, true_fn, false_fn)` is a conditional (eagerly, TF runs the branch pred picks, and only that branch
 // gets a gradient); `tf.case` a chain of them; `tf.map_fn(f, elems)` / `tf.vectorized_map` / `torch.vmap(f)(x)` f of
 // each slice along the first axis, stacked; Python's `map(f, xs)` the list of f's values; `functools.partial` f with
-// arguments bound. A callable argument that is not a function of the file leaves the call as written (LL113 names it).
+// arguments bound; `nn.Parameter(t)` is t. A callable argument that is not a function of the file leaves the call as written (LL113 names it).
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { callCallable, callableOf, mappedCallable, partialOf } from './callables';
@@ -90,7 +90,13 @@ const reduce: Reader = (node, a, scope) => {
 
 const vmap = (stack: string): Reader => (node, a) => mappedCallable(node, arg(a, 0, 'func'), stack);
 
+/** `nn.Parameter(torch.zeros(…), requires_grad=False)`: a parameter is the tensor it wraps. */
+const wrapped: Reader = (_node, a) => arg(a, 0, 'data');
+
 const table: Readonly<Record<string, Reader>> = {
+  'nn.Parameter': wrapped,
+  'torch.nn.Parameter': wrapped,
+  'nn.parameter.Parameter': wrapped,
   'functools.partial': (node, a) => partialOf(node, a),
   'tf.cond': cond,
   'tf.compat.v1.cond': cond,

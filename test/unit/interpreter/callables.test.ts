@@ -288,3 +288,24 @@ def loss(pred, target):
 `, plainTorch);
   });
 });
+
+describe('a loss module holding a tensor as nn.Parameter', () => {
+  before(async () => {
+    await cpu();
+    await initParsers();
+  });
+
+  it('self.cap = nn.Parameter(torch.tensor(cap), requires_grad=False) is the tensor it wraps', () => {
+    same(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class Capped(nn.Module):
+    def __init__(self, cap=1.0, lam=0.5):
+        super().__init__()
+        self.cap = nn.Parameter(torch.tensor(cap), requires_grad=False)
+        self.lam = lam
+    def forward(self, pred, target):
+        return F.mse_loss(pred, target) + self.lam * torch.relu(pred - self.cap).pow(2).sum()
+`, plainTorch, 'Capped');
+  });
+});
