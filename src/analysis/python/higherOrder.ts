@@ -90,8 +90,14 @@ const reduce: Reader = (node, a, scope) => {
 
 const vmap = (stack: string): Reader => (node, a) => mappedCallable(node, arg(a, 0, 'func'), stack);
 
-/** `nn.Parameter(torch.zeros(…), requires_grad=False)`: a parameter is the tensor it wraps. */
-const wrapped: Reader = (_node, a) => arg(a, 0, 'data');
+/**
+ * `nn.Parameter(torch.zeros(…), requires_grad=False)`: a frozen parameter is the tensor it wraps (a mask, a bound); a
+ * trainable one is a weight of the model, left as written.
+ */
+const wrapped: Reader = (_node, a) => {
+  const grad = arg(a, 1, 'requires_grad');
+  return grad?.kind === 'bool' && !grad.value ? arg(a, 0, 'data') : undefined;
+};
 
 const table: Readonly<Record<string, Reader>> = {
   'nn.Parameter': wrapped,
