@@ -6,6 +6,7 @@ import { op } from '../args';
 import type { OpArgs, OpTable, Tensor, Tf } from '../types';
 import { asFloat } from '../values';
 import { pNorm, unaryOp } from './builders';
+import { compare } from './shared';
 
 const float = (a: OpArgs, name: string): Tensor => asFloat(a.tf, a.tensor(name));
 
@@ -82,7 +83,7 @@ export const kerasStatisticsCalls: OpTable = {
   'K.elu': op(['x', 'alpha'], (a) => {
     const { tf } = a;
     const x = float(a, 'x');
-    return tf.where(tf.greater(x, 0), x, tf.mul(a.number('alpha', 1), tf.sub(tf.exp(tf.minimum(x, 0)), 1)));
+    return tf.where(compare(tf, '>', x, tf.scalar(0)), x, tf.mul(a.number('alpha', 1), tf.sub(tf.exp(tf.minimum(x, 0)), 1)));
   }),
   'K.one_hot': op(['indices', 'num_classes'], (a) => a.tf.oneHot(a.tf.cast(a.tensor('indices'), 'int32'), a.number('num_classes'))),
 };
