@@ -362,5 +362,34 @@ cases += [
     case("torch.linspace", "torch.linspace", REG_PRED, args=(0.0, 1.0, 5)),
 ]
 
+# Statistics and norms of decorrelation / orthogonality penalties (ops/statistics.ts).
+cases += [
+    case("torch.cov rows are variables", "torch.cov", REG_PRED, args=P),
+    case("torch.cov correction 0", "torch.cov", REG_PRED, args=P, kwargs={"correction": 0}),
+    case(".cov", ".cov", REG_PRED.T, args=P),
+    case("torch.corrcoef", "torch.corrcoef", REG_PRED, args=P),
+    case("torch.linalg.matrix_norm of a batch of matrices", "torch.linalg.matrix_norm", LOGITS3, args=P),
+    case("torch.linalg.matrix_norm fro dim (0, 2) keepdim", "torch.linalg.matrix_norm", LOGITS3, args=P, kwargs={"ord": "fro", "dim": (0, 2), "keepdim": True}),
+    case("torch.dist", "torch.dist", REG_PRED, REG_TRUE),
+    case("torch.dist p 1", "torch.dist", REG_PRED, REG_TRUE, args=("y_pred", "y_true", 1.0)),
+    case(".dist p 3", ".dist", REG_PRED, REG_TRUE, args=("y_pred", "y_true", 3.0)),
+    case("torch.logit", "torch.logit", BIN_PROB, args=P),
+    case("torch.logit eps 0.2", "torch.logit", BIN_PROB, args=P, kwargs={"eps": 0.2}),
+    case("torch.special.logit", "torch.special.logit", BIN_PROB, args=P),
+]
+
+# Pooling and padding of images (ops/torchPooling.ts), on a batch of 2 two-channel 5×6 images and a (C, H, W) one.
+IMAGES = torch.randn(2, 2, 5, 6)
+cases += [
+    case("F.avg_pool2d kernel 2", "F.avg_pool2d", IMAGES, args=("y_pred", 2)),
+    case("F.avg_pool2d kernel (2, 3) stride 1 padding 1", "F.avg_pool2d", IMAGES, args=P, kwargs={"kernel_size": (2, 3), "stride": 1, "padding": 1}),
+    case("F.avg_pool2d of a (C, H, W) image", "F.avg_pool2d", LOGITS3, args=("y_pred", 2)),
+    case("F.max_pool2d kernel 3 stride 2 padding 1", "F.max_pool2d", IMAGES, args=("y_pred", 3, 2, 1)),
+    case("nn.AvgPool2d kernel 2 stride 1", "nn.AvgPool2d", IMAGES, args=P, kwargs={"kernel_size": 2, "stride": 1}),
+    case("nn.MaxPool2d kernel 2", "nn.MaxPool2d", IMAGES, args=P, kwargs={"kernel_size": 2}),
+    case("F.pad constant", "F.pad", IMAGES, args=("y_pred", (1, 2, 0, 1)), kwargs={"value": 0.5}),
+    case("F.pad reflect", "F.pad", IMAGES, args=("y_pred", (1, 1, 2, 1)), kwargs={"mode": "reflect"}),
+]
+
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
 sys.stdout.write("\n")

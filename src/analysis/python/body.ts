@@ -6,6 +6,7 @@ import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
+import { callableValue, definedCallable, nameCallable } from './callables';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
 import { returnedLoss } from './inline';
@@ -24,6 +25,7 @@ export interface Returned {
 
 function setLocal(scope: Scope, name: string, value: Expr): void {
   scope.locals.set(name, value);
+  nameCallable(value, name);
   if (!scope.labels.has(value) || scope.weakLabels?.has(value)) {
     scope.labels.set(value, name);
     scope.weakLabels?.delete(value);
@@ -305,6 +307,10 @@ export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
       case 'while_statement':
         readLoop(stmt, scope);
         break;
+      case 'function_definition':
+      case 'decorated_definition':
+        nestedDef(stmt, scope);
+        break;
       default:
         break; // nested defs, pass, asserts, raise, while, …: nothing the loss value depends on that we can model
     }
@@ -313,6 +319,13 @@ export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
 }
 
 export { statementsOf };
+
+/** `def f(…):` inside the function: a local callable closing over the function's scope (callables.ts). */
+function nestedDef(stmt: Node, scope: Scope): void {
+  const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+  const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+  if (def && name) scope.locals.set(name, callableValue(stmt, definedCallable(def, scope)));
+}
 
 /** A body's last statement when it is a bare computation (not a call for its effect, a docstring or `...`): its value. */
 function discardedValue(def: Node, scope: Scope): Expr | undefined {

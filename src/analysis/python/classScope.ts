@@ -7,6 +7,7 @@ import type { Expr, LossParam } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { functionAlias } from './aliases';
 import { attrSetOutside } from './attrsSetOutside';
+import { callableOf } from './callables';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
 import { type ParamInfo, literalOf, readParams } from './params';
@@ -103,7 +104,8 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     }
     if (v.kind === 'call' && isConstructor(v.callee)) out.instances.set(attr, v);
     else if (v.kind === 'none') out.attrValues.set(attr, attrSetOutside(classNode, attr, scope) ?? v);
-    else if (v.kind !== 'unsupported') out.attrValues.set(attr, v);
+    // `self.excess = lambda x: …`: a callable, called as `self.excess(pred)` (callables.ts)
+    else if (v.kind !== 'unsupported' || callableOf(v)) out.attrValues.set(attr, v);
   }
   return out;
 }

@@ -4,7 +4,9 @@ import { dictConstantRead, ownDictSetting } from './dictConstants';
 import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
+import { callCallable, callableCallee, callableValue, definedCallable, moduleLevel, objectCall } from './callables';
 import { followHeldObject, helperCall } from './helperCalls';
+import { higherOrderCall } from './higherOrder';
 import { resolveCallee } from './imports';
 import { collectOf, loopName, loopVariables } from './loops';
 import { forkScope, type Scope } from './scope';
@@ -154,6 +156,8 @@ function convertCall(node: Node, scope: Scope): Expr {
   if (overWeights) return overWeights;
   const applied = convertArgs(node.childForFieldName('arguments'), scope);
   if (!fn) return unsupported(node, 'call');
+  const callable = callableCallee(fn, scope);
+  if (callable) return callCallable(node, callable, applied, scope);
   const helper = helperCall(node, fn, applied, scope);
   if (helper) return helper;
   if (fn.type === 'attribute') {
@@ -180,11 +184,12 @@ function convertCall(node: Node, scope: Scope): Expr {
     }
   }
   if (name && head !== undefined && head !== 'self' && !scope.refs.has(head) && !scope.locals.has(head)) {
-    return make<'call'>(node, { kind: 'call', callee: resolveCallee(name, scope.imports), ...applied });
+    const callee = resolveCallee(name, scope.imports);
+    return higherOrderCall(callee, node, applied, scope) ?? make<'call'>(node, { kind: 'call', callee, ...applied });
   }
   if (fn.type === 'identifier') {
     const local = scope.locals.get(fn.text);
-    if (local?.kind === 'call') return applyInstance(node, local, applied);
+    if (local?.kind === 'call') return objectCall(node, fn.text, local, applied, scope);
     // A parameter called (`model(x)`, `net(inputs, training=True)`): Python's `model.__call__(x)`, a method of the
     // object the caller passes (the trainer maps a model argument called on the loss's input to its trial model).
     // So is a callable an enclosing function was given (`criterion` of `def train(model, criterion, …)` read in
@@ -194,7 +199,7 @@ function convertCall(node: Node, scope: Scope): Expr {
   }
   if (fn.type === 'call') {
     const ctor = convertExpr(fn, scope);
-    if (ctor.kind === 'call') return applyInstance(node, ctor, applied);
+    if (ctor.kind === 'call') return objectCall(node, ctor.callee, ctor, applied, scope);
   }
   if (fn.type === 'attribute') {
     const obj = fn.childForFieldName('object');
@@ -288,6 +293,9 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     case 'identifier': {
       const local = scope.locals.get(node.text);
       if (local) return local;
+      // a function of the file passed as a value (`tf.cond(p, true_fn, false_fn)`, `partial(helper, w=2)`)
+      const fnDef = scope.refs.has(node.text) ? undefined : scope.module?.functions.get(node.text);
+      if (fnDef) return callableValue(node, definedCallable(fnDef, moduleLevel(scope), node.text, true));
       return make<'name'>(node, { kind: 'name', name: node.text, ref: scope.refs.get(node.text) ?? 'global' });
     }
     case 'attribute': {
@@ -354,6 +362,8 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     case 'list_comprehension':
     case 'generator_expression':
       return comprehension(node, scope);
+    case 'lambda':
+      return callableValue(node, definedCallable(node, scope));
     case 'tuple':
     case 'list':
     case 'expression_list':

@@ -19,11 +19,11 @@ const MAX_HELPER_DEPTH = 8;
  * read with its parameters bound to the call's arguments (or their defaults), and the returned expression stands
  * in for the call. A helper that calls itself, or a chain deeper than MAX_HELPER_DEPTH, is not followed.
  */
-function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope, isMethod: boolean): Expr {
+function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope, isMethod: boolean, bindsSelf = isMethod && !isStatic(def)): Expr {
   const inlining = scope.inlining ?? [];
   if (inlining.includes(name)) return unsupported(node, `recursive call of ${name}`);
   if (inlining.length >= MAX_HELPER_DEPTH) return unsupported(node, `call of ${name} nested ${MAX_HELPER_DEPTH} helpers deep`);
-  const params = readParams(def.childForFieldName('parameters')).slice(isMethod ? 1 : 0);
+  const params = readParams(def.childForFieldName('parameters')).slice(bindsSelf ? 1 : 0);
   const inner: Scope = {
     locals: new Map(), refs: new Map(), imports: scope.imports, labels: scope.labels, inlining: [...inlining, name], ...(scope.inlined ? { inlined: scope.inlined } : {}), ...(scope.weakLabels ? { weakLabels: scope.weakLabels } : {}),
     instances: isMethod ? scope.instances : new Map(),
@@ -50,10 +50,16 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   return returned;
 }
 
+/** A method written under `@staticmethod`: it takes no `self`, whichever way it is called. */
+const isStatic = (def: Node): boolean =>
+  def.parent?.type === 'decorated_definition' && def.parent.namedChildren.some((d) => d?.type === 'decorator' && d.text === '@staticmethod');
+
 /** Set by body.ts (which imports this module): reads a function body to its returned expression. */
 let readHelperBody: (def: Node, scope: Scope) => Expr | undefined = () => undefined;
 /** Also set by body.ts: the value a body computes and drops, its last statement a bare expression (a forgotten `return`). */
 let readDiscarded: (def: Node, scope: Scope) => Expr | undefined = () => undefined;
+/** A `def`'s body read to its returned expression in `scope` (callables.ts follows nested defs with it). */
+export const readFunctionBody = (def: Node, scope: Scope): Expr | undefined => readHelperBody(def, scope);
 export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefined, discarded: typeof readDiscarded): void {
   readHelperBody = read;
   readDiscarded = discarded;
@@ -128,7 +134,7 @@ export function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs
   }
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   const method = fn.childForFieldName('attribute')?.text;
-  if (obj?.type === 'identifier' && obj.text !== 'self' && method) return instanceMethodCall(node, obj.text, method, applied, scope);
+  if (obj?.type === 'identifier' && obj.text !== 'self' && method) return classMethodCall(node, obj.text, method, applied, scope) ?? instanceMethodCall(node, obj.text, method, applied, scope);
   const def = obj?.type === 'identifier' && obj.text === 'self' && method ? scope.methods?.get(method) : undefined;
   return def && method ? inlineHelper(node, `self.${method}`, def, applied, scope, true) : undefined;
 }
@@ -157,6 +163,21 @@ function instanceMethodCall(node: Node, objName: string, method: string, applied
   if (!def || !methods) return undefined;
   const asObject: Scope = { ...scope, methods, attrValues: new Map(), staticAttrs: new Map(), instances: new Map() };
   return inlineHelper(node, `${objName}.${method}`, def, applied, asObject, true);
+}
+
+/**
+ * `Penalties.gap(p, s)` / `self.gap(p, s)` of a `@staticmethod` (or `@classmethod`, its `cls` left out) of a class of the
+ * file, called on the class by name: followed like a helper, with the class's other methods.
+ */
+function classMethodCall(node: Node, clsName: string, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
+  const free = !(scope.refs.has(clsName) || scope.locals.has(clsName));
+  const cls = free ? scope.module?.classes?.get(clsName) : undefined;
+  const decorated = cls?.childForFieldName('body')?.namedChildren.find((s) => s?.type === 'decorated_definition' && s.childForFieldName('definition')?.childForFieldName('name')?.text === method);
+  const kind = decorated?.namedChildren.find((d) => d?.type === 'decorator' && /^@(staticmethod|classmethod)$/.test(d.text))?.text;
+  const def = kind ? decorated?.childForFieldName('definition') : undefined;
+  if (!cls || !def) return undefined;
+  const asClass: Scope = { ...scope, methods: methodsOf(cls), attrValues: new Map(), staticAttrs: new Map(), instances: new Map() };
+  return inlineHelper(node, `${clsName}.${method}`, def, applied, asClass, true, kind === '@classmethod');
 }
 
 /** A call of an object a loss class holds, followed by what moduleInstances.ts set (see setHeldObjectReader). */

@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
+import { scriptCallableValue } from './callables';
 import { convertScript } from './expr';
 import { type ScriptScope, forkScriptScope } from './scope';
 import { readWeightLoop } from './weightLoops';
@@ -128,5 +129,11 @@ export function readStatements(stmts: Node[], scope: ScriptScope): ScriptReturne
 /** The returned expression of a function body (a block, or an arrow's expression body). */
 export function readScriptBody(body: Node, scope: ScriptScope): ScriptReturned | undefined {
   if (body.type !== 'statement_block') return { value: convertScript(body, scope), node: body };
-  return readStatements(statementsOf(body), scope);
+  const stmts = statementsOf(body);
+  // `function excess(x) {…}` inside the body (hoisted, as JS does): a local function closing over this scope
+  for (const s of stmts) {
+    const name = s.type === 'function_declaration' ? s.childForFieldName('name')?.text : undefined;
+    if (name) scope.locals.set(name, scriptCallableValue(s, s, scope));
+  }
+  return readStatements(stmts, scope);
 }

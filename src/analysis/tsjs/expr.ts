@@ -6,6 +6,7 @@ import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { convertArrayCall, convertNewArray } from './arrays';
 import { readScriptBody } from './body';
+import { scriptCallableOf, scriptCallableValue } from './callables';
 import { helperOf, inlineScriptHelper } from './helpers';
 import { resolveScriptCallee } from './imports';
 import { type ScriptScope, forkScriptScope } from './scope';
@@ -100,6 +101,12 @@ function convertCall(node: Node, scope: ScriptScope): Expr {
   if (!fn) return unsupported(node, 'call');
   const array = convertArrayCall(node, fn, argNodes, scope);
   if (array) return array;
+  const local = fn.type === 'identifier' ? scriptCallableOf(scope.locals.get(fn.text)) : undefined;
+  if (local) {
+    const args = argNodes.map((a) => convertScript(a, scope));
+    const out = inlineScriptHelper(fn.text, local.def, args, scope, (b, s) => readScriptBody(b, s)?.value, local.closure);
+    return typeof out === 'string' ? unsupported(node, out) : out;
+  }
   const helper = helperOf(fn, scope);
   if (helper) {
     const args = argNodes.map((a) => convertScript(a, scope));
@@ -211,6 +218,10 @@ export function convertScript(node: Node, scope: ScriptScope): Expr {
     }
     case 'new_expression':
       return convertNewArray(node, scope) ?? unsupported(node, 'new expression');
+    case 'arrow_function':
+    case 'function_expression':
+    case 'function':
+      return scriptCallableValue(node, node, scope);
     case 'array':
       return make<'tuple'>(node, { kind: 'tuple', items: node.namedChildren.flatMap((c) => (c && c.type !== 'comment' ? [convertScript(c, scope)] : [])) });
     default:

@@ -59,18 +59,23 @@ export function helperOf(fn: Node, scope: ScriptScope): { name: string; def: Nod
 type Read = (body: Node, scope: ScriptScope) => Expr | undefined;
 
 /** The helper's returned value with its parameters bound to `args`, or why it cannot be followed. */
-export function inlineScriptHelper(name: string, def: Node, args: Expr[], scope: ScriptScope, read: Read): Expr | string {
+export function inlineScriptHelper(name: string, def: Node, args: Expr[], scope: ScriptScope, read: Read, closure?: ScriptScope): Expr | string {
   const inlining = scope.inlining ?? [];
   if (inlining.includes(name)) return `recursive call of ${name}`;
   if (inlining.length >= MAX_HELPER_DEPTH) return `call of ${name} nested ${MAX_HELPER_DEPTH} helpers deep`;
-  const inner: ScriptScope = { ...scope, locals: new Map(), refs: new Map(), inlining: [...inlining, name] };
-  delete inner.skipped;
-  delete inner.forwardCalls;
+  // a function written in the loss reads the locals and parameters around it (its closure); a file's helper, none
+  const inner: ScriptScope = closure
+    ? { ...closure, locals: new Map(closure.locals), labels: scope.labels, inlining: [...inlining, name] }
+    : { ...scope, locals: new Map(), refs: new Map(), inlining: [...inlining, name] };
+  if (!closure) delete inner.skipped;
+  if (!closure) delete inner.forwardCalls;
   const params = readScriptParams(def);
   for (const [i, p] of params.entries()) {
     if (p.variadic) return `call of ${name}, which takes rest parameters`;
     const value = args[i] ?? (p.defaultNode ? read(p.defaultNode, inner) : undefined);
     if (!value) return `call of ${name} without its argument ${p.name}`;
+    // `encode(tf, x)` into `function encode(tf, x)`: a global passed under its own name is that global
+    if (value.kind === 'name' && value.ref === 'global' && value.name === p.name) continue;
     inner.locals.set(p.name, value);
   }
   const body = def.childForFieldName('body');

@@ -31,12 +31,17 @@ function toParam(p: ScriptParam, role: LossParam['role']): LossParam {
   return out;
 }
 
+/** A parameter named as the TF.js namespace (`tf`, or the name the file imports it as). */
+const isTfNamespaceParam = (name: string, imports: ScriptImports): boolean => name === 'tf' || imports.get(name) === 'tf';
+
 export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): LossModel | undefined {
   const roles = def.roles ?? pickRoles(def.params.filter((p) => !p.variadic).map((p) => p.name), file.framework);
   const body = def.fn.childForFieldName('body');
   if (!roles || !body) return undefined;
   const refs = new Map<string, NameRef>();
-  for (const p of def.outerParams) refs.set(p.name, 'captured');
+  // `function createLoss(tf, cfg) { return (yTrue, yPred) => tf.mean(…) }`: TF.js handed in as a parameter is the
+  // namespace itself, not a value the loss captures
+  for (const p of def.outerParams) if (!isTfNamespaceParam(p.name, file.imports)) refs.set(p.name, 'captured');
   for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
   const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name], constants: file.globals };
   scope.functions = visibleFunctions(def.fn);

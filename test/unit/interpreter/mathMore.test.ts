@@ -24,6 +24,17 @@ describe('elementwise math beyond the torch goldens', () => {
     assert.deepEqual(Array.from(tv.dataSync()), [12, 10]);
   });
 
+  it('kornia.losses.total_variation of (N, C, H, W) images: per image, Σ (or mean) |H differences| + |W differences|', () => {
+    const img = tf.tensor([1, 2, 4, 7, 0, 5, 1, 1, 3, -1, 2, 2], [2, 1, 2, 3]);
+    const tv = (kwargs = {}) => Array.from((evaluateExpr(tf, lossModel('pytorch', []), call('kornia.losses.total_variation', [yp], kwargs), tf.scalar(0), img) as Tensor).dataSync());
+    // image 1: [[1, 2, 4], [7, 0, 5]] → H: 6 + 2 + 1 = 9, W: 1 + 2 + 7 + 5 = 15; image 2: [[1, 1, 3], [-1, 2, 2]] → 4 + 5
+    // (the same as torch computes kornia's formula: [24, 9] summed, [6.75, 2.5833] averaged)
+    assert.deepEqual(tv(), [24, 9]);
+    const mean = tv({ reduction: { kind: 'string', value: 'mean', range: yp.range, text: "'mean'" } });
+    close(mean[0]!, 9 / 3 + 15 / 4, 1e-6, 'image 1, mean');
+    close(mean[1]!, 4 / 3 + 5 / 4, 1e-6, 'image 2, mean');
+  });
+
   it('the gradient of torch.xlogy(t, p) is finite where t is 0, and t / p elsewhere', () => {
     const expr = call('torch.sum', [call('torch.xlogy', [yt, yp])]);
     const f = compileLoss(tf, lossModel('pytorch', [{ expr }]), {});

@@ -98,7 +98,7 @@ export function normOp(params: readonly [string, string, string, string], matrix
   });
 }
 
-function pNorm(tf: Tf, x: Tensor, ord: number, axis: number | number[] | undefined, keep: boolean): Tensor {
+export function pNorm(tf: Tf, x: Tensor, ord: number, axis: number | number[] | undefined, keep: boolean): Tensor {
   if (ord === 1) return tf.sum(tf.abs(x), axis, keep);
   if (ord === 2) return rootAtZero(tf, tf.sum(tf.square(x), axis, keep), 2);
   if (ord === Number.POSITIVE_INFINITY) return tf.max(tf.abs(x), axis, keep);

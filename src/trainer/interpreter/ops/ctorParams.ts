@@ -23,6 +23,8 @@ const torchClasses: Readonly<Record<string, readonly string[]>> = {
   CosineEmbeddingLoss: ['margin', 'size_average', 'reduce', 'reduction'],
   CosineSimilarity: ['dim', 'eps'],
   PairwiseDistance: ['p', 'eps', 'keepdim'],
+  AvgPool2d: ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad'],
+  MaxPool2d: ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'],
 };
 
 /** The parameter names `callee`'s positional constructor arguments bind, or undefined when they cannot be bound. */

@@ -11,6 +11,7 @@ import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses
 import { kerasOpsTable } from './kerasOps';
 import { kerasEinsum } from './einsum';
 import { kerasMathOps } from './mathMore';
+import { kerasStatisticsCalls } from './statistics';
 import { kerasOrderingOps } from './ordering';
 import { kerasLossClasses } from './lossClasses';
 import { kerasRegularizerTable } from './kerasRegularizers';
@@ -254,6 +255,7 @@ const calls: OpTable = Object.fromEntries([
   ...Object.entries(pythonBuiltins),
   ...Object.entries(iteratorBuiltins),
   ...Object.entries(variableCopies),
+  ...Object.entries(kerasStatisticsCalls),
 ]);
 
 /** Python operators cover most of TF's tensor methods; Keras code rarely calls methods on tensors. */

@@ -56,6 +56,21 @@ function totalVariation(tf: Tf, images: Tensor): Tensor {
   const dh = tf.sub(tf.slice(x, offset(x, at + 1, 1), size(x, at + 1, w - 1)), tf.slice(x, offset(x, at + 1, 0), size(x, at + 1, w - 1)));
   return tf.add(tf.sum(tf.abs(dv), axes), tf.sum(tf.abs(dh), axes));
 }
+/**
+ * kornia.losses.total_variation(img, reduction='sum') on (C, H, W) or (N, C, H, W) images: per image, the sum (or the
+ * mean) over channels and pixels of |differences along H|, plus that of |differences along W| (kornia ≥ 0.6).
+ */
+function korniaTotalVariation(tf: Tf, img: Tensor, reduction: string): Tensor {
+  const x = asFloat(tf, img);
+  if (x.rank < 3) throw new Error(`expects an image of shape (C, H, W) or (N, C, H, W), not rank ${x.rank}`);
+  const [hAxis, wAxis] = [x.rank - 2, x.rank - 1];
+  const [h, w] = [x.shape[hAxis] as number, x.shape[wAxis] as number];
+  const dh = tf.sub(tf.slice(x, offset(x, hAxis, 1), size(x, hAxis, h - 1)), tf.slice(x, offset(x, hAxis, 0), size(x, hAxis, h - 1)));
+  const dw = tf.sub(tf.slice(x, offset(x, wAxis, 1), size(x, wAxis, w - 1)), tf.slice(x, offset(x, wAxis, 0), size(x, wAxis, w - 1)));
+  const axes = [x.rank - 3, x.rank - 2, x.rank - 1];
+  const reduce = reduction === 'mean' ? (t: Tensor) => tf.mean(tf.abs(t), axes) : (t: Tensor) => tf.sum(tf.abs(t), axes);
+  return tf.add(reduce(dh), reduce(dw));
+}
 const offset = (x: Tensor, axis: number, n: number) => x.shape.map((_, d) => (d === axis ? n : 0));
 const size = (x: Tensor, axis: number, n: number) => x.shape.map((s, d) => (d === axis ? n : (s as number)));
 
@@ -153,4 +168,11 @@ export const kerasMathOps: OpTable = {
   'K.round': unaryOp('x', (tf, x) => tf.round(x)),
   'K.all': op(['x', 'axis'], (a) => allOrAny(a, 'x', 'axis', 'all')),
   'K.any': op(['x', 'axis'], (a) => allOrAny(a, 'x', 'axis', 'any')),
+};
+
+/** Image losses of libraries beside torch that constraint losses call (`from kornia.losses import total_variation`). */
+export const torchLibraryCalls: OpTable = {
+  'kornia.losses.total_variation': op(['img', 'reduction'], (a) => korniaTotalVariation(a.tf, a.tensor('img'), a.string('reduction', 'sum'))),
+  // the module form, `TotalVariation()(img)`: the same function of the image
+  'kornia.losses.TotalVariation': op(['img'], (a) => korniaTotalVariation(a.tf, a.tensor('img'), 'sum')),
 };

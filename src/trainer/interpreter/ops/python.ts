@@ -52,6 +52,9 @@ export const pythonBuiltins: OpTable = {
     if (isTensor(v) && v.rank > 0) return v.shape[0];
     throw new Error('len() needs a tuple or a tensor');
   }),
+  // `list(map(f, xs))`, `tuple(t.unbind(0))`: the items, as Python lists them (a tensor by its first axis)
+  list: op(['iterable'], (a) => iterationItems(a.tf, a.value('iterable') ?? [])),
+  tuple: op(['iterable'], (a) => iterationItems(a.tf, a.value('iterable') ?? [])),
   // Loops (`for i in range(k)`, `zip(a, b)`, `enumerate(xs)`) iterate these lists (evaluate.ts: evalLoop).
   range: op(['start', 'stop', 'step'], (a) => {
     const [start, stop] = a.has('stop') ? [a.number('start'), a.number('stop')] : [0, a.number('start')];

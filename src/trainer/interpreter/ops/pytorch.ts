@@ -13,7 +13,9 @@ import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchLossModules } from './lossClasses';
 import { torchEinsum } from './einsum';
-import { torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
+import { torchLibraryCalls, torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
+import { torchStatisticsCalls, torchStatisticsMethods } from './statistics';
+import { torchPoolingCalls } from './torchPooling';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
 import { torchLossTable } from './torchLosses';
 import { torchPairCalls } from './torchPairLosses';
@@ -273,12 +275,15 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchPairCalls),
     ...Object.entries(torchSpellingCalls),
     ...Object.entries(torchEinsum),
+    ...Object.entries(torchLibraryCalls),
+    ...Object.entries(torchStatisticsCalls),
+    ...Object.entries(torchPoolingCalls),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),
     ...Object.entries(iteratorBuiltins),
   ]),
-  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchFillMethods, ...torchRandomMethods, ...torchSpellingMethods, ...pythonStringMethods, ...modelMethods },
+  methods: { ...tensorOps, ...inPlaceForms(tensorOps), ...methodOnly, ...torchMathMethods, ...torchStatisticsMethods, ...torchFillMethods, ...torchRandomMethods, ...torchSpellingMethods, ...pythonStringMethods, ...modelMethods },
   constants: {
     ...pythonConstants,
     'torch.float32': 'float32',

@@ -199,7 +199,7 @@ function prefixed(prefix: string, table: OpTable): [string, OpSpec][] {
 
 /** JavaScript's Math on numbers (`Math.sqrt(2)`, `Math.max(a, b)` with numeric hyper-parameters). */
 const jsMath: OpTable = Object.fromEntries(
-  (['sqrt', 'log', 'exp', 'abs', 'max', 'min', 'pow'] as const).map((fn) => [
+  (['sqrt', 'log', 'exp', 'abs', 'max', 'min', 'pow', 'floor', 'ceil', 'round', 'trunc', 'sign'] as const).map((fn) => [
     `Math.${fn}`,
     op(['a', 'b'], (a) => {
       const nums = [a.value('a'), a.value('b'), ...a.rest].filter((v) => v !== undefined);
@@ -208,6 +208,13 @@ const jsMath: OpTable = Object.fromEntries(
     }),
   ]),
 );
+
+/** JavaScript's conversions of settings (`Number(cfg.beta ?? 1e-3)`, `String(kind)`): numbers and strings stay as they are. */
+const jsConversions: OpTable = {
+  Number: op(['x'], (a) => (typeof a.value('x') === 'string' ? Number(a.string('x', '')) : a.number('x'))),
+  parseFloat: op(['x'], (a) => (typeof a.value('x') === 'string' ? Number.parseFloat(a.string('x', '')) : a.number('x'))),
+  String: op(['x'], (a) => String(a.value('x'))),
+};
 
 /** Chained-only methods. */
 const methodOnly: OpTable = {
@@ -226,6 +233,7 @@ export const tfjsOps: FrameworkOps = {
     ...prefixed('tf.losses', losses),
     ...Object.entries(tfjsMetricsTable),
     ...Object.entries(jsMath),
+    ...Object.entries(jsConversions),
     ...Object.entries(tfjsRandomCalls),
     ...prefixed('tf', tfjsMoreChainable),
     ...Object.entries(tfjsMoreCalls),
