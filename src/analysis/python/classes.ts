@@ -8,11 +8,13 @@
 //   any method                  `self.add_loss(expr)` ('add-loss'); a loop calling `loss.backward()` ('inline')
 import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
-import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names } from './discover';
+import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names, plainOrFactory } from './discover';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
 import { ancestorBases } from './superInit';
 import { delegatedStep } from './selfCalls';
+import { isBuiltinLossBase } from './superLoss';
+import { type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
 export type RegularizerUses = ReadonlyMap<string, Regularizes>;
@@ -134,8 +136,26 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
   return out;
 }
 
+/** How the file names a method when it uses it (`self.pair_loss`, `loss.custom_loss`): the first such name. */
+const usedName = (names: ReadonlySet<string>, method: string): string | undefined => [...names].find((n) => n.endsWith(`.${method}`));
+
+/**
+ * Methods the file uses as its loss whatever their names (`loss=self.pair_objective`), factory methods returning a
+ * loss (`def custom_loss(self): def c_loss(yt, yp): …; return c_loss`), and losses nested in a method and used
+ * there (`def build(self): def pdf_mse(y_true, y_pred): …; model.compile(loss=pdf_mse)`), each reading its class.
+ */
+function usedMethodLosses(c: ClassInfo, m: Node, uses: LossUses): LossDef[] {
+  const name = methodName(m);
+  const factory = plainOrFactory(m, uses, usedName(uses.factories, name) ?? `self.${name}`);
+  const own = factory?.kind === 'factory' ? factory : name.startsWith('__') ? undefined : usedFunction(m, uses, usedName(uses.lossFns, name) ?? '');
+  if (own?.kind === 'function') own.kind = 'method';
+  const out = [...(own ? [own] : []), ...nestedLosses(m, uses, c.name)];
+  for (const d of out) Object.assign(d, { className: c.name, moduleAttrs: c.attrs, ...(d.kind === 'factory' ? {} : { bindNames: c.initNames }) });
+  return out;
+}
+
 /** Every loss a class definition holds (`defNode` is the class, or its decorated definition). */
-export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, moduleLoss: (cls: Node) => LossDef | undefined): LossDef[] {
+export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, moduleLoss: (cls: Node) => LossDef | undefined, lossUses: LossUses = noLossUses): LossDef[] {
   const nameNode = cls.childForFieldName('name');
   if (!nameNode) return [];
   const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
@@ -151,7 +171,7 @@ export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, mod
   const skip = new Set<Node>();
   // a plain class whose instances are called like a loss (`loss=MotionLoss(weight=0.05)` with `__call__(self, y_true, y_pred)`)
   const callable = bases.every((b) => b === 'object') && methods.some((m) => methodName(m) === '__call__');
-  if (callable || bases.some((b) => LOSS_CLASS_BASE.test(b))) {
+  if (callable || bases.some((b) => LOSS_CLASS_BASE.test(b) || isBuiltinLossBase(b))) {
     const m = moduleLoss(cls);
     if (m) {
       m.defNode = defNode;
@@ -159,7 +179,9 @@ export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, mod
       skip.add(m.fn);
     }
   }
-  out.push(...lossMethods(c, skip));
-  for (const m of methods) if (!skip.has(m)) out.push(...inlineLosses(m, c));
+  const named = lossMethods(c, skip);
+  out.push(...named);
+  const found = new Set([...skip, ...named.map((d) => d.fn)]);
+  for (const m of methods) if (!skip.has(m)) out.push(...inlineLosses(m, c), ...(found.has(m) ? [] : usedMethodLosses(c, m, lossUses)));
   return out.sort((a, b) => a.nameNode.startIndex - b.nameNode.startIndex);
 }

@@ -23,7 +23,7 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   const inlining = scope.inlining ?? [];
   if (inlining.includes(name)) return unsupported(node, `recursive call of ${name}`);
   if (inlining.length >= MAX_HELPER_DEPTH) return unsupported(node, `call of ${name} nested ${MAX_HELPER_DEPTH} helpers deep`);
-  const params = readParams(def.childForFieldName('parameters')).slice(isMethod ? 1 : 0);
+  const params = readParams(def.childForFieldName('parameters')).slice(isMethod && !isStaticMethod(def) ? 1 : 0);
   const inner: Scope = {
     locals: new Map(), refs: new Map(), imports: scope.imports, labels: scope.labels, inlining: [...inlining, name], ...(scope.inlined ? { inlined: scope.inlined } : {}), ...(scope.weakLabels ? { weakLabels: scope.weakLabels } : {}),
     instances: isMethod ? scope.instances : new Map(),
@@ -128,9 +128,23 @@ export function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs
   }
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   const method = fn.childForFieldName('attribute')?.text;
+  const onClass = obj?.type === 'identifier' && method ? staticCall(node, obj.text, method, applied, scope) : undefined;
+  if (onClass) return onClass;
   if (obj?.type === 'identifier' && obj.text !== 'self' && method) return instanceMethodCall(node, obj.text, method, applied, scope);
   const def = obj?.type === 'identifier' && obj.text === 'self' && method ? scope.methods?.get(method) : undefined;
   return def && method ? inlineHelper(node, `self.${method}`, def, applied, scope, true) : undefined;
+}
+
+/** `@staticmethod def f(a, b)`: called on the class or on self, it takes no self. */
+const isStaticMethod = (def: Node): boolean =>
+  def.parent?.type === 'decorated_definition' && def.parent.namedChildren.some((d) => d?.type === 'decorator' && /^@\s*staticmethod\b/.test(d.text));
+
+/** `Cls.rate_gap(a, b)`: a static method of a class of the file, followed like a helper with the class's other methods. */
+function staticCall(node: Node, clsName: string, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
+  const cls = scope.refs.has(clsName) || scope.locals.has(clsName) ? undefined : scope.module?.classes?.get(clsName);
+  const def = cls ? methodsOf(cls).get(method) : undefined;
+  if (!cls || !def || !isStaticMethod(def)) return undefined;
+  return inlineHelper(node, `${clsName}.${method}`, def, applied, { ...scope, methods: methodsOf(cls) }, false);
 }
 
 /** A class's methods by name (a decorated one by its definition). */
