@@ -13,8 +13,9 @@ import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, m
 import { readParams } from './params';
 import { ancestorBases } from './superInit';
 import { delegatedStep } from './selfCalls';
+import { optimisedTensor } from './optimisedTensor';
 import { isBuiltinLossBase } from './superLoss';
-import { type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
+import { type LossUses, buildsUsedLoss, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
 export type RegularizerUses = ReadonlyMap<string, Regularizes>;
@@ -69,7 +70,8 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   // a step's first parameter is its batch (`training_step(self, batch, batch_idx)`, `train_step(self, data)`)
   // (a plain function `fit_step(model, batch, optimizer)` names it: the parameter named like a batch)
   const batchParam = kind === 'training-step' ? (stepBatch ?? batchNamedInput(method) ?? firstInput(method)) : undefined;
-  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}) });
+  const direct = kind === 'inline' && !!fallbackPred;
+  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
   if (!found) return undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
@@ -131,7 +133,9 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     for (const a of addLossCalls(method)) push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, addName, firstInput(method) ?? firstTensorName(a.value)));
   }
   if (text.includes('.backward(') && name !== 'training_step') {
-    for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, { lossVar: b.lossVar }, b.lossVar));
+    // no model call in sight: the tensor handed to the optimizer is the prediction (direct optimisation)
+    const direct = () => optimisedTensor(method.type === 'function_definition' ? [method] : [...moduleStatementsAbove(method), method]);
+    for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, { lossVar: b.lossVar }, b.lossVar, direct()));
   }
   return out;
 }
@@ -173,6 +177,8 @@ export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, mod
   const callable = bases.every((b) => b === 'object') && methods.some((m) => methodName(m) === '__call__');
   if (callable || bases.some((b) => LOSS_CLASS_BASE.test(b) || isBuiltinLossBase(b))) {
     const m = moduleLoss(cls);
+    // an nn.Module whose instance the file uses as its loss is one, whatever its forward returns through
+    if (m?.scalarOnly && buildsUsedLoss(lossUses, c.name)) Object.assign(m, { scalarOnly: undefined, usedAsLoss: true });
     if (m) {
       m.defNode = defNode;
       out.push(m);

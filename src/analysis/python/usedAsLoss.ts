@@ -47,8 +47,16 @@ export function readLossUses(source: string): LossUses {
     const assigned = new RegExp(String.raw`(?:^|[\s;])${escapeRegExp(v)}\s*\+?=\s*${NAME}\(`, 'gm');
     for (const m of source.matchAll(assigned)) note(m[1], undefined);
   }
+  // `criterion = PortfolioLoss(...)` then `criterion(out, y)` differentiated: the class builds the loss
+  for (const v of [...lossFns]) {
+    const built = new RegExp(String.raw`(?:^|[\s;(,])(?:self\.)?${escapeRegExp(v.replace(/^self\./, ''))}\s*=\s*${NAME}\(`, 'gm');
+    for (const m of source.matchAll(built)) note(m[1], true);
+  }
   return { lossFns, factories };
 }
+
+/** Whether the file builds its loss from this class (`criterion = Cls(…)` then used, `loss=Cls(…)`). */
+export const buildsUsedLoss = (uses: LossUses, className: string): boolean => [...uses.factories].some((f) => f === className || f.endsWith(`.${className}`));
 
 const positional = (fn: Node): number => readParams(fn.childForFieldName('parameters')).filter((p) => !p.variadic && p.name !== 'self' && p.default === undefined).length;
 

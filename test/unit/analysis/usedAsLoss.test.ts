@@ -101,4 +101,57 @@ model.compile(optimizer="adam", loss=blend)
     const m = model(a, 'blend');
     assert.deepEqual(m.terms.map((t) => t.role), ['base', 'penalty']);
   });
+
+  it('reads an nn.Module as the loss when the file differentiates its instance, whatever its forward returns through', () => {
+    const a = analyze(`import torch
+from torch import nn
+def reduce(values, how, shape=None):
+    if how == "mean":
+        return values.mean()
+    if how == "sum":
+        return values.sum()
+    return values if shape is None else values.view(shape)
+class Allocation(nn.Module):
+    def __init__(self, weight=0.1, reduction="mean"):
+        super().__init__()
+        self.weight = weight
+        self.reduction = reduction
+    def forward(self, allocation, returns):
+        gain = torch.sum(returns * allocation, dim=-1)
+        spread = torch.sum(allocation ** 2, dim=-1)
+        return reduce(-gain + self.weight * spread, self.reduction, (allocation.shape[0],))
+def fit(model, xb, rb):
+    criterion = Allocation(weight=0.2)
+    loss = criterion(model(xb), rb)
+    loss.backward()
+`);
+    const m = model(a, 'Allocation');
+    assert.deepEqual(m.terms.map((t) => `${t.role}:${t.label}`), ['base:gain', 'penalty:spread']);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok && chosen.model === m && chosen.why === 'backward');
+  });
+
+  it('takes the tensor handed to the optimizer as the prediction of a loop with no model (direct optimisation)', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def tv(img):
+    return torch.abs(img[:, :, 1:, :] - img[:, :, :-1, :]).mean()
+def denoise(noisy: torch.Tensor, weight=0.05, steps=200):
+    estimate = noisy.detach().clone()
+    estimate.requires_grad_()
+    opt = torch.optim.Adam([estimate], lr=0.01)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = F.mse_loss(estimate, noisy) + weight * tv(estimate)
+        loss.backward()
+        opt.step()
+    return estimate
+`);
+    const m = model(a, 'loss');
+    assert.equal(m.yPred, 'estimate');
+    assert.equal(m.yTrue, 'noisy', 'the data it is fitted to is the target');
+    assert.deepEqual(m.terms.map((t) => `${t.role}:${t.weight?.text ?? ''}`), ['base:', 'penalty:weight']);
+    // the estimate is the prediction as it stands, not the frozen copy it started from
+    assert.ok(!JSON.stringify(m.body).includes('detach'));
+  });
 });
