@@ -104,7 +104,7 @@ export function plainOrFactory(fn: Node, uses: LossUses = noLossUses, ref?: stri
       ...(calledToBuild ? { usedAsLoss: true } : {}),
     };
   }
-  if (!isLossFunction(fn, false)) return ref === undefined ? usedFunction(fn, uses, nameNode.text) : undefined;
+  if (!isLossFunction(fn, false)) return ref === undefined ? usedFunction(fn, uses, nameNode.text, true) : undefined;
   const params = readParams(fn.childForFieldName('parameters'));
   return { kind: 'function', name: nameNode.text, nameNode, defNode: fn, fn, params, outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: names(params) };
 }

@@ -13,9 +13,11 @@ export interface LossUses {
   lossFns: ReadonlySet<string>;
   /** Names called to build the loss that is passed (`loss=make_loss(0.1)`, `loss=self.custom_loss()`). */
   factories: ReadonlySet<string>;
+  /** Of lossFns, those handed over as a value (`loss=f`, `compile('adam', f)`, `minimize(f)`), not only called. */
+  passed: ReadonlySet<string>;
 }
 
-export const noLossUses: LossUses = { lossFns: new Set(), factories: new Set() };
+export const noLossUses: LossUses = { lossFns: new Set(), factories: new Set(), passed: new Set() };
 
 const NAME = String.raw`([A-Za-z_][\w.]*)`;
 /** `compile(loss=f)`, `Trainer(criterion=f)`, `fit(..., loss_fn=make(0.1))`: a keyword argument naming the loss. */
@@ -35,11 +37,14 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
 export function readLossUses(source: string): LossUses {
   const lossFns = new Set<string>();
   const factories = new Set<string>();
-  const note = (name: string | undefined, called: boolean | string | undefined) => {
-    if (name && !/^(?:tf|torch|nn|F|K|keras|losses)\b/.test(name)) (called ? factories : lossFns).add(name);
+  const passed = new Set<string>();
+  const note = (name: string | undefined, called: boolean | string | undefined, asValue = false) => {
+    if (!name || /^(?:tf|torch|nn|F|K|keras|losses)\b/.test(name)) return;
+    (called ? factories : lossFns).add(name);
+    if (asValue && !called) passed.add(name);
   };
-  for (const re of [lossKeyword, compilePositional]) for (const m of source.matchAll(re)) note(m[1], m[2]);
-  for (const m of source.matchAll(minimizeArg)) note(m[1], m[0].includes('lambda') ? undefined : m[2]);
+  for (const re of [lossKeyword, compilePositional]) for (const m of source.matchAll(re)) note(m[1], m[2], true);
+  for (const m of source.matchAll(minimizeArg)) note(m[1], m[0].includes('lambda') ? undefined : m[2], !m[0].includes('lambda'));
   for (const m of source.matchAll(calledBackward)) note(m[1], undefined);
   const vars = new Set<string>();
   for (const m of source.matchAll(differentiated)) vars.add(m[1] ?? m[2]);
@@ -52,7 +57,7 @@ export function readLossUses(source: string): LossUses {
     const built = new RegExp(String.raw`(?:^|[\s;(,])(?:self\.)?${escapeRegExp(v.replace(/^self\./, ''))}\s*=\s*${NAME}\(`, 'gm');
     for (const m of source.matchAll(built)) note(m[1], true);
   }
-  return { lossFns, factories };
+  return { lossFns, factories, passed };
 }
 
 /** Whether the file builds its loss from this class (`criterion = Cls(…)` then used, `loss=Cls(…)`). */
@@ -60,10 +65,14 @@ export const buildsUsedLoss = (uses: LossUses, className: string): boolean => [.
 
 const positional = (fn: Node): number => readParams(fn.childForFieldName('parameters')).filter((p) => !p.variadic && p.name !== 'self' && p.default === undefined).length;
 
-/** A function the file uses as its loss that no shape found (`def objective(a, b)` passed to compile). */
-export function usedFunction(fn: Node, uses: LossUses, ref: string): LossDef | undefined {
+/**
+ * A function the file uses as its loss that no shape found (`def objective(a, b)` passed to compile). A top-level
+ * function only CALLED where the loss is differentiated (`loss = add_penalty(net, ce)`) is not: the loop's own inline
+ * loss reads it there, following it into its body with what the loop passes (`onlyPassed`).
+ */
+export function usedFunction(fn: Node, uses: LossUses, ref: string, onlyPassed = false): LossDef | undefined {
   const nameNode = fn.childForFieldName('name');
-  if (!nameNode || !uses.lossFns.has(ref) || positional(fn) < 2) return undefined;
+  if (!nameNode || !(onlyPassed ? uses.passed : uses.lossFns).has(ref) || positional(fn) < 2) return undefined;
   const params = readParams(fn.childForFieldName('parameters'));
   const own = params.filter((p) => p.name !== 'self');
   return { kind: 'function', name: nameNode.text, nameNode, defNode: fn, fn, params: own, outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: names(own), usedAsLoss: true };

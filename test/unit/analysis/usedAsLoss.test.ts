@@ -154,4 +154,20 @@ def denoise(noisy: torch.Tensor, weight=0.05, steps=200):
     // the estimate is the prediction as it stands, not the frozen copy it started from
     assert.ok(!JSON.stringify(m.body).includes('detach'));
   });
+
+  it('leaves a top-level helper only called before backward to the loop that calls it (it reads the helper there)', () => {
+    const a = analyze(`import torch.nn.functional as F
+def add_weight_penalty(net, base_loss, coef=5e-4):
+    penalty = 0.0
+    for p in net.parameters():
+        penalty += p.pow(2).sum()
+    return base_loss + coef * penalty
+def train_epoch(net, loader, opt):
+    for xb, yb in loader:
+        out = net(xb)
+        loss = add_weight_penalty(net, F.cross_entropy(out, yb))
+        loss.backward()
+`);
+    assert.deepEqual(a.models.map((m) => m.name), ['loss']);
+  });
 });
