@@ -105,5 +105,20 @@ export function readCompiledBase(root: Node, source: string, language: 'python' 
   let last: Node | undefined;
   for (let i = candidates.length - 1; i >= 0 && !last; i--) last = compileCallAt(root, candidates[i]!, language);
   const value = last ? lossArgument(last, language) : undefined;
-  return value ? lossOf(value) : undefined;
+  if (value) return lossOf(value);
+  // TF.js `model.compile(this.args.compileArgs)`: the options were built elsewhere, as an object with the optimizer and the loss
+  const passed = last && language === 'ts' ? named(last.childForFieldName('arguments'))[0] : undefined;
+  const built = passed && passed.type !== 'object' ? compileOptionsLoss(root, source) : undefined;
+  return built ? lossOf(built) : undefined;
+}
+
+/** The `loss` of the last object literal in the file that holds an `optimizer` and a `loss` (compile's options). */
+function compileOptionsLoss(root: Node, source: string): Node | undefined {
+  let found: Node | undefined;
+  for (const m of source.matchAll(/\bloss\s*:/g)) {
+    const pair = root.descendantForIndex(m.index ?? 0)?.parent;
+    const keys = pair?.type === 'pair' && pair.parent?.type === 'object' ? named(pair.parent).map((p) => p.childForFieldName('key')?.text.replace(/['"`]/g, '')) : [];
+    if (keys.includes('optimizer')) found = pair?.childForFieldName('value') ?? found;
+  }
+  return found;
 }

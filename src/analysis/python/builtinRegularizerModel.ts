@@ -5,7 +5,7 @@
 // The weights and activations are tensors the loss reads beside the prediction (`kernel`, `bias`, `activations`,
 // role 'tensor'), which the trainer maps to its trial model's (src/trainer/tensorArgs.ts); λ is the factor, a
 // parameter where the code names it (a builder's local, a module constant) so the rules and write-back see it.
-import type { Expr, LossModel, LossParam, SourceRange, Term } from '../ir';
+import type { Expr, Framework, LossModel, LossParam, SourceLanguage, SourceRange, Term } from '../ir';
 import { spanOf } from '../parsing/range';
 import { lambdaParamOf } from '../terms/build';
 import type { BuiltinUse, Factor } from './builtinRegularizers';
@@ -16,11 +16,26 @@ const tensorOf = { kernel: 'kernel', bias: 'bias', activity: 'activations' } as 
 const at = (range: SourceRange, text: string) => ({ range, text });
 const call = (callee: string, args: Expr[], range: SourceRange, kwargs: Record<string, Expr> = {}): Expr => ({ kind: 'call', callee, args, kwargs, ...at(range, `${callee}(…)`) });
 
+/** Where the layers are written: Keras in Python (the default) or TF.js (tsjs/builtinRegularizers.ts). */
+export interface RegularizedFile {
+  framework: Framework;
+  language: SourceLanguage;
+}
+const KERAS: RegularizedFile = { framework: 'keras', language: 'python' };
+
+/** The framework's spelling of the ops a penalty uses, and how a reduction takes its axis (Keras `axis=`, TF.js positional). */
+const spellings = {
+  keras: { abs: 'tf.abs', square: 'tf.square', sum: 'tf.reduce_sum', mean: 'tf.reduce_mean', axisKeyword: true, yTrue: 'y_true', yPred: 'y_pred' },
+  tfjs: { abs: 'tf.abs', square: 'tf.square', sum: 'tf.sum', mean: 'tf.mean', axisKeyword: false, yTrue: 'yTrue', yPred: 'yPred' },
+} as const;
+const spellingOf = (f: RegularizedFile) => (f.framework === 'tfjs' ? spellings.tfjs : spellings.keras);
+
 /**
  * Σ|x| or Σx² of the layer's tensor; for its activity, a mean over the batch of each sample's sum. An
  * OrthogonalRegularizer is the framework's own op at factor 1 (its factor is the term's weight).
  */
-function penaltyExpr(use: BuiltinUse, key: Factor['key']): Expr {
+function penaltyExpr(use: BuiltinUse, key: Factor['key'], file: RegularizedFile = KERAS): Expr {
+  const ops = spellingOf(file);
   const r = use.range;
   const name = tensorOf[use.regularizes.on];
   const x: Expr = { kind: 'name', name, ref: 'param', ...at(r, name) };
@@ -29,10 +44,11 @@ function penaltyExpr(use: BuiltinUse, key: Factor['key']): Expr {
     for (const [k, v] of Object.entries(use.settings)) kwargs[k] = { kind: 'string', value: v, ...at(r, v) };
     return call('tf.keras.regularizers.OrthogonalRegularizer', [x], r, kwargs);
   }
-  const elementwise = call(key === 'l1' ? 'tf.abs' : 'tf.square', [x], r);
-  if (use.regularizes.on !== 'activity') return call('tf.reduce_sum', [elementwise], r);
-  const perSample = call('tf.reduce_sum', [elementwise], r, { axis: { kind: 'number', value: -1, ...at(r, '-1') } });
-  return call('tf.reduce_mean', [perSample], r);
+  const elementwise = call(key === 'l1' ? ops.abs : ops.square, [x], r);
+  if (use.regularizes.on !== 'activity') return call(ops.sum, [elementwise], r);
+  const lastAxis: Expr = { kind: 'number', value: -1, ...at(r, '-1') };
+  const perSample = ops.axisKeyword ? call(ops.sum, [elementwise], r, { axis: lastAxis }) : call(ops.sum, [elementwise, lastAxis], r);
+  return call(ops.mean, [perSample], r);
 }
 
 /** The factor as the term's weight: its number, or the name that holds it (then a parameter of the loss). */
@@ -59,12 +75,12 @@ function labelOf(use: BuiltinUse, f: Factor, taken: Map<string, number>): string
   return n === 1 ? base : `${base}_${n}`;
 }
 
-function penaltyTerms(uses: readonly BuiltinUse[], first = 0): Term[] {
+function penaltyTerms(uses: readonly BuiltinUse[], first = 0, file: RegularizedFile = KERAS): Term[] {
   const taken = new Map<string, number>();
   return uses.flatMap((use) =>
     use.factors.map((f): Term => {
       const weight = weightOf(f, use.range);
-      const term: Term = { id: '', role: 'penalty', sign: 1, expr: penaltyExpr(use, f.key), weight, label: labelOf(use, f, taken), range: use.range, regularizes: use.regularizes };
+      const term: Term = { id: '', role: 'penalty', sign: 1, expr: penaltyExpr(use, f.key, file), weight, label: labelOf(use, f, taken), range: use.range, regularizes: use.regularizes };
       if (f.name) term.weightParam = f.name.text;
       return term;
     }),
@@ -94,24 +110,25 @@ const sumOf = (terms: readonly Term[]): Expr =>
  * when the file says it (`binary_crossentropy`), else by the first regularizer. The compiled base is added by
  * withCompiledBase like any regularizer's.
  */
-export function builtinRegularizerModel(uses: readonly BuiltinUse[], compiled?: { name: string; range: SourceRange }): LossModel | undefined {
+export function builtinRegularizerModel(uses: readonly BuiltinUse[], compiled?: { name: string; range: SourceRange }, file: RegularizedFile = KERAS): LossModel | undefined {
   if (uses.length === 0) return undefined;
   const first = uses[0]!;
   const range = uses.map((u) => u.regularizes.range ?? u.range).reduce(spanOf);
-  const terms = penaltyTerms(uses);
+  const terms = penaltyTerms(uses, 0, file);
+  const { yTrue, yPred } = spellingOf(file);
   const name = compiled?.name ?? first.callee;
   const model: LossModel = {
     id: `${name}:${(compiled?.range ?? first.range).startLine + 1}`,
     name,
     kind: 'regularizer',
-    framework: 'keras',
-    language: 'python',
+    framework: file.framework,
+    language: file.language,
     params: paramsOf(uses, [
-      { name: 'y_true', role: 'yTrue', range: compiled?.range ?? first.range },
-      { name: 'y_pred', role: 'yPred', range: compiled?.range ?? first.range },
+      { name: yTrue, role: 'yTrue', range: compiled?.range ?? first.range },
+      { name: yPred, role: 'yPred', range: compiled?.range ?? first.range },
     ]),
-    yTrue: 'y_true',
-    yPred: 'y_pred',
+    yTrue,
+    yPred,
     body: sumOf(terms),
     terms,
     range,
@@ -129,9 +146,9 @@ export function builtinRegularizerModel(uses: readonly BuiltinUse[], compiled?: 
  * A loss function or object the model compiles (`compile(loss=constrained_mse)`), with its layers' built-in
  * regularizers added as further penalties: what Keras trains (the loss's own terms first, its λ kept).
  */
-export function withLayerPenalties(model: LossModel, uses: readonly BuiltinUse[]): LossModel {
+export function withLayerPenalties(model: LossModel, uses: readonly BuiltinUse[], file: RegularizedFile = KERAS): LossModel {
   if (uses.length === 0) return model;
-  const terms = [...model.terms, ...penaltyTerms(uses, model.terms.length)];
+  const terms = [...model.terms, ...penaltyTerms(uses, model.terms.length, file)];
   const out: LossModel = { ...model, terms, params: paramsOf(uses, model.params) };
   const lambda = model.lambdaParam ?? lambdaParamOf(terms);
   if (lambda) out.lambdaParam = lambda;

@@ -8,11 +8,14 @@
 //   any method                  `self.add_loss(expr)` ('add-loss'); a loop calling `loss.backward()` ('inline')
 import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
-import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names } from './discover';
+import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names, plainOrFactory } from './discover';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
 import { ancestorBases } from './superInit';
 import { delegatedStep } from './selfCalls';
+import { optimisedTensor } from './optimisedTensor';
+import { isBuiltinLossBase } from './superLoss';
+import { type LossUses, buildsUsedLoss, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
 export type RegularizerUses = ReadonlyMap<string, Regularizes>;
@@ -67,7 +70,8 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   // a step's first parameter is its batch (`training_step(self, batch, batch_idx)`, `train_step(self, data)`)
   // (a plain function `fit_step(model, batch, optimizer)` names it: the parameter named like a batch)
   const batchParam = kind === 'training-step' ? (stepBatch ?? batchNamedInput(method) ?? firstInput(method)) : undefined;
-  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}) });
+  const direct = kind === 'inline' && !!fallbackPred;
+  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
   if (!found) return undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
@@ -129,13 +133,33 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     for (const a of addLossCalls(method)) push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, addName, firstInput(method) ?? firstTensorName(a.value)));
   }
   if (text.includes('.backward(') && name !== 'training_step') {
-    for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, { lossVar: b.lossVar }, b.lossVar));
+    // no model call in sight: the tensor handed to the optimizer is the prediction (direct optimisation)
+    const direct = () => optimisedTensor(method.type === 'function_definition' ? [method] : [...moduleStatementsAbove(method), method]);
+    for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, { lossVar: b.lossVar }, b.lossVar, direct()));
   }
   return out;
 }
 
+/** How the file names a method when it uses it (`self.pair_loss`, `loss.custom_loss`): the first such name. */
+const usedName = (names: ReadonlySet<string>, method: string): string | undefined => [...names].find((n) => n.endsWith(`.${method}`));
+
+/**
+ * Methods the file uses as its loss whatever their names (`loss=self.pair_objective`), factory methods returning a
+ * loss (`def custom_loss(self): def c_loss(yt, yp): …; return c_loss`), and losses nested in a method and used
+ * there (`def build(self): def pdf_mse(y_true, y_pred): …; model.compile(loss=pdf_mse)`), each reading its class.
+ */
+function usedMethodLosses(c: ClassInfo, m: Node, uses: LossUses): LossDef[] {
+  const name = methodName(m);
+  const factory = plainOrFactory(m, uses, usedName(uses.factories, name) ?? `self.${name}`);
+  const own = factory?.kind === 'factory' ? factory : name.startsWith('__') ? undefined : usedFunction(m, uses, usedName(uses.lossFns, name) ?? '');
+  if (own?.kind === 'function') own.kind = 'method';
+  const out = [...(own ? [own] : []), ...nestedLosses(m, uses, c.name)];
+  for (const d of out) Object.assign(d, { className: c.name, moduleAttrs: c.attrs, ...(d.kind === 'factory' ? {} : { bindNames: c.initNames }) });
+  return out;
+}
+
 /** Every loss a class definition holds (`defNode` is the class, or its decorated definition). */
-export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, moduleLoss: (cls: Node) => LossDef | undefined): LossDef[] {
+export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, moduleLoss: (cls: Node) => LossDef | undefined, lossUses: LossUses = noLossUses): LossDef[] {
   const nameNode = cls.childForFieldName('name');
   if (!nameNode) return [];
   const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
@@ -151,15 +175,19 @@ export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, mod
   const skip = new Set<Node>();
   // a plain class whose instances are called like a loss (`loss=MotionLoss(weight=0.05)` with `__call__(self, y_true, y_pred)`)
   const callable = bases.every((b) => b === 'object') && methods.some((m) => methodName(m) === '__call__');
-  if (callable || bases.some((b) => LOSS_CLASS_BASE.test(b))) {
+  if (callable || bases.some((b) => LOSS_CLASS_BASE.test(b) || isBuiltinLossBase(b))) {
     const m = moduleLoss(cls);
+    // an nn.Module whose instance the file uses as its loss is one, whatever its forward returns through
+    if (m?.scalarOnly && buildsUsedLoss(lossUses, c.name)) Object.assign(m, { scalarOnly: undefined, usedAsLoss: true });
     if (m) {
       m.defNode = defNode;
       out.push(m);
       skip.add(m.fn);
     }
   }
-  out.push(...lossMethods(c, skip));
-  for (const m of methods) if (!skip.has(m)) out.push(...inlineLosses(m, c));
+  const named = lossMethods(c, skip);
+  out.push(...named);
+  const found = new Set([...skip, ...named.map((d) => d.fn)]);
+  for (const m of methods) if (!skip.has(m)) out.push(...inlineLosses(m, c), ...(found.has(m) ? [] : usedMethodLosses(c, m, lossUses)));
   return out.sort((a, b) => a.nameNode.startIndex - b.nameNode.startIndex);
 }

@@ -10,6 +10,8 @@ import type { InlineSpec } from './inline';
 import { type ParamInfo, literalOf, readParams } from './params';
 import { dictKey, entriesOf } from './dictConstants';
 import { ancestorBases, superInitAttrs } from './superInit';
+import { isBuiltinLossBase } from './superLoss';
+import { type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
 
 export interface ModuleAttr {
   name: string; // `self.lam`
@@ -51,6 +53,8 @@ export interface LossDef {
   regularizes?: Regularizes;
   /** An nn.Module found by its shape alone: a loss only when it returns one scalar (a model's forward returns tensors). */
   scalarOnly?: boolean;
+  /** The file uses it as its loss (usedAsLoss.ts): a loss whatever its name or what it returns. */
+  usedAsLoss?: boolean;
 }
 
 export const names = (ps: ParamInfo[]): string[] => ps.filter((p) => !p.variadic && p.name !== 'self').map((p) => p.name);
@@ -76,24 +80,31 @@ export function isLossFunction(fn: Node, skipSelf: boolean, nameOverride?: strin
   return LOSS_NAME.test(name) && (firstThree.some(isTargetName) || firstThree.some(isPredictionName) || names.length === 2);
 }
 
-function plainOrFactory(fn: Node): LossDef | undefined {
+/**
+ * A loss function, or a factory returning one: an inner def that reads as a loss, or any inner def of two or more
+ * arguments when the file calls the factory to build its loss (`loss=make(0.1)`; `ref` is how the file names it).
+ */
+export function plainOrFactory(fn: Node, uses: LossUses = noLossUses, ref?: string): LossDef | undefined {
   const nameNode = fn.childForFieldName('name');
   if (!nameNode) return undefined;
   const stmts = bodyStatements(fn);
   const returned = new Set(stmts.filter((s) => s.type === 'return_statement').map((s) => s.namedChild(0)?.text));
-  const innerIndex = stmts.findIndex((s) => s.type === 'function_definition' && returned.has(s.childForFieldName('name')?.text) && isLossFunction(s, false));
+  const calledToBuild = uses.factories.has(ref ?? nameNode.text);
+  const innerIndex = stmts.findIndex((s) => s.type === 'function_definition' && returned.has(s.childForFieldName('name')?.text) && (isLossFunction(s, false) || (calledToBuild && positionalCount(s) >= 2)));
   if (innerIndex >= 0) {
     const inner = stmts[innerIndex];
+    const outerParams = readParams(fn.childForFieldName('parameters')).filter((p) => p.name !== 'self');
     return {
       kind: 'factory', name: nameNode.text, nameNode, defNode: fn, fn: inner,
       params: readParams(inner.childForFieldName('parameters')),
-      outerParams: readParams(fn.childForFieldName('parameters')),
+      outerParams,
       outerStatements: stmts.slice(0, innerIndex),
       moduleAttrs: [],
-      bindNames: names(readParams(fn.childForFieldName('parameters'))),
+      bindNames: names(outerParams),
+      ...(calledToBuild ? { usedAsLoss: true } : {}),
     };
   }
-  if (!isLossFunction(fn, false)) return undefined;
+  if (!isLossFunction(fn, false)) return ref === undefined ? usedFunction(fn, uses, nameNode.text, true) : undefined;
   const params = readParams(fn.childForFieldName('parameters'));
   return { kind: 'function', name: nameNode.text, nameNode, defNode: fn, fn, params, outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: names(params) };
 }
@@ -192,7 +203,7 @@ function forwardIsLoss(cls: Node, nameNode: Node, fn: Node): boolean | 'scalar' 
   if (positionalCount(fn) < 2) return false;
   // an in-file base counts for what it derives from (`class RangeLoss(Penalised)`, `class Penalised(nn.Module)`)
   const bases = ancestorBases(cls);
-  if (bases.some((b) => LOSS_BASE.test(b))) return true;
+  if (bases.some((b) => LOSS_BASE.test(b) || isBuiltinLossBase(b))) return true;
   return bases.some((b) => MODULE_BASE.test(b)) ? 'scalar' : false;
 }
 
@@ -227,6 +238,8 @@ function lambdaLoss(stmt: Node): LossDef | undefined {
 export interface DiscoverContext {
   /** Regularizers the file passes to layers, by name (`activity_regularizer=Ortho(0.1)`). */
   regularizers: RegularizerUses;
+  /** What the file passes or calls as its loss (usedAsLoss.ts). */
+  uses?: LossUses;
 }
 
 const noContext: DiscoverContext = { regularizers: new Map() };
@@ -244,8 +257,9 @@ function regularizerFunction(fn: Node, ctx: DiscoverContext): LossDef | undefine
 }
 
 function functionLosses(fn: Node, ctx: DiscoverContext): LossDef[] {
-  const own = plainOrFactory(fn) ?? regularizerFunction(fn, ctx);
-  return own ? [own] : inlineLosses(fn);
+  const uses = ctx.uses ?? noLossUses;
+  const own = plainOrFactory(fn, uses) ?? regularizerFunction(fn, ctx);
+  return [...(own ? [own] : inlineLosses(fn)), ...nestedLosses(fn, uses)];
 }
 
 /** Statements that hold a training loop at module level (a script): `for x, y in loader: … loss.backward()`. */
@@ -260,7 +274,7 @@ export function discoverOne(top: Node, ctx: DiscoverContext = noContext): LossDe
   if (scriptBlocks.has(top.type)) return inlineLosses(top);
   const stmt = unwrapDecorated(top);
   if (!stmt) return [];
-  const defs = stmt.type === 'function_definition' ? functionLosses(stmt, ctx) : stmt.type === 'class_definition' ? classLosses(stmt, top, ctx.regularizers, moduleLoss) : [];
+  const defs = stmt.type === 'function_definition' ? functionLosses(stmt, ctx) : stmt.type === 'class_definition' ? classLosses(stmt, top, ctx.regularizers, moduleLoss, ctx.uses) : [];
   for (const def of defs) if (def.defNode === stmt && stmt !== top) def.defNode = top;
   return defs;
 }

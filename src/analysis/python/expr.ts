@@ -10,6 +10,7 @@ import { higherOrderCall } from './higherOrder';
 import { resolveCallee } from './imports';
 import { collectOf, loopName, loopVariables } from './loops';
 import { forkScope, type Scope } from './scope';
+import { superLossCall } from './superLoss';
 import { isTrivia } from './trivia';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -156,6 +157,9 @@ function convertCall(node: Node, scope: Scope): Expr {
   if (overWeights) return overWeights;
   const applied = convertArgs(node.childForFieldName('arguments'), scope);
   if (!fn) return unsupported(node, 'call');
+  // `super().forward(input, target)` in a subclass of a built-in loss: that loss's call
+  const sup = scope.superLoss ? superLossCall(fn, scope.superLoss.base) : undefined;
+  if (sup && scope.superLoss) return applyInstance(node, scope.superLoss.instance, sup.dropSelf ? { ...applied, args: applied.args.slice(1) } : applied);
   const callable = callableCallee(fn, scope);
   if (callable) return callCallable(node, callable, applied, scope);
   const helper = helperCall(node, fn, applied, scope);

@@ -22,6 +22,7 @@ import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { bindUnpackedItems } from './unpackedItems';
 import { collectUsages } from './usages';
+import { type LossUses, readLossUses } from './usedAsLoss';
 
 const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 /**
@@ -104,8 +105,11 @@ function addIntrinsicUsage(m: LossModel): void {
 const guessFramework = (source: string): Framework => (/\b(torch|F|nn)\.\w/.test(source) ? 'pytorch' : 'keras');
 
 /** What a definition's model can depend on outside its own text, by the name it is read through. */
-function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, string>): { signature: ContextSignature; id: string } {
+function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, string>, uses: LossUses): { signature: ContextSignature; id: string } {
   const named = new Map<string, string>();
+  // a definition is a loss when the file uses it as one (usedAsLoss.ts): the uses are part of its context
+  for (const k of uses.lossFns) named.set(k, 'used as loss');
+  for (const k of uses.factories) named.set(k, `${named.get(k) ?? ''} builds the loss`);
   for (const [k, v] of file.imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(file.globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
   // where a constant is written is part of the model (its defaultRange), and a helper's text is read into callers
@@ -251,8 +255,9 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = new Map([...(module.imports ?? []), ...readImports(root, source)]);
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module), regularizers: regularizerUses(source), module };
-  const ctx: DiscoverContext = { regularizers: file.regularizers };
-  const { signature, id } = signatureOf(file, functionTexts);
+  const uses = readLossUses(source);
+  const ctx: DiscoverContext = { regularizers: file.regularizers, uses };
+  const { signature, id } = signatureOf(file, functionTexts, uses);
   cache?.begin(id);
 
   const build = (def: LossDef): Built | undefined => {

@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
 import { parsesFlags } from './argparse';
 import { type FileNames, type Flow, buildsCallable, chainRoot, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, namedChildren, namesRead } from './forward';
-import type { ParamInfo } from './params';
+import { type ParamInfo, readParams } from './params';
 
 export interface InlineSpec {
   /** The statements read in order: those before the anchor in each enclosing block, outermost first. */
@@ -263,6 +263,22 @@ export interface InlineOptions {
   batchParam?: Node;
   /** A script's `loss.backward()` with no loop: the module's assignments above it, read as its body. */
   script?: Node[];
+  /** `fallbackPred` is a tensor optimised directly (optimisedTensor.ts): where it is made is left out, like a forward pass. */
+  direct?: boolean;
+}
+
+/** The data a directly optimised tensor is fitted to: the enclosing function's first parameter without a default the loss reads (`run(self, noisy)`). */
+function dataParamRead(container: Node, readByLoss: (n: Node) => boolean): Node | undefined {
+  if (container.type !== 'function_definition') return undefined;
+  return readParams(container.childForFieldName('parameters')).find((p) => !p.variadic && p.default === undefined && !p.defaultNode && p.name !== 'self' && readByLoss(p.node))?.node;
+}
+
+/** `x = …`, `x.requires_grad = True`, `x.requires_grad_()`: a statement that makes or marks the tensor `name`. */
+function makesTensor(s: Node, name: string): boolean {
+  const a = assignmentOf(s);
+  if (a) return a.left.text === name || chainRoot(a.left)?.text === name;
+  const call = s.type === 'expression_statement' ? s.namedChild(0) : null;
+  return call?.type === 'call' && /^requires_grad_$/.test(call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') && chainRoot(call)?.text === name;
 }
 
 /**
@@ -293,15 +309,18 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const pred = compared?.pred ?? last?.[0] ?? nestedPred ?? fallbackPred;
   if (!pred) return undefined;
   const predName = nestedPred ? nestedPred.text.replace(/\s+/g, '') : pred.text;
+  // a tensor optimised directly is the prediction as it stands: how it was initialised (`noisy.detach().clone()`) is not read
+  if (options.direct && pred === fallbackPred) w.kept = w.kept.filter((s) => !makesTensor(s, pred.text));
   const keptText = [...w.kept, ...(value.valueNode ? [value.valueNode] : [])].map((s) => s.text).join('\n');
   const readByLoss = (n: Node): boolean => new RegExp(`(^|[^\\p{L}\\p{N}_.])${n.text}(?![\\p{L}\\p{N}_])`, 'u').test(keptText);
   const extras = w.outputs.flat().filter((n) => n.text !== predName && !discarded(n) && readByLoss(n));
-  const targetName = batchTarget ?? compared?.target;
+  const directTarget = options.direct && pred === fallbackPred && batchTarget === undefined ? dataParamRead(container, readByLoss) : undefined;
+  const targetName = batchTarget ?? compared?.target ?? directTarget?.text;
   const lossNode = value.lossVar ? lastAssignmentOf(w.kept, value.lossVar) : undefined;
   // a further output of the model's call (`logits, aux = model(x)`): a tensor of the model, whatever its name
   const outputIndex = (n: Node): number => w.outputs.find((o) => o.includes(n))?.indexOf(n) ?? 1;
   const params = [param(pred, predName), ...extras.map((n): ParamInfo => ({ ...param(n), modelOutput: outputIndex(n) }))];
-  if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? pred, targetName));
+  if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? directTarget ?? pred, targetName));
   const spec: InlineSpec = { statements: w.kept, ...value };
   if (nestedPred) spec.forwardCalls = w.nested.map((node) => ({ node, name: predName }));
   return {

@@ -8,7 +8,8 @@ import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/
 import { type Returned, readBlock, statementsOf } from './body';
 import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
 import { ancestorBases } from './superInit';
-import { convertExpr } from './expr';
+import { builtinLossBaseOf, superLossInstance } from './superLoss';
+import { convertExpr, make } from './expr';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
@@ -136,6 +137,9 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (setup && classNode && setup.id !== classNode.id) def = { ...def, moduleAttrs: moduleAttrsOf(methodsOf(setup).get('__init__')) };
   const cls: ClassScope | undefined = classNode ? readClassScope(setup ?? classNode, def.fn, def.moduleAttrs, scope) : undefined;
   if (cls && classNode) cls.methods = reachableMethods(def, classNode, cls.methods, file.module);
+  const superBase = classNode ? builtinLossBaseOf(classNode) : undefined;
+  const superInstance = classNode && superBase ? superLossInstance(classNode, scope, convertExpr, make) : undefined;
+  if (superBase && superInstance) scope.superLoss = { base: superBase, instance: superInstance };
   const ownWeights = ownWeightsOf(def, cls);
   if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods });
   const closure = def.outerStatements.length ? closureParams(def.outerStatements, def.outerParams) : [];
@@ -167,7 +171,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // of the loop's own
   if (def.inline && !def.inline.valueNode && delegatesToLoss(returned.value, scope, file.knownLosses)) return undefined;
   const kerasPair = /^y_?true$/i.test(roles.yTrue) && /^y_?pred$/i.test(roles.yPred);
-  if (!kerasPair && !shapeKinds.has(def.kind) && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
+  if (!kerasPair && !def.usedAsLoss && !shapeKinds.has(def.kind) && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
   if (def.scalarOnly && !returnsScalarLoss(returned.value, file.knownLosses)) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };

@@ -40,6 +40,8 @@ export interface Scope {
   appendGuards?: Map<string, Expr>;
   /** Inside a branch of a loop body: the condition under which this branch's statements run. */
   guard?: Expr;
+  /** A class derived from a built-in loss: that base (as written) and the instance `super()` calls (superLoss.ts). */
+  superLoss?: { base: string; instance: Extract<Expr, { kind: 'call' }> };
 }
 
 export function forkScope(scope: Scope): Scope {

@@ -13,6 +13,8 @@ import { readScriptImports } from './imports';
 import { scriptLiteral } from './params';
 import { type ScriptFileContext, buildScriptModel } from './model';
 import { collectScriptUsages } from './usages';
+import { scriptRegularizerUses } from './builtinRegularizers';
+import { builtinRegularizerModel, withLayerPenalties } from '../python/builtinRegularizerModel';
 
 const statementTypes: ReadonlySet<string> = new Set(['function_declaration', 'export_statement', 'lexical_declaration', 'variable_declaration', 'class_declaration']);
 /** Top-level statements that may hold a training loop calling `optimizer.minimize(() => …)`. */
@@ -158,7 +160,28 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     extraRoots.map((r) => discoverScriptLosses(r, regularizers)),
   );
   const models = finishModels(built, inErrors, build, (models, bindNames) => collectScriptUsages(root, models, bindNames));
+  withBuiltinRegularizers(models, root, source, constants, language);
   // a regularizer adds to the loss `compile` names: that loss is its base term
   const compiled = source.includes('.compile(') && models.some((m) => m.kind === 'regularizer') ? readCompiledBase(root, source, 'ts') : undefined;
   return compiled ? models.map((m) => withCompiledBase(m, compiled)) : models;
+}
+
+/**
+ * The layers' built-in regularizers (`kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 })`): penalties of the loss
+ * function the file compiles, else a model of their own whose base is the framework loss compile names.
+ */
+function withBuiltinRegularizers(models: LossModel[], root: Node, source: string, constants: ReadonlyMap<string, ModuleConstant>, language: SourceLanguage): void {
+  const uses = scriptRegularizerUses(root, source, constants);
+  if (uses.length === 0) return;
+  const file = { framework: 'tfjs' as const, language };
+  const compiledHere = models.findIndex((m) => m.usages.some((u) => u.kind === 'compile'));
+  if (compiledHere >= 0) {
+    models[compiledHere] = withLayerPenalties(models[compiledHere]!, uses, file);
+    return;
+  }
+  const compiled = source.includes('.compile(') ? readCompiledBase(root, source, 'ts') : undefined;
+  const own = builtinRegularizerModel(uses, compiled, file);
+  if (!own) return;
+  own.usages.unshift({ kind: 'regularizer', range: own.returnRange });
+  models.push(own);
 }
