@@ -103,9 +103,6 @@ async function tryWasm(wasmDir?: string): Promise<Attempt<object>> {
   const dir = findWasmDir(wasmDir);
   if (!dir) return { ok: false, error: `${WASM_FILE} not found in ${wasmDir ?? 'dist/wasm'} nor in node_modules` };
   setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
-  if (process.env.NO_MT) tfCore.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  if (process.env.NO_SIMD) tfCore.env().set('WASM_HAS_SIMD_SUPPORT', false);
-  if (process.env.SHOW) console.error('MT', tfCore.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
   // The emscripten module installs process handlers that rethrow every uncaught error; the trainer reports those
   // itself as `error` messages, so the handlers it adds are removed again.
   const before = {
