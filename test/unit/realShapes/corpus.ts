@@ -82,13 +82,14 @@ export function listFixtures(): Fixture[] {
  * The batches whose figures are reported on their own lines beside `all`: the first held-out batch (`heldout_*`,
  * since studied and fixed against), the unseen one (`unseen_*`), the blind one (`blind_*`, written while the
  * analysis and trainer were being fixed against the others), the sealed one (`sealed_*`, written from public
- * code without running Loss Lab on it, kept from everyone fixing the code until it is measured) and the vault one
+ * code without running Loss Lab on it, kept from everyone fixing the code until it is measured), the vault one
  * (`vault_*`, a second sealed batch written the same way in the next session, from projects none of the others
- * cite) and the crypt one (`crypt_*`, a third sealed batch written the same way a session later, again from projects
- * no other fixture cites), all written with `"heldOut": true`.
+ * cite), the crypt one (`crypt_*`, a third sealed batch written the same way a session later, again from projects
+ * no other fixture cites) and the tomb one (`tomb_*`, a fourth sealed batch written the same way in the session after,
+ * from projects none of the others cite), all written with `"heldOut": true`.
  */
 /** File prefixes of the batches written after the first held-out one; each has its own figure line. */
-const LATER_BATCHES = ['unseen_', 'blind_', 'sealed_', 'vault_', 'crypt_'] as const;
+const LATER_BATCHES = ['unseen_', 'blind_', 'sealed_', 'vault_', 'crypt_', 'tomb_'] as const;
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
   { label: 'held-out', has: (fx) => fx.expect.heldOut === true && !LATER_BATCHES.some((prefix) => fx.file.startsWith(prefix)) },
@@ -97,6 +98,7 @@ export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[
   { label: 'sealed', has: (fx) => fx.file.startsWith('sealed_') },
   { label: 'vault', has: (fx) => fx.file.startsWith('vault_') },
   { label: 'crypt', has: (fx) => fx.file.startsWith('crypt_') },
+  { label: 'tomb', has: (fx) => fx.file.startsWith('tomb_') },
 ];
 
 export type KnownGaps = Record<string, Partial<Record<Aspect, string>>>;
