@@ -114,8 +114,11 @@ export interface FileUsages {
   outputActivation?: string;
 }
 
-/** `x = callee(` / `x = name` on one line: a variable that may hold a loss. */
-const assignedCall = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*)[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)[ \t]*(\(|$)/gmu;
+/**
+ * `x = callee(` / `x = name` on one line: a variable that may hold a loss. Unpacked (`loss, parts = criterion(out,
+ * y)`), the first name holds it: a loss that returns a tuple gives its total first.
+ */
+const assignedCall = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*)(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)[ \t]*(\(|$)/gmu;
 const definitionHead = /\b(def|class)[ \t]+$/;
 const usageWords: ReadonlySet<string> = new Set([
   'partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...linearLayers, ...Object.keys(activationLayers), ...Object.keys(activationFunctions),

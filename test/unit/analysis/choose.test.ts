@@ -35,6 +35,29 @@ describe('chooseLoss', () => {
     assert.deepEqual(c.others.map((m) => m.name), ['mae_metric', 'range_penalty']);
   });
 
+  it('a loss module whose result is unpacked before backward (loss, parts = criterion(out, y)) is the loss, not the loop', () => {
+    const c = chosen(`import torch
+import torch.nn as nn
+
+class PartsLoss(nn.Module):
+    def __init__(self, w=0.3):
+        super().__init__()
+        self.w = w
+
+    def forward(self, pred, target):
+        fit = ((pred - target) ** 2).mean()
+        spill = torch.relu(pred.sum(dim=1) - 1).mean()
+        return fit + self.w * spill, fit, spill
+
+criterion = PartsLoss()
+for xb, yb in loader:
+    loss, fit_part, spill_part = criterion(model(xb), yb)
+    loss.backward()
+`);
+    assert.equal(c.model.name, 'PartsLoss');
+    assert.equal(c.why, 'backward');
+  });
+
   it('takes the one named (name or Class.method) and says which names exist when none matches', () => {
     assert.equal(chosen(keras, { function: 'range_penalty' }).why, 'named');
     const vae = `import torch
