@@ -145,7 +145,10 @@ export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => 
   // `kl = mean(-0.5 * sum(…))`: a bare number inside a reduction the code names is part of what it defines, not a λ;
   // so is one inside the variable a reduction averages (`ops.mean(kl)` with `kl = -0.5 * ops.sum(…, axis=-1)`)
   if (inner.length === 1 && (named?.(p.expr) || named?.(r.operand)) && inner[0]!.weight && !mentionsName(inner[0]!.weight)) return [p];
-  if (inner.length > 1 && inner.every((q) => mentionsRef(q.expr, 'yTrue'))) return [p];
+  // pieces the code itself names and weights (`total = mse + 0.1 * pen`, averaged after) are its terms, even when
+  // every one reads the target (a penalty on the target alone is a defect LL105 must see, not part of the base)
+  const codeTerms = inner.every((q) => termLike(q.expr, named)) && inner.some((q) => q.weight);
+  if (inner.length > 1 && !codeTerms && inner.every((q) => mentionsRef(q.expr, 'yTrue'))) return [p];
   // `box = mean(relu(y - 1)² + relu(-y)²)`: pieces with no λ of their own that none reads the target are one
   // penalty, weighted (or not) as a whole where it is added; splitting it would only rename its halves.
   if (inner.length > 1 && inner.every((q) => !q.weight && !mentionsRef(q.expr, 'yTrue'))) return [p];

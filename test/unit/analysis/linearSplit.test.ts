@@ -3,6 +3,7 @@
 // expression, never the reduction around it.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { check } from '../rules/corpus';
 import { analyze, model, ready, termSummary } from './helpers';
 
 before(async () => {
@@ -28,6 +29,19 @@ describe('splitting a reduction over a sum', () => {
     assert.deepEqual(m.terms[1].constraint, { kind: 'non-negativity', params: {} });
     // the penalty's range is the piece inside the reduction (inlined: where `hinge` is defined), not the reduction
     assert.deepEqual([m.terms[1].range.startLine, m.terms[1].range.startCol], [5, 12]);
+  });
+
+  it('a total the code names and averages after (total = mse + 0.1 * pen; total.mean()) keeps its terms, even a penalty on the target alone', () => {
+    const source = torch(`def averaged_total(pred, target):
+    mse = ((pred - target) ** 2).mean()
+    pen = torch.relu(target - 1).mean()
+    total = mse + 0.1 * pen
+    return total.mean()
+`);
+    const { analysis, findings } = check(source, 'python', 'loss.py');
+    assert.deepEqual(model(analysis, 'averaged_total').terms.map(termSummary), ['base:+:mse', 'penalty:+:pen*0.1']);
+    // the defect it was hiding: a penalty with no gradient (LL105), seen once the term is
+    assert.ok(findings.some((f) => f.code === 'LL105'), findings.map((f) => f.code).join(', '));
   });
 
   it('a penalty whose reduction sums two unweighted sides of one bound stays one term, named by its variable', () => {
