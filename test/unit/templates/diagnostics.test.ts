@@ -75,8 +75,15 @@ for (const t of templates) {
         continue;
       }
       if (t.id === 'sparse-weights' && framework === 'tfjs') {
-        test('tfjs: no loss function at all (TF.js layers\' built-in regularizers are not read yet)', () => {
-          assert.deepEqual(analyse(t.id, framework).analysis.models, []);
+        // TF.js adds each layer's kernelRegularizer to the compiled loss, as Keras does: read as its penalties
+        test("tfjs: the compiled loss with one L1 penalty per regularised layer, each weighted by the template's λ", () => {
+          const { analysis } = analyse(t.id, framework);
+          assert.equal(analysis.models.length, 1, analysis.models.map((m) => m.name).join(', '));
+          const [model] = analysis.models;
+          assert.equal(model.terms.filter((x) => x.role === 'base').length, 1, 'the compiled categoricalCrossentropy');
+          const penalties = model.terms.filter((x) => x.role === 'penalty');
+          assert.equal(penalties.length, 2, 'the two dense layers');
+          for (const p of penalties) assert.equal(p.weightParam, t.snippets.tfjs.lambdaName);
         });
         continue;
       }
