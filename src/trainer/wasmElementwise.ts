@@ -13,12 +13,12 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use (public methods of the class). */
-interface WasmBackend {
+export interface WasmBackend {
   makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-interface KernelArgs {
+export interface KernelArgs {
   inputs: Record<string, TensorInfo>;
   backend: unknown;
   attrs?: NamedAttrMap;
@@ -28,7 +28,7 @@ interface KernelArgs {
 type BinaryLoop = (x: ArrayLike<number>, y: ArrayLike<number>, o: Float32Array, n: number, mode: 0 | 1 | 2) => void;
 type UnaryLoop = (x: ArrayLike<number>, o: Float32Array, n: number) => void;
 
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+export const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 const sameShape = (a: number[], b: number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** The output shape when one side has one element (broadcast to the other's shape), or both have the same shape. */

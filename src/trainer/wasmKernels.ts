@@ -12,22 +12,12 @@
 // and shapes are the original's (checked against it in the tests).
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
-import { elementwiseOverrides } from './wasmElementwise';
+import { type WasmBackend as ElementwiseBackend, elementwiseOverrides, type KernelArgs, size } from './wasmElementwise';
 
-/** The parts of tfjs-backend-wasm's BackendWasm these kernels use (public methods of the class). */
-interface WasmBackend {
+/** BackendWasm's public methods these kernels use: the element-wise ones', and sharing a tensor's data. */
+interface WasmBackend extends ElementwiseBackend {
   incRef(dataId: TensorInfo['dataId']): void;
-  makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
-
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** A copy of elements [offset, offset + size(shape)) of x, shaped `shape`. */
 function copyPart(backend: WasmBackend, x: TensorInfo, offset: number, shape: number[]): TensorInfo {

@@ -9,6 +9,7 @@ import { resolveCallee } from './imports';
 import { literalOf, readParams } from './params';
 import type { Scope } from './scope';
 import { ancestorBases } from './superInit';
+import { TORCH_LOSS_CTOR_PARAMS } from './torchLossParams';
 import { isTrivia } from './trivia';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -19,19 +20,6 @@ type Call = Extract<Expr, { kind: 'call' }>;
  */
 const BUILTIN_LOSS = /(?:^|\.)(?:[A-Z]\w*Loss|MeanSquaredError|MeanAbsoluteError|MeanSquaredLogarithmicError|MeanAbsolutePercentageError|\w*Crossentropy|Huber|KLDivergence|LogCosh|\w*Hinge|Poisson|CosineSimilarity)$/;
 const ABSTRACT = /(?:^|\.)(?:_?Loss|_WeightedLoss)$/;
-
-/** torch's positional constructor arguments of its common losses (what `super().__init__(a, b, c)` binds). */
-const TORCH_CTOR: Readonly<Record<string, readonly string[]>> = {
-  MSELoss: ['size_average', 'reduce', 'reduction'],
-  L1Loss: ['size_average', 'reduce', 'reduction'],
-  SmoothL1Loss: ['size_average', 'reduce', 'reduction', 'beta'],
-  HuberLoss: ['reduction', 'delta'],
-  KLDivLoss: ['size_average', 'reduce', 'reduction', 'log_target'],
-  BCELoss: ['weight', 'size_average', 'reduce', 'reduction'],
-  BCEWithLogitsLoss: ['weight', 'size_average', 'reduce', 'reduction', 'pos_weight'],
-  CrossEntropyLoss: ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing'],
-  NLLLoss: ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction'],
-};
 
 /** Whether a base class name is a built-in loss class of torch or Keras (its forward/call computes a loss). */
 export const isBuiltinLossBase = (base: string): boolean => BUILTIN_LOSS.test(base) && !ABSTRACT.test(base);
@@ -70,7 +58,7 @@ export function superLossInstance(cls: Node, scope: Scope, convert: (n: Node, s:
   if (!base) return undefined;
   const init = (cls.childForFieldName('body')?.namedChildren ?? []).find((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === '__init__');
   const args = init ? (superInitArgs(init) ?? []) : [];
-  const positionalNames = TORCH_CTOR[lastSegment(base)] ?? [];
+  const positionalNames = TORCH_LOSS_CTOR_PARAMS[lastSegment(base)] ?? [];
   const kwargs: Record<string, Expr> = {};
   for (const [i, a] of args.entries()) {
     const keyword = a.type === 'keyword_argument';

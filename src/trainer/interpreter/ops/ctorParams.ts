@@ -2,6 +2,7 @@
 // the front end keeps a constructor's positional arguments apart (ir.ts call `ctorArgs`), and these names bind them as
 // the class's own signature does. A class not listed here, or given more arguments than it lists, is refused with a
 // rewrite (name the arguments), never bound by guess.
+import { TORCH_LOSS_CTOR_PARAMS } from '../../../analysis/python/torchLossParams';
 import { kerasRegularizerParams } from './kerasRegularizers';
 
 const torchClasses: Readonly<Record<string, readonly string[]>> = {
@@ -9,15 +10,7 @@ const torchClasses: Readonly<Record<string, readonly string[]>> = {
   Softmax: ['dim'],
   Softplus: ['beta', 'threshold'],
   ReLU: ['inplace'],
-  CrossEntropyLoss: ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing'],
-  NLLLoss: ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction'],
-  BCELoss: ['weight', 'size_average', 'reduce', 'reduction'],
-  BCEWithLogitsLoss: ['weight', 'size_average', 'reduce', 'reduction', 'pos_weight'],
-  MSELoss: ['size_average', 'reduce', 'reduction'],
-  L1Loss: ['size_average', 'reduce', 'reduction'],
-  SmoothL1Loss: ['size_average', 'reduce', 'reduction', 'beta'],
-  HuberLoss: ['reduction', 'delta'],
-  KLDivLoss: ['size_average', 'reduce', 'reduction', 'log_target'],
+  ...TORCH_LOSS_CTOR_PARAMS,
   MarginRankingLoss: ['margin', 'size_average', 'reduce', 'reduction'],
   TripletMarginLoss: ['margin', 'p', 'eps', 'swap', 'size_average', 'reduce', 'reduction'],
   CosineEmbeddingLoss: ['margin', 'size_average', 'reduce', 'reduction'],
