@@ -17,7 +17,7 @@ import { readArgparseFlags } from './argparse';
 import { readDictConstants } from './dictConstants';
 import { isOutputLayer } from './outputLayer';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
-import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readModuleAssignment, readModuleInstance } from './moduleScope';
+import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { bindUnpackedItems } from './unpackedItems';
@@ -232,6 +232,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     }
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
+    if (text.includes('=')) readLayerOutput(n, module);
     // an object built at module level (`criterion = nn.MSELoss()`) that a loss may call: its text is read into callers
     if (readModuleInstance(n, text, module)) functionTexts.set(n.namedChild(0)?.childForFieldName('left')?.text ?? '', hash(`${n.startPosition.row}:${text}`));
     const m = globalNumber.exec(text);
