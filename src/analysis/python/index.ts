@@ -65,24 +65,29 @@ function knownLossesWith(source: string, module: ModuleScope): Set<string> {
   return out;
 }
 
-/** `activity_regularizer=Ortho(0.1)`, `kernel_regularizer = l1_reg`: a regularizer the file gives a layer. */
-const regularizerArg = /\b(activity|kernel|bias)_regularizer[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)/gu;
+/**
+ * `activity_regularizer=Ortho(0.1)`, `kernel_regularizer = l1_reg`: a regularizer the file gives a layer; a bare
+ * `regularizer=` is `add_weight`'s (a custom layer's own weight: a kernel, `regularizer=self.smooth_reg`).
+ */
+const regularizerArg = /\b(?:(activity|kernel|bias)_)?regularizer[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)/gu;
 /** A layer constructor right before its arguments (`Dense(`, `layers.Conv2D(`). */
 const layerCall = /([\p{L}_][\p{L}\p{N}_]*)[ \t]*\([^()]*$/u;
 
 /** Custom regularizers by name, with what they act on; read from the text like the loss names. */
 function regularizerUses(source: string): Map<string, Regularizes> {
   const out = new Map<string, Regularizes>();
-  if (!source.includes('_regularizer')) return out;
+  if (!source.includes('regularizer')) return out;
   for (const m of source.matchAll(regularizerArg)) {
     const name = m[2].slice(m[2].lastIndexOf('.') + 1);
     if (out.has(name)) continue;
     const layer = layerCall.exec(source.slice(Math.max(0, (m.index ?? 0) - 200), m.index))?.[1];
-    const output = m[1] === 'activity' && isOutputLayer(source, m.index ?? 0);
-    const use: Regularizes = { on: m[1] as Regularizes['on'], ...(layer ? { layer } : {}), ...(output ? { output: true as const } : {}) };
+    const on = (m[1] ?? 'kernel') as Regularizes['on'];
+    const output = on === 'activity' && isOutputLayer(source, m.index ?? 0);
+    const use: Regularizes = { on, ...(layer ? { layer } : {}), ...(output ? { output: true as const } : {}) };
     out.set(name, use);
-    // `code_penalty = RateKL(weight=0.03)` then `activity_regularizer=code_penalty`: the class is the regularizer used
-    const built = new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*([\\p{L}_][\\p{L}\\p{N}_.]*)[ \\t]*\\(`, 'mu').exec(source)?.[1];
+    // `code_penalty = RateKL(weight=0.03)` (or `self.smooth_reg = Smooth(s)` in a layer's __init__) then
+    // `activity_regularizer=code_penalty`: the class is the regularizer used
+    const built = new RegExp(`^[ \\t]*(?:self\\.)?${name}[ \\t]*=[ \\t]*([\\p{L}_][\\p{L}\\p{N}_.]*)[ \\t]*\\(`, 'mu').exec(source)?.[1];
     const cls = built?.slice(built.lastIndexOf('.') + 1);
     if (cls && !out.has(cls)) out.set(cls, use);
   }
