@@ -30,7 +30,7 @@ const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'cl
  * `model.add_loss(…)`. Not cached: what they read depends on the statements above them.
  */
 const scriptTypes: ReadonlySet<string> = new Set(['for_statement', 'while_statement', 'with_statement', 'if_statement', 'try_statement']);
-const scriptMarks = /\.backward\(|\.add_loss\(/;
+const scriptMarks = /\.backward\(|\.add_loss\(|GradientTape\s*\(/;
 /** `NAME = 0.1` (optionally annotated) on one line at module level: a global λ. */
 const globalNumber = /^([\p{L}_][\p{L}\p{N}_]*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*(?:#.*)?$/u;
 /** `name = lambda …` at module level (a loss written as a lambda). */

@@ -321,6 +321,7 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const outputIndex = (n: Node): number => w.outputs.find((o) => o.includes(n))?.indexOf(n) ?? 1;
   const params = [param(pred, predName), ...extras.map((n): ParamInfo => ({ ...param(n), modelOutput: outputIndex(n) }))];
   if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? directTarget ?? pred, targetName));
+  params.push(...batchColumns(w, params, readByLoss));
   const spec: InlineSpec = { statements: w.kept, ...value };
   if (nestedPred) spec.forwardCalls = w.nested.map((node) => ({ node, name: predName }));
   return {
@@ -331,6 +332,22 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     nameNode: lossNode ?? anchor,
     anchor,
   };
+}
+
+/**
+ * The batch's further columns the loss reads beside the model's input and the target (`for x, protected_attribute,
+ * y in ds:` with the penalty on `protected_attribute`): arguments of the loss by their names, which the trainer maps
+ * (a sensitive attribute → a synthetic group column) or refuses by name, instead of free names it knows nothing of.
+ */
+function batchColumns(w: Walk, taken: readonly ParamInfo[], readByLoss: (n: Node) => boolean): ParamInfo[] {
+  const names = new Set(taken.map((p) => p.name));
+  const out: ParamInfo[] = [];
+  for (const n of w.unpacked.flat()) {
+    if (discarded(n) || w.fed.has(n.text) || names.has(n.text) || !readByLoss(n)) continue;
+    names.add(n.text);
+    out.push(param(n));
+  }
+  return out;
 }
 
 /** The left-hand identifier of the last `name = …` / `name += …` among `stmts` (where the loss is named). */
