@@ -85,7 +85,10 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     let y = yTrue;
     if (layout.groupColumn) {
       const cols = yTrue.shape[1]!;
-      const group = tf.reshape(tf.slice(yTrue, [0, cols - 1], [-1, 1]), [-1]);
+      // a Keras model's single output is a column [B, 1], and so is a group column of its data (`sex[:, None]`): a
+      // group [B] beside it would broadcast to [B, B] in `group * y_pred`
+      const column = layout.framework === 'keras' && yPred.rank === 2 && yPred.shape[1] === 1;
+      const group = tf.reshape(tf.slice(yTrue, [0, cols - 1], [-1, 1]), column ? [-1, 1] : [-1]);
       for (const name of groupNames) tensors[name] = group;
       y = layout.groupColumn === 'index' ? tf.reshape(tf.slice(yTrue, [0, 0], [-1, 1]), [-1]) : tf.slice(yTrue, [0, 0], [-1, cols - 1]);
     }
