@@ -70,6 +70,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   const groupNames = args.filter((a) => a.kind === 'sensitive').map((a) => a.name);
   // the input a target-less loss reconstructs (tensorArgs.ts reconstructionTarget): the autoencoder's targets
   const inputNames = args.filter((a) => a.kind === 'reconstruction-input').map((a) => a.name);
+  const batchSizeNames = args.filter((a) => a.kind === 'batch-size').map((a) => a.name);
   const kernelOf = (w: Tensor): Tensor => (layout.framework === 'pytorch' ? tf.transpose(w) : w);
   return losses.map((run): LossFn => (yTrue, yPred, extras) => {
     const given = extras?.tensors ?? {};
@@ -82,6 +83,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     const b = extras?.weights?.[layout.weightIndex + 1];
     if (b) for (const name of biasNames) tensors[name] = b;
     for (const name of inputNames) tensors[name] = yTrue;
+    for (const name of batchSizeNames) tensors[name] = tf.scalar(yPred.shape[0] ?? 1);
     let y = yTrue;
     if (layout.groupColumn) {
       const cols = yTrue.shape[1]!;
