@@ -17,6 +17,7 @@ import { readArgparseFlags } from './argparse';
 import { readDictConstants } from './dictConstants';
 import { isOutputLayer } from './outputLayer';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
+import { modelLossesReader, withModelLosses } from '../modelLosses';
 import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
@@ -318,10 +319,13 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   // the layers' built-in regularizers (`kernel_regularizer=regularizers.l2(1e-4)`): penalties of the compiled loss,
   // a loss of the file when compile names one, else the framework's loss compile names
   const layerPenalties = builtinRegularizerUses(root, source, imports, module);
-  const compiledHere = layerPenalties.length > 0 ? models.findIndex((m) => m.framework !== 'pytorch' && m.usages.some((u) => u.kind === 'compile')) : -1;
+  // a loss that adds `sum(model.losses)` itself (a custom loop, a train_step) gets them there (modelLosses.ts)
+  const adder = layerPenalties.length > 0 ? modelLossesReader(models) : -1;
+  if (adder >= 0) models[adder] = withModelLosses(models[adder]!, layerPenalties);
+  const compiledHere = layerPenalties.length > 0 && adder < 0 ? models.findIndex((m) => m.framework !== 'pytorch' && m.usages.some((u) => u.kind === 'compile')) : -1;
   if (compiledHere >= 0) models[compiledHere] = withLayerPenalties(models[compiledHere]!, layerPenalties);
   const here = elsewhere && layerPenalties[0] ? { ...elsewhere, range: layerPenalties[0].range } : compiled;
-  const builtins = compiledHere < 0 ? builtinRegularizerModel(layerPenalties, here) : undefined;
+  const builtins = compiledHere < 0 && adder < 0 ? builtinRegularizerModel(layerPenalties, here) : undefined;
   if (builtins) {
     addIntrinsicUsage(builtins);
     models.push(builtins);

@@ -196,7 +196,9 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
   // `model = nn.Sequential(…)` above the loop builds the model the trainer replaces: read no further than its name.
   // A compound statement that reads the model is kept: `for p in net.parameters(): l2 += p.norm()` in a script is a
   // penalty's accumulation, not the model's making.
-  const makesModel = (s: Node) => s.type === 'expression_statement' && identifiersIn(assignmentOf(s)?.left ?? s).some((id) => w.models.has(id.text));
+  // (`loss += sum(model.losses)` reads the model: an augmented assignment binds only its left side)
+  const augmented = (s: Node) => (s.namedChild(0)?.type === 'augmented_assignment' ? s.namedChild(0)?.childForFieldName('left') : undefined) ?? undefined;
+  const makesModel = (s: Node) => s.type === 'expression_statement' && identifiersIn(assignmentOf(s)?.left ?? augmented(s) ?? s).some((id) => w.models.has(id.text));
   w.kept = w.kept.filter((s) => !(preamble.has(s) || script) || !makesModel(s));
   return w;
 }

@@ -199,7 +199,13 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     if (v !== undefined) defaults[a.name] = v;
   }
   for (const c of closure) if (typeof c.default === 'number') defaults[c.name] = c.default;
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
+  // an inline total grown in place (`loss = loss_fn(y, p); loss += reg`) names the total, not its first piece
+  const ownName = def.inline && def.inline.lossVar === def.name ? def.name : undefined;
+  const labelOf = (e: Expr): string | undefined => {
+    const label = scope.labels.get(e);
+    return label !== undefined && label === ownName && e !== returned.value ? undefined : label;
+  };
+  const built = buildTerms(returned.value, { defaults, labelOf, knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty, and its weight is the
   // λ a run sets (`SPARSITY_BETA * reduce_sum(kl)`; read before the roles changed, the one term was a base)
   const whole = def.kind === 'regularizer' && built.terms.length > 1 ? wholePenalty(returned.value, def.name, { defaults }) : undefined;
