@@ -156,6 +156,8 @@ interface Walk {
 
 function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean): Walk {
   const w: Walk = { outputs: [], nested: [], unpacked, kept: [], fed: new Set(), models: new Set() };
+  // a script's module-level data is its batch only where no loop or step parameter gives one (`for x, y in ds:`)
+  const scriptData = script && batch.size === 0;
   const outputs = new Set<string>();
   const locals = new Set<string>();
   const flow = (): Flow => {
@@ -174,7 +176,7 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
       continue; // left out: its names stay the prediction and the extra tensors
     }
     // a script's data (`x = torch.randn(8, 10)`) is its batch; a target-named one (`y`) is the target
-    const made = a?.left.type === 'identifier' && script && dataName(a.left.text) && makesData(a.right) ? [a.left] : undefined;
+    const made = a?.left.type === 'identifier' && scriptData && dataName(a.left.text) && makesData(a.right) ? [a.left] : undefined;
     const unpackedHere = made ?? (preamble.has(s) ? undefined : batchUnpack(s, batch));
     if (unpackedHere) {
       w.unpacked.push(unpackedHere); // left out too: its names stay the input and the target

@@ -80,4 +80,22 @@ describe('Keras GradientTape loops in a script, and steps with two inputs', () =
     assert.deepEqual([m.yPred, m.yTrue], ['recon', 'image']);
     assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:kl*self.beta']);
   });
+
+  it('module-level data beside a loop over batches is not the batch: the loop\'s names are', () => {
+    const guide = `import numpy as np
+import tensorflow as tf
+
+x = np.random.rand(64, 4).astype("float32")
+y = np.random.rand(64, 1).astype("float32")
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+for step, (x_batch_train, y_batch_train) in enumerate(tf.data.Dataset.from_tensor_slices((x, y)).batch(8)):
+    with tf.GradientTape() as tape:
+        pred = model(x_batch_train)
+        loss_value = tf.reduce_mean(tf.square(y_batch_train - pred)) + 0.1 * tf.reduce_mean(tf.nn.relu(-pred))
+    grads = tape.gradient(loss_value, model.trainable_weights)
+`;
+    const m = model(check(guide, 'python', 'guide.py').analysis, 'loss_value');
+    assert.deepEqual([m.yPred, m.yTrue], ['pred', 'y_batch_train']);
+    assert.deepEqual(m.params.filter((p) => p.role === 'tensor' || p.role === 'other').map((p) => p.name), []);
+  });
 });
