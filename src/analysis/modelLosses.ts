@@ -14,8 +14,23 @@ export const readsModelLosses = (e: Expr): boolean => some(e, (n) => n.kind === 
 /** The first loss that adds `model.losses` itself, or -1. */
 export const modelLossesReader = (models: readonly LossModel[]): number => models.findIndex((m) => m.terms.some((t) => readsModelLosses(t.expr)));
 
+/**
+ * One regularizer object shared by several layers (`const l2 = tf.regularizers.l2({ l2: 1e-3 })` given to three) is,
+ * inside the one term the code wrote for model.losses, one penalty with one λ: its uses are read once (the trial has
+ * one regularized layer). Objects of their own stay penalties of their own.
+ */
+function distinctObjects(uses: readonly BuiltinUse[]): BuiltinUse[] {
+  const seen = new Set<string>();
+  return uses.filter((u) => {
+    const key = `${u.range.startLine}:${u.range.startCol}:${u.regularizes.on}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** `model` with its `model.losses` term replaced by the layers' penalties. */
 export function withModelLosses(model: LossModel, uses: readonly BuiltinUse[], file?: RegularizedFile): LossModel {
   const kept = { ...model, terms: model.terms.filter((t) => !readsModelLosses(t.expr)) };
-  return withLayerPenalties(kept, uses, file);
+  return withLayerPenalties(kept, distinctObjects(uses), file);
 }

@@ -78,23 +78,8 @@ function labelOf(use: BuiltinUse, f: Factor, taken: Map<string, number>): string
   return n === 1 ? base : `${base}_${n}`;
 }
 
-/**
- * One regularizer object shared by several layers (`const l2 = tf.regularizers.l2({ l2: 1e-3 })` given to three) is one
- * penalty with one λ, as a reader sees it: its uses are read once (the trial has one regularized layer).
- */
-function distinctObjects(uses: readonly BuiltinUse[]): BuiltinUse[] {
-  const seen = new Set<string>();
-  return uses.filter((u) => {
-    const key = `${u.range.startLine}:${u.range.startCol}:${u.regularizes.on}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function penaltyTerms(all: readonly BuiltinUse[], first: number, file: RegularizedFile, yPred: string): Term[] {
+function penaltyTerms(uses: readonly BuiltinUse[], first: number, file: RegularizedFile, yPred: string): Term[] {
   const taken = new Map<string, number>();
-  const uses = distinctObjects(all);
   return uses.flatMap((use) =>
     use.factors.map((f): Term => {
       const weight = weightOf(f, use.range);
