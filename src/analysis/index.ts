@@ -15,7 +15,7 @@ import { UsageCache } from './python/usageCache';
 import { blankMagics, type NotebookCell } from './notebook';
 import { readCompiledBase } from './compileCall';
 import { analyzePythonTree } from './python/index';
-import { type ModuleScope, emptyModuleScope, readModuleAssignment } from './python/moduleScope';
+import { type ModuleScope, emptyModuleScope, readLayerOutput, readModuleAssignment } from './python/moduleScope';
 import { analyzeScriptTree } from './tsjs/index';
 
 export { initParsers } from './parsing/parsers';
@@ -134,7 +134,10 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline, belo
     try {
       const own = emptyModuleScope();
       for (const n of tree.rootNode.namedChildren) {
-        if (n?.type === 'expression_statement' && /=/.test(n.text)) readModuleAssignment(n, own);
+        if (n?.type === 'expression_statement' && /=/.test(n.text)) {
+          readModuleAssignment(n, own);
+          readLayerOutput(n, module);
+        }
         const name = n && definedFunction(n);
         if (n && name) {
           module.functions.set(name, n);

@@ -70,6 +70,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   const groupNames = args.filter((a) => a.kind === 'sensitive').map((a) => a.name);
   // the input a target-less loss reconstructs (tensorArgs.ts reconstructionTarget): the autoencoder's targets
   const inputNames = args.filter((a) => a.kind === 'reconstruction-input').map((a) => a.name);
+  const batchSizeNames = args.filter((a) => a.kind === 'batch-size').map((a) => a.name);
   const kernelOf = (w: Tensor): Tensor => (layout.framework === 'pytorch' ? tf.transpose(w) : w);
   return losses.map((run): LossFn => (yTrue, yPred, extras) => {
     const given = extras?.tensors ?? {};
@@ -82,10 +83,14 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     const b = extras?.weights?.[layout.weightIndex + 1];
     if (b) for (const name of biasNames) tensors[name] = b;
     for (const name of inputNames) tensors[name] = yTrue;
+    for (const name of batchSizeNames) tensors[name] = tf.scalar(yPred.shape[0] ?? 1);
     let y = yTrue;
     if (layout.groupColumn) {
       const cols = yTrue.shape[1]!;
-      const group = tf.reshape(tf.slice(yTrue, [0, cols - 1], [-1, 1]), [-1]);
+      // a Keras model's single output is a column [B, 1], and so is a group column of its data (`sex[:, None]`): a
+      // group [B] beside it would broadcast to [B, B] in `group * y_pred`
+      const column = layout.framework === 'keras' && yPred.rank === 2 && yPred.shape[1] === 1;
+      const group = tf.reshape(tf.slice(yTrue, [0, cols - 1], [-1, 1]), column ? [-1, 1] : [-1]);
       for (const name of groupNames) tensors[name] = group;
       y = layout.groupColumn === 'index' ? tf.reshape(tf.slice(yTrue, [0, 0], [-1, 1]), [-1]) : tf.slice(yTrue, [0, 0], [-1, cols - 1]);
     }

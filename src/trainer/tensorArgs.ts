@@ -13,6 +13,8 @@ import { childrenOf } from '../analysis/terms/expr';
  *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
  *   bias       that layer's bias (a Keras `bias_regularizer`'s tensor, python/builtinRegularizerModel.ts)
  *   sensitive  a synthetic 0/1 group column correlated with the target (data/sensitive.ts)
+ *   batch-size the number of samples in the batch (`global_batch_size` of tf.nn.compute_average_loss): the trial runs
+ *              one replica, so the global batch is its batch
  *   output-item a further item of a prediction the loss unpacks (`logits, norm = outputs`): the model returns a tuple,
  *              its first item is the trial model's output and each further one the last hidden layer's activations
  * Refused with what to do: the input beside a target, a list of weights, the model object itself.
@@ -32,6 +34,7 @@ export type TensorArgKind =
   | 'weights'
   | 'bias'
   | 'sensitive'
+  | 'batch-size'
   | 'output-item';
 
 interface Row {
@@ -76,6 +79,7 @@ export const tensorArgTable: readonly Row[] = [
   },
   { kind: 'weights', names: /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w)|(weights?|kernel|w)_[a-z0-9]+)$/i },
   { kind: 'bias', names: /^bias$/i },
+  { kind: 'batch-size', names: /^(global_batch_size|batch_size|global_batch|n_batch|bs)$/i },
   // the spellings fairness code uses for the protected attribute (`s_attr`, `sens`, `x_control`, `gender`, …)
   { kind: 'sensitive', names: /^(groups?|sensitive|sensitive_(attrs?|attributes?|features?|groups?)|sens(_attrs?)?|s|s_attrs?|attrs?|attributes?|protected(_attrs?|_attributes?)?|prot(_attrs?)?|a|x_control|race|gender|sex|[a-z]+_group|groups?_[a-z]+)$/i },
 ];

@@ -69,6 +69,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   weights: (t) => `the kernel of the layer that makes the last hidden layer (${t.layout.framework === 'pytorch' ? '[out, in], as nn.Linear.weight' : '[in, out], as a Dense kernel'})`,
   bias: () => 'the bias of the layer that makes the last hidden layer',
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
+  'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",
 };
 
 /** The header's words for each mapped argument: "`mu` = the VAE head's mean", with why (the names). */

@@ -34,11 +34,14 @@ const spellingOf = (f: RegularizedFile) => (f.framework === 'tfjs' ? spellings.t
  * Σ|x| or Σx² of the layer's tensor; for its activity, a mean over the batch of each sample's sum. An
  * OrthogonalRegularizer is the framework's own op at factor 1 (its factor is the term's weight).
  */
-function penaltyExpr(use: BuiltinUse, key: Factor['key'], file: RegularizedFile = KERAS): Expr {
+/** An activity regularizer on the output layer acts on the predictions (the loss's own, under its name). */
+const onPrediction = (use: BuiltinUse): boolean => use.regularizes.on === 'activity' && !!use.regularizes.output;
+
+function penaltyExpr(use: BuiltinUse, key: Factor['key'], file: RegularizedFile, yPred: string): Expr {
   const ops = spellingOf(file);
   const r = use.range;
-  const name = tensorOf[use.regularizes.on];
-  const x: Expr = { kind: 'name', name, ref: 'param', ...at(r, name) };
+  const name = onPrediction(use) ? yPred : tensorOf[use.regularizes.on];
+  const x: Expr = { kind: 'name', name, ref: onPrediction(use) ? 'yPred' : 'param', ...at(r, name) };
   if (key === 'factor') {
     const kwargs: Record<string, Expr> = { factor: { kind: 'number', value: 1, ...at(r, '1') } };
     for (const [k, v] of Object.entries(use.settings)) kwargs[k] = { kind: 'string', value: v, ...at(r, v) };
@@ -75,12 +78,12 @@ function labelOf(use: BuiltinUse, f: Factor, taken: Map<string, number>): string
   return n === 1 ? base : `${base}_${n}`;
 }
 
-function penaltyTerms(uses: readonly BuiltinUse[], first = 0, file: RegularizedFile = KERAS): Term[] {
+function penaltyTerms(uses: readonly BuiltinUse[], first: number, file: RegularizedFile, yPred: string): Term[] {
   const taken = new Map<string, number>();
   return uses.flatMap((use) =>
     use.factors.map((f): Term => {
       const weight = weightOf(f, use.range);
-      const term: Term = { id: '', role: 'penalty', sign: 1, expr: penaltyExpr(use, f.key, file), weight, label: labelOf(use, f, taken), range: use.range, regularizes: use.regularizes };
+      const term: Term = { id: '', role: 'penalty', sign: 1, expr: penaltyExpr(use, f.key, file, yPred), weight, label: labelOf(use, f, taken), range: use.range, regularizes: use.regularizes };
       if (f.name) term.weightParam = f.name.text;
       return term;
     }),
@@ -91,7 +94,7 @@ function paramsOf(uses: readonly BuiltinUse[], given: readonly LossParam[]): Los
   const out = new Map<string, LossParam>(given.map((p) => [p.name, p]));
   for (const use of uses) {
     const tensor = tensorOf[use.regularizes.on];
-    if (!out.has(tensor)) out.set(tensor, { name: tensor, role: 'tensor', range: use.regularizes.range ?? use.range });
+    if (!onPrediction(use) && !out.has(tensor)) out.set(tensor, { name: tensor, role: 'tensor', range: use.regularizes.range ?? use.range });
     for (const f of use.factors) {
       const p = factorParam(f);
       if (p && !out.has(p.name)) out.set(p.name, p);
@@ -114,8 +117,8 @@ export function builtinRegularizerModel(uses: readonly BuiltinUse[], compiled?: 
   if (uses.length === 0) return undefined;
   const first = uses[0]!;
   const range = uses.map((u) => u.regularizes.range ?? u.range).reduce(spanOf);
-  const terms = penaltyTerms(uses, 0, file);
   const { yTrue, yPred } = spellingOf(file);
+  const terms = penaltyTerms(uses, 0, file, yPred);
   const name = compiled?.name ?? first.callee;
   const model: LossModel = {
     id: `${name}:${(compiled?.range ?? first.range).startLine + 1}`,
@@ -148,7 +151,7 @@ export function builtinRegularizerModel(uses: readonly BuiltinUse[], compiled?: 
  */
 export function withLayerPenalties(model: LossModel, uses: readonly BuiltinUse[], file: RegularizedFile = KERAS): LossModel {
   if (uses.length === 0) return model;
-  const terms = [...model.terms, ...penaltyTerms(uses, model.terms.length, file)];
+  const terms = [...model.terms, ...penaltyTerms(uses, model.terms.length, file, model.yPred)];
   const out: LossModel = { ...model, terms, params: paramsOf(uses, model.params) };
   const lambda = model.lambdaParam ?? lambdaParamOf(terms);
   if (lambda) out.lambdaParam = lambda;

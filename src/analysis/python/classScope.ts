@@ -12,6 +12,7 @@ import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
 import { type ParamInfo, literalOf, readParams } from './params';
 import type { Scope } from './scope';
+import { valueWrappers, wrappedDefault } from './valueWrappers';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
@@ -30,8 +31,6 @@ const unwrap = (n: Node | null): Node | null => (n?.type === 'decorated_definiti
 
 /** A class-like constructor (`nn.MSELoss()`, `CustomLoss(…)`): its instance is called like a function. */
 /** Calls that hold a number as a tensor without changing it. */
-const valueWrappers = /^(tf\.convert_to_tensor|tf\.constant|torch\.tensor|torch\.as_tensor|float|np\.float32|np\.array)$/;
-
 const isConstructor = (callee: string): boolean => /^[A-Z]/.test(callee.slice(callee.lastIndexOf('.') + 1));
 
 /**
@@ -98,7 +97,7 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     if (wrapped) {
       // `self.w = tf.convert_to_tensor(w, dtype=…)`: the same number as `self.w = w`, so λ stays `self.w`
       a.initParam = wrapped.name;
-      if (wrapped.default !== undefined) a.default = wrapped.default;
+      if (wrapped.default !== undefined) a.default = v.kind === 'call' ? wrappedDefault(v.callee, wrapped.default) : wrapped.default;
       if (wrapped.defaultNode) a.defaultNode = wrapped.defaultNode;
       continue;
     }

@@ -100,10 +100,12 @@ export function firstTensorName(value: Node): Node | undefined {
 }
 
 /**
- * A function or method (not only a Model's `train_step`) that records its loss under `with tf.GradientTape() as
+ * A function or method (not only a Model's `train_step`), or a script's loop, that records its loss under `with tf.GradientTape() as
  * tape:` and differentiates it (`tape.gradient(loss, …)`): a custom training step, its loss what the tape records.
  */
-const tapedStep = (fn: Node): boolean => fn.type === 'function_definition' && /\bwith\s+(?:tf\.)?GradientTape\s*\(/.test(fn.text);
+const tapedStep = (fn: Node): boolean => (fn.type === 'function_definition' || scriptLoop.has(fn.type)) && /\bwith\s+(?:tf\.)?GradientTape\s*\(/.test(fn.text);
+/** A script's own training loop at module level (`for x, s, y in ds.batch(64): with tf.GradientTape() as tape: …`). */
+const scriptLoop: ReadonlySet<string> = new Set(['for_statement', 'while_statement']);
 
 /** Losses written inside one function or method: training steps, add_loss calls, backward loops. */
 export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
@@ -125,7 +127,8 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     else if (ret && value) push(inlineDef(c, method, 'training-step', ret, { valueNode: value }, name, firstInput(method)));
   } else if (((c && name === 'train_step') || tapedStep(method)) && (text.includes('.gradient(') || text.includes('.minimize('))) {
     const g = tapeGradient(method);
-    if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, name));
+    // a script's loop has no name of its own: its loss is named where it is assigned, as a backward loop's is
+    if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, scriptLoop.has(method.type) ? g.lossVar : name));
   }
   if (text.includes('.add_loss(')) {
     // named by the method it is written in (`ActivationPenalty.call`), or `add_loss` at module level

@@ -11,6 +11,7 @@ import { type ParamInfo, literalOf, readParams } from './params';
 import { dictKey, entriesOf } from './dictConstants';
 import { ancestorBases, superInitAttrs } from './superInit';
 import { isBuiltinLossBase } from './superLoss';
+import { valueWrappers, wrappedDefault } from './valueWrappers';
 import { type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
 
 export interface ModuleAttr {
@@ -109,6 +110,13 @@ export function plainOrFactory(fn: Node, uses: LossUses = noLossUses, ref?: stri
   return { kind: 'function', name: nameNode.text, nameNode, defNode: fn, fn, params, outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: names(params) };
 }
 
+/** `lam` in `self.lam = lam` or in `self.lam = float(lam)` (a call that keeps or converts its value, valueWrappers.ts). */
+function wrappedArgument(right: Node): string | undefined {
+  if (right.type === 'identifier') return right.text;
+  const first = right.type === 'call' && valueWrappers.test(right.childForFieldName('function')?.text ?? '') ? right.childForFieldName('arguments')?.namedChild(0) : null;
+  return first?.type === 'identifier' ? first.text : undefined;
+}
+
 /** `self.x = value` in `__init__`, with the default of the `__init__` parameter it copies. */
 export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
   if (!init) return [];
@@ -119,9 +127,9 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     const right = stmt?.childForFieldName('right');
     if (!stmt || !left || !right || left.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
     const attr: ModuleAttr = { name: left.text.replace(/\s+/g, ''), node: left, value: right };
-    const param = right.type === 'identifier' ? initParams.get(right.text) : undefined;
+    const param = initParams.get(wrappedArgument(right) ?? '');
     if (param) attr.initParam = param.name;
-    const lit = param ? param.default : literalOf(right);
+    const lit = param ? (param.default === undefined ? undefined : wrappedDefault(right.childForFieldName('function')?.text ?? '', param.default)) : literalOf(right);
     if (lit !== undefined) attr.default = lit;
     const defaultNode = param ? param.defaultNode : lit !== undefined ? right : undefined;
     if (defaultNode) attr.defaultNode = defaultNode;

@@ -262,10 +262,20 @@ const literalKinds: ReadonlySet<Expr['kind']> = new Set(['none', 'number', 'stri
  * the trainer evaluates as Python's identity with None (only None is None). Anything else is not modelled.
  */
 function identityTest(node: Node, op: 'is' | 'is not', left: Expr, right: Expr): Expr {
-  if (left.kind !== 'none' && right.kind !== 'none') return unsupported(node, `operator ${op}`);
+  if (left.kind !== 'none' && right.kind !== 'none') return literalIdentity(node, op, left, right);
   if (!literalKinds.has(left.kind) || !literalKinds.has(right.kind)) return make<'binary'>(node, { kind: 'binary', op: op === 'is' ? '==' : '!=', left, right });
   const same = left.kind === right.kind;
   return make<'bool'>(node, { kind: 'bool', value: op === 'is' ? same : !same });
+}
+
+/**
+ * `self.second_diff is True`, `mode is not 'sum'`: identity with a literal is equality with it, which the trainer's
+ * static readers compare strictly (a setting `1` is not `True`, as in Python) and which is exact for the bools a
+ * setting holds (`self.l1 = bool(l1)`). Two non-literals (`a is b`, object identity) are not modelled.
+ */
+function literalIdentity(node: Node, op: 'is' | 'is not', left: Expr, right: Expr): Expr {
+  if (!literalKinds.has(left.kind) && !literalKinds.has(right.kind)) return unsupported(node, `operator ${op}`);
+  return make<'binary'>(node, { kind: 'binary', op: op === 'is' ? '==' : '!=', left, right });
 }
 
 /**

@@ -154,12 +154,20 @@ function decideModelCall(call: Node, flow: Flow, names: FileNames): boolean {
   if (head !== 'self' && (flow.batch.has(head) || flow.outputs.has(head) || flow.locals.has(head)) && !modelNamed.test(callee)) return false;
   const args = call.childForFieldName('arguments');
   const read = args ? namesRead(args) : [];
-  if (flow.target !== undefined && read.includes(flow.target)) return false;
+  if (flow.target !== undefined && read.includes(flow.target) && !inputList(args, flow)) return false;
   const readsBatch = read.some((n) => flow.batch.has(n));
   const readsOutputs = read.some((n) => flow.outputs.has(n)) || nestedModelCall(args, flow, names);
   if (modelNamed.test(callee)) return true;
   if (readsBatch) return !readsOutputs;
   return readsOutputs && head === 'self' && read.every((n) => flow.outputs.has(n));
+}
+
+/**
+ * `self.encoder([audio, lyrics])`: a list of two or more batch names handed over together is a multi-input model's
+ * inputs, so the batch's last name is one of them, not the target a pair (`x, y = data`) would make it.
+ */
+function inputList(args: Node | null, flow: Flow): boolean {
+  return namedChildren(args).some((a) => (a.type === 'list' || a.type === 'tuple') && namedChildren(a).length >= 2 && namedChildren(a).every((i) => i.type === 'identifier' && flow.batch.has(i.text)));
 }
 
 function nestedModelCall(args: Node | null, flow: Flow, names: FileNames): boolean {

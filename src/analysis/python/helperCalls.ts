@@ -120,6 +120,12 @@ export function followMethod(node: Node, name: string, def: Node, applied: { arg
   return inlineHelper(node, name, def, applied, scope, true);
 }
 
+/** A Keras Loss or Layer: `call` is what calling it runs (no `forward`, no `__call__` of its own). */
+function kerasCallOnly(cls: Node): boolean {
+  const methods = methodsOf(cls);
+  return methods.has('call') && !methods.has('forward') && !methods.has('__call__');
+}
+
 export function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
   const picked = fn.type === 'identifier' || fn.type === 'subscript' ? dispatched(fn.type === 'identifier' ? scope.locals.get(fn.text) : convertExpr(fn, scope), scope) : undefined;
   const pickedDef = picked ? scope.module?.functions.get(picked) : undefined;
@@ -128,6 +134,11 @@ export function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs
     const free = !(scope.refs.has(fn.text) || scope.locals.has(fn.text));
     const top = free ? scope.module?.functions.get(fn.text) : undefined;
     if (!top && free && scope.module?.instances?.has(fn.text)) return readModuleInstance(node, fn.text, applied, scope);
+    // `kl_fn = GaussianKL(reduction=r)` in the loss, then `kl_fn(mu, logvar)`: a Keras Loss of this file (a class
+    // with `call` and no forward of its own); a torch criterion built in a loop stays the loss the loop uses
+    const local = scope.locals.get(fn.text);
+    const cls = local?.kind === 'call' ? scope.module?.classes?.get(local.callee) : undefined;
+    if (local?.kind === 'call' && cls && kerasCallOnly(cls)) return readHeldObject(node, fn.text, local, applied, scope);
     const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
     const out = def ? inlineHelper(node, fn.text, def, applied, scope, false) : undefined;
     return out && scope.module?.otherCells?.has(fn.text) ? placedAtCall(out, node, applied) : out;

@@ -9,6 +9,10 @@ const canonicalPrefixes: readonly [string, string][] = [
     (file): [string, string] => [`torch.nn.modules.${file}`, 'nn'],
   ),
   ['torch.nn.modules', 'nn'],
+  // Keras 1's `objectives` module is a deprecated alias of `losses` (the same functions), still in old notebooks
+  ...['tensorflow.keras.objectives', 'tensorflow.python.keras.objectives', 'keras.objectives', 'tf_keras.objectives'].map(
+    (path): [string, string] => [path, 'tf.keras.losses'],
+  ),
   ['tensorflow.python.keras.backend', 'K'],
   ['tensorflow.python.keras', 'tf.keras'],
   ['tensorflow.keras.backend', 'K'],

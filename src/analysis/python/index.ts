@@ -17,7 +17,8 @@ import { readArgparseFlags } from './argparse';
 import { readDictConstants } from './dictConstants';
 import { isOutputLayer } from './outputLayer';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
-import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readModuleAssignment, readModuleInstance } from './moduleScope';
+import { modelLossesReader, withModelLosses } from '../modelLosses';
+import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { bindUnpackedItems } from './unpackedItems';
@@ -30,7 +31,7 @@ const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'cl
  * `model.add_loss(…)`. Not cached: what they read depends on the statements above them.
  */
 const scriptTypes: ReadonlySet<string> = new Set(['for_statement', 'while_statement', 'with_statement', 'if_statement', 'try_statement']);
-const scriptMarks = /\.backward\(|\.add_loss\(/;
+const scriptMarks = /\.backward\(|\.add_loss\(|GradientTape\s*\(/;
 /** `NAME = 0.1` (optionally annotated) on one line at module level: a global λ. */
 const globalNumber = /^([\p{L}_][\p{L}\p{N}_]*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*(?:#.*)?$/u;
 /** `name = lambda …` at module level (a loss written as a lambda). */
@@ -65,24 +66,29 @@ function knownLossesWith(source: string, module: ModuleScope): Set<string> {
   return out;
 }
 
-/** `activity_regularizer=Ortho(0.1)`, `kernel_regularizer = l1_reg`: a regularizer the file gives a layer. */
-const regularizerArg = /\b(activity|kernel|bias)_regularizer[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)/gu;
+/**
+ * `activity_regularizer=Ortho(0.1)`, `kernel_regularizer = l1_reg`: a regularizer the file gives a layer; a bare
+ * `regularizer=` is `add_weight`'s (a custom layer's own weight: a kernel, `regularizer=self.smooth_reg`).
+ */
+const regularizerArg = /\b(?:(activity|kernel|bias)_)?regularizer[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)/gu;
 /** A layer constructor right before its arguments (`Dense(`, `layers.Conv2D(`). */
 const layerCall = /([\p{L}_][\p{L}\p{N}_]*)[ \t]*\([^()]*$/u;
 
 /** Custom regularizers by name, with what they act on; read from the text like the loss names. */
 function regularizerUses(source: string): Map<string, Regularizes> {
   const out = new Map<string, Regularizes>();
-  if (!source.includes('_regularizer')) return out;
+  if (!source.includes('regularizer')) return out;
   for (const m of source.matchAll(regularizerArg)) {
     const name = m[2].slice(m[2].lastIndexOf('.') + 1);
     if (out.has(name)) continue;
     const layer = layerCall.exec(source.slice(Math.max(0, (m.index ?? 0) - 200), m.index))?.[1];
-    const output = m[1] === 'activity' && isOutputLayer(source, m.index ?? 0);
-    const use: Regularizes = { on: m[1] as Regularizes['on'], ...(layer ? { layer } : {}), ...(output ? { output: true as const } : {}) };
+    const on = (m[1] ?? 'kernel') as Regularizes['on'];
+    const output = on === 'activity' && isOutputLayer(source, m.index ?? 0);
+    const use: Regularizes = { on, ...(layer ? { layer } : {}), ...(output ? { output: true as const } : {}) };
     out.set(name, use);
-    // `code_penalty = RateKL(weight=0.03)` then `activity_regularizer=code_penalty`: the class is the regularizer used
-    const built = new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*([\\p{L}_][\\p{L}\\p{N}_.]*)[ \\t]*\\(`, 'mu').exec(source)?.[1];
+    // `code_penalty = RateKL(weight=0.03)` (or `self.smooth_reg = Smooth(s)` in a layer's __init__) then
+    // `activity_regularizer=code_penalty`: the class is the regularizer used
+    const built = new RegExp(`^[ \\t]*(?:self\\.)?${name}[ \\t]*=[ \\t]*([\\p{L}_][\\p{L}\\p{N}_.]*)[ \\t]*\\(`, 'mu').exec(source)?.[1];
     const cls = built?.slice(built.lastIndexOf('.') + 1);
     if (cls && !out.has(cls)) out.set(cls, use);
   }
@@ -232,6 +238,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     }
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
+    if (text.includes('=')) readLayerOutput(n, module);
     // an object built at module level (`criterion = nn.MSELoss()`) that a loss may call: its text is read into callers
     if (readModuleInstance(n, text, module)) functionTexts.set(n.namedChild(0)?.childForFieldName('left')?.text ?? '', hash(`${n.startPosition.row}:${text}`));
     const m = globalNumber.exec(text);
@@ -312,10 +319,13 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   // the layers' built-in regularizers (`kernel_regularizer=regularizers.l2(1e-4)`): penalties of the compiled loss,
   // a loss of the file when compile names one, else the framework's loss compile names
   const layerPenalties = builtinRegularizerUses(root, source, imports, module);
-  const compiledHere = layerPenalties.length > 0 ? models.findIndex((m) => m.framework !== 'pytorch' && m.usages.some((u) => u.kind === 'compile')) : -1;
+  // a loss that adds `sum(model.losses)` itself (a custom loop, a train_step) gets them there (modelLosses.ts)
+  const adder = layerPenalties.length > 0 ? modelLossesReader(models) : -1;
+  if (adder >= 0) models[adder] = withModelLosses(models[adder]!, layerPenalties);
+  const compiledHere = layerPenalties.length > 0 && adder < 0 ? models.findIndex((m) => m.framework !== 'pytorch' && m.usages.some((u) => u.kind === 'compile')) : -1;
   if (compiledHere >= 0) models[compiledHere] = withLayerPenalties(models[compiledHere]!, layerPenalties);
   const here = elsewhere && layerPenalties[0] ? { ...elsewhere, range: layerPenalties[0].range } : compiled;
-  const builtins = compiledHere < 0 ? builtinRegularizerModel(layerPenalties, here) : undefined;
+  const builtins = compiledHere < 0 && adder < 0 ? builtinRegularizerModel(layerPenalties, here) : undefined;
   if (builtins) {
     addIntrinsicUsage(builtins);
     models.push(builtins);

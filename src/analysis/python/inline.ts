@@ -156,6 +156,8 @@ interface Walk {
 
 function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean): Walk {
   const w: Walk = { outputs: [], nested: [], unpacked, kept: [], fed: new Set(), models: new Set() };
+  // a script's module-level data is its batch only where no loop or step parameter gives one (`for x, y in ds:`)
+  const scriptData = script && batch.size === 0;
   const outputs = new Set<string>();
   const locals = new Set<string>();
   const flow = (): Flow => {
@@ -174,7 +176,7 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
       continue; // left out: its names stay the prediction and the extra tensors
     }
     // a script's data (`x = torch.randn(8, 10)`) is its batch; a target-named one (`y`) is the target
-    const made = a?.left.type === 'identifier' && script && dataName(a.left.text) && makesData(a.right) ? [a.left] : undefined;
+    const made = a?.left.type === 'identifier' && scriptData && dataName(a.left.text) && makesData(a.right) ? [a.left] : undefined;
     const unpackedHere = made ?? (preamble.has(s) ? undefined : batchUnpack(s, batch));
     if (unpackedHere) {
       w.unpacked.push(unpackedHere); // left out too: its names stay the input and the target
@@ -196,7 +198,9 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
   // `model = nn.Sequential(…)` above the loop builds the model the trainer replaces: read no further than its name.
   // A compound statement that reads the model is kept: `for p in net.parameters(): l2 += p.norm()` in a script is a
   // penalty's accumulation, not the model's making.
-  const makesModel = (s: Node) => s.type === 'expression_statement' && identifiersIn(assignmentOf(s)?.left ?? s).some((id) => w.models.has(id.text));
+  // (`loss += sum(model.losses)` reads the model: an augmented assignment binds only its left side)
+  const augmented = (s: Node) => (s.namedChild(0)?.type === 'augmented_assignment' ? s.namedChild(0)?.childForFieldName('left') : undefined) ?? undefined;
+  const makesModel = (s: Node) => s.type === 'expression_statement' && identifiersIn(assignmentOf(s)?.left ?? augmented(s) ?? s).some((id) => w.models.has(id.text));
   w.kept = w.kept.filter((s) => !(preamble.has(s) || script) || !makesModel(s));
   return w;
 }
@@ -321,6 +325,7 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const outputIndex = (n: Node): number => w.outputs.find((o) => o.includes(n))?.indexOf(n) ?? 1;
   const params = [param(pred, predName), ...extras.map((n): ParamInfo => ({ ...param(n), modelOutput: outputIndex(n) }))];
   if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? directTarget ?? pred, targetName));
+  params.push(...batchColumns(w, params, readByLoss));
   const spec: InlineSpec = { statements: w.kept, ...value };
   if (nestedPred) spec.forwardCalls = w.nested.map((node) => ({ node, name: predName }));
   return {
@@ -331,6 +336,22 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     nameNode: lossNode ?? anchor,
     anchor,
   };
+}
+
+/**
+ * The batch's further columns the loss reads beside the model's input and the target (`for x, protected_attribute,
+ * y in ds:` with the penalty on `protected_attribute`): arguments of the loss by their names, which the trainer maps
+ * (a sensitive attribute → a synthetic group column) or refuses by name, instead of free names it knows nothing of.
+ */
+function batchColumns(w: Walk, taken: readonly ParamInfo[], readByLoss: (n: Node) => boolean): ParamInfo[] {
+  const names = new Set(taken.map((p) => p.name));
+  const out: ParamInfo[] = [];
+  for (const n of w.unpacked.flat()) {
+    if (discarded(n) || w.fed.has(n.text) || names.has(n.text) || !readByLoss(n)) continue;
+    names.add(n.text);
+    out.push(param(n));
+  }
+  return out;
 }
 
 /** The left-hand identifier of the last `name = …` / `name += …` among `stmts` (where the loss is named). */

@@ -122,6 +122,21 @@ function globalTensorAttrs(body: Expr, taken: ReadonlySet<string>, scope: Scope)
   return [...out.values()];
 }
 
+/**
+ * Globals a Keras functional model assigned a layer's output (ModuleScope.layerOutputs: `mu = Dense(16)(h)` read by
+ * `vae_loss(y_true, y_pred)`): tensors of the model, named as written (the trainer maps them by name, tensorArgs.ts).
+ */
+function globalLayerTensors(body: Expr, taken: ReadonlySet<string>, scope: Scope): LossParam[] {
+  const outputs = scope.module?.layerOutputs;
+  if (!outputs?.size) return [];
+  const out = new Map<string, LossParam>();
+  some(body, (n) => {
+    if (n.kind === 'name' && n.ref === 'global' && outputs.has(n.name) && !taken.has(n.name) && !out.has(n.name)) out.set(n.name, { name: n.name, role: 'tensor', range: n.range });
+    return false;
+  });
+  return [...out.values()];
+}
+
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
   const roles = def.roles ?? pickRoles(positional.map((p) => p.name), file.framework);
@@ -184,7 +199,13 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     if (v !== undefined) defaults[a.name] = v;
   }
   for (const c of closure) if (typeof c.default === 'number') defaults[c.name] = c.default;
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
+  // an inline total grown in place (`loss = loss_fn(y, p); loss += reg`) names the total, not its first piece
+  const ownName = def.inline && def.inline.lossVar === def.name ? def.name : undefined;
+  const labelOf = (e: Expr): string | undefined => {
+    const label = scope.labels.get(e);
+    return label !== undefined && label === ownName && e !== returned.value ? undefined : label;
+  };
+  const built = buildTerms(returned.value, { defaults, labelOf, knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty, and its weight is the
   // λ a run sets (`SPARSITY_BETA * reduce_sum(kl)`; read before the roles changed, the one term was a base)
   const whole = def.kind === 'regularizer' && built.terms.length > 1 ? wholePenalty(returned.value, def.name, { defaults }) : undefined;
@@ -222,6 +243,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     ...(cls ? constructorParams(cls, readNames, hyperOr) : []),
   ];
   params.push(...globalTensorAttrs(returned.value, new Set(params.map((p) => p.name)), scope));
+  params.push(...globalLayerTensors(returned.value, new Set(params.map((p) => p.name)), scope));
   const weights = ownWeightParams(returned.value, ownWeights);
   if (weights.length > 0) params.splice(0, params.length, ...params.filter((p) => !weights.some((w) => w.name === p.name)), ...weights);
   const named = new Set(params.map((p) => p.name));

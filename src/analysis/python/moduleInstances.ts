@@ -10,6 +10,7 @@ import { moduleAttrsOf } from './discover';
 import { applyInstance, convertExpr } from './expr';
 import { followMethod, methodsOf, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
 import { readParams } from './params';
+import { ancestorBases } from './superInit';
 import type { Scope } from './scope';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -42,11 +43,29 @@ function boundAttributes(init: Node | undefined, ctor: Call, scope: Scope): Map<
   return out;
 }
 
-/** A same-file class's forward/__call__ followed with the object's state bound from its constructor call. */
+/** A Keras `Loss` subclass (`class GaussianKL(tf.keras.losses.Loss)`): calling it runs `call`, then its reduction. */
+const kerasLossBase = /(^|\.)(keras\.)?losses\.Loss$|^Loss$/;
+
+/**
+ * `kl_fn(z_mean, z_logvar)` with `kl_fn = GaussianKL(reduction=…)`: Keras's `Loss.__call__` reduces what `call`
+ * returns as the constructor's `reduction` says (default: the mean over the batch), written as the Keras function
+ * that does it, so the trainer reduces it the same way.
+ */
+function kerasReduced(value: Expr, ctor: Call, node: Node): Expr {
+  const reduction: Expr = ctor.kwargs.reduction ?? { kind: 'string', value: 'sum_over_batch_size', range: value.range, text: "'sum_over_batch_size'" };
+  return { kind: 'call', callee: 'tf.keras.utils.losses_utils.compute_weighted_loss', args: [value], kwargs: { reduction }, range: value.range, text: node.text };
+}
+
+/** A same-file class's forward/__call__ (a Keras Loss's call, reduced) followed with the object's state bound from its constructor call. */
 function followObject(node: Node, name: string, cls: Node, ctor: Call, applied: Applied, scope: Scope): Expr | undefined {
   const methods = methodsOf(cls);
-  const def = methods.get('forward') ?? methods.get('__call__');
-  if (!def) return undefined;
+  const kerasCall = !methods.has('forward') && !methods.has('__call__') && ancestorBases(cls).some((b) => kerasLossBase.test(b)) ? methods.get('call') : undefined;
+  const def = methods.get('forward') ?? methods.get('__call__') ?? kerasCall;
+  const followed = def ? followObjectMethod(node, name, cls, def, ctor, applied, scope, methods) : undefined;
+  return followed && kerasCall ? kerasReduced(followed, ctor, node) : followed;
+}
+
+function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor: Call, applied: Applied, scope: Scope, methods: Map<string, Node>): Expr | undefined {
   const init = methods.get('__init__');
   const state = readClassScope(cls, def, moduleAttrsOf(init), scope);
   for (const [k, v] of boundAttributes(init, ctor, scope)) state.attrValues.set(k, v);

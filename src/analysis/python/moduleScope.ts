@@ -60,6 +60,12 @@ export interface ModuleScope {
    * own cell: the base of a regularizer or add_loss defined in a cell that does not compile the model itself.
    */
   compiledInCells?: CompiledBase;
+  /**
+   * Names a Keras functional model assigns a layer's output at module level (`mu = Dense(16)(h)`,
+   * `log_sigma = layers.Dense(16, name='s')(h)`): tensors of the model that a loss may read as globals (a VAE's latent
+   * head read by `vae_loss(y_true, y_pred)`), not settings.
+   */
+  layerOutputs?: Set<string>;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });
@@ -153,6 +159,23 @@ export function readModuleInstance(stmt: Node, text: string, scope: ModuleScope)
   const reassigned = oneLine.exec(text)?.[1];
   if (reassigned) scope.instances?.delete(reassigned);
   return false;
+}
+
+/**
+ * `name = Layer(…)(tensor)` (a call of a call: Keras's functional API applying a layer) into `scope.layerOutputs`;
+ * any other assignment of the name forgets it.
+ */
+export function readLayerOutput(stmt: Node, scope: ModuleScope): void {
+  const assignment = stmt.namedChild(0);
+  const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+  if (left?.type !== 'identifier') return;
+  const right = assignment?.childForFieldName('right');
+  if (right?.type !== 'call' || right.childForFieldName('function')?.type !== 'call') {
+    scope.layerOutputs?.delete(left.text);
+    return;
+  }
+  scope.layerOutputs ??= new Set();
+  scope.layerOutputs.add(left.text);
 }
 
 /** Quick test on a statement's text: could it assign a constant? (skips the tree for everything else) */

@@ -15,6 +15,20 @@ export interface ParamInfo {
 }
 
 /** The literal value of a default, when it is a number (possibly negative), a string or a bool. */
+/**
+ * Framework enums that stand for a string the library reads (`tf.keras.losses.Reduction.NONE` is 'none'): a default
+ * written with one is that string, as if written out.
+ */
+const enumValues: readonly [RegExp, (member: string) => string][] = [[/(?:^|\.)(?:losses_utils\.)?ReductionV?2?\.([A-Z_]+)$/, (m) => m.toLowerCase()]];
+
+function enumValue(text: string): string | undefined {
+  for (const [re, value] of enumValues) {
+    const m = re.exec(text);
+    if (m?.[1]) return value(m[1]);
+  }
+  return undefined;
+}
+
 export function literalOf(node: Node): number | string | boolean | undefined {
   switch (node.type) {
     case 'integer':
@@ -36,6 +50,8 @@ export function literalOf(node: Node): number | string | boolean | undefined {
       return node.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c?.text ?? '').join('');
     case 'parenthesized_expression':
       return node.namedChild(0) ? literalOf(node.namedChild(0) as Node) : undefined;
+    case 'attribute':
+      return enumValue(node.text.replace(/\s+/g, ''));
     default:
       return undefined;
   }

@@ -18,7 +18,7 @@ const LOSS_METHOD = /loss|criterion|objective|cost/i;
 
 /** The class whose methods and `__init__` a loss reads: the loss class itself, or the class a method is written in. */
 export function lossClassNode(def: LossDef): Node | null {
-  if (def.kind === 'module-forward') return unwrapDecorated(def.defNode);
+  if (def.kind === 'module-forward' || def.kind === 'regularizer') return unwrapDecorated(def.defNode);
   if (!def.className) return null;
   for (let n = def.fn.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
   return null;

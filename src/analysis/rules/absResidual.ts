@@ -17,6 +17,31 @@ const isFiniteDifference = (e: Expr): boolean =>
 /** `a - b` (a residual), possibly in parentheses the front end kept. */
 const isResidual = (e: Expr | undefined): boolean => !!e && e.kind === 'binary' && e.op === '-' && dependsOnPred(e) && !isFiniteDifference(e);
 
+/** Ops that keep a value as it is for this rule's purpose (`tf.cast(s - mean(s), tf.float32)`). */
+const KEEPS = new Set(['cast', 'float', 'to']);
+const MEANS = new Set(['mean', 'reduce_mean', 'sum', 'reduce_sum']);
+
+/** `s - mean(s)`, possibly cast: a variable centred on its mean. */
+function isCentred(e: Expr): boolean {
+  if ((e.kind === 'call' || e.kind === 'method') && KEEPS.has(opName(e) ?? '')) {
+    const inner = operand(e);
+    return !!inner && isCentred(inner);
+  }
+  if (e.kind !== 'binary' || e.op !== '-' || (e.right.kind !== 'call' && e.right.kind !== 'method')) return false;
+  const of = MEANS.has(opName(e.right) ?? '') ? operand(e.right) : undefined;
+  return of?.text === e.left.text;
+}
+
+/**
+ * `mean((s - mean(s)) * y_pred)`: the covariance of the prediction with a centred variable, a signed quantity whose
+ * constraint (decorrelation, a fairness covariance) holds at zero, as a residual's does.
+ */
+function isCovariance(e: Expr | undefined): boolean {
+  if (!e || (e.kind !== 'call' && e.kind !== 'method') || !MEANS.has(opName(e) ?? '')) return false;
+  const product = operand(e);
+  return product?.kind === 'binary' && product.op === '*' && dependsOnPred(product) && (isCentred(product.left) || isCentred(product.right));
+}
+
 /** Hinges: zero below their threshold (`relu(x)`, `maximum(x, 0)`, `clamp(x, min=0)`). */
 const HINGES = new Set(['relu', 'maximum', 'clamp', 'clamp_min', 'clip_by_value', 'clip', 'softplus']);
 
@@ -37,7 +62,7 @@ export const checkAbsResidual: Check = (ctx) => {
   const out: Report[] = [];
   for (const t of ctx.model.terms) {
     if (t.role !== 'penalty') continue;
-    const abs = collect(t.expr, (n, ancestors) => opName(n) === 'abs' && isResidual(operand(n as CallExpr | MethodExpr)) && !inToleranceBand(n, ancestors));
+    const abs = collect(t.expr, (n, ancestors) => opName(n) === 'abs' && (isResidual(operand(n as CallExpr | MethodExpr)) || isCovariance(operand(n as CallExpr | MethodExpr))) && !inToleranceBand(n, ancestors));
     for (const node of abs) {
       const fix = absToSquare(ctx.text, node as CallExpr | MethodExpr);
       out.push({

@@ -48,7 +48,9 @@ export const checkOutputSparsity: Check = (ctx) => {
   if (!intent) return [];
   return model.terms
     // a penalty named for the activations it is on (`latent_l1`, `code_sparsity`) says what it does
-    .filter((t) => t.role === 'penalty' && !(ACTIVATION_NAMED.test(t.label) && !SAYS_WEIGHTS.test(t.label)) && penalisesOutputs(t))
+    // an activity regularizer a layer is given (`activityRegularizer: tf.regularizers.l2(…)` on the output layer)
+    // penalises its outputs because the code asked for exactly that
+    .filter((t) => t.role === 'penalty' && t.regularizes?.on !== 'activity' && !(ACTIVATION_NAMED.test(t.label) && !SAYS_WEIGHTS.test(t.label)) && penalisesOutputs(t))
     .map((t) => ({
       // Anchored where the penalty is written (`tf.abs(y_pred)`), which is what the message is about.
       range: t.expr.range,

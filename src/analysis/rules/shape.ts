@@ -39,7 +39,8 @@ function reduce(r: Rank, call: CallExpr | MethodExpr): Rank {
   const keep = argument(call, ['keepdims', 'keepdim', 'keepDims'], 2);
   if (!axis || axis.kind === 'none') return 'scalar';
   if (keep?.kind === 'bool' && keep.value) return r;
-  if (axis.kind === 'tuple' && axis.items.length >= 2) return 'scalar';
+  // `axis=[1, 2]` of a (batch, T, F) tensor leaves one value per sample; with the batch axis in it, one number
+  if (axis.kind === 'tuple' && axis.items.length >= 2) return r === 'elem' && axis.items.every((a) => a.kind === 'number' && a.value > 0) ? 'sample' : 'scalar';
   if (r === 'elem') return 'sample';
   if (r === 'sample') return 'scalar';
   return r;
@@ -77,6 +78,11 @@ export function rankOf(e: Expr, framework: Framework): Rank {
       if (REDUCTIONS.has(op)) return reduce(tensorArgs[0] ?? 'unknown', e);
       if (ELEMENTWISE.has(op)) return combine(op === 'where' ? tensorArgs.slice(1) : tensorArgs);
       return 'unknown';
+    }
+    case 'conditional': {
+      // both branches give the loss the same value's shape (tf.cond requires it): one known branch says it
+      const known = [rankOf(e.then, framework), rankOf(e.else, framework)].filter((r) => r !== 'unknown');
+      return known.length > 0 ? combine(known) : 'unknown';
     }
     default:
       return 'unknown';

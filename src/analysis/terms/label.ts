@@ -107,6 +107,19 @@ function writtenCallee(e: Extract<Expr, { kind: 'call' }>): string | undefined {
   return callee ? last(callee) : undefined;
 }
 
+/** Conversions that keep a value (`tf.cast(x, tf.float64)`, `x.float()`): a term is named by what they convert. */
+const CONVERSIONS: ReadonlySet<string> = new Set(['cast', 'convert_to_tensor', 'identity', 'to_float', 'float', 'double', 'to']);
+/** A small constant added for numerical safety (`bce + epsilon`, `x + 1e-7`): not part of what the term is. */
+const isEpsilon = (x: Expr): boolean => (x.kind === 'number' && Math.abs(x.value) < 1e-3) || (x.kind === 'name' && /^_?(eps|epsilon|tiny)\w*$/i.test(x.name));
+
+/** What a conversion or an added epsilon wraps, else undefined. */
+function valueKept(e: Expr): Expr | undefined {
+  if (e.kind === 'call' && CONVERSIONS.has(last(e.callee)) && e.args[0] && e.callee.includes('.')) return e.args[0];
+  if (e.kind === 'method' && CONVERSIONS.has(e.method)) return e.object;
+  if (e.kind === 'binary' && e.op === '+' && isEpsilon(e.right)) return e.left;
+  return undefined;
+}
+
 const short = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
 
 /**
@@ -116,6 +129,8 @@ const short = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_L
 export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLoss: (callee: string) => boolean = isFrameworkLossCallee): string {
   const local = labelOf(e);
   if (local) return local;
+  const kept = valueKept(e);
+  if (kept) return labelFor(kept, labelOf, isLoss);
   if (e.kind === 'unary' && e.op === '-') {
     // a non-positive piece made positive (sign.ts): `-minimum(c - y_pred, 0)`
     const inner = throughReductions(e.operand, labelOf);

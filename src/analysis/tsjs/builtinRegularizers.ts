@@ -109,13 +109,42 @@ function layerOf(pair: Node): Pick<Regularizes, 'layer' | 'range'> {
   return fn && call ? { layer: lastSegment(fn.text.replace(/\s+/g, '')), range: rangeOf(call) } : {};
 }
 
+/**
+ * Whether the layer call is the model's output layer: the last `model.add(layer)`, the last item of a
+ * `tf.sequential({ layers: [...] })`, or the layer applied to make what `tf.model({ outputs })` names. An activity
+ * regularizer there is a penalty on the predictions (Regularizes.output), not on a hidden layer.
+ */
+function isOutputLayer(call: Node): boolean {
+  const holder = call.parent;
+  if (holder?.type === 'array') return named(holder).at(-1)?.id === call.id;
+  const added = holder?.type === 'arguments' ? holder.parent : null;
+  const fn = added?.type === 'call_expression' ? added.childForFieldName('function') : null;
+  if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'add') {
+    const target = fn.childForFieldName('object')?.text ?? '';
+    let root: Node = call;
+    while (root.parent) root = root.parent;
+    return !root.text.slice(added!.endIndex - root.startIndex).includes(`${target}.add(`);
+  }
+  // `const out = tf.layers.dense({…}).apply(h)` with `tf.model({ inputs, outputs: out })`
+  const applied = holder?.type === 'member_expression' && holder.childForFieldName('property')?.text === 'apply' ? holder.parent : null;
+  let declarator: Node | null = applied;
+  while (declarator && declarator.type !== 'variable_declarator' && declarator.type !== 'pair') declarator = declarator.parent;
+  if (declarator?.type === 'pair') return declarator.childForFieldName('key')?.text === 'outputs';
+  const name = declarator?.childForFieldName('name')?.text;
+  let root: Node = call;
+  while (root.parent) root = root.parent;
+  return !!name && new RegExp(`\\boutputs\\s*:\\s*\\[?\\s*${name}\\b`).test(root.text);
+}
+
 /** One `kernelRegularizer: <built-in>` property → its use, or undefined when it is something else (a custom class). */
 function useAt(pair: Node, constants: ReadonlyMap<string, ModuleConstant>): BuiltinUse | undefined {
   const on = KINDS[pair.childForFieldName('key')?.text ?? ''];
   let value = pair.childForFieldName('value');
   if (value?.type === 'identifier') value = bindingOf(value) ?? value;
   if (!on || !value) return undefined;
-  const regularizes: Regularizes = { on, ...layerOf(pair) };
+  const layerCall = pair.parent?.parent?.parent;
+  const output = on === 'activity' && layerCall?.type === 'call_expression' && isOutputLayer(layerCall);
+  const regularizes: Regularizes = { on, ...layerOf(pair), ...(output ? { output: true as const } : {}) };
   const asString = value.type === 'string' ? scriptLiteral(value) : undefined;
   if (typeof asString === 'string' && FACTORIES[asString]) {
     return { callee: asString, regularizes, range: rangeOf(value), factors: FACTORIES[asString].map((key) => ({ key, value: DEFAULT_FACTOR })), settings: {} };

@@ -14,6 +14,8 @@ import { scriptLiteral } from './params';
 import { type ScriptFileContext, buildScriptModel } from './model';
 import { collectScriptUsages } from './usages';
 import { scriptRegularizerUses } from './builtinRegularizers';
+import { differentiatesText } from './inline';
+import { modelLossesReader, withModelLosses } from '../modelLosses';
 import { builtinRegularizerModel, withLayerPenalties } from '../python/builtinRegularizerModel';
 
 const statementTypes: ReadonlySet<string> = new Set(['function_declaration', 'export_statement', 'lexical_declaration', 'variable_declaration', 'class_declaration']);
@@ -95,7 +97,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   for (const n of tops) {
     if (!statementTypes.has(n.type) && !loopTypes.has(n.type)) continue;
     const text = n.text;
-    if (!statementTypes.has(n.type) && !text.includes('.minimize(')) continue; // a script's loop matters for its minimize
+    if (!statementTypes.has(n.type) && !differentiatesText.test(text)) continue; // a script's loop matters for its minimize
     texts.set(n, text);
     const m = globalNumber.exec(text);
     if (!m) {
@@ -174,6 +176,12 @@ function withBuiltinRegularizers(models: LossModel[], root: Node, source: string
   const uses = scriptRegularizerUses(root, source, constants);
   if (uses.length === 0) return;
   const file = { framework: 'tfjs' as const, language };
+  // a closure that adds `tf.addN(model.losses)` itself gets them there (modelLosses.ts)
+  const adder = modelLossesReader(models);
+  if (adder >= 0) {
+    models[adder] = withModelLosses(models[adder]!, uses, file);
+    return;
+  }
   const compiledHere = models.findIndex((m) => m.usages.some((u) => u.kind === 'compile'));
   if (compiledHere >= 0) {
     models[compiledHere] = withLayerPenalties(models[compiledHere]!, uses, file);

@@ -64,6 +64,27 @@ function comparedWith(body: Node, predName: string, locals: ReadonlySet<string>,
   return undefined;
 }
 
+/**
+ * `const ybOneHot = tf.oneHot(yb, p)` compared with the prediction (`softmaxCrossEntropy(ybOneHot, logits)`): the
+ * target as the loss takes it, made in the arrow from data outside it. It is the target (its declaration left out,
+ * like the prediction's), so the trial gives it in that form (one-hot classes), not the free names it is made of.
+ */
+function encodedTarget(body: Node, predName: string, locals: ReadonlySet<string>, imports: ReadonlySet<string>): { name: Node; declarator: Node } | undefined {
+  for (const call of body.descendantsOfType('call_expression')) {
+    const fn = call?.childForFieldName('function');
+    if (!call || !fn || !comparing(fn)) continue;
+    const operands = named(call.childForFieldName('arguments'));
+    if (!operands.some((o) => o.text === predName)) continue;
+    const local = operands.find((o) => o.type === 'identifier' && o.text !== predName && locals.has(o.text));
+    const declarator = local ? body.descendantsOfType('variable_declarator').find((d) => d?.childForFieldName('name')?.text === local.text) : undefined;
+    const value = declarator?.childForFieldName('value');
+    const reads = value ? value.descendantsOfType('identifier').filter((id): id is Node => !!id && id.parent?.type !== 'member_expression') : [];
+    const fromData = reads.some((id) => !locals.has(id.text) && !imports.has(id.text));
+    if (declarator && fromData) return { name: declarator.childForFieldName('name') as Node, declarator };
+  }
+  return undefined;
+}
+
 /** The expression an arrow returns: its expression body, or its last `return`'s value (type casts unwrapped). */
 function returnedBy(body: Node): Node | undefined {
   let value: Node | undefined = body.type === 'statement_block' ? named(named(body).filter((s) => s.type === 'return_statement').at(-1))[0] : body;
@@ -162,7 +183,9 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nam
   const decoder = decoderOf(models.slice(1), outputs);
   const predNode = decoder?.name ?? outputs[0] ?? first;
   const predName = declarator ? predNode.text : first.text.replace(/\s+/g, '');
-  const target = targetIn(body, locals) ?? comparedInput(first, body, predName) ?? comparedWith(body, predName, locals, imports);
+  const found = targetIn(body, locals) ?? comparedInput(first, body, predName) ?? comparedWith(body, predName, locals, imports);
+  const encoded = found ? undefined : encodedTarget(body, predName, locals, imports);
+  const target = found ?? encoded?.name;
   const extras = decoder ? outputs : outputs.slice(1);
   const params = [param(predNode, predName), ...extras.map((n) => param(n)), ...(target ? [param(target)] : [])];
   let stmt: Node = call;
@@ -170,7 +193,7 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nam
   return {
     kind: 'inline', name: nameNode.text, nameNode, defNode: stmt, fn: arrow, params, outerParams: [], outerStatements: [], bindNames: [],
     roles: { yTrue: target?.text ?? '', yPred: predName },
-    ...(declarator ? { skipped: decoder ? [declarator, decoder.declarator] : [declarator] } : { forwardCalls: models.map((node) => ({ node, name: predName })) }),
+    ...(declarator ? { skipped: [declarator, ...(decoder ? [decoder.declarator] : []), ...(encoded ? [encoded.declarator] : [])] } : { forwardCalls: models.map((node) => ({ node, name: predName })) }),
   };
 }
 
@@ -199,16 +222,23 @@ function arrowNamed(id: Node, top: Node): Node | undefined {
   return found.at(-1);
 }
 
-/** Every `X.minimize(() => …)` (or `X.minimize(lossFn)` with `lossFn` an arrow above) under a top-level statement whose arrow returns a loss. */
+/**
+ * What differentiates a closure's value: `optimizer.minimize(() => …)`, and `tf.variableGrads(() => …)` /
+ * `tf.valueAndGrads`-style calls whose gradients the code applies itself (`opt.applyGradients(grads)`).
+ */
+const differentiates: ReadonlySet<string> = new Set(['minimize', 'variableGrads']);
+export const differentiatesText = /\.(minimize|variableGrads)\(/;
+
+/** Every `X.minimize(() => …)` / `tf.variableGrads(() => …)` (or with `lossFn` an arrow above) under a top-level statement whose arrow returns a loss. */
 export function minimizeLosses(top: Node): ScriptLossDef[] {
-  if (!top.text.includes('.minimize(')) return [];
+  if (!differentiatesText.test(top.text)) return [];
   let root = top;
   while (root.parent) root = root.parent;
   const imports = new Set(['tf', ...readScriptImports(root).keys()]);
   const out: ScriptLossDef[] = [];
   for (const call of top.descendantsOfType('call_expression')) {
     const fn = call?.childForFieldName('function');
-    if (!call || fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'minimize') continue;
+    if (!call || fn?.type !== 'member_expression' || !differentiates.has(fn.childForFieldName('property')?.text ?? '')) continue;
     const given = named(call.childForFieldName('arguments'))[0];
     const declared = given?.type === 'identifier' ? arrowNamed(given, top) : undefined;
     const arrow = declared ? unwrapped(declared.childForFieldName('value')) : given;

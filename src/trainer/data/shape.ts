@@ -48,6 +48,8 @@ interface Reads {
   exact: Map<number, number>;
   /** Where each finding is written, for the explanation. */
   evidence: string[];
+  /** Reductions over an axis past the first two (reductionRead): the rank they imply, for the explanation. */
+  reduced: string[];
   /**
    * Values known before training: the loss's parameters (constants, defaults, lists) and, inside a loop with static
    * bounds, its variables on the pass being read (`y_pred[:, i + 1]` for i in range(N_OUT - 1)).
@@ -185,6 +187,7 @@ function walk(r: Reads, e: Expr): void {
       for (const it of e.index) for (const x of indexExprs(it)) walk(r, x);
       return;
     case 'call':
+      reductionRead(r, e.callee, e.args[0], e.kwargs['axis'] ?? e.kwargs['dim'] ?? e.kwargs['axes'] ?? e.args[1], e.text, line);
       if (differences.test(e.callee) && readsTarget(e.args[0])) {
         const dim = literalNumber(e.kwargs['dim'] ?? e.kwargs['axis'] ?? e.args[2], r); // (input, n, dim)
         record(r, dim === undefined || dim < 0 ? -1 : dim, NEIGHBOURS);
@@ -323,6 +326,39 @@ function reshapeRead(r: Reads, e: Extract<Expr, { kind: 'method' }>, line: numbe
   r.evidence.push(`\`${e.text}\` (line ${line})`);
 }
 
+/** Reductions whose axis argument names axes of the tensor they reduce. */
+const reductions = /(^|\.)(reduce_)?(mean|sum|max|min|prod|std|var|logsumexp)$/;
+
+/** Keras's loss functions (`tf.keras.losses.binary_crossentropy(y, p)`): per sample, the mean over the last axis. */
+const lastAxisLosses = /^tf\.(keras\.)?(losses|metrics)\.[a-z_]+$/;
+
+/**
+ * How many trailing axes of the prediction `e` has lost: 0 when it has the prediction's shape, 1 for a Keras loss
+ * function of it (which averages the last axis away); undefined when unknown.
+ */
+function axesLost(e: Expr | undefined): number | undefined {
+  if (!e) return undefined;
+  if (sameShapeAsTarget(e)) return 0;
+  if (e.kind === 'call' && lastAxisLosses.test(e.callee) && e.args.slice(0, 2).some((a) => sameShapeAsTarget(a))) return 1;
+  return undefined;
+}
+
+/**
+ * `K.mean(K.square(y_pred - y_true), axis=[1, 2])`, `K.sum(losses.binary_crossentropy(p, y), axis=1)`: a reduction
+ * over axis k of the prediction (or of what a Keras loss leaves of it) means the prediction has at least k + 1 axes
+ * (k + 2 behind a Keras loss function): a sequence (N, T, F) when k is 2.
+ */
+function reductionRead(r: Reads, callee: string, x: Expr | undefined, axis: Expr | undefined, text: string, line: number): void {
+  if (!axis || !reductions.test(callee)) return;
+  const lost = axesLost(x);
+  if (lost === undefined) return;
+  const axes = (axis.kind === 'tuple' ? axis.items : [axis]).map((a) => literalNumber(a, r));
+  const highest = Math.max(...axes.map((a) => (a === undefined || a < 0 ? 0 : a)));
+  if (highest + 1 + lost <= 2) return;
+  r.rank = Math.max(r.rank, highest + 1 + lost);
+  r.reduced.push(`\`${text.length > 60 ? `${text.slice(0, 57)}…` : text}\` (line ${line})`);
+}
+
 /** Frames of a sequence along the axis the loss slices (time), when it reads no length of its own. */
 const SEQUENCE_FRAMES = 8;
 
@@ -346,7 +382,7 @@ function indexExprs(it: IndexItem): Expr[] {
 
 /** The per-sample prediction shape for `loss`, given the output count the task would use by default. */
 export function lossSampleShape(loss: LossModel, defaultOutputs: number): SampleShape {
-  const r: Reads = { rank: 2, minFromStart: new Map(), minLast: 0, constants: [], outputCount: [], sliced: new Set(), exact: new Map(), evidence: [], lookup: makeLookup(loss, {}) };
+  const r: Reads = { rank: 2, minFromStart: new Map(), minLast: 0, constants: [], outputCount: [], sliced: new Set(), exact: new Map(), evidence: [], reduced: [], lookup: makeLookup(loss, {}) };
   walk(r, loss.body);
   for (const t of loss.terms) walk(r, t.expr);
   const rank = Math.min(r.rank, 4);
@@ -377,7 +413,7 @@ export function lossSampleShape(loss: LossModel, defaultOutputs: number): Sample
   }
   // PyTorch's conv/temporal layout (N, C, T): the loss slices the last axis, not the one after the batch
   const channelsFirst = rank === 3 && r.sliced.has(2) && !r.sliced.has(1);
-  const why = explain(rank, channelsLast, shape, r.evidence, channelsFirst);
+  const why = explain(rank, channelsLast, shape, r.evidence, channelsFirst, r.reduced);
   return why ? { shape, why } : { shape };
 }
 
@@ -391,10 +427,11 @@ function fitChannels(shape: number[], channelsLast: boolean, r: Reads): void {
   if (shapeSize(shape) > MAX_SAMPLE_VALUES && needed <= 1) shape[axis - 1] = 1;
 }
 
-function explain(rank: number, channelsLast: boolean, shape: number[], evidence: string[], timeLast = false): string | undefined {
+function explain(rank: number, channelsLast: boolean, shape: number[], evidence: string[], timeLast = false, reduced: string[] = []): string | undefined {
   const unique = [...new Set(evidence)].slice(0, 3);
   const reads = unique.length > 0 ? `the loss reads ${unique.join(', ')}` : '';
-  const reshaped = (what: string, axes: string) => `${what} = (N, ${shape.join(', ')}), the MLP's output reshaped, because the loss indexes ${axes}${reads ? `; ${reads}` : ''}`;
+  const how = (axes: string) => (reduced.length > 0 && unique.length === 0 ? `reduces over ${axes}: ${reduced[0]}` : `indexes ${axes}`);
+  const reshaped = (what: string, axes: string) => `${what} = (N, ${shape.join(', ')}), the MLP's output reshaped, because the loss ${how(axes)}${reads ? `; ${reads}` : ''}`;
   if (rank === 4) return reshaped(`images (N, ${channelsLast ? 'H, W, C' : 'C, H, W'})`, 'four axes');
   if (rank === 3) return reshaped(timeLast ? 'sequences (N, C, T)' : 'sequences (N, T, F)', 'three axes');
   return reads ? `${shape[0]} outputs because ${reads}` : undefined;

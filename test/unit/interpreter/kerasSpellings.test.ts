@@ -57,4 +57,19 @@ describe('Keras spellings', () => {
     const bce = evalTensor('keras', call('keras.ops.binary_crossentropy', [yt, yp]), [[1]], [[p]]).values[0]!;
     close(bce, -Math.log(p + 1e-7), 1e-4, 'keras.ops.binary_crossentropy');
   });
+
+  it('tf.nn.compute_average_loss: Σ loss (· weight) / global batch size, the batch\'s own size by default', () => {
+    const perSample = call('tf.reduce_sum', [yp], { axis: num(-1) }); // [7, 0]
+    close(evalExpr('keras', call('tf.nn.compute_average_loss', [perSample]), [[0]], x), 3.5, 1e-6, 'default global size');
+    close(evalExpr('keras', call('tf.nn.compute_average_loss', [perSample], { global_batch_size: num(7) }), [[0]], x), 1, 1e-6, 'global size 7');
+    close(evalExpr('keras', call('tf.nn.compute_average_loss', [perSample], { sample_weight: literal([2, 1]) }), [[0]], x), 7, 1e-6, 'weighted');
+  });
+
+  it('compute_weighted_loss reduces as the Reduction constants name it', () => {
+    const reduce = (r: Parameters<typeof call>[1][number]) => evalTensor('keras', call('tf.keras.utils.losses_utils.compute_weighted_loss', [yp], { reduction: r }), [[0]], x).values;
+    const named = (m: string) => ({ kind: 'name' as const, name: `tf.keras.losses.Reduction.${m}`, ref: 'global' as const, range: yp.range, text: m });
+    assert.deepEqual(reduce(named('NONE')), [3, 4, 1, -1]);
+    assert.deepEqual(reduce(named('SUM')), [7]);
+    assert.deepEqual(reduce(named('SUM_OVER_BATCH_SIZE')), [1.75]);
+  });
 });

@@ -30,4 +30,11 @@ describe('TF.js spellings', () => {
     assert.deepEqual(values(call('tf.range', [num(0), num(3)])), [0, 1, 2]);
     assert.deepEqual(values(call('tf.linspace', [num(0), num(1), num(3)])), [0, 0.5, 1]);
   });
+
+  it('a tensor\'s conversion methods cast: toInt truncates toward zero, toBool is nonzero, toFloat keeps the values', () => {
+    assert.deepEqual(values(method(yp, 'toInt')), [0, -2, 3, 1]);
+    assert.deepEqual(values(method(sub(yp, idx(0)), 'toBool')), [1, 1]);
+    assert.deepEqual(values(method(method(yp, 'toInt'), 'toFloat')), [0, -2, 3, 1]);
+    assert.deepEqual(values(call('tf.oneHot', [method(yt, 'toInt'), num(5)])).slice(0, 5), [0, 1, 0, 0, 0]);
+  });
 });

@@ -272,5 +272,7 @@ export const kerasOps: FrameworkOps = {
     'tf.int32': 'int32',
     'tf.int64': 'int32',
     'tf.bool': 'bool',
+    // the loss reductions Keras names with an enum: the strings its losses read (`reduction='none'`)
+    ...Object.fromEntries(['NONE', 'SUM', 'SUM_OVER_BATCH_SIZE', 'AUTO'].flatMap((m) => ['tf.keras.losses.Reduction', 'tf.losses.Reduction'].map((e) => [`${e}.${m}`, m.toLowerCase()]))),
   },
 };

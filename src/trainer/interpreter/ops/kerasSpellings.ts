@@ -38,6 +38,34 @@ const moments = op(['x', 'axes', 'shift', 'keepdims'], (a) => {
   return [a.tf.mean(x, axes, keep), variance(a.tf, x, axes, keep, 0)];
 });
 
+/**
+ * `tf.nn.compute_average_loss(per_example_loss, sample_weight, global_batch_size)`: Σ loss·w / global batch size, the
+ * global size defaulting to this batch's (one replica: a mean over the batch).
+ */
+const computeAverageLoss = op(['per_example_loss', 'sample_weight', 'global_batch_size'], (a) => {
+  const { tf } = a;
+  const loss = float(a, 'per_example_loss');
+  const w = a.optTensor('sample_weight');
+  const total = tf.sum(w ? tf.mul(loss, asFloat(tf, w)) : loss);
+  const size = a.has('global_batch_size') ? a.tensor('global_batch_size') : tf.scalar(loss.rank === 0 ? 1 : loss.shape[0]!);
+  return tf.div(total, asFloat(tf, size));
+});
+
+/**
+ * Keras's `compute_weighted_loss(losses, sample_weight, reduction)`, what `Loss.__call__` does with what `call` returns:
+ * 'none' keeps it, 'sum' sums it, 'sum_over_batch_size' / 'auto' average it.
+ */
+const computeWeightedLoss = op(['losses', 'sample_weight', 'reduction'], (a) => {
+  const { tf } = a;
+  const w = a.optTensor('sample_weight');
+  const losses = w ? tf.mul(float(a, 'losses'), asFloat(tf, w)) : float(a, 'losses');
+  const mode = a.string('reduction', 'sum_over_batch_size');
+  if (mode === 'none') return losses;
+  if (mode === 'sum') return tf.sum(losses);
+  if (mode === 'sum_over_batch_size' || mode === 'auto') return tf.mean(losses);
+  throw new Error(`unknown reduction '${mode}'`);
+});
+
 const squeeze = op(['x', 'axis'], (a) => {
   const axis = a.axis('axis');
   return a.tf.squeeze(a.tensor('x'), axis === undefined ? undefined : typeof axis === 'number' ? [axis] : axis);
@@ -82,6 +110,8 @@ export const kerasSpellings: OpTable = Object.fromEntries([
   ...['tf.nn.l2_normalize', 'tf.linalg.l2_normalize', 'tf.keras.backend.l2_normalize'].map((n) => [n, l2Normalize]),
   ['tf.nn.sparse_softmax_cross_entropy_with_logits', sparseSoftmaxCe],
   ['tf.nn.moments', moments],
+  ['tf.nn.compute_average_loss', computeAverageLoss],
+  ['tf.keras.utils.losses_utils.compute_weighted_loss', computeWeightedLoss],
   ['K.squeeze', squeeze],
   ['K.tile', op(['x', 'n'], (a) => a.tf.tile(float(a, 'x'), shapeArg(a, 'n')))],
   ['K.repeat_elements', op(['x', 'rep', 'axis'], (a) => repeatElements(float(a, 'x'), a.number('rep'), a.number('axis'), a))],

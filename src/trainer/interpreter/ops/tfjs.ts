@@ -5,7 +5,7 @@ import { op } from '../args';
 import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor } from '../types';
 import { asFloat } from '../values';
 import {
-  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
+  argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
   softmaxOp, sumList, unaryOp, unstackOp, whereOp,
 } from './builders';
 import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
@@ -216,11 +216,18 @@ const jsConversions: OpTable = {
   String: op(['x'], (a) => String(a.value('x'))),
 };
 
+/** A tensor's conversion methods (`labels.toInt()` before `tf.oneHot`, `mask.toFloat()`): each a cast to its dtype. */
+const conversions: OpTable = {
+  toFloat: castTo('x', 'float32'),
+  toInt: castTo('x', 'int32'),
+  toBool: castTo('x', 'bool'),
+};
+
 /** Chained-only methods. */
 const methodOnly: OpTable = {
+  ...conversions,
   asScalar: unaryOp('x', (tf, x) => tf.reshape(x, [])),
   asType: castOp(['x', 'dtype']),
-  toFloat: castOp(['x', 'dtype']),
   clone: unaryOp('x', (tf, x) => tf.clone(x)),
   // a layer's weight variable read as a tensor (`for (const w of model.trainableWeights) … w.read()`)
   read: op(['x'], (a) => a.tensor('x')),
