@@ -9,6 +9,7 @@ import { type RegularizerUses, classLosses, inlineLosses } from './classes';
 import type { InlineSpec } from './inline';
 import { type ParamInfo, literalOf, readParams } from './params';
 import { dictKey, entriesOf } from './dictConstants';
+import { dictSettingRead } from './passedDict';
 import { ancestorBases, superInitAttrs } from './superInit';
 import { isBuiltinLossBase } from './superLoss';
 import { type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
@@ -24,6 +25,8 @@ export interface ModuleAttr {
   initParam?: string;
   /** Only a parameter of the loss when the loss reads it (Lightning's `self.hparams.x`: every `__init__` argument). */
   onlyWhenRead?: boolean;
+  /** `self.lam = cfg.get("lam", 1.0)` / `cfg["lam"]`: an entry of a settings dict the constructor is given (passedDict.ts). */
+  fromDict?: { param: string; key: string; fallback?: Node };
 }
 
 export interface LossDef {
@@ -119,6 +122,12 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     const right = stmt?.childForFieldName('right');
     if (!stmt || !left || !right || left.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
     const attr: ModuleAttr = { name: left.text.replace(/\s+/g, ''), node: left, value: right };
+    const fromDict = dictSettingRead(right, (n) => initParams.has(n));
+    if (fromDict) {
+      // bound by the constructor call's dict under `cfg['lam']` (usages.ts), else the `.get` default
+      out.push(dictSettingAttr(attr, fromDict));
+      continue;
+    }
     const param = right.type === 'identifier' ? initParams.get(right.text) : undefined;
     if (param) attr.initParam = param.name;
     const lit = param ? param.default : literalOf(right);
@@ -129,6 +138,14 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
   }
   const own = new Set(out.map((a) => a.name));
   return [...out, ...registeredBuffers(init), ...savedHyperparameters(init, initParams), ...superInitAttrs(init, initParams, own)];
+}
+
+function dictSettingAttr(attr: ModuleAttr, fromDict: NonNullable<ModuleAttr['fromDict']>): ModuleAttr {
+  const out: ModuleAttr = { ...attr, initParam: dictKey(fromDict.param, fromDict.key), fromDict };
+  const lit = fromDict.fallback ? literalOf(fromDict.fallback) : undefined;
+  if (lit !== undefined) out.default = lit;
+  if (fromDict.fallback) out.defaultNode = fromDict.fallback;
+  return out;
 }
 
 /**
