@@ -55,8 +55,11 @@ export type Expr = (
   | { kind: 'attr'; object: Expr; name: string }
   | { kind: 'unary'; op: '-' | '+' | 'not'; operand: Expr }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr }
-  /** `cond ? a : b` / `a if cond else b` */
-  | { kind: 'conditional'; test: Expr; then: Expr; else: Expr }
+  /**
+   * `cond ? a : b` / `a if cond else b`. `taken`: the branch the settings where the loss is built select
+   * (`if how == "mean":` with `self.reduction = "mean"`), set when both branches hold as many terms (terms/build.ts).
+   */
+  | { kind: 'conditional'; test: Expr; then: Expr; else: Expr; taken?: 'then' | 'else' }
   /** Free function call: `tf.reduce_mean(x, axis=-1)`. */
   /**
    * `ctorArgs`: a class instance called later (`self.sm = nn.LogSoftmax(1)` then `self.sm(x)`) is one call with the

@@ -70,19 +70,35 @@ function baseIndex(exprs: { expr: Expr; weight?: Expr }[], ctx: TermContext): nu
 
 /**
  * The expression whose terms are the loss's terms. A conditional return (`if lam == 0: return ce` before
- * `return ce + lam * p`) is split along its richer branch (more additive pieces; the later one on a tie), so the
+ * `return ce + lam * p`) is split along its richer branch (more additive pieces; on a tie the one the settings
+ * select, else the later one), so the
  * penalty is still seen; `body` keeps the whole conditional.
  */
-export function termSource(body: Expr): Expr {
+export function termSource(body: Expr, framework: Framework = 'keras'): Expr {
   if (body.kind !== 'conditional') return body;
-  const a = termSource(body.then);
-  const b = termSource(body.else);
-  return splitTerms(a).length > splitTerms(b).length ? a : b;
+  const a = termSource(body.then, framework);
+  const b = termSource(body.else, framework);
+  return richerBranch(body, a, b, framework) === 'then' ? a : b;
 }
 
-/** The branch of a conditional body whose terms are the loss's (termSource): the trainer says which it trained. */
-export function termBranch(body: Extract<Expr, { kind: 'conditional' }>): 'then' | 'else' {
-  return splitTerms(termSource(body.then)).length > splitTerms(termSource(body.else)).length ? 'then' : 'else';
+/**
+ * The richer of two branches' term sources; when the settings select one (`taken`) and both hold as many terms once
+ * a reduction over their sum is distributed (`(a + b).mean()` against `a + b`), that one.
+ */
+function richerBranch(body: Extract<Expr, { kind: 'conditional' }>, a: Expr, b: Expr, framework: Framework): 'then' | 'else' {
+  const then = splitTerms(a).length;
+  const otherwise = splitTerms(b).length;
+  const terms = (e: Expr) => splitTerms(e).flatMap((p) => distribute(p, framework)).length;
+  if (body.taken && terms(a) === terms(b)) return body.taken;
+  return then > otherwise ? 'then' : 'else';
+}
+
+/**
+ * The branch of a conditional body whose terms are the loss's (termSource): the trainer says which it trained. On a
+ * tie of terms, the branch the settings select (`taken`), else the richer, else the later one.
+ */
+export function termBranch(body: Extract<Expr, { kind: 'conditional' }>, framework: Framework = 'keras'): 'then' | 'else' {
+  return richerBranch(body, termSource(body.then, framework), termSource(body.else, framework), framework);
 }
 
 /**
@@ -147,7 +163,7 @@ function namedLikeSum(x: Expr, named: (e: Expr) => boolean): boolean {
 
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
 export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] {
-  const pieces = splitTerms(termSource(body), named, named && ((x) => namedDifference(x, named) || namedLikeSum(x, named)), fromHelper)
+  const pieces = splitTerms(termSource(body, framework), named, named && ((x) => namedDifference(x, named) || namedLikeSum(x, named)), fromHelper)
     .flatMap((p) => distribute(p, framework, named, fromHelper))
     .map(positiveByConstruction);
   // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term
