@@ -23,6 +23,7 @@ import { type GradientIssue, nonFiniteGradient } from './gradientCheck';
 import { readableConstraint } from './metrics/violations';
 import { shapedBatchedLoss, shapedLosses, toSampleShape } from './shapedLoss';
 import { branchChoices, branchNote } from './interpreter/termBranch';
+import { unreadSettingNotes } from './interpreter/settingSources';
 
 export interface TrialOptions extends BackendOptions {
   send: (message: TrainerToHost) => void;
@@ -271,7 +272,7 @@ function probeGradients(tf: Tf, loss: LossModel, trial: TrialModel, data: TrialD
 function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string, modelCall?: string): { model: string; data: string } {
   const { model } = trial;
   const shape = data.sampleShape;
-  const branches = branchChoices(loss).flatMap((c) => branchNote(c) ?? []);
+  const branches = [...branchChoices(loss).flatMap((c) => branchNote(c) ?? []), ...unreadSettingNotes(loss)];
   const args = [modelCall, describeArgs(loss, trial), ...branches].filter(Boolean).join('; ');
   const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + (args ? `; ${args}` : '');
   const kind = model instanceof BatchedVae ? `${model.describe()} (relu hidden layers, ${activation} output)` : `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)`;

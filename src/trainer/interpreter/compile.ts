@@ -8,6 +8,7 @@ import type { TensorContainer } from '@tensorflow/tfjs-core';
 import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
+import { noValueReason } from './settingSources';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
 import { modelLookup, modelReads } from './modelValues';
@@ -104,6 +105,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   const ops = opTables[model.framework];
   if (!ops) throw new Error(`Loss Lab cannot train a loss for framework '${String(model.framework)}' (keras, pytorch or tfjs)`);
   const lookup = makeLookup(model, bindings);
+  const noValue = (name: string) => noValueReason(model, name);
   const models = modelReads(model, (visit) => walkExprs(evaluatedExprs(model), visit));
   const terms = termsOf(model);
   const applied = optionsFor(model, options);
@@ -127,7 +129,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       // the model or a layer (`model.parameters()`, `layer.get_weights()`, `model.fc1.weight`): the run's weights
       const fromModel = weights && models.roots.size > 0 ? modelLookup(tf, model.framework, models, weights) : undefined;
       const runLookup = fromModel ? (name: string) => given(name) ?? fromModel(name) : given;
-      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, ...(weights ? { weights: () => weights } : {}) };
+      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, noValue, ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];
@@ -179,6 +181,6 @@ export function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions):
  * metric or a test. The caller owns the returned tensors.
  */
 export function evaluateExpr(tf: Tf, model: LossModel, expr: Expr, yTrue: Tensor, yPred: Tensor, bindings: Readonly<Record<string, Value>> = {}): Value {
-  const env: Env = { tf, ops: opTables[model.framework], yTrue, yPred, lookup: makeLookup(model, bindings) };
+  const env: Env = { tf, ops: opTables[model.framework], yTrue, yPred, lookup: makeLookup(model, bindings), noValue: (name) => noValueReason(model, name) };
   return evaluate(env, expr);
 }
