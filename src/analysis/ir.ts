@@ -280,6 +280,11 @@ export interface LossUsage {
    * 'regularizer': a Regularizer passed to a layer (`activity_regularizer=Ortho(0.1)`).
    */
   kind: 'compile' | 'fit' | 'backward' | 'call' | 'partial' | 'factory-call' | 'training-step' | 'add-loss' | 'regularizer';
+  /**
+   * In a notebook: the 1-based cell of a call in a later cell (`KLSparsity(RHO, BETA)` below the class's cell); its
+   * `range` is in that cell's text, so edits of the loss's own cell never use it.
+   */
+  cell?: number;
   range: SourceRange;
   /**
    * For `compile`: true when the bare function is passed (`loss=constrained_loss`), so Keras calls it with two
