@@ -68,9 +68,22 @@ export function literalPenaltyWeight(model: LossModel): number | undefined {
   return penalties.length > 0 && literals.size === 1 && only !== undefined ? only : undefined;
 }
 
-/** The options as they apply to `model`: `literalLambda` only when it has one literal λ (literalPenaltyWeight). */
+/**
+ * The literal weights of a loss whose penalties each carry their own (`mse + 0.1 * p1 + 0.5 * p2`, or layer
+ * regularizers' factors), with no λ parameter: a run's λ replaces each of them, as it replaces the one literal of
+ * literalPenaltyWeight; without this a run's λ would set nothing and "λ = 0" would train the code's weights. By
+ * penalty label; undefined unless every penalty is weighted by a number literal and they are not all one number.
+ */
+export function ownLiteralWeights(model: LossModel): Map<string, number> | undefined {
+  if (model.lambdaParam || literalPenaltyWeight(model) !== undefined) return undefined;
+  const penalties = model.terms.filter((t) => t.role === 'penalty');
+  if (penalties.length < 2 || penalties.some((t) => t.weight?.kind !== 'number')) return undefined;
+  return new Map(penalties.map((t) => [t.label, t.weight?.kind === 'number' ? t.weight.value : Number.NaN]));
+}
+
+/** The options as they apply to `model`: `literalLambda` only when it has literal λs (literalPenaltyWeight, ownLiteralWeights). */
 export function optionsFor(model: LossModel, options: CompileOptions): CompileOptions {
-  if (options.literalLambda === undefined || literalPenaltyWeight(model) !== undefined) return options;
+  if (options.literalLambda === undefined || literalPenaltyWeight(model) !== undefined || ownLiteralWeights(model)) return options;
   const { literalLambda: _ignored, ...rest } = options;
   return rest;
 }
