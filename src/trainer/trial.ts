@@ -25,6 +25,7 @@ import { shapedBatchedLoss, shapedLosses, toSampleShape } from './shapedLoss';
 import { branchChoices, branchNote } from './interpreter/termBranch';
 import { unreadSettingNotes } from './interpreter/settingSources';
 import { ownLiteralWeights } from './interpreter/compile';
+import { scheduleNote } from './interpreter/schedule';
 import { formatLambda } from '../trial/spec';
 
 export interface TrialOptions extends BackendOptions {
@@ -282,7 +283,7 @@ function ownWeightsNote(loss: LossModel): string[] {
 function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string, modelCall?: string): { model: string; data: string } {
   const { model } = trial;
   const shape = data.sampleShape;
-  const branches = [...branchChoices(loss).flatMap((c) => branchNote(c) ?? []), ...unreadSettingNotes(loss), ...ownWeightsNote(loss)];
+  const branches = [...branchChoices(loss).flatMap((c) => branchNote(c) ?? []), ...unreadSettingNotes(loss), ...ownWeightsNote(loss), ...scheduleNote(loss)];
   const args = [modelCall, describeArgs(loss, trial), ...branches].filter(Boolean).join('; ');
   const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + (args ? `; ${args}` : '');
   const kind = model instanceof BatchedVae ? `${model.describe()} (relu hidden layers, ${activation} output)` : `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)`;

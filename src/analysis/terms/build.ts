@@ -5,6 +5,7 @@ import { recogniseConstraint } from './constraints';
 import { mentionsRef, opName, some } from './expr';
 import { labelFor, localLabel } from './label';
 import { isNegatedLogLikelihood } from './likelihood';
+import { isTrainingCounter } from './counters';
 import { distribute } from './linear';
 import { isFrameworkLossCallee, reductionOps } from './ops';
 import { nonNegative, positiveByConstruction } from './sign';
@@ -109,7 +110,8 @@ function lambdaOf(p: Piece): string | undefined {
   const name = weightParamOf(p.weight);
   const reads = (e: Expr): boolean =>
     some(e, (n) => (n.kind === 'name' && n.name === name) || (n.kind === 'attr' && n.text.replace(/\s+/g, '') === name));
-  return name && !reads(p.expr) ? name : undefined;
+  // a schedule's counter (`exp(-epoch / WARMUP)`) is not a setting a run can bind
+  return name && !reads(p.expr) && !isTrainingCounter(name) ? name : undefined;
 }
 
 /** The term's variable (`balance = lam * relu(…)` is `balance`, weighted by lam), else labelFor's rendering. */

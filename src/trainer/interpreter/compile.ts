@@ -9,6 +9,7 @@ import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
 import { noValueReason } from './settingSources';
+import { scheduledLambda } from './schedule';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
 import { modelLookup, modelReads } from './modelValues';
@@ -81,8 +82,14 @@ export function ownLiteralWeights(model: LossModel): Map<string, number> | undef
   return new Map(penalties.map((t) => [t.label, t.weight?.kind === 'number' ? t.weight.value : Number.NaN]));
 }
 
-/** The options as they apply to `model`: `literalLambda` only when it has literal λs (literalPenaltyWeight, ownLiteralWeights). */
+/**
+ * The options as they apply to `model`: `literalLambda` only when it has literal λs (literalPenaltyWeight,
+ * ownLiteralWeights) or a scheduled one (schedule.ts).
+ */
 export function optionsFor(model: LossModel, options: CompileOptions): CompileOptions {
+  // a λ scheduled by the training counter: a run's λ in its place, else the schedule's value at the start
+  const scheduled = scheduledLambda(model);
+  if (scheduled) return options.literalLambda !== undefined || scheduled.start === undefined ? options : { ...options, literalLambda: scheduled.start };
   if (options.literalLambda === undefined || literalPenaltyWeight(model) !== undefined || ownLiteralWeights(model)) return options;
   const { literalLambda: _ignored, ...rest } = options;
   return rest;
