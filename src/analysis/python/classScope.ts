@@ -117,8 +117,10 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
   return out;
 }
 
-/** Whether a call of the class passes a dict holding the entry the attribute reads (`Loss({"lam": 0.5})`). */
-function dictEntryPassed(classNode: Node, from: { param: string; key: string }, initParams: ParamInfo[]): boolean {
+/** Whether a call of the class passes the entry the attribute reads (`Loss({"lam": 0.5})`, `Loss(lam=0.5)` into `**kwargs`). */
+function dictEntryPassed(classNode: Node, from: { param: string; key: string; keywords?: true }, initParams: ParamInfo[]): boolean {
+  // `**kwargs`: the call passes the entry as a keyword of its own
+  if (from.keywords) return argsPassedToClass(classNode, from.key, -1).length > 0;
   const index = initParams.findIndex((p) => p.name === from.param);
   return argsPassedToClass(classNode, from.param, index).some((arg) => passedDictEntries(arg)?.has(from.key) ?? true);
 }

@@ -26,7 +26,7 @@ export interface ModuleAttr {
   /** Only a parameter of the loss when the loss reads it (Lightning's `self.hparams.x`: every `__init__` argument). */
   onlyWhenRead?: boolean;
   /** `self.lam = cfg.get("lam", 1.0)` / `cfg["lam"]`: an entry of a settings dict the constructor is given (passedDict.ts). */
-  fromDict?: { param: string; key: string; fallback?: Node };
+  fromDict?: { param: string; key: string; fallback?: Node; keywords?: true };
 }
 
 export interface LossDef {
@@ -124,8 +124,10 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     const attr: ModuleAttr = { name: left.text.replace(/\s+/g, ''), node: left, value: right };
     const fromDict = dictSettingRead(right, (n) => initParams.has(n));
     if (fromDict) {
-      // bound by the constructor call's dict under `cfg['lam']` (usages.ts), else the `.get` default
-      out.push(dictSettingAttr(attr, fromDict));
+      // bound by the constructor call's dict under `cfg['lam']` (usages.ts), or by its keyword `lam=` when the dict is
+      // `**kwargs`; else the `.get` default
+      const splat = initParams.get(fromDict.param)?.node.type === 'dictionary_splat_pattern';
+      out.push(dictSettingAttr(attr, splat ? { ...fromDict, keywords: true } : fromDict));
       continue;
     }
     const param = right.type === 'identifier' ? initParams.get(right.text) : undefined;
@@ -141,7 +143,7 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
 }
 
 function dictSettingAttr(attr: ModuleAttr, fromDict: NonNullable<ModuleAttr['fromDict']>): ModuleAttr {
-  const out: ModuleAttr = { ...attr, initParam: dictKey(fromDict.param, fromDict.key), fromDict };
+  const out: ModuleAttr = { ...attr, initParam: fromDict.keywords ? fromDict.key : dictKey(fromDict.param, fromDict.key), fromDict };
   const lit = fromDict.fallback ? literalOf(fromDict.fallback) : undefined;
   if (lit !== undefined) out.default = lit;
   if (fromDict.fallback) out.defaultNode = fromDict.fallback;

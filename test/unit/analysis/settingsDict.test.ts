@@ -60,4 +60,12 @@ describe('a settings dict given to the constructor', () => {
     const shadowed = LOSS('        self.lam_sum = scale', 'def build(HPARAMS):\n    return SumLoss({}, scale=HPARAMS["decay"])');
     assert.equal(codeLambda(model(analyze(shadowed), 'SumLoss')), 1.0, 'a parameter named like the module dict is not it');
   });
+
+  it('kwargs.get("k", d) of **kwargs is bound by the keyword the call passes, else the default', () => {
+    const src = (build: string) => LOSS('        self.lam_sum = kwargs.get("lam_sum", 0.5)', build).replace('def __init__(self, cfg, scale=1.0):', 'def __init__(self, **kwargs):');
+    const m = model(analyze(src('criterion = SumLoss(lam_sum=0.02)')), 'SumLoss');
+    assert.equal(codeLambda(m), 0.02);
+    assert.equal(makeLookup(m, {})('self.lam_sum'), 0.02);
+    assert.equal(codeLambda(model(analyze(src('criterion = SumLoss(other=3)')), 'SumLoss')), 0.5);
+  });
 });
