@@ -83,20 +83,21 @@ export function termSource(body: Expr, framework: Framework = 'keras'): Expr {
 }
 
 /**
- * The richer of two branches' term sources; when the settings select one (`taken`) and both hold as many terms once
- * a reduction over their sum is distributed (`(a + b).mean()` against `a + b`), that one.
+ * The richer of two branches' term sources; when the settings select one (`taken`) and it holds at least as many
+ * terms once a reduction over their sum is distributed (`(a + b).mean()` against `(a + b).sum()`), that one.
  */
 function richerBranch(body: Extract<Expr, { kind: 'conditional' }>, a: Expr, b: Expr, framework: Framework): 'then' | 'else' {
   const then = splitTerms(a).length;
   const otherwise = splitTerms(b).length;
   const terms = (e: Expr) => splitTerms(e).flatMap((p) => distribute(p, framework)).length;
-  if (body.taken && terms(a) === terms(b)) return body.taken;
+  // the branch the settings select, unless it holds fewer terms (`if lam == 0: return ce` must not hide the penalty)
+  if (body.taken && (body.taken === 'then' ? terms(a) >= terms(b) : terms(b) >= terms(a))) return body.taken;
   return then > otherwise ? 'then' : 'else';
 }
 
 /**
- * The branch of a conditional body whose terms are the loss's (termSource): the trainer says which it trained. On a
- * tie of terms, the branch the settings select (`taken`), else the richer, else the later one.
+ * The branch of a conditional body whose terms are the loss's (termSource): the trainer says which it trained. The
+ * branch the settings select (`taken`) unless it holds fewer terms, else the richer, else the later one.
  */
 export function termBranch(body: Extract<Expr, { kind: 'conditional' }>, framework: Framework = 'keras'): 'then' | 'else' {
   return richerBranch(body, termSource(body.then, framework), termSource(body.else, framework), framework);
