@@ -16,6 +16,9 @@ export interface PassedValue {
   at?: SourceRange;
 }
 
+/** Names set from names (`a = b`, `b = opts.lam`) followed before giving up. */
+const MAX_ALIASES = 4;
+
 const scopeTypes: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
 
 /** The function (or the module) whose locals a name in `node` is one of. */
@@ -49,7 +52,7 @@ function localAssignment(node: Node, name: string): Node | null | undefined {
 }
 
 /** The value `node` passes, if it is known before the call runs (see the file's header). */
-export function passedValue(node: Node, constants: ReadonlyMap<string, ModuleConstant>): PassedValue | undefined {
+export function passedValue(node: Node, constants: ReadonlyMap<string, ModuleConstant>, depth = 0): PassedValue | undefined {
   const lit = literalOf(node);
   if (lit !== undefined) return { value: lit, at: rangeOf(node) };
   if (node.type === 'subscript') return settingOfDict(node, constants);
@@ -60,6 +63,8 @@ export function passedValue(node: Node, constants: ReadonlyMap<string, ModuleCon
     if (local === null) return undefined;
     const value = local ? literalOf(local) : undefined;
     if (value !== undefined && local) return { value, at: rangeOf(local) };
+    // `alpha = opts.alpha` then `Loss(alpha=alpha)`: what that name was set from (a flag's default, a dict's entry)
+    if (local && depth < MAX_ALIASES && (local.type === 'attribute' || local.type === 'subscript' || local.type === 'identifier')) return passedValue(local, constants, depth + 1);
     // set otherwise inside a function: not the module constant of that name (arithmetic at module level is)
     if (local && enclosingScope(node)?.type !== 'module') return undefined;
   }

@@ -68,4 +68,19 @@ describe('a settings dict given to the constructor', () => {
     assert.equal(makeLookup(m, {})('self.lam_sum'), 0.02);
     assert.equal(codeLambda(model(analyze(src('criterion = SumLoss(other=3)')), 'SumLoss')), 0.5);
   });
+
+  it('a local set from a flag (alpha = opts.lam_sum) and passed on binds the flag\'s default', () => {
+    const build = `def fit(opts):
+    lam = opts.lam_sum
+    return SumLoss({}, scale=lam)
+
+
+if __name__ == "__main__":
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lam_sum", type=float, default=0.3)
+    fit(parser.parse_args())`;
+    const m = model(analyze(LOSS('        self.lam_sum = scale', build)), 'SumLoss');
+    assert.equal(codeLambda(m), 0.3);
+  });
 });
