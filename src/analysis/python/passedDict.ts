@@ -70,15 +70,32 @@ export function dictSettingRead(right: Node, isInitParam: (name: string) => bool
   return args[1] ? { param: owner.text, key, fallback: args[1] } : { param: owner.text, key };
 }
 
+/** The calls of each class in a tree, read once per tree (a class with many settings asks for each). */
+const callsByTree = new WeakMap<object, Map<string, Node[]>>();
+
+function callsOf(root: Node, cls: string): Node[] {
+  let byClass = callsByTree.get(root.tree);
+  if (!byClass) {
+    byClass = new Map();
+    callsByTree.set(root.tree, byClass);
+  }
+  let calls = byClass.get(cls);
+  if (!calls) {
+    const named = (c: Node | null): c is Node => c?.childForFieldName('function')?.text.split('.').at(-1) === cls;
+    calls = root.text.includes(`${cls}(`) ? root.descendantsOfType('call').filter(named) : [];
+    byClass.set(cls, calls);
+  }
+  return calls;
+}
+
 /** The argument each call of the class in this file passes for its `__init__` parameter `name` (at `index`, or by keyword). */
 export function argsPassedToClass(classNode: Node, name: string, index: number): Node[] {
   const cls = classNode.childForFieldName('name')?.text;
   let root: Node = classNode;
   while (root.parent) root = root.parent;
-  if (!cls || !root.text.includes(`${cls}(`)) return [];
+  if (!cls) return [];
   const out: Node[] = [];
-  for (const c of root.descendantsOfType('call')) {
-    if (c?.childForFieldName('function')?.text.split('.').at(-1) !== cls) continue;
+  for (const c of callsOf(root, cls)) {
     const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && !isTrivia(a));
     const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value');
     const positional = args.filter((a) => a.type !== 'keyword_argument')[index];
