@@ -176,7 +176,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (def.scalarOnly && !returnsScalarLoss(returned.value, file.knownLosses)) return undefined;
 
   // a tie of branches (a reduction chosen by a string setting): the branch the class is built to run
-  if (cls && classNode) markSettledBranches(returned.value, scope, settledAttrs(setup ?? classNode, def.moduleAttrs, cls.initParams));
+  if (cls && classNode) markSettledBranches(returned.value, scope, () => settledAttrs(setup ?? classNode, def.moduleAttrs, cls.initParams));
   const defaults: Record<string, number> = { ...file.globals };
   for (const p of [...def.outerParams, ...def.params]) {
     const v = numericDefault(p.default);

@@ -70,22 +70,20 @@ export function dictSettingRead(right: Node, isInitParam: (name: string) => bool
   return args[1] ? { param: owner.text, key, fallback: args[1] } : { param: owner.text, key };
 }
 
-/** The calls of each class in a tree, read once per tree (a class with many settings asks for each). */
+/** Every call of a tree by its callee's last name (`Loss` for `losses.Loss(…)`), read in one walk per tree. */
 const callsByTree = new WeakMap<object, Map<string, Node[]>>();
 
 function callsOf(root: Node, cls: string): Node[] {
-  let byClass = callsByTree.get(root.tree);
-  if (!byClass) {
-    byClass = new Map();
-    callsByTree.set(root.tree, byClass);
+  let byName = callsByTree.get(root.tree);
+  if (!byName) {
+    byName = new Map();
+    for (const c of root.descendantsOfType('call')) {
+      const last = c?.childForFieldName('function')?.text.split('.').at(-1);
+      if (c && last && /^[A-Z]/.test(last)) byName.set(last, [...(byName.get(last) ?? []), c]);
+    }
+    callsByTree.set(root.tree, byName);
   }
-  let calls = byClass.get(cls);
-  if (!calls) {
-    const named = (c: Node | null): c is Node => c?.childForFieldName('function')?.text.split('.').at(-1) === cls;
-    calls = root.text.includes(`${cls}(`) ? root.descendantsOfType('call').filter(named) : [];
-    byClass.set(cls, calls);
-  }
-  return calls;
+  return byName.get(cls) ?? [];
 }
 
 /** The argument each call of the class in this file passes for its `__init__` parameter `name` (at `index`, or by keyword). */

@@ -28,11 +28,21 @@ export function settledAttrs(classNode: Node, attrs: readonly ModuleAttr[], init
   return out;
 }
 
-/** Marks each conditional on the way to the terms with the branch the settled values select (ir.ts `taken`). */
-export function markSettledBranches(body: Expr, scope: Scope, settled: ReadonlyMap<string, Literal>): void {
-  if (body.kind !== 'conditional' || settled.size === 0) return;
-  const known = staticTruth(body.test, { ...scope, staticAttrs: new Map([...(scope.staticAttrs ?? []), ...settled]) });
-  if (known !== undefined) body.taken = known ? 'then' : 'else';
-  markSettledBranches(body.then, scope, settled);
-  markSettledBranches(body.else, scope, settled);
+/**
+ * Marks each conditional on the way to the terms with the branch the settled values select (ir.ts `taken`). The
+ * values are read only for a body that is a conditional (most are not: reading them walks the file's calls).
+ */
+export function markSettledBranches(body: Expr, scope: Scope, settledOf: () => ReadonlyMap<string, Literal>): void {
+  if (body.kind !== 'conditional') return;
+  const settled = settledOf();
+  if (settled.size === 0) return;
+  const decided: Scope = { ...scope, staticAttrs: new Map([...(scope.staticAttrs ?? []), ...settled]) };
+  const mark = (e: Expr): void => {
+    if (e.kind !== 'conditional') return;
+    const known = staticTruth(e.test, decided);
+    if (known !== undefined) e.taken = known ? 'then' : 'else';
+    mark(e.then);
+    mark(e.else);
+  };
+  mark(body);
 }
