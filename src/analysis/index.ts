@@ -113,7 +113,8 @@ export interface SourceOptions extends ParseLimits {
   cellsAbove?: readonly NotebookCell[];
   /**
    * The code cells below it: only the model's `compile` is read there (a notebook defines its regularizer or add_loss
-   * layer in one cell and compiles the model in a later one; that compiled loss is their base term).
+   * layer in one cell and compiles the model in a later one; that compiled loss is their base term), and the calls
+   * that build a loss class of the cell (python/laterCells.ts).
    */
   cellsBelow?: readonly NotebookCell[];
 }
@@ -154,6 +155,7 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline, belo
       else tree.delete();
     }
   }
+  module.laterCells = { cells: below.map((c) => ({ number: c.number, source: blankMagics(c.source) })), deadline };
   for (const written of below) {
     const source = blankMagics(written.source);
     if (!source.includes('.compile(')) continue;

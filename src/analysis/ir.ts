@@ -55,8 +55,11 @@ export type Expr = (
   | { kind: 'attr'; object: Expr; name: string }
   | { kind: 'unary'; op: '-' | '+' | 'not'; operand: Expr }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr }
-  /** `cond ? a : b` / `a if cond else b` */
-  | { kind: 'conditional'; test: Expr; then: Expr; else: Expr }
+  /**
+   * `cond ? a : b` / `a if cond else b`. `taken`: the branch the settings where the loss is built select
+   * (`if how == "mean":` with `self.reduction = "mean"`), set when both branches hold as many terms (terms/build.ts).
+   */
+  | { kind: 'conditional'; test: Expr; then: Expr; else: Expr; taken?: 'then' | 'else' }
   /** Free function call: `tf.reduce_mean(x, axis=-1)`. */
   /**
    * `ctorArgs`: a class instance called later (`self.sm = nn.LogSoftmax(1)` then `self.sm(x)`) is one call with the
@@ -277,6 +280,11 @@ export interface LossUsage {
    * 'regularizer': a Regularizer passed to a layer (`activity_regularizer=Ortho(0.1)`).
    */
   kind: 'compile' | 'fit' | 'backward' | 'call' | 'partial' | 'factory-call' | 'training-step' | 'add-loss' | 'regularizer';
+  /**
+   * In a notebook: the 1-based cell of a call in a later cell (`KLSparsity(RHO, BETA)` below the class's cell); its
+   * `range` is in that cell's text, so edits of the loss's own cell never use it.
+   */
+  cell?: number;
   range: SourceRange;
   /**
    * For `compile`: true when the bare function is passed (`loss=constrained_loss`), so Keras calls it with two

@@ -38,7 +38,8 @@ const line = (r: SourceRange) => r.startLine + 1;
 const boundByCall: Finder = (model, text) => {
   // `self.w` is bound as `w` by the constructor call (LossParam.initArgument)
   const key = model.lambdaParam && boundKey(model, model.lambdaParam);
-  const usage = [...model.usages].reverse().find((u) => key && u.boundArgs && key in u.boundArgs);
+  // a call in another notebook cell is that cell's text: notebookSites.ts edits it there
+  const usage = [...model.usages].reverse().find((u) => key && u.cell === undefined && u.boundArgs && key in u.boundArgs);
   if (!key || !usage) return undefined;
   // bound through a name (`beta=args.sparsity_lambda`, `lam=LAM`): the literal is where that name is set
   const at = usage.boundAt?.[key];

@@ -23,6 +23,10 @@ import { type GradientIssue, nonFiniteGradient } from './gradientCheck';
 import { readableConstraint } from './metrics/violations';
 import { shapedBatchedLoss, shapedLosses, toSampleShape } from './shapedLoss';
 import { branchChoices, branchNote } from './interpreter/termBranch';
+import { unreadSettingNotes } from './interpreter/settingSources';
+import { ownLiteralWeights } from './interpreter/compile';
+import { scheduleNote } from './interpreter/schedule';
+import { formatLambda } from '../trial/spec';
 
 export interface TrialOptions extends BackendOptions {
   send: (message: TrainerToHost) => void;
@@ -267,11 +271,19 @@ function probeGradients(tf: Tf, loss: LossModel, trial: TrialModel, data: TrialD
   return issue;
 }
 
+/** Said when a run's λ replaces several penalties' own literal weights (interpreter/compile.ts ownLiteralWeights). */
+function ownWeightsNote(loss: LossModel): string[] {
+  const own = ownLiteralWeights(loss);
+  if (!own) return [];
+  const written = [...own].map(([label, w]) => `${label} ${formatLambda(w)}`).join(', ');
+  return [`each penalty has its own weight in the code (${written}): a run's λ replaces every one of them (Sweep λ sets each on its own)`];
+}
+
 /** The panel header's two lines: the trial model and the data, each with why when it is shaped by the loss. */
 function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string, modelCall?: string): { model: string; data: string } {
   const { model } = trial;
   const shape = data.sampleShape;
-  const branches = branchChoices(loss).flatMap((c) => branchNote(c) ?? []);
+  const branches = [...branchChoices(loss).flatMap((c) => branchNote(c) ?? []), ...unreadSettingNotes(loss), ...ownWeightsNote(loss), ...scheduleNote(loss)];
   const args = [modelCall, describeArgs(loss, trial), ...branches].filter(Boolean).join('; ');
   const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + (args ? `; ${args}` : '');
   const kind = model instanceof BatchedVae ? `${model.describe()} (relu hidden layers, ${activation} output)` : `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)`;

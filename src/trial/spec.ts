@@ -6,6 +6,7 @@ import type { LossModel } from '../analysis/ir';
 import { type DatasetSpec, MAX_SAMPLE_VALUES, type ModelSpec, type RunSpec, type TrialSpecInput } from '../protocol';
 import { lossSampleShape, shapeSize } from '../trainer/data/shape';
 import { lossTask } from '../trainer/data/task';
+import { scheduledLambda } from '../trainer/interpreter/schedule';
 
 /** The training settings (structurally the same as `LossLabConfig['training']` in src/editor/config.ts). */
 export interface TrainingSettings {
@@ -77,6 +78,9 @@ export function codeLambda(model: LossModel): number | undefined {
     // its default, or the item of a tuple it unpacks (`tol, lam = settings` with `make_loss((0.01, 0.5))`)
     return staticNumber(model, model.lambdaParam);
   }
+  // a λ scheduled by the training counter (`min(1.0, epoch / WARMUP)`): its value at the start
+  const scheduled = scheduledLambda(model);
+  if (scheduled) return scheduled.start;
   if (penalties.some((t) => !t.weight)) return 1;
   const literals = penalties.map((t) => (t.weight?.kind === 'number' ? t.weight.value : undefined));
   const distinct = new Set(literals);

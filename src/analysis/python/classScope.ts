@@ -11,6 +11,7 @@ import { callableOf } from './callables';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
 import { type ParamInfo, literalOf, readParams } from './params';
+import { argsPassedToClass, passedDictEntries } from './passedDict';
 import type { Scope } from './scope';
 import { valueWrappers, wrappedDefault } from './valueWrappers';
 
@@ -74,6 +75,12 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
   const initParamNames = new Set(out.initParams.map((p) => p.name));
   for (const a of moduleAttrs) {
     const attr = a.name.slice('self.'.length);
+    if (a.fromDict) {
+      // a settings dict's entry: a parameter the constructor call binds, else `.get`'s default (a tensor, say) in place
+      const fallback = a.fromDict.fallback;
+      if (a.default === undefined && fallback && !dictEntryPassed(classNode, a.fromDict, out.initParams)) out.attrValues.set(attr, convertExpr(fallback, ctorScope));
+      continue;
+    }
     if (a.default !== undefined) {
       if (!(a.value.type === 'identifier' && initParamNames.has(a.value.text))) out.staticAttrs.set(attr, a.default);
       continue;
@@ -107,6 +114,14 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     else if (v.kind !== 'unsupported' || callableOf(v)) out.attrValues.set(attr, v);
   }
   return out;
+}
+
+/** Whether a call of the class passes the entry the attribute reads (`Loss({"lam": 0.5})`, `Loss(lam=0.5)` into `**kwargs`). */
+function dictEntryPassed(classNode: Node, from: { param: string; key: string; keywords?: true }, initParams: ParamInfo[]): boolean {
+  // `**kwargs`: the call passes the entry as a keyword of its own
+  if (from.keywords) return argsPassedToClass(classNode, from.key, -1).length > 0;
+  const index = initParams.findIndex((p) => p.name === from.param);
+  return argsPassedToClass(classNode, from.param, index).some((arg) => passedDictEntries(arg)?.has(from.key) ?? true);
 }
 
 /** Whether a call of the class in this file passes its `__init__` parameter `name` (at `index`, or by keyword). */

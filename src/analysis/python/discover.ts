@@ -9,6 +9,7 @@ import { type RegularizerUses, classLosses, inlineLosses } from './classes';
 import type { InlineSpec } from './inline';
 import { type ParamInfo, literalOf, readParams } from './params';
 import { dictKey, entriesOf } from './dictConstants';
+import { dictSettingRead } from './passedDict';
 import { ancestorBases, superInitAttrs } from './superInit';
 import { isBuiltinLossBase } from './superLoss';
 import { valueWrappers, wrappedDefault } from './valueWrappers';
@@ -25,6 +26,8 @@ export interface ModuleAttr {
   initParam?: string;
   /** Only a parameter of the loss when the loss reads it (Lightning's `self.hparams.x`: every `__init__` argument). */
   onlyWhenRead?: boolean;
+  /** `self.lam = cfg.get("lam", 1.0)` / `cfg["lam"]`: an entry of a settings dict the constructor is given (passedDict.ts). */
+  fromDict?: { param: string; key: string; fallback?: Node; keywords?: true };
 }
 
 export interface LossDef {
@@ -127,6 +130,14 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     const right = stmt?.childForFieldName('right');
     if (!stmt || !left || !right || left.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
     const attr: ModuleAttr = { name: left.text.replace(/\s+/g, ''), node: left, value: right };
+    const fromDict = dictSettingRead(right, (n) => initParams.has(n));
+    if (fromDict) {
+      // bound by the constructor call's dict under `cfg['lam']` (usages.ts), or by its keyword `lam=` when the dict is
+      // `**kwargs`; else the `.get` default
+      const splat = initParams.get(fromDict.param)?.node.type === 'dictionary_splat_pattern';
+      out.push(dictSettingAttr(attr, splat ? { ...fromDict, keywords: true } : fromDict));
+      continue;
+    }
     const param = initParams.get(wrappedArgument(right) ?? '');
     if (param) attr.initParam = param.name;
     const lit = param ? (param.default === undefined ? undefined : wrappedDefault(right.childForFieldName('function')?.text ?? '', param.default)) : literalOf(right);
@@ -137,6 +148,14 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
   }
   const own = new Set(out.map((a) => a.name));
   return [...out, ...registeredBuffers(init), ...savedHyperparameters(init, initParams), ...superInitAttrs(init, initParams, own)];
+}
+
+function dictSettingAttr(attr: ModuleAttr, fromDict: NonNullable<ModuleAttr['fromDict']>): ModuleAttr {
+  const out: ModuleAttr = { ...attr, initParam: fromDict.keywords ? fromDict.key : dictKey(fromDict.param, fromDict.key), fromDict };
+  const lit = fromDict.fallback ? literalOf(fromDict.fallback) : undefined;
+  if (lit !== undefined) out.default = lit;
+  if (fromDict.fallback) out.defaultNode = fromDict.fallback;
+  return out;
 }
 
 /**

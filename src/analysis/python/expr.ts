@@ -371,7 +371,10 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const own = ownDictSetting(node);
       if (own) return own;
       const index = node.childrenForFieldName('subscript').flatMap((s) => (s ? [convertIndex(s, scope)] : []));
-      return make<'subscript'>(node, { kind: 'subscript', object: convertExpr(value, scope), index });
+      const object = convertExpr(value, scope);
+      // `self.concentration[1]` with `self.concentration = pow, weight` in `__init__`: that item, as Python reads it
+      const item = literalItem(object, index);
+      return item ?? make<'subscript'>(node, { kind: 'subscript', object, index });
     }
     case 'list_comprehension':
     case 'generator_expression':
@@ -385,4 +388,12 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     default:
       return unsupported(node, node.type.replace(/_/g, ' '));
   }
+}
+
+/** The item a literal integer picks out of a tuple or list written in the code (`(pow, weight)[1]`), if it is one. */
+function literalItem(object: Expr, index: IndexItem[]): Expr | undefined {
+  const only = index.length === 1 ? index[0] : undefined;
+  if (object.kind !== 'tuple' || only?.kind !== 'index' || only.value.kind !== 'number' || !Number.isInteger(only.value.value)) return undefined;
+  const at = only.value.value < 0 ? object.items.length + only.value.value : only.value.value;
+  return object.items[at];
 }

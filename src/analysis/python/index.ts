@@ -23,6 +23,7 @@ import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { bindUnpackedItems } from './unpackedItems';
 import { collectUsages } from './usages';
+import { bindInLaterCells } from './laterCells';
 import { type LossUses, readLossUses } from './usedAsLoss';
 
 const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);
@@ -312,6 +313,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b, ctx)), extraRoots.map((r) => discoverLosses(r, ctx)));
   const models = finishModels(built, inErrors, build, (models, bindNames) => {
     const found = collectUsages(root, source, models, bindNames, imports, usageCache, module);
+    bindInLaterCells(models, bindNames, imports, module);
     bindUnpackedItems(root, models, bindNames, module);
     for (const m of models) addIntrinsicUsage(m);
     return found;

@@ -12,6 +12,7 @@ import { builtinLossBaseOf, superLossInstance } from './superLoss';
 import { convertExpr, make } from './expr';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
+import { markSettledBranches, settledAttrs } from './settledBranches';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
 import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
 import type { ModuleScope } from './moduleScope';
@@ -189,6 +190,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (!kerasPair && !def.usedAsLoss && !shapeKinds.has(def.kind) && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
   if (def.scalarOnly && !returnsScalarLoss(returned.value, file.knownLosses)) return undefined;
 
+  // a tie of branches (a reduction chosen by a string setting): the branch the class is built to run
+  if (cls && classNode) markSettledBranches(returned.value, scope, () => settledAttrs(setup ?? classNode, def.moduleAttrs, cls.initParams));
   const defaults: Record<string, number> = { ...file.globals };
   for (const p of [...def.outerParams, ...def.params]) {
     const v = numericDefault(p.default);

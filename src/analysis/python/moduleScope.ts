@@ -2,6 +2,7 @@
 // (`TV_WEIGHT = 0.1`, `EPS = 1e-7`, `REDUCTION = 'mean'`, `A, B = 0.1, 0.2`) and functions (helpers a loss calls,
 // followed into their bodies). Read from each top-level statement's text where one line says it all (fast on
 // large files), else from its syntax tree.
+import type { Deadline } from '../parsing/deadline';
 import type { Node } from 'web-tree-sitter';
 import type { CompiledBase } from '../compileCall';
 import type { Framework, SourceRange, StaticValue } from '../ir';
@@ -24,6 +25,11 @@ export interface ModuleConstant {
 
 export interface ModuleScope {
   constants: Map<string, ModuleConstant>;
+  /**
+   * In a notebook: the code cells below the one analysed (magics blanked), where the class a loss is written in may be
+   * built (`activity_regularizer=KLSparsity(RHO, BETA)`): its constructor call binds the loss's settings (laterCells.ts).
+   */
+  laterCells?: { cells: readonly { number: number; source: string }[]; deadline: Deadline };
   /** Top-level functions by name (a decorated one by its decorated statement): helpers a loss may call. */
   functions: Map<string, Node>;
   /**

@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { SourceRange } from '../ir';
 import { rangeOf } from '../parsing/range';
 import type { ModuleConstant } from './moduleScope';
+import { dictKey } from './dictConstants';
 import { literalOf } from './params';
 
 export interface PassedValue {
@@ -14,6 +15,9 @@ export interface PassedValue {
   /** Where the literal is written in this text; absent when it is in another notebook cell. */
   at?: SourceRange;
 }
+
+/** Names set from names (`a = b`, `b = opts.lam`) followed before giving up. */
+const MAX_ALIASES = 4;
 
 const scopeTypes: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
 
@@ -48,9 +52,10 @@ function localAssignment(node: Node, name: string): Node | null | undefined {
 }
 
 /** The value `node` passes, if it is known before the call runs (see the file's header). */
-export function passedValue(node: Node, constants: ReadonlyMap<string, ModuleConstant>): PassedValue | undefined {
+export function passedValue(node: Node, constants: ReadonlyMap<string, ModuleConstant>, depth = 0): PassedValue | undefined {
   const lit = literalOf(node);
   if (lit !== undefined) return { value: lit, at: rangeOf(node) };
+  if (node.type === 'subscript') return settingOfDict(node, constants);
   if (node.type !== 'identifier' && node.type !== 'attribute') return undefined;
   const name = node.text.replace(/\s+/g, '');
   if (node.type === 'identifier') {
@@ -58,10 +63,26 @@ export function passedValue(node: Node, constants: ReadonlyMap<string, ModuleCon
     if (local === null) return undefined;
     const value = local ? literalOf(local) : undefined;
     if (value !== undefined && local) return { value, at: rangeOf(local) };
+    // `alpha = opts.alpha` then `Loss(alpha=alpha)`: what that name was set from (a flag's default, a dict's entry)
+    if (local && depth < MAX_ALIASES && (local.type === 'attribute' || local.type === 'subscript' || local.type === 'identifier')) return passedValue(local, constants, depth + 1);
     // set otherwise inside a function: not the module constant of that name (arithmetic at module level is)
     if (local && enclosingScope(node)?.type !== 'module') return undefined;
   }
   const c = constants.get(name);
+  if (!c || Array.isArray(c.value)) return undefined;
+  return c.cell === undefined ? { value: c.value, at: c.valueRange } : { value: c.value };
+}
+
+/** `HPARAMS["l2"]` with `HPARAMS = {"l2": 1e-5, …}` at module level: that entry (dictConstants.ts), unless rebound. */
+function settingOfDict(node: Node, constants: ReadonlyMap<string, ModuleConstant>): PassedValue | undefined {
+  const dict = node.childForFieldName('value');
+  const keys = node.childrenForFieldName('subscript').filter((s): s is Node => !!s);
+  const key = keys.length === 1 && keys[0] ? literalOf(keys[0]) : undefined;
+  if (dict?.type !== 'identifier' || typeof key !== 'string') return undefined;
+  // a parameter or a local of that name is not the module's dict
+  const local = localAssignment(node, dict.text);
+  if (local === null || (local && enclosingScope(node)?.type !== 'module')) return undefined;
+  const c = constants.get(dictKey(dict.text, key));
   if (!c || Array.isArray(c.value)) return undefined;
   return c.cell === undefined ? { value: c.value, at: c.valueRange } : { value: c.value };
 }

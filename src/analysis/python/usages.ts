@@ -9,6 +9,8 @@ import { some } from '../terms/expr';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
 import type { ModuleConstant, ModuleScope } from './moduleScope';
+import { dictKey } from './dictConstants';
+import { passedDictEntries } from './passedDict';
 import { type PassedValue, passedValue } from './passedValue';
 import { subclassConstructors } from './subclassCtors';
 import { dictKeysOf, literalOf, staticItemsOf } from './params';
@@ -64,12 +66,23 @@ function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<s
   const at: Record<string, SourceRange> = {};
   for (const [name, node] of namedArgs(positionalNames, positional, keyword)) {
     const v = name ? argValue(node) : undefined;
+    if (name && !v) bindDictEntries(name, node, out, at);
     if (!name || !v) continue;
     out[name] = v.value;
     // a literal in the call is edited there (lambdaSite.ts boundByCall); a name, where its literal is written
     if (v.at && literalOf(node) === undefined) at[name] = v.at;
   }
   return Object.keys(at).length > 0 ? { boundArgs: out, boundAt: at } : { boundArgs: out };
+}
+
+/** A settings dict passed as `name` (`Loss(CONFIG["loss"])`): each literal entry bound as `name['key']` (passedDict.ts). */
+function bindDictEntries(name: string, node: Node, out: Bound, at: Record<string, SourceRange>): void {
+  for (const [key, valueNode] of passedDictEntries(node) ?? []) {
+    const v = literalOf(valueNode);
+    if (v === undefined) continue;
+    out[dictKey(name, key)] = v;
+    at[dictKey(name, key)] = rangeOf(valueNode);
+  }
 }
 
 /**
@@ -107,7 +120,8 @@ function boundItems(positionalNames: string[], positional: Node[], keyword: Map<
 /** The arguments a call passes that it binds neither as a value nor as items (LossUsage.unreadArgs). */
 function unreadArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, u: LossUsage): string[] {
   const names = namedArgs(positionalNames, positional, keyword).flatMap(([name]) => (name ? [name] : []));
-  return names.filter((n) => u.boundArgs?.[n] === undefined && u.boundItems?.[n] === undefined);
+  const readAsDict = (n: string) => Object.keys(u.boundArgs ?? {}).some((k) => k.startsWith(`${n}[`));
+  return names.filter((n) => u.boundArgs?.[n] === undefined && u.boundItems?.[n] === undefined && !readAsDict(n));
 }
 
 export interface FileUsages {
@@ -360,6 +374,11 @@ export function rowInRanges(ranges: readonly SourceRange[]): (row: number) => bo
   };
 }
 
+/** Random draws: `torch.softmax(torch.randn(n, k), dim=1)` makes synthetic targets, not the model's output. */
+const randomDraw = /^(rand|randn|rand_like|randn_like|randint|normal|uniform|random)$/;
+const isRandomDraw = (arg: Node | undefined): boolean =>
+  arg?.type === 'call' && randomDraw.test(lastSegment(arg.childForFieldName('function')?.text ?? ''));
+
 /** The output activation a layer call names (`Dense(…, activation='softmax')`, `nn.Softmax()`, `torch.sigmoid(…)`). */
 function activationOf(resolved: string, positional: Node[], keyword: Map<string, Node>): string | undefined {
   const last = lastSegment(resolved);
@@ -372,6 +391,6 @@ function activationOf(resolved: string, positional: Node[], keyword: Map<string,
   if (last === 'Dense' && /^(tf\.keras\.layers|keras\.layers|layers)?\.?Dense$/.test(resolved)) return 'linear';
   if (linearLayers.has(last) && /^(torch\.)?nn\./.test(resolved)) return 'linear';
   if (activationLayers[last] && /^(nn|tf\.keras\.layers)\./.test(resolved)) return activationLayers[last];
-  if (activationFunctions[last] && activationNamespaces.test(resolved)) return activationFunctions[last];
+  if (activationFunctions[last] && activationNamespaces.test(resolved) && !isRandomDraw(positional[0])) return activationFunctions[last];
   return undefined;
 }

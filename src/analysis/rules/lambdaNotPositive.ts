@@ -59,7 +59,8 @@ export const checkLambdaNotPositive: Check = (ctx) => {
   const lam = model.lambdaParam && boundKey(model, model.lambdaParam);
   for (const u of model.usages) {
     const v = lam ? u.boundArgs?.[lam] : undefined;
-    if (!lam || typeof v !== 'number' || v > 0) continue;
+    // a call in another notebook cell is reported in that cell's own analysis, not at this cell's positions
+    if (!lam || typeof v !== 'number' || v > 0 || u.cell !== undefined) continue;
     // The keyword as written in the call (`lam=0.0`), when it is one.
     const written = ctx.text.slice(u.range);
     const m = new RegExp(`(?<![\\w.$])${lam}\\s*=\\s*([-+]?\\s*[\\d.]+(?:[eE][-+]?\\d+)?)`).exec(written);

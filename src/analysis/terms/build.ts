@@ -5,6 +5,7 @@ import { recogniseConstraint } from './constraints';
 import { mentionsRef, opName, some } from './expr';
 import { labelFor, localLabel } from './label';
 import { isNegatedLogLikelihood } from './likelihood';
+import { isTrainingCounter } from './counters';
 import { distribute } from './linear';
 import { isFrameworkLossCallee, reductionOps } from './ops';
 import { nonNegative, positiveByConstruction } from './sign';
@@ -70,19 +71,36 @@ function baseIndex(exprs: { expr: Expr; weight?: Expr }[], ctx: TermContext): nu
 
 /**
  * The expression whose terms are the loss's terms. A conditional return (`if lam == 0: return ce` before
- * `return ce + lam * p`) is split along its richer branch (more additive pieces; the later one on a tie), so the
+ * `return ce + lam * p`) is split along its richer branch (more additive pieces; on a tie the one the settings
+ * select, else the later one), so the
  * penalty is still seen; `body` keeps the whole conditional.
  */
-export function termSource(body: Expr): Expr {
+export function termSource(body: Expr, framework: Framework = 'keras'): Expr {
   if (body.kind !== 'conditional') return body;
-  const a = termSource(body.then);
-  const b = termSource(body.else);
-  return splitTerms(a).length > splitTerms(b).length ? a : b;
+  const a = termSource(body.then, framework);
+  const b = termSource(body.else, framework);
+  return richerBranch(body, a, b, framework) === 'then' ? a : b;
 }
 
-/** The branch of a conditional body whose terms are the loss's (termSource): the trainer says which it trained. */
-export function termBranch(body: Extract<Expr, { kind: 'conditional' }>): 'then' | 'else' {
-  return splitTerms(termSource(body.then)).length > splitTerms(termSource(body.else)).length ? 'then' : 'else';
+/**
+ * The richer of two branches' term sources; when the settings select one (`taken`) and it holds at least as many
+ * terms once a reduction over their sum is distributed (`(a + b).mean()` against `(a + b).sum()`), that one.
+ */
+function richerBranch(body: Extract<Expr, { kind: 'conditional' }>, a: Expr, b: Expr, framework: Framework): 'then' | 'else' {
+  const then = splitTerms(a).length;
+  const otherwise = splitTerms(b).length;
+  const terms = (e: Expr) => splitTerms(e).flatMap((p) => distribute(p, framework)).length;
+  // the branch the settings select, unless it holds fewer terms (`if lam == 0: return ce` must not hide the penalty)
+  if (body.taken && (body.taken === 'then' ? terms(a) >= terms(b) : terms(b) >= terms(a))) return body.taken;
+  return then > otherwise ? 'then' : 'else';
+}
+
+/**
+ * The branch of a conditional body whose terms are the loss's (termSource): the trainer says which it trained. The
+ * branch the settings select (`taken`) unless it holds fewer terms, else the richer, else the later one.
+ */
+export function termBranch(body: Extract<Expr, { kind: 'conditional' }>, framework: Framework = 'keras'): 'then' | 'else' {
+  return richerBranch(body, termSource(body.then, framework), termSource(body.else, framework), framework);
 }
 
 /**
@@ -93,7 +111,8 @@ function lambdaOf(p: Piece): string | undefined {
   const name = weightParamOf(p.weight);
   const reads = (e: Expr): boolean =>
     some(e, (n) => (n.kind === 'name' && n.name === name) || (n.kind === 'attr' && n.text.replace(/\s+/g, '') === name));
-  return name && !reads(p.expr) ? name : undefined;
+  // a schedule's counter (`exp(-epoch / WARMUP)`) is not a setting a run can bind
+  return name && !reads(p.expr) && !isTrainingCounter(name) ? name : undefined;
 }
 
 /** The term's variable (`balance = lam * relu(…)` is `balance`, weighted by lam), else labelFor's rendering. */
@@ -147,7 +166,7 @@ function namedLikeSum(x: Expr, named: (e: Expr) => boolean): boolean {
 
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
 export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] {
-  const pieces = splitTerms(termSource(body), named, named && ((x) => namedDifference(x, named) || namedLikeSum(x, named)), fromHelper)
+  const pieces = splitTerms(termSource(body, framework), named, named && ((x) => namedDifference(x, named) || namedLikeSum(x, named)), fromHelper)
     .flatMap((p) => distribute(p, framework, named, fromHelper))
     .map(positiveByConstruction);
   // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term

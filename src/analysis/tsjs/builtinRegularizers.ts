@@ -36,6 +36,33 @@ function paramDefault(fn: Node, name: string): Node | undefined {
   return undefined;
 }
 
+/**
+ * `constructor({ alpha = 1 }: Args = {})` built as `new ElasticNet({ alpha: 0.2 })`: the value the file's calls pass
+ * for the destructured `name`, when every call of the class passes the same number there (a call that leaves it out
+ * runs with the default, so it must be that number too). Undefined otherwise: the default stands.
+ */
+function constructorOption(fn: Node, name: string): Node | undefined {
+  const cls = fn.type === 'method_definition' && fn.childForFieldName('name')?.text === 'constructor' ? fn.parent?.parent : undefined;
+  const className = cls?.childForFieldName('name')?.text;
+  const first = named(fn.childForFieldName('parameters'))[0];
+  if (!className || !first?.text.trimStart().startsWith('{')) return undefined;
+  let root: Node = fn;
+  while (root.parent) root = root.parent;
+  const calls = root.descendantsOfType('new_expression').filter((n): n is Node => !!n && n.childForFieldName('constructor')?.text === className);
+  const passed = calls.map((c) => {
+    const obj = named(c.childForFieldName('arguments'))[0];
+    if (!obj) return null; // `new ElasticNet()`: the defaults
+    if (obj.type !== 'object') return undefined; // options built elsewhere: not read
+    const pair = named(obj).find((q) => (q.type === 'pair' ? q.childForFieldName('key')?.text.replace(/['"]/g, '') : q.text) === name);
+    return pair?.type === 'pair' ? (pair.childForFieldName('value') ?? undefined) : pair ? undefined : null;
+  });
+  const given = passed.filter((n): n is Node => !!n);
+  if (given.length === 0 || passed.some((n) => n === undefined)) return undefined;
+  const value = scriptLiteral(given[0]!);
+  const same = given.every((n) => scriptLiteral(n) === value) && (passed.every((n) => n !== null) || scriptLiteral(paramDefault(fn, name) ?? given[0]!) === value);
+  return typeof value === 'number' && same ? given[0] : undefined;
+}
+
 /** `const name = value` in a block before `row`, else undefined. */
 function constBefore(block: Node, name: string, row: number): Node | undefined {
   let found: Node | undefined;
@@ -56,7 +83,7 @@ function bindingOf(id: Node): Node | undefined {
     }
     if (functionTypes.has(p.type)) {
       const d = paramDefault(p, id.text);
-      if (d) return d;
+      if (d) return constructorOption(p, id.text) ?? d;
     }
   }
   return undefined;

@@ -12,6 +12,7 @@
 import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { type CompileOptions, kerasAligned, optionsFor, plainWeight, termsOf } from './compile';
 import { type Env, evaluate } from './evaluate';
+import { noValueReason } from './settingSources';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
 import { readsModelWeights } from './unsupported';
@@ -175,7 +176,7 @@ export function compileBatchedLoss(tf: Tf, model: LossModel, runBindings: Record
       // K copies one after another: a concat (wasm: ~15 µs for 8 × [64, 10]) rather than tf.tile (~180 µs).
       const tiled = tf.concat(Array.from({ length: K }, () => yTrueIn));
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, tiled, folded) : [tiled, folded];
-      const env: Env = { tf, ops, yTrue, yPred, lookup, nextSeed };
+      const env: Env = { tf, ops, yTrue, yPred, lookup, nextSeed, noValue: (name) => noValueReason(model, name) };
       const values: BatchedLossValues['terms'] = {};
       const all: Tensor[] = [];
       const base: Tensor[] = [];

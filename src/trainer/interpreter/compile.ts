@@ -8,6 +8,8 @@ import type { TensorContainer } from '@tensorflow/tfjs-core';
 import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
+import { noValueReason } from './settingSources';
+import { scheduledLambda } from './schedule';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
 import { modelLookup, modelReads } from './modelValues';
@@ -67,9 +69,28 @@ export function literalPenaltyWeight(model: LossModel): number | undefined {
   return penalties.length > 0 && literals.size === 1 && only !== undefined ? only : undefined;
 }
 
-/** The options as they apply to `model`: `literalLambda` only when it has one literal λ (literalPenaltyWeight). */
+/**
+ * The literal weights of a loss whose penalties each carry their own (`mse + 0.1 * p1 + 0.5 * p2`, or layer
+ * regularizers' factors), with no λ parameter: a run's λ replaces each of them, as it replaces the one literal of
+ * literalPenaltyWeight; without this a run's λ would set nothing and "λ = 0" would train the code's weights. By
+ * penalty label; undefined unless every penalty is weighted by a number literal and they are not all one number.
+ */
+export function ownLiteralWeights(model: LossModel): Map<string, number> | undefined {
+  if (model.lambdaParam || literalPenaltyWeight(model) !== undefined) return undefined;
+  const penalties = model.terms.filter((t) => t.role === 'penalty');
+  if (penalties.length < 2 || penalties.some((t) => t.weight?.kind !== 'number')) return undefined;
+  return new Map(penalties.map((t) => [t.label, t.weight?.kind === 'number' ? t.weight.value : Number.NaN]));
+}
+
+/**
+ * The options as they apply to `model`: `literalLambda` only when it has literal λs (literalPenaltyWeight,
+ * ownLiteralWeights) or a scheduled one (schedule.ts).
+ */
 export function optionsFor(model: LossModel, options: CompileOptions): CompileOptions {
-  if (options.literalLambda === undefined || literalPenaltyWeight(model) !== undefined) return options;
+  // a λ scheduled by the training counter: a run's λ in its place, else the schedule's value at the start
+  const scheduled = scheduledLambda(model);
+  if (scheduled) return options.literalLambda !== undefined || scheduled.start === undefined ? options : { ...options, literalLambda: scheduled.start };
+  if (options.literalLambda === undefined || literalPenaltyWeight(model) !== undefined || ownLiteralWeights(model)) return options;
   const { literalLambda: _ignored, ...rest } = options;
   return rest;
 }
@@ -104,6 +125,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   const ops = opTables[model.framework];
   if (!ops) throw new Error(`Loss Lab cannot train a loss for framework '${String(model.framework)}' (keras, pytorch or tfjs)`);
   const lookup = makeLookup(model, bindings);
+  const noValue = (name: string) => noValueReason(model, name);
   const models = modelReads(model, (visit) => walkExprs(evaluatedExprs(model), visit));
   const terms = termsOf(model);
   const applied = optionsFor(model, options);
@@ -127,7 +149,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       // the model or a layer (`model.parameters()`, `layer.get_weights()`, `model.fc1.weight`): the run's weights
       const fromModel = weights && models.roots.size > 0 ? modelLookup(tf, model.framework, models, weights) : undefined;
       const runLookup = fromModel ? (name: string) => given(name) ?? fromModel(name) : given;
-      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, ...(weights ? { weights: () => weights } : {}) };
+      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, noValue, ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];
@@ -179,6 +201,6 @@ export function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions):
  * metric or a test. The caller owns the returned tensors.
  */
 export function evaluateExpr(tf: Tf, model: LossModel, expr: Expr, yTrue: Tensor, yPred: Tensor, bindings: Readonly<Record<string, Value>> = {}): Value {
-  const env: Env = { tf, ops: opTables[model.framework], yTrue, yPred, lookup: makeLookup(model, bindings) };
+  const env: Env = { tf, ops: opTables[model.framework], yTrue, yPred, lookup: makeLookup(model, bindings), noValue: (name) => noValueReason(model, name) };
   return evaluate(env, expr);
 }

@@ -23,6 +23,8 @@ export interface Env {
   defer?: { node: Expr; to: DeferReduction };
   /** Seeds of the random draws (ops/random.ts seedStream): one stream per compiled loss. */
   nextSeed?: () => number;
+  /** Why a setting (`self.l2`) has no value and what to do (settingSources.ts), for the refusal. */
+  noValue?: (name: string) => string | undefined;
 }
 
 /** The dotted name of an attribute chain over plain names (`tf.float32`, `self.lam`), if it is one. */
@@ -88,7 +90,8 @@ function evalAttr(env: Env, e: Extract<Expr, { kind: 'attr' }>): Value {
     if (bound !== undefined) return bound;
     if (e.object.kind === 'name' && e.object.ref !== 'yTrue' && e.object.ref !== 'yPred') {
       if (e.object.ref === 'module' || e.object.name === 'self') {
-        throw new LossEvaluationError(dotted, e.range, 'has no value: give the module attribute a value (constructor default) or bind it');
+        const why = env.noValue?.(dotted) ?? 'has no value: give the module attribute a value (constructor default) or bind it';
+        throw new LossEvaluationError(dotted, e.range, why);
       }
       if (env.lookup(e.object.name) === undefined) throw new UnsupportedOpError(dotted, e.range);
     }

@@ -103,6 +103,18 @@ function staticCall(e: Extract<Expr, { kind: 'call' }>, lookup: StaticLookup): K
     }
     case 'len':
       return Array.isArray(known[0]) ? known[0].length : undefined;
+    case 'min':
+    case 'max':
+    case 'abs':
+    case 'float':
+    case 'math.exp':
+    case 'np.exp':
+    case 'math.cos':
+    case 'np.cos':
+    case 'np.clip':
+    case 'np.minimum':
+    case 'np.maximum':
+      return scalarCall(e.callee, known);
     case 'enumerate': {
       const [list, start = 0] = known;
       return Array.isArray(list) && typeof start === 'number' ? list.map((v, i) => [i + start, v]) : undefined;
@@ -138,4 +150,25 @@ export function staticIterations(loop: Extract<Expr, { kind: 'loop' }>, lookup: 
     passes.push(vars);
   }
   return passes;
+}
+
+/** Plain numeric functions of numbers (a λ schedule's `min(1.0, epoch / WARMUP)` at its start). */
+const SCALAR_CALLS: Readonly<Record<string, (xs: number[]) => number | undefined>> = {
+  min: (xs) => (xs.length > 0 ? Math.min(...xs) : undefined),
+  max: (xs) => (xs.length > 0 ? Math.max(...xs) : undefined),
+  'np.minimum': (xs) => (xs.length === 2 ? Math.min(...xs) : undefined),
+  'np.maximum': (xs) => (xs.length === 2 ? Math.max(...xs) : undefined),
+  abs: ([x]) => (x === undefined ? undefined : Math.abs(x)),
+  float: ([x]) => x,
+  'math.exp': ([x]) => (x === undefined ? undefined : Math.exp(x)),
+  'np.exp': ([x]) => (x === undefined ? undefined : Math.exp(x)),
+  'math.cos': ([x]) => (x === undefined ? undefined : Math.cos(x)),
+  'np.cos': ([x]) => (x === undefined ? undefined : Math.cos(x)),
+  'np.clip': ([x, lo, hi]) => (x === undefined || lo === undefined || hi === undefined ? undefined : Math.min(hi, Math.max(lo, x))),
+};
+
+function scalarCall(callee: string, args: Known[]): number | undefined {
+  if (!args.every((a): a is number => typeof a === 'number')) return undefined;
+  const v = SCALAR_CALLS[callee]?.(args);
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
 }

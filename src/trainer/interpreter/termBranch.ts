@@ -118,7 +118,7 @@ export function branchChoices(model: LossModel): BranchChoice[] {
   const out: BranchChoice[] = [];
   let e: Expr = model.body;
   while (e.kind === 'conditional') {
-    const trained = termBranch(e);
+    const trained = termBranch(e, model.framework);
     out.push({ line: e.range.startLine + 1, test: e.test.text, trained, decided: decide(ctx, e.test) });
     e = trained === 'then' ? e.then : e.else;
   }

@@ -12,6 +12,7 @@ import { MODEL_CALL_REFUSAL, modelReads, modelValueNames } from './modelValues';
 import { makeLookup } from './scope';
 import { liveChildrenFor } from './staticBranch';
 import { branchChoices, branchRefusal } from './termBranch';
+import { scheduledLambda } from './schedule';
 import { emptyNameFilters } from './weightNameFilter';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
@@ -165,9 +166,15 @@ export function walkExprs(exprs: readonly Expr[], visit: (e: Expr) => void): voi
   for (const e of exprs) walk(e);
 }
 
-/** Every expression the trainer evaluates: each term and its weight, or the whole body when there are no terms. */
-export const evaluatedExprs = (model: LossModel): Expr[] =>
-  model.terms.length > 0 ? model.terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr])) : [model.body];
+/**
+ * Every expression the trainer evaluates: each term and its weight, or the whole body when there are no terms. A λ
+ * scheduled by the training counter is not evaluated: each run holds its own (schedule.ts).
+ */
+export function evaluatedExprs(model: LossModel): Expr[] {
+  if (model.terms.length === 0) return [model.body];
+  const scheduled = scheduledLambda(model) !== undefined;
+  return model.terms.flatMap((t) => (t.weight && !(scheduled && t.role === 'penalty') ? [t.expr, t.weight] : [t.expr]));
+}
 
 const frameworkName: Record<Framework, string> = { keras: 'TensorFlow/Keras', pytorch: 'PyTorch', tfjs: 'TensorFlow.js' };
 

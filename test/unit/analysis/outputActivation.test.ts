@@ -31,3 +31,10 @@ test('TF.js: a dense layer without activation after a relu one is linear', () =>
   assert.equal(activation(src, 'typescript'), 'linear');
   assert.equal(activation(src.replace('{ units: 4 }', "{ units: 4, activation: 'sigmoid' }"), 'typescript'), 'sigmoid');
 });
+
+test('PyTorch: a softmax over a random draw makes synthetic targets, not the model output', () => {
+  const head = 'import torch\nfrom torch import nn\n' + loss.replace(/tf\.\w+(\.\w+)?/g, 'torch.mean');
+  const data = 'targets = torch.softmax(torch.randn(100, 4), dim=1)\n';
+  assert.equal(activation(`${head}net = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 4))\n${data}`), 'linear');
+  assert.equal(activation(`${head}net = nn.Linear(8, 4)\nout = torch.softmax(net(x), dim=1)\n`), 'softmax');
+});

@@ -318,7 +318,7 @@ model.compile(optimizer="adam", loss="mse")
     same(evaluate(step, yTrue, yPred), evaluate(plain, yTrue, yPred), 'compiled loss');
   });
 
-  it("a run's λ stands in for the one literal every penalty is weighted by, and only then", () => {
+  it("a run's λ stands in for the one literal every penalty is weighted by, and for each penalty's own literal", () => {
     const literal = only(`${kerasHeader}def loss(y_true, y_pred):
     return tf.reduce_mean(tf.square(y_true - y_pred)) + 4.0 * tf.reduce_mean(tf.nn.relu(-y_pred))
 `, 'loss');
@@ -329,10 +329,12 @@ model.compile(optimizer="adam", loss="mse")
     assert.equal(codeLambda(literal), 4);
     same(evaluate(literal, yTrue, yPred), evaluate(asLambda(4), yTrue, yPred), 'no run λ: the code');
     same(evaluate(literal, yTrue, yPred, { literalLambda: 10 }), evaluate(asLambda(10), yTrue, yPred), 'run λ = 10');
-    // two penalties with different literals: no one λ is written, so a run changes neither
-    const two = only(`${kerasHeader}def loss(y_true, y_pred):
-    return tf.reduce_mean(tf.square(y_true - y_pred)) + 4.0 * tf.reduce_mean(tf.nn.relu(-y_pred)) + 0.5 * tf.reduce_mean(tf.nn.relu(y_pred - 1.0))
+    // two penalties with different literals: a run's λ replaces each (else "λ = 0" would train the code's weights)
+    const two = (a: number, b: number) =>
+      only(`${kerasHeader}def loss(y_true, y_pred):
+    return tf.reduce_mean(tf.square(y_true - y_pred)) + ${a} * tf.reduce_mean(tf.nn.relu(-y_pred)) + ${b} * tf.reduce_mean(tf.nn.relu(y_pred - 1.0))
 `, 'loss');
-    same(evaluate(two, yTrue, yPred, { literalLambda: 10 }), evaluate(two, yTrue, yPred), 'distinct literals');
+    same(evaluate(two(4.0, 0.5), yTrue, yPred, { literalLambda: 10 }), evaluate(two(10, 10), yTrue, yPred), 'distinct literals, run λ = 10');
+    same(evaluate(two(4.0, 0.5), yTrue, yPred, { literalLambda: 0 }), evaluate(two(0, 0), yTrue, yPred), 'distinct literals, run λ = 0: the base alone');
   });
 });

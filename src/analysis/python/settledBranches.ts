@@ -1,0 +1,48 @@
+// A conditional whose branches hold the same terms (a reduction chosen by a string: `if how == "mean": return
+// v.mean()` / `if how == "sum": return v.sum()` …) is split along the branch the loss's settings select where it is
+// built: `self.reduction = reduction` with `reduction="mean"` passed by every constructor call of the class in the file
+// (or by none, so its default), as Python would run it. The trainer checks the same choice against the values it
+// binds (trainer/interpreter/termBranch.ts) and refuses when they select the other branch.
+import type { Node } from 'web-tree-sitter';
+import type { Expr } from '../ir';
+import type { ModuleAttr } from './discover';
+import type { ParamInfo } from './params';
+import { literalOf } from './params';
+import { argsPassedToClass } from './passedDict';
+import type { Scope } from './scope';
+import { staticTruth } from './static';
+
+type Literal = number | string | boolean;
+
+/** `self.x = x` attributes whose value is the same wherever the class is built: by attribute name (without `self.`). */
+export function settledAttrs(classNode: Node, attrs: readonly ModuleAttr[], initParams: readonly ParamInfo[]): Map<string, Literal> {
+  const out = new Map<string, Literal>();
+  for (const a of attrs) {
+    if (!a.initParam || a.fromDict || !a.name.startsWith('self.')) continue;
+    const index = initParams.findIndex((p) => p.name === a.initParam);
+    const passed = argsPassedToClass(classNode, a.initParam, index).map((n) => literalOf(n));
+    const values = passed.length > 0 ? passed : [a.default];
+    const first = values[0];
+    if (first !== undefined && values.every((v) => v === first)) out.set(a.name.slice('self.'.length), first);
+  }
+  return out;
+}
+
+/**
+ * Marks each conditional on the way to the terms with the branch the settled values select (ir.ts `taken`). The
+ * values are read only for a body that is a conditional (most are not: reading them walks the file's calls).
+ */
+export function markSettledBranches(body: Expr, scope: Scope, settledOf: () => ReadonlyMap<string, Literal>): void {
+  if (body.kind !== 'conditional') return;
+  const settled = settledOf();
+  if (settled.size === 0) return;
+  const decided: Scope = { ...scope, staticAttrs: new Map([...(scope.staticAttrs ?? []), ...settled]) };
+  const mark = (e: Expr): void => {
+    if (e.kind !== 'conditional') return;
+    const known = staticTruth(e.test, decided);
+    if (known !== undefined) e.taken = known ? 'then' : 'else';
+    mark(e.then);
+    mark(e.else);
+  };
+  mark(body);
+}

@@ -1,0 +1,81 @@
+// A λ the code schedules by the training counter (KL warm-up `beta = min(1.0, epoch / WARMUP)` in a loop, Lightning's
+// `self.current_epoch`): the trainer refused the loss on `epoch`. Each run now holds its λ in the schedule's place,
+// the code's λ is the schedule at the start of training (every counter 0), and the header says so.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis';
+import type { LossModel } from '../../../src/analysis/ir';
+import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
+import { scheduleNote, scheduledLambda } from '../../../src/trainer/interpreter/schedule';
+import { runLambdaOptions } from '../../../src/trainer/runLoss';
+import { codeLambda } from '../../../src/trial/spec';
+import { cpu, tf } from '../interpreter/tf';
+
+const LOOP = (schedule: string) => `import math
+import torch
+import torch.nn.functional as F
+
+WARMUP = 10
+
+for epoch in range(50):
+    beta = ${schedule}
+    for x, y in loader:
+        optimizer.zero_grad()
+        out = model(x)
+        fit = F.mse_loss(out, y)
+        below = torch.relu(-out).mean()
+        loss = fit + beta * below
+        loss.backward()
+        optimizer.step()
+`;
+
+const LIGHTNING = `import pytorch_lightning as pl
+import torch
+import torch.nn.functional as F
+
+
+class Net(pl.LightningModule):
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        out = self(x)
+        warm = min(1.0, 0.2 + self.current_epoch / 5)
+        return F.mse_loss(out, y) + warm * torch.relu(-out).mean()
+`;
+
+const lossOf = (source: string, name: string): LossModel => analyzeSource(source, 'python', 'f.py').models.find((m) => m.name === name)!;
+
+describe('a λ scheduled by the training counter', () => {
+  before(async () => {
+    await cpu();
+    await initParsers();
+  });
+
+  for (const [schedule, start] of [['min(1.0, epoch / WARMUP)', 0], ['math.exp(-epoch / WARMUP)', 1]] as const) {
+    it(`beta = ${schedule}: trains, the code's λ is ${start} (the start), each run's λ holds in its place`, () => {
+      const loss = lossOf(LOOP(schedule), 'loss');
+      assert.deepEqual(findUnsupported(loss), []);
+      assert.equal(codeLambda(loss), start);
+      const y = tf.tensor2d([[0.5, 0.5]]);
+      const p = tf.tensor2d([[-1, 2]]);
+      const ten = compileLoss(tf, loss, {}, runLambdaOptions(10))(y, p);
+      const below = Object.values(ten.terms).find((t) => t.raw.dataSync()[0]! > 0.4 && t.raw.dataSync()[0]! < 0.6)!;
+      assert.ok(Math.abs(below.weighted.dataSync()[0]! - 10 * below.raw.dataSync()[0]!) < 1e-5);
+      const asWritten = compileLoss(tf, loss, {})(y, p);
+      const gap = asWritten.total.dataSync()[0]! - asWritten.original.dataSync()[0]!;
+      assert.ok(Math.abs(gap - start * 0.5) < 1e-5, `without a run's λ the schedule's start is the weight (${gap})`);
+      assert.match(scheduleNote(loss)[0] ?? '', new RegExp(`scheduled in the code by \`epoch\`: .*line 8 \\(${start} at the start of training\\)`));
+    });
+  }
+
+  it("Lightning's self.current_epoch is a counter too", () => {
+    const loss = lossOf(LIGHTNING, 'training_step');
+    assert.deepEqual(scheduledLambda(loss)?.counters, ['self.current_epoch']);
+    assert.equal(codeLambda(loss), 0.2);
+    assert.deepEqual(findUnsupported(loss), []);
+  });
+
+  it('a counter the loss is given a value for is a setting, not a schedule', () => {
+    const given = LOOP('min(1.0, epoch / WARMUP)').replace('WARMUP = 10', 'WARMUP = 10\nepoch = 3');
+    assert.equal(scheduledLambda(lossOf(given, 'loss')), undefined);
+  });
+});

@@ -1,0 +1,67 @@
+// A setting of a loss class the trainer cannot read (`self.margin = margin`, built with a value read from a file) is
+// refused saying where it is set, what leaves it unknown and what to do; a numeric setting that took its default
+// while the building call passes a value Loss Lab does not read is trained, and the trial header says so
+// (issue 10 §3: refusals that help; no silent substitution).
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis';
+import type { LossModel } from '../../../src/analysis/ir';
+import { compileLoss } from '../../../src/trainer/interpreter';
+import { unreadSettingNotes } from '../../../src/trainer/interpreter/settingSources';
+import { cpu, tf } from '../interpreter/tf';
+
+const SOURCE = (init: string, build: string) => `import json
+import torch
+import torch.nn as nn
+
+
+class MarginLoss(nn.Module):
+    def __init__(${init}):
+        super().__init__()
+        self.margin = margin
+        self.lam = lam
+
+    def forward(self, pred, target):
+        fit = ((pred - target) ** 2).mean()
+        return fit + self.lam * torch.relu(self.margin - pred).mean()
+
+
+settings = json.load(open("cfg.json"))
+${build}
+loss = criterion(net(x), y)
+loss.backward()
+`;
+
+const lossOf = (source: string): LossModel => analyzeSource(source, 'python', 'f.py').models.find((m) => m.name === 'MarginLoss')!;
+
+const refusalOf = (loss: LossModel): string => {
+  try {
+    compileLoss(tf, loss, {})(tf.tensor2d([[1, 2]]), tf.tensor2d([[0, 1]]));
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  return 'no refusal';
+};
+
+describe('where a setting comes from', () => {
+  before(async () => {
+    await cpu();
+    await initParsers();
+  });
+
+  it('a setting the building call passes unread is refused with where it is set and that call', () => {
+    const message = refusalOf(lossOf(SOURCE('self, margin, lam=0.1', 'criterion = MarginLoss(settings["margin"])')));
+    assert.match(message, /`self\.margin`: has no value: it is set at line 9 from `margin`, and the call at line 18 passes a value Loss Lab does not read; pass a number for `margin` where the loss is built, or give it a default/);
+  });
+
+  it('a setting no call passes and with no default says so', () => {
+    const message = refusalOf(lossOf(SOURCE('self, margin, lam=0.1', 'criterion = None')));
+    assert.match(message, /no call of the loss in this file passes `margin` and it has no default/);
+  });
+
+  it('a default used while the call passes an unread value is said in the header, with its value', () => {
+    const loss = lossOf(SOURCE('self, margin=0.5, lam=0.1', 'criterion = MarginLoss(margin=settings["margin"])'));
+    assert.deepEqual(unreadSettingNotes(loss), ['`self.margin` = 0.5 (its default): the call at line 18 passes a value Loss Lab does not read']);
+    assert.deepEqual(unreadSettingNotes(lossOf(SOURCE('self, margin=0.5, lam=0.1', 'criterion = MarginLoss(margin=0.2)'))), [], 'a value read is no assumption');
+  });
+});
