@@ -6,6 +6,7 @@ import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
+import { namedByCallee } from '../terms/label';
 import { callableValue, definedCallable, nameCallable } from './callables';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
@@ -23,17 +24,46 @@ export interface Returned {
   node: Node;
 }
 
+/** The (weak) name a value had before a variable's name took it over; undefined when it had none. */
+const namedBefore = new WeakMap<Expr, string | undefined>();
+
 function setLocal(scope: Scope, name: string, value: Expr): void {
   scope.locals.set(name, value);
   nameCallable(value, name);
   if (!scope.labels.has(value) || scope.weakLabels?.has(value)) {
+    if (!namedBefore.has(value)) namedBefore.set(value, scope.labels.get(value));
     scope.labels.set(value, name);
     scope.weakLabels?.delete(value);
   }
 }
 
+/** Whether `part` is one of the terms `value` adds or subtracts (`loss + lam * reg` holds `loss`). */
+function isSummandOf(part: Expr, value: Expr): boolean {
+  if (value === part) return true;
+  return value.kind === 'binary' && (value.op === '+' || value.op === '-') && (isSummandOf(part, value.left) || isSummandOf(part, value.right));
+}
+
+/**
+ * `loss = criterion(out, y)` then `loss = loss + lam * reg` (or `loss += …`): the variable names the total, so
+ * the value it first held goes back to the name it had (`criterion`), or to none when a call names it by its
+ * callee (`F.cross_entropy(…)`).
+ */
+function renameGrownStart(scope: Scope, name: string, grown: Expr): void {
+  const start = scope.locals.get(name);
+  if (!start || start === grown || scope.labels.get(start) !== name || !namedBefore.has(start) || !isSummandOf(start, grown)) return;
+  const before = namedBefore.get(start);
+  // a raw formula (`torch.mean((out - y) ** 2)`) is better named by the variable than rendered
+  if (before === undefined && !namedByCallee(start)) return;
+  if (before === undefined) scope.labels.delete(start);
+  else {
+    scope.labels.set(start, before);
+    scope.weakLabels?.add(start);
+  }
+}
+
 function assign(left: Node, value: Expr, scope: Scope, rightNode: Node): void {
   if (left.type === 'identifier') {
+    renameGrownStart(scope, left.text, value);
     setLocal(scope, left.text, value);
     return;
   }
@@ -111,6 +141,7 @@ function expressionStatement(stmt: Node, scope: Scope): void {
       return;
     }
     const grown: Expr = { kind: 'binary', op, left: old, right: convertExpr(right, scope), range: rangeOf(inner), text: clipExprText(inner.text) };
+    renameGrownStart(scope, left.text, grown);
     scope.locals.set(left.text, grown);
     scope.labels.set(grown, left.text);
   }

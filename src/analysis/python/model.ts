@@ -79,7 +79,7 @@ const numericDefault = (v: unknown): number | undefined => (typeof v === 'number
 
 /**
  * A file can hold Keras and PyTorch losses side by side: the model's own calls decide (torch/F/nn → PyTorch,
- * tf/K → Keras), an nn.Module subclass is PyTorch, else the file's framework.
+ * tf/K → Keras), an nn.Module subclass is PyTorch, else the file's framework (a class with no base too).
  */
 function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framework {
   // torch's loss bases are `nn.Module`, `_Loss`, `_WeightedLoss` (torch.nn.modules.loss); Keras's is `Loss`
@@ -87,7 +87,9 @@ function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framew
   if (def.kind === 'module-forward' || def.kind === 'regularizer') {
     const cls = unwrapDecorated(def.defNode);
     const bases = cls ? ancestorBases(cls).join(', ') : (def.defNode.childForFieldName('superclasses')?.text ?? '');
-    return /Module\b|(?:^|[\s.(,])_(?:Weighted)?Loss\b|\bnn\.|\btorch\./.test(bases) ? 'pytorch' : 'keras';
+    // a plain class (`class ClampedLoss:` with `__call__`) derives from neither: its calls decide, as a function's
+    const plain = bases.replace(/[()\s]|\bobject\b/g, '') === '';
+    if (!plain) return /Module\b|(?:^|[\s.(,])_(?:Weighted)?Loss\b|\bnn\.|\btorch\./.test(bases) ? 'pytorch' : 'keras';
   }
   const calls = (re: RegExp): boolean => some(body, (n) => n.kind === 'call' && re.test(n.callee));
   const torch = calls(/^(torch|F|nn)\./);

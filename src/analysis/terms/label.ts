@@ -107,6 +107,13 @@ function writtenCallee(e: Extract<Expr, { kind: 'call' }>): string | undefined {
   return callee ? last(callee) : undefined;
 }
 
+/** A call that names its term by its callee (a framework loss, a user's helper), not a rendering of its maths. */
+export function namedByCallee(e: Expr): boolean {
+  if (e.kind === 'method') return isFrameworkLossCallee(e.method);
+  if (e.kind !== 'call') return false;
+  return isFrameworkLossCallee(e.callee) || (!FRAMEWORK_NAMESPACES.has(e.callee.split('.')[0]!) && !BUILTINS.has(e.callee) && !reductionOps[last(e.callee)]);
+}
+
 const short = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
 
 /**
