@@ -8,7 +8,7 @@ import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/
 import { type Returned, readBlock, statementsOf } from './body';
 import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
 import { ancestorBases } from './superInit';
-import { builtinLossBaseOf, superLossInstance } from './superLoss';
+import { SKORCH_LOSS_METHODS, builtinLossBaseOf, skorchCriterionInstance, superLossInstance } from './superLoss';
 import { convertExpr, make } from './expr';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
@@ -142,6 +142,9 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const superBase = classNode ? builtinLossBaseOf(classNode) : undefined;
   const superInstance = classNode && superBase ? superLossInstance(classNode, scope, convertExpr, make) : undefined;
   if (superBase && superInstance) scope.superLoss = { base: superBase, instance: superInstance };
+  // a skorch net's `super().get_loss(…)`: the criterion it is given
+  const skorch = classNode && !superBase ? skorchCriterionInstance(classNode, scope, make) : undefined;
+  if (skorch) scope.superLoss = { ...skorch, methods: SKORCH_LOSS_METHODS };
   const ownWeights = ownWeightsOf(def, cls);
   if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods });
   const closure = def.outerStatements.length ? closureParams(def.outerStatements, def.outerParams) : [];
