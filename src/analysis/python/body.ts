@@ -12,6 +12,7 @@ import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
 import { returnedLoss } from './inline';
 import { type Partner, collectOf, coupledFold, foldOf, loopName, loopVariables } from './loops';
+import { layerParameters, moduleLoop } from './moduleLoops';
 import { type Scope, forkScope } from './scope';
 import { staticTruth } from './static';
 import { isTrivia } from './trivia';
@@ -119,6 +120,8 @@ function inPlaceCall(call: Node, scope: Scope): void {
   setLocal(scope, target.text, convertExpr(call, scope));
 }
 
+const parsedFlags = /^[\w.]+\.parse_(known_)?args\(\s*\)$/;
+
 function expressionStatement(stmt: Node, scope: Scope): void {
   const inner = stmt.namedChild(0);
   if (!inner) return;
@@ -129,6 +132,11 @@ function expressionStatement(stmt: Node, scope: Scope): void {
   if (inner.type === 'assignment') {
     const left = inner.childForFieldName('left');
     const right = inner.childForFieldName('right');
+    // `args = parser.parse_args()`: the flags' namespace, whose `args.lam` reads the flag's default (argparse.ts)
+    if (left?.type === 'identifier' && right && parsedFlags.test(right.text)) {
+      scope.locals.delete(left.text);
+      return;
+    }
     if (left && right) assign(left, convertExpr(right, scope), scope, right);
   } else if (inner.type === 'augmented_assignment') {
     const left = inner.childForFieldName('left');
@@ -246,20 +254,28 @@ function assignedNames(stmts: Node[]): Set<string> {
  * of the appended values; the trainer runs them. A `while` loop, or a `for` whose target is not plain names,
  * cannot be modelled: the locals it changes become 'unsupported' nodes naming the loop.
  */
-function readLoop(stmt: Node, scope: Scope): void {
+function readLoop(stmt: Node, scope: Scope, over?: Expr): void {
   const stmts = statementsOf(stmt.childForFieldName('body'));
   const assigned = assignedNames(stmts);
   const iterableNode = stmt.type === 'for_statement' ? stmt.childForFieldName('right') : null;
-  const variables = stmt.type === 'for_statement' ? loopVariables(stmt.childForFieldName('left')) : undefined;
+  const declared = stmt.type === 'for_statement' ? loopVariables(stmt.childForFieldName('left')) : undefined;
   if (stmt.type === 'while_statement') {
     readOnce(stmt, scope);
     return;
   }
-  if (!variables || !iterableNode) {
+  if (!declared || !iterableNode) {
     for (const name of assigned) setLocal(scope, name, { kind: 'unsupported', what: 'for loop with this target', range: rangeOf(stmt), text: clipExprText(stmt.text) });
     return;
   }
-  const iterable = convertExpr(iterableNode, scope);
+  let variables = declared;
+  let iterable = over ?? convertExpr(iterableNode, scope);
+  // `for block in net.modules(): for name, p in block.named_parameters(recurse=False): …` visits each parameter of
+  // the model once: the loop over `net.named_parameters()` (moduleLoops.ts)
+  const flat = stmts.length === 1 && stmts[0]?.type === 'for_statement' ? layerParameters(iterable, declared, stmts[0].childForFieldName('right')?.text ?? '') : undefined;
+  if (flat) {
+    readLoop(stmts[0] as Node, scope, flat);
+    return;
+  }
   const body = forkScope(scope);
   body.appends = new Map();
   body.appendGuards = new Map();
@@ -271,6 +287,16 @@ function readLoop(stmt: Node, scope: Scope): void {
   const initial = new Map(accumulators.map((a) => [a, scope.locals.get(a) as Expr]));
   for (const a of accumulators) body.locals.set(a, loopName(a, stmt));
   readBlock(stmts, body);
+  // `for m in net.modules(): if isinstance(m, nn.Linear): … m.weight …`: the loop over the weights (moduleLoops.ts)
+  const layers = moduleLoop(iterable, variables, { range: rangeOf(stmt), text: clipExprText(stmt.text) });
+  // what outlives the loop (its accumulators, its lists) must read the module only as a weight
+  const readAsWeights = layers && accumulators.every((n) => layers.rewrite(body.locals.get(n) as Expr)) && [...body.appends.values()].every((v) => layers.rewrite(v));
+  if (layers && readAsWeights) {
+    for (const n of accumulators) body.locals.set(n, layers.rewrite(body.locals.get(n) as Expr) as Expr);
+    for (const [n, v] of body.appends) body.appends.set(n, layers.rewrite(v) as Expr);
+    iterable = layers.iterable;
+    variables = layers.variables;
+  }
   const changed = accumulators.filter((a) => !isLoopName(body.locals.get(a), a));
   for (const name of assigned) {
     if (variables.includes(name)) continue;
