@@ -210,7 +210,7 @@ loss.backward()
     const m = model(a, 'loss');
     assert.equal(m.kind, 'inline');
     assert.deepEqual([m.yTrue, m.yPred], ['y', 'y_pred']);
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:l1_norm*l1_lambda']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:criterion', 'penalty:+:l1_norm*l1_lambda']);
     assert.equal(m.params.find((p) => p.name === 'l1_lambda')?.origin, 'module-constant');
     assert.ok(!JSON.stringify(m.body).includes('torch.randn'), 'the data is the batch, not a constant tensor');
   });

@@ -68,7 +68,7 @@ describe('λ written outside the loss: command-line flags and call arguments', (
 
   it('`args.r_so` is the flag default 0.05, written where the default is, and argparse setup is not part of the loss', () => {
     const m = model(analyze(SCRIPT), 'loss');
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:ortho*args.r_so']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:criterion', 'penalty:+:ortho*args.r_so']);
     const ortho = m.terms.find((t) => t.label === 'ortho');
     assert.equal(ortho?.weightParam, 'args.r_so');
     const p = m.params.find((x) => x.name === 'args.r_so');

@@ -37,7 +37,7 @@ const ranges = (e: Expr): Expr['range'][] => [e.range, ...childrenOf(e).flatMap(
 describe('a notebook: functions of the cells above', () => {
   it('a helper from a cell above is followed: the penalty over the weights, weighted by a constant of another cell', () => {
     const m = model(analyzeSource(loop, 'python', 'nb.ipynb', { cellsAbove: [setup, helper] }), 'loss');
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:spread_penalty*SPREAD']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:criterion', 'penalty:+:spread_penalty*SPREAD']);
     assert.ok(!runRules(analyzeSource(loop, 'python', 'nb.ipynb', { cellsAbove: [setup, helper] }), loop).some((f) => f.code === 'LL113'));
   });
 
