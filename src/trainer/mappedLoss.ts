@@ -11,6 +11,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Framework, LossModel } from '../analysis/ir';
 import type { Tf } from './backend';
 import type { LossFn } from './runLoss';
+import { matrixReadLine } from './groupMatrix';
 import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
 
 export interface ArgLayout {
@@ -68,6 +69,8 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   const weightNames = args.filter((a) => a.kind === 'weights').map((a) => a.name);
   const biasNames = args.filter((a) => a.kind === 'bias').map((a) => a.name);
   const groupNames = args.filter((a) => a.kind === 'sensitive').map((a) => a.name);
+  // a group column read as a matrix (`groups.T.matmul(p)`) is given one-hot (groupMatrix.ts)
+  const oneHot = new Set(groupNames.filter((name) => matrixReadLine(loss, name) !== undefined));
   // the input a target-less loss reconstructs (tensorArgs.ts reconstructionTarget): the autoencoder's targets
   const inputNames = args.filter((a) => a.kind === 'reconstruction-input').map((a) => a.name);
   const batchSizeNames = args.filter((a) => a.kind === 'batch-size').map((a) => a.name);
@@ -90,8 +93,10 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
       // a Keras model's single output is a column [B, 1], and so is a group column of its data (`sex[:, None]`): a
       // group [B] beside it would broadcast to [B, B] in `group * y_pred`
       const column = layout.framework === 'keras' && yPred.rank === 2 && yPred.shape[1] === 1;
-      const group = tf.reshape(tf.slice(yTrue, [0, cols - 1], [-1, 1]), column ? [-1, 1] : [-1]);
-      for (const name of groupNames) tensors[name] = group;
+      const group = tf.reshape(tf.slice(yTrue, [0, cols - 1], [-1, 1]), [-1]);
+      const groupOf = (name: string): Tensor =>
+        oneHot.has(name) ? tf.cast(tf.oneHot(tf.cast(group, 'int32'), 2), 'float32') : column ? tf.reshape(group, [-1, 1]) : group;
+      for (const name of groupNames) tensors[name] = groupOf(name);
       y = layout.groupColumn === 'index' ? tf.reshape(tf.slice(yTrue, [0, 0], [-1, 1]), [-1]) : tf.slice(yTrue, [0, 0], [-1, cols - 1]);
     }
     return run(y, yPred, { ...(extras ?? {}), tensors: { ...given, ...tensors } });

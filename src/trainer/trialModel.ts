@@ -15,6 +15,7 @@ import { type ModelReads, modelReads, modelValueKind } from './interpreter/model
 import { layerIndex, slotId } from './interpreter/modelMembers';
 import { childrenOf } from '../analysis/terms/expr';
 import { evaluatedExprs, walkExprs } from './interpreter/unsupported';
+import { matrixReadLine } from './groupMatrix';
 
 /** The VAE's latent size: small, as trial data has few latent factors (data/autoencoder.ts has 3). */
 export const VAE_LATENT = 4;
@@ -85,7 +86,9 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   const plain = args.filter((a) => a.kind === 'hidden').length;
   const layers = regularisedLayers(loss);
   const parts = args.map((a) => {
-    const words = kindWords[a.kind]?.(trial) ?? a.kind;
+    const matrixAt = a.kind === 'sensitive' ? matrixReadLine(loss, a.name) : undefined;
+    const oneHot = matrixAt !== undefined ? `, one-hot ([batch, 2]: the loss reads it as a matrix, line ${matrixAt})` : '';
+    const words = (kindWords[a.kind]?.(trial) ?? a.kind) + oneHot;
     const from = layers.get(a.name);
     return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${from ? `, for ${from}` : ''}`;
   });

@@ -6,11 +6,13 @@ import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
+import { namedByCallee } from '../terms/label';
 import { callableValue, definedCallable, nameCallable } from './callables';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
 import { returnedLoss } from './inline';
 import { type Partner, collectOf, coupledFold, foldOf, loopName, loopVariables } from './loops';
+import { layerParameters, moduleLoop } from './moduleLoops';
 import { type Scope, forkScope } from './scope';
 import { staticTruth } from './static';
 import { isTrivia } from './trivia';
@@ -23,17 +25,46 @@ export interface Returned {
   node: Node;
 }
 
+/** The (weak) name a value had before a variable's name took it over; undefined when it had none. */
+const namedBefore = new WeakMap<Expr, string | undefined>();
+
 function setLocal(scope: Scope, name: string, value: Expr): void {
   scope.locals.set(name, value);
   nameCallable(value, name);
   if (!scope.labels.has(value) || scope.weakLabels?.has(value)) {
+    if (!namedBefore.has(value)) namedBefore.set(value, scope.labels.get(value));
     scope.labels.set(value, name);
     scope.weakLabels?.delete(value);
   }
 }
 
+/** Whether `part` is one of the terms `value` adds or subtracts (`loss + lam * reg` holds `loss`). */
+function isSummandOf(part: Expr, value: Expr): boolean {
+  if (value === part) return true;
+  return value.kind === 'binary' && (value.op === '+' || value.op === '-') && (isSummandOf(part, value.left) || isSummandOf(part, value.right));
+}
+
+/**
+ * `loss = criterion(out, y)` then `loss = loss + lam * reg` (or `loss += …`): the variable names the total, so
+ * the value it first held goes back to the name it had (`criterion`), or to none when a call names it by its
+ * callee (`F.cross_entropy(…)`).
+ */
+function renameGrownStart(scope: Scope, name: string, grown: Expr): void {
+  const start = scope.locals.get(name);
+  if (!start || start === grown || scope.labels.get(start) !== name || !namedBefore.has(start) || !isSummandOf(start, grown)) return;
+  const before = namedBefore.get(start);
+  // a raw formula (`torch.mean((out - y) ** 2)`) is better named by the variable than rendered
+  if (before === undefined && !namedByCallee(start)) return;
+  if (before === undefined) scope.labels.delete(start);
+  else {
+    scope.labels.set(start, before);
+    scope.weakLabels?.add(start);
+  }
+}
+
 function assign(left: Node, value: Expr, scope: Scope, rightNode: Node): void {
   if (left.type === 'identifier') {
+    renameGrownStart(scope, left.text, value);
     setLocal(scope, left.text, value);
     return;
   }
@@ -89,6 +120,8 @@ function inPlaceCall(call: Node, scope: Scope): void {
   setLocal(scope, target.text, convertExpr(call, scope));
 }
 
+const parsedFlags = /^[\w.]+\.parse_(known_)?args\(\s*\)$/;
+
 function expressionStatement(stmt: Node, scope: Scope): void {
   const inner = stmt.namedChild(0);
   if (!inner) return;
@@ -99,6 +132,11 @@ function expressionStatement(stmt: Node, scope: Scope): void {
   if (inner.type === 'assignment') {
     const left = inner.childForFieldName('left');
     const right = inner.childForFieldName('right');
+    // `args = parser.parse_args()`: the flags' namespace, whose `args.lam` reads the flag's default (argparse.ts)
+    if (left?.type === 'identifier' && right && parsedFlags.test(right.text)) {
+      scope.locals.delete(left.text);
+      return;
+    }
     if (left && right) assign(left, convertExpr(right, scope), scope, right);
   } else if (inner.type === 'augmented_assignment') {
     const left = inner.childForFieldName('left');
@@ -111,6 +149,7 @@ function expressionStatement(stmt: Node, scope: Scope): void {
       return;
     }
     const grown: Expr = { kind: 'binary', op, left: old, right: convertExpr(right, scope), range: rangeOf(inner), text: clipExprText(inner.text) };
+    renameGrownStart(scope, left.text, grown);
     scope.locals.set(left.text, grown);
     scope.labels.set(grown, left.text);
   }
@@ -215,20 +254,28 @@ function assignedNames(stmts: Node[]): Set<string> {
  * of the appended values; the trainer runs them. A `while` loop, or a `for` whose target is not plain names,
  * cannot be modelled: the locals it changes become 'unsupported' nodes naming the loop.
  */
-function readLoop(stmt: Node, scope: Scope): void {
+function readLoop(stmt: Node, scope: Scope, over?: Expr): void {
   const stmts = statementsOf(stmt.childForFieldName('body'));
   const assigned = assignedNames(stmts);
   const iterableNode = stmt.type === 'for_statement' ? stmt.childForFieldName('right') : null;
-  const variables = stmt.type === 'for_statement' ? loopVariables(stmt.childForFieldName('left')) : undefined;
+  const declared = stmt.type === 'for_statement' ? loopVariables(stmt.childForFieldName('left')) : undefined;
   if (stmt.type === 'while_statement') {
     readOnce(stmt, scope);
     return;
   }
-  if (!variables || !iterableNode) {
+  if (!declared || !iterableNode) {
     for (const name of assigned) setLocal(scope, name, { kind: 'unsupported', what: 'for loop with this target', range: rangeOf(stmt), text: clipExprText(stmt.text) });
     return;
   }
-  const iterable = convertExpr(iterableNode, scope);
+  let variables = declared;
+  let iterable = over ?? convertExpr(iterableNode, scope);
+  // `for block in net.modules(): for name, p in block.named_parameters(recurse=False): …` visits each parameter of
+  // the model once: the loop over `net.named_parameters()` (moduleLoops.ts)
+  const flat = stmts.length === 1 && stmts[0]?.type === 'for_statement' ? layerParameters(iterable, declared, stmts[0].childForFieldName('right')?.text ?? '') : undefined;
+  if (flat) {
+    readLoop(stmts[0] as Node, scope, flat);
+    return;
+  }
   const body = forkScope(scope);
   body.appends = new Map();
   body.appendGuards = new Map();
@@ -240,6 +287,16 @@ function readLoop(stmt: Node, scope: Scope): void {
   const initial = new Map(accumulators.map((a) => [a, scope.locals.get(a) as Expr]));
   for (const a of accumulators) body.locals.set(a, loopName(a, stmt));
   readBlock(stmts, body);
+  // `for m in net.modules(): if isinstance(m, nn.Linear): … m.weight …`: the loop over the weights (moduleLoops.ts)
+  const layers = moduleLoop(iterable, variables, { range: rangeOf(stmt), text: clipExprText(stmt.text) });
+  // what outlives the loop (its accumulators, its lists) must read the module only as a weight
+  const readAsWeights = layers && accumulators.every((n) => layers.rewrite(body.locals.get(n) as Expr)) && [...body.appends.values()].every((v) => layers.rewrite(v));
+  if (layers && readAsWeights) {
+    for (const n of accumulators) body.locals.set(n, layers.rewrite(body.locals.get(n) as Expr) as Expr);
+    for (const [n, v] of body.appends) body.appends.set(n, layers.rewrite(v) as Expr);
+    iterable = layers.iterable;
+    variables = layers.variables;
+  }
   const changed = accumulators.filter((a) => !isLoopName(body.locals.get(a), a));
   for (const name of assigned) {
     if (variables.includes(name)) continue;

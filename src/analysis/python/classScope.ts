@@ -10,6 +10,7 @@ import { attrSetOutside } from './attrsSetOutside';
 import { callableOf } from './callables';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
+import { heldCriterion } from './heldCriterion';
 import { type ParamInfo, literalOf, readParams } from './params';
 import { argsPassedToClass, passedDictEntries } from './passedDict';
 import type { Scope } from './scope';
@@ -93,6 +94,11 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     // `self.weight = weight` (or a base constructor's) with `weight=None`: None until a call binds it
     const param = a.value.type === 'identifier' ? out.initParams.find((p) => p.name === a.value.text) : undefined;
     if (param?.defaultNode?.type === 'none' && !passedByACall(classNode, param.name, out.initParams.indexOf(param))) out.attrValues.set(attr, convertExpr(param.defaultNode, ctorScope));
+    if (param && !param.variadic) {
+      // `self.base_loss_fn = base_loss_fn` with `base_loss_fn=nn.L1Loss()`: the criterion object, called in forward
+      const held = heldCriterion(classNode, param, out.initParams.indexOf(param), scope);
+      if (held) out.instances.set(attr, held);
+    }
     if (a.value.type === 'identifier' && initParamNames.has(a.value.text)) continue; // `self.lam = lam` without a default
     const alias = functionAlias(a.value, scope.imports);
     if (alias) {

@@ -162,7 +162,7 @@ function usedMethodLosses(c: ClassInfo, m: Node, uses: LossUses): LossDef[] {
 }
 
 /** Every loss a class definition holds (`defNode` is the class, or its decorated definition). */
-export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, moduleLoss: (cls: Node) => LossDef | undefined, lossUses: LossUses = noLossUses): LossDef[] {
+export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, moduleLoss: (cls: Node, used: boolean) => LossDef | undefined, lossUses: LossUses = noLossUses): LossDef[] {
   const nameNode = cls.childForFieldName('name');
   if (!nameNode) return [];
   const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
@@ -179,7 +179,7 @@ export function classLosses(cls: Node, defNode: Node, uses: RegularizerUses, mod
   // a plain class whose instances are called like a loss (`loss=MotionLoss(weight=0.05)` with `__call__(self, y_true, y_pred)`)
   const callable = bases.every((b) => b === 'object') && methods.some((m) => methodName(m) === '__call__');
   if (callable || bases.some((b) => LOSS_CLASS_BASE.test(b) || isBuiltinLossBase(b))) {
-    const m = moduleLoss(cls);
+    const m = moduleLoss(cls, buildsUsedLoss(lossUses, c.name));
     // an nn.Module whose instance the file uses as its loss is one, whatever its forward returns through
     if (m?.scalarOnly && buildsUsedLoss(lossUses, c.name)) Object.assign(m, { scalarOnly: undefined, usedAsLoss: true });
     if (m) {

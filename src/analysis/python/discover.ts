@@ -224,27 +224,33 @@ const positionalCount = (fn: Node): number => readParams(fn.childForFieldName('p
  * any two arguments of a Loss subclass (`call(self, imgs_true, imgs_pred)`), or an nn.Module's two arguments when
  * what it returns is a scalar loss value (`forward(self, allocation, asset_returns)`: 'scalar').
  */
-function forwardIsLoss(cls: Node, nameNode: Node, fn: Node): boolean | 'scalar' {
+function forwardIsLoss(cls: Node, nameNode: Node, fn: Node, used: boolean): boolean | 'scalar' {
   // `forward(self, restored, clean)` of a class named like a loss is its loss, whatever its arguments are called
   if (isLossFunction(fn, true) || (LOSS_NAME.test(nameNode.text) && isLossFunction(fn, true, nameNode.text))) return true;
-  if (positionalCount(fn) < 2) return false;
+  // an instance the file differentiates may take one tensor (`loss_fn(pos_output)`: an energy, a code)
+  if (positionalCount(fn) < (used ? 1 : 2)) return false;
   // an in-file base counts for what it derives from (`class RangeLoss(Penalised)`, `class Penalised(nn.Module)`)
   const bases = ancestorBases(cls);
   if (bases.some((b) => LOSS_BASE.test(b) || isBuiltinLossBase(b))) return true;
   return bases.some((b) => MODULE_BASE.test(b)) ? 'scalar' : false;
 }
 
-function moduleLoss(cls: Node): LossDef | undefined {
+/** `used`: the file builds its loss from this class (`loss_fn = Cls(…)` called where it differentiates). */
+function moduleLoss(cls: Node, used = false): LossDef | undefined {
   const nameNode = cls.childForFieldName('name');
   const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
   const byName = (n: string): Node | undefined => methods.find((m) => m.childForFieldName('name')?.text === n);
   const fn = byName('forward') ?? byName('call') ?? byName('__call__');
-  const isLoss = nameNode && fn ? forwardIsLoss(cls, nameNode, fn) : false;
+  const isLoss = nameNode && fn ? forwardIsLoss(cls, nameNode, fn, used) : false;
   if (!nameNode || !fn || !isLoss) return undefined;
+  const params = readParams(fn.childForFieldName('parameters')).slice(1);
+  const positional = params.filter((p) => !p.variadic);
   return {
+    // one tensor and no target (an energy, a code): the prediction
+    ...(positional.length === 1 ? { roles: { yTrue: '', yPred: positional[0]!.name } } : {}),
     ...(isLoss === 'scalar' ? { scalarOnly: true } : {}),
     kind: 'module-forward', name: nameNode.text, nameNode, defNode: cls, fn,
-    params: readParams(fn.childForFieldName('parameters')).slice(1),
+    params,
     outerParams: [], outerStatements: [],
     moduleAttrs: moduleAttrsOf(byName('__init__')),
     bindNames: names(readParams(byName('__init__')?.childForFieldName('parameters') ?? null)),

@@ -83,6 +83,9 @@ function isDeviceMove(method: string, argNodes: Node[]): boolean {
   return method === 'to' && argNodes.length > 0 && argNodes.every((a) => a.type !== 'keyword_argument' && /(^|\.)(device|dev|DEVICE)$|^['"](cuda|cpu)/.test(a.text));
 }
 
+/** `*args` / `**kwargs` passed on in a call (converted as unsupported 'list splat' / 'dictionary splat'). */
+const isSplat = (e: Expr): boolean => e.kind === 'unsupported' && /\bsplat$/.test(e.what);
+
 function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: Record<string, Expr> } {
   // `sum(p.abs().sum() for p in xs)`: the generator is the whole argument list
   if (list?.type === 'generator_expression') return { args: [comprehension(list, scope)], kwargs: {} };
@@ -158,8 +161,12 @@ function convertCall(node: Node, scope: Scope): Expr {
   const applied = convertArgs(node.childForFieldName('arguments'), scope);
   if (!fn) return unsupported(node, 'call');
   // `super().forward(input, target)` in a subclass of a built-in loss: that loss's call
-  const sup = scope.superLoss ? superLossCall(fn, scope.superLoss.base) : undefined;
-  if (sup && scope.superLoss) return applyInstance(node, scope.superLoss.instance, sup.dropSelf ? { ...applied, args: applied.args.slice(1) } : applied);
+  const sup = scope.superLoss ? superLossCall(fn, scope.superLoss.base, scope.superLoss.methods) : undefined;
+  if (sup && scope.superLoss) {
+    // `*args, **kwargs` handed on unchanged (skorch's get_loss): the criterion takes the prediction and the target
+    const passed = scope.superLoss.methods ? { args: applied.args.filter((a) => !isSplat(a)).slice(0, 2), kwargs: {} } : applied;
+    return applyInstance(node, scope.superLoss.instance, sup.dropSelf ? { ...passed, args: passed.args.slice(1) } : passed);
+  }
   const callable = callableCallee(fn, scope);
   if (callable) return callCallable(node, callable, applied, scope);
   const helper = helperCall(node, fn, applied, scope);

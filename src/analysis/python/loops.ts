@@ -42,7 +42,13 @@ export function foldOf(name: string, init: Expr, afterPass: Expr, variables: str
     const x = after.right;
     const weighted = x.kind === 'binary' && x.op === '*' && !readsLoop(x.left) && readsLoop(x.right);
     const sum = (y: Expr): Expr => parameterFold(variables, iterable, y, at) ?? fold(zero, { ...after, right: y });
-    const total: Expr = weighted ? { kind: 'binary', op: '*', left: x.left, right: sum(x.right), ...at } : sum(x);
+    // a guarded add (`if c: total += w * Y`, `if c: continue`) keeps its weight outside the sum too
+    const guardedWeight = !weighted && x.kind === 'conditional' ? pullWeight(x) : undefined;
+    const total: Expr = weighted
+      ? { kind: 'binary', op: '*', left: x.left, right: sum(x.right), ...at }
+      : guardedWeight && readsLoop(guardedWeight.rest)
+        ? { kind: 'binary', op: '*', left: guardedWeight.weight, right: sum(guardedWeight.rest), ...at }
+        : sum(x);
     if (isZeroStart(init)) return total;
     return { kind: 'binary', op: '+', left: init, right: total, ...at };
   }
@@ -110,7 +116,8 @@ function weightsMethod(iterable: Expr): string | undefined {
   // the whole model (`net`, `self.net`); a member's parameters (`net.fc1.parameters()`) are that layer's alone
   if (iterable.kind === 'method') {
     const o = iterable.object;
-    const onModel = o.kind === 'name' || (o.kind === 'attr' && o.object.kind === 'name' && o.object.name === 'self');
+    // not a loop's variable (`block.named_parameters(recurse=False)` of `for block in net.modules()`: one layer's)
+    const onModel = (o.kind === 'name' && o.ref !== 'loop') || (o.kind === 'attr' && o.object.kind === 'name' && o.object.name === 'self');
     return onModel && iterable.args.length === 0 ? iterable.method : undefined;
   }
   if (iterable.kind !== 'call' || iterable.args.length > 0 || Object.keys(iterable.kwargs).length > 0) return undefined;
@@ -143,6 +150,38 @@ function withSlots<T>(value: T, slots: ReadonlyMap<string, Expr>): T {
   return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : withSlots(v, slots)])) as T;
 }
 
+/** `w * Y` with w loop-invariant (also under a guard, `w * Y if c else 0`): w and what it weights, else undefined. */
+function pullWeight(x: Expr): { weight: Expr; rest: Expr } | undefined {
+  if (x.kind === 'binary' && x.op === '*' && !readsLoop(x.left)) return { weight: x.left, rest: x.right };
+  if (x.kind === 'conditional' && isZeroNumber(x.else)) {
+    const inner = pullWeight(x.then);
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the IR's field name (ir.ts), never awaited
+    return inner && { weight: inner.weight, rest: { ...x, then: inner.rest } };
+  }
+  // `if "bias" in name: continue` before the add: `0 if c else w * Y`
+  if (x.kind === 'conditional' && isZeroNumber(x.then)) {
+    const inner = pullWeight(x.else);
+    return inner && { weight: inner.weight, rest: { ...x, else: inner.rest } };
+  }
+  return undefined;
+}
+
+/** The `w * Y` a pass `acc + w * Y` (or `acc + w * Y if c else acc`) adds, as the pass holds it. */
+function weightedIncrement(after: Expr, name: string): Extract<Expr, { kind: 'binary' }> | undefined {
+  const pass = after.kind === 'conditional' ? after.then : after;
+  const x = pass.kind === 'binary' && pass.op === '+' && isPlaceholder(pass.left, name) ? pass.right : undefined;
+  return x?.kind === 'binary' && x.op === '*' ? x : undefined;
+}
+
+/** `value` with each copy of the node `from` (the same source and structure) replaced by `to`. Plain data. */
+function replaced<T>(value: T, from: Expr, to: Expr, key = JSON.stringify(from)): T {
+  if (Array.isArray(value)) return value.map((v) => replaced(v, from, to, key)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const node = value as unknown as Expr;
+  if (node.kind === from.kind && node.text === from.text && JSON.stringify(node) === key) return to as T;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, k === 'range' ? v : replaced(v, from, to, key)])) as T;
+}
+
 /** An accumulator the loop also changes, with its value before the loop and after one pass. */
 export interface Partner {
   name: string;
@@ -160,14 +199,31 @@ export interface Partner {
 export function coupledFold(name: string, init: Expr, afterPass: Expr, partners: Partner[], variables: string[], iterable: Expr, stmt: Node): { value: Expr; summed: Expr; label: string } | undefined {
   const at = { range: rangeOf(stmt), text: stmt.text };
   const reads = (e: Expr, n: string) => some(e, (x) => isPlaceholder(x, n));
-  if (afterPass.kind !== 'binary' || afterPass.op !== '+' || !isPlaceholder(afterPass.left, name) || reads(afterPass.right, name)) return undefined;
+  // `if isinstance(m, nn.Linear): …; loss = loss + reg`: the guarded pass adds `reg if c else 0`
+  const pass = guardedSum(afterPass, name, at);
+  if (pass.kind !== 'binary' || pass.op !== '+' || !isPlaceholder(pass.left, name) || reads(pass.right, name)) return undefined;
   if (partners.length === 0 || partners.some((p) => reads(p.after, name))) return undefined;
   // the partners' passes read only the loop's variables and each other (else their state is not all in the tuple)
   const known = new Set([...variables, ...partners.map((p) => p.name)]);
   if (partners.some((p) => some(p.after, (n) => n.kind === 'name' && n.ref === 'loop' && !known.has(n.name)))) return undefined;
-  const x = afterPass.right;
+  const x = pass.right;
   const weighted = x.kind === 'binary' && x.op === '*' && !readsLoop(x.left);
-  const y = weighted ? x.right : x;
+  let y = weighted ? x.right : x;
+  // `reg += cof * layer_term; loss = loss + reg`: the partner's loop-invariant weight is the penalty's
+  // (Σₖ Σ_{j≤k} cof·tⱼ = cof · Σₖ Σ_{j≤k} tⱼ), so it is taken out of the partner's pass
+  let weight: Expr | undefined;
+  if (!weighted && partners.length === 1) {
+    const p = partners[0]!;
+    const own = guardedSum(p.after, p.name, at);
+    const pulled = own.kind === 'binary' && own.op === '+' && isPlaceholder(own.left, p.name) ? pullWeight(own.right) : undefined;
+    if (pulled) {
+      partners = [{ ...p, after: { ...own, right: pulled.rest } as Expr }];
+      weight = pulled.weight;
+      // the loss adds the partner's updated value, written out in place: its weighted increment loses the weight too
+      const increment = weightedIncrement(p.after, p.name);
+      if (increment) y = replaced(y, increment, increment.right);
+    }
+  }
   const state = `${partners.map((p) => p.name).join('_')}_running`;
   const stateName: Expr = { kind: 'name', name: state, ref: 'loop', ...at };
   const slot = (i: number): Expr => ({ kind: 'subscript', object: stateName, index: [{ kind: 'index', value: { kind: 'number', value: i, ...at } }], ...at });
@@ -177,7 +233,8 @@ export function coupledFold(name: string, init: Expr, afterPass: Expr, partners:
   const zero: Expr = { kind: 'number', value: 0, ...at };
   const loop: Loop = { kind: 'loop', variables, iterable, accumulator: state, init: { kind: 'tuple', items: [...partners.map((p) => p.init), zero], ...at }, body: { kind: 'tuple', items, ...at }, ...at };
   const summed: Expr = { kind: 'subscript', object: loop, index: [{ kind: 'index', value: { kind: 'number', value: partners.length, ...at } }], ...at };
-  const term: Expr = weighted && x.kind === 'binary' ? { kind: 'binary', op: '*', left: x.left, right: summed, ...at } : summed;
+  const factor = weight ?? (weighted && x.kind === 'binary' ? x.left : undefined);
+  const term: Expr = factor ? { kind: 'binary', op: '*', left: factor, right: summed, ...at } : summed;
   const label = partners.find((p) => reads(y, p.name))?.name ?? name;
   return { value: { kind: 'binary', op: '+', left: init, right: term, ...at }, summed, label };
 }

@@ -8,7 +8,7 @@ import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/
 import { type Returned, readBlock, statementsOf } from './body';
 import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
 import { ancestorBases } from './superInit';
-import { builtinLossBaseOf, superLossInstance } from './superLoss';
+import { SKORCH_LOSS_METHODS, builtinLossBaseOf, skorchCriterionInstance, superLossInstance } from './superLoss';
 import { convertExpr, make } from './expr';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
@@ -80,7 +80,7 @@ const numericDefault = (v: unknown): number | undefined => (typeof v === 'number
 
 /**
  * A file can hold Keras and PyTorch losses side by side: the model's own calls decide (torch/F/nn → PyTorch,
- * tf/K → Keras), an nn.Module subclass is PyTorch, else the file's framework.
+ * tf/K → Keras), an nn.Module subclass is PyTorch, else the file's framework (a class with no base too).
  */
 function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framework {
   // torch's loss bases are `nn.Module`, `_Loss`, `_WeightedLoss` (torch.nn.modules.loss); Keras's is `Loss`
@@ -88,7 +88,9 @@ function frameworkOf(def: LossDef, body: Expr, fileFramework: Framework): Framew
   if (def.kind === 'module-forward' || def.kind === 'regularizer') {
     const cls = unwrapDecorated(def.defNode);
     const bases = cls ? ancestorBases(cls).join(', ') : (def.defNode.childForFieldName('superclasses')?.text ?? '');
-    return /Module\b|(?:^|[\s.(,])_(?:Weighted)?Loss\b|\bnn\.|\btorch\./.test(bases) ? 'pytorch' : 'keras';
+    // a plain class (`class ClampedLoss:` with `__call__`) derives from neither: its calls decide, as a function's
+    const plain = bases.replace(/[()\s]|\bobject\b/g, '') === '';
+    if (!plain) return /Module\b|(?:^|[\s.(,])_(?:Weighted)?Loss\b|\bnn\.|\btorch\./.test(bases) ? 'pytorch' : 'keras';
   }
   const calls = (re: RegExp): boolean => some(body, (n) => n.kind === 'call' && re.test(n.callee));
   const torch = calls(/^(torch|F|nn)\./);
@@ -156,6 +158,9 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const superBase = classNode ? builtinLossBaseOf(classNode) : undefined;
   const superInstance = classNode && superBase ? superLossInstance(classNode, scope, convertExpr, make) : undefined;
   if (superBase && superInstance) scope.superLoss = { base: superBase, instance: superInstance };
+  // a skorch net's `super().get_loss(…)`: the criterion it is given
+  const skorch = classNode && !superBase ? skorchCriterionInstance(classNode, scope, make) : undefined;
+  if (skorch) scope.superLoss = { ...skorch, methods: SKORCH_LOSS_METHODS };
   const ownWeights = ownWeightsOf(def, cls);
   if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods });
   const closure = def.outerStatements.length ? closureParams(def.outerStatements, def.outerParams) : [];

@@ -41,7 +41,7 @@ export interface Scope {
   /** Inside a branch of a loop body: the condition under which this branch's statements run. */
   guard?: Expr;
   /** A class derived from a built-in loss: that base (as written) and the instance `super()` calls (superLoss.ts). */
-  superLoss?: { base: string; instance: Extract<Expr, { kind: 'call' }> };
+  superLoss?: { base: string; instance: Extract<Expr, { kind: 'call' }>; methods?: ReadonlySet<string> };
 }
 
 export function forkScope(scope: Scope): Scope {

@@ -71,9 +71,49 @@ export function superLossInstance(cls: Node, scope: Scope, convert: (n: Node, s:
   return make(at, { kind: 'call', callee: resolveCallee(base, scope.imports), args: [], kwargs }) as Call;
 }
 
+/**
+ * skorch's nets compute their loss in `get_loss` with the criterion they are given: a subclass's
+ * `super().get_loss(y_pred, y_true, *args, **kwargs)` is that criterion's call. The criterion is the `criterion=`
+ * the file's constructions of the class pass (a class, `nn.MSELoss`, or an instance), else the net's default.
+ */
+const SKORCH_DEFAULT_CRITERION: Readonly<Record<string, string | undefined>> = {
+  NeuralNet: undefined,
+  NeuralNetRegressor: 'nn.MSELoss',
+  NeuralNetClassifier: 'nn.NLLLoss',
+  NeuralNetBinaryClassifier: 'nn.BCEWithLogitsLoss',
+};
+export const SKORCH_LOSS_METHODS: ReadonlySet<string> = new Set(['get_loss']);
+
+/** The criterion every construction of `cls` in the file passes as `criterion=` (all the same), as written. */
+function passedCriterion(cls: Node): Node | undefined {
+  const name = cls.childForFieldName('name')?.text;
+  let root: Node = cls;
+  while (root.parent) root = root.parent;
+  const passed = root
+    .descendantsOfType('call')
+    .filter((c): c is Node => c?.childForFieldName('function')?.text.split('.').at(-1) === name)
+    .flatMap((c) => (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'criterion'))
+    .map((a) => a.childForFieldName('value'))
+    .filter((v): v is Node => !!v);
+  return passed.length > 0 && new Set(passed.map((v) => v.text)).size === 1 ? passed[0] : undefined;
+}
+
+/** The criterion instance a skorch net subclass's `super().get_loss(…)` calls, or undefined. */
+export function skorchCriterionInstance(cls: Node, scope: Scope, make: (n: Node, c: Omit<Call, 'range' | 'text'>) => Expr): { base: string; instance: Call } | undefined {
+  const base = ancestorBases(cls).find((b) => Object.hasOwn(SKORCH_DEFAULT_CRITERION, lastSegment(b)));
+  if (!base || !/\bskorch\b/.test(scope.imports.get(lastSegment(base)) ?? base)) return undefined;
+  const passed = passedCriterion(cls);
+  // `criterion=nn.MSELoss` (the class, as skorch takes it) or `nn.MSELoss()`: the class's name
+  const written = passed?.type === 'call' ? passed.childForFieldName('function')?.text : passed?.text;
+  const callee = written && /^[\w.]+$/.test(written) ? written : passed ? undefined : SKORCH_DEFAULT_CRITERION[lastSegment(base)];
+  if (!callee) return undefined;
+  const at = passed ?? cls.childForFieldName('superclasses') ?? cls;
+  return { base, instance: make(at, { kind: 'call', callee: resolveCallee(callee, scope.imports), args: [], kwargs: {} }) as Call };
+}
+
 /** `super().forward(…)`, `super(Cls, self).call(…)`, `Base.forward(self, …)`: the built-in's call; `self` dropped. */
-export function superLossCall(fn: Node, base: string | undefined): { dropSelf: boolean } | undefined {
-  if (fn.type !== 'attribute' || !SUPER_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) return undefined;
+export function superLossCall(fn: Node, base: string | undefined, methods: ReadonlySet<string> = SUPER_METHODS): { dropSelf: boolean } | undefined {
+  if (fn.type !== 'attribute' || !methods.has(fn.childForFieldName('attribute')?.text ?? '')) return undefined;
   const obj = fn.childForFieldName('object');
   if (obj?.type === 'call' && obj.childForFieldName('function')?.text === 'super') return { dropSelf: false };
   return base && obj?.text.replace(/\s+/g, '') === base ? { dropSelf: true } : undefined;

@@ -220,14 +220,20 @@ export function collectUsages(
       if (m) vars.set(name, { model: m, bare });
     }
   } else {
-    for (const m of assigns) {
-      const callee = m[2];
-      const last = lastSegment(callee);
-      if (!byName.has(callee) && !vars.has(callee) && last !== 'partial') continue;
-      const at = (m.index ?? 0) + m[0].lastIndexOf(callee) + callee.length - last.length;
-      const value = m[3] === '(' ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
-      const t = targetOf(value);
-      if (t) vars.set(m[1], t);
+    // a function's body runs when it is called, after the module-level lines below it: `loss = loss_fn(out)` in
+    // `def train_loop(…, loss_fn)` reads the `loss_fn = CDivLoss(…)` written later, so a second pass picks it up
+    for (let pass = 0; pass < 2; pass++) {
+      const known = vars.size;
+      for (const m of assigns) {
+        const callee = m[2];
+        const last = lastSegment(callee);
+        if (vars.has(m[1]) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial')) continue;
+        const at = (m.index ?? 0) + m[0].lastIndexOf(callee) + callee.length - last.length;
+        const value = m[3] === '(' ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
+        const t = targetOf(value);
+        if (t) vars.set(m[1], t);
+      }
+      if (vars.size === known) break;
     }
     if (cache) {
       cache.varsKey = signature;

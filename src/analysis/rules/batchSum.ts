@@ -20,20 +20,24 @@ function coversBatch(axis: Expr | undefined): boolean {
 const DIVIDES = new Set(['div', 'divide', 'true_divide', 'truediv']);
 
 /**
- * True when the sum is the numerator of a division, through sums, products and signs only: a hand-normalised
- * sum (`.sum() / n`, `lam * x.sum() / n`, `(a.sum() + b.sum()) / (2 * n)`, `x.sum().div(n)`, an accumulator of
- * sums divided after its loop) or a ratio.
+ * True when the sum is part of a division, through sums, products and signs only: a hand-normalised sum (`.sum() /
+ * n`, `lam * x.sum() / n`, `(a.sum() + b.sum()) / (2 * n)`, `x.sum().div(n)`, an accumulator of sums divided after
+ * its loop), a ratio, or the count a ratio divides by (`hits / groups.sum(dim=0)`).
  */
 function normalised(node: Expr, ancestors: readonly Expr[]): boolean {
   let child = node;
   for (let i = ancestors.length - 1; i >= 0; i--) {
     const a = ancestors[i]!;
-    if (a.kind === 'binary' && (a.op === '/' || a.op === '//')) return a.left === child;
-    if ((a.kind === 'call' && DIVIDES.has(opName(a) ?? '') && a.args[0] === child) || (a.kind === 'method' && DIVIDES.has(a.method) && a.object === child)) return true;
+    // the numerator of a division is normalised; a sum in its denominator is a count that normalises (a group's
+    // size in `positives / (group_sizes + eps)`, a rate), not a penalty growing with the batch
+    if (a.kind === 'binary' && (a.op === '/' || a.op === '//')) return true;
+    if ((a.kind === 'call' && DIVIDES.has(opName(a) ?? '') && (a.args[0] === child || a.args[1] === child)) || (a.kind === 'method' && DIVIDES.has(a.method))) return true;
     if (a.kind === 'binary' && a.op === '*' && isReciprocal(a.left === child ? a.right : a.left)) return true;
     // an accumulator over a loop (`smooth += x.sum()`) adds its passes: a division of its total divides each
     const accumulates = a.kind === 'loop' && a.body === child && !!a.accumulator;
-    if (!((a.kind === 'binary' && ['+', '-', '*'].includes(a.op)) || a.kind === 'unary' || accumulates)) return false;
+    // a reduction of it passes it on (`group_sizes.sum() - group_sizes`, the size of the rest, then divided by)
+    const reduces = (a.kind === 'call' ? a.args[0] === child : a.kind === 'method' && a.object === child) && REDUCTIONS.has(opName(a) ?? '');
+    if (!((a.kind === 'binary' && ['+', '-', '*'].includes(a.op)) || a.kind === 'unary' || accumulates || reduces)) return false;
     child = a;
   }
   return false;

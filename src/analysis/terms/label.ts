@@ -120,6 +120,17 @@ function valueKept(e: Expr): Expr | undefined {
   return undefined;
 }
 
+/** A number, or a setting read from the object or the module (`self.slack`, `MARGIN`), not a tensor. */
+const isSetting = (e: Expr): boolean =>
+  e.kind === 'number' || (e.kind === 'attr' && e.object.kind === 'name' && e.object.name === 'self') || (e.kind === 'name' && (e.ref === 'global' || e.ref === 'captured'));
+
+/** A call that names its term by its callee (a framework loss, a user's helper), not a rendering of its maths. */
+export function namedByCallee(e: Expr): boolean {
+  if (e.kind === 'method') return isFrameworkLossCallee(e.method);
+  if (e.kind !== 'call') return false;
+  return isFrameworkLossCallee(e.callee) || (!FRAMEWORK_NAMESPACES.has(e.callee.split('.')[0]!) && !BUILTINS.has(e.callee) && !reductionOps[last(e.callee)]);
+}
+
 const short = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
 
 /**
@@ -140,6 +151,8 @@ export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLo
     const l = labelOf(e.left);
     const r = labelOf(e.right);
     if (l && r) return `${l} ${e.op} ${r}`; // `lam * (lower_penalty + upper_penalty)`, also when written tf.add(…)
+    // `lam * (gap - self.slack)`: a term offset by a setting is named by what it offsets
+    if (l && isSetting(e.right)) return l;
   }
   if (e.kind === 'call' && isLoss(e.callee)) return writtenCallee(e) ?? last(e.callee);
   if (e.kind === 'method' && isFrameworkLossCallee(e.method)) return e.method;

@@ -90,4 +90,30 @@ class GapLoss(nn.Module):
     // each call hands the helper both tensors: a = pred, b = target (not self = pred, a = target)
     for (const t of penalties) assert.deepEqual([...JSON.stringify(t.expr).matchAll(/"kind":"name","name":"(\w+)"/g)].map((x) => x[1]), ['pred', 'target']);
   });
+
+  const skorchNet = (base: string, construction: string): string => `import torch
+from skorch import ${base}
+from torch import nn
+
+
+class CodeNet(${base}):
+    def get_loss(self, y_pred, y_true, *args, **kwargs):
+        recon, code = y_pred
+        recon_loss = super().get_loss(recon, y_true, *args, **kwargs)
+        return recon_loss + 1e-3 * code.abs().mean()
+
+
+net = ${construction}
+`;
+
+  it("a skorch net's super().get_loss(…) is the criterion it is given, else the net's default (no splat, no LL113)", () => {
+    const given = model(analyze(skorchNet('NeuralNetRegressor', 'CodeNet(Module, criterion=nn.SmoothL1Loss)')), 'get_loss');
+    assert.equal(firstCall(given.terms[0]!.expr)?.callee, 'nn.SmoothL1Loss');
+    assert.deepEqual(firstCall(given.terms[0]!.expr)?.args.map((a) => a.text), ['y_pred[0]', 'y_true'], 'the *args and **kwargs handed on are left out');
+    const byDefault = model(analyze(skorchNet('NeuralNetRegressor', 'CodeNet(Module, max_epochs=3)')), 'get_loss');
+    assert.equal(firstCall(byDefault.terms[0]!.expr)?.callee, 'nn.MSELoss');
+    assert.deepEqual(byDefault.terms.map(termSummary), ['base:+:recon_loss', 'penalty:+:code*1e-3']);
+    const plain = model(analyze(skorchNet('NeuralNet', 'CodeNet(Module, lr=0.1)')), 'get_loss');
+    assert.notEqual(firstCall(plain.terms[0]!.expr)?.callee, 'nn.MSELoss', 'a bare NeuralNet has no default criterion to assume');
+  });
 });

@@ -100,4 +100,38 @@ def l1_loss(pred, target):
     assert.ok(JSON.stringify(m.terms[1]!.expr).includes('"kind":"overWeights"'));
     assert.ok(!codes(src).includes('LL113'));
   });
+
+  const givenCriterion = (ctor: string, calls: string): string => `import torch
+import torch.nn as nn
+
+
+class MonotoneLoss${ctor.includes('nn.Module') ? '(nn.Module)' : ''}:
+    def __init__(self, base_fn=${ctor.replace('(nn.Module)', '')}, alpha=0.5):
+        self.base_fn = base_fn
+        self.alpha = alpha
+
+    def __call__(self, pred, target):
+        fit = self.base_fn(pred, target)
+        return fit + self.alpha * torch.relu(pred[:, :-1] - pred[:, 1:]).mean()
+
+
+${calls}
+`;
+
+  it('a criterion given to __init__ by default (base_fn=nn.L1Loss()) is the held object called in the loss', () => {
+    const src = givenCriterion('nn.L1Loss()', 'criterion = MonotoneLoss(alpha=0.2)');
+    const m = model(analyze(src), 'MonotoneLoss');
+    assert.equal(m.framework, 'pytorch', 'a class with no base is read by its calls (torch.relu), not taken for Keras');
+    assert.ok(JSON.stringify(m.terms[0]!.expr).includes('"callee":"nn.L1Loss"'), JSON.stringify(m.terms[0]!.expr));
+    assert.ok(!codes(src).includes('LL113'), 'self.base_fn is not an unsupported op');
+  });
+
+  it('the criterion the construction passes wins over the default; calls that disagree leave it unread', () => {
+    const passed = givenCriterion('None', 'criterion = MonotoneLoss(base_fn=nn.SmoothL1Loss(), alpha=0.2)');
+    assert.ok(JSON.stringify(model(analyze(passed), 'MonotoneLoss').terms[0]!.expr).includes('"callee":"nn.SmoothL1Loss"'));
+    const positional = givenCriterion('nn.L1Loss()', 'criterion = MonotoneLoss(nn.HuberLoss(), 0.2)');
+    assert.ok(JSON.stringify(model(analyze(positional), 'MonotoneLoss').terms[0]!.expr).includes('"callee":"nn.HuberLoss"'));
+    const disagree = givenCriterion('nn.L1Loss()', 'a = MonotoneLoss(base_fn=nn.MSELoss())\nb = MonotoneLoss(base_fn=nn.L1Loss())');
+    assert.ok(!JSON.stringify(model(analyze(disagree), 'MonotoneLoss').terms[0]!.expr).includes('"callee":"nn.'), 'two different criteria: neither is assumed');
+  });
 });

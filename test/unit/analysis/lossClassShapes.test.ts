@@ -27,7 +27,7 @@ class EdgeAwareMse(Loss):
     const m = model(a, 'EdgeAwareMse');
     assert.equal(m.yTrue, 'imgs_true');
     assert.equal(m.yPred, 'imgs_pred');
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:result', 'penalty:+:edges*self._edge_weight']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:_mse', 'penalty:+:edges*self._edge_weight']);
   });
 
   it("torch's _Loss subclass forward(a, b)", () => {

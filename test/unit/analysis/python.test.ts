@@ -70,7 +70,7 @@ def aug_loss(y_true, y_pred, lam=0.5):
     return loss
 `);
     const m = model(a, 'aug_loss');
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:loss', 'penalty:+:abs(y_pred)*lam', 'penalty:-:reduce_mean(y_pred)*0.1']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse', 'penalty:+:abs(y_pred)*lam', 'penalty:-:reduce_mean(y_pred)*0.1']);
     assert.deepEqual(m.terms.map((t) => t.range.startLine), [2, 3, 4]);
     assert.equal(m.terms[2].weightParam, undefined);
   });

@@ -170,4 +170,36 @@ def train_epoch(net, loader, opt):
 `);
     assert.deepEqual(a.models.map((m) => m.name), ['loss']);
   });
+
+  it('an nn.Module whose one-tensor forward the file differentiates, built after the loop function that calls it', () => {
+    const a = analyze(`import torch
+import torch.nn as nn
+
+
+class EnergyGap(nn.Module):
+    def __init__(self, eta=0.1):
+        super().__init__()
+        self.eta = eta
+
+    def forward(self, energy):
+        reg = self.eta * (energy ** 2).mean()
+        gap = energy.mean() - energy.flip(0).mean()
+        return gap + reg
+
+
+def train(batches, model, opt, loss_fn):
+    for x in batches:
+        loss = loss_fn(model(x))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+
+loss_fn = EnergyGap()
+`);
+    const m = model(a, 'EnergyGap');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:gap', 'penalty:+:reg*self.eta']);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok && chosen.model === m && chosen.why === 'backward', chosen.ok ? chosen.because : chosen.message);
+  });
 });

@@ -52,7 +52,35 @@ const newTensor = op(['self', 'data'], (a) => {
   return asFloat(a.tf, t);
 });
 
+/**
+ * The elements of `input` where `mask` holds, flattened (torch.masked_select; the mask broadcasts). The mask has no
+ * gradient, so it is read; the values are cut as runs of kept elements and joined, which every backend differentiates
+ * (a gather would need a kernel wasm lacks, or a one-hot product the size of the input squared).
+ */
+const maskedSelectOf = (input: string) => op([input, 'mask'], (a) => {
+  const { tf } = a;
+  const x = tf.reshape(float(a, input), [-1]);
+  const keep = tf.broadcastTo(tf.cast(a.tensor('mask'), 'bool'), float(a, input).shape).dataSync();
+  const runs: Tensor[] = [];
+  for (let i = 0; i < keep.length; ) {
+    if (!keep[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < keep.length && keep[j]) j++;
+    runs.push(tf.slice(x, [i], [j - i]));
+    i = j;
+  }
+  return runs.length === 0 ? tf.zeros([0]) : runs.length === 1 ? runs[0]! : tf.concat(runs);
+});
+
+/** `Variable(x, requires_grad=False)` (torch.autograd, deprecated): the tensor itself. */
+const variable = op(['data'], (a) => float(a, 'data'));
+
 export const torchSpellingCalls: OpTable = {
+  'torch.masked_select': maskedSelectOf('input'),
+  'torch.autograd.Variable': variable,
   'torch.lerp': lerp,
   'torch.special.xlogy': torchMathOps.xlogy!,
   'torch.special.entr': entr,
@@ -69,6 +97,7 @@ export const torchSpellingMethods: OpTable = {
   new_ones: op(['self', 'size'], (a) => a.tf.ones(shapeArg(a, 'size'))),
   new_full: op(['self', 'size', 'fill_value'], (a) => a.tf.fill(shapeArg(a, 'size'), a.number('fill_value'))),
   new_tensor: newTensor,
+  masked_select: maskedSelectOf('self'),
   lerp,
   cumprod,
   logcumsumexp,

@@ -1,0 +1,50 @@
+// A loop over the model's layers (`for m in net.modules(): if isinstance(m, nn.Linear)`, python/moduleLoops.ts) runs
+// on the trial's weights in nn.Linear's layout, and `torch.masked_select` / `Variable(…)` run as torch does: the
+// soft-orthogonality penalty of W Wᵀ − I off the diagonal, by hand on the test's kernel (value and gradient).
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis/index';
+import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
+import { KERNEL, close, cpu, onWeightPair, tf } from './tf';
+
+const SOURCE = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.autograd import Variable
+
+net = nn.Sequential(nn.Linear(2, 2))
+
+
+def orth_loss(out, y, cof=0.5):
+    reg = 0
+    for m in net.modules():
+        if isinstance(m, nn.Linear):
+            w = m.weight
+            eye = Variable(torch.eye(w.size(0)), requires_grad=False)
+            off = torch.masked_select(w @ w.t() - eye, eye == 0)
+            reg += cof * off.abs().mean()
+    return F.mse_loss(out, y) + reg
+`;
+
+describe('a loop over the model\'s layers', () => {
+  before(async () => {
+    await initParsers();
+    await cpu();
+  });
+
+  it('reads each Linear weight as [out, in] and masked_select keeps the off-diagonal entries', () => {
+    const m = analyzeSource(SOURCE, 'python', 'loss.py').models.find((x) => x.name === 'orth_loss')!;
+    assert.deepEqual(findUnsupported(m), []);
+    const yTrue = [[0.0, 1.0]];
+    const yPred = [[0.0, 1.0]];
+    const { value, kernelGrad } = onWeightPair(m, yTrue, yPred);
+    // the kernel [in, out] = [[0.5, -1], [2, 0.25]]; nn.Linear's weight W = kernelᵀ = [[0.5, 2], [-1, 0.25]]
+    // W Wᵀ = [[4.25, 0], [0, 1.0625]]: off-diagonal 0 → reg 0 (the rows are orthogonal)
+    close(value, 0, 1e-6, 'orthogonal rows: no penalty');
+    assert.equal(kernelGrad.length, KERNEL.flat().length);
+    // a kernel whose rows are not orthogonal: W = [[1, 1], [1, 0]] → W Wᵀ off-diagonal 1, 1 → 0.5 · mean(|1|, |1|)
+    const f = compileLoss(tf, m, {});
+    const out = f(tf.tensor(yTrue), tf.tensor(yPred), { weights: [tf.tensor([[1, 1], [1, 0]]), tf.zeros([2])] });
+    close(out.total.dataSync()[0]!, 0.5, 1e-6, '0.5 · mean |off-diagonal|');
+  });
+});
