@@ -12,7 +12,8 @@ import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
 import { heldCriterion } from './heldCriterion';
 import { type ParamInfo, literalOf, readParams } from './params';
-import { argsPassedToClass, passedDictEntries } from './passedDict';
+import { argsPassedToClass } from './classCalls';
+import { passedDictEntries } from './passedDict';
 import type { Scope } from './scope';
 import { valueWrappers, wrappedDefault } from './valueWrappers';
 
@@ -131,17 +132,7 @@ function dictEntryPassed(classNode: Node, from: { param: string; key: string; ke
 }
 
 /** Whether a call of the class in this file passes its `__init__` parameter `name` (at `index`, or by keyword). */
-function passedByACall(classNode: Node, name: string, index: number): boolean {
-  const cls = classNode.childForFieldName('name')?.text;
-  let root: Node = classNode;
-  while (root.parent) root = root.parent;
-  if (!cls || !root.text.includes(`${cls}(`)) return false;
-  return root.descendantsOfType('call').some((c) => {
-    if (c?.childForFieldName('function')?.text.split('.').at(-1) !== cls) return false;
-    const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-    return args.filter((a) => a.type !== 'keyword_argument').length > index || args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
-  });
-}
+const passedByACall = (classNode: Node, name: string, index: number): boolean => argsPassedToClass(classNode, name, index).length > 0;
 
 /** The constructor parameters a constructor expression the loss reads uses, as parameters of the loss. */
 export function constructorParams(cls: ClassScope, readNames: ReadonlySet<string>, role: (p: ParamInfo) => LossParam['role']): LossParam[] {

@@ -4,6 +4,7 @@
 // only when that is a constructor call (a class of torch.nn, Keras or the file), never a name the caller computes.
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
+import { argsPassedToClass } from './classCalls';
 import { convertExpr } from './expr';
 import type { ParamInfo } from './params';
 import type { Scope } from './scope';
@@ -15,34 +16,12 @@ const isConstructorCall = (n: Node | null | undefined): n is Node => {
   return !!callee && /^[A-Z]/.test(callee.slice(callee.lastIndexOf('.') + 1));
 };
 
-const argumentsOf = (call: Node): Node[] => (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-
-/** The argument the call passes for the parameter at `index` named `name`, if it passes one. */
-function passedArgument(call: Node, name: string, index: number): Node | undefined {
-  const args = argumentsOf(call);
-  const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
-  if (keyword) return keyword.childForFieldName('value') ?? undefined;
-  const positional = args.filter((a) => a.type !== 'keyword_argument');
-  return positional[index] ?? undefined;
-}
-
-/** Every call of the class in the file (`Cls(…)`, `losses.Cls(…)`). */
-function callsOf(classNode: Node): Node[] {
-  const cls = classNode.childForFieldName('name')?.text;
-  let root: Node = classNode;
-  while (root.parent) root = root.parent;
-  if (!cls || !root.text.includes(`${cls}(`)) return [];
-  return root.descendantsOfType('call').filter((c): c is Node => c?.childForFieldName('function')?.text.split('.').at(-1) === cls);
-}
-
 /**
  * The criterion `param` holds: a constructor call passed by the class's calls (all passing the same text), or its
  * default when no call passes it. Undefined when a call passes something else (a name, a lambda) or calls disagree.
  */
 export function heldCriterion(classNode: Node, param: ParamInfo, index: number, scope: Scope): Call | undefined {
-  const passed = callsOf(classNode)
-    .map((c) => passedArgument(c, param.name, index))
-    .filter((a): a is Node => !!a);
+  const passed = argsPassedToClass(classNode, param.name, index);
   const texts = new Set(passed.map((a) => a.text));
   const node = passed.length > 0 ? (texts.size === 1 ? passed[0] : undefined) : param.defaultNode;
   if (!isConstructorCall(node)) return undefined;

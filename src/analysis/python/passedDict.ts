@@ -69,36 +69,3 @@ export function dictSettingRead(right: Node, isInitParam: (name: string) => bool
   if (owner?.type !== 'identifier' || !isInitParam(owner.text) || typeof key !== 'string' || args.length > 2 || args.some((a) => a.type === 'keyword_argument')) return undefined;
   return args[1] ? { param: owner.text, key, fallback: args[1] } : { param: owner.text, key };
 }
-
-/** Every call of a tree by its callee's last name (`Loss` for `losses.Loss(…)`), read in one walk per tree. */
-const callsByTree = new WeakMap<object, Map<string, Node[]>>();
-
-function callsOf(root: Node, cls: string): Node[] {
-  let byName = callsByTree.get(root.tree);
-  if (!byName) {
-    byName = new Map();
-    for (const c of root.descendantsOfType('call')) {
-      const last = c?.childForFieldName('function')?.text.split('.').at(-1);
-      if (c && last && /^[A-Z]/.test(last)) byName.set(last, [...(byName.get(last) ?? []), c]);
-    }
-    callsByTree.set(root.tree, byName);
-  }
-  return byName.get(cls) ?? [];
-}
-
-/** The argument each call of the class in this file passes for its `__init__` parameter `name` (at `index`, or by keyword). */
-export function argsPassedToClass(classNode: Node, name: string, index: number): Node[] {
-  const cls = classNode.childForFieldName('name')?.text;
-  let root: Node = classNode;
-  while (root.parent) root = root.parent;
-  if (!cls) return [];
-  const out: Node[] = [];
-  for (const c of callsOf(root, cls)) {
-    const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && !isTrivia(a));
-    const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value');
-    const positional = args.filter((a) => a.type !== 'keyword_argument')[index];
-    const passed = keyword ?? positional;
-    if (passed) out.push(passed);
-  }
-  return out;
-}

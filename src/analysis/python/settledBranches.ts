@@ -8,7 +8,7 @@ import type { Expr } from '../ir';
 import type { ModuleAttr } from './discover';
 import type { ParamInfo } from './params';
 import { literalOf } from './params';
-import { argsPassedToClass } from './passedDict';
+import { argsPassedToClass } from './classCalls';
 import type { Scope } from './scope';
 import { staticTruth } from './static';
 
