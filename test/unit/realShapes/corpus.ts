@@ -79,28 +79,28 @@ export function listFixtures(): Fixture[] {
 }
 
 /**
- * The batches whose figures are reported on their own lines beside `all`: the first held-out batch (`heldout_*`,
- * since studied and fixed against), the unseen one (`unseen_*`), the blind one (`blind_*`, written while the
- * analysis and trainer were being fixed against the others), the sealed one (`sealed_*`, written from public
- * code without running Loss Lab on it, kept from everyone fixing the code until it is measured), the vault one
- * (`vault_*`, a second sealed batch written the same way in the next session, from projects none of the others
- * cite), the crypt one (`crypt_*`, a third sealed batch written the same way a session later, again from projects
- * no other fixture cites) and the tomb one (`tomb_*`, a fourth sealed batch written the same way in the session after,
- * from projects none of the others cite) and the relic one (`relic_*`, a fifth sealed batch written the same way a session
- * later), all written with `"heldOut": true`.
+ * The batches written after the first held-out one (`heldout_*`, since studied and fixed against), each reported on
+ * its own figure line beside `all`, all written with `"heldOut": true`. From `sealed_` on, each was written from
+ * public code without running Loss Lab on it, from projects no earlier fixture cites, and kept from everyone fixing
+ * the code until it was measured; a batch becomes a development set in the session after it is measured.
  */
-/** File prefixes of the batches written after the first held-out one; each has its own figure line. */
-const LATER_BATCHES = ['unseen_', 'blind_', 'sealed_', 'vault_', 'crypt_', 'tomb_', 'relic_'] as const;
+const LATER_BATCHES: readonly { prefix: string; label: string; what: string }[] = [
+  { prefix: 'unseen_', label: 'unseen', what: 'a fresh batch after the first held-out one' },
+  { prefix: 'blind_', label: 'blind', what: 'written while the analysis and trainer were being fixed against the others' },
+  { prefix: 'sealed_', label: 'sealed', what: 'the first sealed batch' },
+  { prefix: 'vault_', label: 'vault', what: 'the second sealed batch' },
+  { prefix: 'crypt_', label: 'crypt', what: 'the third sealed batch' },
+  { prefix: 'tomb_', label: 'tomb', what: 'the fourth sealed batch' },
+  { prefix: 'relic_', label: 'relic', what: 'the fifth sealed batch' },
+  { prefix: 'ward_', label: 'ward', what: 'the sixth sealed batch' },
+];
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
-  { label: 'held-out', has: (fx) => fx.expect.heldOut === true && !LATER_BATCHES.some((prefix) => fx.file.startsWith(prefix)) },
-  { label: 'unseen', has: (fx) => fx.file.startsWith('unseen_') },
-  { label: 'blind', has: (fx) => fx.file.startsWith('blind_') },
-  { label: 'sealed', has: (fx) => fx.file.startsWith('sealed_') },
-  { label: 'vault', has: (fx) => fx.file.startsWith('vault_') },
-  { label: 'crypt', has: (fx) => fx.file.startsWith('crypt_') },
-  { label: 'tomb', has: (fx) => fx.file.startsWith('tomb_') },
-  { label: 'relic', has: (fx) => fx.file.startsWith('relic_') },
+  {
+    label: 'held-out',
+    has: (fx) => fx.expect.heldOut === true && !LATER_BATCHES.some(({ prefix }) => fx.file.startsWith(prefix)),
+  },
+  ...LATER_BATCHES.map(({ prefix, label }) => ({ label, has: (fx: Fixture) => fx.file.startsWith(prefix) })),
 ];
 
 export type KnownGaps = Record<string, Partial<Record<Aspect, string>>>;
