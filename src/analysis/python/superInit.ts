@@ -92,15 +92,23 @@ function attributeFrom(name: string, node: Node, passed: Node | undefined, initP
   return attr;
 }
 
+/** The top-level classes of a tree by name, read once per tree: every class's `super().__init__` asks for its base. */
+const classesByTree = new WeakMap<object, Map<string, Node>>();
+
 /** A top-level class of the file `from` is in, by name. */
 function fileClass(from: Node, name: string): Node | undefined {
-  let root: Node = from;
-  while (root.parent) root = root.parent;
-  for (const c of root.namedChildren) {
-    const cls = c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
-    if (cls?.type === 'class_definition' && cls.childForFieldName('name')?.text === name) return cls;
+  let byName = classesByTree.get(from.tree);
+  if (!byName) {
+    byName = new Map();
+    for (const c of from.tree.rootNode.namedChildren) {
+      const cls = c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+      const clsName = cls?.type === 'class_definition' ? cls.childForFieldName('name')?.text : undefined;
+      // the first definition wins, as the loop this replaces found it
+      if (cls && clsName && !byName.has(clsName)) byName.set(clsName, cls);
+    }
+    classesByTree.set(from.tree, byName);
   }
-  return undefined;
+  return byName.get(name);
 }
 
 const baseNamesOf = (cls: Node): string[] =>

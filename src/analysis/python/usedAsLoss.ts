@@ -26,12 +26,42 @@ const lossKeyword = new RegExp(String.raw`[(,]\s*(?:loss|loss_fn|loss_func|lossf
 const compilePositional = new RegExp(String.raw`\.compile\(\s*(?:[^,()]*|[\w.]+\([^()]*\))\s*,\s*${NAME}\s*(\()?`, 'g');
 /** `opt.minimize(f, var_list)` (a callable loss), `opt.minimize(lambda: f(x, y), …)`. */
 const minimizeArg = new RegExp(String.raw`\.minimize\(\s*(?:lambda\s*:\s*)?${NAME}\s*(\()?`, 'g');
-/** The locals the file differentiates: `loss.backward()`, `tape.gradient(loss, …)`. */
-const differentiated = /\b([A-Za-z_]\w*)\s*\.backward\(|\.gradient\(\s*([A-Za-z_]\w*)\s*,/g;
-/** `f(out, y).backward()`: a call differentiated directly. */
-const calledBackward = new RegExp(String.raw`\b${NAME}\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\.backward\(`, 'g');
+/** `tape.gradient(loss, …)`: a local the file differentiates. */
+const gradientOf = /\.gradient\(\s*([A-Za-z_]\w*)\s*,/g;
+const backwardCall = /\s*\.backward\(/g;
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * What `.backward()` is called on: a local (`loss.backward()`) or a call (`f(out, y).backward()`, its callee). Read
+ * back from each `.backward(`, so the cost follows the calls, not the file's length.
+ */
+function backwardTargets(source: string): { locals: string[]; callees: string[] } {
+  const locals: string[] = [];
+  const callees: string[] = [];
+  for (const m of source.matchAll(backwardCall)) {
+    let end = m.index;
+    if (source[end - 1] === ')') {
+      let depth = 0;
+      for (end -= 1; end >= 0; end--) {
+        if (source[end] === ')') depth++;
+        else if (source[end] === '(' && --depth === 0) break;
+      }
+      const callee = /([A-Za-z_][\w.]*)$/.exec(source.slice(Math.max(0, end - 200), end))?.[1];
+      if (callee) callees.push(callee);
+    } else {
+      const local = /\b([A-Za-z_]\w*)$/.exec(source.slice(Math.max(0, end - 200), end))?.[1];
+      if (local) locals.push(local);
+    }
+  }
+  return { locals, callees };
+}
+
+/**
+ * `name = f(…)` / `name += f(…)` at a statement's start, read in one pass (the names asked about are looked up in
+ * what it finds: a regular expression per name made the analysis quadratic in files with many losses).
+ */
+const assignedCall = new RegExp(String.raw`(?:^|[\s;])([A-Za-z_]\w*)\s*(\+?)=\s*${NAME}\(`, 'gm');
+/** `name = Cls(…)`, `self.name = Cls(…)`, `f(criterion=Cls(…))`: what builds a name. */
+const boundCall = new RegExp(String.raw`(?:^|[\s;(,])([A-Za-z_][\w.]*)\s*=\s*${NAME}\(`, 'gm');
 
 /** What the file passes or calls as its loss, by name. */
 export function readLossUses(source: string): LossUses {
@@ -45,18 +75,15 @@ export function readLossUses(source: string): LossUses {
   };
   for (const re of [lossKeyword, compilePositional]) for (const m of source.matchAll(re)) note(m[1], m[2], true);
   for (const m of source.matchAll(minimizeArg)) note(m[1], m[0].includes('lambda') ? undefined : m[2], !m[0].includes('lambda'));
-  for (const m of source.matchAll(calledBackward)) note(m[1], undefined);
-  const vars = new Set<string>();
-  for (const m of source.matchAll(differentiated)) vars.add(m[1] ?? m[2]);
-  for (const v of vars) {
-    const assigned = new RegExp(String.raw`(?:^|[\s;])${escapeRegExp(v)}\s*\+?=\s*${NAME}\(`, 'gm');
-    for (const m of source.matchAll(assigned)) note(m[1], undefined);
-  }
+  const backward = backwardTargets(source);
+  for (const callee of backward.callees) note(callee, undefined);
+  const vars = new Set<string>(backward.locals);
+  for (const m of source.matchAll(gradientOf)) vars.add(m[1]!);
+  // `loss = objective(out, y)` / `loss += penalty(w)` for a differentiated `loss`
+  for (const m of source.matchAll(assignedCall)) if (vars.has(m[1]!)) note(m[3], undefined);
   // `criterion = PortfolioLoss(...)` then `criterion(out, y)` differentiated: the class builds the loss
-  for (const v of [...lossFns]) {
-    const built = new RegExp(String.raw`(?:^|[\s;(,])(?:self\.)?${escapeRegExp(v.replace(/^self\./, ''))}\s*=\s*${NAME}\(`, 'gm');
-    for (const m of source.matchAll(built)) note(m[1], true);
-  }
+  const lossNames = new Set([...lossFns].map((v) => v.replace(/^self\./, '')));
+  for (const m of source.matchAll(boundCall)) if (lossNames.has(m[1]!.replace(/^self\./, ''))) note(m[2], true);
   return { lossFns, factories, passed };
 }
 
