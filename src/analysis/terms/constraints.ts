@@ -29,6 +29,10 @@ function constantSum(pieces: Signed[], defaults: Defaults): number | undefined {
 }
 
 const withValue = (name: string, v: number | undefined): Params => (v === undefined ? {} : { [name]: v });
+/** `tf.keras.regularizers.l2(c)(w)`, `keras.regularizers.L2(…)`: a Keras regularizer of that kind applied on the spot. */
+const isKerasRegularizer = (n: Expr, kind: 'l1' | 'l2' | 'l1_l2'): boolean =>
+  n.kind === 'call' && /(?:^|\.)regularizers\.[A-Za-z_0-9]+$/.test(n.callee) && opName(n)?.replace('l1l2', 'l1_l2') === kind;
+
 /**
  * A squared magnitude (`p.pow(2)`, `p ** 2`, `tf.square(w)`, `p * p`) and no absolute value: an L2 penalty (weight
  * decay) shrinks the weights but makes none of them zero, so "sparse weights" is not its measure (its own value is).
@@ -37,13 +41,13 @@ function squaresOnly(whole: Expr): boolean {
   const isTwo = (e: Expr | undefined) => e?.kind === 'number' && e.value === 2;
   const squares = some(whole, (n) => {
     const op = opName(n);
-    if (op === 'square' || op === 'l2_loss') return true;
+    if (op === 'square' || op === 'l2_loss' || isKerasRegularizer(n, 'l2')) return true;
     if (n.kind === 'binary' && n.op === '**') return isTwo(n.right);
     if (n.kind === 'binary' && n.op === '*') return n.left.text === n.right.text;
     if (op === 'pow') return isTwo(n.kind === 'method' ? n.args[0] : n.kind === 'call' ? n.args[1] : undefined);
     return false;
   });
-  const magnitudes = some(whole, (n) => ['abs', 'l1_loss', 'norm', 'sign'].includes(opName(n) ?? ''));
+  const magnitudes = some(whole, (n) => ['abs', 'l1_loss', 'norm', 'sign'].includes(opName(n) ?? '') || isKerasRegularizer(n, 'l1') || isKerasRegularizer(n, 'l1_l2'));
   return squares && !magnitudes;
 }
 

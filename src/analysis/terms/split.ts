@@ -7,6 +7,7 @@
 // in a denominator.
 import type { Expr } from '../ir';
 import { binary, opName } from './expr';
+import { innerWeightFactors } from './innerWeights';
 import { isNegatedLogLikelihood } from './likelihood';
 import { overSizeCount } from './sizes';
 
@@ -182,11 +183,11 @@ function factorsOf(e: Expr): Expr[] {
   if (e.kind === 'binary' && e.op === '*') return [...factorsOf(e.left), ...factorsOf(e.right)];
   if (e.kind === 'conditional') return conditionalFactors(e) ?? [e];
   if (e.kind === 'binary' && e.op === '/' && isWeightFactor(e.right) && !isWeightFactor(e.left)) return [...factorsOf(e.left), reciprocal(e.right)];
-  const product = operandsOfCall(e, MULTIPLY);
-  if (product) return [...factorsOf(product[0]), ...factorsOf(product[1])];
+  const multiplied = operandsOfCall(e, MULTIPLY);
+  if (multiplied) return [...factorsOf(multiplied[0]), ...factorsOf(multiplied[1])];
   const quotient = operandsOfCall(e, DIVIDE);
   if (quotient && isWeightFactor(quotient[1]) && !isWeightFactor(quotient[0])) return [...factorsOf(quotient[0]), reciprocal(quotient[1])];
-  return [e];
+  return innerWeightFactors(e, { factors: factorsOf, isWeight: isWeightFactor, product }) ?? [e];
 }
 
 const product = (items: Expr[]): Expr => items.reduce((acc, f) => binary('*', acc, f));

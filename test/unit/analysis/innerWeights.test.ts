@@ -1,0 +1,91 @@
+// Weight decay as real code writes it, with the weight inside what sums the parts (terms/innerWeights.ts):
+// `tf.add_n([WD * tf.nn.l2_loss(v) for v in …])`, `sum(lam * p.pow(2).sum() for p in model.parameters())` and a
+// Keras regularizer applied on the spot (`regularizers.l2(1e-4)(v)`).
+// The weight is the penalty's λ (no LL101 "added without a weight"); a weight that varies with the loop stays inside.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { runRules } from '../../../src/analysis/rules/index';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const keras = (reg: string) => `import tensorflow as tf
+WD = 1e-4
+
+def loss_fn(y_true, y_pred, model, l2=5e-4):
+    ce = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(y_true, y_pred))
+    reg = ${reg}
+    return ce + reg
+`;
+
+const torch = (reg: string) => `import torch
+import torch.nn.functional as F
+L1 = 1e-4
+
+def loss_fn(pred, target, model, lam=1e-3):
+    mse = F.mse_loss(pred, target)
+${reg}
+    return mse + reg
+`;
+
+const codes = (source: string): string[] => runRules(analyze(source), source).map((f) => f.code);
+
+const cases: { what: string; source: string; summary: string; lambdaParam?: string; term: string }[] = [
+  {
+    what: 'a module constant inside tf.add_n over the variables',
+    source: keras('tf.add_n([WD * tf.nn.l2_loss(v) for v in model.trainable_variables])'),
+    summary: 'penalty:+:reg*WD',
+    lambdaParam: 'WD',
+    term: 'tf.add_n([tf.nn.l2_loss(v) for v in model.trainable_variables])',
+  },
+  {
+    what: "a Keras regularizer's positional coefficient, applied on the spot in a list",
+    source: keras('tf.add_n([tf.keras.regularizers.l2(1e-4)(v) for v in model.trainable_variables])'),
+    summary: 'penalty:+:reg*1e-4',
+    term: 'tf.add_n([tf.keras.regularizers.l2(1)(v) for v in model.trainable_variables])',
+  },
+  {
+    what: "a Keras regularizer's coefficient by keyword, from the loss's own parameter",
+    source: keras('tf.add_n([tf.keras.regularizers.l2(l2=l2)(v) for v in model.trainable_variables])'),
+    summary: 'penalty:+:reg*l2',
+    lambdaParam: 'l2',
+    term: 'tf.add_n([tf.keras.regularizers.l2(l2=1)(v) for v in model.trainable_variables])',
+  },
+  {
+    what: 'a parameter inside a generator summed over model.parameters()',
+    source: torch('    reg = sum(lam * p.pow(2).sum() for p in model.parameters())'),
+    summary: 'penalty:+:reg*lam',
+    lambdaParam: 'lam',
+    term: 'sum(p.pow(2).sum() for p in model.parameters())',
+  },
+];
+
+describe('a weight inside what sums the penalty is its λ', () => {
+  for (const c of cases) {
+    it(c.what, () => {
+      const m = model(analyze(c.source), 'loss_fn');
+      assert.deepEqual(m.terms.map(termSummary).slice(1), [c.summary]);
+      assert.equal(m.terms[1]!.expr.text, c.term, 'the term is what the weight multiplies');
+      assert.equal(m.lambdaParam, c.lambdaParam);
+      assert.ok(!codes(c.source).includes('LL101'), 'no "penalty added without a weight"');
+    });
+  }
+
+  it('a weight that changes with the loop (one decay per parameter) stays in the term', () => {
+    const source = torch('    reg = sum(d * p.pow(2).sum() for d, p in zip((1e-3, 1e-4), model.parameters()))');
+    const m = model(analyze(source), 'loss_fn');
+    assert.equal(m.terms[1]!.weight, undefined);
+  });
+});
+
+describe('what a Keras regularizer applied on the spot measures', () => {
+  it('an l2 regularizer over the variables is weight decay (its own value), not weight sparsity', () => {
+    const m = model(analyze(keras('tf.add_n([tf.keras.regularizers.l2(1e-4)(v) for v in model.trainable_variables])')), 'loss_fn');
+    assert.notEqual(m.terms[1]!.constraint?.kind, 'weight-sparsity');
+  });
+
+  it('an l1 regularizer over the variables is weight sparsity', () => {
+    const m = model(analyze(keras('tf.add_n([tf.keras.regularizers.l1(1e-4)(v) for v in model.trainable_variables])')), 'loss_fn');
+    assert.equal(m.terms[1]!.constraint?.kind, 'weight-sparsity');
+  });
+});
