@@ -201,6 +201,13 @@ function convertCall(node: Node, scope: Scope): Expr {
   if (fn.type === 'identifier') {
     const local = scope.locals.get(fn.text);
     if (local?.kind === 'call') return objectCall(node, fn.text, local, applied, scope);
+    // a parameter whose value is a library function (`loss=tf.keras.regularizers.l2` as a default, or passed):
+    // calling it calls that function
+    const library = local ? libraryPath(local, scope) : undefined;
+    if (library) {
+      const callee = resolveCallee(library, scope.imports);
+      return higherOrderCall(callee, node, applied, scope) ?? make<'call'>(node, { kind: 'call', callee, ...applied });
+    }
     // A parameter called (`model(x)`, `net(inputs, training=True)`): Python's `model.__call__(x)`, a method of the
     // object the caller passes (the trainer maps a model argument called on the loss's input to its trial model).
     // So is a callable an enclosing function was given (`criterion` of `def train(model, criterion, …)` read in
@@ -218,6 +225,14 @@ function convertCall(node: Node, scope: Scope): Expr {
     if (obj && method) return make<'method'>(node, { kind: 'method', object: convertExpr(obj, scope), method, ...applied });
   }
   return unsupported(node, `call of ${fn.type}`);
+}
+
+/** A dotted name rooted in an imported module (`tf.keras.regularizers.l2`, `F.mse_loss`): a library function as a value. */
+function libraryPath(e: Expr, scope: Scope): string | undefined {
+  let root: Expr = e;
+  while (root.kind === 'attr') root = root.object;
+  if (root.kind !== 'name' || root === e || !scope.imports.has(root.name)) return undefined;
+  return e.text.replace(/\s+/g, '');
 }
 
 /**

@@ -24,6 +24,12 @@ const one = (at: Expr): Expr => ({ kind: 'number', value: 1, range: at.range, te
 
 /** The weight factors of a loop's body and the body without them; undefined when it has none or is all weight. */
 function splitBody(body: Expr, f: Factoring): { weights: Expr[]; rest: Expr } | undefined {
+  // `l2(c)(w) / tf.size(w)`: a per-item normaliser divides what the weight multiplies, (c·f)/n = c·(f/n)
+  if (body.kind === 'binary' && body.op === '/' && !f.isWeight(body.right)) {
+    const numerator = splitBody(body.left, f);
+    const text = `${numerator?.rest.text} / ${body.right.kind === 'binary' ? `(${body.right.text})` : body.right.text}`;
+    return numerator && { weights: numerator.weights, rest: { ...body, left: numerator.rest, text } };
+  }
   const factors = f.factors(body);
   const weights = factors.filter(f.isWeight);
   const rest = factors.filter((x) => !f.isWeight(x));
@@ -62,7 +68,7 @@ export function innerWeightFactors(e: Expr, f: Factoring): Expr[] | undefined {
   }
   if (e.kind !== 'call') return undefined;
   const [only] = e.args;
-  if (LINEAR_AGGREGATES.has(opName(e) ?? '') && e.args.length === 1 && only?.kind === 'loop' && !only.accumulator && Object.keys(e.kwargs).length === 0) {
+  if (LINEAR_AGGREGATES.has(opName(e) ?? '') && e.args.length === 1 && only?.kind === 'loop' && !only.accumulator && Object.keys(e.kwargs).every((k) => k === 'name')) {
     const out = outOfLoop(only, f);
     return out && [...out.weights, { ...e, args: [out.loop], text: retexted(e.text, only.text, out.loop.text) }];
   }

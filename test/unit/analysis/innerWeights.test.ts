@@ -39,6 +39,13 @@ const cases: { what: string; source: string; summary: string; lambdaParam?: stri
     term: 'tf.add_n([tf.nn.l2_loss(v) for v in model.trainable_variables])',
   },
   {
+    what: 'tf.add_n given a name for the graph (TF1 tutorials: `name="l2_loss"`)',
+    source: keras("tf.add_n([WD * tf.nn.l2_loss(tf.cast(v, tf.float32)) for v in model.trainable_variables], name='l2_loss')"),
+    summary: 'penalty:+:reg*WD',
+    lambdaParam: 'WD',
+    term: "tf.add_n([tf.nn.l2_loss(tf.cast(v, tf.float32)) for v in model.trainable_variables], name='l2_loss')",
+  },
+  {
     what: "a Keras regularizer's positional coefficient, applied on the spot in a list",
     source: keras('tf.add_n([tf.keras.regularizers.l2(1e-4)(v) for v in model.trainable_variables])'),
     summary: 'penalty:+:reg*1e-4',
