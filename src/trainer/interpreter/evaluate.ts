@@ -2,6 +2,7 @@
 // It never executes user code; anything outside the table is an UnsupportedOpError naming the op and its line.
 import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
 import { bindArgs } from './args';
+import { kerasWeightName, namedAsKeras } from './kerasWeightNames';
 import { chainKey } from './modelMembers';
 import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
@@ -57,6 +58,8 @@ const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {
   // Devices do not matter to the trainer: `.to(x.device)` keeps the tensor as it is.
   device: (_tf, v) => (isTensor(v) ? 'cpu' : undefined),
   T: (tf, v) => (isTensor(v) ? tf.transpose(v) : undefined),
+  // a Keras variable's name, for filters such as `if 'bias' not in w.name` (kerasWeightNames.ts)
+  name: (_tf, v) => (isTensor(v) ? kerasWeightName(v) : undefined),
   // a filter on the model's parameters (`for p in model.parameters() if p.requires_grad`): the trial's all train
   requires_grad: (_tf, v) => (isTensor(v) ? true : undefined),
   // JS arrays (`yPred.shape.length`)
@@ -249,6 +252,7 @@ function weightItems(env: Env, iterable: Expr): Value[] | undefined {
   if (!method) return undefined;
   const weights = env.weights?.();
   if (!weights) throw new LossEvaluationError(`.${method}()`, iterable.range, "reads the model's parameters, which are not available here");
+  if (method === 'variables') return namedAsKeras(weights);
   return method === 'parameters' ? weights : weights.map((w, i) => [`${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`, w]);
 }
 
@@ -256,13 +260,17 @@ function weightItems(env: Env, iterable: Expr): Value[] | undefined {
  * The model method a loop's iterable reads the whole model's parameters by (`self.parameters()`, `self.net…`,
  * `net.named_parameters()`), if it is one; a member's (`model.fc1.parameters()`) are that layer's (modelMembers.ts).
  */
-export function weightsLoopMethod(iterable: Expr): 'parameters' | 'named_parameters' | undefined {
-  if (iterable.kind !== 'method' || iterable.args.length > 0) return undefined;
-  const o = iterable.object;
-  const whole = o.kind === 'name' || (o.kind === 'attr' && o.object.kind === 'name' && o.object.name === 'self');
+export function weightsLoopMethod(iterable: Expr): 'parameters' | 'named_parameters' | 'variables' | undefined {
+  const o = iterable.kind === 'method' || iterable.kind === 'attr' ? iterable.object : undefined;
+  const whole = o?.kind === 'name' || (o?.kind === 'attr' && o.object.kind === 'name' && o.object.name === 'self');
   if (!whole) return undefined;
+  // Keras: `model.trainable_weights`, `self.trainable_variables` (in a Model's train_step, self is the model)
+  if (iterable.kind === 'attr') return KERAS_WEIGHT_LISTS.has(iterable.name) ? 'variables' : undefined;
+  if (iterable.kind !== 'method' || iterable.args.length > 0) return undefined;
   return iterable.method === 'parameters' || iterable.method === 'named_parameters' ? iterable.method : undefined;
 }
+
+const KERAS_WEIGHT_LISTS: ReadonlySet<string> = new Set(['trainable_weights', 'trainable_variables', 'weights', 'variables']);
 
 function bindLoopVariables(bound: Map<string, Value>, variables: string[], item: Value): void {
   if (variables.length === 1) {
