@@ -9,6 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
 import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names, plainOrFactory } from './discover';
+import { layerLoopOf } from './layerLoopAddLoss';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
 import { ancestorBases } from './superInit';
@@ -133,7 +134,11 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
   if (text.includes('.add_loss(')) {
     // named by the method it is written in (`ActivationPenalty.call`), or `add_loss` at module level
     const addName = c ? name : 'add_loss';
-    for (const a of addLossCalls(method)) push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, addName, firstInput(method) ?? firstTensorName(a.value)));
+    for (const a of addLossCalls(method)) {
+      // a penalty on each layer's kernel (layerLoopAddLoss.ts) reads the model whose layers it walks, not a tensor
+      const pred = firstInput(method) ?? layerLoopOf(a.value)?.model ?? firstTensorName(a.value);
+      push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, addName, pred));
+    }
   }
   if (text.includes('.backward(') && name !== 'training_step') {
     // no model call in sight: the tensor handed to the optimizer is the prediction (direct optimisation)

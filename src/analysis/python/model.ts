@@ -18,6 +18,7 @@ import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf 
 import type { ModuleScope } from './moduleScope';
 import { type ParamInfo, staticItemsOf } from './params';
 import { ownWeightParams, ownWeightsOf } from './ownWeights';
+import { layerLoopOf, overLayerKernels } from './layerLoopAddLoss';
 import { callsClassLoss, lossClassNode, reachableMethods, setupClass } from './selfCalls';
 import type { Scope } from './scope';
 import { isTrivia } from './trivia';
@@ -46,7 +47,12 @@ function readInline(def: LossDef, scope: Scope): Returned | undefined {
   if (spec.forwardCalls) scope.forwardCalls = new Map(spec.forwardCalls.map((f) => [f.node.id, f.name]));
   for (const b of spec.bound ?? []) scope.locals.set(b.name, convertExpr(b.node, scope));
   readBlock(spec.statements, scope);
-  if (spec.valueNode) return { value: convertExpr(spec.valueNode, scope), node: spec.valueNode };
+  if (spec.valueNode) {
+    const value = convertExpr(spec.valueNode, scope);
+    // `for layer in model.layers: layer.add_loss(…layer.kernel…)`: one penalty per pass, summed over the kernels
+    const loop = layerLoopOf(spec.valueNode);
+    return { value: (loop && overLayerKernels(value, loop)) ?? value, node: spec.valueNode };
+  }
   const value = spec.lossVar ? scope.locals.get(spec.lossVar) : undefined;
   return value && { value, node: def.nameNode.parent?.childForFieldName('right') ?? def.nameNode };
 }

@@ -15,8 +15,10 @@ const last = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 
 /** `mean(x)`, `x.sum(1)` → x: a reduction says how a term is averaged, not what it is. */
 function throughReductions(e: Expr, labelOf: (e: Expr) => string | undefined): Expr {
   let cur = e;
-  while ((cur.kind === 'call' || cur.kind === 'method') && !labelOf(cur) && reductionOps[opName(cur) ?? '']) {
-    const inner = cur.kind === 'call' ? cur.args[0] : cur.object;
+  while ((cur.kind === 'call' || cur.kind === 'method') && !labelOf(cur) && (reductionOps[opName(cur) ?? ''] || opName(cur) === 'add_n')) {
+    const first = cur.kind === 'call' ? cur.args[0] : cur.object;
+    // `tf.add_n([l2(w) for w in …])`: a sum of one penalty per item is named by that penalty
+    const inner = first?.kind === 'loop' && !first.accumulator ? first.body : first;
     if (!inner) break;
     cur = inner;
   }
