@@ -10,6 +10,7 @@ import type { LossModel } from '../../analysis/ir';
 import { MAX_SAMPLE_VALUES } from '../../protocol/trainer';
 import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 import { type Reads, readSample } from './sampleReads';
+import { lossTargetWidth } from './targetWidth';
 
 export interface SampleShape {
   /** Per-sample shape of the prediction (and of the targets, one per output): [outputs], [C, H, W], [T, F]. */
@@ -28,6 +29,9 @@ const COUNTED_OUTPUTS = 4;
 
 /** The per-sample prediction shape for `loss`, given the output count the task would use by default. */
 export function lossSampleShape(loss: LossModel, defaultOutputs: number): SampleShape {
+  // a prediction flattened to one value per sample beside target columns is one output (./targetWidth.ts)
+  const flat = loss.kind === 'regularizer' ? undefined : lossTargetWidth(loss);
+  if (flat) return { shape: [1], why: flat.outputWhy };
   const r = readSample(loss);
   const rank = Math.min(r.rank, 4);
   const channelsLast = loss.framework !== 'pytorch';
