@@ -200,7 +200,7 @@ function convertCall(node: Node, scope: Scope): Expr {
   }
   if (fn.type === 'identifier') {
     const local = scope.locals.get(fn.text);
-    if (local?.kind === 'call') return objectCall(node, fn.text, local, applied, scope);
+    if (local?.kind === 'call') return heldObjectCall(objectCall(node, fn.text, local, applied, scope), fn.text, scope);
     // A parameter called (`model(x)`, `net(inputs, training=True)`): Python's `model.__call__(x)`, a method of the
     // object the caller passes (the trainer maps a model argument called on the loss's input to its trial model).
     // So is a callable an enclosing function was given (`criterion` of `def train(model, criterion, …)` read in
@@ -218,6 +218,17 @@ function convertCall(node: Node, scope: Scope): Expr {
     if (obj && method) return make<'method'>(node, { kind: 'method', object: convertExpr(obj, scope), method, ...applied });
   }
   return unsupported(node, `call of ${fn.type}`);
+}
+
+/**
+ * `loss_function(y_true, y_pred)` with `loss_function = tf.keras.losses.MeanSquaredError()`: named by the variable
+ * holding the object (weakly, as `self.nll(…)` is: a variable the caller assigns it to names it instead).
+ */
+function heldObjectCall(called: Expr, name: string, scope: Scope): Expr {
+  if (scope.labels.has(called)) return called;
+  scope.labels.set(called, name);
+  scope.weakLabels?.add(called);
+  return called;
 }
 
 /**
