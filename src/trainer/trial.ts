@@ -26,6 +26,7 @@ import { branchChoices, branchNote } from './interpreter/termBranch';
 import { unreadSettingNotes } from './interpreter/settingSources';
 import { ownLiteralWeights } from './interpreter/compile';
 import { scheduleNote } from './interpreter/schedule';
+import { syntheticShapeFault } from './syntheticShapeFault';
 import { formatLambda } from '../trial/spec';
 
 export interface TrialOptions extends BackendOptions {
@@ -122,7 +123,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
     }
     const probe = checkLosses(tf, trial, data, losses, readsWeights);
     if (probe) {
-      fail(probe instanceof UnsupportedOpError ? 'unsupported-op' : 'invalid-spec', probe.message, {
+      const dataFault = probe instanceof UnsupportedOpError ? undefined : syntheticShapeFault(probe.message, data, spec.dataset.kind === 'synthetic');
+      fail(probe instanceof UnsupportedOpError ? 'unsupported-op' : 'invalid-spec', dataFault ?? probe.message, {
         op: probe.op,
         location: location(probe.range.startLine + 1),
       });

@@ -28,6 +28,9 @@ export interface Returned {
 /** The (weak) name a value had before a variable's name took it over; undefined when it had none. */
 const namedBefore = new WeakMap<Expr, string | undefined>();
 
+/** The name `value` had before a variable took it over (`loss_function` for `loss = loss_function(y, p)`). */
+export const nameBeforeVariable = (value: Expr): string | undefined => namedBefore.get(value);
+
 function setLocal(scope: Scope, name: string, value: Expr): void {
   scope.locals.set(name, value);
   nameCallable(value, name);

@@ -200,7 +200,7 @@ function convertCall(node: Node, scope: Scope): Expr {
   }
   if (fn.type === 'identifier') {
     const local = scope.locals.get(fn.text);
-    if (local?.kind === 'call') return objectCall(node, fn.text, local, applied, scope);
+    if (local?.kind === 'call') return heldObjectCall(objectCall(node, fn.text, local, applied, scope), fn.text, scope);
     // a parameter whose value is a library function (`loss=tf.keras.regularizers.l2` as a default, or passed):
     // calling it calls that function
     const library = local ? libraryPath(local, scope) : undefined;
@@ -233,6 +233,17 @@ function libraryPath(e: Expr, scope: Scope): string | undefined {
   while (root.kind === 'attr') root = root.object;
   if (root.kind !== 'name' || root === e || !scope.imports.has(root.name)) return undefined;
   return e.text.replace(/\s+/g, '');
+}
+
+/**
+ * `loss_function(y_true, y_pred)` with `loss_function = tf.keras.losses.MeanSquaredError()`: named by the variable
+ * holding the object (weakly, as `self.nll(…)` is: a variable the caller assigns it to names it instead).
+ */
+function heldObjectCall(called: Expr, name: string, scope: Scope): Expr {
+  if (scope.labels.has(called)) return called;
+  scope.labels.set(called, name);
+  scope.weakLabels?.add(called);
+  return called;
 }
 
 /**

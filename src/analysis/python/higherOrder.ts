@@ -2,10 +2,10 @@
 // `tf.cond(pred, true_fn, false_fn)` is a conditional (eagerly, TF runs the branch pred picks, and only that branch
 // gets a gradient); `tf.case` a chain of them; `tf.map_fn(f, elems)` / `tf.vectorized_map` / `torch.vmap(f)(x)` f of
 // each slice along the first axis, stacked; Python's `map(f, xs)` the list of f's values; `functools.partial` f with
-// arguments bound; `nn.Parameter(t)` is t. A callable argument that is not a function of the file leaves the call as written (LL113 names it).
+// arguments bound; `nn.Parameter(t)` is t; a Keras `Lambda(f)` layer applied to a tensor is f of it. A callable argument that is not a function of the file leaves the call as written (LL113 names it).
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
-import { callCallable, callableOf, mappedCallable, partialOf } from './callables';
+import { callCallable, callableOf, callableValue, mappedCallable, partialOf } from './callables';
 import { make } from './expr';
 import type { Scope } from './scope';
 
@@ -99,6 +99,15 @@ const wrapped: Reader = (_node, a) => {
   return grad?.kind === 'bool' && !grad.value ? arg(a, 0, 'data') : undefined;
 };
 
+/**
+ * `tf.keras.layers.Lambda(lambda x: x[..., 0])`: a layer whose call is its function's (Keras calls `f(inputs)`), so
+ * `Lambda(f)(t)` is `f(t)`. With `arguments=` (keywords Keras passes on) it is left as written, refused by name.
+ */
+const lambdaLayer: Reader = (node, a) => {
+  const c = a.kwargs['arguments'] ? undefined : callableOf(arg(a, 0, 'function'));
+  return c ? callableValue(node, c) : undefined;
+};
+
 const table: Readonly<Record<string, Reader>> = {
   'nn.Parameter': wrapped,
   'torch.nn.Parameter': wrapped,
@@ -112,6 +121,8 @@ const table: Readonly<Record<string, Reader>> = {
   'K.map_fn': mapFn,
   map: pyMap,
   'functools.reduce': reduce,
+  'tf.keras.layers.Lambda': lambdaLayer,
+  'keras.layers.Lambda': lambdaLayer,
   'torch.vmap': vmap('torch.stack'),
   'torch.func.vmap': vmap('torch.stack'),
   'functorch.vmap': vmap('torch.stack'),

@@ -5,7 +5,7 @@ import { rangeOf } from '../parsing/range';
 import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss, wholePenalty } from '../terms/build';
 import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
-import { type Returned, readBlock, statementsOf } from './body';
+import { nameBeforeVariable, type Returned, readBlock, statementsOf } from './body';
 import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
 import { ancestorBases } from './superInit';
 import { SKORCH_LOSS_METHODS, builtinLossBaseOf, skorchCriterionInstance, superLossInstance } from './superLoss';
@@ -214,10 +214,12 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   }
   for (const c of closure) if (typeof c.default === 'number') defaults[c.name] = c.default;
   // an inline total grown in place (`loss = loss_fn(y, p); loss += reg`) names the total, not its first piece
-  const ownName = def.inline && def.inline.lossVar === def.name ? def.name : undefined;
+  const ownName = def.inline?.lossVar;
   const labelOf = (e: Expr): string | undefined => {
     const label = scope.labels.get(e);
-    return label !== undefined && label === ownName && e !== returned.value ? undefined : label;
+    if (label === undefined || label !== ownName) return label;
+    // the inline loss's own variable names the total; a single term keeps the name it had (the held loss object)
+    return e === returned.value ? (nameBeforeVariable(e) ?? label) : undefined;
   };
   const built = buildTerms(returned.value, { defaults, labelOf, knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty, and its weight is the

@@ -25,7 +25,8 @@ export function childrenOf(e: Expr): Expr[] {
     case 'conditional':
       return [e.test, e.then, e.else];
     case 'call':
-      return [...e.args, ...Object.values(e.kwargs)];
+      // a class built on the spot (`tf.keras.losses.get(self.main)(y, p)`): its constructor's arguments are read too
+      return [...e.args, ...Object.values(e.kwargs), ...(e.ctorArgs ?? [])];
     case 'method':
       return [e.object, ...e.args, ...Object.values(e.kwargs)];
     case 'subscript':

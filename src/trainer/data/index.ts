@@ -12,6 +12,7 @@ import { withAttributeColumns, withGroupColumn } from './sensitive';
 import { isReconstructionPair } from '../../analysis/terms/roles';
 import { mappedTensorArgs, reconstructionTarget } from '../tensorArgs';
 import { lossAttributeColumns, lossTargetAxis, targetSampleShape } from './targetShape';
+import { lossTargetWidth } from './targetWidth';
 
 export { type Dataset, DatasetError, splitDataset } from './dataset';
 export { lossTask, lossBounds } from './task';
@@ -140,8 +141,13 @@ export async function prepareData(
   };
 }
 
-/** Synthetic targets of their own shape when the loss compares one target with each prediction column. */
+/**
+ * Synthetic targets of their own shape when the loss compares one target with each prediction column, or sets a
+ * flattened prediction against several target columns.
+ */
 function columnTargets(loss: LossModel, sample: readonly number[]): { shape: number[]; why: string } | undefined {
+  const wide = lossTargetWidth(loss);
+  if (wide && sample.length === 1) return { shape: [wide.columns], why: wide.targetWhy };
   const found = lossTargetAxis(loss);
   if (!found || sample.length > 2) return undefined;
   return { shape: targetSampleShape(sample, found.axis), why: found.why };

@@ -20,10 +20,21 @@ const torchClasses: Readonly<Record<string, readonly string[]>> = {
   MaxPool2d: ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'],
 };
 
+/** `tf.keras.losses.get(name)`, called on the spot: its one argument names the loss (./kerasLossesGet.ts). */
+const kerasLossLookups: Readonly<Record<string, readonly string[]>> = { get: ['identifier'] };
+const kerasLossPrefixes = new Set(['tf.keras.losses', 'keras.losses', 'tf.losses']);
+
 /** The parameter names `callee`'s positional constructor arguments bind, or undefined when they cannot be bound. */
 export function constructorParamNames(callee: string, count: number): readonly string[] | undefined {
   const [prefix, name] = [callee.slice(0, callee.lastIndexOf('.')), callee.slice(callee.lastIndexOf('.') + 1)];
-  const table = prefix === 'nn' || prefix === 'torch.nn' ? torchClasses : prefix === 'tf.keras.regularizers' || prefix === 'keras.regularizers' ? kerasRegularizerParams : {};
+  const table =
+    prefix === 'nn' || prefix === 'torch.nn'
+      ? torchClasses
+      : prefix === 'tf.keras.regularizers' || prefix === 'keras.regularizers'
+        ? kerasRegularizerParams
+        : kerasLossPrefixes.has(prefix)
+          ? kerasLossLookups
+          : {};
   const names = Object.hasOwn(table, name) ? table[name] : undefined;
   return names && count <= names.length ? names.slice(0, count) : undefined;
 }

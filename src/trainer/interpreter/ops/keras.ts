@@ -14,6 +14,7 @@ import { kerasMathOps } from './mathMore';
 import { kerasStatisticsCalls } from './statistics';
 import { kerasOrderingOps } from './ordering';
 import { kerasLossClasses } from './lossClasses';
+import { kerasLossesGetTable } from './kerasLossesGet';
 import { kerasRegularizerTable } from './kerasRegularizers';
 import { kerasRandomCalls } from './random';
 import { kerasSpellings } from './kerasSpellings';
@@ -249,6 +250,7 @@ const calls: OpTable = Object.fromEntries([
   ...prefixed('tf.keras.backend', backend),
   ...Object.entries(kerasLossTable),
   ...Object.entries(kerasLossClasses),
+  ...Object.entries(kerasLossesGetTable),
   ...Object.entries(kerasRegularizerTable),
   ...Object.entries(kerasRandomCalls),
   ...Object.entries(kerasSpellings),

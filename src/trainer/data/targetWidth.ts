@@ -1,0 +1,100 @@
+// The target's width when it is not the prediction's: a loss that flattens its prediction to one value per sample
+// (`K.flatten(y_pred)`, `tf.reshape(y_pred, [-1])`, `pred.view(-1)`, `tf.squeeze(y_pred)`) and sets it against
+// columns of the target (`y_true[:, 0] - p`, `p - y_true[:, 1]`: an interval [lower, upper], a value and its weight)
+// wants ONE output and a target of as many columns as it reads. Giving both the prediction's width made
+// `y_true[:, 0] - K.flatten(y_pred)` fail to broadcast on the user's line: the trainer's data, not the user's code.
+// Read from the loss's syntax, never from names.
+import type { Expr, LossModel } from '../../analysis/ir';
+import { nodesOf } from '../../analysis/terms/expr';
+import { makeLookup } from '../interpreter/scope';
+import { literalNumber, type Lookup } from './listLengths';
+
+export interface TargetWidth {
+  /** Columns of the target the loss reads (highest column + 1); the prediction has one output. */
+  columns: number;
+  /** Why the prediction has one output, for the panel header. */
+  outputWhy: string;
+  /** Why the target has `columns` columns, for the panel header. */
+  targetWhy: string;
+}
+
+const isRef = (e: Expr, ref: 'yPred' | 'yTrue') => e.kind === 'name' && e.ref === ref;
+
+/** Calls and methods that turn a (N, 1) prediction into one value per sample (N,). */
+const flatteningCalls = /(^|\.)(flatten|squeeze|ravel)$/;
+const reshapeCalls = /(^|\.)reshape$/;
+
+/** `[-1]`, `(-1,)`, `-1`: a shape that flattens everything into one axis. */
+function flatShape(e: Expr | undefined, lookup: Lookup): boolean {
+  if (!e) return false;
+  if (e.kind === 'tuple') return e.items.length === 1 && literalNumber(e.items[0], lookup) === -1;
+  return literalNumber(e, lookup) === -1;
+}
+
+/** The prediction made one value per sample: `K.flatten(y_pred)`, `y_pred.view(-1)`, `tf.reshape(y_pred, [-1])`. */
+function flattenedPrediction(e: Expr, lookup: Lookup): boolean {
+  if (e.kind === 'call' && e.args[0] && isRef(e.args[0], 'yPred')) {
+    if (flatteningCalls.test(e.callee)) return true;
+    return reshapeCalls.test(e.callee) && flatShape(e.args[1] ?? e.kwargs['shape'], lookup);
+  }
+  if (e.kind === 'method' && isRef(e.object, 'yPred')) {
+    if (flatteningCalls.test(e.method)) return true;
+    return (e.method === 'view' || e.method === 'reshape') && e.args.length === 1 && flatShape(e.args[0], lookup);
+  }
+  return false;
+}
+
+/** `y_true[:, k]` with k known before training: the column k of the target, one value per sample. */
+function targetColumn(e: Expr, lookup: Lookup): number | undefined {
+  if (e.kind !== 'subscript' || !isRef(e.object, 'yTrue') || e.index.length !== 2) return undefined;
+  const [rows, col] = e.index;
+  if (rows?.kind !== 'slice' || rows.start || rows.stop || col?.kind !== 'index') return undefined;
+  const k = literalNumber(col.value, lookup);
+  return k !== undefined && k >= 0 ? k : undefined;
+}
+
+/** One value per sample made of target columns and numbers: `y_true[:, 0]`, `0.5 * (lo + hi)`. */
+function perSampleTarget(e: Expr, lookup: Lookup): boolean {
+  if (targetColumn(e, lookup) !== undefined) return true;
+  if (e.kind === 'binary') {
+    const sides = [e.left, e.right];
+    return sides.some((s) => perSampleTarget(s, lookup)) && sides.every((s) => s.kind === 'number' || perSampleTarget(s, lookup));
+  }
+  return e.kind === 'unary' && perSampleTarget(e.operand, lookup);
+}
+
+const elementwise = new Set(['+', '-', '*', '/']);
+
+/** The first place the flattened prediction meets a target column elementwise (`lo - p`), and the flattening. */
+function meeting(roots: Expr[], lookup: Lookup): { at: Expr; flattened: Expr } | undefined {
+  for (const root of roots) {
+    for (const n of nodesOf(root)) {
+      if (n.kind !== 'binary' || !elementwise.has(n.op)) continue;
+      const pairs = [[n.left, n.right], [n.right, n.left]] as const;
+      const hit = pairs.find(([a, b]) => flattenedPrediction(a, lookup) && perSampleTarget(b, lookup));
+      if (hit) return { at: n, flattened: hit[0] };
+    }
+  }
+  return undefined;
+}
+
+/** Whether the loss picks columns of the prediction itself (`y_pred[:, 1]`): then it has outputs of its own to read. */
+function predictionIndexed(roots: Expr[]): boolean {
+  return roots.some((root) => [...nodesOf(root)].some((n) => n.kind === 'subscript' && isRef(n.object, 'yPred')));
+}
+
+/** The target's columns when the loss flattens its prediction to one value per sample beside them (see the header). */
+export function lossTargetWidth(loss: LossModel): TargetWidth | undefined {
+  const roots = [loss.body, ...loss.terms.map((t) => t.expr)];
+  const lookup = makeLookup(loss, {});
+  if (predictionIndexed(roots)) return undefined;
+  const found = meeting(roots, lookup);
+  if (!found) return undefined;
+  const columns = Math.max(...roots.flatMap((root) => [...nodesOf(root)].map((n) => targetColumn(n, lookup) ?? -1))) + 1;
+  const line = found.at.range.startLine + 1;
+  return {
+    columns,
+    outputWhy: `1 output because the loss flattens the prediction to one value per sample (\`${found.flattened.text}\`, line ${line})`,
+    targetWhy: `targets of ${columns} columns because the loss reads target columns beside the flattened prediction (\`${found.at.text}\`, line ${line})`,
+  };
+}
