@@ -8,6 +8,7 @@ import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import { namedByCallee } from '../terms/label';
 import { callableValue, definedCallable, nameCallable } from './callables';
+import { dictEntries, dictViewSource, nameByKey, passBindings } from './dictValues';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
 import { returnedLoss } from './inline';
@@ -263,6 +264,7 @@ function readLoop(stmt: Node, scope: Scope, over?: Expr): void {
     readOnce(stmt, scope);
     return;
   }
+  if (declared && iterableNode && !over && unrolledOverDict(stmt, stmts, declared, iterableNode, scope)) return;
   if (!declared || !iterableNode) {
     for (const name of assigned) setLocal(scope, name, { kind: 'unsupported', what: 'for loop with this target', range: rangeOf(stmt), text: clipExprText(stmt.text) });
     return;
@@ -319,6 +321,26 @@ function readLoop(stmt: Node, scope: Scope, over?: Expr): void {
     }
   }
   for (const [name, value] of body.appends) setLocal(scope, name, collectOf(variables, iterable, value, stmt, body.appendGuards.get(name)));
+}
+
+/**
+ * `for name, term in terms.items(): loss = loss + W[name] * term` over a dict known entry by entry (dictValues.ts):
+ * the body read once per entry, in order, with the entry bound, as Python runs it (each term named by its key).
+ * A body that leaves a pass early (`continue`, `break`) is left to the general loop. Returns whether it was read.
+ */
+function unrolledOverDict(stmt: Node, stmts: Node[], variables: string[], iterableNode: Node, scope: Scope): boolean {
+  const view = dictViewSource(iterableNode);
+  const entries = view ? dictEntries(convertExpr(view.object, scope), scope) : undefined;
+  if (!view || !entries || entries.length === 0) return false;
+  if (stmt.descendantsOfType(['continue_statement', 'break_statement', 'return_statement']).length > 0) return false;
+  const passes = entries.map((entry) => passBindings(entry, view.view, variables, iterableNode));
+  if (passes.some((p) => !p)) return false;
+  entries.forEach((entry, i) => {
+    nameByKey(entry, scope);
+    for (const [name, value] of passes[i] as Map<string, Expr>) scope.locals.set(name, value);
+    readBlock(stmts, scope);
+  });
+  return true;
 }
 
 /** A fold adding another accumulator's running value (loops.ts coupledFold), its sum named by that accumulator. */
