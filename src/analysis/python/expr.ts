@@ -5,7 +5,7 @@ import { dictEntries, dictLookup, dictViewSource, nameByKey, passBindings, withE
 import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
-import { callCallable, callableCallee, callableValue, definedCallable, moduleLevel, objectCall } from './callables';
+import { callCallable, callableCallee, callableValue, conditionalCall, definedCallable, moduleLevel, objectCall } from './callables';
 import { followHeldObject, helperCall } from './helperCalls';
 import { higherOrderCall } from './higherOrder';
 import { resolveCallee } from './imports';
@@ -220,6 +220,12 @@ function convertCall(node: Node, scope: Scope): Expr {
   }
   const callable = callableCallee(fn, scope);
   if (callable) return callCallable(node, callable, applied, scope);
+  const chosen = fn.type === 'identifier' ? conditionalCall(node, scope.locals.get(fn.text), applied, scope) : undefined;
+  if (chosen) {
+    // a choice left to run time is named by the local holding it (`loss_func`), as a reviewer reads the call
+    if (chosen.kind === 'conditional') scope.labels.set(chosen, fn.text);
+    return chosen;
+  }
   const helper = helperCall(node, fn, applied, scope);
   if (helper) return helper;
   if (fn.type === 'attribute') {
