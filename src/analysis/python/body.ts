@@ -15,7 +15,7 @@ import { returnedLoss } from './inline';
 import { type Partner, collectOf, coupledFold, foldOf, loopName, loopVariables } from './loops';
 import { layerParameters, moduleLoop } from './moduleLoops';
 import { type Scope, forkScope } from './scope';
-import { staticTruth } from './static';
+import { guardTruth, staticTruth } from './static';
 import { isTrivia } from './trivia';
 
 const augmentedOps: Readonly<Record<string, BinaryOp>> = { '+=': '+', '-=': '-', '*=': '*', '/=': '/', '//=': '//', '**=': '**', '%=': '%', '@=': '@' };
@@ -183,7 +183,7 @@ function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Return
   const condition = stmt.childForFieldName('condition');
   const test: Expr = condition ? convertExpr(condition, scope) : { kind: 'unsupported', what: 'condition', range: rangeOf(stmt), text: clipExprText(stmt.text) };
   // A branch on a value known before training (`if REDUCTION == 'mean':`): only the branch taken is read.
-  const known = staticTruth(test, scope);
+  const known = staticTruth(test, scope) ?? (addsTerms(stmt, clauses) ? guardTruth(test, scope) : undefined);
   if (known !== undefined) {
     const [next, ...more] = clauses;
     if (known) return readBlock([...statementsOf(stmt.childForFieldName('consequence')), ...rest], scope);
@@ -211,6 +211,16 @@ function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Return
   }
   mergeLocals(scope, test, thenScope, elseScope, stmt);
   return readBlock(rest, scope);
+}
+
+/**
+ * `if lam > 0: loss += lam * p` (no else, only assignments): a guard around added terms, which the values the code
+ * fixes before training may decide (static.ts guardTruth).
+ */
+function addsTerms(stmt: Node, clauses: Node[]): boolean {
+  if (clauses.length > 0) return false;
+  const body = statementsOf(stmt.childForFieldName('consequence'));
+  return body.length > 0 && body.every((s) => s.type === 'expression_statement' && ['assignment', 'augmented_assignment'].includes(s.namedChild(0)?.type ?? ''));
 }
 
 /** A scope for a branch of a loop body: what it appends is appended only when `test` holds. */
