@@ -8,13 +8,14 @@ import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import { namedByCallee } from '../terms/label';
 import { callableValue, definedCallable, nameCallable } from './callables';
+import { dictEntries, dictViewSource, nameByKey, passBindings } from './dictValues';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
 import { returnedLoss } from './inline';
 import { type Partner, collectOf, coupledFold, foldOf, loopName, loopVariables } from './loops';
 import { layerParameters, moduleLoop } from './moduleLoops';
 import { type Scope, forkScope } from './scope';
-import { staticTruth } from './static';
+import { guardTruth, staticTruth } from './static';
 import { isTrivia } from './trivia';
 
 const augmentedOps: Readonly<Record<string, BinaryOp>> = { '+=': '+', '-=': '-', '*=': '*', '/=': '/', '//=': '//', '**=': '**', '%=': '%', '@=': '@' };
@@ -185,7 +186,7 @@ function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Return
   const condition = stmt.childForFieldName('condition');
   const test: Expr = condition ? convertExpr(condition, scope) : { kind: 'unsupported', what: 'condition', range: rangeOf(stmt), text: clipExprText(stmt.text) };
   // A branch on a value known before training (`if REDUCTION == 'mean':`): only the branch taken is read.
-  const known = staticTruth(test, scope);
+  const known = staticTruth(test, scope) ?? (addsTerms(stmt, clauses) ? guardTruth(test, scope) : undefined);
   if (known !== undefined) {
     const [next, ...more] = clauses;
     if (known) return readBlock([...statementsOf(stmt.childForFieldName('consequence')), ...rest], scope);
@@ -213,6 +214,16 @@ function readIf(stmt: Node, rest: Node[], scope: Scope, clauses: Node[]): Return
   }
   mergeLocals(scope, test, thenScope, elseScope, stmt);
   return readBlock(rest, scope);
+}
+
+/**
+ * `if lam > 0: loss += lam * p` (no else, only assignments): a guard around added terms, which the values the code
+ * fixes before training may decide (static.ts guardTruth).
+ */
+function addsTerms(stmt: Node, clauses: Node[]): boolean {
+  if (clauses.length > 0) return false;
+  const body = statementsOf(stmt.childForFieldName('consequence'));
+  return body.length > 0 && body.every((s) => s.type === 'expression_statement' && ['assignment', 'augmented_assignment'].includes(s.namedChild(0)?.type ?? ''));
 }
 
 /** A scope for a branch of a loop body: what it appends is appended only when `test` holds. */
@@ -266,6 +277,7 @@ function readLoop(stmt: Node, scope: Scope, over?: Expr): void {
     readOnce(stmt, scope);
     return;
   }
+  if (declared && iterableNode && !over && unrolledOverDict(stmt, stmts, declared, iterableNode, scope)) return;
   if (!declared || !iterableNode) {
     for (const name of assigned) setLocal(scope, name, { kind: 'unsupported', what: 'for loop with this target', range: rangeOf(stmt), text: clipExprText(stmt.text) });
     return;
@@ -322,6 +334,26 @@ function readLoop(stmt: Node, scope: Scope, over?: Expr): void {
     }
   }
   for (const [name, value] of body.appends) setLocal(scope, name, collectOf(variables, iterable, value, stmt, body.appendGuards.get(name)));
+}
+
+/**
+ * `for name, term in terms.items(): loss = loss + W[name] * term` over a dict known entry by entry (dictValues.ts):
+ * the body read once per entry, in order, with the entry bound, as Python runs it (each term named by its key).
+ * A body that leaves a pass early (`continue`, `break`) is left to the general loop. Returns whether it was read.
+ */
+function unrolledOverDict(stmt: Node, stmts: Node[], variables: string[], iterableNode: Node, scope: Scope): boolean {
+  const view = dictViewSource(iterableNode);
+  const entries = view ? dictEntries(convertExpr(view.object, scope), scope) : undefined;
+  if (!view || !entries || entries.length === 0) return false;
+  if (stmt.descendantsOfType(['continue_statement', 'break_statement', 'return_statement']).length > 0) return false;
+  const passes = entries.map((entry) => passBindings(entry, view.view, variables, iterableNode));
+  if (passes.some((p) => !p)) return false;
+  entries.forEach((entry, i) => {
+    nameByKey(entry, scope);
+    for (const [name, value] of passes[i] as Map<string, Expr>) scope.locals.set(name, value);
+    readBlock(stmts, scope);
+  });
+  return true;
 }
 
 /** A fold adding another accumulator's running value (loops.ts coupledFold), its sum named by that accumulator. */

@@ -14,6 +14,7 @@ import { applyInstance, convertExpr, make, unsupported } from './expr';
 import { followHeldObject, methodsOf, readFunctionBody } from './helperCalls';
 import { readParams } from './params';
 import type { Scope } from './scope';
+import { staticTruth } from './static';
 
 type Applied = { args: Expr[]; kwargs: Record<string, Expr> };
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -106,6 +107,25 @@ export function callCallable(node: Node, c: Callable, applied: Applied, scope: S
   }
   if (c.topLevel) scope.inlined?.set(returned, c.name);
   return returned;
+}
+
+/**
+ * A call of a value that is one of two callables (`loss_func = mse_loss if cfg.regression else ce_loss`, then
+ * `loss_func(y, t)`): the same choice between the two calls, each read through its callable; undefined unless every
+ * branch is a callable (a test decided by static settings keeps the branch they pick, terms/build.ts).
+ */
+export function conditionalCall(node: Node, value: Expr | undefined, applied: Applied, scope: Scope): Expr | undefined {
+  if (value?.kind !== 'conditional') return undefined;
+  const branch = (e: Expr): Expr | undefined => {
+    const c = callableOf(e);
+    return c ? callCallable(node, c, applied, scope) : conditionalCall(node, e, applied, scope);
+  };
+  // a test on values known before training (`ROBUST = True`) is Python's choice, made once: only that call runs
+  const known = staticTruth(value.test, scope);
+  if (known !== undefined) return branch(known ? value.then : value.else);
+  const then = branch(value.then);
+  const otherwise = then ? branch(value.else) : undefined;
+  return then && otherwise ? make<'conditional'>(node, { kind: 'conditional', test: value.test, then, else: otherwise }) : undefined;
 }
 
 /**

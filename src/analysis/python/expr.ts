@@ -1,10 +1,11 @@
 // Python syntax nodes → IR expressions, with locals inlined and callees resolved through the imports.
 import type { Node } from 'web-tree-sitter';
-import { dictConstantRead, ownDictSetting } from './dictConstants';
+import { dictConstantRead, entriesOf, ownDictSetting } from './dictConstants';
+import { dictEntries, dictLookup, dictViewSource, nameByKey, passBindings, withEntries } from './dictValues';
 import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
-import { callCallable, callableCallee, callableValue, definedCallable, moduleLevel, objectCall } from './callables';
+import { callCallable, callableCallee, callableValue, conditionalCall, definedCallable, moduleLevel, objectCall } from './callables';
 import { followHeldObject, helperCall } from './helperCalls';
 import { higherOrderCall } from './higherOrder';
 import { resolveCallee } from './imports';
@@ -57,11 +58,57 @@ function comprehension(node: Node, scope: Scope): Expr {
   const source = clause?.childForFieldName('right');
   const body = node.childForFieldName('body');
   if (!variables || !source || !body || !left) return unsupported(node, clauses.length > 1 ? 'comprehension with several clauses' : node.type.replace(/_/g, ' '));
+  const overDict = filtered ? undefined : dictComprehension(node, variables, source, body, scope);
+  if (overDict) return overDict;
   const iterable = convertExpr(source, scope);
   const inner = forkScope(scope);
   for (const v of variables) inner.locals.set(v, loopName(v, left));
   const test = filtered ? ifClauseTest(condition) : undefined;
   return collectOf(variables, iterable, convertExpr(body, inner), node, test ? convertExpr(test, inner) : undefined);
+}
+
+/**
+ * `[f(k, v) for k, v in d.items()]` over a dict known entry by entry (dictValues.ts): the list of the body's values,
+ * one per entry, each read with the entry bound and named by its key (`{"monotone": pen(p)}` names the term
+ * `monotone`); else undefined.
+ */
+function dictComprehension(node: Node, variables: string[], source: Node, body: Node, scope: Scope): Expr | undefined {
+  const view = dictViewSource(source);
+  const entries = view ? dictEntries(convertExpr(view.object, scope), scope) : undefined;
+  if (!view || !entries || entries.length === 0) return undefined;
+  const items: Expr[] = [];
+  for (const entry of entries) {
+    const bindings = passBindings(entry, view.view, variables, source);
+    if (!bindings) return undefined;
+    const inner = forkScope(scope);
+    for (const [name, value] of bindings) inner.locals.set(name, value);
+    const item = convertExpr(body, inner);
+    nameByKey(entry, scope);
+    items.push(item);
+  }
+  return make<'tuple'>(node, { kind: 'tuple', items });
+}
+
+/** `sum(xs)` over a list known item by item (`sum([a, b])`, an unrolled comprehension): `a + b`, as Python adds them. */
+function staticSum(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
+  const [only, ...rest] = applied.args;
+  if (fn.type !== 'identifier' || fn.text !== 'sum' || scope.refs.has('sum') || scope.locals.has('sum')) return undefined;
+  if (rest.length > 0 || Object.keys(applied.kwargs).length > 0 || only?.kind !== 'tuple' || only.items.length === 0) return undefined;
+  return only.items.reduce((acc, item) => make<'binary'>(node, { kind: 'binary', op: '+', left: acc, right: item }));
+}
+
+/** `{"k": v, …}` / `dict(k=v, …)` with literal string keys: the dict's value, its entries known (dictValues.ts). */
+function dictLiteral(node: Node, value: Expr, scope: Scope): Expr {
+  const entries = entriesOf(node);
+  return entries ? withEntries(value, entries.map(([key, v]) => ({ key, value: convertExpr(v, scope) }))) : value;
+}
+
+/** `d.get(k)` / `d.get(k, default)` on a dict known entry by entry, with a literal key: the entry or the default. */
+function dictGet(fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
+  const obj = fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' ? fn.childForFieldName('object') : undefined;
+  if (!obj || applied.args.length < 1 || applied.args.length > 2) return undefined;
+  const none: Expr = { kind: 'none', range: rangeOf(fn), text: 'None' };
+  return dictLookup(convertExpr(obj, scope), applied.args[0], applied.args[1] ?? none, scope);
 }
 
 /** The condition an `if` clause of a comprehension tests. */
@@ -160,6 +207,10 @@ function convertCall(node: Node, scope: Scope): Expr {
   if (overWeights) return overWeights;
   const applied = convertArgs(node.childForFieldName('arguments'), scope);
   if (!fn) return unsupported(node, 'call');
+  const summed = staticSum(node, fn, applied, scope);
+  if (summed) return summed;
+  const got = dictGet(fn, applied, scope);
+  if (got) return got;
   // `super().forward(input, target)` in a subclass of a built-in loss: that loss's call
   const sup = scope.superLoss ? superLossCall(fn, scope.superLoss.base, scope.superLoss.methods) : undefined;
   if (sup && scope.superLoss) {
@@ -169,6 +220,12 @@ function convertCall(node: Node, scope: Scope): Expr {
   }
   const callable = callableCallee(fn, scope);
   if (callable) return callCallable(node, callable, applied, scope);
+  const chosen = fn.type === 'identifier' ? conditionalCall(node, scope.locals.get(fn.text), applied, scope) : undefined;
+  if (chosen) {
+    // a choice left to run time is named by the local holding it (`loss_func`), as a reviewer reads the call
+    if (chosen.kind === 'conditional') scope.labels.set(chosen, fn.text);
+    return chosen;
+  }
   const helper = helperCall(node, fn, applied, scope);
   if (helper) return helper;
   if (fn.type === 'attribute') {
@@ -361,7 +418,8 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     case 'call': {
       const forward = scope.forwardCalls?.get(node.id);
       if (forward !== undefined) return make<'name'>(node, { kind: 'name', name: forward, ref: scope.refs.get(forward) ?? 'yPred' });
-      return convertCall(node, scope);
+      const call = convertCall(node, scope);
+      return node.childForFieldName('function')?.text === 'dict' && !scope.locals.has('dict') ? dictLiteral(node, call, scope) : call;
     }
     case 'binary_operator':
       return convertBinary(node, node.childForFieldName('operator')?.type ?? '?', node.childForFieldName('left'), node.childForFieldName('right'), scope);
@@ -384,7 +442,12 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     }
     case 'not_operator': {
       const arg = node.childForFieldName('argument');
-      return arg ? make<'unary'>(node, { kind: 'unary', op: 'not', operand: convertExpr(arg, scope) }) : unsupported(node, 'not');
+      if (!arg) return unsupported(node, 'not');
+      const operand = convertExpr(arg, scope);
+      // `if not penalties: return base` with the dict known: Python's truth of a dict, static
+      const entries = dictEntries(operand, scope);
+      if (entries) return make<'bool'>(node, { kind: 'bool', value: entries.length === 0 });
+      return make<'unary'>(node, { kind: 'unary', op: 'not', operand });
     }
     case 'conditional_expression': {
       const [then, test, otherwise] = node.namedChildren.filter((c): c is Node => !!c && !isTrivia(c));
@@ -405,6 +468,8 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       if (own) return own;
       const index = node.childrenForFieldName('subscript').flatMap((s) => (s ? [convertIndex(s, scope)] : []));
       const object = convertExpr(value, scope);
+      const entry = index.length === 1 && index[0]?.kind === 'index' ? dictLookup(object, index[0].value, undefined, scope) : undefined;
+      if (entry) return entry;
       // `self.concentration[1]` with `self.concentration = pow, weight` in `__init__`: that item, as Python reads it
       const item = literalItem(object, index);
       return item ?? make<'subscript'>(node, { kind: 'subscript', object, index });
@@ -414,6 +479,8 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       return comprehension(node, scope);
     case 'lambda':
       return callableValue(node, definedCallable(node, scope));
+    case 'dictionary':
+      return dictLiteral(node, unsupported(node, 'dictionary'), scope);
     case 'tuple':
     case 'list':
     case 'expression_list':

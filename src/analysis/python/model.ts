@@ -13,6 +13,7 @@ import { convertExpr, make } from './expr';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
 import { markSettledBranches, settledAttrs } from './settledBranches';
+import { guardValues } from './guardValues';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
 import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
 import type { ModuleScope } from './moduleScope';
@@ -176,6 +177,12 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     scope.locals.delete(c.name);
     refs.set(c.name, 'captured');
   }
+  // guards around added terms are decided by the values the code fixes (guardValues.ts), read on first use
+  let guards: Map<string, number | string | boolean> | undefined;
+  scope.guardValues = () => {
+    guards ??= guardValues(def.nameNode, [...def.params, ...def.outerParams], () => (cls && classNode ? settledAttrs(setup ?? classNode, def.moduleAttrs, cls.initParams) : new Map()));
+    return guards;
+  };
   const bodyNode = def.fn.childForFieldName('body');
   const returned: Returned | undefined = def.inline
     ? readInline(def, scope)

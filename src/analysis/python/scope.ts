@@ -21,6 +21,11 @@ export interface Scope {
   methods?: ReadonlyMap<string, Node>;
   /** `self.bound = torch.tensor(bound)` in `__init__`: the value expression by attribute name (read in its place). */
   attrValues?: ReadonlyMap<string, Expr>;
+  /**
+   * The values a guard around added terms may be decided by (guardValues.ts): parameters' literal defaults no call
+   * overrides, by name, and settled constructor settings as `self.x`. Computed on first use.
+   */
+  guardValues?: () => ReadonlyMap<string, number | string | boolean>;
   /** Attributes set to a literal in `__init__` or the class body, not from a parameter (static branches). */
   staticAttrs?: ReadonlyMap<string, number | string | boolean>;
   /** The helper each inlined call's value came from (a call of another loss of the file stays a base term). */

@@ -7,7 +7,10 @@ type Known = number | string | boolean | null;
 
 const scalar = (v: Known | unknown[] | undefined): Known | undefined => (Array.isArray(v) ? undefined : v);
 
-function known(e: Expr, scope: Scope): Known | undefined {
+/** Also reads the values a guard may be decided by (guardValues.ts): parameters' defaults, settled `self.x`. */
+type Guards = ReadonlyMap<string, Known> | undefined;
+
+function known(e: Expr, scope: Scope, guards?: Guards): Known | undefined {
   switch (e.kind) {
     case 'number':
     case 'string':
@@ -16,17 +19,18 @@ function known(e: Expr, scope: Scope): Known | undefined {
     case 'none':
       return null;
     case 'name':
+      if (e.ref === 'param' || e.ref === 'captured') return guards?.get(e.name);
       return e.ref === 'global' ? scalar(scope.module?.constants.get(e.name)?.value) : undefined;
     case 'attr':
-      return e.object.kind === 'name' && e.object.ref === 'module' ? scope.staticAttrs?.get(e.name) : undefined;
+      return e.object.kind === 'name' && e.object.ref === 'module' ? (scope.staticAttrs?.get(e.name) ?? guards?.get(`self.${e.name}`)) : undefined;
     case 'unary': {
-      const v = known(e.operand, scope);
+      const v = known(e.operand, scope, guards);
       if (v === undefined) return undefined;
       if (e.op === 'not') return !v;
       return typeof v === 'number' ? (e.op === '-' ? -v : v) : undefined;
     }
     case 'binary':
-      return knownBinary(e.op, known(e.left, scope), known(e.right, scope));
+      return knownBinary(e.op, known(e.left, scope, guards), known(e.right, scope, guards));
     default:
       return undefined;
   }
@@ -57,5 +61,16 @@ function knownBinary(op: string, l: Known | undefined, r: Known | undefined): Kn
 /** The truth of a branch's test when it is known before training, else undefined. */
 export function staticTruth(test: Expr, scope: Scope): boolean | undefined {
   const v = known(test, scope);
+  return v === undefined ? undefined : Boolean(v);
+}
+
+/**
+ * The truth of a guard around added terms (`if lam_phys > 0: loss += …`) when the values the code fixes before
+ * training decide it (guardValues.ts), else undefined.
+ */
+export function guardTruth(test: Expr, scope: Scope): boolean | undefined {
+  const guards = scope.guardValues?.();
+  if (!guards || guards.size === 0) return undefined;
+  const v = known(test, scope, guards);
   return v === undefined ? undefined : Boolean(v);
 }

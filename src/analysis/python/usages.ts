@@ -166,6 +166,10 @@ export function collectUsages(
   const byName = new Map(models.map((m) => [m.name, m]));
   // a layer whose `call` adds a loss is built by its class's constructor call (`ActivationPenalty(strength=1e-3)(h)`)
   for (const m of models) if (builtByClass(m) && m.className && !byName.has(m.className)) byName.set(m.className, m);
+  // every loss of a class is built by its constructor call: a Lightning module's `loss` method and the
+  // `training_step` that calls it both run with `ForecastTask(…, loss="mse_with_regularizer")`'s values
+  const sameClass = new Map<string, LossModel[]>();
+  for (const m of models) if (builtByClass(m) && m.className && byName.get(m.className) !== m) sameClass.set(m.className, [...(sameClass.get(m.className) ?? []), m]);
   // ... or by a subclass's (`RidgeNet(12, 32, lam=0.05)` of a Lightning base whose step is the loss), bound by its own __init__
   const ctorNames = subclassConstructors(models, byName, builtByClass, module);
   for (const [sub, { model }] of ctorNames) byName.set(sub, model);
@@ -270,6 +274,7 @@ export function collectUsages(
         if (unread.length > 0) u.unreadArgs = unread;
       }
       add(direct, u);
+      for (const sibling of name && direct.className === name ? (sameClass.get(name) ?? []) : []) add(sibling, { ...u });
     } else if (name && vars.has(name) && fn.type === 'identifier') {
       // `criterion = objective` then `criterion(out, y, lam=0.8)`: the alias is the function, and its call binds λ too
       const { model, bare } = vars.get(name) as Target;

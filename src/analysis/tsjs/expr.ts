@@ -9,6 +9,7 @@ import { readScriptBody } from './body';
 import { scriptCallableOf, scriptCallableValue } from './callables';
 import { helperOf, inlineScriptHelper } from './helpers';
 import { resolveScriptCallee } from './imports';
+import { assignedObject, objectEntries, objectLiteral, withObjectEntries } from './mergedOptions';
 import { type ScriptScope, forkScriptScope } from './scope';
 
 type Base<K extends Expr['kind']> = Omit<Extract<Expr, { kind: K }>, 'range' | 'text'>;
@@ -101,6 +102,9 @@ function convertCall(node: Node, scope: ScriptScope): Expr {
   if (!fn) return unsupported(node, 'call');
   const array = convertArrayCall(node, fn, argNodes, scope);
   if (array) return array;
+  // `Object.assign({}, DEFAULTS, options)`: the merged object, known key by key (mergedOptions.ts)
+  const merged = fn.text === 'Object.assign' ? assignedObject(argNodes, node, scope) : undefined;
+  if (merged) return withObjectEntries(unsupported(node, 'object'), merged);
   const local = fn.type === 'identifier' ? scriptCallableOf(scope.locals.get(fn.text)) : undefined;
   if (local) {
     const args = argNodes.map((a) => convertScript(a, scope));
@@ -176,7 +180,10 @@ export function convertScript(node: Node, scope: ScriptScope): Expr {
       const obj = node.childForFieldName('object');
       const prop = node.childForFieldName('property');
       if (!obj || !prop) return unsupported(node, 'member');
-      return make<'attr'>(node, { kind: 'attr', object: convertScript(obj, scope), name: prop.text });
+      const object = convertScript(obj, scope);
+      // `cfg.weight` of an object known key by key (`{ ...DEFAULTS, ...options }`, mergedOptions.ts): that entry
+      const entry = objectEntries(object)?.get(prop.text);
+      return entry ?? make<'attr'>(node, { kind: 'attr', object, name: prop.text });
     }
     case 'call_expression': {
       const forward = scope.forwardCalls?.get(node.id);
@@ -222,6 +229,11 @@ export function convertScript(node: Node, scope: ScriptScope): Expr {
     case 'function_expression':
     case 'function':
       return scriptCallableValue(node, node, scope);
+    case 'object': {
+      const entries = objectLiteral(node, scope);
+      const value = unsupported(node, 'object');
+      return entries ? withObjectEntries(value, entries) : value;
+    }
     case 'array':
       return make<'tuple'>(node, { kind: 'tuple', items: node.namedChildren.flatMap((c) => (c && c.type !== 'comment' ? [convertScript(c, scope)] : [])) });
     default:

@@ -9,6 +9,8 @@ import type { ScriptLossDef } from './discover';
 import type { ScriptImports } from './imports';
 import { type ScriptParam, configFields } from './params';
 import type { ScriptScope } from './scope';
+import { factoryOptions } from './mergedOptions';
+import type { Node } from 'web-tree-sitter';
 import type { ModuleConstant } from '../python/moduleScope';
 import { moduleConstantParams, readNamesOf } from '../python/scopeParams';
 
@@ -48,6 +50,11 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   if (def.fn.type === 'method_definition') scope.methods = classMethods(def.fn);
   if (def.skipped) scope.skipped = new Set(def.skipped.map((n) => n.id));
   if (def.forwardCalls) scope.forwardCalls = new Map(def.forwardCalls.map((f) => [f.node.id, f.name]));
+  if (def.kind === 'factory') {
+    let root: Node = def.defNode;
+    while (root.parent) root = root.parent;
+    scope.passedOption = factoryOptions(root, def.name, def.bindNames);
+  }
   if (def.outerStatements.length) readStatements(def.outerStatements, scope);
   const returned = readScriptBody(body, scope);
   if (!returned) return undefined;

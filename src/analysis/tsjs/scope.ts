@@ -22,6 +22,8 @@ export interface ScriptScope {
   inlined?: WeakMap<Expr, string>;
   /** Labels given by a followed helper's name: the caller's local name (`const rec = reconstruction(…)`) replaces them. */
   weakLabels?: WeakSet<Expr>;
+  /** What the calls of the loss's factory pass in an options argument, key by key (mergedOptions.ts). */
+  passedOption?: import('./mergedOptions').PassedOption;
   /** Module constants by name (`LAM`, `CONFIG.KL_WEIGHT`): a fallback `CONFIG.KL_WEIGHT || 0.01` is decided by them. */
   constants?: Readonly<Record<string, number>>;
 }
