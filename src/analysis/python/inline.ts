@@ -201,7 +201,10 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
   // (`loss += sum(model.losses)` reads the model: an augmented assignment binds only its left side)
   const augmented = (s: Node) => (s.namedChild(0)?.type === 'augmented_assignment' ? s.namedChild(0)?.childForFieldName('left') : undefined) ?? undefined;
   const makesModel = (s: Node) => s.type === 'expression_statement' && identifiersIn(assignmentOf(s)?.left ?? augmented(s) ?? s).some((id) => w.models.has(id.text));
-  w.kept = w.kept.filter((s) => !(preamble.has(s) || script) || !makesModel(s));
+  // Built inside the loop's own function or `if __name__ == '__main__':` block (`model = TinyNet()` beside the loop),
+  // a constructor call that makes the model is its making too, wherever it stands.
+  const constructs = (s: Node) => buildsCallable(assignmentOf(s)?.right ?? s);
+  w.kept = w.kept.filter((s) => !(preamble.has(s) || script || constructs(s)) || !makesModel(s));
   return w;
 }
 
@@ -225,6 +228,24 @@ function comparedWithData(w: Walk): { pred: Node; target: string } | undefined {
       const pred = firsts.get(a.text) ?? firsts.get(b.text);
       const other = firsts.has(a.text) ? b : a;
       if (pred && !fromModel.has(other.text)) return { pred, target: other.text };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * With no batch (a full-batch script: `loss = loss_func(model(images), labels)`), the name a two-argument call
+ * compares the model's call with is the target, as `comparedWithData` reads it for a named forward output.
+ */
+function comparedWithNested(w: Walk): string | undefined {
+  const nested = new Set(w.nested.map((c) => c.id));
+  for (const s of w.kept) {
+    for (const call of s.descendantsOfType('call')) {
+      const args = named(call?.childForFieldName('arguments') ?? call!).filter((n) => n.type !== 'comment');
+      if (args.length !== 2) continue;
+      const modelArg = args.findIndex((n) => nested.has(n.id));
+      const other = args[1 - modelArg];
+      if (modelArg >= 0 && other?.type === 'identifier') return other.text;
     }
   }
   return undefined;
@@ -319,7 +340,10 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const readByLoss = (n: Node): boolean => new RegExp(`(^|[^\\p{L}\\p{N}_.])${n.text}(?![\\p{L}\\p{N}_])`, 'u').test(keptText);
   const extras = w.outputs.flat().filter((n) => n.text !== predName && !discarded(n) && readByLoss(n));
   const directTarget = options.direct && pred === fallbackPred && batchTarget === undefined ? dataParamRead(container, readByLoss) : undefined;
-  const targetName = batchTarget ?? compared?.target ?? directTarget?.text;
+  const nestedTarget = nestedPred && batchTarget === undefined ? comparedWithNested(w) : undefined;
+  // the script's own data for that target (`labels = (images.mean(…) > 0.5).float()`) is what the trial's data replaces
+  if (nestedTarget) w.kept = w.kept.filter((s) => assignmentOf(s)?.left.text !== nestedTarget);
+  const targetName = batchTarget ?? compared?.target ?? directTarget?.text ?? nestedTarget;
   const lossNode = value.lossVar ? lastAssignmentOf(w.kept, value.lossVar) : undefined;
   // a further output of the model's call (`logits, aux = model(x)`): a tensor of the model, whatever its name
   const outputIndex = (n: Node): number => w.outputs.find((o) => o.includes(n))?.indexOf(n) ?? 1;
