@@ -69,7 +69,7 @@ function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor
   const init = methods.get('__init__');
   const state = readClassScope(cls, def, moduleAttrsOf(init), scope);
   for (const [k, v] of boundAttributes(init, ctor, scope)) state.attrValues.set(k, v);
-  const asObject: Scope = { ...scope, methods: state.methods, attrValues: state.attrValues, staticAttrs: state.staticAttrs, instances: state.instances };
+  const asObject: Scope = { ...scope, methods: state.methods, attrValues: state.attrValues, staticAttrs: state.staticAttrs, instances: state.instances, attrTypes: state.attrTypes };
   return followMethod(node, name, def, applied, asObject);
 }
 
