@@ -110,6 +110,24 @@ export function moduleStatementsAbove(top: Node): Node[] {
   return out;
 }
 
+/**
+ * `x = ring_samples(256)`: a function of the file that returns what a data source makes (`torch.rand`, `np.random…`)
+ * from its own arguments only, so it samples data rather than computes from the model's tensors.
+ */
+function samplingHelper(call: Node): boolean {
+  const name = call.childForFieldName('function');
+  if (name?.type !== 'identifier') return false;
+  let root: Node = call;
+  while (root.parent) root = root.parent;
+  const def = named(root).map((n) => (n.type === 'decorated_definition' ? n.childForFieldName('definition') : n)).find((n) => n?.type === 'function_definition' && n.childForFieldName('name')?.text === name.text);
+  const body = def?.childForFieldName('body');
+  if (!body) return false;
+  const sources = body.descendantsOfType('call').filter((c) => dataSource.test(c?.childForFieldName('function')?.text.replace(/\s+/g, '') ?? ''));
+  const params = readParams(def?.childForFieldName('parameters') ?? null).map((p) => p.name);
+  // handed no prediction or model (a size, a seed): what it returns is sampled, not computed from the model
+  return sources.length > 0 && params.every((p) => !/^(y_?pred|pred|output|out|logits|model|net)$/.test(p));
+}
+
 /** Calls that make data rather than compute from it (`x = torch.randn(8, 10)`, `y = np.load(…)`): a script's batch. */
 const dataSource = /^(torch\.(randn|rand|randint|tensor|from_numpy|load|zeros|ones|linspace|arange)|np\.[\w.]+|numpy\.[\w.]+|Variable|([\w.]+\.)?Input)$/;
 /** Names a script gives its data: the input (`x`, `inputs`, `X_train`) or a target (`y`, `labels`). */
@@ -118,6 +136,7 @@ function makesData(right: Node): boolean {
   let cur: Node | null = right;
   while (cur?.type === 'call' || cur?.type === 'attribute') {
     if (cur.type === 'call' && dataSource.test(cur.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')) return true;
+    if (cur.type === 'call' && samplingHelper(cur)) return true;
     cur = cur.type === 'call' ? cur.childForFieldName('function') : cur.childForFieldName('object');
   }
   return false;
