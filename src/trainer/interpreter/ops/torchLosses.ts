@@ -155,15 +155,17 @@ export const torchLossTable: OpTable = Object.fromEntries(
  */
 function clampedBce(tf: Tf, p: Tensor, t: Tensor): Tensor {
   const f = tf.customGrad((...inputs) => {
-    const [x, y] = inputs as [Tensor, Tensor];
-    const logs = () => [tf.maximum(tf.log(x), -100), tf.maximum(tf.log(tf.sub(1, x)), -100)] as const;
-    const [logP, log1mP] = logs();
+    const [x, y, save] = inputs as unknown as [Tensor, Tensor, (ts: Tensor[]) => void];
+    save([x, y]); // the backward pass reads them through `saved`: tfjs may have freed the forward's own handles
+    const logP = tf.maximum(tf.log(x), -100);
+    const log1mP = tf.maximum(tf.log(tf.sub(1, x)), -100);
     const value = tf.neg(tf.add(tf.mul(y, logP), tf.mul(tf.sub(1, y), log1mP)));
-    const gradFunc = (dy: Tensor | Tensor[]) => {
+    const gradFunc = (dy: Tensor | Tensor[], saved: Tensor[]) => {
       const g = Array.isArray(dy) ? (dy[0] as Tensor) : dy;
-      const dp = tf.div(tf.sub(x, y), tf.maximum(tf.mul(x, tf.sub(1, x)), 1e-12));
-      const [lp, l1p] = logs(); // recomputed: the forward's intermediates are gone by the backward pass
-      return [tf.mul(g, dp), tf.mul(g, tf.sub(l1p, lp))];
+      const [xs, ys] = saved as [Tensor, Tensor];
+      const dp = tf.div(tf.sub(xs, ys), tf.maximum(tf.mul(xs, tf.sub(1, xs)), 1e-12));
+      const dt = tf.sub(tf.maximum(tf.log(tf.sub(1, xs)), -100), tf.maximum(tf.log(xs), -100));
+      return [tf.mul(g, dp), tf.mul(g, dt)];
     };
     return { value, gradFunc };
   });
