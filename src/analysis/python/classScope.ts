@@ -15,6 +15,7 @@ import { type ParamInfo, literalOf, readParams } from './params';
 import { argsPassedToClass } from './classCalls';
 import { passedDictEntries } from './passedDict';
 import type { Scope } from './scope';
+import { type PyType, initParamTypes } from './staticTypes';
 import { valueWrappers, wrappedDefault } from './valueWrappers';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -28,6 +29,8 @@ export interface ClassScope {
   classAttrs: { name: string; node: Node; value: Node; default: number | string | boolean }[];
   /** `__init__`'s parameters (a constructor expression reads them as captured names). */
   initParams: ParamInfo[];
+  /** `self.x = x`: the Python types every call of the class passes for x, and its default (staticTypes.ts). */
+  attrTypes: Map<string, readonly PyType[]>;
 }
 
 const unwrap = (n: Node | null): Node | null => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n);
@@ -52,7 +55,7 @@ function settingsClassOf(value: Node, initParams: ParamInfo[], scope: Scope): st
 }
 
 export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAttr[], scope: Scope): ClassScope {
-  const out: ClassScope = { instances: new Map(), attrValues: new Map(), staticAttrs: new Map(), methods: new Map(), classAttrs: [], initParams: [] };
+  const out: ClassScope = { instances: new Map(), attrValues: new Map(), staticAttrs: new Map(), methods: new Map(), classAttrs: [], initParams: [], attrTypes: new Map() };
   const body = (classNode.childForFieldName('body')?.namedChildren ?? []).map((n) => unwrap(n)).filter((n): n is Node => !!n);
   const init = body.find((s) => s.type === 'function_definition' && s.childForFieldName('name')?.text === '__init__');
   out.initParams = init ? readParams(init.childForFieldName('parameters')).slice(1) : [];
@@ -77,6 +80,9 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
   const initParamNames = new Set(out.initParams.map((p) => p.name));
   for (const a of moduleAttrs) {
     const attr = a.name.slice('self.'.length);
+    const typed = a.initParam ? out.initParams.findIndex((p) => p.name === a.initParam) : -1;
+    const types = typed >= 0 ? initParamTypes(classNode, out.initParams[typed] as ParamInfo, typed) : undefined;
+    if (types) out.attrTypes.set(attr, types);
     if (a.fromDict) {
       // a settings dict's entry: a parameter the constructor call binds, else `.get`'s default (a tensor, say) in place
       const fallback = a.fromDict.fallback;

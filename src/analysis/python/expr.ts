@@ -201,6 +201,13 @@ export function isWholeModel(object: Node | null): boolean {
   return object?.type === 'attribute' && object.childForFieldName('object')?.text === 'self';
 }
 
+/**
+ * `model.fc.parameters()` with `model` no import: the weights of a member of an object the file built (a model made
+ * in a main block), read as a method on that member, as the trainer's member reads expect, not a library function.
+ */
+const readsMemberWeights = (name: string, head: string, scope: Scope): boolean =>
+  /\.(named_)?parameters$/.test(name) && name.split('.').length > 2 && !scope.imports.has(head);
+
 function convertCall(node: Node, scope: Scope): Expr {
   const fn = node.childForFieldName('function');
   const overWeights = fn ? parameterSum(node, fn, scope) : undefined;
@@ -251,7 +258,7 @@ function convertCall(node: Node, scope: Scope): Expr {
       return instanceCall;
     }
   }
-  if (name && head !== undefined && head !== 'self' && !scope.refs.has(head) && !scope.locals.has(head)) {
+  if (name && head !== undefined && head !== 'self' && !scope.refs.has(head) && !scope.locals.has(head) && !readsMemberWeights(name, head, scope)) {
     const callee = resolveCallee(name, scope.imports);
     return higherOrderCall(callee, node, applied, scope) ?? make<'call'>(node, { kind: 'call', callee, ...applied });
   }

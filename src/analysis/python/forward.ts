@@ -23,6 +23,34 @@ export interface FileNames {
   imports: ReadonlySet<string>;
   /** Top-level functions of the file and methods of the enclosing class (`self.` + name): helpers. */
   helpers: ReadonlySet<string>;
+  /** Names the file binds to an object of one of its own model classes (`flow = TopFlow()`): calling one runs the model. */
+  models: ReadonlySet<string>;
+}
+
+/**
+ * A class of the file whose objects are models: a `forward`/`call` taking one input (a loss takes two or more), and
+ * not named like a loss or criterion.
+ */
+function isModelClass(cls: Node): boolean {
+  if (lossNamed.test(cls.childForFieldName('name')?.text ?? '')) return false;
+  const run = namedChildren(cls.childForFieldName('body'))
+    .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
+    .find((s) => s?.type === 'function_definition' && ['forward', 'call'].includes(s.childForFieldName('name')?.text ?? ''));
+  const inputs = namedChildren(run?.childForFieldName('parameters')).filter((p) => p.type === 'identifier' || p.type === 'typed_parameter');
+  return inputs.length === 2;
+}
+
+/** Names bound anywhere in the file (`flow = TopFlow()`, in a main block too) to an object of a model class of the file. */
+function modelObjects(root: Node, classes: ReadonlyMap<string, Node>): Set<string> {
+  const out = new Set<string>();
+  for (const a of root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    const callee = right?.type === 'call' ? right.childForFieldName('function')?.text : undefined;
+    const cls = callee ? classes.get(callee) : undefined;
+    if (left?.type === 'identifier' && cls && !lossNamed.test(left.text) && isModelClass(cls)) out.add(left.text);
+  }
+  return out;
 }
 
 const fileNamesCache = new WeakMap<Node, FileNames>();
@@ -35,9 +63,11 @@ export function fileNamesAt(at: Node): FileNames {
   if (!base) {
     const imports = new Set<string>();
     const helpers = new Set<string>();
+    const classes = new Map<string, Node>();
     for (const top of namedChildren(root)) {
       const stmt = top.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
       if (stmt?.type === 'function_definition') helpers.add(stmt.childForFieldName('name')?.text ?? '');
+      if (stmt?.type === 'class_definition') classes.set(stmt.childForFieldName('name')?.text ?? '', stmt);
       if (stmt?.type === 'import_statement' || stmt?.type === 'import_from_statement') {
         for (const n of stmt.descendantsOfType(['dotted_name', 'identifier'])) {
           const alias = n?.parent?.type === 'aliased_import' ? n.parent.childForFieldName('alias') : undefined;
@@ -46,7 +76,7 @@ export function fileNamesAt(at: Node): FileNames {
         }
       }
     }
-    base = { imports, helpers };
+    base = { imports, helpers, models: modelObjects(root, classes) };
     fileNamesCache.set(root, base);
   }
   let cls: Node | null = at;
@@ -56,7 +86,7 @@ export function fileNamesAt(at: Node): FileNames {
     .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
     .filter((s): s is Node => s?.type === 'function_definition')
     .map((s) => `self.${s.childForFieldName('name')?.text ?? ''}`);
-  return { imports: base.imports, helpers: new Set([...base.helpers, ...methods]) };
+  return { imports: base.imports, helpers: new Set([...base.helpers, ...methods]), models: base.models };
 }
 
 /** The identifier a chain of attributes, subscripts and calls starts from (`x` of `x[0].to(dev)`), else undefined. */
@@ -157,7 +187,7 @@ function decideModelCall(call: Node, flow: Flow, names: FileNames): boolean {
   if (flow.target !== undefined && read.includes(flow.target) && !inputList(args, flow)) return false;
   const readsBatch = read.some((n) => flow.batch.has(n));
   const readsOutputs = read.some((n) => flow.outputs.has(n)) || nestedModelCall(args, flow, names);
-  if (modelNamed.test(callee)) return true;
+  if (modelNamed.test(callee) || names.models.has(callee)) return true;
   if (readsBatch) return !readsOutputs;
   return readsOutputs && head === 'self' && read.every((n) => flow.outputs.has(n));
 }

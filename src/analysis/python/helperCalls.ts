@@ -28,7 +28,7 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
     locals: new Map(), refs: new Map(), imports: scope.imports, labels: scope.labels, inlining: [...inlining, name], ...(scope.inlined ? { inlined: scope.inlined } : {}), ...(scope.weakLabels ? { weakLabels: scope.weakLabels } : {}),
     instances: isMethod ? scope.instances : new Map(),
     ...(scope.module ? { module: scope.module } : {}),
-    ...(isMethod ? { methods: scope.methods, attrValues: scope.attrValues, staticAttrs: scope.staticAttrs } : {}),
+    ...(isMethod ? { methods: scope.methods, attrValues: scope.attrValues, staticAttrs: scope.staticAttrs, attrTypes: scope.attrTypes } : {}),
   };
   for (const [i, p] of params.entries()) {
     if (p.variadic) return unsupported(node, `call of ${name}, which takes *args or **kwargs`);

@@ -110,6 +110,24 @@ export function moduleStatementsAbove(top: Node): Node[] {
   return out;
 }
 
+/**
+ * `x = ring_samples(256)`: a function of the file that returns what a data source makes (`torch.rand`, `np.random…`)
+ * from its own arguments only, so it samples data rather than computes from the model's tensors.
+ */
+function samplingHelper(call: Node): boolean {
+  const name = call.childForFieldName('function');
+  if (name?.type !== 'identifier') return false;
+  let root: Node = call;
+  while (root.parent) root = root.parent;
+  const def = named(root).map((n) => (n.type === 'decorated_definition' ? n.childForFieldName('definition') : n)).find((n) => n?.type === 'function_definition' && n.childForFieldName('name')?.text === name.text);
+  const body = def?.childForFieldName('body');
+  if (!body) return false;
+  const sources = body.descendantsOfType('call').filter((c) => dataSource.test(c?.childForFieldName('function')?.text.replace(/\s+/g, '') ?? ''));
+  const params = readParams(def?.childForFieldName('parameters') ?? null).map((p) => p.name);
+  // handed no prediction or model (a size, a seed): what it returns is sampled, not computed from the model
+  return sources.length > 0 && params.every((p) => !/^(y_?pred|pred|output|out|logits|model|net)$/.test(p));
+}
+
 /** Calls that make data rather than compute from it (`x = torch.randn(8, 10)`, `y = np.load(…)`): a script's batch. */
 const dataSource = /^(torch\.(randn|rand|randint|tensor|from_numpy|load|zeros|ones|linspace|arange)|np\.[\w.]+|numpy\.[\w.]+|Variable|([\w.]+\.)?Input)$/;
 /** Names a script gives its data: the input (`x`, `inputs`, `X_train`) or a target (`y`, `labels`). */
@@ -118,6 +136,7 @@ function makesData(right: Node): boolean {
   let cur: Node | null = right;
   while (cur?.type === 'call' || cur?.type === 'attribute') {
     if (cur.type === 'call' && dataSource.test(cur.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')) return true;
+    if (cur.type === 'call' && samplingHelper(cur)) return true;
     cur = cur.type === 'call' ? cur.childForFieldName('function') : cur.childForFieldName('object');
   }
   return false;
@@ -201,7 +220,10 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
   // (`loss += sum(model.losses)` reads the model: an augmented assignment binds only its left side)
   const augmented = (s: Node) => (s.namedChild(0)?.type === 'augmented_assignment' ? s.namedChild(0)?.childForFieldName('left') : undefined) ?? undefined;
   const makesModel = (s: Node) => s.type === 'expression_statement' && identifiersIn(assignmentOf(s)?.left ?? augmented(s) ?? s).some((id) => w.models.has(id.text));
-  w.kept = w.kept.filter((s) => !(preamble.has(s) || script) || !makesModel(s));
+  // Built inside the loop's own function or `if __name__ == '__main__':` block (`model = TinyNet()` beside the loop),
+  // a constructor call that makes the model is its making too, wherever it stands.
+  const constructs = (s: Node) => buildsCallable(assignmentOf(s)?.right ?? s);
+  w.kept = w.kept.filter((s) => !(preamble.has(s) || script || constructs(s)) || !makesModel(s));
   return w;
 }
 
@@ -225,6 +247,24 @@ function comparedWithData(w: Walk): { pred: Node; target: string } | undefined {
       const pred = firsts.get(a.text) ?? firsts.get(b.text);
       const other = firsts.has(a.text) ? b : a;
       if (pred && !fromModel.has(other.text)) return { pred, target: other.text };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * With no batch (a full-batch script: `loss = loss_func(model(images), labels)`), the name a two-argument call
+ * compares the model's call with is the target, as `comparedWithData` reads it for a named forward output.
+ */
+function comparedWithNested(w: Walk): string | undefined {
+  const nested = new Set(w.nested.map((c) => c.id));
+  for (const s of w.kept) {
+    for (const call of s.descendantsOfType('call')) {
+      const args = named(call?.childForFieldName('arguments') ?? call!).filter((n) => n.type !== 'comment');
+      if (args.length !== 2) continue;
+      const modelArg = args.findIndex((n) => nested.has(n.id));
+      const other = args[1 - modelArg];
+      if (modelArg >= 0 && other?.type === 'identifier') return other.text;
     }
   }
   return undefined;
@@ -319,7 +359,10 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const readByLoss = (n: Node): boolean => new RegExp(`(^|[^\\p{L}\\p{N}_.])${n.text}(?![\\p{L}\\p{N}_])`, 'u').test(keptText);
   const extras = w.outputs.flat().filter((n) => n.text !== predName && !discarded(n) && readByLoss(n));
   const directTarget = options.direct && pred === fallbackPred && batchTarget === undefined ? dataParamRead(container, readByLoss) : undefined;
-  const targetName = batchTarget ?? compared?.target ?? directTarget?.text;
+  const nestedTarget = nestedPred && batchTarget === undefined ? comparedWithNested(w) : undefined;
+  // the script's own data for that target (`labels = (images.mean(…) > 0.5).float()`) is what the trial's data replaces
+  if (nestedTarget) w.kept = w.kept.filter((s) => assignmentOf(s)?.left.text !== nestedTarget);
+  const targetName = batchTarget ?? compared?.target ?? directTarget?.text ?? nestedTarget;
   const lossNode = value.lossVar ? lastAssignmentOf(w.kept, value.lossVar) : undefined;
   // a further output of the model's call (`logits, aux = model(x)`): a tensor of the model, whatever its name
   const outputIndex = (n: Node): number => w.outputs.find((o) => o.includes(n))?.indexOf(n) ?? 1;

@@ -169,7 +169,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const skorch = classNode && !superBase ? skorchCriterionInstance(classNode, scope, make) : undefined;
   if (skorch) scope.superLoss = { ...skorch, methods: SKORCH_LOSS_METHODS };
   const ownWeights = ownWeightsOf(def, cls);
-  if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods });
+  if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods, attrTypes: cls.attrTypes });
   const closure = def.outerStatements.length ? closureParams(def.outerStatements, def.outerParams) : [];
   if (def.outerStatements.length) readBlock(def.outerStatements, scope);
   // Closure values (`lam = 0.1`, `scale, lam = cfg`) stay names, so they are parameters λ write-back can edit.

@@ -6,9 +6,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { readClassScope } from './classScope';
+import { inheritedMethods, objectState } from './objectState';
 import { moduleAttrsOf } from './discover';
 import { applyInstance, convertExpr } from './expr';
-import { followMethod, methodsOf, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
+import { followMethod, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
 import { readParams } from './params';
 import { ancestorBases } from './superInit';
 import type { Scope } from './scope';
@@ -58,7 +59,7 @@ function kerasReduced(value: Expr, ctor: Call, node: Node): Expr {
 
 /** A same-file class's forward/__call__ (a Keras Loss's call, reduced) followed with the object's state bound from its constructor call. */
 function followObject(node: Node, name: string, cls: Node, ctor: Call, applied: Applied, scope: Scope): Expr | undefined {
-  const methods = methodsOf(cls);
+  const methods = inheritedMethods(cls, scope);
   const kerasCall = !methods.has('forward') && !methods.has('__call__') && ancestorBases(cls).some((b) => kerasLossBase.test(b)) ? methods.get('call') : undefined;
   const def = methods.get('forward') ?? methods.get('__call__') ?? kerasCall;
   const followed = def ? followObjectMethod(node, name, cls, def, ctor, applied, scope, methods) : undefined;
@@ -69,7 +70,14 @@ function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor
   const init = methods.get('__init__');
   const state = readClassScope(cls, def, moduleAttrsOf(init), scope);
   for (const [k, v] of boundAttributes(init, ctor, scope)) state.attrValues.set(k, v);
-  const asObject: Scope = { ...scope, methods: state.methods, attrValues: state.attrValues, staticAttrs: state.staticAttrs, instances: state.instances };
+  // what the constructors (the class's and its bases', through super().__init__) leave on the object
+  for (const [k, v] of objectState(cls, ctor, scope)) {
+    if (state.attrValues.has(k) || state.instances.has(k)) continue;
+    if (v.kind === 'call' && /^[A-Z]/.test(v.callee.slice(v.callee.lastIndexOf('.') + 1))) state.instances.set(k, v);
+    else if (v.kind !== 'unsupported') state.attrValues.set(k, v);
+  }
+  for (const [k, m] of methods) if (m !== def && k !== '__init__' && !state.methods.has(k)) state.methods.set(k, m);
+  const asObject: Scope = { ...scope, methods: state.methods, attrValues: state.attrValues, staticAttrs: state.staticAttrs, instances: state.instances, attrTypes: state.attrTypes };
   return followMethod(node, name, def, applied, asObject);
 }
 

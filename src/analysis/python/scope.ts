@@ -4,6 +4,7 @@ import type { Expr, NameRef } from '../ir';
 import type { Node } from 'web-tree-sitter';
 import type { ImportMap } from './imports';
 import type { ModuleScope } from './moduleScope';
+import type { PyType } from './staticTypes';
 
 export interface Scope {
   /** Locals assigned so far, already converted (their uses are replaced by these nodes). */
@@ -28,6 +29,8 @@ export interface Scope {
   guardValues?: () => ReadonlyMap<string, number | string | boolean>;
   /** Attributes set to a literal in `__init__` or the class body, not from a parameter (static branches). */
   staticAttrs?: ReadonlyMap<string, number | string | boolean>;
+  /** `self.x`'s possible Python types where `isinstance(self.x, …)` can be told before training (staticTypes.ts). */
+  attrTypes?: ReadonlyMap<string, readonly PyType[]>;
   /** The helper each inlined call's value came from (a call of another loss of the file stays a base term). */
   inlined?: WeakMap<Expr, string>;
   /** Labels given by a followed helper's name: the caller's local name (`shrink = self.norm(net)`) replaces them. */

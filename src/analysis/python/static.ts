@@ -2,6 +2,7 @@
 // (`self.reduction = 'mean'`). A branch on one (`if self.reduction == 'mean':`) is read as the branch taken.
 import type { Expr } from '../ir';
 import type { Scope } from './scope';
+import { knownIsinstance } from './staticTypes';
 
 type Known = number | string | boolean | null;
 
@@ -31,6 +32,8 @@ function known(e: Expr, scope: Scope, guards?: Guards): Known | undefined {
     }
     case 'binary':
       return knownBinary(e.op, known(e.left, scope, guards), known(e.right, scope, guards));
+    case 'call':
+      return e.callee === 'isinstance' ? knownIsinstance(e.args, scope) : undefined;
     default:
       return undefined;
   }

@@ -23,7 +23,8 @@ const AXIS = ['axis', 'dim', 'keepdims', 'keepdim', 'keepDims'];
 
 /** Whether a weight names anything (a hyper-parameter, an attribute), rather than being numbers only. */
 const mentionsName = (e: Expr): boolean =>
-  e.kind === 'name' || e.kind === 'attr' || (e.kind === 'binary' && (mentionsName(e.left) || mentionsName(e.right))) || (e.kind === 'unary' && mentionsName(e.operand)) || ((e.kind === 'call' || e.kind === 'method') && e.args.some(mentionsName));
+  e.kind === 'name' ||
+  (e.kind === 'number' && e.boundTo !== undefined) || e.kind === 'attr' || (e.kind === 'binary' && (mentionsName(e.left) || mentionsName(e.right))) || (e.kind === 'unary' && mentionsName(e.operand)) || ((e.kind === 'call' || e.kind === 'method') && e.args.some(mentionsName));
 
 /** A sum or mean over a tensor (not NaN-skipping ones, not Python's builtin `sum` over a list): its kind. */
 function linearReduction(e: Expr): { op: 'mean' | 'sum'; operand: Expr; overAll: boolean } | undefined {

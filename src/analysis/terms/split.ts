@@ -199,7 +199,11 @@ export function timesWeight(a: Expr | undefined, b: Expr | undefined): Expr | un
 
 /** Numbers only (`-0.5`, `1 / 2`): no hyper-parameter, attribute or tensor call in it. */
 /** A number a constructor call bound to an attribute: the user's choice, a weight (ir.ts, `boundTo`). */
-const isBoundValue = (e: Expr): boolean => (e.kind === 'number' && e.boundTo !== undefined) || (e.kind === 'unary' && isBoundValue(e.operand));
+const isBoundValue = (e: Expr): boolean =>
+  (e.kind === 'number' && e.boundTo !== undefined) ||
+  (e.kind === 'unary' && isBoundValue(e.operand)) ||
+  // `torch.tensor(weight)` of one (a registered buffer holding the constructor's weight)
+  (e.kind === 'call' && NUMBER_TENSORS.has(opName(e) ?? '') && e.args.length === 1 && isBoundValue(e.args[0]!));
 
 const isLiteral = (e: Expr): boolean =>
   e.kind === 'number' ||

@@ -53,6 +53,36 @@ for xb, yb in train_dl:
     assert.ok(!JSON.stringify(m.body).includes('"callee":"clf"'), 'the model call is the prediction, not an unknown call');
   });
 
+  it("reads a main block's full-batch loop: the model built there is left out, the tensor compared with its call is the target, a member's parameters are a method on it", () => {
+    const a = analyze(`import torch
+import torch.nn as nn
+class Scorer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Linear(5, 8)
+        self.head = nn.Linear(8, 1)
+    def forward(self, x):
+        return self.head(torch.relu(self.body(x)))
+def main():
+    feats = torch.randn(128, 5)
+    target = feats.sum(dim=1, keepdim=True)
+    net = Scorer()
+    mse = nn.MSELoss()
+    for it in range(100):
+        fit = mse(net(feats), target)
+        decay = 1e-3 * sum([w.abs().sum() for w in net.head.parameters()])
+        total = fit + decay
+        total.backward()
+`);
+    const m = model(a, 'total');
+    assert.deepEqual(roles(m), ['net(feats):yPred', 'target:yTrue']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:fit', 'penalty:+:decay*1e-3']);
+    const body = JSON.stringify(m.body);
+    assert.ok(!body.includes('"callee":"Scorer"'), 'the model built in the block is the trial model, not an op');
+    assert.ok(!body.includes('torch.randn'), "the script's own target data is the trial's target");
+    assert.ok(body.includes('"method":"parameters"') && !body.includes('"callee":"net.head.parameters"'), 'the head\'s parameters are a method of the member');
+  });
+
   it('leaves out the model built above a script loop, so a helper given the model reads its weights', () => {
     const a = analyze(`import torch
 import torch.nn as nn

@@ -106,6 +106,16 @@ describe('gradients through the interpreter', () => {
     }
   });
 
+  it("PyTorch's binary cross-entropy at a saturated probability: a finite value and PyTorch's gradient, not NaN", () => {
+    // torch: each log clamped at −100; backward (p − t) / max(p(1 − p), 1e-12), here over a mean of 3
+    const g = gradOf('pytorch', [{ expr: call('F.binary_cross_entropy', [yp, yt]) }], [[0, 1, 0]], [[1, 0.3, 0]]);
+    close(g[0]!, 1 / 1e-12 / 3, 1e-3, 'p = 1, t = 0');
+    close(g[1]!, (0.3 - 1) / (0.3 * 0.7) / 3, 1e-5, 'p = 0.3, t = 1');
+    close(g[2]!, 0, 1e-9, 'p = 0, t = 0');
+    const f = compileLoss(tf, lossModel('pytorch', [{ expr: call('F.binary_cross_entropy', [yp, yt]) }]), {});
+    close(f(tf.tensor([[0, 1, 0]]), tf.tensor([[1, 0.3, 0]])).total.dataSync()[0]!, (100 - Math.log(0.3)) / 3, 1e-4, 'value');
+  });
+
   it('optimizer.minimize with λ = 10 drives the sum-to-one violation down (seed example 1 on sigmoid outputs)', () => {
     const sumPenalty = call('tf.reduce_mean', [call('tf.abs', [bin('-', call('tf.reduce_sum', [yp], { axis: num(-1) }), num(1))])]);
     const model = lossModel('keras', [{ expr: call('tf.keras.losses.categorical_crossentropy', [yt, yp]) }, { expr: sumPenalty, weight: name('lambda_param') }], [{ name: 'lambda_param', default: 1 }]);

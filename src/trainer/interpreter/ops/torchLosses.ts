@@ -115,11 +115,7 @@ export const torchLossFunctions: OpTable = {
   binary_cross_entropy: op(['input', 'target', 'weight', 'size_average', 'reduce', 'reduction'], (a) => {
     const [p, t] = pair(a);
     const { tf } = a;
-    // PyTorch clamps each log at −100 so that p = 0 or 1 gives a finite loss.
-    const logP = tf.maximum(tf.log(p), -100);
-    const log1mP = tf.maximum(tf.log(tf.sub(1, p)), -100);
-    const loss = tf.neg(tf.add(tf.mul(t, logP), tf.mul(tf.sub(1, t), log1mP)));
-    return applyReduction(tf, a, withWeight(tf, a, loss));
+    return applyReduction(tf, a, withWeight(tf, a, clampedBce(tf, p, t)));
   }),
   binary_cross_entropy_with_logits: op(['input', 'target', 'weight', 'size_average', 'reduce', 'reduction', 'pos_weight'], (a) => {
     const [x, t] = pair(a);
@@ -151,3 +147,37 @@ export const torchLossTable: OpTable = Object.fromEntries(
     [`torch.nn.functional.${name}`, spec],
   ]),
 );
+
+/**
+ * PyTorch's element-wise binary cross-entropy: each log clamped at −100 so that p = 0 or 1 gives a finite loss, and
+ * its own gradient (p − t) / max(p(1 − p), 1e-12) with respect to p, so a saturated sigmoid does not turn the
+ * gradient of the clamped log into NaN (tfjs would differentiate log(0) = −inf through the clamp).
+ */
+function clampedBce(tf: Tf, p: Tensor, t: Tensor): Tensor {
+  const f = tf.customGrad((...inputs) => {
+    const [x, y, save] = inputs as unknown as [Tensor, Tensor, (ts: Tensor[]) => void];
+    save([x, y]); // the backward pass reads them through `saved`: tfjs may have freed the forward's own handles
+    const logP = tf.maximum(tf.log(x), -100);
+    const log1mP = tf.maximum(tf.log(tf.sub(1, x)), -100);
+    const value = tf.neg(tf.add(tf.mul(y, logP), tf.mul(tf.sub(1, y), log1mP)));
+    const gradFunc = (dy: Tensor | Tensor[], saved: Tensor[]) => {
+      const g = Array.isArray(dy) ? (dy[0] as Tensor) : dy;
+      const [xs, ys] = saved as [Tensor, Tensor];
+      const dp = tf.div(tf.sub(xs, ys), tf.maximum(tf.mul(xs, tf.sub(1, xs)), 1e-12));
+      const dt = tf.sub(tf.maximum(tf.log(tf.sub(1, xs)), -100), tf.maximum(tf.log(xs), -100));
+      return [tf.mul(g, dp), tf.mul(g, dt)];
+    };
+    return { value, gradFunc };
+  });
+  const [pb, tb] = broadcastPair(tf, asFloat(tf, p), asFloat(tf, t));
+  return f(pb, tb);
+}
+
+/** Both tensors broadcast to their common shape (a custom gradient must match its inputs' shapes). */
+function broadcastPair(tf: Tf, a: Tensor, b: Tensor): [Tensor, Tensor] {
+  const rank = Math.max(a.rank, b.rank);
+  const dim = (t: Tensor, i: number): number => (t.shape[t.rank - rank + i] as number | undefined) ?? 1;
+  const shape = Array.from({ length: rank }, (_, i) => Math.max(dim(a, i), dim(b, i)));
+  const to = (t: Tensor): Tensor => (t.shape.length === rank && t.shape.every((d, i) => d === shape[i]) ? t : tf.broadcastTo(t, shape));
+  return [to(a), to(b)];
+}
