@@ -10,6 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { convertExpr } from './expr';
+import { methodsOf } from './helperCalls';
 import { readParams } from './params';
 import type { Scope } from './scope';
 import { fileBases } from './selfCalls';
@@ -17,26 +18,16 @@ import { isTrivia } from './trivia';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
-const functionsOf = (cls: Node): Map<string, Node> => {
-  const out = new Map<string, Node>();
-  for (const s of cls.childForFieldName('body')?.namedChildren ?? []) {
-    const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
-    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-    if (def && name) out.set(name, def);
-  }
-  return out;
-};
-
 /** The methods an instance of `cls` has: its own, then each in-file base's it does not override (nearest first). */
 export function inheritedMethods(cls: Node, scope: Scope): Map<string, Node> {
-  const out = functionsOf(cls);
-  for (const base of fileBases(cls, scope.module)) for (const [name, def] of functionsOf(base)) if (!out.has(name)) out.set(name, def);
+  const out = methodsOf(cls);
+  for (const base of fileBases(cls, scope.module)) for (const [name, def] of methodsOf(base)) if (!out.has(name)) out.set(name, def);
   return out;
 }
 
 /** The class whose body defines `name` first along the chain (own class, then in-file bases). */
 function definingClass(cls: Node, name: string, scope: Scope): Node | undefined {
-  return [cls, ...fileBases(cls, scope.module)].find((c) => functionsOf(c).has(name));
+  return [cls, ...fileBases(cls, scope.module)].find((c) => methodsOf(c).has(name));
 }
 
 /** The arguments of a call node, positional and by keyword, without trivia. */
@@ -119,13 +110,13 @@ function runCall(cls: Node, call: Node, run: Run): void {
     const base = viaSuper ? bases[0] : named;
     const init = base ? definingClass(base, '__init__', run.scope) : undefined;
     const passed = (named ? positional.slice(1) : positional).map((a) => convertExpr(a, run.scope));
-    const def = init ? functionsOf(init).get('__init__') : undefined;
+    const def = init ? methodsOf(init).get('__init__') : undefined;
     if (init && def) runBody(init, def, { ...run, scope: bound(def, passed, keywords, run.scope), depth: run.depth + 1 });
     return;
   }
   if (obj?.text === 'self') {
     const owner = definingClass(run.cls, method, run.scope);
-    const def = owner ? functionsOf(owner).get(method) : undefined;
+    const def = owner ? methodsOf(owner).get(method) : undefined;
     if (owner && def && method !== '__init__') runBody(owner, def, { ...run, scope: bound(def, positional.map((a) => convertExpr(a, run.scope)), keywords, run.scope), depth: run.depth + 1 });
   }
 }
@@ -134,7 +125,7 @@ function runCall(cls: Node, call: Node, run: Run): void {
 export function objectState(cls: Node, ctor: Call, scope: Scope): Map<string, Expr> {
   const state = new Map<string, Expr>();
   const owner = definingClass(cls, '__init__', scope);
-  const init = owner ? functionsOf(owner).get('__init__') : undefined;
+  const init = owner ? methodsOf(owner).get('__init__') : undefined;
   if (owner && init) runBody(owner, init, { cls, state, scope: bound(init, ctor.args, ctor.kwargs, scope), depth: 0 });
   return state;
 }
