@@ -259,8 +259,7 @@ function convertCall(node: Node, scope: Scope): Expr {
     }
   }
   if (name && head !== undefined && head !== 'self' && !scope.refs.has(head) && !scope.locals.has(head) && !readsMemberWeights(name, head, scope)) {
-    const callee = resolveCallee(name, scope.imports);
-    return higherOrderCall(callee, node, applied, scope) ?? make<'call'>(node, { kind: 'call', callee, ...applied });
+    return libraryCall(name, node, applied, scope);
   }
   if (fn.type === 'identifier') {
     const local = scope.locals.get(fn.text);
@@ -268,10 +267,7 @@ function convertCall(node: Node, scope: Scope): Expr {
     // a parameter whose value is a library function (`loss=tf.keras.regularizers.l2` as a default, or passed):
     // calling it calls that function
     const library = local ? libraryPath(local, scope) : undefined;
-    if (library) {
-      const callee = resolveCallee(library, scope.imports);
-      return higherOrderCall(callee, node, applied, scope) ?? make<'call'>(node, { kind: 'call', callee, ...applied });
-    }
+    if (library) return libraryCall(library, node, applied, scope);
     // A parameter called (`model(x)`, `net(inputs, training=True)`): Python's `model.__call__(x)`, a method of the
     // object the caller passes (the trainer maps a model argument called on the loss's input to its trial model).
     // So is a callable an enclosing function was given (`criterion` of `def train(model, criterion, …)` read in
@@ -289,6 +285,12 @@ function convertCall(node: Node, scope: Scope): Expr {
     if (obj && method) return make<'method'>(node, { kind: 'method', object: convertExpr(obj, scope), method, ...applied });
   }
   return unsupported(node, `call of ${fn.type}`);
+}
+
+/** A call of a library function by its dotted name as written, resolved through the imports. */
+function libraryCall(name: string, node: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr {
+  const callee = resolveCallee(name, scope.imports);
+  return higherOrderCall(callee, node, applied, scope) ?? make<'call'>(node, { kind: 'call', callee, ...applied });
 }
 
 /** A dotted name rooted in an imported module (`tf.keras.regularizers.l2`, `F.mse_loss`): a library function as a value. */
