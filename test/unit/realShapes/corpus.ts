@@ -93,6 +93,7 @@ const LATER_BATCHES: readonly { prefix: string; label: string; what: string }[] 
   { prefix: 'tomb_', label: 'tomb', what: 'the fourth sealed batch' },
   { prefix: 'relic_', label: 'relic', what: 'the fifth sealed batch' },
   { prefix: 'ward_', label: 'ward', what: 'the sixth sealed batch' },
+  { prefix: 'keep_', label: 'keep', what: 'the seventh sealed batch' },
 ];
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
