@@ -10,6 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
 import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names, plainOrFactory } from './discover';
 import { layerLoopOf } from './layerLoopAddLoss';
+import { paramsPassedModuleNames } from './enclosingCalls';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
 import { ancestorBases } from './superInit';
@@ -72,6 +73,9 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   // (a plain function `fit_step(model, batch, optimizer)` names it: the parameter named like a batch)
   const batchParam = kind === 'training-step' ? (stepBatch ?? batchNamedInput(method) ?? firstInput(method)) : undefined;
   const direct = kind === 'inline' && !!fallbackPred;
+  // a training function's settings object passed by name from the script (`train(model, CFG)`) is that object
+  const passedNames = !c && method.type === 'function_definition' ? paramsPassedModuleNames(method) : [];
+  if (passedNames.length > 0) value = { ...value, bound: [...(value.bound ?? []), ...passedNames] };
   const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
   if (!found) return undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));

@@ -44,12 +44,14 @@ export function readDictConstants(stmt: Node, scope: ModuleScope): boolean {
 }
 
 /** `config["lam"]` with `config` a module-level dict of settings: the constant's key, else undefined. */
-export function dictConstantRead(node: Node, isLocal: (name: string) => boolean, scope: ModuleScope | undefined): string | undefined {
+export function dictConstantRead(node: Node, isLocal: (name: string) => boolean, scope: ModuleScope | undefined, aliasOf?: (name: string) => string | undefined): string | undefined {
   const value = node.childForFieldName('value');
   const subscripts = node.childrenForFieldName('subscript').filter((s): s is Node => !!s);
-  if (!scope || value?.type !== 'identifier' || isLocal(value.text) || subscripts.length !== 1 || subscripts[0]?.type !== 'string') return undefined;
+  if (!scope || value?.type !== 'identifier' || subscripts.length !== 1 || subscripts[0]?.type !== 'string') return undefined;
+  // a local standing for a module dict (`config` with `train(model, CONFIG)`, enclosingCalls.ts) reads that dict
+  const dict = isLocal(value.text) ? aliasOf?.(value.text) : value.text;
   const key = literalOf(subscripts[0]);
-  const name = typeof key === 'string' ? dictKey(value.text, key) : undefined;
+  const name = dict && typeof key === 'string' ? dictKey(dict, key) : undefined;
   return name && scope.constants.has(name) ? name : undefined;
 }
 

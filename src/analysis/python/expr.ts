@@ -420,8 +420,9 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const ctorValue = isSelf ? scope.attrValues?.get(attr.text) : undefined;
       if (ctorValue) return ctorValue;
       const object = isSelf ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
-      // `self.cfg.kl_weight` with `self.cfg` a settings class (classScope.ts): the constant `VAEConfig.kl_weight`
-      if (object.kind === 'name' && object.ref === 'global' && obj.type === 'attribute') return { kind: 'attr', object, name: attr.text, range: rangeOf(node), text: `${object.name}.${attr.text}` };
+      // `self.cfg.kl_weight` with `self.cfg` a settings class (classScope.ts): the constant `VAEConfig.kl_weight`; the
+      // same for a parameter standing for a module-level object (`cfg.l1_weight` with `train(model, CFG)`)
+      if (object.kind === 'name' && object.ref === 'global' && object.name !== obj.text) return { kind: 'attr', object, name: attr.text, range: rangeOf(node), text: `${object.name}.${attr.text}` };
       return make<'attr'>(node, { kind: 'attr', object, name: attr.text });
     }
     case 'call': {
@@ -471,7 +472,11 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     case 'subscript': {
       const value = node.childForFieldName('value');
       if (!value) return unsupported(node, 'subscript');
-      const setting = dictConstantRead(node, (n) => scope.locals.has(n) || scope.refs.has(n), scope.module);
+      const globalAlias = (n: string): string | undefined => {
+        const local = scope.locals.get(n);
+        return local?.kind === 'name' && local.ref === 'global' ? local.name : undefined;
+      };
+      const setting = dictConstantRead(node, (n) => scope.locals.has(n) || scope.refs.has(n), scope.module, globalAlias);
       if (setting) return make<'name'>(node, { kind: 'name', name: setting, ref: 'global' });
       const own = ownDictSetting(node);
       if (own) return own;

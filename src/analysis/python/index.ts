@@ -23,6 +23,7 @@ import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
 import { bindUnpackedItems } from './unpackedItems';
 import { collectUsages } from './usages';
+import { bindEnclosingCalls } from './enclosingCalls';
 import { bindInLaterCells } from './laterCells';
 import { type LossUses, readLossUses } from './usedAsLoss';
 
@@ -197,6 +198,30 @@ function hash(text: string): string {
   return `${(h >>> 0).toString(36)}:${text.length}`;
 }
 
+/** `if __name__ == "__main__":` (either quote, either side): a script's entry block, run at module level. */
+const mainGuard = /^__name__\s*==\s*['"]__main__['"]$|^['"]__main__['"]\s*==\s*__name__$/;
+
+/** The statements directly in a top-level `if __name__ == "__main__":` block; none for another `if`. */
+function mainBlockStatements(stmt: Node): Node[] {
+  if (!mainGuard.test(stmt.childForFieldName('condition')?.text ?? '')) return [];
+  return (stmt.childForFieldName('consequence')?.namedChildren ?? []).filter((s): s is Node => s?.type === 'expression_statement');
+}
+
+/**
+ * An assignment in the main block binds a module global as one at the top does (`cfg = Config(l1_weight=2e-4)`
+ * before `train(model, cfg)`): settings and objects the functions it calls read. A top-level binding of the same
+ * name written earlier is replaced, as the block runs after it. True when it read an object built there, whose text
+ * then keys the definition cache as a top-level object's does.
+ */
+function readMainBlockAssignment(stmt: Node, module: ModuleScope): boolean {
+  const text = stmt.text;
+  if (!/^\w+\s*=[^=]/.test(text)) return false;
+  if (readModuleInstance(stmt, text, module)) return true;
+  if (mayAssignConstant(text)) readModuleAssignment(stmt, module);
+  else if (/^\w+\s*=\s*(?:\{|dict\()/.test(text)) readDictConstants(stmt, module);
+  return false;
+}
+
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
 export function analyzePythonTree(tree: Tree, source: string, framework: Framework | undefined, options: PythonOptions = {}): LossModel[] {
   const { problems = [], extraRoots = [], cache, usageCache, noValue = [] } = options;
@@ -236,6 +261,9 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
         module.classes.set(name, cls);
         functionTexts.set(name, hash(n.text));
       }
+    }
+    if (types[i] === 'if_statement') {
+      for (const s of mainBlockStatements(n)) if (readMainBlockAssignment(s, module)) functionTexts.set(s.namedChild(0)?.childForFieldName('left')?.text ?? '', hash(`${s.startPosition.row}:${s.text}`));
     }
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
@@ -315,6 +343,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     const found = collectUsages(root, source, models, bindNames, imports, usageCache, module);
     bindInLaterCells(models, bindNames, imports, module);
     bindUnpackedItems(root, models, bindNames, module);
+    bindEnclosingCalls(root, source, models, module.constants);
     for (const m of models) addIntrinsicUsage(m);
     return found;
   });

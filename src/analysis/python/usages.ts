@@ -38,7 +38,7 @@ const linearLayers: ReadonlySet<string> = new Set(['Linear', 'LazyLinear', 'Bili
 
 const lastSegment = (name: string): string => name.slice(name.lastIndexOf('.') + 1);
 
-function argsOf(call: Node): { positional: Node[]; keyword: Map<string, Node> } {
+export function argsOf(call: Node): { positional: Node[]; keyword: Map<string, Node> } {
   const positional: Node[] = [];
   const keyword = new Map<string, Node>();
   for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
@@ -53,7 +53,7 @@ function argsOf(call: Node): { positional: Node[]; keyword: Map<string, Node> } 
 }
 
 /** Reads what an argument passes (python/passedValue.ts); notes when the value was read outside the call. */
-type ArgValue = (node: Node) => PassedValue | undefined;
+export type ArgValue = (node: Node) => PassedValue | undefined;
 
 /** Each argument's name and node: positional ones by the callee's parameter names, then keywords. */
 function namedArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): [string | undefined, Node][] {
@@ -87,14 +87,15 @@ function bindDictEntries(name: string, node: Node, out: Bound, at: Record<string
 
 /**
  * A Regularizer subclass, a layer that adds a loss, or a loss written as a method of its class (a model's
- * `loss_function`, a training step): its settings are constructor values, bound by the class's constructor call
- * (`SparseCoder(beta=3e-4)` sets the `self.beta` its loss method reads).
+ * `loss_function`, a training step, a trainer class's loop before `loss.backward()`): its settings are constructor
+ * values, bound by the class's constructor call (`SparseCoder(beta=3e-4)` sets the `self.beta` its loss method
+ * reads; `Trainer(net, l1_weight=5e-4)` the `self.l1_weight` of its loop).
  */
 const builtByClass = (m: LossModel): boolean =>
-  (m.kind === 'regularizer' || m.kind === 'add-loss' || m.kind === 'method' || m.kind === 'training-step') && m.params.some((p) => p.origin === 'constructor');
+  (m.kind === 'regularizer' || m.kind === 'add-loss' || m.kind === 'method' || m.kind === 'training-step' || m.kind === 'inline') && m.params.some((p) => p.origin === 'constructor');
 
 /** A plain call's number arguments by parameter name and where each is written (LossUsage.passedArgs / passedAt). */
-function callBinding(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, argValue: ArgValue): Pick<LossUsage, 'passedArgs' | 'passedAt'> {
+export function callBinding(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, argValue: ArgValue): Pick<LossUsage, 'passedArgs' | 'passedAt'> {
   const passedArgs: Record<string, number> = {};
   const passedAt: Record<string, SourceRange> = {};
   for (const [name, node] of namedArgs(positionalNames, positional, keyword)) {
@@ -139,7 +140,7 @@ const usageWords: ReadonlySet<string> = new Set([
 ]);
 
 /** The call whose callee ends with the identifier at `index` (`make(…)`, `model.compile(…)`), if that is what it is. */
-function callAt(root: Node, index: number): Node | undefined {
+export function callAt(root: Node, index: number): Node | undefined {
   const id = root.descendantForIndex(index);
   if (id?.type !== 'identifier') return undefined;
   let fn: Node = id;

@@ -1,0 +1,105 @@
+// A loss written inline in a training function takes its settings from the function's parameters
+// (`def train(model, loader, epochs, l1_lambda): … loss = criterion(out, y) + l1_lambda * l1; loss.backward()`), and
+// the file calls that function with them (`train(net, loader, 5, 1e-4)`, `train(model, lam=args.lam)`). Each such
+// call is the loss's use: a 'call' usage passing those values by parameter name (LossUsage.passedArgs) and where each
+// is written, so λ reads as the code runs it (bound.ts calledWith), the trainer runs with it and write-back edits it.
+import type { Node } from 'web-tree-sitter';
+import type { LossModel } from '../ir';
+import { callNames } from '../parsing/callNames';
+import type { ModuleConstant } from './moduleScope';
+import { passedValue } from './passedValue';
+import { readParams } from './params';
+import { argsOf, callAt, callBinding } from './usages';
+
+/** Losses read from a training function's body, whose free settings are that function's parameters. */
+const INLINE_KINDS: ReadonlySet<LossModel['kind']> = new Set(['inline', 'add-loss', 'training-step']);
+
+/** The module-level function (not a method) whose definition starts where the loss's range does. */
+function enclosingFunction(root: Node, model: LossModel): Node | undefined {
+  for (const top of root.namedChildren) {
+    const fn = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+    if (fn?.type === 'function_definition' && fn.startPosition.row === model.range.startLine && fn.startPosition.column === model.range.startCol) return fn;
+  }
+  return undefined;
+}
+
+const inside = (node: Node, fn: Node): boolean => node.startIndex >= fn.startIndex && node.endIndex <= fn.endIndex;
+
+/** Adds to each inline loss of a module-level function the calls of that function in the file (in place). */
+export function bindEnclosingCalls(root: Node, source: string, models: LossModel[], constants: ReadonlyMap<string, ModuleConstant>): void {
+  const byFunction = new Map<string, { fn: Node; models: LossModel[] }>();
+  for (const m of models) {
+    if (!INLINE_KINDS.has(m.kind) || m.className) continue;
+    const fn = enclosingFunction(root, m);
+    const name = fn?.childForFieldName('name')?.text;
+    if (!fn || !name) continue;
+    const entry = byFunction.get(name) ?? { fn, models: [] };
+    entry.models.push(m);
+    byFunction.set(name, entry);
+  }
+  if (byFunction.size === 0) return;
+  for (const { name, index } of callNames(source)) {
+    const entry = byFunction.get(name);
+    const call = entry ? callAt(root, index) : undefined;
+    // a recursive call passes the function's own names, not values
+    if (!entry || !call || call.childForFieldName('function')?.type !== 'identifier' || inside(call, entry.fn)) continue;
+    const names = readParams(entry.fn.childForFieldName('parameters')).filter((p) => !p.variadic).map((p) => p.name);
+    const { positional, keyword } = argsOf(call);
+    const binding = callBinding(names, positional, keyword, (node) => passedValue(node, constants));
+    if (!binding.passedArgs) continue;
+    for (const m of entry.models) {
+      const own = Object.keys(binding.passedArgs).filter((k) => m.params.some((p) => p.name === k && p.default === undefined));
+      if (own.length === 0) continue;
+      const pick = <V>(r: Record<string, V>): Record<string, V> => Object.fromEntries(own.map((k) => [k, r[k] as V]));
+      m.usages.push({ kind: 'call', range: { startLine: call.startPosition.row, startCol: call.startPosition.column, endLine: call.endPosition.row, endCol: call.endPosition.column }, passedArgs: pick(binding.passedArgs), passedAt: pick(binding.passedAt ?? {}) });
+    }
+  }
+}
+
+const definitionScopes: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition']);
+
+/**
+ * True when the name `arg` passes is a module global where the call runs: the call is at module level (a script
+ * line, a main block), or in a function (`main()`) that neither takes nor assigns that name.
+ */
+function passesGlobal(call: Node, arg: Node): boolean {
+  let scope: Node | null = call.parent;
+  while (scope && !definitionScopes.has(scope.type)) scope = scope.parent;
+  if (!scope) return true;
+  if (scope.type !== 'function_definition') return false;
+  if (readParams(scope.childForFieldName('parameters')).some((p) => p.name === arg.text)) return false;
+  return !new RegExp(`^[ \\t]*(?:global[ \\t]+)?${arg.text}[ \\t]*(?:,[^=\\n]*)?=[^=]`, 'm').test(scope.text);
+}
+
+/**
+ * The parameters of a module-level training function that every call in the file passes the same module-level name
+ * (`train(model, loader, CFG)` in the main block, with `CFG = Config(l1_weight=2e-4)` or `CONFIG = {…}` there or at
+ * the top): inside the function the parameter IS that object, so its reads (`cfg.l1_weight`, `config["lam"]`) are the
+ * module's settings. Each as the name and the argument node to read in its place (InlineSpec.bound).
+ */
+export function paramsPassedModuleNames(fn: Node): { name: string; node: Node }[] {
+  const name = fn.childForFieldName('name')?.text;
+  const top = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  if (!name || top.parent?.type !== 'module') return [];
+  const params = readParams(fn.childForFieldName('parameters')).filter((p) => !p.variadic && p.name !== 'self');
+  const root = top.parent;
+  const passed = new Map<string, Node[]>();
+  let calls = 0;
+  for (const { name: called, index } of callNames(root.text)) {
+    if (called !== name) continue;
+    const call = callAt(root, index);
+    if (call?.childForFieldName('function')?.type !== 'identifier' || inside(call, fn)) continue;
+    calls++;
+    const { positional, keyword } = argsOf(call);
+    params.forEach((p, i) => {
+      const arg = keyword.get(p.name) ?? positional[i];
+      if (arg?.type === 'identifier' && passesGlobal(call, arg)) passed.set(p.name, [...(passed.get(p.name) ?? []), arg]);
+    });
+  }
+  const out: { name: string; node: Node }[] = [];
+  for (const [param, args] of passed) {
+    const first = args[0];
+    if (first && args.length === calls && args.every((a) => a.text === first.text) && first.text !== param) out.push({ name: param, node: first });
+  }
+  return out;
+}

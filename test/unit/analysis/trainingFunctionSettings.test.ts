@@ -1,0 +1,127 @@
+// Python: a loss written inline in a training function or a trainer class takes its λ from where the script calls
+// or builds it, as Python binds it: `train(net, loader, 5, 1e-4)` binds the function's `l1_lambda`; a settings
+// object the script passes by name (`train(model, loader, CFG)`, `CFG = Config(l1_weight=2e-4)` in the main block,
+// or a dict constant) is that object inside the function; `Trainer(net, l1_weight=5e-4)` binds the trainer's
+// `self.l1_weight` over its default. λ write-back edits the literal the call passes.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { staticNumber } from '../../../src/analysis/bound';
+import { findLambdaSite } from '../../../src/analysis/lambdaSite';
+import type { LossModel } from '../../../src/analysis/ir';
+import { analyze, model, ready } from './helpers';
+
+const loop = (signature: string, weight: string, main: string) => `import torch
+import torch.nn as nn
+from dataclasses import dataclass
+
+CONFIG = {"lr": 1e-3, "l1_weight": 3e-4}
+
+
+@dataclass
+class Config:
+    lr: float = 1e-3
+    l1_weight: float = 1e-4
+
+
+def train(${signature}):
+    opt = torch.optim.Adam(model.parameters())
+    criterion = nn.MSELoss()
+    for x, y in loader:
+        out = model(x)
+        l1 = sum(p.abs().sum() for p in model.parameters())
+        loss = criterion(out, y) + ${weight} * l1
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+
+${main}
+`;
+
+/** The penalty's λ as the analysis reads it before training: its weight's value. */
+function penaltyLambda(m: LossModel): number | undefined {
+  const w = m.terms.find((t) => t.role === 'penalty')?.weight;
+  if (!w) return undefined;
+  return w.kind === 'number' ? w.value : staticNumber(m, w.kind === 'name' ? w.name : w.text);
+}
+
+describe('settings of a training function, bound where the script calls it (Python)', () => {
+  before(() => ready);
+
+  it('train(net, loader, 5, 1e-4) binds l1_lambda; write-back edits the 1e-4 in the call', () => {
+    const src = loop('model, loader, epochs, l1_lambda', 'l1_lambda', 'if __name__ == "__main__":\n    train(nn.Linear(4, 1), [], 5, 1e-4)');
+    const m = model(analyze(src), 'loss');
+    assert.equal(penaltyLambda(m), 1e-4);
+    const site = findLambdaSite(m, src);
+    assert.ok(site.ok, JSON.stringify(site));
+    const [r] = site.site.ranges;
+    assert.equal(src.split('\n')[r!.startLine]!.slice(r!.startCol, r!.endCol), '1e-4');
+    const callLine = src.split('\n').findIndex((l) => l.includes('train(nn.Linear')) + 1;
+    assert.equal(site.site.where, `the argument l1_lambda of the call on line ${callLine}`);
+  });
+
+  it('a keyword argument from a module constant binds it too (train(model, loader, l1_lambda=WD))', () => {
+    const src = loop('model, loader, l1_lambda', 'l1_lambda', 'WD = 2e-5\n\nif __name__ == "__main__":\n    train(nn.Linear(4, 1), [], l1_lambda=WD)');
+    assert.equal(penaltyLambda(model(analyze(src), 'loss')), 2e-5);
+  });
+
+  it('with no call in the file the parameter stays unbound', () => {
+    const src = loop('model, loader, l1_lambda', 'l1_lambda', '');
+    assert.equal(penaltyLambda(model(analyze(src), 'loss')), undefined);
+  });
+
+  it('a dataclass settings object built in the main block and passed by name: cfg.l1_weight is its 2e-4', () => {
+    const src = loop('model, loader, cfg: Config', 'cfg.l1_weight', 'if __name__ == "__main__":\n    CFG = Config(l1_weight=2e-4)\n    train(nn.Linear(4, 1), [], CFG)');
+    assert.equal(penaltyLambda(model(analyze(src), 'loss')), 2e-4);
+  });
+
+  it('a module dict passed from main(): config["l1_weight"] is CONFIG\'s 3e-4', () => {
+    const src = loop('model, loader, config', 'config["l1_weight"]', 'def main():\n    train(nn.Linear(4, 1), [], CONFIG)\n\n\nif __name__ == "__main__":\n    main()');
+    assert.equal(penaltyLambda(model(analyze(src), 'loss')), 3e-4);
+  });
+
+  it('a local of main() of the same name is not the module dict (its value is not read)', () => {
+    const src = loop('model, loader, config', 'config["l1_weight"]', 'def main():\n    CONFIG = load()\n    train(nn.Linear(4, 1), [], CONFIG)');
+    assert.equal(penaltyLambda(model(analyze(src), 'loss')), undefined);
+  });
+
+  it('two calls passing different objects bind neither', () => {
+    const src = loop('model, loader, cfg', 'cfg.l1_weight', 'A = Config(l1_weight=1e-3)\nB = Config(l1_weight=1e-2)\ntrain(nn.Linear(4, 1), [], A)\ntrain(nn.Linear(4, 1), [], B)');
+    assert.equal(penaltyLambda(model(analyze(src), 'loss')), undefined);
+  });
+});
+
+describe('settings of a trainer class, bound by its constructor call (Python)', () => {
+  before(() => ready);
+
+  const trainer = (build: string) => `import torch
+import torch.nn as nn
+
+
+class Trainer:
+    def __init__(self, model, l1_weight=1e-4):
+        self.model = model
+        self.l1_weight = l1_weight
+        self.criterion = nn.MSELoss()
+        self.opt = torch.optim.Adam(model.parameters())
+
+    def train_epoch(self, loader):
+        for x, y in loader:
+            out = self.model(x)
+            l1 = sum(p.abs().sum() for p in self.model.parameters())
+            loss = self.criterion(out, y) + self.l1_weight * l1
+            self.opt.zero_grad()
+            loss.backward()
+            self.opt.step()
+
+${build}
+`;
+
+  it('Trainer(net, l1_weight=5e-4) runs the loop with 5e-4, not the default', () => {
+    assert.equal(penaltyLambda(model(analyze(trainer('trainer = Trainer(nn.Linear(4, 1), l1_weight=5e-4)')), 'loss')), 5e-4);
+  });
+
+  it('built without it, the default 1e-4', () => {
+    assert.equal(penaltyLambda(model(analyze(trainer('trainer = Trainer(nn.Linear(4, 1))')), 'loss')), 1e-4);
+  });
+});
