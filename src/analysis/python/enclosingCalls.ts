@@ -99,7 +99,29 @@ export function paramsPassedModuleNames(fn: Node): { name: string; node: Node }[
   const out: { name: string; node: Node }[] = [];
   for (const [param, args] of passed) {
     const first = args[0];
-    if (first && args.length === calls && args.every((a) => a.text === first.text) && first.text !== param) out.push({ name: param, node: first });
+    if (first && args.length === calls && args.every((a) => a.text === first.text) && first.text !== param && readAsSettings(fn, param)) out.push({ name: param, node: first });
   }
   return out;
+}
+
+/**
+ * True when the function reads `param` only as settings or a callable: its attributes (`cfg.l1_weight`) and entries
+ * (`config["lam"]`), or calls of it (`loss_fn(logits, yb)`, the criterion the script built), never its methods or
+ * the object itself. A model whose weights are read (`model.parameters()`) or a loader iterated keeps the reading a
+ * parameter has.
+ */
+function readAsSettings(fn: Node, param: string): boolean {
+  const body = fn.childForFieldName('body');
+  const uses = (body?.descendantsOfType('identifier') ?? []).filter((id): id is Node => id?.text === param);
+  const calledAsFunction = (n: Node): boolean => n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id;
+  return (
+    uses.length > 0 &&
+    uses.every((id) => {
+      const parent = id.parent;
+      if (calledAsFunction(id)) return true;
+      if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === id.id;
+      if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== id.id) return false;
+      return !calledAsFunction(parent);
+    })
+  );
 }

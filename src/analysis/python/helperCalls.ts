@@ -134,6 +134,9 @@ export function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs
     const free = !(scope.refs.has(fn.text) || scope.locals.has(fn.text));
     const top = free ? scope.module?.functions.get(fn.text) : undefined;
     if (!top && free && scope.module?.instances?.has(fn.text)) return readModuleInstance(node, fn.text, applied, scope);
+    // a parameter the script passes a module-level criterion (`train_loop(…, criterion, …)`, enclosingCalls.ts)
+    const passed = scope.locals.get(fn.text);
+    if (passed?.kind === 'name' && passed.ref === 'global' && scope.module?.instances?.has(passed.name)) return readModuleInstance(node, passed.name, applied, scope);
     // `kl_fn = GaussianKL(reduction=r)` in the loss, then `kl_fn(mu, logvar)`: a Keras Loss of this file (a class
     // with `call` and no forward of its own); a torch criterion built in a loop stays the loss the loop uses
     const local = scope.locals.get(fn.text);

@@ -201,10 +201,21 @@ function hash(text: string): string {
 /** `if __name__ == "__main__":` (either quote, either side): a script's entry block, run at module level. */
 const mainGuard = /^__name__\s*==\s*['"]__main__['"]$|^['"]__main__['"]\s*==\s*__name__$/;
 
-/** The statements directly in a top-level `if __name__ == "__main__":` block; none for another `if`. */
+/** Blocks of a script whose lines still run at module level (`for run in range(3):` around a whole experiment). */
+const scriptBlocks: ReadonlySet<string> = new Set(['for_statement', 'while_statement', 'with_statement', 'try_statement']);
+
+/** The statements in a top-level `if __name__ == "__main__":` block and the loops and `with`s in it; none for another `if`. */
 function mainBlockStatements(stmt: Node): Node[] {
   if (!mainGuard.test(stmt.childForFieldName('condition')?.text ?? '')) return [];
-  return (stmt.childForFieldName('consequence')?.namedChildren ?? []).filter((s): s is Node => s?.type === 'expression_statement');
+  const out: Node[] = [];
+  const visit = (block: Node | null, depth: number): void => {
+    for (const s of block?.namedChildren ?? []) {
+      if (s?.type === 'expression_statement') out.push(s);
+      else if (s && depth < 3 && scriptBlocks.has(s.type)) visit(s.childForFieldName('body'), depth + 1);
+    }
+  };
+  visit(stmt.childForFieldName('consequence'), 0);
+  return out;
 }
 
 /**

@@ -74,6 +74,8 @@ export function render(e: Expr, labelOf: (e: Expr) => string | undefined): strin
     case 'call':
       return `${last(e.callee)}(${[...e.args.map(r), ...Object.entries(e.kwargs).map(([k, v]) => `${k}=${r(v)}`)].join(', ')})`;
     case 'method':
+      // Python's `f.__call__(x)` is written `f(x)`
+      if (e.method === '__call__') return `${group(e.object)}(${[...e.args.map(r), ...Object.entries(e.kwargs).map(([k, v]) => `${k}=${r(v)}`)].join(', ')})`;
       return `${group(e.object)}.${e.method}(${[...e.args.map(r), ...Object.entries(e.kwargs).map(([k, v]) => `${k}=${r(v)}`)].join(', ')})`;
     case 'subscript':
       return `${group(e.object)}[${renderIndex(e.index, r)}]`;
@@ -158,6 +160,8 @@ export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLo
   }
   if (e.kind === 'call' && isLoss(e.callee)) return writtenCallee(e) ?? last(e.callee);
   if (e.kind === 'method' && isFrameworkLossCallee(e.method)) return e.method;
+  // a callable the code was given, called (`loss_fn(logits, yb)` read as `loss_fn.__call__(…)`): named as written
+  if (e.kind === 'method' && e.method === '__call__' && e.object.kind === 'name') return e.object.name;
   const core = throughReductions(e, labelOf);
   const measured = magnitudeOf(core);
   if (measured && labelOf(measured)) return labelOf(measured) as string;

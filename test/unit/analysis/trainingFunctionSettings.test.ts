@@ -125,3 +125,44 @@ ${build}
     assert.equal(penaltyLambda(model(analyze(trainer('trainer = Trainer(nn.Linear(4, 1))')), 'loss')), 1e-4);
   });
 });
+
+describe('a criterion the script builds and passes to its training function (Python)', () => {
+  before(() => ready);
+
+  const script = (main: string) => `import torch
+import torch.nn as nn
+
+
+def train_loop(loader, model, loss_fn, optimizer, l1_lambda):
+    for xb, yb in loader:
+        logits = model(xb)
+        loss = loss_fn(logits, yb)
+        loss = loss + l1_lambda * sum(p.abs().sum() for p in model.parameters())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+if __name__ == "__main__":
+${main}
+`;
+
+  it('built in a repeat loop of the main block: the call is that criterion, named by it, and λ is the block\'s local', () => {
+    const src = script(`    for run in range(1):
+        net = nn.Linear(8, 3)
+        criterion = nn.CrossEntropyLoss()
+        L1 = 3e-5
+        train_loop([], net, criterion, torch.optim.SGD(net.parameters(), lr=0.1), L1)`);
+    const m = model(analyze(src), 'loss');
+    const base = m.terms.find((t) => t.role === 'base');
+    assert.equal(base?.label, 'criterion');
+    assert.equal(base?.expr.kind === 'call' ? base.expr.callee : base?.expr.kind, 'nn.CrossEntropyLoss');
+    assert.equal(penaltyLambda(m), 3e-5);
+  });
+
+  it('a criterion the script does not build in sight stays the parameter, named as written (not loss_fn.__call__)', () => {
+    const src = script('    train_loop([], make_net(), pick_criterion(), None, 1e-4)');
+    const base = model(analyze(src), 'loss').terms.find((t) => t.role === 'base');
+    assert.equal(base?.label, 'loss_fn');
+  });
+});
