@@ -43,6 +43,9 @@ const boundByCall: Finder = (model, text) => {
   if (!key || !usage) return undefined;
   // bound through a name (`beta=args.sparsity_lambda`, `lam=LAM`): the literal is where that name is set
   const at = usage.boundAt?.[key];
+  // a positional literal of the call itself (`train(net, loader, 5, 1e-4)`) is recorded where it is written too
+  const inCall = at && text.start(at) >= text.start(usage.range) && text.end(at) <= text.end(usage.range);
+  if (at && inCall) return site(text, text.start(at), text.slice(at), `the argument ${key} of the call on line ${line(usage.range)}`);
   if (at) return site(text, text.start(at), text.slice(at), `${key}= of the call on line ${line(usage.range)}, set on line ${line(at)}`);
   const from = text.start(usage.range);
   const call = text.text.slice(from, text.end(usage.range));

@@ -1,15 +1,17 @@
 // A loss written inline in a training function takes its settings from the function's parameters
 // (`def train(model, loader, epochs, l1_lambda): … loss = criterion(out, y) + l1_lambda * l1; loss.backward()`), and
-// the file calls that function with them (`train(net, loader, 5, 1e-4)`, `train(model, lam=args.lam)`). Each such
-// call is the loss's use: a 'call' usage passing those values by parameter name (LossUsage.passedArgs) and where each
-// is written, so λ reads as the code runs it (bound.ts calledWith), the trainer runs with it and write-back edits it.
+// the file calls that function with them (`train(net, loader, 5, 1e-4)`, `train(model, lam=args.lam)`): that call
+// runs the loss, as a factory call builds one. Each is the loss's 'factory-call' usage binding those values by
+// parameter name over their defaults (LossUsage.boundArgs), so λ reads as the code runs it (bound.ts), the trainer
+// runs with it, LL103 sees a λ of zero passed there, and write-back edits the literal where it is written.
 import type { Node } from 'web-tree-sitter';
-import type { LossModel } from '../ir';
+import type { LossModel, LossUsage, SourceRange } from '../ir';
+import { rangeOf } from '../parsing/range';
 import { callNames } from '../parsing/callNames';
 import type { ModuleConstant } from './moduleScope';
 import { passedValue } from './passedValue';
-import { readParams } from './params';
-import { argsOf, callAt, callBinding } from './usages';
+import { literalOf, readParams } from './params';
+import { argsOf, boundArgs, callAt } from './usages';
 
 /** Losses read from a training function's body, whose free settings are that function's parameters. */
 const INLINE_KINDS: ReadonlySet<LossModel['kind']> = new Set(['inline', 'add-loss', 'training-step']);
@@ -21,6 +23,16 @@ function enclosingFunction(root: Node, model: LossModel): Node | undefined {
     if (fn?.type === 'function_definition' && fn.startPosition.row === model.range.startLine && fn.startPosition.column === model.range.startCol) return fn;
   }
   return undefined;
+}
+
+/** Where each number literal passed by position is written: write-back edits it there (a keyword one is found by its name). */
+function positionalLiterals(names: readonly string[], positional: readonly Node[]): Record<string, SourceRange> {
+  const out: Record<string, SourceRange> = {};
+  positional.forEach((node, i) => {
+    const name = names[i];
+    if (name && typeof literalOf(node) === 'number') out[name] = rangeOf(node);
+  });
+  return out;
 }
 
 const inside = (node: Node, fn: Node): boolean => node.startIndex >= fn.startIndex && node.endIndex <= fn.endIndex;
@@ -45,13 +57,15 @@ export function bindEnclosingCalls(root: Node, source: string, models: LossModel
     if (!entry || !call || call.childForFieldName('function')?.type !== 'identifier' || inside(call, entry.fn)) continue;
     const names = readParams(entry.fn.childForFieldName('parameters')).filter((p) => !p.variadic).map((p) => p.name);
     const { positional, keyword } = argsOf(call);
-    const binding = callBinding(names, positional, keyword, (node) => passedValue(node, constants));
-    if (!binding.passedArgs) continue;
+    const binding = boundArgs(names, positional, keyword, (node) => passedValue(node, constants));
     for (const m of entry.models) {
-      const own = Object.keys(binding.passedArgs).filter((k) => m.params.some((p) => p.name === k && p.default === undefined));
+      const own = Object.keys(binding.boundArgs ?? {}).filter((k) => m.params.some((p) => p.name === k));
       if (own.length === 0) continue;
-      const pick = <V>(r: Record<string, V>): Record<string, V> => Object.fromEntries(own.map((k) => [k, r[k] as V]));
-      m.usages.push({ kind: 'call', range: { startLine: call.startPosition.row, startCol: call.startPosition.column, endLine: call.endPosition.row, endCol: call.endPosition.column }, passedArgs: pick(binding.passedArgs), passedAt: pick(binding.passedAt ?? {}) });
+      const pick = <V>(r: Record<string, V>): Record<string, V> => Object.fromEntries(own.filter((k) => k in r).map((k) => [k, r[k] as V]));
+      const usage: LossUsage = { kind: 'factory-call', range: rangeOf(call), boundArgs: pick(binding.boundArgs ?? {}) };
+      const at = { ...positionalLiterals(names, positional), ...binding.boundAt };
+      if (Object.keys(at).length > 0) usage.boundAt = pick(at);
+      m.usages.push(usage);
     }
   }
 }

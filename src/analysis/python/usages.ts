@@ -61,7 +61,7 @@ function namedArgs(positionalNames: string[], positional: Node[], keyword: Map<s
 }
 
 /** What a factory call, a partial or a constructor call binds, and where each value bound through a name is written. */
-function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, argValue: ArgValue): Pick<LossUsage, 'boundArgs' | 'boundAt'> {
+export function boundArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, argValue: ArgValue): Pick<LossUsage, 'boundArgs' | 'boundAt'> {
   const out: Bound = {};
   const at: Record<string, SourceRange> = {};
   for (const [name, node] of namedArgs(positionalNames, positional, keyword)) {

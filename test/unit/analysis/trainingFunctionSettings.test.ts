@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import { staticNumber } from '../../../src/analysis/bound';
 import { findLambdaSite } from '../../../src/analysis/lambdaSite';
 import type { LossModel } from '../../../src/analysis/ir';
+import { check } from '../rules/corpus';
 import { analyze, model, ready } from './helpers';
 
 const loop = (signature: string, weight: string, main: string) => `import torch
@@ -63,6 +64,17 @@ describe('settings of a training function, bound where the script calls it (Pyth
   it('a keyword argument from a module constant binds it too (train(model, loader, l1_lambda=WD))', () => {
     const src = loop('model, loader, l1_lambda', 'l1_lambda', 'WD = 2e-5\n\nif __name__ == "__main__":\n    train(nn.Linear(4, 1), [], l1_lambda=WD)');
     assert.equal(penaltyLambda(model(analyze(src), 'loss')), 2e-5);
+  });
+
+  it('the call binds over the default: train(…, l1_lambda=5e-4) of def train(…, l1_lambda=1e-3) runs 5e-4', () => {
+    const src = loop('model, loader, l1_lambda=1e-3', 'l1_lambda', 'train(nn.Linear(4, 1), [], l1_lambda=5e-4)');
+    assert.equal(penaltyLambda(model(analyze(src), 'loss')), 5e-4);
+  });
+
+  it('a λ of zero passed by the call is reported (LL103) at the call', () => {
+    const src = loop('model, loader, l1_lambda=1e-3', 'l1_lambda', 'train(nn.Linear(4, 1), [], l1_lambda=0)');
+    const ll103 = check(src, 'python', 'train.py').findings.filter((f) => f.code === 'LL103');
+    assert.equal(ll103.length, 1, JSON.stringify(ll103));
   });
 
   it('with no call in the file the parameter stays unbound', () => {
