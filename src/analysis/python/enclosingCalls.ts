@@ -8,7 +8,9 @@ import type { Node } from 'web-tree-sitter';
 import type { LossModel, LossUsage, SourceRange } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { callNames } from '../parsing/callNames';
-import type { ModuleConstant } from './moduleScope';
+import type { ModuleConstant, ModuleScope } from './moduleScope';
+import { parseBefore } from '../parsing/deadline';
+import { sharedParser } from '../parsing/parsers';
 import { passedValue } from './passedValue';
 import { literalOf, readParams } from './params';
 import { argsOf, boundArgs, callAt } from './usages';
@@ -37,9 +39,11 @@ function positionalLiterals(names: readonly string[], positional: readonly Node[
 
 const inside = (node: Node, fn: Node): boolean => node.startIndex >= fn.startIndex && node.endIndex <= fn.endIndex;
 
-/** Adds to each inline loss of a module-level function the calls of that function in the file (in place). */
-export function bindEnclosingCalls(root: Node, source: string, models: LossModel[], constants: ReadonlyMap<string, ModuleConstant>): void {
-  const byFunction = new Map<string, { fn: Node; models: LossModel[] }>();
+type TrainingFunctions = Map<string, { fn: Node; models: LossModel[] }>;
+
+/** The file's module-level functions that hold inline losses, by name. */
+function trainingFunctions(root: Node, models: LossModel[]): TrainingFunctions {
+  const byFunction: TrainingFunctions = new Map();
   for (const m of models) {
     if (!INLINE_KINDS.has(m.kind) || m.className) continue;
     const fn = enclosingFunction(root, m);
@@ -49,12 +53,19 @@ export function bindEnclosingCalls(root: Node, source: string, models: LossModel
     entry.models.push(m);
     byFunction.set(name, entry);
   }
-  if (byFunction.size === 0) return;
+  return byFunction;
+}
+
+/**
+ * Adds the calls of those functions in `callRoot` (the file, or a later notebook cell: `cell` is then its number)
+ * to their losses' usages.
+ */
+function bindCallsIn(callRoot: Node, source: string, byFunction: TrainingFunctions, constants: ReadonlyMap<string, ModuleConstant>, cell?: number): void {
   for (const { name, index } of callNames(source)) {
     const entry = byFunction.get(name);
-    const call = entry ? callAt(root, index) : undefined;
+    const call = entry ? callAt(callRoot, index) : undefined;
     // a recursive call passes the function's own names, not values
-    if (!entry || !call || call.childForFieldName('function')?.type !== 'identifier' || inside(call, entry.fn)) continue;
+    if (!entry || call?.childForFieldName('function')?.type !== 'identifier' || (cell === undefined && inside(call, entry.fn))) continue;
     const names = readParams(entry.fn.childForFieldName('parameters')).filter((p) => !p.variadic).map((p) => p.name);
     const { positional, keyword } = argsOf(call);
     const binding = boundArgs(names, positional, keyword, (node) => passedValue(node, constants));
@@ -63,9 +74,33 @@ export function bindEnclosingCalls(root: Node, source: string, models: LossModel
       if (own.length === 0) continue;
       const pick = <V>(r: Record<string, V>): Record<string, V> => Object.fromEntries(own.filter((k) => k in r).map((k) => [k, r[k] as V]));
       const usage: LossUsage = { kind: 'factory-call', range: rangeOf(call), boundArgs: pick(binding.boundArgs ?? {}) };
-      const at = { ...positionalLiterals(names, positional), ...binding.boundAt };
+      // where a literal is written in another cell is that cell's text, which write-back reads by the call (notebookSites.ts)
+      const at = cell === undefined ? { ...positionalLiterals(names, positional), ...binding.boundAt } : {};
       if (Object.keys(at).length > 0) usage.boundAt = pick(at);
+      if (cell !== undefined) usage.cell = cell;
       m.usages.push(usage);
+    }
+  }
+}
+
+/**
+ * Adds to each inline loss of a module-level function the calls of that function in the file, and in a notebook the
+ * calls in the cells below (`def train(…)` in one cell, `train(net, loader, 1e-4)` in the next), in place.
+ */
+export function bindEnclosingCalls(root: Node, source: string, models: LossModel[], module: ModuleScope): void {
+  const byFunction = trainingFunctions(root, models);
+  if (byFunction.size === 0) return;
+  bindCallsIn(root, source, byFunction, module.constants);
+  const later = module.laterCells;
+  if (!later) return;
+  const parser = sharedParser('python');
+  for (const cell of later.cells) {
+    if (![...byFunction.keys()].some((name) => cell.source.includes(`${name}(`))) continue;
+    const tree = parseBefore(parser, cell.source, later.deadline);
+    try {
+      bindCallsIn(tree.rootNode, cell.source, byFunction, module.constants, cell.number);
+    } finally {
+      tree.delete();
     }
   }
 }

@@ -354,7 +354,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     const found = collectUsages(root, source, models, bindNames, imports, usageCache, module);
     bindInLaterCells(models, bindNames, imports, module);
     bindUnpackedItems(root, models, bindNames, module);
-    bindEnclosingCalls(root, source, models, module.constants);
+    bindEnclosingCalls(root, source, models, module);
     for (const m of models) addIntrinsicUsage(m);
     return found;
   });

@@ -9,6 +9,7 @@ import { staticNumber } from '../../../src/analysis/bound';
 import { findLambdaSite } from '../../../src/analysis/lambdaSite';
 import type { LossModel } from '../../../src/analysis/ir';
 import { check } from '../rules/corpus';
+import { analyzeSource } from '../../../src/analysis/index';
 import { analyze, model, ready } from './helpers';
 
 const loop = (signature: string, weight: string, main: string) => `import torch
@@ -176,5 +177,32 @@ ${main}
     const src = script('    train_loop([], make_net(), pick_criterion(), None, 1e-4)');
     const base = model(analyze(src), 'loss').terms.find((t) => t.role === 'base');
     assert.equal(base?.label, 'loss_fn');
+  });
+});
+
+describe('a training function called in a later notebook cell (Python)', () => {
+  before(() => ready);
+
+  const fnCell = `import torch
+import torch.nn as nn
+
+def fit(model, loader, l1_lambda=1e-3):
+    opt = torch.optim.Adam(model.parameters())
+    criterion = nn.MSELoss()
+    for x, y in loader:
+        loss = criterion(model(x), y) + l1_lambda * sum(p.abs().sum() for p in model.parameters())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+
+  it('fit(net, loader, l1_lambda=2e-4) in the cell below binds λ, the usage kept in its own cell', () => {
+    const below = { number: 3, source: 'net = nn.Linear(4, 1)\nfit(net, [], l1_lambda=2e-4)\n' };
+    const m = model(analyzeSource(fnCell, 'python', 'nb.ipynb', { cellsAbove: [], cellsBelow: [below] }), 'loss');
+    assert.equal(penaltyLambda(m), 2e-4);
+    assert.deepEqual(
+      m.usages.filter((u) => u.kind === 'factory-call').map((u) => u.cell),
+      [3],
+    );
   });
 });
