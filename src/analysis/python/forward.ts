@@ -182,12 +182,14 @@ function decideModelCall(call: Node, flow: Flow, names: FileNames): boolean {
   const head = callee.split('.')[0] ?? '';
   if (names.imports.has(head) || names.helpers.has(callee) || lossNamed.test(callee.slice(callee.lastIndexOf('.') + 1))) return false;
   if (head !== 'self' && (flow.batch.has(head) || flow.outputs.has(head) || flow.locals.has(head)) && !modelNamed.test(callee)) return false;
+  // a callee named or built as the model runs it whatever it is handed (`model(users, pos_items, neg_items)`: a
+  // batch of three whose last name is an input, not the target a guess from the unpacking would make it)
+  if (modelNamed.test(callee) || names.models.has(callee)) return true;
   const args = call.childForFieldName('arguments');
   const read = args ? namesRead(args) : [];
   if (flow.target !== undefined && read.includes(flow.target) && !inputList(args, flow)) return false;
   const readsBatch = read.some((n) => flow.batch.has(n));
   const readsOutputs = read.some((n) => flow.outputs.has(n)) || nestedModelCall(args, flow, names);
-  if (modelNamed.test(callee) || names.models.has(callee)) return true;
   if (readsBatch) return !readsOutputs;
   return readsOutputs && head === 'self' && read.every((n) => flow.outputs.has(n));
 }

@@ -1,0 +1,34 @@
+// The loss a command means is the one training optimises (issue 9 §1), followed back from what is differentiated,
+// whatever the batch, the helpers or the framework look like. Shapes seen in public training code, in our own words.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { chooseLoss } from '../../../src/analysis/index';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+describe('The used loss, followed back from what is optimised', () => {
+  it('finds a loop whose model takes every column of the batch (no label column) and unpacks a helper’s (loss, reg)', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+DECAY = 1e-3
+def pair_terms(pos, neg, rows):
+    ranking = F.relu(1.0 + pos - neg).mean()
+    reg = rows.pow(2).sum(dim=1).mean()
+    return ranking, reg
+def fit(model, triples, opt):
+    for heads, relations, tails in triples:
+        pos, neg, rows = model(heads, relations, tails)
+        ranking, reg = pair_terms(pos, neg, rows)
+        loss = ranking + DECAY * reg
+        opt.zero_grad()
+        loss.backward()
+`);
+    const m = model(a, 'loss');
+    assert.equal(m.kind, 'inline');
+    assert.equal(m.yPred, 'pos', 'the model is called with the last batch column too: that column is an input, not the target');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:ranking', 'penalty:+:reg*DECAY']);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok && chosen.model === m && chosen.why === 'backward');
+  });
+});
