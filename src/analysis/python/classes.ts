@@ -143,7 +143,7 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
   if (text.includes('.backward(') && name !== 'training_step') {
     // no model call in sight: the tensor handed to the optimizer is the prediction (direct optimisation)
     const direct = () => optimisedTensor(method.type === 'function_definition' ? [method] : [...moduleStatementsAbove(method), method]);
-    for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, { lossVar: b.lossVar }, b.lossVar, direct()));
+    for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, b.lossVar ? { lossVar: b.lossVar } : { valueNode: b.valueNode as Node }, b.name, direct()));
   }
   return out;
 }

@@ -31,4 +31,45 @@ def fit(model, triples, opt):
     const chosen = chooseLoss(a);
     assert.ok(chosen.ok && chosen.model === m && chosen.why === 'backward');
   });
+
+  it('follows a dict entry stepped by backward (`out["total_loss"].backward()`) into the helper that returns the dict', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+W = 0.2
+def parts(logits, labels, weight=1.0):
+    ce = F.cross_entropy(logits, labels)
+    spread = logits.softmax(1).var(0).mean()
+    return {"total_loss": ce + weight * spread, "ce": ce.item()}
+def train(net, features, labels, opt):
+    for step in range(100):
+        logits = net(features)
+        out = parts(logits, labels, weight=W)
+        out["total_loss"].backward()
+        opt.step()
+`);
+    const m = model(a, 'total_loss');
+    assert.equal(m.kind, 'inline');
+    assert.deepEqual([m.yPred, m.yTrue], ['logits', 'labels'], 'the name compared with the output is the target, the keyword a setting');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:ce', 'penalty:+:spread*W']);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok && chosen.model === m && chosen.why === 'backward');
+  });
+
+  it('reads a helper’s returned {"loss": …} through the entry the caller steps, and the own return of such a dict through "loss"', () => {
+    const a = analyze(`import torch
+import torch.nn.functional as F
+def objective(recon, x, code, beta=0.1):
+    rec = F.mse_loss(recon, x)
+    sparse = code.abs().mean()
+    return {"loss": rec + beta * sparse, "rec": rec.detach()}
+for x, _ in loader:
+    recon, code = ae(x)
+    losses = objective(recon, x, code, beta=0.05)
+    losses["loss"].backward()
+`);
+    const m = model(a, 'loss');
+    assert.equal(m.kind, 'inline');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:sparse*0.05']);
+    assert.deepEqual(model(a, 'objective').terms.map(termSummary), ['base:+:rec', 'penalty:+:sparse*beta']);
+  });
 });
