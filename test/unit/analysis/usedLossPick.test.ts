@@ -72,4 +72,35 @@ for x, _ in loader:
     assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:sparse*0.05']);
     assert.deepEqual(model(a, 'objective').terms.map(termSummary), ['base:+:rec', 'penalty:+:sparse*beta']);
   });
+
+  it('reads a second module of the file that takes the batch and the model’s output as a stage of the model, not as the loss', () => {
+    const a = analyze(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class Gate(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Linear(8, 4)
+    def forward(self, x):
+        return torch.sigmoid(self.net(x))
+class Gated(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.out = nn.Linear(8, 3)
+    def forward(self, x, gates):
+        return self.out(x) * gates.mean(1, keepdim=True)
+gate = Gate()
+head = Gated()
+for x, y in loader:
+    gates = gate(x)
+    logits = head(x, gates)
+    loss = F.cross_entropy(logits, y) + 0.01 * gates.mean()
+    loss.backward()
+`);
+    const m = model(a, 'loss');
+    assert.equal(m.yPred, 'logits');
+    assert.ok(m.params.some((p) => p.name === 'gates' && p.modelOutput !== undefined), 'the gates are a tensor of the model');
+    assert.ok(!JSON.stringify(m.body).includes('nn.Linear'), "the second module's layers are not read into the loss");
+  });
 });
+
