@@ -102,5 +102,36 @@ for x, y in loader:
     assert.ok(m.params.some((p) => p.name === 'gates' && p.modelOutput !== undefined), 'the gates are a tensor of the model');
     assert.ok(!JSON.stringify(m.body).includes('nn.Linear'), "the second module's layers are not read into the loss");
   });
+
+  it('picks the loss a custom step optimises over layer regularisers it never adds (Keras adds them only in its own fit), and says so', () => {
+    const a = analyze(`import tensorflow as tf
+from tensorflow.keras import layers, regularizers
+inp = tf.keras.Input(shape=(8,))
+h = layers.Dense(16, activation="relu", kernel_regularizer=regularizers.l2(1e-4))(inp)
+out = layers.Dense(1)(h)
+model = tf.keras.Model(inp, out)
+for xb, yb in dataset:
+    with tf.GradientTape() as tape:
+        pred = model(xb, training=True)
+        step_loss = tf.reduce_mean(tf.square(yb - pred))
+    grads = tape.gradient(step_loss, model.trainable_weights)
+`);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok);
+    assert.equal(chosen.model.name, 'step_loss');
+    assert.match(chosen.because, /layer penalties l2 are not added by the file's own step/);
+    assert.ok(chosen.others.some((m) => m.kind === 'regularizer'), 'the regularisers are listed among the others');
+  });
+
+  it('keeps a layer regulariser the loss of compile gets (Keras fit adds it) when the file has no step of its own', () => {
+    const a = analyze(`import tensorflow as tf
+from tensorflow.keras import layers, regularizers
+model = tf.keras.Sequential([layers.Dense(16, kernel_regularizer=regularizers.l2(1e-4)), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y)
+`);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok && chosen.model.kind === 'regularizer');
+  });
 });
 
