@@ -241,9 +241,8 @@ function comparedWithData(w: Walk): { pred: Node; target: string } | undefined {
     if (a && namesRead(a.right).some((n) => fromModel.has(n))) for (const id of identifiersIn(a.left)) fromModel.add(id.text);
   }
   for (const s of w.kept) {
-    for (const call of s.descendantsOfType('call')) {
-      // the tensors compared: settings passed by keyword (`balance_weight=W`) are not one of them
-      const args = named(call?.childForFieldName('arguments') ?? call!).filter((n) => n.type !== 'comment' && n.type !== 'keyword_argument');
+    for (const cmp of s.descendantsOfType(['call', 'binary_operator'])) {
+      const args = compared(cmp as Node);
       if (args.length !== 2 || args.some((n) => n.type !== 'identifier')) continue;
       const [a, b] = args as [Node, Node];
       const pred = firsts.get(a.text) ?? firsts.get(b.text);
@@ -252,6 +251,15 @@ function comparedWithData(w: Walk): { pred: Node; target: string } | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * What a call or a difference compares: a call's tensors (settings passed by keyword, `balance_weight=W`, are not
+ * one of them), or the two sides of `y - y_hat`.
+ */
+function compared(n: Node): Node[] {
+  if (n.type === 'binary_operator') return n.childForFieldName('operator')?.text === '-' ? [n.childForFieldName('left'), n.childForFieldName('right')].filter((c): c is Node => !!c) : [];
+  return named(n.childForFieldName('arguments') ?? n).filter((c) => c.type !== 'comment' && c.type !== 'keyword_argument');
 }
 
 /**
@@ -307,6 +315,8 @@ export interface InlineOptions {
   preamble?: Node[];
   /** The step's batch parameter (`training_step(self, batch, …)`, `train_step(self, data)`). */
   batchParam?: Node;
+  /** A plain step function's data parameters (`x, y` of `step(model, x, y, optimizer)`): read as an unpacked batch. */
+  dataParams?: Node[];
   /** A script's `loss.backward()` with no loop: the module's assignments above it, read as its body. */
   script?: Node[];
   /** `fallbackPred` is a tensor optimised directly (optimisedTensor.ts): where it is made is left out, like a forward pass. */
@@ -341,6 +351,10 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const batch = new Set<string>();
   const unpacked: Node[][] = [];
   if (options.batchParam) batch.add(options.batchParam.text);
+  if (options.dataParams) {
+    for (const p of options.dataParams) batch.add(p.text);
+    unpacked.push(options.dataParams);
+  }
   for (const loop of [...path.loops].reverse()) {
     const ids = loopBatchNames(loop);
     for (const id of ids) batch.add(id.text);

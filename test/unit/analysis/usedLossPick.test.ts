@@ -133,5 +133,23 @@ model.fit(x, y)
     const chosen = chooseLoss(a);
     assert.ok(chosen.ok && chosen.model.kind === 'regularizer');
   });
+
+  it('names the loss of a function that runs the whole fit where it is assigned, and reads its data parameters as the batch', () => {
+    const a = analyze(`import tensorflow as tf
+def train(model, X, y, optimizer, epochs, lam=1e-3):
+    for i in range(epochs):
+        with tf.GradientTape() as tape:
+            y_hat = model(X, training=True)
+            error = tf.reduce_mean(tf.square(y - y_hat))
+            l2 = tf.add_n([tf.nn.l2_loss(w) for w in model.trainable_weights])
+            total = error + lam * l2
+        grads = tape.gradient(total, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+`);
+    const m = model(a, 'total');
+    assert.equal(m.kind, 'training-step');
+    assert.deepEqual([m.yPred, m.yTrue], ['y_hat', 'y'], 'X and y are the data: model is called, optimizer stepped');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:error', 'penalty:+:l2*lam']);
+  });
 });
 
