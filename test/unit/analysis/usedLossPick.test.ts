@@ -151,5 +151,49 @@ def train(model, X, y, optimizer, epochs, lam=1e-3):
     assert.deepEqual([m.yPred, m.yTrue], ['y_hat', 'y'], 'X and y are the data: model is called, optimizer stepped');
     assert.deepEqual(m.terms.map(termSummary), ['base:+:error', 'penalty:+:l2*lam']);
   });
+
+  it('reports a file whose only training is compile with a framework loss as that loss, used and penalty-free, not "no loss found"', () => {
+    const py = analyze(`import tensorflow as tf
+from tensorflow import keras
+def rmse(y_true, y_pred):
+    return tf.sqrt(tf.reduce_mean(tf.square(y_pred - y_true)))
+model = keras.Sequential([keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss=keras.losses.Huber(delta=2.0), metrics=[rmse])
+`);
+    const c = chooseLoss(py);
+    assert.ok(c.ok);
+    assert.equal(c.model.name, 'Huber', 'the compiled loss, not the metric that comes first');
+    assert.equal(c.why, 'compiled');
+    assert.match(c.because, /no loss the file optimises has a penalty/);
+    assert.deepEqual(c.model.terms.map(termSummary), ['base:+:Huber']);
+    const js = analyze(`const model = tf.sequential();
+model.add(tf.layers.dense({ units: 1, inputShape: [4] }));
+model.compile({ optimizer: tf.train.sgd(0.01), loss: tf.losses.meanSquaredError });
+`, 'javascript');
+    const cj = chooseLoss(js);
+    assert.ok(cj.ok && cj.model.name === 'meanSquaredError' && cj.why === 'compiled');
+  });
+
+  it('adds no compiled-loss model where the compiled loss is the file’s own, gets add_loss/regularizer terms, or a custom step runs', () => {
+    const own = analyze(`import tensorflow as tf
+def bounded(y_true, y_pred, lam=0.1):
+    return tf.reduce_mean(tf.square(y_true - y_pred)) + lam * tf.reduce_mean(tf.nn.relu(-y_pred))
+model.compile(optimizer="adam", loss=bounded)
+`);
+    assert.deepEqual(own.models.map((m) => m.name), ['bounded']);
+    const step = analyze(`import tensorflow as tf
+class Net(tf.keras.Model):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            pred = self(x, training=True)
+            loss = tf.reduce_mean(tf.square(y - pred))
+        grads = tape.gradient(loss, self.trainable_variables)
+        return {"loss": loss}
+net = Net()
+net.compile(optimizer="adam", loss="mse")
+`);
+    assert.deepEqual(step.models.map((m) => m.name), ['train_step']);
+  });
 });
 
