@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { chooseLoss } from '../../../src/analysis/index';
+import { check } from '../rules/corpus';
 import { analyze, model, ready, termSummary } from './helpers';
 
 before(() => ready);
@@ -194,6 +195,26 @@ net = Net()
 net.compile(optimizer="adam", loss="mse")
 `);
     assert.deepEqual(step.models.map((m) => m.name), ['train_step']);
+  });
+
+  it('reads a TF.js closure with no model that optimises a tf.variable directly: the variable is the prediction, a penalty on it no output-sparsity mistake', () => {
+    const { analysis, findings } = check(`const tf = require('@tensorflow/tfjs');
+const image = tf.variable(tf.randomUniform([32, 32, 3]));
+const opt = tf.train.adam(0.05);
+function score(img) { return tf.mean(tf.sigmoid(img.mul(3))); }
+for (let i = 0; i < 100; i++) {
+  const { value, grads } = tf.variableGrads(() => {
+    const act = score(image);
+    const l2 = tf.mean(tf.square(image)).mul(0.02);
+    return act.sub(l2).neg();
+  });
+  opt.applyGradients(grads);
+}
+`, 'javascript', 'vis.js');
+    const m = model(analysis, 'variableGrads');
+    assert.deepEqual([m.yPred, m.yTrue, m.optimisedDirectly], ['image', '', true]);
+    assert.deepEqual(m.terms.map((t) => [t.role, t.label]), [['base', 'act'], ['penalty', 'l2']]);
+    assert.deepEqual(findings.map((f) => f.code).filter((c) => c === 'LL110'), [], 'the penalty is on the parameters being fitted');
   });
 });
 
