@@ -101,7 +101,7 @@ export function chooseLoss(analysis: { models: readonly LossModel[] }, options: 
     if (around) return choice(around, models, 'cursor', `the cursor is in ${qualifiedName(around)}`);
   }
   const { candidates, dropped } = optimisable(models);
-  const notAdded = dropped.length > 0 ? `; the layer penalties ${dropped.map(qualifiedName).join(', ')} are not added by the file's own step (Keras adds them only in its own fit), so they are not trained` : '';
+  const notAdded = dropped.length > 0 ? `; the layer penalties ${dropped.map(qualifiedName).join(', ')} are not added by the file's own step (the framework adds them only in its own fit), so they are not trained` : '';
   const picked = chooseUsed(candidates, models);
   return picked ? { ...picked, because: picked.because + notAdded } : { ok: false, message: 'no loss found' };
 }

@@ -162,7 +162,12 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     broken.flatMap((b) => discoverScriptLosses(b, regularizers)),
     extraRoots.map((r) => discoverScriptLosses(r, regularizers)),
   );
-  const models = finishModels(built, inErrors, build, (models, bindNames) => collectScriptUsages(root, models, bindNames));
+  const models = finishModels(built, inErrors, build, (models, bindNames) => {
+    const found = collectScriptUsages(root, models, bindNames);
+    // a closure an optimizer differentiates (`opt.minimize(() => …)`, `tf.variableGrads(() => …)`) is used by that step
+    for (const m of models) if (m.kind === 'inline' && !m.usages.some((u) => u.kind === 'training-step')) m.usages.unshift({ kind: 'training-step', range: m.returnRange });
+    return found;
+  });
   withBuiltinRegularizers(models, root, source, constants, language);
   // a regularizer adds to the loss `compile` names: that loss is its base term
   const compiled = source.includes('.compile(') && models.some((m) => m.kind === 'regularizer') ? readCompiledBase(root, source, 'ts') : undefined;

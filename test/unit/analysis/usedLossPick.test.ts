@@ -2,7 +2,7 @@
 // whatever the batch, the helpers or the framework look like. Shapes seen in public training code, in our own words.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { chooseLoss } from '../../../src/analysis/index';
+import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
 import { check } from '../rules/corpus';
 import { analyze, model, ready, termSummary } from './helpers';
 
@@ -215,6 +215,25 @@ for (let i = 0; i < 100; i++) {
     assert.deepEqual([m.yPred, m.yTrue, m.optimisedDirectly], ['image', '', true]);
     assert.deepEqual(m.terms.map((t) => [t.role, t.label]), [['base', 'act'], ['penalty', 'l2']]);
     assert.deepEqual(findings.map((f) => f.code).filter((c) => c === 'LL110'), [], 'the penalty is on the parameters being fitted');
+  });
+
+  it('follows a TF.js minimize closure to the class method it calls (`this.objective(ys, pred)`): that method is the loss, over the layer regularisers the closure never adds', () => {
+    const a = analyze(`class Net {
+  objective(yTrue, yPred) {
+    const fit = tf.losses.meanSquaredError(yTrue, yPred);
+    return fit.add(tf.mean(tf.relu(yPred)).mul(0.3));
+  }
+  train(xs, ys) {
+    this.model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3], kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }) })] });
+    this.optimizer.minimize(() => { const pred = this.model.predict(xs); return this.objective(ys, pred); });
+  }
+}
+`, 'javascript');
+    const c = chooseLoss(a);
+    assert.ok(c.ok);
+    assert.equal(qualifiedName(c.model), 'Net.objective');
+    assert.equal(c.why, 'training_step');
+    assert.match(c.because, /not added by the file's own step/);
   });
 });
 
