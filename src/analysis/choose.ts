@@ -39,7 +39,7 @@ export interface ChooseOptions {
 /** Uses that make a loss the one training runs, strongest first (the order breaks ties). */
 const uses: readonly { kind: LossUsage['kind']; why: ChoiceReason; says: string }[] = [
   { kind: 'compile', why: 'compiled', says: 'it is passed to compile' },
-  { kind: 'training-step', why: 'training_step', says: 'the training step returns it' },
+  { kind: 'training-step', why: 'training_step', says: 'a training step differentiates it' },
   { kind: 'backward', why: 'backward', says: '.backward() is called on it' },
   { kind: 'add-loss', why: 'add_loss', says: 'it is added with add_loss' },
   { kind: 'regularizer', why: 'regularizer', says: 'a layer uses it as its regularizer' },
@@ -50,6 +50,22 @@ export const qualifiedName = (m: LossModel): string => (m.className ? `${m.class
 
 const hasPenalty = (m: LossModel): boolean => m.terms.some((t) => t.role === 'penalty');
 const inside = (m: LossModel, line: number): boolean => m.range.startLine <= line && line <= m.range.endLine;
+
+/** Uses by which a loss is ADDED to another (a layer's add_loss, a layer's regularizer), not optimised on its own. */
+const additionKinds: ReadonlySet<LossUsage['kind']> = new Set(['add-loss', 'regularizer']);
+const isAddition = (m: LossModel): boolean => m.usages.length > 0 && m.usages.every((u) => additionKinds.has(u.kind));
+/** A loss the file's own step computes and differentiates (a train_step, a loop's backward): what that step optimises. */
+const isOwnStep = (m: LossModel): boolean => m.usages.some((u) => u.kind === 'training-step' || u.kind === 'backward');
+
+/**
+ * Additions are optimised only through the loss they are added to: Keras's own fit adds them to the compiled loss,
+ * but a step the file writes itself optimises what it computes, and layer penalties it never adds (`self.losses`) are
+ * dropped. So when the file has its own step, an addition is not a loss a command means.
+ */
+function optimisable(models: readonly LossModel[]): { candidates: LossModel[]; dropped: LossModel[] } {
+  if (!models.some(isOwnStep)) return { candidates: [...models], dropped: [] };
+  return { candidates: models.filter((m) => !isAddition(m)), dropped: models.filter(isAddition) };
+}
 
 /** Called from inside another loss of the file: a helper of that loss, not a loss training runs. */
 function isHelper(m: LossModel, models: readonly LossModel[]): boolean {
@@ -84,7 +100,16 @@ export function chooseLoss(analysis: { models: readonly LossModel[] }, options: 
     const around = models.filter((m) => inside(m, line)).sort((a, b) => a.range.endLine - a.range.startLine - (b.range.endLine - b.range.startLine))[0];
     if (around) return choice(around, models, 'cursor', `the cursor is in ${qualifiedName(around)}`);
   }
-  const used = models
+  const { candidates, dropped } = optimisable(models);
+  const notAdded = dropped.length > 0 ? `; the layer penalties ${dropped.map(qualifiedName).join(', ')} are not added by the file's own step (the framework adds them only in its own fit), so they are not trained` : '';
+  const picked = chooseUsed(candidates, models);
+  return picked ? { ...picked, because: picked.because + notAdded } : { ok: false, message: 'no loss found' };
+}
+
+/** The used loss with a penalty, else the only or first loss with one, else the used one, else the file's own. */
+function chooseUsed(candidates: readonly LossModel[], models: readonly LossModel[]): LossChoice | undefined {
+  if (candidates.length === 0) return undefined;
+  const used = candidates
     .map((m, order) => ({ m, order, rank: strongestUse(m) }))
     .filter((u) => u.rank >= 0)
     .sort((a, b) => a.rank - b.rank || a.order - b.order);
@@ -95,7 +120,7 @@ export function chooseLoss(analysis: { models: readonly LossModel[] }, options: 
     const tie = rest > 0 ? `; ${plural(rest, 'used loss')} with a penalty: ${usedWithPenalty.slice(1).map((u) => qualifiedName(u.m)).join(', ')}` : '';
     return choice(m, models, uses[rank].why, `${qualifiedName(m)}: ${uses[rank].says} and it has a penalty${tie}`);
   }
-  const penalised = models.filter((m) => hasPenalty(m) && !isHelper(m, models));
+  const penalised = candidates.filter((m) => hasPenalty(m) && !isHelper(m, models));
   if (penalised.length > 0) {
     const m = penalised[0];
     return penalised.length === 1
@@ -104,9 +129,9 @@ export function chooseLoss(analysis: { models: readonly LossModel[] }, options: 
   }
   if (used.length > 0) {
     const { m, rank } = used[0];
-    return choice(m, models, uses[rank].why, `${qualifiedName(m)}: ${uses[rank].says} (no loss of the file has a penalty)`);
+    return choice(m, models, uses[rank].why, `${qualifiedName(m)}: ${uses[rank].says} (no loss the file optimises has a penalty)`);
   }
-  const own = models.find((m) => !isHelper(m, models)) ?? models[0];
+  const own = candidates.find((m) => !isHelper(m, models)) ?? (candidates[0] as LossModel);
   return models.length === 1
     ? choice(own, models, 'only loss', `${qualifiedName(own)} is the only loss in the file`)
     : choice(own, models, 'first loss in the file', `${qualifiedName(own)} is the first loss in the file; none has a penalty or is used`);

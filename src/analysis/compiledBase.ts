@@ -9,7 +9,7 @@ import type { Expr, Framework, LossModel, Term } from './ir';
 export { type CompiledBase, readCompiledBase } from './compileCall';
 
 /** The compiled loss on the model's targets and outputs, reduced as the framework reduces it (a mean over the batch). */
-function baseExpr(base: CompiledBase, framework: Framework, yTrue: string, yPred: string): Expr {
+export function baseExpr(base: CompiledBase, framework: Framework, yTrue: string, yPred: string): Expr {
   const at = { range: base.range, text: base.name };
   const args: Expr[] = [
     { kind: 'name', name: yTrue, ref: 'yTrue', ...at, text: yTrue },

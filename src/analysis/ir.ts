@@ -384,6 +384,11 @@ export interface LossModel {
   className?: string;
   /** For kind 'regularizer': on what the penalty acts (`{ on: 'activity', layer: 'Dense' }`). */
   regularizes?: Regularizes;
+  /**
+   * The prediction is a tensor the code optimises directly (`const image = tf.variable(…)` in a `variableGrads` closure),
+   * not a model's output: a penalty on it is on the parameters being fitted (no LL110).
+   */
+  optimisedDirectly?: true;
 }
 
 export interface ParseProblem {

@@ -383,9 +383,7 @@ export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
         expressionStatement(stmt, scope);
         break;
       case 'return_statement': {
-        // `return {"loss": total, "rec": rec.detach()}`: what the caller optimizes is the dict's "loss" entry
-        const value = returnedLoss(stmt);
-        return value ? { value: convertExpr(value, scope), node: value } : undefined;
+        return returnedValue(stmt, scope);
       }
       case 'if_statement': {
         const clauses = stmt.childrenForFieldName('alternative').filter((c): c is Node => !!c);
@@ -411,6 +409,21 @@ export function readBlock(stmts: Node[], scope: Scope): Returned | undefined {
 }
 
 export { statementsOf };
+
+/**
+ * What a `return` gives back. The loss's own `return {"loss": total, "rec": rec.detach()}` (or a helper's dict it
+ * returns, `return self._step(batch)`) is optimised through its "loss" entry; a helper's dict is returned whole, its
+ * entries known, for the caller to pick one (`out["total_loss"].backward()`, expr.ts).
+ */
+function returnedValue(ret: Node, scope: Scope): Returned | undefined {
+  const written = ret.namedChildren.find((c): c is Node => !!c && !isTrivia(c));
+  if (written?.type === 'dictionary' && (scope.inlining?.length ?? 0) > 0) return { value: convertExpr(written, scope), node: written };
+  const node = returnedLoss(ret);
+  if (!node) return undefined;
+  const value = convertExpr(node, scope);
+  const loss = dictEntries(value, scope)?.find((e) => /^loss$/i.test(e.key));
+  return { value: loss?.value ?? value, node };
+}
 
 /** `def f(…):` inside the function: a local callable closing over the function's scope (callables.ts). */
 function nestedDef(stmt: Node, scope: Scope): void {

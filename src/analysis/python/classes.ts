@@ -71,12 +71,14 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   const preamble = atModule && !script ? modulePreamble(method) : [];
   // a step's first parameter is its batch (`training_step(self, batch, batch_idx)`, `train_step(self, data)`)
   // (a plain function `fit_step(model, batch, optimizer)` names it: the parameter named like a batch)
-  const batchParam = kind === 'training-step' ? (stepBatch ?? batchNamedInput(method) ?? firstInput(method)) : undefined;
+  const named = kind === 'training-step' ? (stepBatch ?? batchNamedInput(method)) : undefined;
+  const data = kind === 'training-step' && !named ? dataInputs(method) : [];
+  const batchParam = named ?? (data.length === 1 ? data[0] : undefined);
   const direct = kind === 'inline' && !!fallbackPred;
   // a training function's settings object passed by name from the script (`train(model, CFG)`) is that object
   const passedNames = !c && method.type === 'function_definition' ? paramsPassedModuleNames(method) : [];
   if (passedNames.length > 0) value = { ...value, bound: [...(value.bound ?? []), ...passedNames] };
-  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
+  const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(data.length > 1 ? { dataParams: data } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
   if (!found) return undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
@@ -91,6 +93,36 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
 
 /** The first parameter after self of a method (a Layer's `call(self, inputs)`: what an add_loss there reads). */
 const firstInput = (m: Node): Node | undefined => readParams(m.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !p.variadic)[0]?.node;
+
+/** Methods that step an optimizer: the object they are called on is the optimizer, not data. */
+const optimizerStep = /^(apply_gradients|minimize|step|zero_grad)$/;
+
+/**
+ * What a call says its callee's root is, when not data: the model called (`model(x)`), an object whose method is
+ * handed another parameter (`nst.process_input(image)`), an optimizer stepped (`optimizer.apply_gradients(…)`).
+ * A tensor's own methods (`x.reshape(-1)`, `image.assign(…)` of itself) say nothing.
+ */
+function notDataRoot(call: Node, params: ReadonlySet<string>): string | undefined {
+  const f = call.childForFieldName('function');
+  if (f?.type === 'identifier') return f.text;
+  const obj = f?.type === 'attribute' ? f.childForFieldName('object') : undefined;
+  if (obj?.type !== 'identifier') return undefined;
+  const handed = (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'identifier' && a.text !== obj.text && params.has(a.text));
+  return handed || optimizerStep.test(f?.childForFieldName('attribute')?.text ?? '') ? obj.text : undefined;
+}
+
+/**
+ * A step function's data: its parameters without a default that are not its model or optimizer (notDataRoot): `x, y`
+ * of `train(model, x, y, optimizer)`. With none, its first.
+ */
+function dataInputs(m: Node): Node[] {
+  const params = readParams(m.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !p.variadic && p.default === undefined && !p.defaultNode);
+  const names = new Set(params.map((p) => p.name));
+  const notData = new Set(m.descendantsOfType('call').flatMap((c) => (c ? [notDataRoot(c, names)] : [])));
+  const data = params.filter((p) => !notData.has(p.name));
+  const first = firstInput(m);
+  return data.length > 0 ? data.map((p) => p.node) : first ? [first] : [];
+}
 
 /** The parameter named like a batch (`batch`, `data`, `train_batch`), if one. */
 const batchNamedInput = (m: Node): Node | undefined => readParams(m.childForFieldName('parameters')).find((p) => !p.variadic && isBatchName(p.name))?.node;
@@ -112,6 +144,12 @@ const tapedStep = (fn: Node): boolean => (fn.type === 'function_definition' || s
 /** A script's own training loop at module level (`for x, s, y in ds.batch(64): with tf.GradientTape() as tape: …`). */
 const scriptLoop: ReadonlySet<string> = new Set(['for_statement', 'while_statement']);
 
+/** Whether `stmt` runs inside a loop of `container` (its epochs or batches), not once per call. */
+function inLoop(stmt: Node, container: Node): boolean {
+  for (let cur = stmt.parent; cur && cur.id !== container.id; cur = cur.parent) if (scriptLoop.has(cur.type)) return true;
+  return false;
+}
+
 /** Losses written inside one function or method: training steps, add_loss calls, backward loops. */
 export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
   const text = method.text;
@@ -132,8 +170,10 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     else if (ret && value) push(inlineDef(c, method, 'training-step', ret, { valueNode: value }, name, firstInput(method)));
   } else if (((c && name === 'train_step') || tapedStep(method)) && (text.includes('.gradient(') || text.includes('.minimize('))) {
     const g = tapeGradient(method);
-    // a script's loop has no name of its own: its loss is named where it is assigned, as a backward loop's is
-    if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, scriptLoop.has(method.type) ? g.lossVar : name));
+    // a function that IS one step (`train_step`, `def step(model, x, y)`) names its loss; a script's loop, or a
+    // function that runs the whole loop (`def fit(tt): for epoch in …: with tf.GradientTape()`), has no name for it:
+    // its loss is named where it is assigned, as a backward loop's is
+    if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, scriptLoop.has(method.type) || inLoop(g.stmt, method) ? g.lossVar : name));
   }
   if (text.includes('.add_loss(')) {
     // named by the method it is written in (`ActivationPenalty.call`), or `add_loss` at module level
@@ -147,7 +187,7 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
   if (text.includes('.backward(') && name !== 'training_step') {
     // no model call in sight: the tensor handed to the optimizer is the prediction (direct optimisation)
     const direct = () => optimisedTensor(method.type === 'function_definition' ? [method] : [...moduleStatementsAbove(method), method]);
-    for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, { lossVar: b.lossVar }, b.lossVar, direct()));
+    for (const b of backwardCalls(method)) push(inlineDef(c, method, 'inline', b.stmt, b.lossVar ? { lossVar: b.lossVar } : { valueNode: b.valueNode as Node }, b.name, direct()));
   }
   return out;
 }

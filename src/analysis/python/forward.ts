@@ -27,17 +27,28 @@ export interface FileNames {
   models: ReadonlySet<string>;
 }
 
+/** Layers with weights a model's `__init__` builds (`self.heads = nn.Linear(…)`); a loss holds criteria, not these. */
+const weightedLayer = /^(?:torch\.)?nn\.(?:Linear|Bilinear|Conv[123]d|ConvTranspose[123]d|Embedding|EmbeddingBag|LSTM|GRU|RNN|Sequential|ModuleList|MultiheadAttention|Transformer\w*)$|^(?:tf\.)?(?:keras\.)?layers\.(?:Dense|Conv[123]D|Embedding|LSTM|GRU)$/;
+
+/** Whether a class's `__init__` builds a layer with weights (`self.out = nn.Linear(…)`). */
+function buildsLayers(methods: Node[]): boolean {
+  const init = methods.find((m) => m.childForFieldName('name')?.text === '__init__');
+  return (init?.descendantsOfType('call') ?? []).some((c) => weightedLayer.test(c?.childForFieldName('function')?.text.replace(/\s+/g, '') ?? ''));
+}
+
 /**
- * A class of the file whose objects are models: a `forward`/`call` taking one input (a loss takes two or more), and
+ * A class of the file whose objects are models: a `forward`/`call` taking one input (a loss takes two or more), or
+ * more inputs when its `__init__` builds layers with weights (`forward(self, x, masks)` of a gated classifier), and
  * not named like a loss or criterion.
  */
 function isModelClass(cls: Node): boolean {
   if (lossNamed.test(cls.childForFieldName('name')?.text ?? '')) return false;
-  const run = namedChildren(cls.childForFieldName('body'))
+  const methods = namedChildren(cls.childForFieldName('body'))
     .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
-    .find((s) => s?.type === 'function_definition' && ['forward', 'call'].includes(s.childForFieldName('name')?.text ?? ''));
+    .filter((s): s is Node => s?.type === 'function_definition');
+  const run = methods.find((s) => ['forward', 'call'].includes(s.childForFieldName('name')?.text ?? ''));
   const inputs = namedChildren(run?.childForFieldName('parameters')).filter((p) => p.type === 'identifier' || p.type === 'typed_parameter');
-  return inputs.length === 2;
+  return inputs.length === 2 || (inputs.length > 2 && buildsLayers(methods));
 }
 
 /** Names bound anywhere in the file (`flow = TopFlow()`, in a main block too) to an object of a model class of the file. */
@@ -182,12 +193,14 @@ function decideModelCall(call: Node, flow: Flow, names: FileNames): boolean {
   const head = callee.split('.')[0] ?? '';
   if (names.imports.has(head) || names.helpers.has(callee) || lossNamed.test(callee.slice(callee.lastIndexOf('.') + 1))) return false;
   if (head !== 'self' && (flow.batch.has(head) || flow.outputs.has(head) || flow.locals.has(head)) && !modelNamed.test(callee)) return false;
+  // a callee named or built as the model runs it whatever it is handed (`model(users, pos_items, neg_items)`: a
+  // batch of three whose last name is an input, not the target a guess from the unpacking would make it)
+  if (modelNamed.test(callee) || names.models.has(callee)) return true;
   const args = call.childForFieldName('arguments');
   const read = args ? namesRead(args) : [];
   if (flow.target !== undefined && read.includes(flow.target) && !inputList(args, flow)) return false;
   const readsBatch = read.some((n) => flow.batch.has(n));
   const readsOutputs = read.some((n) => flow.outputs.has(n)) || nestedModelCall(args, flow, names);
-  if (modelNamed.test(callee) || names.models.has(callee)) return true;
   if (readsBatch) return !readsOutputs;
   return readsOutputs && head === 'self' && read.every((n) => flow.outputs.has(n));
 }

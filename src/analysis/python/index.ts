@@ -17,6 +17,7 @@ import { readArgparseFlags } from './argparse';
 import { readDictConstants } from './dictConstants';
 import { isOutputLayer } from './outputLayer';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
+import { compiledBuiltinModel } from '../compiledBuiltin';
 import { modelLossesReader, withModelLosses } from '../modelLosses';
 import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
@@ -374,6 +375,9 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   }
   // an add_loss / a regularizer adds to the loss `compile` names: that loss is its base term
   const base = compiled && models.some((m) => m.kind === 'add-loss' || m.kind === 'regularizer') ? compiled : undefined;
+  // compile's own framework loss with nothing added to it: the loss training runs, with no penalty
+  const builtin = ownCompiled ? compiledBuiltinModel(models, ownCompiled, file.framework, 'python') : undefined;
+  if (builtin) models.push(builtin);
   return base ? models.map((m) => withCompiledBase(m, elsewhere ? { ...base, range: m.nameRange } : base)) : models;
 }
 

@@ -229,8 +229,9 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
 
 /**
  * With no target from a batch (a PINN's full-batch loop: `data_term = criterion(u_obs, u_fit)` beside a physics
- * residual on another forward pass), the forward pass that a two-argument call compares with a name no forward pass
- * produced (observed data) is the prediction, and that name the target: the term fitting the data is the base.
+ * residual on another forward pass; a full-batch function's `parts(net(features), labels, weight=W)`), the forward
+ * pass that a two-tensor call compares with a name no forward pass produced (observed data) is the prediction, and
+ * that name the target: the term fitting the data is the base.
  */
 function comparedWithData(w: Walk): { pred: Node; target: string } | undefined {
   const firsts = new Map(w.outputs.flatMap((o) => (o[0] ? [[o[0].text, o[0]] as const] : [])));
@@ -240,8 +241,8 @@ function comparedWithData(w: Walk): { pred: Node; target: string } | undefined {
     if (a && namesRead(a.right).some((n) => fromModel.has(n))) for (const id of identifiersIn(a.left)) fromModel.add(id.text);
   }
   for (const s of w.kept) {
-    for (const call of s.descendantsOfType('call')) {
-      const args = named(call?.childForFieldName('arguments') ?? call!).filter((n) => n.type !== 'comment');
+    for (const cmp of s.descendantsOfType(['call', 'binary_operator'])) {
+      const args = compared(cmp as Node);
       if (args.length !== 2 || args.some((n) => n.type !== 'identifier')) continue;
       const [a, b] = args as [Node, Node];
       const pred = firsts.get(a.text) ?? firsts.get(b.text);
@@ -250,6 +251,15 @@ function comparedWithData(w: Walk): { pred: Node; target: string } | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * What a call or a difference compares: a call's tensors (settings passed by keyword, `balance_weight=W`, are not
+ * one of them), or the two sides of `y - y_hat`.
+ */
+function compared(n: Node): Node[] {
+  if (n.type === 'binary_operator') return n.childForFieldName('operator')?.text === '-' ? [n.childForFieldName('left'), n.childForFieldName('right')].filter((c): c is Node => !!c) : [];
+  return named(n.childForFieldName('arguments') ?? n).filter((c) => c.type !== 'comment' && c.type !== 'keyword_argument');
 }
 
 /**
@@ -305,6 +315,8 @@ export interface InlineOptions {
   preamble?: Node[];
   /** The step's batch parameter (`training_step(self, batch, …)`, `train_step(self, data)`). */
   batchParam?: Node;
+  /** A plain step function's data parameters (`x, y` of `step(model, x, y, optimizer)`): read as an unpacked batch. */
+  dataParams?: Node[];
   /** A script's `loss.backward()` with no loop: the module's assignments above it, read as its body. */
   script?: Node[];
   /** `fallbackPred` is a tensor optimised directly (optimisedTensor.ts): where it is made is left out, like a forward pass. */
@@ -339,6 +351,10 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const batch = new Set<string>();
   const unpacked: Node[][] = [];
   if (options.batchParam) batch.add(options.batchParam.text);
+  if (options.dataParams) {
+    for (const p of options.dataParams) batch.add(p.text);
+    unpacked.push(options.dataParams);
+  }
   for (const loop of [...path.loops].reverse()) {
     const ids = loopBatchNames(loop);
     for (const id of ids) batch.add(id.text);
@@ -347,7 +363,7 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0);
   const targetNode = pickTarget(w.unpacked, w.fed);
   const batchTarget = targetNode?.text ?? batchReadOutsideModel(w, batch, value.valueNode);
-  const compared = batchTarget === undefined && w.outputs.length > 1 ? comparedWithData(w) : undefined;
+  const compared = batchTarget === undefined && w.outputs.length > 0 ? comparedWithData(w) : undefined;
   const last = w.outputs.at(-1);
   const nestedPred = !last ? w.nested[0] : undefined;
   const pred = compared?.pred ?? last?.[0] ?? nestedPred ?? fallbackPred;
@@ -408,16 +424,29 @@ function lastAssignmentOf(stmts: Node[], name: string): Node | undefined {
   return undefined;
 }
 
-/** Every `X.backward()` under `node` whose X is a name (or `scaler.scale(X)`): the statement and the loss's name. */
-export function backwardCalls(node: Node): { stmt: Node; lossVar: string }[] {
-  const out: { stmt: Node; lossVar: string }[] = [];
+/** `out["total_loss"]`: a dict entry by a literal key, the key (the name the loss is given). */
+function entryKey(obj: Node | null): string | undefined {
+  const key = obj?.type === 'subscript' && obj.childForFieldName('value')?.type === 'identifier' ? obj.childForFieldName('subscript') : undefined;
+  return key?.type === 'string' ? /^[rbuf]*['"]{1,3}([A-Za-z_]\w*)['"]{1,3}$/i.exec(key.text)?.[1] : undefined;
+}
+
+/**
+ * Every `X.backward()` under `node` whose X is a name (or `scaler.scale(X)`): the statement and the loss's name; or
+ * whose X is a dict entry (`out["total_loss"].backward()`, a helper returning the total with logged parts): the
+ * entry as the loss's value, named by its key.
+ */
+export function backwardCalls(node: Node): { stmt: Node; lossVar?: string; valueNode?: Node; name: string }[] {
+  const out: { stmt: Node; lossVar?: string; valueNode?: Node; name: string }[] = [];
   for (const call of node.descendantsOfType('call')) {
     const fn = call?.childForFieldName('function');
     if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'backward') continue;
     let obj = fn.childForFieldName('object');
     if (obj?.type === 'call') obj = named(obj.childForFieldName('arguments'))[0] ?? null; // scaler.scale(loss)
     const stmt = call?.parent;
-    if (obj?.type === 'identifier' && stmt?.type === 'expression_statement') out.push({ stmt, lossVar: obj.text });
+    if (stmt?.type !== 'expression_statement') continue;
+    const key = entryKey(obj);
+    if (obj?.type === 'identifier') out.push({ stmt, lossVar: obj.text, name: obj.text });
+    else if (obj && key) out.push({ stmt, valueNode: obj, name: key });
   }
   return out;
 }

@@ -40,8 +40,9 @@ function penalisesOutputs(t: Term): boolean {
 
 export const checkOutputSparsity: Check = (ctx) => {
   const { model } = ctx;
-  // A kernel_regularizer / bias_regularizer is given the weights themselves: penalising them is what it is for.
-  if (model.regularizes && model.regularizes.on !== 'activity') return [];
+  // A kernel_regularizer / bias_regularizer is given the weights themselves: penalising them is what it is for; so is
+  // a penalty on a variable the code optimises directly (its "prediction" is the parameter being fitted).
+  if ((model.regularizes && model.regularizes.on !== 'activity') || model.optimisedDirectly) return [];
   // The function's name and its penalties' names carry the intent; parameter names (class_weights, …) do not.
   const names = [model.name, ...model.terms.filter((t) => t.role === 'penalty').map((t) => t.label)];
   const intent = names.find((n) => WEIGHT_INTENT.test(n) && (!ACTIVATION_NAMED.test(n) || SAYS_WEIGHTS.test(n)));

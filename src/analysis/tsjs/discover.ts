@@ -31,6 +31,8 @@ export interface ScriptLossDef {
   skipped?: Node[];
   /** Model calls inside the body (`tf.losses.meanSquaredError(ys, model.predict(xs))`), each read as the prediction `name`. */
   forwardCalls?: { node: Node; name: string }[];
+  /** The prediction is a variable the closure optimises directly (inline.ts directLoss). */
+  optimisedDirectly?: true;
 }
 
 const LOSS_NAME = /loss|criterion|objective|penalty|cost/i;

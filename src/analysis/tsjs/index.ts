@@ -5,6 +5,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
 import { type CachedModel, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
+import { compiledBuiltinModel } from '../compiledBuiltin';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
@@ -161,10 +162,18 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     broken.flatMap((b) => discoverScriptLosses(b, regularizers)),
     extraRoots.map((r) => discoverScriptLosses(r, regularizers)),
   );
-  const models = finishModels(built, inErrors, build, (models, bindNames) => collectScriptUsages(root, models, bindNames));
+  const models = finishModels(built, inErrors, build, (models, bindNames) => {
+    const found = collectScriptUsages(root, models, bindNames);
+    // a closure an optimizer differentiates (`opt.minimize(() => …)`, `tf.variableGrads(() => …)`) is used by that step
+    for (const m of models) if (m.kind === 'inline' && !m.usages.some((u) => u.kind === 'training-step')) m.usages.unshift({ kind: 'training-step', range: m.returnRange });
+    return found;
+  });
   withBuiltinRegularizers(models, root, source, constants, language);
   // a regularizer adds to the loss `compile` names: that loss is its base term
   const compiled = source.includes('.compile(') && models.some((m) => m.kind === 'regularizer') ? readCompiledBase(root, source, 'ts') : undefined;
+  // compile's own framework loss with nothing added to it: the loss training runs, with no penalty
+  const builtin = !compiled && source.includes('.compile(') ? compiledBuiltinModel(models, readCompiledBase(root, source, 'ts'), file.framework, language) : undefined;
+  if (builtin) models.push(builtin);
   return compiled ? models.map((m) => withCompiledBase(m, compiled)) : models;
 }
 

@@ -173,7 +173,7 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nam
   const locals = declaredIn(body);
   const models = body.descendantsOfType('call_expression').filter((c): c is Node => !!c && isModelCall(c, locals, imports));
   const first = models[0];
-  if (!first) return undefined;
+  if (!first) return directLoss(call, arrow, nameNode);
   // `const pred = model.predict(xs)`: the declared name is the prediction and the declaration is left out;
   // `const [recon, mu, logvar] = vae.forward(x)`: the first is the prediction, the others extra tensors
   const declarator = declaratorOf(first);
@@ -195,6 +195,39 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nam
     roles: { yTrue: target?.text ?? '', yPred: predName },
     ...(declarator ? { skipped: [declarator, ...(decoder ? [decoder.declarator] : []), ...(encoded ? [encoded.declarator] : [])] } : { forwardCalls: models.map((node) => ({ node, name: predName })) }),
   };
+}
+
+/** `tf.variable(…)`, `tf.scalar(0.5).variable()`: a tensor made to be optimised. */
+const makesVariable = (value: Node | null | undefined): boolean => value?.type === 'call_expression' && /(^tf\.variable|\.variable)$/.test(value.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '');
+
+/**
+ * The variable a closure with no model optimises directly (`const image = tf.variable(…)` read in
+ * `tf.variableGrads(() => …)`, a feature visualisation; a point or weights fitted under penalties): the first name
+ * the closure reads that is declared above the call as a variable, in a block that holds the call.
+ */
+function optimisedVariable(call: Node, arrow: Node): Node | undefined {
+  let root: Node = call;
+  while (root.parent) root = root.parent;
+  const variables = new Set(
+    root
+      .descendantsOfType('variable_declarator')
+      .filter((d): d is Node => !!d && d.startIndex < call.startIndex && makesVariable(unwrapped(d.childForFieldName('value'))))
+      .filter((d) => {
+        const block = d.parent?.parent;
+        return !!block && block.startIndex <= call.startIndex && call.endIndex <= block.endIndex;
+      })
+      .map((d) => d.childForFieldName('name')?.text),
+  );
+  return arrow.descendantsOfType('identifier').find((id): id is Node => !!id && variables.has(id.text));
+}
+
+/** A closure with no model that optimises a variable directly: that variable is the prediction, there is no target. */
+function directLoss(call: Node, arrow: Node, nameNode: Node): ScriptLossDef | undefined {
+  const pred = optimisedVariable(call, arrow);
+  if (!pred) return undefined;
+  let stmt: Node = call;
+  while (stmt.parent && stmt.parent.type !== 'statement_block' && stmt.parent.type !== 'program') stmt = stmt.parent;
+  return { kind: 'inline', name: nameNode.text, nameNode, defNode: stmt, fn: arrow, params: [param(pred)], outerParams: [], outerStatements: [], bindNames: [], roles: { yTrue: '', yPred: pred.text }, optimisedDirectly: true };
 }
 
 /** Wrappers of a value that keep it (`model.predict(xs) as tf.Tensor`, `await`, `!`, parentheses). */

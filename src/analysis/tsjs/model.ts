@@ -98,6 +98,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     model.params.push(...moduleConstantParams(readNamesOf(returned.value, terms), file.constants, taken, weightParams));
   }
   if (lambdaParam) model.lambdaParam = lambdaParam;
+  if (def.optimisedDirectly) model.optimisedDirectly = true;
   if (def.className) model.className = def.className;
   if (def.regularizes) model.regularizes = def.regularizes;
   return model;

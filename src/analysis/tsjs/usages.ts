@@ -44,6 +44,25 @@ function regularizerBuilt(node: Node, byName: ReadonlyMap<string, LossModel>, bi
   m.usages.push({ kind: 'factory-call', range, boundArgs });
 }
 
+/** `this.loss(…)` inside a class: the class's loss method of that name (a model of kind 'method'). */
+function ownMethod(fn: Node, byName: ReadonlyMap<string, LossModel>): LossModel | undefined {
+  if (fn.type !== 'member_expression' || fn.childForFieldName('object')?.type !== 'this') return undefined;
+  const m = byName.get(fn.childForFieldName('property')?.text ?? '');
+  return m?.kind === 'method' ? m : undefined;
+}
+
+/** Whether `node` runs inside the closure an optimizer differentiates (`opt.minimize(() => …)`, `tf.variableGrads(() => …)`). */
+function insideDifferentiated(node: Node): boolean {
+  for (let cur = node.parent; cur; cur = cur.parent) {
+    if (cur.type !== 'arrow_function' && cur.type !== 'function_expression') continue;
+    const call = cur.parent?.type === 'arguments' ? cur.parent.parent : undefined;
+    const callee = call?.childForFieldName('function');
+    if (callee?.type === 'member_expression' && differentiatesName.test(callee.childForFieldName('property')?.text ?? '')) return cur.parent?.namedChild(0)?.id === cur.id;
+  }
+  return false;
+}
+const differentiatesName = /^(minimize|variableGrads)$/;
+
 export function collectScriptUsages(root: Node, models: LossModel[], bindNames: ReadonlyMap<string, string[]>): { outputActivation?: string } {
   const byName = new Map(models.map((m) => [m.name, m]));
   const vars = new Map<string, Target>();
@@ -89,7 +108,9 @@ export function collectScriptUsages(root: Node, models: LossModel[], bindNames: 
     const method = fn.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
     const args = argsOf(node);
     const range = rangeOf(node);
-    const direct = name ? byName.get(name) : undefined;
+    const direct = (name ? byName.get(name) : undefined) ?? ownMethod(fn, byName);
+    // `optimizer.minimize(() => { const [, , total] = this.loss(x, y, pred); return total; })`: what the step differentiates
+    if (direct && insideDifferentiated(node)) direct.usages.push({ kind: 'training-step', range });
     if (direct) {
       const u: LossUsage = { kind: direct.kind === 'factory' ? 'factory-call' : 'call', range };
       if (direct.kind === 'factory') {
