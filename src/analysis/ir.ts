@@ -384,6 +384,11 @@ export interface LossModel {
   className?: string;
   /** For kind 'regularizer': on what the penalty acts (`{ on: 'activity', layer: 'Dense' }`). */
   regularizes?: Regularizes;
+  /**
+   * The user's model whose own layers the trial model stands in for, said in the panel's header: a Keras functional
+   * model the loss reads the tensors of (`vae`, built from `Input` and layers; python/graphAddLoss.ts).
+   */
+  standsInFor?: string;
 }
 
 export interface ParseProblem {

@@ -10,6 +10,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
 import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names, plainOrFactory } from './discover';
 import { layerLoopOf } from './layerLoopAddLoss';
+import type { KerasGraph } from './kerasGraph';
+import { graphAddLoss } from './graphAddLoss';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
 import { ancestorBases } from './superInit';
@@ -74,6 +76,7 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   const direct = kind === 'inline' && !!fallbackPred;
   const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
   if (!found) return undefined;
+  if (kind === 'add-loss' && c) takeLayerInputs(found, method);
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
     kind, name, nameNode: found.nameNode, defNode: method, fn: method, params: found.params,
@@ -83,6 +86,26 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   if (c) def.className = c.name;
   if (kind === 'add-loss') def.penaltiesOnly = true;
   return def;
+}
+
+/**
+ * A Keras layer's `call(self, inputs)` that unpacks its inputs (`mu, log_var = inputs`, a VAE's KL layer placed on
+ * the encoder's heads) adds a loss on tensors of the model, not on its prediction: the unpacked names are the
+ * loss's tensors, mapped by their names (the trainer's table: a VAE head's mean and log-variance), and the statement
+ * is left out so they stay names rather than items of the prediction.
+ */
+function takeLayerInputs(found: NonNullable<ReturnType<typeof inlineLoss>>, method: Node): void {
+  const input = firstInput(method);
+  const unpack = found.spec.statements.find((s) => {
+    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    return (left?.type === 'pattern_list' || left?.type === 'tuple_pattern') && a?.childForFieldName('right')?.text === input?.text;
+  });
+  const left = unpack?.namedChild(0)?.childForFieldName('left');
+  const items = left?.namedChildren.filter((n): n is Node => n?.type === 'identifier') ?? [];
+  if (!unpack || items.length !== left?.namedChildren.length) return;
+  found.spec.statements = found.spec.statements.filter((s) => s.id !== unpack.id);
+  found.params.push(...items.filter((n) => !found.params.some((p) => p.name === n.text)).map((n) => ({ name: n.text, node: n, variadic: false })));
 }
 
 /** The first parameter after self of a method (a Layer's `call(self, inputs)`: what an add_loss there reads). */
@@ -109,7 +132,7 @@ const tapedStep = (fn: Node): boolean => (fn.type === 'function_definition' || s
 const scriptLoop: ReadonlySet<string> = new Set(['for_statement', 'while_statement']);
 
 /** Losses written inside one function or method: training steps, add_loss calls, backward loops. */
-export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
+export function inlineLosses(method: Node, c?: ClassInfo, graph?: KerasGraph): LossDef[] {
   const text = method.text;
   const out: LossDef[] = [];
   const name = methodName(method);
@@ -135,6 +158,12 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     // named by the method it is written in (`ActivationPenalty.call`), or `add_loss` at module level
     const addName = c ? name : 'add_loss';
     for (const a of addLossCalls(method)) {
+      // on a functional model built in the function or the script (graphAddLoss.ts): over the graph's tensors
+      const graphed = c ? undefined : graphAddLoss(a.stmt, graph);
+      if (graphed) {
+        out.push(graphed);
+        continue;
+      }
       // a penalty on each layer's kernel (layerLoopAddLoss.ts) reads the model whose layers it walks, not a tensor
       const pred = firstInput(method) ?? layerLoopOf(a.value)?.model ?? firstTensorName(a.value);
       push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, addName, pred));

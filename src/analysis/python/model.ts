@@ -291,6 +291,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (lambdaParam) model.lambdaParam = lambdaParam;
   if (def.className) model.className = def.className;
   if (def.regularizes) model.regularizes = def.regularizes;
+  if (def.standsInFor) model.standsInFor = def.standsInFor;
   return model;
 }
 

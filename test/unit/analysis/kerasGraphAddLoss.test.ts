@@ -1,0 +1,131 @@
+// The keras.io VAE shape: a functional model built from `Input` and layers, and its loss added at the top of the
+// script (or a notebook cell) with `vae.add_loss(...)` over the graph's tensors. The loss is read over those tensors
+// (the model's output the prediction, its input the target when the loss compares them, the latent heads extra
+// tensors by name), the graph's own statements are never read as values, and an added loss that does not compare the
+// output with the input stays a penalty on the compiled loss. A Layer's `call` that unpacks its inputs
+// (`mu, log_var = inputs`) adds a loss on those tensors, not on items of the prediction; and a compiled loss function
+// of the file is the base of such an add_loss.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyzeSource } from '../../../src/analysis/index';
+import { runRules } from '../../../src/analysis/rules/index';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const graph = `import tensorflow as tf
+from tensorflow.keras import layers, backend as K
+
+inputs = layers.Input(shape=(784,))
+h = layers.Dense(64, activation="relu")(inputs)
+z_mean = layers.Dense(2)(h)
+z_log_var = layers.Dense(2)(h)
+z = layers.Lambda(sample)([z_mean, z_log_var])
+encoder = tf.keras.Model(inputs, [z_mean, z_log_var, z])
+latent = layers.Input(shape=(2,))
+decoded = layers.Dense(784, activation="sigmoid")(layers.Dense(64)(latent))
+decoder = tf.keras.Model(latent, decoded)
+outputs = decoder(encoder(inputs)[2])
+vae = tf.keras.Model(inputs, outputs)
+`;
+
+const lossCell = `reconstruction = tf.keras.losses.binary_crossentropy(inputs, outputs)
+reconstruction *= 784
+kl = 1 + z_log_var - K.square(z_mean) - K.exp(z_log_var)
+kl = K.sum(kl, axis=-1)
+kl *= -0.5
+vae.add_loss(K.mean(reconstruction + kl))
+vae.compile(optimizer="adam")
+`;
+
+describe('a functional model whose loss is added over its tensors', () => {
+  it('names the loss by its model and splits it as any loss: the reconstruction is the base, the KL a penalty', () => {
+    const m = model(analyze(graph + lossCell), 'vae');
+    assert.equal(m.kind, 'add-loss');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:reconstruction*784', 'penalty:+:kl']);
+    assert.equal(m.yPred, 'outputs');
+    assert.equal(m.yTrue, 'inputs');
+    assert.deepEqual(m.params.filter((p) => p.role === 'tensor').map((p) => p.name).sort(), ['z_log_var', 'z_mean']);
+    assert.match(m.standsInFor ?? '', /`vae`/);
+  });
+
+  it('reads no layer of the graph as a value: nothing the trainer cannot run, and the unweighted KL is LL101', () => {
+    const source = graph + lossCell;
+    const codes = runRules(analyze(source), source).map((f) => f.code);
+    assert.deepEqual(codes, ['LL101']);
+  });
+
+  it('reads the graph of the cells above in a notebook', () => {
+    const a = analyzeSource(lossCell, 'python', 'nb.ipynb', { cellsAbove: [{ number: 1, source: graph }] });
+    const m = model(a, 'vae');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:reconstruction*784', 'penalty:+:kl']);
+  });
+
+  it('an added loss that does not compare the output with the input is a penalty on the compiled loss', () => {
+    const source = `${graph}spread = tf.reduce_mean(tf.square(z_mean))\nvae.add_loss(0.3 * spread)\nvae.compile(optimizer="adam", loss="mse")\n`;
+    const m = model(analyze(source), 'vae');
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:spread*0.3', 'base:+:mse']);
+  });
+
+  it("reads it the same in a script's `if __name__ == '__main__':` block", () => {
+    const indented = lossCell.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n');
+    const m = model(analyze(`${graph}\nif __name__ == "__main__":\n${indented}`), 'vae');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:reconstruction*784', 'penalty:+:kl']);
+  });
+
+  it('reads it in a function that builds the model, adds its loss and returns it', () => {
+    const body = (graph.split('\n').slice(3).join('\n') + lossCell).split('\n').map((l) => (l ? `    ${l}` : l)).join('\n');
+    const source = `${graph.split('\n').slice(0, 3).join('\n')}\n\ndef build_vae():\n${body}\n    return vae\n`;
+    const m = model(analyze(source), 'vae');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:reconstruction*784', 'penalty:+:kl']);
+    assert.deepEqual(m.params.filter((p) => p.role === 'tensor').map((p) => p.name).sort(), ['z_log_var', 'z_mean']);
+  });
+
+  it('a name the loss reassigns after the graph built it is a value of the loss again', () => {
+    const source = `${graph}z_mean = tf.constant(0.5)\nvae.add_loss(K.mean(tf.keras.losses.mse(inputs, outputs)) + 0.1 * K.sum(z_mean))\n`;
+    const m = model(analyze(source), 'vae');
+    assert.deepEqual(m.params.filter((p) => p.role === 'tensor').map((p) => p.name), []);
+  });
+});
+
+const klLayer = `import keras.backend as K
+from keras.layers import Dense, Input, Layer
+from keras.models import Model
+
+
+class KLLayer(Layer):
+    def __init__(self, beta=0.5, **kwargs):
+        self.beta = beta
+        super().__init__(**kwargs)
+
+    def call(self, inputs):
+        mu, log_var = inputs
+        kl_batch = -self.beta * K.sum(1 + log_var - K.square(mu) - K.exp(log_var), axis=-1)
+        self.add_loss(K.mean(kl_batch), inputs=inputs)
+        return inputs
+
+
+def bernoulli_nll(y_true, y_pred):
+    return K.sum(K.binary_crossentropy(y_true, y_pred), axis=-1)
+
+
+x = Input(shape=(16,))
+mu, log_var = KLLayer(0.01)([Dense(4)(x), Dense(4)(x)])
+model = Model(x, Dense(16, activation="sigmoid")(mu))
+model.compile(optimizer="adam", loss=bernoulli_nll)
+`;
+
+describe("a Keras layer's add_loss on the tensors it is placed on", () => {
+  it('takes the unpacked inputs as tensors of the model (a VAE head), not items of the prediction', () => {
+    const m = model(analyze(klLayer), 'call');
+    const tensors = m.params.filter((p) => p.role === 'tensor').map((p) => p.name);
+    assert.deepEqual(tensors, ['mu', 'log_var']);
+    const unpacked = JSON.stringify(m.terms).includes('"unpacked":true');
+    assert.equal(unpacked, false);
+  });
+
+  it('the compiled loss function of the file is its base, the layer KL its penalty named by its variable', () => {
+    const m = model(analyze(klLayer), 'call');
+    assert.deepEqual(m.terms.map((t) => `${t.role}:${t.label}`), ['base:bernoulli_nll', 'penalty:kl_batch']);
+  });
+});
