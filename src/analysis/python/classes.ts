@@ -14,6 +14,7 @@ import type { KerasGraph } from './kerasGraph';
 import { graphAddLoss } from './graphAddLoss';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
+import { takeLayerInputs } from './layerInputs';
 import { ancestorBases } from './superInit';
 import { delegatedStep } from './selfCalls';
 import { optimisedTensor } from './optimisedTensor';
@@ -76,7 +77,8 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   const direct = kind === 'inline' && !!fallbackPred;
   const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
   if (!found) return undefined;
-  if (kind === 'add-loss' && c) takeLayerInputs(found, method);
+  // a layer's add_loss on the items of its inputs (layerInputs.ts): on the model's input and output, the whole loss
+  const whole = kind === 'add-loss' && !!c && takeLayerInputs(found, method);
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
     kind, name, nameNode: found.nameNode, defNode: method, fn: method, params: found.params,
@@ -84,28 +86,9 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
     roles: { yTrue: found.yTrue, yPred: found.yPred }, inline: found.spec,
   };
   if (c) def.className = c.name;
-  if (kind === 'add-loss') def.penaltiesOnly = true;
+  if (kind === 'add-loss' && !whole) def.penaltiesOnly = true;
+  if (whole && c) Object.assign(def, { targetIsInput: true, standsInFor: `your Keras model (the layer \`${c.name}\` is placed on its input and its output)` });
   return def;
-}
-
-/**
- * A Keras layer's `call(self, inputs)` that unpacks its inputs (`mu, log_var = inputs`, a VAE's KL layer placed on
- * the encoder's heads) adds a loss on tensors of the model, not on its prediction: the unpacked names are the
- * loss's tensors, mapped by their names (the trainer's table: a VAE head's mean and log-variance), and the statement
- * is left out so they stay names rather than items of the prediction.
- */
-function takeLayerInputs(found: NonNullable<ReturnType<typeof inlineLoss>>, method: Node): void {
-  const input = firstInput(method);
-  const unpack = found.spec.statements.find((s) => {
-    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
-    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
-    return (left?.type === 'pattern_list' || left?.type === 'tuple_pattern') && a?.childForFieldName('right')?.text === input?.text;
-  });
-  const left = unpack?.namedChild(0)?.childForFieldName('left');
-  const items = left?.namedChildren.filter((n): n is Node => n?.type === 'identifier') ?? [];
-  if (!unpack || items.length !== left?.namedChildren.length) return;
-  found.spec.statements = found.spec.statements.filter((s) => s.id !== unpack.id);
-  found.params.push(...items.filter((n) => !found.params.some((p) => p.name === n.text)).map((n) => ({ name: n.text, node: n, variadic: false })));
 }
 
 /** The first parameter after self of a method (a Layer's `call(self, inputs)`: what an add_loss there reads). */

@@ -62,6 +62,8 @@ export interface LossDef {
   usedAsLoss?: boolean;
   /** LossModel.standsInFor: the user's model whose tensors the loss reads, stood in for by the trial model. */
   standsInFor?: string;
+  /** LossModel.targetIsInput. */
+  targetIsInput?: true;
 }
 
 export const names = (ps: ParamInfo[]): string[] => ps.filter((p) => !p.variadic && p.name !== 'self').map((p) => p.name);

@@ -15,6 +15,8 @@ import { isTrivia } from './trivia';
 const ABOVE_MAX = 200;
 
 const assigns = (s: Node): boolean => s.type === 'expression_statement' && ['assignment', 'augmented_assignment'].includes(s.namedChild(0)?.type ?? '');
+/** What the loss is read from: assignments, and branches that assign (`if args.mse: rec = mse(…) else: …`). */
+const readable = (s: Node): boolean => assigns(s) || (s.type === 'if_statement' && s.descendantsOfType('assignment').length > 0);
 
 /** The `X.add_loss(value)` call a top-level statement is, with its receiver and value. */
 function addLossCall(stmt: Node): { receiver: Node; value: Node } | undefined {
@@ -43,7 +45,7 @@ function statementsAbove(stmt: Node): Node[] {
 
 /** The loss's own statements above `stmt` (the graph's making left out, read into `local`), in order. */
 function lossStatements(stmt: Node, local: KerasGraph): Node[] {
-  return statementsAbove(stmt).filter((s) => assigns(s) && !readGraphStatement(s, local));
+  return statementsAbove(stmt).filter((s) => readable(s) && !readGraphStatement(s, local));
 }
 
 /** The first identifier named `name` the nodes read, in order. */
@@ -85,6 +87,6 @@ export function graphAddLoss(stmt: Node, moduleGraph: KerasGraph | undefined): L
     roles: { yTrue: input ?? '', yPred: output }, inline: { statements, valueNode: call.value },
     standsInFor: `your Keras model \`${call.receiver.text}\` (its own layers, from \`${model.inputs.join(', ') || 'its input'}\` to \`${output}\`)`,
     // comparing the output with the input, the added loss is the whole loss; else it adds penalties to the compiled one
-    ...(predNode && inputNode ? {} : { penaltiesOnly: true }),
+    ...(predNode && inputNode ? { targetIsInput: true } : { penaltiesOnly: true }),
   };
 }

@@ -292,6 +292,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (def.className) model.className = def.className;
   if (def.regularizes) model.regularizes = def.regularizes;
   if (def.standsInFor) model.standsInFor = def.standsInFor;
+  if (def.targetIsInput) model.targetIsInput = true;
   return model;
 }
 

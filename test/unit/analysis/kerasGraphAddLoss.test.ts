@@ -129,3 +129,66 @@ describe("a Keras layer's add_loss on the tensors it is placed on", () => {
     assert.deepEqual(m.terms.map((t) => `${t.role}:${t.label}`), ['base:bernoulli_nll', 'penalty:kl_batch']);
   });
 });
+
+const itemLayer = (call: string) => `import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import backend as K
+
+inputs = keras.Input(shape=(20,))
+h = keras.layers.Dense(32, activation="relu")(inputs)
+z_mean = keras.layers.Dense(3)(h)
+z_log_var = keras.layers.Dense(3)(h)
+decoded = keras.layers.Dense(20, activation="sigmoid")(z_mean)
+
+
+class ElboLayer(keras.layers.Layer):
+    def __init__(self, kl_weight=0.5):
+        super().__init__()
+        self.kl_weight = kl_weight
+
+${call}
+
+
+out = ElboLayer()([inputs, z_mean, z_log_var, decoded])
+vae = keras.Model(inputs, out)
+vae.compile(optimizer="adam", loss=None)
+`;
+
+describe("a Keras loss layer placed on the model's input and output", () => {
+  it('items taken by index (`x = inputs[0]`): the input is the target, the decoded output the prediction, the loss whole', () => {
+    const source = itemLayer(`    def call(self, inputs):
+        x = inputs[0]
+        x_decoded_mean = inputs[3]
+        rec = tf.reduce_mean(keras.losses.binary_crossentropy(x, x_decoded_mean))
+        kl = -0.5 * tf.reduce_mean(1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var))
+        self.add_loss(rec + self.kl_weight * kl, inputs=inputs)
+        return x`);
+    const m = model(analyze(source), 'call');
+    assert.deepEqual([m.yTrue, m.yPred], ['x', 'x_decoded_mean']);
+    assert.equal(m.targetIsInput, true);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:kl*self.kl_weight']);
+  });
+
+  it('unpacked with the heads between (`x, z_mean, z_log_var, y = inputs`): the item it passes on is the prediction', () => {
+    const source = itemLayer(`    def call(self, inputs):
+        x, mean, log_var, y = inputs
+        rec = tf.reduce_mean(keras.losses.binary_crossentropy(x, y))
+        kl = -0.5 * tf.reduce_mean(1 + log_var - tf.square(mean) - tf.exp(log_var))
+        self.add_loss(rec + self.kl_weight * kl)
+        return y`);
+    const m = model(analyze(source), 'call');
+    assert.deepEqual([m.yTrue, m.yPred], ['x', 'y']);
+    assert.deepEqual(m.params.filter((p) => p.role === 'tensor').map((p) => p.name), ['mean', 'log_var']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:kl*self.kl_weight']);
+  });
+
+  it('items that are not an input and an output stay tensors and the added loss a penalty', () => {
+    const source = itemLayer(`    def call(self, inputs):
+        mean, log_var = inputs[1], inputs[2]
+        self.add_loss(self.kl_weight * tf.reduce_mean(tf.square(mean) + tf.exp(log_var) - log_var))
+        return inputs`);
+    const m = model(analyze(source), 'call');
+    assert.equal(m.targetIsInput, undefined);
+    assert.ok(m.terms.every((t) => t.role === 'penalty'));
+  });
+});
