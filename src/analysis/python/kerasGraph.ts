@@ -134,3 +134,15 @@ export function graphModelOf(receiver: Node | null | undefined, graph: KerasGrap
   const m = graph.models.get(receiver.text);
   return m ? { name: receiver.text, ...m } : undefined;
 }
+
+/**
+ * `encoder(x)` in a loss, `encoder = Model(inputs, hidden)` a sub-model of the graph that runs from the graph's input
+ * to one named inner tensor: the tensor it gives (`hidden`), which the trainer stands in for by name (a hidden
+ * layer's activations), as for the model's own call on its input.
+ */
+export function graphModelOutput(name: string, graph: KerasGraph | undefined): string | undefined {
+  const m = graph?.models.get(name);
+  if (!m || m.outputs.length !== 1 || !m.inputs.every((i) => graph?.inputs.has(i))) return undefined;
+  const out = m.outputs[0]!;
+  return graph?.tensors.has(out) && !graph.inputs.has(out) ? out : undefined;
+}

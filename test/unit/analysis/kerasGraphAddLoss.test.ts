@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { analyzeSource } from '../../../src/analysis/index';
 import { runRules } from '../../../src/analysis/rules/index';
+import { findUnsupported } from '../../../src/trainer/interpreter';
 import { analyze, model, ready, termSummary } from './helpers';
 
 before(() => ready);
@@ -190,5 +191,74 @@ describe("a Keras loss layer placed on the model's input and output", () => {
     const m = model(analyze(source), 'call');
     assert.equal(m.targetIsInput, undefined);
     assert.ok(m.terms.every((t) => t.role === 'penalty'));
+  });
+});
+
+describe("a loss function that runs a sub-model of the file's graph", () => {
+  const source = (call: string) => `import tensorflow as tf
+from tensorflow import keras
+
+inputs = keras.Input(shape=(32,))
+codes = keras.layers.Dense(8, activation="sigmoid")(inputs)
+outputs = keras.layers.Dense(32)(codes)
+autoencoder = keras.Model(inputs, outputs)
+encoder = keras.Model(inputs, codes)
+
+
+def sparse_loss(y_true, y_pred):
+    mse = tf.reduce_mean(tf.square(y_true - y_pred))
+    rate = tf.reduce_mean(${call}, axis=0)
+    return mse + 0.1 * tf.reduce_sum(tf.abs(rate - 0.05))
+
+
+autoencoder.compile(optimizer="adam", loss=sparse_loss)
+`;
+
+  it('`encoder(y_true)` is the inner tensor the sub-model gives, and the target is the model input', () => {
+    const m = model(analyze(source('encoder(y_true)')), 'sparse_loss');
+    assert.deepEqual(m.params.filter((p) => p.role === 'tensor').map((p) => p.name), ['codes']);
+    assert.equal(m.targetIsInput, true);
+    assert.match(m.standsInFor ?? '', /`encoder`/);
+    assert.deepEqual(findUnsupported(m), []);
+  });
+
+  it('run on the prediction it computes other values than the trial pass: the call stays, refused by name', () => {
+    const m = model(analyze(source('encoder(y_pred)')), 'sparse_loss');
+    assert.equal(m.targetIsInput, undefined);
+    assert.deepEqual(findUnsupported(m).map((u) => u.op), ['encoder']);
+  });
+});
+
+describe('a loss nested in the function that builds its Keras model', () => {
+  const source = `import tensorflow as tf
+from tensorflow.keras import Model, layers
+
+
+def build(n_features, code_size=6):
+    x_in = layers.Input(shape=(n_features,))
+    codes = layers.Dense(code_size, activation="relu")(x_in)
+    encoder = Model(inputs=x_in, outputs=codes)
+    out = layers.Dense(n_features)(codes)
+    autoencoder = Model(x_in, out)
+
+    def nested_loss(y_true, y_pred):
+        rec = tf.reduce_mean(tf.square(y_true - y_pred))
+        spread = tf.reduce_mean(tf.square(encoder(y_true)))
+        return rec + 0.01 * spread
+
+    autoencoder.compile(optimizer="adam", loss=nested_loss)
+    return autoencoder
+`;
+
+  it("reads the builder's graph: its layers are no values of the loss, its encoder run on the target is its code tensor", () => {
+    const m = model(analyze(source), 'nested_loss');
+    assert.deepEqual(findUnsupported(m), []);
+    assert.deepEqual(m.params.filter((p) => p.role === 'tensor').map((p) => p.name), ['codes']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:rec', 'penalty:+:spread*0.01']);
+  });
+
+  it("the builder's parameters the loss never reads are none of its settings", () => {
+    const m = model(analyze(source), 'nested_loss');
+    assert.equal(m.params.some((p) => p.name === 'n_features'), false);
   });
 });
