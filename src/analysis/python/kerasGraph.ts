@@ -141,8 +141,9 @@ export function graphModelOf(receiver: Node | null | undefined, graph: KerasGrap
  * layer's activations), as for the model's own call on its input.
  */
 export function graphModelOutput(name: string, graph: KerasGraph | undefined): string | undefined {
-  const m = graph?.models.get(name);
-  if (!m || m.outputs.length !== 1 || !m.inputs.every((i) => graph?.inputs.has(i))) return undefined;
-  const out = m.outputs[0]!;
-  return graph?.tensors.has(out) && !graph.inputs.has(out) ? out : undefined;
+  if (!graph) return undefined;
+  const m = graph.models.get(name);
+  const out = m?.outputs.length === 1 ? m.outputs[0] : undefined;
+  if (!m || !out || !m.inputs.every((i) => graph.inputs.has(i))) return undefined;
+  return graph.tensors.has(out) && !graph.inputs.has(out) ? out : undefined;
 }
