@@ -16,6 +16,7 @@ import { blankMagics, type NotebookCell } from './notebook';
 import { readCompiledBase } from './compileCall';
 import { analyzePythonTree } from './python/index';
 import { type ModuleScope, emptyModuleScope, readLayerOutput, readModuleAssignment } from './python/moduleScope';
+import { emptyKerasGraph, readGraphStatement } from './python/kerasGraph';
 import { analyzeScriptTree } from './tsjs/index';
 
 export { initParsers } from './parsing/parsers';
@@ -125,7 +126,8 @@ export interface SourceOptions extends ParseLimits {
  * caller deletes them once it is done.
  */
 function notebookModule(cells: readonly NotebookCell[], deadline: Deadline, below: readonly NotebookCell[] = []): { module: ModuleScope; trees: Tree[] } {
-  const module: ModuleScope = { ...emptyModuleScope(), otherCells: new Set() };
+  const graph = emptyKerasGraph();
+  const module: ModuleScope = { ...emptyModuleScope(), otherCells: new Set(), kerasGraph: graph };
   const parser = sharedParser('python');
   const trees: Tree[] = [];
   for (const written of cells) {
@@ -139,6 +141,7 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline, belo
           readModuleAssignment(n, own);
           readLayerOutput(n, module);
         }
+        if (n) readGraphStatement(n, graph);
         const name = n && definedFunction(n);
         if (n && name) {
           module.functions.set(name, n);

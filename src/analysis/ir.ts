@@ -389,6 +389,17 @@ export interface LossModel {
    * not a model's output: a penalty on it is on the parameters being fitted (no LL110).
    */
   optimisedDirectly?: true;
+  /**
+   * The user's model whose own layers the trial model stands in for, said in the panel's header: a Keras functional
+   * model the loss reads the tensors of (`vae`, built from `Input` and layers; python/graphAddLoss.ts).
+   */
+  standsInFor?: string;
+  /**
+   * The target is the model's own input, whatever its name: a Keras graph's `Input` compared with the model's output
+   * (python/graphAddLoss.ts), a loss layer placed on the input and the decoded output (python/layerInputs.ts). The
+   * trainer trains an autoencoder (target = input).
+   */
+  targetIsInput?: true;
 }
 
 export interface ParseProblem {

@@ -286,7 +286,9 @@ function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, acti
   const { model } = trial;
   const shape = data.sampleShape;
   const branches = [...branchChoices(loss).flatMap((c) => branchNote(c) ?? []), ...unreadSettingNotes(loss), ...ownWeightsNote(loss), ...scheduleNote(loss)];
-  const args = [modelCall, describeArgs(loss, trial), ...branches].filter(Boolean).join('; ');
+  // the user's own model, whose tensors the loss reads, is what the trial model replaces: said, never silently
+  const standsIn = loss.standsInFor ? `standing in for ${loss.standsInFor}` : undefined;
+  const args = [standsIn, modelCall, describeArgs(loss, trial), ...branches].filter(Boolean).join('; ');
   const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + (args ? `; ${args}` : '');
   const kind = model instanceof BatchedVae ? `${model.describe()} (relu hidden layers, ${activation} output)` : `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)`;
   return {

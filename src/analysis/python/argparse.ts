@@ -34,11 +34,19 @@ function defaultOf(call: Node, constants: ReadonlyMap<string, ModuleConstant>): 
   const args = call.childForFieldName('arguments')?.namedChildren ?? [];
   const kw = args.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'default');
   const value = kw?.childForFieldName('value');
-  if (!kw || !value) return undefined;
+  if (!kw || !value) return switchDefault(args);
   if (value.type === 'identifier') return constants.get(value.text);
   const lit = literalOf(value) ?? arithmeticOf(value);
   if (lit === undefined) return undefined;
   return { value: lit, nameRange: rangeOf(kw), valueRange: rangeOf(value) };
+}
+
+/** `action='store_true'` with no default is False until the flag is given (`store_false`: True), as argparse has it. */
+function switchDefault(args: readonly (Node | null)[]): ModuleConstant | undefined {
+  const action = args.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'action');
+  const kind = action ? literalOf(action.childForFieldName('value') as Node) : undefined;
+  if (!action || (kind !== 'store_true' && kind !== 'store_false')) return undefined;
+  return { value: kind === 'store_false', nameRange: rangeOf(action), valueRange: rangeOf(action) };
 }
 
 /** Every `….add_argument(…)` call of the file with a literal default: its dest and its default. */

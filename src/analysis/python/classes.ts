@@ -11,8 +11,11 @@ import type { Regularizes } from '../ir';
 import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names, plainOrFactory } from './discover';
 import { layerLoopOf } from './layerLoopAddLoss';
 import { paramsPassedModuleNames } from './enclosingCalls';
+import type { KerasGraph } from './kerasGraph';
+import { graphAddLoss } from './graphAddLoss';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
 import { readParams } from './params';
+import { takeLayerInputs } from './layerInputs';
 import { ancestorBases } from './superInit';
 import { delegatedStep } from './selfCalls';
 import { optimisedTensor } from './optimisedTensor';
@@ -80,6 +83,8 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   if (passedNames.length > 0) value = { ...value, bound: [...(value.bound ?? []), ...passedNames] };
   const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(data.length > 1 ? { dataParams: data } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
   if (!found) return undefined;
+  // a layer's add_loss on the items of its inputs (layerInputs.ts): on the model's input and output, the whole loss
+  const whole = kind === 'add-loss' && !!c && takeLayerInputs(found, method);
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
     kind, name, nameNode: found.nameNode, defNode: method, fn: method, params: found.params,
@@ -87,7 +92,8 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
     roles: { yTrue: found.yTrue, yPred: found.yPred }, inline: found.spec,
   };
   if (c) def.className = c.name;
-  if (kind === 'add-loss') def.penaltiesOnly = true;
+  if (kind === 'add-loss' && !whole) def.penaltiesOnly = true;
+  if (whole && c) Object.assign(def, { targetIsInput: true, standsInFor: `your Keras model (the layer \`${c.name}\` is placed on its input and its output)` });
   return def;
 }
 
@@ -151,7 +157,7 @@ function inLoop(stmt: Node, container: Node): boolean {
 }
 
 /** Losses written inside one function or method: training steps, add_loss calls, backward loops. */
-export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
+export function inlineLosses(method: Node, c?: ClassInfo, graph?: KerasGraph): LossDef[] {
   const text = method.text;
   const out: LossDef[] = [];
   const name = methodName(method);
@@ -179,6 +185,12 @@ export function inlineLosses(method: Node, c?: ClassInfo): LossDef[] {
     // named by the method it is written in (`ActivationPenalty.call`), or `add_loss` at module level
     const addName = c ? name : 'add_loss';
     for (const a of addLossCalls(method)) {
+      // on a functional model built in the function or the script (graphAddLoss.ts): over the graph's tensors
+      const graphed = c ? undefined : graphAddLoss(a.stmt, graph);
+      if (graphed) {
+        out.push(graphed);
+        continue;
+      }
       // a penalty on each layer's kernel (layerLoopAddLoss.ts) reads the model whose layers it walks, not a tensor
       const pred = firstInput(method) ?? layerLoopOf(a.value)?.model ?? firstTensorName(a.value);
       push(inlineDef(c, method, 'add-loss', a.stmt, { valueNode: a.value }, addName, pred));

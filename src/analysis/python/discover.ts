@@ -7,6 +7,7 @@ import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
 import { type RegularizerUses, classLosses, inlineLosses } from './classes';
 import type { InlineSpec } from './inline';
+import type { KerasGraph } from './kerasGraph';
 import { type ParamInfo, literalOf, readParams } from './params';
 import { dictKey, entriesOf } from './dictConstants';
 import { dictSettingRead } from './passedDict';
@@ -59,6 +60,10 @@ export interface LossDef {
   scalarOnly?: boolean;
   /** The file uses it as its loss (usedAsLoss.ts): a loss whatever its name or what it returns. */
   usedAsLoss?: boolean;
+  /** LossModel.standsInFor: the user's model whose tensors the loss reads, stood in for by the trial model. */
+  standsInFor?: string;
+  /** LossModel.targetIsInput. */
+  targetIsInput?: true;
 }
 
 export const names = (ps: ParamInfo[]): string[] => ps.filter((p) => !p.variadic && p.name !== 'self').map((p) => p.name);
@@ -273,6 +278,8 @@ export interface DiscoverContext {
   regularizers: RegularizerUses;
   /** What the file passes or calls as its loss (usedAsLoss.ts). */
   uses?: LossUses;
+  /** The Keras functional model the module builds, and the file's classes (a top-level add_loss reads its tensors). */
+  graph?: KerasGraph;
 }
 
 const noContext: DiscoverContext = { regularizers: new Map() };
@@ -292,7 +299,7 @@ function regularizerFunction(fn: Node, ctx: DiscoverContext): LossDef | undefine
 function functionLosses(fn: Node, ctx: DiscoverContext): LossDef[] {
   const uses = ctx.uses ?? noLossUses;
   const own = plainOrFactory(fn, uses) ?? regularizerFunction(fn, ctx);
-  return [...(own ? [own] : inlineLosses(fn)), ...nestedLosses(fn, uses)];
+  return [...(own ? [own] : inlineLosses(fn, undefined, ctx.graph)), ...nestedLosses(fn, uses)];
 }
 
 /** Statements that hold a training loop at module level (a script): `for x, y in loader: … loss.backward()`. */
@@ -302,9 +309,10 @@ const scriptBlocks: ReadonlySet<string> = new Set(['for_statement', 'while_state
 export function discoverOne(top: Node, ctx: DiscoverContext = noContext): LossDef[] {
   if (top.type === 'expression_statement') {
     const l = lambdaLoss(top);
-    return l ? [l] : /\.add_loss\(|\.backward\(/.test(top.text) ? inlineLosses(top) : [];
+    if (l) return [l];
+    return /\.add_loss\(|\.backward\(/.test(top.text) ? inlineLosses(top, undefined, ctx.graph) : [];
   }
-  if (scriptBlocks.has(top.type)) return inlineLosses(top);
+  if (scriptBlocks.has(top.type)) return inlineLosses(top, undefined, ctx.graph);
   const stmt = unwrapDecorated(top);
   if (!stmt) return [];
   const defs = stmt.type === 'function_definition' ? functionLosses(stmt, ctx) : stmt.type === 'class_definition' ? classLosses(stmt, top, ctx.regularizers, moduleLoss, ctx.uses) : [];

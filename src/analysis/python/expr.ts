@@ -8,6 +8,7 @@ import { rangeOf } from '../parsing/range';
 import { callCallable, callableCallee, callableValue, conditionalCall, definedCallable, moduleLevel, objectCall } from './callables';
 import { followHeldObject, helperCall } from './helperCalls';
 import { higherOrderCall } from './higherOrder';
+import { graphModelOutput } from './kerasGraph';
 import { resolveCallee } from './imports';
 import { collectOf, loopName, loopVariables } from './loops';
 import { forkScope, type Scope } from './scope';
@@ -208,6 +209,20 @@ export function isWholeModel(object: Node | null): boolean {
 const readsMemberWeights = (name: string, head: string, scope: Scope): boolean =>
   /\.(named_)?parameters$/.test(name) && name.split('.').length > 2 && !scope.imports.has(head);
 
+/**
+ * `encoder(y_true)` with `encoder` a sub-model of the file's Keras graph: the inner tensor it gives (kerasGraph.ts).
+ * Only on the target, which is then the model's input (an autoencoder's); on anything else the sub-model computes
+ * other values than the trial's own pass, so the call stays (and is refused by name).
+ */
+function graphModelCall(node: Node, name: string, scope: Scope): Expr | undefined {
+  if (scope.refs.has(name) || scope.locals.has(name)) return undefined;
+  const out = graphModelOutput(name, scope.kerasGraph ?? scope.module?.kerasGraph);
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && !isTrivia(n)) ?? [];
+  if (!out || args.length !== 1 || args[0]!.type !== 'identifier' || scope.refs.get(args[0]!.text) !== 'yTrue') return undefined;
+  scope.graphApplied?.push({ model: name, arg: args[0]!.text });
+  return { kind: 'name', name: out, ref: 'global', range: rangeOf(node), text: clipExprText(node.text) };
+}
+
 function convertCall(node: Node, scope: Scope): Expr {
   const fn = node.childForFieldName('function');
   const overWeights = fn ? parameterSum(node, fn, scope) : undefined;
@@ -258,6 +273,8 @@ function convertCall(node: Node, scope: Scope): Expr {
       return instanceCall;
     }
   }
+  const graphed = fn.type === 'identifier' ? graphModelCall(node, fn.text, scope) : undefined;
+  if (graphed) return graphed;
   if (name && head !== undefined && head !== 'self' && !scope.refs.has(head) && !scope.locals.has(head) && !readsMemberWeights(name, head, scope)) {
     return libraryCall(name, node, applied, scope);
   }

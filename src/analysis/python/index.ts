@@ -16,9 +16,10 @@ import './moduleInstances'; // registers the reader of module-level objects' cal
 import { readArgparseFlags } from './argparse';
 import { readDictConstants } from './dictConstants';
 import { isOutputLayer } from './outputLayer';
-import { readCompiledBase, withCompiledBase } from '../compiledBase';
+import { readCompiledBase, withCompiledBase, withCompiledFunction } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
 import { modelLossesReader, withModelLosses } from '../modelLosses';
+import { emptyKerasGraph, readGraphStatement } from './kerasGraph';
 import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
 import type { UsageCache } from './usageCache';
 import { noValueOf } from './noValue';
@@ -245,6 +246,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const addLosses = new Set<Node>();
   const types = tops.map((n) => n.type); // each `type` read is a call into the parser
   const module = options.module ?? emptyModuleScope();
+  module.kerasGraph ??= emptyKerasGraph();
+  const graph = module.kerasGraph;
   const functionTexts = new Map<string, string>();
   // a notebook's functions from the cells above are read into callers like the file's own
   for (const name of module.otherCells ?? []) {
@@ -267,6 +270,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     const cls = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : n;
     if (cls?.type === 'class_definition') {
       readClassConstants(cls, module);
+      readGraphStatement(cls, graph);
       const name = cls.childForFieldName('name')?.text;
       if (name) {
         module.classes ??= new Map();
@@ -279,7 +283,10 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     }
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
-    if (text.includes('=')) readLayerOutput(n, module);
+    if (text.includes('=')) {
+      readLayerOutput(n, module);
+      readGraphStatement(n, graph);
+    }
     // an object built at module level (`criterion = nn.MSELoss()`) that a loss may call: its text is read into callers
     if (readModuleInstance(n, text, module)) functionTexts.set(n.namedChild(0)?.childForFieldName('left')?.text ?? '', hash(`${n.startPosition.row}:${text}`));
     const m = globalNumber.exec(text);
@@ -304,7 +311,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const imports = new Map([...(module.imports ?? []), ...readImports(root, source)]);
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module), regularizers: regularizerUses(source), module };
   const uses = readLossUses(source);
-  const ctx: DiscoverContext = { regularizers: file.regularizers, uses };
+  const ctx: DiscoverContext = { regularizers: file.regularizers, uses, ...(module.kerasGraph ? { graph: module.kerasGraph } : {}) };
   const { signature, id } = signatureOf(file, functionTexts, uses);
   cache?.begin(id);
 
@@ -378,6 +385,9 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   // compile's own framework loss with nothing added to it: the loss training runs, with no penalty
   const builtin = ownCompiled ? compiledBuiltinModel(models, ownCompiled, file.framework, 'python') : undefined;
   if (builtin) models.push(builtin);
-  return base ? models.map((m) => withCompiledBase(m, elsewhere ? { ...base, range: m.nameRange } : base)) : models;
+  if (base) return models.map((m) => withCompiledBase(m, elsewhere ? { ...base, range: m.nameRange } : base));
+  // `compile(loss=nll)` with `nll` a loss function of the file: an add_loss adds to it
+  const compiledFn = models.some((m) => m.kind === 'add-loss') ? models.find((m) => m.kind !== 'add-loss' && m.usages.some((u) => u.kind === 'compile')) : undefined;
+  return compiledFn ? models.map((m) => withCompiledFunction(m, compiledFn)) : models;
 }
 

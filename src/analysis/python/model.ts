@@ -23,6 +23,7 @@ import { layerLoopOf, overLayerKernels } from './layerLoopAddLoss';
 import { callsClassLoss, lossClassNode, reachableMethods, setupClass } from './selfCalls';
 import type { Scope } from './scope';
 import { isTrivia } from './trivia';
+import { type KerasGraph, copyKerasGraph, emptyKerasGraph, readGraphStatement } from './kerasGraph';
 
 const LOSS_NAME = /loss|criterion|objective|penalty|constraint|regulari[sz]|cost/i;
 
@@ -137,14 +138,21 @@ function globalTensorAttrs(body: Expr, taken: ReadonlySet<string>, scope: Scope)
  * `vae_loss(y_true, y_pred)`): tensors of the model, named as written (the trainer maps them by name, tensorArgs.ts).
  */
 function globalLayerTensors(body: Expr, taken: ReadonlySet<string>, scope: Scope): LossParam[] {
-  const outputs = scope.module?.layerOutputs;
-  if (!outputs?.size) return [];
+  const outputs = new Set([...(scope.module?.layerOutputs ?? []), ...(scope.kerasGraph?.tensors ?? [])]);
+  if (!outputs.size) return [];
   const out = new Map<string, LossParam>();
   some(body, (n) => {
     if (n.kind === 'name' && n.ref === 'global' && outputs.has(n.name) && !taken.has(n.name) && !out.has(n.name)) out.set(n.name, { name: n.name, role: 'tensor', range: n.range });
     return false;
   });
   return [...out.values()];
+}
+
+/** The statements around a nested loss that build a Keras graph, read into a copy of the module's; the others. */
+function outerGraph(statements: readonly Node[], moduleGraph: KerasGraph | undefined): { graph: KerasGraph; statements: Node[] } | undefined {
+  const graph = moduleGraph ? copyKerasGraph(moduleGraph) : emptyKerasGraph();
+  const rest = statements.filter((s) => !readGraphStatement(s, graph));
+  return rest.length < statements.length ? { graph, statements: rest } : undefined;
 }
 
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
@@ -154,7 +162,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const refs = new Map<string, NameRef>();
   for (const p of def.outerParams) refs.set(p.name, 'captured');
   for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
-  const scope: Scope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), instances: new Map(), ...(file.module ? { module: file.module } : {}) };
+  const scope: Scope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), instances: new Map(), graphApplied: [], ...(file.module ? { module: file.module } : {}) };
   // a loss class's forward, or a method (a model's loss method, a training step) reading its own class
   const classNode = lossClassNode(def);
   const setup = classNode && def.kind !== 'module-forward' ? setupClass(classNode, file.module) : undefined;
@@ -170,8 +178,13 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (skorch) scope.superLoss = { ...skorch, methods: SKORCH_LOSS_METHODS };
   const ownWeights = ownWeightsOf(def, cls);
   if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods, attrTypes: cls.attrTypes });
-  const closure = def.outerStatements.length ? closureParams(def.outerStatements, def.outerParams) : [];
-  if (def.outerStatements.length) readBlock(def.outerStatements, scope);
+  // a loss defined where its Keras model is built (`def build(): inputs = Input(…); …; def loss(y_true, y_pred): …`):
+  // the graph's making is the model, not values of the loss (kerasGraph.ts)
+  const outer = def.outerStatements.length ? outerGraph(def.outerStatements, file.module?.kerasGraph) : undefined;
+  if (outer) scope.kerasGraph = outer.graph;
+  const outerStatements = outer?.statements ?? def.outerStatements;
+  const closure = outerStatements.length ? closureParams(outerStatements, def.outerParams) : [];
+  if (outerStatements.length) readBlock(outerStatements, scope);
   // Closure values (`lam = 0.1`, `scale, lam = cfg`) stay names, so they are parameters λ write-back can edit.
   for (const c of closure) {
     scope.locals.delete(c.name);
@@ -256,7 +269,9 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const readsAttr = (e: Expr, name: string) => some(e, (n) => n.kind === 'attr' && n.text.replace(/\s+/g, '') === name);
   const own = new Set([...def.outerParams, ...def.params].map((p) => p.name));
   const params: LossParam[] = [
-    ...def.outerParams.filter((p) => !p.variadic).map((p) => toParam(p, hyperOr(p), 'factory')),
+    // a loss nested in the function that builds its model (`build_models(n_features)`) closes over that function's
+    // parameters; one it never reads and nothing gives a value is no setting of the loss (nor a tensor to make up)
+    ...def.outerParams.filter((p) => !p.variadic && !(def.usedAsLoss && p.default === undefined && !p.defaultNode && !readNames.has(p.name))).map((p) => toParam(p, hyperOr(p), 'factory')),
     ...closure.filter((c) => !own.has(c.name)).map((c) => ({ ...c, role: hyperOr(c) })),
     ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p), 'argument')),
     ...def.moduleAttrs
@@ -291,6 +306,14 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (lambdaParam) model.lambdaParam = lambdaParam;
   if (def.className) model.className = def.className;
   if (def.regularizes) model.regularizes = def.regularizes;
+  if (def.standsInFor) model.standsInFor = def.standsInFor;
+  if (def.targetIsInput) model.targetIsInput = true;
+  // a sub-model of the graph run on the target (`encoder(y_true)`): the target is the model's input (an autoencoder)
+  const onTarget = scope.graphApplied?.find((g) => g.arg === roles.yTrue);
+  if (onTarget && !def.standsInFor) {
+    model.targetIsInput = true;
+    model.standsInFor = `your Keras model's \`${onTarget.model}\` (run on \`${roles.yTrue}\`, the model's input: an autoencoder)`;
+  }
   return model;
 }
 

@@ -5,6 +5,7 @@
 import type { Deadline } from '../parsing/deadline';
 import type { Node } from 'web-tree-sitter';
 import type { CompiledBase } from '../compileCall';
+import type { KerasGraph } from './kerasGraph';
 import type { Framework, SourceRange, StaticValue } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { arithmeticOf, literalOf, staticItemsOf } from './params';
@@ -72,6 +73,8 @@ export interface ModuleScope {
    * head read by `vae_loss(y_true, y_pred)`), not settings.
    */
   layerOutputs?: Set<string>;
+  /** The Keras functional model the top-level statements build (kerasGraph.ts): a top-level add_loss reads its tensors. */
+  kerasGraph?: KerasGraph;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });

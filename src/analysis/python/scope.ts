@@ -3,6 +3,7 @@
 import type { Expr, NameRef } from '../ir';
 import type { Node } from 'web-tree-sitter';
 import type { ImportMap } from './imports';
+import type { KerasGraph } from './kerasGraph';
 import type { ModuleScope } from './moduleScope';
 import type { PyType } from './staticTypes';
 
@@ -18,6 +19,13 @@ export interface Scope {
   instances: ReadonlyMap<string, Extract<Expr, { kind: 'call' }>>;
   /** Module-level constants and functions (helpers are followed into their bodies). */
   module?: ModuleScope;
+  /**
+   * The arguments a sub-model of the file's Keras graph was called on (`encoder(y_true)`, kerasGraph.ts
+   * graphModelOutput), as written: the model whose input the loss hands them to.
+   */
+  graphApplied?: { model: string; arg: string }[];
+  /** The Keras graph the statements around a nested loss build (over the module's): its sub-models and tensors. */
+  kerasGraph?: KerasGraph;
   /** The loss class's other methods (`self.penalty(x)` is followed into its body). */
   methods?: ReadonlyMap<string, Node>;
   /** `self.bound = torch.tensor(bound)` in `__init__`: the value expression by attribute name (read in its place). */

@@ -129,8 +129,10 @@ function termLabel(p: Piece, ctx: TermContext, accumulators: ReadonlyMap<Expr, s
 
 /** The variable along a product's spine: `beta * kl` with `kl = -0.5 * K.mean(…)` is `kl`, and so is `kl / len(x)`. */
 function spineLabel(e: Expr, labelOf: TermContext['labelOf']): string | undefined {
-  const own = labelOf(e);
+  // (`add_loss(K.mean(kl_batch))` with `kl_batch = -beta * K.sum(…)`: through the reduction and the sign, `kl_batch`)
+  const own = localLabel(e, labelOf);
   if (own) return own;
+  if (e.kind === 'unary' && e.op === '-') return spineLabel(e.operand, labelOf);
   // `kl / x.size(0)`: a normalisation by a count (sizes.ts) is not part of the name
   const normalised = overSizeCount(e);
   if (normalised) return spineLabel(normalised.numerator, labelOf);

@@ -57,6 +57,8 @@ export function reconstructionPair(loss: LossModel): { yPred: string; yTrue: str
   const yTrue = loss.params.find((p) => p.role === 'yTrue')?.name;
   const input = reconstructionTarget(loss);
   if (yPred && input) return { yPred, yTrue: input };
+  // the analysis read the target as the model's own input (a Keras graph's Input, a loss layer on input and output)
+  if (yPred && yTrue && loss.targetIsInput) return { yPred, yTrue };
   return yPred && yTrue && isReconstructionPair(yPred, yTrue) ? { yPred, yTrue } : undefined;
 }
 

@@ -88,6 +88,16 @@ describe('λ written outside the loss: command-line flags and call arguments', (
     assert.deepEqual(m.params.find((x) => x.name === 'opt.smooth')?.defaultRange, { startLine: 3, startCol: 9, endLine: 3, endCol: 12 });
   });
 
+  it("a switch (`action='store_true'`, no default) is False until given, so a branch on it is settled", () => {
+    const src = SCRIPT.replace('args = parser.parse_args()', 'parser.add_argument("--l1", action="store_true")\nargs = parser.parse_args()').replace(
+      '    ortho = torch.sum(out ** 2)',
+      '    if args.l1:\n        ortho = torch.sum(out.abs())\n    else:\n        ortho = torch.sum(out ** 2)',
+    );
+    const m = model(analyze(src), 'loss');
+    assert.equal(makeLookup(m, {})('args.l1'), false);
+    assert.deepEqual(findUnsupported(m), [], 'the branch on the switch is the else branch, not an op the trainer lacks');
+  });
+
   it('an attribute of a namespace no flag declares is not read as one', () => {
     const src = PASSED_NAMESPACE.replace('opt.smooth', 'opt.other');
     const m = model(analyze(src), 'loss');

@@ -79,7 +79,7 @@ test('it trains: the second item is the hidden activations, which λ shrinks', a
   assert.ok(pushed < free / 2, `λ = 10: mean aux² = ${pushed}, against ${free} at λ = 0`);
 });
 
-test('a Keras add_loss layer unpacking its inputs beside a compiled loss: the compiled loss reads the model output, not the tuple', () => {
+test('a Keras add_loss layer unpacking its inputs beside a compiled loss: the compiled loss reads the model output, the items are the tensors the layer is placed on', () => {
   const keras = analyzeSource(`import keras
 from keras import backend as K
 
@@ -100,8 +100,11 @@ def build():
   const run = compileLoss(tf, keras, {});
   const out = tf.tensor2d([[1, 2], [0, 1]]);
   const logVar = tf.tensor2d([[0, 0], [0, 0]]);
-  const v = run(tf.tensor2d([[1, 1], [1, 1]]), out, { tensors: { 'inputs[1]': logVar } });
-  // mse of the output: mean([0, 1, 1, 0]) = 0.5; KL with mean = output, log_var = 0: 0.5 · mean([1 + 4, 0 + 1]) = 1.5
+  // the layer sits on the encoder's heads (`mean, log_var = inputs`), not on the prediction: they are tensors by name
+  // (a VAE head's mean and log-variance, tensorArgs.ts), never items of the model's output
+  assert.deepEqual(keras.params.filter((p) => p.role === 'tensor').map((p) => p.name), ['mean', 'log_var']);
+  const v = run(tf.tensor2d([[1, 1], [1, 1]]), out, { tensors: { mean: tf.tensor2d([[1, 2], [0, 1]]), log_var: logVar } });
+  // mse of the output: mean([0, 1, 1, 0]) = 0.5; KL with mean = [[1, 2], [0, 1]], log_var = 0: 0.5 · mean([1 + 4, 0 + 1]) = 1.5
   assert.ok(Math.abs(v.original.dataSync()[0]! - 0.5) < 1e-5, `original ${v.original.dataSync()[0]}`);
   assert.ok(Math.abs(v.total.dataSync()[0]! - 2) < 1e-5, `total ${v.total.dataSync()[0]}`);
 });

@@ -1,0 +1,92 @@
+// `vae.add_loss(vae_loss)` at the top of a script or a notebook cell, on a Keras functional model (kerasGraph.ts):
+// the loss is read from the statements above it that are not the graph's making (`reconstruction_loss =
+// binary_crossentropy(inputs, outputs)`, `kl_loss *= -0.5`), over the graph's tensors: the model's output is the
+// prediction, its input the target when the loss compares the two (a VAE reconstructs its input), and every other
+// tensor of the graph it reads (`z_mean`, `z_log_var`) an extra tensor the trainer maps by name (tensorArgs.ts).
+// An added loss that compares the output with the input holds the base itself (the model compiles no loss: the
+// sum of what is added is the loss, split as any loss); one that does not is a penalty on the compiled loss.
+import type { Node } from 'web-tree-sitter';
+import type { LossDef } from './discover';
+import { type KerasGraph, copyKerasGraph, graphModelOf, readGraphStatement } from './kerasGraph';
+import type { ParamInfo } from './params';
+import { isTrivia } from './trivia';
+
+/** Statements of a script read above its add_loss at most (as a loop's preamble, inline.ts). */
+const ABOVE_MAX = 200;
+
+const assigns = (s: Node): boolean => s.type === 'expression_statement' && ['assignment', 'augmented_assignment'].includes(s.namedChild(0)?.type ?? '');
+/** What the loss is read from: assignments, and branches that assign (`if args.mse: rec = mse(…) else: …`). */
+const readable = (s: Node): boolean => assigns(s) || (s.type === 'if_statement' && s.descendantsOfType('assignment').length > 0);
+
+/** The `X.add_loss(value)` call a top-level statement is, with its receiver and value. */
+function addLossCall(stmt: Node): { receiver: Node; value: Node } | undefined {
+  const call = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'add_loss') return undefined;
+  const receiver = fn.childForFieldName('object');
+  const value = call?.childForFieldName('arguments')?.namedChildren.find((c) => !!c && !isTrivia(c));
+  return receiver && value && value.type !== 'lambda' && value.type !== 'keyword_argument' ? { receiver, value } : undefined;
+}
+
+/**
+ * The statements above `stmt` in each block around it, outermost first, up to the function it is written in (a
+ * `build_vae()` that builds the model and adds its loss) or the module (a script, its `if __name__ == '__main__':`).
+ */
+function statementsAbove(stmt: Node): Node[] {
+  const levels: Node[][] = [];
+  let count = 0;
+  for (let cur: Node | null = stmt; cur && cur.type !== 'function_definition' && count < ABOVE_MAX; cur = cur.parent) {
+    const level: Node[] = [];
+    for (let s = cur.previousNamedSibling; s && count < ABOVE_MAX; s = s.previousNamedSibling, count++) level.unshift(s);
+    if (cur.parent?.type === 'block' || cur.parent?.type === 'module') levels.unshift(level);
+  }
+  return levels.flat();
+}
+
+/** The loss's own statements above `stmt` (the graph's making left out, read into `local`), in order. */
+function lossStatements(stmt: Node, local: KerasGraph): Node[] {
+  return statementsAbove(stmt).filter((s) => readable(s) && !readGraphStatement(s, local));
+}
+
+/** The first identifier named `name` the nodes read, in order. */
+function firstRead(nodes: readonly Node[], name: string): Node | undefined {
+  for (const n of nodes) {
+    const right = n.type === 'expression_statement' ? (n.namedChild(0)?.childForFieldName('right') ?? n) : n;
+    const hit = (right.type === 'identifier' && right.text === name ? right : undefined) ?? right.descendantsOfType('identifier').find((id) => id?.text === name && id.parent?.type !== 'keyword_argument' && !(id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.id === id.id));
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * The add_loss statement `stmt` on a model of the graph (the module's `moduleGraph`, with what the blocks around the
+ * statement build), read over the graph's tensors; undefined otherwise.
+ */
+export function graphAddLoss(stmt: Node, moduleGraph: KerasGraph | undefined): LossDef | undefined {
+  const call = addLossCall(stmt);
+  if (!call || !moduleGraph) return undefined;
+  const graph = copyKerasGraph(moduleGraph);
+  const statements = lossStatements(stmt, graph);
+  const model = graphModelOf(call.receiver, graph);
+  const output = model?.outputs[0];
+  if (!model || !output) return undefined;
+  const reading = [...statements, call.value];
+  const predNode = firstRead(reading, output);
+  const input = model.inputs.find((n) => firstRead(reading, n));
+  const inputNode = input ? firstRead(reading, input) : undefined;
+  const param = (name: string, node: Node): ParamInfo => ({ name, node, variadic: false });
+  const params: ParamInfo[] = [param(output, predNode ?? call.receiver)];
+  for (const t of graph.tensors) {
+    const at = t === output || t === input || model.inputs.includes(t) ? undefined : firstRead(reading, t);
+    if (at) params.push(param(t, at));
+  }
+  if (input && inputNode) params.push(param(input, inputNode));
+  return {
+    kind: 'add-loss', name: call.receiver.text, nameNode: call.receiver, defNode: stmt, fn: stmt, params,
+    outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: [],
+    roles: { yTrue: input ?? '', yPred: output }, inline: { statements, valueNode: call.value },
+    standsInFor: `your Keras model \`${call.receiver.text}\` (its own layers, from \`${model.inputs.join(', ') || 'its input'}\` to \`${output}\`)`,
+    // comparing the output with the input, the added loss is the whole loss; else it adds penalties to the compiled one
+    ...(predNode && inputNode ? { targetIsInput: true } : { penaltiesOnly: true }),
+  };
+}

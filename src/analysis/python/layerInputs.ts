@@ -1,0 +1,92 @@
+// A Keras layer's `call(self, inputs)` whose add_loss reads the items of its inputs adds a loss on the tensors the
+// layer is placed on, not on the model's prediction: `mu, log_var = inputs` (a VAE's KL layer on the encoder's heads)
+// or `x = inputs[0]; x_decoded_mean = inputs[1]` (the keras-team VAE example's CustomVariationalLayer, placed on the
+// model's input and its decoded output). The items become the loss's own names, mapped as any loss's: a pair read as
+// (input, reconstruction) is the target and the prediction, and the layer's loss is then the whole loss (the model
+// compiles `loss=None`); other items are tensors of the model the trainer maps by name (a VAE head's mean and
+// log-variance) or refuses by name. The statements binding them are left out, so they stay names.
+import type { Node } from 'web-tree-sitter';
+import { isPredictionName, isTargetName, isTensorName } from '../terms/roles';
+import type { InlineFound } from './inline';
+import { readParams } from './params';
+
+/** The first parameter after self of a method (a Layer's `call(self, inputs)`). */
+const firstInput = (m: Node): Node | undefined => readParams(m.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !p.variadic)[0]?.node;
+
+/** Names a layer's item has when it is the model's input (the reconstruction's target). */
+const INPUT_ITEM = /^(x|xs|inputs?|inp|x_(?:input|in|true|orig|original)|input_\w+|original|images?|data)$/i;
+/** Names a layer's item has when it is the model's decoded output (the reconstruction). */
+const OUTPUT_ITEM = /decod|recon|x_hat|xhat|(?:^|_)out(?:puts?)?$|^(?:y_?pred|pred\w*|generated)$/i;
+
+const assignmentIn = (s: Node): { left: Node; right: Node } | undefined => {
+  const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+  const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+  const right = a?.childForFieldName('right');
+  return left && right ? { left, right } : undefined;
+};
+
+/** `a, b = inputs` → [a, b]; `a = inputs[0]` → a at 0: the statements that bind the layer's items, and the items by index. */
+function itemBindings(statements: readonly Node[], input: string): { binding: Set<Node>; items: Node[] } {
+  const binding = new Set<Node>();
+  const items: Node[] = [];
+  for (const s of statements) {
+    const a = assignmentIn(s);
+    if (!a) continue;
+    const names = a.left.namedChildren.filter((n): n is Node => !!n);
+    if ((a.left.type === 'pattern_list' || a.left.type === 'tuple_pattern') && a.right.text === input && names.every((n) => n.type === 'identifier')) {
+      binding.add(s);
+      names.forEach((n, i) => {
+        items[i] = n;
+      });
+      continue;
+    }
+    const index = a.right.type === 'subscript' && a.right.childForFieldName('value')?.text === input ? Number(a.right.childForFieldName('subscript')?.text) : Number.NaN;
+    if (a.left.type === 'identifier' && Number.isInteger(index) && index >= 0) {
+      binding.add(s);
+      items[index] = a.left;
+    }
+  }
+  return { binding, items: items.filter(Boolean) };
+}
+
+/**
+ * The (target, prediction) among the items: one named as the model's input, and one named as its decoded output, or
+ * else the item the layer passes on (`return y`: the model's output goes through the loss layer).
+ */
+function reconstructionItems(items: readonly Node[], returned: string | undefined): { yTrue: Node; yPred: Node } | undefined {
+  const named = items.find((n) => OUTPUT_ITEM.test(n.text) || (isPredictionName(n.text) && !isTensorName(n.text)));
+  const yTrue = items.find((n) => n !== named && INPUT_ITEM.test(n.text)) ?? items.find((n) => n !== named && isTargetName(n.text));
+  const yPred = named ?? items.find((n) => n !== yTrue && n.text === returned && !isTensorName(n.text));
+  return yPred && yTrue ? { yTrue, yPred } : undefined;
+}
+
+/** The name a method returns (`return y`), if it returns one name. */
+function returnedName(method: Node): string | undefined {
+  const body = method.childForFieldName('body');
+  const ret = body?.namedChildren.filter((s) => s?.type === 'return_statement').at(-1);
+  const value = ret?.namedChildren.find((n) => !!n && n.type !== 'comment');
+  return value?.type === 'identifier' ? value.text : undefined;
+}
+
+/**
+ * Rewrites `found` (an add_loss in a layer's `call`) over the layer's items, when it binds them; returns whether the
+ * items hold the model's input and its decoded output (the added loss is then the whole loss, not a penalty).
+ */
+export function takeLayerInputs(found: InlineFound, method: Node): boolean {
+  const input = firstInput(method)?.text;
+  if (!input) return false;
+  const { binding, items } = itemBindings(found.spec.statements, input);
+  if (items.length === 0) return false;
+  found.spec.statements = found.spec.statements.filter((s) => !binding.has(s));
+  const roles = reconstructionItems(items, returnedName(method));
+  const param = (n: Node) => ({ name: n.text, node: n, variadic: false });
+  const tensors = items.filter((n) => n !== roles?.yPred && n !== roles?.yTrue && !found.params.some((p) => p.name === n.text)).map(param);
+  if (!roles) {
+    found.params.push(...tensors);
+    return false;
+  }
+  found.params = [param(roles.yPred), ...tensors, param(roles.yTrue)];
+  found.yPred = roles.yPred.text;
+  found.yTrue = roles.yTrue.text;
+  return true;
+}
