@@ -1,0 +1,200 @@
+// What an extra tensor argument is, read from how the loss USES it, for the arguments its name does not settle
+// (tensorArgs.ts): `tau * (y - q)` is a quantile level, `torch.mul(u, neg).sum(dim=1)` an embedding dotted with the
+// prediction, `for p in params:` a list of weights, `… + 0.01 * surprise` a scalar the model computes. A table of
+// usage rules, first match wins; each says what the trial provides and why, with the line, for the panel header.
+// Pure data over the IR (no tfjs), as tensorArgs.ts.
+import type { Expr, LossModel } from '../analysis/ir';
+import { childrenOf } from '../analysis/terms/expr';
+
+/**
+ * What the trial gives an argument read by its use:
+ *   embedding     a block of the last hidden layer's activations as wide as the prediction (an embedding the loss
+ *                 dots with the prediction, as a ranking loss's negative item): the ranking term has a gradient
+ *   model-scalar  the mean square of the last hidden layer's activations: a scalar the model computes beside its
+ *                 prediction, added to the loss as a term of its own
+ *   level         synthetic levels in (0, 1), one per output column ((j + ½) / P), of the prediction's shape: a
+ *                 quantile level the loss multiplies a residual by, or subtracts an indicator from
+ *   positive      a synthetic positive tensor of the prediction's shape (values in [0.5, 1.5]): under a log or a
+ *                 square root, or a divisor
+ *   coefficient   a synthetic weight per element in (0, 1), of the prediction's shape: multiplies the prediction,
+ *                 the target or a term made of them
+ *   weight-list   the trial model's weight matrices, as `model.parameters()`: the loss iterates it
+ */
+export type UsageKind = 'embedding' | 'model-scalar' | 'level' | 'positive' | 'coefficient' | 'weight-list';
+
+export interface Usage {
+  kind: UsageKind;
+  /** Why, as the header says it: "the loss multiplies it with the residual `y - q` (line 30)". */
+  because: string;
+  /** 1-based line of the use the rule read. */
+  line: number;
+}
+
+/** One occurrence of the argument: the node, and its ancestors nearest first (through wrappers that keep values). */
+interface Use {
+  node: Expr;
+  parent: Expr | undefined;
+  /** The term whose whole expression the argument is, if it is one. */
+  wholeTerm: boolean;
+}
+
+const MUL_CALLS = /(^|\.)(mul|multiply)$/;
+const DOT_CALLS = /(^|\.)(dot|matmul|mm|bmm|inner|cosine_similarity|tensordot)$/;
+const POSITIVE_CALLS = /(^|\.)(log|log1p|log2|log10|sqrt|rsqrt|lgamma|digamma)$/;
+const ADD_SUB_CALLS = /(^|\.)(add|subtract|sub)$/;
+const COMPARISONS = new Set(['<', '<=', '>', '>=']);
+/** Ops that pass a tensor's values on unchanged (a cast, a new axis, a device move): the use is their parent's. */
+const TRANSPARENT_METHODS = new Set(['float', 'double', 'to', 'cuda', 'cpu', 'unsqueeze', 'view', 'reshape', 'expand_as', 'type', 'detach', 'type_as', 'asScalar']);
+const TRANSPARENT_CALLS = /(^|\.)(cast|expand_dims|reshape|convert_to_tensor|unsqueeze|constant|as_tensor|tensor)$/;
+
+const isRef = (e: Expr, ref: 'yPred' | 'yTrue'): boolean => e.kind === 'name' && e.ref === ref;
+const reads = (e: Expr, ref: 'yPred' | 'yTrue'): boolean => isRef(e, ref) || childrenOf(e).some((c) => reads(c, ref));
+const line = (e: Expr): number => e.range.startLine + 1;
+
+/** The operands of an elementwise product (`a * b`, `torch.mul(a, b)`), if `e` is one. */
+function productOperands(e: Expr): Expr[] | undefined {
+  if (e.kind === 'binary' && e.op === '*') return [e.left, e.right];
+  if (e.kind === 'call' && MUL_CALLS.test(e.callee) && e.args.length === 2) return e.args;
+  if (e.kind === 'method' && (e.method === 'mul' || e.method === 'multiply') && e.args.length === 1) return [e.object, e.args[0]!];
+  return undefined;
+}
+
+/** The operands of a dot product, a matrix product or a cosine similarity. */
+function dotOperands(e: Expr): Expr[] | undefined {
+  if (e.kind === 'binary' && e.op === '@') return [e.left, e.right];
+  if (e.kind === 'call' && DOT_CALLS.test(e.callee) && e.args.length >= 2) return e.args.slice(0, 2);
+  if (e.kind === 'method' && DOT_CALLS.test(e.method) && e.args.length === 1) return [e.object, e.args[0]!];
+  return undefined;
+}
+
+const others = (operands: Expr[], node: Expr): Expr[] => operands.filter((o) => o !== node);
+
+/** Comparisons written as calls or methods (`diff.ge(0)`, `torch.lt(e, 0)`, `tf.math.less(e, 0)`). */
+const COMPARISON_NAMES = /(^|\.)(ge|gt|le|lt|greater|greater_equal|less|less_equal|greaterEqual|lessEqual)$/;
+
+/** A 0/1 indicator: a comparison, possibly cast (`(e < 0).float()`, `diff.ge(0).float()`, `tf.cast(e < 0, tf.float32)`). */
+function isIndicator(e: Expr): boolean {
+  if (e.kind === 'binary') return COMPARISONS.has(e.op);
+  if ((e.kind === 'method' && COMPARISON_NAMES.test(e.method)) || (e.kind === 'call' && COMPARISON_NAMES.test(e.callee))) return true;
+  if (e.kind === 'method' && TRANSPARENT_METHODS.has(e.method)) return isIndicator(e.object);
+  if (e.kind === 'call' && TRANSPARENT_CALLS.test(e.callee) && e.args[0]) return isIndicator(e.args[0]);
+  return false;
+}
+
+/** A residual: a difference (or any expression) reading both the target and the prediction. */
+const isResidual = (e: Expr): boolean => reads(e, 'yTrue') && reads(e, 'yPred');
+
+interface Rule {
+  kind: UsageKind;
+  /** The words after "because", for a matching use; undefined when the use does not match. */
+  match: (u: Use) => string | undefined;
+}
+
+/** The usage rules, first match wins (over all the argument's uses, rule by rule). */
+const RULES: readonly Rule[] = [
+  {
+    kind: 'weight-list',
+    match: (u) => (u.parent?.kind === 'loop' && u.parent.iterable === u.node ? `the loss iterates it as a list of tensors (\`${u.parent.text.split('\n')[0]!.trim()}\`, line ${line(u.parent)})` : undefined),
+  },
+  {
+    kind: 'embedding',
+    match: (u) => {
+      const p = u.parent;
+      const ops = p && (productOperands(p) ?? dotOperands(p));
+      const pred = ops ? others(ops, u.node).find((o) => isRef(o, 'yPred')) : undefined;
+      return pred && p ? `the loss pairs it with the prediction \`${pred.text}\` as an embedding (\`${p.text}\`, line ${line(p)})` : undefined;
+    },
+  },
+  { kind: 'model-scalar', match: (u) => (u.wholeTerm ? `the loss adds it as a term of its own (line ${line(u.node)}): a scalar the model computes beside its prediction` : undefined) },
+  {
+    kind: 'level',
+    match: (u) => {
+      const p = u.parent;
+      if (!p) return undefined;
+      const residual = productOperands(p) && others(productOperands(p)!, u.node).find(isResidual);
+      if (residual) return `the loss multiplies it with the residual \`${residual.text}\` (line ${line(p)})`;
+      const subtracted = subtractionOperands(p);
+      const indicator = subtracted && others(subtracted, u.node).find(isIndicator);
+      if (indicator) return `the loss subtracts the indicator \`${indicator.text}\` from it (line ${line(p)})`;
+      return p.kind === 'binary' && COMPARISONS.has(p.op) && reads(p, 'yPred') ? `the loss compares it with the prediction (\`${p.text}\`, line ${line(p)})` : undefined;
+    },
+  },
+  {
+    kind: 'positive',
+    match: (u) => {
+      const p = u.parent;
+      if (p?.kind === 'call' && POSITIVE_CALLS.test(p.callee) && p.args[0] === u.node) return `the loss takes \`${p.callee}\` of it (line ${line(p)})`;
+      if (p?.kind === 'method' && POSITIVE_CALLS.test(p.method) && p.object === u.node) return `the loss takes \`.${p.method}()\` of it (line ${line(p)})`;
+      if (p?.kind === 'binary' && p.op === '/' && p.right === u.node) return `the loss divides by it (\`${p.text}\`, line ${line(p)})`;
+      return undefined;
+    },
+  },
+  {
+    kind: 'coefficient',
+    match: (u) => {
+      const ops = u.parent && productOperands(u.parent);
+      const data = ops && others(ops, u.node).find((o) => reads(o, 'yPred') || reads(o, 'yTrue'));
+      return data && u.parent ? `the loss multiplies \`${data.text}\` by it (line ${line(u.parent)})` : undefined;
+    },
+  },
+];
+
+function subtractionOperands(e: Expr): Expr[] | undefined {
+  if (e.kind === 'binary' && e.op === '-') return [e.left, e.right];
+  if (e.kind === 'call' && ADD_SUB_CALLS.test(e.callee) && !/add$/.test(e.callee) && e.args.length === 2) return e.args;
+  return undefined;
+}
+
+/** What the trainer evaluates: each term and its weight, or the whole body when the loss has no terms. */
+function roots(loss: LossModel): { expr: Expr; term: boolean }[] {
+  if (loss.terms.length === 0) return [{ expr: loss.body, term: false }];
+  return loss.terms.flatMap((t) => [{ expr: t.expr, term: true }, ...(t.weight ? [{ expr: t.weight, term: false }] : [])]);
+}
+
+/** Every use of the argument `name`, with the parent that gives it its meaning (skipping value-keeping wrappers). */
+function usesOf(loss: LossModel, name: string): Use[] {
+  const out: Use[] = [];
+  const visit = (e: Expr, ancestors: Expr[], termRoot: Expr | undefined): void => {
+    if (e.kind === 'name' && e.name === name && (e.ref === 'param' || e.ref === 'captured')) {
+      let node: Expr = e;
+      let i = 0;
+      while (i < ancestors.length && passesOn(ancestors[i]!, node)) node = ancestors[i++]!;
+      out.push({ node, parent: ancestors[i], wholeTerm: node === termRoot });
+      return;
+    }
+    for (const c of childrenOf(e)) visit(c, [e, ...ancestors], termRoot);
+  };
+  for (const r of roots(loss)) visit(r.expr, [], r.term ? r.expr : undefined);
+  return out;
+}
+
+/** Whether `outer` passes the value of `inner` on unchanged (a cast, a new axis, `.to(device)`). */
+function passesOn(outer: Expr, inner: Expr): boolean {
+  if (outer.kind === 'method') return outer.object === inner && TRANSPARENT_METHODS.has(outer.method);
+  if (outer.kind === 'call') return outer.args[0] === inner && TRANSPARENT_CALLS.test(outer.callee);
+  if (outer.kind === 'subscript') return outer.object === inner && outer.index.every((it) => it.kind === 'newaxis' || (it.kind === 'slice' && !it.start && !it.stop && !it.step) || it.kind === 'ellipsis');
+  return false;
+}
+
+const cache = new WeakMap<LossModel, Map<string, Usage | undefined>>();
+
+/** The usage of `name` by the first rule any of its uses meets; undefined when no rule applies. */
+export function usageOf(loss: LossModel, name: string): Usage | undefined {
+  const byName = cache.get(loss) ?? new Map<string, Usage | undefined>();
+  cache.set(loss, byName);
+  if (byName.has(name)) return byName.get(name);
+  const uses = usesOf(loss, name);
+  let found: Usage | undefined;
+  for (const rule of RULES) {
+    for (const u of uses) {
+      const because = rule.match(u);
+      if (because) {
+        found = { kind: rule.kind, because, line: line(u.node) };
+        break;
+      }
+    }
+    if (found) break;
+  }
+  byName.set(name, found);
+  return found;
+}
