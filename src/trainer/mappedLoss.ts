@@ -16,7 +16,8 @@ import type { Tf } from './backend';
 import type { LossFn } from './runLoss';
 import { matrixReadLine } from './groupMatrix';
 import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
-import { type SyntheticKind, syntheticArg } from './syntheticArgs';
+import { type SyntheticKind, syntheticArg, syntheticIds } from './syntheticArgs';
+import { usageOf } from './tensorUsage';
 
 export interface ArgLayout {
   framework: Framework;
@@ -86,6 +87,11 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     return view ? [{ name: a.name, view }] : [];
   });
   const synthetic = args.filter((a): a is { name: string; kind: SyntheticKind } => a.kind === 'level' || a.kind === 'positive' || a.kind === 'coefficient');
+  // ids in range of the axis each indexes (tensorUsage.ts): of the prediction or the target when it is one of them
+  const ids = args.filter((a) => a.kind === 'ids').flatMap((a, k) => {
+    const index = usageOf(loss, a.name)?.index;
+    return index ? [{ name: a.name, k, index }] : [];
+  });
   const weightNames = args.filter((a) => a.kind === 'weights').map((a) => a.name);
   const biasNames = args.filter((a) => a.kind === 'bias').map((a) => a.name);
   const groupNames = args.filter((a) => a.kind === 'sensitive').map((a) => a.name);
@@ -101,6 +107,11 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     const h = views.length > 0 ? given[views[0]!.name] : undefined;
     if (h) for (const { name, view } of views) tensors[name] = view(tf, h, yPred);
     for (const { name, kind } of synthetic) tensors[name] = syntheticArg(tf, kind, yPred);
+    for (const { name, k, index } of ids) {
+      const of = index.of === 'target' ? yTrue : yPred;
+      const n = index.of === 'other' ? (yPred.shape[0] ?? 1) : (of.shape[index.axis] ?? 1);
+      tensors[name] = syntheticIds(tf, yPred.shape[0] ?? 1, n, k, index.column);
+    }
     const w = extras?.weights?.[layout.weightIndex];
     if (w) for (const name of weightNames) tensors[name] = kernelOf(w);
     // the bias of the same layer: each layer's kernel is followed by its bias in a run's parameters

@@ -32,3 +32,12 @@ export function syntheticWords(kind: SyntheticKind, columns: number): string {
   }
   return kind === 'positive' ? "a fixed synthetic positive tensor of the prediction's shape (values in [0.5, 1.5])" : "a fixed synthetic weight per element of the prediction's shape (values in [0.05, 0.95])";
 }
+
+/**
+ * Integer ids in [0, n), one per sample: sample i gets (i + 1 + k) mod n, so the k-th id argument of a loss picks
+ * other entries than the (k − 1)-th (a positive and a negative item differ) and the first another sample's or item's.
+ */
+export function syntheticIds(tf: Tf, samples: number, n: number, k: number, column: boolean): Tensor {
+  const ids = Array.from({ length: samples }, (_, i) => (i + 1 + k) % Math.max(1, n));
+  return tf.tensor(ids, column ? [samples, 1] : [samples], 'int32');
+}

@@ -19,8 +19,18 @@ import { childrenOf } from '../analysis/terms/expr';
  *   coefficient   a synthetic weight per element in (0, 1), of the prediction's shape: multiplies the prediction,
  *                 the target or a term made of them
  *   weight-list   the trial model's weight matrices, as `model.parameters()`: the loss iterates it
+ *   ids           synthetic integer ids in range of the axis it indexes, one per sample: the loss indexes a tensor
+ *                 with it (`scores.gather(1, idx)`, `emb[idx]`, `tf.gather(x, idx)`, `x.index_select(0, idx)`)
  */
-export type UsageKind = 'embedding' | 'model-scalar' | 'level' | 'positive' | 'coefficient' | 'weight-list';
+export type UsageKind = 'embedding' | 'model-scalar' | 'level' | 'positive' | 'coefficient' | 'weight-list' | 'ids';
+
+/** What an id argument indexes: the tensor (prediction, target, or another), the axis, and the ids' own shape. */
+export interface IndexUse {
+  of: 'prediction' | 'target' | 'other';
+  axis: number;
+  /** [B, 1] (torch's gather takes an index of the input's rank) rather than [B]. */
+  column: boolean;
+}
 
 export interface Usage {
   kind: UsageKind;
@@ -28,12 +38,16 @@ export interface Usage {
   because: string;
   /** 1-based line of the use the rule read. */
   line: number;
+  /** For 'ids': what it indexes. */
+  index?: IndexUse;
 }
 
 /** One occurrence of the argument: the node, and its ancestors nearest first (through wrappers that keep values). */
 interface Use {
   node: Expr;
   parent: Expr | undefined;
+  /** Whether a wrapper between the name and `node` adds an axis (`idx.unsqueeze(1)`, `idx[:, None]`). */
+  widened: boolean;
   /** The term whose whole expression the argument is, if it is one. */
   wholeTerm: boolean;
 }
@@ -90,8 +104,37 @@ interface Rule {
   match: (u: Use) => string | undefined;
 }
 
+const literal = (e: Expr | undefined): number | undefined =>
+  e?.kind === 'number' ? e.value : e?.kind === 'unary' && e.op === '-' && e.operand.kind === 'number' ? -e.operand.value : undefined;
+
+const indexed = (x: Expr): IndexUse['of'] => (reads(x, 'yPred') ? 'prediction' : reads(x, 'yTrue') ? 'target' : 'other');
+
+/** The tensor the use indexes and along which axis (`x.gather(1, idx)`, `tf.gather(x, idx, axis=1)`, `x[:, idx]`). */
+function indexUse(u: Use): { object: Expr; index: IndexUse } | undefined {
+  const p = u.parent;
+  if (!p) return undefined;
+  const at = (object: Expr, axis: number | undefined, column: boolean) => (axis === undefined ? undefined : { object, index: { of: indexed(object), axis, column: column && !u.widened } });
+  if (p.kind === 'method' && p.method === 'gather' && p.args[1] === u.node) return at(p.object, literal(p.args[0] ?? p.kwargs['dim']), true);
+  if (p.kind === 'method' && p.method === 'index_select' && p.args[1] === u.node) return at(p.object, literal(p.args[0] ?? p.kwargs['dim']), false);
+  if (p.kind === 'call' && p.callee === 'torch.gather' && p.args[2] === u.node && p.args[0]) return at(p.args[0], literal(p.args[1]), true);
+  if (p.kind === 'call' && /(^|\.)index_select$/.test(p.callee) && p.args[2] === u.node && p.args[0]) return at(p.args[0], literal(p.args[1]), false);
+  if (p.kind === 'call' && /(^|\.)(gather|take)$/.test(p.callee) && p.args[1] === u.node && p.args[0]) return at(p.args[0], literal(p.args[2] ?? p.kwargs['axis']) ?? 0, false);
+  if (p.kind === 'subscript' && p.object !== u.node) {
+    const axis = p.index.findIndex((it) => it.kind === 'index' && it.value === u.node);
+    return axis >= 0 && !p.index.some((it) => it.kind === 'ellipsis' || it.kind === 'newaxis') ? at(p.object, axis, false) : undefined;
+  }
+  return undefined;
+}
+
 /** The usage rules, first match wins (over all the argument's uses, rule by rule). */
 const RULES: readonly Rule[] = [
+  {
+    kind: 'ids',
+    match: (u) => {
+      const found = indexUse(u);
+      return found && u.parent ? `the loss indexes axis ${found.index.axis} of \`${found.object.text}\` with it (\`${u.parent.text}\`, line ${line(u.parent)})` : undefined;
+    },
+  },
   {
     kind: 'weight-list',
     match: (u) => (u.parent?.kind === 'loop' && u.parent.iterable === u.node ? `the loss iterates it as a list of tensors (\`${u.parent.text.split('\n')[0]!.trim()}\`, line ${line(u.parent)})` : undefined),
@@ -158,8 +201,12 @@ function usesOf(loss: LossModel, name: string): Use[] {
     if (e.kind === 'name' && e.name === name && (e.ref === 'param' || e.ref === 'captured')) {
       let node: Expr = e;
       let i = 0;
-      while (i < ancestors.length && passesOn(ancestors[i]!, node)) node = ancestors[i++]!;
-      out.push({ node, parent: ancestors[i], wholeTerm: node === termRoot });
+      let widened = false;
+      while (i < ancestors.length && passesOn(ancestors[i]!, node)) {
+        widened ||= addsAxis(ancestors[i]!);
+        node = ancestors[i++]!;
+      }
+      out.push({ node, parent: ancestors[i], widened, wholeTerm: node === termRoot });
       return;
     }
     for (const c of childrenOf(e)) visit(c, [e, ...ancestors], termRoot);
@@ -167,6 +214,10 @@ function usesOf(loss: LossModel, name: string): Use[] {
   for (const r of roots(loss)) visit(r.expr, [], r.term ? r.expr : undefined);
   return out;
 }
+
+/** `x.unsqueeze(1)`, `x[:, None]`, `tf.expand_dims(x, 1)`: a wrapper that adds an axis. */
+const addsAxis = (e: Expr): boolean =>
+  (e.kind === 'method' && e.method === 'unsqueeze') || (e.kind === 'call' && /(^|\.)(expand_dims|unsqueeze)$/.test(e.callee)) || (e.kind === 'subscript' && e.index.some((it) => it.kind === 'newaxis'));
 
 /** Whether `outer` passes the value of `inner` on unchanged (a cast, a new axis, `.to(device)`). */
 function passesOn(outer: Expr, inner: Expr): boolean {
@@ -189,7 +240,8 @@ export function usageOf(loss: LossModel, name: string): Usage | undefined {
     for (const u of uses) {
       const because = rule.match(u);
       if (because) {
-        found = { kind: rule.kind, because, line: line(u.node) };
+        const index = rule.kind === 'ids' ? indexUse(u)?.index : undefined;
+        found = { kind: rule.kind, because, line: line(u.node), ...(index ? { index } : {}) };
         break;
       }
     }

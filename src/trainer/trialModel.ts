@@ -78,6 +78,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   level: (t) => syntheticWords('level', t.model.sizes.at(-1) ?? 1),
   positive: (t) => syntheticWords('positive', t.model.sizes.at(-1) ?? 1),
   coefficient: (t) => syntheticWords('coefficient', t.model.sizes.at(-1) ?? 1),
+  ids: () => 'synthetic integer ids, one per sample, in range of the axis they index (sample i gets (i + 1) mod its size, one more for each further id argument)',
 };
 
 /** The header's words for each mapped argument: "`mu` = the VAE head's mean", with why (the names). */

@@ -59,6 +59,7 @@ describe('the usage rules', () => {
     { use: 'is a term of its own', args: 'surprise', name: 'surprise', kind: 'model-scalar', line: 6, body: '    mse = ((pred - target) ** 2).mean()\n    return mse + 0.5 * surprise' },
     { use: 'is under a log', args: 'rate', name: 'rate', kind: 'positive', line: 5, body: '    nll = (pred - target * torch.log(rate)).mean()\n    return nll + 0.1 * pred.pow(2).mean()' },
     { use: 'divides', args: 'scale', name: 'scale', kind: 'positive', line: 5, body: '    z = (pred - target) / scale\n    return (z ** 2).mean() + 0.1 * pred.abs().mean()' },
+    { use: 'indexes the prediction with', args: 'neg_ids', name: 'neg_ids', kind: 'ids', line: 5, body: '    neg = pred.gather(1, neg_ids.unsqueeze(1)).squeeze()\n    return torch.relu(neg - pred[:, 0] + 0.5).mean() + 0.1 * pred.pow(2).mean()' },
     { use: 'multiplies the prediction', args: 'importance', name: 'importance', kind: 'coefficient', line: 6, body: '    fit = ((pred - target) ** 2).mean()\n    return fit + 0.1 * torch.relu(importance * pred.abs() - 1).mean()' },
   ];
   for (const c of cases) {
@@ -118,6 +119,17 @@ describe(`what the trial gives, against torch ${golden.torch}`, () => {
     });
   }
 
+  it('ids index the axis they are read on: sample i picks column (i + 1) mod P of the prediction ([B] ids unsqueezed, or [B, 1])', () => {
+    for (const read of ['pred.gather(1, idx.unsqueeze(1)).squeeze()', 'torch.gather(pred, 1, idx.unsqueeze(1)).squeeze()', 'pred.gather(1, idx).squeeze(1)']) {
+      const loss = fn('idx', `    picked = ${read}\n    return ((picked - target[:, 0]) ** 2).mean() + 0.1 * pred.abs().mean()`);
+      assert.equal(usageOf(loss, 'idx')?.kind, 'ids', read);
+      const { value } = termValue(loss, loss.terms.find((t) => t.role === 'base')!.label, {});
+      const P = golden.pred[0]!.length;
+      const expected = golden.pred.map((row, i) => (row[(i + 1) % P]! - golden.target[i]![0]!) ** 2).reduce((a, b) => a + b) / golden.pred.length;
+      assert.ok(Math.abs(value().dataSync()[0]! - expected) < 1e-5, `${read}: ${value().dataSync()[0]} vs ${expected}`);
+    }
+  });
+
   it('the synthetic levels are (j + ½) / P, one per output column', () => {
     assert.deepEqual(levels(4), [0.125, 0.375, 0.625, 0.875]);
   });
@@ -160,6 +172,10 @@ describe('the header says what each argument is and why, with its line', () => {
   it('an embedding and a scalar the model computes', async () => {
     assert.match(await header('torch_module_triplet_cosine_negative_norms.py'), /`negative` = a block of 4 units \(the prediction's width\) of the last hidden layer's activations, because the loss pairs it with the prediction `anchor` as an embedding \(`F\.cosine_similarity\(anchor, negative, dim=1\)`, line 27\)$/);
     assert.match(await header('torch_fn_elbo_kl_argument_term.py'), /`kl` = the mean square of the last hidden layer's activations, because the loss adds it as a term of its own \(line 22\)/);
+  });
+
+  it('item ids', async () => {
+    assert.match(await header('torch_step_bpr_gather_item_ids_l2.py'), /`neg_items` = synthetic integer ids, one per sample, in range of the axis they index \(.*\), because the loss indexes axis 1 of `scores` with it \(`scores\.gather\(1, neg_items\.unsqueeze\(1\)\)`, line 27\)/);
   });
 
   it('a list of weights', async () => {
