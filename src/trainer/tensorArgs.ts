@@ -130,6 +130,7 @@ function providedUsage(loss: LossModel, name: string): { kind: Exclude<UsageKind
 /** Why an argument read by its use has its kind (tensorUsage.ts), for the header; undefined for one read by its name. */
 export function usageReason(loss: LossModel, name: string): string | undefined {
   const p = loss.params.find((q) => q.name === name);
+  if (p?.modelOutput !== undefined && paramKind(loss, p) === 'per-sample') return providedUsage(loss, name)?.because;
   return p && !p.modelWeight && p.modelOutput === undefined && !nameSettles(p.name) ? providedUsage(loss, name)?.because : undefined;
 }
 
@@ -176,7 +177,9 @@ function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   if (p.modelWeight) return 'weights';
   const kind = tensorArgKind(p.name);
   if (p.modelOutput === undefined) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);
-  return kind !== undefined && fromHidden.has(kind) && kind !== 'output-item' ? kind : 'hidden';
+  if (kind !== undefined && fromHidden.has(kind) && kind !== 'output-item') return kind;
+  // a further output the loss reads as one value per sample (a flow's log-determinant beside a per-sample log-density)
+  return usageOf(loss, p.name)?.kind === 'per-sample' ? 'per-sample' : 'hidden';
 }
 const paramRefusal = (loss: LossModel, p: LossParam): ((n: string) => string) | undefined =>
   p.modelWeight || p.modelOutput !== undefined || usageReason(loss, p.name) !== undefined ? undefined : refusalOf(p.name);
@@ -226,7 +229,7 @@ export function readsWholePrediction(e: Expr): boolean {
 }
 
 /** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */
-const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'embedding', 'model-scalar', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
+const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'embedding', 'model-scalar', 'per-sample', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
 export const isVaeKind = (kind: TensorArgKind): boolean => kind.startsWith('vae-');
 
 /** The extra tensor arguments the loop passes the last hidden layer's activations (or the VAE head) for. */

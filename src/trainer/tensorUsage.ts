@@ -19,10 +19,12 @@ import { childrenOf } from '../analysis/terms/expr';
  *   coefficient   a synthetic weight per element in (0, 1), of the prediction's shape: multiplies the prediction,
  *                 the target or a term made of them
  *   weight-list   the trial model's weight matrices, as `model.parameters()`: the loss iterates it
+ *   per-sample    one value per sample from the model (the mean of the last hidden layer's activations): the loss adds
+ *                 it to, or multiplies it with, a per-sample reduction of the prediction (`(y ** 2).sum(dim=1) + logdet`)
  *   ids           synthetic integer ids in range of the axis it indexes, one per sample: the loss indexes a tensor
  *                 with it (`scores.gather(1, idx)`, `emb[idx]`, `tf.gather(x, idx)`, `x.index_select(0, idx)`)
  */
-export type UsageKind = 'embedding' | 'model-scalar' | 'level' | 'positive' | 'coefficient' | 'weight-list' | 'ids';
+export type UsageKind = 'embedding' | 'model-scalar' | 'per-sample' | 'level' | 'positive' | 'coefficient' | 'weight-list' | 'ids';
 
 /** What an id argument indexes: the tensor (prediction, target, or another), the axis, and the ids' own shape. */
 export interface IndexUse {
@@ -104,6 +106,25 @@ interface Rule {
   match: (u: Use) => string | undefined;
 }
 
+const REDUCTIONS = /(^|\.)(sum|mean|norm|logsumexp|reduce_sum|reduce_mean|reduce_logsumexp|amax|amin)$/;
+const LAST_AXIS = new Set([1, -1]);
+
+/** One value per sample: a reduction of the prediction over its last axis without keepdim (`(y ** 2).sum(dim=1)`). */
+function perSample(e: Expr): boolean {
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-' || e.op === '*' || e.op === '/')) return perSample(e.left) || perSample(e.right);
+  if (e.kind === 'unary') return perSample(e.operand);
+  const keeps = (kw: Record<string, Expr>) => ['keepdim', 'keepdims'].some((k) => kw[k]?.kind === 'bool' && (kw[k] as { value?: boolean }).value === true);
+  if (e.kind === 'method' && REDUCTIONS.test(e.method) && !keeps(e.kwargs)) {
+    const axis = literal(e.args[0] ?? e.kwargs['dim'] ?? e.kwargs['axis']);
+    return axis !== undefined && LAST_AXIS.has(axis) && reads(e.object, 'yPred');
+  }
+  if (e.kind === 'call' && REDUCTIONS.test(e.callee) && e.args[0] && !keeps(e.kwargs)) {
+    const axis = literal(e.args[1] ?? e.kwargs['dim'] ?? e.kwargs['axis']);
+    return axis !== undefined && LAST_AXIS.has(axis) && reads(e.args[0], 'yPred');
+  }
+  return false;
+}
+
 const literal = (e: Expr | undefined): number | undefined =>
   e?.kind === 'number' ? e.value : e?.kind === 'unary' && e.op === '-' && e.operand.kind === 'number' ? -e.operand.value : undefined;
 
@@ -146,6 +167,15 @@ const RULES: readonly Rule[] = [
       const ops = p && (productOperands(p) ?? dotOperands(p));
       const pred = ops ? others(ops, u.node).find((o) => isRef(o, 'yPred')) : undefined;
       return pred && p ? `the loss pairs it with the prediction \`${pred.text}\` as an embedding (\`${p.text}\`, line ${line(p)})` : undefined;
+    },
+  },
+  {
+    kind: 'per-sample',
+    match: (u) => {
+      const p = u.parent;
+      const ops = p?.kind === 'binary' && (p.op === '+' || p.op === '-' || p.op === '*') ? [p.left, p.right] : undefined;
+      const row = ops && p ? others(ops, u.node).find(perSample) : undefined;
+      return row && p ? `the loss combines it with \`${row.text}\`, one value per sample (line ${line(p)})` : undefined;
     },
   },
   { kind: 'model-scalar', match: (u) => (u.wholeTerm ? `the loss adds it as a term of its own (line ${line(u.node)}): a scalar the model computes beside its prediction` : undefined) },

@@ -75,6 +75,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",
   embedding: (t) => `a block of ${t.model.sizes.at(-1)} units (the prediction's width) of the last hidden layer's activations`,
   'model-scalar': () => "the mean square of the last hidden layer's activations",
+  'per-sample': () => "the mean of the last hidden layer's activations per sample (one value per sample)",
   level: (t) => syntheticWords('level', t.model.sizes.at(-1) ?? 1),
   positive: (t) => syntheticWords('positive', t.model.sizes.at(-1) ?? 1),
   coefficient: (t) => syntheticWords('coefficient', t.model.sizes.at(-1) ?? 1),

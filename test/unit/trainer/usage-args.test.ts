@@ -119,6 +119,19 @@ describe(`what the trial gives, against torch ${golden.torch}`, () => {
     });
   }
 
+  it("one value per sample where the loss adds it to a per-sample reduction: the mean of the hidden activations per sample", () => {
+    const loss = fn('logdet', '    nll = -(-0.5 * (pred ** 2).sum(dim=1) + logdet).mean()\n    return nll + 0.5 * ((pred - target) ** 2).mean()');
+    assert.equal(usageOf(loss, 'logdet')?.kind, 'per-sample');
+    assert.deepEqual(hiddenArgs(loss), ['logdet']);
+    const h = tf.tensor2d(golden.h);
+    // the analysis reads the log-density as the term (its sign apart): mean over samples of −½‖pred‖² + mean(h)
+    const term = loss.terms.find((t) => t.label.includes('logdet'))!;
+    const { value } = termValue(loss, term.label, { logdet: h });
+    const rows = golden.pred.map((row, i) => -0.5 * row.reduce((a, v) => a + v * v, 0) + golden.h[i]!.reduce((a, v) => a + v, 0) / golden.h[i]!.length);
+    const expected = rows.reduce((a, b) => a + b) / rows.length;
+    assert.ok(Math.abs(Math.abs(value().dataSync()[0]!) - Math.abs(expected)) < 1e-4, `${value().dataSync()[0]} vs ${expected}`);
+  });
+
   it('ids index the axis they are read on: sample i picks column (i + 1) mod P of the prediction ([B] ids unsqueezed, or [B, 1])', () => {
     for (const read of ['pred.gather(1, idx.unsqueeze(1)).squeeze()', 'torch.gather(pred, 1, idx.unsqueeze(1)).squeeze()', 'pred.gather(1, idx).squeeze(1)']) {
       const loss = fn('idx', `    picked = ${read}\n    return ((picked - target[:, 0]) ** 2).mean() + 0.1 * pred.abs().mean()`);
