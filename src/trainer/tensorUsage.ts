@@ -48,6 +48,8 @@ export interface Usage {
 interface Use {
   node: Expr;
   parent: Expr | undefined;
+  /** The parent's parent: a product's reduction makes it a dot product. */
+  grandparent: Expr | undefined;
   /** Whether a wrapper between the name and `node` adds an axis (`idx.unsqueeze(1)`, `idx[:, None]`). */
   widened: boolean;
   /** The term whose whole expression the argument is, if it is one. */
@@ -97,8 +99,8 @@ function isIndicator(e: Expr): boolean {
   return false;
 }
 
-/** A residual: a difference (or any expression) reading both the target and the prediction. */
-const isResidual = (e: Expr): boolean => reads(e, 'yTrue') && reads(e, 'yPred');
+/** A residual: a signed difference of the target and the prediction (`y - q`), not a squared or absolute error. */
+const isResidual = (e: Expr): boolean => e.kind === 'binary' && e.op === '-' && reads(e, 'yTrue') && reads(e, 'yPred');
 
 interface Rule {
   kind: UsageKind;
@@ -123,6 +125,17 @@ function perSample(e: Expr): boolean {
     return axis !== undefined && LAST_AXIS.has(axis) && reads(e.args[0], 'yPred');
   }
   return false;
+}
+
+/** Whether `outer` sums or averages `inner` over its last axis (`inner.sum(dim=1)`, `tf.reduce_sum(inner, axis=-1)`). */
+function sumsLastAxis(outer: Expr, inner: Expr): boolean {
+  const axis =
+    outer.kind === 'method' && outer.object === inner && /^(sum|mean)$/.test(outer.method)
+      ? literal(outer.args[0] ?? outer.kwargs['dim'] ?? outer.kwargs['axis'])
+      : outer.kind === 'call' && outer.args[0] === inner && /(^|\.)(sum|mean|reduce_sum|reduce_mean)$/.test(outer.callee)
+        ? literal(outer.args[1] ?? outer.kwargs['dim'] ?? outer.kwargs['axis'])
+        : undefined;
+  return axis !== undefined && LAST_AXIS.has(axis);
 }
 
 const literal = (e: Expr | undefined): number | undefined =>
@@ -164,7 +177,8 @@ const RULES: readonly Rule[] = [
     kind: 'embedding',
     match: (u) => {
       const p = u.parent;
-      const ops = p && (productOperands(p) ?? dotOperands(p));
+      // a dot product with the prediction: a dot call, or a product summed over the last axis (`(u * neg).sum(dim=1)`)
+      const ops = p && (dotOperands(p) ?? (u.grandparent && sumsLastAxis(u.grandparent, p) ? productOperands(p) : undefined));
       const pred = ops ? others(ops, u.node).find((o) => isRef(o, 'yPred')) : undefined;
       return pred && p ? `the loss pairs it with the prediction \`${pred.text}\` as an embedding (\`${p.text}\`, line ${line(p)})` : undefined;
     },
@@ -236,7 +250,7 @@ function usesOf(loss: LossModel, name: string): Use[] {
         widened ||= addsAxis(ancestors[i]!);
         node = ancestors[i++]!;
       }
-      out.push({ node, parent: ancestors[i], widened, wholeTerm: node === termRoot });
+      out.push({ node, parent: ancestors[i], grandparent: ancestors[i + 1], widened, wholeTerm: node === termRoot });
       return;
     }
     for (const c of childrenOf(e)) visit(c, [e, ...ancestors], termRoot);

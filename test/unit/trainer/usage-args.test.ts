@@ -56,6 +56,7 @@ describe('the usage rules', () => {
     { use: 'multiplies the residual', args: 'tau', name: 'tau', kind: 'level', line: 6, body: '    err = target - pred\n    return torch.max(tau * err, (tau - 1) * err).mean() + 0.1 * torch.relu(-pred).mean()' },
     { use: 'has an indicator subtracted from it', args: 'q', name: 'q', kind: 'level', line: 6, body: '    e = target - pred\n    return torch.mean((q - (e < 0).float()) * e) + 0.1 * pred.abs().mean()' },
     { use: 'is multiplied with the prediction', args: 'neg', name: 'neg', kind: 'embedding', line: 5, body: '    s = torch.mul(pred, neg).sum(dim=1)\n    return -torch.log(torch.sigmoid((pred * target).sum(dim=1) - s)).mean() + 0.01 * neg.pow(2).sum()' },
+    { use: 'multiplies the prediction by without summing (a weight, not an embedding)', args: 'emphasis', name: 'emphasis', kind: 'coefficient', line: 6, body: '    fit = ((pred - target) ** 2).mean()\n    return fit + 0.1 * torch.relu(-pred * emphasis).mean()' },
     { use: 'is a term of its own', args: 'surprise', name: 'surprise', kind: 'model-scalar', line: 6, body: '    mse = ((pred - target) ** 2).mean()\n    return mse + 0.5 * surprise' },
     { use: 'is under a log', args: 'rate', name: 'rate', kind: 'positive', line: 5, body: '    nll = (pred - target * torch.log(rate)).mean()\n    return nll + 0.1 * pred.pow(2).mean()' },
     { use: 'divides', args: 'scale', name: 'scale', kind: 'positive', line: 5, body: '    z = (pred - target) / scale\n    return (z ** 2).mean() + 0.1 * pred.abs().mean()' },
