@@ -19,7 +19,7 @@ import { type UsageKind, usageOf } from './tensorUsage';
  *   output-item a further item of a prediction the loss unpacks (`logits, norm = outputs`): the model returns a tuple,
  *              its first item is the trial model's output and each further one the last hidden layer's activations
  * Refused with what to do: the input beside a target, a list of weights, the model object itself.
- * An argument the name does not settle (no row, or a row that refuses) gets the kind its use in the loss implies,
+ * An argument no row names gets the kind its use in the loss implies,
  * where a usage rule applies (tensorUsage.ts): an embedding, a scalar the model computes, a synthetic level,
  * positive tensor or coefficient.
  */
@@ -134,8 +134,12 @@ export function usageReason(loss: LossModel, name: string): string | undefined {
   return p && !p.modelWeight && p.modelOutput === undefined && !nameSettles(p.name) ? providedUsage(loss, name)?.because : undefined;
 }
 
-/** Whether the name table gives the argument a tensor the trial provides (a row that refuses does not settle it). */
-const nameSettles = (name: string): boolean => tensorArgKind(name) !== undefined && refusalOf(name) === undefined;
+/**
+ * Whether the name table says what the argument is: a tensor it provides, or one it refuses (the model's input, the
+ * model itself: a synthetic tensor in their place would misrepresent them; a list of weights it refuses by name is
+ * the model's weights where the loss iterates it, interpreter/modelValues.ts).
+ */
+const nameSettles = (name: string): boolean => tensorArgKind(name) !== undefined;
 
 /** Kinds the trial model gives even where the argument defaults to None: activations and a group column the penalty reads. */
 const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample', 'sensitive']);
