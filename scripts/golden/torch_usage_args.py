@@ -9,7 +9,6 @@ the term with the argument given as the trainer gives it, and, where the gradien
 with respect to h (the embedding block and the model's scalar) or to the weights (a list read through .data: none).
   level        tau = (j + 1/2) / P per output column
   embedding    negative = h[:, :P] (the first block as wide as the prediction)
-  model-scalar kl = mean(h ** 2)
   weight-list  params = the weight matrices in torch layout ([out, in]); biases left out
 """
 import json
@@ -50,10 +49,6 @@ def triplet_ranking(margin=0.2):
     return torch.relu(margin + neg - pos).mean()
 
 
-def elbo_kl():
-    return (h ** 2).mean()
-
-
 def case(fixture, term, value_fn, grad=True):
     if h.grad is not None:
         h.grad = None
@@ -89,7 +84,6 @@ print(json.dumps({
         case("torch_module_quantile_tau_indicator_crossing.py", "check", quantile_check, grad=False),
         case("ward_keras_fn_smooth_pinball_crossing_kappa_default.py", "quantile_loss", smooth_pinball, grad=False),
         case("torch_module_triplet_cosine_negative_norms.py", "ranking", triplet_ranking),
-        case("torch_fn_elbo_kl_argument_term.py", "kl", elbo_kl),
     ],
     "weightList": weight_list_case(),
 }, indent=1))

@@ -8,7 +8,6 @@
 //   weights  the kernel of the layer that makes the last hidden layer ([out, in] in PyTorch, [in, out] elsewhere)
 //   bias     that layer's bias
 //   embedding  the i-th block of m of the hidden layer as wide as the prediction (m arguments dotted with it)
-//   model-scalar  the mean square of the hidden activations (a scalar the model computes, added as a term)
 //   level, positive, coefficient  synthetic constants of the prediction's shape (syntheticArgs.ts)
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Framework, LossModel } from '../analysis/ir';
@@ -59,7 +58,6 @@ function viewOf(kind: TensorArgKind, layout: ArgLayout, block: [number, number],
     hidden: (tf, h) => (m === 1 ? h : tf.slice(h, [0, i * width], [-1, width])),
     'output-item': (_tf, h) => h,
     embedding: (tf, h, yPred) => embeddingBlock(tf, h, yPred, embedding[0]),
-    'model-scalar': (tf, h) => tf.mean(tf.square(h)),
     'per-sample': (tf, h) => tf.mean(h, 1),
     square: (tf, h) => tf.reshape(tf.slice(h, [0, 0], [-1, k * k]), [-1, k, k]),
     'vae-mean': mu,

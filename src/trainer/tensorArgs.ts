@@ -20,7 +20,7 @@ import { type UsageKind, usageOf } from './tensorUsage';
  *              its first item is the trial model's output and each further one the last hidden layer's activations
  * Refused with what to do: the input beside a target, a list of weights, the model object itself.
  * An argument no row names gets the kind its use in the loss implies,
- * where a usage rule applies (tensorUsage.ts): an embedding, a scalar the model computes, a synthetic level,
+ * where a usage rule applies (tensorUsage.ts): an embedding, one value per sample, synthetic ids, a synthetic level,
  * positive tensor or coefficient.
  */
 export type TensorArgKind =
@@ -233,7 +233,7 @@ export function readsWholePrediction(e: Expr): boolean {
 }
 
 /** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */
-const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'embedding', 'model-scalar', 'per-sample', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
+const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'embedding', 'per-sample', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
 export const isVaeKind = (kind: TensorArgKind): boolean => kind.startsWith('vae-');
 
 /** The extra tensor arguments the loop passes the last hidden layer's activations (or the VAE head) for. */

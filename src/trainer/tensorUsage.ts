@@ -1,6 +1,7 @@
 // What an extra tensor argument is, read from how the loss USES it, for the arguments its name does not settle
 // (tensorArgs.ts): `tau * (y - q)` is a quantile level, `torch.mul(u, neg).sum(dim=1)` an embedding dotted with the
-// prediction, `for p in params:` a list of weights, `… + 0.01 * surprise` a scalar the model computes. A table of
+// prediction, `for p in params:` a list of weights. (A scalar added as a term of its own, `… + 0.01 * surprise`, is
+// refused: a codebook or KL loss computed inside the model has no stand-in the trial could honestly give.) A table of
 // usage rules, first match wins; each says what the trial provides and why, with the line, for the panel header.
 // Pure data over the IR (no tfjs), as tensorArgs.ts.
 import type { Expr, LossModel } from '../analysis/ir';
@@ -10,8 +11,6 @@ import { childrenOf } from '../analysis/terms/expr';
  * What the trial gives an argument read by its use:
  *   embedding     a block of the last hidden layer's activations as wide as the prediction (an embedding the loss
  *                 dots with the prediction, as a ranking loss's negative item): the ranking term has a gradient
- *   model-scalar  the mean square of the last hidden layer's activations: a scalar the model computes beside its
- *                 prediction, added to the loss as a term of its own
  *   level         synthetic levels in (0, 1), one per output column ((j + ½) / P), of the prediction's shape: a
  *                 quantile level the loss multiplies a residual by, or subtracts an indicator from
  *   positive      a synthetic positive tensor of the prediction's shape (values in [0.5, 1.5]): under a log or a
@@ -24,7 +23,7 @@ import { childrenOf } from '../analysis/terms/expr';
  *   ids           synthetic integer ids in range of the axis it indexes, one per sample: the loss indexes a tensor
  *                 with it (`scores.gather(1, idx)`, `emb[idx]`, `tf.gather(x, idx)`, `x.index_select(0, idx)`)
  */
-export type UsageKind = 'embedding' | 'model-scalar' | 'per-sample' | 'level' | 'positive' | 'coefficient' | 'weight-list' | 'ids';
+export type UsageKind = 'embedding' | 'per-sample' | 'level' | 'positive' | 'coefficient' | 'weight-list' | 'ids';
 
 /** What an id argument indexes: the tensor (prediction, target, or another), the axis, and the ids' own shape. */
 export interface IndexUse {
@@ -192,7 +191,6 @@ const RULES: readonly Rule[] = [
       return row && p ? `the loss combines it with \`${row.text}\`, one value per sample (line ${line(p)})` : undefined;
     },
   },
-  { kind: 'model-scalar', match: (u) => (u.wholeTerm ? `the loss adds it as a term of its own (line ${line(u.node)}): a scalar the model computes beside its prediction` : undefined) },
   {
     kind: 'level',
     match: (u) => {

@@ -74,7 +74,6 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
   'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",
   embedding: (t) => `a block of ${t.model.sizes.at(-1)} units (the prediction's width) of the last hidden layer's activations`,
-  'model-scalar': () => "the mean square of the last hidden layer's activations",
   'per-sample': () => "the mean of the last hidden layer's activations per sample (one value per sample)",
   level: (t) => syntheticWords('level', t.model.sizes.at(-1) ?? 1),
   positive: (t) => syntheticWords('positive', t.model.sizes.at(-1) ?? 1),

@@ -1,6 +1,6 @@
 // Extra tensor arguments the name table does not settle get what their USE implies (src/trainer/tensorUsage.ts): a
 // quantile level where the loss multiplies a residual by it or subtracts an indicator from it, an embedding where it
-// pairs it with the prediction, a scalar the model computes where it is a term of its own, a positive tensor under a
+// pairs it with the prediction, one value per sample beside a per-sample reduction, ids where it indexes, a positive tensor under a
 // log or as a divisor, a coefficient where it multiplies the prediction or the target, the model's weight matrices
 // where it is iterated as a list. Each is said in the header with its line; an argument no rule reads is still refused
 // by name. The numbers the fixtures' terms compute on what the trial gives are PyTorch's (golden:
@@ -57,7 +57,6 @@ describe('the usage rules', () => {
     { use: 'has an indicator subtracted from it', args: 'q', name: 'q', kind: 'level', line: 6, body: '    e = target - pred\n    return torch.mean((q - (e < 0).float()) * e) + 0.1 * pred.abs().mean()' },
     { use: 'is multiplied with the prediction', args: 'neg', name: 'neg', kind: 'embedding', line: 5, body: '    s = torch.mul(pred, neg).sum(dim=1)\n    return -torch.log(torch.sigmoid((pred * target).sum(dim=1) - s)).mean() + 0.01 * neg.pow(2).sum()' },
     { use: 'multiplies the prediction by without summing (a weight, not an embedding)', args: 'emphasis', name: 'emphasis', kind: 'coefficient', line: 6, body: '    fit = ((pred - target) ** 2).mean()\n    return fit + 0.1 * torch.relu(-pred * emphasis).mean()' },
-    { use: 'is a term of its own', args: 'surprise', name: 'surprise', kind: 'model-scalar', line: 6, body: '    mse = ((pred - target) ** 2).mean()\n    return mse + 0.5 * surprise' },
     { use: 'is under a log', args: 'rate', name: 'rate', kind: 'positive', line: 5, body: '    nll = (pred - target * torch.log(rate)).mean()\n    return nll + 0.1 * pred.pow(2).mean()' },
     { use: 'divides', args: 'scale', name: 'scale', kind: 'positive', line: 5, body: '    z = (pred - target) / scale\n    return (z ** 2).mean() + 0.1 * pred.abs().mean()' },
     { use: 'indexes the prediction with', args: 'neg_ids', name: 'neg_ids', kind: 'ids', line: 5, body: '    neg = pred.gather(1, neg_ids.unsqueeze(1)).squeeze()\n    return torch.relu(neg - pred[:, 0] + 0.5).mean() + 0.1 * pred.pow(2).mean()' },
@@ -79,6 +78,12 @@ describe('the usage rules', () => {
     const loss = fn('params', '    reg = 0\n    for p in params:\n        reg = reg + p.pow(2).sum()\n    return ((pred - target) ** 2).mean() + 0.01 * reg');
     assert.equal(usageOf(loss, 'params')?.kind, 'weight-list');
     assert.deepEqual(findUnsupported(loss), []);
+  });
+
+  it('a scalar added as a term of its own (a KL or codebook loss the model computes) is refused by name', () => {
+    const loss = fn('surprise', '    mse = ((pred - target) ** 2).mean()\n    return mse + 0.5 * surprise');
+    assert.equal(usageOf(loss, 'surprise'), undefined);
+    assert.match(findUnsupported(loss)[0]?.message ?? '', /^`surprise` is a tensor argument the trainer cannot provide/);
   });
 
   it('an argument no rule reads (under a softmax) is still refused by name, on its line', () => {
@@ -183,9 +188,8 @@ describe('the header says what each argument is and why, with its line', () => {
     assert.match(await header('torch_module_quantile_tau_indicator_crossing.py'), /`tau` = synthetic levels in \(0, 1\), one per output column \(\(j \+ ½\) \/ 4: 0\.125, 0\.375, 0\.625, 0\.875\), of the prediction's shape, because the loss subtracts the indicator `diff\.ge\(0\)\.float\(\)` from it \(line 24\)$/);
   });
 
-  it('an embedding and a scalar the model computes', async () => {
+  it('an embedding', async () => {
     assert.match(await header('torch_module_triplet_cosine_negative_norms.py'), /`negative` = a block of 4 units \(the prediction's width\) of the last hidden layer's activations, because the loss pairs it with the prediction `anchor` as an embedding \(`F\.cosine_similarity\(anchor, negative, dim=1\)`, line 27\)$/);
-    assert.match(await header('torch_fn_elbo_kl_argument_term.py'), /`kl` = the mean square of the last hidden layer's activations, because the loss adds it as a term of its own \(line 22\)/);
   });
 
   it('item ids', async () => {
