@@ -7,12 +7,16 @@
 //   vae-*    mu = head[:, :d], logvar = head[:, d:2d], z = head[:, 2d:]; σ, σ², log σ from logvar
 //   weights  the kernel of the layer that makes the last hidden layer ([out, in] in PyTorch, [in, out] elsewhere)
 //   bias     that layer's bias
+//   embedding  the i-th block of m of the hidden layer as wide as the prediction (m arguments dotted with it)
+//   level, positive, coefficient  synthetic constants of the prediction's shape (syntheticArgs.ts)
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Framework, LossModel } from '../analysis/ir';
 import type { Tf } from './backend';
 import type { LossFn } from './runLoss';
 import { matrixReadLine } from './groupMatrix';
 import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
+import { type SyntheticKind, syntheticArg, syntheticIds } from './syntheticArgs';
+import { usageOf } from './tensorUsage';
 
 export interface ArgLayout {
   framework: Framework;
@@ -29,19 +33,32 @@ export interface ArgLayout {
   groupColumn?: 'index' | 'columns';
 }
 
-type View = (tf: Tf, h: Tensor) => Tensor;
+type View = (tf: Tf, h: Tensor, yPred: Tensor) => Tensor;
 
-/** How each kind's tensor is cut from the hidden tensor [B, units]; `block` = [index, count] among plain hidden names. */
-function viewOf(kind: TensorArgKind, layout: ArgLayout, block: [number, number]): View | undefined {
+/** The i-th block of `h` as wide as the prediction's last axis, kept inside the layer (blocks overlap when i × P > units). */
+function embeddingBlock(tf: Tf, h: Tensor, yPred: Tensor, i: number): Tensor {
+  const units = h.shape[1]!;
+  const width = Math.min(units, yPred.shape.at(-1) ?? 1);
+  const start = Math.min(i * width, Math.max(0, units - width));
+  return tf.slice(h, [0, start], [-1, width]);
+}
+
+/**
+ * How each kind's tensor is cut from the hidden tensor [B, units]; `block` = [index, count] among plain hidden names,
+ * `embedding` = the same among embedding names.
+ */
+function viewOf(kind: TensorArgKind, layout: ArgLayout, block: [number, number], embedding: [number, number]): View | undefined {
   const d = layout.latent ?? Math.floor(layout.units / 2);
-  const mu: View = (tf, h) => tf.slice(h, [0, 0], [-1, d]);
-  const logvar: View = (tf, h) => tf.slice(h, [0, d], [-1, d]);
+  const mu = (tf: Tf, h: Tensor): Tensor => tf.slice(h, [0, 0], [-1, d]);
+  const logvar = (tf: Tf, h: Tensor): Tensor => tf.slice(h, [0, d], [-1, d]);
   const k = Math.max(1, Math.floor(Math.sqrt(layout.units)));
   const [i, m] = block;
   const width = Math.max(1, Math.floor(layout.units / m));
   const views: Partial<Record<TensorArgKind, View>> = {
     hidden: (tf, h) => (m === 1 ? h : tf.slice(h, [0, i * width], [-1, width])),
     'output-item': (_tf, h) => h,
+    embedding: (tf, h, yPred) => embeddingBlock(tf, h, yPred, embedding[0]),
+    'per-sample': (tf, h) => tf.mean(h, 1),
     square: (tf, h) => tf.reshape(tf.slice(h, [0, 0], [-1, k * k]), [-1, k, k]),
     'vae-mean': mu,
     'vae-logvar': logvar,
@@ -62,9 +79,17 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   const args = mappedTensorArgs(loss);
   if (args.length === 0 && !layout.groupColumn) return losses;
   const plain = args.filter((a) => a.kind === 'hidden').map((a) => a.name);
+  const embeddings = args.filter((a) => a.kind === 'embedding').map((a) => a.name);
+  const blockOf = (names: string[], name: string): [number, number] => [Math.max(0, names.indexOf(name)), Math.max(1, names.length)];
   const views = args.flatMap((a) => {
-    const view = viewOf(a.kind, layout, [Math.max(0, plain.indexOf(a.name)), Math.max(1, plain.length)]);
+    const view = viewOf(a.kind, layout, blockOf(plain, a.name), blockOf(embeddings, a.name));
     return view ? [{ name: a.name, view }] : [];
+  });
+  const synthetic = args.filter((a): a is { name: string; kind: SyntheticKind } => a.kind === 'level' || a.kind === 'positive' || a.kind === 'coefficient');
+  // ids in range of the axis each indexes (tensorUsage.ts): of the prediction or the target when it is one of them
+  const ids = args.filter((a) => a.kind === 'ids').flatMap((a, k) => {
+    const index = usageOf(loss, a.name)?.index;
+    return index ? [{ name: a.name, k, index }] : [];
   });
   const weightNames = args.filter((a) => a.kind === 'weights').map((a) => a.name);
   const biasNames = args.filter((a) => a.kind === 'bias').map((a) => a.name);
@@ -79,7 +104,13 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     const given = extras?.tensors ?? {};
     const tensors: Record<string, Tensor> = {};
     const h = views.length > 0 ? given[views[0]!.name] : undefined;
-    if (h) for (const { name, view } of views) tensors[name] = view(tf, h);
+    if (h) for (const { name, view } of views) tensors[name] = view(tf, h, yPred);
+    for (const { name, kind } of synthetic) tensors[name] = syntheticArg(tf, kind, yPred);
+    for (const { name, k, index } of ids) {
+      const of = index.of === 'target' ? yTrue : yPred;
+      const n = index.of === 'other' ? (yPred.shape[0] ?? 1) : (of.shape[index.axis] ?? 1);
+      tensors[name] = syntheticIds(tf, yPred.shape[0] ?? 1, n, k, index.column);
+    }
     const w = extras?.weights?.[layout.weightIndex];
     if (w) for (const name of weightNames) tensors[name] = kernelOf(w);
     // the bias of the same layer: each layer's kernel is followed by its bias in a run's parameters

@@ -3,6 +3,7 @@
 // take. Pure data (no tfjs): findUnsupported reads it before anything trains, mappedLoss.ts gives the tensors.
 import type { Expr, LossModel, LossParam } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
+import { type UsageKind, usageOf } from './tensorUsage';
 
 /**
  * What an argument is, and so what the trainer passes for it:
@@ -18,6 +19,9 @@ import { childrenOf } from '../analysis/terms/expr';
  *   output-item a further item of a prediction the loss unpacks (`logits, norm = outputs`): the model returns a tuple,
  *              its first item is the trial model's output and each further one the last hidden layer's activations
  * Refused with what to do: the input beside a target, a list of weights, the model object itself.
+ * An argument no row names gets the kind its use in the loss implies,
+ * where a usage rule applies (tensorUsage.ts): an embedding, one value per sample, synthetic ids, a synthetic level,
+ * positive tensor or coefficient.
  */
 export type TensorArgKind =
   | 'hidden'
@@ -35,7 +39,9 @@ export type TensorArgKind =
   | 'bias'
   | 'sensitive'
   | 'batch-size'
-  | 'output-item';
+  | 'output-item'
+  // read from the argument's use, not its name (tensorUsage.ts); a list of weights goes through modelValues.ts
+  | Exclude<UsageKind, 'weight-list'>;
 
 interface Row {
   kind: TensorArgKind;
@@ -109,8 +115,31 @@ export const tensorArgKind = (name: string): TensorArgKind | undefined => rowOf(
  */
 export function extraTensorParams(loss: LossModel): LossParam[] {
   const absent = new Set(absentArgs(loss));
-  return loss.params.filter((p) => !absent.has(p.name) && (p.role === 'tensor' || (p.role === 'other' && p.default === undefined && !p.name.includes('.') && tensorArgKind(p.name) !== undefined)));
+  return loss.params.filter((p) => !absent.has(p.name) && (p.role === 'tensor' || (unvaluedArgument(p) && (tensorArgKind(p.name) !== undefined || providedUsage(loss, p.name) !== undefined))));
 }
+
+/** An argument nothing gives a value: no default, no list value, not an item of another, not an attribute. */
+const unvaluedArgument = (p: LossParam): boolean => p.role === 'other' && p.default === undefined && p.items === undefined && p.unpacks === undefined && !p.noneDefault && !p.name.includes('.');
+
+/** The usage of an argument when it makes a tensor the trial provides here (a list of weights is the model's: modelValues.ts). */
+function providedUsage(loss: LossModel, name: string): { kind: Exclude<UsageKind, 'weight-list'>; because: string } | undefined {
+  const u = usageOf(loss, name);
+  return u && u.kind !== 'weight-list' ? { kind: u.kind, because: u.because } : undefined;
+}
+
+/** Why an argument read by its use has its kind (tensorUsage.ts), for the header; undefined for one read by its name. */
+export function usageReason(loss: LossModel, name: string): string | undefined {
+  const p = loss.params.find((q) => q.name === name);
+  if (p?.modelOutput !== undefined && paramKind(loss, p) === 'per-sample') return providedUsage(loss, name)?.because;
+  return p && !p.modelWeight && p.modelOutput === undefined && !nameSettles(p.name) ? providedUsage(loss, name)?.because : undefined;
+}
+
+/**
+ * Whether the name table says what the argument is: a tensor it provides, or one it refuses (the model's input, the
+ * model itself: a synthetic tensor in their place would misrepresent them; a list of weights it refuses by name is
+ * the model's weights where the loss iterates it, interpreter/modelValues.ts).
+ */
+const nameSettles = (name: string): boolean => tensorArgKind(name) !== undefined;
 
 /** Kinds the trial model gives even where the argument defaults to None: activations and a group column the penalty reads. */
 const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample', 'sensitive']);
@@ -148,25 +177,28 @@ export function reconstructionTarget(loss: LossModel): string | undefined {
  * (`mu`, `logvar`, `feats`), else the hidden activations (`aux`, `p`, `attn_weights`: a tensor the model computes,
  * never a weight or a data column); else by name.
  */
-function paramKind(p: LossParam): TensorArgKind | undefined {
+function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   if (p.modelWeight) return 'weights';
   const kind = tensorArgKind(p.name);
-  if (p.modelOutput === undefined) return kind;
-  return kind !== undefined && fromHidden.has(kind) && kind !== 'output-item' ? kind : 'hidden';
+  if (p.modelOutput === undefined) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);
+  if (kind !== undefined && fromHidden.has(kind) && kind !== 'output-item') return kind;
+  // a further output the loss reads as one value per sample (a flow's log-determinant beside a per-sample log-density)
+  return usageOf(loss, p.name)?.kind === 'per-sample' ? 'per-sample' : 'hidden';
 }
-const paramRefusal = (p: LossParam): ((n: string) => string) | undefined => (p.modelWeight || p.modelOutput !== undefined ? undefined : refusalOf(p.name));
+const paramRefusal = (loss: LossModel, p: LossParam): ((n: string) => string) | undefined =>
+  p.modelWeight || p.modelOutput !== undefined || usageReason(loss, p.name) !== undefined ? undefined : refusalOf(p.name);
 
 /** The model outputs mapped to hidden activations by what they are, not by their names (paramKind). */
 export function unnamedModelOutputs(loss: LossModel): string[] {
-  return extraTensorParams(loss).filter((p) => p.modelOutput !== undefined && paramKind(p) === 'hidden' && tensorArgKind(p.name) !== 'hidden').map((p) => p.name);
+  return extraTensorParams(loss).filter((p) => p.modelOutput !== undefined && paramKind(loss, p) === 'hidden' && tensorArgKind(p.name) !== 'hidden').map((p) => p.name);
 }
 
 /** The provided extra tensor arguments, in argument order, with their kinds; then a tuple prediction's further items. */
 export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorArgKind }[] {
   const target = reconstructionTarget(loss);
   const args = extraTensorParams(loss).flatMap((p) => {
-    const kind = paramKind(p);
-    return kind && (!paramRefusal(p) || p.name === target) ? [{ name: p.name, kind }] : [];
+    const kind = paramKind(loss, p);
+    return kind && (!paramRefusal(loss, p) || p.name === target) ? [{ name: p.name, kind }] : [];
   });
   return [...args, ...predictionItems(loss).slice(1).map((name) => ({ name, kind: 'output-item' as const }))];
 }
@@ -201,7 +233,7 @@ export function readsWholePrediction(e: Expr): boolean {
 }
 
 /** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */
-const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
+const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'embedding', 'per-sample', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
 export const isVaeKind = (kind: TensorArgKind): boolean => kind.startsWith('vae-');
 
 /** The extra tensor arguments the loop passes the last hidden layer's activations (or the VAE head) for. */
@@ -222,8 +254,8 @@ export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
   const vae = wantsVae(loss);
   const target = reconstructionTarget(loss);
   return extraTensorParams(loss).flatMap((p): TensorArgRefusal[] => {
-    const kind = paramKind(p);
-    const refusal = p.name === target ? undefined : paramRefusal(p);
+    const kind = paramKind(loss, p);
+    const refusal = p.name === target ? undefined : paramRefusal(loss, p);
     if (kind && refusal) return [{ name: p.name, kind, message: refusal(p.name) }];
     if (kind && isVaeKind(kind) && kind !== 'vae-sample' && !vae) {
       const missing = kind === 'vae-mean' ? 'its log-variance (`logvar`)' : 'its mean (`mu`)';

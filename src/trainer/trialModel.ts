@@ -10,7 +10,9 @@ import { type ArgLayout, mappedLosses, squareSide } from './mappedLoss';
 import { BatchedMlp, type MlpOptions } from './model';
 import { BatchedVae } from './model/vae';
 import type { LossFn } from './runLoss';
-import { hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, wantsVae } from './tensorArgs';
+import { hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
+import { syntheticWords } from './syntheticArgs';
+import { usageOf } from './tensorUsage';
 import { type ModelReads, modelReads, modelValueKind } from './interpreter/modelValues';
 import { layerIndex, slotId } from './interpreter/modelMembers';
 import { childrenOf } from '../analysis/terms/expr';
@@ -71,6 +73,12 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   bias: () => 'the bias of the layer that makes the last hidden layer',
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
   'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",
+  embedding: (t) => `a block of ${t.model.sizes.at(-1)} units (the prediction's width) of the last hidden layer's activations`,
+  'per-sample': () => "the mean of the last hidden layer's activations per sample (one value per sample)",
+  level: (t) => syntheticWords('level', t.model.sizes.at(-1) ?? 1),
+  positive: (t) => syntheticWords('positive', t.model.sizes.at(-1) ?? 1),
+  coefficient: (t) => syntheticWords('coefficient', t.model.sizes.at(-1) ?? 1),
+  ids: () => 'synthetic integer ids, one per sample, in range of the axis they index (sample i gets (i + 1) mod its size, one more for each further id argument)',
 };
 
 /** The header's words for each mapped argument: "`mu` = the VAE head's mean", with why (the names). */
@@ -90,18 +98,22 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
     const oneHot = matrixAt !== undefined ? `, one-hot ([batch, 2]: the loss reads it as a matrix, line ${matrixAt})` : '';
     const words = (kindWords[a.kind]?.(trial) ?? a.kind) + oneHot;
     const from = layers.get(a.name);
-    return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${from ? `, for ${from}` : ''}`;
+    const use = usageReason(loss, a.name);
+    return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${from ? `, for ${from}` : ''}${use ? `, because ${use}` : ''}`;
   });
+  // a list the loss iterates, whatever its name (tensorUsage.ts): said with its use, not its name
+  const iterated = new Map(models.flatMap((n) => (read.lists.has(n) && modelValueKind(n) === undefined ? [[n, usageOf(loss, n)?.because] as const] : [])));
   for (const name of models) {
-    const kind = modelValueKind(name);
+    const kind = read.lists.has(name) ? 'weight-list' : modelValueKind(name);
     const what = kind === 'layer' ? "the trial model's first layer (its kernel and bias)" : kind === 'weight-list' ? "the trial model's weight matrices (a list collected outside the loss)" : "the trial model (its weights, each layer's then its bias)";
-    parts.push(`\`${name}\` = ${what}`);
+    const use = iterated.get(name);
+    parts.push(`\`${name}\` = ${what}${use ? `, because ${use}` : ''}`);
   }
   parts.push(...members);
   parts.push(...sums.map((text) => `\`${text}\` = the trial model's parameters (each layer's weight, then its bias)`));
   // a further output of the model's call taken for what it is, not for its name (tensorArgs.ts paramKind)
   const outputs = new Set(unnamedModelOutputs(loss));
-  const named = args.filter((a) => a.kind !== 'output-item' && !layers.has(a.name) && !outputs.has(a.name)).length + models.length;
+  const named = args.filter((a) => a.kind !== 'output-item' && !layers.has(a.name) && !outputs.has(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
   const why = [
     named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
     outputs.size > 0 ? `because your model returns ${[...outputs].map((n) => `\`${n}\``).join(', ')} beside its prediction` : '',
@@ -110,7 +122,7 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
     sums.length > 0 ? "the loss sums over its model's parameters" : '',
     members.length > 0 ? "the model's members take the trial's layers in the order the loss reads them, one named as an output layer its last" : '',
   ].filter(Boolean);
-  return `${parts.join(', ')}, ${why.join('; ')}`;
+  return why.length > 0 ? `${parts.join(', ')}, ${why.join('; ')}` : parts.join(', ');
 }
 
 /**

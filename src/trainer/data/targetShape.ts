@@ -20,8 +20,19 @@ const elementwise = new Set(['+', '-', '*', '/']);
 const isRef = (e: Expr, ref: 'yPred' | 'yTrue') => e.kind === 'name' && e.ref === ref;
 const consuming = (it: IndexItem) => it.kind === 'index' || it.kind === 'slice';
 
-/** `preds[:, i]`, `preds[..., i]`, `preds[:, i, :]`: the per-sample axis one index picks, the rest whole. */
+/**
+ * `preds.T[i].T`: PyTorch's `.T` reverses every axis, so the index picks item i of the LAST axis and the second `.T`
+ * puts the others back in order (a channel read from (N, …, C)).
+ */
+function transposedPick(e: Expr): boolean {
+  if (e.kind !== 'attr' || e.name !== 'T' || e.object.kind !== 'subscript') return false;
+  const { object, index } = e.object;
+  return object.kind === 'attr' && object.name === 'T' && isRef(object.object, 'yPred') && index.length === 1 && index[0]!.kind === 'index';
+}
+
+/** `preds[:, i]`, `preds[..., i]`, `preds[:, i, :]`, `preds.T[i].T`: the per-sample axis one index picks, the rest whole. */
 function pickedColumn(e: Expr): number | undefined {
+  if (transposedPick(e)) return -1;
   if (e.kind !== 'subscript' || !isRef(e.object, 'yPred')) return undefined;
   const picks = e.index.filter((it) => it.kind === 'index');
   if (picks.length !== 1 || e.index.some((it) => it.kind === 'slice' && (it.start || it.stop || it.step))) return undefined;

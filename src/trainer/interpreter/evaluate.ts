@@ -7,6 +7,7 @@ import { chainKey } from './modelMembers';
 import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
+import { stopGradient } from './ops/builders';
 import { type IndexValue, subscript } from './slicing';
 import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
 import { describe, isTensor, iterationItems, scalarNumber } from './values';
@@ -58,6 +59,8 @@ const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {
   // Devices do not matter to the trainer: `.to(x.device)` keeps the tensor as it is.
   device: (_tf, v) => (isTensor(v) ? 'cpu' : undefined),
   T: (tf, v) => (isTensor(v) ? tf.transpose(v) : undefined),
+  // PyTorch's `p.data`: the same values, cut from the graph (as `.detach()`)
+  data: (tf, v) => (isTensor(v) ? stopGradient(tf, v) : undefined),
   // a Keras variable's name, for filters such as `if 'bias' not in w.name` (kerasWeightNames.ts)
   name: (_tf, v) => (isTensor(v) ? kerasWeightName(v) : undefined),
   // a filter on the model's parameters (`for p in model.parameters() if p.requires_grad`): the trial's all train

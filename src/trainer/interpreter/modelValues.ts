@@ -11,6 +11,7 @@ import type { OpTable, Tensor, Tf, Value } from './types';
 import { iterationItems } from './values';
 import { layerIndex, type MemberRead, memberReads, memberSlots, slotId } from './modelMembers';
 import { makeLookup } from './scope';
+import { usageOf } from '../tensorUsage';
 
 /** What a name holds, by the name as written (matched whole, case-insensitively; snake_case of camelCase too). */
 const MODEL_VALUE_NAMES: readonly { holds: 'model' | 'layer' | 'weight-list'; names: RegExp }[] = [
@@ -43,6 +44,8 @@ export interface ModelReads {
   /** The members read, each chain once per place it is read (modelMembers.ts), and the trial layer each takes. */
   members: MemberRead[];
   slots: Map<string, number | 'last'>;
+  /** Roots the loss iterates as a list of tensors (`for p in params:`): the trial model's weight matrices. */
+  lists: Set<string>;
 }
 
 export function modelReads(model: LossModel, reads: (visit: (e: Expr) => void) => void): ModelReads {
@@ -65,9 +68,10 @@ export function modelReads(model: LossModel, reads: (visit: (e: Expr) => void) =
   const roots = new Set(uses.filter((u) => covered.has(u)).map((u) => u.name));
   for (const u of uses) if (!covered.has(u)) roots.delete(u.name);
   for (const r of members) if (r.root !== r.base.name) roots.add(r.root);
-  for (const name of iteratedWeightLists(model, reads)) roots.add(name);
+  const lists = new Set([...iteratedWeightLists(model, reads), ...iteratedArguments(model, unvalued)]);
+  for (const name of lists) roots.add(name);
   const kept = members.filter((r) => roots.has(r.root));
-  return { roots, members: kept, slots: memberSlots(kept) };
+  return { roots, members: kept, slots: memberSlots(kept), lists };
 }
 
 /**
@@ -88,15 +92,23 @@ function iteratedWeightLists(model: LossModel, reads: (visit: (e: Expr) => void)
   return names;
 }
 
+/**
+ * The loss's own arguments it iterates as a list of tensors (`def bpr_loss(pred, params, reg): for p in params:`),
+ * whatever their names (../tensorUsage.ts): the trainer gives them its model's weight matrices, as it gives
+ * `model.parameters()`.
+ */
+function iteratedArguments(model: LossModel, unvalued: ReadonlySet<string>): string[] {
+  return [...unvalued].filter((name) => !name.includes('.') && usageOf(model, name)?.kind === 'weight-list');
+}
+
 /** Each run's parameters as the loss sees them: PyTorch's nn.Linear weight is [out, in], a Keras kernel [in, out]. */
 function inLayout(tf: Tf, framework: Framework, weights: Tensor[]): Tensor[] {
   return framework === 'pytorch' ? weights.map((w) => (w.rank === 2 ? tf.transpose(w) : w)) : weights;
 }
 
 /** The value of a model-holding name: all the run's parameters, or the first layer's weight and bias. */
-export function modelValue(tf: Tf, framework: Framework, name: string, weights: Tensor[]): Value {
+export function modelValue(tf: Tf, framework: Framework, kind: ReturnType<typeof modelValueKind>, weights: Tensor[]): Value {
   const all = inLayout(tf, framework, weights);
-  const kind = modelValueKind(name);
   return kind === 'layer' ? all.slice(0, 2) : kind === 'weight-list' ? all.filter((w) => w.rank === 2) : all;
 }
 
@@ -108,7 +120,7 @@ export function modelLookup(tf: Tf, framework: Framework, reads: ModelReads, wei
   const byKey = new Map(reads.members.map((r) => [r.key, r]));
   let all: Tensor[] | undefined;
   return (name) => {
-    if (reads.roots.has(name)) return modelValue(tf, framework, name, weights);
+    if (reads.roots.has(name)) return modelValue(tf, framework, reads.lists.has(name) ? 'weight-list' : modelValueKind(name), weights);
     const r = byKey.get(name);
     if (!r) return undefined;
     all ??= inLayout(tf, framework, weights);

@@ -35,6 +35,8 @@ test('the unsqueezed forms (`target.unsqueeze(-1) - preds`, `target[:, None] - p
     'def q(preds, target, w=1.0):\n    e = target.unsqueeze(-1) - preds\n    return torch.max(0.9 * e, -0.1 * e).mean() + w * preds.abs().mean()\n',
     'def q(preds, target, w=1.0):\n    e = target[:, None] - preds\n    return torch.max(0.9 * e, -0.1 * e).mean() + w * preds.abs().mean()\n',
     'def q(preds, target, w=1.0):\n    return (target - preds[..., 1]).abs().mean() + w * preds.abs().mean()\n',
+    // `.T` reverses every axis in PyTorch: `preds.T[2].T` is channel 2 of the last axis, the others in order
+    'def q(preds, target, w=1.0):\n    return (preds.T[2].T - target).abs().mean() + w * torch.relu(preds.T[1].T - preds.T[0].T).mean()\n',
   ];
   for (const source of forms) {
     const data = await prepareData(spec, lossOf(source));
