@@ -82,6 +82,44 @@ function booleanMask(tf: Tf, t: Tensor, mask: Tensor, axis: number): Tensor {
   return gather(tf, flat, tf.tensor1d(kept, 'int32'), axis);
 }
 
+/** An integer index array (`idx` of `p[rows, idx]`): NumPy's advanced index, as opposed to a number, a slice or a mask. */
+const isIndexArray = (it: IndexValue): it is { kind: 'index'; value: Tensor } => it.kind === 'index' && isTensor(it.value) && it.value.rank > 0 && it.value.dtype !== 'bool';
+
+/**
+ * `p[torch.arange(B), idx]`: several index arrays side by side select elements pairwise, as NumPy and PyTorch do
+ * (broadcast together, one result per position), not the outer product one gather per axis would give. The axes
+ * they index are merged into one and gathered at the flat positions, so the gradient flows to the elements picked.
+ */
+function pairwiseGather(tf: Tf, t: Tensor, axis: number, arrays: Tensor[]): Tensor {
+  const dims = t.shape.slice(axis, axis + arrays.length);
+  const broadcastShape = arrays.reduce<number[]>((s, a) => broadcastShapes(s, a.shape), []);
+  let flat = tf.zeros(broadcastShape, 'int32');
+  let stride = 1;
+  for (let k = arrays.length - 1; k >= 0; k--) {
+    const size = dims[k]!;
+    // a negative index counts from the end, as in Python
+    const idx = tf.cast(arrays[k]!, 'int32');
+    const wrapped = tf.where(tf.less(idx, 0), tf.add(idx, size), idx);
+    flat = tf.add(flat, tf.mul(tf.broadcastTo(wrapped, broadcastShape), stride));
+    stride *= size;
+  }
+  const merged = tf.reshape(t, [...t.shape.slice(0, axis), stride, ...t.shape.slice(axis + arrays.length)]);
+  return gather(tf, merged, flat, axis);
+}
+
+/** NumPy's broadcast of two shapes. */
+function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new Error(`index arrays of shapes [${a}] and [${b}] do not broadcast`);
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
 export function subscript(tf: Tf, value: Value, index: IndexValue[]): Value {
   if (Array.isArray(value)) return subscriptTuple(value, index);
   if (!isTensor(value)) throw new Error('only tensors and tuples can be indexed');
@@ -89,8 +127,21 @@ export function subscript(tf: Tf, value: Value, index: IndexValue[]): Value {
   let axis = 0;
   const consuming = index.filter((i) => i.kind === 'index' || i.kind === 'slice').length;
   if (consuming > t.rank) throw new Error(`too many indices (${consuming}) for a tensor of rank ${t.rank}`);
-  for (const it of index) {
-    if (it.kind === 'newaxis') {
+  const arrays = index.filter(isIndexArray).length;
+  const first = index.findIndex(isIndexArray);
+  if (arrays > 1 && !index.slice(first, first + arrays).every(isIndexArray)) {
+    throw new Error('index arrays separated by a slice (`p[idx, :, idx2]`) are not supported: index with them side by side');
+  }
+  for (let pos = 0; pos < index.length; pos++) {
+    const it = index[pos]!;
+    if (arrays > 1 && pos === first) {
+      const run = index.slice(pos, pos + arrays).map((x) => (x as { value: Tensor }).value);
+      const before = t.rank;
+      t = pairwiseGather(tf, t, axis, run);
+      // the indexed axes are replaced by the index arrays' broadcast shape
+      axis += t.rank - before + arrays;
+      pos += arrays - 1;
+    } else if (it.kind === 'newaxis') {
       t = tf.expandDims(t, axis);
       axis += 1;
     } else if (it.kind === 'ellipsis') {
