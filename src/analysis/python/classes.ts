@@ -94,6 +94,7 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   if (c) def.className = c.name;
   if (kind === 'add-loss' && !whole) def.penaltiesOnly = true;
   if (whole && c) Object.assign(def, { targetIsInput: true, standsInFor: `your Keras model (the layer \`${c.name}\` is placed on its input and its output)` });
+  if (passedNames.length > 0) def.readsCallers = true;
   return def;
 }
 

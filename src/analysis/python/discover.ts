@@ -53,6 +53,11 @@ export interface LossDef {
   roles?: { yTrue: string; yPred: string };
   /** An inline loss: the statements to read and where the loss is at the end (instead of `fn`'s return). */
   inline?: InlineSpec;
+  /**
+   * The loss reads objects the script passes its function (`train(model, CFG)`, enclosingCalls.ts): what it is
+   * depends on lines outside the definition, so its analysis is not cached by the definition's text.
+   */
+  readsCallers?: true;
   /** add_loss and regularizers: every term is a penalty (the loss they add to is elsewhere). */
   penaltiesOnly?: boolean;
   regularizes?: Regularizes;

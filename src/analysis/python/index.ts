@@ -345,8 +345,9 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       const defs = discoverOne(n, ctx);
       const bs = defs.map(build);
       entry = bs.filter((b): b is Built => !!b);
-      // a definition whose analysis failed is not cached, so its problem is reported again next time
-      if (bs.length === entry.length) cache?.set(text, row, entry, signature);
+      // a definition whose analysis failed is not cached, so its problem is reported again next time; nor one that
+      // reads what the script passes it (its callers are outside its text)
+      if (bs.length === entry.length && !defs.some((d) => d.readsCallers)) cache?.set(text, row, entry, signature);
     }
     for (const b of entry) built.push({ model: withConstantsAt({ ...b.model, usages: [] }, module), bindNames: b.bindNames });
     if (entry.length === 0 && types[i] !== 'class_definition') {

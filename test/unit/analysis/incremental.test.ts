@@ -134,6 +134,30 @@ def c(y_true, y_pred, lam=2.0):
     doc.dispose();
   });
 
+  it('a training loop reading the settings object its caller passes follows edits of that object', () => {
+    const doc = new DocumentAnalyzer('python');
+    const script = `import torch
+import torch.nn as nn
+
+def train(model, loader, cfg):
+    criterion = nn.MSELoss()
+    for x, y in loader:
+        loss = criterion(model(x), y) + cfg.l1 * sum(p.abs().sum() for p in model.parameters())
+        loss.backward()
+
+class Config:
+    l1 = 1e-4
+
+if __name__ == "__main__":
+    CFG = Config()
+    CFG.l1 = 2e-4
+    train(nn.Linear(4, 1), [], CFG)
+`;
+    doc.update(script);
+    step(doc, script, 'train(nn.Linear(4, 1), [], CFG)', 'train(nn.Linear(4, 1), [], Config)');
+    doc.dispose();
+  });
+
   it('reads again only the call sites whose statement changed', () => {
     const doc = new DocumentAnalyzer('python');
     let text = `${source}model.compile(loss=a, optimizer='adam')
