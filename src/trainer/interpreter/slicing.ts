@@ -1,6 +1,6 @@
 // Python/NumPy subscripts on tensors and tuples: `y[:, 1:]`, `y[:, :-1]`, `y[..., 0]`, `y[:, None]`, `y[::2]`,
 // `x.shape[-1]`. Unit steps use `tf.slice` and integer indices squeeze, so gradients flow; other steps gather.
-import { gather } from './ops/shared';
+import { broadcastShape, gather } from './ops/shared';
 import type { Tensor, Tf, Value } from './types';
 import { isTensor } from './values';
 
@@ -92,32 +92,19 @@ const isIndexArray = (it: IndexValue): it is { kind: 'index'; value: Tensor } =>
  */
 function pairwiseGather(tf: Tf, t: Tensor, axis: number, arrays: Tensor[]): Tensor {
   const dims = t.shape.slice(axis, axis + arrays.length);
-  const broadcastShape = arrays.reduce<number[]>((s, a) => broadcastShapes(s, a.shape), []);
-  let flat = tf.zeros(broadcastShape, 'int32');
+  const shape = arrays.reduce<number[]>((s, a) => broadcastShape(s, a.shape), []);
+  let flat = tf.zeros(shape, 'int32');
   let stride = 1;
   for (let k = arrays.length - 1; k >= 0; k--) {
     const size = dims[k]!;
     // a negative index counts from the end, as in Python
     const idx = tf.cast(arrays[k]!, 'int32');
     const wrapped = tf.where(tf.less(idx, 0), tf.add(idx, size), idx);
-    flat = tf.add(flat, tf.mul(tf.broadcastTo(wrapped, broadcastShape), stride));
+    flat = tf.add(flat, tf.mul(tf.broadcastTo(wrapped, shape), stride));
     stride *= size;
   }
   const merged = tf.reshape(t, [...t.shape.slice(0, axis), stride, ...t.shape.slice(axis + arrays.length)]);
   return gather(tf, merged, flat, axis);
-}
-
-/** NumPy's broadcast of two shapes. */
-function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) throw new Error(`index arrays of shapes [${a}] and [${b}] do not broadcast`);
-    out.push(x === 1 ? y : x);
-  }
-  return out;
 }
 
 export function subscript(tf: Tf, value: Value, index: IndexValue[]): Value {
