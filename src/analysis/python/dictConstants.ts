@@ -26,6 +26,9 @@ export function entriesOf(right: Node): [string, Node][] | undefined {
   return out;
 }
 
+/** Whether a statement's text may assign a dict (`NAME = {…}`, `NAME = dict(…)`): cheap, before readDictConstants. */
+export const mayAssignDict = (text: string): boolean => /^\w+\s*=\s*(?:\{|dict\()/.test(text);
+
 /** Reads `NAME = {"k": literal, …}` / `NAME = dict(k=literal)` into `scope.constants` as `NAME['k']`. Returns whether any was. */
 export function readDictConstants(stmt: Node, scope: ModuleScope): boolean {
   const assignment = stmt.namedChild(0);

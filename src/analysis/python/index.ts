@@ -14,7 +14,8 @@ import { builtinRegularizerModel, withLayerPenalties } from './builtinRegularize
 import { type FileContext, buildModel } from './model';
 import './moduleInstances'; // registers the reader of module-level objects' calls (python/expr.ts)
 import { readArgparseFlags } from './argparse';
-import { readDictConstants } from './dictConstants';
+import { mayAssignDict, readDictConstants } from './dictConstants';
+import { mainBlockStatements, readMainBlockAssignment } from './mainBlock';
 import { isOutputLayer } from './outputLayer';
 import { readCompiledBase, withCompiledBase, withCompiledFunction } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
@@ -200,41 +201,6 @@ function hash(text: string): string {
   return `${(h >>> 0).toString(36)}:${text.length}`;
 }
 
-/** `if __name__ == "__main__":` (either quote, either side): a script's entry block, run at module level. */
-const mainGuard = /^__name__\s*==\s*['"]__main__['"]$|^['"]__main__['"]\s*==\s*__name__$/;
-
-/** Blocks of a script whose lines still run at module level (`for run in range(3):` around a whole experiment). */
-const scriptBlocks: ReadonlySet<string> = new Set(['for_statement', 'while_statement', 'with_statement', 'try_statement']);
-
-/** The statements in a top-level `if __name__ == "__main__":` block and the loops and `with`s in it; none for another `if`. */
-function mainBlockStatements(stmt: Node): Node[] {
-  if (!mainGuard.test(stmt.childForFieldName('condition')?.text ?? '')) return [];
-  const out: Node[] = [];
-  const visit = (block: Node | null, depth: number): void => {
-    for (const s of block?.namedChildren ?? []) {
-      if (s?.type === 'expression_statement') out.push(s);
-      else if (s && depth < 3 && scriptBlocks.has(s.type)) visit(s.childForFieldName('body'), depth + 1);
-    }
-  };
-  visit(stmt.childForFieldName('consequence'), 0);
-  return out;
-}
-
-/**
- * An assignment in the main block binds a module global as one at the top does (`cfg = Config(l1_weight=2e-4)`
- * before `train(model, cfg)`): settings and objects the functions it calls read. A top-level binding of the same
- * name written earlier is replaced, as the block runs after it. True when it read an object built there, whose text
- * then keys the definition cache as a top-level object's does.
- */
-function readMainBlockAssignment(stmt: Node, module: ModuleScope): boolean {
-  const text = stmt.text;
-  if (!/^\w+\s*=[^=]/.test(text)) return false;
-  if (readModuleInstance(stmt, text, module)) return true;
-  if (mayAssignConstant(text)) readModuleAssignment(stmt, module);
-  else if (/^\w+\s*=\s*(?:\{|dict\()/.test(text)) readDictConstants(stmt, module);
-  return false;
-}
-
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
 export function analyzePythonTree(tree: Tree, source: string, framework: Framework | undefined, options: PythonOptions = {}): LossModel[] {
   const { problems = [], extraRoots = [], cache, usageCache, noValue = [] } = options;
@@ -298,7 +264,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     else if (text.includes('.compile(')) continue; // read from the tree below (compileCall.ts)
     else if (mayAssignConstant(text)) readModuleAssignment(n, module);
     else if (/^\w+\s*=\s*\{/.test(text) && readDispatchTable(n, module)) functionTexts.set(text.slice(0, text.indexOf('=')).trim(), hash(text));
-    else if (/^\w+\s*=\s*(?:\{|dict\()/.test(text)) readDictConstants(n, module);
+    else if (mayAssignDict(text)) readDictConstants(n, module);
   }
   // `self.compiled_loss(…)` in a train_step computes the loss the last compile names (a name or a loss function)
   const ownCompiled = source.includes('.compile(') ? readCompiledBase(root, source, 'python') : undefined;
