@@ -41,6 +41,18 @@ const inside = (node: Node, fn: Node): boolean => node.startIndex >= fn.startInd
 
 type TrainingFunctions = Map<string, { fn: Node; models: LossModel[] }>;
 
+/**
+ * The plain calls (`train(…)`, not `obj.train(…)`) in `root` of the functions `byName` holds, each with the name it
+ * calls; in the functions' own tree (`ownTree`) a recursive call is left out, as it passes their own names, not values.
+ */
+function* callsOf(root: Node, source: string, byName: ReadonlyMap<string, { fn: Node }>, ownTree: boolean): Generator<{ name: string; call: Node }> {
+  for (const { name, index } of callNames(source)) {
+    const fn = byName.get(name)?.fn;
+    const call = fn ? callAt(root, index) : undefined;
+    if (fn && call?.childForFieldName('function')?.type === 'identifier' && !(ownTree && inside(call, fn))) yield { name, call };
+  }
+}
+
 /** The file's module-level functions that hold inline losses, by name. */
 function trainingFunctions(root: Node, models: LossModel[]): TrainingFunctions {
   const byFunction: TrainingFunctions = new Map();
@@ -61,11 +73,8 @@ function trainingFunctions(root: Node, models: LossModel[]): TrainingFunctions {
  * to their losses' usages.
  */
 function bindCallsIn(callRoot: Node, source: string, byFunction: TrainingFunctions, constants: ReadonlyMap<string, ModuleConstant>, cell?: number): void {
-  for (const { name, index } of callNames(source)) {
-    const entry = byFunction.get(name);
-    const call = entry ? callAt(callRoot, index) : undefined;
-    // a recursive call passes the function's own names, not values
-    if (!entry || call?.childForFieldName('function')?.type !== 'identifier' || (cell === undefined && inside(call, entry.fn))) continue;
+  for (const { name, call } of callsOf(callRoot, source, byFunction, cell === undefined)) {
+    const entry = byFunction.get(name)!;
     const names = readParams(entry.fn.childForFieldName('parameters')).filter((p) => !p.variadic).map((p) => p.name);
     const { positional, keyword } = argsOf(call);
     const binding = boundArgs(names, positional, keyword, (node) => passedValue(node, constants));
@@ -134,10 +143,7 @@ export function paramsPassedModuleNames(fn: Node): { name: string; node: Node }[
   const root = top.parent;
   const passed = new Map<string, Node[]>();
   let calls = 0;
-  for (const { name: called, index } of callNames(root.text)) {
-    if (called !== name) continue;
-    const call = callAt(root, index);
-    if (call?.childForFieldName('function')?.type !== 'identifier' || inside(call, fn)) continue;
+  for (const { call } of callsOf(root, root.text, new Map([[name, { fn }]]), true)) {
     calls++;
     const { positional, keyword } = argsOf(call);
     params.forEach((p, i) => {
