@@ -94,6 +94,7 @@ const LATER_BATCHES: readonly { prefix: string; label: string; what: string }[] 
   { prefix: 'relic_', label: 'relic', what: 'the fifth sealed batch' },
   { prefix: 'ward_', label: 'ward', what: 'the sixth sealed batch' },
   { prefix: 'keep_', label: 'keep', what: 'the seventh sealed batch' },
+  { prefix: 'hold_', label: 'hold', what: 'the eighth sealed batch' },
 ];
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
