@@ -2,7 +2,8 @@
 // the loss that is *used* (compiled, differentiated by `.backward()`, returned by a training step, added with
 // add_loss, given to a layer as its regularizer) and has a penalty. Never a helper another loss calls, nor a metric
 // (`metrics=` in compile is not a use), picked only because it comes first.
-import type { LossModel, LossUsage } from './ir';
+import type { Expr, LossModel, LossUsage } from './ir';
+import { some } from './terms/expr';
 
 export type ChoiceReason =
   | 'named'
@@ -72,6 +73,14 @@ function isHelper(m: LossModel, models: readonly LossModel[]): boolean {
   return m.usages.some((u) => u.kind === 'call' && models.some((o) => o !== m && inside(o, u.range.startLine)));
 }
 
+/** The loss calls one of its own parameters that has no value (a criterion the caller hands it). */
+function callsHandedCallable(m: LossModel): boolean {
+  const handed = new Set(m.params.filter((p) => p.default === undefined && p.items === undefined).map((p) => p.name));
+  const called = (n: Expr): string | undefined =>
+    n.kind === 'call' ? n.callee : n.kind === 'method' && n.method === '__call__' && n.object.kind === 'name' ? n.object.name : undefined;
+  return some(m.body, (n) => handed.has(called(n) ?? ''));
+}
+
 function strongestUse(m: LossModel): number {
   const ranks = m.usages.map((u) => uses.findIndex((x) => x.kind === u.kind)).filter((r) => r >= 0);
   return ranks.length > 0 ? Math.min(...ranks) : -1;
@@ -120,6 +129,10 @@ function chooseUsed(candidates: readonly LossModel[], models: readonly LossModel
     const tie = rest > 0 ? `; ${plural(rest, 'used loss')} with a penalty: ${usedWithPenalty.slice(1).map((u) => qualifiedName(u.m)).join(', ')}` : '';
     return choice(m, models, uses[rank].why, `${qualifiedName(m)}: ${uses[rank].says} and it has a penalty${tie}`);
   }
+  // what the file's own step differentiates is what it trains, penalty or not: a penalised loss it never uses is not
+  // it, unless the step calls a callable it is handed (`loss = perceptual(fake, ref)`), which may be that loss
+  const ownStep = used.find((u) => isOwnStep(u.m) && !callsHandedCallable(u.m));
+  if (ownStep) return choice(ownStep.m, models, uses[ownStep.rank].why, `${qualifiedName(ownStep.m)}: ${uses[ownStep.rank].says} (it has no penalty; no loss the file optimises has one)`);
   const penalised = candidates.filter((m) => hasPenalty(m) && !isHelper(m, models));
   if (penalised.length > 0) {
     const m = penalised[0];

@@ -8,6 +8,10 @@
 //   one fit twice  terms the base's own loss function computes on the prediction and the target, unless the base
 //                  is added as it is and the other weighted (`pixel + 0.004 * feature`: a perceptual penalty).
 //   a normaliser   `0.5 * log_var` beside `0.5 * exp(-log_var) * err` (normaliser.ts): a Gaussian likelihood's own term.
+//   several fits   `node_loss + edge_loss`, `ae_loss + mlp_criterion(out, y)`: beside an unweighted base that is a
+//                  loss function, each unweighted loss function comparing a model output with the data is one more
+//                  fit (a multi-task objective), not a penalty added without λ; a divergence (a KL) or a loss named
+//                  as a penalty (`sparsity_loss`, `smooth_loss`) stays a penalty.
 import type { Expr } from '../ir';
 import { writtenKey } from './expr';
 import { isLikelihoodNormaliser } from './normaliser';
@@ -19,6 +23,16 @@ const DATA_FIT = /(?:^|_)(?:rec|recs|recon|recons|reconstruction|reconstructions
 const PENALTY_WORD = /(?:^|_)(?:kl|kld|reg|regularizer|regularization|penalty|prior|sparsity|smooth|smoothness|tv|ortho|l1|l2)(?:_|$)/i;
 
 export const isDataFitName = (label: string): boolean => DATA_FIT.test(label) && !PENALTY_WORD.test(label);
+
+/** Divergences between distributions: a distillation's or a VAE's KL is a penalty on the output, not a fit. */
+const DIVERGENCE = /(?:^|[._])(?:kl_div|kl_divergence|kld|kldivloss|kullback\w*)$/i;
+/**
+ * A called criterion the code built (`mlp_criterion(out, y)`, `self.crit(…)`, `loss_fn(…)`) or a loss class it
+ * calls an instance of (`CustomMSELoss`): the callee's last word.
+ */
+const CRITERION = /(?:^|[._])(?:\w*criterion|\w*crit|loss_fn|lossfn|loss_func|loss_function|\w*Loss)$/i;
+
+const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
 /** `1 - x` / `1.0 - x`: the x, when the weight is one minus something. */
 function complementOf(w: Expr | undefined): Expr | undefined {
@@ -42,6 +56,21 @@ export interface FitSigns {
   /** The framework loss or the file's helper the piece is (`weighted_mse` inlined, `F.mse_loss`), if one. */
   fitOf: (p: Piece) => string | undefined;
   comparesWithTarget: (p: Piece) => boolean;
+  /** Reads the target and a model output (the prediction, or another output the loop holds: `edge_pred`). */
+  readsTargetAndOutput: (p: Piece) => boolean;
+}
+
+/** The loss function a piece calls: a framework loss, the file's helper, a criterion or loss object it built. */
+const lossFunctionOf = (p: Piece, signs: FitSigns): string | undefined =>
+  signs.fitOf(p) ?? (p.expr.kind === 'call' && CRITERION.test(p.expr.callee) ? p.expr.callee : undefined);
+
+/** The loss function an unweighted, added piece is, when it is one more fit of the data (see "several fits"). */
+function separateFit(p: Piece, label: string, signs: FitSigns): boolean {
+  if (p.weight || p.sign < 0 || !signs.readsTargetAndOutput(p)) return false;
+  const fn = lossFunctionOf(p, signs);
+  if (fn === undefined || DIVERGENCE.test(fn)) return false;
+  const lastWord = fn.slice(fn.lastIndexOf('.') + 1);
+  return !PENALTY_WORD.test(snakeCase(lastWord)) && !PENALTY_WORD.test(snakeCase(label));
 }
 
 /**
@@ -59,6 +88,11 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   });
   // (a distillation `alpha * kd(student, teacher) + (1 - alpha) * ce(student, y)` keeps the KD a penalty: it does not
   // compare the prediction with the target)
+  if (chosen && signs && !chosen.weight && lossFunctionOf(chosen, signs) !== undefined) {
+    pieces.forEach((p, i) => {
+      if (separateFit(p, labels[i] ?? '', signs)) out.add(i);
+    });
+  }
   const partner = convexPartner(pieces, base);
   const partnerPiece = pieces[partner];
   if (partnerPiece && (!signs || signs.comparesWithTarget(partnerPiece))) out.add(partner);

@@ -212,7 +212,12 @@ function fitSigns(ctx: TermContext): FitSigns {
     if (e.kind === 'call' && (isFrameworkLossCallee(e.callee) || ctx.knownLosses?.has(e.callee))) return e.callee;
     return e.kind === 'method' && isFrameworkLossCallee(e.method) ? e.method : undefined;
   };
-  return { fitOf, comparesWithTarget: (p) => mentionsRef(p.expr, 'yTrue') && mentionsRef(p.expr, 'yPred') };
+  const readsOutput = (e: Expr): boolean => mentionsRef(e, 'yPred') || mentionsRef(e, 'param');
+  return {
+    fitOf,
+    comparesWithTarget: (p) => mentionsRef(p.expr, 'yTrue') && mentionsRef(p.expr, 'yPred'),
+    readsTargetAndOutput: (p) => mentionsRef(p.expr, 'yTrue') && readsOutput(p.expr),
+  };
 }
 
 export function buildTerms(body: Expr, ctx: TermContext): { terms: Term[]; lambdaParam?: string } {

@@ -161,4 +161,37 @@ class PerceptualLoss(nn.Module):
     const both = src.replace('pixel_term + 0.004 * feature_term', '0.5 * pixel_term + 0.5 * feature_term');
     assert.deepEqual(split(both, 'PerceptualLoss').base, ['pixel_term', 'feature_term']);
   });
+
+  it('a multi-task objective: each unweighted loss function comparing a model output with the data is one more fit, not a penalty without λ', () => {
+    const src = `import torch
+import torch.nn.functional as F
+MASS_WEIGHT = 0.1
+
+def mass_gap(node_pred, volume):
+    return (node_pred.sum() - volume).abs()
+
+def train(model, batches, opt, head_criterion):
+    for batch in batches:
+        node_pred, edge_pred, cls_out = model(batch["x"])
+        node_loss = F.mse_loss(node_pred, batch["y_node"])
+        edge_loss = F.mse_loss(edge_pred, batch["y_edge"])
+        cls_loss = head_criterion(cls_out, batch["label"])
+        kl = F.kl_div(F.log_softmax(cls_out, dim=1), batch["teacher"], reduction="batchmean")
+        loss = node_loss + edge_loss + cls_loss + kl + MASS_WEIGHT * mass_gap(node_pred, batch["volume"])
+        opt.zero_grad()
+        loss.backward()
+`;
+    const s = split(src, 'loss');
+    assert.deepEqual(s.base, ['node_loss', 'edge_loss'], 'two heads, each fitted to its own target');
+    assert.deepEqual(s.penalties, ['cls_loss', 'kl', 'mass_gap'], 'a handed criterion is not known to be a fit; a KL is a divergence; the weighted mass gap is the constraint');
+    // a criterion the file builds is one: `crit = nn.CrossEntropyLoss()` then `crit(out, y)`
+    const built = src.replace('def train(model, batches, opt, head_criterion):', 'head_criterion = torch.nn.CrossEntropyLoss()\n\ndef train(model, batches, opt):');
+    assert.deepEqual(split(built, 'loss').base, ['node_loss', 'edge_loss', 'cls_loss']);
+    // beside a weighted base the unweighted second fit stays what it was (`0.5 * node + edge`: the code weighs them)
+    const weighted = src.replace('loss = node_loss + edge_loss', 'loss = 0.5 * node_loss + edge_loss');
+    assert.ok(split(weighted, 'loss').base.length === 1);
+    // a loss function named as a penalty stays a penalty (`smooth_loss(pred, y)` unweighted: LL101 is right)
+    const smooth = src.replace('edge_loss = F.mse_loss(edge_pred, batch["y_edge"])', 'edge_loss = F.smooth_loss(edge_pred, batch["y_edge"])');
+    assert.ok(split(smooth, 'loss').penalties.includes('edge_loss'));
+  });
 });

@@ -153,6 +153,37 @@ def train(model, X, y, optimizer, epochs, lam=1e-3):
     assert.deepEqual(m.terms.map(termSummary), ['base:+:error', 'penalty:+:l2*lam']);
   });
 
+  it('picks what the file’s own step differentiates over a penalised loss class it builds but never calls, and says it has no penalty', () => {
+    const src = `import torch
+from torch import nn
+class SparseCodeLoss(nn.Module):
+    def __init__(self, lam):
+        super().__init__()
+        self.lam = lam
+    def forward(self, recon, x, codes):
+        return nn.functional.mse_loss(recon, x) + self.lam * codes.abs().sum()
+sparse_criterion = SparseCodeLoss(0.01)
+ce = nn.CrossEntropyLoss()
+def fit(model, loader, opt):
+    for xb, yb in loader:
+        recon, logits = model(xb)
+        rec = nn.functional.mse_loss(recon, xb)
+        total = rec + ce(logits, yb)
+        opt.zero_grad()
+        total.backward()
+`;
+    const c = chooseLoss(analyze(src));
+    assert.ok(c.ok);
+    assert.equal(c.model.name, 'total', 'the loss the loop steps, not the criterion built and never called');
+    assert.equal(c.why, 'backward');
+    assert.match(c.because, /it has no penalty/);
+    // a step that calls a criterion it is handed may be calling that class: the penalised class is still the pick
+    const handed = src.replace('def fit(model, loader, opt):', 'def fit(model, loader, opt, crit):').replace('total = rec + ce(logits, yb)', 'total = crit(recon, xb, logits)');
+    const h = chooseLoss(analyze(handed));
+    assert.ok(h.ok);
+    assert.equal(qualifiedName(h.model), 'SparseCodeLoss');
+  });
+
   it('reports a file whose only training is compile with a framework loss as that loss, used and penalty-free, not "no loss found"', () => {
     const py = analyze(`import tensorflow as tf
 from tensorflow import keras
