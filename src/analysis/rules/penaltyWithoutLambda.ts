@@ -3,9 +3,21 @@
 import { addLambda } from '../fixes/lambda';
 import { isLikelihoodNormaliser, isPrecisionNormaliser } from '../terms/normaliser';
 import { baseLabel, termLabel } from './format';
+import type { LossModel } from '../ir';
 import type { Check } from './types';
 
+/**
+ * A loss the file only builds or calls inside another of its losses (`self.edge_loss = EdgeLoss()` in a combined
+ * loss's constructor) is a part of that loss: whether its value is weighted is decided where it is added, and this
+ * rule judges it there. Its own unweighted pieces (`dh.mean() + dw.mean()`) are one quantity, not penalties.
+ */
+function isPartOfAnotherLoss(model: LossModel, models: readonly LossModel[]): boolean {
+  const inside = (o: LossModel, line: number) => o !== model && o.range.startLine <= line && line <= o.range.endLine;
+  return model.usages.length > 0 && model.usages.every((u) => models.some((o) => inside(o, u.range.startLine)));
+}
+
 export const checkPenaltyWithoutLambda: Check = (ctx) => {
+  if (isPartOfAnotherLoss(ctx.model, ctx.analysis.models)) return [];
   const bases = ctx.model.terms.filter((t) => t.role === 'base').map((t) => t.expr);
   // a likelihood's own normaliser (`log(1 / w)` beside `w * err`) is part of the fit: it wants no λ
   const normaliser = (t: (typeof ctx.model.terms)[number]): boolean => isPrecisionNormaliser(t.expr, t.sign, bases) || isLikelihoodNormaliser(t.expr, bases);
