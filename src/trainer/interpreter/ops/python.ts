@@ -74,11 +74,39 @@ export const pythonBuiltins: OpTable = {
     return iterationItems(a.tf, a.value('iterable') ?? null).map((v, i) => [i + start, v]);
   }),
   pow: op(['base', 'exp'], (a) => a.number('base') ** a.number('exp')),
+  // `round(time_len * ratio)`, `math.ceil(n / 2)`: sizes and counts a loss derives from static numbers
+  round: op(['number', 'ndigits'], (a) => pythonRound(a.number('number'), a.optNumber('ndigits'))),
   'math.sqrt': numeric(Math.sqrt),
-  'math.log': numeric(Math.log),
+  'math.log': op(['x', 'base'], (a) => Math.log(a.number('x')) / (a.has('base') ? Math.log(a.number('base')) : 1)),
+  'math.log2': numeric(Math.log2),
+  'math.log10': numeric(Math.log10),
   'math.exp': numeric(Math.exp),
   'math.fabs': numeric(Math.abs),
+  'math.floor': numeric(Math.floor),
+  'math.ceil': numeric(Math.ceil),
+  'math.pow': op(['x', 'y'], (a) => a.number('x') ** a.number('y')),
+  // `np.prod(input_shape)`, `math.prod(x.shape[1:])`: the product of static numbers (a tensor's is the framework op)
+  'math.prod': op(['iterable'], (a) => productOf(a.value('iterable'))),
+  'np.prod': op(['a'], (a) => productOf(a.value('a'))),
+  'numpy.prod': op(['a'], (a) => productOf(a.value('a'))),
 };
+
+/** Python 3's round: halves go to the even neighbour (`round(2.5) == 2`); with ndigits, to that many decimals. */
+export function pythonRound(x: number, ndigits?: number): number {
+  const scale = 10 ** (ndigits ?? 0);
+  const scaled = x * scale;
+  const floor = Math.floor(scaled);
+  const diff = scaled - floor;
+  const even = floor % 2 === 0 ? floor : floor + 1;
+  const rounded = Math.abs(diff - 0.5) < 1e-9 ? even : Math.round(scaled);
+  return rounded / scale;
+}
+
+function productOf(v: Value | undefined): number {
+  const items = Array.isArray(v) ? v : [v];
+  if (!items.every((x) => typeof x === 'number')) throw new Error('prod() of a tensor: use the framework op (tf.reduce_prod, torch.prod)');
+  return (items as number[]).reduce((p, x) => p * x, 1);
+}
 
 function pick(x: Value | undefined, y: Value | undefined, rest: Value[], f: (...n: number[]) => number): Value {
   const items = y === undefined ? (Array.isArray(x) ? x : [x]) : [x, y, ...rest];
