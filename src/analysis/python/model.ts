@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes, Term } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss, wholePenalty } from '../terms/build';
-import { some } from '../terms/expr';
+import { mentionsRef, some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { nameBeforeVariable, type Returned, readBlock, statementsOf } from './body';
 import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
@@ -203,9 +203,12 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
       ? (bodyNode ? { value: convertExpr(bodyNode, scope), node: bodyNode } : undefined)
       : readBlock(statementsOf(bodyNode), scope);
   if (!returned) return undefined;
-  // `return loss, {"ce": ce}` (a loss with logs, common in PyTorch code): the loss is the first item
+  // `return loss, {"ce": ce}` (a loss with logs, common in PyTorch code): the loss is the first item; but a Keras loss
+  // of (y_true, y_pred) returning several tensors is stacked and averaged by Keras (kerasTupleMean)
   const first = returned.node.namedChildren.find((c) => c && !isTrivia(c));
-  if (returned.value.kind === 'tuple' && returned.value.items.length > 0 && first) {
+  const stacked = file.framework === 'keras' && isKerasPair(roles) ? kerasTupleMean(returned.value) : undefined;
+  if (stacked) returned.value = stacked;
+  else if (returned.value.kind === 'tuple' && returned.value.items.length > 0 && first) {
     returned.value = returned.value.items[0];
     returned.node = first;
   }
@@ -217,7 +220,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // cell, another module) or in this file (followed into its body), which is that loss's use (usages.ts), not a loss
   // of the loop's own
   if (def.inline && !def.inline.valueNode && delegatesToLoss(returned.value, scope, file.knownLosses)) return undefined;
-  const kerasPair = /^y_?true$/i.test(roles.yTrue) && /^y_?pred$/i.test(roles.yPred);
+  const kerasPair = isKerasPair(roles);
   if (!kerasPair && !def.usedAsLoss && !shapeKinds.has(def.kind) && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
   if (def.scalarOnly && !returnsScalarLoss(returned.value, file.knownLosses)) return undefined;
 
@@ -325,4 +328,20 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
  */
 function regularizerLabel(def: LossDef, terms: readonly Term[]): Partial<Term> {
   return def.kind === 'regularizer' && terms.length === 1 ? { label: def.name } : {};
+}
+
+const isKerasPair = (roles: { yTrue: string; yPred: string }): boolean => /^y_?true$/i.test(roles.yTrue) && /^y_?pred$/i.test(roles.yPred);
+
+/**
+ * `return energy, curl, divergence` from a Keras loss: Keras converts what a loss returns to one tensor, stacking the
+ * tuple, and averages it, so the items are terms of equal weight: `(energy + curl + divergence) / 3`. Undefined unless
+ * every item is computed from the target or the prediction (not a count or a log line).
+ */
+function kerasTupleMean(value: Expr): Expr | undefined {
+  if (value.kind !== 'tuple' || value.items.length < 2) return undefined;
+  if (!value.items.every((item) => mentionsRef(item, 'yPred') || mentionsRef(item, 'yTrue'))) return undefined;
+  const [head, ...rest] = value.items as [Expr, ...Expr[]];
+  const sum = rest.reduce<Expr>((acc, item) => ({ kind: 'binary', op: '+', left: acc, right: item, range: value.range, text: `${acc.text} + ${item.text}` }), head);
+  const count: Expr = { kind: 'number', value: value.items.length, range: value.range, text: String(value.items.length) };
+  return { kind: 'binary', op: '/', left: sum, right: count, range: value.range, text: `(${sum.text}) / ${count.text}` };
 }

@@ -59,6 +59,8 @@ const math: OpTable = {
   add: binaryOp(['x', 'y'], (tf, a, b) => tf.add(a, b)),
   subtract: binaryOp(['x', 'y'], (tf, a, b) => tf.sub(a, b)),
   multiply: binaryOp(['x', 'y'], (tf, a, b) => tf.mul(a, b)),
+  // tf.math.scalar_mul(scalar, x): the scalar first
+  scalar_mul: binaryOp(['scalar', 'x'], (tf, a, b) => tf.mul(a, b)),
   divide: binaryOp(['x', 'y'], (tf, a, b) => tf.div(a, b)),
   truediv: binaryOp(['x', 'y'], (tf, a, b) => tf.div(a, b)),
   divide_no_nan: binaryOp(['x', 'y'], divNoNan),
