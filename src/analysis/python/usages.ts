@@ -108,11 +108,11 @@ export function callBinding(positionalNames: string[], positional: Node[], keywo
 }
 
 /** Lists and tuples of literals bound the same way (`make_loss((0.01, 0.5))`), for LossUsage.boundItems. */
-function boundItems(positionalNames: string[], positional: Node[], keyword: Map<string, Node>): Record<string, StaticValue[]> | undefined {
+function boundItems(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, constantItems: (node: Node) => StaticValue[] | undefined): Record<string, StaticValue[]> | undefined {
   const out: Record<string, StaticValue[]> = {};
   for (const [name, node] of namedArgs(positionalNames, positional, keyword)) {
     // a dict is read as its keys: what `len(d)`, `for k in d` and `if d:` see of it
-    const items = name ? (staticItemsOf(node) ?? dictKeysOf(node)) : undefined;
+    const items = name ? (staticItemsOf(node) ?? dictKeysOf(node) ?? constantItems(node)) : undefined;
     if (name && items) out[name] = items;
   }
   return Object.keys(out).length > 0 ? out : undefined;
@@ -180,6 +180,13 @@ export function collectUsages(
     const v = passedValue(node, constants);
     if (v && literalOf(node) === undefined) readOutside = true;
     return v;
+  };
+  // `PinballLoss(quantiles=QUANTILES)`: a module constant holding a list is its items (read outside the call)
+  const constantItems = (node: Node): StaticValue[] | undefined => {
+    const value = node.type === 'identifier' ? constants.get(node.text)?.value : undefined;
+    if (!Array.isArray(value)) return undefined;
+    readOutside = true;
+    return value;
   };
   const vars = new Map<string, Target>();
   const lineStarts = lineStartsOf(source);
@@ -269,7 +276,7 @@ export function collectUsages(
       if (kind === 'call' && direct.kind === 'function') Object.assign(u, callBinding(names, positional, keyword, argValue));
       if (kind === 'factory-call') {
         Object.assign(u, boundArgs(names, positional, keyword, argValue));
-        const items = boundItems(names, positional, keyword);
+        const items = boundItems(names, positional, keyword, constantItems);
         if (items) u.boundItems = items;
         const unread = unreadArgs(names, positional, keyword, u);
         if (unread.length > 0) u.unreadArgs = unread;

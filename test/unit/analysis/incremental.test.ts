@@ -158,6 +158,35 @@ if __name__ == "__main__":
     doc.dispose();
   });
 
+  it('a loss class built with a module list constant (`PinballLoss(quantiles=QUANTILES)`) reads its items, and follows edits of it', () => {
+    const doc = new DocumentAnalyzer('python');
+    const script = `import torch
+QUANTILES = [0.1, 0.5, 0.9]
+
+class PinballLoss(torch.nn.Module):
+    def __init__(self, quantiles=None, lam=0.5):
+        super().__init__()
+        self.quantiles = quantiles
+        self.lam = lam
+
+    def forward(self, outputs, target):
+        losses = []
+        for i, q in enumerate(self.quantiles):
+            error = target - outputs[:, i]
+            losses.append(torch.max((q - 1) * error, q * error).mean())
+        crossing = torch.relu(outputs[:, :-1] - outputs[:, 1:]).mean()
+        return sum(losses) + self.lam * crossing
+
+criterion = PinballLoss(quantiles=QUANTILES)
+`;
+    const items = (text: string) => doc.update(text, []).models[0]?.usages.find((u) => u.kind === 'factory-call')?.boundItems;
+    doc.update(script);
+    assert.deepEqual(items(script), { quantiles: [0.1, 0.5, 0.9] });
+    const next = step(doc, script, 'QUANTILES = [0.1, 0.5, 0.9]', 'QUANTILES = [0.05, 0.95]');
+    assert.deepEqual(items(next), { quantiles: [0.05, 0.95] }, 'the cached call site is read again when the constant changes');
+    doc.dispose();
+  });
+
   it('reads again only the call sites whose statement changed', () => {
     const doc = new DocumentAnalyzer('python');
     let text = `${source}model.compile(loss=a, optimizer='adam')
