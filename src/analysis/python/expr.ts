@@ -426,6 +426,9 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       // a function of the file passed as a value (`tf.cond(p, true_fn, false_fn)`, `partial(helper, w=2)`)
       const fnDef = scope.refs.has(node.text) ? undefined : scope.module?.functions.get(node.text);
       if (fnDef) return callableValue(node, definedCallable(fnDef, moduleLevel(scope), node.text, true));
+      // `from numpy import pi`: the library's name (`np.pi`), as a dotted `np.pi` would be read
+      const imported = !scope.refs.has(node.text) && scope.imports.has(node.text) ? resolveCallee(node.text, scope.imports) : undefined;
+      if (imported && imported !== node.text) return make<'name'>(node, { kind: 'name', name: imported, ref: 'global' });
       return make<'name'>(node, { kind: 'name', name: node.text, ref: scope.refs.get(node.text) ?? 'global' });
     }
     case 'attribute': {

@@ -3,14 +3,18 @@
 // being refused (LL113) for an op on plain numbers.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { analyzeSource, initParsers } from '../../../src/analysis';
 import { evaluateExpr } from '../../../src/trainer/interpreter';
 import { call, lossModel, num, tuple, yp } from './ir';
-import { cpu, tf } from './tf';
+import { close, cpu, run, tf } from './tf';
 
 const evalNumber = (expr: Parameters<typeof evaluateExpr>[2]): unknown => evaluateExpr(tf, lossModel('pytorch', []), expr, tf.scalar(0), tf.scalar(0));
 
 describe("Python's numeric builtins", () => {
-  before(cpu);
+  before(async () => {
+    await initParsers();
+    await cpu();
+  });
 
   it('round() sends halves to the even neighbour, as Python 3 does, and keeps ndigits decimals', () => {
     // python3 -c "print(round(2.5), round(3.5), round(-2.5), round(7.3), round(0.125, 2), round(2.675, 1))" → 2 4 -2 7 0.12 2.7
@@ -31,5 +35,19 @@ describe("Python's numeric builtins", () => {
     assert.equal(evalNumber(call('np.prod', [tuple(num(4), num(8), num(3))])), 96);
     assert.equal(evalNumber(call('math.prod', [tuple(num(2), num(5))])), 10);
     assert.throws(() => evaluateExpr(tf, lossModel('pytorch', []), call('np.prod', [yp]), tf.scalar(0), tf.ones([2, 2])), /torch\.prod/);
+  });
+
+  it('a constant imported by name (`from numpy import pi`, `from math import pi as PI`) is the library constant', () => {
+    for (const [imports, use] of [['from numpy import pi', 'pi'], ['from math import pi as PI', 'PI']]) {
+      const loss = analyzeSource(`import tensorflow as tf
+${imports}
+
+def gaussian_nll(y_true, y_pred):
+    var = tf.exp(y_pred)
+    return tf.reduce_mean(tf.math.log(2 * ${use} * var) / 2 + tf.square(y_true) / (2 * var))
+`, 'python', 'loss.py').models[0]!;
+      // y_pred = 0: var = 1, so the loss is log(2π)/2 + mean(y_true²)/2
+      close(run(loss, [[1, 3]], [[0, 0]]).total, Math.log(2 * Math.PI) / 2 + (1 + 9) / 4, 1e-5, imports);
+    }
   });
 });
