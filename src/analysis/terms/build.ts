@@ -143,14 +143,17 @@ function spineLabel(e: Expr, labelOf: TermContext['labelOf']): string | undefine
 
 /**
  * A difference the code names, `wasserstein = mean(critic_fake) - mean(critic_real)`, is one quantity when nothing in
- * it is weighted and what it subtracts is no violation (not non-negative by construction): the author wrote an
+ * it is weighted and what it subtracts is no violation (not non-negative by construction, or a measure of the fit
+ * that reads the target, as a log-likelihood's residual term is): the author wrote an
  * objective, not a penalty subtracted by mistake (`fit = mse - mean(relu(y_pred - 1))` is still split, and LL104
  * still fires on it).
  */
 function namedDifference(x: Expr, named: (e: Expr) => boolean): boolean {
   if (x.kind !== 'binary' || x.op !== '-' || !named(x)) return false;
   const pieces = additivePieces(x).map((p) => splitWeight(p));
-  return pieces.every((p) => !p.weight) && pieces.filter((p) => p.sign < 0).every((p) => !nonNegative(p.expr));
+  // (a subtracted piece that reads the target is a fit, not a violation: `log_L = -log(2π·var)/2 - (m - y)²/(2·var)`)
+  // (numbers are its formula, `-log(2π·var) / 2`; a hyper-parameter weight would make a piece a term of its own)
+  return pieces.every((p) => weightParamOf(p.weight) === undefined) && pieces.filter((p) => p.sign < 0).every((p) => !nonNegative(p.expr) || mentionsRef(p.expr, 'yTrue'));
 }
 
 /**
@@ -168,8 +171,9 @@ function namedLikeSum(x: Expr, named: (e: Expr) => boolean): boolean {
 
 /** The returned expression's additive pieces, with reductions split by linearity and double negations undone. */
 export function termPieces(body: Expr, framework: Framework = 'keras', named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] {
-  const pieces = splitTerms(termSource(body, framework), named, named && ((x) => namedDifference(x, named) || namedLikeSum(x, named)), fromHelper)
-    .flatMap((p) => distribute(p, framework, named, fromHelper))
+  const oneQuantity = named && ((x: Expr) => namedDifference(x, named) || namedLikeSum(x, named));
+  const pieces = splitTerms(termSource(body, framework), named, oneQuantity, fromHelper)
+    .flatMap((p) => distribute(p, framework, named, fromHelper, oneQuantity))
     .map(positiveByConstruction);
   // an accumulator's start (`pinball = 0.0; pinball = pinball + …`) adds nothing: it is not a term
   const terms = pieces.filter((p) => !isZero(p.expr));

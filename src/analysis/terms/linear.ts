@@ -123,7 +123,7 @@ export function isZeroStart(e: Expr): boolean {
  * (`hinge` in `reduce_mean(se + hinge)`): that is where a fix weights or flips it. `named` tells a reduction the code
  * stores in a variable (`kl = …`): the numbers inside it stay in it.
  */
-export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece[] {
+export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean, keepWhole?: (e: Expr) => boolean): Piece[] {
   if (p.expr.kind === 'loop' && !p.weight) {
     const weighted = accumulatedWeight(p, named, fromHelper);
     if (weighted !== p) return [weighted];
@@ -140,6 +140,8 @@ export function distribute(p: Piece, framework: Framework, named?: (e: Expr) => 
   }
   const r = linearReduction(p.expr);
   if (!r) return [p];
+  // a sum the code names as one quantity (build.ts: a named difference or like sum) is reduced as a whole
+  if (keepWhole?.(r.operand)) return [p];
   const inner = additivePieces(r.operand).map((q) => splitWeight(q, named, fromHelper)).flatMap((q) => distribute(q, framework, named, fromHelper));
   if (inner.length === 1 && !inner[0]!.weight) return [p];
   if (inner.some((q) => isWeightFactor(q.expr))) return [p]; // `mean(se + 0.1)`: a constant is not a term

@@ -194,4 +194,25 @@ def train(model, batches, opt, head_criterion):
     const smooth = src.replace('edge_loss = F.mse_loss(edge_pred, batch["y_edge"])', 'edge_loss = F.smooth_loss(edge_pred, batch["y_edge"])');
     assert.ok(split(smooth, 'loss').penalties.includes('edge_loss'));
   });
+
+  it('a log-likelihood the code names (`log_L = -log(2π·var)/2 - (m - y)²/(2·var)`), averaged after, is one base term', () => {
+    const src = `from tensorflow.keras import backend as k
+from numpy import pi
+
+def gaussian_loss(y_true, y_pred):
+    mean = y_pred[:, 0]
+    var = k.square(y_pred[:, 1])
+    log_L = -k.log(2 * pi * var) / 2 - k.square(mean - y_true) / (2 * var)
+    return -(10 ** 3) * k.mean(log_L)
+`;
+    assert.deepEqual(split(src, 'gaussian_loss'), { base: ['log_L'], penalties: [], lambda: undefined });
+    // a named difference that subtracts a violation of the prediction alone is still split: LL104 must see it
+    const subtracted = `from tensorflow.keras import backend as k
+
+def fit_loss(y_true, y_pred):
+    fit = k.square(y_pred - y_true) - k.relu(y_pred - 1.0)
+    return k.mean(fit)
+`;
+    assert.equal(split(subtracted, 'fit_loss').penalties.length, 1);
+  });
 });
