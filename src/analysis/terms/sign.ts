@@ -19,9 +19,24 @@ function unreduced(e: Expr): Expr {
   return isCall(e) && reductionOps[opName(e) ?? ''] && operandsOf(e)[0] ? unreduced(operandsOf(e)[0]!) : e;
 }
 
+/**
+ * What keeps one sign when each of its parts has it: `where(c, a, b)` (either branch), and a fold that adds the same
+ * kind of value on every pass from zero (`acc = 0; for t, p in …: acc += where(t < 1, minimum(0.1 - p, 0), 0)`).
+ */
+function signParts(x: Expr): Expr[] | undefined {
+  if (x.kind === 'loop' && x.accumulator && (!x.init || (x.init.kind === 'number' && x.init.value === 0))) {
+    const acc = (e: Expr) => e.kind === 'name' && e.name === x.accumulator;
+    return x.body.kind === 'binary' && x.body.op === '+' && acc(x.body.left) ? [x.body.right] : undefined;
+  }
+  const args = isCall(x) && opName(x) === 'where' ? operandsOf(x) : [];
+  return args.length === 3 ? args.slice(1) : undefined;
+}
+
 export function nonNegative(e: Expr): boolean {
   const x = unreduced(e);
   if (x.kind === 'number') return x.value >= 0;
+  const parts = signParts(x);
+  if (parts) return parts.every(nonNegative);
   if (x.kind === 'binary' && x.op === '**') return x.right.kind === 'number' && x.right.value % 2 === 0;
   if (x.kind === 'binary' && (x.op === '*' || x.op === '+')) return nonNegative(x.left) && nonNegative(x.right);
   if (x.kind === 'unary' && x.op === '-') return nonPositive(x.operand);
@@ -59,6 +74,8 @@ function gibbsSum(x: Expr): boolean {
 export function nonPositive(e: Expr): boolean {
   const x = unreduced(e);
   if (x.kind === 'number') return x.value <= 0;
+  const parts = signParts(x);
+  if (parts) return parts.every(nonPositive);
   if (gibbsSum(x)) return true;
   if (x.kind === 'unary' && x.op === '-') return nonNegative(x.operand);
   if (x.kind === 'binary' && x.op === '+') return nonPositive(x.left) && nonPositive(x.right);

@@ -262,6 +262,20 @@ def margin_sub(y_true, y_pred, c=1.0):
       assert.match(t.label, /^-minimum\(c - y_pred, 0(\.0)?\)$/, name);
     }
   });
+
+  it('the same hinge selected by a where and summed in a loop over unstacked columns keeps its positive λ and raises no LL103', () => {
+    const src = keras(`def binned(y_true, y_pred):
+    se = K.mean(K.square(y_true - y_pred), axis=-1)
+    push = 0
+    for t, p in zip(tf.unstack(y_true, axis=-1), tf.unstack(y_pred, axis=-1)):
+        push += tf.where(tf.math.less(t * 10, 1), tf.math.minimum(0.1 - p, 0), 0) * (-0.1)
+    return se + push
+`);
+    const t = model(analyze(src), 'binned').terms[1];
+    assert.equal(t.sign, 1);
+    assert.equal(t.weight?.text, '0.1', 'a never-positive minimum times -0.1 is a positive hinge with λ 0.1');
+    assert.ok(!check(src, 'python', 'f.py').findings.some((f) => f.code === 'LL103' || f.code === 'LL104'));
+  });
 });
 
 describe('a weight never depends on the model', () => {
