@@ -84,7 +84,8 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(data.length > 1 ? { dataParams: data } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
   if (!found) return undefined;
   // a layer's add_loss on the items of its inputs (layerInputs.ts): on the model's input and output, the whole loss
-  const whole = kind === 'add-loss' && !!c && takeLayerInputs(found, method);
+  const layerLoss = kind === 'add-loss' && c ? takeLayerInputs(found, method) : undefined;
+  const whole = layerLoss !== undefined;
   const selfless = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !found.params.some((f) => f.name === p.name));
   const def: LossDef = {
     kind, name, nameNode: found.nameNode, defNode: method, fn: method, params: found.params,
@@ -93,7 +94,7 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   };
   if (c) def.className = c.name;
   if (kind === 'add-loss' && !whole) def.penaltiesOnly = true;
-  if (whole && c) Object.assign(def, { targetIsInput: true, standsInFor: `your Keras model (the layer \`${c.name}\` is placed on its input and its output)` });
+  if (layerLoss === 'reconstruction' && c) Object.assign(def, { targetIsInput: true, standsInFor: `your Keras model (the layer \`${c.name}\` is placed on its input and its output)` });
   if (passedNames.length > 0) def.readsCallers = true;
   return def;
 }

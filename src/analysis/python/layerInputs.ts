@@ -6,7 +6,7 @@
 // compiles `loss=None`); other items are tensors of the model the trainer maps by name (a VAE head's mean and
 // log-variance) or refuses by name. The statements binding them are left out, so they stay names.
 import type { Node } from 'web-tree-sitter';
-import { isPredictionName, isTargetName, isTensorName } from '../terms/roles';
+import { isPredictionName, isTargetName, isTensorName, looksLikeLossPair, pickRoles } from '../terms/roles';
 import type { InlineFound } from './inline';
 import { readParams } from './params';
 
@@ -60,6 +60,24 @@ function reconstructionItems(items: readonly Node[], returned: string | undefine
   return yPred && yTrue ? { yTrue, yPred } : undefined;
 }
 
+/**
+ * A loss layer whose `call(self, y_true, y_pred)` names the pair (placed as `LossLayer()(y_input, output)`, the model
+ * compiled with no loss): its add_loss is the whole loss on that target and prediction.
+ */
+function takeLossPairInputs(found: InlineFound, method: Node): boolean {
+  const own = readParams(method.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !p.variadic && p.default === undefined);
+  const names = own.map((p) => p.name);
+  if (own.length < 2 || !looksLikeLossPair(names.slice(0, 2))) return false;
+  const roles = pickRoles(names, 'keras');
+  if (!roles) return false;
+  const byName = (n: string) => own.find((p) => p.name === n)!;
+  const rest = found.params.filter((p) => p.name !== roles.yTrue && p.name !== roles.yPred);
+  found.params = [{ ...byName(roles.yPred), variadic: false }, ...rest, { ...byName(roles.yTrue), variadic: false }];
+  found.yPred = roles.yPred;
+  found.yTrue = roles.yTrue;
+  return true;
+}
+
 /** The name a method returns (`return y`), if it returns one name. */
 function returnedName(method: Node): string | undefined {
   const body = method.childForFieldName('body');
@@ -69,24 +87,26 @@ function returnedName(method: Node): string | undefined {
 }
 
 /**
- * Rewrites `found` (an add_loss in a layer's `call`) over the layer's items, when it binds them; returns whether the
- * items hold the model's input and its decoded output (the added loss is then the whole loss, not a penalty).
+ * Rewrites `found` (an add_loss in a layer's `call`) over the layer's items, when it binds them; says when the added
+ * loss is the whole loss, not a penalty: the items hold the model's input and its decoded output ('reconstruction':
+ * the target is the input), or the call's own parameters name the target and the prediction ('pair').
  */
-export function takeLayerInputs(found: InlineFound, method: Node): boolean {
+export function takeLayerInputs(found: InlineFound, method: Node): 'reconstruction' | 'pair' | undefined {
+  if (takeLossPairInputs(found, method)) return 'pair';
   const input = firstInput(method)?.text;
-  if (!input) return false;
+  if (!input) return undefined;
   const { binding, items } = itemBindings(found.spec.statements, input);
-  if (items.length === 0) return false;
+  if (items.length === 0) return undefined;
   found.spec.statements = found.spec.statements.filter((s) => !binding.has(s));
   const roles = reconstructionItems(items, returnedName(method));
   const param = (n: Node) => ({ name: n.text, node: n, variadic: false });
   const tensors = items.filter((n) => n !== roles?.yPred && n !== roles?.yTrue && !found.params.some((p) => p.name === n.text)).map(param);
   if (!roles) {
     found.params.push(...tensors);
-    return false;
+    return undefined;
   }
   found.params = [param(roles.yPred), ...tensors, param(roles.yTrue)];
   found.yPred = roles.yPred.text;
   found.yTrue = roles.yTrue.text;
-  return true;
+  return 'reconstruction';
 }

@@ -3,6 +3,7 @@
 // copy (`K.variable(layer.get_weights()[0])`, `w.detach()`, `stop_gradient`): the copy is a constant to the
 // optimiser. A penalty that reads the prediction, the model's weights, or another tensor of the model passed to
 // the loss (`mu`, `logvar`, `encoded`: role 'tensor') has a gradient. Paths to y_pred cut by detach are LL106's.
+import { valueLookup } from '../bound';
 import type { Expr, LossModel } from '../ir';
 import { children, lastSegment, opName } from './expr';
 import { some } from '../terms/expr';
@@ -15,6 +16,10 @@ const MATH_BUILTINS = new Set(['abs', 'sum', 'min', 'max', 'pow', 'float', 'len'
 
 /** Ops whose result is a constant copy of their argument: no gradient flows back through them. */
 const FREEZES = new Set(['detach', 'stop_gradient', 'numpy', 'item', 'tolist', 'get_weights', 'get_value', 'eval', 'variable', 'Variable', 'constant', 'array', 'dataSync', 'arraySync', 'bufferSync']);
+/** Of FREEZES, the ops that build a new tensor or variable from their argument (a copy only if the argument is live). */
+const MAKES_VALUE = new Set(['variable', 'Variable', 'constant', 'array']);
+/** Of MAKES_VALUE, those that make a trainable variable. */
+const NEW_VARIABLE = new Set(['variable', 'Variable']);
 const freezes = (e: Expr): boolean => {
   const op = opName(e);
   if (!op || !FREEZES.has(op)) return false;
@@ -66,15 +71,28 @@ function readsItself(e: Expr, model: LossModel, tensors: Set<string>, out: Reads
 
 function reads(e: Expr, model: LossModel, tensors: Set<string>, out: Reads, fixed: ReadonlySet<string> = fixedParams(model)): void {
   if (throughObject(e, fixed)) out.opaque = true;
+  if (freezes(e) && NEW_VARIABLE.has(opName(e) ?? '') && madeFromSettings(e, model)) {
+    // a new variable made from settings (`self.offset = K.variable(offset_init)` in a layer) is a weight it trains
+    out.live = true;
+    return;
+  }
   if (freezes(e)) {
     const inner: Reads = { live: false, opaque: false, frozen: [] };
-    readsItself(e, model, tensors, inner);
+    // `K.variable(init)` makes a new variable from what it is given: only that argument can be a copy of the model
+    // (`K.variable(layer.get_weights()[0])`); `layer.get_weights()` itself reads the model
+    if (!MAKES_VALUE.has(opName(e) ?? '')) readsItself(e, model, tensors, inner);
     for (const c of children(e)) reads(c, model, tensors, inner, fixed);
     if (inner.live || inner.opaque || inner.frozen.length > 0) out.frozen.push(e);
     return;
   }
   readsItself(e, model, tensors, out);
   for (const c of children(e)) reads(c, model, tensors, out, fixed);
+}
+
+/** `K.variable(offset_init)` with `offset_init` a number where the layer is built: every name it reads has a value. */
+function madeFromSettings(e: Expr, model: LossModel): boolean {
+  const value = valueLookup(model);
+  return children(e).every((c) => !some(c, (n) => n.kind === 'name' && n.ref !== 'global' && value(n.name) === undefined) && !some(c, (n) => n.kind === 'call' || n.kind === 'method'));
 }
 
 /** Does any path reach y_pred (even through a detach: LL106 reports those)? */

@@ -8,7 +8,7 @@ import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
 import { chainKey } from './modelMembers';
-import { MODEL_CALL_REFUSAL, modelReads, modelValueNames } from './modelValues';
+import { MODEL_CALL_REFUSAL, modelReads, modelValueNames, variableCopies } from './modelValues';
 import { makeLookup } from './scope';
 import { liveChildrenFor } from './staticBranch';
 import { branchChoices, branchRefusal } from './termBranch';
@@ -44,6 +44,15 @@ export function refusalMessage(lossName: string, unsupported: readonly Unsupport
 /** The sub-expressions of a node, in source order. */
 /** The IR's children (analysis/terms/expr.ts), and the constructor arguments a called module keeps apart. */
 const children = (e: Expr): Expr[] => (e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
+
+/** An expression of numbers and names with a value before training: what a new variable is initialised from. */
+function madeFromValues(e: Expr, lookup: (name: string) => unknown): boolean {
+  if (e.kind === 'number') return true;
+  if (e.kind === 'name') return e.ref !== 'yPred' && e.ref !== 'yTrue' && lookup(e.name) !== undefined;
+  if (e.kind === 'unary') return madeFromValues(e.operand, lookup);
+  if (e.kind === 'binary') return madeFromValues(e.left, lookup) && madeFromValues(e.right, lookup);
+  return false;
+}
 
 export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const ops = opTables[model.framework];
@@ -89,6 +98,11 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       return;
     }
     if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
+    // `self.offset = K.variable(offset_init)` in a layer: a new weight the user's model trains, which the trial model
+    // does not have; held fixed it would train another loss (no silent substitution)
+    if (e.kind === 'call' && variableCopies[e.callee] && e.args[0] && madeFromValues(e.args[0], lookup)) {
+      report(e.callee, e.range, `\`${e.text}\` makes a weight of your model from a setting, which the trial model does not have (it would stay fixed, so the penalty on it could never move)`, 'penalise a tensor the trial has (the prediction, a layer\'s kernel)');
+    }
     else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
       report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
     }

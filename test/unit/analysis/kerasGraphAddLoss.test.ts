@@ -192,6 +192,34 @@ describe("a Keras loss layer placed on the model's input and output", () => {
     assert.equal(m.targetIsInput, undefined);
     assert.ok(m.terms.every((t) => t.role === 'penalty'));
   });
+
+  it('a layer whose call names the pair (`call(self, y_true, y_pred)`, placed on a target Input and the output) holds the whole loss on them', () => {
+    const source = `import tensorflow.keras.backend as K
+from tensorflow.keras import Model
+from tensorflow.keras.layers import Dense, Input, Layer
+
+
+class FitLayer(Layer):
+    def __init__(self, lam=0.1):
+        super().__init__()
+        self.lam = lam
+
+    def call(self, y_true, y_pred):
+        self.add_loss(K.mean(K.square(y_true - y_pred)) + self.lam * K.mean(K.relu(-y_pred)))
+        return y_pred
+
+
+x_in = Input(shape=(5,))
+y_in = Input(shape=(1,))
+out = FitLayer(0.2)(y_in, Dense(1)(Dense(8)(x_in)))
+model = Model([x_in, y_in], out)
+model.compile(optimizer="adam")
+`;
+    const m = model(analyze(source), 'call');
+    assert.deepEqual([m.yTrue, m.yPred], ['y_true', 'y_pred']);
+    assert.equal(m.targetIsInput, undefined, 'the target is its own Input, not the model input: no autoencoder data');
+    assert.deepEqual(m.terms.map((t) => t.role), ['base', 'penalty'], 'the whole loss, not a penalty on a compiled one');
+  });
 });
 
 describe("a loss function that runs a sub-model of the file's graph", () => {

@@ -39,6 +39,20 @@ describe('unsupported ops', () => {
     assert.ok(!refusalMessage('plain', findUnsupported(plain)).includes('To train it'), 'a refusal that says what to do itself gets nothing more');
   });
 
+  it("a new variable made from a setting (`K.variable(offset_init)` in a layer) is refused: the trial model has no such weight", () => {
+    const offset = call('K.variable', [name('offset_init', 'captured')], {}, 4);
+    const made = lossModel('keras', [
+      { expr: call('K.mean', [call('K.square', [bin('-', yt, yp)])]) },
+      { expr: bin('**', offset, num(2)), weight: name('lam') },
+    ], [{ name: 'lam', default: 0.1 }, { name: 'offset_init', default: 0.5 }]);
+    const found = findUnsupported(made);
+    assert.deepEqual(found.map((f) => [f.op, f.range.startLine + 1]), [['K.variable', 5]]);
+    assert.match(refusalMessage('call', found), /makes a weight of your model from a setting.*To train it: penalise a tensor the trial has/);
+    // a copy of a tensor the loss has (a frozen kernel) is the interpreter's stop-gradient copy, not refused
+    const copy = lossModel('keras', [{ expr: call('K.mean', [call('K.variable', [yp])]) }]);
+    assert.deepEqual(findUnsupported(copy), []);
+  });
+
   it('evaluating an unsupported op throws UnsupportedOpError naming the op and where it is', () => {
     const model = lossModel('keras', [{ expr: call('tf.reduce_mean', [call('tf.frobnicate', [yp], {}, 5)]) }]);
     const f = compileLoss(tf, model, {});
