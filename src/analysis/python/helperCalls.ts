@@ -32,7 +32,8 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   };
   for (const [i, p] of params.entries()) {
     if (p.variadic) return unsupported(node, `call of ${name}, which takes *args or **kwargs`);
-    const value = applied.kwargs[p.name] ?? applied.args[i] ?? (p.defaultNode ? convertExpr(p.defaultNode, inner) : undefined);
+    const passed = applied.kwargs[p.name] ?? applied.args[i];
+    const value = passed ? chosenAtCall(passed, name, p.name) : p.defaultNode ? convertExpr(p.defaultNode, inner) : undefined;
     if (!value) return unsupported(node, `call of ${name} without its argument ${p.name}`);
     inner.locals.set(p.name, value);
   }
@@ -48,6 +49,15 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   // `loss, logs = objective(...)` of a helper returning (loss, logs): the first item is still the helper's value
   if (returned.kind === 'tuple' && returned.items[0]) scope.inlined?.set(returned.items[0], name);
   return returned;
+}
+
+/**
+ * A number the call passes (`smooth_loss(scores, 8e-4)`): the caller's choice, not the helper's formula, so where the
+ * helper multiplies it in (`return lamda1 * loss`) it is the term's weight, written at the call (ir.ts `boundTo`).
+ */
+function chosenAtCall(passed: Expr, helper: string, param: string): Expr {
+  if (passed.kind === 'number' && passed.boundTo === undefined) return { ...passed, boundTo: `${helper.replace(/^self\./, '')}(${param})` };
+  return passed;
 }
 
 /** A method written under `@staticmethod`: it takes no `self`, whichever way it is called. */
