@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
+import { optionFields } from './ctorOptions';
 import { minimizeLosses } from './inline';
 import { type ScriptParam, configFields, readScriptParams, scriptLiteral } from './params';
 
@@ -130,6 +131,8 @@ function classFieldsOf(members: Node[]): ScriptParam[] {
       const lit = p ? p.default : scriptLiteral(right);
       const defaultNode = p ? p.defaultNode : right;
       if (typeof lit === 'number' && defaultNode) out.set(key, { name: key, node: left, default: lit, defaultNode, variadic: false, ...(p ? { initParam: p.name } : {}) });
+      // `this.w = options.w ?? 1.0`, `this.cfg = { ...DEFAULTS, ...config }`: as the file's `new` calls bind them
+      for (const f of optionFields(key, left, right, m)) out.set(f.name, f);
     }
   }
   return [...out.values()];
@@ -183,7 +186,15 @@ function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
 /** The losses one top-level statement defines (a declaration can declare several), or the losses inline in its `minimize` calls. */
 export function discoverScriptStatement(top: Node, uses: ScriptRegularizers = new Map()): ScriptLossDef[] {
   const own = definedLosses(top, uses);
-  return own.length > 0 ? own : minimizeLosses(top);
+  if (own.length > 0) return own;
+  const inline = minimizeLosses(top);
+  // a step method's `this.optimizer.minimize(() => …)` reads the class's settings (`this.cfg.weight`) as a method does
+  const stmt = top.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
+  if (stmt.type === 'class_declaration' && inline.length > 0) {
+    const fields = classFieldsOf((stmt.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => !!n));
+    for (const d of inline) d.classFields ??= fields;
+  }
+  return inline;
 }
 
 function definedLosses(top: Node, uses: ScriptRegularizers): ScriptLossDef[] {
