@@ -66,3 +66,40 @@ describe('a λ in a section of a settings dict', () => {
     assert.match(out.text, /"loss": \{"mass_weight": 0\.4, "nested"/);
   });
 });
+
+const HANDED_ON = (call: string) => `import torch
+import torch.nn.functional as F
+
+CONFIG = {"loss": {"smooth_weight": 0.05}, "train": {"lr": 1e-3}}
+
+
+def sequence_loss(pred, target, cfg):
+    rec = F.mse_loss(pred, target)
+    smooth = ((pred[:, 1:] - pred[:, :-1]) ** 2).mean()
+    return rec + float(cfg["loss"]["smooth_weight"]) * smooth
+
+
+def train(model, loader, config):
+    optimizer = torch.optim.Adam(model.parameters(), lr=config["train"]["lr"])
+    for x, y in loader:
+        loss = sequence_loss(model(x), y, config)
+        loss.backward()
+
+
+if __name__ == "__main__":
+    ${call}
+`;
+
+describe('a loss function handed the settings object', () => {
+  it('by the training function the script calls with the module dict: its weights are the dict constants', () => {
+    const m = model(analyze(HANDED_ON('train(None, [], CONFIG)')), 'sequence_loss');
+    assert.equal(m.terms[1]?.weight?.text, 'float(cfg["loss"]["smooth_weight"])');
+    assert.equal(codeLambda(m), 0.05);
+    assert.deepEqual(findUnsupported(m), []);
+  });
+
+  it('a training function called with something else leaves the parameter a parameter', () => {
+    const m = model(analyze(HANDED_ON('train(None, [], load_config())')), 'sequence_loss');
+    assert.equal(codeLambda(m), 1, 'the penalty reads as unweighted: its weight is not known');
+  });
+});
