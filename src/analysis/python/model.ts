@@ -201,6 +201,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // training function's parameter that stands for one): inside, the parameter is that object (enclosingCalls.ts)
   const passedSettings = !def.inline && !classNode && def.fn.type === 'function_definition' ? paramsPassedModuleNames(def.fn) : [];
   for (const b of passedSettings) if (!scope.locals.has(b.name)) scope.locals.set(b.name, convertExpr(b.node, { ...scope, locals: new Map(), refs: new Map() }));
+  // its reading depends on the calls, outside its text: the document analyzer must not cache it by that text
+  if (passedSettings.length > 0) def.readsCallers = true;
   const bodyNode = def.fn.childForFieldName('body');
   const returned: Returned | undefined = def.inline
     ? readInline(def, scope)
