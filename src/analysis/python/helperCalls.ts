@@ -159,6 +159,10 @@ export function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   const method = fn.childForFieldName('attribute')?.text;
   if (obj?.type === 'identifier' && obj.text !== 'self' && method) return classMethodCall(node, obj.text, method, applied, scope) ?? instanceMethodCall(node, obj.text, method, applied, scope);
+  // `self.objective.weight_norm_penalty(self.model)` with `self.objective` an object of the file's class it holds
+  const heldAttr = obj?.type === 'attribute' && obj.childForFieldName('object')?.text === 'self' ? obj.childForFieldName('attribute')?.text : undefined;
+  const held = heldAttr ? scope.instances.get(heldAttr) : undefined;
+  if (held && method) return readHeldMethod(node, `${heldAttr}.${method}`, held, method, applied, scope);
   const def = obj?.type === 'identifier' && obj.text === 'self' && method ? scope.methods?.get(method) : undefined;
   return def && method ? inlineHelper(node, `self.${method}`, def, applied, scope, true) : undefined;
 }
@@ -202,6 +206,15 @@ function classMethodCall(node: Node, clsName: string, method: string, applied: {
   if (!cls || !def) return undefined;
   const asClass: Scope = { ...scope, methods: methodsOf(cls), attrValues: new Map(), staticAttrs: new Map(), instances: new Map() };
   return inlineHelper(node, `${clsName}.${method}`, def, applied, asClass, true, kind === '@classmethod');
+}
+
+/**
+ * Set by moduleInstances.ts: a method of an object a class holds (`self.objective.penalty(w)` with `self.objective =
+ * MarginLoss(strength=0.01)` built or passed to the constructor), when its class is in this file; else undefined.
+ */
+let readHeldMethod: (node: Node, name: string, ctor: Call, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
+export function setHeldMethodReader(read: typeof readHeldMethod): void {
+  readHeldMethod = read;
 }
 
 /** A call of an object a loss class holds, followed by what moduleInstances.ts set (see setHeldObjectReader). */
