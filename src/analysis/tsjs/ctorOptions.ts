@@ -56,7 +56,7 @@ function optionRead(node: Node, paramIndex: (name: string) => number): { index: 
 /** A number field named `field`, valued by `valueNode` (a literal), or none. */
 function numberField(field: string, nameNode: Node, valueNode: Node | undefined): ScriptParam[] {
   const v = valueNode ? scriptLiteral(valueNode) : undefined;
-  return typeof v === 'number' && valueNode ? [{ name: field, node: nameNode, default: v, defaultNode: valueNode, variadic: false }] : [];
+  return typeof v === 'number' && valueNode ? [{ name: field, node: nameNode, default: v, defaultNode: valueNode, variadic: false, fromOptions: true }] : [];
 }
 
 /** `this.x = options.key ?? fallback` (or `||`, or no fallback): the field's value as the file builds the class. */
@@ -109,7 +109,7 @@ function mergedFields(field: string, right: Node, cls: Node, paramIndex: (name: 
     } else {
       const defaults = inner?.type === 'identifier' ? moduleObject(root, inner.text) : undefined;
       if (!defaults) return [];
-      for (const f of configFields(field, defaults)) out.set(f.name.slice(field.length + 1), f);
+      for (const f of configFields(field, defaults)) out.set(f.name.slice(field.length + 1), { ...f, fromOptions: true });
     }
   }
   return [...out.values()];

@@ -24,6 +24,11 @@ export interface ScriptLossDef {
   className?: string;
   /** The class's numeric fields and constructor defaults, as `this.x` (`lam = 0.1;`, `constructor(lam = 0.5) { this.lam = lam }`). */
   classFields?: ScriptParam[];
+  /**
+   * Its reading depends on code outside its own text (the `new` calls binding a constructor's options, the calls
+   * handing its function a settings object): the document analyzer must not cache it by that text.
+   */
+  readsCallers?: true;
   /** Target and prediction when the shape says them (a loss inline in `minimize`), instead of the name tables. */
   roles?: { yTrue: string; yPred: string };
   /** A regularizer (`kernelRegularizer: new NearBinaryWeights(5e-4)`): every term is a penalty on that layer's tensor. */
@@ -179,7 +184,10 @@ function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
   }
   if (out.length === 0) return out;
   const classFields = classFieldsOf(members);
-  for (const d of out) d.classFields = classFields;
+  for (const d of out) {
+    d.classFields = classFields;
+    if (classFields.some((f) => f.fromOptions)) d.readsCallers = true;
+  }
   return out;
 }
 
@@ -192,7 +200,10 @@ export function discoverScriptStatement(top: Node, uses: ScriptRegularizers = ne
   const stmt = top.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
   if (stmt.type === 'class_declaration' && inline.length > 0) {
     const fields = classFieldsOf((stmt.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => !!n));
-    for (const d of inline) d.classFields ??= fields;
+    for (const d of inline) {
+      d.classFields ??= fields;
+      if (fields.some((f) => f.fromOptions)) d.readsCallers = true;
+    }
   }
   return inline;
 }

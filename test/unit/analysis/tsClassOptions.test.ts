@@ -88,3 +88,15 @@ describe('a class config merged over module defaults', () => {
     assert.equal(penaltyLambda(minimized(ENCODER('new Encoder({ contrastWeight: 0.02 });\nnew Encoder({ contrastWeight: 0.3 });'))), undefined);
   });
 });
+
+describe('the editor after an edit of the call that binds the options', () => {
+  it('a class loss reads the new value, not the one cached with the class text', async () => {
+    const { DocumentAnalyzer } = await import('../../../src/analysis/index');
+    const { comparable } = await import('./helpers');
+    const doc = new DocumentAnalyzer('javascript');
+    doc.update(TRAINER('this._w = options.w ?? 1.0;', 'const t = new Trainer(net, { w: 0.5 });'));
+    const edited = TRAINER('this._w = options.w ?? 1.0;', 'const t = new Trainer(net, { w: 0.7 });');
+    assert.deepEqual(comparable(doc.update(edited)), comparable(analyze(edited, 'javascript')));
+    doc.dispose();
+  });
+});
