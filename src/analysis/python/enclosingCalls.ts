@@ -174,6 +174,16 @@ export function paramsPassedModuleNames(fn: Node, depth = 0): { name: string; no
   return out;
 }
 
+/** Whether the module defines a function `name` (`def name(…)` at the top level). */
+function definedInFile(fn: Node, name: string): boolean {
+  let root: Node = fn;
+  while (root.parent) root = root.parent;
+  return root.namedChildren.some((top) => {
+    const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+    return def?.type === 'function_definition' && def.childForFieldName('name')?.text === name;
+  });
+}
+
 /**
  * True when the function reads `param` only as settings or a callable: its attributes (`cfg.l1_weight`) and entries
  * (`config["lam"]`), calls of it (`loss_fn(logits, yb)`, the criterion the script built), or hands it on to a plain
@@ -189,8 +199,10 @@ function readAsSettings(fn: Node, param: string): boolean {
     uses.every((id) => {
       const parent = id.parent;
       if (calledAsFunction(id)) return true;
-      // handed on to a function of the file (`sequence_loss(pred, y, config)`), which reads it the same way
-      if (parent?.type === 'argument_list' && parent.parent?.childForFieldName('function')?.type === 'identifier') return true;
+      // handed on to a function of the file (`sequence_loss(pred, y, config)`), which reads it the same way; a
+      // library call (`l2(alpha)`) takes a value, so the parameter stays the parameter it binds
+      const callee = parent?.type === 'argument_list' ? parent.parent?.childForFieldName('function') : undefined;
+      if (callee?.type === 'identifier' && definedInFile(fn, callee.text)) return true;
       if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === id.id;
       if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== id.id) return false;
       return !calledAsFunction(parent);

@@ -7,7 +7,8 @@ import { staticNumber } from '../../../src/analysis/bound';
 import { writeLambda } from '../../../src/analysis/lambdaSite';
 import type { LossModel } from '../../../src/analysis/ir';
 import { makeLookup } from '../../../src/trainer/interpreter/scope';
-import { analyze, model, ready } from './helpers';
+import { DocumentAnalyzer } from '../../../src/analysis/index';
+import { analyze, comparable, model, ready } from './helpers';
 
 before(() => ready);
 
@@ -90,9 +91,7 @@ describe('a class config merged over module defaults', () => {
 });
 
 describe('the editor after an edit of the call that binds the options', () => {
-  it('a class loss reads the new value, not the one cached with the class text', async () => {
-    const { DocumentAnalyzer } = await import('../../../src/analysis/index');
-    const { comparable } = await import('./helpers');
+  it('a class loss reads the new value, not the one cached with the class text', () => {
     const doc = new DocumentAnalyzer('javascript');
     doc.update(TRAINER('this._w = options.w ?? 1.0;', 'const t = new Trainer(net, { w: 0.5 });'));
     const edited = TRAINER('this._w = options.w ?? 1.0;', 'const t = new Trainer(net, { w: 0.7 });');

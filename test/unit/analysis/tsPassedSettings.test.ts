@@ -6,7 +6,8 @@ import { before, describe, it } from 'node:test';
 import { staticNumber } from '../../../src/analysis/bound';
 import { writeLambda } from '../../../src/analysis/lambdaSite';
 import type { LossModel } from '../../../src/analysis/ir';
-import { analyze, ready } from './helpers';
+import { DocumentAnalyzer } from '../../../src/analysis/index';
+import { analyze, comparable, ready } from './helpers';
 
 before(() => ready);
 
@@ -55,9 +56,7 @@ describe('a settings object handed to the function holding the loss', () => {
 });
 
 describe('the editor after an edit of the call that hands the settings', () => {
-  it('the inline loss reads the object now passed, not the one cached with its text', async () => {
-    const { DocumentAnalyzer } = await import('../../../src/analysis/index');
-    const { comparable } = await import('./helpers');
+  it('the inline loss reads the object now passed, not the one cached with its text', () => {
     const doc = new DocumentAnalyzer('javascript');
     doc.update(SCRIPT('  await optimize(model, DEFAULTS);'));
     const edited = SCRIPT('  await optimize(model, OTHER);');
