@@ -42,8 +42,9 @@ export type IndexItem =
 export type Expr = (
   /**
    * `boundTo`: the object attribute a constructor call set this number into (`RangePenalty(weight=0.3)` makes
-   * `self.weight` 0.3): a value the user chose, so a weight where it multiplies a helper's result, never part of the
-   * helper's own formula (as the ½ of a KL is).
+   * `self.weight` 0.3), or the helper parameter a call passed it to (`smooth_loss(s, 8e-4)` binds `lamda1`, written
+   * `smooth_loss(lamda1)`): a value the user chose, so a weight where it multiplies a helper's result, never part of
+   * the helper's own formula (as the ½ of a KL is).
    */
   | { kind: 'number'; value: number; boundTo?: string }
   | { kind: 'string'; value: string }

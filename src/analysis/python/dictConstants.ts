@@ -29,33 +29,59 @@ export function entriesOf(right: Node): [string, Node][] | undefined {
 /** Whether a statement's text may assign a dict (`NAME = {…}`, `NAME = dict(…)`): cheap, before readDictConstants. */
 export const mayAssignDict = (text: string): boolean => /^\w+\s*=\s*(?:\{|dict\()/.test(text);
 
-/** Reads `NAME = {"k": literal, …}` / `NAME = dict(k=literal)` into `scope.constants` as `NAME['k']`. Returns whether any was. */
+/** Dicts nested deeper than this in a settings dict are not read (real configs are two or three levels deep). */
+const MAX_NESTING = 4;
+
+/**
+ * Reads `NAME = {"k": literal, …}` / `NAME = dict(k=literal)` into `scope.constants` as `NAME['k']`, and a nested
+ * section (`CONFIG = {"loss": {"weight": 0.1}}`) as `CONFIG['loss']['weight']`. Returns whether any was.
+ */
 export function readDictConstants(stmt: Node, scope: ModuleScope): boolean {
   const assignment = stmt.namedChild(0);
   const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
   const right = assignment?.childForFieldName('right');
-  const entries = left?.type === 'identifier' && right ? entriesOf(right) : undefined;
-  if (!left || !entries) return false;
+  return left?.type === 'identifier' && right ? readEntries(left.text, right, scope, 0) : false;
+}
+
+function readEntries(dict: string, right: Node, scope: ModuleScope, depth: number): boolean {
+  const entries = entriesOf(right);
+  if (!entries) return false;
   let read = false;
   for (const [key, value] of entries) {
     const v = literalOf(value) ?? arithmeticOf(value);
-    if (v === undefined) continue;
-    scope.constants.set(dictKey(left.text, key), { value: v, nameRange: rangeOf(value.parent ?? value), valueRange: rangeOf(value) });
+    if (v === undefined) {
+      if (depth < MAX_NESTING && readEntries(dictKey(dict, key), value, scope, depth + 1)) read = true;
+      continue;
+    }
+    scope.constants.set(dictKey(dict, key), { value: v, nameRange: rangeOf(value.parent ?? value), valueRange: rangeOf(value) });
     read = true;
   }
   return read;
 }
 
-/** `config["lam"]` with `config` a module-level dict of settings: the constant's key, else undefined. */
+/** Whether `name` is a section of a module settings dict (`CONFIG['loss']` with `CONFIG['loss']['weight']` read). */
+export const isDictSection = (name: string, scope: ModuleScope | undefined): boolean =>
+  !!scope && [...scope.constants.keys()].some((k) => k.startsWith(`${name}['`));
+
+/**
+ * `config["lam"]` with `config` a module-level dict of settings: the constant's key, else undefined. A section read
+ * on the way (`CONFIG["loss"]["weight"]`, or `loss_cfg["weight"]` after `loss_cfg = config["loss"]`) is named the
+ * same way (`CONFIG['loss']`), so what is read from it is that constant.
+ */
 export function dictConstantRead(node: Node, isLocal: (name: string) => boolean, scope: ModuleScope | undefined, aliasOf?: (name: string) => string | undefined): string | undefined {
+  const name = scope ? settingPath(node, isLocal, aliasOf) : undefined;
+  return name && (scope?.constants.has(name) || isDictSection(name, scope)) ? name : undefined;
+}
+
+/** The dotted settings name a subscript chain with string keys reads (`CONFIG['loss']['weight']`), else undefined. */
+function settingPath(node: Node, isLocal: (name: string) => boolean, aliasOf?: (name: string) => string | undefined): string | undefined {
   const value = node.childForFieldName('value');
   const subscripts = node.childrenForFieldName('subscript').filter((s): s is Node => !!s);
-  if (!scope || value?.type !== 'identifier' || subscripts.length !== 1 || subscripts[0]?.type !== 'string') return undefined;
-  // a local standing for a module dict (`config` with `train(model, CONFIG)`, enclosingCalls.ts) reads that dict
-  const dict = isLocal(value.text) ? aliasOf?.(value.text) : value.text;
+  if (subscripts.length !== 1 || subscripts[0]?.type !== 'string') return undefined;
   const key = literalOf(subscripts[0]);
-  const name = dict && typeof key === 'string' ? dictKey(dict, key) : undefined;
-  return name && scope.constants.has(name) ? name : undefined;
+  // a local standing for a module dict (`config` with `train(model, CONFIG)`, enclosingCalls.ts) reads that dict
+  const dict = value?.type === 'identifier' ? (isLocal(value.text) ? aliasOf?.(value.text) : value.text) : value?.type === 'subscript' ? settingPath(value, isLocal, aliasOf) : undefined;
+  return dict && typeof key === 'string' ? dictKey(dict, key) : undefined;
 }
 
 /**

@@ -31,7 +31,8 @@ function moduleDictEntries(value: Extract<Expr, { kind: 'name' }>, scope: Scope)
   for (const name of scope.module.constants.keys()) {
     if (!name.startsWith(prefix) || !name.endsWith("']")) continue;
     const key = name.slice(prefix.length, -2);
-    if (dictKey(value.name, key) !== name) continue;
+    // `CONFIG['loss']['weight']` is an entry of the section `CONFIG['loss']`, not of `CONFIG`
+    if (dictKey(value.name, key) !== name || key.includes("']['")) continue;
     out.push({ key, value: { kind: 'name', name, ref: 'global', range: value.range, text: name } });
   }
   return out.length > 0 ? out : undefined;

@@ -116,6 +116,20 @@ export function bindEnclosingCalls(root: Node, source: string, models: LossModel
 
 const definitionScopes: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition']);
 
+/** Training function → loss function → helper: hand-offs of the settings object followed before giving up. */
+const MAX_PASSING_DEPTH = 3;
+
+/**
+ * `sequence_loss(pred, y, config)` inside `def train(model, loader, config)`, which the script calls with CONFIG: the
+ * enclosing function's parameter stands for that module name, so this call passes it on (its node, else undefined).
+ */
+function passedOn(call: Node, arg: Node, depth: number): Node | undefined {
+  let scope: Node | null = call.parent;
+  while (scope && !definitionScopes.has(scope.type)) scope = scope.parent;
+  if (scope?.type !== 'function_definition') return undefined;
+  return paramsPassedModuleNames(scope, depth + 1).find((b) => b.name === arg.text)?.node;
+}
+
 /**
  * True when the name `arg` passes is a module global where the call runs: the call is at module level (a script
  * line, a main block), or in a function (`main()`) that neither takes nor assigns that name.
@@ -135,10 +149,10 @@ function passesGlobal(call: Node, arg: Node): boolean {
  * the top): inside the function the parameter IS that object, so its reads (`cfg.l1_weight`, `config["lam"]`) are the
  * module's settings. Each as the name and the argument node to read in its place (InlineSpec.bound).
  */
-export function paramsPassedModuleNames(fn: Node): { name: string; node: Node }[] {
+export function paramsPassedModuleNames(fn: Node, depth = 0): { name: string; node: Node }[] {
   const name = fn.childForFieldName('name')?.text;
   const top = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
-  if (!name || top.parent?.type !== 'module') return [];
+  if (!name || top.parent?.type !== 'module' || depth > MAX_PASSING_DEPTH) return [];
   const params = readParams(fn.childForFieldName('parameters')).filter((p) => !p.variadic && p.name !== 'self');
   const root = top.parent;
   const passed = new Map<string, Node[]>();
@@ -148,7 +162,8 @@ export function paramsPassedModuleNames(fn: Node): { name: string; node: Node }[
     const { positional, keyword } = argsOf(call);
     params.forEach((p, i) => {
       const arg = keyword.get(p.name) ?? positional[i];
-      if (arg?.type === 'identifier' && passesGlobal(call, arg)) passed.set(p.name, [...(passed.get(p.name) ?? []), arg]);
+      const global = arg?.type === 'identifier' ? (passesGlobal(call, arg) ? arg : passedOn(call, arg, depth)) : undefined;
+      if (global) passed.set(p.name, [...(passed.get(p.name) ?? []), global]);
     });
   }
   const out: { name: string; node: Node }[] = [];
@@ -159,10 +174,20 @@ export function paramsPassedModuleNames(fn: Node): { name: string; node: Node }[
   return out;
 }
 
+/** Whether the module defines a function `name` (`def name(…)` at the top level). */
+function definedInFile(fn: Node, name: string): boolean {
+  let root: Node = fn;
+  while (root.parent) root = root.parent;
+  return root.namedChildren.some((top) => {
+    const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+    return def?.type === 'function_definition' && def.childForFieldName('name')?.text === name;
+  });
+}
+
 /**
  * True when the function reads `param` only as settings or a callable: its attributes (`cfg.l1_weight`) and entries
- * (`config["lam"]`), or calls of it (`loss_fn(logits, yb)`, the criterion the script built), never its methods or
- * the object itself. A model whose weights are read (`model.parameters()`) or a loader iterated keeps the reading a
+ * (`config["lam"]`), calls of it (`loss_fn(logits, yb)`, the criterion the script built), or hands it on to a plain
+ * call (`sequence_loss(pred, y, config)`), never its methods or the object itself. A model whose weights are read (`model.parameters()`) or a loader iterated keeps the reading a
  * parameter has.
  */
 function readAsSettings(fn: Node, param: string): boolean {
@@ -174,6 +199,10 @@ function readAsSettings(fn: Node, param: string): boolean {
     uses.every((id) => {
       const parent = id.parent;
       if (calledAsFunction(id)) return true;
+      // handed on to a function of the file (`sequence_loss(pred, y, config)`), which reads it the same way; a
+      // library call (`l2(alpha)`) takes a value, so the parameter stays the parameter it binds
+      const callee = parent?.type === 'argument_list' ? parent.parent?.childForFieldName('function') : undefined;
+      if (callee?.type === 'identifier' && definedInFile(fn, callee.text)) return true;
       if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === id.id;
       if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== id.id) return false;
       return !calledAsFunction(parent);

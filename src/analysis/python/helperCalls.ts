@@ -32,7 +32,8 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   };
   for (const [i, p] of params.entries()) {
     if (p.variadic) return unsupported(node, `call of ${name}, which takes *args or **kwargs`);
-    const value = applied.kwargs[p.name] ?? applied.args[i] ?? (p.defaultNode ? convertExpr(p.defaultNode, inner) : undefined);
+    const passed = applied.kwargs[p.name] ?? applied.args[i];
+    const value = passed ? chosenAtCall(passed, name, p.name) : p.defaultNode ? convertExpr(p.defaultNode, inner) : undefined;
     if (!value) return unsupported(node, `call of ${name} without its argument ${p.name}`);
     inner.locals.set(p.name, value);
   }
@@ -48,6 +49,15 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   // `loss, logs = objective(...)` of a helper returning (loss, logs): the first item is still the helper's value
   if (returned.kind === 'tuple' && returned.items[0]) scope.inlined?.set(returned.items[0], name);
   return returned;
+}
+
+/**
+ * A number the call passes (`smooth_loss(scores, 8e-4)`): the caller's choice, not the helper's formula, so where the
+ * helper multiplies it in (`return lamda1 * loss`) it is the term's weight, written at the call (ir.ts `boundTo`).
+ */
+function chosenAtCall(passed: Expr, helper: string, param: string): Expr {
+  if (passed.kind === 'number' && passed.boundTo === undefined) return { ...passed, boundTo: `${helper.replace(/^self\./, '')}(${param})` };
+  return passed;
 }
 
 /** A method written under `@staticmethod`: it takes no `self`, whichever way it is called. */
@@ -149,6 +159,10 @@ export function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   const method = fn.childForFieldName('attribute')?.text;
   if (obj?.type === 'identifier' && obj.text !== 'self' && method) return classMethodCall(node, obj.text, method, applied, scope) ?? instanceMethodCall(node, obj.text, method, applied, scope);
+  // `self.objective.weight_norm_penalty(self.model)` with `self.objective` an object of the file's class it holds
+  const heldAttr = obj?.type === 'attribute' && obj.childForFieldName('object')?.text === 'self' ? obj.childForFieldName('attribute')?.text : undefined;
+  const held = heldAttr ? scope.instances.get(heldAttr) : undefined;
+  if (held && method) return readHeldMethod(node, `${heldAttr}.${method}`, held, method, applied, scope);
   const def = obj?.type === 'identifier' && obj.text === 'self' && method ? scope.methods?.get(method) : undefined;
   return def && method ? inlineHelper(node, `self.${method}`, def, applied, scope, true) : undefined;
 }
@@ -192,6 +206,15 @@ function classMethodCall(node: Node, clsName: string, method: string, applied: {
   if (!cls || !def) return undefined;
   const asClass: Scope = { ...scope, methods: methodsOf(cls), attrValues: new Map(), staticAttrs: new Map(), instances: new Map() };
   return inlineHelper(node, `${clsName}.${method}`, def, applied, asClass, true, kind === '@classmethod');
+}
+
+/**
+ * Set by moduleInstances.ts: a method of an object a class holds (`self.objective.penalty(w)` with `self.objective =
+ * MarginLoss(strength=0.01)` built or passed to the constructor), when its class is in this file; else undefined.
+ */
+let readHeldMethod: (node: Node, name: string, ctor: Call, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
+export function setHeldMethodReader(read: typeof readHeldMethod): void {
+  readHeldMethod = read;
 }
 
 /** A call of an object a loss class holds, followed by what moduleInstances.ts set (see setHeldObjectReader). */

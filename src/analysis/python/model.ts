@@ -23,6 +23,7 @@ import { layerLoopOf, overLayerKernels } from './layerLoopAddLoss';
 import { callsClassLoss, lossClassNode, reachableMethods, setupClass } from './selfCalls';
 import type { Scope } from './scope';
 import { isTrivia } from './trivia';
+import { paramsPassedModuleNames } from './enclosingCalls';
 import { type KerasGraph, copyKerasGraph, emptyKerasGraph, readGraphStatement } from './kerasGraph';
 
 const LOSS_NAME = /loss|criterion|objective|penalty|constraint|regulari[sz]|cost/i;
@@ -196,6 +197,12 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     guards ??= guardValues(def.nameNode, [...def.params, ...def.outerParams], () => (cls && classNode ? settledAttrs(setup ?? classNode, def.moduleAttrs, cls.initParams) : new Map()));
     return guards;
   };
+  // a loss function the file calls with a module-level settings object (`sequence_loss(pred, y, CONFIG)`, or a
+  // training function's parameter that stands for one): inside, the parameter is that object (enclosingCalls.ts)
+  const passedSettings = !def.inline && !classNode && def.fn.type === 'function_definition' ? paramsPassedModuleNames(def.fn) : [];
+  for (const b of passedSettings) if (!scope.locals.has(b.name)) scope.locals.set(b.name, convertExpr(b.node, { ...scope, locals: new Map(), refs: new Map() }));
+  // its reading depends on the calls, outside its text: the document analyzer must not cache it by that text
+  if (passedSettings.length > 0) def.readsCallers = true;
   const bodyNode = def.fn.childForFieldName('body');
   const returned: Returned | undefined = def.inline
     ? readInline(def, scope)

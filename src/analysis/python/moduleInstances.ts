@@ -9,7 +9,7 @@ import { readClassScope } from './classScope';
 import { inheritedMethods, objectState } from './objectState';
 import { moduleAttrsOf } from './discover';
 import { applyInstance, convertExpr } from './expr';
-import { followMethod, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
+import { followMethod, setHeldMethodReader, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
 import { readParams } from './params';
 import { ancestorBases } from './superInit';
 import type { Scope } from './scope';
@@ -104,3 +104,17 @@ function heldObjectCall(node: Node, name: string, ctor: Call, applied: Applied, 
 }
 
 setHeldObjectReader(heldObjectCall);
+
+/**
+ * `self.objective.weight_norm_penalty(self.model)` with `self.objective` holding `MarginPairLoss(strength=0.01)` (built
+ * in `__init__` or passed to the constructor by the file's call) and that class in this file: the method, followed
+ * with the object's state bound from that construction, so a weight it multiplies in is the number passed there.
+ */
+function heldMethodCall(node: Node, name: string, ctor: Call, method: string, applied: Applied, scope: Scope): Expr | undefined {
+  const cls = scope.module?.classes?.get(ctor.callee);
+  const methods = cls ? inheritedMethods(cls, scope) : undefined;
+  const def = methods?.get(method);
+  return cls && methods && def ? followObjectMethod(node, name, cls, def, ctor, applied, scope, methods) : undefined;
+}
+
+setHeldMethodReader(heldMethodCall);

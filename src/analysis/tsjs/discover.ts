@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
+import { optionFields } from './ctorOptions';
 import { minimizeLosses } from './inline';
 import { type ScriptParam, configFields, readScriptParams, scriptLiteral } from './params';
 
@@ -23,6 +24,11 @@ export interface ScriptLossDef {
   className?: string;
   /** The class's numeric fields and constructor defaults, as `this.x` (`lam = 0.1;`, `constructor(lam = 0.5) { this.lam = lam }`). */
   classFields?: ScriptParam[];
+  /**
+   * Its reading depends on code outside its own text (the `new` calls binding a constructor's options, the calls
+   * handing its function a settings object): the document analyzer must not cache it by that text.
+   */
+  readsCallers?: true;
   /** Target and prediction when the shape says them (a loss inline in `minimize`), instead of the name tables. */
   roles?: { yTrue: string; yPred: string };
   /** A regularizer (`kernelRegularizer: new NearBinaryWeights(5e-4)`): every term is a penalty on that layer's tensor. */
@@ -130,6 +136,8 @@ function classFieldsOf(members: Node[]): ScriptParam[] {
       const lit = p ? p.default : scriptLiteral(right);
       const defaultNode = p ? p.defaultNode : right;
       if (typeof lit === 'number' && defaultNode) out.set(key, { name: key, node: left, default: lit, defaultNode, variadic: false, ...(p ? { initParam: p.name } : {}) });
+      // `this.w = options.w ?? 1.0`, `this.cfg = { ...DEFAULTS, ...config }`: as the file's `new` calls bind them
+      for (const f of optionFields(key, left, right, m)) out.set(f.name, f);
     }
   }
   return [...out.values()];
@@ -176,14 +184,28 @@ function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
   }
   if (out.length === 0) return out;
   const classFields = classFieldsOf(members);
-  for (const d of out) d.classFields = classFields;
+  for (const d of out) {
+    d.classFields = classFields;
+    if (classFields.some((f) => f.fromOptions)) d.readsCallers = true;
+  }
   return out;
 }
 
 /** The losses one top-level statement defines (a declaration can declare several), or the losses inline in its `minimize` calls. */
 export function discoverScriptStatement(top: Node, uses: ScriptRegularizers = new Map()): ScriptLossDef[] {
   const own = definedLosses(top, uses);
-  return own.length > 0 ? own : minimizeLosses(top);
+  if (own.length > 0) return own;
+  const inline = minimizeLosses(top);
+  // a step method's `this.optimizer.minimize(() => …)` reads the class's settings (`this.cfg.weight`) as a method does
+  const stmt = top.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
+  if (stmt.type === 'class_declaration' && inline.length > 0) {
+    const fields = classFieldsOf((stmt.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => !!n));
+    for (const d of inline) {
+      d.classFields ??= fields;
+      if (fields.some((f) => f.fromOptions)) d.readsCallers = true;
+    }
+  }
+  return inline;
 }
 
 function definedLosses(top: Node, uses: ScriptRegularizers): ScriptLossDef[] {

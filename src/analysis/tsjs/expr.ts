@@ -183,7 +183,10 @@ export function convertScript(node: Node, scope: ScriptScope): Expr {
       const object = convertScript(obj, scope);
       // `cfg.weight` of an object known key by key (`{ ...DEFAULTS, ...options }`, mergedOptions.ts): that entry
       const entry = objectEntries(object)?.get(prop.text);
-      return entry ?? make<'attr'>(node, { kind: 'attr', object, name: prop.text });
+      if (entry) return entry;
+      // `settings.l2Weight` with `settings` standing for a module object (passedSettings.ts): `DEFAULT_SETTINGS.l2Weight`
+      if (object.kind === 'name' && object.ref === 'global' && object.name !== obj.text) return { kind: 'attr', object, name: prop.text, range: rangeOf(node), text: `${object.name}.${prop.text}` };
+      return make<'attr'>(node, { kind: 'attr', object, name: prop.text });
     }
     case 'call_expression': {
       const forward = scope.forwardCalls?.get(node.id);

@@ -147,9 +147,11 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     const row = n.startPosition.row;
     let entry = cache?.get(text, row, signature);
     if (!entry) {
-      const made = discoverScriptStatement(n, regularizers).map(build);
-      if (made.some((b) => !b)) {
-        for (const b of made) if (b) built.push(b); // a failed definition is not cached: its problem is reported again
+      const defs = discoverScriptStatement(n, regularizers);
+      const made = defs.map(build);
+      // a failed definition is not cached, so its problem is reported again; nor one that reads its callers
+      if (made.some((b) => !b) || defs.some((d) => d.readsCallers)) {
+        for (const b of made) if (b) built.push(b);
         continue;
       }
       entry = made as CachedModel[];

@@ -10,6 +10,7 @@ import type { ScriptImports } from './imports';
 import { type ScriptParam, configFields } from './params';
 import type { ScriptScope } from './scope';
 import { factoryOptions } from './mergedOptions';
+import { passedSettingsObjects } from './passedSettings';
 import type { Node } from 'web-tree-sitter';
 import type { ModuleConstant } from '../python/moduleScope';
 import { moduleConstantParams, readNamesOf } from '../python/scopeParams';
@@ -54,6 +55,14 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     let root: Node = def.defNode;
     while (root.parent) root = root.parent;
     scope.passedOption = factoryOptions(root, def.name, def.bindNames);
+  }
+  // a loss inline in a function the file hands a module settings object (passedSettings.ts): that object
+  if (def.kind === 'inline') {
+    for (const [k, v] of passedSettingsObjects(def.defNode, file.globals)) {
+      if (refs.has(k)) continue;
+      scope.locals.set(k, v);
+      def.readsCallers = true; // read from the calls, outside its text: not cached by it (index.ts)
+    }
   }
   if (def.outerStatements.length) readStatements(def.outerStatements, scope);
   const returned = readScriptBody(body, scope);

@@ -9,6 +9,8 @@ export interface ScriptParam {
   variadic: boolean;
   /** A class field `this.x` a constructor parameter sets (`constructor(private strength = 1e-3)`): that parameter. */
   initParam?: string;
+  /** Set from a constructor's options object as the file's `new` calls pass it (ctorOptions.ts): read outside the class. */
+  fromOptions?: true;
 }
 
 export function scriptLiteral(node: Node): number | string | boolean | undefined {

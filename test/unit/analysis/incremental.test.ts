@@ -187,6 +187,30 @@ criterion = PinballLoss(quantiles=QUANTILES)
     doc.dispose();
   });
 
+  it('a loss function reading the settings dict its callers hand on follows edits of the call', () => {
+    const doc = new DocumentAnalyzer('python');
+    const script = `import torch
+import torch.nn.functional as F
+
+CONFIG = {"loss": {"w": 0.05}}
+OTHER = {"loss": {"w": 0.5}}
+
+def sequence_loss(pred, target, cfg):
+    return F.mse_loss(pred, target) + cfg["loss"]["w"] * (pred ** 2).mean()
+
+def train(model, loader, config):
+    for x, y in loader:
+        loss = sequence_loss(model(x), y, config)
+        loss.backward()
+
+if __name__ == "__main__":
+    train(None, [], CONFIG)
+`;
+    doc.update(script);
+    step(doc, script, 'train(None, [], CONFIG)', 'train(None, [], OTHER)');
+    doc.dispose();
+  });
+
   it('reads again only the call sites whose statement changed', () => {
     const doc = new DocumentAnalyzer('python');
     let text = `${source}model.compile(loss=a, optimizer='adam')
