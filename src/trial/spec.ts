@@ -3,6 +3,7 @@
 import { isAbsolute, join } from 'node:path';
 import { boundKey, staticNumber } from '../analysis/bound';
 import type { LossModel } from '../analysis/ir';
+import { literalWeightValue } from '../analysis/literalWeight';
 import { type DatasetSpec, MAX_SAMPLE_VALUES, type ModelSpec, type RunSpec, type TrialSpecInput } from '../protocol';
 import { lossSampleShape, shapeSize } from '../trainer/data/shape';
 import { lossTask } from '../trainer/data/task';
@@ -82,7 +83,8 @@ export function codeLambda(model: LossModel): number | undefined {
   const scheduled = scheduledLambda(model);
   if (scheduled) return scheduled.start;
   if (penalties.some((t) => !t.weight)) return 1;
-  const literals = penalties.map((t) => (t.weight?.kind === 'number' ? t.weight.value : undefined));
+  // a number, bare or wrapped (`tf.scalar(0.01)`, `torch.tensor(0.1)`): analysis/literalWeight.ts
+  const literals = penalties.map((t) => literalWeightValue(t.weight, model.framework));
   const distinct = new Set(literals);
   return distinct.size === 1 && literals[0] !== undefined ? literals[0] : undefined;
 }
