@@ -4,6 +4,7 @@
 // as written. Plain TS: the trainer applies a run's knobs, the sweep builds grids over them, write-back edits them.
 import { calledWith } from './bound';
 import type { LossModel, Term } from './ir';
+import { literalWeightValue } from './literalWeight';
 
 export interface PenaltyKnob {
   /** The hyper-parameter's name (`lam_sum`, `self.beta`), or the penalty's term id for a literal or missing weight. */
@@ -35,12 +36,15 @@ function paramCode(model: LossModel, name: string): number | undefined {
   return typeof d === 'number' ? d : undefined;
 }
 
-/** One term's own knob, when its weight is a literal or missing; undefined for a weight the sweep cannot set. */
-function termKnob(term: Term): PenaltyKnob | undefined {
+/**
+ * One term's own knob, when its weight is a literal (bare or wrapped, `tf.scalar(0.1)`: literalWeight.ts) or
+ * missing; undefined for a weight the sweep cannot set.
+ */
+function termKnob(term: Term, model: LossModel): PenaltyKnob | undefined {
   const label = `λ[${term.label}]`;
   if (!term.weight) return { id: term.id, label, terms: [term.id], code: 1 };
-  if (term.weight.kind === 'number') return { id: term.id, label, terms: [term.id], code: term.weight.value };
-  return undefined;
+  const literal = literalWeightValue(term.weight, model.framework);
+  return literal === undefined ? undefined : { id: term.id, label, terms: [term.id], code: literal };
 }
 
 /** The knobs of a loss, in the order of their first penalty. */
@@ -54,7 +58,7 @@ export function penaltyKnobs(model: LossModel): PenaltyKnob[] {
       shared.terms.push(term.id);
       continue;
     }
-    const knob = param ? { id: param, label: param, terms: [term.id], param, code: paramCode(model, param) } : termKnob(term);
+    const knob = param ? { id: param, label: param, terms: [term.id], param, code: paramCode(model, param) } : termKnob(term, model);
     if (!knob) continue;
     if (param) byParam.set(param, knob);
     knobs.push(knob);

@@ -2,11 +2,12 @@
 // binds (`make_loss(lam=0.5)`), a parameter default (`lam=1.0`, `lambda = 2`), a value resolved from scope
 // (module constant, class attribute, constructor default: a LossParam with `defaultRange`), a module constant
 // the scope did not resolve (`LAMBDA = 0.1`, `const LAMBDA = tf.scalar(0.1)`), or a literal weight
-// (`ce + 0.3 * p`). The first place in that order that holds a number literal wins: it is the one that sets
+// (`ce + 0.3 * p`, `tf.scalar(0.3).mul(p)`: literalWeight.ts). The first place in that order that holds a number literal wins: it is the one that sets
 // the λ the loss runs with. Anything else is refused with a reason the user can act on.
 import { boundKey } from './bound';
 import type { LossModel, ParamOrigin, SourceRange } from './ir';
 import { type PenaltyKnob, penaltyKnobs } from './knobs';
+import { literalOfWeight } from './literalWeight';
 import { applyEdits } from './fixes/apply';
 import { SourceText } from './fixes/text';
 import type { TextEdit } from './fixes/types';
@@ -114,9 +115,10 @@ const literalWeight: Finder = (model, text) => {
   const unweighted = penalties.find((t) => !t.weight);
   if (unweighted) return { ok: false, reason: `the penalty '${unweighted.label}' (line ${line(unweighted.range)}) has no λ: add one first (quick fix "Add λ")` };
   const weights = penalties.map((t) => t.weight!);
-  const literals = weights.filter((w) => w.kind === 'number');
-  if (literals.length < weights.length) return { ok: false, reason: `the penalty's weight \`${weights.find((w) => w.kind !== 'number')!.text}\` is not a number literal or a parameter` };
-  const values = new Set(literals.map((w) => (w.kind === 'number' ? w.value : Number.NaN)));
+  // the number itself, also inside a wrapper (`tf.scalar(0.01)`): that number is what the edit replaces
+  const literals = weights.flatMap((w) => literalOfWeight(w, model.framework) ?? []);
+  if (literals.length < weights.length) return { ok: false, reason: `the penalty's weight \`${weights.find((w) => !literalOfWeight(w, model.framework))!.text}\` is not a number literal or a parameter` };
+  const values = new Set(literals.map((w) => w.value));
   if (values.size > 1) return { ok: false, reason: `the penalties have different weights (${literals.map((w) => w.text).join(', ')}): one λ cannot be written for them` };
   const ranges = literals.map((w) => w.range);
   const literal = text.slice(ranges[0]!);
@@ -186,8 +188,8 @@ function knobEdit(model: LossModel, knob: PenaltyKnob, source: string, value: nu
     return found.ok ? { ok: true, edits: found.edits, where: [found.where] } : { ok: false, reason: `${knob.label}: ${found.reason}` };
   }
   const term = model.terms.find((t) => t.id === knob.terms[0]);
-  const weight = term?.weight;
-  if (!term || weight?.kind !== 'number') return { ok: false, reason: `the penalty '${term?.label ?? knob.label}' has no λ: add one first (quick fix "Add λ")` };
+  const weight = literalOfWeight(term?.weight, model.framework);
+  if (!term || !weight) return { ok: false, reason: `the penalty '${term?.label ?? knob.label}' has no λ: add one first (quick fix "Add λ")` };
   const text = new SourceText(source);
   const literal = text.slice(weight.range);
   if (parseLiteral(literal) === undefined) return { ok: false, reason: `the weight of '${term.label}' is \`${literal}\`, not a number literal` };

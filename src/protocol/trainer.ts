@@ -67,7 +67,9 @@ export type RunSpec = z.infer<typeof RunSpec>;
  * A trial: one loss, several runs trained side by side.
  * λ semantics: when `loss.lambdaParam` is set, each run binds that parameter to its `lambda`; otherwise each
  * run multiplies every penalty term that has no weight by its `lambda`, and when every penalty is weighted by the same
- * literal (`mse + 4.0 * p`: the λ written in the code), the run's `lambda` stands in for that literal.
+ * literal (`mse + 4.0 * p`, or wrapped: `tf.scalar(4.0).mul(p)`, analysis/literalWeight.ts: the λ written in the
+ * code), the run's `lambda` stands in for that literal (each penalty's own literal when they differ). A penalty whose
+ * weight none of these reaches keeps the code's weight in every run, and the header says so (trainer/lambdaReach.ts).
  * `params` overrides other hyper-parameters of the loss (bounds, …) for every run.
  */
 export const TrialSpec = z.object({

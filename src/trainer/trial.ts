@@ -25,6 +25,8 @@ import { shapedBatchedLoss, shapedLosses, toSampleShape } from './shapedLoss';
 import { branchChoices, branchNote } from './interpreter/termBranch';
 import { unreadSettingNotes } from './interpreter/settingSources';
 import { ownLiteralWeights } from './interpreter/compile';
+import { heldNote, unsetLambdaReason } from './lambdaReach';
+import { penaltyKnobs } from '../analysis/knobs';
 import { scheduleNote } from './interpreter/schedule';
 import { syntheticShapeFault } from './syntheticShapeFault';
 import { formatLambda } from '../trial/spec';
@@ -147,7 +149,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
         ? { native: { file: backend.native.file, version: backend.native.version, origin: backend.native.origin, started: backend.native.started } }
         : {}),
       outputActivation: activation.reason,
-      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation, called && `\`${called.model}(${called.input})\` = this model's prediction (the loss runs its model argument on its input)`),
+      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation, spec.runs.some((r) => r.lambdas), called && `\`${called.model}(${called.input})\` = this model's prediction (the loss runs its model argument on its input)`),
       dataset: {
         description: data.description,
         trainSamples: data.train.samples,
@@ -206,6 +208,12 @@ function sweepRuns(
   fail: (kind: 'invalid-spec', message: string, extra?: { location?: { line: number } }) => void,
   location: (line: number) => { line: number },
 ): { grid: SweepGrid; runs: RunSpec[] } | undefined {
+  // a sweep whose λ sets no penalty would compare identical runs and recommend one of them: refused, saying why
+  const unset = penaltyKnobs(spec.loss as LossModel).length < 2 ? unsetLambdaReason(spec.loss as LossModel) : undefined;
+  if (unset) {
+    fail('invalid-spec', `Sweep λ cannot compare λs for ${spec.loss.name}: ${unset.message}`, { location: location(unset.line) });
+    return undefined;
+  }
   try {
     return planSweep(tf, spec, data, activation, readsModelWeights(spec.loss as LossModel));
   } catch (e) {
@@ -282,10 +290,10 @@ function ownWeightsNote(loss: LossModel): string[] {
 }
 
 /** The panel header's two lines: the trial model and the data, each with why when it is shaped by the loss. */
-function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string, modelCall?: string): { model: string; data: string } {
+function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string, byKnobs: boolean, modelCall?: string): { model: string; data: string } {
   const { model } = trial;
   const shape = data.sampleShape;
-  const branches = [...branchChoices(loss).flatMap((c) => branchNote(c) ?? []), ...unreadSettingNotes(loss), ...ownWeightsNote(loss), ...scheduleNote(loss)];
+  const branches = [...branchChoices(loss).flatMap((c) => branchNote(c) ?? []), ...unreadSettingNotes(loss), ...ownWeightsNote(loss), ...scheduleNote(loss), ...heldNote(loss, byKnobs)];
   // the user's own model, whose tensors the loss reads, is what the trial model replaces: said, never silently
   const standsIn = loss.standsInFor ? `standing in for ${loss.standsInFor}` : undefined;
   const args = [standsIn, modelCall, describeArgs(loss, trial), ...branches].filter(Boolean).join('; ');

@@ -3,10 +3,12 @@
 import { isAbsolute, join } from 'node:path';
 import { boundKey, staticNumber } from '../analysis/bound';
 import type { LossModel } from '../analysis/ir';
+import { literalWeightValue } from '../analysis/literalWeight';
 import { type DatasetSpec, MAX_SAMPLE_VALUES, type ModelSpec, type RunSpec, type TrialSpecInput } from '../protocol';
 import { lossSampleShape, shapeSize } from '../trainer/data/shape';
 import { lossTask } from '../trainer/data/task';
 import { scheduledLambda } from '../trainer/interpreter/schedule';
+import { lambdaSetsNothing } from '../trainer/lambdaReach';
 
 /** The training settings (structurally the same as `LossLabConfig['training']` in src/editor/config.ts). */
 export interface TrainingSettings {
@@ -82,7 +84,8 @@ export function codeLambda(model: LossModel): number | undefined {
   const scheduled = scheduledLambda(model);
   if (scheduled) return scheduled.start;
   if (penalties.some((t) => !t.weight)) return 1;
-  const literals = penalties.map((t) => (t.weight?.kind === 'number' ? t.weight.value : undefined));
+  // a number, bare or wrapped (`tf.scalar(0.01)`, `torch.tensor(0.1)`): analysis/literalWeight.ts
+  const literals = penalties.map((t) => literalWeightValue(t.weight, model.framework));
   const distinct = new Set(literals);
   return distinct.size === 1 && literals[0] !== undefined ? literals[0] : undefined;
 }
@@ -92,7 +95,10 @@ export function formatLambda(value: number): string {
   return Number.parseFloat(value.toPrecision(6)).toString();
 }
 
-/** The runs: λ from the code plus the configured spread, deduplicated, ascending. */
+/**
+ * The runs: λ from the code plus the configured spread, deduplicated, ascending; one run when λ changes nothing
+ * (no penalty, or no penalty weight a run's λ can set).
+ */
 export function lambdaRuns(model: LossModel, settings: Pick<TrainingSettings, 'lambdas' | 'includeCodeLambda'>): RunSpec[] {
   const fromCode = codeLambda(model);
   const hasPenalty = model.terms.some((t) => t.role === 'penalty');
@@ -100,6 +106,9 @@ export function lambdaRuns(model: LossModel, settings: Pick<TrainingSettings, 'l
     // No constraint term: λ changes nothing, so one run is enough.
     return [{ id: 'run', label: 'no penalty term', lambda: 0 }];
   }
+  // No penalty weight a run's λ can set: runs labelled with λs would all train the code's weights, so one run does,
+  // labelled so; the panel's header says why (trainer/lambdaReach.ts). Its λ (1) scales nothing.
+  if (lambdaSetsNothing(model)) return [{ id: 'code-weights', label: "the code's weights (λ cannot be set)", lambda: 1 }];
   const values = settings.lambdas.filter((v) => Number.isFinite(v));
   if (settings.includeCodeLambda && fromCode !== undefined) values.push(fromCode);
   if (values.length === 0) values.push(fromCode ?? 1);

@@ -10,6 +10,7 @@ import type { Framework, SourceRange, StaticValue } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { arithmeticOf, literalOf, staticItemsOf } from './params';
 import { isTrivia } from './trivia';
+import { valueWrappers, wrappedDefault } from './valueWrappers';
 
 export interface ModuleConstant {
   /** A literal, arithmetic of numbers (`1000 * 0.5`), or the items of a list/tuple of literals (`QUANTILES = [0.1, 0.5, 0.9]`). */
@@ -104,13 +105,31 @@ export function readModuleAssignment(stmt: Node, scope: ModuleScope): void {
 }
 
 function addConstant(scope: ModuleScope, name: Node, value: Node, prefix = ''): void {
-  const lit = literalOf(value) ?? arithmeticOf(value) ?? staticItemsOf(value);
+  const wrapped = wrappedLiteral(value);
+  const lit = wrapped?.value ?? literalOf(value) ?? arithmeticOf(value) ?? staticItemsOf(value);
   const key = prefix + name.text;
   if (lit === undefined) {
     scope.constants.delete(key); // reassigned to something else: no longer a known constant
     return;
   }
-  scope.constants.set(key, { value: lit, nameRange: rangeOf(name), valueRange: rangeOf(value) });
+  scope.constants.set(key, { value: lit, nameRange: rangeOf(name), valueRange: rangeOf(wrapped?.at ?? value) });
+}
+
+/** Keywords that leave a wrapped number one number (`torch.tensor(0.1, device=dev)`). */
+const KEEPS_ONE_NUMBER: ReadonlySet<string> = new Set(['dtype', 'device', 'requires_grad', 'name']);
+
+/**
+ * `LAM = torch.tensor(0.1)`, `W = tf.constant(0.5, dtype=tf.float32)`: the number a wrapper makes a tensor of
+ * (valueWrappers.ts), and where it is written (λ write-back edits it there, inside the call).
+ */
+function wrappedLiteral(value: Node): { value: number | string | boolean; at: Node } | undefined {
+  const callee = value.type === 'call' ? (value.childForFieldName('function')?.text ?? '') : '';
+  if (!valueWrappers.test(callee)) return undefined;
+  const args = (value.childForFieldName('arguments')?.namedChildren ?? []).filter((n): n is Node => !!n && !isTrivia(n));
+  const [first, ...rest] = args;
+  const keepsOne = rest.every((a) => a.type === 'keyword_argument' && KEEPS_ONE_NUMBER.has(a.childForFieldName('name')?.text ?? ''));
+  const lit = first && first.type !== 'keyword_argument' && keepsOne ? literalOf(first) : undefined;
+  return typeof lit === 'number' ? { value: wrappedDefault(callee, lit), at: first! } : undefined;
 }
 
 /**
@@ -190,8 +209,10 @@ export function readLayerOutput(stmt: Node, scope: ModuleScope): void {
 /** Quick test on a statement's text: could it assign a constant? (skips the tree for everything else) */
 export function mayAssignConstant(text: string): boolean {
   const m = oneLine.exec(text);
-  // strings, booleans and parenthesised literals (numbers are read by the caller's regex); `A, B = 0.1, 0.2`
-  if (m) return /^(?:[-+([\d.]|['"]|True\b|False\b)/.test(text.slice(m[0].length));
+  // strings, booleans and parenthesised literals (numbers are read by the caller's regex); `A, B = 0.1, 0.2`;
+  // a number a wrapper makes a tensor of (`LAM = torch.tensor(0.1)`, wrappedLiteral)
+  const rest = m ? text.slice(m[0].length) : '';
+  if (m) return /^(?:[-+([\d.]|['"]|True\b|False\b)/.test(rest) || valueWrappers.test(/^[\w.]+(?=\()/.exec(rest)?.[0] ?? '');
   return /^[\p{L}_][\p{L}\p{N}_]*[ \t]*,/u.test(text);
 }
 

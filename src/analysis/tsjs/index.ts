@@ -23,7 +23,8 @@ const statementTypes: ReadonlySet<string> = new Set(['function_declaration', 'ex
 /** Top-level statements that may hold a training loop calling `optimizer.minimize(() => …)`. */
 const loopTypes: ReadonlySet<string> = new Set(['for_statement', 'for_in_statement', 'while_statement', 'expression_statement']);
 /** `const LAM = 0.1;` on one line at the top level: a global λ. */
-const globalNumber = /^(?:export[ \t]+)?(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*(?::[^=\n]*)?=[ \t]*([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*;?[ \t]*(?:\/\/.*)?$/;
+// a number, or one a tensor wraps (`const LAMBDA = tf.scalar(0.1)`: the number is the constant, edited in place)
+const globalNumber = /^(?:export[ \t]+)?(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:tf\.scalar\([ \t]*(?=[-+.\d][^)]*\)[ \t]*;?[ \t]*(?:\/\/.*)?$))?([-+]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?)[ \t]*\)?[ \t]*;?[ \t]*(?:\/\/.*)?$/;
 /** `function name(params` and `const name = (params` / `= function (params`, at any depth (params may span lines). */
 const functionHeads = /\bfunction[ \t]+([A-Za-z_$][\w$]*)[ \t]*\(([^)]*)|\b(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[^=\n]*=[ \t]*(?:async[ \t]*)?(?:function[ \t]*[\w$]*[ \t]*)?\(([^)]*)/g;
 

@@ -6,6 +6,7 @@
 // Both amount to a mean over all elements, and by linearity the sum of the reduced terms is the reduced total.
 import type { TensorContainer } from '@tensorflow/tfjs-core';
 import type { Expr, LossModel, Term } from '../../analysis/ir';
+import { literalWeightValue } from '../../analysis/literalWeight';
 import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
 import { noValueReason } from './settingSources';
@@ -59,27 +60,29 @@ export interface CompileOptions {
 
 /**
  * The literal λ of a loss with no λ parameter: the one number every penalty is weighted by, when each penalty has a
- * weight and all of them are that same number literal (the rule of codeLambda in src/trial/spec.ts); else undefined.
+ * weight and all of them are that same number literal, bare or wrapped (`tf.scalar(0.01)`, analysis/literalWeight.ts;
+ * the rule of codeLambda in src/trial/spec.ts); else undefined.
  */
 export function literalPenaltyWeight(model: LossModel): number | undefined {
   if (model.lambdaParam) return undefined;
   const penalties = model.terms.filter((t) => t.role === 'penalty');
-  const literals = new Set(penalties.map((t) => (t.weight?.kind === 'number' ? t.weight.value : undefined)));
+  const literals = new Set(penalties.map((t) => literalWeightValue(t.weight, model.framework)));
   const [only] = literals;
   return penalties.length > 0 && literals.size === 1 && only !== undefined ? only : undefined;
 }
 
 /**
  * The literal weights of a loss whose penalties each carry their own (`mse + 0.1 * p1 + 0.5 * p2`, or layer
- * regularizers' factors), with no λ parameter: a run's λ replaces each of them, as it replaces the one literal of
+ * regularizers' factors, bare or wrapped), with no λ parameter: a run's λ replaces each of them, as it replaces the one literal of
  * literalPenaltyWeight; without this a run's λ would set nothing and "λ = 0" would train the code's weights. By
  * penalty label; undefined unless every penalty is weighted by a number literal and they are not all one number.
  */
 export function ownLiteralWeights(model: LossModel): Map<string, number> | undefined {
   if (model.lambdaParam || literalPenaltyWeight(model) !== undefined) return undefined;
   const penalties = model.terms.filter((t) => t.role === 'penalty');
-  if (penalties.length < 2 || penalties.some((t) => t.weight?.kind !== 'number')) return undefined;
-  return new Map(penalties.map((t) => [t.label, t.weight?.kind === 'number' ? t.weight.value : Number.NaN]));
+  const literals = penalties.map((t) => literalWeightValue(t.weight, model.framework));
+  if (penalties.length < 2 || literals.some((v) => v === undefined)) return undefined;
+  return new Map(penalties.map((t, i) => [t.label, literals[i] ?? Number.NaN]));
 }
 
 /**

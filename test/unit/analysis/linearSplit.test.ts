@@ -231,6 +231,21 @@ export const scaled = (yTrue: tf.Tensor, yPred: tf.Tensor, lam = 0.1): tf.Tensor
     assert.deepEqual(m.terms.map((t) => t.weightParam), [undefined, 'C', 'lam']);
   });
 
+  it('Keras: tf.convert_to_tensor(W, dtype=…) * p weights p by W, as tf.constant(W) does', () => {
+    const m = model(
+      analyze(keras(`W = 0.3
+
+def converted(y_true, y_pred):
+    se = tf.reduce_mean(tf.square(y_true - y_pred))
+    p = tf.reduce_mean(tf.nn.relu(-y_pred))
+    return se + tf.convert_to_tensor(W, dtype=tf.float32) * p
+`)),
+      'converted',
+    );
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:se', 'penalty:+:p*tf.convert_to_tensor(W, dtype=tf.float32)']);
+    assert.equal(m.lambdaParam, 'W');
+  });
+
   it('a division by a hyper-parameter is a weight 1/x, whose name is not the λ', () => {
     const m = model(
       analyze(keras(`def tempered(y_true, y_pred, temperature=2.0, lam=0.1):
