@@ -57,9 +57,17 @@ function kerasReduced(value: Expr, ctor: Call, node: Node): Expr {
   return { kind: 'call', callee: 'tf.keras.utils.losses_utils.compute_weighted_loss', args: [value], kwargs: { reduction }, range: value.range, text: node.text };
 }
 
-/** A same-file class's forward/__call__ (a Keras Loss's call, reduced) followed with the object's state bound from its constructor call. */
-function followObject(node: Node, name: string, cls: Node, ctor: Call, applied: Applied, scope: Scope): Expr | undefined {
+/**
+ * A same-file class's forward/__call__ (a Keras Loss's call, reduced) followed with the object's state bound from its
+ * constructor call; with `method`, that method of the object instead (`self.objective.pair_loss(p, n)`).
+ */
+function followObject(node: Node, name: string, cls: Node, ctor: Call, applied: Applied, scope: Scope, method?: string): Expr | undefined {
   const methods = inheritedMethods(cls, scope);
+  if (method !== undefined) {
+    const named = methods.get(method);
+    // named by the method, as a helper method `self.penalty(x)` is
+    return named && method !== '__init__' ? followObjectMethod(node, `self.${method}`, cls, named, ctor, applied, scope, methods) : undefined;
+  }
   const kerasCall = !methods.has('forward') && !methods.has('__call__') && ancestorBases(cls).some((b) => kerasLossBase.test(b)) ? methods.get('call') : undefined;
   const def = methods.get('forward') ?? methods.get('__call__') ?? kerasCall;
   const followed = def ? followObjectMethod(node, name, cls, def, ctor, applied, scope, methods) : undefined;
@@ -98,9 +106,9 @@ function moduleInstanceCall(node: Node, name: string, applied: Applied, scope: S
 setModuleInstanceReader(moduleInstanceCall);
 
 /** `self.kl_term(p, q)` with `self.kl_term = BernoulliDivergence()` and that class in this file: its forward, followed. */
-function heldObjectCall(node: Node, name: string, ctor: Call, applied: Applied, scope: Scope): Expr | undefined {
+function heldObjectCall(node: Node, name: string, ctor: Call, applied: Applied, scope: Scope, method?: string): Expr | undefined {
   const cls = scope.module?.classes?.get(ctor.callee);
-  return cls ? followObject(node, name, cls, ctor, applied, scope) : undefined;
+  return cls ? followObject(node, name, cls, ctor, applied, scope, method) : undefined;
 }
 
 setHeldObjectReader(heldObjectCall);
