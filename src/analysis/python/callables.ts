@@ -171,8 +171,14 @@ export function callableCallee(fn: Node, scope: Scope): Callable | undefined {
  */
 export function objectCall(node: Node, name: string, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr {
   const cls = scope.module?.classes?.get(ctor.callee);
-  const followed = cls && !isLossClass(cls) ? followHeldObject(node, name, ctor, applied, scope) : undefined;
+  if (cls && isLossClass(cls)) return withForward(applyInstance(node, ctor, applied), followHeldObject(node, name, ctor, applied, scope));
+  const followed = cls ? followHeldObject(node, name, ctor, applied, scope) : undefined;
   return followed ?? applyInstance(node, ctor, applied);
+}
+
+/** A loss class's call kept as one term, with what its forward computes for the trainer to run (ir.ts `forward`). */
+function withForward(call: Expr, forward: Expr | undefined): Expr {
+  return call.kind === 'call' && forward ? { ...call, forward } : call;
 }
 
 /**

@@ -43,7 +43,8 @@ export function refusalMessage(lossName: string, unsupported: readonly Unsupport
 
 /** The sub-expressions of a node, in source order. */
 /** The IR's children (analysis/terms/expr.ts), and the constructor arguments a called module keeps apart. */
-const children = (e: Expr): Expr[] => (e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
+/** A call of the file's own loss class is what its forward runs (ir.ts `forward`). */
+const children = (e: Expr): Expr[] => (e.kind === 'call' && e.forward ? [e.forward] : e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
 
 export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const ops = opTables[model.framework];
@@ -88,7 +89,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       report(String(e.kind), e.range, `an expression of kind '${String(e.kind)}' is not supported by the Loss Lab trainer`);
       return;
     }
-    if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
+    if (e.kind === 'call' && !e.forward && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
     else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
       report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
     }
