@@ -6,6 +6,7 @@ import { dottedName, weightsLoopMethod } from './evaluate';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
+import { unhonouredKeyword, unhonouredKeywords } from './ops/lossClasses';
 import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
 import { chainKey } from './modelMembers';
 import { MODEL_CALL_REFUSAL, modelReads, modelValueNames } from './modelValues';
@@ -92,6 +93,10 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     if (e.kind === 'call' && !e.forward && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
     else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
       report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
+    }
+    // a criterion's keyword the trainer does not honour, refused where it is written (the constructor's line)
+    if (e.kind === 'call') {
+      for (const [key, v] of unhonouredKeywords(e, ops.calls[e.callee])) report(`${e.callee}(${key}=…)`, v.range, unhonouredKeyword(e.callee, key, ops.calls[e.callee]!.keywords!, v.range.startLine + 1));
     }
     // `model(x)` left by ../modelCall.ts (the model run on something other than the loss's input alone): one refusal
     if (e.kind === 'method' && e.method === '__call__' && e.object.kind === 'name') {
