@@ -185,7 +185,7 @@ function withForward(call: Expr, forward: Expr | undefined): Expr {
  * A class of the file whose forward/__call__/call takes a prediction and a target (`forward(self, logits, y_true)`):
  * a loss of its own, analysed where it is written; a call of one in a loop stays that loss's call (its base term).
  */
-function isLossClass(cls: Node): boolean {
+export function isLossClass(cls: Node): boolean {
   const methods = methodsOf(cls);
   const def = methods.get('forward') ?? methods.get('__call__') ?? methods.get('call');
   const names = readParams(def?.childForFieldName('parameters') ?? null).slice(1, 4).map((p) => p.name);

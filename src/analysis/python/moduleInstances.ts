@@ -11,6 +11,8 @@ import { moduleAttrsOf } from './discover';
 import { applyInstance, convertExpr } from './expr';
 import { followMethod, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
 import { readParams } from './params';
+import { rangeOf } from '../parsing/range';
+import { childrenOf } from '../terms/expr';
 import { ancestorBases } from './superInit';
 import type { Scope } from './scope';
 
@@ -89,13 +91,22 @@ function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor
   return followMethod(node, name, def, applied, asObject);
 }
 
+/** A constructor call written in another notebook cell: its arguments placed at the call that uses the object. */
+function placedAt(e: Expr, node: Node): Expr {
+  e.range = rangeOf(node);
+  for (const c of childrenOf(e)) placedAt(c, node);
+  return e;
+}
+
 function moduleInstanceCall(node: Node, name: string, applied: Applied, scope: Scope): Expr | undefined {
   const stmt = scope.module?.instances?.get(name);
-  const ctor = stmt ? constructorCall(stmt, scope) : undefined;
+  const built = stmt ? constructorCall(stmt, scope) : undefined;
+  const ctor = built && scope.module?.instanceCells?.has(name) ? (placedAt(built, node) as Call) : built;
   if (!ctor) return undefined;
   const cls = scope.module?.classes?.get(ctor.callee);
   if (cls) return followObject(node, name, cls, ctor, applied, scope);
-  if (!libraryLossClass.test(ctor.callee)) return undefined;
+  // a loss class of a notebook cell above (its body lies in that cell's text) is called as that loss, as a library one is
+  if (!libraryLossClass.test(ctor.callee) && !scope.module?.cellLossClasses?.has(ctor.callee)) return undefined;
   const call = applyInstance(node, ctor, applied);
   // named as written (weakly: a variable the caller assigns it to names it instead), as `self.ce(…)` is
   scope.labels.set(call, name);
