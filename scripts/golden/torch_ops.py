@@ -190,6 +190,27 @@ cases += [
     case("nn.NLLLoss", "nn.NLLLoss", torch.log_softmax(LOGITS, dim=1), CLASSES),
 ]
 
+# Criterion classes with the constructor keywords the trainer's table honours (ops/lossClasses.ts), as a held
+# `criterion = nn.X(...)` passes them: reductions, class weights, pos_weight, label smoothing, ignore_index, and the
+# legacy size_average/reduce read as the reduction they stand for.
+CLASS_WEIGHTS = torch.tensor([1.0, 2.5, 0.5])
+for red in ("mean", "sum", "none"):
+    cases += [
+        case(f"nn.CrossEntropyLoss weight {red}", "nn.CrossEntropyLoss", LOGITS, CLASSES, kwargs={"weight": CLASS_WEIGHTS, "reduction": red}),
+        case(f"nn.CrossEntropyLoss weight label_smoothing {red}", "nn.CrossEntropyLoss", LOGITS, CLASSES, kwargs={"weight": CLASS_WEIGHTS, "label_smoothing": 0.1, "reduction": red}),
+        case(f"nn.BCEWithLogitsLoss weight pos_weight {red}", "nn.BCEWithLogitsLoss", LOGITS, BIN_TRUE, kwargs={"weight": CLASS_WEIGHTS, "pos_weight": torch.tensor([2.0, 1.0, 0.5]), "reduction": red}),
+        case(f"nn.BCELoss weight {red}", "nn.BCELoss", BIN_PROB, BIN_TRUE, kwargs={"weight": CLASS_WEIGHTS, "reduction": red}),
+        case(f"nn.MSELoss {red}", "nn.MSELoss", REG_PRED, REG_TRUE, kwargs={"reduction": red}),
+        case(f"nn.NLLLoss weight {red}", "nn.NLLLoss", torch.log_softmax(LOGITS, dim=1), CLASSES, kwargs={"weight": CLASS_WEIGHTS, "reduction": red}),
+    ]
+cases += [
+    case("nn.CrossEntropyLoss ignore_index 2", "nn.CrossEntropyLoss", LOGITS, CLASSES, kwargs={"ignore_index": 2}),
+    case("nn.CrossEntropyLoss weight ignore_index 0", "nn.CrossEntropyLoss", LOGITS, CLASSES, kwargs={"weight": CLASS_WEIGHTS, "ignore_index": 0}),
+    case("nn.MSELoss legacy size_average False", "nn.MSELoss", REG_PRED, REG_TRUE, kwargs={"size_average": False}),
+    case("nn.L1Loss legacy reduce False", "nn.L1Loss", REG_PRED, REG_TRUE, kwargs={"reduce": False}),
+    case("nn.BCELoss legacy size_average False", "nn.BCELoss", BIN_PROB, BIN_TRUE, kwargs={"size_average": False}),
+]
+
 # Ops that real losses use beside the framework losses (issue 10): shapes, products of weights, selections, norms.
 # Each case is checked against the interpreter's PyTorch spelling, and (test/unit/interpreter/spellingsGolden.test.ts)
 # against its Keras/TF and TF.js spellings on the same inputs.

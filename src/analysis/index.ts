@@ -14,8 +14,11 @@ import { readImports } from './python/imports';
 import { UsageCache } from './python/usageCache';
 import { blankMagics, type NotebookCell } from './notebook';
 import { readCompiledBase } from './compileCall';
+import { isLossClass } from './python/callables';
+import { methodsOf } from './python/helperCalls';
+import { readParams } from './python/params';
 import { analyzePythonTree } from './python/index';
-import { type ModuleScope, emptyModuleScope, readLayerOutput, readModuleAssignment } from './python/moduleScope';
+import { type ModuleScope, emptyModuleScope, readLayerOutput, readModuleAssignment, readModuleInstance } from './python/moduleScope';
 import { emptyKerasGraph, readGraphStatement } from './python/kerasGraph';
 import { analyzeScriptTree } from './tsjs/index';
 
@@ -140,8 +143,13 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline, belo
         if (n?.type === 'expression_statement' && /=/.test(n.text)) {
           readModuleAssignment(n, own);
           readLayerOutput(n, module);
+          keep = readCellInstance(n, module) || keep;
         }
         if (n) readGraphStatement(n, graph);
+        if (n?.type === 'class_definition' && (isLossClass(n) || namedLossClass(n))) {
+          module.cellLossClasses ??= new Set();
+          module.cellLossClasses.add(n.childForFieldName('name')?.text ?? '');
+        }
         const name = n && definedFunction(n);
         if (n && name) {
           module.functions.set(name, n);
@@ -170,6 +178,32 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline, belo
     }
   }
   return { module, trees };
+}
+
+/**
+ * `mlp_criterion = nn.CrossEntropyLoss()` in a cell above the training loop: an object the loop's cell calls
+ * (python/moduleInstances.ts), its statement's tree kept alive for that. Only the object: the settings a
+ * constructor call binds stay the cell's own.
+ */
+function readCellInstance(stmt: Node, module: ModuleScope): boolean {
+  const scratch = emptyModuleScope();
+  const name = stmt.namedChild(0)?.childForFieldName('left')?.text;
+  if (!name || !readModuleInstance(stmt, stmt.text, scratch)) {
+    if (name) module.instances?.delete(name);
+    return false;
+  }
+  module.instances ??= new Map();
+  module.instances.set(name, stmt);
+  module.instanceCells ??= new Set();
+  module.instanceCells.add(name);
+  return true;
+}
+
+/** `class CustomMSELoss(nn.Module)` whose forward takes two tensors or more (`recon, data`): a loss by its name. */
+function namedLossClass(cls: Node): boolean {
+  const name = cls.childForFieldName('name')?.text ?? '';
+  const forward = methodsOf(cls).get('forward') ?? methodsOf(cls).get('__call__');
+  return /Loss$/.test(name) && readParams(forward?.childForFieldName('parameters') ?? null).filter((p) => !p.variadic).length >= 3;
 }
 
 /** The notebook's last `compile` (cells above, then below): the loss a regularizer or add_loss of a cell adds to. */

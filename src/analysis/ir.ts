@@ -66,8 +66,12 @@ export type Expr = (
    * `ctorArgs`: a class instance called later (`self.sm = nn.LogSoftmax(1)` then `self.sm(x)`) is one call with the
    * constructor's keywords in `kwargs`; its positional arguments (`1`) are kept here, since only the callee's table
    * knows their names (the trainer binds them, `dim`).
+   * `forward`: the call of an object of the file's own loss class (`macro_criterion(scores, label)` with
+   * `macro_criterion = MacroLoss()`), which the split reads as one term: its forward/__call__, followed with the
+   * object's state and the call's arguments bound. The trainer runs it in place of the class, which no op table holds;
+   * the analysis's readers (childrenOf) leave it out, as the class's own findings are reported where it is written.
    */
-  | { kind: 'call'; callee: string; args: Expr[]; kwargs: Record<string, Expr>; ctorArgs?: Expr[] }
+  | { kind: 'call'; callee: string; args: Expr[]; kwargs: Record<string, Expr>; ctorArgs?: Expr[]; forward?: Expr }
   /** Method call on a value: `x.sum(dim=1)`, `yPred.sum(-1)`, `tf.square(x).mean()`. */
   | { kind: 'method'; object: Expr; method: string; args: Expr[]; kwargs: Record<string, Expr> }
   /**

@@ -171,15 +171,21 @@ export function callableCallee(fn: Node, scope: Scope): Callable | undefined {
  */
 export function objectCall(node: Node, name: string, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr {
   const cls = scope.module?.classes?.get(ctor.callee);
-  const followed = cls && !isLossClass(cls) ? followHeldObject(node, name, ctor, applied, scope) : undefined;
+  if (cls && isLossClass(cls)) return withForward(applyInstance(node, ctor, applied), followHeldObject(node, name, ctor, applied, scope));
+  const followed = cls ? followHeldObject(node, name, ctor, applied, scope) : undefined;
   return followed ?? applyInstance(node, ctor, applied);
+}
+
+/** A loss class's call kept as one term, with what its forward computes for the trainer to run (ir.ts `forward`). */
+function withForward(call: Expr, forward: Expr | undefined): Expr {
+  return call.kind === 'call' && forward ? { ...call, forward } : call;
 }
 
 /**
  * A class of the file whose forward/__call__/call takes a prediction and a target (`forward(self, logits, y_true)`):
  * a loss of its own, analysed where it is written; a call of one in a loop stays that loss's call (its base term).
  */
-function isLossClass(cls: Node): boolean {
+export function isLossClass(cls: Node): boolean {
   const methods = methodsOf(cls);
   const def = methods.get('forward') ?? methods.get('__call__') ?? methods.get('call');
   const names = readParams(def?.childForFieldName('parameters') ?? null).slice(1, 4).map((p) => p.name);

@@ -120,7 +120,7 @@ export function setModuleInstanceReader(read: typeof readModuleInstance): void {
  * Set by moduleInstances.ts: a call of an object a loss class holds (`self.kl = BernoulliKL()` then `self.kl(p, q)`)
  * when its class is in this file, followed into its forward with its state bound from `ctor`; else undefined.
  */
-let readHeldObject: (node: Node, name: string, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
+let readHeldObject: (node: Node, name: string, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope, method?: string) => Expr | undefined = () => undefined;
 export function setHeldObjectReader(read: typeof readHeldObject): void {
   readHeldObject = read;
 }
@@ -159,10 +159,8 @@ export function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   const method = fn.childForFieldName('attribute')?.text;
   if (obj?.type === 'identifier' && obj.text !== 'self' && method) return classMethodCall(node, obj.text, method, applied, scope) ?? instanceMethodCall(node, obj.text, method, applied, scope);
-  // `self.objective.weight_norm_penalty(self.model)` with `self.objective` an object of the file's class it holds
-  const heldAttr = obj?.type === 'attribute' && obj.childForFieldName('object')?.text === 'self' ? obj.childForFieldName('attribute')?.text : undefined;
-  const held = heldAttr ? scope.instances.get(heldAttr) : undefined;
-  if (held && method) return readHeldMethod(node, `${heldAttr}.${method}`, held, method, applied, scope);
+  const held = obj && method ? heldInstanceMethodCall(node, obj, method, applied, scope) : undefined;
+  if (held) return held;
   const def = obj?.type === 'identifier' && obj.text === 'self' && method ? scope.methods?.get(method) : undefined;
   return def && method ? inlineHelper(node, `self.${method}`, def, applied, scope, true) : undefined;
 }
@@ -209,12 +207,15 @@ function classMethodCall(node: Node, clsName: string, method: string, applied: {
 }
 
 /**
- * Set by moduleInstances.ts: a method of an object a class holds (`self.objective.penalty(w)` with `self.objective =
- * MarginLoss(strength=0.01)` built or passed to the constructor), when its class is in this file; else undefined.
+ * `self.objective.pair_loss(p, n)`: a method of an object the class holds (`self.objective = objective`, given
+ * `MarginPairLoss(margin=2.0, strength=0.01)` where the file builds the class), its class in this file: followed
+ * with the object's state bound from that constructor call, so `self.strength` is the number the call passes.
  */
-let readHeldMethod: (node: Node, name: string, ctor: Call, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
-export function setHeldMethodReader(read: typeof readHeldMethod): void {
-  readHeldMethod = read;
+function heldInstanceMethodCall(node: Node, obj: Node, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
+  const holder = obj.type === 'attribute' ? obj.childForFieldName('object') : undefined;
+  const attr = obj.type === 'attribute' ? obj.childForFieldName('attribute')?.text : undefined;
+  const ctor = holder?.type === 'identifier' && holder.text === 'self' && attr ? scope.instances.get(attr) : undefined;
+  return ctor ? readHeldObject(node, `self.${attr}`, ctor, applied, scope, method) : undefined;
 }
 
 /** A call of an object a loss class holds, followed by what moduleInstances.ts set (see setHeldObjectReader). */

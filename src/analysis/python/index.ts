@@ -68,6 +68,7 @@ function knownLossesWith(source: string, module: ModuleScope): Set<string> {
     const fn = unwrapDecorated(module.functions.get(name) ?? null);
     if (fn && isLossFunction(fn, false)) out.add(name);
   }
+  for (const name of module.cellLossClasses ?? []) out.add(name);
   return out;
 }
 

@@ -9,8 +9,10 @@ import { readClassScope } from './classScope';
 import { inheritedMethods, objectState } from './objectState';
 import { moduleAttrsOf } from './discover';
 import { applyInstance, convertExpr } from './expr';
-import { followMethod, setHeldMethodReader, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
+import { followMethod, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
 import { readParams } from './params';
+import { rangeOf } from '../parsing/range';
+import { childrenOf } from '../terms/expr';
 import { ancestorBases } from './superInit';
 import type { Scope } from './scope';
 
@@ -57,9 +59,17 @@ function kerasReduced(value: Expr, ctor: Call, node: Node): Expr {
   return { kind: 'call', callee: 'tf.keras.utils.losses_utils.compute_weighted_loss', args: [value], kwargs: { reduction }, range: value.range, text: node.text };
 }
 
-/** A same-file class's forward/__call__ (a Keras Loss's call, reduced) followed with the object's state bound from its constructor call. */
-function followObject(node: Node, name: string, cls: Node, ctor: Call, applied: Applied, scope: Scope): Expr | undefined {
+/**
+ * A same-file class's forward/__call__ (a Keras Loss's call, reduced) followed with the object's state bound from its
+ * constructor call; with `method`, that method of the object instead (`self.objective.pair_loss(p, n)`).
+ */
+function followObject(node: Node, name: string, cls: Node, ctor: Call, applied: Applied, scope: Scope, method?: string): Expr | undefined {
   const methods = inheritedMethods(cls, scope);
+  if (method !== undefined) {
+    const named = methods.get(method);
+    // named by the method, as a helper method `self.penalty(x)` is
+    return named && method !== '__init__' ? followObjectMethod(node, `self.${method}`, cls, named, ctor, applied, scope, methods) : undefined;
+  }
   const kerasCall = !methods.has('forward') && !methods.has('__call__') && ancestorBases(cls).some((b) => kerasLossBase.test(b)) ? methods.get('call') : undefined;
   const def = methods.get('forward') ?? methods.get('__call__') ?? kerasCall;
   const followed = def ? followObjectMethod(node, name, cls, def, ctor, applied, scope, methods) : undefined;
@@ -81,13 +91,22 @@ function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor
   return followMethod(node, name, def, applied, asObject);
 }
 
+/** A constructor call written in another notebook cell: its arguments placed at the call that uses the object. */
+function placedAt(e: Expr, node: Node): Expr {
+  e.range = rangeOf(node);
+  for (const c of childrenOf(e)) placedAt(c, node);
+  return e;
+}
+
 function moduleInstanceCall(node: Node, name: string, applied: Applied, scope: Scope): Expr | undefined {
   const stmt = scope.module?.instances?.get(name);
-  const ctor = stmt ? constructorCall(stmt, scope) : undefined;
+  const built = stmt ? constructorCall(stmt, scope) : undefined;
+  const ctor = built && scope.module?.instanceCells?.has(name) ? (placedAt(built, node) as Call) : built;
   if (!ctor) return undefined;
   const cls = scope.module?.classes?.get(ctor.callee);
   if (cls) return followObject(node, name, cls, ctor, applied, scope);
-  if (!libraryLossClass.test(ctor.callee)) return undefined;
+  // a loss class of a notebook cell above (its body lies in that cell's text) is called as that loss, as a library one is
+  if (!libraryLossClass.test(ctor.callee) && !scope.module?.cellLossClasses?.has(ctor.callee)) return undefined;
   const call = applyInstance(node, ctor, applied);
   // named as written (weakly: a variable the caller assigns it to names it instead), as `self.ce(…)` is
   scope.labels.set(call, name);
@@ -98,23 +117,10 @@ function moduleInstanceCall(node: Node, name: string, applied: Applied, scope: S
 setModuleInstanceReader(moduleInstanceCall);
 
 /** `self.kl_term(p, q)` with `self.kl_term = BernoulliDivergence()` and that class in this file: its forward, followed. */
-function heldObjectCall(node: Node, name: string, ctor: Call, applied: Applied, scope: Scope): Expr | undefined {
+function heldObjectCall(node: Node, name: string, ctor: Call, applied: Applied, scope: Scope, method?: string): Expr | undefined {
   const cls = scope.module?.classes?.get(ctor.callee);
-  return cls ? followObject(node, name, cls, ctor, applied, scope) : undefined;
+  return cls ? followObject(node, name, cls, ctor, applied, scope, method) : undefined;
 }
 
 setHeldObjectReader(heldObjectCall);
 
-/**
- * `self.objective.weight_norm_penalty(self.model)` with `self.objective` holding `MarginPairLoss(strength=0.01)` (built
- * in `__init__` or passed to the constructor by the file's call) and that class in this file: the method, followed
- * with the object's state bound from that construction, so a weight it multiplies in is the number passed there.
- */
-function heldMethodCall(node: Node, name: string, ctor: Call, method: string, applied: Applied, scope: Scope): Expr | undefined {
-  const cls = scope.module?.classes?.get(ctor.callee);
-  const methods = cls ? inheritedMethods(cls, scope) : undefined;
-  const def = methods?.get(method);
-  return cls && methods && def ? followObjectMethod(node, name, cls, def, ctor, applied, scope, methods) : undefined;
-}
-
-setHeldMethodReader(heldMethodCall);

@@ -64,6 +64,16 @@ export interface ModuleScope {
    */
   instances?: Map<string, Node>;
   /**
+   * In a notebook: the names of `instances` built in the cells above, whose constructor's arguments lie in another
+   * cell's text: what is read from them is placed at the call (python/moduleInstances.ts).
+   */
+  instanceCells?: Set<string>;
+  /**
+   * In a notebook: the loss classes of the cells above (a forward taking a prediction and a target): calling an
+   * object of one is calling a loss, as calling a loss function of a cell above is.
+   */
+  cellLossClasses?: Set<string>;
+  /**
    * In a notebook: the last `model.compile(loss=…)` of the other cells (above, then below), whose range is in its
    * own cell: the base of a regularizer or add_loss defined in a cell that does not compile the model itself.
    */
@@ -181,11 +191,13 @@ export function readModuleInstance(stmt: Node, text: string, scope: ModuleScope)
   if (m?.[1] && right?.type === 'call') {
     scope.instances ??= new Map();
     scope.instances.set(m[1], stmt);
+    scope.instanceCells?.delete(m[1]); // built again in the cell read: its own
     readSettingsInstance(m[1], right, scope);
     return true;
   }
   const reassigned = oneLine.exec(text)?.[1];
   if (reassigned) scope.instances?.delete(reassigned);
+  if (reassigned) scope.instanceCells?.delete(reassigned);
   return false;
 }
 

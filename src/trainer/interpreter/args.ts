@@ -1,6 +1,7 @@
 // Binds a call's positional and keyword arguments to an op's parameter names (Python-style) and converts them.
 import type { SourceRange } from '../../analysis/ir';
 import { LossEvaluationError } from './errors';
+import { unhonouredKeyword } from './ops/lossClasses';
 import type { DeferReduction, OpArgs, OpSpec, Tf, Value } from './types';
 import { asTensor, describe, isTensor, scalarNumber } from './values';
 
@@ -19,6 +20,8 @@ export function bindArgs(
   for (const [i, aliases] of names.slice(0, args.length).entries()) bound.set(aliases[0], args[i]);
   const rest = args.slice(names.length);
   for (const [key, v] of Object.entries(kwargs)) {
+    // a criterion class honours only its table's keywords (ops/lossClasses.ts): never drops one that may change the value
+    if (spec.keywords && !spec.keywords.has(key) && v !== null) throw new LossEvaluationError(op, range, unhonouredKeyword(op, key, spec.keywords));
     const aliases = names.find((a) => a.includes(key));
     // Unknown keywords (`name=`, `dtype=` on ops that ignore it) do not change the value computed.
     if (aliases) bound.set(aliases[0], v);

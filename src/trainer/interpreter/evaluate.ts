@@ -169,6 +169,8 @@ export function evaluate(env: Env, e: Expr): Value {
       return located('if … else', e.range, () => truthy(test)) ? evaluate(env, e.then) : evaluate(env, e.else);
     }
     case 'call': {
+      // an object of the file's own loss class: its forward, a deferred reduction passed on to what it returns
+      if (e.forward) return evaluate(env.defer?.node === e ? { ...env, defer: { ...env.defer, node: e.forward } } : env, e.forward);
       const spec = env.ops.calls[e.callee];
       if (!spec) throw new UnsupportedOpError(e.callee, e.range);
       const args = e.args.map((a) => evaluate(env, a));

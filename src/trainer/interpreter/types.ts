@@ -47,6 +47,11 @@ export type DeferReduction = (values: Tensor, reduce: 'mean' | 'sum', denominato
 export interface OpSpec {
   params: readonly string[];
   fn: (a: OpArgs) => Value;
+  /**
+   * When set, the only keywords the op honours (a criterion class's, ops/lossClasses.ts): any other, given a value
+   * other than None, is refused, where an op without it drops keywords that do not change its value (`name=`).
+   */
+  keywords?: ReadonlySet<string>;
 }
 
 /** Op name → implementation. Free functions are keyed by canonical callee (`tf.reduce_sum`), methods by name. */

@@ -6,6 +6,7 @@ import { dottedName, weightsLoopMethod } from './evaluate';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
+import { unhonouredKeyword, unhonouredKeywords } from './ops/lossClasses';
 import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
 import { chainKey } from './modelMembers';
 import { MODEL_CALL_REFUSAL, modelReads, modelValueNames, variableCopies } from './modelValues';
@@ -43,7 +44,8 @@ export function refusalMessage(lossName: string, unsupported: readonly Unsupport
 
 /** The sub-expressions of a node, in source order. */
 /** The IR's children (analysis/terms/expr.ts), and the constructor arguments a called module keeps apart. */
-const children = (e: Expr): Expr[] => (e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
+/** A call of the file's own loss class is what its forward runs (ir.ts `forward`). */
+const children = (e: Expr): Expr[] => (e.kind === 'call' && e.forward ? [e.forward] : e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
 
 /** An expression of numbers and names with a value before training: what a new variable is initialised from. */
 function madeFromValues(e: Expr, lookup: (name: string) => unknown): boolean {
@@ -97,14 +99,18 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       report(String(e.kind), e.range, `an expression of kind '${String(e.kind)}' is not supported by the Loss Lab trainer`);
       return;
     }
-    if (e.kind === 'call' && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
+    if (e.kind === 'call' && !e.forward && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
+    else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
+      report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
+    }
     // `self.offset = K.variable(offset_init)` in a layer: a new weight the user's model trains, which the trial model
     // does not have; held fixed it would train another loss (no silent substitution)
     if (e.kind === 'call' && variableCopies[e.callee] && e.args[0] && madeFromValues(e.args[0], lookup)) {
       report(e.callee, e.range, `\`${e.text}\` makes a weight of your model from a setting, which the trial model does not have (it would stay fixed, so the penalty on it could never move)`, 'penalise a tensor the trial has (the prediction, a layer\'s kernel)');
     }
-    else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
-      report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
+    // a criterion's keyword the trainer does not honour, refused where it is written (the constructor's line)
+    if (e.kind === 'call') {
+      for (const [key, v] of unhonouredKeywords(e, ops.calls[e.callee])) report(`${e.callee}(${key}=…)`, v.range, unhonouredKeyword(e.callee, key, ops.calls[e.callee]!.keywords!, v.range.startLine + 1));
     }
     // `model(x)` left by ../modelCall.ts (the model run on something other than the loss's input alone): one refusal
     if (e.kind === 'method' && e.method === '__call__' && e.object.kind === 'name') {

@@ -49,7 +49,7 @@ const step = (source: string) => model(analyze(source), 'train_step');
 describe("a method of an object the training class holds", () => {
   it('passed to the constructor by the file: the strength the call passes is the penalty λ', () => {
     const m = step(TRAINER('        self.objective = objective', '    trainer = PairTrainer(net, MarginPairLoss(margin=2.0, strength=0.01))'));
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:margin_term', 'penalty:+:objective.weight_norm_penalty*0.01']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:margin_term', 'penalty:+:weight_norm_penalty*0.01']);
     assert.equal(codeLambda(m), 0.01);
   });
 

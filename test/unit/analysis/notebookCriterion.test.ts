@@ -1,0 +1,52 @@
+// A notebook builds its criteria in one cell (`mlp_criterion = nn.CrossEntropyLoss(label_smoothing=0.1)`, an own
+// loss class in another) and calls them in the training cell: the call is the criterion's loss with its keywords,
+// placed in the training cell (where the call is), and an object of a loss class of a cell above is a loss too
+// (both fits are the base), so the trainer refuses nothing that names the criterion variable.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { analyzeSource } from '../../../src/analysis';
+import { findUnsupported } from '../../../src/trainer/interpreter';
+import { ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const imports = { number: 1, source: 'import torch\nimport torch.nn as nn\n' };
+const lossClass = {
+  number: 2,
+  source: `class WeightedReconLoss(nn.Module):
+    def __init__(self, scale=2.0):
+        super().__init__()
+        self.scale = scale
+
+    def forward(self, recon, data):
+        return self.scale * torch.mean(torch.square(recon - data))
+`,
+};
+const build = { number: 3, source: 'mlp_criterion = nn.CrossEntropyLoss(label_smoothing=0.1)\nrecon_criterion = WeightedReconLoss()\n' };
+const training = `for x, y in loader:
+    recon, logits = model(x)
+    cls_loss = mlp_criterion(logits, y)
+    total_loss = cls_loss + 0.01 * torch.mean(logits ** 2)
+    optimizer.zero_grad()
+    total_loss.backward()
+    optimizer.step()
+`;
+
+describe('criteria built in a notebook cell above the training cell', () => {
+  it('a torch criterion of a cell above is its loss with the constructor\'s keywords, placed at the call', () => {
+    const a = analyzeSource(training, 'python', 'nb.ipynb', { cellsAbove: [imports, lossClass, build] });
+    const m = a.models.find((x) => x.name === 'total_loss')!;
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:cls_loss', 'penalty:+:logits ** 2*0.01']);
+    const base = m.terms[0]!.expr;
+    assert.ok(base.kind === 'call' && base.callee === 'nn.CrossEntropyLoss', JSON.stringify(base).slice(0, 200));
+    assert.equal(base.kwargs.label_smoothing?.range.startLine, 2, 'the keyword is placed at the call, in this cell');
+    assert.deepEqual(findUnsupported(m).map((u) => u.op), []);
+  });
+
+  it('an object of a cell above\'s loss class joins the base beside the criterion (no penalty without λ)', () => {
+    const src = training.replace('total_loss = cls_loss + 0.01 * torch.mean(logits ** 2)', 'total_loss = recon_criterion(recon, x) + cls_loss');
+    const a = analyzeSource(src, 'python', 'nb.ipynb', { cellsAbove: [imports, lossClass, build] });
+    const m = a.models.find((x) => x.name === 'total_loss')!;
+    assert.deepEqual(m.terms.map((t) => t.role), ['base', 'base']);
+  });
+});
