@@ -226,7 +226,10 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // `loss = my_loss(model(x), y)` before `.backward()`: the loop hands its batch to a loss written elsewhere (another is that loss's use (usages.ts), not a loss of the loop's own
   // cell, another module) or in this file (followed into its body), which is that loss's use (usages.ts), not a loss
   // of the loop's own
-  if (def.inline && !def.inline.valueNode && delegatesToLoss(returned.value, scope, file.knownLosses)) return undefined;
+  // (not when the call is of a parameter its callers hand a loss function, `loss(preds, x)` read as `mse_loss(…)`: the
+  // file's uses name the parameter, so the function would be left with no use and the step with no loss)
+  const aliased = returned.value.kind === 'call' && returned.node.type === 'call' && returned.node.childForFieldName('function')?.text !== returned.value.callee;
+  if (def.inline && !def.inline.valueNode && !aliased && delegatesToLoss(returned.value, scope, file.knownLosses)) return undefined;
   const kerasPair = isKerasPair(roles);
   if (!kerasPair && !def.usedAsLoss && !shapeKinds.has(def.kind) && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
   if (def.scalarOnly && !returnsScalarLoss(returned.value, file.knownLosses)) return undefined;

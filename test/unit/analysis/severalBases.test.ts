@@ -214,5 +214,23 @@ def fit_loss(y_true, y_pred):
     return k.mean(fit)
 `;
     assert.equal(split(subtracted, 'fit_loss').penalties.length, 1);
+    // a helper's difference weighted by numbers its call passes is two terms, each with its λ (the numbers are not
+    // written in the difference itself: they are settings)
+    const helper = `import torch
+
+def gate_reg(w, lam_a=0.1, lam_b=0.1):
+    a = -(w * torch.log(w + 1e-8)).sum(-1).mean()
+    b = -(w.mean(0) * torch.log(w.mean(0) + 1e-8)).sum()
+    return lam_a * a - lam_b * b
+
+def fit(model, loader, opt):
+    for x, y in loader:
+        out, w = model(x)
+        mse = ((out - y) ** 2).mean()
+        reg = gate_reg(w, lam_a=0.2, lam_b=0.05)
+        loss = mse + reg
+        loss.backward()
+`;
+    assert.deepEqual(split(helper, 'loss').penalties, ['a', 'b']);
   });
 });

@@ -184,6 +184,29 @@ def fit(model, loader, opt):
     assert.equal(qualifiedName(h.model), 'SparseCodeLoss');
   });
 
+  it('keeps a step whose loss is a parameter the script hands a loss function (`loss(preds, x)` with `train(…, mse_loss)`) as the loss, over a layer regulariser', () => {
+    const a = analyze(`import tensorflow as tf
+from tensorflow import keras
+enc = keras.layers.Dense(16, activity_regularizer=keras.regularizers.l1(1e-4))
+def mse_loss(preds, real):
+    return tf.reduce_mean(tf.square(preds - real))
+def step(loss, model, opt, batch):
+    with tf.GradientTape() as tape:
+        preds = model(batch)
+        err = loss(preds, batch)
+    grads = tape.gradient(err, model.trainable_variables)
+    opt.apply_gradients(zip(grads, model.trainable_variables))
+def fit(model, opt, loss, data):
+    for b in data:
+        step(loss, model, opt, b)
+if __name__ == "__main__":
+    fit(keras.Sequential([enc]), keras.optimizers.Adam(), mse_loss, [])
+`);
+    const c = chooseLoss(a);
+    assert.ok(c.ok);
+    assert.equal(c.model.kind, 'training-step', qualifiedName(c.model));
+  });
+
   it('reports a file whose only training is compile with a framework loss as that loss, used and penalty-free, not "no loss found"', () => {
     const py = analyze(`import tensorflow as tf
 from tensorflow import keras
