@@ -68,9 +68,12 @@ function optimisable(models: readonly LossModel[]): { candidates: LossModel[]; d
   return { candidates: models.filter((m) => !isAddition(m)), dropped: models.filter(isAddition) };
 }
 
+/** Whether `line` lies inside a loss of the file other than `m` (a use of `m` written there is that loss's). */
+export const insideAnotherLoss = (m: LossModel, models: readonly LossModel[], line: number): boolean => models.some((o) => o !== m && inside(o, line));
+
 /** Called from inside another loss of the file: a helper of that loss, not a loss training runs. */
 function isHelper(m: LossModel, models: readonly LossModel[]): boolean {
-  return m.usages.some((u) => u.kind === 'call' && models.some((o) => o !== m && inside(o, u.range.startLine)));
+  return m.usages.some((u) => u.kind === 'call' && insideAnotherLoss(m, models, u.range.startLine));
 }
 
 /** The loss calls one of its own parameters that has no value (a criterion the caller hands it). */

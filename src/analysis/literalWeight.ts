@@ -20,7 +20,7 @@ const NUMBER_WRAPPERS: Readonly<Record<Framework, ReadonlySet<string>>> = {
  * `tf.constant(0.5, dtype=tf.float32)`); any other (`shape=[4]`), or a second positional argument (a TF.js shape),
  * may make a tensor of several values, which a run's λ must not stand in for.
  */
-const KEEPS_ONE_NUMBER: ReadonlySet<string> = new Set(['dtype', 'device', 'requires_grad', 'name']);
+export const KEEPS_ONE_NUMBER: ReadonlySet<string> = new Set(['dtype', 'device', 'requires_grad', 'name']);
 
 /** The number literal a weight is, unwrapped (its node: the range write-back edits), or undefined. */
 export function literalOfWeight(weight: Expr | undefined, framework: Framework): NumberExpr | undefined {

@@ -18,6 +18,13 @@ export function spanOf(a: SourceRange, b: SourceRange): SourceRange {
   return { startLine: start.startLine, startCol: start.startCol, endLine: end.endLine, endCol: end.endCol };
 }
 
+/** Whether `inner` lies within `outer` (both ends included). */
+export function isWithin(inner: SourceRange, outer: SourceRange): boolean {
+  const startsAfter = inner.startLine > outer.startLine || (inner.startLine === outer.startLine && inner.startCol >= outer.startCol);
+  const endsBefore = inner.endLine < outer.endLine || (inner.endLine === outer.endLine && inner.endCol <= outer.endCol);
+  return startsAfter && endsBefore;
+}
+
 const MAX_ERRORS = 50;
 
 /** ERROR and MISSING nodes, as messages that say what and where (first 50). */

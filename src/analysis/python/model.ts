@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes, Term } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss, wholePenalty } from '../terms/build';
-import { mentionsRef, some } from '../terms/expr';
+import { binary, mentionsRef, some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { nameBeforeVariable, type Returned, readBlock, statementsOf } from './body';
 import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
@@ -351,7 +351,7 @@ function kerasTupleMean(value: Expr): Expr | undefined {
   if (value.kind !== 'tuple' || value.items.length < 2) return undefined;
   if (!value.items.every((item) => mentionsRef(item, 'yPred') || mentionsRef(item, 'yTrue'))) return undefined;
   const [head, ...rest] = value.items as [Expr, ...Expr[]];
-  const sum = rest.reduce<Expr>((acc, item) => ({ kind: 'binary', op: '+', left: acc, right: item, range: value.range, text: `${acc.text} + ${item.text}` }), head);
+  const sum = rest.reduce<Expr>((acc, item) => binary('+', acc, item, value.range), head);
   const count: Expr = { kind: 'number', value: value.items.length, range: value.range, text: String(value.items.length) };
-  return { kind: 'binary', op: '/', left: sum, right: count, range: value.range, text: `(${sum.text}) / ${count.text}` };
+  return binary('/', sum, count, value.range, `(${sum.text}) / ${count.text}`);
 }

@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CompiledBase } from '../compileCall';
 import type { KerasGraph } from './kerasGraph';
 import type { Framework, SourceRange, StaticValue } from '../ir';
+import { KEEPS_ONE_NUMBER } from '../literalWeight';
 import { rangeOf } from '../parsing/range';
 import { arithmeticOf, literalOf, staticItemsOf } from './params';
 import { isTrivia } from './trivia';
@@ -124,9 +125,6 @@ function addConstant(scope: ModuleScope, name: Node, value: Node, prefix = ''): 
   }
   scope.constants.set(key, { value: lit, nameRange: rangeOf(name), valueRange: rangeOf(wrapped?.at ?? value) });
 }
-
-/** Keywords that leave a wrapped number one number (`torch.tensor(0.1, device=dev)`). */
-const KEEPS_ONE_NUMBER: ReadonlySet<string> = new Set(['dtype', 'device', 'requires_grad', 'name']);
 
 /**
  * `LAM = torch.tensor(0.1)`, `W = tf.constant(0.5, dtype=tf.float32)`: the number a wrapper makes a tensor of

@@ -1,5 +1,6 @@
 // LL101: a penalty added with no weight. Its scale against the base loss is fixed by accident (units, batch
 // reduction), and the trade-off between fitting and satisfying the constraint cannot be tuned.
+import { insideAnotherLoss } from '../choose';
 import { addLambda } from '../fixes/lambda';
 import { isLikelihoodNormaliser, isPrecisionNormaliser } from '../terms/normaliser';
 import { baseLabel, termLabel } from './format';
@@ -12,8 +13,7 @@ import type { Check } from './types';
  * rule judges it there. Its own unweighted pieces (`dh.mean() + dw.mean()`) are one quantity, not penalties.
  */
 function isPartOfAnotherLoss(model: LossModel, models: readonly LossModel[]): boolean {
-  const inside = (o: LossModel, line: number) => o !== model && o.range.startLine <= line && line <= o.range.endLine;
-  return model.usages.length > 0 && model.usages.every((u) => models.some((o) => inside(o, u.range.startLine)));
+  return model.usages.length > 0 && model.usages.every((u) => insideAnotherLoss(model, models, u.range.startLine));
 }
 
 export const checkPenaltyWithoutLambda: Check = (ctx) => {

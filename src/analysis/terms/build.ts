@@ -1,5 +1,6 @@
 // Builds the terms of a loss from its returned expression (ir.ts `Term`), once for every front end.
-import type { Expr, Framework, SourceRange, Term } from '../ir';
+import type { Expr, Framework, Term } from '../ir';
+import { isWithin } from '../parsing/range';
 import { type FitSigns, baseIndices } from './bases';
 import { recogniseConstraint } from './constraints';
 import { mentionsRef, opName, some } from './expr';
@@ -154,15 +155,8 @@ function namedDifference(x: Expr, named: (e: Expr) => boolean): boolean {
   // (a subtracted piece that reads the target is a fit, not a violation: `log_L = -log(2π·var)/2 - (m - y)²/(2·var)`)
   // (numbers written in it are its formula, `-log(2π·var) / 2`; a hyper-parameter weight, or a number bound from
   // elsewhere (a helper's `lambda_peaky` given 0.1 at its call), makes a piece a term of its own)
-  const formula = (w: Expr | undefined): boolean => !w || (weightParamOf(w) === undefined && writtenWithin(w, x.range));
+  const formula = (w: Expr | undefined): boolean => !w || (weightParamOf(w) === undefined && !some(w, (n) => !isWithin(n.range, x.range)));
   return pieces.every((p) => formula(p.weight)) && pieces.filter((p) => p.sign < 0).every((p) => !nonNegative(p.expr) || mentionsRef(p.expr, 'yTrue'));
-}
-
-/** Every node of `e` is written inside `r` (a number of the expression itself, not one bound from a call). */
-function writtenWithin(e: Expr, r: SourceRange): boolean {
-  const inside = (q: SourceRange) =>
-    (q.startLine > r.startLine || (q.startLine === r.startLine && q.startCol >= r.startCol)) && (q.endLine < r.endLine || (q.endLine === r.endLine && q.endCol <= r.endCol));
-  return !some(e, (n) => !inside(n.range));
 }
 
 /**

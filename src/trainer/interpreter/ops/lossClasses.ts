@@ -55,25 +55,25 @@ function kerasClass(fn: OpSpec): OpSpec {
 }
 
 /** Each torch criterion class and the functional loss it runs: it honours that function's parameters, by position or keyword. */
-const torchModules: Record<string, { fn: string }> = {
-  MSELoss: { fn: 'mse_loss' },
-  L1Loss: { fn: 'l1_loss' },
-  SmoothL1Loss: { fn: 'smooth_l1_loss' },
-  HuberLoss: { fn: 'huber_loss' },
-  CrossEntropyLoss: { fn: 'cross_entropy' },
-  NLLLoss: { fn: 'nll_loss' },
-  BCELoss: { fn: 'binary_cross_entropy' },
-  BCEWithLogitsLoss: { fn: 'binary_cross_entropy_with_logits' },
-  KLDivLoss: { fn: 'kl_div' },
-  PoissonNLLLoss: { fn: 'poisson_nll_loss' },
-  SoftMarginLoss: { fn: 'soft_margin_loss' },
-  MultiLabelSoftMarginLoss: { fn: 'multilabel_soft_margin_loss' },
-  HingeEmbeddingLoss: { fn: 'hinge_embedding_loss' },
-  MarginRankingLoss: { fn: 'margin_ranking_loss' },
-  TripletMarginLoss: { fn: 'triplet_margin_loss' },
-  CosineEmbeddingLoss: { fn: 'cosine_embedding_loss' },
-  GaussianNLLLoss: { fn: 'gaussian_nll_loss' },
-  CosineSimilarity: { fn: 'cosine_similarity' },
+const torchModules: Record<string, string> = {
+  MSELoss: 'mse_loss',
+  L1Loss: 'l1_loss',
+  SmoothL1Loss: 'smooth_l1_loss',
+  HuberLoss: 'huber_loss',
+  CrossEntropyLoss: 'cross_entropy',
+  NLLLoss: 'nll_loss',
+  BCELoss: 'binary_cross_entropy',
+  BCEWithLogitsLoss: 'binary_cross_entropy_with_logits',
+  KLDivLoss: 'kl_div',
+  PoissonNLLLoss: 'poisson_nll_loss',
+  SoftMarginLoss: 'soft_margin_loss',
+  MultiLabelSoftMarginLoss: 'multilabel_soft_margin_loss',
+  HingeEmbeddingLoss: 'hinge_embedding_loss',
+  MarginRankingLoss: 'margin_ranking_loss',
+  TripletMarginLoss: 'triplet_margin_loss',
+  CosineEmbeddingLoss: 'cosine_embedding_loss',
+  GaussianNLLLoss: 'gaussian_nll_loss',
+  CosineSimilarity: 'cosine_similarity',
 };
 
 /** torch's legacy `size_average`/`reduce` as the `reduction` they stand for (torch's `legacy_get_string`), if given. */
@@ -103,7 +103,7 @@ export const kerasLossClasses: OpTable = Object.fromEntries(
 
 /** `nn.X(...)(input, target)`: the module's keywords are the functional loss's own (`reduction`, `weight`, …). */
 export const torchLossModules: OpTable = Object.fromEntries(
-  ['nn', 'torch.nn'].flatMap((prefix) => Object.entries(torchModules).map(([cls, m]) => [`${prefix}.${cls}`, torchClass(torchLossFunctions[m.fn]!)])),
+  ['nn', 'torch.nn'].flatMap((prefix) => Object.entries(torchModules).map(([cls, m]) => [`${prefix}.${cls}`, torchClass(torchLossFunctions[m]!)])),
 );
 
 /** The refusal of a criterion's keyword its table entry does not honour (OpSpec.keywords). */

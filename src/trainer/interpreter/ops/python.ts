@@ -88,7 +88,6 @@ export const pythonBuiltins: OpTable = {
   // `np.prod(input_shape)`, `math.prod(x.shape[1:])`: the product of static numbers (a tensor's is the framework op)
   'math.prod': op(['iterable'], (a) => productOf(a.value('iterable'))),
   'np.prod': op(['a'], (a) => productOf(a.value('a'))),
-  'numpy.prod': op(['a'], (a) => productOf(a.value('a'))),
 };
 
 /** Python 3's round: halves go to the even neighbour (`round(2.5) == 2`); with ndigits, to that many decimals. */
