@@ -37,6 +37,14 @@ describe("Python's numeric builtins", () => {
     assert.throws(() => evaluateExpr(tf, lossModel('pytorch', []), call('np.prod', [yp]), tf.scalar(0), tf.ones([2, 2])), /torch\.prod/);
   });
 
+  it('numpy on static numbers (`z * sigma * np.sqrt(horizon)`) is computed; on a tensor it is refused, as it has no gradient', () => {
+    // python3 -c "import numpy as np; print(np.sqrt(2.0), np.log(10.0), np.square(-3.0), np.abs(-0.5), np.floor(-1.5))"
+    const got = [call('np.sqrt', [num(2)]), call('np.log', [num(10)]), call('np.square', [num(-3)]), call('np.abs', [num(-0.5)]), call('np.floor', [num(-1.5)])].map(evalNumber);
+    const want = [Math.SQRT2, Math.LN10, 9, 0.5, -2];
+    for (const [i, w] of want.entries()) assert.ok(Math.abs((got[i] as number) - w) < 1e-12, `item ${i}: ${String(got[i])}`);
+    assert.throws(() => evaluateExpr(tf, lossModel('keras', []), call('np.sqrt', [yp]), tf.scalar(0), tf.ones([2, 2])), /np\.sqrt of a tensor .*no gradient.*tf\.math\.sqrt/);
+  });
+
   it('a constant imported by name (`from numpy import pi`, `from math import pi as PI`) is the library constant', () => {
     for (const [imports, use] of [['from numpy import pi', 'pi'], ['from math import pi as PI', 'PI']]) {
       const loss = analyzeSource(`import tensorflow as tf

@@ -88,7 +88,24 @@ export const pythonBuiltins: OpTable = {
   // `np.prod(input_shape)`, `math.prod(x.shape[1:])`: the product of static numbers (a tensor's is the framework op)
   'math.prod': op(['iterable'], (a) => productOf(a.value('iterable'))),
   'np.prod': op(['a'], (a) => productOf(a.value('a'))),
+  // numpy on a loss's static numbers (`z * sigma * np.sqrt(horizon)`); on a tensor numpy leaves the graph (below)
+  ...numpyOnNumbers({ sqrt: Math.sqrt, log: Math.log, log2: Math.log2, log10: Math.log10, exp: Math.exp, abs: Math.abs, floor: Math.floor, ceil: Math.ceil, square: (x) => x * x }),
 };
+
+/**
+ * `np.sqrt(n)` etc. on numbers. On a tensor numpy computes outside the framework's graph (no gradient flows back in
+ * TensorFlow or PyTorch), so the trial refuses it by name rather than train a penalty the code never differentiates.
+ */
+function numpyOnNumbers(fns: Record<string, (x: number) => number>): OpTable {
+  const entries = Object.entries(fns).map(([name, f]) => [
+    `np.${name}`,
+    op(['x'], (a) => {
+      if (isTensor(a.value('x'))) throw new Error(`np.${name} of a tensor computes outside the framework (no gradient): use the framework's op (tf.math.${name}, torch.${name})`);
+      return f(a.number('x'));
+    }),
+  ]);
+  return Object.fromEntries(entries) as OpTable;
+}
 
 /** Python 3's round: halves go to the even neighbour (`round(2.5) == 2`); with ndigits, to that many decimals. */
 export function pythonRound(x: number, ndigits?: number): number {
