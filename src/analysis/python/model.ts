@@ -12,7 +12,7 @@ import { SKORCH_LOSS_METHODS, builtinLossBaseOf, skorchCriterionInstance, superL
 import { convertExpr, make } from './expr';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
-import { markSettledBranches, settledAttrs } from './settledBranches';
+import { markSettledBranches, settledAttrs, settledInitParams } from './settledBranches';
 import { guardValues } from './guardValues';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
 import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
@@ -235,7 +235,10 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (def.scalarOnly && !returnsScalarLoss(returned.value, file.knownLosses)) return undefined;
 
   // a tie of branches (a reduction chosen by a string setting): the branch the class is built to run
-  if (cls && classNode) markSettledBranches(returned.value, scope, () => settledAttrs(setup ?? classNode, def.moduleAttrs, cls.initParams));
+  if (cls && classNode) {
+    const built = setup ?? classNode;
+    markSettledBranches(returned.value, scope, () => settledAttrs(built, def.moduleAttrs, cls.initParams), () => settledInitParams(built, cls.initParams));
+  }
   const defaults: Record<string, number> = { ...file.globals };
   for (const p of [...def.outerParams, ...def.params]) {
     const v = numericDefault(p.default);

@@ -14,16 +14,35 @@ import { staticTruth } from './static';
 
 type Literal = number | string | boolean;
 
+/** The value every constructor call of the class gives `param` (or its default when no call passes it), if one. */
+function settledParam(classNode: Node, param: string, initParams: readonly ParamInfo[], fallback?: Literal): Literal | undefined {
+  const index = initParams.findIndex((p) => p.name === param);
+  const passed = argsPassedToClass(classNode, param, index).map((n) => literalOf(n));
+  const values = passed.length > 0 ? passed : [fallback ?? initParams[index]?.default];
+  const first = values[0];
+  return first !== undefined && values.every((v) => v === first) ? first : undefined;
+}
+
 /** `self.x = x` attributes whose value is the same wherever the class is built: by attribute name (without `self.`). */
 export function settledAttrs(classNode: Node, attrs: readonly ModuleAttr[], initParams: readonly ParamInfo[]): Map<string, Literal> {
   const out = new Map<string, Literal>();
   for (const a of attrs) {
     if (!a.initParam || a.fromDict || !a.name.startsWith('self.')) continue;
-    const index = initParams.findIndex((p) => p.name === a.initParam);
-    const passed = argsPassedToClass(classNode, a.initParam, index).map((n) => literalOf(n));
-    const values = passed.length > 0 ? passed : [a.default];
-    const first = values[0];
-    if (first !== undefined && values.every((v) => v === first)) out.set(a.name.slice('self.'.length), first);
+    const value = settledParam(classNode, a.initParam, initParams, a.default);
+    if (value !== undefined) out.set(a.name.slice('self.'.length), value);
+  }
+  return out;
+}
+
+/**
+ * The constructor's arguments whose value is the same wherever the class is built, by parameter name: a flag the
+ * constructor computes from them (`self.use_entropy = alpha == 0.0`) reaches the loss as that expression.
+ */
+export function settledInitParams(classNode: Node, initParams: readonly ParamInfo[]): Map<string, Literal> {
+  const out = new Map<string, Literal>();
+  for (const p of initParams) {
+    const value = p.variadic ? undefined : settledParam(classNode, p.name, initParams);
+    if (value !== undefined) out.set(p.name, value);
   }
   return out;
 }
@@ -32,14 +51,15 @@ export function settledAttrs(classNode: Node, attrs: readonly ModuleAttr[], init
  * Marks each conditional on the way to the terms with the branch the settled values select (ir.ts `taken`). The
  * values are read only for a body that is a conditional (most are not: reading them walks the file's calls).
  */
-export function markSettledBranches(body: Expr, scope: Scope, settledOf: () => ReadonlyMap<string, Literal>): void {
+export function markSettledBranches(body: Expr, scope: Scope, settledOf: () => ReadonlyMap<string, Literal>, paramsOf: () => ReadonlyMap<string, Literal>): void {
   if (body.kind !== 'conditional') return;
   const settled = settledOf();
-  if (settled.size === 0) return;
+  const params = paramsOf();
+  if (settled.size === 0 && params.size === 0) return;
   const decided: Scope = { ...scope, staticAttrs: new Map([...(scope.staticAttrs ?? []), ...settled]) };
   const mark = (e: Expr): void => {
     if (e.kind !== 'conditional') return;
-    const known = staticTruth(e.test, decided);
+    const known = staticTruth(e.test, decided, params);
     if (known !== undefined) e.taken = known ? 'then' : 'else';
     mark(e.then);
     mark(e.else);

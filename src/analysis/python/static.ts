@@ -61,9 +61,12 @@ function knownBinary(op: string, l: Known | undefined, r: Known | undefined): Kn
   }
 }
 
-/** The truth of a branch's test when it is known before training, else undefined. */
-export function staticTruth(test: Expr, scope: Scope): boolean | undefined {
-  const v = known(test, scope);
+/**
+ * The truth of a branch's test when it is known before training, else undefined; `settled` gives the values of
+ * parameters and captured names that are fixed where the loss is built (a class's constructor arguments).
+ */
+export function staticTruth(test: Expr, scope: Scope, settled?: ReadonlyMap<string, Known>): boolean | undefined {
+  const v = known(test, scope, settled);
   return v === undefined ? undefined : Boolean(v);
 }
 

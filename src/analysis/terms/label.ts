@@ -139,7 +139,7 @@ const short = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_L
 
 /**
  * `isLoss` tells a call to another loss of the file (`my_base(y_true, y_pred)` → `my_base`). Outer reductions are
- * left out of a rendering (`relu(-y_pred)`), unless only a bare name is left (`reduce_mean(y_pred)`).
+ * left out of a rendering (`relu(-y_pred)`), and of a bare name (`reduce_mean(q_values)` is `q_values`).
  */
 export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLoss: (callee: string) => boolean = isFrameworkLossCallee): string {
   const local = labelOf(e);
@@ -167,5 +167,7 @@ export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLo
   if (measured && labelOf(measured)) return labelOf(measured) as string;
   // a helper of the user's (`SMOOTHNESS * _variation(output)`) is named for what it computes: its name
   if (core.kind === 'call' && !FRAMEWORK_NAMESPACES.has(core.callee.split('.')[0]!) && !BUILTINS.has(core.callee)) return labelOf(core) ?? last(core.callee);
+  // a tensor the loss is handed (`q_values.mean()`, `tf.reduce_mean(y_pred)`) is named by its name, not its reduction
+  if (core.kind === 'name' && core.ref !== 'global') return core.name;
   return labelOf(core) ?? short(render(core.kind === 'name' ? e : core, labelOf));
 }

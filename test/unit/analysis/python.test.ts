@@ -70,9 +70,23 @@ def aug_loss(y_true, y_pred, lam=0.5):
     return loss
 `);
     const m = model(a, 'aug_loss');
-    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse', 'penalty:+:abs(y_pred)*lam', 'penalty:-:reduce_mean(y_pred)*0.1']);
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse', 'penalty:+:abs(y_pred)*lam', 'penalty:-:y_pred*0.1']);
     assert.deepEqual(m.terms.map((t) => t.range.startLine), [2, 3, 4]);
     assert.equal(m.terms[2].weightParam, undefined);
+  });
+
+  it('names a term that reduces a tensor the loss is handed by that tensor, not by the reduction', () => {
+    const a = analyze(`import torch.nn as nn
+class ActorObjective(nn.Module):
+    def __init__(self, alpha=0.2):
+        super().__init__()
+        self.alpha = alpha
+
+    def forward(self, q_values, log_probs, y_pred):
+        return -q_values.mean() + self.alpha * log_probs.mean() + 0.1 * y_pred.mean()
+`);
+    const m = model(a, 'ActorObjective');
+    assert.deepEqual(m.terms.map((t) => t.label), ['q_values', 'log_probs', 'y_pred']);
   });
 
   it('reads if/else assignments as a conditional and an early return along the richer branch', () => {

@@ -62,4 +62,35 @@ describe('tuple attributes and settled branches', () => {
     const m = model(analyze(PORTFOLIO('other = ConcentratedLoss(reduction="sum")\ncriterion = ConcentratedLoss(reduction="mean")')), 'ConcentratedLoss');
     assert.equal(branchChoices(m)[0]?.trained, 'else', 'the later branch, as before');
   });
+
+  it('a flag the constructor computes from its arguments (`self.use_entropy = alpha == 0.0`) selects its branch', () => {
+    const actor = (build: string) => `import torch.nn as nn
+
+class ActorObjective(nn.Module):
+    def __init__(self, alpha=0.0):
+        super().__init__()
+        self.alpha = alpha
+        self.use_entropy = alpha == 0.0
+
+    def forward(self, q_values, log_probs):
+        if self.use_entropy:
+            return (-q_values + self.alpha * log_probs).mean()
+        else:
+            return -q_values.mean()
+
+${build}
+loss = objective(q, lp)
+loss.backward()
+`;
+    // built with its default 0.0, the flag is set and the entropy term is in the loss (its λ is 0: LL103 says so)
+    const flagged = model(analyze(actor('objective = ActorObjective()')), 'ActorObjective');
+    assert.deepEqual(flagged.terms.map((t) => `${t.role}:${t.label}`), ['base:q_values', 'penalty:log_probs']);
+    assert.deepEqual(findUnsupported(flagged), []);
+    // built with alpha=0.2 the flag is clear: the code runs `-q_values.mean()` alone, and that is what is read and trained
+    const plain = model(analyze(actor('objective = ActorObjective(alpha=0.2)')), 'ActorObjective');
+    assert.deepEqual(plain.terms.map((t) => `${t.role}:${t.label}`), ['base:q_values']);
+    assert.deepEqual(branchChoices(plain).map((c) => [c.trained, c.decided]), [['else', { value: false }]]);
+    assert.deepEqual(findUnsupported(plain), []);
+  });
 });
+
