@@ -60,6 +60,42 @@ function regularizerFactors(e: Extract<Expr, { kind: 'call' }>, f: Factoring): E
   return [coefficient, { ...unit, text: written }];
 }
 
+/** A zero the hinge compares with: `0`, `0.0`, `torch.tensor(0.0)`, `tf.constant(0.)`. */
+function isZero(e: Expr | undefined): boolean {
+  if (!e) return false;
+  if (e.kind === 'number') return e.value === 0;
+  return e.kind === 'call' && /(?:^|\.)(?:tensor|constant|scalar|convert_to_tensor)$/.test(e.callee) && e.args.length >= 1 && isZero(e.args[0]);
+}
+
+/** `relu(x)`, `maximum(0, x)`, `torch.max(torch.tensor(0.), x)`, `clamp(x, min=0)`: the x a hinge at zero takes. */
+function hingeOperand(e: Extract<Expr, { kind: 'call' }>): Expr | undefined {
+  const name = opName(e) ?? '';
+  if (name === 'relu' && e.args.length === 1) return e.args[0];
+  if ((name === 'maximum' || name === 'max') && e.args.length === 2) return isZero(e.args[0]) ? e.args[1] : isZero(e.args[1]) ? e.args[0] : undefined;
+  if ((name === 'clamp' || name === 'clamp_min') && e.args.length >= 1) {
+    const min = e.kwargs.min ?? e.args[1];
+    return isZero(min) && e.kwargs.max === undefined && e.args.length <= 2 ? e.args[0] : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `max(0, 10 * (margin - gap))`: a hinge at zero is positively homogeneous (max(0, c·x) = c·max(0, x) for c > 0), so
+ * a positive weight written inside it is the penalty's λ as if written outside.
+ */
+function hingeFactors(e: Extract<Expr, { kind: 'call' }>, f: Factoring): Expr[] | undefined {
+  const inside = hingeOperand(e);
+  if (!inside) return undefined;
+  const factors = f.factors(inside);
+  const positive = (x: Expr): boolean => f.isWeight(x) && (x.kind !== 'number' || x.value > 0);
+  const weights = factors.filter(positive);
+  const rest = factors.filter((x) => !positive(x));
+  if (weights.length === 0 || rest.length === 0) return undefined;
+  const unweighted = f.product(rest);
+  const args = e.args.map((a) => (a === inside ? unweighted : a));
+  return [...weights, { ...e, args, text: retexted(e.text, inside.text, unweighted.text) }];
+}
+
 /** The factors of `e` when a weight sits inside it (see the header), else undefined. */
 export function innerWeightFactors(e: Expr, f: Factoring): Expr[] | undefined {
   if (e.kind === 'overWeights') {
@@ -72,5 +108,21 @@ export function innerWeightFactors(e: Expr, f: Factoring): Expr[] | undefined {
     const out = outOfLoop(only, f);
     return out && [...out.weights, { ...e, args: [out.loop], text: retexted(e.text, only.text, out.loop.text) }];
   }
-  return regularizerFactors(e, f);
+  return regularizerFactors(e, f) ?? hingeFactors(e, f) ?? reducedFactors(e, f);
+}
+
+/**
+ * `torch.sum(max(0, 10 * gap), dim=0)` kept in a variable: a sum or mean is linear, so the weight inside the hinge it
+ * reduces is the variable's λ, as `10 * torch.sum(…)` would be. Only through a hinge: the numbers a variable's own
+ * formula reduces (`K.sum(-0.5 * (1 + logvar - …))`) are part of what it is.
+ */
+function reducedFactors(e: Extract<Expr, { kind: 'call' }>, f: Factoring): Expr[] | undefined {
+  const [only] = e.args;
+  if (!LINEAR_AGGREGATES.has(opName(e) ?? '') || e.args.length !== 1 || only?.kind !== 'call') return undefined;
+  const hinge = hingeFactors(only, f);
+  const weights = hinge?.filter(f.isWeight) ?? [];
+  const rest = hinge?.filter((x) => !f.isWeight(x)) ?? [];
+  if (weights.length === 0 || rest.length === 0) return undefined;
+  const unweighted = f.product(rest);
+  return [...weights, { ...e, args: [unweighted], text: retexted(e.text, only.text, unweighted.text) }];
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { runRules } from '../../../src/analysis/rules/index';
 import { analyze, model, ready, termSummary } from './helpers';
+import { close, cpu, run } from '../interpreter/tf';
 
 before(() => ready);
 
@@ -95,4 +96,39 @@ describe('what a Keras regularizer applied on the spot measures', () => {
     const m = model(analyze(keras('tf.add_n([tf.keras.regularizers.l1(1e-4)(v) for v in model.trainable_variables])')), 'loss_fn');
     assert.equal(m.terms[1]!.constraint?.kind, 'weight-sparsity');
   });
+
+  it('a positive weight inside a hinge at zero is its λ (max(0, c·x) = c·max(0, x)), also kept in a variable; a negative one stays', () => {
+    const torchLoss = (body: string) => `import torch
+import torch.nn.functional as F
+
+def quantile_gap_loss(pred, target, margin=0.1):
+    ${body}
+`;
+    const lambdaOf = (body: string) => {
+      const m = model(analyze(torchLoss(body)), 'quantile_gap_loss');
+      const penalty = m.terms.find((t) => t.role === 'penalty');
+      return [penalty?.label, penalty?.weight?.text];
+    };
+    assert.deepEqual(lambdaOf('gap = torch.sum(torch.max(torch.tensor(0.0), 10 * (margin - pred)), dim=0)\n    return F.mse_loss(pred, target) + gap'), ['gap', '10']);
+    assert.deepEqual(lambdaOf('return F.mse_loss(pred, target) + torch.clamp(3 * (pred - 1), min=0).mean()'), ['clamp(pred - 1, min=0)', '3']);
+    assert.deepEqual(lambdaOf('return F.mse_loss(pred, target) + torch.relu(-2 * pred).mean()'), ['relu(-2 * pred)', undefined]);
+  });
+
+  it('the hinge with its weight taken out trains the same loss: the code λ gives the value the code computes', async () => {
+    await cpu();
+    const m = model(analyze(`import torch
+import torch.nn.functional as F
+
+def quantile_gap_loss(pred, target, margin=0.1):
+    gap = torch.sum(torch.max(torch.tensor(0.0), 10 * (margin - pred)), dim=0)
+    return F.mse_loss(pred, target) + gap.mean()
+`), 'quantile_gap_loss');
+    const pred = [[0.0, 0.3], [0.05, -0.2]];
+    const target = [[0.1, 0.2], [0.0, 0.0]];
+    // python3: import torch, torch.nn.functional as F; p=torch.tensor(pred); t=torch.tensor(target)
+    //   F.mse_loss(p, t) + torch.sum(torch.max(torch.tensor(0.0), 10 * (0.1 - p)), dim=0).mean()  → 2.265625
+    assert.equal(m.terms[1]!.weight?.text, '10');
+    close(run(m, target, pred).total, 2.265625, 1e-5);
+  });
 });
+
