@@ -121,12 +121,13 @@ import torch.nn.functional as F
 
 def quantile_gap_loss(pred, target, margin=0.1):
     gap = torch.sum(torch.max(torch.tensor(0.0), 10 * (margin - pred)), dim=0)
-    return F.mse_loss(pred, target) + gap.mean()
+    return torch.mean(F.mse_loss(pred, target, reduction="none") + gap)
 `), 'quantile_gap_loss');
     const pred = [[0.0, 0.3], [0.05, -0.2]];
     const target = [[0.1, 0.2], [0.0, 0.0]];
     // python3: import torch, torch.nn.functional as F; p=torch.tensor(pred); t=torch.tensor(target)
-    //   F.mse_loss(p, t) + torch.sum(torch.max(torch.tensor(0.0), 10 * (0.1 - p)), dim=0).mean()  → 2.265625
+    //   torch.mean(F.mse_loss(p, t, reduction='none') + torch.sum(torch.max(torch.tensor(0.0), 10 * (0.1 - p)), dim=0))
+    //   → 2.265625
     assert.equal(m.terms[1]!.weight?.text, '10');
     close(run(m, target, pred).total, 2.265625, 1e-5);
   });
