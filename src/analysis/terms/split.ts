@@ -56,7 +56,7 @@ export function additivePieces(e: Expr, sign: 1 | -1 = 1, keepOffsets = false, k
 }
 
 /** Calls that make a tensor of a number (`tf.scalar(C)`, `torch.tensor(lam)`): a weight when their value is one. */
-const NUMBER_TENSORS: ReadonlySet<string> = new Set(['scalar', 'constant', 'tensor', 'as_tensor', 'convert_to_tensor', 'float32', 'float64', 'float', 'cast_to_floatx']);
+const NUMBER_TENSORS: ReadonlySet<string> = new Set(['scalar', 'constant', 'tensor', 'as_tensor', 'scalar_tensor', 'convert_to_tensor', 'float32', 'float64', 'float', 'cast_to_floatx']);
 
 /**
  * Names that are never a λ factor: a list or tuple (`QUANTILES = [0.1, 0.5, 0.9]`, `self.weights` with a tuple

@@ -86,6 +86,7 @@ describe('a penalty weight written as a wrapped number literal', () => {
     ['TF.js p.mul(tf.scalar(C)) with const C = 0.01', TFJS_CONST, 'typescript', 0.01],
     ['Keras tf.constant(0.5) * p', KERAS, 'python', 0.5],
     ['PyTorch torch.tensor(0.1) * p', TORCH, 'python', 0.1],
+    ['PyTorch torch.scalar_tensor(0.1) * p', TORCH.replace('torch.tensor(0.1)', 'torch.scalar_tensor(0.1)'), 'python', 0.1],
   ];
   for (const [name, source, language, written] of cases) {
     it(`${name}: λ = 0 trains no penalty, λ = 10 trains 10·p, the code's λ is ${written}`, () => {

@@ -163,6 +163,7 @@ const tensorOps: OpTable = {
 const torchOnly: OpTable = {
   tensor: constantOp(['data', 'dtype']),
   as_tensor: constantOp(['data', 'dtype']),
+  scalar_tensor: constantOp(['s', 'dtype']),
   mean: tensorOps.mean,
   cat: joinOp(['tensors', 'dim|axis'], 'concat'),
   concat: joinOp(['tensors', 'dim|axis'], 'concat'),
