@@ -88,7 +88,7 @@ export function emptyNameFilters(model: LossModel, roots: readonly Expr[]): Empt
       if (values.some((v) => v === undefined || v)) continue;
       out.push({
         range: test.range,
-        message: `the filter \`${test.text}\` on the model's parameter names keeps none of the trial model's parameters (named as nn.Sequential names them: ${TRIAL_NAMES.slice(0, 4).join(', ')}, …), so its penalty would be zero; filter on 'weight' or 'bias', or train it on your own model`,
+        message: `the filter \`${test.text}\` on the model's parameter names keeps none of the trial model's parameters (named as nn.Sequential names them: ${TRIAL_NAMES.slice(0, 4).join(', ')}, …), so its penalty would be zero in the trial; to try the penalty here, filter on 'weight' or 'bias' (names every PyTorch model has)`,
       });
     }
     for (const c of childrenOf(e)) visit(c);

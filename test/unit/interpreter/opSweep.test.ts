@@ -1,5 +1,5 @@
 // Every op of every table, called with the usual argument shapes (x), (x, y), (y, x), (x, y, x) (a triplet, a
-// ranking target, a variance), (): it either evaluates or
+// ranking target, a variance), (), (2) (Python's and numpy's functions on a loss's static numbers): it either evaluates or
 // fails with a located LossEvaluationError that says what is wrong, never with a JavaScript internal error
 // (`… is not a function`, `Cannot read properties of undefined`) that would tell the user nothing.
 import assert from 'node:assert/strict';
@@ -22,7 +22,7 @@ describe('op table sweep', () => {
       const model = lossModel(framework, [{ expr: yp }]);
       const ops = opTables[framework];
       const attempts: [string, Expr[]][] = [
-        ...Object.keys(ops.calls).map((n): [string, Expr[]] => [n, [call(n, [yp]), call(n, [yp, yt]), call(n, [yt, yp]), call(n, [yp, yt, yp]), call(n, [])]]),
+        ...Object.keys(ops.calls).map((n): [string, Expr[]] => [n, [call(n, [yp]), call(n, [yp, yt]), call(n, [yt, yp]), call(n, [yp, yt, yp]), call(n, []), call(n, [num(2)])]]),
         ...Object.keys(ops.methods).map((n): [string, Expr[]] => [`.${n}`, [method(yp, n), method(yp, n, [yt]), method(yp, n, [num(1)])]]),
       ];
       let evaluated = 0;
