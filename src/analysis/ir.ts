@@ -275,6 +275,30 @@ export interface LossParam {
    * the model computes, whatever its name: the trainer passes the trial model's hidden activations for it, and says so.
    */
   modelOutput?: number;
+  /**
+   * Added for issue 10 §2: a setting the script derives from its data, which the trial derives from its own data
+   * (python/dataSettings.ts, src/trainer/dataSettings.ts), said in the panel's header:
+   * `AutoEncoder(data_dim=x_train.shape[1])` gives `self.data_dim` { what: 'dim', of: 'x_train', axis: 1 };
+   * `data_variance = float(np.var(slices + 0.5))` passed as `train_variance` gives { what: 'stat', stat: 'var', of:
+   * 'slices', ddof: 0 }; a factory's `input_shape` given to `Input(shape=input_shape)` gives { what: 'input-shape' }.
+   */
+  fromData?: DataSetting;
+}
+
+/** How the script derives a setting from its data (LossParam.fromData); `text` and `line` say where (1-based). */
+export interface DataSetting {
+  what: 'dim' | 'stat' | 'input-shape';
+  /** The data it is read from, as written (`x_train`); 'dim' and 'stat'. */
+  of?: string;
+  /** For 'dim': the axis of `of.shape[axis]` (negative counts from the end). */
+  axis?: number;
+  /** For 'stat': the statistic over all of the data's values, with its ddof for var/std (NumPy 0, torch 1). */
+  stat?: 'var' | 'std' | 'mean' | 'max' | 'min';
+  ddof?: 0 | 1;
+  /** For 'stat': a number added to the data before the statistic (`np.var(slices + 0.5)`: 0.5). */
+  shift?: number;
+  text: string;
+  line: number;
 }
 
 /** How a loss is used elsewhere in the file. */

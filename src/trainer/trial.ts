@@ -29,6 +29,7 @@ import { heldNote, unsetLambdaReason } from './lambdaReach';
 import { penaltyKnobs } from '../analysis/knobs';
 import { scheduleNote } from './interpreter/schedule';
 import { syntheticShapeFault } from './syntheticShapeFault';
+import { withDataSettings } from './dataSettings';
 import { formatLambda } from '../trial/spec';
 
 export interface TrialOptions extends BackendOptions {
@@ -96,6 +97,13 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
     return;
   }
 
+  // settings the script derives from its data take the trial data's own (./dataSettings.ts), said in the header
+  const derived = withDataSettings(spec.loss as LossModel, data.train);
+  if ('refusal' in derived) {
+    fail('invalid-spec', derived.refusal, { location: location(derived.line) });
+    return;
+  }
+  spec = { ...spec, loss: derived.loss };
   const activation = chooseOutputActivation(spec.loss as LossModel, spec.model.outputActivation);
   let grid: SweepGrid | undefined;
   if (spec.sweep) {
@@ -149,7 +157,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
         ? { native: { file: backend.native.file, version: backend.native.version, origin: backend.native.origin, started: backend.native.started } }
         : {}),
       outputActivation: activation.reason,
-      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation, spec.runs.some((r) => r.lambdas), called && `\`${called.model}(${called.input})\` = this model's prediction (the loss runs its model argument on its input)`),
+      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation, spec.runs.some((r) => r.lambdas), called && `\`${called.model}(${called.input})\` = this model's prediction (the loss runs its model argument on its input)`, derived.notes),
       dataset: {
         description: data.description,
         trainSamples: data.train.samples,
@@ -290,13 +298,13 @@ function ownWeightsNote(loss: LossModel): string[] {
 }
 
 /** The panel header's two lines: the trial model and the data, each with why when it is shaped by the loss. */
-function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string, byKnobs: boolean, modelCall?: string): { model: string; data: string } {
+function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, activation: string, byKnobs: boolean, modelCall?: string, fromData: string[] = []): { model: string; data: string } {
   const { model } = trial;
   const shape = data.sampleShape;
   const branches = [...branchChoices(loss).flatMap((c) => branchNote(c) ?? []), ...unreadSettingNotes(loss), ...ownWeightsNote(loss), ...scheduleNote(loss), ...heldNote(loss, byKnobs)];
   // the user's own model, whose tensors the loss reads, is what the trial model replaces: said, never silently
   const standsIn = loss.standsInFor ? `standing in for ${loss.standsInFor}` : undefined;
-  const args = [standsIn, modelCall, describeArgs(loss, trial), ...branches].filter(Boolean).join('; ');
+  const args = [standsIn, modelCall, describeArgs(loss, trial), ...fromData, ...branches].filter(Boolean).join('; ');
   const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + (args ? `; ${args}` : '');
   const kind = model instanceof BatchedVae ? `${model.describe()} (relu hidden layers, ${activation} output)` : `MLP ${model.sizes.join(' → ')} (relu hidden layers, ${activation} output)`;
   return {

@@ -130,6 +130,11 @@ function passedOn(call: Node, arg: Node, depth: number): Node | undefined {
   return paramsPassedModuleNames(scope, depth + 1).find((b) => b.name === arg.text)?.node;
 }
 
+/** Whether a `for` statement or a comprehension inside `scope` binds `name` (`for x, y in loader:`, `for i, (x, y) in …`). */
+function boundByLoop(scope: Node, name: string): boolean {
+  return scope.descendantsOfType(['for_statement', 'for_in_clause']).some((f) => (f?.childForFieldName('left')?.descendantsOfType('identifier') ?? []).some((id) => id?.text === name));
+}
+
 /**
  * True when the name `arg` passes is a module global where the call runs: the call is at module level (a script
  * line, a main block), or in a function (`main()`) that neither takes nor assigns that name.
@@ -140,6 +145,8 @@ function passesGlobal(call: Node, arg: Node): boolean {
   if (!scope) return true;
   if (scope.type !== 'function_definition') return false;
   if (readParams(scope.childForFieldName('parameters')).some((p) => p.name === arg.text)) return false;
+  // a loop's variable (`for x, y in loader: loss_fn(model(x), y)`) is a local of the function, a batch, not a setting
+  if (boundByLoop(scope, arg.text)) return false;
   return !new RegExp(`^[ \\t]*(?:global[ \\t]+)?${arg.text}[ \\t]*(?:,[^=\\n]*)?=[^=]`, 'm').test(scope.text);
 }
 
@@ -174,14 +181,24 @@ export function paramsPassedModuleNames(fn: Node, depth = 0): { name: string; no
   return out;
 }
 
-/** Whether the module defines a function `name` (`def name(…)` at the top level). */
-function definedInFile(fn: Node, name: string): boolean {
+/** The module's function `name` (`def name(…)` at the top level), if it defines one. */
+function definedInFile(fn: Node, name: string): Node | undefined {
   let root: Node = fn;
   while (root.parent) root = root.parent;
-  return root.namedChildren.some((top) => {
+  for (const top of root.namedChildren) {
     const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
-    return def?.type === 'function_definition' && def.childForFieldName('name')?.text === name;
-  });
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
+  }
+  return undefined;
+}
+
+/** The parameter of `def` that the argument `arg` of a call binds (by keyword, else by position), if any. */
+function paramBound(def: Node, arg: Node): string | undefined {
+  const list = arg.parent;
+  if (list?.type !== 'argument_list') return undefined;
+  const params = readParams(def.childForFieldName('parameters')).filter((p) => !p.variadic);
+  const positional = list.namedChildren.filter((n) => n?.type !== 'keyword_argument' && n?.type !== 'comment');
+  return params[positional.findIndex((n) => n?.id === arg.id)]?.name;
 }
 
 /**
@@ -190,7 +207,7 @@ function definedInFile(fn: Node, name: string): boolean {
  * call (`sequence_loss(pred, y, config)`), never its methods or the object itself. A model whose weights are read (`model.parameters()`) or a loader iterated keeps the reading a
  * parameter has.
  */
-function readAsSettings(fn: Node, param: string): boolean {
+function readAsSettings(fn: Node, param: string, depth = 0): boolean {
   const body = fn.childForFieldName('body');
   const uses = (body?.descendantsOfType('identifier') ?? []).filter((id): id is Node => id?.text === param);
   const calledAsFunction = (n: Node): boolean => n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id;
@@ -199,10 +216,15 @@ function readAsSettings(fn: Node, param: string): boolean {
     uses.every((id) => {
       const parent = id.parent;
       if (calledAsFunction(id)) return true;
-      // handed on to a function of the file (`sequence_loss(pred, y, config)`), which reads it the same way; a
-      // library call (`l2(alpha)`) takes a value, so the parameter stays the parameter it binds
+      // handed on to a function of the file (`sequence_loss(pred, y, config)`) that reads it the same way; a
+      // library call (`l2(alpha)`) takes a value, and so does a loss function that reads its tensor (`cluster_loss(
+      // logits, labels)` with `F.cross_entropy(logits, labels)`): the parameter stays the parameter it binds
       const callee = parent?.type === 'argument_list' ? parent.parent?.childForFieldName('function') : undefined;
-      if (callee?.type === 'identifier' && definedInFile(fn, callee.text)) return true;
+      const def = callee?.type === 'identifier' ? definedInFile(fn, callee.text) : undefined;
+      if (def) {
+        const bound = paramBound(def, id);
+        return bound === undefined || depth >= MAX_PASSING_DEPTH || readAsSettings(def, bound, depth + 1);
+      }
       if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === id.id;
       if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== id.id) return false;
       return !calledAsFunction(parent);

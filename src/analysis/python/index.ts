@@ -27,6 +27,7 @@ import { noValueOf } from './noValue';
 import { bindUnpackedItems } from './unpackedItems';
 import { collectUsages } from './usages';
 import { bindEnclosingCalls } from './enclosingCalls';
+import { bindDataSettings } from './dataSettings';
 import { bindInLaterCells } from './laterCells';
 import { type LossUses, readLossUses } from './usedAsLoss';
 
@@ -331,6 +332,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     bindInLaterCells(models, bindNames, imports, module);
     bindUnpackedItems(root, models, bindNames, module);
     bindEnclosingCalls(root, source, models, module);
+    bindDataSettings(root, models);
     for (const m of models) addIntrinsicUsage(m);
     return found;
   });

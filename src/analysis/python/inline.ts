@@ -8,6 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
 import { parsesFlags } from './argparse';
 import { type FileNames, type Flow, buildsCallable, chainRoot, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, namedChildren, namesRead } from './forward';
+import { cutByIndex, indexVariables } from './indexBatches';
 import { type ParamInfo, readParams } from './params';
 
 export interface InlineSpec {
@@ -173,7 +174,7 @@ interface Walk {
   models: Set<string>;
 }
 
-function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean): Walk {
+function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean, index: ReadonlySet<string> = new Set()): Walk {
   const w: Walk = { outputs: [], nested: [], unpacked, kept: [], fed: new Set(), models: new Set() };
   // a script's module-level data is its batch only where no loop or step parameter gives one (`for x, y in ds:`)
   const scriptData = script && batch.size === 0;
@@ -196,7 +197,7 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
     }
     // a script's data (`x = torch.randn(8, 10)`) is its batch; a target-named one (`y`) is the target
     const made = a?.left.type === 'identifier' && scriptData && dataName(a.left.text) && makesData(a.right) ? [a.left] : undefined;
-    const unpackedHere = made ?? (preamble.has(s) ? undefined : batchUnpack(s, batch));
+    const unpackedHere = made ?? (preamble.has(s) ? undefined : (batchUnpack(s, batch) ?? cutByIndex(s, index)));
     if (unpackedHere) {
       w.unpacked.push(unpackedHere); // left out too: its names stay the input and the target
       for (const n of unpackedHere) batch.add(n.text);
@@ -360,7 +361,7 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     for (const id of ids) batch.add(id.text);
     if (ids.length >= 2) unpacked.push(ids);
   }
-  const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0);
+  const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0, indexVariables(path.loops));
   const targetNode = pickTarget(w.unpacked, w.fed);
   const batchTarget = targetNode?.text ?? batchReadOutsideModel(w, batch, value.valueNode);
   const compared = batchTarget === undefined && w.outputs.length > 0 ? comparedWithData(w) : undefined;

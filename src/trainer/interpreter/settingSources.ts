@@ -28,7 +28,8 @@ export function unreadSettingNotes(model: LossModel): string[] {
   const unread = unreadSettings(model);
   return model.params.flatMap((p: LossParam) => {
     const at = unread.get(p.name);
-    const value = at ? staticNumber(model, p.name) : undefined;
+    // a setting derived from the script's data has the trial data's value, said by its own note (../dataSettings.ts)
+    const value = at && !p.fromData ? staticNumber(model, p.name) : undefined;
     if (!at || value === undefined) return [];
     return [`\`${p.name}\` = ${value} (its default): the call at line ${line(at)} passes a value Loss Lab does not read`];
   });

@@ -1,0 +1,42 @@
+// Minibatches a script cuts by hand with a loop's index, not from a loader: `for i in range(0, n, bs):` then
+// `inp = degraded[i:i + bs]`, `gt = clean[i:i + bs].to(device)`, `X = data[b * bs:(b + 1) * bs]`. Each is a batch
+// of the script's data, as `x, y` of `for x, y in loader` are: the inline front end (inline.ts) leaves its
+// assignment out, so the name stays the model's input or the loss's target, which the trial's data replaces,
+// instead of being read as the script's whole tensor sliced by an index the trainer has no value for.
+import type { Node } from 'web-tree-sitter';
+import { namedChildren } from './forward';
+
+/** The variables of the `for v in range(…)` loops passed on the way to the loss (the minibatch indices). */
+export function indexVariables(loops: readonly Node[]): Set<string> {
+  const out = new Set<string>();
+  for (const loop of loops) {
+    const right = loop.childForFieldName('right');
+    const left = loop.childForFieldName('left');
+    if (right?.type === 'call' && right.childForFieldName('function')?.text === 'range' && left?.type === 'identifier') out.add(left.text);
+  }
+  return out;
+}
+
+/** The subscript a chain of calls and attributes starts from (`clean[i:i + 8]` of `clean[i:i + 8].to(device)`). */
+function subscriptRoot(n: Node): Node | undefined {
+  let cur: Node | null = n;
+  while (cur?.type === 'call' || cur?.type === 'attribute') cur = cur.type === 'call' ? cur.childForFieldName('function') : cur.childForFieldName('object');
+  return cur?.type === 'subscript' ? cur : undefined;
+}
+
+/** Whether a slice of the subscript reads one of the index variables (`[i:i + 8]`, `[b * bs:(b + 1) * bs]`). */
+function slicedBy(sub: Node, index: ReadonlySet<string>): boolean {
+  const items = namedChildren(sub).slice(1);
+  return items.some((it) => it.type === 'slice' && it.descendantsOfType('identifier').some((id) => !!id && index.has(id.text)));
+}
+
+/** `name = data[i:i + bs]…` inside an index loop: the identifier bound, as a batch's item; else undefined. */
+export function cutByIndex(stmt: Node, index: ReadonlySet<string>): Node[] | undefined {
+  if (index.size === 0) return undefined;
+  const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+  const right = a?.childForFieldName('right');
+  if (left?.type !== 'identifier' || !right) return undefined;
+  const sub = subscriptRoot(right);
+  return sub && slicedBy(sub, index) ? [left] : undefined;
+}
