@@ -30,8 +30,8 @@ export interface TrialModel {
   hidden: string[];
   /** Whether the loss reads the run's weights (weight-named arguments): the loop then passes them on the tape. */
   readsArgWeights: boolean;
-  /** The last hidden layer's activation, with why when it is not relu (model/hiddenActivation.ts). */
-  lastHidden: HiddenActivationChoice;
+  /** The last hidden layer's activation, with why when it is not relu (model/hiddenActivation.ts); absent: relu. */
+  lastHidden?: HiddenActivationChoice;
 }
 
 export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'>): TrialModel {
@@ -66,15 +66,15 @@ export function probeExtras(tf: Tf, trial: TrialModel, x: Tensor2D, k: number, r
 }
 
 const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> = {
-  hidden: (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden.activation} units)`,
-  'output-item': (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden.activation} units), a further output beside the prediction`,
+  hidden: (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units)`,
+  'output-item': (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units), a further output beside the prediction`,
   square: (t) => `a ${squareSide(t.layout.units)}×${squareSide(t.layout.units)} matrix per sample from the last hidden layer's first ${squareSide(t.layout.units) ** 2} units`,
   'vae-mean': () => "the VAE head's mean",
   'vae-logvar': () => "the VAE head's log-variance",
   'vae-logsigma': () => "the VAE head's log σ (logvar / 2)",
   'vae-std': () => "the VAE head's σ (exp(logvar / 2))",
   'vae-var': () => "the VAE head's variance (exp(logvar))",
-  'vae-sample': (t) => (t.layout.latent ? 'the sample z the decoder decodes' : `the last hidden layer's activations (${t.layout.units} ${t.lastHidden.activation} units)`),
+  'vae-sample': (t) => (t.layout.latent ? 'the sample z the decoder decodes' : `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units)`),
   weights: (t) => `the kernel of the layer that makes the last hidden layer (${t.layout.framework === 'pytorch' ? '[out, in], as nn.Linear.weight' : '[in, out], as a Dense kernel'})`,
   bias: () => 'the bias of the layer that makes the last hidden layer',
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
