@@ -4,6 +4,7 @@
 import type { Expr, LossModel, LossParam } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
 import { type UsageKind, usageOf } from './tensorUsage';
+import { pairedWithPrediction } from './predictionPair';
 
 /**
  * What an argument is, and so what the trainer passes for it:
@@ -131,6 +132,7 @@ function providedUsage(loss: LossModel, name: string): { kind: Exclude<UsageKind
 export function usageReason(loss: LossModel, name: string): string | undefined {
   const p = loss.params.find((q) => q.name === name);
   if (p?.modelOutput !== undefined && paramKind(loss, p) === 'per-sample') return providedUsage(loss, name)?.because;
+  if (p?.modelOutput !== undefined && paramKind(loss, p) === 'embedding') return pairedWithPrediction(loss, name);
   return p && !p.modelWeight && p.modelOutput === undefined && !nameSettles(p.name) ? providedUsage(loss, name)?.because : undefined;
 }
 
@@ -182,6 +184,9 @@ function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   const kind = tensorArgKind(p.name);
   if (p.modelOutput === undefined) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);
   if (kind !== undefined && fromHidden.has(kind) && kind !== 'output-item') return kind;
+  // a further output the loss pairs with the prediction has its width (predictionPair.ts); not one the name table
+  // calls something else (`x = self.flatten(data)` is the model's input, not an output beside the prediction)
+  if (kind === undefined && pairedWithPrediction(loss, p.name)) return 'embedding';
   // a further output the loss reads as one value per sample (a flow's log-determinant beside a per-sample log-density)
   return usageOf(loss, p.name)?.kind === 'per-sample' ? 'per-sample' : 'hidden';
 }

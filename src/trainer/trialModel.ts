@@ -9,6 +9,7 @@ import type { TrialData } from './data';
 import { type ArgLayout, mappedLosses, squareSide } from './mappedLoss';
 import { BatchedMlp, type MlpOptions } from './model';
 import { BatchedVae } from './model/vae';
+import { chooseHiddenActivation, type HiddenActivationChoice } from './model/hiddenActivation';
 import type { LossFn } from './runLoss';
 import { hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
 import { syntheticWords } from './syntheticArgs';
@@ -29,11 +30,16 @@ export interface TrialModel {
   hidden: string[];
   /** Whether the loss reads the run's weights (weight-named arguments): the loop then passes them on the tape. */
   readsArgWeights: boolean;
+  /** The last hidden layer's activation, with why when it is not relu (model/hiddenActivation.ts); absent: relu. */
+  lastHidden?: HiddenActivationChoice;
 }
 
 export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'>): TrialModel {
   const vae = wantsVae(loss);
-  const model = vae ? new BatchedVae(tf, { ...options, latent: VAE_LATENT }) : new BatchedMlp(tf, options);
+  const hidden = hiddenArgs(loss);
+  // a VAE's hidden arguments read its head, not a code layer: its layers stay relu
+  const lastHidden: HiddenActivationChoice = vae || options.hidden.length === 0 ? { activation: 'relu' } : chooseHiddenActivation(loss, hidden);
+  const model = vae ? new BatchedVae(tf, { ...options, latent: VAE_LATENT }) : new BatchedMlp(tf, { ...options, lastHidden: lastHidden.activation });
   const units = vae ? 3 * VAE_LATENT : (options.hidden.at(-1) ?? 0);
   const layout: ArgLayout = {
     framework: loss.framework,
@@ -43,7 +49,7 @@ export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: P
     weightIndex: 2 * Math.max(0, options.hidden.length - 1),
     ...(data.groupColumn ? { groupColumn: data.groupColumn } : {}),
   };
-  return { model, layout, hidden: hiddenArgs(loss), readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights' || a.kind === 'bias') };
+  return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights' || a.kind === 'bias') };
 }
 
 export function trialLosses(tf: Tf, loss: LossModel, losses: LossFn[], trial: TrialModel): LossFn[] {
@@ -60,15 +66,15 @@ export function probeExtras(tf: Tf, trial: TrialModel, x: Tensor2D, k: number, r
 }
 
 const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> = {
-  hidden: (t) => `the last hidden layer's activations (${t.layout.units} relu units)`,
-  'output-item': (t) => `the last hidden layer's activations (${t.layout.units} relu units), a further output beside the prediction`,
+  hidden: (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units)`,
+  'output-item': (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units), a further output beside the prediction`,
   square: (t) => `a ${squareSide(t.layout.units)}×${squareSide(t.layout.units)} matrix per sample from the last hidden layer's first ${squareSide(t.layout.units) ** 2} units`,
   'vae-mean': () => "the VAE head's mean",
   'vae-logvar': () => "the VAE head's log-variance",
   'vae-logsigma': () => "the VAE head's log σ (logvar / 2)",
   'vae-std': () => "the VAE head's σ (exp(logvar / 2))",
   'vae-var': () => "the VAE head's variance (exp(logvar))",
-  'vae-sample': (t) => (t.layout.latent ? 'the sample z the decoder decodes' : `the last hidden layer's activations (${t.layout.units} relu units)`),
+  'vae-sample': (t) => (t.layout.latent ? 'the sample z the decoder decodes' : `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units)`),
   weights: (t) => `the kernel of the layer that makes the last hidden layer (${t.layout.framework === 'pytorch' ? '[out, in], as nn.Linear.weight' : '[in, out], as a Dense kernel'})`,
   bias: () => 'the bias of the layer that makes the last hidden layer',
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',

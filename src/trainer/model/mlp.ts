@@ -14,6 +14,7 @@ import type { Tf } from '../backend';
 import { createRng } from '../data/prng';
 import type { OutputActivation } from './activation';
 import { backward } from './backward';
+import type { HiddenActivation } from './hiddenActivation';
 
 export interface MlpOptions {
   runs: number;
@@ -21,6 +22,8 @@ export interface MlpOptions {
   hidden: number[];
   outputs: number;
   activation: OutputActivation;
+  /** The last hidden layer's activation (hiddenActivation.ts); the others are relu. Default relu. */
+  lastHidden?: HiddenActivation;
   seed: number;
 }
 
@@ -32,6 +35,8 @@ export interface ForwardCache {
   hidden: Tensor3D[][];
   /** Each layer's kernel, [K, in, out]. */
   kernels: Tensor3D[];
+  /** The last hidden layer's activation, whose derivative the backward pass takes (relu when absent). */
+  lastHidden?: HiddenActivation;
 }
 
 export interface Logits {
@@ -102,7 +107,7 @@ export class BatchedMlp {
     for (let l = 0; l <= last; l++) {
       const ws = K === 1 ? [this.kernels[l] as Tensor3D] : (tf.split(this.kernels[l]!, K) as Tensor3D[]);
       const bs = tf.unstack(this.biases[l]!) as Tensor1D[];
-      const attrs = { transposeA: false, transposeB: false, activation: l < last ? 'relu' : 'linear' };
+      const attrs = { transposeA: false, transposeB: false, activation: l < last ? this.hiddenActivation(l) : 'linear' };
       // The kernel itself: tf.fused.matMul wraps it in a custom gradient and four reshapes, all kernel calls.
       h = ws.map((w, k) => tf.engine().runKernel('_FusedMatMul', { a: h[l === 0 ? 0 : k]!, b: w, bias: bs[k]! }, attrs) as Tensor3D);
       if (l < last) hidden.push(h);
@@ -110,7 +115,13 @@ export class BatchedMlp {
     const logits = K === 1 ? h[0]! : (tf.concat(h) as Tensor3D);
     const B = x.shape[0];
     const runs = () => (K === 1 ? [tf.reshape(logits, [B, -1]) as Tensor2D] : (tf.unstack(logits) as Tensor2D[]));
-    return { logits, runs, cache: { x, hidden, kernels: this.kernels as Tensor[] as Tensor3D[] } };
+    const lastHidden = this.options.lastHidden;
+    return { logits, runs, cache: { x, hidden, kernels: this.kernels as Tensor[] as Tensor3D[], ...(lastHidden ? { lastHidden } : {}) } };
+  }
+
+  /** Hidden layer l's activation: relu, or the chosen one for the last hidden layer. */
+  private hiddenActivation(l: number): HiddenActivation {
+    return l === this.kernels.length - 2 ? (this.options.lastHidden ?? 'relu') : 'relu';
   }
 
   /** The output activation, applied to logits of any shape (on the gradient tape when training). */

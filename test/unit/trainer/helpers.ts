@@ -46,7 +46,8 @@ export function referenceLogits(tf: typeof import('@tensorflow/tfjs-core'), mode
   let h: Tensor = tf.tile(tf.expandDims(x, 0), [K, 1, 1]);
   model.kernels.forEach((w, l) => {
     h = tf.add(tf.matMul(h as Tensor3D, w as Tensor3D), tf.expandDims(model.biases[l]!, 1));
-    if (l < model.kernels.length - 1) h = tf.relu(h);
+    // hidden layers are relu, the last one sigmoid where the model was built so (model/hiddenActivation.ts)
+    if (l < model.kernels.length - 1) h = l === model.kernels.length - 2 && model.options.lastHidden === 'sigmoid' ? tf.sigmoid(h) : tf.relu(h);
   });
   return h;
 }
