@@ -88,3 +88,30 @@ test('a batch of three items, the third read beside the call, is refused naming 
   const refusals = findUnsupported(withModelCallsAsPrediction(step));
   assert.ok(refusals.some((r) => r.message.includes('self(x)')), JSON.stringify(refusals.map((r) => r.message)));
 });
+
+test("an abstract `_loss` of the base whose step calls it runs as the file's subclass implements it", () => {
+  const step = stepOf(`from abc import abstractmethod
+
+class Base(pl.LightningModule):
+    reg = 0.001
+
+    def training_step(self, batch, batch_idx):
+        return self._loss(batch) + self.reg * sum((p ** 2).sum() for p in self.parameters())
+
+    @abstractmethod
+    def _loss(self, batch):
+        raise NotImplementedError()
+
+
+class Net(Base):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def _loss(self, batch):
+        x, y = batch
+        return F.l1_loss(self(x), y)
+`);
+  assert.match(step.terms.find((t) => t.role === 'base')!.expr.text, /^F\.l1_loss\(self\(x\), y\)$/);
+  assert.deepEqual(findUnsupported(withModelCallsAsPrediction(step)), []);
+});
