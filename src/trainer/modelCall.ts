@@ -8,6 +8,7 @@
 import type { Expr, LossModel, Term } from '../analysis/ir';
 import { childrenOf, some } from '../analysis/terms/expr';
 import { isPredictionName } from '../analysis/terms/roles';
+import { stepModelCall, stepModelCallNote, withStepModelCall } from './stepModelCall';
 
 /** Methods that run the model on its input (a training flag or keywords beside it change nothing here); TF.js: `predict`, `apply`. */
 const RUNS_MODEL: ReadonlySet<string> = new Set(['__call__', 'forward', 'predict_on_batch', 'predict', 'apply', 'predictOnBatch']);
@@ -98,10 +99,19 @@ export function modelCalledOnInput(loss: LossModel): Called | undefined {
  */
 export function withModelCallsAsPrediction(loss: LossModel): LossModel {
   const called = modelCalledOnInput(loss);
-  if (!called) return loss;
+  // a training step running its module on its batch (`self(x)` with `x, y = batch`): ./stepModelCall.ts
+  if (!called) return withStepModelCall(loss);
   const body = rewrite(loss.body, called.input);
   const terms = loss.terms.map((t): Term => rewrite(t, called.input));
   const roots = [body, ...terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr]))];
   const params = stillReads(roots, called.model) ? loss.params : loss.params.filter((p) => p.name !== called.model);
   return { ...loss, body, terms, params };
+}
+
+/** The trial header's line for a model call the trainer maps to its prediction, or undefined when there is none. */
+export function modelCallNote(loss: LossModel): string | undefined {
+  const called = modelCalledOnInput(loss);
+  if (called) return `\`${called.model}(${called.input})\` = this model's prediction (the loss runs its model argument on its input)`;
+  const step = stepModelCall(loss);
+  return step && stepModelCallNote(step);
 }

@@ -8,7 +8,7 @@ import { planSweep } from './sweepGrid';
 import { type BackendOptions, loadBackend, type Tf } from './backend';
 import { DatasetError, DatasetLoadStopped, prepareData, targetTensorShape, type TrialData } from './data';
 import { memoryRefusal } from './memory';
-import { modelCalledOnInput, withModelCallsAsPrediction } from './modelCall';
+import { modelCallNote, withModelCallsAsPrediction } from './modelCall';
 import { regularizedTensor, withRegularizedTensor } from './regularizerInput';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, refusalMessage, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
@@ -45,7 +45,7 @@ export interface TrialOptions extends BackendOptions {
 export async function runTrial(requested: TrialSpec, options: TrialOptions): Promise<void> {
   const { send } = options;
   // A loss that runs its model argument on its input: the call is the trial model's prediction (./modelCall.ts).
-  const called = modelCalledOnInput(requested.loss as LossModel);
+  const called = modelCallNote(requested.loss as LossModel);
   let spec = called ? { ...requested, loss: withModelCallsAsPrediction(requested.loss as LossModel) } : requested;
   // A custom regularizer's argument: the layer's kernel, bias or activations, not the prediction (./regularizerInput.ts)
   if (regularizedTensor(spec.loss as LossModel)) spec = { ...spec, loss: withRegularizedTensor(spec.loss as LossModel) };
@@ -157,7 +157,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
         ? { native: { file: backend.native.file, version: backend.native.version, origin: backend.native.origin, started: backend.native.started } }
         : {}),
       outputActivation: activation.reason,
-      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation, spec.runs.some((r) => r.lambdas), called && `\`${called.model}(${called.input})\` = this model's prediction (the loss runs its model argument on its input)`, derived.notes),
+      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation, spec.runs.some((r) => r.lambdas), called, derived.notes),
       dataset: {
         description: data.description,
         trainSamples: data.train.samples,

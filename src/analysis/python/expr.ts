@@ -291,6 +291,9 @@ function convertCall(node: Node, scope: Scope): Expr {
     // its loop): `criterion(u_obs, u_fit)` keeps what it compares, so the term fitting the data can be told.
     const ref = scope.refs.get(fn.text);
     if (ref === 'param' || ref === 'captured') return make<'method'>(node, { kind: 'method', object: convertExpr(fn, scope), method: '__call__', ...applied });
+    // `self(x)` in a module's own method (a Lightning step's helper): the module runs itself, its `self.__call__(x)`
+    // (the trainer maps it to its trial model's prediction where it runs on the step's input: ../../trainer/modelCall.ts)
+    if (fn.text === 'self') return make<'method'>(node, { kind: 'method', object: convertExpr(fn, scope), method: '__call__', ...applied });
   }
   if (fn.type === 'call') {
     const ctor = convertExpr(fn, scope);

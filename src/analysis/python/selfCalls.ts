@@ -67,8 +67,24 @@ export function reachableMethods(def: LossDef, cls: Node, own: ReadonlyMap<strin
     for (const [name, m] of methodsOf(c)) if (!out.has(name) && m.id !== fn.id && name !== '__init__' && !forwardNames.has(name)) out.set(name, m);
   };
   for (const base of fileBases(cls, module)) add(base);
-  for (const sub of fileSubclasses(cls, module)) add(sub);
+  const subs = fileSubclasses(cls, module);
+  for (const sub of subs) add(sub);
+  // an abstract method (`@abstractmethod`, or a body that only raises) runs as the subclass implements it: the first
+  // subclass of the file that does (a base's `training_step` calling `self._loss(batch)` its one model defines)
+  for (const [name, m] of out) {
+    const impl = isAbstract(m) ? subs.map((c) => methodsOf(c).get(name)).find((s) => s && !isAbstract(s)) : undefined;
+    if (impl) out.set(name, impl);
+  }
   return out;
+}
+
+/** Whether a method is abstract: decorated `@abstractmethod`, or its body (past a docstring) only raises or passes. */
+function isAbstract(m: Node): boolean {
+  const decorated = m.parent?.type === 'decorated_definition' ? m.parent : undefined;
+  if (decorated?.namedChildren.some((d) => d?.type === 'decorator' && /(^|\.)abstractmethod$/.test(d.text.replace(/^@\s*/, '')))) return true;
+  const body = (m.childForFieldName('body')?.namedChildren ?? []).filter((s): s is Node => !!s && s.type !== 'comment');
+  const rest = body[0]?.type === 'expression_statement' && body[0].namedChild(0)?.type === 'string' ? body.slice(1) : body;
+  return rest.length > 0 && rest.every((s) => s.type === 'raise_statement' || s.type === 'pass_statement');
 }
 
 /**
