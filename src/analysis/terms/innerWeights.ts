@@ -17,6 +17,8 @@ interface Factoring {
   /** The factors of an expression (split.ts factorsOf). */
   factors: (e: Expr) => Expr[];
   isWeight: (e: Expr) => boolean;
+  /** A weight whose names all have values: an argument with none (`emphasis` in `relu(-pred * emphasis)`) may be a tensor. */
+  isValued: (e: Expr) => boolean;
   product: (items: Expr[]) => Expr;
 }
 
@@ -87,7 +89,7 @@ function hingeFactors(e: Extract<Expr, { kind: 'call' }>, f: Factoring): Expr[] 
   const inside = hingeOperand(e);
   if (!inside) return undefined;
   const factors = f.factors(inside);
-  const positive = (x: Expr): boolean => f.isWeight(x) && (x.kind !== 'number' || x.value > 0);
+  const positive = (x: Expr): boolean => f.isWeight(x) && f.isValued(x) && (x.kind !== 'number' || x.value > 0);
   const weights = factors.filter(positive);
   const rest = factors.filter((x) => !positive(x));
   if (weights.length === 0 || rest.length === 0) return undefined;

@@ -90,6 +90,13 @@ export function withListNames<T>(names: ReadonlySet<string> | undefined, f: () =
 const dotted = (e: Expr): string | undefined =>
   e.kind === 'name' ? e.name : e.kind === 'attr' ? ((o) => (o === undefined ? undefined : `${o}.${e.name}`))(dotted(e.object)) : undefined;
 
+/** Every name in `e` has a value (is not one of the loss's arguments without a default). */
+function isValued(e: Expr): boolean {
+  if (e.kind === 'name') return !unvaluedNames.has(e.name);
+  if (e.kind === 'binary') return isValued(e.left) && isValued(e.right);
+  return e.kind === 'unary' ? isValued(e.operand) : true;
+}
+
 /** Numbers and hyper-parameter references (`lam`, `self.lam`, `config.lam`), and arithmetic of them (`lam / 2`). */
 export function isWeightFactor(e: Expr): boolean {
   switch (e.kind) {
@@ -187,7 +194,7 @@ function factorsOf(e: Expr): Expr[] {
   if (multiplied) return [...factorsOf(multiplied[0]), ...factorsOf(multiplied[1])];
   const quotient = operandsOfCall(e, DIVIDE);
   if (quotient && isWeightFactor(quotient[1]) && !isWeightFactor(quotient[0])) return [...factorsOf(quotient[0]), reciprocal(quotient[1])];
-  return innerWeightFactors(e, { factors: factorsOf, isWeight: isWeightFactor, product }) ?? [e];
+  return innerWeightFactors(e, { factors: factorsOf, isWeight: isWeightFactor, isValued, product }) ?? [e];
 }
 
 const product = (items: Expr[]): Expr => items.reduce((acc, f) => binary('*', acc, f));
