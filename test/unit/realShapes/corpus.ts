@@ -96,6 +96,7 @@ const LATER_BATCHES: readonly { prefix: string; label: string; what: string }[] 
   { prefix: 'keep_', label: 'keep', what: 'the seventh sealed batch' },
   { prefix: 'hold_', label: 'hold', what: 'the eighth sealed batch' },
   { prefix: 'lock_', label: 'lock', what: 'the ninth sealed batch' },
+  { prefix: 'mint_', label: 'mint', what: 'the tenth sealed batch' },
 ];
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
