@@ -1,6 +1,6 @@
 // One Python loss definition → a LossModel (without usages and output activation, which are file-wide).
 import type { Node } from 'web-tree-sitter';
-import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes, Term } from '../ir';
+import type { Expr, Framework, LossModel, LossParam, NameRef, Regularizes, SourceRange, Term } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss, wholePenalty } from '../terms/build';
 import { binary, mentionsRef, some } from '../terms/expr';
@@ -16,7 +16,7 @@ import { markSettledBranches, settledAttrs, settledInitParams } from './settledB
 import { guardValues } from './guardValues';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
 import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
-import type { ModuleScope } from './moduleScope';
+import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { type ParamInfo, staticItemsOf } from './params';
 import { ownWeightParams, ownWeightsOf } from './ownWeights';
 import { layerLoopOf, overLayerKernels } from './layerLoopAddLoss';
@@ -60,11 +60,24 @@ function readInline(def: LossDef, scope: Scope): Returned | undefined {
   return value && { value, node: def.nameNode.parent?.childForFieldName('right') ?? def.nameNode };
 }
 
-function toParam(p: ParamInfo, role: LossParam['role'], origin: LossParam['origin']): LossParam {
+type Defaulted = { default?: number | string | boolean; defaultNode?: Node; constantRange?: SourceRange };
+
+/**
+ * `lam=LAM_DEFAULT` with `LAM_DEFAULT = 0.1` written at module level: the default is the constant's value, and λ
+ * write-back edits the constant where it is written (in this file; a notebook's other cell keeps the name's range).
+ */
+function withConstantDefault<T extends Defaulted>(p: T, constants: ReadonlyMap<string, ModuleConstant> | undefined): T {
+  if (p.default !== undefined || p.defaultNode?.type !== 'identifier') return p;
+  const constant = constants?.get(p.defaultNode.text);
+  if (!constant || Array.isArray(constant.value)) return p;
+  return { ...p, default: constant.value, ...(constant.cell === undefined ? { constantRange: constant.valueRange } : {}) };
+}
+
+function toParam(p: ParamInfo & Defaulted, role: LossParam['role'], origin: LossParam['origin']): LossParam {
   const out: LossParam = { name: p.name, role: p.modelOutput !== undefined && role === 'other' ? 'tensor' : role, range: rangeOf(p.node), origin };
   if (p.modelOutput !== undefined) out.modelOutput = p.modelOutput;
   if (p.default !== undefined) out.default = p.default;
-  if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
+  if (p.defaultNode) out.defaultRange = p.constantRange ?? rangeOf(p.defaultNode);
   if (p.defaultNode?.type === 'none') out.noneDefault = true;
   withItems(out, p.defaultNode);
   return out;
@@ -268,12 +281,14 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     numericDefault(p.default) !== undefined || weightParams.has(p.name) ? 'hyper' : p.default === undefined && isTensorName(p.name) ? 'tensor' : 'other';
 
   const readNames = readNamesOf(returned.value, terms);
+  const constants = file.module?.constants;
   const inlined = (a: { name: string }) => cls?.instances.has(a.name.slice('self.'.length)) || cls?.attrValues.has(a.name.slice('self.'.length));
-  const attrParam = (origin: LossParam['origin']) => (a: { name: string; node: Parameters<typeof rangeOf>[0]; default?: number | string | boolean; defaultNode?: Parameters<typeof rangeOf>[0]; initParam?: string }): LossParam => {
+  const attrParam = (origin: LossParam['origin']) => (written: { name: string; node: Parameters<typeof rangeOf>[0]; default?: number | string | boolean; defaultNode?: Parameters<typeof rangeOf>[0]; initParam?: string }): LossParam => {
+    const a: typeof written & Defaulted = withConstantDefault(written, constants);
     const out: LossParam = { name: a.name, role: hyperOr(a), range: rangeOf(a.node), origin };
     if (a.initParam) out.initArgument = a.initParam;
     if (a.default !== undefined) out.default = a.default;
-    if (a.defaultNode) out.defaultRange = rangeOf(a.defaultNode);
+    if (a.defaultNode) out.defaultRange = a.constantRange ?? rangeOf(a.defaultNode);
     if (a.defaultNode?.type === 'none') out.noneDefault = true;
     withItems(out, a.defaultNode);
     return out;
@@ -284,12 +299,13 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     some(e, (n) => n.kind === 'attr' && n.object.kind === 'name' && n.object.name === 'self' && `self.${n.name}` === name);
   const readsAttr = (e: Expr, name: string) => some(e, (n) => n.kind === 'attr' && n.text.replace(/\s+/g, '') === name);
   const own = new Set([...def.outerParams, ...def.params].map((p) => p.name));
+  const valued = (p: ParamInfo) => withConstantDefault(p, constants);
   const params: LossParam[] = [
     // a loss nested in the function that builds its model (`build_models(n_features)`) closes over that function's
     // parameters; one it never reads and nothing gives a value is no setting of the loss (nor a tensor to make up)
-    ...def.outerParams.filter((p) => !p.variadic && !(def.usedAsLoss && p.default === undefined && !p.defaultNode && !readNames.has(p.name))).map((p) => toParam(p, hyperOr(p), 'factory')),
+    ...def.outerParams.filter((p) => !p.variadic && !(def.usedAsLoss && p.default === undefined && !p.defaultNode && !readNames.has(p.name))).map(valued).map((p) => toParam(p, hyperOr(p), 'factory')),
     ...closure.filter((c) => !own.has(c.name)).map((c) => ({ ...c, role: hyperOr(c) })),
-    ...def.params.filter((p) => !p.variadic).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p), 'argument')),
+    ...def.params.filter((p) => !p.variadic).map(valued).map((p) => toParam(p, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : hyperOr(p), 'argument')),
     ...def.moduleAttrs
       .filter((a) => (a.onlyWhenRead ? readsAttr(returned.value, a.name) : !inlined(a) && (a.default !== undefined || readsSelf(returned.value, a.name))))
       .map(attrParam('constructor')),

@@ -154,3 +154,42 @@ describe('a dict passed as a setting where the loss is built', () => {
     assert.equal(makeLookup(m, {})('self.hparams.pairs'), null);
   });
 });
+
+const DEFAULTS_FROM_CONSTANTS = `import tensorflow as tf
+
+LAM_SMOOTH = 0.25
+
+
+def smoothness(y_pred):
+    return tf.reduce_mean(tf.square(y_pred[1:] - y_pred[:-1]))
+
+
+def smooth_fit(y_true, y_pred, lam=LAM_SMOOTH):
+    return tf.reduce_mean(tf.square(y_true - y_pred)) + lam * smoothness(y_pred)
+
+
+class SmoothFit(tf.keras.losses.Loss):
+    def __init__(self, weight=LAM_SMOOTH, **kwargs):
+        super().__init__(**kwargs)
+        self.weight = float(weight)
+
+    def call(self, y_true, y_pred):
+        return tf.reduce_mean(tf.square(y_true - y_pred)) + self.weight * smoothness(y_pred)
+`;
+
+describe('a default that names a module constant', () => {
+  before(() => ready);
+
+  for (const [loss, param] of [
+    ['smooth_fit', 'lam'],
+    ['SmoothFit', 'self.weight'],
+  ] as const) {
+    it(`${loss}: the default ${param} = LAM_SMOOTH is the constant's value for the analysis and the trainer, written back at the constant`, () => {
+      const m = model(analyze(DEFAULTS_FROM_CONSTANTS), loss);
+      assert.equal(codeLambda(m), 0.25);
+      assert.equal(makeLookup(m, {})(param), 0.25);
+      const out = writeLambda(m, DEFAULTS_FROM_CONSTANTS, 0.5);
+      assert.ok(out.ok && out.text.includes('LAM_SMOOTH = 0.5') && out.text.includes(`=LAM_SMOOTH`), JSON.stringify(out));
+    });
+  }
+});
