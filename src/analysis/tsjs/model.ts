@@ -77,7 +77,9 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   }
   const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, inlinedFrom: (e) => scope.inlined?.get(e), framework: file.framework, tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
   // a regularizer adds to a loss compiled elsewhere: what it holds is all penalty (python/model.ts does the same)
-  const terms = def.regularizes ? built.terms.map((t) => ({ ...t, role: 'penalty' as const })) : built.terms;
+  // and its one term is named by the class, as a Keras regularizer's is (the variable inside apply() says less)
+  const named = def.kind === 'regularizer' && built.terms.length === 1 ? { label: def.name } : {};
+  const terms = def.regularizes ? built.terms.map((t) => ({ ...t, role: 'penalty' as const, ...named })) : built.terms;
   const lambdaParam = def.regularizes ? lambdaParamOf(terms) : built.lambdaParam;
   const weightParams = new Set(terms.map((t) => t.weightParam));
   const hyperOr = (p: ScriptParam): LossParam['role'] =>

@@ -39,7 +39,15 @@ describe('a TF.js regularizer class', () => {
     assert.equal(m.kind, 'regularizer');
     assert.deepEqual(m.regularizes, { on: 'kernel' });
     // the compiled loss is the base the regularizer adds to (analysis/compiledBase.ts)
-    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:size*this.rate', 'base:+:meanSquaredError']);
+    assert.deepEqual(m.terms.map(termSummary), ['penalty:+:SmallWeights*this.rate', 'base:+:meanSquaredError']);
+  });
+
+  it('its one penalty is named by the class, as a Keras regularizer is, not by the variable inside apply()', () => {
+    const m = model(analyze(source, 'typescript'), 'SmallWeights');
+    assert.deepEqual(
+      m.terms.filter((t) => t.role === 'penalty').map((t) => t.label),
+      ['SmallWeights'],
+    );
   });
 
   it('its λ is what `new SmallWeights(2e-3)` passes, the default 1e-2 otherwise', () => {
