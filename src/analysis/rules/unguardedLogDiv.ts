@@ -45,10 +45,15 @@ function dataTest(model: LossModel): DataTest {
   return test;
 }
 
+/** Framework calls that return a fixed number: Keras's fuzz factor (`keras.backend.epsilon()`, `K.epsilon()`) is 1e-7. */
+const FIXED_CALLS: Readonly<Record<string, number>> = { epsilon: 1e-7 };
+
+const fixedCall = (e: Expr): number | undefined => (e.kind === 'call' && e.args.length === 0 ? FIXED_CALLS[opName(e) ?? ''] : undefined);
+
 /** A constant: a number written out (`1.0 - 1e-6`) or a setting's (`EPS`), folded. */
 function constant(e: Expr | undefined, isData: DataTest): number | undefined {
   if (!e || isData(e)) return undefined;
-  const n = numberValue(e) ?? isData.settingValue?.(e);
+  const n = numberValue(e) ?? isData.settingValue?.(e) ?? fixedCall(e);
   if (n !== undefined) return n;
   if (e.kind !== 'binary') return undefined;
   const [a, b] = [constant(e.left, isData), constant(e.right, isData)];
