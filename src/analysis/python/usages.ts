@@ -316,7 +316,7 @@ export function collectUsages(
   };
 
   const fits: SourceRange[] = [];
-  let outputActivation: string | undefined;
+  const activations: string[] = [];
   cache?.begin(signature);
   for (const { name: word, index } of callNames(source)) {
     if (!byName.has(word) && !vars.has(word) && !usageWords.has(word)) continue;
@@ -337,12 +337,25 @@ export function collectUsages(
     const wrapped = effect.partialOf ? byName.get(effect.partialOf) : undefined;
     if (wrapped?.kind === 'function') wrapped.kind = 'partial';
     if (effect.fit) fits.push(effect.fit);
-    if (effect.activation) outputActivation = effect.activation;
+    if (effect.activation) activations.push(effect.activation);
   }
   cache?.end();
+  const outputActivation = outputActivationOf(activations);
   const compiled = models.filter((m) => m.usages.some((u) => u.kind === 'compile'));
   for (const range of fits) for (const m of compiled) m.usages.push({ kind: 'fit', range });
   return outputActivation ? { outputActivation } : {};
+}
+
+/** Activations that end a model's head (a hidden layer's is relu or the like). */
+const HEAD_ACTIVATIONS: ReadonlySet<string> = new Set(['softmax', 'sigmoid', 'tanh', 'softplus']);
+
+/**
+ * The model's output activation: the last one the file's layers set, unless the file ends heads in two different
+ * ways (a sigmoid head beside a softmax head): which one a loss sees is then not known, and a rule must not guess.
+ */
+function outputActivationOf(activations: readonly string[]): string | undefined {
+  const heads = new Set(activations.map((a) => a.toLowerCase()).filter((a) => HEAD_ACTIVATIONS.has(a)));
+  return heads.size > 1 ? undefined : activations.at(-1);
 }
 
 /** The lines outside each loss's own text that its body was read from (the bodies of the helpers it calls). */
