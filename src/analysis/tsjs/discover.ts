@@ -165,6 +165,17 @@ function regularizerClass(cls: Node, members: Node[], uses: ScriptRegularizers):
   };
 }
 
+/**
+ * The function a class field holds: the arrow itself, or the arrow a call wraps (`loss = tf.customGrad((a, b) => …)`,
+ * `private lossFn = wrap((yTrue, yPred) => …)`): the wrapper returns a function computing what the arrow computes.
+ */
+function fieldFunction(value: Node): Node | undefined {
+  if (functionLike.has(value.type)) return value;
+  if (value.type !== 'call_expression') return undefined;
+  const args = value.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.map((a) => unwrap(a)).find((a): a is Node => !!a && functionLike.has(a.type));
+}
+
 /** Class fields holding an arrow (`loss = (yTrue, yPred) => …`) and methods (`compute(yTrue, yPred) {…}`). */
 function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
   const className = cls.childForFieldName('name')?.text;
@@ -176,7 +187,7 @@ function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
     const nameNode = memberName(m);
     if (!nameNode || nameNode.text === 'constructor') continue;
     const fieldValue = m.type === 'method_definition' ? undefined : unwrap(m.childForFieldName('value'));
-    const fn = m.type === 'method_definition' ? m : fieldValue && functionLike.has(fieldValue.type) ? fieldValue : undefined;
+    const fn = m.type === 'method_definition' ? m : fieldValue ? fieldFunction(fieldValue) : undefined;
     if (!fn || !isLossLike(fn, nameNode.text)) continue;
     const params = readScriptParams(fn);
     const kind: LossKind = m.type === 'method_definition' ? 'method' : 'class-field';

@@ -1,0 +1,36 @@
+// Losses written in shapes discovery used to miss or misname (task "find"): a class field whose arrow a call wraps,
+// a loss class defined inside a builder function, a model method returning (out, loss), a loop's loss that is one
+// call of a function of the file. Snippets in our own words, in the shapes public training code uses.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const picked = (src: string, language: 'python' | 'typescript' | 'javascript' = 'python'): string => {
+  const c = chooseLoss(analyze(src, language));
+  return c.ok ? qualifiedName(c.model) : c.message;
+};
+
+describe('Discovery: shapes found and named', () => {
+  it('finds a TS class field whose arrow is wrapped in a call (wrap(…), tf.customGrad(…))', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+class Trainer {
+  private lam = 0.1;
+  private lossFn = wrap((yTrue: tf.Tensor, yPred: tf.Tensor) => {
+    const mse = tf.losses.meanSquaredError(yTrue, yPred);
+    const pen = tf.relu(yPred.neg()).mean();
+    return mse.add(pen.mul(this.lam));
+  });
+}
+class Custom {
+  loss = tf.customGrad((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.meanSquaredError(yTrue, yPred).add(tf.abs(yPred).mean().mul(0.2)));
+}
+`;
+    const a = analyze(src, 'typescript');
+    assert.deepEqual(a.models.map(qualifiedName), ['Trainer.lossFn', 'Custom.loss']);
+    assert.deepEqual(model(a, 'lossFn').terms.map(termSummary), ['base:+:mse', 'penalty:+:pen*this.lam']);
+    assert.equal(model(a, 'loss').kind, 'class-field');
+  });
+});
