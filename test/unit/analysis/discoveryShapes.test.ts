@@ -33,4 +33,25 @@ class Custom {
     assert.deepEqual(model(a, 'lossFn').terms.map(termSummary), ['base:+:mse', 'penalty:+:pen*this.lam']);
     assert.equal(model(a, 'loss').kind, 'class-field');
   });
+
+  it('finds a Loss class defined inside a builder that returns an instance of it, named and bound as a factory', () => {
+    const src = `import tensorflow as tf
+from tensorflow import keras
+def build_loss(lam=0.1):
+    scale = 2.0
+    class SumLoss(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            mse = tf.reduce_mean(tf.square(y_true - y_pred))
+            pen = tf.reduce_mean(tf.square(tf.reduce_sum(y_pred, axis=-1) - 1.0))
+            return mse + lam * scale * pen
+    return SumLoss()
+model.compile(optimizer="adam", loss=build_loss(0.5))
+`;
+    const a = analyze(src);
+    const m = model(a, 'build_loss');
+    assert.equal(m.kind, 'module-forward');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse', 'penalty:+:pen*lam * scale']);
+    assert.ok(m.usages.some((u) => u.kind === 'compile'), 'the file compiles what the builder returns');
+    assert.equal(picked(src), 'build_loss');
+  });
 });
