@@ -11,7 +11,7 @@ import { callableValue, definedCallable, nameCallable } from './callables';
 import { dictEntries, dictViewSource, nameByKey, passBindings } from './dictValues';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
-import { returnedLoss } from './inline';
+import { returnedLoss, tupleLossItem } from './inline';
 import { type Partner, collectOf, coupledFold, foldOf, loopName, loopVariables } from './loops';
 import { layerParameters, moduleLoop } from './moduleLoops';
 import { type Scope, forkScope } from './scope';
@@ -417,7 +417,8 @@ export { statementsOf };
  */
 function returnedValue(ret: Node, scope: Scope): Returned | undefined {
   const written = ret.namedChildren.find((c): c is Node => !!c && !isTrivia(c));
-  if (written?.type === 'dictionary' && (scope.inlining?.length ?? 0) > 0) return { value: convertExpr(written, scope), node: written };
+  // a helper's dict or tuple is returned whole, for the caller to pick an entry or unpack the items
+  if ((written?.type === 'dictionary' || tupleLossItem(written)) && (scope.inlining?.length ?? 0) > 0) return { value: convertExpr(written as Node, scope), node: written as Node };
   const node = returnedLoss(ret);
   if (!node) return undefined;
   const value = convertExpr(node, scope);

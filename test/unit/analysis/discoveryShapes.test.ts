@@ -54,4 +54,39 @@ model.compile(optimizer="adam", loss=build_loss(0.5))
     assert.ok(m.usages.some((u) => u.kind === 'compile'), 'the file compiles what the builder returns');
     assert.equal(picked(src), 'build_loss');
   });
+
+  it('reads a model forward returning (out, loss) through its loss item, and a Keras compute_loss returning a dict of terms', () => {
+    const src = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+    def forward(self, x, y):
+        out = self.fc(x)
+        loss = F.mse_loss(out, y) + 0.1 * out.abs().mean()
+        return out, loss
+net = Net()
+for x, y in loader:
+    out, loss = net(x, y)
+    opt.zero_grad()
+    loss.backward()
+`;
+    const m = model(analyze(src), 'Net');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:out*0.1'], 'the second item is the loss, not the output');
+    assert.equal(picked(src), 'Net');
+    const keras = `import tensorflow as tf
+from tensorflow import keras
+class Plain(keras.Model):
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+        return tf.reduce_mean(tf.square(y - y_pred))
+class Penalised(keras.Model):
+    def compute_loss(self, x, y, y_pred, sample_weight):
+        mse = tf.reduce_mean(tf.square(y - y_pred))
+        pen = tf.reduce_mean(tf.nn.relu(-y_pred))
+        return {"loss": mse + 0.3 * pen, "mse": mse}
+`;
+    assert.equal(picked(keras), 'Penalised.compute_loss', 'two classes share the method name: each is read on its own');
+  });
 });
