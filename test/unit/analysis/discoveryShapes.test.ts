@@ -89,4 +89,26 @@ class Penalised(keras.Model):
 `;
     assert.equal(picked(keras), 'Penalised.compute_loss', 'two classes share the method name: each is read on its own');
   });
+
+  it('splits tf.addN([base, λ·p, μ·q]) of a written array into its terms, so the loss with penalties is the one picked', () => {
+    const src = `const tf = require('@tensorflow/tfjs');
+const W_SMOOTH = 0.05;
+function plainLoss(yTrue, yPred) {
+  return tf.losses.meanSquaredError(yTrue, yPred);
+}
+function shapedLoss(yTrue, yPred) {
+  const fit = tf.losses.meanSquaredError(yTrue, yPred);
+  const rough = tf.mean(tf.abs(tf.sub(yPred.slice([0, 1]), yPred.slice([0, 0], [-1, 3]))));
+  const neg = tf.mean(tf.relu(tf.neg(yPred)));
+  return tf.addN([fit, tf.mul(W_SMOOTH, rough), tf.mul(0.2, neg)]);
+}
+function step(a, b, x, y) {
+  tf.variableGrads(() => plainLoss(y, a.apply(x)));
+  tf.variableGrads(() => shapedLoss(y, b.apply(x)));
+}
+`;
+    const a = analyze(src, 'javascript');
+    assert.deepEqual(model(a, 'shapedLoss').terms.map(termSummary), ['base:+:fit', 'penalty:+:rough*W_SMOOTH', 'penalty:+:neg*0.2']);
+    assert.equal(picked(src, 'javascript'), 'shapedLoss');
+  });
 });
