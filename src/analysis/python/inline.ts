@@ -487,13 +487,18 @@ const LOSS_ITEM = /(?:^|[._])loss$/i;
 
 /**
  * The loss among a returned tuple's items (`return out, loss`, `return (logits, total_loss)`): the one item named as
- * the loss, wherever it stands; none when no item, or several, are.
+ * the loss, when the first item is a name that is not (a model's output). A computed first item is the total the
+ * tuple leads with (`return recon_loss + kl, recon_loss, kl`): none is picked, as when no item, or several, are named.
  */
 export function tupleLossItem(value: Node | undefined): Node | undefined {
   const inner = value?.type === 'parenthesized_expression' ? named(value)[0] : value;
   if (inner?.type !== 'expression_list' && inner?.type !== 'tuple') return undefined;
-  const items = named(inner).filter((n) => LOSS_ITEM.test(n.text.replace(/\s+/g, '')));
-  return items.length === 1 ? items[0] : undefined;
+  const items = named(inner);
+  const isLoss = (n: Node): boolean => LOSS_ITEM.test(n.text.replace(/\s+/g, ''));
+  const first = items[0];
+  if (!first || !['identifier', 'attribute'].includes(first.type) || isLoss(first)) return undefined;
+  const losses = items.filter(isLoss);
+  return losses.length === 1 ? losses[0] : undefined;
 }
 
 /**
