@@ -6,7 +6,7 @@ import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
-import { namedByCallee } from '../terms/label';
+import { nameNegated, namedByCallee } from '../terms/label';
 import { callableValue, definedCallable, nameCallable } from './callables';
 import { dictEntries, dictViewSource, nameByKey, passBindings } from './dictValues';
 import { convertExpr } from './expr';
@@ -39,6 +39,7 @@ function setLocal(scope: Scope, name: string, value: Expr): void {
     if (!namedBefore.has(value)) namedBefore.set(value, scope.labels.get(value));
     scope.labels.set(value, name);
     scope.weakLabels?.delete(value);
+    nameNegated(scope.labels, value, name);
   }
 }
 
