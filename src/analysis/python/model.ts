@@ -156,6 +156,16 @@ function outerGraph(statements: readonly Node[], moduleGraph: KerasGraph | undef
   return rest.length < statements.length ? { graph, statements: rest } : undefined;
 }
 
+/**
+ * `loss = step_terms(out, y, model)` then `loss.backward()`: an inline loss that is one call of a function of the
+ * file, nothing added, is that function's loss (its terms are the function's): named by it, as a loss the loop calls
+ * by a loss-like name is found as that function.
+ */
+function calledLossName(def: LossDef, value: Expr, scope: Scope, file: FileContext): string | undefined {
+  const helper = def.inline ? scope.inlined?.get(value) : undefined;
+  return helper && file.module?.functions.has(helper) ? helper : undefined;
+}
+
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
   const roles = def.roles ?? pickRoles(positional.map((p) => p.name), file.framework);
@@ -302,10 +312,11 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (weights.length > 0) params.splice(0, params.length, ...params.filter((p) => !weights.some((w) => w.name === p.name)), ...weights);
   const named = new Set(params.map((p) => p.name));
   if (file.module) params.push(...moduleConstantParams(readNames, file.module.constants, named, weightParams, passedAttributeReads(returned.value, terms)));
+  const name = calledLossName(def, returned.value, scope, file) ?? def.name;
   const model: LossModel = {
     // an inline loss is named where it is assigned: several in one function keep distinct ids
-    id: `${def.name}:${(def.inline ? def.nameNode : def.defNode).startPosition.row + 1}`,
-    name: def.name,
+    id: `${name}:${(def.inline ? def.nameNode : def.defNode).startPosition.row + 1}`,
+    name,
     kind: def.kind,
     framework: frameworkOf(def, returned.value, file.framework),
     language: 'python',

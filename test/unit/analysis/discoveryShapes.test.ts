@@ -111,4 +111,25 @@ function step(a, b, x, y) {
     assert.deepEqual(model(a, 'shapedLoss').terms.map(termSummary), ['base:+:fit', 'penalty:+:rough*W_SMOOTH', 'penalty:+:neg*0.2']);
     assert.equal(picked(src, 'javascript'), 'shapedLoss');
   });
+
+  it('names a loop loss that is one call of a function of the file by that function, whatever its name', () => {
+    const src = `import torch.nn.functional as F
+def step_terms(a, b, c):
+    fit = F.l1_loss(a, b)
+    spread = c.pow(2).mean()
+    return fit + 0.5 * spread
+def run(model, data, opt):
+    for inp, tgt in data:
+        pred, hidden = model(inp)
+        total = step_terms(pred, tgt, hidden)
+        opt.zero_grad()
+        total.backward()
+        opt.step()
+`;
+    const a = analyze(src);
+    const m = model(a, 'step_terms');
+    assert.equal(m.kind, 'inline');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:fit', 'penalty:+:spread*0.5']);
+    assert.equal(picked(src), 'step_terms');
+  });
 });
