@@ -161,10 +161,17 @@ function outerGraph(statements: readonly Node[], moduleGraph: KerasGraph | undef
  * file, nothing added, is that function's loss (its terms are the function's): named by it, as a loss the loop calls
  * by a loss-like name is found as that function.
  */
-function calledLossName(def: LossDef, value: Expr, scope: Scope, file: FileContext): string | undefined {
-  const helper = def.inline ? scope.inlined?.get(value) : undefined;
-  return helper && file.module?.functions.has(helper) ? helper : undefined;
+function calledLossName(def: LossDef, returned: Returned, scope: Scope, file: FileContext): string | undefined {
+  const helper = def.inline ? scope.inlined?.get(returned.value) : undefined;
+  if (!helper || !file.module?.functions.has(helper)) return undefined;
+  // handed a term the loop computes (`add_penalty(net, F.cross_entropy(out, y))`): the loop's loss, the helper adds to it
+  const args = returned.node.type === 'call' ? (returned.node.childForFieldName('arguments')?.namedChildren ?? []) : [];
+  const handed = args.map((a) => (a?.type === 'keyword_argument' ? a.childForFieldName('value') : a));
+  return handed.every((a) => a && plainArgument.has(a.type)) ? helper : undefined;
 }
+
+/** Arguments that hand over a tensor or a setting as it is, not a computed term. */
+const plainArgument: ReadonlySet<string> = new Set(['identifier', 'attribute', 'subscript', 'integer', 'float', 'string', 'true', 'false', 'none']);
 
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
@@ -312,7 +319,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (weights.length > 0) params.splice(0, params.length, ...params.filter((p) => !weights.some((w) => w.name === p.name)), ...weights);
   const named = new Set(params.map((p) => p.name));
   if (file.module) params.push(...moduleConstantParams(readNames, file.module.constants, named, weightParams, passedAttributeReads(returned.value, terms)));
-  const name = calledLossName(def, returned.value, scope, file) ?? def.name;
+  const name = calledLossName(def, returned, scope, file) ?? def.name;
   const model: LossModel = {
     // an inline loss is named where it is assigned: several in one function keep distinct ids
     id: `${name}:${(def.inline ? def.nameNode : def.defNode).startPosition.row + 1}`,
