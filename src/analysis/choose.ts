@@ -50,6 +50,7 @@ const uses: readonly { kind: LossUsage['kind']; why: ChoiceReason; says: string 
 export const qualifiedName = (m: LossModel): string => (m.className ? `${m.className}.${m.name}` : m.name);
 
 const hasPenalty = (m: LossModel): boolean => m.terms.some((t) => t.role === 'penalty');
+const hasWeightedPenalty = (m: LossModel): boolean => m.terms.some((t) => t.role === 'penalty' && t.weight !== undefined);
 const inside = (m: LossModel, line: number): boolean => m.range.startLine <= line && line <= m.range.endLine;
 
 /** Uses by which a loss is ADDED to another (a layer's add_loss, a layer's regularizer), not optimised on its own. */
@@ -125,7 +126,9 @@ function chooseUsed(candidates: readonly LossModel[], models: readonly LossModel
     .map((m, order) => ({ m, order, rank: strongestUse(m) }))
     .filter((u) => u.rank >= 0)
     .sort((a, b) => a.rank - b.rank || a.order - b.order);
-  const usedWithPenalty = used.filter((u) => hasPenalty(u.m));
+  // among equal uses, a penalty the code weighs (`+ LAMBDA * p`) says a constrained loss more surely than an unweighted
+  // second term (a GAN discriminator's `bce(real) + bce(fake)` beside the generator's `adv + LAMBDA * stat`)
+  const usedWithPenalty = used.filter((u) => hasPenalty(u.m)).sort((a, b) => a.rank - b.rank || Number(hasWeightedPenalty(b.m)) - Number(hasWeightedPenalty(a.m)) || a.order - b.order);
   if (usedWithPenalty.length > 0) {
     const { m, rank } = usedWithPenalty[0];
     const rest = usedWithPenalty.length - 1;

@@ -6,12 +6,12 @@ import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
-import { namedByCallee } from '../terms/label';
+import { nameNegated, namedByCallee } from '../terms/label';
 import { callableValue, definedCallable, nameCallable } from './callables';
 import { dictEntries, dictViewSource, nameByKey, passBindings } from './dictValues';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
-import { returnedLoss } from './inline';
+import { returnedLoss, tupleLossItem } from './inline';
 import { type Partner, collectOf, coupledFold, foldOf, loopName, loopVariables } from './loops';
 import { layerParameters, moduleLoop } from './moduleLoops';
 import { type Scope, forkScope } from './scope';
@@ -39,6 +39,7 @@ function setLocal(scope: Scope, name: string, value: Expr): void {
     if (!namedBefore.has(value)) namedBefore.set(value, scope.labels.get(value));
     scope.labels.set(value, name);
     scope.weakLabels?.delete(value);
+    nameNegated(scope.labels, value, name);
   }
 }
 
@@ -417,7 +418,8 @@ export { statementsOf };
  */
 function returnedValue(ret: Node, scope: Scope): Returned | undefined {
   const written = ret.namedChildren.find((c): c is Node => !!c && !isTrivia(c));
-  if (written?.type === 'dictionary' && (scope.inlining?.length ?? 0) > 0) return { value: convertExpr(written, scope), node: written };
+  // a helper's dict or tuple is returned whole, for the caller to pick an entry or unpack the items
+  if ((written?.type === 'dictionary' || tupleLossItem(written)) && (scope.inlining?.length ?? 0) > 0) return { value: convertExpr(written as Node, scope), node: written as Node };
   const node = returnedLoss(ret);
   if (!node) return undefined;
   const value = convertExpr(node, scope);

@@ -304,7 +304,33 @@ function regularizerFunction(fn: Node, ctx: DiscoverContext): LossDef | undefine
 function functionLosses(fn: Node, ctx: DiscoverContext): LossDef[] {
   const uses = ctx.uses ?? noLossUses;
   const own = plainOrFactory(fn, uses) ?? regularizerFunction(fn, ctx);
-  return [...(own ? [own] : inlineLosses(fn, undefined, ctx.graph)), ...nestedLosses(fn, uses)];
+  return [...(own ? [own] : [...builtClassLosses(fn, ctx), ...inlineLosses(fn, undefined, ctx.graph)]), ...nestedLosses(fn, uses)];
+}
+
+/** `return Cls(…)` (or `return Cls`): the class a builder returns an instance of. */
+const returnedClass = (s: Node): string | undefined => {
+  const v = s.type === 'return_statement' ? s.namedChild(0) : null;
+  const callee = v?.type === 'call' ? v.childForFieldName('function') : v;
+  return callee?.type === 'identifier' ? callee.text : undefined;
+};
+
+/**
+ * A loss class defined in a builder function that returns an instance of it (`def build(lam): class SumLoss(
+ * keras.losses.Loss): …; return SumLoss()`): the class's losses, with the builder's parameters and earlier locals as
+ * their closure (the builder is a factory: a call `build(0.5)` binds its parameters, and names the loss).
+ */
+function builtClassLosses(fn: Node, ctx: DiscoverContext): LossDef[] {
+  const stmts = bodyStatements(fn);
+  const returned = new Set(stmts.map(returnedClass).filter((n): n is string => !!n));
+  const index = stmts.findIndex((s) => s.type === 'class_definition' && returned.has(s.childForFieldName('name')?.text ?? ''));
+  if (index < 0) return [];
+  const cls = stmts[index] as Node;
+  // named by the builder, as a factory is: the file calls it (`loss=build(0.5)`), never the class, to build its loss
+  const builder = fn.childForFieldName('name');
+  const outerParams = readParams(fn.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !p.variadic);
+  return classLosses(cls, cls, ctx.regularizers, moduleLoss, ctx.uses).map((d) =>
+    d.kind === 'module-forward' && builder ? { ...d, name: builder.text, nameNode: builder, defNode: fn, outerParams, outerStatements: stmts.slice(0, index), bindNames: names(outerParams) } : d,
+  );
 }
 
 /** Statements that hold a training loop at module level (a script): `for x, y in loader: … loss.backward()`. */

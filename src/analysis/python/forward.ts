@@ -57,11 +57,23 @@ function modelObjects(root: Node, classes: ReadonlyMap<string, Node>): Set<strin
   for (const a of root.descendantsOfType('assignment')) {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');
-    const callee = right?.type === 'call' ? right.childForFieldName('function')?.text : undefined;
-    const cls = callee ? classes.get(callee) : undefined;
-    if (left?.type === 'identifier' && cls && !lossNamed.test(left.text) && isModelClass(cls)) out.add(left.text);
+    if (!left || !right) continue;
+    for (const [name, value] of pairedItems(left, right)) {
+      const callee = value.type === 'call' ? value.childForFieldName('function')?.text : undefined;
+      const cls = callee ? classes.get(callee) : undefined;
+      if (name.type === 'identifier' && cls && !lossNamed.test(name.text) && isModelClass(cls)) out.add(name.text);
+    }
   }
   return out;
+}
+
+/** `a = f()` → [[a, f()]]; `g, d = G(), D()` → [[g, G()], [d, D()]] (a GAN's two players built on one line). */
+function pairedItems(left: Node, right: Node): [Node, Node][] {
+  const listed = (n: Node): Node[] | undefined => (n.type === 'pattern_list' || n.type === 'expression_list' || n.type === 'tuple_pattern' || n.type === 'tuple' ? namedChildren(n) : undefined);
+  const names = listed(left);
+  const values = listed(right);
+  if (!names) return [[left, right]];
+  return values && values.length === names.length ? names.map((n, i) => [n, values[i] as Node]) : [];
 }
 
 const fileNamesCache = new WeakMap<Node, FileNames>();
@@ -250,9 +262,11 @@ export function modelCallOf(right: Node, flow: Flow, names: FileNames): Node | u
   return call?.type === 'call' && isModelCall(call, flow, names) ? call : undefined;
 }
 
-/** A right side that builds a callable (`Net()`, `nn.Sequential(…).to(dev)`, `models.resnet18()`), not a tensor. */
+/** A right side that builds a callable (`Net()`, `nn.Sequential(…).to(dev)`, `models.resnet18()`), or one each, not a tensor. */
 const constructorCallee = /(^|\.)[A-Z]\w*$|(^|\.)models?\.\w+$|create_model$|from_pretrained$|load_model$/;
 export function buildsCallable(right: Node): boolean {
+  // `generator, discriminator = Generator(), Discriminator()`: each item builds one
+  if (right.type === 'expression_list' || right.type === 'tuple') return namedChildren(right).length > 0 && namedChildren(right).every(buildsCallable);
   for (let cur: Node | null = right; cur; ) {
     if (cur.type === 'call') {
       const fn = cur.childForFieldName('function');
@@ -271,12 +285,30 @@ export function fromBatch(right: Node, batch: ReadonlySet<string>): boolean {
     return items.length > 0 && items.every((i) => fromBatch(i, batch));
   }
   if (!['identifier', 'attribute', 'subscript', 'call'].includes(right.type)) return false;
+  if (reducesBatch(right)) return false;
   const root = chainRoot(right);
   if (root && batch.has(root.text)) return true;
   // `tf.convert_to_tensor(batch["target"], dtype=…)`, `torch.as_tensor(batch["y"])`: the batch's item, as a tensor
   const fn = right.type === 'call' ? right.childForFieldName('function')?.text : undefined;
   const first = fn && conversion.test(fn) ? right.childForFieldName('arguments')?.namedChild(0) : undefined;
   return !!first && first.type !== 'keyword_argument' && fromBatch(first, batch);
+}
+
+/** A tensor's methods that compute a statistic of it (a GAN's `real_imgs.mean()`): a value of the batch, not an item of it. */
+const statistic = /^(?:mean|std|var|sum|prod|median|norm|amax|amin|max|min|logsumexp|item)$/;
+
+/** Whether a method chain on a batch name computes a statistic of it anywhere along (`x.float().mean()`). */
+function reducesBatch(chain: Node): boolean {
+  for (let cur: Node | null = chain; cur; ) {
+    if (cur.type === 'call') {
+      const fn = cur.childForFieldName('function');
+      if (fn?.type === 'attribute' && statistic.test(fn.childForFieldName('attribute')?.text ?? '')) return true;
+      cur = fn;
+    } else if (cur.type === 'attribute') cur = cur.childForFieldName('object');
+    else if (cur.type === 'subscript') cur = cur.childForFieldName('value');
+    else return false;
+  }
+  return false;
 }
 
 /** Calls that only make a tensor of what they are given (its values unchanged). */

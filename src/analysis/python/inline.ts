@@ -482,9 +482,33 @@ export function addLossCalls(node: Node): { stmt: Node; value: Node }[] {
   return out;
 }
 
-/** The value a `return` statement gives the trainer: the expression, or a returned dict's 'loss' entry (any case: `'Loss'`). */
+/** `loss`, `total_loss`, `self.loss`: an item of a returned tuple named as the loss. */
+const LOSS_ITEM = /(?:^|[._])loss$/i;
+
+/**
+ * The loss among a returned tuple's items (`return out, loss`, `return (logits, total_loss)`): the one item named as
+ * the loss, when the first item is a name that is not (a model's output). A computed first item is the total the
+ * tuple leads with (`return recon_loss + kl, recon_loss, kl`): none is picked, as when no item, or several, are named.
+ */
+export function tupleLossItem(value: Node | undefined): Node | undefined {
+  const inner = value?.type === 'parenthesized_expression' ? named(value)[0] : value;
+  if (inner?.type !== 'expression_list' && inner?.type !== 'tuple') return undefined;
+  const items = named(inner);
+  const isLoss = (n: Node): boolean => LOSS_ITEM.test(n.text.replace(/\s+/g, ''));
+  const first = items[0];
+  if (!first || !['identifier', 'attribute'].includes(first.type) || isLoss(first)) return undefined;
+  const losses = items.filter(isLoss);
+  return losses.length === 1 ? losses[0] : undefined;
+}
+
+/**
+ * The value a `return` statement gives the trainer: the expression, a returned dict's 'loss' entry (any case:
+ * `'Loss'`), or the item of a returned tuple named as the loss (a model's `return out, loss`).
+ */
 export function returnedLoss(ret: Node): Node | undefined {
   const value = named(ret)[0];
+  const item = tupleLossItem(value);
+  if (item) return item;
   if (value?.type !== 'dictionary') return value;
   for (const pair of named(value)) {
     const key = pair.childForFieldName('key');

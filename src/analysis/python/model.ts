@@ -169,6 +169,23 @@ function outerGraph(statements: readonly Node[], moduleGraph: KerasGraph | undef
   return rest.length < statements.length ? { graph, statements: rest } : undefined;
 }
 
+/**
+ * `loss = step_terms(out, y, model)` then `loss.backward()`: an inline loss that is one call of a function of the
+ * file, nothing added, is that function's loss (its terms are the function's): named by it, as a loss the loop calls
+ * by a loss-like name is found as that function.
+ */
+function calledLossName(def: LossDef, returned: Returned, scope: Scope, file: FileContext): string | undefined {
+  const helper = def.inline ? scope.inlined?.get(returned.value) : undefined;
+  if (!helper || !file.module?.functions.has(helper)) return undefined;
+  // handed a term the loop computes (`add_penalty(net, F.cross_entropy(out, y))`): the loop's loss, the helper adds to it
+  const args = returned.node.type === 'call' ? (returned.node.childForFieldName('arguments')?.namedChildren ?? []) : [];
+  const handed = args.map((a) => (a?.type === 'keyword_argument' ? a.childForFieldName('value') : a));
+  return handed.every((a) => a && plainArgument.has(a.type)) ? helper : undefined;
+}
+
+/** Arguments that hand over a tensor or a setting as it is, not a computed term. */
+const plainArgument: ReadonlySet<string> = new Set(['identifier', 'attribute', 'subscript', 'integer', 'float', 'string', 'true', 'false', 'none']);
+
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
   const roles = def.roles ?? pickRoles(positional.map((p) => p.name), file.framework);
@@ -318,10 +335,11 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (weights.length > 0) params.splice(0, params.length, ...params.filter((p) => !weights.some((w) => w.name === p.name)), ...weights);
   const named = new Set(params.map((p) => p.name));
   if (file.module) params.push(...moduleConstantParams(readNames, file.module.constants, named, weightParams, passedAttributeReads(returned.value, terms)));
+  const name = calledLossName(def, returned, scope, file) ?? def.name;
   const model: LossModel = {
     // an inline loss is named where it is assigned: several in one function keep distinct ids
-    id: `${def.name}:${(def.inline ? def.nameNode : def.defNode).startPosition.row + 1}`,
-    name: def.name,
+    id: `${name}:${(def.inline ? def.nameNode : def.defNode).startPosition.row + 1}`,
+    name,
     kind: def.kind,
     framework: frameworkOf(def, returned.value, file.framework),
     language: 'python',

@@ -64,6 +64,19 @@ export interface FitSigns {
 const lossFunctionOf = (p: Piece, signs: FitSigns): string | undefined =>
   signs.fitOf(p) ?? (p.expr.kind === 'call' && CRITERION.test(p.expr.callee) ? p.expr.callee : undefined);
 
+/** Namespaces of framework ops: a call there is an op, not the user's model. */
+const OP_NAMESPACE = /^(?:tf|torch|F|nn|K|keras|np|math|jnp|ops)\./;
+
+/**
+ * `C(x, cond).mean()`: a reduction of what a callable of the user's returns (a critic's score), as `mean:C`;
+ * undefined for anything else.
+ */
+function modelScore(e: Expr): string | undefined {
+  const reduced = e.kind === 'method' && (e.method === 'mean' || e.method === 'sum') && e.args.length === 0 ? e.object : undefined;
+  if (reduced?.kind !== 'call' || OP_NAMESPACE.test(reduced.callee) || reduced.callee.includes('.')) return undefined;
+  return `${(e as Extract<Expr, { kind: 'method' }>).method}:${reduced.callee}`;
+}
+
 /** The loss function an unweighted, added piece is, when it is one more fit of the data (see "several fits"). */
 function separateFit(p: Piece, label: string, signs: FitSigns): boolean {
   if (p.weight || p.sign < 0 || !signs.readsTargetAndOutput(p)) return false;
@@ -93,6 +106,11 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
       if (separateFit(p, labels[i] ?? '', signs)) out.add(i);
     });
   }
+  // a critic's scores on two batches (`d_fake - d_real`, WGAN): the same model reduced the same way is one objective
+  const score = chosen && !chosen.weight ? modelScore(chosen.expr) : undefined;
+  if (score) pieces.forEach((p, i) => {
+    if (!p.weight && modelScore(p.expr) === score) out.add(i);
+  });
   const partner = convexPartner(pieces, base);
   const partnerPiece = pieces[partner];
   if (partnerPiece && (!signs || signs.comparesWithTarget(partnerPiece))) out.add(partner);

@@ -25,6 +25,15 @@ function throughReductions(e: Expr, labelOf: (e: Expr) => string | undefined): E
   return cur;
 }
 
+/**
+ * `policy_loss = -mean(…)` (`tf.neg(tf.mean(…))`): the split takes the sign off a negated term and keeps what it
+ * negates, which the variable names too (an objective maximised by minimising its negative), unless it has a name of
+ * its own. Called where a front end names a local's value.
+ */
+export function nameNegated(labels: WeakMap<Expr, string>, value: Expr, name: string): void {
+  if (value.kind === 'unary' && value.op === '-' && !labels.has(value.operand)) labels.set(value.operand, name);
+}
+
 /** The local variable a term (or what its reductions reduce) came from, if any. */
 export function localLabel(e: Expr, labelOf: (e: Expr) => string | undefined): string | undefined {
   return labelOf(e) ?? labelOf(throughReductions(e, labelOf));

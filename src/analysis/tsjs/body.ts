@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
 import { rangeOf } from '../parsing/range';
+import { nameNegated } from '../terms/label';
 import { scriptCallableValue } from './callables';
 import { convertScript } from './expr';
 import { type ScriptScope, forkScriptScope } from './scope';
@@ -21,6 +22,7 @@ function setLocal(scope: ScriptScope, name: string, value: Expr): void {
   if (scope.labels.has(value) && !scope.weakLabels?.has(value)) return;
   scope.labels.set(value, name); // the caller's name for a helper's value replaces the helper's
   scope.weakLabels?.delete(value);
+  nameNegated(scope.labels, value, name);
 }
 
 /** `const [mean, logVar, recon] = yPred`: each name is an item of the value, as Python's tuple unpacking (`unpacked`). */

@@ -165,6 +165,17 @@ function regularizerClass(cls: Node, members: Node[], uses: ScriptRegularizers):
   };
 }
 
+/**
+ * The function a class field holds: the arrow itself, or the arrow a call wraps (`loss = tf.customGrad((a, b) => …)`,
+ * `private lossFn = wrap((yTrue, yPred) => …)`): the wrapper returns a function computing what the arrow computes.
+ */
+function fieldFunction(value: Node): Node | undefined {
+  if (functionLike.has(value.type)) return value;
+  if (value.type !== 'call_expression') return undefined;
+  const args = value.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.map((a) => unwrap(a)).find((a): a is Node => !!a && functionLike.has(a.type));
+}
+
 /** Class fields holding an arrow (`loss = (yTrue, yPred) => …`) and methods (`compute(yTrue, yPred) {…}`). */
 function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
   const className = cls.childForFieldName('name')?.text;
@@ -176,7 +187,7 @@ function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
     const nameNode = memberName(m);
     if (!nameNode || nameNode.text === 'constructor') continue;
     const fieldValue = m.type === 'method_definition' ? undefined : unwrap(m.childForFieldName('value'));
-    const fn = m.type === 'method_definition' ? m : fieldValue && functionLike.has(fieldValue.type) ? fieldValue : undefined;
+    const fn = m.type === 'method_definition' ? m : fieldValue ? fieldFunction(fieldValue) : undefined;
     if (!fn || !isLossLike(fn, nameNode.text)) continue;
     const params = readScriptParams(fn);
     const kind: LossKind = m.type === 'method_definition' ? 'method' : 'class-field';
@@ -191,6 +202,15 @@ function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
   return out;
 }
 
+/** What differentiates an anonymous closure, naming an inline loss by default (inline.ts). */
+const differentiates: ReadonlySet<string> = new Set(['minimize', 'variableGrads']);
+
+/** The name of the class method `fn` is written in. */
+function enclosingMethod(fn: Node): string | undefined {
+  for (let cur: Node | null = fn.parent; cur; cur = cur.parent) if (cur.type === 'method_definition') return memberName(cur)?.text;
+  return undefined;
+}
+
 /** The losses one top-level statement defines (a declaration can declare several), or the losses inline in its `minimize` calls. */
 export function discoverScriptStatement(top: Node, uses: ScriptRegularizers = new Map()): ScriptLossDef[] {
   const own = definedLosses(top, uses);
@@ -200,9 +220,14 @@ export function discoverScriptStatement(top: Node, uses: ScriptRegularizers = ne
   const stmt = top.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
   if (stmt.type === 'class_declaration' && inline.length > 0) {
     const fields = classFieldsOf((stmt.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => !!n));
+    const className = stmt.childForFieldName('name')?.text;
     for (const d of inline) {
       d.classFields ??= fields;
       if (fields.some((f) => f.fromOptions)) d.readsCallers = true;
+      // an anonymous closure (`this.opt.minimize(() => …)`) is the loss of the method it steps in, as a Keras
+      // train_step's is: `PpoAgent.update`, not the optimizer's `minimize`; a named arrow keeps its name
+      const method = differentiates.has(d.name) ? enclosingMethod(d.fn) : undefined;
+      if (method && className) Object.assign(d, { name: method, className });
     }
   }
   return inline;

@@ -129,6 +129,8 @@ function convertCall(node: Node, scope: ScriptScope): Expr {
     const args = argNodes.map((a) => convertScript(a, scope));
     if (callee === 'tf.neg' && args.length === 1) return make<'unary'>(node, { kind: 'unary', op: '-', operand: args[0] });
     if (callee === 'tf.keep' && args.length === 1) return args[0]!;
+    const summed = callee === 'tf.addN' ? addedItems(node, args) : undefined;
+    if (summed) return summed;
     const op = callee.startsWith('tf.') ? arithmetic[callee.slice(3)] : undefined;
     if (op && args.length === 2) return make<'binary'>(node, { kind: 'binary', op, left: args[0], right: args[1] });
     return make<'call'>(node, { kind: 'call', callee, args, kwargs: {} });
@@ -146,6 +148,16 @@ function convertCall(node: Node, scope: ScriptScope): Expr {
     return make<'method'>(node, { kind: 'method', object, method, args, kwargs: {} });
   }
   return unsupported(node, `call of ${fn.type.replace(/_/g, ' ')}`);
+}
+
+/**
+ * `tf.addN([a, b, c])` of a written array is `a + b + c` (the sum of its tensors, each the same shape), so each item
+ * is a term of its own the split reads (a base and its weighted penalties); an array built elsewhere stays a call.
+ */
+function addedItems(node: Node, args: Expr[]): Expr | undefined {
+  const list = args.length === 1 && args[0]?.kind === 'tuple' ? args[0].items : undefined;
+  if (!list || list.length < 2) return undefined;
+  return list.slice(1).reduce<Expr>((left, right) => make<'binary'>(node, { kind: 'binary', op: '+', left, right }), list[0] as Expr);
 }
 
 /** Converts one expression node. Never throws: what it cannot model becomes an `unsupported` node. */

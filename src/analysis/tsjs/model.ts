@@ -37,6 +37,31 @@ function toParam(p: ScriptParam, role: LossParam['role']): LossParam {
 /** A parameter named as the TF.js namespace (`tf`, or the name the file imports it as). */
 const isTfNamespaceParam = (name: string, imports: ScriptImports): boolean => name === 'tf' || imports.get(name) === 'tf';
 
+/** `tf.variable(…)`: a tensor trained with the model, never a setting. */
+const VARIABLE = /(^|\.)variable$/;
+
+/**
+ * The fields of the class around `fn` that hold trainable variables (`this.logStd = tf.variable(…)` in the
+ * constructor, `logStd = tf.variable(…)` as a field): tensors the loss reads, so never a term's λ though written
+ * `this.x` like a setting.
+ */
+function trainableFields(fn: Node): string[] {
+  let cls: Node | null = fn.parent;
+  while (cls && cls.type !== 'class_body') cls = cls.parent;
+  if (!cls) return [];
+  const isVariable = (v: Node | null | undefined): boolean => v?.type === 'call_expression' && VARIABLE.test(v.childForFieldName('function')?.text ?? '');
+  const out: string[] = [];
+  for (const a of cls.descendantsOfType('assignment_expression')) {
+    const left = a?.childForFieldName('left');
+    if (left?.type === 'member_expression' && left.childForFieldName('object')?.type === 'this' && isVariable(a?.childForFieldName('right'))) out.push(`this.${left.childForFieldName('property')?.text}`);
+  }
+  for (const f of cls.namedChildren) {
+    const name = f?.childForFieldName('name') ?? f?.childForFieldName('property');
+    if (f && name && (f.type === 'public_field_definition' || f.type === 'field_definition') && isVariable(f.childForFieldName('value'))) out.push(`this.${name.text}`);
+  }
+  return out;
+}
+
 export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): LossModel | undefined {
   const roles = def.roles ?? pickRoles(def.params.filter((p) => !p.variadic).map((p) => p.name), file.framework);
   const body = def.fn.childForFieldName('body');
@@ -75,7 +100,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     const v = numeric(p.default);
     if (v !== undefined) defaults[p.name] = v;
   }
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, inlinedFrom: (e) => scope.inlined?.get(e), framework: file.framework, tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, inlinedFrom: (e) => scope.inlined?.get(e), framework: file.framework, tensors: new Set([...tensorArgNames(def.params.filter((p) => !p.variadic), roles), ...trainableFields(def.fn)]), unvalued: unvaluedArgs(def.params, roles) });
   // a regularizer adds to a loss compiled elsewhere: what it holds is all penalty (python/model.ts does the same)
   // and its one term is named by the class, as a Keras regularizer's is (the variable inside apply() says less)
   const named = def.kind === 'regularizer' && built.terms.length === 1 ? { label: def.name } : {};

@@ -156,7 +156,9 @@ export class Recurrent {
   }
 }
 `, 'typescript');
-    const m = model(a, 'minimize');
+    // an anonymous closure in a class method is named by the method (Recurrent.step), not by the optimizer's minimize
+    const m = model(a, 'step');
+    assert.equal(m.className, 'Recurrent');
     assert.deepEqual([m.yTrue, m.yPred], ['xLater', 'prediction']);
     assert.deepEqual(m.params.map((p) => p.name), ['prediction', 'nextState', 'drift', 'xLater']);
     assert.deepEqual(m.terms.map(termSummary), ['base:+:err', 'penalty:+:drift*tf.scalar(0.05)']);

@@ -1,0 +1,135 @@
+// Losses written in shapes discovery used to miss or misname (task "find"): a class field whose arrow a call wraps,
+// a loss class defined inside a builder function, a model method returning (out, loss), a loop's loss that is one
+// call of a function of the file. Snippets in our own words, in the shapes public training code uses.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const picked = (src: string, language: 'python' | 'typescript' | 'javascript' = 'python'): string => {
+  const c = chooseLoss(analyze(src, language));
+  return c.ok ? qualifiedName(c.model) : c.message;
+};
+
+describe('Discovery: shapes found and named', () => {
+  it('finds a TS class field whose arrow is wrapped in a call (wrap(…), tf.customGrad(…))', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+class Trainer {
+  private lam = 0.1;
+  private lossFn = wrap((yTrue: tf.Tensor, yPred: tf.Tensor) => {
+    const mse = tf.losses.meanSquaredError(yTrue, yPred);
+    const pen = tf.relu(yPred.neg()).mean();
+    return mse.add(pen.mul(this.lam));
+  });
+}
+class Custom {
+  loss = tf.customGrad((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.meanSquaredError(yTrue, yPred).add(tf.abs(yPred).mean().mul(0.2)));
+}
+`;
+    const a = analyze(src, 'typescript');
+    assert.deepEqual(a.models.map(qualifiedName), ['Trainer.lossFn', 'Custom.loss']);
+    assert.deepEqual(model(a, 'lossFn').terms.map(termSummary), ['base:+:mse', 'penalty:+:pen*this.lam']);
+    assert.equal(model(a, 'loss').kind, 'class-field');
+  });
+
+  it('finds a Loss class defined inside a builder that returns an instance of it, named and bound as a factory', () => {
+    const src = `import tensorflow as tf
+from tensorflow import keras
+def build_loss(lam=0.1):
+    scale = 2.0
+    class SumLoss(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            mse = tf.reduce_mean(tf.square(y_true - y_pred))
+            pen = tf.reduce_mean(tf.square(tf.reduce_sum(y_pred, axis=-1) - 1.0))
+            return mse + lam * scale * pen
+    return SumLoss()
+model.compile(optimizer="adam", loss=build_loss(0.5))
+`;
+    const a = analyze(src);
+    const m = model(a, 'build_loss');
+    assert.equal(m.kind, 'module-forward');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse', 'penalty:+:pen*lam * scale']);
+    assert.ok(m.usages.some((u) => u.kind === 'compile'), 'the file compiles what the builder returns');
+    assert.equal(picked(src), 'build_loss');
+  });
+
+  it('reads a model forward returning (out, loss) through its loss item, and a Keras compute_loss returning a dict of terms', () => {
+    const src = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+    def forward(self, x, y):
+        out = self.fc(x)
+        loss = F.mse_loss(out, y) + 0.1 * out.abs().mean()
+        return out, loss
+net = Net()
+for x, y in loader:
+    out, loss = net(x, y)
+    opt.zero_grad()
+    loss.backward()
+`;
+    const m = model(analyze(src), 'Net');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:mse_loss', 'penalty:+:out*0.1'], 'the second item is the loss, not the output');
+    assert.equal(picked(src), 'Net');
+    const keras = `import tensorflow as tf
+from tensorflow import keras
+class Plain(keras.Model):
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+        return tf.reduce_mean(tf.square(y - y_pred))
+class Penalised(keras.Model):
+    def compute_loss(self, x, y, y_pred, sample_weight):
+        mse = tf.reduce_mean(tf.square(y - y_pred))
+        pen = tf.reduce_mean(tf.nn.relu(-y_pred))
+        return {"loss": mse + 0.3 * pen, "mse": mse}
+`;
+    assert.equal(picked(keras), 'Penalised.compute_loss', 'two classes share the method name: each is read on its own');
+  });
+
+  it('splits tf.addN([base, λ·p, μ·q]) of a written array into its terms, so the loss with penalties is the one picked', () => {
+    const src = `const tf = require('@tensorflow/tfjs');
+const W_SMOOTH = 0.05;
+function plainLoss(yTrue, yPred) {
+  return tf.losses.meanSquaredError(yTrue, yPred);
+}
+function shapedLoss(yTrue, yPred) {
+  const fit = tf.losses.meanSquaredError(yTrue, yPred);
+  const rough = tf.mean(tf.abs(tf.sub(yPred.slice([0, 1]), yPred.slice([0, 0], [-1, 3]))));
+  const neg = tf.mean(tf.relu(tf.neg(yPred)));
+  return tf.addN([fit, tf.mul(W_SMOOTH, rough), tf.mul(0.2, neg)]);
+}
+function step(a, b, x, y) {
+  tf.variableGrads(() => plainLoss(y, a.apply(x)));
+  tf.variableGrads(() => shapedLoss(y, b.apply(x)));
+}
+`;
+    const a = analyze(src, 'javascript');
+    assert.deepEqual(model(a, 'shapedLoss').terms.map(termSummary), ['base:+:fit', 'penalty:+:rough*W_SMOOTH', 'penalty:+:neg*0.2']);
+    assert.equal(picked(src, 'javascript'), 'shapedLoss');
+  });
+
+  it('names a loop loss that is one call of a function of the file by that function, whatever its name', () => {
+    const src = `import torch.nn.functional as F
+def step_terms(a, b, c):
+    fit = F.l1_loss(a, b)
+    spread = c.pow(2).mean()
+    return fit + 0.5 * spread
+def run(model, data, opt):
+    for inp, tgt in data:
+        pred, hidden = model(inp)
+        total = step_terms(pred, tgt, hidden)
+        opt.zero_grad()
+        total.backward()
+        opt.step()
+`;
+    const a = analyze(src);
+    const m = model(a, 'step_terms');
+    assert.equal(m.kind, 'inline');
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:fit', 'penalty:+:spread*0.5']);
+    assert.equal(picked(src), 'step_terms');
+  });
+});

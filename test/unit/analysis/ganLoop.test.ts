@@ -1,0 +1,69 @@
+// A GAN's loop (a shape from public training scripts, in our own words): two players built on one line, the
+// discriminator's update first, then the generator's loss with a weighted penalty on batch statistics.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
+import { analyze, model, ready, termSummary } from './helpers';
+
+before(() => ready);
+
+const gan = (players: string) => `import torch
+import torch.nn as nn
+LAM = 2.0
+class Gen(nn.Module):
+    def forward(self, z):
+        return self.body(z)
+class Disc(nn.Module):
+    def forward(self, x):
+        return self.body(x)
+def main(data):
+    ${players}
+    bce = nn.BCELoss()
+    for i in range(0, 256, 16):
+        real = data[i:i + 16]
+        ones = torch.ones(16, 1)
+        zeros = torch.zeros(16, 1)
+        z = torch.randn(16, 8)
+        fake = gen(z)
+        loss_d = bce(disc(real), ones) + bce(disc(fake.detach()), zeros)
+        loss_d.backward()
+        adv = bce(disc(fake), ones)
+        mu_real, sd_real = real.mean(), real.std()
+        gap = (fake.mean() - mu_real) ** 2 + (fake.std() - sd_real) ** 2
+        loss_g = adv + LAM * gap
+        loss_g.backward()
+`;
+
+describe('A GAN loop: the generator’s constrained loss', () => {
+  it('runs the players built on one line (g, d = G(), D()) as models, as when built one per line', () => {
+    for (const players of ['gen, disc = Gen(), Disc()', 'gen = Gen()\n    disc = Disc()']) {
+      const a = analyze(gan(players));
+      assert.deepEqual(a.models.map(qualifiedName), ['loss_d', 'loss_g'], players);
+    }
+  });
+
+  it('reads a statistic of the batch (real.mean(), real.std()) as a value computed from it, not as the batch’s target', () => {
+    const m = model(analyze(gan('gen, disc = Gen(), Disc()')), 'loss_g');
+    assert.deepEqual([m.yPred, m.yTrue], ['fake', 'real'], 'the batch is the target the generator’s output is compared with, not sd_real');
+    assert.ok(m.terms.some((t) => termSummary(t) === 'penalty:+:adv*LAM' || t.weight?.text === 'LAM'), m.terms.map(termSummary).join(', '));
+  });
+
+  it('picks, between two differentiated losses, the one whose penalty the code weighs', () => {
+    const c = chooseLoss(analyze(gan('gen, disc = Gen(), Disc()')));
+    assert.ok(c.ok);
+    assert.equal(qualifiedName(c.model), 'loss_g');
+    const two = analyze(`import torch.nn.functional as F
+LAM = 0.5
+def fit(model, critic, loader):
+    for x, y in loader:
+        out = model(x)
+        loss_c = F.mse_loss(out, y) + out.abs().mean()
+        loss_c.backward()
+        loss_m = F.mse_loss(out, y) + LAM * out.pow(2).mean()
+        loss_m.backward()
+`);
+    assert.deepEqual(two.models.map((m) => m.terms.filter((t) => t.role === 'penalty').length), [1, 1], 'both have a penalty');
+    const picked = chooseLoss(two);
+    assert.ok(picked.ok && picked.model.name === 'loss_m', 'the weighed penalty wins over the earlier unweighted one');
+  });
+});
