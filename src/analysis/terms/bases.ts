@@ -73,6 +73,9 @@ const OP_NAMESPACE = /^(?:tf|torch|F|nn|K|keras|np|math|jnp|ops)\./;
  */
 function modelScore(e: Expr): string | undefined {
   const reduced = e.kind === 'method' && (e.method === 'mean' || e.method === 'sum') && e.args.length === 0 ? e.object : undefined;
+  // a network handed in as an argument is called as an object (`critic(x)` → critic.__call__(x))
+  const called = reduced?.kind === 'method' && reduced.method === '__call__' && reduced.object.kind === 'name' ? reduced.object.name : undefined;
+  if (called) return `${(e as Extract<Expr, { kind: 'method' }>).method}:${called}`;
   if (reduced?.kind !== 'call' || OP_NAMESPACE.test(reduced.callee) || reduced.callee.includes('.')) return undefined;
   return `${(e as Extract<Expr, { kind: 'method' }>).method}:${reduced.callee}`;
 }
@@ -110,6 +113,11 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   const score = chosen && !chosen.weight ? modelScore(chosen.expr) : undefined;
   if (score) pieces.forEach((p, i) => {
     if (!p.weight && modelScore(p.expr) === score) out.add(i);
+  });
+  // a generator's adversarial objective (`-C(fake).mean()` beside an L1 fit, WGAN): it maximises a critic's score,
+  // an objective of its own, not a penalty subtracted by mistake
+  pieces.forEach((p, i) => {
+    if (!p.weight && p.sign < 0 && modelScore(p.expr)) out.add(i);
   });
   const partner = convexPartner(pieces, base);
   const partnerPiece = pieces[partner];

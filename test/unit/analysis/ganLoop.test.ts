@@ -66,4 +66,22 @@ def fit(model, critic, loader):
     const picked = chooseLoss(two);
     assert.ok(picked.ok && picked.model.name === 'loss_m', 'the weighed penalty wins over the earlier unweighted one');
   });
+
+  it('reads a WGAN generator’s -critic(fake).mean() as its adversarial objective, a base beside the L1 fit, not a subtracted penalty', () => {
+    const m = model(
+      analyze(`import torch.nn.functional as F
+def train(gen, critic, loader):
+    for cond, real in loader:
+        fake = gen(cond)
+        loss_g = -critic(fake).mean() + F.l1_loss(fake, real)
+        loss_g.backward()
+`),
+      'loss_g',
+    );
+    assert.deepEqual(
+      m.terms.map((t) => t.role),
+      ['base', 'base'],
+      m.terms.map(termSummary).join(', '),
+    );
+  });
 });
