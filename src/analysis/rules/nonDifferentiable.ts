@@ -1,6 +1,7 @@
 // LL106: a penalty whose every path to y_pred goes through an op with no useful gradient (round, sign, argmax,
 // comparisons, integer/bool casts, stop_gradient, detach). A mask times a residual keeps a gradient and is fine.
 import type { Expr } from '../ir';
+import { some } from '../terms/expr';
 import { type CallExpr, type MethodExpr, argument, children, opName } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
@@ -91,10 +92,24 @@ function reachesPred(e: Expr): boolean {
   return children(e).some(reachesPred);
 }
 
+/** Python's builtins and the loss's own helpers are not models; what else is called by a plain name may be one. */
+const NOT_MODELS = new Set(['abs', 'min', 'max', 'sum', 'len', 'float', 'int', 'range', 'zip', 'enumerate', 'pow', 'round', 'list', 'tuple']);
+
+/**
+ * `C(fake.detach(), cond)`, `self.critic(mix)`: a network of the user's, called in the penalty. A gradient penalty
+ * on a critic reads the generator's output detached on purpose: its gradient is with respect to the critic's weights.
+ */
+const callsNetwork = (e: Expr): boolean =>
+  some(e, (n) =>
+    n.kind === 'call'
+      ? /^[A-Za-z_]\w*$/.test(n.callee) && !NOT_MODELS.has(n.callee) && n.args.some(reachesPred)
+      : n.kind === 'method' && n.object.kind === 'name' && (n.object.name === 'self' || n.method === '__call__') && n.args.some(reachesPred),
+  );
+
 export const checkNonDifferentiable: Check = (ctx) => {
   const out: Report[] = [];
   for (const t of ctx.model.terms) {
-    if (t.role !== 'penalty' || !reachesPred(t.expr)) continue;
+    if (t.role !== 'penalty' || !reachesPred(t.expr) || callsNetwork(t.expr)) continue;
     const cut: Expr[] = [];
     if (differentiable(t.expr, cut) || cut.length === 0) continue;
     const first = cut[0];
