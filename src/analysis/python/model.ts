@@ -156,6 +156,20 @@ function outerGraph(statements: readonly Node[], moduleGraph: KerasGraph | undef
   return rest.length < statements.length ? { graph, statements: rest } : undefined;
 }
 
+/**
+ * A default written as a module constant (`def __init__(self, w_ramp=LAMBDA_RAMP)`, `def f(y, p, lam=LAM)`): Python
+ * binds the constant's value when the def runs, so the parameter (and a `self.x` copying it) has that value.
+ */
+function constantDefault<P extends { default?: number | string | boolean; defaultNode?: Node }>(p: P, globals: Readonly<Record<string, number>>): P {
+  if (p.default !== undefined || p.defaultNode?.type !== 'identifier' || !Object.hasOwn(globals, p.defaultNode.text)) return p;
+  return { ...p, default: globals[p.defaultNode.text] };
+}
+
+function withConstantDefaults(def: LossDef, globals: Readonly<Record<string, number>>): LossDef {
+  const resolve = <P extends { default?: number | string | boolean; defaultNode?: Node }>(ps: readonly P[]): P[] => ps.map((p) => constantDefault(p, globals));
+  return { ...def, params: resolve(def.params), outerParams: resolve(def.outerParams), moduleAttrs: resolve(def.moduleAttrs) };
+}
+
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
   const roles = def.roles ?? pickRoles(positional.map((p) => p.name), file.framework);
@@ -169,7 +183,9 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const setup = classNode && def.kind !== 'module-forward' ? setupClass(classNode, file.module) : undefined;
   // a class with no `__init__` of its own reads the attributes its in-file base's or subclass's sets
   if (setup && classNode && setup.id !== classNode.id) def = { ...def, moduleAttrs: moduleAttrsOf(methodsOf(setup).get('__init__')) };
+  def = withConstantDefaults(def, file.globals);
   const cls: ClassScope | undefined = classNode ? readClassScope(setup ?? classNode, def.fn, def.moduleAttrs, scope) : undefined;
+  if (cls) cls.initParams = cls.initParams.map((p) => constantDefault(p, file.globals));
   if (cls && classNode) cls.methods = reachableMethods(def, classNode, cls.methods, file.module);
   const superBase = classNode ? builtinLossBaseOf(classNode) : undefined;
   const superInstance = classNode && superBase ? superLossInstance(classNode, scope, convertExpr, make) : undefined;
