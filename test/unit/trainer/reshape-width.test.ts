@@ -60,6 +60,6 @@ model.compile(optimizer="adam", loss="mse")
   assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
   const started = messages.find((m) => m.type === 'started');
   assert.ok(started && started.type === 'started');
-  assert.match(started.trial.model, /MLP 8 → 32 → 9 → /);
-  assert.match(started.trial.model, /the last hidden layer has 9 units because the loss reshapes `x` to rows of 9/);
+  assert.match(started.trial?.model ?? '', /MLP 8 → 32 → 9 → /);
+  assert.match(started.trial?.model ?? '', /the last hidden layer has 9 units because the loss reshapes `x` to rows of 9/);
 });
