@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { loadBackend } from '../../../src/trainer/backend';
 import { BatchedMlp, chooseOutputActivation } from '../../../src/trainer/model';
+import { analyzeSource, initParsers } from '../../../src/analysis';
 import { lossFrom } from './helpers';
 
 test('the batched MLP gives every run the same start, equal to a single run and to the stacked forward', async () => {
@@ -46,7 +47,6 @@ test('the output activation is inferred from the loss and the reason is given', 
 });
 
 test("a softmax in the model's last layer gives way to a sigmoid when a penalty constrains the outputs' sum (any target)", async () => {
-  const { analyzeSource, initParsers } = await import('../../../src/analysis');
   await initParsers();
   const source = `import keras
 from keras import ops
