@@ -176,6 +176,16 @@ def spread_loss(pred, target, lam=0.3):
     spread = pred.std(dim=0).mean() + torch.norm(pred, p=1, dim=1).mean() / pred.shape[1]
     return base + lam * spread
 """, "reg"),
+    ("boolean masks combined with &, | and ~, then made floats", """
+def window_loss(pred, target, lo=0.2, hi=1.0, lam=2.0):
+    base = F.mse_loss(pred, target)
+    inside = (target >= lo) & (target <= hi)
+    outside = ~inside
+    off = (pred < 0.0) | (pred > 1.5)
+    both = outside & off | (inside ^ (pred > target))
+    flip = torch.logical_xor(pred > 0.5, torch.logical_not(target > 0.5))
+    return base + lam * ((pred ** 2) * both.float()).mean() + 0.1 * (pred * flip.float()).mean()
+""", "reg"),
 ]
 
 N, C = 6, 4

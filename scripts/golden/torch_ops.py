@@ -412,5 +412,13 @@ cases += [
     case("F.pad reflect", "F.pad", IMAGES, args=("y_pred", (1, 1, 2, 1)), kwargs={"mode": "reflect"}),
 ]
 
+# Indices of non-zero elements (ops/torchSpellings.ts nonzero): a 0/1 matrix, and a 3-D one for the row-major order.
+cases += [
+    case("torch.nonzero", "torch.nonzero", BIN_TRUE, args=P),
+    case(".nonzero", ".nonzero", BIN_TRUE, args=P),
+    case(".nonzero as_tuple", ".nonzero", BIN_TRUE, args=P, kwargs={"as_tuple": True}),
+    case("torch.argwhere 3-D", "torch.argwhere", (LOGITS3 > 0).float(), args=P),
+]
+
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
 sys.stdout.write("\n")

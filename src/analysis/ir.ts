@@ -15,7 +15,11 @@ export interface SourceRange {
 
 export type BinaryOp =
   | '+' | '-' | '*' | '/' | '//' | '%' | '**' | '@'
-  | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
+  | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or'
+  /** Python's `&`, `|`, `^`: on tensors the frameworks' element-wise logical ops on boolean masks. */
+  | '&' | '|' | '^';
+
+export type UnaryOp = '-' | '+' | 'not' | '~';
 
 /** One index of a subscript: `y[:, 1:]` is [{kind:'slice'}, {kind:'slice', start:1}]. */
 export type IndexItem =
@@ -54,7 +58,8 @@ export type Expr = (
   | { kind: 'name'; name: string; ref: NameRef }
   /** `self.lam` (PyTorch module attribute) or any attribute read that is not a call. */
   | { kind: 'attr'; object: Expr; name: string }
-  | { kind: 'unary'; op: '-' | '+' | 'not'; operand: Expr }
+  /** `~`: Python's invert, on a boolean mask the element-wise logical not. */
+  | { kind: 'unary'; op: UnaryOp; operand: Expr }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr }
   /**
    * `cond ? a : b` / `a if cond else b`. `taken`: the branch the settings where the loss is built select

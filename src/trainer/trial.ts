@@ -10,6 +10,7 @@ import { DatasetError, DatasetLoadStopped, prepareData, targetTensorShape, type 
 import { memoryRefusal } from './memory';
 import { modelCallNote, withModelCallsAsPrediction } from './modelCall';
 import { regularizedTensor, withRegularizedTensor } from './regularizerInput';
+import { fittedHidden } from './hiddenFit';
 import { compileLoss, findUnsupported, LossEvaluationError, readsModelWeights, refusalMessage, UnsupportedOpError } from './interpreter';
 import { type BatchedChoice, batchedRunLoss } from './batchedRuns';
 import { describeArgs, probeExtras, type TrialModel, trialLosses, trialModel } from './trialModel';
@@ -49,6 +50,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   let spec = called ? { ...requested, loss: withModelCallsAsPrediction(requested.loss as LossModel) } : requested;
   // A custom regularizer's argument: the layer's kernel, bias or activations, not the prediction (./regularizerInput.ts)
   if (regularizedTensor(spec.loss as LossModel)) spec = { ...spec, loss: withRegularizedTensor(spec.loss as LossModel) };
+  const fitted = fittedHidden(spec.loss as LossModel, spec.model.hidden);
+  spec = { ...spec, model: { ...spec.model, hidden: fitted.hidden } };
   const started = performance.now();
   const location = (line: number) => ({ line, ...(spec.sourceFile ? { file: spec.sourceFile } : {}) });
   const fail = (kind: Extract<TrainerToHost, { type: 'error' }>['kind'], message: string, extra: Partial<Extract<TrainerToHost, { type: 'error' }>> = {}) =>
@@ -157,7 +160,7 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
         ? { native: { file: backend.native.file, version: backend.native.version, origin: backend.native.origin, started: backend.native.started } }
         : {}),
       outputActivation: activation.reason,
-      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation, spec.runs.some((r) => r.lambdas), called, derived.notes),
+      trial: describeTrial(trial, spec.loss as LossModel, data, activation.activation, spec.runs.some((r) => r.lambdas), called, [...derived.notes, ...(fitted.note ? [fitted.note] : [])]),
       dataset: {
         description: data.description,
         trainSamples: data.train.samples,

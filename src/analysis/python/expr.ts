@@ -18,7 +18,7 @@ import { isTrivia } from './trivia';
 type Call = Extract<Expr, { kind: 'call' }>;
 type Base<K extends Expr['kind']> = Omit<Extract<Expr, { kind: K }>, 'range' | 'text'>;
 
-const binaryOps: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '<', '<=', '>', '>=', '==', '!=', 'and', 'or']);
+const binaryOps: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '<', '<=', '>', '>=', '==', '!=', 'and', 'or', '&', '|', '^']);
 
 export function make<K extends Expr['kind']>(node: Node, value: Base<K>): Expr {
   return { ...value, range: rangeOf(node), text: clipExprText(node.text) } as Expr;
@@ -468,7 +468,7 @@ export function convertExpr(node: Node, scope: Scope): Expr {
     case 'unary_operator': {
       const op = node.childForFieldName('operator')?.type;
       const arg = node.childForFieldName('argument');
-      if (!arg || (op !== '-' && op !== '+')) return unsupported(node, `operator ${op ?? '?'}`);
+      if (!arg || (op !== '-' && op !== '+' && op !== '~')) return unsupported(node, `operator ${op ?? '?'}`);
       const operand = convertExpr(arg, scope);
       if (op === '-' && operand.kind === 'number') return make<'number'>(node, { kind: 'number', value: -operand.value });
       return make<'unary'>(node, { kind: 'unary', op, operand });

@@ -200,6 +200,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // a class with no `__init__` of its own reads the attributes its in-file base's or subclass's sets
   if (setup && classNode && setup.id !== classNode.id) def = { ...def, moduleAttrs: moduleAttrsOf(methodsOf(setup).get('__init__')) };
   const cls: ClassScope | undefined = classNode ? readClassScope(setup ?? classNode, def.fn, def.moduleAttrs, scope) : undefined;
+  if (cls) cls.initParams = cls.initParams.map((p) => withConstantDefault(p, file.module?.constants));
   if (cls && classNode) cls.methods = reachableMethods(def, classNode, cls.methods, file.module);
   const superBase = classNode ? builtinLossBaseOf(classNode) : undefined;
   const superInstance = classNode && superBase ? superLossInstance(classNode, scope, convertExpr, make) : undefined;

@@ -50,7 +50,7 @@ function renderIndex(items: IndexItem[], r: (e: Expr) => string): string {
 }
 
 const PRECEDENCE: Readonly<Record<string, number>> = {
-  or: 0, and: 1, '<': 2, '<=': 2, '>': 2, '>=': 2, '==': 2, '!=': 2, '+': 3, '-': 3, '*': 4, '/': 4, '//': 4, '%': 4, '@': 4, '**': 6,
+  or: 0, and: 1, '<': 2, '<=': 2, '>': 2, '>=': 2, '==': 2, '!=': 2, '|': 2.25, '^': 2.5, '&': 2.75, '+': 3, '-': 3, '*': 4, '/': 4, '//': 4, '%': 4, '@': 4, '**': 6,
 };
 const precedence = (x: Expr, labelOf: (e: Expr) => string | undefined): number =>
   labelOf(x) ? 9 : x.kind === 'binary' ? (PRECEDENCE[x.op] ?? 0) : x.kind === 'unary' ? 5 : x.kind === 'conditional' ? -1 : 9;

@@ -41,19 +41,38 @@ function known(e: Expr, lookup: (n: string) => unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
 }
 
-/** `(-1, K)` of the prediction or the target, with K known before training. */
-export function lossReshapeWidth(loss: LossModel): ReshapeWidth | undefined {
+/**
+ * The first `(-1, K)` or `(-1, d1, d2, …)` reshape of a tensor `reshaped` picks, with the sizes known before training:
+ * rows of K = d1·d2·… values.
+ */
+function reshapeWidthOf(loss: LossModel, reshaped: (e: Expr) => boolean): ReshapeWidth | undefined {
   const lookup = makeLookup(loss, {});
   for (const root of [loss.body, ...loss.terms.map((t) => t.expr)]) {
     for (const n of nodesOf(root)) {
       const r = reshapeOf(n);
-      if (!r || !isData(r.tensor) || r.shape.length !== 2) continue;
-      const [rows, width] = r.shape.map((s) => known(s, lookup));
-      if (rows !== -1 || width === undefined || width < 1 || width > MAX_WIDTH) continue;
+      if (!r || !reshaped(r.tensor) || r.shape.length < 2) continue;
+      const [rows, ...dims] = r.shape.map((s) => known(s, lookup));
+      if (rows !== -1 || dims.some((d) => d === undefined || d < 1)) continue;
+      const width = (dims as number[]).reduce((a, b) => a * b, 1);
+      if (width > MAX_WIDTH) continue;
       return { width, why: `the loss reshapes \`${r.tensor.text}\` to rows of ${width} (\`${n.text}\`, line ${n.range.startLine + 1})` };
     }
   }
   return undefined;
+}
+
+/** `(-1, K)` (or `(-1, k, k)`) of the prediction or the target, with the sizes known before training. */
+export function lossReshapeWidth(loss: LossModel): ReshapeWidth | undefined {
+  return reshapeWidthOf(loss, isData);
+}
+
+/**
+ * The same of a tensor argument the trial cuts from its last hidden layer (`tf.reshape(x, (-1, k, k))` in an activity
+ * regularizer, a code reshaped to matrices): that layer gets exactly K units, one row per sample, as the layer the
+ * loss is written for has (a `Dense(k * k)` before its `Reshape((k, k))`).
+ */
+export function hiddenReshapeWidth(loss: LossModel, names: readonly string[]): ReshapeWidth | undefined {
+  return reshapeWidthOf(loss, (e) => e.kind === 'name' && names.includes(e.name) && e.ref !== 'yPred' && e.ref !== 'yTrue');
 }
 
 /** The smallest multiple of `width` that is at least `size`: a sample size the reshape accepts. */

@@ -24,6 +24,16 @@ const isRef = (e: Expr, ref: 'yPred' | 'yTrue') => e.kind === 'name' && e.ref ==
 const flatteningCalls = /(^|\.)(flatten|squeeze|ravel)$/;
 const reshapeCalls = /(^|\.)reshape$/;
 
+/** Casts and copies that keep the values (`tf.cast(x, tf.float32)`, `x.float()`, `x.to(device)`): the value is x's. */
+const castCalls = /(^|\.)(cast|identity|convert_to_tensor)$/;
+const castMethods = new Set(['float', 'double', 'to', 'type', 'type_as', 'detach', 'cuda', 'cpu', 'contiguous']);
+
+function uncast(e: Expr): Expr {
+  if (e.kind === 'call' && castCalls.test(e.callee) && e.args[0]) return uncast(e.args[0]);
+  if (e.kind === 'method' && castMethods.has(e.method)) return uncast(e.object);
+  return e;
+}
+
 /** `[-1]`, `(-1,)`, `-1`: a shape that flattens everything into one axis. */
 function flatShape(e: Expr | undefined, lookup: Lookup): boolean {
   if (!e) return false;
@@ -32,12 +42,13 @@ function flatShape(e: Expr | undefined, lookup: Lookup): boolean {
 }
 
 /** The prediction made one value per sample: `K.flatten(y_pred)`, `y_pred.view(-1)`, `tf.reshape(y_pred, [-1])`. */
-function flattenedPrediction(e: Expr, lookup: Lookup): boolean {
-  if (e.kind === 'call' && e.args[0] && isRef(e.args[0], 'yPred')) {
+function flattenedPrediction(expr: Expr, lookup: Lookup): boolean {
+  const e = uncast(expr);
+  if (e.kind === 'call' && e.args[0] && isRef(uncast(e.args[0]), 'yPred')) {
     if (flatteningCalls.test(e.callee)) return true;
     return reshapeCalls.test(e.callee) && flatShape(e.args[1] ?? e.kwargs['shape'], lookup);
   }
-  if (e.kind === 'method' && isRef(e.object, 'yPred')) {
+  if (e.kind === 'method' && isRef(uncast(e.object), 'yPred')) {
     if (flatteningCalls.test(e.method)) return true;
     return (e.method === 'view' || e.method === 'reshape') && e.args.length === 1 && flatShape(e.args[0], lookup);
   }
@@ -45,7 +56,8 @@ function flattenedPrediction(e: Expr, lookup: Lookup): boolean {
 }
 
 /** `y_true[:, k]` with k known before training: the column k of the target, one value per sample. */
-function targetColumn(e: Expr, lookup: Lookup): number | undefined {
+function targetColumn(expr: Expr, lookup: Lookup): number | undefined {
+  const e = uncast(expr);
   if (e.kind !== 'subscript' || !isRef(e.object, 'yTrue') || e.index.length !== 2) return undefined;
   const [rows, col] = e.index;
   if (rows?.kind !== 'slice' || rows.start || rows.stop || col?.kind !== 'index') return undefined;

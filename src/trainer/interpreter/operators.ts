@@ -1,7 +1,7 @@
 // Python/JS operators on numbers and tensors: numbers stay numbers (Python semantics for `//`, `%`, `**`),
 // anything with a tensor becomes a tfjs op with NumPy broadcasting.
-import type { BinaryOp } from '../../analysis/ir';
-import { broadcastShape, compare, matmul } from './ops/shared';
+import type { BinaryOp, UnaryOp } from '../../analysis/ir';
+import { broadcastShape, type CompareKind, compare, matmul } from './ops/shared';
 import type { Tensor, Tf, Value } from './types';
 import { asFloat, asTensor, describe, isTensor } from './values';
 
@@ -24,6 +24,10 @@ const numberOps: Record<BinaryOp, NumberOp> = {
   '!=': (a, b) => a !== b,
   and: (a, b) => (a ? b : a),
   or: (a, b) => (a ? a : b),
+  // Python ints: bitwise (two bools keep their type: `binary` below)
+  '&': (a, b) => a & b,
+  '|': (a, b) => a | b,
+  '^': (a, b) => a ^ b,
 };
 
 type TensorOp = (tf: Tf, a: Tensor, b: Tensor) => Tensor;
@@ -45,7 +49,28 @@ const tensorOps: Record<BinaryOp, TensorOp> = {
   '!=': (tf, a, b) => compare(tf, '!=', a, b),
   and: (tf, a, b) => compare(tf, 'and', a, b),
   or: (tf, a, b) => compare(tf, 'or', a, b),
+  '&': (tf, a, b) => logical(tf, '&', a, b),
+  '|': (tf, a, b) => logical(tf, '|', a, b),
+  '^': (tf, a, b) => logical(tf, '^', a, b),
 };
+
+const logicalKinds: Readonly<Record<'&' | '|' | '^', CompareKind>> = { '&': 'and', '|': 'or', '^': 'xor' };
+
+/**
+ * `mask_a & mask_b` on tensors: torch and TF give the element-wise logical op on boolean tensors (a mask, then
+ * `.float()`), and a bitwise op on integers, which tfjs has no kernel for: refused, saying so.
+ */
+function logical(tf: Tf, op: '&' | '|' | '^', a: Tensor, b: Tensor): Tensor {
+  const notBool = [a, b].find((t) => t.dtype !== 'bool');
+  if (notBool) throw new Error(`\`${op}\` on a ${notBool.dtype} tensor is a bitwise operation, which the trainer does not interpret: apply it to boolean masks (comparisons such as \`x > 0\`)`);
+  return compare(tf, logicalKinds[op], a, b);
+}
+
+const isBitwise = (op: BinaryOp): op is '&' | '|' | '^' => op === '&' || op === '|' || op === '^';
+
+/** A Python number or bool beside a boolean mask: a boolean scalar, as torch and TF promote it. */
+const scalarBeside = (tf: Tf, op: BinaryOp, v: number | boolean, other: Tensor): Tensor =>
+  isBitwise(op) && other.dtype === 'bool' && (typeof v === 'boolean' || v === 0 || v === 1) ? tf.scalar(Boolean(v), 'bool') : tf.scalar(Number(v));
 
 /** Exact ops for common constant powers: cheaper, and clean gradients at 0 (`pow`'s gradient takes log(x)). */
 const constantPowers: Record<number, (tf: Tf, x: Tensor) => Tensor> = {
@@ -77,20 +102,31 @@ export function binary(tf: Tf, op: BinaryOp, left: Value, right: Value): Value {
   if (a === undefined || b === undefined) {
     throw new Error(`cannot apply \`${op}\` to ${describe(left)} and ${describe(right)}`);
   }
-  if (!isTensor(a) && !isTensor(b)) return numberOps[op](Number(a), Number(b));
+  if (!isTensor(a) && !isTensor(b)) {
+    const value = numberOps[op](Number(a), Number(b));
+    return isBitwise(op) && typeof a === 'boolean' && typeof b === 'boolean' ? Boolean(value) : value;
+  }
   if (op === '**' && isTensor(a) && !isTensor(b)) return power(tf, a, Number(b));
-  const ta = isTensor(a) ? a : tf.scalar(Number(a));
-  const tb = isTensor(b) ? b : tf.scalar(Number(b));
+  const ta = isTensor(a) ? a : scalarBeside(tf, op, a as number | boolean, b as Tensor);
+  const tb = isTensor(b) ? b : scalarBeside(tf, op, b as number | boolean, ta);
   if (op !== '@') broadcastShape(ta.shape, tb.shape);
   return tensorOps[op](tf, ta, tb);
 }
 
-export function unary(tf: Tf, op: '-' | '+' | 'not', operand: Value): Value {
-  if (typeof operand === 'number') return op === '-' ? -operand : op === '+' ? operand : !operand;
-  if (typeof operand === 'boolean') return op === 'not' ? !operand : op === '-' ? -Number(operand) : Number(operand);
+const numberUnary: Readonly<Record<UnaryOp, (a: number) => number | boolean>> = {
+  '-': (a) => -a,
+  '+': (a) => a,
+  not: (a) => !a,
+  // Python's invert of an int (of a bool too: `~True` is -2)
+  '~': (a) => -Math.trunc(a) - 1,
+};
+
+export function unary(tf: Tf, op: UnaryOp, operand: Value): Value {
+  if (typeof operand === 'number' || typeof operand === 'boolean') return numberUnary[op](Number(operand));
   const t = asTensor(tf, operand);
   if (!t) throw new Error(`cannot apply \`${op}\` to ${describe(operand)}`);
   if (op === '-') return tf.neg(asFloat(tf, t));
   if (op === '+') return t;
+  if (op === '~' && t.dtype !== 'bool') throw new Error(`\`~\` on a ${t.dtype} tensor is a bitwise invert, which the trainer does not interpret: apply it to a boolean mask (a comparison such as \`x > 0\`)`);
   return compare(tf, '==', t, tf.scalar(0));
 }

@@ -3,6 +3,8 @@
 // that satisfies the loss's constraint by construction (a softmax always sums to one, a sigmoid always stays in
 // [0, 1]), or the penalty could never be seen working.
 import type { Expr, LossModel } from '../../analysis/ir';
+import { nodesOf } from '../../analysis/terms/expr';
+import { isSumOfYPred } from '../../analysis/terms/shapes';
 import type { ModelSpec } from '../../protocol/trainer';
 
 export type OutputActivation = Exclude<ModelSpec['outputActivation'], 'auto'>;
@@ -50,12 +52,32 @@ const rules: ReadonlyArray<{ when: (f: Facts) => boolean; activation: OutputActi
 export function chooseOutputActivation(loss: LossModel, requested: ModelSpec['outputActivation']): ActivationChoice {
   if (requested !== 'auto') return { activation: requested, reason: `${requested}: set in the settings` };
   const written = loss.outputActivation?.toLowerCase();
+  const fixedSum = written === 'softmax' ? penaltyOnOutputSum(loss) : undefined;
+  if (fixedSum) {
+    return { activation: 'sigmoid', reason: `sigmoid: your model's last layer has a softmax, which fixes the sum of the outputs that the penalty constrains (\`${fixedSum.text}\`, line ${fixedSum.range.startLine + 1}), so the penalty could not be seen working` };
+  }
   if (written && (['linear', 'softmax', 'sigmoid', 'relu', 'tanh'] as const).includes(written as OutputActivation)) {
     return { activation: written as OutputActivation, reason: `${written}: as in your model's last layer` };
   }
   const facts = factsOf(loss);
   const rule = rules.find((r) => r.when(facts));
   return rule ? { activation: rule.activation, reason: rule.reason } : { activation: 'linear', reason: 'linear: a regression loss' };
+}
+
+const axisOf = (e: Expr): Expr | undefined => (e.kind === 'call' ? (e.args[1] ?? e.kwargs['axis'] ?? e.kwargs['dim']) : e.kind === 'method' ? (e.args[0] ?? e.kwargs['axis'] ?? e.kwargs['dim']) : undefined);
+const lastAxis = (a: Expr | undefined): boolean =>
+  a === undefined || (a.kind === 'number' && a.value === 1) || (a.kind === 'unary' && a.op === '-' && a.operand.kind === 'number' && a.operand.value === 1) || (a.kind === 'number' && a.value === -1);
+
+/**
+ * A penalty's sum of the prediction over its outputs (`ops.sum(probs, axis=-1)` in `(Σ p − 5)²`, whatever the
+ * target): a softmax output makes it 1 whatever the weights, so the penalty's value could not move.
+ */
+function penaltyOnOutputSum(loss: LossModel): Expr | undefined {
+  for (const t of loss.terms) {
+    if (t.role !== 'penalty') continue;
+    for (const n of nodesOf(t.expr)) if (isSumOfYPred(n) && lastAxis(axisOf(n))) return n;
+  }
+  return undefined;
 }
 
 function factsOf(loss: LossModel): Facts {

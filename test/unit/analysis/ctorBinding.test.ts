@@ -116,6 +116,48 @@ describe('constructor calls that bind a loss written in a class', () => {
   });
 });
 
+describe('a default written as a module constant', () => {
+  before(() => ready);
+
+  const HEAT = `import tensorflow as tf
+
+LAMBDA_ENV = 0.1
+LAMBDA_RAMP = 0.05
+
+
+class HeatLoss(tf.keras.losses.Loss):
+    def __init__(self, w_env=LAMBDA_ENV, w_ramp=LAMBDA_RAMP, **kwargs):
+        super().__init__(**kwargs)
+        self.w_env = w_env
+        self.w_ramp = w_ramp
+
+    def call(self, y_true, y_pred):
+        env = tf.reduce_mean(tf.square(tf.nn.relu(y_pred - 1.0)))
+        ramp = tf.reduce_mean(tf.square(y_pred[1:] - y_pred[:-1]))
+        return tf.reduce_mean(tf.square(y_true - y_pred)) + self.w_env * env + self.w_ramp * ramp
+
+
+def fn_loss(y_true, y_pred, lam=LAMBDA_ENV):
+    return tf.reduce_mean(tf.square(y_true - y_pred)) + lam * tf.reduce_mean(tf.abs(y_pred))
+`;
+
+  it("`__init__(self, w_env=LAMBDA_ENV, w_ramp=LAMBDA_RAMP)`: each self.x has the constant's value, as Python binds it", () => {
+    const m = model(analyze(HEAT), 'HeatLoss');
+    assert.deepEqual(m.terms.filter((t) => t.role === 'penalty').map((t) => t.weight?.text), ['self.w_env', 'self.w_ramp']);
+    assert.equal(codeLambda(m), 0.1);
+    const lookup = makeLookup(m, {});
+    assert.equal(lookup('self.w_env'), 0.1, 'the trainer reads the same value');
+    assert.equal(lookup('self.w_ramp'), 0.05, 'the second weight too (it had no value, so training was refused)');
+  });
+
+  it('a function parameter defaulting to a module constant is a setting with its value, not a tensor', () => {
+    const m = model(analyze(HEAT), 'fn_loss');
+    const lam = m.params.find((p) => p.name === 'lam');
+    assert.equal(lam?.role, 'hyper');
+    assert.equal(lam?.default, 0.1);
+  });
+});
+
 const HPARAMS = (build: string) => `import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { loadBackend } from '../../../src/trainer/backend';
 import { BatchedMlp, chooseOutputActivation } from '../../../src/trainer/model';
+import { analyzeSource, initParsers } from '../../../src/analysis';
 import { lossFrom } from './helpers';
 
 test('the batched MLP gives every run the same start, equal to a single run and to the stacked forward', async () => {
@@ -43,4 +44,33 @@ test('the output activation is inferred from the loss and the reason is given', 
   assert.deepEqual(box.terms.map((t) => t.constraint?.kind).filter(Boolean).sort(), ['bounds', 'sum-to-one']);
   assert.equal(chooseOutputActivation(box, 'auto').activation, 'linear');
   assert.equal(chooseOutputActivation({ ...plain, outputActivation: 'sigmoid' }, 'auto').reason, "sigmoid: as in your model's last layer");
+});
+
+test("a softmax in the model's last layer gives way to a sigmoid when a penalty constrains the outputs' sum (any target)", async () => {
+  await initParsers();
+  const source = `import keras
+from keras import ops
+
+
+class CountPrior(keras.layers.Layer):
+    def call(self, probs):
+        total = ops.sum(probs, axis=-1)
+        self.add_loss(0.02 * ops.mean(ops.square(total - 5.0)))
+        return probs
+
+
+inp = keras.Input(shape=(8,))
+probs = CountPrior()(keras.layers.Dense(10, activation="sigmoid")(inp))
+side = keras.layers.Dense(10, activation="softmax")(inp)
+model = keras.Model(inp, [probs, side])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+`;
+  const loss = analyzeSource(source, 'python', 'm.py').models.find((m) => m.kind === 'add-loss')!;
+  assert.equal(loss.outputActivation, 'softmax', "the file's last layer");
+  const choice = chooseOutputActivation(loss, 'auto');
+  assert.equal(choice.activation, 'sigmoid');
+  assert.match(choice.reason, /softmax, which fixes the sum of the outputs that the penalty constrains \(`ops\.sum\(probs, axis=-1\)`, line 7\)/);
+  // a sum over the batch (axis 0) is not fixed by a softmax: the written activation stands
+  const overBatch = analyzeSource(source.replace('axis=-1', 'axis=0'), 'python', 'm.py').models.find((m) => m.kind === 'add-loss')!;
+  assert.equal(chooseOutputActivation(overBatch, 'auto').activation, 'softmax');
 });

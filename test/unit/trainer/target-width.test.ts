@@ -46,6 +46,17 @@ test('the other flattenings (`tf.reshape(y_pred, [-1])`, `tf.squeeze(y_pred)`, `
   }
 });
 
+test('the flattening and the target columns seen through casts (`tf.cast(tf.squeeze(y_pred, axis=-1), tf.float32)`, `.float()`)', async () => {
+  const forms = [
+    keras('def l(y_true, y_pred, w=0.1):\n    load = tf.cast(y_true[:, 0], tf.float32)\n    p = tf.cast(tf.squeeze(y_pred, axis=-1), tf.float32)\n    return K.mean(K.square(load - p)) + w * K.mean(K.relu(p - y_true[:, 1]))\n'),
+    torch('def l(pred, target, w=0.1):\n    p = pred.squeeze(-1).float()\n    return ((target[:, 0].float() - p) ** 2).mean() + w * torch.relu(p - target[:, 1]).mean()\n'),
+  ];
+  for (const loss of forms) {
+    const data = await prepareData(spec, loss);
+    assert.deepEqual([data.sampleShape, data.targetShape], [[1], [2]], loss.body.text);
+  }
+});
+
 test('a loss that reads columns of its prediction, or flattens both sides (a Dice loss), keeps the prediction shape', async () => {
   const own = keras('def l(y_true, y_pred, w=0.1):\n    return K.mean(K.square(y_true[:, 0] - y_pred[:, 1])) + w * K.mean(K.abs(K.flatten(y_pred) - y_true[:, 0]))\n');
   const dice = keras('def l(y_true, y_pred, w=0.1):\n    t = K.flatten(y_true)\n    p = K.flatten(y_pred)\n    return 1 - 2 * K.sum(t * p) / (K.sum(t) + K.sum(p) + 1) + w * K.mean(K.abs(p))\n');

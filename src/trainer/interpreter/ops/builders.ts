@@ -1,6 +1,7 @@
 // Small builders for op table entries that several frameworks share (same math, different parameter names).
-import { LossEvaluationError } from '../errors';
+
 import { op } from '../args';
+import { LossEvaluationError } from '../errors';
 import type { OpArgs, OpSpec, Tensor, Tf, Value } from '../types';
 import { asFloat, asTensor } from '../values';
 import { type CompareKind, cast, clip, compare, gather, logSoftmax, matmul, type ReduceKind, reduce, softmax, where } from './shared';
@@ -17,6 +18,11 @@ export function binaryOp(names: readonly [string, string], f: (tf: Tf, a: Tensor
 
 export function compareOp(names: readonly [string, string], kind: CompareKind): OpSpec {
   return op(names, (a) => compare(a.tf, kind, a.tensor(names[0]), a.tensor(names[1])));
+}
+
+/** The element-wise logical not (`tf.logical_not`, `torch.logical_not`, `tf.logicalNot`): true where x is 0 or false. */
+export function logicalNotOp(name: string): OpSpec {
+  return op([name], (a) => compare(a.tf, '==', a.tensor(name.split('|')[0]!), a.tf.scalar(0)));
 }
 
 /** A reduction; params are `[x, axis, keepdims]` under the framework's names (`dim|axis`, `keepdim`). */

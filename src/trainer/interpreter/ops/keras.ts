@@ -4,7 +4,7 @@ import { op } from '../args';
 import type { FrameworkOps, OpSpec, OpTable, Value } from '../types';
 import { asFloat } from '../values';
 import {
-  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
+  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, logicalNotOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
   softmaxOp, stopGradient, sumList, unaryOp, unstackOp, variance, whereOp,
 } from './builders';
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
@@ -76,6 +76,8 @@ const math: OpTable = {
   not_equal: compareOp(['x', 'y'], '!='),
   logical_and: compareOp(['x', 'y'], 'and'),
   logical_or: compareOp(['x', 'y'], 'or'),
+  logical_xor: compareOp(['x', 'y'], 'xor'),
+  logical_not: logicalNotOp('x'),
 };
 
 const nn: OpTable = {

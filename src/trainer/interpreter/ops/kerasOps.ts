@@ -3,7 +3,7 @@ import { op } from '../args';
 import type { OpTable } from '../types';
 import { asFloat } from '../values';
 import {
-  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, eyeOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg, softmaxOp,
+  argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, eyeOp, joinOp, logicalNotOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg, softmaxOp,
   stopGradient, unaryOp, variance, whereOp,
 } from './builders';
 import { diagonal, gather, softplus } from './shared';
@@ -70,6 +70,10 @@ const ops: OpTable = {
   less_equal: compareOp(['x1', 'x2'], '<='),
   equal: compareOp(['x1', 'x2'], '=='),
   not_equal: compareOp(['x1', 'x2'], '!='),
+  logical_and: compareOp(['x1', 'x2'], 'and'),
+  logical_or: compareOp(['x1', 'x2'], 'or'),
+  logical_xor: compareOp(['x1', 'x2'], 'xor'),
+  logical_not: logicalNotOp('x'),
   clip: clipOp(['x', 'x_min', 'x_max']),
   where: whereOp(['condition', 'x1', 'x2']),
   cast: castOp(['x', 'dtype']),

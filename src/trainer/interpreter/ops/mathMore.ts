@@ -4,7 +4,7 @@
 import { op } from '../args';
 import type { OpArgs, OpTable, Tensor, Tf } from '../types';
 import { asFloat } from '../values';
-import { shapeArg, unaryOp } from './builders';
+import { logicalNotOp, shapeArg, unaryOp } from './builders';
 import { compare, softplus } from './shared';
 
 const gelu = (tf: Tf, x: Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
@@ -89,9 +89,10 @@ export const torchMathOps: OpTable = {
   xlogy: op(['input', 'other'], (a) => xlogy(a.tf, asFloat(a.tf, a.tensor('input')), asFloat(a.tf, a.tensor('other')))),
   isnan: op(['input'], (a) => isNan(a.tf, asFloat(a.tf, a.tensor('input')))),
   nan_to_num: op(['input', 'nan', 'posinf', 'neginf'], (a) => nanToNum(a, 'input')),
-  logical_not: op(['input'], (a) => compare(a.tf, '==', a.tensor('input'), a.tf.scalar(0))),
+  logical_not: logicalNotOp('input'),
   logical_and: op(['input', 'other'], (a) => compare(a.tf, 'and', a.tensor('input'), a.tensor('other'))),
   logical_or: op(['input', 'other'], (a) => compare(a.tf, 'or', a.tensor('input'), a.tensor('other'))),
+  logical_xor: op(['input', 'other'], (a) => compare(a.tf, 'xor', a.tensor('input'), a.tensor('other'))),
   all: op(['input', 'dim'], (a) => allOrAny(a, 'input', 'dim', 'all')),
   any: op(['input', 'dim'], (a) => allOrAny(a, 'input', 'dim', 'any')),
   count_nonzero: op(['input', 'dim'], (a) => a.tf.sum(a.tf.cast(compare(a.tf, '!=', a.tensor('input'), a.tf.scalar(0)), 'int32'), a.axis('dim'))),
@@ -150,7 +151,6 @@ export const kerasMathOps: OpTable = {
     return tf.where(compare(tf, '==', tf.add(y, tf.zerosLike(x)), tf.scalar(0)), tf.zerosLike(tf.mul(x, y)), tf.mul(x, y));
   }),
   'tf.math.is_nan': op(['x'], (a) => isNan(a.tf, asFloat(a.tf, a.tensor('x')))),
-  'tf.math.logical_not': op(['x'], (a) => compare(a.tf, '==', a.tensor('x'), a.tf.scalar(0))),
   'tf.reduce_all': op(['input_tensor', 'axis'], (a) => allOrAny(a, 'input_tensor', 'axis', 'all')),
   'tf.reduce_any': op(['input_tensor', 'axis'], (a) => allOrAny(a, 'input_tensor', 'axis', 'any')),
   'tf.math.count_nonzero': op(['input', 'axis'], (a) => a.tf.sum(a.tf.cast(compare(a.tf, '!=', a.tensor('input'), a.tf.scalar(0)), 'int32'), a.axis('axis'))),

@@ -2,7 +2,13 @@
 import { op } from '../args';
 import type { OpTable, Value } from '../types';
 import { asFloat, isTensor, iterationItems } from '../values';
-import { sumList } from './builders';
+import { constantOp, stopGradient, sumList } from './builders';
+
+const asArray = constantOp(['object', 'dtype']);
+const numpyArray = op(['object', 'dtype'], (a) => {
+  const t = asArray.fn(a);
+  return isTensor(t) ? stopGradient(a.tf, t) : t;
+});
 
 const numeric = (f: (x: number) => number) => op(['x'], (a) => f(a.number('x')));
 
@@ -88,6 +94,10 @@ export const pythonBuiltins: OpTable = {
   // `np.prod(input_shape)`, `math.prod(x.shape[1:])`: the product of static numbers (a tensor's is the framework op)
   'math.prod': op(['iterable'], (a) => productOf(a.value('iterable'))),
   'np.prod': op(['a'], (a) => productOf(a.value('a'))),
+  // an array written in the loss (`np.array([0.5, 2.0])`, then `torch.from_numpy` or `tf.constant`): its values,
+  // outside any graph as a NumPy array is
+  'np.array': numpyArray,
+  'np.asarray': numpyArray,
   // numpy on a loss's static numbers (`z * sigma * np.sqrt(horizon)`); on a tensor numpy leaves the graph (below)
   ...numpyOnNumbers({ sqrt: Math.sqrt, log: Math.log, log2: Math.log2, log10: Math.log10, exp: Math.exp, abs: Math.abs, floor: Math.floor, ceil: Math.ceil, square: (x) => x * x }),
 };

@@ -68,7 +68,7 @@ export function cast(tf: Tf, x: Tensor, dtype: Value | undefined): Tensor {
   return x.dtype === d ? x : tf.cast(x, d);
 }
 
-export type CompareKind = '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
+export type CompareKind = '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or' | 'xor';
 
 /**
  * A comparison or logical op on tensors. Frameworks give them no gradient (they cut the graph); tfjs has no
@@ -94,6 +94,7 @@ function compareRaw(tf: Tf, kind: CompareKind, a: Tensor, b: Tensor): Tensor {
     case '!=': return tf.notEqual(a, b);
     case 'and': return tf.logicalAnd(tf.cast(a, 'bool'), tf.cast(b, 'bool'));
     case 'or': return tf.logicalOr(tf.cast(a, 'bool'), tf.cast(b, 'bool'));
+    case 'xor': return tf.logicalXor(tf.cast(a, 'bool'), tf.cast(b, 'bool'));
   }
 }
 

@@ -5,13 +5,13 @@ import { op } from '../args';
 import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor } from '../types';
 import { asFloat } from '../values';
 import {
-  argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
+  argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, logicalNotOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
   softmaxOp, sumList, unaryOp, unstackOp, whereOp,
 } from './builders';
-import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
 import { jsArrayCalls, jsArrayMethods, tfjsTensorOp } from './jsArrays';
-import { tfjsMetricsTable } from './tfjsMetrics';
 import { tfjsRandomCalls } from './random';
+import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
+import { tfjsMetricsTable } from './tfjsMetrics';
 import { tfjsMoreCalls, tfjsMoreChainable, tfjsMoreMethods } from './tfjsSpellings';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['x', 'axis', 'keepDims'], kind);
@@ -72,6 +72,8 @@ const chainable: OpTable = {
   notEqual: compareOp(['a', 'b'], '!='),
   logicalAnd: compareOp(['a', 'b'], 'and'),
   logicalOr: compareOp(['a', 'b'], 'or'),
+  logicalXor: compareOp(['a', 'b'], 'xor'),
+  logicalNot: logicalNotOp('x'),
   clipByValue: clipOp(['x', 'clipValueMin', 'clipValueMax']),
   cumsum: op(['x', 'axis'], (a) => a.tf.cumsum(asFloat(a.tf, a.tensor('x')), a.number('axis', 0))),
   step: op(['x', 'alpha'], (a) => a.tf.step(asFloat(a.tf, a.tensor('x')), a.number('alpha', 0))),

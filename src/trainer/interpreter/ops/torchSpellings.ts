@@ -78,9 +78,31 @@ const maskedSelectOf = (input: string) => op([input, 'mask'], (a) => {
 /** `Variable(x, requires_grad=False)` (torch.autograd, deprecated): the tensor itself. */
 const variable = op(['data'], (a) => float(a, 'data'));
 
+/**
+ * `x.nonzero()`, `torch.argwhere(x)`: the indices of the non-zero elements, one row per element in row-major order
+ * ([n, ndim], integers); `as_tuple=True` gives one 1-D tensor per axis. Read off the values (indices carry no gradient).
+ */
+const nonzero = (asTupleByDefault: boolean) =>
+  op(['input', 'as_tuple'], (a) => {
+    const { tf } = a;
+    const x = a.tensor('input');
+    const values = x.dataSync();
+    const strides = x.shape.map((_, d) => x.shape.slice(d + 1).reduce((p, n) => p * n, 1));
+    const rows: number[][] = [];
+    values.forEach((v, i) => {
+      if (v !== 0) rows.push(strides.map((s, d) => Math.floor(i / s) % x.shape[d]!));
+    });
+    const indices = tf.tensor2d(rows.flat(), [rows.length, x.rank], 'int32');
+    return a.bool('as_tuple', asTupleByDefault) ? tf.unstack(indices, 1) : indices;
+  });
+
 export const torchSpellingCalls: OpTable = {
   'torch.masked_select': maskedSelectOf('input'),
   'torch.autograd.Variable': variable,
+  // a NumPy array the loss turns into a tensor: its values (a float64 array is float32 here, as every tensor)
+  'torch.from_numpy': op(['ndarray'], (a) => a.tensor('ndarray')),
+  'torch.nonzero': nonzero(false),
+  'torch.argwhere': nonzero(false),
   'torch.lerp': lerp,
   'torch.special.xlogy': torchMathOps.xlogy!,
   'torch.special.entr': entr,
@@ -93,6 +115,8 @@ export const torchSpellingCalls: OpTable = {
 };
 
 export const torchSpellingMethods: OpTable = {
+  nonzero: nonzero(false),
+  argwhere: nonzero(false),
   new_zeros: op(['self', 'size'], (a) => a.tf.zeros(shapeArg(a, 'size'))),
   new_ones: op(['self', 'size'], (a) => a.tf.ones(shapeArg(a, 'size'))),
   new_full: op(['self', 'size', 'fill_value'], (a) => a.tf.fill(shapeArg(a, 'size'), a.number('fill_value'))),

@@ -1,0 +1,22 @@
+// The last hidden layer's width when the loss reshapes the activations it is given into rows of a fixed size
+// (`tf.reshape(x, (-1, k, k))` in an activity regularizer on a `Dense(k * k)`): the trial's layer gets that many units,
+// so each sample gives one row, as in the model the loss is written for, instead of the reshape failing on the
+// trial's width ("the implicit shape can't be a fractional number"): the trial's fault, not the user's line.
+import type { LossModel } from '../analysis/ir';
+import { hiddenReshapeWidth } from './data/reshapeWidth';
+import { mappedTensorArgs } from './tensorArgs';
+
+export interface FittedHidden {
+  hidden: number[];
+  /** For the panel header, when the width changed. */
+  note?: string;
+}
+
+export function fittedHidden(loss: LossModel, hidden: readonly number[]): FittedHidden {
+  const last = hidden.at(-1);
+  // several arguments share the layer in blocks (mappedLoss.ts): one argument has it whole
+  const plain = mappedTensorArgs(loss).filter((a) => a.kind === 'hidden').map((a) => a.name);
+  const fit = last !== undefined && plain.length === 1 ? hiddenReshapeWidth(loss, plain) : undefined;
+  if (!fit || fit.width === last) return { hidden: [...hidden] };
+  return { hidden: [...hidden.slice(0, -1), fit.width], note: `the last hidden layer has ${fit.width} units because ${fit.why}` };
+}
