@@ -2,8 +2,9 @@
 // only the top-level definitions whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, LossUsage, NoValueLoss, ParseProblem, Regularizes } from '../ir';
-import { type ContextSignature, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
+import type { DefinitionCache } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
+import { clipTextsIn, markCopyClipped } from '../exprText';
 import { rangeOf } from '../parsing/range';
 import { childrenOf } from '../terms/expr';
 import { isPredictionName, isTargetName } from '../terms/roles';
@@ -118,7 +119,7 @@ function addIntrinsicUsage(m: LossModel): void {
 const guessFramework = (source: string): Framework => (/\b(torch|F|nn)\.\w/.test(source) ? 'pytorch' : 'keras');
 
 /** What a definition's model can depend on outside its own text, by the name it is read through. */
-function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, string>, uses: LossUses): { signature: ContextSignature; id: string } {
+function contextOf(file: FileContext, functionTexts: ReadonlyMap<string, string>, uses: LossUses): Map<string, string> {
   const named = new Map<string, string>();
   // a definition is a loss when the file uses it as one (usedAsLoss.ts): the uses are part of its context
   for (const k of uses.lossFns) named.set(k, 'used as loss');
@@ -137,7 +138,7 @@ function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, strin
   for (const [k, t] of functionTexts) named.set(k, `${named.get(k) ?? ''} def ${t}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
   for (const [k, v] of file.regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on} ${v.layer ?? ''} ${v.output ? 'output' : ''}`);
-  return { signature: contextSignature(file.framework, named), id: contextId(file.framework, named) };
+  return named;
 }
 
 interface Built {
@@ -280,8 +281,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module), regularizers: regularizerUses(source), module };
   const uses = readLossUses(source);
   const ctx: DiscoverContext = { regularizers: file.regularizers, uses, ...(module.kerasGraph ? { graph: module.kerasGraph } : {}) };
-  const { signature, id } = signatureOf(file, functionTexts, uses);
-  cache?.begin(id);
+  cache?.begin(file.framework, contextOf(file, functionTexts, uses));
 
   const build = (def: LossDef): Built | undefined => {
     try {
@@ -308,16 +308,22 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     if (!definitionTypes.has(types[i]) && !lambdas.has(n)) continue;
     const text = texts[i] ?? n.text;
     const row = n.startPosition.row;
-    let entry = cache?.get(text, row, signature);
+    let entry = cache?.get(text, row);
     if (!entry) {
       const defs = discoverOne(n, ctx);
       const bs = defs.map(build);
       entry = bs.filter((b): b is Built => !!b);
+      // clipped once, when built: its reuses after later edits are marked clipped rather than walked again
+      for (const b of entry) clipTextsIn(b.model);
       // a definition whose analysis failed is not cached, so its problem is reported again next time; nor one that
       // reads what the script passes it (its callers are outside its text)
-      if (bs.length === entry.length && !defs.some((d) => d.readsCallers)) cache?.set(text, row, entry, signature);
+      if (bs.length === entry.length && !defs.some((d) => d.readsCallers)) cache?.set(text, row, entry);
     }
-    for (const b of entry) built.push({ model: withConstantsAt({ ...b.model, usages: [] }, module), bindNames: b.bindNames });
+    for (const b of entry) {
+      const model = withConstantsAt({ ...b.model, usages: [] }, module);
+      markCopyClipped(model, b.model);
+      built.push({ model, bindNames: b.bindNames });
+    }
     if (entry.length === 0 && types[i] !== 'class_definition') {
       const fn = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : n;
       const missing = fn?.type === 'function_definition' ? noValueOf(fn, text) : undefined;
