@@ -5,6 +5,7 @@ import type { Framework, LossModel, LossUsage, NoValueLoss, ParseProblem, Regula
 import type { DefinitionCache } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { clipTextsIn, markCopyClipped } from '../exprText';
+import { TextMemo, scanSegments } from '../parsing/textSegments';
 import { rangeOf } from '../parsing/range';
 import { childrenOf } from '../terms/expr';
 import { isPredictionName, isTargetName } from '../terms/roles';
@@ -50,12 +51,16 @@ const topLevelDef = /^(?:async[ \t]+)?def[ \t]+([\p{L}_][\p{L}\p{N}_]*)[ \t]*\((
  * Other loss functions of the file (calling one makes a term a base term), read from the source text so it is the
  * same for full and incremental analysis: top-level functions whose parameters read as (target, prediction).
  */
-function knownLossNames(source: string): Set<string> {
-  const out = new Set<string>();
+function knownLossNames(source: string, memo?: TextMemo): Set<string> {
+  return new Set(scanSegments(source, memo, 'knownLossNames', lossNamesIn).flatMap((p) => p.value));
+}
+
+function lossNamesIn(source: string): string[] {
+  const out: string[] = [];
   for (const m of source.matchAll(topLevelDef)) {
     const names = m[2].split(',').map((p) => p.trim().split(/[\s:=]/)[0]).filter((n) => n && !n.startsWith('*'));
     if (/penalty|regulari[sz]|constraint/i.test(m[1])) continue;
-    if (names.slice(0, 3).some(isTargetName) && names.slice(0, 3).some(isPredictionName)) out.add(m[1]);
+    if (names.slice(0, 3).some(isTargetName) && names.slice(0, 3).some(isPredictionName)) out.push(m[1]);
   }
   return out;
 }
@@ -64,8 +69,8 @@ function knownLossNames(source: string): Set<string> {
  * The file's loss functions and, in a notebook, the functions of the cells above that discovery reads as losses (a
  * loop calling one hands it its batch: that is the loss's use, not a loss of the loop's own).
  */
-function knownLossesWith(source: string, module: ModuleScope): Set<string> {
-  const out = knownLossNames(source);
+function knownLossesWith(source: string, module: ModuleScope, memo?: TextMemo): Set<string> {
+  const out = knownLossNames(source, memo);
   for (const name of module.otherCells ?? []) {
     const fn = unwrapDecorated(module.functions.get(name) ?? null);
     if (fn && isLossFunction(fn, false)) out.add(name);
@@ -181,6 +186,8 @@ export interface PythonOptions {
   noValue?: NoValueLoss[];
   /** What other notebook cells define (constants above the loss's cell); this file's own definitions override it. */
   module?: ModuleScope;
+  /** The document's memo of whole-text scans by top-level segment (incremental analysis: an edit re-scans its segment). */
+  textMemo?: TextMemo;
 }
 
 /** `def name` of a top-level function, after its decorators. */
@@ -207,6 +214,8 @@ function hash(text: string): string {
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
 export function analyzePythonTree(tree: Tree, source: string, framework: Framework | undefined, options: PythonOptions = {}): LossModel[] {
   const { problems = [], extraRoots = [], cache, usageCache, noValue = [] } = options;
+  // one-shot analysis too reads the text by segment, so full and incremental analysis find the same
+  const textMemo = options.textMemo ?? new TextMemo();
   const root = tree.rootNode;
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
@@ -270,7 +279,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     else if (mayAssignDict(text)) readDictConstants(n, module);
   }
   // `self.compiled_loss(…)` in a train_step computes the loss the last compile names (a name or a loss function)
-  const ownCompiled = source.includes('.compile(') ? readCompiledBase(root, source, 'python') : undefined;
+  const ownCompiled = source.includes('.compile(') ? readCompiledBase(root, source, 'python', textMemo) : undefined;
   // in a notebook, the compile of another cell (its range is there: each term built from it is placed at its loss)
   const elsewhere = ownCompiled ? undefined : module.compiledInCells;
   const compiled = ownCompiled ?? elsewhere;
@@ -278,8 +287,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = new Map([...(module.imports ?? []), ...readImports(root, source)]);
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module), regularizers: regularizerUses(source), module };
-  const uses = readLossUses(source);
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source), module };
+  const uses = readLossUses(source, textMemo);
   const ctx: DiscoverContext = { regularizers: file.regularizers, uses, ...(module.kerasGraph ? { graph: module.kerasGraph } : {}) };
   cache?.begin(file.framework, contextOf(file, functionTexts, uses));
 
@@ -334,7 +343,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
   const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b, ctx)), extraRoots.map((r) => discoverLosses(r, ctx)));
   const models = finishModels(built, inErrors, build, (models, bindNames) => {
-    const found = collectUsages(root, source, models, bindNames, imports, usageCache, module);
+    const found = collectUsages(root, source, models, bindNames, imports, usageCache, module, textMemo);
     bindInLaterCells(models, bindNames, imports, module);
     bindUnpackedItems(root, models, bindNames, module);
     bindEnclosingCalls(root, source, models, module);
