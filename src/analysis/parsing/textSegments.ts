@@ -31,17 +31,30 @@ interface ScanState {
 
 const closedState: ScanState = { depth: 0, quote: '' };
 
+/** What the memo keeps for one piece or segment text: how the piece ends, and each scan's result. */
+interface Slot {
+  end: PieceEnd;
+  /** The generation (text) that last used it. */
+  used: number;
+  scans: Map<string, unknown>;
+}
+
+/** A segment with its slot: a scan finds its memo without looking the text up again. */
+interface MemoSegment extends TextSegment {
+  readonly slot: Slot;
+}
+
 /**
- * Per-document memo: the last text's segments, and per scan (by id) each segment's result by the segment's text.
- * Owned by a DocumentAnalyzer so it lives as long as the document; when the text changes, entries not used with
- * the previous text are dropped (marked by generation, so pruning hashes no text).
+ * Per-document memo: the last text's segments, and per segment text each scan's result (by scan id). Owned by a
+ * DocumentAnalyzer so it lives as long as the document. Each text is looked up once per change of the document;
+ * when the text changes, slots not used with the previous text are dropped (marked by generation, so pruning
+ * hashes no text).
  */
 export class TextMemo {
   private source?: string;
   private current: readonly TextSegment[] = [];
   private generation = 0;
-  private readonly pieces = new Map<string, PieceEnd & { used: number }>();
-  private readonly scans = new Map<string, Map<string, { value: unknown; used: number }>>();
+  private readonly slots = new Map<string, Slot>();
   /** Segment scans answered from the memo / computed, since the memo was made (tests read them). */
   hits = 0;
   misses = 0;
@@ -50,37 +63,42 @@ export class TextMemo {
   segments(source: string): readonly TextSegment[] {
     if (source === this.source) return this.current;
     const last = this.generation++;
-    for (const [key, e] of this.pieces) if (e.used < last) this.pieces.delete(key);
-    for (const memo of this.scans.values()) for (const [key, e] of memo) if (e.used < last) memo.delete(key);
-    this.current = split(source, (piece) => {
-      let end = this.pieces.get(piece);
-      if (!end) {
-        end = { ...pieceEnd(piece), used: 0 };
-        this.pieces.set(detached(piece), end);
+    for (const [key, slot] of this.slots) if (slot.used < last) this.slots.delete(key);
+    const slotOf = (text: string, end?: PieceEnd): Slot => {
+      let slot = this.slots.get(text);
+      if (!slot) {
+        slot = { end: end ?? pieceEnd(text), used: 0, scans: new Map() };
+        this.slots.set(detached(text), slot);
       }
-      end.used = this.generation;
-      return end;
-    });
+      slot.used = this.generation;
+      return slot;
+    };
+    const pieces: Slot[] = [];
+    this.current = split(
+      source,
+      (piece) => {
+        const slot = slotOf(piece);
+        pieces.push(slot);
+        return slot.end;
+      },
+      (segment, onePiece) => ({ ...segment, slot: onePiece ? (pieces[pieces.length - 1] as Slot) : slotOf(segment.text) }),
+    );
     this.source = source;
     return this.current;
   }
 
   /** `read(segment.text)`, remembered by the segment's text for the scan `id`. */
   scan<T>(id: string, segment: TextSegment, read: (text: string) => T): T {
-    let memo = this.scans.get(id);
-    if (!memo) {
-      memo = new Map();
-      this.scans.set(id, memo);
+    const slot = (segment as Partial<MemoSegment>).slot;
+    if (!slot) return read(segment.text);
+    if (slot.scans.has(id)) {
+      this.hits++;
+      return slot.scans.get(id) as T;
     }
-    let hit = memo.get(segment.text);
-    if (hit) this.hits++;
-    else {
-      this.misses++;
-      hit = { value: read(segment.text), used: 0 };
-      memo.set(detached(segment.text), hit);
-    }
-    hit.used = this.generation;
-    return hit.value as T;
+    this.misses++;
+    const value = read(segment.text);
+    slot.scans.set(id, value);
+    return value;
   }
 }
 
@@ -123,7 +141,7 @@ export function callsNamed(source: string, memo: TextMemo | undefined, name: str
 
 const isIndent = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 
-function split(source: string, endOf: (piece: string) => PieceEnd): TextSegment[] {
+function split(source: string, endOf: (piece: string) => PieceEnd, made: (segment: TextSegment, onePiece: boolean) => TextSegment = (segment) => segment): TextSegment[] {
   const out: TextSegment[] = [];
   let segStart = 0;
   let segRow = 0;
@@ -155,12 +173,12 @@ function split(source: string, endOf: (piece: string) => PieceEnd): TextSegment[
     pieceStart = pieceEndAt;
     if (!open) {
       // a segment of one piece is that piece's string (looked up again by the scans: its hash is already known)
-      out.push({ text: onePiece ? piece : source.slice(segStart, pieceEndAt), start: segStart, row: segRow });
+      out.push(made({ text: onePiece ? piece : source.slice(segStart, pieceEndAt), start: segStart, row: segRow }, onePiece));
       segStart = pieceEndAt;
       segRow = row;
     }
   }
-  if (segStart < source.length) out.push({ text: source.slice(segStart), start: segStart, row: segRow });
+  if (segStart < source.length) out.push(made({ text: source.slice(segStart), start: segStart, row: segRow }, false));
   return out;
 }
 
