@@ -81,7 +81,7 @@ export class TextMemo {
         pieces.push(slot);
         return slot.end;
       },
-      (segment, onePiece) => ({ ...segment, slot: onePiece ? (pieces[pieces.length - 1] as Slot) : slotOf(segment.text) }),
+      (text, start, row, onePiece): MemoSegment => ({ text, start, row, slot: onePiece ? (pieces[pieces.length - 1] as Slot) : slotOf(text) }),
     );
     this.source = source;
     return this.current;
@@ -141,7 +141,7 @@ export function callsNamed(source: string, memo: TextMemo | undefined, name: str
 
 const isIndent = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 
-function split(source: string, endOf: (piece: string) => PieceEnd, made: (segment: TextSegment, onePiece: boolean) => TextSegment = (segment) => segment): TextSegment[] {
+function split(source: string, endOf: (piece: string) => PieceEnd, made: (text: string, start: number, row: number, onePiece: boolean) => TextSegment = (text, start, row) => ({ text, start, row })): TextSegment[] {
   const out: TextSegment[] = [];
   let segStart = 0;
   let segRow = 0;
@@ -173,12 +173,12 @@ function split(source: string, endOf: (piece: string) => PieceEnd, made: (segmen
     pieceStart = pieceEndAt;
     if (!open) {
       // a segment of one piece is that piece's string (looked up again by the scans: its hash is already known)
-      out.push(made({ text: onePiece ? piece : source.slice(segStart, pieceEndAt), start: segStart, row: segRow }, onePiece));
+      out.push(made(onePiece ? piece : source.slice(segStart, pieceEndAt), segStart, segRow, onePiece));
       segStart = pieceEndAt;
       segRow = row;
     }
   }
-  if (segStart < source.length) out.push(made({ text: source.slice(segStart), start: segStart, row: segRow }, false));
+  if (segStart < source.length) out.push(made(source.slice(segStart), segStart, segRow, false));
   return out;
 }
 

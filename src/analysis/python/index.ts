@@ -241,7 +241,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       if (name) {
         module.functions.set(name, n);
         module.otherCells?.delete(name);
-        functionTexts.set(name, hash(text));
+        // the text itself: the context is compared by name (DefinitionCache), natively, with no hashing loop
+        functionTexts.set(name, text);
       }
     }
     // a decorated class (`@dataclass class Config: kl_weight: float = 0.05`) is a class of settings too
@@ -253,7 +254,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       if (name) {
         module.classes ??= new Map();
         module.classes.set(name, cls);
-        functionTexts.set(name, hash(n.text));
+        texts[i] ??= n.text;
+        functionTexts.set(name, texts[i]);
       }
     }
     if (types[i] === 'if_statement') {

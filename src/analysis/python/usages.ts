@@ -157,6 +157,8 @@ interface CallSite {
 interface UsageSites {
   calls: CallSite[];
   assigns: { text: string; index: number; name: string; callee: string; call: boolean }[];
+  /** The assignments' texts joined by line breaks (part of the usages' cache key). */
+  assignText: string;
   lineStarts: number[];
 }
 
@@ -164,7 +166,7 @@ function usageSites(text: string): UsageSites {
   const lineStarts = lineStartsOf(text);
   const calls = [...callNames(text)].map(({ name, index }) => ({ name, at: index, row: rowAt(lineStarts, index), head: definitionHead.test(text.slice(Math.max(0, index - 8), index)) }));
   const assigns = [...text.matchAll(assignedCall)].map((m) => ({ text: m[0], index: m.index ?? 0, name: m[1]!, callee: m[2]!, call: m[3] === '(' }));
-  return { calls, assigns, lineStarts };
+  return { calls, assigns, assignText: assigns.map((a) => a.text).join('\n'), lineStarts };
 }
 
 /** The call's snippet (usageCache.ts snippetAt) in its segment's text, read once per segment text. */
@@ -260,8 +262,8 @@ export function collectUsages(
   };
 
   // Variables first (in order): `criterion = Loss(…)`, `wl = partial(fn, …)`, `loss = criterion(out, y)`, `f = fn`.
-  const assigns = segments.flatMap(({ segment, value }) => value.assigns.map((a) => ({ ...a, index: segment.start + a.index })));
-  const signature = `${JSON.stringify([models.map((m) => [m.name, m.kind, bindNames.get(m.name) ?? []]), [...imports], [...ctorNames].map(([k, c]) => [k, c.names])])}\n${assigns.map((m) => m.text).join('\n')}`;
+  const assignTexts = segments.flatMap(({ value }) => (value.assigns.length > 0 ? [value.assignText] : []));
+  const signature = `${JSON.stringify([models.map((m) => [m.name, m.kind, bindNames.get(m.name) ?? []]), [...imports], [...ctorNames].map(([k, c]) => [k, c.names])])}\n${assignTexts.join('\n')}`;
   if (cache && cache.varsKey === signature) {
     for (const [name, model, bare] of cache.vars) {
       const m = byName.get(model);
@@ -272,14 +274,16 @@ export function collectUsages(
     // `def train_loop(…, loss_fn)` reads the `loss_fn = CDivLoss(…)` written later, so a second pass picks it up
     for (let pass = 0; pass < 2; pass++) {
       const known = vars.size;
-      for (const m of assigns) {
-        const callee = m.callee;
-        const last = lastSegment(callee);
-        if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial')) continue;
-        const at = m.index + m.text.lastIndexOf(callee) + callee.length - last.length;
-        const value = m.call ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
-        const t = targetOf(value);
-        if (t) vars.set(m.name, t);
+      for (const { segment, value: sites } of segments) {
+        for (const m of sites.assigns) {
+          const callee = m.callee;
+          const last = lastSegment(callee);
+          if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial')) continue;
+          const at = segment.start + m.index + m.text.lastIndexOf(callee) + callee.length - last.length;
+          const value = m.call ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
+          const t = targetOf(value);
+          if (t) vars.set(m.name, t);
+        }
       }
       if (vars.size === known) break;
     }
