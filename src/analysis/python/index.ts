@@ -264,7 +264,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
     if (text.includes('=')) {
-      readLayerOutput(n, module);
+      readLayerOutput(n, module, text);
       readGraphStatement(n, graph);
     }
     // an object built at module level (`criterion = nn.MSELoss()`) that a loss may call: its text is read into callers
