@@ -6,7 +6,7 @@
 // several lines), the `loss` argument is found by its name.
 import type { Node } from 'web-tree-sitter';
 import type { SourceRange } from './ir';
-import { callNames } from './parsing/callNames';
+import { type TextMemo, callsNamed } from './parsing/textSegments';
 import { rangeOf } from './parsing/range';
 
 export interface CompiledBase {
@@ -97,11 +97,10 @@ function compileCallAt(root: Node, index: number, language: 'python' | 'ts'): No
  * `losses.Cls(…)`). The calls are found in the text first (parsing/callNames.ts): walking every call node of a
  * 5,000-line file took a third of each edit's analysis.
  */
-export function readCompiledBase(root: Node, source: string, language: 'python' | 'ts'): CompiledBase | undefined {
+export function readCompiledBase(root: Node, source: string, language: 'python' | 'ts', memo?: TextMemo): CompiledBase | undefined {
   // Only the last compile call counts: the candidates are read from the tree from the end, and the first that is one is it
   // (a file compiling a model per loss would otherwise look up every one of them on every edit).
-  const candidates: number[] = [];
-  for (const { name, index } of callNames(source)) if (name === 'compile') candidates.push(index);
+  const candidates = callsNamed(source, memo, 'compile');
   let last: Node | undefined;
   for (let i = candidates.length - 1; i >= 0 && !last; i--) last = compileCallAt(root, candidates[i]!, language);
   const value = last ? lossArgument(last, language) : undefined;

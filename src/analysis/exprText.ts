@@ -34,3 +34,11 @@ export function clipTextsIn(value: unknown, seen = new Set<object>()): void {
  * their terms, bodies and params (DocumentAnalyzer's cache; only the model objects are new): an edit walks the new.
  */
 const clipped = new WeakSet<object>();
+
+/**
+ * Marks a model copied from a clipped one as clipped (a cached definition given fresh usages or constant ranges,
+ * neither of which holds expression text), so the safety net does not walk every reused model after each edit.
+ */
+export function markCopyClipped(copy: object, of: object): void {
+  if (clipped.has(of)) clipped.add(copy);
+}

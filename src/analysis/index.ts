@@ -10,6 +10,7 @@ import { type Grammar, createParser, parsersReady, sharedParser } from './parsin
 import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
 import { DefinitionCache } from './parsing/definitionCache';
+import { TextMemo } from './parsing/textSegments';
 import { readImports } from './python/imports';
 import { UsageCache } from './python/usageCache';
 import { blankMagics, type NotebookCell } from './notebook';
@@ -76,6 +77,7 @@ const fileStart = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
 interface Caches {
   definitions: DefinitionCache;
   usages: UsageCache;
+  text: TextMemo;
 }
 
 function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parser: Parser, deadline: Deadline, caches?: Caches, module?: ModuleScope): FileAnalysis {
@@ -89,7 +91,7 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
     const extra = recovered.map((t) => t.rootNode);
     models =
       language === 'python'
-        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages, noValue, ...(module ? { module } : {}) })
+        ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages, textMemo: caches?.text, noValue, ...(module ? { module } : {}) })
         : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache: caches?.definitions });
     clipTextsIn(models);
   } catch (err) {
@@ -278,7 +280,7 @@ export class DocumentAnalyzer {
   private grammar?: Grammar;
   private tree?: Tree;
   /** Definitions and call sites analysed before, by text: after an edit only the changed ones are read again. */
-  private readonly caches: Caches = { definitions: new DefinitionCache(), usages: new UsageCache() };
+  private readonly caches: Caches = { definitions: new DefinitionCache(), usages: new UsageCache(), text: new TextMemo() };
 
   constructor(
     readonly language: SourceLanguage,

@@ -1,8 +1,8 @@
 // Per-document cache of analysed top-level definitions, keyed by their source text, for incremental analysis:
 // after an edit only definitions whose text changed are rebuilt; the others are reused, moved to their new line.
 // A definition also depends on the file around it (imports, module constants, the other losses, the framework),
-// but only through the names it mentions: each entry keeps the signature of that context restricted to its own
-// names, so typing a module constant rebuilds the losses that read it, not all of them.
+// but only through the names it mentions: each analysis compares the context with the last one by name and drops
+// the entries that mention a changed name, so typing a module constant rebuilds the losses that read it, not all.
 import type { LossModel } from '../ir';
 
 export interface CachedModel {
@@ -13,16 +13,13 @@ export interface CachedModel {
   pinned?: boolean;
 }
 
-/** The file context as seen by a definition that mentions `names` (equal strings: the definition reads the same). */
-export type ContextSignature = (names: ReadonlySet<string>) => string;
-
 interface Entry {
   /** The losses the statement defines; empty for a helper, remembered so it is not looked at again. */
   built: CachedModel[];
   /** The line the statement started on when it was built. */
   row: number;
+  /** The identifiers the statement mentions: the names of the context it can depend on. */
   names: ReadonlySet<string>;
-  signature: string;
 }
 
 const identifiers = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
@@ -33,22 +30,31 @@ export class DefinitionCache {
   /** Definitions built (not reused) by the last analysis: what an edit cost. */
   rebuilt = 0;
 
-  private context?: string;
-  /** True while the whole file context is the one of the previous analysis (no per-entry check needed). */
-  private sameContext = false;
+  private global?: string;
+  private named: ReadonlyMap<string, string> = new Map();
 
-  /** Starts one analysis; `context` is the whole file context (when unchanged, entries need no re-check). */
-  begin(context: string): void {
-    this.sameContext = context === this.context;
-    this.context = context;
+  /**
+   * Starts one analysis with the file context: global facts (framework, language) and values by name. Entries that
+   * mention a name whose value changed since the last analysis are dropped, so the others stay valid: compared by
+   * name once per analysis rather than by re-serialising each entry's context on every lookup (each kept entry was
+   * valid for the previous context and none of its names changed since).
+   */
+  begin(global: string, named: ReadonlyMap<string, string>): void {
+    if (global !== this.global) this.entries.clear();
+    else {
+      const changed = changedNames(this.named, named);
+      if (changed.size > 0) for (const [key, e] of this.entries) if (mentionsAny(e.names, changed)) this.entries.delete(key);
+    }
+    this.global = global;
+    this.named = named;
     this.used.clear();
     this.rebuilt = 0;
   }
 
   /** The cached losses for this statement text, moved to `row`; undefined when absent or its context changed. */
-  get(text: string, row: number, signature: ContextSignature): CachedModel[] | undefined {
+  get(text: string, row: number): CachedModel[] | undefined {
     let hit = this.entries.get(text);
-    if (!hit || (!this.sameContext && signature(hit.names) !== hit.signature)) return undefined;
+    if (!hit) return undefined;
     if (hit.row !== row && hit.built.some((b) => b.pinned)) return undefined;
     if (hit.row !== row) {
       const rows = row - hit.row;
@@ -63,9 +69,8 @@ export class DefinitionCache {
     return hit.built;
   }
 
-  set(text: string, row: number, built: CachedModel[], signature: ContextSignature): void {
-    const names = new Set(text.match(identifiers));
-    this.entries.set(text, { built, row, names, signature: signature(names) });
+  set(text: string, row: number, built: CachedModel[]): void {
+    this.entries.set(text, { built, row, names: new Set(text.match(identifiers)) });
     this.used.add(text);
     this.rebuilt++;
   }
@@ -80,21 +85,18 @@ export class DefinitionCache {
   }
 }
 
-/** The whole context as one string (for DefinitionCache.begin). */
-export function contextId(global: string, named: ReadonlyMap<string, string>): string {
-  return `${global}\n${JSON.stringify([...named])}`;
+/** The names whose value differs between two contexts (present in one only, or with another value). */
+export function changedNames(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Set<string> {
+  const out = new Set<string>();
+  for (const [k, v] of after) if (before.get(k) !== v) out.add(k);
+  for (const k of before.keys()) if (!after.has(k)) out.add(k);
+  return out;
 }
 
-/** The signature function for a context of named values (imports, constants, loss names) plus global facts. */
-export function contextSignature(global: string, named: ReadonlyMap<string, string>): ContextSignature {
-  return (names) => {
-    let out = global;
-    for (const n of names) {
-      const v = named.get(n);
-      if (v !== undefined) out += `|${n}=${v}`;
-    }
-    return out;
-  };
+function mentionsAny(names: ReadonlySet<string>, changed: ReadonlySet<string>): boolean {
+  const [small, large] = names.size < changed.size ? [names, changed] : [changed, names];
+  for (const n of small) if (large.has(n)) return true;
+  return false;
 }
 
 /** A copy of plain IR data with every range moved by `rows` lines (a definition reused below or above its old place). */

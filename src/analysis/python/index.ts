@@ -2,8 +2,10 @@
 // only the top-level definitions whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, LossUsage, NoValueLoss, ParseProblem, Regularizes } from '../ir';
-import { type ContextSignature, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
+import type { DefinitionCache } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
+import { clipTextsIn, markCopyClipped } from '../exprText';
+import { TextMemo, scanSegments } from '../parsing/textSegments';
 import { rangeOf } from '../parsing/range';
 import { childrenOf } from '../terms/expr';
 import { isPredictionName, isTargetName } from '../terms/roles';
@@ -49,12 +51,16 @@ const topLevelDef = /^(?:async[ \t]+)?def[ \t]+([\p{L}_][\p{L}\p{N}_]*)[ \t]*\((
  * Other loss functions of the file (calling one makes a term a base term), read from the source text so it is the
  * same for full and incremental analysis: top-level functions whose parameters read as (target, prediction).
  */
-function knownLossNames(source: string): Set<string> {
-  const out = new Set<string>();
+function knownLossNames(source: string, memo?: TextMemo): Set<string> {
+  return new Set(scanSegments(source, memo, 'knownLossNames', lossNamesIn).flatMap((p) => p.value));
+}
+
+function lossNamesIn(source: string): string[] {
+  const out: string[] = [];
   for (const m of source.matchAll(topLevelDef)) {
     const names = m[2].split(',').map((p) => p.trim().split(/[\s:=]/)[0]).filter((n) => n && !n.startsWith('*'));
     if (/penalty|regulari[sz]|constraint/i.test(m[1])) continue;
-    if (names.slice(0, 3).some(isTargetName) && names.slice(0, 3).some(isPredictionName)) out.add(m[1]);
+    if (names.slice(0, 3).some(isTargetName) && names.slice(0, 3).some(isPredictionName)) out.push(m[1]);
   }
   return out;
 }
@@ -63,8 +69,8 @@ function knownLossNames(source: string): Set<string> {
  * The file's loss functions and, in a notebook, the functions of the cells above that discovery reads as losses (a
  * loop calling one hands it its batch: that is the loss's use, not a loss of the loop's own).
  */
-function knownLossesWith(source: string, module: ModuleScope): Set<string> {
-  const out = knownLossNames(source);
+function knownLossesWith(source: string, module: ModuleScope, memo?: TextMemo): Set<string> {
+  const out = knownLossNames(source, memo);
   for (const name of module.otherCells ?? []) {
     const fn = unwrapDecorated(module.functions.get(name) ?? null);
     if (fn && isLossFunction(fn, false)) out.add(name);
@@ -118,7 +124,7 @@ function addIntrinsicUsage(m: LossModel): void {
 const guessFramework = (source: string): Framework => (/\b(torch|F|nn)\.\w/.test(source) ? 'pytorch' : 'keras');
 
 /** What a definition's model can depend on outside its own text, by the name it is read through. */
-function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, string>, uses: LossUses): { signature: ContextSignature; id: string } {
+function contextOf(file: FileContext, functionTexts: ReadonlyMap<string, string>, uses: LossUses): Map<string, string> {
   const named = new Map<string, string>();
   // a definition is a loss when the file uses it as one (usedAsLoss.ts): the uses are part of its context
   for (const k of uses.lossFns) named.set(k, 'used as loss');
@@ -137,7 +143,7 @@ function signatureOf(file: FileContext, functionTexts: ReadonlyMap<string, strin
   for (const [k, t] of functionTexts) named.set(k, `${named.get(k) ?? ''} def ${t}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
   for (const [k, v] of file.regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on} ${v.layer ?? ''} ${v.output ? 'output' : ''}`);
-  return { signature: contextSignature(file.framework, named), id: contextId(file.framework, named) };
+  return named;
 }
 
 interface Built {
@@ -180,6 +186,8 @@ export interface PythonOptions {
   noValue?: NoValueLoss[];
   /** What other notebook cells define (constants above the loss's cell); this file's own definitions override it. */
   module?: ModuleScope;
+  /** The document's memo of whole-text scans by top-level segment (incremental analysis: an edit re-scans its segment). */
+  textMemo?: TextMemo;
 }
 
 /** `def name` of a top-level function, after its decorators. */
@@ -206,6 +214,8 @@ function hash(text: string): string {
 /** Definitions whose analysis failed are reported in `problems` (what and where) and the others carry on. */
 export function analyzePythonTree(tree: Tree, source: string, framework: Framework | undefined, options: PythonOptions = {}): LossModel[] {
   const { problems = [], extraRoots = [], cache, usageCache, noValue = [] } = options;
+  // one-shot analysis too reads the text by segment, so full and incremental analysis find the same
+  const textMemo = options.textMemo ?? new TextMemo();
   const root = tree.rootNode;
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
@@ -231,7 +241,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       if (name) {
         module.functions.set(name, n);
         module.otherCells?.delete(name);
-        functionTexts.set(name, hash(text));
+        // the text itself: the context is compared by name (DefinitionCache), natively, with no hashing loop
+        functionTexts.set(name, text);
       }
     }
     // a decorated class (`@dataclass class Config: kl_weight: float = 0.05`) is a class of settings too
@@ -243,7 +254,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       if (name) {
         module.classes ??= new Map();
         module.classes.set(name, cls);
-        functionTexts.set(name, hash(n.text));
+        texts[i] ??= n.text;
+        functionTexts.set(name, texts[i]);
       }
     }
     if (types[i] === 'if_statement') {
@@ -252,7 +264,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
     if (text.includes('=')) {
-      readLayerOutput(n, module);
+      readLayerOutput(n, module, text);
       readGraphStatement(n, graph);
     }
     // an object built at module level (`criterion = nn.MSELoss()`) that a loss may call: its text is read into callers
@@ -269,7 +281,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     else if (mayAssignDict(text)) readDictConstants(n, module);
   }
   // `self.compiled_loss(…)` in a train_step computes the loss the last compile names (a name or a loss function)
-  const ownCompiled = source.includes('.compile(') ? readCompiledBase(root, source, 'python') : undefined;
+  const ownCompiled = source.includes('.compile(') ? readCompiledBase(root, source, 'python', textMemo) : undefined;
   // in a notebook, the compile of another cell (its range is there: each term built from it is placed at its loss)
   const elsewhere = ownCompiled ? undefined : module.compiledInCells;
   const compiled = ownCompiled ?? elsewhere;
@@ -277,11 +289,10 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = new Map([...(module.imports ?? []), ...readImports(root, source)]);
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module), regularizers: regularizerUses(source), module };
-  const uses = readLossUses(source);
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source), module };
+  const uses = readLossUses(source, textMemo);
   const ctx: DiscoverContext = { regularizers: file.regularizers, uses, ...(module.kerasGraph ? { graph: module.kerasGraph } : {}) };
-  const { signature, id } = signatureOf(file, functionTexts, uses);
-  cache?.begin(id);
+  cache?.begin(file.framework, contextOf(file, functionTexts, uses));
 
   const build = (def: LossDef): Built | undefined => {
     try {
@@ -308,16 +319,22 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     if (!definitionTypes.has(types[i]) && !lambdas.has(n)) continue;
     const text = texts[i] ?? n.text;
     const row = n.startPosition.row;
-    let entry = cache?.get(text, row, signature);
+    let entry = cache?.get(text, row);
     if (!entry) {
       const defs = discoverOne(n, ctx);
       const bs = defs.map(build);
       entry = bs.filter((b): b is Built => !!b);
+      // clipped once, when built: its reuses after later edits are marked clipped rather than walked again
+      for (const b of entry) clipTextsIn(b.model);
       // a definition whose analysis failed is not cached, so its problem is reported again next time; nor one that
       // reads what the script passes it (its callers are outside its text)
-      if (bs.length === entry.length && !defs.some((d) => d.readsCallers)) cache?.set(text, row, entry, signature);
+      if (bs.length === entry.length && !defs.some((d) => d.readsCallers)) cache?.set(text, row, entry);
     }
-    for (const b of entry) built.push({ model: withConstantsAt({ ...b.model, usages: [] }, module), bindNames: b.bindNames });
+    for (const b of entry) {
+      const model = withConstantsAt({ ...b.model, usages: [] }, module);
+      markCopyClipped(model, b.model);
+      built.push({ model, bindNames: b.bindNames });
+    }
     if (entry.length === 0 && types[i] !== 'class_definition') {
       const fn = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : n;
       const missing = fn?.type === 'function_definition' ? noValueOf(fn, text) : undefined;
@@ -328,7 +345,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   // Definitions inside ERROR nodes or re-parsed on their own are never cached (their text is not a whole definition).
   const inErrors = withRecovered(broken.flatMap((b) => discoverLosses(b, ctx)), extraRoots.map((r) => discoverLosses(r, ctx)));
   const models = finishModels(built, inErrors, build, (models, bindNames) => {
-    const found = collectUsages(root, source, models, bindNames, imports, usageCache, module);
+    const found = collectUsages(root, source, models, bindNames, imports, usageCache, module, textMemo);
     bindInLaterCells(models, bindNames, imports, module);
     bindUnpackedItems(root, models, bindNames, module);
     bindEnclosingCalls(root, source, models, module);

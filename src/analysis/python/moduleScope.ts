@@ -185,7 +185,8 @@ const instanceAssignment = /^([\p{L}_][\p{L}\p{N}_]*)[ \t]*=[ \t]*(?:[\p{L}_][\p
 /** Reads `name = Ctor(...)` into `scope.instances`; any other assignment of a name forgets it. Returns whether it was one. */
 export function readModuleInstance(stmt: Node, text: string, scope: ModuleScope): boolean {
   const m = instanceAssignment.exec(text);
-  const right = stmt.namedChild(0)?.childForFieldName('right');
+  // the tree is read only for a statement the text says may build an object (each node read calls into the parser)
+  const right = m?.[1] ? stmt.namedChild(0)?.childForFieldName('right') : undefined;
   if (m?.[1] && right?.type === 'call') {
     scope.instances ??= new Map();
     scope.instances.set(m[1], stmt);
@@ -199,11 +200,15 @@ export function readModuleInstance(stmt: Node, text: string, scope: ModuleScope)
   return false;
 }
 
+/** A statement that may assign one name: `name = …`, `name: T = …` (a quick test before reading the tree). */
+const assignsName = /^[\p{L}_][\p{L}\p{N}_]*(?:\s|\\)*(?::|=(?!=))/u;
+
 /**
  * `name = Layer(…)(tensor)` (a call of a call: Keras's functional API applying a layer) into `scope.layerOutputs`;
  * any other assignment of the name forgets it.
  */
-export function readLayerOutput(stmt: Node, scope: ModuleScope): void {
+export function readLayerOutput(stmt: Node, scope: ModuleScope, text = stmt.text): void {
+  if (!assignsName.test(text)) return; // not `name = …` (nor `name: T = …`): nothing to read or forget
   const assignment = stmt.namedChild(0);
   const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
   if (left?.type !== 'identifier') return;

@@ -4,6 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossModel, LossUsage, SourceRange, StaticValue } from '../ir';
 import { callNames } from '../parsing/callNames';
+import { type TextMemo, scanSegments } from '../parsing/textSegments';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import { dottedName } from './expr';
@@ -139,6 +140,41 @@ const usageWords: ReadonlySet<string> = new Set([
   'partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...linearLayers, ...Object.keys(activationLayers), ...Object.keys(activationFunctions),
 ]);
 
+/** A call written in a segment of the text (its name, where it is, and the lines holding it, read when needed). */
+interface CallSite {
+  name: string;
+  /** Index of the name in the segment. */
+  at: number;
+  /** Row in the segment. */
+  row: number;
+  /** `def name(` / `class name(`: a definition's head, not a call. */
+  head: boolean;
+  /** snippetAt in the segment: undefined until read, null when it cannot be delimited. */
+  snippet?: { text: string; start: number; end: number; row: number } | null;
+}
+
+/** What a segment holds for collectUsages: its calls and its `x = callee(` lines (each match's text and groups). */
+interface UsageSites {
+  calls: CallSite[];
+  assigns: { text: string; index: number; name: string; callee: string; call: boolean }[];
+  /** The assignments' texts joined by line breaks (part of the usages' cache key). */
+  assignText: string;
+  lineStarts: number[];
+}
+
+function usageSites(text: string): UsageSites {
+  const lineStarts = lineStartsOf(text);
+  const calls = [...callNames(text)].map(({ name, index }) => ({ name, at: index, row: rowAt(lineStarts, index), head: definitionHead.test(text.slice(Math.max(0, index - 8), index)) }));
+  const assigns = [...text.matchAll(assignedCall)].map((m) => ({ text: m[0], index: m.index ?? 0, name: m[1]!, callee: m[2]!, call: m[3] === '(' }));
+  return { calls, assigns, assignText: assigns.map((a) => a.text).join('\n'), lineStarts };
+}
+
+/** The call's snippet (usageCache.ts snippetAt) in its segment's text, read once per segment text. */
+function snippetOf(site: CallSite, text: string, sites: UsageSites): CallSite['snippet'] {
+  if (site.snippet === undefined) site.snippet = snippetAt(text, sites.lineStarts, site.at) ?? null;
+  return site.snippet;
+}
+
 /** The call whose callee ends with the identifier at `index` (`make(…)`, `model.compile(…)`), if that is what it is. */
 export function callAt(root: Node, index: number): Node | undefined {
   const id = root.descendantForIndex(index);
@@ -163,6 +199,7 @@ export function collectUsages(
   imports: ImportMap,
   cache?: UsageCache,
   module?: ModuleScope,
+  memo?: TextMemo,
 ): FileUsages {
   const byName = new Map(models.map((m) => [m.name, m]));
   // a layer whose `call` adds a loss is built by its class's constructor call (`ActivationPenalty(strength=1e-3)(h)`)
@@ -189,7 +226,8 @@ export function collectUsages(
     return value;
   };
   const vars = new Map<string, Target>();
-  const lineStarts = lineStartsOf(source);
+  // calls and assignments found per top-level segment of the text (with a memo, an edit re-reads only its own)
+  const segments = scanSegments(source, memo, 'usageSites', usageSites);
   const helperRows = rowsOfHelpers(models);
   const inModel = rowInRanges(models.map((m) => m.range));
   // a helper a loss reads (`p = F.softmax(logits)` in an entropy helper) is the loss's, not the model's last layer
@@ -224,8 +262,8 @@ export function collectUsages(
   };
 
   // Variables first (in order): `criterion = Loss(…)`, `wl = partial(fn, …)`, `loss = criterion(out, y)`, `f = fn`.
-  const assigns = [...source.matchAll(assignedCall)];
-  const signature = `${JSON.stringify([models.map((m) => [m.name, m.kind, bindNames.get(m.name) ?? []]), [...imports], [...ctorNames].map(([k, c]) => [k, c.names])])}\n${assigns.map((m) => m[0]).join('\n')}`;
+  const assignTexts = segments.flatMap(({ value }) => (value.assigns.length > 0 ? [value.assignText] : []));
+  const signature = `${JSON.stringify([models.map((m) => [m.name, m.kind, bindNames.get(m.name) ?? []]), [...imports], [...ctorNames].map(([k, c]) => [k, c.names])])}\n${assignTexts.join('\n')}`;
   if (cache && cache.varsKey === signature) {
     for (const [name, model, bare] of cache.vars) {
       const m = byName.get(model);
@@ -236,14 +274,16 @@ export function collectUsages(
     // `def train_loop(…, loss_fn)` reads the `loss_fn = CDivLoss(…)` written later, so a second pass picks it up
     for (let pass = 0; pass < 2; pass++) {
       const known = vars.size;
-      for (const m of assigns) {
-        const callee = m[2];
-        const last = lastSegment(callee);
-        if (vars.has(m[1]) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial')) continue;
-        const at = (m.index ?? 0) + m[0].lastIndexOf(callee) + callee.length - last.length;
-        const value = m[3] === '(' ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
-        const t = targetOf(value);
-        if (t) vars.set(m[1], t);
+      for (const { segment, value: sites } of segments) {
+        for (const m of sites.assigns) {
+          const callee = m.callee;
+          const last = lastSegment(callee);
+          if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial')) continue;
+          const at = segment.start + m.index + m.text.lastIndexOf(callee) + callee.length - last.length;
+          const value = m.call ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
+          const t = targetOf(value);
+          if (t) vars.set(m.name, t);
+        }
       }
       if (vars.size === known) break;
     }
@@ -318,26 +358,30 @@ export function collectUsages(
   const fits: SourceRange[] = [];
   const activations: string[] = [];
   cache?.begin(signature);
-  for (const { name: word, index } of callNames(source)) {
-    if (!byName.has(word) && !vars.has(word) && !usageWords.has(word)) continue;
-    if (definitionHead.test(source.slice(Math.max(0, index - 8), index))) continue; // `def name(`: not a call
-    const row = rowAt(lineStarts, index);
-    const snippet = cache && snippetAt(source, lineStarts, index);
-    const key = snippet && `${insideLoss(row) ? 'in' : 'out'}:${index - snippet.start}:${snippet.text}`;
-    let effect = key && snippet ? cache?.get(key, snippet.row) : undefined;
-    if (!effect) {
-      const node = callAt(root, index);
-      readOutside = false;
-      effect = node ? readCall(node, row) : { usages: [] };
-      // cached only when the whole call lies in the snippet its key is made of, and binds nothing read elsewhere
-      if (cache && key && snippet && !readOutside && (!node || (node.startIndex >= snippet.start && node.endIndex <= snippet.end))) cache.set(key, snippet.row, effect);
-      if (cache) cache.read++;
+  for (const { segment, value: sites } of segments) {
+    for (const site of sites.calls) {
+      const word = site.name;
+      if (site.head || (!byName.has(word) && !vars.has(word) && !usageWords.has(word))) continue;
+      const index = segment.start + site.at;
+      const row = segment.row + site.row;
+      const local = cache && snippetOf(site, segment.text, sites);
+      const snippet = local && { text: local.text, start: segment.start + local.start, end: segment.start + local.end, row: segment.row + local.row };
+      const key = snippet && `${insideLoss(row) ? 'in' : 'out'}:${index - snippet.start}:${snippet.text}`;
+      let effect = key && snippet ? cache?.get(key, snippet.row) : undefined;
+      if (!effect) {
+        const node = callAt(root, index);
+        readOutside = false;
+        effect = node ? readCall(node, row) : { usages: [] };
+        // cached only when the whole call lies in the snippet its key is made of, and binds nothing read elsewhere
+        if (cache && key && snippet && !readOutside && (!node || (node.startIndex >= snippet.start && node.endIndex <= snippet.end))) cache.set(key, snippet.row, effect);
+        if (cache) cache.read++;
+      }
+      for (const { model, usage } of effect.usages) byName.get(model)?.usages.push(usage);
+      const wrapped = effect.partialOf ? byName.get(effect.partialOf) : undefined;
+      if (wrapped?.kind === 'function') wrapped.kind = 'partial';
+      if (effect.fit) fits.push(effect.fit);
+      if (effect.activation) activations.push(effect.activation);
     }
-    for (const { model, usage } of effect.usages) byName.get(model)?.usages.push(usage);
-    const wrapped = effect.partialOf ? byName.get(effect.partialOf) : undefined;
-    if (wrapped?.kind === 'function') wrapped.kind = 'partial';
-    if (effect.fit) fits.push(effect.fit);
-    if (effect.activation) activations.push(effect.activation);
   }
   cache?.end();
   const outputActivation = outputActivationOf(activations);

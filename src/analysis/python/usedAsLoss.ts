@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { type LossDef, bodyStatements, isLossFunction, names } from './discover';
 import { readParams } from './params';
+import { type TextMemo, scanSegments } from '../parsing/textSegments';
 
 export interface LossUses {
   /** Names (as written: `objective`, `self.pair_loss`) passed or called as the loss itself. */
@@ -63,8 +64,38 @@ const assignedCall = new RegExp(String.raw`(?:^|[\s;])([A-Za-z_]\w*)\s*(\+?)=\s*
 /** `name = Cls(…)`, `self.name = Cls(…)`, `f(criterion=Cls(…))`: what builds a name. */
 const boundCall = new RegExp(String.raw`(?:^|[\s;(,])([A-Za-z_][\w.]*)\s*=\s*${NAME}\(`, 'gm');
 
-/** What the file passes or calls as its loss, by name. */
-export function readLossUses(source: string): LossUses {
+/** What one piece of text shows, each scan's matches in order (the names `readLossUses` looks up later). */
+interface UseMatches {
+  /** `loss=f`, then `compile('adam', f)`: [name, called]. */
+  passed: [[string | undefined, string | undefined][], [string | undefined, string | undefined][]];
+  /** `.minimize(…)`: [name, called, through a lambda]. */
+  minimized: [string | undefined, string | undefined, boolean][];
+  backward: { locals: string[]; callees: string[] };
+  gradients: string[];
+  /** `x = f(` / `x += f(`: [x, f]. */
+  assigned: [string, string | undefined][];
+  /** `x = Cls(`: [x, Cls]. */
+  bound: [string, string | undefined][];
+}
+
+const passedBy = (source: string, re: RegExp): [string | undefined, string | undefined][] => [...source.matchAll(re)].map((m) => [m[1], m[2]]);
+
+function useMatches(source: string): UseMatches {
+  return {
+    passed: [passedBy(source, lossKeyword), passedBy(source, compilePositional)],
+    minimized: [...source.matchAll(minimizeArg)].map((m) => [m[1], m[2], m[0].includes('lambda')]),
+    backward: backwardTargets(source),
+    gradients: [...source.matchAll(gradientOf)].map((m) => m[1]!),
+    assigned: [...source.matchAll(assignedCall)].map((m) => [m[1]!, m[3]]),
+    bound: [...source.matchAll(boundCall)].map((m) => [m[1]!, m[2]]),
+  };
+}
+
+/**
+ * What the file passes or calls as its loss, by name. Read per top-level segment (parsing/textSegments.ts; with a
+ * memo, an edit re-reads only its own segment), then put together in the order one scan of the whole text finds them.
+ */
+export function readLossUses(source: string, memo?: TextMemo): LossUses {
   const lossFns = new Set<string>();
   const factories = new Set<string>();
   const passed = new Set<string>();
@@ -73,17 +104,17 @@ export function readLossUses(source: string): LossUses {
     (called ? factories : lossFns).add(name);
     if (asValue && !called) passed.add(name);
   };
-  for (const re of [lossKeyword, compilePositional]) for (const m of source.matchAll(re)) note(m[1], m[2], true);
-  for (const m of source.matchAll(minimizeArg)) note(m[1], m[0].includes('lambda') ? undefined : m[2], !m[0].includes('lambda'));
-  const backward = backwardTargets(source);
-  for (const callee of backward.callees) note(callee, undefined);
-  const vars = new Set<string>(backward.locals);
-  for (const m of source.matchAll(gradientOf)) vars.add(m[1]!);
+  const parts = scanSegments(source, memo, 'lossUses', useMatches).map((p) => p.value);
+  for (const which of [0, 1]) for (const part of parts) for (const [name, called] of part.passed[which]!) note(name, called, true);
+  for (const part of parts) for (const [name, called, lambda] of part.minimized) note(name, lambda ? undefined : called, !lambda);
+  for (const part of parts) for (const callee of part.backward.callees) note(callee, undefined);
+  const vars = new Set<string>(parts.flatMap((p) => p.backward.locals));
+  for (const part of parts) for (const g of part.gradients) vars.add(g);
   // `loss = objective(out, y)` / `loss += penalty(w)` for a differentiated `loss`
-  for (const m of source.matchAll(assignedCall)) if (vars.has(m[1]!)) note(m[3], undefined);
+  for (const part of parts) for (const [name, callee] of part.assigned) if (vars.has(name)) note(callee, undefined);
   // `criterion = PortfolioLoss(...)` then `criterion(out, y)` differentiated: the class builds the loss
   const lossNames = new Set([...lossFns].map((v) => v.replace(/^self\./, '')));
-  for (const m of source.matchAll(boundCall)) if (lossNames.has(m[1]!.replace(/^self\./, ''))) note(m[2], true);
+  for (const part of parts) for (const [name, callee] of part.bound) if (lossNames.has(name.replace(/^self\./, ''))) note(callee, true);
   return { lossFns, factories, passed };
 }
 

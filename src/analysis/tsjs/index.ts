@@ -3,7 +3,7 @@
 import type { ModuleConstant } from '../python/moduleScope';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
-import { type CachedModel, type DefinitionCache, contextId, contextSignature } from '../parsing/definitionCache';
+import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
 import { finishModels, withRecovered } from '../parsing/merge';
@@ -126,8 +126,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
   const regularizers = regularizerUses(source);
   for (const [k, v] of regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on}`);
-  const signature = contextSignature(`${language} ${file.framework}`, named);
-  cache?.begin(contextId(`${language} ${file.framework}`, named));
+  cache?.begin(`${language} ${file.framework}`, named);
 
   const build = (def: ScriptLossDef): CachedModel | undefined => {
     try {
@@ -146,7 +145,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     const text = texts.get(n);
     if (text === undefined) continue;
     const row = n.startPosition.row;
-    let entry = cache?.get(text, row, signature);
+    let entry = cache?.get(text, row);
     if (!entry) {
       const defs = discoverScriptStatement(n, regularizers);
       const made = defs.map(build);
@@ -156,7 +155,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
         continue;
       }
       entry = made as CachedModel[];
-      cache?.set(text, row, entry, signature);
+      cache?.set(text, row, entry);
     }
     for (const b of entry) built.push({ model: withConstantsAt({ ...b.model, usages: [] }, constants), bindNames: b.bindNames });
   }
