@@ -60,9 +60,8 @@ class CountPrior(keras.layers.Layer):
 
 
 inp = keras.Input(shape=(8,))
-probs = CountPrior()(keras.layers.Dense(10, activation="sigmoid")(inp))
-side = keras.layers.Dense(10, activation="softmax")(inp)
-model = keras.Model(inp, [probs, side])
+probs = CountPrior()(keras.layers.Dense(10, activation="softmax")(inp))
+model = keras.Model(inp, probs)
 model.compile(optimizer="adam", loss="binary_crossentropy")
 `;
   const loss = analyzeSource(source, 'python', 'm.py').models.find((m) => m.kind === 'add-loss')!;
@@ -73,4 +72,7 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
   // a sum over the batch (axis 0) is not fixed by a softmax: the written activation stands
   const overBatch = analyzeSource(source.replace('axis=-1', 'axis=0'), 'python', 'm.py').models.find((m) => m.kind === 'add-loss')!;
   assert.equal(chooseOutputActivation(overBatch, 'auto').activation, 'softmax');
+  // a sigmoid head beside a softmax head: no one output activation is the file's, so none is written to give way
+  const twoHeads = source.replace('model = keras.Model(inp, probs)', 'side = keras.layers.Dense(10, activation="sigmoid")(inp)\nmodel = keras.Model(inp, [probs, side])');
+  assert.equal(analyzeSource(twoHeads, 'python', 'm.py').models.find((m) => m.kind === 'add-loss')!.outputActivation, undefined);
 });
