@@ -183,6 +183,21 @@ function calledLossName(def: LossDef, returned: Returned, scope: Scope, file: Fi
   return handed.every((a) => a && plainArgument.has(a.type)) ? helper : undefined;
 }
 
+/**
+ * The loss of the file this one only calls (ir.ts LossModel.delegatesTo): `self.criterion(out, batch)` with
+ * `self.criterion = SurvivalLoss()` is the class's; `model.compute_loss(out, batch)`, a method of a class of the file
+ * called on an object, is the method's.
+ */
+function delegatedLoss(returned: Returned, scope: Scope, file: FileContext): string | undefined {
+  const helper = scope.inlined?.get(returned.value);
+  const held = helper?.startsWith('self.') ? scope.instances?.get(helper.slice('self.'.length)) : undefined;
+  if (held?.kind === 'call' && file.module?.classes?.has(held.callee)) return held.callee;
+  const v = returned.value;
+  const method = v.kind === 'method' && v.object.kind === 'name' ? v.method : v.kind === 'call' && !helper ? /^[A-Za-z_]\w*\.([A-Za-z_]\w*)$/.exec(v.callee)?.[1] : undefined;
+  if (!method || method.startsWith('__')) return undefined;
+  return [...(file.module?.classes?.values() ?? [])].some((c) => methodsOf(c).has(method)) ? method : undefined;
+}
+
 /** Arguments that hand over a tensor or a setting as it is, not a computed term. */
 const plainArgument: ReadonlySet<string> = new Set(['identifier', 'attribute', 'subscript', 'integer', 'float', 'string', 'true', 'false', 'none']);
 
@@ -359,6 +374,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (def.regularizes) model.regularizes = def.regularizes;
   if (def.standsInFor) model.standsInFor = def.standsInFor;
   if (def.targetIsInput) model.targetIsInput = true;
+  const delegate = terms.length <= 1 || scope.inlined?.get(returned.value) ? delegatedLoss(returned, scope, file) : undefined;
+  if (delegate) model.delegatesTo = delegate;
   // a sub-model of the graph run on the target (`encoder(y_true)`): the target is the model's input (an autoencoder)
   const onTarget = scope.graphApplied?.find((g) => g.arg === roles.yTrue);
   if (onTarget && !def.standsInFor) {

@@ -67,7 +67,75 @@ class Fitter:
 Fitter(make_net(), criterion="mae")
 `;
 
+const delegated = `import torch
+import torch.nn as nn
+
+class OrderedCDFLoss(nn.Module):
+    def __init__(self, order_weight=0.2):
+        super().__init__()
+        self.order_weight = order_weight
+
+    def forward(self, cdf, batch):
+        fit = ((cdf - batch["target"]) ** 2).mean()
+        order = torch.relu(cdf[:, :-1] - cdf[:, 1:]).mean()
+        return fit + self.order_weight * order
+
+class CDFNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Linear(8, 10)
+        self.criterion = OrderedCDFLoss()
+
+    def forward(self, batch):
+        return torch.sigmoid(self.net(batch["x"])).cumsum(-1)
+
+    def compute_loss(self, cdf, batch):
+        return self.criterion(cdf, batch)
+
+model = CDFNet()
+for batch in loader:
+    cdf = model(batch)
+    loss = model.compute_loss(cdf, batch)
+    loss.backward()
+`;
+
+const heads = `import torch
+import torch.nn.functional as F
+
+def fit(net, x, y_main, y_heads, steps=100, lam=0.3):
+    opt = torch.optim.Adam(net.parameters())
+    for _ in range(steps):
+        main_logits, head_logits, gates = net(x)
+        loss = F.cross_entropy(main_logits, y_main)
+        for k, logits in enumerate(head_logits):
+            loss = loss + F.cross_entropy(logits, y_heads[:, k])
+        loss = loss + lam * gates.mean(0).pow(2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+
 describe('Mint batch rules', () => {
+  it("reads the base's loss function summed over the model's heads in a loop as base, not as a penalty without λ", () => {
+    const a = analyze(heads);
+    const m = model(a, 'loss');
+    assert.deepEqual(m.terms.map((t) => t.role), ['base', 'base', 'penalty']);
+    assert.equal(m.terms[2]?.weight?.text, 'lam');
+    assert.ok(!a.models.some((x) => x.terms.some((t) => t.role === 'penalty' && !t.weight)));
+  });
+
+  it('means the loss class a training loop reaches through one-call methods, saying the chain', () => {
+    const chosen = chooseLoss(analyze(delegated));
+    assert.ok(chosen.ok);
+    assert.equal(qualifiedName(chosen.model), 'OrderedCDFLoss');
+    assert.equal(chosen.why, 'backward');
+    assert.match(chosen.because, /OrderedCDFLoss, which loss only calls through CDFNet\.compute_loss: loss: \.backward\(\) is called on it/);
+    // a loop that adds its own term to the call is its own loss
+    const added = chooseLoss(analyze(delegated.replace('loss = model.compute_loss(cdf, batch)', 'loss = model.compute_loss(cdf, batch) + 0.01 * cdf.abs().mean()')));
+    assert.ok(added.ok);
+    assert.equal(qualifiedName(added.model), 'loss');
+  });
+
   it('finds a loss method that takes the batch and runs its own model (loss = model.batch_loss(batch); loss.backward())', () => {
     const a = analyze(ranker);
     const m = model(a, 'batch_loss');
