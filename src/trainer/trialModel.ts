@@ -120,9 +120,13 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   parts.push(...sums.map((text) => `\`${text}\` = the trial model's parameters (each layer's weight, then its bias)`));
   // a further output of the model's call taken for what it is, not for its name (tensorArgs.ts paramKind)
   const outputs = new Set(unnamedModelOutputs(loss));
-  const named = args.filter((a) => a.kind !== 'output-item' && !layers.has(a.name) && !outputs.has(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
+  // the model's own weights (`self.w = nn.Parameter(…)`, `this.emb = tf.variable(…)`) are mapped for what they are
+  const own = new Set(loss.params.filter((p) => p.modelWeight).map((p) => p.name));
+  const ownMapped = args.filter((a) => own.has(a.name)).length;
+  const named = args.filter((a) => a.kind !== 'output-item' && !own.has(a.name) && !layers.has(a.name) && !outputs.has(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
   const why = [
     named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
+    ownMapped > 0 ? `because ${ownMapped > 1 ? 'they are' : 'it is'} your model's own trainable weight${ownMapped > 1 ? 's' : ''}` : '',
     outputs.size > 0 ? `because your model returns ${[...outputs].map((n) => `\`${n}\``).join(', ')} beside its prediction` : '',
     args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : '',
     layers.size > 0 ? "because your model's layers carry Keras regularizers" : '',

@@ -6,6 +6,7 @@ import { rangeOf } from '../parsing/range';
 import type { ModuleConstant } from '../python/moduleScope';
 import { moduleConstantParams, readNamesOf } from '../python/scopeParams';
 import { buildTerms, lambdaParamOf } from '../terms/build';
+import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { readScriptBody, readStatements } from './body';
 import type { ScriptLossDef } from './discover';
@@ -130,6 +131,19 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     returnRange: rangeOf(returned.node),
     usages: [],
   };
+  // the class's trainable variables the loss reads (`tf.sum(tf.square(this.userEmb))`): the model's own weights, which
+  // the trainer gives its trial model's (as python/ownWeights.ts does for `self.w = nn.Parameter(…)`)
+  const variables = new Set(trainableFields(def.fn));
+  if (variables.size > 0) {
+    const taken = new Set(model.params.map((p) => p.name));
+    some(returned.value, (n) => {
+      if (n.kind === 'attr' && variables.has(n.text) && !taken.has(n.text)) {
+        taken.add(n.text);
+        model.params.push({ name: n.text, role: 'tensor', range: n.range, origin: 'constructor', modelWeight: true });
+      }
+      return false;
+    });
+  }
   if (file.constants) {
     const taken = new Set(model.params.map((p) => p.name));
     model.params.push(...moduleConstantParams(readNamesOf(returned.value, terms), file.constants, taken, weightParams));
