@@ -72,7 +72,8 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   // `function createLoss(tf, cfg) { return (yTrue, yPred) => tf.mean(…) }`: TF.js handed in as a parameter is the
   // namespace itself, not a value the loss captures
   for (const p of def.outerParams) if (!isTfNamespaceParam(p.name, file.imports)) refs.set(p.name, 'captured');
-  for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
+  // (a loss handed TF.js itself, `stepLoss(tf, model, target, canvas)`, calls the namespace too)
+  for (const p of def.params) if (!isTfNamespaceParam(p.name, file.imports)) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
   const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name], constants: file.globals };
   scope.functions = visibleFunctions(def.fn);
   if (def.fn.type === 'method_definition') scope.methods = classMethods(def.fn);

@@ -167,3 +167,16 @@ describe('Mint batch rules', () => {
     assert.notDeepEqual(findUnsupported(refused.model), [], 'a key only known at run time picks no entry');
   });
 });
+
+describe('TF.js handed in as a parameter', () => {
+  it('reads tf.addN of a loss given `tf` as its first argument as the sum of its items', () => {
+    const a = analyze(`export function stepLoss(tf, model, target, canvas) {
+  const pred = model.apply(canvas);
+  const logitL2 = tf.mean(tf.square(pred));
+  const fine = tf.losses.meanSquaredError(target, pred);
+  return tf.addN([fine, tf.mul(0.003, logitL2)]);
+}
+`, 'javascript');
+    assert.deepEqual(model(a, 'stepLoss').terms.map(termSummary), ['base:+:fine', 'penalty:+:logitL2*0.003']);
+  });
+});
