@@ -180,3 +180,23 @@ describe('TF.js handed in as a parameter', () => {
     assert.deepEqual(model(a, 'stepLoss').terms.map(termSummary), ['base:+:fine', 'penalty:+:logitL2*0.003']);
   });
 });
+
+describe("a loss function's λ passed by every call", () => {
+  const source = (withEval: boolean) => `import torch
+import torch.nn.functional as F
+RIDGE = 5e-4
+
+def recon_loss(x, logits, model, lam=0.0):
+    return F.mse_loss(logits, x) + lam * sum(p.pow(2).sum() for p in model.parameters())
+
+for xb in loader:
+    loss = recon_loss(xb, net(xb), net, lam=RIDGE)
+    loss.backward()
+${withEval ? 'score = recon_loss(xv, net(xv), net)\n' : ''}`;
+  it('is the value the calls pass when every call passes the same one, else the default', () => {
+    const only = model(analyze(source(false)), 'recon_loss');
+    assert.equal(weightValue(only, only.terms[1]!.weight!), 5e-4);
+    const withEval = model(analyze(source(true)), 'recon_loss');
+    assert.equal(weightValue(withEval, withEval.terms[1]!.weight!), 0);
+  });
+});
