@@ -24,6 +24,19 @@ export function calledWith(model: LossModel): Map<string, StaticValue> {
   return out;
 }
 
+/**
+ * The numbers EVERY plain call of a function loss passes, the same in each (`mixture_loss(xb, out, net, lam=LAM_ENC)`
+ * its only call): Python never runs the loss with that parameter's default, so the passed value is the code's, over
+ * the default. A call that passes nothing, or another value, leaves the default standing.
+ */
+export function alwaysCalledWith(model: LossModel): Map<string, number> {
+  const calls = model.usages.filter((u) => u.kind === 'call');
+  const out = new Map<string, number>();
+  if (calls.length === 0) return out;
+  for (const [k, v] of Object.entries(calls[0]!.passedArgs ?? {})) if (calls.every((u) => u.passedArgs?.[k] === v)) out.set(k, v);
+  return out;
+}
+
 /** `a, b = c` chains deeper than this are not followed (a cycle in a malformed IR must not loop). */
 const MAX_UNPACK_DEPTH = 8;
 
@@ -35,6 +48,7 @@ const MAX_UNPACK_DEPTH = 8;
 export function valueLookup<V>(model: LossModel, first: (name: string) => { value: V } | undefined = () => undefined): (name: string) => V | StaticValue | undefined {
   const bound = new Map<string, StaticValue>();
   const called = calledWith(model);
+  const always = alwaysCalledWith(model);
   for (const usage of model.usages) {
     if (usage.kind !== 'partial' && usage.kind !== 'factory-call') continue;
     for (const [k, v] of Object.entries(usage.boundArgs ?? {})) if (!bound.has(k)) bound.set(k, v);
@@ -49,6 +63,8 @@ export function valueLookup<V>(model: LossModel, first: (name: string) => { valu
     const v = bound.get(name) ?? (p?.initArgument !== undefined ? bound.get(p.initArgument) : undefined);
     if (v !== undefined) return v;
     if (!p) return undefined;
+    const passedByAll = always.get(name);
+    if (passedByAll !== undefined) return passedByAll;
     if (p.default !== undefined) return p.default;
     if (p.items !== undefined) return p.items;
     const passed = called.get(name);

@@ -116,7 +116,31 @@ export function chooseLoss(analysis: { models: readonly LossModel[] }, options: 
   const { candidates, dropped } = optimisable(models);
   const notAdded = dropped.length > 0 ? `; the layer penalties ${dropped.map(qualifiedName).join(', ')} are not added by the file's own step (the framework adds them only in its own fit), so they are not trained` : '';
   const picked = chooseUsed(candidates, models);
-  return picked ? { ...picked, because: picked.because + notAdded } : { ok: false, message: 'no loss found' };
+  const meant = picked ? followDelegation(picked, models) : undefined;
+  return meant ? { ...meant, because: meant.because + notAdded } : { ok: false, message: 'no loss found' };
+}
+
+/** The loss `m` only calls (LossModel.delegatesTo), among the file's: by its name, or by its class for a class's loss. */
+const delegateOf = (m: LossModel, models: readonly LossModel[]): LossModel | undefined =>
+  m.delegatesTo === undefined ? undefined : models.find((o) => o !== m && (o.name === m.delegatesTo || (o.className ?? o.name) === m.delegatesTo && o.kind === 'module-forward'));
+
+/**
+ * A used loss that is one call of another loss of the file (`loss = model.compute_loss(out, batch)`, which returns
+ * `self.criterion(out, batch)`): the command means the loss called, the one a reader edits, through any chain of such
+ * calls; the use is still what makes it the one.
+ */
+function followDelegation(picked: LossChoice, models: readonly LossModel[]): LossChoice {
+  let model = picked.model;
+  const path = [qualifiedName(model)];
+  for (let next = delegateOf(model, models); next && !path.includes(qualifiedName(next)); next = delegateOf(model, models)) {
+    model = next;
+    path.push(qualifiedName(next));
+  }
+  if (model === picked.model) return picked;
+  // the picked loss's own "no penalty" remark is about the call, not the loss it calls
+  const use = picked.because.replace(/ \(it has no penalty[^)]*\)/, '');
+  const via = path.length > 2 ? ` through ${path.slice(1, -1).join(', ')}` : '';
+  return choice(model, models, picked.why, `${qualifiedName(model)}, which ${path[0]} only calls${via}: ${use}`);
 }
 
 /** The used loss with a penalty, else the only or first loss with one, else the used one, else the file's own. */

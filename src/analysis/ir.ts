@@ -434,6 +434,12 @@ export interface LossModel {
    * trainer trains an autoencoder (target = input).
    */
   targetIsInput?: true;
+  /**
+   * The loss is one call of another loss of the file, nothing added (`loss = model.compute_loss(out, batch)` before
+   * `.backward()`, `return self.criterion(out, batch)`): that loss's name (`compute_loss`) or its class's
+   * (`SurvivalCDFLoss`). A command that picks this loss by its use means that one (choose.ts).
+   */
+  delegatesTo?: string;
 }
 
 export interface ParseProblem {

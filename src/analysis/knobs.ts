@@ -2,7 +2,7 @@
 // (`lam * p1 + lam * p2` is one λ), a penalty weighted by a number literal (`0.1 * p`) or by nothing (its λ is an
 // implicit 1) is a knob of its own. A weight the sweep cannot set (an expression such as `1 / temperature`) is held
 // as written. Plain TS: the trainer applies a run's knobs, the sweep builds grids over them, write-back edits them.
-import { calledWith } from './bound';
+import { alwaysCalledWith, calledWith } from './bound';
 import type { LossModel, Term } from './ir';
 import { literalWeightValue } from './literalWeight';
 
@@ -32,7 +32,7 @@ function boundNumber(model: LossModel, name: string): number | undefined {
 function paramCode(model: LossModel, name: string): number | undefined {
   const bound = boundNumber(model, name);
   if (bound !== undefined) return bound;
-  const d = model.params.find((p) => p.name === name)?.default ?? calledWith(model).get(name);
+  const d = alwaysCalledWith(model).get(name) ?? model.params.find((p) => p.name === name)?.default ?? calledWith(model).get(name);
   return typeof d === 'number' ? d : undefined;
 }
 

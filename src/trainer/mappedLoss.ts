@@ -12,10 +12,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Framework, LossModel } from '../analysis/ir';
 import type { Tf } from './backend';
-import type { LossFn } from './runLoss';
 import { matrixReadLine } from './groupMatrix';
-import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
+import type { LossFn } from './runLoss';
 import { type SyntheticKind, syntheticArg, syntheticIds } from './syntheticArgs';
+import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
 import { usageOf } from './tensorUsage';
 
 export interface ArgLayout {
@@ -99,6 +99,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   // the input a target-less loss reconstructs (tensorArgs.ts reconstructionTarget): the autoencoder's targets
   const inputNames = args.filter((a) => a.kind === 'reconstruction-input').map((a) => a.name);
   const batchSizeNames = args.filter((a) => a.kind === 'batch-size').map((a) => a.name);
+  const sampleWeightNames = args.filter((a) => a.kind === 'sample-weights').map((a) => a.name);
   const kernelOf = (w: Tensor): Tensor => (layout.framework === 'pytorch' ? tf.transpose(w) : w);
   return losses.map((run): LossFn => (yTrue, yPred, extras) => {
     const given = extras?.tensors ?? {};
@@ -118,6 +119,8 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     if (b) for (const name of biasNames) tensors[name] = b;
     for (const name of inputNames) tensors[name] = yTrue;
     for (const name of batchSizeNames) tensors[name] = tf.scalar(yPred.shape[0] ?? 1);
+    // ones broadcast to any per-sample shape without changing a mean: the weighted fit is the plain one
+    for (const name of sampleWeightNames) tensors[name] = tf.onesLike(yTrue);
     let y = yTrue;
     if (layout.groupColumn) {
       const cols = yTrue.shape[1]!;

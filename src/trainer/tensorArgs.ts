@@ -3,8 +3,8 @@
 // take. Pure data (no tfjs): findUnsupported reads it before anything trains, mappedLoss.ts gives the tensors.
 import type { Expr, LossModel, LossParam } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
-import { type UsageKind, usageOf } from './tensorUsage';
 import { pairedWithPrediction } from './predictionPair';
+import { type UsageKind, usageOf } from './tensorUsage';
 
 /**
  * What an argument is, and so what the trainer passes for it:
@@ -15,6 +15,8 @@ import { pairedWithPrediction } from './predictionPair';
  *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
  *   bias       that layer's bias (a Keras `bias_regularizer`'s tensor, python/builtinRegularizerModel.ts)
  *   sensitive  a synthetic 0/1 group column correlated with the target (data/sensitive.ts)
+ *   sample-weights ones shaped like the target (`x, y, sample_weight = batch`): the data's per-sample weights, all equal
+ *              in a trial (the synthetic data weighs every sample the same), so the weighted fit is the plain one
  *   batch-size the number of samples in the batch (`global_batch_size` of tf.nn.compute_average_loss): the trial runs
  *              one replica, so the global batch is its batch
  *   output-item a further item of a prediction the loss unpacks (`logits, norm = outputs`): the model returns a tuple,
@@ -40,6 +42,7 @@ export type TensorArgKind =
   | 'bias'
   | 'sensitive'
   | 'batch-size'
+  | 'sample-weights'
   | 'output-item'
   // read from the argument's use, not its name (tensorUsage.ts); a list of weights goes through modelValues.ts
   | Exclude<UsageKind, 'weight-list'>;
@@ -84,6 +87,8 @@ export const tensorArgTable: readonly Row[] = [
     refusal: (n) =>
       `\`${n}\` is the model itself, used in a way the trainer cannot follow: it gives a model argument its trial model's weights where the loss reads them (\`${n}.parameters()\`, \`${n}.fc1.weight\`, \`${n}.lora_A\`) and runs it only as the prediction (\`pred = ${n}(x)\`); read the weights that way, or compute what the loss takes from the model outside it and pass that`,
   },
+  // before `weights`: `sample_weight` is data, not a kernel
+  { kind: 'sample-weights', names: /^(sample_?weights?|sample_wts?|instance_weights?|example_weights?|per_sample_weights?|sw)$/i },
   { kind: 'weights', names: /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w)|(weights?|kernel|w)_[a-z0-9]+)$/i },
   { kind: 'bias', names: /^bias$/i },
   { kind: 'batch-size', names: /^(global_batch_size|batch_size|global_batch|n_batch|bs)$/i },

@@ -2,23 +2,23 @@
 // mean and log-variance; and the layout its extra tensor arguments are cut from (mappedLoss.ts). Shared by the trial
 // and the sweep's probe, so both evaluate the loss on the same model.
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { regularizedTensor } from './regularizerInput';
 import type { Expr, LossModel } from '../analysis/ir';
+import { childrenOf } from '../analysis/terms/expr';
 import type { Tf } from './backend';
 import type { TrialData } from './data';
+import { matrixReadLine } from './groupMatrix';
+import { layerIndex, slotId } from './interpreter/modelMembers';
+import { type ModelReads, modelReads, modelValueKind } from './interpreter/modelValues';
+import { evaluatedExprs, walkExprs } from './interpreter/unsupported';
 import { type ArgLayout, mappedLosses, squareSide } from './mappedLoss';
 import { BatchedMlp, type MlpOptions } from './model';
-import { BatchedVae } from './model/vae';
 import { chooseHiddenActivation, type HiddenActivationChoice } from './model/hiddenActivation';
+import { BatchedVae } from './model/vae';
+import { regularizedTensor } from './regularizerInput';
 import type { LossFn } from './runLoss';
-import { hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
 import { syntheticWords } from './syntheticArgs';
+import { hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
 import { usageOf } from './tensorUsage';
-import { type ModelReads, modelReads, modelValueKind } from './interpreter/modelValues';
-import { layerIndex, slotId } from './interpreter/modelMembers';
-import { childrenOf } from '../analysis/terms/expr';
-import { evaluatedExprs, walkExprs } from './interpreter/unsupported';
-import { matrixReadLine } from './groupMatrix';
 
 /** The VAE's latent size: small, as trial data has few latent factors (data/autoencoder.ts has 3). */
 export const VAE_LATENT = 4;
@@ -79,6 +79,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   bias: () => 'the bias of the layer that makes the last hidden layer',
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
   'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",
+  'sample-weights': () => 'ones, one per target value (the synthetic data weighs every sample the same)',
   embedding: (t) => `a block of ${t.model.sizes.at(-1)} units (the prediction's width) of the last hidden layer's activations`,
   'per-sample': () => "the mean of the last hidden layer's activations per sample (one value per sample)",
   level: (t) => syntheticWords('level', t.model.sizes.at(-1) ?? 1),
@@ -119,9 +120,13 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   parts.push(...sums.map((text) => `\`${text}\` = the trial model's parameters (each layer's weight, then its bias)`));
   // a further output of the model's call taken for what it is, not for its name (tensorArgs.ts paramKind)
   const outputs = new Set(unnamedModelOutputs(loss));
-  const named = args.filter((a) => a.kind !== 'output-item' && !layers.has(a.name) && !outputs.has(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
+  // the model's own weights (`self.w = nn.Parameter(…)`, `this.emb = tf.variable(…)`) are mapped for what they are
+  const own = new Set(loss.params.filter((p) => p.modelWeight).map((p) => p.name));
+  const ownMapped = args.filter((a) => own.has(a.name)).length;
+  const named = args.filter((a) => a.kind !== 'output-item' && !own.has(a.name) && !layers.has(a.name) && !outputs.has(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
   const why = [
     named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
+    ownMapped > 0 ? `because ${ownMapped > 1 ? 'they are' : 'it is'} your model's own trainable weight${ownMapped > 1 ? 's' : ''}` : '',
     outputs.size > 0 ? `because your model returns ${[...outputs].map((n) => `\`${n}\``).join(', ')} beside its prediction` : '',
     args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : '',
     layers.size > 0 ? "because your model's layers carry Keras regularizers" : '',

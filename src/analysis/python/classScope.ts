@@ -8,14 +8,15 @@ import { rangeOf } from '../parsing/range';
 import { functionAlias } from './aliases';
 import { attrSetOutside } from './attrsSetOutside';
 import { callableOf } from './callables';
+import { argsPassedToClass } from './classCalls';
+import { dictEntryInstance } from './dictInstance';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
 import { heldCriterion } from './heldCriterion';
-import { type ParamInfo, literalOf, readParams } from './params';
-import { argsPassedToClass } from './classCalls';
+import { literalOf, type ParamInfo, readParams } from './params';
 import { passedDictEntries } from './passedDict';
 import type { Scope } from './scope';
-import { type PyType, initParamTypes } from './staticTypes';
+import { initParamTypes, type PyType } from './staticTypes';
 import { valueWrappers, wrappedDefault } from './valueWrappers';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -112,7 +113,9 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       out.instances.set(attr, alias); // `self.loss_fn = F.mse_loss`: called as `self.loss_fn(p, y)`
       continue;
     }
-    const v = convertExpr(a.value, ctorScope);
+    // `self.loss = LOSSES[loss]`: the registry's entry for the setting the class is built with (dictInstance.ts)
+    const entry = dictEntryInstance(a.value, classNode, out.initParams);
+    const v = convertExpr(entry ?? a.value, entry ? { ...scope, locals: new Map(), refs: new Map() } : ctorScope);
     const wrapped = v.kind === 'call' && valueWrappers.test(v.callee) && v.args[0]?.kind === 'name' ? out.initParams.find((p) => v.args[0]?.kind === 'name' && p.name === v.args[0].name) : undefined;
     if (wrapped) {
       // `self.w = tf.convert_to_tensor(w, dtype=…)`: the same number as `self.w = w`, so λ stays `self.w`

@@ -8,19 +8,19 @@
 //   any method                  `self.add_loss(expr)` ('add-loss'); a loop calling `loss.backward()` ('inline')
 import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
-import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names, plainOrFactory } from './discover';
-import { layerLoopOf } from './layerLoopAddLoss';
+import { bodyStatements, isLossFunction, type LossDef, type ModuleAttr, moduleAttrsOf, names, plainOrFactory } from './discover';
 import { paramsPassedModuleNames } from './enclosingCalls';
-import type { KerasGraph } from './kerasGraph';
 import { graphAddLoss } from './graphAddLoss';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
-import { readParams } from './params';
+import type { KerasGraph } from './kerasGraph';
 import { takeLayerInputs } from './layerInputs';
-import { ancestorBases } from './superInit';
-import { delegatedStep } from './selfCalls';
+import { layerLoopOf } from './layerLoopAddLoss';
 import { optimisedTensor } from './optimisedTensor';
+import { readParams } from './params';
+import { delegatedStep } from './selfCalls';
+import { ancestorBases } from './superInit';
 import { isBuiltinLossBase } from './superLoss';
-import { type LossUses, buildsUsedLoss, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
+import { buildsUsedLoss, type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
 export type RegularizerUses = ReadonlyMap<string, Regularizes>;
@@ -206,6 +206,20 @@ export function inlineLosses(method: Node, c?: ClassInfo, graph?: KerasGraph): L
   return out;
 }
 
+/**
+ * `loss = model.calculate_loss(batch)` then `loss.backward()`, the method running its own model on the batch
+ * (`self(users, items)`, `self.forward(x)`): a recommender's or a trainer's loss method takes the batch, not the
+ * prediction. Read as a training step is: its batch stands for the prediction where the model's calls are.
+ */
+function batchLossMethod(c: ClassInfo, m: Node, uses: LossUses, ref: string): LossDef | undefined {
+  const batch = firstInput(m);
+  if (!batch || !uses.lossFns.has(ref) || !/\bself(?:\.forward)?\(/.test(m.childForFieldName('body')?.text ?? '')) return undefined;
+  const ret = bodyStatements(m).filter((s) => s.type === 'return_statement').at(-1);
+  const value = ret ? returnedLoss(ret) : undefined;
+  const def = ret && value ? inlineDef(c, m, 'training-step', ret, { valueNode: value }, methodName(m), batch, batch) : undefined;
+  return def && { ...def, kind: 'method', usedAsLoss: true };
+}
+
 /** How the file names a method when it uses it (`self.pair_loss`, `loss.custom_loss`): the first such name. */
 const usedName = (names: ReadonlySet<string>, method: string): string | undefined => [...names].find((n) => n.endsWith(`.${method}`));
 
@@ -217,7 +231,8 @@ const usedName = (names: ReadonlySet<string>, method: string): string | undefine
 function usedMethodLosses(c: ClassInfo, m: Node, uses: LossUses): LossDef[] {
   const name = methodName(m);
   const factory = plainOrFactory(m, uses, usedName(uses.factories, name) ?? `self.${name}`);
-  const own = factory?.kind === 'factory' ? factory : name.startsWith('__') ? undefined : usedFunction(m, uses, usedName(uses.lossFns, name) ?? '');
+  const ref = usedName(uses.lossFns, name) ?? '';
+  const own = factory?.kind === 'factory' ? factory : name.startsWith('__') ? undefined : (usedFunction(m, uses, ref) ?? batchLossMethod(c, m, uses, ref));
   if (own?.kind === 'function') own.kind = 'method';
   const out = [...(own ? [own] : []), ...nestedLosses(m, uses, c.name)];
   for (const d of out) Object.assign(d, { className: c.name, moduleAttrs: c.attrs, ...(d.kind === 'factory' ? {} : { bindNames: c.initNames }) });

@@ -5,16 +5,16 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
-import { type RegularizerUses, classLosses, inlineLosses } from './classes';
+import { classLosses, inlineLosses, type RegularizerUses } from './classes';
+import { dictKey, entriesOf } from './dictConstants';
 import type { InlineSpec } from './inline';
 import type { KerasGraph } from './kerasGraph';
-import { type ParamInfo, literalOf, readParams } from './params';
-import { dictKey, entriesOf } from './dictConstants';
+import { literalOf, type ParamInfo, readParams } from './params';
 import { dictSettingRead } from './passedDict';
 import { ancestorBases, superInitAttrs } from './superInit';
 import { isBuiltinLossBase } from './superLoss';
-import { valueWrappers, wrappedDefault } from './valueWrappers';
 import { type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
+import { valueWrappers, wrappedDefault } from './valueWrappers';
 
 export interface ModuleAttr {
   name: string; // `self.lam`
@@ -92,6 +92,19 @@ export function isLossFunction(fn: Node, skipSelf: boolean, nameOverride?: strin
   if (looksLikeLossPair(firstThree)) return true;
   const name = nameOverride ?? fn.childForFieldName('name')?.text ?? '';
   return LOSS_NAME.test(name) && (firstThree.some(isTargetName) || firstThree.some(isPredictionName) || names.length === 2);
+}
+
+/** A loss value's name: what a helper that adds to the loss takes first (`loss_value`, `total_loss`, `base`). */
+const LOSS_VALUE_PARAM = /^(?:(?:base|total|main|task|data)_?)?(?:loss|cost|objective)(?:_?(?:value|val|sum|total))?$|^(?:base|total)$/i;
+
+/**
+ * `def _add_nonneg_penalty(self, loss_value, sr)`, `add_l2(loss, model, lam)`: a helper handed a loss already
+ * computed, which adds a penalty to it. A step that calls it with its own loss is the loss (the helper is not a
+ * loss the step delegates to).
+ */
+export function addsToLossValue(fn: Node): boolean {
+  const first = readParams(fn.childForFieldName('parameters')).find((p) => !p.variadic && p.name !== 'self');
+  return !!first && LOSS_VALUE_PARAM.test(first.name);
 }
 
 /**

@@ -6,25 +6,25 @@ import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss, wholeP
 import { binary, mentionsRef, some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { nameBeforeVariable, type Returned, readBlock, statementsOf } from './body';
-import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
-import { ancestorBases } from './superInit';
-import { SKORCH_LOSS_METHODS, builtinLossBaseOf, skorchCriterionInstance, superLossInstance } from './superLoss';
+import { type ClassScope, constructorParams, readClassScope } from './classScope';
+import { addsToLossValue, isLossFunction, type LossDef, moduleAttrsOf, unwrapDecorated } from './discover';
+import { paramsPassedModuleNames } from './enclosingCalls';
 import { convertExpr, make } from './expr';
+import { guardValues } from './guardValues';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
-import { markSettledBranches, settledAttrs, settledInitParams } from './settledBranches';
-import { guardValues } from './guardValues';
-import { type ClassScope, constructorParams, readClassScope } from './classScope';
-import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
-import type { ModuleConstant, ModuleScope } from './moduleScope';
-import { type ParamInfo, staticItemsOf } from './params';
-import { ownWeightParams, ownWeightsOf } from './ownWeights';
+import { copyKerasGraph, emptyKerasGraph, type KerasGraph, readGraphStatement } from './kerasGraph';
 import { layerLoopOf, overLayerKernels } from './layerLoopAddLoss';
-import { callsClassLoss, lossClassNode, reachableMethods, setupClass } from './selfCalls';
+import type { ModuleConstant, ModuleScope } from './moduleScope';
+import { ownWeightParams, ownWeightsOf } from './ownWeights';
+import { type ParamInfo, staticItemsOf } from './params';
 import type { Scope } from './scope';
+import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
+import { callsClassLoss, lossClassNode, reachableMethods, setupClass } from './selfCalls';
+import { markSettledBranches, settledAttrs, settledInitParams } from './settledBranches';
+import { ancestorBases } from './superInit';
+import { builtinLossBaseOf, SKORCH_LOSS_METHODS, skorchCriterionInstance, superLossInstance } from './superLoss';
 import { isTrivia } from './trivia';
-import { paramsPassedModuleNames } from './enclosingCalls';
-import { type KerasGraph, copyKerasGraph, emptyKerasGraph, readGraphStatement } from './kerasGraph';
 
 const LOSS_NAME = /loss|criterion|objective|penalty|constraint|regulari[sz]|cost/i;
 
@@ -128,7 +128,7 @@ function delegatesToLoss(value: Expr, scope: Scope, knownLosses: ReadonlySet<str
   if (helper === undefined) return false;
   // a function of the file that reads as a loss (`objective(logits, targets, …)`) though its names are not a pair
   const fn = unwrapDecorated(scope.module?.functions.get(helper) ?? null);
-  return knownLosses.has(helper) || (!!fn && isLossFunction(fn, false));
+  return (knownLosses.has(helper) && !(fn && addsToLossValue(fn))) || (!!fn && isLossFunction(fn, false) && !addsToLossValue(fn));
 }
 
 /**
@@ -181,6 +181,21 @@ function calledLossName(def: LossDef, returned: Returned, scope: Scope, file: Fi
   const args = returned.node.type === 'call' ? (returned.node.childForFieldName('arguments')?.namedChildren ?? []) : [];
   const handed = args.map((a) => (a?.type === 'keyword_argument' ? a.childForFieldName('value') : a));
   return handed.every((a) => a && plainArgument.has(a.type)) ? helper : undefined;
+}
+
+/**
+ * The loss of the file this one only calls (ir.ts LossModel.delegatesTo): `self.criterion(out, batch)` with
+ * `self.criterion = SurvivalLoss()` is the class's; `model.compute_loss(out, batch)`, a method of a class of the file
+ * called on an object, is the method's.
+ */
+function delegatedLoss(returned: Returned, scope: Scope, file: FileContext): string | undefined {
+  const helper = scope.inlined?.get(returned.value);
+  const held = helper?.startsWith('self.') ? scope.instances?.get(helper.slice('self.'.length)) : undefined;
+  if (held?.kind === 'call' && file.module?.classes?.has(held.callee)) return held.callee;
+  const v = returned.value;
+  const method = v.kind === 'method' && v.object.kind === 'name' ? v.method : v.kind === 'call' && !helper ? /^[A-Za-z_]\w*\.([A-Za-z_]\w*)$/.exec(v.callee)?.[1] : undefined;
+  if (!method || method.startsWith('__')) return undefined;
+  return [...(file.module?.classes?.values() ?? [])].some((c) => methodsOf(c).has(method)) ? method : undefined;
 }
 
 /** Arguments that hand over a tensor or a setting as it is, not a computed term. */
@@ -359,6 +374,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (def.regularizes) model.regularizes = def.regularizes;
   if (def.standsInFor) model.standsInFor = def.standsInFor;
   if (def.targetIsInput) model.targetIsInput = true;
+  const delegate = terms.length <= 1 || scope.inlined?.get(returned.value) ? delegatedLoss(returned, scope, file) : undefined;
+  if (delegate) model.delegatesTo = delegate;
   // a sub-model of the graph run on the target (`encoder(y_true)`): the target is the model's input (an autoencoder)
   const onTarget = scope.graphApplied?.find((g) => g.arg === roles.yTrue);
   if (onTarget && !def.standsInFor) {

@@ -7,7 +7,7 @@
 // Lightning base, defined by the one model below it) reaches that subclass's definition.
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
-import { type LossDef, isLossFunction, unwrapDecorated } from './discover';
+import { addsToLossValue, isLossFunction, type LossDef, unwrapDecorated } from './discover';
 import { methodsOf } from './helperCalls';
 import type { ModuleScope } from './moduleScope';
 import { readParams } from './params';
@@ -94,7 +94,7 @@ function isAbstract(m: Node): boolean {
  */
 export function callsClassLoss(value: Expr, helper: string | undefined, scope: Scope): boolean {
   const own = helper?.startsWith('self.') ? scope.methods?.get(helper.slice('self.'.length)) : undefined;
-  if (own) return isLossFunction(own, true);
+  if (own) return isLossFunction(own, true) && !addsToLossValue(own);
   if (value.kind !== 'method' || value.object.kind !== 'name' || value.object.ref === 'module') return false;
   return [...(scope.module?.classes?.values() ?? [])].some((c) => {
     const m = methodsOf(c).get(value.method);

@@ -1,5 +1,5 @@
 // LL103: λ ≤ 0 by default. Zero turns the constraint off; a negative λ rewards violating it.
-import { boundKey } from '../bound';
+import { alwaysCalledWith, boundKey } from '../bound';
 import { setNumber } from '../fixes/lambda';
 import type { LossModel, LossParam, SourceRange } from '../ir';
 import { numberValue } from './expr';
@@ -14,9 +14,12 @@ const effect = (v: number): string =>
  * constructor call, `functools.partial`) binds the parameter to a positive number, and nothing uses the loss
  * unbuilt (passed bare to `compile`, or a plain function called directly, which may keep its default). Such a
  * default ≤ 0 is a placeholder (`make_loss(mass_weight=0.05)` over `mass_weight=0.0`), not a disabled penalty;
- * a binding ≤ 0 is still reported at the call below.
+ * a binding ≤ 0 is still reported at the call below. So is a plain function's default every call overrides.
  */
 function defaultNeverUsed(model: LossModel, p: LossParam, key: string): boolean {
+  // a plain function every call of which passes a positive value (`mixture_loss(xb, out, net, lam=LAM_ENC)`)
+  const passed = alwaysCalledWith(model).get(key);
+  if (passed !== undefined && passed > 0 && !model.usages.some((u) => u.passesBareFunction || u.passesFactory)) return true;
   const builds = model.usages.filter((u) => u.kind === 'factory-call' || u.kind === 'partial');
   if (builds.length === 0) return false;
   if (model.usages.some((u) => u.passesBareFunction || u.passesFactory)) return false;

@@ -80,6 +80,15 @@ function modelScore(e: Expr): string | undefined {
   return `${(e as Extract<Expr, { kind: 'method' }>).method}:${reduced.callee}`;
 }
 
+/** What a loop adds to its accumulator each pass (`loss = loss + f(x)` → `f(x)`), for a loop summing into a total. */
+function accumulatedTerm(e: Expr): Expr | undefined {
+  if (e.kind !== 'loop' || !e.accumulator) return undefined;
+  const body = e.body;
+  const isAcc = (x: Expr): boolean => x.kind === 'name' && x.name === e.accumulator;
+  if (body.kind !== 'binary' || body.op !== '+') return undefined;
+  return isAcc(body.left) ? body.right : isAcc(body.right) ? body.left : undefined;
+}
+
 /** The loss function an unweighted, added piece is, when it is one more fit of the data (see "several fits"). */
 function separateFit(p: Piece, label: string, signs: FitSigns): boolean {
   if (p.weight || p.sign < 0 || !signs.readsTargetAndOutput(p)) return false;
@@ -118,6 +127,13 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   // an objective of its own, not a penalty subtracted by mistake
   pieces.forEach((p, i) => {
     if (!p.weight && p.sign < 0 && modelScore(p.expr)) out.add(i);
+  });
+  // the base's loss function over each of the model's heads (`for j, logits in enumerate(heads): loss = loss +
+  // F.cross_entropy(logits, y[:, j])`): the same fit, summed over the outputs
+  const baseFit = chosen && signs ? lossFunctionOf(chosen, signs) : undefined;
+  if (baseFit && signs) pieces.forEach((p, i) => {
+    const added = !p.weight && p.sign > 0 ? accumulatedTerm(p.expr) : undefined;
+    if (added && lossFunctionOf({ ...p, expr: added }, signs) === baseFit) out.add(i);
   });
   const partner = convexPartner(pieces, base);
   const partnerPiece = pieces[partner];

@@ -36,7 +36,7 @@ const tensorNames: ReadonlySet<string> = new Set([
   'embedding', 'embeddings', 'emb', 'features', 'feature', 'feats', 'feat', 'hidden', 'h', 'activations', 'acts',
   'weights', 'weight', 'w', 'kernel', 'params', 'parameters', 'theta', 'mask', 'masks', 'attention', 'attn',
   'sensitive', 'sensitive_attr', 'sensitive_attribute', 'group', 'groups', 'protected', 'x', 'xs', 'x_batch',
-  'inputs', 'input', 'images', 'coords', 'x_coords', 't',
+  'inputs', 'input', 'images', 'coords', 'x_coords', 't', 'sample_weight', 'sample_weights', 'instance_weights',
 ]);
 
 /** The order a framework passes (target, prediction) in when the names say nothing. */

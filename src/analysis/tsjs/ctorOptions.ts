@@ -5,7 +5,7 @@
 // `new` call passes for that key, else the fallback or the module default. Calls that disagree, or pass options built
 // elsewhere, leave the setting unknown (nothing is guessed). The value's node is where λ write-back edits it.
 import type { Node } from 'web-tree-sitter';
-import { type ScriptParam, configFields, scriptLiteral } from './params';
+import { configFields, type ScriptParam, scriptLiteral } from './params';
 
 const named = (n: Node | null | undefined): Node[] => (n?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
 
@@ -123,4 +123,24 @@ export function optionFields(field: string, left: Node, right: Node, ctor: Node)
   const paramIndex = (name: string): number =>
     params.findIndex((p) => (p.childForFieldName('pattern') ?? p.childForFieldName('left') ?? p).text === name || p.text === name);
   return [...fallbackField(field, left, right, cls, paramIndex), ...mergedFields(field, right, cls, paramIndex)];
+}
+
+/**
+ * `new RatingFactorizer(nUsers, nItems, 24, 5e-4)`: the number every `new` call of the class around `ctor` passes
+ * positionally at `index` (all calls agree), with the node λ write-back edits; undefined when a call passes none, a
+ * non-literal, or calls disagree (the constructor's default then stands, or nothing is guessed).
+ */
+export function positionalNewArg(ctor: Node, index: number): { value: number; node: Node } | undefined {
+  let cls: Node | null = ctor.parent;
+  while (cls && cls.type !== 'class_declaration' && cls.type !== 'class') cls = cls.parent;
+  const name = cls?.childForFieldName('name')?.text;
+  if (!cls || !name) return undefined;
+  let root: Node = cls;
+  while (root.parent) root = root.parent;
+  const calls = root.descendantsOfType('new_expression').filter((n): n is Node => !!n && n.childForFieldName('constructor')?.text === name);
+  const passed = calls.map((call) => named(call.childForFieldName('arguments'))[index]);
+  if (passed.length === 0 || passed.some((a) => !a || a.type === 'spread_element')) return undefined;
+  const values = passed.map((a) => (a ? scriptLiteral(a) : undefined));
+  const first = values[0];
+  return typeof first === 'number' && values.every((v) => v === first) ? { value: first, node: passed[0] as Node } : undefined;
 }

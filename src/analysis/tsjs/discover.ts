@@ -5,9 +5,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
-import { optionFields } from './ctorOptions';
+import { optionFields, positionalNewArg } from './ctorOptions';
 import { minimizeLosses } from './inline';
-import { type ScriptParam, configFields, readScriptParams, scriptLiteral } from './params';
+import { configFields, readScriptParams, type ScriptParam, scriptLiteral } from './params';
 
 export interface ScriptLossDef {
   kind: LossKind;
@@ -133,8 +133,10 @@ function classFieldsOf(members: Node[]): ScriptParam[] {
       const p = right.type === 'identifier' ? params.get(right.text) : undefined;
       // `this.config = config` with `constructor(config = { beta: 0.5 })`: the default object's entries
       for (const f of configFields(key, p?.defaultNode ?? right)) out.set(f.name, f);
-      const lit = p ? p.default : scriptLiteral(right);
-      const defaultNode = p ? p.defaultNode : right;
+      // a parameter bound by the file's `new` calls (all passing one number at its place), else its default
+      const bound = p && !p.variadic ? positionalNewArg(m, [...params.keys()].indexOf(p.name)) : undefined;
+      const lit = bound ? bound.value : p ? p.default : scriptLiteral(right);
+      const defaultNode = bound ? bound.node : p ? p.defaultNode : right;
       if (typeof lit === 'number' && defaultNode) out.set(key, { name: key, node: left, default: lit, defaultNode, variadic: false, ...(p ? { initParam: p.name } : {}) });
       // `this.w = options.w ?? 1.0`, `this.cfg = { ...DEFAULTS, ...config }`: as the file's `new` calls bind them
       for (const f of optionFields(key, left, right, m)) out.set(f.name, f);

@@ -1,19 +1,21 @@
 // One TS/JS loss definition → a LossModel (usages and the output activation are added file-wide).
+
+import type { Node } from 'web-tree-sitter';
 import type { Framework, LossModel, LossParam, NameRef, SourceLanguage } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { buildTerms, lambdaParamOf } from '../terms/build';
-import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
-import { readScriptBody, readStatements } from './body';
-import { classMethods, visibleFunctions } from './helpers';
-import type { ScriptLossDef } from './discover';
-import type { ScriptImports } from './imports';
-import { type ScriptParam, configFields } from './params';
-import type { ScriptScope } from './scope';
-import { factoryOptions } from './mergedOptions';
-import { passedSettingsObjects } from './passedSettings';
-import type { Node } from 'web-tree-sitter';
 import type { ModuleConstant } from '../python/moduleScope';
 import { moduleConstantParams, readNamesOf } from '../python/scopeParams';
+import { buildTerms, lambdaParamOf } from '../terms/build';
+import { some } from '../terms/expr';
+import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
+import { readScriptBody, readStatements } from './body';
+import type { ScriptLossDef } from './discover';
+import { classMethods, visibleFunctions } from './helpers';
+import type { ScriptImports } from './imports';
+import { factoryOptions } from './mergedOptions';
+import { configFields, type ScriptParam } from './params';
+import { passedSettingsObjects } from './passedSettings';
+import type { ScriptScope } from './scope';
 
 export interface ScriptFileContext {
   imports: ScriptImports;
@@ -70,7 +72,8 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   // `function createLoss(tf, cfg) { return (yTrue, yPred) => tf.mean(…) }`: TF.js handed in as a parameter is the
   // namespace itself, not a value the loss captures
   for (const p of def.outerParams) if (!isTfNamespaceParam(p.name, file.imports)) refs.set(p.name, 'captured');
-  for (const p of def.params) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
+  // (a loss handed TF.js itself, `stepLoss(tf, model, target, canvas)`, calls the namespace too)
+  for (const p of def.params) if (!isTfNamespaceParam(p.name, file.imports)) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
   const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name], constants: file.globals };
   scope.functions = visibleFunctions(def.fn);
   if (def.fn.type === 'method_definition') scope.methods = classMethods(def.fn);
@@ -129,6 +132,19 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     returnRange: rangeOf(returned.node),
     usages: [],
   };
+  // the class's trainable variables the loss reads (`tf.sum(tf.square(this.userEmb))`): the model's own weights, which
+  // the trainer gives its trial model's (as python/ownWeights.ts does for `self.w = nn.Parameter(…)`)
+  const variables = new Set(trainableFields(def.fn));
+  if (variables.size > 0) {
+    const taken = new Set(model.params.map((p) => p.name));
+    some(returned.value, (n) => {
+      if (n.kind === 'attr' && variables.has(n.text) && !taken.has(n.text)) {
+        taken.add(n.text);
+        model.params.push({ name: n.text, role: 'tensor', range: n.range, origin: 'constructor', modelWeight: true });
+      }
+      return false;
+    });
+  }
   if (file.constants) {
     const taken = new Set(model.params.map((p) => p.name));
     model.params.push(...moduleConstantParams(readNamesOf(returned.value, terms), file.constants, taken, weightParams));

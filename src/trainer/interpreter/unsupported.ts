@@ -2,18 +2,18 @@
 // so "line N: `tf.foo` is not supported" is shown before training starts.
 import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir';
 import { childrenOf } from '../../analysis/terms/expr';
-import { dottedName, weightsLoopMethod } from './evaluate';
+import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
+import { dottedName, weightsLoopMethod } from './evaluate';
+import { chainKey } from './modelMembers';
+import { MODEL_CALL_REFUSAL, modelReads, modelValueNames, variableCopies } from './modelValues';
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { unhonouredKeyword, unhonouredKeywords } from './ops/lossClasses';
-import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
-import { chainKey } from './modelMembers';
-import { MODEL_CALL_REFUSAL, modelReads, modelValueNames, variableCopies } from './modelValues';
+import { scheduledLambda } from './schedule';
 import { makeLookup } from './scope';
 import { liveChildrenFor } from './staticBranch';
 import { branchChoices, branchRefusal } from './termBranch';
-import { scheduledLambda } from './schedule';
 import { emptyNameFilters } from './weightNameFilter';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
