@@ -1,23 +1,24 @@
 // The TypeScript/JavaScript (TF.js) front end: a tree-sitter tree → the file's loss models. With a DefinitionCache
 // (incremental analysis) only the top-level statements whose text changed are rebuilt.
-import type { ModuleConstant } from '../python/moduleScope';
+
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
-import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
+import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
+import { modelLossesReader, withModelLosses } from '../modelLosses';
+import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
-import { isPredictionName, isTargetName } from '../terms/roles';
-import { type ScriptLossDef, discoverScriptLosses, discoverScriptStatement } from './discover';
-import { readScriptImports } from './imports';
-import { scriptLiteral } from './params';
-import { type ScriptFileContext, buildScriptModel } from './model';
-import { collectScriptUsages } from './usages';
-import { scriptRegularizerUses } from './builtinRegularizers';
-import { differentiatesText } from './inline';
-import { modelLossesReader, withModelLosses } from '../modelLosses';
 import { builtinRegularizerModel, withLayerPenalties } from '../python/builtinRegularizerModel';
+import type { ModuleConstant } from '../python/moduleScope';
+import { isPredictionName, isTargetName } from '../terms/roles';
+import { scriptRegularizerUses } from './builtinRegularizers';
+import { discoverScriptLosses, discoverScriptStatement, type ScriptLossDef } from './discover';
+import { readScriptImports } from './imports';
+import { differentiatesText } from './inline';
+import { buildScriptModel, type ScriptFileContext } from './model';
+import { scriptLiteral } from './params';
+import { collectScriptUsages } from './usages';
 
 const statementTypes: ReadonlySet<string> = new Set(['function_declaration', 'export_statement', 'lexical_declaration', 'variable_declaration', 'class_declaration']);
 /** Top-level statements that may hold a training loop calling `optimizer.minimize(() => …)`. */

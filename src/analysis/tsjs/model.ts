@@ -1,19 +1,20 @@
 // One TS/JS loss definition → a LossModel (usages and the output activation are added file-wide).
+
+import type { Node } from 'web-tree-sitter';
 import type { Framework, LossModel, LossParam, NameRef, SourceLanguage } from '../ir';
 import { rangeOf } from '../parsing/range';
+import type { ModuleConstant } from '../python/moduleScope';
+import { moduleConstantParams, readNamesOf } from '../python/scopeParams';
 import { buildTerms, lambdaParamOf } from '../terms/build';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { readScriptBody, readStatements } from './body';
-import { classMethods, visibleFunctions } from './helpers';
 import type { ScriptLossDef } from './discover';
+import { classMethods, visibleFunctions } from './helpers';
 import type { ScriptImports } from './imports';
-import { type ScriptParam, configFields } from './params';
-import type { ScriptScope } from './scope';
 import { factoryOptions } from './mergedOptions';
+import { configFields, type ScriptParam } from './params';
 import { passedSettingsObjects } from './passedSettings';
-import type { Node } from 'web-tree-sitter';
-import type { ModuleConstant } from '../python/moduleScope';
-import { moduleConstantParams, readNamesOf } from '../python/scopeParams';
+import type { ScriptScope } from './scope';
 
 export interface ScriptFileContext {
   imports: ScriptImports;

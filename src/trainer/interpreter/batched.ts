@@ -12,12 +12,12 @@
 import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { type CompileOptions, kerasAligned, optionsFor, plainWeight, termsOf } from './compile';
 import { type Env, evaluate } from './evaluate';
-import { noValueReason } from './settingSources';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
-import { readsModelWeights } from './unsupported';
 import { makeLookup } from './scope';
+import { noValueReason } from './settingSources';
 import type { DeferReduction, Tensor, Tf, Value } from './types';
+import { readsModelWeights } from './unsupported';
 import { asFloat, asTensor } from './values';
 
 /** Per-run values, each a [K] tensor. */

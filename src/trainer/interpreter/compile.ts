@@ -7,17 +7,17 @@
 import type { TensorContainer } from '@tensorflow/tfjs-core';
 import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { literalWeightValue } from '../../analysis/literalWeight';
+import { predictionItems, readsWholePrediction } from '../tensorArgs';
 import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
-import { noValueReason } from './settingSources';
-import { scheduledLambda } from './schedule';
+import { modelLookup, modelReads } from './modelValues';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
-import { modelLookup, modelReads } from './modelValues';
+import { scheduledLambda } from './schedule';
 import { makeLookup } from './scope';
-import { evaluatedExprs, walkExprs } from './unsupported';
-import { predictionItems, readsWholePrediction } from '../tensorArgs';
+import { noValueReason } from './settingSources';
 import type { Scalar, Tensor, Tf, Value } from './types';
+import { evaluatedExprs, walkExprs } from './unsupported';
 import { asFloat, asTensor, describe } from './values';
 
 export interface TermValues {

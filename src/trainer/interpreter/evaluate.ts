@@ -2,12 +2,12 @@
 // It never executes user code; anything outside the table is an UnsupportedOpError naming the op and its line.
 import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
 import { bindArgs } from './args';
+import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { kerasWeightName, namedAsKeras } from './kerasWeightNames';
 import { chainKey } from './modelMembers';
-import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { binary, unary } from './operators';
-import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { stopGradient } from './ops/builders';
+import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { type IndexValue, subscript } from './slicing';
 import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
 import { describe, isTensor, iterationItems, scalarNumber } from './values';

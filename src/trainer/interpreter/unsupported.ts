@@ -2,18 +2,18 @@
 // so "line N: `tf.foo` is not supported" is shown before training starts.
 import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir';
 import { childrenOf } from '../../analysis/terms/expr';
-import { dottedName, weightsLoopMethod } from './evaluate';
+import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
+import { dottedName, weightsLoopMethod } from './evaluate';
+import { chainKey } from './modelMembers';
+import { MODEL_CALL_REFUSAL, modelReads, modelValueNames, variableCopies } from './modelValues';
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { unhonouredKeyword, unhonouredKeywords } from './ops/lossClasses';
-import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
-import { chainKey } from './modelMembers';
-import { MODEL_CALL_REFUSAL, modelReads, modelValueNames, variableCopies } from './modelValues';
+import { scheduledLambda } from './schedule';
 import { makeLookup } from './scope';
 import { liveChildrenFor } from './staticBranch';
 import { branchChoices, branchRefusal } from './termBranch';
-import { scheduledLambda } from './schedule';
 import { emptyNameFilters } from './weightNameFilter';
 
 /** One op the trainer cannot evaluate; `message` says what (the line is in `range`, zero-based). */
@@ -42,10 +42,11 @@ export function refusalMessage(lossName: string, unsupported: readonly Unsupport
   return `${lossName} cannot be trained: ${what}${hints.length > 0 ? `. To train it: ${hints.join('; ')}` : ''}`;
 }
 
-/** The sub-expressions of a node, in source order. */
-/** The IR's children (analysis/terms/expr.ts), and the constructor arguments a called module keeps apart. */
-/** A call of the file's own loss class is what its forward runs (ir.ts `forward`). */
-const children = (e: Expr): Expr[] => (e.kind === 'call' && e.forward ? [e.forward] : e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
+/**
+ * The sub-expressions the trainer evaluates: the IR's children (analysis/terms/expr.ts), the constructor arguments a
+ * called module keeps apart, and for a call of the file's own loss class what its forward runs (ir.ts `forward`).
+ */
+export const evaluatedChildren = (e: Expr): Expr[] => (e.kind === 'call' && e.forward ? [e.forward] : e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
 
 /** An expression of numbers and names with a value before training: what a new variable is initialised from. */
 function madeFromValues(e: Expr, lookup: (name: string) => unknown): boolean {
@@ -149,10 +150,10 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     }
     // a loop over the model's parameters: the trainer passes its weights (evaluate.ts weightItems)
     if (e.kind === 'loop' && weightsLoopMethod(e.iterable)) {
-      for (const c of live(e, children)) if (c !== e.iterable) walk(c);
+      for (const c of live(e, evaluatedChildren)) if (c !== e.iterable) walk(c);
       return;
     }
-    for (const c of live(e, children)) walk(c);
+    for (const c of live(e, evaluatedChildren)) walk(c);
   };
 
   // terms read from the branch the code does not run (termBranch.ts): refused first, naming the branch that runs
@@ -173,7 +174,7 @@ const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 
  * `layer.get_weights()`): the trainer then passes them.
  */
 export function readsModelWeights(model: LossModel): boolean {
-  const reads = (e: Expr): boolean => e.kind === 'overWeights' || (e.kind === 'loop' && !!weightsLoopMethod(e.iterable)) || children(e).some(reads);
+  const reads = (e: Expr): boolean => e.kind === 'overWeights' || (e.kind === 'loop' && !!weightsLoopMethod(e.iterable)) || evaluatedChildren(e).some(reads);
   return evaluatedExprs(model).some(reads) || modelValueNames(model, (visit) => walkExprs(evaluatedExprs(model), visit)).size > 0;
 }
 
@@ -181,7 +182,7 @@ export function readsModelWeights(model: LossModel): boolean {
 export function walkExprs(exprs: readonly Expr[], visit: (e: Expr) => void): void {
   const walk = (e: Expr): void => {
     visit(e);
-    for (const c of children(e)) walk(c);
+    for (const c of evaluatedChildren(e)) walk(c);
   };
   for (const e of exprs) walk(e);
 }
