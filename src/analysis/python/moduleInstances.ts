@@ -22,6 +22,12 @@ type Applied = { args: Expr[]; kwargs: Record<string, Expr> };
 /** Library loss classes whose instances compute a loss (`nn.MSELoss`, `tf.keras.losses.Huber`, canonical names). */
 const libraryLossClass = /^(nn\.[A-Z]\w*Loss|tf\.keras\.losses\.[A-Z]\w*)$/;
 
+/**
+ * torch.nn modules that hold no weights and compute a function of their input (`S = nn.Sigmoid()` at module level,
+ * then `L(S(out), mask)`): the call is that function, as `self.act = nn.Sigmoid()` in a module is.
+ */
+const libraryFunctionModule = /^nn\.(Sigmoid|LogSigmoid|Tanh|ReLU|ReLU6|LeakyReLU|ELU|SELU|GELU|SiLU|Softplus|Softsign|Softmax|LogSoftmax|Identity|CosineSimilarity|PairwiseDistance)$/;
+
 /** The constructor call, read at module level (its arguments are module constants or literals). */
 function constructorCall(stmt: Node, scope: Scope): Call | undefined {
   const right = stmt.namedChild(0)?.childForFieldName('right');
@@ -106,7 +112,8 @@ function moduleInstanceCall(node: Node, name: string, applied: Applied, scope: S
   const cls = scope.module?.classes?.get(ctor.callee);
   if (cls) return followObject(node, name, cls, ctor, applied, scope);
   // a loss class of a notebook cell above (its body lies in that cell's text) is called as that loss, as a library one is
-  if (!libraryLossClass.test(ctor.callee) && !scope.module?.cellLossClasses?.has(ctor.callee)) return undefined;
+  const library = libraryLossClass.test(ctor.callee) || libraryFunctionModule.test(ctor.callee);
+  if (!library && !scope.module?.cellLossClasses?.has(ctor.callee)) return undefined;
   const call = applyInstance(node, ctor, applied);
   // named as written (weakly: a variable the caller assigns it to names it instead), as `self.ce(…)` is
   scope.labels.set(call, name);

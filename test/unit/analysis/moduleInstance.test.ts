@@ -57,3 +57,29 @@ describe('objects built at module level, called in a training function', () => {
     assert.ok(codes.includes('LL113'));
   });
 });
+
+describe('a weightless torch.nn module built at module level (an activation)', () => {
+  const activation = `import torch.nn as nn
+
+S = nn.Sigmoid()
+L = nn.BCELoss(reduction="mean")
+
+
+def seg_loss(logits, mask):
+    return L(S(logits), mask)
+`;
+
+  it('is the function it computes, called on the loss tensor: no LL113 naming the variable', () => {
+    const a = analyze(activation);
+    const expr = model(a, 'seg_loss').terms[0]!.expr;
+    assert.ok(expr.kind === 'call' && expr.callee === 'nn.BCELoss');
+    const inner = expr.kind === 'call' ? expr.args[0] : undefined;
+    assert.ok(inner?.kind === 'call' && inner.callee === 'nn.Sigmoid', JSON.stringify(inner?.kind));
+    assert.deepEqual(runRules(a, activation).map((f) => f.code), []);
+  });
+
+  it('a module with weights built there stays what it is (not read as a function)', () => {
+    const layer = activation.replace('nn.Sigmoid()', 'nn.Linear(4, 1)');
+    assert.ok(runRules(analyze(layer), layer).some((f) => f.code === 'LL113'));
+  });
+});
