@@ -29,6 +29,8 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
     instances: isMethod ? scope.instances : new Map(),
     ...(scope.module ? { module: scope.module } : {}),
     ...(isMethod ? { methods: scope.methods, attrValues: scope.attrValues, staticAttrs: scope.staticAttrs, attrTypes: scope.attrTypes } : {}),
+    // `super().forward(…)` in a method of a subclass of a built-in loss: that loss (superLoss.ts)
+    ...(isMethod && scope.superLoss ? { superLoss: scope.superLoss } : {}),
   };
   for (const [i, p] of params.entries()) {
     if (p.variadic) return unsupported(node, `call of ${name}, which takes *args or **kwargs`);

@@ -9,12 +9,13 @@ import { rangeOf } from '../parsing/range';
 import { childrenOf } from '../terms/expr';
 import { readClassScope } from './classScope';
 import { moduleAttrsOf } from './discover';
-import { applyInstance, convertExpr } from './expr';
+import { applyInstance, convertExpr, make } from './expr';
 import { followMethod, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
 import { inheritedMethods, objectState } from './objectState';
 import { readParams } from './params';
 import type { Scope } from './scope';
 import { ancestorBases } from './superInit';
+import { builtinLossBaseOf, superLossInstance } from './superLoss';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 type Applied = { args: Expr[]; kwargs: Record<string, Expr> };
@@ -94,7 +95,24 @@ function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor
   }
   for (const [k, m] of methods) if (m !== def && k !== '__init__' && !state.methods.has(k)) state.methods.set(k, m);
   const asObject: Scope = { ...scope, methods: state.methods, attrValues: state.attrValues, staticAttrs: state.staticAttrs, instances: state.instances, attrTypes: state.attrTypes };
+  delete asObject.superLoss; // the caller's own base is not this object's
+  const superLoss = builtinSuper(cls, ctor, methods, scope);
+  if (superLoss) asObject.superLoss = superLoss;
   return followMethod(node, name, def, applied, asObject);
+}
+
+/**
+ * `kld = SigmoidKLD(reduction="batchmean")` with `class SigmoidKLD(nn.KLDivLoss)`: its forward's `super().forward(…)`
+ * is the built-in loss, configured by what `__init__` hands `super().__init__` (superLoss.ts), or, for a class with
+ * no `__init__` of its own, by the constructor call's arguments, which go straight to the built-in's.
+ */
+function builtinSuper(cls: Node, ctor: Call, methods: Map<string, Node>, scope: Scope): Scope['superLoss'] {
+  const base = builtinLossBaseOf(cls);
+  const instance = base ? superLossInstance(cls, scope, convertExpr, make) : undefined;
+  if (!base || !instance) return undefined;
+  if (methods.has('__init__')) return { base, instance };
+  const passed: Call = { ...instance, kwargs: { ...ctor.kwargs, ...instance.kwargs }, ...(ctor.args.length > 0 ? { ctorArgs: ctor.args } : {}) };
+  return { base, instance: passed };
 }
 
 /** A constructor call written in another notebook cell: its arguments placed at the call that uses the object. */
