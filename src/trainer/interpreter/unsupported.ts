@@ -101,7 +101,8 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       return;
     }
     if (e.kind === 'call' && !e.forward && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
-    else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
+    // a class of the file runs its forward, whose state its constructor arguments already bound (ir.ts `forward`)
+    else if (e.kind === 'call' && !e.forward && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
       report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
     }
     // `self.offset = K.variable(offset_init)` in a layer: a new weight the user's model trains, which the trial model
