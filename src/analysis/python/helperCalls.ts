@@ -81,7 +81,7 @@ export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefi
  * A helper from another notebook cell: its nodes' ranges are in that cell's text, so everything read from its body
  * is placed at the call (what the caller passed in keeps its own ranges).
  */
-function placedAtCall(e: Expr, call: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
+export function placedAtCall(e: Expr, call: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
   const range = rangeOf(call);
   const passed = new Set<Expr>();
   const collect = (x: Expr): void => {

@@ -247,6 +247,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     const fn = module.functions.get(name);
     if (fn) functionTexts.set(name, hash(fn.text));
   }
+  // and their classes, whose objects a loss of this cell may call (fileClasses.ts)
+  for (const [name, cls] of module.cellClasses ?? []) functionTexts.set(name, hash(cls.text));
   const texts: (string | undefined)[] = [];
   for (const [i, n] of tops.entries()) {
     if (types[i] === 'function_definition' || types[i] === 'decorated_definition') {
