@@ -129,7 +129,11 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
   }
   // a criterion a setup method builds (`self.criterion_regul = WeightNormPenalty(…)` in `_build_loss_function`)
   const setup = body.filter((s) => s.type === 'function_definition' && s !== fn && s !== init);
-  for (const [attr, built] of setupInstances(setup, scope)) if (!out.instances.has(attr) && !out.attrValues.has(attr)) out.instances.set(attr, built);
+  for (const [attr, built] of setupInstances(setup, scope)) {
+    if (out.instances.has(attr) || out.attrValues.has(attr)) continue;
+    if (built.kind === 'call') out.instances.set(attr, built);
+    else out.attrValues.set(attr, built); // a choice of objects, called as that choice (expr.ts)
+  }
   return out;
 }
 

@@ -67,3 +67,24 @@ describe('criteria built in a setup method of the class', () => {
     assert.ok(runRules(analyze(other), other).some((f) => f.code === 'LL113'));
   });
 });
+
+describe('a criterion a setup method chooses by a branch', () => {
+  const chosen = source.replace(
+    '        self.criterion = nn.MSELoss()\n',
+    '        if self.regression:\n            self.criterion = nn.MSELoss()\n        else:\n            self.criterion = nn.BCEWithLogitsLoss()\n',
+  ).replace('def __init__(self, net, strength=1e-4):', 'def __init__(self, net, strength=1e-4, regression=False):\n        self.regression = regression');
+
+  it('is the same choice between their calls, which the settings decide (no LL113)', () => {
+    const m = model(analyze(chosen), '_compute_loss');
+    const base = m.terms[0]!.expr;
+    assert.equal(base.kind, 'conditional', JSON.stringify(base).slice(0, 120));
+    const callees = base.kind === 'conditional' ? [base.then, base.else].map((e) => (e.kind === 'call' ? e.callee : e.kind)) : [];
+    assert.deepEqual(callees, ['nn.MSELoss', 'nn.BCEWithLogitsLoss']);
+    assert.deepEqual(runRules(analyze(chosen), chosen).filter((f) => f.code === 'LL113'), []);
+  });
+
+  it('without an else the attribute may stay unset: not read as a choice', () => {
+    const partial = chosen.replace('        else:\n            self.criterion = nn.BCEWithLogitsLoss()\n', '        elif self.strength > 1:\n            self.criterion = nn.BCEWithLogitsLoss()\n');
+    assert.ok(runRules(analyze(partial), partial).some((f) => f.code === 'LL113'));
+  });
+});
