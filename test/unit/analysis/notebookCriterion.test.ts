@@ -4,7 +4,7 @@
 // (both fits are the base), so the trainer refuses nothing that names the criterion variable.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { analyzeSource } from '../../../src/analysis';
+import { analyzeSource, DocumentAnalyzer } from '../../../src/analysis';
 import { runRules } from '../../../src/analysis/rules/index';
 import { findUnsupported } from '../../../src/trainer/interpreter';
 import { ready, termSummary } from './helpers';
@@ -72,6 +72,18 @@ for x, y in loader:
     assert.equal(base.forward.range.startLine, 3, 'what the forward computes is placed at the call, in this cell');
     assert.deepEqual(findUnsupported(m).map((u) => u.op), []);
     assert.deepEqual(runRules(a, inCell).filter((f) => f.code === 'LL113'), []);
+  });
+
+  it('the editor analyzer reads the class anew when its cell changes', () => {
+    const analyzer = new DocumentAnalyzer('python', { fileName: 'nb.ipynb' });
+    const forwardOf = (a: ReturnType<typeof analyzer.update>) => {
+      const base = a.models.find((x) => x.name === 'total_loss')?.terms[0]?.expr;
+      return JSON.stringify(base?.kind === 'call' ? base.forward : undefined);
+    };
+    assert.ok(forwardOf(analyzer.update(inCell, undefined, { cellsAbove: [imports, lossClass] })).includes('torch.square'));
+    const changed = { number: 2, source: lossClass.source.replace('torch.square(recon - data)', 'torch.abs(recon - data)') };
+    assert.ok(forwardOf(analyzer.update(inCell, [], { cellsAbove: [imports, changed] })).includes('torch.abs'));
+    analyzer.dispose();
   });
 
   it('a weightless Keras layer of a cell above, called on the output, is read through its call (its rules apply)', () => {
