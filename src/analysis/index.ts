@@ -152,6 +152,12 @@ function notebookModule(cells: readonly NotebookCell[], deadline: Deadline, belo
           module.cellLossClasses ??= new Set();
           module.cellLossClasses.add(n.childForFieldName('name')?.text ?? '');
         }
+        const className = n?.type === 'class_definition' ? n.childForFieldName('name')?.text : undefined;
+        if (n && className) {
+          module.cellClasses ??= new Map();
+          module.cellClasses.set(className, n);
+          keep = true;
+        }
         const name = n && definedFunction(n);
         if (n && name) {
           module.functions.set(name, n);

@@ -11,6 +11,7 @@ import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { applyInstance, convertExpr, make, unsupported } from './expr';
+import { fileClass } from './fileClasses';
 import { followHeldObject, methodsOf, readFunctionBody } from './helperCalls';
 import { readParams } from './params';
 import type { Scope } from './scope';
@@ -170,14 +171,17 @@ export function callableCallee(fn: Node, scope: Scope): Callable | undefined {
  * library one is its functional form applied with the constructor's arguments.
  */
 export function objectCall(node: Node, name: string, ctor: Call, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr {
-  const cls = scope.module?.classes?.get(ctor.callee);
-  if (cls && isLossClass(cls)) return withForward(applyInstance(node, ctor, applied), followHeldObject(node, name, ctor, applied, scope));
+  const found = fileClass(ctor.callee, scope);
+  const cls = found?.node;
+  // a class of a cell above counts as a loss as the notebook's discovery counted it (python/index.ts knownLossesWith)
+  const lossClass = !!cls && (isLossClass(cls) || (!!found?.otherCell && !!scope.module?.cellLossClasses?.has(ctor.callee)));
+  if (lossClass) return withForward(applyInstance(node, ctor, applied), followHeldObject(node, name, ctor, applied, scope));
   const followed = cls ? followHeldObject(node, name, ctor, applied, scope) : undefined;
   return followed ?? applyInstance(node, ctor, applied);
 }
 
 /** A loss class's call kept as one term, with what its forward computes for the trainer to run (ir.ts `forward`). */
-function withForward(call: Expr, forward: Expr | undefined): Expr {
+export function withForward(call: Expr, forward: Expr | undefined): Expr {
   return call.kind === 'call' && forward ? { ...call, forward } : call;
 }
 

@@ -16,6 +16,7 @@ import { heldCriterion } from './heldCriterion';
 import { literalOf, type ParamInfo, readParams } from './params';
 import { passedDictEntries } from './passedDict';
 import type { Scope } from './scope';
+import { setupInstances } from './setupInstances';
 import { initParamTypes, type PyType } from './staticTypes';
 import { valueWrappers, wrappedDefault } from './valueWrappers';
 
@@ -128,6 +129,13 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     else if (v.kind === 'none') out.attrValues.set(attr, attrSetOutside(classNode, attr, scope) ?? v);
     // `self.excess = lambda x: …`: a callable, called as `self.excess(pred)` (callables.ts)
     else if (v.kind !== 'unsupported' || callableOf(v)) out.attrValues.set(attr, v);
+  }
+  // a criterion a setup method builds (`self.criterion_regul = WeightNormPenalty(…)` in `_build_loss_function`)
+  const setup = body.filter((s) => s.type === 'function_definition' && s !== fn && s !== init);
+  for (const [attr, built] of setupInstances(setup, scope)) {
+    if (out.instances.has(attr) || out.attrValues.has(attr)) continue;
+    if (built.kind === 'call') out.instances.set(attr, built);
+    else out.attrValues.set(attr, built); // a choice of objects, called as that choice (expr.ts)
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { resolveCallee } from './imports';
 import { graphModelOutput } from './kerasGraph';
 import { collectOf, loopName, loopVariables } from './loops';
 import { forkScope, type Scope } from './scope';
+import { chosenInstanceCall } from './setupInstances';
 import { superLossCall } from './superLoss';
 import { isTrivia } from './trivia';
 
@@ -260,6 +261,9 @@ function convertCall(node: Node, scope: Scope): Expr {
   const head = name?.split('.')[0];
   const compiled = name === 'self.compiled_loss' ? compiledLossCall(node, applied, scope) : undefined;
   if (compiled) return compiled;
+  // `self.loss(p, y)` with a setup method choosing `self.loss` between criteria by a branch (setupInstances.ts)
+  const chosenObject = name?.startsWith('self.') && scope.attrValues?.get(name.slice(5))?.kind === 'conditional' ? chosenInstanceCall(node, scope.attrValues.get(name.slice(5)), applied) : undefined;
+  if (chosenObject) return chosenObject;
   if (name?.startsWith('self.') && scope.instances.has(name.slice(5))) {
     const ctor = scope.instances.get(name.slice(5));
     const followed = ctor ? followHeldObject(node, name, ctor, applied, scope) : undefined;

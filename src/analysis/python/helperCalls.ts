@@ -29,6 +29,8 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
     instances: isMethod ? scope.instances : new Map(),
     ...(scope.module ? { module: scope.module } : {}),
     ...(isMethod ? { methods: scope.methods, attrValues: scope.attrValues, staticAttrs: scope.staticAttrs, attrTypes: scope.attrTypes } : {}),
+    // `super().forward(…)` in a method of a subclass of a built-in loss: that loss (superLoss.ts)
+    ...(isMethod && scope.superLoss ? { superLoss: scope.superLoss } : {}),
   };
   for (const [i, p] of params.entries()) {
     if (p.variadic) return unsupported(node, `call of ${name}, which takes *args or **kwargs`);
@@ -79,7 +81,7 @@ export function setHelperReader(read: (def: Node, scope: Scope) => Expr | undefi
  * A helper from another notebook cell: its nodes' ranges are in that cell's text, so everything read from its body
  * is placed at the call (what the caller passed in keeps its own ranges).
  */
-function placedAtCall(e: Expr, call: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
+export function placedAtCall(e: Expr, call: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr {
   const range = rangeOf(call);
   const passed = new Set<Expr>();
   const collect = (x: Expr): void => {

@@ -191,6 +191,21 @@ export interface PythonOptions {
 }
 
 /** `def name` of a top-level function, after its decorators. */
+/** `ent_loss = entropy_minimization` at module level: another name for a function of the file. */
+const functionAliasLine = /^([\p{L}_][\p{L}\p{N}_]*)[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_]*)[ \t]*(?:#.*)?$/u;
+
+/**
+ * Reads a module-level alias of a function defined above into the module's functions, so a loss calling it by the
+ * alias is read through that function (as the function itself would be). Returns the alias.
+ */
+function functionAliasOf(text: string, module: ModuleScope): string | undefined {
+  const m = functionAliasLine.exec(text);
+  const fn = m?.[1] && m[2] ? module.functions.get(m[2]) : undefined;
+  if (!m?.[1] || !fn || module.functions.has(m[1])) return undefined;
+  module.functions.set(m[1], fn);
+  return m[1];
+}
+
 const functionName = /^(?:@[^\n]*\n[ \t]*)*(?:async[ \t]+)?def[ \t]+([\p{L}_][\p{L}\p{N}_]*)/u;
 
 /** A constant read by the one-line regex, with where its name and number are written (no tree calls). */
@@ -232,6 +247,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     const fn = module.functions.get(name);
     if (fn) functionTexts.set(name, hash(fn.text));
   }
+  // and their classes, whose objects a loss of this cell may call (fileClasses.ts)
+  for (const [name, cls] of module.cellClasses ?? []) functionTexts.set(name, hash(cls.text));
   const texts: (string | undefined)[] = [];
   for (const [i, n] of tops.entries()) {
     if (types[i] === 'function_definition' || types[i] === 'decorated_definition') {
@@ -269,6 +286,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     }
     // an object built at module level (`criterion = nn.MSELoss()`) that a loss may call: its text is read into callers
     if (readModuleInstance(n, text, module)) functionTexts.set(n.namedChild(0)?.childForFieldName('left')?.text ?? '', hash(`${n.startPosition.row}:${text}`));
+    const alias = functionAliasOf(text, module);
+    if (alias) functionTexts.set(alias, hash(`${n.startPosition.row}:${text}`));
     const m = globalNumber.exec(text);
     if (m) {
       globals[m[1]] = Number(m[2].replace(/_/g, ''));

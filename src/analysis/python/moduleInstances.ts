@@ -7,20 +7,29 @@ import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { childrenOf } from '../terms/expr';
+import { withForward } from './callables';
 import { readClassScope } from './classScope';
 import { moduleAttrsOf } from './discover';
-import { applyInstance, convertExpr } from './expr';
-import { followMethod, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
+import { applyInstance, convertExpr, make } from './expr';
+import { fileClass } from './fileClasses';
+import { followMethod, placedAtCall, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
 import { inheritedMethods, objectState } from './objectState';
 import { readParams } from './params';
 import type { Scope } from './scope';
 import { ancestorBases } from './superInit';
+import { builtinLossBaseOf, superLossInstance } from './superLoss';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 type Applied = { args: Expr[]; kwargs: Record<string, Expr> };
 
 /** Library loss classes whose instances compute a loss (`nn.MSELoss`, `tf.keras.losses.Huber`, canonical names). */
 const libraryLossClass = /^(nn\.[A-Z]\w*Loss|tf\.keras\.losses\.[A-Z]\w*)$/;
+
+/**
+ * torch.nn modules that hold no weights and compute a function of their input (`S = nn.Sigmoid()` at module level,
+ * then `L(S(out), mask)`): the call is that function, as `self.act = nn.Sigmoid()` in a module is.
+ */
+const libraryFunctionModule = /^nn\.(Sigmoid|LogSigmoid|Tanh|ReLU|ReLU6|LeakyReLU|ELU|SELU|GELU|SiLU|Softplus|Softsign|Softmax|LogSoftmax|Identity|CosineSimilarity|PairwiseDistance)$/;
 
 /** The constructor call, read at module level (its arguments are module constants or literals). */
 function constructorCall(stmt: Node, scope: Scope): Call | undefined {
@@ -70,10 +79,26 @@ function followObject(node: Node, name: string, cls: Node, ctor: Call, applied: 
     // named by the method, as a helper method `self.penalty(x)` is
     return named && method !== '__init__' ? followObjectMethod(node, `self.${method}`, cls, named, ctor, applied, scope, methods) : undefined;
   }
-  const kerasCall = !methods.has('forward') && !methods.has('__call__') && ancestorBases(cls).some((b) => kerasLossBase.test(b)) ? methods.get('call') : undefined;
-  const def = methods.get('forward') ?? methods.get('__call__') ?? kerasCall;
+  const own = methods.has('forward') || methods.has('__call__');
+  const kerasCall = !own && ancestorBases(cls).some((b) => kerasLossBase.test(b)) ? methods.get('call') : undefined;
+  const layerCall = !own && weightlessLayer(cls, methods) ? methods.get('call') : undefined;
+  const def = methods.get('forward') ?? methods.get('__call__') ?? kerasCall ?? layerCall;
   const followed = def ? followObjectMethod(node, name, cls, def, ctor, applied, scope, methods) : undefined;
   return followed && kerasCall ? kerasReduced(followed, ctor, node) : followed;
+}
+
+const kerasLayerBase = /(^|\.)Layer$/;
+/** `self.x = Dense(…)` / `self.x = SomeModel()` in `__init__`: a layer made of layers (a model's part, not a function). */
+const holdsLayer = /self\.\w+\s*=\s*[\w.]*\.?[A-Z]\w*\(/;
+
+/**
+ * A Keras `Layer` subclass that makes no weights (no `build`, no `add_weight`, no layers of its own): calling it runs
+ * `call` on its input, a function of it (a penalty computed in a layer: `penalty_layer(outputs)`).
+ */
+function weightlessLayer(cls: Node, methods: Map<string, Node>): boolean {
+  if (!methods.has('call') || methods.has('build') || !ancestorBases(cls).some((b) => kerasLayerBase.test(b))) return false;
+  const init = methods.get('__init__')?.text ?? '';
+  return !cls.text.includes('add_weight') && !holdsLayer.test(init);
 }
 
 function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor: Call, applied: Applied, scope: Scope, methods: Map<string, Node>): Expr | undefined {
@@ -88,7 +113,24 @@ function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor
   }
   for (const [k, m] of methods) if (m !== def && k !== '__init__' && !state.methods.has(k)) state.methods.set(k, m);
   const asObject: Scope = { ...scope, methods: state.methods, attrValues: state.attrValues, staticAttrs: state.staticAttrs, instances: state.instances, attrTypes: state.attrTypes };
+  delete asObject.superLoss; // the caller's own base is not this object's
+  const superLoss = builtinSuper(cls, ctor, methods, scope);
+  if (superLoss) asObject.superLoss = superLoss;
   return followMethod(node, name, def, applied, asObject);
+}
+
+/**
+ * `kld = SigmoidKLD(reduction="batchmean")` with `class SigmoidKLD(nn.KLDivLoss)`: its forward's `super().forward(…)`
+ * is the built-in loss, configured by what `__init__` hands `super().__init__` (superLoss.ts), or, for a class with
+ * no `__init__` of its own, by the constructor call's arguments, which go straight to the built-in's.
+ */
+function builtinSuper(cls: Node, ctor: Call, methods: Map<string, Node>, scope: Scope): Scope['superLoss'] {
+  const base = builtinLossBaseOf(cls);
+  const instance = base ? superLossInstance(cls, scope, convertExpr, make) : undefined;
+  if (!base || !instance) return undefined;
+  if (methods.has('__init__')) return { base, instance };
+  const passed: Call = { ...instance, kwargs: { ...ctor.kwargs, ...instance.kwargs }, ...(ctor.args.length > 0 ? { ctorArgs: ctor.args } : {}) };
+  return { base, instance: passed };
 }
 
 /** A constructor call written in another notebook cell: its arguments placed at the call that uses the object. */
@@ -103,11 +145,14 @@ function moduleInstanceCall(node: Node, name: string, applied: Applied, scope: S
   const built = stmt ? constructorCall(stmt, scope) : undefined;
   const ctor = built && scope.module?.instanceCells?.has(name) ? (placedAt(built, node) as Call) : built;
   if (!ctor) return undefined;
-  const cls = scope.module?.classes?.get(ctor.callee);
-  if (cls) return followObject(node, name, cls, ctor, applied, scope);
-  // a loss class of a notebook cell above (its body lies in that cell's text) is called as that loss, as a library one is
-  if (!libraryLossClass.test(ctor.callee) && !scope.module?.cellLossClasses?.has(ctor.callee)) return undefined;
-  const call = applyInstance(node, ctor, applied);
+  const cls = fileClass(ctor.callee, scope);
+  if (cls && !cls.otherCell) return followObject(node, name, cls.node, ctor, applied, scope);
+  // a loss class of a notebook cell above is called as that loss, as a library one is, running what its forward does
+  const cellLoss = !!cls && !!scope.module?.cellLossClasses?.has(ctor.callee);
+  if (cls && !cellLoss) return heldObjectCall(node, name, ctor, applied, scope);
+  const library = libraryLossClass.test(ctor.callee) || libraryFunctionModule.test(ctor.callee);
+  if (!library && !cellLoss) return undefined;
+  const call = withForward(applyInstance(node, ctor, applied), cellLoss ? heldObjectCall(node, name, ctor, applied, scope) : undefined);
   // named as written (weakly: a variable the caller assigns it to names it instead), as `self.ce(…)` is
   scope.labels.set(call, name);
   scope.weakLabels?.add(call);
@@ -118,8 +163,9 @@ setModuleInstanceReader(moduleInstanceCall);
 
 /** `self.kl_term(p, q)` with `self.kl_term = BernoulliDivergence()` and that class in this file: its forward, followed. */
 function heldObjectCall(node: Node, name: string, ctor: Call, applied: Applied, scope: Scope, method?: string): Expr | undefined {
-  const cls = scope.module?.classes?.get(ctor.callee);
-  return cls ? followObject(node, name, cls, ctor, applied, scope, method) : undefined;
+  const cls = fileClass(ctor.callee, scope);
+  const followed = cls ? followObject(node, name, cls.node, ctor, applied, scope, method) : undefined;
+  return followed && cls?.otherCell ? placedAtCall(followed, node, applied) : followed;
 }
 
 setHeldObjectReader(heldObjectCall);

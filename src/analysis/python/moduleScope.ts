@@ -76,6 +76,12 @@ export interface ModuleScope {
    */
   cellLossClasses?: Set<string>;
   /**
+   * In a notebook: every class of the cells above by name (their trees kept alive): an object of one built and called
+   * in this cell (`custom_loss = WeightedMSE(w)`, then `custom_loss(recon, x)`) is followed into its forward/call as one
+   * of the cell's own classes is, what is read from its body placed at the call (python/fileClasses.ts).
+   */
+  cellClasses?: Map<string, Node>;
+  /**
    * In a notebook: the last `model.compile(loss=…)` of the other cells (above, then below), whose range is in its
    * own cell: the base of a regularizer or add_loss defined in a cell that does not compile the model itself.
    */

@@ -1,7 +1,7 @@
 // LL113 (information): an op that trial training cannot interpret. The loss itself may be fine; "Train with
 // constraint" will stop at this op, so the user learns it before starting a trial. The op names come from the
 // interpreter's own table (supportedCallees), so the rule and the trainer cannot disagree.
-import { supportedCallees, supportedMethods } from '../../trainer/interpreter/index';
+import { evaluatedChildren, supportedCallees, supportedMethods } from '../../trainer/interpreter/index';
 import { liveChildrenFor } from '../../trainer/interpreter/staticBranch';
 import { withModelCallsAsPrediction } from '../../trainer/modelCall';
 import { chooseLoss } from '../choose';
@@ -16,7 +16,8 @@ interface Supported {
 
 /** The op a node calls when the interpreter's tables do not have it (`.sum()` style for methods). */
 function unsupportedName(n: Expr, supported: Supported): string | undefined {
-  if (n.kind === 'call') return supported.calls.has(n.callee) ? undefined : n.callee;
+  // a call of the file's own loss class runs its forward (ir.ts `forward`), whose ops are visited instead
+  if (n.kind === 'call') return n.forward || supported.calls.has(n.callee) ? undefined : n.callee;
   // a model argument called on something the trainer cannot give it (the calls on the loss's input are rewritten)
   if (n.kind === 'method' && n.method === '__call__' && n.object.kind === 'name') return `${n.object.name}(…)`;
   if (n.kind === 'method') return supported.methods.has(n.method) ? undefined : `.${n.method}()`;
@@ -49,7 +50,7 @@ export const checkUnsupportedOp: Check = (ctx) => {
   // and of a branch its settings decide, only the one taken (staticBranch.ts)
   const live = liveChildrenFor(ctx.model);
   const visit = (n: Expr): void => {
-    for (const c of live(n)) visit(c);
+    for (const c of live(n, evaluatedChildren)) visit(c);
     const op = unsupportedName(n, supported);
     if (!op || seen.has(op)) return;
     seen.add(op);

@@ -42,10 +42,11 @@ export function refusalMessage(lossName: string, unsupported: readonly Unsupport
   return `${lossName} cannot be trained: ${what}${hints.length > 0 ? `. To train it: ${hints.join('; ')}` : ''}`;
 }
 
-/** The sub-expressions of a node, in source order. */
-/** The IR's children (analysis/terms/expr.ts), and the constructor arguments a called module keeps apart. */
-/** A call of the file's own loss class is what its forward runs (ir.ts `forward`). */
-const children = (e: Expr): Expr[] => (e.kind === 'call' && e.forward ? [e.forward] : e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
+/**
+ * The sub-expressions the trainer evaluates: the IR's children (analysis/terms/expr.ts), the constructor arguments a
+ * called module keeps apart, and for a call of the file's own loss class what its forward runs (ir.ts `forward`).
+ */
+export const evaluatedChildren = (e: Expr): Expr[] => (e.kind === 'call' && e.forward ? [e.forward] : e.kind === 'call' && e.ctorArgs ? [...childrenOf(e), ...e.ctorArgs] : childrenOf(e));
 
 /** An expression of numbers and names with a value before training: what a new variable is initialised from. */
 function madeFromValues(e: Expr, lookup: (name: string) => unknown): boolean {
@@ -100,7 +101,8 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       return;
     }
     if (e.kind === 'call' && !e.forward && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
-    else if (e.kind === 'call' && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
+    // a class of the file runs its forward, whose state its constructor arguments already bound (ir.ts `forward`)
+    else if (e.kind === 'call' && !e.forward && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
       report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
     }
     // `self.offset = K.variable(offset_init)` in a layer: a new weight the user's model trains, which the trial model
@@ -149,10 +151,10 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     }
     // a loop over the model's parameters: the trainer passes its weights (evaluate.ts weightItems)
     if (e.kind === 'loop' && weightsLoopMethod(e.iterable)) {
-      for (const c of live(e, children)) if (c !== e.iterable) walk(c);
+      for (const c of live(e, evaluatedChildren)) if (c !== e.iterable) walk(c);
       return;
     }
-    for (const c of live(e, children)) walk(c);
+    for (const c of live(e, evaluatedChildren)) walk(c);
   };
 
   // terms read from the branch the code does not run (termBranch.ts): refused first, naming the branch that runs
@@ -173,7 +175,7 @@ const knownKinds = new Set<string>(['number', 'string', 'bool', 'none', 'name', 
  * `layer.get_weights()`): the trainer then passes them.
  */
 export function readsModelWeights(model: LossModel): boolean {
-  const reads = (e: Expr): boolean => e.kind === 'overWeights' || (e.kind === 'loop' && !!weightsLoopMethod(e.iterable)) || children(e).some(reads);
+  const reads = (e: Expr): boolean => e.kind === 'overWeights' || (e.kind === 'loop' && !!weightsLoopMethod(e.iterable)) || evaluatedChildren(e).some(reads);
   return evaluatedExprs(model).some(reads) || modelValueNames(model, (visit) => walkExprs(evaluatedExprs(model), visit)).size > 0;
 }
 
@@ -181,7 +183,7 @@ export function readsModelWeights(model: LossModel): boolean {
 export function walkExprs(exprs: readonly Expr[], visit: (e: Expr) => void): void {
   const walk = (e: Expr): void => {
     visit(e);
-    for (const c of children(e)) walk(c);
+    for (const c of evaluatedChildren(e)) walk(c);
   };
   for (const e of exprs) walk(e);
 }

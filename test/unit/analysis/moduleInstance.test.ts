@@ -57,3 +57,74 @@ describe('objects built at module level, called in a training function', () => {
     assert.ok(codes.includes('LL113'));
   });
 });
+
+describe('a weightless torch.nn module built at module level (an activation)', () => {
+  const activation = `import torch.nn as nn
+
+S = nn.Sigmoid()
+L = nn.BCELoss(reduction="mean")
+
+
+def seg_loss(logits, mask):
+    return L(S(logits), mask)
+`;
+
+  it('is the function it computes, called on the loss tensor: no LL113 naming the variable', () => {
+    const a = analyze(activation);
+    const expr = model(a, 'seg_loss').terms[0]!.expr;
+    assert.ok(expr.kind === 'call' && expr.callee === 'nn.BCELoss');
+    const inner = expr.kind === 'call' ? expr.args[0] : undefined;
+    assert.ok(inner?.kind === 'call' && inner.callee === 'nn.Sigmoid', JSON.stringify(inner?.kind));
+    assert.deepEqual(runRules(a, activation).map((f) => f.code), []);
+  });
+
+  it('a module with weights built there stays what it is (not read as a function)', () => {
+    const layer = activation.replace('nn.Sigmoid()', 'nn.Linear(4, 1)');
+    assert.ok(runRules(analyze(layer), layer).some((f) => f.code === 'LL113'));
+  });
+});
+
+describe('a module-level object of a subclass of a built-in loss, and a module-level alias of a loss function', () => {
+  const source = `import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+class SoftTargetKL(nn.KLDivLoss):
+    def forward(self, pred, target):
+        return super().forward(F.logsigmoid(pred), target.sigmoid())
+
+
+def confidence(logits):
+    probs = logits.sigmoid()
+    return torch.mean(-probs * torch.log(probs + 1e-6))
+
+
+kl = SoftTargetKL(reduction="batchmean")
+ent = confidence
+bce = nn.BCEWithLogitsLoss()
+
+
+def step(model, x, y, x_aug):
+    logits = model(x)
+    logits_aug = model(x_aug)
+    loss = bce(logits, y) + 0.5 * kl(logits, logits_aug) + 0.1 * ent(logits)
+    loss.backward()
+`;
+
+  it("reads super().forward as the built-in loss, configured by the constructor call's keywords", () => {
+    const m = model(analyze(source), 'loss');
+    const kl = m.terms.find((t) => t.label === 'kl')?.expr;
+    assert.ok(kl?.kind === 'call' && kl.callee === 'nn.KLDivLoss', JSON.stringify(kl?.kind === 'call' ? kl.callee : kl?.kind));
+    assert.equal(kl.kind === 'call' && kl.kwargs.reduction?.kind === 'string' ? kl.kwargs.reduction.value : undefined, 'batchmean');
+    assert.ok(kl.kind === 'call' && kl.args[0]?.kind === 'call' && kl.args[0].callee === 'F.logsigmoid');
+  });
+
+  it('reads the alias through the function it names', () => {
+    const m = model(analyze(source), 'loss');
+    const ent = m.terms.find((t) => t.label === 'ent');
+    assert.ok(ent, m.terms.map(termSummary).join(', '));
+    assert.ok(ent.expr.kind === 'call' && ent.expr.callee === 'torch.mean', JSON.stringify(ent.expr.kind));
+    assert.deepEqual(runRules(analyze(source), source).filter((f) => f.code === 'LL113').map((f) => f.message), []);
+  });
+});

@@ -129,6 +129,23 @@ class Capped(nn.Module):
 `, plainTorch, 'Capped');
   });
 
+  it('an object of a loss class of the file built with positional arguments: its forward runs, nothing refused', () => {
+    same(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class ScaledFit(nn.Module):
+    def __init__(self, scale, offset=0.0):
+        super().__init__()
+        self.scale = scale
+        self.offset = offset
+    def forward(self, pred, target):
+        return self.scale * F.mse_loss(pred + self.offset, target)
+def loss(pred, target):
+    criterion = ScaledFit(1.0, 0.0)
+    return criterion(pred, target) + 0.5 * torch.relu(pred - 1.0).pow(2).sum()
+`, plainTorch);
+  });
+
   it('tf.cond runs the branch its predicate picks (lambdas, or functions passed by name); tf.case the first that holds', () => {
     const plain = `import tensorflow as tf
 def loss(y_true, y_pred):

@@ -45,3 +45,41 @@ describe('LL113 on the loss a trial trains', () => {
     assert.equal(findings.filter((f) => f.code === 'LL113' && f.message.includes('tf.linalg.bandPart')).length, 1);
   });
 });
+
+// A criterion object of a loss class of the file, built above the loop and called in it: the trainer runs its forward
+// (ir.ts call `forward`), so LL113 judges the ops there, never the class's name.
+const HELD_CRITERION = `import torch
+import torch.nn as nn
+
+class EdgeWeightedMSE(nn.Module):
+    def __init__(self, edge=2.0):
+        super().__init__()
+        self.edge = edge
+
+    def forward(self, pred, target):
+        return torch.mean((pred - target) ** 2 * (1 + self.edge * target.abs()))
+
+criterion = EdgeWeightedMSE(edge=3.0)
+for x, y in loader:
+    pred = model(x)
+    fit = criterion(pred, y)
+    rough = torch.mean((pred[:, 1:] - pred[:, :-1]) ** 2)
+    loss = fit + 0.1 * rough
+    loss.backward()
+`;
+
+describe('LL113 on a call of a loss class of the file', () => {
+  before(async () => {
+    await initParsers();
+  });
+
+  it('is silent on the class name when its forward is plain ops', () => {
+    const { findings } = check(HELD_CRITERION, 'python', 'train.py');
+    assert.deepEqual(findings.filter((f) => f.code === 'LL113').map((f) => f.message), []);
+  });
+
+  it('reports an op its forward uses that the trainer lacks', () => {
+    const { findings } = check(HELD_CRITERION.replace('target.abs()', 'torch.special.i0e(target)'), 'python', 'train.py');
+    assert.deepEqual(findings.filter((f) => f.code === 'LL113').map((f) => f.message.match(/`([^`]+)`/)?.[1]), ['torch.special.i0e']);
+  });
+});
