@@ -124,10 +124,14 @@ describe('λ written outside the loss: command-line flags and call arguments', (
     assert.ok(out.ok && out.text.includes('criterion(model(x), y, fair_weight=2.0)'), JSON.stringify(out));
   });
 
-  it('a call does not replace a default (another call may pass something else)', () => {
+  it('a call replaces a default only when every call passes the same value (the default never runs)', () => {
     const src = CALLED('objective(model(x), y, 0.8, 1e-3)').replace('fair_weight, eps=1e-6', 'fair_weight=0.5, eps=1e-6');
     const m = model(analyze(src), 'objective');
-    assert.equal(codeLambda(m), 0.5);
-    assert.equal(makeLookup(m, {})('eps'), 1e-6);
+    assert.equal(codeLambda(m), 0.8);
+    assert.equal(makeLookup(m, {})('eps'), 1e-3);
+    // another call keeps the defaults: they stand
+    const twice = model(analyze(`${src}\nscore = objective(model(x_val), y_val)\n`), 'objective');
+    assert.equal(codeLambda(twice), 0.5);
+    assert.equal(makeLookup(twice, {})('eps'), 1e-6);
   });
 });
