@@ -15,7 +15,8 @@ const DIVS = new Set(['div', 'divide', 'truediv', 'true_divide']);
 const FLOORED = new Set(['clip_by_value', 'clip', 'clamp', 'clipByValue', 'maximum', 'clamp_min', 'add']);
 const POSITIVE = new Set(['exp', 'softplus', 'cosh', 'ones_like', 'ones']);
 
-const REDUCTIONS = new Set(['sum', 'reduce_sum', 'mean', 'reduce_mean']);
+// (a running sum or product of positives, `log(cumsum(exp(risk)))` in a Cox likelihood's risk set, is positive too)
+const REDUCTIONS = new Set(['sum', 'reduce_sum', 'mean', 'reduce_mean', 'cumsum', 'cumprod', 'prod', 'reduce_prod']);
 const MULS = new Set(['mul', 'multiply']);
 
 /** The two operands of `tf.div(a, b)` / `a.div(b)`, else undefined. */

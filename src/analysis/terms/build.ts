@@ -36,9 +36,14 @@ export interface TermContext {
   unvalued?: ReadonlySet<string>;
 }
 
-function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
+function containsFrameworkLoss(e: Expr): boolean {
+  return some(e, (n) => (n.kind === 'call' && isFrameworkLossCallee(n.callee)) || (n.kind === 'method' && isFrameworkLossCallee(n.method)));
+}
+
+/** Another loss of the file, called or followed into (`weighted_mse(p, y)`, a helper read as a loss by its names). */
+function containsFileLoss(e: Expr, ctx: TermContext): boolean {
   const inlinedLoss = (n: Expr) => !!ctx.knownLosses?.has(ctx.inlinedFrom?.(n) ?? '');
-  return some(e, (n) => (n.kind === 'call' && (isFrameworkLossCallee(n.callee) || !!ctx.knownLosses?.has(n.callee))) || (n.kind === 'method' && isFrameworkLossCallee(n.method)) || inlinedLoss(n));
+  return some(e, (n) => (n.kind === 'call' && !!ctx.knownLosses?.has(n.callee)) || inlinedLoss(n));
 }
 
 /**
@@ -51,7 +56,9 @@ function containsFrameworkLoss(e: Expr, ctx: TermContext): boolean {
  */
 const BASE_SIGNS: readonly ((t: { expr: Expr; weight?: Expr }, ctx: TermContext) => boolean)[] = [
   (t) => mentionsRef(t.expr, 'yTrue') && mentionsRef(t.expr, 'yPred'),
-  (t, ctx) => containsFrameworkLoss(t.expr, ctx) || isNegatedLogLikelihood(t.expr),
+  // a helper of the file read as a loss by its argument names (`masked_row_pearson(pred, target)`) may be a metric:
+  // weighted, it says base less surely than the code's unweighted term (`mse + lam * (1 - corr)`)
+  (t, ctx) => containsFrameworkLoss(t.expr) || isNegatedLogLikelihood(t.expr) || (containsFileLoss(t.expr, ctx) && !t.weight),
   (t) => !weightParamOf(t.weight),
 ];
 

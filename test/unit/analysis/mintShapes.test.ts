@@ -200,3 +200,29 @@ ${withEval ? 'score = recon_loss(xv, net(xv), net)\n' : ''}`;
     assert.equal(weightValue(withEval, withEval.terms[1]!.weight!), 0);
   });
 });
+
+describe('a weighted helper the file reads as a loss', () => {
+  it("does not outrank the code's own unweighted fit as the base (mse + lam * (1 - pearson(pred, target)))", () => {
+    const a = analyze(`import torch
+
+def row_pearson(pred, target, eps=1e-8):
+    pc = pred - pred.mean(dim=1, keepdim=True)
+    tc = target - target.mean(dim=1, keepdim=True)
+    return (pc * tc).sum(dim=1) / torch.sqrt((pc * pc).sum(dim=1) * (tc * tc).sum(dim=1) + eps)
+
+def make_loss(lambda_corr=0.3):
+    def loss_fn(pred, target):
+        mse = ((pred - target) ** 2).mean()
+        corr_gap = 1.0 - row_pearson(pred, target).mean()
+        return mse + lambda_corr * corr_gap
+    return loss_fn
+
+for x, y in loader:
+    loss = make_loss()(net(x), y)
+    loss.backward()
+`);
+    for (const m of a.models.filter((x) => x.name !== 'row_pearson')) {
+      assert.deepEqual(m.terms.map((t) => `${t.role}:${t.label}`), ['base:mse', 'penalty:corr_gap'], m.name);
+    }
+  });
+});
