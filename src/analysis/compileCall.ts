@@ -6,8 +6,8 @@
 // several lines), the `loss` argument is found by its name.
 import type { Node } from 'web-tree-sitter';
 import type { SourceRange } from './ir';
-import { type TextMemo, callsNamed } from './parsing/textSegments';
 import { rangeOf } from './parsing/range';
+import { callsNamed, type TextMemo } from './parsing/textSegments';
 
 export interface CompiledBase {
   /** The loss as written: `mse`, `binary_crossentropy`, `MeanSquaredError`, `meanSquaredError` (the term's label). */

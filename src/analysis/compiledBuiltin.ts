@@ -2,7 +2,7 @@
 // loss object `keras.losses.Huber(delta=2.0)`): the loss training runs is the framework's own, with no penalty. It
 // is a loss of the file like any other (issue 9 §1: "the loss that is used"), so a command reports it as used and
 // penalty-free ("no loss the file optimises has a penalty") instead of "no loss found", and the trainer can run it.
-import { type CompiledBase, baseExpr } from './compiledBase';
+import { baseExpr, type CompiledBase } from './compiledBase';
 import type { Framework, LossModel, SourceLanguage } from './ir';
 
 /** Whether the compiled loss is trained as compiled: no loss of the file is compiled, added to it, or run by its own step. */

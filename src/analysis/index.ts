@@ -1,31 +1,31 @@
 // The analysis API (see the team brief): parsers, one-shot analysis, incremental per-document analysis.
 // Everything here is plain TypeScript (no `vscode`), used by the editor service, the CLI and the tests.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
-import { detectFramework } from './framework';
+import { readCompiledBase } from './compileCall';
 import { clipTextsIn } from './exprText';
-import type { FileAnalysis, LossModel, NoValueLoss, NotAnalysed, ParseProblem, SourceLanguage } from './ir';
+import { detectFramework } from './framework';
+import type { FileAnalysis, LossModel, NotAnalysed, NoValueLoss, ParseProblem, SourceLanguage } from './ir';
+import { blankMagics, type NotebookCell } from './notebook';
 import { notTextReason } from './parsing/binary';
-import { type Deadline, ParseTimeout, deadlineIn, parseBefore, parseBudgetMs } from './parsing/deadline';
-import { type Grammar, createParser, parsersReady, sharedParser } from './parsing/parsers';
+import { type Deadline, deadlineIn, ParseTimeout, parseBefore, parseBudgetMs } from './parsing/deadline';
+import { DefinitionCache } from './parsing/definitionCache';
+import { createParser, type Grammar, parsersReady, sharedParser } from './parsing/parsers';
 import { syntaxErrorsOf } from './parsing/range';
 import { recoverDefinitions } from './parsing/recover';
-import { DefinitionCache } from './parsing/definitionCache';
 import { TextMemo } from './parsing/textSegments';
-import { readImports } from './python/imports';
-import { UsageCache } from './python/usageCache';
-import { blankMagics, type NotebookCell } from './notebook';
-import { readCompiledBase } from './compileCall';
 import { isLossClass } from './python/callables';
 import { methodsOf } from './python/helperCalls';
-import { readParams } from './python/params';
+import { readImports } from './python/imports';
 import { analyzePythonTree } from './python/index';
-import { type ModuleScope, emptyModuleScope, readLayerOutput, readModuleAssignment, readModuleInstance } from './python/moduleScope';
 import { emptyKerasGraph, readGraphStatement } from './python/kerasGraph';
+import { emptyModuleScope, type ModuleScope, readLayerOutput, readModuleAssignment, readModuleInstance } from './python/moduleScope';
+import { readParams } from './python/params';
+import { UsageCache } from './python/usageCache';
 import { analyzeScriptTree } from './tsjs/index';
 
-export { initParsers } from './parsing/parsers';
-export { chooseLoss, qualifiedName, type ChooseOptions, type ChooseResult, type LossChoice } from './choose';
+export { type ChooseOptions, type ChooseResult, chooseLoss, type LossChoice, qualifiedName } from './choose';
 export { PARSE_BASE_MS, parseBudgetMs } from './parsing/deadline';
+export { initParsers } from './parsing/parsers';
 
 /** How long parses may take: the base of the budget (ms), which grows with the text's length (parseBudgetMs). */
 export interface ParseLimits {

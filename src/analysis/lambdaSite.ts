@@ -5,12 +5,12 @@
 // (`ce + 0.3 * p`, `tf.scalar(0.3).mul(p)`: literalWeight.ts). The first place in that order that holds a number literal wins: it is the one that sets
 // the λ the loss runs with. Anything else is refused with a reason the user can act on.
 import { boundKey } from './bound';
-import type { LossModel, ParamOrigin, SourceRange } from './ir';
-import { type PenaltyKnob, penaltyKnobs } from './knobs';
-import { literalOfWeight } from './literalWeight';
 import { applyEdits } from './fixes/apply';
 import { SourceText } from './fixes/text';
 import type { TextEdit } from './fixes/types';
+import type { LossModel, ParamOrigin, SourceRange } from './ir';
+import { type PenaltyKnob, penaltyKnobs } from './knobs';
+import { literalOfWeight } from './literalWeight';
 
 export interface LambdaSite {
   /** The number literals to replace (one, or every equal literal weight of the penalties). */

@@ -2,8 +2,9 @@
 // calls the loss with the λ by keyword (`non_negative_loss(model(x), y, lam=1.0)` in the training cell: that value
 // is the one training uses), else the cell above that assigns the module constant the loss reads
 // (`LAM = 0.1`, a LossParam of origin 'notebook-cell'). The loss's own cell is read by lambdaSite.ts as a file is.
-import type { TextEdit } from './fixes/types';
+
 import { SourceText } from './fixes/text';
+import type { TextEdit } from './fixes/types';
 import type { LossModel } from './ir';
 import { formatLambdaLiteral, NUMBER } from './lambdaSite';
 import type { NotebookCell } from './notebook';

@@ -5,11 +5,11 @@
 // 2 on usage errors (unknown option, missing path, nothing to check).
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { chooseLoss, qualifiedName } from '../analysis/choose';
 import { analyzeSource, initParsers, languageOf } from '../analysis/index';
 import type { SourceLanguage } from '../analysis/ir';
-import { chooseLoss, qualifiedName } from '../analysis/choose';
 import { isNotebookPath, type NotebookCell, notebookCells, OTHER_KERNEL } from '../analysis/notebook';
-import { type Finding, type RuleCode, type Severity, ruleByCode, rules, runRules } from '../analysis/rules/index';
+import { type Finding, type RuleCode, ruleByCode, rules, runRules, type Severity } from '../analysis/rules/index';
 
 export const checkUsage = `Usage: loss-lab check <files or folders…> [--json] [--max-size N]
 

@@ -12,8 +12,8 @@ import type { TrainerToHost, TrialSpecInput } from '../protocol';
 import { choiceText, DEFAULT_GRID, DEFAULT_TOLERANCE, type MultiPenaltyMode, multiGrid, SweepCollector } from '../sweep';
 import { startTrainer } from '../trainer/session';
 import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
-import { findLosses, grammarsDir, pickModel, trainerPath } from './train';
 import { formatSweep } from './sweepReport';
+import { findLosses, grammarsDir, pickModel, trainerPath } from './train';
 
 export const sweepUsage = `Usage: loss-lab sweep <file> [options]
 

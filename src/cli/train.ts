@@ -5,12 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeSource, initParsers, languageOf } from '../analysis';
-import type { LossModel, SourceLanguage } from '../analysis/ir';
 import { chooseLoss, type LossChoice, qualifiedName } from '../analysis/choose';
+import type { LossModel, SourceLanguage } from '../analysis/ir';
 import { isNotebookPath, notebookCells, OTHER_KERNEL } from '../analysis/notebook';
-import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
 import type { BackendChoice, RunSummary, TrainerToHost } from '../protocol';
 import { startTrainer } from '../trainer/session';
+import { buildTrialSpec, type TrainingSettings } from '../trial/spec';
 import { formatSummary, ProgressBar } from './trainReport';
 
 export const trainUsage = `Usage: loss-lab train <file> [options]

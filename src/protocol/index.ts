@@ -1,4 +1,4 @@
 // The one protocol module: every message that crosses a process or webview boundary is typed here.
 export * from './trainer';
-export * from './webview';
 export * from './validate';
+export * from './webview';

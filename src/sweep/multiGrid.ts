@@ -4,9 +4,10 @@
 //     the code's values: the runs answer "which λ for this penalty, the rest as written".
 //   grid2: a small grid (GRID2_AXIS values a side) over two knobs, plus both at 0 and both at the code's values.
 // At most MAX_RUNS runs (the batched trainer's limit): with many knobs each gets fewer values.
+
+import type { PenaltyKnob } from '../analysis/knobs';
 import type { RunSpec, SweepGrid } from '../protocol/trainer';
 import { type GridSettings, gridCentre, logGrid, roundLambda, sweepGrid } from './grid';
-import type { PenaltyKnob } from '../analysis/knobs';
 
 export type MultiPenaltyMode = 'oneAtATime' | 'grid2';
 

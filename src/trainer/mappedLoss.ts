@@ -12,10 +12,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Framework, LossModel } from '../analysis/ir';
 import type { Tf } from './backend';
-import type { LossFn } from './runLoss';
 import { matrixReadLine } from './groupMatrix';
-import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
+import type { LossFn } from './runLoss';
 import { type SyntheticKind, syntheticArg, syntheticIds } from './syntheticArgs';
+import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
 import { usageOf } from './tensorUsage';
 
 export interface ArgLayout {

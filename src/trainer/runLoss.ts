@@ -4,8 +4,8 @@
 // (`literalLambda`: `mse + 4.0 * p` trains `mse + λ * p`).
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { LossModel } from '../analysis/ir';
-import type { RunSpec } from '../protocol/trainer';
 import { knobCompile, penaltyKnobs } from '../analysis/knobs';
+import type { RunSpec } from '../protocol/trainer';
 import type { Tf } from './backend';
 
 export interface LossValues {

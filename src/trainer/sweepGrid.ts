@@ -1,9 +1,9 @@
 // A sweep's grid (src/sweep/grid.ts) from the untrained model: the base loss and the penalties' raw sum averaged
 // over the first batches, with the same initial weights every run starts from (one run of the batched model).
 import type { LossModel } from '../analysis/ir';
+import { penaltyKnobs } from '../analysis/knobs';
 import type { RunSpec, SweepGrid, TrialSpec } from '../protocol/trainer';
 import { gridRuns, sweepGrid } from '../sweep/grid';
-import { penaltyKnobs } from '../analysis/knobs';
 import { multiGrid } from '../sweep/multiGrid';
 import type { Tf } from './backend';
 import { BatchSampler } from './batches';

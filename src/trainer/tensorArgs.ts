@@ -3,8 +3,8 @@
 // take. Pure data (no tfjs): findUnsupported reads it before anything trains, mappedLoss.ts gives the tensors.
 import type { Expr, LossModel, LossParam } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
-import { type UsageKind, usageOf } from './tensorUsage';
 import { pairedWithPrediction } from './predictionPair';
+import { type UsageKind, usageOf } from './tensorUsage';
 
 /**
  * What an argument is, and so what the trainer passes for it:

@@ -2,23 +2,23 @@
 // mean and log-variance; and the layout its extra tensor arguments are cut from (mappedLoss.ts). Shared by the trial
 // and the sweep's probe, so both evaluate the loss on the same model.
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { regularizedTensor } from './regularizerInput';
 import type { Expr, LossModel } from '../analysis/ir';
+import { childrenOf } from '../analysis/terms/expr';
 import type { Tf } from './backend';
 import type { TrialData } from './data';
+import { matrixReadLine } from './groupMatrix';
+import { layerIndex, slotId } from './interpreter/modelMembers';
+import { type ModelReads, modelReads, modelValueKind } from './interpreter/modelValues';
+import { evaluatedExprs, walkExprs } from './interpreter/unsupported';
 import { type ArgLayout, mappedLosses, squareSide } from './mappedLoss';
 import { BatchedMlp, type MlpOptions } from './model';
-import { BatchedVae } from './model/vae';
 import { chooseHiddenActivation, type HiddenActivationChoice } from './model/hiddenActivation';
+import { BatchedVae } from './model/vae';
+import { regularizedTensor } from './regularizerInput';
 import type { LossFn } from './runLoss';
-import { hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
 import { syntheticWords } from './syntheticArgs';
+import { hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
 import { usageOf } from './tensorUsage';
-import { type ModelReads, modelReads, modelValueKind } from './interpreter/modelValues';
-import { layerIndex, slotId } from './interpreter/modelMembers';
-import { childrenOf } from '../analysis/terms/expr';
-import { evaluatedExprs, walkExprs } from './interpreter/unsupported';
-import { matrixReadLine } from './groupMatrix';
 
 /** The VAE's latent size: small, as trial data has few latent factors (data/autoencoder.ts has 3). */
 export const VAE_LATENT = 4;

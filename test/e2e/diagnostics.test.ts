@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { analyzeSource, initParsers } from '../../src/analysis/index';
 import { applyEdits } from '../../src/analysis/fixes/apply';
 import type { Fix } from '../../src/analysis/fixes/types';
+import { analyzeSource, initParsers } from '../../src/analysis/index';
 import { type Finding, ruleByCode, runRules } from '../../src/analysis/rules/index';
 import { copyWorkspace, knownStateAroundEachTest, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
 

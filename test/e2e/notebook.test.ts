@@ -9,8 +9,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { analyzeSource, initParsers } from '../../src/analysis/index';
 import { applyEdits } from '../../src/analysis/fixes/apply';
+import { analyzeSource, initParsers } from '../../src/analysis/index';
 import { runRules } from '../../src/analysis/rules/index';
 import { knownStateAroundEachTest, reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
 import { readAnswer, sameLambda } from './harness/sweepPanel';

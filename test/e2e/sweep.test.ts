@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reportOnFailure, startVSCode, type VSCodeSession } from './harness/index';
-import { focusCode as focusFile, problemMessages, readAnswer, sameLambda as near, savedCode as savedFile } from './harness/sweepPanel';
+import { focusCode as focusFile, sameLambda as near, problemMessages, readAnswer, savedCode as savedFile } from './harness/sweepPanel';
 import { panel, until } from './harness/trainingPanel';
 
 const root = join(__dirname, '..', '..');

@@ -11,8 +11,8 @@ import { join, relative } from 'node:path';
 import { analyzeSource, languageOf, parseBudgetMs } from '../../src/analysis/index';
 import type { SourceLanguage, SourceRange } from '../../src/analysis/ir';
 import { isNotebookPath, notebookCells } from '../../src/analysis/notebook';
-import { runRules } from '../../src/analysis/rules/index';
 import { cpuClockMs } from '../../src/analysis/parsing/deadline';
+import { runRules } from '../../src/analysis/rules/index';
 
 export const root = join(__dirname, '..', '..');
 /** Found crashers, kept as fixtures and replayed before every run. */

@@ -1,7 +1,8 @@
 // Applies a fix's edits to a string (the CLI and the tests; the editor uses a WorkspaceEdit). Throws on
 // overlapping edits: that is a bug in the fix, not something to paper over.
-import type { TextEdit } from './types';
+
 import { SourceText } from './text';
+import type { TextEdit } from './types';
 
 export function applyEdits(source: string, edits: readonly TextEdit[]): string {
   const text = new SourceText(source);

@@ -4,9 +4,9 @@
 //   TS/JS closure:   compile({loss: (yTrue, yPred) => f(yTrue, yPred, 1.0)})
 import type { LossModel, LossUsage, Term } from '../ir';
 import type { RuleContext } from '../rules/types';
-import { wrapTerm } from './wrap';
 import type { SourceText } from './text';
 import type { Fix, TextEdit } from './types';
+import { wrapTerm } from './wrap';
 
 /** Splits a parameter list's text at top-level commas. */
 function splitTopLevel(s: string): string[] {

@@ -2,9 +2,9 @@
 import type { LossModel, SourceRange, Term } from '../ir';
 import type { RuleContext } from '../rules/types';
 import { closureEdit, factoryEdits } from './compile';
-import { wrapTerm } from './wrap';
 import type { SourceText } from './text';
 import type { Fix, TextEdit } from './types';
+import { wrapTerm } from './wrap';
 
 /** A name for a new λ parameter that the function does not use yet. */
 export function freshLambdaName(model: LossModel): string {

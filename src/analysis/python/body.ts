@@ -2,19 +2,19 @@
 // them, `if`/`else` with returns or assignments becomes a conditional, `with`/`try` bodies are read in line, and a
 // loop body is read once (its variable stands for the iterable). The result is the returned expression.
 import type { Node } from 'web-tree-sitter';
-import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
+import type { BinaryOp, Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
-import { nameNegated, namedByCallee } from '../terms/label';
+import { namedByCallee, nameNegated } from '../terms/label';
 import { callableValue, definedCallable, nameCallable } from './callables';
 import { dictEntries, dictViewSource, nameByKey, passBindings } from './dictValues';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
 import { returnedLoss, tupleLossItem } from './inline';
-import { type Partner, collectOf, coupledFold, foldOf, loopName, loopVariables } from './loops';
+import { collectOf, coupledFold, foldOf, loopName, loopVariables, type Partner } from './loops';
 import { layerParameters, moduleLoop } from './moduleLoops';
-import { type Scope, forkScope } from './scope';
+import { forkScope, type Scope } from './scope';
 import { guardTruth, staticTruth } from './static';
 import { isTrivia } from './trivia';
 

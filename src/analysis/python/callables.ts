@@ -6,8 +6,8 @@
 // (an 'unsupported' node, which is what it is to anything but a call) registered here with its definition, the
 // scope it closes over and what a partial bound. Calling it reads its body with its parameters bound.
 import type { Node } from 'web-tree-sitter';
-import type { Expr } from '../ir';
 import { clipExprText } from '../exprText';
+import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { applyInstance, convertExpr, make, unsupported } from './expr';

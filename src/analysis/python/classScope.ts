@@ -8,14 +8,14 @@ import { rangeOf } from '../parsing/range';
 import { functionAlias } from './aliases';
 import { attrSetOutside } from './attrsSetOutside';
 import { callableOf } from './callables';
+import { argsPassedToClass } from './classCalls';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
 import { heldCriterion } from './heldCriterion';
-import { type ParamInfo, literalOf, readParams } from './params';
-import { argsPassedToClass } from './classCalls';
+import { literalOf, type ParamInfo, readParams } from './params';
 import { passedDictEntries } from './passedDict';
 import type { Scope } from './scope';
-import { type PyType, initParamTypes } from './staticTypes';
+import { initParamTypes, type PyType } from './staticTypes';
 import { valueWrappers, wrappedDefault } from './valueWrappers';
 
 type Call = Extract<Expr, { kind: 'call' }>;

@@ -8,19 +8,19 @@
 //   any method                  `self.add_loss(expr)` ('add-loss'); a loop calling `loss.backward()` ('inline')
 import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
-import { type LossDef, type ModuleAttr, bodyStatements, isLossFunction, moduleAttrsOf, names, plainOrFactory } from './discover';
-import { layerLoopOf } from './layerLoopAddLoss';
+import { bodyStatements, isLossFunction, type LossDef, type ModuleAttr, moduleAttrsOf, names, plainOrFactory } from './discover';
 import { paramsPassedModuleNames } from './enclosingCalls';
-import type { KerasGraph } from './kerasGraph';
 import { graphAddLoss } from './graphAddLoss';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
-import { readParams } from './params';
+import type { KerasGraph } from './kerasGraph';
 import { takeLayerInputs } from './layerInputs';
-import { ancestorBases } from './superInit';
-import { delegatedStep } from './selfCalls';
+import { layerLoopOf } from './layerLoopAddLoss';
 import { optimisedTensor } from './optimisedTensor';
+import { readParams } from './params';
+import { delegatedStep } from './selfCalls';
+import { ancestorBases } from './superInit';
 import { isBuiltinLossBase } from './superLoss';
-import { type LossUses, buildsUsedLoss, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
+import { buildsUsedLoss, type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
 export type RegularizerUses = ReadonlyMap<string, Regularizes>;

@@ -4,8 +4,8 @@
 // can say what they ARE, so the trainer derives the same thing from its own data and says so in the header
 // (src/trainer/dataSettings.ts), instead of refusing a name it has no value for. Read from the syntax tree only.
 import type { Node } from 'web-tree-sitter';
-import type { DataSetting, LossModel, LossParam, SourceRange } from '../ir';
 import { valueLookup } from '../bound';
+import type { DataSetting, LossModel, LossParam, SourceRange } from '../ir';
 import { literalOf } from './params';
 import { argsOf } from './usages';
 

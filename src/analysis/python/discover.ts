@@ -5,16 +5,16 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
-import { type RegularizerUses, classLosses, inlineLosses } from './classes';
+import { classLosses, inlineLosses, type RegularizerUses } from './classes';
+import { dictKey, entriesOf } from './dictConstants';
 import type { InlineSpec } from './inline';
 import type { KerasGraph } from './kerasGraph';
-import { type ParamInfo, literalOf, readParams } from './params';
-import { dictKey, entriesOf } from './dictConstants';
+import { literalOf, type ParamInfo, readParams } from './params';
 import { dictSettingRead } from './passedDict';
 import { ancestorBases, superInitAttrs } from './superInit';
 import { isBuiltinLossBase } from './superLoss';
-import { valueWrappers, wrappedDefault } from './valueWrappers';
 import { type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
+import { valueWrappers, wrappedDefault } from './valueWrappers';
 
 export interface ModuleAttr {
   name: string; // `self.lam`

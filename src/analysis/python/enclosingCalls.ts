@@ -6,13 +6,13 @@
 // runs with it, LL103 sees a λ of zero passed there, and write-back edits the literal where it is written.
 import type { Node } from 'web-tree-sitter';
 import type { LossModel, LossUsage, SourceRange } from '../ir';
-import { rangeOf } from '../parsing/range';
 import { callNames } from '../parsing/callNames';
-import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { parseBefore } from '../parsing/deadline';
 import { sharedParser } from '../parsing/parsers';
-import { passedValue } from './passedValue';
+import { rangeOf } from '../parsing/range';
+import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { literalOf, readParams } from './params';
+import { passedValue } from './passedValue';
 import { argsOf, boundArgs, callAt } from './usages';
 
 /** Losses read from a training function's body, whose free settings are that function's parameters. */

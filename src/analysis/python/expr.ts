@@ -1,15 +1,15 @@
 // Python syntax nodes → IR expressions, with locals inlined and callees resolved through the imports.
 import type { Node } from 'web-tree-sitter';
+import { clipExprText } from '../exprText';
+import type { BinaryOp, Expr, IndexItem } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { callableCallee, callableValue, callCallable, conditionalCall, definedCallable, moduleLevel, objectCall } from './callables';
 import { dictConstantRead, entriesOf, ownDictSetting } from './dictConstants';
 import { dictEntries, dictLookup, dictViewSource, nameByKey, passBindings, withEntries } from './dictValues';
-import type { BinaryOp, Expr, IndexItem } from '../ir';
-import { clipExprText } from '../exprText';
-import { rangeOf } from '../parsing/range';
-import { callCallable, callableCallee, callableValue, conditionalCall, definedCallable, moduleLevel, objectCall } from './callables';
 import { followHeldObject, helperCall } from './helperCalls';
 import { higherOrderCall } from './higherOrder';
-import { graphModelOutput } from './kerasGraph';
 import { resolveCallee } from './imports';
+import { graphModelOutput } from './kerasGraph';
 import { collectOf, loopName, loopVariables } from './loops';
 import { forkScope, type Scope } from './scope';
 import { superLossCall } from './superLoss';

@@ -7,7 +7,7 @@
 // sum of what is added is the loss, split as any loss); one that does not is a penalty on the compiled loss.
 import type { Node } from 'web-tree-sitter';
 import type { LossDef } from './discover';
-import { type KerasGraph, copyKerasGraph, graphModelOf, readGraphStatement } from './kerasGraph';
+import { copyKerasGraph, graphModelOf, type KerasGraph, readGraphStatement } from './kerasGraph';
 import type { ParamInfo } from './params';
 import { isTrivia } from './trivia';
 

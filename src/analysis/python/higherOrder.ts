@@ -5,7 +5,7 @@
 // arguments bound; `nn.Parameter(t)` is t; a Keras `Lambda(f)` layer applied to a tensor is f of it. A callable argument that is not a function of the file leaves the call as written (LL113 names it).
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
-import { callCallable, callableOf, callableValue, mappedCallable, partialOf } from './callables';
+import { callableOf, callableValue, callCallable, mappedCallable, partialOf } from './callables';
 import { make } from './expr';
 import type { Scope } from './scope';
 

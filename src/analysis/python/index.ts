@@ -1,36 +1,36 @@
 // The Python front end: a tree-sitter tree → the file's loss models. With a DefinitionCache (incremental analysis)
 // only the top-level definitions whose text changed are rebuilt.
 import type { Node, Tree } from 'web-tree-sitter';
+import { clipTextsIn, markCopyClipped } from '../exprText';
 import type { Framework, LossModel, LossUsage, NoValueLoss, ParseProblem, Regularizes } from '../ir';
 import type { DefinitionCache } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
-import { clipTextsIn, markCopyClipped } from '../exprText';
-import { TextMemo, scanSegments } from '../parsing/textSegments';
 import { rangeOf } from '../parsing/range';
+import { scanSegments, TextMemo } from '../parsing/textSegments';
 import { childrenOf } from '../terms/expr';
 import { isPredictionName, isTargetName } from '../terms/roles';
-import { type DiscoverContext, type LossDef, discoverLosses, discoverOne, isLossFunction, unwrapDecorated } from './discover';
-import { readImports } from './imports';
-import { builtinRegularizerUses } from './builtinRegularizers';
 import { builtinRegularizerModel, withLayerPenalties } from './builtinRegularizerModel';
-import { type FileContext, buildModel } from './model';
+import { builtinRegularizerUses } from './builtinRegularizers';
+import { type DiscoverContext, discoverLosses, discoverOne, isLossFunction, type LossDef, unwrapDecorated } from './discover';
+import { readImports } from './imports';
+import { buildModel, type FileContext } from './model';
 import './moduleInstances'; // registers the reader of module-level objects' calls (python/expr.ts)
-import { readArgparseFlags } from './argparse';
-import { mayAssignDict, readDictConstants } from './dictConstants';
-import { mainBlockStatements, readMainBlockAssignment } from './mainBlock';
-import { isOutputLayer } from './outputLayer';
 import { readCompiledBase, withCompiledBase, withCompiledFunction } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
 import { modelLossesReader, withModelLosses } from '../modelLosses';
-import { emptyKerasGraph, readGraphStatement } from './kerasGraph';
-import { type ModuleConstant, type ModuleScope, emptyModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
-import type { UsageCache } from './usageCache';
-import { noValueOf } from './noValue';
-import { bindUnpackedItems } from './unpackedItems';
-import { collectUsages } from './usages';
-import { bindEnclosingCalls } from './enclosingCalls';
+import { readArgparseFlags } from './argparse';
 import { bindDataSettings } from './dataSettings';
+import { mayAssignDict, readDictConstants } from './dictConstants';
+import { bindEnclosingCalls } from './enclosingCalls';
+import { emptyKerasGraph, readGraphStatement } from './kerasGraph';
 import { bindInLaterCells } from './laterCells';
+import { mainBlockStatements, readMainBlockAssignment } from './mainBlock';
+import { emptyModuleScope, type ModuleConstant, type ModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
+import { noValueOf } from './noValue';
+import { isOutputLayer } from './outputLayer';
+import { bindUnpackedItems } from './unpackedItems';
+import type { UsageCache } from './usageCache';
+import { collectUsages } from './usages';
 import { type LossUses, readLossUses } from './usedAsLoss';
 
 const definitionTypes: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'decorated_definition']);

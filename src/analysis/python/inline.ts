@@ -7,7 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
 import { parsesFlags } from './argparse';
-import { type FileNames, type Flow, buildsCallable, chainRoot, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, namedChildren, namesRead } from './forward';
+import { buildsCallable, chainRoot, type FileNames, type Flow, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, namedChildren, namesRead } from './forward';
 import { cutByIndex, indexVariables } from './indexBatches';
 import { type ParamInfo, readParams } from './params';
 

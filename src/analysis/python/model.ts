@@ -6,25 +6,25 @@ import { buildTerms, computesLossValue, lambdaParamOf, returnsScalarLoss, wholeP
 import { binary, mentionsRef, some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { nameBeforeVariable, type Returned, readBlock, statementsOf } from './body';
-import { type LossDef, isLossFunction, moduleAttrsOf, unwrapDecorated } from './discover';
-import { ancestorBases } from './superInit';
-import { SKORCH_LOSS_METHODS, builtinLossBaseOf, skorchCriterionInstance, superLossInstance } from './superLoss';
+import { type ClassScope, constructorParams, readClassScope } from './classScope';
+import { isLossFunction, type LossDef, moduleAttrsOf, unwrapDecorated } from './discover';
+import { paramsPassedModuleNames } from './enclosingCalls';
 import { convertExpr, make } from './expr';
+import { guardValues } from './guardValues';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
-import { markSettledBranches, settledAttrs, settledInitParams } from './settledBranches';
-import { guardValues } from './guardValues';
-import { type ClassScope, constructorParams, readClassScope } from './classScope';
-import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
-import type { ModuleConstant, ModuleScope } from './moduleScope';
-import { type ParamInfo, staticItemsOf } from './params';
-import { ownWeightParams, ownWeightsOf } from './ownWeights';
+import { copyKerasGraph, emptyKerasGraph, type KerasGraph, readGraphStatement } from './kerasGraph';
 import { layerLoopOf, overLayerKernels } from './layerLoopAddLoss';
-import { callsClassLoss, lossClassNode, reachableMethods, setupClass } from './selfCalls';
+import type { ModuleConstant, ModuleScope } from './moduleScope';
+import { ownWeightParams, ownWeightsOf } from './ownWeights';
+import { type ParamInfo, staticItemsOf } from './params';
 import type { Scope } from './scope';
+import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
+import { callsClassLoss, lossClassNode, reachableMethods, setupClass } from './selfCalls';
+import { markSettledBranches, settledAttrs, settledInitParams } from './settledBranches';
+import { ancestorBases } from './superInit';
+import { builtinLossBaseOf, SKORCH_LOSS_METHODS, skorchCriterionInstance, superLossInstance } from './superLoss';
 import { isTrivia } from './trivia';
-import { paramsPassedModuleNames } from './enclosingCalls';
-import { type KerasGraph, copyKerasGraph, emptyKerasGraph, readGraphStatement } from './kerasGraph';
 
 const LOSS_NAME = /loss|criterion|objective|penalty|constraint|regulari[sz]|cost/i;
 

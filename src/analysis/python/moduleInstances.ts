@@ -5,16 +5,16 @@
 // the constructor call passed (or the default), so a weight applied inside the module is the number written there.
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
+import { rangeOf } from '../parsing/range';
+import { childrenOf } from '../terms/expr';
 import { readClassScope } from './classScope';
-import { inheritedMethods, objectState } from './objectState';
 import { moduleAttrsOf } from './discover';
 import { applyInstance, convertExpr } from './expr';
 import { followMethod, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
+import { inheritedMethods, objectState } from './objectState';
 import { readParams } from './params';
-import { rangeOf } from '../parsing/range';
-import { childrenOf } from '../terms/expr';
-import { ancestorBases } from './superInit';
 import type { Scope } from './scope';
+import { ancestorBases } from './superInit';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 type Applied = { args: Expr[]; kwargs: Record<string, Expr> };

@@ -2,13 +2,14 @@
 // (`TV_WEIGHT = 0.1`, `EPS = 1e-7`, `REDUCTION = 'mean'`, `A, B = 0.1, 0.2`) and functions (helpers a loss calls,
 // followed into their bodies). Read from each top-level statement's text where one line says it all (fast on
 // large files), else from its syntax tree.
-import type { Deadline } from '../parsing/deadline';
+
 import type { Node } from 'web-tree-sitter';
 import type { CompiledBase } from '../compileCall';
-import type { KerasGraph } from './kerasGraph';
 import type { Framework, SourceRange, StaticValue } from '../ir';
 import { KEEPS_ONE_NUMBER } from '../literalWeight';
+import type { Deadline } from '../parsing/deadline';
 import { rangeOf } from '../parsing/range';
+import type { KerasGraph } from './kerasGraph';
 import { arithmeticOf, literalOf, staticItemsOf } from './params';
 import { isTrivia } from './trivia';
 import { valueWrappers, wrappedDefault } from './valueWrappers';

@@ -6,8 +6,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceRange } from '../ir';
 import { rangeOf } from '../parsing/range';
-import type { ModuleConstant } from './moduleScope';
 import { dictKey } from './dictConstants';
+import type { ModuleConstant } from './moduleScope';
 import { literalOf } from './params';
 
 export interface PassedValue {

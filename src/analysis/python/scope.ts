@@ -1,7 +1,8 @@
 // What a Python expression is read against: the function's locals (inlined), what each free name refers to, the
 // file's imports, and the constructors behind callable locals (`criterion = nn.MSELoss()`).
-import type { Expr, NameRef } from '../ir';
+
 import type { Node } from 'web-tree-sitter';
+import type { Expr, NameRef } from '../ir';
 import type { ImportMap } from './imports';
 import type { KerasGraph } from './kerasGraph';
 import type { ModuleScope } from './moduleScope';

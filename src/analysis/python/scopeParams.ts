@@ -5,7 +5,7 @@ import type { Expr, LossParam, Term } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import type { ModuleConstant } from './moduleScope';
-import { type ParamInfo, literalOf } from './params';
+import { literalOf, type ParamInfo } from './params';
 import { isTrivia } from './trivia';
 
 /** Free names (module-level or captured) the loss evaluates: in its body and its terms' weights. */

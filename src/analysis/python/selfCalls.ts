@@ -7,7 +7,7 @@
 // Lightning base, defined by the one model below it) reaches that subclass's definition.
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
-import { type LossDef, isLossFunction, unwrapDecorated } from './discover';
+import { isLossFunction, type LossDef, unwrapDecorated } from './discover';
 import { methodsOf } from './helperCalls';
 import type { ModuleScope } from './moduleScope';
 import { readParams } from './params';

@@ -5,10 +5,10 @@
 // binds (trainer/interpreter/termBranch.ts) and refuses when they select the other branch.
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
+import { argsPassedToClass } from './classCalls';
 import type { ModuleAttr } from './discover';
 import type { ParamInfo } from './params';
 import { literalOf } from './params';
-import { argsPassedToClass } from './classCalls';
 import type { Scope } from './scope';
 import { staticTruth } from './static';
 

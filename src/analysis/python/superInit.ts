@@ -6,7 +6,7 @@
 // the base's default. What the subclass assigns itself wins.
 import type { Node } from 'web-tree-sitter';
 import type { ModuleAttr } from './discover';
-import { type ParamInfo, literalOf, readParams } from './params';
+import { literalOf, type ParamInfo, readParams } from './params';
 import { isTrivia } from './trivia';
 
 interface BaseInit {

@@ -4,19 +4,19 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossModel, LossUsage, SourceRange, StaticValue } from '../ir';
 import { callNames } from '../parsing/callNames';
-import { type TextMemo, scanSegments } from '../parsing/textSegments';
 import { rangeOf } from '../parsing/range';
+import { scanSegments, type TextMemo } from '../parsing/textSegments';
 import { some } from '../terms/expr';
+import { dictKey } from './dictConstants';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
 import type { ModuleConstant, ModuleScope } from './moduleScope';
-import { dictKey } from './dictConstants';
+import { dictKeysOf, literalOf, staticItemsOf } from './params';
 import { passedDictEntries } from './passedDict';
 import { type PassedValue, passedValue } from './passedValue';
 import { subclassConstructors } from './subclassCtors';
-import { dictKeysOf, literalOf, staticItemsOf } from './params';
-import { type CachedVar, type CallEffect, type UsageCache, lineStartsOf, rowAt, snippetAt } from './usageCache';
 import { isTrivia } from './trivia';
+import { type CachedVar, type CallEffect, lineStartsOf, rowAt, snippetAt, type UsageCache } from './usageCache';
 
 type Bound = Record<string, number | string | boolean>;
 interface Target {

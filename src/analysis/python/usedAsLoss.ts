@@ -5,9 +5,9 @@
 // compiles with it, or returned by a factory method (`def custom_loss(self): def c_loss(yt, yp): …; return c_loss`).
 // The uses are read from the text, like the file's other loss names, so full and incremental analysis agree.
 import type { Node } from 'web-tree-sitter';
-import { type LossDef, bodyStatements, isLossFunction, names } from './discover';
+import { scanSegments, type TextMemo } from '../parsing/textSegments';
+import { bodyStatements, isLossFunction, type LossDef, names } from './discover';
 import { readParams } from './params';
-import { type TextMemo, scanSegments } from '../parsing/textSegments';
 
 export interface LossUses {
   /** Names (as written: `objective`, `self.pair_loss`) passed or called as the loss itself. */

@@ -2,7 +2,7 @@
 // so the gradient flips sign around the target and never shrinks: training oscillates instead of settling.
 import { absToSquare } from '../fixes/ops';
 import type { Expr } from '../ir';
-import { type CallExpr, type MethodExpr, collect, dependsOnPred, numberValue, opName, operand } from './expr';
+import { type CallExpr, collect, dependsOnPred, type MethodExpr, numberValue, operand, opName } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 

@@ -3,7 +3,7 @@
 import { sumToMean } from '../fixes/ops';
 import type { Expr, LossModel } from '../ir';
 import { childrenOf } from '../terms/expr';
-import { type CallExpr, type MethodExpr, argument, collect, opName, operand, walk } from './expr';
+import { argument, type CallExpr, collect, type MethodExpr, operand, opName, walk } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 

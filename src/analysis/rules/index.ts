@@ -19,7 +19,7 @@ import { checkUnguardedLogDiv } from './unguardedLogDiv';
 import { checkUnreducedBroadcast } from './unreducedBroadcast';
 import { checkUnsupportedOp } from './unsupportedOp';
 
-export { rules, ruleByCode, type RuleInfo } from './rules';
+export { type RuleInfo, ruleByCode, rules } from './rules';
 export type { Finding, RuleCode, Severity } from './types';
 
 /** Rules about definitions that give no loss model at all: they read the file's analysis, once. */

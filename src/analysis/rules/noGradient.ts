@@ -5,8 +5,8 @@
 // the loss (`mu`, `logvar`, `encoded`: role 'tensor') has a gradient. Paths to y_pred cut by detach are LL106's.
 import { valueLookup } from '../bound';
 import type { Expr, LossModel } from '../ir';
-import { children, lastSegment, opName } from './expr';
 import { some } from '../terms/expr';
+import { children, lastSegment, opName } from './expr';
 import { code, termLabel } from './format';
 import type { Check } from './types';
 

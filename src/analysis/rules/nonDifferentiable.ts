@@ -2,7 +2,7 @@
 // comparisons, integer/bool casts, stop_gradient, detach). A mask times a residual keeps a gradient and is fine.
 import type { Expr } from '../ir';
 import { some } from '../terms/expr';
-import { type CallExpr, type MethodExpr, argument, children, opName } from './expr';
+import { argument, type CallExpr, children, type MethodExpr, opName } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 

@@ -1,7 +1,7 @@
 // LL110: an L1/L2 penalty on y_pred in a loss whose names talk about weights or sparsity. A loss only sees the
 // outputs: it penalises activations, not weights, so the model's weights are not made sparse.
 import type { Expr, Framework, Term } from '../ir';
-import { collect, dependsOnPred, opName, operand, refs, type CallExpr, type MethodExpr } from './expr';
+import { type CallExpr, collect, dependsOnPred, type MethodExpr, operand, opName, refs } from './expr';
 import { code, termLabel } from './format';
 import type { Check } from './types';
 

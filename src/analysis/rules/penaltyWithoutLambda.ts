@@ -2,9 +2,9 @@
 // reduction), and the trade-off between fitting and satisfying the constraint cannot be tuned.
 import { insideAnotherLoss } from '../choose';
 import { addLambda } from '../fixes/lambda';
+import type { LossModel } from '../ir';
 import { isLikelihoodNormaliser, isPrecisionNormaliser } from '../terms/normaliser';
 import { baseLabel, termLabel } from './format';
-import type { LossModel } from '../ir';
 import type { Check } from './types';
 
 /**

@@ -1,7 +1,7 @@
 // A coarse shape estimate, enough to see broadcasting mistakes between terms: an element-wise tensor shaped
 // like y_pred (batch, outputs), a per-sample vector (batch,), or a scalar. Anything unsure is 'unknown'.
 import type { Expr, Framework } from '../ir';
-import { type CallExpr, type MethodExpr, argument, lastSegment, opName } from './expr';
+import { argument, type CallExpr, lastSegment, type MethodExpr, opName } from './expr';
 
 export type Rank = 'scalar' | 'sample' | 'elem' | 'unknown';
 

@@ -1,8 +1,9 @@
 // What a rule reports. The editor maps a Finding to a vscode.Diagnostic (source 'Loss Lab', code linking to the
 // rule's page) and its fixes to CodeActionKind.QuickFix actions; the CLI prints it.
+
+import type { SourceText } from '../fixes/text';
 import type { Fix } from '../fixes/types';
 import type { FileAnalysis, LossModel, SourceRange } from '../ir';
-import type { SourceText } from '../fixes/text';
 
 export type RuleCode =
   | 'LL101' | 'LL102' | 'LL103' | 'LL104' | 'LL105' | 'LL106' | 'LL107'

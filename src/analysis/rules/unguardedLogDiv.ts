@@ -4,8 +4,8 @@ import { addEpsilon } from '../fixes/ops';
 import type { Expr, LossModel } from '../ir';
 import { writtenKey } from '../terms/expr';
 import { nonNegative } from '../terms/sign';
-import { type CallExpr, type MethodExpr, argument, dependsOnData, numberValue, opName, operand, paramDefault, valueNames, walk } from './expr';
 import { countNames, isCount } from './counts';
+import { argument, type CallExpr, dependsOnData, type MethodExpr, numberValue, operand, opName, paramDefault, valueNames, walk } from './expr';
 import { code } from './format';
 import type { Check, Report } from './types';
 

@@ -1,17 +1,17 @@
 // Builds the terms of a loss from its returned expression (ir.ts `Term`), once for every front end.
 import type { Expr, Framework, Term } from '../ir';
 import { isWithin } from '../parsing/range';
-import { type FitSigns, baseIndices } from './bases';
+import { baseIndices, type FitSigns } from './bases';
 import { recogniseConstraint } from './constraints';
+import { isTrainingCounter } from './counters';
 import { mentionsRef, opName, some } from './expr';
 import { labelFor, localLabel } from './label';
 import { isNegatedLogLikelihood } from './likelihood';
-import { isTrainingCounter } from './counters';
 import { distribute } from './linear';
 import { isFrameworkLossCallee, reductionOps } from './ops';
 import { nonNegative, positiveByConstruction } from './sign';
 import { overSizeCount } from './sizes';
-import { type Piece, additivePieces, isWeightFactor, splitTerms, splitWeight, weightParamOf, withListNames } from './split';
+import { additivePieces, isWeightFactor, type Piece, splitTerms, splitWeight, weightParamOf, withListNames } from './split';
 import type { Defaults } from './values';
 
 export interface TermContext {

@@ -1,6 +1,7 @@
 // Small readers over the IR's expressions, shared by the term splitter, the constraint table and both front ends.
-import type { Expr, IndexItem, NameRef, SourceRange } from '../ir';
+
 import { clipExprText } from '../exprText';
+import type { Expr, IndexItem, NameRef, SourceRange } from '../ir';
 import { spanOf } from '../parsing/range';
 
 export type CallLike = Extract<Expr, { kind: 'call' | 'method' }>;

@@ -3,8 +3,8 @@
 // function around it: `reduce_mean`, `sum`, `where` are not names of penalties. A framework loss called as the
 // whole term is named by its function (`categorical_crossentropy`), which is what it is.
 import type { Expr, IndexItem } from '../ir';
-import { isFrameworkLossCallee, reductionOps } from './ops';
 import { opName } from './expr';
+import { isFrameworkLossCallee, reductionOps } from './ops';
 
 const MAX_LABEL = 40;
 /** Namespaces of framework ops (`tf.where`, `torch.relu`): an op is not a name; a user's helper function is. */

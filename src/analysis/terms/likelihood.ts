@@ -3,7 +3,7 @@
 // times it, summed or averaged, is a log-likelihood (≤ 0), and its negation the positive loss it is: one base term,
 // not a penalty subtracted from nothing (issue 9 §4).
 import type { Expr } from '../ir';
-import { type CallLike, opName, operandsOf } from './expr';
+import { type CallLike, operandsOf, opName } from './expr';
 import { reductionOps } from './ops';
 
 /** Ops whose value is a log-probability (≤ 0): `log_softmax`, `nn.LogSoftmax()(x)`, `log_sigmoid`, `log(p)`. */

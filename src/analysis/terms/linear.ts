@@ -11,11 +11,11 @@
 //   - and one piece must differ from another: a λ of its own, or reading the target where another does not
 //     (`mean(relu(y - 1)**2 + relu(-y)**2)` is one penalty, its two sides of one bound).
 import type { Expr, Framework } from '../ir';
-import { type Rank, rankOf } from '../rules/shape';
 import { dependsOnData } from '../rules/expr';
+import { type Rank, rankOf } from '../rules/shape';
 import { binary, mentionsRef, opName } from './expr';
 import { reductionOps } from './ops';
-import { type Piece, additivePieces, isWeightFactor, splitWeight, timesWeight } from './split';
+import { additivePieces, isWeightFactor, type Piece, splitWeight, timesWeight } from './split';
 
 type Reduction = Extract<Expr, { kind: 'call' | 'method' }>;
 

@@ -3,7 +3,7 @@
 // the `log_var` / `log(sigma)` term is the likelihood's normaliser, what keeps the predicted variance from growing
 // without bound. It is part of the data-fit term, not a constraint to weigh with a λ (nor one "added without λ").
 import type { Expr } from '../ir';
-import { type CallLike, nodesOf, opName, operandsOf, writtenKey } from './expr';
+import { type CallLike, nodesOf, operandsOf, opName, writtenKey } from './expr';
 import { clampOps, maximumOps, reductionOps } from './ops';
 
 const isCall = (e: Expr): e is CallLike => e.kind === 'call' || e.kind === 'method';

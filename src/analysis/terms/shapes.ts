@@ -1,7 +1,7 @@
 // Peeling helpers for the constraint table: reductions, squares, absolute values and hinges, in every spelling.
 import type { Expr } from '../ir';
+import { type CallLike, isYPred, operandsOf, opName } from './expr';
 import { absOps, clampOps, maximumOps, powOps, reductionOps, reluOps, squareOps } from './ops';
-import { type CallLike, isYPred, opName, operandsOf } from './expr';
 
 const isCall = (e: Expr): e is CallLike => e.kind === 'call' || e.kind === 'method';
 const isZero = (e: Expr | undefined): boolean => e?.kind === 'number' && e.value === 0;

@@ -3,7 +3,7 @@
 // so rules that look for a negative λ or a subtracted penalty see the positive penalty it is; the value (and so
 // the trainer's total) is unchanged. Only values that are non-positive by construction count.
 import type { Expr } from '../ir';
-import { type CallLike, opName, operandsOf } from './expr';
+import { type CallLike, operandsOf, opName } from './expr';
 import { reductionOps } from './ops';
 import { additivePieces, type Piece } from './split';
 

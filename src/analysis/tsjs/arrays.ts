@@ -3,8 +3,8 @@
 // `arr.reduce((acc, v) => …, init)` a fold, and `new Array(n)` the call `Array(n)`. The trainer evaluates them on
 // numbers (ops/jsArrays.ts); a tensor read back as numbers (`dataSync()`) carries no gradient, as in TF.js.
 import type { Node } from 'web-tree-sitter';
-import type { Expr, NameRef } from '../ir';
 import { clipExprText } from '../exprText';
+import type { Expr, NameRef } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { readScriptBody } from './body';
 import { convertScript } from './expr';

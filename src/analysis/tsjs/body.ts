@@ -1,13 +1,13 @@
 // Reads a TS/JS function body: `const`/`let` locals are inlined, `+=` grows them, `if`/`else` becomes a conditional,
 // `try` bodies are read in line. The result is the returned expression.
 import type { Node } from 'web-tree-sitter';
-import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
+import type { BinaryOp, Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { nameNegated } from '../terms/label';
 import { scriptCallableValue } from './callables';
 import { convertScript } from './expr';
-import { type ScriptScope, forkScriptScope } from './scope';
+import { forkScriptScope, type ScriptScope } from './scope';
 import { readWeightLoop } from './weightLoops';
 
 const augmentedOps: Readonly<Record<string, BinaryOp>> = { '+=': '+', '-=': '-', '*=': '*', '/=': '/', '**=': '**', '%=': '%' };

@@ -6,9 +6,9 @@
 // function's parameter default (destructured `{ alpha = 1 }` too), a module constant.
 import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
-import type { ModuleConstant } from '../python/moduleScope';
-import type { BuiltinUse, Factor, FactorKey } from '../python/builtinRegularizers';
 import { rangeOf } from '../parsing/range';
+import type { BuiltinUse, Factor, FactorKey } from '../python/builtinRegularizers';
+import type { ModuleConstant } from '../python/moduleScope';
 import { scriptLiteral } from './params';
 
 /** TF.js's regularizer factories (tfjs-layers regularizers.ts): factors and their defaults (0.01 each). */

@@ -3,8 +3,8 @@
 // (helpers.ts), reading the locals and parameters of where they were written (their closure). A function value is an
 // Expr (an 'unsupported' node, which is what it is to anything but a call) registered here with its definition.
 import type { Node } from 'web-tree-sitter';
-import type { Expr } from '../ir';
 import { clipExprText } from '../exprText';
+import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import type { ScriptScope } from './scope';
 

@@ -5,7 +5,7 @@
 // `new` call passes for that key, else the fallback or the module default. Calls that disagree, or pass options built
 // elsewhere, leave the setting unknown (nothing is guessed). The value's node is where λ write-back edits it.
 import type { Node } from 'web-tree-sitter';
-import { type ScriptParam, configFields, scriptLiteral } from './params';
+import { configFields, type ScriptParam, scriptLiteral } from './params';
 
 const named = (n: Node | null | undefined): Node[] => (n?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
 

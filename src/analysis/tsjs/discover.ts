@@ -7,7 +7,7 @@ import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
 import { optionFields } from './ctorOptions';
 import { minimizeLosses } from './inline';
-import { type ScriptParam, configFields, readScriptParams, scriptLiteral } from './params';
+import { configFields, readScriptParams, type ScriptParam, scriptLiteral } from './params';
 
 export interface ScriptLossDef {
   kind: LossKind;

@@ -1,8 +1,8 @@
 // TS/JS syntax nodes → IR expressions. TF.js arithmetic (`a.add(b)`, `tf.mul(lam, p)`) becomes `binary` nodes so
 // terms split as in Python; `tf.tidy(() => …)` is read through to the expression it returns.
 import type { Node } from 'web-tree-sitter';
-import type { BinaryOp, Expr } from '../ir';
 import { clipExprText } from '../exprText';
+import type { BinaryOp, Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { convertArrayCall, convertNewArray } from './arrays';
 import { readScriptBody } from './body';
@@ -10,7 +10,7 @@ import { scriptCallableOf, scriptCallableValue } from './callables';
 import { helperOf, inlineScriptHelper } from './helpers';
 import { resolveScriptCallee } from './imports';
 import { assignedObject, objectEntries, objectLiteral, withObjectEntries } from './mergedOptions';
-import { type ScriptScope, forkScriptScope } from './scope';
+import { forkScriptScope, type ScriptScope } from './scope';
 
 type Base<K extends Expr['kind']> = Omit<Extract<Expr, { kind: K }>, 'range' | 'text'>;
 

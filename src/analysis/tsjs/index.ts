@@ -1,23 +1,26 @@
 // The TypeScript/JavaScript (TF.js) front end: a tree-sitter tree → the file's loss models. With a DefinitionCache
 // (incremental analysis) only the top-level statements whose text changed are rebuilt.
-import type { ModuleConstant } from '../python/moduleScope';
+
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
-import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
+import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
+import { modelLossesReader, withModelLosses } from '../modelLosses';
+import { withOutsideValues } from '../outsideValues';
+import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
-import { isPredictionName, isTargetName } from '../terms/roles';
-import { type ScriptLossDef, discoverScriptLosses, discoverScriptStatement } from './discover';
-import { readScriptImports } from './imports';
-import { scriptLiteral } from './params';
-import { type ScriptFileContext, buildScriptModel } from './model';
-import { collectScriptUsages } from './usages';
-import { scriptRegularizerUses } from './builtinRegularizers';
-import { differentiatesText } from './inline';
-import { modelLossesReader, withModelLosses } from '../modelLosses';
 import { builtinRegularizerModel, withLayerPenalties } from '../python/builtinRegularizerModel';
+import type { ModuleConstant } from '../python/moduleScope';
+import { isPredictionName, isTargetName } from '../terms/roles';
+import { scriptRegularizerUses } from './builtinRegularizers';
+import { discoverScriptLosses, discoverScriptStatement, type ScriptLossDef } from './discover';
+import { readScriptImports } from './imports';
+import { differentiatesText } from './inline';
+import { buildScriptModel, type ScriptFileContext } from './model';
+import { builtModuleNames, scriptOutsideValues } from './outsideValues';
+import { scriptLiteral } from './params';
+import { collectScriptUsages } from './usages';
 
 const statementTypes: ReadonlySet<string> = new Set(['function_declaration', 'export_statement', 'lexical_declaration', 'variable_declaration', 'class_declaration']);
 /** Top-level statements that may hold a training loop calling `optimizer.minimize(() => …)`. */
@@ -117,13 +120,14 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     });
   }
   const imports = readScriptImports(root);
-  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, constants, knownLosses: knownLossNames(source) };
+  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, constants, knownLosses: knownLossNames(source), builtValues: builtModuleNames(root) };
   const named = new Map<string, string>();
   for (const [k, v] of imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
   // a config object's entry (`CONFIG.KL_WEIGHT`) is read through the object's name
   for (const [k, v] of Object.entries(globals)) if (k.includes('.')) named.set(k.slice(0, k.indexOf('.')), `${named.get(k.slice(0, k.indexOf('.'))) ?? ''} ${k} = ${v}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
+  for (const k of file.builtValues ?? []) named.set(k, `${named.get(k) ?? ''} built`);
   const regularizers = regularizerUses(source);
   for (const [k, v] of regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on}`);
   cache?.begin(`${language} ${file.framework}`, named);
@@ -176,7 +180,8 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   // compile's own framework loss with nothing added to it: the loss training runs, with no penalty
   const builtin = !compiled && source.includes('.compile(') ? compiledBuiltinModel(models, readCompiledBase(root, source, 'ts'), file.framework, language) : undefined;
   if (builtin) models.push(builtin);
-  return compiled ? models.map((m) => withCompiledBase(m, compiled)) : models;
+  const outside = scriptOutsideValues(root, imports, globals);
+  return (compiled ? models.map((m) => withCompiledBase(m, compiled)) : models).map((m) => withOutsideValues(m, outside));
 }
 
 /**

@@ -5,8 +5,8 @@
 // `overWeights` node (ir.ts), as Python's `for p in net.parameters(): total += …`: the trainer passes the trial
 // model's weights (each layer's kernel, then its bias), and the rules see a penalty with a gradient.
 import type { Node } from 'web-tree-sitter';
-import type { Expr, NameRef } from '../ir';
 import { clipExprText } from '../exprText';
+import type { Expr, NameRef } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { isZeroStart } from '../terms/linear';
 import { readStatements } from './body';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Fix } from '../../analysis/fixes/types';
 import { toRange } from '../analysis/range';
 import { ruleDocUri } from '../diagnostics/docs';
-import { type FindingStore, codeOf } from '../diagnostics/store';
+import { codeOf, type FindingStore } from '../diagnostics/store';
 import { SOURCE } from '../diagnostics/toDiagnostic';
 
 export function fixToAction(fix: Fix, document: vscode.TextDocument, diagnostic: vscode.Diagnostic): vscode.CodeAction {

@@ -5,21 +5,21 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LossModel } from '../../analysis/ir';
 import { PanelState, parseMessage, type TrainerToHost, type WebviewToHost } from '../../protocol';
+import { choiceText, DEFAULT_TOLERANCE, SweepCollector } from '../../sweep';
+import { buildTrialSpec } from '../../trial/spec';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { exportData } from './exportData';
 import { appendBounded, chooseRestoredState } from './history';
 import { pickLoss, type TrainArgs } from './pickLoss';
 import { TrialStore } from './savedTrial';
-import { SpareTrainer, type TrainerHandle, type TrainerPlace, launchTrainer } from './trainerProcess';
+import { notifyTrainerError, revealLine, trainerExitText } from './trainerNotices';
+import { launchTrainer, SpareTrainer, type TrainerHandle, type TrainerPlace } from './trainerProcess';
 import { TrainingPanel } from './trainingPanel';
 import { TrialIndicators, type TrialProgress } from './trialIndicators';
-import { notifyTrainerError, revealLine, trainerExitText } from './trainerNotices';
-import { describeWhere } from './where';
 import { describeNative, sweepSpec, tabTitle, withCell } from './trialText';
-import { buildTrialSpec } from '../../trial/spec';
-import { choiceText, DEFAULT_TOLERANCE, SweepCollector } from '../../sweep';
 import { Recommendations, useLambda } from './useLambda';
+import { describeWhere } from './where';
 
 /** After "stop", how long the trainer may take to send `done` and exit before it is killed. */
 const STOP_GRACE_MS = 3000;

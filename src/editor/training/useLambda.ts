@@ -3,9 +3,9 @@
 // and offers to copy the value. Also the code action at the loss, offering the last sweep's recommendation.
 import * as vscode from 'vscode';
 import type { TextEdit } from '../../analysis/fixes/types';
+import type { LossModel } from '../../analysis/ir';
 import { type KnobValue, knobEdits, lambdaEdits } from '../../analysis/lambdaSite';
 import { notebookEdits } from '../../analysis/writeBack';
-import type { LossModel } from '../../analysis/ir';
 import { choiceText, fmt } from '../../sweep';
 import { toRange } from '../analysis/range';
 import type { Ctx } from '../ctx';

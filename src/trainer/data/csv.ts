@@ -3,8 +3,8 @@
 // Read line by line (CsvReader), so a large file is parsed in chunks between which the trainer sees stop, SIGTERM
 // and a dead parent (files.ts), and no string the size of the whole file is ever built.
 import { DatasetError } from './dataset';
-import type { Table } from './table';
 import { quote } from './quote';
+import type { Table } from './table';
 
 /** Growable Float64 storage: a large CSV would otherwise go through a JS array of boxed numbers. */
 class Values {

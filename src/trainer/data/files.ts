@@ -3,8 +3,8 @@
 // (256 KB) and yields between them, so stop, SIGTERM and a dead parent are seen while a large file loads.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { extname, isAbsolute, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { DatasetSpec } from '../../protocol/trainer';
 import { datasetRealPath } from '../trust';
 import { CsvReader, parseCsv } from './csv';

@@ -1,24 +1,24 @@
 // The trial's data: a synthetic set chosen from the loss, or the user's file; then the train/validation split.
 import type { LossModel } from '../../analysis/ir';
+import { isReconstructionPair } from '../../analysis/terms/roles';
 import type { TrialSpec } from '../../protocol/trainer';
+import { mappedTensorArgs, reconstructionTarget } from '../tensorArgs';
+import { autoencoderData } from './autoencoder';
 import { type Dataset, DatasetError, splitDataset } from './dataset';
 import { type DatasetAccess, readDatasetFile } from './files';
-import { lossSampleShape, shapeSize } from './shape';
-import { synthesize } from './synthetic';
-import { lossBounds, lossTask } from './task';
-import { autoencoderData } from './autoencoder';
 import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 import { withAttributeColumns, withGroupColumn } from './sensitive';
-import { isReconstructionPair } from '../../analysis/terms/roles';
-import { mappedTensorArgs, reconstructionTarget } from '../tensorArgs';
+import { lossSampleShape, shapeSize } from './shape';
+import { synthesize } from './synthetic';
 import { lossAttributeColumns, lossTargetAxis, targetSampleShape } from './targetShape';
 import { lossTargetWidth } from './targetWidth';
+import { lossBounds, lossTask } from './task';
 
 export { type Dataset, DatasetError, splitDataset } from './dataset';
-export { lossTask, lossBounds } from './task';
-export { synthesize } from './synthetic';
-export { DEFAULT_MAX_DATASET_MB, DatasetLoadStopped, loadDatasetFile, readDatasetFile } from './files';
+export { DatasetLoadStopped, DEFAULT_MAX_DATASET_MB, loadDatasetFile, readDatasetFile } from './files';
 export { lossSampleShape, shapeSize } from './shape';
+export { synthesize } from './synthetic';
+export { lossBounds, lossTask } from './task';
 
 /** The most classes a sparse loss may get from a label column: each is one output of every run's model. */
 export const MAX_CLASSES = 1000;

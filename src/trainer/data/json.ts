@@ -1,8 +1,8 @@
 // JSON datasets: an array of objects with numeric fields (`[{"x1": 0.1, "x2": 3, "y": 1}, …]`, columns are the keys
 // of the first object), or `{"x": [[…], …], "y": [[…], …]}` (1-D arrays are one column; columns named x0…, y0…).
 import { DatasetError } from './dataset';
-import type { Table } from './table';
 import { quote, quoteValue } from './quote';
+import type { Table } from './table';
 
 export interface JsonTables {
   /** One table with every column (array of objects), or x and y apart ({x, y}). */

@@ -1,8 +1,8 @@
 // NumPy .npy files (format versions 1–3): the header gives dtype, byte order, Fortran order and shape. 1-D arrays
 // are one column, 2-D arrays are rows × columns; floats (f2 excluded), signed/unsigned integers and booleans.
 import { DatasetError } from './dataset';
-import type { Table } from './table';
 import { quote } from './quote';
+import type { Table } from './table';
 
 type Reader = (view: DataView, offset: number, little: boolean) => number;
 

@@ -7,7 +7,7 @@
 import type { Expr, LossModel } from '../../analysis/ir';
 import { nodesOf } from '../../analysis/terms/expr';
 import { makeLookup } from '../interpreter/scope';
-import { literalNumber, type Lookup } from './listLengths';
+import { type Lookup, literalNumber } from './listLengths';
 
 export interface TargetWidth {
   /** Columns of the target the loss reads (highest column + 1); the prediction has one output. */

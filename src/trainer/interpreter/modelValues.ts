@@ -5,13 +5,13 @@
 // model's first layer. What the framework gives as a copy is a copy here too: `get_weights()` returns numpy
 // arrays and `K.variable(…)` a new variable, so neither carries a gradient back to the model.
 import type { Expr, Framework, LossModel } from '../../analysis/ir';
+import { usageOf } from '../tensorUsage';
 import { op } from './args';
+import { layerIndex, type MemberRead, memberReads, memberSlots, slotId } from './modelMembers';
 import { stopGradient } from './ops/builders';
+import { makeLookup } from './scope';
 import type { OpTable, Tensor, Tf, Value } from './types';
 import { iterationItems } from './values';
-import { layerIndex, type MemberRead, memberReads, memberSlots, slotId } from './modelMembers';
-import { makeLookup } from './scope';
-import { usageOf } from '../tensorUsage';
 
 /** What a name holds, by the name as written (matched whole, case-insensitively; snake_case of camelCase too). */
 const MODEL_VALUE_NAMES: readonly { holds: 'model' | 'layer' | 'weight-list'; names: RegExp }[] = [

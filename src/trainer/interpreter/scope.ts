@@ -6,8 +6,8 @@
 // settings`) is that value's item, as Python unpacks it. The order is the analysis' (bound.ts valueLookup).
 import { valueLookup } from '../../analysis/bound';
 import type { LossModel } from '../../analysis/ir';
-import type { Value } from './types';
 import { absentArgs } from '../tensorArgs';
+import type { Value } from './types';
 
 export function makeLookup(model: LossModel, bindings: Readonly<Record<string, Value>>): (name: string) => Value | undefined {
   const values = valueLookup<Value>(model, (name) => (Object.hasOwn(bindings, name) ? { value: bindings[name] as Value } : undefined));

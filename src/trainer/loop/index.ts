@@ -10,8 +10,8 @@ import type { RunSpec, RunSummary, TrainerToHost } from '../../protocol/trainer'
 import type { Tf } from '../backend';
 import { BatchSampler } from '../batches';
 import { type TrialData, targetTensorShape } from '../data';
-import { gradRatios } from '../gradRatios';
 import type { GradientIssue } from '../gradientCheck';
+import { gradRatios } from '../gradRatios';
 import type { BatchedLoss } from '../interpreter';
 import { RunTracker } from '../metrics/tracker';
 import type { BatchedMlp } from '../model/mlp';

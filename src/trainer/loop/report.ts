@@ -5,9 +5,9 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Term } from '../../analysis/ir';
 import type { StepMetrics, TrainerToHost } from '../../protocol/trainer';
 import type { Tf } from '../backend';
+import { describeGradientIssue, type GradientIssue } from '../gradientCheck';
 import type { RunTracker } from '../metrics/tracker';
 import { type MetricColumns, nonFinite, validationFields } from './columns';
-import { describeGradientIssue, type GradientIssue } from '../gradientCheck';
 import type { ConstrainedTerm } from './violationColumns';
 
 export interface PendingStep {

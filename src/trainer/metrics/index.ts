@@ -1,2 +1,2 @@
-export { NEAR_ZERO, type ViolationContext, type ViolationFn, violationFns } from './violations';
 export { RunTracker } from './tracker';
+export { NEAR_ZERO, type ViolationContext, type ViolationFn, violationFns } from './violations';

@@ -1,2 +1,2 @@
+export { type ActivationChoice, chooseOutputActivation, type OutputActivation } from './activation';
 export { BatchedMlp, type MlpOptions } from './mlp';
-export { chooseOutputActivation, type ActivationChoice, type OutputActivation } from './activation';

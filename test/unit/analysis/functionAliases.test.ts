@@ -4,8 +4,8 @@
 // not report it as an op the trial lacks and the base is recognised as the framework loss it is.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { runRules } from '../../../src/analysis/rules/index';
 import type { Expr } from '../../../src/analysis/ir';
+import { runRules } from '../../../src/analysis/rules/index';
 import { nodesOf } from '../../../src/analysis/terms/expr';
 import { analyze, model, ready } from './helpers';
 

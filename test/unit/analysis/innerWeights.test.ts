@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { runRules } from '../../../src/analysis/rules/index';
-import { analyze, model, ready, termSummary } from './helpers';
 import { close, cpu, run } from '../interpreter/tf';
+import { analyze, model, ready, termSummary } from './helpers';
 
 before(() => ready);
 

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { SourceLanguage } from '../../../src/analysis/ir';
 import { findLambdaSite, formatLambdaLiteral, writeLambda } from '../../../src/analysis/lambdaSite';
-import { analyze } from './helpers';
-import { ready } from './helpers';
+import { analyze, ready } from './helpers';
 
 before(() => ready);
 

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { analyzeSource, DocumentAnalyzer } from '../../../src/analysis/index';
-import { blankMagics } from '../../../src/analysis/notebook';
-import { codeLambda } from '../../../src/trial/spec';
 import type { Expr } from '../../../src/analysis/ir';
+import { blankMagics } from '../../../src/analysis/notebook';
 import { runRules } from '../../../src/analysis/rules/index';
 import { childrenOf } from '../../../src/analysis/terms/expr';
+import { codeLambda } from '../../../src/trial/spec';
 import { model, ready, termSummary } from './helpers';
 
 before(() => ready);

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { initParsers } from '../../../src/analysis';
-import { findLosses, grammarsDir } from '../../../src/cli/train';
-import { writeChoice } from '../../../src/analysis/writeBack';
 import { editNotebookCell } from '../../../src/analysis/notebookEdit';
+import { writeChoice } from '../../../src/analysis/writeBack';
+import { findLosses, grammarsDir } from '../../../src/cli/train';
 
 const path = join(__dirname, '../../fixtures/sweep2/two_penalties.ipynb');
 const notebook = readFileSync(path, 'utf8');

@@ -1,8 +1,8 @@
 // No input may hang the analysis: every parse has a deadline, binary files are not parsed, and IR texts stay small.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { DocumentAnalyzer, analyzeSource } from '../../../src/analysis/index';
 import { EXPR_TEXT_MAX } from '../../../src/analysis/exprText';
+import { analyzeSource, DocumentAnalyzer } from '../../../src/analysis/index';
 import type { Expr } from '../../../src/analysis/ir';
 import { cpuClockMs, deadlineIn } from '../../../src/analysis/parsing/deadline';
 import { fixture, ready } from './helpers';

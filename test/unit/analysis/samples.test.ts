@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { analyzeSource, initParsers, languageOf } from '../../../src/analysis/index';
 import type { LossModel } from '../../../src/analysis/ir';
 import { notebookCells } from '../../../src/analysis/notebook';
-import { TrialSpec, type TrainerToHost } from '../../../src/protocol';
+import { type TrainerToHost, TrialSpec } from '../../../src/protocol';
 import { findUnsupported } from '../../../src/trainer/interpreter/unsupported';
 import { runTrial } from '../../../src/trainer/trial';
 import { buildTrialSpec, type TrainingSettings } from '../../../src/trial/spec';

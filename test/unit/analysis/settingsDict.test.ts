@@ -3,8 +3,8 @@
 // module dict or one of its nested entries), else `.get`'s default, read by the analysis and the trainer alike.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { makeLookup } from '../../../src/trainer/interpreter/scope';
 import { findUnsupported } from '../../../src/trainer/interpreter';
+import { makeLookup } from '../../../src/trainer/interpreter/scope';
 import { codeLambda } from '../../../src/trial/spec';
 import { analyze, model, ready } from './helpers';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callNames } from '../../../src/analysis/parsing/callNames';
-import { TextMemo, callsNamed, scanSegments, textSegments } from '../../../src/analysis/parsing/textSegments';
+import { callsNamed, scanSegments, TextMemo, textSegments } from '../../../src/analysis/parsing/textSegments';
 import { readLossUses } from '../../../src/analysis/python/usedAsLoss';
 
 const FILE = `import tensorflow as tf

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { staticNumber } from '../../../src/analysis/bound';
-import { findLambdaSite } from '../../../src/analysis/lambdaSite';
-import type { LossModel } from '../../../src/analysis/ir';
-import { check } from '../rules/corpus';
 import { analyzeSource } from '../../../src/analysis/index';
+import type { LossModel } from '../../../src/analysis/ir';
+import { findLambdaSite } from '../../../src/analysis/lambdaSite';
+import { check } from '../rules/corpus';
 import { analyze, model, ready } from './helpers';
 
 const loop = (signature: string, weight: string, main: string) => `import torch

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { staticNumber } from '../../../src/analysis/bound';
-import { writeLambda } from '../../../src/analysis/lambdaSite';
-import type { LossModel } from '../../../src/analysis/ir';
-import { makeLookup } from '../../../src/trainer/interpreter/scope';
 import { DocumentAnalyzer } from '../../../src/analysis/index';
+import type { LossModel } from '../../../src/analysis/ir';
+import { writeLambda } from '../../../src/analysis/lambdaSite';
+import { makeLookup } from '../../../src/trainer/interpreter/scope';
 import { analyze, comparable, model, ready } from './helpers';
 
 before(() => ready);

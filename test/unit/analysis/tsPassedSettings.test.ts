@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { staticNumber } from '../../../src/analysis/bound';
-import { writeLambda } from '../../../src/analysis/lambdaSite';
-import type { LossModel } from '../../../src/analysis/ir';
 import { DocumentAnalyzer } from '../../../src/analysis/index';
+import type { LossModel } from '../../../src/analysis/ir';
+import { writeLambda } from '../../../src/analysis/lambdaSite';
 import { analyze, comparable, ready } from './helpers';
 
 before(() => ready);

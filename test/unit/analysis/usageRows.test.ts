@@ -2,8 +2,8 @@
 // ranges (nested ones too: a factory and its inner loss), not a scan of every loss per call site.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import type { SourceRange } from '../../../src/analysis/ir';
 import { DocumentAnalyzer, initParsers } from '../../../src/analysis/index';
+import type { SourceRange } from '../../../src/analysis/ir';
 import { rowInRanges } from '../../../src/analysis/python/usages';
 
 before(() => initParsers());

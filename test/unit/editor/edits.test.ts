@@ -3,7 +3,7 @@
 // node positions included, also with non-ASCII text (λ, Σ, an emoji outside the BMP) and Windows line endings.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Language, type Node, Parser, type Tree } from 'web-tree-sitter';
 import { type ContentChange, endPointAfter, toTreeEdit } from '../../../src/editor/analysis/edits';
 
 let parser: Parser;

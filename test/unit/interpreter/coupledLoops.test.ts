@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis/index';
 import type { LossModel } from '../../../src/analysis/ir';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
-import { BIAS, KERNEL, close, cpu, onWeightPair, tf } from './tf';
+import { BIAS, close, cpu, KERNEL, onWeightPair, tf } from './tf';
 
 const yTrue = [[0.0, 1.0, 0.5], [1.0, 0.0, 0.25]];
 const yPred = [[0.2, 0.7, 0.9], [0.6, -0.3, 0.1]];

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis/index';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
-import { KERNEL, close, cpu, onWeightPair, tf } from './tf';
+import { close, cpu, KERNEL, onWeightPair, tf } from './tf';
 
 const SOURCE = `import torch
 import torch.nn as nn

@@ -6,8 +6,8 @@ import { before, describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis/index';
 import type { LossModel, SourceLanguage } from '../../../src/analysis/ir';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
-import { cpu, evalTensor, tf } from './tf';
 import { call, literal, method, num } from './ir';
+import { cpu, evalTensor, tf } from './tf';
 
 function only(source: string, language: SourceLanguage = 'python'): LossModel {
   const a = analyzeSource(source, language, language === 'python' ? 'loss.py' : 'loss.ts');

@@ -12,7 +12,7 @@ import type { NotebookCell } from '../../../src/analysis/notebook';
 import { lossSampleShape } from '../../../src/trainer/data/shape';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
 import { codeLambda } from '../../../src/trial/spec';
-import { KERNEL, close, cpu, onWeightPair, tf } from './tf';
+import { close, cpu, KERNEL, onWeightPair, tf } from './tf';
 
 function only(source: string, name: string, language: SourceLanguage = 'python', cellsAbove?: NotebookCell[]): LossModel {
   const a = analyzeSource(source, language, language === 'python' ? 'loss.py' : 'loss.ts', cellsAbove ? { cellsAbove } : {});

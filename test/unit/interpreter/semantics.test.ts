@@ -2,8 +2,7 @@
 // (raw P, sign·weight·P, original, total) and where hyper-parameter values come from.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { LossEvaluationError } from '../../../src/trainer/interpreter';
-import { compileLoss } from '../../../src/trainer/interpreter';
+import { compileLoss, LossEvaluationError } from '../../../src/trainer/interpreter';
 import {
   all, attr, bin, bool, call, conditional, from, idx, literal, lossModel, method, name, neg, none, num, str, sub, tuple, upTo, yp, yt,
 } from './ir';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { evaluateExpr, type Tensor } from '../../../src/trainer/interpreter';
-import { call, lossModel, num, sub, idx, yp } from './ir';
+import { call, idx, lossModel, num, sub, yp } from './ir';
 import { close, cpu, tf } from './tf';
 
 const keras = (expr: ReturnType<typeof call>, x: number[], shape: number[]): number[] =>

@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { compileLoss, evaluateExpr, type LossValues } from '../../../src/trainer/interpreter';
 import type { Expr, Framework, LossModel } from '../../../src/analysis/ir';
+import { compileLoss, evaluateExpr, type LossValues } from '../../../src/trainer/interpreter';
 import { lossModel } from './ir';
 
 export { tf };

@@ -2,8 +2,8 @@
 // and the Reduction enum, chained tensor methods, against closed-form values.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { attr, call, method, name, num, yp, yt } from './ir';
 import type { Expr } from '../../../src/analysis/ir';
+import { attr, call, method, name, num, yp, yt } from './ir';
 import { close, cpu, evalExpr, evalTensor, tf } from './tf';
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import type { Expr } from '../../../src/analysis/ir';
 import { compileLoss, findUnsupported, refusalMessage, supportedCallees, supportedMethods, UnsupportedOpError } from '../../../src/trainer/interpreter';
 import { NOT_IN_TABLE_HINT } from '../../../src/trainer/interpreter/unsupported';
-import type { Expr } from '../../../src/analysis/ir';
 import { at, attr, bin, call, lossModel, method, name, num, yp, yt } from './ir';
 import { cpu, run, tf } from './tf';
 

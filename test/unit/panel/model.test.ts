@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HostToWebview, StepMetrics, TrainerToHost } from '../../../src/protocol';
 import { appendBounded, compactHistory, MAX_SAVED_POINTS, pointsIn } from '../../../src/editor/training/history';
-import { decimate } from '../../../webview/panel/decimate';
+import type { HostToWebview, StepMetrics, TrainerToHost } from '../../../src/protocol';
 import { toCsv } from '../../../webview/panel/csv';
+import { decimate } from '../../../webview/panel/decimate';
 import { PanelModel } from '../../../webview/panel/model';
+import { chartSpecs, pointCount } from '../../../webview/panel/series';
 import { DrawnSeries, ema } from '../../../webview/panel/smoothing';
 import { summaryRows, textSummary, tradeoffPoints, violationHeading } from '../../../webview/panel/summary';
-import { chartSpecs, pointCount } from '../../../webview/panel/series';
 
 const started: TrainerToHost = {
   type: 'started', backend: 'cpu', backendReason: 'tfjs-node not installed; wasm disabled', outputActivation: 'softmax',

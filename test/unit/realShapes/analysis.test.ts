@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { initParsers } from '../../../src/analysis/index';
-import { ASPECTS, BATCHES, type Fixture, type Measurement, falseAlarmsPerRule, figure, listFixtures, measureStatic, ratchet, readKnownGaps } from './corpus';
+import { ASPECTS, BATCHES, type Fixture, falseAlarmsPerRule, figure, listFixtures, type Measurement, measureStatic, ratchet, readKnownGaps } from './corpus';
 
 const fixtures = listFixtures();
 const gaps = readKnownGaps();

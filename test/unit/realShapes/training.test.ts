@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { initParsers } from '../../../src/analysis/index';
-import { BATCHES, type Fixture, type Measurement, type TrainReading, figure, listFixtures, mapLimit, measureTraining, ratchet, readKnownGaps, train } from './corpus';
+import { BATCHES, type Fixture, figure, listFixtures, type Measurement, mapLimit, measureTraining, ratchet, readKnownGaps, type TrainReading, train } from './corpus';
 
 const fixtures = listFixtures();
 const gaps = readKnownGaps();

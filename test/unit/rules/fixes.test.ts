@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { initParsers } from '../../../src/analysis/index';
 import { applyEdits } from '../../../src/analysis/fixes/apply';
+import { initParsers } from '../../../src/analysis/index';
 import type { Finding } from '../../../src/analysis/rules/index';
 import { check, fixturesRoot, listFixtures, summary } from './corpus';
 

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { SourceText } from '../../../src/analysis/fixes/text';
 import { initParsers } from '../../../src/analysis/index';
 import type { Expr, LossModel } from '../../../src/analysis/ir';
-import { SourceText } from '../../../src/analysis/fixes/text';
 import { checkNoGradient } from '../../../src/analysis/rules/noGradient';
 import { check, rulesRoot } from './corpus';
 

@@ -2,9 +2,9 @@
 // end and every rule. No rule may throw, and every finding must point inside the text with fixes whose edits do.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { initParsers } from '../../../src/analysis/index';
 import { applyEdits } from '../../../src/analysis/fixes/apply';
 import { SourceText } from '../../../src/analysis/fixes/text';
+import { initParsers } from '../../../src/analysis/index';
 import type { SourceRange } from '../../../src/analysis/ir';
 import { check, listFixtures } from './corpus';
 

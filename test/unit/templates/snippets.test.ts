@@ -4,10 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import packageJson from '../../../package.json';
 import { type SnippetFile, writeSnippets } from '../../../scripts/generate-snippets';
 import type { Framework } from '../../../src/analysis/ir';
 import { templates } from '../../../src/templates/catalog';
-import packageJson from '../../../package.json';
 
 const dir = mkdtempSync(join(tmpdir(), 'loss-lab-snippets-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { LossModel } from '../../../src/analysis/ir';
 import { compileLoss } from '../../../src/trainer/interpreter';
 import { mappedLosses } from '../../../src/trainer/mappedLoss';
-import { type TrialModel, describeArgs } from '../../../src/trainer/trialModel';
+import { describeArgs, type TrialModel } from '../../../src/trainer/trialModel';
 import { cpu, tf } from '../interpreter/tf';
 
 const SOURCE = `from tensorflow import keras

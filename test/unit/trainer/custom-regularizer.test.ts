@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { LossModel } from '../../../src/analysis/ir';
+import { mentionsRef } from '../../../src/analysis/terms/expr';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
 import { regularizedTensor, withRegularizedTensor } from '../../../src/trainer/regularizerInput';
 import { mappedTensorArgs } from '../../../src/trainer/tensorArgs';
-import { mentionsRef } from '../../../src/analysis/terms/expr';
 import { cpu, tf } from '../interpreter/tf';
 
 const lossOf = (source: string): LossModel => analyzeSource(source, 'python', 'f.py').models.find((m) => m.kind === 'regularizer')!;

@@ -14,7 +14,7 @@ import { DatasetError, loadDatasetFile } from '../../../src/trainer/data';
 import { encodeNpy } from '../../../src/trainer/data/npy';
 import { startTrainer } from '../../../src/trainer/session';
 import { runTrial } from '../../../src/trainer/trial';
-import { lossFrom, specFor as baseSpecFor, trainerSource } from './helpers';
+import { specFor as baseSpecFor, lossFrom, trainerSource } from './helpers';
 
 let dir = '';
 before(() => {

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { LossModel } from '../../../src/analysis/ir';
-import { buildTrialSpec, type TrainingSettings } from '../../../src/trial/spec';
+import type { TrainerToHost } from '../../../src/protocol';
 import { lossSampleShape } from '../../../src/trainer/data/shape';
 import { runTrial } from '../../../src/trainer/trial';
-import type { TrainerToHost } from '../../../src/protocol';
+import { buildTrialSpec, type TrainingSettings } from '../../../src/trial/spec';
 import { specFor } from './helpers';
 
 const fixedGrid = (h: number, w: number) => `import torch

@@ -1,10 +1,10 @@
 // Shared by the trainer tests: losses come from real source through the analysis front end, never hand-built IR.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { LossModel } from '../../../src/analysis/ir';
 import { TrialSpec, type TrialSpecInput } from '../../../src/protocol';
-import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { BatchedMlp } from '../../../src/trainer/model';
 
 export const root = join(__dirname, '..', '..', '..');

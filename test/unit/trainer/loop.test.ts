@@ -2,8 +2,8 @@
 // share one batched model without influencing each other, every term and violation measured.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StepMetrics, TrainerToHost, TrialSpec } from '../../../src/protocol';
 import { analyzeSource, initParsers } from '../../../src/analysis/index';
+import type { StepMetrics, TrainerToHost, TrialSpec } from '../../../src/protocol';
 import { runTrial } from '../../../src/trainer/trial';
 import { lossFrom, specFor } from './helpers';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
+import { analyzeSource, initParsers } from '../../../src/analysis';
 import { loadBackend } from '../../../src/trainer/backend';
 import { BatchedMlp, chooseOutputActivation } from '../../../src/trainer/model';
-import { analyzeSource, initParsers } from '../../../src/analysis';
 import { lossFrom } from './helpers';
 
 test('the batched MLP gives every run the same start, equal to a single run and to the stacked forward', async () => {

@@ -2,15 +2,15 @@
 // hyper-parameter, a literal weight replaced, a missing weight set; the batched evaluation of the runs agrees with
 // each run's own loss.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { analyzeSource, initParsers, languageOf } from '../../../src/analysis';
+import type { LossModel } from '../../../src/analysis/ir';
 import type { RunSpec } from '../../../src/protocol';
 import { batchedRunLoss } from '../../../src/trainer/batchedRuns';
 import { compileLoss } from '../../../src/trainer/interpreter';
 import { runLosses } from '../../../src/trainer/runLoss';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { analyzeSource, initParsers, languageOf } from '../../../src/analysis';
-import type { LossModel } from '../../../src/analysis/ir';
 import { tf } from '../interpreter/tf';
 import { root } from './helpers';
 

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
+import type { TrainerToHost } from '../../../src/protocol';
 import { prepareData } from '../../../src/trainer/data';
 import { lossSampleShape } from '../../../src/trainer/data/shape';
-import type { TrainerToHost } from '../../../src/protocol';
 import { runTrial } from '../../../src/trainer/trial';
 import { specFor } from './helpers';
 

@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { LossModel } from '../../../src/analysis/ir';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
-import { scheduleNote, scheduledLambda } from '../../../src/trainer/interpreter/schedule';
+import { scheduledLambda, scheduleNote } from '../../../src/trainer/interpreter/schedule';
 import { runLambdaOptions } from '../../../src/trainer/runLoss';
 import { codeLambda } from '../../../src/trial/spec';
 import { cpu, tf } from '../interpreter/tf';

@@ -6,9 +6,9 @@ import { describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { LossModel } from '../../../src/analysis/ir';
 import type { TrainerToHost } from '../../../src/protocol';
-import { buildTrialSpec, type TrainingSettings } from '../../../src/trial/spec';
 import { lossSampleShape } from '../../../src/trainer/data/shape';
 import { runTrial } from '../../../src/trainer/trial';
+import { buildTrialSpec, type TrainingSettings } from '../../../src/trial/spec';
 import { specFor } from './helpers';
 
 async function loss(source: string, name?: string): Promise<LossModel> {

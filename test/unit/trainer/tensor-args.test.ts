@@ -3,8 +3,8 @@
 // lines is one refusal, not one per line.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findUnsupported } from '../../../src/trainer/interpreter';
 import { reconstructionPair } from '../../../src/trainer/data';
+import { findUnsupported } from '../../../src/trainer/interpreter';
 import { hiddenArgs, mappedTensorArgs, reconstructionTarget, refusedTensorArgs } from '../../../src/trainer/tensorArgs';
 import { attr, bin, call, lossModel, name, yp, yt } from '../interpreter/ir';
 

@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { TrainerToHost } from '../../../src/protocol';
 import { loadBackend } from '../../../src/trainer/backend';
 import { DatasetError, loadDatasetFile } from '../../../src/trainer/data';
-import type { TrainerToHost } from '../../../src/protocol';
 import { startTrainer } from '../../../src/trainer/session';
 import { datasetRealPath, findTfjsNode, isInside, quote, tfjsNodeCandidates } from '../../../src/trainer/trust';
 import { lossFrom, specFor, trainerSource } from './helpers';

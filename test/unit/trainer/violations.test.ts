@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { loadBackend } from '../../../src/trainer/backend';
 import type { TrainerToHost } from '../../../src/protocol';
+import { loadBackend } from '../../../src/trainer/backend';
 import { violationFns } from '../../../src/trainer/metrics';
 import { runTrial } from '../../../src/trainer/trial';
 import { lossFrom, specFor } from './helpers';

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis/index';
-import { buildTrialSpec, codeLambda, inferTask, lambdaRuns, type TrainingSettings } from '../../../src/trial/spec';
 import { TrialSpec } from '../../../src/protocol';
+import { buildTrialSpec, codeLambda, inferTask, lambdaRuns, type TrainingSettings } from '../../../src/trial/spec';
 import { bounded, literalWeight, noPenalty, sparse, sumToOne } from '../panel/lossModels';
 
 const defaults: TrainingSettings = {

@@ -1,26 +1,26 @@
 // The Keras / TensorFlow op table: `tf.*` (and `tf.math.*`, `tf.nn.*` where TF has them), `K.*` backend
 // functions and `tf.keras.losses.*`. Names are canonical callees as the Python front end writes them.
 import { op } from '../args';
+import { iteratorBuiltins, modelMethods, variableCopies } from '../modelValues';
 import type { FrameworkOps, OpSpec, OpTable, Value } from '../types';
 import { asFloat } from '../values';
 import {
   argExtremumOp, binaryOp, castOp, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, logicalNotOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
   softmaxOp, stopGradient, sumList, unaryOp, unstackOp, variance, whereOp,
 } from './builders';
-import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
-import { kerasOpsTable } from './kerasOps';
 import { kerasEinsum } from './einsum';
-import { kerasMathOps } from './mathMore';
-import { kerasStatisticsCalls } from './statistics';
-import { kerasOrderingOps } from './ordering';
-import { kerasLossClasses } from './lossClasses';
+import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
 import { kerasLossesGetTable } from './kerasLossesGet';
+import { kerasOpsTable } from './kerasOps';
 import { kerasRegularizerTable } from './kerasRegularizers';
-import { kerasRandomCalls } from './random';
 import { kerasSpellings } from './kerasSpellings';
-import { iteratorBuiltins, modelMethods, variableCopies } from '../modelValues';
+import { kerasLossClasses } from './lossClasses';
+import { kerasMathOps } from './mathMore';
+import { kerasOrderingOps } from './ordering';
 import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
+import { kerasRandomCalls } from './random';
 import { diagMatrix, diagonal, divNoNan, logSoftmax, softplus, swapAxes } from './shared';
+import { kerasStatisticsCalls } from './statistics';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input_tensor|x', 'axis', 'keepdims'], kind);
 

@@ -9,9 +9,9 @@ import { op } from '../args';
 import { LossEvaluationError } from '../errors';
 import type { OpArgs, OpSpec, OpTable, Tensor } from '../types';
 import { asFloat } from '../values';
+import { constructorParamNames } from './ctorParams';
 import { kerasLossFunctions } from './kerasLosses';
 import { reduceOverBatch } from './shared';
-import { constructorParamNames } from './ctorParams';
 import { torchLossFunctions } from './torchLosses';
 
 const kerasClasses: Record<string, string> = {

@@ -2,26 +2,26 @@
 // Most `torch.x(input, …)` functions are also methods `input.x(…)`: one spec serves both, since a method call
 // binds the tensor to the first parameter.
 import { op } from '../args';
+import { iteratorBuiltins, modelMethods } from '../modelValues';
 import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor, Value } from '../types';
 import { asFloat, isTensor } from '../values';
 import {
   argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, eyeOp, joinOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
   softmaxOp, stopGradient, unaryOp, unstackOp, variance, whereOp,
 } from './builders';
-import { iteratorBuiltins, modelMethods } from '../modelValues';
-import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
-import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
-import { torchLossModules } from './lossClasses';
 import { torchEinsum } from './einsum';
+import { torchLossModules } from './lossClasses';
 import { torchLibraryCalls, torchMathFunctional, torchMathMethods, torchMathOps } from './mathMore';
-import { torchStatisticsCalls, torchStatisticsMethods } from './statistics';
-import { torchPoolingCalls } from './torchPooling';
 import { torchOrderingCalls, torchOrderingFunctional, torchOrderingOps } from './ordering';
+import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
+import { torchEmptyCalls, torchRandomCalls, torchRandomMethods } from './random';
+import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
+import { torchStatisticsCalls, torchStatisticsMethods } from './statistics';
+import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 import { torchLossTable } from './torchLosses';
 import { torchPairCalls } from './torchPairLosses';
+import { torchPoolingCalls } from './torchPooling';
 import { torchSpellingCalls, torchSpellingMethods } from './torchSpellings';
-import { torchEmptyCalls, torchRandomCalls, torchRandomMethods } from './random';
-import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['input', 'dim|axis', 'keepdim|keepdims'], kind);
 

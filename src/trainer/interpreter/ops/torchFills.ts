@@ -7,8 +7,8 @@
 import { op } from '../args';
 import type { OpArgs, OpSpec, OpTable, Tensor } from '../types';
 import { asFloat, isTensor } from '../values';
-import { logSoftmax, softmax, softplus } from './shared';
 import { shapeArg, unaryOp } from './builders';
+import { logSoftmax, softmax, softplus } from './shared';
 
 /** `fill_value` as a tensor broadcast to `shape` (a number, or a 0-d tensor). */
 function filled(a: OpArgs, name: string, shape: number[]): Tensor {
