@@ -17,7 +17,7 @@ function only(source: string, language: 'javascript' | 'python' = 'javascript'):
 const yTrue = [[0, 1, 0, 1], [1, 1, 0, 0]];
 const yPred = [[0.5, 0.2, 0.1, 0.9], [0.3, 0.8, 0.4, 0.6]];
 const mse = yTrue.flat().reduce((s, t, k) => s + (t - yPred.flat()[k]!) ** 2, 0) / 8;
-/** mean over the batch of Σ? no: the mean of pred · w over every element, w one weight per column. */
+/** The mean of pred · w over every element, w one weight per column. */
 const meanTimes = (w: number[]) => yPred.flat().reduce((s, p, k) => s + p * w[k % 4]!, 0) / 8;
 
 describe('values built outside the loss before training', () => {
@@ -70,6 +70,45 @@ function centredLoss(yTrue, yPred) {
     assert.equal(refused.length, 1, JSON.stringify(refused));
     assert.match(refused[0]!.message, /^`pixelMean` is built outside the loss function \(line 3: `xs\.mean\(0\)`\).*`xs` is built outside the loss function \(line 2/);
     assert.match(refused[0]!.message, /loadImages/);
+  });
+
+  it('Python: a module tensor built from a list and module constants (torch.tensor([0.0, 1.0, 2.0, 3.0]) / N) is a constant', () => {
+    const model = only(
+      `import torch
+import torch.nn.functional as F
+
+N = 4
+COLS = torch.tensor([0.0, 1.0, 2.0, 3.0]) / N
+W = torch.tensor([0.5] * N)
+
+def weighted_loss(pred, target):
+    return F.mse_loss(pred, target) + 0.1 * (pred * COLS * W).mean()
+`,
+      'python',
+    );
+    assert.deepEqual(findUnsupported(model), []);
+    const penalty = meanTimes([0, 0.125, 0.25, 0.375]);
+    close(penalty, 0.1015625, 1e-6, 'golden: mean(pred · cols/4 · 0.5)');
+    close(run(model, yTrue, yPred).total, mse + 0.1 * penalty, 1e-5, 'mse + 0.1 · mean(pred · COLS · W)');
+  });
+
+  it('Python: a module value read from a file stays refused, naming the binding, its line and the read', () => {
+    const model = only(
+      `import numpy as np
+import torch
+import torch.nn.functional as F
+
+X_train = np.load("x.npy")
+MEAN = torch.from_numpy(X_train).mean(0)
+
+def centred_loss(pred, target):
+    return F.mse_loss(pred, target) + 0.1 * ((pred - MEAN) ** 2).mean()
+`,
+      'python',
+    );
+    const refused = findUnsupported(model);
+    assert.equal(refused.length, 1, JSON.stringify(refused));
+    assert.match(refused[0]!.message, /^`MEAN` is built outside the loss function \(line 6: .*`X_train` is built outside the loss function \(line 5: `np\.load\("x\.npy"\)`\).*np\.load/);
   });
 
   it('a value built from itself is refused when evaluated, not looped on', () => {
