@@ -30,12 +30,16 @@ function isValue(value: Node, module: ModuleScope): boolean {
   return !(callee && module.classes?.has(callee));
 }
 
+/** A call of a tensor library (`torch.eye`, `np.triu`, `tf.constant`), not of a parser or a config reader. */
+const tensorMaker = /^(?:torch|tf|tensorflow|np|numpy|jnp|F|K|keras|ops)\./;
+
 /** Module names whose value a call builds, alone or in arithmetic (`COLS = torch.arange(4) / N`): tensors, not settings. */
 export function builtModuleNames(module: ModuleScope): Set<string> {
   const out = new Set<string>();
   for (const [name, value] of module.values ?? []) {
     if (module.constants.has(name) || !isValue(value, module)) continue;
-    if (value.type === 'call' || (value.type === 'binary_operator' && value.descendantsOfType('call').length > 0)) out.add(name);
+    const call = value.type === 'call' ? value : value.type === 'binary_operator' ? value.descendantsOfType('call')[0] : undefined;
+    if (call && tensorMaker.test(call.childForFieldName('function')?.text ?? '')) out.add(name);
   }
   return out;
 }

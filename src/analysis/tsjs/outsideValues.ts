@@ -26,15 +26,20 @@ function declarations(root: Node): Map<string, Node | null> {
 }
 
 /**
- * Module names declared with a value built by a call (`const mask = tf.tensor2d(…)`, `const ramp = makeRamp()`):
+ * Module names declared with a value a TF.js call builds (`const mask = tf.tensor2d(…)`):
  * tensors, not settings, so never the λ of a term they multiply (terms/build.ts `tensors`).
  */
-export function builtModuleNames(root: Node): Set<string> {
+export function builtModuleNames(root: Node, imports: ScriptImports): Set<string> {
   const out = new Set<string>();
   for (const [name, value] of declarations(root)) {
     let v = value;
     while (v && (v.type === 'await_expression' || v.type === 'parenthesized_expression')) v = v.namedChild(0);
-    if (v?.type === 'call_expression' || v?.type === 'new_expression') out.add(name);
+    // a TF.js call (`tf.tensor2d(…)`, `tf.linspace(…).reshape(…)`), or a function of the file that builds with TF.js
+    // (`makeRamp()` returning `tf.tidy(() => …)`), not a config reader
+    const head = v?.type === 'call_expression' ? /^[A-Za-z_$][\w$]*/.exec(v.text)?.[0] : undefined;
+    const isTf = (id: string) => id === 'tf' || imports.get(id) === 'tf';
+    const helper = head && v?.childForFieldName('function')?.type === 'identifier' ? visibleFunctions(v).get(head) : undefined;
+    if (head && (isTf(head) || (helper && [...helper.text.matchAll(/\b([A-Za-z_$][\w$]*)\.\w+\(/g)].some((m) => isTf(m[1]!))))) out.add(name);
   }
   return out;
 }
