@@ -111,6 +111,30 @@ def centred_loss(pred, target):
     assert.match(refused[0]!.message, /^`MEAN` is built outside the loss function \(line 6: .*`X_train` is built outside the loss function \(line 5: `np\.load\("x\.npy"\)`\).*np\.load/);
   });
 
+  it("Python: an attribute __init__ sets from its own locals (n = 4 if full else 2; self.center = torch.ones(n) * scale) is read in place", () => {
+    const model = only(
+      `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class CenteredLoss(nn.Module):
+    def __init__(self, full=True, scale=0.5, weight=0.1):
+        super().__init__()
+        n = 4 if full else 2
+        self.center = torch.ones(n) * scale
+        self.weight = weight
+
+    def forward(self, pred, target):
+        return F.mse_loss(pred, target) + self.weight * ((pred - self.center) ** 2).mean()
+`,
+      'python',
+    );
+    assert.deepEqual(findUnsupported(model), []);
+    const penalty = yPred.flat().reduce((s, p) => s + (p - 0.5) ** 2, 0) / 8;
+    close(penalty, 0.07, 1e-6, 'golden: mean((pred − 0.5)²)');
+    close(run(model, yTrue, yPred).total, mse + 0.1 * penalty, 1e-5, 'mse + 0.1 · mean((pred − center)²)');
+  });
+
   it('a value built from itself is refused when evaluated, not looped on', () => {
     const model = only(`const tf = require('@tensorflow/tfjs');
 const a = b.add(1);
