@@ -120,7 +120,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     });
   }
   const imports = readScriptImports(root);
-  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, constants, knownLosses: knownLossNames(source), builtValues: builtModuleNames(root, imports) };
+  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, constants, knownLosses: knownLossNames(source), builtValues: builtModuleNames(root, imports, globals) };
   const named = new Map<string, string>();
   for (const [k, v] of imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);

@@ -29,9 +29,10 @@ function declarations(root: Node): Map<string, Node | null> {
  * Module names declared with a value a TF.js call builds (`const mask = tf.tensor2d(…)`):
  * tensors, not settings, so never the λ of a term they multiply (terms/build.ts `tensors`).
  */
-export function builtModuleNames(root: Node, imports: ScriptImports): Set<string> {
+export function builtModuleNames(root: Node, imports: ScriptImports, constants: Readonly<Record<string, number>>): Set<string> {
   const out = new Set<string>();
   for (const [name, value] of declarations(root)) {
+    if (Object.hasOwn(constants, name)) continue; // `const LAMBDA = tf.scalar(0.1)`: one number, a λ
     let v = value;
     while (v && (v.type === 'await_expression' || v.type === 'parenthesized_expression')) v = v.namedChild(0);
     // a TF.js call (`tf.tensor2d(…)`, `tf.linspace(…).reshape(…)`), or a function of the file that builds with TF.js
