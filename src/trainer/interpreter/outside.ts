@@ -18,10 +18,11 @@ export interface OutsideValues {
 export const outsideAt = (v: OutsideValue): string => (v.cell !== undefined ? `cell ${v.cell}, line ${v.line}` : `line ${v.line}`);
 
 /** Why `name`'s value cannot be computed before training, said once for the binding (`why`: its part's refusal). */
-const BUILT_OUTSIDE = 'is built outside the loss function';
+/** Says a binding's value is refused for a part of it (found in a refusal already made for an inner binding). */
+const BUILT_OUTSIDE = 'from something the trainer cannot compute before training';
 
 export function outsideRefusal(name: string, v: OutsideValue, why: string): string {
-  return `\`${name}\` ${BUILT_OUTSIDE} (${outsideAt(v)}: \`${v.expr.text}\`) from something the trainer cannot compute before training (${why.replace(/^line \d+: /, '').replace(OUTSIDE_VALUE_UNKNOWN, 'has no value known before training')}): give it a value written in the file, or make it a parameter of the loss`;
+  return `\`${name}\` is defined outside the loss function (${outsideAt(v)}: \`${v.expr.text}\`) ${BUILT_OUTSIDE} (${why.replace(/^line \d+: /, '').replace(OUTSIDE_VALUE_UNKNOWN, 'has no value known before training')}): give it a value written in the file, or make it a parameter of the loss`;
 }
 
 /** A constant: kept past the step's tidy that first read it (it reads no weight, so no gradient reaches it). */
