@@ -429,6 +429,13 @@ export interface LossModel {
    */
   standsInFor?: string;
   /**
+   * Values the loss reads by a module-level name that are not one literal but are built before training from literals
+   * and ops (`const targetRamp = tf.linspace(0, 1, 16)`, `EYE = torch.eye(4)`, `STEP = 1.0 / N`), by name: the
+   * assigned expression, read as the loss's are (its own free names are module-level too, and listed here when they
+   * have such a value). The trainer evaluates each once per compiled loss, as a constant (interpreter/outside.ts).
+   */
+  outsideValues?: Record<string, OutsideValue>;
+  /**
    * The target is the model's own input, whatever its name: a Keras graph's `Input` compared with the model's output
    * (python/graphAddLoss.ts), a loss layer placed on the input and the decoded output (python/layerInputs.ts). The
    * trainer trains an autoencoder (target = input).
@@ -440,6 +447,13 @@ export interface LossModel {
    * (`SurvivalCDFLoss`). A command that picks this loss by its use means that one (choose.ts).
    */
   delegatesTo?: string;
+}
+
+/** A module-level value built from an expression (LossModel.outsideValues); `line` is 1-based, in `cell` if set. */
+export interface OutsideValue {
+  expr: Expr;
+  line: number;
+  cell?: number;
 }
 
 export interface ParseProblem {

@@ -7,6 +7,7 @@ import type { Expr, LossParam } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { functionAlias } from './aliases';
 import { attrSetOutside } from './attrsSetOutside';
+import { statementsOf } from './body';
 import { callableOf } from './callables';
 import { argsPassedToClass } from './classCalls';
 import { dictEntryInstance } from './dictInstance';
@@ -56,6 +57,25 @@ function settingsClassOf(value: Node, initParams: ParamInfo[], scope: Scope): st
   return [...constants.keys()].some((k) => k.startsWith(`${name}.`)) ? name : undefined;
 }
 
+/**
+ * `__init__`'s own locals (`name = expr` at the top of its body), each read with the ones above it: what an attribute
+ * set from them holds. `before(node)` gives the locals assigned before `node`, as Python has run them there.
+ */
+function initLocals(init: Node | undefined, ctorScope: Scope): (node: Node) => Map<string, Expr> {
+  const assigned: { at: number; name: string; value: Expr }[] = [];
+  const locals = new Map<string, Expr>();
+  for (const s of statementsOf(init?.childForFieldName('body') ?? null)) {
+    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right) continue;
+    const value = convertExpr(right, { ...ctorScope, locals: new Map(locals) });
+    locals.set(left.text, value);
+    assigned.push({ at: s.endIndex, name: left.text, value });
+  }
+  return (node) => new Map(assigned.filter((x) => x.at <= node.startIndex).map((x) => [x.name, x.value]));
+}
+
 export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAttr[], scope: Scope): ClassScope {
   const out: ClassScope = { instances: new Map(), attrValues: new Map(), staticAttrs: new Map(), methods: new Map(), classAttrs: [], initParams: [], attrTypes: new Map() };
   const body = (classNode.childForFieldName('body')?.namedChildren ?? []).map((n) => unwrap(n)).filter((n): n is Node => !!n);
@@ -79,6 +99,7 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
   }
   // Constructor expressions read `__init__`'s parameters as captured values (bound by `Loss(bound=2.0)` calls).
   const ctorScope: Scope = { ...scope, locals: new Map(), refs: new Map(out.initParams.map((p) => [p.name, 'captured' as const])) };
+  const localsBefore = initLocals(init, ctorScope);
   const initParamNames = new Set(out.initParams.map((p) => p.name));
   for (const a of moduleAttrs) {
     const attr = a.name.slice('self.'.length);
@@ -114,9 +135,10 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       out.instances.set(attr, alias); // `self.loss_fn = F.mse_loss`: called as `self.loss_fn(p, y)`
       continue;
     }
-    // `self.loss = LOSSES[loss]`: the registry's entry for the setting the class is built with (dictInstance.ts)
+    // `self.loss = LOSSES[loss]`: the registry's entry for the setting the class is built with (dictInstance.ts);
+    // `channels = 1 if mask_only else n_sites` above `self.zero_mask = torch.zeros(b, channels, …)`: read in place
     const entry = dictEntryInstance(a.value, classNode, out.initParams);
-    const v = convertExpr(entry ?? a.value, entry ? { ...scope, locals: new Map(), refs: new Map() } : ctorScope);
+    const v = convertExpr(entry ?? a.value, entry ? { ...scope, locals: new Map(), refs: new Map() } : { ...ctorScope, locals: localsBefore(a.value) });
     const wrapped = v.kind === 'call' && valueWrappers.test(v.callee) && v.args[0]?.kind === 'name' ? out.initParams.find((p) => v.args[0]?.kind === 'name' && p.name === v.args[0].name) : undefined;
     if (wrapped) {
       // `self.w = tf.convert_to_tensor(w, dtype=…)`: the same number as `self.w = w`, so λ stays `self.w`

@@ -18,6 +18,7 @@ import './moduleInstances'; // registers the reader of module-level objects' cal
 import { readCompiledBase, withCompiledBase, withCompiledFunction } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
 import { modelLossesReader, withModelLosses } from '../modelLosses';
+import { withOutsideValues } from '../outsideValues';
 import { readArgparseFlags } from './argparse';
 import { bindDataSettings } from './dataSettings';
 import { mayAssignDict, readDictConstants } from './dictConstants';
@@ -28,6 +29,7 @@ import { mainBlockStatements, readMainBlockAssignment } from './mainBlock';
 import { emptyModuleScope, type ModuleConstant, type ModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
 import { noValueOf } from './noValue';
 import { isOutputLayer } from './outputLayer';
+import { builtModuleNames, pythonOutsideValues, readModuleValue } from './outsideValues';
 import { bindUnpackedItems } from './unpackedItems';
 import type { UsageCache } from './usageCache';
 import { collectUsages } from './usages';
@@ -280,6 +282,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
     }
     if (types[i] !== 'expression_statement') continue;
     const text = n.text;
+    readModuleValue(n, text, module);
     if (text.includes('=')) {
       readLayerOutput(n, module, text);
       readGraphStatement(n, graph);
@@ -308,7 +311,10 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = new Map([...(module.imports ?? []), ...readImports(root, source)]);
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source), module };
+  const builtValues = builtModuleNames(module);
+  // a module value that becomes (or stops being) a tensor changes how the losses that read it split
+  for (const name of builtValues) functionTexts.set(`${name} =`, hash(module.values?.get(name)?.text ?? ''));
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source), module, builtValues };
   const uses = readLossUses(source, textMemo);
   const ctx: DiscoverContext = { regularizers: file.regularizers, uses, ...(module.kerasGraph ? { graph: module.kerasGraph } : {}) };
   cache?.begin(file.framework, contextOf(file, functionTexts, uses));
@@ -391,9 +397,11 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   // compile's own framework loss with nothing added to it: the loss training runs, with no penalty
   const builtin = ownCompiled ? compiledBuiltinModel(models, ownCompiled, file.framework, 'python') : undefined;
   if (builtin) models.push(builtin);
-  if (base) return models.map((m) => withCompiledBase(m, elsewhere ? { ...base, range: m.nameRange } : base));
+  const outside = pythonOutsideValues(module, imports);
+  const valued = (ms: LossModel[]) => ms.map((m) => withOutsideValues(m, outside));
+  if (base) return valued(models.map((m) => withCompiledBase(m, elsewhere ? { ...base, range: m.nameRange } : base)));
   // `compile(loss=nll)` with `nll` a loss function of the file: an add_loss adds to it
   const compiledFn = models.some((m) => m.kind === 'add-loss') ? models.find((m) => m.kind !== 'add-loss' && m.usages.some((u) => u.kind === 'compile')) : undefined;
-  return compiledFn ? models.map((m) => withCompiledFunction(m, compiledFn)) : models;
+  return valued(compiledFn ? models.map((m) => withCompiledFunction(m, compiledFn)) : models);
 }
 

@@ -38,6 +38,8 @@ export interface FileContext {
   knownLosses: ReadonlySet<string>;
   /** Custom regularizers the file passes to layers, by name. */
   regularizers: ReadonlyMap<string, Regularizes>;
+  /** Module names whose value a call builds (`EYE = torch.eye(4)`): tensors, never a term's λ (outsideValues.ts). */
+  builtValues?: ReadonlySet<string>;
 }
 
 /** Kinds found by their shape (a training step, a loss class, …), not by a loss-like name or a loss value. */
@@ -303,7 +305,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     // the inline loss's own variable names the total; a single term keeps the name it had (the held loss object)
     return e === returned.value ? (nameBeforeVariable(e) ?? label) : undefined;
   };
-  const built = buildTerms(returned.value, { defaults, labelOf, knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: tensorArgNames(def.params.filter((p) => !p.variadic), roles), unvalued: unvaluedArgs(def.params, roles) });
+  const built = buildTerms(returned.value, { defaults, labelOf, knownLosses: file.knownLosses, framework: file.framework, inlinedFrom: (e) => scope.inlined?.get(e), lists: listNames(def, file), tensors: new Set([...tensorArgNames(def.params.filter((p) => !p.variadic), roles), ...(file.builtValues ?? [])]), unvalued: unvaluedArgs(def.params, roles) });
   // add_loss and a regularizer add to a loss written elsewhere: what they hold is all penalty, and its weight is the
   // λ a run sets (`SPARSITY_BETA * reduce_sum(kl)`; read before the roles changed, the one term was a base)
   const whole = def.kind === 'regularizer' && built.terms.length > 1 ? wholePenalty(returned.value, def.name, { defaults }) : undefined;

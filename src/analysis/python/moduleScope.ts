@@ -94,6 +94,11 @@ export interface ModuleScope {
   layerOutputs?: Set<string>;
   /** The Keras functional model the top-level statements build (kerasGraph.ts): a top-level add_loss reads its tensors. */
   kerasGraph?: KerasGraph;
+  /**
+   * The file's top-level `NAME = value` statements, by name, the last one: values a loss may read that are built
+   * before training from an expression (`EYE = torch.eye(4)`; outsideValues.ts).
+   */
+  values?: Map<string, Node>;
 }
 
 export const emptyModuleScope = (): ModuleScope => ({ constants: new Map(), functions: new Map() });

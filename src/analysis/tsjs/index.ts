@@ -6,6 +6,7 @@ import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
 import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
 import { modelLossesReader, withModelLosses } from '../modelLosses';
+import { withOutsideValues } from '../outsideValues';
 import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
 import { finishModels, withRecovered } from '../parsing/merge';
 import { rangeOf } from '../parsing/range';
@@ -17,6 +18,7 @@ import { discoverScriptLosses, discoverScriptStatement, type ScriptLossDef } fro
 import { readScriptImports } from './imports';
 import { differentiatesText } from './inline';
 import { buildScriptModel, type ScriptFileContext } from './model';
+import { builtModuleNames, scriptOutsideValues } from './outsideValues';
 import { scriptLiteral } from './params';
 import { collectScriptUsages } from './usages';
 
@@ -118,13 +120,14 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     });
   }
   const imports = readScriptImports(root);
-  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, constants, knownLosses: knownLossNames(source) };
+  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, constants, knownLosses: knownLossNames(source), builtValues: builtModuleNames(root, imports, globals) };
   const named = new Map<string, string>();
   for (const [k, v] of imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);
   // a config object's entry (`CONFIG.KL_WEIGHT`) is read through the object's name
   for (const [k, v] of Object.entries(globals)) if (k.includes('.')) named.set(k.slice(0, k.indexOf('.')), `${named.get(k.slice(0, k.indexOf('.'))) ?? ''} ${k} = ${v}`);
   for (const k of file.knownLosses) named.set(k, `${named.get(k) ?? ''} loss`);
+  for (const k of file.builtValues ?? []) named.set(k, `${named.get(k) ?? ''} built`);
   const regularizers = regularizerUses(source);
   for (const [k, v] of regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on}`);
   cache?.begin(`${language} ${file.framework}`, named);
@@ -177,7 +180,8 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   // compile's own framework loss with nothing added to it: the loss training runs, with no penalty
   const builtin = !compiled && source.includes('.compile(') ? compiledBuiltinModel(models, readCompiledBase(root, source, 'ts'), file.framework, language) : undefined;
   if (builtin) models.push(builtin);
-  return compiled ? models.map((m) => withCompiledBase(m, compiled)) : models;
+  const outside = scriptOutsideValues(root, imports, globals);
+  return (compiled ? models.map((m) => withCompiledBase(m, compiled)) : models).map((m) => withOutsideValues(m, outside));
 }
 
 /**

@@ -25,6 +25,8 @@ export interface ScriptFileContext {
   /** Module-level constants with where they are written (become parameters of the losses that read them). */
   constants?: ReadonlyMap<string, ModuleConstant>;
   knownLosses: ReadonlySet<string>;
+  /** Module names whose value a call builds (tensors, never a term's λ: outsideValues.ts builtModuleNames). */
+  builtValues?: ReadonlySet<string>;
 }
 
 const numeric = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined);
@@ -103,7 +105,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     const v = numeric(p.default);
     if (v !== undefined) defaults[p.name] = v;
   }
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, inlinedFrom: (e) => scope.inlined?.get(e), framework: file.framework, tensors: new Set([...tensorArgNames(def.params.filter((p) => !p.variadic), roles), ...trainableFields(def.fn)]), unvalued: unvaluedArgs(def.params, roles) });
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, inlinedFrom: (e) => scope.inlined?.get(e), framework: file.framework, tensors: new Set([...tensorArgNames(def.params.filter((p) => !p.variadic), roles), ...trainableFields(def.fn), ...(file.builtValues ?? [])]), unvalued: unvaluedArgs(def.params, roles) });
   // a regularizer adds to a loss compiled elsewhere: what it holds is all penalty (python/model.ts does the same)
   // and its one term is named by the class, as a Keras regularizer's is (the variable inside apply() says less)
   const named = def.kind === 'regularizer' && built.terms.length === 1 ? { label: def.name } : {};

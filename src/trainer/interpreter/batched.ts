@@ -14,6 +14,7 @@ import { type CompileOptions, kerasAligned, optionsFor, plainWeight, termsOf } f
 import { type Env, evaluate } from './evaluate';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
+import { outsideValues } from './outside';
 import { makeLookup } from './scope';
 import { noValueReason } from './settingSources';
 import type { DeferReduction, Tensor, Tf, Value } from './types';
@@ -159,6 +160,7 @@ export function compileBatchedLoss(tf: Tf, model: LossModel, runBindings: Record
   const lookups = runBindings.map((b) => makeLookup(model, b));
   const terms = termsOf(model).map((term) => ({ term, weights: runWeights(tf, model, term, lookups, runOptions) }));
   const nextSeed = seedStream();
+  const outside = outsideValues(model);
   // Term expressions are evaluated once, with run 0's hyper-parameters: each name they read must be the same in
   // every run (a λ inside an expression, not as its weight, differs).
   const lookup = (name: string): Value | undefined => {
@@ -176,7 +178,7 @@ export function compileBatchedLoss(tf: Tf, model: LossModel, runBindings: Record
       // K copies one after another: a concat (wasm: ~15 µs for 8 × [64, 10]) rather than tf.tile (~180 µs).
       const tiled = tf.concat(Array.from({ length: K }, () => yTrueIn));
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, tiled, folded) : [tiled, folded];
-      const env: Env = { tf, ops, yTrue, yPred, lookup, nextSeed, noValue: (name) => noValueReason(model, name) };
+      const env: Env = { tf, ops, yTrue, yPred, lookup, nextSeed, noValue: (name) => noValueReason(model, name), ...(outside ? { outside } : {}) };
       const values: BatchedLossValues['terms'] = {};
       const all: Tensor[] = [];
       const base: Tensor[] = [];

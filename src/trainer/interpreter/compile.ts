@@ -13,6 +13,7 @@ import { type Env, evaluate } from './evaluate';
 import { modelLookup, modelReads } from './modelValues';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
+import { outsideValues } from './outside';
 import { scheduledLambda } from './schedule';
 import { makeLookup } from './scope';
 import { noValueReason } from './settingSources';
@@ -141,6 +142,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
     items.length === 0 ? yPred : [yPred, ...items.slice(1).map((name) => tensors?.[name] ?? missingItem(model, name))];
   const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
   const nextSeed = seedStream();
+  const outside = outsideValues(model);
   // a term reading the prediction whole, beside terms that unpack it, reads the model's output (tensorArgs.ts)
   const whole = new Set(items.length > 0 ? terms.filter((t) => readsWholePrediction(t.expr)).map((t) => t.id) : []);
   return (yTrueIn, yPredIn, extras) =>
@@ -152,7 +154,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       // the model or a layer (`model.parameters()`, `layer.get_weights()`, `model.fc1.weight`): the run's weights
       const fromModel = weights && models.roots.size > 0 ? modelLookup(tf, model.framework, models, weights) : undefined;
       const runLookup = fromModel ? (name: string) => given(name) ?? fromModel(name) : given;
-      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, noValue, ...(weights ? { weights: () => weights } : {}) };
+      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, noValue, ...(outside ? { outside } : {}), ...(weights ? { weights: () => weights } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];
@@ -204,6 +206,7 @@ export function weightOf(tf: Tf, env: Env, term: Term, options: CompileOptions):
  * metric or a test. The caller owns the returned tensors.
  */
 export function evaluateExpr(tf: Tf, model: LossModel, expr: Expr, yTrue: Tensor, yPred: Tensor, bindings: Readonly<Record<string, Value>> = {}): Value {
-  const env: Env = { tf, ops: opTables[model.framework], yTrue, yPred, lookup: makeLookup(model, bindings), noValue: (name) => noValueReason(model, name) };
+  const outside = outsideValues(model);
+  const env: Env = { tf, ops: opTables[model.framework], yTrue, yPred, lookup: makeLookup(model, bindings), noValue: (name) => noValueReason(model, name), ...(outside ? { outside } : {}) };
   return evaluate(env, expr);
 }

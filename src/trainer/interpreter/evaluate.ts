@@ -8,6 +8,7 @@ import { chainKey } from './modelMembers';
 import { binary, unary } from './operators';
 import { stopGradient } from './ops/builders';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
+import type { OutsideValues } from './outside';
 import { type IndexValue, subscript } from './slicing';
 import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
 import { describe, isTensor, iterationItems, scalarNumber } from './values';
@@ -27,6 +28,8 @@ export interface Env {
   nextSeed?: () => number;
   /** Why a setting (`self.l2`) has no value and what to do (settingSources.ts), for the refusal. */
   noValue?: (name: string) => string | undefined;
+  /** Module-level values built before training (outside.ts), evaluated on first read. */
+  outside?: OutsideValues;
 }
 
 /** The dotted name of an attribute chain over plain names (`tf.float32`, `self.lam`), if it is one. */
@@ -78,6 +81,8 @@ function evalName(env: Env, e: Extract<Expr, { kind: 'name' }>): Value {
   const bound = env.lookup(e.name);
   const v = bound !== undefined ? bound : env.ops.constants[e.name];
   if (v !== undefined) return v;
+  const built = e.ref === 'global' ? env.outside?.read(env, e.name, evaluate) : undefined;
+  if (built !== undefined) return built;
   const why =
     e.ref === 'global'
       ? OUTSIDE_VALUE_UNKNOWN

@@ -92,11 +92,20 @@ function toOperand(tf: Tf, v: Value): Tensor | number | boolean | undefined {
   return asTensor(tf, v);
 }
 
+/** `[0.2] * 6` / `3 * [0, 1]`: Python repeats a list (or tuple) by an int; undefined for anything else. */
+function repeatedList(left: Value, right: Value): Value[] | undefined {
+  const [list, times] = Array.isArray(left) ? [left, right] : Array.isArray(right) ? [right, left] : [];
+  if (!list || typeof times !== 'number' || !Number.isInteger(times)) return undefined;
+  return Array.from({ length: Math.max(0, times) }, () => list).flat(1) as Value[];
+}
+
 /** Applies a binary operator; throws a plain Error with a readable reason (the evaluator adds the location). */
 export function binary(tf: Tf, op: BinaryOp, left: Value, right: Value): Value {
   // `self.reduction == 'mean'`, `mode != None`: Python compares strings and None by value
   const plain = (v: Value) => typeof v === 'string' || v === null;
   if ((op === '==' || op === '!=') && (plain(left) || plain(right))) return (left === right) === (op === '==');
+  const repeated = op === '*' ? repeatedList(left, right) : undefined;
+  if (repeated) return repeated;
   const a = toOperand(tf, left);
   const b = toOperand(tf, right);
   if (a === undefined || b === undefined) {

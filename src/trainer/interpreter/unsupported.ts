@@ -1,6 +1,6 @@
 // findUnsupported: every op of a LossModel that the trainer could not evaluate, found from the IR alone (no tfjs),
 // so "line N: `tf.foo` is not supported" is shown before training starts.
-import type { Expr, Framework, LossModel, SourceRange } from '../../analysis/ir';
+import type { Expr, Framework, LossModel, OutsideValue, SourceRange } from '../../analysis/ir';
 import { childrenOf } from '../../analysis/terms/expr';
 import { extraTensorParams, refusedTensorArgs, unprovidedTensor } from '../tensorArgs';
 import { OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT } from './errors';
@@ -10,6 +10,7 @@ import { MODEL_CALL_REFUSAL, modelReads, modelValueNames, variableCopies } from 
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
 import { unhonouredKeyword, unhonouredKeywords } from './ops/lossClasses';
+import { outsideRefusal } from './outside';
 import { scheduledLambda } from './schedule';
 import { makeLookup } from './scope';
 import { liveChildrenFor } from './staticBranch';
@@ -70,7 +71,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
   const seen = new Map<string, UnsupportedOp>();
   const live = liveChildrenFor(model);
   // The same refusal (op and message) on several lines is listed once, with its lines.
-  const report = (op: string, range: SourceRange, message: string, hint?: string) => {
+  const record = (op: string, range: SourceRange, message: string, hint?: string) => {
     const key = `${op}\u0000${message}`;
     const line = range.startLine + 1;
     const first = seen.get(key);
@@ -82,6 +83,24 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     const item: UnsupportedOp = hint ? { op, range, message, hint } : { op, range, message };
     seen.set(key, item);
     found.push(item);
+  };
+  // inside a value built outside the loss (outsideValueRefusal), what is refused there is gathered, not reported
+  let report = record;
+  const outside = new Map<string, string | null>();
+  const outsideValueRefusal = (name: string, v: OutsideValue): string | null => {
+    if (outside.has(name)) return outside.get(name) ?? null;
+    outside.set(name, null); // a value built from itself is refused when evaluated (outside.ts)
+    const inner: string[] = [];
+    const saved = report;
+    report = (_op, range, message) => void inner.push(`line ${range.startLine + 1}: ${message}`);
+    try {
+      walk(v.expr);
+    } finally {
+      report = saved;
+    }
+    const why = inner[0] === undefined ? null : outsideRefusal(name, v, inner[0]);
+    outside.set(name, why);
+    return why;
   };
   // the model or a layer whose weights the loss reads: the trainer passes the trial model's (modelValues.ts)
   const modelRead = modelReads(model, (visit) => walkExprs(evaluatedExprs(model), visit));
@@ -132,7 +151,9 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       report(e.name, e.range, unprovidedTensor(e.name));
     }
     if (e.kind === 'name' && (e.ref === 'global' || e.ref === 'captured') && lookup(e.name) === undefined && ops.constants[e.name] === undefined && !hyper.has(e.name)) {
-      report(e.name, e.range, `\`${e.name}\` ${OUTSIDE_VALUE_UNKNOWN}`);
+      const built = e.ref === 'global' && model.outsideValues && Object.hasOwn(model.outsideValues, e.name) ? model.outsideValues[e.name] : undefined;
+      const refusal = built ? outsideValueRefusal(e.name, built) : `\`${e.name}\` ${OUTSIDE_VALUE_UNKNOWN}`;
+      if (refusal) report(e.name, e.range, refusal);
     }
     if (e.kind === 'attr' && memberKeys.has(chainKey(e) ?? '')) return;
     if (e.kind === 'attr') {
