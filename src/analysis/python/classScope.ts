@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr, LossParam } from '../ir';
 import { rangeOf } from '../parsing/range';
+import { some } from '../terms/expr';
 import { functionAlias } from './aliases';
 import { attrSetOutside } from './attrsSetOutside';
 import { statementsOf } from './body';
@@ -61,15 +62,20 @@ function settingsClassOf(value: Node, initParams: ParamInfo[], scope: Scope): st
  * `__init__`'s own locals (`name = expr` at the top of its body), each read with the ones above it: what an attribute
  * set from them holds. `before(node)` gives the locals assigned before `node`, as Python has run them there.
  */
-function initLocals(init: Node | undefined, ctorScope: Scope): (node: Node) => Map<string, Expr> {
+function initLocals(init: Node | undefined, ctorScope: Scope, initParams: readonly ParamInfo[]): (node: Node) => Map<string, Expr> {
   const assigned: { at: number; name: string; value: Expr }[] = [];
   const locals = new Map<string, Expr>();
+  // a local computed from data the constructor is handed (`n_classes = train_df[label].nunique()`) is data: left
+  // unknown (the trainer says so), not read in place as ops the trial would run
+  const data = new Set(initParams.filter((p) => p.default === undefined && !p.defaultNode && !p.variadic).map((p) => p.name));
+  const readsData = (e: Expr): boolean => some(e, (n) => n.kind === 'name' && data.has(n.name));
   for (const s of statementsOf(init?.childForFieldName('body') ?? null)) {
     const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
     const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
     const right = a?.childForFieldName('right');
     if (left?.type !== 'identifier' || !right) continue;
     const value = convertExpr(right, { ...ctorScope, locals: new Map(locals) });
+    if (readsData(value)) continue;
     locals.set(left.text, value);
     assigned.push({ at: s.endIndex, name: left.text, value });
   }
@@ -99,7 +105,7 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
   }
   // Constructor expressions read `__init__`'s parameters as captured values (bound by `Loss(bound=2.0)` calls).
   const ctorScope: Scope = { ...scope, locals: new Map(), refs: new Map(out.initParams.map((p) => [p.name, 'captured' as const])) };
-  const localsBefore = initLocals(init, ctorScope);
+  const localsBefore = initLocals(init, ctorScope, out.initParams);
   const initParamNames = new Set(out.initParams.map((p) => p.name));
   for (const a of moduleAttrs) {
     const attr = a.name.slice('self.'.length);

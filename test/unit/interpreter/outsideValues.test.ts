@@ -135,6 +135,30 @@ class CenteredLoss(nn.Module):
     close(run(model, yTrue, yPred).total, mse + 0.1 * penalty, 1e-5, 'mse + 0.1 · mean((pred − center)²)');
   });
 
+  it('Python: an __init__ local computed from data the constructor is handed (n_classes = df[label].nunique()) stays unknown, not run as ops', () => {
+    const model = only(
+      `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Head(nn.Module):
+    def __init__(self, train_df, label, weight=0.1):
+        super().__init__()
+        n_classes = train_df[label].nunique()
+        self.width = n_classes
+        self.weight = weight
+
+    def forward(self, pred, target):
+        return F.mse_loss(pred, target) + self.weight * (pred.sum(-1) - self.width).abs().mean()
+`,
+      'python',
+    );
+    const refused = findUnsupported(model);
+    assert.equal(refused.length, 1, JSON.stringify(refused));
+    assert.doesNotMatch(refused[0]!.message, /nunique/, 'the data frame op is not what stops the trial: the data is');
+    assert.match(refused[0]!.message, /^`n_classes` is defined outside the loss function/);
+  });
+
   it('a value built from itself is refused when evaluated, not looped on', () => {
     const model = only(`const tf = require('@tensorflow/tfjs');
 const a = b.add(1);
