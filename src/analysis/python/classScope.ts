@@ -143,7 +143,7 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     }
     // `self.loss = LOSSES[loss]`: the registry's entry for the setting the class is built with (dictInstance.ts);
     // `channels = 1 if mask_only else n_sites` above `self.zero_mask = torch.zeros(b, channels, …)`: read in place
-    const entry = dictEntryInstance(a.value, classNode, out.initParams);
+    const entry = dictEntryInstance(a.value, classNode, out.initParams, scope.module);
     const v = convertExpr(entry ?? a.value, entry ? { ...scope, locals: new Map(), refs: new Map() } : { ...ctorScope, locals: localsBefore(a.value) });
     const wrapped = v.kind === 'call' && valueWrappers.test(v.callee) && v.args[0]?.kind === 'name' ? out.initParams.find((p) => v.args[0]?.kind === 'name' && p.name === v.args[0].name) : undefined;
     if (wrapped) {

@@ -4,19 +4,8 @@
 import type { Node } from 'web-tree-sitter';
 import { argsPassedToClass } from './classCalls';
 import { entriesOf } from './dictConstants';
+import type { ModuleScope } from './moduleScope';
 import { literalOf, type ParamInfo } from './params';
-
-/** The top-level `NAME = {…}` / `NAME = dict(…)` of the file `from` is in. */
-function moduleDict(from: Node, name: string): Node | undefined {
-  let root: Node = from;
-  while (root.parent) root = root.parent;
-  let found: Node | undefined;
-  for (const stmt of root.namedChildren) {
-    const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
-    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) found = a.childForFieldName('right') ?? undefined;
-  }
-  return found;
-}
 
 /** The key the class is built with: the literal every constructor call passes, else the parameter's default. */
 function settledKey(classNode: Node, param: ParamInfo, index: number): string | undefined {
@@ -26,13 +15,15 @@ function settledKey(classNode: Node, param: ParamInfo, index: number): string | 
 }
 
 /** The entry node `DICT[param]` stands for in a class built as the file builds it, or undefined. */
-export function dictEntryInstance(value: Node, classNode: Node, initParams: readonly ParamInfo[]): Node | undefined {
+export function dictEntryInstance(value: Node, classNode: Node, initParams: readonly ParamInfo[], module: ModuleScope | undefined): Node | undefined {
   if (value.type !== 'subscript') return undefined;
   const dict = value.childForFieldName('value');
   const key = value.childForFieldName('subscript');
   const index = key?.type === 'identifier' ? initParams.findIndex((p) => p.name === key.text) : -1;
   if (dict?.type !== 'identifier' || index < 0) return undefined;
   const settled = settledKey(classNode, initParams[index] as ParamInfo, index);
-  const entries = settled === undefined ? undefined : entriesOf(moduleDict(classNode, dict.text) ?? value);
+  // the file's top-level `NAME = {…}` (the module scope keeps the last one, as Python rebinds)
+  const registry = module?.values?.get(dict.text);
+  const entries = settled === undefined || !registry ? undefined : entriesOf(registry);
   return entries?.find(([k]) => k === settled)?.[1];
 }
