@@ -25,11 +25,16 @@ function valueIn(obj: Node, key: string): Passed {
 }
 
 /** The class's `new` calls in the file: what they pass, key by key, in their argument `index`. */
-export function newCallOptions(cls: Node, index: number): (key: string) => Passed {
+/** The file's `new Name(…)` calls of the class `cls`. */
+function newCallsOf(cls: Node): Node[] {
   const name = cls.childForFieldName('name')?.text;
   let root: Node = cls;
   while (root.parent) root = root.parent;
-  const calls = name ? root.descendantsOfType('new_expression').filter((n): n is Node => !!n && n.childForFieldName('constructor')?.text === name) : [];
+  return name ? root.descendantsOfType('new_expression').filter((n): n is Node => !!n && n.childForFieldName('constructor')?.text === name) : [];
+}
+
+export function newCallOptions(cls: Node, index: number): (key: string) => Passed {
+  const calls = newCallsOf(cls);
   return (key) => {
     const seen = new Set<string>();
     let node: Passed = 'none';
@@ -133,12 +138,8 @@ export function optionFields(field: string, left: Node, right: Node, ctor: Node)
 export function positionalNewArg(ctor: Node, index: number): { value: number; node: Node } | undefined {
   let cls: Node | null = ctor.parent;
   while (cls && cls.type !== 'class_declaration' && cls.type !== 'class') cls = cls.parent;
-  const name = cls?.childForFieldName('name')?.text;
-  if (!cls || !name) return undefined;
-  let root: Node = cls;
-  while (root.parent) root = root.parent;
-  const calls = root.descendantsOfType('new_expression').filter((n): n is Node => !!n && n.childForFieldName('constructor')?.text === name);
-  const passed = calls.map((call) => named(call.childForFieldName('arguments'))[index]);
+  if (!cls) return undefined;
+  const passed = newCallsOf(cls).map((call) => named(call.childForFieldName('arguments'))[index]);
   if (passed.length === 0 || passed.some((a) => !a || a.type === 'spread_element')) return undefined;
   const values = passed.map((a) => (a ? scriptLiteral(a) : undefined));
   const first = values[0];

@@ -105,7 +105,9 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     const v = numeric(p.default);
     if (v !== undefined) defaults[p.name] = v;
   }
-  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, inlinedFrom: (e) => scope.inlined?.get(e), framework: file.framework, tensors: new Set([...tensorArgNames(def.params.filter((p) => !p.variadic), roles), ...trainableFields(def.fn), ...(file.builtValues ?? [])]), unvalued: unvaluedArgs(def.params, roles) });
+  // the class's trainable variables: tensors of the split, and the model's own weights below
+  const variables = new Set(trainableFields(def.fn));
+  const built = buildTerms(returned.value, { defaults, labelOf: (e) => scope.labels.get(e), knownLosses: file.knownLosses, inlinedFrom: (e) => scope.inlined?.get(e), framework: file.framework, tensors: new Set([...tensorArgNames(def.params.filter((p) => !p.variadic), roles), ...variables, ...(file.builtValues ?? [])]), unvalued: unvaluedArgs(def.params, roles) });
   // a regularizer adds to a loss compiled elsewhere: what it holds is all penalty (python/model.ts does the same)
   // and its one term is named by the class, as a Keras regularizer's is (the variable inside apply() says less)
   const named = def.kind === 'regularizer' && built.terms.length === 1 ? { label: def.name } : {};
@@ -136,7 +138,6 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   };
   // the class's trainable variables the loss reads (`tf.sum(tf.square(this.userEmb))`): the model's own weights, which
   // the trainer gives its trial model's (as python/ownWeights.ts does for `self.w = nn.Parameter(…)`)
-  const variables = new Set(trainableFields(def.fn));
   if (variables.size > 0) {
     const taken = new Set(model.params.map((p) => p.name));
     some(returned.value, (n) => {
