@@ -328,9 +328,12 @@ function readLoop(stmt: Node, scope: Scope, over?: Expr): void {
     } else {
       const init = scope.locals.get(name) as Expr;
       const folded = foldOf(name, init, after, variables, iterable, stmt);
-      // the sum the loop adds to its start is named by the accumulator (`total`), as the term it becomes
+      // the sum the loop adds to its start is named by what each pass adds when the code names it (`total +=
+      // lam * diff`: `diff`, the start being the base), else by the accumulator (`total`), as the term it becomes
       const added = folded.kind === 'binary' && folded.left === init ? folded.right : undefined;
-      for (const part of [added, added?.kind === 'binary' ? added.right : undefined]) if (part) scope.labels.set(part, name);
+      const sum = added?.kind === 'binary' ? added.right : undefined;
+      const perPass = sum?.kind === 'loop' && sum.body.kind === 'binary' && sum.body.op === '+' ? scope.labels.get(sum.body.right) : undefined;
+      for (const part of [added, sum]) if (part) scope.labels.set(part, perPass ?? name);
       setLocal(scope, name, folded);
     }
   }

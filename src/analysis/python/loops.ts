@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { some } from '../terms/expr';
+import { childrenOf, some } from '../terms/expr';
 import type { Scope } from './scope';
 import { isTrivia } from './trivia';
 
@@ -29,6 +29,15 @@ export function loopName(name: string, node: Node): Expr {
 }
 
 const isPlaceholder = (e: Expr, name: string): boolean => e.kind === 'name' && e.ref === 'loop' && e.name === name;
+/**
+ * Whether `e` reads the accumulator `name`, not counting the body of a nested loop that accumulates into the same
+ * name (`for j: for i: total += w * d`: the inner loop's `total` is its own running value, already folded).
+ */
+function readsAccumulator(e: Expr, name: string): boolean {
+  if (isPlaceholder(e, name)) return true;
+  if (e.kind === 'loop' && e.accumulator === name) return (!!e.init && readsAccumulator(e.init, name)) || readsAccumulator(e.iterable, name);
+  return childrenOf(e).some((c) => readsAccumulator(c, name));
+}
 const readsLoop = (e: Expr): boolean => some(e, (n) => n.kind === 'name' && n.ref === 'loop');
 
 /** The value of `name` after the loop, given its value before (`init`) and after one pass (`after`). */
@@ -37,7 +46,7 @@ export function foldOf(name: string, init: Expr, afterPass: Expr, variables: str
   const after = guardedSum(afterPass, name, at);
   const fold = (start: Expr, body: Expr): Loop => ({ kind: 'loop', variables, iterable, accumulator: name, init: start, body, ...at });
   // `acc + X` with X not reading acc: acc = init + Σ X, and Σ (w · Y) = w · Σ Y for a loop-invariant w.
-  if (after.kind === 'binary' && after.op === '+' && isPlaceholder(after.left, name) && !some(after.right, (n) => isPlaceholder(n, name))) {
+  if (after.kind === 'binary' && after.op === '+' && isPlaceholder(after.left, name) && !readsAccumulator(after.right, name)) {
     const zero: Expr = { kind: 'number', value: 0, ...at };
     const x = after.right;
     const weighted = x.kind === 'binary' && x.op === '*' && !readsLoop(x.left) && readsLoop(x.right);

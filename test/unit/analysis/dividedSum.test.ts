@@ -53,3 +53,48 @@ def rel_loss(pred, target, lam=0.1):
     assert.equal(sparsity?.weight, undefined);
   });
 });
+
+describe('an accumulator that starts from the base and adds a named penalty in nested loops', () => {
+  before(() => ready);
+  // EWC-style: `total = bce; for j: for i: diff = …; total += (lam / 2) * diff` (the inner loop's running `total` is
+  // its own; the outer loop still adds a weighted sum to the base)
+  const NESTED = `import tensorflow as tf
+
+anchors = []
+fisher = []
+theta = []
+
+
+def ewc(y_true, y_pred, lam=0.4):
+    total = tf.keras.losses.binary_crossentropy(y_true, y_pred)
+    for j in range(len(anchors)):
+        for i in range(len(anchors[j])):
+            diff = tf.reduce_sum(fisher[j][i] * tf.square(theta[i] - anchors[j][i]))
+            total += (lam / 2) * diff
+    return total
+`;
+
+  it('splits the base from the penalty, named by what each pass adds, with λ = lam / 2', () => {
+    const m = model(analyze(NESTED), 'ewc');
+    assert.deepEqual(m.terms.map((t) => `${t.role}:${t.label}`), ['base:total', 'penalty:diff']);
+    assert.equal(m.terms[1]!.weight?.text.replace(/\s/g, ''), 'lam/2');
+  });
+
+  it('a single loop names the penalty by its per-pass variable too; an unnamed addition keeps the accumulator', () => {
+    const loss = (pass: string) => `import tensorflow as tf
+
+anchors = []
+
+
+def ewc(y_true, y_pred, lam=0.4):
+    total = tf.keras.losses.binary_crossentropy(y_true, y_pred)
+    for i in range(len(anchors)):
+${pass}
+    return total
+`;
+    const named = loss('        diff = tf.reduce_sum(tf.square(y_pred - anchors[i]))\n        total += lam * diff');
+    assert.deepEqual(model(analyze(named), 'ewc').terms.map((t) => t.label), ['total', 'diff']);
+    const unnamed = loss('        total += lam * tf.reduce_sum(tf.square(y_pred - anchors[i]))');
+    assert.deepEqual(model(analyze(unnamed), 'ewc').terms.map((t) => t.label), ['total', 'total']);
+  });
+});
