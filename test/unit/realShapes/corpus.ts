@@ -98,6 +98,7 @@ const LATER_BATCHES: readonly { prefix: string; label: string; what: string }[] 
   { prefix: 'lock_', label: 'lock', what: 'the ninth sealed batch' },
   { prefix: 'mint_', label: 'mint', what: 'the tenth sealed batch' },
   { prefix: 'cask_', label: 'cask', what: 'the eleventh sealed batch' },
+  { prefix: 'chest_', label: 'chest', what: 'the twelfth sealed batch' },
 ];
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
