@@ -314,7 +314,27 @@ function convertCall(node: Node, scope: Scope): Expr {
 /** A call of a library function by its dotted name as written, resolved through the imports. */
 function libraryCall(name: string, node: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr {
   const callee = resolveCallee(name, scope.imports);
-  return higherOrderCall(callee, node, applied, scope) ?? make<'call'>(node, { kind: 'call', callee, ...applied });
+  return arithmeticCall(callee, node, applied) ?? higherOrderCall(callee, node, applied, scope) ?? make<'call'>(node, { kind: 'call', callee, ...applied });
+}
+
+/** The framework's sums and differences written as calls: the same broadcasting `+`/`-` as the operators. */
+const ARITHMETIC_CALLS: Readonly<Record<string, '+' | '-'>> = {
+  'tf.add': '+', 'tf.math.add': '+', 'torch.add': '+', 'tf.subtract': '-', 'tf.math.subtract': '-', 'torch.sub': '-', 'torch.subtract': '-',
+};
+
+/**
+ * `tf.math.add(w_loss1, w_loss2)`, `torch.sub(a, b)`, `tf.add_n([ce, lam * p])` of a written list: the sum the
+ * operators would write, so the split reads each side as a term (as the TF.js front end reads `tf.add`). A call
+ * with keywords (`torch.add(a, b, alpha=λ)`, `name=`) stays a call.
+ */
+function arithmeticCall(callee: string, node: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }): Expr | undefined {
+  if (Object.keys(applied.kwargs).length > 0) return undefined;
+  const op = ARITHMETIC_CALLS[callee];
+  const [left, right] = applied.args;
+  if (op && applied.args.length === 2 && left && right) return make<'binary'>(node, { kind: 'binary', op, left, right });
+  const items = (callee === 'tf.add_n' || callee === 'tf.math.add_n') && applied.args.length === 1 && applied.args[0]?.kind === 'tuple' ? applied.args[0].items : undefined;
+  if (!items || items.length < 2) return undefined;
+  return items.slice(1).reduce<Expr>((sum, item) => make<'binary'>(node, { kind: 'binary', op: '+', left: sum, right: item }), items[0] as Expr);
 }
 
 /** A dotted name rooted in an imported module (`tf.keras.regularizers.l2`, `F.mse_loss`): a library function as a value. */

@@ -31,6 +31,12 @@ const lossCallee: readonly RegExp[] = [
   /(^|\.)(meanSquaredError|absoluteDifference|huberLoss|logLoss|sigmoidCrossEntropy|softmaxCrossEntropy|hingeLoss|cosineDistance)$/,
 ];
 
+/**
+ * Framework helpers named like losses that only reduce one (`compute_weighted_loss`, how a Keras `Loss` subclass's
+ * call reduces what `call` returns): what they wrap says what the term is.
+ */
+const lossReducers: RegExp = /(^|\.)compute_weighted_loss$/;
+
 export function isFrameworkLossCallee(callee: string): boolean {
-  return lossCallee.some((re) => re.test(callee));
+  return !lossReducers.test(callee) && lossCallee.some((re) => re.test(callee));
 }
