@@ -45,24 +45,46 @@ function isCovariance(e: Expr | undefined): boolean {
 /** Hinges: zero below their threshold (`relu(x)`, `maximum(x, 0)`, `clamp(x, min=0)`). */
 const HINGES = new Set(['relu', 'maximum', 'clamp', 'clamp_min', 'clip_by_value', 'clip', 'softplus']);
 
+/** Smooth maps a band may pass through before its gate: `relu(|r| - t) ** 2`, `square(|r| - t)`. */
+const SMOOTH_WRAPS = new Set(['square', 'pow']);
+const COMPARISONS = new Set(['<', '<=', '>', '>=']);
+
+/** `where(|r| > t, …, …)`: a selection gated by comparing the same |r| with a threshold. */
+const gatedBy = (gate: Expr, abs: Expr): boolean =>
+  gate.kind === 'call' && opName(gate) === 'where' && gate.args[0]?.kind === 'binary' && COMPARISONS.has(gate.args[0].op) && [gate.args[0].left, gate.args[0].right].some((x) => x.text === abs.text);
+
 /**
- * `relu(|r| - tol)`: a tolerance band. The penalty is flat (zero) around the target and active only where |r| is
- * past tol, away from the kink, so the absolute value does no harm there.
+ * `relu(|r| - tol)`, `where(|r| > tol, square(|r| - tol), 0)`: a tolerance band. The penalty is flat (zero) around
+ * the target and active only where |r| is past tol, away from the kink, so the absolute value does no harm there.
  */
 function inToleranceBand(abs: Expr, ancestors: readonly Expr[]): boolean {
   const band = ancestors.at(-1);
-  const hinge = ancestors.at(-2);
-  if (!band || !hinge || band.kind !== 'binary' || band.op !== '-' || band.left !== abs) return false;
+  if (!band || band.kind !== 'binary' || band.op !== '-' || band.left !== abs) return false;
   const tol = band.right;
   if (dependsOnPred(tol) || numberValue(tol) === 0 || (numberValue(tol) ?? 1) < 0) return false;
-  return HINGES.has(opName(hinge) ?? '');
+  for (let i = ancestors.length - 2; i >= 0; i--) {
+    const wrap = ancestors[i] as Expr;
+    if (HINGES.has(opName(wrap) ?? '') || gatedBy(wrap, abs)) return true;
+    const squared = (wrap.kind === 'binary' && wrap.op === '**') || SMOOTH_WRAPS.has(opName(wrap) ?? '');
+    if (!squared) return false;
+  }
+  return false;
 }
+
+/** Ops that read only their operand's shape (`zeros_like(|r|)`, a `where`'s zero branch). */
+const SHAPE_ONLY = new Set(['zeros_like', 'ones_like', 'zerosLike', 'onesLike']);
+
+/** `|r| > tol` (a mask, a `where`'s condition), `zeros_like(|r|)`: compared or shaped, never differentiated. */
+const notDifferentiated = (ancestors: readonly Expr[]): boolean => {
+  const parent = ancestors.at(-1);
+  return (parent?.kind === 'binary' && COMPARISONS.has(parent.op)) || (!!parent && SHAPE_ONLY.has(opName(parent) ?? ''));
+};
 
 export const checkAbsResidual: Check = (ctx) => {
   const out: Report[] = [];
   for (const t of ctx.model.terms) {
     if (t.role !== 'penalty') continue;
-    const abs = collect(t.expr, (n, ancestors) => opName(n) === 'abs' && (isResidual(operand(n as CallExpr | MethodExpr)) || isCovariance(operand(n as CallExpr | MethodExpr))) && !inToleranceBand(n, ancestors));
+    const abs = collect(t.expr, (n, ancestors) => opName(n) === 'abs' && (isResidual(operand(n as CallExpr | MethodExpr)) || isCovariance(operand(n as CallExpr | MethodExpr))) && !inToleranceBand(n, ancestors) && !notDifferentiated(ancestors));
     for (const node of abs) {
       const fix = absToSquare(ctx.text, node as CallExpr | MethodExpr);
       out.push({
