@@ -156,7 +156,31 @@ function factorsOf(call: Node, spec: BuiltinSpec, module: ModuleScope): Factor[]
 function layerOf(keyword: Node): Pick<Regularizes, 'layer' | 'range'> {
   const call = keyword.parent?.parent;
   const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
-  return fn ? { layer: lastSegment(fn.text.replace(/\s+/g, '')), range: rangeOf(call as Node) } : {};
+  if (!fn) return {};
+  // a custom layer's own weight (`self.add_weight(…, regularizer=…)` in its build): the layer is that class
+  if (isAddWeight(fn)) return { layer: enclosingClass(keyword) ?? 'add_weight', range: rangeOf(call as Node) };
+  return { layer: lastSegment(fn.text.replace(/\s+/g, '')), range: rangeOf(call as Node) };
+}
+
+/** `self.add_weight` / `self.add_variable`: a custom Keras layer creating one of its weights. */
+const isAddWeight = (fn: Node): boolean => /^self\.(add_weight|add_variable)$/.test(fn.text.replace(/\s+/g, ''));
+
+function enclosingClass(node: Node): string | undefined {
+  let cls = node.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  return cls?.childForFieldName('name')?.text;
+}
+
+/**
+ * What a keyword's regularizer penalises: a layer's `kernel_regularizer=` its kernel, …; the `regularizer=` of a
+ * custom layer's `self.add_weight(…)` the weight it creates (a kernel: Keras adds it to model.losses the same way).
+ */
+function regularizedBy(keyword: Node): Regularizes['on'] | undefined {
+  const name = keyword.childForFieldName('name')?.text ?? '';
+  if (name !== 'regularizer') return keywordKinds[name];
+  const call = keyword.parent?.parent;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  return fn && isAddWeight(fn) ? 'kernel' : undefined;
 }
 
 /** `mode="columns"`: the call's keyword arguments that are string literals. */
@@ -192,7 +216,7 @@ function namedBuiltin(on: Regularizes['on'], keyword: Node, value: Node): Builti
 
 /** One `*_regularizer=<built-in>(…)` keyword argument → its use, or undefined when it is something else. */
 function useAt(keyword: Node, imports: ImportMap, module: ModuleScope): BuiltinUse | undefined {
-  const on = keywordKinds[keyword.childForFieldName('name')?.text ?? ''];
+  const on = regularizedBy(keyword);
   const value = keyword.childForFieldName('value');
   if (on && value?.type === 'string') return namedBuiltin(on, keyword, value);
   const call = value?.type === 'identifier' ? heldCall(value) : value;
@@ -204,11 +228,11 @@ function useAt(keyword: Node, imports: ImportMap, module: ModuleScope): BuiltinU
   return { callee: lastSegment(fn!.text.replace(/\s+/g, '')), regularizes: { on, ...layerOf(keyword) }, range: rangeOf(call), factors, settings: stringSettings(call) };
 }
 
-const keywordMark = /\b(?:kernel|recurrent|depthwise|pointwise|embeddings|bias|activity)_regularizer[ \t]*=/g;
+const keywordMark = /\b(?:(?:kernel|recurrent|depthwise|pointwise|embeddings|bias|activity)_)?regularizer[ \t]*=/g;
 
 /** Every built-in regularizer the file gives a layer, in source order. */
 export function builtinRegularizerUses(root: Node, source: string, imports: ImportMap, module: ModuleScope): BuiltinUse[] {
-  if (!source.includes('_regularizer')) return [];
+  if (!source.includes('regularizer')) return [];
   const out: BuiltinUse[] = [];
   const seen = new Set<number>();
   for (const m of source.matchAll(keywordMark)) {

@@ -72,6 +72,42 @@ def make(n_in, l1=1e-5, l2=1e-4):
     assert.equal(m.params.find((p) => p.name === 'l2')?.origin, 'factory');
   });
 
+  it("a custom layer's own weight: self.add_weight(…, regularizer=l1_l2(l1=self.l1, …)) with the constructor's defaults", () => {
+    const m = regularised(`import tensorflow as tf
+from tensorflow.keras import regularizers
+class Projection(tf.keras.layers.Layer):
+    def __init__(self, units, l1=0.002, l2=0.0005):
+        super().__init__()
+        self.units = units
+        self.l1 = l1
+        self.l2 = l2
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units), trainable=True,
+                                 regularizer=regularizers.l1_l2(l1=self.l1, l2=self.l2))
+    def call(self, inputs):
+        return tf.matmul(inputs, self.w)
+inputs = tf.keras.Input(shape=(16,))
+model = tf.keras.Model(inputs, tf.keras.layers.Dense(3)(Projection(8)(inputs)))
+model.compile(optimizer='adam', loss='mse')
+`);
+    assert.deepEqual(m.terms.map((t) => `${t.role}:${t.label}`), ['penalty:l1', 'penalty:l2', 'base:mse']);
+    assert.equal(lambdaOf(m, 'l1'), 0.002);
+    assert.equal(lambdaOf(m, 'l2'), 0.0005);
+    assert.deepEqual(m.terms[0]!.regularizes && { on: m.terms[0]!.regularizes.on, layer: m.terms[0]!.regularizes.layer }, { on: 'kernel', layer: 'Projection' });
+  });
+
+  it('a regularizer= keyword of any other call is not a layer regularizer', () => {
+    const a = analyze(`import tensorflow as tf
+from tensorflow.keras import regularizers
+def make_optimizer(regularizer=None):
+    return regularizer
+opt = make_optimizer(regularizer=regularizers.l2(0.01))
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+model.compile(optimizer='adam', loss='mse')
+`);
+    assert.equal(a.models.find((x) => x.kind === 'regularizer'), undefined);
+  });
+
   it('a module constant, the old keyword l=, a default factor, and a zero factor that adds nothing', () => {
     const m = regularised(`from keras import layers, models
 from keras.regularizers import l1, l2, L1L2
