@@ -119,7 +119,8 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       continue;
     }
     if (a.default !== undefined) {
-      if (!(a.value.type === 'identifier' && initParamNames.has(a.value.text))) out.staticAttrs.set(attr, a.default);
+      // a constructor argument (`self.lam = lam`, `self.lam = float(lam)`) is what each construction passes, not its default
+      if (!readsInitParam(a.value, initParamNames)) out.staticAttrs.set(attr, a.default);
       continue;
     }
     const settings = settingsClassOf(a.value, out.initParams, scope);
@@ -191,3 +192,13 @@ export function constructorParams(cls: ClassScope, readNames: ReadonlySet<string
       return out;
     });
 }
+
+/** `lam`, `float(lam)`, `int(n_steps)`: the constructor parameter itself, perhaps through a number conversion. */
+function readsInitParam(value: Node, initParamNames: ReadonlySet<string>): boolean {
+  if (value.type === 'identifier') return initParamNames.has(value.text);
+  const fn = value.type === 'call' ? value.childForFieldName('function')?.text : undefined;
+  const args = value.childForFieldName('arguments')?.namedChildren.filter((n) => !!n && n.type !== 'comment') ?? [];
+  return !!fn && NUMBER_CONVERSIONS.has(fn) && args.length === 1 && !!args[0] && readsInitParam(args[0], initParamNames);
+}
+
+const NUMBER_CONVERSIONS: ReadonlySet<string> = new Set(['float', 'int', 'bool']);
