@@ -36,7 +36,15 @@ export function cutByIndex(stmt: Node, index: ReadonlySet<string>): Node[] | und
   const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
   const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
   const right = a?.childForFieldName('right');
-  if (left?.type !== 'identifier' || !right) return undefined;
-  const sub = subscriptRoot(right);
-  return sub && slicedBy(sub, index) ? [left] : undefined;
+  if (!left || !right) return undefined;
+  const cut = (value: Node): boolean => {
+    const sub = subscriptRoot(value);
+    return !!sub && slicedBy(sub, index);
+  };
+  if (left.type === 'identifier') return cut(right) ? [left] : undefined;
+  // `xb, yb = X[i:i + bs], y[i:i + bs]`: each name a batch's item when every value is cut by the index
+  const names = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? namedChildren(left) : [];
+  const values = right.type === 'expression_list' || right.type === 'tuple' ? namedChildren(right) : [];
+  const pairs = names.length > 0 && names.length === values.length && names.every((n) => n.type === 'identifier');
+  return pairs && values.every(cut) ? names : undefined;
 }

@@ -78,6 +78,27 @@ def run(model, X, Y, opt, bs=32):
   assert.ok(last('l10') < last('l0'), `|out| ${last('l10')} at λ = 10 against ${last('l0')} at λ = 0`);
 });
 
+test("both halves of a batch cut in one tuple assignment (`xb, yb = X[i:i + bs], Y[i:i + bs]`) are the trial's batches", async () => {
+  const source = `import torch
+import torch.nn as nn
+
+def run(model, X, Y, opt, bs=32):
+    criterion = nn.MSELoss()
+    for i in range(0, len(X), bs):
+        xb, yb = X[i:i + bs], Y[i:i + bs]
+        out = model(xb)
+        loss = criterion(out, yb) + 0.1 * out.abs().mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+  const loss = await picked(source);
+  assert.equal(loss.yTrue, 'yb');
+  assert.doesNotMatch(JSON.stringify(loss.body), /"name":"(Y|i)"/, 'the whole tensor sliced by the index is not read');
+  const { last } = await trained(loss, 'out.abs()');
+  assert.ok(last('l10') < last('l0'), `|out| ${last('l10')} at λ = 10 against ${last('l0')} at λ = 0`);
+});
+
 /** The trial's failure message for `loss` (it must fail before training). */
 async function refused(loss: LossModel): Promise<string> {
   const messages: TrainerToHost[] = [];
