@@ -314,7 +314,7 @@ function forwardedVariableLoss(call: Node, given: Node, top: Node): ScriptLossDe
   if (!forwarding || !loss || !functionLike.has(loss.type) || !variable || !nameNode) return undefined;
   const at = named(forwarding.childForFieldName('arguments')).findIndex((a) => a.text === variable.text);
   const pred = at >= 0 ? paramName(named(loss.childForFieldName('parameters'))[at] as Node) : undefined;
-  if (!pred || pred.type !== 'identifier') return undefined;
+  if (pred?.type !== 'identifier') return undefined;
   let stmt: Node = call;
   while (stmt.parent && stmt.parent.type !== 'statement_block' && stmt.parent.type !== 'program') stmt = stmt.parent;
   return { kind: 'inline', name: nameNode.text, nameNode, defNode: stmt, fn: loss, params: [param(pred)], outerParams: [], outerStatements: [], bindNames: [], roles: { yTrue: '', yPred: pred.text }, optimisedDirectly: true };
