@@ -484,6 +484,8 @@ export function addLossCalls(node: Node): { stmt: Node; value: Node }[] {
 
 /** `loss`, `total_loss`, `self.loss`: an item of a returned tuple named as the loss. */
 const LOSS_ITEM = /(?:^|[._])loss$/i;
+/** `total`, `self.total`, `total_objective`: an item named as the sum of the others. */
+const TOTAL_ITEM = /(?:^|[._])total(?:_\w+)?$/i;
 
 /**
  * The loss among a returned tuple's items (`return out, loss`, `return (logits, total_loss)`): the one item named as
@@ -496,7 +498,8 @@ export function tupleLossItem(value: Node | undefined): Node | undefined {
   const items = named(inner);
   const isLoss = (n: Node): boolean => LOSS_ITEM.test(n.text.replace(/\s+/g, ''));
   const first = items[0];
-  if (!first || !['identifier', 'attribute'].includes(first.type) || isLoss(first)) return undefined;
+  // a first item named as the total (`return total, task_loss`) leads the tuple as a computed one does
+  if (!first || !['identifier', 'attribute'].includes(first.type) || isLoss(first) || TOTAL_ITEM.test(first.text)) return undefined;
   const losses = items.filter(isLoss);
   return losses.length === 1 ? losses[0] : undefined;
 }

@@ -1,7 +1,7 @@
 // Rules found while reading the cask batch, each in a snippet of our own: a loss that returns a dict of its terms
 // with the total the loop differentiates (`losses["total"].backward()`), a dict filled entry by entry, a loss module
 // whose forward returns nothing, a separation cost meant to be maximised, and a TF.js closure that only hands the
-// optimised variable to a named arrow.
+// optimised variable to a named arrow, a tuple led by the total, and a TF.js function handed in as a parameter.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
@@ -190,5 +190,67 @@ export class Fitter {
   it('a closure over no variable is not taken for it', () => {
     const a = analyze(src.replace('const w = tf.variable(tf.zeros([3]));', 'const w = tf.zeros([3]);'), 'typescript');
     assert.ok(!a.models.some((m) => m.name === 'lossFn'));
+  });
+});
+
+describe('a tuple returned with the total first', () => {
+  const src = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class TwoHeadLoss(nn.Module):
+    def __init__(self, lambda_rec=1.0):
+        super().__init__()
+        self.lambda_rec = lambda_rec
+
+    def forward(self, preds, targets):
+        task_loss = F.mse_loss(preds, targets)
+        rec_loss = preds.abs().mean()
+        total = task_loss + self.lambda_rec * rec_loss
+        return total, task_loss
+`;
+
+  it('is the total, not the item named as a loss', () => {
+    const m = analyze(src).models[0]!;
+    assert.deepEqual(m.terms.map(termSummary), ['base:+:task_loss', 'penalty:+:rec_loss*self.lambda_rec']);
+  });
+
+  it('a model output first is still left for the item named as the loss', () => {
+    const m = analyze(src.replace('return total, task_loss', 'return preds, task_loss')).models[0];
+    assert.deepEqual(m?.terms.map(termSummary), ['base:+:task_loss']);
+  });
+});
+
+describe('TS/JS: a function handed in as a parameter of the method the loss is written in', () => {
+  const src = `import * as tf from '@tensorflow/tfjs';
+
+export const objectives = {
+  spread: ((w: tf.Tensor) => tf.sum(tf.square(w))) as (w: tf.Tensor) => tf.Scalar,
+};
+
+export class Solver {
+  solve(objective: (w: tf.Tensor) => tf.Scalar) {
+    const w = tf.variable(tf.ones([4]));
+    const lossFn = (weights: tf.Tensor) => objective(weights).add(tf.square(tf.sum(weights).sub(1)).mul(100));
+    const opt = tf.train.sgd(0.1);
+    opt.minimize(() => lossFn(w) as tf.Scalar);
+  }
+}
+
+new Solver().solve(objectives.spread);
+`;
+
+  it('is the function every call passes there: followed into, no unsupported op', () => {
+    const a = analyze(src, 'typescript');
+    const m = a.models.find((x) => x.name === 'lossFn');
+    assert.ok(m);
+    assert.ok(!some(m.body, (n) => n.kind === 'call' && n.callee === 'objective'));
+    assert.deepEqual(runRules(a, src).map((f) => f.code), []);
+  });
+
+  it('two calls passing different functions leave it a parameter', () => {
+    const two = `${src}\nnew Solver().solve((w: tf.Tensor) => tf.sum(w));\n`;
+    const m = analyze(two, 'typescript').models.find((x) => x.name === 'lossFn');
+    assert.ok(m && some(m.body, (n) => n.kind === 'call' && n.callee === 'objective'));
   });
 });
