@@ -254,3 +254,47 @@ new Solver().solve(objectives.spread);
     assert.ok(m && some(m.body, (n) => n.kind === 'call' && n.callee === 'objective'));
   });
 });
+
+describe('a loss object built from a registry of the file`s loss classes', () => {
+  const src = `import torch
+import torch.nn as nn
+
+class PlainLoss(nn.Module):
+    def forward(self, pred, target):
+        return (pred - target).abs().mean()
+
+class SmoothLoss(nn.Module):
+    def __init__(self, lam=0.1):
+        super().__init__()
+        self.lam = lam
+
+    def forward(self, pred, target):
+        fit = (pred - target).abs().mean()
+        smooth = ((pred[:, 1:] - pred[:, :-1]) ** 2).mean()
+        return fit + self.lam * smooth
+
+REGISTRY = {"plain": PlainLoss, "smooth": SmoothLoss}
+
+if __name__ == "__main__":
+    cfg = {"loss": "smooth", "lr": 1e-3}
+    criterion = REGISTRY[cfg["loss"]]()
+    model = nn.Linear(4, 4)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"])
+    for x, y in loader:
+        loss = criterion(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+`;
+
+  it('is an object of the class its key picks (a settings entry): that class is the loss differentiated', () => {
+    const chosen = chooseLoss(analyze(src));
+    assert.ok(chosen.ok);
+    assert.equal(qualifiedName(chosen.model), 'SmoothLoss');
+    assert.equal(chosen.why, 'backward');
+  });
+
+  it('a key the file does not settle picks no class', () => {
+    const chosen = chooseLoss(analyze(src.replace('criterion = REGISTRY[cfg["loss"]]()', 'criterion = REGISTRY[name]()')));
+    assert.ok(!chosen.ok || chosen.why !== 'backward' || qualifiedName(chosen.model) !== 'SmoothLoss');
+  });
+});
