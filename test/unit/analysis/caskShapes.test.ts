@@ -298,3 +298,34 @@ if __name__ == "__main__":
     assert.ok(!chosen.ok || chosen.why !== 'backward' || qualifiedName(chosen.model) !== 'SmoothLoss');
   });
 });
+
+describe('a held criterion given as `None or Default()`', () => {
+  const src = `import torch
+import torch.nn as nn
+
+class L1Fit(nn.Module):
+    def forward(self, pred, target):
+        return (pred - target).abs().mean()
+
+class SmoothReg(nn.Module):
+    def __init__(self, base_loss=None, lam=0.1):
+        super().__init__()
+        self.base = base_loss or L1Fit()
+        self.lam = lam
+
+    def forward(self, pred, target):
+        base_loss = self.base(pred, target)
+        smooth = ((pred[:, 1:] - pred[:, :-1]) ** 2).mean()
+        return base_loss + self.lam * smooth
+
+criterion = SmoothReg(lam=0.05)
+`;
+
+  it('is the default object when no constructor call passes one: its forward is followed, nothing unsupported', () => {
+    const a = analyze(src);
+    const m = a.models.find((x) => x.name === 'SmoothReg');
+    assert.ok(m);
+    assert.ok(!some(m.body, (n) => n.kind === 'method' && n.method === 'base'));
+    assert.ok(!runRules(a, src).some((f) => f.code === 'LL113'));
+  });
+});
