@@ -8,10 +8,11 @@ import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
 import { namedByCallee, nameNegated } from '../terms/label';
 import { callableValue, definedCallable, nameCallable } from './callables';
+import { dictEntrySet, mergedDict } from './dictUpdates';
 import { dictEntries, dictViewSource, nameByKey, passBindings } from './dictValues';
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
-import { returnedLoss, tupleLossItem } from './inline';
+import { returnedLoss, totalKey, tupleLossItem } from './inline';
 import { collectOf, coupledFold, foldOf, loopName, loopVariables, type Partner } from './loops';
 import { layerParameters, moduleLoop } from './moduleLoops';
 import { forkScope, type Scope } from './scope';
@@ -68,6 +69,11 @@ function renameGrownStart(scope: Scope, name: string, grown: Expr): void {
 }
 
 function assign(left: Node, value: Expr, scope: Scope, rightNode: Node): void {
+  const entrySet = dictEntrySet(left, value, scope);
+  if (entrySet) {
+    scope.locals.set(entrySet.name, entrySet.dict);
+    return;
+  }
   if (left.type === 'identifier') {
     renameGrownStart(scope, left.text, value);
     setLocal(scope, left.text, value);
@@ -142,7 +148,18 @@ function expressionStatement(stmt: Node, scope: Scope): void {
       scope.locals.delete(left.text);
       return;
     }
-    if (left && right) assign(left, convertExpr(right, scope), scope, right);
+    if (!left || !right) return;
+    // `a = b = torch.tensor(0.0)`: every target of a chained assignment holds the innermost value
+    const targets = [left];
+    let value: Node = right;
+    for (let next = value; next.type === 'assignment'; next = value) {
+      const [l, r] = [next.childForFieldName('left'), next.childForFieldName('right')];
+      if (!l || !r) break;
+      targets.push(l);
+      value = r;
+    }
+    const converted = convertExpr(value, scope);
+    for (const t of targets) assign(t, converted, scope, value);
   } else if (inner.type === 'augmented_assignment') {
     const left = inner.childForFieldName('left');
     const right = inner.childForFieldName('right');
@@ -175,7 +192,7 @@ function mergeLocals(scope: Scope, test: Expr, a: Scope, b: Scope, node: Node): 
       if (va) scope.locals.set(name, va);
       continue;
     }
-    const merged = va && vb ? conditional(test, va, vb, node) : (va ?? vb);
+    const merged = va && vb ? (mergedDict(va, vb, scope, (x, y) => conditional(test, x, y, node), node) ?? conditional(test, va, vb, node)) : (va ?? vb);
     if (merged) setLocal(scope, name, merged);
   }
 }
@@ -426,7 +443,9 @@ function returnedValue(ret: Node, scope: Scope): Returned | undefined {
   const node = returnedLoss(ret);
   if (!node) return undefined;
   const value = convertExpr(node, scope);
-  const loss = dictEntries(value, scope)?.find((e) => /^loss$/i.test(e.key));
+  const entries = dictEntries(value, scope);
+  const key = entries ? totalKey(entries.map((e) => e.key)) : undefined;
+  const loss = entries?.find((e) => e.key === key);
   return { value: loss?.value ?? value, node };
 }
 

@@ -154,7 +154,9 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       if (wrapped.defaultNode) a.defaultNode = wrapped.defaultNode;
       continue;
     }
-    if (v.kind === 'call' && isConstructor(v.callee)) out.instances.set(attr, v);
+    const fallback = noneOrFallback(a.value, classNode, out.initParams, ctorScope);
+    if (fallback) out.instances.set(attr, fallback);
+    else if (v.kind === 'call' && isConstructor(v.callee)) out.instances.set(attr, v);
     else if (v.kind === 'none') out.attrValues.set(attr, attrSetOutside(classNode, attr, scope) ?? v);
     // `self.excess = lambda x: …`: a callable, called as `self.excess(pred)` (callables.ts)
     else if (v.kind !== 'unsupported' || callableOf(v)) out.attrValues.set(attr, v);
@@ -202,3 +204,17 @@ function readsInitParam(value: Node, initParamNames: ReadonlySet<string>): boole
 }
 
 const NUMBER_CONVERSIONS: ReadonlySet<string> = new Set(['float', 'int', 'bool']);
+
+/**
+ * `self.base = base_loss or MAELoss()` with `base_loss=None` that no constructor call passes: Python's `or` gives the
+ * fallback object, built by its constructor; undefined for anything else.
+ */
+function noneOrFallback(value: Node, classNode: Node, initParams: readonly ParamInfo[], scope: Scope): Call | undefined {
+  if (value.type !== 'boolean_operator' || value.childForFieldName('operator')?.type !== 'or') return undefined;
+  const left = value.childForFieldName('left');
+  const right = value.childForFieldName('right');
+  const param = left?.type === 'identifier' ? initParams.find((p) => p.name === left.text) : undefined;
+  if (!param || !right || param.defaultNode?.type !== 'none' || passedByACall(classNode, param.name, initParams.indexOf(param))) return undefined;
+  const built = convertExpr(right, scope);
+  return built.kind === 'call' && isConstructor(built.callee) ? built : undefined;
+}

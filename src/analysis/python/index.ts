@@ -27,7 +27,7 @@ import { emptyKerasGraph, readGraphStatement } from './kerasGraph';
 import { bindInLaterCells } from './laterCells';
 import { mainBlockStatements, readMainBlockAssignment } from './mainBlock';
 import { emptyModuleScope, type ModuleConstant, type ModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
-import { noValueOf } from './noValue';
+import { moduleNoValueOf, noValueOf } from './noValue';
 import { isOutputLayer } from './outputLayer';
 import { builtModuleNames, pythonOutsideValues, readModuleValue } from './outsideValues';
 import { bindUnpackedItems } from './unpackedItems';
@@ -360,9 +360,9 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
       markCopyClipped(model, b.model);
       built.push({ model, bindNames: b.bindNames });
     }
-    if (entry.length === 0 && types[i] !== 'class_definition') {
-      const fn = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : n;
-      const missing = fn?.type === 'function_definition' ? noValueOf(fn, text) : undefined;
+    if (entry.length === 0) {
+      const def = types[i] === 'decorated_definition' ? n.childForFieldName('definition') : n;
+      const missing = def?.type === 'function_definition' ? noValueOf(def, text) : def?.type === 'class_definition' ? moduleNoValueOf(def) : undefined;
       if (missing) noValue.push(missing);
     }
   }

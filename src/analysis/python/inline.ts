@@ -484,6 +484,8 @@ export function addLossCalls(node: Node): { stmt: Node; value: Node }[] {
 
 /** `loss`, `total_loss`, `self.loss`: an item of a returned tuple named as the loss. */
 const LOSS_ITEM = /(?:^|[._])loss$/i;
+/** `total`, `self.total`, `total_objective`: an item named as the sum of the others. */
+const TOTAL_ITEM = /(?:^|[._])total(?:_\w+)?$/i;
 
 /**
  * The loss among a returned tuple's items (`return out, loss`, `return (logits, total_loss)`): the one item named as
@@ -496,23 +498,39 @@ export function tupleLossItem(value: Node | undefined): Node | undefined {
   const items = named(inner);
   const isLoss = (n: Node): boolean => LOSS_ITEM.test(n.text.replace(/\s+/g, ''));
   const first = items[0];
-  if (!first || !['identifier', 'attribute'].includes(first.type) || isLoss(first)) return undefined;
+  // a first item named as the total (`return total, task_loss`) leads the tuple as a computed one does
+  if (!first || !['identifier', 'attribute'].includes(first.type) || isLoss(first) || TOTAL_ITEM.test(first.text)) return undefined;
   const losses = items.filter(isLoss);
   return losses.length === 1 ? losses[0] : undefined;
 }
 
 /**
- * The value a `return` statement gives the trainer: the expression, a returned dict's 'loss' entry (any case:
- * `'Loss'`), or the item of a returned tuple named as the loss (a model's `return out, loss`).
+ * The keys under which a returned dict holds what is optimised, preferred first: Lightning's `"loss"`, else the total
+ * a loss returns beside its logged parts (`{"total": cls + lam * sep, "cls": cls}`, `losses["total"].backward()`).
+ */
+const totalKeys: readonly RegExp[] = [/^loss$/i, /^total(?:_?loss)?$/i, /^loss_?total$/i];
+
+/** The key of `keys` that holds what a returned dict optimises (totalKeys), if any. */
+export function totalKey(keys: readonly string[]): string | undefined {
+  for (const re of totalKeys) {
+    const key = keys.find((k) => re.test(k));
+    if (key !== undefined) return key;
+  }
+  return undefined;
+}
+
+const stringKey = (key: Node | null): string | undefined => (key?.type === 'string' ? /^[rbuf]*['"]{1,3}([^'"]*)['"]{1,3}$/i.exec(key.text)?.[1] : undefined);
+
+/**
+ * The value a `return` statement gives the trainer: the expression, a returned dict's total entry (totalKey: `'loss'`
+ * in any case, else `'total'`), or the item of a returned tuple named as the loss (a model's `return out, loss`).
  */
 export function returnedLoss(ret: Node): Node | undefined {
   const value = named(ret)[0];
   const item = tupleLossItem(value);
   if (item) return item;
   if (value?.type !== 'dictionary') return value;
-  for (const pair of named(value)) {
-    const key = pair.childForFieldName('key');
-    if (pair.type === 'pair' && key?.type === 'string' && /^['"]loss['"]$/i.test(key.text)) return pair.childForFieldName('value') ?? undefined;
-  }
-  return undefined;
+  const pairs = named(value).filter((p) => p.type === 'pair');
+  const key = totalKey(pairs.map((p) => stringKey(p.childForFieldName('key')) ?? ''));
+  return key === undefined ? undefined : (pairs.find((p) => stringKey(p.childForFieldName('key')) === key)?.childForFieldName('value') ?? undefined);
 }

@@ -13,6 +13,7 @@ import { convertExpr, make } from './expr';
 import { guardValues } from './guardValues';
 import { methodsOf } from './helperCalls';
 import type { ImportMap } from './imports';
+import { totalKey } from './inline';
 import { copyKerasGraph, emptyKerasGraph, type KerasGraph, readGraphStatement } from './kerasGraph';
 import { layerLoopOf, overLayerKernels } from './layerLoopAddLoss';
 import type { ModuleConstant, ModuleScope } from './moduleScope';
@@ -191,13 +192,40 @@ function calledLossName(def: LossDef, returned: Returned, scope: Scope, file: Fi
  * called on an object, is the method's.
  */
 function delegatedLoss(returned: Returned, scope: Scope, file: FileContext): string | undefined {
-  const helper = scope.inlined?.get(returned.value);
+  const v = totalEntryOf(returned.value);
+  const helper = scope.inlined?.get(v);
   const held = helper?.startsWith('self.') ? scope.instances?.get(helper.slice('self.'.length)) : undefined;
   if (held?.kind === 'call' && file.module?.classes?.has(held.callee)) return held.callee;
-  const v = returned.value;
+  // an object of the file's loss class called (`criterion(out, y)`, its forward followed): the class's loss
+  if (v !== returned.value) {
+    const built = v.kind === 'call' && v.forward ? v.callee : helper !== undefined ? instanceClass(helper, scope) : undefined;
+    if (built !== undefined && file.module?.classes?.has(built)) return built;
+  }
   const method = v.kind === 'method' && v.object.kind === 'name' ? v.method : v.kind === 'call' && !helper ? /^[A-Za-z_]\w*\.([A-Za-z_]\w*)$/.exec(v.callee)?.[1] : undefined;
   if (!method || method.startsWith('__')) return undefined;
   return [...(file.module?.classes?.values() ?? [])].some((c) => methodsOf(c).has(method)) ? method : undefined;
+}
+
+/** A call of the file's helper or module that returns no value (ir.ts `returnsNothing`): the caller gets None. */
+const givesNone = (v: Expr): boolean => (v.kind === 'unsupported' && !!v.returnsNothing) || (v.kind === 'call' && !!v.forward && givesNone(v.forward));
+
+/** The class a name of the script was built from (`criterion = ChirpLoss(fs, stage=1)`), by its constructor call. */
+function instanceClass(name: string, scope: Scope): string | undefined {
+  const local = scope.locals.get(name);
+  if (local?.kind === 'call') return local.callee;
+  const stmt = scope.module?.instances?.get(name);
+  return stmt?.namedChild(0)?.childForFieldName('right')?.childForFieldName('function')?.text;
+}
+
+/**
+ * `losses["total"]` with `losses = model.compute_loss(out, y)`: the total entry of the dict a call returns (a loss
+ * that logs its parts beside the total, inline.ts totalKey) stands for the call, whose loss computes that total.
+ */
+function totalEntryOf(value: Expr): Expr {
+  if (value.kind !== 'subscript' || value.index.length !== 1) return value;
+  const [item] = value.index;
+  const key = item?.kind === 'index' && item.value.kind === 'string' ? item.value.value : undefined;
+  return key !== undefined && totalKey([key]) !== undefined ? value.object : value;
 }
 
 /** Arguments that hand over a tensor or a setting as it is, not a computed term. */
@@ -278,6 +306,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // file's uses name the parameter, so the function would be left with no use and the step with no loss)
   const aliased = returned.value.kind === 'call' && returned.node.type === 'call' && returned.node.childForFieldName('function')?.text !== returned.value.callee;
   if (def.inline && !def.inline.valueNode && !aliased && delegatesToLoss(returned.value, scope, file.knownLosses)) return undefined;
+  // `loss = relation(out, y)` whose module's forward returns nothing: no loss to train, the module is LL114's
+  if (def.inline && givesNone(returned.value)) return undefined;
   const kerasPair = isKerasPair(roles);
   if (!kerasPair && !def.usedAsLoss && !shapeKinds.has(def.kind) && !LOSS_NAME.test(def.name) && !computesLossValue(returned.value, file.knownLosses)) return undefined;
   if (def.scalarOnly && !returnsScalarLoss(returned.value, file.knownLosses)) return undefined;
@@ -376,7 +406,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (def.regularizes) model.regularizes = def.regularizes;
   if (def.standsInFor) model.standsInFor = def.standsInFor;
   if (def.targetIsInput) model.targetIsInput = true;
-  const delegate = terms.length <= 1 || scope.inlined?.get(returned.value) ? delegatedLoss(returned, scope, file) : undefined;
+  const delegate = terms.length <= 1 || scope.inlined?.get(totalEntryOf(returned.value)) ? delegatedLoss(returned, scope, file) : undefined;
   if (delegate) model.delegatesTo = delegate;
   // a sub-model of the graph run on the target (`encoder(y_true)`): the target is the model's input (an autoencoder)
   const onTarget = scope.graphApplied?.find((g) => g.arg === roles.yTrue);

@@ -44,3 +44,23 @@ export function noValueOf(fn: Node, text: string): NoValueLoss | undefined {
   if (returnWithValue.test(text) && returnsValue(fn.childForFieldName('body'))) return undefined;
   return looksLikeLossPair(positional(fn)) ? { ...base, what: 'no-return' } : undefined;
 }
+
+/** The methods a module or loss class computes its loss in, first found first. */
+const forwardNames = ['forward', 'call', '__call__'];
+const LOSS_CLASS = /loss|criterion|penalty|objective|cost/i;
+
+/**
+ * The LL114 finding for a loss class (`class SpatialRelationLoss(nn.Module)`) whose forward takes a target and a
+ * prediction (or, in a class named as a loss, two tensors) and ends without returning a value: the caller's
+ * `loss = relation(out, y)` is None.
+ */
+export function moduleNoValueOf(cls: Node): NoValueLoss | undefined {
+  const nameNode = cls.childForFieldName('name');
+  const methods = bodyStatements(cls).filter((s) => s.type === 'function_definition');
+  const fn = forwardNames.map((n) => methods.find((m) => m.childForFieldName('name')?.text === n)).find((m) => m !== undefined);
+  if (!nameNode || !fn || isStub(fn) || returnsValue(fn.childForFieldName('body'))) return undefined;
+  const params = positional(fn).slice(1);
+  const takesLoss = looksLikeLossPair(params) || (LOSS_CLASS.test(nameNode.text) && params.length >= 2);
+  const methodName = fn.childForFieldName('name');
+  return takesLoss && methodName ? { name: `${nameNode.text}.${methodName.text}`, range: rangeOf(fn), nameRange: rangeOf(methodName), what: 'no-return' } : undefined;
+}

@@ -14,6 +14,7 @@ import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { dictKeysOf, literalOf, staticItemsOf } from './params';
 import { passedDictEntries } from './passedDict';
 import { type PassedValue, passedValue } from './passedValue';
+import { registryClass } from './registryCall';
 import { subclassConstructors } from './subclassCtors';
 import { isTrivia } from './trivia';
 import { type CachedVar, type CallEffect, lineStartsOf, rowAt, snippetAt, type UsageCache } from './usageCache';
@@ -134,7 +135,7 @@ export interface FileUsages {
  * `x = callee(` / `x = name` on one line: a variable that may hold a loss. Unpacked (`loss, parts = criterion(out,
  * y)`), the first name holds it: a loss that returns a tuple gives its total first.
  */
-const assignedCall = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*)(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)[ \t]*(\(|$)/gmu;
+const assignedCall = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*)(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)(\[[^\n]*?\])?[ \t]*(\(|$)/gmu;
 const definitionHead = /\b(def|class)[ \t]+$/;
 const usageWords: ReadonlySet<string> = new Set([
   'partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...linearLayers, ...Object.keys(activationLayers), ...Object.keys(activationFunctions),
@@ -156,7 +157,8 @@ interface CallSite {
 /** What a segment holds for collectUsages: its calls and its `x = callee(` lines (each match's text and groups). */
 interface UsageSites {
   calls: CallSite[];
-  assigns: { text: string; index: number; name: string; callee: string; call: boolean }[];
+  /** `indexed`: the callee is indexed before the call (`REGISTRY[key](…)`, registryCall.ts). */
+  assigns: { text: string; index: number; name: string; callee: string; call: boolean; indexed?: true }[];
   /** The assignments' texts joined by line breaks (part of the usages' cache key). */
   assignText: string;
   lineStarts: number[];
@@ -165,7 +167,7 @@ interface UsageSites {
 function usageSites(text: string): UsageSites {
   const lineStarts = lineStartsOf(text);
   const calls = [...callNames(text)].map(({ name, index }) => ({ name, at: index, row: rowAt(lineStarts, index), head: definitionHead.test(text.slice(Math.max(0, index - 8), index)) }));
-  const assigns = [...text.matchAll(assignedCall)].map((m) => ({ text: m[0], index: m.index ?? 0, name: m[1]!, callee: m[2]!, call: m[3] === '(' }));
+  const assigns = [...text.matchAll(assignedCall)].map((m) => ({ text: m[0], index: m.index ?? 0, name: m[1]!, callee: m[2]!, call: m[4] === '(', ...(m[3] ? { indexed: true as const } : {}) }));
   return { calls, assigns, assignText: assigns.map((a) => a.text).join('\n'), lineStarts };
 }
 
@@ -261,6 +263,15 @@ export function collectUsages(
     return v ? { model: v.model, bare: false } : undefined;
   };
 
+  /** `REGISTRY[key](…)` whose registry's name starts at `at`: an object of the file's loss class the key picks. */
+  const registryTarget = (at: number): Target | undefined => {
+    const id = root.descendantForIndex(at);
+    const fn = id?.parent?.type === 'subscript' ? id.parent : undefined;
+    const cls = fn && fn.parent?.type === 'call' ? registryClass(fn, module) : undefined;
+    const m = cls ? byName.get(cls) : undefined;
+    return m ? { model: m, bare: false } : undefined;
+  };
+
   // Variables first (in order): `criterion = Loss(…)`, `wl = partial(fn, …)`, `loss = criterion(out, y)`, `f = fn`.
   const assignTexts = segments.flatMap(({ value }) => (value.assigns.length > 0 ? [value.assignText] : []));
   const signature = `${JSON.stringify([models.map((m) => [m.name, m.kind, bindNames.get(m.name) ?? []]), [...imports], [...ctorNames].map(([k, c]) => [k, c.names])])}\n${assignTexts.join('\n')}`;
@@ -277,6 +288,11 @@ export function collectUsages(
       for (const { segment, value: sites } of segments) {
         for (const m of sites.assigns) {
           const callee = m.callee;
+          if (m.indexed) {
+            const built = m.call ? registryTarget(segment.start + m.index + m.text.indexOf(callee, m.name.length)) : undefined;
+            if (built && !vars.has(m.name)) vars.set(m.name, built);
+            continue;
+          }
           const last = lastSegment(callee);
           if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial')) continue;
           const at = segment.start + m.index + m.text.lastIndexOf(callee) + callee.length - last.length;

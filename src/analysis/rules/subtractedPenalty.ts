@@ -3,8 +3,8 @@ import { flipSign } from '../fixes/sign';
 import { termLabel } from './format';
 import type { Check } from './types';
 
-/** Terms meant to be maximised, by their name (an entropy bonus in RL or in confidence penalties). */
-const MEANT_AS_BONUS = /entrop|bonus|reward|diversity/i;
+/** Terms meant to be maximised, by their name (an entropy bonus in RL or in confidence penalties, a prototype network's separation cost: the distance to other classes' prototypes). */
+const MEANT_AS_BONUS = /entrop|bonus|reward|diversity|separation|^sep(?:_|$)/i;
 
 export const checkSubtractedPenalty: Check = (ctx) =>
   ctx.model.terms

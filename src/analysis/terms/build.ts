@@ -312,10 +312,15 @@ export function computesLossValue(e: Expr, knownLosses?: ReadonlySet<string>): b
 const AXIS_ARGS: readonly string[] = ['axis', 'dim', 'axes'];
 
 /** `torch.mean(x)`, `x.sum()`, a framework loss: one number, not a tensor a model hands on. */
+/** `0.0`, `torch.tensor(0.0)`: a number standing for a term that is off. */
+const isScalarConstant = (e: Expr): boolean => e.kind === 'number' || (e.kind === 'call' && /^(?:torch|tf)\.(?:tensor|constant|zeros?)$/.test(e.callee) && e.args[0]?.kind === 'number');
+
 function isScalarLoss(e: Expr, knownLosses?: ReadonlySet<string>): boolean {
   if (e.kind === 'unary' && e.op === '-') return isScalarLoss(e.operand, knownLosses);
   if (e.kind === 'binary' && e.op === '/') return isScalarLoss(e.left, knownLosses);
   if (e.kind === 'call' && (isFrameworkLossCallee(e.callee) || !!knownLosses?.has(e.callee))) return true;
+  // a term switched on by a setting (`pen(f) if self.stage >= 3 else torch.tensor(0.0)`): a scalar either way
+  if (e.kind === 'conditional') return [e.then, e.else].every((b) => isScalarLoss(b, knownLosses) || isScalarConstant(b));
   if (e.kind !== 'call' && e.kind !== 'method') return false;
   const op = opName(e);
   const positional = e.kind === 'call' ? e.args.length - 1 : e.args.length;

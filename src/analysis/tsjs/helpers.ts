@@ -88,3 +88,69 @@ export function inlineScriptHelper(name: string, def: Node, args: Expr[], scope:
   scope.inlined?.set(returned, name);
   return returned;
 }
+
+/** The name a method or function is called by (`optimize` in `async optimize(objective, …) {…}`). */
+function calledName(fn: Node): string | undefined {
+  if (fn.type === 'method_definition' || fn.type === 'function_declaration') return fn.childForFieldName('name')?.text;
+  const declarator = fn.parent?.type === 'variable_declarator' ? fn.parent : undefined;
+  return declarator?.childForFieldName('name')?.text;
+}
+
+/** The calls of `name` in the file: `name(…)`, `obj.name(…)`. */
+function callsNamed(root: Node, name: string): Node[] {
+  return root.descendantsOfType('call_expression').filter((c): c is Node => {
+    const f = c?.childForFieldName('function');
+    return !!f && (f.type === 'identifier' ? f.text === name : f.type === 'member_expression' && f.childForFieldName('property')?.text === name);
+  });
+}
+
+/**
+ * Functions handed in as parameters of a function enclosing the loss (`optimize(objective, …)` called as
+ * `opt.optimize(portfolioVariance, 'minimize')`): when every call of it in the file passes the same function of the
+ * file at that place, the parameter is that function, followed into as a helper is.
+ */
+export function handedFunctions(fn: Node): Map<string, Node> {
+  let root: Node = fn;
+  while (root.parent) root = root.parent;
+  const fileFunctions = new Map<string, Node>();
+  declaredFunctions(root, fileFunctions);
+  objectFunctions(root, fileFunctions);
+  const out = new Map<string, Node>();
+  for (let cur = fn.parent; cur; cur = cur.parent) {
+    const name = functionValues.has(cur.type) || cur.type === 'method_definition' || cur.type === 'function_declaration' ? calledName(cur) : undefined;
+    const calls = name ? callsNamed(root, name) : [];
+    if (calls.length === 0) continue;
+    for (const [i, p] of readScriptParams(cur).entries()) {
+      const passed = new Set(calls.map((c) => c.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment')[i]?.text));
+      const only = passed.size === 1 ? [...passed][0] : undefined;
+      const def = only ? fileFunctions.get(only) : undefined;
+      if (def && !out.has(p.name)) out.set(p.name, def);
+    }
+  }
+  return out;
+}
+
+/** Wrappers that keep a function value: `(… => …) as ObjectiveFn`, parentheses. */
+const keptValue = (n: Node | null | undefined): Node | undefined => {
+  let cur = n ?? undefined;
+  while (cur && ['parenthesized_expression', 'as_expression', 'satisfies_expression'].includes(cur.type)) cur = cur.namedChild(0) ?? undefined;
+  return cur;
+};
+
+/** `const objectives = { portfolioVariance: (w, mu, cov) => … }` at the top level: `objectives.portfolioVariance`. */
+function objectFunctions(root: Node, out: Map<string, Node>): void {
+  for (const s of root.namedChildren) {
+    const stmt = s?.type === 'export_statement' ? s.childForFieldName('declaration') : s;
+    if (stmt?.type !== 'lexical_declaration' && stmt?.type !== 'variable_declaration') continue;
+    for (const d of stmt.namedChildren) {
+      const name = d?.childForFieldName('name');
+      const value = keptValue(d?.childForFieldName('value'));
+      if (name?.type !== 'identifier' || value?.type !== 'object') continue;
+      for (const pair of value.namedChildren) {
+        const key = pair?.type === 'pair' ? pair.childForFieldName('key') : undefined;
+        const fn = keptValue(pair?.childForFieldName('value'));
+        if (key?.type === 'property_identifier' && fn && functionValues.has(fn.type)) out.set(`${name.text}.${key.text}`, fn);
+      }
+    }
+  }
+}

@@ -273,6 +273,11 @@ export function minimizeLosses(top: Node): ScriptLossDef[] {
     const fn = call?.childForFieldName('function');
     if (!call || fn?.type !== 'member_expression' || !differentiates.has(fn.childForFieldName('property')?.text ?? '')) continue;
     const given = named(call.childForFieldName('arguments'))[0];
+    const forwarded = given ? forwardedVariableLoss(call, given, top) : undefined;
+    if (forwarded) {
+      out.push(forwarded);
+      continue;
+    }
     const declared = given?.type === 'identifier' ? arrowNamed(given, top) : undefined;
     const arrow = declared ? unwrapped(declared.childForFieldName('value')) : given;
     if (!arrow || !functionLike.has(arrow.type) || named(arrow.childForFieldName('parameters')).length > 0) continue;
@@ -280,4 +285,37 @@ export function minimizeLosses(top: Node): ScriptLossDef[] {
     if (def) out.push(def);
   }
   return out;
+}
+
+/** What a closure returns through TS casts and parentheses (`lossFn(w) as tf.Scalar`). */
+function castInner(n: Node | null | undefined): Node | undefined {
+  let cur = n ?? undefined;
+  while (cur && valueWrappers.has(cur.type)) cur = named(cur)[0];
+  return cur;
+}
+
+/** A parameter's own name node: a JS identifier, or a TS `required_parameter`'s pattern. */
+const paramName = (p: Node): Node | undefined => (p.type === 'identifier' ? p : (p.childForFieldName('pattern') ?? undefined));
+
+/**
+ * `opt.minimize(() => lossFn(w) as tf.Scalar)` with `const lossFn = (weights) => {…}` declared above it and `w` a
+ * `tf.variable`: the closure only hands the optimised variable to the named arrow, which is the loss (named by it),
+ * its parameter that receives the variable the prediction, optimised directly.
+ */
+function forwardedVariableLoss(call: Node, given: Node, top: Node): ScriptLossDef | undefined {
+  if (!functionLike.has(given.type) || named(given.childForFieldName('parameters')).length > 0) return undefined;
+  const body = given.childForFieldName('body');
+  const forwarding = castInner(body?.type === 'statement_block' ? returnedBy(body) : body);
+  const callee = forwarding?.type === 'call_expression' ? forwarding.childForFieldName('function') : undefined;
+  const declared = callee?.type === 'identifier' ? arrowNamed(callee, top) : undefined;
+  const loss = declared ? unwrapped(declared.childForFieldName('value')) : undefined;
+  const variable = optimisedVariable(call, given);
+  const nameNode = declared?.childForFieldName('name');
+  if (!forwarding || !loss || !functionLike.has(loss.type) || !variable || !nameNode) return undefined;
+  const at = named(forwarding.childForFieldName('arguments')).findIndex((a) => a.text === variable.text);
+  const pred = at >= 0 ? paramName(named(loss.childForFieldName('parameters'))[at] as Node) : undefined;
+  if (pred?.type !== 'identifier') return undefined;
+  let stmt: Node = call;
+  while (stmt.parent && stmt.parent.type !== 'statement_block' && stmt.parent.type !== 'program') stmt = stmt.parent;
+  return { kind: 'inline', name: nameNode.text, nameNode, defNode: stmt, fn: loss, params: [param(pred)], outerParams: [], outerStatements: [], bindNames: [], roles: { yTrue: '', yPred: pred.text }, optimisedDirectly: true };
 }

@@ -10,7 +10,7 @@ import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { readScriptBody, readStatements } from './body';
 import type { ScriptLossDef } from './discover';
-import { classMethods, visibleFunctions } from './helpers';
+import { classMethods, handedFunctions, visibleFunctions } from './helpers';
 import type { ScriptImports } from './imports';
 import { factoryOptions } from './mergedOptions';
 import { configFields, type ScriptParam } from './params';
@@ -77,7 +77,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
   // (a loss handed TF.js itself, `stepLoss(tf, model, target, canvas)`, calls the namespace too)
   for (const p of def.params) if (!isTfNamespaceParam(p.name, file.imports)) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
   const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name], constants: file.globals };
-  scope.functions = visibleFunctions(def.fn);
+  scope.functions = new Map([...visibleFunctions(def.fn), ...handedFunctions(def.fn)]);
   if (def.fn.type === 'method_definition') scope.methods = classMethods(def.fn);
   if (def.skipped) scope.skipped = new Set(def.skipped.map((n) => n.id));
   if (def.forwardCalls) scope.forwardCalls = new Map(def.forwardCalls.map((f) => [f.node.id, f.name]));
