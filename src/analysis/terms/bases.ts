@@ -7,13 +7,15 @@
 //                  not weighted by a hyper-parameter, fit the data too;
 //   one fit twice  terms the base's own loss function computes on the prediction and the target, unless the base
 //                  is added as it is and the other weighted (`pixel + 0.004 * feature`: a perceptual penalty).
+//   another head   `lambda_evo * mse(evo_pred, y) + mse(gen_pred, y)`: the base's loss function on the target and
+//                  another output of the model (not the prediction) is a second fit, weighted or not.
 //   a normaliser   `0.5 * log_var` beside `0.5 * exp(-log_var) * err` (normaliser.ts): a Gaussian likelihood's own term.
 //   several fits   `node_loss + edge_loss`, `ae_loss + mlp_criterion(out, y)`: beside an unweighted base that is a
 //                  loss function, each unweighted loss function comparing a model output with the data is one more
 //                  fit (a multi-task objective), not a penalty added without λ; a divergence (a KL) or a loss named
 //                  as a penalty (`sparsity_loss`, `smooth_loss`) stays a penalty.
 import type { Expr } from '../ir';
-import { writtenKey } from './expr';
+import { mentionsRef, writtenKey } from './expr';
 import { isLikelihoodNormaliser } from './normaliser';
 import { type Piece, weightParamOf } from './split';
 
@@ -110,6 +112,12 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   // a term weighted where the base is not (`pixel + 0.004 * feature` with both an MSE) is a penalty on top of it
   if (fit && signs) pieces.forEach((p, i) => {
     if (signs.comparesWithTarget(p) && signs.fitOf(p) === fit && (!p.weight || !!chosen?.weight)) out.add(i);
+  });
+  // another head's fit (`lambda_evo * mse(evo_pred, y) + mse(gen_pred, y)`): the base's loss function on the target
+  // and another output of the model, not the prediction: a second fit, whatever its weight (auxiliary heads, deep
+  // supervision); the perceptual `pixel + 0.004 * feature` above reads the prediction itself
+  if (fit && signs) pieces.forEach((p, i) => {
+    if (signs.fitOf(p) === fit && signs.readsTargetAndOutput(p) && !mentionsRef(p.expr, 'yPred')) out.add(i);
   });
   // (a distillation `alpha * kd(student, teacher) + (1 - alpha) * ce(student, y)` keeps the KD a penalty: it does not
   // compare the prediction with the target)
