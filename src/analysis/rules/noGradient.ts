@@ -4,7 +4,7 @@
 // optimiser. A penalty that reads the prediction, the model's weights, or another tensor of the model passed to
 // the loss (`mu`, `logvar`, `encoded`: role 'tensor') has a gradient. Paths to y_pred cut by detach are LL106's.
 import { valueLookup } from '../bound';
-import type { Expr, LossModel } from '../ir';
+import type { Expr, LossModel, Term } from '../ir';
 import { some } from '../terms/expr';
 import { children, lastSegment, opName } from './expr';
 import { code, termLabel } from './format';
@@ -135,14 +135,22 @@ function madeFromSettings(e: Expr, model: LossModel): boolean {
 /** Does any path reach y_pred (even through a detach: LL106 reports those)? */
 const reachesPred = (e: Expr): boolean => (e.kind === 'name' && e.ref === 'yPred') || children(e).some(reachesPred);
 
+/** What a penalty with no gradient reads (its frozen copies), or undefined when it has one or may have one. */
+function gradientFree(model: LossModel, t: Term): Reads | undefined {
+  if (t.role !== 'penalty' || reachesPred(t.expr)) return undefined;
+  const r: Reads = { live: false, opaque: false, frozen: [] };
+  reads(t.expr, model, tensorParams(model), r, fixedParams(model));
+  return r.live || r.opaque ? undefined : r;
+}
+
+/** A penalty this rule reports: no weight would make it matter, so LL101 leaves it to this rule. */
+export const hasNoGradient = (model: LossModel, t: Term): boolean => gradientFree(model, t) !== undefined;
+
 export const checkNoGradient: Check = (ctx) => {
-  const tensors = tensorParams(ctx.model);
   const fixed = fixedParams(ctx.model);
   return ctx.model.terms.flatMap((t) => {
-    if (t.role !== 'penalty' || reachesPred(t.expr)) return [];
-    const r: Reads = { live: false, opaque: false, frozen: [] };
-    reads(t.expr, ctx.model, tensors, r, fixed);
-    if (r.live || r.opaque) return [];
+    const r = gradientFree(ctx.model, t);
+    if (!r) return [];
     const frozen = r.frozen[0];
     const builtOnce = Object.keys(ctx.model.outsideValues ?? {});
     const once = [...fixed, ...builtOnce].find((name) => some(t.expr, (n) => n.kind === 'name' && n.name === name));
