@@ -62,4 +62,22 @@ describe("a helper's weight from its parameter's default", () => {
     assert.ok(out.ok, out.ok ? '' : out.reason);
     assert.match(out.text, /def coherence_penalty\(pred, weight=(?:0\.01|1e-2)\):/);
   });
+
+  it('in TF.js too: a default or a number the call passes, multiplied in by the helper', () => {
+    const ts = (call: string) => `import * as tf from '@tensorflow/tfjs';
+
+function coherencePenalty(pred: tf.Tensor, weight = 0.02): tf.Tensor {
+  const step = pred.slice([1, 0], [-1, -1]).sub(pred.slice([0, 0], [-1, -1]));
+  return tf.mul(weight, tf.mean(tf.square(step)));
+}
+
+export function lossFn(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.losses.meanSquaredError(yTrue, yPred).add(${call});
+}
+`;
+    const split = (call: string) => model(analyze(ts(call), 'typescript'), 'lossFn').terms.map(termSummary);
+    assert.deepEqual(split('coherencePenalty(yPred)'), ['base:+:meanSquaredError', 'penalty:+:coherencePenalty*0.02']);
+    assert.deepEqual(split('coherencePenalty(yPred, 0.5)'), ['base:+:meanSquaredError', 'penalty:+:coherencePenalty*0.5']);
+    assert.ok(!runRules(analyze(ts('coherencePenalty(yPred)'), 'typescript'), ts('coherencePenalty(yPred)')).some((f) => f.code === 'LL101'));
+  });
 });
