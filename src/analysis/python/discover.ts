@@ -9,6 +9,7 @@ import { classLosses, inlineLosses, type RegularizerUses } from './classes';
 import { dictKey, entriesOf } from './dictConstants';
 import type { InlineSpec } from './inline';
 import type { KerasGraph } from './kerasGraph';
+import { lambdaRegularizers } from './lambdaRegularizer';
 import { literalOf, type ParamInfo, readParams } from './params';
 import { dictSettingRead } from './passedDict';
 import { ancestorBases, superInitAttrs } from './superInit';
@@ -317,7 +318,8 @@ function regularizerFunction(fn: Node, ctx: DiscoverContext): LossDef | undefine
 function functionLosses(fn: Node, ctx: DiscoverContext): LossDef[] {
   const uses = ctx.uses ?? noLossUses;
   const own = plainOrFactory(fn, uses) ?? regularizerFunction(fn, ctx);
-  return [...(own ? [own] : [...builtClassLosses(fn, ctx), ...inlineLosses(fn, undefined, ctx.graph)]), ...nestedLosses(fn, uses)];
+  const found = own ? [own] : [...builtClassLosses(fn, ctx), ...inlineLosses(fn, undefined, ctx.graph)];
+  return [...found, ...(found.length === 0 && fn.text.includes('regularizer') ? lambdaRegularizers(fn) : []), ...nestedLosses(fn, uses)];
 }
 
 /** `return Cls(…)` (or `return Cls`): the class a builder returns an instance of. */

@@ -35,7 +35,7 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
   for (const [i, p] of params.entries()) {
     if (p.variadic) return unsupported(node, `call of ${name}, which takes *args or **kwargs`);
     const passed = applied.kwargs[p.name] ?? applied.args[i];
-    const value = passed ? chosenAtCall(passed, name, p.name) : p.defaultNode ? convertExpr(p.defaultNode, inner) : undefined;
+    const value = passed ? chosenAtCall(passed, name, p.name) : p.defaultNode ? chosenAtCall(convertExpr(p.defaultNode, inner), name, p.name) : undefined;
     if (!value) return unsupported(node, `call of ${name} without its argument ${p.name}`);
     inner.locals.set(p.name, value);
   }
@@ -54,8 +54,10 @@ function inlineHelper(node: Node, name: string, def: Node, applied: { args: Expr
 }
 
 /**
- * A number the call passes (`smooth_loss(scores, 8e-4)`): the caller's choice, not the helper's formula, so where the
- * helper multiplies it in (`return lamda1 * loss`) it is the term's weight, written at the call (ir.ts `boundTo`).
+ * A number the call passes (`smooth_loss(scores, 8e-4)`), or the parameter's default when it passes none
+ * (`def coherence(x, weight=0.02)` called `coherence(pred)`): the user's setting, not the helper's formula, so where
+ * the helper multiplies it in (`return weight * mean(…)`) it is the term's weight (ir.ts `boundTo`), as a keyword of
+ * the helper's signature is for a reader of the code.
  */
 function chosenAtCall(passed: Expr, helper: string, param: string): Expr {
   if (passed.kind === 'number' && passed.boundTo === undefined) return { ...passed, boundTo: `${helper.replace(/^self\./, '')}(${param})` };

@@ -96,6 +96,9 @@ function bindDictEntries(name: string, node: Node, out: Bound, at: Record<string
 const builtByClass = (m: LossModel): boolean =>
   (m.kind === 'regularizer' || m.kind === 'add-loss' || m.kind === 'method' || m.kind === 'training-step' || m.kind === 'inline') && m.params.some((p) => p.origin === 'constructor');
 
+/** A regularizer a layer factory builds (python/lambdaRegularizer.ts): a call of the factory binds its settings. */
+const builtByFactory = (m: LossModel): boolean => m.kind === 'regularizer' && m.params.some((p) => p.origin === 'factory');
+
 /** A plain call's number arguments by parameter name and where each is written (LossUsage.passedArgs / passedAt). */
 export function callBinding(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, argValue: ArgValue): Pick<LossUsage, 'passedArgs' | 'passedAt'> {
   const passedArgs: Record<string, number> = {};
@@ -325,7 +328,7 @@ export function collectUsages(
     if (direct) {
       // a loss class (also a Regularizer subclass, whose settings are constructor values) is built by the call
       const built = builtByClass(direct);
-      const kind = direct.kind === 'factory' || direct.kind === 'module-forward' || built ? 'factory-call' : 'call';
+      const kind = direct.kind === 'factory' || direct.kind === 'module-forward' || built || builtByFactory(direct) ? 'factory-call' : 'call';
       const u: LossUsage = { kind, range };
       // a plain function called with its λ (`objective(out, y, 0.8)`): what the call passes, where it is written
       const names = (name ? ctorNames.get(name)?.names : undefined) ?? bindNames.get(direct.name) ?? [];

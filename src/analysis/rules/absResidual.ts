@@ -4,18 +4,12 @@ import { absToSquare } from '../fixes/ops';
 import type { Expr } from '../ir';
 import { type CallExpr, collect, dependsOnPred, type MethodExpr, numberValue, operand, opName } from './expr';
 import { code, termLabel } from './format';
+import { isEdgeMatch, isFiniteDifference, isHighPass } from './ownDifferences';
 import type { Check, Report } from './types';
 
-/**
- * Neighbouring slices of one tensor (`x[:, 1:] - x[:, :-1]`): a finite difference, as total variation writes it.
- * Its absolute value is the anisotropic (L1) TV, chosen for that kink (it keeps edges, favours piecewise-constant
- * outputs); it is not a residual toward a target.
- */
-const isFiniteDifference = (e: Expr): boolean =>
-  e.kind === 'binary' && e.left.kind === 'subscript' && e.right.kind === 'subscript' && e.left.object.text === e.right.object.text && e.left.text !== e.right.text;
-
-/** `a - b` (a residual), possibly in parentheses the front end kept. */
-const isResidual = (e: Expr | undefined): boolean => !!e && e.kind === 'binary' && e.op === '-' && dependsOnPred(e) && !isFiniteDifference(e);
+/** `a - b` (a residual), not a tensor against its own shifted or filtered copy (ownDifferences.ts). */
+const isResidual = (e: Expr | undefined): boolean =>
+  !!e && e.kind === 'binary' && e.op === '-' && dependsOnPred(e) && !isFiniteDifference(e) && !isEdgeMatch(e) && !isHighPass(e);
 
 /** Ops that keep a value as it is for this rule's purpose (`tf.cast(s - mean(s), tf.float32)`). */
 const KEEPS = new Set(['cast', 'float', 'to']);
@@ -44,9 +38,24 @@ function isCovariance(e: Expr | undefined): boolean {
 
 /** Hinges: zero below their threshold (`relu(x)`, `maximum(x, 0)`, `clamp(x, min=0)`). */
 const HINGES = new Set(['relu', 'maximum', 'clamp', 'clamp_min', 'clip_by_value', 'clip', 'softplus']);
+/** Squares of their operand (`tf.square(x)`, `x.pow(2)` is read by isSquare). */
+const SQUARES = new Set(['square', 'squared_difference']);
+/** Calls that make a tensor of one number (`tf.scalar(0.3)`, `torch.tensor(0.3)`). */
+const NUMBER_TENSOR = /(?:^|\.)(?:scalar|tensor|constant|as_tensor|convert_to_tensor)$/;
 
-/** Smooth maps a band may pass through before its gate: `relu(|r| - t) ** 2`, `square(|r| - t)`. */
-const SMOOTH_WRAPS = new Set(['square', 'pow']);
+/** A literal number, also wrapped in a call that makes a tensor of it. */
+const constantValue = (e: Expr): number | undefined =>
+  numberValue(e) ?? (e.kind === 'call' && NUMBER_TENSOR.test(e.callee) && e.args.length === 1 ? numberValue(e.args[0]) : undefined);
+
+/** `x ** 2`, `x.pow(2)`, `tf.square(x)`, `torch.pow(x, 2)`: a square of x. */
+function isSquare(e: Expr): boolean {
+  if (e.kind === 'binary') return e.op === '**' && numberValue(e.right) === 2;
+  const name = opName(e) ?? '';
+  if (SQUARES.has(name)) return true;
+  const exponent = e.kind === 'method' ? e.args[0] : e.kind === 'call' ? e.args[1] : undefined;
+  return name === 'pow' && numberValue(exponent) === 2;
+}
+
 const COMPARISONS = new Set(['<', '<=', '>', '>=']);
 
 /** `where(|r| > t, …, …)`: a selection gated by comparing the same |r| with a threshold. */
@@ -56,17 +65,22 @@ const gatedBy = (gate: Expr, abs: Expr): boolean =>
 /**
  * `relu(|r| - tol)`, `where(|r| > tol, square(|r| - tol), 0)`: a tolerance band. The penalty is flat (zero) around
  * the target and active only where |r| is past tol, away from the kink, so the absolute value does no harm there.
+ * `(|r| - c) ** 2` with c > 0 (neighbours pushed to a contrast c): the constraint holds at |r| = c, where the square
+ * is smooth; the kink at r = 0 is where the penalty is largest, not where it settles.
  */
 function inToleranceBand(abs: Expr, ancestors: readonly Expr[]): boolean {
   const band = ancestors.at(-1);
-  if (!band || band.kind !== 'binary' || band.op !== '-' || band.left !== abs) return false;
+  const outer = ancestors.at(-2);
+  if (!band || !outer || band.kind !== 'binary' || band.op !== '-' || band.left !== abs) return false;
   const tol = band.right;
-  if (dependsOnPred(tol) || numberValue(tol) === 0 || (numberValue(tol) ?? 1) < 0) return false;
+  const value = constantValue(tol);
+  if (isSquare(outer) && value !== undefined && value > 0) return true;
+  if (dependsOnPred(tol) || value === 0 || (value ?? 1) < 0) return false;
+  // the band may be squared before its gate: `relu(|r| - t) ** 2`, `where(|r| > t, square(|r| - t), 0)`
   for (let i = ancestors.length - 2; i >= 0; i--) {
     const wrap = ancestors[i] as Expr;
     if (HINGES.has(opName(wrap) ?? '') || gatedBy(wrap, abs)) return true;
-    const squared = (wrap.kind === 'binary' && wrap.op === '**') || SMOOTH_WRAPS.has(opName(wrap) ?? '');
-    if (!squared) return false;
+    if (!isSquare(wrap)) return false;
   }
   return false;
 }

@@ -4,7 +4,7 @@
 // optimiser. A penalty that reads the prediction, the model's weights, or another tensor of the model passed to
 // the loss (`mu`, `logvar`, `encoded`: role 'tensor') has a gradient. Paths to y_pred cut by detach are LL106's.
 import { valueLookup } from '../bound';
-import type { Expr, LossModel } from '../ir';
+import type { Expr, LossModel, Term } from '../ir';
 import { some } from '../terms/expr';
 import { children, lastSegment, opName } from './expr';
 import { code, termLabel } from './format';
@@ -59,7 +59,7 @@ function readsItself(e: Expr, model: LossModel, tensors: Set<string>, out: Reads
   else if (e.kind === 'attr' && tensors.has(e.text.replace(/\s+/g, ''))) out.live = true;
   else if (e.kind === 'name') {
     if (e.ref === 'yPred' || tensors.has(e.name)) out.live = true;
-    else if (e.ref === 'global') out.opaque = true;
+    else if (e.ref === 'global' && !constantGlobal(e.name, model)) out.opaque = true;
   } else if (e.kind === 'attr' && e.object.kind === 'name' && e.object.ref === 'module') {
     if (!model.params.some((p) => p.name === `self.${e.name}`)) out.opaque = true;
   } else if (e.kind === 'call') {
@@ -68,6 +68,43 @@ function readsItself(e: Expr, model: LossModel, tensors: Set<string>, out: Reads
     if (e.callee.includes('.') ? !MATH_NAMESPACES.has(ns) : !MATH_BUILTINS.has(e.callee)) out.opaque = true;
   }
 }
+
+/**
+ * A module-level name the optimiser sees as a constant: a math namespace (`tf` of `tf.float32`), a setting with a
+ * value (a module constant read as the loss's parameter), or a value built before training (builtBeforeTraining).
+ */
+function constantGlobal(name: string, model: LossModel): boolean {
+  if (MATH_NAMESPACES.has(name)) return true;
+  const param = model.params.find((p) => p.name === name);
+  if (param && (typeof param.default === 'number' || typeof param.default === 'boolean')) return true;
+  return builtBeforeTraining(name, model);
+}
+
+/**
+ * A module-level value built before training from literals and ops the analysis reads (LossModel.outsideValues:
+ * `train_states = np.load("states.npy")`, `EYE = torch.eye(4)`): a constant to the optimiser when nothing in its
+ * expression may reach the model (no call of the user's objects, no other opaque name).
+ */
+function builtBeforeTraining(name: string, model: LossModel): boolean {
+  const value = model.outsideValues?.[name];
+  if (!value || reading.has(name) || some(value.expr, makesTrainable)) return false;
+  const inner: Reads = { live: false, opaque: false, frozen: [] };
+  reading.add(name);
+  try {
+    // read as a penalty is: a trainable variable made there (`tf.variable(…)`) is live, a frozen copy frozen
+    reads(value.expr, model, new Set(), inner, new Set());
+  } finally {
+    reading.delete(name);
+  }
+  return !inner.live && !inner.opaque && inner.frozen.length === 0;
+}
+
+/** Makes a tensor the optimiser may train: `tf.variable(…)`, `nn.Parameter(…)`, `torch.zeros(3, requires_grad=True)`. */
+const makesTrainable = (e: Expr): boolean =>
+  NEW_VARIABLE.has(opName(e) ?? '') || opName(e) === 'Parameter' || opName(e) === 'requires_grad_' || ((e.kind === 'call' || e.kind === 'method') && e.kwargs.requires_grad !== undefined);
+
+/** The module-level values being read (a value that reads itself is not followed again). */
+const reading = new Set<string>();
 
 function reads(e: Expr, model: LossModel, tensors: Set<string>, out: Reads, fixed: ReadonlySet<string> = fixedParams(model)): void {
   if (throughObject(e, fixed)) out.opaque = true;
@@ -98,16 +135,25 @@ function madeFromSettings(e: Expr, model: LossModel): boolean {
 /** Does any path reach y_pred (even through a detach: LL106 reports those)? */
 const reachesPred = (e: Expr): boolean => (e.kind === 'name' && e.ref === 'yPred') || children(e).some(reachesPred);
 
+/** What a penalty with no gradient reads (its frozen copies), or undefined when it has one or may have one. */
+function gradientFree(model: LossModel, t: Term): Reads | undefined {
+  if (t.role !== 'penalty' || reachesPred(t.expr)) return undefined;
+  const r: Reads = { live: false, opaque: false, frozen: [] };
+  reads(t.expr, model, tensorParams(model), r, fixedParams(model));
+  return r.live || r.opaque ? undefined : r;
+}
+
+/** A penalty this rule reports: no weight would make it matter, so LL101 leaves it to this rule. */
+export const hasNoGradient = (model: LossModel, t: Term): boolean => gradientFree(model, t) !== undefined;
+
 export const checkNoGradient: Check = (ctx) => {
-  const tensors = tensorParams(ctx.model);
   const fixed = fixedParams(ctx.model);
   return ctx.model.terms.flatMap((t) => {
-    if (t.role !== 'penalty' || reachesPred(t.expr)) return [];
-    const r: Reads = { live: false, opaque: false, frozen: [] };
-    reads(t.expr, ctx.model, tensors, r, fixed);
-    if (r.live || r.opaque) return [];
+    const r = gradientFree(ctx.model, t);
+    if (!r) return [];
     const frozen = r.frozen[0];
-    const once = [...fixed].find((name) => some(t.expr, (n) => n.kind === 'name' && n.name === name));
+    const builtOnce = Object.keys(ctx.model.outsideValues ?? {});
+    const once = [...fixed, ...builtOnce].find((name) => some(t.expr, (n) => n.kind === 'name' && n.name === name));
     const message = frozen
       ? `Penalty ${termLabel(t)} reads the model only through ${code(frozen.text)}, a frozen copy (${code(`${lastSegment(opName(frozen) ?? '')}`)} ` +
         'takes no gradient): the optimiser sees a constant, so the penalty changes the reported loss but never the model. Penalise the live tensor (the layer\'s kernel, the parameter itself).'

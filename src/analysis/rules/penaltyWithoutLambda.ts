@@ -5,6 +5,7 @@ import { addLambda } from '../fixes/lambda';
 import type { LossModel } from '../ir';
 import { isLikelihoodNormaliser, isPrecisionNormaliser } from '../terms/normaliser';
 import { baseLabel, termLabel } from './format';
+import { hasNoGradient } from './noGradient';
 import type { Check } from './types';
 
 /**
@@ -22,7 +23,8 @@ export const checkPenaltyWithoutLambda: Check = (ctx) => {
   // a likelihood's own normaliser (`log(1 / w)` beside `w * err`) is part of the fit: it wants no λ
   const normaliser = (t: (typeof ctx.model.terms)[number]): boolean => isPrecisionNormaliser(t.expr, t.sign, bases) || isLikelihoodNormaliser(t.expr, bases);
   return ctx.model.terms
-    .filter((t) => t.role === 'penalty' && !t.weight && !normaliser(t))
+    // a penalty with no gradient never changes the model, weighted or not: LL105 reports it, a λ would not help
+    .filter((t) => t.role === 'penalty' && !t.weight && !normaliser(t) && !hasNoGradient(ctx.model, t))
     .map((t) => {
       const fix = addLambda(ctx, t);
       return {

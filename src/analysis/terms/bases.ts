@@ -7,13 +7,15 @@
 //                  not weighted by a hyper-parameter, fit the data too;
 //   one fit twice  terms the base's own loss function computes on the prediction and the target, unless the base
 //                  is added as it is and the other weighted (`pixel + 0.004 * feature`: a perceptual penalty).
+//   another head   `lambda_evo * mse(evo_pred, y) + mse(gen_pred, y)`: the base's loss function on the same target
+//                  and another output of the model (not the prediction) is a second fit, weighted or not.
 //   a normaliser   `0.5 * log_var` beside `0.5 * exp(-log_var) * err` (normaliser.ts): a Gaussian likelihood's own term.
 //   several fits   `node_loss + edge_loss`, `ae_loss + mlp_criterion(out, y)`: beside an unweighted base that is a
 //                  loss function, each unweighted loss function comparing a model output with the data is one more
 //                  fit (a multi-task objective), not a penalty added without λ; a divergence (a KL) or a loss named
 //                  as a penalty (`sparsity_loss`, `smooth_loss`) stays a penalty.
 import type { Expr } from '../ir';
-import { writtenKey } from './expr';
+import { childrenOf, mentionsRef, writtenKey } from './expr';
 import { isLikelihoodNormaliser } from './normaliser';
 import { type Piece, weightParamOf } from './split';
 
@@ -58,6 +60,18 @@ export interface FitSigns {
   comparesWithTarget: (p: Piece) => boolean;
   /** Reads the target and a model output (the prediction, or another output the loop holds: `edge_pred`). */
   readsTargetAndOutput: (p: Piece) => boolean;
+}
+
+/** The targets an expression reads (`targets`, `batch["y_edge"]`), as one key: two heads fitted to one target share it. */
+function targetsRead(e: Expr): string {
+  const out = new Set<string>();
+  const visit = (x: Expr): void => {
+    if (x.kind === 'name' && x.ref === 'yTrue') out.add(x.name);
+    else if (x.kind === 'subscript' && x.object.kind === 'name' && x.object.ref === 'yTrue') out.add(x.text);
+    else childrenOf(x).forEach(visit);
+  };
+  visit(e);
+  return [...out].sort().join('\n');
 }
 
 /** The loss function a piece calls: a framework loss, the file's helper, a criterion or loss object it built. */
@@ -110,6 +124,13 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   // a term weighted where the base is not (`pixel + 0.004 * feature` with both an MSE) is a penalty on top of it
   if (fit && signs) pieces.forEach((p, i) => {
     if (signs.comparesWithTarget(p) && signs.fitOf(p) === fit && (!p.weight || !!chosen?.weight)) out.add(i);
+  });
+  // another head's fit (`lambda_evo * mse(evo_pred, y) + mse(gen_pred, y)`): the base's loss function on the target
+  // and another output of the model, not the prediction: a second fit, whatever its weight (auxiliary heads, deep
+  // supervision); the perceptual `pixel + 0.004 * feature` above reads the prediction itself
+  const target = chosen ? targetsRead(chosen.expr) : '';
+  if (fit && signs) pieces.forEach((p, i) => {
+    if (signs.fitOf(p) === fit && signs.readsTargetAndOutput(p) && !mentionsRef(p.expr, 'yPred') && targetsRead(p.expr) === target) out.add(i);
   });
   // (a distillation `alpha * kd(student, teacher) + (1 - alpha) * ce(student, y)` keeps the KD a penalty: it does not
   // compare the prediction with the target)

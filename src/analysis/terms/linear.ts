@@ -15,7 +15,7 @@ import { dependsOnData } from '../rules/expr';
 import { type Rank, rankOf } from '../rules/shape';
 import { binary, mentionsRef, opName } from './expr';
 import { reductionOps } from './ops';
-import { additivePieces, isWeightFactor, type Piece, splitWeight, timesWeight } from './split';
+import { additivePieces, isWeightFactor, type Piece, splitWeight, timesWeight, weightParamOf } from './split';
 
 type Reduction = Extract<Expr, { kind: 'call' | 'method' }>;
 
@@ -84,6 +84,7 @@ function dividedSum(p: Piece, named?: (e: Expr) => boolean, fromHelper?: (e: Exp
   // a weighted term is a term too: `(bce + beta * kld) / x.size(0)`
   const weightedTerm = (q: { sign: 1 | -1; expr: Expr }) => termLike(q.expr, named) || termLike(splitWeight(q, named, fromHelper).expr, named);
   if (pieces.length < 2 || !pieces.every(weightedTerm)) return undefined;
+  if (weightedAsOne(p, pieces, named, fromHelper)) return undefined;
   const over = (x: Expr): Expr => binary('/', x, right, x.range, `${x.text} / ${right.kind === 'binary' ? `(${right.text})` : right.text}`);
   return pieces.map((q) => {
     const inner = accumulatedWeight(splitWeight(q, named, fromHelper), named, fromHelper);
@@ -92,6 +93,16 @@ function dividedSum(p: Piece, named?: (e: Expr) => boolean, fromHelper?: (e: Exp
     if (weight) out.weight = weight;
     return out;
   });
+}
+
+/**
+ * `checker(pred).mul(W_CHECKER)` with the helper returning `(horizontal + vertical + 2 * diagonal) / 3`: the caller
+ * gives the helper's value one λ, and its parts have none of their own (only the numbers of its formula) and none
+ * reads the target, so the helper's value is one penalty, named by what holds it, not one per part.
+ */
+function weightedAsOne(p: Piece, pieces: readonly { sign: 1 | -1; expr: Expr }[], named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): boolean {
+  if (!p.weight || weightParamOf(p.weight) === undefined || !fromHelper?.(p.expr)) return false;
+  return pieces.every((q) => q.sign > 0 && !mentionsRef(q.expr, 'yTrue') && weightParamOf(splitWeight(q, named, fromHelper).weight) === undefined);
 }
 
 /**

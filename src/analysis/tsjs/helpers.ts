@@ -58,6 +58,15 @@ export function helperOf(fn: Node, scope: ScriptScope): { name: string; def: Nod
 
 type Read = (body: Node, scope: ScriptScope) => Expr | undefined;
 
+/**
+ * A number the call passes (`smoothness(yPred, 0.05)`) or the parameter's default (`function smoothness(x, weight =
+ * 0.02)`): the user's setting, not the helper's formula, so where the helper multiplies it in it is the term's weight
+ * (ir.ts `boundTo`), as in Python (python/helperCalls.ts).
+ */
+function chosenSetting(value: Expr, helper: string, param: string): Expr {
+  return value.kind === 'number' && value.boundTo === undefined ? { ...value, boundTo: `${helper}(${param})` } : value;
+}
+
 /** The helper's returned value with its parameters bound to `args`, or why it cannot be followed. */
 export function inlineScriptHelper(name: string, def: Node, args: Expr[], scope: ScriptScope, read: Read, closure?: ScriptScope): Expr | string {
   const inlining = scope.inlining ?? [];
@@ -72,8 +81,9 @@ export function inlineScriptHelper(name: string, def: Node, args: Expr[], scope:
   const params = readScriptParams(def);
   for (const [i, p] of params.entries()) {
     if (p.variadic) return `call of ${name}, which takes rest parameters`;
-    const value = args[i] ?? (p.defaultNode ? read(p.defaultNode, inner) : undefined);
-    if (!value) return `call of ${name} without its argument ${p.name}`;
+    const given = args[i] ?? (p.defaultNode ? read(p.defaultNode, inner) : undefined);
+    if (!given) return `call of ${name} without its argument ${p.name}`;
+    const value = chosenSetting(given, name, p.name);
     // `encode(tf, x)` into `function encode(tf, x)`: a global passed under its own name is that global
     if (value.kind === 'name' && value.ref === 'global' && value.name === p.name) continue;
     inner.locals.set(p.name, value);

@@ -44,6 +44,11 @@ describe('Keras spellings', () => {
     assert.deepEqual(evalTensor('keras', call('tf.range', [num(1), num(4)]), [[0]], x).values, [1, 2, 3]);
   });
 
+  it('K.arange: NumPy argument order, counting down with a negative step', () => {
+    assert.deepEqual(evalTensor('keras', call('K.arange', [num(3), num(0), num(-1)]), [[0]], x).values, [3, 2, 1]);
+    assert.deepEqual(evalTensor('keras', call('K.arange', [num(3)]), [[0]], x).values, [0, 1, 2]);
+  });
+
   it('keras.ops: squeeze, one_hot, cumsum, sort, arange, full_like, diff, repeat, binary_crossentropy', () => {
     const ops = (name: string, args: Parameters<typeof call>[1], kwargs = {}) => evalTensor('keras', call(`tf.keras.ops.${name}`, args, kwargs), [[0]], x).values;
     assert.deepEqual(ops('one_hot', [literal([1, 0]), num(3)]), [0, 1, 0, 1, 0, 0]);

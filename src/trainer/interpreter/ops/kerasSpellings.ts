@@ -113,6 +113,8 @@ export const kerasSpellings: OpTable = Object.fromEntries([
   ['tf.nn.compute_average_loss', computeAverageLoss],
   ['tf.keras.utils.losses_utils.compute_weighted_loss', computeWeightedLoss],
   ['K.squeeze', squeeze],
+  // Keras's backend `K.arange(start, stop=None, step=1)`: NumPy's argument order, as keras.ops.arange
+  ['K.arange', arange],
   ['K.tile', op(['x', 'n'], (a) => a.tf.tile(float(a, 'x'), shapeArg(a, 'n')))],
   ['K.repeat_elements', op(['x', 'rep', 'axis'], (a) => repeatElements(float(a, 'x'), a.number('rep'), a.number('axis'), a))],
   ['tf.fill', op(['dims', 'value'], (a) => a.tf.fill(shapeArg(a, 'dims'), a.number('value')))],
