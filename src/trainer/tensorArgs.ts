@@ -133,12 +133,18 @@ function providedUsage(loss: LossModel, name: string): { kind: Exclude<UsageKind
   return u && u.kind !== 'weight-list' ? { kind: u.kind, because: u.because } : undefined;
 }
 
+/**
+ * A tensor the model computes, whatever its name: a further output of its call (LossParam.modelOutput), or a hidden
+ * tensor of the file's Keras functional graph an added loss reads (LossParam.graphActivation).
+ */
+const computedByModel = (p: LossParam): boolean => p.modelOutput !== undefined || p.graphActivation === true;
+
 /** Why an argument read by its use has its kind (tensorUsage.ts), for the header; undefined for one read by its name. */
 export function usageReason(loss: LossModel, name: string): string | undefined {
   const p = loss.params.find((q) => q.name === name);
-  if (p?.modelOutput !== undefined && paramKind(loss, p) === 'per-sample') return providedUsage(loss, name)?.because;
-  if (p?.modelOutput !== undefined && paramKind(loss, p) === 'embedding') return pairedWithPrediction(loss, name);
-  return p && !p.modelWeight && p.modelOutput === undefined && !nameSettles(p.name) ? providedUsage(loss, name)?.because : undefined;
+  if (p && computedByModel(p) && paramKind(loss, p) === 'per-sample') return providedUsage(loss, name)?.because;
+  if (p && computedByModel(p) && paramKind(loss, p) === 'embedding') return pairedWithPrediction(loss, name);
+  return p && !p.modelWeight && !computedByModel(p) && !nameSettles(p.name) ? providedUsage(loss, name)?.because : undefined;
 }
 
 /**
@@ -187,7 +193,7 @@ export function reconstructionTarget(loss: LossModel): string | undefined {
 function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   if (p.modelWeight) return 'weights';
   const kind = tensorArgKind(p.name);
-  if (p.modelOutput === undefined) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);
+  if (!computedByModel(p)) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);
   if (kind !== undefined && fromHidden.has(kind) && kind !== 'output-item') return kind;
   // a further output the loss pairs with the prediction has its width (predictionPair.ts); not one the name table
   // calls something else (`x = self.flatten(data)` is the model's input, not an output beside the prediction)
@@ -196,11 +202,16 @@ function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   return usageOf(loss, p.name)?.kind === 'per-sample' ? 'per-sample' : 'hidden';
 }
 const paramRefusal = (loss: LossModel, p: LossParam): ((n: string) => string) | undefined =>
-  p.modelWeight || p.modelOutput !== undefined || usageReason(loss, p.name) !== undefined ? undefined : refusalOf(p.name);
+  p.modelWeight || computedByModel(p) || usageReason(loss, p.name) !== undefined ? undefined : refusalOf(p.name);
 
 /** The model outputs mapped to hidden activations by what they are, not by their names (paramKind). */
 export function unnamedModelOutputs(loss: LossModel): string[] {
   return extraTensorParams(loss).filter((p) => p.modelOutput !== undefined && paramKind(loss, p) === 'hidden' && tensorArgKind(p.name) !== 'hidden').map((p) => p.name);
+}
+
+/** The hidden tensors of the file's Keras graph mapped to hidden activations by what they are, not by their names. */
+export function graphActivations(loss: LossModel): string[] {
+  return extraTensorParams(loss).filter((p) => p.graphActivation && paramKind(loss, p) === 'hidden' && tensorArgKind(p.name) !== 'hidden').map((p) => p.name);
 }
 
 /** The provided extra tensor arguments, in argument order, with their kinds; then a tuple prediction's further items. */
