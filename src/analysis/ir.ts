@@ -420,6 +420,11 @@ export interface LossModel {
   usages: LossUsage[];
   /** The output activation of the model this loss trains, when the file shows it (`Dense(10, activation='softmax')`). */
   outputActivation?: string;
+  /**
+   * The width of the model's last layer, when the file shows it (`Dense(6)`, `nn.Linear(h, 6)`, its last layer
+   * written): the trial gives its prediction that many outputs where the loss reads the prediction's columns.
+   */
+  outputUnits?: { count: number; line: number };
   /** The class a method, class field or training step is defined in (`VAE` for `VAE.loss`; `--function VAE.loss`). */
   className?: string;
   /** For kind 'regularizer': on what the penalty acts (`{ on: 'activity', layer: 'Dense' }`). */
