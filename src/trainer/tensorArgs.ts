@@ -4,12 +4,15 @@
 import type { Expr, LossModel, LossParam } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
 import { pairedWithPrediction } from './predictionPair';
+import { singleMatrixRead } from './singleMatrix';
 import { type UsageKind, usageOf } from './tensorUsage';
 
 /**
  * What an argument is, and so what the trainer passes for it:
  *   hidden     the last hidden layer's activations [B, n] (a block of its units when several arguments share it)
  *   square     a per-sample square matrix [B, k, k] made of the last hidden layer's first k² units (`trans`)
+ *   matrix     a `square` argument the loss reads as one 2-D matrix (singleMatrix.ts): a single trainable [k, k]
+ *              block of the kernel that makes the last hidden layer
  *   vae-*      a VAE head's outputs: the trial model becomes a VAE (model/vae.ts) and passes mu, logvar or what
  *              derives from them (σ = exp(logvar / 2), σ² = exp(logvar), log σ = logvar / 2), and the sample z
  *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
@@ -29,6 +32,7 @@ import { type UsageKind, usageOf } from './tensorUsage';
 export type TensorArgKind =
   | 'hidden'
   | 'square'
+  | 'matrix'
   | 'vae-mean'
   | 'vae-logvar'
   | 'vae-logsigma'
@@ -155,7 +159,7 @@ export function usageReason(loss: LossModel, name: string): string | undefined {
 const nameSettles = (name: string): boolean => tensorArgKind(name) !== undefined;
 
 /** Kinds the trial model gives even where the argument defaults to None: activations and a group column the penalty reads. */
-const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample', 'sensitive']);
+const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'matrix', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample', 'sensitive']);
 
 /**
  * The arguments that default to None (`mask=None`, `pos_weight=None`, `sample_weight=None`) the trainer leaves out, so
@@ -191,6 +195,11 @@ export function reconstructionTarget(loss: LossModel): string | undefined {
  * never a weight or a data column); else by name.
  */
 function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
+  const kind = namedKind(loss, p);
+  return kind === 'square' && singleMatrixRead(loss, p.name) !== undefined ? 'matrix' : kind;
+}
+
+function namedKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   if (p.modelWeight) return 'weights';
   const kind = tensorArgKind(p.name);
   if (!computedByModel(p)) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);

@@ -11,12 +11,13 @@ import { layerIndex, slotId } from './interpreter/modelMembers';
 import { type ModelReads, modelReads, modelValueKind } from './interpreter/modelValues';
 import { evaluatedExprs, walkExprs } from './interpreter/unsupported';
 import { namedGroups } from './interpreter/weightNameFilter';
-import { type ArgLayout, mappedLosses, squareSide } from './mappedLoss';
+import { type ArgLayout, mappedLosses, matrixSide, squareSide } from './mappedLoss';
 import { BatchedMlp, type MlpOptions } from './model';
 import { chooseHiddenActivation, type HiddenActivationChoice } from './model/hiddenActivation';
 import { BatchedVae } from './model/vae';
 import { regularizedTensor } from './regularizerInput';
 import type { LossFn } from './runLoss';
+import { singleMatrixRead } from './singleMatrix';
 import { syntheticWords } from './syntheticArgs';
 import { graphActivations, hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
 import { usageOf } from './tensorUsage';
@@ -50,7 +51,7 @@ export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: P
     weightIndex: 2 * Math.max(0, options.hidden.length - 1),
     ...(data.groupColumn ? { groupColumn: data.groupColumn } : {}),
   };
-  return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights' || a.kind === 'bias') };
+  return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights' || a.kind === 'bias' || a.kind === 'matrix') };
 }
 
 export function trialLosses(tf: Tf, loss: LossModel, losses: LossFn[], trial: TrialModel): LossFn[] {
@@ -70,6 +71,10 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   hidden: (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units)`,
   'output-item': (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units), a further output beside the prediction`,
   square: (t) => `a ${squareSide(t.layout.units)}×${squareSide(t.layout.units)} matrix per sample from the last hidden layer's first ${squareSide(t.layout.units) ** 2} units`,
+  matrix: (t) => {
+    const k = matrixSide(t.model.sizes, t.layout.weightIndex);
+    return `one trainable ${k}×${k} matrix (a block of the kernel that makes the last hidden layer)`;
+  },
   'vae-mean': () => "the VAE head's mean",
   'vae-logvar': () => "the VAE head's log-variance",
   'vae-logsigma': () => "the VAE head's log σ (logvar / 2)",
@@ -107,7 +112,8 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
     const oneHot = matrixAt !== undefined ? `, one-hot ([batch, 2]: the loss reads it as a matrix, line ${matrixAt})` : '';
     const words = (kindWords[a.kind]?.(trial) ?? a.kind) + oneHot;
     const from = layers.get(a.name);
-    const use = usageReason(loss, a.name);
+    const single = a.kind === 'matrix' ? singleMatrixRead(loss, a.name) : undefined;
+    const use = usageReason(loss, a.name) ?? (single ? `the loss reads it as one matrix (${single})` : undefined);
     return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${from ? `, for ${from}` : ''}${use ? `, because ${use}` : ''}`;
   });
   // a list the loss iterates, whatever its name (tensorUsage.ts): said with its use, not its name
