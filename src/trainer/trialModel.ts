@@ -4,6 +4,7 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Expr, LossModel } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
+import { argRank } from './argRank';
 import type { Tf } from './backend';
 import type { TrialData } from './data';
 import { matrixReadLine } from './groupMatrix';
@@ -114,7 +115,9 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
     const from = layers.get(a.name);
     const single = a.kind === 'matrix' ? singleMatrixRead(loss, a.name) : undefined;
     const use = usageReason(loss, a.name) ?? (single ? `the loss reads it as one matrix (${single})` : undefined);
-    return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${from ? `, for ${from}` : ''}${use ? `, because ${use}` : ''}`;
+    const rank = a.kind === 'hidden' ? argRank(loss, a.name) : 2;
+    const map = rank > 2 ? `, as [batch, ${'1, '.repeat(rank - 2)}units] (the loss reduces it over axes 1 to ${rank - 1}, a feature map's)` : '';
+    return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${map}${from ? `, for ${from}` : ''}${use ? `, because ${use}` : ''}`;
   });
   // a list the loss iterates, whatever its name (tensorUsage.ts): said with its use, not its name
   const iterated = new Map(models.flatMap((n) => (read.lists.has(n) && modelValueKind(n) === undefined ? [[n, usageOf(loss, n)?.because] as const] : [])));

@@ -79,7 +79,11 @@ export function graphAddLoss(stmt: Node, moduleGraph: KerasGraph | undefined): L
   const call = addLossCall(stmt);
   if (!call || !moduleGraph) return undefined;
   const graph = copyKerasGraph(moduleGraph);
-  const statements = lossStatements(stmt, graph);
+  // a Lambda layer's tensor is the loss's own value only where the loss reads it
+  const statements = lossStatements(stmt, graph).filter((s, i, all) => {
+    const bound = lambdaLayerApplied(s);
+    return bound === undefined || firstRead([...all.slice(i + 1), call.value], bound) !== undefined;
+  });
   const model = graphModelOf(call.receiver, graph);
   const output = model?.outputs[0];
   if (!model || !output) return undefined;

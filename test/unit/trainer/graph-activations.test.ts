@@ -2,14 +2,18 @@
 // `model.add_loss(lam * tf.reduce_sum(tf.square(h1)))`) is an activation the model computes, whatever its name: the
 // trial passes its hidden activations for it and says so in the header, instead of refusing it as data. A Lambda layer
 // applied to the graph (`special = Lambda(lambda x: K.ones_like(x))(latent)`) is its function applied, read by the loss.
+// A feature map the loss reduces over axes 1 to 3 gets the activations with those axes, of size 1 (argRank.ts).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { Expr, LossModel } from '../../../src/analysis/ir';
 import type { TrainerToHost } from '../../../src/protocol';
-import { findUnsupported } from '../../../src/trainer/interpreter';
+import { argRank } from '../../../src/trainer/argRank';
+import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
+import { mappedLosses } from '../../../src/trainer/mappedLoss';
 import { mappedTensorArgs } from '../../../src/trainer/tensorArgs';
 import { runTrial } from '../../../src/trainer/trial';
+import { cpu, tf } from '../interpreter/tf';
 import { specFor } from './helpers';
 
 before(() => initParsers());
@@ -60,4 +64,25 @@ test('a Lambda layer applied to the graph is its function applied: `special` rea
   const penalty = loss.terms.find((t) => t.role === 'penalty')!;
   assert.ok(calls(penalty.expr).includes('K.ones_like'), JSON.stringify(calls(penalty.expr)));
   assert.deepEqual(findUnsupported(loss), []);
+});
+
+test('a feature map reduced over axes 1 to 3 gets the activations as [batch, 1, 1, units]: the per-sample energy by hand', async () => {
+  const loss = lossOf(graph('model.add_loss(act_weight * tf.reduce_mean(tf.reduce_sum(tf.square(h1), axis=[1, 2, 3])))'));
+  assert.equal(argRank(loss, 'h1'), 4);
+  await cpu();
+  const [run] = mappedLosses(tf, loss, [compileLoss(tf, loss, {})], { framework: 'keras', units: 3, weightIndex: 0 });
+  const h = tf.tensor2d([
+    [1, 2, 0],
+    [0, 0, 3],
+  ]);
+  const out = run!(tf.zeros([2, 1]), tf.zeros([2, 1]), { tensors: { h1: h } });
+  const penalty = loss.terms.find((t) => t.role === 'penalty')!;
+  // per sample 1 + 4 = 5 and 9, their mean 7
+  assert.equal(out.terms[penalty.id]!.raw.dataSync()[0], 7);
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(loss, { steps: 5, model: { hidden: [16], outputActivation: 'auto' } }), { send: (m) => messages.push(m), shouldStop: () => false });
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  const started = messages.find((m) => m.type === 'started');
+  assert.ok(started?.type === 'started');
+  assert.match(started.trial!.model, /`h1` = the last hidden layer's activations \(16 relu units\), as \[batch, 1, 1, units\] \(the loss reduces it over axes 1 to 3/);
 });
