@@ -14,10 +14,14 @@ function axesOf(e: Expr | undefined): number[] {
   return e?.kind === 'tuple' ? e.items.flatMap(axesOf) : [];
 }
 
+/** Reductions by their last name part (`tf.reduce_sum`, `K.sum`, `torch.mean`, `x.sum`). */
+const REDUCTIONS: ReadonlySet<string> = new Set(['sum', 'mean', 'max', 'min', 'prod', 'amax', 'amin', 'logsumexp', 'std', 'var', 'reduce_sum', 'reduce_mean', 'reduce_max', 'reduce_min', 'reduce_prod', 'reduce_std', 'reduce_variance', 'reduce_logsumexp']);
+const lastPart = (name: string): string => name.slice(name.lastIndexOf('.') + 1);
+
 /** The reduction's operand and axis argument: `f(x, axis=…)` / `f(x, axes)`, `x.sum(dim=…)` / `x.sum(axes)`. */
 function reduction(e: Expr): { operand: Expr; axis: Expr | undefined } | undefined {
-  if (e.kind === 'call' && e.args[0]) return { operand: e.args[0], axis: e.kwargs.axis ?? e.kwargs.dim ?? e.args[1] };
-  if (e.kind === 'method') return { operand: e.object, axis: e.kwargs.axis ?? e.kwargs.dim ?? e.args[0] };
+  if (e.kind === 'call' && e.args[0] && REDUCTIONS.has(lastPart(e.callee))) return { operand: e.args[0], axis: e.kwargs.axis ?? e.kwargs.dim ?? e.args[1] };
+  if (e.kind === 'method' && REDUCTIONS.has(e.method)) return { operand: e.object, axis: e.kwargs.axis ?? e.kwargs.dim ?? e.args[0] };
   return undefined;
 }
 

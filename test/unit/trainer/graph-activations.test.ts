@@ -69,6 +69,8 @@ test('a Lambda layer applied to the graph is its function applied: `special` rea
 test('a feature map reduced over axes 1 to 3 gets the activations as [batch, 1, 1, units]: the per-sample energy by hand', async () => {
   const loss = lossOf(graph('model.add_loss(act_weight * tf.reduce_mean(tf.reduce_sum(tf.square(h1), axis=[1, 2, 3])))'));
   assert.equal(argRank(loss, 'h1'), 4);
+  // an op's number that is no axis (`tf.pow(h1, 3)`) leaves the activations as they are
+  assert.equal(argRank(lossOf(graph('model.add_loss(act_weight * tf.reduce_mean(tf.pow(h1, 3)))')), 'h1'), 2);
   await cpu();
   const [run] = mappedLosses(tf, loss, [compileLoss(tf, loss, {})], { framework: 'keras', units: 3, weightIndex: 0 });
   const h = tf.tensor2d([
