@@ -13,7 +13,6 @@ import { isPredictionName, isTargetName } from '../terms/roles';
 import { applyInstance, convertExpr, make, unsupported } from './expr';
 import { fileClass } from './fileClasses';
 import { followHeldObject, methodsOf, readFunctionBody } from './helperCalls';
-import { inlineLambdaLayer } from './kerasGraph';
 import { readParams } from './params';
 import type { Scope } from './scope';
 import { staticTruth } from './static';
@@ -162,9 +161,6 @@ export function callableCallee(fn: Node, scope: Scope): Callable | undefined {
     const attr = fn.childForFieldName('attribute')?.text;
     return obj?.type === 'identifier' && obj.text === 'self' && attr ? callableOf(scope.attrValues?.get(attr)) : undefined;
   }
-  // a Keras Lambda layer applied (`Lambda(lambda x: K.ones_like(x))(latent)`) is its function applied
-  const layerFn = inlineLambdaLayer(fn);
-  if (layerFn) return callableOf(convertExpr(layerFn, scope));
   if (fn.type === 'lambda' || fn.type === 'parenthesized_expression' || fn.type === 'call') return callableOf(convertExpr(fn, scope));
   return undefined;
 }

@@ -46,7 +46,7 @@ function statementsAbove(stmt: Node): Node[] {
 /**
  * The loss's own statements above `stmt` (the graph's making left out, read into `local`), in order; a Lambda layer
  * applied to the graph (`special = Lambda(lambda x: K.ones_like(x))(latent)`) is both: a tensor of the graph, and a
- * value the loss reads through its function (callables.ts callableCallee), so it is kept.
+ * value the loss reads through its function (higherOrder.ts), so it is kept.
  */
 function lossStatements(stmt: Node, local: KerasGraph): Node[] {
   return statementsAbove(stmt).filter((s) => readable(s) && (!readGraphStatement(s, local) || lambdaLayerApplied(s) !== undefined));
