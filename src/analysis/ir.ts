@@ -281,6 +281,12 @@ export interface LossParam {
    */
   modelOutput?: number;
   /**
+   * A hidden tensor of the file's own Keras functional graph that an added loss reads (`h1 = Dense(…)(x)`, `z =
+   * encoder(x)`, then `model.add_loss(lam * reduce_sum(square(h1)))`): an activation the model computes, whatever its
+   * name, not data. The trainer passes its trial model's hidden activations for it, and says so in the header.
+   */
+  graphActivation?: true;
+  /**
    * Added for issue 10 §2: a setting the script derives from its data, which the trial derives from its own data
    * (python/dataSettings.ts, src/trainer/dataSettings.ts), said in the panel's header:
    * `AutoEncoder(data_dim=x_train.shape[1])` gives `self.data_dim` { what: 'dim', of: 'x_train', axis: 1 };
@@ -414,6 +420,11 @@ export interface LossModel {
   usages: LossUsage[];
   /** The output activation of the model this loss trains, when the file shows it (`Dense(10, activation='softmax')`). */
   outputActivation?: string;
+  /**
+   * The width of the model's last layer, when the file shows it (`Dense(6)`, `nn.Linear(h, 6)`, its last layer
+   * written): the trial gives its prediction that many outputs where the loss reads the prediction's columns.
+   */
+  outputUnits?: { count: number; line: number };
   /** The class a method, class field or training step is defined in (`VAE` for `VAE.loss`; `--function VAE.loss`). */
   className?: string;
   /** For kind 'regularizer': on what the penalty acts (`{ on: 'activity', layer: 'Dense' }`). */

@@ -2,8 +2,11 @@
 // hidden layer's activations (or the VAE head) under each name that comes from it, the run's weights, and targets
 // that carry the synthetic group column last. Each name gets its view, on the gradient tape, so the penalty's
 // gradient reaches the layer the view is cut from:
-//   hidden   all units, or the i-th of m equal blocks when m arguments share the layer (`common_feats`, `specific_feats`)
+//   hidden   all units, or the i-th of m equal blocks when m arguments share the layer (`common_feats`, `specific_feats`);
+//            as [B, 1, 1, n] when the loss reduces it over a feature map's axes (argRank.ts)
 //   square   the first k² units as [B, k, k], k = ⌊√n⌋ (`trans`, a feature-transform matrix)
+//   matrix   one [k, k] block of the kernel that makes the last hidden layer, k its smaller side (`trans` read as one
+//            2-D matrix: `trans @ trans.transpose(0, 1)`), trainable
 //   vae-*    mu = head[:, :d], logvar = head[:, d:2d], z = head[:, 2d:]; σ, σ², log σ from logvar
 //   weights  the kernel of the layer that makes the last hidden layer ([out, in] in PyTorch, [in, out] elsewhere)
 //   bias     that layer's bias
@@ -11,6 +14,7 @@
 //   level, positive, coefficient  synthetic constants of the prediction's shape (syntheticArgs.ts)
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Framework, LossModel } from '../analysis/ir';
+import { argRank } from './argRank';
 import type { Tf } from './backend';
 import { matrixReadLine } from './groupMatrix';
 import type { LossFn } from './runLoss';
@@ -71,8 +75,20 @@ function viewOf(kind: TensorArgKind, layout: ArgLayout, block: [number, number],
   return views[kind];
 }
 
+/** The single matrix's side: the smaller side of the kernel at `weightIndex` (sizes: the layers' widths). */
+export const matrixSide = (sizes: readonly number[], weightIndex: number): number => Math.min(sizes[weightIndex / 2] ?? 1, sizes[weightIndex / 2 + 1] ?? 1);
+
 /** The per-sample square matrix's side for `units` hidden units (for the header). */
 export const squareSide = (units: number): number => Math.max(1, Math.floor(Math.sqrt(units)));
+
+/** [B, n] as [B, 1, …, 1, n] of the given rank. */
+const asRank = (tf: Tf, t: Tensor, rank: number): Tensor => tf.reshape(t, [t.shape[0] ?? -1, ...Array<number>(rank - 2).fill(1), t.shape[1] ?? -1]);
+
+/** The top-left [k, k] block of a kernel, k its smaller side: one trainable square matrix. */
+function squareBlock(tf: Tf, w: Tensor): Tensor {
+  const k = Math.min(w.shape[0] ?? 1, w.shape[1] ?? 1);
+  return tf.slice(w, [0, 0], [k, k]);
+}
 
 /** Wraps each run's loss so that it gets its extra tensor arguments; the losses unchanged when it takes none. */
 export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: ArgLayout): LossFn[] {
@@ -83,7 +99,10 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   const blockOf = (names: string[], name: string): [number, number] => [Math.max(0, names.indexOf(name)), Math.max(1, names.length)];
   const views = args.flatMap((a) => {
     const view = viewOf(a.kind, layout, blockOf(plain, a.name), blockOf(embeddings, a.name));
-    return view ? [{ name: a.name, view }] : [];
+    // an activation the loss reduces over feature-map axes (argRank.ts) gets them, of size 1
+    const rank = a.kind === 'hidden' ? argRank(loss, a.name) : 2;
+    const shaped: View | undefined = view && rank > 2 ? (tf, h, yPred) => asRank(tf, view(tf, h, yPred), rank) : view;
+    return shaped ? [{ name: a.name, view: shaped }] : [];
   });
   const synthetic = args.filter((a): a is { name: string; kind: SyntheticKind } => a.kind === 'level' || a.kind === 'positive' || a.kind === 'coefficient');
   // ids in range of the axis each indexes (tensorUsage.ts): of the prediction or the target when it is one of them
@@ -93,6 +112,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   });
   const weightNames = args.filter((a) => a.kind === 'weights').map((a) => a.name);
   const biasNames = args.filter((a) => a.kind === 'bias').map((a) => a.name);
+  const matrixNames = args.filter((a) => a.kind === 'matrix').map((a) => a.name);
   const groupNames = args.filter((a) => a.kind === 'sensitive').map((a) => a.name);
   // a group column read as a matrix (`groups.T.matmul(p)`) is given one-hot (groupMatrix.ts)
   const oneHot = new Set(groupNames.filter((name) => matrixReadLine(loss, name) !== undefined));
@@ -114,6 +134,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     }
     const w = extras?.weights?.[layout.weightIndex];
     if (w) for (const name of weightNames) tensors[name] = kernelOf(w);
+    if (w) for (const name of matrixNames) tensors[name] = squareBlock(tf, w);
     // the bias of the same layer: each layer's kernel is followed by its bias in a run's parameters
     const b = extras?.weights?.[layout.weightIndex + 1];
     if (b) for (const name of biasNames) tensors[name] = b;

@@ -4,12 +4,15 @@
 import type { Expr, LossModel, LossParam } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
 import { pairedWithPrediction } from './predictionPair';
+import { singleMatrixRead } from './singleMatrix';
 import { type UsageKind, usageOf } from './tensorUsage';
 
 /**
  * What an argument is, and so what the trainer passes for it:
  *   hidden     the last hidden layer's activations [B, n] (a block of its units when several arguments share it)
  *   square     a per-sample square matrix [B, k, k] made of the last hidden layer's first k² units (`trans`)
+ *   matrix     a `square` argument the loss reads as one 2-D matrix (singleMatrix.ts): a single trainable [k, k]
+ *              block of the kernel that makes the last hidden layer
  *   vae-*      a VAE head's outputs: the trial model becomes a VAE (model/vae.ts) and passes mu, logvar or what
  *              derives from them (σ = exp(logvar / 2), σ² = exp(logvar), log σ = logvar / 2), and the sample z
  *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
@@ -29,6 +32,7 @@ import { type UsageKind, usageOf } from './tensorUsage';
 export type TensorArgKind =
   | 'hidden'
   | 'square'
+  | 'matrix'
   | 'vae-mean'
   | 'vae-logvar'
   | 'vae-logsigma'
@@ -133,12 +137,18 @@ function providedUsage(loss: LossModel, name: string): { kind: Exclude<UsageKind
   return u && u.kind !== 'weight-list' ? { kind: u.kind, because: u.because } : undefined;
 }
 
+/**
+ * A tensor the model computes, whatever its name: a further output of its call (LossParam.modelOutput), or a hidden
+ * tensor of the file's Keras functional graph an added loss reads (LossParam.graphActivation).
+ */
+const computedByModel = (p: LossParam): boolean => p.modelOutput !== undefined || p.graphActivation === true;
+
 /** Why an argument read by its use has its kind (tensorUsage.ts), for the header; undefined for one read by its name. */
 export function usageReason(loss: LossModel, name: string): string | undefined {
   const p = loss.params.find((q) => q.name === name);
-  if (p?.modelOutput !== undefined && paramKind(loss, p) === 'per-sample') return providedUsage(loss, name)?.because;
-  if (p?.modelOutput !== undefined && paramKind(loss, p) === 'embedding') return pairedWithPrediction(loss, name);
-  return p && !p.modelWeight && p.modelOutput === undefined && !nameSettles(p.name) ? providedUsage(loss, name)?.because : undefined;
+  if (p && computedByModel(p) && paramKind(loss, p) === 'per-sample') return providedUsage(loss, name)?.because;
+  if (p && computedByModel(p) && paramKind(loss, p) === 'embedding') return pairedWithPrediction(loss, name);
+  return p && !p.modelWeight && !computedByModel(p) && !nameSettles(p.name) ? providedUsage(loss, name)?.because : undefined;
 }
 
 /**
@@ -149,7 +159,7 @@ export function usageReason(loss: LossModel, name: string): string | undefined {
 const nameSettles = (name: string): boolean => tensorArgKind(name) !== undefined;
 
 /** Kinds the trial model gives even where the argument defaults to None: activations and a group column the penalty reads. */
-const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample', 'sensitive']);
+const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'matrix', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample', 'sensitive']);
 
 /**
  * The arguments that default to None (`mask=None`, `pos_weight=None`, `sample_weight=None`) the trainer leaves out, so
@@ -185,9 +195,14 @@ export function reconstructionTarget(loss: LossModel): string | undefined {
  * never a weight or a data column); else by name.
  */
 function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
+  const kind = namedKind(loss, p);
+  return kind === 'square' && singleMatrixRead(loss, p.name) !== undefined ? 'matrix' : kind;
+}
+
+function namedKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   if (p.modelWeight) return 'weights';
   const kind = tensorArgKind(p.name);
-  if (p.modelOutput === undefined) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);
+  if (!computedByModel(p)) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);
   if (kind !== undefined && fromHidden.has(kind) && kind !== 'output-item') return kind;
   // a further output the loss pairs with the prediction has its width (predictionPair.ts); not one the name table
   // calls something else (`x = self.flatten(data)` is the model's input, not an output beside the prediction)
@@ -196,11 +211,16 @@ function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   return usageOf(loss, p.name)?.kind === 'per-sample' ? 'per-sample' : 'hidden';
 }
 const paramRefusal = (loss: LossModel, p: LossParam): ((n: string) => string) | undefined =>
-  p.modelWeight || p.modelOutput !== undefined || usageReason(loss, p.name) !== undefined ? undefined : refusalOf(p.name);
+  p.modelWeight || computedByModel(p) || usageReason(loss, p.name) !== undefined ? undefined : refusalOf(p.name);
 
 /** The model outputs mapped to hidden activations by what they are, not by their names (paramKind). */
 export function unnamedModelOutputs(loss: LossModel): string[] {
   return extraTensorParams(loss).filter((p) => p.modelOutput !== undefined && paramKind(loss, p) === 'hidden' && tensorArgKind(p.name) !== 'hidden').map((p) => p.name);
+}
+
+/** The hidden tensors of the file's Keras graph mapped to hidden activations by what they are, not by their names. */
+export function graphActivations(loss: LossModel): string[] {
+  return extraTensorParams(loss).filter((p) => p.graphActivation && paramKind(loss, p) === 'hidden' && tensorArgKind(p.name) !== 'hidden').map((p) => p.name);
 }
 
 /** The provided extra tensor arguments, in argument order, with their kinds; then a tuple prediction's further items. */

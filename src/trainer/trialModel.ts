@@ -4,20 +4,23 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Expr, LossModel } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
+import { argRank } from './argRank';
 import type { Tf } from './backend';
 import type { TrialData } from './data';
 import { matrixReadLine } from './groupMatrix';
 import { layerIndex, slotId } from './interpreter/modelMembers';
 import { type ModelReads, modelReads, modelValueKind } from './interpreter/modelValues';
 import { evaluatedExprs, walkExprs } from './interpreter/unsupported';
-import { type ArgLayout, mappedLosses, squareSide } from './mappedLoss';
+import { namedGroups } from './interpreter/weightNameFilter';
+import { type ArgLayout, mappedLosses, matrixSide, squareSide } from './mappedLoss';
 import { BatchedMlp, type MlpOptions } from './model';
 import { chooseHiddenActivation, type HiddenActivationChoice } from './model/hiddenActivation';
 import { BatchedVae } from './model/vae';
 import { regularizedTensor } from './regularizerInput';
 import type { LossFn } from './runLoss';
+import { singleMatrixRead } from './singleMatrix';
 import { syntheticWords } from './syntheticArgs';
-import { hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
+import { graphActivations, hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
 import { usageOf } from './tensorUsage';
 
 /** The VAE's latent size: small, as trial data has few latent factors (data/autoencoder.ts has 3). */
@@ -49,7 +52,7 @@ export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: P
     weightIndex: 2 * Math.max(0, options.hidden.length - 1),
     ...(data.groupColumn ? { groupColumn: data.groupColumn } : {}),
   };
-  return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights' || a.kind === 'bias') };
+  return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights' || a.kind === 'bias' || a.kind === 'matrix') };
 }
 
 export function trialLosses(tf: Tf, loss: LossModel, losses: LossFn[], trial: TrialModel): LossFn[] {
@@ -69,6 +72,10 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   hidden: (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units)`,
   'output-item': (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units), a further output beside the prediction`,
   square: (t) => `a ${squareSide(t.layout.units)}×${squareSide(t.layout.units)} matrix per sample from the last hidden layer's first ${squareSide(t.layout.units) ** 2} units`,
+  matrix: (t) => {
+    const k = matrixSide(t.model.sizes, t.layout.weightIndex);
+    return `one trainable ${k}×${k} matrix (a block of the kernel that makes the last hidden layer)`;
+  },
   'vae-mean': () => "the VAE head's mean",
   'vae-logvar': () => "the VAE head's log-variance",
   'vae-logsigma': () => "the VAE head's log σ (logvar / 2)",
@@ -97,7 +104,8 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   const models = [...read.roots].filter((n) => !args.some((a) => a.name === n) && (!memberRoots.has(n) || readsWhole(loss, n)));
   const members = read.members.length > 0 ? describeMembers(read, trial.model.sizes) : [];
   const sums = weightSums(loss).filter((text) => !models.some((n) => text === n || text.startsWith(`${n}.`)));
-  if (args.length + models.length + members.length + sums.length === 0) return undefined;
+  const groups = namedGroups(loss, evaluatedExprs(loss));
+  if (args.length + models.length + members.length + sums.length + groups.length === 0) return undefined;
   const plain = args.filter((a) => a.kind === 'hidden').length;
   const layers = regularisedLayers(loss);
   const parts = args.map((a) => {
@@ -105,8 +113,11 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
     const oneHot = matrixAt !== undefined ? `, one-hot ([batch, 2]: the loss reads it as a matrix, line ${matrixAt})` : '';
     const words = (kindWords[a.kind]?.(trial) ?? a.kind) + oneHot;
     const from = layers.get(a.name);
-    const use = usageReason(loss, a.name);
-    return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${from ? `, for ${from}` : ''}${use ? `, because ${use}` : ''}`;
+    const single = a.kind === 'matrix' ? singleMatrixRead(loss, a.name) : undefined;
+    const use = usageReason(loss, a.name) ?? (single ? `the loss reads it as one matrix (${single})` : undefined);
+    const rank = a.kind === 'hidden' ? argRank(loss, a.name) : 2;
+    const map = rank > 2 ? `, as [batch, ${'1, '.repeat(rank - 2)}units] (the loss reduces it over axes 1 to ${rank - 1}, a feature map's)` : '';
+    return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${map}${from ? `, for ${from}` : ''}${use ? `, because ${use}` : ''}`;
   });
   // a list the loss iterates, whatever its name (tensorUsage.ts): said with its use, not its name
   const iterated = new Map(models.flatMap((n) => (read.lists.has(n) && modelValueKind(n) === undefined ? [[n, usageOf(loss, n)?.because] as const] : [])));
@@ -118,16 +129,21 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   }
   parts.push(...members);
   parts.push(...sums.map((text) => `\`${text}\` = the trial model's parameters (each layer's weight, then its bias)`));
+  // parameters named after a filter on their names that nn.Sequential's names would not meet (weightNameFilter.ts)
+  parts.push(...groups.map((g) => `\`${g.name}\` = the weight of the trial's ${ORDINALS[g.index / 2] ?? `${g.index / 2 + 1}th`} layer, named so that the filter \`${g.filter}\` (line ${g.line}) keeps it`));
   // a further output of the model's call taken for what it is, not for its name (tensorArgs.ts paramKind)
   const outputs = new Set(unnamedModelOutputs(loss));
+  // a hidden tensor of the file's Keras graph (`h1 = Dense(…)(x)`), taken for what it is
+  const graphed = graphActivations(loss);
   // the model's own weights (`self.w = nn.Parameter(…)`, `this.emb = tf.variable(…)`) are mapped for what they are
   const own = new Set(loss.params.filter((p) => p.modelWeight).map((p) => p.name));
   const ownMapped = args.filter((a) => own.has(a.name)).length;
-  const named = args.filter((a) => a.kind !== 'output-item' && !own.has(a.name) && !layers.has(a.name) && !outputs.has(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
+  const named = args.filter((a) => a.kind !== 'output-item' && !own.has(a.name) && !layers.has(a.name) && !outputs.has(a.name) && !graphed.includes(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
   const why = [
     named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
     ownMapped > 0 ? `because ${ownMapped > 1 ? 'they are' : 'it is'} your model's own trainable weight${ownMapped > 1 ? 's' : ''}` : '',
     outputs.size > 0 ? `because your model returns ${[...outputs].map((n) => `\`${n}\``).join(', ')} beside its prediction` : '',
+    graphed.length > 0 ? `because ${graphed.map((n) => `\`${n}\``).join(', ')} ${graphed.length > 1 ? 'are hidden tensors' : 'is a hidden tensor'} of your Keras model's own graph` : '',
     args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : '',
     layers.size > 0 ? "because your model's layers carry Keras regularizers" : '',
     sums.length > 0 ? "the loss sums over its model's parameters" : '',

@@ -23,7 +23,7 @@ export function finishModels<D extends { defNode: Node }>(
   built: CachedModel[],
   inErrors: D[],
   build: (def: D) => CachedModel | undefined,
-  collect: (models: LossModel[], bindNames: ReadonlyMap<string, string[]>) => { outputActivation?: string },
+  collect: (models: LossModel[], bindNames: ReadonlyMap<string, string[]>) => { outputActivation?: string; outputUnits?: LossModel['outputUnits'] },
 ): LossModel[] {
   for (const def of inErrors) {
     const start = def.defNode.startPosition.row;
@@ -33,7 +33,8 @@ export function finishModels<D extends { defNode: Node }>(
   }
   built.sort((a, b) => a.model.range.startLine - b.model.range.startLine || a.model.range.startCol - b.model.range.startCol);
   const models = built.map((b) => b.model);
-  const { outputActivation } = collect(models, new Map(built.map((b) => [b.model.name, b.bindNames])));
+  const { outputActivation, outputUnits } = collect(models, new Map(built.map((b) => [b.model.name, b.bindNames])));
   if (outputActivation) for (const m of models) m.outputActivation = outputActivation;
+  if (outputUnits) for (const m of models) m.outputUnits = outputUnits;
   return models;
 }

@@ -7,7 +7,7 @@
 // sum of what is added is the loss, split as any loss); one that does not is a penalty on the compiled loss.
 import type { Node } from 'web-tree-sitter';
 import type { LossDef } from './discover';
-import { copyKerasGraph, graphModelOf, type KerasGraph, readGraphStatement } from './kerasGraph';
+import { copyKerasGraph, graphModelOf, inlineLambdaLayer, type KerasGraph, readGraphStatement } from './kerasGraph';
 import type { ParamInfo } from './params';
 import { isTrivia } from './trivia';
 
@@ -43,9 +43,22 @@ function statementsAbove(stmt: Node): Node[] {
   return levels.flat();
 }
 
-/** The loss's own statements above `stmt` (the graph's making left out, read into `local`), in order. */
+/**
+ * The loss's own statements above `stmt` (the graph's making left out, read into `local`), in order; a Lambda layer
+ * applied to the graph (`special = Lambda(lambda x: K.ones_like(x))(latent)`) is both: a tensor of the graph, and a
+ * value the loss reads through its function (higherOrder.ts), so it is kept.
+ */
 function lossStatements(stmt: Node, local: KerasGraph): Node[] {
-  return statementsAbove(stmt).filter((s) => readable(s) && !readGraphStatement(s, local));
+  return statementsAbove(stmt).filter((s) => readable(s) && (!readGraphStatement(s, local) || lambdaLayerApplied(s) !== undefined));
+}
+
+/** The name `name = Lambda(lambda …: …)(tensor)` binds, when the statement applies a Lambda layer written inline. */
+function lambdaLayerApplied(s: Node): string | undefined {
+  const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+  const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+  const right = a?.childForFieldName('right');
+  const layer = right?.type === 'call' ? right.childForFieldName('function') : null;
+  return left?.type === 'identifier' && layer && inlineLambdaLayer(layer) ? left.text : undefined;
 }
 
 /** The first identifier named `name` the nodes read, in order. */
@@ -66,7 +79,11 @@ export function graphAddLoss(stmt: Node, moduleGraph: KerasGraph | undefined): L
   const call = addLossCall(stmt);
   if (!call || !moduleGraph) return undefined;
   const graph = copyKerasGraph(moduleGraph);
-  const statements = lossStatements(stmt, graph);
+  // a Lambda layer's tensor is the loss's own value only where the loss reads it
+  const statements = lossStatements(stmt, graph).filter((s, i, all) => {
+    const bound = lambdaLayerApplied(s);
+    return bound === undefined || firstRead([...all.slice(i + 1), call.value], bound) !== undefined;
+  });
   const model = graphModelOf(call.receiver, graph);
   const output = model?.outputs[0];
   if (!model || !output) return undefined;
@@ -76,9 +93,11 @@ export function graphAddLoss(stmt: Node, moduleGraph: KerasGraph | undefined): L
   const inputNode = input ? firstRead(reading, input) : undefined;
   const param = (name: string, node: Node): ParamInfo => ({ name, node, variadic: false });
   const params: ParamInfo[] = [param(output, predNode ?? call.receiver)];
+  const ownValues = new Set(statements.flatMap((s) => lambdaLayerApplied(s) ?? []));
   for (const t of graph.tensors) {
-    const at = t === output || t === input || model.inputs.includes(t) ? undefined : firstRead(reading, t);
-    if (at) params.push(param(t, at));
+    const at = t === output || t === input || model.inputs.includes(t) || ownValues.has(t) ? undefined : firstRead(reading, t);
+    // an inner tensor of the graph is a hidden activation of the model, whatever its name (`h1`, `enc_out`)
+    if (at) params.push({ ...param(t, at), graphActivation: true });
   }
   if (input && inputNode) params.push(param(input, inputNode));
   return {

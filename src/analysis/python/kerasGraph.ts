@@ -147,3 +147,13 @@ export function graphModelOutput(name: string, graph: KerasGraph | undefined): s
   if (!m || !out || !m.inputs.every((i) => graph.inputs.has(i))) return undefined;
   return graph.tensors.has(out) && !graph.inputs.has(out) ? out : undefined;
 }
+
+/**
+ * `Lambda(lambda x: K.ones_like(x))`, the layer part of `Lambda(…)(t)`: its function when written inline (a lambda),
+ * which the loss reads applied to the layer's input as Keras runs it.
+ */
+export function inlineLambdaLayer(layer: Node): Node | undefined {
+  if (layer.type !== 'call' || lastPart(layer.childForFieldName('function')?.text ?? '') !== 'Lambda') return undefined;
+  const fn = named(layer.childForFieldName('arguments'))[0];
+  return fn?.type === 'lambda' ? fn : undefined;
+}

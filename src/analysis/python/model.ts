@@ -77,8 +77,10 @@ function withConstantDefault<T extends Defaulted>(p: T, constants: ReadonlyMap<s
 }
 
 function toParam(p: ParamInfo & Defaulted, role: LossParam['role'], origin: LossParam['origin']): LossParam {
-  const out: LossParam = { name: p.name, role: p.modelOutput !== undefined && role === 'other' ? 'tensor' : role, range: rangeOf(p.node), origin };
+  const computed = p.modelOutput !== undefined || p.graphActivation;
+  const out: LossParam = { name: p.name, role: computed && role === 'other' ? 'tensor' : role, range: rangeOf(p.node), origin };
   if (p.modelOutput !== undefined) out.modelOutput = p.modelOutput;
+  if (p.graphActivation) out.graphActivation = true;
   if (p.default !== undefined) out.default = p.default;
   if (p.defaultNode) out.defaultRange = p.constantRange ?? rangeOf(p.defaultNode);
   if (p.defaultNode?.type === 'none') out.noneDefault = true;

@@ -12,6 +12,8 @@ export interface ParamInfo {
   variadic: boolean;
   /** An inline loss's further output of the model's call (`logits, feats = model(x)`): LossParam.modelOutput. */
   modelOutput?: number;
+  /** A hidden tensor of the file's Keras functional graph an added loss reads (graphAddLoss.ts): LossParam.graphActivation. */
+  graphActivation?: true;
 }
 
 /** The literal value of a default, when it is a number (possibly negative), a string or a bool. */

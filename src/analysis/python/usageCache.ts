@@ -11,6 +11,8 @@ export interface CallEffect {
   partialOf?: string;
   fit?: SourceRange;
   activation?: string;
+  /** The width of a layer the call builds (`Dense(6)`, `nn.Linear(h, 6)`), with its line (0-based, shifted as a range's). */
+  units?: { count: number; startLine: number };
 }
 
 /** A variable that holds a loss: `criterion = Loss(…)` → ['criterion', 'Loss', false]. */

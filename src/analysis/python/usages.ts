@@ -132,6 +132,7 @@ function unreadArgs(positionalNames: string[], positional: Node[], keyword: Map<
 
 export interface FileUsages {
   outputActivation?: string;
+  outputUnits?: LossModel['outputUnits'];
 }
 
 /**
@@ -370,12 +371,19 @@ export function collectUsages(
     } else if (name && !insideLoss(row)) {
       const activation = activationOf(resolveCallee(name, imports), positional, keyword);
       if (activation) effect.activation = activation;
+      const count = unitsOf(resolveCallee(name, imports), positional, keyword, (n) => {
+        const v = literalOf(n) ?? (n.type === 'identifier' ? constants.get(n.text)?.value : undefined);
+        if (literalOf(n) === undefined) readOutside = true;
+        return typeof v === 'number' ? v : undefined;
+      });
+      if (count !== undefined) effect.units = { count, startLine: row };
     }
     return effect;
   };
 
   const fits: SourceRange[] = [];
   const activations: string[] = [];
+  const widths: { count: number; startLine: number }[] = [];
   cache?.begin(signature);
   for (const { segment, value: sites } of segments) {
     for (const site of sites.calls) {
@@ -400,13 +408,31 @@ export function collectUsages(
       if (wrapped?.kind === 'function') wrapped.kind = 'partial';
       if (effect.fit) fits.push(effect.fit);
       if (effect.activation) activations.push(effect.activation);
+      if (effect.units) widths.push(effect.units);
     }
   }
   cache?.end();
   const outputActivation = outputActivationOf(activations);
   const compiled = models.filter((m) => m.usages.some((u) => u.kind === 'compile'));
   for (const range of fits) for (const m of compiled) m.usages.push({ kind: 'fit', range });
-  return outputActivation ? { outputActivation } : {};
+  // the file's last layer is its model's output layer, as for the activation
+  const last = widths.at(-1);
+  return { ...(outputActivation ? { outputActivation } : {}), ...(last && last.count > 0 ? { outputUnits: { count: last.count, line: last.startLine + 1 } } : {}) };
+}
+
+/**
+ * The width of the layer a call builds: `Dense(6)` / `Dense(units=6)`, `nn.Linear(h, 6)` / `out_features=6` (a number
+ * or a module constant holding one).
+ */
+function unitsOf(resolved: string, positional: Node[], keyword: Map<string, Node>, numberOf: (n: Node) => number | undefined): number | undefined {
+  const last = lastSegment(resolved);
+  const dense = last === 'Dense' && /^((tf\.)?keras\.layers\.|layers\.)?Dense$/.test(resolved);
+  const linear = linearLayers.has(last) && last !== 'Bilinear' && /^(torch\.)?nn\./.test(resolved);
+  if (!dense && !linear) return undefined;
+  const arg = dense ? (keyword.get('units') ?? positional[0]) : (keyword.get('out_features') ?? positional[1]);
+  const count = arg ? numberOf(arg) : undefined;
+  // a layer whose width is not known (`nn.Linear(64, n_out)`) is still the last layer so far: 0 stands for unknown
+  return count !== undefined && Number.isInteger(count) && count > 0 ? count : 0;
 }
 
 /** Activations that end a model's head (a hidden layer's is relu or the like). */

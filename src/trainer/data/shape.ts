@@ -61,9 +61,28 @@ export function lossSampleShape(loss: LossModel, defaultOutputs: number): Sample
   }
   // PyTorch's conv/temporal layout (N, C, T): the loss slices the last axis, not the one after the batch
   const channelsFirst = rank === 3 && r.sliced.has(2) && !r.sliced.has(1);
+  const fileWidth = rank === 2 && loss.kind !== 'regularizer' && !reshaped ? outputLayerWidth(loss, r) : undefined;
+  if (fileWidth) shape[0] = fileWidth.count;
   const why = explain(rank, channelsLast, shape, r.evidence, channelsFirst, r.reduced);
+  if (fileWidth) return { shape, why: `${fileWidth.count} outputs because your model's last layer has ${fileWidth.count} units (line ${fileWidth.line})${why ? ` and ${why.slice(why.indexOf('because ') + 8)}` : ''}` };
   return why ? { shape, why } : { shape };
 }
+
+/**
+ * The width of the file's model's last layer (LossModel.outputUnits: `Dense(6)`, `nn.Linear(h, 6)`) where the loss
+ * reads its prediction's columns (`y_pred[:, 1:] - y_pred[:, :-1]`, `y_pred[:, 2]`) and the width holds every column
+ * it reads: the trial's prediction is as wide as the model's, so what the columns mean is kept.
+ */
+function outputLayerWidth(loss: LossModel, r: Reads): LossModel['outputUnits'] {
+  const width = loss.outputUnits;
+  const readsColumns = r.sliced.has(1) || r.minFromStart.has(1);
+  // a per-output constant of another length (`[1.0, 0.5, 0.2]` weights) must still broadcast against the prediction
+  const fits = width && width.count >= Math.max(r.minFromStart.get(1) ?? 0, r.minLast, 2) && width.count <= MAX_FILE_OUTPUTS && r.constants.every((c) => c === width.count);
+  return fits && readsColumns ? width : undefined;
+}
+
+/** A trial's prediction is small: a wider last layer (a vocabulary, an image) is not taken from the file. */
+const MAX_FILE_OUTPUTS = 64;
 
 /**
  * A loss that fixes an image's height and width (`pred[:, :, :h - 1, :w - 1]` with h = 101) but never reads its

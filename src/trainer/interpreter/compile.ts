@@ -20,6 +20,7 @@ import { noValueReason } from './settingSources';
 import type { Scalar, Tensor, Tf, Value } from './types';
 import { evaluatedExprs, walkExprs } from './unsupported';
 import { asFloat, asTensor, describe } from './values';
+import { namedGroups, trialParameterNames } from './weightNameFilter';
 
 export interface TermValues {
   raw: Scalar;
@@ -143,6 +144,9 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
   const nextSeed = seedStream();
   const outside = outsideValues(model);
+  // parameters named after a name filter that would keep none of nn.Sequential's names (weightNameFilter.ts)
+  const groups = namedGroups(model, evaluatedExprs(model));
+  const weightName = groups.length > 0 ? trialParameterNames(groups) : undefined;
   // a term reading the prediction whole, beside terms that unpack it, reads the model's output (tensorArgs.ts)
   const whole = new Set(items.length > 0 ? terms.filter((t) => readsWholePrediction(t.expr)).map((t) => t.id) : []);
   return (yTrueIn, yPredIn, extras) =>
@@ -154,7 +158,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       // the model or a layer (`model.parameters()`, `layer.get_weights()`, `model.fc1.weight`): the run's weights
       const fromModel = weights && models.roots.size > 0 ? modelLookup(tf, model.framework, models, weights) : undefined;
       const runLookup = fromModel ? (name: string) => given(name) ?? fromModel(name) : given;
-      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, noValue, ...(outside ? { outside } : {}), ...(weights ? { weights: () => weights } : {}) };
+      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, noValue, ...(outside ? { outside } : {}), ...(weights ? { weights: () => weights } : {}), ...(weightName ? { weightName } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];

@@ -22,6 +22,8 @@ export interface Env {
   lookup(name: string): Value | undefined;
   /** The run's trainable parameters (each layer's weight, then its bias), for sums over `model.parameters()`. */
   weights?: () => Tensor[];
+  /** The name of the run's i-th parameter in `named_parameters()` (weightNameFilter.ts trialParameterNames). */
+  weightName?: (i: number) => string;
   /** The call whose op may defer its batch reduction (OpArgs.deferReduction), and where to. Batched evaluation only. */
   defer?: { node: Expr; to: DeferReduction };
   /** Seeds of the random draws (ops/random.ts seedStream): one stream per compiled loss. */
@@ -222,8 +224,8 @@ function evalOverWeights(env: Env, e: Extract<Expr, { kind: 'overWeights' }>): V
   if (!weights) throw new LossEvaluationError('model.parameters()', e.range, "reads the model's parameters, which are not available here");
   let total: Value = 0;
   for (const [i, w] of weights.entries()) {
-    // weights come as each layer's weight, then its bias: named as nn.Sequential names them
-    const name = `${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`;
+    // weights come as each layer's weight, then its bias: named as nn.Sequential names them, or as the filter needs
+    const name = parameterName(env, i);
     const v = evaluate({ ...env, lookup: (n) => (n === e.variable ? w : n === e.nameVariable ? name : env.lookup(n)) }, e.body);
     const part = isTensor(v) ? v : env.tf.add(v as number, env.tf.mul(env.tf.sum(w), 0));
     total = located('sum', e.range, () => binary(env.tf, '+', total, part));
@@ -263,8 +265,11 @@ function weightItems(env: Env, iterable: Expr): Value[] | undefined {
   const weights = env.weights?.();
   if (!weights) throw new LossEvaluationError(`.${method}()`, iterable.range, "reads the model's parameters, which are not available here");
   if (method === 'variables') return namedAsKeras(weights);
-  return method === 'parameters' ? weights : weights.map((w, i) => [`${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`, w]);
+  return method === 'parameters' ? weights : weights.map((w, i) => [parameterName(env, i), w]);
 }
+
+/** The run's i-th parameter's name: the loss's (Env.weightName), else nn.Sequential's (`0.weight`, `0.bias`, …). */
+const parameterName = (env: Env, i: number): string => env.weightName?.(i) ?? `${Math.floor(i / 2)}.${i % 2 === 0 ? 'weight' : 'bias'}`;
 
 /**
  * The model method a loop's iterable reads the whole model's parameters by (`self.parameters()`, `self.net…`,
