@@ -88,3 +88,15 @@ test('a feature map reduced over axes 1 to 3 gets the activations as [batch, 1, 
   assert.ok(started?.type === 'started');
   assert.match(started.trial!.model, /`h1` = the last hidden layer's activations \(16 relu units\), as \[batch, 1, 1, units\] \(the loss reduces it over axes 1 to 3/);
 });
+
+test('a loss that reads only hidden activations (its base not read) trains: the logits it leaves out get a zero gradient, not a tfjs error', async () => {
+  // the compiled loss is a framework loss the file names in a later notebook cell the split does not read: the loss
+  // the trainer is handed is the added penalty alone, which never reads the prediction
+  const loss = lossOf(graph('model.add_loss(act_weight * tf.reduce_mean(tf.square(h1)))'));
+  const penaltyOnly: LossModel = { ...loss, terms: loss.terms.filter((t) => t.role === 'penalty') };
+  assert.equal(penaltyOnly.terms.length, 1);
+  const messages: TrainerToHost[] = [];
+  await runTrial(specFor(penaltyOnly, { steps: 5, model: { hidden: [16], outputActivation: 'auto' } }), { send: (m) => messages.push(m), shouldStop: () => false });
+  assert.deepEqual(messages.filter((m) => m.type === 'error').map((m) => (m.type === 'error' ? m.message : '')), []);
+  assert.ok(messages.some((m) => m.type === 'done'));
+});
