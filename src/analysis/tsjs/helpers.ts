@@ -106,9 +106,9 @@ function calledName(fn: Node): string | undefined {
   return declarator?.childForFieldName('name')?.text;
 }
 
-/** The calls of `name` in the file: `name(…)`, `obj.name(…)`. */
-function callsNamed(root: Node, name: string): Node[] {
-  return root.descendantsOfType('call_expression').filter((c): c is Node => {
+/** The calls of `name` among the file's calls: `name(…)`, `obj.name(…)`. */
+function callsNamed(calls: readonly (Node | null)[], name: string): Node[] {
+  return calls.filter((c): c is Node => {
     const f = c?.childForFieldName('function');
     return !!f && (f.type === 'identifier' ? f.text === name : f.type === 'member_expression' && f.childForFieldName('property')?.text === name);
   });
@@ -122,14 +122,19 @@ function callsNamed(root: Node, name: string): Node[] {
 export function handedFunctions(fn: Node): Map<string, Node> {
   let root: Node = fn;
   while (root.parent) root = root.parent;
-  const fileFunctions = new Map<string, Node>();
-  declaredFunctions(root, fileFunctions);
-  objectFunctions(root, fileFunctions);
+  // the file's calls and functions, read once for all the enclosing functions (and only when one is called)
+  const fileCalls = root.descendantsOfType('call_expression');
+  let fileFunctions: Map<string, Node> | undefined;
   const out = new Map<string, Node>();
   for (let cur = fn.parent; cur; cur = cur.parent) {
     const name = functionValues.has(cur.type) || cur.type === 'method_definition' || cur.type === 'function_declaration' ? calledName(cur) : undefined;
-    const calls = name ? callsNamed(root, name) : [];
+    const calls = name ? callsNamed(fileCalls, name) : [];
     if (calls.length === 0) continue;
+    if (!fileFunctions) {
+      fileFunctions = new Map();
+      declaredFunctions(root, fileFunctions);
+      objectFunctions(root, fileFunctions);
+    }
     for (const [i, p] of readScriptParams(cur).entries()) {
       const passed = new Set(calls.map((c) => c.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment')[i]?.text));
       const only = passed.size === 1 ? [...passed][0] : undefined;

@@ -86,9 +86,8 @@ export function perRunTape(c: TapeContext, forward: Logits, yb: Tensor, active: 
     });
     const total = totals.length === 1 ? totals[0]! : tf.addN(totals);
     // tf.grads refuses an input the loss does not depend on (a penalty on one kernel leaves the other layers'
-    // weights and the biases out; a loss of hidden activations alone leaves the logits out): each input beside the
-    // logits joins by a zero term, so its gradient is a zero, not an error; the logits too when extra inputs exist
-    // (only then can the loss miss them: without weights or activations it reads the prediction)
+    // weights and the biases out; a loss of hidden activations alone leaves the logits out): every input joins by a
+    // zero term, so its gradient is a zero, not an error (a loss with no extra input always reads the prediction)
     const extra = xs.slice(A);
     return (extra.length > 0 ? tf.add(total, tf.mul(0, tf.addN(xs.map((x) => tf.sum(x))))) : total) as Scalar;
   })([...active.map((k) => runLogits[k]!), ...params.flat(), ...hiddenIn]);
