@@ -117,7 +117,13 @@ export function chooseLoss(analysis: { models: readonly LossModel[] }, options: 
   const notAdded = dropped.length > 0 ? `; the layer penalties ${dropped.map(qualifiedName).join(', ')} are not added by the file's own step (the framework adds them only in its own fit), so they are not trained` : '';
   const picked = chooseUsed(candidates, models);
   const meant = picked ? followDelegation(picked, models) : undefined;
-  return meant ? { ...meant, because: meant.because + notAdded } : { ok: false, message: 'no loss found' };
+  return meant ? { ...meant, because: meant.because + notAdded + droppedNote(meant.model) } : { ok: false, message: 'no loss found' };
+}
+
+/** LL115 said where the choice is explained: the code's total with a penalty is not what it trains, so neither is it here. */
+function droppedNote(model: LossModel): string {
+  const d = model.droppedTotal;
+  return d ? `; \`${d.name}\` (line ${d.range.startLine + 1}) adds a penalty the code never trains (LL115), so the trial trains \`${d.lossVar}\` as the code does` : '';
 }
 
 /** The loss `m` only calls (LossModel.delegatesTo), among the file's: by its name, or by its class for a class's loss. */

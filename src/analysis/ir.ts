@@ -458,6 +458,26 @@ export interface LossModel {
    * (`SurvivalCDFLoss`). A command that picks this loss by its use means that one (choose.ts).
    */
   delegatesTo?: string;
+  /** A total built from this loss and a penalty that is never trained (rule LL115; python/droppedTotal.ts). */
+  droppedTotal?: DroppedTotal;
+}
+
+/**
+ * `total = loss + lambda_l1 * l1` while `loss.backward()` (or `tape.gradient(loss, …)`, `return loss`) trains `loss`
+ * alone: { name: 'total', lossVar: 'loss', added: 'lambda_l1 * l1', range: <the assignment>, anchorRange: <the `loss`
+ * the anchor trains>, anchorLine }.
+ */
+export interface DroppedTotal {
+  name: string;
+  lossVar: string;
+  /** The addends beside the loss, as written (`lambda_l1 * l1`, `+ beta * kl - gamma * ent`). */
+  added: string;
+  range: SourceRange;
+  anchorRange: SourceRange;
+  /** 1-based line of the anchor. */
+  anchorLine: number;
+  /** The anchor is a loss function's `return` (the caller trains what it returns). */
+  returned?: true;
 }
 
 /** A module-level value built from an expression (LossModel.outsideValues); `line` is 1-based, in `cell` if set. */

@@ -9,6 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Regularizes } from '../ir';
 import { bodyStatements, isLossFunction, type LossDef, type ModuleAttr, moduleAttrsOf, names, plainOrFactory } from './discover';
+import { droppedAt } from './droppedTotal';
 import { paramsPassedModuleNames } from './enclosingCalls';
 import { graphAddLoss } from './graphAddLoss';
 import { addLossCalls, backwardCalls, inlineLoss, isBatchName, modulePreamble, moduleStatementsAbove, returnedLoss, tapeGradient } from './inline';
@@ -96,6 +97,8 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   if (kind === 'add-loss' && !whole) def.penaltiesOnly = true;
   if (layerLoss === 'reconstruction' && c) Object.assign(def, { targetIsInput: true, standsInFor: `your Keras model (the layer \`${c.name}\` is placed on its input and its output)` });
   if (passedNames.length > 0) def.readsCallers = true;
+  const dropped = value.lossVar ? droppedAt(method, anchor, value.lossVar) : undefined;
+  if (dropped) def.droppedTotal = dropped;
   return def;
 }
 

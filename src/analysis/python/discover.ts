@@ -3,7 +3,7 @@
 // and losses written inline where training happens (inline.ts). Only top-level and class-level definitions are
 // looked at; nested helpers are not losses.
 import type { Node } from 'web-tree-sitter';
-import type { LossKind, Regularizes } from '../ir';
+import type { DroppedTotal, LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
 import { classLosses, inlineLosses, type RegularizerUses } from './classes';
 import { dictKey, entriesOf } from './dictConstants';
@@ -70,6 +70,8 @@ export interface LossDef {
   standsInFor?: string;
   /** LossModel.targetIsInput. */
   targetIsInput?: true;
+  /** LossModel.droppedTotal: a total of this loss and a penalty that is never trained (droppedTotal.ts). */
+  droppedTotal?: DroppedTotal;
 }
 
 export const names = (ps: ParamInfo[]): string[] => ps.filter((p) => !p.variadic && p.name !== 'self').map((p) => p.name);

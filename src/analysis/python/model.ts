@@ -8,6 +8,7 @@ import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/
 import { nameBeforeVariable, type Returned, readBlock, statementsOf } from './body';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
 import { addsToLossValue, isLossFunction, type LossDef, moduleAttrsOf, unwrapDecorated } from './discover';
+import { droppedByReturn } from './droppedTotal';
 import { paramsPassedModuleNames } from './enclosingCalls';
 import { convertExpr, make } from './expr';
 import { guardValues } from './guardValues';
@@ -408,6 +409,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   if (def.regularizes) model.regularizes = def.regularizes;
   if (def.standsInFor) model.standsInFor = def.standsInFor;
   if (def.targetIsInput) model.targetIsInput = true;
+  const dropped = def.droppedTotal ?? (def.inline ? undefined : droppedByReturn(def.fn, returned.node));
+  if (dropped) model.droppedTotal = dropped;
   const delegate = terms.length <= 1 || scope.inlined?.get(totalEntryOf(returned.value)) ? delegatedLoss(returned, scope, file) : undefined;
   if (delegate) model.delegatesTo = delegate;
   // a sub-model of the graph run on the target (`encoder(y_true)`): the target is the model's input (an autoencoder)

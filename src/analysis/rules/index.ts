@@ -4,6 +4,7 @@ import { SourceText } from '../fixes/text';
 import type { FileAnalysis } from '../ir';
 import { checkAbsResidual } from './absResidual';
 import { checkBatchSum } from './batchSum';
+import { checkDroppedPenalty } from './droppedPenalty';
 import { checkLambdaNeverChanges } from './lambdaNeverChanges';
 import { checkLambdaNotPositive } from './lambdaNotPositive';
 import { checkNoGradient } from './noGradient';
@@ -43,6 +44,7 @@ const checks: Partial<Record<RuleCode, Check>> = {
   LL112: checkUnguardedLogDiv,
   LL113: checkUnsupportedOp,
   LL114: checkHelperNoValue,
+  LL115: checkDroppedPenalty,
 };
 
 /** Called with the rule and model when a rule throws (tests and the CLI may log it); default: ignore. */

@@ -32,6 +32,7 @@ export const rules: readonly RuleInfo[] = [
   row('LL112', 'warning', 'log or division of a quantity that can reach zero'),
   row('LL113', 'information', 'Op not supported by trial training'),
   row('LL114', 'warning', 'Loss never returns a value'),
+  row('LL115', 'warning', 'Penalty built but never trained'),
 ];
 
 export const ruleByCode: ReadonlyMap<RuleCode, RuleInfo> = new Map(rules.map((r) => [r.code, r]));

@@ -7,7 +7,7 @@ import type { FileAnalysis, LossModel, SourceRange } from '../ir';
 
 export type RuleCode =
   | 'LL101' | 'LL102' | 'LL103' | 'LL104' | 'LL105' | 'LL106' | 'LL107'
-  | 'LL108' | 'LL109' | 'LL110' | 'LL111' | 'LL112' | 'LL113' | 'LL114';
+  | 'LL108' | 'LL109' | 'LL110' | 'LL111' | 'LL112' | 'LL113' | 'LL114' | 'LL115';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

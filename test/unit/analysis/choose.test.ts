@@ -94,6 +94,21 @@ def train(model, loader, opt, lam=0.01):
     assert.equal(c.why, 'backward');
   });
 
+  it('picks the loss the loop trains, and says that the total beside it adds a penalty the code never trains (LL115)', () => {
+    const c = chosen(`import torch
+import torch.nn.functional as F
+def train(model, loader, opt, lam=0.01):
+    for x, y in loader:
+        out = model(x)
+        loss = F.mse_loss(out, y)
+        total = loss + lam * torch.relu(-out).mean()
+        loss.backward()
+        print(total.item())
+`);
+    assert.equal(c.model.name, 'loss');
+    assert.match(c.because, /`total` \(line 7\) adds a penalty the code never trains \(LL115\), so the trial trains `loss` as the code does/);
+  });
+
   it('prefers the training step over a loss differentiated elsewhere, and says how many used losses qualified', () => {
     const c = chosen(`import torch
 import torch.nn.functional as F
