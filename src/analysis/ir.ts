@@ -75,10 +75,12 @@ export type Expr = (
    * `macro_criterion = MacroLoss()`), which the split reads as one term: its forward/__call__, followed with the
    * object's state and the call's arguments bound. The trainer runs it in place of the class, which no op table holds;
    * the analysis's readers (childrenOf) leave it out, as the class's own findings are reported where it is written.
+   * `splat`: the positions of `args` written with a star (`x.view(*x.shape[:2], -1)`, `torch.zeros(*size)`): each
+   * such argument's items are passed in its place, as Python unpacks them.
    */
-  | { kind: 'call'; callee: string; args: Expr[]; kwargs: Record<string, Expr>; ctorArgs?: Expr[]; forward?: Expr }
-  /** Method call on a value: `x.sum(dim=1)`, `yPred.sum(-1)`, `tf.square(x).mean()`. */
-  | { kind: 'method'; object: Expr; method: string; args: Expr[]; kwargs: Record<string, Expr> }
+  | { kind: 'call'; callee: string; args: Expr[]; kwargs: Record<string, Expr>; ctorArgs?: Expr[]; forward?: Expr; splat?: number[] }
+  /** Method call on a value: `x.sum(dim=1)`, `yPred.sum(-1)`, `tf.square(x).mean()`; `splat` as for a call. */
+  | { kind: 'method'; object: Expr; method: string; args: Expr[]; kwargs: Record<string, Expr>; splat?: number[] }
   /**
    * `unpacked`: the item of a tuple unpacking, not an index written in the code: `logits, norm = outputs` reads
    * `outputs[0]` and `outputs[1]` (the trainer then knows `outputs` is a tuple the model returns, not a batch).

@@ -135,14 +135,23 @@ function isDeviceMove(method: string, argNodes: Node[]): boolean {
 /** `*args` / `**kwargs` passed on in a call (converted as unsupported 'list splat' / 'dictionary splat'). */
 const isSplat = (e: Expr): boolean => e.kind === 'unsupported' && /\bsplat$/.test(e.what);
 
-function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: Record<string, Expr> } {
+function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: Record<string, Expr>; splat?: number[] } {
   // `sum(p.abs().sum() for p in xs)`: the generator is the whole argument list
   if (list?.type === 'generator_expression') return { args: [comprehension(list, scope)], kwargs: {} };
   const args: Expr[] = [];
   const kwargs: Record<string, Expr> = {};
+  const splat: number[] = [];
   for (const a of list?.namedChildren ?? []) {
     if (!a || isTrivia(a)) continue;
-    if (a.type === 'keyword_argument') {
+    // `*x.shape[:2]`, `*size`: its items in its place (Expr `splat`); a bare `*args` handed on stays unsupported
+    const starred = a.type === 'list_splat' ? a.namedChildren.find((c) => c && !isTrivia(c)) : undefined;
+    if (starred && starred.type !== 'identifier') {
+      splat.push(args.length);
+      args.push(convertExpr(starred, scope));
+    } else if (starred && scope.locals.has(starred.text)) {
+      splat.push(args.length);
+      args.push(convertExpr(starred, scope));
+    } else if (a.type === 'keyword_argument') {
       const name = a.childForFieldName('name')?.text;
       const value = a.childForFieldName('value');
       // where a tensor lives changes nothing the loss computes (`torch.tensor(b, device=device)`)
@@ -153,7 +162,7 @@ function convertArgs(list: Node | null, scope: Scope): { args: Expr[]; kwargs: R
       args.push(convertExpr(a, scope));
     }
   }
-  return { args, kwargs };
+  return splat.length > 0 ? { args, kwargs, splat } : { args, kwargs };
 }
 
 /** A call applied to a constructed object (`criterion(p, t)` after `criterion = nn.MSELoss()`): the constructor's callee. */

@@ -144,6 +144,16 @@ function constructorKwargs(env: Env, e: Extract<Expr, { kind: 'call' }>): Record
   return Object.fromEntries(names.map((n, i) => [n, evaluate(env, ctorArgs[i]!)]));
 }
 
+/** A call's positional arguments; a starred one (`*x.shape[:2]`) gives its items in its place, as Python unpacks it. */
+function positional(env: Env, e: { args: Expr[]; splat?: number[]; range: SourceRange }): Value[] {
+  if (!e.splat) return e.args.map((a) => evaluate(env, a));
+  const splat = new Set(e.splat);
+  return e.args.flatMap((a, i) => {
+    const v = evaluate(env, a);
+    return splat.has(i) ? located('*', a.range, () => iterationItems(env.tf, v)) : [v];
+  });
+}
+
 function evalKwargs(env: Env, kwargs: Record<string, Expr>): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const [k, v] of Object.entries(kwargs)) out[k] = evaluate(env, v);
@@ -180,7 +190,7 @@ export function evaluate(env: Env, e: Expr): Value {
       if (e.forward) return evaluate(env.defer?.node === e ? { ...env, defer: { ...env.defer, node: e.forward } } : env, e.forward);
       const spec = env.ops.calls[e.callee];
       if (!spec) throw new UnsupportedOpError(e.callee, e.range);
-      const args = e.args.map((a) => evaluate(env, a));
+      const args = positional(env, e);
       const kwargs = { ...constructorKwargs(env, e), ...evalKwargs(env, e.kwargs) };
       const defer = env.defer?.node === e ? env.defer.to : undefined;
       return located(e.callee, e.range, () => spec.fn(bindArgs(env.tf, spec, e.callee, e.range, args, kwargs, defer, env.nextSeed)));
@@ -189,7 +199,7 @@ export function evaluate(env: Env, e: Expr): Value {
       const spec = env.ops.methods[e.method];
       if (!spec) throw new UnsupportedOpError(`.${e.method}`, e.range);
       const self = evaluate(env, e.object);
-      const args = e.args.map((a) => evaluate(env, a));
+      const args = positional(env, e);
       const kwargs = evalKwargs(env, e.kwargs);
       const name = `.${e.method}`;
       const defer = env.defer?.node === e ? env.defer.to : undefined;
