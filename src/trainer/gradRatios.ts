@@ -28,7 +28,7 @@ export function gradRatios(o: GradRatioInput, xb: Tensor2D, yb: Tensor, active: 
     const runLogits = forward.runs();
     const rows = active.map((k) => {
       const pieces: ((v: LossValues) => Scalar)[] = [(v) => v.original, ...o.penalties.map((id) => (v: LossValues) => v.terms[id]?.weighted ?? tf.scalar(0))];
-      return tf.stack(pieces.map((piece) => runGradNorm(o, forward.cache, runLogits, k, yb, piece)));
+      return tf.stack(pieces.map((piece) => runGradNorm(o, forward.cache, runLogits, k, { xb, yb }, piece)));
     });
     return tf.stack(rows);
   });
@@ -44,7 +44,7 @@ function runGradNorm(
   cache: ReturnType<BatchedMlp['logits']>['cache'],
   runLogits: Tensor2D[],
   k: number,
-  yb: Tensor,
+  { xb, yb }: { xb: Tensor2D; yb: Tensor },
   piece: (v: LossValues) => Scalar,
 ): Scalar {
   const { tf, model } = o;
@@ -57,7 +57,7 @@ function runGradNorm(
     const weights = rest.slice(0, params.length);
     const h = hiddenParts.length > 0 ? tf.reshape(rest[params.length]!, [z.shape[0]!, -1]) : undefined;
     const tensors = h ? Object.fromEntries(hiddenNames.map((n) => [n, h])) : undefined;
-    const value = piece(o.losses[k]!(yb, model.activate(z), { ...(o.readsWeights ? { weights } : {}), ...(tensors ? { tensors } : {}) }));
+    const value = piece(o.losses[k]!(yb, model.activate(z), { ...(o.readsWeights ? { weights } : {}), ...(tensors ? { tensors } : {}), input: xb }));
     return tf.add(value, tf.mul(0, tf.addN([z, ...rest].map((x) => tf.sum(x))))) as Scalar;
   })([runLogits[k]!, ...params, ...(hiddenParts.length > 0 ? [hiddenParts[k]!] : [])]);
   const dLogits = runLogits.map((z, j) => (j === k ? (grads[0] as Tensor2D) : (tf.zerosLike(z) as Tensor2D)));

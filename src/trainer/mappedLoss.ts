@@ -118,6 +118,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   const oneHot = new Set(groupNames.filter((name) => matrixReadLine(loss, name) !== undefined));
   // the input a target-less loss reconstructs (tensorArgs.ts reconstructionTarget): the autoencoder's targets
   const inputNames = args.filter((a) => a.kind === 'reconstruction-input').map((a) => a.name);
+  const modelInputNames = args.filter((a) => a.kind === 'model-input').map((a) => a.name);
   const batchSizeNames = args.filter((a) => a.kind === 'batch-size').map((a) => a.name);
   const sampleWeightNames = args.filter((a) => a.kind === 'sample-weights').map((a) => a.name);
   const kernelOf = (w: Tensor): Tensor => (layout.framework === 'pytorch' ? tf.transpose(w) : w);
@@ -139,6 +140,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     const b = extras?.weights?.[layout.weightIndex + 1];
     if (b) for (const name of biasNames) tensors[name] = b;
     for (const name of inputNames) tensors[name] = yTrue;
+    for (const name of modelInputNames) tensors[name] = modelInput(extras?.input, name);
     for (const name of batchSizeNames) tensors[name] = tf.scalar(yPred.shape[0] ?? 1);
     // ones broadcast to any per-sample shape without changing a mean: the weighted fit is the plain one
     for (const name of sampleWeightNames) tensors[name] = tf.onesLike(yTrue);
@@ -156,4 +158,10 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     }
     return run(y, yPred, { ...(extras ?? {}), tensors: { ...given, ...tensors } });
   });
+}
+
+/** The batch the model ran on, for a loss that reads the model's input beside its target. */
+function modelInput(input: Tensor | undefined, name: string): Tensor {
+  if (!input) throw new Error(`\`${name}\` is the model's input, which this evaluation does not pass`);
+  return input;
 }

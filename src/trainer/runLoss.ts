@@ -15,7 +15,14 @@ export interface LossValues {
 }
 
 /** The interpreter's CompiledLoss, structurally. */
-export type LossFn = (yTrue: Tensor, yPred: Tensor, extras?: { weights?: Tensor[]; tensors?: Readonly<Record<string, Tensor>> }) => LossValues;
+/** What a run's loss gets beside targets and predictions: its weights, named tensors (hidden activations), the model's input batch. */
+export interface LossExtras {
+  weights?: Tensor[];
+  tensors?: Readonly<Record<string, Tensor>>;
+  /** The batch the model ran on, for a loss that reads the model's input beside its target (tensorArgs.ts 'model-input'). */
+  input?: Tensor;
+}
+export type LossFn = (yTrue: Tensor, yPred: Tensor, extras?: LossExtras) => LossValues;
 export type CompileFn = (tf: Tf, model: LossModel, bindings: Record<string, number>, options?: RunLambdaOptions) => LossFn;
 
 /** How a run's λ enters a loss without a λ parameter (the interpreter's CompileOptions, structurally). */

@@ -24,7 +24,10 @@ import { type UsageKind, usageOf } from './tensorUsage';
  *              one replica, so the global batch is its batch
  *   output-item a further item of a prediction the loss unpacks (`logits, norm = outputs`): the model returns a tuple,
  *              its first item is the trial model's output and each further one the last hidden layer's activations
- * Refused with what to do: the input beside a target, a list of weights, the model object itself.
+ *   model-input the batch the trial model runs on, for a loss that reads the model's input beside its target
+ *              (`x` of `loss(y_pred, y_true, x)`: a penalty keeping the output near the input, a residual weighted by
+ *              an input column); without a target, the input is what the loss reconstructs (reconstruction-input)
+ * Refused with what to do: a list of weights, the model object itself.
  * An argument no row names gets the kind its use in the loss implies,
  * where a usage rule applies (tensorUsage.ts): an embedding, one value per sample, synthetic ids, a synthetic level,
  * positive tensor or coefficient.
@@ -40,6 +43,7 @@ export type TensorArgKind =
   | 'vae-var'
   | 'vae-sample'
   | 'reconstruction-input'
+  | 'model-input'
   | 'weight-list'
   | 'model'
   | 'weights'
@@ -196,6 +200,8 @@ export function reconstructionTarget(loss: LossModel): string | undefined {
  */
 function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   const kind = namedKind(loss, p);
+  // the model's input beside a target is given as the batch (a reconstruction without a target gets it as the target)
+  if (kind === 'reconstruction-input' && loss.params.some((q) => q.role === 'yTrue') && !/^batch$/i.test(attribute(p.name))) return 'model-input';
   return kind === 'square' && singleMatrixRead(loss, p.name) !== undefined ? 'matrix' : kind;
 }
 
@@ -211,7 +217,7 @@ function namedKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   return usageOf(loss, p.name)?.kind === 'per-sample' ? 'per-sample' : 'hidden';
 }
 const paramRefusal = (loss: LossModel, p: LossParam): ((n: string) => string) | undefined =>
-  p.modelWeight || computedByModel(p) || usageReason(loss, p.name) !== undefined ? undefined : refusalOf(p.name);
+  p.modelWeight || computedByModel(p) || usageReason(loss, p.name) !== undefined || paramKind(loss, p) === 'model-input' ? undefined : refusalOf(p.name);
 
 /** The model outputs mapped to hidden activations by what they are, not by their names (paramKind). */
 export function unnamedModelOutputs(loss: LossModel): string[] {

@@ -1,7 +1,7 @@
 // The trial model a loss gets, from what it reads (tensorArgs.ts): the MLP, or a VAE when it takes a VAE head's
 // mean and log-variance; and the layout its extra tensor arguments are cut from (mappedLoss.ts). Shared by the trial
 // and the sweep's probe, so both evaluate the loss on the same model.
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Tensor2D } from '@tensorflow/tfjs-core';
 import type { Expr, LossModel } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
 import { argRank } from './argRank';
@@ -17,7 +17,7 @@ import { BatchedMlp, type MlpOptions } from './model';
 import { chooseHiddenActivation, type HiddenActivationChoice } from './model/hiddenActivation';
 import { BatchedVae } from './model/vae';
 import { regularizedTensor } from './regularizerInput';
-import type { LossFn } from './runLoss';
+import type { LossExtras, LossFn } from './runLoss';
 import { singleMatrixRead } from './singleMatrix';
 import { syntheticWords } from './syntheticArgs';
 import { graphActivations, hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
@@ -60,12 +60,12 @@ export function trialLosses(tf: Tf, loss: LossModel, losses: LossFn[], trial: Tr
 }
 
 /** What run k's loss gets beside targets and predictions, off the training tape (probes): its weights, its hidden layer. */
-export function probeExtras(tf: Tf, trial: TrialModel, x: Tensor2D, k: number, readsWeights: boolean): { weights?: Tensor[]; tensors?: Record<string, Tensor> } | undefined {
+export function probeExtras(tf: Tf, trial: TrialModel, x: Tensor2D, k: number, readsWeights: boolean): LossExtras {
   const weights = readsWeights ? trial.model.runParameters(k) : undefined;
-  if (trial.hidden.length === 0) return weights ? { weights } : undefined;
+  if (trial.hidden.length === 0) return { ...(weights ? { weights } : {}), input: x };
   const n = x.shape[0];
   const h = tf.reshape(trial.model.logits(x).cache.hidden.at(-1)![k]!, [n, -1]);
-  return { ...(weights ? { weights } : {}), tensors: Object.fromEntries(trial.hidden.map((name) => [name, h])) };
+  return { ...(weights ? { weights } : {}), tensors: Object.fromEntries(trial.hidden.map((name) => [name, h])), input: x };
 }
 
 const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> = {
@@ -85,6 +85,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   weights: (t) => `the kernel of the layer that makes the last hidden layer (${t.layout.framework === 'pytorch' ? '[out, in], as nn.Linear.weight' : '[in, out], as a Dense kernel'})`,
   bias: () => 'the bias of the layer that makes the last hidden layer',
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
+  'model-input': (t) => `the batch the trial model runs on (its input, ${t.model.sizes[0]} features)`,
   'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",
   'sample-weights': () => 'ones, one per target value (the synthetic data weighs every sample the same)',
   embedding: (t) => `a block of ${t.model.sizes.at(-1)} units (the prediction's width) of the last hidden layer's activations`,

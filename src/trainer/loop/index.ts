@@ -85,7 +85,7 @@ function trainStep(parts: LoopParts, xb: Tensor2D, yb: Tensor, active: number[])
   const together = batchedWhile(o, active);
   return tf.tidy(() => {
     const forward = model.logits(xb);
-    const tape = together ? batchedTape(c, together, forward, yb) : perRunTape(c, forward, yb, active);
+    const tape = together ? batchedTape(c, together, forward, yb) : perRunTape(c, forward, yb, active, xb);
     const g = model.backward(forward.cache, tape.dLogits, tape.dHidden);
     o.optimizer.apply(tape.weightGrads ? g.map((t, i) => tf.add(t, tape.weightGrads![i]!)) : g);
     const { preds } = tape;
@@ -103,10 +103,11 @@ function runExtras(parts: LoopParts, k: number) {
   const { o } = parts;
   const hiddenNames = o.hiddenArgs ?? [];
   const weights = o.readsWeights ? o.model.runParameters(k) : undefined;
-  if (hiddenNames.length === 0) return weights ? { weights } : undefined;
+  const input = parts.val?.x;
+  if (hiddenNames.length === 0) return { ...(weights ? { weights } : {}), ...(input ? { input } : {}) };
   const h = o.model.lastHidden(o.model.logits(parts.val!.x).cache)!;
   const hk = o.tf.reshape(o.tf.slice(h, [k, 0, 0], [1, -1, -1]), [h.shape[1]!, h.shape[2]!]);
-  return { ...(weights ? { weights } : {}), tensors: Object.fromEntries(hiddenNames.map((n) => [n, hk])) };
+  return { ...(weights ? { weights } : {}), tensors: Object.fromEntries(hiddenNames.map((n) => [n, hk])), ...(input ? { input } : {}) };
 }
 
 /**

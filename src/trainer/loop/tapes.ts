@@ -63,7 +63,7 @@ function runsJoined(tf: Tf, active: number[], grads: Tensor[], parts: Tensor[]):
  * zero gradient. A loss that reads the model's parameters gets each run's, as further inputs of the tape; one
  * that reads hidden activations gets its run's last hidden layer output, also an input of the tape.
  */
-export function perRunTape(c: TapeContext, forward: Logits, yb: Tensor, active: number[]): TapeResult {
+export function perRunTape(c: TapeContext, forward: Logits, yb: Tensor, active: number[], xb?: Tensor): TapeResult {
   const { tf, model, hiddenArgs } = c;
   const rows: Tensor[][] = [];
   const preds: Tensor[] = [];
@@ -79,7 +79,7 @@ export function perRunTape(c: TapeContext, forward: Logits, yb: Tensor, active: 
       const weights = c.readsWeights ? xs.slice(A + i * perRun, A + (i + 1) * perRun) : undefined;
       const h = hiddenIn.length > 0 ? tf.reshape(xs[hiddenAt + i]!, [z.shape[0]!, -1]) : undefined;
       const tensors = h ? Object.fromEntries(hiddenArgs.map((n) => [n, h])) : undefined;
-      const out = c.losses[active[i]!]!(yb, p, weights || tensors ? { ...(weights ? { weights } : {}), ...(tensors ? { tensors } : {}) } : undefined);
+      const out = c.losses[active[i]!]!(yb, p, { ...(weights ? { weights } : {}), ...(tensors ? { tensors } : {}), ...(xb ? { input: xb } : {}) });
       rows.push(c.columns.lossParts(out).map((t) => tf.keep(t)));
       if (c.keepPredictions) preds.push(tf.keep(p));
       return out.total;

@@ -47,12 +47,11 @@ describe('extra tensor arguments', () => {
     const names = ['encoded', 'group', 'recon_target', 'kernel', 'params', 'x'];
     const model = lossModel('pytorch', [{ expr: yp }], names.map((n) => ({ name: n, role: 'tensor' as const })));
     const byName = Object.fromEntries(refusedTensorArgs(model).map((r) => [r.name, r]));
-    assert.deepEqual(Object.keys(byName).sort(), ['params', 'recon_target', 'x'], 'hidden activations, a kernel and a group column are provided');
+    assert.deepEqual(Object.keys(byName).sort(), ['params', 'recon_target'], 'hidden activations, a kernel, a group column and the model input are provided');
     assert.deepEqual(hiddenArgs(model), ['encoded']);
     assert.equal(byName['params']!.kind, 'weight-list');
     assert.match(byName['params']!.message, /model\.parameters\(\)/);
-    assert.equal(byName['x']!.kind, 'reconstruction-input');
-    assert.match(byName['x']!.message, /make `x` the loss's target, or pass it as a dataset column/);
+    assert.deepEqual(mappedTensorArgs(model).find((a) => a.name === 'x'), { name: 'x', kind: 'model-input' });
     assert.equal(byName['recon_target']!.kind, 'unknown');
     assert.match(byName['recon_target']!.message, /`recon_target` is a tensor argument the trainer cannot provide.*pass it as a dataset column/);
   });
@@ -75,10 +74,11 @@ describe('extra tensor arguments', () => {
     assert.deepEqual(refusedTensorArgs(noTarget), []);
     assert.deepEqual(mappedTensorArgs(noTarget), [{ name: 'x', kind: 'reconstruction-input' }]);
     assert.deepEqual(reconstructionPair(noTarget), { yPred: 'y_pred', yTrue: 'x' });
-    // beside a target of its own, the input stays refused (the trainer gives one tensor as the target)
+    // beside a target of its own, the input is the batch the model ran on, not the target
     const withTarget = lossModel('keras', terms, [{ name: 'x', role: 'tensor' }]);
     assert.equal(reconstructionTarget(withTarget), undefined);
-    assert.deepEqual(refusedTensorArgs(withTarget).map((r) => r.name), ['x']);
+    assert.deepEqual(refusedTensorArgs(withTarget), []);
+    assert.deepEqual(mappedTensorArgs(withTarget), [{ name: 'x', kind: 'model-input' }]);
   });
 
   it('an argument the analysis could not place (`other`) is mapped when the table knows its name; the model object is refused with the rewrite', () => {
