@@ -309,7 +309,7 @@ function describeTrial(trial: TrialModel, loss: LossModel, data: TrialData, acti
   const standsIn = loss.standsInFor ? `standing in for ${loss.standsInFor}` : undefined;
   const args = [standsIn, modelCall, describeArgs(loss, trial), ...fromData, ...branches].filter(Boolean).join('; ');
   const reshaped = (shape.length > 1 ? `, output reshaped to (N, ${shape.join(', ')})` : '') + (args ? `; ${args}` : '');
-  const layers = trial.lastHidden?.reason ? `relu hidden layers, the last one sigmoid because ${trial.lastHidden?.reason}, ${activation} output` : `relu hidden layers, ${activation} output`;
+  const layers = trial.lastHidden?.reason ? `relu hidden layers, the last one ${trial.lastHidden.activation} because ${trial.lastHidden.reason}, ${activation} output` : `relu hidden layers, ${activation} output`;
   const kind = model instanceof BatchedVae ? `${model.describe()} (${layers})` : `MLP ${model.sizes.join(' → ')} (${layers})`;
   return {
     model: `${kind}${reshaped}`,

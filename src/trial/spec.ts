@@ -9,6 +9,7 @@ import { lossSampleShape, shapeSize } from '../trainer/data/shape';
 import { lossTask } from '../trainer/data/task';
 import { scheduledLambda } from '../trainer/interpreter/schedule';
 import { lambdaSetsNothing } from '../trainer/lambdaReach';
+import { penaltySumOverOutputs } from './outputSum';
 
 /** The training settings (structurally the same as `LossLabConfig['training']` in src/editor/config.ts). */
 export interface TrainingSettings {
@@ -135,7 +136,9 @@ function datasetSpec(model: LossModel, settings: TrainingSettings, ctx: SpecCont
     return { kind: 'file', path: absolute, ...(maxMB !== undefined && Number.isFinite(maxMB) && maxMB > 0 ? { maxMB } : {}) };
   }
   const task = inferTask(model);
-  const { features, outputs } = syntheticShape[task];
+  const { features } = syntheticShape[task];
+  // a binary loss whose penalty sums the outputs is multi-label: as many outputs as the other tasks (./outputSum.ts)
+  const outputs = task === 'binary' && penaltySumOverOutputs(model) ? syntheticShape.auto.outputs : syntheticShape[task].outputs;
   // As many outputs as the loss reads (`y_pred[:, 5]`, a constant of 6 per-output weights, images), not fewer.
   const sample = lossSampleShape(model, outputs);
   const size = shapeSize(sample.shape);

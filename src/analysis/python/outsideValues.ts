@@ -9,18 +9,33 @@ import type { ImportMap } from './imports';
 import type { ModuleScope } from './moduleScope';
 import type { Scope } from './scope';
 
-/** `NAME = …` (one name, not `==`) at the start of a top-level statement. */
-const assignsName = /^[\p{L}_][\p{L}\p{N}_]*[ \t]*(?::[^=\n]*)?=(?!=)/u;
+/** `NAME = …` or `A, B = …` (not `==`) at the start of a top-level statement. */
+const assignsName = /^[\p{L}_][\p{L}\p{N}_]*[ \t]*(?:(?::[^=\n]*)?=(?!=)|,)/u;
 
-/** Records a top-level `NAME = value` into `module.values` (a later one replaces it, as Python rebinds). */
+/** The names and values of `A, B, C = 1, 2, torch.eye(3)` paired one to one; none when the counts differ. */
+function unpackedPairs(left: Node, right: Node): [Node, Node][] {
+  if (!(left.type === 'pattern_list' || left.type === 'tuple_pattern') || !(right.type === 'expression_list' || right.type === 'tuple')) return [];
+  const names = left.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+  const values = right.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+  if (names.length !== values.length || names.some((n) => n.type !== 'identifier')) return [];
+  return names.map((n, i) => [n, values[i]!]);
+}
+
+/**
+ * Records a top-level `NAME = value` into `module.values` (a later one replaces it, as Python rebinds), and each
+ * name of a tuple assignment written item by item (`N_NODES, N_CLASSES = 300, 5`), so a value built from one of
+ * them (`torch.randint(0, N_CLASSES, (N_NODES,))`) reads it as it reads a name bound alone.
+ */
 export function readModuleValue(stmt: Node, text: string, module: ModuleScope): void {
   if (!assignsName.test(text)) return;
   const a = stmt.namedChild(0);
   const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
   const right = a?.childForFieldName('right');
-  if (left?.type !== 'identifier' || !right) return;
+  if (!left || !right) return;
+  const pairs: [Node, Node][] = left.type === 'identifier' ? [[left, right]] : unpackedPairs(left, right);
+  if (pairs.length === 0) return;
   module.values ??= new Map();
-  module.values.set(left.text, right);
+  for (const [name, value] of pairs) module.values.set(name.text, value);
 }
 
 /** Code, not data: a lambda is followed where it is called; an object of the file's own classes is a model or a loss. */

@@ -8,6 +8,7 @@ import type { Tf } from '../backend';
 import { describeGradientIssue, type GradientIssue } from '../gradientCheck';
 import type { RunTracker } from '../metrics/tracker';
 import { type MetricColumns, nonFinite, validationFields } from './columns';
+import { describeRunaway, runawayTerm } from './runaway';
 import type { ConstrainedTerm } from './violationColumns';
 
 export interface PendingStep {
@@ -154,9 +155,11 @@ export class Reporter {
     // The line where the term's value is computed (its definition, e.g. `p = ...`), not where it is added.
     const line = bad.term ? (bad.term.expr?.range ?? bad.term.range).startLine + 1 : undefined;
     const where = bad.term ? ` in term ${bad.term.id} '${bad.term.label}' (line ${line})` : '';
+    const runaway = issue ? undefined : runawayTerm(tracker.final, this.o.terms);
+    const before = runaway && runaway.term !== bad.term ? describeRunaway(runaway, (runaway.term.expr?.range ?? runaway.term.range).startLine + 1) : '';
     const message = issue
       ? `run ${tracker.run.label || tracker.run.id}: ${bad.what} is not finite at step ${stepIndex}: ${describeGradientIssue(issue)}`
-      : `run ${tracker.run.label || tracker.run.id}: ${bad.what} is not finite at step ${stepIndex}${where}`;
+      : `run ${tracker.run.label || tracker.run.id}: ${bad.what} is not finite at step ${stepIndex}${where}${before}`;
     tracker.end('diverged', performance.now(), message);
     tracker.stepsDone = stepIndex;
     this.o.send({

@@ -61,6 +61,11 @@ export function chooseOutputActivation(loss: LossModel, requested: ModelSpec['ou
   }
   const facts = factsOf(loss);
   const rule = rules.find((r) => r.when(facts));
+  // the softmax a categorical loss implies fixes the outputs' sum just as a written one does
+  const impliedSum = rule?.activation === 'softmax' ? penaltyOnOutputSum(loss) : undefined;
+  if (impliedSum) {
+    return { activation: 'sigmoid', reason: `sigmoid: a softmax would fix the sum of the outputs that the penalty constrains (\`${impliedSum.text}\`, line ${impliedSum.range.startLine + 1}), so the penalty could not be seen working` };
+  }
   return rule ? { activation: rule.activation, reason: rule.reason } : { activation: 'linear', reason: 'linear: a regression loss' };
 }
 

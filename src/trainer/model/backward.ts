@@ -2,7 +2,8 @@
 // (the same values as tfjs's autodiff of the forward pass: checked in the tests). Per layer l, with input h,
 // kernel W and the gradient dz of its pre-activation output:
 //   dW = hᵀ·dz,  db = Σ_batch dz,  and for l > 0: dz(l−1) = (dz·Wᵀ) ⊙ [h > 0]   (relu′ at the layer's input),
-//   or ⊙ h(1 − h) (sigmoid′) where the last hidden layer is a sigmoid (hiddenActivation.ts).
+//   or ⊙ h(1 − h) (sigmoid′) where the last hidden layer is a sigmoid, or nothing where it is linear
+//   (hiddenActivation.ts).
 // Transposes are explicit: on the wasm backend a matMul with transposeA/transposeB misses the XNNPACK fast path
 // and costs ~8× a plain one. The element-wise parts and transposes run once on [K, …] stacks; only the products
 // are per run, on [1, …] parts (a batched matMul misses the fast path too).
@@ -33,8 +34,9 @@ export function backward(tf: Tf, K: number, cache: ForwardCache, dLogits: Tensor
     dW[l] = joined(tf, dzs.map((d, k) => tf.matMul(hT[k]!, d)));
     const wT = parts(tf, tf.transpose(cache.kernels[l]!, [0, 2, 1]), K);
     const dh = joined(tf, dzs.map((d, k) => tf.matMul(d, wT[k]!)));
-    const sigmoid = l === L - 1 && cache.lastHidden === 'sigmoid';
-    dz = tf.mul(dHidden && l === L - 1 ? tf.add(dh, dHidden) : dh, sigmoid ? tf.mul(h, tf.sub(1, h)) : tf.step(h));
+    const own = l === L - 1 ? cache.lastHidden : undefined;
+    const into = dHidden && l === L - 1 ? tf.add(dh, dHidden) : dh;
+    dz = (own === 'linear' ? into : tf.mul(into, own === 'sigmoid' ? tf.mul(h, tf.sub(1, h)) : tf.step(h))) as Tensor3D;
   }
   db[0] = tf.sum(dz, 1);
   // The first layer's input is the batch shared by every run: one product for all runs, xᵀ·[dz_1 … dz_K].

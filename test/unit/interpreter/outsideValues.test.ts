@@ -92,6 +92,25 @@ def weighted_loss(pred, target):
     close(run(model, yTrue, yPred).total, mse + 0.1 * penalty, 1e-5, 'mse + 0.1 · mean(pred · COLS · W)');
   });
 
+  it('Python: a module tensor built from names bound by one tuple assignment (N, D = 4, 8) reads them', () => {
+    const model = only(
+      `import torch
+import torch.nn.functional as F
+
+N, D = 4, 8
+COLS = torch.arange(0, N) / D
+
+def weighted_loss(pred, target):
+    return F.mse_loss(pred, target) + 0.1 * (pred * COLS).mean()
+`,
+      'python',
+    );
+    assert.deepEqual(findUnsupported(model), []);
+    const penalty = meanTimes([0, 0.125, 0.25, 0.375]);
+    close(penalty, 0.1015625, 1e-6, 'golden: mean(pred · arange(4)/8)');
+    close(run(model, yTrue, yPred).total, mse + 0.1 * penalty, 1e-5, 'mse + 0.1 · mean(pred · COLS)');
+  });
+
   it('Python: a module value read from a file stays refused, naming the binding, its line and the read', () => {
     const model = only(
       `import numpy as np

@@ -76,3 +76,23 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
   const twoHeads = source.replace('model = keras.Model(inp, probs)', 'side = keras.layers.Dense(10, activation="sigmoid")(inp)\nmodel = keras.Model(inp, [probs, side])');
   assert.equal(analyzeSource(twoHeads, 'python', 'm.py').models.find((m) => m.kind === 'add-loss')!.outputActivation, undefined);
 });
+
+test('the softmax a categorical loss implies gives way to a sigmoid when a penalty reads the outputs\' sum (beyond a tolerance)', async () => {
+  await initParsers();
+  const source = `import tensorflow as tf
+
+
+def simplex_loss(y_true, y_pred, tol=0.01, lam=0.5):
+    ce = tf.keras.losses.categorical_crossentropy(y_true, y_pred)
+    gap = tf.abs(tf.reduce_sum(y_pred, axis=-1) - 1.0)
+    excess = tf.nn.relu(gap - tol)
+    return ce + lam * excess
+`;
+  const loss = analyzeSource(source, 'python', 'm.py').models[0]!;
+  const choice = chooseOutputActivation(loss, 'auto');
+  assert.equal(choice.activation, 'sigmoid');
+  assert.match(choice.reason, /a softmax would fix the sum of the outputs that the penalty constrains \(`tf\.reduce_sum\(y_pred, axis=-1\)`, line 6\)/);
+  // a penalty that does not read the outputs' sum keeps the softmax
+  const other = analyzeSource(source.replace('tf.reduce_sum(y_pred, axis=-1)', 'tf.reduce_max(y_pred, axis=-1)'), 'python', 'm.py').models[0]!;
+  assert.equal(chooseOutputActivation(other, 'auto').activation, 'softmax');
+});

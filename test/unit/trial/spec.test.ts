@@ -145,3 +145,27 @@ model.compile(optimizer="adam", loss=make_loss((0.01, 0.5)))
     assert.equal(codeLambda(m), 0.5);
   });
 });
+
+describe('outputs of a binary trial', () => {
+  const source = `import * as tf from '@tensorflow/tfjs';
+export function multiLabelLoss(yTrue, yPred) {
+  const ce = tf.losses.sigmoidCrossEntropy(yTrue, yPred);
+  const total = tf.sum(tf.sigmoid(yPred), -1);
+  const overshoot = tf.mean(tf.square(tf.relu(tf.sub(total, 1))));
+  return ce.add(tf.scalar(2).mul(overshoot));
+}
+`;
+  it('a penalty summing the outputs (a cap on Σσ(logits)) makes the binary task multi-label: several outputs, not one', async () => {
+    await initParsers();
+    const loss = analyzeSource(source, 'typescript', 'm.ts').models[0]!;
+    assert.equal(inferTask(loss), 'binary');
+    const result = buildTrialSpec(loss, defaults);
+    assert.ok(result.ok);
+    assert.deepEqual(result.spec.dataset, { kind: 'synthetic', task: 'binary', samples: result.spec.dataset.kind === 'synthetic' ? result.spec.dataset.samples : 0, features: 8, outputs: 4 });
+    // without the sum over the outputs, one output as before
+    const plain = analyzeSource(source.replace('tf.sum(tf.sigmoid(yPred), -1)', 'tf.sigmoid(yPred)'), 'typescript', 'm.ts').models[0]!;
+    const one = buildTrialSpec(plain, defaults);
+    assert.ok(one.ok);
+    assert.equal(one.spec.dataset.kind === 'synthetic' && one.spec.dataset.outputs, 1);
+  });
+});
