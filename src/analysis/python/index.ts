@@ -89,8 +89,18 @@ const regularizerArg = /\b(?:(activity|kernel|bias)_)?regularizer[ \t]*=[ \t]*([
 /** A layer constructor right before its arguments (`Dense(`, `layers.Conv2D(`). */
 const layerCall = /([\p{L}_][\p{L}\p{N}_]*)[ \t]*\([^()]*$/u;
 
-/** Custom regularizers by name, with what they act on; read from the text like the loss names. */
-function regularizerUses(source: string): Map<string, Regularizes> {
+/**
+ * Custom regularizers by name, with what they act on; read from the text like the loss names. In a notebook, a class
+ * defined in one cell is often given to its layer in a later one (`kernel_regularizer=Orthogonal(…)` in the model's
+ * cell): the later cells say what it acts on where the cell itself does not.
+ */
+function regularizerUses(source: string, laterCells: ModuleScope['laterCells']): Map<string, Regularizes> {
+  const out = regularizerUsesIn(source);
+  for (const cell of laterCells?.cells ?? []) for (const [name, use] of regularizerUsesIn(cell.source)) if (!out.has(name)) out.set(name, use);
+  return out;
+}
+
+function regularizerUsesIn(source: string): Map<string, Regularizes> {
   const out = new Map<string, Regularizes>();
   if (!source.includes('regularizer')) return out;
   for (const m of source.matchAll(regularizerArg)) {
@@ -314,7 +324,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const builtValues = builtModuleNames(module);
   // a module value that becomes (or stops being) a tensor changes how the losses that read it split
   for (const name of builtValues) functionTexts.set(`${name} =`, hash(module.values?.get(name)?.text ?? ''));
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source), module, builtValues };
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source, module.laterCells), module, builtValues };
   const uses = readLossUses(source, textMemo);
   const ctx: DiscoverContext = { regularizers: file.regularizers, uses, ...(module.kerasGraph ? { graph: module.kerasGraph } : {}) };
   cache?.begin(file.framework, contextOf(file, functionTexts, uses));
