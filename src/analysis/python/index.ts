@@ -146,7 +146,7 @@ function contextOf(file: FileContext, functionTexts: ReadonlyMap<string, string>
   // where a constant is written is part of the model (its defaultRange), and a helper's text is read into callers
   for (const [k, c] of file.module?.constants ?? []) if (typeof c.value !== 'number') named.set(k, `${named.get(k) ?? ''} = ${JSON.stringify(c.value)}`);
   // `self.compiled_loss(…)` in a train_step is the loss `compile(loss="…")` names
-  if (file.module?.compiledLoss) named.set('self', `${named.get('self') ?? ''} compiled_loss = ${file.module.compiledLoss}`);
+  if (file.module?.compiledLoss) named.set('self', `${named.get('self') ?? ''} compiled_loss = ${file.module.compiledLoss}${JSON.stringify(file.module.compiledLossKwargs ?? '')}`);
   // a class's constant (`LossWeights.z_loss`) is read through the class's name
   for (const [k, c] of file.module?.constants ?? []) {
     const dot = k.indexOf('.');
@@ -318,6 +318,11 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const elsewhere = ownCompiled ? undefined : module.compiledInCells;
   const compiled = ownCompiled ?? elsewhere;
   if (compiled && compiled.form !== 'object') module.compiledLoss = compiled.name;
+  // a loss object built in the compile with literal keywords: `self.compiled_loss` calls that object
+  if (compiled?.form === 'object' && compiled.ctorKwargs) {
+    module.compiledLoss = compiled.name;
+    module.compiledLossKwargs = compiled.ctorKwargs;
+  }
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = new Map([...(module.imports ?? []), ...readImports(root, source)]);
