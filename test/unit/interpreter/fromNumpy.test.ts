@@ -50,3 +50,24 @@ def masked(pred, target, lam=0.1):
     close(v.total, 2 + 0.1 * 0.5, 1e-6, 'total');
   });
 });
+
+describe('`.to_dense()` (a sparse adjacency made dense before it is read)', () => {
+  before(async () => {
+    await cpu();
+    await initParsers();
+  });
+
+  it('is the tensor itself: every tensor of a trial is dense', () => {
+    const source = `import torch
+import torch.nn.functional as F
+
+def smooth(pred, target, lam=0.1):
+    dense = target.to_dense()
+    return F.mse_loss(pred, dense) + lam * pred.pow(2).mean()
+`;
+    const model = analyzeSource(source, 'python', 'loss.py').models[0]!;
+    assert.deepEqual(findUnsupported(model), []);
+    const v = run(model, [[1, 0]], [[1, 2]]);
+    close(v.total, 2 + 0.1 * 0.5, 1e-6, 'total');
+  });
+});

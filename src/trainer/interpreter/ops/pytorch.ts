@@ -262,6 +262,8 @@ const methodOnly: OpTable = {
   ndimension: op(['input'], (a) => a.tensor('input').rank),
   numel: op(['input'], (a) => a.tensor('input').size),
   contiguous: unaryOp('input', (_tf, x) => x),
+  // every tensor here is dense: `adj.to_dense()` (a sparse adjacency made dense before it is read) is the tensor
+  to_dense: unaryOp('input', (_tf, x) => x),
   cpu: unaryOp('input', (_tf, x) => x),
   // The trainer has one device: `.cuda()` moves nothing. `.numpy()` leaves autograd as `.detach()` does.
   cuda: unaryOp('input', (_tf, x) => x),
