@@ -212,6 +212,9 @@ function accumulatorLabels(body: Expr, labelOf: TermContext['labelOf']): Map<Exp
   return found;
 }
 
+/** A parameter named as a target: `target_q`, `q_target`, `targets`, `y_edge`, `edge_labels`. */
+const TARGET_NAME = /^(?:targets?|labels?|y)_\w+$|^\w+_(?:targets?|labels?)$/;
+
 /** The loss function a piece is (a helper of the file followed into, a framework loss) and whether it reads y and ŷ. */
 function fitSigns(ctx: TermContext): FitSigns {
   const fitOf = (p: Piece): string | undefined => {
@@ -227,10 +230,12 @@ function fitSigns(ctx: TermContext): FitSigns {
     return e.kind === 'method' && isFrameworkLossCallee(e.method) ? e.method : undefined;
   };
   const readsOutput = (e: Expr): boolean => mentionsRef(e, 'yPred') || mentionsRef(e, 'param');
+  // another head's target handed to the loss beside the main one (`target_q` of a Q head, `y_edge`): data too
+  const readsTarget = (e: Expr): boolean => mentionsRef(e, 'yTrue') || some(e, (n) => n.kind === 'name' && n.ref === 'param' && TARGET_NAME.test(n.name));
   return {
     fitOf,
     comparesWithTarget: (p) => mentionsRef(p.expr, 'yTrue') && mentionsRef(p.expr, 'yPred'),
-    readsTargetAndOutput: (p) => mentionsRef(p.expr, 'yTrue') && readsOutput(p.expr),
+    readsTargetAndOutput: (p) => readsTarget(p.expr) && readsOutput(p.expr),
   };
 }
 

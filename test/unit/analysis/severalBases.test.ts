@@ -233,4 +233,26 @@ def fit(model, loader, opt):
 `;
     assert.deepEqual(split(helper, 'loss').penalties, ['a', 'b']);
   });
+
+  it("another head's fit to its own target (`td_loss(q_values, target_q)` with SmoothL1Loss) is one more base, not a penalty", () => {
+    const src = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Agent(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.td_loss = nn.SmoothL1Loss()
+
+    def loss_function(self, recon_x, x, mu, logvar, target_q, q_values):
+        recon = F.binary_cross_entropy(recon_x, x, reduction="sum")
+        kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        td = self.td_loss(q_values, target_q)
+        return recon + kld + td
+`;
+    const got = split(src, 'loss_function');
+    assert.deepEqual(got.base, ['recon', 'td']);
+    assert.deepEqual(got.penalties, ['kld']);
+  });
 });
