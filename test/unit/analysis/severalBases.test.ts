@@ -255,4 +255,28 @@ class Agent(nn.Module):
     assert.deepEqual(got.base, ['recon', 'td']);
     assert.deepEqual(got.penalties, ['kld']);
   });
+
+  it("a helper's unweighted total the caller names (`graph_loss = graph_terms(H, A)`, `return smooth + density`) is one penalty", () => {
+    const src = `import torch
+import torch.nn.functional as F
+
+
+def graph_terms(H, A, smooth_weight=0.05, sparsity_weight=1e-3):
+    degree = torch.diag(A.sum(dim=1))
+    smooth = torch.trace(H.t() @ (degree - A) @ H)
+    density = torch.norm(A, p="fro")
+    return smooth + density
+
+
+def train(model, x, y, opt):
+    H, A, logits = model(x)
+    fit = F.cross_entropy(logits, y)
+    graph_loss = graph_terms(H, A, smooth_weight=0.01, sparsity_weight=1e-4)
+    loss = fit + graph_loss
+    loss.backward()
+`;
+    const got = split(src, 'loss');
+    assert.deepEqual(got.base, ['fit']);
+    assert.deepEqual(got.penalties, ['graph_loss']);
+  });
 });
