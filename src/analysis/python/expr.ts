@@ -367,15 +367,29 @@ function heldObjectCall(called: Expr, name: string, scope: Scope): Expr {
 
 /**
  * `self.compiled_loss(y, y_pred, …)` in a Keras `train_step`: the loss `model.compile(loss="name")` names, reduced
- * over the batch as a compiled loss is (sum_over_batch_size): `tf.reduce_mean(tf.keras.losses.name(y, y_pred))`.
- * `regularization_losses=` adds the layers' own losses, which the trial model does not have.
+ * over the batch as a compiled loss is (sum_over_batch_size): `tf.reduce_mean(tf.keras.losses.name(y, y_pred))`; a
+ * loss object the compile builds (`loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)`) is that
+ * object called, which reduces itself. Named `compiled_loss` as written (weakly: a variable it is assigned to names
+ * it instead). `regularization_losses=` adds the layers' own losses, which the trial model does not have.
  */
 function compiledLossCall(node: Node, applied: { args: Expr[] }, scope: Scope): Expr | undefined {
   const lossName = scope.module?.compiledLoss;
   const [yTrue, yPred] = applied.args;
   if (!lossName || !yTrue || !yPred) return undefined;
-  const perSample = make<'call'>(node, { kind: 'call', callee: `tf.keras.losses.${lossName}`, args: [yTrue, yPred], kwargs: {} });
-  return make<'call'>(node, { kind: 'call', callee: 'tf.reduce_mean', args: [perSample], kwargs: {} });
+  const object = scope.module?.compiledLossKwargs;
+  const kwargs = Object.fromEntries(Object.entries(object ?? {}).map(([k, v]) => [k, literalExpr(node, v)]));
+  const perSample = make<'call'>(node, { kind: 'call', callee: `tf.keras.losses.${lossName}`, args: [yTrue, yPred], kwargs });
+  const out = object ? perSample : make<'call'>(node, { kind: 'call', callee: 'tf.reduce_mean', args: [perSample], kwargs: {} });
+  scope.labels.set(out, 'compiled_loss');
+  scope.weakLabels?.add(out);
+  return out;
+}
+
+/** A literal keyword value as an expression placed at `node`. */
+function literalExpr(node: Node, v: number | string | boolean): Expr {
+  if (typeof v === 'number') return make<'number'>(node, { kind: 'number', value: v });
+  if (typeof v === 'boolean') return make<'bool'>(node, { kind: 'bool', value: v });
+  return make<'string'>(node, { kind: 'string', value: v });
 }
 
 function convertSlice(node: Node, scope: Scope): IndexItem {

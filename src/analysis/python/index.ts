@@ -89,8 +89,18 @@ const regularizerArg = /\b(?:(activity|kernel|bias)_)?regularizer[ \t]*=[ \t]*([
 /** A layer constructor right before its arguments (`Dense(`, `layers.Conv2D(`). */
 const layerCall = /([\p{L}_][\p{L}\p{N}_]*)[ \t]*\([^()]*$/u;
 
-/** Custom regularizers by name, with what they act on; read from the text like the loss names. */
-function regularizerUses(source: string): Map<string, Regularizes> {
+/**
+ * Custom regularizers by name, with what they act on; read from the text like the loss names. In a notebook, a class
+ * defined in one cell is often given to its layer in a later one (`kernel_regularizer=Orthogonal(…)` in the model's
+ * cell): the later cells say what it acts on where the cell itself does not.
+ */
+function regularizerUses(source: string, laterCells: ModuleScope['laterCells']): Map<string, Regularizes> {
+  const out = regularizerUsesIn(source);
+  for (const cell of laterCells?.cells ?? []) for (const [name, use] of regularizerUsesIn(cell.source)) if (!out.has(name)) out.set(name, use);
+  return out;
+}
+
+function regularizerUsesIn(source: string): Map<string, Regularizes> {
   const out = new Map<string, Regularizes>();
   if (!source.includes('regularizer')) return out;
   for (const m of source.matchAll(regularizerArg)) {
@@ -136,7 +146,7 @@ function contextOf(file: FileContext, functionTexts: ReadonlyMap<string, string>
   // where a constant is written is part of the model (its defaultRange), and a helper's text is read into callers
   for (const [k, c] of file.module?.constants ?? []) if (typeof c.value !== 'number') named.set(k, `${named.get(k) ?? ''} = ${JSON.stringify(c.value)}`);
   // `self.compiled_loss(…)` in a train_step is the loss `compile(loss="…")` names
-  if (file.module?.compiledLoss) named.set('self', `${named.get('self') ?? ''} compiled_loss = ${file.module.compiledLoss}`);
+  if (file.module?.compiledLoss) named.set('self', `${named.get('self') ?? ''} compiled_loss = ${file.module.compiledLoss}${JSON.stringify(file.module.compiledLossKwargs ?? '')}`);
   // a class's constant (`LossWeights.z_loss`) is read through the class's name
   for (const [k, c] of file.module?.constants ?? []) {
     const dot = k.indexOf('.');
@@ -308,13 +318,18 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const elsewhere = ownCompiled ? undefined : module.compiledInCells;
   const compiled = ownCompiled ?? elsewhere;
   if (compiled && compiled.form !== 'object') module.compiledLoss = compiled.name;
+  // a loss object built in the compile with literal keywords: `self.compiled_loss` calls that object
+  if (compiled?.form === 'object' && compiled.ctorKwargs) {
+    module.compiledLoss = compiled.name;
+    module.compiledLossKwargs = compiled.ctorKwargs;
+  }
   readArgparseFlags(root, source, module);
   for (const [k, c] of module.constants) if (typeof c.value === 'number') globals[k] = c.value;
   const imports = new Map([...(module.imports ?? []), ...readImports(root, source)]);
   const builtValues = builtModuleNames(module);
   // a module value that becomes (or stops being) a tensor changes how the losses that read it split
   for (const name of builtValues) functionTexts.set(`${name} =`, hash(module.values?.get(name)?.text ?? ''));
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source), module, builtValues };
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source, module.laterCells), module, builtValues };
   const uses = readLossUses(source, textMemo);
   const ctx: DiscoverContext = { regularizers: file.regularizers, uses, ...(module.kerasGraph ? { graph: module.kerasGraph } : {}) };
   cache?.begin(file.framework, contextOf(file, functionTexts, uses));

@@ -41,6 +41,8 @@ export interface ModuleScope {
    * `self.compiled_loss(y, y_pred)` computes in a Keras `train_step`.
    */
   compiledLoss?: string;
+  /** A loss object the compile builds (`loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)`): its literal keywords. */
+  compiledLossKwargs?: Record<string, number | string | boolean>;
   /**
    * In a notebook: the functions of `functions` defined in the cells above, not in the cell analysed. Their nodes
    * lie in another cell's text, so what a loss reads from their bodies is placed at the call (python/expr.ts).

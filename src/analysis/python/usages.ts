@@ -123,10 +123,31 @@ function boundItems(positionalNames: string[], positional: Node[], keyword: Map<
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/**
+ * A settings namespace of the module passed whole (`Instructor(opt)` with `opt = SimpleNamespace(lamda=0.3)` or
+ * `args = parser.parse_args()`): each of its settings bound as `param.key`, what `self.lamda = opt.lamda` reads,
+ * written where the namespace sets it.
+ */
+function bindNamespaces(args: [string | undefined, Node][], constants: ReadonlyMap<string, ModuleConstant>, u: LossUsage): boolean {
+  let bound = false;
+  for (const [name, node] of args) {
+    if (!name || node.type !== 'identifier' || u.boundArgs?.[name] !== undefined) continue;
+    const prefix = `${node.text}.`;
+    for (const [key, c] of constants) {
+      const setting = key.startsWith(prefix) ? key.slice(prefix.length) : '';
+      if (!setting || setting.includes('.') || Array.isArray(c.value)) continue;
+      u.boundArgs = { ...u.boundArgs, [`${name}.${setting}`]: c.value };
+      u.boundAt = { ...u.boundAt, [`${name}.${setting}`]: c.valueRange };
+      bound = true;
+    }
+  }
+  return bound;
+}
+
 /** The arguments a call passes that it binds neither as a value nor as items (LossUsage.unreadArgs). */
 function unreadArgs(positionalNames: string[], positional: Node[], keyword: Map<string, Node>, u: LossUsage): string[] {
   const names = namedArgs(positionalNames, positional, keyword).flatMap(([name]) => (name ? [name] : []));
-  const readAsDict = (n: string) => Object.keys(u.boundArgs ?? {}).some((k) => k.startsWith(`${n}[`));
+  const readAsDict = (n: string) => Object.keys(u.boundArgs ?? {}).some((k) => k.startsWith(`${n}[`) || k.startsWith(`${n}.`));
   return names.filter((n) => u.boundArgs?.[n] === undefined && u.boundItems?.[n] === undefined && !readAsDict(n));
 }
 
@@ -336,6 +357,7 @@ export function collectUsages(
       if (kind === 'call' && direct.kind === 'function') Object.assign(u, callBinding(names, positional, keyword, argValue));
       if (kind === 'factory-call') {
         Object.assign(u, boundArgs(names, positional, keyword, argValue));
+        if (bindNamespaces(namedArgs(names, positional, keyword), constants, u)) readOutside = true;
         const items = boundItems(names, positional, keyword, constantItems);
         if (items) u.boundItems = items;
         const unread = unreadArgs(names, positional, keyword, u);

@@ -75,15 +75,18 @@ function gradientChildren(e: Expr): Expr[] {
   return children(e);
 }
 
-/** Does `e` reach y_pred along a differentiable path? Collects the ops that cut the other paths. */
-function differentiable(e: Expr, cut: Expr[]): boolean {
-  if (e.kind === 'name') return e.ref === 'yPred';
+/**
+ * Does `e` reach y_pred, or another output of the model (`logits` of `logits, rot_logits = model(x)`: LossParam
+ * modelOutput), along a differentiable path? Collects the ops that cut the paths to y_pred.
+ */
+function differentiable(e: Expr, cut: Expr[], outputs: ReadonlySet<string>): boolean {
+  if (e.kind === 'name') return e.ref === 'yPred' || outputs.has(e.name);
   if (blocker(e)) {
     if (reachesPred(e)) cut.push(e);
     return false;
   }
   let any = false;
-  for (const c of gradientChildren(e)) if (differentiable(c, cut)) any = true;
+  for (const c of gradientChildren(e)) if (differentiable(c, cut, outputs)) any = true;
   return any;
 }
 
@@ -108,10 +111,13 @@ const callsNetwork = (e: Expr): boolean =>
 
 export const checkNonDifferentiable: Check = (ctx) => {
   const out: Report[] = [];
+  // a penalty comparing another output with the prediction detached (`kl(logsigmoid(logits), rot.detach().sigmoid())`,
+  // a consistency target) learns through that output
+  const outputs = new Set(ctx.model.params.filter((p) => p.modelOutput !== undefined && p.role !== 'yPred').map((p) => p.name));
   for (const t of ctx.model.terms) {
     if (t.role !== 'penalty' || !reachesPred(t.expr) || callsNetwork(t.expr)) continue;
     const cut: Expr[] = [];
-    if (differentiable(t.expr, cut) || cut.length === 0) continue;
+    if (differentiable(t.expr, cut, outputs) || cut.length === 0) continue;
     const first = cut[0];
     out.push({
       range: first.range,

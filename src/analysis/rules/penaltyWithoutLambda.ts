@@ -2,7 +2,7 @@
 // reduction), and the trade-off between fitting and satisfying the constraint cannot be tuned.
 import { insideAnotherLoss } from '../choose';
 import { addLambda } from '../fixes/lambda';
-import type { LossModel } from '../ir';
+import type { Expr, LossModel } from '../ir';
 import { isLikelihoodNormaliser, isPrecisionNormaliser } from '../terms/normaliser';
 import { baseLabel, termLabel } from './format';
 import { hasNoGradient } from './noGradient';
@@ -17,6 +17,20 @@ function isPartOfAnotherLoss(model: LossModel, models: readonly LossModel[]): bo
   return model.usages.length > 0 && model.usages.every((u) => insideAnotherLoss(model, models, u.range.startLine));
 }
 
+/** Ways a training step sums a Keras model's own losses: `sum(model.losses)`, `tf.add_n(self.decoder.losses)`. */
+const SUMS_OF_LIST: ReadonlySet<string> = new Set(['sum', 'add_n', 'reduce_sum']);
+
+/**
+ * `tf.add_n(self.decoder.losses)`, `sum(model.losses)`: the losses Keras layers collect (their regularizers'
+ * `l2(1e-4)`, their add_loss terms), each weighted where the layer is built; added bare, as Keras's own training
+ * step does, they are already weighted.
+ */
+function isLayersLosses(model: LossModel, e: Expr): boolean {
+  if (model.framework !== 'keras') return false;
+  const inner = e.kind === 'call' && SUMS_OF_LIST.has(e.callee.slice(e.callee.lastIndexOf('.') + 1)) && e.args.length === 1 ? e.args[0]! : e;
+  return inner.kind === 'attr' && inner.name === 'losses';
+}
+
 export const checkPenaltyWithoutLambda: Check = (ctx) => {
   if (isPartOfAnotherLoss(ctx.model, ctx.analysis.models)) return [];
   const bases = ctx.model.terms.filter((t) => t.role === 'base').map((t) => t.expr);
@@ -24,7 +38,7 @@ export const checkPenaltyWithoutLambda: Check = (ctx) => {
   const normaliser = (t: (typeof ctx.model.terms)[number]): boolean => isPrecisionNormaliser(t.expr, t.sign, bases) || isLikelihoodNormaliser(t.expr, bases);
   return ctx.model.terms
     // a penalty with no gradient never changes the model, weighted or not: LL105 reports it, a λ would not help
-    .filter((t) => t.role === 'penalty' && !t.weight && !normaliser(t) && !hasNoGradient(ctx.model, t))
+    .filter((t) => t.role === 'penalty' && !t.weight && !normaliser(t) && !hasNoGradient(ctx.model, t) && !isLayersLosses(ctx.model, t.expr))
     .map((t) => {
       const fix = addLambda(ctx, t);
       return {

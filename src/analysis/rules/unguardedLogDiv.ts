@@ -100,6 +100,8 @@ function positive(x: Expr, isData: DataTest): boolean {
   const operands = DIVS.has(op) || MULS.has(op) ? callOperands(x as CallExpr | MethodExpr) : undefined;
   if (operands) return operands.every((o) => positive(o, isData));
   if (POSITIVE.has(op)) return true;
+  // a floor written by hand (`where(v < 1e-6, ones_like(v) * 1e-6, v)`), also inside the denominator (`sqrt(v * 12)`)
+  if (op === 'where' && replacesSmall(x, isData)) return true;
   const call = x as CallExpr | MethodExpr;
   if (REDUCTIONS.has(op) || op === 'sqrt') return !!operand(call) && positive(operand(call) as Expr, isData);
   return false;

@@ -103,13 +103,16 @@ function accumulatedTerm(e: Expr): Expr | undefined {
   return isAcc(body.left) ? body.right : isAcc(body.right) ? body.left : undefined;
 }
 
+/** The framework's L1 errors (`nn.SmoothL1Loss`, `F.l1_loss`): fits by what they are, though their names say `l1`/`smooth`. */
+const L1_ERRORS = /^(?:smooth_?l1_?loss|l1_?loss)$/i;
+
 /** The loss function an unweighted, added piece is, when it is one more fit of the data (see "several fits"). */
 function separateFit(p: Piece, label: string, signs: FitSigns): boolean {
   if (p.weight || p.sign < 0 || !signs.readsTargetAndOutput(p)) return false;
   const fn = lossFunctionOf(p, signs);
   if (fn === undefined || DIVERGENCE.test(fn)) return false;
   const lastWord = fn.slice(fn.lastIndexOf('.') + 1);
-  return !PENALTY_WORD.test(snakeCase(lastWord)) && !PENALTY_WORD.test(snakeCase(label));
+  return (L1_ERRORS.test(lastWord) || !PENALTY_WORD.test(snakeCase(lastWord))) && !PENALTY_WORD.test(snakeCase(label));
 }
 
 /**

@@ -144,6 +144,13 @@ export function namedByCallee(e: Expr): boolean {
   return isFrameworkLossCallee(e.callee) || (!FRAMEWORK_NAMESPACES.has(e.callee.split('.')[0]!) && !BUILTINS.has(e.callee) && !reductionOps[last(e.callee)]);
 }
 
+/** What each pass of an accumulating loop adds (`loss + x` with `loss` its accumulator): x, else undefined. */
+function accumulated(e: Extract<Expr, { kind: 'loop' }>): Expr | undefined {
+  const body = e.body;
+  if (!e.accumulator || body.kind !== 'binary' || body.op !== '+') return undefined;
+  return body.left.kind === 'name' && body.left.name === e.accumulator ? body.right : undefined;
+}
+
 const short = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
 
 /**
@@ -167,6 +174,9 @@ export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLo
     // `lam * (gap - self.slack)`: a term offset by a setting is named by what it offsets
     if (l && isSetting(e.right)) return l;
   }
+  // `for i in range(T): …; loss += self.compiled_loss(target[:, i], pred)`: a sum over steps of one loss, named by it
+  const added = e.kind === 'loop' ? accumulated(e) : undefined;
+  if (added && (labelOf(added) || namedByCallee(added))) return labelFor(added, labelOf, isLoss);
   if (e.kind === 'call' && isLoss(e.callee)) return writtenCallee(e) ?? last(e.callee);
   if (e.kind === 'method' && isFrameworkLossCallee(e.method)) return e.method;
   // a callable the code was given, called (`loss_fn(logits, yb)` read as `loss_fn.__call__(…)`): named as written

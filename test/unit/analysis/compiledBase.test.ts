@@ -157,4 +157,43 @@ print(compile)
     const noneLast = src.replace('model.compile(optimizer="adam", loss="huber")', 'model.compile(optimizer="adam")');
     assert.equal(readCompiledBase(createParser('python').parse(noneLast)!.rootNode, noneLast, 'python'), undefined, 'the last compile names no loss: no base, as before');
   });
+
+  const STEP = (compile: string, body: string) => `import tensorflow as tf
+from tensorflow import keras
+
+
+class Captioner(keras.Model):
+    def train_step(self, data):
+        x, target = data
+        with tf.GradientTape() as tape:
+${body}
+            cover = tf.reduce_mean(tf.square(1.0 - tf.reduce_sum(probs, axis=1)))
+            loss += 0.5 * cover
+        self.optimizer.minimize(loss, self.trainable_variables, tape=tape)
+        return {"loss": loss}
+
+
+model = Captioner()
+model.${compile}
+`;
+
+  it('`self.compiled_loss` is named as written, and a loss object the compile builds is that object called', () => {
+    const body = '            probs = self(x, training=True)\n            loss = self.compiled_loss(target, probs)';
+    const m = model(analyze(STEP('compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))', body)), 'train_step');
+    const base = m.terms.find((t) => t.role === 'base');
+    assert.equal(base?.label, 'compiled_loss');
+    assert.equal(base?.expr.kind === 'call' ? base.expr.callee : undefined, 'tf.keras.losses.SparseCategoricalCrossentropy');
+    assert.equal(base?.expr.kind === 'call' ? base.expr.kwargs.from_logits?.kind : undefined, 'bool');
+    const named = model(analyze(STEP('compile(optimizer="adam", loss="mse")', body)), 'train_step');
+    assert.equal(named.terms.find((t) => t.role === 'base')?.label, 'compiled_loss', 'a compile by name too');
+  });
+
+  it('a loop adding `self.compiled_loss` per step (a word at a time) is named by the loss it adds', () => {
+    const body = `            loss = 0.0
+            for i in range(1, 8):
+                probs = self(x[:, i], training=True)
+                loss += self.compiled_loss(target[:, i], probs)`;
+    const m = model(analyze(STEP('compile(optimizer="adam", loss="sparse_categorical_crossentropy")', body)), 'train_step');
+    assert.deepEqual(m.terms.filter((t) => t.role === 'base').map((t) => t.label), ['compiled_loss']);
+  });
 });

@@ -235,3 +235,38 @@ describe('a default that names a module constant', () => {
     });
   }
 });
+
+const NAMESPACE_PASSED = `import torch
+import torch.nn as nn
+from types import SimpleNamespace
+
+
+class Trainer:
+    def __init__(self, opt, model):
+        self.model = model
+        self.criterion = nn.CrossEntropyLoss()
+        self.lamda = opt.lamda
+
+    def train_step(self, x, y):
+        out = self.model(x)
+        loss = self.criterion(out, y)
+        smooth = (out[:, 1:] - out[:, :-1]).pow(2).mean()
+        total = loss + self.lamda * smooth
+        total.backward()
+
+
+opt = SimpleNamespace(lamda=0.3, lr=1e-3)
+trainer = Trainer(opt, nn.Linear(4, 3))
+`;
+
+describe('a settings namespace passed whole to the constructor', () => {
+  before(() => ready);
+
+  it('`Trainer(opt)` with `opt = SimpleNamespace(lamda=0.3)`: `self.lamda = opt.lamda` is 0.3, written back there', () => {
+    const m = model(analyze(NAMESPACE_PASSED), 'total');
+    assert.equal(codeLambda(m), 0.3);
+    assert.equal(makeLookup(m, {})('opt.lamda'), 0.3);
+    const out = writeLambda(m, NAMESPACE_PASSED, 0.5);
+    assert.ok(out.ok && out.text.includes('SimpleNamespace(lamda=0.5'), JSON.stringify(out));
+  });
+});

@@ -61,4 +61,19 @@ describe('a loss class built in a later notebook cell', () => {
     const m = model(analyzeSource(regularizer.source, 'python', 'nb.ipynb', { cellsAbove: [imports, constants] }), 'KLSparsity');
     assert.equal(makeLookup(m, {})('self.rho'), undefined);
   });
+
+  it('constants set in a cell between the class and the call bind too (a hyper-parameters cell below the class)', () => {
+    const between = { number: 4, source: 'RHO2 = 0.02\nBETA2 = 0.5\n' };
+    const built = { ...build('KLSparsity(RHO2, beta=BETA2)'), number: 6 };
+    const m = model(analyzeSource(regularizer.source, 'python', 'nb.ipynb', { cellsAbove: [imports], cellsBelow: [between, built] }), 'KLSparsity');
+    assert.equal(codeLambda(m), 0.5);
+    assert.equal(makeLookup(m, {})('self.rho'), 0.02);
+  });
+
+  it('a layer of a later cell says what the regularizer acts on (its kernel: no batch axis, so no LL108)', () => {
+    const kernel = build('KLSparsity(RHO, BETA)').source.replace('activity_regularizer', 'kernel_regularizer');
+    const m = model(analyzeSource(regularizer.source, 'python', 'nb.ipynb', { cellsAbove: [imports, constants], cellsBelow: [{ number: 5, source: kernel }] }), 'KLSparsity');
+    assert.equal(m.regularizes?.on, 'kernel');
+    assert.equal(m.regularizes?.layer, 'Dense');
+  });
 });

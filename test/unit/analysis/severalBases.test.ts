@@ -233,4 +233,50 @@ def fit(model, loader, opt):
 `;
     assert.deepEqual(split(helper, 'loss').penalties, ['a', 'b']);
   });
+
+  it("another head's fit to its own target (`td_loss(q_values, target_q)` with SmoothL1Loss) is one more base, not a penalty", () => {
+    const src = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Agent(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.td_loss = nn.SmoothL1Loss()
+
+    def loss_function(self, recon_x, x, mu, logvar, target_q, q_values):
+        recon = F.binary_cross_entropy(recon_x, x, reduction="sum")
+        kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        td = self.td_loss(q_values, target_q)
+        return recon + kld + td
+`;
+    const got = split(src, 'loss_function');
+    assert.deepEqual(got.base, ['recon', 'td']);
+    assert.deepEqual(got.penalties, ['kld']);
+  });
+
+  it("a helper's unweighted total the caller names (`graph_loss = graph_terms(H, A)`, `return smooth + density`) is one penalty", () => {
+    const src = `import torch
+import torch.nn.functional as F
+
+
+def graph_terms(H, A, smooth_weight=0.05, sparsity_weight=1e-3):
+    degree = torch.diag(A.sum(dim=1))
+    smooth = torch.trace(H.t() @ (degree - A) @ H)
+    density = torch.norm(A, p="fro")
+    return smooth + density
+
+
+def train(model, x, y, opt):
+    H, A, logits = model(x)
+    fit = F.cross_entropy(logits, y)
+    graph_loss = graph_terms(H, A, smooth_weight=0.01, sparsity_weight=1e-4)
+    loss = fit + graph_loss
+    loss.backward()
+`;
+    const got = split(src, 'loss');
+    assert.deepEqual(got.base, ['fit']);
+    assert.deepEqual(got.penalties, ['graph_loss']);
+  });
 });

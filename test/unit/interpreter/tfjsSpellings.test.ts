@@ -37,4 +37,12 @@ describe('TF.js spellings', () => {
     assert.deepEqual(values(method(method(yp, 'toInt'), 'toFloat')), [0, -2, 3, 1]);
     assert.deepEqual(values(call('tf.oneHot', [method(yt, 'toInt'), num(5)])).slice(0, 5), [0, 1, 0, 0, 0]);
   });
+
+  it('maxPool and avgPool on an NHWC image, as functions and chained, with `same` padding', () => {
+    // a 1×2×2×1 image [[0.5, -2], [3, 1.5]]: a 3×3 window with stride 1 and `same` padding sees every pixel
+    const image = call('tf.reshape', [yp, literal([1, 2, 2, 1])]);
+    assert.deepEqual(values(call('tf.maxPool', [image, num(3), num(1), literal('same')])), [3, 3, 3, 3]);
+    assert.deepEqual(values(method(image, 'maxPool', [num(2), num(2), literal('valid')])), [3]);
+    assert.deepEqual(values(call('tf.avgPool', [image, literal([2, 2]), num(1), literal('valid')])), [0.75]);
+  });
 });

@@ -163,6 +163,14 @@ const tensorOps: OpTable = {
 const torchOnly: OpTable = {
   tensor: constantOp(['data', 'dtype']),
   as_tensor: constantOp(['data', 'dtype']),
+  // the legacy typed constructors, called on data (`torch.LongTensor(labels)`, `torch.Tensor(mask)`): its values as a
+  // tensor of their type (float32 for every float type here)
+  Tensor: op(['data'], (a) => cast(a.tf, a.tensor('data'), 'float32')),
+  FloatTensor: op(['data'], (a) => cast(a.tf, a.tensor('data'), 'float32')),
+  DoubleTensor: op(['data'], (a) => cast(a.tf, a.tensor('data'), 'float32')),
+  LongTensor: op(['data'], (a) => cast(a.tf, a.tensor('data'), 'int32')),
+  IntTensor: op(['data'], (a) => cast(a.tf, a.tensor('data'), 'int32')),
+  BoolTensor: op(['data'], (a) => cast(a.tf, a.tensor('data'), 'bool')),
   scalar_tensor: constantOp(['s', 'dtype']),
   mean: tensorOps.mean,
   cat: joinOp(['tensors', 'dim|axis'], 'concat'),
@@ -254,6 +262,8 @@ const methodOnly: OpTable = {
   ndimension: op(['input'], (a) => a.tensor('input').rank),
   numel: op(['input'], (a) => a.tensor('input').size),
   contiguous: unaryOp('input', (_tf, x) => x),
+  // every tensor here is dense: `adj.to_dense()` (a sparse adjacency made dense before it is read) is the tensor
+  to_dense: unaryOp('input', (_tf, x) => x),
   cpu: unaryOp('input', (_tf, x) => x),
   // The trainer has one device: `.cuda()` moves nothing. `.numpy()` leaves autograd as `.detach()` does.
   cuda: unaryOp('input', (_tf, x) => x),

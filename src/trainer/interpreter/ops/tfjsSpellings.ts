@@ -9,7 +9,24 @@ import { binaryOp, unaryOp } from './builders';
 const float = (a: OpArgs, name: string): Tensor => asFloat(a.tf, a.tensor(name));
 
 /** Ops TF.js has both as `tf.x(t, …)` and `t.x(…)`. */
+/** A pool's window or strides: a number, or [height, width]. */
+function poolSize(a: OpArgs, name: string): number | [number, number] {
+  const v = a.value(name);
+  if (Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number')) return v as [number, number];
+  return a.number(name);
+}
+
+/** TF.js's own pools on an NHWC image (`tf.maxPool(mask, 5, 1, 'same')`, a mask dilated to a ring): as written. */
+const pool = (kind: 'maxPool' | 'avgPool') =>
+  op(['x', 'filterSize', 'strides', 'pad'], (a) => {
+    const pad = a.value('pad');
+    if (pad !== 'same' && pad !== 'valid' && typeof pad !== 'number') throw new Error(`${kind}: pad must be 'same', 'valid' or a number`);
+    return a.tf[kind](asFloat(a.tf, a.tensor('x')) as never, poolSize(a, 'filterSize'), poolSize(a, 'strides'), pad);
+  });
+
 export const tfjsMoreChainable: OpTable = {
+  maxPool: pool('maxPool'),
+  avgPool: pool('avgPool'),
   atan: unaryOp('x', (tf, x) => tf.atan(x)),
   erf: unaryOp('x', (tf, x) => tf.erf(x)),
   selu: unaryOp('x', (tf, x) => tf.selu(x)),
