@@ -1,7 +1,9 @@
 // Rules found while reading the chest batch, each in a snippet of our own: a TF.js class whose set-up method declares
 // the loss arrow it compiles with, an error of the fit subtracted under a name that says bonus, and a model's loss
 // method that takes the batch, runs the model through a method wrapping its forward and returns its total nested in
-// a tuple the loop unpacks (`(loss, _), logs = model.step_loss(batch)`).
+// a tuple the loop unpacks (`(loss, _), logs = model.step_loss(batch)`); and two no-loss gaps of earlier batches: a
+// model whose forward returns its loss beside its output (`return x, loss`), and a Keras model class defined inside
+// the function that builds the model, with its own train_step.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
@@ -67,6 +69,56 @@ for batch in loader:
     opt.step()
 `;
 
+const forwardReturnsLoss = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Denoiser(nn.Module):
+    def __init__(self, smooth_weight=0.05):
+        super().__init__()
+        self.net = nn.Linear(6, 6)
+        self.smooth_weight = smooth_weight
+
+    def forward(self, noisy):
+        clean = self.net(noisy)
+        fit = F.l1_loss(clean, noisy)
+        smooth = (clean[:, 1:] - clean[:, :-1]).abs().mean()
+        loss = fit + self.smooth_weight * smooth
+        return clean, loss
+
+def fit(model, loader):
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    for (x,) in loader:
+        _, loss = model(x)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+
+const builtModelStep = `import tensorflow as tf
+from tensorflow import keras
+
+def build_model(width=16):
+    inputs = keras.Input(shape=(4,))
+    outputs = keras.layers.Dense(1)(keras.layers.Dense(width, activation="relu")(inputs))
+
+    class Bounded(keras.Model):
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                pred = self(x, training=True)
+                fit_loss = tf.reduce_mean(tf.square(y - pred))
+                bound = tf.reduce_mean(tf.nn.relu(pred - 1.0))
+                total = fit_loss + 3.0 * bound
+            grads = tape.gradient(total, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            return {"loss": total}
+
+    model = Bounded(inputs, outputs)
+    model.compile(optimizer="adam")
+    return model
+`;
+
 describe('chest shapes', () => {
   it('a TS class method that is not a loss declares the arrow it compiles with: that arrow is the loss', () => {
     const a = analyze(setupMethodArrow, 'typescript');
@@ -91,5 +143,21 @@ describe('chest shapes', () => {
     assert.equal(qualifiedName(chosen.model), 'Tagger.step_loss');
     assert.deepEqual(chosen.model.terms.map(termSummary), ['base:+:ce', 'penalty:+:l2*self.beta']);
     assert.deepEqual(runRules(a, nestedTupleMethod).map((f) => f.code), []);
+  });
+
+  it('a model whose forward returns its loss beside its output is the loss the loop differentiates', () => {
+    const a = analyze(forwardReturnsLoss);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok);
+    assert.equal(qualifiedName(chosen.model), 'Denoiser');
+    assert.deepEqual(chosen.model.terms.map(termSummary), ['base:+:fit', 'penalty:+:smooth*self.smooth_weight']);
+  });
+
+  it('a Keras model class defined in the function that builds the model: its train_step is the loss', () => {
+    const a = analyze(builtModelStep);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok);
+    assert.match(qualifiedName(chosen.model), /train_step$/);
+    assert.deepEqual(chosen.model.terms.map(termSummary), ['base:+:fit_loss', 'penalty:+:bound*3.0']);
   });
 });
