@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import { isTrivia } from './trivia';
 
 /** Callees that run the model whatever they read (`out = model(x)`, `logits = self(x)`). */
-const modelNamed = /^(self|self\.(forward|model|net|network|module|backbone)|model|net|network|[\w.]*[._](model|net)|\w*(model|net))$/;
+export const modelNamed = /^(self|self\.(forward|model|net|network|module|backbone)|model|net|network|[\w.]*[._](model|net)|\w*(model|net))$/;
 /** A callee named like a loss or a criterion is not the model, whatever it reads. */
 const lossNamed = /loss|criterion|crit$|objective|cost|penalty|regulari[sz]/i;
 

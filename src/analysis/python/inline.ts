@@ -7,7 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
 import { parsesFlags } from './argparse';
-import { buildsCallable, chainRoot, type FileNames, type Flow, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, namedChildren, namesRead } from './forward';
+import { buildsCallable, chainRoot, type FileNames, type Flow, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, modelNamed, namedChildren, namesRead } from './forward';
 import { cutByIndex, indexVariables } from './indexBatches';
 import { type ParamInfo, readParams } from './params';
 
@@ -367,7 +367,7 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const compared = batchTarget === undefined && w.outputs.length > 0 ? comparedWithData(w) : undefined;
   const last = w.outputs.at(-1);
   const nestedPred = !last ? w.nested[0] : undefined;
-  const pred = compared?.pred ?? last?.[0] ?? nestedPred ?? fallbackPred;
+  const pred = compared?.pred ?? last?.[0] ?? nestedPred ?? fallbackPred ?? handedModel(w.kept, fileNamesAt(anchor));
   if (!pred) return undefined;
   const predName = nestedPred ? nestedPred.text.replace(/\s+/g, '') : pred.text;
   // a tensor optimised directly is the prediction as it stands: how it was initialised (`noisy.detach().clone()`) is not read
@@ -396,6 +396,23 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     nameNode: lossNode ?? anchor,
     anchor,
   };
+}
+
+/**
+ * With no forward pass in the loop, the model the loop hands to the file's loss helpers (`loss_pde = residual_loss(
+ * self.net, x, t)`, `loss_data = data_loss(model, X, U)`: a PINN's terms each run the network themselves): it stands
+ * for the prediction, as a whole model passed to a loss function does.
+ */
+function handedModel(kept: readonly Node[], names: FileNames): Node | undefined {
+  for (const s of kept) {
+    for (const call of s.descendantsOfType('call')) {
+      const callee = call?.childForFieldName('function');
+      if (!call || callee?.type !== 'identifier' || names.imports.has(callee.text)) continue;
+      const model = named(call.childForFieldName('arguments') ?? call).find((a) => (a.type === 'identifier' || a.type === 'attribute') && (modelNamed.test(a.text) || names.models.has(a.text)));
+      if (model) return model;
+    }
+  }
+  return undefined;
 }
 
 /**

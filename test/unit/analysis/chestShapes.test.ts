@@ -3,7 +3,8 @@
 // method that takes the batch, runs the model through a method wrapping its forward and returns its total nested in
 // a tuple the loop unpacks (`(loss, _), logs = model.step_loss(batch)`); and two no-loss gaps of earlier batches: a
 // model whose forward returns its loss beside its output (`return x, loss`), and a Keras model class defined inside
-// the function that builds the model, with its own train_step.
+// the function that builds the model, with its own train_step; a loop whose terms are helpers handed the model
+// (a PINN's `loss_pde = residual_loss(net, x, t)`), with no forward pass of its own.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
@@ -119,6 +120,28 @@ def build_model(width=16):
     return model
 `;
 
+const helpersHandedModel = `import torch
+import torch.nn as nn
+
+def fit_term(net, xs, us):
+    return torch.mean((net(xs) - us) ** 2)
+
+def decay_term(net, xs):
+    return torch.mean(net(xs + 3.0) ** 2)
+
+W_DECAY = 0.3
+net = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+xs, us = torch.rand(64, 2), torch.rand(64, 1)
+for it in range(500):
+    opt.zero_grad()
+    loss_fit = fit_term(net, xs, us)
+    loss_decay = decay_term(net, xs)
+    loss = loss_fit + W_DECAY * loss_decay
+    loss.backward()
+    opt.step()
+`;
+
 describe('chest shapes', () => {
   it('a TS class method that is not a loss declares the arrow it compiles with: that arrow is the loss', () => {
     const a = analyze(setupMethodArrow, 'typescript');
@@ -159,5 +182,13 @@ describe('chest shapes', () => {
     assert.ok(chosen.ok);
     assert.match(qualifiedName(chosen.model), /train_step$/);
     assert.deepEqual(chosen.model.terms.map(termSummary), ['base:+:fit_loss', 'penalty:+:bound*3.0']);
+  });
+
+  it('a loop with no forward pass, its terms helpers handed the model, is the loss (the model stands for the prediction)', () => {
+    const a = analyze(helpersHandedModel);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok);
+    assert.equal(qualifiedName(chosen.model), 'loss');
+    assert.deepEqual(chosen.model.terms.map(termSummary), ['base:+:loss_fit', 'penalty:+:loss_decay*W_DECAY']);
   });
 });
