@@ -4,11 +4,14 @@
 // a tuple the loop unpacks (`(loss, _), logs = model.step_loss(batch)`); and two no-loss gaps of earlier batches: a
 // model whose forward returns its loss beside its output (`return x, loss`), and a Keras model class defined inside
 // the function that builds the model, with its own train_step; a loop whose terms are helpers handed the model
-// (a PINN's `loss_pde = residual_loss(net, x, t)`), with no forward pass of its own.
+// (a PINN's `loss_pde = residual_loss(net, x, t)`), with no forward pass of its own; a trainer's loss method
+// called on the object (`loss, logs = self.calc_loss(out, y)`) is the loss `.backward()` is called on, not a loss
+// class it holds; a TS loss arrow whose block never returns a value is LL114 and gives no model.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
 import { runRules } from '../../../src/analysis/rules/index';
+import { checkNoReturn } from '../../../src/analysis/rules/noReturn';
 import { analyze, ready, termSummary } from './helpers';
 
 before(() => ready);
@@ -142,6 +145,45 @@ for it in range(500):
     opt.step()
 `;
 
+const trainerLossMethod = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class PairCost(nn.Module):
+    def forward(self, a, b):
+        return (a @ b.t()).abs().mean()
+
+class Runner:
+    def __init__(self, lam=0.01):
+        self.net = nn.Linear(8, 8)
+        self.pair = PairCost()
+        self.lam = lam
+
+    def calc_loss(self, out, y):
+        fit = F.mse_loss(out, y)
+        pair = self.pair(out, self.net.weight)
+        return fit + self.lam * pair, {"fit": fit.item()}
+
+    def run(self, loader):
+        opt = torch.optim.SGD(self.net.parameters(), lr=0.1)
+        for x, y in loader:
+            out = self.net(x)
+            loss, logs = self.calc_loss(out, y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+`;
+
+const blockNeverReturns = `import * as tf from '@tensorflow/tfjs';
+
+const boundedLoss = (yTrue: tf.Tensor, yPred: tf.Tensor) => {
+  const fit = tf.mean(tf.square(tf.sub(yPred, yTrue)));
+  const over = tf.mean(tf.relu(tf.sub(yPred, 1)));
+  tf.add(fit, tf.mul(0.5, over));
+};
+model.compile({ optimizer: 'adam', loss: boundedLoss });
+`;
+
 describe('chest shapes', () => {
   it('a TS class method that is not a loss declares the arrow it compiles with: that arrow is the loss', () => {
     const a = analyze(setupMethodArrow, 'typescript');
@@ -190,5 +232,20 @@ describe('chest shapes', () => {
     assert.ok(chosen.ok);
     assert.equal(qualifiedName(chosen.model), 'loss');
     assert.deepEqual(chosen.model.terms.map(termSummary), ['base:+:loss_fit', 'penalty:+:loss_decay*W_DECAY']);
+  });
+
+  it("a trainer's loss method called on its object and unpacked is the loss .backward() is called on", () => {
+    const a = analyze(trainerLossMethod);
+    const chosen = chooseLoss(a);
+    assert.ok(chosen.ok);
+    assert.equal(qualifiedName(chosen.model), 'Runner.calc_loss');
+    assert.equal(chosen.why, 'backward');
+  });
+
+  it('a TS loss arrow whose block never returns a value is LL114 and gives no model', () => {
+    const a = analyze(blockNeverReturns, 'typescript');
+    assert.deepEqual(a.noValue?.map((d) => d.name), ['boundedLoss']);
+    assert.ok(!a.models.some((m) => m.name === 'boundedLoss'));
+    assert.match(checkNoReturn(a)[0]?.message ?? '', /gets undefined/);
   });
 });
