@@ -453,15 +453,30 @@ function entryKey(obj: Node | null): string | undefined {
  * whose X is a dict entry (`out["total_loss"].backward()`, a helper returning the total with logged parts): the
  * entry as the loss's value, named by its key.
  */
+/** `l.sum()` / `l.mean()` with no arguments on a local: the local's name. */
+function reducedLocal(obj: Node): string | undefined {
+  const fn = obj.type === 'call' ? obj.childForFieldName('function') : undefined;
+  const target = fn?.type === 'attribute' ? fn.childForFieldName('object') : undefined;
+  const reduction = fn?.childForFieldName('attribute')?.text;
+  if (target?.type !== 'identifier' || (reduction !== 'sum' && reduction !== 'mean') || named(obj.childForFieldName('arguments')).length > 0) return undefined;
+  return target.text;
+}
+
 export function backwardCalls(node: Node): { stmt: Node; lossVar?: string; valueNode?: Node; name: string }[] {
   const out: { stmt: Node; lossVar?: string; valueNode?: Node; name: string }[] = [];
   for (const call of node.descendantsOfType('call')) {
     const fn = call?.childForFieldName('function');
     if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'backward') continue;
     let obj = fn.childForFieldName('object');
-    if (obj?.type === 'call') obj = named(obj.childForFieldName('arguments'))[0] ?? null; // scaler.scale(loss)
     const stmt = call?.parent;
     if (stmt?.type !== 'expression_statement') continue;
+    // `l.sum().backward()`: a per-sample loss reduced where it is differentiated (the reduction is the loss's value)
+    const reduced = obj ? reducedLocal(obj) : undefined;
+    if (obj && reduced) {
+      out.push({ stmt, valueNode: obj, name: reduced });
+      continue;
+    }
+    if (obj?.type === 'call') obj = named(obj.childForFieldName('arguments'))[0] ?? null; // scaler.scale(loss)
     const key = entryKey(obj);
     if (obj?.type === 'identifier') out.push({ stmt, lossVar: obj.text, name: obj.text });
     else if (obj && key) out.push({ stmt, valueNode: obj, name: key });

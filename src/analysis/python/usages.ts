@@ -309,6 +309,9 @@ export function collectUsages(
           if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial' && !(m.call && methodLoss(callee)))) continue;
           const at = segment.start + m.index + m.text.lastIndexOf(callee) + callee.length - last.length;
           const value = m.call ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
+          // a loss method's call is the variable's value only when it is the whole right side (`loss = m.calc(…)
+          // + 0.01 * reg` is the loop's own loss)
+          if (!byName.has(callee) && !vars.has(callee) && methodLoss(callee) && value?.parent?.type !== 'assignment') continue;
           const t = targetOf(value);
           if (t) vars.set(m.name, t);
         }

@@ -6,7 +6,8 @@
 // the function that builds the model, with its own train_step; a loop whose terms are helpers handed the model
 // (a PINN's `loss_pde = residual_loss(net, x, t)`), with no forward pass of its own; a trainer's loss method
 // called on the object (`loss, logs = self.calc_loss(out, y)`) is the loss `.backward()` is called on, not a loss
-// class it holds; a TS loss arrow whose block never returns a value is LL114 and gives no model.
+// class it holds; a TS loss arrow whose block never returns a value is LL114 and gives no model; a per-sample
+// loss reduced where it is differentiated (`l.sum().backward()`) is the loop's loss, not the helper it calls.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
@@ -184,6 +185,23 @@ const boundedLoss = (yTrue: tf.Tensor, yPred: tf.Tensor) => {
 model.compile({ optimizer: 'adam', loss: boundedLoss });
 `;
 
+const reducedAtBackward = `import torch
+
+def sq_err(y_hat, y):
+    return (y_hat - y) ** 2 / 2
+
+def ridge(w):
+    return torch.sum(w ** 2) / 2
+
+def run(lambd):
+    w = torch.zeros(4, 1, requires_grad=True)
+    for X, y in batches:
+        l = sq_err(X @ w, y) + lambd * ridge(w)
+        l.sum().backward()
+
+run(lambd=2)
+`;
+
 describe('chest shapes', () => {
   it('a TS class method that is not a loss declares the arrow it compiles with: that arrow is the loss', () => {
     const a = analyze(setupMethodArrow, 'typescript');
@@ -247,5 +265,11 @@ describe('chest shapes', () => {
     assert.deepEqual(a.noValue?.map((d) => d.name), ['boundedLoss']);
     assert.ok(!a.models.some((m) => m.name === 'boundedLoss'));
     assert.match(checkNoReturn(a)[0]?.message ?? '', /gets undefined/);
+  });
+
+  it('a per-sample loss reduced at its backward (`l.sum().backward()`) is the loop loss, not its helper', () => {
+    const chosen = chooseLoss(analyze(reducedAtBackward));
+    assert.ok(chosen.ok);
+    assert.equal(qualifiedName(chosen.model), 'l');
   });
 });
