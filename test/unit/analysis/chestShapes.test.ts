@@ -195,8 +195,9 @@ def ridge(w):
 
 def run(lambd):
     w = torch.zeros(4, 1, requires_grad=True)
+    net = lambda X: X @ w
     for X, y in batches:
-        l = sq_err(X @ w, y) + lambd * ridge(w)
+        l = sq_err(net(X), y) + lambd * ridge(w)
         l.sum().backward()
 
 run(lambd=2)
