@@ -92,7 +92,7 @@ function analyzeTree(tree: Tree, source: string, language: SourceLanguage, parse
     models =
       language === 'python'
         ? analyzePythonTree(tree, source, framework, { problems, extraRoots: extra, cache: caches?.definitions, usageCache: caches?.usages, textMemo: caches?.text, noValue, ...(module ? { module } : {}) })
-        : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache: caches?.definitions });
+        : analyzeScriptTree(tree, source, language, framework, { problems, extraRoots: extra, cache: caches?.definitions, noValue });
     clipTextsIn(models);
   } catch (err) {
     if (err instanceof ParseTimeout) return notAnalysed(language, 'timeout', err.message);

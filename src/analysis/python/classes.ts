@@ -216,11 +216,20 @@ export function inlineLosses(method: Node, c?: ClassInfo, graph?: KerasGraph): L
  */
 function batchLossMethod(c: ClassInfo, m: Node, uses: LossUses, ref: string): LossDef | undefined {
   const batch = firstInput(m);
-  if (!batch || !uses.lossFns.has(ref) || !/\bself(?:\.forward)?\(/.test(m.childForFieldName('body')?.text ?? '')) return undefined;
+  if (!batch || !uses.lossFns.has(ref) || !runsOwnModel(c, m.childForFieldName('body')?.text ?? '')) return undefined;
   const ret = bodyStatements(m).filter((s) => s.type === 'return_statement').at(-1);
   const value = ret ? returnedLoss(ret) : undefined;
   const def = ret && value ? inlineDef(c, m, 'training-step', ret, { valueNode: value }, methodName(m), batch, batch) : undefined;
   return def && { ...def, kind: 'method', usedAsLoss: true };
+}
+
+const callsForward = (text: string): boolean => /\bself(?:\.forward)?\(/.test(text);
+
+/** `self(x)`, `self.forward(x)`, or a method of the class that does (`self.predict(users)` returning `self.forward(users)`). */
+function runsOwnModel(c: ClassInfo, text: string): boolean {
+  if (callsForward(text)) return true;
+  const called = new Set([...text.matchAll(/\bself\.(\w+)\(/g)].map((x) => x[1]));
+  return c.methods.some((m) => called.has(methodName(m)) && methodName(m) !== 'forward' && callsForward(m.childForFieldName('body')?.text ?? ''));
 }
 
 /** How the file names a method when it uses it (`self.pair_loss`, `loss.custom_loss`): the first such name. */

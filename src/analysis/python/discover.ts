@@ -7,7 +7,7 @@ import type { DroppedTotal, LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
 import { classLosses, inlineLosses, type RegularizerUses } from './classes';
 import { dictKey, entriesOf } from './dictConstants';
-import type { InlineSpec } from './inline';
+import { type InlineSpec, tupleLossItem } from './inline';
 import type { KerasGraph } from './kerasGraph';
 import { lambdaRegularizers } from './lambdaRegularizer';
 import { literalOf, type ParamInfo, readParams } from './params';
@@ -253,12 +253,20 @@ const positionalCount = (fn: Node): number => readParams(fn.childForFieldName('p
 function forwardIsLoss(cls: Node, nameNode: Node, fn: Node, used: boolean): boolean | 'scalar' {
   // `forward(self, restored, clean)` of a class named like a loss is its loss, whatever its arguments are called
   if (isLossFunction(fn, true) || (LOSS_NAME.test(nameNode.text) && isLossFunction(fn, true, nameNode.text))) return true;
+  // a model whose forward returns its loss beside its output (`return out, loss`, the loop's `_, loss = model(x)`)
+  if (returnsLossItem(fn)) return true;
   // an instance the file differentiates may take one tensor (`loss_fn(pos_output)`: an energy, a code)
   if (positionalCount(fn) < (used ? 1 : 2)) return false;
   // an in-file base counts for what it derives from (`class RangeLoss(Penalised)`, `class Penalised(nn.Module)`)
   const bases = ancestorBases(cls);
   if (bases.some((b) => LOSS_BASE.test(b) || isBuiltinLossBase(b))) return true;
   return bases.some((b) => MODULE_BASE.test(b)) ? 'scalar' : false;
+}
+
+/** The forward's last `return` is a tuple with one item named as the loss (inline.ts tupleLossItem: `return x, loss`). */
+function returnsLossItem(fn: Node): boolean {
+  const ret = bodyStatements(fn).filter((s) => s.type === 'return_statement').at(-1);
+  return !!ret && tupleLossItem(ret.namedChild(0) ?? undefined) !== undefined;
 }
 
 /** `used`: the file builds its loss from this class (`loss_fn = Cls(…)` called where it differentiates). */
@@ -320,7 +328,10 @@ function regularizerFunction(fn: Node, ctx: DiscoverContext): LossDef | undefine
 function functionLosses(fn: Node, ctx: DiscoverContext): LossDef[] {
   const uses = ctx.uses ?? noLossUses;
   const own = plainOrFactory(fn, uses) ?? regularizerFunction(fn, ctx);
-  const found = own ? [own] : [...builtClassLosses(fn, ctx), ...inlineLosses(fn, undefined, ctx.graph)];
+  const built = own ? [] : builtClassLosses(fn, ctx);
+  // a class's own train_step holds the tape the builder's text shows: the builder is no step of its own
+  const stepsOnly = built.length > 0 && built.every((d) => d.kind === 'training-step');
+  const found = own ? [own] : [...built, ...(stepsOnly ? [] : inlineLosses(fn, undefined, ctx.graph))];
   return [...found, ...(found.length === 0 && fn.text.includes('regularizer') ? lambdaRegularizers(fn) : []), ...nestedLosses(fn, uses)];
 }
 
@@ -340,7 +351,7 @@ function builtClassLosses(fn: Node, ctx: DiscoverContext): LossDef[] {
   const stmts = bodyStatements(fn);
   const returned = new Set(stmts.map(returnedClass).filter((n): n is string => !!n));
   const index = stmts.findIndex((s) => s.type === 'class_definition' && returned.has(s.childForFieldName('name')?.text ?? ''));
-  if (index < 0) return [];
+  if (index < 0) return builtModelSteps(stmts, ctx);
   const cls = stmts[index] as Node;
   // named by the builder, as a factory is: the file calls it (`loss=build(0.5)`), never the class, to build its loss
   const builder = fn.childForFieldName('name');
@@ -348,6 +359,17 @@ function builtClassLosses(fn: Node, ctx: DiscoverContext): LossDef[] {
   return classLosses(cls, cls, ctx.regularizers, moduleLoss, ctx.uses).map((d) =>
     d.kind === 'module-forward' && builder ? { ...d, name: builder.text, nameNode: builder, defNode: fn, outerParams, outerStatements: stmts.slice(0, index), bindNames: names(outerParams) } : d,
   );
+}
+
+/**
+ * A model class defined in the function that builds the model (`def build_vae(): …; class VAE(Model): def
+ * train_step(self, data): …; vae = VAE(encoder, decoder); return vae`): its training step is the file's loss, as it
+ * is for a class at module level.
+ */
+function builtModelSteps(stmts: readonly Node[], ctx: DiscoverContext): LossDef[] {
+  return stmts
+    .filter((s) => s.type === 'class_definition')
+    .flatMap((cls) => classLosses(cls, cls, ctx.regularizers, moduleLoss, ctx.uses).filter((d) => d.kind === 'training-step'));
 }
 
 /** Statements that hold a training loop at module level (a script): `for x, y in loader: … loss.backward()`. */

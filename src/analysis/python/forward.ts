@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import { isTrivia } from './trivia';
 
 /** Callees that run the model whatever they read (`out = model(x)`, `logits = self(x)`). */
-const modelNamed = /^(self|self\.(forward|model|net|network|module|backbone)|model|net|network|[\w.]*[._](model|net)|\w*(model|net))$/;
+export const modelNamed = /^(self|self\.(forward|model|net|network|module|backbone)|model|net|network|[\w.]*[._](model|net)|\w*(model|net))$/;
 /** A callee named like a loss or a criterion is not the model, whatever it reads. */
 const lossNamed = /loss|criterion|crit$|objective|cost|penalty|regulari[sz]/i;
 
@@ -105,11 +105,23 @@ export function fileNamesAt(at: Node): FileNames {
   let cls: Node | null = at;
   while (cls && cls.type !== 'class_definition') cls = cls.parent;
   if (!cls) return base;
-  const methods = namedChildren(cls.childForFieldName('body'))
+  const defs = namedChildren(cls.childForFieldName('body'))
     .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
-    .filter((s): s is Node => s?.type === 'function_definition')
-    .map((s) => `self.${s.childForFieldName('name')?.text ?? ''}`);
-  return { imports: base.imports, helpers: new Set([...base.helpers, ...methods]), models: base.models };
+    .filter((s): s is Node => s?.type === 'function_definition');
+  const selfName = (s: Node): string => `self.${s.childForFieldName('name')?.text ?? ''}`;
+  // a method that only hands its input to the forward (`def predict(self, users): return self.forward(users)`) runs the model
+  const wrappers = defs.filter(returnsForward).map(selfName);
+  const methods = defs.filter((s) => !returnsForward(s)).map(selfName);
+  const models = wrappers.length > 0 ? new Set([...base.models, ...wrappers]) : base.models;
+  return { imports: base.imports, helpers: new Set([...base.helpers, ...methods]), models };
+}
+
+/** `return self(x)` / `return self.forward(x)` as the method's whole body (a docstring aside), not in `forward` itself. */
+function returnsForward(method: Node): boolean {
+  if (method.childForFieldName('name')?.text === 'forward') return false;
+  const stmts = namedChildren(method.childForFieldName('body')).filter((s) => s.type !== 'comment' && !(s.type === 'expression_statement' && s.namedChild(0)?.type === 'string'));
+  const value = stmts.length === 1 && stmts[0]?.type === 'return_statement' ? stmts[0].namedChild(0) : undefined;
+  return value?.type === 'call' && /^self(?:\.forward)?$/.test(value.childForFieldName('function')?.text ?? '');
 }
 
 /** The identifier a chain of attributes, subscripts and calls starts from (`x` of `x[0].to(dev)`), else undefined. */

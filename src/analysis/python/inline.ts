@@ -7,7 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
 import { parsesFlags } from './argparse';
-import { buildsCallable, chainRoot, type FileNames, type Flow, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, namedChildren, namesRead } from './forward';
+import { buildsCallable, chainRoot, type FileNames, type Flow, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, modelNamed, namedChildren, namesRead } from './forward';
 import { cutByIndex, indexVariables } from './indexBatches';
 import { type ParamInfo, readParams } from './params';
 
@@ -367,7 +367,7 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const compared = batchTarget === undefined && w.outputs.length > 0 ? comparedWithData(w) : undefined;
   const last = w.outputs.at(-1);
   const nestedPred = !last ? w.nested[0] : undefined;
-  const pred = compared?.pred ?? last?.[0] ?? nestedPred ?? fallbackPred;
+  const pred = compared?.pred ?? last?.[0] ?? nestedPred ?? fallbackPred ?? handedModel(w.kept, fileNamesAt(anchor));
   if (!pred) return undefined;
   const predName = nestedPred ? nestedPred.text.replace(/\s+/g, '') : pred.text;
   // a tensor optimised directly is the prediction as it stands: how it was initialised (`noisy.detach().clone()`) is not read
@@ -396,6 +396,23 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     nameNode: lossNode ?? anchor,
     anchor,
   };
+}
+
+/**
+ * With no forward pass in the loop, the model the loop hands to the file's loss helpers (`loss_pde = residual_loss(
+ * self.net, x, t)`, `loss_data = data_loss(model, X, U)`: a PINN's terms each run the network themselves): it stands
+ * for the prediction, as a whole model passed to a loss function does.
+ */
+function handedModel(kept: readonly Node[], names: FileNames): Node | undefined {
+  for (const s of kept) {
+    for (const call of s.descendantsOfType('call')) {
+      const callee = call?.childForFieldName('function');
+      if (!call || callee?.type !== 'identifier' || names.imports.has(callee.text)) continue;
+      const model = named(call.childForFieldName('arguments') ?? call).find((a) => (a.type === 'identifier' || a.type === 'attribute') && (modelNamed.test(a.text) || names.models.has(a.text)));
+      if (model) return model;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -436,15 +453,30 @@ function entryKey(obj: Node | null): string | undefined {
  * whose X is a dict entry (`out["total_loss"].backward()`, a helper returning the total with logged parts): the
  * entry as the loss's value, named by its key.
  */
+/** `l.sum()` / `l.mean()` with no arguments on a local: the local's name. */
+function reducedLocal(obj: Node): string | undefined {
+  const fn = obj.type === 'call' ? obj.childForFieldName('function') : undefined;
+  const target = fn?.type === 'attribute' ? fn.childForFieldName('object') : undefined;
+  const reduction = fn?.childForFieldName('attribute')?.text;
+  if (target?.type !== 'identifier' || (reduction !== 'sum' && reduction !== 'mean') || named(obj.childForFieldName('arguments')).length > 0) return undefined;
+  return target.text;
+}
+
 export function backwardCalls(node: Node): { stmt: Node; lossVar?: string; valueNode?: Node; name: string }[] {
   const out: { stmt: Node; lossVar?: string; valueNode?: Node; name: string }[] = [];
   for (const call of node.descendantsOfType('call')) {
     const fn = call?.childForFieldName('function');
     if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'backward') continue;
     let obj = fn.childForFieldName('object');
-    if (obj?.type === 'call') obj = named(obj.childForFieldName('arguments'))[0] ?? null; // scaler.scale(loss)
     const stmt = call?.parent;
     if (stmt?.type !== 'expression_statement') continue;
+    // `l.sum().backward()`: a per-sample loss reduced where it is differentiated (the reduction is the loss's value)
+    const reduced = obj ? reducedLocal(obj) : undefined;
+    if (obj && reduced) {
+      out.push({ stmt, valueNode: obj, name: reduced });
+      continue;
+    }
+    if (obj?.type === 'call') obj = named(obj.childForFieldName('arguments'))[0] ?? null; // scaler.scale(loss)
     const key = entryKey(obj);
     if (obj?.type === 'identifier') out.push({ stmt, lossVar: obj.text, name: obj.text });
     else if (obj && key) out.push({ stmt, valueNode: obj, name: key });

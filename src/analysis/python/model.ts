@@ -231,6 +231,14 @@ function totalEntryOf(value: Expr): Expr {
   return key !== undefined && totalKey([key]) !== undefined ? value.object : value;
 }
 
+/** The first item of a tuple node (`(total, aux)`, through parentheses). */
+function firstItemNode(node: Node): Node | undefined {
+  let cur: Node | undefined = node;
+  while (cur?.type === 'parenthesized_expression') cur = cur.namedChildren.find((c): c is Node => !!c && !isTrivia(c));
+  if (cur?.type !== 'tuple' && cur?.type !== 'expression_list') return undefined;
+  return cur.namedChildren.find((c): c is Node => !!c && !isTrivia(c));
+}
+
 /** Arguments that hand over a tensor or a setting as it is, not a computed term. */
 const plainArgument: ReadonlySet<string> = new Set(['identifier', 'attribute', 'subscript', 'integer', 'float', 'string', 'true', 'false', 'none']);
 
@@ -297,6 +305,13 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   else if (returned.value.kind === 'tuple' && returned.value.items.length > 0 && first) {
     returned.value = returned.value.items[0];
     returned.node = first;
+    // `return (total, weighted_orth), logs`: the first item of the first item, as the caller unpacks `(loss, _), logs`
+    while (returned.value.kind === 'tuple' && returned.value.items.length > 0) {
+      const inner = firstItemNode(returned.node);
+      if (!inner) break;
+      returned.value = returned.value.items[0];
+      returned.node = inner;
+    }
   }
 
   // `forward(self, inputs, targets)` of a model, or `collate(inputs, labels)`, reads like a loss by its parameter

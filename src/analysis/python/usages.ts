@@ -229,6 +229,14 @@ export function collectUsages(
   memo?: TextMemo,
 ): FileUsages {
   const byName = new Map(models.map((m) => [m.name, m]));
+  // `loss, logs = self.calc_loss(out, y)`, `losses = model.compute_loss(…)`: a class's loss method called on an object,
+  // when one loss method of the file has that name
+  const methodLoss = (callee: string): LossModel | undefined => {
+    const dot = callee.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const found = models.filter((m) => m.kind === 'method' && m.className && m.name === callee.slice(dot + 1));
+    return found.length === 1 ? found[0] : undefined;
+  };
   // a layer whose `call` adds a loss is built by its class's constructor call (`ActivationPenalty(strength=1e-3)(h)`)
   for (const m of models) if (builtByClass(m) && m.className && !byName.has(m.className)) byName.set(m.className, m);
   // every loss of a class is built by its constructor call: a Lightning module's `loss` method and the
@@ -282,7 +290,7 @@ export function collectUsages(
       const m = first?.type === 'identifier' ? byName.get(first.text) : undefined;
       return m ? { model: m, bare: false } : undefined;
     }
-    const m = byName.get(name);
+    const m = byName.get(name) ?? methodLoss(name);
     if (m) return { model: m, bare: false };
     const v = vars.get(name);
     return v ? { model: v.model, bare: false } : undefined;
@@ -319,9 +327,12 @@ export function collectUsages(
             continue;
           }
           const last = lastSegment(callee);
-          if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial')) continue;
+          if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial' && !(m.call && methodLoss(callee)))) continue;
           const at = segment.start + m.index + m.text.lastIndexOf(callee) + callee.length - last.length;
           const value = m.call ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
+          // a loss method's call is the variable's value only when it is the whole right side (`loss = m.calc(…)
+          // + 0.01 * reg` is the loop's own loss)
+          if (!byName.has(callee) && !vars.has(callee) && methodLoss(callee) && value?.parent?.type !== 'assignment') continue;
           const t = targetOf(value);
           if (t) vars.set(m.name, t);
         }

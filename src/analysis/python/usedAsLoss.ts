@@ -61,6 +61,8 @@ function backwardTargets(source: string): { locals: string[]; callees: string[] 
  * what it finds: a regular expression per name made the analysis quadratic in files with many losses).
  */
 const assignedCall = new RegExp(String.raw`(?:^|[\s;])([A-Za-z_]\w*)\s*(\+?)=\s*${NAME}\(`, 'gm');
+/** `(loss, _), logs = f(` / `loss, parts = f(` at a line's start: an unpacked call (names read from the pattern). */
+const unpackedCall = new RegExp(String.raw`^[ \t]*([(\[]?[A-Za-z_][\w \t,()\[\]]*,[\w \t,()\[\]]*?)\s*=\s*${NAME}\(`, 'gm');
 /** `name = Cls(…)`, `self.name = Cls(…)`, `f(criterion=Cls(…))`: what builds a name. */
 const boundCall = new RegExp(String.raw`(?:^|[\s;(,])([A-Za-z_][\w.]*)\s*=\s*${NAME}\(`, 'gm');
 
@@ -72,7 +74,7 @@ interface UseMatches {
   minimized: [string | undefined, string | undefined, boolean][];
   backward: { locals: string[]; callees: string[] };
   gradients: string[];
-  /** `x = f(` / `x += f(`: [x, f]. */
+  /** `x = f(` / `x += f(`, and each name of `(x, _), logs = f(`: [x, f]. */
   assigned: [string, string | undefined][];
   /** `x = Cls(`: [x, Cls]. */
   bound: [string, string | undefined][];
@@ -86,7 +88,10 @@ function useMatches(source: string): UseMatches {
     minimized: [...source.matchAll(minimizeArg)].map((m) => [m[1], m[2], m[0].includes('lambda')]),
     backward: backwardTargets(source),
     gradients: [...source.matchAll(gradientOf)].map((m) => m[1]!),
-    assigned: [...source.matchAll(assignedCall)].map((m) => [m[1]!, m[3]]),
+    assigned: [
+      ...[...source.matchAll(assignedCall)].map((m): [string, string | undefined] => [m[1]!, m[3]]),
+      ...[...source.matchAll(unpackedCall)].flatMap((m) => (m[1]!.match(/[A-Za-z_]\w*/g) ?? []).map((n): [string, string | undefined] => [n, m[2]])),
+    ],
     bound: [...source.matchAll(boundCall)].map((m) => [m[1]!, m[2]]),
   };
 }

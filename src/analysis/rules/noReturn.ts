@@ -18,7 +18,7 @@ export function checkNoReturn(analysis: FileAnalysis): FileReport[] {
     message:
       d.what === 'factory-no-return'
         ? `\`${d.name}\` defines the loss \`${d.inner}\` but never returns it: \`${d.name}(…)\` gives None to whatever trains with it. Add \`return ${d.inner}\` at the end of \`${d.name}\`.`
-        : `\`${d.name}\` takes a target and a prediction but never returns a value: the framework gets None instead of a loss. Return the loss (\`return …\`) on every path.`,
+        : `\`${d.name}\` takes a target and a prediction but never returns a value: the framework gets ${analysis.language === 'python' ? 'None' : 'undefined'} instead of a loss. Return the loss (\`return …\`) on every path.`,
   }));
 }
 

@@ -125,8 +125,9 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   const chosen = pieces[base];
   const fit = chosen && signs?.comparesWithTarget(chosen) ? signs.fitOf(chosen) : undefined;
   // a term weighted where the base is not (`pixel + 0.004 * feature` with both an MSE) is a penalty on top of it
+  // (a copy subtracted, `mse(y0, p0) - mse(y3, p3)`, pushes its column away from the target: no fit, a negated term)
   if (fit && signs) pieces.forEach((p, i) => {
-    if (signs.comparesWithTarget(p) && signs.fitOf(p) === fit && (!p.weight || !!chosen?.weight)) out.add(i);
+    if (signs.comparesWithTarget(p) && signs.fitOf(p) === fit && (!p.weight || !!chosen?.weight) && p.sign > 0) out.add(i);
   });
   // another head's fit (`lambda_evo * mse(evo_pred, y) + mse(gen_pred, y)`): the base's loss function on the target
   // and another output of the model, not the prediction: a second fit, whatever its weight (auxiliary heads, deep

@@ -190,7 +190,13 @@ function classLosses(cls: Node, uses: ScriptRegularizers): ScriptLossDef[] {
     if (!nameNode || nameNode.text === 'constructor') continue;
     const fieldValue = m.type === 'method_definition' ? undefined : unwrap(m.childForFieldName('value'));
     const fn = m.type === 'method_definition' ? m : fieldValue ? fieldFunction(fieldValue) : undefined;
-    if (!fn || !isLossLike(fn, nameNode.text)) continue;
+    if (!fn) continue;
+    // a set-up method that is not a loss declares one in its body (`initModel() { const customLoss = (yTrue,
+    // yPred) => …; this.model.compile({ loss: customLoss }) }`), as a script's `train()` does
+    if (!isLossLike(fn, nameNode.text)) {
+      if (m.type === 'method_definition') out.push(...nestedLosses(m, uses));
+      continue;
+    }
     const params = readScriptParams(fn);
     const kind: LossKind = m.type === 'method_definition' ? 'method' : 'class-field';
     out.push({ kind, name: nameNode.text, nameNode, defNode: m, fn, params, outerParams: [], outerStatements: [], bindNames: positional(params), ...(className ? { className } : {}) });

@@ -4,7 +4,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
-import type { Framework, LossModel, ParseProblem, Regularizes, SourceLanguage } from '../ir';
+import type { Framework, LossModel, NoValueLoss, ParseProblem, Regularizes, SourceLanguage } from '../ir';
 import { modelLossesReader, withModelLosses } from '../modelLosses';
 import { withOutsideValues } from '../outsideValues';
 import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
@@ -18,6 +18,7 @@ import { discoverScriptLosses, discoverScriptStatement, type ScriptLossDef } fro
 import { readScriptImports } from './imports';
 import { differentiatesText } from './inline';
 import { buildScriptModel, type ScriptFileContext } from './model';
+import { scriptNoValueOf } from './noValue';
 import { builtModuleNames, scriptOutsideValues } from './outsideValues';
 import { scriptLiteral } from './params';
 import { collectScriptUsages } from './usages';
@@ -56,6 +57,8 @@ export interface ScriptOptions {
   problems?: ParseProblem[];
   extraRoots?: Node[];
   cache?: DefinitionCache;
+  /** Losses found that never return a value (LL114), filled in: they give no model. */
+  noValue?: NoValueLoss[];
 }
 
 /** A reused model's module-constant parameters, pointed at where the constants are written now. */
@@ -93,7 +96,7 @@ function readObjectConstants(top: Node, constants: Map<string, ModuleConstant>, 
 
 /** Definitions whose analysis failed are reported in `problems` and the others carry on. */
 export function analyzeScriptTree(tree: Tree, source: string, language: SourceLanguage, framework: Framework | undefined, options: ScriptOptions = {}): LossModel[] {
-  const { problems = [], extraRoots = [], cache } = options;
+  const { problems = [], extraRoots = [], cache, noValue = [] } = options;
   const root = tree.rootNode;
   const tops = root.namedChildren.filter((n): n is Node => !!n);
   const globals: Record<string, number> = {};
@@ -151,8 +154,12 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     const row = n.startPosition.row;
     let entry = cache?.get(text, row);
     if (!entry) {
-      const defs = discoverScriptStatement(n, regularizers);
-      const made = defs.map(build);
+      const found = discoverScriptStatement(n, regularizers);
+      // a loss that never returns a value gives no model: LL114 reports it (left out of the cache, so it is reported again)
+      const missing = found.map(scriptNoValueOf);
+      for (const m of missing) if (m) noValue.push(m);
+      const defs = found.filter((_, i) => !missing[i]);
+      const made = [...defs.map(build), ...(missing.some((m) => m) ? [undefined] : [])];
       // a failed definition is not cached, so its problem is reported again; nor one that reads its callers
       if (made.some((b) => !b) || defs.some((d) => d.readsCallers)) {
         for (const b of made) if (b) built.push(b);
