@@ -80,8 +80,11 @@ export const tensorArgTable: readonly Row[] = [
   {
     kind: 'reconstruction-input',
     names: /^(x|inputs?|original|images?|data|batch)$/i,
+    // reached for a whole `batch` (input and target in one), or a second input of a loss with no target
     refusal: (n) =>
-      `\`${n}\` is the model's input beside its target, which the trainer cannot provide (it passes the input only as the target of a reconstruction loss, \`loss(recon_x, x)\`); make \`${n}\` the loss's target, or pass it as a dataset column`,
+      /^batch$/i.test(n)
+        ? `\`${n}\` is the whole batch (input and target together), which the trainer does not pass as one value: unpack it (\`x, y = ${n}\`) and read the model's input as \`x\`, which the trainer passes`
+        : `\`${n}\` is a second input beside the one the loss reconstructs, which the trainer cannot provide (it trains an autoencoder on one input, the target); pass it as a dataset column`,
   },
   {
     kind: 'weight-list',

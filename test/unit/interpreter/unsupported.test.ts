@@ -105,11 +105,15 @@ describe('unsupported ops', () => {
     assert.deepEqual(findUnsupported(model).map((f) => [f.op, f.range.startLine]), [['lambda_v2', 3]]);
   });
 
-  it('a parameter that is not a number (a model, inputs) is reported: the trainer cannot pass it', () => {
-    const model = lossModel('pytorch', [{ expr: method(yp, 'mean') }, { expr: bin('*', name('inputs', 'param', 4), method(yp, 'mean')) }]);
-    model.params.push({ name: 'inputs', role: 'other', range: at(0) });
-    assert.deepEqual(findUnsupported(model).map((f) => [f.op, f.range.startLine + 1]), [['inputs', 5]]);
-    assert.match(findUnsupported(model)[0].message, /cannot provide/);
+  it('a parameter that is not a number the trainer cannot pass (a whole batch) is reported; the model input is passed', () => {
+    const reading = (n: string) => {
+      const model = lossModel('pytorch', [{ expr: method(yp, 'mean') }, { expr: bin('*', name(n, 'param', 4), method(yp, 'mean')) }]);
+      model.params.push({ name: n, role: 'other', range: at(0) });
+      return model;
+    };
+    assert.deepEqual(findUnsupported(reading('batch')).map((f) => [f.op, f.range.startLine + 1]), [['batch', 5]]);
+    assert.match(findUnsupported(reading('batch'))[0].message, /unpack it \(`x, y = batch`\)/);
+    assert.deepEqual(findUnsupported(reading('inputs')), []);
   });
 });
 
