@@ -53,17 +53,36 @@ function anyAll(a: OpArgs, kind: 'any' | 'all'): Tensor {
 }
 
 type Pad = 'same' | 'valid' | number;
-const pad = (a: OpArgs): Pad => a.value('pad') as Pad;
+function pad(a: OpArgs): Pad {
+  const v = a.value('pad');
+  if (v === 'same' || v === 'valid' || typeof v === 'number') return v;
+  throw new Error("pad must be 'same', 'valid' or a number");
+}
+
+/** Paddings: one (before, after) pair per axis. */
+function pairs(a: OpArgs, name: string): [number, number][] {
+  const v = a.value(name);
+  if (Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number'))) return v as [number, number][];
+  throw new Error(`${name} must be a list of (before, after) pairs`);
+}
+
+/** A window size or stride: a number or a pair of numbers (tfjs' own checks fail inside tfjs on anything else). */
+function size2(a: OpArgs, name: string, fallback?: number): number | [number, number] {
+  const v = a.value(name) ?? fallback;
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) return v as [number, number];
+  throw new Error(`${name} must be a number or a pair of numbers`);
+}
 
 /** Ops that are both `tf.x(t, …)` and `t.x(…)`. */
 export const tfjsExtraChainable: OpTable = {
-  maxPool: op(['x', 'filterSize', 'strides', 'pad'], (a) => a.tf.maxPool(float(a, 'x') as never, a.value('filterSize') as number, a.value('strides') as number, pad(a))),
-  avgPool: op(['x', 'filterSize', 'strides', 'pad'], (a) => a.tf.avgPool(float(a, 'x') as never, a.value('filterSize') as number, a.value('strides') as number, pad(a))),
+  maxPool: op(['x', 'filterSize', 'strides', 'pad'], (a) => a.tf.maxPool(float(a, 'x') as never, size2(a, 'filterSize'), size2(a, 'strides'), pad(a))),
+  avgPool: op(['x', 'filterSize', 'strides', 'pad'], (a) => a.tf.avgPool(float(a, 'x') as never, size2(a, 'filterSize'), size2(a, 'strides'), pad(a))),
   conv1d: op(['x', 'filter', 'stride', 'pad', 'dataFormat', 'dilation'], (a) =>
     a.tf.conv1d(float(a, 'x') as never, float(a, 'filter') as never, a.number('stride', 1), pad(a), a.string('dataFormat', 'NWC') as 'NWC', a.number('dilation', 1)),
   ),
   conv2d: op(['x', 'filter', 'strides', 'pad', 'dataFormat', 'dilations'], (a) =>
-    a.tf.conv2d(float(a, 'x') as never, float(a, 'filter') as never, a.value('strides') as number, pad(a), a.string('dataFormat', 'NHWC') as 'NHWC', (a.value('dilations') ?? 1) as number),
+    a.tf.conv2d(float(a, 'x') as never, float(a, 'filter') as never, size2(a, 'strides'), pad(a), a.string('dataFormat', 'NHWC') as 'NHWC', size2(a, 'dilations', 1)),
   ),
   acos: unaryOp('x', (tf, x) => tf.acos(x)),
   asin: unaryOp('x', (tf, x) => tf.asin(x)),
@@ -81,7 +100,7 @@ export const tfjsExtraChainable: OpTable = {
   relu6: unaryOp('x', (tf, x) => tf.relu6(x)),
   prelu: op(['x', 'alpha'], (a) => a.tf.prelu(float(a, 'x'), float(a, 'alpha'))),
   euclideanNorm: op(['x', 'axis', 'keepDims'], (a) => a.tf.sqrt(a.tf.sum(a.tf.square(float(a, 'x')), a.axis('axis'), a.bool('keepDims', false)))),
-  mirrorPad: op(['x', 'paddings', 'mode'], (a) => a.tf.mirrorPad(float(a, 'x'), a.value('paddings') as [number, number][], a.string('mode', 'reflect') as 'reflect')),
+  mirrorPad: op(['x', 'paddings', 'mode'], (a) => a.tf.mirrorPad(float(a, 'x'), pairs(a, 'paddings'), a.string('mode', 'reflect') as 'reflect')),
   stridedSlice: op(['x', 'begin', 'end', 'strides', 'beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask'], stridedSlice),
   gatherND: op(['x', 'indices'], (a) => gatherNd(a.tf, float(a, 'x'), a.tensor('indices'))),
   unsortedSegmentSum: op(['x', 'segmentIds', 'numSegments'], (a) => segmentSum(a.tf, float(a, 'x'), a.tensor('segmentIds'), a.number('numSegments'))),
