@@ -490,6 +490,12 @@ cases += [
     case("F.threshold", "F.threshold", REG_PRED, args=("y_pred", 0.1, -2.0)),
     case("F.glu dim -1", "F.glu", torch.randn(3, 4), args=P),
     case("F.glu dim 0", "F.glu", REG_PRED, args=P, kwargs={"dim": 0}),
+    case("nn.ReLU6", "nn.ReLU6", WIDE, args=P),
+    case("nn.Hardswish", "nn.Hardswish", WIDE, args=P),
+    case("nn.Softsign", "nn.Softsign", WIDE, args=P),
+    case("nn.Softshrink lambd 0.3", "nn.Softshrink", REG_PRED, args=P, kwargs={"lambd": 0.3}),
+    case("nn.Threshold", "nn.Threshold", REG_PRED, args=P, kwargs={"threshold": 0.1, "value": -1.0}),
+    case("nn.GLU dim 0", "nn.GLU", REG_PRED, args=P, kwargs={"dim": 0}),
 ]
 
 # Convolutions with a given weight, 1-D pools, adaptive pooling, interpolation, layer norm, dropout (ops/torchConv.ts).

@@ -20,7 +20,7 @@ import { torchStatisticsCalls, torchStatisticsMethods } from './statistics';
 import { torchConvCalls } from './torchConv';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 import { torchLossTable } from './torchLosses';
-import { torchMoreCalls, torchMoreFunctional, torchMoreOps } from './torchMore';
+import { torchMoreCalls, torchMoreFunctional, torchMoreModules, torchMoreOps } from './torchMore';
 import { torchPairCalls } from './torchPairLosses';
 import { torchPoolingCalls } from './torchPooling';
 import { torchSpellingCalls, torchSpellingMethods } from './torchSpellings';
@@ -285,6 +285,7 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchPoolingCalls),
     ...Object.entries(torchConvCalls),
     ...Object.entries(torchMoreCalls),
+    ...Object.entries(torchMoreModules),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),

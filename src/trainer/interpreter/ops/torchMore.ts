@@ -99,3 +99,19 @@ export const torchMoreFunctional: OpTable = {
   threshold: op(['input', 'threshold', 'value'], (a) => E.threshold(a.tf, a.tensor('input'), a.number('threshold'), a.number('value'))),
   glu: op(['input', 'dim'], (a) => E.glu(a.tf, a.tensor('input'), a.number('dim', -1))),
 };
+
+/** The module forms, `nn.ReLU6()(x)`, `nn.Softshrink(0.3)(x)`: constructor arguments bound by name (ops/ctorParams.ts). */
+const modules: OpTable = {
+  ReLU6: unary(E.relu6),
+  Softsign: unary(E.softsign),
+  Hardsigmoid: unary(E.hardSigmoid),
+  Hardswish: unary(E.hardSwish),
+  Tanhshrink: unary(E.tanhShrink),
+  Softshrink: torchMoreFunctional.softshrink!,
+  Threshold: torchMoreFunctional.threshold!,
+  GLU: torchMoreFunctional.glu!,
+};
+
+export const torchMoreModules: OpTable = Object.fromEntries(
+  ['nn', 'torch.nn'].flatMap((prefix) => Object.entries(modules).map(([cls, spec]) => [`${prefix}.${cls}`, spec])),
+);
