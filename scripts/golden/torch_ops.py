@@ -420,5 +420,111 @@ cases += [
     case("torch.argwhere 3-D", "torch.argwhere", (LOGITS3 > 0).float(), args=P),
 ]
 
+# Functions and tensor methods of ops/torchMore.ts, ops/orderStats.ts, ops/arrange.ts and ops/elementwise.ts (JSON has
+# no NaN: nanmean, isinf and isfinite on NaN/inf inputs are checked by hand in test/unit/interpreter/opsMore.test.ts).
+UNIT = torch.tanh(REG_PRED)  # inside (-1, 1), for acos/asin
+ODD = torch.randn(5, 3)
+QS = torch.tensor([0.1, 0.5, 0.75])
+STEPS = torch.tensor([[0.0, -1.5, 2.0], [1.0, 0.0, -0.2], [0.0, 0.3, 0.0], [-2.0, 0.0, 1.0]])
+VEC3 = torch.randn(4, 3)
+ORDER = torch.tensor([[2, 0, 1], [1, 1, 0], [0, 2, 2], [2, 1, 0]])
+cases += [
+    case("torch.median all (even count: the lower one)", "torch.median", REG_PRED, args=P),
+    case(".median all odd count", ".median", ODD, args=P),
+    case("torch.median dim 0 (values, indices)", "torch.median", ODD, args=("y_pred", 0)),
+    case(".median dim 1 keepdim", ".median", REG_PRED, args=("y_pred", 1), kwargs={"keepdim": True}),
+    case("torch.quantile 0.3 all", "torch.quantile", REG_PRED, args=("y_pred", 0.3)),
+    case("torch.quantile tensor q dim 0", "torch.quantile", ODD, QS, args=("y_pred", "y_true"), kwargs={"dim": 0}),
+    case(".quantile dim 1 keepdim", ".quantile", REG_PRED, args=("y_pred", 0.8), kwargs={"dim": 1, "keepdim": True}),
+    case("torch.quantile lower", "torch.quantile", ODD, args=("y_pred", 0.3), kwargs={"dim": 0, "interpolation": "lower"}),
+    case("torch.quantile higher", "torch.quantile", ODD, args=("y_pred", 0.3), kwargs={"dim": 0, "interpolation": "higher"}),
+    case("torch.quantile midpoint", "torch.quantile", ODD, args=("y_pred", 0.3), kwargs={"dim": 0, "interpolation": "midpoint"}),
+    case("torch.quantile nearest", "torch.quantile", ODD, args=("y_pred", 0.6), kwargs={"dim": 0, "interpolation": "nearest"}),
+    case("torch.remainder by a number", "torch.remainder", REG_PRED, args=("y_pred", 0.7)),
+    case("torch.remainder by a tensor", "torch.remainder", REG_PRED, REG_TRUE, args=("y_pred", "y_true")),
+    case(".fmod by a number", ".fmod", REG_PRED, args=("y_pred", 0.7)),
+    case("torch.fmod by a tensor", "torch.fmod", REG_PRED, REG_TRUE, args=("y_pred", "y_true")),
+    case("torch.acos", "torch.acos", UNIT, args=P),
+    case(".arccos", ".arccos", UNIT, args=P),
+    case("torch.asin", "torch.asin", UNIT, args=P),
+    case("torch.arcsin", "torch.arcsin", UNIT, args=P),
+    case("torch.arctan", "torch.arctan", REG_PRED, args=P),
+    case("torch.hypot", "torch.hypot", REG_PRED, REG_TRUE),
+    case("torch.logaddexp", "torch.logaddexp", REG_PRED, REG_TRUE),
+    case(".logaddexp", ".logaddexp", LOGITS, REG_TRUE),
+    case("torch.erfc", "torch.erfc", REG_PRED, args=P),
+    case("torch.sinc", "torch.sinc", STEPS, args=P),
+    case("torch.heaviside", "torch.heaviside", STEPS, torch.tensor([0.5]), args=("y_pred", "y_true")),
+    case("torch.hstack", "torch.hstack", REG_PRED, REG_TRUE, args=(["y_pred", "y_true"],)),
+    case("torch.hstack 1-D", "torch.hstack", QS, torch.tensor([1.0, 2.0]), args=(["y_pred", "y_true"],)),
+    case("torch.vstack 1-D rows", "torch.vstack", QS, torch.tensor([1.0, 2.0, 3.0]), args=(["y_pred", "y_true"],)),
+    case("torch.vstack", "torch.vstack", REG_PRED, REG_TRUE, args=(["y_pred", "y_true"],)),
+    case("torch.tile fewer reps", "torch.tile", REG_PRED, args=("y_pred", (2,))),
+    case(".tile more reps", ".tile", REG_PRED, args=("y_pred", (2, 1, 2))),
+    case("torch.ravel", "torch.ravel", LOGITS3, args=P),
+    case("torch.broadcast_to", "torch.broadcast_to", QS, args=("y_pred", (2, 3))),
+    case("torch.take_along_dim dim 1", "torch.take_along_dim", REG_PRED, ORDER, args=("y_pred", "y_true", 1)),
+    case(".take_along_dim dim 0", ".take_along_dim", REG_PRED, ORDER[:2], args=("y_pred", "y_true", 0)),
+    case("torch.take_along_dim flat", "torch.take_along_dim", REG_PRED, torch.tensor([0, 5, 11, 5]), args=("y_pred", "y_true")),
+    case("torch.diag_embed", "torch.diag_embed", REG_PRED, args=P),
+    case("torch.tensordot dims 1", "torch.tensordot", REG_PRED, REG_TRUE.T, args=("y_pred", "y_true", 1)),
+    case("torch.tensordot dims 2", "torch.tensordot", LOGITS3, torch.randn(3, 4, 2), args=("y_pred", "y_true")),
+    case("torch.tensordot axis lists", "torch.tensordot", LOGITS3, torch.randn(4, 2), args=("y_pred", "y_true", ([2], [0]))),
+    case("torch.cross dim 1", "torch.cross", VEC3, REG_TRUE, args=("y_pred", "y_true", 1)),
+    case("torch.linalg.cross", "torch.linalg.cross", VEC3, REG_TRUE),
+    case(".cross first axis of size 3", ".cross", torch.randn(3, 2), torch.randn(3, 2)),
+    case("torch.cummax dim 1", "torch.cummax", REG_PRED, args=("y_pred", 1)),
+    case(".cummax dim 0 with ties", ".cummax", STEPS, args=("y_pred", 0)),
+]
+
+# F.* activations of ops/torchMore.ts (inputs spread over the kinks at −3, 0, 3 and 6).
+WIDE = REG_PRED * 3.0
+cases += [
+    case("F.relu6", "F.relu6", WIDE, args=P),
+    case("F.softsign", "F.softsign", WIDE, args=P),
+    case("F.hardsigmoid", "F.hardsigmoid", WIDE, args=P),
+    case("F.hardswish", "F.hardswish", WIDE, args=P),
+    case("F.tanhshrink", "F.tanhshrink", REG_PRED, args=P),
+    case("F.softshrink", "F.softshrink", REG_PRED, args=P),
+    case("F.softshrink lambd 1", "F.softshrink", REG_PRED, args=("y_pred", 1.0)),
+    case("F.threshold", "F.threshold", REG_PRED, args=("y_pred", 0.1, -2.0)),
+    case("F.glu dim -1", "F.glu", torch.randn(3, 4), args=P),
+    case("F.glu dim 0", "F.glu", REG_PRED, args=P, kwargs={"dim": 0}),
+    case("nn.ReLU6", "nn.ReLU6", WIDE, args=P),
+    case("nn.Hardswish", "nn.Hardswish", WIDE, args=P),
+    case("nn.Softsign", "nn.Softsign", WIDE, args=P),
+    case("nn.Softshrink lambd 0.3", "nn.Softshrink", REG_PRED, args=P, kwargs={"lambd": 0.3}),
+    case("nn.Threshold", "nn.Threshold", REG_PRED, args=P, kwargs={"threshold": 0.1, "value": -1.0}),
+    case("nn.GLU dim 0", "nn.GLU", REG_PRED, args=P, kwargs={"dim": 0}),
+]
+
+# Convolutions with a given weight, 1-D pools, adaptive pooling, interpolation, layer norm, dropout (ops/torchConv.ts).
+SEQ = torch.randn(2, 3, 7)
+cases += [
+    case("F.conv2d", "F.conv2d", IMAGES, torch.randn(3, 2, 3, 3)),
+    case("F.conv2d stride 2 padding 1 bias", "F.conv2d", IMAGES, torch.randn(4, 2, 3, 2), z=torch.randn(4),
+         args=("y_pred", "y_true", "z"), kwargs={"stride": 2, "padding": 1}),
+    case("F.conv2d padding same dilation 2", "F.conv2d", IMAGES, torch.randn(1, 2, 2, 3), kwargs={"padding": "same", "dilation": 2}),
+    case("F.conv2d groups 2 (depthwise)", "F.conv2d", IMAGES, torch.randn(4, 1, 3, 3), kwargs={"groups": 2, "padding": 1}),
+    case("F.conv2d of a (C, H, W) image", "F.conv2d", IMAGES[0], torch.randn(1, 2, 2, 2)),
+    case("F.conv1d", "F.conv1d", SEQ, torch.randn(2, 3, 3)),
+    case("F.conv1d padding 2 stride 2", "F.conv1d", SEQ, torch.randn(4, 3, 2), kwargs={"padding": 2, "stride": 2}),
+    case("F.conv1d padding same", "F.conv1d", SEQ, torch.randn(1, 3, 4), kwargs={"padding": "same"}),
+    case("F.avg_pool1d", "F.avg_pool1d", SEQ, args=("y_pred", 2)),
+    case("F.avg_pool1d stride 1 padding 1", "F.avg_pool1d", SEQ, args=("y_pred", 3, 1, 1)),
+    case("F.max_pool1d", "F.max_pool1d", SEQ, args=("y_pred", 3), kwargs={"stride": 2}),
+    case("F.adaptive_avg_pool2d divides", "F.adaptive_avg_pool2d", IMAGES, args=("y_pred", (1, 3))),
+    case("F.adaptive_avg_pool2d uneven bins", "F.adaptive_avg_pool2d", IMAGES, args=("y_pred", (2, 4))),
+    case("F.adaptive_avg_pool2d 1", "F.adaptive_avg_pool2d", IMAGES, args=("y_pred", 1)),
+    case("F.interpolate nearest scale 2", "F.interpolate", IMAGES, args=P, kwargs={"scale_factor": 2}),
+    case("F.interpolate nearest size", "F.interpolate", IMAGES, args=P, kwargs={"size": (3, 4)}),
+    case("F.interpolate nearest 1-D", "F.interpolate", SEQ, args=P, kwargs={"scale_factor": 3, "mode": "nearest"}),
+    case("F.layer_norm", "F.layer_norm", REG_PRED, args=("y_pred", (3,))),
+    case("F.layer_norm two axes weight bias", "F.layer_norm", LOGITS3, torch.randn(3, 4), z=torch.randn(3, 4),
+         args=("y_pred", (3, 4), "y_true", "z"), kwargs={"eps": 1e-3}),
+    case("F.dropout not training", "F.dropout", REG_PRED, args=P, kwargs={"p": 0.3, "training": False}),
+    case("F.dropout p 0", "F.dropout", REG_PRED, args=("y_pred", 0.0)),
+]
+
 json.dump({"torch": torch.__version__, "cases": cases}, sys.stdout, indent=1)
 sys.stdout.write("\n")

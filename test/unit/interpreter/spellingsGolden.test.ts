@@ -11,6 +11,10 @@ import { cpu, tf } from './tf';
 const z = name('z');
 const ints = (...xs: number[]) => literal(xs);
 const inf = attr(name('math', 'global'), 'inf');
+/** PyTorch's NCHW images and (out, in, kH, kW) weights in TF's NHWC / (kH, kW, in, out) layout, and back. */
+const nhwc = (e: Expr) => call('tf.transpose', [e, ints(0, 2, 3, 1)]);
+const nchw = (e: Expr) => call('tf.transpose', [e, ints(0, 3, 1, 2)]);
+const hwio = (e: Expr) => call('tf.transpose', [e, ints(2, 3, 1, 0)]);
 
 type Spelling = [Framework, string, Expr];
 const k = (text: string, e: Expr): Spelling => ['keras', text, e];
@@ -169,6 +173,7 @@ const spellings: Record<string, Spelling[]> = {
   'torch.einsum Gram bi,bj->ij': [
     k("tf.einsum('bi,bj->ij', p, t)", call('tf.einsum', [str('bi,bj->ij'), yp, yt])),
     k("keras.ops.einsum('bi,bj->ij', p, t)", call('keras.ops.einsum', [str('bi,bj->ij'), yp, yt])),
+    j("tf.einsum('bi,bj->ij', p, t)", call('tf.einsum', [str('bi,bj->ij'), yp, yt])),
   ],
   'torch.erf': [k('tf.math.erf(y)', call('tf.math.erf', [yp]))],
   'torch.xlogy with zeros': [k('tf.math.xlogy(p, t)', call('tf.math.xlogy', [yp, yt]))],
@@ -177,6 +182,33 @@ const spellings: Record<string, Spelling[]> = {
   'torch.all dim 1': [k('tf.reduce_all(y, axis=1)', call('tf.reduce_all', [yp], { axis: num(1) })), k('K.all(y, 1)', call('K.all', [yp, num(1)]))],
   'torch.any dim 0': [k('tf.reduce_any(y, 0)', call('tf.reduce_any', [yp, num(0)]))],
   'torch.logical_not': [k('tf.math.logical_not(y)', call('tf.math.logical_not', [yp]))],
+  // ops/kerasMore.ts and ops/tfjsMore.ts: the same math as the torch cases, on TF's channels-last filters
+  'torch.acos': [k('tf.math.acos(y)', call('tf.math.acos', [yp])), k('tf.acos(y)', call('tf.acos', [yp])), j('tf.acos(y)', call('tf.acos', [yp])), j('y.acos()', method(yp, 'acos'))],
+  'torch.asin': [k('tf.math.asin(y)', call('tf.math.asin', [yp])), j('y.asin()', method(yp, 'asin'))],
+  'torch.arctan': [k('tf.math.atan(y)', call('tf.math.atan', [yp]))],
+  'torch.expm1': [k('tf.math.expm1(y)', call('tf.math.expm1', [yp])), j('tf.expm1(y)', call('tf.expm1', [yp]))],
+  'torch.atan2': [k('tf.math.atan2(p, t)', call('tf.math.atan2', [yp, yt])), k('tf.atan2(p, t)', call('tf.atan2', [yp, yt])), j('tf.atan2(p, t)', call('tf.atan2', [yp, yt]))],
+  'torch.cumprod dim 1': [j('tf.cumprod(y, 1)', call('tf.cumprod', [yp, num(1)])), j('y.cumprod(1)', method(yp, 'cumprod', [num(1)]))],
+  'F.relu6': [j('tf.relu6(y)', call('tf.relu6', [yp])), j('y.relu6()', method(yp, 'relu6'))],
+  'F.softsign': [k('tf.math.softsign(y)', call('tf.math.softsign', [yp])), k('tf.nn.softsign(y)', call('tf.nn.softsign', [yp]))],
+  'F.conv2d': [
+    k("tf.nn.conv2d(x, tf.transpose(w, [2, 3, 1, 0]), 1, 'VALID', data_format='NCHW')", call('tf.nn.conv2d', [yp, hwio(yt), num(1), str('VALID')], { data_format: str('NCHW') })),
+    j("tf.conv2d(x NHWC, w HWIO, 1, 'valid')", nchw(call('tf.conv2d', [nhwc(yp), hwio(yt), num(1), str('valid')]))),
+    j("x.conv2d(w HWIO, 1, 'valid')", nchw(method(nhwc(yp), 'conv2d', [hwio(yt), num(1), str('valid')]))),
+  ],
+  'F.conv1d': [
+    k("tf.nn.conv1d(x, tf.transpose(w, [2, 1, 0]), 1, 'VALID', data_format='NCW')", call('tf.nn.conv1d', [yp, call('tf.transpose', [yt, ints(2, 1, 0)]), num(1), str('VALID')], { data_format: str('NCW') })),
+    j("tf.conv1d(x NWC, w WIO, 1, 'valid')", call('tf.transpose', [call('tf.conv1d', [call('tf.transpose', [yp, ints(0, 2, 1)]), call('tf.transpose', [yt, ints(2, 1, 0)]), num(1), str('valid')]), ints(0, 2, 1)])),
+  ],
+  'F.max_pool1d': [k("tf.nn.max_pool1d(x, 3, 2, 'VALID', data_format='NCW')", call('tf.nn.max_pool1d', [yp, num(3), num(2), str('VALID')], { data_format: str('NCW') }))],
+  'F.avg_pool2d kernel 2': [
+    k("tf.nn.avg_pool2d(x, 2, 2, 'VALID', data_format='NCHW')", call('tf.nn.avg_pool2d', [yp, num(2), num(2), str('VALID')], { data_format: str('NCHW') })),
+    k("tf.nn.avg_pool(x, [1, 1, 2, 2], [1, 1, 2, 2], 'VALID', data_format='NCHW')", call('tf.nn.avg_pool', [yp, ints(1, 1, 2, 2), ints(1, 1, 2, 2), str('VALID')], { data_format: str('NCHW') })),
+    j("tf.avgPool(x NHWC, 2, 2, 'valid')", nchw(call('tf.avgPool', [nhwc(yp), num(2), num(2), str('valid')]))),
+  ],
+  'F.adaptive_avg_pool2d divides': [
+    k("tf.nn.avg_pool2d(x, [5, 2], [5, 2], 'VALID', data_format='NCHW')", call('tf.nn.avg_pool2d', [yp, ints(5, 2), ints(5, 2), str('VALID')], { data_format: str('NCHW') })),
+  ],
 };
 
 describe('Keras/TF and TF.js spellings match torch (golden values)', () => {

@@ -11,6 +11,7 @@ import {
 import { kerasEinsum } from './einsum';
 import { KERAS_EPSILON, kerasBackendLosses, kerasLossTable } from './kerasLosses';
 import { kerasLossesGetTable } from './kerasLossesGet';
+import { kerasMoreCalls } from './kerasMore';
 import { kerasOpsTable } from './kerasOps';
 import { kerasRegularizerTable } from './kerasRegularizers';
 import { kerasSpellings } from './kerasSpellings';
@@ -262,6 +263,7 @@ const calls: OpTable = Object.fromEntries([
   ...Object.entries(iteratorBuiltins),
   ...Object.entries(variableCopies),
   ...Object.entries(kerasStatisticsCalls),
+  ...Object.entries(kerasMoreCalls),
 ]);
 
 /** Python operators cover most of TF's tensor methods; Keras code rarely calls methods on tensors. */

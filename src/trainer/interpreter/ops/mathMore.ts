@@ -153,6 +153,8 @@ export const kerasMathOps: OpTable = {
   'tf.math.is_nan': op(['x'], (a) => isNan(a.tf, asFloat(a.tf, a.tensor('x')))),
   'tf.reduce_all': op(['input_tensor', 'axis'], (a) => allOrAny(a, 'input_tensor', 'axis', 'all')),
   'tf.reduce_any': op(['input_tensor', 'axis'], (a) => allOrAny(a, 'input_tensor', 'axis', 'any')),
+  'tf.math.reduce_all': op(['input_tensor', 'axis'], (a) => allOrAny(a, 'input_tensor', 'axis', 'all')),
+  'tf.math.reduce_any': op(['input_tensor', 'axis'], (a) => allOrAny(a, 'input_tensor', 'axis', 'any')),
   'tf.math.count_nonzero': op(['input', 'axis'], (a) => a.tf.sum(a.tf.cast(compare(a.tf, '!=', a.tensor('input'), a.tf.scalar(0)), 'int32'), a.axis('axis'))),
   'tf.nn.gelu': unaryOp('features', gelu),
   'tf.nn.silu': unaryOp('features', silu),

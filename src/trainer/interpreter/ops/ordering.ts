@@ -157,7 +157,7 @@ export const kerasOrderingOps: OpTable = {
 };
 
 /** tf.linalg.band_part(x, lower, upper): a negative count keeps the whole triangle (band_part(x, 0, -1) = triu). */
-function bandPart(a: OpArgs): Tensor {
+export function bandPart(a: OpArgs): Tensor {
   const { tf } = a;
   const lower = a.number('num_lower');
   const upper = a.number('num_upper');

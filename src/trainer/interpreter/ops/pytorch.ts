@@ -17,8 +17,10 @@ import { pythonBuiltins, pythonConstants, pythonStringMethods } from './python';
 import { torchEmptyCalls, torchRandomCalls, torchRandomMethods } from './random';
 import { cast, clip, diagMatrix, diagonal, diff, gather, isDtypeName, reduce, softplus, swapAxes } from './shared';
 import { torchStatisticsCalls, torchStatisticsMethods } from './statistics';
+import { torchConvCalls } from './torchConv';
 import { inPlaceForms, torchActivationModules, torchFillCalls, torchFillMethods, torchFillOps } from './torchFills';
 import { torchLossTable } from './torchLosses';
+import { torchMoreCalls, torchMoreFunctional, torchMoreModules, torchMoreOps } from './torchMore';
 import { torchPairCalls } from './torchPairLosses';
 import { torchPoolingCalls } from './torchPooling';
 import { torchSpellingCalls, torchSpellingMethods } from './torchSpellings';
@@ -158,6 +160,7 @@ const tensorOps: OpTable = {
   ...torchFillOps,
   ...torchOrderingOps,
   ...torchMathOps,
+  ...torchMoreOps,
 };
 
 const torchOnly: OpTable = {
@@ -236,6 +239,7 @@ const functional: OpTable = {
   logsigmoid: unaryOp('input', (tf, x) => tf.neg(softplus(tf, tf.neg(x)))),
   ...torchOrderingFunctional,
   ...torchMathFunctional,
+  ...torchMoreFunctional,
 };
 
 /** Methods only (casts, detach, item, views). */
@@ -289,6 +293,9 @@ export const pytorchOps: FrameworkOps = {
     ...Object.entries(torchLibraryCalls),
     ...Object.entries(torchStatisticsCalls),
     ...Object.entries(torchPoolingCalls),
+    ...Object.entries(torchConvCalls),
+    ...Object.entries(torchMoreCalls),
+    ...Object.entries(torchMoreModules),
     ...Object.entries(torchLossModules),
     ...Object.entries(torchActivationModules),
     ...Object.entries(pythonBuiltins),

@@ -88,7 +88,7 @@ export const kerasStatisticsCalls: OpTable = {
   'K.one_hot': op(['indices', 'num_classes'], (a) => a.tf.oneHot(a.tf.cast(a.tensor('indices'), 'int32'), a.number('num_classes'))),
 };
 
-function cumulativeProduct(tf: Tf, x: Tensor, axis: number): Tensor {
+export function cumulativeProduct(tf: Tf, x: Tensor, axis: number): Tensor {
   const out: Tensor[] = [];
   for (const s of tf.unstack(x, axis)) out.push(out.length === 0 ? s : tf.mul(out[out.length - 1] as Tensor, s));
   return tf.stack(out, axis);

@@ -12,6 +12,7 @@ import { jsArrayCalls, jsArrayMethods, tfjsTensorOp } from './jsArrays';
 import { tfjsRandomCalls } from './random';
 import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
 import { tfjsMetricsTable } from './tfjsMetrics';
+import { tfjsExtraCalls, tfjsExtraChainable } from './tfjsMore';
 import { tfjsMoreCalls, tfjsMoreChainable, tfjsMoreMethods } from './tfjsSpellings';
 
 const red = (kind: Parameters<typeof reduceOp>[1]) => reduceOp(['x', 'axis', 'keepDims'], kind);
@@ -122,6 +123,8 @@ function two(a: OpArgs, first: string, second: string): readonly [Tensor, Tensor
 }
 
 const losses: OpTable = {
+  // losses already computed per element, reduced as every tf.losses.* reduces its own
+  computeWeightedLoss: op(['losses', 'weights', 'reduction'], (a) => reduceLoss(a, asFloat(a.tf, a.tensor('losses')))),
   meanSquaredError: op(['labels', 'predictions', 'weights', 'reduction'], (a) => {
     const [t, p] = two(a, 'labels', 'predictions');
     return reduceLoss(a, a.tf.squaredDifference(t, p));
@@ -247,8 +250,10 @@ export const tfjsOps: FrameworkOps = {
     ...prefixed('tf', tfjsMoreChainable),
     ...Object.entries(tfjsMoreCalls),
     ...Object.entries(jsArrayCalls),
+    ...prefixed('tf', tfjsExtraChainable),
+    ...Object.entries(tfjsExtraCalls),
   ]),
-  methods: { ...chainable, ...methodOnly, ...tfjsMoreChainable, ...tfjsMoreMethods, ...jsArrayMethods },
+  methods: { ...chainable, ...methodOnly, ...tfjsMoreChainable, ...tfjsMoreMethods, ...jsArrayMethods, ...tfjsExtraChainable },
   constants: {
     'tf.Reduction.NONE': 0,
     'tf.Reduction.MEAN': 1,

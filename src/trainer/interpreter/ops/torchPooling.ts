@@ -5,7 +5,7 @@ import { op } from '../args';
 import type { OpArgs, OpTable, Tensor, Tf, Value } from '../types';
 import { asFloat, isTensor } from '../values';
 
-const pair = (v: Value | undefined, fallback: [number, number]): [number, number] => {
+export const pair = (v: Value | undefined, fallback: [number, number]): [number, number] => {
   if (typeof v === 'number') return [v, v];
   if (isTensor(v) && v.size === 2) return Array.from(v.dataSync()) as [number, number];
   if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) return v as [number, number];
@@ -13,21 +13,25 @@ const pair = (v: Value | undefined, fallback: [number, number]): [number, number
 };
 
 /** (N, C, H, W) or (C, H, W) → NHWC, and back. */
-function toNhwc(tf: Tf, x: Tensor): Tensor {
+export function toNhwc(tf: Tf, x: Tensor): Tensor {
   if (x.rank === 3) return tf.expandDims(tf.transpose(x, [1, 2, 0]), 0);
   if (x.rank === 4) return tf.transpose(x, [0, 2, 3, 1]);
   throw new Error(`expects (N, C, H, W) or (C, H, W) images, not rank ${x.rank}`);
 }
-const fromNhwc = (tf: Tf, y: Tensor, rank: number): Tensor => (rank === 3 ? tf.transpose(tf.squeeze(y, [0]), [2, 0, 1]) : tf.transpose(y, [0, 3, 1, 2]));
+export const fromNhwc = (tf: Tf, y: Tensor, rank: number): Tensor => (rank === 3 ? tf.transpose(tf.squeeze(y, [0]), [2, 0, 1]) : tf.transpose(y, [0, 3, 1, 2]));
 
 function pool(a: OpArgs, kind: 'avg' | 'max'): Tensor {
-  const { tf } = a;
-  const x = asFloat(tf, a.tensor('input'));
+  const x = asFloat(a.tf, a.tensor('input'));
   const kernel = pair(a.value('kernel_size'), [1, 1]);
   const stride = a.value('stride') === undefined || a.value('stride') === null ? kernel : pair(a.value('stride'), kernel);
-  const [ph, pw] = pair(a.value('padding'), [0, 0]);
   if (a.bool('ceil_mode', false)) throw new Error('ceil_mode=True is not supported by the trainer');
-  if (kind === 'avg' && (ph > 0 || pw > 0) && !a.bool('count_include_pad', true)) throw new Error('count_include_pad=False with padding is not supported by the trainer');
+  const padding = pair(a.value('padding'), [0, 0]);
+  if (kind === 'avg' && (padding[0] > 0 || padding[1] > 0) && !a.bool('count_include_pad', true)) throw new Error('count_include_pad=False with padding is not supported by the trainer');
+  return poolImages(a.tf, x, kind, kernel, stride, padding);
+}
+
+/** Pools (N, C, H, W) or (C, H, W) images as PyTorch does (no ceil mode; padding counted in an average). */
+export function poolImages(tf: Tf, x: Tensor, kind: 'avg' | 'max', kernel: [number, number], stride: [number, number], [ph, pw]: [number, number]): Tensor {
   let nhwc = toNhwc(tf, x);
   // PyTorch pads with zeros (counted in the average) or with −∞ (never the max), then pools the valid windows
   if (ph > 0 || pw > 0) nhwc = tf.pad(nhwc, [[0, 0], [ph, ph], [pw, pw], [0, 0]], kind === 'avg' ? 0 : Number.NEGATIVE_INFINITY);
