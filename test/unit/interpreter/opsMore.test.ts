@@ -21,7 +21,9 @@ function grad(framework: Framework, expr: Expr, pred: Tensor, truth: Tensor = tf
   const { grads } = tf.variableGrads(() => f(truth, v).total, [v]);
   return Array.from(grads[v.name]!.dataSync());
 }
-const near = (got: number[], want: number[], label: string) => want.forEach((w, i) => close(got[i]!, w, 1e-5, `${label}[${i}]`));
+const near = (got: number[], want: number[], label: string): void => {
+  for (const [i, w] of want.entries()) close(got[i]!, w, 1e-5, `${label}[${i}]`);
+};
 
 describe('PyTorch ops beyond the goldens', () => {
   before(cpu);
