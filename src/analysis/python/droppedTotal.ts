@@ -83,7 +83,10 @@ export function droppedTotalOf(scope: Node, anchor: Node, lossVar: string): Drop
   // a step that trains by `.backward()` / `tape.gradient` returns its figures for logging; a loss function's return
   // is what the caller trains
   const returnTrains = anchor.parent?.type === 'return_statement';
-  const assignments = ownDescendants(scope, new Set(['assignment']));
+  // one walk of the scope: its assignments (the totals) and its names (their reads)
+  const own = ownDescendants(scope, new Set(['assignment', 'identifier']));
+  const assignments = own.filter((n) => n.type === 'assignment');
+  const identifiers = own.filter((n) => n.type === 'identifier');
   const lossSets = assignments.filter((a) => a.childForFieldName('left')?.text === lossVar).map((a) => a.startIndex);
   for (const a of assignments) {
     const left = a.childForFieldName('left');
@@ -95,13 +98,13 @@ export function droppedTotalOf(scope: Node, anchor: Node, lossVar: string): Drop
     if (!base || added.length === 0) continue;
     // the loss set again between the total and the anchor (`loss = loss + lam * l1`): the anchor trains that one
     if (a.startIndex < anchor.startIndex && lossSets.some((at) => at > a.startIndex && at < anchor.startIndex)) continue;
-    const reads = ownDescendants(scope, new Set(['identifier'])).filter((n) => n.text === left.text && n.id !== left.id);
+    const reads = identifiers.filter((n) => n.text === left.text && n.id !== left.id);
     if (reads.some((r) => mayTrain(r, returnTrains))) continue;
     return {
       name: left.text,
       range: rangeOf(a),
       lossVar,
-      added: added.map((p, i) => `${i > 0 || p.sign < 0 ? (p.sign < 0 ? '- ' : '+ ') : ''}${p.node.text}`).join(' '),
+      added: added.map((p, i) => `${p.sign < 0 ? '- ' : i > 0 ? '+ ' : ''}${p.node.text}`).join(' '),
       anchorRange: rangeOf(anchor),
       anchorLine: anchor.startPosition.row + 1,
       ...(returnTrains ? { returned: true as const } : {}),
