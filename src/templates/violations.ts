@@ -29,7 +29,8 @@ export const violationMetrics: Record<ConstraintKind, ViolationMetric> = {
   },
   monotone: {
     label: 'fraction of pairs out of order',
-    describe: 'Share of adjacent output pairs (ŷ[k], ŷ[k+1]) in which the later value is smaller than the earlier one.',
+    describe:
+      'Share of adjacent output pairs (ŷ[k], ŷ[k+1]) against the order the penalty asks for: the later value smaller than the earlier one, or larger for a penalty on increases.',
   },
   parity: {
     label: '|mean ŷ(A) − mean ŷ(B)|',

@@ -53,6 +53,18 @@ function squaresOnly(whole: Expr): boolean {
 
 const weightContainers = /\.(parameters|named_parameters)\(\)|\.losses\b(?![.(])|\btrainable_(weights|variables)\b|\.getWeights\(\)/;
 
+/**
+ * Where a slice of the predictions starts along its last indexed axis (`y[:, 1:]` → 1, `y[:, :-1]` → 0, `y[:, k]` → k),
+ * to tell the later of two adjacent slices: a hinge on later − earlier penalises increases, not decreases.
+ */
+function slicePosition(e: Expr, defaults: Defaults): number | undefined {
+  if (e.kind !== 'subscript') return undefined;
+  const last = e.index[e.index.length - 1];
+  if (last?.kind === 'index') return numberOf(last.value, defaults);
+  if (last?.kind === 'slice') return last.start ? numberOf(last.start, defaults) : 0;
+  return undefined;
+}
+
 /** Pieces of a hinge's argument split into prediction pieces and the rest. */
 function hingeParts(core: Expr): { pred: Signed[]; rest: Signed[] } | undefined {
   const arg = hingeOrSquaredHinge(core);
@@ -81,11 +93,16 @@ export const constraintPatterns: readonly Pattern[] = [
     },
   },
   {
-    kind: 'monotone', // relu(y[:, :-1] − y[:, 1:] (+ margin))
-    match: (core) => {
+    kind: 'monotone', // relu(y[:, :-1] − y[:, 1:] (+ margin)); relu(y[:, 1:] − y[:, :-1]) penalises increases
+    match: (core, _whole, defaults) => {
       const parts = hingeParts(core);
       if (parts?.pred.length !== 2 || !parts.pred.every((p) => isYPredSlice(p.expr))) return undefined;
-      return parts.pred[0].sign !== parts.pred[1].sign ? {} : undefined;
+      if (parts.pred[0].sign === parts.pred[1].sign) return undefined;
+      const positive = parts.pred.find((p) => p.sign === 1)!;
+      const negative = parts.pred.find((p) => p.sign === -1)!;
+      const [from, to] = [slicePosition(positive.expr, defaults), slicePosition(negative.expr, defaults)];
+      const decreasing: Params = { decreasing: 1 };
+      return from !== undefined && to !== undefined && from > to ? decreasing : {};
     },
   },
   {

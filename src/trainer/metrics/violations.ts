@@ -59,6 +59,12 @@ export function boundsTolerance(lo: number, hi: number): number {
   return Number.isFinite(lo) && Number.isFinite(hi) && hi > lo ? 0.01 * (hi - lo) : 1e-2;
 }
 
+/**
+ * How far a pair must be out of order to count: a squared hinge on adjacent differences leaves them settled a hair
+ * past equal (its gradient vanishes there), as a bound's does, so an exact comparison counted those flat pairs.
+ */
+export const MONOTONE_TOLERANCE = 1e-2;
+
 const fraction = (tf: Tf, mask: Tensor): Scalar => tf.mean(tf.cast(mask, 'float32')) as Scalar;
 
 export const violationFns: Record<ConstraintKind, ViolationFn> = {
@@ -82,13 +88,15 @@ export const violationFns: Record<ConstraintKind, ViolationFn> = {
   },
   // fraction ŷ < −0.01: a lower bound of 0 with the open interval's tolerance, for the same reason
   'non-negativity': ({ tf, yPred }) => fraction(tf, tf.less(yPred, -boundsTolerance(0, Number.POSITIVE_INFINITY))),
-  // fraction of adjacent pairs (ŷ[k], ŷ[k+1]) out of order
-  monotone: ({ tf, yPred }) => {
+  // fraction of adjacent pairs (ŷ[k], ŷ[k+1]) out of the order the penalty asks for: a later value smaller than the
+  // earlier one, or larger when the penalty is on increases (`decreasing`)
+  monotone: ({ tf, yPred }, p) => {
     const width = yPred.shape[yPred.rank - 1] ?? 1;
     if (yPred.rank < 2 || width < 2) return tf.scalar(0);
     const earlier = tf.slice(yPred, [0, 0], [-1, width - 1]);
     const later = tf.slice(yPred, [0, 1], [-1, width - 1]);
-    return fraction(tf, tf.less(later, earlier));
+    const rise = p['decreasing'] ? tf.sub(later, earlier) : tf.sub(earlier, later);
+    return fraction(tf, tf.greater(rise, MONOTONE_TOLERANCE));
   },
   // |mean ŷ(A) − mean ŷ(B)|, the group (1 = A) being the last column of y_true as in the parity template
   parity: ({ tf, yPred, yTrue }) => {

@@ -37,6 +37,13 @@ test('violation metrics per constraint kind', async () => {
   close(value('non-negativity'), 1 / 6);
   // adjacent pairs out of order: (0.5, 0.4) in row 1; row 2 increasing → 1 of 4
   close(value('monotone'), 1 / 4);
+  // the same pairs against a penalty on increases: (0.2, 0.5) in row 1 and both pairs of row 2 → 3 of 4
+  close(value('monotone', { decreasing: 1 }), 3 / 4);
+  // a pair settled a hair out of order (a squared hinge's resting point) is within the 1e-2 tolerance
+  const flat = tf.tensor2d([[1, 0.995, 0.999, 0.9]]);
+  const monotone = (params: Record<string, number>) => violationFns.monotone({ tf, yPred: flat, yTrue, kernels }, params).dataSync()[0]!;
+  close(monotone({}), 1 / 3);
+  close(monotone({ decreasing: 1 }), 0);
   // group = last column of y_true: row 1 is A (mean 0.3667), row 2 is B (mean 0.46683)
   close(value('parity'), Math.abs((0.2 + 0.5 + 0.4) / 3 - (-0.1 + 0.0005 + 1.5) / 3));
   // outside [0, 1] by more than 1% of the width: −0.1 and 1.5 count, −0.005 and 1.009 (just past a bound) do not
