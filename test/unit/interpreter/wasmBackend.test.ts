@@ -56,6 +56,23 @@ describe('wasm backend', () => {
     });
   }
 
+  it("a slice past a tensor's end is refused, naming the op, as the CPU backend does (wasm read past the end silently)", () => {
+    const yTrue = tf.tensor([[0, 1, 0], [1, 0, 0]]);
+    const pred = tf.tensor([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]]);
+    const cases: [Framework, Expr][] = [
+      ['tfjs', method(yp, 'slice', [{ kind: 'tuple', items: [num(0), num(1)], range: yp.range, text: '[0, 1]' }, { kind: 'tuple', items: [num(-1), num(11)], range: yp.range, text: '[-1, 11]' }])],
+      ['pytorch', call('torch.narrow', [yp, num(1), num(2), num(4)])],
+    ];
+    for (const [framework, expr] of cases) {
+      const f = compileLoss(tf, lossModel(framework, [{ expr }]), {});
+      assert.throws(() => f(yTrue, pred), /would overflow input\.shape\[1\] \(3\)/, `${framework} ${expr.text}`);
+    }
+    // in range, the same ops read what they should
+    const ok = compileLoss(tf, lossModel('pytorch', [{ expr: call('torch.narrow', [yp, num(1), num(1), num(2)]) }]), {});
+    assert.ok(Math.abs(ok(yTrue, pred).terms['t0']!.raw.dataSync()[0]! - (0.5 + 0.3 + 0.3 + 0.1) / 4) < 1e-6);
+    tf.dispose([yTrue, pred]);
+  });
+
   it('torch golden values hold on wasm', () => {
     for (const c of torchGolden.cases) {
       const input = caseInputs(c);

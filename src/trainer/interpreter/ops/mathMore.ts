@@ -5,7 +5,7 @@ import { op } from '../args';
 import type { OpArgs, OpTable, Tensor, Tf } from '../types';
 import { asFloat } from '../values';
 import { logicalNotOp, shapeArg, unaryOp } from './builders';
-import { compare, softplus } from './shared';
+import { checkedSlice, compare, softplus } from './shared';
 
 const gelu = (tf: Tf, x: Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
 const silu = (tf: Tf, x: Tensor) => tf.mul(x, tf.sigmoid(x));
@@ -110,7 +110,7 @@ export const torchMathOps: OpTable = {
   narrow: op(['input', 'dim', 'start', 'length'], (a) => {
     const x = a.tensor('input');
     const axis = a.number('dim') < 0 ? a.number('dim') + x.rank : a.number('dim');
-    return a.tf.slice(x, offset(x, axis, a.number('start')), size(x, axis, a.number('length')));
+    return checkedSlice(a.tf, x, offset(x, axis, a.number('start')), size(x, axis, a.number('length')));
   }),
 };
 

@@ -19,6 +19,17 @@ export function reduce(tf: Tf, kind: ReduceKind, x: Tensor, axis?: number | numb
   }
 }
 
+/**
+ * `tf.slice` with the bounds the user's code gives checked first: the wasm backend reads past a tensor's end without
+ * a word (zeros or stale memory, or an abort that takes the trainer down), where the CPU backend throws
+ * "begin[1] + size[1] (12) would overflow input.shape[1] (4)". The same check, on every backend.
+ */
+export function checkedSlice(tf: Tf, x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
+  const [b, s] = tf.slice_util.parseSliceParams(x, begin, size);
+  tf.slice_util.assertParamsValid(x, b, s);
+  return tf.slice(x, b, s);
+}
+
 /** Softmax along any axis (tfjs' own only takes the last one). */
 export function softmax(tf: Tf, x: Tensor, axis = -1): Tensor {
   const f = asFloat(tf, x);

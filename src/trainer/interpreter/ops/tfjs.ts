@@ -10,7 +10,7 @@ import {
 } from './builders';
 import { jsArrayCalls, jsArrayMethods, tfjsTensorOp } from './jsArrays';
 import { tfjsRandomCalls } from './random';
-import { compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
+import { checkedSlice, compare, divNoNan, logSoftmax, reduceOverBatch, softplus } from './shared';
 import { tfjsMetricsTable } from './tfjsMetrics';
 import { tfjsExtraCalls, tfjsExtraChainable } from './tfjsMore';
 import { tfjsMoreCalls, tfjsMoreChainable, tfjsMoreMethods } from './tfjsSpellings';
@@ -92,7 +92,7 @@ const chainable: OpTable = {
   slice: op(['x', 'begin', 'size'], (a) => {
     const begin = a.axis('begin');
     const size = a.axis('size');
-    return a.tf.slice(a.tensor('x'), begin ?? 0, size);
+    return checkedSlice(a.tf, a.tensor('x'), begin ?? 0, size);
   }),
 };
 
