@@ -5,7 +5,7 @@ import type { TrialData } from './data';
 import { targetTensorShape } from './data';
 
 /** Messages of the interpreter and tfjs when two tensors' shapes do not fit an op. */
-const shapeFailure = /do not broadcast|incompatible shapes|shapes? .* (must|should) match|operands could not be broadcast/i;
+const shapeFailure = /do not broadcast|incompatible shapes|shapes? .* (must|should) match|operands could not be broadcast|would overflow input\.shape/i;
 
 /** The probe's message, rephrased when it is a shape failure on synthetic data (`undefined` keeps it). */
 export function syntheticShapeFault(message: string, data: TrialData, synthetic: boolean): string | undefined {

@@ -84,4 +84,7 @@ test('a shape failure on synthetic data is said to be the data\'s, with the shap
   assert.match(syntheticShapeFault(message, data, true)!, /^the trial's synthetic data does not fit this loss \(line 8: .*; the trial gave predictions \(N, 1\) and targets \(N, 2\)\): Loss Lab shaped its own data wrong, your code is not at fault/);
   assert.equal(syntheticShapeFault(message, data, false), undefined);
   assert.equal(syntheticShapeFault('line 8: `foo` is not supported', data, true), undefined);
+  // a slice past the synthetic prediction's end (the data has fewer outputs than the loss slices) is the data's too
+  const overflow = 'line 17: `.slice`: Error in slice2D: begin[1] + size[1] (12) would overflow input.shape[1] (4)';
+  assert.match(syntheticShapeFault(overflow, data, true)!, /^the trial's synthetic data does not fit this loss \(line 17: /);
 });
