@@ -8,13 +8,14 @@ import { moduleConstantParams, readNamesOf } from '../python/scopeParams';
 import { buildTerms, lambdaParamOf } from '../terms/build';
 import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
-import { readScriptBody, readStatements } from './body';
+import { readScriptBody, readStatements, type ScriptReturned } from './body';
 import type { ScriptLossDef } from './discover';
 import { classMethods, handedFunctions, visibleFunctions } from './helpers';
 import type { ScriptImports } from './imports';
 import { factoryOptions } from './mergedOptions';
 import { configFields, type ScriptParam } from './params';
 import { passedSettingsObjects } from './passedSettings';
+import { trainedItemIndex } from './returnedItem';
 import type { ScriptScope } from './scope';
 
 export interface ScriptFileContext {
@@ -66,6 +67,20 @@ function trainableFields(fn: Node): string[] {
   return out;
 }
 
+/**
+ * `return [fit, smooth, total]`: the item the file's callers train (returnedItem.ts), else the first, as Python reads
+ * `return loss, logs`; the whole array is no loss (its mean would mix the total with its own parts).
+ */
+function pickReturnedItem(returned: ScriptReturned | undefined, def: ScriptLossDef): ScriptReturned | undefined {
+  if (returned?.value.kind !== 'tuple' || returned.value.items.length === 0) return returned;
+  const picked = trainedItemIndex(def.defNode, def.name.split('.').pop() ?? def.name);
+  if (picked !== undefined) def.readsCallers = true; // read from the calls, outside its text: not cached by it (index.ts)
+  const k = picked !== undefined && picked < returned.value.items.length ? picked : 0;
+  const items = returned.node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const value = returned.value.items[k];
+  return value && items.length === returned.value.items.length ? { value, node: items[k]! } : returned;
+}
+
 export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): LossModel | undefined {
   const roles = def.roles ?? pickRoles(def.params.filter((p) => !p.variadic).map((p) => p.name), file.framework);
   const body = def.fn.childForFieldName('body');
@@ -95,7 +110,7 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     }
   }
   if (def.outerStatements.length) readStatements(def.outerStatements, scope);
-  const returned = readScriptBody(body, scope);
+  const returned = pickReturnedItem(readScriptBody(body, scope), def);
   if (!returned) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };

@@ -93,6 +93,25 @@ function readSubscript(r: Reads, index: IndexItem[], text: string, line: number)
   }
 }
 
+/**
+ * TF.js `pred.slice([0, 1], [-1, 11])` / `tf.slice(pred, begin, size)`: axis k holds at least begin[k] + size[k]
+ * values (begin[k] + 1 when size[k] is -1, the rest of the axis), as a Python slice's bound says.
+ */
+function boxSliceRead(r: Reads, begin: Expr | undefined, size: Expr | undefined, text: string, line: number): void {
+  const numbers = (e: Expr | undefined) => (e?.kind === 'tuple' ? e.items.map((x) => literalNumber(x, r.lookup)) : undefined);
+  const [from, count] = [numbers(begin), numbers(size)];
+  if (!from) return;
+  r.rank = Math.max(r.rank, from.length);
+  from.forEach((b, axis) => {
+    const n = count?.[axis];
+    if (axis === 0 || b === undefined || b < 0) return;
+    const need = n === undefined || n < 0 ? b + 1 : b + n;
+    if (b > 0 || (n !== undefined && n >= 0)) r.sliced.add(axis);
+    record(r, axis, need);
+  });
+  r.evidence.push(`\`${text}\` (line ${line})`);
+}
+
 const neededByIndex = (i: number | undefined) => (i === undefined ? undefined : i >= 0 ? i + 1 : -i);
 function neededBySlice(start: number | undefined, stop: number | undefined, assumed = 0): number | undefined {
   const a = start === undefined ? 0 : start >= 0 ? start + 1 : -start;
@@ -134,6 +153,7 @@ function walk(r: Reads, e: Expr): void {
         record(r, dim === undefined || dim < 0 ? -1 : dim, NEIGHBOURS);
         r.evidence.push(`differences between neighbouring outputs, \`${e.callee}\` (line ${line})`);
       }
+      if (/^tf\.slice$/.test(e.callee) && isTarget(e.args[0])) boxSliceRead(r, e.args[1], e.args[2], e.text, line);
       if (tensorConstructors.test(e.callee) && e.args[0]) {
         const n = flatListLength(e.args[0]) ?? knownListLength(e.args[0], r.lookup);
         if (n !== undefined) {
@@ -147,6 +167,7 @@ function walk(r: Reads, e: Expr): void {
       if (e.method === 'size' && isTarget(e.object)) shapeIndex(r, literalNumber(e.args[0]));
       if (e.method === 'size' && readsPrediction(e.object)) countRead(r, literalNumber(e.args[0]), e.text, line);
       if ((e.method === 'reshape' || e.method === 'view') && e.args.length === 2) reshapeRead(r, e, line);
+      if (e.method === 'slice' && isTarget(e.object)) boxSliceRead(r, e.args[0], e.args[1], e.text, line);
       walk(r, e.object);
       for (const a of [...e.args, ...Object.values(e.kwargs)]) walk(r, a);
       return;

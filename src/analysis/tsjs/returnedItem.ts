@@ -1,0 +1,68 @@
+// A TS/JS loss that returns several values (`return [fit, smooth, total]`) and a caller that trains one of them:
+// `const [, , total] = this.loss(ys, pred); return total;` in an optimizer's closure, or `this.loss(ys, pred)[2]`.
+// The loss is the item the caller trains; with no such caller, the first item, as Python reads `return loss, logs`.
+import type { Node } from 'web-tree-sitter';
+
+const FUNCTION_TYPES = new Set(['arrow_function', 'function_expression', 'function_declaration', 'function', 'method_definition', 'generator_function_declaration']);
+/** Wrappers that hand a call's value on unchanged: `await f()`, `f() as [Scalar, Scalar]`, `(f())`, `f()!`. */
+const PASS_THROUGH = new Set(['await_expression', 'as_expression', 'parenthesized_expression', 'non_null_expression', 'satisfies_expression']);
+
+/** Calls of the function or method `name`: `name(…)`, `this.name(…)`, `obj.name(…)`. */
+function callsOf(root: Node, name: string): Node[] {
+  return root.descendantsOfType('call_expression').filter((c): c is Node => {
+    const fn = c?.childForFieldName('function');
+    if (fn?.type === 'identifier') return fn.text === name;
+    return fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === name;
+  });
+}
+
+/** `[a, , c]`: each slot's name, a hole or a non-name (`...rest`, a default) as undefined. */
+function patternSlots(pattern: Node): (string | undefined)[] {
+  const slots: (string | undefined)[] = [undefined];
+  for (const c of pattern.children) {
+    if (!c || c.type === '[' || c.type === ']') continue;
+    if (c.type === ',') slots.push(undefined);
+    else slots[slots.length - 1] = c.type === 'identifier' ? c.text : undefined;
+  }
+  return slots;
+}
+
+/** The names the function around `node` returns (`return total;`, an arrow's body `total`). */
+function returnedNames(node: Node): Set<string> {
+  let fn: Node | null = node.parent;
+  while (fn && !FUNCTION_TYPES.has(fn.type)) fn = fn.parent;
+  const names = new Set<string>();
+  const body = fn?.childForFieldName('body');
+  if (!body) return names;
+  if (body.type === 'identifier') names.add(body.text);
+  for (const r of body.descendantsOfType('return_statement')) {
+    const value = r?.namedChildren.find((c) => c && c.type !== 'comment');
+    if (value?.type === 'identifier') names.add(value.text);
+  }
+  return names;
+}
+
+/** The item one call's use picks: `call[2]`, or the slot of `const [, , total] = call` that its function returns. */
+function pickedIndex(call: Node): number | undefined {
+  let value = call;
+  while (value.parent && PASS_THROUGH.has(value.parent.type)) value = value.parent;
+  const parent = value.parent;
+  if (parent?.type === 'subscript_expression' && parent.childForFieldName('object')?.id === value.id) {
+    const k = Number(parent.childForFieldName('index')?.text);
+    return Number.isInteger(k) && k >= 0 ? k : undefined;
+  }
+  const pattern = parent?.type === 'variable_declarator' && parent.childForFieldName('value')?.id === value.id ? parent.childForFieldName('name') : undefined;
+  if (pattern?.type !== 'array_pattern') return undefined;
+  const returned = returnedNames(parent!);
+  const hits = patternSlots(pattern).flatMap((slot, i) => (slot && returned.has(slot) ? [i] : []));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/** The index of the returned item the file's callers of `name` train, when they agree on one; else undefined. */
+export function trainedItemIndex(anyNode: Node, name: string): number | undefined {
+  let root = anyNode;
+  while (root.parent) root = root.parent;
+  const picked = new Set(callsOf(root, name).flatMap((c) => pickedIndex(c) ?? []));
+  const [only] = picked;
+  return picked.size === 1 ? only : undefined;
+}
