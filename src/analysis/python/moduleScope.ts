@@ -9,6 +9,7 @@ import type { Framework, SourceRange, StaticValue } from '../ir';
 import { KEEPS_ONE_NUMBER } from '../literalWeight';
 import type { Deadline } from '../parsing/deadline';
 import { rangeOf } from '../parsing/range';
+import { readInstanceAttributes } from './instanceAttrs';
 import type { KerasGraph } from './kerasGraph';
 import { arithmeticOf, literalOf, staticItemsOf } from './params';
 import { isTrivia } from './trivia';
@@ -191,6 +192,9 @@ function readSettingsInstance(name: string, call: Node, scope: ModuleScope): voi
     const value = arg?.childForFieldName('value');
     if (key && value) addConstant(scope, key, value, `${name}.`);
   }
+  // an object of the file's own class: what its `__init__` stores on it (instanceAttrs.ts), over the keywords' names
+  const ownClass = isClass ? scope.classes?.get(callee) : undefined;
+  if (ownClass) readInstanceAttributes(name, ownClass, call, scope.constants);
 }
 
 /** `name = Ctor(` or `name = pkg.Ctor(` on a statement's first line: an object built at module level. */

@@ -166,9 +166,13 @@ function reciprocal(x: Expr): Expr {
   return binary('/', one, x, x.range, `1 / ${x.kind === 'binary' ? `(${x.text})` : x.text}`);
 }
 
-/** `0`, `0.0`, `torch.tensor(0.0)`, `torch.zeros(1)`: what a branch adds when the penalty is off. */
+/**
+ * `0`, `0.0`, `torch.tensor(0.0)`, `torch.zeros(1)`: what a branch adds when the penalty is off; also a tensor times
+ * zero, `pred.sum() * 0.0`, PyTorch's way to write a zero that stays in the graph (so `backward()` still runs).
+ */
 const isZero = (e: Expr): boolean =>
   (e.kind === 'number' && e.value === 0) ||
+  (e.kind === 'binary' && e.op === '*' && (isZero(e.left) || isZero(e.right))) ||
   (e.kind === 'call' && NUMBER_TENSORS.has(opName(e) ?? '') && e.args.length === 1 && isZero(e.args[0]!)) ||
   (e.kind === 'call' && /(^|\.)zeros(_like)?$/.test(e.callee));
 

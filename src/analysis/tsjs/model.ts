@@ -32,10 +32,24 @@ export interface ScriptFileContext {
 
 const numeric = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined);
 
-function toParam(p: ScriptParam, role: LossParam['role']): LossParam {
+type ValuedParam = ScriptParam & { constantRange?: ReturnType<typeof rangeOf> };
+
+/**
+ * `function focalLoss(gamma = FOCAL_GAMMA)` with `const FOCAL_GAMMA = 2` at module level: the default is the
+ * constant's value (as JS evaluates it when the factory is called with no argument), and λ write-back edits the
+ * constant where it is written (python/model.ts withConstantDefault does the same for Python).
+ */
+function withConstantDefault(p: ScriptParam, constants: ReadonlyMap<string, ModuleConstant> | undefined): ValuedParam {
+  if (p.default !== undefined || p.defaultNode?.type !== 'identifier') return p;
+  const constant = constants?.get(p.defaultNode.text);
+  if (!constant || Array.isArray(constant.value)) return p;
+  return { ...p, default: constant.value, constantRange: constant.valueRange };
+}
+
+function toParam(p: ValuedParam, role: LossParam['role']): LossParam {
   const out: LossParam = { name: p.name, role, range: rangeOf(p.node) };
   if (p.default !== undefined) out.default = p.default;
-  if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
+  if (p.defaultNode) out.defaultRange = p.constantRange ?? rangeOf(p.defaultNode);
   return out;
 }
 
@@ -81,7 +95,11 @@ function pickReturnedItem(returned: ScriptReturned | undefined, def: ScriptLossD
   return value && items.length === returned.value.items.length ? { value, node: items[k]! } : returned;
 }
 
-export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): LossModel | undefined {
+export function buildScriptModel(given: ScriptLossDef, file: ScriptFileContext): LossModel | undefined {
+  const valued = (ps: ScriptParam[]): ValuedParam[] => ps.map((p) => withConstantDefault(p, file.constants));
+  const def = { ...given, params: valued(given.params), outerParams: valued(given.outerParams) };
+  // a default written as a module constant points λ write-back at the constant, outside the definition's text
+  if ([...def.params, ...def.outerParams].some((p) => p.constantRange)) given.readsCallers = true;
   const roles = def.roles ?? pickRoles(def.params.filter((p) => !p.variadic).map((p) => p.name), file.framework);
   const body = def.fn.childForFieldName('body');
   if (!roles || !body) return undefined;
@@ -106,11 +124,11 @@ export function buildScriptModel(def: ScriptLossDef, file: ScriptFileContext): L
     for (const [k, v] of passedSettingsObjects(def.defNode, file.globals)) {
       if (refs.has(k)) continue;
       scope.locals.set(k, v);
-      def.readsCallers = true; // read from the calls, outside its text: not cached by it (index.ts)
+      given.readsCallers = true; // read from the calls, outside its text: not cached by it (index.ts)
     }
   }
   if (def.outerStatements.length) readStatements(def.outerStatements, scope);
-  const returned = pickReturnedItem(readScriptBody(body, scope), def);
+  const returned = pickReturnedItem(readScriptBody(body, scope), given);
   if (!returned) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };

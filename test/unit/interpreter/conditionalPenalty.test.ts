@@ -33,6 +33,19 @@ def cap_loss(pred, target, cap=1.0, lam=0.5):
     return F.l1_loss(pred, target) + extra
 `;
 
+// the off branch a zero kept in the graph (`delta.sum() * 0.0`, so backward() still runs), the guard a shape
+const GRAPH_ZERO = `import torch
+
+
+def steps_loss(pred, target, lam_smooth=0.1):
+    fit = ((pred - target) ** 2).mean()
+    if pred.shape[1] > 1:
+        smooth = lam_smooth * (pred[:, 1:] - pred[:, :-1]).abs().mean()
+    else:
+        smooth = pred.sum() * 0.0
+    return fit + smooth
+`;
+
 const BOTH_LIVE = `import torch
 import torch.nn.functional as F
 
@@ -85,6 +98,15 @@ describe('a penalty added only when violated (a branch with 0 on the other side)
     assert.equal(penalty(m)?.label, 'extra');
     assert.equal(penalty(m)?.weightParam, 'lam');
     assert.equal(codeLambda(m), 0.5);
+  });
+
+  it('the other branch a tensor times zero (pred.sum() * 0.0): λ is the live branch\'s weight, and it trains', () => {
+    const m = only(GRAPH_ZERO, 'steps_loss');
+    assert.equal(penalty(m)?.label, 'smooth');
+    assert.equal(penalty(m)?.weightParam, 'lam_smooth');
+    assert.equal(codeLambda(m), 0.1);
+    assert.deepEqual(findUnsupported(m), []);
+    close(value(m, [[0, 1, 3]], [[0, 1, 3]]), 0.1 * 1.5, 1e-5, 'two steps or more: 0 + 0.1 · mean |Δ|');
   });
 
   it('both branches live: no common weight is taken out', () => {
