@@ -7,7 +7,7 @@ import { literalWeightValue } from '../analysis/literalWeight';
 import { type DatasetSpec, MAX_SAMPLE_VALUES, type ModelSpec, type RunSpec, type TrialSpecInput } from '../protocol';
 import { lossSampleShape, shapeSize } from '../trainer/data/shape';
 import { lossTask } from '../trainer/data/task';
-import { scheduledLambda } from '../trainer/interpreter/schedule';
+import { scheduleCodeLambda, scheduledLambda } from '../trainer/interpreter/schedule';
 import { lambdaSetsNothing } from '../trainer/lambdaReach';
 import { penaltySumOverOutputs } from './outputSum';
 
@@ -83,7 +83,7 @@ export function codeLambda(model: LossModel): number | undefined {
   }
   // a λ scheduled by the training counter (`min(1.0, epoch / WARMUP)`): its value at the start
   const scheduled = scheduledLambda(model);
-  if (scheduled) return scheduled.start;
+  if (scheduled) return scheduleCodeLambda(scheduled);
   if (penalties.some((t) => !t.weight)) return 1;
   // a number, bare or wrapped (`tf.scalar(0.01)`, `torch.tensor(0.1)`): analysis/literalWeight.ts
   const literals = penalties.map((t) => literalWeightValue(t.weight, model.framework));

@@ -14,7 +14,7 @@ import { modelLookup, modelReads } from './modelValues';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
 import { outsideValues } from './outside';
-import { scheduledLambda } from './schedule';
+import { scheduleCodeLambda, scheduledLambda } from './schedule';
 import { makeLookup } from './scope';
 import { noValueReason } from './settingSources';
 import type { Scalar, Tensor, Tf, Value } from './types';
@@ -94,7 +94,10 @@ export function ownLiteralWeights(model: LossModel): Map<string, number> | undef
 export function optionsFor(model: LossModel, options: CompileOptions): CompileOptions {
   // a λ scheduled by the training counter: a run's λ in its place, else the schedule's value at the start
   const scheduled = scheduledLambda(model);
-  if (scheduled) return options.literalLambda !== undefined || scheduled.start === undefined ? options : { ...options, literalLambda: scheduled.start };
+  if (scheduled) {
+    const code = scheduleCodeLambda(scheduled);
+    return options.literalLambda !== undefined || code === undefined ? options : { ...options, literalLambda: code };
+  }
   if (options.literalLambda === undefined || literalPenaltyWeight(model) !== undefined || ownLiteralWeights(model)) return options;
   const { literalLambda: _ignored, ...rest } = options;
   return rest;

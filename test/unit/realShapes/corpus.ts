@@ -11,6 +11,7 @@ import { isNotebookPath, notebookCells } from '../../../src/analysis/notebook';
 import { checkFile } from '../../../src/cli/check';
 import { defaults as trainDefaults } from '../../../src/cli/train';
 import { type TrainerToHost, TrialSpec } from '../../../src/protocol';
+import { scheduleCodeLambda, scheduledLambda } from '../../../src/trainer/interpreter/schedule';
 import { runTrial } from '../../../src/trainer/trial';
 import { buildTrialSpec, type TrainingSettings } from '../../../src/trial/spec';
 
@@ -214,7 +215,9 @@ export function readSplit(model: LossModel): SplitReading {
       .filter((t) => t.role === 'penalty')
       .map((t) => {
         if (!t.weight) return { name: t.label, lambda: t.sign === -1 ? -1 : null };
-        const v = weightValue(model, t.weight);
+        // a weight scheduled by the training counter (`w * min(1, epoch / warmup)`): the code's λ the product reads
+        const scheduled = scheduledLambda(model);
+        const v = weightValue(model, t.weight) ?? (scheduled?.text === t.weight.text ? scheduleCodeLambda(scheduled) : undefined);
         return { name: t.label, lambda: v === undefined ? undefined : t.sign * v };
       }),
   };
