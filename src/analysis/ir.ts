@@ -271,6 +271,12 @@ export interface LossParam {
    */
   modelWeight?: true;
   /**
+   * A model weight of the layer that makes the model's output (`dense.kernel` with `outputs = dense(inputs)` in the
+   * file's Keras graph, python/graphAddLoss.ts): the trainer passes its trial model's output layer's weight, whose
+   * width is the prediction's, rather than a hidden layer's.
+   */
+  outputLayer?: true;
+  /**
    * Added for issue 10 §2: the default is `None` (`def loss(pred, target, mask=None)`, `pos_weight=None` in an
    * `__init__`): the argument may be absent, and the loss then runs its None branch (`if mask is not None: …`).
    * The trainer passes None rather than ask for a tensor it has not got.

@@ -112,6 +112,8 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   });
   const weightNames = args.filter((a) => a.kind === 'weights').map((a) => a.name);
   const biasNames = args.filter((a) => a.kind === 'bias').map((a) => a.name);
+  const outputWeightNames = args.filter((a) => a.kind === 'output-weights').map((a) => a.name);
+  const outputBiasNames = args.filter((a) => a.kind === 'output-bias').map((a) => a.name);
   const matrixNames = args.filter((a) => a.kind === 'matrix').map((a) => a.name);
   const groupNames = args.filter((a) => a.kind === 'sensitive').map((a) => a.name);
   // a group column read as a matrix (`groups.T.matmul(p)`) is given one-hot (groupMatrix.ts)
@@ -139,6 +141,10 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     // the bias of the same layer: each layer's kernel is followed by its bias in a run's parameters
     const b = extras?.weights?.[layout.weightIndex + 1];
     if (b) for (const name of biasNames) tensors[name] = b;
+    // the output layer's kernel and bias close a run's parameters
+    const all = extras?.weights ?? [];
+    if (all.length >= 2) for (const name of outputWeightNames) tensors[name] = kernelOf(all.at(-2)!);
+    if (all.length >= 2) for (const name of outputBiasNames) tensors[name] = all.at(-1)!;
     for (const name of inputNames) tensors[name] = yTrue;
     for (const name of modelInputNames) tensors[name] = modelInput(extras?.input, name);
     for (const name of batchSizeNames) tensors[name] = tf.scalar(yPred.shape[0] ?? 1);

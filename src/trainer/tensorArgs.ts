@@ -16,6 +16,8 @@ import { type UsageKind, usageOf } from './tensorUsage';
  *   vae-*      a VAE head's outputs: the trial model becomes a VAE (model/vae.ts) and passes mu, logvar or what
  *              derives from them (σ = exp(logvar / 2), σ² = exp(logvar), log σ = logvar / 2), and the sample z
  *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
+ *   output-weights, output-bias  the output layer's kernel and bias (LossParam.outputLayer: a weight of the layer
+ *              that makes the user's model's output, whose width is the prediction's)
  *   bias       that layer's bias (a Keras `bias_regularizer`'s tensor, python/builtinRegularizerModel.ts)
  *   sensitive  a synthetic 0/1 group column correlated with the target (data/sensitive.ts)
  *   sample-weights ones shaped like the target (`x, y, sample_weight = batch`): the data's per-sample weights, all equal
@@ -47,6 +49,8 @@ export type TensorArgKind =
   | 'weight-list'
   | 'model'
   | 'weights'
+  | 'output-weights'
+  | 'output-bias'
   | 'bias'
   | 'sensitive'
   | 'batch-size'
@@ -209,6 +213,7 @@ function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
 }
 
 function namedKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
+  if (p.modelWeight && p.outputLayer) return attribute(p.name) === 'bias' ? 'output-bias' : 'output-weights';
   if (p.modelWeight) return 'weights';
   const kind = tensorArgKind(p.name);
   if (!computedByModel(p)) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);

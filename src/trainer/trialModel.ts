@@ -52,7 +52,7 @@ export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: P
     weightIndex: 2 * Math.max(0, options.hidden.length - 1),
     ...(data.groupColumn ? { groupColumn: data.groupColumn } : {}),
   };
-  return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => a.kind === 'weights' || a.kind === 'bias' || a.kind === 'matrix') };
+  return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => WEIGHT_KINDS.has(a.kind)) };
 }
 
 export function trialLosses(tf: Tf, loss: LossModel, losses: LossFn[], trial: TrialModel): LossFn[] {
@@ -67,6 +67,9 @@ export function probeExtras(tf: Tf, trial: TrialModel, x: Tensor2D, k: number, r
   const h = tf.reshape(trial.model.logits(x).cache.hidden.at(-1)![k]!, [n, -1]);
   return { ...(weights ? { weights } : {}), tensors: Object.fromEntries(trial.hidden.map((name) => [name, h])), input: x };
 }
+
+/** The argument kinds a run's loss reads from its parameters, so a probe passes them. */
+const WEIGHT_KINDS: ReadonlySet<TensorArgKind> = new Set(['weights', 'bias', 'matrix', 'output-weights', 'output-bias']);
 
 const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> = {
   hidden: (t) => `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units)`,
@@ -84,6 +87,8 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   'vae-sample': (t) => (t.layout.latent ? 'the sample z the decoder decodes' : `the last hidden layer's activations (${t.layout.units} ${t.lastHidden?.activation ?? 'relu'} units)`),
   weights: (t) => `the kernel of the layer that makes the last hidden layer (${t.layout.framework === 'pytorch' ? '[out, in], as nn.Linear.weight' : '[in, out], as a Dense kernel'})`,
   bias: () => 'the bias of the layer that makes the last hidden layer',
+  'output-weights': (t) => `the kernel of the output layer (${t.layout.framework === 'pytorch' ? '[out, in], as nn.Linear.weight' : '[in, out], as a Dense kernel'}), as the layer that makes your model's output`,
+  'output-bias': () => "the bias of the output layer, as the layer that makes your model's output",
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
   'model-input': (t) => `the batch the trial model runs on (its input, ${t.model.sizes[0]} features)`,
   'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",

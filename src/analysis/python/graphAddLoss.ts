@@ -25,7 +25,33 @@ function addLossCall(stmt: Node): { receiver: Node; value: Node } | undefined {
   if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'add_loss') return undefined;
   const receiver = fn.childForFieldName('object');
   const value = call?.childForFieldName('arguments')?.namedChildren.find((c) => !!c && !isTrivia(c));
-  return receiver && value && value.type !== 'lambda' && value.type !== 'keyword_argument' ? { receiver, value } : undefined;
+  return receiver && value && value.type !== 'keyword_argument' ? { receiver, value } : undefined;
+}
+
+/** Whether a function's or a lambda's parameters all have defaults (Keras calls an added callable with none). */
+const callableWithoutArguments = (params: Node | null): boolean =>
+  (params?.namedChildren ?? []).every((p) => !p || isTrivia(p) || p.type === 'default_parameter' || p.type === 'typed_default_parameter');
+
+/**
+ * What an added callable computes (Keras's documented form for a loss on weights: `model.add_loss(lambda:
+ * tf.reduce_mean(dense.kernel))`, or a zero-argument function of the file passed by name): the statements its body
+ * runs before its return, and the returned value. Undefined for a tensor, or a callable Loss Lab cannot read.
+ */
+function addedCallable(value: Node): { statements: Node[]; valueNode: Node; valueLabel?: string } | undefined {
+  if (value.type === 'lambda') {
+    const body = value.childForFieldName('body');
+    return body && callableWithoutArguments(value.childForFieldName('parameters')) ? { statements: [], valueNode: body } : undefined;
+  }
+  if (value.type !== 'identifier') return undefined;
+  let root: Node = value;
+  while (root.parent) root = root.parent;
+  const fn = root.namedChildren.find((n) => n?.type === 'function_definition' && n.childForFieldName('name')?.text === value.text);
+  const body = fn?.childForFieldName('body')?.namedChildren.filter((n): n is Node => !!n && !isTrivia(n)) ?? [];
+  const ret = body.at(-1);
+  const returned = ret?.type === 'return_statement' ? ret.namedChildren.find((c) => !!c && !isTrivia(c)) : undefined;
+  // a body of assignments then one return: anything else (a branch, a loop) is left for the trainer to refuse by name
+  if (!fn || !returned || !callableWithoutArguments(fn.childForFieldName('parameters')) || !body.slice(0, -1).every(assigns)) return undefined;
+  return { statements: body.slice(0, -1), valueNode: returned, valueLabel: value.text };
 }
 
 /**
@@ -71,16 +97,51 @@ function firstRead(nodes: readonly Node[], name: string): Node | undefined {
   return undefined;
 }
 
+/** A layer's trainable attributes a loss on weights reads (Keras names them `kernel` and `bias`). */
+const LAYER_WEIGHTS: ReadonlySet<string> = new Set(['kernel', 'bias']);
+
+/** The layer of the graph whose call makes `output` (`outputs = dense(h)`), from the statements above `stmt`. */
+function outputLayerOf(stmt: Node, output: string, graph: KerasGraph): string | undefined {
+  for (const s of statementsAbove(stmt).reverse()) {
+    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    if (a?.type !== 'assignment' || a.childForFieldName('left')?.text !== output) continue;
+    const right = a.childForFieldName('right');
+    const layer = right?.type === 'call' ? right.childForFieldName('function') : null;
+    return layer?.type === 'identifier' && graph.layers.has(layer.text) ? layer.text : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The weights of the graph's layers the loss reads (`dense.kernel`, Keras's documented `model.add_loss(lambda:
+ * tf.reduce_mean(d.kernel))`), each once: weights of the model, the output layer's marked as such.
+ */
+function layerWeightReads(reading: readonly Node[], graph: KerasGraph, outputLayer: string | undefined): ParamInfo[] {
+  const out = new Map<string, ParamInfo>();
+  for (const n of reading) {
+    for (const a of [n, ...n.descendantsOfType('attribute')]) {
+      const layer = a?.type === 'attribute' ? a.childForFieldName('object') : null;
+      const part = a?.childForFieldName('attribute')?.text ?? '';
+      if (!a || layer?.type !== 'identifier' || !graph.layers.has(layer.text) || !LAYER_WEIGHTS.has(part) || out.has(a.text)) continue;
+      out.set(a.text, { name: a.text, node: a, variadic: false, graphWeight: layer.text === outputLayer ? 'output' : 'inner' });
+    }
+  }
+  return [...out.values()];
+}
+
 /**
  * The add_loss statement `stmt` on a model of the graph (the module's `moduleGraph`, with what the blocks around the
  * statement build), read over the graph's tensors; undefined otherwise.
  */
 export function graphAddLoss(stmt: Node, moduleGraph: KerasGraph | undefined): LossDef | undefined {
-  const call = addLossCall(stmt);
-  if (!call || !moduleGraph) return undefined;
+  const added = addLossCall(stmt);
+  if (!added || !moduleGraph) return undefined;
+  const callable = addedCallable(added.value);
+  if (added.value.type === 'lambda' && !callable) return undefined;
+  const call = { receiver: added.receiver, value: callable?.valueNode ?? added.value };
   const graph = copyKerasGraph(moduleGraph);
   // a Lambda layer's tensor is the loss's own value only where the loss reads it
-  const statements = lossStatements(stmt, graph).filter((s, i, all) => {
+  const statements = [...lossStatements(stmt, graph), ...(callable?.statements ?? [])].filter((s, i, all) => {
     const bound = lambdaLayerApplied(s);
     return bound === undefined || firstRead([...all.slice(i + 1), call.value], bound) !== undefined;
   });
@@ -100,10 +161,11 @@ export function graphAddLoss(stmt: Node, moduleGraph: KerasGraph | undefined): L
     if (at) params.push({ ...param(t, at), graphActivation: true });
   }
   if (input && inputNode) params.push(param(input, inputNode));
+  params.push(...layerWeightReads(reading, graph, outputLayerOf(stmt, output, graph)));
   return {
     kind: 'add-loss', name: call.receiver.text, nameNode: call.receiver, defNode: stmt, fn: stmt, params,
     outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: [],
-    roles: { yTrue: input ?? '', yPred: output }, inline: { statements, valueNode: call.value },
+    roles: { yTrue: input ?? '', yPred: output }, inline: { statements, valueNode: call.value, ...(callable?.valueLabel ? { valueLabel: callable.valueLabel } : {}) },
     standsInFor: `your Keras model \`${call.receiver.text}\` (its own layers, from \`${model.inputs.join(', ') || 'its input'}\` to \`${output}\`)`,
     // comparing the output with the input, the added loss is the whole loss; else it adds penalties to the compiled one
     ...(predNode && inputNode ? { targetIsInput: true } : { penaltiesOnly: true }),

@@ -18,6 +18,8 @@ export interface InlineSpec {
   lossVar?: string;
   /** Or the expression that is the loss (`self.add_loss(expr)`, `return {'loss': expr}`). */
   valueNode?: Node;
+  /** The name of what computes `valueNode` when it has one (a function passed to `add_loss` by name): the term's name. */
+  valueLabel?: string;
   /** Calls that run the model inside the statements read (`criterion(model(xb), yb)`): each reads as the prediction `name`. */
   forwardCalls?: { node: Node; name: string }[];
   /** A step's helper method read as the step (selfCalls.ts): its other parameters, bound to what the step passes. */

@@ -78,10 +78,12 @@ function withConstantDefault<T extends Defaulted>(p: T, constants: ReadonlyMap<s
 }
 
 function toParam(p: ParamInfo & Defaulted, role: LossParam['role'], origin: LossParam['origin']): LossParam {
-  const computed = p.modelOutput !== undefined || p.graphActivation;
+  const computed = p.modelOutput !== undefined || p.graphActivation || p.graphWeight !== undefined;
   const out: LossParam = { name: p.name, role: computed && role === 'other' ? 'tensor' : role, range: rangeOf(p.node), origin };
   if (p.modelOutput !== undefined) out.modelOutput = p.modelOutput;
   if (p.graphActivation) out.graphActivation = true;
+  if (p.graphWeight) out.modelWeight = true;
+  if (p.graphWeight === 'output') out.outputLayer = true;
   if (p.default !== undefined) out.default = p.default;
   if (p.defaultNode) out.defaultRange = p.constantRange ?? rangeOf(p.defaultNode);
   if (p.defaultNode?.type === 'none') out.noneDefault = true;
@@ -348,7 +350,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // an inline total grown in place (`loss = loss_fn(y, p); loss += reg`) names the total, not its first piece
   const ownName = def.inline?.lossVar;
   const labelOf = (e: Expr): string | undefined => {
-    const label = scope.labels.get(e);
+    const label = scope.labels.get(e) ?? (e === returned.value ? def.inline?.valueLabel : undefined);
     if (label === undefined || label !== ownName) return label;
     // the inline loss's own variable names the total; a single term keeps the name it had (the held loss object)
     return e === returned.value ? (nameBeforeVariable(e) ?? label) : undefined;

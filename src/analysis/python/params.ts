@@ -14,6 +14,8 @@ export interface ParamInfo {
   modelOutput?: number;
   /** A hidden tensor of the file's Keras functional graph an added loss reads (graphAddLoss.ts): LossParam.graphActivation. */
   graphActivation?: true;
+  /** A layer's weight of the file's Keras graph an added loss reads (`dense.kernel`): LossParam.modelWeight, and outputLayer where that layer makes the model's output. */
+  graphWeight?: 'output' | 'inner';
 }
 
 /** The literal value of a default, when it is a number (possibly negative), a string or a bool. */
