@@ -63,11 +63,13 @@ function insideDifferentiated(node: Node): boolean {
 }
 const differentiatesName = /^(minimize|variableGrads)$/;
 
-export function collectScriptUsages(root: Node, models: LossModel[], bindNames: ReadonlyMap<string, string[]>): { outputActivation?: string } {
+export function collectScriptUsages(root: Node, models: LossModel[], bindNames: ReadonlyMap<string, string[]>): { outputActivation?: string; outputUnits?: LossModel['outputUnits'] } {
   const byName = new Map(models.map((m) => [m.name, m]));
   const vars = new Map<string, Target>();
   const fits: Node[] = [];
   let outputActivation: string | undefined;
+  // the last dense layer's width, as Python's usages.ts reads `Dense(6)`: the trial's prediction is as wide
+  let outputUnits: LossModel['outputUnits'];
 
   const targetOf = (value: Node | undefined): Target | undefined => {
     if (!value) return undefined;
@@ -135,9 +137,11 @@ export function collectScriptUsages(root: Node, models: LossModel[], bindNames: 
       if (typeof act === 'string') outputActivation = act;
       // a dense layer without an activation is linear: a hidden layer's relu is not the output's
       else if (method === 'dense' && property(args[0], 'activation') === undefined) outputActivation = 'linear';
+      const units = method === 'dense' ? scriptLiteral(property(args[0], 'units') ?? node) : undefined;
+      if (typeof units === 'number' && Number.isInteger(units) && units > 0) outputUnits = { count: units, line: range.startLine + 1 };
     }
   }
   const compiled = models.filter((m) => m.usages.some((u) => u.kind === 'compile'));
   for (const fit of fits) for (const m of compiled) m.usages.push({ kind: 'fit', range: rangeOf(fit) });
-  return outputActivation ? { outputActivation } : {};
+  return { ...(outputActivation ? { outputActivation } : {}), ...(outputUnits ? { outputUnits } : {}) };
 }

@@ -50,3 +50,24 @@ test("a last layer of unknown width, or a loss that never reads columns, keeps t
   assert.equal(lossOf(keras('layers.Dense(n_out)')).outputUnits, undefined);
   assert.deepEqual(lossSampleShape(lossOf(keras('layers.Dense(6)', 'K.mean(K.relu(-y_pred))')), 4).shape, [4]);
 });
+
+test('TF.js: the last tf.layers.dense({units: 10}) gives ten outputs, said with its line', () => {
+  const loss = analyzeSource(
+    `const tf = require('@tensorflow/tfjs');
+function smoothLoss(yTrue, yPred) {
+  const diffs = yPred.slice([0, 1], [-1, -1]).sub(yPred.slice([0, 0], [-1, yPred.shape[1] - 1]));
+  return tf.losses.meanSquaredError(yTrue, yPred).add(diffs.square().mean().mul(0.05));
+}
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 32, activation: 'relu', inputShape: [6] }));
+model.add(tf.layers.dense({ units: 10 }));
+model.compile({ optimizer: 'adam', loss: smoothLoss });
+`,
+    'javascript',
+    'f.js',
+  ).models[0]!;
+  assert.deepEqual(loss.outputUnits, { count: 10, line: 8 });
+  const shape = lossSampleShape(loss, 4);
+  assert.deepEqual(shape.shape, [10]);
+  assert.match(shape.why ?? '', /^10 outputs because your model's last layer has 10 units \(line 8\)/);
+});
