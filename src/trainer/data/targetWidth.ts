@@ -56,13 +56,27 @@ function flattenedPrediction(expr: Expr, lookup: Lookup): boolean {
 }
 
 /** `y_true[:, k]` with k known before training: the column k of the target, one value per sample. */
-function targetColumn(expr: Expr, lookup: Lookup): number | undefined {
+const targetColumn = (expr: Expr, lookup: Lookup): number | undefined => columnRead(expr, lookup, false);
+
+/** `y_true[:, k]`, or with `asMatrix` also `y_true[:, k:k + 1]` (the column kept as a (N, 1) matrix): k. */
+function columnRead(expr: Expr, lookup: Lookup, asMatrix: boolean): number | undefined {
   const e = uncast(expr);
   if (e.kind !== 'subscript' || !isRef(e.object, 'yTrue') || e.index.length !== 2) return undefined;
   const [rows, col] = e.index;
-  if (rows?.kind !== 'slice' || rows.start || rows.stop || col?.kind !== 'index') return undefined;
+  if (rows?.kind !== 'slice' || rows.start || rows.stop) return undefined;
+  if (asMatrix && col?.kind === 'slice' && col.start && col.stop && !col.step) {
+    const [start, stop] = [literalNumber(col.start, lookup), literalNumber(col.stop, lookup)];
+    return start !== undefined && start >= 0 && stop === start + 1 ? start : undefined;
+  }
+  if (col?.kind !== 'index') return undefined;
   const k = literalNumber(col.value, lookup);
   return k !== undefined && k >= 0 ? k : undefined;
+}
+
+/** The first target column the loss reads, for the header. */
+function firstTargetColumn(roots: Expr[], lookup: Lookup): Expr | undefined {
+  for (const root of roots) for (const n of nodesOf(root)) if (columnRead(n, lookup, true) !== undefined) return n;
+  return undefined;
 }
 
 /** One value per sample made of target columns and numbers: `y_true[:, 0]`, `0.5 * (lo + hi)`. */
@@ -101,12 +115,28 @@ export function lossTargetWidth(loss: LossModel): TargetWidth | undefined {
   const lookup = makeLookup(loss, {});
   if (predictionIndexed(roots)) return undefined;
   const found = meeting(roots, lookup);
-  if (!found) return undefined;
+  if (!found) return singleOutputBeside(loss, roots, lookup);
   const columns = Math.max(...roots.flatMap((root) => [...nodesOf(root)].map((n) => targetColumn(n, lookup) ?? -1))) + 1;
   const line = found.at.range.startLine + 1;
   return {
     columns,
     outputWhy: `1 output because the loss flattens the prediction to one value per sample (\`${found.flattened.text}\`, line ${line})`,
     targetWhy: `targets of ${columns} columns because the loss reads target columns beside the flattened prediction (\`${found.at.text}\`, line ${line})`,
+  };
+}
+
+/**
+ * A model whose last layer has one unit (`Dense(1, activation="sigmoid")`) and a loss that reads columns of its
+ * target (`labels = y_true[:, 0:1]; group = y_true[:, 1:2]`: a label and a group packed in one target, as fairness
+ * losses are written for compile): one output, and a target of as many columns as the loss reads.
+ */
+function singleOutputBeside(loss: LossModel, roots: Expr[], lookup: Lookup): TargetWidth | undefined {
+  const columns = Math.max(...roots.flatMap((root) => [...nodesOf(root)].map((n) => columnRead(n, lookup, true) ?? -1))) + 1;
+  const read = columns >= 2 && loss.outputUnits?.count === 1 ? firstTargetColumn(roots, lookup) : undefined;
+  if (!read || !loss.outputUnits) return undefined;
+  return {
+    columns,
+    outputWhy: `1 output because your model's last layer has 1 unit (line ${loss.outputUnits.line})`,
+    targetWhy: `targets of ${columns} columns because the loss reads target columns (\`${read.text}\`, line ${read.range.startLine + 1})`,
   };
 }

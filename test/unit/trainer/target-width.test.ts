@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { TrainerToHost } from '../../../src/protocol';
-import { prepareData } from '../../../src/trainer/data';
+import { lossSampleShape, prepareData } from '../../../src/trainer/data';
 import { syntheticShapeFault } from '../../../src/trainer/syntheticShapeFault';
 import { runTrial } from '../../../src/trainer/trial';
 import { specFor } from './helpers';
@@ -87,4 +87,30 @@ test('a shape failure on synthetic data is said to be the data\'s, with the shap
   // a slice past the synthetic prediction's end (the data has fewer outputs than the loss slices) is the data's too
   const overflow = 'line 17: `.slice`: Error in slice2D: begin[1] + size[1] (12) would overflow input.shape[1] (4)';
   assert.match(syntheticShapeFault(overflow, data, true)!, /^the trial's synthetic data does not fit this loss \(line 17: /);
+});
+
+const packedFairness = (lastLayer: string) => `import tensorflow as tf
+
+FAIR = 0.3
+
+def fair_bce(y_true, y_pred):
+    labels = y_true[:, 0:1]
+    group = y_true[:, 1:2]
+    bce = tf.keras.losses.binary_crossentropy(labels, y_pred)
+    gap = tf.abs(tf.reduce_sum(y_pred * group) / tf.reduce_sum(group) - tf.reduce_sum(y_pred * (1 - group)) / tf.reduce_sum(1 - group))
+    return tf.reduce_mean(bce) + FAIR * gap
+
+model = tf.keras.Sequential([tf.keras.layers.Dense(16, activation="relu"), ${lastLayer}])
+model.compile(optimizer="adam", loss=fair_bce)
+`;
+
+test("a label and a group packed in the target (`y_true[:, 0:1]`, `y_true[:, 1:2]`) beside a model of one output: one output, two target columns", async () => {
+  const loss = analyzeSource(packedFairness('tf.keras.layers.Dense(1, activation="sigmoid")'), 'python', 'fair.py').models[0]!;
+  const data = await prepareData(spec, loss);
+  assert.deepEqual([data.sampleShape, data.targetShape], [[1], [2]]);
+  assert.match(data.description, /targets of 2 columns because the loss reads target columns \(`y_true\[:, 0:1\]`, line 6\)/);
+  assert.equal(lossSampleShape(loss, 4).why, "1 output because your model's last layer has 1 unit (line 12)");
+  // a last layer of several units keeps the prediction as wide as the target columns
+  const wide = analyzeSource(packedFairness('tf.keras.layers.Dense(2, activation="sigmoid")'), 'python', 'fair.py').models[0]!;
+  assert.notDeepEqual((await prepareData(spec, wide)).sampleShape, [1]);
 });
