@@ -101,6 +101,7 @@ const LATER_BATCHES: readonly { prefix: string; label: string; what: string }[] 
   { prefix: 'cask_', label: 'cask', what: 'the eleventh sealed batch' },
   { prefix: 'chest_', label: 'chest', what: 'the twelfth sealed batch' },
   { prefix: 'coffer_', label: 'coffer', what: 'the thirteenth sealed batch' },
+  { prefix: 'trove_', label: 'trove', what: 'the fourteenth sealed batch' },
 ];
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
