@@ -48,8 +48,17 @@ const argumentOrder: Readonly<Record<Framework, readonly [Role, Role]>> = {
 
 const norm = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
-export const isTargetName = (name: string): boolean => roleNames.yTrue.has(norm(name));
-export const isPredictionName = (name: string): boolean => roleNames.yPred.has(norm(name)) || reconstruction.yPred.has(norm(name));
+/**
+ * A quantity's name with a role's suffix (`temp_pred` / `temp_obs` of a physics-guided loss, `depth_hat`,
+ * `price_true`): the suffix says the role, as the bare word does.
+ */
+const roleSuffix: Readonly<Record<Role, RegExp>> = {
+  yTrue: /^[a-z][a-z0-9]*_(true|obs|observed|target|targets|gt|label|labels|actual|ref)$/,
+  yPred: /^[a-z][a-z0-9]*_(pred|preds|hat|predicted|est|estimate|fit)$/,
+};
+
+export const isTargetName = (name: string): boolean => roleNames.yTrue.has(norm(name)) || roleSuffix.yTrue.test(norm(name));
+export const isPredictionName = (name: string): boolean => roleNames.yPred.has(norm(name)) || reconstruction.yPred.has(norm(name)) || roleSuffix.yPred.test(norm(name));
 export const isTensorName = (name: string): boolean => tensorNames.has(norm(name));
 
 /** How many leading positional arguments are read for names (`loss(self, x, recon, encoded, lam)` needs four). */

@@ -132,4 +132,25 @@ def run(model, data, opt):
     assert.deepEqual(m.terms.map(termSummary), ['base:+:fit', 'penalty:+:spread*0.5']);
     assert.equal(picked(src), 'step_terms');
   });
+
+  it('finds a loss whose arguments say their role by suffix (temp_pred, temp_obs), and picks it where the loop calls it before backward', () => {
+    const src = `import torch
+import torch.nn.functional as F
+
+def physics_guided_loss(temp_pred, temp_obs, lam=0.3):
+    fit = F.mse_loss(temp_pred, temp_obs)
+    warm_above = torch.relu(temp_pred[:, 1:] - temp_pred[:, :-1]).mean()
+    return fit + lam * warm_above
+
+for i in range(0, 2048, 128):
+    loss = physics_guided_loss(model(drivers[i:i + 128]), profiles[i:i + 128])
+    loss.backward()
+`;
+    const m = model(analyze(src), 'physics_guided_loss');
+    assert.deepEqual(
+      m.params.filter((p) => p.role === 'yPred' || p.role === 'yTrue').map((p) => `${p.role} ${p.name}`),
+      ['yPred temp_pred', 'yTrue temp_obs'],
+    );
+    assert.equal(picked(src), 'physics_guided_loss');
+  });
 });
