@@ -13,6 +13,8 @@ const ELEMENTWISE = new Set([
   'abs', 'square', 'sqrt', 'exp', 'log', 'log1p', 'relu', 'sigmoid', 'tanh', 'softplus', 'maximum', 'minimum', 'clip_by_value',
   'clip', 'clamp', 'clipByValue', 'pow', 'add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'neg', 'negative',
   'where', 'softmax', 'log_softmax', 'elu', 'selu', 'leaky_relu', 'cast', 'float', 'squaredDifference', 'squared_difference',
+  // same rank as their input: differences along one axis (`x.diff(dim=-1)`), a tensor of zeros or ones like it
+  'diff', 'zeros_like', 'ones_like', 'zerosLike', 'onesLike', 'reciprocal', 'sign', 'expm1', 'sin', 'cos',
 ]);
 /** Keras loss functions that average over the last axis: one value per sample. */
 const KERAS_PER_SAMPLE = /^(tf\.)?keras\.losses\.[a-z_]+$|^tf\.losses\.[a-z_]+$|^K\.(categorical_crossentropy|sparse_categorical_crossentropy)$/;
