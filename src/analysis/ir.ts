@@ -402,6 +402,8 @@ export interface Regularizes {
    * activity is the prediction. Absent: a hidden layer's, or not known; the trainer passes hidden activations.
    */
   output?: true;
+  /** The regularized layer's width (`Dense(UNITS, kernel_regularizer=…)` with UNITS = 16), when the file shows it. */
+  units?: number;
 }
 
 export interface LossModel {

@@ -12,8 +12,27 @@ export interface FittedHidden {
   note?: string;
 }
 
+/** A trial layer stays small: a wider regularized layer keeps the trial's width. */
+const MAX_REGULARIZED_UNITS = 256;
+
+/**
+ * A regularizer on a hidden layer of known width (`Dense(UNITS, kernel_regularizer=Ortho(UNITS))`): the trial's last
+ * hidden layer, which stands for it, gets that width, so a penalty sized to it (`K.eye(size)` against the kernel's
+ * Gram matrix) fits, as in the user's model.
+ */
+function regularizedWidth(loss: LossModel): { width: number; why: string } | undefined {
+  const r = loss.kind === 'regularizer' ? loss.regularizes : undefined;
+  if (!r?.units || r.output || r.units > MAX_REGULARIZED_UNITS) return undefined;
+  const at = r.range ? ` (line ${r.range.startLine + 1})` : '';
+  return { width: r.units, why: `the layer your regularizer is on, \`${r.layer ?? 'layer'}(${r.units}, …)\`${at}, has ${r.units}` };
+}
+
 export function fittedHidden(loss: LossModel, hidden: readonly number[]): FittedHidden {
   const last = hidden.at(-1);
+  const regularized = last !== undefined ? regularizedWidth(loss) : undefined;
+  if (regularized && regularized.width !== last) {
+    return { hidden: [...hidden.slice(0, -1), regularized.width], note: `the last hidden layer has ${regularized.width} units because ${regularized.why}` };
+  }
   // several arguments share the layer in blocks (mappedLoss.ts): one argument has it whole
   const plain = mappedTensorArgs(loss).filter((a) => a.kind === 'hidden').map((a) => a.name);
   const fit = last !== undefined && plain.length === 1 ? hiddenReshapeWidth(loss, plain) : undefined;

@@ -200,10 +200,9 @@ function readsInitParam(value: Node, initParamNames: ReadonlySet<string>): boole
   if (value.type === 'identifier') return initParamNames.has(value.text);
   const fn = value.type === 'call' ? value.childForFieldName('function')?.text : undefined;
   const args = value.childForFieldName('arguments')?.namedChildren.filter((n) => !!n && n.type !== 'comment') ?? [];
-  return !!fn && NUMBER_CONVERSIONS.has(fn) && args.length === 1 && !!args[0] && readsInitParam(args[0], initParamNames);
+  // `float(lam)`, `K.cast_to_floatx(l2)`: the argument's value, converted (valueWrappers.ts)
+  return !!fn && valueWrappers.test(fn) && args.length === 1 && !!args[0] && readsInitParam(args[0], initParamNames);
 }
-
-const NUMBER_CONVERSIONS: ReadonlySet<string> = new Set(['float', 'int', 'bool']);
 
 /**
  * `self.base = base_loss or MAELoss()` with `base_loss=None` that no constructor call passes: Python's `or` gives the

@@ -94,22 +94,32 @@ const layerCall = /([\p{L}_][\p{L}\p{N}_]*)[ \t]*\([^()]*$/u;
  * defined in one cell is often given to its layer in a later one (`kernel_regularizer=Orthogonal(…)` in the model's
  * cell): the later cells say what it acts on where the cell itself does not.
  */
-function regularizerUses(source: string, laterCells: ModuleScope['laterCells']): Map<string, Regularizes> {
-  const out = regularizerUsesIn(source);
-  for (const cell of laterCells?.cells ?? []) for (const [name, use] of regularizerUsesIn(cell.source)) if (!out.has(name)) out.set(name, use);
+function regularizerUses(source: string, module: ModuleScope): Map<string, Regularizes> {
+  const out = regularizerUsesIn(source, module);
+  for (const cell of module.laterCells?.cells ?? []) for (const [name, use] of regularizerUsesIn(cell.source, module)) if (!out.has(name)) out.set(name, use);
   return out;
 }
 
-function regularizerUsesIn(source: string): Map<string, Regularizes> {
+/** The layer's width: its first argument before the regularizer (`Dense(UNITS, …, kernel_regularizer=…)`), when known. */
+function layerUnits(argsBefore: string, module: ModuleScope): number | undefined {
+  const first = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*|\d+)[ \t]*,/u.exec(argsBefore)?.[1];
+  if (!first) return undefined;
+  const value = /^\d+$/.test(first) ? Number(first) : module.constants.get(first)?.value;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+function regularizerUsesIn(source: string, module: ModuleScope): Map<string, Regularizes> {
   const out = new Map<string, Regularizes>();
   if (!source.includes('regularizer')) return out;
   for (const m of source.matchAll(regularizerArg)) {
     const name = m[2].slice(m[2].lastIndexOf('.') + 1);
     if (out.has(name)) continue;
-    const layer = layerCall.exec(source.slice(Math.max(0, (m.index ?? 0) - 200), m.index))?.[1];
+    const call = layerCall.exec(source.slice(Math.max(0, (m.index ?? 0) - 200), m.index));
+    const layer = call?.[1];
     const on = (m[1] ?? 'kernel') as Regularizes['on'];
     const output = on === 'activity' && isOutputLayer(source, m.index ?? 0);
-    const use: Regularizes = { on, ...(layer ? { layer } : {}), ...(output ? { output: true as const } : {}) };
+    const units = call ? layerUnits(call[0].slice(call[0].indexOf('(') + 1), module) : undefined;
+    const use: Regularizes = { on, ...(layer ? { layer } : {}), ...(output ? { output: true as const } : {}), ...(units ? { units } : {}) };
     out.set(name, use);
     // `code_penalty = RateKL(weight=0.03)` (or `self.smooth_reg = Smooth(s)` in a layer's __init__) then
     // `activity_regularizer=code_penalty`: the class is the regularizer used
@@ -329,7 +339,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const builtValues = builtModuleNames(module);
   // a module value that becomes (or stops being) a tensor changes how the losses that read it split
   for (const name of builtValues) functionTexts.set(`${name} =`, hash(module.values?.get(name)?.text ?? ''));
-  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source, module.laterCells), module, builtValues };
+  const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source, module), module, builtValues };
   const uses = readLossUses(source, textMemo);
   const ctx: DiscoverContext = { regularizers: file.regularizers, uses, ...(module.kerasGraph ? { graph: module.kerasGraph } : {}) };
   cache?.begin(file.framework, contextOf(file, functionTexts, uses));
