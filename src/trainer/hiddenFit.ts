@@ -29,13 +29,10 @@ function regularizedWidth(loss: LossModel): { width: number; why: string } | und
 
 export function fittedHidden(loss: LossModel, hidden: readonly number[]): FittedHidden {
   const last = hidden.at(-1);
-  const regularized = last !== undefined ? regularizedWidth(loss) : undefined;
-  if (regularized && regularized.width !== last) {
-    return { hidden: [...hidden.slice(0, -1), regularized.width], note: `the last hidden layer has ${regularized.width} units because ${regularized.why}` };
-  }
   // several arguments share the layer in blocks (mappedLoss.ts): one argument has it whole
   const plain = mappedTensorArgs(loss).filter((a) => a.kind === 'hidden').map((a) => a.name);
-  const fit = last !== undefined && plain.length === 1 ? hiddenReshapeWidth(loss, plain) : undefined;
+  // the loss's own reshape says most; else the regularized layer's width
+  const fit = last === undefined ? undefined : ((plain.length === 1 ? hiddenReshapeWidth(loss, plain) : undefined) ?? regularizedWidth(loss));
   if (!fit || fit.width === last) return { hidden: [...hidden] };
   return { hidden: [...hidden.slice(0, -1), fit.width], note: `the last hidden layer has ${fit.width} units because ${fit.why}` };
 }

@@ -264,7 +264,7 @@ layer = keras.layers.Dense(16, kernel_regularizer=Orthogonality(0.05))
 `);
     const m = model(a, 'Orthogonality');
     assert.equal(m.kind, 'regularizer');
-    assert.deepEqual(m.regularizes, { on: 'kernel', layer: 'Dense' });
+    assert.deepEqual(m.regularizes, { on: 'kernel', layer: 'Dense', units: 16 });
     assert.equal(m.yPred, 'w');
     assert.deepEqual(m.terms.map(termSummary), ['penalty:+:Orthogonality*self.factor']);
     assert.deepEqual(roles(m), ['w:yPred', 'self.factor:hyper']);
