@@ -154,6 +154,7 @@ function walk(r: Reads, e: Expr): void {
         r.evidence.push(`differences between neighbouring outputs, \`${e.callee}\` (line ${line})`);
       }
       if (/^tf\.slice$/.test(e.callee) && isTarget(e.args[0])) boxSliceRead(r, e.args[1], e.args[2], e.text, line);
+      oneHotRead(r, e, line);
       if (tensorConstructors.test(e.callee) && e.args[0]) {
         const n = flatListLength(e.args[0]) ?? knownListLength(e.args[0], r.lookup);
         if (n !== undefined) {
@@ -203,6 +204,27 @@ function walk(r: Reads, e: Expr): void {
     default:
       return;
   }
+}
+
+/** One-hot encoders of class indices, with where their depth is passed (`tf.oneHot(indices, depth)`, `F.one_hot(t, num_classes=K)`). */
+const oneHotDepth: Readonly<Record<string, { at: number; keyword: string }>> = {
+  oneHot: { at: 1, keyword: 'depth' },
+  one_hot: { at: 1, keyword: 'num_classes' },
+  to_categorical: { at: 1, keyword: 'num_classes' },
+};
+
+/**
+ * The target one-hot encoded with a known depth (`tf.oneHot(yTrue.toInt(), NUM_CLASSES)` compared with the logits):
+ * the prediction has one output per class, a per-output constant of that length (data/task.ts makes the targets
+ * class indices).
+ */
+function oneHotRead(r: Reads, e: Extract<Expr, { kind: 'call' }>, line: number): void {
+  const at = oneHotDepth[e.callee.split('.').pop() ?? ''];
+  if (!at || !readsTarget(e.args[0])) return;
+  const depth = literalNumber(e.kwargs[at.keyword] ?? e.kwargs['depth'] ?? e.args[at.at], r.lookup);
+  if (depth === undefined || depth < 2 || !Number.isInteger(depth)) return;
+  r.constants.push(depth);
+  r.evidence.push(`its targets one-hot encoded as ${depth} classes (\`${e.callee}\`, line ${line})`);
 }
 
 /** A loop's body is read once per pass when its bounds are static (each pass indexes other outputs), else once. */
