@@ -6,6 +6,7 @@ import { childrenOf } from '../../analysis/terms/expr';
 import { makeLookup } from '../interpreter/scope';
 import { type Known, staticIterations } from '../interpreter/staticValues';
 import { flatListLength, knownListLength, literalNumber, tensorConstructors } from './listLengths';
+import { oneHotOfTarget } from './oneHot';
 
 export interface Reads {
   /** Highest rank a subscript of y_pred / y_true implies (index positions, or `.shape[k]` + 1). */
@@ -206,22 +207,14 @@ function walk(r: Reads, e: Expr): void {
   }
 }
 
-/** One-hot encoders of class indices, with where their depth is passed (`tf.oneHot(indices, depth)`, `F.one_hot(t, num_classes=K)`). */
-const oneHotDepth: Readonly<Record<string, { at: number; keyword: string }>> = {
-  oneHot: { at: 1, keyword: 'depth' },
-  one_hot: { at: 1, keyword: 'num_classes' },
-  to_categorical: { at: 1, keyword: 'num_classes' },
-};
-
 /**
  * The target one-hot encoded with a known depth (`tf.oneHot(yTrue.toInt(), NUM_CLASSES)` compared with the logits):
  * the prediction has one output per class, a per-output constant of that length (data/task.ts makes the targets
  * class indices).
  */
 function oneHotRead(r: Reads, e: Extract<Expr, { kind: 'call' }>, line: number): void {
-  const at = oneHotDepth[e.callee.split('.').pop() ?? ''];
-  if (!at || !readsTarget(e.args[0])) return;
-  const depth = literalNumber(e.kwargs[at.keyword] ?? e.kwargs['depth'] ?? e.args[at.at], r.lookup);
+  const encoder = oneHotOfTarget(e);
+  const depth = encoder ? literalNumber(encoder.depth, r.lookup) : undefined;
   if (depth === undefined || depth < 2 || !Number.isInteger(depth)) return;
   r.constants.push(depth);
   r.evidence.push(`its targets one-hot encoded as ${depth} classes (\`${e.callee}\`, line ${line})`);

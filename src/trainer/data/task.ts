@@ -3,6 +3,7 @@
 // Shared by the trial spec (src/trial) and the trainer's data preparation.
 import type { Expr, LossModel } from '../../analysis/ir';
 import { nodesOf } from '../../analysis/terms/expr';
+import { targetOneHot } from './oneHot';
 import type { SyntheticTask, TargetEncoding } from './synthetic';
 
 export interface LossTask {
@@ -38,13 +39,11 @@ function regressionFor(loss: LossModel): SyntheticTask {
   return kinds.has('bounds') ? 'bounded-regression' : kinds.has('non-negativity') ? 'non-negative-regression' : 'regression';
 }
 
-/** Callees that one-hot encode class indices: a cross-entropy over their output still takes indices as its targets. */
-const oneHotEncoders = /(^|\.)(one_?hot|oneHot|to_categorical)$/i;
-
 export function lossTask(loss: LossModel): LossTask {
   // `softmaxCrossEntropy(tf.oneHot(yTrue, K), yPred)`: the loss encodes its targets itself, so they are indices
+  const encoder = targetOneHot(loss);
+  if (encoder) return { task: 'classification', encoding: 'index', because: encoder.callee };
   const indexing = targetAsIndex(loss);
-  if (indexing && oneHotEncoders.test(indexing)) return { task: 'classification', encoding: 'index', because: indexing };
   const bases = loss.terms.filter((t) => t.role === 'base');
   for (const term of bases.length ? bases : loss.terms) {
     for (const callee of callees(term.expr)) {
@@ -69,8 +68,6 @@ const indexArgument: Readonly<Record<string, { call: number; method: number }>> 
   gather: { call: 2, method: 1 },
   take_along_dim: { call: 1, method: 0 },
   one_hot: { call: 0, method: -1 },
-  oneHot: { call: 0, method: -1 },
-  to_categorical: { call: 0, method: -1 },
 };
 
 /** The op that takes the targets as class indices, if one does (see indexArgument). */

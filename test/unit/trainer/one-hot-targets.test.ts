@@ -52,3 +52,16 @@ def masked(pred, target):
   assert.equal(lossTask(loss).encoding, 'onehot');
   assert.deepEqual(lossSampleShape(loss, 4).shape, [4]);
 });
+
+test('a one-hot of one target column (a gender column beside an age column) keeps the target and its columns', () => {
+  const loss = analyzeSource(`const tf = require('@tensorflow/tfjs');
+
+function ageGender(yTrue, yPred) {
+  const age = tf.losses.absoluteDifference(yTrue.slice([0, 0], [-1, 1]), yPred.slice([0, 0], [-1, 1]));
+  const gender = tf.oneHot(yTrue.slice([0, 1], [-1, 1]).squeeze([1]).toInt(), 2);
+  return age.add(tf.mul(0.5, tf.losses.softmaxCrossEntropy(gender, yPred.slice([0, 1], [-1, 2]))));
+}
+`, 'javascript', 'ageGender.js').models[0]!;
+  assert.equal(lossTask(loss).encoding, 'onehot');
+  assert.deepEqual(lossSampleShape(loss, 4).shape, [4]);
+});
