@@ -9,6 +9,8 @@ import type { TrainerToHost } from '../../../src/protocol';
 import { prepareData } from '../../../src/trainer/data';
 import { syntheticShapeFault } from '../../../src/trainer/syntheticShapeFault';
 import { runTrial } from '../../../src/trainer/trial';
+import { compileLoss } from '../../../src/trainer/interpreter';
+import { cpu, tf } from '../interpreter/tf';
 import { specFor } from './helpers';
 
 const spec = { dataset: { kind: 'synthetic' as const, task: 'auto' as const, samples: 200, features: 6, outputs: 4 }, seed: 3, validationSplit: 0 };
@@ -87,4 +89,26 @@ test('a shape failure on synthetic data is said to be the data\'s, with the shap
   // a slice past the synthetic prediction's end (the data has fewer outputs than the loss slices) is the data's too
   const overflow = 'line 17: `.slice`: Error in slice2D: begin[1] + size[1] (12) would overflow input.shape[1] (4)';
   assert.match(syntheticShapeFault(overflow, data, true)!, /^the trial's synthetic data does not fit this loss \(line 17: /);
+});
+
+test('a Keras loss object on one target column and the whole prediction: one output, and Keras squeezes the prediction to meet the column', async () => {
+  const loss = keras(`class Blend(tf.keras.losses.Loss):
+    def __init__(self, weight=0.9):
+        super().__init__()
+        self.w = weight
+        self.fit = tf.keras.losses.MeanSquaredError()
+
+    def call(self, y_true, y_pred):
+        band = tf.square(tf.nn.relu(tf.abs(y_pred[:, 0] - y_true[:, 1]) - 0.25))
+        return self.w * band + (1.0 - self.w) * self.fit(y_true[:, 0], y_pred)
+`);
+  const data = await prepareData(spec, loss);
+  assert.deepEqual(data.sampleShape, [1]);
+  assert.deepEqual(data.targetShape, [2]);
+  assert.match(data.description, /targets of 2 columns because the loss reads target columns \(`self\.fit\(y_true\[:, 0\], y_pred\)`, line 12\)/);
+  await cpu();
+  const fit = loss.terms.find((t) => t.expr.text.includes('self.fit'))!;
+  const v = compileLoss(tf, loss, {})(tf.tensor2d([[1, 0], [3, 0]]), tf.tensor2d([[2], [1]]));
+  // MeanSquaredError of [1, 3] against [2, 1] (squeezed): (1 + 4) / 2 = 2.5, not the (2, 2) broadcast's mean
+  assert.ok(Math.abs(v.terms[fit.id]!.raw.dataSync()[0]! - 2.5) < 1e-6, `mse ${v.terms[fit.id]!.raw.dataSync()[0]}`);
 });
