@@ -94,4 +94,36 @@ net.compile(loss=pinned.as_loss(), optimizer="sgd")
     // mae = 0; (1.5 - 0.5)² · 10 = 10
     assert.ok(Math.abs(moved.total.dataSync()[0]! - 10) < 1e-5, `total ${moved.total.dataSync()[0]}`);
   });
+
+  it('a settings object the constructor call builds with its defaults (Coach(Options())) gives self.opts.x its default', () => {
+    const source = `from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+
+
+@dataclass
+class Options:
+    lam: float = 0.5
+    margin: float = 1.0
+
+
+class MarginLoss(nn.Module):
+    def __init__(self, opts):
+        super().__init__()
+        self.opts = opts
+
+    def forward(self, pred, target):
+        fit = ((pred - target) ** 2).mean()
+        return fit + self.opts.lam * torch.relu(pred - self.opts.margin).mean()
+
+
+criterion = MarginLoss(Options())
+`;
+    const loss = lossOf(source);
+    const v = compileLoss(tf, loss, {})(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 3]]));
+    // fit = (0 + 1) / 2 = 0.5; relu([0, 2]).mean() = 1, times lam 0.5
+    assert.ok(Math.abs(v.total.dataSync()[0]! - 1) < 1e-6, `total ${v.total.dataSync()[0]}`);
+    assert.match(refusalOf(lossOf(source.replace('MarginLoss(Options())', 'MarginLoss(load_options())'))), /self\.opts/, 'a settings object Loss Lab cannot read is still refused');
+  });
 });
