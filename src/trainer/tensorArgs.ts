@@ -202,6 +202,9 @@ export function reconstructionTarget(loss: LossModel): string | undefined {
  * never a weight or a data column); else by name.
  */
 function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
+  // the input a loss with no target reconstructs, even where the analysis saw it come out of a layer call
+  // (`x = self.flatten(data)` beside `x_hat, _, mean, log_var = self.vae(x)`): the trial's targets, not activations
+  if (computedByModel(p) && p.name === reconstructionTarget(loss)) return 'reconstruction-input';
   const kind = namedKind(loss, p);
   // the model's input beside a target is given as the batch (a reconstruction without a target gets it as the target)
   if (kind === 'reconstruction-input' && loss.params.some((q) => q.role === 'yTrue') && !/^batch$/i.test(attribute(p.name))) return 'model-input';
