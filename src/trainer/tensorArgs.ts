@@ -206,6 +206,9 @@ export function reconstructionTarget(loss: LossModel): string | undefined {
  * never a weight or a data column); else by name.
  */
 function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
+  // the input a loss with no target reconstructs, even where the analysis saw it come out of a layer call
+  // (`x = self.flatten(data)` beside `x_hat, _, mean, log_var = self.vae(x)`): the trial's targets, not activations
+  if (computedByModel(p) && p.name === reconstructionTarget(loss)) return 'reconstruction-input';
   const kind = namedKind(loss, p);
   // the model's input beside a target is given as the batch (a reconstruction without a target gets it as the target)
   if (kind === 'reconstruction-input' && loss.params.some((q) => q.role === 'yTrue') && !/^batch$/i.test(attribute(p.name))) return 'model-input';
@@ -244,7 +247,7 @@ export function mappedTensorArgs(loss: LossModel): { name: string; kind: TensorA
     const kind = paramKind(loss, p);
     return kind && (!paramRefusal(loss, p) || p.name === target) ? [{ name: p.name, kind }] : [];
   });
-  return [...args, ...predictionItems(loss).slice(1).map((name) => ({ name, kind: 'output-item' as const }))];
+  return [...args, ...furtherPredictionItems(loss).map((name) => ({ name, kind: 'output-item' as const }))];
 }
 
 /**
@@ -263,6 +266,39 @@ export function predictionItems(loss: LossModel): string[] {
   };
   for (const t of loss.terms.length > 0 ? loss.terms.flatMap((t) => (t.weight ? [t.expr, t.weight] : [t.expr])) : [loss.body]) visit(t);
   return yPred && count > 1 ? Array.from({ length: count }, (_, i) => `${yPred}[${i}]`) : [];
+}
+
+/** `yPred[k]` of a tuple unpacking (`[mean, logVar, recon] = yPred`): k, else undefined. */
+function unpackedItem(e: Expr): number | undefined {
+  if (e.kind !== 'subscript' || !e.unpacked || e.object.kind !== 'name' || e.object.ref !== 'yPred') return undefined;
+  const it = e.index[0];
+  return it?.kind === 'index' && it.value.kind === 'number' ? it.value.value : undefined;
+}
+
+/**
+ * The item of an unpacked prediction that is the model's output: the one the loss compares with the target
+ * (`bce(yTrue, recon)` of `[mean, logVar, recon] = yPred`, `recon - y_true`), else the first. A model that returns
+ * its heads before its reconstruction is common (a VAE's `[z_mean, z_log_var, decoded]`), and the trial's output has
+ * the target's shape where the further items have the hidden layer's.
+ */
+export function outputItemIndex(loss: LossModel): number {
+  let found: number | undefined;
+  const visit = (e: Expr): void => {
+    if (found !== undefined) return;
+    const children = childrenOf(e);
+    const withTarget = children.some((c) => c.kind === 'name' && c.ref === 'yTrue');
+    const item = withTarget ? children.map(unpackedItem).find((k) => k !== undefined) : undefined;
+    if (item !== undefined) found = item;
+    else for (const c of children) visit(c);
+  };
+  for (const t of loss.terms.length > 0 ? loss.terms.map((t) => t.expr) : [loss.body]) visit(t);
+  return found !== undefined && found < predictionItems(loss).length ? found : 0;
+}
+
+/** The unpacked prediction's items other than the model's output (outputItemIndex): what the loop hands by name. */
+export function furtherPredictionItems(loss: LossModel): string[] {
+  const output = outputItemIndex(loss);
+  return predictionItems(loss).filter((_, i) => i !== output);
 }
 
 /**

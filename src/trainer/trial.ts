@@ -18,6 +18,7 @@ import { ownLiteralWeights } from './interpreter/compile';
 import { scheduleNote } from './interpreter/schedule';
 import { unreadSettingNotes } from './interpreter/settingSources';
 import { branchChoices, branchNote } from './interpreter/termBranch';
+import { withKeyedPrediction } from './keyedPrediction';
 import { heldNote, unsetLambdaReason } from './lambdaReach';
 import { trainLoop } from './loop';
 import { memoryRefusal } from './memory';
@@ -48,6 +49,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   // A loss that runs its model argument on its input: the call is the trial model's prediction (./modelCall.ts).
   const called = modelCallNote(requested.loss as LossModel);
   let spec = called ? { ...requested, loss: withModelCallsAsPrediction(requested.loss as LossModel) } : requested;
+  // A prediction read by key (`out["pred"]`, a model returning a dict): a tuple of its entries (./keyedPrediction.ts)
+  spec = { ...spec, loss: withKeyedPrediction(spec.loss as LossModel) };
   // A custom regularizer's argument: the layer's kernel, bias or activations, not the prediction (./regularizerInput.ts)
   if (regularizedTensor(spec.loss as LossModel)) spec = { ...spec, loss: withRegularizedTensor(spec.loss as LossModel) };
   const fitted = fittedHidden(spec.loss as LossModel, spec.model.hidden);

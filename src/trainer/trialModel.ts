@@ -91,6 +91,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   'output-bias': () => "the bias of the output layer, as the layer that makes your model's output",
   sensitive: () => 'a synthetic 0/1 group column correlated with the target',
   'model-input': (t) => `the batch the trial model runs on (its input, ${t.model.sizes[0]} features)`,
+  'reconstruction-input': () => "the input the loss reconstructs (the trial's targets, equal to its input)",
   'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",
   'sample-weights': () => 'ones, one per target value (the synthetic data weighs every sample the same)',
   embedding: (t) => `a block of ${t.model.sizes.at(-1)} units (the prediction's width) of the last hidden layer's activations`,

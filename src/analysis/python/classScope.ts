@@ -48,15 +48,23 @@ const isConstructor = (callee: string): boolean => /^[A-Z]/.test(callee.slice(ca
  * (a dataclass or namespace whose literals moduleScope reads as `VAEConfig.kl_weight`), so `self.cfg.kl_weight`
  * reads that constant, its default and where it is written. Undefined for anything else.
  */
-function settingsClassOf(value: Node, initParams: ParamInfo[], scope: Scope): string | undefined {
+function settingsClassOf(value: Node, initParams: ParamInfo[], scope: Scope, classNode?: Node): string | undefined {
   const param = value.type === 'identifier' ? initParams.find((p) => p.name === value.text) : undefined;
   const annotation = param?.node.parent?.type === 'typed_parameter' ? param.node.parent.childForFieldName('type')?.text : undefined;
-  const built = value.type === 'call' && value.childForFieldName('arguments')?.namedChildren.length === 0 ? value.childForFieldName('function')?.text : undefined;
-  const name = annotation ?? built;
+  const built = value.type === 'call' ? builtWithDefaults(value) : undefined;
+  // `Coach(Options())`: every call of the class in the file passes the settings class built with its defaults
+  const passed = param && !annotation && classNode ? argsPassedToClass(classNode, param.name, initParams.indexOf(param)) : [];
+  const passedBuilt = passed.map(builtWithDefaults);
+  const fromCalls = passedBuilt.length > 0 && passedBuilt.every((n) => n !== undefined && n === passedBuilt[0]) ? passedBuilt[0] : undefined;
+  const name = annotation ?? built ?? fromCalls;
   const constants = scope.module?.constants;
   if (!name || !/^[A-Za-z_]\w*$/.test(name) || !scope.module?.classes?.has(name) || !constants) return undefined;
   return [...constants.keys()].some((k) => k.startsWith(`${name}.`)) ? name : undefined;
 }
+
+/** `Options()`: the class a call with no arguments builds (its defaults), else undefined. */
+const builtWithDefaults = (n: Node): string | undefined =>
+  n.type === 'call' && n.childForFieldName('arguments')?.namedChildren.length === 0 ? n.childForFieldName('function')?.text : undefined;
 
 /**
  * `__init__`'s own locals (`name = expr` at the top of its body), each read with the ones above it: what an attribute
@@ -123,7 +131,7 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       if (!readsInitParam(a.value, initParamNames)) out.staticAttrs.set(attr, a.default);
       continue;
     }
-    const settings = settingsClassOf(a.value, out.initParams, scope);
+    const settings = settingsClassOf(a.value, out.initParams, scope, classNode);
     if (settings) {
       out.attrValues.set(attr, { kind: 'name', name: settings, ref: 'global', range: rangeOf(a.value), text: settings });
       continue;

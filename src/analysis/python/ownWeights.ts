@@ -10,6 +10,7 @@ import type { Expr, LossParam } from '../ir';
 import { some } from '../terms/expr';
 import type { ClassScope } from './classScope';
 import type { LossDef } from './discover';
+import { selfAssignments } from './setupInstances';
 
 /** Constructors of a trainable parameter (canonical callees, the file's imports resolved). */
 const PARAMETER_CTORS = /^(nn\.Parameter|torch\.nn\.Parameter|nn\.parameter\.Parameter|tf\.Variable)$/;
@@ -43,6 +44,11 @@ export function ownWeightsOf(def: LossDef, cls: ClassScope | undefined): OwnWeig
     if (!isAddWeight(value)) continue;
     out.parameters.add(name);
     cls.attrValues.delete(name);
+  }
+  // a Keras layer creates its weights in `build(self, input_shape)`, once the input's width is known
+  const build = cls.methods.get('build');
+  for (const { attr, value } of build ? selfAssignments(build) : []) {
+    if (value.type === 'call' && value.childForFieldName('function')?.text === 'self.add_weight') out.parameters.add(attr);
   }
   return out.parameters.size + out.layers.size > 0 ? out : undefined;
 }

@@ -12,7 +12,7 @@ import type { Scope } from './scope';
 const lossLikeClass = /(Loss|Penalty|Criterion|Regulari[sz]er|Divergence)$/;
 
 /** `self.<attr> = <value>` statements of a method, however deeply nested in its branches. */
-function selfAssignments(method: Node): { attr: string; value: Node }[] {
+export function selfAssignments(method: Node): { attr: string; value: Node }[] {
   const out: { attr: string; value: Node }[] = [];
   for (const a of method.descendantsOfType('assignment')) {
     const left = a?.childForFieldName('left');

@@ -27,6 +27,23 @@ function initNamesOf(cls: Node, module: ModuleScope): string[] | undefined {
   return init ? names(readParams(init.childForFieldName('parameters'))) : undefined;
 }
 
+/**
+ * A class's factory methods (`def as_keras_loss(self): def centred(yt, yp): … self.center …; return centred`), by
+ * the class's name, each with what its constructor call binds: `pinned = MeanPinnedLoss(10, 0.5)` then
+ * `compile(loss=pinned.as_keras_loss())` runs the closure with the `self.x` that call's arguments set.
+ */
+export function factoryMethodConstructors(models: readonly LossModel[], taken: ReadonlyMap<string, LossModel>, module: ModuleScope | undefined): Map<string, SubclassCtor> {
+  const out = new Map<string, SubclassCtor>();
+  for (const m of models) {
+    if (m.kind !== 'factory' || !m.className || taken.has(m.className) || out.has(m.className)) continue;
+    if (!m.params.some((p) => p.origin === 'constructor')) continue;
+    const cls = module?.classes?.get(m.className);
+    const names = cls ? initNamesOf(cls, module!) : undefined;
+    if (names) out.set(m.className, { model: m, names });
+  }
+  return out;
+}
+
 /** In-file subclasses (by name) whose constructor call builds one of `models`, each with what its call binds. */
 export function subclassConstructors(models: readonly LossModel[], taken: ReadonlyMap<string, LossModel>, builtByClass: (m: LossModel) => boolean, module: ModuleScope | undefined): Map<string, SubclassCtor> {
   const out = new Map<string, SubclassCtor>();

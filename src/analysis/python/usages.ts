@@ -15,7 +15,7 @@ import { dictKeysOf, literalOf, staticItemsOf } from './params';
 import { passedDictEntries } from './passedDict';
 import { type PassedValue, passedValue } from './passedValue';
 import { registryClass } from './registryCall';
-import { subclassConstructors } from './subclassCtors';
+import { factoryMethodConstructors, subclassConstructors } from './subclassCtors';
 import { isTrivia } from './trivia';
 import { type CachedVar, type CallEffect, lineStartsOf, rowAt, snippetAt, type UsageCache } from './usageCache';
 
@@ -246,6 +246,11 @@ export function collectUsages(
   // ... or by a subclass's (`RidgeNet(12, 32, lam=0.05)` of a Lightning base whose step is the loss), bound by its own __init__
   const ctorNames = subclassConstructors(models, byName, builtByClass, module);
   for (const [sub, { model }] of ctorNames) byName.set(sub, model);
+  // ... or, for a class's factory method, by the class's own constructor call (subclassCtors.ts)
+  for (const [cls, ctor] of factoryMethodConstructors(models, byName, module)) {
+    ctorNames.set(cls, ctor);
+    byName.set(cls, ctor.model);
+  }
   const constants = module?.constants ?? new Map<string, ModuleConstant>();
   let readOutside = false;
   const argValue: ArgValue = (node) => {

@@ -6,6 +6,7 @@ import { childrenOf } from '../../analysis/terms/expr';
 import { makeLookup } from '../interpreter/scope';
 import { type Known, staticIterations } from '../interpreter/staticValues';
 import { flatListLength, knownListLength, literalNumber, tensorConstructors } from './listLengths';
+import { oneHotOfTarget } from './oneHot';
 
 export interface Reads {
   /** Highest rank a subscript of y_pred / y_true implies (index positions, or `.shape[k]` + 1). */
@@ -154,6 +155,7 @@ function walk(r: Reads, e: Expr): void {
         r.evidence.push(`differences between neighbouring outputs, \`${e.callee}\` (line ${line})`);
       }
       if (/^tf\.slice$/.test(e.callee) && isTarget(e.args[0])) boxSliceRead(r, e.args[1], e.args[2], e.text, line);
+      oneHotRead(r, e, line);
       if (tensorConstructors.test(e.callee) && e.args[0]) {
         const n = flatListLength(e.args[0]) ?? knownListLength(e.args[0], r.lookup);
         if (n !== undefined) {
@@ -203,6 +205,19 @@ function walk(r: Reads, e: Expr): void {
     default:
       return;
   }
+}
+
+/**
+ * The target one-hot encoded with a known depth (`tf.oneHot(yTrue.toInt(), NUM_CLASSES)` compared with the logits):
+ * the prediction has one output per class, a per-output constant of that length (data/task.ts makes the targets
+ * class indices).
+ */
+function oneHotRead(r: Reads, e: Extract<Expr, { kind: 'call' }>, line: number): void {
+  const encoder = oneHotOfTarget(e);
+  const depth = encoder ? literalNumber(encoder.depth, r.lookup) : undefined;
+  if (depth === undefined || depth < 2 || !Number.isInteger(depth)) return;
+  r.constants.push(depth);
+  r.evidence.push(`its targets one-hot encoded as ${depth} classes (\`${e.callee}\`, line ${line})`);
 }
 
 /** A loop's body is read once per pass when its bounds are static (each pass indexes other outputs), else once. */

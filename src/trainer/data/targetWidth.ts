@@ -56,12 +56,12 @@ function flattenedPrediction(expr: Expr, lookup: Lookup): boolean {
 }
 
 /** `y_true[:, k]` with k known before training: the column k of the target, one value per sample. */
-const targetColumn = (expr: Expr, lookup: Lookup): number | undefined => columnRead(expr, lookup, false);
+const targetColumn = (expr: Expr, lookup: Lookup, ref: 'yTrue' | 'yPred' = 'yTrue'): number | undefined => columnRead(expr, lookup, false, ref);
 
 /** `y_true[:, k]`, or with `asMatrix` also `y_true[:, k:k + 1]` (the column kept as a (N, 1) matrix): k. */
-function columnRead(expr: Expr, lookup: Lookup, asMatrix: boolean): number | undefined {
+function columnRead(expr: Expr, lookup: Lookup, asMatrix: boolean, ref: 'yTrue' | 'yPred' = 'yTrue'): number | undefined {
   const e = uncast(expr);
-  if (e.kind !== 'subscript' || !isRef(e.object, 'yTrue') || e.index.length !== 2) return undefined;
+  if (e.kind !== 'subscript' || !isRef(e.object, ref) || e.index.length !== 2) return undefined;
   const [rows, col] = e.index;
   if (rows?.kind !== 'slice' || rows.start || rows.stop) return undefined;
   if (asMatrix && col?.kind === 'slice' && col.start && col.stop && !col.step) {
@@ -104,19 +104,49 @@ function meeting(roots: Expr[], lookup: Lookup): { at: Expr; flattened: Expr } |
   return undefined;
 }
 
-/** Whether the loss picks columns of the prediction itself (`y_pred[:, 1]`): then it has outputs of its own to read. */
-function predictionIndexed(roots: Expr[]): boolean {
-  return roots.some((root) => [...nodesOf(root)].some((n) => n.kind === 'subscript' && isRef(n.object, 'yPred')));
+/**
+ * A Keras loss called on one target column and the whole prediction (`MeanSquaredError()(y_true[:, 0], y_pred)`,
+ * `mse(y_true[:, 0], y_pred)`): Keras squeezes a (N, 1) prediction to meet a (N,) target, so the model has one output.
+ */
+function wholePredictionAgainstColumn(roots: Expr[], lookup: Lookup): Expr | undefined {
+  for (const root of roots) {
+    for (const n of nodesOf(root)) {
+      if (n.kind !== 'call' || n.args.length < 2) continue;
+      const [truth, pred] = n.args as [Expr, Expr];
+      if (isRef(uncast(pred), 'yPred') && targetColumn(truth, lookup) !== undefined) return n;
+    }
+  }
+  return undefined;
 }
+
+/** Whether the loss picks columns of the prediction itself (`y_pred[:, 1]`): then it has outputs of its own to read. */
+function predictionIndexed(roots: Expr[], lookup: Lookup, firstAllowed = false): boolean {
+  const firstColumn = (n: Expr): boolean => targetColumn(n, lookup, 'yPred') === 0;
+  return roots.some((root) => [...nodesOf(root)].some((n) => n.kind === 'subscript' && isRef(n.object, 'yPred') && !(firstAllowed && firstColumn(n))));
+}
+
+/** The target's columns the loss reads (highest column + 1). */
+const columnsRead = (roots: Expr[], lookup: Lookup): number => Math.max(...roots.flatMap((root) => [...nodesOf(root)].map((n) => targetColumn(n, lookup) ?? -1))) + 1;
 
 /** The target's columns when the loss flattens its prediction to one value per sample beside them (see the header). */
 export function lossTargetWidth(loss: LossModel): TargetWidth | undefined {
   const roots = [loss.body, ...loss.terms.map((t) => t.expr)];
   const lookup = makeLookup(loss, {});
-  if (predictionIndexed(roots)) return undefined;
+  const keras = loss.framework === 'keras' ? wholePredictionAgainstColumn(roots, lookup) : undefined;
+  // (its prediction's first column, `y_pred[:, 0]`, is the one output)
+  if (keras && !predictionIndexed(roots, lookup, true)) {
+    const columns = columnsRead(roots, lookup);
+    const line = keras.range.startLine + 1;
+    return {
+      columns,
+      outputWhy: `1 output because the loss compares the whole prediction with one target column, which Keras squeezes it to meet (\`${keras.text}\`, line ${line})`,
+      targetWhy: `targets of ${columns} columns because the loss reads target columns (\`${keras.text}\`, line ${line})`,
+    };
+  }
+  if (predictionIndexed(roots, lookup)) return undefined;
   const found = meeting(roots, lookup);
   if (!found) return singleOutputBeside(loss, roots, lookup);
-  const columns = Math.max(...roots.flatMap((root) => [...nodesOf(root)].map((n) => targetColumn(n, lookup) ?? -1))) + 1;
+  const columns = columnsRead(roots, lookup);
   const line = found.at.range.startLine + 1;
   return {
     columns,

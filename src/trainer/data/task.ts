@@ -3,6 +3,7 @@
 // Shared by the trial spec (src/trial) and the trainer's data preparation.
 import type { Expr, LossModel } from '../../analysis/ir';
 import { nodesOf } from '../../analysis/terms/expr';
+import { targetOneHot } from './oneHot';
 import type { SyntheticTask, TargetEncoding } from './synthetic';
 
 export interface LossTask {
@@ -39,6 +40,10 @@ function regressionFor(loss: LossModel): SyntheticTask {
 }
 
 export function lossTask(loss: LossModel): LossTask {
+  // `softmaxCrossEntropy(tf.oneHot(yTrue, K), yPred)`: the loss encodes its targets itself, so they are indices
+  const encoder = targetOneHot(loss);
+  if (encoder) return { task: 'classification', encoding: 'index', because: encoder.callee };
+  const indexing = targetAsIndex(loss);
   const bases = loss.terms.filter((t) => t.role === 'base');
   for (const term of bases.length ? bases : loss.terms) {
     for (const callee of callees(term.expr)) {
@@ -48,7 +53,6 @@ export function lossTask(loss: LossModel): LossTask {
       return { task: hit.task === 'regression' ? regressionFor(loss) : hit.task, encoding: hit.encoding, because: callee };
     }
   }
-  const indexing = targetAsIndex(loss);
   if (indexing) return { task: 'classification', encoding: 'index', because: indexing };
   return { task: regressionFor(loss), encoding: 'onehot' };
 }

@@ -7,7 +7,7 @@
 import type { TensorContainer } from '@tensorflow/tfjs-core';
 import type { Expr, LossModel, Term } from '../../analysis/ir';
 import { literalWeightValue } from '../../analysis/literalWeight';
-import { predictionItems, readsWholePrediction } from '../tensorArgs';
+import { outputItemIndex, predictionItems, readsWholePrediction } from '../tensorArgs';
 import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
 import { modelLookup, modelReads } from './modelValues';
@@ -141,9 +141,11 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   // possible: every op costs a fixed overhead per step on the wasm backend.
   // A prediction the loss unpacks (`logits, norm = outputs`) is a tuple: the output, then the further items the
   // loop hands by name (tensorArgs.ts predictionItems: the last hidden layer's activations).
+  // (the output is the item the loss compares with the target: `[mean, logVar, recon] = yPred`, outputItemIndex)
   const items = predictionItems(model);
+  const output = outputItemIndex(model);
   const predictionOf = (yPred: Tensor, tensors: LossExtras['tensors']): Value =>
-    items.length === 0 ? yPred : [yPred, ...items.slice(1).map((name) => tensors?.[name] ?? missingItem(model, name))];
+    items.length === 0 ? yPred : items.map((name, i) => (i === output ? yPred : (tensors?.[name] ?? missingItem(model, name))));
   const sumOf = (xs: Tensor[]): Tensor => (xs.length === 0 ? tf.scalar(0) : xs.length === 1 ? tf.clone(xs[0]) : tf.addN(xs));
   const nextSeed = seedStream();
   const outside = outsideValues(model);

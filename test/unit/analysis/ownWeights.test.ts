@@ -60,6 +60,23 @@ class Weighted(nn.Module):
         return torch.exp(-self.log_var) * ((pred - target) ** 2).mean() + self.log_var.sum()
 `;
 
+const kerasLayer = `import tensorflow as tf
+
+
+class ShrunkDense(tf.keras.layers.Layer):
+    def __init__(self, units, l2=1e-4):
+        super().__init__()
+        self.units = units
+        self.l2 = l2
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="glorot_uniform", trainable=True)
+
+    def call(self, inputs):
+        self.add_loss(self.l2 * tf.reduce_sum(tf.square(self.w)))
+        return tf.matmul(inputs, self.w)
+`;
+
 describe("a model method reading the model's own weights", () => {
   it('makes each weight a tensor parameter marked modelWeight (nn.Parameter and a layer weight)', () => {
     const m = model(analyze(torchModel), 'compute_loss');
@@ -81,5 +98,10 @@ describe("a model method reading the model's own weights", () => {
   it("leaves a loss class's own parameter alone: it belongs to the loss, not the model", () => {
     const m = model(analyze(lossClass), 'Weighted');
     assert.deepEqual(m.params.filter((p) => p.modelWeight), []);
+  });
+
+  it("reads a Keras layer's weight made in build(self, input_shape) as a weight, not a value it lacks", () => {
+    const m = analyze(kerasLayer).models[0]!;
+    assert.deepEqual(m.params.filter((p) => p.modelWeight).map((p) => p.name), ['self.w']);
   });
 });

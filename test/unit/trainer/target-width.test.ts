@@ -7,8 +7,10 @@ import { before, test } from 'node:test';
 import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { TrainerToHost } from '../../../src/protocol';
 import { lossSampleShape, prepareData } from '../../../src/trainer/data';
+import { compileLoss } from '../../../src/trainer/interpreter';
 import { syntheticShapeFault } from '../../../src/trainer/syntheticShapeFault';
 import { runTrial } from '../../../src/trainer/trial';
+import { cpu, tf } from '../interpreter/tf';
 import { specFor } from './helpers';
 
 const spec = { dataset: { kind: 'synthetic' as const, task: 'auto' as const, samples: 200, features: 6, outputs: 4 }, seed: 3, validationSplit: 0 };
@@ -113,4 +115,26 @@ test("a label and a group packed in the target (`y_true[:, 0:1]`, `y_true[:, 1:2
   // a last layer of several units keeps the prediction as wide as the target columns
   const wide = analyzeSource(packedFairness('tf.keras.layers.Dense(2, activation="sigmoid")'), 'python', 'fair.py').models[0]!;
   assert.notDeepEqual((await prepareData(spec, wide)).sampleShape, [1]);
+});
+
+test('a Keras loss object on one target column and the whole prediction: one output, and Keras squeezes the prediction to meet the column', async () => {
+  const loss = keras(`class Blend(tf.keras.losses.Loss):
+    def __init__(self, weight=0.9):
+        super().__init__()
+        self.w = weight
+        self.fit = tf.keras.losses.MeanSquaredError()
+
+    def call(self, y_true, y_pred):
+        band = tf.square(tf.nn.relu(tf.abs(y_pred[:, 0] - y_true[:, 1]) - 0.25))
+        return self.w * band + (1.0 - self.w) * self.fit(y_true[:, 0], y_pred)
+`);
+  const data = await prepareData(spec, loss);
+  assert.deepEqual(data.sampleShape, [1]);
+  assert.deepEqual(data.targetShape, [2]);
+  assert.match(data.description, /targets of 2 columns because the loss reads target columns \(`self\.fit\(y_true\[:, 0\], y_pred\)`, line 12\)/);
+  await cpu();
+  const fit = loss.terms.find((t) => t.expr.text.includes('self.fit'))!;
+  const v = compileLoss(tf, loss, {})(tf.tensor2d([[1, 0], [3, 0]]), tf.tensor2d([[2], [1]]));
+  // MeanSquaredError of [1, 3] against [2, 1] (squeezed): (1 + 4) / 2 = 2.5, not the (2, 2) broadcast's mean
+  assert.ok(Math.abs(v.terms[fit.id]!.raw.dataSync()[0]! - 2.5) < 1e-6, `mse ${v.terms[fit.id]!.raw.dataSync()[0]}`);
 });

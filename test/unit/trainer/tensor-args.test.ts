@@ -81,6 +81,15 @@ describe('extra tensor arguments', () => {
     assert.deepEqual(mappedTensorArgs(withTarget), [{ name: 'x', kind: 'model-input' }]);
   });
 
+  it('the input a loss with no target reconstructs stays the target where the analysis saw it come out of a layer call (`x = self.flatten(data)`)', () => {
+    const x = name('x', 'param', 3);
+    const terms = [{ expr: call('ops.sum', [bin('**', bin('-', x, yp), { kind: 'number', value: 2, range: yp.range, text: '2' })]) }];
+    const fromLayer = lossModel('keras', terms, [{ name: 'x', role: 'tensor' }], { yTrue: '' });
+    fromLayer.params = fromLayer.params.filter((p) => p.role !== 'yTrue').map((p) => (p.name === 'x' ? { ...p, modelOutput: 0 } : p));
+    assert.equal(reconstructionTarget(fromLayer), 'x');
+    assert.deepEqual(mappedTensorArgs(fromLayer), [{ name: 'x', kind: 'reconstruction-input' }]);
+  });
+
   it('an argument the analysis could not place (`other`) is mapped when the table knows its name; the model object is refused with the rewrite', () => {
     const trans = name('trans', 'param', 2);
     const net = name('net', 'param', 3);

@@ -9,7 +9,7 @@ import type { LossModel } from '../../../src/analysis/ir';
 import type { TrainerToHost } from '../../../src/protocol';
 import { lossTask } from '../../../src/trainer/data';
 import { compileLoss } from '../../../src/trainer/interpreter';
-import { predictionItems } from '../../../src/trainer/tensorArgs';
+import { mappedTensorArgs, outputItemIndex, predictionItems } from '../../../src/trainer/tensorArgs';
 import { runTrial } from '../../../src/trainer/trial';
 import { cpu, tf } from '../interpreter/tf';
 import { specFor } from './helpers';
@@ -107,4 +107,28 @@ def build():
   // mse of the output: mean([0, 1, 1, 0]) = 0.5; KL with mean = [[1, 2], [0, 1]], log_var = 0: 0.5 · mean([1 + 4, 0 + 1]) = 1.5
   assert.ok(Math.abs(v.original.dataSync()[0]! - 0.5) < 1e-5, `original ${v.original.dataSync()[0]}`);
   assert.ok(Math.abs(v.total.dataSync()[0]! - 2) < 1e-5, `total ${v.total.dataSync()[0]}`);
+});
+
+test('a prediction unpacked heads first (`[m, lv, recon] = yPred`): the item compared with the target is the output, the others are handed by name', () => {
+  const js = analyzeSource(`const tf = require('@tensorflow/tfjs');
+
+const vaeLoss = (yTrue, yPred) =>
+  tf.tidy(() => {
+    const [m, lv, recon] = yPred;
+    const rec = tf.losses.meanSquaredError(yTrue, recon);
+    const kl = tf.mean(tf.sum(m.square().add(lv.exp()).sub(lv).sub(1), -1));
+    return rec.add(kl);
+  });
+
+module.exports = { vaeLoss };
+`, 'javascript', 'vae.js').models[0]!;
+  assert.equal(outputItemIndex(js), 2);
+  assert.deepEqual(mappedTensorArgs(js).map((a) => `${a.name} ${a.kind}`), ['yPred[0] output-item', 'yPred[1] output-item']);
+  const run = compileLoss(tf, js, {});
+  const v = run(tf.tensor2d([[1, 1], [1, 1]]), tf.tensor2d([[1, 3], [1, 1]]), {
+    tensors: { 'yPred[0]': tf.tensor2d([[1, 0], [0, 2]]), 'yPred[1]': tf.tensor2d([[0, 0], [0, 0]]) },
+  });
+  // mse of recon against the target: mean([0, 4, 0, 0]) = 1; KL rows: (1 + 1 - 0 - 1) + (0 + 1 - 1) = 1, (0 + 0) + (4 + 0) = 4 → mean 2.5
+  assert.ok(Math.abs(v.original.dataSync()[0]! - 1) < 1e-5, `original ${v.original.dataSync()[0]}`);
+  assert.ok(Math.abs(v.total.dataSync()[0]! - 3.5) < 1e-5, `total ${v.total.dataSync()[0]}`);
 });

@@ -36,13 +36,28 @@ const kerasClasses: Record<string, string> = {
 /** Keywords of a Keras loss object that do not change its value. */
 const kerasInert = ['name', 'dtype'];
 
+/**
+ * What a Keras loss object does to its arguments before its function (`losses_utils.squeeze_or_expand_dimensions`):
+ * a prediction one axis longer than the target whose last axis is 1 is squeezed, and the other way round, so
+ * `MeanSquaredError()(y_true[:, 0], y_pred)` on a one-output model compares a value per sample with a value per sample.
+ */
+function squeezedPair(a: OpArgs): OpArgs {
+  const [t, p] = [a.tensor('y_true'), a.tensor('y_pred')];
+  const last = (x: Tensor) => x.shape[x.rank - 1];
+  const squeezed =
+    p.rank === t.rank + 1 && last(p) === 1 ? { y_true: t, y_pred: a.tf.squeeze(p, [p.rank - 1]) } : t.rank === p.rank + 1 && last(t) === 1 ? { y_true: a.tf.squeeze(t, [t.rank - 1]), y_pred: p } : undefined;
+  if (!squeezed) return a;
+  const pick = (name: string): Tensor | undefined => (name === 'y_true' || name === 'y_pred' ? squeezed[name] : undefined);
+  return { ...a, tensor: (name) => pick(name) ?? a.tensor(name), value: (name) => pick(name) ?? a.value(name) };
+}
+
 /** A Keras loss object: per-sample values, optionally weighted, reduced by `reduction` (default: mean over the batch). */
 function kerasClass(fn: OpSpec): OpSpec {
   // the class's own keywords (`delta`, focal `gamma`/`alpha`…) reach its function by name
   const own = fn.params.slice(2);
   const spec = op(['y_true', 'y_pred', 'sample_weight', ...own, 'reduction'], (a) => {
     const { tf } = a;
-    const perSample = fn.fn(a) as Tensor;
+    const perSample = fn.fn(squeezedPair(a)) as Tensor;
     const w = a.optTensor('sample_weight');
     const weighted = w ? tf.mul(perSample, asFloat(tf, w)) : perSample;
     const mode = a.string('reduction', 'sum_over_batch_size');
