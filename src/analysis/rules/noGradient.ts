@@ -143,6 +143,17 @@ function gradientFree(model: LossModel, t: Term): Reads | undefined {
   return r.live || r.opaque ? undefined : r;
 }
 
+/**
+ * Does `e` move with training: it reaches the prediction, or reads the model's weights or another tensor of the model
+ * passed to the loss (`mu`, `logvar`, a layer's kernel) other than through a frozen copy?
+ */
+export function readsModel(model: LossModel, e: Expr): boolean {
+  if (reachesPred(e)) return true;
+  const r: Reads = { live: false, opaque: false, frozen: [] };
+  reads(e, model, tensorParams(model), r, fixedParams(model));
+  return r.live;
+}
+
 /** A penalty this rule reports: no weight would make it matter, so LL101 leaves it to this rule. */
 export const hasNoGradient = (model: LossModel, t: Term): boolean => gradientFree(model, t) !== undefined;
 
