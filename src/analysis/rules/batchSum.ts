@@ -3,7 +3,7 @@
 import { sumToMean } from '../fixes/ops';
 import type { Expr, LossModel } from '../ir';
 import { childrenOf } from '../terms/expr';
-import { argument, type CallExpr, collect, type MethodExpr, operand, opName, walk } from './expr';
+import { argument, type CallExpr, collect, type MethodExpr, numberValue, operand, opName, walk } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 
@@ -60,6 +60,23 @@ function normalised(node: Expr, ancestors: readonly Expr[]): boolean {
   return false;
 }
 
+const COMPARISONS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
+/** Ops whose result carries no gradient back: a sum read through them never scales what is trained. */
+const FREEZES: ReadonlySet<string> = new Set(['item', 'detach', 'numpy', 'tolist', 'stop_gradient', 'dataSync', 'arraySync']);
+
+/**
+ * True when the sum's value never scales a trained quantity: it is compared (`if mask.sum() == 0:`, a `where`'s
+ * test), read out without gradient (`gap.sum().item()`, `.detach()`), or multiplied by a literal zero (`x.sum() *
+ * 0.0`, the graph-keeping zero of a branch that adds nothing).
+ */
+function scalesNothing(ancestors: readonly Expr[]): boolean {
+  return ancestors.some(
+    (a) =>
+      (a.kind === 'binary' && (COMPARISONS.has(a.op) || (a.op === '*' && (numberValue(a.left) === 0 || numberValue(a.right) === 0)))) ||
+      ((a.kind === 'method' || a.kind === 'call') && FREEZES.has(opName(a) ?? '')),
+  );
+}
+
 /** `1 / n`, `1.0 / x.numel()`: multiplying by it divides. */
 const isReciprocal = (e: Expr): boolean => e.kind === 'binary' && e.op === '/' && e.left.kind === 'number';
 
@@ -108,7 +125,7 @@ function isBatchSum(n: Expr, ancestors: readonly Expr[], names: BatchName): bool
   if (call.kind === 'call' && call.callee === 'sum') return false;
   if (!coversBatch(argument(call, ['axis', 'dim'], NORMS.has(op) ? 2 : 1))) return false;
   // `reduce_sum(x) / batch_size`, `(dx.sum() + dy.sum()) / (bs * c * h * w)`: a mean written by hand.
-  return !normalised(n, ancestors);
+  return !normalised(n, ancestors) && !scalesNothing(ancestors);
 }
 
 /**
@@ -130,7 +147,8 @@ export const checkBatchSum: Check = (ctx) => {
   const batchSum = (n: Expr, ancestors: readonly Expr[]): boolean => isBatchSum(n, ancestors, names);
   const baseSums = !!base && (collect(base.expr, batchSum).length > 0 || collect(base.expr, sumsByKeyword).length > 0);
   for (const t of ctx.model.terms) {
-    if (t.role !== 'penalty') continue;
+    // a term weighted by a literal zero scales nothing (LL103 says the weight turns it off)
+    if (t.role !== 'penalty' || numberValue(t.weight) === 0) continue;
     walk(t.expr, (n, ancestors) => {
       // F.mse_loss(…, reduction='sum') inside a penalty: the same batch-size scaling, chosen by a keyword.
       const reduction = n.kind === 'call' ? n.kwargs.reduction : undefined;
