@@ -1,15 +1,20 @@
 // LL107 (information): |residual| in a penalty. The absolute value has a kink exactly where the constraint holds,
 // so the gradient flips sign around the target and never shrinks: training oscillates instead of settling.
 import { absToSquare } from '../fixes/ops';
-import type { Expr } from '../ir';
+import type { Expr, LossModel } from '../ir';
 import { type CallExpr, collect, dependsOnPred, type MethodExpr, numberValue, operand, opName } from './expr';
 import { code, termLabel } from './format';
+import { readsModel } from './noGradient';
 import { isEdgeMatch, isFiniteDifference, isHighPass } from './ownDifferences';
 import type { Check, Report } from './types';
 
-/** `a - b` (a residual), not a tensor against its own shifted or filtered copy (ownDifferences.ts). */
-const isResidual = (e: Expr | undefined): boolean =>
-  !!e && e.kind === 'binary' && e.op === '-' && dependsOnPred(e) && !isFiniteDifference(e) && !isEdgeMatch(e) && !isHighPass(e);
+/**
+ * `a - b` (a residual) of something training moves: the prediction, or another tensor of the model (a latent KL
+ * against its capacity `|kl - C|`, a Gram of the weights against the identity), not a tensor against its own shifted
+ * or filtered copy (ownDifferences.ts).
+ */
+const isResidual = (model: LossModel, e: Expr | undefined): boolean =>
+  !!e && e.kind === 'binary' && e.op === '-' && readsModel(model, e) && !isFiniteDifference(e) && !isEdgeMatch(e) && !isHighPass(e);
 
 /** Ops that keep a value as it is for this rule's purpose (`tf.cast(s - mean(s), tf.float32)`). */
 const KEEPS = new Set(['cast', 'float', 'to']);
@@ -98,7 +103,7 @@ export const checkAbsResidual: Check = (ctx) => {
   const out: Report[] = [];
   for (const t of ctx.model.terms) {
     if (t.role !== 'penalty') continue;
-    const abs = collect(t.expr, (n, ancestors) => opName(n) === 'abs' && (isResidual(operand(n as CallExpr | MethodExpr)) || isCovariance(operand(n as CallExpr | MethodExpr))) && !inToleranceBand(n, ancestors) && !notDifferentiated(ancestors));
+    const abs = collect(t.expr, (n, ancestors) => opName(n) === 'abs' && (isResidual(ctx.model, operand(n as CallExpr | MethodExpr)) || isCovariance(operand(n as CallExpr | MethodExpr))) && !inToleranceBand(n, ancestors) && !notDifferentiated(ancestors));
     for (const node of abs) {
       const fix = absToSquare(ctx.text, node as CallExpr | MethodExpr);
       out.push({

@@ -3,11 +3,28 @@
 import { sumToMean } from '../fixes/ops';
 import type { Expr, LossModel } from '../ir';
 import { childrenOf } from '../terms/expr';
-import { argument, type CallExpr, collect, type MethodExpr, operand, opName, walk } from './expr';
+import { argument, type CallExpr, collect, type MethodExpr, numberValue, operand, opName, walk } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
 
 const SUMS = new Set(['reduce_sum', 'sum', 'nansum']);
+/**
+ * Norms over every element unless given an axis (`torch.norm(x, p=2)`, `tf.norm(x)`, `x.norm()`): the square root of
+ * a sum over the batch, so they grow with the batch size too (as √n). Their axis comes after the order.
+ */
+const NORMS = new Set(['norm']);
+
+/**
+ * What a norm is taken of, when it is the batch's outputs or targets themselves or an element-wise residual of them
+ * (`outputs - batch_x`, the other side a name or a number): a norm of a Gram, an attribute or a per-sample tensor argument may have no batch axis left.
+ */
+function isBatchResidual(e: Expr): boolean {
+  if (e.kind === 'name') return e.ref === 'yPred' || e.ref === 'yTrue';
+  if (e.kind === 'number') return false;
+  if (e.kind !== 'binary' || !['+', '-', '*'].includes(e.op)) return false;
+  const sides = [e.left, e.right];
+  return sides.some(isBatchResidual) && sides.every((x) => x.kind === 'number' || x.kind === 'name' || isBatchResidual(x));
+}
 
 /** Does the axis argument include the batch axis (absent, None, 0, or a tuple with 0)? */
 function coversBatch(axis: Expr | undefined): boolean {
@@ -41,6 +58,23 @@ function normalised(node: Expr, ancestors: readonly Expr[]): boolean {
     child = a;
   }
   return false;
+}
+
+const COMPARISONS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
+/** Ops whose result carries no gradient back: a sum read through them never scales what is trained. */
+const FREEZES: ReadonlySet<string> = new Set(['item', 'detach', 'numpy', 'tolist', 'stop_gradient', 'dataSync', 'arraySync']);
+
+/**
+ * True when the sum's value never scales a trained quantity: it is compared (`if mask.sum() == 0:`, a `where`'s
+ * test), read out without gradient (`gap.sum().item()`, `.detach()`), or multiplied by a literal zero (`x.sum() *
+ * 0.0`, the graph-keeping zero of a branch that adds nothing).
+ */
+function scalesNothing(ancestors: readonly Expr[]): boolean {
+  return ancestors.some(
+    (a) =>
+      (a.kind === 'binary' && (COMPARISONS.has(a.op) || (a.op === '*' && (numberValue(a.left) === 0 || numberValue(a.right) === 0)))) ||
+      ((a.kind === 'method' || a.kind === 'call') && FREEZES.has(opName(a) ?? '')),
+  );
 }
 
 /** `1 / n`, `1.0 / x.numel()`: multiplying by it divides. */
@@ -83,15 +117,15 @@ function readsBatch(e: Expr, names: BatchName): boolean {
 /** A tensor sum over every element or the batch axis of something read from the data, not normalised by hand. */
 function isBatchSum(n: Expr, ancestors: readonly Expr[], names: BatchName): boolean {
   const op = opName(n);
-  if (!op || !SUMS.has(op)) return false;
+  if (!op || !(SUMS.has(op) || NORMS.has(op))) return false;
   const call = n as CallExpr | MethodExpr;
   const x = operand(call);
-  if (!x || !readsBatch(x, names)) return false;
+  if (!x || !readsBatch(x, names) || (NORMS.has(op) && !isBatchResidual(x))) return false;
   // Python's builtin sum() over a list is not a tensor reduction.
   if (call.kind === 'call' && call.callee === 'sum') return false;
-  if (!coversBatch(argument(call, ['axis', 'dim'], 1))) return false;
+  if (!coversBatch(argument(call, ['axis', 'dim'], NORMS.has(op) ? 2 : 1))) return false;
   // `reduce_sum(x) / batch_size`, `(dx.sum() + dy.sum()) / (bs * c * h * w)`: a mean written by hand.
-  return !normalised(n, ancestors);
+  return !normalised(n, ancestors) && !scalesNothing(ancestors);
 }
 
 /**
@@ -113,7 +147,8 @@ export const checkBatchSum: Check = (ctx) => {
   const batchSum = (n: Expr, ancestors: readonly Expr[]): boolean => isBatchSum(n, ancestors, names);
   const baseSums = !!base && (collect(base.expr, batchSum).length > 0 || collect(base.expr, sumsByKeyword).length > 0);
   for (const t of ctx.model.terms) {
-    if (t.role !== 'penalty') continue;
+    // a term weighted by a literal zero scales nothing (LL103 says the weight turns it off)
+    if (t.role !== 'penalty' || numberValue(t.weight) === 0) continue;
     walk(t.expr, (n, ancestors) => {
       // F.mse_loss(…, reduction='sum') inside a penalty: the same batch-size scaling, chosen by a keyword.
       const reduction = n.kind === 'call' ? n.kwargs.reduction : undefined;
@@ -131,13 +166,16 @@ export const checkBatchSum: Check = (ctx) => {
       }
       if (!batchSum(n, ancestors) || baseSums) return;
       const call = n as CallExpr | MethodExpr;
-      const fix = sumToMean(ctx.text, call);
+      const norm = NORMS.has(opName(call) ?? '');
+      // a mean of a norm is not the norm: no quick fix, the message says what to do
+      const fix = norm ? undefined : sumToMean(ctx.text, call);
+      const written = call.kind === 'call' ? call.callee : `.${call.method}()`;
       out.push({
         range: n.range,
         termId: t.id,
         message:
-          `Penalty ${termLabel(t)} sums over the batch (${call.kind === 'call' ? call.callee : `.${call.method}()`} without a feature axis): its scale grows with the ` +
-          'batch size while the base loss is a mean, so the effective λ changes with the batch size. Use a mean.',
+          `Penalty ${termLabel(t)} ${norm ? 'takes one norm over the whole batch' : 'sums over the batch'} (${written} without a feature axis): its scale grows with the ` +
+          `batch size while the base loss is a mean, so the effective λ changes with the batch size. ${norm ? 'Take the norm per sample (a feature axis) and average it.' : 'Use a mean.'}`,
         fixes: fix ? [fix] : [],
       });
     });

@@ -16,6 +16,7 @@ import { checkRedundantConstraint } from './redundantConstraint';
 import { rules } from './rules';
 import { checkSubtractedPenalty } from './subtractedPenalty';
 import type { Check, Finding, RuleCode } from './types';
+import { isUnbuiltLayer } from './unbuiltLayer';
 import { checkUnguardedLogDiv } from './unguardedLogDiv';
 import { checkUnreducedBroadcast } from './unreducedBroadcast';
 import { checkUnsupportedOp } from './unsupportedOp';
@@ -65,6 +66,7 @@ export function runRules(analysis: FileAnalysis, source: string, onFailure?: Rul
     }
   }
   for (const model of analysis.models) {
+    if (isUnbuiltLayer(model, analysis.models, text)) continue;
     for (const rule of rules) {
       const check = checks[rule.code];
       if (!check) continue;

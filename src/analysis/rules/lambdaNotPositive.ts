@@ -1,7 +1,7 @@
 // LL103: λ ≤ 0 by default. Zero turns the constraint off; a negative λ rewards violating it.
-import { alwaysCalledWith, boundKey } from '../bound';
+import { alwaysCalledWith, boundKey, valueLookup } from '../bound';
 import { setNumber } from '../fixes/lambda';
-import type { LossModel, LossParam, SourceRange } from '../ir';
+import type { Expr, LossModel, LossParam, SourceRange } from '../ir';
 import { numberValue } from './expr';
 import { code, termLabel } from './format';
 import type { Check, Report } from './types';
@@ -30,6 +30,16 @@ function defaultNeverUsed(model: LossModel, p: LossParam, key: string): boolean 
   });
 }
 
+/**
+ * `-self.lambda_reg`, `-lam`: a positive setting negated where it weights the penalty (`variance = -self.lam *
+ * reduce_mean(…)` given to add_loss), so the weight the loss trains with is negative; its value, else undefined.
+ */
+function negatedSetting(model: LossModel, weight: Expr): number | undefined {
+  if (weight.kind !== 'unary' || weight.op !== '-' || (weight.operand.kind !== 'name' && weight.operand.kind !== 'attr')) return undefined;
+  const v = valueLookup(model)(weight.operand.text.replace(/\s+/g, ''));
+  return typeof v === 'number' && v > 0 ? -v : undefined;
+}
+
 export const checkLambdaNotPositive: Check = (ctx) => {
   const { model } = ctx;
   const out: Report[] = [];
@@ -43,6 +53,18 @@ export const checkLambdaNotPositive: Check = (ctx) => {
         termId: t.id,
         message: `The weight ${ctx.text.slice(t.weight.range)} of penalty ${termLabel(t)} ${effect(literal)}. Use a positive weight.`,
         fixes: [setNumber(t.weight.range, 'Set the weight to 1.0')],
+      });
+      continue;
+    }
+    const negated = negatedSetting(model, t.weight);
+    if (negated !== undefined) {
+      const written = ctx.text.slice(t.weight.range);
+      const positive = written.replace(/^-\s*/, '');
+      out.push({
+        range: t.weight.range,
+        termId: t.id,
+        message: `The weight ${code(written)} of penalty ${termLabel(t)} is ${negated}, which ${effect(negated)}. Use a positive weight.`,
+        fixes: [{ title: `Weight by ${positive}`, edits: [{ range: t.weight.range, newText: positive }], isPreferred: true }],
       });
       continue;
     }

@@ -21,6 +21,8 @@ const MAKES_VALUE = new Set(['variable', 'Variable', 'constant', 'array']);
 /** Of MAKES_VALUE, those that make a trainable variable. */
 const NEW_VARIABLE = new Set(['variable', 'Variable']);
 const freezes = (e: Expr): boolean => {
+  // PyTorch's `param.data`: the tensor's values, detached from the graph
+  if (e.kind === 'attr' && e.name === 'data') return true;
   const op = opName(e);
   if (!op || !FREEZES.has(op)) return false;
   // `tf.constant(0.5)` or `K.variable(1.0)` of a number is just a constant, not a copy of the model
@@ -122,8 +124,25 @@ function reads(e: Expr, model: LossModel, tensors: Set<string>, out: Reads, fixe
     if (inner.live || inner.opaque || inner.frozen.length > 0) out.frozen.push(e);
     return;
   }
+  if (e.kind === 'loop') {
+    readsLoop(e, model, tensors, out, fixed);
+    return;
+  }
   readsItself(e, model, tensors, out);
   for (const c of children(e)) reads(c, model, tensors, out, fixed);
+}
+
+/**
+ * A loop's variables carry what its iterable holds (`for param in params: … param.data …`): the iterable reaches the
+ * penalty through them, so a live iterable read only through frozen copies of its items (`.data`) is frozen.
+ */
+function readsLoop(e: Extract<Expr, { kind: 'loop' }>, model: LossModel, tensors: Set<string>, out: Reads, fixed: ReadonlySet<string>): void {
+  const items: Reads = { live: false, opaque: false, frozen: [] };
+  reads(e.iterable, model, tensors, items, fixed);
+  out.opaque ||= items.opaque;
+  out.frozen.push(...items.frozen);
+  const inBody = items.live ? new Set([...tensors, ...e.variables]) : tensors;
+  for (const c of [e.body, e.init, e.filter]) if (c) reads(c, model, inBody, out, fixed);
 }
 
 /** `K.variable(offset_init)` with `offset_init` a number where the layer is built: every name it reads has a value. */
@@ -143,6 +162,17 @@ function gradientFree(model: LossModel, t: Term): Reads | undefined {
   return r.live || r.opaque ? undefined : r;
 }
 
+/**
+ * Does `e` move with training: it reaches the prediction, or reads the model's weights or another tensor of the model
+ * passed to the loss (`mu`, `logvar`, a layer's kernel) other than through a frozen copy?
+ */
+export function readsModel(model: LossModel, e: Expr): boolean {
+  if (reachesPred(e)) return true;
+  const r: Reads = { live: false, opaque: false, frozen: [] };
+  reads(e, model, tensorParams(model), r, fixedParams(model));
+  return r.live;
+}
+
 /** A penalty this rule reports: no weight would make it matter, so LL101 leaves it to this rule. */
 export const hasNoGradient = (model: LossModel, t: Term): boolean => gradientFree(model, t) !== undefined;
 
@@ -154,8 +184,9 @@ export const checkNoGradient: Check = (ctx) => {
     const frozen = r.frozen[0];
     const builtOnce = Object.keys(ctx.model.outsideValues ?? {});
     const once = [...fixed, ...builtOnce].find((name) => some(t.expr, (n) => n.kind === 'name' && n.name === name));
+    const freezer = frozen?.kind === 'attr' ? `.${frozen.name}` : lastSegment(opName(frozen ?? t.expr) ?? '');
     const message = frozen
-      ? `Penalty ${termLabel(t)} reads the model only through ${code(frozen.text)}, a frozen copy (${code(`${lastSegment(opName(frozen) ?? '')}`)} ` +
+      ? `Penalty ${termLabel(t)} reads the model only through ${code(frozen.text)}, a frozen copy (${code(freezer)} ` +
         'takes no gradient): the optimiser sees a constant, so the penalty changes the reported loss but never the model. Penalise the live tensor (the layer\'s kernel, the parameter itself).'
       : once
         ? `Penalty ${termLabel(t)} reads ${code(once)}, computed once before training where the loss is built, and never ${code(ctx.model.yPred)}: ` +

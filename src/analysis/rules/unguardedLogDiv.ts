@@ -18,6 +18,10 @@ const POSITIVE = new Set(['exp', 'softplus', 'cosh', 'ones_like', 'ones']);
 // (a running sum or product of positives, `log(cumsum(exp(risk)))` in a Cox likelihood's risk set, is positive too)
 const REDUCTIONS = new Set(['sum', 'reduce_sum', 'mean', 'reduce_mean', 'cumsum', 'cumprod', 'prod', 'reduce_prod']);
 const MULS = new Set(['mul', 'multiply']);
+/** Differences written as calls (`tf.scalar(1).sub(p)`, `tf.sub(1, p)`, `torch.subtract(1, p)`). */
+const SUBS = new Set(['sub', 'subtract']);
+/** Calls that make a tensor of one number (`tf.scalar(1)`, `torch.tensor(1.0)`): that number, as a constant. */
+const NUMBER_TENSOR = /(?:^|\.)(?:scalar|tensor|constant|as_tensor|convert_to_tensor)$/;
 
 /** The two operands of `tf.div(a, b)` / `a.div(b)`, else undefined. */
 function callOperands(call: CallExpr | MethodExpr): [Expr, Expr] | undefined {
@@ -56,6 +60,7 @@ function constant(e: Expr | undefined, isData: DataTest): number | undefined {
   if (!e || isData(e)) return undefined;
   const n = numberValue(e) ?? isData.settingValue?.(e) ?? fixedCall(e);
   if (n !== undefined) return n;
+  if (e.kind === 'call' && NUMBER_TENSOR.test(e.callee) && e.args.length === 1) return constant(e.args[0], isData);
   if (e.kind !== 'binary') return undefined;
   const [a, b] = [constant(e.left, isData), constant(e.right, isData)];
   if (a === undefined || b === undefined) return undefined;
@@ -87,9 +92,11 @@ function bounds(x: Expr, isData: DataTest): { lower?: number; upper?: number } {
 function positive(x: Expr, isData: DataTest): boolean {
   if (!isData(x)) return numberValue(x) === undefined || (numberValue(x) ?? 0) > 0;
   if (x.kind === 'binary' && x.op === '+') return guardedBy(x.left, x.right, isData) || guardedBy(x.right, x.left, isData);
-  if (x.kind === 'binary' && x.op === '-') {
-    const c = constant(x.left, isData);
-    const upper = bounds(x.right, isData).upper;
+  // `1 - r` (also `tf.scalar(1).sub(r)`) with r clipped below 1: a constant above the clip's ceiling, less it
+  const difference = x.kind === 'binary' && x.op === '-' ? [x.left, x.right] : SUBS.has(opName(x) ?? '') ? callOperands(x as CallExpr | MethodExpr) : undefined;
+  if (difference) {
+    const c = constant(difference[0], isData);
+    const upper = bounds(difference[1], isData).upper;
     return c !== undefined && upper !== undefined && c > upper;
   }
   if ((bounds(x, isData).lower ?? 0) > 0) return true;

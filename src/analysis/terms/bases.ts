@@ -25,6 +25,12 @@ const DATA_FIT = /(?:^|_)(?:rec|recs|recon|recons|reconstruction|reconstructions
 const PENALTY_WORD = /(?:^|_)(?:kl|kld|reg|regularizer|regularization|penalty|prior|sparsity|smooth|smoothness|tv|ortho|l1|l2)(?:_|$)/i;
 
 export const isDataFitName = (label: string): boolean => DATA_FIT.test(label) && !PENALTY_WORD.test(label);
+/**
+ * A function or class named as a penalty (`distance_penalty`, `LTwoPenalty`, `self.ortho_reg`), by the last part of
+ * its name; not a norm's or a smoothing's name (`l1`, `smooth_l1` are fits as often as penalties).
+ */
+const PENALTY_CALLEE = /(?:^|_)(?:penalty|penalties|reg|regularizer|regularization|regulariser|regularisation|prior|sparsity|ortho|orthogonality|kl|kld)(?:_|$)/i;
+export const isPenaltyName = (name: string): boolean => PENALTY_CALLEE.test(snakeCase(name.slice(name.lastIndexOf('.') + 1)));
 
 /** Divergences between distributions: a distillation's or a VAE's KL is a penalty on the output, not a fit. */
 const DIVERGENCE = /(?:^|[._])(?:kl_div|kl_divergence|kld|kldivloss|kullback\w*)$/i;

@@ -1,7 +1,7 @@
 // Builds the terms of a loss from its returned expression (ir.ts `Term`), once for every front end.
 import type { Expr, Framework, Term } from '../ir';
 import { isWithin } from '../parsing/range';
-import { baseIndices, type FitSigns } from './bases';
+import { baseIndices, type FitSigns, isPenaltyName } from './bases';
 import { recogniseConstraint } from './constraints';
 import { isTrainingCounter } from './counters';
 import { mentionsRef, opName, some } from './expr';
@@ -55,12 +55,24 @@ function containsFileLoss(e: Expr, ctx: TermContext): boolean {
  * terms wins, so a loss whose terms all rank the same keeps its first.
  */
 const BASE_SIGNS: readonly ((t: { expr: Expr; weight?: Expr }, ctx: TermContext) => boolean)[] = [
-  (t) => mentionsRef(t.expr, 'yTrue') && mentionsRef(t.expr, 'yPred'),
+  (t, ctx) => mentionsRef(t.expr, 'yTrue') && mentionsRef(t.expr, 'yPred') && !computedByPenalty(t.expr, ctx),
   // a helper of the file read as a loss by its argument names (`masked_row_pearson(pred, target)`) may be a metric:
   // weighted, it says base less surely than the code's unweighted term (`mse + lam * (1 - corr)`)
-  (t, ctx) => containsFrameworkLoss(t.expr) || isNegatedLogLikelihood(t.expr) || (containsFileLoss(t.expr, ctx) && !t.weight),
+  (t, ctx) => (containsFrameworkLoss(t.expr) || isNegatedLogLikelihood(t.expr) || (containsFileLoss(t.expr, ctx) && !t.weight)) && !computedByPenalty(t.expr, ctx),
   (t) => !weightParamOf(t.weight),
 ];
+
+/** A callee of the code's own (`self.penalty_function`, `smoothness_penalty`), not a framework op (`F.smooth_l1_loss`). */
+const ownCallee = (callee: string): boolean => !callee.includes('.') || callee.startsWith('self.') || callee.startsWith('this.');
+
+/**
+ * A term a function, method or class of the code named as a penalty computes (`distance_penalty(x, y)` with
+ * `distance_penalty = LTwoPenalty(0.5)`, whose forward calls `self.penalty_function(…)`): the code says what it is,
+ * even when it reads the prediction and the data as a fit does (a flow's transport cost between input and output).
+ */
+function computedByPenalty(e: Expr, ctx: TermContext): boolean {
+  return some(e, (n) => isPenaltyName(ctx.inlinedFrom?.(n) ?? '') || (n.kind === 'call' && ownCallee(n.callee) && isPenaltyName(n.callee)));
+}
 
 function baseRank(t: { expr: Expr; weight?: Expr }, ctx: TermContext): number {
   return BASE_SIGNS.reduce((rank, sign, i) => rank + (sign(t, ctx) ? 2 ** (BASE_SIGNS.length - i) : 0), 0);

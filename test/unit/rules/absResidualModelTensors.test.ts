@@ -1,0 +1,37 @@
+// LL107 on a residual of a tensor of the model other than the prediction: a capacity-annealed β-VAE writes
+// `gamma * |KL(mu, logvar) - C|`, the KL of the encoder's latent heads pulled to a target capacity. The kink sits
+// where the constraint holds, as for a residual of the prediction; a residual of data alone moves nothing.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { initParsers } from '../../../src/analysis/index';
+import { check } from './corpus';
+
+const CAPACITY = `import tensorflow as tf
+
+def capacity_loss(y_true, y_pred, mu, logvar, gamma=100.0, capacity=25.0):
+    recon = tf.reduce_mean(tf.square(y_true - y_pred))
+    kl = -0.5 * tf.reduce_mean(1 + logvar - mu ** 2 - tf.exp(logvar))
+    return recon + gamma * tf.abs(kl - capacity)
+`;
+
+const ll107 = (src: string) => check(src, 'python', 'vae.py').findings.filter((f) => f.code === 'LL107');
+
+describe('LL107 on a residual of the model\'s other tensors', () => {
+  before(async () => {
+    await initParsers();
+  });
+
+  it('flags |KL(mu, logvar) - C|, a latent residual toward its capacity', () => {
+    const found = ll107(CAPACITY);
+    assert.equal(found.length, 1);
+    assert.match(found[0]!.message, /tf\.abs\(kl - capacity\)/);
+  });
+
+  it('stays silent on the same residual of a frozen copy (no gradient reaches the kink)', () => {
+    assert.deepEqual(ll107(CAPACITY.replace('tf.abs(kl - capacity)', 'tf.abs(tf.stop_gradient(kl) - capacity)')), []);
+  });
+
+  it('stays silent on a residual of the target alone', () => {
+    assert.deepEqual(ll107(CAPACITY.replace('tf.abs(kl - capacity)', 'tf.reduce_mean(tf.abs(y_true - capacity)) * tf.reduce_mean(tf.square(y_pred))')), []);
+  });
+});
