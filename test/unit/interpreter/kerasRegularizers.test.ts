@@ -58,3 +58,25 @@ describe('Keras regularizers called on a tensor', () => {
     close(penaltyOf('tf.keras.regularizers.orthogonal_regularizer()(y_pred)'), 0.01 * cosRows, 1e-6, 'default factor 0.01');
   });
 });
+
+describe("TF's static shape in a loss (`w.get_shape().as_list()`)", () => {
+  before(async () => {
+    await cpu();
+    await initParsers();
+  });
+
+  it('gives the shape as a list whose items index and count as Python reads them', () => {
+    const a = analyzeSource(`import tensorflow as tf
+
+def loss(y_true, y_pred):
+    shape = y_pred.get_shape().as_list()
+    c = shape[-1]
+    gram = tf.matmul(tf.transpose(y_pred), y_pred)
+    return tf.reduce_mean(tf.square(y_true - y_pred)) + 0.5 * tf.reduce_sum(tf.square(gram - tf.eye(c))) / len(shape)
+`, 'python', 'loss.py');
+    assert.deepEqual(findUnsupported(a.models[0]!), []);
+    const v = run(a.models[0]!, yTrue, yPred);
+    // the Gram of [[0.5, -1.5], [2, 0.25]] minus I is [[3.25, -0.25], [-0.25, 1.3125]]; len(shape) is 2
+    close(v.total - v.original, (0.5 * (3.25 ** 2 + 2 * 0.25 ** 2 + 1.3125 ** 2)) / 2, 1e-5, 'get_shape penalty');
+  });
+});

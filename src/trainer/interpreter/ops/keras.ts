@@ -266,8 +266,18 @@ const calls: OpTable = Object.fromEntries([
   ...Object.entries(kerasMoreCalls),
 ]);
 
+/** TF's static shape as a list (`w.get_shape().as_list()`, TF1 code and Keras regularizers): the tensor's shape. */
+const staticShapeMethods: OpTable = {
+  get_shape: op(['self'], (a) => [...a.tensor('self').shape]),
+  as_list: op(['self'], (a) => {
+    const v = a.value('self');
+    if (!Array.isArray(v)) throw new Error('`.as_list()` of a value that is not a shape');
+    return v;
+  }),
+};
+
 /** Python operators cover most of TF's tensor methods; Keras code rarely calls methods on tensors. */
-const methods: OpTable = { ...pythonStringMethods, ...modelMethods };
+const methods: OpTable = { ...pythonStringMethods, ...modelMethods, ...staticShapeMethods };
 
 export const kerasOps: FrameworkOps = {
   calls,
