@@ -540,6 +540,9 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       return inner ? convertExpr(inner, scope) : unsupported(node, 'empty parentheses');
     }
     case 'subscript': {
+      // a batch's target cut in place by a loop's index (inline.ts cutComparedWith): the target's name
+      const cut = scope.forwardCalls?.get(node.id);
+      if (cut !== undefined) return make<'name'>(node, { kind: 'name', name: cut, ref: scope.refs.get(cut) ?? 'yTrue' });
       const value = node.childForFieldName('value');
       if (!value) return unsupported(node, 'subscript');
       const globalAlias = (n: string): string | undefined => {

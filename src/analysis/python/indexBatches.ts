@@ -48,3 +48,9 @@ export function cutByIndex(stmt: Node, index: ReadonlySet<string>): Node[] | und
   const pairs = names.length > 0 && names.length === values.length && names.every((n) => n.type === 'identifier');
   return pairs && values.every(cut) ? names : undefined;
 }
+
+/** `maps[i:i + bs]` (or `maps[i:i + bs].to(device)`) inside an index loop: the subscript, cut by the loop's index. */
+export function indexCut(n: Node, index: ReadonlySet<string>): Node | undefined {
+  const sub = index.size > 0 ? subscriptRoot(n) : undefined;
+  return sub && slicedBy(sub, index) ? n : undefined;
+}

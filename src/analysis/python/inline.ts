@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
 import { parsesFlags } from './argparse';
 import { buildsCallable, chainRoot, type FileNames, type Flow, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, modelNamed, namedChildren, namesRead } from './forward';
-import { cutByIndex, indexVariables } from './indexBatches';
+import { cutByIndex, indexCut, indexVariables } from './indexBatches';
 import { type ParamInfo, readParams } from './params';
 
 export interface InlineSpec {
@@ -257,6 +257,27 @@ function comparedWithData(w: Walk): { pred: Node; target: string } | undefined {
 }
 
 /**
+ * The script's data cut by the loop's index in place (`criterion(pred, maps[i:i + 40])`) that the kept statements
+ * compare with the prediction: the batch's target, named after the data (`maps`), read wherever the same cut is.
+ */
+function cutComparedWith(w: Walk, predName: string, index: ReadonlySet<string>): { name: string; node: Node; reads: Node[] } | undefined {
+  if (index.size === 0) return undefined;
+  for (const s of w.kept) {
+    for (const cmp of s.descendantsOfType(['call', 'binary_operator'])) {
+      const args = compared(cmp as Node);
+      if (args.length !== 2 || !args.some((a) => a.text === predName)) continue;
+      const other = args.find((a) => a.text !== predName);
+      const node = other ? indexCut(other, index) : undefined;
+      const name = node ? chainRoot(node)?.text : undefined;
+      if (!node || !name || name === predName) continue;
+      const reads = w.kept.flatMap((k) => k.descendantsOfType(node.type).filter((n): n is Node => !!n && n.text === node.text));
+      return { name, node, reads };
+    }
+  }
+  return undefined;
+}
+
+/**
  * What a call or a difference compares: a call's tensors (settings passed by keyword, `balance_weight=W`, are not
  * one of them), or the two sides of `y - y_hat`.
  */
@@ -363,7 +384,8 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     for (const id of ids) batch.add(id.text);
     if (ids.length >= 2) unpacked.push(ids);
   }
-  const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0, indexVariables(path.loops));
+  const index = indexVariables(path.loops);
+  const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0, index);
   const targetNode = pickTarget(w.unpacked, w.fed);
   const batchTarget = targetNode?.text ?? batchReadOutsideModel(w, batch, value.valueNode);
   const compared = batchTarget === undefined && w.outputs.length > 0 ? comparedWithData(w) : undefined;
@@ -381,15 +403,18 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const nestedTarget = nestedPred && batchTarget === undefined ? comparedWithNested(w) : undefined;
   // the script's own data for that target (`labels = (images.mean(…) > 0.5).float()`) is what the trial's data replaces
   if (nestedTarget) w.kept = w.kept.filter((s) => assignmentOf(s)?.left.text !== nestedTarget);
-  const targetName = batchTarget ?? compared?.target ?? directTarget?.text ?? nestedTarget;
+  // `criterion(pred, maps[i:i + 40])`: the script's targets cut in place by the loop's index, a batch's target
+  const cut = batchTarget ?? compared?.target ?? directTarget ?? nestedTarget ? undefined : cutComparedWith(w, predName, index);
+  const targetName = batchTarget ?? compared?.target ?? directTarget?.text ?? nestedTarget ?? cut?.name;
   const lossNode = value.lossVar ? lastAssignmentOf(w.kept, value.lossVar) : undefined;
   // a further output of the model's call (`logits, aux = model(x)`): a tensor of the model, whatever its name
   const outputIndex = (n: Node): number => w.outputs.find((o) => o.includes(n))?.indexOf(n) ?? 1;
   const params = [param(pred, predName), ...extras.map((n): ParamInfo => ({ ...param(n), modelOutput: outputIndex(n) }))];
-  if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? directTarget ?? pred, targetName));
+  if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? directTarget ?? cut?.node ?? pred, targetName));
   params.push(...batchColumns(w, params, readByLoss));
   const spec: InlineSpec = { statements: w.kept, ...value };
   if (nestedPred) spec.forwardCalls = w.nested.map((node) => ({ node, name: predName }));
+  if (cut) spec.forwardCalls = [...(spec.forwardCalls ?? []), ...cut.reads.map((node) => ({ node, name: cut.name }))];
   return {
     spec,
     params,

@@ -99,6 +99,32 @@ def run(model, X, Y, opt, bs=32):
   assert.ok(last('l10') < last('l0'), `|out| ${last('l10')} at λ = 10 against ${last('l0')} at λ = 0`);
 });
 
+test("targets cut in place by the loop's index (`criterion(pred, maps[i:i + 40])`) are the batch's target, named after the data", async () => {
+  const source = `import torch
+import torch.nn as nn
+
+MONO = 0.5
+model = nn.Sequential(nn.Linear(6, 32), nn.ReLU(), nn.Linear(32, 8))
+criterion = nn.MSELoss()
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+params = torch.rand(800, 6)
+maps = torch.cumsum(torch.rand(800, 8), dim=1)
+
+for epoch in range(20):
+    for i in range(0, 800, 40):
+        pred = model(params[i:i + 40])
+        loss = criterion(pred, maps[i:i + 40].float()) + MONO * torch.relu(pred[:, :-1] - pred[:, 1:]).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+`;
+  const loss = await picked(source);
+  assert.equal(loss.yTrue, 'maps');
+  assert.doesNotMatch(JSON.stringify(loss.body), /"name":"i"/, 'the index is not read: the cut is the batch');
+  const { last } = await trained(loss, 'relu(pred[:, :-1] - pred[:, 1:])', 200);
+  assert.ok(last('l10') < last('l0'), `rises ${last('l10')} at λ = 10 against ${last('l0')} at λ = 0`);
+});
+
 /** The trial's failure message for `loss` (it must fail before training). */
 async function refused(loss: LossModel): Promise<string> {
   const messages: TrainerToHost[] = [];
