@@ -16,6 +16,8 @@ import { type UsageKind, usageOf } from './tensorUsage';
  *   vae-*      a VAE head's outputs: the trial model becomes a VAE (model/vae.ts) and passes mu, logvar or what
  *              derives from them (σ = exp(logvar / 2), σ² = exp(logvar), log σ = logvar / 2), and the sample z
  *   weights    the kernel of the layer that makes the last hidden layer, in the framework's layout
+ *   attention  attention weights (`attn`, `attention_weights`): the softmax of the last hidden layer's activations, one
+ *              distribution per sample, as each row of attention weights is
  *   output-weights, output-bias  the output layer's kernel and bias (LossParam.outputLayer: a weight of the layer
  *              that makes the user's model's output, whose width is the prediction's)
  *   bias       that layer's bias (a Keras `bias_regularizer`'s tensor, python/builtinRegularizerModel.ts)
@@ -50,6 +52,7 @@ export type TensorArgKind =
   | 'model'
   | 'weights'
   | 'output-weights'
+  | 'attention'
   | 'output-bias'
   | 'bias'
   | 'sensitive'
@@ -75,6 +78,7 @@ export const tensorArgTable: readonly Row[] = [
   { kind: 'vae-var', names: /^(var|variance|z_var)$/i },
   // In a VAE the sample the decoder decoded; without a VAE head, the last hidden layer like any code (`z`).
   { kind: 'vae-sample', names: /^(z|z_sample|z_sampled|sampled_z|latent_sample)$/i },
+  { kind: 'attention', names: /^(attn|attention|attentions|attn_weights|attention_weights|att_weights|attn_probs|attention_probs|attn_maps?|attention_maps?)$/i },
   { kind: 'square', names: /^(trans|trans_feat|transform|transform_matrix|trans_matrix|feat_trans|feature_transform|rotation)$/i },
   {
     kind: 'hidden',
@@ -313,7 +317,7 @@ export function readsWholePrediction(e: Expr): boolean {
 }
 
 /** Kinds whose tensor comes from the last hidden layer (or the VAE head): the loop passes that layer for them. */
-const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'output-item', 'embedding', 'per-sample', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
+const fromHidden: ReadonlySet<TensorArgKind> = new Set(['hidden', 'attention', 'output-item', 'embedding', 'per-sample', 'square', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample']);
 export const isVaeKind = (kind: TensorArgKind): boolean => kind.startsWith('vae-');
 
 /** The extra tensor arguments the loop passes the last hidden layer's activations (or the VAE head) for. */

@@ -95,6 +95,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",
   'sample-weights': () => 'ones, one per target value (the synthetic data weighs every sample the same)',
   embedding: (t) => `a block of ${t.model.sizes.at(-1)} units (the prediction's width) of the last hidden layer's activations`,
+  attention: (t) => `the softmax of the last hidden layer's activations (${t.layout.units} weights per sample that sum to 1, as a row of attention weights)`,
   'per-sample': () => "the mean of the last hidden layer's activations per sample (one value per sample)",
   level: (t) => syntheticWords('level', t.model.sizes.at(-1) ?? 1),
   positive: (t) => syntheticWords('positive', t.model.sizes.at(-1) ?? 1),

@@ -115,4 +115,17 @@ describe('extra tensor arguments: which are mapped, by name', () => {
       ['z_mean:vae-mean', 'z_log_var:vae-logvar', 'codes:hidden', 'enc_weight:weights', 'group:sensitive'],
     );
   });
+
+  it('attention weights (`attn`, `attention_weights`) are the softmax of the hidden layer: one distribution per sample', async () => {
+    await cpu();
+    const source = 'import torch\nfrom torch import nn\n\nclass AttnLoss(nn.Module):\n    def forward(self, attn, logits, labels):\n        return nn.functional.cross_entropy(logits, labels) + 0.8 * attn.pow(2).sum(dim=1).mean()\n';
+    const loss = analyzeSource(source, 'python', 'loss.py').models[0]!;
+    assert.deepEqual(mappedTensorArgs(loss), [{ name: 'attn', kind: 'attention' }]);
+    const [run] = mappedLosses(tf, loss, [compileLoss(tf, loss, {})], { framework: 'pytorch', units: 2, weightIndex: 0 });
+    // softmax([0, ln 3]) = [0.25, 0.75]: Σ p² = 0.625 per sample
+    const h = tf.tensor2d([[0, Math.log(3)], [0, Math.log(3)]]);
+    const out = run!(tf.zeros([2], 'int32'), tf.logSoftmax(tf.zeros([2, 3])), { tensors: { attn: h } });
+    const penalty = loss.terms.find((t) => t.role === 'penalty')!;
+    assert.ok(Math.abs(out.terms[penalty.id]!.raw.dataSync()[0]! - 0.625) < 1e-5, `${out.terms[penalty.id]!.raw.dataSync()[0]}`);
+  });
 });
