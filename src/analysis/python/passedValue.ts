@@ -8,7 +8,7 @@ import type { SourceRange } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { dictKey } from './dictConstants';
 import type { ModuleConstant } from './moduleScope';
-import { literalOf } from './params';
+import { arithmeticOf, literalOf } from './params';
 
 export interface PassedValue {
   value: number | string | boolean;
@@ -53,7 +53,8 @@ function localAssignment(node: Node, name: string): Node | null | undefined {
 
 /** The value `node` passes, if it is known before the call runs (see the file's header). */
 export function passedValue(node: Node, constants: ReadonlyMap<string, ModuleConstant>, depth = 0): PassedValue | undefined {
-  const lit = literalOf(node);
+  // `lambd=1 / 2048`: arithmetic of numbers is the number Python computes
+  const lit = literalOf(node) ?? arithmeticOf(node);
   if (lit !== undefined) return { value: lit, at: rangeOf(node) };
   if (node.type === 'subscript') return settingOfDict(node, constants);
   if (node.type !== 'identifier' && node.type !== 'attribute') return undefined;

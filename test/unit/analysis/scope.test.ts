@@ -351,6 +351,12 @@ class NonNeg(tf.keras.losses.Loss):
 model.compile(optimizer="adam", loss=NonNeg(neg_weight=4.0))
 `;
 
+  it('a constructor call passing arithmetic of numbers (`NonNeg(neg_weight=1 / 2048)`) binds the number Python computes', () => {
+    const m = model(analyze(KERAS.replace('NonNeg(neg_weight=4.0)', 'NonNeg(neg_weight=1 / 2048)')), 'NonNeg');
+    assert.equal(codeLambda(m), 1 / 2048);
+    assert.equal(makeLookup(m, {})('self.neg_weight'), 1 / 2048);
+  });
+
   it('self.x copies an __init__ argument (through tf.convert_to_tensor): the constructor call binds it; the code λ, the trainer and "Use λ" read it there', () => {
     const m = model(analyze(KERAS), 'NonNeg');
     assert.equal(param(m, 'self.neg_weight').initArgument, 'neg_weight');
