@@ -9,6 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import { isPredictionName, isTargetName, isTensorName, looksLikeLossPair, pickRoles } from '../terms/roles';
 import type { InlineFound } from './inline';
 import { readParams } from './params';
+import { isTrivia } from './trivia';
 
 /** The first parameter after self of a method (a Layer's `call(self, inputs)`). */
 const firstInput = (m: Node): Node | undefined => readParams(m.childForFieldName('parameters')).filter((p) => p.name !== 'self' && !p.variadic)[0]?.node;
@@ -93,8 +94,15 @@ function returnedName(method: Node): string | undefined {
  */
 export function takeLayerInputs(found: InlineFound, method: Node): 'reconstruction' | 'pair' | undefined {
   if (takeLossPairInputs(found, method)) return 'pair';
-  const input = firstInput(method)?.text;
+  let input = firstInput(method)?.text;
   if (!input) return undefined;
+  const delegated = itemBindings(found.spec.statements, input).items.length === 0 ? delegatedLoss(found, method, input) : undefined;
+  if (delegated) {
+    // the loss the layer adds is what its own method computes on the inputs: read as if written in `call`
+    found.spec.statements = [...found.spec.statements, ...delegated.statements];
+    found.spec.valueNode = delegated.value;
+    input = delegated.param;
+  }
   const { binding, items } = itemBindings(found.spec.statements, input);
   if (items.length === 0) return undefined;
   found.spec.statements = found.spec.statements.filter((s) => !binding.has(s));
@@ -109,4 +117,45 @@ export function takeLayerInputs(found: InlineFound, method: Node): 'reconstructi
   found.yPred = roles.yPred.text;
   found.yTrue = roles.yTrue.text;
   return 'reconstruction';
+}
+
+/** A method's statements before its last return, and the returned value, when it ends in one. */
+function bodyAndReturn(fn: Node): { statements: Node[]; value: Node } | undefined {
+  const body = (fn.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => !!n && !isTrivia(n));
+  const ret = body.at(-1);
+  const value = ret?.type === 'return_statement' ? ret.namedChildren.find((c): c is Node => !!c && !isTrivia(c)) : undefined;
+  return value ? { statements: body.slice(0, -1), value } : undefined;
+}
+
+/** The classes of the file that derive from `name` (directly), with the methods they define. */
+function subclassesOf(root: Node, name: string): Node[] {
+  return root.descendantsOfType('class_definition').filter((c): c is Node => !!c && (c.childForFieldName('superclasses')?.namedChildren ?? []).some((b) => b?.text === name));
+}
+
+/**
+ * `self.add_loss(self.compute_loss(inputs))` in a base layer whose subclass the file builds overrides compute_loss
+ * (a layer hierarchy: the base's `call` adds, the subclass computes): that method's body over its own parameter,
+ * which stands for the layer's inputs. The subclass's override wins over the base's (which often only raises).
+ */
+function delegatedLoss(found: InlineFound, method: Node, input: string): { statements: Node[]; value: Node; param: string } | undefined {
+  const v = found.spec.valueNode;
+  const fn = v?.type === 'call' ? v.childForFieldName('function') : null;
+  const args = (v?.childForFieldName('arguments')?.namedChildren ?? []).filter((n): n is Node => !!n && !isTrivia(n));
+  if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self' || args.length !== 1 || args[0]?.text !== input) return undefined;
+  const name = fn.childForFieldName('attribute')?.text;
+  let cls: Node | null = method.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const className = cls?.childForFieldName('name')?.text;
+  let root: Node = method;
+  while (root.parent) root = root.parent;
+  if (!cls || !className || !name) return undefined;
+  const built = subclassesOf(root, className).filter((c) => root.text.includes(`${c.childForFieldName('name')?.text}(`));
+  const methodIn = (c: Node) => (c.childForFieldName('body')?.namedChildren ?? []).find((m) => m?.type === 'function_definition' && m.childForFieldName('name')?.text === name) ?? undefined;
+  const candidates = [...built.map(methodIn), methodIn(cls)].filter((m): m is Node => !!m);
+  for (const m of candidates) {
+    const param = firstInput(m)?.text;
+    const read = param ? bodyAndReturn(m) : undefined;
+    if (param && read && itemBindings(read.statements, param).items.length > 0) return { ...read, param };
+  }
+  return undefined;
 }

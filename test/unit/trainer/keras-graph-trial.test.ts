@@ -72,3 +72,39 @@ vae.compile(optimizer="adam", loss=None)
   assert.match(started.trial!.data, /autoencoder data: target = input \(the loss compares `x_out` with the input `x_in`\)/);
   assert.ok(kl('l10') < kl('l0') / 2, `KL at λ = 10 (${kl('l10')}) not below half of λ = 0 (${kl('l0')})`);
 });
+
+test("a base loss layer whose call adds what its subclass's compute_loss returns: read over the subclass's items, a VAE on autoencoder data", async () => {
+  const source = `${graph}
+
+class LossLayer(layers.Layer):
+    def compute_loss(self, inputs):
+        raise NotImplementedError
+
+    def call(self, inputs):
+        self.add_loss(self.compute_loss(inputs))
+        return inputs[-1]
+
+
+class ElboLossLayer(LossLayer):
+    def compute_loss(self, inputs):
+        z_mean, z_log_var, x, x_decoded = inputs
+        rec = 8 * K.mean(K.binary_crossentropy(x, x_decoded), axis=-1)
+        kl = -0.5 * K.sum(1 + z_log_var - K.square(z_mean) - K.exp(z_log_var), axis=-1)
+        return K.mean(rec + kl)
+
+
+y = ElboLossLayer()([z_mean, z_log_var, inputs, decoded])
+vae = tf.keras.Model(inputs, y)
+vae.compile(optimizer="adam")
+`;
+  const loss = analyzeSource(source, 'python', 'vae.py').models.find((m) => m.kind === 'add-loss')!;
+  assert.deepEqual([loss.yTrue, loss.yPred], ['x', 'x_decoded']);
+  assert.deepEqual(
+    loss.terms.map((t) => `${t.role} ${t.label}`),
+    ['base rec', 'penalty kl'],
+  );
+  const { started, kl } = await trial(loss);
+  assert.match(started.trial!.model, /^VAE /);
+  assert.match(started.trial!.data, /autoencoder data: target = input \(the loss compares `x_decoded` with the input `x`\)/);
+  assert.ok(kl('l10') < kl('l0') / 2, `KL at λ = 10 (${kl('l10')}) not below half of λ = 0 (${kl('l0')})`);
+});
