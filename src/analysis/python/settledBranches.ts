@@ -5,6 +5,7 @@
 // binds (trainer/interpreter/termBranch.ts) and refuses when they select the other branch.
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
+import { childrenOf, some } from '../terms/expr';
 import { argsPassedToClass } from './classCalls';
 import type { ModuleAttr } from './discover';
 import type { ParamInfo } from './params';
@@ -52,17 +53,18 @@ export function settledInitParams(classNode: Node, initParams: readonly ParamInf
  * values are read only for a body that is a conditional (most are not: reading them walks the file's calls).
  */
 export function markSettledBranches(body: Expr, scope: Scope, settledOf: () => ReadonlyMap<string, Literal>, paramsOf: () => ReadonlyMap<string, Literal>): void {
-  if (body.kind !== 'conditional') return;
+  // a conditional anywhere in the body (`plain + reg` with `reg` chosen by `if self.hparams.order == 1: …`)
+  if (!some(body, (e) => e.kind === 'conditional')) return;
   const settled = settledOf();
   const params = paramsOf();
   if (settled.size === 0 && params.size === 0) return;
   const decided: Scope = { ...scope, staticAttrs: new Map([...(scope.staticAttrs ?? []), ...settled]) };
   const mark = (e: Expr): void => {
-    if (e.kind !== 'conditional') return;
-    const known = staticTruth(e.test, decided, params);
-    if (known !== undefined) e.taken = known ? 'then' : 'else';
-    mark(e.then);
-    mark(e.else);
+    if (e.kind === 'conditional') {
+      const known = staticTruth(e.test, decided, params);
+      if (known !== undefined) e.taken = known ? 'then' : 'else';
+    }
+    for (const c of childrenOf(e)) mark(c);
   };
   mark(body);
 }

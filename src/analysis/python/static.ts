@@ -22,8 +22,11 @@ function known(e: Expr, scope: Scope, guards?: Guards): Known | undefined {
     case 'name':
       if (e.ref === 'param' || e.ref === 'captured') return guards?.get(e.name);
       return e.ref === 'global' ? scalar(scope.module?.constants.get(e.name)?.value) : undefined;
-    case 'attr':
-      return e.object.kind === 'name' && e.object.ref === 'module' ? (scope.staticAttrs?.get(e.name) ?? guards?.get(`self.${e.name}`)) : undefined;
+    case 'attr': {
+      // `self.x`, or a path under it (`self.hparams.order`: Lightning's saved constructor arguments)
+      const path = selfPath(e);
+      return path === undefined ? undefined : (scope.staticAttrs?.get(path) ?? guards?.get(`self.${path}`));
+    }
     case 'unary': {
       const v = known(e.operand, scope, guards);
       if (v === undefined) return undefined;
@@ -37,6 +40,14 @@ function known(e: Expr, scope: Scope, guards?: Guards): Known | undefined {
     default:
       return undefined;
   }
+}
+
+/** `hparams.order` of `self.hparams.order`, `x` of `self.x`: the attribute path under `self`, else undefined. */
+function selfPath(e: Expr): string | undefined {
+  if (e.kind !== 'attr') return undefined;
+  if (e.object.kind === 'name') return e.object.ref === 'module' ? e.name : undefined;
+  const inner = selfPath(e.object);
+  return inner === undefined ? undefined : `${inner}.${e.name}`;
 }
 
 function knownBinary(op: string, l: Known | undefined, r: Known | undefined): Known | undefined {

@@ -178,10 +178,13 @@ const isZero = (e: Expr): boolean =>
 
 /**
  * `lam * mean(neg ** 2) if (x < 0).any() else 0.0` (a penalty computed only when violated): the weight of the live
- * branch weights the whole conditional, `lam * (mean(neg ** 2) if … else 0.0)`, the same value for every input.
+ * branch weights the whole conditional, `lam * (mean(neg ** 2) if … else 0.0)`, the same value for every input; a
+ * branch fixed before training (ir.ts `taken`) is the live one whatever the other holds.
  */
 function conditionalFactors(e: Extract<Expr, { kind: 'conditional' }>): Expr[] | undefined {
-  const live = isZero(e.else) ? 'then' : isZero(e.then) ? 'else' : undefined;
+  // the branch the settings the loss is built with select (`if self.hparams.order == 1: … elif … == 2: …`), else the
+  // one that is not zero
+  const live = e.taken ?? (isZero(e.else) ? 'then' : isZero(e.then) ? 'else' : undefined);
   if (!live) return undefined;
   const factors = factorsOf(e[live]);
   const weights = factors.filter(isWeightFactor);

@@ -63,3 +63,44 @@ describe('branches the settings decide', () => {
     assert.match(ll113[0] ?? '', /np\.mean/);
   });
 });
+
+describe("a penalty chosen by the class's settings inside the total (Lightning's self.hparams)", () => {
+  before(() => initParsers());
+
+  const lightning = (order: number) => `import pytorch_lightning as pl
+import torch
+from torch import nn
+
+
+class Suppress(pl.LightningModule):
+    def __init__(self, order=1, lambda_reg=0.1):
+        super().__init__()
+        self.save_hyperparameters()
+        self.criterion = nn.MSELoss()
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        fit = self.criterion(self(x), y)
+        if self.hparams.order == 0:
+            reg = 0
+        elif self.hparams.order == 1:
+            reg = self.hparams.lambda_reg * torch.mean(torch.abs(self(x)))
+        else:
+            reg = self.hparams.lambda_reg * torch.mean(self(x) ** 2)
+        return fit + reg
+
+
+module = Suppress(order=${order}, lambda_reg=0.02)
+`;
+
+  it('the branch the construction selects (order=2) gives the penalty its λ, the lambda_reg passed: no LL101', () => {
+    const a = analyzeSource(lightning(2), 'python', 'step.py');
+    const loss = a.models.find((m) => m.name === 'training_step')!;
+    const reg = loss.terms.find((t) => t.role === 'penalty')!;
+    assert.equal(reg.weight?.text, 'self.hparams.lambda_reg');
+    assert.deepEqual(
+      runRules(a, lightning(2)).map((f) => f.code),
+      [],
+    );
+  });
+});
