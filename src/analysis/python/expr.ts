@@ -11,6 +11,7 @@ import { higherOrderCall } from './higherOrder';
 import { resolveCallee } from './imports';
 import { graphModelOutput } from './kerasGraph';
 import { collectOf, loopName, loopVariables } from './loops';
+import { literalOf } from './params';
 import { forkScope, type Scope } from './scope';
 import { chosenInstanceCall } from './setupInstances';
 import { superLossCall } from './superLoss';
@@ -111,6 +112,31 @@ function dictGet(fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr>
   if (!obj || applied.args.length < 1 || applied.args.length > 2) return undefined;
   const none: Expr = { kind: 'none', range: rangeOf(fn), text: 'None' };
   return dictLookup(convertExpr(obj, scope), applied.args[0], applied.args[1] ?? none, scope);
+}
+
+/** `obj.name` (written so, or as `getattr(obj, "name")` at `node`). */
+function convertAttribute(node: Node, obj: Node, name: string, scope: Scope): Expr {
+  const isSelf = obj.type === 'identifier' && obj.text === 'self';
+  // `self.bound` set in `__init__` to an expression (`torch.tensor(bound)`): that expression, read in place
+  const ctorValue = isSelf ? scope.attrValues?.get(name) : undefined;
+  if (ctorValue) return ctorValue;
+  const object = isSelf ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
+  // `self.cfg.kl_weight` with `self.cfg` a settings class (classScope.ts): the constant `VAEConfig.kl_weight`; the
+  // same for a parameter standing for a module-level object (`cfg.l1_weight` with `train(model, CFG)`)
+  if (object.kind === 'name' && object.ref === 'global' && object.name !== obj.text) return { kind: 'attr', object, name, range: rangeOf(node), text: `${object.name}.${name}` };
+  return make<'attr'>(node, { kind: 'attr', object, name });
+}
+
+/**
+ * `getattr(obj, "name")` with a literal name and no default is Python's `obj.name`, read as that attribute (a
+ * setting, a member of the model). With a default it stays a call: whether the attribute exists is not told here.
+ */
+function literalGetattr(node: Node, fn: Node, scope: Scope): Expr | undefined {
+  if (fn.type !== 'identifier' || fn.text !== 'getattr' || scope.locals.has('getattr') || scope.refs.has('getattr')) return undefined;
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && !isTrivia(c)) ?? [];
+  const [obj, name] = args;
+  const literal = name?.type === 'string' ? literalOf(name) : undefined;
+  return args.length === 2 && obj && typeof literal === 'string' && /^[A-Za-z_]\w*$/.test(literal) ? convertAttribute(node, obj, literal, scope) : undefined;
 }
 
 /** The condition an `if` clause of a comprehension tests. */
@@ -235,6 +261,8 @@ function graphModelCall(node: Node, name: string, scope: Scope): Expr | undefine
 
 function convertCall(node: Node, scope: Scope): Expr {
   const fn = node.childForFieldName('function');
+  const attribute = fn ? literalGetattr(node, fn, scope) : undefined;
+  if (attribute) return attribute;
   const overWeights = fn ? parameterSum(node, fn, scope) : undefined;
   if (overWeights) return overWeights;
   const applied = convertArgs(node.childForFieldName('arguments'), scope);
@@ -485,15 +513,7 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const obj = node.childForFieldName('object');
       const attr = node.childForFieldName('attribute');
       if (!obj || !attr) return unsupported(node, 'attribute');
-      const isSelf = obj.type === 'identifier' && obj.text === 'self';
-      // `self.bound` set in `__init__` to an expression (`torch.tensor(bound)`): that expression, read in place
-      const ctorValue = isSelf ? scope.attrValues?.get(attr.text) : undefined;
-      if (ctorValue) return ctorValue;
-      const object = isSelf ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
-      // `self.cfg.kl_weight` with `self.cfg` a settings class (classScope.ts): the constant `VAEConfig.kl_weight`; the
-      // same for a parameter standing for a module-level object (`cfg.l1_weight` with `train(model, CFG)`)
-      if (object.kind === 'name' && object.ref === 'global' && object.name !== obj.text) return { kind: 'attr', object, name: attr.text, range: rangeOf(node), text: `${object.name}.${attr.text}` };
-      return make<'attr'>(node, { kind: 'attr', object, name: attr.text });
+      return convertAttribute(node, obj, attr.text, scope);
     }
     case 'call': {
       const forward = scope.forwardCalls?.get(node.id);
