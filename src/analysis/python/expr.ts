@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { clipExprText } from '../exprText';
 import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { rangeOf } from '../parsing/range';
+import { passedDict } from './callArgumentDict';
 import { callableCallee, callableValue, callCallable, conditionalCall, definedCallable, moduleLevel, objectCall } from './callables';
 import { dictConstantRead, entriesOf, ownDictSetting } from './dictConstants';
 import { dictEntries, dictLookup, dictViewSource, nameByKey, passBindings, withEntries } from './dictValues';
@@ -102,8 +103,36 @@ function staticSum(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record
 
 /** `{"k": v, …}` / `dict(k=v, …)` with literal string keys: the dict's value, its entries known (dictValues.ts). */
 function dictLiteral(node: Node, value: Expr, scope: Scope): Expr {
+  if (node.namedChildren.some((c) => c?.type === 'dictionary_splat')) return mergedDict(node, value, scope);
   const entries = entriesOf(node);
   return entries ? withEntries(value, entries.map(([key, v]) => ({ key, value: convertExpr(v, scope) }))) : value;
+}
+
+/**
+ * `{**DEFAULTS, **recipe}`, `{**base, "w": 0.3}`: the entries of each part in order, a later key overriding an
+ * earlier one, as Python merges them. A parameter's part is what the file's calls pass it (callArgumentDict.ts: the one
+ * call's dict, or empty dicts); any other unknown part leaves the dict unknown (refused by name), since it may
+ * override any entry.
+ */
+function mergedDict(node: Node, value: Expr, scope: Scope): Expr {
+  const merged = new Map<string, Expr>();
+  for (const item of node.namedChildren) {
+    if (!item || isTrivia(item)) continue;
+    if (item.type === 'pair') {
+      const key = literalOf(item.childForFieldName('key') as Node);
+      const v = item.childForFieldName('value');
+      if (typeof key !== 'string' || !v) return value;
+      merged.set(key, convertExpr(v, scope));
+      continue;
+    }
+    const part = item.type === 'dictionary_splat' ? item.namedChildren.find((c): c is Node => !!c && !isTrivia(c)) : undefined;
+    const known = part ? dictEntries(convertExpr(part, scope), scope) : undefined;
+    const passed = !known && part?.type === 'identifier' ? passedDict(part) : undefined;
+    const entries = known ?? (passed === 'empty' ? [] : passed ? dictEntries(convertExpr(passed, scope), scope) : undefined);
+    if (!entries) return value;
+    for (const e of entries) merged.set(e.key, e.value);
+  }
+  return withEntries(value, [...merged].map(([key, v]) => ({ key, value: v })));
 }
 
 /** `d.get(k)` / `d.get(k, default)` on a dict known entry by entry, with a literal key: the entry or the default. */
