@@ -4,10 +4,14 @@
 // object stays what it is (refused by name): which part is the loss is not said anywhere.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { findUnsupported } from '../../../src/trainer/interpreter';
+import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
+import { close, cpu, tf } from '../interpreter/tf';
 import { analyze, model, ready, termSummary } from './helpers';
 
-before(() => ready);
+before(async () => {
+  await ready;
+  await cpu();
+});
 
 const parts = (returned: string, use: string) => `import * as tf from '@tensorflow/tfjs';
 const SMOOTH_WEIGHT = 0.05;
@@ -36,6 +40,9 @@ describe('TF.js: the returned field a caller trains', () => {
       const m = model(analyze(parts(returned!, '      return this.loss(ys, pred).total;'), 'typescript', 'tone.ts'), 'loss');
       assert.deepEqual(m.terms.map(termSummary), ['base:+:fit', 'penalty:+:smooth*SMOOTH_WEIGHT']);
       assert.deepEqual(findUnsupported(m), []);
+      // ŷ = [1, 2, 4, 7], y = 0: fit = mean ŷ² = 17.5, smooth = mean [1, 2, 3]² = 14/3, total = fit + 0.05 · smooth
+      const out = compileLoss(tf, m, {})(tf.tensor([[0, 0, 0, 0]]), tf.tensor([[1, 2, 4, 7]]));
+      close(out.total.dataSync()[0]!, 17.5 + 0.05 * (14 / 3), 1e-5, 'the total field');
     });
   }
 
