@@ -13,8 +13,9 @@ import { dictEntries, dictViewSource, nameByKey, passBindings } from './dictValu
 import { convertExpr } from './expr';
 import { setHelperReader } from './helperCalls';
 import { returnedLoss, totalKey, tupleLossItem } from './inline';
+import { kerasLayerLoop } from './kerasLayerLoops';
 import { collectOf, coupledFold, foldOf, loopName, loopVariables, type Partner } from './loops';
-import { layerParameters, moduleLoop } from './moduleLoops';
+import { layerParameters, type ModuleLoop, moduleLoop } from './moduleLoops';
 import { forkScope, type Scope } from './scope';
 import { guardTruth, staticTruth } from './static';
 import { isTrivia } from './trivia';
@@ -321,12 +322,20 @@ function readLoop(stmt: Node, scope: Scope, over?: Expr): void {
   for (const a of accumulators) body.locals.set(a, loopName(a, stmt));
   readBlock(stmts, body);
   // `for m in net.modules(): if isinstance(m, nn.Linear): … m.weight …`: the loop over the weights (moduleLoops.ts)
-  const layers = moduleLoop(iterable, variables, { range: rangeOf(stmt), text: clipExprText(stmt.text) });
-  // what outlives the loop (its accumulators, its lists) must read the module only as a weight
-  const readAsWeights = layers && accumulators.every((n) => layers.rewrite(body.locals.get(n) as Expr)) && [...body.appends.values()].every((v) => layers.rewrite(v));
-  if (layers && readAsWeights) {
+  // (or Keras's `for layer in model.layers: if isinstance(layer, Dense): … layer.kernel …`, kerasLayerLoops.ts)
+  const at = { range: rangeOf(stmt), text: clipExprText(stmt.text) };
+  // what outlives the loop (its accumulators, its lists with their guards) must read the module only as a weight
+  const appends = body.appends;
+  const appended = (n: string, v: Expr): Expr => ({ kind: 'tuple', items: [v, body.appendGuards?.get(n) ?? v], ...at });
+  const readsAsWeights = (l: ModuleLoop): boolean => accumulators.every((n) => l.rewrite(body.locals.get(n) as Expr)) && [...appends].every(([n, v]) => l.rewrite(appended(n, v)));
+  const layers = [moduleLoop(iterable, variables, at), kerasLayerLoop(iterable, variables, at)].find((l): l is ModuleLoop => !!l && readsAsWeights(l));
+  if (layers) {
     for (const n of accumulators) body.locals.set(n, layers.rewrite(body.locals.get(n) as Expr) as Expr);
-    for (const [n, v] of body.appends) body.appends.set(n, layers.rewrite(v) as Expr);
+    for (const [n, v] of body.appends) {
+      const rewritten = layers.rewrite(appended(n, v)) as Extract<Expr, { kind: 'tuple' }>;
+      body.appends.set(n, rewritten.items[0] as Expr);
+      if (body.appendGuards?.has(n)) body.appendGuards.set(n, rewritten.items[1] as Expr);
+    }
     iterable = layers.iterable;
     variables = layers.variables;
   }

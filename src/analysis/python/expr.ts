@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { clipExprText } from '../exprText';
 import type { BinaryOp, Expr, IndexItem } from '../ir';
 import { rangeOf } from '../parsing/range';
+import { passedDict } from './callArgumentDict';
 import { callableCallee, callableValue, callCallable, conditionalCall, definedCallable, moduleLevel, objectCall } from './callables';
 import { dictConstantRead, entriesOf, ownDictSetting } from './dictConstants';
 import { dictEntries, dictLookup, dictViewSource, nameByKey, passBindings, withEntries } from './dictValues';
@@ -11,6 +12,7 @@ import { higherOrderCall } from './higherOrder';
 import { resolveCallee } from './imports';
 import { graphModelOutput } from './kerasGraph';
 import { collectOf, loopName, loopVariables } from './loops';
+import { literalOf } from './params';
 import { forkScope, type Scope } from './scope';
 import { chosenInstanceCall } from './setupInstances';
 import { superLossCall } from './superLoss';
@@ -101,8 +103,36 @@ function staticSum(node: Node, fn: Node, applied: { args: Expr[]; kwargs: Record
 
 /** `{"k": v, …}` / `dict(k=v, …)` with literal string keys: the dict's value, its entries known (dictValues.ts). */
 function dictLiteral(node: Node, value: Expr, scope: Scope): Expr {
+  if (node.namedChildren.some((c) => c?.type === 'dictionary_splat')) return mergedDict(node, value, scope);
   const entries = entriesOf(node);
   return entries ? withEntries(value, entries.map(([key, v]) => ({ key, value: convertExpr(v, scope) }))) : value;
+}
+
+/**
+ * `{**DEFAULTS, **recipe}`, `{**base, "w": 0.3}`: the entries of each part in order, a later key overriding an
+ * earlier one, as Python merges them. A parameter's part is what the file's calls pass it (callArgumentDict.ts: the one
+ * call's dict, or empty dicts); any other unknown part leaves the dict unknown (refused by name), since it may
+ * override any entry.
+ */
+function mergedDict(node: Node, value: Expr, scope: Scope): Expr {
+  const merged = new Map<string, Expr>();
+  for (const item of node.namedChildren) {
+    if (!item || isTrivia(item)) continue;
+    if (item.type === 'pair') {
+      const key = literalOf(item.childForFieldName('key') as Node);
+      const v = item.childForFieldName('value');
+      if (typeof key !== 'string' || !v) return value;
+      merged.set(key, convertExpr(v, scope));
+      continue;
+    }
+    const part = item.type === 'dictionary_splat' ? item.namedChildren.find((c): c is Node => !!c && !isTrivia(c)) : undefined;
+    const known = part ? dictEntries(convertExpr(part, scope), scope) : undefined;
+    const passed = !known && part?.type === 'identifier' ? passedDict(part) : undefined;
+    const entries = known ?? (passed === 'empty' ? [] : passed ? dictEntries(convertExpr(passed, scope), scope) : undefined);
+    if (!entries) return value;
+    for (const e of entries) merged.set(e.key, e.value);
+  }
+  return withEntries(value, [...merged].map(([key, v]) => ({ key, value: v })));
 }
 
 /** `d.get(k)` / `d.get(k, default)` on a dict known entry by entry, with a literal key: the entry or the default. */
@@ -111,6 +141,31 @@ function dictGet(fn: Node, applied: { args: Expr[]; kwargs: Record<string, Expr>
   if (!obj || applied.args.length < 1 || applied.args.length > 2) return undefined;
   const none: Expr = { kind: 'none', range: rangeOf(fn), text: 'None' };
   return dictLookup(convertExpr(obj, scope), applied.args[0], applied.args[1] ?? none, scope);
+}
+
+/** `obj.name` (written so, or as `getattr(obj, "name")` at `node`). */
+function convertAttribute(node: Node, obj: Node, name: string, scope: Scope): Expr {
+  const isSelf = obj.type === 'identifier' && obj.text === 'self';
+  // `self.bound` set in `__init__` to an expression (`torch.tensor(bound)`): that expression, read in place
+  const ctorValue = isSelf ? scope.attrValues?.get(name) : undefined;
+  if (ctorValue) return ctorValue;
+  const object = isSelf ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
+  // `self.cfg.kl_weight` with `self.cfg` a settings class (classScope.ts): the constant `VAEConfig.kl_weight`; the
+  // same for a parameter standing for a module-level object (`cfg.l1_weight` with `train(model, CFG)`)
+  if (object.kind === 'name' && object.ref === 'global' && object.name !== obj.text) return { kind: 'attr', object, name, range: rangeOf(node), text: `${object.name}.${name}` };
+  return make<'attr'>(node, { kind: 'attr', object, name });
+}
+
+/**
+ * `getattr(obj, "name")` with a literal name and no default is Python's `obj.name`, read as that attribute (a
+ * setting, a member of the model). With a default it stays a call: whether the attribute exists is not told here.
+ */
+function literalGetattr(node: Node, fn: Node, scope: Scope): Expr | undefined {
+  if (fn.type !== 'identifier' || fn.text !== 'getattr' || scope.locals.has('getattr') || scope.refs.has('getattr')) return undefined;
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && !isTrivia(c)) ?? [];
+  const [obj, name] = args;
+  const literal = name?.type === 'string' ? literalOf(name) : undefined;
+  return args.length === 2 && obj && typeof literal === 'string' && /^[A-Za-z_]\w*$/.test(literal) ? convertAttribute(node, obj, literal, scope) : undefined;
 }
 
 /** The condition an `if` clause of a comprehension tests. */
@@ -235,6 +290,8 @@ function graphModelCall(node: Node, name: string, scope: Scope): Expr | undefine
 
 function convertCall(node: Node, scope: Scope): Expr {
   const fn = node.childForFieldName('function');
+  const attribute = fn ? literalGetattr(node, fn, scope) : undefined;
+  if (attribute) return attribute;
   const overWeights = fn ? parameterSum(node, fn, scope) : undefined;
   if (overWeights) return overWeights;
   const applied = convertArgs(node.childForFieldName('arguments'), scope);
@@ -485,15 +542,7 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const obj = node.childForFieldName('object');
       const attr = node.childForFieldName('attribute');
       if (!obj || !attr) return unsupported(node, 'attribute');
-      const isSelf = obj.type === 'identifier' && obj.text === 'self';
-      // `self.bound` set in `__init__` to an expression (`torch.tensor(bound)`): that expression, read in place
-      const ctorValue = isSelf ? scope.attrValues?.get(attr.text) : undefined;
-      if (ctorValue) return ctorValue;
-      const object = isSelf ? make<'name'>(obj, { kind: 'name', name: 'self', ref: 'module' }) : convertExpr(obj, scope);
-      // `self.cfg.kl_weight` with `self.cfg` a settings class (classScope.ts): the constant `VAEConfig.kl_weight`; the
-      // same for a parameter standing for a module-level object (`cfg.l1_weight` with `train(model, CFG)`)
-      if (object.kind === 'name' && object.ref === 'global' && object.name !== obj.text) return { kind: 'attr', object, name: attr.text, range: rangeOf(node), text: `${object.name}.${attr.text}` };
-      return make<'attr'>(node, { kind: 'attr', object, name: attr.text });
+      return convertAttribute(node, obj, attr.text, scope);
     }
     case 'call': {
       const forward = scope.forwardCalls?.get(node.id);

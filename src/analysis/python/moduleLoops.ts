@@ -41,11 +41,28 @@ export interface ModuleLoop {
   rewrite: (e: Expr) => Expr | undefined;
 }
 
+/** An attribute chain over a plain name: `model.encoder`, `self.net.features`. */
+const isMemberChain = (e: Expr): boolean => e.kind === 'attr' && (e.object.kind === 'name' || isMemberChain(e.object));
+
+/**
+ * The model or member whose layers a loop walks: `net.modules()`, `net.children()`, or a container attribute
+ * iterated itself (`for layer in model.encoder`, whose parameters are that member's, modelMembers.ts). A container
+ * is only told from a list by the isinstance/hasattr guard on its item, so it needs one.
+ */
+function layersWalked(iterable: Expr): { model: Expr; needsGuard: boolean } | undefined {
+  const model = modelOfMethod(iterable, 'modules') ?? modelOfMethod(iterable, 'children');
+  if (model) return { model, needsGuard: false };
+  // `self.encoder` alone is the loss's own attribute, not a model's member
+  const ownAttribute = iterable.kind === 'attr' && iterable.object.kind === 'name' && iterable.object.name === 'self';
+  return isMemberChain(iterable) && !ownAttribute ? { model: iterable, needsGuard: true } : undefined;
+}
+
 /** A loop over `net.modules()` with one variable, read as a loop over the weights (header), else undefined. */
 export function moduleLoop(iterable: Expr, variables: string[], at: At): ModuleLoop | undefined {
-  const model = modelOfMethod(iterable, 'modules');
+  const walked = layersWalked(iterable);
+  const model = walked?.model;
   const [m] = variables;
-  if (!model || variables.length !== 1 || !m) return undefined;
+  if (!walked || !model || variables.length !== 1 || !m) return undefined;
   const nameVariable = `${m}__name`;
   const nameRead: Expr = { kind: 'name', name: nameVariable, ref: 'loop', ...at };
   const isWeight: Expr = { kind: 'method', object: nameRead, method: 'endswith', args: [{ kind: 'string', value: 'weight', ...at }], kwargs: {}, ...at };
@@ -74,7 +91,7 @@ export function moduleLoop(iterable: Expr, variables: string[], at: At): ModuleL
     };
     const out = walk(e) as Expr;
     // unguarded, every module's weight would be read, the container's and the activations' too (an error in torch)
-    return ok && (guarded || !some(e, (x) => isVariable(x, m))) ? out : undefined;
+    return ok && (guarded || (!walked.needsGuard && !some(e, (x) => isVariable(x, m)))) ? out : undefined;
   };
   return { variables: [nameVariable, m], iterable: { kind: 'method', object: model, method: 'named_parameters', args: [], kwargs: {}, ...at }, rewrite };
 }

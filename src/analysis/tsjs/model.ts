@@ -10,12 +10,13 @@ import { some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { readScriptBody, readStatements, type ScriptReturned } from './body';
 import type { ScriptLossDef } from './discover';
+import { convertScript } from './expr';
 import { classMethods, handedFunctions, visibleFunctions } from './helpers';
 import type { ScriptImports } from './imports';
 import { factoryOptions } from './mergedOptions';
 import { configFields, type ScriptParam } from './params';
 import { passedSettingsObjects } from './passedSettings';
-import { trainedItemIndex } from './returnedItem';
+import { trainedFieldName, trainedItemIndex } from './returnedItem';
 import type { ScriptScope } from './scope';
 
 export interface ScriptFileContext {
@@ -85,7 +86,8 @@ function trainableFields(fn: Node): string[] {
  * `return [fit, smooth, total]`: the item the file's callers train (returnedItem.ts), else the first, as Python reads
  * `return loss, logs`; the whole array is no loss (its mean would mix the total with its own parts).
  */
-function pickReturnedItem(returned: ScriptReturned | undefined, def: ScriptLossDef): ScriptReturned | undefined {
+function pickReturnedItem(returned: ScriptReturned | undefined, def: ScriptLossDef, scope: ScriptScope): ScriptReturned | undefined {
+  if (returned?.node.type === 'object') return pickReturnedField(returned, def, scope);
   if (returned?.value.kind !== 'tuple' || returned.value.items.length === 0) return returned;
   const picked = trainedItemIndex(def.defNode, def.name.split('.').pop() ?? def.name);
   if (picked !== undefined) def.readsCallers = true; // read from the calls, outside its text: not cached by it (index.ts)
@@ -93,6 +95,23 @@ function pickReturnedItem(returned: ScriptReturned | undefined, def: ScriptLossD
   const items = returned.node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
   const value = returned.value.items[k];
   return value && items.length === returned.value.items.length ? { value, node: items[k]! } : returned;
+}
+
+/** `return { lossPi, total: a.add(b) }`: the field the file's callers train (returnedItem.ts), else the object as it is. */
+function pickReturnedField(returned: ScriptReturned, def: ScriptLossDef, scope: ScriptScope): ScriptReturned {
+  const field = trainedFieldName(def.defNode, def.name.split('.').pop() ?? def.name);
+  if (field === undefined) return returned;
+  def.readsCallers = true; // read from the calls, outside its text: not cached by it (index.ts)
+  for (const p of returned.node.namedChildren) {
+    if (p?.type === 'shorthand_property_identifier' && p.text === field) {
+      const local = scope.locals.get(field);
+      if (local) return { value: local, node: p };
+    }
+    const key = p?.type === 'pair' ? p.childForFieldName('key') : undefined;
+    const value = p?.childForFieldName('value');
+    if (key && value && key.text.replace(/^['"]|['"]$/g, '') === field) return { value: convertScript(value, scope), node: value };
+  }
+  return returned;
 }
 
 export function buildScriptModel(given: ScriptLossDef, file: ScriptFileContext): LossModel | undefined {
@@ -128,7 +147,7 @@ export function buildScriptModel(given: ScriptLossDef, file: ScriptFileContext):
     }
   }
   if (def.outerStatements.length) readStatements(def.outerStatements, scope);
-  const returned = pickReturnedItem(readScriptBody(body, scope), given);
+  const returned = pickReturnedItem(readScriptBody(body, scope), given, scope);
   if (!returned) return undefined;
 
   const defaults: Record<string, number> = { ...file.globals };

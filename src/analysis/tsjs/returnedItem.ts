@@ -1,6 +1,8 @@
 // A TS/JS loss that returns several values (`return [fit, smooth, total]`) and a caller that trains one of them:
 // `const [, , total] = this.loss(ys, pred); return total;` in an optimizer's closure, or `this.loss(ys, pred)[2]`.
 // The loss is the item the caller trains; with no such caller, the first item, as Python reads `return loss, logs`.
+// An object of parts (`return { lossPi, lossV, total }`) is read the same way by field: the field the caller trains
+// (`ppoLoss(…).total`, `const { total } = ppoLoss(…)` then `return total`); with no such caller it has no loss.
 import type { Node } from 'web-tree-sitter';
 
 const FUNCTION_TYPES = new Set(['arrow_function', 'function_expression', 'function_declaration', 'function', 'method_definition', 'generator_function_declaration']);
@@ -36,7 +38,9 @@ function returnedNames(node: Node): Set<string> {
   if (!body) return names;
   if (body.type === 'identifier') names.add(body.text);
   for (const r of body.descendantsOfType('return_statement')) {
-    const value = r?.namedChildren.find((c) => c && c.type !== 'comment');
+    let value = r?.namedChildren.find((c) => c && c.type !== 'comment');
+    // `return total as tf.Scalar`, `return (total)`: the name itself
+    while (value && PASS_THROUGH.has(value.type)) value = value.namedChildren.find((c) => c && c.type !== 'comment');
     if (value?.type === 'identifier') names.add(value.text);
   }
   return names;
@@ -63,6 +67,39 @@ export function trainedItemIndex(anyNode: Node, name: string): number | undefine
   let root = anyNode;
   while (root.parent) root = root.parent;
   const picked = new Set(callsOf(root, name).flatMap((c) => pickedIndex(c) ?? []));
+  const [only] = picked;
+  return picked.size === 1 ? only : undefined;
+}
+
+/** A use of a call through the wrappers that hand its value on (`await f()`, `(f())`): the outermost such node. */
+function usedValue(call: Node): Node {
+  let value = call;
+  while (value.parent && PASS_THROUGH.has(value.parent.type)) value = value.parent;
+  return value;
+}
+
+/** The field one call's use picks: `call.total`, or the field of `const { total } = call` that its function returns. */
+function pickedField(call: Node): string | undefined {
+  const value = usedValue(call);
+  const parent = value.parent;
+  if (parent?.type === 'member_expression' && parent.childForFieldName('object')?.id === value.id) return parent.childForFieldName('property')?.text;
+  const pattern = parent?.type === 'variable_declarator' && parent.childForFieldName('value')?.id === value.id ? parent.childForFieldName('name') : undefined;
+  if (pattern?.type !== 'object_pattern') return undefined;
+  const returned = returnedNames(parent!);
+  const hits = pattern.namedChildren.flatMap((c): string[] => {
+    if (c?.type === 'shorthand_property_identifier_pattern') return returned.has(c.text) ? [c.text] : [];
+    const key = c?.type === 'pair_pattern' ? c.childForFieldName('key')?.text : undefined;
+    const local = c?.childForFieldName('value');
+    return key && local?.type === 'identifier' && returned.has(local.text) ? [key] : [];
+  });
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/** The field of a returned object the file's callers of `name` train, when they agree on one; else undefined. */
+export function trainedFieldName(anyNode: Node, name: string): string | undefined {
+  let root = anyNode;
+  while (root.parent) root = root.parent;
+  const picked = new Set(callsOf(root, name).flatMap((c) => pickedField(c) ?? []));
   const [only] = picked;
   return picked.size === 1 ? only : undefined;
 }

@@ -48,3 +48,38 @@ describe('a loop over the model\'s layers', () => {
     close(out.total.dataSync()[0]!, 0.5, 1e-6, '0.5 · mean |off-diagonal|');
   });
 });
+
+// `for layer in model.encoder` (an nn.Sequential the loss is handed) and `model.children()`: the same walk over
+// layers, guarded by isinstance; the model argument is the trial's, so the L1 is of its Linear weights
+const walkOver = (iterable: string): string => `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class ReconSparseLoss(nn.Module):
+    def forward(self, recon_x, x, model):
+        recon_loss = F.mse_loss(recon_x, x)
+        sparsity = 0
+        for layer in ${iterable}:
+            if isinstance(layer, nn.Linear):
+                sparsity += torch.sum(torch.abs(layer.weight))
+        return recon_loss + 0.5 * sparsity
+`;
+
+describe('a walk over a model\'s children or a container member', () => {
+  before(async () => {
+    await initParsers();
+    await cpu();
+  });
+
+  for (const iterable of ['model.encoder', 'model.children()']) {
+    it(`${iterable}: isinstance(layer, nn.Linear) keeps the trial's weights (0.5 · Σ|W|)`, () => {
+      const m = analyzeSource(walkOver(iterable), 'python', 'loss.py').models.find((x) => x.name === 'ReconSparseLoss')!;
+      assert.deepEqual(findUnsupported(m), []);
+      const f = compileLoss(tf, m, {});
+      const out = f(tf.tensor([[0.0, 1.0]]), tf.tensor([[0.0, 1.0]]), { weights: [tf.tensor([[0.5, -1], [2, 0.25]]), tf.tensor([0.3, -0.2])] });
+      // Σ|W| = 0.5 + 1 + 2 + 0.25 = 3.75 (the bias is not a weight); the reconstruction is exact
+      close(out.total.dataSync()[0]!, 0.5 * 3.75, 1e-6, '0.5 · Σ|W|');
+    });
+  }
+});
