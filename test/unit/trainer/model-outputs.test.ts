@@ -37,7 +37,8 @@ describe("further outputs of the model's call", () => {
   });
 
   it('an output named like a weight or a data column is still an activation of the model', () => {
-    assert.deepEqual(mappedTensorArgs(lossOf(loop('logits, attn_weights', 'attn_weights.abs().mean()'))), [{ name: 'attn_weights', kind: 'hidden' }]);
+    // attention weights are the hidden activations' softmax (a distribution per sample), never a kernel
+    assert.deepEqual(mappedTensorArgs(lossOf(loop('logits, attn_weights', 'attn_weights.abs().mean()'))), [{ name: 'attn_weights', kind: 'attention' }]);
     assert.deepEqual(mappedTensorArgs(lossOf(loop('logits, s', 's.abs().mean()'))), [{ name: 's', kind: 'hidden' }]);
   });
 
