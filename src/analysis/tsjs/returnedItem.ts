@@ -48,8 +48,7 @@ function returnedNames(node: Node): Set<string> {
 
 /** The item one call's use picks: `call[2]`, or the slot of `const [, , total] = call` that its function returns. */
 function pickedIndex(call: Node): number | undefined {
-  let value = call;
-  while (value.parent && PASS_THROUGH.has(value.parent.type)) value = value.parent;
+  const value = usedValue(call);
   const parent = value.parent;
   if (parent?.type === 'subscript_expression' && parent.childForFieldName('object')?.id === value.id) {
     const k = Number(parent.childForFieldName('index')?.text);
@@ -62,14 +61,20 @@ function pickedIndex(call: Node): number | undefined {
   return hits.length === 1 ? hits[0] : undefined;
 }
 
-/** The index of the returned item the file's callers of `name` train, when they agree on one; else undefined. */
-export function trainedItemIndex(anyNode: Node, name: string): number | undefined {
+/** What the file's callers of `name` pick from its value (`pick` of each call), when they agree on one; else undefined. */
+function agreedPick<T>(anyNode: Node, name: string, pick: (call: Node) => T | undefined): T | undefined {
   let root = anyNode;
   while (root.parent) root = root.parent;
-  const picked = new Set(callsOf(root, name).flatMap((c) => pickedIndex(c) ?? []));
+  const picked = new Set(callsOf(root, name).flatMap((c) => {
+    const p = pick(c);
+    return p === undefined ? [] : [p];
+  }));
   const [only] = picked;
   return picked.size === 1 ? only : undefined;
 }
+
+/** The index of the returned item the file's callers of `name` train, when they agree on one; else undefined. */
+export const trainedItemIndex = (anyNode: Node, name: string): number | undefined => agreedPick(anyNode, name, pickedIndex);
 
 /** A use of a call through the wrappers that hand its value on (`await f()`, `(f())`): the outermost such node. */
 function usedValue(call: Node): Node {
@@ -96,10 +101,4 @@ function pickedField(call: Node): string | undefined {
 }
 
 /** The field of a returned object the file's callers of `name` train, when they agree on one; else undefined. */
-export function trainedFieldName(anyNode: Node, name: string): string | undefined {
-  let root = anyNode;
-  while (root.parent) root = root.parent;
-  const picked = new Set(callsOf(root, name).flatMap((c) => pickedField(c) ?? []));
-  const [only] = picked;
-  return picked.size === 1 ? only : undefined;
-}
+export const trainedFieldName = (anyNode: Node, name: string): string | undefined => agreedPick(anyNode, name, pickedField);
