@@ -6,6 +6,7 @@
 // are that kernel. A walk without such a guard, or reading its layer any other way (`layer.bias`, `get_weights()`,
 // whose numpy copy has no gradient), is left as it is: the trainer refuses it by name.
 import type { Expr } from '../ir';
+import { rebuild } from '../terms/expr';
 import type { ModuleLoop } from './moduleLoops';
 
 type At = { range: Expr['range']; text: string };
@@ -55,26 +56,20 @@ export function kerasLayerLoop(iterable: Expr, variables: string[], at: At): Mod
     let ok = true;
     let guarded = false;
     let holds = false;
-    const walk = (x: unknown): unknown => {
-      if (Array.isArray(x)) return x.map(walk);
-      if (x === null || typeof x !== 'object') return x;
-      const node = x as Expr;
-      if ('kind' in node && typeof node.kind === 'string') {
-        if (readsKernel(node, layer)) return { ...w, range: node.range, text: node.text };
-        const [subject, what] = node.kind === 'call' ? node.args : [];
-        if (node.kind === 'call' && subject && isVariable(subject, layer) && (node.callee === 'isinstance' || node.callee === 'hasattr')) {
-          guarded = true;
-          const dense = node.callee === 'isinstance' ? classesOf(what).some((c) => DENSE.test(c)) : what?.kind === 'string' && what.value === 'kernel';
-          if (node.callee === 'hasattr' && !dense) ok = false; // another attribute: not told here
-          holds ||= dense;
-          return dense ? isKernel : { kind: 'bool', value: false, range: node.range, text: node.text };
-        }
-        if (isVariable(node, layer)) ok = false; // read another way than its kernel
+    const visit = (node: Expr): Expr | undefined => {
+      if (readsKernel(node, layer)) return { ...w, range: node.range, text: node.text };
+      const [subject, what] = node.kind === 'call' ? node.args : [];
+      if (node.kind === 'call' && subject && isVariable(subject, layer) && (node.callee === 'isinstance' || node.callee === 'hasattr')) {
+        guarded = true;
+        const dense = node.callee === 'isinstance' ? classesOf(what).some((c) => DENSE.test(c)) : what?.kind === 'string' && what.value === 'kernel';
+        if (node.callee === 'hasattr' && !dense) ok = false; // another attribute: not told here
+        holds ||= dense;
+        return dense ? isKernel : { kind: 'bool', value: false, range: node.range, text: node.text };
       }
-      const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : walk(v)])) as Expr;
-      return 'kind' in node ? folded(out) : out;
+      if (isVariable(node, layer)) ok = false; // read another way than its kernel
+      return undefined;
     };
-    const out = walk(e) as Expr;
+    const out = rebuild(e, visit, folded);
     // a walk no trial layer passes (`isinstance(layer, Conv2D)` alone) collects nothing: the trainer refuses it
     return ok && guarded && holds ? out : undefined;
   };

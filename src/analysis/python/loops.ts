@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { childrenOf, some } from '../terms/expr';
+import { childrenOf, rebuild, some } from '../terms/expr';
 import type { Scope } from './scope';
 import { isTrivia } from './trivia';
 
@@ -136,11 +136,7 @@ function weightsMethod(iterable: Expr): string | undefined {
 
 /** `body` with the loop variable read as the weight it stands for (ref 'weight'). Plain data: rebuilt by walking it. */
 function asWeight<T>(value: T, variable: string): T {
-  if (Array.isArray(value)) return value.map((v) => asWeight(v, variable)) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const node = value as Record<string, unknown>;
-  if (node.kind === 'name' && node.ref === 'loop' && node.name === variable) return { ...node, ref: 'weight' } as T;
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : asWeight(v, variable)])) as T;
+  return rebuild(value, (node) => (node.kind === 'name' && node.ref === 'loop' && node.name === variable ? { ...node, ref: 'weight' } : undefined));
 }
 
 /** The list a loop collects; with a filter, only the passes where it holds (ir.ts). */
@@ -152,11 +148,7 @@ export type { Scope };
 
 /** `value` with each loop placeholder of `slots` (an accumulator's value before the pass) replaced by its slot. */
 function withSlots<T>(value: T, slots: ReadonlyMap<string, Expr>): T {
-  if (Array.isArray(value)) return value.map((v) => withSlots(v, slots)) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const node = value as Record<string, unknown>;
-  if (node.kind === 'name' && node.ref === 'loop' && typeof node.name === 'string' && slots.has(node.name)) return slots.get(node.name) as T;
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : withSlots(v, slots)])) as T;
+  return rebuild(value, (node) => (node.kind === 'name' && node.ref === 'loop' ? slots.get(node.name) : undefined));
 }
 
 /** `w * Y` with w loop-invariant (also under a guard, `w * Y if c else 0`): w and what it weights, else undefined. */

@@ -6,7 +6,7 @@
 // (`m.bias`, `m.kernel_size`, an isinstance of a class the trial has none of) is left as it is: the trainer refuses
 // `.modules()` by name.
 import type { Expr } from '../ir';
-import { some } from '../terms/expr';
+import { rebuild, some } from '../terms/expr';
 
 /** Layer classes the trial's layers are instances of. */
 const TRIAL_LAYER = /(^|\.)(Linear|LazyLinear|Module)$/;
@@ -69,27 +69,22 @@ export function moduleLoop(iterable: Expr, variables: string[], at: At): ModuleL
   const rewrite = (e: Expr): Expr | undefined => {
     let ok = true;
     let guarded = false;
-    const walk = (x: unknown): unknown => {
-      if (Array.isArray(x)) return x.map(walk);
-      if (x === null || typeof x !== 'object') return x;
-      const node = x as Expr;
-      if ('kind' in node && typeof node.kind === 'string') {
-        if (node.kind === 'attr' && node.name === 'weight' && isVariable(node.object, m)) return { kind: 'method', object: node.object, method: 't', args: [], kwargs: {}, range: node.range, text: node.text };
-        if (node.kind === 'call' && node.callee === 'isinstance' && node.args[0] && isVariable(node.args[0], m)) {
-          if (!classesOf(node.args[1]).some((c) => TRIAL_LAYER.test(c))) ok = false;
-          guarded = true;
-          return isWeight;
-        }
-        // `hasattr(m, 'weight')`: the trial's layers that have one are its Linear layers
-        if (node.kind === 'call' && node.callee === 'hasattr' && node.args[0] && isVariable(node.args[0], m) && node.args[1]?.kind === 'string' && node.args[1].value === 'weight') {
-          guarded = true;
-          return isWeight;
-        }
-        if (isVariable(node, m)) ok = false; // read another way than its weight
+    const visit = (node: Expr): Expr | undefined => {
+      if (node.kind === 'attr' && node.name === 'weight' && isVariable(node.object, m)) return { kind: 'method', object: node.object, method: 't', args: [], kwargs: {}, range: node.range, text: node.text };
+      if (node.kind === 'call' && node.callee === 'isinstance' && node.args[0] && isVariable(node.args[0], m)) {
+        if (!classesOf(node.args[1]).some((c) => TRIAL_LAYER.test(c))) ok = false;
+        guarded = true;
+        return isWeight;
       }
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : walk(v)]));
+      // `hasattr(m, 'weight')`: the trial's layers that have one are its Linear layers
+      if (node.kind === 'call' && node.callee === 'hasattr' && node.args[0] && isVariable(node.args[0], m) && node.args[1]?.kind === 'string' && node.args[1].value === 'weight') {
+        guarded = true;
+        return isWeight;
+      }
+      if (isVariable(node, m)) ok = false; // read another way than its weight
+      return undefined;
     };
-    const out = walk(e) as Expr;
+    const out = rebuild(e, visit);
     // unguarded, every module's weight would be read, the container's and the activations' too (an error in torch)
     return ok && (guarded || (!walked.needsGuard && !some(e, (x) => isVariable(x, m)))) ? out : undefined;
   };

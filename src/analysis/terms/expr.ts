@@ -74,6 +74,21 @@ export function* nodesOf(e: Expr): Generator<Expr> {
   for (const c of childrenOf(e)) yield* nodesOf(c);
 }
 
+/**
+ * `value` (expressions as plain data, nested in arrays and objects) rebuilt with `replace`'s node where it gives one,
+ * each other expression rebuilt from its rebuilt fields and passed through `after`; ranges are kept as they are.
+ */
+export function rebuild<T>(value: T, replace: (node: Expr) => Expr | undefined, after: (node: Expr) => Expr = (n) => n): T {
+  if (Array.isArray(value)) return value.map((v) => rebuild(v, replace, after)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const node = value as Record<string, unknown>;
+  const expr = typeof node.kind === 'string';
+  const replaced = expr ? replace(node as unknown as Expr) : undefined;
+  if (replaced) return replaced as T;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'range' ? v : rebuild(v, replace, after)]));
+  return (expr ? after(out as unknown as Expr) : out) as T;
+}
+
 /** The expression as written, ignoring spaces and parentheses: `1 - mix` and `(1-mix)` are alike. */
 export const writtenKey = (e: Expr): string => e.text.replace(/[\s()]/g, '');
 
