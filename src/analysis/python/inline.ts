@@ -20,7 +20,10 @@ export interface InlineSpec {
   valueNode?: Node;
   /** The name of what computes `valueNode` when it has one (a function passed to `add_loss` by name): the term's name. */
   valueLabel?: string;
-  /** Calls that run the model inside the statements read (`criterion(model(xb), yb)`): each reads as the prediction `name`. */
+  /**
+   * Nodes that read as a name of the loss (Scope.forwardCalls): calls that run the model inside the statements read
+   * (`criterion(model(xb), yb)`) as the prediction, and targets cut in place by a loop's index as the target.
+   */
   forwardCalls?: { node: Node; name: string }[];
   /** A step's helper method read as the step (selfCalls.ts): its other parameters, bound to what the step passes. */
   bound?: { name: string; node: Node }[];

@@ -47,8 +47,9 @@ export interface Scope {
   /** Helpers being followed (recursion guard), outermost first. */
   inlining?: readonly string[];
   /**
-   * Calls that run the model inside an inline loss (`F.cross_entropy(model(xb), yb)`), by node id: each reads as
-   * the prediction's name (inline.ts), as an assigned forward pass (`out = model(xb)`) would.
+   * Nodes of an inline loss that read as one of its names, by node id (inline.ts): calls that run the model
+   * (`F.cross_entropy(model(xb), yb)`) read as the prediction, as an assigned forward pass (`out = model(xb)`) would;
+   * a batch's target cut in place by the loop's index (`maps[i:i + 40]`, also through `.float()`) reads as the target.
    */
   forwardCalls?: ReadonlyMap<number, string>;
   /** Inside a loop body: lists appended to (`outs.append(x)`), by name → the appended value. */
