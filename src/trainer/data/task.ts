@@ -2,7 +2,7 @@
 // the targets are one-hot rows or class indices (sparse cross-entropy, PyTorch's F.cross_entropy / nll_loss).
 // Shared by the trial spec (src/trial) and the trainer's data preparation.
 import type { Expr, LossModel } from '../../analysis/ir';
-import { nodesOf } from '../../analysis/terms/expr';
+import { nodesOf, some } from '../../analysis/terms/expr';
 import { targetOneHot } from './oneHot';
 import type { SyntheticTask, TargetEncoding } from './synthetic';
 
@@ -33,10 +33,26 @@ const calleeTasks: ReadonlyArray<{ pattern: RegExp; task: SyntheticTask; encodin
   },
 ];
 
-/** Regression data a constraint on the outputs has something to fight in: targets past its bounds, or at zero. */
+/**
+ * Regression data a constraint on the outputs has something to fight in: targets past its bounds, or at zero; and
+ * targets with exact zeros for a loss that tells them apart (`zero = (target == 0).float()`: a penalty on the cells
+ * that should stay empty), which continuous targets never are.
+ */
 function regressionFor(loss: LossModel): SyntheticTask {
   const kinds = new Set(loss.terms.map((t) => t.constraint?.kind));
-  return kinds.has('bounds') ? 'bounded-regression' : kinds.has('non-negativity') ? 'non-negative-regression' : 'regression';
+  if (kinds.has('bounds')) return 'bounded-regression';
+  return kinds.has('non-negativity') || testsTargetForZero(loss) ? 'non-negative-regression' : 'regression';
+}
+
+const isTargetRef = (e: Expr): boolean => e.kind === 'name' && e.ref === 'yTrue';
+const isZeroLiteral = (e: Expr): boolean => e.kind === 'number' && e.value === 0;
+
+/** `target == 0`, `y_true != 0.0`, `tf.equal(y_true, 0)`: the loss tells its zero targets from the others. */
+function testsTargetForZero(loss: LossModel): boolean {
+  return some(loss.body, (e) => {
+    const sides = e.kind === 'binary' && (e.op === '==' || e.op === '!=') ? [e.left, e.right] : e.kind === 'call' && /(^|\.)(equal|not_equal|notEqual)$/.test(e.callee) ? e.args : [];
+    return sides.length === 2 && sides.some(isTargetRef) && sides.some(isZeroLiteral);
+  });
 }
 
 export function lossTask(loss: LossModel): LossTask {

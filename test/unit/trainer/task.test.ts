@@ -53,3 +53,14 @@ test('a constraint on the outputs picks regression data it has something to figh
   assert.equal(task('torch.mean(torch.relu(pred - 1.0) ** 2 + torch.relu(0.0 - pred) ** 2)'), 'bounded-regression');
   assert.equal(task('torch.mean(pred ** 2)'), 'regression');
 });
+
+test('a loss that tells zero targets apart (`target == 0`) gets targets with exact zeros; one that does not, plain regression', async () => {
+  await initParsers();
+  const masked = (test: string) =>
+    `import torch\n\ndef loss(x, target, lam=0.3):\n    empty = (${test}).float()\n    err = (target - x) ** 2\n    return (err * (1 - empty)).mean() + lam * (err * empty).mean()\n`;
+  const task = (test: string) => lossTask(analyzeSource(masked(test), 'python').models[0]!).task;
+  assert.equal(task('target == 0'), 'non-negative-regression');
+  assert.equal(task('0.0 != target'), 'non-negative-regression');
+  assert.equal(task('target > 0.5'), 'regression');
+  assert.equal(task('x == 0'), 'regression');
+});
