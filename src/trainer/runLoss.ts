@@ -22,7 +22,10 @@ export interface LossExtras {
   /** The batch the model ran on, for a loss that reads the model's input beside its target (tensorArgs.ts 'model-input'). */
   input?: Tensor;
 }
-export type LossFn = (yTrue: Tensor, yPred: Tensor, extras?: LossExtras) => LossValues;
+export type LossFn = ((yTrue: Tensor, yPred: Tensor, extras?: LossExtras) => LossValues) & {
+  /** The weights of the layers the loss builds itself (the interpreter's layer store): trained with it, per run. */
+  layerWeights?: () => Tensor[];
+};
 export type CompileFn = (tf: Tf, model: LossModel, bindings: Record<string, number>, options?: RunLambdaOptions) => LossFn;
 
 /** How a run's λ enters a loss without a λ parameter (the interpreter's CompileOptions, structurally). */

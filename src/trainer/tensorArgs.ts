@@ -1,6 +1,8 @@
 // Extra tensor arguments of a loss (`mu`, `logvar`, `encoded`, `trans`, `enc_weight`, a sensitive attribute…) are
 // mapped to the trial model by name, with this table; what it cannot map is refused by name, saying what it would
 // take. Pure data (no tfjs): findUnsupported reads it before anything trains, mappedLoss.ts gives the tensors.
+
+import { valueLookup } from '../analysis/bound';
 import type { Expr, LossModel, LossParam } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
 import { pairedWithPrediction } from './predictionPair';
@@ -140,7 +142,10 @@ export const tensorArgKind = (name: string): TensorArgKind | undefined => rowOf(
  */
 export function extraTensorParams(loss: LossModel): LossParam[] {
   const absent = new Set(absentArgs(loss));
-  return loss.params.filter((p) => !absent.has(p.name) && (p.role === 'tensor' || (unvaluedArgument(p) && (tensorArgKind(p.name) !== undefined || providedUsage(loss, p.name) !== undefined))));
+  // a size the loss is built with (`RedundancyReductionLoss(feat_dim=128)`) is a number, whatever its name says
+  const built = valueLookup(loss);
+  const unvalued = (p: LossParam): boolean => unvaluedArgument(p) && built(p.name) === undefined;
+  return loss.params.filter((p) => !absent.has(p.name) && (p.role === 'tensor' || (unvalued(p) && (tensorArgKind(p.name) !== undefined || providedUsage(loss, p.name) !== undefined))));
 }
 
 /** An argument nothing gives a value: no default, no list value, not an item of another, not an attribute. */

@@ -128,7 +128,10 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   const optimizer = createOptimizer(tf, spec.optimizer, model.variables);
   try {
     // The loss gets its extra tensor arguments (mappedLoss.ts) outermost: the targets still carry a group column there.
-    const losses = trialLosses(tf, spec.loss as LossModel, shapedLosses(tf, runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss), data.sampleShape), trial);
+    const compiled = runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss);
+    const losses = trialLosses(tf, spec.loss as LossModel, shapedLosses(tf, compiled, data.sampleShape), trial);
+    // the weights of layers the loss builds itself, made on its first evaluation (the probe below), one set per run
+    const layerWeights = compiled.map((f) => f.layerWeights ?? (() => []));
     // Evaluate once on a tiny batch before training, so an op that fails on real tensors is reported up front.
     const readsWeights = readsModelWeights(spec.loss as LossModel) || trial.readsArgWeights;
     // A VAE's head is its own layer; hidden activations (and a matrix cut from them) need a hidden layer.
@@ -192,6 +195,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
       losses,
       readsWeights,
       hiddenArgs: hidden,
+      layerWeights,
+      layerOptimizer: (variables) => createOptimizer(tf, spec.optimizer, variables),
       ...(batchedLoss ? { batchedLoss } : {}),
       terms: spec.loss.terms,
       steps: spec.steps,

@@ -8,6 +8,7 @@
 // count) and the trainer (data and reshape).
 import type { LossModel } from '../../analysis/ir';
 import { MAX_SAMPLE_VALUES } from '../../protocol/trainer';
+import { layerInputWidth } from './layerInputWidth';
 import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 import { type Reads, readSample } from './sampleReads';
 import { lossTargetWidth } from './targetWidth';
@@ -63,6 +64,12 @@ export function lossSampleShape(loss: LossModel, defaultOutputs: number): Sample
   const channelsFirst = rank === 3 && r.sliced.has(2) && !r.sliced.has(1);
   const fileWidth = rank === 2 && loss.kind !== 'regularizer' && !reshaped ? outputLayerWidth(loss, r) : undefined;
   if (fileWidth) shape[0] = fileWidth.count;
+  // a layer the loss builds takes the width it was built for (`nn.Linear(44, 128)` on the loss's input)
+  const layer = layerInputWidth(loss);
+  if (layer) {
+    shape[shape.length - 1] = layer.width;
+    r.evidence.push(layer.why);
+  }
   const why = explain(rank, channelsLast, shape, r.evidence, channelsFirst, r.reduced);
   if (fileWidth) return { shape, why: `${fileWidth.count} outputs because your model's last layer has ${fileWidth.count} units (line ${fileWidth.line})${why ? ` and ${why.slice(why.indexOf('because ') + 8)}` : ''}` };
   return why ? { shape, why } : { shape };

@@ -18,7 +18,7 @@ import { outsideValues } from './outside';
 import { makeLookup } from './scope';
 import { noValueReason } from './settingSources';
 import type { DeferReduction, Tensor, Tf, Value } from './types';
-import { readsModelWeights } from './unsupported';
+import { buildsLayers, readsModelWeights } from './unsupported';
 import { asFloat, asTensor } from './values';
 
 /** Per-run values, each a [K] tensor. */
@@ -156,6 +156,7 @@ export function compileBatchedLoss(tf: Tf, model: LossModel, runBindings: Record
   if (!ops) throw new NotBatchableError(`framework '${String(model.framework)}'`);
   // Each run has its own parameters: a sum over them is per run, not per sample.
   if (readsModelWeights(model)) throw new NotBatchableError("the loss reads the model's parameters, which differ between runs");
+  if (buildsLayers(model)) throw new NotBatchableError('the loss builds layers of its own, whose weights differ between runs');
   const K = runBindings.length;
   const lookups = runBindings.map((b) => makeLookup(model, b));
   const terms = termsOf(model).map((term) => ({ term, weights: runWeights(tf, model, term, lookups, runOptions) }));

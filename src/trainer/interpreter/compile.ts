@@ -10,6 +10,7 @@ import { literalWeightValue } from '../../analysis/literalWeight';
 import { outputItemIndex, predictionItems, readsWholePrediction } from '../tensorArgs';
 import { LossEvaluationError } from './errors';
 import { type Env, evaluate } from './evaluate';
+import { LayerStore } from './layerStore';
 import { modelLookup, modelReads } from './modelValues';
 import { opTables } from './ops';
 import { seedStream } from './ops/random';
@@ -39,7 +40,10 @@ export interface LossExtras {
   tensors?: Readonly<Record<string, Tensor>>;
 }
 
-export type CompiledLoss = (yTrue: Tensor, yPred: Tensor, extras?: LossExtras) => LossValues;
+export type CompiledLoss = ((yTrue: Tensor, yPred: Tensor, extras?: LossExtras) => LossValues) & {
+  /** The weights of the layers the loss builds itself (layerStore.ts), made on its first evaluation: trained with it. */
+  layerWeights: () => Tensor[];
+};
 
 export interface CompileOptions {
   /**
@@ -154,7 +158,8 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
   const weightName = groups.length > 0 ? trialParameterNames(groups) : undefined;
   // a term reading the prediction whole, beside terms that unpack it, reads the model's output (tensorArgs.ts)
   const whole = new Set(items.length > 0 ? terms.filter((t) => readsWholePrediction(t.expr)).map((t) => t.id) : []);
-  return (yTrueIn, yPredIn, extras) =>
+  const layers = new LayerStore(tf);
+  const compiled = (yTrueIn: Tensor, yPredIn: Tensor, extras?: LossExtras): LossValues =>
     tf.tidy((): TensorContainer => {
       const [yTrue, yPred] = model.framework === 'keras' ? kerasAligned(tf, yTrueIn, yPredIn) : [yTrueIn, yPredIn];
       const weights = extras?.weights;
@@ -163,7 +168,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       // the model or a layer (`model.parameters()`, `layer.get_weights()`, `model.fc1.weight`): the run's weights
       const fromModel = weights && models.roots.size > 0 ? modelLookup(tf, model.framework, models, weights) : undefined;
       const runLookup = fromModel ? (name: string) => given(name) ?? fromModel(name) : given;
-      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, noValue, ...(outside ? { outside } : {}), ...(weights ? { weights: () => weights } : {}), ...(weightName ? { weightName } : {}) };
+      const env: Env = { tf, ops, yTrue, yPred: predictionOf(yPred, tensors), lookup: runLookup, nextSeed, noValue, layers, ...(outside ? { outside } : {}), ...(weights ? { weights: () => weights } : {}), ...(weightName ? { weightName } : {}) };
       const values: Record<string, TermValues> = {};
       const weightedAll: Tensor[] = [];
       const weightedBase: Tensor[] = [];
@@ -177,6 +182,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const out: LossValues = { total: sumOf(weightedAll) as Scalar, original: sumOf(weightedBase) as Scalar, terms: values };
       return out as unknown as TensorContainer;
     }) as unknown as LossValues;
+  return Object.assign(compiled, { layerWeights: () => layers.variables() as Tensor[] });
 }
 
 function missingItem(model: LossModel, name: string): never {

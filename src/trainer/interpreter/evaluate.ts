@@ -4,10 +4,13 @@ import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
 import { bindArgs } from './args';
 import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { kerasWeightName, namedAsKeras } from './kerasWeightNames';
+import { evalLayerCall } from './layerCalls';
+import type { LayerStore } from './layerStore';
 import { chainKey } from './modelMembers';
 import { binary, unary } from './operators';
 import { stopGradient } from './ops/builders';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
+import { isLayerCallee } from './ops/layers';
 import type { OutsideValues } from './outside';
 import { type IndexValue, subscript } from './slicing';
 import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
@@ -32,6 +35,8 @@ export interface Env {
   noValue?: (name: string) => string | undefined;
   /** Module-level values built before training (outside.ts), evaluated on first read. */
   outside?: OutsideValues;
+  /** The weights of the layers the loss builds and runs itself (layerStore.ts), one store per compiled loss. */
+  layers?: LayerStore;
 }
 
 /** The dotted name of an attribute chain over plain names (`tf.float32`, `self.lam`), if it is one. */
@@ -188,6 +193,8 @@ export function evaluate(env: Env, e: Expr): Value {
     case 'call': {
       // an object of the file's own loss class: its forward, a deferred reduction passed on to what it returns
       if (e.forward) return evaluate(env.defer?.node === e ? { ...env, defer: { ...env.defer, node: e.forward } } : env, e.forward);
+      // a layer the loss builds (`self.decoder(z)`): its own weights, trained with the loss (layerCalls.ts)
+      if (isLayerCallee(e.callee)) return evalLayerCall(env, e, evaluate);
       const spec = env.ops.calls[e.callee];
       if (!spec) throw new UnsupportedOpError(e.callee, e.range);
       const args = positional(env, e);

@@ -7,4 +7,4 @@ export { type CompiledLoss, type CompileOptions, compileLoss, evaluateExpr, type
 export { LossEvaluationError, UnsupportedOpError } from './errors';
 export { unboundParams } from './scope';
 export type { Scalar, Tensor, Tf, Value } from './types';
-export { evaluatedChildren, findUnsupported, readsModelWeights, refusalMessage, supportedCallees, supportedMethods, type UnsupportedOp } from './unsupported';
+export { buildsLayers, evaluatedChildren, findUnsupported, readsModelWeights, refusalMessage, supportedCallees, supportedMethods, type UnsupportedOp } from './unsupported';

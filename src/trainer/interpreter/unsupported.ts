@@ -9,6 +9,7 @@ import { chainKey } from './modelMembers';
 import { MODEL_CALL_REFUSAL, modelReads, modelValueNames, variableCopies } from './modelValues';
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
+import { isLayerCallee, layerCallees } from './ops/layers';
 import { unhonouredKeyword, unhonouredKeywords } from './ops/lossClasses';
 import { outsideRefusal } from './outside';
 import { scheduledLambda } from './schedule';
@@ -119,7 +120,10 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       report(String(e.kind), e.range, `an expression of kind '${String(e.kind)}' is not supported by the Loss Lab trainer`);
       return;
     }
-    if (e.kind === 'call' && !e.forward && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
+    // a layer the loss builds binds its constructor by its own table (ops/layers.ts)
+    if (e.kind === 'call' && !e.forward && isLayerCallee(e.callee, model.framework)) {
+      // nothing to refuse before training: a keyword it does not honour is refused when it is built
+    } else if (e.kind === 'call' && !e.forward && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
     // a class of the file runs its forward, whose state its constructor arguments already bound (ir.ts `forward`)
     else if (e.kind === 'call' && !e.forward && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
       report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
@@ -200,6 +204,15 @@ export function readsModelWeights(model: LossModel): boolean {
   return evaluatedExprs(model).some(reads) || modelValueNames(model, (visit) => walkExprs(evaluatedExprs(model), visit)).size > 0;
 }
 
+/** Whether the loss builds and runs layers of its own (ops/layers.ts), whose weights it trains. */
+export function buildsLayers(model: LossModel): boolean {
+  let found = false;
+  walkExprs(evaluatedExprs(model), (e) => {
+    if (e.kind === 'call' && !e.forward && isLayerCallee(e.callee, model.framework)) found = true;
+  });
+  return found;
+}
+
 /** Calls `visit` on every node of `exprs`. */
 export function walkExprs(exprs: readonly Expr[], visit: (e: Expr) => void): void {
   const walk = (e: Expr): void => {
@@ -223,7 +236,7 @@ const frameworkName: Record<Framework, string> = { keras: 'TensorFlow/Keras', py
 
 /** The callees the trainer can evaluate for a framework (for the analysis' supported-op rule). */
 export function supportedCallees(framework: Framework): ReadonlySet<string> {
-  return memo(calleeSets, framework, () => new Set(Object.keys(opTables[framework].calls)));
+  return memo(calleeSets, framework, () => new Set([...Object.keys(opTables[framework].calls), ...layerCallees(framework)]));
 }
 
 /** The tensor methods the trainer can evaluate (`sum` for `x.sum(dim=1)`). */

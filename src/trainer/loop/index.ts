@@ -4,7 +4,7 @@
 // a single dataSync when a message is due (report.ts), so reading never costs a sync per scalar. Everything else
 // lives inside tf.tidy, so the tensor count does not grow from step to step. Between steps the loop yields to the
 // event loop, so a stop message or SIGTERM is seen within milliseconds.
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import type { Term } from '../../analysis/ir';
 import type { RunSpec, RunSummary, TrainerToHost } from '../../protocol/trainer';
 import type { Tf } from '../backend';
@@ -18,6 +18,7 @@ import type { BatchedMlp } from '../model/mlp';
 import type { TrainOptimizer } from '../optimizer';
 import type { LossFn } from '../runLoss';
 import { MetricColumns } from './columns';
+import { LayerSteps } from './layerSteps';
 import { Reporter } from './report';
 import { batchedTape, perRunTape, type TapeContext } from './tapes';
 import { ViolationColumns } from './violationColumns';
@@ -34,6 +35,10 @@ export interface LoopOptions {
   readsWeights?: boolean;
   /** Extra tensor arguments that are the last hidden layer's activations (`encoded`): passed to each run's loss. */
   hiddenArgs?: string[];
+  /** Per run, the weights of the layers its loss builds itself (none for most losses): trained beside the model's. */
+  layerWeights?: (() => Tensor[])[];
+  /** An optimizer of the trial's kind for a run's loss-built layer weights. */
+  layerOptimizer?: (variables: Variable[]) => TrainOptimizer;
   /** All runs' losses in one evaluation, when that is exact for this loss (batchedRuns.ts); used while every run is active. */
   batchedLoss?: BatchedLoss;
   terms: Term[];
@@ -69,6 +74,7 @@ interface LoopParts {
   violations: ViolationColumns;
   /** The validation split as tensors (undefined: the data has none). */
   val?: { x: Tensor2D; y: Tensor };
+  layerSteps: LayerSteps;
 }
 
 /** All runs' losses in one evaluation while every run is active and the loss allows it. */
@@ -88,6 +94,7 @@ function trainStep(parts: LoopParts, xb: Tensor2D, yb: Tensor, active: number[])
     const tape = together ? batchedTape(c, together, forward, yb) : perRunTape(c, forward, yb, active, xb);
     const g = model.backward(forward.cache, tape.dLogits, tape.dHidden);
     o.optimizer.apply(tape.weightGrads ? g.map((t, i) => tf.add(t, tape.weightGrads![i]!)) : g);
+    for (const [k, grads] of tape.layerGrads ?? []) parts.layerSteps.apply(k, grads);
     const { preds } = tape;
     const measured = together && preds.length > 0 ? violations.batched(preds[0]!, yb) : undefined;
     const metrics = together ? tape.stack() : tape.stack(violations.perRunValues(preds, yb, active));
@@ -172,10 +179,12 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     losses: o.losses,
     readsWeights: !!o.readsWeights,
     hiddenArgs: o.hiddenArgs ?? [],
+    ...(o.layerWeights ? { layerWeights: o.layerWeights } : {}),
     columns,
     keepPredictions: violations.any,
   };
-  const parts: LoopParts = { o, tape, columns, violations, ...(val ? { val } : {}) };
+  const layerSteps = new LayerSteps(o);
+  const parts: LoopParts = { o, tape, columns, violations, layerSteps, ...(val ? { val } : {}) };
   const ratios = gradRatioLog(o);
   const reporter = new Reporter({ ...o, trackers, columns, violationTerms: violations.terms, gradRatioRows: ratios.rows });
   let lastYield = performance.now();
@@ -207,6 +216,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     }
     await reporter.finish();
   } finally {
+    layerSteps.dispose();
     reporter.dispose();
     val?.x.dispose();
     val?.y.dispose();

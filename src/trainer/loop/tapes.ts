@@ -16,6 +16,8 @@ export interface TapeContext {
   readsWeights: boolean;
   /** Names of the extra tensor arguments that are the last hidden layer's activations. */
   hiddenArgs: string[];
+  /** Per run, the weights of the layers its loss builds itself (LossFn.layerWeights). */
+  layerWeights?: (() => Tensor[])[];
   columns: MetricColumns;
   /** Keep the predictions: the loss has recognised constraints whose violations are measured. */
   keepPredictions: boolean;
@@ -27,6 +29,8 @@ export interface TapeResult {
   weightGrads?: Tensor[];
   /** The loss's gradient with respect to the last hidden layer's output, [K, B, n], when it reads it. */
   dHidden?: Tensor;
+  /** Per active run that has them, the gradients of its loss-built layer weights. */
+  layerGrads?: [number, Tensor[]][];
   /** The step's loss values [runs, width], not yet stacked: kept, the caller disposes them. */
   values: Tensor[];
   /**
@@ -53,6 +57,16 @@ export function batchedTape(c: TapeContext, together: BatchedLoss, forward: Logi
   return { dLogits, values, stack: () => tf.stack(values, 1), preds };
 }
 
+/** The flat gradients of the runs' layer weights, cut back per run. */
+function layerGradsOf(active: number[], layers: Tensor[][], grads: Tensor[]): [number, Tensor[]][] {
+  let at = 0;
+  return active.flatMap((k, i) => {
+    const n = layers[i]!.length;
+    at += n;
+    return n > 0 ? [[k, grads.slice(at - n, at)] as [number, Tensor[]]] : [];
+  });
+}
+
 /** Gradients of the active runs' parts ([1, B, n] each) as one [K, B, n] tensor, zeros for the other runs. */
 function runsJoined(tf: Tf, active: number[], grads: Tensor[], parts: Tensor[]): Tensor {
   return tf.concat(parts.map((h, k) => (active.includes(k) ? grads[active.indexOf(k)]! : tf.zerosLike(h))));
@@ -73,6 +87,9 @@ export function perRunTape(c: TapeContext, forward: Logits, yb: Tensor, active: 
   const perRun = params[0]?.length ?? 0;
   const hiddenIn = hiddenArgs.length > 0 ? active.map((k) => forward.cache.hidden.at(-1)![k]!) : [];
   const hiddenAt = A + params.flat().length;
+  // the loss's own layers (made on its first evaluation, before the loop): inputs of the tape like the model's weights
+  const layers = active.map((k) => c.layerWeights?.[k]?.() ?? []);
+  const layersAt = hiddenAt + hiddenIn.length;
   const grads = tf.grads((...xs: Tensor[]) => {
     const totals = xs.slice(0, A).map((z, i) => {
       const p = model.activate(z);
@@ -90,7 +107,7 @@ export function perRunTape(c: TapeContext, forward: Logits, yb: Tensor, active: 
     // zero term, so its gradient is a zero, not an error (a loss with no extra input always reads the prediction)
     const extra = xs.slice(A);
     return (extra.length > 0 ? tf.add(total, tf.mul(0, tf.addN(xs.map((x) => tf.sum(x))))) : total) as Scalar;
-  })([...active.map((k) => runLogits[k]!), ...params.flat(), ...hiddenIn]);
+  })([...active.map((k) => runLogits[k]!), ...params.flat(), ...hiddenIn, ...layers.flat()]);
   const dLogits = runLogits.map((z, k) => {
     const i = active.indexOf(k);
     return (i >= 0 ? grads[i]! : tf.zerosLike(z)) as Tensor2D;
@@ -98,7 +115,8 @@ export function perRunTape(c: TapeContext, forward: Logits, yb: Tensor, active: 
   return {
     dLogits,
     ...(c.readsWeights ? { weightGrads: model.foldRunGrads(active, grads.slice(A, hiddenAt)) } : {}),
-    ...(hiddenIn.length > 0 ? { dHidden: runsJoined(tf, active, grads.slice(hiddenAt), forward.cache.hidden.at(-1)!) } : {}),
+    ...(hiddenIn.length > 0 ? { dHidden: runsJoined(tf, active, grads.slice(hiddenAt, layersAt), forward.cache.hidden.at(-1)!) } : {}),
+    ...(layers.some((l) => l.length > 0) ? { layerGrads: layerGradsOf(active, layers, grads.slice(layersAt)) } : {}),
     values: rows.flat(),
     stack: (extra) => tf.stack(rows.map((r, i) => tf.stack(extra ? [...r, ...extra[i]!] : r))),
     preds,

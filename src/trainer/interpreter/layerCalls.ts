@@ -1,0 +1,102 @@
+// Calls of layers the loss builds (ops/layers.ts): `self.decoder(z)` with `self.decoder = keras.Sequential([...])`
+// arrives as one call whose callee is the class, with the constructor's positional arguments in `ctorArgs` and its
+// keywords merged with the call's (ir.ts). The layer is built from its constructor, its weights taken from the
+// compiled loss's store under the place it is built, and run on the call's tensor.
+import type { Expr, SourceRange } from '../../analysis/ir';
+import { LossEvaluationError, UnsupportedOpError } from './errors';
+import type { Env } from './evaluate';
+import { siteKey } from './layerStore';
+import { LAYERS, type LayerFn, type LayerSpec } from './ops/layers';
+import type { Tensor, Value } from './types';
+import { describe, isTensor } from './values';
+
+type Call = Extract<Expr, { kind: 'call' }>;
+type Evaluate = (env: Env, e: Expr) => Value;
+
+/** Keywords of a layer's call, not of its constructor (`self.encoder(x, training=True)`). */
+const CALL_KEYWORDS = new Set(['training', 'mask']);
+
+/** The name a layer's input takes while a container's sub-layer runs on it. */
+const INPUT = '\u0000layer_input';
+
+/** Where a held layer is built: its first constructor argument, else its first constructor keyword, else the call. */
+function siteOf(e: Call): SourceRange {
+  const ctorKeyword = Object.entries(e.kwargs).find(([k]) => !CALL_KEYWORDS.has(k))?.[1];
+  return e.ctorArgs?.[0]?.range ?? ctorKeyword?.range ?? e.range;
+}
+
+/** A call of a layer class: built from its constructor, run on its (first) tensor argument. */
+export function evalLayerCall(env: Env, e: Call, evaluate: Evaluate): Value {
+  const inputs = e.args.map((a) => evaluate(env, a));
+  const x = inputs[0];
+  if (!isTensor(x)) {
+    throw new LossEvaluationError(e.callee, e.range, `builds a layer here without running it on a tensor (given ${describe(x)}): the trainer runs layers the loss calls`);
+  }
+  const kwargs = Object.fromEntries(Object.entries(e.kwargs).filter(([k]) => !CALL_KEYWORDS.has(k)));
+  const layer = buildLayer(env, evaluate, e.callee, e.ctorArgs ?? [], kwargs, siteOf(e));
+  return locatedLayer(e.callee, e.range, () => layer(x));
+}
+
+function locatedLayer<T>(op: string, range: SourceRange, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof UnsupportedOpError || err instanceof LossEvaluationError) throw err;
+    throw new LossEvaluationError(op, range, err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The layer `callee(positional…, keywords…)` built at `site`. */
+function buildLayer(env: Env, evaluate: Evaluate, callee: string, positional: Expr[], kwargs: Record<string, Expr>, site: SourceRange): LayerFn {
+  const spec = LAYERS[callee]!;
+  const { values, sublayers } = bindLayerArgs(env, evaluate, spec, callee, positional, kwargs, site);
+  const store = env.layers;
+  if (!store) throw new LossEvaluationError(callee, site, 'builds a layer, whose weights are not available here');
+  const key = siteKey(callee, site);
+  return locatedLayer(callee, site, () =>
+    spec.build({
+      tf: env.tf,
+      callee,
+      values,
+      weight: (name, shape, init) => store.weight(key, name, shape, init),
+      sublayers: () => sublayers.map((item) => sublayerOf(env, evaluate, item)),
+      ...(env.nextSeed ? { nextSeed: env.nextSeed } : {}),
+    }),
+  );
+}
+
+/** Binds a layer's constructor arguments by the table's names; a keyword it neither honours nor may drop is refused. */
+function bindLayerArgs(env: Env, evaluate: Evaluate, spec: LayerSpec, callee: string, positional: Expr[], kwargs: Record<string, Expr>, site: SourceRange) {
+  const values: Record<string, Value> = {};
+  let sublayers: Expr[] = [];
+  const bind = (name: string, arg: Expr): void => {
+    if (name === spec.sublayers) sublayers = arg.kind === 'tuple' ? arg.items : [arg];
+    else values[name] = evaluate(env, arg);
+  };
+  if (spec.sublayers === '*') sublayers = positional;
+  else {
+    positional.forEach((arg, i) => {
+      const name = spec.params[i];
+      if (!name) throw new UnsupportedOpError(callee, site, `line ${site.startLine + 1}: \`${callee}\` is given more positional arguments than the trainer knows (${spec.params.join(', ')})`);
+      bind(name, arg);
+    });
+  }
+  for (const [name, arg] of Object.entries(kwargs)) {
+    if (spec.params.includes(name) || name === spec.sublayers) bind(name, arg);
+    else if (!spec.inert?.includes(name)) {
+      throw new UnsupportedOpError(`${callee}(${name}=…)`, arg.range, `line ${arg.range.startLine + 1}: \`${callee}(${name}=…)\` is not honoured by the Loss Lab trainer, which would train another function: remove it to try the loss`);
+    }
+  }
+  return { values, sublayers };
+}
+
+/** One item of a container: a layer of the table, or an op module of the framework (`nn.ReLU(inplace=True)`). */
+function sublayerOf(env: Env, evaluate: Evaluate, item: Expr): LayerFn {
+  if (item.kind !== 'call' || item.forward || item.ctorArgs) throw new UnsupportedOpError(item.text, item.range, `line ${item.range.startLine + 1}: \`${item.text}\` in a layer container is not a layer the Loss Lab trainer can build`);
+  if (LAYERS[item.callee]) return buildLayer(env, evaluate, item.callee, item.args, item.kwargs, item.range);
+  if (!env.ops.calls[item.callee]) throw new UnsupportedOpError(item.callee, item.range);
+  // the module's constructor arguments bind as for a module called on the spot, its input is the layer's input
+  const input: Expr = { kind: 'name', name: INPUT, ref: 'param', text: 'x', range: item.range };
+  const applied: Call = { ...item, args: [input], ...(item.args.length > 0 ? { ctorArgs: item.args } : {}) };
+  return (x: Tensor) => evaluate({ ...env, lookup: (n) => (n === INPUT ? x : env.lookup(n)) }, applied) as Tensor;
+}
