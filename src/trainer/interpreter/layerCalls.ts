@@ -25,6 +25,31 @@ function siteOf(e: Call): SourceRange {
   return e.ctorArgs?.[0]?.range ?? ctorKeyword?.range ?? e.range;
 }
 
+/**
+ * A variable the loss's own code makes from a setting (`self.offset = K.variable(offset_init)` in a loss layer,
+ * `tf.Variable(0.5)`): a trainable weight of the user's model that starts at that value, trained with the loss like
+ * a layer's weights. `trainable=False` keeps it at its value (Keras's non-trainable weight, a schedule's β). A
+ * variable copied from a tensor (`K.variable(layer.get_weights()[0])`) is a frozen copy: the caller's op.
+ */
+export function evalMadeVariable(env: Env, e: Call, evaluate: Evaluate): Value | undefined {
+  const first = e.args[0] ?? e.kwargs['value'] ?? e.kwargs['initial_value'];
+  const value = first ? evaluate(env, first) : undefined;
+  const numbers = numbersOf(value);
+  if (!numbers || !env.layers) return undefined;
+  const trainable = e.kwargs['trainable'] ? evaluate(env, e.kwargs['trainable']) : true;
+  if (trainable === false) return env.tf.tensor(numbers.values, numbers.shape, 'float32');
+  return env.layers.weight(siteKey(e.callee, e.range), 'value', numbers.shape, { kind: 'given', values: numbers.values });
+}
+
+/** A number or a (nested) list of numbers, flat with its shape. */
+function numbersOf(v: Value | undefined): { values: number[]; shape: number[] } | undefined {
+  if (typeof v === 'number') return { values: [v], shape: [] };
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const items = v.map(numbersOf);
+  if (items.some((it) => !it || it.shape.join() !== items[0]!.shape.join())) return undefined;
+  return { values: items.flatMap((it) => it!.values), shape: [v.length, ...items[0]!.shape] };
+}
+
 /** A call of a layer class: built from its constructor, run on its (first) tensor argument. */
 export function evalLayerCall(env: Env, e: Call, evaluate: Evaluate): Value {
   const inputs = e.args.map((a) => evaluate(env, a));

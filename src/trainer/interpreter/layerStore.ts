@@ -15,7 +15,9 @@ export type Init =
   /** torch's nn.Linear weight and bias: U(±1/√fan_in). */
   | { kind: 'fanIn'; fanIn: number }
   | { kind: 'zeros' }
-  | { kind: 'ones' };
+  | { kind: 'ones' }
+  /** A variable made from a setting (`K.variable(0.5)`): that value. */
+  | { kind: 'given'; values: number[] };
 
 /** A stable key of where a layer is built (its constructor's source position). */
 export const siteKey = (callee: string, at: SourceRange): string => `${callee}@${at.startLine}:${at.startCol}`;
@@ -61,6 +63,8 @@ function initial(tf: Tf, shape: number[], init: Init, seed: number): Tensor {
       return tf.zeros(shape);
     case 'ones':
       return tf.ones(shape);
+    case 'given':
+      return tf.tensor(init.values, shape, 'float32');
     case 'glorot': {
       const limit = Math.sqrt(6 / (init.fanIn + init.fanOut));
       return tf.randomUniform(shape, -limit, limit, 'float32', seed);

@@ -128,11 +128,6 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
     else if (e.kind === 'call' && !e.forward && e.ctorArgs?.length && !constructorParamNames(e.callee, e.ctorArgs.length)) {
       report(e.callee, e.range, constructorArgsRefusal(e.callee, e.range.startLine + 1).replace(/^line \d+: /, ''));
     }
-    // `self.offset = K.variable(offset_init)` in a layer: a new weight the user's model trains, which the trial model
-    // does not have; held fixed it would train another loss (no silent substitution)
-    if (e.kind === 'call' && variableCopies[e.callee] && e.args[0] && madeFromValues(e.args[0], lookup)) {
-      report(e.callee, e.range, `\`${e.text}\` makes a weight of your model from a setting, which the trial model does not have (it would stay fixed, so the penalty on it could never move)`, 'penalise a tensor the trial has (the prediction, a layer\'s kernel)');
-    }
     // a criterion's keyword the trainer does not honour, refused where it is written (the constructor's line)
     if (e.kind === 'call') {
       for (const [key, v] of unhonouredKeywords(e, ops.calls[e.callee])) report(`${e.callee}(${key}=…)`, v.range, unhonouredKeyword(e.callee, key, ops.calls[e.callee]!.keywords!, v.range.startLine + 1));
@@ -206,9 +201,10 @@ export function readsModelWeights(model: LossModel): boolean {
 
 /** Whether the loss builds and runs layers of its own (ops/layers.ts), whose weights it trains. */
 export function buildsLayers(model: LossModel): boolean {
+  const lookup = makeLookup(model, {});
   let found = false;
   walkExprs(evaluatedExprs(model), (e) => {
-    if (e.kind === 'call' && !e.forward && isLayerCallee(e.callee, model.framework)) found = true;
+    if (e.kind === 'call' && !e.forward && (isLayerCallee(e.callee, model.framework) || (variableCopies[e.callee] && e.args[0] && madeFromValues(e.args[0], lookup)))) found = true;
   });
   return found;
 }

@@ -39,15 +39,23 @@ describe('unsupported ops', () => {
     assert.ok(!refusalMessage('plain', findUnsupported(plain)).includes('To train it'), 'a refusal that says what to do itself gets nothing more');
   });
 
-  it("a new variable made from a setting (`K.variable(offset_init)` in a layer) is refused: the trial model has no such weight", () => {
+  it("a new variable made from a setting (`K.variable(offset_init)` in a layer) is a trainable weight of the loss's own, starting at that value", () => {
     const offset = call('K.variable', [name('offset_init', 'captured')], {}, 4);
     const made = lossModel('keras', [
       { expr: call('K.mean', [call('K.square', [bin('-', yt, yp)])]) },
       { expr: bin('**', offset, num(2)), weight: name('lam') },
     ], [{ name: 'lam', default: 0.1 }, { name: 'offset_init', default: 0.5 }]);
-    const found = findUnsupported(made);
-    assert.deepEqual(found.map((f) => [f.op, f.range.startLine + 1]), [['K.variable', 5]]);
-    assert.match(refusalMessage('call', found), /makes a weight of your model from a setting.*To train it: penalise a tensor the trial has/);
+    assert.deepEqual(findUnsupported(made), []);
+    const loss = compileLoss(tf, made, {});
+    const out = loss(tf.zeros([2, 1]), tf.zeros([2, 1]));
+    const penalty = made.terms[1]!.id;
+    assert.equal(out.terms[penalty]!.raw.dataSync()[0], 0.25);
+    assert.deepEqual(loss.layerWeights().map((w) => [w.shape, w.dataSync()[0]]), [[[], 0.5]]);
+    // `trainable=False` (a schedule's weight): its value, no weight to train
+    const fixed = lossModel('keras', [{ expr: bin('**', call('tf.Variable', [num(0.5)], { trainable: { kind: 'bool', value: false, text: 'False', range: at(4, 30) } as Expr }, 4), num(2)) }]);
+    const fixedLoss = compileLoss(tf, fixed, {});
+    assert.equal(fixedLoss(tf.zeros([2, 1]), tf.zeros([2, 1])).total.dataSync()[0], 0.25);
+    assert.deepEqual(fixedLoss.layerWeights(), []);
     // a copy of a tensor the loss has (a frozen kernel) is the interpreter's stop-gradient copy, not refused
     const copy = lossModel('keras', [{ expr: call('K.mean', [call('K.variable', [yp])]) }]);
     assert.deepEqual(findUnsupported(copy), []);

@@ -222,6 +222,9 @@ export const LAYERS: Readonly<Record<string, LayerSpec>> = {
   ...prefixed(['nn', 'torch.nn'], torchLayers, TORCH_INERT),
 };
 
+/** Variables a loss's code makes (`K.variable(0.5)`, `tf.Variable(w0)`): trainable weights when made from a setting. */
+export const MADE_VARIABLES: ReadonlySet<string> = new Set(['K.variable', 'keras.backend.variable', 'tf.keras.backend.variable', 'tf.Variable']);
+
 /** The framework each table's classes belong to, by the callee's prefix. */
 const FRAMEWORK_PREFIX: Readonly<Record<Framework, RegExp>> = { keras: /^tf\.keras\./, pytorch: /^(torch\.)?nn\./, tfjs: /^$/ };
 
