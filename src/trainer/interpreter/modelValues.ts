@@ -61,7 +61,9 @@ export function modelReads(model: LossModel, reads: (visit: (e: Expr) => void) =
     if (e.kind === 'method' && WEIGHT_READERS.has(e.method) && e.object.kind === 'name') covered.add(e.object);
     if (e.kind === 'name' && candidate(e)) uses.push(e);
   }
-  const isRoot = (root: string, base: Extract<Expr, { kind: 'name' }>) => unvalued.has(root) || (root === base.name && candidate(base));
+  // a model the module holds (`self.model = Mlp(n)` in a Lightning module): its members' weights are the trial's layers
+  const heldModel = (root: string) => root.startsWith('self.') && !root.slice(5).includes('.') && modelValueKind(root.slice(5)) === 'model' && lookup(root) === undefined;
+  const isRoot = (root: string, base: Extract<Expr, { kind: 'name' }>) => unvalued.has(root) || (root === base.name && candidate(base)) || heldModel(root);
   // a member read counts where the root is named as a model or a layer, or the read says it is a weight
   const members = memberReads(nodes, isRoot, WEIGHT_READERS).filter((r) => modelValueKind(r.root.slice(r.root.lastIndexOf('.') + 1)) !== undefined || r.part !== 'parameter');
   for (const r of members) covered.add(r.base);
