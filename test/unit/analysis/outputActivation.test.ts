@@ -38,3 +38,17 @@ test('PyTorch: a softmax over a random draw makes synthetic targets, not the mod
   assert.equal(activation(`${head}net = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 4))\n${data}`), 'linear');
   assert.equal(activation(`${head}net = nn.Linear(8, 4)\nout = torch.softmax(net(x), dim=1)\n`), 'softmax');
 });
+
+test("PyTorch: a softmax inside forward is the output's only where forward returns it, not an attention it pools with", () => {
+  const head = 'import torch\nfrom torch import nn\n' + loss.replace(/tf\.\w+(\.\w+)?/g, 'torch.mean');
+  const net = (body: string) => `${head}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.query = nn.Linear(8, 8)\n        self.head = nn.Linear(8, 3)\n\n    def forward(self, h):\n${body}`;
+  // attention weights returned beside the logits of a linear head
+  const attention = '        attn = torch.softmax(self.query(h), dim=1)\n        return attn, self.head(attn * h)\n';
+  assert.equal(activation(net(attention)), 'linear');
+  // a softmax that feeds another layer (`self.head(q)`) is hidden
+  assert.equal(activation(net('        q = torch.softmax(self.query(h), dim=-1)\n        return self.head(q)\n')), 'linear');
+  // returned: alone, through its variable, as the first item of a VAE's tuple, or as a field of the outputs
+  assert.equal(activation(net('        return torch.sigmoid(self.head(h))\n')), 'sigmoid');
+  assert.equal(activation(net('        recon = torch.sigmoid(self.head(h))\n        return recon, h.mean(), h.std()\n')), 'sigmoid');
+  assert.equal(activation(net('        cdf = torch.sigmoid(self.head(h))\n        return Outputs(cdf=cdf, risk=h)\n')), 'sigmoid');
+});
