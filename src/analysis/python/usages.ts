@@ -162,8 +162,12 @@ export interface FileUsages {
  */
 const assignedCall = /^[ \t]*([\p{L}_][\p{L}\p{N}_]*)(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)(\[[^\n]*?\])?[ \t]*(\(|$)/gmu;
 const definitionHead = /\b(def|class)[ \t]+$/;
+/** Keras convolutions: like Dense, their `activation=` (linear without it) is the output's when they come last. */
+const KERAS_CONV_LAYERS = ['Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose', 'SeparableConv1D', 'SeparableConv2D', 'DepthwiseConv2D'];
+/** Keras layers with an `activation=` keyword (linear without it): the model's last one sets its output activation. */
+const KERAS_WEIGHTED_LAYERS = new RegExp(`^(Dense|${KERAS_CONV_LAYERS.join('|')})$`);
 const usageWords: ReadonlySet<string> = new Set([
-  'partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...linearLayers, ...Object.keys(activationLayers), ...Object.keys(activationFunctions),
+  'partial', 'compile', 'backward', 'fit', 'fit_generator', 'Dense', 'Activation', ...KERAS_CONV_LAYERS, ...linearLayers, ...Object.keys(activationLayers), ...Object.keys(activationFunctions),
 ]);
 
 /** A call written in a segment of the text (its name, where it is, and the lines holding it, read when needed). */
@@ -582,16 +586,17 @@ function returnedAsOutput(call: Node): boolean {
   });
 }
 
+
 /** The output activation a layer call names (`Dense(…, activation='softmax')`, `nn.Softmax()`, `torch.sigmoid(…)`). */
 function activationOf(resolved: string, positional: Node[], keyword: Map<string, Node>): string | undefined {
   const last = lastSegment(resolved);
   const act = keyword.get('activation') ?? (last === 'Activation' ? positional[0] : undefined);
-  if (/^(Dense|Activation)$/.test(last) && act) {
+  if ((last === 'Activation' || KERAS_WEIGHTED_LAYERS.test(last)) && act) {
     const v = literalOf(act);
     if (typeof v === 'string') return v;
     return act.type === 'attribute' || act.type === 'identifier' ? lastSegment(act.text) : undefined;
   }
-  if (last === 'Dense' && /^(tf\.keras\.layers|keras\.layers|layers)?\.?Dense$/.test(resolved)) return 'linear';
+  if (KERAS_WEIGHTED_LAYERS.test(last) && /^((tf\.)?keras\.layers\.|layers\.)?\w+$/.test(resolved)) return 'linear';
   if (linearLayers.has(last) && /^(torch\.)?nn\./.test(resolved)) return 'linear';
   if (activationLayers[last] && /^(nn|tf\.keras\.layers)\./.test(resolved)) return activationLayers[last];
   if (activationFunctions[last] && activationNamespaces.test(resolved) && !isRandomDraw(positional[0])) return activationFunctions[last];

@@ -52,3 +52,11 @@ test("PyTorch: a softmax inside forward is the output's only where forward retur
   assert.equal(activation(net('        recon = torch.sigmoid(self.head(h))\n        return recon, h.mean(), h.std()\n')), 'sigmoid');
   assert.equal(activation(net('        cdf = torch.sigmoid(self.head(h))\n        return Outputs(cdf=cdf, risk=h)\n')), 'sigmoid');
 });
+
+test("Keras: a convolution's activation is the output's when it is the model's last layer (a VAE's Conv2DTranspose decoder)", () => {
+  const head = 'import tensorflow as tf\nfrom tensorflow.keras import layers\n' + loss;
+  const decoder = (last: string) => `${head}x = layers.Dense(7 * 7 * 8, activation="relu")(z)\nx = layers.Reshape((7, 7, 8))(x)\nout = ${last}(x)\n`;
+  assert.equal(activation(decoder('layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")')), 'sigmoid');
+  assert.equal(activation(decoder('layers.Conv2D(4, 1, activation="softmax")')), 'softmax');
+  assert.equal(activation(decoder('layers.Conv1D(1, 1)')), 'linear');
+});
