@@ -140,6 +140,8 @@ const sumsByKeyword = (n: Expr): boolean => {
 
 export const checkBatchSum: Check = (ctx) => {
   const out: Report[] = [];
+  // a closure that optimises a variable directly (factor tables, an image) has no batch: its sums are over weights
+  if (ctx.model.optimisedDirectly) return out;
   // `torch.sum(err + lam * balance)` split into terms, or a base with reduction='sum': the base sums over the batch
   // too, so their ratio holds.
   const base = ctx.model.terms.find((t) => t.role === 'base');

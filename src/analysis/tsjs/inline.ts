@@ -208,16 +208,17 @@ const makesVariable = (value: Node | null | undefined): boolean => value?.type =
 function optimisedVariable(call: Node, arrow: Node): Node | undefined {
   let root: Node = call;
   while (root.parent) root = root.parent;
-  const variables = new Set(
-    root
-      .descendantsOfType('variable_declarator')
-      .filter((d): d is Node => !!d && d.startIndex < call.startIndex && makesVariable(unwrapped(d.childForFieldName('value'))))
-      .filter((d) => {
-        const block = d.parent?.parent;
-        return !!block && block.startIndex <= call.startIndex && call.endIndex <= block.endIndex;
-      })
-      .map((d) => d.childForFieldName('name')?.text),
-  );
+  const inBlockOfCall = (n: Node, block: Node | null | undefined) => !!block && n.startIndex < call.startIndex && block.startIndex <= call.startIndex && call.endIndex <= block.endIndex;
+  const declared = root
+    .descendantsOfType('variable_declarator')
+    .filter((d): d is Node => !!d && inBlockOfCall(d, d.parent?.parent) && makesVariable(unwrapped(d.childForFieldName('value'))))
+    .map((d) => d.childForFieldName('name')?.text);
+  // `userFactors = tf.variable(…)` into a module's `let` (a model kept between calls), in the block of the call
+  const assigned = root
+    .descendantsOfType('assignment_expression')
+    .filter((a): a is Node => !!a && a.childForFieldName('left')?.type === 'identifier' && inBlockOfCall(a, a.parent?.parent) && makesVariable(unwrapped(a.childForFieldName('right'))))
+    .map((a) => a.childForFieldName('left')?.text);
+  const variables = new Set([...declared, ...assigned]);
   return arrow.descendantsOfType('identifier').find((id): id is Node => !!id && variables.has(id.text));
 }
 

@@ -45,12 +45,24 @@ export function builtModuleNames(root: Node, imports: ScriptImports, constants: 
   return out;
 }
 
+/**
+ * `let userFactors: tf.Variable | null = null` set later (`userFactors = tf.variable(…)` in the training function):
+ * the declared value is not what the loss reads, so the name is left alone as a `let x;` is.
+ */
+function withoutReassigned(root: Node, declared: Map<string, Node | null>): Map<string, Node | null> {
+  for (const a of root.descendantsOfType('assignment_expression')) {
+    const left = a?.childForFieldName('left');
+    if (left?.type === 'identifier' && declared.has(left.text)) declared.set(left.text, null);
+  }
+  return declared;
+}
+
 export function scriptOutsideValues(root: Node, imports: ScriptImports, globals: Readonly<Record<string, number>>): ReadOutside {
   let declared: Map<string, Node | null> | undefined;
   const read = new Map<string, OutsideValue | undefined>();
   return (name) => {
     if (read.has(name)) return read.get(name);
-    declared ??= declarations(root);
+    declared ??= withoutReassigned(root, declarations(root));
     // a `let x;` the script sets in a function is left alone: when (and whether) that runs is the script's to say
     const value = declared.get(name);
     const v = value && !notValues.has(value.type) ? convertValue(value, imports, globals) : undefined;

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { chooseLoss, qualifiedName } from '../../../src/analysis/index';
+import { runRules } from '../../../src/analysis/rules';
 import { analyze, model, ready, termSummary } from './helpers';
 
 before(() => ready);
@@ -152,5 +153,30 @@ for i in range(0, 2048, 128):
       ['yPred temp_pred', 'yTrue temp_obs'],
     );
     assert.equal(picked(src), 'physics_guided_loss');
+  });
+
+  it('finds a closure that optimises factor tables kept in module `let`s set in the training function, with no batch-sum or no-gradient alarm', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+const REG = 0.02;
+let users: tf.Variable | null = null;
+let items: tf.Variable | null = null;
+export function fitFactors(u: tf.Tensor1D, i: tf.Tensor1D, ratings: tf.Tensor1D) {
+  users = tf.variable(tf.randomNormal([50, 6]));
+  items = tf.variable(tf.randomNormal([80, 6]));
+  const opt = tf.train.adam(0.05);
+  const objective = () => {
+    const scores = tf.sum(tf.mul(tf.gather(users!, u), tf.gather(items!, i)), 1);
+    const fit = tf.mean(tf.square(tf.sub(scores, ratings)));
+    const usersL2 = tf.mul(tf.sum(tf.square(users!)), REG);
+    const itemsL2 = tf.mul(tf.sum(tf.square(items!)), REG);
+    return tf.add(fit, tf.add(usersL2, itemsL2)) as tf.Scalar;
+  };
+  for (let e = 0; e < 20; e++) opt.minimize(objective);
+}
+`;
+    const a = analyze(src, 'typescript');
+    assert.equal(picked(src, 'typescript'), 'objective');
+    assert.deepEqual(model(a, 'objective').terms.map(termSummary), ['base:+:fit', 'penalty:+:usersL2*REG', 'penalty:+:itemsL2*REG']);
+    assert.deepEqual(runRules(a, src).map((f) => f.code), []);
   });
 });
