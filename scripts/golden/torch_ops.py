@@ -372,6 +372,8 @@ cases += [
     case("torch.lerp scalar weight", "torch.lerp", ANCHOR, NEGATIVE, args=("y_pred", "y_true", 0.3)),
     case("torch.lerp tensor weight", "torch.lerp", ANCHOR, NEGATIVE, args=THREE, z=VARIANCE),
     case(".lerp", ".lerp", ANCHOR, NEGATIVE, args=("y_pred", "y_true", 0.75)),
+    case("torch.addmm beta alpha", "torch.addmm", REG_PRED, REG_TRUE, args=("y_true", "y_pred", "z"), kwargs={"beta": 1, "alpha": -2}, z=SQUARE),
+    case(".addmm", ".addmm", REG_PRED, REG_TRUE, args=("y_true", "y_pred", "z"), kwargs={"beta": 0.5}, z=SQUARE),
     case("torch.special.entr with zeros", "torch.special.entr", BIN_PROB * BIN_TRUE, args=P),
     case("torch.special.xlogy", "torch.special.xlogy", BIN_TRUE, PROBS),
     case("F.softmin dim 1", "F.softmin", LOGITS, args=P, kwargs={"dim": 1}),

@@ -1,5 +1,5 @@
 // Further PyTorch spellings real losses use beside the main table: tensors built like another (`x.new_zeros(n)`,
-// `x.new_ones(…)`, `x.new_full(…, v)`, `x.new_tensor([…])`), `torch.lerp`/`x.lerp`, `torch.special.xlogy`/`entr`, `F.softmin`, `torch.linspace`, `torch.cumprod`, `torch.logcumsumexp`.
+// `x.new_ones(…)`, `x.new_full(…, v)`, `x.new_tensor([…])`), `torch.lerp`/`x.lerp`, `torch.addmm`/`x.addmm_`, `torch.special.xlogy`/`entr`, `F.softmin`, `torch.linspace`, `torch.cumprod`, `torch.logcumsumexp`.
 import { op } from '../args';
 import type { OpArgs, OpTable, Tensor } from '../types';
 import { asFloat, asTensor, isTensor } from '../values';
@@ -15,6 +15,16 @@ const lerp = op(['input', 'end', 'weight'], (a) => {
   const start = float(a, 'input');
   const w = a.value('weight');
   return tf.add(start, tf.mul(isTensor(w) ? asFloat(tf, w) : a.number('weight'), tf.sub(float(a, 'end'), start)));
+});
+
+/**
+ * β·input + α·(mat1 @ mat2) (`torch.addmm`, `x.addmm_(a, b, beta=1, alpha=-2)`: a center loss's squared distances);
+ * the in-place form's value is the result, which the front end binds to the name it updates.
+ */
+const addmm = op(['input', 'mat1', 'mat2', 'beta', 'alpha'], (a) => {
+  const { tf } = a;
+  const product = tf.matMul(float(a, 'mat1'), float(a, 'mat2'));
+  return tf.add(tf.mul(float(a, 'input'), a.number('beta', 1)), tf.mul(product, a.number('alpha', 1)));
 });
 
 /** −x·log x, 0 at x = 0 (and −∞ below, as torch). */
@@ -104,6 +114,7 @@ export const torchSpellingCalls: OpTable = {
   'torch.nonzero': nonzero(false),
   'torch.argwhere': nonzero(false),
   'torch.lerp': lerp,
+  'torch.addmm': addmm,
   'torch.special.xlogy': torchMathOps.xlogy!,
   'torch.special.entr': entr,
   'torch.special.expm1': torchMathOps.expm1!,
@@ -123,6 +134,8 @@ export const torchSpellingMethods: OpTable = {
   new_tensor: newTensor,
   masked_select: maskedSelectOf('self'),
   lerp,
+  addmm,
+  addmm_: addmm,
   cumprod,
   logcumsumexp,
 };
