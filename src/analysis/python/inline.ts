@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isTargetName } from '../terms/roles';
 import { parsesFlags } from './argparse';
+import { criterionComparedOutput } from './criterionOutput';
 import { buildsCallable, chainRoot, type FileNames, type Flow, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, modelNamed, namedChildren, namesRead } from './forward';
 import { cutByIndex, indexCut, indexVariables } from './indexBatches';
 import { type ParamInfo, readParams } from './params';
@@ -394,7 +395,9 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const compared = batchTarget === undefined && w.outputs.length > 0 ? comparedWithData(w) : undefined;
   const last = w.outputs.at(-1);
   const nestedPred = !last ? w.nested[0] : undefined;
-  const pred = compared?.pred ?? last?.[0] ?? nestedPred ?? fallbackPred ?? handedModel(w.kept, fileNamesAt(anchor));
+  // of several outputs, the one a framework criterion compares with the target (criterionOutput.ts), else the first
+  const criterionPred = last ? criterionComparedOutput([...preamble, ...w.kept], last, batchTarget) : undefined;
+  const pred = compared?.pred ?? criterionPred ?? last?.[0] ?? nestedPred ?? fallbackPred ?? handedModel(w.kept, fileNamesAt(anchor));
   if (!pred) return undefined;
   const predName = nestedPred ? nestedPred.text.replace(/\s+/g, '') : pred.text;
   // a tensor optimised directly is the prediction as it stands: how it was initialised (`noisy.detach().clone()`) is not read

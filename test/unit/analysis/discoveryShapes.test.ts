@@ -179,4 +179,27 @@ export function fitFactors(u: tf.Tensor1D, i: tf.Tensor1D, ratings: tf.Tensor1D)
     assert.deepEqual(model(a, 'objective').terms.map(termSummary), ['base:+:fit', 'penalty:+:usersL2*REG', 'penalty:+:itemsL2*REG']);
     assert.deepEqual(runRules(a, src).map((f) => f.code), []);
   });
+
+  it("of a model's several outputs, the prediction is the one the framework criterion compares with the target, not the first", () => {
+    const src = `import torch
+from torch import nn
+criterion = nn.CrossEntropyLoss()
+spread = SpreadLoss()
+weight_spread = 0.01
+def train(model, loader, opt):
+    for data, labels in loader:
+        features, logits = model(data)
+        loss_ce = criterion(logits, labels)
+        loss_spread = spread(features, labels)
+        loss = loss_ce + weight_spread * loss_spread
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+    const a = analyze(src);
+    const loss = model(a, 'loss');
+    assert.equal(loss.params.find((p) => p.role === 'yPred')?.name, 'logits');
+    assert.deepEqual(loss.terms.map((t) => `${t.role} ${t.label}`), ['base loss_ce', 'penalty loss_spread']);
+    assert.ok(!runRules(a, src).some((f) => f.code === 'LL101'));
+  });
 });

@@ -1,0 +1,43 @@
+// Which output of a model call is the prediction when the call gives several (`features, outputs = model(data)`): the
+// one a framework criterion compares with the target (`criterion(outputs, labels)` with `criterion =
+// nn.CrossEntropyLoss()`, `F.cross_entropy(logits, y)`), whatever its place in the tuple. The other outputs stay
+// tensors of the model beside it (a center loss's `features`). Without such a call the first output is the prediction.
+import type { Node } from 'web-tree-sitter';
+
+/** A functional loss of the framework: `F.cross_entropy`, `torch.nn.functional.mse_loss`, `torch.binary_cross_entropy_with_logits`. */
+const FUNCTIONAL_LOSS = /^(F|nn\.functional|torch\.nn\.functional|torch)\.\w*(loss|entropy|_logits)\w*$/;
+/** A criterion class of the framework: `nn.CrossEntropyLoss()`, `torch.nn.MSELoss(reduction="sum")`. */
+const CRITERION_CLASS = /^(nn|torch\.nn)\.\w+Loss$/;
+
+const argsOf = (call: Node): Node[] => (call.childForFieldName('arguments')?.namedChildren ?? []).filter((n): n is Node => !!n && n.type !== 'comment');
+
+/** Names the file assigns a framework criterion object (`criterion = nn.CrossEntropyLoss()`, module level or local). */
+function criterionNames(at: Node): Set<string> {
+  let root = at;
+  while (root.parent) root = root.parent;
+  const out = new Set<string>();
+  for (const a of root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    const cls = right?.type === 'call' ? right.childForFieldName('function')?.text : undefined;
+    if (left?.type === 'identifier' && cls && CRITERION_CLASS.test(cls)) out.add(left.text);
+  }
+  return out;
+}
+
+/** The output among `outputs` (a model call's names) that a framework criterion compares with `target`, if one only. */
+export function criterionComparedOutput(statements: readonly Node[], outputs: readonly Node[], target: string | undefined): Node | undefined {
+  if (outputs.length < 2 || !target) return undefined;
+  const criteria = criterionNames(outputs[0]!);
+  const compared = new Set<Node>();
+  for (const s of statements) {
+    for (const call of s.descendantsOfType('call')) {
+      const fn = call?.childForFieldName('function')?.text ?? '';
+      if (!call || !(FUNCTIONAL_LOSS.test(fn) || criteria.has(fn))) continue;
+      const args = argsOf(call).map((a) => a.text);
+      if (!args.includes(target)) continue;
+      for (const o of outputs) if (args.includes(o.text)) compared.add(o);
+    }
+  }
+  return compared.size === 1 ? [...compared][0] : undefined;
+}
