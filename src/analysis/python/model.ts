@@ -18,7 +18,7 @@ import { totalKey } from './inline';
 import { copyKerasGraph, emptyKerasGraph, type KerasGraph, readGraphStatement } from './kerasGraph';
 import { layerLoopOf, overLayerKernels } from './layerLoopAddLoss';
 import type { ModuleConstant, ModuleScope } from './moduleScope';
-import { ownWeightParams, ownWeightsOf } from './ownWeights';
+import { lossParameterValues, ownWeightParams, ownWeightsOf } from './ownWeights';
 import { type ParamInfo, staticItemsOf } from './params';
 import type { Scope } from './scope';
 import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
@@ -267,7 +267,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const skorch = classNode && !superBase ? skorchCriterionInstance(classNode, scope, make) : undefined;
   if (skorch) scope.superLoss = { ...skorch, methods: SKORCH_LOSS_METHODS };
   const ownWeights = ownWeightsOf(def, cls);
-  if (cls) Object.assign(scope, { instances: cls.instances, attrValues: cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods, attrTypes: cls.attrTypes });
+  if (cls) Object.assign(scope, { instances: cls.instances, attrValues: lossParameterValues(def, cls) ?? cls.attrValues, staticAttrs: cls.staticAttrs, methods: cls.methods, attrTypes: cls.attrTypes });
   // a loss defined where its Keras model is built (`def build(): inputs = Input(…); …; def loss(y_true, y_pred): …`):
   // the graph's making is the model, not values of the loss (kerasGraph.ts)
   const outer = def.outerStatements.length ? outerGraph(def.outerStatements, file.module?.kerasGraph) : undefined;

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Expr } from '../ir';
 import { rangeOf } from '../parsing/range';
-import { childrenOf } from '../terms/expr';
+import { childrenOf, rebuild } from '../terms/expr';
 import { withForward } from './callables';
 import { readClassScope } from './classScope';
 import { moduleAttrsOf } from './discover';
@@ -14,6 +14,7 @@ import { applyInstance, convertExpr, make } from './expr';
 import { fileClass } from './fileClasses';
 import { followMethod, placedAtCall, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
 import { inheritedMethods, objectState } from './objectState';
+import { ownParameters } from './ownWeights';
 import { readParams } from './params';
 import type { Scope } from './scope';
 import { ancestorBases } from './superInit';
@@ -101,6 +102,13 @@ function weightlessLayer(cls: Node, methods: Map<string, Node>): boolean {
   return !cls.text.includes('add_weight') && !holdsLayer.test(init);
 }
 
+/** A static attribute's value as a literal node where it is read. */
+function staticNode(at: Expr, v: number | string | boolean | undefined): Expr | undefined {
+  if (typeof v === 'number') return { kind: 'number', value: v, range: at.range, text: String(v) };
+  if (typeof v === 'boolean') return { kind: 'bool', value: v, range: at.range, text: v ? 'True' : 'False' };
+  return typeof v === 'string' ? { kind: 'string', value: v, range: at.range, text: JSON.stringify(v) } : undefined;
+}
+
 function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor: Call, applied: Applied, scope: Scope, methods: Map<string, Node>): Expr | undefined {
   const init = methods.get('__init__');
   const state = readClassScope(cls, def, moduleAttrsOf(init), scope);
@@ -111,6 +119,10 @@ function followObjectMethod(node: Node, name: string, cls: Node, def: Node, ctor
     if (v.kind === 'call' && /^[A-Z]/.test(v.callee.slice(v.callee.lastIndexOf('.') + 1))) state.instances.set(k, v);
     else if (v.kind !== 'unsupported') state.attrValues.set(k, v);
   }
+  // the object's own torch parameters (a center loss's `self.centers`): values of the loss it computes (ownWeights.ts)
+  // (`nn.Parameter(torch.randn(self.num_classes, self.feat_dim))`: the sizes it reads are the object's)
+  const ownState = (n: Expr): Expr | undefined => (n.kind === 'attr' && n.object.kind === 'name' && n.object.name === 'self' ? (state.attrValues.get(n.name) ?? staticNode(n, state.staticAttrs.get(n.name))) : undefined);
+  for (const [k, v] of ownParameters(state.instances)) if (!state.attrValues.has(k)) state.attrValues.set(k, rebuild(v, ownState));
   for (const [k, m] of methods) if (m !== def && k !== '__init__' && !state.methods.has(k)) state.methods.set(k, m);
   const asObject: Scope = { ...scope, methods: state.methods, attrValues: state.attrValues, staticAttrs: state.staticAttrs, instances: state.instances, attrTypes: state.attrTypes };
   delete asObject.superLoss; // the caller's own base is not this object's

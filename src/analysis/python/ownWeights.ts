@@ -20,6 +20,21 @@ const LAYER_CTORS =
 /** A layer's trainable attributes, in PyTorch (`weight`, `bias`) and Keras (`kernel`, `bias`, `embeddings`). */
 const LAYER_WEIGHTS: ReadonlySet<string> = new Set(['weight', 'bias', 'kernel', 'embeddings']);
 
+/**
+ * A loss class's own trainable parameters (`self.centers = nn.Parameter(torch.randn(k, d))` in a center loss,
+ * `self.log_vars = nn.Parameter(torch.zeros(n))` in an uncertainty weighting): read in place as the constructor call,
+ * which the trainer makes a weight of the loss's own, starting where the code starts it.
+ */
+export function lossParameterValues(def: LossDef, cls: ClassScope | undefined): Map<string, Expr> | undefined {
+  if (!cls || def.kind !== 'module-forward') return undefined;
+  const own = ownParameters(cls.instances);
+  return own.length > 0 ? new Map([...cls.attrValues, ...own]) : undefined;
+}
+
+/** The torch parameters among a module's instances (`self.centers = nn.Parameter(…)`), read as values of the loss. */
+export const ownParameters = (instances: ReadonlyMap<string, Extract<Expr, { kind: 'call' }>>): [string, Expr][] =>
+  [...instances].filter(([, ctor]) => PARAMETER_CTORS.test(ctor.callee) && ctor.callee !== 'tf.Variable');
+
 export interface OwnWeights {
   /** `self.w` attributes that are parameters themselves. */
   parameters: Set<string>;

@@ -41,6 +41,23 @@ export function evalMadeVariable(env: Env, e: Call, evaluate: Evaluate): Value |
   return env.layers.weight(siteKey(e.callee, e.range), 'value', numbers.shape, { kind: 'given', values: numbers.values });
 }
 
+/**
+ * A loss module's own parameter (`self.centers = nn.Parameter(torch.randn(k, d))`): a weight of the loss, made once
+ * from its initial tensor (computed on the first evaluation only) and trained with the loss.
+ */
+export function evalLossParameter(env: Env, e: Call, evaluate: Evaluate): Value {
+  const site = siteKey(e.callee, e.range);
+  const store = env.layers;
+  if (!store) throw new LossEvaluationError(e.callee, e.range, "is a parameter of the loss's own, whose weights are not available here");
+  if (!store.has(site, 'value')) {
+    const first = e.args[0] ?? e.kwargs['data'];
+    const init = first ? evaluate(env, first) : undefined;
+    if (!isTensor(init)) throw new LossEvaluationError(e.callee, e.range, `is built from ${describe(init)}, not a tensor`);
+    return store.weight(site, 'value', [...init.shape], { kind: 'given', values: Array.from(init.dataSync()) });
+  }
+  return store.weight(site, 'value', [], { kind: 'zeros' });
+}
+
 /** A number or a (nested) list of numbers, flat with its shape. */
 function numbersOf(v: Value | undefined): { values: number[]; shape: number[] } | undefined {
   if (typeof v === 'number') return { values: [v], shape: [] };

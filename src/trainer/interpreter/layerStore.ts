@@ -46,6 +46,11 @@ export class LayerStore {
     return made;
   }
 
+  /** Whether the layer built at `site` has its weight `name` yet (its initial value need not be computed again). */
+  has(site: string, name: string): boolean {
+    return this.weights.has(`${site}/${name}`);
+  }
+
   /** The weights made so far, in the order they were made (the optimizer's order). */
   variables(): Variable[] {
     return [...this.weights.values()];

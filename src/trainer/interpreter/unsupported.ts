@@ -9,7 +9,7 @@ import { chainKey } from './modelMembers';
 import { MODEL_CALL_REFUSAL, modelReads, modelValueNames, variableCopies } from './modelValues';
 import { opTables } from './ops';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
-import { isLayerCallee, layerCallees } from './ops/layers';
+import { layerCallees, ownsWeights } from './ops/layers';
 import { unhonouredKeyword, unhonouredKeywords } from './ops/lossClasses';
 import { outsideRefusal } from './outside';
 import { scheduledLambda } from './schedule';
@@ -121,7 +121,7 @@ export function findUnsupported(model: LossModel): UnsupportedOp[] {
       return;
     }
     // a layer the loss builds binds its constructor by its own table (ops/layers.ts)
-    if (e.kind === 'call' && !e.forward && isLayerCallee(e.callee, model.framework)) {
+    if (e.kind === 'call' && !e.forward && ownsWeights(e.callee, model.framework)) {
       // nothing to refuse before training: a keyword it does not honour is refused when it is built
     } else if (e.kind === 'call' && !e.forward && !ops.calls[e.callee]) report(e.callee, e.range, notSupported(e.callee), NOT_IN_TABLE_HINT);
     // a class of the file runs its forward, whose state its constructor arguments already bound (ir.ts `forward`)
@@ -204,7 +204,7 @@ export function buildsLayers(model: LossModel): boolean {
   const lookup = makeLookup(model, {});
   let found = false;
   walkExprs(evaluatedExprs(model), (e) => {
-    if (e.kind === 'call' && !e.forward && (isLayerCallee(e.callee, model.framework) || (variableCopies[e.callee] && e.args[0] && madeFromValues(e.args[0], lookup)))) found = true;
+    if (e.kind === 'call' && !e.forward && (ownsWeights(e.callee, model.framework) || (variableCopies[e.callee] && e.args[0] && madeFromValues(e.args[0], lookup)))) found = true;
   });
   return found;
 }

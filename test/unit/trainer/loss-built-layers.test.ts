@@ -157,3 +157,36 @@ test('a layer keyword the trainer does not honour is refused by name and line, n
     (e: unknown) => (e instanceof UnsupportedOpError || e instanceof LossEvaluationError) && /line 9: `nn\.Linear\(norm_type=…\)` is not honoured/.test(e.message),
   );
 });
+
+test("a loss module's own nn.Parameter is a weight of the loss, starting at its initial tensor, trained with it", async () => {
+  const source = `import torch
+from torch import nn
+
+
+class Anchored(nn.Module):
+    def __init__(self, width=4, lam=0.1):
+        super().__init__()
+        self.width = width
+        self.lam = lam
+        self.anchor = nn.Parameter(torch.zeros(self.width))
+
+    def forward(self, pred, target):
+        fit = torch.mean((pred - target) ** 2)
+        drift = ((self.anchor - 0.5) ** 2).sum()
+        return fit + self.lam * drift
+
+
+criterion = Anchored(width=4, lam=0.1)
+`;
+  const loss = lossOf(source, 'Anchored');
+  assert.deepEqual(findUnsupported(loss).map((u) => u.op), []);
+  const tf = (await loadBackend('cpu')).tf;
+  const compiled = compileLoss(tf, loss, {});
+  const drift = loss.terms.find((t) => t.role === 'penalty')!.id;
+  // starts at zeros: (0 − 0.5)² · 4 = 1
+  assert.equal(compiled(tf.zeros([2, 4]), tf.zeros([2, 4])).terms[drift]!.raw.dataSync()[0], 1);
+  const messages = await messagesOf(loss, 80);
+  assert.deepEqual(messages.filter((m) => m.type === 'error'), []);
+  // only the parameter can move the penalty: it falls at λ = 10 and stays at λ = 0
+  assert.ok(lastRaw(messages, 'l10', drift) < lastRaw(messages, 'l0', drift) / 2, `${lastRaw(messages, 'l10', drift)} vs ${lastRaw(messages, 'l0', drift)}`);
+});

@@ -225,10 +225,16 @@ export const LAYERS: Readonly<Record<string, LayerSpec>> = {
 /** Variables a loss's code makes (`K.variable(0.5)`, `tf.Variable(w0)`): trainable weights when made from a setting. */
 export const MADE_VARIABLES: ReadonlySet<string> = new Set(['K.variable', 'keras.backend.variable', 'tf.keras.backend.variable', 'tf.Variable']);
 
+/** A module's own trainable parameter (`nn.Parameter(torch.randn(k, d))`): a weight of the loss (layerCalls.ts). */
+export const LOSS_PARAMETERS: ReadonlySet<string> = new Set(['nn.Parameter', 'torch.nn.Parameter', 'nn.parameter.Parameter']);
+
 /** The framework each table's classes belong to, by the callee's prefix. */
 const FRAMEWORK_PREFIX: Readonly<Record<Framework, RegExp>> = { keras: /^tf\.keras\./, pytorch: /^(torch\.)?nn\./, tfjs: /^$/ };
 
 /** Whether `callee` is a layer class the trainer builds (of `framework`, when given). */
 export const isLayerCallee = (callee: string, framework?: Framework): boolean => Object.hasOwn(LAYERS, callee) && (!framework || FRAMEWORK_PREFIX[framework].test(callee));
 
-export const layerCallees = (framework: Framework): string[] => Object.keys(LAYERS).filter((c) => FRAMEWORK_PREFIX[framework].test(c));
+/** A layer the trainer builds or a parameter of the loss's own: weights of the loss (for the static checks). */
+export const ownsWeights = (callee: string, framework: Framework): boolean => (Object.hasOwn(LAYERS, callee) || LOSS_PARAMETERS.has(callee)) && FRAMEWORK_PREFIX[framework].test(callee);
+
+export const layerCallees = (framework: Framework): string[] => [...Object.keys(LAYERS), ...LOSS_PARAMETERS].filter((c) => FRAMEWORK_PREFIX[framework].test(c));
