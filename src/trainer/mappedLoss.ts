@@ -37,6 +37,8 @@ export interface ArgLayout {
    * one column of class indices (passed on as [B]), 'columns' otherwise.
    */
   groupColumn?: 'index' | 'columns';
+  /** A sample's shape as the loss reads it (an image's [H, W, C]), when it is not flat: a synthetic mask has it. */
+  sampleShape?: readonly number[];
 }
 
 type View = (tf: Tf, h: Tensor, yPred: Tensor) => Tensor;
@@ -161,7 +163,9 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     for (const name of batchSizeNames) tensors[name] = tf.scalar(yPred.shape[0] ?? 1);
     // ones broadcast to any per-sample shape without changing a mean: the weighted fit is the plain one
     for (const name of sampleWeightNames) tensors[name] = tf.onesLike(yTrue);
-    for (const name of maskNames) tensors[name] = syntheticMask(tf, yPred, maskLastAxis(loss, name, yPred.shape.at(-1) ?? 1));
+    // (of the prediction as the loss reads it: an image's, where the loop hands it flat)
+    const shape = layout.sampleShape && layout.sampleShape.length > 1 ? [yPred.shape[0] ?? 1, ...layout.sampleShape] : yPred.shape;
+    for (const name of maskNames) tensors[name] = syntheticMask(tf, shape, maskLastAxis(loss, name, shape.at(-1) ?? 1));
     let y = yTrue;
     if (layout.groupColumn) {
       const cols = yTrue.shape[1]!;

@@ -29,11 +29,11 @@ const MASK_SEED = 41;
 export const MASK_KEPT = 0.8;
 
 /**
- * A fixed 0/1 mask shaped like the prediction `like`, about MASK_KEPT of its elements 1; `lastAxis` replaces the last
+ * A fixed 0/1 mask of the prediction's shape `like`, about MASK_KEPT of its elements 1; `lastAxis` replaces the last
  * axis's size (1 for a mask the loss tiles along it, `mask.tile([1, 1, 1, 3])`).
  */
-export function syntheticMask(tf: Tf, like: Tensor, lastAxis?: number): Tensor {
-  const shape = like.shape.length > 0 ? [...like.shape] : [1];
+export function syntheticMask(tf: Tf, like: readonly number[], lastAxis?: number): Tensor {
+  const shape = like.length > 0 ? [...like] : [1];
   if (lastAxis !== undefined) shape[shape.length - 1] = lastAxis;
   return tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', MASK_SEED), MASK_KEPT), 'float32');
 }

@@ -150,11 +150,12 @@ export function extraTensorParams(loss: LossModel): LossParam[] {
 }
 
 /**
- * An argument nothing gives a value: no default, no list value, not an item of another, not an attribute; or one that
- * defaults to None which the trial gives all the same (`seq_feats=None` read by a penalty on the features: absentArgs).
+ * An argument nothing gives a value: no default, no list value, not an item of another, not an attribute; or an
+ * activation that defaults to None, which the trial gives all the same (`seq_feats=None` read by a penalty on the
+ * features: absentArgs).
  */
 const unvaluedArgument = (p: LossParam): boolean =>
-  p.role === 'other' && p.default === undefined && p.items === undefined && p.unpacks === undefined && (!p.noneDefault || givenWhenOptional.has(tensorArgKind(p.name) as TensorArgKind)) && !p.name.includes('.');
+  p.role === 'other' && p.default === undefined && p.items === undefined && p.unpacks === undefined && (!p.noneDefault || fromHidden.has(tensorArgKind(p.name) as TensorArgKind)) && !p.name.includes('.');
 
 /** The usage of an argument when it makes a tensor the trial provides here (a list of weights is the model's: modelValues.ts). */
 function providedUsage(loss: LossModel, name: string): { kind: Exclude<UsageKind, 'weight-list'>; because: string } | undefined {

@@ -37,7 +37,7 @@ export interface TrialModel {
   lastHidden?: HiddenActivationChoice;
 }
 
-export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'>): TrialModel {
+export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'> & Partial<Pick<TrialData, 'sampleShape'>>): TrialModel {
   const vae = wantsVae(loss);
   const hidden = hiddenArgs(loss);
   // a VAE's hidden arguments read its head, not a code layer: its layers stay relu
@@ -51,6 +51,7 @@ export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: P
     // The kernel that makes the last hidden layer (the encoder's, in a VAE); the output layer's without hidden layers.
     weightIndex: 2 * Math.max(0, options.hidden.length - 1),
     ...(data.groupColumn ? { groupColumn: data.groupColumn } : {}),
+    ...(data.sampleShape ? { sampleShape: data.sampleShape } : {}),
   };
   return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => WEIGHT_KINDS.has(a.kind)) };
 }

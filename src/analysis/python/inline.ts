@@ -414,7 +414,10 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const outputIndex = (n: Node): number => w.outputs.find((o) => o.includes(n))?.indexOf(n) ?? 1;
   const params = [param(pred, predName), ...extras.map((n): ParamInfo => ({ ...param(n), modelOutput: outputIndex(n) }))];
   if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? directTarget ?? cut?.node ?? pred, targetName));
-  params.push(...batchColumns(w, params, readByLoss), ...modelInputs(w, params, readByLoss));
+  // read outside the model's calls: `criterion(model(xb), yb)` reads `xb` only as what the model is called on
+  const outsideCalls = w.nested.reduce((text, c) => text.split(c.text).join(''), keptText);
+  const readBesideModel = (n: Node): boolean => new RegExp(`(^|[^\\p{L}\\p{N}_.])${n.text}(?![\\p{L}\\p{N}_])`, 'u').test(outsideCalls);
+  params.push(...batchColumns(w, params, readByLoss), ...modelInputs(w, params, readBesideModel));
   const spec: InlineSpec = { statements: w.kept, ...value };
   if (nestedPred) spec.forwardCalls = w.nested.map((node) => ({ node, name: predName }));
   if (cut) spec.forwardCalls = [...(spec.forwardCalls ?? []), ...cut.reads.map((node) => ({ node, name: cut.name }))];

@@ -8,7 +8,9 @@ import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { LossModel } from '../../../src/analysis/ir';
 import type { TrainerToHost } from '../../../src/protocol';
 import { findUnsupported } from '../../../src/trainer/interpreter';
+import { mappedLosses } from '../../../src/trainer/mappedLoss';
 import { maskLastAxis } from '../../../src/trainer/maskShape';
+import type { LossFn } from '../../../src/trainer/runLoss';
 import { syntheticMask } from '../../../src/trainer/syntheticArgs';
 import { mappedTensorArgs } from '../../../src/trainer/tensorArgs';
 import { runTrial } from '../../../src/trainer/trial';
@@ -41,19 +43,31 @@ describe('a mask argument', () => {
   });
 
   it('is a fixed 0/1 tensor of the prediction shape, most elements kept', () => {
-    const m = syntheticMask(tf, tf.zeros([64, 5]));
+    const m = syntheticMask(tf, [64, 5]);
     assert.deepEqual(m.shape, [64, 5]);
     const values = [...m.dataSync()];
     assert.ok(values.every((v) => v === 0 || v === 1));
     const kept = values.filter((v) => v === 1).length / values.length;
     assert.ok(kept > 0.6 && kept < 0.95, `kept ${kept}`);
-    assert.deepEqual([...syntheticMask(tf, tf.zeros([64, 5])).dataSync()], values, 'the same mask at every step');
+    assert.deepEqual([...syntheticMask(tf, [64, 5]).dataSync()], values, 'the same mask at every step');
   });
 
   it('tiled along the last axis by the loss, has that axis 1', () => {
     const loss = lossOf(masked('mask', 'mask.repeat(1, 4)'));
     assert.equal(maskLastAxis(loss, 'mask', 4), 1);
     assert.equal(maskLastAxis(lossOf(masked('mask', 'mask')), 'mask', 4), undefined);
+  });
+
+  it("has an image prediction's shape where the loop hands the prediction flat, one channel where the loss tiles it", () => {
+    const loss = lossOf(masked('mask', 'mask.repeat(1, 1, 1, 3)'));
+    let given: number[] | undefined;
+    const spy: LossFn = (_y, _p, extras) => {
+      given = extras?.tensors?.['mask']?.shape;
+      return { total: tf.scalar(0), terms: {} } as unknown as ReturnType<LossFn>;
+    };
+    const [run] = mappedLosses(tf, loss, [spy], { framework: 'pytorch', units: 8, weightIndex: 0, sampleShape: [4, 4, 3] });
+    run!(tf.zeros([2, 48]), tf.zeros([2, 48]));
+    assert.deepEqual(given, [2, 4, 4, 1]);
   });
 
   it('trains with its penalty, and the header says the mask is synthetic', async () => {
