@@ -368,5 +368,5 @@ export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
  * mask from the data loader): what the trainer passes, and what it would take.
  */
 export function unprovidedTensor(name: string): string {
-  return `\`${name}\` is a tensor argument the trainer cannot provide (it passes the targets, the predictions, and tensors it recognises by name: hidden activations, weights, VAE heads, a sensitive attribute, a reconstruction's input), and its values would have to come from your data: pass it as a dataset column, choose a loss without it (--function), or rename it if it is one of those`;
+  return `\`${name}\` is a tensor argument the trainer cannot provide (it passes the targets, the predictions, the model's input, and tensors it recognises by name: hidden activations, weights, VAE heads, a sensitive attribute, a mask, a reconstruction's input), and its values would have to come from your data: pass it as a dataset column, choose a loss without it (--function), or rename it if it is one of those`;
 }
