@@ -289,6 +289,12 @@ export interface LossParam {
    */
   modelOutput?: number;
   /**
+   * Added for issue 10 §2: the batch an inline loss's model was given, which the loss also reads beside its target
+   * (`x` of `for x, y in loader: out = model(x)` in `criterion(out[:, 2:], x + dt * out[:, :2])`), whatever its name:
+   * the trainer passes the batch its trial model runs on, and says so in the header.
+   */
+  modelInput?: true;
+  /**
    * A hidden tensor of the file's own Keras functional graph that an added loss reads (`h1 = Dense(…)(x)`, `z =
    * encoder(x)`, then `model.add_loss(lam * reduce_sum(square(h1)))`): an activation the model computes, whatever its
    * name, not data. The trainer passes its trial model's hidden activations for it, and says so in the header.

@@ -36,3 +36,29 @@ export function argRank(loss: LossModel, name: string): number {
   for (const e of evaluatedExprs(loss)) visit(e);
   return rank;
 }
+
+/**
+ * Whether the loss reads `name` as a sequence [B, T, C] and takes differences along its time axis (`feats[:, 1:, :] -
+ * feats[:, :-1, :]`, a temporal smoothness or curvature penalty): a subscript of three axes that slices the second.
+ * Such an argument gets the hidden activations as [B, T, units / T] (sequenceSteps), not [B, 1, units], whose one
+ * step would leave the differences empty.
+ */
+export function slicesTime(loss: LossModel, name: string): boolean {
+  let found = false;
+  const visit = (e: Expr): void => {
+    if (e.kind === 'subscript' && e.object.kind === 'name' && e.object.name === name && e.index.length === 3) {
+      const time = e.index[1];
+      if (time?.kind === 'slice' && (time.start || time.stop)) found = true;
+    }
+    for (const c of childrenOf(e)) visit(c);
+  };
+  for (const e of evaluatedExprs(loss)) visit(e);
+  return found;
+}
+
+/** The time steps of a sequence cut from `units` hidden units: the largest divisor of units not above its square root. */
+export function sequenceSteps(units: number): number {
+  let steps = 1;
+  for (let t = 1; t * t <= units; t++) if (units % t === 0) steps = t;
+  return steps;
+}

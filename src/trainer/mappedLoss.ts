@@ -12,13 +12,15 @@
 //   bias     that layer's bias
 //   embedding  the i-th block of m of the hidden layer as wide as the prediction (m arguments dotted with it)
 //   level, positive, coefficient  synthetic constants of the prediction's shape (syntheticArgs.ts)
+//   mask          a fixed synthetic 0/1 mask of the prediction's shape (its last axis 1/k where the loss tiles it k times)
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Framework, LossModel } from '../analysis/ir';
-import { argRank } from './argRank';
+import { argRank, sequenceSteps, slicesTime } from './argRank';
 import type { Tf } from './backend';
 import { matrixReadLine } from './groupMatrix';
+import { maskLastAxis } from './maskShape';
 import type { LossFn } from './runLoss';
-import { type SyntheticKind, syntheticArg, syntheticIds } from './syntheticArgs';
+import { type SyntheticKind, syntheticArg, syntheticIds, syntheticMask } from './syntheticArgs';
 import { mappedTensorArgs, type TensorArgKind } from './tensorArgs';
 import { usageOf } from './tensorUsage';
 
@@ -35,6 +37,8 @@ export interface ArgLayout {
    * one column of class indices (passed on as [B]), 'columns' otherwise.
    */
   groupColumn?: 'index' | 'columns';
+  /** A sample's shape as the loss reads it (an image's [H, W, C]), when it is not flat: a synthetic mask has it. */
+  sampleShape?: readonly number[];
 }
 
 type View = (tf: Tf, h: Tensor, yPred: Tensor) => Tensor;
@@ -83,6 +87,11 @@ export const matrixSide = (sizes: readonly number[], weightIndex: number): numbe
 export const squareSide = (units: number): number => Math.max(1, Math.floor(Math.sqrt(units)));
 
 /** [B, n] as [B, 1, …, 1, n] of the given rank. */
+const asSequence = (tf: Tf, t: Tensor): Tensor => {
+  const units = t.shape[1] ?? 1;
+  const steps = sequenceSteps(units);
+  return tf.reshape(t, [t.shape[0] ?? -1, steps, units / steps]);
+};
 const asRank = (tf: Tf, t: Tensor, rank: number): Tensor => tf.reshape(t, [t.shape[0] ?? -1, ...Array<number>(rank - 2).fill(1), t.shape[1] ?? -1]);
 
 /** The top-left [k, k] block of a kernel, k its smaller side: one trainable square matrix. */
@@ -102,7 +111,9 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     const view = viewOf(a.kind, layout, blockOf(plain, a.name), blockOf(embeddings, a.name));
     // an activation the loss reduces over feature-map axes (argRank.ts) gets them, of size 1
     const rank = a.kind === 'hidden' ? argRank(loss, a.name) : 2;
-    const shaped: View | undefined = view && rank > 2 ? (tf, h, yPred) => asRank(tf, view(tf, h, yPred), rank) : view;
+    // a sequence the loss differences along time (argRank.ts slicesTime): [B, T, units / T]
+    const sequence = a.kind === 'hidden' && slicesTime(loss, a.name);
+    const shaped: View | undefined = view && sequence ? (tf, h, yPred) => asSequence(tf, view(tf, h, yPred)) : view && rank > 2 ? (tf, h, yPred) => asRank(tf, view(tf, h, yPred), rank) : view;
     return shaped ? [{ name: a.name, view: shaped }] : [];
   });
   const synthetic = args.filter((a): a is { name: string; kind: SyntheticKind } => a.kind === 'level' || a.kind === 'positive' || a.kind === 'coefficient');
@@ -124,6 +135,7 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
   const modelInputNames = args.filter((a) => a.kind === 'model-input').map((a) => a.name);
   const batchSizeNames = args.filter((a) => a.kind === 'batch-size').map((a) => a.name);
   const sampleWeightNames = args.filter((a) => a.kind === 'sample-weights').map((a) => a.name);
+  const maskNames = args.filter((a) => a.kind === 'mask').map((a) => a.name);
   const kernelOf = (w: Tensor): Tensor => (layout.framework === 'pytorch' ? tf.transpose(w) : w);
   return losses.map((run): LossFn => (yTrue, yPred, extras) => {
     const given = extras?.tensors ?? {};
@@ -151,6 +163,9 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
     for (const name of batchSizeNames) tensors[name] = tf.scalar(yPred.shape[0] ?? 1);
     // ones broadcast to any per-sample shape without changing a mean: the weighted fit is the plain one
     for (const name of sampleWeightNames) tensors[name] = tf.onesLike(yTrue);
+    // (of the prediction as the loss reads it: an image's, where the loop hands it flat)
+    const shape = layout.sampleShape && layout.sampleShape.length > 1 ? [yPred.shape[0] ?? 1, ...layout.sampleShape] : yPred.shape;
+    for (const name of maskNames) tensors[name] = syntheticMask(tf, shape, maskLastAxis(loss, name, shape.at(-1) ?? 1));
     let y = yTrue;
     if (layout.groupColumn) {
       const cols = yTrue.shape[1]!;

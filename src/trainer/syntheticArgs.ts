@@ -23,6 +23,21 @@ export function syntheticArg(tf: Tf, kind: SyntheticKind, like: Tensor): Tensor 
   return tf.randomUniform(shape, low, high, 'float32', SEEDS[kind]);
 }
 
+/** Seed of the fixed synthetic mask: the same elements kept at every step, as a data loader's mask of one batch. */
+const MASK_SEED = 41;
+/** The share of elements a synthetic mask keeps. */
+export const MASK_KEPT = 0.8;
+
+/**
+ * A fixed 0/1 mask of the prediction's shape `like`, about MASK_KEPT of its elements 1; `lastAxis` replaces the last
+ * axis's size (1 for a mask the loss tiles along it, `mask.tile([1, 1, 1, 3])`).
+ */
+export function syntheticMask(tf: Tf, like: readonly number[], lastAxis?: number): Tensor {
+  const shape = like.length > 0 ? [...like] : [1];
+  if (lastAxis !== undefined) shape[shape.length - 1] = lastAxis;
+  return tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', MASK_SEED), MASK_KEPT), 'float32');
+}
+
 /** The header's words for each kind, for a prediction with `columns` output columns. */
 export function syntheticWords(kind: SyntheticKind, columns: number): string {
   if (kind === 'level') {

@@ -4,8 +4,12 @@
 import type { TrialData } from './data';
 import { targetTensorShape } from './data';
 
-/** Messages of the interpreter and tfjs when two tensors' shapes do not fit an op. */
-const shapeFailure = /do not broadcast|incompatible shapes|shapes? .* (must|should) match|operands could not be broadcast|would overflow input\.shape/i;
+/**
+ * Messages of the interpreter and tfjs when two tensors' shapes do not fit an op, or a tensor has fewer axes than the
+ * loss reads (`x[:, 1:, :]` of a [N, C] tensor, `mask.tile([1, 1, 1, 3])` of a rank-2 one: an image or a sequence the
+ * trial gave flat).
+ */
+const shapeFailure = /do not broadcast|incompatible shapes|shapes? .* (must|should) match|operands could not be broadcast|would overflow input\.shape|rank of input \d+ must match|too many indices \(\d+\) for a tensor of rank/i;
 
 /** The probe's message, rephrased when it is a shape failure on synthetic data (`undefined` keeps it). */
 export function syntheticShapeFault(message: string, data: TrialData, synthetic: boolean): string | undefined {

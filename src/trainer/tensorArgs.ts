@@ -24,6 +24,8 @@ import { type UsageKind, usageOf } from './tensorUsage';
  *              that makes the user's model's output, whose width is the prediction's)
  *   bias       that layer's bias (a Keras `bias_regularizer`'s tensor, python/builtinRegularizerModel.ts)
  *   sensitive  a synthetic 0/1 group column correlated with the target (data/sensitive.ts)
+ *   mask       a fixed synthetic 0/1 mask of the prediction's shape (about 4 in 5 elements kept; its last axis 1 where the
+ *              loss tiles it along that axis), as a data loader's mask of valid elements would be
  *   sample-weights ones shaped like the target (`x, y, sample_weight = batch`): the data's per-sample weights, all equal
  *              in a trial (the synthetic data weighs every sample the same), so the weighted fit is the plain one
  *   batch-size the number of samples in the batch (`global_batch_size` of tf.nn.compute_average_loss): the trial runs
@@ -61,6 +63,7 @@ export type TensorArgKind =
   | 'batch-size'
   | 'sample-weights'
   | 'output-item'
+  | 'mask'
   // read from the argument's use, not its name (tensorUsage.ts); a list of weights goes through modelValues.ts
   | Exclude<UsageKind, 'weight-list'>;
 
@@ -108,6 +111,9 @@ export const tensorArgTable: readonly Row[] = [
     refusal: (n) =>
       `\`${n}\` is the model itself, used in a way the trainer cannot follow: it gives a model argument its trial model's weights where the loss reads them (\`${n}.parameters()\`, \`${n}.fc1.weight\`, \`${n}.lora_A\`) and runs it only as the prediction (\`pred = ${n}(x)\`); read the weights that way, or compute what the loss takes from the model outside it and pass that`,
   },
+  // a mask of the data (`mask`, `valid_mask`, `xCoordMask`): which elements count, a fixed synthetic 0/1 tensor of the
+  // prediction's shape (syntheticArgs.ts), as a data loader's mask would be
+  { kind: 'mask', names: /^([a-z0-9]+_)*masks?(_[a-z0-9]+)*$/i },
   // before `weights`: `sample_weight` is data, not a kernel
   { kind: 'sample-weights', names: /^(sample_?weights?|sample_wts?|instance_weights?|example_weights?|per_sample_weights?|sw)$/i },
   { kind: 'weights', names: /^(w|weights?|kernel|[a-z]+_(weights?|kernel|w)|(weights?|kernel|w)_[a-z0-9]+)$/i },
@@ -148,8 +154,13 @@ export function extraTensorParams(loss: LossModel): LossParam[] {
   return loss.params.filter((p) => !absent.has(p.name) && (p.role === 'tensor' || (unvalued(p) && (tensorArgKind(p.name) !== undefined || providedUsage(loss, p.name) !== undefined))));
 }
 
-/** An argument nothing gives a value: no default, no list value, not an item of another, not an attribute. */
-const unvaluedArgument = (p: LossParam): boolean => p.role === 'other' && p.default === undefined && p.items === undefined && p.unpacks === undefined && !p.noneDefault && !p.name.includes('.');
+/**
+ * An argument nothing gives a value: no default, no list value, not an item of another, not an attribute; or an
+ * activation that defaults to None, which the trial gives all the same (`seq_feats=None` read by a penalty on the
+ * features: absentArgs).
+ */
+const unvaluedArgument = (p: LossParam): boolean =>
+  p.role === 'other' && p.default === undefined && p.items === undefined && p.unpacks === undefined && (!p.noneDefault || fromHidden.has(tensorArgKind(p.name) as TensorArgKind)) && !p.name.includes('.');
 
 /** The usage of an argument when it makes a tensor the trial provides here (a list of weights is the model's: modelValues.ts). */
 function providedUsage(loss: LossModel, name: string): { kind: Exclude<UsageKind, 'weight-list'>; because: string } | undefined {
@@ -225,6 +236,8 @@ function paramKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
 }
 
 function namedKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
+  // the batch an inline loss's model was given, whatever its name (`batch_X`): the trial's input batch
+  if (p.modelInput) return 'reconstruction-input';
   if (p.modelWeight && p.outputLayer) return attribute(p.name) === 'bias' ? 'output-bias' : 'output-weights';
   if (p.modelWeight) return 'weights';
   const kind = tensorArgKind(p.name);
@@ -360,5 +373,5 @@ export function refusedTensorArgs(loss: LossModel): TensorArgRefusal[] {
  * mask from the data loader): what the trainer passes, and what it would take.
  */
 export function unprovidedTensor(name: string): string {
-  return `\`${name}\` is a tensor argument the trainer cannot provide (it passes the targets, the predictions, and tensors it recognises by name: hidden activations, weights, VAE heads, a sensitive attribute, a reconstruction's input), and its values would have to come from your data: pass it as a dataset column, choose a loss without it (--function), or rename it if it is one of those`;
+  return `\`${name}\` is a tensor argument the trainer cannot provide (it passes the targets, the predictions, the model's input, and tensors it recognises by name: hidden activations, weights, VAE heads, a sensitive attribute, a mask, a reconstruction's input), and its values would have to come from your data: pass it as a dataset column, choose a loss without it (--function), or rename it if it is one of those`;
 }

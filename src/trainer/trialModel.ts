@@ -4,7 +4,7 @@
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import type { Expr, LossModel } from '../analysis/ir';
 import { childrenOf } from '../analysis/terms/expr';
-import { argRank } from './argRank';
+import { argRank, sequenceSteps, slicesTime } from './argRank';
 import type { Tf } from './backend';
 import type { TrialData } from './data';
 import { matrixReadLine } from './groupMatrix';
@@ -19,7 +19,7 @@ import { BatchedVae } from './model/vae';
 import { regularizedTensor } from './regularizerInput';
 import type { LossExtras, LossFn } from './runLoss';
 import { singleMatrixRead } from './singleMatrix';
-import { syntheticWords } from './syntheticArgs';
+import { MASK_KEPT, syntheticWords } from './syntheticArgs';
 import { graphActivations, hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
 import { usageOf } from './tensorUsage';
 
@@ -37,7 +37,7 @@ export interface TrialModel {
   lastHidden?: HiddenActivationChoice;
 }
 
-export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'>): TrialModel {
+export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'> & Partial<Pick<TrialData, 'sampleShape'>>): TrialModel {
   const vae = wantsVae(loss);
   const hidden = hiddenArgs(loss);
   // a VAE's hidden arguments read its head, not a code layer: its layers stay relu
@@ -51,6 +51,7 @@ export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: P
     // The kernel that makes the last hidden layer (the encoder's, in a VAE); the output layer's without hidden layers.
     weightIndex: 2 * Math.max(0, options.hidden.length - 1),
     ...(data.groupColumn ? { groupColumn: data.groupColumn } : {}),
+    ...(data.sampleShape ? { sampleShape: data.sampleShape } : {}),
   };
   return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => WEIGHT_KINDS.has(a.kind)) };
 }
@@ -93,6 +94,7 @@ const kindWords: Partial<Record<TensorArgKind, (trial: TrialModel) => string>> =
   'model-input': (t) => `the batch the trial model runs on (its input, ${t.model.sizes[0]} features)`,
   'reconstruction-input': () => "the input the loss reconstructs (the trial's targets, equal to its input)",
   'batch-size': () => "the trial's batch size (one replica, so the global batch is the batch)",
+  mask: () => `a fixed synthetic 0/1 mask of the prediction's shape (about ${Math.round(MASK_KEPT * 100)}% ones, the same at every step)`,
   'sample-weights': () => 'ones, one per target value (the synthetic data weighs every sample the same)',
   embedding: (t) => `a block of ${t.model.sizes.at(-1)} units (the prediction's width) of the last hidden layer's activations`,
   attention: (t) => `the softmax of the last hidden layer's activations (${t.layout.units} weights per sample that sum to 1, as a row of attention weights)`,
@@ -124,7 +126,13 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
     const single = a.kind === 'matrix' ? singleMatrixRead(loss, a.name) : undefined;
     const use = usageReason(loss, a.name) ?? (single ? `the loss reads it as one matrix (${single})` : undefined);
     const rank = a.kind === 'hidden' ? argRank(loss, a.name) : 2;
-    const map = rank > 2 ? `, as [batch, ${'1, '.repeat(rank - 2)}units] (the loss reduces it over axes 1 to ${rank - 1}, a feature map's)` : '';
+    const steps = a.kind === 'hidden' && slicesTime(loss, a.name) ? sequenceSteps(trial.layout.units) : undefined;
+    const map =
+      steps !== undefined
+        ? `, as [batch, ${steps}, ${trial.layout.units / steps}] (the loss takes differences along its axis 1, a sequence's time steps)`
+        : rank > 2
+          ? `, as [batch, ${'1, '.repeat(rank - 2)}units] (the loss reduces it over axes 1 to ${rank - 1}, a feature map's)`
+          : '';
     return `\`${a.name}\` = ${a.kind === 'hidden' && plain > 1 ? `a block of ${Math.floor(trial.layout.units / plain)} units of ` : ''}${words}${map}${from ? `, for ${from}` : ''}${use ? `, because ${use}` : ''}`;
   });
   // a list the loss iterates, whatever its name (tensorUsage.ts): said with its use, not its name
@@ -146,10 +154,13 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   // the model's own weights (`self.w = nn.Parameter(…)`, `this.emb = tf.variable(…)`) are mapped for what they are
   const own = new Set(loss.params.filter((p) => p.modelWeight).map((p) => p.name));
   const ownMapped = args.filter((a) => own.has(a.name)).length;
-  const named = args.filter((a) => a.kind !== 'output-item' && !own.has(a.name) && !layers.has(a.name) && !outputs.has(a.name) && !graphed.includes(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
+  // the batch an inline loss's model is called on, taken for what it is (LossParam.modelInput)
+  const fed = new Set(loss.params.filter((p) => p.modelInput).map((p) => p.name));
+  const named = args.filter((a) => a.kind !== 'output-item' && !own.has(a.name) && !fed.has(a.name) && !layers.has(a.name) && !outputs.has(a.name) && !graphed.includes(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
   const why = [
     named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
     ownMapped > 0 ? `because ${ownMapped > 1 ? 'they are' : 'it is'} your model's own trainable weight${ownMapped > 1 ? 's' : ''}` : '',
+    fed.size > 0 ? `because your model is called on ${[...fed].map((n) => `\`${n}\``).join(', ')}` : '',
     outputs.size > 0 ? `because your model returns ${[...outputs].map((n) => `\`${n}\``).join(', ')} beside its prediction` : '',
     graphed.length > 0 ? `because ${graphed.map((n) => `\`${n}\``).join(', ')} ${graphed.length > 1 ? 'are hidden tensors' : 'is a hidden tensor'} of your Keras model's own graph` : '',
     args.some((a) => a.kind === 'output-item') ? 'the loss unpacks its prediction as a tuple' : '',

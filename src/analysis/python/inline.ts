@@ -417,7 +417,10 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const outputIndex = (n: Node): number => w.outputs.find((o) => o.includes(n))?.indexOf(n) ?? 1;
   const params = [param(pred, predName), ...extras.map((n): ParamInfo => ({ ...param(n), modelOutput: outputIndex(n) }))];
   if (targetName && targetName !== predName) params.push(param(targetNode ?? options.batchParam ?? directTarget ?? cut?.node ?? pred, targetName));
-  params.push(...batchColumns(w, params, readByLoss));
+  // read outside the model's calls: `criterion(model(xb), yb)` reads `xb` only as what the model is called on
+  const outsideCalls = w.nested.reduce((text, c) => text.split(c.text).join(''), keptText);
+  const readBesideModel = (n: Node): boolean => new RegExp(`(^|[^\\p{L}\\p{N}_.])${n.text}(?![\\p{L}\\p{N}_])`, 'u').test(outsideCalls);
+  params.push(...batchColumns(w, params, readByLoss), ...modelInputs(w, params, readBesideModel));
   const spec: InlineSpec = { statements: w.kept, ...value };
   if (nestedPred) spec.forwardCalls = w.nested.map((node) => ({ node, name: predName }));
   if (cut) spec.forwardCalls = [...(spec.forwardCalls ?? []), ...cut.reads.map((node) => ({ node, name: cut.name }))];
@@ -460,6 +463,22 @@ function batchColumns(w: Walk, taken: readonly ParamInfo[], readByLoss: (n: Node
     if (discarded(n) || w.fed.has(n.text) || names.has(n.text) || !readByLoss(n)) continue;
     names.add(n.text);
     out.push(param(n));
+  }
+  return out;
+}
+
+/**
+ * The model's input the loss reads beside the prediction and the target (`physics = criterion(out[:, 2:], x + dt *
+ * out[:, :2])`, `torch.norm(outputs - batch_X)`): the batch the model was given, whatever its name, which the trainer
+ * passes as the trial's own input batch (LossParam.modelInput) instead of refusing a free name it has no value for.
+ */
+function modelInputs(w: Walk, taken: readonly ParamInfo[], readByLoss: (n: Node) => boolean): ParamInfo[] {
+  const names = new Set(taken.map((p) => p.name));
+  const out: ParamInfo[] = [];
+  for (const n of w.unpacked.flat()) {
+    if (discarded(n) || !w.fed.has(n.text) || names.has(n.text) || !readByLoss(n)) continue;
+    names.add(n.text);
+    out.push({ ...param(n), modelInput: true });
   }
   return out;
 }

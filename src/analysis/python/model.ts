@@ -78,10 +78,11 @@ function withConstantDefault<T extends Defaulted>(p: T, constants: ReadonlyMap<s
 }
 
 function toParam(p: ParamInfo & Defaulted, role: LossParam['role'], origin: LossParam['origin']): LossParam {
-  const computed = p.modelOutput !== undefined || p.graphActivation || p.graphWeight !== undefined;
+  const computed = p.modelOutput !== undefined || p.graphActivation || p.graphWeight !== undefined || p.modelInput;
   const out: LossParam = { name: p.name, role: computed && role === 'other' ? 'tensor' : role, range: rangeOf(p.node), origin };
   if (p.modelOutput !== undefined) out.modelOutput = p.modelOutput;
   if (p.graphActivation) out.graphActivation = true;
+  if (p.modelInput) out.modelInput = true;
   if (p.graphWeight) out.modelWeight = true;
   if (p.graphWeight === 'output') out.outputLayer = true;
   if (p.default !== undefined) out.default = p.default;

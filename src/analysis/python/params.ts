@@ -12,6 +12,8 @@ export interface ParamInfo {
   variadic: boolean;
   /** An inline loss's further output of the model's call (`logits, feats = model(x)`): LossParam.modelOutput. */
   modelOutput?: number;
+  /** An inline loss's batch the model was given, read by the loss beside the target: LossParam.modelInput. */
+  modelInput?: true;
   /** A hidden tensor of the file's Keras functional graph an added loss reads (graphAddLoss.ts): LossParam.graphActivation. */
   graphActivation?: true;
   /** A layer's weight of the file's Keras graph an added loss reads (`dense.kernel`): LossParam.modelWeight, and outputLayer where that layer makes the model's output. */

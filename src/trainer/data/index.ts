@@ -6,6 +6,7 @@ import { mappedTensorArgs, reconstructionTarget } from '../tensorArgs';
 import { autoencoderData } from './autoencoder';
 import { type Dataset, DatasetError, splitDataset } from './dataset';
 import { type DatasetAccess, readDatasetFile } from './files';
+import { lossInputWidth } from './inputWidth';
 import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 import { withAttributeColumns, withGroupColumn } from './sensitive';
 import { lossSampleShape, shapeSize } from './shape';
@@ -62,6 +63,7 @@ export function reconstructionPair(loss: LossModel): { yPred: string; yTrue: str
   return yPred && yTrue && isReconstructionPair(yPred, yTrue) ? { yPred, yTrue } : undefined;
 }
 
+const modelInputArgs = (loss: LossModel): string[] => mappedTensorArgs(loss).flatMap((a) => (a.kind === 'model-input' ? [a.name] : []));
 const readsSensitive = (loss: LossModel): boolean => mappedTensorArgs(loss).some((a) => a.kind === 'sensitive');
 
 /**
@@ -99,10 +101,12 @@ export async function prepareData(
     } else {
       const frames = task === 'classification' && wants.encoding === 'index' ? sequenceFrames(loss, sample.shape) : undefined;
       targets = task === 'classification' ? undefined : columnTargets(loss, sample.shape);
+      // the model's input the loss combines with (a block of) its prediction has that block's width
+      const input = sample.shape.length === 1 ? lossInputWidth(loss, modelInputArgs(loss), shapeSize(sample.shape)) : undefined;
       data = synthesize({
         task,
         samples: spec.dataset.samples,
-        features: spec.dataset.features,
+        features: input?.features ?? spec.dataset.features,
         outputs: targets ? shapeSize(targets.shape) : shapeSize(sample.shape),
         seed: spec.seed,
         encoding: task === 'classification' ? wants.encoding : 'onehot',
@@ -110,6 +114,7 @@ export async function prepareData(
         ...(frames ? { frames } : {}),
       });
       if (targets) data = { ...data, outputs: shapeSize(sample.shape), description: `${data.description}; ${targets.why}` };
+      if (input && input.features !== spec.dataset.features) data = { ...data, description: `${data.description}; ${input.features} features because ${input.why}` };
       const attrs = task === 'classification' && wants.encoding === 'index' && !frames ? lossAttributeColumns(loss) : undefined;
       if (attrs) {
         data = { ...withAttributeColumns(data, attrs.columns, attrs.labels, spec.seed), description: `${data.description}; ${attrs.why}` };

@@ -89,6 +89,11 @@ test('a shape failure on synthetic data is said to be the data\'s, with the shap
   // a slice past the synthetic prediction's end (the data has fewer outputs than the loss slices) is the data's too
   const overflow = 'line 17: `.slice`: Error in slice2D: begin[1] + size[1] (12) would overflow input.shape[1] (4)';
   assert.match(syntheticShapeFault(overflow, data, true)!, /^the trial's synthetic data does not fit this loss \(line 17: /);
+  // a tensor with fewer axes than the loss reads (an image or a sequence the trial gave flat) is the data's too
+  const tiled = 'line 50: `.tile`: Error in transpose: rank of input 2 must match length of reps 1,1,1,3.';
+  assert.match(syntheticShapeFault(tiled, data, true)!, /^the trial's synthetic data does not fit this loss \(line 50: /);
+  const indexed = 'line 24: `[]`: too many indices (3) for a tensor of rank 2';
+  assert.match(syntheticShapeFault(indexed, data, true)!, /^the trial's synthetic data does not fit this loss \(line 24: /);
 });
 
 const packedFairness = (lastLayer: string) => `import tensorflow as tf

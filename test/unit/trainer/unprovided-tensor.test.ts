@@ -30,6 +30,8 @@ test("a teacher's logits are refused by name, with its line and what it would ta
   assert.equal(error.location?.line, 6);
   assert.match(error.message, /^distill_loss cannot be trained: `teacher_scores` is a tensor argument the trainer cannot provide \(.*\), and its values would have to come from your data: pass it as a dataset column/);
   assert.equal(error.message.split('. ').length, 1, 'one sentence');
+  // it lists what the trainer does pass, the model's input and a mask included, so a rename is an informed one
+  assert.match(error.message, /it passes the targets, the predictions, the model's input, and tensors it recognises by name: .*a mask/);
   assert.ok(!messages.some((m) => m.type === 'started'), 'nothing trains');
 });
 
