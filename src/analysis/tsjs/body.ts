@@ -27,9 +27,15 @@ function setLocal(scope: ScriptScope, name: string, value: Expr): void {
 
 /** `const [mean, logVar, recon] = yPred`: each name is an item of the value, as Python's tuple unpacking (`unpacked`). */
 function destructured(pattern: Node, value: Expr, scope: ScriptScope): void {
-  const items = pattern.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-  for (const [i, item] of items.entries()) {
-    if (item.type !== 'identifier') continue; // a hole, a default or a rest element: left unread
+  // an element's place is the commas before it: `const [, h, w] = img.shape` binds h to item 1 (a hole has no node)
+  let at = 0;
+  const items: [number, Node][] = [];
+  for (const c of pattern.children) {
+    if (c?.type === ',') at++;
+    else if (c?.isNamed && c.type !== 'comment') items.push([at, c]);
+  }
+  for (const [i, item] of items) {
+    if (item.type !== 'identifier') continue; // a default or a rest element: left unread
     const index: Expr = { kind: 'number', value: i, range: rangeOf(item), text: String(i) };
     setLocal(scope, item.text, { kind: 'subscript', object: value, index: [{ kind: 'index', value: index }], unpacked: true, range: value.range, text: `${value.text}[${i}]` });
   }
