@@ -1,11 +1,12 @@
-// Which output of a model call is the prediction when the call gives several (`features, outputs = model(data)`): the
-// one a framework criterion compares with the target (`criterion(outputs, labels)` with `criterion =
-// nn.CrossEntropyLoss()`, `F.cross_entropy(logits, y)`), whatever its place in the tuple. The other outputs stay
+// Which output of the model's calls is the prediction when they give several (`features, outputs = model(data)`, or
+// `y_pred = self(x)` then `z = self.encoder(x)`): the one a framework criterion compares with the target
+// (`criterion(outputs, labels)` with `criterion = nn.CrossEntropyLoss()`, `F.cross_entropy(logits, y)`, a Keras
+// step's `self.compiled_loss(y, y_pred)`), whatever its place. The other outputs stay
 // tensors of the model beside it (a center loss's `features`). Without such a call the first output is the prediction.
 import type { Node } from 'web-tree-sitter';
 
 /** A functional loss of the framework: `F.cross_entropy`, `torch.nn.functional.mse_loss`, `torch.binary_cross_entropy_with_logits`. */
-const FUNCTIONAL_LOSS = /^(F|nn\.functional|torch\.nn\.functional|torch)\.\w*(loss|entropy|_logits)\w*$/;
+const FUNCTIONAL_LOSS = /^(F|nn\.functional|torch\.nn\.functional|torch)\.\w*(loss|entropy|_logits)\w*$|^self\.compiled_loss$/;
 /** A criterion class of the framework: `nn.CrossEntropyLoss()`, `torch.nn.MSELoss(reduction="sum")`. */
 const CRITERION_CLASS = /^(nn|torch\.nn)\.\w+Loss$/;
 

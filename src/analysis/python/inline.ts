@@ -396,7 +396,7 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
   const last = w.outputs.at(-1);
   const nestedPred = !last ? w.nested[0] : undefined;
   // of several outputs, the one a framework criterion compares with the target (criterionOutput.ts), else the first
-  const criterionPred = last ? criterionComparedOutput([...preamble, ...w.kept], last, batchTarget) : undefined;
+  const criterionPred = last ? criterionComparedOutput([...preamble, ...w.kept], w.outputs.flat(), batchTarget) : undefined;
   const pred = compared?.pred ?? criterionPred ?? last?.[0] ?? nestedPred ?? fallbackPred ?? handedModel(w.kept, fileNamesAt(anchor));
   if (!pred) return undefined;
   const predName = nestedPred ? nestedPred.text.replace(/\s+/g, '') : pred.text;

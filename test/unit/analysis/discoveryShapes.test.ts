@@ -202,4 +202,28 @@ def train(model, loader, opt):
     assert.deepEqual(loss.terms.map((t) => `${t.role} ${t.label}`), ['base loss_ce', 'penalty loss_spread']);
     assert.ok(!runRules(a, src).some((f) => f.code === 'LL101'));
   });
+
+  it("in a Keras train_step that runs the model and then its encoder, the prediction is what compiled_loss compares with the target", () => {
+    const src = `import tensorflow as tf
+from tensorflow import keras
+class AE(keras.Model):
+    def __init__(self, alpha=0.1):
+        super().__init__()
+        self.alpha = alpha
+        self.encoder = keras.Sequential([keras.layers.Dense(4)])
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            z = self.encoder(x, training=True)
+            loss = self.compiled_loss(y, y_pred) + self.alpha * tf.reduce_mean(tf.square(z))
+        grads = tape.gradient(loss, self.trainable_variables)
+        return {"loss": loss}
+model = AE()
+model.compile(optimizer="adam", loss="mse")
+`;
+    const loss = model(analyze(src), 'train_step');
+    assert.equal(loss.params.find((p) => p.role === 'yPred')?.name, 'y_pred');
+    assert.equal(loss.params.find((p) => p.name === 'z')?.role, 'tensor');
+  });
 });
