@@ -144,6 +144,9 @@ function modelScore(e: Expr): string | undefined {
   // a network handed in as an argument is called as an object (`critic(x)` → critic.__call__(x))
   const called = reduced?.kind === 'method' && reduced.method === '__call__' && reduced.object.kind === 'name' ? reduced.object.name : undefined;
   if (called) return `${(e as Extract<Expr, { kind: 'method' }>).method}:${called}`;
+  // a loop's model output standing for the prediction, written as the network's call (`netD(real, labels)`)
+  const output = reduced?.kind === 'name' && reduced.ref === 'yPred' ? /^([A-Za-z_][\w.]*)\(/.exec(reduced.text)?.[1] : undefined;
+  if (output) return `${(e as Extract<Expr, { kind: 'method' }>).method}:${output}`;
   if (reduced?.kind !== 'call' || OP_NAMESPACE.test(reduced.callee) || reduced.callee.includes('.')) return undefined;
   return `${(e as Extract<Expr, { kind: 'method' }>).method}:${reduced.callee}`;
 }
