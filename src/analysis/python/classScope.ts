@@ -62,6 +62,19 @@ function settingsClassOf(value: Node, initParams: ParamInfo[], scope: Scope, cla
   return [...constants.keys()].some((k) => k.startsWith(`${name}.`)) ? name : undefined;
 }
 
+/**
+ * `self.W = W` with `def __init__(self, …, W=W)` and a module dict `W = {"w_aux": 0.5, …}` that no call of the class
+ * replaces: the attribute is that dict, so `self.W["w_aux"]` reads its entry as the module's `W["w_aux"]` does.
+ */
+function moduleDictDefault(value: Node, initParams: ParamInfo[], scope: Scope, classNode: Node): string | undefined {
+  const index = value.type === 'identifier' ? initParams.findIndex((p) => p.name === value.text) : -1;
+  const param = initParams[index];
+  const dict = param?.defaultNode?.type === 'identifier' ? param.defaultNode.text : undefined;
+  if (!param || !dict || passedByACall(classNode, param.name, index)) return undefined;
+  const constants = scope.module?.constants;
+  return constants && [...constants.keys()].some((k) => k.startsWith(`${dict}[`)) ? dict : undefined;
+}
+
 /** `Options()`: the class a call with no arguments builds (its defaults), else undefined. */
 const builtWithDefaults = (n: Node): string | undefined =>
   n.type === 'call' && n.childForFieldName('arguments')?.namedChildren.length === 0 ? n.childForFieldName('function')?.text : undefined;
@@ -131,7 +144,7 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       if (!readsInitParam(a.value, initParamNames)) out.staticAttrs.set(attr, a.default);
       continue;
     }
-    const settings = settingsClassOf(a.value, out.initParams, scope, classNode);
+    const settings = settingsClassOf(a.value, out.initParams, scope, classNode) ?? moduleDictDefault(a.value, out.initParams, scope, classNode);
     if (settings) {
       out.attrValues.set(attr, { kind: 'name', name: settings, ref: 'global', range: rangeOf(a.value), text: settings });
       continue;

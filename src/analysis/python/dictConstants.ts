@@ -80,7 +80,10 @@ function settingPath(node: Node, isLocal: (name: string) => boolean, aliasOf?: (
   if (subscripts.length !== 1 || subscripts[0]?.type !== 'string') return undefined;
   const key = literalOf(subscripts[0]);
   // a local standing for a module dict (`config` with `train(model, CONFIG)`, enclosingCalls.ts) reads that dict
-  const dict = value?.type === 'identifier' ? (isLocal(value.text) ? aliasOf?.(value.text) : value.text) : value?.type === 'subscript' ? settingPath(value, isLocal, aliasOf) : undefined;
+  // (and `self.W` holding one: aliasOf knows the object's attributes)
+  const ownAttr = value?.type === 'attribute' && value.childForFieldName('object')?.text === 'self';
+  const dict =
+    value?.type === 'identifier' ? (isLocal(value.text) ? aliasOf?.(value.text) : value.text) : value?.type === 'subscript' ? settingPath(value, isLocal, aliasOf) : ownAttr ? aliasOf?.(value.text) : undefined;
   return dict && typeof key === 'string' ? dictKey(dict, key) : undefined;
 }
 

@@ -595,7 +595,8 @@ export function convertExpr(node: Node, scope: Scope): Expr {
       const value = node.childForFieldName('value');
       if (!value) return unsupported(node, 'subscript');
       const globalAlias = (n: string): string | undefined => {
-        const local = scope.locals.get(n);
+        // `self.W` set in `__init__` to a module dict (classScope.ts moduleDictDefault): that dict
+        const local = n.startsWith('self.') ? scope.attrValues?.get(n.slice('self.'.length)) : scope.locals.get(n);
         return local?.kind === 'name' && local.ref === 'global' ? local.name : undefined;
       };
       const setting = dictConstantRead(node, (n) => scope.locals.has(n) || scope.refs.has(n), scope.module, globalAlias);

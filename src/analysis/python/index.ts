@@ -25,7 +25,7 @@ import { mayAssignDict, readDictConstants } from './dictConstants';
 import { bindEnclosingCalls } from './enclosingCalls';
 import { emptyKerasGraph, readGraphStatement } from './kerasGraph';
 import { bindInLaterCells } from './laterCells';
-import { mainBlockStatements, readMainBlockAssignment } from './mainBlock';
+import { mainBlockStatements, moduleBlockStatements, readMainBlockAssignment } from './mainBlock';
 import { emptyModuleScope, type ModuleConstant, type ModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
 import { moduleNoValueOf, noValueOf } from './noValue';
 import { isOutputLayer } from './outputLayer';
@@ -297,6 +297,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
         functionTexts.set(name, texts[i]);
       }
     }
+    // a script's top-level training loop binds module globals (a number set in it: `GP_WEIGHT = 10`)
+    for (const s of moduleBlockStatements(n)) if (/^\w+\s*=[^=]/.test(s.text) && mayAssignConstant(s.text)) readModuleAssignment(s, module);
     if (types[i] === 'if_statement') {
       for (const s of mainBlockStatements(n)) if (readMainBlockAssignment(s, module)) functionTexts.set(s.namedChild(0)?.childForFieldName('left')?.text ?? '', hash(`${s.startPosition.row}:${s.text}`));
     }

@@ -14,14 +14,28 @@ const moduleLevelBlocks: ReadonlySet<string> = new Set(['for_statement', 'while_
 /** The statements in a top-level `if __name__ == "__main__":` block and the loops and `with`s in it; none for another `if`. */
 export function mainBlockStatements(stmt: Node): Node[] {
   if (!mainGuard.test(stmt.childForFieldName('condition')?.text ?? '')) return [];
+  return blockStatements(stmt.childForFieldName('consequence'), 0);
+}
+
+/**
+ * The statements of a top-level loop, `with` or `try` and of the loops and `with`s in it: a training script's
+ * `for epoch in range(5):` runs at module level, so `GP_WEIGHT = 10` in its body binds a module global (before, a
+ * loss written inline there read that λ as unknown). None for another statement.
+ */
+export function moduleBlockStatements(stmt: Node): Node[] {
+  return moduleLevelBlocks.has(stmt.type) ? blockStatements(stmt.childForFieldName('body'), 1) : [];
+}
+
+/** The expression statements in `block` and, down to depth 3, in the loops and `with`s it holds. */
+function blockStatements(block: Node | null, depth: number): Node[] {
   const out: Node[] = [];
-  const visit = (block: Node | null, depth: number): void => {
-    for (const s of block?.namedChildren ?? []) {
+  const visit = (b: Node | null, d: number): void => {
+    for (const s of b?.namedChildren ?? []) {
       if (s?.type === 'expression_statement') out.push(s);
-      else if (s && depth < 3 && moduleLevelBlocks.has(s.type)) visit(s.childForFieldName('body'), depth + 1);
+      else if (s && d < 3 && moduleLevelBlocks.has(s.type)) visit(s.childForFieldName('body'), d + 1);
     }
   };
-  visit(stmt.childForFieldName('consequence'), 0);
+  visit(block, depth);
   return out;
 }
 

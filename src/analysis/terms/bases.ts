@@ -3,8 +3,11 @@
 //   a convex mix   `mix * kl + (1 - mix) * log_err`: weights that sum to one share out one data-fit loss between two
 //                  measures of it, both comparing the prediction with the target; neither is a constraint on the other;
 //   data-fit names `speech_rec + face_rec + cross_rec + 0.02 * speech_kl`: when the base is named as a data-fit
-//                  term (a reconstruction, a likelihood, a cross-entropy, an error), the other terms named so, and
-//                  not weighted by a hyper-parameter, fit the data too;
+//                  term (a reconstruction, a likelihood, a cross-entropy, an error, a focal or dice loss, a fit, a
+//                  ranking), the other terms named so, and not weighted by a hyper-parameter, fit the data too; when
+//                  the base itself is weighted by one (`w_focal * focal + w_dice * dice`), weighted ones do too;
+//   one formula    `pixel = mean(square(p - y))` beside `feature = mean(square(f_y - f_p))`: the base's formula
+//                  written out again on another pair of target and prediction (locals as blanks) is a second fit;
 //   one fit twice  terms the base's own loss function computes on the prediction and the target, unless the base
 //                  is added as it is and the other weighted (`pixel + 0.004 * feature`: a perceptual penalty).
 //   another head   `lambda_evo * mse(evo_pred, y) + mse(gen_pred, y)`: the base's loss function on the same target
@@ -15,12 +18,12 @@
 //                  fit (a multi-task objective), not a penalty added without λ; a divergence (a KL) or a loss named
 //                  as a penalty (`sparsity_loss`, `smooth_loss`) stays a penalty.
 import type { Expr } from '../ir';
-import { childrenOf, mentionsRef, writtenKey } from './expr';
+import { childrenOf, mentionsRef, some, writtenKey } from './expr';
 import { isLikelihoodNormaliser } from './normaliser';
 import { type Piece, weightParamOf } from './split';
 
 /** Names of data-fit terms: reconstructions, likelihoods, cross-entropies, errors (a whole word of a snake_case name). */
-const DATA_FIT = /(?:^|_)(?:rec|recs|recon|recons|reconstruction|reconstructions|nll|likelihood|loglik|ce|xent|bce|cross_entropy|crossentropy|mse|mae|err|error)(?:_|$)/i;
+const DATA_FIT = /(?:^|_)(?:rec|recs|recon|recons|reconstruction|reconstructions|nll|likelihood|loglik|ce|xent|bce|cross_entropy|crossentropy|mse|mae|err|error|focal|dice|iou|jaccard|tversky|fit|rank|ranking)(?:_|$)/i;
 /** Names that say penalty, whatever else they contain (`kl_rec` is a KL). */
 const PENALTY_WORD = /(?:^|_)(?:kl|kld|reg|regularizer|regularization|penalty|prior|sparsity|smooth|smoothness|tv|ortho|l1|l2)(?:_|$)/i;
 
@@ -66,6 +69,8 @@ export interface FitSigns {
   comparesWithTarget: (p: Piece) => boolean;
   /** Reads the target and a model output (the prediction, or another output the loop holds: `edge_pred`). */
   readsTargetAndOutput: (p: Piece) => boolean;
+  /** True for an expression the code assigned to a local (the variable names it). */
+  named: (e: Expr) => boolean;
 }
 
 /** The targets an expression reads (`targets`, `batch["y_edge"]`), as one key: two heads fitted to one target share it. */
@@ -78,6 +83,49 @@ function targetsRead(e: Expr): string {
   };
   visit(e);
   return [...out].sort().join('\n');
+}
+
+/**
+ * An expression's formula: its ops and numbers, every operand read (a name, an attribute, a subscript) a blank;
+ * undefined unless it calls something (a bare name or a product of names is no formula of a fit). A local the code names is a blank.
+ */
+function formulaOf(e: Expr, named: (x: Expr) => boolean): string | undefined {
+  if (e.kind === 'name' || !some(e, (x) => x.kind === 'call' || x.kind === 'method')) return undefined;
+  // a local the code names (`feat_true = vgg(y_true)`) is an operand as written, whatever it holds
+  const form = (x: Expr): string => {
+    if (x !== e && named(x)) return '_';
+    switch (x.kind) {
+      case 'name':
+      case 'attr':
+      case 'subscript':
+        return '_';
+      case 'number':
+        return String(x.value);
+      case 'string':
+      case 'bool':
+        return JSON.stringify(x.value);
+      case 'none':
+        return 'None';
+      case 'tuple':
+        return `[${x.items.map(form).join(',')}]`;
+      case 'unary':
+        return `${x.op}${form(x.operand)}`;
+      case 'binary':
+        return `(${form(x.left)}${x.op}${form(x.right)})`;
+      case 'call':
+        return `${x.callee}(${x.args.map(form).join(',')}${kwargsForm(x.kwargs)})`;
+      case 'method':
+        return `${form(x.object)}.${x.method}(${x.args.map(form).join(',')}${kwargsForm(x.kwargs)})`;
+      default:
+        // (a conditional, a loop, …: no formula, so two different blocks never match)
+        unread = true;
+        return x.kind;
+    }
+  };
+  let unread = false;
+  const kwargsForm = (kw: Record<string, Expr>): string => Object.entries(kw).map(([k, v]) => `,${k}=${form(v)}`).join('');
+  const written = form(e);
+  return unread ? undefined : written;
 }
 
 /** The loss function a piece calls: a framework loss, the file's helper, a criterion or loss object it built. */
@@ -96,6 +144,9 @@ function modelScore(e: Expr): string | undefined {
   // a network handed in as an argument is called as an object (`critic(x)` → critic.__call__(x))
   const called = reduced?.kind === 'method' && reduced.method === '__call__' && reduced.object.kind === 'name' ? reduced.object.name : undefined;
   if (called) return `${(e as Extract<Expr, { kind: 'method' }>).method}:${called}`;
+  // a loop's model output standing for the prediction, written as the network's call (`netD(real, labels)`)
+  const output = reduced?.kind === 'name' && reduced.ref === 'yPred' ? /^([A-Za-z_][\w.]*)\(/.exec(reduced.text)?.[1] : undefined;
+  if (output) return `${(e as Extract<Expr, { kind: 'method' }>).method}:${output}`;
   if (reduced?.kind !== 'call' || OP_NAMESPACE.test(reduced.callee) || reduced.callee.includes('.')) return undefined;
   return `${(e as Extract<Expr, { kind: 'method' }>).method}:${reduced.callee}`;
 }
@@ -135,6 +186,12 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   if (fit && signs) pieces.forEach((p, i) => {
     if (signs.comparesWithTarget(p) && signs.fitOf(p) === fit && (!p.weight || !!chosen?.weight) && p.sign > 0) out.add(i);
   });
+  // one formula twice (`pixel = mean(square(p - y))`, `feature = mean(square(f(y) - f(p)))`, both weighted): the
+  // base's own formula, written out rather than called, on another pair of the data and an output
+  const form = chosen && signs?.comparesWithTarget(chosen) ? formulaOf(chosen.expr, signs.named) : undefined;
+  if (form && signs) pieces.forEach((p, i) => {
+    if (signs.comparesWithTarget(p) && formulaOf(p.expr, signs.named) === form && (!p.weight || !!chosen?.weight) && p.sign > 0) out.add(i);
+  });
   // another head's fit (`lambda_evo * mse(evo_pred, y) + mse(gen_pred, y)`): the base's loss function on the target
   // and another output of the model, not the prediction: a second fit, whatever its weight (auxiliary heads, deep
   // supervision); the perceptual `pixel + 0.004 * feature` above reads the prediction itself
@@ -169,9 +226,12 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   const partner = convexPartner(pieces, base);
   const partnerPiece = pieces[partner];
   if (partnerPiece && (!signs || signs.comparesWithTarget(partnerPiece))) out.add(partner);
+  // (a base weighted by a hyper-parameter, `focal_weight * l_focal + dice_weight * l_dice`, mixes fits each with its
+  // own weight: a data-fit-named term weighted so is one of them)
+  const weightedBase = weightParamOf(chosen?.weight) !== undefined;
   if (isDataFitName(labels[base] ?? '')) {
     pieces.forEach((p, i) => {
-      if (isDataFitName(labels[i] ?? '') && weightParamOf(p.weight) === undefined) out.add(i);
+      if (isDataFitName(labels[i] ?? '') && (weightedBase || weightParamOf(p.weight) === undefined)) out.add(i);
     });
   }
   const fits = [...out].map((i) => pieces[i]?.whole).filter((e): e is Expr => e !== undefined);

@@ -259,6 +259,7 @@ function fitSigns(ctx: TermContext): FitSigns {
     fitOf,
     comparesWithTarget: (p) => mentionsRef(p.expr, 'yTrue') && mentionsRef(p.expr, 'yPred'),
     readsTargetAndOutput: (p) => readsTarget(p.expr) && readsOutput(p.expr),
+    named: (e) => ctx.labelOf(e) !== undefined,
   };
 }
 

@@ -85,3 +85,33 @@ def train(gen, critic, loader):
     );
   });
 });
+
+describe('A critic loop: its scores on two batches', () => {
+  it("reads the critic's scores on the fake and the real batch (`score_f - score_r`, each its own variable) as one base, the weighted penalty apart", () => {
+    const src = `import torch
+import torch.nn as nn
+PENALTY = 5.0
+class Critic(nn.Module):
+    def forward(self, x):
+        return self.body(x)
+class Gen(nn.Module):
+    def forward(self, z):
+        return self.body(z)
+def main(data, gen, critic, opt):
+    critic = Critic()
+    gen = Gen()
+    for i in range(0, 256, 32):
+        real = data[i:i + 32]
+        fake = gen(torch.randn(32, 8)).detach()
+        score_f = critic(fake).mean()
+        score_r = critic(real).mean()
+        lip = (critic(fake).abs() - 1).clamp(min=0).pow(2).mean()
+        loss_c = score_f - score_r + PENALTY * lip
+        opt.zero_grad()
+        loss_c.backward()
+`;
+    const m = model(analyze(src), 'loss_c');
+    const role = (label: string) => m.terms.find((t) => t.label === label)?.role;
+    assert.deepEqual([role('score_f'), role('score_r'), role('lip')], ['base', 'base', 'penalty'], m.terms.map(termSummary).join(', '));
+  });
+});

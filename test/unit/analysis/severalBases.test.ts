@@ -280,3 +280,34 @@ def train(model, x, y, opt):
     assert.deepEqual(got.penalties, ['graph_loss']);
   });
 });
+
+describe('several base terms: fits each with its own weight, one formula twice', () => {
+  before(() => ready);
+
+  it('data-fit-named terms each weighted by a hyper-parameter are all base; the hinge beside them is the penalty', () => {
+    const src = `import tensorflow as tf
+
+def seg_loss(y_true, y_pred, w_focal=2.0, w_dice=1.0, w_size=0.5):
+    p = tf.clip_by_value(y_pred, 1e-6, 1.0)
+    focal_term = tf.reduce_mean(-y_true * tf.square(1.0 - p) * tf.math.log(p))
+    dice_term = 1.0 - tf.reduce_mean((2.0 * y_true * p + 1.0) / (y_true + p + 1.0))
+    size_term = tf.reduce_mean(tf.nn.relu(tf.reduce_mean(p, axis=0) - 0.3))
+    return w_focal * focal_term + w_dice * dice_term + w_size * size_term
+`;
+    assert.deepEqual(split(src, 'seg_loss').base, ['focal_term', 'dice_term']);
+  });
+
+  it("the base's formula written out again on another pair of the data is base; a term on the prediction alone is not", () => {
+    const src = `import tensorflow as tf
+
+def two_scale(y_true, y_pred):
+    coarse_true = tf.nn.avg_pool2d(y_true, 2, 2, "VALID")
+    coarse_pred = tf.nn.avg_pool2d(y_pred, 2, 2, "VALID")
+    full = tf.reduce_mean(tf.abs(y_true - y_pred), axis=[1, 2])
+    half = tf.reduce_mean(tf.abs(coarse_true - coarse_pred), axis=[1, 2])
+    jitter = tf.reduce_mean(tf.abs(y_pred[:, 1:] - y_pred[:, :-1]), axis=[1, 2])
+    return full + half + 0.1 * jitter
+`;
+    assert.deepEqual(split(src, 'two_scale'), { base: ['full', 'half'], penalties: ['jitter'], lambda: undefined });
+  });
+});
