@@ -102,6 +102,7 @@ const LATER_BATCHES: readonly { prefix: string; label: string; what: string }[] 
   { prefix: 'chest_', label: 'chest', what: 'the twelfth sealed batch' },
   { prefix: 'coffer_', label: 'coffer', what: 'the thirteenth sealed batch' },
   { prefix: 'trove_', label: 'trove', what: 'the fourteenth sealed batch' },
+  { prefix: 'hoard_', label: 'hoard', what: 'the fifteenth sealed batch' },
 ];
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
