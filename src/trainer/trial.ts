@@ -265,9 +265,13 @@ function chooseBatched(tf: Tf, model: BatchedMlp, data: TrialData, spec: TrialSp
   }
 }
 
-/** Runs every loss once on two training rows; returns the interpreter's error, if any. */
+/**
+ * Runs every loss once on three training rows; returns the interpreter's error, if any. Three, not two: a batch as
+ * long as a sample's own axis (two quantiles, two outputs) broadcasts where the training batch does not, and a loss
+ * that passed here then failed mid-trial.
+ */
 function checkLosses(tf: Tf, trial: TrialModel, data: TrialData, losses: ReturnType<typeof runLosses>, readsWeights: boolean): UnsupportedOpError | LossEvaluationError | undefined {
-  const n = Math.min(2, data.train.samples);
+  const n = Math.min(3, data.train.samples);
   try {
     tf.tidy(() => {
       const x = tf.tensor2d(data.train.x.subarray(0, n * data.train.features), [n, data.train.features]);

@@ -15,7 +15,7 @@ import { dictEntryInstance } from './dictInstance';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
 import { heldCriterion } from './heldCriterion';
-import { literalOf, type ParamInfo, readParams } from './params';
+import { literalOf, type ParamInfo, readParams, staticItemsOf } from './params';
 import { passedDictEntries } from './passedDict';
 import type { Scope } from './scope';
 import { setupInstances } from './setupInstances';
@@ -212,6 +212,9 @@ export function constructorParams(cls: ClassScope, readNames: ReadonlySet<string
       if (p.default !== undefined) out.default = p.default;
       if (p.defaultNode) out.defaultRange = rangeOf(p.defaultNode);
       if (p.defaultNode?.type === 'none') out.noneDefault = true;
+      // `levels=(0.1, 0.9)`: a list of numbers, a value known before training (not a tensor the trial must give)
+      const items = p.default === undefined && p.defaultNode ? staticItemsOf(p.defaultNode) : undefined;
+      if (items) out.items = items;
       return out;
     });
 }

@@ -47,10 +47,18 @@ function pickedColumn(e: Expr): number | undefined {
 const number = (e: Expr | undefined): number | undefined =>
   e?.kind === 'number' ? e.value : e?.kind === 'unary' && e.op === '-' && e.operand.kind === 'number' ? -e.operand.value : undefined;
 
+/** Casts and moves that keep the values (`target.to(input.dtype)`, `y.float()`, `tf.cast(y, tf.float32)`). */
+const keepsValues = new Set(['to', 'float', 'double', 'type', 'type_as', 'detach', 'cuda', 'cpu', 'contiguous']);
+function uncast(e: Expr): Expr {
+  if (e.kind === 'method' && keepsValues.has(e.method)) return uncast(e.object);
+  if (e.kind === 'call' && /(^|\.)cast$/.test(e.callee) && e.args[0]) return uncast(e.args[0]);
+  return e;
+}
+
 /** `target.unsqueeze(-1)`, `target[:, None]`, `target[..., None]`, `tf.expand_dims(target, -1)`: the axis added. */
 function expandedTarget(e: Expr): number | undefined {
-  if (e.kind === 'method' && e.method === 'unsqueeze' && isRef(e.object, 'yTrue')) return sampleAxis(number(e.args[0] ?? e.kwargs['dim']));
-  if (e.kind === 'call' && /(^|\.)(expand_dims|unsqueeze|expandDims)$/.test(e.callee) && e.args[0] && isRef(e.args[0], 'yTrue')) {
+  if (e.kind === 'method' && e.method === 'unsqueeze' && isRef(uncast(e.object), 'yTrue')) return sampleAxis(number(e.args[0] ?? e.kwargs['dim']));
+  if (e.kind === 'call' && /(^|\.)(expand_dims|unsqueeze|expandDims)$/.test(e.callee) && e.args[0] && isRef(uncast(e.args[0]), 'yTrue')) {
     return sampleAxis(number(e.args[1] ?? e.kwargs['axis'] ?? e.kwargs['dim']));
   }
   if (e.kind === 'subscript' && isRef(e.object, 'yTrue') && e.index.filter((it) => it.kind === 'newaxis').length === 1) {

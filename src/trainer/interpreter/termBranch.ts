@@ -108,6 +108,20 @@ export interface BranchChoice {
   decided: Decided;
 }
 
+const sameRange = (a: SourceRange, b: SourceRange): boolean => a.startLine === b.startLine && a.startCol === b.startCol && a.endLine === b.endLine && a.endCol === b.endCol;
+
+/**
+ * The branch the settings select (`taken`) when it computes every term too: `if self.reduction == "mean": return
+ * per_sample.mean()` over the same `per_sample` as the other returns, whose terms were read from a richer-looking
+ * branch. Then the branch that runs is the one trained, whatever branch the terms were read from.
+ */
+function sameTermsTaken(model: LossModel, e: Extract<Expr, { kind: 'conditional' }>): 'then' | 'else' | undefined {
+  const taken = e.taken;
+  if (!taken) return undefined;
+  const branch = taken === 'then' ? e.then : e.else;
+  return model.terms.every((t) => some(branch, (n) => n.kind === t.expr.kind && sameRange(n.range, t.expr.range))) ? taken : undefined;
+}
+
 /** The conditionals the terms were read through (outermost first), with the branch trained and what decides it. */
 export function branchChoices(model: LossModel): BranchChoice[] {
   if (model.terms.length === 0 || model.body.kind !== 'conditional') return [];
@@ -118,7 +132,7 @@ export function branchChoices(model: LossModel): BranchChoice[] {
   const out: BranchChoice[] = [];
   let e: Expr = model.body;
   while (e.kind === 'conditional') {
-    const trained = termBranch(e, model.framework);
+    const trained: 'then' | 'else' = sameTermsTaken(model, e) ?? termBranch(e, model.framework);
     out.push({ line: e.range.startLine + 1, test: e.test.text, trained, decided: decide(ctx, e.test) });
     e = trained === 'then' ? e.then : e.else;
   }
