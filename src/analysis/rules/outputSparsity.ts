@@ -38,14 +38,21 @@ function penalisesOutputs(t: Term): boolean {
     || collect(t.expr, (n) => n.kind === 'binary' && n.op === '**' && isPrediction(n.left)).length > 0;
 }
 
+/** A base with sparse labels (`sparse_categorical_crossentropy`, `sparse_softmax_cross_entropy_with_logits`). */
+const SPARSE_LABEL_LOSS = /sparse_(categorical|softmax)|SparseCategorical/;
+const sparseLabels = (terms: readonly Term[]): boolean =>
+  terms.some((t) => t.role === 'base' && collect(t.expr, (n) => (n.kind === 'call' && SPARSE_LABEL_LOSS.test(n.callee)) || (n.kind === 'method' && SPARSE_LABEL_LOSS.test(n.method))).length > 0);
+
 export const checkOutputSparsity: Check = (ctx) => {
   const { model } = ctx;
   // A kernel_regularizer / bias_regularizer is given the weights themselves: penalising them is what it is for; so is
   // a penalty on a variable the code optimises directly (its "prediction" is the parameter being fitted).
   if ((model.regularizes && model.regularizes.on !== 'activity') || model.optimisedDirectly) return [];
   // The function's name and its penalties' names carry the intent; parameter names (class_weights, …) do not.
+  // `sparse_darc1` over `K.sparse_categorical_crossentropy`: "sparse" is Keras's word for integer labels there
+  const labels = sparseLabels(model.terms) ? (n: string) => n.replace(/sparse/gi, '') : (n: string) => n;
   const names = [model.name, ...model.terms.filter((t) => t.role === 'penalty').map((t) => t.label)];
-  const intent = names.find((n) => WEIGHT_INTENT.test(n) && (!ACTIVATION_NAMED.test(n) || SAYS_WEIGHTS.test(n)));
+  const intent = names.find((n) => WEIGHT_INTENT.test(labels(n)) && (!ACTIVATION_NAMED.test(n) || SAYS_WEIGHTS.test(n)));
   if (!intent) return [];
   return model.terms
     // a penalty named for the activations it is on (`latent_l1`, `code_sparsity`) says what it does
