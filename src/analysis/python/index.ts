@@ -15,6 +15,7 @@ import { type DiscoverContext, discoverLosses, discoverOne, isLossFunction, type
 import { readImports } from './imports';
 import { buildModel, type FileContext } from './model';
 import './moduleInstances'; // registers the reader of module-level objects' calls (python/expr.ts)
+import { withBoundConstraints } from '../boundConstraints';
 import { readCompiledBase, withCompiledBase, withCompiledFunction } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
 import { modelLossesReader, withModelLosses } from '../modelLosses';
@@ -425,7 +426,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const builtin = ownCompiled ? compiledBuiltinModel(models, ownCompiled, file.framework, 'python') : undefined;
   if (builtin) models.push(builtin);
   const outside = pythonOutsideValues(module, imports);
-  const valued = (ms: LossModel[]) => ms.map((m) => withOutsideValues(m, outside));
+  const valued = (ms: LossModel[]) => ms.map((m) => withBoundConstraints(withOutsideValues(m, outside)));
   if (base) return valued(models.map((m) => withCompiledBase(m, elsewhere ? { ...base, range: m.nameRange } : base)));
   // `compile(loss=nll)` with `nll` a loss function of the file: an add_loss adds to it
   const compiledFn = models.some((m) => m.kind === 'add-loss') ? models.find((m) => m.kind !== 'add-loss' && m.usages.some((u) => u.kind === 'compile')) : undefined;

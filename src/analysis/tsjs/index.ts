@@ -2,6 +2,7 @@
 // (incremental analysis) only the top-level statements whose text changed are rebuilt.
 
 import type { Node, Tree } from 'web-tree-sitter';
+import { withBoundConstraints } from '../boundConstraints';
 import { readCompiledBase, withCompiledBase } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
 import type { Framework, LossModel, NoValueLoss, ParseProblem, Regularizes, SourceLanguage } from '../ir';
@@ -188,7 +189,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   const builtin = !compiled && source.includes('.compile(') ? compiledBuiltinModel(models, readCompiledBase(root, source, 'ts'), file.framework, language) : undefined;
   if (builtin) models.push(builtin);
   const outside = scriptOutsideValues(root, imports, globals);
-  return (compiled ? models.map((m) => withCompiledBase(m, compiled)) : models).map((m) => withOutsideValues(m, outside));
+  return (compiled ? models.map((m) => withCompiledBase(m, compiled)) : models).map((m) => withBoundConstraints(withOutsideValues(m, outside)));
 }
 
 /**
