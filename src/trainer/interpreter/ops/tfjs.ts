@@ -6,7 +6,7 @@ import type { FrameworkOps, OpArgs, OpSpec, OpTable, Tensor } from '../types';
 import { asFloat } from '../values';
 import {
   argExtremumOp, binaryOp, castOp, castTo, clipOp, compareOp, constantOp, eyeOp, gatherOp, joinOp, logicalNotOp, matmulOp, normOp, permuteOp, reduceOp, shapeArg,
-  softmaxOp, sumList, unaryOp, unstackOp, whereOp,
+  softmaxOp, stopGradient, sumList, unaryOp, unstackOp, whereOp,
 } from './builders';
 import { jsArrayCalls, jsArrayMethods, tfjsTensorOp } from './jsArrays';
 import { tfjsRandomCalls } from './random';
@@ -236,6 +236,10 @@ const methodOnly: OpTable = {
   clone: unaryOp('x', (tf, x) => tf.clone(x)),
   // a layer's weight variable read as a tensor (`for (const w of model.trainableWeights) … w.read()`)
   read: op(['x'], (a) => a.tensor('x')),
+  // the values copied out to JS (`tf.scalar(t.arraySync())`): the same numbers with no gradient, as in TF.js, where
+  // a tensor made again from them is a constant; `dataSync` flattens them as its typed array does
+  arraySync: unaryOp('x', (tf, x) => stopGradient(tf, x)),
+  dataSync: unaryOp('x', (tf, x) => stopGradient(tf, tf.reshape(x, [-1]))),
 };
 
 export const tfjsOps: FrameworkOps = {
