@@ -25,6 +25,7 @@ export interface LossExtras {
 export type LossFn = ((yTrue: Tensor, yPred: Tensor, extras?: LossExtras) => LossValues) & {
   /** The weights of the layers the loss builds itself (the interpreter's layer store): trained with it, per run. */
   layerWeights?: () => Tensor[];
+  disposeLayers?: () => void;
 };
 export type CompileFn = (tf: Tf, model: LossModel, bindings: Record<string, number>, options?: RunLambdaOptions) => LossFn;
 

@@ -126,9 +126,10 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   );
   const { model, hidden } = trial;
   const optimizer = createOptimizer(tf, spec.optimizer, model.variables);
+  let compiled: LossFn[] = [];
   try {
     // The loss gets its extra tensor arguments (mappedLoss.ts) outermost: the targets still carry a group column there.
-    const compiled = runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss);
+    compiled = runLosses(tf, spec.loss, spec.runs, spec.params, compileLoss);
     const losses = trialLosses(tf, spec.loss as LossModel, shapedLosses(tf, compiled, data.sampleShape), trial);
     // the weights of layers the loss builds itself, made on its first evaluation (the probe below), one set per run
     const layerWeights = compiled.map((f) => f.layerWeights ?? (() => []));
@@ -215,6 +216,8 @@ export async function runTrial(requested: TrialSpec, options: TrialOptions): Pro
   } finally {
     model.dispose();
     optimizer.dispose();
+    // the weights of layers the losses built themselves (one set per run)
+    for (const f of compiled) f.disposeLayers?.();
   }
 }
 

@@ -43,6 +43,8 @@ export interface LossExtras {
 export type CompiledLoss = ((yTrue: Tensor, yPred: Tensor, extras?: LossExtras) => LossValues) & {
   /** The weights of the layers the loss builds itself (layerStore.ts), made on its first evaluation: trained with it. */
   layerWeights: () => Tensor[];
+  /** Releases those weights (the trial is over). */
+  disposeLayers: () => void;
 };
 
 export interface CompileOptions {
@@ -182,7 +184,7 @@ export function compileLoss(tf: Tf, model: LossModel, bindings: Record<string, n
       const out: LossValues = { total: sumOf(weightedAll) as Scalar, original: sumOf(weightedBase) as Scalar, terms: values };
       return out as unknown as TensorContainer;
     }) as unknown as LossValues;
-  return Object.assign(compiled, { layerWeights: () => layers.variables() as Tensor[] });
+  return Object.assign(compiled, { layerWeights: () => layers.variables() as Tensor[], disposeLayers: () => layers.dispose() });
 }
 
 function missingItem(model: LossModel, name: string): never {
