@@ -51,6 +51,13 @@ function squaresOnly(whole: Expr): boolean {
   return squares && !magnitudes;
 }
 
+/**
+ * `W @ W.t() - I`, `torch.mm(w, w.T) - torch.eye(n)`: a penalty on the Gram matrix's distance to the identity
+ * (orthogonality), which no sparsity measure reads: the weights it wants are orthogonal, not zero.
+ */
+const gramResidual = (whole: Expr): boolean =>
+  some(whole, (n) => (n.kind === 'binary' && n.op === '@') || /(^|\.)(matmul|mm|bmm|einsum|tensordot)$/.test(opName(n) ?? '')) && some(whole, (n) => /(^|\.)(eye|identity)$/.test(opName(n) ?? ''));
+
 const weightContainers = /\.(parameters|named_parameters)\(\)|\.losses\b(?![.(])|\btrainable_(weights|variables)\b|\.getWeights\(\)/;
 
 /**
@@ -76,7 +83,7 @@ function hingeParts(core: Expr): { pred: Signed[]; rest: Signed[] } | undefined 
 export const constraintPatterns: readonly Pattern[] = [
   {
     kind: 'weight-sparsity', // L1/L2 over model.parameters(), model.losses, trainable weights: not the outputs
-    match: (_core, whole) => (some(whole, (n) => weightContainers.test(n.text)) && !mentionsRef(whole, 'yPred') && !squaresOnly(whole) ? {} : undefined),
+    match: (_core, whole) => (some(whole, (n) => weightContainers.test(n.text)) && !mentionsRef(whole, 'yPred') && !squaresOnly(whole) && !gramResidual(whole) ? {} : undefined),
   },
   {
     kind: 'sum-to-one', // |Σ y_pred − target| or its square
