@@ -218,8 +218,26 @@ function optimisedVariable(call: Node, arrow: Node): Node | undefined {
     .descendantsOfType('assignment_expression')
     .filter((a): a is Node => !!a && a.childForFieldName('left')?.type === 'identifier' && inBlockOfCall(a, a.parent?.parent) && makesVariable(unwrapped(a.childForFieldName('right'))))
     .map((a) => a.childForFieldName('left')?.text);
-  const variables = new Set([...declared, ...assigned]);
+  const variables = new Set([...declared, ...assigned, ...moduleVariables(root)]);
   return arrow.descendantsOfType('identifier').find((id): id is Node => !!id && variables.has(id.text));
+}
+
+/**
+ * Module state set up by another function (`let weights: tf.Variable | null = null;` at the top, `weights =
+ * tf.variable(…)` in a `reset()`/`init()` the script calls): a name declared at the module's top level and assigned
+ * a variable anywhere in the file is one the module's training closures optimise.
+ */
+function moduleVariables(root: Node): string[] {
+  const topLevel = new Set(
+    named(root)
+      .map((s) => (s.type === 'export_statement' ? named(s)[0] : s))
+      .filter((s): s is Node => s?.type === 'lexical_declaration' || s?.type === 'variable_declaration')
+      .flatMap((s) => named(s).filter((d) => d.type === 'variable_declarator').map((d) => d.childForFieldName('name')?.text ?? '')),
+  );
+  return root
+    .descendantsOfType('assignment_expression')
+    .filter((a): a is Node => !!a && a.childForFieldName('left')?.type === 'identifier' && topLevel.has(a.childForFieldName('left')?.text ?? '') && makesVariable(unwrapped(a.childForFieldName('right'))))
+    .map((a) => a.childForFieldName('left')?.text ?? '');
 }
 
 /** A closure with no model that optimises a variable directly: that variable is the prediction, there is no target. */
