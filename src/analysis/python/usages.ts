@@ -10,6 +10,7 @@ import { some } from '../terms/expr';
 import { dictKey } from './dictConstants';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
+import { isLossRegistry, registryPick } from './lossRegistryFn';
 import { selectedLossCall } from './lossSelector';
 import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { dictKeysOf, literalOf, staticItemsOf } from './params';
@@ -306,6 +307,9 @@ export function collectUsages(
     if (m) return { model: m, bare: false };
     const selected = selectedLoss(name);
     if (selected) return targetOf(selected);
+    // `loss_fn = loss_switcher(CONFIG["loss"])`: the function of the file the registry's key picks (lossRegistryFn.ts)
+    const registered = isLossRegistry(root, name) ? byName.get(registryPick(root, value) ?? '') : undefined;
+    if (registered) return { model: registered, bare: true };
     const v = vars.get(name);
     return v ? { model: v.model, bare: false } : undefined;
   };
@@ -341,7 +345,7 @@ export function collectUsages(
             continue;
           }
           const last = lastSegment(callee);
-          if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial' && !(m.call && (methodLoss(callee) || selectedLoss(callee))))) continue;
+          if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial' && !(m.call && (methodLoss(callee) || selectedLoss(callee) || isLossRegistry(root, callee))))) continue;
           const at = segment.start + m.index + m.text.lastIndexOf(callee) + callee.length - last.length;
           const value = m.call ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
           // a loss method's call is the variable's value only when it is the whole right side (`loss = m.calc(…)
