@@ -21,6 +21,7 @@ import { readParams } from './params';
 import { delegatedStep } from './selfCalls';
 import { ancestorBases } from './superInit';
 import { isBuiltinLossBase } from './superLoss';
+import { tapedHelperLoss } from './tapedHelper';
 import { buildsUsedLoss, type LossUses, nestedLosses, noLossUses, usedFunction } from './usedAsLoss';
 
 /** What the file says about its regularizers: `activity_regularizer=Ortho(0.1)` → Ortho: { on: 'activity' }. */
@@ -184,7 +185,11 @@ export function inlineLosses(method: Node, c?: ClassInfo, graph?: KerasGraph): L
     // a function that IS one step (`train_step`, `def step(model, x, y)`) names its loss; a script's loop, or a
     // function that runs the whole loop (`def fit(tt): for epoch in …: with tf.GradientTape()`), has no name for it:
     // its loss is named where it is assigned, as a backward loop's is
-    if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, scriptLoop.has(method.type) || inLoop(g.stmt, method) ? g.lossVar : name));
+    // `recon, kl, total = self.compute_losses(data)` under the tape: the helper builds the loss, read as the step
+    const helper = g && c ? tapedHelperLoss(method, g.stmt, g.lossVar, c.methods, batchNamedInput(method) ?? firstInput(method)) : undefined;
+    const delegated = helper ? inlineDef(c, helper.method, 'training-step', helper.ret, { valueNode: helper.value, bound: helper.bound }, name, helper.batchParam, helper.batchParam) : undefined;
+    if (delegated) push(delegated);
+    else if (g) push(inlineDef(c, method, 'training-step', g.stmt, { lossVar: g.lossVar }, scriptLoop.has(method.type) || inLoop(g.stmt, method) ? g.lossVar : name));
   }
   if (text.includes('.add_loss(')) {
     // named by the method it is written in (`ActivationPenalty.call`), or `add_loss` at module level

@@ -10,6 +10,7 @@ import { dictKey, entriesOf } from './dictConstants';
 import { type InlineSpec, tupleLossItem } from './inline';
 import type { KerasGraph } from './kerasGraph';
 import { lambdaRegularizers } from './lambdaRegularizer';
+import { buildsLossObjects } from './lossSelector';
 import { literalOf, type ParamInfo, readParams } from './params';
 import { dictSettingRead } from './passedDict';
 import { ancestorBases, superInitAttrs } from './superInit';
@@ -135,6 +136,7 @@ export function plainOrFactory(fn: Node, uses: LossUses = noLossUses, ref?: stri
     };
   }
   if (!isLossFunction(fn, false)) return ref === undefined ? usedFunction(fn, uses, nameNode.text, true) : undefined;
+  if (buildsLossObjects(fn)) return undefined;
   const params = readParams(fn.childForFieldName('parameters'));
   return { kind: 'function', name: nameNode.text, nameNode, defNode: fn, fn, params, outerParams: [], outerStatements: [], moduleAttrs: [], bindNames: names(params) };
 }

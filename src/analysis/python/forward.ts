@@ -110,11 +110,16 @@ export function fileNamesAt(at: Node): FileNames {
     .filter((s): s is Node => s?.type === 'function_definition');
   const selfName = (s: Node): string => `self.${s.childForFieldName('name')?.text ?? ''}`;
   // a method that only hands its input to the forward (`def predict(self, users): return self.forward(users)`) runs the model
-  const wrappers = defs.filter(returnsForward).map(selfName);
-  const methods = defs.filter((s) => !returnsForward(s)).map(selfName);
+  // and the class's own forward pass called by its name (`self.call(data)` in a Keras step's helper) runs it too
+  const runsSelf = (s: Node): boolean => returnsForward(s) || forwardMethods.has(s.childForFieldName('name')?.text ?? '');
+  const wrappers = defs.filter(runsSelf).map(selfName);
+  const methods = defs.filter((s) => !runsSelf(s)).map(selfName);
   const models = wrappers.length > 0 ? new Set([...base.models, ...wrappers]) : base.models;
   return { imports: base.imports, helpers: new Set([...base.helpers, ...methods]), models };
 }
+
+/** A model class's own forward pass (PyTorch's, Keras's). */
+const forwardMethods: ReadonlySet<string> = new Set(['forward', 'call']);
 
 /** `return self(x)` / `return self.forward(x)` as the method's whole body (a docstring aside), not in `forward` itself. */
 function returnsForward(method: Node): boolean {

@@ -26,6 +26,7 @@ import { mayAssignDict, readDictConstants } from './dictConstants';
 import { bindEnclosingCalls } from './enclosingCalls';
 import { emptyKerasGraph, readGraphStatement } from './kerasGraph';
 import { bindInLaterCells } from './laterCells';
+import { withRegisteredLosses } from './lossRegistryFn';
 import { mainBlockStatements, moduleBlockStatements, readMainBlockAssignment } from './mainBlock';
 import { emptyModuleScope, type ModuleConstant, type ModuleScope, mayAssignConstant, readClassConstants, readDispatchTable, readLayerOutput, readModuleAssignment, readModuleInstance } from './moduleScope';
 import { moduleNoValueOf, noValueOf } from './noValue';
@@ -343,7 +344,7 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   // a module value that becomes (or stops being) a tensor changes how the losses that read it split
   for (const name of builtValues) functionTexts.set(`${name} =`, hash(module.values?.get(name)?.text ?? ''));
   const file: FileContext = { imports, framework: framework ?? guessFramework(source), globals, knownLosses: knownLossesWith(source, module, textMemo), regularizers: regularizerUses(source, module), module, builtValues };
-  const uses = readLossUses(source, textMemo);
+  const uses = withRegisteredLosses(root, readLossUses(source, textMemo));
   const ctx: DiscoverContext = { regularizers: file.regularizers, uses, ...(module.kerasGraph ? { graph: module.kerasGraph } : {}) };
   cache?.begin(file.framework, contextOf(file, functionTexts, uses));
 

@@ -17,6 +17,7 @@ import type { ImportMap } from './imports';
 import { totalKey } from './inline';
 import { copyKerasGraph, emptyKerasGraph, type KerasGraph, readGraphStatement } from './kerasGraph';
 import { layerLoopOf, overLayerKernels } from './layerLoopAddLoss';
+import { callsRegisteredLoss } from './lossRegistryFn';
 import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { lossParameterValues, ownWeightParams, ownWeightsOf } from './ownWeights';
 import { type ParamInfo, staticItemsOf } from './params';
@@ -327,6 +328,7 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   // file's uses name the parameter, so the function would be left with no use and the step with no loss)
   const aliased = returned.value.kind === 'call' && returned.node.type === 'call' && returned.node.childForFieldName('function')?.text !== returned.value.callee;
   if (def.inline && !def.inline.valueNode && !aliased && delegatesToLoss(returned.value, scope, file.knownLosses)) return undefined;
+  if (def.inline && !def.inline.valueNode && callsRegisteredLoss(returned.node, scope.module?.values)) return undefined;
   // `loss = relation(out, y)` whose module's forward returns nothing: no loss to train, the module is LL114's
   if (def.inline && givesNone(returned.value)) return undefined;
   const kerasPair = isKerasPair(roles);

@@ -10,6 +10,8 @@ import { some } from '../terms/expr';
 import { dictKey } from './dictConstants';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
+import { isLossRegistry, registryPick } from './lossRegistryFn';
+import { selectedLossCall } from './lossSelector';
 import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { dictKeysOf, literalOf, staticItemsOf } from './params';
 import { passedDictEntries } from './passedDict';
@@ -278,6 +280,8 @@ export function collectUsages(
   const insideLoss = (row: number): boolean => helperRows.has(row) || inModel(row);
 
   /** The loss a value node stands for: a loss name, a variable holding one, a factory/partial/module product. */
+  // `criterion = get_loss("range", weight=0.3)`: the object of the file's loss class the selector builds (lossSelector.ts)
+  const selectedLoss = (name: string): Node | undefined => selectedLossCall(root, name, (cls) => byName.get(cls)?.kind === 'module-forward');
   const targetOf = (value: Node | undefined): Target | undefined => {
     if (!value) return undefined;
     if (value.type === 'identifier') {
@@ -301,6 +305,11 @@ export function collectUsages(
     }
     const m = byName.get(name) ?? methodLoss(name);
     if (m) return { model: m, bare: false };
+    const selected = selectedLoss(name);
+    if (selected) return targetOf(selected);
+    // `loss_fn = loss_switcher(CONFIG["loss"])`: the function of the file the registry's key picks (lossRegistryFn.ts)
+    const registered = isLossRegistry(root, name) ? byName.get(registryPick(root, value) ?? '') : undefined;
+    if (registered) return { model: registered, bare: true };
     const v = vars.get(name);
     return v ? { model: v.model, bare: false } : undefined;
   };
@@ -336,7 +345,7 @@ export function collectUsages(
             continue;
           }
           const last = lastSegment(callee);
-          if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial' && !(m.call && methodLoss(callee)))) continue;
+          if (vars.has(m.name) || (!byName.has(callee) && !vars.has(callee) && last !== 'partial' && !(m.call && (methodLoss(callee) || selectedLoss(callee) || isLossRegistry(root, callee))))) continue;
           const at = segment.start + m.index + m.text.lastIndexOf(callee) + callee.length - last.length;
           const value = m.call ? callAt(root, at) : (root.descendantForIndex(at) ?? undefined);
           // a loss method's call is the variable's value only when it is the whole right side (`loss = m.calc(…)

@@ -15,6 +15,8 @@ const augmentedOps: Readonly<Record<string, BinaryOp>> = { '+=': '+', '-=': '-',
 export interface ScriptReturned {
   value: Expr;
   node: Node;
+  /** Returned by one branch of an `if` whose other branch runs past the statements read: what follows them decides the rest. */
+  fallsThrough?: true;
 }
 
 function setLocal(scope: ScriptScope, name: string, value: Expr): void {
@@ -85,12 +87,20 @@ function readIf(stmt: Node, rest: Node[], scope: ScriptScope): ScriptReturned | 
   const b = forkScriptScope(scope);
   const thenRet = readStatements(statementsOf(stmt.childForFieldName('consequence')), a);
   const alt = stmt.childForFieldName('alternative');
-  const elseRet = alt ? readStatements(alt.namedChildren.filter((n): n is Node => !!n).flatMap((n) => statementsOf(n)), b) : undefined;
+  const altStatements = alt ? alt.namedChildren.filter((n): n is Node => !!n).flatMap((n) => statementsOf(n)) : [];
+  let elseRet = alt ? readStatements(altStatements, b) : undefined;
+  // `else if (k === 'l1') { return … }` with no final else, then `return loss` after the chain: the chain's fall
+  // through runs the statements after it, so the else branch is read with them
+  if (elseRet?.fallsThrough && rest.length > 0) {
+    const c = forkScriptScope(scope);
+    elseRet = readStatements([...altStatements, ...rest], c);
+    b.locals = c.locals;
+  }
   if (thenRet && elseRet) return { value: conditional(test, thenRet.value, elseRet.value, stmt), node: elseRet.node };
   if (thenRet || elseRet) {
     scope.locals = (thenRet ? b : a).locals;
     const after = readStatements(rest, scope);
-    if (!after) return thenRet ?? elseRet;
+    if (!after) return { ...((thenRet ?? elseRet) as ScriptReturned), fallsThrough: true };
     const value = thenRet ? conditional(test, thenRet.value, after.value, stmt) : conditional(test, after.value, (elseRet as ScriptReturned).value, stmt);
     return { value, node: after.node };
   }

@@ -218,8 +218,26 @@ function optimisedVariable(call: Node, arrow: Node): Node | undefined {
     .descendantsOfType('assignment_expression')
     .filter((a): a is Node => !!a && a.childForFieldName('left')?.type === 'identifier' && inBlockOfCall(a, a.parent?.parent) && makesVariable(unwrapped(a.childForFieldName('right'))))
     .map((a) => a.childForFieldName('left')?.text);
-  const variables = new Set([...declared, ...assigned]);
+  const variables = new Set([...declared, ...assigned, ...moduleVariables(root)]);
   return arrow.descendantsOfType('identifier').find((id): id is Node => !!id && variables.has(id.text));
+}
+
+/**
+ * Module state set up by another function (`let weights: tf.Variable | null = null;` at the top, `weights =
+ * tf.variable(…)` in a `reset()`/`init()` the script calls): a name declared at the module's top level and assigned
+ * a variable anywhere in the file is one the module's training closures optimise.
+ */
+function moduleVariables(root: Node): string[] {
+  const topLevel = new Set(
+    named(root)
+      .map((s) => (s.type === 'export_statement' ? named(s)[0] : s))
+      .filter((s): s is Node => s?.type === 'lexical_declaration' || s?.type === 'variable_declaration')
+      .flatMap((s) => named(s).filter((d) => d.type === 'variable_declarator').map((d) => d.childForFieldName('name')?.text ?? '')),
+  );
+  return root
+    .descendantsOfType('assignment_expression')
+    .filter((a): a is Node => !!a && a.childForFieldName('left')?.type === 'identifier' && topLevel.has(a.childForFieldName('left')?.text ?? '') && makesVariable(unwrapped(a.childForFieldName('right'))))
+    .map((a) => a.childForFieldName('left')?.text ?? '');
 }
 
 /** A closure with no model that optimises a variable directly: that variable is the prediction, there is no target. */
@@ -279,6 +297,12 @@ export function minimizeLosses(top: Node): ScriptLossDef[] {
       out.push(forwarded);
       continue;
     }
+    const method = given ? calledOwnMethod(given) : undefined;
+    const fromMethod = method ? minimizeLoss(call, method, imports, method.childForFieldName('name') ?? undefined) : undefined;
+    if (fromMethod && method) {
+      out.push({ ...fromMethod, defNode: method });
+      continue;
+    }
     const declared = given?.type === 'identifier' ? arrowNamed(given, top) : undefined;
     const arrow = declared ? unwrapped(declared.childForFieldName('value')) : given;
     if (!arrow || !functionLike.has(arrow.type) || named(arrow.childForFieldName('parameters')).length > 0) continue;
@@ -286,6 +310,26 @@ export function minimizeLosses(top: Node): ScriptLossDef[] {
     if (def) out.push(def);
   }
   return out;
+}
+
+/**
+ * `opt.minimize(() => this.loss().total, false, [this.X, this.Y])`: a closure that only calls a method of its own
+ * class with no arguments (a field or an item of its value taken, returnedItem.ts) hands the loss to that method,
+ * which computes it from the object's state (a recommender's factor matrices): the method is the loss, read as the
+ * closure would be. Its `method_definition`, when the class has one taking no parameters.
+ */
+function calledOwnMethod(given: Node): Node | undefined {
+  if (!functionLike.has(given.type) || named(given.childForFieldName('parameters')).length > 0) return undefined;
+  const body = given.childForFieldName('body');
+  let value = castInner(body?.type === 'statement_block' ? returnedBy(body) : body);
+  while (value && (value.type === 'member_expression' || value.type === 'subscript_expression')) value = castInner(value.childForFieldName('object'));
+  const fn = value?.type === 'call_expression' && named(value.childForFieldName('arguments')).length === 0 ? value.childForFieldName('function') : undefined;
+  if (fn?.type !== 'member_expression' || fn.childForFieldName('object')?.type !== 'this') return undefined;
+  const name = fn.childForFieldName('property')?.text;
+  let cls: Node | null = given.parent;
+  while (cls && cls.type !== 'class_body') cls = cls.parent;
+  const method = named(cls).find((m) => m.type === 'method_definition' && m.childForFieldName('name')?.text === name);
+  return method && named(method.childForFieldName('parameters')).length === 0 ? method : undefined;
 }
 
 /** What a closure returns through TS casts and parentheses (`lossFn(w) as tf.Scalar`). */
