@@ -12,18 +12,31 @@ function ownReturns(fn: Node): Node[] {
   });
 }
 
-/** `nn.MSELoss()`, `RangePenaltyLoss(weight)`: a returned call whose callee names a class (capitalised). */
-function builtClass(ret: Node): string | undefined {
+/** The classes the file defines at its top level. */
+function fileClasses(node: Node): Set<string> {
+  let root = node;
+  while (root.parent) root = root.parent;
+  return new Set(root.namedChildren.flatMap((s) => (s?.type === 'class_definition' ? [s.childForFieldName('name')?.text ?? ''] : [])));
+}
+
+/**
+ * `nn.MSELoss()`, `RangePenaltyLoss(weight)`: a returned call that builds a class: one of the file's own, or a
+ * library's CamelCase class (`nn.SmoothL1Loss`). A module-level object called (`L(S(logits), mask)` with `L =
+ * nn.BCELoss()`) is not: its callee is a name the file binds, not a class it defines.
+ */
+function builtClass(ret: Node, classes: ReadonlySet<string>): string | undefined {
   const value = ret.namedChild(0);
-  const callee = value?.type === 'call' ? value.childForFieldName('function')?.text : undefined;
-  const last = callee?.split('.').pop() ?? '';
-  return /^[A-Z]\w*$/.test(last) ? callee : undefined;
+  const callee = value?.type === 'call' ? value.childForFieldName('function') : undefined;
+  if (callee?.type === 'identifier') return classes.has(callee.text) ? callee.text : undefined;
+  const last = callee?.type === 'attribute' ? (callee.childForFieldName('attribute')?.text ?? '') : '';
+  return /^[A-Z]\w*[a-z]\w*$/.test(last) ? callee?.text : undefined;
 }
 
 /** Whether every value `fn` returns is an object a class builds (at least one return). */
 export function buildsLossObjects(fn: Node): boolean {
   const returns = ownReturns(fn);
-  return returns.length > 0 && returns.every((r) => builtClass(r) !== undefined);
+  const classes = fileClasses(fn);
+  return returns.length > 0 && returns.every((r) => builtClass(r, classes) !== undefined);
 }
 
 /**
@@ -33,7 +46,8 @@ export function buildsLossObjects(fn: Node): boolean {
 export function selectedLossCall(root: Node, name: string, isLossClass: (cls: string) => boolean): Node | undefined {
   const fn = root.namedChildren.find((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === name);
   if (!fn || !buildsLossObjects(fn)) return undefined;
-  const own = ownReturns(fn).filter((r) => isLossClass(builtClass(r) ?? ''));
-  const classes = new Set(own.map(builtClass));
+  const defined = fileClasses(fn);
+  const own = ownReturns(fn).filter((r) => isLossClass(builtClass(r, defined) ?? ''));
+  const classes = new Set(own.map((r) => builtClass(r, defined)));
   return classes.size === 1 ? (own[0]?.namedChild(0) ?? undefined) : undefined;
 }
