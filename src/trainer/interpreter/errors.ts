@@ -32,3 +32,13 @@ export const UNINTERPRETED_HINT = 'write it as plain tensor operations in the lo
 /** A free name whose value the analysis could not read before training. */
 export const OUTSIDE_VALUE_UNKNOWN =
   'is defined outside the loss function and its value is not known before training (the trainer reads literal module constants, defaults and constructor values): give it a literal value, or make it a parameter with a default';
+
+/** Runs `f`, turning a plain error (tfjs shape errors, operator errors) into one that says where. */
+export function located<T>(op: string, range: SourceRange, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof UnsupportedOpError || err instanceof LossEvaluationError) throw err;
+    throw new LossEvaluationError(op, range, err instanceof Error ? err.message : String(err));
+  }
+}

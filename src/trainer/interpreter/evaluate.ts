@@ -2,7 +2,7 @@
 // It never executes user code; anything outside the table is an UnsupportedOpError naming the op and its line.
 import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
 import { bindArgs } from './args';
-import { LossEvaluationError, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
+import { LossEvaluationError, located, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { kerasWeightName, namedAsKeras } from './kerasWeightNames';
 import { evalLayerCall, evalLossParameter, evalMadeVariable } from './layerCalls';
 import type { LayerStore } from './layerStore';
@@ -49,15 +49,6 @@ export function dottedName(e: Expr): string | undefined {
   return undefined;
 }
 
-/** Runs `f`, turning a plain error (tfjs shape errors, operator errors) into one that says where. */
-function located<T>(op: string, range: SourceRange, f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof UnsupportedOpError || err instanceof LossEvaluationError) throw err;
-    throw new LossEvaluationError(op, range, err instanceof Error ? err.message : String(err));
-  }
-}
 
 /** Attributes of runtime values (not of namespaces): `x.shape`, `x.T`, `torch.max(x, 1).values`. */
 const valueAttrs: Record<string, (tf: Tf, v: Value) => Value | undefined> = {

@@ -3,7 +3,7 @@
 // keywords merged with the call's (ir.ts). The layer is built from its constructor, its weights taken from the
 // compiled loss's store under the place it is built, and run on the call's tensor.
 import type { Expr, SourceRange } from '../../analysis/ir';
-import { LossEvaluationError, UnsupportedOpError } from './errors';
+import { LossEvaluationError, located, UnsupportedOpError } from './errors';
 import type { Env } from './evaluate';
 import { siteKey } from './layerStore';
 import { LAYERS, type LayerFn, type LayerSpec } from './ops/layers';
@@ -76,16 +76,7 @@ export function evalLayerCall(env: Env, e: Call, evaluate: Evaluate): Value {
   }
   const kwargs = Object.fromEntries(Object.entries(e.kwargs).filter(([k]) => !CALL_KEYWORDS.has(k)));
   const layer = buildLayer(env, evaluate, e.callee, e.ctorArgs ?? [], kwargs, siteOf(e));
-  return locatedLayer(e.callee, e.range, () => layer(x));
-}
-
-function locatedLayer<T>(op: string, range: SourceRange, f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof UnsupportedOpError || err instanceof LossEvaluationError) throw err;
-    throw new LossEvaluationError(op, range, err instanceof Error ? err.message : String(err));
-  }
+  return located(e.callee, e.range, () => layer(x));
 }
 
 /** The layer `callee(positional…, keywords…)` built at `site`. */
@@ -95,7 +86,7 @@ function buildLayer(env: Env, evaluate: Evaluate, callee: string, positional: Ex
   const store = env.layers;
   if (!store) throw new LossEvaluationError(callee, site, 'builds a layer, whose weights are not available here');
   const key = siteKey(callee, site);
-  return locatedLayer(callee, site, () =>
+  return located(callee, site, () =>
     spec.build({
       tf: env.tf,
       callee,
