@@ -2,12 +2,10 @@
 // which `-` decides the term's sign (the deepest binary minus whose right side holds the term, or a unary minus),
 // even when it sits on another line (`loss = mse - penalty; return loss`). Its written text gives the operator:
 // `a - p` → `a + p`, `-p` → `p`, `tf.sub(a, p)` / `a.sub(p)` → add.
-import type { Expr, LossModel, SourceRange, Term } from '../ir';
+import type { Expr, LossModel, Term } from '../ir';
+import { sameRange } from '../parsing/range';
 import type { SourceText } from './text';
 import type { Fix, TextEdit } from './types';
-
-const sameRange = (a: SourceRange, b: SourceRange): boolean =>
-  a.startLine === b.startLine && a.startCol === b.startCol && a.endLine === b.endLine && a.endCol === b.endCol;
 
 function contains(e: Expr, target: Expr): boolean {
   if (e === target || (sameRange(e.range, target.range) && e.text === target.text)) return true;

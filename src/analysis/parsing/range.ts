@@ -9,6 +9,10 @@ export function rangeOf(node: Node): SourceRange {
   return { startLine: s.row, startCol: s.column, endLine: e.row, endCol: e.column };
 }
 
+/** Whether two ranges are the same span. */
+export const sameRange = (a: SourceRange, b: SourceRange): boolean =>
+  a.startLine === b.startLine && a.startCol === b.startCol && a.endLine === b.endLine && a.endCol === b.endCol;
+
 /** The smallest range covering both. */
 export function spanOf(a: SourceRange, b: SourceRange): SourceRange {
   const aFirst = a.startLine < b.startLine || (a.startLine === b.startLine && a.startCol <= b.startCol);

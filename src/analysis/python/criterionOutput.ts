@@ -3,7 +3,7 @@
 // (`criterion(outputs, labels)` with `criterion = nn.CrossEntropyLoss()`, `F.cross_entropy(logits, y)`, a Keras
 // step's `self.compiled_loss(y, y_pred)`), whatever its place. The other outputs stay
 // tensors of the model beside it (a center loss's `features`). Without such a call the first output is the prediction.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 
 /** A functional loss of the framework: `F.cross_entropy`, `torch.nn.functional.mse_loss`, `torch.binary_cross_entropy_with_logits`. */
 const FUNCTIONAL_LOSS = /^(F|nn\.functional|torch\.nn\.functional|torch)\.\w*(loss|entropy|_logits)\w*$|^self\.compiled_loss$/;
@@ -12,11 +12,16 @@ const CRITERION_CLASS = /^(nn|torch\.nn)\.\w+Loss$/;
 
 const argsOf = (call: Node): Node[] => (call.childForFieldName('arguments')?.namedChildren ?? []).filter((n): n is Node => !!n && n.type !== 'comment');
 
+/** Per parse, its criterion names: every step with several outputs asks, and the walk covers the whole file. */
+const namesByTree = new WeakMap<Tree, Set<string>>();
+
 /** Names the file assigns a framework criterion object (`criterion = nn.CrossEntropyLoss()`, module level or local). */
 function criterionNames(at: Node): Set<string> {
-  let root = at;
-  while (root.parent) root = root.parent;
+  const known = namesByTree.get(at.tree);
+  if (known) return known;
   const out = new Set<string>();
+  namesByTree.set(at.tree, out);
+  const root = at.tree.rootNode;
   for (const a of root.descendantsOfType('assignment')) {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');

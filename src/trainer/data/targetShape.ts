@@ -7,6 +7,7 @@ import type { Expr, IndexItem, LossModel } from '../../analysis/ir';
 import { nodesOf } from '../../analysis/terms/expr';
 import { makeLookup } from '../interpreter/scope';
 import { staticValue } from '../interpreter/staticValues';
+import { uncast } from './targetWidth';
 
 export interface TargetAxis {
   /** The prediction's per-sample axis the target lacks (0 = the first after the batch; -1 = the last). */
@@ -46,14 +47,6 @@ function pickedColumn(e: Expr): number | undefined {
 
 const number = (e: Expr | undefined): number | undefined =>
   e?.kind === 'number' ? e.value : e?.kind === 'unary' && e.op === '-' && e.operand.kind === 'number' ? -e.operand.value : undefined;
-
-/** Casts and moves that keep the values (`target.to(input.dtype)`, `y.float()`, `tf.cast(y, tf.float32)`). */
-const keepsValues = new Set(['to', 'float', 'double', 'type', 'type_as', 'detach', 'cuda', 'cpu', 'contiguous']);
-function uncast(e: Expr): Expr {
-  if (e.kind === 'method' && keepsValues.has(e.method)) return uncast(e.object);
-  if (e.kind === 'call' && /(^|\.)cast$/.test(e.callee) && e.args[0]) return uncast(e.args[0]);
-  return e;
-}
 
 /** `target.unsqueeze(-1)`, `target[:, None]`, `target[..., None]`, `tf.expand_dims(target, -1)`: the axis added. */
 function expandedTarget(e: Expr): number | undefined {

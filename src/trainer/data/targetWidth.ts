@@ -28,7 +28,7 @@ const reshapeCalls = /(^|\.)reshape$/;
 const castCalls = /(^|\.)(cast|identity|convert_to_tensor)$/;
 const castMethods = new Set(['float', 'double', 'to', 'type', 'type_as', 'detach', 'cuda', 'cpu', 'contiguous']);
 
-function uncast(e: Expr): Expr {
+export function uncast(e: Expr): Expr {
   if (e.kind === 'call' && castCalls.test(e.callee) && e.args[0]) return uncast(e.args[0]);
   if (e.kind === 'method' && castMethods.has(e.method)) return uncast(e.object);
   return e;

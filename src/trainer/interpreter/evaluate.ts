@@ -4,13 +4,12 @@ import type { Expr, IndexItem, SourceRange } from '../../analysis/ir';
 import { bindArgs } from './args';
 import { LossEvaluationError, located, OUTSIDE_VALUE_UNKNOWN, UNINTERPRETED_HINT, UnsupportedOpError } from './errors';
 import { kerasWeightName, namedAsKeras } from './kerasWeightNames';
-import { evalLayerCall, evalLossParameter, evalMadeVariable } from './layerCalls';
+import { evalOwnWeights } from './layerCalls';
 import type { LayerStore } from './layerStore';
 import { chainKey } from './modelMembers';
 import { binary, unary } from './operators';
 import { stopGradient } from './ops/builders';
 import { constructorArgsRefusal, constructorParamNames } from './ops/ctorParams';
-import { isLayerCallee, LOSS_PARAMETERS, MADE_VARIABLES } from './ops/layers';
 import type { OutsideValues } from './outside';
 import { type IndexValue, subscript } from './slicing';
 import type { DeferReduction, FrameworkOps, Tensor, Tf, Value } from './types';
@@ -184,12 +183,9 @@ export function evaluate(env: Env, e: Expr): Value {
     case 'call': {
       // an object of the file's own loss class: its forward, a deferred reduction passed on to what it returns
       if (e.forward) return evaluate(env.defer?.node === e ? { ...env, defer: { ...env.defer, node: e.forward } } : env, e.forward);
-      // a layer the loss builds (`self.decoder(z)`): its own weights, trained with the loss (layerCalls.ts)
-      if (isLayerCallee(e.callee)) return evalLayerCall(env, e, evaluate);
-      if (LOSS_PARAMETERS.has(e.callee)) return evalLossParameter(env, e, evaluate);
-      // a variable made from a setting (`K.variable(0.5)`): a trainable weight of the loss's own (layerCalls.ts)
-      const made = MADE_VARIABLES.has(e.callee) ? evalMadeVariable(env, e, evaluate) : undefined;
-      if (made !== undefined) return made;
+      // a layer the loss builds (`self.decoder(z)`), its `nn.Parameter`, `K.variable(0.5)`: weights of its own (layerCalls.ts)
+      const own = evalOwnWeights(env, e, evaluate);
+      if (own !== undefined) return own;
       const spec = env.ops.calls[e.callee];
       if (!spec) throw new UnsupportedOpError(e.callee, e.range);
       const args = positional(env, e);

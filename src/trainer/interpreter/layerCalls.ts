@@ -6,7 +6,8 @@ import type { Expr, SourceRange } from '../../analysis/ir';
 import { LossEvaluationError, located, UnsupportedOpError } from './errors';
 import type { Env } from './evaluate';
 import { siteKey } from './layerStore';
-import { LAYERS, type LayerFn, type LayerSpec } from './ops/layers';
+import { variableCopies } from './modelValues';
+import { isLayerCallee, LAYERS, type LayerFn, type LayerSpec, LOSS_PARAMETERS } from './ops/layers';
 import type { Tensor, Value } from './types';
 import { describe, isTensor } from './values';
 
@@ -31,7 +32,7 @@ function siteOf(e: Call): SourceRange {
  * a layer's weights. `trainable=False` keeps it at its value (Keras's non-trainable weight, a schedule's β). A
  * variable copied from a tensor (`K.variable(layer.get_weights()[0])`) is a frozen copy: the caller's op.
  */
-export function evalMadeVariable(env: Env, e: Call, evaluate: Evaluate): Value | undefined {
+function evalMadeVariable(env: Env, e: Call, evaluate: Evaluate): Value | undefined {
   const first = e.args[0] ?? e.kwargs['value'] ?? e.kwargs['initial_value'];
   const value = first ? evaluate(env, first) : undefined;
   const numbers = numbersOf(value);
@@ -45,17 +46,26 @@ export function evalMadeVariable(env: Env, e: Call, evaluate: Evaluate): Value |
  * A loss module's own parameter (`self.centers = nn.Parameter(torch.randn(k, d))`): a weight of the loss, made once
  * from its initial tensor (computed on the first evaluation only) and trained with the loss.
  */
-export function evalLossParameter(env: Env, e: Call, evaluate: Evaluate): Value {
+function evalLossParameter(env: Env, e: Call, evaluate: Evaluate): Value {
   const site = siteKey(e.callee, e.range);
   const store = env.layers;
   if (!store) throw new LossEvaluationError(e.callee, e.range, "is a parameter of the loss's own, whose weights are not available here");
-  if (!store.has(site, 'value')) {
-    const first = e.args[0] ?? e.kwargs['data'];
-    const init = first ? evaluate(env, first) : undefined;
-    if (!isTensor(init)) throw new LossEvaluationError(e.callee, e.range, `is built from ${describe(init)}, not a tensor`);
-    return store.weight(site, 'value', [...init.shape], { kind: 'given', values: Array.from(init.dataSync()) });
-  }
-  return store.weight(site, 'value', [], { kind: 'zeros' });
+  const made = store.existing(site, 'value');
+  if (made) return made;
+  const first = e.args[0] ?? e.kwargs['data'];
+  const init = first ? evaluate(env, first) : undefined;
+  if (!isTensor(init)) throw new LossEvaluationError(e.callee, e.range, `is built from ${describe(init)}, not a tensor`);
+  return store.weight(site, 'value', [...init.shape], { kind: 'given', values: Array.from(init.dataSync()) });
+}
+
+/**
+ * The weights of the loss's own a call makes or reads, if it is one: a layer it builds and runs, a module's
+ * `nn.Parameter`, a variable made from a setting; undefined for any other call (the op tables').
+ */
+export function evalOwnWeights(env: Env, e: Call, evaluate: Evaluate): Value | undefined {
+  if (isLayerCallee(e.callee)) return evalLayerCall(env, e, evaluate);
+  if (LOSS_PARAMETERS.has(e.callee)) return evalLossParameter(env, e, evaluate);
+  return variableCopies[e.callee] ? evalMadeVariable(env, e, evaluate) : undefined;
 }
 
 /** A number or a (nested) list of numbers, flat with its shape. */
@@ -68,7 +78,7 @@ function numbersOf(v: Value | undefined): { values: number[]; shape: number[] } 
 }
 
 /** A call of a layer class: built from its constructor, run on its (first) tensor argument. */
-export function evalLayerCall(env: Env, e: Call, evaluate: Evaluate): Value {
+function evalLayerCall(env: Env, e: Call, evaluate: Evaluate): Value {
   const inputs = e.args.map((a) => evaluate(env, a));
   const x = inputs[0];
   if (!isTensor(x)) {

@@ -46,9 +46,9 @@ export class LayerStore {
     return made;
   }
 
-  /** Whether the layer built at `site` has its weight `name` yet (its initial value need not be computed again). */
-  has(site: string, name: string): boolean {
-    return this.weights.has(`${site}/${name}`);
+  /** The weight `name` of the layer built at `site`, if it is made yet (its initial value need not be computed again). */
+  existing(site: string, name: string): Tensor | undefined {
+    return this.weights.get(`${site}/${name}`);
   }
 
   /** The weights made so far, in the order they were made (the optimizer's order). */

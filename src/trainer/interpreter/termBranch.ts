@@ -10,6 +10,7 @@
 // A test reading a term's λ is the sweep's to move (staticBranch.ts): the richer branch is the one a λ > 0 runs.
 import { unreadSettings } from '../../analysis/bound';
 import type { Expr, LossModel, SourceRange } from '../../analysis/ir';
+import { sameRange } from '../../analysis/parsing/range';
 import { termBranch } from '../../analysis/terms/build';
 import { some } from '../../analysis/terms/expr';
 import { dottedName } from './evaluate';
@@ -107,8 +108,6 @@ export interface BranchChoice {
   trained: 'then' | 'else';
   decided: Decided;
 }
-
-const sameRange = (a: SourceRange, b: SourceRange): boolean => a.startLine === b.startLine && a.startCol === b.startCol && a.endLine === b.endLine && a.endCol === b.endCol;
 
 /**
  * The branch the settings select (`taken`) when it computes every term too: `if self.reduction == "mean": return

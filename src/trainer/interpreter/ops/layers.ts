@@ -222,9 +222,6 @@ export const LAYERS: Readonly<Record<string, LayerSpec>> = {
   ...prefixed(['nn', 'torch.nn'], torchLayers, TORCH_INERT),
 };
 
-/** Variables a loss's code makes (`K.variable(0.5)`, `tf.Variable(w0)`): trainable weights when made from a setting. */
-export const MADE_VARIABLES: ReadonlySet<string> = new Set(['K.variable', 'keras.backend.variable', 'tf.keras.backend.variable', 'tf.Variable']);
-
 /** A module's own trainable parameter (`nn.Parameter(torch.randn(k, d))`): a weight of the loss (layerCalls.ts). */
 export const LOSS_PARAMETERS: ReadonlySet<string> = new Set(['nn.Parameter', 'torch.nn.Parameter', 'nn.parameter.Parameter']);
 
