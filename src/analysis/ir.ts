@@ -295,6 +295,12 @@ export interface LossParam {
    */
   modelInput?: true;
   /**
+   * The name a same-file function gives this value where the loss passes it (`self._parity_violation(logits, gb)`
+   * with `def _parity_violation(self, logits, group)` gives `gb` the alias `group`): the trainer's name tables read
+   * it when the value's own name says nothing (a batch's third column `gb` is the group column).
+   */
+  alias?: string;
+  /**
    * A hidden tensor of the file's own Keras functional graph that an added loss reads (`h1 = Dense(…)(x)`, `z =
    * encoder(x)`, then `model.add_loss(lam * reduce_sum(square(h1)))`): an activation the model computes, whatever its
    * name, not data. The trainer passes its trial model's hidden activations for it, and says so in the header.

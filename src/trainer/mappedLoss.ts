@@ -37,6 +37,8 @@ export interface ArgLayout {
    * one column of class indices (passed on as [B]), 'columns' otherwise.
    */
   groupColumn?: 'index' | 'columns';
+  /** With a group column: the target's per-sample shape once the column is off, when not the columns left (TrialData.groupedTargetShape). */
+  targetShape?: readonly number[];
   /** A sample's shape as the loss reads it (an image's [H, W, C]), when it is not flat: a synthetic mask has it. */
   sampleShape?: readonly number[];
 }
@@ -176,7 +178,8 @@ export function mappedLosses(tf: Tf, loss: LossModel, losses: LossFn[], layout: 
       const groupOf = (name: string): Tensor =>
         oneHot.has(name) ? tf.cast(tf.oneHot(tf.cast(group, 'int32'), 2), 'float32') : column ? tf.reshape(group, [-1, 1]) : group;
       for (const name of groupNames) tensors[name] = groupOf(name);
-      y = layout.groupColumn === 'index' ? tf.reshape(tf.slice(yTrue, [0, 0], [-1, 1]), [-1]) : tf.slice(yTrue, [0, 0], [-1, cols - 1]);
+      const columns = tf.slice(yTrue, [0, 0], [-1, cols - 1]);
+      y = layout.groupColumn === 'index' ? tf.reshape(columns, [-1]) : layout.targetShape ? tf.reshape(columns, [-1, ...layout.targetShape]) : columns;
     }
     return run(y, yPred, { ...(extras ?? {}), tensors: { ...given, ...tensors } });
   });

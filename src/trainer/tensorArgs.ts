@@ -141,6 +141,10 @@ const rowOf = (name: string): Row | undefined => {
 
 export const tensorArgKind = (name: string): TensorArgKind | undefined => rowOf(name)?.kind;
 
+/** A parameter's row: by its own name, else by the name a same-file function gives it where the loss passes it (LossParam.alias). */
+const paramRow = (p: LossParam): Row | undefined => rowOf(p.name) ?? (p.alias !== undefined ? rowOf(p.alias) : undefined);
+const paramRowKind = (p: LossParam): TensorArgKind | undefined => paramRow(p)?.kind;
+
 /**
  * The extra tensor arguments of a loss: the ones the analysis marks 'tensor', and the arguments it could not place
  * ('other', no default) whose name the table knows (`trans`, `common_feats`: shapes of tensors the analysis' own
@@ -151,7 +155,7 @@ export function extraTensorParams(loss: LossModel): LossParam[] {
   // a size the loss is built with (`RedundancyReductionLoss(feat_dim=128)`) is a number, whatever its name says
   const built = valueLookup(loss);
   const unvalued = (p: LossParam): boolean => unvaluedArgument(p) && built(p.name) === undefined;
-  return loss.params.filter((p) => !absent.has(p.name) && (p.role === 'tensor' || (unvalued(p) && (tensorArgKind(p.name) !== undefined || providedUsage(loss, p.name) !== undefined))));
+  return loss.params.filter((p) => !absent.has(p.name) && (p.role === 'tensor' || (unvalued(p) && (paramRowKind(p) !== undefined || providedUsage(loss, p.name) !== undefined))));
 }
 
 /**
@@ -160,7 +164,7 @@ export function extraTensorParams(loss: LossModel): LossParam[] {
  * features: absentArgs).
  */
 const unvaluedArgument = (p: LossParam): boolean =>
-  p.role === 'other' && p.default === undefined && p.items === undefined && p.unpacks === undefined && (!p.noneDefault || fromHidden.has(tensorArgKind(p.name) as TensorArgKind)) && !p.name.includes('.');
+  p.role === 'other' && p.default === undefined && p.items === undefined && p.unpacks === undefined && (!p.noneDefault || fromHidden.has(paramRowKind(p) as TensorArgKind)) && !p.name.includes('.');
 
 /** The usage of an argument when it makes a tensor the trial provides here (a list of weights is the model's: modelValues.ts). */
 function providedUsage(loss: LossModel, name: string): { kind: Exclude<UsageKind, 'weight-list'>; because: string } | undefined {
@@ -179,7 +183,7 @@ export function usageReason(loss: LossModel, name: string): string | undefined {
   const p = loss.params.find((q) => q.name === name);
   if (p && computedByModel(p) && paramKind(loss, p) === 'per-sample') return providedUsage(loss, name)?.because;
   if (p && computedByModel(p) && paramKind(loss, p) === 'embedding') return pairedWithPrediction(loss, name);
-  return p && !p.modelWeight && !computedByModel(p) && !nameSettles(p.name) ? providedUsage(loss, name)?.because : undefined;
+  return p && !p.modelWeight && !computedByModel(p) && !nameSettles(p) ? providedUsage(loss, name)?.because : undefined;
 }
 
 /**
@@ -187,7 +191,7 @@ export function usageReason(loss: LossModel, name: string): string | undefined {
  * model itself: a synthetic tensor in their place would misrepresent them; a list of weights it refuses by name is
  * the model's weights where the loss iterates it, interpreter/modelValues.ts).
  */
-const nameSettles = (name: string): boolean => tensorArgKind(name) !== undefined;
+const nameSettles = (p: LossParam): boolean => paramRow(p) !== undefined;
 
 /** Kinds the trial model gives even where the argument defaults to None: activations and a group column the penalty reads. */
 const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square', 'matrix', 'vae-mean', 'vae-logvar', 'vae-logsigma', 'vae-std', 'vae-var', 'vae-sample', 'sensitive']);
@@ -198,10 +202,8 @@ const givenWhenOptional: ReadonlySet<TensorArgKind> = new Set(['hidden', 'square
  * (a penalty on `features=None` needs them). A mask, per-sample or per-class weights, an input: None.
  */
 export function absentArgs(loss: LossModel): string[] {
-  return loss.params.filter((p) => p.noneDefault && p.default === undefined && p.items === undefined && !givenWhenOptional.has(tensorArgKind(p.name) as TensorArgKind)).map((p) => p.name);
+  return loss.params.filter((p) => p.noneDefault && p.default === undefined && p.items === undefined && !givenWhenOptional.has(paramRowKind(p) as TensorArgKind)).map((p) => p.name);
 }
-
-const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(name)?.refusal;
 
 /**
  * The model's input read as the target of a loss that has no target of its own: a Keras `train_step` on unlabelled
@@ -210,7 +212,7 @@ const refusalOf = (name: string): ((n: string) => string) | undefined => rowOf(n
  */
 export function reconstructionTarget(loss: LossModel): string | undefined {
   if (loss.params.some((p) => p.role === 'yTrue')) return undefined;
-  const inputs = extraTensorParams(loss).filter((p) => tensorArgKind(p.name) === 'reconstruction-input');
+  const inputs = extraTensorParams(loss).filter((p) => paramRowKind(p) === 'reconstruction-input');
   // an argument the loss reads that nothing gives a value (`y` the analysis did not take as the target) may be the
   // target: then the input is not what the loss reconstructs
   const unvalued = new Set(loss.params.filter((p) => p.role === 'other' && p.default === undefined && p.items === undefined).map((p) => p.name));
@@ -240,8 +242,8 @@ function namedKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   if (p.modelInput) return 'reconstruction-input';
   if (p.modelWeight && p.outputLayer) return attribute(p.name) === 'bias' ? 'output-bias' : 'output-weights';
   if (p.modelWeight) return 'weights';
-  const kind = tensorArgKind(p.name);
-  if (!computedByModel(p)) return nameSettles(p.name) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);
+  const kind = paramRowKind(p);
+  if (!computedByModel(p)) return nameSettles(p) ? kind : (providedUsage(loss, p.name)?.kind ?? kind);
   if (kind !== undefined && fromHidden.has(kind) && kind !== 'output-item') return kind;
   // a further output the loss pairs with the prediction has its width (predictionPair.ts); not one the name table
   // calls something else (`x = self.flatten(data)` is the model's input, not an output beside the prediction)
@@ -250,16 +252,16 @@ function namedKind(loss: LossModel, p: LossParam): TensorArgKind | undefined {
   return usageOf(loss, p.name)?.kind === 'per-sample' ? 'per-sample' : 'hidden';
 }
 const paramRefusal = (loss: LossModel, p: LossParam): ((n: string) => string) | undefined =>
-  p.modelWeight || computedByModel(p) || usageReason(loss, p.name) !== undefined || paramKind(loss, p) === 'model-input' ? undefined : refusalOf(p.name);
+  p.modelWeight || computedByModel(p) || usageReason(loss, p.name) !== undefined || paramKind(loss, p) === 'model-input' ? undefined : paramRow(p)?.refusal;
 
 /** The model outputs mapped to hidden activations by what they are, not by their names (paramKind). */
 export function unnamedModelOutputs(loss: LossModel): string[] {
-  return extraTensorParams(loss).filter((p) => p.modelOutput !== undefined && paramKind(loss, p) === 'hidden' && tensorArgKind(p.name) !== 'hidden').map((p) => p.name);
+  return extraTensorParams(loss).filter((p) => p.modelOutput !== undefined && paramKind(loss, p) === 'hidden' && paramRowKind(p) !== 'hidden').map((p) => p.name);
 }
 
 /** The hidden tensors of the file's Keras graph mapped to hidden activations by what they are, not by their names. */
 export function graphActivations(loss: LossModel): string[] {
-  return extraTensorParams(loss).filter((p) => p.graphActivation && paramKind(loss, p) === 'hidden' && tensorArgKind(p.name) !== 'hidden').map((p) => p.name);
+  return extraTensorParams(loss).filter((p) => p.graphActivation && paramKind(loss, p) === 'hidden' && paramRowKind(p) !== 'hidden').map((p) => p.name);
 }
 
 /** The provided extra tensor arguments, in argument order, with their kinds; then a tuple prediction's further items. */

@@ -20,7 +20,7 @@ import { regularizedTensor } from './regularizerInput';
 import type { LossExtras, LossFn } from './runLoss';
 import { singleMatrixRead } from './singleMatrix';
 import { MASK_KEPT, syntheticWords } from './syntheticArgs';
-import { graphActivations, hiddenArgs, mappedTensorArgs, type TensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
+import { graphActivations, hiddenArgs, mappedTensorArgs, type TensorArgKind, tensorArgKind, unnamedModelOutputs, usageReason, wantsVae } from './tensorArgs';
 import { usageOf } from './tensorUsage';
 
 /** The VAE's latent size: small, as trial data has few latent factors (data/autoencoder.ts has 3). */
@@ -37,7 +37,7 @@ export interface TrialModel {
   lastHidden?: HiddenActivationChoice;
 }
 
-export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'> & Partial<Pick<TrialData, 'sampleShape'>>): TrialModel {
+export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: Pick<TrialData, 'groupColumn'> & Partial<Pick<TrialData, 'sampleShape' | 'groupedTargetShape'>>): TrialModel {
   const vae = wantsVae(loss);
   const hidden = hiddenArgs(loss);
   // a VAE's hidden arguments read its head, not a code layer: its layers stay relu
@@ -51,6 +51,7 @@ export function trialModel(tf: Tf, loss: LossModel, options: MlpOptions, data: P
     // The kernel that makes the last hidden layer (the encoder's, in a VAE); the output layer's without hidden layers.
     weightIndex: 2 * Math.max(0, options.hidden.length - 1),
     ...(data.groupColumn ? { groupColumn: data.groupColumn } : {}),
+    ...(data.groupedTargetShape ? { targetShape: data.groupedTargetShape } : {}),
     ...(data.sampleShape ? { sampleShape: data.sampleShape } : {}),
   };
   return { model, layout, hidden, lastHidden, readsArgWeights: mappedTensorArgs(loss).some((a) => WEIGHT_KINDS.has(a.kind)) };
@@ -118,13 +119,16 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   if (args.length + models.length + members.length + sums.length + groups.length === 0) return undefined;
   const plain = args.filter((a) => a.kind === 'hidden').length;
   const layers = regularisedLayers(loss);
+  // an argument named by the function the loss passes it to (`self._parity_violation(logits, gb)` → `group`)
+  const aliased = new Map(loss.params.flatMap((p) => (p.alias !== undefined && tensorArgKind(p.name) === undefined ? [[p.name, p.alias] as const] : [])));
   const parts = args.map((a) => {
     const matrixAt = a.kind === 'sensitive' ? matrixReadLine(loss, a.name) : undefined;
     const oneHot = matrixAt !== undefined ? `, one-hot ([batch, 2]: the loss reads it as a matrix, line ${matrixAt})` : '';
     const words = (kindWords[a.kind]?.(trial) ?? a.kind) + oneHot;
     const from = layers.get(a.name);
     const single = a.kind === 'matrix' ? singleMatrixRead(loss, a.name) : undefined;
-    const use = usageReason(loss, a.name) ?? (single ? `the loss reads it as one matrix (${single})` : undefined);
+    const alias = aliased.get(a.name);
+    const use = usageReason(loss, a.name) ?? (single ? `the loss reads it as one matrix (${single})` : alias ? `the loss passes it as \`${alias}\`` : undefined);
     const rank = a.kind === 'hidden' ? argRank(loss, a.name) : 2;
     const steps = a.kind === 'hidden' && slicesTime(loss, a.name) ? sequenceSteps(trial.layout.units) : undefined;
     const map =
@@ -156,7 +160,7 @@ export function describeArgs(loss: LossModel, trial: TrialModel): string | undef
   const ownMapped = args.filter((a) => own.has(a.name)).length;
   // the batch an inline loss's model is called on, taken for what it is (LossParam.modelInput)
   const fed = new Set(loss.params.filter((p) => p.modelInput).map((p) => p.name));
-  const named = args.filter((a) => a.kind !== 'output-item' && !own.has(a.name) && !fed.has(a.name) && !layers.has(a.name) && !outputs.has(a.name) && !graphed.includes(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
+  const named = args.filter((a) => a.kind !== 'output-item' && !own.has(a.name) && !fed.has(a.name) && !layers.has(a.name) && !outputs.has(a.name) && !graphed.includes(a.name) && !aliased.has(a.name) && usageReason(loss, a.name) === undefined).length + models.length - iterated.size;
   const why = [
     named > 0 ? `because of ${named > 1 ? 'their names' : 'its name'}` : '',
     ownMapped > 0 ? `because ${ownMapped > 1 ? 'they are' : 'it is'} your model's own trainable weight${ownMapped > 1 ? 's' : ''}` : '',

@@ -24,14 +24,22 @@ function subscriptRoot(n: Node): Node | undefined {
   return cur?.type === 'subscript' ? cur : undefined;
 }
 
-/** Whether a slice of the subscript reads one of the index variables (`[i:i + 8]`, `[b * bs:(b + 1) * bs]`). */
+/**
+ * Whether the subscript cuts by one of the index variables: a slice reading one (`[i:i + 8]`, `[b * bs:(b + 1) *
+ * bs]`) or the variable itself, a batch of indices (`X[idx]` after `idx = order[i:i + bs]`).
+ */
 function slicedBy(sub: Node, index: ReadonlySet<string>): boolean {
   const items = namedChildren(sub).slice(1);
-  return items.some((it) => it.type === 'slice' && it.descendantsOfType('identifier').some((id) => !!id && index.has(id.text)));
+  const readsIndex = (it: Node) => it.descendantsOfType('identifier').some((id) => !!id && index.has(id.text));
+  return items.some((it) => (it.type === 'slice' && readsIndex(it)) || (it.type === 'identifier' && index.has(it.text)));
 }
 
-/** `name = data[i:i + bs]…` inside an index loop: the identifier bound, as a batch's item; else undefined. */
-export function cutByIndex(stmt: Node, index: ReadonlySet<string>): Node[] | undefined {
+/**
+ * `name = data[i:i + bs]…` inside an index loop: the identifier bound, as a batch's item; else undefined. A name so
+ * bound joins `index`: `idx = order[i:i + bs]` is the batch's indices, which cut the data next
+ * (`xb, yb = X[idx], y[idx]`); a name no subscript reads that way is unaffected.
+ */
+export function cutByIndex(stmt: Node, index: Set<string>): Node[] | undefined {
   if (index.size === 0) return undefined;
   const a = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
   const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
@@ -41,7 +49,11 @@ export function cutByIndex(stmt: Node, index: ReadonlySet<string>): Node[] | und
     const sub = subscriptRoot(value);
     return !!sub && slicedBy(sub, index);
   };
-  if (left.type === 'identifier') return cut(right) ? [left] : undefined;
+  if (left.type === 'identifier') {
+    if (!cut(right)) return undefined;
+    index.add(left.text);
+    return [left];
+  }
   // `xb, yb = X[i:i + bs], y[i:i + bs]`: each name a batch's item when every value is cut by the index
   const names = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? namedChildren(left) : [];
   const values = right.type === 'expression_list' || right.type === 'tuple' ? namedChildren(right) : [];

@@ -10,6 +10,7 @@ import { parsesFlags } from './argparse';
 import { criterionComparedOutput } from './criterionOutput';
 import { buildsCallable, chainRoot, type FileNames, type Flow, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, modelNamed, namedChildren, namesRead } from './forward';
 import { cutByIndex, indexCut, indexVariables } from './indexBatches';
+import { passedAs } from './passedAs';
 import { type ParamInfo, readParams } from './params';
 
 export interface InlineSpec {
@@ -180,7 +181,7 @@ interface Walk {
   models: Set<string>;
 }
 
-function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean, index: ReadonlySet<string> = new Set()): Walk {
+function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean, index: Set<string> = new Set()): Walk {
   const w: Walk = { outputs: [], nested: [], unpacked, kept: [], fed: new Set(), models: new Set() };
   // a script's module-level data is its batch only where no loop or step parameter gives one (`for x, y in ds:`)
   const scriptData = script && batch.size === 0;
@@ -462,7 +463,8 @@ function batchColumns(w: Walk, taken: readonly ParamInfo[], readByLoss: (n: Node
   for (const n of w.unpacked.flat()) {
     if (discarded(n) || w.fed.has(n.text) || names.has(n.text) || !readByLoss(n)) continue;
     names.add(n.text);
-    out.push(param(n));
+    const alias = passedAs(n.text, w.kept);
+    out.push(alias ? { ...param(n), alias } : param(n));
   }
   return out;
 }

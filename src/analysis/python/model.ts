@@ -84,6 +84,7 @@ function toParam(p: ParamInfo & Defaulted, role: LossParam['role'], origin: Loss
   if (p.modelOutput !== undefined) out.modelOutput = p.modelOutput;
   if (p.graphActivation) out.graphActivation = true;
   if (p.modelInput) out.modelInput = true;
+  if (p.alias) out.alias = p.alias;
   if (p.graphWeight) out.modelWeight = true;
   if (p.graphWeight === 'output') out.outputLayer = true;
   if (p.default !== undefined) out.default = p.default;

@@ -14,6 +14,8 @@ export interface ParamInfo {
   modelOutput?: number;
   /** An inline loss's batch the model was given, read by the loss beside the target: LossParam.modelInput. */
   modelInput?: true;
+  /** The name a same-file function gives the value where the loss passes it (passedAs.ts): LossParam.alias. */
+  alias?: string;
   /** A hidden tensor of the file's Keras functional graph an added loss reads (graphAddLoss.ts): LossParam.graphActivation. */
   graphActivation?: true;
   /** A layer's weight of the file's Keras graph an added loss reads (`dense.kernel`): LossParam.modelWeight, and outputLayer where that layer makes the model's output. */

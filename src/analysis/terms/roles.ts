@@ -10,7 +10,7 @@ const roleNames: Readonly<Record<Role, ReadonlySet<string>>> = {
   yTrue: new Set([
     'y_true', 'ytrue', 'y', 'true', 'target', 'targets', 'label', 'labels', 'gt', 'ground_truth', 'y_target', 'truth',
     'expected', 'actual', 'y_actual', 'ys', 'y_batch', 'target_batch', 'y_gt', 'tgt', 'true_labels', 'y_real',
-    'clean', 'sharp', 'reference', 'hr', 'gt_image',
+    'clean', 'sharp', 'reference', 'hr', 'gt_image', 'yb', 'y_b', 'batch_y', 'batch_labels', 'batch_targets', 'label_batch',
   ]),
   yPred: new Set([
     'y_pred', 'ypred', 'pred', 'preds', 'prediction', 'predictions', 'output', 'outputs', 'out', 'logits', 'y_hat',

@@ -44,6 +44,11 @@ export interface TrialData {
    * prediction column): [] for one number per sample, [T] for one per frame.
    */
   targetShape?: number[];
+  /**
+   * With a group column, which the loop carries as the targets' last column: the target's per-sample shape the loss
+   * wrapper gives back once it takes the column off (mappedLoss.ts), when it is not the prediction's.
+   */
+  groupedTargetShape?: number[];
 }
 
 /** The shape of `n` samples' targets as the loss receives them. */
@@ -145,6 +150,7 @@ export async function prepareData(
     sampleShape: fits ? fileShape.shape : [data.outputs],
     ...(fits && fileShape.why ? { shapeWhy: fileShape.why } : {}),
     ...(targets && !group ? { targetShape: targets.shape } : {}),
+    ...(targets && group ? { groupedTargetShape: targets.shape } : {}),
   };
 }
 
@@ -154,7 +160,7 @@ export async function prepareData(
  */
 function columnTargets(loss: LossModel, sample: readonly number[]): { shape: number[]; why: string } | undefined {
   const wide = lossTargetWidth(loss);
-  if (wide && sample.length === 1) return { shape: [wide.columns], why: wide.targetWhy };
+  if (wide && sample.length === 1) return { shape: wide.perSample ? [] : [wide.columns], why: wide.targetWhy };
   const found = lossTargetAxis(loss);
   if (!found || sample.length > 2) return undefined;
   return { shape: targetSampleShape(sample, found.axis), why: found.why };

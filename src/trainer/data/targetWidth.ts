@@ -12,6 +12,8 @@ import { type Lookup, literalNumber } from './listLengths';
 export interface TargetWidth {
   /** Columns of the target the loss reads (highest column + 1); the prediction has one output. */
   columns: number;
+  /** The target is one value per sample with no column axis (`bce(pred.view(-1), y)`): `columns` is 1. */
+  perSample?: true;
   /** Why the prediction has one output, for the panel header. */
   outputWhy: string;
   /** Why the target has `columns` columns, for the panel header. */
@@ -119,6 +121,23 @@ function wholePredictionAgainstColumn(roots: Expr[], lookup: Lookup): Expr | und
   return undefined;
 }
 
+/**
+ * A criterion given the flattened prediction and the whole target (`bce(model(x).view(-1), y.float())`): the code's
+ * target has one value per sample, as PyTorch's losses take both in one shape (a (N, 1) target beside (N,) logits
+ * fails there, or broadcasts to (N, N) in an elementwise loss).
+ */
+function criterionOnFlattened(roots: Expr[], lookup: Lookup): { at: Expr; flattened: Expr } | undefined {
+  for (const root of roots) {
+    for (const n of nodesOf(root)) {
+      if (n.kind !== 'call' || n.args.length < 2) continue;
+      const [a, b] = n.args as [Expr, Expr];
+      if (flattenedPrediction(a, lookup) && isRef(uncast(b), 'yTrue')) return { at: n, flattened: a };
+      if (flattenedPrediction(b, lookup) && isRef(uncast(a), 'yTrue')) return { at: n, flattened: b };
+    }
+  }
+  return undefined;
+}
+
 /** Whether the loss picks columns of the prediction itself (`y_pred[:, 1]`): then it has outputs of its own to read. */
 function predictionIndexed(roots: Expr[], lookup: Lookup, firstAllowed = false): boolean {
   const firstColumn = (n: Expr): boolean => targetColumn(n, lookup, 'yPred') === 0;
@@ -144,6 +163,16 @@ export function lossTargetWidth(loss: LossModel): TargetWidth | undefined {
     };
   }
   if (predictionIndexed(roots, lookup)) return undefined;
+  const criterion = criterionOnFlattened(roots, lookup);
+  if (criterion) {
+    const line = criterion.at.range.startLine + 1;
+    return {
+      columns: 1,
+      perSample: true,
+      outputWhy: `1 output because the loss flattens the prediction to one value per sample (\`${criterion.flattened.text}\`, line ${line})`,
+      targetWhy: `one target per sample, compared with the flattened prediction (\`${criterion.at.text}\`, line ${line})`,
+    };
+  }
   const found = meeting(roots, lookup);
   if (!found) return singleOutputBeside(loss, roots, lookup);
   const columns = columnsRead(roots, lookup);

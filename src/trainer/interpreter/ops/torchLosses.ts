@@ -8,6 +8,17 @@ import { torchPairLosses } from './torchPairLosses';
 
 const pair = (a: OpArgs) => [asFloat(a.tf, a.tensor('input')), asFloat(a.tf, a.tensor('target'))] as const;
 
+/**
+ * The binary cross-entropies refuse a target whose shape is not the input's, as PyTorch does (a [N, 1] target beside
+ * a [N] input would broadcast to [N, N] here, a different function that trains nothing).
+ */
+function sameShapePair(a: OpArgs, what: string): readonly [Tensor, Tensor] {
+  const [x, t] = pair(a);
+  const same = x.rank === t.rank && x.shape.every((d, i) => d === t.shape[i]);
+  if (!same) throw new Error(`${what} (torch.Size([${t.shape.join(', ')}])) must be the same as input size (torch.Size([${x.shape.join(', ')}]))`);
+  return [x, t];
+}
+
 /** Parameters of the element-wise losses, legacy `size_average`/`reduce` included so positions line up. */
 const elementwise = ['input', 'target', 'size_average', 'reduce', 'reduction'];
 
@@ -113,12 +124,12 @@ export const torchLossFunctions: OpTable = {
   cross_entropy: op(['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing'], crossEntropy),
   nll_loss: op(['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction'], nllLoss),
   binary_cross_entropy: op(['input', 'target', 'weight', 'size_average', 'reduce', 'reduction'], (a) => {
-    const [p, t] = pair(a);
+    const [p, t] = sameShapePair(a, 'Using a target size');
     const { tf } = a;
     return applyReduction(tf, a, withWeight(tf, a, clampedBce(tf, p, t)));
   }),
   binary_cross_entropy_with_logits: op(['input', 'target', 'weight', 'size_average', 'reduce', 'reduction', 'pos_weight'], (a) => {
-    const [x, t] = pair(a);
+    const [x, t] = sameShapePair(a, 'Target size');
     const { tf } = a;
     const pw = a.optTensor('pos_weight');
     const loss = pw
