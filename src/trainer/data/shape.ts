@@ -12,6 +12,7 @@ import { layerInputWidth } from './layerInputWidth';
 import { fittingSize, lossReshapeWidth } from './reshapeWidth';
 import { type Reads, readSample } from './sampleReads';
 import { lossTargetWidth } from './targetWidth';
+import { lossTask } from './task';
 
 export interface SampleShape {
   /** Per-sample shape of the prediction (and of the targets, one per output): [outputs], [C, H, W], [T, F]. */
@@ -77,13 +78,15 @@ export function lossSampleShape(loss: LossModel, defaultOutputs: number): Sample
 
 /**
  * The width of the file's model's last layer (LossModel.outputUnits: `Dense(6)`, `nn.Linear(h, 6)`) where the loss
- * reads its prediction's columns (`y_pred[:, 1:] - y_pred[:, :-1]`, `y_pred[:, 2]`) or its output layer's weights, and the width holds every column
+ * reads its prediction's columns (`y_pred[:, 1:] - y_pred[:, :-1]`, `y_pred[:, 2]`) or its output layer's weights, or
+ * classifies (the width is the count of classes a center-loss table or class weights are sized by), and the width holds every column
  * it reads: the trial's prediction is as wide as the model's, so what the columns mean is kept.
  */
 function outputLayerWidth(loss: LossModel, r: Reads): LossModel['outputUnits'] {
   const width = loss.outputUnits;
-  // the output layer's own weight (LossParam.outputLayer) is as wide as the prediction: its shape is the model's too
-  const readsColumns = r.sliced.has(1) || r.minFromStart.has(1) || loss.params.some((p) => p.outputLayer);
+  // the output layer's own weight (LossParam.outputLayer) is as wide as the prediction: its shape is the model's too;
+  // a classifier's width is its count of classes, which the loss's per-class tables (centers, class weights) share
+  const readsColumns = r.sliced.has(1) || r.minFromStart.has(1) || loss.params.some((p) => p.outputLayer) || lossTask(loss).task === 'classification';
   // a per-output constant of another length (`[1.0, 0.5, 0.2]` weights) must still broadcast against the prediction
   const fits = width && width.count >= Math.max(r.minFromStart.get(1) ?? 0, r.minLast, 2) && width.count <= MAX_FILE_OUTPUTS && r.constants.every((c) => c === width.count);
   return fits && readsColumns ? width : undefined;

@@ -71,3 +71,31 @@ model.compile({ optimizer: 'adam', loss: smoothLoss });
   assert.deepEqual(shape.shape, [10]);
   assert.match(shape.why ?? '', /^10 outputs because your model's last layer has 10 units \(line 8\)/);
 });
+
+test("a classifier's last layer is its count of classes: a center loss sized by it fits (five classes, not the default four)", () => {
+  const loss = lossOf(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+N_CLASSES = 5
+
+
+class CenterLoss(nn.Module):
+    def __init__(self, num_classes, lam=0.01):
+        super().__init__()
+        self.centers = nn.Parameter(torch.randn(num_classes, num_classes))
+        self.lam = lam
+
+    def forward(self, logits, target):
+        pull = (logits - self.centers.index_select(0, target)).pow(2).sum(dim=1).mean()
+        return F.cross_entropy(logits, target) + self.lam * pull
+
+
+net = nn.Sequential(nn.Linear(30, 64), nn.ReLU(), nn.Linear(64, N_CLASSES))
+criterion = CenterLoss(N_CLASSES)
+`);
+  assert.deepEqual(lossSampleShape(loss, 4).shape, [5]);
+  assert.match(lossSampleShape(loss, 4).why ?? '', /^5 outputs because your model's last layer has 5 units \(line 19\)/);
+  // a regression loss that never reads columns keeps the default
+  assert.deepEqual(lossSampleShape(lossOf(keras('layers.Dense(6)', 'K.mean(K.square(y_pred))')), 4).shape, [4]);
+});
