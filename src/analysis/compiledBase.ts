@@ -40,16 +40,19 @@ export function withCompiledBase(model: LossModel, base: CompiledBase | undefine
 
 /**
  * `model` with the terms of a loss function of the file the model compiles (`compile(loss=nll)`, its `nll(y_true,
- * y_pred)` read as any loss) as its base, when it is an add_loss of that Keras model that has no base of its own:
+ * y_pred)` read as any loss; TF.js `compile({ loss: (yTrue, yPred) => … })`) as its base, when it is an add_loss or
+ * a regularizer of that Keras / TF.js model that has no base of its own:
  * Keras trains the compiled loss, averaged over the batch, plus what is added. The function's own penalties stay
  * penalties. Its names of the target and the prediction are the model's (the terms read them by role).
  */
-export function withCompiledFunction(model: LossModel, compiled: LossModel | undefined): LossModel {
-  if (!compiled || model.kind !== 'add-loss' || model.framework === 'pytorch' || compiled.framework !== model.framework) return model;
+export function withCompiledFunction(model: LossModel, compiled: LossModel | undefined, options: { anonymous?: boolean } = {}): LossModel {
+  if (!compiled || !addsToCompiled.has(model.kind) || model.framework === 'pytorch' || compiled.framework !== model.framework) return model;
   if (model.terms.some((t) => t.role === 'base') || !compiled.terms.some((t) => t.role === 'base')) return model;
-  const mean = (e: Expr): Expr => ({ kind: 'call', callee: 'tf.reduce_mean', args: [e], kwargs: {}, range: e.range, text: e.text });
-  // a function that is all base is named as compile names it (`nll`), as a framework loss's name labels its term
-  const whole = compiled.terms.length === 1 ? { label: compiled.name } : {};
+  const callee = model.framework === 'tfjs' ? 'tf.mean' : 'tf.reduce_mean';
+  const mean = (e: Expr): Expr => ({ kind: 'call', callee, args: [e], kwargs: {}, range: e.range, text: e.text });
+  // a function that is all base is named as compile names it (`nll`), as a framework loss's name labels its term; an
+  // arrow written in the compile call has no name of its own: its terms keep theirs (`fit`)
+  const whole = compiled.terms.length === 1 && !options.anonymous ? { label: compiled.name } : {};
   const added: Term[] = compiled.terms.map((t, i) => ({ ...t, id: `t${model.terms.length + i}`, expr: mean(t.expr), ...whole }));
   const yTrue = model.yTrue || compiled.yTrue;
   const params = [...model.params, ...compiled.params.filter((p) => !model.params.some((q) => q.name === p.name) && p.role !== 'yPred')];

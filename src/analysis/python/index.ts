@@ -430,7 +430,8 @@ export function analyzePythonTree(tree: Tree, source: string, framework: Framewo
   const valued = (ms: LossModel[]) => ms.map((m) => withBoundConstraints(withOutsideValues(m, outside)));
   if (base) return valued(models.map((m) => withCompiledBase(m, elsewhere ? { ...base, range: m.nameRange } : base)));
   // `compile(loss=nll)` with `nll` a loss function of the file: an add_loss adds to it
-  const compiledFn = models.some((m) => m.kind === 'add-loss') ? models.find((m) => m.kind !== 'add-loss' && m.usages.some((u) => u.kind === 'compile')) : undefined;
+  const adds = (m: LossModel) => m.kind === 'add-loss' || m.kind === 'regularizer';
+  const compiledFn = models.some(adds) ? models.find((m) => !adds(m) && m.usages.some((u) => u.kind === 'compile')) : undefined;
   return valued(compiledFn ? models.map((m) => withCompiledFunction(m, compiledFn)) : models);
 }
 

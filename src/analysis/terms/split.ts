@@ -147,7 +147,7 @@ function isConfigEntry(e: Extract<Expr, { kind: 'subscript' }>): boolean {
   return held && isWeightFactor(e.object);
 }
 
-const MULTIPLY: ReadonlySet<string> = new Set(['mul', 'multiply']);
+const MULTIPLY: ReadonlySet<string> = new Set(['mul', 'multiply', 'scalar_mul']);
 const DIVIDE: ReadonlySet<string> = new Set(['div', 'divide', 'true_divide', 'truediv']);
 
 /** The two operands of a product or quotient written as a call (`torch.mul(a, b)`, `a.mul(b)`), else undefined. */

@@ -139,9 +139,41 @@ export function positionalNewArg(ctor: Node, index: number): { value: number; no
   let cls: Node | null = ctor.parent;
   while (cls && cls.type !== 'class_declaration' && cls.type !== 'class') cls = cls.parent;
   if (!cls) return undefined;
-  const passed = newCallsOf(cls).map((call) => named(call.childForFieldName('arguments'))[index]);
+  // a class's own `new` (a `fromConfig` rebuilding it from a saved config) passes what the others passed
+  const all = newCallsOf(cls);
+  const outside = all.filter((call) => !within(call, cls));
+  const calls = outside.length > 0 ? outside : all;
+  const passed = calls.map((call) => named(call.childForFieldName('arguments'))[index]);
   if (passed.length === 0 || passed.some((a) => !a || a.type === 'spread_element')) return undefined;
-  const values = passed.map((a) => (a ? scriptLiteral(a) : undefined));
+  const values = passed.map((a) => (a ? numberPassed(a) : undefined));
   const first = values[0];
-  return typeof first === 'number' && values.every((v) => v === first) ? { value: first, node: passed[0] as Node } : undefined;
+  if (first && values.every((v) => v?.value === first.value)) return first;
+  // regularizers built with different strengths (`kernelRegularizer: new R(0.4)`, `biasRegularizer: new R(0.2)`): the
+  // trial trains the kernel's, so its value is the one
+  const kernel = calls.findIndex((call) => call.parent?.type === 'pair' && keyText(call.parent.childForFieldName('key')) === 'kernelRegularizer');
+  return kernel >= 0 ? values[kernel] : undefined;
+}
+
+const within = (n: Node, outer: Node): boolean => n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
+
+/** A number passed as written, or through a top-level `const NAME = 0.4` (its value's node, where write-back edits it). */
+export function numberPassed(arg: Node): { value: number; node: Node } | undefined {
+  const lit = scriptLiteral(arg);
+  if (typeof lit === 'number') return { value: lit, node: arg };
+  return arg.type === 'identifier' ? topLevelNumber(arg) : undefined;
+}
+
+function topLevelNumber(id: Node): { value: number; node: Node } | undefined {
+  let root: Node = id;
+  while (root.parent) root = root.parent;
+  for (const top of named(root)) {
+    const decl = top.type === 'export_statement' ? top.childForFieldName('declaration') : top;
+    if (decl?.type !== 'lexical_declaration' && decl?.type !== 'variable_declaration') continue;
+    for (const d of named(decl)) {
+      const value = d.type === 'variable_declarator' && d.childForFieldName('name')?.text === id.text ? d.childForFieldName('value') : null;
+      const lit = value ? scriptLiteral(value) : undefined;
+      if (value && typeof lit === 'number') return { value: lit, node: value };
+    }
+  }
+  return undefined;
 }

@@ -29,6 +29,8 @@ export interface ScriptLossDef {
    * handing its function a settings object): the document analyzer must not cache it by that text.
    */
   readsCallers?: true;
+  /** Written inline in a `compile` call's `loss` (compiledInlineLosses): used by that compile. */
+  compiledInline?: true;
   /** Target and prediction when the shape says them (a loss inline in `minimize`), instead of the name tables. */
   roles?: { yTrue: string; yPred: string };
   /** A regularizer (`kernelRegularizer: new NearBinaryWeights(5e-4)`): every term is a penalty on that layer's tensor. */
@@ -241,9 +243,27 @@ export function discoverScriptStatement(top: Node, uses: ScriptRegularizers = ne
   return inline;
 }
 
+/**
+ * A loss written inline where the model is compiled (`model.compile({ optimizer, loss: (yTrue, yPred) => … })`): a
+ * loss of the file like a named one, called by its key (`loss`) and used by that compile (compiledInline).
+ */
+function compiledInlineLosses(stmt: Node): ScriptLossDef[] {
+  const call = stmt.type === 'expression_statement' ? unwrap(stmt.namedChild(0)) : undefined;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'compile') return [];
+  const config = call?.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'object');
+  const pair = config?.namedChildren.find((p) => p?.type === 'pair' && p.childForFieldName('key')?.text === 'loss');
+  const value = unwrap(pair?.childForFieldName('value'));
+  const key = pair?.childForFieldName('key');
+  const def = value && key && functionLike.has(value.type) ? defOf(value, key, stmt) : undefined;
+  // (not cached by its text: the compile usage is given where the models are finished, index.ts)
+  return def ? [{ ...def, compiledInline: true, readsCallers: true }] : [];
+}
+
 function definedLosses(top: Node, uses: ScriptRegularizers): ScriptLossDef[] {
   const stmt = top.type === 'export_statement' ? (top.childForFieldName('declaration') ?? top) : top;
   if (stmt.type === 'class_declaration') return classLosses(stmt, uses);
+  if (stmt.type === 'expression_statement') return compiledInlineLosses(stmt);
   if (stmt.type === 'function_declaration') {
     const nameNode = stmt.childForFieldName('name');
     const def = nameNode ? defOf(stmt, nameNode, top) : undefined;

@@ -3,9 +3,9 @@
 
 import type { Node, Tree } from 'web-tree-sitter';
 import { withBoundConstraints } from '../boundConstraints';
-import { readCompiledBase, withCompiledBase } from '../compiledBase';
+import { readCompiledBase, withCompiledBase, withCompiledFunction } from '../compiledBase';
 import { compiledBuiltinModel } from '../compiledBuiltin';
-import type { Framework, LossModel, NoValueLoss, ParseProblem, Regularizes, SourceLanguage } from '../ir';
+import type { Framework, LossModel, NoValueLoss, ParseProblem, Regularizes, SourceLanguage, SourceRange } from '../ir';
 import { modelLossesReader, withModelLosses } from '../modelLosses';
 import { withOutsideValues } from '../outsideValues';
 import type { CachedModel, DefinitionCache } from '../parsing/definitionCache';
@@ -136,7 +136,12 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   for (const [k, v] of regularizers) named.set(k, `${named.get(k) ?? ''} regularizer ${v.on}`);
   cache?.begin(`${language} ${file.framework}`, named);
 
+  // losses written inline in a compile call, by where their name is (compiledInlineLosses): used by that compile
+  const compiledInline = new Set<string>();
+  const at = (r: SourceRange): string => `${r.startLine}:${r.startCol}`;
+  const compiledInlineAt = (m: LossModel): boolean => compiledInline.has(at(m.nameRange));
   const build = (def: ScriptLossDef): CachedModel | undefined => {
+    if (def.compiledInline) compiledInline.add(at(rangeOf(def.nameNode)));
     try {
       const model = buildScriptModel(def, file);
       return model ? { model, bindNames: def.bindNames } : undefined;
@@ -180,6 +185,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     const found = collectScriptUsages(root, models, bindNames);
     // a closure an optimizer differentiates (`opt.minimize(() => …)`, `tf.variableGrads(() => …)`) is used by that step
     for (const m of models) if (m.kind === 'inline' && !m.usages.some((u) => u.kind === 'training-step')) m.usages.unshift({ kind: 'training-step', range: m.returnRange });
+    for (const m of models) if (compiledInlineAt(m) && !m.usages.some((u) => u.kind === 'compile')) m.usages.unshift({ kind: 'compile', range: m.nameRange });
     return found;
   });
   withBuiltinRegularizers(models, root, source, constants, language);
@@ -189,7 +195,10 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   const builtin = !compiled && source.includes('.compile(') ? compiledBuiltinModel(models, readCompiledBase(root, source, 'ts'), file.framework, language) : undefined;
   if (builtin) models.push(builtin);
   const outside = scriptOutsideValues(root, imports, globals);
-  return (compiled ? models.map((m) => withCompiledBase(m, compiled)) : models).map((m) => withBoundConstraints(withOutsideValues(m, outside)));
+  // `compile({ loss: (yTrue, yPred) => … })` or `loss: customLoss`, a loss function of the file: a regularizer adds to it
+  const compiledFn = !compiled && models.some((m) => m.kind === 'regularizer') ? models.find((m) => m.kind !== 'regularizer' && m.usages.some((u) => u.kind === 'compile')) : undefined;
+  const withBase = compiled ? models.map((m) => withCompiledBase(m, compiled)) : compiledFn ? models.map((m) => withCompiledFunction(m, compiledFn, { anonymous: compiledInlineAt(compiledFn) })) : models;
+  return withBase.map((m) => withBoundConstraints(withOutsideValues(m, outside)));
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { LossModel, LossUsage } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { scriptDottedName } from './expr';
+import { numberPassed } from './ctorOptions';
 import { scriptLiteral } from './params';
 
 type Bound = Record<string, number | string | boolean>;
@@ -36,12 +37,17 @@ function regularizerBuilt(node: Node, byName: ReadonlyMap<string, LossModel>, bi
   const range = rangeOf(node);
   const boundArgs: Bound = {};
   argsOf(node).forEach((a, i) => {
-    const v = scriptLiteral(a);
+    const v = scriptLiteral(a) ?? numberPassed(a)?.value;
     const n = bindNames.get(m.name)?.[i];
     if (v !== undefined && n) boundArgs[n] = v;
   });
   if (!m.usages.some((u) => u.kind === 'regularizer')) m.usages.push({ kind: 'regularizer', range });
-  m.usages.push({ kind: 'factory-call', range, boundArgs });
+  // the trial trains the regularizer on a kernel: a `kernelRegularizer:`'s arguments come first, where they are read
+  const onKernel = node.parent?.type === 'pair' && node.parent.childForFieldName('key')?.text === 'kernelRegularizer';
+  const call: LossUsage = { kind: 'factory-call', range, boundArgs };
+  const firstCall = m.usages.findIndex((u) => u.kind === 'factory-call');
+  if (onKernel && firstCall >= 0) m.usages.splice(firstCall, 0, call);
+  else m.usages.push(call);
 }
 
 /** `this.loss(…)` inside a class: the class's loss method of that name (a model of kind 'method'). */

@@ -80,6 +80,15 @@ describe('the compiled loss is the base of an add_loss or a regularizer', () => 
     assert.deepEqual(model(analyze(REGULARIZER('model.compile(optimizer="adam", loss=my_loss)')), 'Spread').terms.map((t) => t.role), ['penalty']);
   });
 
+  it("a loss function of the file that compile names is the regularizer's base (its terms, averaged, named as compile names it)", () => {
+    const source = REGULARIZER('model.compile(optimizer="adam", loss=weighted_mse)').replace(
+      'inputs = keras.Input',
+      'def weighted_mse(y_true, y_pred):\n    return tf.reduce_mean(2.0 * tf.square(y_true - y_pred))\n\n\ninputs = keras.Input',
+    );
+    const spread = model(analyze(source), 'Spread');
+    assert.deepEqual(spread.terms.map((t) => [t.role, t.label]), [['base', 'weighted_mse'], ['penalty', 'Spread']]);
+  });
+
   it("a layer's add_loss: the compiled base, and the λ its constructor call binds", () => {
     const m = model(analyze(LAYER), 'call');
     assert.deepEqual(m.terms.map((t) => t.role), ['penalty', 'base']);

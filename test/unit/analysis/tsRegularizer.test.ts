@@ -64,3 +64,74 @@ describe('a TF.js regularizer class', () => {
     assert.ok(!analyze(plain, 'typescript').models.some((m) => m.name === 'SmallWeights'));
   });
 });
+
+describe('a TF.js regularizer class beside a loss written in the compile call', () => {
+  const gridSource = `import * as tf from '@tensorflow/tfjs';
+import { Regularizer } from '@tensorflow/tfjs-layers/dist/regularizers';
+
+class SnapToGrid extends Regularizer {
+  private step: number;
+  private strength: number;
+
+  constructor(step: number, strength: number) {
+    super();
+    this.step = step;
+    this.strength = strength;
+  }
+
+  apply(x: tf.Tensor): tf.Scalar {
+    return tf.tidy(() => {
+      const scaled = x.div(this.step);
+      const off = scaled.sub(scaled.round()).square();
+      return off.mean().mul(this.strength) as tf.Scalar;
+    });
+  }
+
+  getConfig() {
+    return { step: this.step, strength: this.strength };
+  }
+
+  static fromConfig(cls: any, config: any) {
+    return new SnapToGrid(config.step as number, config.strength as number);
+  }
+}
+
+const kernelStrength = 0.4;
+
+export function build() {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({
+    units: 1,
+    inputShape: [4],
+    biasRegularizer: new SnapToGrid(1, 0.2),
+    kernelRegularizer: new SnapToGrid(1, kernelStrength),
+  }));
+  model.compile({
+    optimizer: tf.train.adam(0.01),
+    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) =>
+      tf.tidy(() => {
+        const fit = tf.losses.meanSquaredError(yTrue, yPred);
+        console.log(fit.dataSync()[0]);
+        return fit;
+      }),
+  });
+  return model;
+}
+`;
+
+  it('the arrow compile is given is a loss used by that compile, and the base the regularizer adds to', () => {
+    const a = analyze(gridSource, 'typescript');
+    const compiled = a.models.find((m) => m.kind !== 'regularizer')!;
+    assert.equal(compiled.name, 'loss');
+    assert.ok(compiled.usages.some((u) => u.kind === 'compile'));
+    const reg = model(a, 'SnapToGrid');
+    assert.deepEqual(reg.terms.filter((t) => t.role === 'base').map((t) => t.label), ['fit']);
+  });
+
+  it("the settings are the ones the file's `new` calls bind, the kernel's strength (a module constant) first; the class's own fromConfig does not count", () => {
+    const reg = model(analyze(gridSource, 'typescript'), 'SnapToGrid');
+    assert.equal(staticNumber(reg, 'this.step'), 1);
+    const first = reg.usages.find((u) => u.kind === 'factory-call');
+    assert.equal(first?.boundArgs?.[boundKey(reg, 'this.strength')], 0.4);
+  });
+});
