@@ -577,13 +577,16 @@ const TOTAL_ITEM = /(?:^|[._])total(?:_\w+)?$/i;
  * The loss among a returned tuple's items (`return out, loss`, `return (logits, total_loss)`): the one item named as
  * the loss, when the first item is a name that is not (a model's output). A computed first item is the total the
  * tuple leads with (`return recon_loss + kl, recon_loss, kl`): none is picked, as when no item, or several, are named.
+ * An item named as the total after the first is the sum of the others, whatever leads (`return [recon_loss, total]`).
  */
 export function tupleLossItem(value: Node | undefined): Node | undefined {
   const inner = value?.type === 'parenthesized_expression' ? named(value)[0] : value;
-  if (inner?.type !== 'expression_list' && inner?.type !== 'tuple') return undefined;
+  if (inner?.type !== 'expression_list' && inner?.type !== 'tuple' && inner?.type !== 'list') return undefined;
   const items = named(inner);
   const isLoss = (n: Node): boolean => LOSS_ITEM.test(n.text.replace(/\s+/g, ''));
   const first = items[0];
+  const totals = items.filter((n) => ['identifier', 'attribute'].includes(n.type) && TOTAL_ITEM.test(n.text));
+  if (totals.length === 1 && totals[0] !== first) return totals[0];
   // a first item named as the total (`return total, task_loss`) leads the tuple as a computed one does
   if (!first || !['identifier', 'attribute'].includes(first.type) || isLoss(first) || TOTAL_ITEM.test(first.text)) return undefined;
   const losses = items.filter(isLoss);

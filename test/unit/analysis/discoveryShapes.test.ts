@@ -91,6 +91,21 @@ class Penalised(keras.Model):
     assert.equal(picked(keras), 'Penalised.compute_loss', 'two classes share the method name: each is read on its own');
   });
 
+  it("reads a method returning a list led by one part (`return [recon_loss, total]`) through the item named as the total", () => {
+    const src = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+SPARSITY_WEIGHT = 0.01
+class CodedAE(nn.Module):
+    def compute_loss(self, recon, x, code):
+        recon_loss = F.binary_cross_entropy(recon, x)
+        sparsity = SPARSITY_WEIGHT * torch.mean(torch.abs(code.mean(dim=0) - 0.05))
+        total = recon_loss + sparsity
+        return [recon_loss, total]
+`;
+    assert.deepEqual(model(analyze(src), 'compute_loss').terms.map(termSummary), ['base:+:recon_loss', 'penalty:+:sparsity*SPARSITY_WEIGHT']);
+  });
+
   it('splits tf.addN([base, λ·p, μ·q]) of a written array into its terms, so the loss with penalties is the one picked', () => {
     const src = `const tf = require('@tensorflow/tfjs');
 const W_SMOOTH = 0.05;
