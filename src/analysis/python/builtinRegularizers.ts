@@ -36,7 +36,7 @@ export const builtinRegularizers: Readonly<Record<string, BuiltinSpec>> = {
 };
 
 /** The keyword a layer takes a regularizer under → what it penalises (a recurrent or depthwise kernel is a kernel). */
-const keywordKinds: Readonly<Record<string, Regularizes['on']>> = {
+export const keywordKinds: Readonly<Record<string, Regularizes['on']>> = {
   kernel_regularizer: 'kernel',
   recurrent_regularizer: 'kernel',
   depthwise_regularizer: 'kernel',

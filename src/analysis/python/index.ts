@@ -10,7 +10,7 @@ import { scanSegments, TextMemo } from '../parsing/textSegments';
 import { childrenOf } from '../terms/expr';
 import { isPredictionName, isTargetName } from '../terms/roles';
 import { builtinRegularizerModel, withLayerPenalties } from './builtinRegularizerModel';
-import { builtinRegularizerUses } from './builtinRegularizers';
+import { builtinRegularizerUses, keywordKinds } from './builtinRegularizers';
 import { type DiscoverContext, discoverLosses, discoverOne, isLossFunction, type LossDef, unwrapDecorated } from './discover';
 import { readImports } from './imports';
 import { buildModel, type FileContext } from './model';
@@ -87,7 +87,7 @@ function knownLossesWith(source: string, module: ModuleScope, memo?: TextMemo): 
  * `activity_regularizer=Ortho(0.1)`, `kernel_regularizer = l1_reg`: a regularizer the file gives a layer; a bare
  * `regularizer=` is `add_weight`'s (a custom layer's own weight: a kernel, `regularizer=self.smooth_reg`).
  */
-const regularizerArg = /\b(?:(activity|kernel|bias)_)?regularizer[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)/gu;
+const regularizerArg = /\b((?:[a-z]+_)?regularizer)[ \t]*=[ \t]*([\p{L}_][\p{L}\p{N}_.]*)/gu;
 /** A layer constructor right before its arguments (`Dense(`, `layers.Conv2D(`). */
 const layerCall = /([\p{L}_][\p{L}\p{N}_]*)[ \t]*\([^()]*$/u;
 
@@ -118,16 +118,19 @@ function regularizerUsesIn(source: string, module: ModuleScope): Map<string, Reg
     if (out.has(name)) continue;
     const call = layerCall.exec(source.slice(Math.max(0, (m.index ?? 0) - 200), m.index));
     const layer = call?.[1];
-    const on = (m[1] ?? 'kernel') as Regularizes['on'];
+    // (a recurrent, depthwise or embeddings matrix is a kernel; `regularizer=` is add_weight's, a kernel too)
+    const on = keywordKinds[m[1]!] ?? 'kernel';
     const output = on === 'activity' && isOutputLayer(source, m.index ?? 0);
     const units = call ? layerUnits(call[0].slice(call[0].indexOf('(') + 1), module) : undefined;
     const use: Regularizes = { on, ...(layer ? { layer } : {}), ...(output ? { output: true as const } : {}), ...(units ? { units } : {}) };
     out.set(name, use);
     // `code_penalty = RateKL(weight=0.03)` (or `self.smooth_reg = Smooth(s)` in a layer's __init__) then
     // `activity_regularizer=code_penalty`: the class is the regularizer used
-    const built = new RegExp(`^[ \\t]*(?:self\\.)?${name}[ \\t]*=[ \\t]*([\\p{L}_][\\p{L}\\p{N}_.]*)[ \\t]*\\(`, 'mu').exec(source)?.[1];
-    const cls = built?.slice(built.lastIndexOf('.') + 1);
-    if (cls && !out.has(cls)) out.set(cls, use);
+    // (each class a branch may build: `if reg == "unit": emb_reg = UnitLength() elif …: emb_reg = MaxLength()`)
+    for (const built of source.matchAll(new RegExp(`^[ \\t]*(?:self\\.)?${name}[ \\t]*=[ \\t]*([\\p{L}_][\\p{L}\\p{N}_.]*)[ \\t]*\\(`, 'gmu'))) {
+      const cls = built[1]!.slice(built[1]!.lastIndexOf('.') + 1);
+      if (!out.has(cls)) out.set(cls, use);
+    }
   }
   return out;
 }

@@ -206,3 +206,32 @@ model.${compile}
     assert.deepEqual(m.terms.filter((t) => t.role === 'base').map((t) => t.label), ['compiled_loss']);
   });
 });
+
+describe('what a custom regularizer penalises, read from the keyword the layer takes it under', () => {
+  it('an embeddings (or recurrent) matrix is a weight, and every class a branch may build for the one variable is used', () => {
+    const src = `import tensorflow as tf
+from tensorflow.keras.layers import Embedding
+
+
+class UnitLength(tf.keras.regularizers.Regularizer):
+    def __call__(self, x):
+        return tf.reduce_sum(tf.square(tf.norm(x, axis=-1) - 1.0))
+
+
+class MaxLength(tf.keras.regularizers.Regularizer):
+    def __call__(self, x):
+        return tf.reduce_sum(tf.nn.relu(tf.norm(x, axis=-1) - 1.0))
+
+
+def embedding(dim, reg="max"):
+    if reg == "unit":
+        emb_reg = UnitLength()
+    else:
+        emb_reg = MaxLength()
+    return Embedding(input_dim=21, output_dim=dim, embeddings_regularizer=emb_reg)
+`;
+    const a = analyze(src);
+    assert.deepEqual(model(a, 'UnitLength').regularizes?.on, 'kernel');
+    assert.deepEqual(model(a, 'MaxLength').regularizes?.on, 'kernel');
+  });
+});
