@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { LossKind, Regularizes } from '../ir';
 import { isPredictionName, isTargetName, looksLikeLossPair } from '../terms/roles';
+import { ctorArithmetic } from './ctorArithmetic';
 import { optionFields, positionalNewArg } from './ctorOptions';
 import { minimizeLosses } from './inline';
 import { configFields, readScriptParams, type ScriptParam, scriptLiteral } from './params';
@@ -109,6 +110,15 @@ function defOf(fn: Node, nameNode: Node, defNode: Node): ScriptLossDef | undefin
 
 const memberName = (m: Node): Node | null => m.childForFieldName('name') ?? m.childForFieldName('property');
 
+/** A constructor parameter's value: what the file's `new` calls all pass, else its default. */
+function paramValue(ctor: Node, params: ReadonlyMap<string, ScriptParam>, name: string): number | undefined {
+  const p = params.get(name);
+  if (!p || p.variadic) return undefined;
+  const bound = positionalNewArg(ctor, [...params.keys()].indexOf(name));
+  const v = bound ? bound.value : p.default;
+  return typeof v === 'number' ? v : undefined;
+}
+
 /** `constructor(lam = 0.5) { this.lam = lam; }` and `lam = 0.1;`: the class's numbers as `this.x` parameters. */
 function classFieldsOf(members: Node[]): ScriptParam[] {
   const out = new Map<string, ScriptParam>();
@@ -140,6 +150,10 @@ function classFieldsOf(members: Node[]): ScriptParam[] {
       const lit = bound ? bound.value : p ? p.default : scriptLiteral(right);
       const defaultNode = bound ? bound.node : p ? p.defaultNode : right;
       if (typeof lit === 'number' && defaultNode) out.set(key, { name: key, node: left, default: lit, defaultNode, variadic: false, ...(p ? { initParam: p.name } : {}) });
+      // a value computed from the parameters (`this.yShift = Math.tanh(-threshold * steepness)`): known, but not a
+      // place λ write-back may write a number (no default node)
+      const computed = lit === undefined && !p ? ctorArithmetic(right, (n) => paramValue(m, params, n)) : undefined;
+      if (computed !== undefined && Number.isFinite(computed)) out.set(key, { name: key, node: left, default: computed, variadic: false });
       // `this.w = options.w ?? 1.0`, `this.cfg = { ...DEFAULTS, ...config }`: as the file's `new` calls bind them
       for (const f of optionFields(key, left, right, m)) out.set(f.name, f);
     }

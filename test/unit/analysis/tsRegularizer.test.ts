@@ -135,3 +135,29 @@ export function build() {
     assert.equal(first?.boundArgs?.[boundKey(reg, 'this.strength')], 0.4);
   });
 });
+
+describe('a class field its constructor computes from its parameters', () => {
+  it('is known where the parameters are (Math functions, arithmetic), with no place for λ write-back', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+
+class TanhStep extends tf.serialization.Serializable {
+  constructor(intensity, threshold = 0.1, steepness = 100) {
+    super();
+    this.intensity = intensity;
+    this.yShift = Math.tanh(-threshold * steepness);
+    this.half = (threshold + 0.3) / 2;
+  }
+
+  apply(x) {
+    return tf.tidy(() => x.abs().sub(0.1).mul(100).tanh().sub(this.yShift).add(this.half).mean().mul(this.intensity));
+  }
+}
+
+const dense = tf.layers.dense({ units: 2, kernelRegularizer: new TanhStep(0.15, 0.025, 25) });
+`;
+    const reg = model(analyze(src, 'javascript'), 'TanhStep');
+    assert.ok(Math.abs(staticNumber(reg, 'this.yShift')! - Math.tanh(-0.025 * 25)) < 1e-12);
+    assert.ok(Math.abs(staticNumber(reg, 'this.half')! - 0.1625) < 1e-12);
+    assert.equal(reg.params.find((p) => p.name === 'this.yShift')?.defaultRange, undefined);
+  });
+});
