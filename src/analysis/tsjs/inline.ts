@@ -85,6 +85,12 @@ function encodedTarget(body: Node, predName: string, locals: ReadonlySet<string>
   return undefined;
 }
 
+/** Whether every read of `name` in `body` is inside `within`. */
+function readsOnlyWithin(body: Node, name: string, within: Node): boolean {
+  const inside = (n: Node) => n.startIndex >= within.startIndex && n.endIndex <= within.endIndex;
+  return body.descendantsOfType('identifier').every((id) => !id || id.text !== name || inside(id));
+}
+
 /** The expression an arrow returns: its expression body, or its last `return`'s value (type casts unwrapped). */
 function returnedBy(body: Node): Node | undefined {
   let value: Node | undefined = body.type === 'statement_block' ? named(named(body).filter((s) => s.type === 'return_statement').at(-1))[0] : body;
@@ -183,8 +189,12 @@ function minimizeLoss(call: Node, arrow: Node, imports: ReadonlySet<string>, nam
   const decoder = decoderOf(models.slice(1), outputs);
   const predNode = decoder?.name ?? outputs[0] ?? first;
   const predName = declarator ? predNode.text : first.text.replace(/\s+/g, '');
-  const found = targetIn(body, locals) ?? comparedInput(first, body, predName) ?? comparedWith(body, predName, locals, imports);
-  const encoded = found ? undefined : encodedTarget(body, predName, locals, imports);
+  // a target-named free name read only to encode the target (`yb` of `tf.oneHot(yb, p)`): the encoded one is the target
+  const named = targetIn(body, locals);
+  const encodedFirst = named ? encodedTarget(body, predName, locals, imports) : undefined;
+  const onlyEncodes = !!named && !!encodedFirst && readsOnlyWithin(body, named.text, encodedFirst.declarator);
+  const found = (onlyEncodes ? undefined : named) ?? comparedInput(first, body, predName) ?? comparedWith(body, predName, locals, imports);
+  const encoded = found ? undefined : (encodedFirst ?? encodedTarget(body, predName, locals, imports));
   const target = found ?? encoded?.name;
   const extras = decoder ? outputs : outputs.slice(1);
   const params = [param(predNode, predName), ...extras.map((n) => param(n)), ...(target ? [param(target)] : [])];
