@@ -57,3 +57,28 @@ export function isHighPass(e: Expr): boolean {
     (side.kind === 'call' || side.kind === 'method') && LOCAL_AVERAGES.has(opName(side) ?? '') ? operand(side as CallExpr | MethodExpr) : undefined;
   return averaged(e.right)?.text === e.left.text || averaged(e.left)?.text === e.right.text;
 }
+
+/** Ops that keep a tensor's values, laid out again or cast (`tf.reshape(w, [-1])`, `w.flatten()`, `w.float()`). */
+const SAME_VALUES = new Set(['reshape', 'flatten', 'view', 'ravel', 'cast', 'float', 'to', 'squeeze', 'transpose']);
+const unwrapSame = (e: Expr): Expr => ((e.kind === 'call' || e.kind === 'method') && SAME_VALUES.has(opName(e) ?? '') ? unwrapSame(operand(e) ?? e) : e);
+
+/** `x - round(x)` (floor, ceil, rint): a tensor against its own quantised copy, the distance to the nearest grid point. */
+export function isOwnRounding(e: Expr): boolean {
+  if (e.kind !== 'binary' || e.op !== '-') return false;
+  const r = e.right;
+  const rounded = (r.kind === 'call' || r.kind === 'method') && /^(round|floor|ceil|rint)$/.test(opName(r) ?? '') ? operand(r) : undefined;
+  return !!rounded && rounded.text === e.left.text;
+}
+
+/** A layer's weight as code reads it: `layer.trainable_weights[0]`, `layer.kernel`, `fc.weight`, `w.bias`. */
+function isLayerWeight(e: Expr): boolean {
+  const x = unwrapSame(e);
+  if (x.kind === 'attr') return /^(kernel|recurrent_kernel|weight|bias)$/.test(x.name);
+  return x.kind === 'subscript' && x.object.kind === 'attr' && /^(trainable_weights|weights|trainable_variables|variables)$/.test(x.object.name);
+}
+
+/**
+ * Two weight tensors subtracted (`trunk_a.kernel - trunk_b.kernel`): a tie between parameters, whose L1 (a fused
+ * lasso) is chosen for its kink, which makes them exactly equal; not a residual toward a target.
+ */
+export const isWeightTie = (e: Expr): boolean => e.kind === 'binary' && e.op === '-' && isLayerWeight(e.left) && isLayerWeight(e.right);

@@ -35,3 +35,30 @@ describe('LL107 on a residual of the model\'s other tensors', () => {
     assert.deepEqual(ll107(CAPACITY.replace('tf.abs(kl - capacity)', 'tf.reduce_mean(tf.abs(y_true - capacity)) * tf.reduce_mean(tf.square(y_pred))')), []);
   });
 });
+
+describe('LL107 on weights: a Gram residual counts, a tie between two weights or a distance to the grid does not', () => {
+  before(async () => {
+    await initParsers();
+  });
+
+  const ties = (penalty: string) => `import tensorflow as tf
+
+def tied(layer_a, layer_b, lam=0.1):
+    def loss(y_true, y_pred):
+        w = tf.reshape(layer_a.trainable_weights[0], [-1])
+        v = tf.reshape(layer_b.trainable_weights[0], [-1])
+        k = layer_a.kernel
+        return tf.reduce_mean(tf.square(y_true - y_pred)) + lam * ${penalty}
+    return loss
+`;
+
+  it('is silent on |w_a - w_b| (a fused-lasso tie) and |w - round(w)| (quantisation), each chosen for its kink', () => {
+    assert.deepEqual(ll107(ties('tf.reduce_sum(tf.abs(tf.subtract(w, v)))')), []);
+    assert.deepEqual(ll107(ties('tf.reduce_sum(tf.abs(k - tf.round(k)))')), []);
+  });
+
+  it('still flags a Gram of the weights against the identity, and a tie against a fixed target value', () => {
+    assert.equal(ll107(ties('tf.reduce_sum(tf.abs(tf.matmul(k, k, transpose_a=True) - tf.eye(4)))')).length, 1);
+    assert.equal(ll107(ties('tf.reduce_sum(tf.abs(k - 0.5))')).length, 1);
+  });
+});
