@@ -115,10 +115,16 @@ export function isWeightFactor(e: Expr): boolean {
     case 'call':
       if (isScheduleCall(e)) return true;
       return NUMBER_TENSORS.has(opName(e) ?? '') && e.args.length >= 1 && isWeightFactor(e.args[0]!);
+    case 'method':
+      return isSettingLookup(e);
     default:
       return false;
   }
 }
+
+/** `self.settings.get("lambda_smooth", 0.04)`, `cfg.get("lam")`: a setting read by its key from a held mapping. */
+const isSettingLookup = (e: Extract<Expr, { kind: 'method' }>): boolean =>
+  e.method === 'get' && e.args[0]?.kind === 'string' && (e.object.kind === 'attr' || (e.object.kind === 'name' && (e.object.ref === 'global' || e.object.ref === 'captured'))) && isWeightFactor(e.object);
 
 /** Python's scalar builtins and the math/NumPy namespaces: a function of settings there is a setting. */
 const SCALAR_BUILTINS: ReadonlySet<string> = new Set(['min', 'max', 'float', 'abs', 'round', 'pow', 'int']);

@@ -8,6 +8,7 @@ import { writeLambda } from '../../../src/analysis/lambdaSite';
 import { findUnsupported } from '../../../src/trainer/interpreter';
 import { makeLookup } from '../../../src/trainer/interpreter/scope';
 import { codeLambda } from '../../../src/trial/spec';
+import { check } from '../rules/corpus';
 import { analyze, model, ready, termSummary } from './helpers';
 
 before(() => ready);
@@ -101,5 +102,33 @@ describe('a loss function handed the settings object', () => {
   it('a training function called with something else leaves the parameter a parameter', () => {
     const m = model(analyze(HANDED_ON('train(None, [], load_config())')), 'sequence_loss');
     assert.equal(codeLambda(m), 1, 'the penalty reads as unweighted: its weight is not known');
+  });
+});
+
+describe("a setting read with .get from a held settings mapping (`self.settings.get('lambda_smooth', 0.04)`)", () => {
+  it('weights its term (no LL101 "added without a weight λ")', () => {
+    const src = `import torch
+import torch.nn as nn
+
+
+class Trainer:
+    def __init__(self, settings):
+        self.settings = settings
+
+    def fit(self, net, loader):
+        mse = nn.MSELoss()
+        opt = torch.optim.Adam(net.parameters())
+        lam = float(self.settings.get("lambda_smooth", 0.04))
+        for x, y in loader:
+            pred = net(x)
+            loss = mse(pred, y) + lam * torch.mean((pred[1:] - pred[:-1]) ** 2)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+`;
+    const m = loss(src);
+    const penalty = m.terms.find((t) => t.role === 'penalty');
+    assert.match(penalty?.weight?.text ?? '', /^float\(self\.settings\.get\("lambda_smooth", 0\.04\)\)$/);
+    assert.deepEqual(check(src, 'python', 'trainer.py').findings.filter((f) => f.code === 'LL101'), []);
   });
 });
