@@ -49,6 +49,13 @@ const isConstructor = (callee: string): boolean => /^[A-Z]/.test(callee.slice(ca
  * reads that constant, its default and where it is written. Undefined for anything else.
  */
 function settingsClassOf(value: Node, initParams: ParamInfo[], scope: Scope, classNode?: Node): string | undefined {
+  // `self.cfg = config or PoseLossConfig()`: what the calls pass for `config` (`WifiPoseLoss(PoseLossConfig())`), else,
+  // with `config=None` no call passes, the fallback built with its defaults
+  const left = value.type === 'boolean_operator' && value.childForFieldName('operator')?.type === 'or' ? value.childForFieldName('left') : null;
+  const passedClass = left ? settingsClassOf(left, initParams, scope, classNode) : undefined;
+  if (passedClass) return passedClass;
+  const fallback = classNode ? orFallbackNode(value, classNode, initParams) : undefined;
+  if (fallback) return settingsClassOf(fallback, initParams, scope, classNode);
   const param = value.type === 'identifier' ? initParams.find((p) => p.name === value.text) : undefined;
   const annotation = param?.node.parent?.type === 'typed_parameter' ? param.node.parent.childForFieldName('type')?.text : undefined;
   const built = value.type === 'call' ? builtWithDefaults(value) : undefined;
@@ -228,16 +235,23 @@ function readsInitParam(value: Node, initParamNames: ReadonlySet<string>): boole
   return !!fn && valueWrappers.test(fn) && args.length === 1 && !!args[0] && readsInitParam(args[0], initParamNames);
 }
 
-/**
- * `self.base = base_loss or MAELoss()` with `base_loss=None` that no constructor call passes: Python's `or` gives the
- * fallback object, built by its constructor; undefined for anything else.
- */
-function noneOrFallback(value: Node, classNode: Node, initParams: readonly ParamInfo[], scope: Scope): Call | undefined {
+/** `param or fallback` with `param=None` that no constructor call passes: the fallback's node (what Python's `or` gives). */
+function orFallbackNode(value: Node, classNode: Node, initParams: readonly ParamInfo[]): Node | undefined {
   if (value.type !== 'boolean_operator' || value.childForFieldName('operator')?.type !== 'or') return undefined;
   const left = value.childForFieldName('left');
   const right = value.childForFieldName('right');
   const param = left?.type === 'identifier' ? initParams.find((p) => p.name === left.text) : undefined;
   if (!param || !right || param.defaultNode?.type !== 'none' || passedByACall(classNode, param.name, initParams.indexOf(param))) return undefined;
+  return right;
+}
+
+/**
+ * `self.base = base_loss or MAELoss()` with `base_loss=None` that no constructor call passes: Python's `or` gives the
+ * fallback object, built by its constructor; undefined for anything else.
+ */
+function noneOrFallback(value: Node, classNode: Node, initParams: readonly ParamInfo[], scope: Scope): Call | undefined {
+  const right = orFallbackNode(value, classNode, initParams);
+  if (!right) return undefined;
   const built = convertExpr(right, scope);
   return built.kind === 'call' && isConstructor(built.callee) ? built : undefined;
 }

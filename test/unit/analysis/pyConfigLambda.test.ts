@@ -95,6 +95,39 @@ class VAELoss(nn.Module):
     assert.equal(model(analyze(foreign), 'VAELoss').lambdaParam, 'self.cfg.kl_weight');
   });
 
+  it('self.cfg = config or VAEConfig() (config=None): the dataclass, whether a call passes it built or none passes it', () => {
+    const src = (call: string) => `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from dataclasses import dataclass
+
+
+@dataclass
+class VAEConfig:
+    kl_weight: float = 0.05
+
+
+class VAELoss(nn.Module):
+    def __init__(self, config=None):
+        super().__init__()
+        self.cfg = config or VAEConfig()
+
+    def forward(self, recon, x, mu, logvar):
+        rec = F.mse_loss(recon, x)
+        kl = -0.5 * torch.mean(1 + logvar - mu.pow(2) - logvar.exp())
+        return rec + self.cfg.kl_weight * kl
+
+
+criterion = ${call}
+`;
+    for (const call of ['VAELoss()', 'VAELoss(VAEConfig())']) {
+      const m = model(analyze(src(call)), 'VAELoss');
+      assert.equal(m.lambdaParam, 'VAEConfig.kl_weight', call);
+      assert.equal(m.params.find((x) => x.name === 'VAEConfig.kl_weight')?.default, 0.05, call);
+      assert.deepEqual(check(src(call), 'python', 'vae.py').findings.filter((f) => f.code === 'LL101'), [], call);
+    }
+  });
+
   it('a module-level settings object (cfg = TrainConfig(kl_weight=0.2), SimpleNamespace(smooth=0.3)): cfg.kl_weight is a constant', () => {
     const src = `import torch
 import torch.nn.functional as F
