@@ -7,6 +7,7 @@ import { binary, mentionsRef, some } from '../terms/expr';
 import { isTensorName, pickRoles, tensorArgNames, unvaluedArgs } from '../terms/roles';
 import { nameBeforeVariable, type Returned, readBlock, statementsOf } from './body';
 import { type ClassScope, constructorParams, readClassScope } from './classScope';
+import { argsPassedToClass } from './classCalls';
 import { addsToLossValue, isLossFunction, type LossDef, moduleAttrsOf, unwrapDecorated } from './discover';
 import { droppedByReturn } from './droppedTotal';
 import { paramsPassedModuleNames } from './enclosingCalls';
@@ -247,6 +248,18 @@ function firstItemNode(node: Node): Node | undefined {
 /** Arguments that hand over a tensor or a setting as it is, not a computed term. */
 const plainArgument: ReadonlySet<string> = new Set(['identifier', 'attribute', 'subscript', 'integer', 'float', 'string', 'true', 'false', 'none']);
 
+/** A factory's parameters whose default builds an object (`fit_loss=nn.MSELoss()`) no call of the factory replaces. */
+function defaultCriteria(def: LossDef): [string, Node][] {
+  if (def.kind !== 'factory' || def.defNode.type !== 'function_definition') return [];
+  const params = def.outerParams.filter((p) => !p.variadic);
+  return params.flatMap((p, i) => {
+    const d = p.defaultNode;
+    const callee = d?.type === 'call' ? d.childForFieldName('function')?.text ?? '' : '';
+    const builds = /^[A-Z]/.test(callee.slice(callee.lastIndexOf('.') + 1));
+    return d && builds && argsPassedToClass(def.defNode, p.name, i).length === 0 ? [[p.name, d] as [string, Node]] : [];
+  });
+}
+
 export function buildModel(def: LossDef, file: FileContext): LossModel | undefined {
   const positional = def.params.filter((p) => !p.variadic);
   const roles = def.roles ?? pickRoles(positional.map((p) => p.name), file.framework);
@@ -278,6 +291,9 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
   const outerStatements = outer?.statements ?? def.outerStatements;
   const closure = outerStatements.length ? closureParams(outerStatements, def.outerParams) : [];
   if (outerStatements.length) readBlock(outerStatements, scope);
+  // `def make_loss(lam=0.3, fit_loss=nn.MSELoss())` that no call passes `fit_loss`: the criterion object the default
+  // builds, called in the loss as `fit_loss(pred, y)` (not a model argument)
+  for (const [name, ctor] of defaultCriteria(def)) if (!scope.locals.has(name)) scope.locals.set(name, convertExpr(ctor, { ...scope, locals: new Map(), refs: new Map() }));
   // Closure values (`lam = 0.1`, `scale, lam = cfg`) stay names, so they are parameters λ write-back can edit.
   for (const c of closure) {
     scope.locals.delete(c.name);
