@@ -264,6 +264,12 @@ export interface LossParam {
    */
   fixedBeforeTraining?: boolean;
   /**
+   * The training code moves the value itself (`self.multiplier = max(0.0, self.multiplier + lr * excess)` in a method
+   * of the class: dual ascent, annealing): its default is where the schedule starts (a Lagrange multiplier at 0 is
+   * no disabled penalty, LL103), not the weight of the whole training.
+   */
+  updatedInTraining?: true;
+  /**
    * Added for issue 10 §2 (role 'tensor'): a trainable parameter of the model whose method the loss is, read as an
    * attribute: `self.head_weight` with `self.head_weight = nn.Parameter(...)` in `__init__`, `self.hidden.weight`
    * with `self.hidden = nn.Linear(...)`, `self.w` with `self.w = self.add_weight(...)`. Whatever its name, the trainer

@@ -9,6 +9,7 @@ import type { Framework, SourceRange, StaticValue } from '../ir';
 import { KEEPS_ONE_NUMBER } from '../literalWeight';
 import type { Deadline } from '../parsing/deadline';
 import { rangeOf } from '../parsing/range';
+import { fieldDefault } from './fieldDefault';
 import { readInstanceAttributes } from './instanceAttrs';
 import type { KerasGraph } from './kerasGraph';
 import { arithmeticOf, literalOf, staticItemsOf } from './params';
@@ -166,7 +167,7 @@ export function readClassConstants(cls: Node, scope: ModuleScope): void {
     const assignment = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
     const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
     const right = assignment?.childForFieldName('right');
-    if (left?.type === 'identifier' && right) addConstant(scope, left, right, `${name}.`);
+    if (left?.type === 'identifier' && right) addConstant(scope, left, fieldDefault(right), `${name}.`);
   }
 }
 
