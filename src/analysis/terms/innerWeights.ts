@@ -110,7 +110,51 @@ export function innerWeightFactors(e: Expr, f: Factoring): Expr[] | undefined {
     const out = outOfLoop(only, f);
     return out && [...out.weights, { ...e, args: [out.loop], text: retexted(e.text, only.text, out.loop.text) }];
   }
-  return regularizerFactors(e, f) ?? hingeFactors(e, f) ?? reducedFactors(e, f);
+  return regularizerFactors(e, f) ?? hingeFactors(e, f) ?? reducedFactors(e, f) ?? commonWeightFactors(e, f);
+}
+
+/** Calls that make a tensor of one number without changing it (`tf.constant(1e-3, name="lambda_w")`). */
+const NUMBER_TENSOR = /(?:^|\.)(?:constant|scalar|tensor|as_tensor|convert_to_tensor|variable)$/;
+
+/** The number a weight written with numbers only stands for, else undefined. */
+function numberOf(e: Expr): number | undefined {
+  if (e.kind === 'number') return e.value;
+  if (e.kind === 'unary' && e.op === '-') return ((v) => (v === undefined ? undefined : -v))(numberOf(e.operand));
+  if (e.kind === 'call' && NUMBER_TENSOR.test(e.callee) && e.args.length === 1) return numberOf(e.args[0]!);
+  if (e.kind !== 'binary' || (e.op !== '*' && e.op !== '/')) return undefined;
+  const [a, b] = [numberOf(e.left), numberOf(e.right)];
+  return a === undefined || b === undefined ? undefined : e.op === '*' ? a * b : a / b;
+}
+
+/** Two weights that are the same λ: written alike, or numbers of one value (`tf.constant(0.001, name="lambda_w")`, `… "lambda_v"`). */
+function sameWeight(a: Expr, b: Expr): boolean {
+  if (a.text.replace(/\s+/g, '') === b.text.replace(/\s+/g, '')) return true;
+  const [x, y] = [numberOf(a), numberOf(b)];
+  return x !== undefined && x === y;
+}
+
+/**
+ * `tf.reduce_sum(tf.multiply(lambda_w, W ** 2) + tf.multiply(lambda_v, V ** 2))` with lambda_w = lambda_v: a sum
+ * (or mean) of addends that all carry the same weight is that weight times the sum of the rest, whatever the
+ * addends' shapes (c·a + c·b = c·(a + b) before any reduction), so the weight is the penalty's λ. Addends weighted
+ * differently are not one λ: they stay as written.
+ */
+function commonWeightFactors(e: Extract<Expr, { kind: 'call' }>, f: Factoring): Expr[] | undefined {
+  const [only] = e.args;
+  if (!LINEAR_AGGREGATES.has(opName(e) ?? '') || e.args.length !== 1 || !only) return undefined;
+  const addends = plusPieces(only);
+  if (addends.length < 2) return undefined;
+  const splits = addends.map((a) => splitBody(a, f));
+  const first = splits[0];
+  if (!first || splits.some((s) => !s || !sameWeight(f.product(s.weights), f.product(first.weights)))) return undefined;
+  const rests = splits.map((s) => s!.rest);
+  const sum = rests.slice(1).reduce<Expr>((acc, r) => ({ kind: 'binary', op: '+', left: acc, right: r, range: only.range, text: `${acc.text} + ${r.text}` }), rests[0]!);
+  return [...first.weights, { ...e, args: [sum], text: `${e.callee}(${sum.text})` }];
+}
+
+/** `a + b + c` → [a, b, c]; anything else is one piece (a difference is left whole: its sign is its own). */
+function plusPieces(e: Expr): Expr[] {
+  return e.kind === 'binary' && e.op === '+' ? [...plusPieces(e.left), ...plusPieces(e.right)] : [e];
 }
 
 /**

@@ -133,3 +133,28 @@ def quantile_gap_loss(pred, target, margin=0.1):
   });
 });
 
+
+describe('one weight on every addend of a reduced sum', () => {
+  const fm = (lw: string, lv: string) => `import tensorflow as tf
+
+def ridge_loss(y, y_hat, V, W):
+    lambda_w = ${lw}
+    lambda_v = ${lv}
+    l2_norm = tf.reduce_sum(tf.add(tf.multiply(lambda_w, tf.pow(W, 2)), tf.multiply(lambda_v, tf.pow(V, 2))))
+    error = tf.reduce_mean(tf.square(tf.subtract(y, y_hat)))
+    return error + l2_norm
+`;
+  const penalty = (src: string) => model(analyze(src), 'ridge_loss').terms.find((t) => t.role === 'penalty');
+
+  it('equal tf.constant weights (named apart) are the λ of the sum, 0.001; no LL101', () => {
+    const src = fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.001, name="lambda_v")');
+    const p = penalty(src);
+    assert.equal(p?.weight?.text, 'tf.constant(0.001, name="lambda_w")');
+    assert.equal(p?.expr.text, 'tf.reduce_sum(tf.pow(W, 2) + tf.pow(V, 2))');
+    assert.ok(!codes(src).includes('LL101'));
+  });
+
+  it('different weights are no one λ: the sum stays as written, unweighted', () => {
+    assert.equal(penalty(fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.01, name="lambda_v")'))?.weight, undefined);
+  });
+});
