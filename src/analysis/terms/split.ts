@@ -264,7 +264,13 @@ export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Exp
   const normalised = overSizeCount(piece.expr);
   if (normalised) return perCount(piece, normalised, named, fromHelper);
   // `kl = divergence(m, lv)` with the helper returning `sum(…) * -0.5`: numbers inside a helper are its formula
-  if (fromHelper?.(piece.expr) && factorsOf(piece.expr).every((f) => !isWeightFactor(f) || (isLiteral(f) && !isBoundValue(f)))) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
+  if (fromHelper?.(piece.expr)) {
+    const factors = factorsOf(piece.expr);
+    const formula = (f: Expr): boolean => !isWeightFactor(f) || (isLiteral(f) && !isBoundValue(f));
+    if (factors.every(formula)) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
+    // `return self.lamda * torch.sum(diff ** 2) / 2.0`: the helper's setting weights it, its ½ stays in the formula
+    return splitFactors(piece, factors, formula);
+  }
   const keeping = named ? factorsKeepingNamed(piece.expr, named) : undefined;
   if (keeping?.some(isWeightFactor) && keeping.some((f) => !isWeightFactor(f))) return splitFactors(piece, keeping);
   return splitFactors(piece, factorsOf(piece.expr));
@@ -276,15 +282,17 @@ export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Exp
  */
 function perCount(piece: { sign: 1 | -1; expr: Expr }, q: { numerator: Expr; count: Expr }, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece {
   // a variable divided as a whole (`kl / len(x)`) keeps its own numbers, as `bce + kl` does
-  const inner = named?.(q.numerator) ? undefined : splitWeight({ sign: piece.sign, expr: q.numerator }, named, fromHelper);
+  // the numerator of a helper's returned value is the helper's too (its numbers are its formula)
+  const helper = fromHelper?.(piece.expr) ? (e: Expr) => e === q.numerator || !!fromHelper(e) : fromHelper;
+  const inner = named?.(q.numerator) ? undefined : splitWeight({ sign: piece.sign, expr: q.numerator }, named, helper);
   if (!inner?.weight) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
   const text = `${inner.expr.kind === 'binary' ? `(${inner.expr.text})` : inner.expr.text} / ${q.count.kind === 'binary' ? `(${q.count.text})` : q.count.text}`;
   return { ...inner, whole: piece.expr, expr: binary('/', inner.expr, q.count, piece.expr.range, text) };
 }
 
-function splitFactors(piece: { sign: 1 | -1; expr: Expr }, factors: Expr[]): Piece {
-  let weights = factors.filter(isWeightFactor);
-  let rest = factors.filter((f) => !isWeightFactor(f));
+function splitFactors(piece: { sign: 1 | -1; expr: Expr }, factors: Expr[], inTerm: (f: Expr) => boolean = (f) => !isWeightFactor(f)): Piece {
+  let weights = factors.filter((f) => !inTerm(f));
+  let rest = factors.filter(inTerm);
   // `self.λ * codebook`: all names; the argument with no value is the term, what has a value weights it
   const unvalued = (f: Expr): boolean => f.kind === 'name' && f.ref === 'param' && unvaluedNames.has(f.name);
   if (rest.length === 0 && weights.some(unvalued) && !weights.every(unvalued)) {
