@@ -61,7 +61,7 @@ export function passedValue(node: Node, constants: ReadonlyMap<string, ModuleCon
   const name = node.text.replace(/\s+/g, '');
   if (node.type === 'identifier') {
     const local = localAssignment(node, name);
-    if (local === null) return undefined;
+    if (local === null) return depth < MAX_ALIASES ? parameterValue(node, name, constants, depth + 1) : undefined;
     const value = local ? literalOf(local) : undefined;
     if (value !== undefined && local) return { value, at: rangeOf(local) };
     // `alpha = opts.alpha` then `Loss(alpha=alpha)`: what that name was set from (a flag's default, a dict's entry)
@@ -86,4 +86,54 @@ function settingOfDict(node: Node, constants: ReadonlyMap<string, ModuleConstant
   const c = constants.get(dictKey(dict.text, key));
   if (!c || Array.isArray(c.value)) return undefined;
   return c.cell === undefined ? { value: c.value, at: c.valueRange } : { value: c.value };
+}
+
+/** `def get_loss(kind, penalty_weight=0.5)` at module level (a decorated one too), or undefined. */
+function moduleFunction(scope: Node | null): Node | undefined {
+  const top = scope?.parent?.type === 'decorated_definition' ? scope.parent : scope;
+  return scope?.type === 'function_definition' && top?.parent?.type === 'module' ? scope : undefined;
+}
+
+/** A call's positional arguments and keywords; undefined when it unpacks any (`f(*a)`, `f(**kw)`: not known here). */
+function callArguments(call: Node): { positional: Node[]; keyword: Map<string, Node> } | undefined {
+  const positional: Node[] = [];
+  const keyword = new Map<string, Node>();
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'list_splat' || a.type === 'dictionary_splat') return undefined;
+    const name = a.type === 'keyword_argument' ? a.childForFieldName('name')?.text : undefined;
+    const value = a.childForFieldName('value');
+    if (name && value) keyword.set(name, value);
+    else if (a.type !== 'keyword_argument') positional.push(a);
+  }
+  return { positional, keyword };
+}
+
+/**
+ * `return Loss(penalty_weight=penalty_weight)` in `def get_loss_function(kind, penalty_weight=0.5)`, which the file
+ * calls as `get_loss_function("directional", penalty_weight=0.3)`: the parameter holds what every call of the
+ * function passes (each the same value; a call that passes nothing gives the default), and with no call, the default.
+ * Undefined when the calls pass different or unknown values.
+ */
+function parameterValue(node: Node, name: string, constants: ReadonlyMap<string, ModuleConstant>, depth: number): PassedValue | undefined {
+  const fn = moduleFunction(enclosingScope(node));
+  const fnName = fn?.childForFieldName('name')?.text;
+  const params = (fn?.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p && p.type !== 'comment');
+  const index = params.findIndex((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text) === name);
+  const param = params[index];
+  if (!fn || !fnName || !param || params.slice(0, index + 1).some((p) => p.type.includes('splat'))) return undefined;
+  const defaultNode = param.childForFieldName('value');
+  const byDefault = defaultNode ? passedValue(defaultNode, constants, depth) : undefined;
+  const calls = fn.tree.rootNode.descendantsOfType('call').filter((c): c is Node => c?.childForFieldName('function')?.type === 'identifier' && c.childForFieldName('function')?.text === fnName);
+  let found: PassedValue | undefined;
+  for (const call of calls) {
+    if (call.startIndex >= fn.startIndex && call.endIndex <= fn.endIndex) return undefined; // recursive: not a value
+    const args = callArguments(call);
+    if (!args) return undefined;
+    const arg = args.keyword.get(name) ?? args.positional[index];
+    const v = arg ? passedValue(arg, constants, depth) : byDefault;
+    if (!v || (found && found.value !== v.value)) return undefined;
+    found ??= v;
+  }
+  return found ?? byDefault;
 }
