@@ -88,10 +88,22 @@ function settingOfDict(node: Node, constants: ReadonlyMap<string, ModuleConstant
   return c.cell === undefined ? { value: c.value, at: c.valueRange } : { value: c.value };
 }
 
-/** `def get_loss(kind, penalty_weight=0.5)` at module level (a decorated one too), or undefined. */
-function moduleFunction(scope: Node | null): Node | undefined {
-  const top = scope?.parent?.type === 'decorated_definition' ? scope.parent : scope;
-  return scope?.type === 'function_definition' && top?.parent?.type === 'module' ? scope : undefined;
+const atModuleLevel = (def: Node): boolean => (def.parent?.type === 'decorated_definition' ? def.parent : def).parent?.type === 'module';
+
+/**
+ * The function whose calls bind `scope`'s parameters, the name it is called by and how many leading parameters a
+ * call does not pass: a module-level function (`get_loss(…)`), or the `__init__` of a module-level class that no
+ * class of the file extends (`PositionalDense(16, smoothness=0.002)` runs it with `self` first).
+ */
+function calledAs(scope: Node | null): { fn: Node; name: string; skip: number } | undefined {
+  if (scope?.type !== 'function_definition') return undefined;
+  const name = scope.childForFieldName('name')?.text;
+  if (name && atModuleLevel(scope)) return { fn: scope, name, skip: 0 };
+  const cls = scope.parent?.parent;
+  const clsName = cls?.type === 'class_definition' ? cls.childForFieldName('name')?.text : undefined;
+  if (name !== '__init__' || !cls || !clsName || !atModuleLevel(cls)) return undefined;
+  const extended = cls.tree.rootNode.descendantsOfType('class_definition').some((c) => (c?.childForFieldName('superclasses')?.namedChildren ?? []).some((b) => b?.text === clsName));
+  return extended ? undefined : { fn: scope, name: clsName, skip: 1 };
 }
 
 /** A call's positional arguments and keywords; undefined when it unpacks any (`f(*a)`, `f(**kw)`: not known here). */
@@ -113,15 +125,17 @@ function callArguments(call: Node): { positional: Node[]; keyword: Map<string, N
  * `return Loss(penalty_weight=penalty_weight)` in `def get_loss_function(kind, penalty_weight=0.5)`, which the file
  * calls as `get_loss_function("directional", penalty_weight=0.3)`: the parameter holds what every call of the
  * function passes (each the same value; a call that passes nothing gives the default), and with no call, the default.
- * Undefined when the calls pass different or unknown values.
+ * The same through a constructor: `SmoothnessRegularizer(smoothness)` in `PositionalDense.__init__`, built as
+ * `PositionalDense(16, smoothness=0.002)`. Undefined when the calls pass different or unknown values.
  */
 function parameterValue(node: Node, name: string, constants: ReadonlyMap<string, ModuleConstant>, depth: number): PassedValue | undefined {
-  const fn = moduleFunction(enclosingScope(node));
-  const fnName = fn?.childForFieldName('name')?.text;
-  const params = (fn?.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p && p.type !== 'comment');
+  const called = calledAs(enclosingScope(node));
+  if (!called) return undefined;
+  const { fn, name: fnName } = called;
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p && p.type !== 'comment').slice(called.skip);
   const index = params.findIndex((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text) === name);
   const param = params[index];
-  if (!fn || !fnName || !param || params.slice(0, index + 1).some((p) => p.type.includes('splat'))) return undefined;
+  if (!param || params.slice(0, index + 1).some((p) => p.type.includes('splat'))) return undefined;
   const defaultNode = param.childForFieldName('value');
   const byDefault = defaultNode ? passedValue(defaultNode, constants, depth) : undefined;
   const calls = fn.tree.rootNode.descendantsOfType('call').filter((c): c is Node => c?.childForFieldName('function')?.type === 'identifier' && c.childForFieldName('function')?.text === fnName);

@@ -50,4 +50,42 @@ describe("a construction reading the enclosing function's parameter", () => {
   it("calls that disagree bind nothing: the class's own default stands", () => {
     assert.equal(lambda('other = get_loss("penalty", penalty_weight=0.1)\ncriterion = get_loss("penalty", penalty_weight=0.3)'), 0.5);
   });
+
+  it("through a constructor: Penalised(16, smoothness=0.002) builds Smooth(smoothness) in its __init__: λ = 0.002", () => {
+    const src = `from keras import backend as K
+from keras.layers import Dense, Input, Layer
+from keras.models import Model
+from keras.regularizers import Regularizer
+
+
+class Smooth(Regularizer):
+    def __init__(self, smoothness):
+        self.smoothness = float(smoothness)
+
+    def __call__(self, x):
+        return K.mean(K.abs(x[:, 1:] - x[:, :-1])) * self.smoothness
+
+
+class Penalised(Layer):
+    def __init__(self, units, smoothness=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.reg = Smooth(smoothness) if smoothness > 0 else None
+
+    def build(self, input_shape):
+        self.w = self.add_weight(name="w", shape=(self.units, input_shape[-1]), regularizer=self.reg)
+
+    def call(self, x):
+        return K.dot(x, K.transpose(self.w))
+
+
+inputs = Input(shape=(8,))
+outputs = Dense(1, activation="sigmoid")(Penalised(16, smoothness=0.002)(inputs))
+model = Model(inputs, outputs)
+model.compile(optimizer="adam", loss="binary_crossentropy")
+`;
+    assert.equal(staticNumber(model(analyze(src), 'Smooth'), 'self.smoothness'), 0.002);
+    const extended = src.replace('inputs = Input', 'class Wider(Penalised):\n    pass\n\n\ninputs = Input');
+    assert.equal(staticNumber(model(analyze(extended), 'Smooth'), 'self.smoothness'), undefined, 'a subclass may build it otherwise');
+  });
 });
