@@ -6,7 +6,7 @@
 // `temperature` itself is not the λ (binding it to a run's λ would invert the sweep), so `weightParamOf` skips names
 // in a denominator.
 import type { Expr } from '../ir';
-import { binary, opName } from './expr';
+import { binary, opName, some } from './expr';
 import { innerWeightFactors } from './innerWeights';
 import { isNegatedLogLikelihood } from './likelihood';
 import { overSizeCount } from './sizes';
@@ -233,8 +233,36 @@ function factorsKeepingNamed(e: Expr, named: (e: Expr) => boolean): Expr[] | und
   // `alpha * soft` with `soft = kl_div(…) * (T * T)`: the code weights `soft` by a hyper-parameter where it adds
   // it, so that is the λ; what `soft`'s own definition multiplies in (the temperature's T²) is part of the term
   const weighted = keepingNamed(e, named, () => true);
-  if (weighted?.some((f) => isWeightFactor(f) && !isLiteral(f) && !named(f))) return weighted;
+  if (weighted?.some((f) => isWeightFactor(f) && !isLiteral(f) && !named(f))) return weighted.flatMap((f) => (named(f) && !isWeightFactor(f) ? ownSettings(f) : [f]));
   return keepingNamed(e, named, (x) => factorsOf(x).every((f) => !isWeightFactor(f) || isLiteral(f)));
+}
+
+/**
+ * A named variable weighted where it is added (`self.alpha * reg`) whose own definition multiplies in a setting
+ * (`reg = self.lambda_ * self.model.compute_reg()`): the setting weights the term too (λ = alpha · lambda_), unless
+ * the rest of the definition reads it (`soft = kl_div(s / T, t / T) * T * T`: T is part of what soft is). Its
+ * numbers stay in the term, as a KL's -0.5 does. The variable whole when nothing comes out.
+ */
+function ownSettings(x: Expr): Expr[] {
+  const factors = factorsOf(x);
+  const isSetting = (f: Expr): boolean => isWeightFactor(f) && !isLiteral(f);
+  const settings = factors.filter(isSetting);
+  const rest = factors.filter((f) => !isSetting(f));
+  if (settings.length === 0 || rest.length === 0 || rest.every(isWeightFactor)) return [x];
+  const term = product(rest);
+  const names = new Set(settings.flatMap((w) => settingNames(w)));
+  const readsOne = some(term, (n) => (n.kind === 'name' && names.has(n.name)) || (n.kind === 'attr' && names.has(n.text.replace(/\s+/g, ''))));
+  return readsOne ? [x] : [...settings, term];
+}
+
+/** The names and attributes a weight reads (`self.lambda_`, `lam`). */
+function settingNames(w: Expr): string[] {
+  if (w.kind === 'name') return [w.name];
+  // the whole attribute (`self.lambda_`), not its object: `self` is read everywhere in a method
+  if (w.kind === 'attr') return [w.text.replace(/\s+/g, '')];
+  if (w.kind === 'unary') return settingNames(w.operand);
+  if (w.kind === 'binary') return [...settingNames(w.left), ...settingNames(w.right)];
+  return w.kind === 'call' ? w.args.flatMap(settingNames) : [];
 }
 
 /** The factors of a product, a named variable kept whole when `keep` says so; undefined when none was kept. */
