@@ -104,6 +104,8 @@ export function innerWeightFactors(e: Expr, f: Factoring): Expr[] | undefined {
     const split = splitBody(e.body, f);
     return split && [...split.weights, { ...e, body: split.rest, text: retexted(e.text, e.body.text, split.rest.text) }];
   }
+  const copied = valueCopyFactors(e, f);
+  if (copied) return copied;
   if (e.kind !== 'call') return undefined;
   const [only] = e.args;
   if (LINEAR_AGGREGATES.has(opName(e) ?? '') && e.args.length === 1 && only?.kind === 'loop' && !only.accumulator && Object.keys(e.kwargs).every((k) => k === 'name')) {
@@ -171,4 +173,26 @@ function reducedFactors(e: Extract<Expr, { kind: 'call' }>, f: Factoring): Expr[
   if (weights.length === 0 || rest.length === 0) return undefined;
   const unweighted = f.product(rest);
   return [...weights, { ...e, args: [unweighted], text: retexted(e.text, only.text, unweighted.text) }];
+}
+
+/** Calls that hand on the value of their one argument (as a number, or cut from the graph): linear in it. */
+const COPY_CALLS = /(?:^|\.)(?:scalar|stop_gradient)$|^float$/;
+/** Methods that hand on their object's value (a JS number, a Python float, a detached tensor). */
+const COPY_METHODS: ReadonlySet<string> = new Set(['arraySync', 'dataSync', 'item', 'detach', 'clone']);
+
+/**
+ * `tf.scalar(tf.mul(this.l2, tf.sum(tf.square(x))).arraySync())`, `(lam * p).detach()`, `float(c * p)`: copying a
+ * value (to a number, out of the graph) is linear, so a weight inside the copy is the penalty's λ as if written
+ * outside; what is copied stays in the term (a copy cut from the graph still has no gradient: LL105/LL106 see it).
+ */
+function valueCopyFactors(e: Expr, f: Factoring): Expr[] | undefined {
+  const inner = e.kind === 'call' && COPY_CALLS.test(e.callee) && e.args.length === 1 && Object.keys(e.kwargs).length === 0 ? e.args[0] : e.kind === 'method' && COPY_METHODS.has(e.method) && e.args.length === 0 ? e.object : undefined;
+  if (!inner) return undefined;
+  const factors = f.factors(inner);
+  const weights = factors.filter(f.isWeight);
+  const rest = factors.filter((x) => !f.isWeight(x));
+  if (weights.length === 0 || rest.length === 0) return undefined;
+  const copied = f.product(rest);
+  const text = retexted(e.text, inner.text, copied.text);
+  return [...weights, e.kind === 'call' ? { ...e, args: [copied], text } : { ...e, object: copied, text } as Expr];
 }

@@ -158,3 +158,38 @@ def ridge_loss(y, y_hat, V, W):
     assert.equal(penalty(fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.01, name="lambda_v")'))?.weight, undefined);
   });
 });
+
+describe('a weight inside a copy of the value', () => {
+  it('TF.js: tf.scalar(tf.mul(this.l2, tf.sum(tf.square(x))).arraySync()): the λ is this.l2, and the copy still has no gradient', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+
+class SquaredKernel extends tf.serialization.Serializable {
+  constructor(config) {
+    super();
+    this.l2 = config.l2;
+  }
+
+  apply(x) {
+    return tf.tidy(() => {
+      const regularization = tf.mul(this.l2, tf.sum(tf.square(x)));
+      return tf.scalar(regularization.arraySync());
+    });
+  }
+}
+
+const model = tf.sequential();
+model.add(tf.layers.dense({ inputShape: [8], units: 4, kernelRegularizer: new SquaredKernel({ l2: 1e-3 }) }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+`;
+    const a = analyze(src, 'javascript');
+    const penalty = a.models.flatMap((m) => m.terms).find((t) => t.role === 'penalty');
+    assert.equal(penalty?.weight?.text, 'this.l2');
+    const found = runRules(a, src).map((f) => f.code);
+    assert.ok(found.includes('LL105') || found.includes('LL106'), found.join(', '));
+  });
+
+  it('PyTorch: float((lam * p).detach()) weighs by lam', () => {
+    const src = torch('    reg = float((lam * pred.abs().mean()).detach())');
+    assert.deepEqual(model(analyze(src), 'loss_fn').terms.map(termSummary).slice(1), ['penalty:+:reg*lam']);
+  });
+});
