@@ -174,9 +174,10 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     const left = stmt?.childForFieldName('left');
     const right = stmt?.childForFieldName('right');
     if (!stmt || !left || !right || left.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
-    if (overridesGuarded(stmt, out)) continue;
     const attr: ModuleAttr = { name: left.text.replace(/\s+/g, ''), node: left, value: right };
     const fromDict = dictSettingRead(right, (n) => initParams.has(n));
+    // (an override from the constructor's own argument, `if lam is not None: self.lam = lam`, is what a call binds)
+    if (!fromDict && !initParams.has(wrappedArgument(right) ?? '') && overridesGuarded(stmt, out)) continue;
     if (fromDict) {
       // bound by the constructor call's dict under `cfg['lam']` (usages.ts), or by its keyword `lam=` when the dict is
       // `**kwargs`; else the `.get` default

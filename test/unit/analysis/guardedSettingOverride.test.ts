@@ -3,6 +3,7 @@
 // the default λ; the guarded override, which the analysis cannot settle, does not replace it.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { staticNumber } from '../../../src/analysis/bound';
 import { analyze, model, ready } from './helpers';
 
 const LOSS = (guard: string) => `import torch.nn as nn
@@ -38,5 +39,27 @@ describe('a setting overridden under a hasattr guard', () => {
   it('a guard on another setting (if opts.large:) is not a presence test: the override is read as before', () => {
     const m = model(analyze(LOSS('opts.large')), 'EntropyBonusLoss');
     assert.equal(m.terms.find((t) => t.role === 'penalty')?.weight?.text, 'opts.ent_coef');
+  });
+
+  it("an override from the constructor's own argument (if lam is not None: self.lam = lam) is still bound by the call", () => {
+    const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Loss(nn.Module):
+    def __init__(self, lam=None):
+        super().__init__()
+        self.lam = 0.01
+        if lam is not None:
+            self.lam = lam
+
+    def forward(self, logits, target):
+        return F.cross_entropy(logits, target) + self.lam * logits.abs().mean()
+
+
+criterion = Loss(lam=0.5)
+`;
+    const m = model(analyze(src), 'Loss');
+    assert.equal(staticNumber(m, 'self.lam'), 0.5);
   });
 });
