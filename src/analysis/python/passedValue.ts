@@ -3,7 +3,7 @@
 // (`lam = 0.05` then `RidgeNet(lam=lam)`), a module constant (`Model(lam=LAM)`), or a command-line flag's default
 // (`SparseCoder(beta=args.sparsity_lambda)` with `add_argument('--sparsity_lambda', default=3e-4)`, argparse.ts),
 // each with where its literal is written, so λ write-back edits that place and not the call.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { SourceRange } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { dictKey } from './dictConstants';
@@ -121,6 +121,21 @@ function callArguments(call: Node): { positional: Node[]; keyword: Map<string, N
   return { positional, keyword };
 }
 
+/** The plain calls (`f(…)`) of a tree by callee name, read once per parse. */
+const callsMemo = new WeakMap<Tree, Map<string, Node[]>>();
+
+function callsByName(tree: Tree): Map<string, Node[]> {
+  const known = callsMemo.get(tree);
+  if (known) return known;
+  const out = new Map<string, Node[]>();
+  for (const c of tree.rootNode.descendantsOfType('call')) {
+    const fn = c?.childForFieldName('function');
+    if (c && fn?.type === 'identifier') out.set(fn.text, [...(out.get(fn.text) ?? []), c]);
+  }
+  callsMemo.set(tree, out);
+  return out;
+}
+
 /**
  * `return Loss(penalty_weight=penalty_weight)` in `def get_loss_function(kind, penalty_weight=0.5)`, which the file
  * calls as `get_loss_function("directional", penalty_weight=0.3)`: the parameter holds what every call of the
@@ -138,7 +153,7 @@ function parameterValue(node: Node, name: string, constants: ReadonlyMap<string,
   if (!param || params.slice(0, index + 1).some((p) => p.type.includes('splat'))) return undefined;
   const defaultNode = param.childForFieldName('value');
   const byDefault = defaultNode ? passedValue(defaultNode, constants, depth) : undefined;
-  const calls = fn.tree.rootNode.descendantsOfType('call').filter((c): c is Node => c?.childForFieldName('function')?.type === 'identifier' && c.childForFieldName('function')?.text === fnName);
+  const calls = callsByName(fn.tree).get(fnName) ?? [];
   let found: PassedValue | undefined;
   for (const call of calls) {
     if (call.startIndex >= fn.startIndex && call.endIndex <= fn.endIndex) return undefined; // recursive: not a value
