@@ -394,6 +394,8 @@ export function collectUsages(
       if (kind === 'call' && direct.kind === 'function') Object.assign(u, callBinding(names, positional, keyword, argValue));
       if (kind === 'factory-call') {
         Object.assign(u, boundArgs(names, positional, keyword, argValue));
+        // a literal unpacked from a dict is written in the dict, not in the call: write-back edits it there
+        for (const [k, v] of unpacked) if (!written.has(k) && u.boundArgs?.[k] !== undefined && literalOf(v) !== undefined) u.boundAt = { ...u.boundAt, [k]: rangeOf(v) };
         if (bindNamespaces(namedArgs(names, positional, keyword), constants, u)) readOutside = true;
         const items = boundItems(names, positional, keyword, constantItems);
         if (items) u.boundItems = items;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { staticNumber } from '../../../src/analysis/bound';
 import { DocumentAnalyzer } from '../../../src/analysis/index';
+import { writeLambda } from '../../../src/analysis/lambdaSite';
 import { analyze, model, ready } from './helpers';
 
 const FILE = (build: string) => `import torch
@@ -58,5 +59,12 @@ describe('settings unpacked into a loss construction', () => {
     assert.equal(staticNumber(model(doc.update(first), 'SmoothLoss'), 'self.lambda_smooth'), 0.05);
     const edited = first.replace('params = {"lambda_smooth": 0.05}', 'params = {"lambda_smooth": 0.02}');
     assert.equal(staticNumber(model(doc.update(edited), 'SmoothLoss'), 'self.lambda_smooth'), 0.02);
+  });
+
+  it('"Use λ" writes the new value into the dict the call unpacks', () => {
+    const src = FILE('criterion = LOSSES[cfg["loss"]](**cfg["kwargs"])');
+    const r = writeLambda(model(analyze(src), 'SmoothLoss'), src, 0.2);
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    assert.ok(r.text.includes('"kwargs": {"lambda_smooth": 0.2}'), r.text);
   });
 });
