@@ -122,7 +122,16 @@ export type Expr = (
    * Rules report the missing return (LL114) and still judge what the helper computes (LL112 on its logs).
    */
   | { kind: 'unsupported'; what: string; returnsNothing?: { helper: string; discarded?: Expr } }
-) & { range: SourceRange; text: string };
+) & {
+  range: SourceRange;
+  text: string;
+  /**
+   * A penalty weight that stands for equal literals written in several places (`tf.multiply(lambda_w, …)` and
+   * `tf.multiply(lambda_v, …)` with both constants 0.001, factored out as one λ: terms/innerWeights.ts): where the
+   * others' numbers are written, so λ write-back sets every one of them.
+   */
+  alsoWritten?: SourceRange[];
+};
 
 /** What a free name refers to. */
 export type NameRef =

@@ -149,9 +149,22 @@ function commonWeightFactors(e: Extract<Expr, { kind: 'call' }>, f: Factoring): 
   const splits = addends.map((a) => splitBody(a, f));
   const first = splits[0];
   if (!first || splits.some((s) => !s || !sameWeight(f.product(s.weights), f.product(first.weights)))) return undefined;
+  const weight = f.product(first.weights);
+  const others = splits.slice(1).map((s) => f.product(s!.weights));
+  // equal numbers written apart are one λ only if write-back can set them all: each a single literal
+  const spelledAlike = others.every((w) => w.text.replace(/\s+/g, '') === weight.text.replace(/\s+/g, ''));
+  const literals = others.map(numberNode);
+  if (!spelledAlike && (first.weights.length !== 1 || !numberNode(weight) || literals.some((n) => !n))) return undefined;
   const rests = splits.map((s) => s!.rest);
   const sum = rests.slice(1).reduce<Expr>((acc, r) => ({ kind: 'binary', op: '+', left: acc, right: r, range: only.range, text: `${acc.text} + ${r.text}` }), rests[0]!);
-  return [...first.weights, { ...e, args: [sum], text: `${e.callee}(${sum.text})` }];
+  const written = spelledAlike ? weight : { ...weight, alsoWritten: literals.map((n) => n!.range) };
+  return [written, { ...e, args: [sum], text: `${e.callee}(${sum.text})` }];
+}
+
+/** The number literal a weight written with one number is (`0.001`, `tf.constant(0.001, name="lambda_w")`), or undefined. */
+function numberNode(e: Expr): Expr | undefined {
+  if (e.kind === 'number') return e;
+  return e.kind === 'call' && NUMBER_TENSOR.test(e.callee) && e.args.length === 1 ? numberNode(e.args[0]!) : undefined;
 }
 
 /** `a + b + c` → [a, b, c]; anything else is one piece (a difference is left whole: its sign is its own). */

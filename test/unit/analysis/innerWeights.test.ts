@@ -4,6 +4,7 @@
 // The weight is the penalty's λ (no LL101 "added without a weight"); a weight that varies with the loop stays inside.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { writeLambda } from '../../../src/analysis/lambdaSite';
 import { runRules } from '../../../src/analysis/rules/index';
 import { close, cpu, run } from '../interpreter/tf';
 import { analyze, model, ready, termSummary } from './helpers';
@@ -152,6 +153,18 @@ def ridge_loss(y, y_hat, V, W):
     assert.equal(p?.weight?.text, 'tf.constant(0.001, name="lambda_w")');
     assert.equal(p?.expr.text, 'tf.reduce_sum(tf.pow(W, 2) + tf.pow(V, 2))');
     assert.ok(!codes(src).includes('LL101'));
+  });
+
+  it('"Use λ" sets every one of the equal constants, so the code keeps one λ', () => {
+    const src = fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.001, name="lambda_v")');
+    const r = writeLambda(model(analyze(src), 'ridge_loss'), src, 0.02);
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    assert.ok(r.text.includes('tf.constant(0.02, name="lambda_w")') && r.text.includes('tf.constant(0.02, name="lambda_v")'), r.text);
+  });
+
+  it('two settings of one value named apart are no one λ a write could set: left as written', () => {
+    const src = `LAM_W = 0.001\nLAM_V = 0.001\n${fm('LAM_W', 'LAM_V')}`;
+    assert.equal(penalty(src)?.weight, undefined);
   });
 
   it('different weights are no one λ: the sum stays as written, unweighted', () => {
