@@ -194,7 +194,9 @@ function knobEdit(model: LossModel, knob: PenaltyKnob, source: string, value: nu
   const text = new SourceText(source);
   const literal = text.slice(weight.range);
   if (parseLiteral(literal) === undefined) return { ok: false, reason: `the weight of '${term.label}' is \`${literal}\`, not a number literal` };
-  return { ok: true, edits: [{ range: weight.range, newText: formatLambdaLiteral(value, literal) }], where: [`the weight of '${term.label}' (line ${line(weight.range)})`] };
+  // the same λ written again elsewhere (ir.ts alsoWritten) is set with it
+  const ranges = [weight.range, ...(term.weight?.alsoWritten ?? [])];
+  return { ok: true, edits: ranges.map((range) => ({ range, newText: formatLambdaLiteral(value, literal) })), where: [`the weight of '${term.label}' (line ${ranges.map(line).join(', ')})`] };
 }
 
 /**

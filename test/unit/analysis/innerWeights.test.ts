@@ -4,7 +4,8 @@
 // The weight is the penalty's λ (no LL101 "added without a weight"); a weight that varies with the loop stays inside.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { writeLambda } from '../../../src/analysis/lambdaSite';
+import { penaltyKnobs } from '../../../src/analysis/knobs';
+import { writeKnobs, writeLambda } from '../../../src/analysis/lambdaSite';
 import { runRules } from '../../../src/analysis/rules/index';
 import { close, cpu, run } from '../interpreter/tf';
 import { analyze, model, ready, termSummary } from './helpers';
@@ -158,6 +159,16 @@ def ridge_loss(y, y_hat, V, W):
   it('"Use λ" sets every one of the equal constants, so the code keeps one λ', () => {
     const src = fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.001, name="lambda_v")');
     const r = writeLambda(model(analyze(src), 'ridge_loss'), src, 0.02);
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    assert.ok(r.text.includes('tf.constant(0.02, name="lambda_w")') && r.text.includes('tf.constant(0.02, name="lambda_v")'), r.text);
+  });
+
+  it('a sweep over several penalties writes that λ into each constant too', () => {
+    const src = fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.001, name="lambda_v")').replace('return error + l2_norm', 'return error + l2_norm + 0.5 * tf.reduce_mean(tf.nn.relu(-y_hat))');
+    const m = model(analyze(src), 'ridge_loss');
+    const knobs = penaltyKnobs(m);
+    assert.equal(knobs.length, 2);
+    const r = writeKnobs(m, src, knobs.map((k, i) => ({ id: k.id, label: k.label, value: i === 0 ? 0.02 : 0.7 })));
     assert.ok(r.ok, r.ok ? '' : r.reason);
     assert.ok(r.text.includes('tf.constant(0.02, name="lambda_w")') && r.text.includes('tf.constant(0.02, name="lambda_v")'), r.text);
   });
