@@ -122,7 +122,16 @@ export type Expr = (
    * Rules report the missing return (LL114) and still judge what the helper computes (LL112 on its logs).
    */
   | { kind: 'unsupported'; what: string; returnsNothing?: { helper: string; discarded?: Expr } }
-) & { range: SourceRange; text: string };
+) & {
+  range: SourceRange;
+  text: string;
+  /**
+   * A penalty weight that stands for equal literals written in several places (`tf.multiply(lambda_w, …)` and
+   * `tf.multiply(lambda_v, …)` with both constants 0.001, factored out as one λ: terms/innerWeights.ts): where the
+   * others' numbers are written, so λ write-back sets every one of them.
+   */
+  alsoWritten?: SourceRange[];
+};
 
 /** What a free name refers to. */
 export type NameRef =
@@ -263,6 +272,12 @@ export interface LossParam {
    * no gradient (LL105).
    */
   fixedBeforeTraining?: boolean;
+  /**
+   * The training code moves the value itself (`self.multiplier = max(0.0, self.multiplier + lr * excess)` in a method
+   * of the class: dual ascent, annealing): its default is where the schedule starts (a Lagrange multiplier at 0 is
+   * no disabled penalty, LL103), not the weight of the whole training.
+   */
+  updatedInTraining?: true;
   /**
    * Added for issue 10 §2 (role 'tensor'): a trainable parameter of the model whose method the loss is, read as an
    * attribute: `self.head_weight` with `self.head_weight = nn.Parameter(...)` in `__init__`, `self.hidden.weight`

@@ -120,7 +120,8 @@ const literalWeight: Finder = (model, text) => {
   if (literals.length < weights.length) return { ok: false, reason: `the penalty's weight \`${weights.find((w) => !literalOfWeight(w, model.framework))!.text}\` is not a number literal or a parameter` };
   const values = new Set(literals.map((w) => w.value));
   if (values.size > 1) return { ok: false, reason: `the penalties have different weights (${literals.map((w) => w.text).join(', ')}): one λ cannot be written for them` };
-  const ranges = literals.map((w) => w.range);
+  // a weight standing for equal literals written apart (ir.ts alsoWritten) sets each of them
+  const ranges = [...literals.map((w) => w.range), ...weights.flatMap((w) => w.alsoWritten ?? [])];
   const literal = text.slice(ranges[0]!);
   return { ok: true, site: { ranges, literal, value: parseLiteral(literal) ?? Number.NaN, where: `the weight ${literal} on line ${ranges.map(line).join(', ')}` } };
 };
@@ -193,7 +194,9 @@ function knobEdit(model: LossModel, knob: PenaltyKnob, source: string, value: nu
   const text = new SourceText(source);
   const literal = text.slice(weight.range);
   if (parseLiteral(literal) === undefined) return { ok: false, reason: `the weight of '${term.label}' is \`${literal}\`, not a number literal` };
-  return { ok: true, edits: [{ range: weight.range, newText: formatLambdaLiteral(value, literal) }], where: [`the weight of '${term.label}' (line ${line(weight.range)})`] };
+  // the same λ written again elsewhere (ir.ts alsoWritten) is set with it
+  const ranges = [weight.range, ...(term.weight?.alsoWritten ?? [])];
+  return { ok: true, edits: ranges.map((range) => ({ range, newText: formatLambdaLiteral(value, literal) })), where: [`the weight of '${term.label}' (line ${ranges.map(line).join(', ')})`] };
 }
 
 /**

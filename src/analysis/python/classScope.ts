@@ -14,6 +14,7 @@ import { argsPassedToClass } from './classCalls';
 import { dictEntryInstance } from './dictInstance';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
+import { fieldDefault } from './fieldDefault';
 import { heldCriterion } from './heldCriterion';
 import { literalOf, type ParamInfo, readParams, staticItemsOf } from './params';
 import { passedDictEntries } from './passedDict';
@@ -120,7 +121,8 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     if (name && s !== fn && name !== '__init__') out.methods.set(name, s);
     const assignment = s.type === 'expression_statement' ? s.namedChild(0) : null;
     const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
-    const right = assignment?.childForFieldName('right');
+    const written = assignment?.childForFieldName('right');
+    const right = written && fieldDefault(written);
     const lit = right ? literalOf(right) : undefined;
     if (left?.type !== 'identifier' || !right || moduleAttrs.some((a) => a.name === `self.${left.text}`)) continue;
     if (lit !== undefined) {

@@ -148,6 +148,23 @@ function wrappedArgument(right: Node): string | undefined {
   return first?.type === 'identifier' ? first.text : undefined;
 }
 
+/** `hasattr(pms, "ent_coef")`, `cfg.lam is not None`, `"lam" in kwargs`: a test of whether a setting is given. */
+const HAS_SETTING = /\b(?:hasattr|getattr)\s*\(|\bis\s+not\s+None\b|^\s*['"]\w+['"]\s+in\b/;
+
+/**
+ * `self.ent_coef = 0.01` then `if hasattr(pms, "ent_coef"): self.ent_coef = pms.ent_coef`: the override holds only
+ * when the object passed has that setting, which the analysis cannot know; the value set unconditionally before it
+ * is the code's own (the default), so the guarded one does not replace it.
+ */
+function overridesGuarded(assignment: Node, earlier: readonly ModuleAttr[]): boolean {
+  const name = assignment.childForFieldName('left')?.text.replace(/\s+/g, '');
+  if (!earlier.some((a) => a.name === name && a.default !== undefined)) return false;
+  for (let n = assignment.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type === 'if_statement' && HAS_SETTING.test(n.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
+
 /** `self.x = value` in `__init__`, with the default of the `__init__` parameter it copies. */
 export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
   if (!init) return [];
@@ -159,6 +176,8 @@ export function moduleAttrsOf(init: Node | undefined): ModuleAttr[] {
     if (!stmt || !left || !right || left.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
     const attr: ModuleAttr = { name: left.text.replace(/\s+/g, ''), node: left, value: right };
     const fromDict = dictSettingRead(right, (n) => initParams.has(n));
+    // (an override from the constructor's own argument, `if lam is not None: self.lam = lam`, is what a call binds)
+    if (!fromDict && !initParams.has(wrappedArgument(right) ?? '') && overridesGuarded(stmt, out)) continue;
     if (fromDict) {
       // bound by the constructor call's dict under `cfg['lam']` (usages.ts), or by its keyword `lam=` when the dict is
       // `**kwargs`; else the `.get` default

@@ -53,12 +53,28 @@ function* callsOf(root: Node, source: string, byName: ReadonlyMap<string, { fn: 
   }
 }
 
-/** The file's module-level functions that hold inline losses, by name. */
+/**
+ * The module-level function a loss is nested in and compiled or used in, never returned from (`def
+ * create_fair_network(model, …, lambda_value)` holding `def custom_loss(y_true, y_pred)` and its `model.compile`):
+ * the loss reads that function's parameters (origin 'factory'), which a call of the function binds. A factory the file
+ * calls to build its loss already has that call (usages.ts), so it is left out.
+ */
+function holdingFunction(root: Node, model: LossModel): Node | undefined {
+  if (model.className || !model.params.some((p) => p.origin === 'factory') || model.usages.some((u) => u.kind === 'factory-call' || u.kind === 'partial')) return undefined;
+  for (const top of root.namedChildren) {
+    const fn = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+    if (fn?.type !== 'function_definition' || fn.startPosition.row >= model.range.startLine || fn.endPosition.row < model.range.endLine) continue;
+    const names = new Set(readParams(fn.childForFieldName('parameters')).map((p) => p.name));
+    return model.params.some((p) => p.origin === 'factory' && names.has(p.name)) ? fn : undefined;
+  }
+  return undefined;
+}
+
+/** The file's module-level functions that hold inline losses (or a loss nested and used there), by name. */
 function trainingFunctions(root: Node, models: LossModel[]): TrainingFunctions {
   const byFunction: TrainingFunctions = new Map();
   for (const m of models) {
-    if (!INLINE_KINDS.has(m.kind) || m.className) continue;
-    const fn = enclosingFunction(root, m);
+    const fn = INLINE_KINDS.has(m.kind) && !m.className ? enclosingFunction(root, m) : holdingFunction(root, m);
     const name = fn?.childForFieldName('name')?.text;
     if (!fn || !name) continue;
     const entry = byFunction.get(name) ?? { fn, models: [] };

@@ -129,6 +129,23 @@ export function setHeldObjectReader(read: typeof readHeldObject): void {
   readHeldObject = read;
 }
 
+/**
+ * Set by moduleInstances.ts: `net.gate.penalty()`, a method of an object that a module-level instance holds
+ * (`net = GatedRegressor(…, l1_strength=0.02)` whose `__init__` sets `self.gate = FeatureGate(…)`), or undefined.
+ */
+let readPartMethod: (node: Node, objName: string, attr: string, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope) => Expr | undefined = () => undefined;
+export function setPartMethodReader(read: typeof readPartMethod): void {
+  readPartMethod = read;
+}
+
+/** `net.gate.penalty()` with `net` built at module level (not a local or parameter of that name): its part's method. */
+function partMethodCall(node: Node, obj: Node, method: string, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr | undefined {
+  const holder = obj.type === 'attribute' ? obj.childForFieldName('object') : undefined;
+  const attr = obj.type === 'attribute' ? obj.childForFieldName('attribute')?.text : undefined;
+  if (holder?.type !== 'identifier' || !attr || scope.refs.has(holder.text) || scope.locals.has(holder.text) || !scope.module?.instances?.has(holder.text)) return undefined;
+  return readPartMethod(node, holder.text, attr, method, applied, scope);
+}
+
 /** An object's method (`forward` of a module-level instance) followed like a helper, `scope` holding the object's state. */
 export function followMethod(node: Node, name: string, def: Node, applied: { args: Expr[]; kwargs: Record<string, Expr> }, scope: Scope): Expr {
   return inlineHelper(node, name, def, applied, scope, true);
@@ -163,7 +180,7 @@ export function helperCall(node: Node, fn: Node, applied: { args: Expr[]; kwargs
   const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   const method = fn.childForFieldName('attribute')?.text;
   if (obj?.type === 'identifier' && obj.text !== 'self' && method) return classMethodCall(node, obj.text, method, applied, scope) ?? instanceMethodCall(node, obj.text, method, applied, scope);
-  const held = obj && method ? heldInstanceMethodCall(node, obj, method, applied, scope) : undefined;
+  const held = obj && method ? (heldInstanceMethodCall(node, obj, method, applied, scope) ?? partMethodCall(node, obj, method, applied, scope)) : undefined;
   if (held) return held;
   const def = obj?.type === 'identifier' && obj.text === 'self' && method ? scope.methods?.get(method) : undefined;
   return def && method ? inlineHelper(node, `self.${method}`, def, applied, scope, true) : undefined;

@@ -4,6 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { mayAssignDict, readDictConstants } from './dictConstants';
 import { type ModuleScope, mayAssignConstant, readModuleAssignment, readModuleInstance } from './moduleScope';
+import { readModuleValue } from './outsideValues';
 
 /** `if __name__ == "__main__":` (either quote, either side). */
 const mainGuard = /^__name__\s*==\s*['"]__main__['"]$|^['"]__main__['"]\s*==\s*__name__$/;
@@ -49,6 +50,10 @@ export function readMainBlockAssignment(stmt: Node, module: ModuleScope): boolea
   if (!/^\w+\s*=[^=]/.test(text)) return false;
   if (readModuleInstance(stmt, text, module)) return true;
   if (mayAssignConstant(text)) readModuleAssignment(stmt, module);
-  else if (mayAssignDict(text)) readDictConstants(stmt, module);
+  else if (mayAssignDict(text)) {
+    readDictConstants(stmt, module);
+    // the dict itself, for a call that unpacks it or one of its sections (`Loss(**cfg["loss_kwargs"])`, splatKwargs.ts)
+    readModuleValue(stmt, text, module);
+  }
   return false;
 }

@@ -25,6 +25,7 @@ import { type ParamInfo, staticItemsOf } from './params';
 import type { Scope } from './scope';
 import { closureParams, moduleConstantParams, passedAttributeReads, readNamesOf } from './scopeParams';
 import { callsClassLoss, lossClassNode, reachableMethods, setupClass } from './selfCalls';
+import { selfUpdatedAttrs } from './selfUpdates';
 import { markSettledBranches, settledAttrs, settledInitParams } from './settledBranches';
 import { ancestorBases } from './superInit';
 import { builtinLossBaseOf, SKORCH_LOSS_METHODS, skorchCriterionInstance, superLossInstance } from './superLoss';
@@ -417,6 +418,8 @@ export function buildModel(def: LossDef, file: FileContext): LossModel | undefin
     ...(cls?.classAttrs ?? []).map((a) => ({ ...attrParam('class-attribute')(a), defaultRange: rangeOf(a.value) })),
     ...(cls ? constructorParams(cls, readNames, hyperOr) : []),
   ];
+  const updated = classNode ? selfUpdatedAttrs(classNode) : new Set<string>();
+  for (const p of params) if (updated.has(p.name)) p.updatedInTraining = true;
   params.push(...globalTensorAttrs(returned.value, new Set(params.map((p) => p.name)), scope));
   params.push(...globalLayerTensors(returned.value, new Set(params.map((p) => p.name)), scope));
   const weights = ownWeightParams(returned.value, ownWeights);

@@ -12,7 +12,7 @@ import { readClassScope } from './classScope';
 import { moduleAttrsOf } from './discover';
 import { applyInstance, convertExpr, make } from './expr';
 import { fileClass } from './fileClasses';
-import { followMethod, placedAtCall, setHeldObjectReader, setModuleInstanceReader } from './helperCalls';
+import { followMethod, placedAtCall, setHeldObjectReader, setModuleInstanceReader, setPartMethodReader } from './helperCalls';
 import { inheritedMethods, objectState } from './objectState';
 import { ownParameters } from './ownWeights';
 import { readParams } from './params';
@@ -172,6 +172,22 @@ function moduleInstanceCall(node: Node, name: string, applied: Applied, scope: S
 }
 
 setModuleInstanceReader(moduleInstanceCall);
+
+/**
+ * `net.gate.penalty()` with `net = GatedRegressor(N, l1_strength=0.02)` at module level, whose constructor sets
+ * `self.gate = FeatureGate(n_features, l1_strength=l1_strength)`: the part as that constructor builds it with what
+ * `net`'s call passed (objectState.ts), and its method followed with the part's state, so a weight applied inside the
+ * method is the number the script wrote (0.02).
+ */
+function partMethodCall(node: Node, objName: string, attr: string, method: string, applied: Applied, scope: Scope): Expr | undefined {
+  const stmt = scope.module?.instances?.get(objName);
+  const ctor = stmt && !scope.module?.instanceCells?.has(objName) ? constructorCall(stmt, scope) : undefined;
+  const cls = ctor ? fileClass(ctor.callee, scope) : undefined;
+  const part = cls && ctor && !cls.otherCell ? objectState(cls.node, ctor, scope).get(attr) : undefined;
+  return part?.kind === 'call' ? heldObjectCall(node, `${objName}.${attr}`, part, applied, scope, method) : undefined;
+}
+
+setPartMethodReader(partMethodCall);
 
 /** `self.kl_term(p, q)` with `self.kl_term = BernoulliDivergence()` and that class in this file: its forward, followed. */
 function heldObjectCall(node: Node, name: string, ctor: Call, applied: Applied, scope: Scope, method?: string): Expr | undefined {

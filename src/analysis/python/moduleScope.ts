@@ -9,6 +9,7 @@ import type { Framework, SourceRange, StaticValue } from '../ir';
 import { KEEPS_ONE_NUMBER } from '../literalWeight';
 import type { Deadline } from '../parsing/deadline';
 import { rangeOf } from '../parsing/range';
+import { fieldDefault } from './fieldDefault';
 import { readInstanceAttributes } from './instanceAttrs';
 import type { KerasGraph } from './kerasGraph';
 import { arithmeticOf, literalOf, staticItemsOf } from './params';
@@ -166,19 +167,22 @@ export function readClassConstants(cls: Node, scope: ModuleScope): void {
     const assignment = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
     const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
     const right = assignment?.childForFieldName('right');
-    if (left?.type === 'identifier' && right) addConstant(scope, left, right, `${name}.`);
+    if (left?.type === 'identifier' && right) addConstant(scope, left, fieldDefault(right), `${name}.`);
   }
 }
 
 /** Namespaces built from keywords: `SimpleNamespace(kl_weight=0.1)`, `argparse.Namespace(lam=0.5)`. */
 const NAMESPACES: ReadonlySet<string> = new Set(['SimpleNamespace', 'Namespace', 'EasyDict', 'edict', 'AttrDict']);
 
+/** Sections of settings nested deeper than this are not read (real configs are two or three levels deep). */
+const MAX_SECTION_DEPTH = 4;
+
 /**
  * `cfg = VAEConfig()` / `cfg = VAEConfig(kl_weight=0.1)` with VAEConfig a settings class of the file (its literals
  * read as `VAEConfig.kl_weight`), or `cfg = SimpleNamespace(kl_weight=0.1)`: each setting is the constant
  * `cfg.kl_weight`, valued by the keyword when the call passes one (written back there), else by the class's default.
  */
-function readSettingsInstance(name: string, call: Node, scope: ModuleScope): void {
+function readSettingsInstance(name: string, call: Node, scope: ModuleScope, depth = 0): void {
   const callee = call.childForFieldName('function')?.text ?? '';
   const cls = callee.slice(callee.lastIndexOf('.') + 1);
   const prefix = `${cls}.`;
@@ -190,7 +194,10 @@ function readSettingsInstance(name: string, call: Node, scope: ModuleScope): voi
   for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
     const key = arg?.type === 'keyword_argument' ? arg.childForFieldName('name') : null;
     const value = arg?.childForFieldName('value');
-    if (key && value) addConstant(scope, key, value, `${name}.`);
+    if (!key || !value) continue;
+    // a section of the settings (`TRAIN=SimpleNamespace(WEIGHT_DECAY=4e-5)`): its settings are `cfg.TRAIN.WEIGHT_DECAY`
+    if (value.type === 'call' && depth < MAX_SECTION_DEPTH) readSettingsInstance(`${name}.${key.text}`, value, scope, depth + 1);
+    else addConstant(scope, key, value, `${name}.`);
   }
   // an object of the file's own class: what its `__init__` stores on it (instanceAttrs.ts), over the keywords' names
   const ownClass = isClass ? scope.classes?.get(callee) : undefined;

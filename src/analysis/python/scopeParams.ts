@@ -8,14 +8,24 @@ import type { ModuleConstant } from './moduleScope';
 import { literalOf, type ParamInfo } from './params';
 import { isTrivia } from './trivia';
 
+/** `a.b.c` read from a module-level name `a`: its dotted text, else undefined. */
+function globalPath(e: Expr): string | undefined {
+  if (e.kind === 'name') return e.ref === 'global' ? e.name : undefined;
+  if (e.kind !== 'attr') return undefined;
+  const head = globalPath(e.object);
+  return head && `${head}.${e.name}`;
+}
+
 /** Free names (module-level or captured) the loss evaluates: in its body and its terms' weights. */
 export function readNamesOf(body: Expr, terms: Term[]): Set<string> {
   const out = new Set<string>();
   const collect = (e: Expr) =>
     some(e, (n) => {
       if (n.kind === 'name' && (n.ref === 'global' || n.ref === 'captured')) out.add(n.name);
-      // `LossWeights.z_loss`: a class's constant (moduleScope.ts readClassConstants)
-      if (n.kind === 'attr' && n.object.kind === 'name' && n.object.ref === 'global') out.add(`${n.object.name}.${n.name}`);
+      // `LossWeights.z_loss`: a class's constant (moduleScope.ts readClassConstants); `cfg.TRAIN.WEIGHT_DECAY`: a
+      // setting of a nested settings object (moduleScope.ts readSettingsInstance)
+      const dotted = n.kind === 'attr' ? globalPath(n) : undefined;
+      if (dotted) out.add(dotted);
       return false;
     });
   collect(body);

@@ -18,6 +18,7 @@ import { passedDictEntries } from './passedDict';
 import { type PassedValue, passedValue } from './passedValue';
 import { registryClass } from './registryCall';
 import { returnedAsOutput } from './returnedActivation';
+import { splatKeywords } from './splatKwargs';
 import { factoryMethodConstructors, subclassConstructors } from './subclassCtors';
 import { isTrivia } from './trivia';
 import { type CachedVar, type CallEffect, lineStartsOf, rowAt, snippetAt, type UsageCache } from './usageCache';
@@ -372,8 +373,14 @@ export function collectUsages(
     const add = (m: LossModel, usage: LossUsage): void => {
       effect.usages.push({ model: m.name, usage });
     };
-    const name = dottedName(fn);
-    const { positional, keyword } = argsOf(node);
+    // `REGISTRY[cfg["loss"]](**cfg["loss_kwargs"])`: the call builds the class the key picks (registryCall.ts)
+    const picked = fn.type === 'subscript' ? registryClass(fn, module) : undefined;
+    const name = picked ?? dottedName(fn);
+    const { positional, keyword: written } = argsOf(node);
+    const unpacked = splatKeywords(node, module);
+    // the dict may be written elsewhere: the effect must not be cached by the call's own text
+    if (unpacked.size > 0) readOutside = true;
+    const keyword = new Map([...unpacked, ...written]);
     const range = rangeOf(node);
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
     const direct = name ? byName.get(name) : undefined;
@@ -387,6 +394,8 @@ export function collectUsages(
       if (kind === 'call' && direct.kind === 'function') Object.assign(u, callBinding(names, positional, keyword, argValue));
       if (kind === 'factory-call') {
         Object.assign(u, boundArgs(names, positional, keyword, argValue));
+        // a literal unpacked from a dict is written in the dict, not in the call: write-back edits it there
+        for (const [k, v] of unpacked) if (!written.has(k) && u.boundArgs?.[k] !== undefined && literalOf(v) !== undefined) u.boundAt = { ...u.boundAt, [k]: rangeOf(v) };
         if (bindNamespaces(namedArgs(names, positional, keyword), constants, u)) readOutside = true;
         const items = boundItems(names, positional, keyword, constantItems);
         if (items) u.boundItems = items;
@@ -469,6 +478,17 @@ export function collectUsages(
     }
   }
   cache?.end();
+  // `criterion = REGISTRY[cfg["loss"]](**cfg["loss_kwargs"])`: no name precedes its `(`, so the sites above miss the
+  // construction; read from the assignments (never cached: what it binds is read from the registry and the settings)
+  for (const { segment, value: sites } of segments) {
+    for (const m of sites.assigns) {
+      if (!m.indexed || !m.call) continue;
+      const id = root.descendantForIndex(segment.start + m.index + m.text.indexOf(m.callee, m.name.length));
+      const call = id?.parent?.type === 'subscript' ? id.parent.parent : undefined;
+      if (call?.type !== 'call' || !registryTarget(id!.startIndex)) continue;
+      for (const { model, usage } of readCall(call, call.startPosition.row).usages) byName.get(model)?.usages.push(usage);
+    }
+  }
   const outputActivation = outputActivationOf(activations);
   const compiled = models.filter((m) => m.usages.some((u) => u.kind === 'compile'));
   for (const range of fits) for (const m of compiled) m.usages.push({ kind: 'fit', range });

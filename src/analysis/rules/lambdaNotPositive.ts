@@ -72,7 +72,8 @@ export const checkLambdaNotPositive: Check = (ctx) => {
     if (!name || seen.has(name)) continue;
     seen.add(name);
     const p = model.params.find((q) => q.name === name);
-    if (typeof p?.default !== 'number' || p.default > 0 || defaultNeverUsed(model, p, boundKey(model, name))) continue;
+    // a multiplier the training moves (dual ascent from 0) starts there on purpose
+    if (typeof p?.default !== 'number' || p.default > 0 || p.updatedInTraining || defaultNeverUsed(model, p, boundKey(model, name))) continue;
     const range: SourceRange = p.defaultRange ?? p.range;
     out.push({
       range,

@@ -110,6 +110,12 @@ const reading = new Set<string>();
 
 function reads(e: Expr, model: LossModel, tensors: Set<string>, out: Reads, fixed: ReadonlySet<string> = fixedParams(model)): void {
   if (throughObject(e, fixed)) out.opaque = true;
+  // an object's own `nn.Parameter(…)` read in place (a gate layer's `self.scale`, a center loss's centers): a weight
+  // the optimiser trains, whatever it starts from
+  if (opName(e) === 'Parameter') {
+    out.live = true;
+    return;
+  }
   if (freezes(e) && NEW_VARIABLE.has(opName(e) ?? '') && madeFromSettings(e, model)) {
     // a new variable made from settings (`self.offset = K.variable(offset_init)` in a layer) is a weight it trains
     out.live = true;

@@ -104,13 +104,72 @@ export function innerWeightFactors(e: Expr, f: Factoring): Expr[] | undefined {
     const split = splitBody(e.body, f);
     return split && [...split.weights, { ...e, body: split.rest, text: retexted(e.text, e.body.text, split.rest.text) }];
   }
+  const copied = valueCopyFactors(e, f);
+  if (copied) return copied;
   if (e.kind !== 'call') return undefined;
   const [only] = e.args;
   if (LINEAR_AGGREGATES.has(opName(e) ?? '') && e.args.length === 1 && only?.kind === 'loop' && !only.accumulator && Object.keys(e.kwargs).every((k) => k === 'name')) {
     const out = outOfLoop(only, f);
     return out && [...out.weights, { ...e, args: [out.loop], text: retexted(e.text, only.text, out.loop.text) }];
   }
-  return regularizerFactors(e, f) ?? hingeFactors(e, f) ?? reducedFactors(e, f);
+  return regularizerFactors(e, f) ?? hingeFactors(e, f) ?? reducedFactors(e, f) ?? commonWeightFactors(e, f);
+}
+
+/** Calls that make a tensor of one number without changing it (`tf.constant(1e-3, name="lambda_w")`). */
+const NUMBER_TENSOR = /(?:^|\.)(?:constant|scalar|tensor|as_tensor|convert_to_tensor|variable)$/;
+
+/** The number a weight written with numbers only stands for, else undefined. */
+function numberOf(e: Expr): number | undefined {
+  if (e.kind === 'number') return e.value;
+  if (e.kind === 'unary' && e.op === '-') return ((v) => (v === undefined ? undefined : -v))(numberOf(e.operand));
+  if (e.kind === 'call' && NUMBER_TENSOR.test(e.callee) && e.args.length === 1) return numberOf(e.args[0]!);
+  if (e.kind !== 'binary' || (e.op !== '*' && e.op !== '/')) return undefined;
+  const [a, b] = [numberOf(e.left), numberOf(e.right)];
+  return a === undefined || b === undefined ? undefined : e.op === '*' ? a * b : a / b;
+}
+
+/** Two weights that are the same λ: written alike, or numbers of one value (`tf.constant(0.001, name="lambda_w")`, `… "lambda_v"`). */
+function sameWeight(a: Expr, b: Expr): boolean {
+  if (a.text.replace(/\s+/g, '') === b.text.replace(/\s+/g, '')) return true;
+  const [x, y] = [numberOf(a), numberOf(b)];
+  return x !== undefined && x === y;
+}
+
+/**
+ * `tf.reduce_sum(tf.multiply(lambda_w, W ** 2) + tf.multiply(lambda_v, V ** 2))` with lambda_w = lambda_v: a sum
+ * (or mean) of addends that all carry the same weight is that weight times the sum of the rest, whatever the
+ * addends' shapes (c·a + c·b = c·(a + b) before any reduction), so the weight is the penalty's λ. Addends weighted
+ * differently are not one λ: they stay as written.
+ */
+function commonWeightFactors(e: Extract<Expr, { kind: 'call' }>, f: Factoring): Expr[] | undefined {
+  const [only] = e.args;
+  if (!LINEAR_AGGREGATES.has(opName(e) ?? '') || e.args.length !== 1 || !only) return undefined;
+  const addends = plusPieces(only);
+  if (addends.length < 2) return undefined;
+  const splits = addends.map((a) => splitBody(a, f));
+  const first = splits[0];
+  if (!first || splits.some((s) => !s || !sameWeight(f.product(s.weights), f.product(first.weights)))) return undefined;
+  const weight = f.product(first.weights);
+  const others = splits.slice(1).map((s) => f.product(s!.weights));
+  // equal numbers written apart are one λ only if write-back can set them all: each a single literal
+  const spelledAlike = others.every((w) => w.text.replace(/\s+/g, '') === weight.text.replace(/\s+/g, ''));
+  const literals = others.map(numberNode);
+  if (!spelledAlike && (first.weights.length !== 1 || !numberNode(weight) || literals.some((n) => !n))) return undefined;
+  const rests = splits.map((s) => s!.rest);
+  const sum = rests.slice(1).reduce<Expr>((acc, r) => ({ kind: 'binary', op: '+', left: acc, right: r, range: only.range, text: `${acc.text} + ${r.text}` }), rests[0]!);
+  const written = spelledAlike ? weight : { ...weight, alsoWritten: literals.map((n) => n!.range) };
+  return [written, { ...e, args: [sum], text: `${e.callee}(${sum.text})` }];
+}
+
+/** The number literal a weight written with one number is (`0.001`, `tf.constant(0.001, name="lambda_w")`), or undefined. */
+function numberNode(e: Expr): Expr | undefined {
+  if (e.kind === 'number') return e;
+  return e.kind === 'call' && NUMBER_TENSOR.test(e.callee) && e.args.length === 1 ? numberNode(e.args[0]!) : undefined;
+}
+
+/** `a + b + c` → [a, b, c]; anything else is one piece (a difference is left whole: its sign is its own). */
+function plusPieces(e: Expr): Expr[] {
+  return e.kind === 'binary' && e.op === '+' ? [...plusPieces(e.left), ...plusPieces(e.right)] : [e];
 }
 
 /**
@@ -127,4 +186,26 @@ function reducedFactors(e: Extract<Expr, { kind: 'call' }>, f: Factoring): Expr[
   if (weights.length === 0 || rest.length === 0) return undefined;
   const unweighted = f.product(rest);
   return [...weights, { ...e, args: [unweighted], text: retexted(e.text, only.text, unweighted.text) }];
+}
+
+/** Calls that hand on the value of their one argument (as a number, or cut from the graph): linear in it. */
+const COPY_CALLS = /(?:^|\.)(?:scalar|stop_gradient)$|^float$/;
+/** Methods that hand on their object's value (a JS number, a Python float, a detached tensor). */
+const COPY_METHODS: ReadonlySet<string> = new Set(['arraySync', 'dataSync', 'item', 'detach', 'clone']);
+
+/**
+ * `tf.scalar(tf.mul(this.l2, tf.sum(tf.square(x))).arraySync())`, `(lam * p).detach()`, `float(c * p)`: copying a
+ * value (to a number, out of the graph) is linear, so a weight inside the copy is the penalty's λ as if written
+ * outside; what is copied stays in the term (a copy cut from the graph still has no gradient: LL105/LL106 see it).
+ */
+function valueCopyFactors(e: Expr, f: Factoring): Expr[] | undefined {
+  const inner = e.kind === 'call' && COPY_CALLS.test(e.callee) && e.args.length === 1 && Object.keys(e.kwargs).length === 0 ? e.args[0] : e.kind === 'method' && COPY_METHODS.has(e.method) && e.args.length === 0 ? e.object : undefined;
+  if (!inner) return undefined;
+  const factors = f.factors(inner);
+  const weights = factors.filter(f.isWeight);
+  const rest = factors.filter((x) => !f.isWeight(x));
+  if (weights.length === 0 || rest.length === 0) return undefined;
+  const copied = f.product(rest);
+  const text = retexted(e.text, inner.text, copied.text);
+  return [...weights, e.kind === 'call' ? { ...e, args: [copied], text } : { ...e, object: copied, text } as Expr];
 }

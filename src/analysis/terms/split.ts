@@ -6,7 +6,7 @@
 // `temperature` itself is not the λ (binding it to a run's λ would invert the sweep), so `weightParamOf` skips names
 // in a denominator.
 import type { Expr } from '../ir';
-import { binary, opName } from './expr';
+import { binary, opName, some } from './expr';
 import { innerWeightFactors } from './innerWeights';
 import { isNegatedLogLikelihood } from './likelihood';
 import { overSizeCount } from './sizes';
@@ -239,8 +239,36 @@ function factorsKeepingNamed(e: Expr, named: (e: Expr) => boolean): Expr[] | und
   // `alpha * soft` with `soft = kl_div(…) * (T * T)`: the code weights `soft` by a hyper-parameter where it adds
   // it, so that is the λ; what `soft`'s own definition multiplies in (the temperature's T²) is part of the term
   const weighted = keepingNamed(e, named, () => true);
-  if (weighted?.some((f) => isWeightFactor(f) && !isLiteral(f) && !named(f))) return weighted;
+  if (weighted?.some((f) => isWeightFactor(f) && !isLiteral(f) && !named(f))) return weighted.flatMap((f) => (named(f) && !isWeightFactor(f) ? ownSettings(f) : [f]));
   return keepingNamed(e, named, (x) => factorsOf(x).every((f) => !isWeightFactor(f) || isLiteral(f)));
+}
+
+/**
+ * A named variable weighted where it is added (`self.alpha * reg`) whose own definition multiplies in a setting
+ * (`reg = self.lambda_ * self.model.compute_reg()`): the setting weights the term too (λ = alpha · lambda_), unless
+ * the rest of the definition reads it (`soft = kl_div(s / T, t / T) * T * T`: T is part of what soft is). Its
+ * numbers stay in the term, as a KL's -0.5 does. The variable whole when nothing comes out.
+ */
+function ownSettings(x: Expr): Expr[] {
+  const factors = factorsOf(x);
+  const isSetting = (f: Expr): boolean => isWeightFactor(f) && !isLiteral(f);
+  const settings = factors.filter(isSetting);
+  const rest = factors.filter((f) => !isSetting(f));
+  if (settings.length === 0 || rest.length === 0 || rest.every(isWeightFactor)) return [x];
+  const term = product(rest);
+  const names = new Set(settings.flatMap((w) => settingNames(w)));
+  const readsOne = some(term, (n) => (n.kind === 'name' && names.has(n.name)) || (n.kind === 'attr' && names.has(n.text.replace(/\s+/g, ''))));
+  return readsOne ? [x] : [...settings, term];
+}
+
+/** The names and attributes a weight reads (`self.lambda_`, `lam`). */
+function settingNames(w: Expr): string[] {
+  if (w.kind === 'name') return [w.name];
+  // the whole attribute (`self.lambda_`), not its object: `self` is read everywhere in a method
+  if (w.kind === 'attr') return [w.text.replace(/\s+/g, '')];
+  if (w.kind === 'unary') return settingNames(w.operand);
+  if (w.kind === 'binary') return [...settingNames(w.left), ...settingNames(w.right)];
+  return w.kind === 'call' ? w.args.flatMap(settingNames) : [];
 }
 
 /** The factors of a product, a named variable kept whole when `keep` says so; undefined when none was kept. */
@@ -270,7 +298,13 @@ export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Exp
   const normalised = overSizeCount(piece.expr);
   if (normalised) return perCount(piece, normalised, named, fromHelper);
   // `kl = divergence(m, lv)` with the helper returning `sum(…) * -0.5`: numbers inside a helper are its formula
-  if (fromHelper?.(piece.expr) && factorsOf(piece.expr).every((f) => !isWeightFactor(f) || (isLiteral(f) && !isBoundValue(f)))) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
+  if (fromHelper?.(piece.expr)) {
+    const factors = factorsOf(piece.expr);
+    const formula = (f: Expr): boolean => !isWeightFactor(f) || (isLiteral(f) && !isBoundValue(f));
+    if (factors.every(formula)) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
+    // `return self.lamda * torch.sum(diff ** 2) / 2.0`: the helper's setting weights it, its ½ stays in the formula
+    return splitFactors(piece, factors, formula);
+  }
   const keeping = named ? factorsKeepingNamed(piece.expr, named) : undefined;
   if (keeping?.some(isWeightFactor) && keeping.some((f) => !isWeightFactor(f))) return splitFactors(piece, keeping);
   return splitFactors(piece, factorsOf(piece.expr));
@@ -282,15 +316,17 @@ export function splitWeight(piece: { sign: 1 | -1; expr: Expr }, named?: (e: Exp
  */
 function perCount(piece: { sign: 1 | -1; expr: Expr }, q: { numerator: Expr; count: Expr }, named?: (e: Expr) => boolean, fromHelper?: (e: Expr) => boolean): Piece {
   // a variable divided as a whole (`kl / len(x)`) keeps its own numbers, as `bce + kl` does
-  const inner = named?.(q.numerator) ? undefined : splitWeight({ sign: piece.sign, expr: q.numerator }, named, fromHelper);
+  // the numerator of a helper's returned value is the helper's too (its numbers are its formula)
+  const helper = fromHelper?.(piece.expr) ? (e: Expr) => e === q.numerator || !!fromHelper(e) : fromHelper;
+  const inner = named?.(q.numerator) ? undefined : splitWeight({ sign: piece.sign, expr: q.numerator }, named, helper);
   if (!inner?.weight) return { sign: piece.sign, whole: piece.expr, expr: piece.expr };
   const text = `${inner.expr.kind === 'binary' ? `(${inner.expr.text})` : inner.expr.text} / ${q.count.kind === 'binary' ? `(${q.count.text})` : q.count.text}`;
   return { ...inner, whole: piece.expr, expr: binary('/', inner.expr, q.count, piece.expr.range, text) };
 }
 
-function splitFactors(piece: { sign: 1 | -1; expr: Expr }, factors: Expr[]): Piece {
-  let weights = factors.filter(isWeightFactor);
-  let rest = factors.filter((f) => !isWeightFactor(f));
+function splitFactors(piece: { sign: 1 | -1; expr: Expr }, factors: Expr[], inTerm: (f: Expr) => boolean = (f) => !isWeightFactor(f)): Piece {
+  let weights = factors.filter((f) => !inTerm(f));
+  let rest = factors.filter(inTerm);
   // `self.λ * codebook`: all names; the argument with no value is the term, what has a value weights it
   const unvalued = (f: Expr): boolean => f.kind === 'name' && f.ref === 'param' && unvaluedNames.has(f.name);
   if (rest.length === 0 && weights.some(unvalued) && !weights.every(unvalued)) {

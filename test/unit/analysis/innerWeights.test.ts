@@ -4,6 +4,8 @@
 // The weight is the penalty's λ (no LL101 "added without a weight"); a weight that varies with the loop stays inside.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { penaltyKnobs } from '../../../src/analysis/knobs';
+import { writeKnobs, writeLambda } from '../../../src/analysis/lambdaSite';
 import { runRules } from '../../../src/analysis/rules/index';
 import { close, cpu, run } from '../interpreter/tf';
 import { analyze, model, ready, termSummary } from './helpers';
@@ -133,3 +135,85 @@ def quantile_gap_loss(pred, target, margin=0.1):
   });
 });
 
+
+describe('one weight on every addend of a reduced sum', () => {
+  const fm = (lw: string, lv: string) => `import tensorflow as tf
+
+def ridge_loss(y, y_hat, V, W):
+    lambda_w = ${lw}
+    lambda_v = ${lv}
+    l2_norm = tf.reduce_sum(tf.add(tf.multiply(lambda_w, tf.pow(W, 2)), tf.multiply(lambda_v, tf.pow(V, 2))))
+    error = tf.reduce_mean(tf.square(tf.subtract(y, y_hat)))
+    return error + l2_norm
+`;
+  const penalty = (src: string) => model(analyze(src), 'ridge_loss').terms.find((t) => t.role === 'penalty');
+
+  it('equal tf.constant weights (named apart) are the λ of the sum, 0.001; no LL101', () => {
+    const src = fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.001, name="lambda_v")');
+    const p = penalty(src);
+    assert.equal(p?.weight?.text, 'tf.constant(0.001, name="lambda_w")');
+    assert.equal(p?.expr.text, 'tf.reduce_sum(tf.pow(W, 2) + tf.pow(V, 2))');
+    assert.ok(!codes(src).includes('LL101'));
+  });
+
+  it('"Use λ" sets every one of the equal constants, so the code keeps one λ', () => {
+    const src = fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.001, name="lambda_v")');
+    const r = writeLambda(model(analyze(src), 'ridge_loss'), src, 0.02);
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    assert.ok(r.text.includes('tf.constant(0.02, name="lambda_w")') && r.text.includes('tf.constant(0.02, name="lambda_v")'), r.text);
+  });
+
+  it('a sweep over several penalties writes that λ into each constant too', () => {
+    const src = fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.001, name="lambda_v")').replace('return error + l2_norm', 'return error + l2_norm + 0.5 * tf.reduce_mean(tf.nn.relu(-y_hat))');
+    const m = model(analyze(src), 'ridge_loss');
+    const knobs = penaltyKnobs(m);
+    assert.equal(knobs.length, 2);
+    const r = writeKnobs(m, src, knobs.map((k, i) => ({ id: k.id, label: k.label, value: i === 0 ? 0.02 : 0.7 })));
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    assert.ok(r.text.includes('tf.constant(0.02, name="lambda_w")') && r.text.includes('tf.constant(0.02, name="lambda_v")'), r.text);
+  });
+
+  it('two settings of one value named apart are no one λ a write could set: left as written', () => {
+    const src = `LAM_W = 0.001\nLAM_V = 0.001\n${fm('LAM_W', 'LAM_V')}`;
+    assert.equal(penalty(src)?.weight, undefined);
+  });
+
+  it('different weights are no one λ: the sum stays as written, unweighted', () => {
+    assert.equal(penalty(fm('tf.constant(0.001, name="lambda_w")', 'tf.constant(0.01, name="lambda_v")'))?.weight, undefined);
+  });
+});
+
+describe('a weight inside a copy of the value', () => {
+  it('TF.js: tf.scalar(tf.mul(this.l2, tf.sum(tf.square(x))).arraySync()): the λ is this.l2, and the copy still has no gradient', () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+
+class SquaredKernel extends tf.serialization.Serializable {
+  constructor(config) {
+    super();
+    this.l2 = config.l2;
+  }
+
+  apply(x) {
+    return tf.tidy(() => {
+      const regularization = tf.mul(this.l2, tf.sum(tf.square(x)));
+      return tf.scalar(regularization.arraySync());
+    });
+  }
+}
+
+const model = tf.sequential();
+model.add(tf.layers.dense({ inputShape: [8], units: 4, kernelRegularizer: new SquaredKernel({ l2: 1e-3 }) }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+`;
+    const a = analyze(src, 'javascript');
+    const penalty = a.models.flatMap((m) => m.terms).find((t) => t.role === 'penalty');
+    assert.equal(penalty?.weight?.text, 'this.l2');
+    const found = runRules(a, src).map((f) => f.code);
+    assert.ok(found.includes('LL105') || found.includes('LL106'), found.join(', '));
+  });
+
+  it('PyTorch: float((lam * p).detach()) weighs by lam', () => {
+    const src = torch('    reg = float((lam * pred.abs().mean()).detach())');
+    assert.deepEqual(model(analyze(src), 'loss_fn').terms.map(termSummary).slice(1), ['penalty:+:reg*lam']);
+  });
+});

@@ -161,4 +161,23 @@ def vae_loss(recon, x, mu, logvar):
     assert.deepEqual(value('defaults.lr'), [0.001, '1e-3'], "the class's default");
     assert.deepEqual(value('opts.smooth'), [0.3, '0.3']);
   });
+
+  it('a nested settings object (cfg = SimpleNamespace(TRAIN=SimpleNamespace(WEIGHT_DECAY=4e-5))): cfg.TRAIN.WEIGHT_DECAY is a constant', () => {
+    const src = `import torch
+import torch.nn.functional as F
+from types import SimpleNamespace
+
+cfg = SimpleNamespace(NN=SimpleNamespace(SIZE=64), TRAIN=SimpleNamespace(WEIGHT_DECAY=4e-5, BATCH=16))
+
+
+def fit_loss(pred, target, w):
+    return F.mse_loss(pred, target) + cfg.TRAIN.WEIGHT_DECAY / 2 * (w ** 2).sum()
+`;
+    const m = model(analyze(src), 'fit_loss');
+    const p = m.params.find((x) => x.name === 'cfg.TRAIN.WEIGHT_DECAY');
+    assert.equal(p?.default, 4e-5);
+    const r = p!.defaultRange!;
+    assert.equal(src.split('\n')[r.startLine]!.slice(r.startCol, r.endCol), '4e-5');
+    assert.equal(m.terms[1]?.weightParam, 'cfg.TRAIN.WEIGHT_DECAY');
+  });
 });
