@@ -1,5 +1,6 @@
 // Reads a TS/JS function body: `const`/`let` locals are inlined, `+=` grows them, `if`/`else` becomes a conditional,
 // `try` bodies are read in line. The result is the returned expression.
+import { staticTest } from './staticTest';
 import type { Node } from 'web-tree-sitter';
 import { clipExprText } from '../exprText';
 import type { BinaryOp, Expr } from '../ir';
@@ -88,6 +89,9 @@ function readIf(stmt: Node, rest: Node[], scope: ScriptScope): ScriptReturned | 
   const thenRet = readStatements(statementsOf(stmt.childForFieldName('consequence')), a);
   const alt = stmt.childForFieldName('alternative');
   const altStatements = alt ? alt.namedChildren.filter((n): n is Node => !!n).flatMap((n) => statementsOf(n)) : [];
+  // a test the module's settings decide: only the branch they take runs
+  const decided = cond ? staticTest(cond, scope.settings, (name) => scope.locals.has(name) || scope.refs.has(name)) : undefined;
+  if (decided !== undefined) return readStatements([...(decided ? statementsOf(stmt.childForFieldName('consequence')) : altStatements), ...rest], scope);
   let elseRet = alt ? readStatements(altStatements, b) : undefined;
   // `else if (k === 'l1') { return … }` with no final else, then `return loss` after the chain: the chain's fall
   // through runs the statements after it, so the else branch is read with them

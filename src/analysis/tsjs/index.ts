@@ -76,7 +76,7 @@ function withConstantsAt(m: LossModel, constants: ReadonlyMap<string, ModuleCons
  * `export const CONFIG = { KL_WEIGHT: 0.02, LR: 5e-4 }` at the top level: each numeric property is a module constant
  * `CONFIG.KL_WEIGHT` (a λ the loss may read as `CONFIG.KL_WEIGHT`), with its value and where it is written.
  */
-function readObjectConstants(top: Node, constants: Map<string, ModuleConstant>, globals: Record<string, number>): void {
+function readObjectConstants(top: Node, constants: Map<string, ModuleConstant>, globals: Record<string, number>, settings: Record<string, number | string | boolean>): void {
   const stmt = top.type === 'export_statement' ? top.childForFieldName('declaration') : top;
   if (stmt?.type !== 'lexical_declaration' && stmt?.type !== 'variable_declaration') return;
   for (const d of stmt.namedChildren) {
@@ -88,6 +88,7 @@ function readObjectConstants(top: Node, constants: Map<string, ModuleConstant>, 
       const v = pair?.childForFieldName('value');
       const k = key?.type === 'property_identifier' ? key.text : key?.type === 'string' ? scriptLiteral(key) : undefined;
       const lit = v ? scriptLiteral(v) : undefined;
+      if (typeof k === 'string' && lit !== undefined) settings[`${name.text}.${k}`] = lit;
       if (!key || !v || typeof k !== 'string' || typeof lit !== 'number') continue;
       globals[`${name.text}.${k}`] = lit;
       constants.set(`${name.text}.${k}`, { value: lit, nameRange: rangeOf(key), valueRange: rangeOf(v) });
@@ -103,6 +104,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
   const globals: Record<string, number> = {};
   const texts = new Map<Node, string>();
   const constants = new Map<string, ModuleConstant>();
+  const settings: Record<string, number | string | boolean> = {};
   for (const n of tops) {
     if (!statementTypes.has(n.type) && !loopTypes.has(n.type)) continue;
     const text = n.text;
@@ -110,7 +112,7 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     texts.set(n, text);
     const m = globalNumber.exec(text);
     if (!m) {
-      readObjectConstants(n, constants, globals);
+      readObjectConstants(n, constants, globals, settings);
       continue;
     }
     globals[m[1]] = Number(m[2].replace(/_/g, ''));
@@ -124,7 +126,8 @@ export function analyzeScriptTree(tree: Tree, source: string, language: SourceLa
     });
   }
   const imports = readScriptImports(root);
-  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, constants, knownLosses: knownLossNames(source), builtValues: builtModuleNames(root, imports, globals) };
+  for (const [k, v] of Object.entries(globals)) settings[k] ??= v;
+  const file: ScriptFileContext = { imports, framework: framework ?? 'tfjs', language, globals, settings, constants, knownLosses: knownLossNames(source), builtValues: builtModuleNames(root, imports, globals) };
   const named = new Map<string, string>();
   for (const [k, v] of imports) named.set(k, `import ${v}`);
   for (const [k, v] of Object.entries(globals)) named.set(k, `${named.get(k) ?? ''} = ${v}`);

@@ -1,5 +1,6 @@
 // One TS/JS loss definition → a LossModel (usages and the output activation are added file-wide).
 
+import type { StaticSettings } from './staticTest';
 import type { Node } from 'web-tree-sitter';
 import type { Framework, LossModel, LossParam, NameRef, SourceLanguage } from '../ir';
 import { rangeOf } from '../parsing/range';
@@ -24,6 +25,8 @@ export interface ScriptFileContext {
   framework: Framework;
   language: SourceLanguage;
   globals: Readonly<Record<string, number>>;
+  /** Literal settings of module `const` objects and constants, strings included (staticTest.ts). */
+  settings?: StaticSettings;
   /** Module-level constants with where they are written (become parameters of the losses that read them). */
   constants?: ReadonlyMap<string, ModuleConstant>;
   knownLosses: ReadonlySet<string>;
@@ -128,7 +131,7 @@ export function buildScriptModel(given: ScriptLossDef, file: ScriptFileContext):
   for (const p of def.outerParams) if (!isTfNamespaceParam(p.name, file.imports)) refs.set(p.name, 'captured');
   // (a loss handed TF.js itself, `stepLoss(tf, model, target, canvas)`, calls the namespace too)
   for (const p of def.params) if (!isTfNamespaceParam(p.name, file.imports)) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
-  const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name], constants: file.globals };
+  const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name], constants: file.globals, ...(file.settings ? { settings: file.settings } : {}) };
   scope.functions = new Map([...visibleFunctions(def.fn), ...handedFunctions(def.fn)]);
   if (def.fn.type === 'method_definition') scope.methods = classMethods(def.fn);
   if (def.skipped) scope.skipped = new Set(def.skipped.map((n) => n.id));

@@ -1,4 +1,5 @@
 // What a TS/JS expression is read against: inlined locals, the loss's parameters, the TF.js imports.
+import type { StaticSettings } from './staticTest';
 import type { Node } from 'web-tree-sitter';
 import type { Expr, NameRef } from '../ir';
 import type { ScriptImports } from './imports';
@@ -26,6 +27,8 @@ export interface ScriptScope {
   passedOption?: import('./mergedOptions').PassedOption;
   /** Module constants by name (`LAM`, `CONFIG.KL_WEIGHT`): a fallback `CONFIG.KL_WEIGHT || 0.01` is decided by them. */
   constants?: Readonly<Record<string, number>>;
+  /** The module's literal settings (numbers, strings, booleans of its `const` objects): `if` tests they decide (staticTest.ts). */
+  settings?: StaticSettings;
 }
 
 export function forkScriptScope(scope: ScriptScope): ScriptScope {
