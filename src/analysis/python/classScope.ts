@@ -12,12 +12,13 @@ import { statementsOf } from './body';
 import { callableOf } from './callables';
 import { argsPassedToClass } from './classCalls';
 import { dictEntryInstance } from './dictInstance';
+import { dictEntries } from './dictValues';
 import type { ModuleAttr } from './discover';
 import { convertExpr } from './expr';
 import { fieldDefault } from './fieldDefault';
 import { heldCriterion } from './heldCriterion';
 import { literalOf, type ParamInfo, readParams, staticItemsOf } from './params';
-import { passedDictEntries } from './passedDict';
+import { dictLiteralOf, passedDictEntries } from './passedDict';
 import type { Scope } from './scope';
 import { setupInstances } from './setupInstances';
 import { initParamTypes, type PyType } from './staticTypes';
@@ -161,6 +162,12 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     // `self.weight = weight` (or a base constructor's) with `weight=None`: None until a call binds it
     const param = a.value.type === 'identifier' ? out.initParams.find((p) => p.name === a.value.text) : undefined;
     if (param?.defaultNode?.type === 'none' && !passedByACall(classNode, param.name, out.initParams.indexOf(param))) out.attrValues.set(attr, convertExpr(param.defaultNode, ctorScope));
+    // `self.settings = settings` with every construction passing one dict literal: that dict, read entry by entry
+    const kept = param && !param.variadic ? keptSettingsDict(classNode, param, out.initParams.indexOf(param), scope) : undefined;
+    if (kept) {
+      out.attrValues.set(attr, kept);
+      continue;
+    }
     if (param && !param.variadic) {
       // `self.base_loss_fn = base_loss_fn` with `base_loss_fn=nn.L1Loss()`: the criterion object, called in forward
       const held = heldCriterion(classNode, param, out.initParams.indexOf(param), scope);
@@ -189,7 +196,8 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     else if (v.kind === 'call' && isConstructor(v.callee)) out.instances.set(attr, v);
     else if (v.kind === 'none') out.attrValues.set(attr, attrSetOutside(classNode, attr, scope) ?? v);
     // `self.excess = lambda x: …`: a callable, called as `self.excess(pred)` (callables.ts)
-    else if (v.kind !== 'unsupported' || callableOf(v)) out.attrValues.set(attr, v);
+    // `self.settings = {"lam": 0.2}`: a dict known entry by entry (dictValues.ts), read as `self.settings.get("lam", d)`
+    else if (v.kind !== 'unsupported' || callableOf(v) || dictEntries(v, ctorScope)) out.attrValues.set(attr, v);
   }
   // a criterion a setup method builds (`self.criterion_regul = WeightNormPenalty(…)` in `_build_loss_function`)
   const setup = body.filter((s) => s.type === 'function_definition' && s !== fn && s !== init);
@@ -199,6 +207,18 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     else out.attrValues.set(attr, built); // a choice of objects, called as that choice (expr.ts)
   }
   return out;
+}
+
+/**
+ * The dict literal every construction of the class passes for `param` (`GateTrainer({"epochs": 20})`, or a module
+ * settings dict), converted with its entries known; undefined when a call passes anything else or the calls differ.
+ */
+function keptSettingsDict(classNode: Node, param: ParamInfo, index: number, scope: Scope): Expr | undefined {
+  const passed = argsPassedToClass(classNode, param.name, index).map((arg) => dictLiteralOf(arg));
+  const dict = passed[0];
+  if (!dict || passed.some((d) => d?.text !== dict.text)) return undefined;
+  const value = convertExpr(dict, { ...scope, locals: new Map(), refs: new Map() });
+  return dictEntries(value, scope) ? value : undefined;
 }
 
 /** Whether a call of the class passes the entry the attribute reads (`Loss({"lam": 0.5})`, `Loss(lam=0.5)` into `**kwargs`). */

@@ -167,7 +167,12 @@ export function readClassConstants(cls: Node, scope: ModuleScope): void {
     const assignment = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
     const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
     const right = assignment?.childForFieldName('right');
-    if (left?.type === 'identifier' && right) addConstant(scope, left, fieldDefault(right), `${name}.`);
+    if (!(left?.type === 'identifier' && right)) continue;
+    const value = fieldDefault(right);
+    // `bones: list = field(default_factory=lambda: BONES)`, `pairs = PAIRS`: the module's constant, written there
+    const shared = value.type === 'identifier' ? scope.constants.get(value.text) : undefined;
+    if (shared && !shared.cell) scope.constants.set(`${name}.${left.text}`, { ...shared, nameRange: rangeOf(left) });
+    else addConstant(scope, left, value, `${name}.`);
   }
 }
 

@@ -7,6 +7,7 @@ import { callNames } from '../parsing/callNames';
 import { rangeOf } from '../parsing/range';
 import { scanSegments, type TextMemo } from '../parsing/textSegments';
 import { some } from '../terms/expr';
+import { callsOfClass } from './classCalls';
 import { dictKey } from './dictConstants';
 import { dottedName } from './expr';
 import { type ImportMap, resolveCallee } from './imports';
@@ -16,7 +17,7 @@ import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { dictKeysOf, literalOf, staticItemsOf } from './params';
 import { passedDictEntries } from './passedDict';
 import { type PassedValue, passedValue } from './passedValue';
-import { registryClass } from './registryCall';
+import { registryClass, registryFunctionPick } from './registryCall';
 import { returnedAsOutput } from './returnedActivation';
 import { splatKeywords } from './splatKwargs';
 import { factoryMethodConstructors, subclassConstructors } from './subclassCtors';
@@ -374,7 +375,8 @@ export function collectUsages(
       effect.usages.push({ model: m.name, usage });
     };
     // `REGISTRY[cfg["loss"]](**cfg["loss_kwargs"])`: the call builds the class the key picks (registryCall.ts)
-    const picked = fn.type === 'subscript' ? registryClass(fn, module) : undefined;
+    // `get(CONFIG["loss"])(theta=0.2)`: the call calls the factory the registry function returns for that key
+    const picked = fn.type === 'subscript' ? registryClass(fn, module) : fn.type === 'call' ? registryFunctionPick(fn, module) : undefined;
     const name = picked ?? dottedName(fn);
     const { positional, keyword: written } = argsOf(node);
     const unpacked = splatKeywords(node, module);
@@ -487,6 +489,14 @@ export function collectUsages(
       const call = id?.parent?.type === 'subscript' ? id.parent.parent : undefined;
       if (call?.type !== 'call' || !registryTarget(id!.startIndex)) continue;
       for (const { model, usage } of readCall(call, call.startPosition.row).usages) byName.get(model)?.usages.push(usage);
+    }
+  }
+  // `get(CONFIG["loss"])(theta=0.2)`: no name precedes the outer `(` either; the registry function's calls are indexed
+  for (const fnName of module?.functions.keys() ?? []) {
+    for (const inner of callsOfClass(root, fnName)) {
+      const outer = inner.parent;
+      if (outer?.type !== 'call' || outer.childForFieldName('function')?.id !== inner.id || !registryFunctionPick(inner, module)) continue;
+      for (const { model, usage } of readCall(outer, outer.startPosition.row).usages) byName.get(model)?.usages.push(usage);
     }
   }
   const outputActivation = outputActivationOf(activations);

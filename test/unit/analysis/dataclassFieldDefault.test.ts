@@ -3,6 +3,7 @@
 // module level and for a class whose method holds the loss.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { findUnsupported } from '../../../src/trainer/interpreter';
 import { analyze, model, ready } from './helpers';
 
 describe('dataclass field(default=…)', () => {
@@ -57,5 +58,39 @@ class Trainer:
     const m = analyze(src).models[0]!;
     assert.equal(m.terms.find((t) => t.role === 'penalty')?.weightParam, 'self.multiplier');
     assert.equal(m.params.find((x) => x.name === 'self.multiplier')?.default, 0.5);
+  });
+
+  it('field(default_factory=lambda: PAIRS) is the module list PAIRS, a static list the loss iterates', () => {
+    const src = `import torch
+import torch.nn as nn
+from dataclasses import dataclass, field
+
+PAIRS = [(0, 1), (2, 3)]
+
+
+@dataclass
+class Settings:
+    w_pair: float = 0.2
+    pairs: list = field(default_factory=lambda: PAIRS)
+
+
+def pair_gap(pred, pairs):
+    total = 0.0
+    for a, b in pairs:
+        total = total + (pred[:, a] - pred[:, b]).abs().mean()
+    return total
+
+
+class PairLoss(nn.Module):
+    def __init__(self, cfg=None):
+        super().__init__()
+        self.cfg = cfg or Settings()
+
+    def forward(self, pred, target):
+        return ((pred - target) ** 2).mean() + self.cfg.w_pair * pair_gap(pred, self.cfg.pairs)
+`;
+    const m = model(analyze(src), 'PairLoss');
+    assert.deepEqual(findUnsupported(m), [], 'Settings.pairs is the list PAIRS, not an unknown attribute');
+    assert.equal(m.terms.find((t) => t.role === 'penalty')?.weightParam, 'Settings.w_pair');
   });
 });

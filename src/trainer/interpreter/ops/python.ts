@@ -3,6 +3,7 @@ import { op } from '../args';
 import type { OpTable, Value } from '../types';
 import { asFloat, isTensor, iterationItems } from '../values';
 import { constantOp, stopGradient, sumList } from './builders';
+import { numpyFills } from './numpyFills';
 
 const asArray = constantOp(['object', 'dtype']);
 const numpyArray = op(['object', 'dtype'], (a) => {
@@ -98,6 +99,7 @@ export const pythonBuiltins: OpTable = {
   // outside any graph as a NumPy array is
   'np.array': numpyArray,
   'np.asarray': numpyArray,
+  ...numpyFills,
   // numpy on a loss's static numbers (`z * sigma * np.sqrt(horizon)`); on a tensor numpy leaves the graph (below)
   ...numpyOnNumbers({ sqrt: Math.sqrt, log: Math.log, log2: Math.log2, log10: Math.log10, exp: Math.exp, abs: Math.abs, floor: Math.floor, ceil: Math.ceil, square: (x) => x * x }),
 };
