@@ -31,23 +31,23 @@ function dotted(n: Node): string | undefined {
 }
 
 /** The value `n` has with the module's settings, or undefined when it is not decided by them. */
-function valueOf(n: Node, settings: StaticSettings, shadowed: (name: string) => boolean): Value {
+function settledValue(n: Node, settings: StaticSettings, shadowed: (name: string) => boolean): Value {
   const literal = scriptLiteral(n);
   if (literal !== undefined) return literal;
   if (n.type === 'null') return null;
-  if (n.type === 'parenthesized_expression' || n.type === 'non_null_expression') return n.namedChild(0) ? valueOf(n.namedChild(0) as Node, settings, shadowed) : undefined;
+  if (n.type === 'parenthesized_expression' || n.type === 'non_null_expression') return n.namedChild(0) ? settledValue(n.namedChild(0) as Node, settings, shadowed) : undefined;
   const name = dotted(n);
   if (name !== undefined) return shadowed(name.split('.')[0]!) ? undefined : settings[name];
   if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
-    const v = valueOf(n.childForFieldName('argument') as Node, settings, shadowed);
+    const v = settledValue(n.childForFieldName('argument') as Node, settings, shadowed);
     return v === undefined ? undefined : !v;
   }
   if (n.type !== 'binary_expression') return undefined;
   const op = n.childForFieldName('operator')?.type ?? '';
-  const a = valueOf(n.childForFieldName('left') as Node, settings, shadowed);
-  if (op === '&&') return a === undefined ? undefined : !a ? a : valueOf(n.childForFieldName('right') as Node, settings, shadowed);
-  if (op === '||') return a === undefined ? undefined : a ? a : valueOf(n.childForFieldName('right') as Node, settings, shadowed);
-  const b = valueOf(n.childForFieldName('right') as Node, settings, shadowed);
+  const a = settledValue(n.childForFieldName('left') as Node, settings, shadowed);
+  if (op === '&&') return a === undefined ? undefined : !a ? a : settledValue(n.childForFieldName('right') as Node, settings, shadowed);
+  if (op === '||') return a === undefined ? undefined : a ? a : settledValue(n.childForFieldName('right') as Node, settings, shadowed);
+  const b = settledValue(n.childForFieldName('right') as Node, settings, shadowed);
   const compare = COMPARE[op];
   return compare && a !== undefined && b !== undefined ? compare(a, b) : undefined;
 }
@@ -71,6 +71,6 @@ function readWithoutNonNull<T>(test: Node, read: (n: Node) => T): T {
 /** Whether the settings make `test` true or false; undefined when they do not decide it. */
 export function staticTest(test: Node, settings: StaticSettings | undefined, shadowed: (name: string) => boolean): boolean | undefined {
   if (!settings) return undefined;
-  const v = readWithoutNonNull(test, (n) => valueOf(n, settings, shadowed));
+  const v = readWithoutNonNull(test, (n) => settledValue(n, settings, shadowed));
   return v === undefined ? undefined : !!v;
 }
