@@ -163,7 +163,10 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
     const param = a.value.type === 'identifier' ? out.initParams.find((p) => p.name === a.value.text) : undefined;
     if (param?.defaultNode?.type === 'none' && !passedByACall(classNode, param.name, out.initParams.indexOf(param))) out.attrValues.set(attr, convertExpr(param.defaultNode, ctorScope));
     // `self.settings = settings` with every construction passing one dict literal: that dict, read entry by entry
-    const kept = param && !param.variadic ? keptSettingsDict(classNode, param, out.initParams.indexOf(param), scope) : undefined;
+    // (only where the class reads it entry by entry: `self.pairs or {}` and `len(self.pairs)` read the dict whole, and a
+    // branch on them is the trainer's to check against the construction, interpreter/termBranch.ts)
+    const readByKey = new RegExp(`self\\.${attr}\\s*(?:\\.get\\(|\\[\\s*['"])`).test(classNode.text);
+    const kept = param && !param.variadic && readByKey ? keptSettingsDict(classNode, param, out.initParams.indexOf(param), scope) : undefined;
     if (kept) {
       out.attrValues.set(attr, kept);
       continue;
