@@ -261,6 +261,18 @@ export function discoverScriptStatement(top: Node, uses: ScriptRegularizers = ne
  * A loss written inline where the model is compiled (`model.compile({ optimizer, loss: (yTrue, yPred) => … })`): a
  * loss of the file like a named one, called by its key (`loss`) and used by that compile (compiledInline).
  */
+/** An arrow whose whole body calls a function or method of the file (`(t, p) => this.lossOf(t, p)`), not an op. */
+function delegates(arrow: Node): boolean {
+  let body = unwrap(arrow.childForFieldName('body'));
+  if (body?.type === 'statement_block') {
+    const stmts = body.namedChildren.filter((s) => s && s.type !== 'comment');
+    body = stmts.length === 1 && stmts[0]?.type === 'return_statement' ? unwrap(stmts[0].namedChild(0)) : undefined;
+  }
+  const callee = body?.type === 'call_expression' ? body.childForFieldName('function') : null;
+  const root = callee?.type === 'member_expression' ? callee.childForFieldName('object') : callee;
+  return !!root && (root.type === 'this' || (root.type === 'identifier' && root.text !== 'tf' && callee?.type === 'identifier'));
+}
+
 function compiledInlineLosses(stmt: Node): ScriptLossDef[] {
   const call = stmt.type === 'expression_statement' ? unwrap(stmt.namedChild(0)) : undefined;
   const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
@@ -269,7 +281,8 @@ function compiledInlineLosses(stmt: Node): ScriptLossDef[] {
   const pair = config?.namedChildren.find((p) => p?.type === 'pair' && p.childForFieldName('key')?.text === 'loss');
   const value = unwrap(pair?.childForFieldName('value'));
   const key = pair?.childForFieldName('key');
-  const def = value && key && functionLike.has(value.type) ? defOf(value, key, stmt) : undefined;
+  // (`loss: (t, p) => this.centeredLoss(t, p)` hands compile a loss of the file: that loss is the one used)
+  const def = value && key && functionLike.has(value.type) && !delegates(value) ? defOf(value, key, stmt) : undefined;
   // (not cached by its text: the compile usage is given where the models are finished, index.ts)
   return def ? [{ ...def, compiledInline: true, readsCallers: true }] : [];
 }

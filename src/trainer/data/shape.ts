@@ -86,11 +86,17 @@ function outputLayerWidth(loss: LossModel, r: Reads): LossModel['outputUnits'] {
   const width = loss.outputUnits;
   // the output layer's own weight (LossParam.outputLayer) is as wide as the prediction: its shape is the model's too;
   // a classifier's width is its count of classes, which the loss's per-class tables (centers, class weights) share
-  const readsColumns = r.sliced.has(1) || r.minFromStart.has(1) || loss.params.some((p) => p.outputLayer) || lossTask(loss).task === 'classification';
+  const readsColumns = r.sliced.has(1) || r.minFromStart.has(1) || loss.params.some((p) => p.outputLayer) || classifies(loss);
   // a per-output constant of another length (`[1.0, 0.5, 0.2]` weights) must still broadcast against the prediction
   const fits = width && width.count >= Math.max(r.minFromStart.get(1) ?? 0, r.minLast, 2) && width.count <= MAX_FILE_OUTPUTS && r.constants.every((c) => c === width.count);
   return fits && readsColumns ? width : undefined;
 }
+
+/**
+ * A loss that classifies with the model's output as its prediction (an add_loss or a regularizer reads a layer's
+ * tensor instead, whose width is not the classes').
+ */
+const classifies = (loss: LossModel): boolean => loss.kind !== 'add-loss' && loss.kind !== 'regularizer' && lossTask(loss).task === 'classification';
 
 /** A trial's prediction is small: a wider last layer (a vocabulary, an image) is not taken from the file. */
 const MAX_FILE_OUTPUTS = 64;
