@@ -4,6 +4,7 @@
 // strings of `const` objects and constants); any other name leaves the test open, and both branches stay.
 import type { Node } from 'web-tree-sitter';
 import { sharedParser } from '../parsing/parsers';
+import { scriptDottedName } from './expr';
 import { scriptLiteral } from './params';
 
 export type StaticSettings = Readonly<Record<string, number | string | boolean>>;
@@ -20,23 +21,13 @@ const COMPARE: Readonly<Partial<Record<string, (a: Value, b: Value) => boolean>>
   '<=': (a, b) => (a as number) <= (b as number),
 };
 
-/** `params.kind`, `params!.kind`, `CONFIG.l2`: the dotted name of a member chain (non-null assertions dropped). */
-function dotted(n: Node): string | undefined {
-  if (n.type === 'non_null_expression' || n.type === 'parenthesized_expression') return n.namedChild(0) ? dotted(n.namedChild(0) as Node) : undefined;
-  if (n.type === 'identifier') return n.text;
-  if (n.type !== 'member_expression') return undefined;
-  const object = n.childForFieldName('object');
-  const head = object ? dotted(object) : undefined;
-  return head ? `${head}.${n.childForFieldName('property')?.text ?? ''}` : undefined;
-}
-
 /** The value `n` has with the module's settings, or undefined when it is not decided by them. */
 function settledValue(n: Node, settings: StaticSettings, shadowed: (name: string) => boolean): Value {
   const literal = scriptLiteral(n);
   if (literal !== undefined) return literal;
   if (n.type === 'null') return null;
   if (n.type === 'parenthesized_expression' || n.type === 'non_null_expression') return n.namedChild(0) ? settledValue(n.namedChild(0) as Node, settings, shadowed) : undefined;
-  const name = dotted(n);
+  const name = scriptDottedName(n);
   if (name !== undefined) return shadowed(name.split('.')[0]!) ? undefined : settings[name];
   if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
     const v = settledValue(n.childForFieldName('argument') as Node, settings, shadowed);
