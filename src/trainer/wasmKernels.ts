@@ -13,6 +13,7 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
 import { type WasmBackend as ElementwiseBackend, elementwiseOverrides, type KernelArgs, size } from './wasmElementwise';
+import { type KernelLookup, matMulOverrides } from './wasmMatMul';
 
 /** BackendWasm's public methods these kernels use: the element-wise ones', and sharing a tensor's data. */
 interface WasmBackend extends ElementwiseBackend {
@@ -65,7 +66,7 @@ function contiguousAxis(x: TensorInfo, attrs: NamedAttrMap | undefined): number 
   return x.dtype === 'string' || size(x.shape) === 0 || !leadingOnes(x.shape, axis) ? undefined : axis;
 }
 
-type Overrides = Record<string, (original: KernelFunc) => KernelFunc>;
+type Overrides = Record<string, (original: KernelFunc, kernelOf: KernelLookup) => KernelFunc>;
 
 const overrides: Overrides = {
   Identity: (original) => (args) => {
@@ -115,15 +116,16 @@ const overrides: Overrides = {
 };
 
 /**
- * Replaces the wasm backend's Identity, Slice, Unpack and SplitV kernels, and its float32 element-wise ones
- * (wasmElementwise.ts), once; later calls do nothing.
+ * Replaces the wasm backend's Identity, Slice, Unpack and SplitV kernels, its float32 element-wise ones
+ * (wasmElementwise.ts) and its matrix products with a transposed operand (wasmMatMul.ts), once; later calls do nothing.
  */
 export function installWasmKernels(tf: Tf): void {
-  for (const [name, make] of Object.entries({ ...overrides, ...elementwiseOverrides })) {
+  const kernelOf: KernelLookup = (name) => tf.getKernel(name, 'wasm')!.kernelFunc;
+  for (const [name, make] of Object.entries<Overrides[string]>({ ...overrides, ...elementwiseOverrides, ...matMulOverrides })) {
     const current = tf.getKernel(name, 'wasm');
     if (!current || (current as KernelConfig & { lossLab?: true }).lossLab) continue;
     tf.unregisterKernel(name, 'wasm');
     // the kernel it replaces is kept beside it, for the tests that compare the two
-    tf.registerKernel({ ...current, kernelFunc: make(current.kernelFunc), lossLab: true, replaced: current.kernelFunc } as KernelConfig);
+    tf.registerKernel({ ...current, kernelFunc: make(current.kernelFunc, kernelOf), lossLab: true, replaced: current.kernelFunc } as KernelConfig);
   }
 }
