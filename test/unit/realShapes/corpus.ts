@@ -104,6 +104,7 @@ const LATER_BATCHES: readonly { prefix: string; label: string; what: string }[] 
   { prefix: 'trove_', label: 'trove', what: 'the fourteenth sealed batch' },
   { prefix: 'hoard_', label: 'hoard', what: 'the fifteenth sealed batch' },
   { prefix: 'cellar_', label: 'cellar', what: 'the sixteenth sealed batch' },
+  { prefix: 'attic_', label: 'attic', what: 'the seventeenth sealed batch' },
 ];
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
