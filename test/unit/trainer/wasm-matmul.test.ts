@@ -33,7 +33,7 @@ for (const c of cases) {
     const want = await product('cpu', c);
     const got = await product('wasm', c);
     assert.deepEqual(got.shape, want.shape);
-    got.values.forEach((v, i) => assert.ok(Math.abs(v - want.values[i]!) <= 1e-5 * (1 + Math.abs(want.values[i]!)), `element ${i}: ${v} vs ${want.values[i]}`));
+    for (const [i, v] of got.values.entries()) assert.ok(Math.abs(v - want.values[i]!) <= 1e-5 * (1 + Math.abs(want.values[i]!)), `element ${i}: ${v} vs ${want.values[i]}`);
   });
 }
 
