@@ -10,25 +10,14 @@
 // bits), so each element is the correctly rounded float32 result, which is what the wasm kernel computes. Only
 // those operations, on float32 tensors of the same shape or with one side a single element; every other case
 // (int32, broadcasting along an axis, empty tensors) is left to the original kernel. Checked against it in the tests.
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelArgs, size, type WasmBackend } from './wasmHeap';
 
-/** The parts of tfjs-backend-wasm's BackendWasm these kernels use (public methods of the class). */
-export interface WasmBackend {
-  makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-export interface KernelArgs {
-  inputs: Record<string, TensorInfo>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
 
 /** Writes o[i] = x[i] ∘ y[i] over n elements; `mode` says which side is one element (1: y, 2: x) or neither (0). */
 type BinaryLoop = (x: ArrayLike<number>, y: ArrayLike<number>, o: Float32Array, n: number, mode: 0 | 1 | 2) => void;
 type UnaryLoop = (x: ArrayLike<number>, o: Float32Array, n: number) => void;
 
-export const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 const sameShape = (a: number[], b: number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** The output shape when one side has one element (broadcast to the other's shape), or both have the same shape. */

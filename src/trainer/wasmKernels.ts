@@ -12,22 +12,9 @@
 // and shapes are the original's (checked against it in the tests).
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
-import { type WasmBackend as ElementwiseBackend, elementwiseOverrides, type KernelArgs, size } from './wasmElementwise';
+import { elementwiseOverrides } from './wasmElementwise';
+import { copyPart, type KernelArgs, size, type WasmBackend } from './wasmHeap';
 import { type KernelLookup, matMulOverrides } from './wasmMatMul';
-
-/** BackendWasm's public methods these kernels use: the element-wise ones', and sharing a tensor's data. */
-interface WasmBackend extends ElementwiseBackend {
-  incRef(dataId: TensorInfo['dataId']): void;
-}
-
-/** A copy of elements [offset, offset + size(shape)) of x, shaped `shape`. */
-function copyPart(backend: WasmBackend, x: TensorInfo, offset: number, shape: number[]): TensorInfo {
-  const out = backend.makeOutput(shape, x.dtype);
-  // Read x's view after allocating: allocating may grow the heap, which detaches earlier views.
-  const from = backend.typedArrayFromHeap(x);
-  backend.typedArrayFromHeap(out).set(from.subarray(offset, offset + size(shape)));
-  return out;
-}
 
 /** Whether slicing along `axis` gives contiguous parts: every axis before it has size 1 once sliced. */
 const leadingOnes = (shape: number[], axis: number): boolean => shape.slice(0, axis).every((d) => d === 1);
@@ -59,6 +46,29 @@ function contiguousOffset(shape: number[], begin: number[], sizes: number[]): nu
   return offset;
 }
 
+/**
+ * A slice that is not one contiguous part, copied row by row of its last axis heap to heap. tfjs-backend-wasm
+ * 4.22's own copies the whole input out of the heap first and makes a typed-array view per row, which for
+ * `x[..., k]` of an image batch (rows of one element) was most of a trial's time.
+ */
+function stridedCopy(backend: WasmBackend, x: TensorInfo, begin: number[], sizes: number[]): TensorInfo {
+  const out = backend.makeOutput(sizes, x.dtype);
+  const from = backend.typedArrayFromHeap(x);
+  const to = backend.typedArrayFromHeap(out);
+  const rank = x.shape.length;
+  const strides = x.shape.map((_, i) => size(x.shape.slice(i + 1)));
+  const row = sizes[rank - 1]!;
+  const index = new Array(rank - 1).fill(0);
+  for (let o = 0; o < to.length; o += row) {
+    let start = begin[rank - 1]!;
+    for (let i = 0; i < rank - 1; i++) start += (begin[i]! + index[i]!) * strides[i]!;
+    for (let j = 0; j < row; j++) to[o + j] = from[start + j]!;
+    // the next row: an odometer over the axes before the last
+    for (let i = rank - 2; i >= 0 && ++index[i] === sizes[i]; i--) index[i] = 0;
+  }
+  return out;
+}
+
 /** The `axis` attribute of an Unpack or SplitV, when its parts are contiguous runs of x's data (else undefined). */
 function contiguousAxis(x: TensorInfo, attrs: NamedAttrMap | undefined): number | undefined {
   let axis = (attrs?.['axis'] as number | undefined) ?? 0;
@@ -81,8 +91,9 @@ const overrides: Overrides = {
     const x = inputs['x']!;
     if (x.dtype === 'string') return original(args);
     const { begin, size: sizes } = sliceParams(x, attrs ?? {});
-    const offset = size(sizes) === 0 ? undefined : contiguousOffset(x.shape, begin, sizes);
-    return offset === undefined ? original(args) : copyPart(backend as WasmBackend, x, offset, sizes);
+    if (size(sizes) === 0) return original(args);
+    const offset = contiguousOffset(x.shape, begin, sizes);
+    return offset === undefined ? stridedCopy(backend as WasmBackend, x, begin, sizes) : copyPart(backend as WasmBackend, x, offset, sizes);
   },
   Unpack: (original) => (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;

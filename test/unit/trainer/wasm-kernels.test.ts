@@ -22,6 +22,10 @@ const cases: Case[] = [
   { what: 'slice run 3 of [6, 2, 3]', shape: [6, 2, 3], op: (tf, x) => tf.slice(x, [3, 0, 0], [1, -1, -1]) },
   { what: 'slice inside one row of [1, 4, 5]', shape: [1, 4, 5], op: (tf, x) => tf.slice(x, [0, 2, 1], [1, 1, 3]) },
   { what: 'slice with a number begin', shape: [6, 2], op: (tf, x) => tf.slice(x, 4) },
+  { what: 'slice x[..., 2] of an image batch [2, 3, 4, 5] (rows of one element)', shape: [2, 3, 4, 5], op: (tf, x) => tf.slice(x, [0, 0, 0, 2], [-1, -1, -1, 1]) },
+  { what: 'slice x[:, :, 1:, :] of [2, 3, 4, 5]', shape: [2, 3, 4, 5], op: (tf, x) => tf.slice(x, [0, 0, 1, 0], [-1, -1, -1, -1]) },
+  { what: 'slice a window of [3, 4, 5]', shape: [3, 4, 5], op: (tf, x) => tf.slice(x, [1, 1, 2], [2, 2, 2]) },
+  { what: 'slice a window of a rank-5 tensor', shape: [2, 2, 3, 2, 4], op: (tf, x) => tf.slice(x, [0, 1, 1, 0, 1], [2, 1, 2, 2, 2]) },
   { what: 'empty slice', shape: [4, 3], op: (tf, x) => tf.slice(x, [1, 0], [0, 3]) },
 ];
 

@@ -1,5 +1,5 @@
-// The wasm backend's matrix products with a transposed operand (src/trainer/wasmMatMul.ts): the same products as
-// the cpu backend's (to float32 rounding), their gradients too, and they leave no tensor behind.
+// The wasm backend's matrix products (src/trainer/wasmMatMul.ts), transposed or batched: the same products as the
+// cpu backend's (to float32 rounding), their gradients too, and they leave no tensor behind.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -12,6 +12,11 @@ const cases: Case[] = [
   { what: 'a·bᵀ of [3, 4] and [5, 4]', a: [3, 4], b: [5, 4], op: (tf, a, b) => tf.matMul(a, b, false, true) },
   { what: 'aᵀ·bᵀ of [4, 3] and [5, 4]', a: [4, 3], b: [5, 4], op: (tf, a, b) => tf.matMul(a, b, true, true) },
   { what: 'batched aᵀ·b of [2, 6, 3] and [2, 6, 4]', a: [2, 6, 3], b: [2, 6, 4], op: (tf, a, b) => tf.matMul(a, b, true, false) },
+  { what: 'a batch of products [3, 4, 5] × [3, 5, 2]', a: [3, 4, 5], b: [3, 5, 2], op: (tf, a, b) => tf.matMul(a, b) },
+  { what: 'a batch against one shared matrix [3, 4, 5] × [1, 5, 2]', a: [3, 4, 5], b: [1, 5, 2], op: (tf, a, b) => tf.matMul(a, b) },
+  { what: 'a batch against one shared 2-D matrix [2, 3, 4, 5] × [5, 2]', a: [2, 3, 4, 5], b: [5, 2], op: (tf, a, b) => tf.matMul(a, b) },
+  { what: 'one matrix against a batch [4, 5] × [3, 5, 2] (left to tfjs)', a: [4, 5], b: [3, 5, 2], op: (tf, a, b) => tf.matMul(a, b) },
+  { what: 'a batch of transposed products [2, 5, 4]ᵀ × [2, 3, 5]ᵀ', a: [2, 5, 4], b: [2, 3, 5], op: (tf, a, b) => tf.matMul(a, b, true, true) },
   { what: 'fused a·bᵀ + bias, relu', a: [3, 4], b: [5, 4], op: (tf, a, b) => tf.fused.matMul({ a, b, transposeB: true, bias: tf.linspace(-1, 1, 5), activation: 'relu' }) },
   { what: 'the gradient of sum((aᵀ·b)²) with respect to a', a: [6, 4], b: [6, 5], op: (tf, a, b) => tf.grad((x: Tensor) => tf.sum(tf.square(tf.matMul(x, b, true, false))))(a) },
 ];
@@ -37,14 +42,15 @@ for (const c of cases) {
   });
 }
 
-test('the wasm backend runs these matrix products, and a transposed product leaves no tensor behind', async () => {
+test('the wasm backend runs these matrix products, and transposed and batched products leave no tensor behind', async () => {
   const { tf } = await loadBackend('wasm');
   for (const name of ['BatchMatMul', '_FusedMatMul']) assert.equal((tf.getKernel(name, 'wasm') as { lossLab?: boolean }).lossLab, true, name);
   const a = tf.ones([64, 32]);
+  const batch = tf.ones([3, 8, 8]);
   const dataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
   const before = { tensors: tf.memory().numTensors, data: dataIds() };
-  for (let i = 0; i < 3; i++) tf.tidy(() => tf.matMul(a, a, true, false).dataSync());
+  for (let i = 0; i < 3; i++) tf.tidy(() => [tf.matMul(a, a, true, false).dataSync(), tf.matMul(batch, batch).dataSync()]);
   // the transposed copies live in the backend only: its count of data says whether they were freed
   assert.deepEqual({ tensors: tf.memory().numTensors, data: dataIds() }, before);
-  a.dispose();
+  tf.dispose([a, batch]);
 });
