@@ -5,7 +5,7 @@ import type { Expr, LossModel } from '../ir';
 import { type CallExpr, collect, dependsOnPred, type MethodExpr, numberValue, operand, opName } from './expr';
 import { code, termLabel } from './format';
 import { readsModel } from './noGradient';
-import { isEdgeMatch, isFiniteDifference, isHighPass, isOwnRounding, isWeightTie } from './ownDifferences';
+import { isEdgeMatch, isFiniteDifference, isHighPass, isOwnRounding, isShiftDifference, isWeightTie } from './ownDifferences';
 import type { Check, Report } from './types';
 
 /**
@@ -14,7 +14,7 @@ import type { Check, Report } from './types';
  * or filtered copy (ownDifferences.ts).
  */
 const isResidual = (model: LossModel, e: Expr | undefined): boolean =>
-  !!e && e.kind === 'binary' && e.op === '-' && readsModel(model, e) && !isFiniteDifference(e) && !isEdgeMatch(e) && !isHighPass(e) && !isOwnRounding(e) && !isWeightTie(e);
+  !!e && e.kind === 'binary' && e.op === '-' && readsModel(model, e) && !isFiniteDifference(e) && !isShiftDifference(e) && !isEdgeMatch(e) && !isHighPass(e) && !isOwnRounding(e) && !isWeightTie(e);
 
 /** Ops that keep a value as it is for this rule's purpose (`tf.cast(s - mean(s), tf.float32)`). */
 const KEEPS = new Set(['cast', 'float', 'to']);

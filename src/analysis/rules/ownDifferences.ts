@@ -44,6 +44,37 @@ function isEdgeMap(e: Expr): boolean {
  */
 export const isEdgeMatch = (e: Expr): boolean => e.kind === 'binary' && e.op === '-' && isEdgeMap(e.left) && isEdgeMap(e.right);
 
+/** Padding a shifted copy is completed with (`x.new_zeros(1, n)`, `tf.zeros_like(x[:1])`). */
+const PADDING = /^(zeros|zeros_like|new_zeros|ones|ones_like|new_ones|full|full_like|new_full|fill|empty)$/;
+const isPadding = (e: Expr): boolean => (e.kind === 'call' || e.kind === 'method') && PADDING.test(opName(e) ?? '');
+
+/**
+ * The tensor a shifted copy is made of: `torch.roll(x, 1, 0)`, `tf.roll(x, …)`, or a concatenation of slices of
+ * one tensor and padding (`torch.cat((x[1:], x.new_zeros(1, n)), 0)`, `tf.concat([x[:1], x[:-1]], 0)`).
+ */
+function shiftedTensor(e: Expr): Expr | undefined {
+  if (e.kind !== 'call' && e.kind !== 'method') return undefined;
+  const op = opName(e) ?? '';
+  if (op === 'roll') return operand(e);
+  if (!/^(cat|concat|concatenate)$/.test(op)) return undefined;
+  const parts = e.kind === 'call' ? e.args[0] : e.object;
+  if (parts?.kind !== 'tuple') return undefined;
+  const sliced = parts.items.map(slicedTensor);
+  const tensor = sliced.find((t) => t !== undefined);
+  const ofOne = parts.items.every((p, i) => isPadding(p) || sliced[i]?.text === tensor?.text);
+  return tensor && ofOne ? tensor : undefined;
+}
+
+/**
+ * `x - shifted(x)` (`predictions - torch.cat((predictions[1:], pad))`, `x - torch.roll(x, 1, 0)`): the change between
+ * neighbours, a finite difference written with a shifted copy (a turnover, a TV along time); same reading as
+ * isFiniteDifference.
+ */
+export function isShiftDifference(e: Expr): boolean {
+  if (e.kind !== 'binary' || e.op !== '-') return false;
+  return shiftedTensor(e.right)?.text === e.left.text || shiftedTensor(e.left)?.text === e.right.text;
+}
+
 /** Local averages: a tensor minus one of its own is its detail (a high-pass filter). */
 const LOCAL_AVERAGES: ReadonlySet<string> = new Set([
   'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'avgPool', 'avgPool3d', 'average_pooling1d', 'average_pooling2d', 'gaussian_blur', 'box_blur',

@@ -62,3 +62,26 @@ def tied(layer_a, layer_b, lam=0.1):
     assert.equal(ll107(ties('tf.reduce_sum(tf.abs(k - 0.5))')).length, 1);
   });
 });
+
+describe('LL107 on a difference with a shifted copy of the same tensor (a turnover, a TV along time)', () => {
+  before(async () => {
+    await initParsers();
+  });
+  const turnover = (shifted: string) => `import torch
+
+def turnover_loss(pred, target, lam=0.1):
+    shifted = ${shifted}
+    change = (pred - shifted).abs().sum(dim=1).mean()
+    return ((pred - target) ** 2).mean() + lam * change
+`;
+
+  it('is silent on pred - cat((pred[1:], zeros)) and pred - roll(pred, 1, 0): a finite difference along the batch', () => {
+    assert.deepEqual(ll107(turnover('torch.cat((pred[1:], pred.new_zeros((1, pred.size(1)))), dim=0)')), []);
+    assert.deepEqual(ll107(turnover('torch.cat([pred[:1], pred[:-1]], 0)')), []);
+    assert.deepEqual(ll107(turnover('torch.roll(pred, 1, 0)')), []);
+  });
+
+  it('still flags the prediction against a shifted copy of the target (a residual toward data)', () => {
+    assert.equal(ll107(turnover('torch.cat((target[1:], target.new_zeros((1, target.size(1)))), dim=0)')).length, 1);
+  });
+});
