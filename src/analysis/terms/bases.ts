@@ -12,6 +12,8 @@
 //                  is added as it is and the other weighted (`pixel + 0.004 * feature`: a perceptual penalty).
 //   another head   `lambda_evo * mse(evo_pred, y) + mse(gen_pred, y)`: the base's loss function on the same target
 //                  and another output of the model (not the prediction) is a second fit, weighted or not.
+//   another task   `reg_loss + lambda_cls * F.cross_entropy(cls_logits, batch["label"])`: a framework loss on another
+//                  output and another target column is a second task's fit, weighted or not.
 //   a normaliser   `0.5 * log_var` beside `0.5 * exp(-log_var) * err` (normaliser.ts): a Gaussian likelihood's own term.
 //   several fits   `node_loss + edge_loss`, `ae_loss + mlp_criterion(out, y)`: beside an unweighted base that is a
 //                  loss function, each unweighted loss function comparing a model output with the data is one more
@@ -198,6 +200,15 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   const target = chosen ? targetsRead(chosen.expr) : '';
   if (fit && signs) pieces.forEach((p, i) => {
     if (signs.fitOf(p) === fit && signs.readsTargetAndOutput(p) && !mentionsRef(p.expr, 'yPred') && targetsRead(p.expr) === target) out.add(i);
+  });
+  // another task (`reg_loss + lambda_cls * F.cross_entropy(cls_logits, batch["label"])`): a framework loss comparing
+  // another output of the model with another target than the base's is a second task's fit, whatever its weight
+  // (a helper of the file over an output and a mask is not: `_masked_mean(delta.abs(), mask)` is a penalty)
+  if (chosen && signs) pieces.forEach((p, i) => {
+    const fn = signs.fitOf(p);
+    const own = targetsRead(p.expr);
+    const framework = p.expr.kind === 'call' && OP_NAMESPACE.test(p.expr.callee);
+    if (fn && framework && !DIVERGENCE.test(fn) && p.sign > 0 && signs.readsTargetAndOutput(p) && !mentionsRef(p.expr, 'yPred') && own !== '' && own !== target) out.add(i);
   });
   // (a distillation `alpha * kd(student, teacher) + (1 - alpha) * ce(student, y)` keeps the KD a penalty: it does not
   // compare the prediction with the target)

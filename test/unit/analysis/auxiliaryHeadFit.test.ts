@@ -32,3 +32,35 @@ describe("another head's fit of the target", () => {
     assert.deepEqual(terms(SOURCE('masked_mse(torch.fft.rfft(pred).abs(), torch.fft.rfft(target).abs(), mask)')), ['base:+:main', 'penalty:+:aux*lambda_aux']);
   });
 });
+
+const TASKS = (extra: string) => `import torch
+import torch.nn.functional as F
+
+
+def masked_mean(values, mask):
+    return (values * mask).sum() / mask.sum()
+
+
+def train(model, loader, opt, lambda_cls=1.0, lambda_norm=0.01):
+    for batch in loader:
+        curve, logits = model(batch["x"])
+        reg_loss = F.mse_loss(curve, batch["curve"])
+        cls_loss = ${extra}
+        norm_loss = torch.mean(torch.abs(curve))
+        loss = reg_loss + lambda_cls * cls_loss + lambda_norm * norm_loss
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+
+const loopTerms = (source: string) => analyze(source).models[0]!.terms.map(termSummary);
+
+describe("another task's fit (a second head on its own target)", () => {
+  it('a framework loss on another output and another target column joins the base, weighted or not', () => {
+    assert.deepEqual(loopTerms(TASKS('F.cross_entropy(logits, batch["label"])')), ['base:+:reg_loss', 'base:+:cls_loss*lambda_cls', 'penalty:+:norm_loss*lambda_norm']);
+  });
+
+  it("a helper of the file over another output and a mask stays a penalty", () => {
+    assert.deepEqual(loopTerms(TASKS('masked_mean(logits.abs(), batch["mask"])')), ['base:+:reg_loss', 'penalty:+:cls_loss*lambda_cls', 'penalty:+:norm_loss*lambda_norm']);
+  });
+});
