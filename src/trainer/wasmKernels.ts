@@ -62,7 +62,9 @@ function stridedCopy(backend: WasmBackend, x: TensorInfo, begin: number[], sizes
   for (let o = 0; o < to.length; o += row) {
     let start = begin[rank - 1]!;
     for (let i = 0; i < rank - 1; i++) start += (begin[i]! + index[i]!) * strides[i]!;
-    for (let j = 0; j < row; j++) to[o + j] = from[start + j]!;
+    // short rows element by element: a view per row costs more than the copy (long rows are copied as a block)
+    if (row >= 32) to.set(from.subarray(start, start + row), o);
+    else for (let j = 0; j < row; j++) to[o + j] = from[start + j]!;
     // the next row: an odometer over the axes before the last
     for (let i = rank - 2; i >= 0 && ++index[i] === sizes[i]; i--) index[i] = 0;
   }

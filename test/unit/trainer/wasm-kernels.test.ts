@@ -26,6 +26,7 @@ const cases: Case[] = [
   { what: 'slice x[:, :, 1:, :] of [2, 3, 4, 5]', shape: [2, 3, 4, 5], op: (tf, x) => tf.slice(x, [0, 0, 1, 0], [-1, -1, -1, -1]) },
   { what: 'slice a window of [3, 4, 5]', shape: [3, 4, 5], op: (tf, x) => tf.slice(x, [1, 1, 2], [2, 2, 2]) },
   { what: 'slice a window of a rank-5 tensor', shape: [2, 2, 3, 2, 4], op: (tf, x) => tf.slice(x, [0, 1, 1, 0, 1], [2, 1, 2, 2, 2]) },
+  { what: 'slice x[1:3, 2:38] of [4, 40] (rows copied as blocks)', shape: [4, 40], op: (tf, x) => tf.slice(x, [1, 2], [2, 36]) },
   { what: 'empty slice', shape: [4, 3], op: (tf, x) => tf.slice(x, [1, 0], [0, 3]) },
 ];
 
