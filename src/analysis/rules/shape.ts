@@ -5,6 +5,9 @@ import { argument, type CallExpr, lastSegment, type MethodExpr, opName } from '.
 
 export type Rank = 'scalar' | 'sample' | 'elem' | 'unknown';
 
+/** Ops that keep a tensor's elements, one for one (a dimension of size one dropped or added, a cast, a device move). */
+const SAME_ELEMENTS = new Set(['squeeze', 'unsqueeze', 'float', 'double', 'to', 'cuda', 'cpu', 'detach', 'clone', 'contiguous', 'type_as']);
+
 const REDUCTIONS = new Set([
   'reduce_mean', 'reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod', 'reduce_logsumexp', 'reduce_std', 'reduce_variance',
   'mean', 'sum', 'max', 'min', 'prod', 'logsumexp', 'std', 'var', 'norm', 'nansum', 'nanmean', 'amax', 'amin',
@@ -48,23 +51,41 @@ function reduce(r: Rank, call: CallExpr | MethodExpr): Rank {
   return r;
 }
 
-export function rankOf(e: Expr, framework: Framework): Rank {
+/**
+ * A fold over the model's outputs (`for p in predictions: acc += 0.5 * (p - y) ** 2`, an ensemble's members): each
+ * pass adds a value of one shape, so the fold has the added value's rank, its loop variable one output ('elem').
+ */
+function foldRank(e: Extract<Expr, { kind: 'loop' }>, framework: Framework, loops: ReadonlyMap<string, Rank>): Rank {
+  const over = e.iterable;
+  const body = e.body;
+  const overOutputs = over.kind === 'name' && (over.ref === 'yPred' || over.ref === 'yTrue') && e.variables.length === 1;
+  const acc = (x: Expr): boolean => x.kind === 'name' && x.name === e.accumulator;
+  if (!e.accumulator || !overOutputs || body.kind !== 'binary' || body.op !== '+' || !acc(body.left)) return 'unknown';
+  return rankOf(body.right, framework, new Map([...loops, [e.variables[0]!, 'elem' as Rank]]));
+}
+
+export function rankOf(e: Expr, framework: Framework, loops: ReadonlyMap<string, Rank> = new Map()): Rank {
+  const rank = (x: Expr): Rank => rankOf(x, framework, loops);
   switch (e.kind) {
+    case 'loop':
+      return foldRank(e, framework, loops);
     case 'number':
     case 'bool':
       return 'scalar';
     case 'name':
       if (e.ref === 'yPred' || e.ref === 'yTrue') return 'elem';
+      if (e.ref === 'loop') return loops.get(e.name) ?? 'unknown';
       return e.ref === 'param' || e.ref === 'captured' ? 'scalar' : 'unknown';
     case 'attr':
       return e.object.kind === 'name' && e.object.ref === 'module' ? 'scalar' : 'unknown';
     case 'unary':
-      return rankOf(e.operand, framework);
+      return rank(e.operand);
     case 'binary':
-      return combine([rankOf(e.left, framework), rankOf(e.right, framework)]);
+      return combine([rank(e.left), rank(e.right)]);
     case 'call':
     case 'method': {
       if (e.kind === 'call') {
+        if (e.callee === 'len') return 'scalar'; // Python's count of a list or a dimension
         const keep = e.kwargs.reduction;
         if (TORCH_LOSS.test(e.callee)) {
           if (keep?.kind !== 'string' || keep.value !== 'none') return 'scalar';
@@ -76,14 +97,15 @@ export function rankOf(e: Expr, framework: Framework): Rank {
         if (framework === 'keras' && KERAS_PER_SAMPLE.test(e.callee) && /^[a-z_]+$/.test(lastSegment(e.callee))) return 'sample';
       }
       const op = opName(e) ?? '';
-      const tensorArgs = (e.kind === 'method' ? [e.object, ...e.args] : e.args).map((a) => rankOf(a, framework));
+      const tensorArgs = (e.kind === 'method' ? [e.object, ...e.args] : e.args).map(rank);
       if (REDUCTIONS.has(op)) return reduce(tensorArgs[0] ?? 'unknown', e);
+      if (SAME_ELEMENTS.has(op)) return tensorArgs[0] ?? 'unknown';
       if (ELEMENTWISE.has(op)) return combine(op === 'where' ? tensorArgs.slice(1) : tensorArgs);
       return 'unknown';
     }
     case 'conditional': {
       // both branches give the loss the same value's shape (tf.cond requires it): one known branch says it
-      const known = [rankOf(e.then, framework), rankOf(e.else, framework)].filter((r) => r !== 'unknown');
+      const known = [rank(e.then), rank(e.else)].filter((r) => r !== 'unknown');
       return known.length > 0 ? combine(known) : 'unknown';
     }
     default:

@@ -137,6 +137,18 @@ function valueKept(e: Expr): Expr | undefined {
 const isSetting = (e: Expr): boolean =>
   e.kind === 'number' || (e.kind === 'attr' && e.object.kind === 'name' && e.object.name === 'self') || (e.kind === 'name' && (e.ref === 'global' || e.ref === 'captured'));
 
+/** A count or a setting a term is scaled by: `len(models)`, `1 / len(models)`, `self.n`, `2.0`. */
+const isScale = (e: Expr): boolean =>
+  isSetting(e) || (e.kind === 'call' && e.callee === 'len') || (e.kind === 'binary' && e.op === '/' && e.left.kind === 'number' && isScale(e.right));
+
+/** The name of the term a scale multiplies or divides (`(1 / n) * first_agg`, `first_agg / n`), else undefined. */
+function scaledTerm(e: Extract<Expr, { kind: 'binary' }>, labelOf: (e: Expr) => string | undefined): string | undefined {
+  // a fold whose constant factor was taken out as its weight (linear.ts accumulatedWeight) is named by its accumulator
+  const name = (x: Expr): string | undefined => labelOf(x) ?? (x.kind === 'loop' ? x.accumulator : undefined);
+  if (e.op === '*' && isScale(e.left)) return name(e.right);
+  return isScale(e.right) ? name(e.left) : undefined;
+}
+
 /** A call that names its term by its callee (a framework loss, a user's helper), not a rendering of its maths. */
 export function namedByCallee(e: Expr): boolean {
   if (e.kind === 'method') return isFrameworkLossCallee(e.method);
@@ -182,6 +194,9 @@ export function labelFor(e: Expr, labelOf: (e: Expr) => string | undefined, isLo
   // a callable the code was given, called (`loss_fn(logits, yb)` read as `loss_fn.__call__(…)`): named as written
   if (e.kind === 'method' && e.method === '__call__' && e.object.kind === 'name') return e.object.name;
   const core = throughReductions(e, labelOf);
+  // `sum((1 / self.nr_models) * first_agg)`, `spread / n`: a term scaled by a count or a setting is named by the term
+  const scaled = core.kind === 'binary' && (core.op === '*' || core.op === '/') ? scaledTerm(core, labelOf) : undefined;
+  if (scaled) return scaled;
   const measured = magnitudeOf(core);
   if (measured && labelOf(measured)) return labelOf(measured) as string;
   // a helper of the user's (`SMOOTHNESS * _variation(output)`) is named for what it computes: its name

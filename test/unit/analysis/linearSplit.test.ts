@@ -385,3 +385,32 @@ def two_unknowns(pred, target, lam, reg):
     assert.equal(model(a, 'two_unknowns').terms[1]!.weight, undefined);
   });
 });
+
+describe('a reduction over folds of the model outputs (an ensemble)', () => {
+  const ensemble = (total: string) =>
+    torch(`class Ensemble(torch.nn.Module):
+    def __init__(self, members, lamb=0.9):
+        super().__init__()
+        self.members = torch.nn.ModuleList(members)
+        self.count = len(members)
+        self.lamb = lamb
+
+    def spread_loss(self, y, predictions, centre):
+        fit = 0
+        spread = 0
+        for p in predictions:
+            p = p.squeeze(0)
+            fit += (p - y) ** 2
+            spread += (p - centre) ** 2
+        return ${total}
+`);
+  const terms = (total: string) => model(analyze(ensemble(total)), 'spread_loss').terms.map(termSummary);
+
+  it('torch.sum(fit - lamb * spread): two folds of one shape over the members are split exactly, each named by its accumulator', () => {
+    assert.deepEqual(terms('torch.sum(fit - self.lamb * spread)'), ['base:+:fit', 'penalty:-:spread*self.lamb']);
+  });
+
+  it('a count scaling both folds (1 / self.count) stays in each term and does not rename it', () => {
+    assert.deepEqual(terms('torch.sum((1 / self.count) * fit - self.lamb * (1 / self.count) * spread)'), ['base:+:fit', 'penalty:-:spread*self.lamb']);
+  });
+});
