@@ -25,6 +25,11 @@ export interface FileNames {
   helpers: ReadonlySet<string>;
   /** Names the file binds to an object of one of its own model classes (`flow = TopFlow()`): calling one runs the model. */
   models: ReadonlySet<string>;
+  /**
+   * Names bound to an object of one of its other classes (`fair = GapAbs()` with `forward(self, X, out, sensitive)`):
+   * a criterion, which reads the batch beside the outputs; calling one does not run the model.
+   */
+  criteria: ReadonlySet<string>;
 }
 
 /** Layers with weights a model's `__init__` builds (`self.heads = nn.Linear(…)`); a loss holds criteria, not these. */
@@ -51,9 +56,13 @@ function isModelClass(cls: Node): boolean {
   return inputs.length === 2 || (inputs.length > 2 && buildsLayers(methods));
 }
 
-/** Names bound anywhere in the file (`flow = TopFlow()`, in a main block too) to an object of a model class of the file. */
-function modelObjects(root: Node, classes: ReadonlyMap<string, Node>): Set<string> {
+/**
+ * Names bound anywhere in the file (`flow = TopFlow()`, in a main block too) to an object of a class of the file: of
+ * a model class (`models`), or of another (`criteria`).
+ */
+function fileObjects(root: Node, classes: ReadonlyMap<string, Node>): { models: Set<string>; criteria: Set<string> } {
   const out = new Set<string>();
+  const criteria = new Set<string>();
   for (const a of root.descendantsOfType('assignment')) {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');
@@ -61,10 +70,12 @@ function modelObjects(root: Node, classes: ReadonlyMap<string, Node>): Set<strin
     for (const [name, value] of pairedItems(left, right)) {
       const callee = value.type === 'call' ? value.childForFieldName('function')?.text : undefined;
       const cls = callee ? classes.get(callee) : undefined;
-      if (name.type === 'identifier' && cls && !lossNamed.test(name.text) && isModelClass(cls)) out.add(name.text);
+      if (name.type !== 'identifier' || !cls) continue;
+      if (!lossNamed.test(name.text) && isModelClass(cls)) out.add(name.text);
+      else criteria.add(name.text);
     }
   }
-  return out;
+  return { models: out, criteria };
 }
 
 /** `a = f()` → [[a, f()]]; `g, d = G(), D()` → [[g, G()], [d, D()]] (a GAN's two players built on one line). */
@@ -99,7 +110,7 @@ export function fileNamesAt(at: Node): FileNames {
         }
       }
     }
-    base = { imports, helpers, models: modelObjects(root, classes) };
+    base = { imports, helpers, ...fileObjects(root, classes) };
     fileNamesCache.set(root, base);
   }
   let cls: Node | null = at;
@@ -115,7 +126,7 @@ export function fileNamesAt(at: Node): FileNames {
   const wrappers = defs.filter(runsSelf).map(selfName);
   const methods = defs.filter((s) => !runsSelf(s)).map(selfName);
   const models = wrappers.length > 0 ? new Set([...base.models, ...wrappers]) : base.models;
-  return { imports: base.imports, helpers: new Set([...base.helpers, ...methods]), models };
+  return { imports: base.imports, helpers: new Set([...base.helpers, ...methods]), models, criteria: base.criteria };
 }
 
 /** A model class's own forward pass (PyTorch's, Keras's). */
@@ -225,6 +236,7 @@ function decideModelCall(call: Node, flow: Flow, names: FileNames): boolean {
   // a callee named or built as the model runs it whatever it is handed (`model(users, pos_items, neg_items)`: a
   // batch of three whose last name is an input, not the target a guess from the unpacking would make it)
   if (modelNamed.test(callee) || names.models.has(callee)) return true;
+  if (names.criteria.has(callee)) return false;
   const args = call.childForFieldName('arguments');
   const read = args ? namesRead(args) : [];
   if (flow.target !== undefined && read.includes(flow.target) && !inputList(args, flow)) return false;

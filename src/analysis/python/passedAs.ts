@@ -6,19 +6,55 @@ import type { Node } from 'web-tree-sitter';
 import { namedChildren } from './forward';
 import { readParams } from './params';
 
-/** The `def` of `name` in the class around `at` (for `self.name(…)`) or at the module's top level (for `name(…)`). */
+/** The definition (`def` or `class`) named `name` among a block's statements. */
+function definedIn(body: Node | null | undefined, name: string, type: 'function_definition' | 'class_definition'): Node | undefined {
+  for (const stmt of namedChildren(body)) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === type && def.childForFieldName('name')?.text === name) return def;
+  }
+  return undefined;
+}
+
+/** The method an object of `cls` runs when called: `forward` (an nn.Module) or `__call__`. */
+const calledMethod = (cls: Node): Node | undefined => definedIn(cls.childForFieldName('body'), 'forward', 'function_definition') ?? definedIn(cls.childForFieldName('body'), '__call__', 'function_definition');
+
+/**
+ * The class of the file an object held at the module's top level is made from: `crit = ParityGap()`, or `crit =
+ * pick("abs")` where the file's `pick` returns `ParityGap()` (its first such return).
+ */
+function heldClass(name: string, module: Node): Node | undefined {
+  const assigned = namedChildren(module)
+    .map((st) => (st.type === 'expression_statement' ? st.namedChild(0) : null))
+    .find((a) => a?.type === 'assignment' && a.childForFieldName('left')?.text === name)
+    ?.childForFieldName('right');
+  const made = assigned?.type === 'call' ? assigned.childForFieldName('function')?.text : undefined;
+  if (!made) return undefined;
+  const cls = definedIn(module, made, 'class_definition');
+  if (cls) return cls;
+  const factory = definedIn(module, made, 'function_definition');
+  for (const ret of factory?.descendantsOfType('return_statement') ?? []) {
+    const value = ret?.namedChild(0);
+    const returned = value?.type === 'call' ? definedIn(module, value.childForFieldName('function')?.text ?? '', 'class_definition') : undefined;
+    if (returned) return returned;
+  }
+  return undefined;
+}
+
+/**
+ * The `def` of `name` in the class around `at` (for `self.name(…)`), at the module's top level (for `name(…)`), or
+ * the `forward` of the object a module-level name holds (`crit(xb, logits, sb)` with `crit = ParityGap()`).
+ */
 function definitionOf(callee: Node, at: Node): { def: Node; method: boolean } | undefined {
   const self = callee.type === 'attribute' && callee.childForFieldName('object')?.text === 'self';
   const name = self ? callee.childForFieldName('attribute')?.text : callee.type === 'identifier' ? callee.text : undefined;
   if (!name) return undefined;
   let scope: Node | null = at;
   while (scope && scope.type !== (self ? 'class_definition' : 'module')) scope = scope.parent;
-  const body = self ? scope?.childForFieldName('body') : scope;
-  for (const stmt of namedChildren(body)) {
-    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return { def, method: self };
-  }
-  return undefined;
+  const def = definedIn(self ? scope?.childForFieldName('body') : scope, name, 'function_definition');
+  if (def) return { def, method: self };
+  const cls = !self && scope ? heldClass(name, scope) : undefined;
+  const method = cls ? calledMethod(cls) : undefined;
+  return method ? { def: method, method: true } : undefined;
 }
 
 /** The parameter name `value` takes in one call, if the call passes it bare to a function the file defines. */

@@ -92,3 +92,51 @@ describe('a minibatch cut by a permutation, a group column named by its helper, 
     assert.ok(held!.terms[penalty]!.raw < free!.terms[penalty]!.raw / 2, `${held!.terms[penalty]!.raw} vs ${free!.terms[penalty]!.raw}`);
   });
 });
+
+const heldCriterion = (pick: string) => `import torch
+import torch.nn as nn
+
+LAMBDA_FAIR = 0.5
+
+
+class GapAbs(nn.Module):
+    def forward(self, X, out, sensitive):
+        p = torch.sigmoid(out)
+        member = sensitive == 1
+        return torch.abs(p[member].mean() - p[~member].mean())
+
+
+def pick_criterion(kind="abs"):
+    if kind == "abs":
+        return GapAbs()
+    return None
+
+
+model = nn.Linear(8, 1)
+bce = nn.BCEWithLogitsLoss()
+fair = ${pick}
+opt = torch.optim.Adam(model.parameters())
+for xb, yb, sb in loader:
+    logits = model(xb).squeeze(1)
+    loss = bce(logits, yb) + LAMBDA_FAIR * fair(xb, logits, sb)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+`;
+
+describe('a batch column named by the forward of the criterion object it is passed to', () => {
+  before(async () => {
+    await initParsers();
+  });
+
+  for (const [what, pick] of [
+    ['made by a factory of the file', 'pick_criterion("abs")'],
+    ['made from the class', 'GapAbs()'],
+  ] as const) {
+    it(`\`fair(xb, logits, sb)\` with \`fair\` ${what}: \`sb\` is the group column \`sensitive\``, () => {
+      const loss = analyzeSource(heldCriterion(pick), 'python', 'fair_loop.py').models.find((m) => m.yTrue === 'yb')!;
+      assert.equal(loss.params.find((p) => p.name === 'sb')?.alias, 'sensitive');
+      assert.deepEqual(mappedTensorArgs(loss).map((a) => [a.name, a.kind]), [['sb', 'sensitive'], ['xb', 'model-input']]);
+    });
+  }
+});
