@@ -170,6 +170,11 @@ function separateFit(p: Piece, label: string, signs: FitSigns): boolean {
   if (p.weight || p.sign < 0 || !signs.readsTargetAndOutput(p)) return false;
   const fn = lossFunctionOf(p, signs);
   if (fn === undefined || DIVERGENCE.test(fn)) return false;
+  return namedAsFit(fn, label);
+}
+
+/** A loss function and a term named as a fit, not as a penalty (`smooth_loss`, `kl_term`); the L1 errors are fits. */
+function namedAsFit(fn: string, label: string): boolean {
   const lastWord = fn.slice(fn.lastIndexOf('.') + 1);
   return (L1_ERRORS.test(lastWord) || !PENALTY_WORD.test(snakeCase(lastWord))) && !PENALTY_WORD.test(snakeCase(label));
 }
@@ -204,11 +209,12 @@ export function baseIndices(pieces: readonly Piece[], base: number, labels: read
   // another task (`reg_loss + lambda_cls * F.cross_entropy(cls_logits, batch["label"])`): a framework loss comparing
   // another output of the model with another target than the base's is a second task's fit, whatever its weight
   // (a helper of the file over an output and a mask is not: `_masked_mean(delta.abs(), mask)` is a penalty)
-  if (chosen && signs) pieces.forEach((p, i) => {
+  // (beside a weighted base the code weighs its fits itself, and what it leaves unweighted stays as the rules above read it)
+  if (chosen && !chosen.weight && signs) pieces.forEach((p, i) => {
     const fn = signs.fitOf(p);
     const own = targetsRead(p.expr);
     const framework = p.expr.kind === 'call' && OP_NAMESPACE.test(p.expr.callee);
-    if (fn && framework && !DIVERGENCE.test(fn) && p.sign > 0 && signs.readsTargetAndOutput(p) && !mentionsRef(p.expr, 'yPred') && own !== '' && own !== target) out.add(i);
+    if (fn && framework && !DIVERGENCE.test(fn) && namedAsFit(fn, labels[i] ?? '') && p.sign > 0 && signs.readsTargetAndOutput(p) && !mentionsRef(p.expr, 'yPred') && own !== '' && own !== target) out.add(i);
   });
   // (a distillation `alpha * kd(student, teacher) + (1 - alpha) * ce(student, y)` keeps the KD a penalty: it does not
   // compare the prediction with the target)
