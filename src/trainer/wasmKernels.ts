@@ -130,7 +130,7 @@ const overrides: Overrides = {
 
 /**
  * Replaces the wasm backend's Identity, Slice, Unpack and SplitV kernels, its float32 element-wise ones
- * (wasmElementwise.ts) and its matrix products with a transposed operand (wasmMatMul.ts), once; later calls do nothing.
+ * (wasmElementwise.ts) and its transposed or batched matrix products (wasmMatMul.ts), once; later calls do nothing.
  */
 export function installWasmKernels(tf: Tf): void {
   const kernelOf: KernelLookup = (name) => tf.getKernel(name, 'wasm')!.kernelFunc;

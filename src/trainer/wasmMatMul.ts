@@ -53,6 +53,8 @@ function plainProduct(original: KernelFunc, scratch: Scratch, a: TensorInfo, b: 
 }
 
 function fastPath(original: KernelFunc, kernelOf: KernelLookup, { batches }: { batches: boolean }): KernelFunc {
+  // looked up once, not per product (the registry's lookup builds a string key each time)
+  const transposeKernel = kernelOf('Transpose');
   return (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const a = inputs['a']!;
@@ -61,7 +63,7 @@ function fastPath(original: KernelFunc, kernelOf: KernelLookup, { batches }: { b
     const batched = batches && size(a.shape.slice(0, -2)) > 1;
     if ((!flags.a && !flags.b && !batched) || a.shape.length < 2 || b.shape.length < 2 || a.dtype !== 'float32' || b.dtype !== 'float32' || size(a.shape) === 0 || size(b.shape) === 0) return original(args);
     const scratch = new Scratch(backend as WasmBackend);
-    const transpose = (x: TensorInfo): TensorInfo => scratch.keep(kernelOf('Transpose')({ inputs: { x }, backend: backend as never, attrs: { perm: lastTwoSwapped(x.shape.length) } }) as TensorInfo);
+    const transpose = (x: TensorInfo): TensorInfo => scratch.keep(transposeKernel({ inputs: { x }, backend: backend as never, attrs: { perm: lastTwoSwapped(x.shape.length) } }) as TensorInfo);
     try {
       const plainA = flags.a ? transpose(a) : a;
       const plainB = flags.b ? transpose(b) : b;

@@ -257,10 +257,6 @@ export function discoverScriptStatement(top: Node, uses: ScriptRegularizers = ne
   return inline;
 }
 
-/**
- * A loss written inline where the model is compiled (`model.compile({ optimizer, loss: (yTrue, yPred) => … })`): a
- * loss of the file like a named one, called by its key (`loss`) and used by that compile (compiledInline).
- */
 /** An arrow whose whole body calls a function or method of the file (`(t, p) => this.lossOf(t, p)`), not an op. */
 function delegates(arrow: Node): boolean {
   let body = unwrap(arrow.childForFieldName('body'));
@@ -273,6 +269,10 @@ function delegates(arrow: Node): boolean {
   return !!root && (root.type === 'this' || (root.type === 'identifier' && root.text !== 'tf' && callee?.type === 'identifier'));
 }
 
+/**
+ * A loss written inline where the model is compiled (`model.compile({ optimizer, loss: (yTrue, yPred) => … })`): a
+ * loss of the file like a named one, called by its key (`loss`) and used by that compile (compiledInline).
+ */
 function compiledInlineLosses(stmt: Node): ScriptLossDef[] {
   const call = stmt.type === 'expression_statement' ? unwrap(stmt.namedChild(0)) : undefined;
   const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
