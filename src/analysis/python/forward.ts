@@ -35,6 +35,16 @@ export interface FileNames {
 /** Layers with weights a model's `__init__` builds (`self.heads = nn.Linear(…)`); a loss holds criteria, not these. */
 const weightedLayer = /^(?:torch\.)?nn\.(?:Linear|Bilinear|Conv[123]d|ConvTranspose[123]d|Embedding|EmbeddingBag|LSTM|GRU|RNN|Sequential|ModuleList|MultiheadAttention|Transformer\w*)$|^(?:tf\.)?(?:keras\.)?layers\.(?:Dense|Conv[123]D|Embedding|LSTM|GRU)$/;
 
+/** Whether a value is a layer with weights the framework builds, moved or cast after (`nn.Sequential(…).to(dev)`). */
+function builtLayer(value: Node): boolean {
+  for (let cur: Node | null = value; cur?.type === 'call'; ) {
+    const fn = cur.childForFieldName('function');
+    if (weightedLayer.test(fn?.text.replace(/\s+/g, '') ?? '')) return true;
+    cur = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  }
+  return false;
+}
+
 /** Whether a class's `__init__` builds a layer with weights (`self.out = nn.Linear(…)`). */
 function buildsLayers(methods: Node[]): boolean {
   const init = methods.find((m) => m.childForFieldName('name')?.text === '__init__');
@@ -70,6 +80,8 @@ function fileObjects(root: Node, classes: ReadonlyMap<string, Node>): { models: 
     for (const [name, value] of pairedItems(left, right)) {
       const callee = value.type === 'call' ? value.childForFieldName('function')?.text : undefined;
       const cls = callee ? classes.get(callee) : undefined;
+      // a network built from the framework's layers (`unmixer = nn.Sequential(nn.Linear(…), …).to(dev)`) is a model too
+      if (name.type === 'identifier' && !cls && !lossNamed.test(name.text) && builtLayer(value)) out.add(name.text);
       if (name.type !== 'identifier' || !cls) continue;
       if (!lossNamed.test(name.text) && isModelClass(cls)) out.add(name.text);
       else criteria.add(name.text);
