@@ -7,6 +7,7 @@ import type { LossModel } from '../analysis/ir';
 import { knobCompile, penaltyKnobs } from '../analysis/knobs';
 import type { RunSpec } from '../protocol/trainer';
 import type { Tf } from './backend';
+import { scheduledLambda } from './interpreter/schedule';
 
 export interface LossValues {
   total: Scalar;
@@ -46,7 +47,10 @@ export function runCompileArgs(loss: LossModel, run: RunSpec, params: Record<str
     return { bindings: { ...params, ...bindings }, options: { penaltyWeights } };
   }
   const key = loss.lambdaParam;
-  return key ? { bindings: { ...params, [key]: run.lambda }, options: {} } : { bindings: params, options: runLambdaOptions(run.lambda) };
+  if (!key) return { bindings: params, options: runLambdaOptions(run.lambda) };
+  // a λ parameter inside a schedule (`cfg.weight / (epoch + 1)`): the run's λ stands in the whole schedule's place
+  // (schedule.ts), as it does for a schedule of literals
+  return { bindings: { ...params, [key]: run.lambda }, options: scheduledLambda(loss) ? runLambdaOptions(run.lambda) : {} };
 }
 
 export function runLosses(tf: Tf, loss: LossModel, runs: RunSpec[], params: Record<string, number>, compile: CompileFn): LossFn[] {

@@ -75,15 +75,17 @@ function boundArgs(model: LossModel): Record<string, number> {
 export function codeLambda(model: LossModel): number | undefined {
   const penalties = model.terms.filter((t) => t.role === 'penalty');
   if (penalties.length === 0) return undefined;
+  // a λ scheduled by the training counter (`min(1.0, epoch / WARMUP)`, `cfg.weight / (epoch + 1)`): where it
+  // settles, else its value at the start, λ parameter and all
+  const scheduled = scheduledLambda(model);
+  const scheduledCode = scheduled ? scheduleCodeLambda(scheduled) : undefined;
+  if (scheduledCode !== undefined) return scheduledCode;
   if (model.lambdaParam) {
     const bound = boundArgs(model)[boundKey(model, model.lambdaParam)];
     if (bound !== undefined) return bound;
     // its default, or the item of a tuple it unpacks (`tol, lam = settings` with `make_loss((0.01, 0.5))`)
     return staticNumber(model, model.lambdaParam);
   }
-  // a λ scheduled by the training counter (`min(1.0, epoch / WARMUP)`): its value at the start
-  const scheduled = scheduledLambda(model);
-  if (scheduled) return scheduleCodeLambda(scheduled);
   if (penalties.some((t) => !t.weight)) return 1;
   // a number, bare or wrapped (`tf.scalar(0.01)`, `torch.tensor(0.1)`): analysis/literalWeight.ts
   const literals = penalties.map((t) => literalWeightValue(t.weight, model.framework));

@@ -82,7 +82,7 @@ function inlineDef(c: ClassInfo | undefined, method: Node, kind: LossDef['kind']
   const direct = kind === 'inline' && !!fallbackPred;
   // a training function's settings object passed by name from the script (`train(model, CFG)`) is that object
   const passedNames = !c && method.type === 'function_definition' ? paramsPassedModuleNames(method) : [];
-  if (passedNames.length > 0) value = { ...value, bound: [...(value.bound ?? []), ...passedNames] };
+  if (passedNames.length > 0) value = { ...value, bound: [...(value.bound ?? []), ...passedNames.map((b) => ({ ...b, moduleName: true }))] };
   const found = inlineLoss(anchor, method, value, fallbackPred, { preamble, ...(batchParam ? { batchParam } : {}), ...(data.length > 1 ? { dataParams: data } : {}), ...(script ? { script } : {}), ...(direct ? { direct } : {}) });
   if (!found) return undefined;
   // a layer's add_loss on the items of its inputs (layerInputs.ts): on the model's input and output, the whole loss

@@ -12,6 +12,7 @@ import { sharedParser } from '../parsing/parsers';
 import { rangeOf } from '../parsing/range';
 import type { ModuleConstant, ModuleScope } from './moduleScope';
 import { literalOf, readParams } from './params';
+import { definitionOf } from './passedAs';
 import { passedValue } from './passedValue';
 import { argsOf, boundArgs, callAt } from './usages';
 
@@ -192,27 +193,16 @@ export function paramsPassedModuleNames(fn: Node, depth = 0): { name: string; no
   const out: { name: string; node: Node }[] = [];
   for (const [param, args] of passed) {
     const first = args[0];
-    if (first && args.length === calls && args.every((a) => a.text === first.text) && first.text !== param && readAsSettings(fn, param)) out.push({ name: param, node: first });
+    if (first && args.length === calls && args.every((a) => a.text === first.text) && readAsSettings(fn, param)) out.push({ name: param, node: first });
   }
   return out;
 }
 
-/** The module's function `name` (`def name(…)` at the top level), if it defines one. */
-function definedInFile(fn: Node, name: string): Node | undefined {
-  let root: Node = fn;
-  while (root.parent) root = root.parent;
-  for (const top of root.namedChildren) {
-    const def = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
-    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
-  }
-  return undefined;
-}
-
 /** The parameter of `def` that the argument `arg` of a call binds (by keyword, else by position), if any. */
-function paramBound(def: Node, arg: Node): string | undefined {
+function paramBound(def: Node, arg: Node, method = false): string | undefined {
   const list = arg.parent;
   if (list?.type !== 'argument_list') return undefined;
-  const params = readParams(def.childForFieldName('parameters')).filter((p) => !p.variadic);
+  const params = readParams(def.childForFieldName('parameters')).filter((p) => !p.variadic).slice(method ? 1 : 0);
   const positional = list.namedChildren.filter((n) => n?.type !== 'keyword_argument' && n?.type !== 'comment');
   return params[positional.findIndex((n) => n?.id === arg.id)]?.name;
 }
@@ -236,9 +226,12 @@ function readAsSettings(fn: Node, param: string, depth = 0): boolean {
       // library call (`l2(alpha)`) takes a value, and so does a loss function that reads its tensor (`cluster_loss(
       // logits, labels)` with `F.cross_entropy(logits, labels)`): the parameter stays the parameter it binds
       const callee = parent?.type === 'argument_list' ? parent.parent?.childForFieldName('function') : undefined;
-      const def = callee?.type === 'identifier' ? definedInFile(fn, callee.text) : undefined;
+      // a function of the file, or the forward of a criterion object the function makes (`smoother(out, epoch, cfg)`
+      // with `smoother = Smoother()`)
+      const found = callee?.type === 'identifier' ? definitionOf(callee, id) : undefined;
+      const def = found?.def;
       if (def) {
-        const bound = paramBound(def, id);
+        const bound = paramBound(def, id, found.method);
         return bound === undefined || depth >= MAX_PASSING_DEPTH || readAsSettings(def, bound, depth + 1);
       }
       if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === id.id;

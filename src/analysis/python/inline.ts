@@ -27,8 +27,12 @@ export interface InlineSpec {
    * (`criterion(model(xb), yb)`) as the prediction, and targets cut in place by a loop's index as the target.
    */
   forwardCalls?: { node: Node; name: string }[];
-  /** A step's helper method read as the step (selfCalls.ts): its other parameters, bound to what the step passes. */
-  bound?: { name: string; node: Node }[];
+  /**
+   * A step's helper method read as the step (selfCalls.ts): its other parameters, bound to what the step passes; a
+   * training function's settings parameter, bound to the module name the script passes (`moduleName`: read at module
+   * level, where `cfg` is the script's `cfg` even when the parameter has that name).
+   */
+  bound?: { name: string; node: Node; moduleName?: boolean }[];
 }
 
 export interface InlineFound {

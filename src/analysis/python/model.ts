@@ -55,7 +55,7 @@ function readInline(def: LossDef, scope: Scope): Returned | undefined {
   const spec = def.inline;
   if (!spec) return undefined;
   if (spec.forwardCalls) scope.forwardCalls = new Map(spec.forwardCalls.map((f) => [f.node.id, f.name]));
-  for (const b of spec.bound ?? []) scope.locals.set(b.name, convertExpr(b.node, scope));
+  for (const b of spec.bound ?? []) scope.locals.set(b.name, convertExpr(b.node, b.moduleName ? { ...scope, locals: new Map(), refs: new Map() } : scope));
   readBlock(spec.statements, scope);
   if (spec.valueNode) {
     const value = convertExpr(spec.valueNode, scope);

@@ -22,8 +22,8 @@ const calledMethod = (cls: Node): Node | undefined => definedIn(cls.childForFiel
  * The class of the file an object held at the module's top level is made from: `crit = ParityGap()`, or `crit =
  * pick("abs")` where the file's `pick` returns `ParityGap()` (its first such return).
  */
-function heldClass(name: string, module: Node): Node | undefined {
-  const assigned = namedChildren(module)
+function heldClass(name: string, module: Node, block: Node = module): Node | undefined {
+  const assigned = namedChildren(block)
     .map((st) => (st.type === 'expression_statement' ? st.namedChild(0) : null))
     .find((a) => a?.type === 'assignment' && a.childForFieldName('left')?.text === name)
     ?.childForFieldName('right');
@@ -40,11 +40,19 @@ function heldClass(name: string, module: Node): Node | undefined {
   return undefined;
 }
 
+/** The body of the function `at` is in, if any (where a training function makes its criterion objects). */
+function enclosingBody(at: Node): Node | undefined {
+  let fn: Node | null = at.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  return fn?.childForFieldName('body') ?? undefined;
+}
+
 /**
  * The `def` of `name` in the class around `at` (for `self.name(…)`), at the module's top level (for `name(…)`), or
- * the `forward` of the object a module-level name holds (`crit(xb, logits, sb)` with `crit = ParityGap()`).
+ * the `forward` of the object a name holds, made at the module's top level or in the function around `at`
+ * (`crit(xb, logits, sb)` with `crit = ParityGap()`).
  */
-function definitionOf(callee: Node, at: Node): { def: Node; method: boolean } | undefined {
+export function definitionOf(callee: Node, at: Node): { def: Node; method: boolean } | undefined {
   const self = callee.type === 'attribute' && callee.childForFieldName('object')?.text === 'self';
   const name = self ? callee.childForFieldName('attribute')?.text : callee.type === 'identifier' ? callee.text : undefined;
   if (!name) return undefined;
@@ -52,7 +60,8 @@ function definitionOf(callee: Node, at: Node): { def: Node; method: boolean } | 
   while (scope && scope.type !== (self ? 'class_definition' : 'module')) scope = scope.parent;
   const def = definedIn(self ? scope?.childForFieldName('body') : scope, name, 'function_definition');
   if (def) return { def, method: self };
-  const cls = !self && scope ? heldClass(name, scope) : undefined;
+  const body = self ? undefined : enclosingBody(at);
+  const cls = !self && scope ? ((body && heldClass(name, scope, body)) ?? heldClass(name, scope)) : undefined;
   const method = cls ? calledMethod(cls) : undefined;
   return method ? { def: method, method: true } : undefined;
 }

@@ -122,9 +122,17 @@ export function isWeightFactor(e: Expr): boolean {
   }
 }
 
+/**
+ * A mapping of settings the code holds: an attribute, a module or closure value, or one of those defaulted to a
+ * literal dict (`(loss_weights or {})`, an optional constructor argument).
+ */
+function isHeldMapping(o: Expr): boolean {
+  if (o.kind === 'binary' && o.op === 'or') return isHeldMapping(o.left) && o.right.kind === 'unsupported' && o.right.what === 'dictionary';
+  return (o.kind === 'attr' || (o.kind === 'name' && (o.ref === 'global' || o.ref === 'captured'))) && isWeightFactor(o);
+}
+
 /** `self.settings.get("lambda_smooth", 0.04)`, `cfg.get("lam")`: a setting read by its key from a held mapping. */
-const isSettingLookup = (e: Extract<Expr, { kind: 'method' }>): boolean =>
-  e.method === 'get' && e.args[0]?.kind === 'string' && (e.object.kind === 'attr' || (e.object.kind === 'name' && (e.object.ref === 'global' || e.object.ref === 'captured'))) && isWeightFactor(e.object);
+const isSettingLookup = (e: Extract<Expr, { kind: 'method' }>): boolean => e.method === 'get' && e.args[0]?.kind === 'string' && isHeldMapping(e.object);
 
 /** Python's scalar builtins and the math/NumPy namespaces: a function of settings there is a setting. */
 const SCALAR_BUILTINS: ReadonlySet<string> = new Set(['min', 'max', 'float', 'abs', 'round', 'pow', 'int']);

@@ -48,7 +48,6 @@ function countersIn(e: Expr, known: (name: string) => unknown): string[] {
 
 /** The schedule weighting every penalty, if the loss has one (see the header). */
 export function scheduledLambda(model: LossModel): ScheduledLambda | undefined {
-  if (model.lambdaParam) return undefined;
   const penalties = model.terms.filter((t) => t.role === 'penalty');
   const weight = penalties[0]?.weight;
   if (!weight || penalties.some((t) => t.weight?.text !== weight.text)) return undefined;

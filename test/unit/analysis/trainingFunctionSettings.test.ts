@@ -98,6 +98,45 @@ describe('settings of a training function, bound where the script calls it (Pyth
     assert.equal(penaltyLambda(model(analyze(src), 'loss')), undefined);
   });
 
+  it('passed under its own name (train(…, cfg) with cfg = Config(…) in the main block): the parameter is that object', () => {
+    const src = loop('model, loader, cfg', 'cfg.l1_weight', 'if __name__ == "__main__":\n    cfg = Config(l1_weight=2e-4)\n    train(nn.Linear(4, 1), [], cfg)');
+    assert.equal(penaltyLambda(model(analyze(src), 'loss')), 2e-4);
+  });
+
+  it("handed on to a criterion object the function makes (smooth(out, cfg) with smooth = Smoother()): read as settings by its forward", () => {
+    const src = `import torch
+import torch.nn as nn
+from dataclasses import dataclass
+
+
+@dataclass
+class Config:
+    smooth_weight: float = 0.2
+
+
+class Smoother(nn.Module):
+    def forward(self, out, cfg):
+        return cfg.smooth_weight * ((out[1:] - out[:-1]) ** 2).mean()
+
+
+def train(model, loader, cfg):
+    criterion = nn.MSELoss()
+    smooth = Smoother()
+    for x, y in loader:
+        out = model(x)
+        loss = criterion(out, y) + smooth(out, cfg)
+        loss.backward()
+
+
+if __name__ == "__main__":
+    cfg = Config()
+    train(nn.Linear(4, 1), [], cfg)
+`;
+    assert.equal(penaltyLambda(model(analyze(src), 'loss')), 0.2);
+    // a forward that reads the object as more than settings (calls its method) keeps it a parameter
+    assert.equal(penaltyLambda(model(analyze(src.replace('return cfg.smooth_weight *', 'return cfg.weight_for(out) *')), 'loss')), undefined);
+  });
+
   it('two calls passing different objects bind neither', () => {
     const src = loop('model, loader, cfg', 'cfg.l1_weight', 'A = Config(l1_weight=1e-3)\nB = Config(l1_weight=1e-2)\ntrain(nn.Linear(4, 1), [], A)\ntrain(nn.Linear(4, 1), [], B)');
     assert.equal(penaltyLambda(model(analyze(src), 'loss')), undefined);

@@ -8,7 +8,7 @@ import { analyzeSource, initParsers } from '../../../src/analysis';
 import type { LossModel } from '../../../src/analysis/ir';
 import { compileLoss, findUnsupported } from '../../../src/trainer/interpreter';
 import { scheduledLambda, scheduleNote } from '../../../src/trainer/interpreter/schedule';
-import { runLambdaOptions } from '../../../src/trainer/runLoss';
+import { runCompileArgs, runLambdaOptions } from '../../../src/trainer/runLoss';
 import { codeLambda } from '../../../src/trial/spec';
 import { cpu, tf } from '../interpreter/tf';
 
@@ -90,6 +90,41 @@ describe('a λ scheduled by the training counter', () => {
     // a multiplier with no static value is not a ceiling: no code λ is made up
     const unknownScale = LIGHTNING.replace('warm = min(1.0, 0.2 + self.current_epoch / 5)', 'warm = self.hparams.beta * min(1.0, self.current_epoch / 5)');
     assert.equal(codeLambda(lossOf(unknownScale, 'training_step')), undefined);
+  });
+
+  it("a λ parameter inside a schedule (cfg.smooth / (epoch + 1)): each run's λ stands in the whole schedule's place", () => {
+    const src = `import torch
+import torch.nn.functional as F
+from dataclasses import dataclass
+
+
+@dataclass
+class Cfg:
+    smooth: float = 0.2
+
+
+def fit(model, loader, cfg):
+    for epoch in range(20):
+        for x, y in loader:
+            out = model(x)
+            loss = F.mse_loss(out, y) + cfg.smooth / (epoch + 1) * torch.relu(-out).mean()
+            loss.backward()
+
+
+cfg = Cfg()
+fit(model, loader, cfg)
+`;
+    const loss = lossOf(src, 'loss');
+    assert.equal(loss.lambdaParam, 'cfg.smooth');
+    assert.deepEqual(scheduledLambda(loss)?.counters, ['epoch']);
+    // refused on `epoch` before: the λ parameter kept the schedule from being one
+    assert.deepEqual(findUnsupported(loss), []);
+    assert.equal(codeLambda(loss), 0.2);
+    const y = tf.tensor2d([[0.5, 0.5]]);
+    const p = tf.tensor2d([[-1, 2]]);
+    const run = runCompileArgs(loss, { id: 'r', lambda: 10 } as never, {});
+    const ten = compileLoss(tf, loss, run.bindings, run.options)(y, p);
+    assert.ok(Math.abs(ten.total.dataSync()[0]! - ten.original.dataSync()[0]! - 10 * 0.5) < 1e-5);
   });
 
   it('a counter the loss is given a value for is a setting, not a schedule', () => {
