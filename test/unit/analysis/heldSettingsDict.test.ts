@@ -6,6 +6,7 @@ import { before, describe, it } from 'node:test';
 import { writeLambda } from '../../../src/analysis/lambdaSite';
 import { findUnsupported } from '../../../src/trainer/interpreter';
 import { codeLambda } from '../../../src/trial/spec';
+import { check } from '../rules/corpus';
 import { analyze, ready } from './helpers';
 
 const source = (init: string, build: string): string => `import torch
@@ -64,5 +65,37 @@ describe('a settings dict the class keeps and reads with .get', () => {
   it('constructions with different dicts leave the dict unknown (no value is made up)', () => {
     const m = lossOf(source('        self.settings = settings', 'Fitter({"lam": 0.3}).fit(None, None, None, None)\nFitter({"lam": 0.5}).fit(None, None, None, None)'));
     assert.notDeepEqual(findUnsupported(m), []);
+  });
+
+  it('an optional weights dict defaulted to {} (`lw = weights or {}`, `lw.get("tv", 0.01)`) is a setting: the weight of its term, so no LL101 (its value is left unknown)', () => {
+    const src = `import torch
+import torch.nn as nn
+
+
+class Smoothed(nn.Module):
+    def __init__(self, tv_weight=0.01):
+        super().__init__()
+        self.tv_weight = tv_weight
+
+    def forward(self, pred, target):
+        fit = ((pred - target) ** 2).mean()
+        tv = (pred[:, 1:] - pred[:, :-1]).abs().mean()
+        return fit + self.tv_weight * tv
+
+
+class Step:
+    def __init__(self, net, loss_weights=None):
+        self.net = net
+        lw = loss_weights or {}
+        self.criterion = Smoothed(tv_weight=lw.get("tv", 0.01))
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        return self.criterion(self.net(x), y)
+`;
+    const m = analyze(src).models.find((x) => x.name === 'training_step')!;
+    const penalty = m.terms.find((t) => t.role === 'penalty');
+    assert.ok(penalty?.weight, 'the .get on `loss_weights or {}` is the penalty\'s weight');
+    assert.deepEqual(check(src, 'python', 'step.py').findings.filter((f) => f.code === 'LL101'), []);
   });
 });
