@@ -455,6 +455,8 @@ cases += [
     case("torch.logaddexp", "torch.logaddexp", REG_PRED, REG_TRUE),
     case(".logaddexp", ".logaddexp", LOGITS, REG_TRUE),
     case("torch.erfc", "torch.erfc", REG_PRED, args=P),
+    case("torch.deg2rad", "torch.deg2rad", REG_PRED, args=P),
+    case(".rad2deg", ".rad2deg", REG_PRED, args=P),
     case("torch.sinc", "torch.sinc", STEPS, args=P),
     case("torch.heaviside", "torch.heaviside", STEPS, torch.tensor([0.5]), args=("y_pred", "y_true")),
     case("torch.hstack", "torch.hstack", REG_PRED, REG_TRUE, args=(["y_pred", "y_true"],)),

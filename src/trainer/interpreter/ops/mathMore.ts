@@ -85,6 +85,9 @@ export const torchMathOps: OpTable = {
   tan: unaryOp('input', (tf, x) => tf.tan(x)),
   sinh: unaryOp('input', (tf, x) => tf.sinh(x)),
   cosh: unaryOp('input', (tf, x) => tf.cosh(x)),
+  // angles: a physics or geometry penalty converting degrees (a solar elevation, a joint angle)
+  deg2rad: unaryOp('input', (tf, x) => tf.mul(x, Math.PI / 180)),
+  rad2deg: unaryOp('input', (tf, x) => tf.mul(x, 180 / Math.PI)),
   atan2: op(['input', 'other'], (a) => a.tf.atan2(asFloat(a.tf, a.tensor('input')), asFloat(a.tf, a.tensor('other')))),
   xlogy: op(['input', 'other'], (a) => xlogy(a.tf, asFloat(a.tf, a.tensor('input')), asFloat(a.tf, a.tensor('other')))),
   isnan: op(['input'], (a) => isNan(a.tf, asFloat(a.tf, a.tensor('input')))),
