@@ -54,11 +54,17 @@ function normalised(node: Expr, ancestors: readonly Expr[]): boolean {
     const accumulates = a.kind === 'loop' && a.body === child && !!a.accumulator;
     // a reduction of it passes it on (`group_sizes.sum() - group_sizes`, the size of the rest, then divided by)
     const reduces = (a.kind === 'call' ? a.args[0] === child : a.kind === 'method' && a.object === child) && REDUCTIONS.has(opName(a) ?? '');
-    if (!((a.kind === 'binary' && ['+', '-', '*'].includes(a.op)) || a.kind === 'unary' || accumulates || reduces)) return false;
+    // a root or magnitude of it is still a batch total (`r = cov.sum() / torch.sqrt(va.sum() * vb.sum())`, a Pearson
+    // correlation: a ratio of batch totals)
+    const rescales = (a.kind === 'call' ? a.args[0] === child : a.kind === 'method' && a.object === child) && ROOTS.has(opName(a) ?? '');
+    if (!((a.kind === 'binary' && ['+', '-', '*'].includes(a.op)) || a.kind === 'unary' || accumulates || reduces || rescales)) return false;
     child = a;
   }
   return false;
 }
+
+/** Elementwise functions a total passes through on its way to a division, still a total. */
+const ROOTS: ReadonlySet<string> = new Set(['sqrt', 'abs', 'square']);
 
 const COMPARISONS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
 /** Ops whose result carries no gradient back: a sum read through them never scales what is trained. */

@@ -53,4 +53,19 @@ describe('LL108 on a batch sum that scales nothing trained', () => {
   it('still reports the same sum when it scales the penalty', () => {
     assert.equal(ll108(FLOOR.replace('* has_fire.mean()', '* has_fire.sum()')).length, 1);
   });
+
+  it('is silent on a ratio of batch totals through a root (a Pearson correlation: Σab / sqrt(Σa² · Σb²)), and still reports the bare total', () => {
+    const pearson = `import torch
+import torch.nn.functional as F
+
+
+def decorrelated(pred, target, z, lam=1.0):
+    a = z[:, 0] - z[:, 0].mean()
+    b = z[:, 1] - z[:, 1].mean()
+    r = (a * b).sum() / (torch.sqrt((a ** 2).sum() * (b ** 2).sum()) + 1e-8)
+    return F.mse_loss(pred, target) + lam * r ** 2
+`;
+    assert.deepEqual(ll108(pearson), []);
+    assert.equal(ll108(pearson.replace('r = (a * b).sum() / (torch.sqrt((a ** 2).sum() * (b ** 2).sum()) + 1e-8)', 'r = torch.sqrt((a * b).sum() ** 2)')).length, 1);
+  });
 });
