@@ -71,6 +71,24 @@ function settingsClassOf(value: Node, initParams: ParamInfo[], scope: Scope, cla
   return [...constants.keys()].some((k) => k.startsWith(`${name}.`)) ? name : undefined;
 }
 
+/** Calls that build a tensor from the numbers they are given (a fixed weight profile, a band, a bound per output). */
+const TENSOR_FACTORY = /^(torch\.(tensor|as_tensor|linspace|full|ones|zeros|arange|eye|logspace)|tf\.(constant|linspace|ones|zeros|fill|range|eye)|np\.(array|linspace|full|ones|zeros|arange|eye))$/;
+
+/**
+ * The tensor every construction of the class passes for `param` when it is one such call over literals and module
+ * constants (`WeightedLoss(rise_w=torch.linspace(0.5, 1.5, N_RADII - 1))`), read at module level; else undefined.
+ */
+function passedTensorConstant(classNode: Node, param: ParamInfo, index: number, scope: Scope): Expr | undefined {
+  const passed = argsPassedToClass(classNode, param.name, index);
+  const [first] = passed;
+  if (!first || passed.some((n) => n.text !== first.text) || first.type !== 'call') return undefined;
+  if (!TENSOR_FACTORY.test(first.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')) return undefined;
+  const v = convertExpr(first, { ...scope, locals: new Map(), refs: new Map() });
+  const constants = scope.module?.constants;
+  const known = (n: Expr): boolean => n.kind !== 'name' || (n.ref === 'global' && (constants?.has(n.name) ?? false));
+  return v.kind === 'call' && !some(v, (n) => n.kind === 'unsupported' || !known(n)) ? v : undefined;
+}
+
 /**
  * `self.W = W` with `def __init__(self, …, W=W)` and a module dict `W = {"w_aux": 0.5, …}` that no call of the class
  * replaces: the attribute is that dict, so `self.W["w_aux"]` reads its entry as the module's `W["w_aux"]` does.
@@ -175,6 +193,13 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       // `self.base_loss_fn = base_loss_fn` with `base_loss_fn=nn.L1Loss()`: the criterion object, called in forward
       const held = heldCriterion(classNode, param, out.initParams.indexOf(param), scope);
       if (held) out.instances.set(attr, held);
+    }
+    // `self.register_buffer("rise_w", rise_w)` with every construction passing `torch.linspace(0.5, 1.5, N - 1)`: that
+    // tensor, built from literals and module constants, read in place
+    const tensorArg = param && !param.variadic ? passedTensorConstant(classNode, param, out.initParams.indexOf(param), scope) : undefined;
+    if (tensorArg) {
+      out.attrValues.set(attr, tensorArg);
+      continue;
     }
     if (a.value.type === 'identifier' && initParamNames.has(a.value.text)) continue; // `self.lam = lam` without a default
     const alias = functionAlias(a.value, scope.imports);
