@@ -12,6 +12,17 @@ type Elementwise = Extract<Expr, { kind: 'binary' }>;
 const ELEMENTWISE = new Set(['+', '-', '*', '/']);
 const isElementwise = (e: Expr | undefined): e is Elementwise => e?.kind === 'binary' && ELEMENTWISE.has(e.op);
 
+/** Functions of each element: what they return has their argument's shape. */
+const ELEMENT_FUNCTIONS = new Set(['exp', 'log', 'log1p', 'expm1', 'sigmoid', 'tanh', 'relu', 'softplus', 'abs', 'sqrt', 'square', 'clamp', 'clip', 'clip_by_value']);
+const lastName = (callee: string): string => callee.slice(callee.lastIndexOf('.') + 1);
+
+/** Whether `outer` applies a function of each element to `inner` (`-rate`, `torch.exp(rate)`, `rate.exp()`). */
+function keepsShape(outer: Expr, inner: Expr): boolean {
+  if (outer.kind === 'unary') return outer.operand === inner;
+  if (outer.kind === 'call') return outer.args[0] === inner && ELEMENT_FUNCTIONS.has(lastName(outer.callee));
+  return outer.kind === 'method' && outer.object === inner && ELEMENT_FUNCTIONS.has(outer.method);
+}
+
 /** Whether `e` is the prediction itself, or an element-wise expression of it (`pos_scores`, `margin + pos`, `-pred`). */
 function predictionShaped(e: Expr): boolean {
   if (e.kind === 'name') return e.ref === 'yPred';
@@ -43,6 +54,11 @@ export function pairedWithPrediction(loss: LossModel, name: string): string | un
     // up the chain of element-wise operations the output is in, to an operand that is the prediction's
     let inner = node!;
     for (const outer of ancestors) {
+      // through a function of each element (`torch.exp(-rate)` beside `(1 - pi) *`): still the output's shape
+      if (keepsShape(outer, inner)) {
+        inner = outer;
+        continue;
+      }
       if (!isElementwise(outer)) break;
       const other = outer.left === inner ? outer.right : outer.left;
       if (predictionShaped(other)) return `the loss combines it element-wise with the prediction (\`${outer.text}\`, line ${outer.range.startLine + 1})`;

@@ -233,6 +233,17 @@ export function isModelCall(call: Node, flow: Flow, names: FileNames): boolean {
 
 const modelCallMemo = new WeakMap<Flow, Map<number, boolean>>();
 
+/** Whether the batch names `args` reads are each read only for a size (`x.shape[1]`, `x.size(1)`, `len(x)`). */
+function readsOnlySizes(args: Node | null, flow: Flow): boolean {
+  const batchIds = (args?.descendantsOfType('identifier') ?? []).filter((id): id is Node => !!id && flow.batch.has(id.text));
+  const forSize = (id: Node): boolean => {
+    const p = id.parent;
+    if (p?.type === 'attribute' && p.childForFieldName('object')?.id === id.id) return /^(shape|size|ndim)$/.test(p.childForFieldName('attribute')?.text ?? '');
+    return p?.type === 'argument_list' && p.parent?.childForFieldName('function')?.text === 'len';
+  };
+  return batchIds.length > 0 && batchIds.every(forSize);
+}
+
 function decideModelCall(call: Node, flow: Flow, names: FileNames): boolean {
   const fn = call.childForFieldName('function');
   // a Keras functional layer applied where it is built (`layers.Dense(4)(hid)`): a step of the model
@@ -241,6 +252,8 @@ function decideModelCall(call: Node, flow: Flow, names: FileNames): boolean {
     return read.length > 0 && read.every((n) => flow.batch.has(n) || flow.outputs.has(n));
   }
   if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return false;
+  // `CountAutoencoder(x.shape[1], hidden)`: a model built to the data's size, not run on it
+  if (buildsCallable(call) && readsOnlySizes(call.childForFieldName('arguments'), flow)) return false;
   const callee = fn.text.replace(/\s+/g, '');
   const head = callee.split('.')[0] ?? '';
   if (names.imports.has(head) || names.helpers.has(callee) || lossNamed.test(callee.slice(callee.lastIndexOf('.') + 1))) return false;

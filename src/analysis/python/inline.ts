@@ -185,10 +185,27 @@ interface Walk {
   models: Set<string>;
 }
 
-function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean, index: Set<string> = new Set()): Walk {
+/** Calls that turn an array handed to a function into a tensor, unchanged. */
+const TO_TENSOR = /^(torch\.(tensor|as_tensor|from_numpy|Tensor|FloatTensor)|np\.(asarray|array)|tf\.(convert_to_tensor|constant))$/;
+
+/** `counts = torch.tensor(raw_counts, dtype=…)`, `.reshape(-1, 1)` and all: a tensor of the function's own array `raw_counts`. */
+function convertsParam(right: Node, params: ReadonlySet<string>): boolean {
+  let cur: Node | null = right;
+  while (cur?.type === 'call' || cur?.type === 'attribute') {
+    const first = cur.type === 'call' ? argsOfCall(cur)[0] : undefined;
+    if (cur.type === 'call' && TO_TENSOR.test(cur.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')) return first?.type === 'identifier' && params.has(first.text);
+    cur = cur.type === 'call' ? cur.childForFieldName('function') : cur.childForFieldName('object');
+  }
+  return false;
+}
+const argsOfCall = (call: Node): Node[] => named(call.childForFieldName('arguments') ?? call).filter((n) => n.type !== 'comment' && n.type !== 'keyword_argument');
+
+function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean, index: Set<string> = new Set(), fnParams: ReadonlySet<string> = new Set()): Walk {
   const w: Walk = { outputs: [], nested: [], unpacked, kept: [], fed: new Set(), models: new Set() };
   // a script's module-level data is its batch only where no loop or step parameter gives one (`for x, y in ds:`)
   const scriptData = script && batch.size === 0;
+  // so is a full-batch training function's own data, its arrays made tensors (`x = torch.tensor(scaled)`)
+  const functionData = !script && batch.size === 0 && fnParams.size > 0;
   const outputs = new Set<string>();
   const locals = new Set<string>();
   const flow = (): Flow => {
@@ -207,7 +224,7 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
       continue; // left out: its names stay the prediction and the extra tensors
     }
     // a script's data (`x = torch.randn(8, 10)`) is its batch; a target-named one (`y`) is the target
-    const made = a?.left.type === 'identifier' && scriptData && dataName(a.left.text) && makesData(a.right) ? [a.left] : undefined;
+    const made = a?.left.type === 'identifier' && ((scriptData && dataName(a.left.text) && makesData(a.right)) || (functionData && convertsParam(a.right, fnParams))) ? [a.left] : undefined;
     const unpackedHere = made ?? (preamble.has(s) ? undefined : (batchUnpack(s, batch) ?? cutByIndex(s, index)));
     if (unpackedHere) {
       w.unpacked.push(unpackedHere); // left out too: its names stay the input and the target
@@ -394,7 +411,9 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     if (ids.length >= 2) unpacked.push(ids);
   }
   const index = indexVariables(path.loops);
-  const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0, index);
+  // a training function's own arguments without defaults (`score(scaled, raw_counts, size_factors, lam=1.0)`)
+  const fnParams = container.type === 'function_definition' ? new Set(readParams(container.childForFieldName('parameters')).filter((p) => !p.variadic && p.default === undefined && !p.defaultNode && p.name !== 'self').map((p) => p.name)) : new Set<string>();
+  const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0, index, fnParams);
   const targetNode = pickTarget(w.unpacked, w.fed);
   const batchTarget = targetNode?.text ?? batchReadOutsideModel(w, batch, value.valueNode);
   const compared = batchTarget === undefined && w.outputs.length > 0 ? comparedWithData(w) : undefined;

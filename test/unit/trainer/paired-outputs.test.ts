@@ -68,3 +68,44 @@ test('a further output the loss does not pair with the prediction keeps the whol
   assert.ok(started?.type === 'started');
   assert.match(started.trial!.model, /`neg` = a block of 16 units of the last hidden layer's activations \(32 relu units\)/);
 });
+
+// A full-batch training function over its own arrays (`x = torch.tensor(scaled)`, `counts = torch.tensor(raw_counts)`):
+// the arrays are its data (the target is the one the loss compares), the model built to their size
+// (`CountNet(x.shape[1], 16)`) is not a forward pass, and a second head the loss passes through `exp` before pairing
+// it with the prediction (`(1 - pi) * torch.exp(-rate)`) is as wide as the prediction.
+const fullBatch = `import torch
+import torch.nn as nn
+
+
+def count_nll(counts, pi, rate):
+    zero = -torch.log(pi + (1 - pi) * torch.exp(-rate) + 1e-10)
+    pos = -torch.log(1 - pi + 1e-10) + rate - counts * torch.log(rate + 1e-10)
+    return torch.where(counts < 1e-8, zero, pos).mean()
+
+
+def fit_counts(scaled, raw_counts, lam=1.0, steps=100):
+    x = torch.tensor(scaled, dtype=torch.float32)
+    counts = torch.tensor(raw_counts, dtype=torch.float32)
+    model = CountNet(x.shape[1], 16)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for step in range(steps):
+        pi, rate, code = model(x)
+        loss = count_nll(counts, pi, rate)
+        loss += lam * (code ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+`;
+
+test("a full-batch function's own arrays are its data, and a head read through exp beside the prediction is as wide", async () => {
+  await initParsers();
+  const loss = analyzeSource(fullBatch, 'python', 'loss.py').models[0]!;
+  assert.equal(loss.yTrue, 'counts', 'the array the loss compares is the target');
+  assert.equal(loss.yPred, 'pi');
+  assert.ok(!loss.params.some((p) => p.name === 'model' && p.role === 'tensor'), 'building the model to the data\'s size is not a forward pass');
+  const messages = await trial(fullBatch);
+  assert.deepEqual(messages.filter((m) => m.type === 'error' && m.fatal), []);
+  const started = messages.find((m) => m.type === 'started');
+  assert.ok(started?.type === 'started');
+  assert.match(started.trial!.model, /`rate` = a block of 4 units \(the prediction's width\) of the last hidden layer's activations, because the loss combines it element-wise with the prediction \(`\(1 - pi\) \* torch\.exp\(-rate\)`, line 6\)/);
+});
