@@ -64,12 +64,23 @@ const weightContainers = /\.(parameters|named_parameters)\(\)|\.losses\b(?![.(])
  * Where a slice of the predictions starts along its last indexed axis (`y[:, 1:]` → 1, `y[:, :-1]` → 0, `y[:, k]` → k),
  * to tell the later of two adjacent slices: a hinge on later − earlier penalises increases, not decreases.
  */
-function slicePosition(e: Expr, defaults: Defaults): number | undefined {
+function slicePosition(e: Expr, defaults: Defaults, at = e.kind === 'subscript' ? e.index.length - 1 : -1): number | undefined {
   if (e.kind !== 'subscript') return undefined;
-  const last = e.index[e.index.length - 1];
-  if (last?.kind === 'index') return numberOf(last.value, defaults);
-  if (last?.kind === 'slice') return last.start ? numberOf(last.start, defaults) : 0;
+  const item = e.index[at];
+  if (item?.kind === 'index') return numberOf(item.value, defaults);
+  if (item?.kind === 'slice') return item.start ? numberOf(item.start, defaults) : 0;
   return undefined;
+}
+
+/**
+ * The index item two adjacent slices differ at (`pred[:, 1:, :]` and `pred[:, :-1, :]`: 1, the time axis of a
+ * sequence), the last when they do not differ or are not both subscripts.
+ */
+function differingItem(a: Expr, b: Expr): number {
+  if (a.kind !== 'subscript' || b.kind !== 'subscript' || a.index.length !== b.index.length) return a.kind === 'subscript' ? a.index.length - 1 : -1;
+  const text = (it: (typeof a.index)[number]): string => JSON.stringify(it, (k, v) => (k === 'range' ? undefined : v));
+  const at = a.index.findIndex((it, i) => text(it) !== text(b.index[i]!));
+  return at >= 0 ? at : a.index.length - 1;
 }
 
 /** Pieces of a hinge's argument split into prediction pieces and the rest. */
@@ -107,9 +118,12 @@ export const constraintPatterns: readonly Pattern[] = [
       if (parts.pred[0].sign === parts.pred[1].sign) return undefined;
       const positive = parts.pred.find((p) => p.sign === 1)!;
       const negative = parts.pred.find((p) => p.sign === -1)!;
-      const [from, to] = [slicePosition(positive.expr, defaults), slicePosition(negative.expr, defaults)];
-      const decreasing: Params = { decreasing: 1 };
-      return from !== undefined && to !== undefined && from > to ? decreasing : {};
+      const at = differingItem(positive.expr, negative.expr);
+      const [from, to] = [slicePosition(positive.expr, defaults, at), slicePosition(negative.expr, defaults, at)];
+      // the axis the order runs along, when it is not the last (a sequence's time axis, `pred[:, 1:, :]`)
+      const last = positive.expr.kind === 'subscript' ? positive.expr.index.length - 1 : at;
+      const axis: Params = at >= 0 && at < last && (positive.expr.kind !== 'subscript' || positive.expr.index.slice(0, at).every((it) => it.kind === 'slice')) ? { axis: at } : {};
+      return from !== undefined && to !== undefined && from > to ? { decreasing: 1, ...axis } : axis;
     },
   },
   {

@@ -169,7 +169,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   const { tf, data } = o;
   const trackers = o.runs.map((r) => new RunTracker(r));
   const columns = new MetricColumns(tf, o.terms, o.runs.length);
-  const violations = new ViolationColumns(tf, o.model, o.terms, o.runs.length);
+  const violations = new ViolationColumns(tf, o.model, o.terms, o.runs.length, o.data.sampleShape);
   const sampler = new BatchSampler(data.train, o.batchSize, o.seed);
   const yShape = (n: number): number[] => targetTensorShape(data, n);
   const val = data.val ? { x: tf.tensor2d(data.val.x, [data.val.samples, data.val.features]), y: tf.tensor(data.val.y, yShape(data.val.samples)) } : undefined;

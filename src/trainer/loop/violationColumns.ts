@@ -4,6 +4,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ConstraintKind, Term } from '../../analysis/ir';
 import type { Tf } from '../backend';
 import { batchedViolation } from '../batchedViolations';
+import { toSampleShape } from '../shapedLoss';
 import { constrainedValues, readableConstraint, violationFns } from '../metrics/violations';
 import type { BatchedMlp } from '../model/mlp';
 
@@ -19,6 +20,8 @@ export class ViolationColumns {
     private readonly model: BatchedMlp,
     terms: Term[],
     runs: number,
+    /** The per-sample shape the loss reads the flat predictions in (a sequence's (T, F)): an order runs along its axes. */
+    private readonly sampleShape: readonly number[] = [],
   ) {
     this.terms = terms.filter((t): t is ConstrainedTerm => !!readableConstraint(t));
     this.together = this.terms.map((t) => batchedViolation(tf, runs, t.constraint.kind as ConstraintKind, t.constraint.params, t.constraint.on));
@@ -30,7 +33,8 @@ export class ViolationColumns {
 
   private one(t: ConstrainedTerm, pred: Tensor, yTrue: Tensor, run: number): Tensor {
     const fn = violationFns[t.constraint.kind as ConstraintKind];
-    return fn({ tf: this.tf, yPred: constrainedValues(this.tf, pred, t.constraint.on), yTrue, kernels: () => this.model.runKernels(run) }, t.constraint.params);
+    const shaped = toSampleShape(this.tf, pred, this.sampleShape);
+    return fn({ tf: this.tf, yPred: constrainedValues(this.tf, shaped, t.constraint.on), yTrue, kernels: () => this.model.runKernels(run) }, t.constraint.params);
   }
 
   /** Each measured run's violations, [runs, violations], or undefined when the loss has no recognised constraint. */

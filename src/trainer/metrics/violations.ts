@@ -90,11 +90,15 @@ export const violationFns: Record<ConstraintKind, ViolationFn> = {
   'non-negativity': ({ tf, yPred }) => fraction(tf, tf.less(yPred, -boundsTolerance(0, Number.POSITIVE_INFINITY))),
   // fraction of adjacent pairs (ŷ[k], ŷ[k+1]) out of the order the penalty asks for: a later value smaller than the
   // earlier one, or larger when the penalty is on increases (`decreasing`)
+  // along the last axis, or the one the penalty's slices run along (`pred[:, 1:, :]`: a sequence's time axis)
   monotone: ({ tf, yPred }, p) => {
-    const width = yPred.shape[yPred.rank - 1] ?? 1;
+    const axis = p['axis'] !== undefined && p['axis'] > 0 && p['axis'] < yPred.rank ? p['axis'] : yPred.rank - 1;
+    const width = yPred.shape[axis] ?? 1;
     if (yPred.rank < 2 || width < 2) return tf.scalar(0);
-    const earlier = tf.slice(yPred, [0, 0], [-1, width - 1]);
-    const later = tf.slice(yPred, [0, 1], [-1, width - 1]);
+    const begin = (start: number) => yPred.shape.map((_, d) => (d === axis ? start : 0));
+    const size = yPred.shape.map((_, d) => (d === axis ? width - 1 : -1));
+    const earlier = tf.slice(yPred, begin(0), size);
+    const later = tf.slice(yPred, begin(1), size);
     const rise = p['decreasing'] ? tf.sub(later, earlier) : tf.sub(earlier, later);
     return fraction(tf, tf.greater(rise, MONOTONE_TOLERANCE));
   },

@@ -68,6 +68,9 @@ describe('constraint shapes', () => {
     assert.deepEqual(recognised('tf.reduce_mean(tf.nn.relu(y_pred[:, 1:] - y_pred[:, :-1]))'), { kind: 'monotone', params: { decreasing: 1 } });
     assert.deepEqual(recognised('tf.reduce_mean(tf.nn.relu(y_pred[:, 2] - y_pred[:, 1] + 0.1))'), { kind: 'monotone', params: { decreasing: 1 } });
     assert.deepEqual(recognised('tf.reduce_mean(tf.nn.relu(y_pred[:, 0] - y_pred[:, 1]))'), { kind: 'monotone', params: {} });
+    // a sequence's time axis (`[:, 1:, :]`): the order runs along axis 1, and later minus earlier still penalises increases
+    assert.deepEqual(recognised('tf.reduce_mean(tf.nn.relu(y_pred[:, 1:, :] - y_pred[:, :-1, :]))'), { kind: 'monotone', params: { decreasing: 1, axis: 1 } });
+    assert.deepEqual(recognised('tf.reduce_mean(tf.nn.relu(y_pred[:, :-1, :] - y_pred[:, 1:, :]))'), { kind: 'monotone', params: { axis: 1 } });
     assert.deepEqual(recognised('tf.reduce_sum(tf.abs(y_pred), axis=-1)'), { kind: 'output-sparsity', params: {} });
     // constant scales inside or outside the reduction do not change the shape
     assert.deepEqual(recognised('2.0 * tf.reduce_mean(0.5 * tf.square(tf.nn.relu(-y_pred)))'), { kind: 'non-negativity', params: {} });

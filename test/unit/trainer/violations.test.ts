@@ -44,6 +44,10 @@ test('violation metrics per constraint kind', async () => {
   const monotone = (params: Record<string, number>) => violationFns.monotone({ tf, yPred: flat, yTrue, kernels }, params).dataSync()[0]!;
   close(monotone({}), 1 / 3);
   close(monotone({ decreasing: 1 }), 0);
+  // along a sequence's time axis (axis 1 of (B, T, F)), not across its features: feature 0 rises 0 → 1 → 2, feature 1
+  // falls 5 → 3 → 1; against a penalty on increases 2 of 4 pairs are out of order (across features it would be 1 of 3)
+  const seq = tf.tensor3d([[[0, 5], [1, 3], [2, 1]]]);
+  close(violationFns.monotone({ tf, yPred: seq, yTrue, kernels }, { decreasing: 1, axis: 1 }).dataSync()[0]!, 2 / 4);
   // group = last column of y_true: row 1 is A (mean 0.3667), row 2 is B (mean 0.46683)
   close(value('parity'), Math.abs((0.2 + 0.5 + 0.4) / 3 - (-0.1 + 0.0005 + 1.5) / 3));
   // outside [0, 1] by more than 1% of the width: −0.1 and 1.5 count, −0.005 and 1.009 (just past a bound) do not
