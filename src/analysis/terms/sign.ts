@@ -32,9 +32,20 @@ function signParts(x: Expr): Expr[] | undefined {
   return args.length === 3 ? args.slice(1) : undefined;
 }
 
+/** `tf.shape(x)[0]`, `x.shape[0]`, `x.size(0)`: a size, never negative. */
+const isSize = (e: Expr): boolean =>
+  (e.kind === 'subscript' && ((isCall(e.object) && opName(e.object) === 'shape') || (e.object.kind === 'attr' && e.object.name === 'shape'))) ||
+  (isCall(e) && (opName(e) === 'size' || opName(e) === 'numel'));
+/** Conversions that keep a value's sign (`tf.cast(n, tf.float32)`, `float(n)`). */
+const KEEPS_SIGN: ReadonlySet<string> = new Set(['cast', 'float', 'to_float', 'convert_to_tensor', 'float32']);
+
 export function nonNegative(e: Expr): boolean {
   const x = unreduced(e);
   if (x.kind === 'number') return x.value >= 0;
+  if (isSize(x)) return true;
+  // a count over a count, `1 / batch_size`: a quotient of non-negatives
+  if (x.kind === 'binary' && x.op === '/') return nonNegative(x.left) && nonNegative(x.right);
+  if (isCall(x) && KEEPS_SIGN.has(opName(x) ?? '') && operandsOf(x)[0]) return nonNegative(operandsOf(x)[0]!);
   const parts = signParts(x);
   if (parts) return parts.every(nonNegative);
   if (x.kind === 'binary' && x.op === '**') return x.right.kind === 'number' && x.right.value % 2 === 0;
@@ -79,6 +90,8 @@ export function nonPositive(e: Expr): boolean {
   if (gibbsSum(x)) return true;
   if (x.kind === 'unary' && x.op === '-') return nonNegative(x.operand);
   if (x.kind === 'binary' && x.op === '+') return nonPositive(x.left) && nonPositive(x.right);
+  // a non-positive total scaled by a non-negative (`1 / batch_size * sum(minimum(e - t, 0))`)
+  if (x.kind === 'binary' && (x.op === '*' || x.op === '/')) return (nonNegative(x.left) && nonPositive(x.right) && x.op === '*') || (nonPositive(x.left) && nonNegative(x.right));
   if (!isCall(x)) return false;
   const op = opName(x) ?? '';
   const args = operandsOf(x);

@@ -211,6 +211,8 @@ function factorsOf(e: Expr): Expr[] {
   if (e.kind === 'binary' && e.op === '*') return [...factorsOf(e.left), ...factorsOf(e.right)];
   if (e.kind === 'conditional') return conditionalFactors(e) ?? [e];
   if (e.kind === 'binary' && e.op === '/' && isWeightFactor(e.right) && !isWeightFactor(e.left)) return [...factorsOf(e.left), reciprocal(e.right)];
+  // `-self.strength / batch_size * total`: a setting over a tensor is the setting times the tensor's reciprocal
+  if (e.kind === 'binary' && e.op === '/' && isWeightFactor(e.left) && readsSetting(e.left) && !isWeightFactor(e.right)) return [...factorsOf(e.left), reciprocal(e.right)];
   const multiplied = operandsOfCall(e, MULTIPLY);
   if (multiplied) return [...factorsOf(multiplied[0]), ...factorsOf(multiplied[1])];
   const quotient = operandsOfCall(e, DIVIDE);
@@ -219,6 +221,9 @@ function factorsOf(e: Expr): Expr[] {
 }
 
 const product = (items: Expr[]): Expr => items.reduce((acc, f) => binary('*', acc, f));
+
+/** Whether a weight factor names a setting (`lam`, `self.strength`), not numbers alone (`1`, `0.5 * 2`). */
+const readsSetting = (e: Expr): boolean => some(e, (n) => n.kind === 'name' || n.kind === 'attr');
 
 /** The product of two optional weights (a factor outside a reduction times one inside it). */
 export function timesWeight(a: Expr | undefined, b: Expr | undefined): Expr | undefined {

@@ -293,6 +293,25 @@ def margin_sub(y_true, y_pred, c=1.0):
   });
 });
 
+describe('a setting over a batch size', () => {
+  before(() => ready);
+
+  it('-lam / batch_size * sum(minimum(e - t, 0)): λ is lam, positive (two negations), the batch size stays in the term; no LL101, LL103, LL104', () => {
+    const src = keras(`def floor_loss(y_true, y_pred, lam=0.05, t=4.0):
+    se = tf.reduce_mean(tf.square(y_true - y_pred))
+    evidence = tf.reduce_sum(tf.maximum(y_pred, 0.0), axis=0)
+    batch_size = tf.cast(tf.shape(y_pred)[0], dtype=tf.float32)
+    return se + -lam / batch_size * tf.reduce_sum(tf.minimum(evidence - t, 0.0))
+`);
+    const t = model(analyze(src), 'floor_loss').terms[1]!;
+    assert.equal(t.sign, 1);
+    assert.equal(t.weight?.text, 'lam');
+    assert.match(t.expr.text, /batch_size|shape/, 'the division by the batch size stays in the penalty');
+    const codes = check(src, 'python', 'f.py').findings.map((f) => f.code);
+    assert.ok(!codes.some((c) => c === 'LL101' || c === 'LL103' || c === 'LL104'), codes.join(', '));
+  });
+});
+
 describe('a weight never depends on the model', () => {
   it('a factor computed from a tensor argument (dh = h * (1 - h)) stays in the penalty; a hyper-parameter named w stays λ', () => {
     const a = analyze(torch(`def contractive(recon, x, h, enc_weight, lam=1e-4):
