@@ -133,7 +133,10 @@ export function buildScriptModel(given: ScriptLossDef, file: ScriptFileContext):
   for (const p of def.params) if (!isTfNamespaceParam(p.name, file.imports)) refs.set(p.name, p.name === roles.yTrue ? 'yTrue' : p.name === roles.yPred ? 'yPred' : 'param');
   const scope: ScriptScope = { locals: new Map(), refs, imports: file.imports, labels: new WeakMap(), inlined: new WeakMap(), weakLabels: new WeakSet(), inlining: [def.name], constants: file.globals, ...(file.settings ? { settings: file.settings } : {}) };
   scope.functions = new Map([...visibleFunctions(def.fn), ...handedFunctions(def.fn)]);
-  if (def.fn.type === 'method_definition') scope.methods = classMethods(def.fn);
+  // the methods of the class the loss is in: its own method's, or the method an inline closure is written in
+  // (`tf.variableGrads(() => … this.entropyOf(probs) …)` inside `updateBatch`)
+  const method = enclosingMethod(def.fn);
+  if (method) scope.methods = classMethods(method);
   if (def.skipped) scope.skipped = new Set(def.skipped.map((n) => n.id));
   if (def.forwardCalls) scope.forwardCalls = new Map(def.forwardCalls.map((f) => [f.node.id, f.name]));
   if (def.kind === 'factory') {
@@ -212,4 +215,13 @@ export function buildScriptModel(given: ScriptLossDef, file: ScriptFileContext):
   if (def.className) model.className = def.className;
   if (def.regularizes) model.regularizes = def.regularizes;
   return model;
+}
+
+/** `fn` when it is a class method, else the class method it is written in, if any. */
+function enclosingMethod(fn: Node): Node | undefined {
+  for (let cur: Node | null = fn; cur; cur = cur.parent) {
+    if (cur.type === 'method_definition') return cur;
+    if (cur.type === 'class_body' || cur.type === 'program') return undefined;
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { chooseLoss } from '../../../src/analysis/index';
+import { check } from '../rules/corpus';
 import { analyze, model, ready, termSummary } from './helpers';
 
 before(() => ready);
@@ -28,6 +29,34 @@ export function fitStep(net, xs, labels) {
     assert.deepEqual(m.terms.map(termSummary), ['base:+:ce', 'penalty:+:over*CAP']);
     const chosen = chooseLoss(a);
     assert.ok(chosen.ok && chosen.model === m);
+  });
+
+  it("follows a method of the class the minimize is written in (`this.spreadOf(out)` inside a method): no LL113, its body is the penalty", () => {
+    const src = `import * as tf from '@tensorflow/tfjs';
+const CAP = 0.3;
+export class Fitter {
+  constructor(net) {
+    this.net = net;
+    this.opt = tf.train.sgd(0.1);
+  }
+
+  spreadOf(out) {
+    return tf.mean(tf.relu(tf.sub(out, 1)));
+  }
+
+  step(xs, labels) {
+    this.opt.minimize(() => {
+      const out = this.net.predict(xs);
+      const ce = tf.losses.meanSquaredError(labels, out);
+      return ce.add(this.spreadOf(out).mul(CAP));
+    });
+  }
+}
+`;
+    const m = model(analyze(src, 'javascript'), 'step');
+    const penalty = m.terms.find((t) => t.role === 'penalty');
+    assert.match(penalty?.expr.text ?? '', /relu/, 'the method\'s body is read in place');
+    assert.deepEqual(check(src, 'javascript', 'fit.js').findings.filter((f) => f.code === 'LL113'), []);
   });
 
   it('reads a model call inside the loss call as the prediction (TypeScript, a loop at module level)', () => {
