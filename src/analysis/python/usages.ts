@@ -431,6 +431,9 @@ export function collectUsages(
       if (t) add(t.model, { kind: 'backward', range });
     } else if (method === 'fit' || method === 'fit_generator') {
       effect.fit = range;
+    } else if (name && !insideLoss(row) && node && feedsOuterLayer(node)) {
+      // `Dense(1)(Dense(64, activation="tanh")(x))`: the inner layer runs first; the outer one is the output
+      readOutside = true;
     } else if (name && !insideLoss(row)) {
       const resolved = resolveCallee(name, imports);
       const activation = activationOf(resolved, positional, keyword);
@@ -520,6 +523,16 @@ function unitsOf(resolved: string, positional: Node[], keyword: Map<string, Node
   const count = arg ? numberOf(arg) : undefined;
   // a layer whose width is not known (`nn.Linear(64, n_out)`) is still the last layer so far: 0 stands for unknown
   return count !== undefined && Number.isInteger(count) && count > 0 ? count : 0;
+}
+
+/**
+ * Whether the layer `ctor` builds is applied (`ctor(x)`) only to feed another layer applied where it is built
+ * (`Outer(…)(ctor(x))`): a layer inside the model, not its last, whatever the order the text shows them in.
+ */
+function feedsOuterLayer(ctor: Node): boolean {
+  const applied = ctor.parent?.type === 'call' && ctor.parent.childForFieldName('function')?.id === ctor.id ? ctor.parent : undefined;
+  const list = applied?.parent?.type === 'argument_list' ? applied.parent : undefined;
+  return list?.parent?.type === 'call' && list.parent.childForFieldName('function')?.type === 'call';
 }
 
 /** Activations that end a model's head (a hidden layer's is relu or the like). */

@@ -60,3 +60,10 @@ test("Keras: a convolution's activation is the output's when it is the model's l
   assert.equal(activation(decoder('layers.Conv2D(4, 1, activation="softmax")')), 'softmax');
   assert.equal(activation(decoder('layers.Conv1D(1, 1)')), 'linear');
 });
+
+test('Keras functional: a layer applied where it is built to feed another (Dense(1)(Dense(64, tanh)(x))) is not the output', () => {
+  const head = 'import tensorflow as tf\nfrom tensorflow.keras import layers\n' + loss;
+  const build = (out: string) => `${head}inputs = layers.Input(shape=(4,))\nx = layers.Dense(32, activation="relu")(inputs)\noutputs = ${out}\n`;
+  assert.equal(activation(build('layers.Dense(1)(layers.Dense(64, activation="tanh")(x))')), 'linear');
+  assert.equal(activation(build('layers.Dense(1, activation="sigmoid")(layers.Dense(64, activation="tanh")(x))')), 'sigmoid');
+});
