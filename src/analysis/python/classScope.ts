@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Expr, LossParam } from '../ir';
 import { rangeOf } from '../parsing/range';
 import { some } from '../terms/expr';
-import { functionAlias } from './aliases';
+import { functionAlias, partialAlias } from './aliases';
 import { attrSetOutside } from './attrsSetOutside';
 import { statementsOf } from './body';
 import { callableOf } from './callables';
@@ -202,7 +202,7 @@ export function readClassScope(classNode: Node, fn: Node, moduleAttrs: ModuleAtt
       continue;
     }
     if (a.value.type === 'identifier' && initParamNames.has(a.value.text)) continue; // `self.lam = lam` without a default
-    const alias = functionAlias(a.value, scope.imports);
+    const alias = functionAlias(a.value, scope.imports) ?? partialAlias(a.value, scope.imports, (n) => convertExpr(n, { ...ctorScope, locals: localsBefore(a.value) }));
     if (alias) {
       out.instances.set(attr, alias); // `self.loss_fn = F.mse_loss`: called as `self.loss_fn(p, y)`
       continue;

@@ -22,7 +22,8 @@ const calleeTasks: ReadonlyArray<{ pattern: RegExp; task: SyntheticTask; encodin
   { pattern: /^sparse_?categorical_?cross_?entropy$|^cross_?entropy(_?loss)?$|^nll_?loss$/i, task: 'classification', encoding: 'index' },
   { pattern: /^categorical_?cross_?entropy$|^softmax_?cross_?entropy|^kl_?div(ergence)?(_?loss)?$|^kld$/i, task: 'classification', encoding: 'onehot' },
   {
-    pattern: /^binary_?cross_?entropy(_with_logits)?$|^bce(_?with_?logits)?(_?loss)?$|^sigmoid_?cross_?entropy$|^log_?loss$|^hinge/i,
+    // TF's `sigmoid_cross_entropy_with_logits` and `weighted_cross_entropy_with_logits` (pos_weight) take 0/1 labels too
+    pattern: /^binary_?cross_?entropy(_with_logits)?$|^bce(_?with_?logits)?(_?loss)?$|^(sigmoid|weighted)_?cross_?entropy(_with_logits)?$|^log_?loss$|^hinge/i,
     task: 'binary',
     encoding: 'onehot',
   },

@@ -28,6 +28,9 @@ const cases: [SourceLanguage, string, string, string][] = [
   ['python', python('tf.keras.losses.SparseCategoricalCrossentropy()(y_true, y_pred)'), 'classification', 'index'],
   ['python', python('tf.keras.losses.BinaryCrossentropy()(y_true, y_pred)'), 'binary', 'onehot'],
   ['python', python('tf.keras.losses.MeanSquaredError()(y_true, y_pred)'), 'regression', 'onehot'],
+  // TF's logits losses over 0/1 labels: regression targets made a weighted cross-entropy run to -1e6
+  ['python', python('tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(y_true, y_pred))'), 'binary', 'onehot'],
+  ['python', python('tf.reduce_mean(tf.nn.weighted_cross_entropy_with_logits(y_true, y_pred, pos_weight=3.0))'), 'binary', 'onehot'],
   ['python', python('tf.keras.losses.Huber()(y_true, y_pred)'), 'regression', 'onehot'],
   ['typescript', tfjs('tf.losses.softmaxCrossEntropy(yTrue, yPred)'), 'classification', 'onehot'],
   ['typescript', tfjs('tf.losses.sigmoidCrossEntropy(yTrue, yPred)'), 'binary', 'onehot'],
