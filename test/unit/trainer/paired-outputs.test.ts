@@ -109,3 +109,33 @@ test("a full-batch function's own arrays are its data, and a head read through e
   assert.ok(started?.type === 'started');
   assert.match(started.trial!.model, /`rate` = a block of 4 units \(the prediction's width\) of the last hidden layer's activations, because the loss combines it element-wise with the prediction \(`\(1 - pi\) \* torch\.exp\(-rate\)`, line 6\)/);
 });
+
+// A method refitting full-batch on the samples its object keeps (`X = torch.stack(self.contexts)`,
+// `y = torch.tensor(self.rewards)`): they are its data, the target the one the loss compares. A tensor the object
+// keeps under another name (`w = torch.tensor(self.class_w)`) is not taken for data.
+const refit = `import torch
+import torch.nn.functional as F
+
+
+class Arm:
+    def refit(self):
+        X = torch.stack(self.contexts)
+        y = torch.tensor(self.rewards).unsqueeze(1)
+        for epoch in range(50):
+            preds = self.network(X)
+            loss = F.mse_loss(preds, y)
+            decay = sum(p.pow(2).sum() for p in self.network.parameters())
+            total = loss + 1e-4 * decay
+            total.backward()
+`;
+
+test("a method's full-batch refit on the samples its object keeps has them as its data, and trains", async () => {
+  await initParsers();
+  const loss = analyzeSource(refit, 'python', 'loss.py').models[0]!;
+  assert.deepEqual([loss.yPred, loss.yTrue], ['preds', 'y']);
+  const messages = await trial(refit);
+  assert.deepEqual(messages.filter((m) => m.type === 'error' && m.fatal), []);
+  assert.ok(messages.some((m) => m.type === 'done'));
+  const weighted = analyzeSource(refit.replace('y = torch.tensor(self.rewards).unsqueeze(1)', 'y = torch.tensor(self.rewards).unsqueeze(1)\n        w = torch.tensor(self.class_w)').replace('F.mse_loss(preds, y)', '(w * (preds - y) ** 2).mean()'), 'python', 'loss.py').models[0]!;
+  assert.equal(weighted.yTrue, 'y', 'a kept tensor under another name is not the target');
+});
