@@ -105,6 +105,7 @@ const LATER_BATCHES: readonly { prefix: string; label: string; what: string }[] 
   { prefix: 'hoard_', label: 'hoard', what: 'the fifteenth sealed batch' },
   { prefix: 'cellar_', label: 'cellar', what: 'the sixteenth sealed batch' },
   { prefix: 'attic_', label: 'attic', what: 'the seventeenth sealed batch' },
+  { prefix: 'loft_', label: 'loft', what: 'the eighteenth sealed batch' },
 ];
 
 export const BATCHES: readonly { label: string; has: (fx: Fixture) => boolean }[] = [
