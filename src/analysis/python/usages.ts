@@ -431,7 +431,7 @@ export function collectUsages(
       if (t) add(t.model, { kind: 'backward', range });
     } else if (method === 'fit' || method === 'fit_generator') {
       effect.fit = range;
-    } else if (name && !insideLoss(row) && node && feedsOuterLayer(node)) {
+    } else if (name && !insideLoss(row) && node && feedsOuterLayer(node, imports)) {
       // `Dense(1)(Dense(64, activation="tanh")(x))`: the inner layer runs first; the outer one is the output
       readOutside = true;
     } else if (name && !insideLoss(row)) {
@@ -529,10 +529,16 @@ function unitsOf(resolved: string, positional: Node[], keyword: Map<string, Node
  * Whether the layer `ctor` builds is applied (`ctor(x)`) only to feed another layer applied where it is built
  * (`Outer(…)(ctor(x))`): a layer inside the model, not its last, whatever the order the text shows them in.
  */
-function feedsOuterLayer(ctor: Node): boolean {
+function feedsOuterLayer(ctor: Node, imports: ImportMap): boolean {
   const applied = ctor.parent?.type === 'call' && ctor.parent.childForFieldName('function')?.id === ctor.id ? ctor.parent : undefined;
   const list = applied?.parent?.type === 'argument_list' ? applied.parent : undefined;
-  return list?.parent?.type === 'call' && list.parent.childForFieldName('function')?.type === 'call';
+  const outer = list?.parent?.type === 'call' ? list.parent.childForFieldName('function') : undefined;
+  const outerName = outer?.type === 'call' ? outer.childForFieldName('function')?.text.replace(/\s+/g, '') : undefined;
+  if (!outer || !outerName) return false;
+  // only an outer layer that sets the output's activation (a Dense, an Activation); a custom layer passing its
+  // input on (`CountPrior()(Dense(10, activation="softmax")(x))`) leaves the inner one's
+  const { positional, keyword } = argsOf(outer);
+  return activationOf(resolveCallee(outerName, imports), positional, keyword) !== undefined;
 }
 
 /** Activations that end a model's head (a hidden layer's is relu or the like). */
