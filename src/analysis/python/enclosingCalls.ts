@@ -193,7 +193,10 @@ export function paramsPassedModuleNames(fn: Node, depth = 0): { name: string; no
   const out: { name: string; node: Node }[] = [];
   for (const [param, args] of passed) {
     const first = args[0];
-    if (first && args.length === calls && args.every((a) => a.text === first.text) && readAsSettings(fn, param)) out.push({ name: param, node: first });
+    // passed under its own name (`train(…, cfg)`), only a settings object read by its fields is bound: a callable
+    // passed so (`train_loop(…, loss_fn)`) stays the parameter the loop calls, a loss of its own
+    const sameName = first?.text === param;
+    if (first && args.length === calls && args.every((a) => a.text === first.text) && readAsSettings(fn, param, 0, !sameName)) out.push({ name: param, node: first });
   }
   return out;
 }
@@ -213,7 +216,7 @@ function paramBound(def: Node, arg: Node, method = false): string | undefined {
  * call (`sequence_loss(pred, y, config)`), never its methods or the object itself. A model whose weights are read (`model.parameters()`) or a loader iterated keeps the reading a
  * parameter has.
  */
-function readAsSettings(fn: Node, param: string, depth = 0): boolean {
+function readAsSettings(fn: Node, param: string, depth = 0, calls = true): boolean {
   const body = fn.childForFieldName('body');
   const uses = (body?.descendantsOfType('identifier') ?? []).filter((id): id is Node => id?.text === param);
   const calledAsFunction = (n: Node): boolean => n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id;
@@ -221,7 +224,7 @@ function readAsSettings(fn: Node, param: string, depth = 0): boolean {
     uses.length > 0 &&
     uses.every((id) => {
       const parent = id.parent;
-      if (calledAsFunction(id)) return true;
+      if (calledAsFunction(id)) return calls;
       // handed on to a function of the file (`sequence_loss(pred, y, config)`) that reads it the same way; a
       // library call (`l2(alpha)`) takes a value, and so does a loss function that reads its tensor (`cluster_loss(
       // logits, labels)` with `F.cross_entropy(logits, labels)`): the parameter stays the parameter it binds
@@ -232,7 +235,7 @@ function readAsSettings(fn: Node, param: string, depth = 0): boolean {
       const def = found?.def;
       if (def) {
         const bound = paramBound(def, id, found.method);
-        return bound === undefined || depth >= MAX_PASSING_DEPTH || readAsSettings(def, bound, depth + 1);
+        return bound === undefined || depth >= MAX_PASSING_DEPTH || readAsSettings(def, bound, depth + 1, calls);
       }
       if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === id.id;
       if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== id.id) return false;

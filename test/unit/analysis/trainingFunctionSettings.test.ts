@@ -137,6 +137,38 @@ if __name__ == "__main__":
     assert.equal(penaltyLambda(model(analyze(src.replace('return cfg.smooth_weight *', 'return cfg.weight_for(out) *')), 'loss')), undefined);
   });
 
+  it('a criterion object passed under its own name (train_loop(…, loss_fn)) stays the parameter: its weighted terms raise no LL101 in the loop', () => {
+    const src = `import torch
+import torch.nn as nn
+
+
+class ContrastLoss(nn.Module):
+    def __init__(self, eta=0.1):
+        super().__init__()
+        self.eta = eta
+
+    def forward(self, pos, neg):
+        reg_loss = self.eta * (pos ** 2 + neg ** 2).mean()
+        cdiv_loss = pos.mean() - neg.mean()
+        return reg_loss + cdiv_loss
+
+
+def train_loop(batches, model, optimizer, loss_fn):
+    for x, noise in batches:
+        loss = loss_fn(model(x), model(noise))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+model = nn.Linear(4, 1)
+loss_fn = ContrastLoss()
+optimizer = torch.optim.Adam(model.parameters())
+train_loop([], model, optimizer, loss_fn)
+`;
+    assert.deepEqual(check(src, 'python', 'ebm.py').findings.filter((f) => f.code === 'LL101'), []);
+  });
+
   it('two calls passing different objects bind neither', () => {
     const src = loop('model, loader, cfg', 'cfg.l1_weight', 'A = Config(l1_weight=1e-3)\nB = Config(l1_weight=1e-2)\ntrain(nn.Linear(4, 1), [], A)\ntrain(nn.Linear(4, 1), [], B)');
     assert.equal(penaltyLambda(model(analyze(src), 'loss')), undefined);
