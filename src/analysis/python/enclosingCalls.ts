@@ -237,7 +237,8 @@ function readAsSettings(fn: Node, param: string, depth = 0, calls = true): boole
         const bound = paramBound(def, id, found.method);
         return bound === undefined || depth >= MAX_PASSING_DEPTH || readAsSettings(def, bound, depth + 1, calls);
       }
-      if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === id.id;
+      // (under its own name, only entries by key: `ys[i:i + 32]` slices data, `config["lam"]` reads a setting)
+      if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === id.id && (calls || parent.childForFieldName('subscript')?.type === 'string');
       if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== id.id) return false;
       return !calledAsFunction(parent);
     })

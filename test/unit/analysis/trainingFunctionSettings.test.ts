@@ -169,6 +169,35 @@ train_loop([], model, optimizer, loss_fn)
     assert.deepEqual(check(src, 'python', 'ebm.py').findings.filter((f) => f.code === 'LL101'), []);
   });
 
+  it("arrays passed under their own names (fit(net, xs, ys), sliced inside) are data, not settings: the file's model and its output activation stay read", () => {
+    const src = `import torch
+import torch.nn as nn
+
+
+class NonNegative(nn.Module):
+    def forward(self, target, output):
+        return ((output - target) ** 2).mean() + torch.relu(-output).mean()
+
+
+def fit(model, xs, ys, epochs=5):
+    criterion = NonNegative()
+    optimizer = torch.optim.Adam(model.parameters())
+    for _ in range(epochs):
+        for i in range(0, len(xs), 32):
+            optimizer.zero_grad()
+            loss = criterion(ys[i:i + 32], model(xs[i:i + 32]))
+            loss.backward()
+            optimizer.step()
+
+
+if __name__ == "__main__":
+    xs = torch.rand(640, 6)
+    ys = xs[:, :2] * 3.0
+    fit(nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 2)), xs, ys)
+`;
+    assert.equal(model(analyze(src), 'loss').outputActivation, 'linear');
+  });
+
   it('two calls passing different objects bind neither', () => {
     const src = loop('model, loader, cfg', 'cfg.l1_weight', 'A = Config(l1_weight=1e-3)\nB = Config(l1_weight=1e-2)\ntrain(nn.Linear(4, 1), [], A)\ntrain(nn.Linear(4, 1), [], B)');
     assert.equal(penaltyLambda(model(analyze(src), 'loss')), undefined);
