@@ -10,6 +10,7 @@ import { parsesFlags } from './argparse';
 import { criterionComparedOutput } from './criterionOutput';
 import { buildsCallable, chainRoot, type FileNames, type Flow, fileNamesAt, fromBatch, modelCallOf, modelCallsIn, modelNamed, namedChildren, namesRead } from './forward';
 import { cutByIndex, indexCut, indexVariables } from './indexBatches';
+import { convertsOwnData, ownDataParams } from './ownData';
 import { passedAs } from './passedAs';
 import { type ParamInfo, readParams } from './params';
 
@@ -185,29 +186,6 @@ interface Walk {
   models: Set<string>;
 }
 
-/** Calls that turn an array (or a list of samples) handed to a function into a tensor, unchanged. */
-const TO_TENSOR = /^(torch\.(tensor|as_tensor|from_numpy|Tensor|FloatTensor|stack)|np\.(asarray|array|stack)|tf\.(convert_to_tensor|constant|stack))$/;
-
-/** The function's own data: one of its arguments, or what its object keeps (`self.history_r`, samples gathered so far). */
-const ownData = (n: Node | undefined, params: ReadonlySet<string>): boolean =>
-  (n?.type === 'identifier' && params.has(n.text)) || (n?.type === 'attribute' && n.childForFieldName('object')?.text === 'self' && params.has('self'));
-
-/**
- * `counts = torch.tensor(raw_counts, dtype=…)`, `.reshape(-1, 1)` and all, `y = torch.tensor(self.history_r)`: a tensor
- * of the function's own data.
- */
-function convertsParam(right: Node, params: ReadonlySet<string>): boolean {
-  let cur: Node | null = right;
-  while (cur?.type === 'call' || cur?.type === 'attribute') {
-    const first = cur.type === 'call' ? argsOfCall(cur)[0] : undefined;
-    if (cur.type === 'call' && TO_TENSOR.test(cur.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')) return ownData(first, params);
-    cur = cur.type === 'call' ? cur.childForFieldName('function') : cur.childForFieldName('object');
-  }
-  return false;
-}
-const withoutSelf = (params: ReadonlySet<string>): ReadonlySet<string> => new Set([...params].filter((p) => p !== 'self'));
-const argsOfCall = (call: Node): Node[] => named(call.childForFieldName('arguments') ?? call).filter((n) => n.type !== 'comment' && n.type !== 'keyword_argument');
-
 function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamble: ReadonlySet<Node>, names: FileNames, script: boolean, index: Set<string> = new Set(), fnParams: ReadonlySet<string> = new Set()): Walk {
   const w: Walk = { outputs: [], nested: [], unpacked, kept: [], fed: new Set(), models: new Set() };
   // a script's module-level data is its batch only where no loop or step parameter gives one (`for x, y in ds:`)
@@ -233,7 +211,7 @@ function walk(statements: Node[], batch: Set<string>, unpacked: Node[][], preamb
     }
     // a script's data (`x = torch.randn(8, 10)`) is its batch; a target-named one (`y`) is the target
     // (an object's kept samples only under a data name: `y = torch.tensor(self.history_r)`, not `w = torch.tensor(self.class_w)`)
-    const own = functionData && a?.left.type === 'identifier' && convertsParam(a.right, dataName(a.left.text) ? fnParams : withoutSelf(fnParams));
+    const own = functionData && a?.left.type === 'identifier' && convertsOwnData(a.right, fnParams, dataName(a.left.text));
     const made = a?.left.type === 'identifier' && ((scriptData && dataName(a.left.text) && makesData(a.right)) || own) ? [a.left] : undefined;
     const unpackedHere = made ?? (preamble.has(s) ? undefined : (batchUnpack(s, batch) ?? cutByIndex(s, index)));
     if (unpackedHere) {
@@ -421,9 +399,7 @@ export function inlineLoss(anchor: Node, container: Node, value: { lossVar?: str
     if (ids.length >= 2) unpacked.push(ids);
   }
   const index = indexVariables(path.loops);
-  // a training function's own arguments without defaults (`score(scaled, raw_counts, size_factors, lam=1.0)`)
-  // (and `self`, for what a method's object keeps)
-  const fnParams = container.type === 'function_definition' ? new Set(readParams(container.childForFieldName('parameters')).filter((p) => !p.variadic && p.default === undefined && !p.defaultNode).map((p) => p.name)) : new Set<string>();
+  const fnParams = ownDataParams(container);
   const w = walk(statements, batch, unpacked, new Set(preamble), fileNamesAt(anchor), !!options.script || preamble.length > 0, index, fnParams);
   const targetNode = pickTarget(w.unpacked, w.fed);
   const batchTarget = targetNode?.text ?? batchReadOutsideModel(w, batch, value.valueNode);

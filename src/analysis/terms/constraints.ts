@@ -120,9 +120,10 @@ export const constraintPatterns: readonly Pattern[] = [
       const negative = parts.pred.find((p) => p.sign === -1)!;
       const at = differingItem(positive.expr, negative.expr);
       const [from, to] = [slicePosition(positive.expr, defaults, at), slicePosition(negative.expr, defaults, at)];
-      // the axis the order runs along, when it is not the last (a sequence's time axis, `pred[:, 1:, :]`)
-      const last = positive.expr.kind === 'subscript' ? positive.expr.index.length - 1 : at;
-      const axis: Params = at >= 0 && at < last && (positive.expr.kind !== 'subscript' || positive.expr.index.slice(0, at).every((it) => it.kind === 'slice')) ? { axis: at } : {};
+      // the axis the order runs along, when it is not the last (a sequence's time axis, `pred[:, 1:, :]`); only full
+      // slices before it, so that the item's position is the tensor's axis
+      const index = positive.expr.kind === 'subscript' ? positive.expr.index : [];
+      const axis: Params = at >= 0 && at < index.length - 1 && index.slice(0, at).every((it) => it.kind === 'slice') ? { axis: at } : {};
       return from !== undefined && to !== undefined && from > to ? { decreasing: 1, ...axis } : axis;
     },
   },

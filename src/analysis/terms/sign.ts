@@ -90,8 +90,9 @@ export function nonPositive(e: Expr): boolean {
   if (gibbsSum(x)) return true;
   if (x.kind === 'unary' && x.op === '-') return nonNegative(x.operand);
   if (x.kind === 'binary' && x.op === '+') return nonPositive(x.left) && nonPositive(x.right);
-  // a non-positive total scaled by a non-negative (`1 / batch_size * sum(minimum(e - t, 0))`)
-  if (x.kind === 'binary' && (x.op === '*' || x.op === '/')) return (nonNegative(x.left) && nonPositive(x.right) && x.op === '*') || (nonPositive(x.left) && nonNegative(x.right));
+  // a non-positive total scaled by a non-negative (`1 / batch_size * sum(minimum(e - t, 0))`, `total / n`)
+  if (x.kind === 'binary' && x.op === '*') return (nonNegative(x.left) && nonPositive(x.right)) || (nonPositive(x.left) && nonNegative(x.right));
+  if (x.kind === 'binary' && x.op === '/') return nonPositive(x.left) && nonNegative(x.right);
   if (!isCall(x)) return false;
   const op = opName(x) ?? '';
   const args = operandsOf(x);
